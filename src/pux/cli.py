@@ -1,0 +1,227 @@
+"""The ``pux`` command line. Each command parses its input, calls one service and prints the result."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pux import migrate
+from pux.config import get_settings
+from pux.db import make_engine, make_session_factory, unit_of_work
+from pux.i18n import LANGUAGES, language_context
+from pux.reference import service as reference
+from pux.reference.repository import CountryFilter
+from pux.reference.service import ImportRefused
+from pux.reference.vocabulary import income_group_label, indicator_role_label
+
+app = typer.Typer(help="PUX - Peaceful Uses Exchange", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+countries_app = typer.Typer(help="Countries and areas.", no_args_is_help=True)
+reference_app = typer.Typer(help="Reference data.", no_args_is_help=True)
+indicators_app = typer.Typer(help="Country indicators.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(countries_app, name="countries")
+app.add_typer(reference_app, name="reference")
+app.add_typer(indicators_app, name="indicators")
+console = Console()
+
+LanguageOption = Annotated[str, typer.Option("--lang", help=f"Language of names: {', '.join(LANGUAGES)}")]
+
+
+def _cli_actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _sessions() -> unit_of_work:  # type: ignore[valid-type]
+    engine = make_engine(get_settings().database_url)
+    return unit_of_work(make_session_factory(engine))
+
+
+def _refuse(error: ImportRefused) -> None:
+    console.print(f"[red]Refused: nothing was imported. {len(error.problems)} problem(s):[/red]")
+    for problem in error.problems:
+        console.print(f"  {problem}")
+    raise typer.Exit(code=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the database migrations up to REVISION."""
+    migrate.upgrade(get_settings().database_url, revision)
+    console.print(f"Database at {revision}.")
+
+
+@app.command("init")
+def init() -> None:
+    """Create or upgrade the database and load the reference data (safe to run again)."""
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    with _sessions() as session:
+        written = reference.load_reference_data(session, actor=_cli_actor())
+        counts = reference.reference_counts(session)
+    console.print("Reference data loaded (rows written this run / rows in the database):")
+    for name, count in counts.items():
+        console.print(f"  {name}: {written.get(name, '-')} / {count}")
+
+
+@app.command("serve")
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the web platform."""
+    import uvicorn
+
+    uvicorn.run("pux.web.app:create_app", factory=True, host=host, port=port, proxy_headers=False)
+
+
+@countries_app.command("list")
+def countries_list(
+    region: Annotated[str | None, typer.Option(help="M49 code or name of a region or sub-region")] = None,
+    ldc: Annotated[bool | None, typer.Option("--ldc/--not-ldc", help="Least developed countries")] = None,
+    lldc: Annotated[
+        bool | None, typer.Option("--lldc/--not-lldc", help="Landlocked developing countries")
+    ] = None,
+    sids: Annotated[
+        bool | None, typer.Option("--sids/--not-sids", help="Small island developing States")
+    ] = None,
+    income_group: Annotated[str | None, typer.Option(help="LIC, LMC, UMC or HIC")] = None,
+    lang: LanguageOption = "en",
+) -> None:
+    """List countries and areas, filtered."""
+    with language_context(lang), _sessions() as session:
+        region_code = None
+        if region:
+            found = reference.find_region(session, code_or_name=region)
+            if found is None:
+                console.print(
+                    f"[red]No region, sub-region or intermediate region is called {region!r}.[/red]"
+                )
+                raise typer.Exit(code=2)
+            region_code = found.m49
+        filters = CountryFilter(
+            region_m49=region_code,
+            ldc=ldc,
+            lldc=lldc,
+            sids=sids,
+            income_group=income_group.upper() if income_group else None,
+        )
+        countries = reference.list_countries(session, filters=filters)
+        table = Table("ISO3", "Name", "Sub-region", "LDC", "LLDC", "SIDS", "Income group")
+        for country in countries:
+            income = country.income_group
+            table.add_row(
+                country.iso3,
+                country.name(),
+                country.subregion.name() if country.subregion else "-",
+                "x" if country.is_ldc else "",
+                "x" if country.is_lldc else "",
+                "x" if country.is_sids else "",
+                f"{income_group_label(income.income_group)} (FY{income.fiscal_year})"
+                if income
+                else "no data",
+            )
+        console.print(table)
+        console.print(f"{len(countries)} countries and areas")
+
+
+@countries_app.command("show")
+def countries_show(iso3: str, lang: LanguageOption = "en") -> None:
+    """Show one country: codes, region, groups, income group and indicators with year and source."""
+    with language_context(lang), _sessions() as session:
+        profile = reference.country_profile(session, iso3=iso3)
+        if profile is None:
+            console.print(f"[red]No country or area has the code {iso3!r}.[/red]")
+            raise typer.Exit(code=2)
+        country = profile.country
+        console.print(f"[bold]{country.name()}[/bold]  ISO {country.iso3}/{country.iso2}  M49 {country.m49}")
+        regions = [r.name() for r in (country.region, country.subregion, country.intermediate_region) if r]
+        console.print("Region: " + (" > ".join(regions) or "-"))
+        groups = [
+            name
+            for flag, name in ((country.is_ldc, "LDC"), (country.is_lldc, "LLDC"), (country.is_sids, "SIDS"))
+            if flag
+        ]
+        console.print("UN groups: " + (", ".join(groups) or "none"))
+        if country.ldc_graduated_on:
+            console.print(f"Graduated from LDC status on {country.ldc_graduated_on.isoformat()}")
+        for assessment in country.income_groups:
+            console.print(
+                f"Income group FY{assessment.fiscal_year}: {income_group_label(assessment.income_group)}"
+                f" ({assessment.basis}; {assessment.source})"
+            )
+        for role, readings in profile.readings.items():
+            table = Table("Indicator", "Value", "Unit", "Year", "Source", title=indicator_role_label(role))
+            for reading in readings:
+                latest = reading.latest
+                table.add_row(
+                    f"{reading.indicator.name()} ({reading.indicator.code})",
+                    f"{latest.value:,.6g}" if latest else "missing",
+                    reading.indicator.unit,
+                    str(latest.year) if latest else "-",
+                    latest.source.citation if latest else "-",
+                )
+            console.print(table)
+
+
+@reference_app.command("import-sdg")
+def reference_import_sdg(file: Path) -> None:
+    """Load the official SDG goal, target and indicator texts from the UNSD framework CSV."""
+    try:
+        with _sessions() as session:
+            counts = reference.import_official_sdg_texts(
+                session, content=file.read_text(encoding="utf-8-sig"), actor=_cli_actor()
+            )
+    except ImportRefused as refused:
+        _refuse(refused)
+    console.print(
+        f"Official texts loaded: {counts['goal']} goals, {counts['target']} targets, "
+        f"{counts['indicator']} indicators."
+    )
+
+
+@reference_app.command("counts")
+def reference_counts() -> None:
+    """Row counts of the reference tables."""
+    with _sessions() as session:
+        for name, count in reference.reference_counts(session).items():
+            console.print(f"{name}: {count}")
+
+
+@indicators_app.command("import")
+def indicators_import(
+    file: Path,
+    source: Annotated[str, typer.Option(help="Code of the data source, e.g. globocan-2022")],
+    citation: Annotated[str | None, typer.Option(help="Citation, required when the source is new")] = None,
+    indicator: Annotated[
+        str | None, typer.Option(help="Indicator code, when the file has no such column")
+    ] = None,
+    role: Annotated[str, typer.Option(help="For a new indicator: burden, capacity or context")] = "context",
+    unit: Annotated[str | None, typer.Option(help="For a new indicator: its unit")] = None,
+    area: Annotated[str | None, typer.Option(help="For a new indicator: its thematic area code")] = None,
+) -> None:
+    """Import a World Bank CSV (long or wide). A bad file is refused whole, naming each bad row and field."""
+    try:
+        with _sessions() as session:
+            report = reference.import_indicator_file(
+                session,
+                content=file.read_text(encoding="utf-8-sig"),
+                filename=file.name,
+                source_code=source,
+                source_citation=citation,
+                actor=_cli_actor(),
+                indicator_code=indicator,
+                role=role,
+                unit=unit,
+                thematic_area_code=area,
+            )
+    except ImportRefused as refused:
+        _refuse(refused)
+    console.print(
+        f"Imported {file.name} ({report.file_format} format, {', '.join(report.indicators)}): "
+        f"{report.inserted} new, {report.updated} updated, {report.unchanged} unchanged; "
+        f"{report.skipped_aggregates} aggregate rows skipped; "
+        f"{report.missing_values} empty cells left missing."
+    )

@@ -1,0 +1,143 @@
+"""Languages, the active-language context and gettext lookups.
+
+The active language lives in a ContextVar set per request (or per CLI command), so concurrent
+requests never share a translation. Catalogues are the committed ``.po`` files, parsed once.
+"""
+
+from __future__ import annotations
+
+import gettext as stdlib_gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ar", "zh", "ru")
+DEFAULT_LANGUAGE = "en"
+RIGHT_TO_LEFT = frozenset({"ar"})
+# Each language named in itself, for the language switcher.
+LANGUAGE_AUTONYMS = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "ar": "العربية",
+    "zh": "中文",
+    "ru": "Русский",
+}
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+
+_active_language: ContextVar[str] = ContextVar("pux_language", default=DEFAULT_LANGUAGE)
+
+
+class CatalogueTranslations(stdlib_gettext.NullTranslations):
+    """Translations read straight from a ``.po`` file (no compiled ``.mo`` to keep in step)."""
+
+    def __init__(
+        self, messages: dict[str, str], plurals: dict[str, tuple[str, ...]], plural_rule: str
+    ) -> None:
+        super().__init__()
+        self._messages = messages
+        self._plurals = plurals
+        self._plural_index = stdlib_gettext.c2py(plural_rule)
+
+    def gettext(self, message: str) -> str:
+        return self._messages.get(message) or message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        forms = self._plurals.get(msgid1)
+        if not forms:
+            return msgid1 if n == 1 else msgid2
+        index = min(self._plural_index(n), len(forms) - 1)
+        return forms[index] or (msgid1 if n == 1 else msgid2)
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations_for(language: str) -> CatalogueTranslations:
+    """The parsed catalogue of ``language`` (cached for the life of the process)."""
+    path = catalogue_path(language)
+    if not path.exists():
+        return CatalogueTranslations({}, {}, "n != 1")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    messages: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):
+            plurals[message.id[0]] = tuple(message.string)
+        elif isinstance(message.string, str) and message.string:
+            messages[message.id] = message.string
+    plural_rule = catalog.plural_expr or "n != 1"
+    return CatalogueTranslations(messages, plurals, plural_rule)
+
+
+def normalise_language(code: str | None) -> str | None:
+    """``'fr-CA'`` -> ``'fr'``; ``'zh-Hans-CN'`` -> ``'zh'``; unknown -> None."""
+    if not code:
+        return None
+    primary = code.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES else None
+
+
+def language_from_accept_header(header: str | None) -> str | None:
+    """The best supported language in an Accept-Language header, honouring q-values."""
+    if not header:
+        return None
+    candidates: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        pieces = part.strip().split(";")
+        quality = 1.0
+        for parameter in pieces[1:]:
+            name, _, value = parameter.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        language = normalise_language(pieces[0])
+        if language and quality > 0:
+            candidates.append((-quality, position, language))
+    return min(candidates)[2] if candidates else None
+
+
+def choose_language(explicit: str | None, accept_header: str | None) -> str:
+    """The user's explicit choice, else the browser's preference, else English."""
+    return normalise_language(explicit) or language_from_accept_header(accept_header) or DEFAULT_LANGUAGE
+
+
+def get_language() -> str:
+    return _active_language.get()
+
+
+def text_direction(language: str | None = None) -> str:
+    return "rtl" if (language or get_language()) in RIGHT_TO_LEFT else "ltr"
+
+
+@contextmanager
+def language_context(language: str) -> Iterator[None]:
+    """Run a block with ``language`` active (used by middleware, CLI and tests)."""
+    token = _active_language.set(normalise_language(language) or DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _active_language.reset(token)
+
+
+def gettext(message: str) -> str:
+    return translations_for(get_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return translations_for(get_language()).ngettext(singular, plural, count)
+
+
+_ = gettext

@@ -1,0 +1,1 @@
+"""Reference data: countries, regions, income groups, the SDG framework, thematic areas, indicators."""

@@ -1,0 +1,197 @@
+"""All queries on reference data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from pux.reference.models import (
+    Country,
+    DataSource,
+    IncomeGroupAssessment,
+    Indicator,
+    IndicatorObservation,
+    Region,
+    SdgGoal,
+    SdgIndicator,
+    SdgTarget,
+    ThematicArea,
+)
+
+
+@dataclass(frozen=True)
+class CountryFilter:
+    """What the country list can be narrowed by; None means 'any'."""
+
+    region_m49: str | None = None
+    ldc: bool | None = None
+    lldc: bool | None = None
+    sids: bool | None = None
+    income_group: str | None = None
+    text: str | None = None
+
+
+def _latest_income_group() -> ColumnElement[str]:
+    latest_year = (
+        select(func.max(IncomeGroupAssessment.fiscal_year))
+        .where(IncomeGroupAssessment.country_iso3 == Country.iso3)
+        .scalar_subquery()
+    )
+    return (
+        select(IncomeGroupAssessment.income_group)
+        .where(
+            IncomeGroupAssessment.country_iso3 == Country.iso3,
+            IncomeGroupAssessment.fiscal_year == latest_year,
+        )
+        .scalar_subquery()
+    )
+
+
+def list_countries(session: Session, filters: CountryFilter) -> Sequence[Country]:
+    statement = select(Country).order_by(Country.name_en)
+    if filters.region_m49:
+        code = filters.region_m49
+        statement = statement.where(
+            or_(Country.region_m49 == code, Country.subregion_m49 == code, Country.intermediate_m49 == code)
+        )
+    for column, wanted in (
+        (Country.is_ldc, filters.ldc),
+        (Country.is_lldc, filters.lldc),
+        (Country.is_sids, filters.sids),
+    ):
+        if wanted is not None:
+            statement = statement.where(column.is_(wanted))
+    if filters.income_group:
+        statement = statement.where(_latest_income_group() == filters.income_group)
+    if filters.text:
+        pattern = f"%{filters.text.strip().lower()}%"
+        name_columns = (
+            Country.name_en,
+            Country.name_fr,
+            Country.name_es,
+            Country.name_ar,
+            Country.name_zh,
+            Country.name_ru,
+        )
+        statement = statement.where(
+            or_(
+                func.lower(Country.iso3) == filters.text.strip().lower(),
+                *(func.lower(column).like(pattern) for column in name_columns),
+            )
+        )
+    return session.scalars(statement).unique().all()
+
+
+def get_country(session: Session, iso3: str) -> Country | None:
+    return session.get(Country, iso3.upper())
+
+
+def country_codes(session: Session) -> set[str]:
+    return set(session.scalars(select(Country.iso3)).all())
+
+
+def list_regions(session: Session) -> Sequence[Region]:
+    return session.scalars(select(Region).order_by(Region.level, Region.name_en)).all()
+
+
+def get_region(session: Session, m49: str) -> Region | None:
+    return session.get(Region, m49)
+
+
+def observations_for_country(session: Session, iso3: str) -> Sequence[IndicatorObservation]:
+    """Every observation of a country, newest year first within each indicator."""
+    statement = (
+        select(IndicatorObservation)
+        .where(IndicatorObservation.country_iso3 == iso3)
+        .order_by(IndicatorObservation.indicator_code, IndicatorObservation.year.desc())
+    )
+    return session.scalars(statement).all()
+
+
+def list_indicators(session: Session) -> Sequence[Indicator]:
+    return session.scalars(select(Indicator).order_by(Indicator.position, Indicator.code)).all()
+
+
+def get_indicator(session: Session, code: str) -> Indicator | None:
+    return session.get(Indicator, code)
+
+
+def get_data_source(session: Session, code: str) -> DataSource | None:
+    return session.get(DataSource, code)
+
+
+def observations_by_key(
+    session: Session, indicator_codes: set[str]
+) -> dict[tuple[str, str, int], IndicatorObservation]:
+    statement = select(IndicatorObservation).where(IndicatorObservation.indicator_code.in_(indicator_codes))
+    return {(o.country_iso3, o.indicator_code, o.year): o for o in session.scalars(statement)}
+
+
+def list_goals(session: Session) -> Sequence[SdgGoal]:
+    return session.scalars(select(SdgGoal).order_by(SdgGoal.position)).all()
+
+
+def get_goal(session: Session, code: str) -> SdgGoal | None:
+    statement = (
+        select(SdgGoal)
+        .where(SdgGoal.code == code)
+        .options(selectinload(SdgGoal.targets).selectinload(SdgTarget.indicators))
+    )
+    return session.scalars(statement).first()
+
+
+def get_target(session: Session, code: str) -> SdgTarget | None:
+    return session.get(SdgTarget, code)
+
+
+def list_sdg_records(session: Session) -> dict[tuple[str, str], SdgGoal | SdgTarget | SdgIndicator]:
+    records: dict[tuple[str, str], SdgGoal | SdgTarget | SdgIndicator] = {}
+    for level, model in (("goal", SdgGoal), ("target", SdgTarget), ("indicator", SdgIndicator)):
+        for record in session.scalars(select(model)):
+            records[(level, record.code)] = record
+    return records
+
+
+def list_thematic_areas(session: Session) -> Sequence[ThematicArea]:
+    return session.scalars(select(ThematicArea).order_by(ThematicArea.position)).all()
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    """How many rows each reference table holds."""
+    models = {
+        "regions": Region,
+        "countries": Country,
+        "income_group_assessments": IncomeGroupAssessment,
+        "sdg_goals": SdgGoal,
+        "sdg_targets": SdgTarget,
+        "sdg_indicators": SdgIndicator,
+        "thematic_areas": ThematicArea,
+        "indicators": Indicator,
+        "indicator_observations": IndicatorObservation,
+        "data_sources": DataSource,
+    }
+    return {
+        name: session.scalar(select(func.count()).select_from(model)) or 0 for name, model in models.items()
+    }
+
+
+def existing_by_primary_key(session: Session, model: type[object]) -> dict[object, object]:
+    """Every row of a small reference table by primary key (for idempotent loading)."""
+    mapper = model.__mapper__  # type: ignore[attr-defined]
+    key_column = mapper.primary_key[0]
+    return {getattr(row, key_column.key): row for row in session.scalars(select(model))}
+
+
+def income_groups_by_key(session: Session) -> dict[tuple[str, int], IncomeGroupAssessment]:
+    return {(a.country_iso3, a.fiscal_year): a for a in session.scalars(select(IncomeGroupAssessment))}
+
+
+def add(session: Session, record: object) -> None:
+    session.add(record)
+
+
+def flush(session: Session) -> None:
+    session.flush()

@@ -1,0 +1,383 @@
+"""Reference data rules: loading the packaged tables, country profiles, administrator imports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pux.audit import service as audit
+from pux.i18n import gettext as _
+from pux.reference import packaged, repository
+from pux.reference.importers import (
+    RowProblem,
+    parse_indicator_file,
+    parse_unsd_framework,
+)
+from pux.reference.models import (
+    Country,
+    DataSource,
+    IncomeGroupAssessment,
+    Indicator,
+    IndicatorObservation,
+    Region,
+    SdgGoal,
+    SdgIndicator,
+    SdgTarget,
+    ThematicArea,
+)
+from pux.reference.repository import CountryFilter
+
+INDICATOR_ROLES = ("burden", "capacity", "context")
+
+
+class ImportRefused(Exception):
+    """A file was refused as a whole; nothing of it was written."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(str(problem) for problem in self.problems[:20]))
+
+
+def _upsert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> int:
+    """Insert new rows and update changed ones; returns how many rows were written."""
+    existing = repository.existing_by_primary_key(session, model)
+    key = model.__mapper__.primary_key[0].key
+    written = 0
+    for row in rows:
+        record = existing.get(row[key])
+        if record is None:
+            repository.add(session, model(**row))
+            written += 1
+        elif any(getattr(record, name) != value for name, value in row.items()):
+            for name, value in row.items():
+                setattr(record, name, value)
+            written += 1
+    repository.flush(session)
+    return written
+
+
+def load_reference_data(session: Session, *, actor: str) -> dict[str, int]:
+    """Load (or bring up to date) every packaged reference table. Running it twice changes nothing."""
+    written = {
+        "data_sources": _upsert(session, DataSource, packaged.data_sources()),
+        "thematic_areas": _upsert(session, ThematicArea, packaged.thematic_areas()),
+        "regions": _load_regions(session),
+        "countries": _upsert(session, Country, packaged.countries()),
+        "income_group_assessments": _load_income_groups(session),
+        **_load_sdg(session),
+        "indicators": _upsert(session, Indicator, packaged.indicators()),
+    }
+    observations = packaged.observations()
+    written["indicator_observations"] = _upsert_observations(session, observations)
+    if any(written.values()):
+        audit.record(
+            session,
+            actor=actor,
+            action="reference.load",
+            entity_type="reference",
+            entity_id="packaged",
+            after=written,
+        )
+    return written
+
+
+def _load_regions(session: Session) -> int:
+    # Parents first, so the self-referencing foreign key is satisfied on every database.
+    order = {"region": 0, "subregion": 1, "intermediate": 2}
+    rows = sorted(packaged.regions(), key=lambda row: order[row["level"]])
+    return _upsert(session, Region, rows)
+
+
+def _load_income_groups(session: Session) -> int:
+    existing = repository.income_groups_by_key(session)
+    written = 0
+    for row in packaged.income_groups():
+        record = existing.get((row["country_iso3"], row["fiscal_year"]))
+        if record is None:
+            repository.add(session, IncomeGroupAssessment(**row))
+            written += 1
+        elif record.basis != "manual" and any(getattr(record, k) != v for k, v in row.items()):
+            # An administrator's manual correction outranks the packaged value.
+            for name, value in row.items():
+                setattr(record, name, value)
+            written += 1
+    repository.flush(session)
+    return written
+
+
+def _load_sdg(session: Session) -> dict[str, int]:
+    records = packaged.sdg_records()
+    models = {
+        "sdg_goals": ("goal", SdgGoal),
+        "sdg_targets": ("target", SdgTarget),
+        "sdg_indicators": ("indicator", SdgIndicator),
+    }
+    written = {}
+    for name, (level, model) in models.items():
+        rows = [{k: v for k, v in r.items() if k != "level"} for r in records if r["level"] == level]
+        written[name] = _upsert(session, model, rows)
+    return written
+
+
+def _upsert_observations(session: Session, rows: list[dict[str, Any]]) -> int:
+    existing = repository.observations_by_key(session, {row["indicator_code"] for row in rows})
+    written = 0
+    for row in rows:
+        record = existing.get((row["country_iso3"], row["indicator_code"], row["year"]))
+        if record is None:
+            repository.add(session, IndicatorObservation(**row))
+            written += 1
+        elif (record.value, record.unit, record.source_code) != (
+            row["value"],
+            row["unit"],
+            row["source_code"],
+        ):
+            record.value, record.unit, record.source_code = row["value"], row["unit"], row["source_code"]
+            written += 1
+    repository.flush(session)
+    return written
+
+
+def list_countries(session: Session, *, filters: CountryFilter) -> Sequence[Country]:
+    """Countries and areas matching the filters, by English name."""
+    return repository.list_countries(session, filters)
+
+
+def get_country(session: Session, *, iso3: str) -> Country | None:
+    """One country or area by ISO 3166 alpha-3 code."""
+    return repository.get_country(session, iso3)
+
+
+@dataclass(frozen=True)
+class IndicatorReading:
+    """An indicator for one country: its latest observation, or None when the data is missing."""
+
+    indicator: Indicator
+    latest: IndicatorObservation | None
+    earlier: tuple[IndicatorObservation, ...] = ()
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    country: Country
+    readings: dict[str, list[IndicatorReading]] = field(default_factory=dict)
+
+    @property
+    def missing_count(self) -> int:
+        return sum(1 for readings in self.readings.values() for reading in readings if reading.latest is None)
+
+
+def country_profile(session: Session, *, iso3: str) -> CountryProfile | None:
+    """A country with every indicator PUX tracks: burden, capacity and context, missing ones included."""
+    country = repository.get_country(session, iso3)
+    if country is None:
+        return None
+    by_indicator: dict[str, list[IndicatorObservation]] = {}
+    for observation in repository.observations_for_country(session, country.iso3):
+        by_indicator.setdefault(observation.indicator_code, []).append(observation)
+    readings: dict[str, list[IndicatorReading]] = {role: [] for role in INDICATOR_ROLES}
+    for indicator in repository.list_indicators(session):
+        history = by_indicator.get(indicator.code, [])
+        reading = IndicatorReading(indicator, history[0] if history else None, tuple(history[1:]))
+        readings.setdefault(indicator.role, []).append(reading)
+    return CountryProfile(country=country, readings=readings)
+
+
+def list_regions(session: Session) -> Sequence[Region]:
+    """All M49 regions, sub-regions and intermediate regions."""
+    return repository.list_regions(session)
+
+
+def list_goals(session: Session) -> Sequence[SdgGoal]:
+    """The 17 goals in order."""
+    return repository.list_goals(session)
+
+
+def get_goal(session: Session, *, code: str) -> SdgGoal | None:
+    """A goal with its targets and their indicators."""
+    return repository.get_goal(session, code)
+
+
+def get_target(session: Session, *, code: str) -> SdgTarget | None:
+    """One SDG target by official code."""
+    return repository.get_target(session, code)
+
+
+def list_thematic_areas(session: Session) -> Sequence[ThematicArea]:
+    """The thematic areas, the enabling area last."""
+    return repository.list_thematic_areas(session)
+
+
+def list_indicators(session: Session) -> Sequence[Indicator]:
+    """Every indicator series PUX knows."""
+    return repository.list_indicators(session)
+
+
+def reference_counts(session: Session) -> dict[str, int]:
+    """Row counts of the reference tables."""
+    return repository.count_rows(session)
+
+
+@dataclass(frozen=True)
+class IndicatorImportReport:
+    file_format: str
+    inserted: int
+    updated: int
+    unchanged: int
+    skipped_aggregates: int
+    missing_values: int
+    indicators: tuple[str, ...]
+
+
+def import_indicator_file(
+    session: Session,
+    *,
+    content: str,
+    filename: str,
+    source_code: str,
+    source_citation: str | None,
+    actor: str,
+    indicator_code: str | None = None,
+    role: str = "context",
+    unit: str | None = None,
+    thematic_area_code: str | None = None,
+) -> IndicatorImportReport:
+    """Import a World Bank CSV (long or wide); refuse it whole, naming every bad row, or apply it whole."""
+    parsed = parse_indicator_file(
+        content, known_countries=repository.country_codes(session), indicator_code=indicator_code
+    )
+    problems = list(parsed.problems)
+    source = repository.get_data_source(session, source_code)
+    if source is None and not source_citation:
+        problems.append(
+            RowProblem(
+                0,
+                "source",
+                _("source '%(code)s' is unknown: give its citation (publisher, title, date) to create it")
+                % {"code": source_code},
+            )
+        )
+    if role not in INDICATOR_ROLES:
+        problems.append(RowProblem(0, "role", _("must be one of: burden, capacity, context")))
+    if not parsed.rows and not problems:
+        problems.append(RowProblem(0, "Value", _("the file holds no values to import")))
+    if problems:
+        raise ImportRefused(problems)
+    if source is None:
+        assert source_citation is not None
+        source = DataSource(code=source_code, citation=source_citation)
+        repository.add(session, source)
+    codes = sorted({row.indicator_code for row in parsed.rows})
+    for code in codes:
+        if repository.get_indicator(session, code) is None:
+            name = parsed.indicator_names.get(code, code)
+            repository.add(
+                session,
+                Indicator(
+                    code=code,
+                    role=role,
+                    unit=unit or "",
+                    thematic_area_code=thematic_area_code,
+                    worse_when=None,
+                    name_en=name,
+                    name_fr="",
+                    name_es="",
+                    name_ar="",
+                    name_zh="",
+                    name_ru="",
+                ),
+            )
+    repository.flush(session)
+    units = {code: (repository.get_indicator(session, code) or Indicator(unit="")).unit for code in codes}
+    existing = repository.observations_by_key(session, set(codes))
+    inserted = updated = unchanged = 0
+    for row in parsed.rows:
+        record = existing.get((row.iso3, row.indicator_code, row.year))
+        if record is None:
+            repository.add(
+                session,
+                IndicatorObservation(
+                    country_iso3=row.iso3,
+                    indicator_code=row.indicator_code,
+                    year=row.year,
+                    value=row.value,
+                    unit=unit or units[row.indicator_code],
+                    source_code=source.code,
+                ),
+            )
+            inserted += 1
+        elif record.value != row.value or record.source_code != source.code:
+            record.value, record.source_code = row.value, source.code
+            updated += 1
+        else:
+            unchanged += 1
+    repository.flush(session)
+    report = IndicatorImportReport(
+        parsed.file_format,
+        inserted,
+        updated,
+        unchanged,
+        parsed.skipped_aggregates,
+        parsed.missing_values,
+        tuple(codes),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="indicators.import",
+        entity_type="indicator_file",
+        entity_id=filename[:120],
+        after={
+            "source": source.code,
+            "indicators": list(codes),
+            "inserted": inserted,
+            "updated": updated,
+            "unchanged": unchanged,
+            "skipped_aggregates": parsed.skipped_aggregates,
+        },
+    )
+    return report
+
+
+def import_official_sdg_texts(session: Session, *, content: str, actor: str) -> dict[str, int]:
+    """Load the official goal, target and indicator wording from the UNSD framework CSV."""
+    texts, problems = parse_unsd_framework(content)
+    records = repository.list_sdg_records(session)
+    unknown = [text for text in texts if (text.level, text.code) not in records]
+    problems += [
+        RowProblem(
+            0, text.level, _("code %(code)s is not in the SDG framework PUX knows") % {"code": text.code}
+        )
+        for text in unknown
+    ]
+    if problems:
+        raise ImportRefused(problems)
+    counts = {"goal": 0, "target": 0, "indicator": 0}
+    for text in texts:
+        record = records[(text.level, text.code)]
+        record.official_title = text.title
+        if isinstance(record, SdgIndicator) and text.unsd_code:
+            record.unsd_code = text.unsd_code
+        counts[text.level] += 1
+    repository.flush(session)
+    audit.record(
+        session,
+        actor=actor,
+        action="sdg.import_official_texts",
+        entity_type="sdg_framework",
+        entity_id="official",
+        after=counts,
+    )
+    return counts
+
+
+def find_region(session: Session, *, code_or_name: str) -> Region | None:
+    """A region by M49 code or by its name in any of the six languages (case-insensitive)."""
+    wanted = code_or_name.strip().casefold()
+    for region in repository.list_regions(session):
+        if wanted == region.m49 or wanted in {name.casefold() for name in region.names().values()}:
+            return region
+    return None

@@ -1,0 +1,1 @@
+"""The web edge: app factory, middleware, templates, static files."""

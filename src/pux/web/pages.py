@@ -1,0 +1,50 @@
+"""Site-wide pages: home and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from pux.i18n import normalise_language
+from pux.reference import service as reference
+from pux.web.deps import SessionDep
+from pux.web.middleware import LANGUAGE_COOKIE
+
+router = APIRouter(include_in_schema=False)
+ONE_YEAR = 365 * 24 * 3600
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "home.html",
+        {
+            "counts": reference.reference_counts(session),
+        },
+    )
+
+
+def _safe_local_path(target: str | None) -> str:
+    """Only same-site paths, so the switch cannot be used to redirect people elsewhere."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@router.get("/language/{code}")
+def switch_language(code: str, next: str | None = None) -> RedirectResponse:
+    language = normalise_language(code) or "en"
+    response = RedirectResponse(_safe_local_path(next), status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=ONE_YEAR, httponly=True, samesite="lax")
+    return response
+
+
+@router.get("/healthz", include_in_schema=False)
+def health() -> dict[str, str]:
+    return {"status": "ok"}

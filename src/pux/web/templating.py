@@ -1,0 +1,47 @@
+"""The Jinja2 environment: gettext bound to the request's language, helpers for figures and names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.numbers import format_decimal
+from fastapi.templating import Jinja2Templates
+
+from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES, get_language, gettext, ngettext, text_direction
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "zh": "zh_Hans", "ru": "ru"}
+
+
+def format_number(value: float | int | None, digits: int = 1) -> str:
+    """A figure in the active language's notation; None stays visibly missing."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" if float(value).is_integer() or abs(value) >= 1000 else f"#,##0.{'#' * digits}"
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(get_language(), "en"))
+
+
+def build_templates() -> Jinja2Templates:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=jinja2.select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    environment.globals.update(
+        current_language=get_language,
+        text_direction=text_direction,
+        languages=LANGUAGES,
+        language_autonyms=LANGUAGE_AUTONYMS,
+    )
+    environment.filters["number"] = format_number
+    return Jinja2Templates(env=environment)
+
+
+def page_context(**values: Any) -> dict[str, Any]:
+    return values

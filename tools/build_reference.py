@@ -1,0 +1,346 @@
+"""Rebuild PUX's compact reference tables from the public source files.
+
+Usage:  python tools/build_reference.py PATH/TO/shared/data
+
+Writes the derived CSV files under src/pux/reference/data/. Authored files in that folder
+(sdg_labels.csv, thematic_areas.csv, indicators.csv) are read, never written. Every figure keeps
+its year and source; nothing missing is filled in.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "pux" / "reference" / "data"
+LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
+M49_FILE_LANGUAGE = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "zh": "cn", "ru": "ru"}
+
+# LDC graduations that the staged M49 file (2024-09) predates: UN General Assembly resolution 73/133.
+LDC_GRADUATIONS = {"STP": "2024-12-13"}
+
+INCOME_GROUP_CODES = {
+    "Low income": "LIC",
+    "Lower middle income": "LMC",
+    "Upper middle income": "UMC",
+    "High income": "HIC",
+    "Low": "LIC",
+    "Lower middle": "LMC",
+    "Upper middle": "UMC",
+    "High": "HIC",
+}
+# Observations name their source by code; the citations live in sources.csv (written below).
+SOURCES = [
+    {
+        "code": "wdi-2026-07",
+        "published": "2026-07-01",
+        "licence": "CC BY 4.0",
+        "citation": "World Bank, World Development Indicators, update of 2026-07-01",
+    },
+    {
+        "code": "wdi-bulk-2025-01",
+        "published": "2025-01-28",
+        "licence": "CC BY 4.0",
+        "citation": "World Bank, World Development Indicators bulk file of 2025-01-28 (WHO Global Health "
+        "Expenditure Database)",
+    },
+    {
+        "code": "jmp-2021",
+        "published": "2021-07-01",
+        "licence": "CC BY 4.0",
+        "citation": "WHO/UNICEF Joint Monitoring Programme for Water Supply, Sanitation and Hygiene 2021, "
+        "via Our World in Data",
+    },
+]
+
+
+def read_csv(path: Path, encoding: str = "utf-8-sig") -> list[dict[str, str]]:
+    with path.open(encoding=encoding, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_csv(name: str, fieldnames: list[str], rows: Iterable[dict[str, object]]) -> int:
+    rows = list(rows)
+    with (OUT / name).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def m49_tables(data: Path) -> dict[str, list[dict[str, str]]]:
+    folder = data / "countries" / "datahub-country-codes"
+    return {lang: read_csv(folder / f"UNSD-M49-{suffix}.csv") for lang, suffix in M49_FILE_LANGUAGE.items()}
+
+
+def build_regions(tables: dict[str, list[dict[str, str]]]) -> list[dict[str, object]]:
+    levels = (
+        ("region", "Region Code", "Region Name", None),
+        ("subregion", "Sub-region Code", "Sub-region Name", "Region Code"),
+        ("intermediate", "Intermediate Region Code", "Intermediate Region Name", "Sub-region Code"),
+    )
+    regions: dict[str, dict[str, object]] = {}
+    for level, code_col, name_col, parent_col in levels:
+        for index, row in enumerate(tables["en"]):
+            code = row[code_col]
+            if not code or code in regions:
+                continue
+            entry: dict[str, object] = {
+                "m49": code,
+                "level": level,
+                "parent_m49": row[parent_col] if parent_col else "",
+            }
+            for lang in LANGUAGES:
+                entry[f"name_{lang}"] = tables[lang][index][name_col]
+            regions[code] = entry
+    return sorted(regions.values(), key=lambda r: (str(r["level"]), str(r["m49"])))
+
+
+def build_countries(tables: dict[str, list[dict[str, str]]]) -> list[dict[str, object]]:
+    countries = []
+    for index, row in enumerate(tables["en"]):
+        iso3 = row["ISO-alpha3 Code"]
+        for lang in LANGUAGES:  # the six files must list the same areas in the same order
+            assert tables[lang][index]["ISO-alpha3 Code"] == iso3, (lang, iso3)
+        graduated = LDC_GRADUATIONS.get(iso3, "")
+        entry: dict[str, object] = {
+            "iso3": iso3,
+            "iso2": row["ISO-alpha2 Code"],
+            "m49": row["M49 Code"],
+            "region_m49": row["Region Code"],
+            "subregion_m49": row["Sub-region Code"],
+            "intermediate_m49": row["Intermediate Region Code"],
+            "ldc": int(bool(row["Least Developed Countries (LDC)"]) and not graduated),
+            "lldc": int(bool(row["Land Locked Developing Countries (LLDC)"])),
+            "sids": int(bool(row["Small Island Developing States (SIDS)"])),
+            "ldc_graduated_on": graduated,
+        }
+        for lang in LANGUAGES:
+            entry[f"name_{lang}"] = tables[lang][index]["Country or Area"]
+        countries.append(entry)
+    return sorted(countries, key=lambda c: str(c["iso3"]))
+
+
+def build_income_groups(data: Path) -> list[dict[str, object]]:
+    """Two dated vintages: the official FY2024 group, and FY2026 derived from GNI per capita (Atlas) 2024."""
+    rows = read_csv(data / "countries" / "country_master_derived.csv")
+    groups: list[dict[str, object]] = []
+    for row in rows:
+        if row["wb_income_fy2024_hdx"]:
+            groups.append(
+                {
+                    "iso3": row["iso3"],
+                    "fiscal_year": 2024,
+                    "income_group": INCOME_GROUP_CODES[row["wb_income_fy2024_hdx"]],
+                    "basis": "official",
+                    "gni_per_capita_usd": "",
+                    "gni_year": "",
+                    "source": "World Bank country classification FY2024, via OCHA hdx-python-country 4.2.5",
+                }
+            )
+        if row["wb_income_fy2026_derived"]:
+            groups.append(
+                {
+                    "iso3": row["iso3"],
+                    "fiscal_year": 2026,
+                    "income_group": INCOME_GROUP_CODES[row["wb_income_fy2026_derived"]],
+                    "basis": "derived",
+                    "gni_per_capita_usd": row["gni_pc_atlas_2024"],
+                    "gni_year": 2024,
+                    "source": "Derived by PUX: World Bank GNI per capita, Atlas method, 2024, "
+                    "with FY2026 thresholds",
+                }
+            )
+    return groups
+
+
+def build_sdg_framework(data: Path) -> list[dict[str, object]]:
+    rows = read_csv(data / "sdg_framework" / "sdg_goals_targets_indicators_2025.csv")
+    out: list[dict[str, object]] = []
+    seen: set[tuple[str, str]] = set()
+    for position, row in enumerate(rows, start=1):
+        level, code = row["level"], row["code"]
+        parent = {"goal": "", "target": row["goal"], "indicator": row["target"]}[level]
+        if (code, parent) in seen:
+            continue
+        seen.add((code, parent))
+        out.append(
+            {
+                "level": level,
+                "code": code,
+                "parent": parent,
+                "unsd_code": row["unsd_code"],
+                "position": position,
+            }
+        )
+    return out
+
+
+def latest_since(rows: Iterable[tuple[str, int, float]], first_year: int) -> dict[str, tuple[int, float]]:
+    best: dict[str, tuple[int, float]] = {}
+    for iso3, year, value in rows:
+        if year >= first_year and (iso3 not in best or year > best[iso3][0]):
+            best[iso3] = (year, value)
+    return best
+
+
+def wdi_long_rows(path: Path) -> Iterable[tuple[str, int, float]]:
+    for row in read_csv(path):
+        try:
+            yield row["Country Code"], int(row["Year"]), float(row["Value"])
+        except (TypeError, ValueError):
+            continue
+
+
+def wdi_wide_rows(path: Path) -> Iterable[tuple[str, int, float]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle))
+    header_index = next(i for i, line in enumerate(lines) if line[:2] == ["Country Name", "Country Code"])
+    header = lines[header_index]
+    for line in lines[header_index + 1 :]:
+        for column, cell in zip(header, line, strict=False):
+            if column.isdigit() and cell.strip():
+                yield line[1], int(column), float(cell)
+
+
+def jmp_rows(path: Path, column: str, names_to_iso3: dict[str, str]) -> Iterable[tuple[str, int, float]]:
+    for row in read_csv(path):
+        iso3 = names_to_iso3.get(row["Entity"])
+        if iso3 and row[column]:
+            yield iso3, int(row["Year"]), float(row[column])
+
+
+def build_observations(data: Path, countries: list[dict[str, object]]) -> list[dict[str, object]]:
+    indicators = read_csv(OUT / "indicators.csv")
+    known = {str(c["iso3"]) for c in countries}
+    names_to_iso3 = {str(c["name_en"]): str(c["iso3"]) for c in countries}
+    names_to_iso3.update(JMP_NAME_FIXES)
+    wdi = data / "indicators" / "wdi"
+    observations: list[dict[str, object]] = []
+    for indicator in indicators:
+        code, origin = indicator["code"], indicator["origin"]
+        if origin == "wdi":
+            folder = wdi / code.lower()
+            rows = wdi_long_rows(folder / "data.csv")
+            source = "wdi-2026-07"
+        elif origin == "wdi_bulk":
+            rows = wdi_wide_rows(next((data / "indicators" / "wdi_extra").glob(f"API_{code}_*.csv")))
+            source = "wdi-bulk-2025-01"
+        elif origin.startswith("jmp:"):
+            rows = jmp_rows(
+                data / "indicators" / "owid_wash_2021" / "water_sanitation_who_wash_2021.csv",
+                origin.removeprefix("jmp:"),
+                names_to_iso3,
+            )
+            source = "jmp-2021"
+        else:
+            raise SystemExit(f"unknown origin {origin!r} for {code}")
+        for iso3, (year, value) in sorted(latest_since(rows, first_year=2015).items()):
+            if iso3 in known:
+                observations.append(
+                    {
+                        "iso3": iso3,
+                        "indicator": code,
+                        "year": year,
+                        "value": f"{value:.10g}",
+                        "source": source,
+                    }
+                )
+    return observations
+
+
+# Our World in Data spells some areas differently from the UN M49 English names.
+JMP_NAME_FIXES = {
+    "Bolivia": "BOL",
+    "Brunei": "BRN",
+    "Cape Verde": "CPV",
+    "Czechia": "CZE",
+    "Democratic Republic of Congo": "COD",
+    "Congo": "COG",
+    "Cote d'Ivoire": "CIV",
+    "Iran": "IRN",
+    "Laos": "LAO",
+    "Micronesia (country)": "FSM",
+    "Moldova": "MDA",
+    "North Korea": "PRK",
+    "South Korea": "KOR",
+    "Palestine": "PSE",
+    "Russia": "RUS",
+    "Syria": "SYR",
+    "Tanzania": "TZA",
+    "Turkey": "TUR",
+    "United Kingdom": "GBR",
+    "United States": "USA",
+    "Venezuela": "VEN",
+    "Vietnam": "VNM",
+    "Eswatini": "SWZ",
+    "Timor": "TLS",
+    "East Timor": "TLS",
+    "Curacao": "CUW",
+    "Macao": "MAC",
+    "Hong Kong": "HKG",
+    "Netherlands": "NLD",
+    "Sint Maarten (Dutch part)": "SXM",
+    "Saint Martin (French part)": "MAF",
+    "United States Virgin Islands": "VIR",
+    "Reunion": "REU",
+    "Saint Barthelemy": "BLM",
+    "Wallis and Futuna": "WLF",
+    "Falkland Islands": "FLK",
+    "Kosovo": "",
+}
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 2:
+        raise SystemExit(__doc__)
+    data = Path(argv[1])
+    OUT.mkdir(parents=True, exist_ok=True)
+    tables = m49_tables(data)
+    regions = build_regions(tables)
+    countries = build_countries(tables)
+    name_fields = [f"name_{lang}" for lang in LANGUAGES]
+    counts = {
+        "regions.csv": write_csv("regions.csv", ["m49", "level", "parent_m49", *name_fields], regions),
+        "countries.csv": write_csv(
+            "countries.csv",
+            [
+                "iso3",
+                "iso2",
+                "m49",
+                "region_m49",
+                "subregion_m49",
+                "intermediate_m49",
+                "ldc",
+                "lldc",
+                "sids",
+                "ldc_graduated_on",
+                *name_fields,
+            ],
+            countries,
+        ),
+        "income_groups.csv": write_csv(
+            "income_groups.csv",
+            ["iso3", "fiscal_year", "income_group", "basis", "gni_per_capita_usd", "gni_year", "source"],
+            build_income_groups(data),
+        ),
+        "sdg_framework.csv": write_csv(
+            "sdg_framework.csv",
+            ["level", "code", "parent", "unsd_code", "position"],
+            build_sdg_framework(data),
+        ),
+        "sources.csv": write_csv("sources.csv", ["code", "published", "licence", "citation"], SOURCES),
+        "indicator_observations.csv": write_csv(
+            "indicator_observations.csv",
+            ["iso3", "indicator", "year", "value", "source"],
+            build_observations(data, countries),
+        ),
+    }
+    for name, count in counts.items():
+        print(f"{name}: {count} rows")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
