@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -55,6 +56,8 @@ class Country(SixLanguageNames, Base):
     is_lldc: Mapped[bool] = mapped_column(Boolean, default=False)
     is_sids: Mapped[bool] = mapped_column(Boolean, default=False)
     ldc_graduated_on: Mapped[date | None] = mapped_column(Date)
+    # Codes and the six names, case- and accent-folded: lets "кения" or "cote d'ivoire" find a country.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     region: Mapped[Region | None] = relationship(foreign_keys=[region_m49], lazy="joined")
     subregion: Mapped[Region | None] = relationship(foreign_keys=[subregion_m49], lazy="joined")
@@ -67,6 +70,17 @@ class Country(SixLanguageNames, Base):
     def income_group(self) -> IncomeGroupAssessment | None:
         """The most recent assessment, or None when no year has one."""
         return self.income_groups[0] if self.income_groups else None
+
+
+def fold_for_search(text: str) -> str:
+    """Lower-case without accents, with typographic apostrophes made plain, for name matching."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("\u2019", "'"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def country_search_text(row: dict[str, object]) -> str:
+    names = [str(row[f"name_{language}"]) for language in LANGUAGES]
+    return fold_for_search(" | ".join([str(row["iso3"]), str(row["iso2"]), *names]))
 
 
 class IncomeGroupAssessment(Base):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pux.i18n import LANGUAGES
+from pux.reference.models import country_search_text
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -29,7 +30,7 @@ def regions() -> list[dict[str, Any]]:
 
 
 def countries() -> list[dict[str, Any]]:
-    return [
+    rows = [
         {
             "iso3": r["iso3"],
             "iso2": r["iso2"],
@@ -45,6 +46,9 @@ def countries() -> list[dict[str, Any]]:
         }
         for r in read_table("countries.csv")
     ]
+    for row in rows:
+        row["search_text"] = country_search_text(row)
+    return rows
 
 
 def income_groups() -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from pux.reference.models import (
     Country,
@@ -19,6 +19,7 @@ from pux.reference.models import (
     SdgIndicator,
     SdgTarget,
     ThematicArea,
+    fold_for_search,
 )
 
 
@@ -35,17 +36,16 @@ class CountryFilter:
 
 
 def _latest_income_group() -> ColumnElement[str]:
+    """The income group of the most recent fiscal year, per country (a correlated subquery)."""
+    newer = aliased(IncomeGroupAssessment)
     latest_year = (
-        select(func.max(IncomeGroupAssessment.fiscal_year))
-        .where(IncomeGroupAssessment.country_iso3 == Country.iso3)
-        .scalar_subquery()
-    )
+        select(func.max(newer.fiscal_year)).where(newer.country_iso3 == Country.iso3).correlate(Country)
+    ).scalar_subquery()
     return (
         select(IncomeGroupAssessment.income_group)
-        .where(
-            IncomeGroupAssessment.country_iso3 == Country.iso3,
-            IncomeGroupAssessment.fiscal_year == latest_year,
-        )
+        .where(IncomeGroupAssessment.country_iso3 == Country.iso3)
+        .where(IncomeGroupAssessment.fiscal_year == latest_year)
+        .correlate(Country)
         .scalar_subquery()
     )
 
@@ -66,21 +66,9 @@ def list_countries(session: Session, filters: CountryFilter) -> Sequence[Country
             statement = statement.where(column.is_(wanted))
     if filters.income_group:
         statement = statement.where(_latest_income_group() == filters.income_group)
-    if filters.text:
-        pattern = f"%{filters.text.strip().lower()}%"
-        name_columns = (
-            Country.name_en,
-            Country.name_fr,
-            Country.name_es,
-            Country.name_ar,
-            Country.name_zh,
-            Country.name_ru,
-        )
+    if filters.text and filters.text.strip():
         statement = statement.where(
-            or_(
-                func.lower(Country.iso3) == filters.text.strip().lower(),
-                *(func.lower(column).like(pattern) for column in name_columns),
-            )
+            Country.search_text.contains(fold_for_search(filters.text.strip()), autoescape=True)
         )
     return session.scalars(statement).unique().all()
 

@@ -16,6 +16,7 @@ from pux.reference.vocabulary import (
     income_group_label,
     indicator_role_label,
     region_level_label,
+    unit_label,
 )
 from pux.web.deps import SessionDep
 

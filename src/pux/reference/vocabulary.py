@@ -42,3 +42,28 @@ def region_level_label(level: str) -> str:
         "intermediate": _("Intermediate region"),
     }
     return labels.get(level, level)
+
+
+def unit_label(unit: str) -> str:
+    """The unit of a packaged indicator in the active language; an imported unit is shown as given."""
+    labels = {
+        "% gross": _("% gross"),
+        "% of GDP": _("% of GDP"),
+        "% of ages 20-79": _("% of people aged 20-79"),
+        "% of all deaths": _("% of all deaths"),
+        "% of children under 5": _("% of children under 5"),
+        "% of internal resources": _("% of internal resources"),
+        "% of population": _("% of population"),
+        "cubic metres per person": _("cubic metres per person"),
+        "current US$": _("current US$"),
+        "kWh per person": _("kWh per person"),
+        "kg per hectare": _("kg per hectare"),
+        "micrograms per cubic metre": _("micrograms per cubic metre"),
+        "people": _("people"),
+        "per 1000 live births": _("per 1,000 live births"),
+        "per 1000 people": _("per 1,000 people"),
+        "per 100000 live births": _("per 100,000 live births"),
+        "per 100000 people": _("per 100,000 people"),
+        "per million people": _("per million people"),
+    }
+    return labels.get(unit, unit)

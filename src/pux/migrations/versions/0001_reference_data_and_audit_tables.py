@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 15:47:21.960596
+Create Date: 2026-11-25 15:49:11.463351
 """
 
 from collections.abc import Sequence
@@ -95,6 +95,7 @@ def upgrade() -> None:
         sa.Column("is_lldc", sa.Boolean(), nullable=False),
         sa.Column("is_sids", sa.Boolean(), nullable=False),
         sa.Column("ldc_graduated_on", sa.Date(), nullable=True),
+        sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("name_en", sa.String(length=200), nullable=False),
         sa.Column("name_fr", sa.String(length=200), nullable=False),
         sa.Column("name_es", sa.String(length=200), nullable=False),

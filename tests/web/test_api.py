@@ -1,0 +1,68 @@
+"""The JSON API under /api/v1 and its OpenAPI description."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_country_list_filters_and_names_follow_the_language(client: TestClient) -> None:
+    response = client.get("/api/v1/countries", params={"region": "014", "ldc": "true"},
+                          headers={"Accept-Language": "es"})
+    assert response.status_code == 200
+    countries = {c["iso3"]: c for c in response.json()}
+    assert {"ETH", "UGA"} <= set(countries) and "KEN" not in countries
+    assert countries["ETH"]["name"] == "Etiopía"
+    assert countries["ETH"]["names"]["zh"] == "埃塞俄比亚"
+    assert all(c["ldc"] for c in countries.values())
+
+
+def test_country_detail_carries_value_year_and_source_or_says_missing(client: TestClient) -> None:
+    kenya = client.get("/api/v1/countries/KEN").json()
+    assert kenya["m49"] == "404" and kenya["intermediate_region"]["name"] == "Eastern Africa"
+    assert kenya["income_group"]["fiscal_year"] == 2026 and kenya["income_group"]["source"]
+    by_code = {i["code"]: i for i in kenya["indicators"]}
+    under_five = by_code["SH.DYN.MORT"]
+    assert under_five["value"] > 0 and under_five["year"] >= 2020 and "World Bank" in under_five["source"]
+    for indicator in kenya["indicators"]:
+        assert indicator["missing"] == (indicator["value"] is None)
+        if not indicator["missing"]:
+            assert indicator["year"] and indicator["source"]
+    monaco = {i["code"]: i for i in client.get("/api/v1/countries/MCO").json()["indicators"]}
+    assert monaco["SN.ITK.DEFC.ZS"] == {**monaco["SN.ITK.DEFC.ZS"], "value": None, "year": None, "missing": True}
+
+
+def test_unknown_codes_are_json_404s(client: TestClient) -> None:
+    for path in ("/api/v1/countries/XXX", "/api/v1/sdg/goals/18", "/api/v1/sdg/targets/3.99"):
+        response = client.get(path)
+        assert response.status_code == 404 and "detail" in response.json()
+
+
+def test_sdg_endpoints(client: TestClient) -> None:
+    goals = client.get("/api/v1/sdg/goals").json()
+    assert [g["code"] for g in goals] == [str(n) for n in range(1, 18)]
+    assert sum(g["target_count"] for g in goals) == 169
+    goal = client.get("/api/v1/sdg/goals/14").json()
+    assert goal["targets"][0]["code"] == "14.1"
+    target = client.get("/api/v1/sdg/targets/3.4").json()
+    assert {i["code"] for i in target["indicators"]} == {"3.4.1", "3.4.2"}
+
+
+def test_reference_lists(client: TestClient) -> None:
+    areas = client.get("/api/v1/thematic-areas").json()
+    assert [a["code"] for a in areas] == ["health", "food", "water", "energy", "industry", "safety"]
+    assert [a["code"] for a in areas if a["enabling"]] == ["safety"]
+    regions = client.get("/api/v1/regions").json()
+    assert {r["level"] for r in regions} == {"region", "subregion", "intermediate"}
+
+
+def test_invalid_filter_is_a_422_naming_the_field(client: TestClient) -> None:
+    response = client.get("/api/v1/countries", params={"income_group": "RICH"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "income_group"]
+
+
+def test_openapi_describes_the_reference_routes(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    for path in ("/api/v1/countries", "/api/v1/countries/{iso3}", "/api/v1/sdg/goals", "/api/v1/thematic-areas"):
+        assert path in spec["paths"]

@@ -1,0 +1,105 @@
+"""HTML pages: content, filters, languages and right-to-left Arabic."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from pux.web.middleware import LANGUAGE_COOKIE
+
+
+def test_home_links_to_the_reference_pages(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    for link in ('href="/countries"', 'href="/sdgs"', 'href="/thematic-areas"'):
+        assert link in page.text
+    assert "249" in page.text
+
+
+def test_country_list_filters_by_region_and_ldc(client: TestClient) -> None:
+    page = client.get("/countries", params={"region": "014", "ldc": "yes"})
+    assert page.status_code == 200
+    assert 'href="/countries/ETH"' in page.text and 'href="/countries/UGA"' in page.text
+    assert 'href="/countries/KEN"' not in page.text  # Eastern Africa, but not an LDC
+    assert 'href="/countries/FRA"' not in page.text
+
+
+def test_htmx_request_gets_only_the_result_rows(client: TestClient) -> None:
+    partial = client.get("/countries", params={"sids": "yes"}, headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    assert "<html" not in partial.text and 'href="/countries/MUS"' in partial.text
+
+
+def test_kenya_page_shows_region_groups_income_and_sourced_indicators(client: TestClient) -> None:
+    page = client.get("/countries/KEN")
+    assert page.status_code == 200
+    text = page.text
+    assert "<h1>Kenya</h1>" in text
+    assert "Eastern Africa" in text and "Sub-Saharan Africa" in text
+    assert "Lower-middle income" in text and "FY2026" in text and "FY2024" in text
+    assert "Under-five mortality rate" in text
+    assert "World Bank, World Development Indicators" in text
+    assert re.search(r"<td>20\d\d</td>", text)  # years are shown beside values
+
+
+def test_missing_data_is_shown_as_missing_not_as_zero(client: TestClient) -> None:
+    page = client.get("/countries/MCO")
+    assert page.status_code == 200
+    assert 'class="is-missing"' in page.text
+    assert "No value since 2015" in page.text
+
+
+def test_unknown_country_is_a_404_page(client: TestClient) -> None:
+    page = client.get("/countries/XXX")
+    assert page.status_code == 404
+    assert "XXX" in page.text
+
+
+def test_sdg_pages_list_goals_targets_and_indicators(client: TestClient) -> None:
+    goals = client.get("/sdgs")
+    assert goals.status_code == 200 and goals.text.count('href="/sdgs/') == 17
+    goal = client.get("/sdgs/6")
+    assert goal.status_code == 200
+    assert 'id="target-6.1"' in goal.text and "6.1.1" in goal.text and 'id="target-6.b"' in goal.text
+
+
+def test_thematic_areas_page_names_the_enabling_area(client: TestClient) -> None:
+    page = client.get("/thematic-areas")
+    assert page.status_code == 200
+    assert "Safety and security" in page.text and "enabling area" in page.text
+
+
+def test_language_follows_accept_language_when_there_is_no_choice(client: TestClient) -> None:
+    page = client.get("/countries/KEN", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+    assert '<html lang="ru" dir="ltr">' in page.text
+    assert "<h1>Кения</h1>" in page.text
+
+
+def test_explicit_choice_beats_the_browser_and_arabic_is_right_to_left(client: TestClient) -> None:
+    switched = client.get("/language/ar", params={"next": "/countries/KEN"}, follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/countries/KEN"
+    assert f"{LANGUAGE_COOKIE}=ar" in switched.headers["set-cookie"]
+    page = client.get("/countries/KEN", headers={"Accept-Language": "fr"})
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert "<h1>كينيا</h1>" in page.text
+    assert "شرق أفريقيا" in page.text  # Eastern Africa, named in Arabic
+
+
+def test_default_language_is_english(client: TestClient) -> None:
+    page = client.get("/countries/CHN", headers={"Accept-Language": "de-DE"})
+    assert '<html lang="en" dir="ltr">' in page.text and "<h1>China</h1>" in page.text
+
+
+def test_language_switch_refuses_to_redirect_off_site(client: TestClient) -> None:
+    for target in ("https://example.org/", "//example.org/x", "javascript:alert(1)"):
+        response = client.get("/language/fr", params={"next": target}, follow_redirects=False)
+        assert response.headers["location"] == "/"
+
+
+def test_interface_strings_are_translated(client: TestClient) -> None:
+    client.cookies.set(LANGUAGE_COOKIE, "zh")
+    page = client.get("/countries")
+    assert '<html lang="zh"' in page.text
+    assert "Countries and areas" not in page.text
+    assert "肯尼亚" in page.text
