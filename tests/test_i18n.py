@@ -50,7 +50,10 @@ def test_catalogue_translates_every_string_of_the_source(language: str, source_m
     assert not missing, f"{language}: {len(missing)} untranslated, e.g. {missing[:5]} (run make messages)"
     for key, strings in translated.items():
         for string in strings:
-            assert set(PLACEHOLDER.findall(string)) <= set(PLACEHOLDER.findall(key)) | {"num"}, (language, key)
+            assert set(PLACEHOLDER.findall(string)) <= set(PLACEHOLDER.findall(key)) | {"num"}, (
+                language,
+                key,
+            )
 
 
 def test_translations_are_used_per_active_language() -> None:

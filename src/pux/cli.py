@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from pux import migrate
 from pux.config import get_settings
@@ -37,9 +40,15 @@ def _cli_actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
-def _sessions() -> unit_of_work:  # type: ignore[valid-type]
+@contextmanager
+def _sessions() -> Iterator[Session]:
+    """One unit of work for a command: committed on success, and the engine's connections closed after."""
     engine = make_engine(get_settings().database_url)
-    return unit_of_work(make_session_factory(engine))
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _refuse(error: ImportRefused) -> None:

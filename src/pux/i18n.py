@@ -72,9 +72,9 @@ def translations_for(language: str) -> CatalogueTranslations:
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        if isinstance(message.id, tuple):
-            plurals[message.id[0]] = tuple(message.string)
-        elif isinstance(message.string, str) and message.string:
+        if isinstance(message.id, tuple) and isinstance(message.string, tuple | list):
+            plurals[str(message.id[0])] = tuple(str(form) for form in message.string)
+        elif isinstance(message.id, str) and isinstance(message.string, str) and message.string:
             messages[message.id] = message.string
     plural_rule = catalog.plural_expr or "n != 1"
     return CatalogueTranslations(messages, plurals, plural_rule)

@@ -142,7 +142,8 @@ def test_duplicate_rows_are_refused() -> None:
 UNSD_EXTRACT = ""","Global indicator framework for the Sustainable Development Goals",,
 ,Goals and targets (from the 2030 Agenda for Sustainable Development),Indicators,UNSD Indicator Codes†
 ,Goal 3. Ensure healthy lives and promote well-being for all at all ages,,
-,"3.4 By 2030, reduce by one third premature mortality from non-communicable diseases","3.4.1 Mortality rate attributed to cardiovascular disease, cancer, diabetes or chronic respiratory disease",C030401
+,"3.4 By 2030, reduce by one third premature mortality from non-communicable diseases","3.4.1 Mortality \
+rate attributed to cardiovascular disease, cancer, diabetes or chronic respiratory disease",C030401
 ,,3.4.2 Suicide mortality rate,C030402
 """
 

@@ -6,8 +6,9 @@ from fastapi.testclient import TestClient
 
 
 def test_country_list_filters_and_names_follow_the_language(client: TestClient) -> None:
-    response = client.get("/api/v1/countries", params={"region": "014", "ldc": "true"},
-                          headers={"Accept-Language": "es"})
+    response = client.get(
+        "/api/v1/countries", params={"region": "014", "ldc": "true"}, headers={"Accept-Language": "es"}
+    )
     assert response.status_code == 200
     countries = {c["iso3"]: c for c in response.json()}
     assert {"ETH", "UGA"} <= set(countries) and "KEN" not in countries
@@ -28,7 +29,12 @@ def test_country_detail_carries_value_year_and_source_or_says_missing(client: Te
         if not indicator["missing"]:
             assert indicator["year"] and indicator["source"]
     monaco = {i["code"]: i for i in client.get("/api/v1/countries/MCO").json()["indicators"]}
-    assert monaco["SN.ITK.DEFC.ZS"] == {**monaco["SN.ITK.DEFC.ZS"], "value": None, "year": None, "missing": True}
+    assert monaco["SN.ITK.DEFC.ZS"] == {
+        **monaco["SN.ITK.DEFC.ZS"],
+        "value": None,
+        "year": None,
+        "missing": True,
+    }
 
 
 def test_unknown_codes_are_json_404s(client: TestClient) -> None:
@@ -64,5 +70,10 @@ def test_invalid_filter_is_a_422_naming_the_field(client: TestClient) -> None:
 def test_openapi_describes_the_reference_routes(client: TestClient) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/v1/countries", "/api/v1/countries/{iso3}", "/api/v1/sdg/goals", "/api/v1/thematic-areas"):
+    for path in (
+        "/api/v1/countries",
+        "/api/v1/countries/{iso3}",
+        "/api/v1/sdg/goals",
+        "/api/v1/thematic-areas",
+    ):
         assert path in spec["paths"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -78,7 +79,7 @@ def fold_for_search(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def country_search_text(row: dict[str, object]) -> str:
+def country_search_text(row: Mapping[str, object]) -> str:
     names = [str(row[f"name_{language}"]) for language in LANGUAGES]
     return fold_for_search(" | ".join([str(row["iso3"]), str(row["iso2"]), *names]))
 

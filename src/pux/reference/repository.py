@@ -137,9 +137,9 @@ def get_target(session: Session, code: str) -> SdgTarget | None:
 
 def list_sdg_records(session: Session) -> dict[tuple[str, str], SdgGoal | SdgTarget | SdgIndicator]:
     records: dict[tuple[str, str], SdgGoal | SdgTarget | SdgIndicator] = {}
-    for level, model in (("goal", SdgGoal), ("target", SdgTarget), ("indicator", SdgIndicator)):
-        for record in session.scalars(select(model)):
-            records[(level, record.code)] = record
+    records.update({("goal", goal.code): goal for goal in session.scalars(select(SdgGoal))})
+    records.update({("target", target.code): target for target in session.scalars(select(SdgTarget))})
+    records.update({("indicator", ind.code): ind for ind in session.scalars(select(SdgIndicator))})
     return records
 
 

@@ -19,6 +19,7 @@ from pux.reference.vocabulary import (
     unit_label,
 )
 from pux.web.deps import SessionDep
+from pux.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,7 +53,7 @@ def country_list(
     template = (
         "reference/_country_rows.html" if request.headers.get("HX-Request") else "reference/countries.html"
     )
-    return request.app.state.templates.TemplateResponse(
+    return render(
         request,
         template,
         {
@@ -78,7 +79,7 @@ def country_page(request: Request, session: SessionDep, iso3: str) -> HTMLRespon
     profile = service.country_profile(session, iso3=iso3)
     if profile is None:
         raise HTTPException(404, _("No country or area has the code %(code)s.") % {"code": iso3})
-    return request.app.state.templates.TemplateResponse(
+    return render(
         request,
         "reference/country.html",
         {
@@ -87,6 +88,7 @@ def country_page(request: Request, session: SessionDep, iso3: str) -> HTMLRespon
             "income_group_label": income_group_label,
             "income_basis_label": income_basis_label,
             "indicator_role_label": indicator_role_label,
+            "unit_label": unit_label,
             "thematic_areas": {area.code: area for area in service.list_thematic_areas(session)},
         },
     )
@@ -94,7 +96,7 @@ def country_page(request: Request, session: SessionDep, iso3: str) -> HTMLRespon
 
 @router.get("/sdgs", response_class=HTMLResponse)
 def goal_list(request: Request, session: SessionDep) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(
+    return render(
         request,
         "reference/goals.html",
         {
@@ -108,12 +110,12 @@ def goal_page(request: Request, session: SessionDep, code: str) -> HTMLResponse:
     goal = service.get_goal(session, code=code)
     if goal is None:
         raise HTTPException(404, _("No SDG goal has the code %(code)s.") % {"code": code})
-    return request.app.state.templates.TemplateResponse(request, "reference/goal.html", {"goal": goal})
+    return render(request, "reference/goal.html", {"goal": goal})
 
 
 @router.get("/thematic-areas", response_class=HTMLResponse)
 def thematic_area_list(request: Request, session: SessionDep) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(
+    return render(
         request,
         "reference/thematic_areas.html",
         {

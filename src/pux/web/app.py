@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -17,7 +17,7 @@ from pux.reference import api as reference_api
 from pux.reference import views as reference_views
 from pux.web import pages
 from pux.web.middleware import LanguageMiddleware
-from pux.web.templating import build_templates
+from pux.web.templating import build_templates, render
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -51,10 +51,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
     message = exc.detail if exc.status_code == 404 else _("Something went wrong.")
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request,
-        "error.html",
-        {"status_code": exc.status_code, "message": message},
-        status_code=exc.status_code,
+    return render(
+        request, "error.html", {"status_code": exc.status_code, "message": message}, exc.status_code
     )
-    return response

@@ -11,6 +11,7 @@ from pux.i18n import normalise_language
 from pux.reference import service as reference
 from pux.web.deps import SessionDep
 from pux.web.middleware import LANGUAGE_COOKIE
+from pux.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 ONE_YEAR = 365 * 24 * 3600
@@ -18,7 +19,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(
+    return render(
         request,
         "home.html",
         {

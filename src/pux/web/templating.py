@@ -7,6 +7,8 @@ from typing import Any
 
 import jinja2
 from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES, get_language, gettext, ngettext, text_direction
@@ -43,5 +45,7 @@ def build_templates() -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
-def page_context(**values: Any) -> dict[str, Any]:
-    return values
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """Render a page with the app's templates (the request's language is already active)."""
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, context, status_code=status_code)

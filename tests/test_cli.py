@@ -1,0 +1,116 @@
+"""The command line, run against the test database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from pux.cli import app
+from pux.reference.models import DataSource, Indicator, IndicatorObservation
+
+runner = CliRunner()
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_countries_show_prints_groups_income_and_sourced_indicators() -> None:
+    result = runner.invoke(app, ["countries", "show", "KEN"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Kenya" in result.output and "Eastern Africa" in result.output
+    assert "Income group FY2026" in result.output
+    assert "SH.DYN.MORT" in result.output and "World Bank" in result.output
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_countries_show_in_arabic_and_unknown_code() -> None:
+    result = runner.invoke(app, ["countries", "show", "KEN", "--lang", "ar"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "كينيا" in result.output
+    missing = runner.invoke(app, ["countries", "show", "XXX"])
+    assert missing.exit_code == 2 and "No country" in missing.output
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_countries_list_by_region_name_and_ldc() -> None:
+    result = runner.invoke(
+        app, ["countries", "list", "--region", "Eastern Africa", "--ldc"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "ETH" in result.output and "UGA" in result.output and "KEN" not in result.output
+    assert result.output.strip().endswith("countries and areas")
+    unknown = runner.invoke(app, ["countries", "list", "--region", "Atlantis"])
+    assert unknown.exit_code == 2
+
+
+@pytest.fixture
+def cleanup_cli_import(engine: Engine) -> Iterator[None]:
+    """The CLI commits for real: remove what the import test added."""
+    yield
+    with Session(engine) as session, session.begin():
+        session.execute(
+            delete(IndicatorObservation).where(IndicatorObservation.indicator_code == "TEST.CLI.RT")
+        )
+        session.execute(delete(Indicator).where(Indicator.code == "TEST.CLI.RT"))
+        session.execute(delete(DataSource).where(DataSource.code == "test-cli"))
+
+
+@pytest.mark.usefixtures("cli_env", "cleanup_cli_import")
+def test_indicators_import_refuses_a_bad_file_then_applies_a_good_one(tmp_path: Path, engine: Engine) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Country Code,Year,Value\nKEN,2023,1.5\nKEN,year,2\n", encoding="utf-8")
+    refused = runner.invoke(
+        app,
+        [
+            "indicators",
+            "import",
+            str(bad),
+            "--source",
+            "test-cli",
+            "--citation",
+            "Test",
+            "--indicator",
+            "TEST.CLI.RT",
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert refused.exit_code == 1
+    assert "row 3, field Year" in refused.output and "nothing was imported" in refused.output
+    with Session(engine) as session:
+        assert (
+            session.scalars(
+                select(IndicatorObservation).where(IndicatorObservation.indicator_code == "TEST.CLI.RT")
+            ).all()
+            == []
+        )
+    good = tmp_path / "good.csv"
+    good.write_text("Country Code,Year,Value\nKEN,2023,1.5\nUGA,2023,0.4\nWLD,2023,9\n", encoding="utf-8")
+    applied = runner.invoke(
+        app,
+        [
+            "indicators",
+            "import",
+            str(good),
+            "--source",
+            "test-cli",
+            "--citation",
+            "Test",
+            "--indicator",
+            "TEST.CLI.RT",
+            "--role",
+            "capacity",
+            "--unit",
+            "per million people",
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert applied.exit_code == 0, applied.output
+    assert "2 new" in applied.output and "1 aggregate rows skipped" in applied.output
+    with Session(engine) as session:
+        values = session.scalars(
+            select(IndicatorObservation.value).where(IndicatorObservation.indicator_code == "TEST.CLI.RT")
+        ).all()
+        assert sorted(values) == [0.4, 1.5]
