@@ -3867,7 +3867,7 @@ def summarise(name, rows, langs):
         print(f"{g:>4} {c['True'] + c['False']:>5} {c['True']:>4} {c['False']:>4}")
     texts_without_pos = {r["id"] for r in rows} - {r["id"] for r in rows if r["label"] == "True"}
     lang_counts = Counter(langs.values())
-    print("texts per language: " + ", ".join(f"{l}={lang_counts[l]}" for l in LANGS))
+    print("texts per language: " + ", ".join(f"{code}={lang_counts[code]}" for code in LANGS))
     print(f"texts addressing no SDG (all rows False): {len(texts_without_pos)}")
     return per_goal, lang_counts
 
