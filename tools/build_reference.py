@@ -293,6 +293,21 @@ JMP_NAME_FIXES = {
 }
 
 
+def build_dac_sectors(data: Path) -> list[dict[str, object]]:
+    """Active OECD DAC 5-digit purpose codes with their English and French names (IATI codelist)."""
+    rows = read_csv(data / "iati" / "codelists" / "csv" / "Sector.csv")
+    return [
+        {"code": r["code"], "category": r["category"], "name_en": r["name_en"], "name_fr": r["name_fr"]}
+        for r in rows
+        if r["status"] == "active"
+    ]
+
+
+def build_currencies(data: Path) -> list[dict[str, object]]:
+    rows = read_csv(data / "iati" / "codelists" / "csv" / "Currency.csv")
+    return [{"code": r["code"]} for r in rows if r.get("status", "active") == "active"]
+
+
 def main(argv: list[str]) -> None:
     if len(argv) != 2:
         raise SystemExit(__doc__)
@@ -331,6 +346,10 @@ def main(argv: list[str]) -> None:
             ["level", "code", "parent", "unsd_code", "position"],
             build_sdg_framework(data),
         ),
+        "dac_sectors.csv": write_csv(
+            "dac_sectors.csv", ["code", "category", "name_en", "name_fr"], build_dac_sectors(data)
+        ),
+        "currencies.csv": write_csv("currencies.csv", ["code"], build_currencies(data)),
         "sources.csv": write_csv("sources.csv", ["code", "published", "licence", "citation"], SOURCES),
         "indicator_observations.csv": write_csv(
             "indicator_observations.csv",

@@ -4,5 +4,9 @@ from __future__ import annotations
 
 
 def load_all_models() -> None:
+    import pux.accounts.models  # noqa: F401
+    import pux.assistance.models  # noqa: F401
     import pux.audit.models  # noqa: F401
+    import pux.needs.models  # noqa: F401
+    import pux.programmes.models  # noqa: F401
     import pux.reference.models  # noqa: F401

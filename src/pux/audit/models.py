@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String
@@ -28,3 +29,12 @@ class AuditEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(120), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+def column_values(record: Any) -> dict[str, Any]:
+    """A record's column values as JSON-ready data, for the before/after of an audit event."""
+    values: dict[str, Any] = {}
+    for column in record.__table__.columns:
+        value = getattr(record, column.key)
+        values[column.key] = str(value) if isinstance(value, Decimal | date) else value
+    return values

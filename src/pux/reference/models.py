@@ -212,3 +212,35 @@ class IndicatorObservation(Base):
     source_code: Mapped[str] = mapped_column(ForeignKey("data_source.code"))
 
     source: Mapped[DataSource] = relationship(lazy="joined")
+
+
+class Technique(SixLanguageNames, Base):
+    """A nuclear or isotopic technique from the PUX catalogue, under its main thematic area."""
+
+    __tablename__ = "technique"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    thematic_area_code: Mapped[str] = mapped_column(ForeignKey("thematic_area.code"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class DacSector(Base):
+    """An OECD DAC 5-digit purpose code (used to classify assistance activities)."""
+
+    __tablename__ = "dac_sector"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    category: Mapped[str] = mapped_column(String(3))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_fr: Mapped[str] = mapped_column(String(200))
+
+    def name(self, language: str | None = None) -> str:
+        return self.name_fr if (language or get_language()) == "fr" and self.name_fr else self.name_en
+
+
+class Currency(Base):
+    """An ISO 4217 currency code accepted for amounts."""
+
+    __tablename__ = "currency"
+
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)

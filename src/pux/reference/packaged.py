@@ -134,3 +134,26 @@ def observations() -> list[dict[str, Any]]:
         }
         for r in read_table("indicator_observations.csv")
     ]
+
+
+def techniques() -> list[dict[str, Any]]:
+    return [
+        {
+            "code": r["code"],
+            "thematic_area_code": r["thematic_area"],
+            "position": int(r["position"]),
+            **_names(r),
+        }
+        for r in read_table("techniques.csv")
+    ]
+
+
+def dac_sectors() -> list[dict[str, Any]]:
+    return [
+        {"code": r["code"], "category": r["category"], "name_en": r["name_en"], "name_fr": r["name_fr"]}
+        for r in read_table("dac_sectors.csv")
+    ]
+
+
+def currencies() -> list[dict[str, Any]]:
+    return [{"code": r["code"]} for r in read_table("currencies.csv")]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from pux.reference.models import (
     Country,
+    Currency,
+    DacSector,
     DataSource,
     IncomeGroupAssessment,
     Indicator,
@@ -18,6 +21,7 @@ from pux.reference.models import (
     SdgGoal,
     SdgIndicator,
     SdgTarget,
+    Technique,
     ThematicArea,
     fold_for_search,
 )
@@ -160,6 +164,9 @@ def count_rows(session: Session) -> dict[str, int]:
         "indicators": Indicator,
         "indicator_observations": IndicatorObservation,
         "data_sources": DataSource,
+        "techniques": Technique,
+        "dac_sectors": DacSector,
+        "currencies": Currency,
     }
     return {
         name: session.scalar(select(func.count()).select_from(model)) or 0 for name, model in models.items()
@@ -183,3 +190,12 @@ def add(session: Session, record: object) -> None:
 
 def flush(session: Session) -> None:
     session.flush()
+
+
+def list_techniques(session: Session) -> Sequence[Technique]:
+    return session.scalars(select(Technique).order_by(Technique.position)).all()
+
+
+def code_set(session: Session, column: Any) -> set[str]:
+    """Every value of a code column (for validating submitted codes in one query)."""
+    return set(session.scalars(select(column)).all())

@@ -18,6 +18,8 @@ from pux.reference.importers import (
 )
 from pux.reference.models import (
     Country,
+    Currency,
+    DacSector,
     DataSource,
     IncomeGroupAssessment,
     Indicator,
@@ -26,6 +28,7 @@ from pux.reference.models import (
     SdgGoal,
     SdgIndicator,
     SdgTarget,
+    Technique,
     ThematicArea,
 )
 from pux.reference.repository import CountryFilter
@@ -69,6 +72,9 @@ def load_reference_data(session: Session, *, actor: str) -> dict[str, int]:
         "income_group_assessments": _load_income_groups(session),
         **_load_sdg(session),
         "indicators": _upsert(session, Indicator, packaged.indicators()),
+        "techniques": _upsert(session, Technique, packaged.techniques()),
+        "dac_sectors": _upsert(session, DacSector, packaged.dac_sectors()),
+        "currencies": _upsert(session, Currency, packaged.currencies()),
     }
     observations = packaged.observations()
     written["indicator_observations"] = _upsert_observations(session, observations)
@@ -381,3 +387,8 @@ def find_region(session: Session, *, code_or_name: str) -> Region | None:
         if wanted == region.m49 or wanted in {name.casefold() for name in region.names().values()}:
             return region
     return None
+
+
+def list_techniques(session: Session) -> Sequence[Technique]:
+    """The technique catalogue, grouped by thematic area."""
+    return repository.list_techniques(session)

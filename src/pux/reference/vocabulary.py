@@ -67,3 +67,129 @@ def unit_label(unit: str) -> str:
         "per million people": _("per million people"),
     }
     return labels.get(unit, unit)
+
+
+# Codes shared by needs, programmes and activities. Labels are translated when shown.
+MODALITIES = ("expert_mission", "training", "equipment", "funding", "feasibility_study", "twinning")
+# Offers that can be split between needs (money); the others are all-or-nothing.
+DIVISIBLE_MODALITIES = frozenset({"funding"})
+
+
+def modality_label(code: str) -> str:
+    labels = {
+        "expert_mission": _("Expert mission"),
+        "training": _("Training or fellowship"),
+        "equipment": _("Equipment"),
+        "funding": _("Funding"),
+        "feasibility_study": _("Feasibility study"),
+        "twinning": _("Twinning"),
+    }
+    return labels.get(code, code)
+
+
+VULNERABLE_GROUPS = (
+    "women_girls",
+    "children",
+    "youth",
+    "older_persons",
+    "persons_with_disabilities",
+    "rural_communities",
+    "indigenous_peoples",
+    "refugees_displaced",
+    "people_in_poverty",
+    "smallholder_farmers",
+)
+
+
+def vulnerable_group_label(code: str) -> str:
+    labels = {
+        "women_girls": _("Women and girls"),
+        "children": _("Children"),
+        "youth": _("Young people"),
+        "older_persons": _("Older persons"),
+        "persons_with_disabilities": _("Persons with disabilities"),
+        "rural_communities": _("Rural communities"),
+        "indigenous_peoples": _("Indigenous peoples"),
+        "refugees_displaced": _("Refugees and displaced people"),
+        "people_in_poverty": _("People living in poverty"),
+        "smallholder_farmers": _("Smallholder farmers"),
+    }
+    return labels.get(code, code)
+
+
+READINESS_LEVELS = ("none", "partial", "ready")
+
+
+def readiness_label(code: str | None) -> str:
+    labels = {"none": _("Not in place"), "partial": _("Partly in place"), "ready": _("In place")}
+    return labels.get(code or "", _("Not stated"))
+
+
+HORIZONS = ("short", "medium", "long")
+
+
+def horizon_label(code: str | None) -> str:
+    labels = {
+        "short": _("Within a year"),
+        "medium": _("One to three years"),
+        "long": _("More than three years"),
+    }
+    return labels.get(code or "", _("Not stated"))
+
+
+def visibility_label(code: str) -> str:
+    labels = {
+        "public": _("Public"),
+        "partners": _("Partners only"),
+        "private": _("Private to the country"),
+    }
+    return labels.get(code, code)
+
+
+ORGANISATION_TYPES = (
+    "ministry",
+    "national_nuclear_authority",
+    "regulator",
+    "iaea",
+    "international_organisation",
+    "donor_agency",
+    "development_bank",
+    "foundation",
+    "university_research",
+    "ngo",
+    "industry_operator",
+    "professional_association",
+    "hospital",
+)
+
+
+def organisation_type_label(code: str) -> str:
+    labels = {
+        "ministry": _("Ministry or government department"),
+        "national_nuclear_authority": _("National nuclear energy authority"),
+        "regulator": _("Regulatory body"),
+        "iaea": _("IAEA"),
+        "international_organisation": _("Other international organisation"),
+        "donor_agency": _("Donor government agency"),
+        "development_bank": _("Development bank"),
+        "foundation": _("Foundation"),
+        "university_research": _("University or research institute"),
+        "ngo": _("Non-governmental organisation"),
+        "industry_operator": _("Industry or operator"),
+        "professional_association": _("Professional association"),
+        "hospital": _("Hospital or health facility"),
+    }
+    return labels.get(code, code)
+
+
+def role_label(code: str) -> str:
+    labels = {
+        "admin": _("Administrator"),
+        "facilitator": _("Facilitator"),
+        "focal_point": _("Country focal point"),
+        "counterpart": _("Country counterpart"),
+        "partner": _("Donor or partner representative"),
+        "programme_officer": _("Programme officer"),
+        "expert": _("Expert"),
+    }
+    return labels.get(code, code)

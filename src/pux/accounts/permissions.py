@@ -1,0 +1,262 @@
+"""Who may do what: one function per action, called by the services. Nothing else decides access.
+
+An ``Actor`` is the person acting (or the public). Roles are scoped: a focal point or counterpart to a
+country, a partner or programme officer to an organisation; facilitators and administrators act across
+countries. Visibility scopes turn the same rules into query filters, so lists, counts, search and
+exports can never show what a single-record check would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pux.i18n import gettext as _
+from pux.needs.workflow import PUBLISHED_STATUSES
+
+ADMIN = "admin"
+FACILITATOR = "facilitator"
+FOCAL_POINT = "focal_point"
+COUNTERPART = "counterpart"
+PARTNER = "partner"
+PROGRAMME_OFFICER = "programme_officer"
+EXPERT = "expert"
+ROLES = (ADMIN, FACILITATOR, FOCAL_POINT, COUNTERPART, PARTNER, PROGRAMME_OFFICER, EXPERT)
+COUNTRY_ROLES = frozenset({FOCAL_POINT, COUNTERPART})
+ORGANISATION_ROLES = frozenset({PARTNER, PROGRAMME_OFFICER})
+GLOBAL_ROLES = frozenset({ADMIN, FACILITATOR})
+# Roles that may see records shared with "partners" (besides the public ones).
+PARTNER_LEVEL_ROLES = frozenset({PARTNER, PROGRAMME_OFFICER, EXPERT, FOCAL_POINT, COUNTERPART})
+
+PUBLIC, PARTNERS, PRIVATE = "public", "partners", "private"
+VISIBILITIES = (PUBLIC, PARTNERS, PRIVATE)
+
+
+class PermissionDenied(Exception):
+    """The actor may not do this; the message says why in the user's language."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    country_iso3: str | None = None
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting, with their scoped roles; ``Actor.public()`` is someone not signed in."""
+
+    user_id: int | None
+    label: str
+    grants: tuple[Grant, ...] = ()
+    organisation_id: int | None = None
+
+    @classmethod
+    def public(cls) -> Actor:
+        return cls(user_id=None, label="public")
+
+    @classmethod
+    def system(cls, label: str) -> Actor:
+        """A command-line or setup actor with administrator rights (it has database access anyway)."""
+        return cls(user_id=None, label=label, grants=(Grant(ADMIN),))
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None or any(g.role == ADMIN for g in self.grants)
+
+    @property
+    def is_global(self) -> bool:
+        return any(g.role in GLOBAL_ROLES for g in self.grants)
+
+    @property
+    def is_admin(self) -> bool:
+        return any(g.role == ADMIN for g in self.grants)
+
+    @property
+    def is_partner_level(self) -> bool:
+        return self.is_global or any(g.role in PARTNER_LEVEL_ROLES for g in self.grants)
+
+    def has(self, role: str, *, country_iso3: str | None = None, organisation_id: int | None = None) -> bool:
+        return any(
+            g.role == role
+            and (country_iso3 is None or g.country_iso3 == country_iso3)
+            and (organisation_id is None or g.organisation_id == organisation_id)
+            for g in self.grants
+        )
+
+    def countries(self, *roles: str) -> frozenset[str]:
+        return frozenset(g.country_iso3 for g in self.grants if g.role in roles and g.country_iso3)
+
+    def organisations(self, *roles: str) -> frozenset[int]:
+        return frozenset(g.organisation_id for g in self.grants if g.role in roles and g.organisation_id)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """Raise PermissionDenied unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied(message or _("You are not allowed to do this."))
+
+
+# --- Visibility scopes (used by repositories to filter every list, count and export) -------------
+
+
+@dataclass(frozen=True)
+class VisibilityScope:
+    """What an actor may see of records that have a country or organisation, a status and a visibility."""
+
+    everything: bool = False
+    countries: frozenset[str] = field(default_factory=frozenset)
+    organisations: frozenset[int] = field(default_factory=frozenset)
+    visibilities: tuple[str, ...] = (PUBLIC,)
+
+
+def need_scope(actor: Actor) -> VisibilityScope:
+    """Needs: the country's own people see all of them; others only published, public (or partner) ones."""
+    return VisibilityScope(
+        everything=actor.is_global,
+        countries=actor.countries(FOCAL_POINT, COUNTERPART),
+        visibilities=(PUBLIC, PARTNERS) if actor.is_partner_level else (PUBLIC,),
+    )
+
+
+def programme_scope(actor: Actor) -> VisibilityScope:
+    """Programmes: the organisation's own people see all; others only published, public (or partner) ones."""
+    return VisibilityScope(
+        everything=actor.is_global,
+        organisations=actor.organisations(PARTNER, PROGRAMME_OFFICER),
+        visibilities=(PUBLIC, PARTNERS) if actor.is_partner_level else (PUBLIC,),
+    )
+
+
+def activity_scope(actor: Actor) -> VisibilityScope:
+    """Assistance activities: the provider's people see all; the recipient country's people see theirs."""
+    return VisibilityScope(
+        everything=actor.is_global,
+        organisations=actor.organisations(PARTNER, PROGRAMME_OFFICER),
+        countries=actor.countries(FOCAL_POINT, COUNTERPART),
+        visibilities=(PUBLIC, PARTNERS) if actor.is_partner_level else (PUBLIC,),
+    )
+
+
+# --- Needs ------------------------------------------------------------------------------------------
+
+
+def can_create_need(actor: Actor, *, country_iso3: str) -> bool:
+    return actor.is_global or bool({country_iso3} & actor.countries(FOCAL_POINT, COUNTERPART))
+
+
+def can_edit_need(actor: Actor, *, country_iso3: str, status: str) -> bool:
+    """Counterparts edit drafts and returned needs; the focal point until the need is matched."""
+    if actor.is_global:
+        return status not in {"completed", "withdrawn"}
+    if actor.has(FOCAL_POINT, country_iso3=country_iso3):
+        return status in {"draft", "submitted", "returned", "endorsed", "published"}
+    if actor.has(COUNTERPART, country_iso3=country_iso3):
+        return status in {"draft", "returned"}
+    return False
+
+
+# Which roles may move a need from one status to another. "country" means the need's own country.
+NEED_TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
+    ("draft", "submitted"): frozenset({COUNTERPART, FOCAL_POINT}),
+    ("returned", "submitted"): frozenset({COUNTERPART, FOCAL_POINT}),
+    ("submitted", "endorsed"): frozenset({FOCAL_POINT}),
+    ("submitted", "returned"): frozenset({FOCAL_POINT}),
+    ("endorsed", "returned"): frozenset({FOCAL_POINT}),
+    ("endorsed", "published"): frozenset({FOCAL_POINT}),
+    ("published", "matched"): frozenset(),
+    ("matched", "funded"): frozenset({FOCAL_POINT}),
+    ("funded", "in_implementation"): frozenset({FOCAL_POINT}),
+    ("in_implementation", "completed"): frozenset({FOCAL_POINT}),
+    ("draft", "withdrawn"): frozenset({COUNTERPART, FOCAL_POINT}),
+    ("returned", "withdrawn"): frozenset({COUNTERPART, FOCAL_POINT}),
+    ("submitted", "withdrawn"): frozenset({FOCAL_POINT}),
+    ("endorsed", "withdrawn"): frozenset({FOCAL_POINT}),
+    ("published", "withdrawn"): frozenset({FOCAL_POINT}),
+}
+
+
+def can_transition_need(actor: Actor, *, country_iso3: str, source: str, target: str) -> bool:
+    roles = NEED_TRANSITION_ROLES.get((source, target))
+    if roles is None:
+        return False
+    if actor.is_global:
+        return True
+    return any(actor.has(role, country_iso3=country_iso3) for role in roles)
+
+
+def can_rank_needs(actor: Actor, *, country_iso3: str) -> bool:
+    return actor.is_global or actor.has(FOCAL_POINT, country_iso3=country_iso3)
+
+
+def can_view_need(actor: Actor, *, country_iso3: str, status: str, visibility: str) -> bool:
+    scope = need_scope(actor)
+    if scope.everything or country_iso3 in scope.countries:
+        return True
+    return status in PUBLISHED_STATUSES and visibility in scope.visibilities
+
+
+# --- Programmes -------------------------------------------------------------------------------------
+
+
+def can_manage_programmes_of(actor: Actor, *, organisation_id: int) -> bool:
+    """Create, edit, publish and close the programmes of this organisation."""
+    return actor.is_global or organisation_id in actor.organisations(PARTNER, PROGRAMME_OFFICER)
+
+
+def can_view_programme(actor: Actor, *, organisation_id: int, status: str, visibility: str) -> bool:
+    scope = programme_scope(actor)
+    if scope.everything or organisation_id in scope.organisations:
+        return True
+    return status in {"published", "closed"} and visibility in scope.visibilities
+
+
+# --- Assistance activities --------------------------------------------------------------------------
+
+
+def can_record_activity_for(actor: Actor, *, provider_organisation_id: int) -> bool:
+    """Record or edit the assistance activities an organisation provides."""
+    return actor.is_global or provider_organisation_id in actor.organisations(PARTNER, PROGRAMME_OFFICER)
+
+
+def can_view_activity(
+    actor: Actor, *, provider_organisation_id: int, country_iso3: str, visibility: str
+) -> bool:
+    scope = activity_scope(actor)
+    if scope.everything or provider_organisation_id in scope.organisations or country_iso3 in scope.countries:
+        return True
+    return visibility in scope.visibilities
+
+
+# --- Organisations, people, tokens ------------------------------------------------------------------
+
+
+def can_manage_organisations(actor: Actor) -> bool:
+    return actor.is_global
+
+
+def can_invite(actor: Actor, *, role: str, country_iso3: str | None, organisation_id: int | None) -> bool:
+    """Administrators invite anyone; facilitators anyone but administrators; a focal point, counterparts."""
+    if actor.is_admin:
+        return True
+    if actor.has(FACILITATOR):
+        return role != ADMIN
+    if role == COUNTERPART and country_iso3:
+        return actor.has(FOCAL_POINT, country_iso3=country_iso3)
+    return False
+
+
+def can_manage_roles(actor: Actor) -> bool:
+    return actor.is_admin
+
+
+def can_manage_own_tokens(actor: Actor, *, user_id: int) -> bool:
+    return actor.user_id is not None and actor.user_id == user_id
+
+
+def can_view_people(actor: Actor) -> bool:
+    return actor.is_global

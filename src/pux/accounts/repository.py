@@ -1,0 +1,76 @@
+"""All queries on organisations, people, roles, invitations, tokens and sign-in attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pux.accounts.models import ApiToken, Invitation, Organisation, RoleAssignment, SignInAttempt, User
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation | None:
+    return session.get(Organisation, organisation_id)
+
+
+def get_organisation_by_name(session: Session, name: str) -> Organisation | None:
+    return session.scalars(select(Organisation).where(Organisation.name == name)).first()
+
+
+def list_organisations(session: Session) -> Sequence[Organisation]:
+    return session.scalars(select(Organisation).order_by(Organisation.name)).all()
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == email.strip().lower())).first()
+
+
+def list_users(session: Session) -> Sequence[User]:
+    return session.scalars(select(User).order_by(User.full_name)).all()
+
+
+def get_role(session: Session, role_id: int) -> RoleAssignment | None:
+    return session.get(RoleAssignment, role_id)
+
+
+def get_invitation_by_hash(session: Session, token_hash: str) -> Invitation | None:
+    return session.scalars(select(Invitation).where(Invitation.token_hash == token_hash)).first()
+
+
+def get_token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
+    return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
+
+
+def tokens_of(session: Session, user_id: int) -> Sequence[ApiToken]:
+    return session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
+
+
+def failed_attempts_since(
+    session: Session, *, email: str | None, client_address: str | None, since: datetime
+) -> int:
+    statement = (
+        select(func.count())
+        .select_from(SignInAttempt)
+        .where(SignInAttempt.attempted_at >= since, SignInAttempt.succeeded.is_(False))
+    )
+    if email is not None:
+        statement = statement.where(SignInAttempt.email == email)
+    if client_address is not None:
+        statement = statement.where(SignInAttempt.client_address == client_address)
+    return session.scalar(statement) or 0
+
+
+def add(session: Session, record: object) -> None:
+    session.add(record)
+    session.flush()
+
+
+def delete(session: Session, record: object) -> None:
+    session.delete(record)
+    session.flush()

@@ -1,0 +1,81 @@
+"""Shapes of organisations, people, invitations and tokens."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pux.accounts.permissions import ROLES
+from pux.reference.vocabulary import ORGANISATION_TYPES
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class OrganisationCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=200)
+    acronym: str | None = Field(default=None, max_length=40)
+    organisation_type: str
+    country_iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    iati_identifier: str | None = Field(default=None, max_length=80)
+    website: str | None = Field(default=None, max_length=300)
+
+    @field_validator("organisation_type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in ORGANISATION_TYPES:
+            raise ValueError(value)
+        return value
+
+    @field_validator("acronym", "country_iso3", "iati_identifier", "website", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class OrganisationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    acronym: str | None
+    organisation_type: str
+    country_iso3: str | None
+
+
+class InvitationCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
+    role: str
+    country_iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    organisation_id: int | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        if value not in ROLES:
+            raise ValueError(value)
+        return value
+
+    @field_validator("country_iso3", mode="before")
+    @classmethod
+    def _empty_country(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("organisation_id", mode="before")
+    @classmethod
+    def _empty_organisation(cls, value: object) -> object:
+        return value or None
+
+
+class InvitationAccept(BaseModel):
+    full_name: str = Field(min_length=2, max_length=200)
+    password: str = Field(min_length=12, max_length=200)
+    gender: Literal["female", "male", "other", "undisclosed"] = "undisclosed"
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)

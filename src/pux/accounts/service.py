@@ -1,0 +1,355 @@
+"""Accounts rules: invitations, sign-in with throttling, API tokens, organisations and roles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions, repository
+from pux.accounts.models import ApiToken, Invitation, Organisation, RoleAssignment, SignInAttempt, User
+from pux.accounts.permissions import COUNTRY_ROLES, ORGANISATION_ROLES, Actor, Grant, require
+from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
+from pux.audit import service as audit
+from pux.audit.models import column_values
+from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed
+from pux.i18n import gettext as _
+
+PASSWORDS = PasswordHash((Argon2Hasher(),))
+INVITATION_LIFETIME = timedelta(days=14)
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+TOKEN_PREFIX = "pux_"
+
+
+class SignInRefused(DomainError):
+    """Wrong email or password (deliberately not saying which)."""
+
+
+class SignInThrottled(DomainError):
+    """Too many failed attempts recently; try again later."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return PASSWORDS.hash(password)
+
+
+def actor_for(user: User) -> Actor:
+    """The acting identity of a signed-in person, with their scoped roles."""
+    grants = tuple(Grant(r.role, r.country_iso3, r.organisation_id) for r in user.roles)
+    return Actor(
+        user_id=user.id,
+        label=f"user:{user.id}:{user.email}",
+        grants=grants,
+        organisation_id=user.organisation_id,
+    )
+
+
+def _scope_problems(role: str, country_iso3: str | None, organisation_id: int | None) -> list[FieldProblem]:
+    problems = []
+    if role in COUNTRY_ROLES and not country_iso3:
+        problems.append(FieldProblem("country_iso3", _("this role needs a country")))
+    if role in ORGANISATION_ROLES and not organisation_id:
+        problems.append(FieldProblem("organisation_id", _("this role needs an organisation")))
+    return problems
+
+
+def create_organisation(session: Session, *, actor: Actor, data: OrganisationCreate) -> Organisation:
+    """Register an organisation (facilitators and administrators)."""
+    require(permissions.can_manage_organisations(actor), _("Only facilitators may register organisations."))
+    if repository.get_organisation_by_name(session, data.name) is not None:
+        raise ValidationFailed([FieldProblem("name", _("an organisation with this name exists already"))])
+    organisation = Organisation(**data.model_dump())
+    repository.add(session, organisation)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="organisation.create",
+        entity_type="organisation",
+        entity_id=str(organisation.id),
+        after=column_values(organisation),
+    )
+    return organisation
+
+
+def list_organisations(session: Session) -> Sequence[Organisation]:
+    """All organisations, by name (organisation names are public)."""
+    return repository.list_organisations(session)
+
+
+def invite(session: Session, *, actor: Actor, data: InvitationCreate) -> tuple[Invitation, str]:
+    """Invite a person to an account with one scoped role; returns the invitation and its one-time token."""
+    require(
+        permissions.can_invite(
+            actor, role=data.role, country_iso3=data.country_iso3, organisation_id=data.organisation_id
+        ),
+        _("You may not invite someone to this role."),
+    )
+    problems = _scope_problems(data.role, data.country_iso3, data.organisation_id)
+    if repository.get_user_by_email(session, data.email) is not None:
+        problems.append(FieldProblem("email", _("this person has an account already")))
+    if problems:
+        raise ValidationFailed(problems)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=data.email.lower(),
+        token_hash=_digest(token),
+        role=data.role,
+        country_iso3=data.country_iso3,
+        organisation_id=data.organisation_id,
+        invited_by_id=actor.user_id,
+        expires_at=_now() + INVITATION_LIFETIME,
+    )
+    repository.add(session, invitation)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="invitation.create",
+        entity_type="invitation",
+        entity_id=str(invitation.id),
+        after={
+            "email": invitation.email,
+            "role": data.role,
+            "country": data.country_iso3,
+            "organisation": data.organisation_id,
+        },
+    )
+    return invitation, token
+
+
+def open_invitation(session: Session, *, token: str) -> Invitation:
+    """The pending invitation behind a token, else NotFound."""
+    invitation = repository.get_invitation_by_hash(session, _digest(token))
+    expires = invitation.expires_at if invitation else None
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)
+    if invitation is None or invitation.accepted_at is not None or expires is None or expires < _now():
+        raise NotFound(_("This invitation is unknown, used or expired. Ask for a new one."))
+    return invitation
+
+
+def accept_invitation(session: Session, *, token: str, data: InvitationAccept) -> User:
+    """Create the account of an invited person with the invited role."""
+    invitation = open_invitation(session, token=token)
+    user = User(
+        email=invitation.email,
+        full_name=data.full_name,
+        password_hash=hash_password(data.password),
+        gender=data.gender,
+        organisation_id=invitation.organisation_id,
+    )
+    user.roles = [
+        RoleAssignment(
+            role=invitation.role,
+            country_iso3=invitation.country_iso3,
+            organisation_id=invitation.organisation_id,
+        )
+    ]
+    repository.add(session, user)
+    invitation.accepted_at = _now()
+    audit.record(
+        session,
+        actor=f"user:{user.id}:{user.email}",
+        action="invitation.accept",
+        entity_type="user",
+        entity_id=str(user.id),
+        after={
+            "email": user.email,
+            "role": invitation.role,
+            "country": invitation.country_iso3,
+            "organisation": invitation.organisation_id,
+        },
+    )
+    return user
+
+
+def sign_in(session: Session, *, email: str, password: str, client_address: str) -> User:
+    """Check a password, throttling repeated failures per account and per client address."""
+    email = email.strip().lower()
+    since = _now() - THROTTLE_WINDOW
+    if (
+        repository.failed_attempts_since(session, email=email, client_address=None, since=since)
+        >= MAX_FAILURES_PER_ACCOUNT
+        or repository.failed_attempts_since(session, email=None, client_address=client_address, since=since)
+        >= MAX_FAILURES_PER_ADDRESS
+    ):
+        raise SignInThrottled(_("Too many failed sign-in attempts. Wait 15 minutes and try again."))
+    user = repository.get_user_by_email(session, email)
+    valid = bool(
+        user and user.is_active and user.password_hash and PASSWORDS.verify(password, user.password_hash)
+    )
+    if not valid:
+        if user is None:
+            PASSWORDS.hash(password)  # spend the same time as a real check, so timing tells nothing
+        repository.add(session, SignInAttempt(email=email, client_address=client_address, succeeded=False))
+        raise SignInRefused(_("Wrong email address or password."))
+    assert user is not None
+    repository.add(session, SignInAttempt(email=email, client_address=client_address, succeeded=True))
+    user.last_login_at = _now()
+    return user
+
+
+def create_user(
+    session: Session,
+    *,
+    actor: Actor,
+    email: str,
+    full_name: str,
+    password: str,
+    grants: Sequence[Grant],
+    organisation_id: int | None = None,
+    gender: str | None = None,
+) -> User:
+    """Create an account directly (administrators; the demo data and the first admin use it)."""
+    require(permissions.can_manage_roles(actor), _("Only administrators may create accounts directly."))
+    for grant in grants:
+        problems = _scope_problems(grant.role, grant.country_iso3, grant.organisation_id)
+        if problems:
+            raise ValidationFailed(problems)
+    if repository.get_user_by_email(session, email) is not None:
+        raise ValidationFailed([FieldProblem("email", _("this person has an account already"))])
+    user = User(
+        email=email.strip().lower(),
+        full_name=full_name,
+        password_hash=hash_password(password),
+        organisation_id=organisation_id,
+        gender=gender,
+    )
+    user.roles = [
+        RoleAssignment(role=g.role, country_iso3=g.country_iso3, organisation_id=g.organisation_id)
+        for g in grants
+    ]
+    repository.add(session, user)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="user.create",
+        entity_type="user",
+        entity_id=str(user.id),
+        after={"email": user.email, "roles": [g.role for g in grants]},
+    )
+    return user
+
+
+def get_user(session: Session, *, user_id: int) -> User | None:
+    """An active account by id (for the session middleware)."""
+    user = repository.get_user(session, user_id)
+    return user if user is not None and user.is_active else None
+
+
+def grant_role(session: Session, *, actor: Actor, user_id: int, grant: Grant) -> RoleAssignment:
+    """Give a person one more scoped role (administrators)."""
+    require(permissions.can_manage_roles(actor), _("Only administrators may change roles."))
+    user = repository.get_user(session, user_id)
+    if user is None:
+        raise NotFound(_("No such person."))
+    problems = _scope_problems(grant.role, grant.country_iso3, grant.organisation_id)
+    if problems:
+        raise ValidationFailed(problems)
+    assignment = RoleAssignment(
+        user_id=user.id,
+        role=grant.role,
+        country_iso3=grant.country_iso3,
+        organisation_id=grant.organisation_id,
+    )
+    repository.add(session, assignment)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="role.grant",
+        entity_type="user",
+        entity_id=str(user.id),
+        after={"role": grant.role, "country": grant.country_iso3, "organisation": grant.organisation_id},
+    )
+    return assignment
+
+
+def revoke_role(session: Session, *, actor: Actor, role_id: int) -> None:
+    """Take a role away (administrators)."""
+    require(permissions.can_manage_roles(actor), _("Only administrators may change roles."))
+    assignment = repository.get_role(session, role_id)
+    if assignment is None:
+        raise NotFound(_("No such role."))
+    before = {
+        "role": assignment.role,
+        "country": assignment.country_iso3,
+        "organisation": assignment.organisation_id,
+    }
+    user_id = assignment.user_id
+    repository.delete(session, assignment)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="role.revoke",
+        entity_type="user",
+        entity_id=str(user_id),
+        before=before,
+    )
+
+
+def list_people(session: Session, *, actor: Actor) -> Sequence[User]:
+    """Everyone with an account (facilitators and administrators)."""
+    require(permissions.can_view_people(actor), _("Only facilitators may list people."))
+    return repository.list_users(session)
+
+
+def create_api_token(session: Session, *, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """A new personal API token; the secret is shown once and only its hash is kept."""
+    require(actor.user_id is not None, _("Sign in to create an API token."))
+    assert actor.user_id is not None
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=actor.user_id, name=name, token_hash=_digest(secret))
+    repository.add(session, token)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="token.create",
+        entity_type="api_token",
+        entity_id=str(token.id),
+        after={"name": name},
+    )
+    return token, secret
+
+
+def revoke_api_token(session: Session, *, actor: Actor, token_id: int) -> None:
+    """Revoke one of the actor's own tokens."""
+    tokens = {t.id: t for t in repository.tokens_of(session, actor.user_id or -1)}
+    token = tokens.get(token_id)
+    if token is None:
+        raise NotFound(_("No such token."))
+    require(permissions.can_manage_own_tokens(actor, user_id=token.user_id))
+    token.revoked_at = _now()
+    session.flush()
+    audit.record(
+        session, actor=actor.label, action="token.revoke", entity_type="api_token", entity_id=str(token.id)
+    )
+
+
+def list_api_tokens(session: Session, *, actor: Actor) -> Sequence[ApiToken]:
+    """The actor's own tokens (never their secrets)."""
+    return repository.tokens_of(session, actor.user_id or -1)
+
+
+def actor_for_api_token(session: Session, *, secret: str) -> Actor | None:
+    """The actor behind a bearer token, or None for an unknown or revoked one."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = repository.get_token_by_hash(session, _digest(secret))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    token.last_used_at = _now()
+    return actor_for(token.user)

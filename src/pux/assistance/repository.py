@@ -1,0 +1,91 @@
+"""All queries on assistance activities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import VisibilityScope
+from pux.assistance.models import AssistanceActivity
+from pux.pagination import Page, PageRequest
+from pux.reference.models import fold_for_search
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    country_iso3: str | None = None
+    provider_organisation_id: int | None = None
+    thematic_area_code: str | None = None
+    technique_code: str | None = None
+    status: str | None = None
+    need_id: int | None = None
+    text: str | None = None
+
+
+def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
+    if scope.everything:
+        return true()
+    clauses = [AssistanceActivity.visibility.in_(scope.visibilities)]
+    if scope.organisations:
+        clauses.append(AssistanceActivity.provider_organisation_id.in_(scope.organisations))
+    if scope.countries:
+        clauses.append(AssistanceActivity.recipient_country_iso3.in_(scope.countries))
+    return or_(*clauses)
+
+
+def _filtered(statement, filters: ActivityFilter):  # type: ignore[no-untyped-def]
+    if filters.country_iso3:
+        statement = statement.where(AssistanceActivity.recipient_country_iso3 == filters.country_iso3)
+    if filters.provider_organisation_id:
+        statement = statement.where(
+            AssistanceActivity.provider_organisation_id == filters.provider_organisation_id
+        )
+    if filters.thematic_area_code:
+        statement = statement.where(AssistanceActivity.thematic_area_code == filters.thematic_area_code)
+    if filters.technique_code:
+        statement = statement.where(AssistanceActivity.technique_code == filters.technique_code)
+    if filters.status:
+        statement = statement.where(AssistanceActivity.status == filters.status)
+    if filters.need_id:
+        statement = statement.where(AssistanceActivity.need_id == filters.need_id)
+    if filters.text and filters.text.strip():
+        statement = statement.where(
+            AssistanceActivity.search_text.contains(fold_for_search(filters.text.strip()), autoescape=True)
+        )
+    return statement
+
+
+def list_visible(
+    session: Session, scope: VisibilityScope, filters: ActivityFilter, page: PageRequest
+) -> Page[AssistanceActivity]:
+    base = _filtered(select(AssistanceActivity).where(visible_clause(scope)), filters)
+    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+    statement = base.order_by(AssistanceActivity.start_date.desc(), AssistanceActivity.id)
+    items = session.scalars(statement.offset(page.offset).limit(page.size)).unique().all()
+    return Page(items=items, total=total, request=page)
+
+
+def all_visible(
+    session: Session, scope: VisibilityScope, filters: ActivityFilter
+) -> Sequence[AssistanceActivity]:
+    statement = _filtered(select(AssistanceActivity).where(visible_clause(scope)), filters)
+    return session.scalars(statement.order_by(AssistanceActivity.id)).unique().all()
+
+
+def get(session: Session, activity_id: int) -> AssistanceActivity | None:
+    return session.get(AssistanceActivity, activity_id)
+
+
+def get_by_external_id(session: Session, external_id: str) -> AssistanceActivity | None:
+    return session.scalars(
+        select(AssistanceActivity).where(AssistanceActivity.external_id == external_id)
+    ).first()
+
+
+def add(session: Session, activity: AssistanceActivity) -> AssistanceActivity:
+    session.add(activity)
+    session.flush()
+    return activity

@@ -1,0 +1,78 @@
+"""Create / Update / Read shapes of an assistance activity."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pux.assistance.models import ACTIVITY_STATUSES
+
+ActivityStatus = Literal["pipeline", "implementation", "finalisation", "closed", "cancelled", "suspended"]
+assert set(ACTIVITY_STATUSES) == {
+    "pipeline",
+    "implementation",
+    "finalisation",
+    "closed",
+    "cancelled",
+    "suspended",
+}
+
+
+class ActivityFields(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    external_id: str | None = Field(default=None, max_length=150)
+    title: str = Field(min_length=3, max_length=300)
+    description: str = Field(default="", max_length=10_000)
+    provider_organisation_id: int
+    implementer: str | None = Field(default=None, max_length=200)
+    recipient_country_iso3: str = Field(pattern=r"^[A-Z]{3}$")
+    need_id: int | None = None
+    programme_id: int | None = None
+    thematic_area_code: str | None = None
+    technique_code: str | None = None
+    amount_committed: Decimal | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
+    amount_disbursed: Decimal | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    start_date: date | None = None
+    end_date: date | None = None
+    status: ActivityStatus = "implementation"
+    dac_sector_codes: list[str] = Field(default_factory=list)
+    sdg_codes: list[str] = Field(default_factory=list)
+    visibility: Literal["public", "partners", "private"] = "public"
+
+    @field_validator("dac_sector_codes", "sdg_codes")
+    @classmethod
+    def _unique(cls, values: list[str]) -> list[str]:
+        return sorted({value.strip() for value in values if value and value.strip()})
+
+    @field_validator("external_id", "implementer", "thematic_area_code", "technique_code")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ActivityFields:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date: must not be before start_date")
+        return self
+
+
+class ActivityCreate(ActivityFields):
+    pass
+
+
+class ActivityUpdate(ActivityFields):
+    version: int = Field(ge=1)
+
+
+class ActivityRead(ActivityFields):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    origin: str
+    version: int
+    updated_at: datetime

@@ -1,0 +1,203 @@
+"""Rules for assistance activities: recorded by (or for) the providing organisation, every write audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
+from pux.accounts.permissions import Actor, require
+from pux.assistance import repository
+from pux.assistance.models import AssistanceActivity
+from pux.assistance.repository import ActivityFilter
+from pux.assistance.schemas import ActivityCreate, ActivityFields, ActivityUpdate
+from pux.audit import service as audit
+from pux.audit.models import AuditEvent
+from pux.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
+from pux.i18n import gettext as _
+from pux.needs import repository as needs_repository
+from pux.pagination import Page, PageRequest
+from pux.programmes import repository as programmes_repository
+from pux.reference import repository as reference_repository
+from pux.reference.models import (
+    Country,
+    Currency,
+    DacSector,
+    SdgGoal,
+    SdgTarget,
+    Technique,
+    ThematicArea,
+    fold_for_search,
+)
+
+ENTITY = "assistance_activity"
+_FIELDS = tuple(ActivityFields.model_fields)
+
+
+class ReferenceCodes:
+    """The code lists an activity is checked against, read once per request or import."""
+
+    def __init__(self, session: Session) -> None:
+        self.countries = reference_repository.code_set(session, Country.iso3)
+        self.areas = reference_repository.code_set(session, ThematicArea.code)
+        self.techniques = reference_repository.code_set(session, Technique.code)
+        self.currencies = reference_repository.code_set(session, Currency.code)
+        self.sectors = reference_repository.code_set(session, DacSector.code)
+        self.sdg = reference_repository.code_set(session, SdgGoal.code) | reference_repository.code_set(
+            session, SdgTarget.code
+        )
+
+
+def problems_with(
+    session: Session, data: ActivityFields, codes: ReferenceCodes, row: int | None = None
+) -> list[FieldProblem]:
+    """Every problem with an activity's codes and links (empty when it may be saved)."""
+    problems = []
+
+    def unknown(field: str, values: list[str], allowed: set[str]) -> None:
+        bad = sorted(set(values) - allowed)
+        if bad:
+            problems.append(
+                FieldProblem(field, _("unknown code: %(codes)s") % {"codes": ", ".join(bad)}, row)
+            )
+
+    unknown("recipient_country_iso3", [data.recipient_country_iso3], codes.countries)
+    unknown("thematic_area_code", [data.thematic_area_code] if data.thematic_area_code else [], codes.areas)
+    unknown("technique_code", [data.technique_code] if data.technique_code else [], codes.techniques)
+    unknown("currency", [data.currency], codes.currencies)
+    unknown("dac_sector_codes", data.dac_sector_codes, codes.sectors)
+    unknown("sdg_codes", data.sdg_codes, codes.sdg)
+    if accounts_repository.get_organisation(session, data.provider_organisation_id) is None:
+        problems.append(FieldProblem("provider_organisation_id", _("is not a known organisation"), row))
+    if data.need_id is not None and needs_repository.get(session, data.need_id) is None:
+        problems.append(FieldProblem("need_id", _("is not a known need"), row))
+    if data.programme_id is not None and programmes_repository.get(session, data.programme_id) is None:
+        problems.append(FieldProblem("programme_id", _("is not a known programme"), row))
+    return problems
+
+
+def _apply(activity: AssistanceActivity, data: ActivityFields) -> None:
+    for name in _FIELDS:
+        setattr(activity, name, getattr(data, name))
+    activity.search_text = fold_for_search(
+        f"{activity.external_id or ''} {activity.title} {activity.implementer or ''}"
+    )
+
+
+def record_activity(
+    session: Session,
+    *,
+    actor: Actor,
+    data: ActivityCreate,
+    origin: str = "manual",
+    codes: ReferenceCodes | None = None,
+) -> AssistanceActivity:
+    """Record an activity provided by an organisation the actor may act for."""
+    require(
+        permissions.can_record_activity_for(actor, provider_organisation_id=data.provider_organisation_id),
+        _("You may record activities only for organisations you act for."),
+    )
+    problems = problems_with(session, data, codes or ReferenceCodes(session))
+    if data.external_id and repository.get_by_external_id(session, data.external_id) is not None:
+        problems.append(FieldProblem("external_id", _("another activity already has this identifier")))
+    if problems:
+        raise ValidationFailed(problems)
+    activity = AssistanceActivity(created_by_id=actor.user_id, origin=origin)
+    _apply(activity, data)
+    repository.add(session, activity)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="activity.create",
+        entity_type=ENTITY,
+        entity_id=str(activity.id),
+        after=activity.snapshot(),
+    )
+    return activity
+
+
+def get_activity(session: Session, *, actor: Actor, activity_id: int) -> AssistanceActivity:
+    """An activity the actor may see, else NotFound."""
+    activity = repository.get(session, activity_id)
+    if activity is None or not permissions.can_view_activity(
+        actor,
+        provider_organisation_id=activity.provider_organisation_id,
+        country_iso3=activity.recipient_country_iso3,
+        visibility=activity.visibility,
+    ):
+        raise NotFound(_("No activity with this number is visible to you."))
+    return activity
+
+
+def update_activity(
+    session: Session,
+    *,
+    actor: Actor,
+    activity_id: int,
+    data: ActivityUpdate,
+    codes: ReferenceCodes | None = None,
+) -> AssistanceActivity:
+    """Edit an activity of an organisation the actor acts for; a stale edit is refused."""
+    activity = get_activity(session, actor=actor, activity_id=activity_id)
+    for organisation_id in {activity.provider_organisation_id, data.provider_organisation_id}:
+        require(
+            permissions.can_record_activity_for(actor, provider_organisation_id=organisation_id),
+            _("You may edit activities only of organisations you act for."),
+        )
+    if activity.version != data.version:
+        raise StaleEdit(
+            _(
+                "This activity was changed by someone else since you opened it (now version %(now)s, "
+                "you edited version %(then)s). Reload it to see their changes."
+            )
+            % {"now": activity.version, "then": data.version}
+        )
+    problems = problems_with(session, data, codes or ReferenceCodes(session))
+    other = repository.get_by_external_id(session, data.external_id) if data.external_id else None
+    if other is not None and other.id != activity.id:
+        problems.append(FieldProblem("external_id", _("another activity already has this identifier")))
+    if problems:
+        raise ValidationFailed(problems)
+    before = activity.snapshot()
+    _apply(activity, data)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.label,
+        action="activity.update",
+        entity_type=ENTITY,
+        entity_id=str(activity.id),
+        before=before,
+        after=activity.snapshot(),
+    )
+    return activity
+
+
+def list_activities(
+    session: Session, *, actor: Actor, filters: ActivityFilter, page: PageRequest
+) -> Page[AssistanceActivity]:
+    """Activities the actor may see, filtered and paged."""
+    return repository.list_visible(session, permissions.activity_scope(actor), filters, page)
+
+
+def export_activities(
+    session: Session, *, actor: Actor, filters: ActivityFilter
+) -> Sequence[AssistanceActivity]:
+    """Every activity the actor may see (for exports)."""
+    return repository.all_visible(session, permissions.activity_scope(actor), filters)
+
+
+def activity_history(session: Session, *, actor: Actor, activity_id: int) -> Sequence[AuditEvent]:
+    """The audit trail of an activity the actor may see."""
+    activity = get_activity(session, actor=actor, activity_id=activity_id)
+    return audit.history(session, entity_type=ENTITY, entity_id=str(activity.id))
+
+
+def is_current(activity: AssistanceActivity, on: date) -> bool:
+    """Running on a date (for coordination views)."""
+    started = activity.start_date is None or activity.start_date <= on
+    not_ended = activity.end_date is None or activity.end_date >= on
+    return started and not_ended and activity.status not in {"cancelled", "closed"}

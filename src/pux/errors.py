@@ -1,0 +1,40 @@
+"""Errors that services raise and every edge (page, API, CLI) turns into a clear message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """Base of the errors a user can act on."""
+
+
+class NotFound(DomainError):
+    """No such record, or one the actor may not see (the two are not told apart, so nothing leaks)."""
+
+
+class StaleEdit(DomainError):
+    """Someone changed the record after it was loaded; the newer data is kept."""
+
+
+class InvalidTransition(DomainError):
+    """The record's lifecycle does not allow this move from its current status."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+    row: int | None = None
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+class ValidationFailed(DomainError):
+    """Input refused; every problem names its field (and row, for imports). Nothing was saved."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems[:20]))

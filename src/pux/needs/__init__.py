@@ -1,0 +1,1 @@
+"""The needs registry: needs that countries identify, rank, clear and publish."""

@@ -1,0 +1,94 @@
+"""The Need table and its links to techniques and SDG targets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pux.audit.models import column_values, utcnow
+from pux.db import Base
+from pux.reference.models import Country, SdgTarget, Technique
+
+need_technique = Table(
+    "need_technique",
+    Base.metadata,
+    Column("need_id", ForeignKey("need.id", ondelete="CASCADE"), primary_key=True),
+    Column("technique_code", ForeignKey("technique.code"), primary_key=True),
+)
+need_sdg_target = Table(
+    "need_sdg_target",
+    Base.metadata,
+    Column("need_id", ForeignKey("need.id", ondelete="CASCADE"), primary_key=True),
+    Column("target_code", ForeignKey("sdg_target.code"), primary_key=True),
+)
+
+
+class Need(Base):
+    """A need that a country identifies itself, ranks and clears before it is published."""
+
+    __tablename__ = "need"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("country.iso3"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    thematic_area_code: Mapped[str] = mapped_column(ForeignKey("thematic_area.code"), index=True)
+    modalities_wanted: Mapped[list[str]] = mapped_column(JSON, default=list)
+    beneficiaries_count: Mapped[int | None] = mapped_column(Integer)
+    beneficiaries_women_share: Mapped[int | None] = mapped_column(Integer)
+    beneficiary_description: Mapped[str | None] = mapped_column(Text)
+    gender_dimension: Mapped[str | None] = mapped_column(Text)
+    vulnerable_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    estimated_cost: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    currency: Mapped[str] = mapped_column(ForeignKey("currency.code"), default="USD")
+    cofinancing_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    cofinancing_note: Mapped[str | None] = mapped_column(Text)
+    regulatory_body: Mapped[str | None] = mapped_column(String(10))
+    infrastructure: Mapped[str | None] = mapped_column(String(10))
+    trained_staff: Mapped[str | None] = mapped_column(String(10))
+    horizon: Mapped[str | None] = mapped_column(String(10))
+    national_plan_reference: Mapped[str | None] = mapped_column(String(300))
+    cpf_priority: Mapped[str | None] = mapped_column(String(300))
+    tc_project_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    unfunded_footnote_a: Mapped[bool] = mapped_column(Boolean, default=False)
+    visibility: Mapped[str] = mapped_column(String(10), default="public")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    national_rank: Mapped[int | None] = mapped_column(Integer)
+    status_comment: Mapped[str | None] = mapped_column(Text)
+    # Title, reference and description folded for accent- and case-insensitive matching.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Optimistic locking: an UPDATE that finds another version changes nothing and fails loudly.
+    __mapper_args__ = {"version_id_col": version}
+
+    country: Mapped[Country] = relationship(lazy="joined")
+    techniques: Mapped[list[Technique]] = relationship(
+        secondary=need_technique, lazy="selectin", order_by="Technique.position"
+    )
+    sdg_targets: Mapped[list[SdgTarget]] = relationship(
+        secondary=need_sdg_target, lazy="selectin", order_by="SdgTarget.position"
+    )
+
+    @property
+    def technique_codes(self) -> list[str]:
+        return [technique.code for technique in self.techniques]
+
+    @property
+    def sdg_target_codes(self) -> list[str]:
+        return [target.code for target in self.sdg_targets]
+
+    def snapshot(self) -> dict[str, Any]:
+        """The audited values of the need (for before/after records)."""
+        values = column_values(self)
+        values["techniques"] = sorted(t.code for t in self.techniques)
+        values["sdg_targets"] = sorted(t.code for t in self.sdg_targets)
+        return values

@@ -1,0 +1,144 @@
+"""All queries on needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import VisibilityScope
+from pux.needs.models import Need, need_sdg_target, need_technique
+from pux.needs.workflow import PUBLISHED_STATUSES
+from pux.pagination import Page, PageRequest
+from pux.reference.models import Country, IncomeGroupAssessment, fold_for_search
+
+
+@dataclass(frozen=True)
+class NeedFilter:
+    country_iso3: str | None = None
+    region_m49: str | None = None
+    thematic_area_code: str | None = None
+    technique_code: str | None = None
+    sdg_code: str | None = None  # a goal ("3") or a target ("3.4")
+    status: str | None = None
+    income_group: str | None = None
+    organisation_id: int | None = None
+    text: str | None = None
+
+
+def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
+    """The needs a scope may see, as SQL (used for lists, counts and exports alike)."""
+    if scope.everything:
+        return true()
+    shared = and_(Need.status.in_(PUBLISHED_STATUSES), Need.visibility.in_(scope.visibilities))
+    if scope.countries:
+        return or_(Need.country_iso3.in_(scope.countries), shared)
+    return shared
+
+
+def _filtered(statement, filters: NeedFilter):  # type: ignore[no-untyped-def]
+    if filters.country_iso3:
+        statement = statement.where(Need.country_iso3 == filters.country_iso3)
+    if filters.region_m49:
+        code = filters.region_m49
+        in_region = select(Country.iso3).where(
+            or_(Country.region_m49 == code, Country.subregion_m49 == code, Country.intermediate_m49 == code)
+        )
+        statement = statement.where(Need.country_iso3.in_(in_region))
+    if filters.thematic_area_code:
+        statement = statement.where(Need.thematic_area_code == filters.thematic_area_code)
+    if filters.technique_code:
+        with_technique = select(need_technique.c.need_id).where(
+            need_technique.c.technique_code == filters.technique_code
+        )
+        statement = statement.where(Need.id.in_(with_technique))
+    if filters.sdg_code:
+        code = filters.sdg_code
+        target_match = (
+            need_sdg_target.c.target_code == code
+            if "." in code
+            else need_sdg_target.c.target_code.like(f"{code}.%")
+        )
+        statement = statement.where(Need.id.in_(select(need_sdg_target.c.need_id).where(target_match)))
+    if filters.status:
+        statement = statement.where(Need.status == filters.status)
+    if filters.organisation_id:
+        statement = statement.where(Need.organisation_id == filters.organisation_id)
+    if filters.income_group:
+        latest = (
+            select(
+                IncomeGroupAssessment.country_iso3, func.max(IncomeGroupAssessment.fiscal_year).label("fy")
+            )
+            .group_by(IncomeGroupAssessment.country_iso3)
+            .subquery()
+        )
+        in_group = (
+            select(IncomeGroupAssessment.country_iso3)
+            .join(
+                latest,
+                and_(
+                    latest.c.country_iso3 == IncomeGroupAssessment.country_iso3,
+                    latest.c.fy == IncomeGroupAssessment.fiscal_year,
+                ),
+            )
+            .where(IncomeGroupAssessment.income_group == filters.income_group)
+        )
+        statement = statement.where(Need.country_iso3.in_(in_group))
+    if filters.text and filters.text.strip():
+        statement = statement.where(
+            Need.search_text.contains(fold_for_search(filters.text.strip()), autoescape=True)
+        )
+    return statement
+
+
+def list_visible(
+    session: Session, scope: VisibilityScope, filters: NeedFilter, page: PageRequest
+) -> Page[Need]:
+    base = _filtered(select(Need).where(visible_clause(scope)), filters)
+    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+    statement = base.order_by(Need.country_iso3, Need.national_rank.is_(None), Need.national_rank, Need.id)
+    items = session.scalars(statement.offset(page.offset).limit(page.size)).unique().all()
+    return Page(items=items, total=total, request=page)
+
+
+def all_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -> Sequence[Need]:
+    statement = _filtered(select(Need).where(visible_clause(scope)), filters).order_by(Need.id)
+    return session.scalars(statement).unique().all()
+
+
+def count_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -> int:
+    base = _filtered(select(Need.id).where(visible_clause(scope)), filters)
+    return session.scalar(select(func.count()).select_from(base.subquery())) or 0
+
+
+def get(session: Session, need_id: int) -> Need | None:
+    return session.get(Need, need_id)
+
+
+def get_by_reference(session: Session, reference: str) -> Need | None:
+    return session.scalars(select(Need).where(Need.reference == reference)).first()
+
+
+def for_country(session: Session, country_iso3: str, statuses: frozenset[str]) -> Sequence[Need]:
+    statement = (
+        select(Need)
+        .where(Need.country_iso3 == country_iso3, Need.status.in_(statuses))
+        .order_by(Need.national_rank.is_(None), Need.national_rank, Need.id)
+    )
+    return session.scalars(statement).unique().all()
+
+
+def next_reference(session: Session, country_iso3: str, year: int) -> str:
+    """Readable, stable references such as KEN-2026-007."""
+    prefix = f"{country_iso3}-{year}-"
+    existing = session.scalars(select(Need.reference).where(Need.reference.like(f"{prefix}%"))).all()
+    highest = max((int(reference.removeprefix(prefix)) for reference in existing), default=0)
+    return f"{prefix}{highest + 1:03d}"
+
+
+def add(session: Session, need: Need) -> Need:
+    session.add(need)
+    session.flush()
+    return need

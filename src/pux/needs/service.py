@@ -1,0 +1,271 @@
+"""Rules of the needs registry: who may draft, edit, clear, rank and see a need; every write audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts.permissions import Actor, require
+from pux.audit import service as audit
+from pux.audit.models import AuditEvent
+from pux.errors import FieldProblem, InvalidTransition, NotFound, StaleEdit, ValidationFailed
+from pux.i18n import gettext as _
+from pux.needs import repository, workflow
+from pux.needs.models import Need
+from pux.needs.repository import NeedFilter
+from pux.needs.schemas import NeedCreate, NeedFields, NeedUpdate
+from pux.pagination import Page, PageRequest
+from pux.reference import repository as reference_repository
+from pux.reference.models import Country, Currency, SdgTarget, Technique, ThematicArea, fold_for_search
+
+ENTITY = "need"
+_FIELDS_SET_DIRECTLY = (
+    "title",
+    "description",
+    "thematic_area_code",
+    "modalities_wanted",
+    "beneficiaries_count",
+    "beneficiaries_women_share",
+    "beneficiary_description",
+    "gender_dimension",
+    "vulnerable_groups",
+    "estimated_cost",
+    "currency",
+    "cofinancing_amount",
+    "cofinancing_note",
+    "regulatory_body",
+    "infrastructure",
+    "trained_staff",
+    "horizon",
+    "national_plan_reference",
+    "cpf_priority",
+    "tc_project_code",
+    "unfunded_footnote_a",
+    "visibility",
+    "organisation_id",
+)
+
+
+def _check_codes(session: Session, data: NeedFields, country_iso3: str | None = None) -> None:
+    """Refuse unknown codes, naming each field (nothing is saved)."""
+    problems: list[FieldProblem] = []
+    if country_iso3 is not None and country_iso3 not in reference_repository.code_set(session, Country.iso3):
+        problems.append(
+            FieldProblem("country_iso3", _("'%(code)s' is not a known country code") % {"code": country_iso3})
+        )
+    if data.thematic_area_code not in reference_repository.code_set(session, ThematicArea.code):
+        problems.append(FieldProblem("thematic_area_code", _("is not a thematic area")))
+    unknown_techniques = set(data.technique_codes) - reference_repository.code_set(session, Technique.code)
+    if unknown_techniques:
+        problems.append(
+            FieldProblem(
+                "technique_codes",
+                _("unknown technique: %(codes)s") % {"codes": ", ".join(sorted(unknown_techniques))},
+            )
+        )
+    unknown_targets = set(data.sdg_target_codes) - reference_repository.code_set(session, SdgTarget.code)
+    if unknown_targets:
+        problems.append(
+            FieldProblem(
+                "sdg_target_codes",
+                _("not an SDG target: %(codes)s") % {"codes": ", ".join(sorted(unknown_targets))},
+            )
+        )
+    if data.currency not in reference_repository.code_set(session, Currency.code):
+        problems.append(FieldProblem("currency", _("is not an ISO 4217 currency code")))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:
+    for name in _FIELDS_SET_DIRECTLY:
+        setattr(need, name, getattr(data, name))
+    need.techniques = [
+        t for t in reference_repository.list_techniques(session) if t.code in data.technique_codes
+    ]
+    need.sdg_targets = [
+        target for code in data.sdg_target_codes if (target := reference_repository.get_target(session, code))
+    ]
+    need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
+
+
+def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> Need:
+    """Draft a new need for a country."""
+    require(
+        permissions.can_create_need(actor, country_iso3=data.country_iso3),
+        _("You may draft needs only for your own country."),
+    )
+    _check_codes(session, data, data.country_iso3)
+    need = Need(
+        country_iso3=data.country_iso3,
+        status=workflow.DRAFT,
+        created_by_id=actor.user_id,
+        reference=repository.next_reference(session, data.country_iso3, date.today().year),
+    )
+    _apply_fields(session, need, data)
+    repository.add(session, need)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="need.create",
+        entity_type=ENTITY,
+        entity_id=str(need.id),
+        after=need.snapshot(),
+    )
+    return need
+
+
+def get_need(session: Session, *, actor: Actor, need_id: int) -> Need:
+    """A need the actor may see, else NotFound (whether or not it exists)."""
+    need = repository.get(session, need_id)
+    if need is None or not permissions.can_view_need(
+        actor, country_iso3=need.country_iso3, status=need.status, visibility=need.visibility
+    ):
+        raise NotFound(_("No need with this number is visible to you."))
+    return need
+
+
+def _check_version(need: Need, expected_version: int) -> None:
+    if need.version != expected_version:
+        raise StaleEdit(
+            _(
+                "This need was changed by someone else since you opened it (now version %(now)s, "
+                "you edited version %(then)s). Reload it to see their changes."
+            )
+            % {"now": need.version, "then": expected_version}
+        )
+
+
+def update_need(session: Session, *, actor: Actor, need_id: int, data: NeedUpdate) -> Need:
+    """Edit a need; refused if the actor may not edit it in its status, or if the edit is stale."""
+    need = get_need(session, actor=actor, need_id=need_id)
+    require(
+        permissions.can_edit_need(actor, country_iso3=need.country_iso3, status=need.status),
+        _("You may not edit this need in its current status."),
+    )
+    _check_version(need, data.version)
+    _check_codes(session, data)
+    before = need.snapshot()
+    _apply_fields(session, need, data)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.label,
+        action="need.update",
+        entity_type=ENTITY,
+        entity_id=str(need.id),
+        before=before,
+        after=need.snapshot(),
+    )
+    return need
+
+
+def transition_need(
+    session: Session, *, actor: Actor, need_id: int, target: str, version: int, comment: str | None = None
+) -> Need:
+    """Move a need through its lifecycle (submit, endorse, return, publish, ...)."""
+    need = get_need(session, actor=actor, need_id=need_id)
+    if target not in workflow.allowed_targets(need.status):
+        raise InvalidTransition(
+            _("A need that is %(status)s cannot become %(target)s.")
+            % {"status": workflow.status_label(need.status), "target": workflow.status_label(target)}
+        )
+    require(
+        permissions.can_transition_need(
+            actor, country_iso3=need.country_iso3, source=need.status, target=target
+        ),
+        _("You may not make this change to this need."),
+    )
+    _check_version(need, version)
+    if (need.status, target) in workflow.COMMENT_REQUIRED and not (comment and comment.strip()):
+        raise ValidationFailed(
+            [FieldProblem("comment", _("say what should change before returning the need"))]
+        )
+    before = {"status": need.status, "status_comment": need.status_comment}
+    need.status = target
+    need.status_comment = comment.strip() if comment else None
+    if target not in workflow.RANKABLE_STATUSES:
+        need.national_rank = None
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.label,
+        action=f"need.{target}",
+        entity_type=ENTITY,
+        entity_id=str(need.id),
+        before=before,
+        after={"status": target, "status_comment": need.status_comment},
+    )
+    return need
+
+
+def rank_needs(
+    session: Session, *, actor: Actor, country_iso3: str, ordered_need_ids: Sequence[int]
+) -> list[Need]:
+    """Set the national priority order of a country's endorsed and published needs (1 = most important)."""
+    require(
+        permissions.can_rank_needs(actor, country_iso3=country_iso3),
+        _("Only the country's focal point may rank its needs."),
+    )
+    rankable = {
+        need.id: need for need in repository.for_country(session, country_iso3, workflow.RANKABLE_STATUSES)
+    }
+    unknown = [need_id for need_id in ordered_need_ids if need_id not in rankable]
+    if unknown or len(set(ordered_need_ids)) != len(ordered_need_ids):
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "order", _("the order must list each endorsed or published need of the country once")
+                )
+            ]
+        )
+    before = {str(need.id): need.national_rank for need in rankable.values()}
+    for rank, need_id in enumerate(ordered_need_ids, start=1):
+        rankable[need_id].national_rank = rank
+    for need_id, need in rankable.items():
+        if need_id not in ordered_need_ids:
+            need.national_rank = None
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.label,
+        action="need.rank",
+        entity_type="country_needs",
+        entity_id=country_iso3,
+        before=before,
+        after={str(need_id): rank for rank, need_id in enumerate(ordered_need_ids, 1)},
+    )
+    return sorted(rankable.values(), key=lambda need: (need.national_rank is None, need.national_rank or 0))
+
+
+def rankable_needs(session: Session, *, actor: Actor, country_iso3: str) -> Sequence[Need]:
+    """The needs a focal point orders: endorsed, published and matched ones of the country."""
+    require(
+        permissions.can_rank_needs(actor, country_iso3=country_iso3),
+        _("Only the country's focal point may rank its needs."),
+    )
+    return repository.for_country(session, country_iso3, workflow.RANKABLE_STATUSES)
+
+
+def list_needs(session: Session, *, actor: Actor, filters: NeedFilter, page: PageRequest) -> Page[Need]:
+    """The needs the actor may see, filtered and paged."""
+    return repository.list_visible(session, permissions.need_scope(actor), filters, page)
+
+
+def export_needs(session: Session, *, actor: Actor, filters: NeedFilter) -> Sequence[Need]:
+    """Every need the actor may see (for CSV and Excel exports)."""
+    return repository.all_visible(session, permissions.need_scope(actor), filters)
+
+
+def count_needs(session: Session, *, actor: Actor, filters: NeedFilter) -> int:
+    """How many needs the actor may see."""
+    return repository.count_visible(session, permissions.need_scope(actor), filters)
+
+
+def need_history(session: Session, *, actor: Actor, need_id: int) -> Sequence[AuditEvent]:
+    """Who changed what and when, for a need the actor may see."""
+    need = get_need(session, actor=actor, need_id=need_id)
+    return audit.history(session, entity_type=ENTITY, entity_id=str(need.id))

@@ -1,0 +1,84 @@
+"""The lifecycle of a need. Pure data: which moves exist and what each status means."""
+
+from __future__ import annotations
+
+from pux.i18n import gettext as _
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+RETURNED = "returned"
+ENDORSED = "endorsed"
+PUBLISHED = "published"
+MATCHED = "matched"
+FUNDED = "funded"
+IN_IMPLEMENTATION = "in_implementation"
+COMPLETED = "completed"
+WITHDRAWN = "withdrawn"
+
+STATUSES = (
+    DRAFT,
+    SUBMITTED,
+    RETURNED,
+    ENDORSED,
+    PUBLISHED,
+    MATCHED,
+    FUNDED,
+    IN_IMPLEMENTATION,
+    COMPLETED,
+    WITHDRAWN,
+)
+# Statuses in which a need is visible beyond its own country (subject to its visibility level).
+PUBLISHED_STATUSES = frozenset({PUBLISHED, MATCHED, FUNDED, IN_IMPLEMENTATION, COMPLETED})
+# Statuses in which the national priority rank means something.
+RANKABLE_STATUSES = frozenset({ENDORSED, PUBLISHED, MATCHED})
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    DRAFT: (SUBMITTED, WITHDRAWN),
+    SUBMITTED: (ENDORSED, RETURNED, WITHDRAWN),
+    RETURNED: (SUBMITTED, WITHDRAWN),
+    ENDORSED: (PUBLISHED, RETURNED, WITHDRAWN),
+    PUBLISHED: (MATCHED, WITHDRAWN),
+    MATCHED: (FUNDED,),
+    FUNDED: (IN_IMPLEMENTATION,),
+    IN_IMPLEMENTATION: (COMPLETED,),
+    COMPLETED: (),
+    WITHDRAWN: (),
+}
+# Moves that must say why (the counterpart needs to know what to change).
+COMMENT_REQUIRED = frozenset({(SUBMITTED, RETURNED), (ENDORSED, RETURNED)})
+
+
+def allowed_targets(status: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(status, ())
+
+
+def status_label(status: str) -> str:
+    labels = {
+        DRAFT: _("Draft"),
+        SUBMITTED: _("Submitted"),
+        RETURNED: _("Returned"),
+        ENDORSED: _("Endorsed"),
+        PUBLISHED: _("Published"),
+        MATCHED: _("Matched"),
+        FUNDED: _("Funded"),
+        IN_IMPLEMENTATION: _("In implementation"),
+        COMPLETED: _("Completed"),
+        WITHDRAWN: _("Withdrawn"),
+    }
+    return labels.get(status, status)
+
+
+def action_label(target: str) -> str:
+    """The button that moves a need to ``target``."""
+    labels = {
+        SUBMITTED: _("Submit for endorsement"),
+        ENDORSED: _("Endorse"),
+        RETURNED: _("Return with a comment"),
+        PUBLISHED: _("Publish"),
+        MATCHED: _("Mark as matched"),
+        FUNDED: _("Mark as funded"),
+        IN_IMPLEMENTATION: _("Mark as in implementation"),
+        COMPLETED: _("Mark as completed"),
+        WITHDRAWN: _("Withdraw"),
+    }
+    return labels.get(target, target)

@@ -1,0 +1,1 @@
+"""Programmes and offers that partners publish."""

@@ -1,0 +1,89 @@
+"""All queries on programmes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import VisibilityScope
+from pux.pagination import Page, PageRequest
+from pux.programmes.models import Programme, programme_technique, programme_thematic_area
+from pux.reference.models import fold_for_search
+
+SHARED_STATUSES = ("published", "closed")
+
+
+@dataclass(frozen=True)
+class ProgrammeFilter:
+    organisation_id: int | None = None
+    thematic_area_code: str | None = None
+    technique_code: str | None = None
+    modality: str | None = None
+    status: str | None = None
+    text: str | None = None
+
+
+def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
+    if scope.everything:
+        return true()
+    shared = and_(Programme.status.in_(SHARED_STATUSES), Programme.visibility.in_(scope.visibilities))
+    if scope.organisations:
+        return or_(Programme.organisation_id.in_(scope.organisations), shared)
+    return shared
+
+
+def _filtered(statement, filters: ProgrammeFilter):  # type: ignore[no-untyped-def]
+    if filters.organisation_id:
+        statement = statement.where(Programme.organisation_id == filters.organisation_id)
+    if filters.thematic_area_code:
+        statement = statement.where(
+            Programme.id.in_(
+                select(programme_thematic_area.c.programme_id).where(
+                    programme_thematic_area.c.thematic_area_code == filters.thematic_area_code
+                )
+            )
+        )
+    if filters.technique_code:
+        statement = statement.where(
+            Programme.id.in_(
+                select(programme_technique.c.programme_id).where(
+                    programme_technique.c.technique_code == filters.technique_code
+                )
+            )
+        )
+    if filters.modality:
+        statement = statement.where(Programme.modality == filters.modality)
+    if filters.status:
+        statement = statement.where(Programme.status == filters.status)
+    if filters.text and filters.text.strip():
+        statement = statement.where(
+            Programme.search_text.contains(fold_for_search(filters.text.strip()), autoescape=True)
+        )
+    return statement
+
+
+def list_visible(
+    session: Session, scope: VisibilityScope, filters: ProgrammeFilter, page: PageRequest
+) -> Page[Programme]:
+    base = _filtered(select(Programme).where(visible_clause(scope)), filters)
+    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+    items = session.scalars(base.order_by(Programme.id).offset(page.offset).limit(page.size)).unique().all()
+    return Page(items=items, total=total, request=page)
+
+
+def all_visible(session: Session, scope: VisibilityScope, filters: ProgrammeFilter) -> Sequence[Programme]:
+    statement = _filtered(select(Programme).where(visible_clause(scope)), filters).order_by(Programme.id)
+    return session.scalars(statement).unique().all()
+
+
+def get(session: Session, programme_id: int) -> Programme | None:
+    return session.get(Programme, programme_id)
+
+
+def add(session: Session, programme: Programme) -> Programme:
+    session.add(programme)
+    session.flush()
+    return programme

@@ -1,0 +1,125 @@
+"""Create / Update / Read shapes of a programme."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pux.i18n import LANGUAGES
+from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES
+
+Money = Decimal
+ELIGIBLE_GROUPS = ("LDC", "LLDC", "SIDS")
+PROGRAMME_STATUSES = ("draft", "published", "closed")
+
+
+def _only(values: list[str], allowed: tuple[str, ...]) -> list[str]:
+    cleaned = sorted({value.strip() for value in values if value and value.strip()})
+    unknown = [value for value in cleaned if value not in allowed]
+    if unknown:
+        raise ValueError(", ".join(unknown))
+    return cleaned
+
+
+class ProgrammeFields(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    title: str = Field(min_length=5, max_length=300)
+    description: str = Field(default="", max_length=10_000)
+    modality: str
+    thematic_area_codes: list[str] = Field(min_length=1)
+    technique_codes: list[str] = Field(default_factory=list)
+    sdg_target_codes: list[str] = Field(default_factory=list)
+    eligible_country_codes: list[str] = Field(default_factory=list)
+    eligible_region_codes: list[str] = Field(default_factory=list)
+    eligible_income_groups: list[str] = Field(default_factory=list)
+    eligible_groups: list[str] = Field(default_factory=list)
+    total_budget: Money | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
+    remaining_budget: Money | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
+    max_per_need: Money | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    window_start: date | None = None
+    window_end: date | None = None
+    working_languages: list[str] = Field(default_factory=list)
+    gender_focus: bool = False
+    visibility: Literal["public", "partners"] = "public"
+
+    @field_validator("modality")
+    @classmethod
+    def _known_modality(cls, value: str) -> str:
+        return _only([value], MODALITIES)[0]
+
+    @field_validator("eligible_income_groups")
+    @classmethod
+    def _income_groups(cls, values: list[str]) -> list[str]:
+        return _only(values, INCOME_GROUP_CODES)
+
+    @field_validator("eligible_groups")
+    @classmethod
+    def _groups(cls, values: list[str]) -> list[str]:
+        return _only(values, ELIGIBLE_GROUPS)
+
+    @field_validator("working_languages")
+    @classmethod
+    def _languages(cls, values: list[str]) -> list[str]:
+        return _only(values, LANGUAGES)
+
+    @field_validator(
+        "thematic_area_codes",
+        "technique_codes",
+        "sdg_target_codes",
+        "eligible_country_codes",
+        "eligible_region_codes",
+    )
+    @classmethod
+    def _unique(cls, values: list[str]) -> list[str]:
+        return sorted({value.strip() for value in values if value and value.strip()})
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProgrammeFields:
+        if self.window_start and self.window_end and self.window_end < self.window_start:
+            raise ValueError("window_end: must not be before window_start")
+        if self.total_budget is not None and self.remaining_budget is not None:
+            if self.remaining_budget > self.total_budget:
+                raise ValueError("remaining_budget: must not exceed total_budget")
+        return self
+
+
+class ProgrammeCreate(ProgrammeFields):
+    organisation_id: int
+
+
+class ProgrammeUpdate(ProgrammeFields):
+    version: int = Field(ge=1)
+
+
+class ProgrammeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    organisation_id: int
+    title: str
+    description: str
+    modality: str
+    thematic_area_codes: list[str]
+    technique_codes: list[str]
+    sdg_target_codes: list[str]
+    eligible_country_codes: list[str]
+    eligible_region_codes: list[str]
+    eligible_income_groups: list[str]
+    eligible_groups: list[str]
+    total_budget: Decimal | None
+    remaining_budget: Decimal | None
+    max_per_need: Decimal | None
+    currency: str
+    window_start: date | None
+    window_end: date | None
+    working_languages: list[str]
+    gender_focus: bool
+    visibility: str
+    status: str
+    version: int
+    updated_at: datetime

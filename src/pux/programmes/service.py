@@ -1,0 +1,207 @@
+"""Rules for programmes: only the organisation's own people (or facilitators) publish and edit them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
+from pux.accounts.permissions import Actor, require
+from pux.audit import service as audit
+from pux.audit.models import AuditEvent
+from pux.errors import FieldProblem, InvalidTransition, NotFound, StaleEdit, ValidationFailed
+from pux.i18n import gettext as _
+from pux.pagination import Page, PageRequest
+from pux.programmes import repository
+from pux.programmes.models import Programme
+from pux.programmes.repository import ProgrammeFilter
+from pux.programmes.schemas import ProgrammeCreate, ProgrammeFields, ProgrammeUpdate
+from pux.reference import repository as reference_repository
+from pux.reference.models import (
+    Country,
+    Currency,
+    Region,
+    SdgTarget,
+    Technique,
+    ThematicArea,
+    fold_for_search,
+)
+
+ENTITY = "programme"
+STATUS_MOVES = {"draft": ("published", "closed"), "published": ("closed",), "closed": ("published",)}
+_DIRECT_FIELDS = (
+    "title",
+    "description",
+    "modality",
+    "eligible_region_codes",
+    "eligible_income_groups",
+    "eligible_groups",
+    "total_budget",
+    "remaining_budget",
+    "max_per_need",
+    "currency",
+    "window_start",
+    "window_end",
+    "working_languages",
+    "gender_focus",
+    "visibility",
+)
+
+
+def _check_codes(session: Session, data: ProgrammeFields) -> None:
+    checks = (
+        ("thematic_area_codes", data.thematic_area_codes, ThematicArea.code),
+        ("technique_codes", data.technique_codes, Technique.code),
+        ("sdg_target_codes", data.sdg_target_codes, SdgTarget.code),
+        ("eligible_country_codes", data.eligible_country_codes, Country.iso3),
+        ("eligible_region_codes", data.eligible_region_codes, Region.m49),
+        ("currency", [data.currency], Currency.code),
+    )
+    problems = []
+    for field, values, column in checks:
+        unknown = sorted(set(values) - reference_repository.code_set(session, column))
+        if unknown:
+            problems.append(FieldProblem(field, _("unknown code: %(codes)s") % {"codes": ", ".join(unknown)}))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _apply(session: Session, programme: Programme, data: ProgrammeFields) -> None:
+    for name in _DIRECT_FIELDS:
+        setattr(programme, name, getattr(data, name))
+    programme.thematic_areas = [
+        a for a in reference_repository.list_thematic_areas(session) if a.code in data.thematic_area_codes
+    ]
+    programme.techniques = [
+        t for t in reference_repository.list_techniques(session) if t.code in data.technique_codes
+    ]
+    programme.sdg_targets = [
+        t for c in data.sdg_target_codes if (t := reference_repository.get_target(session, c))
+    ]
+    programme.eligible_countries = [
+        c for code in data.eligible_country_codes if (c := reference_repository.get_country(session, code))
+    ]
+    programme.search_text = fold_for_search(f"{programme.title} {programme.description[:2000]}")
+
+
+def create_programme(session: Session, *, actor: Actor, data: ProgrammeCreate) -> Programme:
+    """Draft a programme for an organisation the actor represents."""
+    require(
+        permissions.can_manage_programmes_of(actor, organisation_id=data.organisation_id),
+        _("You may publish programmes only for your own organisation."),
+    )
+    if accounts_repository.get_organisation(session, data.organisation_id) is None:
+        raise ValidationFailed([FieldProblem("organisation_id", _("is not a known organisation"))])
+    _check_codes(session, data)
+    programme = Programme(organisation_id=data.organisation_id, status="draft", created_by_id=actor.user_id)
+    _apply(session, programme, data)
+    repository.add(session, programme)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="programme.create",
+        entity_type=ENTITY,
+        entity_id=str(programme.id),
+        after=programme.snapshot(),
+    )
+    return programme
+
+
+def get_programme(session: Session, *, actor: Actor, programme_id: int) -> Programme:
+    """A programme the actor may see, else NotFound."""
+    programme = repository.get(session, programme_id)
+    if programme is None or not permissions.can_view_programme(
+        actor,
+        organisation_id=programme.organisation_id,
+        status=programme.status,
+        visibility=programme.visibility,
+    ):
+        raise NotFound(_("No programme with this number is visible to you."))
+    return programme
+
+
+def _check_version(programme: Programme, version: int) -> None:
+    if programme.version != version:
+        raise StaleEdit(
+            _(
+                "This programme was changed by someone else since you opened it (now version "
+                "%(now)s, you edited version %(then)s). Reload it to see their changes."
+            )
+            % {"now": programme.version, "then": version}
+        )
+
+
+def update_programme(
+    session: Session, *, actor: Actor, programme_id: int, data: ProgrammeUpdate
+) -> Programme:
+    """Edit a programme of the actor's organisation; a stale edit is refused."""
+    programme = get_programme(session, actor=actor, programme_id=programme_id)
+    require(
+        permissions.can_manage_programmes_of(actor, organisation_id=programme.organisation_id),
+        _("You may edit programmes only of your own organisation."),
+    )
+    _check_version(programme, data.version)
+    _check_codes(session, data)
+    before = programme.snapshot()
+    _apply(session, programme, data)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.label,
+        action="programme.update",
+        entity_type=ENTITY,
+        entity_id=str(programme.id),
+        before=before,
+        after=programme.snapshot(),
+    )
+    return programme
+
+
+def set_programme_status(
+    session: Session, *, actor: Actor, programme_id: int, target: str, version: int
+) -> Programme:
+    """Publish, close or reopen a programme."""
+    programme = get_programme(session, actor=actor, programme_id=programme_id)
+    require(
+        permissions.can_manage_programmes_of(actor, organisation_id=programme.organisation_id),
+        _("You may change programmes only of your own organisation."),
+    )
+    if target not in STATUS_MOVES.get(programme.status, ()):
+        raise InvalidTransition(
+            _("A programme that is %(status)s cannot become %(target)s.")
+            % {"status": programme.status, "target": target}
+        )
+    _check_version(programme, version)
+    before = {"status": programme.status}
+    programme.status = target
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.label,
+        action=f"programme.{target}",
+        entity_type=ENTITY,
+        entity_id=str(programme.id),
+        before=before,
+        after={"status": target},
+    )
+    return programme
+
+
+def list_programmes(
+    session: Session, *, actor: Actor, filters: ProgrammeFilter, page: PageRequest
+) -> Page[Programme]:
+    """Programmes the actor may see, filtered and paged."""
+    return repository.list_visible(session, permissions.programme_scope(actor), filters, page)
+
+
+def export_programmes(session: Session, *, actor: Actor, filters: ProgrammeFilter) -> Sequence[Programme]:
+    """Every programme the actor may see (for exports)."""
+    return repository.all_visible(session, permissions.programme_scope(actor), filters)
+
+
+def programme_history(session: Session, *, actor: Actor, programme_id: int) -> Sequence[AuditEvent]:
+    """The audit trail of a programme the actor may see."""
+    programme = get_programme(session, actor=actor, programme_id=programme_id)
+    return audit.history(session, entity_type=ENTITY, entity_id=str(programme.id))
