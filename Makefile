@@ -17,6 +17,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/pux init
+	$(BIN)/pux demo
 	$(BIN)/pux serve
 
 test: install

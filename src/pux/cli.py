@@ -78,6 +78,26 @@ def init() -> None:
         console.print(f"  {name}: {written.get(name, '-')} / {count}")
 
 
+@app.command("demo")
+def demo() -> None:
+    """Load the illustrative demo data set (fixed seed; skipped when already loaded) and print sign-ins."""
+    from pux.demo import load_demo
+
+    with _sessions() as session:
+        summary, credentials = load_demo(session)
+    if summary.already_loaded:
+        console.print("Demo data already loaded.")
+    else:
+        console.print(
+            f"Demo data loaded: {summary.organisations} organisations, {summary.users} people, "
+            f"{summary.needs} needs, {summary.programmes} programmes, {summary.activities} activities."
+        )
+    table = Table("Role", "Email", "Password", title="Demo sign-ins (illustrative accounts)")
+    for role, email, password in credentials:
+        table.add_row(role, email, password)
+    console.print(table)
+
+
 @app.command("serve")
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the web platform."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pux.errors import DomainError
 from pux.i18n import gettext as _
 from pux.needs.workflow import PUBLISHED_STATUSES
 
@@ -31,7 +32,7 @@ PUBLIC, PARTNERS, PRIVATE = "public", "partners", "private"
 VISIBILITIES = (PUBLIC, PARTNERS, PRIVATE)
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(DomainError):
     """The actor may not do this; the message says why in the user's language."""
 
 

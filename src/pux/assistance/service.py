@@ -201,3 +201,10 @@ def is_current(activity: AssistanceActivity, on: date) -> bool:
     started = activity.start_date is None or activity.start_date <= on
     not_ended = activity.end_date is None or activity.end_date >= on
     return started and not_ended and activity.status not in {"cancelled", "closed"}
+
+
+def may_edit(actor: Actor, activity: AssistanceActivity) -> bool:
+    """Whether the edit form should be offered."""
+    return permissions.can_record_activity_for(
+        actor, provider_organisation_id=activity.provider_organisation_id
+    )

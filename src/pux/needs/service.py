@@ -269,3 +269,31 @@ def need_history(session: Session, *, actor: Actor, need_id: int) -> Sequence[Au
     """Who changed what and when, for a need the actor may see."""
     need = get_need(session, actor=actor, need_id=need_id)
     return audit.history(session, entity_type=ENTITY, entity_id=str(need.id))
+
+
+def available_transitions(actor: Actor, need: Need) -> list[str]:
+    """The moves this actor may make on this need now (for the buttons on its page)."""
+    return [
+        target
+        for target in workflow.allowed_targets(need.status)
+        if permissions.can_transition_need(
+            actor, country_iso3=need.country_iso3, source=need.status, target=target
+        )
+    ]
+
+
+def may_edit(actor: Actor, need: Need) -> bool:
+    """Whether the edit form should be offered to this actor."""
+    return permissions.can_edit_need(actor, country_iso3=need.country_iso3, status=need.status)
+
+
+def may_create_for(actor: Actor, country_iso3: str) -> bool:
+    """Whether the actor may draft needs for a country."""
+    return permissions.can_create_need(actor, country_iso3=country_iso3)
+
+
+def draftable_countries(actor: Actor) -> frozenset[str] | None:
+    """Countries the actor may draft needs for; None means any country."""
+    if actor.is_global:
+        return None
+    return actor.countries(permissions.FOCAL_POINT, permissions.COUNTERPART)

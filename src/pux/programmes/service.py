@@ -205,3 +205,8 @@ def programme_history(session: Session, *, actor: Actor, programme_id: int) -> S
     """The audit trail of a programme the actor may see."""
     programme = get_programme(session, actor=actor, programme_id=programme_id)
     return audit.history(session, entity_type=ENTITY, entity_id=str(programme.id))
+
+
+def may_manage(actor: Actor, programme: Programme) -> bool:
+    """Whether edit and status buttons should be offered."""
+    return permissions.can_manage_programmes_of(actor, organisation_id=programme.organisation_id)

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from pux import __version__
+from pux.accounts import views as accounts_views
+from pux.assistance import api as assistance_api
+from pux.assistance import views as assistance_views
 from pux.config import Settings, get_settings
 from pux.db import make_engine, make_session_factory
-from pux.i18n import gettext as _
+from pux.needs import api as needs_api
+from pux.needs import views as needs_views
+from pux.programmes import api as programmes_api
+from pux.programmes import views as programmes_views
 from pux.reference import api as reference_api
 from pux.reference import views as reference_views
-from pux.web import pages
+from pux.web import errors, pages
 from pux.web.middleware import LanguageMiddleware
-from pux.web.templating import build_templates, render
+from pux.web.templating import build_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
+SESSION_LIFETIME_SECONDS = 8 * 3600
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,18 +45,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.templates = build_templates()
     app.add_middleware(LanguageMiddleware)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (pages.router, reference_views.router, reference_api.router):
-        app.include_router(router)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    return app
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StarletteHTTPException)
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-    message = exc.detail if exc.status_code == 404 else _("Something went wrong.")
-    return render(
-        request, "error.html", {"status_code": exc.status_code, "message": message}, exc.status_code
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="pux_session",
+        max_age=SESSION_LIFETIME_SECONDS,
+        same_site="lax",
+        https_only=settings.mode == "production",
     )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    routers = (
+        pages.router,
+        reference_views.router,
+        reference_api.router,
+        accounts_views.router,
+        needs_views.router,
+        needs_api.router,
+        programmes_views.router,
+        programmes_api.router,
+        assistance_views.router,
+        assistance_api.router,
+    )
+    for router in routers:
+        app.include_router(router)
+    errors.install(app)
+    return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,28 @@ def format_number(value: float | int | None, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(get_language(), "en"))
 
 
+def options(codes: Iterable[str], label: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(code, translated label) pairs for a select or checkbox list."""
+    return [(code, label(code)) for code in codes]
+
+
+def country_options(countries: Iterable[Any]) -> list[tuple[str, str]]:
+    return sorted(((c.iso3, c.name()) for c in countries), key=lambda pair: pair[1])
+
+
+def organisation_options(organisations: Iterable[Any]) -> list[tuple[str, str]]:
+    return [(str(o.id), o.name) for o in organisations]
+
+
+def named_options(records: Iterable[Any]) -> list[tuple[str, str]]:
+    """Options from reference records that have a code and a translated name (areas, techniques)."""
+    return [(r.code, r.name()) for r in records]
+
+
+def region_options(regions: Iterable[Any]) -> list[tuple[str, str]]:
+    return [(r.m49, r.name()) for r in regions]
+
+
 def build_templates() -> Jinja2Templates:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
@@ -40,12 +63,27 @@ def build_templates() -> Jinja2Templates:
         text_direction=text_direction,
         languages=LANGUAGES,
         language_autonyms=LANGUAGE_AUTONYMS,
+        group_code=str,
     )
-    environment.filters["number"] = format_number
+    environment.filters.update(
+        number=format_number,
+        options=options,
+        country_options=country_options,
+        organisation_options=organisation_options,
+        named_options=named_options,
+    )
     return Jinja2Templates(env=environment)
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page with the app's templates (the request's language is already active)."""
+    from pux.accounts.permissions import Actor
+    from pux.web.security import csrf_token
+
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
+    base = {
+        "actor": getattr(request.state, "actor", None) or Actor.public(),
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+    }
+    return templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)

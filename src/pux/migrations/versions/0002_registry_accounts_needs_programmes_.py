@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 15:59:22.750349
+Create Date: 2026-11-25 16:04:27.402144
 """
 
 from collections.abc import Sequence

@@ -1,0 +1,122 @@
+"""JSON routes of the needs registry (/api/v1/needs). Writes need a bearer token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from pux.needs import service
+from pux.needs.repository import NeedFilter
+from pux.needs.schemas import NeedCreate, NeedRead, NeedTransition, NeedUpdate
+from pux.pagination import MAX_PAGE_SIZE, PageRequest
+from pux.web.deps import SessionDep
+from pux.web.security import ApiActor
+
+router = APIRouter(prefix="/api/v1", tags=["needs"])
+
+
+class NeedPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[NeedRead]
+
+
+class AuditEventRead(BaseModel):
+    occurred_at: str
+    actor: str
+    action: str
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+
+
+class RankingOrder(BaseModel):
+    need_ids: list[int]
+
+
+@router.get("/needs", response_model=NeedPage)
+def list_needs(
+    session: SessionDep,
+    actor: ApiActor,
+    country: str | None = None,
+    region: str | None = None,
+    area: str | None = None,
+    technique: str | None = None,
+    sdg: str | None = None,
+    status: str | None = None,
+    income_group: str | None = None,
+    q: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+) -> NeedPage:
+    """Needs visible to the caller (the public sees published public needs), filtered and paged."""
+    filters = NeedFilter(
+        country_iso3=country,
+        region_m49=region,
+        thematic_area_code=area,
+        technique_code=technique,
+        sdg_code=sdg,
+        status=status,
+        income_group=income_group,
+        text=q,
+    )
+    result = service.list_needs(session, actor=actor, filters=filters, page=PageRequest(page, page_size))
+    return NeedPage(
+        total=result.total,
+        page=page,
+        page_size=page_size,
+        items=[NeedRead.model_validate(need) for need in result.items],
+    )
+
+
+@router.post("/needs", response_model=NeedRead, status_code=201)
+def create_need(session: SessionDep, actor: ApiActor, data: NeedCreate) -> NeedRead:
+    """Draft a need for a country the caller may draft for."""
+    return NeedRead.model_validate(service.create_need(session, actor=actor, data=data))
+
+
+@router.get("/needs/{need_id}", response_model=NeedRead)
+def get_need(session: SessionDep, actor: ApiActor, need_id: int) -> NeedRead:
+    """One need, if visible to the caller."""
+    return NeedRead.model_validate(service.get_need(session, actor=actor, need_id=need_id))
+
+
+@router.put("/needs/{need_id}", response_model=NeedRead)
+def update_need(session: SessionDep, actor: ApiActor, need_id: int, data: NeedUpdate) -> NeedRead:
+    """Edit a need; send the version you read: a stale version gets 409 and changes nothing."""
+    return NeedRead.model_validate(service.update_need(session, actor=actor, need_id=need_id, data=data))
+
+
+@router.post("/needs/{need_id}/transitions", response_model=NeedRead)
+def transition_need(session: SessionDep, actor: ApiActor, need_id: int, data: NeedTransition) -> NeedRead:
+    """Submit, endorse, return (with a comment), publish, withdraw... a need."""
+    need = service.transition_need(
+        session, actor=actor, need_id=need_id, target=data.target, version=data.version, comment=data.comment
+    )
+    return NeedRead.model_validate(need)
+
+
+@router.put("/countries/{iso3}/needs/ranking", response_model=list[NeedRead])
+def rank_needs(session: SessionDep, actor: ApiActor, iso3: str, order: RankingOrder) -> list[NeedRead]:
+    """Set the national priority order of a country's endorsed and published needs."""
+    needs = service.rank_needs(
+        session, actor=actor, country_iso3=iso3.upper(), ordered_need_ids=order.need_ids
+    )
+    return [NeedRead.model_validate(need) for need in needs]
+
+
+@router.get("/needs/{need_id}/history", response_model=list[AuditEventRead])
+def need_history(session: SessionDep, actor: ApiActor, need_id: int) -> list[AuditEventRead]:
+    """Who changed what and when."""
+    return [
+        AuditEventRead(
+            occurred_at=event.occurred_at.isoformat(),
+            actor=event.actor,
+            action=event.action,
+            before=event.before,
+            after=event.after,
+        )
+        for event in service.need_history(session, actor=actor, need_id=need_id)
+    ]

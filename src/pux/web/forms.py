@@ -1,0 +1,25 @@
+"""Reading HTML form posts into plain data for the services' schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from pux.web.security import CSRF_FIELD
+
+
+def form_data(form: FormData, *, lists: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Fields as strings (empty ones left out), ``lists`` as lists of strings, ``flags`` as booleans."""
+    data: dict[str, Any] = {}
+    for key in form.keys():
+        if key == CSRF_FIELD or key in lists or key in flags:
+            continue
+        value = form.get(key)
+        if isinstance(value, str) and value.strip() != "":
+            data[key] = value
+    for key in lists:
+        data[key] = [v for v in form.getlist(key) if isinstance(v, str) and v.strip()]
+    for key in flags:
+        data[key] = form.get(key) in {"on", "true", "1", "yes"}
+    return data
