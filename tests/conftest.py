@@ -22,6 +22,7 @@ from pux.db import make_engine, make_session_factory, unit_of_work
 from pux.reference import service as reference
 from pux.web.app import create_app
 from pux.web.deps import get_session
+from tests.world import World, build_world
 
 FAIL_ON_SKIP = os.environ.get("PUX_FAIL_ON_SKIP") == "1"
 
@@ -57,6 +58,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         reference.load_reference_data(session, actor="test-setup")
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def world(database_url: str) -> World:
+    """Organisations, people with every role, API tokens and a few records, committed once per run."""
+    engine = make_engine(database_url)
+    with unit_of_work(make_session_factory(engine)) as session:
+        built = build_world(session)
+    engine.dispose()
+    return built
 
 
 @pytest.fixture(scope="session")

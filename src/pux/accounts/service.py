@@ -301,6 +301,11 @@ def revoke_role(session: Session, *, actor: Actor, role_id: int) -> None:
     )
 
 
+def may_list_people(actor: Actor) -> bool:
+    """Whether the people list should be shown (focal points only see the invitation form)."""
+    return permissions.can_view_people(actor)
+
+
 def list_people(session: Session, *, actor: Actor) -> Sequence[User]:
     """Everyone with an account (facilitators and administrators)."""
     require(permissions.can_view_people(actor), _("Only facilitators may list people."))

@@ -130,7 +130,7 @@ def revoke_token(session: SessionDep, actor: PageActor, token_id: int) -> Redire
 
 def _people_context(session: SessionDep, actor: PageActor) -> dict[str, object]:
     return {
-        "people": service.list_people(session, actor=actor),
+        "people": service.list_people(session, actor=actor) if service.may_list_people(actor) else [],
         "organisations": service.list_organisations(session),
         "countries": reference.list_countries(session, filters=CountryFilter()),
         "roles": ROLES,
@@ -142,7 +142,9 @@ def _people_context(session: SessionDep, actor: PageActor) -> dict[str, object]:
 
 
 @router.get("/people", response_class=HTMLResponse)
-def people(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+def people(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse("/sign-in?next=/people", status_code=303)
     return render(request, "accounts/people.html", _people_context(session, actor))
 
 

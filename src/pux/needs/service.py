@@ -51,6 +51,13 @@ _FIELDS_SET_DIRECTLY = (
 
 def _check_codes(session: Session, data: NeedFields, country_iso3: str | None = None) -> None:
     """Refuse unknown codes, naming each field (nothing is saved)."""
+    problems = code_problems(session, data, country_iso3)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def code_problems(session: Session, data: NeedFields, country_iso3: str | None = None) -> list[FieldProblem]:
+    """Every unknown code in a need (empty when all are known)."""
     problems: list[FieldProblem] = []
     if country_iso3 is not None and country_iso3 not in reference_repository.code_set(session, Country.iso3):
         problems.append(
@@ -76,8 +83,7 @@ def _check_codes(session: Session, data: NeedFields, country_iso3: str | None = 
         )
     if data.currency not in reference_repository.code_set(session, Currency.code):
         problems.append(FieldProblem("currency", _("is not an ISO 4217 currency code")))
-    if problems:
-        raise ValidationFailed(problems)
+    return problems
 
 
 def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:

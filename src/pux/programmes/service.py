@@ -51,6 +51,13 @@ _DIRECT_FIELDS = (
 
 
 def _check_codes(session: Session, data: ProgrammeFields) -> None:
+    problems = code_problems(session, data)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def code_problems(session: Session, data: ProgrammeFields) -> list[FieldProblem]:
+    """Every unknown code in a programme (empty when all are known)."""
     checks = (
         ("thematic_area_codes", data.thematic_area_codes, ThematicArea.code),
         ("technique_codes", data.technique_codes, Technique.code),
@@ -64,8 +71,7 @@ def _check_codes(session: Session, data: ProgrammeFields) -> None:
         unknown = sorted(set(values) - reference_repository.code_set(session, column))
         if unknown:
             problems.append(FieldProblem(field, _("unknown code: %(codes)s") % {"codes": ", ".join(unknown)}))
-    if problems:
-        raise ValidationFailed(problems)
+    return problems
 
 
 def _apply(session: Session, programme: Programme, data: ProgrammeFields) -> None:

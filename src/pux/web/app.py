@@ -14,6 +14,7 @@ from pux.assistance import api as assistance_api
 from pux.assistance import views as assistance_views
 from pux.config import Settings, get_settings
 from pux.db import make_engine, make_session_factory
+from pux.interop.tabular import views as tabular_views
 from pux.needs import api as needs_api
 from pux.needs import views as needs_views
 from pux.programmes import api as programmes_api
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     routers = (
+        tabular_views.router,
+        tabular_views.api_router,  # before the /{entity}/{id} routes they resemble
         pages.router,
         reference_views.router,
         reference_api.router,

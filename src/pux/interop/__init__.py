@@ -1,0 +1,1 @@
+"""Exchange with other systems: CSV and Excel tables, IATI."""

@@ -1,0 +1,152 @@
+"""The columns of each exchanged table: header, field, kind and HXL hashtag. Pure data and conversions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pux.i18n import gettext as _
+
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "str"  # str, int, decimal, bool, list, date
+    hxl: str = ""
+    export_only: bool = False
+
+
+def to_cell(value: Any, kind: str) -> str:
+    """A value as the text of a cell (lists joined with ';', booleans as true/false, missing as empty)."""
+    if value is None:
+        return ""
+    if kind == "list":
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "decimal":
+        return format(Decimal(value).normalize(), "f") if Decimal(value) != 0 else "0"
+    if kind == "date":
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return str(value)
+
+
+def from_cell(text: str, kind: str) -> Any:
+    """A cell's text as a value for the schema; raises ValueError with a translated message."""
+    text = text.strip()
+    if kind == "list":
+        return [
+            item.strip() for item in text.replace(",", LIST_SEPARATOR).split(LIST_SEPARATOR) if item.strip()
+        ]
+    if text == "":
+        return False if kind == "bool" else None
+    if kind == "bool":
+        lowered = text.lower()
+        if lowered in {"true", "yes", "1", "oui", "sí", "si"}:
+            return True
+        if lowered in {"false", "no", "0", "non"}:
+            return False
+        raise ValueError(_("must be true or false"))
+    if kind == "int":
+        if not text.lstrip("-").isdigit():
+            raise ValueError(_("must be a whole number"))
+        return int(text)
+    if kind == "decimal":
+        try:
+            return Decimal(text.replace(" ", ""))
+        except InvalidOperation as error:
+            raise ValueError(_("must be a number")) from error
+    if kind == "date":
+        try:
+            return date.fromisoformat(text)
+        except ValueError as error:
+            raise ValueError(_("must be a date (YYYY-MM-DD)")) from error
+    return text
+
+
+NEED_COLUMNS = (
+    Column("id", "int", "#meta+id"),
+    Column("version", "int", "#meta+version"),
+    Column("reference", "str", "#meta+reference", export_only=True),
+    Column("status", "str", "#status", export_only=True),
+    Column("country_iso3", "str", "#country+code"),
+    Column("title", "str", "#description+title"),
+    Column("description", "str", "#description"),
+    Column("thematic_area_code", "str", "#sector+code"),
+    Column("technique_codes", "list", "#subsector+technique"),
+    Column("sdg_target_codes", "list", "#indicator+sdg+target"),
+    Column("modalities_wanted", "list", "#modality"),
+    Column("beneficiaries_count", "int", "#targeted+num"),
+    Column("beneficiaries_women_share", "int", "#targeted+f+pct"),
+    Column("beneficiary_description", "str", "#beneficiary"),
+    Column("gender_dimension", "str", "#description+gender"),
+    Column("vulnerable_groups", "list", "#beneficiary+vulnerable"),
+    Column("estimated_cost", "decimal", "#value+cost"),
+    Column("currency", "str", "#currency"),
+    Column("cofinancing_amount", "decimal", "#value+cofinancing"),
+    Column("cofinancing_note", "str", "#description+cofinancing"),
+    Column("regulatory_body", "str", "#capacity+regulatory"),
+    Column("infrastructure", "str", "#capacity+infrastructure"),
+    Column("trained_staff", "str", "#capacity+staff"),
+    Column("horizon", "str", "#date+horizon"),
+    Column("national_plan_reference", "str", "#meta+plan"),
+    Column("cpf_priority", "str", "#meta+cpf"),
+    Column("tc_project_code", "str", "#activity+code+tc"),
+    Column("unfunded_footnote_a", "bool", "#status+unfunded"),
+    Column("visibility", "str", "#meta+visibility"),
+    Column("organisation_id", "int", "#org+id"),
+)
+
+PROGRAMME_COLUMNS = (
+    Column("id", "int", "#meta+id"),
+    Column("version", "int", "#meta+version"),
+    Column("status", "str", "#status", export_only=True),
+    Column("organisation_id", "int", "#org+id"),
+    Column("title", "str", "#activity+name"),
+    Column("description", "str", "#description"),
+    Column("modality", "str", "#modality"),
+    Column("thematic_area_codes", "list", "#sector+code"),
+    Column("technique_codes", "list", "#subsector+technique"),
+    Column("sdg_target_codes", "list", "#indicator+sdg+target"),
+    Column("eligible_country_codes", "list", "#country+code+eligible"),
+    Column("eligible_region_codes", "list", "#region+code+eligible"),
+    Column("eligible_income_groups", "list", "#meta+income+eligible"),
+    Column("eligible_groups", "list", "#meta+group+eligible"),
+    Column("total_budget", "decimal", "#value+budget+total"),
+    Column("remaining_budget", "decimal", "#value+budget+remaining"),
+    Column("max_per_need", "decimal", "#value+max"),
+    Column("currency", "str", "#currency"),
+    Column("window_start", "date", "#date+start"),
+    Column("window_end", "date", "#date+end"),
+    Column("working_languages", "list", "#meta+language"),
+    Column("gender_focus", "bool", "#meta+gender"),
+    Column("visibility", "str", "#meta+visibility"),
+)
+
+ACTIVITY_COLUMNS = (
+    Column("id", "int", "#meta+id"),
+    Column("version", "int", "#meta+version"),
+    Column("external_id", "str", "#activity+id"),
+    Column("title", "str", "#activity+name"),
+    Column("description", "str", "#description"),
+    Column("provider_organisation_id", "int", "#org+funder+id"),
+    Column("implementer", "str", "#org+impl+name"),
+    Column("recipient_country_iso3", "str", "#country+code"),
+    Column("need_id", "int", "#meta+need"),
+    Column("programme_id", "int", "#meta+programme"),
+    Column("thematic_area_code", "str", "#sector+code"),
+    Column("technique_code", "str", "#subsector+technique"),
+    Column("amount_committed", "decimal", "#value+committed"),
+    Column("amount_disbursed", "decimal", "#value+disbursed"),
+    Column("currency", "str", "#currency"),
+    Column("start_date", "date", "#date+start"),
+    Column("end_date", "date", "#date+end"),
+    Column("status", "str", "#status"),
+    Column("dac_sector_codes", "list", "#sector+dac"),
+    Column("sdg_codes", "list", "#indicator+sdg"),
+    Column("visibility", "str", "#meta+visibility"),
+)

@@ -1,0 +1,260 @@
+"""Import and export of registry tables: checked whole, then applied whole, or refused naming each problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts.permissions import Actor
+from pux.assistance import repository as assistance_repository
+from pux.assistance import service as assistance
+from pux.assistance.repository import ActivityFilter
+from pux.assistance.schemas import ActivityCreate, ActivityUpdate
+from pux.errors import FieldProblem, ValidationFailed
+from pux.i18n import gettext as _
+from pux.interop.tabular.columns import (
+    ACTIVITY_COLUMNS,
+    NEED_COLUMNS,
+    PROGRAMME_COLUMNS,
+    Column,
+    from_cell,
+    to_cell,
+)
+from pux.interop.tabular.formats import read_table, write_csv, write_xlsx
+from pux.needs import repository as needs_repository
+from pux.needs import service as needs
+from pux.needs.repository import NeedFilter
+from pux.needs.schemas import NeedCreate, NeedUpdate
+from pux.programmes import repository as programmes_repository
+from pux.programmes import service as programmes
+from pux.programmes.repository import ProgrammeFilter
+from pux.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
+from pux.validation import problems_from
+
+
+@dataclass(frozen=True)
+class Entity:
+    """How one kind of record is exchanged: its columns, shapes, checks and writes."""
+
+    name: str
+    columns: tuple[Column, ...]
+    create_schema: type[BaseModel]
+    update_schema: type[BaseModel]
+    fetch: Callable[[Session, int], Any]
+    checks: Callable[[Session, Actor, BaseModel, Any, Any], list[FieldProblem]]
+    create: Callable[[Session, Actor, Any, Any], Any]
+    update: Callable[[Session, Actor, int, Any, Any], Any]
+    export: Callable[[Session, Actor, Any], Sequence[Any]]
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: list[int] = field(default_factory=list)
+
+
+def _need_checks(
+    session: Session, actor: Actor, data: BaseModel, existing: Any, codes: Any
+) -> list[FieldProblem]:
+    assert isinstance(data, NeedCreate | NeedUpdate)
+    if existing is None:
+        assert isinstance(data, NeedCreate)
+        problems = needs.code_problems(session, data, data.country_iso3)
+        if not permissions.can_create_need(actor, country_iso3=data.country_iso3):
+            problems.append(FieldProblem("country_iso3", _("you may not draft needs for this country")))
+        return problems
+    problems = needs.code_problems(session, data)
+    if not permissions.can_edit_need(actor, country_iso3=existing.country_iso3, status=existing.status):
+        problems.append(FieldProblem("id", _("you may not edit this need")))
+    return problems
+
+
+def _programme_checks(
+    session: Session, actor: Actor, data: BaseModel, existing: Any, codes: Any
+) -> list[FieldProblem]:
+    assert isinstance(data, ProgrammeCreate | ProgrammeUpdate)
+    problems = programmes.code_problems(session, data)
+    organisation_id = (
+        existing.organisation_id if existing is not None else getattr(data, "organisation_id", 0)
+    )
+    if not permissions.can_manage_programmes_of(actor, organisation_id=organisation_id):
+        problems.append(
+            FieldProblem("organisation_id", _("you may not manage programmes of this organisation"))
+        )
+    return problems
+
+
+def _activity_checks(
+    session: Session, actor: Actor, data: BaseModel, existing: Any, codes: Any
+) -> list[FieldProblem]:
+    assert isinstance(data, ActivityCreate | ActivityUpdate)
+    problems = assistance.problems_with(session, data, codes)
+    organisations = {data.provider_organisation_id} | (
+        {existing.provider_organisation_id} if existing else set()
+    )
+    if not all(permissions.can_record_activity_for(actor, provider_organisation_id=o) for o in organisations):
+        problems.append(FieldProblem("provider_organisation_id", _("you may not record activities for it")))
+    if data.external_id:
+        other = assistance_repository.get_by_external_id(session, data.external_id)
+        if other is not None and (existing is None or other.id != existing.id):
+            problems.append(FieldProblem("external_id", _("another activity already has this identifier")))
+    return problems
+
+
+NEEDS = Entity(
+    name="needs",
+    columns=NEED_COLUMNS,
+    create_schema=NeedCreate,
+    update_schema=NeedUpdate,
+    fetch=needs_repository.get,
+    checks=_need_checks,
+    create=lambda s, a, d, c: needs.create_need(s, actor=a, data=d),
+    update=lambda s, a, i, d, c: needs.update_need(s, actor=a, need_id=i, data=d),
+    export=lambda s, a, f: needs.export_needs(s, actor=a, filters=f or NeedFilter()),
+)
+PROGRAMMES = Entity(
+    name="programmes",
+    columns=PROGRAMME_COLUMNS,
+    create_schema=ProgrammeCreate,
+    update_schema=ProgrammeUpdate,
+    fetch=programmes_repository.get,
+    checks=_programme_checks,
+    create=lambda s, a, d, c: programmes.create_programme(s, actor=a, data=d),
+    update=lambda s, a, i, d, c: programmes.update_programme(s, actor=a, programme_id=i, data=d),
+    export=lambda s, a, f: programmes.export_programmes(s, actor=a, filters=f or ProgrammeFilter()),
+)
+ACTIVITIES = Entity(
+    name="activities",
+    columns=ACTIVITY_COLUMNS,
+    create_schema=ActivityCreate,
+    update_schema=ActivityUpdate,
+    fetch=assistance_repository.get,
+    checks=_activity_checks,
+    create=lambda s, a, d, c: assistance.record_activity(s, actor=a, data=d, origin="import", codes=c),
+    update=lambda s, a, i, d, c: assistance.update_activity(s, actor=a, activity_id=i, data=d, codes=c),
+    export=lambda s, a, f: assistance.export_activities(s, actor=a, filters=f or ActivityFilter()),
+)
+ENTITIES = {entity.name: entity for entity in (NEEDS, PROGRAMMES, ACTIVITIES)}
+
+
+def _row_values(
+    entity: Entity, row: dict[str, str], number: int
+) -> tuple[dict[str, Any], list[FieldProblem]]:
+    values: dict[str, Any] = {}
+    problems = []
+    for column in entity.columns:
+        if column.export_only or column.name not in row:
+            continue
+        try:
+            value = from_cell(row[column.name], column.kind)
+        except ValueError as error:
+            problems.append(FieldProblem(column.name, str(error), number))
+            continue
+        if value is not None:
+            values[column.name] = value
+    return values, problems
+
+
+def _same(entity: Entity, record: Any, data: BaseModel) -> bool:
+    """Whether applying ``data`` would change nothing (so an unchanged row is not a new version)."""
+    for column in entity.columns:
+        if (
+            column.export_only
+            or column.name in {"id", "version"}
+            or column.name not in type(data).model_fields
+        ):
+            continue
+        if to_cell(getattr(record, column.name), column.kind) != to_cell(
+            getattr(data, column.name), column.kind
+        ):
+            return False
+    return True
+
+
+def import_table(
+    session: Session, *, actor: Actor, entity_name: str, content: bytes, filename: str
+) -> ImportReport:
+    """Import a CSV or xlsx file: every row is validated first; any problem refuses the whole file."""
+    entity = ENTITIES[entity_name]
+    table = read_table(content, filename)
+    problems = list(table.problems)
+    known = {column.name for column in entity.columns}
+    unknown = [name for name in table.header if name and name not in known]
+    if unknown:
+        problems.append(
+            FieldProblem("header", _("unknown columns: %(names)s") % {"names": ", ".join(unknown)}, 1)
+        )
+    codes = assistance.ReferenceCodes(session) if entity is ACTIVITIES else None
+    planned: list[tuple[Any, BaseModel]] = []
+    for row, number in zip(table.rows, table.row_numbers, strict=True):
+        values, row_problems = _row_values(entity, row, number)
+        existing = entity.fetch(session, values["id"]) if values.get("id") is not None else None
+        if values.get("id") is not None and existing is None:
+            row_problems.append(FieldProblem("id", _("no record has this id"), number))
+        schema = entity.update_schema if existing is not None else entity.create_schema
+        data = None
+        if not row_problems:
+            try:
+                data = schema.model_validate(values)
+            except ValidationError as error:
+                row_problems += problems_from(error, row=number)
+        if data is not None:
+            row_problems += [
+                replace(p, row=number) for p in entity.checks(session, actor, data, existing, codes)
+            ]
+        problems += row_problems
+        if data is not None and not row_problems:
+            planned.append((existing, data))
+    if not table.rows and not problems:
+        problems.append(FieldProblem("file", _("the file has no data rows"), 1))
+    if problems:
+        raise ValidationFailed(problems)
+    return _apply(session, actor, entity, planned, codes)
+
+
+def _apply(
+    session: Session, actor: Actor, entity: Entity, planned: list[tuple[Any, BaseModel]], codes: Any
+) -> ImportReport:
+    report = ImportReport()
+    for existing, data in planned:
+        if existing is None:
+            record = entity.create(session, actor, data, codes)
+            report.created += 1
+        elif _same(entity, existing, data):
+            record = existing
+            report.unchanged += 1
+        else:
+            record = entity.update(session, actor, existing.id, data, codes)
+            report.updated += 1
+        report.ids.append(record.id)
+    return report
+
+
+def export_table(
+    session: Session,
+    *,
+    actor: Actor,
+    entity_name: str,
+    filters: Any = None,
+    file_format: str = "csv",
+    hxl: bool = False,
+) -> bytes:
+    """The records the actor may see, as CSV or xlsx, optionally with an HXL hashtag row."""
+    entity = ENTITIES[entity_name]
+    records = entity.export(session, actor, filters)
+    header = [column.name for column in entity.columns]
+    rows = [
+        [to_cell(getattr(record, column.name), column.kind) for column in entity.columns]
+        for record in records
+    ]
+    tags = [column.hxl for column in entity.columns] if hxl else None
+    if file_format == "xlsx":
+        return write_xlsx(header, rows, tags, title=entity.name)
+    return write_csv(header, rows, tags)

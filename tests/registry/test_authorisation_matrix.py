@@ -1,0 +1,455 @@
+"""Every write route (pages and API) against every role, from one table.
+
+A new write route without a row here fails `test_every_write_route_has_a_rule`, so no route can ship
+without a decision about who may use it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from pux.accounts import repository as accounts_repository
+from pux.accounts import service as accounts
+from pux.accounts.schemas import InvitationCreate
+from pux.needs import service as needs
+from pux.programmes import service as programmes
+from pux.web.app import create_app
+from tests.web_helpers import bearer, csrf_token, sign_in
+from tests.world import ROLES, World
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"public"}
+GLOBAL = frozenset({"admin", "facilitator"})
+KENYA_DRAFTERS = GLOBAL | {"focal_ken", "counterpart_ken"}
+KENYA_FOCAL = GLOBAL | {"focal_ken"}
+DONOR_A = GLOBAL | {"partner_a"}
+ADMIN_ONLY = frozenset({"admin"})
+
+Request = tuple[str, dict[str, Any]]  # path, keyword arguments for the test client
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    path: str
+    allowed: frozenset[str]
+    build: Callable[[Session, World, str], Request]
+    api: bool = False
+
+
+def _need_form(session: Session, world: World, key: str) -> dict[str, Any]:
+    need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs[key])
+    return {
+        "title": need.title + " (edited)",
+        "thematic_area_code": need.thematic_area_code,
+        "technique_codes": need.technique_codes,
+        "sdg_target_codes": ", ".join(need.sdg_target_codes),
+        "currency": need.currency,
+        "visibility": need.visibility,
+        "version": str(need.version),
+    }
+
+
+def _need_json(session: Session, world: World, key: str) -> dict[str, Any]:
+    need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs[key])
+    return {
+        "title": need.title + " (edited)",
+        "thematic_area_code": need.thematic_area_code,
+        "technique_codes": need.technique_codes,
+        "sdg_target_codes": need.sdg_target_codes,
+        "currency": need.currency,
+        "visibility": need.visibility,
+        "version": need.version,
+    }
+
+
+def _programme_values(session: Session, world: World, with_version: bool) -> dict[str, Any]:
+    programme = programmes.get_programme(
+        session, actor=world.actors["admin"], programme_id=world.programmes["draft_a"]
+    )
+    values: dict[str, Any] = {
+        "title": "Radiotherapy equipment grants (edited)",
+        "modality": "funding",
+        "thematic_area_codes": ["health"],
+        "currency": "USD",
+    }
+    if with_version:
+        values["version"] = programme.version
+    else:
+        values["organisation_id"] = world.organisations["donor_a"]
+    return values
+
+
+def _activity_values(session: Session, world: World, with_version: bool) -> dict[str, Any]:
+    from pux.assistance import service as assistance
+
+    activity = assistance.get_activity(
+        session, actor=world.actors["admin"], activity_id=world.activities["public_a"]
+    )
+    values: dict[str, Any] = {
+        "title": "Brachytherapy training (edited)",
+        "recipient_country_iso3": "KEN",
+        "provider_organisation_id": world.organisations["donor_a"],
+        "currency": "USD",
+    }
+    if with_version:
+        values["version"] = activity.version
+    return values
+
+
+NEED_CSV = (
+    "country_iso3,title,thematic_area_code,technique_codes,sdg_target_codes,currency,visibility\n"
+    "KEN,Imported PET-CT feasibility study,health,pet_ct,3.4,USD,public\n"
+)
+
+
+def _invitation(session: Session, world: World, role: str) -> Request:
+    _invitation, token = accounts.invite(
+        session,
+        actor=world.actors["admin"],
+        data=InvitationCreate(email=f"invited.{role}@test.pux.invalid", role="expert"),
+    )
+    return f"/invitations/{token}", {
+        "data": {"full_name": "Invited Expert", "password": "a long enough password"}
+    }
+
+
+def _own_token(session: Session, world: World, role: str) -> Request:
+    owner = world.actors[role] if role != "public" else world.actors["admin"]
+    token, _secret = accounts.create_api_token(session, actor=owner, name="to revoke")
+    return f"/account/tokens/{token.id}/revoke", {"data": {}}
+
+
+def _expert_role(session: Session, world: World, role: str) -> Request:
+    user = accounts_repository.get_user(session, world.user_ids["expert"])
+    assert user is not None
+    return f"/roles/{user.roles[0].id}/revoke", {"data": {}}
+
+
+RULES = (
+    Rule(
+        "POST",
+        "/sign-in",
+        EVERYONE,
+        lambda s, w, r: (
+            "/sign-in",
+            {"data": {"email": w.emails["admin"], "password": "correct horse battery staple", "next": "/"}},
+        ),
+    ),
+    Rule("POST", "/sign-out", EVERYONE, lambda s, w, r: ("/sign-out", {"data": {}})),
+    Rule("POST", "/invitations/{token}", EVERYONE, _invitation),
+    Rule("POST", "/account/tokens", SIGNED_IN, lambda s, w, r: ("/account/tokens", {"data": {"name": "ci"}})),
+    Rule("POST", "/account/tokens/{token_id}/revoke", SIGNED_IN, _own_token),
+    Rule(
+        "POST",
+        "/people/invitations",
+        KENYA_FOCAL,
+        lambda s, w, r: (
+            "/people/invitations",
+            {"data": {"email": f"new.{r}@test.pux.invalid", "role": "counterpart", "country_iso3": "KEN"}},
+        ),
+    ),
+    Rule(
+        "POST",
+        "/people/{user_id}/roles",
+        ADMIN_ONLY,
+        lambda s, w, r: (
+            f"/people/{w.user_ids['expert']}/roles",
+            {"data": {"role": "focal_point", "country_iso3": "UGA"}},
+        ),
+    ),
+    Rule("POST", "/roles/{role_id}/revoke", ADMIN_ONLY, _expert_role),
+    Rule(
+        "POST",
+        "/organisations",
+        GLOBAL,
+        lambda s, w, r: (
+            "/organisations",
+            {"data": {"name": f"New organisation {r}", "organisation_type": "ngo"}},
+        ),
+    ),
+    Rule(
+        "POST",
+        "/needs",
+        KENYA_DRAFTERS,
+        lambda s, w, r: (
+            "/needs",
+            {
+                "data": {
+                    "country_iso3": "KEN",
+                    "title": "Dosimetry laboratory for Kenya",
+                    "thematic_area_code": "safety",
+                    "currency": "USD",
+                    "visibility": "public",
+                }
+            },
+        ),
+    ),
+    Rule(
+        "POST",
+        "/needs/{need_id}/edit",
+        KENYA_DRAFTERS,
+        lambda s, w, r: (f"/needs/{w.needs['draft_ken']}/edit", {"data": _need_form(s, w, "draft_ken")}),
+    ),
+    Rule(
+        "POST",
+        "/needs/{need_id}/transitions",
+        KENYA_FOCAL,
+        lambda s, w, r: (
+            f"/needs/{w.needs['submitted_ken']}/transitions",
+            {
+                "data": {
+                    "target": "endorsed",
+                    "version": str(
+                        needs.get_need(s, actor=w.actors["admin"], need_id=w.needs["submitted_ken"]).version
+                    ),
+                }
+            },
+        ),
+    ),
+    Rule(
+        "POST",
+        "/countries/{iso3}/ranking",
+        KENYA_FOCAL,
+        lambda s, w, r: ("/countries/KEN/ranking", {"data": {f"rank-{w.needs['published_ken']}": "1"}}),
+    ),
+    Rule(
+        "POST",
+        "/programmes",
+        DONOR_A,
+        lambda s, w, r: ("/programmes", {"data": _programme_values(s, w, False)}),
+    ),
+    Rule(
+        "POST",
+        "/programmes/{programme_id}/edit",
+        DONOR_A,
+        lambda s, w, r: (
+            f"/programmes/{w.programmes['draft_a']}/edit",
+            {"data": _programme_values(s, w, True)},
+        ),
+    ),
+    Rule(
+        "POST",
+        "/programmes/{programme_id}/status",
+        DONOR_A,
+        lambda s, w, r: (
+            f"/programmes/{w.programmes['draft_a']}/status",
+            {"data": {"target": "published", "version": str(_programme_values(s, w, True)["version"])}},
+        ),
+    ),
+    Rule(
+        "POST",
+        "/activities",
+        DONOR_A,
+        lambda s, w, r: ("/activities", {"data": _activity_values(s, w, False)}),
+    ),
+    Rule(
+        "POST",
+        "/activities/{activity_id}/edit",
+        DONOR_A,
+        lambda s, w, r: (
+            f"/activities/{w.activities['public_a']}/edit",
+            {"data": _activity_values(s, w, True)},
+        ),
+    ),
+    Rule(
+        "POST",
+        "/{entity}/import",
+        KENYA_DRAFTERS,
+        lambda s, w, r: ("/needs/import", {"files": {"file": ("needs.csv", NEED_CSV.encode(), "text/csv")}}),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/needs",
+        KENYA_DRAFTERS,
+        lambda s, w, r: (
+            "/api/v1/needs",
+            {
+                "json": {
+                    "country_iso3": "KEN",
+                    "title": "Dosimetry laboratory for Kenya",
+                    "thematic_area_code": "safety",
+                }
+            },
+        ),
+        True,
+    ),
+    Rule(
+        "PUT",
+        "/api/v1/needs/{need_id}",
+        KENYA_DRAFTERS,
+        lambda s, w, r: (f"/api/v1/needs/{w.needs['draft_ken']}", {"json": _need_json(s, w, "draft_ken")}),
+        True,
+    ),
+    Rule(
+        "POST",
+        "/api/v1/needs/{need_id}/transitions",
+        KENYA_FOCAL,
+        lambda s, w, r: (
+            f"/api/v1/needs/{w.needs['submitted_ken']}/transitions",
+            {
+                "json": {
+                    "target": "endorsed",
+                    "version": needs.get_need(
+                        s, actor=w.actors["admin"], need_id=w.needs["submitted_ken"]
+                    ).version,
+                }
+            },
+        ),
+        True,
+    ),
+    Rule(
+        "PUT",
+        "/api/v1/countries/{iso3}/needs/ranking",
+        KENYA_FOCAL,
+        lambda s, w, r: (
+            "/api/v1/countries/KEN/needs/ranking",
+            {"json": {"need_ids": [w.needs["published_ken"]]}},
+        ),
+        True,
+    ),
+    Rule(
+        "POST",
+        "/api/v1/programmes",
+        DONOR_A,
+        lambda s, w, r: ("/api/v1/programmes", {"json": _programme_values(s, w, False)}),
+        True,
+    ),
+    Rule(
+        "PUT",
+        "/api/v1/programmes/{programme_id}",
+        DONOR_A,
+        lambda s, w, r: (
+            f"/api/v1/programmes/{w.programmes['draft_a']}",
+            {"json": _programme_values(s, w, True)},
+        ),
+        True,
+    ),
+    Rule(
+        "POST",
+        "/api/v1/programmes/{programme_id}/status",
+        DONOR_A,
+        lambda s, w, r: (
+            f"/api/v1/programmes/{w.programmes['draft_a']}/status",
+            {"json": {"target": "published", "version": _programme_values(s, w, True)["version"]}},
+        ),
+        True,
+    ),
+    Rule(
+        "POST",
+        "/api/v1/activities",
+        DONOR_A,
+        lambda s, w, r: ("/api/v1/activities", {"json": _activity_values(s, w, False)}),
+        True,
+    ),
+    Rule(
+        "PUT",
+        "/api/v1/activities/{activity_id}",
+        DONOR_A,
+        lambda s, w, r: (
+            f"/api/v1/activities/{w.activities['public_a']}",
+            {"json": _activity_values(s, w, True)},
+        ),
+        True,
+    ),
+    Rule(
+        "POST",
+        "/api/v1/{entity}/import",
+        KENYA_DRAFTERS,
+        lambda s, w, r: (
+            "/api/v1/needs/import",
+            {"files": {"file": ("needs.csv", NEED_CSV.encode(), "text/csv")}},
+        ),
+        True,
+    ),
+)
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _flatten(routes: Any) -> list[APIRoute]:
+    """Every API route of the app, looking inside included routers."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += _flatten(route.original_router.routes)
+    return found
+
+
+def test_every_write_route_has_a_rule(database_url: str) -> None:
+    from pux.config import Settings
+
+    app = create_app(Settings(database_url=database_url))
+    routes = {
+        (method, route.path) for route in _flatten(app.routes) for method in route.methods & WRITE_METHODS
+    }
+    app.state.engine.dispose()
+    covered = {(rule.method, rule.path) for rule in RULES}
+    assert routes - covered == set(), "write routes without an authorisation rule"
+    assert covered - routes == set(), "rules for routes that no longer exist"
+
+
+def _denied(response: Any, rule: Rule) -> bool:
+    if response.status_code == 303:
+        return bool(response.headers["location"].startswith("/sign-in"))
+    return response.status_code in ({401, 403, 404, 422} if "import" in rule.path else {401, 403, 404})
+
+
+def _succeeded(response: Any) -> bool:
+    if response.status_code == 303:
+        return not response.headers["location"].startswith("/sign-in")
+    return response.status_code in {200, 201}
+
+
+CASES = [
+    pytest.param(rule, role, id=f"{rule.method} {rule.path} as {role}") for rule in RULES for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("rule", "role"), CASES)
+def test_authorisation(client: TestClient, session: Session, world: World, rule: Rule, role: str) -> None:
+    path, kwargs = rule.build(session, world, role)
+    if rule.api:
+        headers = bearer(world.tokens[role]) if role != "public" else {}
+        if "json" in kwargs:
+            kwargs = {
+                "content": json.dumps(kwargs["json"]),
+                "headers": {**headers, "Content-Type": "application/json"},
+            }
+        else:
+            kwargs = {**kwargs, "headers": headers}
+        response = client.request(rule.method, path, **kwargs)
+    else:
+        if role != "public":
+            sign_in(client, world.emails[role])
+        token = csrf_token(client, "/sign-in")
+        data = {**kwargs.get("data", {}), "csrf_token": token}
+        response = client.request(
+            rule.method, path, data=data, files=kwargs.get("files"), follow_redirects=False
+        )
+    expected_allowed = role in rule.allowed
+    if expected_allowed:
+        assert _succeeded(response), f"{role} should be allowed: {response.status_code} {response.text[:300]}"
+    else:
+        assert _denied(response, rule), (
+            f"{role} should be refused: {response.status_code} {response.text[:300]}"
+        )
+
+
+def test_a_form_without_its_csrf_token_is_refused(client: TestClient, world: World) -> None:
+    sign_in(client, world.emails["admin"])
+    response = client.post(
+        "/organisations", data={"name": "No token", "organisation_type": "ngo"}, follow_redirects=False
+    )
+    assert response.status_code == 403
+    listed = client.get("/organisations").text
+    assert "No token" not in listed

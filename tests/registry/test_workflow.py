@@ -1,0 +1,150 @@
+"""The need lifecycle: legal moves, refused moves with clear messages, and an audit record for each write."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import PermissionDenied
+from pux.audit import service as audit
+from pux.errors import InvalidTransition, NotFound, ValidationFailed
+from pux.needs import service as needs
+from pux.needs import workflow
+from tests.world import World, need_data
+
+
+def test_full_clearance_path_is_audited_step_by_step(session: Session, world: World) -> None:
+    counterpart, focal = world.actors["counterpart_ken"], world.actors["focal_ken"]
+    need = needs.create_need(session, actor=counterpart, data=need_data(title="Cobalt-60 source replacement"))
+    assert need.status == "draft" and need.reference.startswith("KEN-")
+    need = needs.transition_need(
+        session, actor=counterpart, need_id=need.id, target="submitted", version=need.version
+    )
+    need = needs.transition_need(
+        session, actor=focal, need_id=need.id, target="endorsed", version=need.version
+    )
+    need = needs.transition_need(
+        session, actor=focal, need_id=need.id, target="published", version=need.version
+    )
+    for target in ("matched", "funded", "in_implementation", "completed"):
+        need = needs.transition_need(
+            session, actor=world.actors["facilitator"], need_id=need.id, target=target, version=need.version
+        )
+    trail = audit.history(session, entity_type="need", entity_id=str(need.id))
+    assert [event.action for event in trail] == [
+        "need.create",
+        "need.submitted",
+        "need.endorsed",
+        "need.published",
+        "need.matched",
+        "need.funded",
+        "need.in_implementation",
+        "need.completed",
+    ]
+    assert trail[1].actor == world.actors["counterpart_ken"].label
+    assert trail[2].before == {"status": "submitted", "status_comment": None}
+    assert trail[2].after == {"status": "endorsed", "status_comment": None}
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("draft", "endorsed"),
+        ("draft", "published"),
+        ("submitted", "published"),
+        ("draft", "completed"),
+    ],
+)
+def test_illegal_moves_are_refused_with_a_clear_message(
+    session: Session, world: World, source: str, target: str
+) -> None:
+    need_id = world.needs["draft_ken"] if source == "draft" else world.needs["submitted_ken"]
+    need = needs.get_need(session, actor=world.actors["admin"], need_id=need_id)
+    with pytest.raises(InvalidTransition) as refused:
+        needs.transition_need(
+            session, actor=world.actors["admin"], need_id=need_id, target=target, version=need.version
+        )
+    assert workflow.status_label(source) in str(refused.value)
+    assert needs.get_need(session, actor=world.actors["admin"], need_id=need_id).status == source
+
+
+def test_counterpart_cannot_endorse_and_other_countries_cannot_even_see(
+    session: Session, world: World
+) -> None:
+    need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs["submitted_ken"])
+    with pytest.raises(PermissionDenied):
+        needs.transition_need(
+            session,
+            actor=world.actors["counterpart_ken"],
+            need_id=need.id,
+            target="endorsed",
+            version=need.version,
+        )
+    with pytest.raises(NotFound):
+        needs.transition_need(
+            session, actor=world.actors["focal_uga"], need_id=need.id, target="endorsed", version=need.version
+        )
+    assert (
+        len(audit.history(session, entity_type="need", entity_id=str(need.id))) == 2
+    )  # create + submit only
+
+
+def test_returning_needs_a_comment_and_the_counterpart_can_resubmit(session: Session, world: World) -> None:
+    focal, counterpart = world.actors["focal_ken"], world.actors["counterpart_ken"]
+    need = needs.get_need(session, actor=focal, need_id=world.needs["submitted_ken"])
+    with pytest.raises(ValidationFailed) as refused:
+        needs.transition_need(session, actor=focal, need_id=need.id, target="returned", version=need.version)
+    assert refused.value.problems[0].field == "comment"
+    need = needs.transition_need(
+        session,
+        actor=focal,
+        need_id=need.id,
+        target="returned",
+        version=need.version,
+        comment="Add the bunker design study",
+    )
+    assert need.status == "returned" and need.status_comment == "Add the bunker design study"
+    assert needs.may_edit(counterpart, need)
+    need = needs.transition_need(
+        session, actor=counterpart, need_id=need.id, target="submitted", version=need.version
+    )
+    assert need.status == "submitted"
+
+
+def test_focal_point_ranks_only_endorsed_and_published_needs_of_their_country(
+    session: Session, world: World
+) -> None:
+    focal = world.actors["focal_ken"]
+    rankable = [need.id for need in needs.rankable_needs(session, actor=focal, country_iso3="KEN")]
+    assert world.needs["published_ken"] in rankable and world.needs["draft_ken"] not in rankable
+    ranked = needs.rank_needs(
+        session, actor=focal, country_iso3="KEN", ordered_need_ids=list(reversed(rankable))
+    )
+    assert [need.national_rank for need in ranked] == list(range(1, len(rankable) + 1))
+    with pytest.raises(ValidationFailed):
+        needs.rank_needs(
+            session, actor=focal, country_iso3="KEN", ordered_need_ids=[world.needs["draft_ken"]]
+        )
+    with pytest.raises(PermissionDenied):
+        needs.rank_needs(
+            session, actor=world.actors["focal_uga"], country_iso3="KEN", ordered_need_ids=rankable
+        )
+    trail = audit.history(session, entity_type="country_needs", entity_id="KEN")
+    assert trail[-1].action == "need.rank"
+
+
+def test_unknown_codes_are_refused_naming_each_field(session: Session, world: World) -> None:
+    bad = need_data(
+        title="A need with wrong codes",
+        technique_codes=["teleportation"],
+        sdg_target_codes=["3.99"],
+        currency="XXY",
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        needs.create_need(session, actor=world.actors["counterpart_ken"], data=bad)
+    assert {p.field for p in refused.value.problems} == {"technique_codes", "sdg_target_codes", "currency"}
+
+
+def test_focal_point_cannot_draft_for_another_country(session: Session, world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        needs.create_need(session, actor=world.actors["focal_uga"], data=need_data(country="KEN"))

@@ -1,0 +1,230 @@
+"""A small, committed world of organisations, people and records shared by the registry tests.
+
+It is built once per test run through the real services; each test then works in a rolled-back
+transaction on top of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import service as accounts
+from pux.accounts.permissions import (
+    ADMIN,
+    COUNTERPART,
+    EXPERT,
+    FACILITATOR,
+    FOCAL_POINT,
+    PARTNER,
+    PROGRAMME_OFFICER,
+    Actor,
+    Grant,
+)
+from pux.accounts.schemas import OrganisationCreate
+from pux.assistance import service as assistance
+from pux.assistance.schemas import ActivityCreate
+from pux.needs import service as needs
+from pux.needs.schemas import NeedCreate
+from pux.programmes import service as programmes
+from pux.programmes.schemas import ProgrammeCreate
+
+PASSWORD = "correct horse battery staple"
+ROLES = (
+    "public",
+    "admin",
+    "facilitator",
+    "focal_ken",
+    "counterpart_ken",
+    "focal_uga",
+    "partner_a",
+    "officer_b",
+    "expert",
+)
+
+
+@dataclass
+class World:
+    organisations: dict[str, int] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    user_ids: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    needs: dict[str, int] = field(default_factory=dict)
+    programmes: dict[str, int] = field(default_factory=dict)
+    activities: dict[str, int] = field(default_factory=dict)
+
+
+def need_data(
+    country: str = "KEN",
+    title: str = "Radiotherapy services for the western region",
+    visibility: str = "public",
+    **extra: object,
+) -> NeedCreate:
+    values: dict[str, object] = {
+        "country_iso3": country,
+        "title": title,
+        "thematic_area_code": "health",
+        "technique_codes": ["radiotherapy"],
+        "sdg_target_codes": ["3.4"],
+        "modalities_wanted": ["equipment"],
+        "estimated_cost": Decimal("1200000"),
+        "currency": "USD",
+        "visibility": visibility,
+        "beneficiaries_count": 40000,
+        "vulnerable_groups": ["women_girls"],
+    }
+    values.update(extra)
+    return NeedCreate.model_validate(values)
+
+
+def programme_data(organisation_id: int, **extra: object) -> ProgrammeCreate:
+    values: dict[str, object] = {
+        "organisation_id": organisation_id,
+        "title": "Radiotherapy equipment grants",
+        "modality": "funding",
+        "thematic_area_codes": ["health"],
+        "technique_codes": ["radiotherapy"],
+        "total_budget": Decimal("5000000"),
+        "remaining_budget": Decimal("4000000"),
+        "max_per_need": Decimal("1000000"),
+        "currency": "USD",
+    }
+    values.update(extra)
+    return ProgrammeCreate.model_validate(values)
+
+
+def activity_data(provider_id: int, **extra: object) -> ActivityCreate:
+    values: dict[str, object] = {
+        "title": "Brachytherapy training for Kenyan physicists",
+        "provider_organisation_id": provider_id,
+        "recipient_country_iso3": "KEN",
+        "thematic_area_code": "health",
+        "technique_code": "brachytherapy",
+        "amount_committed": Decimal("250000"),
+        "currency": "USD",
+        "dac_sector_codes": ["12191"],
+        "sdg_codes": ["3", "3.4"],
+    }
+    values.update(extra)
+    return ActivityCreate.model_validate(values)
+
+
+def build_world(session: Session) -> World:
+    world = World()
+    system = Actor.system("test-world")
+    for key, name, kind, country in (
+        ("donor_a", "Test Donor Agency A", "donor_agency", "SWE"),
+        ("agency_b", "Test Cooperation Agency B", "iaea", None),
+        ("hospital_ken", "Test Cancer Hospital Kenya", "hospital", "KEN"),
+    ):
+        organisation = accounts.create_organisation(
+            session,
+            actor=system,
+            data=OrganisationCreate(name=name, organisation_type=kind, country_iso3=country),
+        )
+        world.organisations[key] = organisation.id
+    people = {
+        "admin": [Grant(ADMIN)],
+        "facilitator": [Grant(FACILITATOR)],
+        "focal_ken": [Grant(FOCAL_POINT, country_iso3="KEN")],
+        "counterpart_ken": [
+            Grant(COUNTERPART, country_iso3="KEN", organisation_id=world.organisations["hospital_ken"])
+        ],
+        "focal_uga": [Grant(FOCAL_POINT, country_iso3="UGA")],
+        "partner_a": [Grant(PARTNER, organisation_id=world.organisations["donor_a"])],
+        "officer_b": [Grant(PROGRAMME_OFFICER, organisation_id=world.organisations["agency_b"])],
+        "expert": [Grant(EXPERT)],
+    }
+    for role, grants in people.items():
+        email = f"{role.replace('_', '.')}@test.pux.invalid"
+        user = accounts.create_user(
+            session, actor=system, email=email, full_name=f"Test {role}", password=PASSWORD, grants=grants
+        )
+        world.emails[role] = email
+        world.user_ids[role] = user.id
+        world.actors[role] = accounts.actor_for(user)
+        _token, secret = accounts.create_api_token(session, actor=world.actors[role], name="tests")
+        world.tokens[role] = secret
+    world.actors["public"] = Actor.public()
+    _build_records(session, world, system)
+    return world
+
+
+def _build_records(session: Session, world: World, system: Actor) -> None:
+    counterpart = world.actors["counterpart_ken"]
+    focal = world.actors["focal_ken"]
+    draft = needs.create_need(
+        session, actor=counterpart, data=need_data(title="Draft: second linear accelerator")
+    )
+    world.needs["draft_ken"] = draft.id
+    submitted = needs.create_need(
+        session, actor=counterpart, data=need_data(title="Submitted: brachytherapy suite")
+    )
+    needs.transition_need(
+        session, actor=counterpart, need_id=submitted.id, target="submitted", version=submitted.version
+    )
+    world.needs["submitted_ken"] = submitted.id
+    for key, visibility in (
+        ("published_ken", "public"),
+        ("partners_ken", "partners"),
+        ("private_ken", "private"),
+    ):
+        need = needs.create_need(
+            session,
+            actor=focal,
+            data=need_data(title=f"Published {visibility}: nuclear medicine upgrade", visibility=visibility),
+        )
+        for target in ("submitted", "endorsed", "published"):
+            need = needs.transition_need(
+                session, actor=focal, need_id=need.id, target=target, version=need.version
+            )
+        world.needs[key] = need.id
+    uganda = needs.create_need(
+        session,
+        actor=world.actors["focal_uga"],
+        data=need_data(
+            country="UGA",
+            title="Uganda draft: isotope hydrology survey",
+            thematic_area_code="water",
+            technique_codes=["isotope_hydrology"],
+            sdg_target_codes=["6.4"],
+        ),
+    )
+    world.needs["draft_uga"] = uganda.id
+    programme = programmes.create_programme(
+        session, actor=world.actors["partner_a"], data=programme_data(world.organisations["donor_a"])
+    )
+    world.programmes["draft_a"] = programme.id
+    published = programmes.create_programme(
+        session,
+        actor=world.actors["partner_a"],
+        data=programme_data(
+            world.organisations["donor_a"], title="Published fellowship programme", modality="training"
+        ),
+    )
+    programmes.set_programme_status(
+        session,
+        actor=world.actors["partner_a"],
+        programme_id=published.id,
+        target="published",
+        version=published.version,
+    )
+    world.programmes["published_a"] = published.id
+    activity = assistance.record_activity(
+        session, actor=world.actors["partner_a"], data=activity_data(world.organisations["donor_a"])
+    )
+    world.activities["public_a"] = activity.id
+    hidden = assistance.record_activity(
+        session,
+        actor=world.actors["officer_b"],
+        data=activity_data(
+            world.organisations["agency_b"],
+            title="Confidential planning mission",
+            recipient_country_iso3="UGA",
+            visibility="private",
+        ),
+    )
+    world.activities["private_b"] = hidden.id
