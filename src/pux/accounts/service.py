@@ -358,3 +358,14 @@ def actor_for_api_token(session: Session, *, secret: str) -> Actor | None:
         return None
     token.last_used_at = _now()
     return actor_for(token.user)
+
+
+def display_names(session: Session, labels: Sequence[str]) -> dict[str, str]:
+    """Names for audit actor labels ("user:ID:email"): emails are never shown; other labels keep their kind."""
+    names: dict[str, str] = {}
+    for label in set(labels):
+        kind, _, rest = label.partition(":")
+        user_id = rest.partition(":")[0]
+        user = repository.get_user(session, int(user_id)) if kind == "user" and user_id.isdigit() else None
+        names[label] = user.full_name if user else kind
+    return names

@@ -150,7 +150,8 @@ def activity_page(request: Request, session: SessionDep, actor: PageActor, activ
             **_vocabularies(session),
             "activity": activity,
             "may_edit": service.may_edit(actor, activity),
-            "history": service.activity_history(session, actor=actor, activity_id=activity_id),
+            "history": (history := service.activity_history(session, actor=actor, activity_id=activity_id)),
+            "history_names": accounts.display_names(session, [event.actor for event in history]),
         },
     )
 

@@ -87,15 +87,18 @@ def code_problems(session: Session, data: NeedFields, country_iso3: str | None =
 
 
 def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:
-    for name in _FIELDS_SET_DIRECTLY:
-        setattr(need, name, getattr(data, name))
-    need.techniques = [
-        t for t in reference_repository.list_techniques(session) if t.code in data.technique_codes
-    ]
-    need.sdg_targets = [
+    # Look up the linked records before touching the need, so no half-applied change is flushed early
+    # (each flush of a changed need bumps its version).
+    techniques = [t for t in reference_repository.list_techniques(session) if t.code in data.technique_codes]
+    targets = [
         target for code in data.sdg_target_codes if (target := reference_repository.get_target(session, code))
     ]
-    need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
+    with session.no_autoflush:
+        for name in _FIELDS_SET_DIRECTLY:
+            setattr(need, name, getattr(data, name))
+        need.techniques = techniques
+        need.sdg_targets = targets
+        need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
 
 
 def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> Need:

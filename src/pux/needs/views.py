@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pux.accounts import service as accounts
 from pux.errors import StaleEdit, ValidationFailed
 from pux.needs import service, workflow
 from pux.needs.repository import NeedFilter
@@ -210,7 +211,8 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
             "comment_required": {
                 target for source, target in workflow.COMMENT_REQUIRED if source == need.status
             },
-            "history": service.need_history(session, actor=actor, need_id=need_id),
+            "history": (history := service.need_history(session, actor=actor, need_id=need_id)),
+            "history_names": accounts.display_names(session, [event.actor for event in history]),
         },
     )
 

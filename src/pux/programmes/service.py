@@ -75,21 +75,23 @@ def code_problems(session: Session, data: ProgrammeFields) -> list[FieldProblem]
 
 
 def _apply(session: Session, programme: Programme, data: ProgrammeFields) -> None:
-    for name in _DIRECT_FIELDS:
-        setattr(programme, name, getattr(data, name))
-    programme.thematic_areas = [
+    # Linked records first, then the changes, so a single flush (and a single version step) follows.
+    areas = [
         a for a in reference_repository.list_thematic_areas(session) if a.code in data.thematic_area_codes
     ]
-    programme.techniques = [
-        t for t in reference_repository.list_techniques(session) if t.code in data.technique_codes
-    ]
-    programme.sdg_targets = [
-        t for c in data.sdg_target_codes if (t := reference_repository.get_target(session, c))
-    ]
-    programme.eligible_countries = [
+    techniques = [t for t in reference_repository.list_techniques(session) if t.code in data.technique_codes]
+    targets = [t for c in data.sdg_target_codes if (t := reference_repository.get_target(session, c))]
+    countries = [
         c for code in data.eligible_country_codes if (c := reference_repository.get_country(session, code))
     ]
-    programme.search_text = fold_for_search(f"{programme.title} {programme.description[:2000]}")
+    with session.no_autoflush:
+        for name in _DIRECT_FIELDS:
+            setattr(programme, name, getattr(data, name))
+        programme.thematic_areas = areas
+        programme.techniques = techniques
+        programme.sdg_targets = targets
+        programme.eligible_countries = countries
+        programme.search_text = fold_for_search(f"{programme.title} {programme.description[:2000]}")
 
 
 def create_programme(session: Session, *, actor: Actor, data: ProgrammeCreate) -> Programme:

@@ -157,7 +157,10 @@ def programme_page(
             "programme": programme,
             "may_manage": service.may_manage(actor, programme),
             "moves": service.STATUS_MOVES.get(programme.status, ()),
-            "history": service.programme_history(session, actor=actor, programme_id=programme_id),
+            "history": (
+                history := service.programme_history(session, actor=actor, programme_id=programme_id)
+            ),
+            "history_names": accounts.display_names(session, [event.actor for event in history]),
         },
     )
 

@@ -1,0 +1,95 @@
+"""In a real browser: a counterpart drafts and submits a need, the focal point endorses and publishes it,
+and the public finds it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from pux.audit.models import AuditEvent
+from pux.needs.models import Need, need_sdg_target, need_technique
+from tests.world import PASSWORD, World
+
+pytestmark = pytest.mark.browser
+TITLE = "Walk-through: mobile cervical cancer screening and brachytherapy referral"
+
+
+@pytest.fixture
+def remove_walk_need(engine: Engine) -> Iterator[None]:
+    """The live server commits for real; take the walk's need out again so other tests see the usual world."""
+    yield
+    with Session(engine) as session, session.begin():
+        ids = session.scalars(select(Need.id).where(Need.title == TITLE)).all()
+        if ids:
+            session.execute(delete(need_technique).where(need_technique.c.need_id.in_(ids)))
+            session.execute(delete(need_sdg_target).where(need_sdg_target.c.need_id.in_(ids)))
+            session.execute(
+                delete(AuditEvent).where(
+                    AuditEvent.entity_type == "need", AuditEvent.entity_id.in_([str(i) for i in ids])
+                )
+            )
+            session.execute(delete(Need).where(Need.id.in_(ids)))
+
+
+def _sign_in(page: Any, base: str, email: str) -> None:
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def _sign_out(page: Any) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+@pytest.mark.usefixtures("remove_walk_need")
+def test_counterpart_drafts_focal_point_endorses_public_sees(
+    live_server: str, browser: Any, world: World, artifacts_dir: Path
+) -> None:
+    context = browser.new_context(locale="en", viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+    _sign_in(page, live_server, world.emails["counterpart_ken"])
+    page.goto(f"{live_server}/needs/new")
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_label("Thematic area").select_option("health")
+    page.get_by_label("Brachytherapy", exact=True).check()
+    page.get_by_label("SDG targets (official codes, separated by commas)").fill("3.4, 5.6")
+    page.get_by_label("Number of people who benefit").fill("25000")
+    page.get_by_role("checkbox", name="Women and girls").check()
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_url(f"{live_server}/needs/*")
+    need_url = page.url
+    assert page.locator("h1").inner_text() == TITLE
+    page.get_by_role("button", name="Submit for endorsement").click()
+    page.wait_for_load_state()
+    assert "Submitted" in page.locator(".status").first.inner_text()
+    assert page.get_by_role("button", name="Endorse").count() == 0  # a counterpart cannot endorse
+    page.screenshot(path=str(artifacts_dir / "walk-1-submitted.png"), full_page=True)
+    _sign_out(page)
+
+    _sign_in(page, live_server, world.emails["focal_ken"])
+    page.goto(need_url)
+    page.get_by_role("button", name="Endorse").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_load_state()
+    assert "Published" in page.locator(".status").first.inner_text()
+    assert page.get_by_text("need.published").count() == 1  # the history shows the step
+    page.screenshot(path=str(artifacts_dir / "walk-2-published.png"), full_page=True)
+    _sign_out(page)
+    context.close()
+
+    public = browser.new_context(locale="en")
+    visitor = public.new_page()
+    visitor.goto(f"{live_server}/needs?q=cervical+cancer+screening")
+    visitor.get_by_role("link", name=TITLE).click()
+    assert visitor.locator("h1").inner_text() == TITLE
+    assert visitor.get_by_role("button", name="Endorse").count() == 0
+    public.close()
