@@ -361,7 +361,7 @@ def actor_for_api_token(session: Session, *, secret: str) -> Actor | None:
 
 
 def display_names(session: Session, labels: Sequence[str]) -> dict[str, str]:
-    """Names for audit actor labels ("user:ID:email"): emails are never shown; other labels keep their kind."""
+    """Names for audit actor labels ("user:ID:email"); emails are never shown."""
     names: dict[str, str] = {}
     for label in set(labels):
         kind, _, rest = label.partition(":")
