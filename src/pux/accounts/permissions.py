@@ -261,3 +261,24 @@ def can_manage_own_tokens(actor: Actor, *, user_id: int) -> bool:
 
 def can_view_people(actor: Actor) -> bool:
     return actor.is_global
+
+
+# --- Priority index and matching ------------------------------------------------------------------
+
+
+def can_configure_priority(actor: Actor) -> bool:
+    return actor.is_global
+
+
+def can_run_allocation(actor: Actor) -> bool:
+    return actor.is_global
+
+
+def can_decide_proposal_for_programme(actor: Actor, *, organisation_id: int) -> bool:
+    """Accept or decline a proposal on behalf of the offering organisation."""
+    return actor.is_global or organisation_id in actor.organisations(PARTNER, PROGRAMME_OFFICER)
+
+
+def can_decide_proposal_for_country(actor: Actor, *, country_iso3: str) -> bool:
+    """Accept or decline a proposal on behalf of the country that identified the need."""
+    return actor.is_global or actor.has(FOCAL_POINT, country_iso3=country_iso3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -89,3 +90,26 @@ def add(session: Session, activity: AssistanceActivity) -> AssistanceActivity:
     session.add(activity)
     session.flush()
     return activity
+
+
+def current_commitments_by_country_and_area(session: Session, on: date) -> dict[tuple[str, str], float]:
+    """Committed US dollars of activities running on a date, by recipient country and thematic area.
+
+    Activities in other currencies are left out here (PUX converts no currency silently).
+    """
+    statement = (
+        select(
+            AssistanceActivity.recipient_country_iso3,
+            AssistanceActivity.thematic_area_code,
+            func.sum(AssistanceActivity.amount_committed),
+        )
+        .where(
+            AssistanceActivity.currency == "USD",
+            AssistanceActivity.thematic_area_code.is_not(None),
+            AssistanceActivity.status.not_in(("cancelled", "closed")),
+            or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= on),
+            or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= on),
+        )
+        .group_by(AssistanceActivity.recipient_country_iso3, AssistanceActivity.thematic_area_code)
+    )
+    return {(country, str(area)): float(total or 0) for country, area, total in session.execute(statement)}

@@ -199,3 +199,16 @@ def list_techniques(session: Session) -> Sequence[Technique]:
 def code_set(session: Session, column: Any) -> set[str]:
     """Every value of a code column (for validating submitted codes in one query)."""
     return set(session.scalars(select(column)).all())
+
+
+def latest_observations(session: Session) -> dict[str, dict[str, IndicatorObservation]]:
+    """The most recent observation of every indicator, by country (one query, newest year wins)."""
+    latest: dict[str, dict[str, IndicatorObservation]] = {}
+    statement = select(IndicatorObservation).order_by(IndicatorObservation.year)
+    for observation in session.scalars(statement):
+        latest.setdefault(observation.country_iso3, {})[observation.indicator_code] = observation
+    return latest
+
+
+def all_countries(session: Session) -> Sequence[Country]:
+    return session.scalars(select(Country).order_by(Country.iso3)).unique().all()

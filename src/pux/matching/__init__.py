@@ -1,0 +1,1 @@
+"""Matching needs with programmes: explainable fit, recommendations, and optimal allocation rounds."""

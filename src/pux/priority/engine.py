@@ -1,0 +1,328 @@
+"""Computes the priority index from plain data. No database, no web: everything arrives as dataclasses.
+
+Each indicator becomes a percentile among the recipient countries that report it, oriented so that 1
+is the most pressing. Missing indicators are never filled: they drop out of their component, the
+others carry the weight, and a completeness figure says how much of the intended weight was present.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+COMPONENTS = ("burden", "capacity", "assistance", "groups")
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the part."""
+
+
+@dataclass(frozen=True)
+class IndicatorRule:
+    code: str
+    weight: float
+    worse_when: str = "higher"  # for capacity indicators "higher" means more capacity (so less pressing)
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class AreaRules:
+    burden: tuple[IndicatorRule, ...]
+    capacity: tuple[IndicatorRule, ...]
+
+
+@dataclass(frozen=True)
+class PriorityConfig:
+    name: str
+    component_weights: Mapping[str, float]
+    group_points: Mapping[str, float]
+    excluded_income_groups: frozenset[str]
+    areas: Mapping[str, AreaRules]
+    explanation: str = ""
+    version: int = 1
+
+    def with_weights(self, component_weights: Mapping[str, float]) -> PriorityConfig:
+        return replace(self, component_weights=dict(component_weights))
+
+
+def _rules(items: Sequence[Mapping[str, Any]], where: str) -> tuple[IndicatorRule, ...]:
+    rules = []
+    for index, item in enumerate(items):
+        try:
+            rule = IndicatorRule(
+                code=str(item["code"]),
+                weight=float(item["weight"]),
+                worse_when=str(item.get("worse_when", "higher")),
+                optional=bool(item.get("optional", False)),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ConfigError(f"{where}[{index}]: needs a code and a numeric weight") from error
+        if rule.weight < 0 or rule.worse_when not in {"higher", "lower"}:
+            raise ConfigError(f"{where}[{index}]: weight must be >= 0 and worse_when 'higher' or 'lower'")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def parse_config(data: Mapping[str, Any]) -> PriorityConfig:
+    """Validate a configuration (the shipped default or a facilitator's override)."""
+    try:
+        weights = {name: float(data["component_weights"][name]) for name in COMPONENTS}
+        areas = {
+            area: AreaRules(
+                burden=_rules(rules.get("burden", []), f"areas.{area}.burden"),
+                capacity=_rules(rules.get("capacity", []), f"areas.{area}.capacity"),
+            )
+            for area, rules in dict(data["areas"]).items()
+        }
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ConfigError(f"component_weights and areas are required ({error})") from error
+    if any(weight < 0 for weight in weights.values()) or sum(weights.values()) <= 0:
+        raise ConfigError("component_weights must be >= 0 and not all zero")
+    return PriorityConfig(
+        name=str(data.get("name", "custom")),
+        component_weights=weights,
+        group_points={k: float(v) for k, v in dict(data.get("group_points", {})).items()},
+        excluded_income_groups=frozenset(data.get("excluded_income_groups", ["HIC"])),
+        areas=areas,
+        explanation=str(data.get("explanation", "")),
+        version=int(data.get("version", 1)),
+    )
+
+
+def default_config_data() -> dict[str, Any]:
+    text = resources.files("pux.priority").joinpath("default_config.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def default_config() -> PriorityConfig:
+    return parse_config(default_config_data())
+
+
+@dataclass(frozen=True)
+class Observation:
+    value: float
+    year: int
+    source: str
+
+
+@dataclass(frozen=True)
+class CountryInput:
+    """What the index needs to know about one country."""
+
+    iso3: str
+    name: str
+    income_group: str | None
+    groups: frozenset[str]  # LDC, LLDC, SIDS
+    observations: Mapping[str, Observation]
+    population: float | None
+    assistance_by_area: Mapping[str, float] = field(default_factory=dict)  # current commitments, USD
+
+
+@dataclass(frozen=True)
+class IndicatorPart:
+    """One indicator's part in a component: its value, year and source, or missing."""
+
+    code: str
+    weight: float
+    observation: Observation | None
+    pressing: float | None  # percentile oriented so that 1 is the most pressing; None when missing
+
+
+@dataclass(frozen=True)
+class ComponentScore:
+    name: str
+    weight: float
+    pressing: float | None  # 0..1, None when no indicator of the component was available
+    parts: tuple[IndicatorPart, ...]
+    completeness: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PriorityResult:
+    iso3: str
+    name: str
+    area: str
+    score: float | None
+    rank: int | None
+    components: tuple[ComponentScore, ...]
+    completeness: float
+    missing: tuple[str, ...]
+
+
+def recipients(countries: Sequence[CountryInput], config: PriorityConfig) -> list[CountryInput]:
+    """Countries the dialogue may assist: not in an excluded income group (those without one stay in)."""
+    return [c for c in countries if c.income_group not in config.excluded_income_groups]
+
+
+def _percentiles(values: dict[str, float], worse_when_higher: bool) -> dict[str, float]:
+    """Mid-rank percentile in [0, 1] among the countries that have a value (1 = most pressing)."""
+    if not values:
+        return {}
+    codes = list(values)
+    array = np.array([values[code] for code in codes], dtype=float)
+    if not worse_when_higher:
+        array = -array
+    order = array.argsort(kind="stable")
+    ranks = np.empty(len(array))
+    sorted_values = array[order]
+    # Ties share the mean of their ranks, so equal values always get equal percentiles.
+    _unique, first, counts = np.unique(sorted_values, return_index=True, return_counts=True)
+    mean_rank = first + (counts - 1) / 2.0
+    ranks[order] = np.repeat(mean_rank, counts)
+    denominator = max(len(array) - 1, 1)
+    return {
+        code: float(rank / denominator) if len(array) > 1 else 0.5
+        for code, rank in zip(codes, ranks, strict=True)
+    }
+
+
+def _indicator_percentiles(
+    pool: Sequence[CountryInput], rules: Sequence[IndicatorRule], capacity: bool
+) -> dict[str, dict[str, float]]:
+    table = {}
+    for rule in rules:
+        values = {c.iso3: c.observations[rule.code].value for c in pool if rule.code in c.observations}
+        # For capacity, "pressing" means lacking capacity: low values are the most pressing.
+        worse_when_higher = (rule.worse_when == "higher") != capacity
+        table[rule.code] = _percentiles(values, worse_when_higher)
+    return table
+
+
+def _component(
+    name: str,
+    weight: float,
+    country: CountryInput,
+    rules: Sequence[IndicatorRule],
+    percentiles: dict[str, dict[str, float]],
+) -> ComponentScore:
+    parts = []
+    for rule in rules:
+        observation = country.observations.get(rule.code)
+        pressing = percentiles[rule.code].get(country.iso3) if observation else None
+        parts.append(IndicatorPart(rule.code, rule.weight, observation, pressing))
+    expected = sum(rule.weight for rule in rules if not rule.optional) or 1.0
+    present = [(part.weight, part.pressing) for part in parts if part.pressing is not None]
+    present_weight = sum(weight for weight, _ in present)
+    completeness = min(
+        1.0,
+        sum(p.weight for p in parts if p.pressing is not None and not _optional(rules, p.code)) / expected,
+    )
+    value = (
+        sum(weight * pressing for weight, pressing in present) / present_weight if present_weight else None
+    )
+    return ComponentScore(name, weight, value, tuple(parts), completeness)
+
+
+def _optional(rules: Sequence[IndicatorRule], code: str) -> bool:
+    return any(rule.code == code and rule.optional for rule in rules)
+
+
+def _assistance_percentiles(pool: Sequence[CountryInput], area: str) -> dict[str, float]:
+    per_person = {c.iso3: c.assistance_by_area.get(area, 0.0) / c.population for c in pool if c.population}
+    # More assistance already flowing is less pressing, so the direction is "worse when lower".
+    return _percentiles(per_person, worse_when_higher=False)
+
+
+def compute(countries: Sequence[CountryInput], config: PriorityConfig, area: str) -> list[PriorityResult]:
+    """The index for one thematic area, best-ranked (most pressing) first; countries without a score last."""
+    if area not in config.areas:
+        raise ConfigError(f"no rules for the thematic area '{area}'")
+    rules = config.areas[area]
+    pool = recipients(countries, config)
+    burden = _indicator_percentiles(pool, rules.burden, capacity=False)
+    capacity = _indicator_percentiles(pool, rules.capacity, capacity=True)
+    assistance = _assistance_percentiles(pool, area)
+    weights = config.component_weights
+    results = []
+    for country in pool:
+        components = (
+            _component("burden", weights["burden"], country, rules.burden, burden),
+            _component("capacity", weights["capacity"], country, rules.capacity, capacity),
+            _assistance_component(country, weights["assistance"], assistance),
+            _groups_component(country, weights["groups"], config.group_points),
+        )
+        results.append(_result(country, area, components))
+    return _ranked(results)
+
+
+def _assistance_component(
+    country: CountryInput, weight: float, percentiles: dict[str, float]
+) -> ComponentScore:
+    pressing = percentiles.get(country.iso3)
+    note = "" if pressing is not None else "population missing: assistance per person cannot be computed"
+    return ComponentScore("assistance", weight, pressing, (), 1.0 if pressing is not None else 0.0, note)
+
+
+def _groups_component(country: CountryInput, weight: float, points: Mapping[str, float]) -> ComponentScore:
+    value = min(1.0, sum(points.get(group, 0.0) for group in country.groups))
+    return ComponentScore("groups", weight, value, (), 1.0, ", ".join(sorted(country.groups)))
+
+
+def _result(country: CountryInput, area: str, components: Sequence[ComponentScore]) -> PriorityResult:
+    present = [(c.weight, c.pressing) for c in components if c.pressing is not None and c.weight > 0]
+    total_weight = sum(c.weight for c in components) or 1.0
+    weight_present = sum(weight for weight, _ in present)
+    score = 100.0 * sum(w * p for w, p in present) / weight_present if weight_present else None
+    completeness = sum(c.weight * c.completeness for c in components) / total_weight
+    missing = tuple(part.code for c in components for part in c.parts if part.pressing is None)
+    return PriorityResult(
+        country.iso3, country.name, area, score, None, tuple(components), completeness, missing
+    )
+
+
+def _ranked(results: list[PriorityResult]) -> list[PriorityResult]:
+    scored = sorted((r for r in results if r.score is not None), key=lambda r: (-(r.score or 0.0), r.iso3))
+    unscored = sorted((r for r in results if r.score is None), key=lambda r: r.iso3)
+    return [replace(r, rank=index) for index, r in enumerate(scored, start=1)] + unscored
+
+
+@dataclass(frozen=True)
+class RankRange:
+    iso3: str
+    rank: int
+    best: int
+    worst: int
+
+
+def sensitivity(
+    countries: Sequence[CountryInput],
+    config: PriorityConfig,
+    area: str,
+    *,
+    draws: int = 200,
+    spread: float = 0.25,
+    seed: int = 7,
+) -> dict[str, RankRange]:
+    """Each country's rank range when every weight is scaled by a random factor in [1-spread, 1+spread]."""
+    base = {r.iso3: r.rank for r in compute(countries, config, area) if r.rank is not None}
+    rng = np.random.default_rng(seed)
+    ranks: dict[str, list[int]] = {iso3: [rank] for iso3, rank in base.items()}
+    for _draw in range(draws):
+        perturbed = _perturbed(config, area, rng, spread)
+        for result in compute(countries, perturbed, area):
+            if result.rank is not None and result.iso3 in ranks:
+                ranks[result.iso3].append(result.rank)
+    return {iso3: RankRange(iso3, base[iso3], min(values), max(values)) for iso3, values in ranks.items()}
+
+
+def _perturbed(config: PriorityConfig, area: str, rng: np.random.Generator, spread: float) -> PriorityConfig:
+    def scaled(weight: float) -> float:
+        return float(weight * rng.uniform(1 - spread, 1 + spread))
+
+    rules = config.areas[area]
+    new_rules = AreaRules(
+        burden=tuple(replace(rule, weight=scaled(rule.weight)) for rule in rules.burden),
+        capacity=tuple(replace(rule, weight=scaled(rule.weight)) for rule in rules.capacity),
+    )
+    return replace(
+        config,
+        component_weights={k: scaled(v) for k, v in config.component_weights.items()},
+        areas={**config.areas, area: new_rules},
+    )

@@ -1,0 +1,120 @@
+"""Feeds the priority engine from the database and keeps the facilitator's configuration."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts.permissions import Actor, require
+from pux.assistance import repository as assistance_repository
+from pux.audit import service as audit
+from pux.errors import FieldProblem, ValidationFailed
+from pux.i18n import gettext as _
+from pux.priority import engine, repository
+from pux.priority.engine import (
+    ConfigError,
+    CountryInput,
+    Observation,
+    PriorityConfig,
+    PriorityResult,
+    RankRange,
+)
+from pux.priority.models import PriorityConfigVersion
+from pux.reference import repository as reference_repository
+
+POPULATION = "SP.POP.TOTL"
+
+
+def active_config(session: Session) -> tuple[PriorityConfig, dict[str, Any]]:
+    """The configuration in force: the newest saved override, else the shipped default."""
+    saved = repository.latest_config(session)
+    data = saved.data if saved is not None else engine.default_config_data()
+    return engine.parse_config(data), data
+
+
+def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> PriorityConfig:
+    """Replace the configuration (facilitators); refused with the reason when it cannot be used."""
+    require(permissions.can_configure_priority(actor), _("Only facilitators may change the priority index."))
+    try:
+        config = engine.parse_config(data)
+    except ConfigError as error:
+        raise ValidationFailed([FieldProblem("configuration", str(error))]) from error
+    unknown_areas = set(config.areas) - {a.code for a in reference_repository.list_thematic_areas(session)}
+    if unknown_areas:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "areas",
+                    _("unknown thematic area: %(codes)s") % {"codes": ", ".join(sorted(unknown_areas))},
+                )
+            ]
+        )
+    version = PriorityConfigVersion(name=config.name, data=data, created_by_id=actor.user_id)
+    repository.add(session, version)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="priority.configure",
+        entity_type="priority_config",
+        entity_id=str(version.id),
+        after=data,
+    )
+    return config
+
+
+def country_inputs(session: Session, *, on: date | None = None) -> list[CountryInput]:
+    """Every country with its latest observations, groups, income group and current assistance."""
+    observations = reference_repository.latest_observations(session)
+    assistance = assistance_repository.current_commitments_by_country_and_area(session, on or date.today())
+    inputs = []
+    for country in reference_repository.all_countries(session):
+        own = observations.get(country.iso3, {})
+        groups = frozenset(
+            name
+            for flag, name in ((country.is_ldc, "LDC"), (country.is_lldc, "LLDC"), (country.is_sids, "SIDS"))
+            if flag
+        )
+        income = country.income_group
+        inputs.append(
+            CountryInput(
+                iso3=country.iso3,
+                name=country.name(),
+                income_group=income.income_group if income else None,
+                groups=groups,
+                observations={
+                    code: Observation(o.value, o.year, o.source.citation) for code, o in own.items()
+                },
+                population=own[POPULATION].value if POPULATION in own else None,
+                assistance_by_area={
+                    area: total for (iso3, area), total in assistance.items() if iso3 == country.iso3
+                },
+            )
+        )
+    return inputs
+
+
+def ranking(session: Session, *, area: str) -> list[PriorityResult]:
+    """The index for one thematic area, most pressing first."""
+    config, _data = active_config(session)
+    return engine.compute(country_inputs(session), config, area)
+
+
+def rank_ranges(session: Session, *, area: str, draws: int = 100) -> dict[str, RankRange]:
+    """How far each country's rank moves when the weights move by up to 25%."""
+    config, _data = active_config(session)
+    return engine.sensitivity(country_inputs(session), config, area, draws=draws)
+
+
+def country_positions(session: Session, *, iso3: str) -> list[tuple[PriorityResult, int]]:
+    """A country's result in every thematic area, with the number of ranked countries."""
+    config, _data = active_config(session)
+    inputs = country_inputs(session)
+    positions = []
+    for area in config.areas:
+        results = engine.compute(inputs, config, area)
+        ranked = sum(1 for r in results if r.rank is not None)
+        positions += [(r, ranked) for r in results if r.iso3 == iso3.upper()]
+    return positions
