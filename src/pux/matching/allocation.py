@@ -1,0 +1,353 @@
+"""The allocation round: which programme gives how much to which need, optimally, under budgets and fairness.
+
+Maximise the priority-weighted fit of the funded share of needs:  sum over pairs of
+fit(i, j) x priority(i) / 100 x amount(i, j) / cost(i), subject to each programme's remaining budget
+and maximum per need, no need funded beyond its cost, only eligible pairs, a cap on any one country's
+share of the round's budget and, optionally, a floor for least developed countries.
+
+Money that can be split is a min-cost flow, solved exactly (integer currency units). All-or-nothing
+offers are first relaxed into the same flow (an upper bound on the optimum), then the pairs the
+relaxation left fractional are settled by a mixed-integer programme (HiGHS), and the split money is
+re-optimised around them. The report carries the objective, the proven upper bound and the gap.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from pux.matching.engine import MatchingData, PairSet
+
+COST_SCALE = 2_000_000  # largest per-unit value becomes this integer cost; int64 stays far from overflow
+
+
+class AllocationInfeasible(ValueError):
+    """The rules cannot all be met (for example an LDC floor larger than what LDC needs can receive)."""
+
+
+@dataclass(frozen=True)
+class RoundRules:
+    country_cap_share: float = 0.25
+    ldc_floor_share: float | None = None
+    mip_time_limit: float = 50.0
+    mip_gap: float = 1e-3
+
+
+@dataclass(frozen=True)
+class Award:
+    need: int  # index into data.needs
+    programme: int  # index into data.programmes
+    amount: float
+    value: float
+
+
+@dataclass
+class Allocation:
+    awards: list[Award]
+    objective: float
+    upper_bound: float
+    greedy_objective: float
+    method: str
+    binding: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # the exact solve only (the greedy comparison is not timed)
+    pairs: int = 0
+    total_budget: float = 0.0
+
+    @property
+    def gap(self) -> float:
+        return (
+            max(0.0, (self.upper_bound - self.objective) / self.upper_bound) if self.upper_bound > 0 else 0.0
+        )
+
+    @property
+    def allocated(self) -> float:
+        return sum(award.amount for award in self.awards)
+
+
+@dataclass
+class _Problem:
+    """Arrays describing one round, shared by the exact solver and the greedy comparison."""
+
+    data: MatchingData
+    pairs: PairSet
+    per_unit: np.ndarray  # value of one currency unit on each pair
+    pair_cap: np.ndarray  # most a pair may carry
+    budget: np.ndarray  # per programme
+    need_cap: np.ndarray  # per need (its cost)
+    country_of_need: np.ndarray  # country index per need
+    country_cap: np.ndarray
+    ldc_country: np.ndarray  # bool per country
+    ldc_floor: float
+    divisible: np.ndarray  # bool per programme
+    total_budget: float
+
+
+def build_problem(data: MatchingData, pairs: PairSet, rules: RoundRules) -> _Problem:
+    budget = np.array([p.remaining or 0.0 for p in data.programmes], dtype=np.float64).round()
+    cost = np.nan_to_num(data.n_cost, nan=0.0).round()
+    value = pairs.fit * data.n_priority[pairs.needs] / 100.0
+    per_unit = value / np.maximum(cost[pairs.needs], 1.0)
+    max_per_need = data.p_max_per_need[pairs.programmes]
+    divisible = np.array([p.divisible for p in data.programmes])
+    pair_cap = np.where(
+        divisible[pairs.programmes], np.minimum(max_per_need, cost[pairs.needs]), cost[pairs.needs]
+    ).round()
+    countries, country_of_need = np.unique(data.n_country.astype(str), return_inverse=True)
+    total = float(budget.sum())
+    ldc_country = np.zeros(len(countries), dtype=bool)
+    for need in data.needs:
+        if "LDC" in need.groups:
+            ldc_country[np.searchsorted(countries, need.country)] = True
+    floor = (rules.ldc_floor_share or 0.0) * total
+    return _Problem(
+        data,
+        pairs,
+        per_unit,
+        pair_cap,
+        budget,
+        cost,
+        country_of_need.astype(np.int64),
+        np.full(len(countries), np.floor(rules.country_cap_share * total)),
+        ldc_country,
+        floor,
+        divisible,
+        total,
+    )
+
+
+def _solve_flow(
+    problem: _Problem,
+    keep: np.ndarray,
+    budget: np.ndarray,
+    need_cap: np.ndarray,
+    country_cap: np.ndarray,
+    floor: float,
+) -> np.ndarray:
+    """Optimal integer flow on the kept pairs; returns the amount on every pair (0 where not kept)."""
+    pairs = problem.pairs
+    n_programmes, n_needs, n_countries = len(budget), len(need_cap), len(country_cap)
+    source, sink, ldc_node = 0, 1, 2
+    first_programme = 3
+    first_need = first_programme + n_programmes
+    first_country = first_need + n_needs
+    kept = np.flatnonzero(keep & (problem.pair_cap > 0))
+    total = int(budget.sum())
+    best = float(problem.per_unit[kept].max()) if len(kept) else 1.0
+    unit_costs = -np.round(problem.per_unit[kept] / best * COST_SCALE).astype(np.int64)
+    country_targets = np.where(problem.ldc_country, ldc_node, sink)
+    tails = np.concatenate(
+        [
+            np.zeros(n_programmes, np.int64),
+            first_programme + pairs.programmes[kept],
+            first_need + np.arange(n_needs),
+            first_country + np.arange(n_countries),
+            [ldc_node, source],
+        ]
+    )
+    heads = np.concatenate(
+        [
+            first_programme + np.arange(n_programmes),
+            first_need + pairs.needs[kept],
+            first_country + problem.country_of_need,
+            country_targets,
+            [sink, sink],
+        ]
+    )
+    floor_units = int(np.ceil(floor))
+    capacities = np.concatenate(
+        [budget, problem.pair_cap[kept], need_cap, country_cap, [max(total - floor_units, 0), total]]
+    ).astype(np.int64)
+    costs = np.concatenate(
+        [np.zeros(n_programmes, np.int64), unit_costs, np.zeros(n_needs + n_countries + 2, np.int64)]
+    )
+    solver = min_cost_flow.SimpleMinCostFlow()
+    arcs = solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    supplies = np.zeros(first_country + n_countries, np.int64)
+    # A floor is a lower bound on the LDC arc: those units are taken as already sent.
+    supplies[source], supplies[sink], supplies[ldc_node] = total, -(total - floor_units), -floor_units
+    solver.set_nodes_supplies(np.arange(len(supplies)), supplies)
+    status = solver.solve()
+    if status != solver.OPTIMAL:
+        raise AllocationInfeasible("the rules cannot all be met (check the LDC floor)")
+    amounts = np.zeros(len(pairs.needs))
+    amounts[kept] = solver.flows(arcs[n_programmes : n_programmes + len(kept)])
+    return amounts
+
+
+def _objective(problem: _Problem, amounts: np.ndarray) -> float:
+    return float((problem.per_unit * amounts).sum())
+
+
+def _rounding_slack(problem: _Problem, amounts: np.ndarray) -> float:
+    """How much integer rounding of the costs could hide: added to the bound so that it stays a bound."""
+    best = float(problem.per_unit.max()) if len(problem.per_unit) else 0.0
+    return 0.5 * best / COST_SCALE * float(amounts.sum() or problem.total_budget)
+
+
+def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules()) -> Allocation:
+    """The optimal allocation of a round (exact for split money; proven gap for all-or-nothing offers)."""
+    started = time.perf_counter()
+    problem = build_problem(data, pairs, rules)
+    everything = np.ones(len(pairs.needs), dtype=bool)
+    relaxed = _solve_flow(
+        problem, everything, problem.budget, problem.need_cap, problem.country_cap, problem.ldc_floor
+    )
+    upper = _objective(problem, relaxed) + _rounding_slack(problem, relaxed)
+    indivisible = ~problem.divisible[pairs.programmes]
+    fractional = indivisible & (relaxed > 0) & (relaxed < problem.pair_cap)
+    if not fractional.any():
+        amounts, method = relaxed, "min-cost flow (exact)"
+    else:
+        amounts = _settle_indivisible(problem, relaxed, fractional, rules)
+        method = "flow relaxation + mixed-integer repair (HiGHS)"
+    seconds = time.perf_counter() - started
+    greedy = greedy_allocation(problem)
+    awards = [
+        Award(
+            int(pairs.needs[k]),
+            int(pairs.programmes[k]),
+            float(amounts[k]),
+            float(problem.per_unit[k] * amounts[k]),
+        )
+        for k in np.flatnonzero(amounts > 0)
+    ]
+    return Allocation(
+        awards,
+        _objective(problem, amounts),
+        max(upper, _objective(problem, amounts)),
+        _objective(problem, greedy),
+        method,
+        _binding(problem, amounts),
+        time.perf_counter() - started,
+        len(pairs.needs),
+        problem.total_budget,
+    )
+
+
+def _settle_indivisible(
+    problem: _Problem, relaxed: np.ndarray, fractional: np.ndarray, rules: RoundRules
+) -> np.ndarray:
+    pairs = problem.pairs
+    indivisible = ~problem.divisible[pairs.programmes]
+    whole = indivisible & (relaxed >= problem.pair_cap) & (relaxed > 0)
+    amounts = np.where(whole, relaxed, 0.0)
+    budget, country_cap, floor = _residual(problem, amounts)
+    settled_needs = set(pairs.needs[whole].tolist())
+    open_needs = set(pairs.needs[fractional].tolist()) - settled_needs
+    candidates = np.flatnonzero(
+        indivisible & np.isin(pairs.needs, list(open_needs)) & (problem.pair_cap <= budget[pairs.programmes])
+    )
+    chosen = _solve_mip(problem, candidates, budget, country_cap, rules)
+    amounts[chosen] = problem.pair_cap[chosen]
+    budget, country_cap, floor = _residual(problem, amounts)
+    # The split money is re-optimised around the whole awards (those needs are fully funded).
+    funded = np.zeros(len(problem.need_cap), dtype=bool)
+    funded[pairs.needs[amounts > 0]] = True
+    keep = problem.divisible[pairs.programmes] & ~funded[pairs.needs]
+    need_cap = np.where(funded, 0.0, problem.need_cap)
+    divisible_budget = np.where(problem.divisible, problem.budget, 0.0)
+    split = _solve_flow(problem, keep, divisible_budget, need_cap, country_cap, floor)
+    settled: np.ndarray = amounts + split
+    return settled
+
+
+def _residual(problem: _Problem, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    pairs = problem.pairs
+    used_budget = np.bincount(pairs.programmes, weights=amounts, minlength=len(problem.budget))
+    used_country = np.bincount(
+        problem.country_of_need[pairs.needs], weights=amounts, minlength=len(problem.country_cap)
+    )
+    used_ldc = float(used_country[problem.ldc_country].sum())
+    return (
+        np.maximum(problem.budget - used_budget, 0),
+        np.maximum(problem.country_cap - used_country, 0),
+        max(problem.ldc_floor - used_ldc, 0.0),
+    )
+
+
+def _solve_mip(
+    problem: _Problem, candidates: np.ndarray, budget: np.ndarray, country_cap: np.ndarray, rules: RoundRules
+) -> np.ndarray:
+    """Choose whole awards among candidate pairs: at most one per need, within budgets and country caps."""
+    if len(candidates) == 0:
+        return candidates
+    pairs = problem.pairs
+    needs, need_rows = np.unique(pairs.needs[candidates], return_inverse=True)
+    programmes, programme_rows = np.unique(pairs.programmes[candidates], return_inverse=True)
+    countries, country_rows = np.unique(problem.country_of_need[pairs.needs[candidates]], return_inverse=True)
+    n_rows = len(needs) + len(programmes) + len(countries)
+    size = problem.pair_cap[candidates]
+    rows = np.stack(
+        [need_rows, len(needs) + programme_rows, len(needs) + len(programmes) + country_rows], axis=1
+    )
+    values = np.stack([np.ones(len(candidates)), size, size], axis=1)
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = len(candidates), n_rows
+    model.col_cost_ = -(problem.per_unit[candidates] * size)
+    model.col_lower_, model.col_upper_ = np.zeros(len(candidates)), np.ones(len(candidates))
+    model.row_lower_ = np.full(n_rows, -highspy.kHighsInf)
+    model.row_upper_ = np.concatenate([np.ones(len(needs)), budget[programmes], country_cap[countries]])
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = np.arange(0, 3 * len(candidates) + 1, 3, dtype=np.int32)
+    model.a_matrix_.index_ = rows.ravel().astype(np.int32)
+    model.a_matrix_.value_ = values.ravel()
+    model.integrality_ = [highspy.HighsVarType.kInteger] * len(candidates)
+    solver = highspy.Highs()  # type: ignore[no-untyped-call]
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("time_limit", rules.mip_time_limit)
+    solver.setOptionValue("mip_rel_gap", rules.mip_gap)
+    solver.passModel(model)
+    solver.run()
+    solution = (
+        np.array(solver.getSolution().col_value[: len(candidates)])
+        if solver.getInfo().primal_solution_status
+        else np.zeros(len(candidates))
+    )
+    return candidates[solution > 0.5]
+
+
+def greedy_allocation(problem: _Problem) -> np.ndarray:
+    """What a person would do by hand: best value per unit first, as much as the rules allow."""
+    pairs = problem.pairs
+    budget = problem.budget.copy()
+    need_left = problem.need_cap.copy()
+    country_left = problem.country_cap.copy()
+    amounts = np.zeros(len(pairs.needs))
+    for k in np.argsort(-problem.per_unit, kind="stable"):
+        need, programme = pairs.needs[k], pairs.programmes[k]
+        country = problem.country_of_need[need]
+        room = min(budget[programme], need_left[need], country_left[country], problem.pair_cap[k])
+        if not problem.divisible[programme] and room < problem.pair_cap[k]:
+            continue  # an all-or-nothing offer fits whole or not at all
+        if problem.divisible[programme] or need_left[need] == problem.need_cap[need]:
+            give = room if problem.divisible[programme] else problem.pair_cap[k]
+            if give <= 0:
+                continue
+            amounts[k] = give
+            budget[programme] -= give
+            need_left[need] -= give
+            country_left[country] -= give
+    return amounts
+
+
+def _binding(problem: _Problem, amounts: np.ndarray) -> list[str]:
+    pairs = problem.pairs
+    used_budget = np.bincount(pairs.programmes, weights=amounts, minlength=len(problem.budget))
+    used_country = np.bincount(
+        problem.country_of_need[pairs.needs], weights=amounts, minlength=len(problem.country_cap)
+    )
+    binding = [
+        f"budget:{problem.data.programmes[int(j)].id}"
+        for j in np.flatnonzero((problem.budget > 0) & (used_budget >= problem.budget - 1))
+    ]
+    countries = np.unique(problem.data.n_country.astype(str))
+    binding += [
+        f"country_cap:{countries[c]}" for c in np.flatnonzero(used_country >= problem.country_cap - 1)
+    ]
+    if problem.ldc_floor > 0 and used_country[problem.ldc_country].sum() <= problem.ldc_floor + 1:
+        binding.append("ldc_floor")
+    return binding
