@@ -98,7 +98,24 @@ def build_regions(tables: dict[str, list[dict[str, str]]]) -> list[dict[str, obj
     return sorted(regions.values(), key=lambda r: (str(r["level"]), str(r["m49"])))
 
 
-def build_countries(tables: dict[str, list[dict[str, str]]]) -> list[dict[str, object]]:
+UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+
+
+def un_languages_by_country(data: Path) -> dict[str, str]:
+    """Which of the six UN languages are spoken officially or widely, from the country-codes 'Languages' list."""
+    rows = read_csv(data / "countries" / "datahub-country-codes" / "country-codes.csv")
+    found = {}
+    for row in rows:
+        codes = {
+            code.strip().split("-")[0].lower() for code in row.get("Languages", "").split(",") if code.strip()
+        }
+        found[row["ISO3166-1-Alpha-3"]] = ";".join(code for code in UN_LANGUAGES if code in codes)
+    return found
+
+
+def build_countries(
+    tables: dict[str, list[dict[str, str]]], languages: dict[str, str]
+) -> list[dict[str, object]]:
     countries = []
     for index, row in enumerate(tables["en"]):
         iso3 = row["ISO-alpha3 Code"]
@@ -116,6 +133,7 @@ def build_countries(tables: dict[str, list[dict[str, str]]]) -> list[dict[str, o
             "lldc": int(bool(row["Land Locked Developing Countries (LLDC)"])),
             "sids": int(bool(row["Small Island Developing States (SIDS)"])),
             "ldc_graduated_on": graduated,
+            "un_languages": languages.get(iso3, ""),
         }
         for lang in LANGUAGES:
             entry[f"name_{lang}"] = tables[lang][index]["Country or Area"]
@@ -315,7 +333,7 @@ def main(argv: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     tables = m49_tables(data)
     regions = build_regions(tables)
-    countries = build_countries(tables)
+    countries = build_countries(tables, un_languages_by_country(data))
     name_fields = [f"name_{lang}" for lang in LANGUAGES]
     counts = {
         "regions.csv": write_csv("regions.csv", ["m49", "level", "parent_m49", *name_fields], regions),
@@ -332,6 +350,7 @@ def main(argv: list[str]) -> None:
                 "lldc",
                 "sids",
                 "ldc_graduated_on",
+                "un_languages",
                 *name_fields,
             ],
             countries,

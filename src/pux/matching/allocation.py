@@ -222,7 +222,7 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
         _objective(problem, greedy),
         method,
         _binding(problem, amounts),
-        time.perf_counter() - started,
+        seconds,
         len(pairs.needs),
         problem.total_budget,
     )

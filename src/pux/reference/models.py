@@ -57,6 +57,8 @@ class Country(SixLanguageNames, Base):
     is_lldc: Mapped[bool] = mapped_column(Boolean, default=False)
     is_sids: Mapped[bool] = mapped_column(Boolean, default=False)
     ldc_graduated_on: Mapped[date | None] = mapped_column(Date)
+    # Which of the six UN languages are used there (";"-separated codes), for matching working languages.
+    un_languages: Mapped[str] = mapped_column(String(20), default="")
     # Codes and the six names, case- and accent-folded: lets "кения" or "cote d'ivoire" find a country.
     search_text: Mapped[str] = mapped_column(Text, default="")
 

@@ -42,6 +42,7 @@ def countries() -> list[dict[str, Any]]:
             "is_lldc": r["lldc"] == "1",
             "is_sids": r["sids"] == "1",
             "ldc_graduated_on": date.fromisoformat(r["ldc_graduated_on"]) if r["ldc_graduated_on"] else None,
+            "un_languages": r["un_languages"],
             **_names(r),
         }
         for r in read_table("countries.csv")

@@ -1,0 +1,107 @@
+"""All queries of the matching package."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from pux.assistance.models import AssistanceActivity
+from pux.matching.models import AllocationRound, MatchProposal
+from pux.needs.models import Need
+from pux.needs.workflow import ENDORSED, PUBLISHED
+from pux.programmes.models import Programme
+
+
+def matchable_needs(session: Session) -> Sequence[Need]:
+    statement = select(Need).where(Need.status.in_((ENDORSED, PUBLISHED))).order_by(Need.id)
+    return session.scalars(statement).unique().all()
+
+
+def matchable_programmes(session: Session, ids: Sequence[int] | None) -> Sequence[Programme]:
+    statement = select(Programme).where(Programme.status == "published").order_by(Programme.id)
+    if ids:
+        statement = statement.where(Programme.id.in_(ids))
+    return session.scalars(statement).unique().all()
+
+
+def add(session: Session, record: object) -> None:
+    session.add(record)
+    session.flush()
+
+
+def get_round(session: Session, round_id: int) -> AllocationRound | None:
+    return session.get(AllocationRound, round_id)
+
+
+def list_rounds(session: Session) -> Sequence[AllocationRound]:
+    return session.scalars(select(AllocationRound).order_by(AllocationRound.id.desc())).all()
+
+
+def get_proposal(session: Session, proposal_id: int) -> MatchProposal | None:
+    return session.get(MatchProposal, proposal_id)
+
+
+def proposals(session: Session, round_id: int | None) -> Sequence[MatchProposal]:
+    statement = select(MatchProposal).order_by(MatchProposal.id)
+    if round_id is not None:
+        statement = statement.where(MatchProposal.round_id == round_id)
+    return session.scalars(statement).unique().all()
+
+
+def proposals_for_need(session: Session, need_id: int) -> Sequence[MatchProposal]:
+    return session.scalars(select(MatchProposal).where(MatchProposal.need_id == need_id)).unique().all()
+
+
+def activities_for_need(session: Session, need_id: int) -> Sequence[AssistanceActivity]:
+    statement = select(AssistanceActivity).where(
+        AssistanceActivity.need_id == need_id, AssistanceActivity.status.not_in(("cancelled",))
+    )
+    return session.scalars(statement).unique().all()
+
+
+def _running(on: date):  # type: ignore[no-untyped-def]
+    return (
+        AssistanceActivity.status.not_in(("cancelled", "closed")),
+        or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= on),
+        or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= on),
+    )
+
+
+def overlapping_activities(
+    session: Session, *, country_iso3: str, area: str, techniques: Sequence[str], on: date
+) -> Sequence[AssistanceActivity]:
+    statement = select(AssistanceActivity).where(
+        AssistanceActivity.recipient_country_iso3 == country_iso3,
+        AssistanceActivity.thematic_area_code == area,
+        *_running(on),
+    )
+    if techniques:
+        statement = statement.where(AssistanceActivity.technique_code.in_(techniques))
+    return session.scalars(statement).unique().all()
+
+
+def provider_overlaps(session: Session, on: date) -> list[tuple[str, str, str | None, int]]:
+    providers = func.count(func.distinct(AssistanceActivity.provider_organisation_id))
+    statement = (
+        select(
+            AssistanceActivity.recipient_country_iso3,
+            AssistanceActivity.thematic_area_code,
+            AssistanceActivity.technique_code,
+            providers,
+        )
+        .where(AssistanceActivity.thematic_area_code.is_not(None), *_running(on))
+        .group_by(
+            AssistanceActivity.recipient_country_iso3,
+            AssistanceActivity.thematic_area_code,
+            AssistanceActivity.technique_code,
+        )
+        .having(providers > 1)
+        .order_by(providers.desc())
+    )
+    return [
+        (country, str(area), technique, int(count))
+        for country, area, technique, count in session.execute(statement)
+    ]

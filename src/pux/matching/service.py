@@ -1,0 +1,461 @@
+"""Matching rules: recommendations both ways, allocation rounds, proposals both sides decide on, warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts.permissions import Actor, require
+from pux.assistance import service as assistance
+from pux.assistance.schemas import ActivityCreate
+from pux.audit import service as audit
+from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed
+from pux.i18n import gettext as _
+from pux.matching import repository
+from pux.matching.allocation import Allocation, RoundRules, allocate
+from pux.matching.engine import MatchingData, NeedItem, ProgrammeItem, Recommendation, eligible_pairs, explain
+from pux.matching.engine import top_needs_for_programme as engine_top_needs
+from pux.matching.engine import top_programmes_for_need as engine_top_programmes
+from pux.matching.models import AllocationRound, MatchProposal
+from pux.matching.text import HashingEmbedder
+from pux.needs import service as needs
+from pux.needs import workflow
+from pux.needs.models import Need
+from pux.priority import service as priority
+from pux.programmes import service as programmes
+from pux.programmes.models import Programme
+from pux.reference.vocabulary import DIVISIBLE_MODALITIES
+
+ENTITY = "match_proposal"
+
+
+def _need_item(need: Need, priorities: dict[tuple[str, str], float]) -> NeedItem:
+    country = need.country
+    groups = frozenset(
+        n
+        for flag, n in ((country.is_ldc, "LDC"), (country.is_lldc, "LLDC"), (country.is_sids, "SIDS"))
+        if flag
+    )
+    regions = frozenset(
+        code for code in (country.region_m49, country.subregion_m49, country.intermediate_m49) if code
+    )
+    income = country.income_group
+    return NeedItem(
+        id=need.id,
+        country=need.country_iso3,
+        regions=regions,
+        income_group=income.income_group if income else None,
+        groups=groups,
+        area=need.thematic_area_code,
+        techniques=frozenset(need.technique_codes),
+        targets=frozenset(need.sdg_target_codes),
+        modalities=frozenset(need.modalities_wanted),
+        readiness={
+            "regulatory_body": need.regulatory_body,
+            "infrastructure": need.infrastructure,
+            "trained_staff": need.trained_staff,
+        },
+        languages=frozenset(code for code in country.un_languages.split(";") if code),
+        cost=float(need.estimated_cost) if need.estimated_cost is not None else None,
+        currency=need.currency,
+        women_focus=bool(
+            (need.beneficiaries_women_share or 0) >= 50 or "women_girls" in need.vulnerable_groups
+        ),
+        priority=priorities.get((need.country_iso3, need.thematic_area_code)),
+        status=need.status,
+        title=need.title,
+    )
+
+
+def _programme_item(programme: Programme) -> ProgrammeItem:
+    return ProgrammeItem(
+        id=programme.id,
+        organisation=programme.organisation.name,
+        modality=programme.modality,
+        areas=frozenset(programme.thematic_area_codes),
+        techniques=frozenset(programme.technique_codes),
+        targets=frozenset(programme.sdg_target_codes),
+        countries=frozenset(programme.eligible_country_codes),
+        regions=frozenset(programme.eligible_region_codes),
+        income_groups=frozenset(programme.eligible_income_groups),
+        groups=frozenset(programme.eligible_groups),
+        remaining=float(programme.remaining_budget) if programme.remaining_budget is not None else None,
+        max_per_need=float(programme.max_per_need) if programme.max_per_need is not None else None,
+        currency=programme.currency,
+        window_end=programme.window_end,
+        languages=frozenset(programme.working_languages),
+        gender_focus=programme.gender_focus,
+        divisible=programme.modality in DIVISIBLE_MODALITIES,
+        title=programme.title,
+    )
+
+
+@dataclass
+class MatchingContext:
+    data: MatchingData
+    needs: list[Need]
+    programmes: list[Programme]
+    priority_ranks: dict[tuple[str, str], tuple[int, int]]
+
+
+def _priorities(
+    session: Session,
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], tuple[int, int]]]:
+    config, _data = priority.active_config(session)
+    inputs = priority.country_inputs(session)
+    scores, ranks = {}, {}
+    from pux.priority import engine as priority_engine
+
+    for area in config.areas:
+        results = priority_engine.compute(inputs, config, area)
+        ranked = sum(1 for r in results if r.rank is not None)
+        for result in results:
+            if result.score is not None and result.rank is not None:
+                scores[(result.iso3, area)] = result.score
+                ranks[(result.iso3, area)] = (result.rank, ranked)
+    return scores, ranks
+
+
+def load_context(session: Session, *, programme_ids: Sequence[int] | None = None) -> MatchingContext:
+    """Endorsed and published needs and published programmes, turned into engine data."""
+    scores, ranks = _priorities(session)
+    need_records = list(repository.matchable_needs(session))
+    programme_records = list(repository.matchable_programmes(session, programme_ids))
+    embedder = HashingEmbedder()
+    data = MatchingData(
+        [_need_item(n, scores) for n in need_records],
+        [_programme_item(p) for p in programme_records],
+        need_vectors=embedder.embed([f"{n.title} {n.description}" for n in need_records]),
+        programme_vectors=embedder.embed([f"{p.title} {p.description}" for p in programme_records]),
+    )
+    return MatchingContext(data, need_records, programme_records, ranks)
+
+
+@dataclass(frozen=True)
+class ProgrammeSuggestion:
+    programme: Programme
+    fit: float
+    reasons: tuple[str, ...]
+    components: dict[str, float]
+
+
+@dataclass(frozen=True)
+class NeedSuggestion:
+    need: Need
+    fit: float
+    reasons: tuple[str, ...]
+    components: dict[str, float]
+
+
+def _reasons(context: MatchingContext, recommendation: Recommendation) -> tuple[str, ...]:
+    need = next(n for n in context.data.needs if n.id == recommendation.need_id)
+    programme = next(p for p in context.data.programmes if p.id == recommendation.programme_id)
+    return explain(
+        need, programme, recommendation.components, context.priority_ranks.get((need.country, need.area))
+    )
+
+
+def programmes_for_need(
+    session: Session, *, actor: Actor, need_id: int, k: int = 10
+) -> list[ProgrammeSuggestion]:
+    """The best eligible programmes for a need the actor may see, with reasons."""
+    need = needs.get_need(session, actor=actor, need_id=need_id)
+    context = load_context(session)
+    index = next((i for i, n in enumerate(context.needs) if n.id == need.id), None)
+    if index is None:
+        return []
+    by_id = {p.id: p for p in context.programmes}
+    suggestions = []
+    for recommendation in engine_top_programmes(context.data, index, k * 2):
+        programme = by_id[recommendation.programme_id]
+        if permissions.can_view_programme(
+            actor,
+            organisation_id=programme.organisation_id,
+            status=programme.status,
+            visibility=programme.visibility,
+        ):
+            suggestions.append(
+                ProgrammeSuggestion(
+                    programme,
+                    recommendation.fit,
+                    _reasons(context, recommendation),
+                    dict(recommendation.components),
+                )
+            )
+    return suggestions[:k]
+
+
+def needs_for_programme(
+    session: Session, *, actor: Actor, programme_id: int, k: int = 10
+) -> list[NeedSuggestion]:
+    """The best eligible needs for a programme the actor may see, with reasons (only needs they may see)."""
+    programme = programmes.get_programme(session, actor=actor, programme_id=programme_id)
+    context = load_context(session)
+    index = next((j for j, p in enumerate(context.programmes) if p.id == programme.id), None)
+    if index is None:
+        return []
+    by_id = {n.id: n for n in context.needs}
+    suggestions = []
+    for recommendation in engine_top_needs(context.data, index, k * 3):
+        need = by_id[recommendation.need_id]
+        if permissions.can_view_need(
+            actor, country_iso3=need.country_iso3, status=need.status, visibility=need.visibility
+        ):
+            suggestions.append(
+                NeedSuggestion(
+                    need,
+                    recommendation.fit,
+                    _reasons(context, recommendation),
+                    dict(recommendation.components),
+                )
+            )
+    return suggestions[:k]
+
+
+def run_round(
+    session: Session,
+    *,
+    actor: Actor,
+    title: str,
+    rules: RoundRules,
+    programme_ids: Sequence[int] | None = None,
+) -> AllocationRound:
+    """Run an allocation round and store its proposals (facilitators)."""
+    require(permissions.can_run_allocation(actor), _("Only facilitators may run allocation rounds."))
+    if not 0 < rules.country_cap_share <= 1 or (
+        rules.ldc_floor_share is not None and not 0 <= rules.ldc_floor_share <= 1
+    ):
+        raise ValidationFailed([FieldProblem("country_cap_share", _("shares must be between 0 and 1"))])
+    context = load_context(session, programme_ids=programme_ids)
+    pairs = eligible_pairs(context.data, for_allocation=True)
+    result = allocate(context.data, pairs, rules)
+    round_record = AllocationRound(
+        title=title,
+        method=result.method,
+        objective=result.objective,
+        upper_bound=result.upper_bound,
+        greedy_objective=result.greedy_objective,
+        binding=result.binding,
+        created_by_id=actor.user_id,
+        parameters={
+            "country_cap_share": rules.country_cap_share,
+            "ldc_floor_share": rules.ldc_floor_share,
+            "programmes": [p.id for p in context.programmes],
+        },
+        summary=_summary(result),
+    )
+    repository.add(session, round_record)
+    _store_proposals(session, context, result, round_record)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="matching.round",
+        entity_type="allocation_round",
+        entity_id=str(round_record.id),
+        after={"objective": result.objective, "gap": result.gap, "proposals": len(result.awards)},
+    )
+    return round_record
+
+
+def _summary(result: Allocation) -> dict[str, float | int | str]:
+    return {
+        "pairs": result.pairs,
+        "awards": len(result.awards),
+        "allocated": result.allocated,
+        "total_budget": result.total_budget,
+        "seconds": round(result.seconds, 3),
+        "gap": result.gap,
+    }
+
+
+def _store_proposals(
+    session: Session, context: MatchingContext, result: Allocation, round_record: AllocationRound
+) -> None:
+    for award in result.awards:
+        need_item = context.data.needs[award.need]
+        programme_item = context.data.programmes[award.programme]
+        fit = (
+            award.value
+            / max(award.amount, 1.0)
+            * max(need_item.cost or 1.0, 1.0)
+            / ((need_item.priority or 50.0) / 100.0)
+        )
+        reasons = explain(
+            need_item, programme_item, {}, context.priority_ranks.get((need_item.country, need_item.area))
+        )
+        repository.add(
+            session,
+            MatchProposal(
+                round_id=round_record.id,
+                need_id=need_item.id,
+                programme_id=programme_item.id,
+                amount=Decimal(str(round(award.amount, 2))),
+                fit=float(fit),
+                explanation="; ".join(reasons),
+            ),
+        )
+
+
+def get_round(session: Session, *, actor: Actor, round_id: int) -> AllocationRound:
+    """A stored round (facilitators, and partners or focal points concerned by its proposals)."""
+    round_record = repository.get_round(session, round_id)
+    if round_record is None or not actor.is_authenticated:
+        raise NotFound(_("No such allocation round."))
+    return round_record
+
+
+def list_rounds(session: Session, *, actor: Actor) -> Sequence[AllocationRound]:
+    """Past rounds, newest first."""
+    return repository.list_rounds(session) if actor.is_authenticated else []
+
+
+def proposals_for(session: Session, *, actor: Actor, round_id: int | None = None) -> list[MatchProposal]:
+    """The proposals the actor may see: all for facilitators, their organisation's or country's otherwise."""
+    visible = []
+    for proposal in repository.proposals(session, round_id):
+        if actor.is_global or _may_decide(actor, proposal) is not None:
+            visible.append(proposal)
+    return visible
+
+
+def _may_decide(actor: Actor, proposal: MatchProposal) -> str | None:
+    if permissions.can_decide_proposal_for_programme(
+        actor, organisation_id=proposal.programme.organisation_id
+    ):
+        return "donor"
+    if permissions.can_decide_proposal_for_country(actor, country_iso3=proposal.need.country_iso3):
+        return "country"
+    return None
+
+
+def decide(
+    session: Session, *, actor: Actor, proposal_id: int, accept: bool, side: str | None = None
+) -> MatchProposal:
+    """A donor or the country's focal point accepts or declines a proposal; both acceptances make a match."""
+    proposal = repository.get_proposal(session, proposal_id)
+    if proposal is None:
+        raise NotFound(_("No such proposal."))
+    side = side or _may_decide(actor, proposal)
+    allowed = {
+        "donor": permissions.can_decide_proposal_for_programme(
+            actor, organisation_id=proposal.programme.organisation_id
+        ),
+        "country": permissions.can_decide_proposal_for_country(
+            actor, country_iso3=proposal.need.country_iso3
+        ),
+    }
+    require(side in allowed and allowed[side], _("You may not decide on this proposal."))
+    if proposal.status != "proposed":
+        raise InvalidTransition(_("This proposal has been decided already."))
+    before = proposal.snapshot()
+    decision = "accepted" if accept else "declined"
+    if side == "donor":
+        proposal.donor_decision = decision
+    else:
+        proposal.country_decision = decision
+    if not accept:
+        proposal.status, proposal.decided_at = "declined", datetime.now(UTC)
+    elif proposal.donor_decision == "accepted" and proposal.country_decision == "accepted":
+        _conclude(session, proposal)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.label,
+        action=f"proposal.{side}.{decision}",
+        entity_type=ENTITY,
+        entity_id=str(proposal.id),
+        before=before,
+        after=proposal.snapshot(),
+    )
+    return proposal
+
+
+def _conclude(session: Session, proposal: MatchProposal) -> None:
+    """Both sides accepted: the need is matched and a planned activity records the commitment."""
+    system = Actor.system(f"matching:proposal:{proposal.id}")
+    need = proposal.need
+    if need.status == workflow.PUBLISHED:
+        needs.transition_need(
+            session, actor=system, need_id=need.id, target=workflow.MATCHED, version=need.version
+        )
+    programme = proposal.programme
+    activity = assistance.record_activity(
+        session,
+        actor=system,
+        data=ActivityCreate(
+            title=need.title[:300],
+            provider_organisation_id=programme.organisation_id,
+            recipient_country_iso3=need.country_iso3,
+            need_id=need.id,
+            programme_id=programme.id,
+            thematic_area_code=need.thematic_area_code,
+            technique_code=need.technique_codes[0] if need.technique_codes else None,
+            amount_committed=proposal.amount,
+            currency=programme.currency,
+            status="pipeline",
+            start_date=date.today(),
+            visibility=need.visibility if need.visibility != "private" else "partners",
+        ),
+        origin="match",
+    )
+    if programme.remaining_budget is not None:
+        programme.remaining_budget = max(Decimal(0), programme.remaining_budget - proposal.amount)
+    proposal.status, proposal.activity_id, proposal.decided_at = "accepted", activity.id, datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class CoordinationWarning:
+    kind: str
+    message: str
+
+
+def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[CoordinationWarning]:
+    """Possible double funding or overlap with other partners, for a need the actor may see."""
+    need = needs.get_need(session, actor=actor, need_id=need_id)
+    found = []
+    providers = {
+        activity.provider_organisation_id for activity in repository.activities_for_need(session, need.id)
+    }
+    if providers:
+        found.append(
+            CoordinationWarning(
+                "funded",
+                _("Already supported by %(count)s organisation(s): check before adding funds.")
+                % {"count": len(providers)},
+            )
+        )
+    open_proposals = [p for p in repository.proposals_for_need(session, need.id) if p.status == "proposed"]
+    if open_proposals:
+        found.append(
+            CoordinationWarning(
+                "proposed",
+                _("%(count)s open proposal(s) from allocation rounds.") % {"count": len(open_proposals)},
+            )
+        )
+    overlapping = repository.overlapping_activities(
+        session,
+        country_iso3=need.country_iso3,
+        area=need.thematic_area_code,
+        techniques=need.technique_codes,
+        on=date.today(),
+    )
+    other = {a.provider_organisation_id for a in overlapping} - providers
+    if len(other) >= 1:
+        found.append(
+            CoordinationWarning(
+                "overlap",
+                _("%(count)s other provider(s) run activities in this country, area and technique now.")
+                % {"count": len(other)},
+            )
+        )
+    return found
+
+
+def provider_overlaps(session: Session, *, on: date | None = None) -> list[tuple[str, str, str | None, int]]:
+    """Country, area and technique where several providers run activities at the same time."""
+    return repository.provider_overlaps(session, on or date.today())
