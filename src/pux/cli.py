@@ -31,6 +31,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(countries_app, name="countries")
 app.add_typer(reference_app, name="reference")
 app.add_typer(indicators_app, name="indicators")
+priority_app = typer.Typer(help="Priority index.", no_args_is_help=True)
+matching_app = typer.Typer(help="Matching and allocation rounds.", no_args_is_help=True)
+app.add_typer(priority_app, name="priority")
+app.add_typer(matching_app, name="matching")
 console = Console()
 
 LanguageOption = Annotated[str, typer.Option("--lang", help=f"Language of names: {', '.join(LANGUAGES)}")]
@@ -254,3 +258,79 @@ def indicators_import(
         f"{report.skipped_aggregates} aggregate rows skipped; "
         f"{report.missing_values} empty cells left missing."
     )
+
+
+@priority_app.command("show")
+def priority_show(
+    area: Annotated[
+        str, typer.Option(help="Thematic area code: health, food, water, energy, industry, safety")
+    ],
+    top: int = 30,
+    sensitivity: Annotated[
+        bool, typer.Option(help="Also show each rank's range when weights move by 25%")
+    ] = True,
+    lang: LanguageOption = "en",
+) -> None:
+    """Rank recipient countries for one thematic area, with the components of each score."""
+    from pux.priority import service as priority
+
+    with language_context(lang), _sessions() as session:
+        results = priority.ranking(session, area=area)
+        ranges = priority.rank_ranges(session, area=area) if sensitivity else {}
+    table = Table(
+        "Rank",
+        "Country",
+        "Score",
+        "Burden",
+        "Lack of capacity",
+        "Little assistance",
+        "Groups",
+        "Completeness",
+        "Rank range",
+        title=f"Priority index: {area}",
+    )
+    for result in results[:top]:
+        parts = {c.name: c.pressing for c in result.components}
+        span = ranges.get(result.iso3)
+        table.add_row(
+            str(result.rank or "-"),
+            f"{result.name} ({result.iso3})",
+            f"{result.score:.1f}" if result.score is not None else "no score",
+            *(
+                f"{parts[name]:.2f}" if parts.get(name) is not None else "missing"
+                for name in ("burden", "capacity", "assistance", "groups")
+            ),
+            f"{result.completeness:.0%}",
+            f"{span.best}-{span.worst}" if span else "-",
+        )
+    console.print(table)
+    console.print(
+        f"{sum(1 for r in results if r.rank)} countries ranked; missing indicators are left out and "
+        "lower the completeness figure."
+    )
+
+
+@matching_app.command("round")
+def matching_round(
+    cap: Annotated[float, typer.Option(help="Cap on one country's share of the round, in %")] = 25.0,
+    ldc_floor: Annotated[float | None, typer.Option(help="Floor for least developed countries, in %")] = None,
+    title: str = "Allocation round (command line)",
+) -> None:
+    """Run an allocation round over all published programmes and store its proposals."""
+    from pux.accounts.permissions import Actor
+    from pux.matching import service as matching
+    from pux.matching.allocation import RoundRules
+
+    rules = RoundRules(country_cap_share=cap / 100, ldc_floor_share=ldc_floor / 100 if ldc_floor else None)
+    with _sessions() as session:
+        record = matching.run_round(session, actor=Actor.system(_cli_actor()), title=title, rules=rules)
+        summary = dict(record.summary)
+        ratio = record.objective / record.greedy_objective if record.greedy_objective else float("nan")
+        console.print(
+            f"Round {record.id}: {summary['awards']} proposals over {summary['pairs']} eligible pairs"
+        )
+        console.print(f"method: {record.method}")
+        console.print(f"objective: {record.objective:.4f}  proven gap: {record.gap:.4%}")
+        console.print(f"greedy objective: {record.greedy_objective:.4f}  optimal_vs_greedy: {ratio:.3f}")
+        console.print(f"allocated: {summary['allocated']:,.0f} of {summary['total_budget']:,.0f}")
+        console.print(f"binding constraints: {len(record.binding)}")

@@ -13,7 +13,11 @@ re-optimised around them. The report carries the objective, the proven upper bou
 
 from __future__ import annotations
 
+import os
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import highspy
@@ -22,6 +26,7 @@ from ortools.graph.python import min_cost_flow
 
 from pux.matching.engine import MatchingData, PairSet
 
+DIRECT_MIP_PAIRS = 60_000  # up to this many pairs, all-or-nothing rounds are solved as one MIP
 COST_SCALE = 2_000_000  # largest per-unit value becomes this integer cost; int64 stays far from overflow
 
 
@@ -201,6 +206,10 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
     fractional = indivisible & (relaxed > 0) & (relaxed < problem.pair_cap)
     if not fractional.any():
         amounts, method = relaxed, "min-cost flow (exact)"
+    elif len(pairs.needs) <= DIRECT_MIP_PAIRS:
+        amounts, bound = _solve_full_mip(problem, rules)
+        upper = min(upper, bound)
+        method = "mixed-integer programme (HiGHS)"
     else:
         amounts = _settle_indivisible(problem, relaxed, fractional, rules)
         method = "flow relaxation + mixed-integer repair (HiGHS)"
@@ -269,6 +278,27 @@ def _residual(problem: _Problem, amounts: np.ndarray) -> tuple[np.ndarray, np.nd
     )
 
 
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """HiGHS prints a banner when created, before options apply: hide it at the descriptor level."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _new_highs() -> highspy.Highs:
+    with _quiet_stdout():
+        solver = highspy.Highs()  # type: ignore[no-untyped-call]
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
 def _solve_mip(
     problem: _Problem, candidates: np.ndarray, budget: np.ndarray, country_cap: np.ndarray, rules: RoundRules
 ) -> np.ndarray:
@@ -296,8 +326,7 @@ def _solve_mip(
     model.a_matrix_.index_ = rows.ravel().astype(np.int32)
     model.a_matrix_.value_ = values.ravel()
     model.integrality_ = [highspy.HighsVarType.kInteger] * len(candidates)
-    solver = highspy.Highs()  # type: ignore[no-untyped-call]
-    solver.setOptionValue("output_flag", False)
+    solver = _new_highs()
     solver.setOptionValue("time_limit", rules.mip_time_limit)
     solver.setOptionValue("mip_rel_gap", rules.mip_gap)
     solver.passModel(model)
@@ -308,6 +337,61 @@ def _solve_mip(
         else np.zeros(len(candidates))
     )
     return candidates[solution > 0.5]
+
+
+def _solve_full_mip(problem: _Problem, rules: RoundRules) -> tuple[np.ndarray, float]:
+    """The whole round as one mixed-integer programme: split money continuous, whole offers binary.
+
+    Returns the amounts and HiGHS's proven upper bound on the optimum.
+    """
+    pairs = problem.pairs
+    count = len(pairs.needs)
+    needs, need_rows = np.unique(pairs.needs, return_inverse=True)
+    programmes, programme_rows = np.unique(pairs.programmes, return_inverse=True)
+    countries, country_rows = np.unique(problem.country_of_need[pairs.needs], return_inverse=True)
+    whole = ~problem.divisible[pairs.programmes]
+    # Binary columns carry the whole pair capacity; continuous columns carry currency units.
+    size = np.where(whole, problem.pair_cap, 1.0)
+    ldc = problem.ldc_country[countries][country_rows]
+    rows = [need_rows, len(needs) + programme_rows, len(needs) + len(programmes) + country_rows]
+    n_rows = len(needs) + len(programmes) + len(countries) + 1
+    starts, index, values = [0], [], []
+    for k in range(count):
+        entries = [(r[k], size[k]) for r in rows] + ([(n_rows - 1, size[k])] if ldc[k] else [])
+        index += [int(r) for r, _v in entries]
+        values += [float(v) for _r, v in entries]
+        starts.append(len(index))
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = count, n_rows
+    model.col_cost_ = -(problem.per_unit * size)
+    model.col_lower_ = np.zeros(count)
+    model.col_upper_ = np.where(whole, 1.0, problem.pair_cap)
+    model.row_lower_ = np.concatenate([np.full(n_rows - 1, -highspy.kHighsInf), [problem.ldc_floor]])
+    model.row_upper_ = np.concatenate(
+        [
+            problem.need_cap[needs],
+            problem.budget[programmes],
+            problem.country_cap[countries],
+            [highspy.kHighsInf],
+        ]
+    )
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    model.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    model.a_matrix_.value_ = np.array(values)
+    model.integrality_ = [
+        highspy.HighsVarType.kInteger if w else highspy.HighsVarType.kContinuous for w in whole
+    ]
+    solver = _new_highs()
+    solver.setOptionValue("time_limit", rules.mip_time_limit)
+    solver.setOptionValue("mip_rel_gap", rules.mip_gap)
+    solver.passModel(model)
+    solver.run()
+    if not solver.getInfo().primal_solution_status:
+        raise AllocationInfeasible("the rules cannot all be met (check the LDC floor)")
+    solution = np.array(solver.getSolution().col_value[:count])
+    amounts = np.where(whole, np.where(solution > 0.5, problem.pair_cap, 0.0), np.floor(solution + 1e-6))
+    return amounts, -float(solver.getInfo().mip_dual_bound)
 
 
 def greedy_allocation(problem: _Problem) -> np.ndarray:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pux.accounts import service as accounts
 from pux.errors import StaleEdit, ValidationFailed
+from pux.matching import service as matching
 from pux.needs import service, workflow
 from pux.needs.repository import NeedFilter
 from pux.needs.schemas import NeedCreate, NeedUpdate
@@ -212,6 +213,10 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
                 target for source, target in workflow.COMMENT_REQUIRED if source == need.status
             },
             "history": (history := service.need_history(session, actor=actor, need_id=need_id)),
+            "suggestions": matching.programmes_for_need(session, actor=actor, need_id=need_id, k=5)
+            if need.status in {"endorsed", "published"}
+            else [],
+            "warnings": matching.warnings_for_need(session, actor=actor, need_id=need_id),
             "history_names": accounts.display_names(session, [event.actor for event in history]),
         },
     )

@@ -8,6 +8,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from pux.i18n import gettext as _
+from pux.priority import service as priority
+from pux.priority.views import component_label
 from pux.reference import service
 from pux.reference.repository import CountryFilter
 from pux.reference.vocabulary import (
@@ -90,6 +92,8 @@ def country_page(request: Request, session: SessionDep, iso3: str) -> HTMLRespon
             "indicator_role_label": indicator_role_label,
             "unit_label": unit_label,
             "thematic_areas": {area.code: area for area in service.list_thematic_areas(session)},
+            "positions": priority.country_positions(session, iso3=profile.country.iso3),
+            "component_label": component_label,
         },
     )
 

@@ -15,8 +15,12 @@ from pux.assistance import views as assistance_views
 from pux.config import Settings, get_settings
 from pux.db import make_engine, make_session_factory
 from pux.interop.tabular import views as tabular_views
+from pux.matching import api as matching_api
+from pux.matching import views as matching_views
 from pux.needs import api as needs_api
 from pux.needs import views as needs_views
+from pux.priority import api as priority_api
+from pux.priority import views as priority_views
 from pux.programmes import api as programmes_api
 from pux.programmes import views as programmes_views
 from pux.reference import api as reference_api
@@ -68,6 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         programmes_api.router,
         assistance_views.router,
         assistance_api.router,
+        priority_views.router,
+        priority_api.router,
+        matching_views.router,
+        matching_api.router,
     )
     for router in routers:
         app.include_router(router)

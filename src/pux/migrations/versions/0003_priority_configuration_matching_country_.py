@@ -88,7 +88,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_match_proposal_status"), ["status"], unique=False)
 
     with op.batch_alter_table("country", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("un_languages", sa.String(length=20), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column("un_languages", sa.String(length=20), nullable=False, server_default="")
+        )
 
     # ### end Alembic commands ###
 

@@ -1,0 +1,159 @@
+"""JSON routes of matching."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from pux.matching import service
+from pux.matching.allocation import RoundRules
+from pux.matching.models import AllocationRound, MatchProposal
+from pux.web.deps import SessionDep
+from pux.web.security import ApiActor
+
+router = APIRouter(prefix="/api/v1", tags=["matching"])
+
+
+class SuggestionRead(BaseModel):
+    id: int
+    title: str
+    fit: float
+    reasons: list[str]
+    components: dict[str, float]
+
+
+class RoundRequest(BaseModel):
+    title: str = Field(default="Allocation round", max_length=200)
+    country_cap_share: float = Field(default=0.25, gt=0, le=1)
+    ldc_floor_share: float | None = Field(default=None, ge=0, le=1)
+    programme_ids: list[int] | None = None
+    mip_time_limit: float = Field(default=30.0, gt=0, le=120)
+
+
+class ProposalRead(BaseModel):
+    id: int
+    need_id: int
+    programme_id: int
+    amount: float
+    fit: float
+    explanation: str
+    donor_decision: str | None
+    country_decision: str | None
+    status: str
+
+    @classmethod
+    def of(cls, proposal: MatchProposal) -> ProposalRead:
+        return cls(
+            id=proposal.id,
+            need_id=proposal.need_id,
+            programme_id=proposal.programme_id,
+            amount=float(proposal.amount),
+            fit=proposal.fit,
+            explanation=proposal.explanation,
+            donor_decision=proposal.donor_decision,
+            country_decision=proposal.country_decision,
+            status=proposal.status,
+        )
+
+
+class RoundRead(BaseModel):
+    id: int
+    title: str
+    method: str
+    objective: float
+    upper_bound: float
+    gap: float
+    greedy_objective: float
+    optimal_vs_greedy: float | None
+    binding: list[str]
+    summary: dict[str, object]
+    proposals: list[ProposalRead]
+
+    @classmethod
+    def of(cls, record: AllocationRound, proposals: list[MatchProposal]) -> RoundRead:
+        ratio = record.objective / record.greedy_objective if record.greedy_objective else None
+        return cls(
+            id=record.id,
+            title=record.title,
+            method=record.method,
+            objective=record.objective,
+            upper_bound=record.upper_bound,
+            gap=record.gap,
+            greedy_objective=record.greedy_objective,
+            optimal_vs_greedy=ratio,
+            binding=record.binding,
+            summary=record.summary,
+            proposals=[ProposalRead.of(p) for p in proposals],
+        )
+
+
+class Decision(BaseModel):
+    decision: Literal["accept", "decline"]
+    side: Literal["donor", "country"] | None = None
+
+
+@router.get("/needs/{need_id}/recommendations", response_model=list[SuggestionRead])
+def programmes_for_need(
+    session: SessionDep, actor: ApiActor, need_id: int, k: Annotated[int, Query(ge=1, le=50)] = 10
+) -> list[SuggestionRead]:
+    """The best eligible programmes for a need, each with its reasons."""
+    return [
+        SuggestionRead(
+            id=s.programme.id,
+            title=s.programme.title,
+            fit=s.fit,
+            reasons=list(s.reasons),
+            components=s.components,
+        )
+        for s in service.programmes_for_need(session, actor=actor, need_id=need_id, k=k)
+    ]
+
+
+@router.get("/programmes/{programme_id}/recommendations", response_model=list[SuggestionRead])
+def needs_for_programme(
+    session: SessionDep, actor: ApiActor, programme_id: int, k: Annotated[int, Query(ge=1, le=50)] = 10
+) -> list[SuggestionRead]:
+    """The best eligible needs for a programme (only needs the caller may see), each with its reasons."""
+    return [
+        SuggestionRead(
+            id=s.need.id, title=s.need.title, fit=s.fit, reasons=list(s.reasons), components=s.components
+        )
+        for s in service.needs_for_programme(session, actor=actor, programme_id=programme_id, k=k)
+    ]
+
+
+@router.post("/matching/rounds", response_model=RoundRead, status_code=201)
+def run_round(session: SessionDep, actor: ApiActor, request: RoundRequest) -> RoundRead:
+    """Run an allocation round (facilitators): objective, proven gap, greedy comparison, proposals."""
+    rules = RoundRules(
+        country_cap_share=request.country_cap_share,
+        ldc_floor_share=request.ldc_floor_share,
+        mip_time_limit=request.mip_time_limit,
+    )
+    record = service.run_round(
+        session, actor=actor, title=request.title, rules=rules, programme_ids=request.programme_ids
+    )
+    return RoundRead.of(record, service.proposals_for(session, actor=actor, round_id=record.id))
+
+
+@router.get("/matching/rounds/{round_id}", response_model=RoundRead)
+def get_round(session: SessionDep, actor: ApiActor, round_id: int) -> RoundRead:
+    """A stored round with the proposals the caller may see."""
+    record = service.get_round(session, actor=actor, round_id=round_id)
+    return RoundRead.of(record, service.proposals_for(session, actor=actor, round_id=round_id))
+
+
+@router.post("/proposals/{proposal_id}/decision", response_model=ProposalRead)
+def decide(session: SessionDep, actor: ApiActor, proposal_id: int, decision: Decision) -> ProposalRead:
+    """Accept or decline a proposal for the donor side or the country side."""
+    return ProposalRead.of(
+        service.decide(
+            session,
+            actor=actor,
+            proposal_id=proposal_id,
+            accept=decision.decision == "accept",
+            side=decision.side,
+        )
+    )
