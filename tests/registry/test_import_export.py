@@ -17,7 +17,8 @@ from pux.needs.repository import NeedFilter
 from tests.world import World
 
 HEADER = (
-    "country_iso3,title,thematic_area_code,technique_codes,sdg_target_codes,estimated_cost,currency,visibility\n"
+    "country_iso3,title,thematic_area_code,technique_codes,sdg_target_codes,"
+    + "estimated_cost,currency,visibility\n"
 )
 
 

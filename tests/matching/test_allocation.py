@@ -1,0 +1,230 @@
+"""The allocation round: brute-force optimum on small instances, and properties on random ones."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pux.matching.allocation import AllocationInfeasible, RoundRules, allocate, build_problem
+from pux.matching.engine import MatchingData, NeedItem, ProgrammeItem, eligible_pairs
+
+
+def need(
+    index: int,
+    country: str,
+    cost: float,
+    area: str = "health",
+    priority: float = 50.0,
+    groups: frozenset[str] = frozenset(),
+    technique: str = "radiotherapy",
+    status: str = "published",
+) -> NeedItem:
+    return NeedItem(
+        id=index,
+        country=country,
+        regions=frozenset({"014"}),
+        income_group="LIC",
+        groups=groups,
+        area=area,
+        techniques=frozenset({technique}),
+        targets=frozenset({"3.4"}),
+        modalities=frozenset(),
+        readiness={},
+        languages=frozenset({"en"}),
+        cost=cost,
+        currency="USD",
+        women_focus=False,
+        priority=priority,
+        status=status,
+    )
+
+
+def programme(
+    index: int,
+    budget: float,
+    max_per_need: float | None = None,
+    divisible: bool = True,
+    area: str = "health",
+    groups: frozenset[str] = frozenset(),
+    countries: frozenset[str] = frozenset(),
+) -> ProgrammeItem:
+    return ProgrammeItem(
+        id=index,
+        organisation=f"O{index}",
+        modality="funding" if divisible else "equipment",
+        areas=frozenset({area}),
+        techniques=frozenset({"radiotherapy"}),
+        targets=frozenset({"3.4"}),
+        countries=countries,
+        regions=frozenset(),
+        income_groups=frozenset(),
+        groups=groups,
+        remaining=budget,
+        max_per_need=max_per_need,
+        currency="USD",
+        window_end=None,
+        languages=frozenset({"en"}),
+        gender_focus=False,
+        divisible=divisible,
+    )
+
+
+def _brute_force(data: MatchingData, rules: RoundRules) -> float:
+    """The best objective by trying every integer amount on every pair (tiny instances only)."""
+    pairs = eligible_pairs(data, for_allocation=True)
+    problem = build_problem(data, pairs, rules)
+    choices = [
+        range(int(cap) + 1) if problem.divisible[pairs.programmes[k]] else (0, int(cap))
+        for k, cap in enumerate(problem.pair_cap)
+    ]
+    best = 0.0
+    for amounts in itertools.product(*choices):
+        x = np.array(amounts, dtype=float)
+        if _feasible(problem, x):
+            best = max(best, float((problem.per_unit * x).sum()))
+    return best
+
+
+def _feasible(problem, x: np.ndarray) -> bool:  # type: ignore[no-untyped-def]
+    pairs = problem.pairs
+    by_programme = np.bincount(pairs.programmes, weights=x, minlength=len(problem.budget))
+    by_need = np.bincount(pairs.needs, weights=x, minlength=len(problem.need_cap))
+    by_country = np.bincount(
+        problem.country_of_need[pairs.needs], weights=x, minlength=len(problem.country_cap)
+    )
+    return bool(
+        (by_programme <= problem.budget + 1e-9).all()
+        and (by_need <= problem.need_cap + 1e-9).all()
+        and (by_country <= problem.country_cap + 1e-9).all()
+        and by_country[problem.ldc_country].sum() >= problem.ldc_floor - 1e-9
+    )
+
+
+SMALL_CASES = [
+    (
+        [need(1, "KEN", 3, priority=90), need(2, "UGA", 2, priority=40), need(3, "KEN", 2, priority=60)],
+        [programme(1, 4, 3), programme(2, 3, 2)],
+        RoundRules(country_cap_share=0.75),
+    ),
+    (
+        [need(1, "KEN", 3, priority=90), need(2, "UGA", 2, priority=40), need(3, "TZA", 3, priority=70)],
+        [programme(1, 5, 5, divisible=False), programme(2, 3, 3, divisible=False)],
+        RoundRules(country_cap_share=1.0),
+    ),
+    (
+        [
+            need(1, "KEN", 3, priority=90),
+            need(2, "UGA", 2, priority=40, groups=frozenset({"LDC"})),
+            need(3, "TZA", 2, priority=70),
+        ],
+        [programme(1, 4, 3), programme(2, 3, 3, divisible=False)],
+        RoundRules(country_cap_share=1.0, ldc_floor_share=2 / 7),
+    ),
+]
+
+
+@pytest.mark.parametrize(("needs", "programmes", "rules"), SMALL_CASES)
+def test_small_instances_match_the_brute_force_optimum(
+    needs: list[NeedItem], programmes: list[ProgrammeItem], rules: RoundRules
+) -> None:
+    data = MatchingData(needs, programmes, today=date(2026, 6, 1))
+    result = allocate(data, eligible_pairs(data, for_allocation=True), rules)
+    assert result.objective == pytest.approx(_brute_force(data, rules), rel=1e-6)
+    assert result.gap <= 1e-3
+
+
+def test_an_impossible_ldc_floor_is_refused_clearly() -> None:
+    data = MatchingData(
+        [need(1, "KEN", 5), need(2, "UGA", 1, groups=frozenset({"LDC"}))], [programme(1, 10, 10)]
+    )
+    with pytest.raises(AllocationInfeasible):
+        allocate(
+            data,
+            eligible_pairs(data, for_allocation=True),
+            RoundRules(country_cap_share=1.0, ldc_floor_share=0.5),
+        )
+
+
+def test_optimum_beats_or_equals_greedy_and_ineligible_pairs_get_nothing() -> None:
+    needs = [
+        need(1, "KEN", 100, priority=90),
+        need(2, "UGA", 100, priority=80, area="food"),
+        need(3, "TZA", 60, priority=30),
+        need(4, "ETH", 100, status="draft"),
+    ]
+    programmes = [programme(1, 120, 100), programme(2, 100, 100, area="food")]
+    data = MatchingData(needs, programmes)
+    result = allocate(data, eligible_pairs(data, for_allocation=True), RoundRules(country_cap_share=1.0))
+    assert result.objective >= result.greedy_objective - 1e-9
+    awarded = {(data.needs[a.need].id, data.programmes[a.programme].id) for a in result.awards}
+    assert (4, 1) not in awarded and (2, 1) not in awarded and (1, 2) not in awarded
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> tuple[MatchingData, RoundRules]:
+    countries = ["KEN", "UGA", "TZA", "ETH"]
+    n_needs = draw(st.integers(1, 8))
+    n_programmes = draw(st.integers(1, 4))
+    needs = [
+        need(
+            i + 1,
+            draw(st.sampled_from(countries)),
+            float(draw(st.integers(1, 50))) * 1000,
+            area=draw(st.sampled_from(["health", "food"])),
+            priority=float(draw(st.integers(0, 100))),
+            groups=frozenset({"LDC"}) if draw(st.booleans()) else frozenset(),
+        )
+        for i in range(n_needs)
+    ]
+    programmes = [
+        programme(
+            j + 1,
+            float(draw(st.integers(0, 120))) * 1000,
+            float(draw(st.integers(1, 60))) * 1000,
+            divisible=draw(st.booleans()),
+            area=draw(st.sampled_from(["health", "food"])),
+            groups=frozenset({"LDC"}) if draw(st.integers(0, 4)) == 0 else frozenset(),
+        )
+        for j in range(n_programmes)
+    ]
+    rules = RoundRules(country_cap_share=draw(st.sampled_from([0.2, 0.5, 1.0])), mip_time_limit=5)
+    return MatchingData(needs, programmes, today=date(2026, 6, 1)), rules
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances())
+def test_allocation_properties(instance: tuple[MatchingData, RoundRules]) -> None:
+    data, rules = instance
+    pairs = eligible_pairs(data, for_allocation=True)
+    result = allocate(data, pairs, rules)
+    again = allocate(data, pairs, rules)
+    assert [(a.need, a.programme, a.amount) for a in result.awards] == [
+        (a.need, a.programme, a.amount) for a in again.awards
+    ]  # identical input, identical result
+    eligible = set(zip(pairs.needs.tolist(), pairs.programmes.tolist(), strict=True))
+    spent: dict[int, float] = {}
+    received: dict[int, float] = {}
+    by_country: dict[str, float] = {}
+    for award in result.awards:
+        assert (award.need, award.programme) in eligible  # never an ineligible pair
+        programme_item, need_item = data.programmes[award.programme], data.needs[award.need]
+        assert award.amount <= (programme_item.max_per_need or np.inf) + 1e-6 or not programme_item.divisible
+        if not programme_item.divisible:
+            assert award.amount == pytest.approx(need_item.cost)  # all or nothing
+        spent[award.programme] = spent.get(award.programme, 0) + award.amount
+        received[award.need] = received.get(award.need, 0) + award.amount
+        by_country[need_item.country] = by_country.get(need_item.country, 0) + award.amount
+    for j, amount in spent.items():
+        assert amount <= (data.programmes[j].remaining or 0) + 1e-6  # no budget exceeded
+    for i, amount in received.items():
+        assert amount <= (data.needs[i].cost or 0) + 1e-6  # no need over-funded
+    total = sum(p.remaining or 0 for p in data.programmes)
+    for amount in by_country.values():
+        assert amount <= np.floor(rules.country_cap_share * total) + 1e-6  # the country cap holds
+    assert result.objective <= result.upper_bound + 1e-9
+    assert result.objective >= result.greedy_objective - 1e-6

@@ -1,0 +1,51 @@
+"""The priority index on the real reference data."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import PermissionDenied
+from pux.errors import ValidationFailed
+from pux.priority import engine, service
+from tests.web_helpers import bearer
+from tests.world import World
+
+
+def test_health_ranking_excludes_high_income_and_carries_sources(session: Session) -> None:
+    results = service.ranking(session, area="health")
+    iso3 = {r.iso3 for r in results}
+    assert "KEN" in iso3 and "CHE" not in iso3 and "USA" not in iso3
+    top = results[0]
+    assert top.rank == 1 and top.score is not None
+    for component in top.components:
+        for part in component.parts:
+            if part.observation is not None:
+                assert part.observation.year >= 2015 and part.observation.source
+
+
+def test_facilitator_can_replace_the_configuration_and_others_cannot(session: Session, world: World) -> None:
+    data = engine.default_config_data()
+    data["component_weights"] = {"burden": 1.0, "capacity": 0.0, "assistance": 0.0, "groups": 0.0}
+    with pytest.raises(PermissionDenied):
+        service.save_config(session, actor=world.actors["focal_ken"], data=data)
+    service.save_config(session, actor=world.actors["facilitator"], data=data)
+    config, saved = service.active_config(session)
+    assert config.component_weights["capacity"] == 0.0 and saved == data
+    with pytest.raises(ValidationFailed):
+        service.save_config(session, actor=world.actors["facilitator"], data={"areas": {}})
+
+
+def test_api_and_pages(client: TestClient, world: World) -> None:
+    ranking = client.get("/api/v1/priority", params={"area": "food"}).json()
+    assert ranking[0]["rank"] == 1 and ranking[0]["components"][0]["name"] == "burden"
+    kenya = client.get("/api/v1/priority/countries/KEN").json()
+    assert {r["area"] for r in kenya} == {"health", "food", "water", "energy", "industry", "safety"}
+    page = client.get("/priority", params={"area": "water"})
+    assert page.status_code == 200 and 'href="/countries/' in page.text
+    assert "Priority position" in client.get("/countries/KEN").text
+    refused = client.put(
+        "/api/v1/priority/config", json=engine.default_config_data(), headers=bearer(world.tokens["expert"])
+    )
+    assert refused.status_code == 403
