@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,7 +20,9 @@ from sqlalchemy.orm import Session
 from pux.accounts import repository as accounts_repository
 from pux.accounts import service as accounts
 from pux.accounts.schemas import InvitationCreate
+from pux.matching.models import MatchProposal
 from pux.needs import service as needs
+from pux.priority.engine import default_config_data
 from pux.programmes import service as programmes
 from pux.web.app import create_app
 from tests.web_helpers import bearer, csrf_token, sign_in
@@ -134,7 +137,57 @@ def _expert_role(session: Session, world: World, role: str) -> Request:
     return f"/roles/{user.roles[0].id}/revoke", {"data": {}}
 
 
+def _proposal(session: Session, world: World, role: str) -> int:
+    proposal = MatchProposal(
+        need_id=world.needs["published_ken"],
+        programme_id=world.programmes["published_a"],
+        amount=Decimal("100000"),
+        fit=0.8,
+        explanation="test",
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal.id
+
+
+def _decision(session: Session, world: World, role: str) -> Request:
+    return f"/proposals/{_proposal(session, world, role)}/decision", {"data": {"decision": "accept"}}
+
+
+def _decision_api(session: Session, world: World, role: str) -> Request:
+    return f"/api/v1/proposals/{_proposal(session, world, role)}/decision", {"json": {"decision": "accept"}}
+
+
+ROUND_FORM = {"title": "Test round", "country_cap_percent": "50"}
+PROPOSAL_DECIDERS = GLOBAL | {"partner_a", "focal_ken"}
+
 RULES = (
+    Rule(
+        "POST",
+        "/priority/config",
+        GLOBAL,
+        lambda s, w, r: ("/priority/config", {"data": {"configuration": json.dumps(default_config_data())}}),
+    ),
+    Rule(
+        "PUT",
+        "/api/v1/priority/config",
+        GLOBAL,
+        lambda s, w, r: ("/api/v1/priority/config", {"json": default_config_data()}),
+        True,
+    ),
+    Rule("POST", "/matching/rounds", GLOBAL, lambda s, w, r: ("/matching/rounds", {"data": ROUND_FORM})),
+    Rule(
+        "POST",
+        "/api/v1/matching/rounds",
+        GLOBAL,
+        lambda s, w, r: (
+            "/api/v1/matching/rounds",
+            {"json": {"title": "Test round", "country_cap_share": 0.5}},
+        ),
+        True,
+    ),
+    Rule("POST", "/proposals/{proposal_id}/decision", PROPOSAL_DECIDERS, _decision),
+    Rule("POST", "/api/v1/proposals/{proposal_id}/decision", PROPOSAL_DECIDERS, _decision_api, True),
     Rule(
         "POST",
         "/sign-in",

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pux.accounts import service as accounts
 from pux.errors import StaleEdit, ValidationFailed
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES
+from pux.matching import service as matching
 from pux.pagination import PageRequest
 from pux.programmes import service
 from pux.programmes.repository import ProgrammeFilter
@@ -161,6 +162,9 @@ def programme_page(
                 history := service.programme_history(session, actor=actor, programme_id=programme_id)
             ),
             "history_names": accounts.display_names(session, [event.actor for event in history]),
+            "suggestions": matching.needs_for_programme(session, actor=actor, programme_id=programme_id, k=10)
+            if programme.status == "published"
+            else [],
         },
     )
 
