@@ -26,6 +26,7 @@ from pux.matching.text import HashingEmbedder
 from pux.needs import service as needs
 from pux.needs import workflow
 from pux.needs.models import Need
+from pux.priority import engine as priority_engine
 from pux.priority import service as priority
 from pux.programmes import service as programmes
 from pux.programmes.models import Programme
@@ -104,14 +105,15 @@ class MatchingContext:
 
 
 def _priorities(
-    session: Session,
+    session: Session, areas: set[str] | None = None
 ) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], tuple[int, int]]]:
+    """Priority scores and ranks by (country, area), for the areas asked (all when None)."""
     config, _data = priority.active_config(session)
     inputs = priority.country_inputs(session)
     scores, ranks = {}, {}
-    from pux.priority import engine as priority_engine
-
     for area in config.areas:
+        if areas is not None and area not in areas:
+            continue
         results = priority_engine.compute(inputs, config, area)
         ranked = sum(1 for r in results if r.rank is not None)
         for result in results:
@@ -121,11 +123,16 @@ def _priorities(
     return scores, ranks
 
 
-def load_context(session: Session, *, programme_ids: Sequence[int] | None = None) -> MatchingContext:
-    """Endorsed and published needs and published programmes, turned into engine data."""
-    scores, ranks = _priorities(session)
-    need_records = list(repository.matchable_needs(session))
+def load_context(
+    session: Session, *, programme_ids: Sequence[int] | None = None, only_need: Need | None = None
+) -> MatchingContext:
+    """Endorsed and published needs (or just one) and published programmes, turned into engine data."""
+    need_records = [only_need] if only_need is not None else list(repository.matchable_needs(session))
     programme_records = list(repository.matchable_programmes(session, programme_ids))
+    areas = {n.thematic_area_code for n in need_records} if only_need is not None else None
+    if programme_ids is not None and only_need is None:
+        areas = {code for p in programme_records for code in p.thematic_area_codes}
+    scores, ranks = _priorities(session, areas)
     embedder = HashingEmbedder()
     data = MatchingData(
         [_need_item(n, scores) for n in need_records],
@@ -165,7 +172,7 @@ def programmes_for_need(
 ) -> list[ProgrammeSuggestion]:
     """The best eligible programmes for a need the actor may see, with reasons."""
     need = needs.get_need(session, actor=actor, need_id=need_id)
-    context = load_context(session)
+    context = load_context(session, only_need=need)
     index = next((i for i, n in enumerate(context.needs) if n.id == need.id), None)
     if index is None:
         return []
@@ -195,7 +202,7 @@ def needs_for_programme(
 ) -> list[NeedSuggestion]:
     """The best eligible needs for a programme the actor may see, with reasons (only needs they may see)."""
     programme = programmes.get_programme(session, actor=actor, programme_id=programme_id)
-    context = load_context(session)
+    context = load_context(session, programme_ids=[programme.id])
     index = next((j for j, p in enumerate(context.programmes) if p.id == programme.id), None)
     if index is None:
         return []
