@@ -1,0 +1,130 @@
+"""Matching on the real database: rounds, two-sided decisions, recommendations and coordination warnings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import PermissionDenied
+from pux.audit import service as audit
+from pux.errors import InvalidTransition
+from pux.matching import service as matching
+from pux.matching.allocation import RoundRules
+from pux.matching.models import MatchProposal
+from pux.needs import service as needs
+from pux.programmes import service as programmes
+from tests.web_helpers import bearer
+from tests.world import World, programme_data
+
+
+def _funding_programme(session: Session, world: World) -> int:
+    """A published grant programme; the Kenyan published needs say they would take funding too."""
+    for key in ("published_ken", "partners_ken", "private_ken"):
+        need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs[key])
+        need.modalities_wanted = ["equipment", "funding"]
+    session.flush()
+    partner = world.actors["partner_a"]
+    created = programmes.create_programme(
+        session,
+        actor=partner,
+        data=programme_data(
+            world.organisations["donor_a"],
+            title="Cancer care grants for Eastern Africa",
+            total_budget=Decimal("3000000"),
+            remaining_budget=Decimal("3000000"),
+            max_per_need=Decimal("2000000"),
+        ),
+    )
+    programmes.set_programme_status(
+        session, actor=partner, programme_id=created.id, target="published", version=created.version
+    )
+    return created.id
+
+
+def test_a_round_proposes_within_budget_and_country_cap(session: Session, world: World) -> None:
+    programme_id = _funding_programme(session, world)
+    with pytest.raises(PermissionDenied):
+        matching.run_round(session, actor=world.actors["partner_a"], title="x", rules=RoundRules())
+    record = matching.run_round(
+        session,
+        actor=world.actors["facilitator"],
+        title="Test round",
+        rules=RoundRules(country_cap_share=0.5),
+        programme_ids=[programme_id],
+    )
+    proposals = matching.proposals_for(session, actor=world.actors["facilitator"], round_id=record.id)
+    assert proposals and all(p.programme_id == programme_id for p in proposals)
+    assert sum(p.amount for p in proposals) <= Decimal("1500000")  # half of the round's 3,000,000
+    assert all(p.amount <= p.need.estimated_cost for p in proposals)  # type: ignore[operator]
+    assert record.objective >= record.greedy_objective - 1e-9 and record.gap <= 1e-3
+    assert all("radiotherapy" in p.explanation for p in proposals)
+    assert audit.history(session, entity_type="allocation_round", entity_id=str(record.id))
+
+
+def _proposal(session: Session, world: World) -> MatchProposal:
+    programme_id = _funding_programme(session, world)
+    proposal = MatchProposal(
+        need_id=world.needs["published_ken"],
+        programme_id=programme_id,
+        amount=Decimal("900000"),
+        fit=0.8,
+        explanation="test",
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal
+
+
+def test_both_sides_accept_and_the_need_is_matched_with_a_planned_activity(
+    session: Session, world: World
+) -> None:
+    proposal = _proposal(session, world)
+    with pytest.raises(PermissionDenied):
+        matching.decide(session, actor=world.actors["focal_uga"], proposal_id=proposal.id, accept=True)
+    matching.decide(session, actor=world.actors["partner_a"], proposal_id=proposal.id, accept=True)
+    assert proposal.status == "proposed" and proposal.donor_decision == "accepted"
+    matching.decide(session, actor=world.actors["focal_ken"], proposal_id=proposal.id, accept=True)
+    assert proposal.status == "accepted" and proposal.activity_id is not None
+    need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs["published_ken"])
+    assert need.status == "matched"
+    programme = programmes.get_programme(
+        session, actor=world.actors["admin"], programme_id=proposal.programme_id
+    )
+    assert programme.remaining_budget == Decimal("2100000")
+    warnings = matching.warnings_for_need(session, actor=world.actors["focal_ken"], need_id=need.id)
+    assert any(w.kind == "funded" for w in warnings)
+    with pytest.raises(InvalidTransition):
+        matching.decide(session, actor=world.actors["partner_a"], proposal_id=proposal.id, accept=False)
+    actions = [
+        e.action for e in audit.history(session, entity_type="match_proposal", entity_id=str(proposal.id))
+    ]
+    assert actions == ["proposal.donor.accepted", "proposal.country.accepted"]
+
+
+def test_a_decline_by_either_side_ends_the_proposal(session: Session, world: World) -> None:
+    proposal = _proposal(session, world)
+    matching.decide(session, actor=world.actors["focal_ken"], proposal_id=proposal.id, accept=False)
+    assert proposal.status == "declined"
+    need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs["published_ken"])
+    assert need.status == "published"
+
+
+def test_recommendations_through_the_api_respect_visibility(
+    client: TestClient, session: Session, world: World
+) -> None:
+    programme_id = _funding_programme(session, world)
+    public = client.get(f"/api/v1/programmes/{programme_id}/recommendations").json()
+    public_ids = {item["id"] for item in public}
+    assert world.needs["published_ken"] in public_ids
+    assert world.needs["private_ken"] not in public_ids and world.needs["partners_ken"] not in public_ids
+    partner = client.get(
+        f"/api/v1/programmes/{programme_id}/recommendations", headers=bearer(world.tokens["partner_a"])
+    ).json()
+    assert world.needs["partners_ken"] in {item["id"] for item in partner}
+    assert all(item["reasons"] and 0 <= item["fit"] <= 1 for item in partner)
+    for_need = client.get(f"/api/v1/needs/{world.needs['published_ken']}/recommendations").json()
+    assert programme_id in {item["id"] for item in for_need}
+    assert any("eligible" in reason for reason in for_need[0]["reasons"])
