@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pux.i18n import gettext as _
+
 
 class DomainError(Exception):
     """Base of the errors a user can act on."""
@@ -15,6 +17,18 @@ class NotFound(DomainError):
 
 class StaleEdit(DomainError):
     """Someone changed the record after it was loaded; the newer data is kept."""
+
+
+def ensure_current(current_version: int, edited_version: int) -> None:
+    """Refuse an edit made on an older version of a record, so the newer data is never overwritten."""
+    if current_version != edited_version:
+        raise StaleEdit(
+            _(
+                "This record was changed by someone else since you opened it (now version %(now)s, "
+                "you edited version %(then)s). Reload it to see their changes."
+            )
+            % {"now": current_version, "then": edited_version}
+        )
 
 
 class InvalidTransition(DomainError):

@@ -50,3 +50,12 @@ def parse(model: type[Model], data: dict[str, Any], *, row: int | None = None) -
         return model.model_validate(data)
     except ValidationError as error:
         raise ValidationFailed(problems_from(error, row=row)) from error
+
+
+def known_codes(values: list[str], allowed: tuple[str, ...]) -> list[str]:
+    """Blank-free, sorted, unique codes; raises ValueError naming the codes that are not allowed."""
+    cleaned = sorted({value.strip() for value in values if value and value.strip()})
+    unknown = [value for value in cleaned if value not in allowed]
+    if unknown:
+        raise ValueError(", ".join(unknown))
+    return cleaned

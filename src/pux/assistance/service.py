@@ -16,7 +16,7 @@ from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityFields, ActivityUpdate
 from pux.audit import service as audit
 from pux.audit.models import AuditEvent
-from pux.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
+from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
 from pux.needs import repository as needs_repository
 from pux.pagination import Page, PageRequest
@@ -147,14 +147,7 @@ def update_activity(
             permissions.can_record_activity_for(actor, provider_organisation_id=organisation_id),
             _("You may edit activities only of organisations you act for."),
         )
-    if activity.version != data.version:
-        raise StaleEdit(
-            _(
-                "This activity was changed by someone else since you opened it (now version %(now)s, "
-                "you edited version %(then)s). Reload it to see their changes."
-            )
-            % {"now": activity.version, "then": data.version}
-        )
+    ensure_current(activity.version, data.version)
     problems = problems_with(session, data, codes or ReferenceCodes(session))
     other = repository.get_by_external_id(session, data.external_id) if data.external_id else None
     if other is not None and other.id != activity.id:

@@ -9,19 +9,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pux.reference.vocabulary import HORIZONS, MODALITIES, READINESS_LEVELS, VULNERABLE_GROUPS
+from pux.validation import known_codes
 
 Visibility = Literal["public", "partners", "private"]
 Readiness = Literal["none", "partial", "ready"]
 Horizon = Literal["short", "medium", "long"]
 assert set(READINESS_LEVELS) == {"none", "partial", "ready"} and set(HORIZONS) == {"short", "medium", "long"}
-
-
-def _codes(values: list[str], allowed: tuple[str, ...]) -> list[str]:
-    cleaned = sorted({value.strip() for value in values if value and value.strip()})
-    unknown = [value for value in cleaned if value not in allowed]
-    if unknown:
-        raise ValueError(", ".join(unknown))
-    return cleaned
 
 
 class NeedFields(BaseModel):
@@ -58,12 +51,12 @@ class NeedFields(BaseModel):
     @field_validator("modalities_wanted")
     @classmethod
     def _known_modalities(cls, values: list[str]) -> list[str]:
-        return _codes(values, MODALITIES)
+        return known_codes(values, MODALITIES)
 
     @field_validator("vulnerable_groups")
     @classmethod
     def _known_groups(cls, values: list[str]) -> list[str]:
-        return _codes(values, VULNERABLE_GROUPS)
+        return known_codes(values, VULNERABLE_GROUPS)
 
     @field_validator("technique_codes", "sdg_target_codes")
     @classmethod

@@ -11,7 +11,7 @@ from pux.accounts import permissions
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
 from pux.audit.models import AuditEvent
-from pux.errors import FieldProblem, InvalidTransition, NotFound, StaleEdit, ValidationFailed
+from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
 from pux.needs import repository, workflow
 from pux.needs.models import Need
@@ -137,17 +137,6 @@ def get_need(session: Session, *, actor: Actor, need_id: int) -> Need:
     return need
 
 
-def _check_version(need: Need, expected_version: int) -> None:
-    if need.version != expected_version:
-        raise StaleEdit(
-            _(
-                "This need was changed by someone else since you opened it (now version %(now)s, "
-                "you edited version %(then)s). Reload it to see their changes."
-            )
-            % {"now": need.version, "then": expected_version}
-        )
-
-
 def update_need(session: Session, *, actor: Actor, need_id: int, data: NeedUpdate) -> Need:
     """Edit a need; refused if the actor may not edit it in its status, or if the edit is stale."""
     need = get_need(session, actor=actor, need_id=need_id)
@@ -155,7 +144,7 @@ def update_need(session: Session, *, actor: Actor, need_id: int, data: NeedUpdat
         permissions.can_edit_need(actor, country_iso3=need.country_iso3, status=need.status),
         _("You may not edit this need in its current status."),
     )
-    _check_version(need, data.version)
+    ensure_current(need.version, data.version)
     _check_codes(session, data)
     before = need.snapshot()
     _apply_fields(session, need, data)
@@ -188,7 +177,7 @@ def transition_need(
         ),
         _("You may not make this change to this need."),
     )
-    _check_version(need, version)
+    ensure_current(need.version, version)
     if (need.status, target) in workflow.COMMENT_REQUIRED and not (comment and comment.strip()):
         raise ValidationFailed(
             [FieldProblem("comment", _("say what should change before returning the need"))]

@@ -10,18 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pux.i18n import LANGUAGES
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES
+from pux.validation import known_codes
 
 Money = Decimal
 ELIGIBLE_GROUPS = ("LDC", "LLDC", "SIDS")
 PROGRAMME_STATUSES = ("draft", "published", "closed")
-
-
-def _only(values: list[str], allowed: tuple[str, ...]) -> list[str]:
-    cleaned = sorted({value.strip() for value in values if value and value.strip()})
-    unknown = [value for value in cleaned if value not in allowed]
-    if unknown:
-        raise ValueError(", ".join(unknown))
-    return cleaned
 
 
 class ProgrammeFields(BaseModel):
@@ -50,22 +43,22 @@ class ProgrammeFields(BaseModel):
     @field_validator("modality")
     @classmethod
     def _known_modality(cls, value: str) -> str:
-        return _only([value], MODALITIES)[0]
+        return known_codes([value], MODALITIES)[0]
 
     @field_validator("eligible_income_groups")
     @classmethod
     def _income_groups(cls, values: list[str]) -> list[str]:
-        return _only(values, INCOME_GROUP_CODES)
+        return known_codes(values, INCOME_GROUP_CODES)
 
     @field_validator("eligible_groups")
     @classmethod
     def _groups(cls, values: list[str]) -> list[str]:
-        return _only(values, ELIGIBLE_GROUPS)
+        return known_codes(values, ELIGIBLE_GROUPS)
 
     @field_validator("working_languages")
     @classmethod
     def _languages(cls, values: list[str]) -> list[str]:
-        return _only(values, LANGUAGES)
+        return known_codes(values, LANGUAGES)
 
     @field_validator(
         "thematic_area_codes",

@@ -11,7 +11,7 @@ from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
 from pux.audit.models import AuditEvent
-from pux.errors import FieldProblem, InvalidTransition, NotFound, StaleEdit, ValidationFailed
+from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
 from pux.pagination import Page, PageRequest
 from pux.programmes import repository
@@ -130,17 +130,6 @@ def get_programme(session: Session, *, actor: Actor, programme_id: int) -> Progr
     return programme
 
 
-def _check_version(programme: Programme, version: int) -> None:
-    if programme.version != version:
-        raise StaleEdit(
-            _(
-                "This programme was changed by someone else since you opened it (now version "
-                "%(now)s, you edited version %(then)s). Reload it to see their changes."
-            )
-            % {"now": programme.version, "then": version}
-        )
-
-
 def update_programme(
     session: Session, *, actor: Actor, programme_id: int, data: ProgrammeUpdate
 ) -> Programme:
@@ -150,7 +139,7 @@ def update_programme(
         permissions.can_manage_programmes_of(actor, organisation_id=programme.organisation_id),
         _("You may edit programmes only of your own organisation."),
     )
-    _check_version(programme, data.version)
+    ensure_current(programme.version, data.version)
     _check_codes(session, data)
     before = programme.snapshot()
     _apply(session, programme, data)
@@ -181,7 +170,7 @@ def set_programme_status(
             _("A programme that is %(status)s cannot become %(target)s.")
             % {"status": programme.status, "target": target}
         )
-    _check_version(programme, version)
+    ensure_current(programme.version, version)
     before = {"status": programme.status}
     programme.status = target
     session.flush()

@@ -102,12 +102,9 @@ class IncomeGroupAssessment(Base):
     source: Mapped[str] = mapped_column(Text)
 
 
-class SdgGoal(Base):
-    __tablename__ = "sdg_goal"
+class SixLanguageLabels:
+    """PUX's short label in each UN language; ``label()`` picks the active one, falling back to English."""
 
-    code: Mapped[str] = mapped_column(String(2), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer)
-    official_title: Mapped[str | None] = mapped_column(Text)
     label_en: Mapped[str] = mapped_column(String(300))
     label_fr: Mapped[str] = mapped_column(String(300))
     label_es: Mapped[str] = mapped_column(String(300))
@@ -115,34 +112,35 @@ class SdgGoal(Base):
     label_zh: Mapped[str] = mapped_column(String(300))
     label_ru: Mapped[str] = mapped_column(String(300))
 
+    def label(self, language: str | None = None) -> str:
+        chosen = language or get_language()
+        value: str = getattr(self, f"label_{chosen}") if chosen in LANGUAGES else ""
+        return value or self.label_en
+
+
+class SdgGoal(SixLanguageLabels, Base):
+    __tablename__ = "sdg_goal"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    official_title: Mapped[str | None] = mapped_column(Text)
+
     targets: Mapped[list[SdgTarget]] = relationship(order_by="SdgTarget.position", back_populates="goal")
 
-    def label(self, language: str | None = None) -> str:
-        return _label(self, language)
 
-
-class SdgTarget(Base):
+class SdgTarget(SixLanguageLabels, Base):
     __tablename__ = "sdg_target"
 
     code: Mapped[str] = mapped_column(String(6), primary_key=True)
     goal_code: Mapped[str] = mapped_column(ForeignKey("sdg_goal.code"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     official_title: Mapped[str | None] = mapped_column(Text)
-    label_en: Mapped[str] = mapped_column(String(300))
-    label_fr: Mapped[str] = mapped_column(String(300))
-    label_es: Mapped[str] = mapped_column(String(300))
-    label_ar: Mapped[str] = mapped_column(String(300))
-    label_zh: Mapped[str] = mapped_column(String(300))
-    label_ru: Mapped[str] = mapped_column(String(300))
 
     goal: Mapped[SdgGoal] = relationship(back_populates="targets")
     indicators: Mapped[list[SdgIndicator]] = relationship(order_by="SdgIndicator.position")
 
-    def label(self, language: str | None = None) -> str:
-        return _label(self, language)
 
-
-class SdgIndicator(Base):
+class SdgIndicator(SixLanguageLabels, Base):
     __tablename__ = "sdg_indicator"
 
     code: Mapped[str] = mapped_column(String(10), primary_key=True)
@@ -150,21 +148,6 @@ class SdgIndicator(Base):
     unsd_code: Mapped[str | None] = mapped_column(String(12))
     position: Mapped[int] = mapped_column(Integer)
     official_title: Mapped[str | None] = mapped_column(Text)
-    label_en: Mapped[str] = mapped_column(String(300))
-    label_fr: Mapped[str] = mapped_column(String(300))
-    label_es: Mapped[str] = mapped_column(String(300))
-    label_ar: Mapped[str] = mapped_column(String(300))
-    label_zh: Mapped[str] = mapped_column(String(300))
-    label_ru: Mapped[str] = mapped_column(String(300))
-
-    def label(self, language: str | None = None) -> str:
-        return _label(self, language)
-
-
-def _label(record: SdgGoal | SdgTarget | SdgIndicator, language: str | None) -> str:
-    chosen = language or get_language()
-    value: str = getattr(record, f"label_{chosen}") if chosen in LANGUAGES else ""
-    return value or record.label_en
 
 
 class ThematicArea(SixLanguageNames, Base):
