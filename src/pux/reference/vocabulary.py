@@ -193,3 +193,25 @@ def role_label(code: str) -> str:
         "expert": _("Expert"),
     }
     return labels.get(code, code)
+
+
+def programme_status_label(code: str) -> str:
+    labels = {"draft": _("Draft"), "published": _("Published"), "closed": _("Closed")}
+    return labels.get(code, code)
+
+
+def activity_status_label(code: str) -> str:
+    labels = {
+        "pipeline": _("Pipeline"),
+        "implementation": _("Implementation"),
+        "finalisation": _("Finalisation"),
+        "closed": _("Closed"),
+        "cancelled": _("Cancelled"),
+        "suspended": _("Suspended"),
+    }
+    return labels.get(code, code)
+
+
+def proposal_status_label(code: str | None) -> str:
+    labels = {"proposed": _("Proposed"), "accepted": _("Accepted"), "declined": _("Declined")}
+    return labels.get(code or "", "—")

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES, get_language, gettext, ngettext, text_direction
+from pux.reference.vocabulary import activity_status_label, programme_status_label, proposal_status_label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "zh": "zh_Hans", "ru": "ru"}
@@ -64,6 +65,9 @@ def build_templates() -> Jinja2Templates:
         languages=LANGUAGES,
         language_autonyms=LANGUAGE_AUTONYMS,
         group_code=str,
+        programme_status_label=programme_status_label,
+        activity_status_label=activity_status_label,
+        proposal_status_label=proposal_status_label,
     )
     environment.filters.update(
         number=format_number,
