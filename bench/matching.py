@@ -1,7 +1,7 @@
 """Benchmark of fit, recommendations and allocation. Prints `name: value` lines; asserts nothing about time.
 
-    python bench/matching.py                       # 20,000 needs x 2,000 programmes
-    python bench/matching.py --needs 2000 --programmes 200
+python bench/matching.py                       # 20,000 needs x 2,000 programmes
+python bench/matching.py --needs 2000 --programmes 200
 """
 
 from __future__ import annotations
@@ -76,8 +76,9 @@ def main() -> None:
     print(f"topk_p95_ms: {1000 * np.percentile(need_times + programme_times, 95):.1f}")
 
     if not arguments.skip_indivisible:
-        needs, programmes = generate(arguments.needs, arguments.programmes, seed=arguments.seed,
-                                     divisible_share=0.0)
+        needs, programmes = generate(
+            arguments.needs, arguments.programmes, seed=arguments.seed, divisible_share=0.0
+        )
         data = MatchingData(needs, programmes)
         pairs = eligible_pairs(data, for_allocation=True)
         indivisible = allocate(data, pairs, RoundRules(country_cap_share=0.05, mip_time_limit=50))

@@ -102,7 +102,7 @@ UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
 
 def un_languages_by_country(data: Path) -> dict[str, str]:
-    """Which of the six UN languages are spoken officially or widely, from the country-codes 'Languages' list."""
+    """The six UN languages spoken officially or widely, from the country-codes "Languages" list."""
     rows = read_csv(data / "countries" / "datahub-country-codes" / "country-codes.csv")
     found = {}
     for row in rows:

@@ -35,6 +35,8 @@ priority_app = typer.Typer(help="Priority index.", no_args_is_help=True)
 matching_app = typer.Typer(help="Matching and allocation rounds.", no_args_is_help=True)
 app.add_typer(priority_app, name="priority")
 app.add_typer(matching_app, name="matching")
+sdg_app = typer.Typer(help="SDG tagging (offline).", no_args_is_help=True)
+app.add_typer(sdg_app, name="sdg")
 console = Console()
 
 LanguageOption = Annotated[str, typer.Option("--lang", help=f"Language of names: {', '.join(LANGUAGES)}")]
@@ -334,3 +336,35 @@ def matching_round(
         console.print(f"greedy objective: {record.greedy_objective:.4f}  optimal_vs_greedy: {ratio:.3f}")
         console.print(f"allocated: {summary['allocated']:,.0f} of {summary['total_budget']:,.0f}")
         console.print(f"binding constraints: {len(record.binding)}")
+
+
+@sdg_app.command("tag")
+def sdg_tag(
+    text: str, lang: Annotated[str | None, typer.Option("--lang", help="Language of the text")] = None
+) -> None:
+    """Suggest the SDG goals (and targets) a text addresses, with the evidence for each."""
+    from pux.sdg_tagging.engine import get_tagger
+
+    suggestions = get_tagger().suggest(text, lang)
+    if not suggestions:
+        console.print("No SDG goal suggested.")
+    for suggestion in suggestions:
+        targets = ", ".join(suggestion.targets) or "-"
+        console.print(f"SDG {suggestion.goal}  confidence {suggestion.confidence:.2f}  targets {targets}")
+        for evidence in suggestion.evidence:
+            console.print(f"    evidence: {evidence}")
+
+
+@sdg_app.command("eval")
+def sdg_eval(file: Path) -> None:
+    """Score the tagger on an id,text,sdg,label CSV: per-goal figures, then the average accuracy."""
+    from pux.sdg_tagging.engine import evaluate_file
+    from pux.sdg_tagging.evaluation import EvaluationFileError, format_report
+
+    try:
+        report = evaluate_file(file)
+    except (EvaluationFileError, OSError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    for line in format_report(report):
+        typer.echo(line)

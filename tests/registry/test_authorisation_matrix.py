@@ -164,6 +164,31 @@ PROPOSAL_DECIDERS = GLOBAL | {"partner_a", "focal_ken"}
 RULES = (
     Rule(
         "POST",
+        "/sdg/suggest-form",
+        EVERYONE,
+        lambda s, w, r: (
+            "/sdg/suggest-form",
+            {
+                "data": {
+                    "title": "Radiotherapy for cervical cancer",
+                    "description": "",
+                    "sdg_target_codes": "3.4",
+                }
+            },
+        ),
+    ),
+    Rule(
+        "POST",
+        "/api/v1/sdg/suggest",
+        EVERYONE,
+        lambda s, w, r: (
+            "/api/v1/sdg/suggest",
+            {"json": {"text": "Radiotherapy for cervical cancer patients."}},
+        ),
+        True,
+    ),
+    Rule(
+        "POST",
         "/priority/config",
         GLOBAL,
         lambda s, w, r: ("/priority/config", {"data": {"configuration": json.dumps(default_config_data())}}),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -33,7 +32,7 @@ from pux.reference.vocabulary import (
 )
 from pux.validation import parse
 from pux.web.deps import SessionDep
-from pux.web.forms import form_data
+from pux.web.forms import form_data, split_codes
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
@@ -133,8 +132,7 @@ def _values_from_need(need: Any) -> dict[str, Any]:
 
 
 def _parse_form(form_values: dict[str, Any]) -> dict[str, Any]:
-    text = str(form_values.get("sdg_target_codes", ""))
-    form_values["sdg_target_codes"] = [code for code in re.split(r"[\s,;]+", text) if code]
+    form_values["sdg_target_codes"] = split_codes(form_values.get("sdg_target_codes"))
     return form_values
 
 

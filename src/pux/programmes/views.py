@@ -21,7 +21,7 @@ from pux.reference.repository import CountryFilter
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES, income_group_label, modality_label
 from pux.validation import parse
 from pux.web.deps import SessionDep
-from pux.web.forms import form_data
+from pux.web.forms import form_data, split_codes
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
@@ -34,7 +34,6 @@ LIST_FIELDS = (
     "eligible_income_groups",
     "eligible_groups",
     "working_languages",
-    "sdg_target_codes",
 )
 FLAG_FIELDS = ("gender_focus",)
 
@@ -138,6 +137,7 @@ def new_programme(request: Request, session: SessionDep, actor: PageActor) -> Re
 @router.post("/programmes", dependencies=[CsrfChecked])
 async def create_programme(request: Request, session: SessionDep, actor: PageActor) -> Response:
     values = form_data(await request.form(), lists=LIST_FIELDS, flags=FLAG_FIELDS)
+    values["sdg_target_codes"] = split_codes(values.get("sdg_target_codes"))
     try:
         programme = service.create_programme(session, actor=actor, data=parse(ProgrammeCreate, values))
     except ValidationFailed as failed:
@@ -182,6 +182,7 @@ async def update_programme(
     request: Request, session: SessionDep, actor: PageActor, programme_id: int
 ) -> Response:
     values = form_data(await request.form(), lists=LIST_FIELDS, flags=FLAG_FIELDS)
+    values["sdg_target_codes"] = split_codes(values.get("sdg_target_codes"))
     try:
         service.update_programme(
             session, actor=actor, programme_id=programme_id, data=parse(ProgrammeUpdate, values)

@@ -26,7 +26,7 @@ from pux.programmes import api as programmes_api
 from pux.programmes import views as programmes_views
 from pux.reference import api as reference_api
 from pux.reference import views as reference_views
-from pux.web import errors, pages
+from pux.web import errors, pages, sdg
 from pux.web.middleware import LanguageMiddleware
 from pux.web.templating import build_templates
 
@@ -79,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         priority_api.router,
         matching_views.router,
         matching_api.router,
+        sdg.router,
+        sdg.api_router,
     )
     for router in routers:
         app.include_router(router)

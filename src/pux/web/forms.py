@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -23,3 +24,8 @@ def form_data(form: FormData, *, lists: tuple[str, ...] = (), flags: tuple[str, 
     for key in flags:
         data[key] = form.get(key) in {"on", "true", "1", "yes"}
     return data
+
+
+def split_codes(text: object) -> list[str]:
+    """Codes typed into one field ("3.4, 3.8; 5.6") as a list."""
+    return [code for code in re.split(r"[\s,;]+", str(text or "")) if code]

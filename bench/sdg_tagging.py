@@ -1,0 +1,85 @@
+"""Benchmark of the SDG tagger: prints `name: value` lines, asserts nothing about time.
+
+Usage:  python bench/sdg_tagging.py [--texts N] [--repeats R]
+
+Texts of about 80 words (two to three sentences, the size the issue sets) are made by joining two
+development snippets about the same goal and cutting at 80 words, so that they read like one document.
+Timings on a shared two-core machine vary by a fifth from run to run: each throughput is the median of
+``--repeats`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT / "tests" / "data" / "sdg" / "dev.csv"
+WORDS_PER_TEXT = 80
+
+
+def eighty_word_texts(limit: int) -> list[str]:
+    by_goal: dict[str, list[str]] = defaultdict(list)
+    with DEV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["label"] == "True" and row["text"] not in by_goal[row["sdg"]]:
+                by_goal[row["sdg"]].append(row["text"])
+    texts = []
+    for goal_texts in by_goal.values():
+        for first, second in zip(goal_texts[0::2], goal_texts[1::2], strict=False):
+            texts.append(" ".join(f"{first} {second}".split()[:WORDS_PER_TEXT]))
+    return texts[:limit]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--texts", type=int, default=120)
+    parser.add_argument("--repeats", type=int, default=3)
+    arguments = parser.parse_args()
+    texts = eighty_word_texts(arguments.texts)
+
+    start = time.perf_counter()
+    from pux.sdg_tagging.engine import get_tagger
+
+    tagger = get_tagger()
+    model_load_s = time.perf_counter() - start
+
+    tagger.suggest("Warm-up: clean drinking water for rural schools.")
+    one_by_one_runs, batched_runs = [], []
+    for _ in range(arguments.repeats):
+        start = time.perf_counter()
+        for text in texts:
+            tagger.suggest(text)
+        one_by_one_runs.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        tagger.suggest_many(texts)
+        batched_runs.append(time.perf_counter() - start)
+    one_by_one = statistics.median(one_by_one_runs)
+    batched = statistics.median(batched_runs)
+
+    start = time.perf_counter()
+    static_scores = tagger.score_texts(texts, transformer="never")
+    static_only = time.perf_counter() - start
+    routed = sum(tagger.needs_transformer(scores) for scores in static_scores)
+    english = [scores for scores in static_scores if scores.language == "en"]
+    routed_english = sum(tagger.needs_transformer(scores) for scores in english)
+
+    print(f"texts: {len(texts)}")
+    print(f"mean_words_per_text: {sum(len(text.split()) for text in texts) / len(texts):.1f}")
+    print(f"model_load_s: {model_load_s:.2f}")
+    print(f"texts_per_s: {len(texts) / one_by_one:.1f}")
+    print(f"texts_per_s_batched: {len(texts) / batched:.1f}")
+    print(f"static_pass_ms_per_text: {1000 * static_only / len(texts):.2f}")
+    print(f"transformer_share: {routed / len(texts):.2f}")
+    print(f"transformer_share_english: {routed_english / max(len(english), 1):.2f} of {len(english)}")
+    print(f"transformer_words: {tagger.calibration.transformer_word_limit}")
+    print(f"peak_rss_mb: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+
+
+if __name__ == "__main__":
+    main()

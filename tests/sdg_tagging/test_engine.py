@@ -1,0 +1,169 @@
+"""The tagger end to end, on the shipped data and the bundled model."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pux.sdg_tagging.embedder import HashingEmbedder
+from pux.sdg_tagging.engine import (
+    DATA_DIR,
+    GOALS,
+    SdgSuggestion,
+    SdgTagger,
+    TaggerData,
+    detect_language,
+    evaluate_file,
+    get_tagger,
+    load_calibration,
+    suggest,
+)
+from pux.sdg_tagging.evaluation import format_report
+
+# Texts written for these tests (not taken from the development or holdout sets).
+CLEAR_TEXTS = {
+    "en": (
+        "The district hospital has opened a radiotherapy unit, so cancer patients no longer travel three "
+        "hundred kilometres for treatment. Oncologists and medical physicists were trained to plan doses "
+        "safely, and waiting times for a first treatment fell from four months to three weeks.",
+        "3",
+    ),
+    "fr": (
+        "Le programme distribue des repas scolaires et des semences améliorées aux familles rurales touchées "
+        "par la sécheresse, afin que les enfants ne souffrent plus de la faim ni de la malnutrition.",
+        "2",
+    ),
+    "es": (
+        "La nueva planta solar y los aerogeneradores llevan electricidad limpia y asequible a cuarenta "
+        "comunidades rurales que antes dependían de generadores diésel.",
+        "7",
+    ),
+    "ar": (
+        "يهدف المشروع إلى توفير مياه الشرب المأمونة وبناء مرافق الصرف الصحي في القرى الريفية، "
+        "وتدريب المجتمعات المحلية على صيانة الآبار.",
+        "6",
+    ),
+    "zh": (
+        "该项目为偏远山区的女童提供奖学金和免费教科书，并培训合格教师，使更多儿童能够完成小学和初中教育。",
+        "4",
+    ),
+    "ru": (
+        "Проект помогает восстановить леса и защитить исчезающие виды животных в горных районах, "
+        "а также бороться с опустыниванием и деградацией земель.",
+        "15",
+    ),
+}
+FOOTBALL_REPORT = (
+    "Rovers came back from a goal down to beat City 3-1 on Saturday afternoon. The winger curled in a free "
+    "kick just before half-time, the captain headed the second from a corner, and a late counter-attack "
+    "sealed the points in front of a sold-out crowd."
+)
+
+
+@pytest.mark.parametrize("language", sorted(CLEAR_TEXTS))
+def test_each_language_gets_its_goal_first(language: str) -> None:
+    text, goal = CLEAR_TEXTS[language]
+    suggestions = get_tagger().suggest(text)
+    assert suggestions, f"no goal for the {language} text"
+    assert suggestions[0].goal == goal
+    # Evidence names target labels in the language of the text.
+    labels = [item for item in suggestions[0].evidence if re.match(rf"^{goal}\.\w+ ", item)]
+    assert labels
+
+
+def test_a_football_report_gets_no_goal() -> None:
+    assert get_tagger().suggest(FOOTBALL_REPORT) == []
+
+
+def test_empty_and_blank_texts_get_no_goal() -> None:
+    assert get_tagger().suggest("") == []
+    assert get_tagger().suggest("   \n ") == []
+
+
+def test_suggestions_are_well_formed() -> None:
+    text, goal = CLEAR_TEXTS["en"]
+    suggestions = get_tagger().suggest(text, language="en")
+    confidences = [suggestion.confidence for suggestion in suggestions]
+    assert confidences == sorted(confidences, reverse=True)
+    for suggestion in suggestions:
+        assert isinstance(suggestion, SdgSuggestion)
+        assert suggestion.goal in GOALS
+        assert 0.0 <= suggestion.confidence <= 1.0
+        assert all(target.split(".")[0] == suggestion.goal for target in suggestion.targets)
+        assert len(suggestion.targets) <= 3
+        assert suggestion.evidence
+    assert suggestions[0].targets[0] in {"3.4", "3.8", "3.c", "3.b"}
+    with pytest.raises(AttributeError):
+        suggestions[0].goal = "1"  # type: ignore[misc]
+
+
+def test_english_keywords_appear_as_evidence() -> None:
+    suggestions = get_tagger().suggest(
+        "The programme halves the number of people living in extreme poverty by expanding social protection "
+        "floors and cash transfers to the poorest households."
+    )
+    assert suggestions[0].goal == "1"
+    assert any("poverty" in item for item in suggestions[0].evidence)
+
+
+def test_suggestions_are_deterministic() -> None:
+    texts = [text for text, _ in CLEAR_TEXTS.values()] + [FOOTBALL_REPORT]
+    first = [get_tagger().suggest(text) for text in texts]
+    fresh = SdgTagger(TaggerData(), load_calibration(), get_tagger().embedder)
+    assert [fresh.suggest(text) for text in texts] == first
+    assert get_tagger().suggest_many(texts) == first
+    assert [suggest(text) for text in texts] == first
+
+
+def test_get_tagger_is_loaded_once() -> None:
+    assert get_tagger() is get_tagger()
+
+
+def test_the_tagger_works_behind_any_embedder() -> None:
+    tagger = SdgTagger(TaggerData(), load_calibration(), HashingEmbedder())
+    text = CLEAR_TEXTS["fr"][0]
+    assert tagger.suggest(text) == tagger.suggest(text)
+    static_only = SdgTagger(TaggerData(), load_calibration(), None)
+    assert static_only.suggest(CLEAR_TEXTS["en"][0])[0].goal == "3"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The ministry of health and the schools of the region", "en"),
+        ("Le ministère de la santé et les écoles de la région", "fr"),
+        ("El ministerio de salud y las escuelas de la región", "es"),
+        ("وزارة الصحة والمدارس في المنطقة", "ar"),
+        ("卫生部和该地区的学校", "zh"),
+        ("Министерство здравоохранения и школы региона", "ru"),
+    ],
+)
+def test_language_detection(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_shipped_data_is_complete_and_self_contained() -> None:
+    data = TaggerData()
+    assert {description.goal for description in data.descriptions} == set(GOALS)
+    assert len(data.targets) == 169
+    assert {description.language for description in data.descriptions} == {"en", "fr", "es", "ar", "zh", "ru"}
+    assert len(data.keyword_targets) > 300
+    assert (DATA_DIR / "calibration.json").exists()
+    package = Path(DATA_DIR).parent
+    for source in package.glob("*.py"):
+        assert "/work/shared" not in source.read_text(encoding="utf-8")
+        assert "shared/data" not in source.read_text(encoding="utf-8")
+
+
+def test_evaluate_file_scores_the_tagger_on_a_labelled_file(tmp_path: Path) -> None:
+    csv_file = tmp_path / "tiny.csv"
+    rows = ["id,text,sdg,label"]
+    for position, (text, goal) in enumerate(CLEAR_TEXTS.values()):
+        rows.append(f'{position},"{text}",{goal},True')
+    rows.append(f'f,"{FOOTBALL_REPORT}",3,False')
+    csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = evaluate_file(csv_file)
+    assert report.texts == 7
+    assert format_report(report)[-1] == "average accuracy: 1.000"

@@ -1,0 +1,52 @@
+"""The SDG tagger through the API, the form helper and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from pux.cli import app
+from tests.web_helpers import csrf_token
+
+CANCER = (
+    "A second radiotherapy centre will treat cervical and breast cancer patients in the western region, "
+    "cutting premature deaths from non-communicable diseases."
+)
+
+
+def test_api_suggests_goal_3_with_evidence_and_nothing_is_stored(client: TestClient) -> None:
+    response = client.post("/api/v1/sdg/suggest", json={"text": CANCER})
+    assert response.status_code == 200
+    suggestions = response.json()
+    assert suggestions[0]["goal"] == "3" and suggestions[0]["evidence"]
+    assert 0 < suggestions[0]["confidence"] <= 1
+    assert client.post("/api/v1/sdg/suggest", json={"text": ""}).status_code == 422
+
+
+def test_form_helper_prefills_targets_for_the_person_to_confirm(client: TestClient) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/sdg/suggest-form",
+        data={"title": CANCER, "description": "", "sdg_target_codes": "5.6", "csrf_token": token},
+    )
+    assert response.status_code == 200
+    assert 'id="sdg-field"' in response.text and "5.6, 3." in response.text  # kept what was there, added 3.x
+
+
+def test_cli_tag_and_eval(tmp_path: Path) -> None:
+    runner = CliRunner()
+    tagged = runner.invoke(app, ["sdg", "tag", CANCER])
+    assert tagged.exit_code == 0 and "SDG 3" in tagged.output and "evidence" in tagged.output
+    sample = tmp_path / "eval.csv"
+    sample.write_text(
+        "id,text,sdg,label\n"
+        f'a,"{CANCER}",3,True\n'
+        f'a,"{CANCER}",14,False\n'
+        'b,"The home side won the derby 2-1 after a late header in stoppage time.",3,False\n',
+        encoding="utf-8",
+    )
+    evaluated = runner.invoke(app, ["sdg", "eval", str(sample)])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert evaluated.output.strip().splitlines()[-1] == "average accuracy: 1.000"
