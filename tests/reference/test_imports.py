@@ -142,7 +142,7 @@ def test_duplicate_rows_are_refused() -> None:
 UNSD_EXTRACT = ""","Global indicator framework for the Sustainable Development Goals",,
 ,Goals and targets (from the 2030 Agenda for Sustainable Development),Indicators,UNSD Indicator Codes†
 ,Goal 3. Wording of goal three as the official file gives it,,
-,"3.4 Wording of target three point four, with a comma, as the file gives it","3.4.1 Wording of the first indicator",C030401
+,"3.4 Wording of target 3.4, with a comma","3.4.1 Wording of the first indicator",C030401
 ,,3.4.2 Wording of the second indicator,C030402
 """
 
@@ -155,7 +155,7 @@ def test_official_sdg_texts_are_imported_from_the_unsd_layout(session: Session) 
     indicator = session.get(SdgIndicator, "3.4.2")
     assert goal is not None and goal.official_title == "Wording of goal three as the official file gives it"
     assert target is not None and target.official_title is not None
-    assert target.official_title == "Wording of target three point four, with a comma, as the file gives it"
+    assert target.official_title == "Wording of target 3.4, with a comma"
     assert indicator is not None and indicator.official_title == "Wording of the second indicator"
     assert indicator.unsd_code == "C030402"
 
