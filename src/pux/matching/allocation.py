@@ -141,7 +141,9 @@ def _solve_flow(
     first_country = first_need + n_needs
     kept = np.flatnonzero(keep & (problem.pair_cap > 0))
     total = int(budget.sum())
-    best = float(problem.per_unit[kept].max()) if len(kept) else 1.0
+    # Costs are scaled to the best value per unit; when every pair is worth nothing any scale will do.
+    best = float(problem.per_unit[kept].max()) if len(kept) else 0.0
+    best = best if best > 0 else 1.0
     unit_costs = -np.round(problem.per_unit[kept] / best * COST_SCALE).astype(np.int64)
     country_targets = np.where(problem.ldc_country, ldc_node, sink)
     tails = np.concatenate(
