@@ -282,3 +282,30 @@ def can_decide_proposal_for_programme(actor: Actor, *, organisation_id: int) -> 
 def can_decide_proposal_for_country(actor: Actor, *, country_iso3: str) -> bool:
     """Accept or decline a proposal on behalf of the country that identified the need."""
     return actor.is_global or actor.has(FOCAL_POINT, country_iso3=country_iso3)
+
+
+@dataclass(frozen=True)
+class PageOffers:
+    """Which actions a page may offer this actor (the services still check each action when it is taken)."""
+
+    run_rounds: bool
+    configure_priority: bool
+    publish_programmes: bool
+    record_activities: bool
+    invite_people: bool
+    manage_roles: bool
+    manage_organisations: bool
+
+
+def page_offers(actor: Actor) -> PageOffers:
+    """The buttons and links to show, decided here so that no template holds a permission rule."""
+    represents_organisation = bool(actor.organisations(PARTNER, PROGRAMME_OFFICER))
+    return PageOffers(
+        run_rounds=can_run_allocation(actor),
+        configure_priority=can_configure_priority(actor),
+        publish_programmes=actor.is_global or represents_organisation,
+        record_activities=actor.is_global or represents_organisation,
+        invite_people=actor.is_global or bool(actor.countries(FOCAL_POINT)),
+        manage_roles=can_manage_roles(actor),
+        manage_organisations=can_manage_organisations(actor),
+    )

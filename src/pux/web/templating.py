@@ -81,12 +81,14 @@ def build_templates() -> Jinja2Templates:
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page with the app's templates (the request's language is already active)."""
-    from pux.accounts.permissions import Actor
+    from pux.accounts.permissions import Actor, page_offers
     from pux.web.security import csrf_token
 
     templates: Jinja2Templates = request.app.state.templates
+    actor = getattr(request.state, "actor", None) or Actor.public()
     base = {
-        "actor": getattr(request.state, "actor", None) or Actor.public(),
+        "actor": actor,
+        "may": page_offers(actor),
         "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
     }
