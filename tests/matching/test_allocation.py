@@ -125,6 +125,26 @@ SMALL_CASES = [
         [programme(1, 4, 3), programme(2, 3, 3, divisible=False)],
         RoundRules(country_cap_share=1.0, ldc_floor_share=2 / 7),
     ),
+    # Two areas make two independent pieces; only the country cap joins them, and here it binds.
+    (
+        [
+            need(1, "KEN", 3, priority=90),
+            need(2, "KEN", 3, area="food", priority=80),
+            need(3, "UGA", 2, area="food", priority=30),
+        ],
+        [programme(1, 3, 3), programme(2, 3, 3, area="food")],
+        RoundRules(country_cap_share=0.5),
+    ),
+    # The same two pieces joined by an LDC floor that the pieces alone would not meet.
+    (
+        [
+            need(1, "KEN", 3, priority=90),
+            need(2, "KEN", 3, area="food", priority=90),
+            need(3, "UGA", 2, area="food", priority=20, groups=frozenset({"LDC"})),
+        ],
+        [programme(1, 3, 3), programme(2, 3, 3, area="food")],
+        RoundRules(country_cap_share=1.0, ldc_floor_share=1 / 3),
+    ),
 ]
 
 

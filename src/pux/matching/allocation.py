@@ -5,7 +5,8 @@ fit(i, j) x priority(i) / 100 x amount(i, j) / cost(i), subject to each programm
 and maximum per need, no need funded beyond its cost, only eligible pairs, a cap on any one country's
 share of the round's budget and, optionally, a floor for least developed countries.
 
-Money that can be split is a min-cost flow, solved exactly (integer currency units). All-or-nothing
+Money that can be split is a min-cost flow, solved exactly (integer currency units), piece by piece
+where eligibility splits the round into independent pieces (see ``_solve_flow``). All-or-nothing
 offers are first relaxed into the same flow (an upper bound on the optimum), then the pairs the
 relaxation left fractional are settled by a mixed-integer programme (HiGHS), and the split money is
 re-optimised around them. The report carries the objective, the proven upper bound and the gap.
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from pux.matching.engine import MatchingData, PairSet
 
@@ -103,10 +106,7 @@ def build_problem(data: MatchingData, pairs: PairSet, rules: RoundRules) -> _Pro
     ).round()
     countries, country_of_need = np.unique(data.n_country.astype(str), return_inverse=True)
     total = float(budget.sum())
-    ldc_country = np.zeros(len(countries), dtype=bool)
-    for need in data.needs:
-        if "LDC" in need.groups:
-            ldc_country[np.searchsorted(countries, need.country)] = True
+    ldc_country = np.isin(countries, sorted({need.country for need in data.needs if "LDC" in need.groups}))
     floor = (rules.ldc_floor_share or 0.0) * total
     return _Problem(
         data,
@@ -132,57 +132,140 @@ def _solve_flow(
     country_cap: np.ndarray,
     floor: float,
 ) -> np.ndarray:
-    """Optimal integer flow on the kept pairs; returns the amount on every pair (0 where not kept)."""
+    """Optimal integer flow on the kept pairs; returns the amount on every pair (0 where not kept).
+
+    Eligibility usually splits a round into independent pieces (thematic areas rarely share a
+    programme), and several small flows solve much faster than one large one. Only the country caps
+    and the LDC floor join the pieces, so the pieces are first solved with each country's whole cap and
+    no floor: a relaxation of the round. When the joined answer keeps every cap and the floor, it is
+    optimal for the whole round; otherwise the round is solved again as one network.
+    """
     pairs = problem.pairs
-    n_programmes, n_needs, n_countries = len(budget), len(need_cap), len(country_cap)
-    source, sink, ldc_node = 0, 1, 2
-    first_programme = 3
-    first_need = first_programme + n_programmes
-    first_country = first_need + n_needs
-    kept = np.flatnonzero(keep & (problem.pair_cap > 0))
-    total = int(budget.sum())
+    kept = np.flatnonzero(
+        keep & (problem.pair_cap > 0) & (budget[pairs.programmes] > 0) & (need_cap[pairs.needs] > 0)
+    )
     # Costs are scaled to the best value per unit; when every pair is worth nothing any scale will do.
     best = float(problem.per_unit[kept].max()) if len(kept) else 0.0
-    best = best if best > 0 else 1.0
-    unit_costs = -np.round(problem.per_unit[kept] / best * COST_SCALE).astype(np.int64)
-    country_targets = np.where(problem.ldc_country, ldc_node, sink)
-    tails = np.concatenate(
-        [
-            np.zeros(n_programmes, np.int64),
-            first_programme + pairs.programmes[kept],
-            first_need + np.arange(n_needs),
-            first_country + np.arange(n_countries),
-            [ldc_node, source],
-        ]
-    )
-    heads = np.concatenate(
-        [
-            first_programme + np.arange(n_programmes),
-            first_need + pairs.needs[kept],
-            first_country + problem.country_of_need,
-            country_targets,
-            [sink, sink],
-        ]
-    )
-    floor_units = int(np.ceil(floor))
-    capacities = np.concatenate(
-        [budget, problem.pair_cap[kept], need_cap, country_cap, [max(total - floor_units, 0), total]]
-    ).astype(np.int64)
-    costs = np.concatenate(
-        [np.zeros(n_programmes, np.int64), unit_costs, np.zeros(n_needs + n_countries + 2, np.int64)]
-    )
-    solver = min_cost_flow.SimpleMinCostFlow()
-    arcs = solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
-    supplies = np.zeros(first_country + n_countries, np.int64)
-    # A floor is a lower bound on the LDC arc: those units are taken as already sent.
-    supplies[source], supplies[sink], supplies[ldc_node] = total, -(total - floor_units), -floor_units
-    solver.set_nodes_supplies(np.arange(len(supplies)), supplies)
-    status = solver.solve()
-    if status != solver.OPTIMAL:
-        raise AllocationInfeasible("the rules cannot all be met (check the LDC floor)")
+    unit_costs = -np.round(problem.per_unit / (best if best > 0 else 1.0) * COST_SCALE).astype(np.int64)
+    network = _Network(problem, unit_costs, budget, need_cap, country_cap)
     amounts = np.zeros(len(pairs.needs))
-    amounts[kept] = solver.flows(arcs[n_programmes : n_programmes + len(kept)])
+    pieces = _pieces(problem, kept)
+    if len(pieces) > 1:
+        for piece in pieces:
+            amounts[piece] = network.solve(piece, floor=0.0)
+        if _keeps_caps_and_floor(problem, amounts, country_cap, floor):
+            return amounts
+        amounts[:] = 0.0
+    amounts[kept] = network.solve(kept, floor=floor)
     return amounts
+
+
+def _pieces(problem: _Problem, kept: np.ndarray) -> list[np.ndarray]:
+    """The kept pairs grouped by connected piece of the programme-need graph."""
+    if len(kept) == 0:
+        return []
+    n_programmes = len(problem.budget)
+    size = n_programmes + len(problem.need_cap)
+    tails = problem.pairs.programmes[kept]
+    by_programme = np.argsort(tails, kind="stable")
+    starts = np.searchsorted(tails[by_programme], np.arange(n_programmes + 1))
+    row_starts = np.concatenate([starts, np.full(size - n_programmes, len(kept))])
+    heads = n_programmes + problem.pairs.needs[kept][by_programme]
+    edges = csr_matrix((np.ones(len(kept), dtype=np.int8), heads, row_starts), shape=(size, size))
+    _count, labels = connected_components(edges, directed=True, connection="weak")
+    piece_of_pair = labels[tails]
+    order = np.argsort(piece_of_pair, kind="stable")
+    cuts = np.flatnonzero(np.diff(piece_of_pair[order])) + 1
+    return [kept[part] for part in np.split(order, cuts)]
+
+
+def _keeps_caps_and_floor(
+    problem: _Problem, amounts: np.ndarray, country_cap: np.ndarray, floor: float
+) -> bool:
+    pairs = problem.pairs
+    used = np.bincount(problem.country_of_need[pairs.needs], weights=amounts, minlength=len(country_cap))
+    return bool((used <= country_cap + 0.5).all() and used[problem.ldc_country].sum() >= np.ceil(floor) - 0.5)
+
+
+def _local(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values (sorted) and each value's position among them; linear time for small ranges."""
+    present = np.zeros(size, dtype=bool)
+    present[values] = True
+    distinct = np.flatnonzero(present)
+    position = np.cumsum(present) - 1
+    return distinct, position[values]
+
+
+@dataclass
+class _Network:
+    """The flow network of a set of pairs: source → programmes → needs → countries → sink."""
+
+    problem: _Problem
+    unit_costs: np.ndarray
+    budget: np.ndarray
+    need_cap: np.ndarray
+    country_cap: np.ndarray
+
+    def solve(self, pair_indices: np.ndarray, floor: float) -> np.ndarray:
+        problem, pairs = self.problem, self.problem.pairs
+        programmes, programme_of_pair = _local(pairs.programmes[pair_indices], len(self.budget))
+        needs, need_of_pair = _local(pairs.needs[pair_indices], len(self.need_cap))
+        countries, country_of_need = _local(problem.country_of_need[needs], len(self.country_cap))
+        n_programmes, n_needs, n_countries = len(programmes), len(needs), len(countries)
+        source, sink, ldc_node = 0, 1, 2
+        first_programme = 3
+        first_need = first_programme + n_programmes
+        first_country = first_need + n_needs
+        budget = self.budget[programmes].astype(np.int64)
+        total = int(budget.sum())
+        floor_units = int(np.ceil(floor))
+        tails = np.concatenate(
+            [
+                np.full(n_programmes, source),
+                first_programme + programme_of_pair,
+                first_need + np.arange(n_needs),
+                first_country + np.arange(n_countries),
+                [ldc_node, source],
+            ]
+        )
+        heads = np.concatenate(
+            [
+                first_programme + np.arange(n_programmes),
+                first_need + need_of_pair,
+                first_country + country_of_need,
+                # Without a floor the LDC node is left out: one layer fewer for the solver.
+                np.where(problem.ldc_country[countries] & (floor_units > 0), ldc_node, sink),
+                [sink, sink],
+            ]
+        )
+        capacities = np.concatenate(
+            [
+                budget,
+                problem.pair_cap[pair_indices],
+                self.need_cap[needs],
+                self.country_cap[countries],
+                [max(total - floor_units, 0), total],
+            ]
+        ).astype(np.int64)
+        costs = np.concatenate(
+            [
+                np.zeros(n_programmes, np.int64),
+                self.unit_costs[pair_indices],
+                np.zeros(n_needs + n_countries + 2, np.int64),
+            ]
+        )
+        solver = min_cost_flow.SimpleMinCostFlow()
+        arcs = solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+        supplies = np.zeros(first_country + n_countries, np.int64)
+        # A floor is a lower bound on the LDC arc: those units are taken as already sent.
+        supplies[source], supplies[sink], supplies[ldc_node] = total, -(total - floor_units), -floor_units
+        solver.set_nodes_supplies(np.arange(len(supplies)), supplies)
+        if solver.solve() != solver.OPTIMAL:
+            raise AllocationInfeasible("the rules cannot all be met (check the LDC floor)")
+        flows: np.ndarray = solver.flows(arcs[n_programmes : n_programmes + len(pair_indices)]).astype(
+            np.float64
+        )
+        return flows
 
 
 def _objective(problem: _Problem, amounts: np.ndarray) -> float:

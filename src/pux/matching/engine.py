@@ -29,6 +29,7 @@ FIT_WEIGHTS: dict[str, float] = {
 }
 ELIGIBLE_STATUSES = frozenset({"endorsed", "published"})
 UNKNOWN_PRIORITY = 50.0
+FIT_SLICE = 1 << 16  # pairs scored at a time
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,24 @@ class ProgrammeItem:
     title: str = ""
 
 
+WORD = 0xFFFFFFFFFFFFFFFF
+
+
 class Vocabulary:
     """Assigns each code a bit, so that sets become integer masks."""
 
     def __init__(self) -> None:
         self.bits: dict[str, int] = {}
+        # The same sets recur (every need of a country has its places): each is turned into bits once.
+        self._known: dict[frozenset[str], int] = {}
 
     def mask(self, codes: frozenset[str]) -> int:
-        value = 0
-        for code in codes:
-            value |= 1 << self.bits.setdefault(code, len(self.bits))
+        value = self._known.get(codes)
+        if value is None:
+            value = 0
+            for code in codes:
+                value |= 1 << self.bits.setdefault(code, len(self.bits))
+            self._known[codes] = value
         return value
 
 
@@ -97,9 +106,9 @@ def _masks(vocabulary: Vocabulary, sets: Sequence[frozenset[str]], words: int | 
     if len(vocabulary.bits) > 64 * width:
         raise ValueError("vocabulary larger than the mask")
     out = np.zeros((len(sets), width), dtype=np.uint64)
-    for row, value in enumerate(values):
-        for word in range(width):
-            out[row, word] = (value >> (64 * word)) & 0xFFFFFFFFFFFFFFFF
+    for word in range(width):
+        shift = 64 * word
+        out[:, word] = np.fromiter(((value >> shift) & WORD for value in values), np.uint64, len(values))
     return out
 
 
@@ -300,14 +309,44 @@ def eligible_pairs(
 ) -> PairSet:
     indices = range(len(data.programmes)) if programme_indices is None else programme_indices
     need_parts, programme_parts = [], []
+    # Programmes with the same rules (area, modality, restrictions...) reach the same needs.
+    reach: dict[tuple[object, ...], np.ndarray] = {}
     for j in indices:
-        found = eligible_needs_for(data, j, for_allocation=for_allocation)
+        rules = _eligibility_rules(data, j, for_allocation)
+        found = reach.get(rules)
+        if found is None:
+            found = reach[rules] = eligible_needs_for(data, j, for_allocation=for_allocation)
         need_parts.append(found)
         programme_parts.append(np.full(len(found), j, dtype=np.int64))
     needs = np.concatenate(need_parts) if need_parts else np.zeros(0, dtype=np.int64)
     programmes = np.concatenate(programme_parts) if programme_parts else np.zeros(0, dtype=np.int64)
-    fit = fit_scores(fit_components(data, needs, programmes)) if len(needs) else np.zeros(0, dtype=np.float32)
-    return PairSet(needs.astype(np.int64), programmes.astype(np.int64), fit.astype(np.float64))
+    fit = np.empty(len(needs), dtype=np.float64)
+    # In slices, so that the temporaries stay small and warm in memory instead of millions long.
+    for start in range(0, len(needs), FIT_SLICE):
+        part = slice(start, start + FIT_SLICE)
+        fit[part] = fit_scores(fit_components(data, needs[part], programmes[part]))
+    return PairSet(needs, programmes, fit)
+
+
+def _eligibility_rules(data: MatchingData, j: int, for_allocation: bool) -> tuple[object, ...]:
+    """Everything ``eligible_needs_for`` looks at for programme ``j``; equal rules, equal needs."""
+    programme = data.programmes[j]
+    rules: tuple[object, ...] = (
+        bool(data.p_open[j]),
+        int(data.p_area[j]),
+        int(data.p_modality[j]),
+        data.p_places[j].tobytes() if data.p_restricts_places[j] else None,
+        data.p_incomes[j].tobytes() if data.p_restricts_income[j] else None,
+        data.p_groups[j].tobytes() if data.p_restricts_groups[j] else None,
+    )
+    if for_allocation:
+        limits = (programme.max_per_need, programme.remaining)
+        rules += (
+            int(data.p_currency[j]),
+            bool(programme.remaining),
+            None if programme.divisible else min(x for x in limits if x is not None),
+        )
+    return rules
 
 
 @dataclass(frozen=True)
