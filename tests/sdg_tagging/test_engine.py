@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pux.sdg_tagging.embedder import HashingEmbedder
@@ -115,6 +116,33 @@ def test_suggestions_are_deterministic() -> None:
     assert [fresh.suggest(text) for text in texts] == first
     assert get_tagger().suggest_many(texts) == first
     assert [suggest(text) for text in texts] == first
+
+
+@pytest.mark.parametrize("language", sorted(CLEAR_TEXTS))
+def test_the_static_pass_alone_reads_every_language(language: str) -> None:
+    # Most texts never reach the transformer, whatever their language: the word vectors of each language
+    # are centred on their own, so a clear text finds its goal without the model.
+    text, goal = CLEAR_TEXTS[language]
+    static_only = SdgTagger(TaggerData(), load_calibration(), None)
+    suggestions = static_only.suggest(text)
+    assert suggestions, f"no goal for the {language} text"
+    assert suggestions[0].goal == goal
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "ar", "zh", "ru"])
+def test_centring_each_language_brings_translations_together(language: str) -> None:
+    # A target label and its English version say the same thing: after centring with the language's own
+    # shift their static vectors must be clearly closer than with the English centre alone.
+    data = TaggerData()
+    lexicon, labels = data.lexicon, data.target_labels
+    lexicon.centre = load_calibration().static_centre
+    shared = [t for t in data.targets if (t, "en") in labels and (t, language) in labels]
+    english = np.stack([lexicon.text_vector(labels[(t, "en")]) for t in shared])
+    plain = np.stack([lexicon.text_vector(labels[(t, language)]) for t in shared])
+    own_centre = lexicon.centre + data.language_shift[language]
+    shifted = np.stack([lexicon.text_vector(labels[(t, language)], centre=own_centre) for t in shared])
+    assert len(shared) > 100
+    assert (english * shifted).sum(axis=1).mean() > (english * plain).sum(axis=1).mean() + 0.1
 
 
 def test_get_tagger_is_loaded_once() -> None:

@@ -6,15 +6,16 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    vectors distilled from multilingual-e5-small (``lexicon.py``); their weighted mean, centred, is
    compared with about 3,400 descriptions: PUX's own goal, target and indicator labels in six languages
    and short English topic phrases per target (no official SDG wording is shipped). A goal's similarity
-   is the mean of its five best-matching descriptions.
+   is the mean of its five best-matching descriptions. Each language is centred on its own: the word
+   vectors of one language share a direction that has nothing to do with the topic, measured once from
+   PUX's labels, which say the same things in all six languages (``_language_shifts``).
 2. **Keyword pass (well under 1 ms).** The Aurora SDG queries (English boolean queries per target) are
    matched; each matching query adds a little to its goal and names the phrases that matched.
 3. **Transformer pass, only where needed.** When the static pass is unsure (its two best goals are
-   close, or its best goal is faint) or the text is not in English (static vectors carry meaning across
-   languages less well), the first content words of the text (``transformer_word_limit``) go through the
-   full e5 model (50 to 90 ms for one text on two cores, less per text in a batch) and its similarities
-   replace most of the static ones. The English share is a cost budget set at calibration; on the 80-word
-   texts of ``bench/sdg_tagging.py`` about 30 % take this path, most of them not in English.
+   close, or its best goal is faint), the first content words of the text (``transformer_word_limit``)
+   go through the full e5 model (50 to 90 ms for one text on two cores, less per text in a batch) and its
+   similarities replace most of the static ones. The share is a cost budget set at calibration; on the
+   80-word texts of ``bench/sdg_tagging.py`` about 15 % take this path.
 4. **Decision.** A small logistic model, fitted on the development set by
    ``tools/calibrate_sdg_thresholds.py``, turns (distance to the best goal, standardised similarity,
    keyword evidence) into a probability per goal; a goal is suggested when it clears its calibrated
@@ -33,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 from pux.sdg_tagging.embedder import Embedder
 from pux.sdg_tagging.evaluation import EvaluationReport, evaluate, read_evaluation_csv
@@ -168,7 +170,18 @@ class TaggerData:
         self.target_labels: dict[tuple[str, str], str] = {
             (item.target, item.language): item.text for item in self.descriptions if item.kind == "target"
         }
-        self.description_words = [self.content_entries(item.text) for item in self.descriptions]
+        description_hits = [self.lexicon.hits(item.text) for item in self.descriptions]
+        self.description_words = [
+            self.content_entries(item.text, hits)
+            for item, hits in zip(self.descriptions, description_hits, strict=True)
+        ]
+        self.language_shift = _language_shifts(self.lexicon, self.descriptions, description_hits)
+        with_target = self.description_targets >= 0
+        self.target_descriptions_of_goal = {
+            goal: found
+            for goal in GOALS
+            if len(found := np.flatnonzero((self.description_goals == int(goal)) & with_target))
+        }
         queries = json.loads((data_dir / "keyword_queries.json").read_text(encoding="utf-8"))
         self.keyword_targets = [(query["goal"], query["target"]) for query in queries]
         self.keyword_matcher = KeywordMatcher([query["tree"] for query in queries])
@@ -188,6 +201,7 @@ class SdgTagger:
         self.calibration = calibration
         self.embedder = embedder
         data.lexicon.centre = calibration.static_centre
+        self._thread_pools = ThreadpoolController()
 
     # ------------------------------------------------------------------ public API
     def suggest(self, text: str, language: str | None = None) -> list[SdgSuggestion]:
@@ -209,6 +223,13 @@ class SdgTagger:
     ) -> list[TextScores]:
         """Measure each text; ``transformer`` is "auto" (where the static pass is unsure), "always" or
         "never"."""
+        # numpy's BLAS threads keep spinning after each product; on two cores they take the second core
+        # from the transformer's own threads and halve its speed. The tagger's products are small (one
+        # text against 3,400 descriptions), so one BLAS thread while tagging loses nothing.
+        with self._thread_pools.limit(limits=1, user_api="blas"):
+            return self._score_texts(texts, language, transformer)
+
+    def _score_texts(self, texts: Sequence[str], language: str | None, transformer: str) -> list[TextScores]:
         scores = [self._static_scores(text, language) for text in texts]
         if self.embedder is None or transformer == "never":
             return scores
@@ -225,19 +246,18 @@ class SdgTagger:
         return scores
 
     def needs_transformer(self, scores: TextScores) -> bool:
-        """Non-English texts, English texts whose two best goals are within the calibrated margin, and
-        English texts that look only faintly like any goal (the transformer tells off-topic texts apart
-        much more sharply)."""
-        if scores.language != "en":
-            return True
+        """Texts whose two best goals are within the calibrated margin, and texts that look only faintly
+        like any goal (the transformer tells off-topic texts apart much more sharply)."""
         standardised = self._standardised_static(scores)
         best, second = np.sort(standardised)[-2:][::-1]
         return bool(best - second < self.calibration.gate_margin or best < self.calibration.relevance_gate)
 
     def _static_scores(self, text: str, language: str | None) -> TextScores:
+        language = language if language in LANGUAGES else detect_language(text)
         # The words are looked up once, for the vector and for the target ranking.
         hits = self.data.lexicon.hits(text)
-        vector = self.data.lexicon.text_vector(text, hits)
+        lexicon = self.data.lexicon
+        vector = lexicon.text_vector(text, hits, lexicon.centre + self.data.language_shift[language])
         similarity = goal_similarities(
             vector[None, :],
             self.data.centred_description_vectors,
@@ -245,7 +265,7 @@ class SdgTagger:
             self.calibration.top_k,
         )[0]
         return TextScores(
-            language=language if language in LANGUAGES else detect_language(text),
+            language=language,
             static_similarity=similarity,
             static_vector=vector,
             keyword_matches=self._keyword_matches(text),
@@ -360,20 +380,18 @@ class SdgTagger:
             vector, descriptions = scores.transformer_vector, self.data.description_vectors
         else:
             vector, descriptions = scores.static_vector, self.data.centred_description_vectors
-        in_goal = (self.data.description_goals == int(goal)) & (self.data.description_targets >= 0)
-        if not in_goal.any() or not vector.any():
+        positions = self.data.target_descriptions_of_goal.get(goal)
+        if positions is None or not vector.any():
             return ()
-        positions = np.flatnonzero(in_goal)
-        similarities = descriptions[positions] @ vector
+        # A description that shares a topical word with the text ("cancer", "aquifer") is very likely the
+        # right target even when the averaged vectors blur it.
         text_words = scores.content_entries
-        best_by_target: dict[str, float] = {}
-        for position, similarity in zip(positions, similarities, strict=True):
-            target = self.data.targets[self.data.description_targets[position]]
-            # A description that shares a topical word with the text ("cancer", "aquifer") is very likely
-            # the right target even when the averaged vectors blur it.
-            shared = len(text_words & self.data.description_words[position])
-            value = float(similarity) + SHARED_WORD_BONUS * shared
-            best_by_target[target] = max(best_by_target.get(target, -1.0), value)
+        shared = np.array([len(text_words & self.data.description_words[p]) for p in positions])
+        values = descriptions[positions] @ vector + SHARED_WORD_BONUS * shared
+        target_rows = self.data.description_targets[positions]
+        best_by_row = np.full(len(self.data.targets), -np.inf)
+        np.maximum.at(best_by_row, target_rows, values)
+        best_by_target = {self.data.targets[row]: float(best_by_row[row]) for row in np.unique(target_rows)}
         for match in scores.keyword_matches.get(goal, ()):
             if match.target in best_by_target:
                 best_by_target[match.target] += KEYWORD_TARGET_BONUS
@@ -389,16 +407,48 @@ def goal_similarities(
 ) -> FloatArray:
     """Per text and goal, the mean cosine of the ``top_k`` descriptions of that goal closest to the text."""
     similarities = vectors @ descriptions.T
+    layout, counts = _goal_layout(description_goals.astype(np.int64).tobytes())
+    if counts.min() >= top_k:
+        # All goals at once: a (texts, goals, descriptions per goal) block padded with -inf.
+        by_goal = np.where(layout >= 0, similarities[:, np.maximum(layout, 0)], -np.inf)
+        best = np.partition(by_goal, -top_k, axis=2)[:, :, -top_k:]
+        return np.asarray(best.mean(axis=2), np.float32)
     result = np.zeros((vectors.shape[0], len(GOALS)), dtype=np.float32)
-    for position, columns in enumerate(_goal_columns(description_goals)):
-        goal_similarity = similarities[:, columns]
+    for position in range(len(GOALS)):
+        goal_similarity = similarities[:, layout[position, : counts[position]]]
         k = min(top_k, goal_similarity.shape[1])
-        result[:, position] = np.partition(goal_similarity, -k, axis=1)[:, -k:].mean(axis=1)
+        if k:
+            result[:, position] = np.partition(goal_similarity, -k, axis=1)[:, -k:].mean(axis=1)
     return result
 
 
-def _goal_columns(description_goals: npt.NDArray[np.int_]) -> list[npt.NDArray[np.intp]]:
-    return [np.flatnonzero(description_goals == number) for number in range(1, len(GOALS) + 1)]
+@lru_cache(maxsize=4)
+def _goal_layout(description_goals: bytes) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Row g lists the descriptions of goal g + 1, padded with -1; and how many each goal has."""
+    goals = np.frombuffer(description_goals, dtype=np.int64)
+    columns = [np.flatnonzero(goals == number) for number in range(1, len(GOALS) + 1)]
+    counts = np.array([len(found) for found in columns], dtype=np.intp)
+    layout = np.full((len(GOALS), max(1, int(counts.max()))), -1, dtype=np.intp)
+    for position, found in enumerate(columns):
+        layout[position, : len(found)] = found
+    return layout, counts
+
+
+def _language_shifts(
+    lexicon: WordLexicon, descriptions: Sequence[Description], hits: Sequence[Sequence[LexiconHit]]
+) -> dict[str, FloatArray]:
+    """Per language, how far its static vectors sit from English ones: the mean raw vector of PUX's labels
+    in that language less the mean of the English labels (the same content in six languages, so what
+    differs is the language, not the topic). Static vectors are centred with the shift of their language."""
+    raw_by_language: dict[str, list[FloatArray]] = {language: [] for language in LANGUAGES}
+    for description, found in zip(descriptions, hits, strict=True):
+        if found and description.language in raw_by_language:
+            raw_by_language[description.language].append(lexicon.raw_vector(found))
+    means = {
+        language: np.mean(vectors, axis=0) if vectors else np.zeros(lexicon.dim, dtype=np.float32)
+        for language, vectors in raw_by_language.items()
+    }
+    return {language: np.asarray(mean - means["en"], np.float32) for language, mean in means.items()}
 
 
 def relative_to_own_mean(similarity: FloatArray) -> FloatArray:

@@ -92,13 +92,15 @@ class WordLexicon:
             return np.zeros(self.dim, dtype=np.float32)
         return np.asarray(self.vectors[[hit.entry for hit in hits]].mean(axis=0), dtype=np.float32)
 
-    def text_vector(self, text: str, hits: Sequence[LexiconHit] | None = None) -> FloatArray:
+    def text_vector(
+        self, text: str, hits: Sequence[LexiconHit] | None = None, centre: FloatArray | None = None
+    ) -> FloatArray:
         """The unit-length, centred vector of ``text`` (zeros when no word is known); ``hits``, when
-        given, are ``self.hits(text)`` already looked up."""
+        given, are ``self.hits(text)`` already looked up; ``centre`` replaces ``self.centre``."""
         hits = self.hits(text) if hits is None else hits
         if not hits:
             return np.zeros(self.dim, dtype=np.float32)
-        return _unit(self.raw_vector(hits) - self.centre)
+        return _unit(self.raw_vector(hits) - (self.centre if centre is None else centre))
 
     def content_words(self, text: str, max_log_prob: float, limit: int) -> str:
         """The first ``limit`` words of ``text`` that are rarer than ``max_log_prob``, in their order.
