@@ -14,6 +14,7 @@ re-optimised around them. The report carries the objective, the proven upper bou
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import time
@@ -97,13 +98,16 @@ class _Problem:
 def build_problem(data: MatchingData, pairs: PairSet, rules: RoundRules) -> _Problem:
     budget = np.array([p.remaining or 0.0 for p in data.programmes], dtype=np.float64).round()
     cost = np.nan_to_num(data.n_cost, nan=0.0).round()
-    value = pairs.fit * data.n_priority[pairs.needs] / 100.0
-    per_unit = value / np.maximum(cost[pairs.needs], 1.0)
-    max_per_need = data.p_max_per_need[pairs.programmes]
     divisible = np.array([p.divisible for p in data.programmes])
-    pair_cap = np.where(
-        divisible[pairs.programmes], np.minimum(max_per_need, cost[pairs.needs]), cost[pairs.needs]
-    ).round()
+    # Per pair, in place where possible: these arrays are millions long.
+    need_cost = cost[pairs.needs]
+    per_unit = data.n_priority[pairs.needs].astype(np.float64)
+    per_unit *= pairs.fit
+    per_unit /= 100.0
+    per_unit /= np.maximum(need_cost, 1.0)
+    # Split money stops at the programme's maximum per need; a whole offer covers the whole cost.
+    limit = np.where(divisible, data.p_max_per_need, np.inf)
+    pair_cap = np.minimum(limit[pairs.programmes], need_cost, out=need_cost).round()
     countries, country_of_need = np.unique(data.n_country.astype(str), return_inverse=True)
     total = float(budget.sum())
     ldc_country = np.isin(countries, sorted({need.country for need in data.needs if "LDC" in need.groups}))
@@ -167,16 +171,24 @@ def _pieces(problem: _Problem, kept: np.ndarray) -> list[np.ndarray]:
     n_programmes = len(problem.budget)
     size = n_programmes + len(problem.need_cap)
     tails = problem.pairs.programmes[kept]
-    by_programme = np.argsort(tails, kind="stable")
-    starts = np.searchsorted(tails[by_programme], np.arange(n_programmes + 1))
-    row_starts = np.concatenate([starts, np.full(size - n_programmes, len(kept))])
-    heads = n_programmes + problem.pairs.needs[kept][by_programme]
+    sorted_kept = kept
+    # Pairs come grouped by programme (eligible_pairs builds them so); sort only when they do not.
+    if not bool((tails[1:] >= tails[:-1]).all()):
+        by_programme = np.argsort(tails, kind="stable")
+        sorted_kept, tails = kept[by_programme], tails[by_programme]
+    starts = np.searchsorted(tails, np.arange(n_programmes + 1))
+    row_starts = np.concatenate([starts, np.full(size - n_programmes, len(kept))]).astype(np.int32)
+    heads = (n_programmes + problem.pairs.needs[sorted_kept]).astype(np.int32)
     edges = csr_matrix((np.ones(len(kept), dtype=np.int8), heads, row_starts), shape=(size, size))
-    _count, labels = connected_components(edges, directed=True, connection="weak")
-    piece_of_pair = labels[tails]
-    order = np.argsort(piece_of_pair, kind="stable")
-    cuts = np.flatnonzero(np.diff(piece_of_pair[order])) + 1
-    return [kept[part] for part in np.split(order, cuts)]
+    _count, labels = connected_components(edges, directed=False)
+    # Each programme's block of pairs goes whole to its piece: order the programmes, not the pairs.
+    programmes = np.flatnonzero(starts[1:] > starts[:-1])
+    programmes = programmes[np.argsort(labels[programmes], kind="stable")]
+    pieces = []
+    for _label, members in itertools.groupby(programmes.tolist(), key=lambda j: int(labels[j])):
+        blocks = [sorted_kept[starts[j] : starts[j + 1]] for j in members]
+        pieces.append(np.concatenate(blocks))
+    return pieces
 
 
 def _keeps_caps_and_floor(
