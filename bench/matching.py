@@ -31,6 +31,13 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _peak_worker_rss_mb() -> float:
+    """The largest worker process (large rounds solve their pieces in forked processes); 0 if none ran.
+
+    A forked worker's figure counts the pages it shares with this process as well."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--needs", type=int, default=20_000)
@@ -59,6 +66,7 @@ def main() -> None:
     print(f"allocated_share_of_budget: {allocation.allocated / allocation.total_budget:.3f}")
     print(f"binding_constraints: {len(allocation.binding)}")
     print(f"peak_rss_mb: {_peak_rss_mb():.0f}")
+    print(f"peak_rss_worker_mb: {_peak_worker_rss_mb():.0f}")
 
     rng = np.random.default_rng(arguments.seed)
     need_times, programme_times = [], []

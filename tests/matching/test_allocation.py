@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pux.matching import allocation
 from pux.matching.allocation import AllocationInfeasible, RoundRules, allocate, build_problem
 from pux.matching.engine import MatchingData, NeedItem, ProgrammeItem, eligible_pairs
 
@@ -254,3 +256,40 @@ def test_allocation_properties(instance: tuple[MatchingData, RoundRules]) -> Non
         assert amount <= np.floor(rules.country_cap_share * total) + 1e-6  # the country cap holds
     assert result.objective <= result.upper_bound + 1e-9
     assert result.objective >= result.greedy_objective - 1e-6
+
+
+def test_pieces_solved_in_worker_processes_give_the_same_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three areas make three pieces; forcing the parallel path must not change a single award.
+    areas = ["health", "food", "water"]
+    needs = [
+        need(
+            i + 1, ["KEN", "UGA", "TZA", "ETH"][i % 4], 1000 * (1 + i % 7), area=areas[i % 3], priority=i % 90
+        )
+        for i in range(60)
+    ]
+    programmes = [programme(j + 1, 4000 * (1 + j % 4), 1500, area=areas[j % 3]) for j in range(9)]
+    data = MatchingData(needs, programmes, today=date(2026, 6, 1))
+    pairs = eligible_pairs(data, for_allocation=True)
+    rules = RoundRules(country_cap_share=1.0)
+    one_by_one = allocate(data, pairs, rules)
+    monkeypatch.setattr(allocation, "PARALLEL_PAIRS", 1)
+    # Earlier tests (the browser, the web client) may leave an idle thread behind; this round is safe to fork.
+    monkeypatch.setattr(allocation.threading, "active_count", lambda: 1)
+    forked: list[int] = []
+    monkeypatch.setattr(allocation.os, "fork", _counting_fork(allocation.os.fork, forked))
+    in_workers = allocate(data, pairs, rules)
+    assert forked, "the pieces were not solved in worker processes"
+    assert [(a.need, a.programme, a.amount) for a in in_workers.awards] == [
+        (a.need, a.programme, a.amount) for a in one_by_one.awards
+    ]
+    assert in_workers.objective == one_by_one.objective > 0
+
+
+def _counting_fork(fork: Callable[[], int], forked: list[int]) -> Callable[[], int]:
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    return counted

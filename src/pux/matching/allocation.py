@@ -15,10 +15,13 @@ re-optimised around them. The report carries the objective, the proven upper bou
 from __future__ import annotations
 
 import itertools
+import multiprocessing as mp
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -31,6 +34,7 @@ from scipy.sparse.csgraph import connected_components
 from pux.matching.engine import MatchingData, PairSet
 
 DIRECT_MIP_PAIRS = 60_000  # up to this many pairs, all-or-nothing rounds are solved as one MIP
+PARALLEL_PAIRS = 200_000  # from this many pairs, pieces are solved in parallel processes
 COST_SCALE = 2_000_000  # largest per-unit value becomes this integer cost; int64 stays far from overflow
 
 
@@ -155,13 +159,46 @@ def _solve_flow(
     amounts = np.zeros(len(pairs.needs))
     pieces = _pieces(problem, kept)
     if len(pieces) > 1:
-        for piece in pieces:
-            amounts[piece] = network.solve(piece, floor=0.0)
+        for piece, flows in zip(pieces, _solve_pieces(network, pieces), strict=True):
+            amounts[piece] = flows
         if _keeps_caps_and_floor(problem, amounts, country_cap, floor):
             return amounts
         amounts[:] = 0.0
     amounts[kept] = network.solve(kept, floor=floor)
     return amounts
+
+
+# Set just before worker processes are forked, so that they inherit the network instead of receiving it.
+_FORKED_WORK: tuple[_Network, list[np.ndarray]] | None = None
+
+
+def _solve_pieces(network: _Network, pieces: list[np.ndarray]) -> list[np.ndarray]:
+    """The flows of every piece: on all cores when the round is large and forking is safe.
+
+    The flow solver holds the interpreter lock, so threads would not help; forked processes inherit the
+    arrays without copying them. Forking is only safe when this process runs a single thread (the command
+    line, the benchmark); in the web server the pieces are solved one after the other.
+    """
+    workers = min(len(pieces), os.cpu_count() or 1)
+    large = sum(len(piece) for piece in pieces) >= PARALLEL_PAIRS
+    if workers < 2 or not large or threading.active_count() > 1 or "fork" not in mp.get_all_start_methods():
+        return [network.solve(piece, floor=0.0) for piece in pieces]
+    global _FORKED_WORK
+    _FORKED_WORK = (network, pieces)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            # Largest pieces first, so that no worker is left with a big one at the end.
+            order = sorted(range(len(pieces)), key=lambda k: -len(pieces[k]))
+            solved = dict(zip(order, pool.map(_solve_forked_piece, order), strict=True))
+    finally:
+        _FORKED_WORK = None
+    return [solved[k] for k in range(len(pieces))]
+
+
+def _solve_forked_piece(position: int) -> np.ndarray:
+    assert _FORKED_WORK is not None
+    network, pieces = _FORKED_WORK
+    return network.solve(pieces[position], floor=0.0)
 
 
 def _pieces(problem: _Problem, kept: np.ndarray) -> list[np.ndarray]:
