@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import PermissionDenied
 from pux.errors import ValidationFailed
+from pux.i18n import language_context
 from pux.priority import engine, service
+from pux.web.middleware import LANGUAGE_COOKIE
 from tests.web_helpers import bearer
 from tests.world import World
 
@@ -49,3 +51,23 @@ def test_api_and_pages(client: TestClient, world: World) -> None:
         "/api/v1/priority/config", json=engine.default_config_data(), headers=bearer(world.tokens["expert"])
     )
     assert refused.status_code == 403
+
+
+def test_the_method_and_configuration_errors_speak_the_reader_s_language(
+    client: TestClient, session: Session, world: World
+) -> None:
+    client.cookies.set(LANGUAGE_COOKIE, "fr")
+    page = client.get("/priority", params={"area": "health"})
+    assert "Score de 0 à 100 par pays bénéficiaire" in page.text
+    assert "Score 0-100 per recipient country" not in page.text
+    data = engine.default_config_data()
+    data["component_weights"] = {"burden": 0.0, "capacity": 0.0, "assistance": 0.0, "groups": 0.0}
+    with language_context("fr"), pytest.raises(ValidationFailed) as refused:
+        service.save_config(session, actor=world.actors["facilitator"], data=data)
+    assert "pas tous nuls" in refused.value.problems[0].message
+
+
+def test_a_facilitator_s_own_explanation_is_shown_as_written() -> None:
+    data = engine.default_config_data()
+    data["explanation"] = "Our round weighs burden only."
+    assert engine.method_explanation(engine.parse_config(data)) == "Our round weighs burden only."

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from pux.i18n import gettext as _
+
 COMPONENTS = ("burden", "capacity", "assistance", "groups")
 
 
@@ -61,9 +63,14 @@ def _rules(items: Sequence[Mapping[str, Any]], where: str) -> tuple[IndicatorRul
                 optional=bool(item.get("optional", False)),
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise ConfigError(f"{where}[{index}]: needs a code and a numeric weight") from error
+            raise ConfigError(
+                _("%(where)s: needs a code and a numeric weight") % {"where": f"{where}[{index}]"}
+            ) from error
         if rule.weight < 0 or rule.worse_when not in {"higher", "lower"}:
-            raise ConfigError(f"{where}[{index}]: weight must be >= 0 and worse_when 'higher' or 'lower'")
+            raise ConfigError(
+                _("%(where)s: the weight must be 0 or more and worse_when 'higher' or 'lower'")
+                % {"where": f"{where}[{index}]"}
+            )
         rules.append(rule)
     return tuple(rules)
 
@@ -80,9 +87,11 @@ def parse_config(data: Mapping[str, Any]) -> PriorityConfig:
             for area, rules in dict(data["areas"]).items()
         }
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise ConfigError(f"component_weights and areas are required ({error})") from error
+        raise ConfigError(
+            _("component_weights and areas are required (%(problem)s)") % {"problem": error}
+        ) from error
     if any(weight < 0 for weight in weights.values()) or sum(weights.values()) <= 0:
-        raise ConfigError("component_weights must be >= 0 and not all zero")
+        raise ConfigError(_("component_weights must be 0 or more and not all zero"))
     return PriorityConfig(
         name=str(data.get("name", "custom")),
         component_weights=weights,
@@ -91,6 +100,20 @@ def parse_config(data: Mapping[str, Any]) -> PriorityConfig:
         areas=areas,
         explanation=str(data.get("explanation", "")),
         version=int(data.get("version", 1)),
+    )
+
+
+def method_explanation(config: PriorityConfig) -> str:
+    """How the score is computed: the configuration's own explanation, else PUX's (in the active language).
+
+    The shipped configuration leaves its explanation empty so that this one, translated, is shown."""
+    return config.explanation or _(
+        "Score 0-100 per recipient country and thematic area. Each indicator becomes a percentile rank "
+        "among the recipient countries that report it (0 = least pressing, 1 = most pressing, following "
+        "the indicator's direction). A component is the weighted mean of the percentiles of the indicators "
+        "present: a missing indicator is left out, the others carry its weight, and completeness reports "
+        "the share of indicator weight that was present. The score is the weighted mean of the components "
+        "present, times 100. Countries classed high-income are not recipients."
     )
 
 
@@ -233,7 +256,7 @@ def _assistance_percentiles(pool: Sequence[CountryInput], area: str) -> dict[str
 def compute(countries: Sequence[CountryInput], config: PriorityConfig, area: str) -> list[PriorityResult]:
     """The index for one thematic area, best-ranked (most pressing) first; countries without a score last."""
     if area not in config.areas:
-        raise ConfigError(f"no rules for the thematic area '{area}'")
+        raise ConfigError(_("no rules for the thematic area '%(area)s'") % {"area": area})
     rules = config.areas[area]
     pool = recipients(countries, config)
     burden = _indicator_percentiles(pool, rules.burden, capacity=False)

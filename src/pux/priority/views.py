@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
-from pux.priority import service
+from pux.priority import engine, service
 from pux.reference import service as reference
 from pux.web.deps import SessionDep
 from pux.web.security import CsrfChecked, PageActor
@@ -49,6 +49,7 @@ def ranking_page(
             "results": results,
             "ranges": ranges,
             "config": config,
+            "explanation": engine.method_explanation(config),
             "indicators": indicators,
             "component_label": component_label,
             "config_json": json.dumps(data, indent=2, ensure_ascii=False),
