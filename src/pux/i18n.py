@@ -140,4 +140,10 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations_for(get_language()).ngettext(singular, plural, count)
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogues without translating it now (it is stored, and translated
+    when shown, in the reader's language)."""
+    return message
+
+
 _ = gettext

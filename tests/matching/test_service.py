@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from pux.accounts.permissions import PermissionDenied
 from pux.audit import service as audit
 from pux.errors import InvalidTransition
+from pux.i18n import language_context
 from pux.matching import service as matching
 from pux.matching.allocation import RoundRules
 from pux.matching.models import MatchProposal
@@ -60,7 +61,12 @@ def test_a_round_proposes_within_budget_and_country_cap(session: Session, world:
     assert sum(p.amount for p in proposals) <= Decimal("1500000")  # half of the round's 3,000,000
     assert all(p.amount <= p.need.estimated_cost for p in proposals)  # type: ignore[operator]
     assert record.objective >= record.greedy_objective - 1e-9 and record.gap <= 1e-3
-    assert all("radiotherapy" in p.explanation for p in proposals)
+    assert all("technique radiotherapy matches" in matching.proposal_explanation(p) for p in proposals)
+    # The reasons are stored without a language: a French reader reads them in French.
+    with language_context("fr"):
+        in_french = matching.proposal_explanation(proposals[0])
+    assert "radiotherapy" in in_french and "technique radiotherapy matches" not in in_french
+    assert in_french.startswith("admissible") and "correspondance de technique\xa0: radiotherapy" in in_french
     assert audit.history(session, entity_type="allocation_round", entity_id=str(record.id))
 
 

@@ -51,7 +51,7 @@ class ProposalRead(BaseModel):
             programme_id=proposal.programme_id,
             amount=float(proposal.amount),
             fit=proposal.fit,
-            explanation=proposal.explanation,
+            explanation=service.proposal_explanation(proposal),
             donor_decision=proposal.donor_decision,
             country_decision=proposal.country_decision,
             status=proposal.status,

@@ -15,6 +15,7 @@ from datetime import date
 
 import numpy as np
 
+from pux.i18n import N_
 from pux.i18n import gettext as _
 
 FIT_WEIGHTS: dict[str, float] = {
@@ -392,6 +393,10 @@ def _top(data: MatchingData, needs: np.ndarray, programmes: np.ndarray, k: int) 
     ]
 
 
+# A reason as stored: its message (marked for the catalogues, translated when shown) and its values.
+Reason = tuple[str, dict[str, str | int | float]]
+
+
 def explain(
     need: NeedItem,
     programme: ProgrammeItem,
@@ -399,38 +404,54 @@ def explain(
     priority_rank: tuple[int, int] | None = None,
 ) -> tuple[str, ...]:
     """Plain-language reasons for a pair's fit, in the active language."""
-    reasons = [_eligibility_reason(need, programme)]
+    return render_reasons(reasons(need, programme, components, priority_rank))
+
+
+def render_reasons(found: Sequence[Reason]) -> tuple[str, ...]:
+    """Reasons in the active language."""
+    return tuple(_(message) % values if values else _(message) for message, values in found)
+
+
+def reasons(
+    need: NeedItem,
+    programme: ProgrammeItem,
+    components: Mapping[str, float],
+    priority_rank: tuple[int, int] | None = None,
+) -> tuple[Reason, ...]:
+    """The reasons for a pair's fit, in no language yet: stored with a proposal, shown to each reader in
+    theirs."""
+    found: list[Reason] = [_eligibility_reason(need, programme)]
     shared = sorted(need.techniques & programme.techniques)
     if shared:
-        reasons.append(_("technique %(names)s matches") % {"names": ", ".join(shared)})
+        found.append((N_("technique %(names)s matches"), {"names": ", ".join(shared)}))
     exact = sorted(need.targets & programme.targets)
     if exact:
-        reasons.append(_("SDG %(targets)s matches") % {"targets": ", ".join(exact)})
+        found.append((N_("SDG %(targets)s matches"), {"targets": ", ".join(exact)}))
     elif components.get("sdg", 0) >= 0.5 and need.targets and programme.targets:
-        reasons.append(_("same SDG goal"))
+        found.append((N_("same SDG goal"), {}))
     if priority_rank:
-        reasons.append(
-            _("priority rank %(rank)s of %(total)s") % {"rank": priority_rank[0], "total": priority_rank[1]}
+        found.append(
+            (N_("priority rank %(rank)s of %(total)s"), {"rank": priority_rank[0], "total": priority_rank[1]})
         )
     elif need.priority is not None:
-        reasons.append(_("priority score %(score).0f of 100") % {"score": need.priority})
+        found.append((N_("priority score %(score).0f of 100"), {"score": need.priority}))
     if need.cost and programme.remaining:
         share = min(1.0, need.cost / programme.remaining)
-        reasons.append(_("%(share).0f%% of the remaining budget would cover it") % {"share": 100 * share})
+        found.append((N_("%(share).0f%% of the remaining budget would cover it"), {"share": 100 * share}))
     if components.get("cost", 1) < 1:
-        reasons.append(_("cost above the programme's maximum per need"))
+        found.append((N_("cost above the programme's maximum per need"), {}))
     if components.get("language", 1) == 0:
-        reasons.append(_("no shared working language"))
+        found.append((N_("no shared working language"), {}))
     if components.get("gender", 0) == 1:
-        reasons.append(_("gender focus on both sides"))
-    return tuple(reasons)
+        found.append((N_("gender focus on both sides"), {}))
+    return tuple(found)
 
 
-def _eligibility_reason(need: NeedItem, programme: ProgrammeItem) -> str:
+def _eligibility_reason(need: NeedItem, programme: ProgrammeItem) -> Reason:
     if programme.groups and need.groups & programme.groups:
-        return _("eligible: %(groups)s") % {"groups": ", ".join(sorted(need.groups & programme.groups))}
+        return N_("eligible: %(groups)s"), {"groups": ", ".join(sorted(need.groups & programme.groups))}
     if programme.countries and need.country in programme.countries:
-        return _("eligible: %(country)s is listed") % {"country": need.country}
+        return N_("eligible: %(country)s is listed"), {"country": need.country}
     if programme.income_groups and need.income_group in programme.income_groups:
-        return _("eligible: income group %(group)s") % {"group": need.income_group}
-    return _("eligible: no restriction applies")
+        return N_("eligible: income group %(group)s"), {"group": need.income_group or ""}
+    return N_("eligible: no restriction applies"), {}

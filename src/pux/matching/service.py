@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,7 +19,16 @@ from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFail
 from pux.i18n import gettext as _
 from pux.matching import repository
 from pux.matching.allocation import Allocation, RoundRules, allocate
-from pux.matching.engine import MatchingData, NeedItem, ProgrammeItem, Recommendation, eligible_pairs, explain
+from pux.matching.engine import (
+    MatchingData,
+    NeedItem,
+    ProgrammeItem,
+    Recommendation,
+    eligible_pairs,
+    explain,
+    reasons,
+    render_reasons,
+)
 from pux.matching.engine import top_needs_for_programme as engine_top_needs
 from pux.matching.engine import top_programmes_for_need as engine_top_programmes
 from pux.matching.models import AllocationRound, MatchProposal
@@ -292,7 +302,7 @@ def _store_proposals(
             * max(need_item.cost or 1.0, 1.0)
             / ((need_item.priority or 50.0) / 100.0)
         )
-        reasons = explain(
+        found = reasons(
             need_item, programme_item, {}, context.priority_ranks.get((need_item.country, need_item.area))
         )
         repository.add(
@@ -303,9 +313,21 @@ def _store_proposals(
                 programme_id=programme_item.id,
                 amount=Decimal(str(round(award.amount, 2))),
                 fit=float(fit),
-                explanation="; ".join(reasons),
+                # Stored without a language: each reader sees it in theirs (proposal_explanation).
+                explanation=json.dumps(found, ensure_ascii=False),
             ),
         )
+
+
+def proposal_explanation(proposal: MatchProposal) -> str:
+    """Why the round proposed this transfer, in the active language."""
+    try:
+        stored = json.loads(proposal.explanation)
+    except ValueError:
+        return proposal.explanation  # written as text, before reasons were stored without a language
+    if not isinstance(stored, list):
+        return proposal.explanation
+    return "; ".join(render_reasons([(str(message), dict(values)) for message, values in stored]))
 
 
 def get_round(session: Session, *, actor: Actor, round_id: int) -> AllocationRound:

@@ -40,6 +40,7 @@ def matching_home(request: Request, session: SessionDep, actor: PageActor) -> Re
                 :200
             ],
             "overlaps": service.provider_overlaps(session)[:50],
+            "proposal_explanation": service.proposal_explanation,
         },
     )
 
@@ -67,6 +68,7 @@ def round_page(request: Request, session: SessionDep, actor: PageActor, round_id
         {
             "round": round_record,
             "proposals": service.proposals_for(session, actor=actor, round_id=round_id),
+            "proposal_explanation": service.proposal_explanation,
         },
     )
 
