@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from pux.priority import engine
@@ -106,6 +107,27 @@ def test_sensitivity_gives_each_country_a_rank_range_around_its_rank() -> None:
         assert value.best <= value.rank <= value.worst
     assert any(value.best < value.worst for value in ranges.values())
     assert engine.sensitivity(countries, CONFIG, "health", draws=50) == ranges  # deterministic
+
+
+def test_sensitivity_ranks_are_those_of_recomputing_the_index_with_each_draw() -> None:
+    # The rank ranges reuse the percentiles and only reweight them; recomputing the whole index with the
+    # same perturbed weights (the slow, obvious way) must give the same ranges, missing data included.
+    countries = [
+        _country(f"C{i:02d}", None if i % 5 == 0 else 10 + 3 * (i % 4), None if i % 7 == 0 else 400 + 90 * i)
+        for i in range(15)
+    ]
+    ranges = engine.sensitivity(countries, CONFIG, "health", draws=40, seed=3)
+    rng = np.random.default_rng(3)
+    base = {r.iso3: r.rank for r in engine.compute(countries, CONFIG, "health") if r.rank is not None}
+    seen: dict[str, list[int]] = {iso3: [rank] for iso3, rank in base.items()}
+    for _draw in range(40):
+        perturbed = engine._perturbed(CONFIG, "health", rng, 0.25)
+        for result in engine.compute(countries, perturbed, "health"):
+            if result.rank is not None:
+                seen[result.iso3].append(result.rank)
+    assert {iso3: (min(r), max(r)) for iso3, r in seen.items()} == {
+        iso3: (value.best, value.worst) for iso3, value in ranges.items()
+    }
 
 
 def test_the_shipped_default_configuration_is_valid() -> None:

@@ -323,16 +323,91 @@ def sensitivity(
     spread: float = 0.25,
     seed: int = 7,
 ) -> dict[str, RankRange]:
-    """Each country's rank range when every weight is scaled by a random factor in [1-spread, 1+spread]."""
-    base = {r.iso3: r.rank for r in compute(countries, config, area) if r.rank is not None}
+    """Each country's rank range when every weight is scaled by a random factor in [1-spread, 1+spread].
+
+    Percentiles do not depend on the weights, so they are computed once; each draw only recombines them
+    (the same arithmetic as ``compute``, for all countries at once)."""
+    results = compute(countries, config, area)
+    base = {r.iso3: r.rank for r in results if r.rank is not None}
+    table = _WeightTable.of(results, config, area)
     rng = np.random.default_rng(seed)
     ranks: dict[str, list[int]] = {iso3: [rank] for iso3, rank in base.items()}
     for _draw in range(draws):
         perturbed = _perturbed(config, area, rng, spread)
-        for result in compute(countries, perturbed, area):
-            if result.rank is not None and result.iso3 in ranks:
-                ranks[result.iso3].append(result.rank)
+        for iso3, rank in table.ranks(perturbed, area).items():
+            if iso3 in ranks:
+                ranks[iso3].append(rank)
     return {iso3: RankRange(iso3, base[iso3], min(values), max(values)) for iso3, values in ranks.items()}
+
+
+@dataclass(frozen=True)
+class _WeightTable:
+    """The percentiles of every country, as arrays (NaN where missing), ready to be reweighted."""
+
+    iso3: tuple[str, ...]
+    burden: np.ndarray  # countries x burden indicators
+    capacity: np.ndarray  # countries x capacity indicators
+    assistance: np.ndarray  # per country
+    groups: np.ndarray  # per country
+
+    @classmethod
+    def of(cls, results: Sequence[PriorityResult], config: PriorityConfig, area: str) -> _WeightTable:
+        rules = config.areas[area]
+
+        def pressing(result: PriorityResult, name: str, codes: Sequence[str]) -> list[float]:
+            component = next(c for c in result.components if c.name == name)
+            by_code = {part.code: part.pressing for part in component.parts}
+            values = [by_code.get(code) for code in codes]
+            return [np.nan if value is None else float(value) for value in values]
+
+        def value(result: PriorityResult, name: str) -> float:
+            component = next(c for c in result.components if c.name == name)
+            return np.nan if component.pressing is None else float(component.pressing)
+
+        burden_codes = [rule.code for rule in rules.burden]
+        capacity_codes = [rule.code for rule in rules.capacity]
+        return cls(
+            tuple(r.iso3 for r in results),
+            np.array([pressing(r, "burden", burden_codes) for r in results]).reshape(len(results), -1),
+            np.array([pressing(r, "capacity", capacity_codes) for r in results]).reshape(len(results), -1),
+            np.array([value(r, "assistance") for r in results]),
+            np.array([value(r, "groups") for r in results]),
+        )
+
+    def ranks(self, config: PriorityConfig, area: str) -> dict[str, int]:
+        rules = config.areas[area]
+        weights = config.component_weights
+        columns = [
+            (weights["burden"], _weighted_mean(self.burden, [rule.weight for rule in rules.burden])),
+            (weights["capacity"], _weighted_mean(self.capacity, [rule.weight for rule in rules.capacity])),
+            (weights["assistance"], self.assistance),
+            (weights["groups"], self.groups),
+        ]
+        total = np.zeros(len(self.iso3))
+        present_weight = np.zeros(len(self.iso3))
+        for weight, values in columns:
+            if weight > 0:
+                present = ~np.isnan(values)
+                total += np.where(present, weight * np.nan_to_num(values), 0.0)
+                present_weight += np.where(present, weight, 0.0)
+        scored = np.flatnonzero(present_weight > 0)
+        score = 100.0 * total[scored] / present_weight[scored]
+        # Most pressing first; ties by country code, as in ``compute``.
+        codes = np.array(self.iso3, dtype=object)[scored]
+        order = sorted(range(len(scored)), key=lambda k: (-score[k], codes[k]))
+        return {str(codes[k]): position for position, k in enumerate(order, start=1)}
+
+
+def _weighted_mean(percentiles: np.ndarray, weights: Sequence[float]) -> np.ndarray:
+    """Per country, the weighted mean of its percentiles present (NaN when none is)."""
+    if percentiles.shape[1] == 0:
+        return np.full(percentiles.shape[0], np.nan)
+    weight = np.asarray(weights, dtype=np.float64)
+    present = ~np.isnan(percentiles)
+    present_weight = (present * weight).sum(axis=1)
+    total = (np.nan_to_num(percentiles) * weight).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(present_weight > 0, total / np.where(present_weight > 0, present_weight, 1.0), np.nan)
 
 
 def _perturbed(config: PriorityConfig, area: str, rng: np.random.Generator, spread: float) -> PriorityConfig:

@@ -102,6 +102,15 @@ def ranking(session: Session, *, area: str) -> list[PriorityResult]:
     return engine.compute(country_inputs(session), config, area)
 
 
+def ranking_with_ranges(
+    session: Session, *, area: str, draws: int = 100
+) -> tuple[list[PriorityResult], dict[str, RankRange]]:
+    """The index for one area and each country's rank range, reading the data once."""
+    config, _data = active_config(session)
+    inputs = country_inputs(session)
+    return engine.compute(inputs, config, area), engine.sensitivity(inputs, config, area, draws=draws)
+
+
 def rank_ranges(session: Session, *, area: str, draws: int = 100) -> dict[str, RankRange]:
     """How far each country's rank moves when the weights move by up to 25%."""
     config, _data = active_config(session)

@@ -37,8 +37,7 @@ def ranking_page(
     area: Annotated[str, Query(pattern=r"^[a-z_]+$")] = "health",
 ) -> HTMLResponse:
     config, data = service.active_config(session)
-    results = service.ranking(session, area=area)
-    ranges = service.rank_ranges(session, area=area, draws=60)
+    results, ranges = service.ranking_with_ranges(session, area=area, draws=60)
     indicators = {i.code: i for i in reference.list_indicators(session)}
     return render(
         request,
