@@ -68,7 +68,10 @@ def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> Prio
 def country_inputs(session: Session, *, on: date | None = None) -> list[CountryInput]:
     """Every country with its latest observations, groups, income group and current assistance."""
     observations = reference_repository.latest_observations(session)
-    assistance = assistance_repository.current_commitments_by_country_and_area(session, on or date.today())
+    assistance: dict[str, dict[str, float]] = {}
+    commitments = assistance_repository.current_commitments_by_country_and_area(session, on or date.today())
+    for (iso3, area), total in commitments.items():
+        assistance.setdefault(iso3, {})[area] = total
     inputs = []
     for country in reference_repository.all_countries(session):
         own = observations.get(country.iso3, {})
@@ -84,13 +87,9 @@ def country_inputs(session: Session, *, on: date | None = None) -> list[CountryI
                 name=country.name(),
                 income_group=income.income_group if income else None,
                 groups=groups,
-                observations={
-                    code: Observation(o.value, o.year, o.source.citation) for code, o in own.items()
-                },
-                population=own[POPULATION].value if POPULATION in own else None,
-                assistance_by_area={
-                    area: total for (iso3, area), total in assistance.items() if iso3 == country.iso3
-                },
+                observations={code: Observation(*values) for code, values in own.items()},
+                population=own[POPULATION][0] if POPULATION in own else None,
+                assistance_by_area=assistance.get(country.iso3, {}),
             )
         )
     return inputs
