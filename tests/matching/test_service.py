@@ -17,7 +17,8 @@ from pux.matching.allocation import RoundRules
 from pux.matching.models import MatchProposal
 from pux.needs import service as needs
 from pux.programmes import service as programmes
-from tests.web_helpers import bearer
+from pux.web.middleware import LANGUAGE_COOKIE
+from tests.web_helpers import bearer, sign_in
 from tests.world import World, programme_data
 
 
@@ -134,3 +135,23 @@ def test_recommendations_through_the_api_respect_visibility(
     for_need = client.get(f"/api/v1/needs/{world.needs['published_ken']}/recommendations").json()
     assert programme_id in {item["id"] for item in for_need}
     assert any("eligible" in reason for reason in for_need[0]["reasons"])
+
+
+def test_the_round_page_names_the_method_and_binding_rules_in_the_reader_s_language(
+    client: TestClient, session: Session, world: World
+) -> None:
+    programme_id = _funding_programme(session, world)
+    record = matching.run_round(
+        session,
+        actor=world.actors["facilitator"],
+        title="Round for the page",
+        rules=RoundRules(country_cap_share=1.0),
+        programme_ids=[programme_id],
+    )
+    sign_in(client, world.emails["facilitator"])
+    client.cookies.set(LANGUAGE_COOKIE, "fr")
+    page = client.get(f"/matching/rounds/{record.id}").text
+    assert record.method == "min-cost flow (exact)"
+    assert "flot à coût minimal (exact)" in page and "min-cost flow" not in page
+    assert record.binding and "budget:" not in page and "country_cap:" not in page
+    assert any(label in page for label in ("budget du programme", "plafond par pays de"))

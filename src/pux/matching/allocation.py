@@ -34,6 +34,10 @@ from scipy.sparse.csgraph import connected_components
 from pux.matching.engine import MatchingData, PairSet
 
 DIRECT_MIP_PAIRS = 60_000  # up to this many pairs, all-or-nothing rounds are solved as one MIP
+# How a round was solved (stored with the round; pages show them translated).
+FLOW_EXACT = "min-cost flow (exact)"
+WHOLE_MIP = "mixed-integer programme (HiGHS)"
+FLOW_THEN_MIP = "flow relaxation + mixed-integer repair (HiGHS)"
 PARALLEL_PAIRS = 200_000  # from this many pairs, pieces are solved in parallel processes
 COST_SCALE = 2_000_000  # largest per-unit value becomes this integer cost; int64 stays far from overflow
 
@@ -339,14 +343,14 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
     indivisible = ~problem.divisible[pairs.programmes]
     fractional = indivisible & (relaxed > 0) & (relaxed < problem.pair_cap)
     if not fractional.any():
-        amounts, method = relaxed, "min-cost flow (exact)"
+        amounts, method = relaxed, FLOW_EXACT
     elif len(pairs.needs) <= DIRECT_MIP_PAIRS:
         amounts, bound = _solve_full_mip(problem, rules)
         upper = min(upper, bound)
-        method = "mixed-integer programme (HiGHS)"
+        method = WHOLE_MIP
     else:
         amounts = _settle_indivisible(problem, relaxed, fractional, rules)
-        method = "flow relaxation + mixed-integer repair (HiGHS)"
+        method = FLOW_THEN_MIP
     seconds = time.perf_counter() - started
     greedy = greedy_allocation(problem)
     awards = [

@@ -8,13 +8,34 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.matching import service
-from pux.matching.allocation import RoundRules
+from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP, RoundRules
 from pux.web.deps import SessionDep
 from pux.web.forms import form_data
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+
+def allocation_method_label(method: str) -> str:
+    labels = {
+        FLOW_EXACT: _("min-cost flow (exact)"),
+        WHOLE_MIP: _("mixed-integer programme (HiGHS)"),
+        FLOW_THEN_MIP: _("flow relaxation, then mixed-integer repair (HiGHS)"),
+    }
+    return labels.get(method, method)
+
+
+def binding_label(constraint: str) -> str:
+    """A binding constraint as stored ("budget:12", "country_cap:KEN", "ldc_floor"), in words."""
+    kind, _separator, subject = constraint.partition(":")
+    if kind == "budget":
+        return _("budget of programme %(id)s") % {"id": subject}
+    if kind == "country_cap":
+        return _("country cap of %(country)s") % {"country": subject}
+    if kind == "ldc_floor":
+        return _("LDC floor")
+    return constraint
 
 
 def _share(values: dict[str, object], name: str, default: float | None) -> float | None:
@@ -67,6 +88,8 @@ def round_page(request: Request, session: SessionDep, actor: PageActor, round_id
         "matching/round.html",
         {
             "round": round_record,
+            "method_label": allocation_method_label,
+            "binding_label": binding_label,
             "proposals": service.proposals_for(session, actor=actor, round_id=round_id),
             "proposal_explanation": service.proposal_explanation,
         },
