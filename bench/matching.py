@@ -2,6 +2,7 @@
 
 python bench/matching.py                       # 20,000 needs x 2,000 programmes
 python bench/matching.py --needs 2000 --programmes 200
+python bench/matching.py --country-cap 0.006 --skip-indivisible   # caps that bind: one joint flow
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-indivisible", action="store_true")
+    parser.add_argument(
+        "--country-cap", type=float, default=0.05, help="share of the round one country may get (0.05)"
+    )
     arguments = parser.parse_args()
 
     needs, programmes = generate(arguments.needs, arguments.programmes, seed=arguments.seed)
@@ -52,7 +56,7 @@ def main() -> None:
     data = MatchingData(needs, programmes)
     pairs = eligible_pairs(data, for_allocation=True)
     scoring = time.perf_counter() - started
-    allocation = allocate(data, pairs, RoundRules(country_cap_share=0.05))
+    allocation = allocate(data, pairs, RoundRules(country_cap_share=arguments.country_cap))
     print(f"needs: {len(needs)}")
     print(f"programmes: {len(programmes)}")
     print(f"eligible_pairs: {len(pairs.needs)}")
@@ -89,7 +93,9 @@ def main() -> None:
         )
         data = MatchingData(needs, programmes)
         pairs = eligible_pairs(data, for_allocation=True)
-        indivisible = allocate(data, pairs, RoundRules(country_cap_share=0.05, mip_time_limit=50))
+        indivisible = allocate(
+            data, pairs, RoundRules(country_cap_share=arguments.country_cap, mip_time_limit=50)
+        )
         print(f"indivisible_eligible_pairs: {len(pairs.needs)}")
         print(f"indivisible_allocation_s: {indivisible.seconds:.2f}")
         print(f"indivisible_method: {indivisible.method}")
