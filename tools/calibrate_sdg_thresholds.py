@@ -146,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def static_centre(data: TaggerData, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """The mean raw vector of all development texts, whatever their language. Moving each text by its
+    language's shift first (a purely English centre) was tried: five-fold accuracy fell from 0.924 to
+    0.897, so the mixed centre stays."""
     raw = np.stack([data.lexicon.raw_vector(data.lexicon.hits(text)) for text in texts])
     return np.asarray(raw.mean(axis=0), dtype=np.float32)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -273,6 +274,7 @@ def test_pieces_solved_in_worker_processes_give_the_same_round(monkeypatch: pyte
     rules = RoundRules(country_cap_share=1.0)
     one_by_one = allocate(data, pairs, rules)
     monkeypatch.setattr(allocation, "PARALLEL_PAIRS", 1)
+    monkeypatch.setattr(allocation, "_usable_cpus", lambda: 2)  # also on a one-CPU runner
     # Earlier tests (the browser, the web client) may leave an idle thread behind; this round is safe to fork.
     monkeypatch.setattr(allocation.threading, "active_count", lambda: 1)
     forked: list[int] = []
@@ -293,3 +295,13 @@ def _counting_fork(fork: Callable[[], int], forked: list[int]) -> Callable[[], i
         return pid
 
     return counted
+
+
+def test_an_all_or_nothing_programme_without_a_recorded_budget_reaches_no_need() -> None:
+    # No remaining budget and no maximum per need: nothing to allocate, and nothing may break.
+    whole = programme(2, 0, None, divisible=False)
+    data = MatchingData([need(1, "KEN", 5)], [programme(1, 10, 10), replace(whole, remaining=None)])
+    pairs = eligible_pairs(data, for_allocation=True)
+    assert set(pairs.programmes.tolist()) == {0}
+    result = allocate(data, pairs, RoundRules(country_cap_share=1.0))
+    assert [(a.programme, a.amount) for a in result.awards] == [(0, 5.0)]

@@ -130,6 +130,19 @@ def test_sensitivity_ranks_are_those_of_recomputing_the_index_with_each_draw() -
     }
 
 
+def test_sensitivity_without_any_recipient_is_empty() -> None:
+    rich = [_country("AAA", 10, 90_000, income="HIC")]
+    assert engine.sensitivity([], CONFIG, "health", draws=5) == {}
+    assert engine.sensitivity(rich, CONFIG, "health", draws=5) == {}
+
+
+def test_a_bad_indicator_rule_is_named_in_the_error() -> None:
+    data = engine.default_config_data()
+    data["areas"]["health"]["burden"][0]["weight"] = -1
+    with pytest.raises(engine.ConfigError, match=r"areas\.health\.burden\[0\]: the weight must be 0 or more"):
+        engine.parse_config(data)
+
+
 def test_the_shipped_default_configuration_is_valid() -> None:
     config = engine.default_config()
     assert set(config.areas) == {"health", "food", "water", "energy", "industry", "safety"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
+from threadpoolctl import threadpool_info
 
 from pux.sdg_tagging.embedder import HashingEmbedder
 from pux.sdg_tagging.engine import (
@@ -15,6 +15,7 @@ from pux.sdg_tagging.engine import (
     SdgSuggestion,
     SdgTagger,
     TaggerData,
+    _OneBlasThread,
     detect_language,
     evaluate_file,
     get_tagger,
@@ -129,20 +130,47 @@ def test_the_static_pass_alone_reads_every_language(language: str) -> None:
     assert suggestions[0].goal == goal
 
 
+# One sentence written for this test and its translations (not among the labels the shifts come from).
+PARALLEL = {
+    "en": "Farmers in the dry north lose much of their harvest to fruit flies, and the ministry wants to "
+    "protect their crops without spraying more pesticide.",
+    "fr": "Dans le nord aride, les agriculteurs perdent une grande partie de leur récolte à cause des "
+    "mouches des fruits, et le ministère veut protéger leurs cultures sans épandre davantage de pesticides.",
+    "es": "En el norte árido, los agricultores pierden gran parte de su cosecha por la mosca de la fruta, y "
+    "el ministerio quiere proteger sus cultivos sin rociar más plaguicidas.",
+    "ar": "يفقد المزارعون في الشمال الجاف جزءًا كبيرًا من محصولهم بسبب ذباب الفاكهة، وتريد الوزارة حماية "
+    "محاصيلهم دون رش المزيد من المبيدات.",
+    "zh": "在干旱的北方，农民的大量收成被果蝇毁掉，农业部希望在不多喷洒农药的情况下保护他们的作物。",
+    "ru": "На засушливом севере фермеры теряют большую часть урожая из-за плодовых мух, и министерство хочет "
+    "защитить их посевы, не распыляя больше пестицидов.",
+}
+
+
 @pytest.mark.parametrize("language", ["fr", "es", "ar", "zh", "ru"])
-def test_centring_each_language_brings_translations_together(language: str) -> None:
-    # A target label and its English version say the same thing: after centring with the language's own
-    # shift their static vectors must be clearly closer than with the English centre alone.
+def test_centring_each_language_brings_a_translation_closer_to_the_english_text(language: str) -> None:
+    # The shift of each language is measured once from PUX's labels; a text written for this test and
+    # its translation must end up closer after centring with the shift than with the English centre alone.
     data = TaggerData()
-    lexicon, labels = data.lexicon, data.target_labels
+    lexicon = data.lexicon
     lexicon.centre = load_calibration().static_centre
-    shared = [t for t in data.targets if (t, "en") in labels and (t, language) in labels]
-    english = np.stack([lexicon.text_vector(labels[(t, "en")]) for t in shared])
-    plain = np.stack([lexicon.text_vector(labels[(t, language)]) for t in shared])
-    own_centre = lexicon.centre + data.language_shift[language]
-    shifted = np.stack([lexicon.text_vector(labels[(t, language)], centre=own_centre) for t in shared])
-    assert len(shared) > 100
-    assert (english * shifted).sum(axis=1).mean() > (english * plain).sum(axis=1).mean() + 0.1
+    english = lexicon.text_vector(PARALLEL["en"])
+    plain = lexicon.text_vector(PARALLEL[language])
+    shifted = lexicon.text_vector(PARALLEL[language], centre=lexicon.centre + data.language_shift[language])
+    assert float(english @ shifted) > float(english @ plain) + 0.05
+
+
+def test_the_blas_limit_holds_while_any_call_runs_and_is_lifted_after_the_last() -> None:
+    def blas_threads() -> list[int]:
+        return [int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    guard = _OneBlasThread()
+    guard.__enter__()  # request A
+    guard.__enter__()  # request B, at the same time
+    guard.__exit__(None, None, None)  # A ends while B still runs: the limit stays
+    assert blas_threads() and all(count == 1 for count in blas_threads())
+    guard.__exit__(None, None, None)  # the last one lifts it
+    assert blas_threads() == before
 
 
 def test_get_tagger_is_loaded_once() -> None:

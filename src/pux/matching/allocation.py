@@ -180,10 +180,12 @@ def _solve_pieces(network: _Network, pieces: list[np.ndarray]) -> list[np.ndarra
     """The flows of every piece: on all cores when the round is large and forking is safe.
 
     The flow solver holds the interpreter lock, so threads would not help; forked processes inherit the
-    arrays without copying them. Forking is only safe when this process runs a single thread (the command
-    line, the benchmark); in the web server the pieces are solved one after the other.
+    arrays without copying them. Forking is only done when this process runs a single Python thread (the
+    command line, the benchmark); in the web server the pieces are solved one after the other. (Idle
+    native worker threads, such as HiGHS's after a repair, hold no lock the children need: they only
+    run the flow solver and numpy.)
     """
-    workers = min(len(pieces), os.cpu_count() or 1)
+    workers = min(len(pieces), _usable_cpus())
     large = sum(len(piece) for piece in pieces) >= PARALLEL_PAIRS
     if workers < 2 or not large or threading.active_count() > 1 or "fork" not in mp.get_all_start_methods():
         return [network.solve(piece, floor=0.0) for piece in pieces]
@@ -197,6 +199,14 @@ def _solve_pieces(network: _Network, pieces: list[np.ndarray]) -> list[np.ndarra
     finally:
         _FORKED_WORK = None
     return [solved[k] for k in range(len(pieces))]
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _solve_forked_piece(position: int) -> np.ndarray:

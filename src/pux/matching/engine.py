@@ -345,7 +345,9 @@ def _eligibility_rules(data: MatchingData, j: int, for_allocation: bool) -> tupl
         rules += (
             int(data.p_currency[j]),
             bool(programme.remaining),
-            None if programme.divisible else min(x for x in limits if x is not None),
+            None
+            if programme.divisible or not programme.remaining
+            else min(x for x in limits if x is not None),
         )
     return rules
 

@@ -86,6 +86,8 @@ def parse_config(data: Mapping[str, Any]) -> PriorityConfig:
             )
             for area, rules in dict(data["areas"]).items()
         }
+    except ConfigError:
+        raise  # a rule's own message says more than the general one below
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ConfigError(
             _("component_weights and areas are required (%(problem)s)") % {"problem": error}
@@ -368,8 +370,12 @@ class _WeightTable:
         capacity_codes = [rule.code for rule in rules.capacity]
         return cls(
             tuple(r.iso3 for r in results),
-            np.array([pressing(r, "burden", burden_codes) for r in results]).reshape(len(results), -1),
-            np.array([pressing(r, "capacity", capacity_codes) for r in results]).reshape(len(results), -1),
+            np.array([pressing(r, "burden", burden_codes) for r in results]).reshape(
+                len(results), len(burden_codes)
+            ),
+            np.array([pressing(r, "capacity", capacity_codes) for r in results]).reshape(
+                len(results), len(capacity_codes)
+            ),
             np.array([value(r, "assistance") for r in results]),
             np.array([value(r, "groups") for r in results]),
         )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -193,6 +194,32 @@ class TaggerData:
         return frozenset(hit.entry for hit in found if log_probs[hit.entry] < CONTENT_MAX_LOG_PROB)
 
 
+class _OneBlasThread:
+    """Limits numpy's BLAS to one thread while any tagging call runs, and restores it after the last one.
+
+    The limit is process-wide: concurrent requests share one limit (entered by the first, lifted by the
+    last), so that none lifts it under another and none leaves it on for good."""
+
+    def __init__(self) -> None:
+        self._controller = ThreadpoolController()
+        self._lock = threading.Lock()
+        self._active = 0
+        self._limiter: Any = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._active == 0:
+                self._limiter = self._controller.limit(limits=1, user_api="blas")
+            self._active += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._active -= 1
+            if self._active == 0:
+                self._limiter.restore_original_limits()
+                self._limiter = None
+
+
 class SdgTagger:
     """Scores texts against the 17 goals; use ``get_tagger()`` for the shared, loaded instance."""
 
@@ -201,7 +228,7 @@ class SdgTagger:
         self.calibration = calibration
         self.embedder = embedder
         data.lexicon.centre = calibration.static_centre
-        self._thread_pools = ThreadpoolController()
+        self._one_blas_thread = _OneBlasThread()
 
     # ------------------------------------------------------------------ public API
     def suggest(self, text: str, language: str | None = None) -> list[SdgSuggestion]:
@@ -226,7 +253,7 @@ class SdgTagger:
         # numpy's BLAS threads keep spinning after each product; on two cores they take the second core
         # from the transformer's own threads and halve its speed. The tagger's products are small (one
         # text against 3,400 descriptions), so one BLAS thread while tagging loses nothing.
-        with self._thread_pools.limit(limits=1, user_api="blas"):
+        with self._one_blas_thread:
             return self._score_texts(texts, language, transformer)
 
     def _score_texts(self, texts: Sequence[str], language: str | None, transformer: str) -> list[TextScores]:
