@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,7 +18,7 @@ from pux.reference import service as reference
 from pux.reference.repository import CountryFilter
 from pux.validation import parse
 from pux.web.deps import SessionDep
-from pux.web.forms import form_data
+from pux.web.forms import form_data, listing
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
@@ -65,23 +64,21 @@ def activity_list(
         status=status or None,
         text=q or None,
     )
-    selected = {
-        "country": country or "",
-        "provider": provider or "",
-        "area": area or "",
-        "technique": technique or "",
-        "status": status or "",
-        "q": q or "",
-    }
     results = service.list_activities(session, actor=actor, filters=filters, page=PageRequest(number=page))
     return render(
         request,
         "assistance/list.html",
         {
             **_vocabularies(session),
-            "page": results,
-            "selected": selected,
-            "query": urlencode({k: v for k, v in selected.items() if v}),
+            **listing(
+                results,
+                country=country,
+                provider=provider,
+                area=area,
+                technique=technique,
+                status=status,
+                q=q,
+            ),
         },
     )
 

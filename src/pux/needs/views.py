@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,7 +31,7 @@ from pux.reference.vocabulary import (
 )
 from pux.validation import parse
 from pux.web.deps import SessionDep
-from pux.web.forms import form_data, split_codes
+from pux.web.forms import form_data, listing, split_codes
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
@@ -101,25 +100,23 @@ def need_list(
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
     filters = need_filter(country, region, area, technique, sdg, status, income_group, q)
-    selected = {
-        "country": country or "",
-        "region": region or "",
-        "area": area or "",
-        "technique": technique or "",
-        "sdg": sdg or "",
-        "status": status or "",
-        "income_group": income_group or "",
-        "q": q or "",
-    }
     results = service.list_needs(session, actor=actor, filters=filters, page=PageRequest(number=page))
     return render(
         request,
         "needs/list.html",
         {
             **_vocabularies(session),
-            "page": results,
-            "selected": selected,
-            "query": urlencode({k: v for k, v in selected.items() if v}),
+            **listing(
+                results,
+                country=country,
+                region=region,
+                area=area,
+                technique=technique,
+                sdg=sdg,
+                status=status,
+                income_group=income_group,
+                q=q,
+            ),
             "draftable": service.draftable_countries(actor),
         },
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,7 +20,7 @@ from pux.reference.repository import CountryFilter
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES, income_group_label, modality_label
 from pux.validation import parse
 from pux.web.deps import SessionDep
-from pux.web.forms import form_data, split_codes
+from pux.web.forms import form_data, listing, split_codes
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
@@ -74,22 +73,15 @@ def programme_list(
         modality=modality or None,
         text=q or None,
     )
-    selected = {
-        "organisation": organisation or "",
-        "area": area or "",
-        "technique": technique or "",
-        "modality": modality or "",
-        "q": q or "",
-    }
     results = service.list_programmes(session, actor=actor, filters=filters, page=PageRequest(number=page))
     return render(
         request,
         "programmes/list.html",
         {
             **_vocabularies(session),
-            "page": results,
-            "selected": selected,
-            "query": urlencode({k: v for k, v in selected.items() if v}),
+            **listing(
+                results, organisation=organisation, area=area, technique=technique, modality=modality, q=q
+            ),
         },
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 
@@ -29,3 +30,14 @@ def form_data(form: FormData, *, lists: tuple[str, ...] = (), flags: tuple[str, 
 def split_codes(text: object) -> list[str]:
     """Codes typed into one field ("3.4, 3.8; 5.6") as a list."""
     return [code for code in re.split(r"[\s,;]+", str(text or "")) if code]
+
+
+def listing(rows: Any, **chosen: object) -> dict[str, Any]:
+    """What a filtered list page shows besides its rows: the filters chosen (as form values) and the query
+    string that keeps them from page to page."""
+    selected = {name: "" if value is None else str(value) for name, value in chosen.items()}
+    return {
+        "page": rows,
+        "selected": selected,
+        "query": urlencode({name: value for name, value in selected.items() if value}),
+    }
