@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import Column, ForeignKey, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -25,6 +25,17 @@ class Base(DeclarativeBase):
     """Base class of every PUX table."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def link_table(name: str, owner: str, column: str, references: str) -> Table:
+    """A many-to-many table: ``{owner}_id`` (rows go with their owner) and ``column``, a code in
+    ``references`` ("technique.code"); the pair is the primary key."""
+    return Table(
+        name,
+        Base.metadata,
+        Column(f"{owner}_id", ForeignKey(f"{owner}.id", ondelete="CASCADE"), primary_key=True),
+        Column(column, ForeignKey(references), primary_key=True),
+    )
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

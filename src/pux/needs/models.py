@@ -6,25 +6,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pux.audit.models import column_values, utcnow
-from pux.db import Base
+from pux.db import Base, link_table
 from pux.reference.models import Country, SdgTarget, Technique
 
-need_technique = Table(
-    "need_technique",
-    Base.metadata,
-    Column("need_id", ForeignKey("need.id", ondelete="CASCADE"), primary_key=True),
-    Column("technique_code", ForeignKey("technique.code"), primary_key=True),
-)
-need_sdg_target = Table(
-    "need_sdg_target",
-    Base.metadata,
-    Column("need_id", ForeignKey("need.id", ondelete="CASCADE"), primary_key=True),
-    Column("target_code", ForeignKey("sdg_target.code"), primary_key=True),
-)
+need_technique = link_table("need_technique", "need", "technique_code", "technique.code")
+need_sdg_target = link_table("need_sdg_target", "need", "target_code", "sdg_target.code")
 
 
 class Need(Base):

@@ -6,37 +6,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pux.accounts.models import Organisation
 from pux.audit.models import column_values, utcnow
-from pux.db import Base
+from pux.db import Base, link_table
 from pux.reference.models import Country, SdgTarget, Technique, ThematicArea
 
-programme_thematic_area = Table(
-    "programme_thematic_area",
-    Base.metadata,
-    Column("programme_id", ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
-    Column("thematic_area_code", ForeignKey("thematic_area.code"), primary_key=True),
+programme_thematic_area = link_table(
+    "programme_thematic_area", "programme", "thematic_area_code", "thematic_area.code"
 )
-programme_technique = Table(
-    "programme_technique",
-    Base.metadata,
-    Column("programme_id", ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
-    Column("technique_code", ForeignKey("technique.code"), primary_key=True),
-)
-programme_sdg_target = Table(
-    "programme_sdg_target",
-    Base.metadata,
-    Column("programme_id", ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
-    Column("target_code", ForeignKey("sdg_target.code"), primary_key=True),
-)
-programme_eligible_country = Table(
-    "programme_eligible_country",
-    Base.metadata,
-    Column("programme_id", ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
-    Column("country_iso3", ForeignKey("country.iso3"), primary_key=True),
+programme_technique = link_table("programme_technique", "programme", "technique_code", "technique.code")
+programme_sdg_target = link_table("programme_sdg_target", "programme", "target_code", "sdg_target.code")
+programme_eligible_country = link_table(
+    "programme_eligible_country", "programme", "country_iso3", "country.iso3"
 )
 
 
