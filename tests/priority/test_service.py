@@ -67,7 +67,13 @@ def test_the_method_and_configuration_errors_speak_the_reader_s_language(
     assert "pas tous nuls" in refused.value.problems[0].message
 
 
-def test_a_facilitator_s_own_explanation_is_shown_as_written() -> None:
+def test_a_facilitator_s_own_explanation_is_shown_as_written(
+    client: TestClient, session: Session, world: World
+) -> None:
     data = engine.default_config_data()
     data["explanation"] = "Our round weighs burden only."
     assert engine.method_explanation(engine.parse_config(data)) == "Our round weighs burden only."
+    service.save_config(session, actor=world.actors["facilitator"], data=data)
+    client.cookies.set(LANGUAGE_COOKIE, "fr")
+    page = client.get("/priority", params={"area": "health"}).text
+    assert "Our round weighs burden only." in page and "Score de 0 à 100" not in page
