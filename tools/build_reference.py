@@ -2,14 +2,17 @@
 
 Usage:  python tools/build_reference.py PATH/TO/shared/data
 
-Writes the derived CSV files under src/pux/reference/data/. Authored files in that folder
-(sdg_labels.csv, thematic_areas.csv, indicators.csv) are read, never written. Every figure keeps
-its year and source; nothing missing is filled in.
+Writes the derived CSV files under src/pux/reference/data/. Countries: the UN M49 areas only, with their
+M49 short names in the six UN languages (checked against a second copy, see country_name) and the
+"selectable" flag (0 for the UNINHABITED areas below); it stops if any name is missing. Authored files
+in that folder (sdg_labels.csv, thematic_areas.csv, indicators.csv) are read, never written. Every
+figure keeps its year and source; nothing missing is filled in.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -75,6 +78,96 @@ def m49_tables(data: Path) -> dict[str, list[dict[str, str]]]:
     return {lang: read_csv(folder / f"UNSD-M49-{suffix}.csv") for lang, suffix in M49_FILE_LANGUAGE.items()}
 
 
+# A second copy of the M49 names in the six languages: OCHA's country and territory taxonomy, which
+# follows the current UNSD wording (e.g. "Netherlands (Kingdom of the)", 2023) and lists only M49 areas.
+TAXONOMY_FILE = (
+    Path("countries") / "hdx-python-country" / "Countries & Territories Taxonomy MVP - C&T Taxonomy.csv"
+)
+TAXONOMY_LANGUAGE = {
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "ar": "Arabic",
+    "zh": "Chinese",
+    "ru": "Russian",
+}
+
+# Uninhabited areas: M49 areas, listed on /countries, but nobody there drafts a need, receives a programme
+# or an activity, or works for an organisation, so they are not offered where a country is chosen.
+# This is the one place the rule lives; the build writes it as the "selectable" column of countries.csv.
+UNINHABITED = {
+    "ATA": "Antarctica",
+    "BVT": "Bouvet Island",
+    "HMD": "Heard Island and McDonald Islands",
+    "ATF": "French Southern Territories",
+    "SGS": "South Georgia and the South Sandwich Islands",
+    "UMI": "United States Minor Outlying Islands",
+    "IOT": "British Indian Ocean Territory",
+}
+
+# UNTERM short names carry the article in brackets ("Bahamas (the)", "Kenya (le)") and an asterisk for
+# observer States; both are stripped before a UNTERM name stands in for a missing M49 name.
+UNTERM_ARTICLE = re.compile(r"\s*\((?:the|le|la|l'|l’|les|el|los|las)\)\s*$")
+
+
+def unterm_short_name(value: str) -> str:
+    return UNTERM_ARTICLE.sub("", value.replace(" *", "").strip()).strip()
+
+
+def m49_names_by_country(data: Path) -> dict[str, dict[str, str]]:
+    """ISO alpha-3 -> the M49 name in each language, from the taxonomy (only areas M49 lists have one)."""
+    names: dict[str, dict[str, str]] = {}
+    for row in read_csv(data / TAXONOMY_FILE):
+        iso3 = row["ISO 3166-1 Alpha 3-Codes"]
+        if iso3 and row["M49 English"] and row["m49 numerical code"]:
+            names[iso3] = {lang: row[f"M49 {column}"].strip() for lang, column in TAXONOMY_LANGUAGE.items()}
+    return names
+
+
+def unterm_names_by_country(data: Path) -> dict[str, dict[str, str]]:
+    names: dict[str, dict[str, str]] = {}
+    for row in read_csv(data / "countries" / "datahub-country-codes" / "country-codes.csv"):
+        names[row["ISO3166-1-Alpha-3"]] = {
+            lang: unterm_short_name(row[f"UNTERM {column} Short"])
+            for lang, column in TAXONOMY_LANGUAGE.items()
+        }
+    return names
+
+
+def m49_areas(
+    tables: dict[str, list[dict[str, str]]], confirmed: dict[str, dict[str, str]]
+) -> tuple[dict[str, list[dict[str, str]]], list[str]]:
+    """The rows of the M49 download that are M49 areas: an ISO entry the taxonomy gives no M49 name
+    (Taiwan, listed by ISO 3166 but by M49 only within China) is dropped, with everything about it."""
+    keep = [index for index, row in enumerate(tables["en"]) if row["ISO-alpha3 Code"] in confirmed]
+    dropped = [row["ISO-alpha3 Code"] for row in tables["en"] if row["ISO-alpha3 Code"] not in confirmed]
+    return {lang: [rows[index] for index in keep] for lang, rows in tables.items()}, dropped
+
+
+def country_name(
+    iso3: str,
+    lang: str,
+    downloaded: str,
+    m49_names: dict[str, dict[str, str]],
+    unterm: dict[str, dict[str, str]],
+    notes: list[str],
+) -> str:
+    """The UN short name: M49's; where the two M49 copies disagree, the taxonomy's current wording;
+    UNTERM's short name only where M49 has none. Every disagreement is reported."""
+    current = m49_names.get(iso3, {}).get(lang, "")
+    official = unterm.get(iso3, {}).get(lang, "")
+    name = downloaded.strip()
+    if current and current != name:
+        notes.append(
+            f"{iso3} {lang}: {name!r} in the M49 download, {current!r} in the taxonomy: taxonomy used"
+        )
+        name = current
+    if not name and official:
+        notes.append(f"{iso3} {lang}: no M49 name, UNTERM short name {official!r} used")
+        name = official
+    return name
+
+
 def build_regions(tables: dict[str, list[dict[str, str]]]) -> list[dict[str, object]]:
     levels = (
         ("region", "Region Code", "Region Name", None),
@@ -114,7 +207,11 @@ def un_languages_by_country(data: Path) -> dict[str, str]:
 
 
 def build_countries(
-    tables: dict[str, list[dict[str, str]]], languages: dict[str, str]
+    tables: dict[str, list[dict[str, str]]],
+    languages: dict[str, str],
+    m49_names: dict[str, dict[str, str]],
+    unterm: dict[str, dict[str, str]],
+    notes: list[str],
 ) -> list[dict[str, object]]:
     countries = []
     for index, row in enumerate(tables["en"]):
@@ -134,18 +231,30 @@ def build_countries(
             "sids": int(bool(row["Small Island Developing States (SIDS)"])),
             "ldc_graduated_on": graduated,
             "un_languages": languages.get(iso3, ""),
+            "selectable": int(iso3 not in UNINHABITED),
         }
         for lang in LANGUAGES:
-            entry[f"name_{lang}"] = tables[lang][index]["Country or Area"]
+            downloaded = tables[lang][index]["Country or Area"]
+            entry[f"name_{lang}"] = country_name(iso3, lang, downloaded, m49_names, unterm, notes)
         countries.append(entry)
+    missing = [f"{c['iso3']} {lang}" for c in countries for lang in LANGUAGES if not str(c[f"name_{lang}"])]
+    if missing:
+        raise SystemExit(f"countries without a name in every UN language: {', '.join(missing)}")
+    unknown = set(UNINHABITED) - {str(c["iso3"]) for c in countries}
+    if unknown:
+        raise SystemExit(f"uninhabited areas missing from M49: {sorted(unknown)}")
     return sorted(countries, key=lambda c: str(c["iso3"]))
 
 
-def build_income_groups(data: Path) -> list[dict[str, object]]:
-    """Two dated vintages: the official FY2024 group, and FY2026 derived from GNI per capita (Atlas) 2024."""
+def build_income_groups(data: Path, known: set[str]) -> list[dict[str, object]]:
+    """Two dated vintages: the official FY2024 group, and FY2026 derived from GNI per capita (Atlas) 2024.
+
+    Only for the countries and areas shipped (``known``): an area dropped from M49 loses its rows too."""
     rows = read_csv(data / "countries" / "country_master_derived.csv")
     groups: list[dict[str, object]] = []
     for row in rows:
+        if row["iso3"] not in known:
+            continue
         if row["wb_income_fy2024_hdx"]:
             groups.append(
                 {
@@ -331,9 +440,14 @@ def main(argv: list[str]) -> None:
         raise SystemExit(__doc__)
     data = Path(argv[1])
     OUT.mkdir(parents=True, exist_ok=True)
-    tables = m49_tables(data)
+    m49_names = m49_names_by_country(data)
+    tables, dropped = m49_areas(m49_tables(data), m49_names)
     regions = build_regions(tables)
-    countries = build_countries(tables, un_languages_by_country(data))
+    notes: list[str] = []
+    countries = build_countries(
+        tables, un_languages_by_country(data), m49_names, unterm_names_by_country(data), notes
+    )
+    known = {str(c["iso3"]) for c in countries}
     name_fields = [f"name_{lang}" for lang in LANGUAGES]
     counts = {
         "regions.csv": write_csv("regions.csv", ["m49", "level", "parent_m49", *name_fields], regions),
@@ -351,6 +465,7 @@ def main(argv: list[str]) -> None:
                 "sids",
                 "ldc_graduated_on",
                 "un_languages",
+                "selectable",
                 *name_fields,
             ],
             countries,
@@ -358,7 +473,7 @@ def main(argv: list[str]) -> None:
         "income_groups.csv": write_csv(
             "income_groups.csv",
             ["iso3", "fiscal_year", "income_group", "basis", "gni_per_capita_usd", "gni_year", "source"],
-            build_income_groups(data),
+            build_income_groups(data, known),
         ),
         "sdg_framework.csv": write_csv(
             "sdg_framework.csv",
@@ -378,6 +493,10 @@ def main(argv: list[str]) -> None:
     }
     for name, count in counts.items():
         print(f"{name}: {count} rows")
+    print(f"not in M49, dropped with their income groups and observations: {', '.join(dropped) or 'none'}")
+    print(f"not selectable (uninhabited): {', '.join(sorted(UNINHABITED))}")
+    for note in notes:
+        print(f"name: {note}")
 
 
 if __name__ == "__main__":

@@ -194,6 +194,30 @@ REGION_WORDS = (
     "river basin",
 )
 
+
+def _is_coastal(text: str) -> bool:
+    """A template or region word that only makes sense for a country with a coast."""
+    return "coast" in text or "ocean" in text or "marine" in text
+
+
+def _landlocked(session: Session) -> set[str]:
+    """Recipients without a coast, from the reference data: every demo recipient is a developing
+    country, and the landlocked developing countries are those flagged LLDC (UN M49)."""
+    return {
+        iso3
+        for iso3 in RECIPIENTS
+        if (country := reference_repository.get_country(session, iso3)) is not None and country.is_lldc
+    }
+
+
+def _fits(
+    country: str, landlocked: set[str], template: tuple[str, list[str], list[str], list[str], str]
+) -> bool:
+    return country not in landlocked or not (
+        _is_coastal(template[4]) or any(_is_coastal(t) for t in template[1])
+    )
+
+
 ORGANISATIONS = (
     ("International Atomic Cooperation Agency (demo)", "iaea", None),
     ("Nordic Development Cooperation Agency (demo)", "donor_agency", "SWE"),
@@ -387,13 +411,16 @@ def _load_needs(session: Session, actor: Actor, rng: random.Random, count: int, 
         iso3: (c.name("en") if (c := reference_repository.get_country(session, iso3)) else iso3)
         for iso3 in RECIPIENTS
     }
+    landlocked = _landlocked(session)
     created_by_country: dict[str, list[int]] = {}
     for index in range(count):
         country = (
             RECIPIENTS[index % len(RECIPIENTS)] if index < len(RECIPIENTS) * 2 else rng.choice(RECIPIENTS)
         )
-        area, techniques, targets, modalities, pattern = rng.choice(NEED_TEMPLATES)
-        title = pattern.format(country=names[country], region=rng.choice(REGION_WORDS))
+        templates = [t for t in NEED_TEMPLATES if _fits(country, landlocked, t)]
+        area, techniques, targets, modalities, pattern = rng.choice(templates)
+        regions = [w for w in REGION_WORDS if country not in landlocked or not _is_coastal(w)]
+        title = pattern.format(country=names[country], region=rng.choice(regions))
         beneficiaries = rng.choice([800, 2_500, 12_000, 40_000, 150_000, 600_000])
         data = NeedCreate(
             country_iso3=country,
@@ -515,9 +542,11 @@ def _load_activities(
         "industry": ["9"],
         "safety": ["16"],
     }
+    landlocked = _landlocked(session)
     for index in range(count):
-        area, techniques, _targets, _modalities, pattern = rng.choice(NEED_TEMPLATES)
         country = rng.choice(RECIPIENTS)
+        templates = [t for t in NEED_TEMPLATES if _fits(country, landlocked, t)]
+        area, techniques, _targets, _modalities, pattern = rng.choice(templates)
         start = date(2022, 1, 1) + timedelta(days=rng.randint(0, 1400))
         committed = Decimal(rng.choice([20, 45, 90, 150, 300, 750, 1_500])) * 1000
         status = (

@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pux.db import Base
@@ -59,6 +59,10 @@ class Country(SixLanguageNames, Base):
     ldc_graduated_on: Mapped[date | None] = mapped_column(Date)
     # Which of the six UN languages are used there (";"-separated codes), for matching working languages.
     un_languages: Mapped[str] = mapped_column(String(20), default="")
+    # False for the uninhabited areas (Antarctica, Bouvet Island...): listed on /countries, never offered
+    # where a country is chosen for a need, programme, activity, organisation or person. The rule is
+    # tools/build_reference.py's UNINHABITED; the packaged countries.csv carries it as "selectable".
+    is_selectable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Codes and the six names, case- and accent-folded: lets "кения" or "cote d'ivoire" find a country.
     search_text: Mapped[str] = mapped_column(Text, default="")
 

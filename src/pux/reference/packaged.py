@@ -43,6 +43,7 @@ def countries() -> list[dict[str, Any]]:
             "is_sids": r["sids"] == "1",
             "ldc_graduated_on": date.fromisoformat(r["ldc_graduated_on"]) if r["ldc_graduated_on"] else None,
             "un_languages": r["un_languages"],
+            "is_selectable": r["selectable"] == "1",
             **_names(r),
         }
         for r in read_table("countries.csv")

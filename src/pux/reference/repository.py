@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from pux.reference.models import (
@@ -75,6 +75,26 @@ def list_countries(session: Session, filters: CountryFilter) -> Sequence[Country
             Country.search_text.contains(fold_for_search(filters.text.strip()), autoescape=True)
         )
     return session.scalars(statement).unique().all()
+
+
+def list_selectable_countries(session: Session, keep: Sequence[str] = ()) -> Sequence[Country]:
+    """The countries and areas a user may choose (not the uninhabited ones), plus any codes in ``keep``."""
+    condition: ColumnElement[bool] = Country.is_selectable.is_(True)
+    if keep:
+        condition = or_(condition, Country.iso3.in_(list(keep)))
+    return session.scalars(select(Country).where(condition)).unique().all()
+
+
+def selectable_country_codes(session: Session) -> set[str]:
+    return set(session.scalars(select(Country.iso3).where(Country.is_selectable.is_(True))).all())
+
+
+def delete_country_data(session: Session, iso3: str) -> None:
+    """Remove a country with its income groups and observations; the database refuses (IntegrityError)
+    when a need, programme, activity, organisation or person still points at it."""
+    session.execute(delete(IndicatorObservation).where(IndicatorObservation.country_iso3 == iso3))
+    session.execute(delete(IncomeGroupAssessment).where(IncomeGroupAssessment.country_iso3 == iso3))
+    session.execute(delete(Country).where(Country.iso3 == iso3))
 
 
 def get_country(session: Session, iso3: str) -> Country | None:

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pux.audit import service as audit
 from pux.i18n import gettext as _
 from pux.reference import packaged, repository
+from pux.reference.collation import sorted_countries
 from pux.reference.importers import (
     RowProblem,
     parse_indicator_file,
@@ -69,6 +71,7 @@ def load_reference_data(session: Session, *, actor: str) -> dict[str, int]:
         "thematic_areas": _upsert(session, ThematicArea, packaged.thematic_areas()),
         "regions": _load_regions(session),
         "countries": _upsert(session, Country, packaged.countries()),
+        "countries_retired": _retire_countries(session, {row["iso3"] for row in packaged.countries()}),
         "income_group_assessments": _load_income_groups(session),
         **_load_sdg(session),
         "indicators": _upsert(session, Indicator, packaged.indicators()),
@@ -87,6 +90,24 @@ def load_reference_data(session: Session, *, actor: str) -> dict[str, int]:
             entity_id="packaged",
             after=written,
         )
+    return written
+
+
+def _retire_countries(session: Session, packaged_codes: set[str]) -> int:
+    """Areas no longer in the packaged table (Taiwan, not an M49 area) leave the database with their
+    income groups and observations; one that a record still uses stays, but is no longer offered."""
+    written = 0
+    for iso3 in sorted(repository.country_codes(session) - packaged_codes):
+        try:
+            with session.begin_nested():
+                repository.delete_country_data(session, iso3)
+        except IntegrityError:
+            country = repository.get_country(session, iso3)
+            if country is None or not country.is_selectable:
+                continue
+            country.is_selectable = False
+        written += 1
+    repository.flush(session)
     return written
 
 
@@ -148,8 +169,22 @@ def _upsert_observations(session: Session, rows: list[dict[str, Any]]) -> int:
 
 
 def list_countries(session: Session, *, filters: CountryFilter) -> Sequence[Country]:
-    """Countries and areas matching the filters, by English name."""
-    return repository.list_countries(session, filters)
+    """Countries and areas matching the filters (every M49 area, inhabited or not), sorted by their name
+    in the reader's language with that language's collation."""
+    return sorted_countries(repository.list_countries(session, filters))
+
+
+def list_selectable_countries(session: Session, *, keep: Sequence[str] = ()) -> Sequence[Country]:
+    """The countries a user may choose for a need, programme, activity, organisation or person: every
+    M49 area except the uninhabited ones (Country.is_selectable), sorted for the reader's language.
+
+    ``keep`` adds codes a record being edited already holds, so that its form still shows them."""
+    return sorted_countries(repository.list_selectable_countries(session, [code for code in keep if code]))
+
+
+def selectable_country_codes(session: Session) -> set[str]:
+    """The codes list_selectable_countries offers (for validating a submitted country)."""
+    return repository.selectable_country_codes(session)
 
 
 def get_country(session: Session, *, iso3: str) -> Country | None:
