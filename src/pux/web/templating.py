@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES, get_language, gettext, ngettext, text_direction
+from pux.reference.collation import sorted_countries
 from pux.reference.vocabulary import activity_status_label, programme_status_label, proposal_status_label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -33,7 +34,11 @@ def options(codes: Iterable[str], label: Callable[[str], str]) -> list[tuple[str
 
 
 def country_options(countries: Iterable[Any]) -> list[tuple[str, str]]:
-    return sorted(((c.iso3, c.name()) for c in countries), key=lambda pair: pair[1])
+    """(code, name) pairs in the reader's language, in that language's collation order.
+
+    Pass the countries a user may choose: reference.service.list_selectable_countries (not the
+    uninhabited areas), rather than every country of list_countries."""
+    return [(c.iso3, c.name()) for c in sorted_countries(countries)]
 
 
 def organisation_options(organisations: Iterable[Any]) -> list[tuple[str, str]]:
