@@ -23,7 +23,7 @@ def main(path: Path) -> None:
             message.string = message.id
         message.flags.discard("fuzzy")
     with path.open("wb") as handle:
-        write_po(handle, catalog, omit_header=True, width=100)
+        write_po(handle, catalog, width=100)
 
 
 if __name__ == "__main__":
