@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from pux import migrate
 from pux.config import Settings, get_settings
@@ -107,6 +107,10 @@ def client(settings: Settings, session: Session) -> Iterator[TestClient]:
         session.flush()
 
     app.dependency_overrides[get_session] = test_session
+    # Work the app does in units of its own (sign-in steps, token use) joins the test's transaction too.
+    app.state.session_factory = sessionmaker(
+        bind=session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     with TestClient(app) as test_client:
         yield test_client
     app.state.engine.dispose()

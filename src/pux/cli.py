@@ -36,6 +36,8 @@ matching_app = typer.Typer(help="Matching and allocation rounds.", no_args_is_he
 app.add_typer(priority_app, name="priority")
 app.add_typer(matching_app, name="matching")
 sdg_app = typer.Typer(help="SDG tagging (offline).", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 app.add_typer(sdg_app, name="sdg")
 console = Console()
 
@@ -76,6 +78,9 @@ def init() -> None:
     """Create or upgrade the database and load the reference data (safe to run again)."""
     settings = get_settings()
     migrate.upgrade(settings.database_url)
+    if not settings.secret_key:
+        settings.session_secret()  # this installation's own random key, made once (owner-only file)
+        console.print(f"Session key: {settings.secret_key_file} (kept private; do not share it)")
     with _sessions() as session:
         written = reference.load_reference_data(session, actor=_cli_actor())
         counts = reference.reference_counts(session)
@@ -110,6 +115,37 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     import uvicorn
 
     uvicorn.run("pux.web.app:create_app", factory=True, host=host, port=port, proxy_headers=False)
+
+
+@users_app.command("create-admin")
+def create_admin(
+    email: str,
+    full_name: Annotated[str, typer.Option("--name", help="The person's full name")] = "Administrator",
+) -> None:
+    """Create an administrator account (the first one on a new installation); asks for the password."""
+    from pux.accounts import service as accounts
+    from pux.accounts.permissions import ADMIN, Actor, Grant
+    from pux.errors import ValidationFailed
+
+    password = typer.prompt("Password (at least 12 characters)", hide_input=True, confirmation_prompt=True)
+    if len(password) < 12:
+        console.print("[red]The password must have at least 12 characters. Nothing was created.[/red]")
+        raise typer.Exit(code=1)
+    try:
+        with _sessions() as session:
+            user = accounts.create_user(
+                session,
+                actor=Actor.system(_cli_actor()),
+                email=email,
+                full_name=full_name,
+                password=password,
+                grants=[Grant(ADMIN)],
+            )
+            created = user.email
+    except ValidationFailed as refused:
+        console.print(f"[red]Refused: {refused}[/red]")
+        raise typer.Exit(code=1) from refused
+    console.print(f"Administrator {created} created. Sign in at /sign-in.")
 
 
 @countries_app.command("list")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,8 +12,10 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var") / "pux.sqlite3"
-# A development-only key: production mode refuses to start with it.
+DEFAULT_SECRET_KEY_FILE = Path("var") / "secret_key"
+# Kept so that a configuration still carrying the old public development key is refused everywhere.
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+MINIMUM_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -21,21 +25,50 @@ class Settings(BaseSettings):
 
     mode: Literal["development", "production"] = "development"
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
-    secret_key: str = DEVELOPMENT_SECRET_KEY
+    # Signs the session cookies. Unset, a random key is made on first use and kept in secret_key_file
+    # (owner-only), so that no two installations share a key. Production needs it set explicitly.
+    secret_key: str = ""
+    secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
     default_language: str = "en"
+    # The address people reach this PUX at: links sent to people (invitations) are built from it, never
+    # from the Host header of a request.
+    base_url: str = "http://127.0.0.1:8000"
+    # Request bodies: forms and JSON up to max_body_bytes; file uploads up to max_upload_bytes.
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_upload_bytes: int = 25 * 1024 * 1024
+    # Threads that run page and API work; the database pool is at least as large (see pux.web.app).
+    worker_threads: int = 24
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
-        if self.mode == "production":
-            if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
-                raise ValueError(
-                    "PUX_SECRET_KEY must be set to a random value of 32+ characters in production"
-                )
+        if self.secret_key == DEVELOPMENT_SECRET_KEY:
+            raise ValueError("PUX_SECRET_KEY is the public development key: set a random value")
+        if self.mode == "production" and len(self.secret_key) < MINIMUM_SECRET_LENGTH:
+            raise ValueError("PUX_SECRET_KEY must be set to a random value of 32+ characters in production")
         return self
+
+    def session_secret(self) -> str:
+        """The key that signs session cookies: the configured one, else this installation's own."""
+        return self.secret_key or installation_secret(self.secret_key_file)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def installation_secret(path: Path) -> str:
+    """A random key kept in ``path`` (made on first use, readable by its owner only)."""
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) >= MINIMUM_SECRET_LENGTH:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    os.chmod(path, 0o600)
+    return key
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, ForeignKey, MetaData, Table, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -38,23 +38,52 @@ def link_table(name: str, owner: str, column: str, references: str) -> Table:
     )
 
 
+# How long a writer waits for another writer's transaction before giving up (SQLite).
+SQLITE_BUSY_TIMEOUT_MS = 20_000
+# The execution option that makes a SQLite transaction take the write lock when it begins.
+WRITE_TRANSACTION = "pux_write_transaction"
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # PUX emits BEGIN itself (see _begin_sqlite): the driver's own implicit transactions would start
+    # a read transaction that fails at once, without waiting, when it later tries to write.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
-def make_engine(database_url: str) -> Engine:
-    """An engine for ``database_url``; SQLite gets WAL, foreign keys and a busy timeout."""
+def _begin_sqlite(connection: Connection) -> None:
+    """Writers take SQLite's write lock when their transaction begins (waiting their turn for up to the
+    busy timeout), so two concurrent edits queue instead of one failing with "database is locked"."""
+    immediate = connection.get_execution_options().get(WRITE_TRANSACTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(database_url: str, *, pool_size: int = 5) -> Engine:
+    """An engine for ``database_url``; SQLite gets WAL, foreign keys, a busy timeout and write
+    transactions that queue. ``pool_size`` should be at least the number of threads that use it."""
     if database_url.startswith("sqlite"):
         _ensure_sqlite_folder(database_url)
-        engine = create_engine(database_url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            database_url,
+            connect_args={"check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+        )
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    return create_engine(database_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (same pool) for sessions that will write: on SQLite their transactions begin
+    with the write lock; elsewhere nothing changes."""
+    return engine.execution_options(**{WRITE_TRANSACTION: True})
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:
@@ -68,9 +97,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that commits when the block succeeds and rolls back when it raises."""
-    session = factory()
+def unit_of_work(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """A session that commits when the block succeeds and rolls back when it raises; ``write`` takes
+    SQLite's write lock at the start (for short writes that must not fail half-way on a busy database)."""
+    session = factory(bind=writer(factory.kw["bind"])) if write else factory()
     try:
         yield session
         session.commit()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
 
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 
 Model = TypeVar("Model", bound=BaseModel)
+# A record number as a 64-bit database key holds it (a larger one is refused, never sent to the database).
+RecordNumber = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def _message(error: Any) -> str:
@@ -50,6 +56,84 @@ def parse(model: type[Model], data: dict[str, Any], *, row: int | None = None) -
         return model.model_validate(data)
     except ValidationError as error:
         raise ValidationFailed(problems_from(error, row=row)) from error
+
+
+# Characters that change how text is displayed without being seen: bidirectional overrides and isolates
+# (a title could be made to read backwards), and zero-width characters.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+)
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+
+
+def clean_text(value: str) -> str:
+    """Text as PUX stores it: NFC-normalised, without invisible formatting characters; refused (ValueError
+    with a readable message) when it holds control characters or broken Unicode."""
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in value):
+        raise ValueError(_("contains broken characters (invalid Unicode)"))
+    if any((unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS) for char in value):
+        raise ValueError(_("contains control characters (such as NUL) that cannot be stored"))
+    return unicodedata.normalize("NFC", value.translate(_INVISIBLE))
+
+
+def _clean_any(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_text(item) if isinstance(item, str) else item for item in value]
+    return value
+
+
+class CleanInput(BaseModel):
+    """Base of every shape people write: each text field is cleaned (clean_text) before it is checked,
+    so a title of only invisible characters is empty, and NUL or broken Unicode is refused by name."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_texts(cls, value: Any) -> Any:
+        return _clean_any(value)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# A time as the API shows it: in UTC with its offset (SQLite hands back times without one).
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+
+
+def lenient(model: type[BaseModel], values: dict[str, Any]) -> Any:
+    """The submitted values with the model's defaults, unchecked: enough for the code checks to look
+    at every field even when some other field failed its own check."""
+    defaults = {
+        name: None if field.is_required() else field.get_default(call_default_factory=True)
+        for name, field in model.model_fields.items()
+    }
+    given = {name: value for name, value in values.items() if name in model.model_fields}
+    return SimpleNamespace(**{**defaults, **given})
+
+
+def parse_whole(
+    model: type[Model], values: dict[str, Any], code_problems: Callable[[Any], list[FieldProblem]]
+) -> Model:
+    """Validate a whole form at once: every field's own check and every code check, so a person sees
+    all that is wrong in one go. ``code_problems`` gets the parsed data, or the unchecked values when
+    some field failed (it must cope with None and with text where a number was expected)."""
+    try:
+        data = model.model_validate(values)
+    except ValidationError as error:
+        problems = problems_from(error)
+        already = {problem.field for problem in problems}
+        try:
+            later = code_problems(lenient(model, values))
+        except (TypeError, ValueError, AttributeError):
+            later = []  # a field too garbled for the code checks is already named above
+        problems += [problem for problem in later if problem.field not in already]
+        raise ValidationFailed(problems) from error
+    problems = code_problems(data)
+    if problems:
+        raise ValidationFailed(problems)
+    return data
 
 
 def known_codes(values: list[str], allowed: tuple[str, ...]) -> list[str]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import PermissionDenied
 from pux.audit import service as audit
-from pux.errors import InvalidTransition
+from pux.errors import InvalidTransition, ValidationFailed
 from pux.i18n import language_context
 from pux.matching import service as matching
 from pux.matching.allocation import RoundRules
@@ -113,8 +113,17 @@ def test_both_sides_accept_and_the_need_is_matched_with_a_planned_activity(
 
 def test_a_decline_by_either_side_ends_the_proposal(session: Session, world: World) -> None:
     proposal = _proposal(session, world)
-    matching.decide(session, actor=world.actors["focal_ken"], proposal_id=proposal.id, accept=False)
+    with pytest.raises(ValidationFailed):  # a decline says why
+        matching.decide(session, actor=world.actors["focal_ken"], proposal_id=proposal.id, accept=False)
+    matching.decide(
+        session,
+        actor=world.actors["focal_ken"],
+        proposal_id=proposal.id,
+        accept=False,
+        reason="The hospital has found other funding.",
+    )
     assert proposal.status == "declined"
+    assert proposal.decline_reason == "The hospital has found other funding."
     need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs["published_ken"])
     assert need.status == "published"
 
@@ -145,7 +154,7 @@ def test_the_round_page_names_the_method_and_binding_rules_in_the_reader_s_langu
         session,
         actor=world.actors["facilitator"],
         title="Round for the page",
-        rules=RoundRules(country_cap_share=1.0),
+        rules=RoundRules(country_cap_share=0.1),  # Kenya's needs alone are eligible: its cap binds
         programme_ids=[programme_id],
     )
     sign_in(client, world.emails["facilitator"])

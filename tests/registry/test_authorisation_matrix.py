@@ -150,12 +150,19 @@ def _proposal(session: Session, world: World, role: str) -> int:
     return proposal.id
 
 
+def _side(role: str) -> str:
+    # Facilitators act for either side and must say which; a focal point decides for the country.
+    return "country" if role.startswith("focal") else "donor"
+
+
 def _decision(session: Session, world: World, role: str) -> Request:
-    return f"/proposals/{_proposal(session, world, role)}/decision", {"data": {"decision": "accept"}}
+    decision = {"decision": "accept", "side": _side(role)}
+    return f"/proposals/{_proposal(session, world, role)}/decision", {"data": decision}
 
 
 def _decision_api(session: Session, world: World, role: str) -> Request:
-    return f"/api/v1/proposals/{_proposal(session, world, role)}/decision", {"json": {"decision": "accept"}}
+    decision = {"decision": "accept", "side": _side(role)}
+    return f"/api/v1/proposals/{_proposal(session, world, role)}/decision", {"json": decision}
 
 
 ROUND_FORM = {"title": "Test round", "country_cap_percent": "50"}

@@ -233,6 +233,19 @@ def can_view_activity(
     return visibility in scope.visibilities
 
 
+# --- Imports --------------------------------------------------------------------------------------
+
+
+def can_import(actor: Actor, *, entity: str) -> bool:
+    """Whether the actor may upload a file of needs (their country's people), or of programmes and
+    activities (an organisation's people); checked before a file is read at all."""
+    if actor.is_global:
+        return True
+    if entity == "needs":
+        return bool(actor.countries(FOCAL_POINT, COUNTERPART))
+    return bool(actor.organisations(PARTNER, PROGRAMME_OFFICER))
+
+
 # --- Organisations, people, tokens ------------------------------------------------------------------
 
 

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import delete as delete_rows
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pux.accounts.models import ApiToken, Invitation, Organisation, RoleAssignment, SignInAttempt, User
+from pux.accounts.models import (
+    ApiToken,
+    Invitation,
+    Organisation,
+    RoleAssignment,
+    SignInAttempt,
+    SignInSession,
+    User,
+)
 
 
 def get_organisation(session: Session, organisation_id: int) -> Organisation | None:
@@ -43,6 +52,16 @@ def get_invitation_by_hash(session: Session, token_hash: str) -> Invitation | No
     return session.scalars(select(Invitation).where(Invitation.token_hash == token_hash)).first()
 
 
+def pending_invitations(
+    session: Session, *, invited_by_id: int | None, now: datetime
+) -> Sequence[Invitation]:
+    """Invitations not yet accepted and not expired (of one inviter, or of everyone)."""
+    statement = select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.expires_at >= now)
+    if invited_by_id is not None:
+        statement = statement.where(Invitation.invited_by_id == invited_by_id)
+    return session.scalars(statement.order_by(Invitation.created_at.desc()).limit(100)).all()
+
+
 def get_token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
     return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
 
@@ -64,6 +83,22 @@ def failed_attempts_since(
     if client_address is not None:
         statement = statement.where(SignInAttempt.client_address == client_address)
     return session.scalar(statement) or 0
+
+
+def get_sign_in_session(session: Session, token_hash: str) -> SignInSession | None:
+    return session.scalars(select(SignInSession).where(SignInSession.token_hash == token_hash)).first()
+
+
+def end_sign_in_sessions(session: Session, *, user_id: int, token_hash: str | None = None) -> None:
+    """End one of a person's sessions (by its token's hash), or all of them."""
+    statement = delete_rows(SignInSession).where(SignInSession.user_id == user_id)
+    if token_hash is not None:
+        statement = statement.where(SignInSession.token_hash == token_hash)
+    session.execute(statement)
+
+
+def delete_expired_sign_in_sessions(session: Session, *, now: datetime) -> None:
+    session.execute(delete_rows(SignInSession).where(SignInSession.expires_at < now))
 
 
 def add(session: Session, record: object) -> None:

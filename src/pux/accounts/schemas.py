@@ -8,11 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pux.accounts.permissions import ROLES
 from pux.reference.vocabulary import ORGANISATION_TYPES
+from pux.validation import CleanInput
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-class OrganisationCreate(BaseModel):
+class OrganisationCreate(CleanInput):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     name: str = Field(min_length=2, max_length=200)
@@ -45,7 +46,7 @@ class OrganisationRead(BaseModel):
     country_iso3: str | None
 
 
-class InvitationCreate(BaseModel):
+class InvitationCreate(CleanInput):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
@@ -71,11 +72,11 @@ class InvitationCreate(BaseModel):
         return value or None
 
 
-class InvitationAccept(BaseModel):
+class InvitationAccept(CleanInput):
     full_name: str = Field(min_length=2, max_length=200)
     password: str = Field(min_length=12, max_length=200)
     gender: Literal["female", "male", "other", "undisclosed"] = "undisclosed"
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(CleanInput):
     name: str = Field(min_length=1, max_length=100)

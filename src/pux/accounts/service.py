@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pwdlib import PasswordHash
@@ -12,7 +13,15 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions, repository
-from pux.accounts.models import ApiToken, Invitation, Organisation, RoleAssignment, SignInAttempt, User
+from pux.accounts.models import (
+    ApiToken,
+    Invitation,
+    Organisation,
+    RoleAssignment,
+    SignInAttempt,
+    SignInSession,
+    User,
+)
 from pux.accounts.permissions import COUNTRY_ROLES, ORGANISATION_ROLES, Actor, Grant, require
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
 from pux.audit import service as audit
@@ -20,8 +29,11 @@ from pux.audit.models import column_values
 from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from pux.i18n import gettext as _
 
-PASSWORDS = PasswordHash((Argon2Hasher(),))
+# argon2id at the OWASP baseline (19 MiB, 2 passes, 1 lane): a workshop signing in together must not
+# take the server's cores from everyone else. Older hashes keep their own parameters and still verify.
+PASSWORDS = PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19456, parallelism=1),))
 INVITATION_LIFETIME = timedelta(days=14)
+SESSION_LIFETIME = timedelta(hours=8)
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
@@ -145,6 +157,18 @@ def open_invitation(session: Session, *, token: str) -> Invitation:
 def accept_invitation(session: Session, *, token: str, data: InvitationAccept) -> User:
     """Create the account of an invited person with the invited role."""
     invitation = open_invitation(session, token=token)
+    if repository.get_user_by_email(session, invitation.email) is not None:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "email",
+                    _(
+                        "An account with this email address exists already: sign in with it, and ask "
+                        "an administrator to add the invited role to it."
+                    ),
+                )
+            ]
+        )
     user = User(
         email=invitation.email,
         full_name=data.full_name,
@@ -177,8 +201,33 @@ def accept_invitation(session: Session, *, token: str, data: InvitationAccept) -
     return user
 
 
-def sign_in(session: Session, *, email: str, password: str, client_address: str) -> User:
-    """Check a password, throttling repeated failures per account and per client address."""
+@dataclass(frozen=True)
+class SignInCandidate:
+    """What checking a password needs, read before the (slow, deliberately costly) hash check runs, so
+    that no database connection is held while it does."""
+
+    email: str
+    user_id: int | None
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    """The signed-in person as pages show them (plain data: still readable after the request's
+    database session has ended, e.g. on an error page)."""
+
+    id: int
+    full_name: str
+    email: str
+
+
+# A real hash of a random password: checking against it when the account does not exist costs the same
+# time as a real check, so the answer's timing does not tell whether an address has an account.
+_UNKNOWN_ACCOUNT_HASH = PASSWORDS.hash(secrets.token_urlsafe(16))
+
+
+def begin_sign_in(session: Session, *, email: str, client_address: str) -> SignInCandidate:
+    """First half of signing in: refuse when throttled, else what the password must be checked against."""
     email = email.strip().lower()
     since = _now() - THROTTLE_WINDOW
     if (
@@ -189,18 +238,78 @@ def sign_in(session: Session, *, email: str, password: str, client_address: str)
     ):
         raise SignInThrottled(_("Too many failed sign-in attempts. Wait 15 minutes and try again."))
     user = repository.get_user_by_email(session, email)
-    valid = bool(
-        user and user.is_active and user.password_hash and PASSWORDS.verify(password, user.password_hash)
+    if user is None or not user.is_active or not user.password_hash:
+        return SignInCandidate(email=email, user_id=None, password_hash=_UNKNOWN_ACCOUNT_HASH)
+    return SignInCandidate(email=email, user_id=user.id, password_hash=user.password_hash)
+
+
+def password_matches(candidate: SignInCandidate, password: str) -> bool:
+    """The costly part of signing in (argon2id); touches no database."""
+    matches = PASSWORDS.verify(password, candidate.password_hash)
+    return matches and candidate.user_id is not None
+
+
+def finish_sign_in(
+    session: Session, *, candidate: SignInCandidate, client_address: str, password_matched: bool
+) -> tuple[SignedInUser, str]:
+    """Second half: record the attempt; on success start a server-side session and return its token."""
+    user = repository.get_user(session, candidate.user_id) if candidate.user_id else None
+    succeeded = password_matched and user is not None and user.is_active
+    repository.add(
+        session, SignInAttempt(email=candidate.email, client_address=client_address, succeeded=succeeded)
     )
-    if not valid:
-        if user is None:
-            PASSWORDS.hash(password)  # spend the same time as a real check, so timing tells nothing
-        repository.add(session, SignInAttempt(email=email, client_address=client_address, succeeded=False))
+    if not succeeded:
         raise SignInRefused(_("Wrong email address or password."))
     assert user is not None
-    repository.add(session, SignInAttempt(email=email, client_address=client_address, succeeded=True))
     user.last_login_at = _now()
+    return signed_in_user(user), start_session(session, user=user)
+
+
+def sign_in(session: Session, *, email: str, password: str, client_address: str) -> User:
+    """Check a password in one go (the command line and tests; pages use the three steps above)."""
+    candidate = begin_sign_in(session, email=email, client_address=client_address)
+    signed_in, _token = finish_sign_in(
+        session,
+        candidate=candidate,
+        client_address=client_address,
+        password_matched=password_matches(candidate, password),
+    )
+    user = repository.get_user(session, signed_in.id)
+    assert user is not None
     return user
+
+
+def signed_in_user(user: User) -> SignedInUser:
+    return SignedInUser(id=user.id, full_name=user.full_name, email=user.email)
+
+
+def start_session(session: Session, *, user: User) -> str:
+    """A new server-side session for ``user``; returns the token the browser's cookie will carry."""
+    repository.delete_expired_sign_in_sessions(session, now=_now())
+    token = secrets.token_urlsafe(32)
+    repository.add(
+        session,
+        SignInSession(token_hash=_digest(token), user_id=user.id, expires_at=_now() + SESSION_LIFETIME),
+    )
+    return token
+
+
+def resume_session(session: Session, *, token: str) -> tuple[Actor, SignedInUser] | None:
+    """The person behind a session token, or None when it was ended, expired or the account closed."""
+    record = repository.get_sign_in_session(session, _digest(token))
+    if record is None:
+        return None
+    expires = record.expires_at if record.expires_at.tzinfo else record.expires_at.replace(tzinfo=UTC)
+    if expires < _now() or not record.user.is_active:
+        return None
+    return actor_for(record.user), signed_in_user(record.user)
+
+
+def end_session(session: Session, *, token: str) -> None:
+    """Sign out: the session's token stops working at once, wherever a copy of the cookie is."""
+    record = repository.get_sign_in_session(session, _digest(token))
+    if record is not None:
+        repository.end_sign_in_sessions(session, user_id=record.user_id, token_hash=record.token_hash)
 
 
 def create_user(
@@ -291,6 +400,8 @@ def revoke_role(session: Session, *, actor: Actor, role_id: int) -> None:
     }
     user_id = assignment.user_id
     repository.delete(session, assignment)
+    # Whoever lost a role signs in again, so no open session keeps acting with the old rights.
+    repository.end_sign_in_sessions(session, user_id=user_id)
     audit.record(
         session,
         actor=actor.label,
@@ -298,6 +409,48 @@ def revoke_role(session: Session, *, actor: Actor, role_id: int) -> None:
         entity_type="user",
         entity_id=str(user_id),
         before=before,
+    )
+
+
+def invitable_roles(actor: Actor) -> tuple[str, ...]:
+    """The roles this actor may invite people to (what the invitation form offers)."""
+    return tuple(
+        role
+        for role in permissions.ROLES
+        if any(
+            permissions.can_invite(actor, role=role, country_iso3=country, organisation_id=None)
+            for country in (None, *actor.countries(permissions.FOCAL_POINT))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RoleHeld:
+    role: str
+    country_iso3: str | None
+    organisation_name: str | None
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    full_name: str
+    email: str
+    organisation_name: str | None
+    roles: tuple[RoleHeld, ...]
+
+
+def account_summary(session: Session, *, actor: Actor) -> AccountSummary:
+    """What the account page shows the signed-in person about themselves."""
+    require(actor.user_id is not None, _("Sign in to see your account."))
+    user = repository.get_user(session, actor.user_id or 0)
+    if user is None:
+        raise NotFound(_("No such person."))
+    names = {o.id: o.name for o in repository.list_organisations(session)}
+    return AccountSummary(
+        full_name=user.full_name,
+        email=user.email,
+        organisation_name=names.get(user.organisation_id or 0),
+        roles=tuple(RoleHeld(r.role, r.country_iso3, names.get(r.organisation_id or 0)) for r in user.roles),
     )
 
 
@@ -349,15 +502,37 @@ def list_api_tokens(session: Session, *, actor: Actor) -> Sequence[ApiToken]:
     return repository.tokens_of(session, actor.user_id or -1)
 
 
-def actor_for_api_token(session: Session, *, secret: str) -> Actor | None:
+@dataclass(frozen=True)
+class TokenHolder:
+    actor: Actor
+    token_id: int
+    # Whether the token's "last used" time is old enough to be written again (a read must not become
+    # a write on every call: the time is kept to within TOKEN_USE_PRECISION).
+    use_to_record: bool
+
+
+TOKEN_USE_PRECISION = timedelta(minutes=15)
+
+
+def actor_for_api_token(session: Session, *, secret: str) -> TokenHolder | None:
     """The actor behind a bearer token, or None for an unknown or revoked one."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = repository.get_token_by_hash(session, _digest(secret))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
-    token.last_used_at = _now()
-    return actor_for(token.user)
+    last_used = token.last_used_at
+    if last_used is not None and last_used.tzinfo is None:
+        last_used = last_used.replace(tzinfo=UTC)
+    stale = last_used is None or _now() - last_used > TOKEN_USE_PRECISION
+    return TokenHolder(actor=actor_for(token.user), token_id=token.id, use_to_record=stale)
+
+
+def record_token_use(session: Session, *, token_id: int) -> None:
+    """Note when a token was last used (not audited: it changes nothing anyone decided)."""
+    token = session.get(ApiToken, token_id)
+    if token is not None:
+        token.last_used_at = _now()
 
 
 def display_names(session: Session, labels: Sequence[str]) -> dict[str, str]:

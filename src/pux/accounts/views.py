@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from pux.accounts import service
-from pux.accounts.permissions import ROLES, Grant
+from pux.accounts.permissions import ROLES, Actor, Grant
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
-from pux.accounts.service import SignInRefused
+from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused
+from pux.db import unit_of_work
 from pux.errors import ValidationFailed
+from pux.i18n import gettext as _
 from pux.reference import service as reference
-from pux.reference.repository import CountryFilter
 from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label, role_label
 from pux.validation import parse
-from pux.web.deps import SessionDep
-from pux.web.forms import form_data
-from pux.web.security import SESSION_USER, CsrfChecked, PageActor
+from pux.web.deps import FormDep, SessionDep
+from pux.web.forms import flash, form_data, problems_context
+from pux.web.routing import UnitOfWorkRoute, page_router
+from pux.web.security import SESSION_TOKEN, CsrfChecked, PageActor
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
+# Signing in loads nobody before it starts (its own three short steps, below).
+sign_in_router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
+# Password checks are deliberately slow: they run on one thread of their own, so a crowd signing in
+# at once queues there instead of filling the thread pool that every other page needs.
+PASSWORD_CHECKS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pux-password")
 
 
 def _local(target: str | None) -> str:
@@ -35,24 +47,51 @@ def sign_in_form(request: Request, actor: PageActor, next: str | None = None) ->
     return render(request, "accounts/sign_in.html", {"next": _local(next), "error": None, "email": ""})
 
 
-@router.post("/sign-in", dependencies=[CsrfChecked])
-async def sign_in(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    form = await request.form()
+def _begin_sign_in(factory: sessionmaker[Session], email: str, client: str) -> SignInCandidate:
+    with unit_of_work(factory) as session:
+        return service.begin_sign_in(session, email=email, client_address=client)
+
+
+def _finish_sign_in(
+    factory: sessionmaker[Session], candidate: SignInCandidate, client: str, matched: bool
+) -> tuple[SignedInUser, str]:
+    with unit_of_work(factory, write=True) as session:
+        try:
+            return service.finish_sign_in(
+                session, candidate=candidate, client_address=client, password_matched=matched
+            )
+        except SignInRefused:
+            session.commit()  # the failed attempt is kept: it is what throttles password guessing
+            raise
+
+
+@sign_in_router.post("/sign-in", dependencies=[CsrfChecked])
+async def sign_in(request: Request, form: FormDep) -> Response:
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = _local(str(form.get("next", "/")))
+    factory = request.app.state.session_factory
+    client = _client(request)
     try:
-        user = service.sign_in(session, email=email, password=password, client_address=_client(request))
+        candidate = await run_in_threadpool(_begin_sign_in, factory, email, client)
+        matched = await asyncio.get_running_loop().run_in_executor(
+            PASSWORD_CHECKS, service.password_matches, candidate, password
+        )
+        user, token = await run_in_threadpool(_finish_sign_in, factory, candidate, client, matched)
     except SignInRefused as refused:
         return render(
             request, "accounts/sign_in.html", {"next": target, "error": str(refused), "email": email}, 401
         )
     request.session.clear()  # a fresh session on sign-in: no fixation of an older one
-    request.session[SESSION_USER] = user.id
+    request.session[SESSION_TOKEN] = token
+    flash(request, _("Welcome, %(name)s.") % {"name": user.full_name})
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/sign-out", dependencies=[CsrfChecked])
-def sign_out(request: Request) -> RedirectResponse:
+def sign_out(request: Request, session: SessionDep) -> RedirectResponse:
+    token = request.session.get(SESSION_TOKEN)
+    if token:
+        service.end_session(session, token=str(token))
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 
@@ -68,75 +107,77 @@ def invitation_form(request: Request, session: SessionDep, actor: PageActor, tok
 
 
 @router.post("/invitations/{token}", dependencies=[CsrfChecked])
-async def accept_invitation(request: Request, session: SessionDep, actor: PageActor, token: str) -> Response:
-    values = form_data(await request.form())
+def accept_invitation(request: Request, session: SessionDep, form: FormDep, token: str) -> Response:
+    values = form_data(form)
     try:
         user = service.accept_invitation(session, token=token, data=parse(InvitationAccept, values))
     except ValidationFailed as failed:
         invitation = service.open_invitation(session, token=token)
-        errors = {p.field: p.message for p in failed.problems}
         return render(
             request,
             "accounts/accept.html",
             {
                 "invitation": invitation,
                 "token": token,
-                "errors": errors,
                 "values": values,
                 "role_label": role_label,
+                **problems_context(failed),
             },
             422,
         )
+    session_token = service.start_session(session, user=user)
     request.session.clear()
-    request.session[SESSION_USER] = user.id
-    return RedirectResponse("/account", status_code=303)
+    request.session[SESSION_TOKEN] = session_token
+    flash(request, _("Your account is ready."))
+    return RedirectResponse("/me", status_code=303)
+
+
+def _account_page(
+    request: Request, session: Session, actor: Actor, new_token: str | None = None
+) -> HTMLResponse:
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "account": service.account_summary(session, actor=actor),
+            "tokens": service.list_api_tokens(session, actor=actor),
+            "new_token": new_token,
+            "role_label": role_label,
+        },
+    )
 
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, session: SessionDep, actor: PageActor) -> Response:
     if actor.user_id is None:
         return RedirectResponse("/sign-in?next=/account", status_code=303)
-    return render(
-        request,
-        "accounts/account.html",
-        {
-            "tokens": service.list_api_tokens(session, actor=actor),
-            "new_token": None,
-            "role_label": role_label,
-        },
-    )
+    return _account_page(request, session, actor)
 
 
 @router.post("/account/tokens", dependencies=[CsrfChecked])
-async def create_token(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
-    form = await request.form()
+def create_token(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> HTMLResponse:
     _token, secret = service.create_api_token(session, actor=actor, name=str(form.get("name") or "API")[:100])
-    return render(
-        request,
-        "accounts/account.html",
-        {
-            "tokens": service.list_api_tokens(session, actor=actor),
-            "new_token": secret,
-            "role_label": role_label,
-        },
-    )
+    return _account_page(request, session, actor, new_token=secret)
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[CsrfChecked])
-def revoke_token(session: SessionDep, actor: PageActor, token_id: int) -> RedirectResponse:
+def revoke_token(request: Request, session: SessionDep, actor: PageActor, token_id: int) -> RedirectResponse:
     service.revoke_api_token(session, actor=actor, token_id=token_id)
+    flash(request, _("The token was revoked."))
     return RedirectResponse("/account", status_code=303)
 
 
-def _people_context(session: SessionDep, actor: PageActor) -> dict[str, object]:
+def _people_context(session: Session, actor: Actor) -> dict[str, object]:
     return {
         "people": service.list_people(session, actor=actor) if service.may_list_people(actor) else [],
         "organisations": service.list_organisations(session),
-        "countries": reference.list_countries(session, filters=CountryFilter()),
-        "roles": ROLES,
+        "countries": reference.list_selectable_countries(session),
+        "roles": service.invitable_roles(actor),
+        "all_roles": ROLES,
         "role_label": role_label,
         "invitation_link": None,
         "errors": {},
+        "problems": [],
         "values": {},
     }
 
@@ -149,41 +190,47 @@ def people(request: Request, session: SessionDep, actor: PageActor) -> Response:
 
 
 @router.post("/people/invitations", dependencies=[CsrfChecked])
-async def invite(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
-    values = form_data(await request.form())
+def invite(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> HTMLResponse:
+    values = form_data(form)
     context = _people_context(session, actor)
     try:
-        _invitation, token = service.invite(session, actor=actor, data=parse(InvitationCreate, values))
+        invitation, token = service.invite(session, actor=actor, data=parse(InvitationCreate, values))
     except ValidationFailed as failed:
-        context.update(errors={p.field: p.message for p in failed.problems}, values=values)
+        context.update(values=values, **problems_context(failed))
         return render(request, "accounts/people.html", context, 422)
-    context["invitation_link"] = str(request.url_for("invitation_form", token=token))
+    # From the configured address, never from the request's Host header (which anyone can set).
+    base_url = request.app.state.settings.base_url.rstrip("/")
+    context["invitation_link"] = f"{base_url}/invitations/{token}"
+    context["invitation"] = invitation
     return render(request, "accounts/people.html", context)
 
 
 @router.post("/people/{user_id}/roles", dependencies=[CsrfChecked])
-async def grant_role(
-    request: Request, session: SessionDep, actor: PageActor, user_id: int
+def grant_role(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, user_id: int
 ) -> RedirectResponse:
-    values = form_data(await request.form())
+    values = form_data(form)
     organisation = values.get("organisation_id")
     grant = Grant(
         role=str(values.get("role", "")),
         country_iso3=values.get("country_iso3"),
-        organisation_id=int(organisation) if organisation else None,
+        organisation_id=int(organisation) if organisation and organisation.isdigit() else None,
     )
     service.grant_role(session, actor=actor, user_id=user_id, grant=grant)
+    flash(request, _("The role was granted."))
     return RedirectResponse("/people", status_code=303)
 
 
 @router.post("/roles/{role_id}/revoke", dependencies=[CsrfChecked])
-def revoke_role(session: SessionDep, actor: PageActor, role_id: int) -> RedirectResponse:
+def revoke_role(request: Request, session: SessionDep, actor: PageActor, role_id: int) -> RedirectResponse:
     service.revoke_role(session, actor=actor, role_id=role_id)
+    flash(request, _("The role was revoked."))
     return RedirectResponse("/people", status_code=303)
 
 
-@router.get("/organisations", response_class=HTMLResponse)
-def organisations(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+def _organisations_page(
+    request: Request, session: Session, context: dict[str, object], status_code: int = 200
+) -> HTMLResponse:
     return render(
         request,
         "accounts/organisations.html",
@@ -192,29 +239,26 @@ def organisations(request: Request, session: SessionDep, actor: PageActor) -> HT
             "types": ORGANISATION_TYPES,
             "type_label": organisation_type_label,
             "errors": {},
+            "problems": [],
             "values": {},
-            "countries": reference.list_countries(session, filters=CountryFilter()),
+            "countries": reference.list_selectable_countries(session),
+            **context,
         },
+        status_code,
     )
 
 
+@router.get("/organisations", response_class=HTMLResponse)
+def organisations(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+    return _organisations_page(request, session, {})
+
+
 @router.post("/organisations", dependencies=[CsrfChecked])
-async def create_organisation(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    values = form_data(await request.form())
+def create_organisation(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    values = form_data(form)
     try:
         service.create_organisation(session, actor=actor, data=parse(OrganisationCreate, values))
     except ValidationFailed as failed:
-        return render(
-            request,
-            "accounts/organisations.html",
-            {
-                "organisations": service.list_organisations(session),
-                "types": ORGANISATION_TYPES,
-                "type_label": organisation_type_label,
-                "errors": {p.field: p.message for p in failed.problems},
-                "values": values,
-                "countries": reference.list_countries(session, filters=CountryFilter()),
-            },
-            422,
-        )
+        return _organisations_page(request, session, {"values": values, **problems_context(failed)}, 422)
+    flash(request, _("The organisation was registered."))
     return RedirectResponse("/organisations", status_code=303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel
 
 from pux.assistance import service
@@ -12,9 +12,11 @@ from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityRead, ActivityUpdate
 from pux.pagination import MAX_PAGE_SIZE, PageRequest
 from pux.web.deps import SessionDep
+from pux.web.forms import RecordPath
+from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
-router = APIRouter(prefix="/api/v1", tags=["assistance"])
+router = api_router("assistance")
 
 
 class ActivityPage(BaseModel):
@@ -62,14 +64,14 @@ def record_activity(session: SessionDep, actor: ApiActor, data: ActivityCreate) 
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityRead)
-def get_activity(session: SessionDep, actor: ApiActor, activity_id: int) -> ActivityRead:
+def get_activity(session: SessionDep, actor: ApiActor, activity_id: RecordPath) -> ActivityRead:
     """One activity, if visible to the caller."""
     return ActivityRead.model_validate(service.get_activity(session, actor=actor, activity_id=activity_id))
 
 
 @router.put("/activities/{activity_id}", response_model=ActivityRead)
 def update_activity(
-    session: SessionDep, actor: ApiActor, activity_id: int, data: ActivityUpdate
+    session: SessionDep, actor: ApiActor, activity_id: RecordPath, data: ActivityUpdate
 ) -> ActivityRead:
     """Edit an activity; a stale version gets 409."""
     return ActivityRead.model_validate(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance.models import AssistanceActivity
-from pux.pagination import Page, PageRequest
+from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import fold_for_search
 
 
@@ -63,10 +63,8 @@ def list_visible(
     session: Session, scope: VisibilityScope, filters: ActivityFilter, page: PageRequest
 ) -> Page[AssistanceActivity]:
     base = _filtered(select(AssistanceActivity).where(visible_clause(scope)), filters)
-    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
     statement = base.order_by(AssistanceActivity.start_date.desc(), AssistanceActivity.id)
-    items = session.scalars(statement.offset(page.offset).limit(page.size)).unique().all()
-    return Page(items=items, total=total, request=page)
+    return fetch_page(session, statement, page)
 
 
 def all_visible(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from pux.assistance.models import ACTIVITY_STATUSES
+from pux.validation import CleanInput, RecordNumber, UtcDateTime
 
 ActivityStatus = Literal["pipeline", "implementation", "finalisation", "closed", "cancelled", "suspended"]
 assert set(ACTIVITY_STATUSES) == {
@@ -21,17 +22,17 @@ assert set(ACTIVITY_STATUSES) == {
 }
 
 
-class ActivityFields(BaseModel):
+class ActivityFields(CleanInput):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     external_id: str | None = Field(default=None, max_length=150)
     title: str = Field(min_length=3, max_length=300)
     description: str = Field(default="", max_length=10_000)
-    provider_organisation_id: int
+    provider_organisation_id: RecordNumber
     implementer: str | None = Field(default=None, max_length=200)
     recipient_country_iso3: str = Field(pattern=r"^[A-Z]{3}$")
-    need_id: int | None = None
-    programme_id: int | None = None
+    need_id: RecordNumber | None = None
+    programme_id: RecordNumber | None = None
     thematic_area_code: str | None = None
     technique_code: str | None = None
     amount_committed: Decimal | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
@@ -66,7 +67,7 @@ class ActivityCreate(ActivityFields):
 
 
 class ActivityUpdate(ActivityFields):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
 
 
 class ActivityRead(ActivityFields):
@@ -75,4 +76,4 @@ class ActivityRead(ActivityFields):
     id: int
     origin: str
     version: int
-    updated_at: datetime
+    updated_at: UtcDateTime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,7 @@ from pux.reference.models import (
     ThematicArea,
     fold_for_search,
 )
+from pux.validation import parse_whole
 
 ENTITY = "assistance_activity"
 _FIELDS = tuple(ActivityFields.model_fields)
@@ -58,7 +60,7 @@ def problems_with(
     problems = []
 
     def unknown(field: str, values: list[str], allowed: set[str]) -> None:
-        bad = sorted(set(values) - allowed)
+        bad = sorted({str(value) for value in values if value} - allowed)
         if bad:
             problems.append(
                 FieldProblem(field, _("unknown code: %(codes)s") % {"codes": ", ".join(bad)}, row)
@@ -70,11 +72,13 @@ def problems_with(
     unknown("currency", [data.currency], codes.currencies)
     unknown("dac_sector_codes", data.dac_sector_codes, codes.sectors)
     unknown("sdg_codes", data.sdg_codes, codes.sdg)
-    if accounts_repository.get_organisation(session, data.provider_organisation_id) is None:
+    # Only whole numbers reach the database (the unchecked values of a refused form may be any text).
+    provider = data.provider_organisation_id
+    if isinstance(provider, int) and accounts_repository.get_organisation(session, provider) is None:
         problems.append(FieldProblem("provider_organisation_id", _("is not a known organisation"), row))
-    if data.need_id is not None and needs_repository.get(session, data.need_id) is None:
+    if isinstance(data.need_id, int) and needs_repository.get(session, data.need_id) is None:
         problems.append(FieldProblem("need_id", _("is not a known need"), row))
-    if data.programme_id is not None and programmes_repository.get(session, data.programme_id) is None:
+    if isinstance(data.programme_id, int) and programmes_repository.get(session, data.programme_id) is None:
         problems.append(FieldProblem("programme_id", _("is not a known programme"), row))
     return problems
 
@@ -201,3 +205,30 @@ def may_edit(actor: Actor, activity: AssistanceActivity) -> bool:
     return permissions.can_record_activity_for(
         actor, provider_organisation_id=activity.provider_organisation_id
     )
+
+
+def may_record(actor: Actor) -> bool:
+    """Whether the actor acts for an organisation that provides assistance (or for all)."""
+    return actor.is_global or bool(actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER))
+
+
+def require_may_record(actor: Actor) -> None:
+    require(may_record(actor), _("You may record activities only for your own organisation."))
+
+
+def get_activity_for_edit(session: Session, *, actor: Actor, activity_id: int) -> AssistanceActivity:
+    """An activity the actor may edit (the form is refused to anyone else)."""
+    activity = get_activity(session, actor=actor, activity_id=activity_id)
+    require(
+        permissions.can_record_activity_for(
+            actor, provider_organisation_id=activity.provider_organisation_id
+        ),
+        _("You may edit activities only of your own organisation."),
+    )
+    return activity
+
+
+def parse_activity_form(session: Session, schema: type[ActivityFields], values: dict[str, Any]) -> Any:
+    """An activity's form, checked whole: every field and every code at once (nothing is saved)."""
+    codes = ReferenceCodes(session)
+    return parse_whole(schema, values, lambda data: problems_with(session, data, codes))

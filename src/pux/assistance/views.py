@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
 from pux.assistance import service
 from pux.assistance.models import ACTIVITY_STATUSES
-from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
-from pux.errors import StaleEdit, ValidationFailed
-from pux.pagination import PageRequest
+from pux.errors import ValidationFailed
+from pux.i18n import gettext as _
 from pux.reference import service as reference
-from pux.reference.repository import CountryFilter
-from pux.validation import parse
-from pux.web.deps import SessionDep
-from pux.web.forms import form_data, listing
+from pux.web.deps import FormDep, SessionDep
+from pux.web.filters import ActivityFilters, PageNumber
+from pux.web.forms import RecordPath, flash, form_data, listing, problems_context
+from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 LIST_FIELDS = ("dac_sector_codes", "sdg_codes")
 
 
@@ -33,11 +33,11 @@ def _split(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _vocabularies(session: SessionDep) -> dict[str, Any]:
+def _vocabularies(session: Session) -> dict[str, Any]:
     return {
         "areas": reference.list_thematic_areas(session),
         "techniques": reference.list_techniques(session),
-        "countries": reference.list_countries(session, filters=CountryFilter()),
+        "countries": reference.list_selectable_countries(session),
         "organisations": accounts.list_organisations(session),
         "statuses": ACTIVITY_STATUSES,
     }
@@ -45,50 +45,22 @@ def _vocabularies(session: SessionDep) -> dict[str, Any]:
 
 @router.get("/activities", response_class=HTMLResponse)
 def activity_list(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    country: str | None = None,
-    provider: int | None = None,
-    area: str | None = None,
-    technique: str | None = None,
-    status: str | None = None,
-    q: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    request: Request, session: SessionDep, actor: PageActor, filters: ActivityFilters, page: PageNumber
 ) -> HTMLResponse:
-    filters = ActivityFilter(
-        country_iso3=country or None,
-        provider_organisation_id=provider,
-        thematic_area_code=area or None,
-        technique_code=technique or None,
-        status=status or None,
-        text=q or None,
-    )
-    results = service.list_activities(session, actor=actor, filters=filters, page=PageRequest(number=page))
+    results = service.list_activities(session, actor=actor, filters=filters, page=page)
     return render(
         request,
         "assistance/list.html",
-        {
-            **_vocabularies(session),
-            **listing(
-                results,
-                country=country,
-                provider=provider,
-                area=area,
-                technique=technique,
-                status=status,
-                q=q,
-            ),
-        },
+        {**_vocabularies(session), **listing(results, request), "may_record": service.may_record(actor)},
     )
 
 
 def _form(
     request: Request,
-    session: SessionDep,
+    session: Session,
     activity: Any,
     values: dict[str, Any],
-    problems: list[Any],
+    failed: ValidationFailed | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     shown = dict(values)
@@ -101,8 +73,7 @@ def _form(
             **_vocabularies(session),
             "activity": activity,
             "values": shown,
-            "problems": problems,
-            "errors": {p.field: p.message for p in problems},
+            **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
         },
         status_code,
     )
@@ -112,6 +83,7 @@ def _form(
 def new_activity(request: Request, session: SessionDep, actor: PageActor) -> Response:
     if not actor.is_authenticated:
         return RedirectResponse("/sign-in?next=/activities/new", status_code=303)
+    service.require_may_record(actor)
     own = sorted(actor.organisations("partner", "programme_officer"))
     return _form(
         request,
@@ -123,23 +95,27 @@ def new_activity(request: Request, session: SessionDep, actor: PageActor) -> Res
             "status": "implementation",
             "visibility": "public",
         },
-        [],
     )
 
 
 @router.post("/activities", dependencies=[CsrfChecked])
-async def create_activity(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    values = _split(form_data(await request.form(), lists=LIST_FIELDS))
+def create_activity(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    values = _split(form_data(form, lists=LIST_FIELDS))
     try:
-        activity = service.record_activity(session, actor=actor, data=parse(ActivityCreate, values))
+        data = service.parse_activity_form(session, ActivityCreate, values)
+        activity = service.record_activity(session, actor=actor, data=data)
     except ValidationFailed as failed:
-        return _form(request, session, None, values, failed.problems, 422)
+        return _form(request, session, None, values, failed, 422)
+    flash(request, _("The activity was recorded."))
     return RedirectResponse(f"/activities/{activity.id}", status_code=303)
 
 
 @router.get("/activities/{activity_id}", response_class=HTMLResponse)
-def activity_page(request: Request, session: SessionDep, actor: PageActor, activity_id: int) -> HTMLResponse:
+def activity_page(
+    request: Request, session: SessionDep, actor: PageActor, activity_id: RecordPath
+) -> HTMLResponse:
     activity = service.get_activity(session, actor=actor, activity_id=activity_id)
+    history = service.activity_history(session, actor=actor, activity_id=activity_id)
     return render(
         request,
         "assistance/detail.html",
@@ -147,31 +123,31 @@ def activity_page(request: Request, session: SessionDep, actor: PageActor, activ
             **_vocabularies(session),
             "activity": activity,
             "may_edit": service.may_edit(actor, activity),
-            "history": (history := service.activity_history(session, actor=actor, activity_id=activity_id)),
+            "history": history,
             "history_names": accounts.display_names(session, [event.actor for event in history]),
         },
     )
 
 
 @router.get("/activities/{activity_id}/edit", response_class=HTMLResponse)
-def edit_activity(request: Request, session: SessionDep, actor: PageActor, activity_id: int) -> HTMLResponse:
-    activity = service.get_activity(session, actor=actor, activity_id=activity_id)
+def edit_activity(
+    request: Request, session: SessionDep, actor: PageActor, activity_id: RecordPath
+) -> HTMLResponse:
+    activity = service.get_activity_for_edit(session, actor=actor, activity_id=activity_id)
     values = {name: getattr(activity, name) for name in ActivityUpdate.model_fields}
-    return _form(request, session, activity, values, [])
+    return _form(request, session, activity, values)
 
 
 @router.post("/activities/{activity_id}/edit", dependencies=[CsrfChecked])
-async def update_activity(
-    request: Request, session: SessionDep, actor: PageActor, activity_id: int
+def update_activity(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, activity_id: RecordPath
 ) -> Response:
-    values = _split(form_data(await request.form(), lists=LIST_FIELDS))
+    values = _split(form_data(form, lists=LIST_FIELDS))
     try:
-        service.update_activity(
-            session, actor=actor, activity_id=activity_id, data=parse(ActivityUpdate, values)
-        )
+        data = service.parse_activity_form(session, ActivityUpdate, values)
+        service.update_activity(session, actor=actor, activity_id=activity_id, data=data)
     except ValidationFailed as failed:
         activity = service.get_activity(session, actor=actor, activity_id=activity_id)
-        return _form(request, session, activity, values, failed.problems, 422)
-    except StaleEdit as stale:
-        return render(request, "error.html", {"status_code": 409, "message": str(stale)}, 409)
+        return _form(request, session, activity, values, failed, 422)
+    flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/activities/{activity_id}", status_code=303)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from pux.matching import service
 from pux.matching.allocation import RoundRules
 from pux.matching.models import AllocationRound, MatchProposal
 from pux.web.deps import SessionDep
+from pux.web.forms import RecordPath
+from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
-router = APIRouter(prefix="/api/v1", tags=["matching"])
+router = api_router("matching")
 
 
 class SuggestionRead(BaseModel):
@@ -91,12 +93,15 @@ class RoundRead(BaseModel):
 
 class Decision(BaseModel):
     decision: Literal["accept", "decline"]
-    side: Literal["donor", "country"] | None = None
+    side: Literal["donor", "country"] | None = Field(
+        default=None, description="Required when the caller may decide for both sides (facilitators)"
+    )
+    reason: str | None = Field(default=None, max_length=1000, description="Required to decline")
 
 
 @router.get("/needs/{need_id}/recommendations", response_model=list[SuggestionRead])
 def programmes_for_need(
-    session: SessionDep, actor: ApiActor, need_id: int, k: Annotated[int, Query(ge=1, le=50)] = 10
+    session: SessionDep, actor: ApiActor, need_id: RecordPath, k: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> list[SuggestionRead]:
     """The best eligible programmes for a need, each with its reasons."""
     return [
@@ -113,7 +118,7 @@ def programmes_for_need(
 
 @router.get("/programmes/{programme_id}/recommendations", response_model=list[SuggestionRead])
 def needs_for_programme(
-    session: SessionDep, actor: ApiActor, programme_id: int, k: Annotated[int, Query(ge=1, le=50)] = 10
+    session: SessionDep, actor: ApiActor, programme_id: RecordPath, k: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> list[SuggestionRead]:
     """The best eligible needs for a programme (only needs the caller may see), each with its reasons."""
     return [
@@ -139,14 +144,14 @@ def run_round(session: SessionDep, actor: ApiActor, request: RoundRequest) -> Ro
 
 
 @router.get("/matching/rounds/{round_id}", response_model=RoundRead)
-def get_round(session: SessionDep, actor: ApiActor, round_id: int) -> RoundRead:
+def get_round(session: SessionDep, actor: ApiActor, round_id: RecordPath) -> RoundRead:
     """A stored round with the proposals the caller may see."""
     record = service.get_round(session, actor=actor, round_id=round_id)
     return RoundRead.of(record, service.proposals_for(session, actor=actor, round_id=round_id))
 
 
 @router.post("/proposals/{proposal_id}/decision", response_model=ProposalRead)
-def decide(session: SessionDep, actor: ApiActor, proposal_id: int, decision: Decision) -> ProposalRead:
+def decide(session: SessionDep, actor: ApiActor, proposal_id: RecordPath, decision: Decision) -> ProposalRead:
     """Accept or decline a proposal for the donor side or the country side."""
     return ProposalRead.of(
         service.decide(
@@ -155,5 +160,6 @@ def decide(session: SessionDep, actor: ApiActor, proposal_id: int, decision: Dec
             proposal_id=proposal_id,
             accept=decision.decision == "accept",
             side=decision.side,
+            reason=decision.reason,
         )
     )

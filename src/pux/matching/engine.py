@@ -9,7 +9,7 @@ proven gap reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -399,19 +399,37 @@ def _top(data: MatchingData, needs: np.ndarray, programmes: np.ndarray, k: int) 
 Reason = tuple[str, dict[str, str | int | float]]
 
 
+# Names a reason's coded values in the reader's language: (value key, code) -> label.
+CodeLabeller = Callable[[str, str], str]
+
+
 def explain(
     need: NeedItem,
     programme: ProgrammeItem,
     components: Mapping[str, float],
     priority_rank: tuple[int, int] | None = None,
+    label: CodeLabeller | None = None,
 ) -> tuple[str, ...]:
     """Plain-language reasons for a pair's fit, in the active language."""
-    return render_reasons(reasons(need, programme, components, priority_rank))
+    return render_reasons(reasons(need, programme, components, priority_rank), label)
 
 
-def render_reasons(found: Sequence[Reason]) -> tuple[str, ...]:
-    """Reasons in the active language."""
-    return tuple(_(message) % values if values else _(message) for message, values in found)
+# Values of reasons that hold codes (several joined by ", "), named by ``label`` when shown.
+CODED_VALUES = frozenset({"names", "groups", "group", "country"})
+
+
+def render_reasons(found: Sequence[Reason], label: CodeLabeller | None = None) -> tuple[str, ...]:
+    """Reasons in the active language, their codes (techniques, groups, countries) named."""
+
+    def named(key: str, value: str | int | float) -> str | int | float:
+        if label is None or key not in CODED_VALUES or not isinstance(value, str):
+            return value
+        return ", ".join(label(key, code) for code in value.split(", ") if code)
+
+    return tuple(
+        _(message) % {key: named(key, value) for key, value in values.items()} if values else _(message)
+        for message, values in found
+    )
 
 
 def reasons(

@@ -55,6 +55,7 @@ class MatchProposal(Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     donor_decision: Mapped[str | None] = mapped_column(String(10))
     country_decision: Mapped[str | None] = mapped_column(String(10))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="proposed", index=True)
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("assistance_activity.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

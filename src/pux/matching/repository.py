@@ -5,18 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.assistance.models import AssistanceActivity
 from pux.matching.models import AllocationRound, MatchProposal
 from pux.needs.models import Need
-from pux.needs.workflow import ENDORSED, PUBLISHED
+from pux.needs.workflow import PUBLISHED
 from pux.programmes.models import Programme
 
 
 def matchable_needs(session: Session) -> Sequence[Need]:
-    statement = select(Need).where(Need.status.in_((ENDORSED, PUBLISHED))).order_by(Need.id)
+    """Published needs that partners may see: a round shows its proposals to the partners concerned, so
+    a need still inside its country (endorsed, or private) is never part of one."""
+    statement = (
+        select(Need)
+        .where(Need.status == PUBLISHED, Need.visibility.in_(("public", "partners")))
+        .order_by(Need.id)
+    )
     return session.scalars(statement).unique().all()
 
 
@@ -51,6 +57,28 @@ def proposals(session: Session, round_id: int | None) -> Sequence[MatchProposal]
     return session.scalars(statement).unique().all()
 
 
+def open_proposals(
+    session: Session, *, organisations: frozenset[int] | None, countries: frozenset[str] | None
+) -> Sequence[MatchProposal]:
+    """Proposals still waiting for a decision: of the programmes of ``organisations`` or the needs of
+    ``countries`` (None for both: every open proposal)."""
+    statement = select(MatchProposal).where(MatchProposal.status == "proposed")
+    if organisations is not None or countries is not None:
+        clauses = []
+        if organisations:
+            clauses.append(
+                MatchProposal.programme_id.in_(
+                    select(Programme.id).where(Programme.organisation_id.in_(organisations))
+                )
+            )
+        if countries:
+            clauses.append(MatchProposal.need_id.in_(select(Need.id).where(Need.country_iso3.in_(countries))))
+        if not clauses:
+            return []
+        statement = statement.where(or_(*clauses))
+    return session.scalars(statement.order_by(MatchProposal.id).limit(200)).unique().all()
+
+
 def proposals_for_need(session: Session, need_id: int) -> Sequence[MatchProposal]:
     return session.scalars(select(MatchProposal).where(MatchProposal.need_id == need_id)).unique().all()
 
@@ -83,7 +111,10 @@ def overlapping_activities(
     return session.scalars(statement).unique().all()
 
 
-def provider_overlaps(session: Session, on: date) -> list[tuple[str, str, str | None, int]]:
+def provider_overlaps(
+    session: Session, on: date, visible: ColumnElement[bool]
+) -> list[tuple[str, str, str | None, int]]:
+    """Where several providers run activities now, counting only activities ``visible`` to the reader."""
     providers = func.count(func.distinct(AssistanceActivity.provider_organisation_id))
     statement = (
         select(
@@ -92,7 +123,7 @@ def provider_overlaps(session: Session, on: date) -> list[tuple[str, str, str | 
             AssistanceActivity.technique_code,
             providers,
         )
-        .where(AssistanceActivity.thematic_area_code.is_not(None), *_running(on))
+        .where(AssistanceActivity.thematic_area_code.is_not(None), visible, *_running(on))
         .group_by(
             AssistanceActivity.recipient_country_iso3,
             AssistanceActivity.thematic_area_code,

@@ -12,14 +12,16 @@ from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
 from pux.accounts.permissions import Actor, require
+from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
 from pux.assistance.schemas import ActivityCreate
 from pux.audit import service as audit
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed
 from pux.i18n import gettext as _
 from pux.matching import repository
-from pux.matching.allocation import Allocation, RoundRules, allocate
+from pux.matching.allocation import Allocation, AllocationInfeasible, RoundRules, allocate
 from pux.matching.engine import (
+    CodeLabeller,
     MatchingData,
     NeedItem,
     ProgrammeItem,
@@ -40,7 +42,8 @@ from pux.priority import engine as priority_engine
 from pux.priority import service as priority
 from pux.programmes import service as programmes
 from pux.programmes.models import Programme
-from pux.reference.vocabulary import DIVISIBLE_MODALITIES
+from pux.reference.choices import reference_labels
+from pux.reference.vocabulary import DIVISIBLE_MODALITIES, income_group_label
 
 ENTITY = "match_proposal"
 
@@ -169,11 +172,33 @@ class NeedSuggestion:
     components: dict[str, float]
 
 
-def _reasons(context: MatchingContext, recommendation: Recommendation) -> tuple[str, ...]:
+def code_labeller(session: Session) -> CodeLabeller:
+    """Names for the codes in match reasons (techniques, country groups, income groups, countries)."""
+    names = reference_labels(session)
+
+    def label(key: str, code: str) -> str:
+        if key == "names":
+            return names.technique(code)
+        if key == "groups":
+            return programmes.eligible_group_label(code)
+        if key == "group":
+            return income_group_label(code)
+        if key == "country":
+            return names.country(code)
+        return code
+
+    return label
+
+
+def _reasons(session: Session, context: MatchingContext, recommendation: Recommendation) -> tuple[str, ...]:
     need = next(n for n in context.data.needs if n.id == recommendation.need_id)
     programme = next(p for p in context.data.programmes if p.id == recommendation.programme_id)
     return explain(
-        need, programme, recommendation.components, context.priority_ranks.get((need.country, need.area))
+        need,
+        programme,
+        recommendation.components,
+        context.priority_ranks.get((need.country, need.area)),
+        code_labeller(session),
     )
 
 
@@ -200,7 +225,7 @@ def programmes_for_need(
                 ProgrammeSuggestion(
                     programme,
                     recommendation.fit,
-                    _reasons(context, recommendation),
+                    _reasons(session, context, recommendation),
                     dict(recommendation.components),
                 )
             )
@@ -227,7 +252,7 @@ def needs_for_programme(
                 NeedSuggestion(
                     need,
                     recommendation.fit,
-                    _reasons(context, recommendation),
+                    _reasons(session, context, recommendation),
                     dict(recommendation.components),
                 )
             )
@@ -250,7 +275,22 @@ def run_round(
         raise ValidationFailed([FieldProblem("country_cap_share", _("shares must be between 0 and 1"))])
     context = load_context(session, programme_ids=programme_ids)
     pairs = eligible_pairs(context.data, for_allocation=True)
-    result = allocate(context.data, pairs, rules)
+    try:
+        result = allocate(context.data, pairs, rules)
+    except AllocationInfeasible as infeasible:
+        field = "ldc_floor_percent" if rules.ldc_floor_share else "country_cap_percent"
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    field,
+                    _(
+                        "No allocation can meet these rules: the least developed countries cannot receive "
+                        "this share of the round (their eligible needs and the caps do not allow it). "
+                        "Lower the floor, or leave it empty."
+                    ),
+                )
+            ]
+        ) from infeasible
     round_record = AllocationRound(
         title=title,
         method=result.method,
@@ -319,28 +359,33 @@ def _store_proposals(
         )
 
 
-def proposal_explanation(proposal: MatchProposal) -> str:
-    """Why the round proposed this transfer, in the active language."""
+def proposal_explanation(proposal: MatchProposal, label: CodeLabeller | None = None) -> str:
+    """Why the round proposed this transfer, in the active language (codes named by ``label``)."""
     try:
         stored = json.loads(proposal.explanation)
     except ValueError:
         return proposal.explanation  # written as text, before reasons were stored without a language
     if not isinstance(stored, list):
         return proposal.explanation
-    return "; ".join(render_reasons([(str(message), dict(values)) for message, values in stored]))
+    return "; ".join(render_reasons([(str(message), dict(values)) for message, values in stored], label))
 
 
 def get_round(session: Session, *, actor: Actor, round_id: int) -> AllocationRound:
-    """A stored round (facilitators, and partners or focal points concerned by its proposals)."""
+    """A stored round: facilitators see every round; partners and focal points see a round only when it
+    holds a proposal of theirs (anyone else gets the same answer as for a round that does not exist)."""
     round_record = repository.get_round(session, round_id)
-    if round_record is None or not actor.is_authenticated:
+    if round_record is None or not (
+        actor.is_global or any(_may_decide(actor, p) for p in round_record.proposals)
+    ):
         raise NotFound(_("No such allocation round."))
     return round_record
 
 
 def list_rounds(session: Session, *, actor: Actor) -> Sequence[AllocationRound]:
-    """Past rounds, newest first."""
-    return repository.list_rounds(session) if actor.is_authenticated else []
+    """The rounds the actor may open, newest first."""
+    if actor.is_global:
+        return repository.list_rounds(session)
+    return [r for r in repository.list_rounds(session) if any(_may_decide(actor, p) for p in r.proposals)]
 
 
 def proposals_for(session: Session, *, actor: Actor, round_id: int | None = None) -> list[MatchProposal]:
@@ -350,6 +395,22 @@ def proposals_for(session: Session, *, actor: Actor, round_id: int | None = None
         if actor.is_global or _may_decide(actor, proposal) is not None:
             visible.append(proposal)
     return visible
+
+
+def waiting_for(actor: Actor, proposal: MatchProposal) -> tuple[str, ...]:
+    """The sides of an open proposal this actor may still decide ("donor", "country")."""
+    if proposal.status != "proposed":
+        return ()
+    sides = []
+    if proposal.donor_decision is None and permissions.can_decide_proposal_for_programme(
+        actor, organisation_id=proposal.programme.organisation_id
+    ):
+        sides.append("donor")
+    if proposal.country_decision is None and permissions.can_decide_proposal_for_country(
+        actor, country_iso3=proposal.need.country_iso3
+    ):
+        sides.append("country")
+    return tuple(sides)
 
 
 def _may_decide(actor: Actor, proposal: MatchProposal) -> str | None:
@@ -363,13 +424,28 @@ def _may_decide(actor: Actor, proposal: MatchProposal) -> str | None:
 
 
 def decide(
-    session: Session, *, actor: Actor, proposal_id: int, accept: bool, side: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    proposal_id: int,
+    accept: bool,
+    side: str | None = None,
+    reason: str | None = None,
 ) -> MatchProposal:
     """A donor or the country's focal point accepts or declines a proposal; both acceptances make a match."""
     proposal = repository.get_proposal(session, proposal_id)
     if proposal is None:
         raise NotFound(_("No such proposal."))
-    side = side or _may_decide(actor, proposal)
+    if proposal.round_id is not None:
+        get_round(session, actor=actor, round_id=proposal.round_id)  # NotFound for outsiders
+    sides = waiting_for(actor, proposal) if proposal.status == "proposed" else ()
+    if side is None:
+        if len(sides) > 1:
+            # A facilitator acts for either side: they must say which, never decide for both at once.
+            raise ValidationFailed(
+                [FieldProblem("side", _("say whether you decide for the partner or for the country"))]
+            )
+        side = sides[0] if sides else _may_decide(actor, proposal)
     allowed = {
         "donor": permissions.can_decide_proposal_for_programme(
             actor, organisation_id=proposal.programme.organisation_id
@@ -381,8 +457,13 @@ def decide(
     require(side in allowed and allowed[side], _("You may not decide on this proposal."))
     if proposal.status != "proposed":
         raise InvalidTransition(_("This proposal has been decided already."))
+    reason = (reason or "").strip() or None
+    if not accept and reason is None:
+        raise ValidationFailed([FieldProblem("reason", _("say why the proposal is declined"))])
     before = proposal.snapshot()
     decision = "accepted" if accept else "declined"
+    if reason is not None:
+        proposal.decline_reason = reason[:1000]
     if side == "donor":
         proposal.donor_decision = decision
     else:
@@ -428,7 +509,8 @@ def _conclude(session: Session, proposal: MatchProposal) -> None:
             currency=programme.currency,
             status="pipeline",
             start_date=date.today(),
-            visibility=need.visibility if need.visibility != "private" else "partners",
+            # As visible as the need itself, never more: the activity carries the need's title.
+            visibility=need.visibility,
         ),
         origin="match",
     )
@@ -485,6 +567,10 @@ def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[C
     return found
 
 
-def provider_overlaps(session: Session, *, on: date | None = None) -> list[tuple[str, str, str | None, int]]:
-    """Country, area and technique where several providers run activities at the same time."""
-    return repository.provider_overlaps(session, on or date.today())
+def provider_overlaps(
+    session: Session, *, actor: Actor, on: date | None = None
+) -> list[tuple[str, str, str | None, int]]:
+    """Country, area and technique where several providers run activities at the same time (counting
+    only the activities the actor may see)."""
+    visible = assistance_repository.visible_clause(permissions.activity_scope(actor))
+    return repository.provider_overlaps(session, on or date.today(), visible)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from collections.abc import Callable
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.matching import service
 from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP, RoundRules
-from pux.web.deps import SessionDep
-from pux.web.forms import form_data
+from pux.matching.models import MatchProposal
+from pux.reference.choices import reference_labels
+from pux.web.deps import FormDep, SessionDep
+from pux.web.forms import RecordPath, flash, form_data, problems_context
+from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 
 def allocation_method_label(method: str) -> str:
@@ -43,15 +50,21 @@ def _share(values: dict[str, object], name: str, default: float | None) -> float
     if raw in (None, ""):
         return default
     try:
-        return float(str(raw)) / 100.0
+        share = float(str(raw)) / 100.0
     except ValueError as error:
         raise ValidationFailed([FieldProblem(name, _("must be a percentage"))]) from error
+    if not 0 <= share <= 1:
+        raise ValidationFailed([FieldProblem(name, _("must be between 0 and 100"))])
+    return share
 
 
-@router.get("/matching", response_class=HTMLResponse)
-def matching_home(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    if not actor.is_authenticated:
-        return RedirectResponse("/sign-in?next=/matching", status_code=303)
+def _home(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    values: dict[str, object] | None = None,
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
     return render(
         request,
         "matching/home.html",
@@ -60,28 +73,49 @@ def matching_home(request: Request, session: SessionDep, actor: PageActor) -> Re
             "proposals": [p for p in service.proposals_for(session, actor=actor) if p.status == "proposed"][
                 :200
             ],
-            "overlaps": service.provider_overlaps(session)[:50],
-            "proposal_explanation": service.proposal_explanation,
+            "overlaps": service.provider_overlaps(session, actor=actor)[:50],
+            "overlap_labels": reference_labels(session),
+            "proposal_explanation": _explanation(session),
+            "waiting_for": lambda proposal: service.waiting_for(actor, proposal),
+            "round_values": values or {"title": _("Allocation round"), "country_cap_percent": "25"},
+            **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
         },
+        422 if failed else 200,
     )
+
+
+def _explanation(session: Session) -> Callable[[MatchProposal], str]:
+    label = service.code_labeller(session)
+    return lambda proposal: service.proposal_explanation(proposal, label)
+
+
+@router.get("/matching", response_class=HTMLResponse)
+def matching_home(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse("/sign-in?next=/matching", status_code=303)
+    return _home(request, session, actor)
 
 
 @router.post("/matching/rounds", dependencies=[CsrfChecked])
-async def run_round(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    values = form_data(await request.form())
-    rules = RoundRules(
-        country_cap_share=_share(values, "country_cap_percent", 0.25) or 0.25,
-        ldc_floor_share=_share(values, "ldc_floor_percent", None),
-        mip_time_limit=20.0,
-    )
-    round_record = service.run_round(
-        session, actor=actor, title=str(values.get("title") or _("Allocation round")), rules=rules
-    )
+def run_round(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    values = form_data(form)
+    try:
+        rules = RoundRules(
+            country_cap_share=_share(values, "country_cap_percent", 0.25) or 0.25,
+            ldc_floor_share=_share(values, "ldc_floor_percent", None),
+            mip_time_limit=20.0,
+        )
+        round_record = service.run_round(
+            session, actor=actor, title=str(values.get("title") or _("Allocation round"))[:200], rules=rules
+        )
+    except ValidationFailed as failed:
+        return _home(request, session, actor, values, failed)
+    flash(request, _("The round is done: its proposals now wait for both sides to decide."))
     return RedirectResponse(f"/matching/rounds/{round_record.id}", status_code=303)
 
 
 @router.get("/matching/rounds/{round_id}", response_class=HTMLResponse)
-def round_page(request: Request, session: SessionDep, actor: PageActor, round_id: int) -> HTMLResponse:
+def round_page(request: Request, session: SessionDep, actor: PageActor, round_id: RecordPath) -> HTMLResponse:
     round_record = service.get_round(session, actor=actor, round_id=round_id)
     return render(
         request,
@@ -91,20 +125,27 @@ def round_page(request: Request, session: SessionDep, actor: PageActor, round_id
             "method_label": allocation_method_label,
             "binding_label": binding_label,
             "proposals": service.proposals_for(session, actor=actor, round_id=round_id),
-            "proposal_explanation": service.proposal_explanation,
+            "proposal_explanation": _explanation(session),
+            "waiting_for": lambda proposal: service.waiting_for(actor, proposal),
         },
     )
 
 
 @router.post("/proposals/{proposal_id}/decision", dependencies=[CsrfChecked])
-async def decide(request: Request, session: SessionDep, actor: PageActor, proposal_id: int) -> Response:
-    values = form_data(await request.form())
+def decide(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, proposal_id: RecordPath
+) -> Response:
+    values = form_data(form)
+    side = str(values["side"]) if values.get("side") in {"donor", "country"} else None
+    accept = values.get("decision") == "accept"
     proposal = service.decide(
         session,
         actor=actor,
         proposal_id=proposal_id,
-        accept=values.get("decision") == "accept",
-        side=str(values["side"]) if values.get("side") else None,
+        accept=accept,
+        side=side,
+        reason=str(values.get("reason") or "") or None,
     )
+    flash(request, _("Your acceptance was recorded.") if accept else _("The proposal was declined."))
     target = f"/matching/rounds/{proposal.round_id}" if proposal.round_id else "/matching"
     return RedirectResponse(target, status_code=303)

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel
 
+from pux.accounts import service as accounts
 from pux.needs import service
 from pux.needs.repository import NeedFilter
 from pux.needs.schemas import NeedCreate, NeedRead, NeedTransition, NeedUpdate
 from pux.pagination import MAX_PAGE_SIZE, PageRequest
+from pux.validation import UtcDateTime
 from pux.web.deps import SessionDep
+from pux.web.forms import RecordPath
+from pux.web.openapi import error_responses
+from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
-router = APIRouter(prefix="/api/v1", tags=["needs"])
+router = api_router("needs")
 
 
 class NeedPage(BaseModel):
@@ -25,7 +30,7 @@ class NeedPage(BaseModel):
 
 
 class AuditEventRead(BaseModel):
-    occurred_at: str
+    occurred_at: UtcDateTime
     actor: str
     action: str
     before: dict[str, object] | None
@@ -78,19 +83,21 @@ def create_need(session: SessionDep, actor: ApiActor, data: NeedCreate) -> NeedR
 
 
 @router.get("/needs/{need_id}", response_model=NeedRead)
-def get_need(session: SessionDep, actor: ApiActor, need_id: int) -> NeedRead:
+def get_need(session: SessionDep, actor: ApiActor, need_id: RecordPath) -> NeedRead:
     """One need, if visible to the caller."""
     return NeedRead.model_validate(service.get_need(session, actor=actor, need_id=need_id))
 
 
 @router.put("/needs/{need_id}", response_model=NeedRead)
-def update_need(session: SessionDep, actor: ApiActor, need_id: int, data: NeedUpdate) -> NeedRead:
+def update_need(session: SessionDep, actor: ApiActor, need_id: RecordPath, data: NeedUpdate) -> NeedRead:
     """Edit a need; send the version you read: a stale version gets 409 and changes nothing."""
     return NeedRead.model_validate(service.update_need(session, actor=actor, need_id=need_id, data=data))
 
 
 @router.post("/needs/{need_id}/transitions", response_model=NeedRead)
-def transition_need(session: SessionDep, actor: ApiActor, need_id: int, data: NeedTransition) -> NeedRead:
+def transition_need(
+    session: SessionDep, actor: ApiActor, need_id: RecordPath, data: NeedTransition
+) -> NeedRead:
     """Submit, endorse, return (with a comment), publish, withdraw... a need."""
     need = service.transition_need(
         session, actor=actor, need_id=need_id, target=data.target, version=data.version, comment=data.comment
@@ -107,16 +114,18 @@ def rank_needs(session: SessionDep, actor: ApiActor, iso3: str, order: RankingOr
     return [NeedRead.model_validate(need) for need in needs]
 
 
-@router.get("/needs/{need_id}/history", response_model=list[AuditEventRead])
-def need_history(session: SessionDep, actor: ApiActor, need_id: int) -> list[AuditEventRead]:
-    """Who changed what and when."""
+@router.get("/needs/{need_id}/history", response_model=list[AuditEventRead], responses=error_responses(404))
+def need_history(session: SessionDep, actor: ApiActor, need_id: RecordPath) -> list[AuditEventRead]:
+    """Who changed what and when (people by name; e-mail addresses are never shown)."""
+    events = service.need_history(session, actor=actor, need_id=need_id)
+    names = accounts.display_names(session, [event.actor for event in events])
     return [
         AuditEventRead(
-            occurred_at=event.occurred_at.isoformat(),
-            actor=event.actor,
+            occurred_at=event.occurred_at,
+            actor=names.get(event.actor, "—"),
             action=event.action,
             before=event.before,
             after=event.after,
         )
-        for event in service.need_history(session, actor=actor, need_id=need_id)
+        for event in events
     ]

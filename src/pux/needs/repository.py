@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from pux.accounts.permissions import VisibilityScope
 from pux.needs.models import Need, need_sdg_target, need_technique
 from pux.needs.workflow import PUBLISHED_STATUSES
-from pux.pagination import Page, PageRequest
+from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import Country, IncomeGroupAssessment, fold_for_search
 
 
@@ -59,7 +59,7 @@ def _filtered(statement, filters: NeedFilter):  # type: ignore[no-untyped-def]
         target_match = (
             need_sdg_target.c.target_code == code
             if "." in code
-            else need_sdg_target.c.target_code.like(f"{code}.%")
+            else need_sdg_target.c.target_code.startswith(f"{code}.", autoescape=True)
         )
         statement = statement.where(Need.id.in_(select(need_sdg_target.c.need_id).where(target_match)))
     if filters.status:
@@ -97,10 +97,8 @@ def list_visible(
     session: Session, scope: VisibilityScope, filters: NeedFilter, page: PageRequest
 ) -> Page[Need]:
     base = _filtered(select(Need).where(visible_clause(scope)), filters)
-    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
     statement = base.order_by(Need.country_iso3, Need.national_rank.is_(None), Need.national_rank, Need.id)
-    items = session.scalars(statement.offset(page.offset).limit(page.size)).unique().all()
-    return Page(items=items, total=total, request=page)
+    return fetch_page(session, statement, page)
 
 
 def all_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -> Sequence[Need]:
@@ -119,6 +117,29 @@ def get(session: Session, need_id: int) -> Need | None:
 
 def get_by_reference(session: Session, reference: str) -> Need | None:
     return session.scalars(select(Need).where(Need.reference == reference)).first()
+
+
+def in_statuses(
+    session: Session, *, countries: frozenset[str] | None, statuses: Sequence[str], limit: int = 100
+) -> Sequence[Need]:
+    """Needs in some statuses, of some countries (None: of every country), oldest change first."""
+    statement = select(Need).where(Need.status.in_(statuses))
+    if countries is not None:
+        statement = statement.where(Need.country_iso3.in_(countries))
+    statement = statement.order_by(Need.updated_at, Need.id).limit(limit)
+    return session.scalars(statement).unique().all()
+
+
+def drafted_by(
+    session: Session, *, user_id: int, statuses: Sequence[str], limit: int = 100
+) -> Sequence[Need]:
+    statement = (
+        select(Need)
+        .where(Need.created_by_id == user_id, Need.status.in_(statuses))
+        .order_by(Need.updated_at.desc(), Need.id)
+        .limit(limit)
+    )
+    return session.scalars(statement).unique().all()
 
 
 def for_country(session: Session, country_iso3: str, statuses: frozenset[str]) -> Sequence[Need]:

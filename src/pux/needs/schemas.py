@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pux.reference.vocabulary import HORIZONS, MODALITIES, READINESS_LEVELS, VULNERABLE_GROUPS
-from pux.validation import known_codes
+from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_codes
 
 Visibility = Literal["public", "partners", "private"]
 Readiness = Literal["none", "partial", "ready"]
@@ -17,7 +16,7 @@ Horizon = Literal["short", "medium", "long"]
 assert set(READINESS_LEVELS) == {"none", "partial", "ready"} and set(HORIZONS) == {"short", "medium", "long"}
 
 
-class NeedFields(BaseModel):
+class NeedFields(CleanInput):
     """What a counterpart fills in; area, technique and target codes are checked by the service."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -46,7 +45,7 @@ class NeedFields(BaseModel):
     tc_project_code: str | None = Field(default=None, pattern=r"^[A-Z]{3}\d{4}$")
     unfunded_footnote_a: bool = False
     visibility: Visibility = "public"
-    organisation_id: int | None = None
+    organisation_id: RecordNumber | None = None
 
     @field_validator("modalities_wanted")
     @classmethod
@@ -69,13 +68,15 @@ class NeedCreate(NeedFields):
 
 
 class NeedUpdate(NeedFields):
-    version: int = Field(ge=1, description="The version that was edited; a stale version is refused (409)")
+    version: int = Field(
+        ge=1, le=2**31 - 1, description="The version that was edited; a stale version is refused (409)"
+    )
 
 
-class NeedTransition(BaseModel):
+class NeedTransition(CleanInput):
     target: str
     comment: str | None = Field(default=None, max_length=2000)
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
 
 
 class NeedRead(BaseModel):
@@ -93,10 +94,13 @@ class NeedRead(BaseModel):
     modalities_wanted: list[str]
     beneficiaries_count: int | None
     beneficiaries_women_share: int | None
+    beneficiary_description: str | None
+    gender_dimension: str | None
     vulnerable_groups: list[str]
     estimated_cost: Decimal | None
     currency: str
     cofinancing_amount: Decimal | None
+    cofinancing_note: str | None
     regulatory_body: str | None
     infrastructure: str | None
     trained_staff: str | None
@@ -109,4 +113,4 @@ class NeedRead(BaseModel):
     status: str
     national_rank: int | None
     version: int
-    updated_at: datetime
+    updated_at: UtcDateTime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,7 @@ from pux.needs.schemas import NeedCreate, NeedFields, NeedUpdate
 from pux.pagination import Page, PageRequest
 from pux.reference import repository as reference_repository
 from pux.reference.models import Country, Currency, SdgTarget, Technique, ThematicArea, fold_for_search
+from pux.validation import parse_whole
 
 ENTITY = "need"
 _FIELDS_SET_DIRECTLY = (
@@ -86,6 +88,13 @@ def code_problems(session: Session, data: NeedFields, country_iso3: str | None =
     return problems
 
 
+def parse_need_form(session: Session, schema: type[NeedFields], values: dict[str, Any]) -> Any:
+    """A need's form, checked whole: every field and every code at once (nothing is saved)."""
+    return parse_whole(
+        schema, values, lambda data: code_problems(session, data, getattr(data, "country_iso3", None))
+    )
+
+
 def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:
     # Look up the linked records before touching the need, so no half-applied change is flushed early
     # (each flush of a changed need bumps its version).
@@ -125,6 +134,27 @@ def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> Need:
         after=need.snapshot(),
     )
     return need
+
+
+def require_may_draft(actor: Actor) -> None:
+    """Refuse the drafting form to someone who may draft for no country."""
+    draftable = draftable_countries(actor)
+    require(draftable is None or bool(draftable), _("You may draft needs only for your own country."))
+
+
+def get_need_for_edit(session: Session, *, actor: Actor, need_id: int) -> Need:
+    """A need the actor may edit now (the edit form is refused, not shown, to anyone else)."""
+    need = get_need(session, actor=actor, need_id=need_id)
+    require(
+        permissions.can_edit_need(actor, country_iso3=need.country_iso3, status=need.status),
+        _("You may not edit this need in its current status."),
+    )
+    return need
+
+
+def may_rank(actor: Actor, country_iso3: str) -> bool:
+    """Whether to offer the national ranking page of this country."""
+    return permissions.can_rank_needs(actor, country_iso3=country_iso3)
 
 
 def get_need(session: Session, *, actor: Actor, need_id: int) -> Need:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from pux.accounts import service as accounts
+from pux.audit.labels import audit_action_label
 from pux.errors import StaleEdit, ValidationFailed
+from pux.i18n import gettext as _
 from pux.matching import service as matching
 from pux.needs import service, workflow
-from pux.needs.repository import NeedFilter
 from pux.needs.schemas import NeedCreate, NeedUpdate
-from pux.pagination import PageRequest
 from pux.reference import service as reference
-from pux.reference.repository import CountryFilter
+from pux.reference.choices import sdg_filter_options
 from pux.reference.vocabulary import (
     HORIZONS,
     INCOME_GROUP_CODES,
@@ -29,45 +31,36 @@ from pux.reference.vocabulary import (
     visibility_label,
     vulnerable_group_label,
 )
-from pux.validation import parse
-from pux.web.deps import SessionDep
-from pux.web.forms import form_data, listing, split_codes
+from pux.web.deps import FormDep, SessionDep
+from pux.web.filters import Code, NeedFilters, PageNumber
+from pux.web.forms import (
+    CountryPath,
+    RecordPath,
+    flash,
+    form_data,
+    form_version,
+    listing,
+    problems_context,
+    ranking_from_form,
+    split_codes,
+)
+from pux.web.routing import page_router
+from pux.web.sdg import suggestions_for_form
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 LIST_FIELDS = ("modalities_wanted", "vulnerable_groups", "technique_codes")
 FLAG_FIELDS = ("unfunded_footnote_a",)
 
 
-def need_filter(
-    country: str | None = None,
-    region: str | None = None,
-    area: str | None = None,
-    technique: str | None = None,
-    sdg: str | None = None,
-    status: str | None = None,
-    income_group: str | None = None,
-    q: str | None = None,
-) -> NeedFilter:
-    return NeedFilter(
-        country_iso3=country or None,
-        region_m49=region or None,
-        thematic_area_code=area or None,
-        technique_code=technique or None,
-        sdg_code=sdg or None,
-        status=status or None,
-        income_group=income_group or None,
-        text=q or None,
-    )
-
-
-def _vocabularies(session: SessionDep) -> dict[str, Any]:
+def _vocabularies(session: Session) -> dict[str, Any]:
     return {
         "areas": reference.list_thematic_areas(session),
         "techniques": reference.list_techniques(session),
-        "countries": reference.list_countries(session, filters=CountryFilter()),
+        "countries": reference.list_selectable_countries(session),
         "regions": reference.list_regions(session),
+        "sdg_options": sdg_filter_options(session),
         "modalities": MODALITIES,
         "modality_label": modality_label,
         "groups": VULNERABLE_GROUPS,
@@ -81,42 +74,21 @@ def _vocabularies(session: SessionDep) -> dict[str, Any]:
         "statuses": workflow.STATUSES,
         "income_groups": INCOME_GROUP_CODES,
         "income_group_label": income_group_label,
+        "audit_action_label": audit_action_label,
     }
 
 
 @router.get("/needs", response_class=HTMLResponse)
 def need_list(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    country: str | None = None,
-    region: str | None = None,
-    area: str | None = None,
-    technique: str | None = None,
-    sdg: str | None = None,
-    status: str | None = None,
-    income_group: str | None = None,
-    q: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    request: Request, session: SessionDep, actor: PageActor, filters: NeedFilters, page: PageNumber
 ) -> HTMLResponse:
-    filters = need_filter(country, region, area, technique, sdg, status, income_group, q)
-    results = service.list_needs(session, actor=actor, filters=filters, page=PageRequest(number=page))
+    results = service.list_needs(session, actor=actor, filters=filters, page=page)
     return render(
         request,
         "needs/list.html",
         {
             **_vocabularies(session),
-            **listing(
-                results,
-                country=country,
-                region=region,
-                area=area,
-                technique=technique,
-                sdg=sdg,
-                status=status,
-                income_group=income_group,
-                q=q,
-            ),
+            **listing(results, request),
             "draftable": service.draftable_countries(actor),
         },
     )
@@ -128,21 +100,31 @@ def _values_from_need(need: Any) -> dict[str, Any]:
     return values
 
 
-def _parse_form(form_values: dict[str, Any]) -> dict[str, Any]:
-    form_values["sdg_target_codes"] = split_codes(form_values.get("sdg_target_codes"))
-    return form_values
+def _form_values(form: FormData) -> dict[str, Any]:
+    values = form_data(form, lists=LIST_FIELDS, flags=FLAG_FIELDS)
+    values["sdg_target_codes"] = split_codes(values.get("sdg_target_codes"))
+    return values
+
+
+def _shown(values: dict[str, Any]) -> dict[str, Any]:
+    """Form values as the form shows them again (codes typed in one field)."""
+    return {**values, "sdg_target_codes": ", ".join(values.get("sdg_target_codes") or [])}
 
 
 def _form_page(
     request: Request,
-    session: SessionDep,
+    session: Session,
     *,
     need: Any,
     values: dict[str, Any],
-    errors: dict[str, str],
-    problems: list[Any],
+    failed: ValidationFailed | None = None,
     status_code: int = 200,
+    suggest: bool = False,
 ) -> HTMLResponse:
+    extra: dict[str, Any] = {}
+    if suggest:  # "Suggest SDGs" without JavaScript: the form comes back with suggestions, unsaved
+        extra = suggestions_for_form(session, values)
+        values = {**values, "sdg_target_codes": extra["sdg_value"]}
     return render(
         request,
         "needs/form.html",
@@ -150,51 +132,48 @@ def _form_page(
             **_vocabularies(session),
             "need": need,
             "values": values,
-            "errors": errors,
-            "problems": problems,
+            **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
+            **extra,
         },
         status_code,
     )
 
 
 @router.get("/needs/new", response_class=HTMLResponse)
-def new_need(request: Request, session: SessionDep, actor: PageActor, country: str | None = None) -> Response:
+def new_need(request: Request, session: SessionDep, actor: PageActor, country: Code = None) -> Response:
     if not actor.is_authenticated:
         return RedirectResponse("/sign-in?next=/needs/new", status_code=303)
+    service.require_may_draft(actor)
     draftable = service.draftable_countries(actor)
     default_country = country or (sorted(draftable)[0] if draftable else "")
     return _form_page(
         request,
         session,
         need=None,
-        errors={},
-        problems=[],
         values={"country_iso3": default_country, "currency": "USD", "visibility": "public"},
     )
 
 
 @router.post("/needs", dependencies=[CsrfChecked])
-async def create_need(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    values = _parse_form(form_data(await request.form(), lists=LIST_FIELDS, flags=FLAG_FIELDS))
+def create_need(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    values = _form_values(form)
+    if form.get("suggest_sdgs"):
+        return _form_page(request, session, need=None, values=_shown(values), suggest=True)
     try:
-        need = service.create_need(session, actor=actor, data=parse(NeedCreate, values))
+        data = service.parse_need_form(session, NeedCreate, values)
+        need = service.create_need(session, actor=actor, data=data)
     except ValidationFailed as failed:
-        values["sdg_target_codes"] = ", ".join(values["sdg_target_codes"])
-        return _form_page(
-            request,
-            session,
-            need=None,
-            values=values,
-            problems=failed.problems,
-            errors={p.field: p.message for p in failed.problems},
-            status_code=422,
-        )
+        return _form_page(request, session, need=None, values=_shown(values), failed=failed, status_code=422)
+    flash(
+        request, _("Draft %(reference)s saved. Submit it when it is ready.") % {"reference": need.reference}
+    )
     return RedirectResponse(f"/needs/{need.id}", status_code=303)
 
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
-def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: int) -> HTMLResponse:
+def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: RecordPath) -> HTMLResponse:
     need = service.get_need(session, actor=actor, need_id=need_id)
+    history = service.need_history(session, actor=actor, need_id=need_id)
     return render(
         request,
         "needs/detail.html",
@@ -203,11 +182,13 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
             "need": need,
             "actions": service.available_transitions(actor, need),
             "action_label": workflow.action_label,
+            "confirm_message": workflow.confirmation_message,
             "may_edit": service.may_edit(actor, need),
+            "may_rank": service.may_rank(actor, need.country_iso3),
             "comment_required": {
                 target for source, target in workflow.COMMENT_REQUIRED if source == need.status
             },
-            "history": (history := service.need_history(session, actor=actor, need_id=need_id)),
+            "history": history,
             "suggestions": matching.programmes_for_need(session, actor=actor, need_id=need_id, k=5)
             if need.status in {"endorsed", "published"}
             else [],
@@ -218,51 +199,51 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
 
 
 @router.get("/needs/{need_id}/edit", response_class=HTMLResponse)
-def edit_need(request: Request, session: SessionDep, actor: PageActor, need_id: int) -> HTMLResponse:
-    need = service.get_need(session, actor=actor, need_id=need_id)
-    return _form_page(request, session, need=need, values=_values_from_need(need), errors={}, problems=[])
+def edit_need(request: Request, session: SessionDep, actor: PageActor, need_id: RecordPath) -> HTMLResponse:
+    need = service.get_need_for_edit(session, actor=actor, need_id=need_id)
+    return _form_page(request, session, need=need, values=_values_from_need(need))
 
 
 @router.post("/needs/{need_id}/edit", dependencies=[CsrfChecked])
-async def update_need(request: Request, session: SessionDep, actor: PageActor, need_id: int) -> Response:
-    values = _parse_form(form_data(await request.form(), lists=LIST_FIELDS, flags=FLAG_FIELDS))
+def update_need(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, need_id: RecordPath
+) -> Response:
+    values = _form_values(form)
+    if form.get("suggest_sdgs"):
+        need = service.get_need_for_edit(session, actor=actor, need_id=need_id)
+        return _form_page(request, session, need=need, values=_shown(values), suggest=True)
     try:
-        service.update_need(session, actor=actor, need_id=need_id, data=parse(NeedUpdate, values))
+        data = service.parse_need_form(session, NeedUpdate, values)
+        service.update_need(session, actor=actor, need_id=need_id, data=data)
     except ValidationFailed as failed:
         need = service.get_need(session, actor=actor, need_id=need_id)
-        values["sdg_target_codes"] = ", ".join(values["sdg_target_codes"])
-        return _form_page(
-            request,
-            session,
-            need=need,
-            values=values,
-            problems=failed.problems,
-            errors={p.field: p.message for p in failed.problems},
-            status_code=422,
-        )
+        return _form_page(request, session, need=need, values=_shown(values), failed=failed, status_code=422)
     except StaleEdit as stale:
         need = service.get_need(session, actor=actor, need_id=need_id)
-        values["sdg_target_codes"] = ", ".join(values["sdg_target_codes"])
         return render(request, "needs/stale.html", {"need": need, "message": str(stale)}, 409)
+    flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
 
 @router.post("/needs/{need_id}/transitions", dependencies=[CsrfChecked])
-async def transition_need(request: Request, session: SessionDep, actor: PageActor, need_id: int) -> Response:
-    form = form_data(await request.form())
-    service.transition_need(
+def transition_need(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, need_id: RecordPath
+) -> Response:
+    values = form_data(form)
+    need = service.transition_need(
         session,
         actor=actor,
         need_id=need_id,
-        target=str(form.get("target", "")),
-        version=int(form.get("version", 0)),
-        comment=form.get("comment"),
+        target=str(values.get("target", "")),
+        version=form_version(values),
+        comment=values.get("comment"),
     )
+    flash(request, workflow.done_message(need.status))
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
 
 @router.get("/countries/{iso3}/ranking", response_class=HTMLResponse)
-def ranking_page(request: Request, session: SessionDep, actor: PageActor, iso3: str) -> HTMLResponse:
+def ranking_page(request: Request, session: SessionDep, actor: PageActor, iso3: CountryPath) -> HTMLResponse:
     needs = service.rankable_needs(session, actor=actor, country_iso3=iso3.upper())
     country = reference.get_country(session, iso3=iso3)
     return render(
@@ -273,12 +254,11 @@ def ranking_page(request: Request, session: SessionDep, actor: PageActor, iso3: 
 
 
 @router.post("/countries/{iso3}/ranking", dependencies=[CsrfChecked])
-async def rank_needs(request: Request, session: SessionDep, actor: PageActor, iso3: str) -> Response:
-    form = await request.form()
-    positions = []
-    for key, value in form.items():
-        if key.startswith("rank-") and isinstance(value, str) and value.strip().isdigit():
-            positions.append((int(value), int(key.removeprefix("rank-"))))
-    ordered = [need_id for _position, need_id in sorted(positions)]
-    service.rank_needs(session, actor=actor, country_iso3=iso3.upper(), ordered_need_ids=ordered)
+def rank_needs(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, iso3: CountryPath
+) -> Response:
+    service.rank_needs(
+        session, actor=actor, country_iso3=iso3.upper(), ordered_need_ids=ranking_from_form(form)
+    )
+    flash(request, _("The national priority order was saved."))
     return RedirectResponse(f"/countries/{iso3.upper()}/ranking", status_code=303)

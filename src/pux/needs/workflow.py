@@ -82,3 +82,30 @@ def action_label(target: str) -> str:
         WITHDRAWN: _("Withdraw"),
     }
     return labels.get(target, target)
+
+
+# Moves that cannot be undone: the page asks the person to confirm before making them.
+IRREVERSIBLE_TARGETS = frozenset({WITHDRAWN})
+
+
+def confirmation_message(target: str) -> str | None:
+    """What the person is asked to confirm before the move, or None when it needs no confirmation."""
+    if target == WITHDRAWN:
+        return _("Withdraw this need? A withdrawn need cannot be submitted or published again.")
+    return None
+
+
+def done_message(status: str) -> str:
+    """The confirmation shown after a move to ``status``."""
+    messages = {
+        SUBMITTED: _("Submitted: the country's focal point can now endorse it."),
+        ENDORSED: _("Endorsed. Publish it when partners may see it."),
+        RETURNED: _("Returned to the counterpart with your comment."),
+        PUBLISHED: _("Published: partners can now find it and the matching can propose programmes."),
+        MATCHED: _("Marked as matched."),
+        FUNDED: _("Marked as funded."),
+        IN_IMPLEMENTATION: _("Marked as in implementation."),
+        COMPLETED: _("Marked as completed."),
+        WITHDRAWN: _("The need was withdrawn."),
+    }
+    return messages.get(status, status_label(status))

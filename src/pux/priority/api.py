@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import Body, Query
 from pydantic import BaseModel
 
 from pux.priority import service
 from pux.priority.engine import PriorityResult
 from pux.web.deps import SessionDep
+from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
-router = APIRouter(prefix="/api/v1", tags=["priority"])
+router = api_router("priority")
 
 
 class IndicatorPartRead(BaseModel):

@@ -11,7 +11,7 @@ from pux.accounts import permissions
 from pux.accounts.permissions import Actor, require
 from pux.assistance import repository as assistance_repository
 from pux.audit import service as audit
-from pux.errors import FieldProblem, ValidationFailed
+from pux.errors import FieldProblem, NotFound, ValidationFailed
 from pux.i18n import gettext as _
 from pux.priority import engine, repository
 from pux.priority.engine import (
@@ -95,9 +95,17 @@ def country_inputs(session: Session, *, on: date | None = None) -> list[CountryI
     return inputs
 
 
+def _require_area(session: Session, config: PriorityConfig, area: str) -> None:
+    """An area the index is configured for, else the same "not found" as any unknown address."""
+    known = {a.code for a in reference_repository.list_thematic_areas(session)}
+    if area not in known or area not in config.areas:
+        raise NotFound(_("The priority index has no thematic area with this code."))
+
+
 def ranking(session: Session, *, area: str) -> list[PriorityResult]:
     """The index for one thematic area, most pressing first."""
     config, _data = active_config(session)
+    _require_area(session, config, area)
     return engine.compute(country_inputs(session), config, area)
 
 
@@ -106,6 +114,7 @@ def ranking_with_ranges(
 ) -> tuple[list[PriorityResult], dict[str, RankRange]]:
     """The index for one area and each country's rank range, reading the data once."""
     config, _data = active_config(session)
+    _require_area(session, config, area)
     inputs = country_inputs(session)
     return engine.compute(inputs, config, area), engine.sensitivity(inputs, config, area, draws=draws)
 
@@ -113,6 +122,7 @@ def ranking_with_ranges(
 def rank_ranges(session: Session, *, area: str, draws: int = 100) -> dict[str, RankRange]:
     """How far each country's rank moves when the weights move by up to 25%."""
     config, _data = active_config(session)
+    _require_area(session, config, area)
     return engine.sensitivity(country_inputs(session), config, area, draws=draws)
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.priority import engine, service
 from pux.reference import service as reference
-from pux.web.deps import SessionDep
+from pux.web.deps import FormDep, SessionDep
+from pux.web.forms import flash, problems_context
+from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 
 def component_label(name: str) -> str:
@@ -34,7 +37,17 @@ def ranking_page(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    area: Annotated[str, Query(pattern=r"^[a-z_]+$")] = "health",
+    area: Annotated[str, Query(pattern=r"^[a-z_]+$", max_length=40)] = "health",
+) -> HTMLResponse:
+    return _ranking_page(request, session, area)
+
+
+def _ranking_page(
+    request: Request,
+    session: Session,
+    area: str,
+    config_text: str | None = None,
+    failed: ValidationFailed | None = None,
 ) -> HTMLResponse:
     config, data = service.active_config(session)
     results, ranges = service.ranking_with_ranges(session, area=area, draws=60)
@@ -51,22 +64,28 @@ def ranking_page(
             "explanation": engine.method_explanation(config),
             "indicators": indicators,
             "component_label": component_label,
-            "config_json": json.dumps(data, indent=2, ensure_ascii=False),
-            "problems": [],
+            "config_json": config_text
+            if config_text is not None
+            else json.dumps(data, indent=2, ensure_ascii=False),
+            **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
         },
+        422 if failed else 200,
     )
 
 
 @router.post("/priority/config", dependencies=[CsrfChecked])
-async def save_config(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    form = await request.form()
+def save_config(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    text = str(form.get("configuration", ""))
     try:
-        data = json.loads(str(form.get("configuration", "")))
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            message = _("is not valid JSON: %(error)s") % {"error": str(error)[:200]}
+            raise ValidationFailed([FieldProblem("configuration", message)]) from error
         if not isinstance(data, dict):
-            raise ValueError("not an object")
-    except ValueError as error:
-        raise ValidationFailed(
-            [FieldProblem("configuration", _("is not valid JSON: %(error)s") % {"error": str(error)})]
-        ) from error
-    service.save_config(session, actor=actor, data=data)
+            raise ValidationFailed([FieldProblem("configuration", _("must be a JSON object"))])
+        service.save_config(session, actor=actor, data=data)
+    except ValidationFailed as failed:
+        return _ranking_page(request, session, "health", config_text=text, failed=failed)
+    flash(request, _("The priority index now uses the new configuration."))
     return RedirectResponse("/priority", status_code=303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel
 
 from pux.pagination import MAX_PAGE_SIZE, PageRequest
@@ -12,9 +12,11 @@ from pux.programmes import service
 from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
 from pux.web.deps import SessionDep
+from pux.web.forms import RecordPath
+from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
-router = APIRouter(prefix="/api/v1", tags=["programmes"])
+router = api_router("programmes")
 
 
 class ProgrammePage(BaseModel):
@@ -65,7 +67,7 @@ def create_programme(session: SessionDep, actor: ApiActor, data: ProgrammeCreate
 
 
 @router.get("/programmes/{programme_id}", response_model=ProgrammeRead)
-def get_programme(session: SessionDep, actor: ApiActor, programme_id: int) -> ProgrammeRead:
+def get_programme(session: SessionDep, actor: ApiActor, programme_id: RecordPath) -> ProgrammeRead:
     """One programme, if visible to the caller."""
     return ProgrammeRead.model_validate(
         service.get_programme(session, actor=actor, programme_id=programme_id)
@@ -74,7 +76,7 @@ def get_programme(session: SessionDep, actor: ApiActor, programme_id: int) -> Pr
 
 @router.put("/programmes/{programme_id}", response_model=ProgrammeRead)
 def update_programme(
-    session: SessionDep, actor: ApiActor, programme_id: int, data: ProgrammeUpdate
+    session: SessionDep, actor: ApiActor, programme_id: RecordPath, data: ProgrammeUpdate
 ) -> ProgrammeRead:
     """Edit a programme; a stale version gets 409."""
     programme = service.update_programme(session, actor=actor, programme_id=programme_id, data=data)
@@ -83,7 +85,7 @@ def update_programme(
 
 @router.post("/programmes/{programme_id}/status", response_model=ProgrammeRead)
 def set_status(
-    session: SessionDep, actor: ApiActor, programme_id: int, change: StatusChange
+    session: SessionDep, actor: ApiActor, programme_id: RecordPath, change: StatusChange
 ) -> ProgrammeRead:
     """Publish, close or reopen a programme."""
     programme = service.set_programme_status(

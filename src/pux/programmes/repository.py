@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
-from pux.pagination import Page, PageRequest
+from pux.pagination import Page, PageRequest, fetch_page
 from pux.programmes.models import Programme, programme_technique, programme_thematic_area
 from pux.reference.models import fold_for_search
 
@@ -69,9 +69,7 @@ def list_visible(
     session: Session, scope: VisibilityScope, filters: ProgrammeFilter, page: PageRequest
 ) -> Page[Programme]:
     base = _filtered(select(Programme).where(visible_clause(scope)), filters)
-    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    items = session.scalars(base.order_by(Programme.id).offset(page.offset).limit(page.size)).unique().all()
-    return Page(items=items, total=total, request=page)
+    return fetch_page(session, base.order_by(Programme.id), page)
 
 
 def all_visible(session: Session, scope: VisibilityScope, filters: ProgrammeFilter) -> Sequence[Programme]:
@@ -87,3 +85,11 @@ def add(session: Session, programme: Programme) -> Programme:
     session.add(programme)
     session.flush()
     return programme
+
+
+def drafts_of(session: Session, *, organisations: frozenset[int] | None) -> Sequence[Programme]:
+    """Draft programmes of some organisations (None: of all), newest first."""
+    statement = select(Programme).where(Programme.status == "draft")
+    if organisations is not None:
+        statement = statement.where(Programme.organisation_id.in_(organisations))
+    return session.scalars(statement.order_by(Programme.id.desc()).limit(100)).unique().all()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -10,14 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pux.i18n import LANGUAGES
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES
-from pux.validation import known_codes
+from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_codes
 
 Money = Decimal
 ELIGIBLE_GROUPS = ("LDC", "LLDC", "SIDS")
 PROGRAMME_STATUSES = ("draft", "published", "closed")
 
 
-class ProgrammeFields(BaseModel):
+class ProgrammeFields(CleanInput):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     title: str = Field(min_length=5, max_length=300)
@@ -82,11 +82,11 @@ class ProgrammeFields(BaseModel):
 
 
 class ProgrammeCreate(ProgrammeFields):
-    organisation_id: int
+    organisation_id: RecordNumber
 
 
 class ProgrammeUpdate(ProgrammeFields):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
 
 
 class ProgrammeRead(BaseModel):
@@ -115,4 +115,4 @@ class ProgrammeRead(BaseModel):
     visibility: str
     status: str
     version: int
-    updated_at: datetime
+    updated_at: UtcDateTime

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,8 @@ from pux.reference.models import (
     ThematicArea,
     fold_for_search,
 )
+from pux.reference.vocabulary import income_group_label, programme_status_label
+from pux.validation import parse_whole
 
 ENTITY = "programme"
 STATUS_MOVES = {"draft": ("published", "closed"), "published": ("closed",), "closed": ("published",)}
@@ -168,7 +172,7 @@ def set_programme_status(
     if target not in STATUS_MOVES.get(programme.status, ()):
         raise InvalidTransition(
             _("A programme that is %(status)s cannot become %(target)s.")
-            % {"status": programme.status, "target": target}
+            % {"status": programme_status_label(programme.status), "target": programme_status_label(target)}
         )
     ensure_current(programme.version, version)
     before = {"status": programme.status}
@@ -207,3 +211,104 @@ def programme_history(session: Session, *, actor: Actor, programme_id: int) -> S
 def may_manage(actor: Actor, programme: Programme) -> bool:
     """Whether edit and status buttons should be offered."""
     return permissions.can_manage_programmes_of(actor, organisation_id=programme.organisation_id)
+
+
+def may_publish(actor: Actor) -> bool:
+    """Whether the actor represents an organisation that may offer programmes (or acts for all)."""
+    return actor.is_global or bool(actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER))
+
+
+def require_may_publish(actor: Actor) -> None:
+    require(may_publish(actor), _("You may publish programmes only for your own organisation."))
+
+
+def organisations_for_form(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
+    """The organisations the actor may offer programmes for, as (id, name) choices."""
+    own = actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
+    return [
+        (str(organisation.id), organisation.name)
+        for organisation in accounts_repository.list_organisations(session)
+        if actor.is_global or organisation.id in own
+    ]
+
+
+def parse_programme_form(session: Session, schema: type[ProgrammeFields], values: dict[str, Any]) -> Any:
+    """A programme's form, checked whole: every field and every code at once (nothing is saved)."""
+
+    def problems(data: Any) -> list[FieldProblem]:
+        found = code_problems(session, data)
+        organisation_id = getattr(data, "organisation_id", None)
+        if (
+            isinstance(organisation_id, int)
+            and accounts_repository.get_organisation(session, organisation_id) is None
+        ):
+            found.append(FieldProblem("organisation_id", _("is not a known organisation")))
+        return found
+
+    return parse_whole(schema, values, problems)
+
+
+def get_programme_for_edit(session: Session, *, actor: Actor, programme_id: int) -> Programme:
+    """A programme the actor may edit (the form is refused to anyone else)."""
+    programme = get_programme(session, actor=actor, programme_id=programme_id)
+    require(
+        permissions.can_manage_programmes_of(actor, organisation_id=programme.organisation_id),
+        _("You may edit programmes only of your own organisation."),
+    )
+    return programme
+
+
+def move_label(target: str) -> str:
+    """The button that moves a programme to ``target``."""
+    labels = {"published": _("Publish"), "closed": _("Close"), "draft": _("Reopen as a draft")}
+    return labels.get(target, target)
+
+
+def move_confirmation(target: str) -> str | None:
+    """What to confirm before the move (closing stops all matching to the programme)."""
+    if target == "closed":
+        return _("Close this programme? It will no longer be matched with needs.")
+    return None
+
+
+def move_done_message(status: str) -> str:
+    return {
+        "published": _("Published: countries and partners can now see this programme."),
+        "closed": _("The programme was closed."),
+        "draft": _("The programme is a draft again."),
+    }.get(status, programme_status_label(status))
+
+
+def eligible_group_label(code: str) -> str:
+    """Country groups a programme may be restricted to."""
+    labels = {
+        "LDC": _("Least developed countries"),
+        "LLDC": _("Landlocked developing countries"),
+        "SIDS": _("Small island developing States"),
+    }
+    return labels.get(code, code)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who a programme is open to, in words a reader can check (empty lists: no restriction there)."""
+
+    regions: list[str]
+    countries: list[str]
+    income_groups: list[str]
+    groups: list[str]
+
+    @property
+    def unrestricted(self) -> bool:
+        return not (self.regions or self.countries or self.income_groups or self.groups)
+
+
+def eligibility_summary(session: Session, programme: Programme) -> Eligibility:
+    """The programme's eligibility rules named in the reader's language."""
+    regions = {region.m49: region.name() for region in reference_repository.list_regions(session)}
+    return Eligibility(
+        regions=[regions.get(code, code) for code in programme.eligible_region_codes],
+        countries=[country.name() for country in programme.eligible_countries],
+        income_groups=[income_group_label(code) for code in programme.eligible_income_groups],
+        groups=[eligible_group_label(code) for code in programme.eligible_groups],
+    )

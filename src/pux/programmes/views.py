@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from pux.accounts import service as accounts
-from pux.errors import StaleEdit, ValidationFailed
+from pux.audit.labels import audit_action_label
+from pux.errors import ValidationFailed
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES
+from pux.i18n import gettext as _
 from pux.matching import service as matching
-from pux.pagination import PageRequest
 from pux.programmes import service
-from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import ELIGIBLE_GROUPS, PROGRAMME_STATUSES, ProgrammeCreate, ProgrammeUpdate
 from pux.reference import service as reference
-from pux.reference.repository import CountryFilter
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES, income_group_label, modality_label
-from pux.validation import parse
-from pux.web.deps import SessionDep
-from pux.web.forms import form_data, listing, split_codes
+from pux.web.deps import FormDep, SessionDep
+from pux.web.filters import PageNumber, ProgrammeFilters
+from pux.web.forms import (
+    RecordPath,
+    flash,
+    form_data,
+    form_version,
+    listing,
+    problems_context,
+    split_codes,
+)
+from pux.web.routing import page_router
+from pux.web.sdg import suggestions_for_form
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 LIST_FIELDS = (
     "thematic_area_codes",
     "technique_codes",
@@ -37,11 +48,11 @@ LIST_FIELDS = (
 FLAG_FIELDS = ("gender_focus",)
 
 
-def _vocabularies(session: SessionDep) -> dict[str, Any]:
+def _vocabularies(session: Session) -> dict[str, Any]:
     return {
         "areas": reference.list_thematic_areas(session),
         "techniques": reference.list_techniques(session),
-        "countries": reference.list_countries(session, filters=CountryFilter()),
+        "countries": reference.list_selectable_countries(session),
         "regions": reference.list_regions(session),
         "organisations": accounts.list_organisations(session),
         "modalities": MODALITIES,
@@ -51,58 +62,46 @@ def _vocabularies(session: SessionDep) -> dict[str, Any]:
         "eligible_groups": ELIGIBLE_GROUPS,
         "language_options": [(code, LANGUAGE_AUTONYMS[code]) for code in LANGUAGES],
         "statuses": PROGRAMME_STATUSES,
+        "eligible_group_label": service.eligible_group_label,
     }
 
 
 @router.get("/programmes", response_class=HTMLResponse)
 def programme_list(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    organisation: int | None = None,
-    area: str | None = None,
-    technique: str | None = None,
-    modality: str | None = None,
-    q: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    request: Request, session: SessionDep, actor: PageActor, filters: ProgrammeFilters, page: PageNumber
 ) -> HTMLResponse:
-    filters = ProgrammeFilter(
-        organisation_id=organisation,
-        thematic_area_code=area or None,
-        technique_code=technique or None,
-        modality=modality or None,
-        text=q or None,
-    )
-    results = service.list_programmes(session, actor=actor, filters=filters, page=PageRequest(number=page))
+    results = service.list_programmes(session, actor=actor, filters=filters, page=page)
     return render(
         request,
         "programmes/list.html",
-        {
-            **_vocabularies(session),
-            **listing(
-                results, organisation=organisation, area=area, technique=technique, modality=modality, q=q
-            ),
-        },
+        {**_vocabularies(session), **listing(results, request), "may_publish": service.may_publish(actor)},
     )
 
 
 def _form(
     request: Request,
-    session: SessionDep,
+    session: Session,
     programme: Any,
     values: dict[str, Any],
-    problems: list[Any],
+    failed: ValidationFailed | None = None,
     status_code: int = 200,
+    suggest: bool = False,
 ) -> HTMLResponse:
+    shown = {**values, "sdg_target_codes": ", ".join(values.get("sdg_target_codes") or [])}
+    extra: dict[str, Any] = {}
+    if suggest:  # "Suggest SDGs" without JavaScript: the form comes back with suggestions, unsaved
+        extra = suggestions_for_form(session, shown)
+        shown["sdg_target_codes"] = extra["sdg_value"]
     return render(
         request,
         "programmes/form.html",
         {
             **_vocabularies(session),
             "programme": programme,
-            "values": values,
-            "problems": problems,
-            "errors": {p.field: p.message for p in problems},
+            "values": shown,
+            "organisation_choices": service.organisations_for_form(session, actor=request.state.actor),
+            **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
+            **extra,
         },
         status_code,
     )
@@ -112,36 +111,46 @@ def _values(programme: Any) -> dict[str, Any]:
     return {name: getattr(programme, name) for name in ProgrammeUpdate.model_fields}
 
 
+def _form_values(form: FormData) -> dict[str, Any]:
+    values = form_data(form, lists=LIST_FIELDS, flags=FLAG_FIELDS)
+    values["sdg_target_codes"] = split_codes(values.get("sdg_target_codes"))
+    return values
+
+
 @router.get("/programmes/new", response_class=HTMLResponse)
 def new_programme(request: Request, session: SessionDep, actor: PageActor) -> Response:
     if not actor.is_authenticated:
         return RedirectResponse("/sign-in?next=/programmes/new", status_code=303)
+    service.require_may_publish(actor)
     own = sorted(actor.organisations("partner", "programme_officer"))
     return _form(
         request,
         session,
         None,
         {"organisation_id": own[0] if own else "", "currency": "USD", "visibility": "public"},
-        [],
     )
 
 
 @router.post("/programmes", dependencies=[CsrfChecked])
-async def create_programme(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    values = form_data(await request.form(), lists=LIST_FIELDS, flags=FLAG_FIELDS)
-    values["sdg_target_codes"] = split_codes(values.get("sdg_target_codes"))
+def create_programme(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    values = _form_values(form)
+    if form.get("suggest_sdgs"):
+        return _form(request, session, None, values, suggest=True)
     try:
-        programme = service.create_programme(session, actor=actor, data=parse(ProgrammeCreate, values))
+        data = service.parse_programme_form(session, ProgrammeCreate, values)
+        programme = service.create_programme(session, actor=actor, data=data)
     except ValidationFailed as failed:
-        return _form(request, session, None, values, failed.problems, 422)
+        return _form(request, session, None, values, failed, 422)
+    flash(request, _("Programme saved as a draft. Publish it when partners and countries may see it."))
     return RedirectResponse(f"/programmes/{programme.id}", status_code=303)
 
 
 @router.get("/programmes/{programme_id}", response_class=HTMLResponse)
 def programme_page(
-    request: Request, session: SessionDep, actor: PageActor, programme_id: int
+    request: Request, session: SessionDep, actor: PageActor, programme_id: RecordPath
 ) -> HTMLResponse:
     programme = service.get_programme(session, actor=actor, programme_id=programme_id)
+    history = service.programme_history(session, actor=actor, programme_id=programme_id)
     return render(
         request,
         "programmes/detail.html",
@@ -150,10 +159,12 @@ def programme_page(
             "programme": programme,
             "may_manage": service.may_manage(actor, programme),
             "moves": service.STATUS_MOVES.get(programme.status, ()),
-            "history": (
-                history := service.programme_history(session, actor=actor, programme_id=programme_id)
-            ),
+            "move_label": service.move_label,
+            "confirm_message": service.move_confirmation,
+            "history": history,
             "history_names": accounts.display_names(session, [event.actor for event in history]),
+            "audit_action_label": audit_action_label,
+            "eligibility": service.eligibility_summary(session, programme),
             "suggestions": matching.needs_for_programme(session, actor=actor, programme_id=programme_id, k=10)
             if programme.status == "published"
             else [],
@@ -163,38 +174,41 @@ def programme_page(
 
 @router.get("/programmes/{programme_id}/edit", response_class=HTMLResponse)
 def edit_programme(
-    request: Request, session: SessionDep, actor: PageActor, programme_id: int
+    request: Request, session: SessionDep, actor: PageActor, programme_id: RecordPath
 ) -> HTMLResponse:
-    programme = service.get_programme(session, actor=actor, programme_id=programme_id)
-    return _form(request, session, programme, _values(programme), [])
+    programme = service.get_programme_for_edit(session, actor=actor, programme_id=programme_id)
+    return _form(request, session, programme, _values(programme))
 
 
 @router.post("/programmes/{programme_id}/edit", dependencies=[CsrfChecked])
-async def update_programme(
-    request: Request, session: SessionDep, actor: PageActor, programme_id: int
+def update_programme(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, programme_id: RecordPath
 ) -> Response:
-    values = form_data(await request.form(), lists=LIST_FIELDS, flags=FLAG_FIELDS)
-    values["sdg_target_codes"] = split_codes(values.get("sdg_target_codes"))
+    values = _form_values(form)
+    if form.get("suggest_sdgs"):
+        programme = service.get_programme_for_edit(session, actor=actor, programme_id=programme_id)
+        return _form(request, session, programme, values, suggest=True)
     try:
-        service.update_programme(
-            session, actor=actor, programme_id=programme_id, data=parse(ProgrammeUpdate, values)
-        )
+        data = service.parse_programme_form(session, ProgrammeUpdate, values)
+        service.update_programme(session, actor=actor, programme_id=programme_id, data=data)
     except ValidationFailed as failed:
         programme = service.get_programme(session, actor=actor, programme_id=programme_id)
-        return _form(request, session, programme, values, failed.problems, 422)
-    except StaleEdit as stale:
-        return render(request, "error.html", {"status_code": 409, "message": str(stale)}, 409)
+        return _form(request, session, programme, values, failed, 422)
+    flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/programmes/{programme_id}", status_code=303)
 
 
 @router.post("/programmes/{programme_id}/status", dependencies=[CsrfChecked])
-async def set_status(request: Request, session: SessionDep, actor: PageActor, programme_id: int) -> Response:
-    form = form_data(await request.form())
-    service.set_programme_status(
+def set_status(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, programme_id: RecordPath
+) -> Response:
+    values = form_data(form)
+    programme = service.set_programme_status(
         session,
         actor=actor,
         programme_id=programme_id,
-        target=str(form.get("target")),
-        version=int(form.get("version", 0)),
+        target=str(values.get("target", "")),
+        version=form_version(values),
     )
+    flash(request, service.move_done_message(programme.status))
     return RedirectResponse(f"/programmes/{programme_id}", status_code=303)

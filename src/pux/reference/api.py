@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import HTTPException, Query
 
 from pux.i18n import gettext as _
 from pux.reference import service
@@ -20,8 +20,9 @@ from pux.reference.schemas import (
 )
 from pux.reference.vocabulary import INCOME_GROUP_CODES
 from pux.web.deps import SessionDep
+from pux.web.routing import api_router
 
-router = APIRouter(prefix="/api/v1", tags=["reference"])
+router = api_router("reference")
 
 
 @router.get("/countries", response_model=list[CountryRead])

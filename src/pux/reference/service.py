@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pux.audit import service as audit
+from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.reference import packaged, repository
 from pux.reference.collation import sorted_countries
@@ -38,12 +39,12 @@ from pux.reference.repository import CountryFilter
 INDICATOR_ROLES = ("burden", "capacity", "context")
 
 
-class ImportRefused(Exception):
-    """A file was refused as a whole; nothing of it was written."""
+class ImportRefused(ValidationFailed):
+    """A file was refused as a whole; nothing of it was written (a domain error: pages and the API answer
+    422 with every problem, the command line lists them)."""
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(str(problem) for problem in self.problems[:20]))
+        super().__init__([FieldProblem(p.field, p.message, p.row) for p in problems])
 
 
 def _upsert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> int:

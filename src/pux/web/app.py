@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
@@ -26,12 +29,30 @@ from pux.programmes import api as programmes_api
 from pux.programmes import views as programmes_views
 from pux.reference import api as reference_api
 from pux.reference import views as reference_views
+from pux.tasks import views as tasks_views
 from pux.web import errors, pages, sdg
+from pux.web.limits import BodySizeLimit
 from pux.web.middleware import LanguageMiddleware
+from pux.web.openapi import install_docs
 from pux.web.templating import build_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_LIFETIME_SECONDS = 8 * 3600
+# Connections beyond the worker threads: the password and token steps run in short units of their own.
+SPARE_CONNECTIONS = 4
+
+
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Every plain-function route runs on one of these threads; each may hold one database
+        # connection, and the pool has room for all of them (no request ever waits on the pool while
+        # holding a thread that another request needs).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        yield
+        app.state.engine.dispose()
+
+    return lifespan
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,11 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="PUX - Peaceful Uses Exchange",
         version=__version__,
         description="Open data and services of the dialogue on peaceful uses of nuclear techniques.",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        lifespan=_lifespan(settings),
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.worker_threads + SPARE_CONNECTIONS)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
@@ -55,17 +77,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.secret_key,
+        secret_key=settings.session_secret(),
         session_cookie="pux_session",
         max_age=SESSION_LIFETIME_SECONDS,
         same_site="lax",
         https_only=settings.mode == "production",
     )
+    app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_docs(app)
     routers = (
         tabular_views.router,
         tabular_views.api_router,  # before the /{entity}/{id} routes they resemble
+        pages.health_router,
         pages.router,
+        tasks_views.router,
+        accounts_views.sign_in_router,
         reference_views.router,
         reference_api.router,
         accounts_views.router,

@@ -7,13 +7,26 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
+from pux.db import writer
 from pux.i18n import get_language
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request: committed when the handler succeeds, rolled back when it raises."""
-    session: Session = request.app.state.session_factory()
+    """One session per request, the request's unit of work.
+
+    Routes commit it in their own thread when they return (pux.web.routing); what is left is committed
+    here, when the route function ends and before the response is sent ("function" scope below), so a
+    client is never told "saved" about something that was not. A request that may write (any method
+    but GET, HEAD, OPTIONS) takes SQLite's write lock when its transaction begins, so concurrent edits
+    queue and the loser gets a clear 409 instead of "database is locked".
+    """
+    factory = request.app.state.session_factory
+    engine = factory.kw["bind"]
+    session: Session = factory(bind=engine if request.method in READ_ONLY_METHODS else writer(engine))
     try:
         yield session
         session.commit()
@@ -24,9 +37,16 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
+async def read_form(request: Request) -> FormData:
+    """The posted form, read on the event loop so that the route itself can be a plain function that
+    runs in the thread pool (its database work must never block the event loop)."""
+    return await request.form()
+
+
 def get_locale() -> str:
     return get_language()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+FormDep = Annotated[FormData, Depends(read_form)]
 Locale = Annotated[str, Depends(get_locale)]

@@ -1,9 +1,20 @@
-"""How domain errors reach people: a page with the message, or JSON with a status code."""
+"""How errors reach people: the site's own page in their language, or JSON with a status code.
+
+Every refusal a service raises (permission, not found, stale edit, invalid transition, bad input) has
+its status here; so do the database's own refusals that a busy site meets (a write that lost a race, a
+lock not obtained in time). Nothing here touches the database: the request's session is already closed
+when these run, and what the page needs of the person signed in is plain data (request.state).
+"""
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pux.accounts.permissions import PermissionDenied
@@ -12,6 +23,8 @@ from pux.errors import DomainError, InvalidTransition, NotFound, StaleEdit, Vali
 from pux.i18n import gettext as _
 from pux.web.security import CsrfRejected, Unauthenticated
 from pux.web.templating import render
+
+log = logging.getLogger("pux.web")
 
 STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (Unauthenticated, 401),
@@ -23,6 +36,8 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (ValidationFailed, 422),
     (SignInThrottled, 429),
 )
+# Longest piece of a refused value ever repeated back (a 20 MB body is not echoed).
+MAX_ECHOED_CHARACTERS = 200
 
 
 def _is_api(request: Request) -> bool:
@@ -36,6 +51,36 @@ def _status_of(error: Exception) -> int:
     return 400
 
 
+def _title(status: int) -> str:
+    titles = {
+        400: _("The request could not be understood"),
+        401: _("Sign in needed"),
+        403: _("Not allowed"),
+        404: _("Page not found"),
+        405: _("Not allowed"),
+        409: _("Changed in the meantime"),
+        413: _("Too large"),
+        422: _("Please check what you entered"),
+        429: _("Too many attempts"),
+        503: _("Busy, try again"),
+    }
+    return titles.get(status, _("Something went wrong"))
+
+
+def error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """The site's own error page (pages) or a JSON error (API), in the reader's language."""
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    response = render(
+        request, "error.html", {"status_code": status, "title": _title(status), "message": message}, status
+    )
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
 async def domain_error(request: Request, error: Exception) -> Response:
     status = _status_of(error)
     if _is_api(request):
@@ -46,25 +91,88 @@ async def domain_error(request: Request, error: Exception) -> Response:
             ]
         return JSONResponse(body, status_code=status)
     actor = getattr(request.state, "actor", None)
-    if (
-        status == 403
-        and isinstance(error, PermissionDenied)
-        and (actor is None or not actor.is_authenticated)
-    ):
+    if isinstance(error, PermissionDenied) and (actor is None or not actor.is_authenticated):
         return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
-    return render(request, "error.html", {"status_code": status, "message": str(error)}, status)
+    return error_page(request, status, str(error))
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        message = _("There is no page at this address.")
+    elif exc.status_code == 405:
+        message = _("This address does not accept this kind of request.")
+    elif exc.status_code == 413:
+        message = _("What was sent is larger than this site accepts.")
+    elif isinstance(exc.detail, str) and exc.status_code < 500:
+        message = exc.detail
+    else:
+        message = _("Something went wrong.")
+    return error_page(request, exc.status_code, message, dict(exc.headers or {}))
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= MAX_ECHOED_CHARACTERS else text[:MAX_ECHOED_CHARACTERS] + "…"
+
+
+async def request_validation_error(request: Request, exc: Exception) -> Response:
+    """A path, query or body that does not fit the route: 404 for a bad address, else 422; the refused
+    value is never echoed back whole."""
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    in_path = any(error.get("loc", ("",))[0] == "path" for error in errors)
+    status = 404 if in_path else 422
     if _is_api(request):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-    message = exc.detail if exc.status_code == 404 else _("Something went wrong.")
-    return render(
-        request, "error.html", {"status_code": exc.status_code, "message": message}, exc.status_code
+        problems = [
+            {
+                "field": ".".join(str(part) for part in error.get("loc", ())[1:]) or "body",
+                "message": _short(error.get("msg", "")),
+            }
+            for error in errors[:50]
+        ]
+        detail = _("No such record.") if in_path else _("The request does not match what this route accepts.")
+        return JSONResponse({"detail": detail, "problems": problems}, status_code=status)
+    if in_path:
+        return error_page(request, 404, _("There is no page at this address."))
+    return error_page(request, 422, _("A value in the address of this page is not valid."))
+
+
+async def stale_write(request: Request, exc: Exception) -> Response:
+    """Two people saved the same record at once: the first save stands, the second is told so."""
+    return error_page(
+        request,
+        409,
+        _("Someone else changed this record at the same moment. Reload it to see the change, then retry."),
+    )
+
+
+async def database_busy(request: Request, exc: Exception) -> Response:
+    """The database could not be reached or stayed locked too long; nothing was saved."""
+    log.warning(
+        "database unavailable for %s %s: %s", request.method, request.url.path, exc.__class__.__name__
+    )
+    return error_page(
+        request,
+        503,
+        _("The site is very busy and nothing was saved. Please try again in a moment."),
+        {"Retry-After": "5"},
+    )
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """A defect: still the site's own page in the reader's language (the error is logged)."""
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_page(
+        request, 500, _("Something went wrong on our side. Nothing was saved. Please try again.")
     )
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(StaleDataError, stale_write)
+    app.add_exception_handler(IntegrityError, stale_write)
+    app.add_exception_handler(OperationalError, database_busy)
+    app.add_exception_handler(Exception, unexpected_error)

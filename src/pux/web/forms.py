@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from fastapi import Path
 from starlette.datastructures import FormData
+from starlette.requests import Request
 
+from pux.errors import FieldProblem, ValidationFailed
+from pux.i18n import gettext as _
 from pux.web.security import CSRF_FIELD
 
 
@@ -27,17 +31,85 @@ def form_data(form: FormData, *, lists: tuple[str, ...] = (), flags: tuple[str, 
     return data
 
 
+FLASH_KEY = "flash"
+
+
+def flash(request: Request, message: str) -> None:
+    """A confirmation shown once, on the next page the person sees ("Saved.", "Submitted.")."""
+    request.session.setdefault(FLASH_KEY, []).append(message)
+
+
+def take_flashes(request: Request) -> list[str]:
+    """The confirmations waiting for this person (removed once shown)."""
+    if "session" not in request.scope:
+        return []
+    return [str(message) for message in request.session.pop(FLASH_KEY, [])]
+
+
+def problems_context(failed: ValidationFailed) -> dict[str, Any]:
+    """What a form page shows for a refused submission: every problem, each beside its field."""
+    errors: dict[str, str] = {}
+    for problem in failed.problems:
+        errors[problem.field] = (
+            f"{errors[problem.field]} {problem.message}" if problem.field in errors else (problem.message)
+        )
+    return {"errors": errors, "problems": failed.problems}
+
+
 def split_codes(text: object) -> list[str]:
     """Codes typed into one field ("3.4, 3.8; 5.6") as a list."""
     return [code for code in re.split(r"[\s,;]+", str(text or "")) if code]
 
 
-def listing(rows: Any, **chosen: object) -> dict[str, Any]:
+def listing(rows: Any, request: Request) -> dict[str, Any]:
     """What a filtered list page shows besides its rows: the filters chosen (as form values) and the query
-    string that keeps them from page to page."""
-    selected = {name: "" if value is None else str(value) for name, value in chosen.items()}
+    string that keeps them from page to page and in its export links."""
+    selected = {name: value for name, value in request.query_params.items() if name != "page"}
     return {
         "page": rows,
-        "selected": selected,
+        "selected": _Selected(selected),
         "query": urlencode({name: value for name, value in selected.items() if value}),
     }
+
+
+class _Selected(dict[str, str]):
+    """The filters chosen on a list page; a filter not chosen reads as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+    def __getattr__(self, name: str) -> str:
+        return self[name]
+
+
+def form_version(values: dict[str, Any]) -> int:
+    """The record version a form was made from; a missing or garbled one is refused, naming the field."""
+    text = str(values.get("version", "")).strip()
+    if not text.isdigit() or len(text) > 18:
+        raise ValidationFailed([FieldProblem("version", _("the form is incomplete: reload the page"))])
+    return int(text)
+
+
+def ranking_from_form(form: FormData) -> list[int]:
+    """The need numbers in the order given by the places typed on the ranking form ("rank-ID" = place);
+    a place that is not a whole number is refused, naming its row."""
+    positions: list[tuple[int, int]] = []
+    problems: list[FieldProblem] = []
+    for key, value in form.items():
+        if not key.startswith("rank-") or not isinstance(value, str) or not value.strip():
+            continue
+        need_id, place = key.removeprefix("rank-"), value.strip()
+        if not need_id.isdigit() or len(need_id) > 18:
+            problems.append(FieldProblem("order", _("the form is incomplete: reload the page")))
+        elif not place.isdigit() or len(place) > 6:
+            problems.append(FieldProblem(key, _("must be a whole number")))
+        else:
+            positions.append((int(place), int(need_id)))
+    if problems:
+        raise ValidationFailed(problems)
+    return [need_id for _place, need_id in sorted(positions)]
+
+
+# Record numbers in addresses: anything that is not a number a database can hold answers 404.
+RecordPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
+CountryPath = Annotated[str, Path(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")]

@@ -11,9 +11,11 @@ from pux.i18n import normalise_language
 from pux.reference import service as reference
 from pux.web.deps import SessionDep
 from pux.web.middleware import LANGUAGE_COOKIE
+from pux.web.routing import page_router
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
+health_router = APIRouter(include_in_schema=False)
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -46,6 +48,7 @@ def switch_language(code: str, next: str | None = None) -> RedirectResponse:
     return response
 
 
-@router.get("/healthz", include_in_schema=False)
-def health() -> dict[str, str]:
+@health_router.get("/healthz")
+async def health() -> dict[str, str]:
+    """The process answers (on the event loop: no thread or database connection needed)."""
     return {"status": "ok"}

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from pux.i18n import normalise_language
 from pux.reference import service as reference
 from pux.sdg_tagging.engine import SdgSuggestion, get_tagger
-from pux.web.deps import SessionDep
+from pux.web.deps import FormDep, SessionDep
 from pux.web.forms import form_data
+from pux.web.routing import api_router as api_router_for
+from pux.web.routing import page_router
 from pux.web.security import CsrfChecked
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api/v1", tags=["sdg"])
+router = page_router()
+api_router = api_router_for("sdg")
 MAX_TEXT = 20_000
 
 
@@ -52,24 +56,35 @@ def suggest(request: SuggestRequest) -> list[SuggestionRead]:
     return [_read(s) for s in get_tagger().suggest(request.text, language)]
 
 
-@router.post("/sdg/suggest-form", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def suggest_for_form(request: Request, session: SessionDep) -> HTMLResponse:
-    """Used by the 'Suggest SDGs' button: returns the SDG field pre-filled, for the person to confirm."""
-    values = form_data(await request.form())
+def suggestions_for_form(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """The SDG field of a need or programme form, pre-filled with the tagger's suggestions for its title
+    and description (the person confirms them; nothing is saved)."""
     text = f"{values.get('title', '')}. {values.get('description', '')}".strip(" .")
-    current = [code for code in re.split(r"[\s,;]+", str(values.get("sdg_target_codes", ""))) if code]
+    typed = values.get("sdg_target_codes", "")
+    typed_text = ", ".join(typed) if isinstance(typed, list) else str(typed)
+    current = [code for code in re.split(r"[\s,;]+", typed_text) if code]
     suggestions = get_tagger().suggest(text[:MAX_TEXT]) if text else []
-    known = {target.code for goal in reference.list_goals(session) for target in goal.targets}
-    proposed = [t for s in suggestions for t in s.targets[:2] if t in known]
-    merged = list(dict.fromkeys(current + proposed))
     goals = {goal.code: goal for goal in reference.list_goals(session)}
+    known = {target.code for goal in goals.values() for target in goal.targets}
+    proposed = [t for s in suggestions for t in s.targets[:2] if t in known]
+    return {
+        "sdg_value": ", ".join(dict.fromkeys(current + proposed)),
+        "suggestions": suggestions,
+        "goals": goals,
+    }
+
+
+@router.post("/sdg/suggest-form", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def suggest_for_form(request: Request, session: SessionDep, form: FormDep) -> HTMLResponse:
+    """Used by the 'Suggest SDGs' button (with JavaScript): returns the SDG field pre-filled."""
+    found = suggestions_for_form(session, form_data(form))
     return render(
         request,
         "_sdg_field.html",
         {
-            "value": ", ".join(merged),
-            "suggestions": suggestions,
-            "goals": goals,
+            "value": found["sdg_value"],
+            "suggestions": found["suggestions"],
+            "goals": found["goals"],
             "errors": {},
         },
     )

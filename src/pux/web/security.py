@@ -6,15 +6,17 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
+from pux.db import unit_of_work
 from pux.errors import DomainError
 from pux.i18n import gettext as _
-from pux.web.deps import get_session
+from pux.tasks import service as tasks
+from pux.web.deps import SessionDep
 
-SESSION_USER = "user_id"
+# The cookie carries only this random token; the session itself lives in the database.
+SESSION_TOKEN = "sid"
 SESSION_CSRF = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -49,32 +51,47 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfRejected(_("This form has expired. Reload the page and send it again."))
 
 
-def page_actor(request: Request, session: Annotated[Session, Depends(get_session)]) -> Actor:
-    """The person signed in to the web pages, or the public."""
-    user_id = request.session.get(SESSION_USER)
-    user = accounts.get_user(session, user_id=int(user_id)) if user_id else None
-    actor = accounts.actor_for(user) if user else Actor.public()
+def page_actor(request: Request, session: SessionDep) -> Actor:
+    """The person signed in to the web pages (a live server-side session), or the public."""
+    token = request.session.get(SESSION_TOKEN)
+    resumed = accounts.resume_session(session, token=str(token)) if token else None
+    if token and resumed is None:
+        request.session.pop(SESSION_TOKEN, None)  # ended, expired or closed: forget it
+    actor, user = resumed if resumed else (Actor.public(), None)
     request.state.actor = actor
     request.state.user = user
+    if user is not None:
+        # The count of waiting tasks shown in the header of every page.
+        request.state.inbox_count = tasks.waiting_count(session, actor=actor)
     return actor
 
 
 def api_actor(
     request: Request,
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Actor:
     """The holder of a bearer token, or the public. API calls never use the session cookie (no CSRF risk)."""
     actor = Actor.public()
     if authorization and authorization.lower().startswith("bearer "):
-        found = accounts.actor_for_api_token(session, secret=authorization[7:].strip())
-        if found is None:
+        holder = accounts.actor_for_api_token(session, secret=authorization[7:].strip())
+        if holder is None:
             raise Unauthenticated(_("The API token is unknown or revoked."))
-        actor = found
+        actor = holder.actor
+        if holder.use_to_record:
+            _record_token_use(request, holder.token_id)
     request.state.actor = actor
     return actor
 
 
+def _record_token_use(request: Request, token_id: int) -> None:
+    # In a short write transaction of its own, so that a read request never has to write.
+    with unit_of_work(request.app.state.session_factory, write=True) as session:
+        accounts.record_token_use(session, token_id=token_id)
+
+
 PageActor = Annotated[Actor, Depends(page_actor)]
+# Every page loads the person signed in, so the header is right on every page, error pages included.
+LoadPageActor = Depends(page_actor)
 ApiActor = Annotated[Actor, Depends(api_actor)]
 CsrfChecked = Depends(verify_csrf)

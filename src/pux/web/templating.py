@@ -12,9 +12,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from pux.audit.labels import audit_action_label
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES, get_language, gettext, ngettext, text_direction
 from pux.reference.collation import sorted_countries
 from pux.reference.vocabulary import activity_status_label, programme_status_label, proposal_status_label
+from pux.web.field_labels import field_label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "zh": "zh_Hans", "ru": "ru"}
@@ -73,6 +75,8 @@ def build_templates() -> Jinja2Templates:
         programme_status_label=programme_status_label,
         activity_status_label=activity_status_label,
         proposal_status_label=proposal_status_label,
+        field_label=field_label,
+        audit_action_label=audit_action_label,
     )
     environment.filters.update(
         number=format_number,
@@ -80,6 +84,7 @@ def build_templates() -> Jinja2Templates:
         country_options=country_options,
         organisation_options=organisation_options,
         named_options=named_options,
+        region_options=region_options,
     )
     return Jinja2Templates(env=environment)
 
@@ -87,6 +92,7 @@ def build_templates() -> Jinja2Templates:
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page with the app's templates (the request's language is already active)."""
     from pux.accounts.permissions import Actor, page_offers
+    from pux.web.forms import take_flashes
     from pux.web.security import csrf_token
 
     templates: Jinja2Templates = request.app.state.templates
@@ -96,5 +102,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "may": page_offers(actor),
         "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
+        "flashes": take_flashes(request),
+        "inbox_count": getattr(request.state, "inbox_count", None),
     }
     return templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)

@@ -7,13 +7,21 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 
 from pux.errors import FieldProblem
 from pux.i18n import gettext as _
 
 MAX_ROWS = 50_000
+# The longest cell a file may hold (a description is at most 10,000 characters).
+MAX_CELL_CHARACTERS = 100_000
+# Cells that a spreadsheet would run as a formula (OWASP CSV injection): exported with a leading
+# apostrophe, which spreadsheets show as text and the import takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_MARK = "'"
 
 
 @dataclass
@@ -31,11 +39,30 @@ def _is_hxl_row(cells: Sequence[str]) -> bool:
     return bool(filled) and all(cell.startswith("#") for cell in filled)
 
 
+def neutralise(cell: str) -> str:
+    """A text cell made safe to open in a spreadsheet (a formula becomes visible text)."""
+    return TEXT_MARK + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def restore(cell: str) -> str:
+    """The text of a cell as it was before export (the apostrophe before a formula sign removed)."""
+    if cell.startswith(TEXT_MARK) and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
 def _table_from_lines(lines: list[list[str]]) -> Table:
     if not lines:
         return Table(header=[], problems=[FieldProblem("file", _("the file is empty"), 1)])
     header = [cell.strip() for cell in lines[0]]
     table = Table(header=header)
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            table.problems.append(
+                FieldProblem(name, _("this column appears more than once in the header"), 1)
+            )
+        seen.add(name)
     first_data = 1
     if len(lines) > 1 and _is_hxl_row(lines[1]):
         first_data = 2  # an HXL hashtag row under the header is metadata, not data
@@ -45,7 +72,7 @@ def _table_from_lines(lines: list[list[str]]) -> Table:
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
             table.problems.append(FieldProblem("file", _("this row has more cells than the header"), index))
         table.rows.append(
-            {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
+            {name: (restore(cells[i].strip()) if i < len(cells) else "") for i, name in enumerate(header)}
         )
         table.row_numbers.append(index)
     if len(table.rows) > MAX_ROWS:
@@ -58,29 +85,81 @@ def _table_from_lines(lines: list[list[str]]) -> Table:
 def read_table(content: bytes, filename: str) -> Table:
     """Read CSV (UTF-8, comma or semicolon) or xlsx (first sheet) into a Table."""
     if filename.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds of errors for a broken file
-            return Table(
-                header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)]
-            )
-        sheet = workbook.worksheets[0]
-        lines = [
-            ["" if cell is None else _cell_text(cell) for cell in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        workbook.close()
-        return _table_from_lines(lines)
+        return _read_xlsx(content)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return Table(header=[], problems=[FieldProblem("file", _("the file is not UTF-8 text"), 1)])
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return Table(header=[], problems=[FieldProblem("file", _("the file holds NUL characters"), line)])
+    # Old Macintosh files end lines with CR alone; every ending is read as one.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     dialect = csv.excel
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
     except csv.Error:
         pass
-    return _table_from_lines(list(csv.reader(io.StringIO(text), dialect)))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    lines: list[list[str]] = []
+    try:
+        for cells in reader:
+            if any(len(cell) > MAX_CELL_CHARACTERS for cell in cells):
+                raise csv.Error("field larger than field limit")
+            lines.append(cells)
+    except csv.Error:
+        message = _("a cell is longer than %(limit)s characters, or quotes do not match") % {
+            "limit": MAX_CELL_CHARACTERS
+        }
+        return Table(header=[], problems=[FieldProblem("file", message, reader.line_num or 1)])
+    return _table_from_lines(lines)
+
+
+def _read_xlsx(content: bytes) -> Table:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds of errors for a broken file
+        return Table(header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)])
+    try:
+        sheet = workbook.worksheets[0]
+        lines: list[list[str]] = []
+        formulas: list[FieldProblem] = []
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            cells = []
+            for cell in row:
+                if cell.data_type == "f":
+                    formulas.append(
+                        FieldProblem(
+                            _column_name(lines, cell),
+                            _("formulas are not accepted: paste the values instead"),
+                            number,
+                        )
+                    )
+                    cells.append("")
+                    continue
+                text = "" if cell.value is None else _cell_text(cell.value)
+                if "\x00" in text:
+                    formulas.append(
+                        FieldProblem(_column_name(lines, cell), _("holds NUL characters"), number)
+                    )
+                    text = ""
+                cells.append(text)
+            lines.append(cells)
+    except Exception:  # a damaged sheet inside a readable archive
+        return Table(header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)])
+    finally:
+        workbook.close()
+    table = _table_from_lines(lines)
+    table.problems[:0] = formulas
+    return table
+
+
+def _column_name(lines: list[list[str]], cell: Any) -> str:
+    """The header of a cell's column (its letter when the header is not read yet)."""
+    index = getattr(cell, "column", 1) - 1
+    if lines and 0 <= index < len(lines[0]) and lines[0][index]:
+        return lines[0][index]
+    return str(getattr(cell, "column_letter", "?"))
 
 
 def _cell_text(value: object) -> str:
@@ -101,7 +180,7 @@ def write_csv(
     writer.writerow(header)
     if hxl:
         writer.writerow(hxl)
-    writer.writerows(rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -117,7 +196,14 @@ def write_xlsx(
     if hxl:
         sheet.append(list(hxl))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_text_cell(sheet, cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(sheet: Any, value: str) -> Cell:
+    """A cell whose text is always text: a value starting with '=' is never written as a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
-from pux.accounts.permissions import Actor
+from pux.accounts.permissions import Actor, require
 from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
 from pux.assistance.repository import ActivityFilter
@@ -36,6 +36,9 @@ from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
 from pux.validation import problems_from
 
+# The largest id a 64-bit database key holds.
+MAX_RECORD_ID = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -50,6 +53,7 @@ class Entity:
     create: Callable[[Session, Actor, Any, Any], Any]
     update: Callable[[Session, Actor, int, Any, Any], Any]
     export: Callable[[Session, Actor, Any], Sequence[Any]]
+    visible: Callable[[Actor, Any], bool]
 
 
 @dataclass
@@ -118,6 +122,9 @@ NEEDS = Entity(
     create=lambda s, a, d, c: needs.create_need(s, actor=a, data=d),
     update=lambda s, a, i, d, c: needs.update_need(s, actor=a, need_id=i, data=d),
     export=lambda s, a, f: needs.export_needs(s, actor=a, filters=f or NeedFilter()),
+    visible=lambda a, r: permissions.can_view_need(
+        a, country_iso3=r.country_iso3, status=r.status, visibility=r.visibility
+    ),
 )
 PROGRAMMES = Entity(
     name="programmes",
@@ -129,6 +136,9 @@ PROGRAMMES = Entity(
     create=lambda s, a, d, c: programmes.create_programme(s, actor=a, data=d),
     update=lambda s, a, i, d, c: programmes.update_programme(s, actor=a, programme_id=i, data=d),
     export=lambda s, a, f: programmes.export_programmes(s, actor=a, filters=f or ProgrammeFilter()),
+    visible=lambda a, r: permissions.can_view_programme(
+        a, organisation_id=r.organisation_id, status=r.status, visibility=r.visibility
+    ),
 )
 ACTIVITIES = Entity(
     name="activities",
@@ -140,6 +150,12 @@ ACTIVITIES = Entity(
     create=lambda s, a, d, c: assistance.record_activity(s, actor=a, data=d, origin="import", codes=c),
     update=lambda s, a, i, d, c: assistance.update_activity(s, actor=a, activity_id=i, data=d, codes=c),
     export=lambda s, a, f: assistance.export_activities(s, actor=a, filters=f or ActivityFilter()),
+    visible=lambda a, r: permissions.can_view_activity(
+        a,
+        provider_organisation_id=r.provider_organisation_id,
+        country_iso3=r.recipient_country_iso3,
+        visibility=r.visibility,
+    ),
 )
 ENTITIES = {entity.name: entity for entity in (NEEDS, PROGRAMMES, ACTIVITIES)}
 
@@ -178,11 +194,20 @@ def _same(entity: Entity, record: Any, data: BaseModel) -> bool:
     return True
 
 
+def require_may_import(actor: Actor, *, entity_name: str) -> None:
+    """Refuse an upload before reading it when the actor may import none of these records."""
+    require(permissions.can_import(actor, entity=entity_name), _("You may not import these records."))
+
+
 def import_table(
     session: Session, *, actor: Actor, entity_name: str, content: bytes, filename: str
 ) -> ImportReport:
-    """Import a CSV or xlsx file: every row is validated first; any problem refuses the whole file."""
+    """Import a CSV or xlsx file: every row is validated first; any problem refuses the whole file.
+
+    Rows that would change nothing are left alone (no new version, no history entry), whoever sends
+    them: re-importing one's own export is a no-op even for records one may no longer edit."""
     entity = ENTITIES[entity_name]
+    require_may_import(actor, entity_name=entity_name)
     table = read_table(content, filename)
     problems = list(table.problems)
     known = {column.name for column in entity.columns}
@@ -195,9 +220,10 @@ def import_table(
     planned: list[tuple[Any, BaseModel]] = []
     for row, number in zip(table.rows, table.row_numbers, strict=True):
         values, row_problems = _row_values(entity, row, number)
-        existing = entity.fetch(session, values["id"]) if values.get("id") is not None else None
+        existing = _existing(session, actor, entity, values.get("id"))
         if values.get("id") is not None and existing is None:
-            row_problems.append(FieldProblem("id", _("no record has this id"), number))
+            # The same answer for "no such record" and "a record you may not see": nothing leaks.
+            row_problems.append(FieldProblem("id", _("no record with this id is visible to you"), number))
         schema = entity.update_schema if existing is not None else entity.create_schema
         data = None
         if not row_problems:
@@ -205,10 +231,14 @@ def import_table(
                 data = schema.model_validate(values)
             except ValidationError as error:
                 row_problems += problems_from(error, row=number)
-        if data is not None:
+        if data is not None and not (existing is not None and _same(entity, existing, data)):
             row_problems += [
                 replace(p, row=number) for p in entity.checks(session, actor, data, existing, codes)
             ]
+            edited = getattr(data, "version", None)
+            if existing is not None and edited is not None and edited != existing.version:
+                message = _("the record was changed since this file was made (now version %(now)s)")
+                row_problems.append(FieldProblem("version", message % {"now": existing.version}, number))
         problems += row_problems
         if data is not None and not row_problems:
             planned.append((existing, data))
@@ -217,6 +247,14 @@ def import_table(
     if problems:
         raise ValidationFailed(problems)
     return _apply(session, actor, entity, planned, codes)
+
+
+def _existing(session: Session, actor: Actor, entity: Entity, record_id: Any) -> Any:
+    """The record a row names by id, if the actor may see it (ids beyond a database key are nobody's)."""
+    if not isinstance(record_id, int) or not 1 <= record_id <= MAX_RECORD_ID:
+        return None
+    record = entity.fetch(session, record_id)
+    return record if record is not None and entity.visible(actor, record) else None
 
 
 def _apply(

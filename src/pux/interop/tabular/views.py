@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi import Path, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
 
-from pux.assistance.repository import ActivityFilter
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.interop.tabular import service
-from pux.needs.views import need_filter
-from pux.programmes.repository import ProgrammeFilter
 from pux.web.deps import SessionDep
+from pux.web.filters import ActivityFilters, NeedFilters, ProgrammeFilters
+from pux.web.openapi import error_responses
+from pux.web.routing import api_router as api_router_for
+from pux.web.routing import page_router
 from pux.web.security import ApiActor, CsrfChecked, PageActor
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api/v1", tags=["exchange"])
+router = page_router()
+api_router = api_router_for("exchange")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 Format = Annotated[str, Query(pattern="^(csv|xlsx)$")]
+Entity = Annotated[str, Path(pattern="^(needs|programmes|activities)$")]
 
 
 def _download(content: bytes, name: str, file_format: str) -> Response:
@@ -37,20 +40,9 @@ def _download(content: bytes, name: str, file_format: str) -> Response:
 
 @router.get("/needs/export")
 def export_needs(
-    session: SessionDep,
-    actor: PageActor,
-    format: Format = "csv",
-    hxl: bool = False,
-    country: str | None = None,
-    region: str | None = None,
-    area: str | None = None,
-    technique: str | None = None,
-    sdg: str | None = None,
-    status: str | None = None,
-    income_group: str | None = None,
-    q: str | None = None,
+    session: SessionDep, actor: PageActor, filters: NeedFilters, format: Format = "csv", hxl: bool = False
 ) -> Response:
-    filters = need_filter(country, region, area, technique, sdg, status, income_group, q)
+    """The needs of the list page, with the same filters, as a file."""
     content = service.export_table(
         session, actor=actor, entity_name="needs", filters=filters, file_format=format, hxl=hxl
     )
@@ -61,12 +53,10 @@ def export_needs(
 def export_programmes(
     session: SessionDep,
     actor: PageActor,
+    filters: ProgrammeFilters,
     format: Format = "csv",
     hxl: bool = False,
-    organisation: int | None = None,
-    area: str | None = None,
 ) -> Response:
-    filters = ProgrammeFilter(organisation_id=organisation, thematic_area_code=area or None)
     content = service.export_table(
         session, actor=actor, entity_name="programmes", filters=filters, file_format=format, hxl=hxl
     )
@@ -77,15 +67,10 @@ def export_programmes(
 def export_activities(
     session: SessionDep,
     actor: PageActor,
+    filters: ActivityFilters,
     format: Format = "csv",
     hxl: bool = False,
-    country: str | None = None,
-    provider: int | None = None,
-    area: str | None = None,
 ) -> Response:
-    filters = ActivityFilter(
-        country_iso3=country or None, provider_organisation_id=provider, thematic_area_code=area or None
-    )
     content = service.export_table(
         session, actor=actor, entity_name="activities", filters=filters, file_format=format, hxl=hxl
     )
@@ -120,64 +105,70 @@ def _import_page(
 
 
 @router.get("/{entity}/import", response_class=HTMLResponse)
-def import_form(request: Request, actor: PageActor, entity: str) -> HTMLResponse:
-    if entity not in service.ENTITIES:
-        raise HTTPException(404)
+def import_form(request: Request, actor: PageActor, entity: Entity) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next=/{entity}/import", status_code=303)
+    service.require_may_import(actor, entity_name=entity)
     return _import_page(request, entity, {})
 
 
-async def _read_upload(upload: UploadFile) -> bytes:
-    content = await upload.read(MAX_UPLOAD_BYTES + 1)
+def _read_upload(upload: UploadFile) -> bytes:
+    """The uploaded file (already spooled to disk by the server), refused when too large."""
+    content = upload.file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
         raise ValidationFailed([FieldProblem("file", _("the file is larger than 20 MB"), 1)])
     return content
 
 
 @router.post("/{entity}/import", dependencies=[CsrfChecked])
-async def import_file(
-    request: Request, session: SessionDep, actor: PageActor, entity: str, file: UploadFile
+def import_file(
+    request: Request, session: SessionDep, actor: PageActor, entity: Entity, file: UploadFile
 ) -> HTMLResponse:
-    if entity not in service.ENTITIES:
-        raise HTTPException(404)
+    # A plain function: the file is read and checked in the thread pool, never on the event loop.
+    service.require_may_import(actor, entity_name=entity)
     try:
-        content = await _read_upload(file)
         report = service.import_table(
-            session, actor=actor, entity_name=entity, content=content, filename=file.filename or "upload.csv"
+            session,
+            actor=actor,
+            entity_name=entity,
+            content=_read_upload(file),
+            filename=file.filename or "upload.csv",
         )
     except ValidationFailed as failed:
         return _import_page(request, entity, {"problems": failed.problems}, 422)
     return _import_page(request, entity, {"report": report})
 
 
-@api_router.post("/{entity}/import", response_model=dict[str, Any])
-async def import_file_api(
-    session: SessionDep, actor: ApiActor, entity: str, file: UploadFile
-) -> dict[str, Any]:
+class ImportResult(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    ids: list[int]
+
+
+@api_router.post(
+    "/{entity}/import", response_model=ImportResult, responses=error_responses(401, 403, 413, 422)
+)
+def import_file_api(session: SessionDep, actor: ApiActor, entity: Entity, file: UploadFile) -> ImportResult:
     """Import a CSV or xlsx file of needs, programmes or activities; all rows or none are applied."""
-    if entity not in service.ENTITIES:
-        raise HTTPException(404)
+    service.require_may_import(actor, entity_name=entity)
     report = service.import_table(
         session,
         actor=actor,
         entity_name=entity,
-        content=await _read_upload(file),
+        content=_read_upload(file),
         filename=file.filename or "upload.csv",
     )
-    return {
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "ids": report.ids,
-    }
+    return ImportResult(
+        created=report.created, updated=report.updated, unchanged=report.unchanged, ids=report.ids
+    )
 
 
-@api_router.get("/{entity}/export")
+@api_router.get("/{entity}/export", responses=error_responses(401, 422))
 def export_api(
-    session: SessionDep, actor: ApiActor, entity: str, format: Format = "csv", hxl: bool = False
+    session: SessionDep, actor: ApiActor, entity: Entity, format: Format = "csv", hxl: bool = False
 ) -> Response:
     """Export what the caller may see, as CSV or xlsx (optionally with HXL hashtags)."""
-    if entity not in service.ENTITIES:
-        raise HTTPException(404)
     return _download(
         service.export_table(session, actor=actor, entity_name=entity, file_format=format, hxl=hxl),
         entity,

@@ -1,0 +1,106 @@
+"""The task inbox: what waits for this person now, by role, and their own records.
+
+Nothing here decides access on its own: each list is what the person may act on under
+accounts.permissions (a focal point's country's submitted needs, an organisation's open proposals...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
+from pux.accounts.models import Invitation
+from pux.accounts.permissions import Actor
+from pux.matching import repository as matching_repository
+from pux.matching.models import MatchProposal
+from pux.needs import repository as needs_repository
+from pux.needs import workflow
+from pux.needs.models import Need
+from pux.programmes import repository as programmes_repository
+from pux.programmes.models import Programme
+
+
+@dataclass
+class Inbox:
+    """What waits for a person, each list already limited to what they may act on."""
+
+    to_endorse: Sequence[Need] = ()
+    to_publish: Sequence[Need] = ()
+    returned: Sequence[Need] = ()
+    my_drafts: Sequence[Need] = ()
+    proposals: Sequence[MatchProposal] = ()
+    draft_programmes: Sequence[Programme] = ()
+    invitations: Sequence[Invitation] = ()
+    rank_countries: Sequence[str] = field(default_factory=tuple)
+
+    @property
+    def waiting(self) -> int:
+        """How many things wait for an action (the count in the header)."""
+        return len(self.to_endorse) + len(self.to_publish) + len(self.returned) + len(self.proposals)
+
+
+def _countries(actor: Actor, *roles: str) -> frozenset[str] | None:
+    return None if actor.is_global else actor.countries(*roles)
+
+
+def inbox(session: Session, *, actor: Actor) -> Inbox:
+    """Everything that waits for this person."""
+    if not actor.is_authenticated:
+        return Inbox()
+    focal = _countries(actor, permissions.FOCAL_POINT)
+    drafting = _countries(actor, permissions.FOCAL_POINT, permissions.COUNTERPART)
+    organisations = (
+        None if actor.is_global else actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
+    )
+    found = Inbox()
+    if focal is None or focal:
+        found.to_endorse = needs_repository.in_statuses(
+            session, countries=focal, statuses=(workflow.SUBMITTED,)
+        )
+        found.to_publish = needs_repository.in_statuses(
+            session, countries=focal, statuses=(workflow.ENDORSED,)
+        )
+        found.rank_countries = sorted(focal) if focal else ()
+    if drafting is None or drafting:
+        found.returned = needs_repository.in_statuses(
+            session, countries=drafting, statuses=(workflow.RETURNED,)
+        )
+    if actor.user_id is not None:
+        found.my_drafts = needs_repository.drafted_by(
+            session, user_id=actor.user_id, statuses=(workflow.DRAFT, workflow.RETURNED)
+        )
+    if organisations is None or organisations or focal:
+        open_proposals = matching_repository.open_proposals(
+            session,
+            organisations=organisations,
+            countries=focal if organisations is not None else None,
+        )
+        found.proposals = [p for p in open_proposals if _undecided_by(actor, p)]
+    if organisations is None or organisations:
+        found.draft_programmes = programmes_repository.drafts_of(session, organisations=organisations)
+    if actor.is_global or actor.countries(permissions.FOCAL_POINT):
+        found.invitations = accounts_repository.pending_invitations(
+            session, invited_by_id=None if actor.is_global else actor.user_id, now=datetime.now(UTC)
+        )
+    return found
+
+
+def _undecided_by(actor: Actor, proposal: MatchProposal) -> bool:
+    """Whether a side this actor may decide for has not decided yet."""
+    donor = proposal.donor_decision is None and permissions.can_decide_proposal_for_programme(
+        actor, organisation_id=proposal.programme.organisation_id
+    )
+    country = proposal.country_decision is None and permissions.can_decide_proposal_for_country(
+        actor, country_iso3=proposal.need.country_iso3
+    )
+    return donor or country
+
+
+def waiting_count(session: Session, *, actor: Actor) -> int:
+    """How many things wait for this person's action (for the header)."""
+    return inbox(session, actor=actor).waiting if actor.is_authenticated else 0

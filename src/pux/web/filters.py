@@ -1,0 +1,129 @@
+"""The filters of each list, declared once and shared by its page, its JSON route and its export.
+
+A filter a person can type is checked here: a value that cannot be right (an SDG code such as "99", an
+organisation number beyond what a database holds) is refused with a clear message instead of quietly
+returning nothing, and ``%``/``_`` in a code are never wildcards.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from pux.assistance.repository import ActivityFilter
+from pux.errors import FieldProblem, ValidationFailed
+from pux.i18n import gettext as _
+from pux.needs.repository import NeedFilter
+from pux.pagination import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, PageRequest
+from pux.programmes.repository import ProgrammeFilter
+
+# The largest record number a 64-bit database key holds.
+MAX_RECORD_ID = 2**63 - 1
+RecordId = Annotated[int, Query(ge=1, le=MAX_RECORD_ID)]
+Code = Annotated[str | None, Query(max_length=20)]
+Words = Annotated[str | None, Query(max_length=200)]
+_SDG_CODE = re.compile(r"^(?:sdg|goal|target)?\s*([0-9]{1,2}(?:\.[0-9a-z]{1,2})?)$", re.IGNORECASE)
+
+
+def sdg_code(text: str | None) -> str | None:
+    """ "SDG 3", "goal 3", "3", "3.4", "3.b" → the code; anything else is refused, naming the field."""
+    if not text or not text.strip():
+        return None
+    match = _SDG_CODE.match(text.strip())
+    goal = int(match.group(1).split(".")[0]) if match else 0
+    if match is None or not 1 <= goal <= 17:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "sdg",
+                    _("'%(code)s' is not an SDG goal (1-17) or target (such as 3.4)") % {"code": text[:20]},
+                )
+            ]
+        )
+    return match.group(1).lower()
+
+
+def _blank_is_none(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def need_filters(
+    country: Code = None,
+    region: Code = None,
+    area: Code = None,
+    technique: Annotated[str | None, Query(max_length=60)] = None,
+    sdg: Code = None,
+    status: Code = None,
+    income_group: Code = None,
+    q: Words = None,
+) -> NeedFilter:
+    return NeedFilter(
+        country_iso3=_blank_is_none(country),
+        region_m49=_blank_is_none(region),
+        thematic_area_code=_blank_is_none(area),
+        technique_code=_blank_is_none(technique),
+        sdg_code=sdg_code(sdg),
+        status=_blank_is_none(status),
+        income_group=_blank_is_none(income_group),
+        text=_blank_is_none(q),
+    )
+
+
+def programme_filters(
+    organisation: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
+    area: Code = None,
+    technique: Annotated[str | None, Query(max_length=60)] = None,
+    modality: Code = None,
+    status: Code = None,
+    q: Words = None,
+) -> ProgrammeFilter:
+    return ProgrammeFilter(
+        organisation_id=organisation,
+        thematic_area_code=_blank_is_none(area),
+        technique_code=_blank_is_none(technique),
+        modality=_blank_is_none(modality),
+        status=_blank_is_none(status),
+        text=_blank_is_none(q),
+    )
+
+
+def activity_filters(
+    country: Code = None,
+    provider: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
+    area: Code = None,
+    technique: Annotated[str | None, Query(max_length=60)] = None,
+    status: Code = None,
+    need: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
+    q: Words = None,
+) -> ActivityFilter:
+    return ActivityFilter(
+        country_iso3=_blank_is_none(country),
+        provider_organisation_id=provider,
+        thematic_area_code=_blank_is_none(area),
+        technique_code=_blank_is_none(technique),
+        status=_blank_is_none(status),
+        need_id=need,
+        text=_blank_is_none(q),
+    )
+
+
+def page_request(page: Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER)] = 1) -> PageRequest:
+    """The page of a list page (20 rows)."""
+    return PageRequest(number=page)
+
+
+def api_page_request(
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+) -> PageRequest:
+    """The page of a JSON list (up to 200 items)."""
+    return PageRequest(number=page, size=page_size)
+
+
+NeedFilters = Annotated[NeedFilter, Depends(need_filters)]
+ProgrammeFilters = Annotated[ProgrammeFilter, Depends(programme_filters)]
+ActivityFilters = Annotated[ActivityFilter, Depends(activity_filters)]
+PageNumber = Annotated[PageRequest, Depends(page_request)]
+ApiPage = Annotated[PageRequest, Depends(api_page_request)]

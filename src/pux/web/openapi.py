@@ -1,0 +1,65 @@
+"""The API's own documentation: error answers described, and the Swagger UI served from PUX itself.
+
+The browsable documentation must work on closed networks (and PUX never reaches the network at run
+time), so its scripts come from a registry package installed with PUX, not from a CDN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+SWAGGER_ASSETS = "/api/docs-assets"
+
+
+class ProblemRead(BaseModel):
+    field: str
+    message: str
+    row: int | None = None
+
+
+class ErrorRead(BaseModel):
+    """Every refusal of the API: a message in the caller's language, and for bad input each problem."""
+
+    detail: str
+    problems: list[ProblemRead] | None = None
+
+
+_DESCRIPTIONS = {
+    401: "The bearer token is unknown or revoked.",
+    403: "The caller may not do this (the message says why).",
+    404: "No such record, or one the caller may not see (the two are not told apart).",
+    409: "The record changed since the caller read it, or the move is not allowed in its status.",
+    413: "The request body is larger than this server accepts.",
+    422: "The input was refused; every problem names its field (and row, for files).",
+    429: "Too many attempts; try again later.",
+    503: "The service is busy; nothing was saved; try again.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route can give, for its OpenAPI description."""
+    return {status: {"model": ErrorRead, "description": _DESCRIPTIONS[status]} for status in statuses}
+
+
+def install_docs(app: FastAPI) -> None:
+    """Serve the Swagger UI at /api/docs with its assets from the swagger-ui-bundle package."""
+    assets = Path(swagger_ui_bundle.swagger_ui_path)
+    app.mount(SWAGGER_ASSETS, StaticFiles(directory=assets), name="swagger-ui")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="PUX API",
+            swagger_js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER_ASSETS}/favicon-32x32.png",
+        )
