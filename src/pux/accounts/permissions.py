@@ -308,6 +308,9 @@ class PageOffers:
     invite_people: bool
     manage_roles: bool
     manage_organisations: bool
+    import_needs: bool
+    import_programmes: bool
+    import_activities: bool
 
 
 def page_offers(actor: Actor) -> PageOffers:
@@ -321,4 +324,7 @@ def page_offers(actor: Actor) -> PageOffers:
         invite_people=actor.is_global or bool(actor.countries(FOCAL_POINT)),
         manage_roles=can_manage_roles(actor),
         manage_organisations=can_manage_organisations(actor),
+        import_needs=can_import(actor, entity="needs"),
+        import_programmes=can_import(actor, entity="programmes"),
+        import_activities=can_import(actor, entity="activities"),
     )
