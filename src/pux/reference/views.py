@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from pux.i18n import gettext as _
@@ -21,9 +21,10 @@ from pux.reference.vocabulary import (
     unit_label,
 )
 from pux.web.deps import SessionDep
+from pux.web.routing import page_router
 from pux.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 FLAG_CHOICES = ("", "yes", "no")
 

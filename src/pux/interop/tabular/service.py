@@ -187,11 +187,18 @@ def _same(entity: Entity, record: Any, data: BaseModel) -> bool:
             or column.name not in type(data).model_fields
         ):
             continue
-        if to_cell(getattr(record, column.name), column.kind) != to_cell(
+        if _comparable(getattr(record, column.name), column.kind) != _comparable(
             getattr(data, column.name), column.kind
         ):
             return False
     return True
+
+
+def _comparable(value: Any, kind: str) -> Any:
+    # Code lists are sets: their order in a file (or in the database) is not a change.
+    if kind == "list":
+        return sorted(str(item) for item in value or [])
+    return to_cell(value, kind)
 
 
 def require_may_import(actor: Actor, *, entity_name: str) -> None:
