@@ -2,59 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Query
-from pydantic import BaseModel
-
 from pux.assistance import service
-from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityRead, ActivityUpdate
-from pux.pagination import MAX_PAGE_SIZE, PageRequest
 from pux.web.deps import SessionDep
+from pux.web.filters import ActivityFilters, ApiPage
 from pux.web.forms import RecordPath
+from pux.web.listing import ListPage
+from pux.web.openapi import error_responses
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
 router = api_router("assistance")
 
 
-class ActivityPage(BaseModel):
-    total: int
-    page: int
-    page_size: int
-    items: list[ActivityRead]
-
-
-@router.get("/activities", response_model=ActivityPage)
+@router.get("/activities", response_model=ListPage[ActivityRead], responses=error_responses(401, 422))
 def list_activities(
-    session: SessionDep,
-    actor: ApiActor,
-    country: str | None = None,
-    provider: int | None = None,
-    area: str | None = None,
-    technique: str | None = None,
-    status: str | None = None,
-    q: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-) -> ActivityPage:
+    session: SessionDep, actor: ApiActor, filters: ActivityFilters, page: ApiPage
+) -> ListPage[ActivityRead]:
     """Assistance activities visible to the caller, filtered and paged."""
-    filters = ActivityFilter(
-        country_iso3=country,
-        provider_organisation_id=provider,
-        thematic_area_code=area,
-        technique_code=technique,
-        status=status,
-        text=q,
-    )
-    result = service.list_activities(session, actor=actor, filters=filters, page=PageRequest(page, page_size))
-    return ActivityPage(
-        total=result.total,
-        page=page,
-        page_size=page_size,
-        items=[ActivityRead.model_validate(a) for a in result.items],
-    )
+    result = service.list_activities(session, actor=actor, filters=filters, page=page)
+    return ListPage[ActivityRead].of(result, ActivityRead.model_validate)
 
 
 @router.post("/activities", response_model=ActivityRead, status_code=201)

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Query
 from pydantic import BaseModel
 
 from pux.accounts import service as accounts
 from pux.needs import service
-from pux.needs.repository import NeedFilter
 from pux.needs.schemas import NeedCreate, NeedRead, NeedTransition, NeedUpdate
-from pux.pagination import MAX_PAGE_SIZE, PageRequest
 from pux.validation import UtcDateTime
 from pux.web.deps import SessionDep
+from pux.web.filters import ApiPage, NeedFilters
 from pux.web.forms import RecordPath
+from pux.web.listing import ListPage
 from pux.web.openapi import error_responses
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
 router = api_router("needs")
-
-
-class NeedPage(BaseModel):
-    total: int
-    page: int
-    page_size: int
-    items: list[NeedRead]
 
 
 class AuditEventRead(BaseModel):
@@ -41,39 +31,13 @@ class RankingOrder(BaseModel):
     need_ids: list[int]
 
 
-@router.get("/needs", response_model=NeedPage)
+@router.get("/needs", response_model=ListPage[NeedRead], responses=error_responses(401, 422))
 def list_needs(
-    session: SessionDep,
-    actor: ApiActor,
-    country: str | None = None,
-    region: str | None = None,
-    area: str | None = None,
-    technique: str | None = None,
-    sdg: str | None = None,
-    status: str | None = None,
-    income_group: str | None = None,
-    q: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-) -> NeedPage:
+    session: SessionDep, actor: ApiActor, filters: NeedFilters, page: ApiPage
+) -> ListPage[NeedRead]:
     """Needs visible to the caller (the public sees published public needs), filtered and paged."""
-    filters = NeedFilter(
-        country_iso3=country,
-        region_m49=region,
-        thematic_area_code=area,
-        technique_code=technique,
-        sdg_code=sdg,
-        status=status,
-        income_group=income_group,
-        text=q,
-    )
-    result = service.list_needs(session, actor=actor, filters=filters, page=PageRequest(page, page_size))
-    return NeedPage(
-        total=result.total,
-        page=page,
-        page_size=page_size,
-        items=[NeedRead.model_validate(need) for need in result.items],
-    )
+    result = service.list_needs(session, actor=actor, filters=filters, page=page)
+    return ListPage[NeedRead].of(result, NeedRead.model_validate)
 
 
 @router.post("/needs", response_model=NeedRead, status_code=201)

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Query
 from pydantic import BaseModel
 
-from pux.pagination import MAX_PAGE_SIZE, PageRequest
 from pux.programmes import service
-from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
 from pux.web.deps import SessionDep
+from pux.web.filters import ApiPage, ProgrammeFilters
 from pux.web.forms import RecordPath
+from pux.web.listing import ListPage
+from pux.web.openapi import error_responses
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
 router = api_router("programmes")
-
-
-class ProgrammePage(BaseModel):
-    total: int
-    page: int
-    page_size: int
-    items: list[ProgrammeRead]
 
 
 class StatusChange(BaseModel):
@@ -31,33 +22,13 @@ class StatusChange(BaseModel):
     version: int
 
 
-@router.get("/programmes", response_model=ProgrammePage)
+@router.get("/programmes", response_model=ListPage[ProgrammeRead], responses=error_responses(401, 422))
 def list_programmes(
-    session: SessionDep,
-    actor: ApiActor,
-    organisation: int | None = None,
-    area: str | None = None,
-    technique: str | None = None,
-    modality: str | None = None,
-    q: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-) -> ProgrammePage:
+    session: SessionDep, actor: ApiActor, filters: ProgrammeFilters, page: ApiPage
+) -> ListPage[ProgrammeRead]:
     """Programmes visible to the caller, filtered and paged."""
-    filters = ProgrammeFilter(
-        organisation_id=organisation,
-        thematic_area_code=area,
-        technique_code=technique,
-        modality=modality,
-        text=q,
-    )
-    result = service.list_programmes(session, actor=actor, filters=filters, page=PageRequest(page, page_size))
-    return ProgrammePage(
-        total=result.total,
-        page=page,
-        page_size=page_size,
-        items=[ProgrammeRead.model_validate(p) for p in result.items],
-    )
+    result = service.list_programmes(session, actor=actor, filters=filters, page=page)
+    return ListPage[ProgrammeRead].of(result, ProgrammeRead.model_validate)
 
 
 @router.post("/programmes", response_model=ProgrammeRead, status_code=201)
