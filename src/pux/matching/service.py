@@ -34,7 +34,7 @@ from pux.matching.engine import (
 from pux.matching.engine import top_needs_for_programme as engine_top_needs
 from pux.matching.engine import top_programmes_for_need as engine_top_programmes
 from pux.matching.models import AllocationRound, MatchProposal
-from pux.matching.text import HashingEmbedder
+from pux.matching.text import VECTORS, shipped_embedder
 from pux.needs import service as needs
 from pux.needs import workflow
 from pux.needs.models import Need
@@ -146,12 +146,18 @@ def load_context(
     if programme_ids is not None and only_need is None:
         areas = {code for p in programme_records for code in p.thematic_area_codes}
     scores, ranks = _priorities(session, areas)
-    embedder = HashingEmbedder()
+    embedder = shipped_embedder()
     data = MatchingData(
         [_need_item(n, scores) for n in need_records],
         [_programme_item(p) for p in programme_records],
-        need_vectors=embedder.embed([f"{n.title} {n.description}" for n in need_records]),
-        programme_vectors=embedder.embed([f"{p.title} {p.description}" for p in programme_records]),
+        need_vectors=VECTORS.vectors(
+            embedder, "need", [(n.id, n.version, f"{n.title} {n.description}") for n in need_records]
+        ),
+        programme_vectors=VECTORS.vectors(
+            embedder,
+            "programme",
+            [(p.id, p.version, f"{p.title} {p.description}") for p in programme_records],
+        ),
     )
     return MatchingContext(data, need_records, programme_records, ranks)
 

@@ -152,12 +152,21 @@ def for_country(session: Session, country_iso3: str, statuses: frozenset[str]) -
 
 
 def next_reference(session: Session, country_iso3: str, year: int) -> str:
-    """Readable, stable references such as KEN-2026-007."""
+    """Readable, stable references such as KEN-2026-007.
+
+    References are handed out in order, so the newest need of the year normally has the highest: found
+    through the primary key, not by reading every reference of the year (which made each new need cost as
+    much as all before it: a 20,000-row import held the write lock for hours). Should that number's
+    successor be taken already, the highest number is counted in full."""
     prefix = f"{country_iso3}-{year}-"
-    # The highest number found by the database: loading every reference of the year made each new need
-    # cost as much as all before it (a 20,000-row import held the write lock for hours).
-    number = cast(func.substr(Need.reference, len(prefix) + 1), Integer)
-    highest = session.scalar(select(func.max(number)).where(Need.reference.like(f"{prefix}%")))
+    of_year = Need.reference.like(f"{prefix}%")
+    newest = session.scalar(select(Need.reference).where(of_year).order_by(Need.id.desc()).limit(1))
+    candidate = f"{prefix}{int(newest.removeprefix(prefix)) + 1 if newest else 1:03d}"
+    if newest is None or session.scalar(select(Need.id).where(Need.reference == candidate)) is None:
+        return candidate
+    highest = session.scalar(
+        select(func.max(cast(func.substr(Need.reference, len(prefix) + 1), Integer))).where(of_year)
+    )
     return f"{prefix}{(highest or 0) + 1:03d}"
 
 

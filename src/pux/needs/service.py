@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
 from pux.audit.models import AuditEvent
@@ -85,6 +86,11 @@ def code_problems(session: Session, data: NeedFields, country_iso3: str | None =
         )
     if data.currency not in reference_repository.code_set(session, Currency.code):
         problems.append(FieldProblem("currency", _("is not an ISO 4217 currency code")))
+    if (
+        data.organisation_id is not None
+        and accounts_repository.get_organisation(session, data.organisation_id) is None
+    ):
+        problems.append(FieldProblem("organisation_id", _("is not a known organisation")))
     return problems
 
 
