@@ -21,7 +21,7 @@ from pux.reference import service as reference
 from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label, role_label
 from pux.validation import parse
 from pux.web.deps import FormDep, SessionDep
-from pux.web.forms import flash, form_data, problems_context
+from pux.web.forms import RecordPath, flash, form_data, problems_context
 from pux.web.routing import UnitOfWorkRoute, page_router
 from pux.web.security import SESSION_TOKEN, CsrfChecked, PageActor
 from pux.web.templating import render
@@ -161,7 +161,9 @@ def create_token(request: Request, session: SessionDep, actor: PageActor, form: 
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[CsrfChecked])
-def revoke_token(request: Request, session: SessionDep, actor: PageActor, token_id: int) -> RedirectResponse:
+def revoke_token(
+    request: Request, session: SessionDep, actor: PageActor, token_id: RecordPath
+) -> RedirectResponse:
     service.revoke_api_token(session, actor=actor, token_id=token_id)
     flash(request, _("The token was revoked."))
     return RedirectResponse("/account", status_code=303)
@@ -207,7 +209,7 @@ def invite(request: Request, session: SessionDep, actor: PageActor, form: FormDe
 
 @router.post("/people/{user_id}/roles", dependencies=[CsrfChecked])
 def grant_role(
-    request: Request, session: SessionDep, actor: PageActor, form: FormDep, user_id: int
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, user_id: RecordPath
 ) -> RedirectResponse:
     values = form_data(form)
     organisation = values.get("organisation_id")
@@ -222,7 +224,9 @@ def grant_role(
 
 
 @router.post("/roles/{role_id}/revoke", dependencies=[CsrfChecked])
-def revoke_role(request: Request, session: SessionDep, actor: PageActor, role_id: int) -> RedirectResponse:
+def revoke_role(
+    request: Request, session: SessionDep, actor: PageActor, role_id: RecordPath
+) -> RedirectResponse:
     service.revoke_role(session, actor=actor, role_id=role_id)
     flash(request, _("The role was revoked."))
     return RedirectResponse("/people", status_code=303)

@@ -22,6 +22,8 @@ MAX_CELL_CHARACTERS = 100_000
 # apostrophe, which spreadsheets show as text and the import takes off again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_MARK = "'"
+# The header, an HXL row and the data rows.
+MAX_LINES = MAX_ROWS + 2
 
 
 @dataclass
@@ -107,6 +109,8 @@ def read_table(content: bytes, filename: str) -> Table:
             if any(len(cell) > MAX_CELL_CHARACTERS for cell in cells):
                 raise csv.Error("field larger than field limit")
             lines.append(cells)
+            if len(lines) > MAX_LINES:
+                return _too_many_rows()
     except csv.Error:
         message = _("a cell is longer than %(limit)s characters, or quotes do not match") % {
             "limit": MAX_CELL_CHARACTERS
@@ -145,6 +149,8 @@ def _read_xlsx(content: bytes) -> Table:
                     text = ""
                 cells.append(text)
             lines.append(cells)
+            if len(lines) > MAX_LINES:
+                return _too_many_rows()
     except Exception:  # a damaged sheet inside a readable archive
         return Table(header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)])
     finally:
@@ -152,6 +158,12 @@ def _read_xlsx(content: bytes) -> Table:
     table = _table_from_lines(lines)
     table.problems[:0] = formulas
     return table
+
+
+def _too_many_rows() -> Table:
+    """Refuse a file at once when it holds more rows than an import takes (it is not read further)."""
+    message = _("too many rows (at most %(limit)s)") % {"limit": MAX_ROWS}
+    return Table(header=[], problems=[FieldProblem("file", message, MAX_LINES)])
 
 
 def _column_name(lines: list[list[str]], cell: Any) -> str:

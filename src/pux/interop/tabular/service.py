@@ -216,6 +216,8 @@ def import_table(
     entity = ENTITIES[entity_name]
     require_may_import(actor, entity_name=entity_name)
     table = read_table(content, filename)
+    if not table.header:  # unreadable, or refused as a whole while reading: nothing more to check
+        raise ValidationFailed(list(table.problems) or [FieldProblem("file", _("the file is empty"), 1)])
     problems = list(table.problems)
     known = {column.name for column in entity.columns}
     unknown = [name for name in table.header if name and name not in known]
