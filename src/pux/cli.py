@@ -359,9 +359,15 @@ def matching_round(
     from pux.matching import service as matching
     from pux.matching.allocation import RoundRules
 
+    from pux.errors import ValidationFailed
+
     rules = RoundRules(country_cap_share=cap / 100, ldc_floor_share=ldc_floor / 100 if ldc_floor else None)
     with _sessions() as session:
-        record = matching.run_round(session, actor=Actor.system(_cli_actor()), title=title, rules=rules)
+        try:
+            record = matching.run_round(session, actor=Actor.system(_cli_actor()), title=title, rules=rules)
+        except ValidationFailed as refused:
+            console.print(f"[red]No round was stored: {refused}[/red]")
+            raise typer.Exit(code=1) from refused
         summary = dict(record.summary)
         ratio = record.objective / record.greedy_objective if record.greedy_objective else float("nan")
         console.print(

@@ -19,8 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pux.accounts.permissions import PermissionDenied
 from pux.accounts.service import SignInThrottled
-from pux.errors import DomainError, InvalidTransition, NotFound, StaleEdit, ValidationFailed
+from pux.errors import DomainError, FieldProblem, InvalidTransition, NotFound, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
+from pux.web.field_labels import field_label
 from pux.web.security import CsrfRejected, Unauthenticated
 from pux.web.templating import render
 
@@ -93,7 +94,15 @@ async def domain_error(request: Request, error: Exception) -> Response:
     actor = getattr(request.state, "actor", None)
     if isinstance(error, PermissionDenied) and (actor is None or not actor.is_authenticated):
         return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
-    return error_page(request, status, str(error))
+    message = str(error)
+    if isinstance(error, ValidationFailed):  # each problem under its field's name in the reader's language
+        message = "; ".join(_problem_text(problem) for problem in error.problems[:20])
+    return error_page(request, status, message)
+
+
+def _problem_text(problem: FieldProblem) -> str:
+    where = _("row %(row)s") % {"row": problem.row} + ", " if problem.row is not None else ""
+    return f"{where}{field_label(problem.field)}: {problem.message}"
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -6,6 +6,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
@@ -63,7 +64,16 @@ def page_actor(request: Request, session: SessionDep) -> Actor:
     if user is not None:
         # The count of waiting tasks shown in the header of every page.
         request.state.inbox_count = tasks.waiting_count(session, actor=actor)
+    _end_read(session)
     return actor
+
+
+def _end_read(session: Session) -> None:
+    """End the transaction a who-is-asking dependency read in: it runs on a thread of its own, and the
+    request then waits for another thread to run its route. Holding the connection (and, for a write
+    request on SQLite, the write lock) across that wait let a burst of requests hold every connection
+    while the threads that should run their routes all waited for one (pool timeouts, answered 500)."""
+    session.commit()
 
 
 def api_actor(
@@ -75,6 +85,7 @@ def api_actor(
     actor = Actor.public()
     if authorization and authorization.lower().startswith("bearer "):
         holder = accounts.actor_for_api_token(session, secret=authorization[7:].strip())
+        _end_read(session)
         if holder is None:
             raise Unauthenticated(_("The API token is unknown or revoked."))
         actor = holder.actor
