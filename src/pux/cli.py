@@ -356,10 +356,9 @@ def matching_round(
 ) -> None:
     """Run an allocation round over all published programmes and store its proposals."""
     from pux.accounts.permissions import Actor
+    from pux.errors import ValidationFailed
     from pux.matching import service as matching
     from pux.matching.allocation import RoundRules
-
-    from pux.errors import ValidationFailed
 
     rules = RoundRules(country_cap_share=cap / 100, ldc_floor_share=ldc_floor / 100 if ldc_floor else None)
     with _sessions() as session:

@@ -107,3 +107,20 @@ def test_interface_strings_are_translated(client: TestClient) -> None:
     assert '<html lang="zh"' in page.text
     assert "Countries and areas" not in page.text
     assert "肯尼亚" in page.text
+
+
+def test_pages_forbid_foreign_scripts_framing_and_type_sniffing(client: TestClient) -> None:
+    for path in ("/", "/needs", "/sign-in", "/no-such-page"):
+        headers = client.get(path).headers
+        policy = headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy, path
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+
+
+def test_api_documentation_is_served_from_pux_itself(client: TestClient) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text) + re.findall(r"url: '([^']+)'", page.text)
+    assert assets and all(asset.startswith("/") for asset in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset

@@ -43,7 +43,10 @@ class ProgrammeFields(CleanInput):
     @field_validator("modality")
     @classmethod
     def _known_modality(cls, value: str) -> str:
-        return known_codes([value], MODALITIES)[0]
+        codes = known_codes([value], MODALITIES)
+        if not codes:  # blank: known_codes drops it, and a programme needs its one modality
+            raise ValueError("is required")
+        return codes[0]
 
     @field_validator("eligible_income_groups")
     @classmethod

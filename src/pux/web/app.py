@@ -31,6 +31,7 @@ from pux.reference import api as reference_api
 from pux.reference import views as reference_views
 from pux.tasks import views as tasks_views
 from pux.web import errors, pages, sdg
+from pux.web.headers import SecurityHeaders
 from pux.web.limits import BodySizeLimit
 from pux.web.middleware import LanguageMiddleware
 from pux.web.openapi import install_docs
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.mode == "production",
     )
     app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_docs(app)
     routers = (

@@ -188,7 +188,8 @@ def write_csv(
     header: Sequence[str], rows: Sequence[Sequence[str]], hxl: Sequence[str] | None = None
 ) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: the writer then quotes every cell holding a CR or LF (a bare CR would end the row).
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     if hxl:
         writer.writerow(hxl)
