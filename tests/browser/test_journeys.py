@@ -128,12 +128,14 @@ class Journey:
         """Full-page screenshots at each width, in English and (for end states) in Arabic."""
         self._shoot_widths(page, role, step, "en")
         if arabic:
+            shown = page.url
             _switch_language(page, ARABIC)
+            assert page.url == shown  # the same page, query and all
             assert page.locator("html").get_attribute("dir") == "rtl"
             assert page.locator("html").get_attribute("lang") == "ar"
             self._shoot_widths(page, role, step, "ar")
             _switch_language(page, "English")
-            assert page.locator("html").get_attribute("dir") == "ltr"
+            assert page.locator("html").get_attribute("dir") == "ltr" and page.url == shown
 
     def _shoot_widths(self, page: Any, role: str, step: str, language: str) -> None:
         for width in WIDTHS:
@@ -413,7 +415,11 @@ class Journey:
         assert self.world.needs["published_ken"] in exported_ids
         assert self.world.needs["submitted_ken"] not in exported_ids  # filtered out
         assert NEED_TITLE not in {row["title"] for row in rows}  # matched now, not published
-        self.shoot(page, "focal", "6-filtered-list")
+        self.shoot(page, "focal", "6-filtered-list", arabic=True)
+        # The language switch keeps the filters: the same rows, the status still chosen.
+        assert re.search(r"status=published", page.url)
+        assert filters.get_by_label("Status").input_value() == "published"
+        assert page.locator("table.data tbody tr").count() == listed
 
         page.get_by_role("link", name="Import needs from CSV or Excel").click()
         page.wait_for_url(f"{self.base}/needs/import")

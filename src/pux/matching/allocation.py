@@ -106,7 +106,7 @@ class _Problem:
 def build_problem(data: MatchingData, pairs: PairSet, rules: RoundRules) -> _Problem:
     budget = np.array([p.remaining or 0.0 for p in data.programmes], dtype=np.float64).round()
     cost = np.nan_to_num(data.n_cost, nan=0.0).round()
-    divisible = np.array([p.divisible for p in data.programmes])
+    divisible = np.array([p.divisible for p in data.programmes], dtype=bool)  # bool even when empty
     # Per pair, in place where possible: these arrays are millions long.
     need_cost = cost[pairs.needs]
     per_unit = data.n_priority[pairs.needs].astype(np.float64)

@@ -14,6 +14,7 @@ from pux.accounts import permissions
 from pux.accounts.permissions import Actor, require
 from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
+from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityCreate
 from pux.audit import service as audit
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed
@@ -536,7 +537,9 @@ def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[C
     need = needs.get_need(session, actor=actor, need_id=need_id)
     found = []
     providers = {
-        activity.provider_organisation_id for activity in repository.activities_for_need(session, need.id)
+        activity.provider_organisation_id
+        for activity in repository.activities_for_need(session, need.id)
+        if _may_see_activity(actor, activity)
     }
     if providers:
         found.append(
@@ -546,7 +549,11 @@ def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[C
                 % {"count": len(providers)},
             )
         )
-    open_proposals = [p for p in repository.proposals_for_need(session, need.id) if p.status == "proposed"]
+    open_proposals = [
+        p
+        for p in repository.proposals_for_need(session, need.id)
+        if p.status == "proposed" and (actor.is_global or _may_decide(actor, p) is not None)
+    ]
     if open_proposals:
         found.append(
             CoordinationWarning(
@@ -561,7 +568,7 @@ def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[C
         techniques=need.technique_codes,
         on=date.today(),
     )
-    other = {a.provider_organisation_id for a in overlapping} - providers
+    other = {a.provider_organisation_id for a in overlapping if _may_see_activity(actor, a)} - providers
     if len(other) >= 1:
         found.append(
             CoordinationWarning(
@@ -571,6 +578,15 @@ def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[C
             )
         )
     return found
+
+
+def _may_see_activity(actor: Actor, activity: AssistanceActivity) -> bool:
+    return permissions.can_view_activity(
+        actor,
+        provider_organisation_id=activity.provider_organisation_id,
+        country_iso3=activity.recipient_country_iso3,
+        visibility=activity.visibility,
+    )
 
 
 def provider_overlaps(

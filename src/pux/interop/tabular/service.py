@@ -34,7 +34,7 @@ from pux.programmes import repository as programmes_repository
 from pux.programmes import service as programmes
 from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
-from pux.validation import problems_from
+from pux.validation import lenient, problems_from
 
 # The largest id a 64-bit database key holds.
 MAX_RECORD_ID = 2**63 - 1
@@ -54,6 +54,8 @@ class Entity:
     update: Callable[[Session, Actor, int, Any, Any], Any]
     export: Callable[[Session, Actor, Any], Sequence[Any]]
     visible: Callable[[Actor, Any], bool]
+    # The code checks alone, for a row some of whose fields failed (so all its problems come at once).
+    codes_only: Callable[[Session, Any, Any], list[FieldProblem]]
 
 
 @dataclass
@@ -122,6 +124,7 @@ NEEDS = Entity(
     create=lambda s, a, d, c: needs.create_need(s, actor=a, data=d),
     update=lambda s, a, i, d, c: needs.update_need(s, actor=a, need_id=i, data=d),
     export=lambda s, a, f: needs.export_needs(s, actor=a, filters=f or NeedFilter()),
+    codes_only=lambda s, d, c: needs.code_problems(s, d, getattr(d, "country_iso3", None)),
     visible=lambda a, r: permissions.can_view_need(
         a, country_iso3=r.country_iso3, status=r.status, visibility=r.visibility
     ),
@@ -136,6 +139,7 @@ PROGRAMMES = Entity(
     create=lambda s, a, d, c: programmes.create_programme(s, actor=a, data=d),
     update=lambda s, a, i, d, c: programmes.update_programme(s, actor=a, programme_id=i, data=d),
     export=lambda s, a, f: programmes.export_programmes(s, actor=a, filters=f or ProgrammeFilter()),
+    codes_only=lambda s, d, c: programmes.code_problems(s, d),
     visible=lambda a, r: permissions.can_view_programme(
         a, organisation_id=r.organisation_id, status=r.status, visibility=r.visibility
     ),
@@ -150,6 +154,7 @@ ACTIVITIES = Entity(
     create=lambda s, a, d, c: assistance.record_activity(s, actor=a, data=d, origin="import", codes=c),
     update=lambda s, a, i, d, c: assistance.update_activity(s, actor=a, activity_id=i, data=d, codes=c),
     export=lambda s, a, f: assistance.export_activities(s, actor=a, filters=f or ActivityFilter()),
+    codes_only=lambda s, d, c: assistance.problems_with(s, d, c),
     visible=lambda a, r: permissions.can_view_activity(
         a,
         provider_organisation_id=r.provider_organisation_id,
@@ -240,6 +245,14 @@ def import_table(
                 data = schema.model_validate(values)
             except ValidationError as error:
                 row_problems += problems_from(error, row=number)
+                named = {problem.field for problem in row_problems}
+                row_problems += [
+                    problem
+                    for problem in _code_problems_of_refused_row(
+                        session, entity, schema, values, codes, number
+                    )
+                    if problem.field not in named
+                ]
         if data is not None and not (existing is not None and _same(entity, existing, data)):
             row_problems += [
                 replace(p, row=number) for p in entity.checks(session, actor, data, existing, codes)
@@ -256,6 +269,22 @@ def import_table(
     if problems:
         raise ValidationFailed(problems)
     return _apply(session, actor, entity, planned, codes)
+
+
+def _code_problems_of_refused_row(
+    session: Session,
+    entity: Entity,
+    schema: type[BaseModel],
+    values: dict[str, Any],
+    codes: Any,
+    number: int,
+) -> list[FieldProblem]:
+    """The unknown codes of a row whose other fields failed, so the row's problems come all at once."""
+    try:
+        found = entity.codes_only(session, lenient(schema, values), codes)
+    except (TypeError, ValueError, AttributeError):
+        return []  # too garbled for the code checks: its fields are named already
+    return [replace(problem, row=number) for problem in found]
 
 
 def _existing(session: Session, actor: Actor, entity: Entity, record_id: Any) -> Any:
