@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -57,18 +58,12 @@ def _sign_in(page: Any, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def _flash(page: Any) -> str:
-    return str(page.locator(".flash").inner_text())
-
-
-def _status(page: Any) -> str:
-    return str(page.locator(".status").first.inner_text())
-
-
 def _switch_language(page: Any, autonym: str) -> None:
     """The header's language link, as a person would use it (kept in a cookie)."""
-    page.locator("nav.languages").get_by_role("link", name=autonym, exact=True).click()
-    page.wait_for_load_state()
+    link = page.locator("nav.languages").get_by_role("link", name=autonym, exact=True)
+    code = link.get_attribute("lang")
+    link.click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
 
 
 def _inbox_count(page: Any) -> int:
@@ -204,15 +199,19 @@ class Journey:
         page.wait_for_url(re.compile(r".*/needs/\d+$"))
         self.need_url = page.url
         assert page.locator("h1").inner_text() == NEED_TITLE
-        saved = re.fullmatch(r"Draft (KEN-\d{4}-\d+) saved\. Submit it when it is ready\.", _flash(page))
+        draft_saved = re.compile(r"Draft (KEN-\d{4}-\d+) saved\. Submit it when it is ready\.")
+        expect(page.locator(".flash")).to_have_text(draft_saved)
+        saved = draft_saved.search(page.locator(".flash").inner_text())
         assert saved and saved.group(1) in page.locator("main > p").first.inner_text()
-        assert _status(page) == "Draft"
+        expect(page.locator(".status").first).to_have_text("Draft")
         self.shoot(page, "counterpart", "2-draft-saved")
 
         page.get_by_role("button", name="Submit for endorsement").click()
         page.wait_for_load_state()
-        assert "Submitted: the country's focal point can now endorse it." in _flash(page)
-        assert _status(page) == "Submitted"
+        expect(page.locator(".flash")).to_contain_text(
+            "Submitted: the country's focal point can now endorse it."
+        )
+        expect(page.locator(".status").first).to_have_text("Submitted")
         assert page.get_by_role("button", name="Endorse").count() == 0  # a counterpart cannot endorse
         self.shoot(page, "counterpart", "3-submitted", arabic=True)
         page.context.close()
@@ -234,12 +233,12 @@ class Journey:
 
         page.get_by_role("button", name="Endorse").click()
         page.wait_for_load_state()
-        assert "Endorsed. Publish it when partners may see it." in _flash(page)
-        assert _status(page) == "Endorsed"
+        expect(page.locator(".flash")).to_contain_text("Endorsed. Publish it when partners may see it.")
+        expect(page.locator(".status").first).to_have_text("Endorsed")
         page.get_by_role("button", name="Publish").click()
         page.wait_for_load_state()
-        assert "Published: partners can now find it" in _flash(page)
-        assert _status(page) == "Published"
+        expect(page.locator(".flash")).to_contain_text("Published: partners can now find it")
+        expect(page.locator(".status").first).to_have_text("Published")
         assert _inbox_count(page) == waiting - 1  # nothing more to do on this need
         self.shoot(page, "focal", "2-published")
 
@@ -248,7 +247,7 @@ class Journey:
         page.get_by_label(f"Place of {NEED_TITLE}").fill("1")
         page.get_by_role("button", name="Save the order").click()
         page.wait_for_load_state()
-        assert "The national priority order was saved." in _flash(page)
+        expect(page.locator(".flash")).to_contain_text("The national priority order was saved.")
         first = page.locator("table.data tbody tr").first
         assert NEED_TITLE in first.inner_text()
         assert first.get_by_role("spinbutton").input_value() == "1"
@@ -281,15 +280,17 @@ class Journey:
         page.wait_for_url(re.compile(r".*/programmes/\d+$"))
         self.programme_url = page.url
         assert page.locator("h1").inner_text() == PROGRAMME_TITLE
-        assert "Programme saved as a draft." in _flash(page)
-        assert _status(page) == "Draft"
+        expect(page.locator(".flash")).to_contain_text("Programme saved as a draft.")
+        expect(page.locator(".status").first).to_have_text("Draft")
 
         page.get_by_role("button", name="Publish").click()
         page.wait_for_load_state()
-        assert "Published: countries and partners can now see this programme." in _flash(page)
-        assert _status(page) == "Published"
+        expect(page.locator(".flash")).to_contain_text(
+            "Published: countries and partners can now see this programme."
+        )
+        expect(page.locator(".status").first).to_have_text("Published")
         fits = page.locator("section", has=page.get_by_role("heading", name="Needs that fit"))
-        assert fits.get_by_role("link", name=NEED_TITLE).is_visible()
+        expect(fits.get_by_role("link", name=NEED_TITLE)).to_be_visible()
         self.shoot(page, "donor", "1-programme-published", arabic=True)
         page.context.close()
 
@@ -309,7 +310,7 @@ class Journey:
         assert posted.value.status == 422  # the form again, with the problem; no server error
         page.wait_for_load_state()
         problem = page.locator("#error-ldc_floor_percent")
-        assert problem.is_visible()
+        expect(problem).to_be_visible()
         assert "No allocation can meet these rules" in problem.inner_text()
         assert "Lower the floor" in problem.inner_text()
         assert floor.get_attribute("aria-invalid") == "true"
@@ -322,7 +323,9 @@ class Journey:
         page.wait_for_url(re.compile(r".*/matching/rounds/\d+$"))
         self.round_url = page.url
         assert page.locator("h1").inner_text() == ROUND_TITLE
-        assert "The round is done: its proposals now wait for both sides to decide." in _flash(page)
+        expect(page.locator(".flash")).to_contain_text(
+            "The round is done: its proposals now wait for both sides to decide."
+        )
         row = _proposal_row(page)
         cells = row.locator("td")
         assert cells.nth(4).inner_text() == "—" and cells.nth(5).inner_text() == "—"  # nobody decided yet
@@ -341,7 +344,7 @@ class Journey:
         # A decline must say why: the browser asks for the reason before anything is sent...
         row.get_by_text("Decline", exact=True).click()
         reason = row.get_by_label("Why is it declined? (required)")
-        assert reason.is_visible()
+        expect(reason).to_be_visible()
         posts: list[str] = []
         donor.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
         row.get_by_role("button", name="Decline the proposal").click()
@@ -355,7 +358,7 @@ class Journey:
             row.get_by_role("button", name="Decline the proposal").click()
         donor.wait_for_load_state()
         assert posted.value.status == 422
-        assert "Reason: say why the proposal is declined" in donor.locator("main").inner_text()
+        expect(donor.locator("main")).to_contain_text("Reason: say why the proposal is declined")
         self.shoot(donor, "donor", "3-decline-refused-without-reason")
         donor.goto(self.round_url)
         row = _proposal_row(donor)
@@ -363,7 +366,7 @@ class Journey:
 
         row.get_by_role("button", name="Accept").click()
         donor.wait_for_load_state()
-        assert "Your acceptance was recorded." in _flash(donor)
+        expect(donor.locator(".flash")).to_contain_text("Your acceptance was recorded.")
         row = _proposal_row(donor)
         assert row.locator("td").nth(4).inner_text() == "Accepted"
         assert "Waiting for the other side" in row.locator("td").nth(6).inner_text()
@@ -376,13 +379,13 @@ class Journey:
         assert row.locator("td").nth(4).inner_text() == "Accepted"
         row.get_by_role("button", name="Accept").click()
         focal.wait_for_load_state()
-        assert "Your acceptance was recorded." in _flash(focal)
+        expect(focal.locator(".flash")).to_contain_text("Your acceptance was recorded.")
         row = _proposal_row(focal)
         assert row.locator("td").nth(5).inner_text() == "Accepted"
         assert row.locator("td").nth(6).inner_text() == "Accepted"  # both sides: a match
         self.shoot(focal, "focal", "4-proposal-accepted")
         focal.goto(self.need_url)
-        assert _status(focal) == "Matched"
+        expect(focal.locator(".status").first).to_have_text("Matched")
         self.shoot(focal, "focal", "5-need-matched", arabic=True)
         focal.context.close()
 

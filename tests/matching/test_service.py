@@ -139,11 +139,17 @@ def test_recommendations_through_the_api_respect_visibility(
     partner = client.get(
         f"/api/v1/programmes/{programme_id}/recommendations", headers=bearer(world.tokens["partner_a"])
     ).json()
-    assert world.needs["partners_ken"] in {item["id"] for item in partner}
-    assert all(item["reasons"] and 0 <= item["fit"] <= 1 for item in partner)
+    partner_ids = {item["id"] for item in partner}
+    assert {world.needs["partners_ken"], world.needs["published_ken"]} <= partner_ids
+    assert world.needs["private_ken"] not in partner_ids and world.needs["draft_ken"] not in partner_ids
+    assert partner and all(item["reasons"] and 0 < item["fit"] <= 1 for item in partner)
+    assert [item["fit"] for item in partner] == sorted((item["fit"] for item in partner), reverse=True)
     for_need = client.get(f"/api/v1/needs/{world.needs['published_ken']}/recommendations").json()
-    assert programme_id in {item["id"] for item in for_need}
-    assert any("eligible" in reason for reason in for_need[0]["reasons"])
+    mine = next(item for item in for_need if item["id"] == programme_id)
+    # The reasons name what actually matches between this need and this programme.
+    assert "technique External beam radiotherapy matches" in mine["reasons"]
+    assert "eligible: no restriction applies" in mine["reasons"]
+    assert mine["components"] and 0 < mine["fit"] <= 1
 
 
 def test_the_round_page_names_the_method_and_binding_rules_in_the_reader_s_language(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from threadpoolctl import threadpool_info
 
-from pux.sdg_tagging.embedder import HashingEmbedder
+from pux.sdg_tagging.embedder import Embedder, FloatArray, HashingEmbedder
 from pux.sdg_tagging.engine import (
     DATA_DIR,
     GOALS,
@@ -177,12 +178,45 @@ def test_get_tagger_is_loaded_once() -> None:
     assert get_tagger() is get_tagger()
 
 
-def test_the_tagger_works_behind_any_embedder() -> None:
-    tagger = SdgTagger(TaggerData(), load_calibration(), HashingEmbedder())
-    text = CLEAR_TEXTS["fr"][0]
-    assert tagger.suggest(text) == tagger.suggest(text)
-    static_only = SdgTagger(TaggerData(), load_calibration(), None)
-    assert static_only.suggest(CLEAR_TEXTS["en"][0])[0].goal == "3"
+class RecordingEmbedder:
+    """Any embedder, with a record of the passages it was asked to embed."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.passages: list[list[str]] = []
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def embed_queries(self, texts: Sequence[str]) -> FloatArray:
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> FloatArray:
+        self.passages.append(list(texts))
+        return self.inner.embed_passages(texts)
+
+
+def test_the_embedder_is_used_for_unsure_texts_only() -> None:
+    data, calibration = TaggerData(), load_calibration()
+    static_only = SdgTagger(data, calibration, None)
+    clear, unsure = CLEAR_TEXTS["en"][0], FOOTBALL_REPORT
+    assert not static_only.needs_transformer(static_only.score_texts([clear])[0])
+    assert static_only.needs_transformer(static_only.score_texts([unsure])[0])
+    recorder = RecordingEmbedder(HashingEmbedder())
+    tagger = SdgTagger(data, calibration, recorder)
+    clear_scores = tagger.score_texts([clear])[0]
+    assert recorder.passages == [] and clear_scores.transformer_similarity is None
+    assert tagger.suggest(clear) == static_only.suggest(clear)  # a clear text never waits for the model
+    unsure_scores = tagger.score_texts([unsure])[0]
+    assert len(recorder.passages) == 1 and len(recorder.passages[0]) == 1
+    assert unsure_scores.transformer_similarity is not None
+    # In a batch, only the unsure text goes to the model.
+    recorder.passages.clear()
+    tagger.score_texts([clear, unsure, clear])
+    assert [len(batch) for batch in recorder.passages] == [1]
+    assert tagger.score_texts([unsure], transformer="never")[0].transformer_similarity is None
+    assert static_only.suggest(clear)[0].goal == "3"
 
 
 @pytest.mark.parametrize(

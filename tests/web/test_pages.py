@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -124,3 +125,18 @@ def test_api_documentation_is_served_from_pux_itself(client: TestClient) -> None
     assert assets and all(asset.startswith("/") for asset in assets), assets
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_readiness_says_the_database_answers_and_its_schema_is_current(client: TestClient) -> None:
+    answer = client.get("/readyz")
+    assert answer.status_code == 200 and answer.json() == {"status": "ok"}
+
+
+def test_readiness_fails_on_a_database_that_was_never_migrated(tmp_path: Path) -> None:
+    from pux.db import make_engine
+    from pux.web.pages import _readiness
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    ready, status = _readiness(engine)
+    engine.dispose()
+    assert not ready and "pux db upgrade" in status

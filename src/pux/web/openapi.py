@@ -33,6 +33,7 @@ class ErrorRead(BaseModel):
 
 
 _DESCRIPTIONS = {
+    400: "The request body could not be read (for JSON: not valid UTF-8).",
     401: "The bearer token is unknown or revoked.",
     403: "The caller may not do this (the message says why).",
     404: "No such record, or one the caller may not see (the two are not told apart).",

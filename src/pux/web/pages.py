@@ -5,8 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
 
+from pux import migrate
 from pux.i18n import normalise_language
 from pux.reference import service as reference
 from pux.web.deps import SessionDep
@@ -52,3 +56,22 @@ def switch_language(code: str, next: str | None = None) -> RedirectResponse:
 async def health() -> dict[str, str]:
     """The process answers (on the event loop: no thread or database connection needed)."""
     return {"status": "ok"}
+
+
+def _readiness(engine: Engine) -> tuple[bool, str]:
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+            current = migrate.database_revisions(connection)
+    except OperationalError:
+        return False, "database unreachable"
+    if current != migrate.current_heads():
+        return False, "database schema is not current: run pux db upgrade"
+    return True, "ok"
+
+
+@health_router.get("/readyz")
+async def ready(request: Request) -> JSONResponse:
+    """Ready to serve: the database answers and its schema is the code's (503 otherwise)."""
+    ok, status = await run_in_threadpool(_readiness, request.app.state.engine)
+    return JSONResponse({"status": status}, status_code=200 if ok else 503)

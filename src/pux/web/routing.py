@@ -53,13 +53,14 @@ def page_router(**kwargs: Any) -> APIRouter:
 
 def api_router(tag: str, **kwargs: Any) -> APIRouter:
     """A router for the JSON API under /api/v1; its description lists the error answers any route may
-    give (a bad token, a refusal, a record not visible, a stale edit, too large, bad input, busy)."""
+    give (an unreadable body, a bad token, a refusal, a record not visible, a stale edit, too large, bad
+    input, busy)."""
     from pux.web.openapi import error_responses
 
     return APIRouter(
         route_class=UnitOfWorkRoute,
         prefix="/api/v1",
         tags=[tag],
-        responses=error_responses(401, 403, 404, 409, 413, 422, 503),
+        responses=error_responses(400, 401, 403, 404, 409, 413, 422, 503),
         **kwargs,
     )

@@ -164,7 +164,17 @@ def import_file_api(session: SessionDep, actor: ApiActor, entity: Entity, file: 
     )
 
 
-@api_router.get("/{entity}/export", responses=error_responses(401, 422))
+@api_router.get(
+    "/{entity}/export",
+    response_class=Response,
+    responses={
+        **error_responses(401, 422),
+        200: {
+            "description": "The table as a file (CSV or xlsx, per `format`).",
+            "content": {media_type.split(";")[0]: {} for media_type in MEDIA_TYPES.values()},
+        },
+    },
+)
 def export_api(
     session: SessionDep, actor: ApiActor, entity: Entity, format: Format = "csv", hxl: bool = False
 ) -> Response:
