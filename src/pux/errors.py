@@ -42,8 +42,13 @@ class FieldProblem:
     row: int | None = None
 
     def __str__(self) -> str:
-        where = f"row {self.row}, " if self.row is not None else ""
-        return f"{where}{self.field}: {self.message}"
+        if self.row is not None:
+            return _("row %(row)s, field %(field)s: %(message)s") % {
+                "row": self.row,
+                "field": self.field,
+                "message": self.message,
+            }
+        return f"{self.field}: {self.message}"
 
 
 class ValidationFailed(DomainError):

@@ -240,6 +240,9 @@ class Journey:
         expect(page.locator(".flash")).to_contain_text("Published: partners can now find it")
         expect(page.locator(".status").first).to_have_text("Published")
         assert _inbox_count(page) == waiting - 1  # nothing more to do on this need
+        # The history names each step in words, not as stored codes.
+        expect(page.locator(".history")).to_contain_text("Status: Endorsed → Published")
+        assert "draft → submitted" not in page.locator(".history").inner_text()
         self.shoot(page, "focal", "2-published")
 
         page.get_by_role("link", name="National priority order").click()

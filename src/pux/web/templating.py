@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from pux.audit.labels import audit_action_label
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES, get_language, gettext, ngettext, text_direction
+from pux.needs import workflow as need_workflow
 from pux.reference.collation import sorted_countries
 from pux.reference.vocabulary import activity_status_label, programme_status_label, proposal_status_label
 from pux.web.field_labels import field_label
@@ -56,6 +57,18 @@ def region_options(regions: Iterable[Any]) -> list[tuple[str, str]]:
     return [(r.m49, r.name()) for r in regions]
 
 
+def history_value(name: str, value: Any) -> str:
+    """A value in a record's history as people read it: a status by its label, nothing as a dash."""
+    if value in (None, "", []):
+        return "—"
+    if name == "status" and isinstance(value, str):
+        if value in need_workflow.STATUSES:
+            return need_workflow.status_label(value)
+        label = programme_status_label(value)  # a programme's, else an activity's
+        return label if label != value else activity_status_label(value)
+    return str(value)
+
+
 def build_templates() -> Jinja2Templates:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
@@ -77,6 +90,7 @@ def build_templates() -> Jinja2Templates:
         proposal_status_label=proposal_status_label,
         field_label=field_label,
         audit_action_label=audit_action_label,
+        history_value=history_value,
     )
     environment.filters.update(
         number=format_number,
