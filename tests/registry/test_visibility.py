@@ -77,7 +77,7 @@ def test_pages_search_and_counts_hide_what_the_viewer_may_not_see(
         key for key in ("published_ken", "partners_ken", "private_ken") if expected[world.needs[key]]
     }
     visible_count = sum(expected.values())
-    counts = re.findall(r'<p class="count">(\d+)–(\d+) of (\d+)</p>', page.text)
+    counts = re.findall(r'<p class="count">(\d+)–(\d+) of (\d+)', page.text)
     assert counts == [("1", str(visible_count), str(visible_count))], (viewer, counts)
 
 
