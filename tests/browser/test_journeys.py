@@ -78,6 +78,13 @@ def _proposal_row(page: Any) -> Any:
     return row
 
 
+def _history_reads_forward(page: Any) -> None:
+    """The history's "from → to" arrow points the way the page reads (arrows are not mirrored)."""
+    change = page.locator(".history ul.changes li").last.inner_text()
+    rtl = page.locator("html").get_attribute("dir") == "rtl"
+    assert ("←" in change and "→" not in change) if rtl else ("→" in change and "←" not in change)
+
+
 # ---------------------------------------------------------------- the story
 
 
@@ -119,8 +126,19 @@ class Journey:
         _sign_in(page, self.base, self.world.emails[role])
         return page
 
-    def shoot(self, page: Any, role: str, step: str, *, arabic: bool = False) -> None:
-        """Full-page screenshots at each width, in English and (for end states) in Arabic."""
+    def shoot(
+        self,
+        page: Any,
+        role: str,
+        step: str,
+        *,
+        arabic: bool = False,
+        check: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Full-page screenshots at each width, in English and (for end states) in Arabic; ``check`` looks
+        at the page in each language."""
+        if check:
+            check(page)
         self._shoot_widths(page, role, step, "en")
         if arabic:
             shown = page.url
@@ -128,6 +146,8 @@ class Journey:
             assert page.url == shown  # the same page, query and all
             assert page.locator("html").get_attribute("dir") == "rtl"
             assert page.locator("html").get_attribute("lang") == "ar"
+            if check:
+                check(page)
             self._shoot_widths(page, role, step, "ar")
             _switch_language(page, "English")
             assert page.locator("html").get_attribute("dir") == "ltr" and page.url == shown
@@ -213,7 +233,7 @@ class Journey:
         )
         expect(page.locator(".status").first).to_have_text("Submitted")
         assert page.get_by_role("button", name="Endorse").count() == 0  # a counterpart cannot endorse
-        self.shoot(page, "counterpart", "3-submitted", arabic=True)
+        self.shoot(page, "counterpart", "3-submitted", arabic=True, check=_history_reads_forward)
         page.context.close()
 
     # -- focal point

@@ -69,6 +69,11 @@ def history_value(name: str, value: Any) -> str:
     return str(value)
 
 
+def arrow() -> str:
+    """An arrow pointing the way the text reads ("from → to"): arrows are not mirrored in Arabic."""
+    return "←" if text_direction() == "rtl" else "→"
+
+
 def build_templates() -> Jinja2Templates:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
@@ -91,6 +96,7 @@ def build_templates() -> Jinja2Templates:
         field_label=field_label,
         audit_action_label=audit_action_label,
         history_value=history_value,
+        arrow=arrow,
     )
     environment.filters.update(
         number=format_number,
