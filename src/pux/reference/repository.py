@@ -217,8 +217,13 @@ def list_techniques(session: Session) -> Sequence[Technique]:
 
 
 def code_set(session: Session, column: Any) -> set[str]:
-    """Every value of a code column (for validating submitted codes in one query)."""
-    return set(session.scalars(select(column)).all())
+    """Every value of a code column (for validating submitted codes in one query). Read once per unit of
+    work: an import checks thousands of rows against the same few reference tables."""
+    cache: dict[str, frozenset[str]] = session.info.setdefault("pux_code_sets", {})
+    key = str(column)
+    if key not in cache:
+        cache[key] = frozenset(session.scalars(select(column)).all())
+    return set(cache[key])
 
 
 def latest_observations(session: Session) -> dict[str, dict[str, tuple[float, int, str]]]:
