@@ -23,7 +23,10 @@ def _message(error: Any) -> str:
     context = error.get("ctx") or {}
     messages = {
         "missing": _("is required"),
-        "string_too_short": _("is too short"),
+        "string_too_short": _("is too short (at least %(limit)s characters)")
+        % {"limit": context.get("min_length")}
+        if context.get("min_length", 0) > 1
+        else _("is required"),
         "string_too_long": _("is too long (at most %(limit)s characters)")
         % {"limit": context.get("max_length")},
         "greater_than_equal": _("must be at least %(limit)s") % {"limit": context.get("ge")},
