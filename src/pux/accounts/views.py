@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from pux.accounts import service
-from pux.accounts.permissions import ROLES, Actor, Grant
+from pux.accounts.permissions import ROLES, Actor, Grant, require
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
 from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused
 from pux.db import unit_of_work
@@ -188,6 +188,7 @@ def _people_context(session: Session, actor: Actor) -> dict[str, object]:
 def people(request: Request, session: SessionDep, actor: PageActor) -> Response:
     if not actor.is_authenticated:
         return RedirectResponse("/sign-in?next=/people", status_code=303)
+    require(bool(service.invitable_roles(actor)))  # the page is its invitation form: refused, not shown empty
     return render(request, "accounts/people.html", _people_context(session, actor))
 
 

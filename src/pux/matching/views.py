@@ -100,9 +100,18 @@ def matching_home(request: Request, session: SessionDep, actor: PageActor) -> Re
 def run_round(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = form_data(form)
     try:
+        shares: dict[str, float | None] = {}
+        problems: list[FieldProblem] = []
+        for name, default in (("country_cap_percent", 0.25), ("ldc_floor_percent", None)):
+            try:
+                shares[name] = _share(values, name, default)
+            except ValidationFailed as failed:  # every problem of the form at once, not the first
+                problems += failed.problems
+        if problems:
+            raise ValidationFailed(problems)
         rules = RoundRules(
-            country_cap_share=_share(values, "country_cap_percent", 0.25) or 0.25,
-            ldc_floor_share=_share(values, "ldc_floor_percent", None),
+            country_cap_share=shares["country_cap_percent"] or 0.25,
+            ldc_floor_share=shares["ldc_floor_percent"],
             mip_time_limit=20.0,
         )
         round_record = service.run_round(

@@ -244,12 +244,30 @@ def transition_need(
 
 @router.get("/countries/{iso3}/ranking", response_class=HTMLResponse)
 def ranking_page(request: Request, session: SessionDep, actor: PageActor, iso3: CountryPath) -> HTMLResponse:
+    return _ranking_form(request, session, actor, iso3)
+
+
+def _ranking_form(
+    request: Request,
+    session: Session,
+    actor: Any,
+    iso3: str,
+    places: dict[str, str] | None = None,
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
     needs = service.rankable_needs(session, actor=actor, country_iso3=iso3.upper())
     country = reference.get_country(session, iso3=iso3)
     return render(
         request,
         "needs/ranking.html",
-        {"needs": needs, "country": country, "status_label": workflow.status_label},
+        {
+            "needs": needs,
+            "country": country,
+            "status_label": workflow.status_label,
+            "places": places,
+            **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
+        },
+        422 if failed else 200,
     )
 
 
@@ -257,8 +275,12 @@ def ranking_page(request: Request, session: SessionDep, actor: PageActor, iso3: 
 def rank_needs(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, iso3: CountryPath
 ) -> Response:
-    service.rank_needs(
-        session, actor=actor, country_iso3=iso3.upper(), ordered_need_ids=ranking_from_form(form)
-    )
+    try:
+        service.rank_needs(
+            session, actor=actor, country_iso3=iso3.upper(), ordered_need_ids=ranking_from_form(form)
+        )
+    except ValidationFailed as failed:
+        places = {key: str(value) for key, value in form.items() if key.startswith("rank-")}
+        return _ranking_form(request, session, actor, iso3, places, failed)
     flash(request, _("The national priority order was saved."))
     return RedirectResponse(f"/countries/{iso3.upper()}/ranking", status_code=303)

@@ -89,5 +89,7 @@ _LABELS: dict[str, Callable[[], str]] = {
 
 def field_label(name: str) -> str:
     """The translated label of a field, or its name when it has none."""
+    if name.startswith("rank-"):  # the place of one need on the national ranking form
+        return _("Place")
     label = _LABELS.get(name)
     return label() if label else name
