@@ -131,6 +131,20 @@ def test_the_activity_of_an_accepted_match_is_no_more_visible_than_its_need(
     assert partners_only.activity_id not in {item["id"] for item in listed}
     assert client.get(activity, headers=bearer(world.tokens["expert"])).status_code == 200
     assert client.get(f"/activities/{partners_only.activity_id}").status_code == 404
+    # A need made private while its proposal waits: the activity is private too (never "partners").
+    later = next(p for p in proposals if p.need_id == world.needs["published_ken"])
+    matching.decide(session, actor=world.actors["partner_a"], proposal_id=later.id, accept=True)
+    need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs["published_ken"])
+    need.visibility = "private"
+    session.flush()
+    matching.decide(session, actor=world.actors["focal_ken"], proposal_id=later.id, accept=True)
+    assert later.activity_id is not None
+    private_activity = f"/api/v1/activities/{later.activity_id}"
+    for outsider in ("expert", "officer_b", "focal_uga"):
+        assert client.get(private_activity, headers=bearer(world.tokens[outsider])).status_code == 404
+    assert client.get(private_activity).status_code == 404
+    for insider in ("partner_a", "focal_ken", "facilitator"):
+        assert client.get(private_activity, headers=bearer(world.tokens[insider])).status_code == 200
 
 
 def test_need_history_shows_no_email_address_to_anyone(client: TestClient, world: World) -> None:
