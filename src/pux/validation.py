@@ -14,8 +14,10 @@ from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 
 Model = TypeVar("Model", bound=BaseModel)
-# A record number as a 64-bit database key holds it (a larger one is refused, never sent to the database).
-RecordNumber = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# A record number as the database's INTEGER keys hold it (32-bit on PostgreSQL): a larger one is refused,
+# never sent to the database (where it failed with "integer out of range").
+MAX_RECORD_ID = 2**31 - 1
+RecordNumber = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
 
 
 def _message(error: Any) -> str:

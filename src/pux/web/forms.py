@@ -111,5 +111,5 @@ def ranking_from_form(form: FormData) -> list[int]:
 
 
 # Record numbers in addresses: anything that is not a number a database can hold answers 404.
-RecordPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
+RecordPath = Annotated[int, Path(ge=1, le=2**31 - 1)]  # INTEGER keys (32-bit on PostgreSQL)
 CountryPath = Annotated[str, Path(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")]

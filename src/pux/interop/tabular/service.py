@@ -37,7 +37,7 @@ from pux.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
 from pux.validation import lenient, problems_from
 
 # The largest id a 64-bit database key holds.
-MAX_RECORD_ID = 2**63 - 1
+MAX_RECORD_ID = 2**31 - 1  # INTEGER keys (32-bit on PostgreSQL)
 
 
 @dataclass(frozen=True)
