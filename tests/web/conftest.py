@@ -1,0 +1,84 @@
+"""The app served the way `pux serve` serves it: a subprocess on a free port over the test database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from tests.world import World
+
+STARTUP_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Served:
+    base_url: str
+    log_path: Path
+
+    def log_tail(self, characters: int = 4000) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")[-characters:]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def served_app(database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The base URL of `pux serve` running in its own process (the world is committed before it starts)."""
+    pux = Path(sys.executable).parent / "pux"
+    assert pux.exists(), f"the pux script is not installed next to {sys.executable}"
+    workdir = tmp_path_factory.mktemp("served")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PUX_DATABASE_URL": database_url,
+        "PUX_SECRET_KEY": secrets.token_urlsafe(48),
+        "PUX_SECRET_KEY_FILE": str(workdir / "secret_key"),
+        "PUX_WORKER_THREADS": "8",
+    }
+    log_path = workdir / "serve.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(pux), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"pux serve exited ({process.returncode}):\n{log_path.read_text()[-3000:]}"
+                )
+            try:
+                if httpx2.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"pux serve did not answer /healthz:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.1)
+        yield Served(base_url, log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
