@@ -20,6 +20,7 @@ from pux.sdg_tagging.engine import (
     evaluate_file,
     get_tagger,
     load_calibration,
+    load_goal_head,
     suggest,
 )
 from pux.sdg_tagging.evaluation import format_report
@@ -113,7 +114,7 @@ def test_english_keywords_appear_as_evidence() -> None:
 def test_suggestions_are_deterministic() -> None:
     texts = [text for text, _ in CLEAR_TEXTS.values()] + [FOOTBALL_REPORT]
     first = [get_tagger().suggest(text) for text in texts]
-    fresh = SdgTagger(TaggerData(), load_calibration(), get_tagger().embedder)
+    fresh = SdgTagger(TaggerData(), load_calibration(), get_tagger().embedder, load_goal_head())
     assert [fresh.suggest(text) for text in texts] == first
     assert get_tagger().suggest_many(texts) == first
     assert [suggest(text) for text in texts] == first
@@ -124,7 +125,7 @@ def test_the_static_pass_alone_reads_every_language(language: str) -> None:
     # Most texts never reach the transformer, whatever their language: the word vectors of each language
     # are centred on their own, so a clear text finds its goal without the model.
     text, goal = CLEAR_TEXTS[language]
-    static_only = SdgTagger(TaggerData(), load_calibration(), None)
+    static_only = SdgTagger(TaggerData(), load_calibration(), None, load_goal_head())
     suggestions = static_only.suggest(text)
     assert suggestions, f"no goal for the {language} text"
     assert suggestions[0].goal == goal
@@ -178,10 +179,10 @@ def test_get_tagger_is_loaded_once() -> None:
 
 
 def test_the_tagger_works_behind_any_embedder() -> None:
-    tagger = SdgTagger(TaggerData(), load_calibration(), HashingEmbedder())
+    tagger = SdgTagger(TaggerData(), load_calibration(), HashingEmbedder(), load_goal_head())
     text = CLEAR_TEXTS["fr"][0]
     assert tagger.suggest(text) == tagger.suggest(text)
-    static_only = SdgTagger(TaggerData(), load_calibration(), None)
+    static_only = SdgTagger(TaggerData(), load_calibration(), None, load_goal_head())
     assert static_only.suggest(CLEAR_TEXTS["en"][0])[0].goal == "3"
 
 

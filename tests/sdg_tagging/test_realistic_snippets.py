@@ -105,28 +105,27 @@ def test_without_the_head_the_second_goal_is_missed() -> None:
     ("text", "expected"),
     [
         (
-            "Ministers approved the budget. Inflation fell to 3.2% in May.[7] The 5.8% rise was expected.",
+            "The ministers approved the revised budget on Monday. Inflation fell to 3.2% in May, the "
+            "lowest in years.[7] The statistics office had expected a 5.8% rise in food prices.",
             [
-                "Ministers approved the budget.",
-                "Inflation fell to 3.2% in May.",
-                "The 5.8% rise was expected.",
+                "The ministers approved the revised budget on Monday.",
+                "Inflation fell to 3.2% in May, the lowest in years.",
+                "The statistics office had expected a 5.8% rise in food prices.",
             ],
         ),
-        ("One short sentence about water.", ["One short sentence about water."]),
         (
             "该项目修建了新的供水管道，惠及十二万农村居民。同时培训了三百名水管员负责日常维护工作。",
             ["该项目修建了新的供水管道，惠及十二万农村居民。", "同时培训了三百名水管员负责日常维护工作。"],
         ),
+        # Fragments this short (headings, figures) are read only as part of the whole text.
+        ("Water. Sanitation for all schools in the district by 2027.", None),
+        ("One sentence about drinking water for the villages of the valley.", None),
     ],
 )
 def test_sentences_are_split_at_their_ends_not_at_decimals_or_footnotes(
-    text: str, expected: list[str]
+    text: str, expected: list[str] | None
 ) -> None:
-    if len(expected) > 1 and all(len(part.split()) < 6 for part in expected if " " in part):
-        # Sentences this short are read only as part of the whole text.
-        assert split_sentences(text) == [text]
-    else:
-        assert split_sentences(text) == expected
+    assert split_sentences(text) == (expected or [text])
 
 
 def test_the_shipped_head_covers_every_goal() -> None:
