@@ -16,10 +16,19 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    go through the full e5 model (50 to 90 ms for one text on two cores, less per text in a batch) and its
    similarities replace most of the static ones. The share is a cost budget set at calibration; on the
    80-word texts of ``bench/sdg_tagging.py`` about 15 % take this path.
-4. **Decision.** A small logistic model, fitted on the development set by
-   ``tools/calibrate_sdg_thresholds.py``, turns (distance to the best goal, standardised similarity,
-   keyword evidence) into a probability per goal; a goal is suggested when it clears its calibrated
-   threshold. A text may get several goals or none.
+4. **Sentences.** A text of several sentences is also scored sentence by sentence (static pass and
+   keywords, about a millisecond more): for each goal, how close it comes to being the top goal of one
+   sentence. Real snippets often give each of their topics a sentence of its own, while the averaged
+   whole text ranks a second topic no higher than a neighbouring goal the text only brushes.
+5. **Decision.** A per-goal logistic head (``GoalHead``, ``data/goal_head.npz``), fitted on PUX's own
+   labelled snippets by ``tools/train_sdg_goal_head.py``, reads the static text vector and, per goal,
+   the combined score, its gap to the best goal, the keyword evidence and the best sentence gap, and
+   gives a probability per goal; a goal is suggested when it clears the head's threshold. Without a
+   shipped head, the older calibrated model (``tools/calibrate_sdg_thresholds.py``: gap, score and
+   keywords, one threshold per goal) decides. A text may get several goals or none.
+
+Each suggestion keeps its evidence: matched keyword phrases, the best target labels, the words that
+weigh most for the goal in the head, and the sentence where the goal comes out on top.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from threadpoolctl import ThreadpoolController
 
 from pux.sdg_tagging.embedder import Embedder
 from pux.sdg_tagging.evaluation import EvaluationReport, evaluate, read_evaluation_csv
-from pux.sdg_tagging.keywords import KeywordMatcher
+from pux.sdg_tagging.keywords import KeywordMatcher, text_words
 from pux.sdg_tagging.lexicon import LexiconHit, WordLexicon
 
 FloatArray = npt.NDArray[np.float32]
@@ -138,6 +147,8 @@ class Calibration:
 class KeywordMatch:
     target: str
     phrases: tuple[str, ...]
+    # Where the matched phrases start, counted in ``keywords.text_words`` of the whole text.
+    word_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,7 @@ class TextScores:
     """Everything measured about one text before the decision."""
 
     language: str
+    text: str
     static_similarity: FloatArray
     static_vector: FloatArray
     keyword_matches: dict[str, list[KeywordMatch]]
@@ -187,6 +199,27 @@ class TextScores:
 
 def _keyword_counts(matches: dict[str, list[KeywordMatch]]) -> FloatArray:
     return np.array([len(matches.get(goal, ())) for goal in GOALS], dtype=np.float32)
+
+
+def _sentence_keyword_counts(
+    text: str, sentences: Sequence[str], matches: dict[str, list[KeywordMatch]]
+) -> FloatArray:
+    """Per sentence (rows) and goal, the keyword queries of the whole text with a phrase starting in that
+    sentence: the queries are matched once per text, not once per sentence."""
+    ranges = []
+    cursor = 0
+    for sentence in sentences:
+        offset = max(text.find(sentence, cursor), cursor)
+        first = len(text_words(text[:offset]))
+        ranges.append((first, first + len(text_words(sentence))))
+        cursor = offset + len(sentence)
+    counts = np.zeros((len(sentences), len(GOALS)), dtype=np.float32)
+    for position, goal in enumerate(GOALS):
+        for match in matches.get(goal, ()):
+            for row, (first, end) in enumerate(ranges):
+                if any(first <= start < end for start in match.word_starts):
+                    counts[row, position] += 1
+    return counts
 
 
 class TaggerData:
@@ -349,6 +382,7 @@ class SdgTagger:
         )[0]
         scores = TextScores(
             language=language,
+            text=text,
             static_similarity=similarity,
             static_vector=vector,
             keyword_matches=self._keyword_matches(text),
@@ -367,7 +401,7 @@ class SdgTagger:
         neighbouring goal it only brushes."""
         if len(sentences) > 1:
             vectors = np.stack([self.static_vector(sentence, scores.language) for sentence in sentences])
-            keywords = np.stack([_keyword_counts(self._keyword_matches(sentence)) for sentence in sentences])
+            keywords = _sentence_keyword_counts(scores.text, sentences, scores.keyword_matches)
         else:
             vectors, keywords = vector[None, :], scores.keyword_counts()[None, :]
         similarity = goal_similarities(
@@ -406,7 +440,8 @@ class SdgTagger:
         for position, hits in self.data.keyword_matcher.match(text):
             goal, target = self.data.keyword_targets[position]
             phrases = tuple(dict.fromkeys(hit.surface for hit in hits))
-            matches.setdefault(goal, []).append(KeywordMatch(target, phrases))
+            starts = tuple(sorted({hit.start for hit in hits}))
+            matches.setdefault(goal, []).append(KeywordMatch(target, phrases, starts))
         return matches
 
     # ------------------------------------------------------------------ decision
