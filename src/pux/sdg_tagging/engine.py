@@ -362,11 +362,6 @@ class SdgTagger:
         best, second = np.sort(standardised)[-2:][::-1]
         return bool(best - second < self.calibration.gate_margin or best < self.calibration.relevance_gate)
 
-    def static_vector(self, text: str, language: str) -> FloatArray:
-        """The centred static vector of ``text`` read as ``language`` (zeros when no word is known)."""
-        lexicon = self.data.lexicon
-        return lexicon.text_vector(text, None, lexicon.centre + self.data.language_shift[language])
-
     def _static_scores(self, text: str, language: str | None) -> TextScores:
         language = language if language in LANGUAGES else detect_language(text)
         # The words are looked up once, for the vector and for the target ranking.
@@ -374,42 +369,45 @@ class SdgTagger:
         lexicon = self.data.lexicon
         vector = lexicon.text_vector(text, hits, lexicon.centre + self.data.language_shift[language])
         sentences = tuple(split_sentences(text))
-        similarity = goal_similarities(
-            vector[None, :],
+        shift = self.data.language_shift[language]
+        sentence_vectors = (
+            [lexicon.text_vector(sentence, None, lexicon.centre + shift) for sentence in sentences]
+            if len(sentences) > 1
+            else []
+        )
+        # The whole text and its sentences against the descriptions in one product.
+        similarities = goal_similarities(
+            np.stack([vector, *sentence_vectors]),
             self.data.centred_description_vectors,
             self.data.description_goals,
             self.calibration.top_k,
-        )[0]
+        )
         scores = TextScores(
             language=language,
             text=text,
-            static_similarity=similarity,
+            static_similarity=similarities[0],
             static_vector=vector,
             keyword_matches=self._keyword_matches(text),
             content_entries=self.data.content_entries(text, hits),
             sentences=sentences,
         )
-        scores.sentence_gaps, scores.best_sentence = self._sentence_gaps(scores, sentences, vector)
+        scores.sentence_gaps, scores.best_sentence = self._sentence_gaps(
+            scores, similarities[1:] if len(sentences) > 1 else similarities
+        )
         return scores
 
     def _sentence_gaps(
-        self, scores: TextScores, sentences: Sequence[str], vector: FloatArray
+        self, scores: TextScores, similarity: FloatArray
     ) -> tuple[FloatArray, npt.NDArray[np.intp]]:
         """Per goal, how close it comes to being the top goal of one of the sentences (0 when it is the
-        top goal of one), by the static pass and keywords alone. A snippet's second topic is often the
-        main topic of one of its sentences while the averaged whole text ranks it no better than a
-        neighbouring goal it only brushes."""
-        if len(sentences) > 1:
-            vectors = np.stack([self.static_vector(sentence, scores.language) for sentence in sentences])
-            keywords = _sentence_keyword_counts(scores.text, sentences, scores.keyword_matches)
+        top goal of one), by the static pass and keywords alone; ``similarity`` has a row per sentence
+        (the whole text's when it has only one). A snippet's second topic is often the main topic of one
+        of its sentences while the averaged whole text ranks it no better than a neighbouring goal it only
+        brushes."""
+        if len(scores.sentences) > 1:
+            keywords = _sentence_keyword_counts(scores.text, scores.sentences, scores.keyword_matches)
         else:
-            vectors, keywords = vector[None, :], scores.keyword_counts()[None, :]
-        similarity = goal_similarities(
-            vectors,
-            self.data.centred_description_vectors,
-            self.data.description_goals,
-            self.calibration.top_k,
-        )
+            keywords = scores.keyword_counts()[None, :]
         calibration = self.calibration
         combined = (
             similarity - calibration.static_mean
