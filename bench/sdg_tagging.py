@@ -5,13 +5,16 @@ Usage:  python bench/sdg_tagging.py [--texts N] [--repeats R]
 Texts of about 80 words (two to three sentences, the size the issue sets) are made by joining two
 development snippets about the same goal and cutting at 80 words, so that they read like one document.
 Timings on a shared two-core machine vary by a fifth from run to run: each throughput is the median of
-``--repeats`` runs.
+``--repeats`` runs. When other processes load the machine, wall-clock throughput says more about them
+than about the tagger: ``cpu_ms_per_text`` (this process's CPU time per text, one at a time, all its
+threads together) and ``load_average`` are printed beside it so that a run can be judged.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import statistics
 import time
@@ -50,12 +53,13 @@ def main() -> None:
     model_load_s = time.perf_counter() - start
 
     tagger.suggest("Warm-up: clean drinking water for rural schools.")
-    one_by_one_runs, batched_runs = [], []
+    one_by_one_runs, batched_runs, cpu_runs = [], [], []
     for _ in range(arguments.repeats):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         for text in texts:
             tagger.suggest(text)
         one_by_one_runs.append(time.perf_counter() - start)
+        cpu_runs.append(time.process_time() - cpu_start)
         start = time.perf_counter()
         tagger.suggest_many(texts)
         batched_runs.append(time.perf_counter() - start)
@@ -74,11 +78,13 @@ def main() -> None:
     print(f"model_load_s: {model_load_s:.2f}")
     print(f"texts_per_s: {len(texts) / one_by_one:.1f}")
     print(f"texts_per_s_batched: {len(texts) / batched:.1f}")
+    print(f"cpu_ms_per_text: {1000 * statistics.median(cpu_runs) / len(texts):.1f}")
     print(f"static_pass_ms_per_text: {1000 * static_only / len(texts):.2f}")
     print(f"transformer_share: {routed / len(texts):.2f}")
     print(f"transformer_share_english: {routed_english / max(len(english), 1):.2f} of {len(english)}")
     print(f"transformer_words: {tagger.calibration.transformer_word_limit}")
     print(f"peak_rss_mb: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+    print(f"load_average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

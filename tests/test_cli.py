@@ -114,3 +114,36 @@ def test_indicators_import_refuses_a_bad_file_then_applies_a_good_one(tmp_path: 
             select(IndicatorObservation.value).where(IndicatorObservation.indicator_code == "TEST.CLI.RT")
         ).all()
         assert sorted(values) == [0.4, 1.5]
+
+
+def test_sdg_tag_prints_each_goal_of_a_multi_topic_snippet_with_its_evidence() -> None:
+    # Written for this test: energy in the first sentence, fisheries in the second.
+    text = (
+        "The island's utility commissioned a 12 MW solar farm with battery storage in March, cutting diesel "
+        "imports for power generation by 40% and lowering household electricity tariffs. Meanwhile the "
+        "fisheries department closed the lagoon to net fishing for six months so that depleted reef fish "
+        "stocks can recover, and patrols will check catches landed by the industrial fleet."
+    )
+    result = runner.invoke(app, ["sdg", "tag", text], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "SDG 7 " in result.output and "SDG 14 " in result.output
+    assert "evidence: sentence: Meanwhile the fisheries department" in result.output
+
+
+def test_sdg_eval_prints_per_goal_figures_and_the_average(tmp_path: Path) -> None:
+    csv_file = tmp_path / "snippets.csv"
+    csv_file.write_text(
+        "id,text,sdg,label\n"
+        'a,"Cash transfers now reach 1.2 million households below the national poverty line, and '
+        'extreme poverty in the northern districts fell from 31% to 24% in three years.",1,True\n'
+        'a,"Cash transfers now reach 1.2 million households below the national poverty line, and '
+        'extreme poverty in the northern districts fell from 31% to 24% in three years.",14,False\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["sdg", "eval", str(csv_file)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1] == "average accuracy: 1.000"
+    assert any(line.startswith("SDG 14 ") for line in lines)
+    missing = runner.invoke(app, ["sdg", "eval", str(tmp_path / "none.csv")])
+    assert missing.exit_code == 2

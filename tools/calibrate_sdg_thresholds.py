@@ -27,6 +27,9 @@ Everything fitted is small and inspectable:
 
 It prints the per-goal figures on the development set and a five-fold cross-validated average accuracy
 for steps 5-6, which is the honest estimate (the in-sample figure is optimistic).
+
+Steps 5 and 7 are the fallback decision, used only when no goal head is shipped: the head
+(tools/train_sdg_goal_head.py) reads the scales and weights fitted here, so refit it after this tool.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from pux.sdg_tagging.engine import (
     evaluate_file,
     get_tagger,
     load_calibration,
+    load_goal_head,
     suggest,
 )
 from pux.sdg_tagging.evaluation import format_report
@@ -114,7 +115,7 @@ def test_english_keywords_appear_as_evidence() -> None:
 def test_suggestions_are_deterministic() -> None:
     texts = [text for text, _ in CLEAR_TEXTS.values()] + [FOOTBALL_REPORT]
     first = [get_tagger().suggest(text) for text in texts]
-    fresh = SdgTagger(TaggerData(), load_calibration(), get_tagger().embedder)
+    fresh = SdgTagger(TaggerData(), load_calibration(), get_tagger().embedder, load_goal_head())
     assert [fresh.suggest(text) for text in texts] == first
     assert get_tagger().suggest_many(texts) == first
     assert [suggest(text) for text in texts] == first
@@ -125,7 +126,7 @@ def test_the_static_pass_alone_reads_every_language(language: str) -> None:
     # Most texts never reach the transformer, whatever their language: the word vectors of each language
     # are centred on their own, so a clear text finds its goal without the model.
     text, goal = CLEAR_TEXTS[language]
-    static_only = SdgTagger(TaggerData(), load_calibration(), None)
+    static_only = SdgTagger(TaggerData(), load_calibration(), None, load_goal_head())
     suggestions = static_only.suggest(text)
     assert suggestions, f"no goal for the {language} text"
     assert suggestions[0].goal == goal
@@ -199,12 +200,12 @@ class RecordingEmbedder:
 
 def test_the_embedder_is_used_for_unsure_texts_only() -> None:
     data, calibration = TaggerData(), load_calibration()
-    static_only = SdgTagger(data, calibration, None)
+    static_only = SdgTagger(data, calibration, None, load_goal_head())
     clear, unsure = CLEAR_TEXTS["en"][0], FOOTBALL_REPORT
     assert not static_only.needs_transformer(static_only.score_texts([clear])[0])
     assert static_only.needs_transformer(static_only.score_texts([unsure])[0])
     recorder = RecordingEmbedder(HashingEmbedder())
-    tagger = SdgTagger(data, calibration, recorder)
+    tagger = SdgTagger(data, calibration, recorder, load_goal_head())
     clear_scores = tagger.score_texts([clear])[0]
     assert recorder.passages == [] and clear_scores.transformer_similarity is None
     assert tagger.suggest(clear) == static_only.suggest(clear)  # a clear text never waits for the model

@@ -159,9 +159,10 @@ def rolled_back_app(database_url: str, world: World) -> Iterator[FastAPI]:
         try:
             yield app
         finally:
-            asgi.shutdown_lifespans()
             session.close()
             transaction.rollback()
+    # The app's lifespan (started by Schemathesis) disposes its engine: only once the connection is back.
+    asgi.shutdown_lifespans()
     app.state.engine.dispose()
 
 

