@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from pux.accounts.models import (
@@ -99,6 +99,15 @@ def end_sign_in_sessions(session: Session, *, user_id: int, token_hash: str | No
 
 def delete_expired_sign_in_sessions(session: Session, *, now: datetime) -> None:
     session.execute(delete_rows(SignInSession).where(SignInSession.expires_at < now))
+
+
+def note_sign_in(session: Session, *, user_id: int, when: datetime) -> None:
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(last_login_at=when)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def add(session: Session, record: object) -> None:

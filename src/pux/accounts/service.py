@@ -261,7 +261,9 @@ def finish_sign_in(
     if not succeeded:
         raise SignInRefused(_("Wrong email address or password."))
     assert user is not None
-    user.last_login_at = _now()
+    # A plain UPDATE, outside the account's optimistic versioning: the same person signing in on two
+    # devices at once is not an edit conflict.
+    repository.note_sign_in(session, user_id=user.id, when=_now())
     return signed_in_user(user), start_session(session, user=user)
 
 
