@@ -16,6 +16,7 @@ from pux.i18n import gettext as _
 Model = TypeVar("Model", bound=BaseModel)
 # A record number as the database's INTEGER keys hold it (32-bit on PostgreSQL): a larger one is refused,
 # never sent to the database (where it failed with "integer out of range").
+# The largest record id the INTEGER keys hold (32-bit on PostgreSQL): every bound on ids is this one.
 MAX_RECORD_ID = 2**31 - 1
 RecordNumber = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
 

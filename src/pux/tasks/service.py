@@ -17,6 +17,7 @@ from pux.accounts import repository as accounts_repository
 from pux.accounts.models import Invitation
 from pux.accounts.permissions import Actor
 from pux.matching import repository as matching_repository
+from pux.matching import service as matching
 from pux.matching.models import MatchProposal
 from pux.needs import repository as needs_repository
 from pux.needs import workflow
@@ -80,7 +81,7 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
             organisations=organisations,
             countries=focal if organisations is not None else None,
         )
-        found.proposals = [p for p in open_proposals if _undecided_by(actor, p)]
+        found.proposals = [p for p in open_proposals if matching.waiting_for(actor, p)]
     if organisations is None or organisations:
         found.draft_programmes = programmes_repository.drafts_of(session, organisations=organisations)
     if actor.is_global or actor.countries(permissions.FOCAL_POINT):
@@ -88,17 +89,6 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
             session, invited_by_id=None if actor.is_global else actor.user_id, now=datetime.now(UTC)
         )
     return found
-
-
-def _undecided_by(actor: Actor, proposal: MatchProposal) -> bool:
-    """Whether a side this actor may decide for has not decided yet."""
-    donor = proposal.donor_decision is None and permissions.can_decide_proposal_for_programme(
-        actor, organisation_id=proposal.programme.organisation_id
-    )
-    country = proposal.country_decision is None and permissions.can_decide_proposal_for_country(
-        actor, country_iso3=proposal.need.country_iso3
-    )
-    return donor or country
 
 
 def waiting_count(session: Session, *, actor: Actor) -> int:

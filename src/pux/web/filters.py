@@ -18,9 +18,9 @@ from pux.i18n import gettext as _
 from pux.needs.repository import NeedFilter
 from pux.pagination import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, PageRequest
 from pux.programmes.repository import ProgrammeFilter
+from pux.validation import MAX_RECORD_ID
 
 # The largest record number a 64-bit database key holds.
-MAX_RECORD_ID = 2**31 - 1  # INTEGER keys (32-bit on PostgreSQL)
 RecordId = Annotated[int, Query(ge=1, le=MAX_RECORD_ID)]
 Code = Annotated[str | None, Query(max_length=20)]
 Words = Annotated[str | None, Query(max_length=200)]

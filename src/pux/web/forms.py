@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
+from pux.validation import MAX_RECORD_ID
 from pux.web.security import CSRF_FIELD
 
 
@@ -111,5 +112,5 @@ def ranking_from_form(form: FormData) -> list[int]:
 
 
 # Record numbers in addresses: anything that is not a number a database can hold answers 404.
-RecordPath = Annotated[int, Path(ge=1, le=2**31 - 1)]  # INTEGER keys (32-bit on PostgreSQL)
+RecordPath = Annotated[int, Path(ge=1, le=MAX_RECORD_ID)]
 CountryPath = Annotated[str, Path(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")]

@@ -34,10 +34,9 @@ from pux.programmes import repository as programmes_repository
 from pux.programmes import service as programmes
 from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
-from pux.validation import lenient, problems_from
+from pux.validation import MAX_RECORD_ID, lenient, problems_from
 
 # The largest id a 64-bit database key holds.
-MAX_RECORD_ID = 2**31 - 1  # INTEGER keys (32-bit on PostgreSQL)
 
 
 @dataclass(frozen=True)
