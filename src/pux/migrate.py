@@ -6,7 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -39,3 +40,15 @@ def database_revisions(connection: Connection) -> set[str]:
     from alembic.runtime.migration import MigrationContext
 
     return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def readiness(engine: Engine) -> tuple[bool, str]:
+    """Whether the database answers and its schema is the code's, with a short reason when not."""
+    try:
+        with engine.connect() as connection:
+            current = database_revisions(connection)
+    except OperationalError:
+        return False, "database unreachable"
+    if current != current_heads():
+        return False, "database schema is not current: run pux db upgrade"
+    return True, "ok"

@@ -134,9 +134,9 @@ def test_readiness_says_the_database_answers_and_its_schema_is_current(client: T
 
 def test_readiness_fails_on_a_database_that_was_never_migrated(tmp_path: Path) -> None:
     from pux.db import make_engine
-    from pux.web.pages import _readiness
+    from pux.migrate import readiness
 
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
-    ready, status = _readiness(engine)
+    ready, status = readiness(engine)
     engine.dispose()
     assert not ready and "pux db upgrade" in status

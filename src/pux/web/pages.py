@@ -6,8 +6,6 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from pux import migrate
@@ -58,20 +56,8 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def _readiness(engine: Engine) -> tuple[bool, str]:
-    try:
-        with engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-            current = migrate.database_revisions(connection)
-    except OperationalError:
-        return False, "database unreachable"
-    if current != migrate.current_heads():
-        return False, "database schema is not current: run pux db upgrade"
-    return True, "ok"
-
-
 @health_router.get("/readyz")
 async def ready(request: Request) -> JSONResponse:
     """Ready to serve: the database answers and its schema is the code's (503 otherwise)."""
-    ok, status = await run_in_threadpool(_readiness, request.app.state.engine)
+    ok, status = await run_in_threadpool(migrate.readiness, request.app.state.engine)
     return JSONResponse({"status": status}, status_code=200 if ok else 503)
