@@ -287,6 +287,11 @@ def can_run_allocation(actor: Actor) -> bool:
     return actor.is_global
 
 
+def can_view_round(actor: Actor, *, decides_in_it: bool) -> bool:
+    """An allocation round (its figures and proposals): facilitators, and whoever decides a proposal of it."""
+    return actor.is_global or decides_in_it
+
+
 def can_decide_proposal_for_programme(actor: Actor, *, organisation_id: int) -> bool:
     """Accept or decline a proposal on behalf of the offering organisation."""
     return actor.is_global or organisation_id in actor.organisations(PARTNER, PROGRAMME_OFFICER)

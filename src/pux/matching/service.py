@@ -381,18 +381,19 @@ def get_round(session: Session, *, actor: Actor, round_id: int) -> AllocationRou
     """A stored round: facilitators see every round; partners and focal points see a round only when it
     holds a proposal of theirs (anyone else gets the same answer as for a round that does not exist)."""
     round_record = repository.get_round(session, round_id)
-    if round_record is None or not (
-        actor.is_global or any(_may_decide(actor, p) for p in round_record.proposals)
-    ):
+    if round_record is None or not _may_view_round(actor, round_record):
         raise NotFound(_("No such allocation round."))
     return round_record
 
 
 def list_rounds(session: Session, *, actor: Actor) -> Sequence[AllocationRound]:
     """The rounds the actor may open, newest first."""
-    if actor.is_global:
-        return repository.list_rounds(session)
-    return [r for r in repository.list_rounds(session) if any(_may_decide(actor, p) for p in r.proposals)]
+    return [r for r in repository.list_rounds(session) if _may_view_round(actor, r)]
+
+
+def _may_view_round(actor: Actor, round_record: AllocationRound) -> bool:
+    decides = not actor.is_global and any(_may_decide(actor, p) for p in round_record.proposals)
+    return permissions.can_view_round(actor, decides_in_it=decides)
 
 
 def proposals_for(session: Session, *, actor: Actor, round_id: int | None = None) -> list[MatchProposal]:
