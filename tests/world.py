@@ -228,3 +228,30 @@ def _build_records(session: Session, world: World, system: Actor) -> None:
         ),
     )
     world.activities["private_b"] = hidden.id
+
+
+def published_grant_programme(
+    session: Session, world: World, *, title: str, budget: Decimal, need_keys: tuple[str, ...]
+) -> int:
+    """A published donor_a funding programme (health, radiotherapy) that fits the world's needs named by
+    ``need_keys`` (they are made to accept funding too); returns its id."""
+    for key in need_keys:
+        need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs[key])
+        need.modalities_wanted = ["equipment", "funding"]
+    session.flush()
+    partner = world.actors["partner_a"]
+    created = programmes.create_programme(
+        session,
+        actor=partner,
+        data=programme_data(
+            world.organisations["donor_a"],
+            title=title,
+            total_budget=budget,
+            remaining_budget=budget,
+            max_per_need=Decimal("2000000"),
+        ),
+    )
+    programmes.set_programme_status(
+        session, actor=partner, programme_id=created.id, target="published", version=created.version
+    )
+    return created.id

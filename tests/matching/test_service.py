@@ -19,31 +19,18 @@ from pux.needs import service as needs
 from pux.programmes import service as programmes
 from pux.web.middleware import LANGUAGE_COOKIE
 from tests.web_helpers import bearer, sign_in
-from tests.world import World, programme_data
+from tests.world import World, published_grant_programme
 
 
 def _funding_programme(session: Session, world: World) -> int:
     """A published grant programme; the Kenyan published needs say they would take funding too."""
-    for key in ("published_ken", "partners_ken", "private_ken"):
-        need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs[key])
-        need.modalities_wanted = ["equipment", "funding"]
-    session.flush()
-    partner = world.actors["partner_a"]
-    created = programmes.create_programme(
+    return published_grant_programme(
         session,
-        actor=partner,
-        data=programme_data(
-            world.organisations["donor_a"],
-            title="Cancer care grants for Eastern Africa",
-            total_budget=Decimal("3000000"),
-            remaining_budget=Decimal("3000000"),
-            max_per_need=Decimal("2000000"),
-        ),
+        world,
+        title="Cancer care grants for Eastern Africa",
+        budget=Decimal("3000000"),
+        need_keys=("published_ken", "partners_ken", "private_ken"),
     )
-    programmes.set_programme_status(
-        session, actor=partner, programme_id=created.id, target="published", version=created.version
-    )
-    return created.id
 
 
 def test_a_round_proposes_within_budget_and_country_cap(session: Session, world: World) -> None:

