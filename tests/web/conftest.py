@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,19 +36,19 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def served_app(database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The base URL of `pux serve` running in its own process (the world is committed before it starts)."""
+@contextmanager
+def serve_pux(database_url: str, workdir: Path, **settings: str) -> Iterator[Served]:
+    """`pux serve` in its own process on a free port over ``database_url`` (extra PUX_ settings by name),
+    stopped when the block ends."""
     pux = Path(sys.executable).parent / "pux"
     assert pux.exists(), f"the pux script is not installed next to {sys.executable}"
-    workdir = tmp_path_factory.mktemp("served")
     port = _free_port()
     env = {
         **os.environ,
         "PUX_DATABASE_URL": database_url,
         "PUX_SECRET_KEY": secrets.token_urlsafe(48),
         "PUX_SECRET_KEY_FILE": str(workdir / "secret_key"),
-        "PUX_WORKER_THREADS": "8",
+        **{f"PUX_{name.upper()}": value for name, value in settings.items()},
     }
     log_path = workdir / "serve.log"
     with log_path.open("wb") as log:
@@ -58,23 +59,21 @@ def served_app(database_url: str, world: World, tmp_path_factory: pytest.TempPat
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    base_url = f"http://127.0.0.1:{port}"
+    served = Served(f"http://127.0.0.1:{port}", log_path)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if process.poll() is not None:
-                raise RuntimeError(
-                    f"pux serve exited ({process.returncode}):\n{log_path.read_text()[-3000:]}"
-                )
+                raise RuntimeError(f"pux serve exited ({process.returncode}):\n{served.log_tail()}")
             try:
-                if httpx2.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                if httpx2.get(f"{served.base_url}/healthz", timeout=2).status_code == 200:
                     break
             except httpx2.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"pux serve did not answer /healthz:\n{log_path.read_text()[-3000:]}")
+                raise RuntimeError(f"pux serve did not answer /healthz:\n{served.log_tail()}")
             time.sleep(0.1)
-        yield Served(base_url, log_path)
+        yield served
     finally:
         process.terminate()
         try:
@@ -82,3 +81,10 @@ def served_app(database_url: str, world: World, tmp_path_factory: pytest.TempPat
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def served_app(database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The base URL of `pux serve` running in its own process (the world is committed before it starts)."""
+    with serve_pux(database_url, tmp_path_factory.mktemp("served"), worker_threads="8") as served:
+        yield served

@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -31,6 +25,8 @@ from sqlalchemy import delete, select
 from pux.audit.models import AuditEvent
 from pux.db import make_engine, make_session_factory, unit_of_work
 from pux.needs.models import Need, need_sdg_target, need_technique
+from tests.web.conftest import Served, serve_pux
+from tests.web_helpers import bearer
 from tests.world import PASSWORD, World
 
 STARTUP_SECONDS = 60
@@ -50,21 +46,6 @@ IMPORT_ROWS = 1_000
 # The issue's bounds while a large import runs: the health check within 1 s, a page within a few.
 HEALTH_BOUND_SECONDS = 1.0
 PAGE_BOUND_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class Server:
-    base_url: str
-    log_path: Path
-
-    def log_tail(self, characters: int = 3000) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-characters:]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _delete_marked_needs(database_url: str) -> None:
@@ -88,54 +69,13 @@ def _delete_marked_needs(database_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`pux serve` on a free port over the test database; the needs made through it go at the end."""
-    pux = Path(sys.executable).parent / "pux"
-    assert pux.exists(), f"no pux script next to {sys.executable}"
-    workdir = tmp_path_factory.mktemp("served-concurrency")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PUX_DATABASE_URL": database_url,
-        "PUX_SECRET_KEY": secrets.token_urlsafe(48),
-        "PUX_SECRET_KEY_FILE": str(workdir / "secret_key"),
-    }
-    log_path = workdir / "serve.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(pux), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=workdir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    served = Server(f"http://127.0.0.1:{port}", log_path)
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"pux serve exited ({process.returncode}):\n{served.log_tail()}")
-            try:
-                if httpx2.get(f"{served.base_url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"pux serve did not answer /healthz:\n{served.log_tail()}")
-            time.sleep(0.1)
-        yield served
+        with serve_pux(database_url, tmp_path_factory.mktemp("served-concurrency")) as served:
+            yield served
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
         _delete_marked_needs(database_url)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _outcome(call: Callable[[], httpx2.Response]) -> int | str:
@@ -174,7 +114,7 @@ def _need_body(title: str, version: int | None = None) -> dict[str, object]:
     return body
 
 
-def _create_need(server: Server, token: str, title: str) -> dict[str, Any]:
+def _create_need(server: Served, token: str, title: str) -> dict[str, Any]:
     response = httpx2.post(
         f"{server.base_url}/api/v1/needs",
         json=_need_body(f"{MARK} {title}"),
@@ -186,7 +126,7 @@ def _create_need(server: Server, token: str, title: str) -> dict[str, Any]:
     return need
 
 
-def _updates_in_history(server: Server, token: str, need_id: int) -> int:
+def _updates_in_history(server: Served, token: str, need_id: int) -> int:
     history = httpx2.get(
         f"{server.base_url}/api/v1/needs/{need_id}/history", headers=bearer(token), timeout=REQUEST_TIMEOUT
     )
@@ -204,7 +144,7 @@ def _csrf(client: httpx2.Client, path: str) -> str:
 class HealthWatch:
     """Asks /healthz (and optionally a page) again and again on its own thread until stopped."""
 
-    def __init__(self, server: Server, page: str | None = None, page_every: int = 5) -> None:
+    def __init__(self, server: Served, page: str | None = None, page_every: int = 5) -> None:
         self.server = server
         self.page = page
         self.page_every = page_every
@@ -237,7 +177,7 @@ class HealthWatch:
         self._thread.join(timeout=300)
 
 
-def test_fifty_simultaneous_sign_ins_each_get_a_working_session(server: Server, world: World) -> None:
+def test_fifty_simultaneous_sign_ins_each_get_a_working_session(server: Served, world: World) -> None:
     emails = [world.emails[role] for role in sorted(world.emails)]
     clients = [httpx2.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT) for _ in range(SIGN_INS)]
     try:
@@ -268,7 +208,7 @@ def test_fifty_simultaneous_sign_ins_each_get_a_working_session(server: Server, 
             client.close()
 
 
-def test_two_hundred_parallel_api_reads_all_answer(server: Server, world: World) -> None:
+def test_two_hundred_parallel_api_reads_all_answer(server: Served, world: World) -> None:
     headers = [bearer(world.tokens["focal_ken"]), bearer(world.tokens["partner_a"]), {}]
 
     def read(index: int) -> int | str:
@@ -284,7 +224,7 @@ def test_two_hundred_parallel_api_reads_all_answer(server: Server, world: World)
     assert Counter(outcomes) == Counter({200: PARALLEL_READS}), server.log_tail()
 
 
-def test_each_read_sees_the_write_before_it(server: Server, world: World) -> None:
+def test_each_read_sees_the_write_before_it(server: Served, world: World) -> None:
     token = world.tokens["focal_ken"]
     needs = [_create_need(server, token, f"read-your-writes {n}") for n in range(WRITE_READ_NEEDS)]
     rounds = WRITE_READ_PAIRS // WRITE_READ_NEEDS
@@ -315,7 +255,7 @@ def test_each_read_sees_the_write_before_it(server: Server, world: World) -> Non
         assert _updates_in_history(server, token, need["id"]) == rounds
 
 
-def test_rival_edits_of_one_need_one_wins_the_others_get_409(server: Server, world: World) -> None:
+def test_rival_edits_of_one_need_one_wins_the_others_get_409(server: Served, world: World) -> None:
     token = world.tokens["focal_ken"]
     need = _create_need(server, token, "rival edits")
     updates_before = _updates_in_history(server, token, need["id"])
@@ -355,7 +295,7 @@ def _needs_csv(rows: int) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def test_site_keeps_answering_during_a_large_import(server: Server, world: World) -> None:
+def test_site_keeps_answering_during_a_large_import(server: Served, world: World) -> None:
     content = _needs_csv(IMPORT_ROWS)
     result: dict[str, int | str] = {}
 
