@@ -1,0 +1,1 @@
+"""The dialogue: events, balanced participation, the travel-support fund, outcomes and follow-up."""
