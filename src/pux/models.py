@@ -7,6 +7,7 @@ def load_all_models() -> None:
     import pux.accounts.models  # noqa: F401
     import pux.assistance.models  # noqa: F401
     import pux.audit.models  # noqa: F401
+    import pux.dialogues.models  # noqa: F401
     import pux.matching.models  # noqa: F401
     import pux.needs.models  # noqa: F401
     import pux.priority.models  # noqa: F401

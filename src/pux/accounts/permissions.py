@@ -333,3 +333,86 @@ def page_offers(actor: Actor) -> PageOffers:
         import_programmes=can_import(actor, entity="programmes"),
         import_activities=can_import(actor, entity="activities"),
     )
+
+
+# --- Dialogue events --------------------------------------------------------------------------------
+
+
+def can_run_events(actor: Actor) -> bool:
+    """Create and edit events, their agenda, targets and lists; allocate the fund; record outcomes."""
+    return actor.is_global
+
+
+def can_view_event(
+    actor: Actor, *, is_public: bool, focus_countries: frozenset[str], takes_part: bool
+) -> bool:
+    """Public events are for everyone; a closed event for facilitators, its participants and the focal
+    points and counterparts of the countries it focuses on."""
+    if is_public or actor.is_global or takes_part:
+        return True
+    return bool(focus_countries & actor.countries(FOCAL_POINT, COUNTERPART))
+
+
+def can_see_participant_details(actor: Actor, *, country_iso3: str | None, user_id: int | None) -> bool:
+    """Email, gender, status history and travel of a participant: facilitators, the person, and the
+    focal point of the person's country (who nominates them)."""
+    if actor.is_global or (user_id is not None and actor.user_id == user_id):
+        return True
+    return country_iso3 is not None and actor.has(FOCAL_POINT, country_iso3=country_iso3)
+
+
+def can_nominate_for(actor: Actor, *, country_iso3: str | None) -> bool:
+    """Put someone of a country on an event's list: facilitators, and that country's focal point."""
+    return actor.is_global or (country_iso3 is not None and actor.has(FOCAL_POINT, country_iso3=country_iso3))
+
+
+# Who may move a participant along the chain. "focal_point" is the focal point of the participant's
+# country; "self" the participant. Recipients reach "confirmed" only through nomination and endorsement.
+PARTICIPANT_MOVE_ROLES: dict[tuple[str, str], frozenset[str]] = {
+    ("invited", "nominated"): frozenset({"focal_point"}),
+    ("invited", "endorsed"): frozenset({"focal_point"}),
+    ("nominated", "endorsed"): frozenset({"focal_point"}),
+    ("invited", "confirmed"): frozenset(),  # partners only; the service refuses it for recipients
+    ("endorsed", "confirmed"): frozenset(),
+    ("confirmed", "attended"): frozenset(),
+    ("confirmed", "no_show"): frozenset(),
+    ("invited", "declined"): frozenset({"focal_point", "self"}),
+    ("nominated", "declined"): frozenset({"focal_point", "self"}),
+    ("endorsed", "declined"): frozenset({"focal_point", "self"}),
+    ("confirmed", "declined"): frozenset({"focal_point", "self"}),
+    ("declined", "invited"): frozenset(),
+    ("no_show", "attended"): frozenset(),
+    ("attended", "no_show"): frozenset(),
+}
+
+
+def can_move_participant(
+    actor: Actor, *, source: str, target: str, country_iso3: str | None, user_id: int | None
+) -> bool:
+    roles = PARTICIPANT_MOVE_ROLES.get((source, target))
+    if roles is None:
+        return False
+    if actor.is_global:
+        return True
+    if "focal_point" in roles and country_iso3 and actor.has(FOCAL_POINT, country_iso3=country_iso3):
+        return True
+    return "self" in roles and user_id is not None and actor.user_id == user_id
+
+
+def can_apply_for_travel(actor: Actor, *, participant_user_id: int | None) -> bool:
+    """A participant applies (and edits the application) for themselves; facilitators for anyone."""
+    return actor.is_global or (participant_user_id is not None and actor.user_id == participant_user_id)
+
+
+def can_refine_concept_note(actor: Actor, *, country_iso3: str) -> bool:
+    """The country's counterparts and focal point shape a concept note and turn it into a need."""
+    return actor.is_global or bool({country_iso3} & actor.countries(FOCAL_POINT, COUNTERPART))
+
+
+def can_update_action(actor: Actor, *, owner_user_id: int | None, owner_organisation_id: int | None) -> bool:
+    """Progress on an action: facilitators, its owner, and the people of the owning organisation."""
+    if actor.is_global:
+        return True
+    if owner_user_id is not None and actor.user_id == owner_user_id:
+        return True
+    return owner_organisation_id is not None and actor.organisation_id == owner_organisation_id

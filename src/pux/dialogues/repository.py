@@ -1,0 +1,330 @@
+"""All queries of the dialogue: events, participants, travel, outcomes, concept notes and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from pux.dialogues.models import (
+    ActionItem,
+    ConceptNote,
+    DialogueEvent,
+    FundAllocationRun,
+    Participant,
+    Recommendation,
+    TravelApplication,
+    TravelGrant,
+)
+from pux.dialogues.vocabulary import ACTION_OPEN_STATUSES
+from pux.needs.models import Need
+from pux.pagination import Page, PageRequest, fetch_page
+from pux.reference.models import fold_for_search
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    when: str | None = None  # "upcoming" or "past"
+    kind: str | None = None
+    thematic_area_code: str | None = None
+    country_iso3: str | None = None  # host or focus country
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class EventScope:
+    """Which events an actor may see: every one, or the public ones plus those listed."""
+
+    everything: bool = False
+    event_ids: frozenset[int] = frozenset()
+    focus_countries: frozenset[str] = frozenset()
+
+
+def _visible(scope: EventScope) -> ColumnElement[bool]:
+    if scope.everything:
+        return true()
+    clauses: list[ColumnElement[bool]] = [DialogueEvent.is_public.is_(True)]
+    if scope.event_ids:
+        clauses.append(DialogueEvent.id.in_(scope.event_ids))
+    return or_(*clauses)
+
+
+def _filtered(statement, filters: EventFilter, now: datetime):  # type: ignore[no-untyped-def]
+    if filters.when == "upcoming":
+        statement = statement.where(DialogueEvent.ends_at >= now)
+    elif filters.when == "past":
+        statement = statement.where(DialogueEvent.ends_at < now)
+    if filters.kind:
+        statement = statement.where(DialogueEvent.kind == filters.kind)
+    if filters.text:
+        statement = statement.where(DialogueEvent.search_text.contains(fold_for_search(filters.text)))
+    return statement
+
+
+def _json_filters(events: Sequence[DialogueEvent], filters: EventFilter) -> list[DialogueEvent]:
+    # Areas and focus countries are short JSON lists; filtering them here keeps one query for both
+    # databases (SQLite and PostgreSQL spell JSON containment differently).
+    kept = list(events)
+    if filters.thematic_area_code:
+        kept = [e for e in kept if filters.thematic_area_code in e.thematic_area_codes]
+    if filters.country_iso3:
+        kept = [
+            e
+            for e in kept
+            if e.host_country_iso3 == filters.country_iso3 or filters.country_iso3 in e.focus_country_codes
+        ]
+    return kept
+
+
+def list_events(
+    session: Session, scope: EventScope, filters: EventFilter, page: PageRequest, now: datetime
+) -> Page[DialogueEvent]:
+    """Events the scope may see, newest first for past ones and soonest first for upcoming ones."""
+    order = DialogueEvent.starts_at.asc() if filters.when == "upcoming" else DialogueEvent.starts_at.desc()
+    statement = _filtered(select(DialogueEvent).where(_visible(scope)), filters, now).order_by(
+        order, DialogueEvent.id
+    )
+    if not (filters.thematic_area_code or filters.country_iso3):
+        return fetch_page(session, statement, page)
+    kept = _json_filters(session.scalars(statement).unique().all(), filters)
+    start = page.offset
+    return Page(items=kept[start : start + page.size], total=len(kept), request=page)
+
+
+def all_events(
+    session: Session, scope: EventScope, filters: EventFilter, now: datetime
+) -> list[DialogueEvent]:
+    statement = _filtered(select(DialogueEvent).where(_visible(scope)), filters, now).order_by(
+        DialogueEvent.starts_at.desc()
+    )
+    return _json_filters(session.scalars(statement).unique().all(), filters)
+
+
+def events_between(
+    session: Session, start: datetime, end: datetime, *, public_only: bool
+) -> Sequence[DialogueEvent]:
+    statement = select(DialogueEvent).where(
+        DialogueEvent.starts_at >= start, DialogueEvent.starts_at < end, DialogueEvent.is_cancelled.is_(False)
+    )
+    if public_only:
+        statement = statement.where(DialogueEvent.is_public.is_(True))
+    return session.scalars(statement.order_by(DialogueEvent.starts_at)).unique().all()
+
+
+def get_event(session: Session, event_id: int) -> DialogueEvent | None:
+    return session.get(DialogueEvent, event_id)
+
+
+def event_ids_of_user(session: Session, user_id: int) -> frozenset[int]:
+    rows = session.scalars(select(Participant.event_id).where(Participant.user_id == user_id))
+    return frozenset(rows)
+
+
+def add(session: Session, record: object) -> None:
+    session.add(record)
+    session.flush()
+
+
+def delete(session: Session, record: object) -> None:
+    session.delete(record)
+    session.flush()
+
+
+# --- Participants -----------------------------------------------------------------------------------
+
+
+def participants_of(session: Session, event_id: int) -> Sequence[Participant]:
+    statement = (
+        select(Participant)
+        .where(Participant.event_id == event_id)
+        .order_by(Participant.full_name, Participant.id)
+    )
+    return session.scalars(statement).unique().all()
+
+
+def get_participant(session: Session, participant_id: int) -> Participant | None:
+    return session.get(Participant, participant_id)
+
+
+def participant_by_email(session: Session, event_id: int, email: str) -> Participant | None:
+    statement = select(Participant).where(
+        Participant.event_id == event_id, func.lower(Participant.email) == email.lower()
+    )
+    return session.scalars(statement).unique().first()
+
+
+def participant_of_user(session: Session, event_id: int, user_id: int) -> Participant | None:
+    statement = select(Participant).where(Participant.event_id == event_id, Participant.user_id == user_id)
+    return session.scalars(statement).unique().first()
+
+
+def participations_of_user(session: Session, user_id: int) -> Sequence[Participant]:
+    statement = (
+        select(Participant)
+        .join(DialogueEvent, DialogueEvent.id == Participant.event_id)
+        .where(Participant.user_id == user_id)
+        .order_by(DialogueEvent.starts_at.desc())
+    )
+    return session.scalars(statement).unique().all()
+
+
+def participants_between(session: Session, start: datetime, end: datetime) -> Sequence[Participant]:
+    statement = (
+        select(Participant)
+        .join(DialogueEvent, DialogueEvent.id == Participant.event_id)
+        .where(DialogueEvent.starts_at >= start, DialogueEvent.starts_at < end)
+    )
+    return session.scalars(statement).unique().all()
+
+
+# --- Travel -----------------------------------------------------------------------------------------
+
+
+def applications_of(session: Session, event_id: int) -> Sequence[TravelApplication]:
+    statement = (
+        select(TravelApplication)
+        .join(Participant, Participant.id == TravelApplication.participant_id)
+        .where(Participant.event_id == event_id)
+        .order_by(Participant.full_name, TravelApplication.id)
+    )
+    return session.scalars(statement).unique().all()
+
+
+def latest_fund_run(session: Session, event_id: int) -> FundAllocationRun | None:
+    statement = (
+        select(FundAllocationRun)
+        .where(FundAllocationRun.event_id == event_id)
+        .order_by(FundAllocationRun.run_at.desc(), FundAllocationRun.id.desc())
+    )
+    return session.scalars(statement).first()
+
+
+def grants_between(session: Session, start: datetime, end: datetime) -> Sequence[TravelGrant]:
+    statement = (
+        select(TravelGrant)
+        .join(TravelApplication, TravelApplication.id == TravelGrant.application_id)
+        .join(Participant, Participant.id == TravelApplication.participant_id)
+        .join(DialogueEvent, DialogueEvent.id == Participant.event_id)
+        .where(DialogueEvent.starts_at >= start, DialogueEvent.starts_at < end, TravelGrant.amount > 0)
+    )
+    return session.scalars(statement).unique().all()
+
+
+# --- Outcomes and concept notes -----------------------------------------------------------------------
+
+
+def recommendations_of(session: Session, event_id: int) -> Sequence[Recommendation]:
+    statement = select(Recommendation).where(Recommendation.event_id == event_id).order_by(Recommendation.id)
+    return session.scalars(statement).unique().all()
+
+
+def get_recommendation(session: Session, recommendation_id: int) -> Recommendation | None:
+    return session.get(Recommendation, recommendation_id)
+
+
+def recommendations_between(session: Session, start: datetime, end: datetime) -> Sequence[Recommendation]:
+    statement = (
+        select(Recommendation)
+        .join(DialogueEvent, DialogueEvent.id == Recommendation.event_id)
+        .where(DialogueEvent.starts_at >= start, DialogueEvent.starts_at < end)
+    )
+    return session.scalars(statement).unique().all()
+
+
+def get_concept_note(session: Session, note_id: int) -> ConceptNote | None:
+    return session.get(ConceptNote, note_id)
+
+
+def concept_notes_of_event(session: Session, event_id: int) -> Sequence[ConceptNote]:
+    statement = select(ConceptNote).where(ConceptNote.event_id == event_id).order_by(ConceptNote.id)
+    return session.scalars(statement).unique().all()
+
+
+def concept_notes_for_countries(session: Session, countries: frozenset[str] | None) -> Sequence[ConceptNote]:
+    """Concept notes of these countries (None: every country), open ones first."""
+    statement = select(ConceptNote)
+    if countries is not None:
+        statement = statement.where(ConceptNote.country_iso3.in_(countries) if countries else false())
+    statement = statement.order_by(ConceptNote.status, ConceptNote.updated_at.desc())
+    return session.scalars(statement).unique().all()
+
+
+def concept_notes_between(session: Session, start: datetime, end: datetime) -> Sequence[ConceptNote]:
+    statement = (
+        select(ConceptNote)
+        .join(DialogueEvent, DialogueEvent.id == ConceptNote.event_id)
+        .where(DialogueEvent.starts_at >= start, DialogueEvent.starts_at < end)
+    )
+    return session.scalars(statement).unique().all()
+
+
+def needs_by_id(session: Session, need_ids: Sequence[int]) -> dict[int, Need]:
+    if not need_ids:
+        return {}
+    return {
+        need.id: need for need in session.scalars(select(Need).where(Need.id.in_(need_ids))).unique().all()
+    }
+
+
+def concept_note_of_need(session: Session, need_id: int) -> ConceptNote | None:
+    return session.scalars(select(ConceptNote).where(ConceptNote.need_id == need_id)).unique().first()
+
+
+# --- Actions ----------------------------------------------------------------------------------------
+
+
+def get_action(session: Session, action_id: int) -> ActionItem | None:
+    return session.get(ActionItem, action_id)
+
+
+def actions_of_event(session: Session, event_id: int) -> Sequence[ActionItem]:
+    statement = (
+        select(ActionItem)
+        .where(ActionItem.event_id == event_id)
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+    )
+    return session.scalars(statement).unique().all()
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    status: str | None = None  # a status, or "open" meaning open and in progress
+    overdue_on: date | None = None
+    owner_user_id: int | None = None
+    owner_organisation_id: int | None = None
+
+
+def list_actions(session: Session, filters: ActionFilter, page: PageRequest) -> Page[ActionItem]:
+    statement = select(ActionItem)
+    if filters.status == "open" or filters.overdue_on:
+        statement = statement.where(ActionItem.status.in_(ACTION_OPEN_STATUSES))
+    elif filters.status:
+        statement = statement.where(ActionItem.status == filters.status)
+    if filters.overdue_on:
+        statement = statement.where(ActionItem.due_on < filters.overdue_on)
+    owners = []
+    if filters.owner_user_id is not None:
+        owners.append(ActionItem.owner_user_id == filters.owner_user_id)
+    if filters.owner_organisation_id is not None:
+        owners.append(ActionItem.owner_organisation_id == filters.owner_organisation_id)
+    if owners:
+        statement = statement.where(or_(*owners))
+    statement = statement.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+    return fetch_page(session, statement, page)
+
+
+def count_overdue(session: Session, on: date, *, user_id: int | None, organisation_id: int | None) -> int:
+    owners = []
+    if user_id is not None:
+        owners.append(ActionItem.owner_user_id == user_id)
+    if organisation_id is not None:
+        owners.append(ActionItem.owner_organisation_id == organisation_id)
+    if not owners:
+        return 0
+    statement = select(func.count(ActionItem.id)).where(
+        ActionItem.status.in_(ACTION_OPEN_STATUSES), ActionItem.due_on < on, or_(*owners)
+    )
+    return session.scalar(statement) or 0

@@ -1,0 +1,1225 @@
+"""Rules of the dialogue: who may run, see and join an event, the nomination chain, the balance meter,
+the travel fund, outcomes, concept notes and actions. Every write checks permission and is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
+from pux.accounts.permissions import Actor, require
+from pux.audit import service as audit
+from pux.dialogues import balance as balance_engine
+from pux.dialogues import repository
+from pux.dialogues import travel_fund as fund_engine
+from pux.dialogues import vocabulary as v
+from pux.dialogues.models import (
+    ActionItem,
+    ActionNote,
+    AgendaSession,
+    BalanceTargetRow,
+    ConceptNote,
+    DialogueEvent,
+    Disbursement,
+    EventOutcome,
+    FundAllocationRun,
+    Participant,
+    Recommendation,
+    TravelApplication,
+    TravelGrant,
+)
+from pux.dialogues.repository import ActionFilter, EventFilter, EventScope
+from pux.dialogues.schemas import (
+    ActionFields,
+    ActionProgress,
+    ConceptNoteCreate,
+    ConceptNoteUpdate,
+    DisbursementFields,
+    EventCreate,
+    EventFields,
+    EventUpdate,
+    GrantOverride,
+    OutcomeFields,
+    ParticipantFields,
+    RecommendationFields,
+    SessionFields,
+    TargetFields,
+    TravelApplicationFields,
+    TravelApplicationUpdate,
+)
+from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
+from pux.i18n import gettext as _
+from pux.needs import service as needs_service
+from pux.needs.models import Need
+from pux.needs.schemas import NeedCreate
+from pux.pagination import Page, PageRequest
+from pux.priority import service as priority_service
+from pux.reference import repository as reference_repository
+from pux.reference.models import Country, Currency, SdgGoal, Technique, ThematicArea, fold_for_search
+from pux.reference.vocabulary import ORGANISATION_TYPES
+
+EVENT = "dialogue_event"
+PARTICIPANT = "dialogue_participant"
+# Organisations that come to give, not to receive: their people sit on the partner side, whatever
+# their country.
+PARTNER_ORGANISATION_TYPES = frozenset(
+    {"donor_agency", "development_bank", "foundation", "iaea", "international_organisation"}
+)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _audit(session: Session, actor: Actor, action: str, entity: str, entity_id: int, **values: Any) -> None:
+    audit.record(
+        session, actor=actor.label, action=action, entity_type=entity, entity_id=str(entity_id), **values
+    )
+
+
+# --- Events -------------------------------------------------------------------------------------------
+
+
+def event_scope(session: Session, actor: Actor) -> EventScope:
+    """The events an actor may see: all for facilitators; else public ones, their own and their countries'."""
+    if actor.is_global:
+        return EventScope(everything=True)
+    own = repository.event_ids_of_user(session, actor.user_id) if actor.user_id is not None else frozenset()
+    countries = actor.countries(permissions.FOCAL_POINT, permissions.COUNTERPART)
+    if countries:
+        focused = {
+            event.id
+            for event in repository.all_events(session, EventScope(everything=True), EventFilter(), now_utc())
+            if countries & set(event.focus_country_codes)
+        }
+        own = own | frozenset(focused)
+    return EventScope(event_ids=own, focus_countries=countries)
+
+
+def list_events(
+    session: Session, *, actor: Actor, filters: EventFilter, page: PageRequest
+) -> Page[DialogueEvent]:
+    """Events the actor may see, filtered and paged."""
+    return repository.list_events(session, event_scope(session, actor), filters, page, local_now())
+
+
+def local_now() -> datetime:
+    # Event times are local wall-clock times; comparing them with UTC "now" is off by at most a day's
+    # offset, which only matters for the few hours around an event's end.
+    return now_utc().replace(tzinfo=None)
+
+
+def get_event(session: Session, *, actor: Actor, event_id: int) -> DialogueEvent:
+    """An event the actor may see, else NotFound (whether or not it exists)."""
+    event = repository.get_event(session, event_id)
+    if event is None or not _may_view(session, actor, event):
+        raise NotFound(_("No event with this number is visible to you."))
+    return event
+
+
+def _may_view(session: Session, actor: Actor, event: DialogueEvent) -> bool:
+    takes_part = actor.user_id is not None and repository.participant_of_user(
+        session, event.id, actor.user_id
+    )
+    return permissions.can_view_event(
+        actor,
+        is_public=event.is_public,
+        focus_countries=frozenset(event.focus_country_codes),
+        takes_part=bool(takes_part),
+    )
+
+
+def _event_code_problems(session: Session, data: EventFields) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    countries = reference_repository.code_set(session, Country.iso3)
+    if data.host_country_iso3 and data.host_country_iso3 not in countries:
+        problems.append(FieldProblem("host_country_iso3", _("is not a known country code")))
+    unknown = sorted(set(data.focus_country_codes) - countries)
+    if unknown:
+        problems.append(
+            FieldProblem(
+                "focus_country_codes", _("unknown country: %(codes)s") % {"codes": ", ".join(unknown)}
+            )
+        )
+    unknown = sorted(
+        set(data.thematic_area_codes) - reference_repository.code_set(session, ThematicArea.code)
+    )
+    if unknown:
+        problems.append(
+            FieldProblem(
+                "thematic_area_codes", _("unknown thematic area: %(codes)s") % {"codes": ", ".join(unknown)}
+            )
+        )
+    unknown = sorted(set(data.technique_codes) - reference_repository.code_set(session, Technique.code))
+    if unknown:
+        problems.append(
+            FieldProblem("technique_codes", _("unknown technique: %(codes)s") % {"codes": ", ".join(unknown)})
+        )
+    if data.budget_currency not in reference_repository.code_set(session, Currency.code):
+        problems.append(FieldProblem("budget_currency", _("is not an ISO 4217 currency code")))
+    if not _known_zone(data.time_zone):
+        problems.append(
+            FieldProblem("time_zone", _("is not a time zone (use a name such as Africa/Nairobi)"))
+        )
+    return problems
+
+
+def _known_zone(name: str) -> bool:
+    if name not in available_timezones() and name != "UTC":
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _check(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise ValidationFailed(problems)
+
+
+_EVENT_FIELDS = (
+    "kind", "title", "description", "is_public", "host_country_iso3", "city", "is_online", "starts_at",
+    "ends_at", "time_zone", "working_languages", "capacity", "thematic_area_codes", "technique_codes",
+    "focus_country_codes", "travel_budget", "budget_currency", "allowance_cut_allowed",
+    "max_supported_per_country",
+)  # fmt: skip
+
+
+def _apply_event(event: DialogueEvent, data: EventFields) -> None:
+    for name in _EVENT_FIELDS:
+        setattr(event, name, getattr(data, name))
+    if data.is_online and not data.host_country_iso3:
+        event.city = None
+    event.search_text = fold_for_search(f"{event.title} {event.city or ''} {event.description[:2000]}")
+
+
+def create_event(session: Session, *, actor: Actor, data: EventCreate) -> DialogueEvent:
+    """Create an event (facilitators only)."""
+    require(permissions.can_run_events(actor), _("Only facilitators run dialogue events."))
+    _check(_event_code_problems(session, data))
+    event = DialogueEvent(created_by_id=actor.user_id)
+    _apply_event(event, data)
+    repository.add(session, event)
+    _audit(session, actor, "event.create", EVENT, event.id, after=event.snapshot())
+    return event
+
+
+def update_event(session: Session, *, actor: Actor, event_id: int, data: EventUpdate) -> DialogueEvent:
+    """Edit an event; refused if stale."""
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    ensure_current(event.version, data.version)
+    _check(_event_code_problems(session, data))
+    before = event.snapshot()
+    _apply_event(event, data)
+    session.flush()
+    _audit(session, actor, "event.update", EVENT, event.id, before=before, after=event.snapshot())
+    return event
+
+
+def get_event_to_run(session: Session, *, actor: Actor, event_id: int) -> DialogueEvent:
+    """An event the actor runs (its forms are refused, not shown, to anyone else)."""
+    event = get_event(session, actor=actor, event_id=event_id)
+    require(permissions.can_run_events(actor), _("Only facilitators run dialogue events."))
+    return event
+
+
+def add_session(session: Session, *, actor: Actor, event_id: int, data: SessionFields) -> AgendaSession:
+    """Add an item to the agenda; it must lie within the event's days."""
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    if data.starts_at.date() < event.starts_at.date() or data.ends_at.date() > event.ends_at.date():
+        raise ValidationFailed([FieldProblem("starts_at", _("the session must take place during the event"))])
+    item = AgendaSession(event_id=event.id, **data.model_dump())
+    repository.add(session, item)
+    event.sessions.append(item)
+    _audit(
+        session, actor, "event.session_add", EVENT, event.id, after={"session": item.id, "title": item.title}
+    )
+    return item
+
+
+def remove_session(session: Session, *, actor: Actor, event_id: int, session_id: int) -> None:
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    item = next((s for s in event.sessions if s.id == session_id), None)
+    if item is None:
+        raise NotFound(_("This event has no such agenda item."))
+    _audit(
+        session,
+        actor,
+        "event.session_remove",
+        EVENT,
+        event.id,
+        before={"session": item.id, "title": item.title},
+    )
+    event.sessions.remove(item)
+    session.flush()
+
+
+def add_target(session: Session, *, actor: Actor, event_id: int, data: TargetFields) -> BalanceTargetRow:
+    """Set a participation target (one per dimension, category and bound)."""
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    _check(_target_problems(session, data))
+    target = data.as_target()
+    existing = next(
+        (
+            t
+            for t in event.targets
+            if (t.dimension, t.category, t.bound) == (target.dimension, target.category, target.bound)
+        ),
+        None,
+    )
+    before = {"share": existing.share} if existing else None
+    row = existing or BalanceTargetRow(
+        event_id=event.id, dimension=target.dimension, category=target.category, bound=target.bound
+    )
+    row.share = target.share
+    if existing is None:
+        event.targets.append(row)
+    session.flush()
+    _audit(session, actor, "event.target_set", EVENT, event.id, before=before, after={"target": target.name})
+    return row
+
+
+def _target_problems(session: Session, data: TargetFields) -> list[FieldProblem]:
+    known = target_categories(session)[data.dimension]
+    if data.category != v.EVERY_CATEGORY and data.category not in known:
+        return [FieldProblem("category", _("is not a category of this dimension"))]
+    return []
+
+
+def target_categories(session: Session) -> dict[str, tuple[str, ...]]:
+    """The categories each dimension can take (for the target form and its check)."""
+    regions = tuple(
+        sorted({c.region_m49 for c in reference_repository.all_countries(session) if c.region_m49})
+    )
+    return {
+        v.GENDER: (*v.GENDERS, v.NOT_STATED),
+        v.REGION: regions,
+        v.STAKEHOLDER_TYPE: ORGANISATION_TYPES,
+        v.COUNTRY_SIDE: (v.RECIPIENT, v.PARTNER_SIDE),
+        v.COUNTRY_GROUP: v.COUNTRY_GROUPS,
+    }
+
+
+def remove_target(session: Session, *, actor: Actor, event_id: int, target_id: int) -> None:
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    row = next((t for t in event.targets if t.id == target_id), None)
+    if row is None:
+        raise NotFound(_("This event has no such target."))
+    name = as_target(row).name
+    event.targets.remove(row)
+    session.flush()
+    _audit(session, actor, "event.target_remove", EVENT, event.id, before={"target": name})
+
+
+def as_target(row: BalanceTargetRow) -> v.BalanceTarget:
+    return v.BalanceTarget(row.dimension, row.category, row.bound, row.share)
+
+
+# --- Who counts where: the categories of a participant -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountryFacts:
+    """What the balance meter and the fund need to know of every country, read once per request."""
+
+    recipients: frozenset[str]
+    regions: dict[str, str]
+    groups: dict[str, frozenset[str]]
+
+
+def country_facts(session: Session) -> CountryFacts:
+    config, _data = priority_service.active_config(session)
+    recipients, regions, groups = set(), {}, {}
+    for country in reference_repository.all_countries(session):
+        income = country.income_group
+        if (income.income_group if income else None) not in config.excluded_income_groups:
+            recipients.add(country.iso3)
+        if country.region_m49:
+            regions[country.iso3] = country.region_m49
+        flags = (("ldc", country.is_ldc), ("lldc", country.is_lldc), ("sids", country.is_sids))
+        groups[country.iso3] = frozenset(name for name, flag in flags if flag)
+    return CountryFacts(frozenset(recipients), regions, groups)
+
+
+def stakeholder_type(participant: Participant) -> str | None:
+    if participant.stakeholder_type:
+        return participant.stakeholder_type
+    return participant.organisation.organisation_type if participant.organisation else None
+
+
+def is_recipient(participant: Participant, facts: CountryFacts) -> bool:
+    return (
+        participant.country_iso3 in facts.recipients
+        and stakeholder_type(participant) not in PARTNER_ORGANISATION_TYPES
+    )
+
+
+def categories_of(participant: Participant, facts: CountryFacts) -> dict[str, frozenset[str]]:
+    """The categories a participant counts in, for every balance dimension."""
+    iso3 = participant.country_iso3
+    kind = stakeholder_type(participant)
+    return {
+        v.GENDER: frozenset({participant.gender or v.NOT_STATED}),
+        v.REGION: frozenset({facts.regions[iso3]}) if iso3 in facts.regions else frozenset(),
+        v.STAKEHOLDER_TYPE: frozenset({kind}) if kind else frozenset(),
+        v.COUNTRY_SIDE: frozenset({v.RECIPIENT if is_recipient(participant, facts) else v.PARTNER_SIDE}),
+        v.COUNTRY_GROUP: facts.groups.get(iso3 or "", frozenset()),
+    }
+
+
+def event_balance(session: Session, *, actor: Actor, event_id: int) -> balance_engine.BalanceReport:
+    """The balance meter: shares of the expected participants against the event's targets."""
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    return balance_of(session, event)
+
+
+def balance_of(session: Session, event: DialogueEvent) -> balance_engine.BalanceReport:
+    facts = country_facts(session)
+    people = [
+        balance_engine.CountedPerson(p.id, categories_of(p, facts))
+        for p in repository.participants_of(session, event.id)
+        if p.status in v.EXPECTED_STATUSES
+    ]
+    return balance_engine.measure(people, [as_target(t) for t in event.targets])
+
+
+# --- Participants and the nomination chain ----------------------------------------------------------
+
+
+def participants(session: Session, *, actor: Actor, event_id: int) -> list[Participant]:
+    """The people on an event's list whose details the actor may see (facilitators: everyone; a focal
+    point: their country's people; a participant: themselves)."""
+    event = get_event(session, actor=actor, event_id=event_id)
+    return [
+        p
+        for p in repository.participants_of(session, event.id)
+        if permissions.can_see_participant_details(actor, country_iso3=p.country_iso3, user_id=p.user_id)
+    ]
+
+
+def public_participation(session: Session, event: DialogueEvent) -> dict[str, int]:
+    """What anyone may know of the list: how many people and countries, nothing personal."""
+    expected = [p for p in repository.participants_of(session, event.id) if p.status in v.EXPECTED_STATUSES]
+    attended = [p for p in expected if p.status == v.ATTENDED]
+    return {
+        "people": len(expected),
+        "countries": len({p.country_iso3 for p in expected if p.country_iso3}),
+        "attended": len(attended),
+    }
+
+
+def may_nominate(actor: Actor) -> bool:
+    return actor.is_global or bool(actor.countries(permissions.FOCAL_POINT))
+
+
+def nominable_countries(actor: Actor) -> frozenset[str] | None:
+    """Countries the actor may put people on a list for; None means any."""
+    return None if actor.is_global else actor.countries(permissions.FOCAL_POINT)
+
+
+def add_participant(session: Session, *, actor: Actor, event_id: int, data: ParticipantFields) -> Participant:
+    """Put a person on the list: facilitators invite anyone; a focal point nominates their own people."""
+    event = get_event(session, actor=actor, event_id=event_id)
+    person = _person_fields(session, data)
+    require(
+        permissions.can_nominate_for(actor, country_iso3=person["country_iso3"]),
+        _("You may put on the list only people of your own country."),
+    )
+    if repository.participant_by_email(session, event.id, person["email"]) is not None:
+        raise ValidationFailed([FieldProblem("email", _("this person is already on the list"))])
+    capacity_left = _capacity_left(session, event)
+    if capacity_left is not None and capacity_left <= 0:
+        raise ValidationFailed([FieldProblem("capacity", _("the event is full"))])
+    nominated = not actor.is_global
+    participant = Participant(
+        event_id=event.id,
+        status=v.NOMINATED if nominated else v.INVITED,
+        invited_by_id=actor.user_id,
+        nominated_by_id=actor.user_id if nominated else None,
+        **person,
+    )
+    repository.add(session, participant)
+    _audit(
+        session,
+        actor,
+        f"participant.{participant.status}",
+        PARTICIPANT,
+        participant.id,
+        after=participant.snapshot(),
+    )
+    return participant
+
+
+def _capacity_left(session: Session, event: DialogueEvent) -> int | None:
+    if event.capacity is None:
+        return None
+    expected = sum(
+        1 for p in repository.participants_of(session, event.id) if p.status in v.EXPECTED_STATUSES
+    )
+    return event.capacity - expected
+
+
+def _person_fields(session: Session, data: ParticipantFields) -> dict[str, Any]:
+    """The participant's name, email, organisation, type, country and gender, from their account if any."""
+    problems: list[FieldProblem] = []
+    user = accounts_repository.get_user(session, data.user_id) if data.user_id is not None else None
+    if data.user_id is not None and user is None:
+        problems.append(FieldProblem("user_id", _("is not a person in PUX")))
+    organisation_id = data.organisation_id or (user.organisation_id if user else None)
+    organisation = accounts_repository.get_organisation(session, organisation_id) if organisation_id else None
+    if organisation_id is not None and organisation is None:
+        problems.append(FieldProblem("organisation_id", _("is not a known organisation")))
+    country = data.country_iso3 or (organisation.country_iso3 if organisation else None)
+    if country and country not in reference_repository.code_set(session, Country.iso3):
+        problems.append(FieldProblem("country_iso3", _("is not a known country code")))
+    if data.stakeholder_type and data.stakeholder_type not in ORGANISATION_TYPES:
+        problems.append(FieldProblem("stakeholder_type", _("is not a stakeholder type")))
+    _check(problems)
+    return {
+        "user_id": user.id if user else None,
+        "full_name": data.full_name or (user.full_name if user else ""),
+        "email": (data.email or (user.email if user else "")).lower(),
+        "organisation_id": organisation.id if organisation else None,
+        "stakeholder_type": data.stakeholder_type
+        or (organisation.organisation_type if organisation else None),
+        "country_iso3": country,
+        "gender": data.gender or (user.gender if user and user.gender in v.GENDERS else None),
+    }
+
+
+def get_participant(session: Session, *, actor: Actor, participant_id: int) -> Participant:
+    """A participant whose details the actor may see, else NotFound."""
+    participant = repository.get_participant(session, participant_id)
+    if participant is None or not permissions.can_see_participant_details(
+        actor, country_iso3=participant.country_iso3, user_id=participant.user_id
+    ):
+        raise NotFound(_("No participant with this number is visible to you."))
+    return participant
+
+
+def move_participant(
+    session: Session,
+    *,
+    actor: Actor,
+    participant_id: int,
+    target: str,
+    version: int,
+    comment: str | None = None,
+) -> Participant:
+    """Move a participant along the chain (nominate, endorse, confirm, mark attendance, decline)."""
+    participant = get_participant(session, actor=actor, participant_id=participant_id)
+    source = participant.status
+    if (source, target) not in permissions.PARTICIPANT_MOVE_ROLES:
+        raise InvalidTransition(
+            _("A participant who is %(status)s cannot become %(target)s.")
+            % {"status": v.participant_status_label(source), "target": v.participant_status_label(target)}
+        )
+    require(
+        permissions.can_move_participant(
+            actor,
+            source=source,
+            target=target,
+            country_iso3=participant.country_iso3,
+            user_id=participant.user_id,
+        ),
+        _("You may not make this change to this participant."),
+    )
+    ensure_current(participant.version, version)
+    _check_chain(session, participant, source, target)
+    before = {"status": source}
+    participant.status = target
+    participant.status_comment = comment.strip() if comment and comment.strip() else None
+    participant.status_changed_at = now_utc()
+    stamp = {v.NOMINATED: "nominated_by_id", v.ENDORSED: "endorsed_by_id", v.CONFIRMED: "confirmed_by_id"}
+    if target in stamp:
+        setattr(participant, stamp[target], actor.user_id)
+    session.flush()
+    _audit(
+        session, actor, f"participant.{target}", PARTICIPANT, participant.id,
+        before=before, after={"status": target, "comment": participant.status_comment},
+    )  # fmt: skip
+    return participant
+
+
+def _check_chain(session: Session, participant: Participant, source: str, target: str) -> None:
+    # A recipient country's people are confirmed only once their focal point endorsed them: the
+    # country decides who speaks for it.
+    if (source, target) == (v.INVITED, v.CONFIRMED) and is_recipient(participant, country_facts(session)):
+        raise InvalidTransition(
+            _(
+                "People from recipient countries are confirmed after their country's focal point "
+                "endorses them."
+            )
+        )
+    if target in {v.ATTENDED, v.NO_SHOW} and participant.event.starts_at > local_now():
+        raise InvalidTransition(_("Attendance is recorded once the event has begun."))
+
+
+def participant_moves(actor: Actor, participant: Participant) -> list[str]:
+    """The moves this actor may make on this participant now (for the buttons)."""
+    return [
+        target
+        for (source, target) in permissions.PARTICIPANT_MOVE_ROLES
+        if source == participant.status
+        and permissions.can_move_participant(
+            actor,
+            source=source,
+            target=target,
+            country_iso3=participant.country_iso3,
+            user_id=participant.user_id,
+        )
+    ]
+
+
+def my_participations(session: Session, *, actor: Actor) -> Sequence[Participant]:
+    """The events the signed-in person is on the list of."""
+    if actor.user_id is None:
+        return []
+    return repository.participations_of_user(session, actor.user_id)
+
+
+def my_participation(session: Session, *, actor: Actor, event_id: int) -> Participant | None:
+    if actor.user_id is None:
+        return None
+    return repository.participant_of_user(session, event_id, actor.user_id)
+
+
+# --- Travel support -----------------------------------------------------------------------------------
+
+
+def apply_for_travel(
+    session: Session, *, actor: Actor, participant_id: int, data: TravelApplicationFields
+) -> TravelApplication:
+    """A participant (or a facilitator for them) asks for travel support, once per event."""
+    participant = get_participant(session, actor=actor, participant_id=participant_id)
+    require(
+        permissions.can_apply_for_travel(actor, participant_user_id=participant.user_id),
+        _("Only the participant or a facilitator may apply for this person's travel support."),
+    )
+    if participant.status not in v.FUNDABLE_STATUSES and participant.status != v.INVITED:
+        raise InvalidTransition(_("Only people expected at the event can apply for travel support."))
+    if participant.application is not None:
+        raise ValidationFailed(
+            [FieldProblem("fare", _("this participant has already applied; edit the application"))]
+        )
+    if participant.event.travel_budget is None:
+        raise InvalidTransition(_("This event has no travel-support budget."))
+    application = TravelApplication(
+        participant_id=participant.id, submitted_by_id=actor.user_id, **data.model_dump()
+    )
+    repository.add(session, application)
+    _audit(session, actor, "travel.apply", "travel_application", application.id, after=application.snapshot())
+    return application
+
+
+def update_application(
+    session: Session, *, actor: Actor, application_id: int, data: TravelApplicationUpdate
+) -> TravelApplication:
+    """Change an application until the fund has decided on it."""
+    application = _application(session, actor, application_id)
+    require(
+        permissions.can_apply_for_travel(actor, participant_user_id=application.participant.user_id),
+        _("Only the participant or a facilitator may change this application."),
+    )
+    if application.status != v.APPLIED:
+        raise InvalidTransition(_("The fund has decided on this application; it can no longer be changed."))
+    ensure_current(application.version, data.version)
+    before = application.snapshot()
+    for name, value in data.model_dump(exclude={"version"}).items():
+        setattr(application, name, value)
+    session.flush()
+    _audit(
+        session,
+        actor,
+        "travel.update",
+        "travel_application",
+        application.id,
+        before=before,
+        after=application.snapshot(),
+    )
+    return application
+
+
+def _application(session: Session, actor: Actor, application_id: int) -> TravelApplication:
+    application = session.get(TravelApplication, application_id)
+    if application is None or not permissions.can_see_participant_details(
+        actor, country_iso3=application.participant.country_iso3, user_id=application.participant.user_id
+    ):
+        raise NotFound(_("No travel application with this number is visible to you."))
+    return application
+
+
+@dataclass(frozen=True)
+class FundLine:
+    """One application as the fund sees it: the person, their country's priority and the decision."""
+
+    application: TravelApplication
+    participant: Participant
+    priority_score: float | None
+    recipient: bool
+    weight: float
+    minimum: Decimal
+    requested: Decimal
+    grant: TravelGrant | None
+
+
+def travel_applications(session: Session, *, actor: Actor, event_id: int) -> list[FundLine]:
+    """Every application of an event with its priority and decision (facilitators only)."""
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    return _fund_lines(session, event)
+
+
+def _priority_scores(session: Session, event: DialogueEvent) -> dict[str, float]:
+    # The index of the event's first thematic area the index is configured for; countries without a
+    # score are shown as "no index" and weighed as the lowest priority, never given an invented score.
+    config, _data = priority_service.active_config(session)
+    area = next((code for code in event.thematic_area_codes if code in config.areas), None)
+    if area is None:
+        return {}
+    return {r.iso3: r.score for r in priority_service.ranking(session, area=area) if r.score is not None}
+
+
+def _fund_lines(session: Session, event: DialogueEvent) -> list[FundLine]:
+    facts = country_facts(session)
+    scores = _priority_scores(session, event)
+    cut = Decimal(str(event.allowance_cut_allowed))
+    lines = []
+    for application in repository.applications_of(session, event.id):
+        participant = application.participant
+        score = scores.get(participant.country_iso3 or "")
+        recipient = is_recipient(participant, facts)
+        allowance = application.daily_allowance * application.nights
+        lines.append(
+            FundLine(
+                application=application,
+                participant=participant,
+                priority_score=score,
+                recipient=recipient,
+                weight=fund_weight(score, recipient),
+                minimum=(application.fare + allowance * (1 - cut)).quantize(Decimal("0.01")),
+                requested=application.requested,
+                grant=application.grant,
+            )
+        )
+    return lines
+
+
+def fund_weight(priority_score: float | None, recipient: bool) -> float:
+    """How strongly the fund wants to support someone: their country's priority (0–100 → 1–3) and a
+    bonus for recipients, so a recipient from a high-priority country comes first."""
+    base = 1.0 + 2.0 * (priority_score or 0.0) / 100.0
+    return base + (1.0 if recipient else 0.0)
+
+
+def _fund_problem(session: Session, event: DialogueEvent, lines: list[FundLine]) -> fund_engine.FundProblem:
+    facts = country_facts(session)
+    applying = {line.participant.id for line in lines}
+    attending_people = [
+        p
+        for p in repository.participants_of(session, event.id)
+        if p.status in v.FUNDABLE_STATUSES and p.id not in applying
+    ]
+    counts: dict[str, dict[str, int]] = {}
+    for person in attending_people:
+        for dimension, categories in categories_of(person, facts).items():
+            for category in categories:
+                counts.setdefault(dimension, {}).setdefault(category, 0)
+                counts[dimension][category] += 1
+    fixed = {
+        line.participant.id: float(line.grant.amount)
+        for line in lines
+        if line.grant is not None and line.grant.is_override
+    }
+    applicants = tuple(
+        fund_engine.Applicant(
+            key=line.participant.id,
+            country_iso3=line.participant.country_iso3 or "",
+            minimum=float(line.minimum),
+            requested=float(line.requested),
+            weight=line.weight,
+            categories=categories_of(line.participant, facts),
+        )
+        for line in lines
+        if line.participant.status in v.FUNDABLE_STATUSES
+    )
+    return fund_engine.FundProblem(
+        budget=float(event.travel_budget or 0),
+        applicants=applicants,
+        targets=tuple(as_target(t) for t in event.targets),
+        attending=fund_engine.Attending(total=len(attending_people), counts=counts),
+        max_per_country=event.max_supported_per_country,
+        fixed=fixed,
+    )
+
+
+def run_fund(session: Session, *, actor: Actor, event_id: int) -> FundAllocationRun:
+    """Allocate the travel budget with the optimiser; the facilitator's overrides are kept as fixed."""
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    if event.travel_budget is None:
+        raise InvalidTransition(_("This event has no travel-support budget."))
+    lines = [line for line in _fund_lines(session, event) if line.application.status != v.WITHDRAWN]
+    problem = _fund_problem(session, event, lines)
+    result = fund_engine.allocate(problem)
+    run = FundAllocationRun(
+        event_id=event.id,
+        run_by_id=actor.user_id,
+        status=result.status,
+        budget=event.travel_budget,
+        total_awarded=Decimal(str(round(result.total_awarded, 2))),
+        proven_gap=result.proven_gap,
+        solve_seconds=result.solve_seconds,
+        binding=list(result.binding),
+        conflicting=list(result.conflicting),
+    )
+    repository.add(session, run)
+    if result.status != "infeasible":
+        _record_decisions(session, actor, run, lines, result)
+    _audit(
+        session, actor, "travel.allocate", EVENT, event.id,
+        after={"run": run.id, "status": run.status, "total_awarded": str(run.total_awarded),
+               "binding": run.binding, "conflicting": run.conflicting},
+    )  # fmt: skip
+    return run
+
+
+def _record_decisions(
+    session: Session,
+    actor: Actor,
+    run: FundAllocationRun,
+    lines: list[FundLine],
+    result: fund_engine.FundResult,
+) -> None:
+    decisions = {decision.key: decision for decision in result.decisions}
+    for line in lines:
+        decision = decisions.get(line.participant.id)
+        if decision is None or (line.grant is not None and line.grant.is_override):
+            continue
+        grant = line.grant or TravelGrant(application_id=line.application.id)
+        grant.run_id = run.id
+        grant.amount = Decimal(str(round(decision.amount, 2)))
+        grant.reason_code = decision.reason
+        grant.reason_detail = decision.detail[:200]
+        grant.decided_by_id = actor.user_id
+        grant.decided_at = now_utc()
+        if line.grant is None:
+            repository.add(session, grant)
+            line.application.grant = grant
+        line.application.status = v.AWARDED if grant.amount > 0 else v.REFUSED
+    session.flush()
+
+
+def override_grant(
+    session: Session, *, actor: Actor, application_id: int, data: GrantOverride
+) -> TravelGrant:
+    """Replace the fund's decision on one application with the facilitator's, with a recorded reason."""
+    application = _application(session, actor, application_id)
+    event = application.participant.event
+    require(permissions.can_run_events(actor), _("Only facilitators decide on travel support."))
+    grant = application.grant
+    ensure_current(grant.version if grant else 0, data.version)
+    if data.amount > application.requested:
+        raise ValidationFailed([FieldProblem("amount", _("is more than the participant asked for"))])
+    before = grant.snapshot() if grant else None
+    grant = grant or TravelGrant(application_id=application.id)
+    grant.amount = data.amount
+    grant.reason_code = "override"
+    grant.reason_detail = ""
+    grant.is_override = True
+    grant.override_reason = data.reason
+    grant.decided_by_id = actor.user_id
+    grant.decided_at = now_utc()
+    if grant.id is None:
+        repository.add(session, grant)
+        application.grant = grant
+    application.status = v.AWARDED if data.amount > 0 else v.REFUSED
+    session.flush()
+    _audit(
+        session, actor, "travel.override", EVENT, event.id, before=before,
+        after={"application": application.id, "amount": str(data.amount), "reason": data.reason},
+    )  # fmt: skip
+    return grant
+
+
+def latest_fund_run(session: Session, *, actor: Actor, event_id: int) -> FundAllocationRun | None:
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    return repository.latest_fund_run(session, event.id)
+
+
+def record_disbursement(
+    session: Session, *, actor: Actor, grant_id: int, data: DisbursementFields
+) -> Disbursement:
+    """Record money paid against a grant (and the receipts, when they come back)."""
+    grant = session.get(TravelGrant, grant_id)
+    if grant is None:
+        raise NotFound(_("No travel grant with this number."))
+    require(permissions.can_run_events(actor), _("Only facilitators record payments."))
+    if grant.amount <= 0:
+        raise InvalidTransition(_("Nothing was awarded on this application."))
+    payment = Disbursement(grant_id=grant.id, recorded_by_id=actor.user_id, **data.model_dump())
+    repository.add(session, payment)
+    grant.disbursements.append(payment)
+    _audit(
+        session, actor, "travel.disburse", "travel_grant", grant.id,
+        after={"amount": str(data.amount), "paid_on": str(data.paid_on),
+               "receipt_amount": str(data.receipt_amount) if data.receipt_amount is not None else None},
+    )  # fmt: skip
+    return payment
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    participant: Participant
+    grant: TravelGrant
+    paid: Decimal
+    receipts: Decimal | None  # None until every payment has its receipt
+    difference: Decimal  # awarded − paid
+
+
+def reconciliation(session: Session, *, actor: Actor, event_id: int) -> list[Reconciliation]:
+    """Awarded, paid, receipts received and the difference, per supported participant."""
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    rows = []
+    for application in repository.applications_of(session, event.id):
+        grant = application.grant
+        if grant is None or grant.amount <= 0:
+            continue
+        paid = sum((d.amount for d in grant.disbursements), Decimal(0))
+        receipts = [d.receipt_amount for d in grant.disbursements]
+        complete = bool(receipts) and all(r is not None for r in receipts)
+        rows.append(
+            Reconciliation(
+                participant=application.participant,
+                grant=grant,
+                paid=paid,
+                receipts=sum((r for r in receipts if r is not None), Decimal(0)) if complete else None,
+                difference=grant.amount - paid,
+            )
+        )
+    return rows
+
+
+# --- Outcomes, recommendations and concept notes -------------------------------------------------
+
+
+def outcome_of(session: Session, event: DialogueEvent) -> EventOutcome | None:
+    return session.query(EventOutcome).filter_by(event_id=event.id).one_or_none()
+
+
+def _tag_problems(
+    session: Session, areas: Sequence[str], techniques: Sequence[str], goals: Sequence[str]
+) -> list[FieldProblem]:
+    problems = []
+    if set(areas) - reference_repository.code_set(session, ThematicArea.code):
+        problems.append(FieldProblem("thematic_area_codes", _("unknown thematic area")))
+    if set(techniques) - reference_repository.code_set(session, Technique.code):
+        problems.append(FieldProblem("technique_codes", _("unknown technique")))
+    if set(goals) - reference_repository.code_set(session, SdgGoal.code):
+        problems.append(FieldProblem("sdg_goal_codes", _("not an SDG goal")))
+    return problems
+
+
+def save_outcome(session: Session, *, actor: Actor, event_id: int, data: OutcomeFields) -> EventOutcome:
+    """Record or edit what an event concluded."""
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    _check(_tag_problems(session, data.thematic_area_codes, data.technique_codes, data.sdg_goal_codes))
+    outcome = outcome_of(session, event)
+    ensure_current(outcome.version if outcome else 0, data.version)
+    before = outcome.snapshot() if outcome else None
+    outcome = outcome or EventOutcome(event_id=event.id)
+    for name, value in data.model_dump(exclude={"version"}).items():
+        setattr(outcome, name, value)
+    outcome.recorded_by_id = actor.user_id
+    if outcome.id is None:
+        repository.add(session, outcome)
+    session.flush()
+    _audit(session, actor, "event.outcome", EVENT, event.id, before=before, after=outcome.snapshot())
+    return outcome
+
+
+def suggested_goals(text: str, language: str | None = None) -> list[str]:
+    """The SDG goals the tagger finds in an outcome's text (a person confirms them)."""
+    from pux.sdg_tagging.engine import get_tagger
+
+    if not text.strip():
+        return []
+    return [s.goal for s in get_tagger().suggest(text[:20_000], language)]
+
+
+def add_recommendation(
+    session: Session, *, actor: Actor, event_id: int, data: RecommendationFields
+) -> Recommendation:
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    problems = _tag_problems(
+        session,
+        [data.thematic_area_code] if data.thematic_area_code else [],
+        data.technique_codes,
+        data.sdg_goal_codes,
+    )
+    if data.country_iso3 and data.country_iso3 not in reference_repository.code_set(session, Country.iso3):
+        problems.append(FieldProblem("country_iso3", _("is not a known country code")))
+    _check(problems)
+    recommendation = Recommendation(event_id=event.id, created_by_id=actor.user_id, **data.model_dump())
+    repository.add(session, recommendation)
+    _audit(session, actor, "event.recommendation", EVENT, event.id, after=recommendation.snapshot())
+    return recommendation
+
+
+def recommendations(session: Session, *, actor: Actor, event_id: int) -> Sequence[Recommendation]:
+    event = get_event(session, actor=actor, event_id=event_id)
+    return repository.recommendations_of(session, event.id)
+
+
+def _concept_problems(session: Session, data: ConceptNoteCreate | ConceptNoteUpdate) -> list[FieldProblem]:
+    problems = _tag_problems(session, [data.thematic_area_code], data.technique_codes, [])
+    if data.currency not in reference_repository.code_set(session, Currency.code):
+        problems.append(FieldProblem("currency", _("is not an ISO 4217 currency code")))
+    if data.counterpart_organisation_id is not None and not accounts_repository.get_organisation(
+        session, data.counterpart_organisation_id
+    ):
+        problems.append(FieldProblem("counterpart_organisation_id", _("is not a known organisation")))
+    return problems
+
+
+def create_concept_note(
+    session: Session, *, actor: Actor, recommendation_id: int, data: ConceptNoteCreate
+) -> ConceptNote:
+    """Turn a recommendation into a concept note for one country (facilitators)."""
+    recommendation = repository.get_recommendation(session, recommendation_id)
+    if recommendation is None:
+        raise NotFound(_("No recommendation with this number."))
+    get_event_to_run(session, actor=actor, event_id=recommendation.event_id)
+    problems = _concept_problems(session, data)
+    if data.country_iso3 not in reference_repository.code_set(session, Country.iso3):
+        problems.append(FieldProblem("country_iso3", _("is not a known country code")))
+    _check(problems)
+    note = ConceptNote(
+        recommendation_id=recommendation.id,
+        event_id=recommendation.event_id,
+        created_by_id=actor.user_id,
+        status=v.CONCEPT_DRAFT,
+        **data.model_dump(),
+    )
+    repository.add(session, note)
+    _audit(session, actor, "concept_note.create", "concept_note", note.id, after=note.snapshot())
+    return note
+
+
+def get_concept_note(session: Session, *, actor: Actor, note_id: int) -> ConceptNote:
+    """A concept note: its country's people and facilitators see drafts; everyone sees converted ones of
+    public events (they became needs, which have their own visibility)."""
+    note = repository.get_concept_note(session, note_id)
+    if note is None or not permissions.can_refine_concept_note(actor, country_iso3=note.country_iso3):
+        raise NotFound(_("No concept note with this number is visible to you."))
+    return note
+
+
+def update_concept_note(
+    session: Session, *, actor: Actor, note_id: int, data: ConceptNoteUpdate
+) -> ConceptNote:
+    """The counterpart refines the concept note until it is converted."""
+    note = get_concept_note(session, actor=actor, note_id=note_id)
+    if note.status == v.CONCEPT_CONVERTED:
+        raise InvalidTransition(_("This concept note has become a need; edit the need instead."))
+    ensure_current(note.version, data.version)
+    _check(_concept_problems(session, data))
+    before = note.snapshot()
+    for name, value in data.model_dump(exclude={"version"}).items():
+        setattr(note, name, value)
+    note.status = v.CONCEPT_READY if _complete(note) else v.CONCEPT_DRAFT
+    session.flush()
+    _audit(
+        session, actor, "concept_note.update", "concept_note", note.id, before=before, after=note.snapshot()
+    )
+    return note
+
+
+def _complete(note: ConceptNote) -> bool:
+    return all(text.strip() for text in (note.problem, note.objective, note.outputs, note.activities))
+
+
+def concept_note_gaps(note: ConceptNote) -> list[str]:
+    """The parts a concept note still lacks before it can become a need."""
+    parts = {
+        "problem": note.problem,
+        "objective": note.objective,
+        "outputs": note.outputs,
+        "activities": note.activities,
+    }
+    return [name for name, text in parts.items() if not text.strip()]
+
+
+def convert_concept_note(session: Session, *, actor: Actor, note_id: int, version: int) -> Need:
+    """Convert a complete concept note into a draft need of its country, keeping the link to the event."""
+    note = get_concept_note(session, actor=actor, note_id=note_id)
+    if note.status == v.CONCEPT_CONVERTED:
+        raise InvalidTransition(_("This concept note has already become a need."))
+    ensure_current(note.version, version)
+    gaps = concept_note_gaps(note)
+    if gaps:
+        raise ValidationFailed(
+            [FieldProblem(name, _("is needed before the concept note becomes a need")) for name in gaps]
+        )
+    need = needs_service.create_need(session, actor=actor, data=_need_from(note))
+    before = note.snapshot()
+    note.need_id = need.id
+    note.status = v.CONCEPT_CONVERTED
+    session.flush()
+    _audit(
+        session, actor, "concept_note.convert", "concept_note", note.id, before=before, after=note.snapshot()
+    )
+    return need
+
+
+def _need_from(note: ConceptNote) -> NeedCreate:
+    sections = (
+        (_("Problem"), note.problem), (_("Objective"), note.objective),
+        (_("Outputs"), note.outputs), (_("Activities"), note.activities),
+        (_("Indicators"), note.indicators), (_("Assumptions"), note.assumptions),
+    )  # fmt: skip
+    body = "\n\n".join(f"{title}: {text.strip()}" for title, text in sections if text.strip())
+    return NeedCreate(
+        country_iso3=note.country_iso3,
+        title=note.title,
+        description=body[:10_000],
+        thematic_area_code=note.thematic_area_code,
+        technique_codes=list(note.technique_codes),
+        estimated_cost=note.estimated_cost,
+        currency=note.currency,
+        organisation_id=note.counterpart_organisation_id,
+    )
+
+
+def concept_notes_for(session: Session, *, actor: Actor) -> Sequence[ConceptNote]:
+    """The concept notes the actor may refine: their countries' ones (facilitators: all)."""
+    countries = None if actor.is_global else actor.countries(permissions.FOCAL_POINT, permissions.COUNTERPART)
+    return repository.concept_notes_for_countries(session, countries)
+
+
+@dataclass(frozen=True)
+class ResultingNeed:
+    note: ConceptNote
+    need: Need
+
+
+def resulting_needs(session: Session, *, actor: Actor, event: DialogueEvent) -> list[ResultingNeed]:
+    """The needs that came out of an event, as far as the actor may see them."""
+    notes = [n for n in repository.concept_notes_of_event(session, event.id) if n.need_id is not None]
+    needs = repository.needs_by_id(session, [n.need_id for n in notes if n.need_id is not None])
+    visible = []
+    for note in notes:
+        need = needs.get(note.need_id or 0)
+        if need is not None and permissions.can_view_need(
+            actor, country_iso3=need.country_iso3, status=need.status, visibility=need.visibility
+        ):
+            visible.append(ResultingNeed(note, need))
+    return visible
+
+
+def event_of_need(session: Session, *, actor: Actor, need_id: int) -> DialogueEvent | None:
+    """The dialogue event a need came out of, if the actor may see it."""
+    note = repository.concept_note_of_need(session, need_id)
+    if note is None:
+        return None
+    event = repository.get_event(session, note.event_id)
+    return event if event is not None and _may_view(session, actor, event) else None
+
+
+# --- Actions ------------------------------------------------------------------------------------------
+
+
+def create_action(session: Session, *, actor: Actor, event_id: int, data: ActionFields) -> ActionItem:
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    problems = []
+    if data.owner_user_id is not None and accounts_repository.get_user(session, data.owner_user_id) is None:
+        problems.append(FieldProblem("owner_user_id", _("is not a person in PUX")))
+    if data.owner_organisation_id is not None and not accounts_repository.get_organisation(
+        session, data.owner_organisation_id
+    ):
+        problems.append(FieldProblem("owner_organisation_id", _("is not a known organisation")))
+    _check(problems)
+    action = ActionItem(
+        event_id=event.id, created_by_id=actor.user_id, status=v.ACTION_OPEN, **data.model_dump()
+    )
+    repository.add(session, action)
+    _audit(session, actor, "action.create", "action", action.id, after=action.snapshot())
+    return action
+
+
+def get_action(session: Session, *, actor: Actor, action_id: int) -> ActionItem:
+    action = repository.get_action(session, action_id)
+    if action is None or not _may_view(session, actor, action.event):
+        raise NotFound(_("No action with this number is visible to you."))
+    return action
+
+
+def may_update_action(actor: Actor, action: ActionItem) -> bool:
+    return permissions.can_update_action(
+        actor, owner_user_id=action.owner_user_id, owner_organisation_id=action.owner_organisation_id
+    )
+
+
+def progress_action(session: Session, *, actor: Actor, action_id: int, data: ActionProgress) -> ActionItem:
+    """The owner (or a facilitator) reports progress: a status and a note."""
+    action = get_action(session, actor=actor, action_id=action_id)
+    require(may_update_action(actor, action), _("Only the action's owner or a facilitator may report on it."))
+    ensure_current(action.version, data.version)
+    if data.status == action.status and not data.note.strip():
+        raise ValidationFailed([FieldProblem("note", _("say what progress was made"))])
+    before = {"status": action.status}
+    action.status = data.status
+    if data.note.strip():
+        action.notes.append(
+            ActionNote(
+                action_id=action.id,
+                text=data.note.strip(),
+                written_by_id=actor.user_id,
+                written_by_label=actor.label,
+            )
+        )
+    action.updated_at = now_utc()
+    session.flush()
+    _audit(
+        session,
+        actor,
+        "action.progress",
+        "action",
+        action.id,
+        before=before,
+        after={"status": data.status, "note": data.note},
+    )
+    return action
+
+
+def list_actions(
+    session: Session, *, actor: Actor, filters: ActionFilter, page: PageRequest
+) -> Page[ActionItem]:
+    """Facilitators see every action; others the actions they or their organisation own."""
+    if not actor.is_global:
+        filters = ActionFilter(
+            status=filters.status,
+            overdue_on=filters.overdue_on,
+            owner_user_id=actor.user_id if actor.user_id is not None else -1,
+            owner_organisation_id=actor.organisation_id,
+        )
+    return repository.list_actions(session, filters, page)
+
+
+def actions_of_event(session: Session, *, actor: Actor, event_id: int) -> Sequence[ActionItem]:
+    event = get_event(session, actor=actor, event_id=event_id)
+    return repository.actions_of_event(session, event.id)
+
+
+def overdue_count(session: Session, *, actor: Actor, today: date) -> int:
+    """How many of the actor's own actions are overdue (shown in their inbox)."""
+    return repository.count_overdue(
+        session, today, user_id=actor.user_id, organisation_id=actor.organisation_id
+    )
