@@ -31,7 +31,7 @@ TOLERANCE = Fraction(1, 10**9)
 @dataclass(frozen=True)
 class CountedPerson:
     """One person the meter counts; ``categories`` maps a dimension to the person's categories in it
-    (gender ``{"woman"}`` or ``{"not_stated"}``; country_group may be empty or hold several groups)."""
+    (gender ``{"female"}`` or ``{"not_stated"}``; country_group may be empty or hold several groups)."""
 
     key: int
     categories: Mapping[str, frozenset[str]]

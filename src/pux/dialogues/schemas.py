@@ -126,7 +126,7 @@ class ParticipantFields(CleanInput):
     organisation_id: RecordNumber | None = None
     stakeholder_type: str | None = Field(default=None, max_length=40)
     country_iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    gender: Literal["woman", "man", "other"] | None = None
+    gender: Literal["female", "male", "other"] | None = None
 
     @model_validator(mode="after")
     def _someone(self) -> ParticipantFields:

@@ -41,8 +41,9 @@ NO_SHOW = "no_show"
 PARTICIPANT_STATUSES = (INVITED, NOMINATED, ENDORSED, CONFIRMED, ATTENDED, DECLINED, NO_SHOW)
 # People who are (still) expected at the event: they count in the balance meter.
 EXPECTED_STATUSES = frozenset({INVITED, NOMINATED, ENDORSED, CONFIRMED, ATTENDED})
-# Statuses the travel fund may support (the person is on the way to the event or was there).
-FUNDABLE_STATUSES = frozenset({NOMINATED, ENDORSED, CONFIRMED, ATTENDED})
+# Statuses the travel fund may support: anyone still expected (support is decided before confirmation,
+# since for many recipients the award decides whether they can come at all).
+FUNDABLE_STATUSES = EXPECTED_STATUSES
 
 
 def participant_status_label(code: str) -> str:
@@ -68,7 +69,8 @@ DIMENSIONS = (GENDER, REGION, STAKEHOLDER_TYPE, COUNTRY_SIDE, COUNTRY_GROUP)
 
 RECIPIENT = "recipient"
 PARTNER_SIDE = "partner"
-GENDERS = ("woman", "man", "other")
+# The same words as a person's account (accounts.schemas); "undisclosed" there counts as not stated here.
+GENDERS = ("female", "male", "other")
 NOT_STATED = "not_stated"
 COUNTRY_GROUPS = ("ldc", "lldc", "sids")
 
@@ -88,7 +90,7 @@ class BalanceTarget:
     category: str
     bound: str
     share: float
-    key: str = ""  # a stable name for reports ("gender:woman>=0.40"); filled by ``target_key``
+    key: str = ""  # a stable name for reports ("gender:female>=0.40"); filled by ``target_key``
 
     @property
     def name(self) -> str:
@@ -118,8 +120,8 @@ def category_label(dimension: str, code: str) -> str:
     if code == NOT_STATED:
         return _("Not stated")
     labels = {
-        "woman": _("Women"),
-        "man": _("Men"),
+        "female": _("Women"),
+        "male": _("Men"),
         "other": _("Another gender"),
         RECIPIENT: _("Recipient countries"),
         PARTNER_SIDE: _("Partner countries and organisations"),
@@ -151,7 +153,12 @@ ACTION_OPEN_STATUSES = frozenset({ACTION_OPEN, ACTION_IN_PROGRESS})
 
 
 def application_status_label(code: str) -> str:
-    labels = {APPLIED: _("Applied"), AWARDED: _("Awarded"), REFUSED: _("Not supported"), WITHDRAWN: _("Withdrawn")}
+    labels = {
+        APPLIED: _("Applied"),
+        AWARDED: _("Awarded"),
+        REFUSED: _("Not supported"),
+        WITHDRAWN: _("Withdrawn"),
+    }
     return labels.get(code, code)
 
 
