@@ -221,6 +221,8 @@ def test_conflicting_set_is_minimal(problem: FundProblem) -> None:
 @given(small_problems(with_fixed=True))
 def test_returned_allocation_respects_every_constraint(problem: FundProblem) -> None:
     result = allocate(problem)
+    if not problem.applicants:
+        return  # nothing to decide: the attending people alone may miss a target (see the empty-event test)
     if result.status == "infeasible":
         assert result.conflicting and result.total_awarded == 0
         return
