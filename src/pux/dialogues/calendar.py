@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, Timezone
 
+from pux.i18n import gettext as _
+
 PRODID = "-//PUX//Peaceful Uses Exchange//EN"
 CONFIRMED = "CONFIRMED"
 CANCELLED = "CANCELLED"
@@ -136,7 +138,7 @@ def _session(event: CalendarEvent, session: CalendarSession, zone: ZoneInfo) -> 
 def _session_description(session: CalendarSession) -> str:
     lines = []
     if session.speakers:
-        lines.append(f"Speakers: {session.speakers}")
+        lines.append(_("Speakers: %(names)s") % {"names": session.speakers})
     if session.language:
-        lines.append(f"Language: {session.language}")
+        lines.append(_("Language: %(language)s") % {"language": session.language})
     return "\n".join(lines)

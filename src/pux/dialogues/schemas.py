@@ -105,6 +105,12 @@ class SessionFields(CleanInput):
         return self
 
 
+class VersionOnly(CleanInput):
+    """A form that only confirms an action on a record, made from this version of it."""
+
+    version: int = Version
+
+
 class TargetFields(CleanInput):
     dimension: Literal["gender", "region", "stakeholder_type", "country_side", "country_group"]
     category: str = Field(min_length=1, max_length=40)

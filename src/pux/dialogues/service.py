@@ -1223,3 +1223,143 @@ def overdue_count(session: Session, *, actor: Actor, today: date) -> int:
     return repository.count_overdue(
         session, today, user_id=actor.user_id, organisation_id=actor.organisation_id
     )
+
+
+# --- Helpers for the pages ---------------------------------------------------------------------------
+
+
+def require_may_run(actor: Actor) -> None:
+    """Refuse the event forms to anyone who does not run events."""
+    require(permissions.can_run_events(actor), _("Only facilitators run dialogue events."))
+
+
+def people_to_invite(session: Session, *, actor: Actor) -> list[Any]:
+    """The people in PUX the actor may put on a list: anyone for facilitators; for a focal point, the
+    people of their own country (by organisation or by role)."""
+    if actor.is_global:
+        return [u for u in accounts_repository.list_users(session) if u.is_active]
+    countries = actor.countries(permissions.FOCAL_POINT)
+    if not countries:
+        return []
+    return [
+        user
+        for user in accounts_repository.list_users(session)
+        if user.is_active
+        and (
+            (user.organisation is not None and user.organisation.country_iso3 in countries)
+            or any(role.country_iso3 in countries for role in user.roles)
+        )
+    ]
+
+
+def event_id_of_grant(session: Session, *, grant_id: int) -> int:
+    grant = session.get(TravelGrant, grant_id)
+    if grant is None:
+        raise NotFound(_("No travel grant with this number."))
+    return grant.application.participant.event_id
+
+
+def calendar_event(event: DialogueEvent, *, base_url: str) -> Any:
+    """The event as the iCalendar engine takes it (UIDs stable across versions; SEQUENCE = version)."""
+    from pux.dialogues.calendar import CalendarEvent, CalendarSession
+
+    place = (
+        _("Online")
+        if event.is_online and not event.city
+        else ", ".join(
+            part for part in (event.city, event.host_country.name() if event.host_country else None) if part
+        )
+    )
+    return CalendarEvent(
+        uid=f"event-{event.id}@pux",
+        title=event.title,
+        description=event.description,
+        location=place,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        time_zone=event.time_zone,
+        url=f"{base_url}/events/{event.id}",
+        stamp=now_utc(),
+        sequence=event.version,
+        sessions=tuple(
+            CalendarSession(
+                uid=f"event-{event.id}-session-{item.id}@pux",
+                title=item.title,
+                starts_at=item.starts_at,
+                ends_at=item.ends_at,
+                speakers=item.speakers,
+                language=item.language or "",
+            )
+            for item in event.sessions
+        ),
+        cancelled=event.is_cancelled,
+    )
+
+
+def explain_constraint(name: str) -> str:
+    """A constraint of the fund in words ("budget", "gender:female>=0.40", "country_cap:KEN", ...)."""
+    if name == "budget":
+        return _("the travel budget")
+    if name.startswith("country_cap:"):
+        return _("the limit of supported people per country (%(country)s)") % {
+            "country": name.split(":", 1)[1]
+        }
+    if name.startswith("fixed:"):
+        return _("a decision you fixed by hand (participant %(number)s)") % {"number": name.split(":", 1)[1]}
+    dimension, _sep, rest = name.partition(":")
+    for sign, words in ((">=", _("at least")), ("<=", _("at most"))):
+        if sign in rest:
+            category, share = rest.split(sign, 1)
+            category = category.split("[", 1)[0]
+            checked = name.split("[", 1)[1].rstrip("]") if "[" in name else None
+            label = v.category_label(dimension, checked or category)
+            return _("target: %(category)s %(bound)s %(share)s%%") % {
+                "category": label,
+                "bound": words,
+                "share": round(float(share.split("[", 1)[0]) * 100),
+            }
+    return name
+
+
+def explain_grant(grant: TravelGrant | None) -> str:
+    """Why the fund decided as it did on one application, in the reader's language."""
+    if grant is None:
+        return _("Not decided yet: run the allocation.")
+    detail = grant.reason_detail
+    reasons = {
+        "full": _("Supported in full: among the most deserving applicants within the budget and targets."),
+        "partial": _("Supported in part: the budget ran out before the whole request could be paid."),
+        "override": _("Decided by a facilitator: %(reason)s") % {"reason": grant.override_reason or ""},
+        "fixed": _("Decided by a facilitator: %(reason)s") % {"reason": grant.override_reason or ""},
+        "budget": _("Not supported: what is left of the budget does not cover the fare."),
+        "target": _("Not supported: supporting this person would break %(constraint)s.")
+        % {"constraint": explain_constraint(detail)},
+        "country_cap": _(
+            "Not supported: the country already has the most supported people allowed (%(country)s)."
+        )
+        % {"country": detail},
+        "lower_priority": _(
+            "Not supported: others from countries with greater need were chosen; together they make the best "
+            "use of the budget."
+        ),
+        "infeasible": _("Not decided: the targets cannot all be kept with these applicants."),
+    }
+    return reasons.get(grant.reason_code, grant.reason_code)
+
+
+def may_run(actor: Actor) -> bool:
+    """Whether to offer the facilitator's forms and links."""
+    return permissions.can_run_events(actor)
+
+
+def source_event(session: Session, note: ConceptNote) -> DialogueEvent | None:
+    """The event a concept note came from (shown to those who may refine the note)."""
+    return repository.get_event(session, note.event_id)
+
+
+def require_may_see_list(actor: Actor) -> None:
+    """The list page is for those who run events and the focal points who nominate for them."""
+    require(
+        permissions.can_run_events(actor) or may_nominate(actor),
+        _("The participants' list is for the facilitators and the countries' focal points."),
+    )

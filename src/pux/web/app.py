@@ -18,6 +18,7 @@ from pux.assistance import api as assistance_api
 from pux.assistance import views as assistance_views
 from pux.config import Settings, get_settings
 from pux.db import make_engine, make_session_factory
+from pux.dialogues import views as dialogues_views
 from pux.interop.tabular import views as tabular_views
 from pux.matching import api as matching_api
 from pux.matching import views as matching_views
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         programmes_api.router,
         assistance_views.router,
         assistance_api.router,
+        dialogues_views.router,
         priority_views.router,
         priority_api.router,
         matching_views.router,

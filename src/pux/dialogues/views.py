@@ -1,0 +1,731 @@
+"""HTML pages of the dialogue: events, lists and the balance meter, travel support, outcomes, actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from pux.accounts import service as accounts
+from pux.accounts.permissions import Actor
+from pux.dialogues import calendar, service, statistics
+from pux.dialogues import vocabulary as v
+from pux.dialogues.models import DialogueEvent
+from pux.dialogues.repository import ActionFilter, EventFilter
+from pux.dialogues.schemas import (
+    ActionFields,
+    ActionProgress,
+    ConceptNoteCreate,
+    ConceptNoteUpdate,
+    DisbursementFields,
+    EventCreate,
+    EventUpdate,
+    GrantOverride,
+    OutcomeFields,
+    ParticipantFields,
+    ParticipantMove,
+    RecommendationFields,
+    SessionFields,
+    TargetFields,
+    TravelApplicationFields,
+    VersionOnly,
+)
+from pux.errors import ValidationFailed
+from pux.i18n import gettext as _
+from pux.pagination import PageRequest
+from pux.reference import service as reference
+from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label
+from pux.validation import parse
+from pux.web.deps import FormDep, SessionDep
+from pux.web.filters import Code, PageNumber
+from pux.web.forms import RecordPath, flash, form_data, listing, problems_context
+from pux.web.routing import page_router
+from pux.web.security import CsrfChecked, PageActor
+from pux.web.templating import render
+
+router = page_router()
+EVENT_LISTS = ("working_languages", "thematic_area_codes", "technique_codes", "focus_country_codes")
+EVENT_FLAGS = ("is_public", "is_online")
+NO_PROBLEMS: dict[str, Any] = {"errors": {}, "problems": []}
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "kind_label": v.event_kind_label,
+        "participant_status_label": v.participant_status_label,
+        "dimension_label": v.dimension_label,
+        "application_status_label": v.application_status_label,
+        "concept_status_label": v.concept_status_label,
+        "action_status_label": v.action_status_label,
+        "organisation_type_label": organisation_type_label,
+        "event_kinds": v.EVENT_KINDS,
+        "today": date.today(),
+    }
+
+
+def _category_label(session: Session) -> Callable[[str, str], str]:
+    regions = {r.m49: r.name() for r in reference.list_regions(session)}
+
+    def label(dimension: str, code: str) -> str:
+        if dimension == v.REGION and code in regions:
+            return regions[code]
+        if dimension == v.STAKEHOLDER_TYPE and code in ORGANISATION_TYPES:
+            return organisation_type_label(code)
+        return v.category_label(dimension, code)
+
+    return label
+
+
+def _parse(model: type[Any], values: dict[str, Any]) -> Any:
+    return parse(model, values)
+
+
+# --- Events -----------------------------------------------------------------------------------------
+
+
+@router.get("/events", response_class=HTMLResponse)
+def event_list(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    page: PageNumber,
+    when: Annotated[str | None, Query(pattern="^(upcoming|past)$")] = None,
+    kind: Code = None,
+    area: Code = None,
+    country: Code = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    filters = EventFilter(when=when, kind=kind, thematic_area_code=area, country_iso3=country, text=q)
+    results = service.list_events(session, actor=actor, filters=filters, page=page)
+    return render(
+        request,
+        "dialogues/list.html",
+        {
+            **_labels(),
+            **listing(results, request),
+            "areas": reference.list_thematic_areas(session),
+            "countries": reference.list_selectable_countries(session),
+            "may_run": service.may_run(actor),
+            "participations": service.my_participations(session, actor=actor),
+        },
+    )
+
+
+def _event_form_values(form: FormData) -> dict[str, Any]:
+    return form_data(form, lists=EVENT_LISTS, flags=EVENT_FLAGS)
+
+
+def _event_form(
+    request: Request,
+    session: Session,
+    *,
+    event: DialogueEvent | None,
+    values: dict[str, Any],
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "dialogues/event_form.html",
+        {
+            **_labels(),
+            "event": event,
+            "values": values,
+            "areas": reference.list_thematic_areas(session),
+            "techniques": reference.list_techniques(session),
+            "countries": reference.list_selectable_countries(session),
+            **(problems_context(failed) if failed else NO_PROBLEMS),
+        },
+        422 if failed else 200,
+    )
+
+
+@router.get("/events/new", response_class=HTMLResponse)
+def new_event(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse("/sign-in?next=/events/new", status_code=303)
+    service.require_may_run(actor)
+    values = {"is_public": True, "budget_currency": "USD", "time_zone": "UTC", "kind": v.REGIONAL_WORKSHOP}
+    return _event_form(request, session, event=None, values=values)
+
+
+@router.post("/events", dependencies=[CsrfChecked])
+def create_event(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    values = _event_form_values(form)
+    try:
+        event = service.create_event(session, actor=actor, data=_parse(EventCreate, values))
+    except ValidationFailed as failed:
+        service.require_may_run(actor)
+        return _event_form(request, session, event=None, values=values, failed=failed)
+    flash(request, _("The event was created. Add its agenda, targets and participants."))
+    return RedirectResponse(f"/events/{event.id}", status_code=303)
+
+
+@router.get("/events/{event_id}/edit", response_class=HTMLResponse)
+def edit_event(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> HTMLResponse:
+    event = service.get_event_to_run(session, actor=actor, event_id=event_id)
+    values = {name: getattr(event, name) for name in EventUpdate.model_fields if hasattr(event, name)}
+    return _event_form(request, session, event=event, values=values)
+
+
+@router.post("/events/{event_id}/edit", dependencies=[CsrfChecked])
+def update_event(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
+) -> Response:
+    values = _event_form_values(form)
+    try:
+        service.update_event(session, actor=actor, event_id=event_id, data=_parse(EventUpdate, values))
+    except ValidationFailed as failed:
+        event = service.get_event_to_run(session, actor=actor, event_id=event_id)
+        return _event_form(request, session, event=event, values=values, failed=failed)
+    flash(request, _("Your changes were saved."))
+    return RedirectResponse(f"/events/{event_id}", status_code=303)
+
+
+# Before /events/{event_id}: that route would read "12.ics" as a (bad) event number.
+@router.get("/events/{event_id}.ics")
+def event_calendar(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
+    event = service.get_event(session, actor=actor, event_id=event_id)
+    body = calendar.event_calendar(service.calendar_event(event, base_url=str(request.base_url).rstrip("/")))
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="pux-event-{event.id}.ics"'},
+    )
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> HTMLResponse:
+    event = service.get_event(session, actor=actor, event_id=event_id)
+    runs = service.may_run(actor)
+    return render(
+        request,
+        "dialogues/event.html",
+        {
+            **_labels(),
+            **_event_context(session, event),
+            "runs": runs,
+            "balance": service.balance_of(session, event) if runs else None,
+            "category_label": _category_label(session),
+            "participation": service.public_participation(session, event),
+            "mine": service.my_participation(session, actor=actor, event_id=event.id),
+            "may_nominate": service.may_nominate(actor),
+            "outcome": service.outcome_of(session, event),
+            "recommendations": service.recommendations(session, actor=actor, event_id=event.id),
+            "resulting": service.resulting_needs(session, actor=actor, event=event),
+            "actions": service.actions_of_event(session, actor=actor, event_id=event.id) if runs else [],
+            "target_categories": service.target_categories(session) if runs else {},
+            "dimensions": v.DIMENSIONS,
+            **NO_PROBLEMS,
+        },
+    )
+
+
+def _event_context(session: Session, event: DialogueEvent) -> dict[str, Any]:
+    areas = {a.code: a for a in reference.list_thematic_areas(session)}
+    techniques = {t.code: t for t in reference.list_techniques(session)}
+    countries = {c.iso3: c for c in reference.list_selectable_countries(session)}
+    return {
+        "event": event,
+        "event_areas": [areas[c] for c in event.thematic_area_codes if c in areas],
+        "event_techniques": [techniques[c] for c in event.technique_codes if c in techniques],
+        "focus_countries": [countries[c] for c in event.focus_country_codes if c in countries],
+        "goals": {g.code: g for g in reference.list_goals(session)},
+        "area_by_code": areas,
+    }
+
+
+@router.post("/events/{event_id}/sessions", dependencies=[CsrfChecked])
+def add_session(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
+) -> Response:
+    service.add_session(session, actor=actor, event_id=event_id, data=_parse(SessionFields, form_data(form)))
+    flash(request, _("The agenda item was added."))
+    return RedirectResponse(f"/events/{event_id}#agenda", status_code=303)
+
+
+@router.post("/events/{event_id}/sessions/{session_id}/delete", dependencies=[CsrfChecked])
+def remove_session(
+    request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath, session_id: RecordPath
+) -> Response:
+    service.remove_session(session, actor=actor, event_id=event_id, session_id=session_id)
+    flash(request, _("The agenda item was removed."))
+    return RedirectResponse(f"/events/{event_id}#agenda", status_code=303)
+
+
+@router.post("/events/{event_id}/targets", dependencies=[CsrfChecked])
+def add_target(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
+) -> Response:
+    service.add_target(session, actor=actor, event_id=event_id, data=_parse(TargetFields, form_data(form)))
+    flash(request, _("The target was saved."))
+    return RedirectResponse(f"/events/{event_id}#balance", status_code=303)
+
+
+@router.post("/events/{event_id}/targets/{target_id}/delete", dependencies=[CsrfChecked])
+def remove_target(
+    request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath, target_id: RecordPath
+) -> Response:
+    service.remove_target(session, actor=actor, event_id=event_id, target_id=target_id)
+    flash(request, _("The target was removed."))
+    return RedirectResponse(f"/events/{event_id}#balance", status_code=303)
+
+
+# --- Participants -------------------------------------------------------------------------------------
+
+
+def _participants_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    values: dict[str, Any] | None = None,
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
+    event = service.get_event(session, actor=actor, event_id=event_id)
+    runs = service.may_run(actor)
+    nominable = service.nominable_countries(actor)
+    service.require_may_see_list(actor)
+    people = service.participants(session, actor=actor, event_id=event.id)
+    return render(
+        request,
+        "dialogues/participants.html",
+        {
+            **_labels(),
+            "event": event,
+            "runs": runs,
+            "people": people,
+            "moves": {p.id: service.participant_moves(actor, p) for p in people},
+            "balance": service.balance_of(session, event) if runs else None,
+            "category_label": _category_label(session),
+            "may_add": runs or bool(nominable),
+            "nominable": nominable,
+            "users": service.people_to_invite(session, actor=actor) if (runs or nominable) else [],
+            "organisations": accounts.list_organisations(session),
+            "countries": reference.list_selectable_countries(session),
+            "stakeholder_types": ORGANISATION_TYPES,
+            "values": values or {},
+            **(problems_context(failed) if failed else NO_PROBLEMS),
+        },
+        422 if failed else 200,
+    )
+
+
+@router.get("/events/{event_id}/participants", response_class=HTMLResponse)
+def participants_page(
+    request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath
+) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next=/events/{event_id}/participants", status_code=303)
+    return _participants_page(request, session, actor, event_id)
+
+
+@router.post("/events/{event_id}/participants", dependencies=[CsrfChecked])
+def add_participant(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
+) -> Response:
+    values = form_data(form)
+    try:
+        person = service.add_participant(
+            session, actor=actor, event_id=event_id, data=_parse(ParticipantFields, values)
+        )
+    except ValidationFailed as failed:
+        return _participants_page(request, session, actor, event_id, values, failed)
+    flash(request, _("%(name)s is on the list.") % {"name": person.full_name})
+    return RedirectResponse(f"/events/{event_id}/participants", status_code=303)
+
+
+@router.post("/participants/{participant_id}/moves", dependencies=[CsrfChecked])
+def move_participant(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, participant_id: RecordPath
+) -> Response:
+    move = _parse(ParticipantMove, form_data(form))
+    person = service.move_participant(
+        session,
+        actor=actor,
+        participant_id=participant_id,
+        target=move.target,
+        version=move.version,
+        comment=move.comment,
+    )
+    flash(
+        request,
+        _("%(name)s: %(status)s.")
+        % {"name": person.full_name, "status": v.participant_status_label(person.status)},
+    )
+    back = str(form.get("back") or "")
+    target = back if back.startswith("/events/") else f"/events/{person.event_id}/participants"
+    return RedirectResponse(target, status_code=303)
+
+
+# --- A participant's own page -----------------------------------------------------------------------
+
+
+@router.get("/events/{event_id}/me", response_class=HTMLResponse)
+def my_event_page(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next=/events/{event_id}/me", status_code=303)
+    return _my_page(request, session, actor, event_id)
+
+
+def _my_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    values: dict[str, Any] | None = None,
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
+    event = service.get_event(session, actor=actor, event_id=event_id)
+    mine = service.my_participation(session, actor=actor, event_id=event.id)
+    return render(
+        request,
+        "dialogues/me.html",
+        {
+            **_labels(),
+            **_event_context(session, event),
+            "mine": mine,
+            "moves": service.participant_moves(actor, mine) if mine else [],
+            "values": values or {},
+            **(problems_context(failed) if failed else NO_PROBLEMS),
+        },
+        422 if failed else 200,
+    )
+
+
+@router.post("/participants/{participant_id}/travel", dependencies=[CsrfChecked])
+def apply_for_travel(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, participant_id: RecordPath
+) -> Response:
+    values = form_data(form)
+    person = service.get_participant(session, actor=actor, participant_id=participant_id)
+    try:
+        service.apply_for_travel(
+            session, actor=actor, participant_id=person.id, data=_parse(TravelApplicationFields, values)
+        )
+    except ValidationFailed as failed:
+        return _my_page(request, session, actor, person.event_id, values, failed)
+    flash(request, _("Your application for travel support was received."))
+    back = "me" if person.user_id == actor.user_id else "travel"
+    return RedirectResponse(f"/events/{person.event_id}/{back}", status_code=303)
+
+
+# --- Travel fund ------------------------------------------------------------------------------------
+
+
+@router.get("/events/{event_id}/travel", response_class=HTMLResponse)
+def travel_page(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next=/events/{event_id}/travel", status_code=303)
+    event = service.get_event_to_run(session, actor=actor, event_id=event_id)
+    lines = service.travel_applications(session, actor=actor, event_id=event.id)
+    run = service.latest_fund_run(session, actor=actor, event_id=event.id)
+    return render(
+        request,
+        "dialogues/travel.html",
+        {
+            **_labels(),
+            "event": event,
+            "lines": lines,
+            "run": run,
+            "explain": service.explain_grant,
+            "explain_constraint": service.explain_constraint,
+            "awarded_total": sum((line.grant.amount for line in lines if line.grant), start=0),
+            "reconciliation": service.reconciliation(session, actor=actor, event_id=event.id),
+            "started": event.starts_at <= service.local_now(),
+        },
+    )
+
+
+@router.post("/events/{event_id}/travel/allocate", dependencies=[CsrfChecked])
+def allocate_fund(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
+    run = service.run_fund(session, actor=actor, event_id=event_id)
+    if run.status == "infeasible":
+        flash(request, _("The targets cannot all be kept with these applicants: nothing was awarded."))
+    else:
+        flash(request, _("The travel fund was allocated."))
+    return RedirectResponse(f"/events/{event_id}/travel", status_code=303)
+
+
+@router.post("/travel/applications/{application_id}/override", dependencies=[CsrfChecked])
+def override_grant(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, application_id: RecordPath
+) -> Response:
+    grant = service.override_grant(
+        session, actor=actor, application_id=application_id, data=_parse(GrantOverride, form_data(form))
+    )
+    flash(request, _("Your decision was recorded with its reason."))
+    return RedirectResponse(f"/events/{grant.application.participant.event_id}/travel", status_code=303)
+
+
+@router.post("/travel/grants/{grant_id}/disbursements", dependencies=[CsrfChecked])
+def record_disbursement(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, grant_id: RecordPath
+) -> Response:
+    payment = service.record_disbursement(
+        session, actor=actor, grant_id=grant_id, data=_parse(DisbursementFields, form_data(form))
+    )
+    flash(request, _("The payment was recorded."))
+    event_id = service.event_id_of_grant(session, grant_id=payment.grant_id)
+    return RedirectResponse(f"/events/{event_id}/travel#reconciliation", status_code=303)
+
+
+# --- Outcomes, recommendations, concept notes ---------------------------------------------------------
+
+
+@router.get("/events/{event_id}/outcomes", response_class=HTMLResponse)
+def outcomes_page(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next=/events/{event_id}/outcomes", status_code=303)
+    return _outcomes_page(request, session, actor, event_id)
+
+
+def _outcomes_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    values: dict[str, Any] | None = None,
+    failed: ValidationFailed | None = None,
+    suggested: list[str] | None = None,
+) -> HTMLResponse:
+    event = service.get_event_to_run(session, actor=actor, event_id=event_id)
+    outcome = service.outcome_of(session, event)
+    if values is None and outcome is not None:
+        values = {name: getattr(outcome, name) for name in OutcomeFields.model_fields}
+    return render(
+        request,
+        "dialogues/outcomes.html",
+        {
+            **_labels(),
+            **_event_context(session, event),
+            "outcome": outcome,
+            "values": values or {"language": "en"},
+            "suggested": suggested,
+            "goal_options": [(g.code, f"{g.code}. {g.label()}") for g in reference.list_goals(session)],
+            "recommendations": service.recommendations(session, actor=actor, event_id=event.id),
+            "techniques": reference.list_techniques(session),
+            "countries": reference.list_selectable_countries(session),
+            "organisations": accounts.list_organisations(session),
+            "users": service.people_to_invite(session, actor=actor),
+            "actions": service.actions_of_event(session, actor=actor, event_id=event.id),
+            **(problems_context(failed) if failed else NO_PROBLEMS),
+        },
+        422 if failed else 200,
+    )
+
+
+@router.post("/events/{event_id}/outcome", dependencies=[CsrfChecked])
+def save_outcome(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
+) -> Response:
+    values = form_data(form, lists=("thematic_area_codes", "technique_codes", "sdg_goal_codes"))
+    if form.get("suggest_sdgs"):
+        text = f"{values.get('summary', '')}\n{values.get('challenges', '')}"
+        suggested = service.suggested_goals(text, values.get("language"))
+        values["sdg_goal_codes"] = sorted(set(values["sdg_goal_codes"]) | set(suggested), key=int)
+        return _outcomes_page(request, session, actor, event_id, values, suggested=suggested)
+    try:
+        service.save_outcome(session, actor=actor, event_id=event_id, data=_parse(OutcomeFields, values))
+    except ValidationFailed as failed:
+        return _outcomes_page(request, session, actor, event_id, values, failed)
+    flash(request, _("The outcome was saved."))
+    return RedirectResponse(f"/events/{event_id}/outcomes", status_code=303)
+
+
+@router.post("/events/{event_id}/recommendations", dependencies=[CsrfChecked])
+def add_recommendation(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
+) -> Response:
+    values = form_data(form, lists=("technique_codes", "sdg_goal_codes"))
+    service.add_recommendation(
+        session, actor=actor, event_id=event_id, data=_parse(RecommendationFields, values)
+    )
+    flash(request, _("The recommendation was added."))
+    return RedirectResponse(f"/events/{event_id}/outcomes#recommendations", status_code=303)
+
+
+@router.post("/recommendations/{recommendation_id}/concept-notes", dependencies=[CsrfChecked])
+def create_concept_note(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, recommendation_id: RecordPath
+) -> Response:
+    values = form_data(form, lists=("technique_codes",))
+    note = service.create_concept_note(
+        session, actor=actor, recommendation_id=recommendation_id, data=_parse(ConceptNoteCreate, values)
+    )
+    flash(request, _("The concept note was created; the country's counterpart can now refine it."))
+    return RedirectResponse(f"/concept-notes/{note.id}", status_code=303)
+
+
+@router.get("/concept-notes", response_class=HTMLResponse)
+def concept_note_list(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse("/sign-in?next=/concept-notes", status_code=303)
+    return render(
+        request,
+        "dialogues/concept_notes.html",
+        {**_labels(), "notes": service.concept_notes_for(session, actor=actor)},
+    )
+
+
+def _concept_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    note_id: int,
+    values: dict[str, Any] | None = None,
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
+    note = service.get_concept_note(session, actor=actor, note_id=note_id)
+    if values is None:
+        values = {name: getattr(note, name) for name in ConceptNoteUpdate.model_fields}
+    return render(
+        request,
+        "dialogues/concept_note.html",
+        {
+            **_labels(),
+            "note": note,
+            "event": service.source_event(session, note),
+            "values": values,
+            "gaps": service.concept_note_gaps(note),
+            "areas": reference.list_thematic_areas(session),
+            "techniques": reference.list_techniques(session),
+            "organisations": accounts.list_organisations(session),
+            **(problems_context(failed) if failed else NO_PROBLEMS),
+        },
+        422 if failed else 200,
+    )
+
+
+@router.get("/concept-notes/{note_id}", response_class=HTMLResponse)
+def concept_note_page(
+    request: Request, session: SessionDep, actor: PageActor, note_id: RecordPath
+) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next=/concept-notes/{note_id}", status_code=303)
+    return _concept_page(request, session, actor, note_id)
+
+
+@router.post("/concept-notes/{note_id}", dependencies=[CsrfChecked])
+def update_concept_note(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, note_id: RecordPath
+) -> Response:
+    values = form_data(form, lists=("technique_codes",))
+    try:
+        service.update_concept_note(
+            session, actor=actor, note_id=note_id, data=_parse(ConceptNoteUpdate, values)
+        )
+    except ValidationFailed as failed:
+        return _concept_page(request, session, actor, note_id, values, failed)
+    flash(request, _("The concept note was saved."))
+    return RedirectResponse(f"/concept-notes/{note_id}", status_code=303)
+
+
+@router.post("/concept-notes/{note_id}/convert", dependencies=[CsrfChecked])
+def convert_concept_note(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, note_id: RecordPath
+) -> Response:
+    version = _parse(VersionOnly, form_data(form)).version
+    need = service.convert_concept_note(session, actor=actor, note_id=note_id, version=version)
+    flash(
+        request,
+        _("Draft need %(reference)s was created from the concept note. Submit it when it is ready.")
+        % {"reference": need.reference},
+    )
+    return RedirectResponse(f"/needs/{need.id}", status_code=303)
+
+
+# --- Actions ------------------------------------------------------------------------------------------
+
+
+@router.post("/events/{event_id}/actions", dependencies=[CsrfChecked])
+def create_action(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
+) -> Response:
+    service.create_action(session, actor=actor, event_id=event_id, data=_parse(ActionFields, form_data(form)))
+    flash(request, _("The action was added."))
+    return RedirectResponse(f"/events/{event_id}/outcomes#actions", status_code=303)
+
+
+@router.post("/actions/{action_id}/progress", dependencies=[CsrfChecked])
+def progress_action(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, action_id: RecordPath
+) -> Response:
+    service.progress_action(
+        session, actor=actor, action_id=action_id, data=_parse(ActionProgress, form_data(form))
+    )
+    flash(request, _("The progress was recorded."))
+    back = str(form.get("back") or "")
+    return RedirectResponse(
+        back if back.startswith(("/actions", "/events/")) else "/actions", status_code=303
+    )
+
+
+@router.get("/actions", response_class=HTMLResponse)
+def action_list(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    page: PageNumber,
+    status: Annotated[str | None, Query(pattern="^(open|in_progress|done|dropped)$")] = None,
+    overdue: Annotated[bool, Query()] = False,
+) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse("/sign-in?next=/actions", status_code=303)
+    today = date.today()
+    filters = ActionFilter(status=status, overdue_on=today if overdue else None)
+    results = service.list_actions(session, actor=actor, filters=filters, page=page)
+    return render(
+        request,
+        "dialogues/actions.html",
+        {
+            **_labels(),
+            **listing(results, request),
+            "statuses": v.ACTION_STATUSES,
+            "may_update": {a.id: service.may_update_action(actor, a) for a in results.items},
+            "overdue_total": service.list_actions(
+                session, actor=actor, filters=ActionFilter(overdue_on=today), page=PageRequest(1, 1)
+            ).total,
+        },
+    )
+
+
+# --- Statistics ---------------------------------------------------------------------------------------
+
+
+@router.get("/events-statistics", response_class=HTMLResponse)
+def statistics_page(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    by: Annotated[str, Query(pattern="^(country|region|stakeholder_type)$")] = "country",
+) -> HTMLResponse:
+    period = statistics.period(start, end)
+    report = statistics.dialogue_statistics(session, actor=actor, period=period, by=by)
+    countries = {c.iso3: c.name() for c in reference.list_selectable_countries(session)}
+    category_label = _category_label(session)
+
+    def group_label(key: str) -> str:
+        if by == "country":
+            return countries.get(key) or str(v.category_label(v.GENDER, key))
+        return str(category_label(v.REGION if by == "region" else v.STAKEHOLDER_TYPE, key))
+
+    return render(
+        request,
+        "dialogues/statistics.html",
+        {
+            **_labels(),
+            "report": report,
+            "period": period,
+            "by": by,
+            "chart": statistics.events_chart_svg(report, label=group_label),
+            "group_label": group_label,
+            "groupings": statistics.GROUPINGS,
+        },
+    )
