@@ -678,11 +678,17 @@ def travel_applications(session: Session, *, actor: Actor, event_id: int) -> lis
     return _fund_lines(session, event)
 
 
-def _priority_scores(session: Session, event: DialogueEvent) -> dict[str, float]:
-    # The index of the event's first thematic area the index is configured for; countries without a
-    # score are shown as "no index" and weighed as the lowest priority, never given an invented score.
+def fund_priority_area(session: Session, event: DialogueEvent) -> str | None:
+    """The thematic area whose priority index weighs the event's applicants: the event's first area
+    the index is configured for."""
     config, _data = priority_service.active_config(session)
-    area = next((code for code in event.thematic_area_codes if code in config.areas), None)
+    return next((code for code in event.thematic_area_codes if code in config.areas), None)
+
+
+def _priority_scores(session: Session, event: DialogueEvent) -> dict[str, float]:
+    # Countries without a score are shown as "no index" and weighed as the lowest priority, never
+    # given an invented score.
+    area = fund_priority_area(session, event)
     if area is None:
         return {}
     return {r.iso3: r.score for r in priority_service.ranking(session, area=area) if r.score is not None}
@@ -781,7 +787,7 @@ def run_fund(session: Session, *, actor: Actor, event_id: int) -> FundAllocation
         conflicting=list(result.conflicting),
     )
     repository.add(session, run)
-    if result.status != "infeasible":
+    if result.status in {"optimal", "feasible"}:  # otherwise the earlier decisions stand
         _record_decisions(session, actor, run, lines, result)
     _audit(
         session, actor, "travel.allocate", EVENT, event.id,
@@ -1343,6 +1349,7 @@ def explain_grant(grant: TravelGrant | None) -> str:
             "use of the budget."
         ),
         "infeasible": _("Not decided: the targets cannot all be kept with these applicants."),
+        "no_solution": _("Not decided: the optimiser found no allocation in the time allowed."),
     }
     return reasons.get(grant.reason_code, grant.reason_code)
 

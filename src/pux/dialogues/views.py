@@ -437,6 +437,14 @@ def travel_page(request: Request, session: SessionDep, actor: PageActor, event_i
             "awarded_total": sum((line.grant.amount for line in lines if line.grant), start=0),
             "reconciliation": service.reconciliation(session, actor=actor, event_id=event.id),
             "started": event.starts_at <= service.local_now(),
+            "priority_area": next(
+                (
+                    a
+                    for a in reference.list_thematic_areas(session)
+                    if a.code == service.fund_priority_area(session, event)
+                ),
+                None,
+            ),
         },
     )
 
