@@ -399,6 +399,7 @@ def participants(session: Session, *, actor: Actor, event_id: int) -> list[Parti
     """The people on an event's list whose details the actor may see (facilitators: everyone; a focal
     point: their country's people; a participant: themselves)."""
     event = get_event(session, actor=actor, event_id=event_id)
+    require(actor.is_authenticated, _("Sign in to see the people on an event's list."))
     return [
         p
         for p in repository.participants_of(session, event.id)
