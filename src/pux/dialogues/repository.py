@@ -328,3 +328,41 @@ def count_overdue(session: Session, on: date, *, user_id: int | None, organisati
         ActionItem.status.in_(ACTION_OPEN_STATUSES), ActionItem.due_on < on, or_(*owners)
     )
     return session.scalar(statement) or 0
+
+
+def participants_waiting(
+    session: Session, countries: frozenset[str], statuses: Sequence[str], now: datetime
+) -> Sequence[Participant]:
+    """People of these countries in these statuses on events that have not ended yet."""
+    if not countries:
+        return []
+    statement = (
+        select(Participant)
+        .join(DialogueEvent, DialogueEvent.id == Participant.event_id)
+        .where(
+            Participant.country_iso3.in_(countries),
+            Participant.status.in_(statuses),
+            DialogueEvent.ends_at >= now,
+            DialogueEvent.is_cancelled.is_(False),
+        )
+        .order_by(DialogueEvent.starts_at, Participant.full_name)
+    )
+    return session.scalars(statement).unique().all()
+
+
+def open_actions_of(
+    session: Session, user_id: int | None, organisation_id: int | None
+) -> Sequence[ActionItem]:
+    owners = []
+    if user_id is not None:
+        owners.append(ActionItem.owner_user_id == user_id)
+    if organisation_id is not None:
+        owners.append(ActionItem.owner_organisation_id == organisation_id)
+    if not owners:
+        return []
+    statement = (
+        select(ActionItem)
+        .where(ActionItem.status.in_(ACTION_OPEN_STATUSES), or_(*owners))
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+    )
+    return session.scalars(statement).unique().all()

@@ -1371,3 +1371,22 @@ def require_may_see_list(actor: Actor) -> None:
         permissions.can_run_events(actor) or may_nominate(actor),
         _("The participants' list is for the facilitators and the countries' focal points."),
     )
+
+
+def nominations_waiting(session: Session, *, actor: Actor) -> Sequence[Participant]:
+    """People of the focal point's countries whom they still have to nominate or endorse."""
+    countries = actor.countries(permissions.FOCAL_POINT)
+    return repository.participants_waiting(session, countries, (v.INVITED, v.NOMINATED), local_now())
+
+
+def my_open_actions(session: Session, *, actor: Actor) -> Sequence[ActionItem]:
+    """Open actions the person or their organisation owns, soonest due first."""
+    return repository.open_actions_of(session, actor.user_id, actor.organisation_id)
+
+
+def concept_notes_to_refine(session: Session, *, actor: Actor) -> list[ConceptNote]:
+    """Concept notes of the person's countries not yet converted (empty for facilitators: they hand
+    notes over, the countries refine them)."""
+    if actor.is_global:
+        return []
+    return [n for n in concept_notes_for(session, actor=actor) if n.status != v.CONCEPT_CONVERTED]

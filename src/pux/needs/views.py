@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from pux.accounts import service as accounts
 from pux.audit.labels import audit_action_label
+from pux.dialogues import service as dialogues
 from pux.errors import StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
 from pux.matching import service as matching
@@ -194,6 +195,7 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
             else [],
             "warnings": matching.warnings_for_need(session, actor=actor, need_id=need_id),
             "history_names": accounts.display_names(session, [event.actor for event in history]),
+            "source_event": dialogues.event_of_need(session, actor=actor, need_id=need.id),
         },
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,8 @@ from pux.accounts import permissions
 from pux.accounts import repository as accounts_repository
 from pux.accounts.models import Invitation
 from pux.accounts.permissions import Actor
+from pux.dialogues import service as dialogues
+from pux.dialogues.models import ActionItem, ConceptNote, Participant
 from pux.matching import repository as matching_repository
 from pux.matching import service as matching
 from pux.matching.models import MatchProposal
@@ -38,11 +40,26 @@ class Inbox:
     draft_programmes: Sequence[Programme] = ()
     invitations: Sequence[Invitation] = ()
     rank_countries: Sequence[str] = field(default_factory=tuple)
+    to_nominate: Sequence[Participant] = ()
+    my_actions: Sequence[ActionItem] = ()
+    concept_notes: Sequence[ConceptNote] = ()
+    today: date = field(default_factory=date.today)
+
+    @property
+    def overdue_actions(self) -> list[ActionItem]:
+        return [a for a in self.my_actions if a.due_on is not None and a.due_on < self.today]
 
     @property
     def waiting(self) -> int:
         """How many things wait for an action (the count in the header)."""
-        return len(self.to_endorse) + len(self.to_publish) + len(self.returned) + len(self.proposals)
+        return (
+            len(self.to_endorse)
+            + len(self.to_publish)
+            + len(self.returned)
+            + len(self.proposals)
+            + len(self.to_nominate)
+            + len(self.overdue_actions)
+        )
 
 
 def _countries(actor: Actor, *roles: str) -> frozenset[str] | None:
@@ -88,6 +105,9 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
         found.invitations = accounts_repository.pending_invitations(
             session, invited_by_id=None if actor.is_global else actor.user_id, now=datetime.now(UTC)
         )
+    found.to_nominate = dialogues.nominations_waiting(session, actor=actor)
+    found.my_actions = dialogues.my_open_actions(session, actor=actor)
+    found.concept_notes = dialogues.concept_notes_to_refine(session, actor=actor)
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pux.dialogues import vocabulary as dialogue_words
 from pux.needs import workflow
 from pux.tasks import service
 from pux.web.deps import SessionDep
@@ -22,5 +23,11 @@ def my_tasks(request: Request, session: SessionDep, actor: PageActor) -> Respons
     return render(
         request,
         "tasks/inbox.html",
-        {"inbox": service.inbox(session, actor=actor), "status_label": workflow.status_label},
+        {
+            "inbox": service.inbox(session, actor=actor),
+            "status_label": workflow.status_label,
+            "participant_status_label": dialogue_words.participant_status_label,
+            "action_status_label": dialogue_words.action_status_label,
+            "concept_status_label": dialogue_words.concept_status_label,
+        },
     )
