@@ -101,7 +101,9 @@ def demo() -> None:
     else:
         console.print(
             f"Demo data loaded: {summary.organisations} organisations, {summary.users} people, "
-            f"{summary.needs} needs, {summary.programmes} programmes, {summary.activities} activities."
+            f"{summary.needs} needs, {summary.programmes} programmes, {summary.activities} activities, "
+            f"{summary.events} dialogue events ({summary.event_participants} participants, "
+            f"{summary.actions} follow-up actions)."
         )
     table = Table("Role", "Email", "Password", title="Demo sign-ins (illustrative accounts)")
     for role, email, password in credentials:

@@ -31,6 +31,7 @@ from pux.accounts.permissions import (
 from pux.accounts.schemas import OrganisationCreate
 from pux.assistance import service as assistance
 from pux.assistance.schemas import ActivityCreate
+from pux.dialogues.demo_history import load_dialogue_history
 from pux.needs import service as needs
 from pux.needs import workflow
 from pux.needs.schemas import NeedCreate
@@ -266,6 +267,9 @@ class DemoSummary:
     needs: int = 0
     programmes: int = 0
     activities: int = 0
+    events: int = 0
+    event_participants: int = 0
+    actions: int = 0
     already_loaded: bool = False
 
 
@@ -307,6 +311,9 @@ def load_demo(
     providers = [o for o in organisations.values() if o.organisation_type in PROVIDER_TYPES]
     summary.programmes = _load_programmes(session, facilitator, rng, programmes_count, providers)
     summary.activities = _load_activities(session, facilitator, rng, activities_count, providers)
+    dialogue = load_dialogue_history(session, rng=random.Random(SEED + 1), today=date.today())
+    summary.events, summary.event_participants = dialogue.events, dialogue.participants
+    summary.actions = dialogue.actions
     return summary, _credentials()
 
 
