@@ -13,12 +13,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pux.dialogues import vocabulary as v
+from pux.i18n import gettext as _
 from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_codes
 
 Version = Field(
     ge=1, le=2**31 - 1, description="The version that was edited; a stale version is refused (409)"
 )
-Money = Field(ge=0, le=Decimal("1e11"), decimal_places=2)
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 
 
@@ -46,7 +46,7 @@ class EventFields(CleanInput):
     thematic_area_codes: list[str] = Field(default_factory=list)
     technique_codes: list[str] = Field(default_factory=list)
     focus_country_codes: list[str] = Field(default_factory=list)
-    travel_budget: Decimal | None = Money
+    travel_budget: Decimal | None = Field(default=None, ge=0, le=Decimal("1e11"), decimal_places=2)
     budget_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     allowance_cut_allowed: float = Field(default=0.5, ge=0, le=1)
     max_supported_per_country: int | None = Field(default=None, ge=1, le=1000)
@@ -70,9 +70,9 @@ class EventFields(CleanInput):
     @model_validator(mode="after")
     def _ends_after_start(self) -> EventFields:
         if self.ends_at < self.starts_at:
-            raise ValueError("the event must end after it starts")
+            raise ValueError(_("the event must end after it starts"))
         if not self.is_online and not self.host_country_iso3:
-            raise ValueError("an event that is not online needs a host country")
+            raise ValueError(_("an event that is not online needs a host country"))
         return self
 
 
@@ -101,7 +101,7 @@ class SessionFields(CleanInput):
     @model_validator(mode="after")
     def _ends_after_start(self) -> SessionFields:
         if self.ends_at <= self.starts_at:
-            raise ValueError("the session must end after it starts")
+            raise ValueError(_("the session must end after it starts"))
         return self
 
 
@@ -137,7 +137,7 @@ class ParticipantFields(CleanInput):
     @model_validator(mode="after")
     def _someone(self) -> ParticipantFields:
         if self.user_id is None and not (self.full_name and self.email):
-            raise ValueError("choose a person in PUX, or give the new person's name and email")
+            raise ValueError(_("choose a person in PUX, or give the new person's name and email"))
         return self
 
 
@@ -156,7 +156,7 @@ class TravelApplicationFields(CleanInput):
     @model_validator(mode="after")
     def _asks_for_something(self) -> TravelApplicationFields:
         if self.fare + self.daily_allowance * self.nights <= 0:
-            raise ValueError("the application asks for no money")
+            raise ValueError(_("the application asks for no money"))
         return self
 
 
@@ -250,7 +250,7 @@ class ActionFields(CleanInput):
     @model_validator(mode="after")
     def _has_owner(self) -> ActionFields:
         if self.owner_user_id is None and self.owner_organisation_id is None:
-            raise ValueError("name the person or the organisation who owns the action")
+            raise ValueError(_("name the person or the organisation who owns the action"))
         return self
 
 

@@ -200,6 +200,20 @@ def event_calendar(request: Request, session: SessionDep, actor: PageActor, even
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> HTMLResponse:
+    return _event_page(request, session, actor, event_id)
+
+
+def _event_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    *,
+    refused: str = "",
+    values: dict[str, Any] | None = None,
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
+    """The event's page; ``refused`` names the form (agenda, target) shown again with its problems."""
     event = service.get_event(session, actor=actor, event_id=event_id)
     runs = service.may_run(actor)
     return render(
@@ -220,8 +234,11 @@ def event_page(request: Request, session: SessionDep, actor: PageActor, event_id
             "actions": service.actions_of_event(session, actor=actor, event_id=event.id) if runs else [],
             "target_categories": service.target_categories(session) if runs else {},
             "dimensions": v.DIMENSIONS,
-            **NO_PROBLEMS,
+            "refused": refused,
+            "values": values or {},
+            **(problems_context(failed) if failed else NO_PROBLEMS),
         },
+        422 if failed else 200,
     )
 
 
@@ -243,7 +260,11 @@ def _event_context(session: Session, event: DialogueEvent) -> dict[str, Any]:
 def add_session(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
 ) -> Response:
-    service.add_session(session, actor=actor, event_id=event_id, data=_parse(SessionFields, form_data(form)))
+    values = form_data(form)
+    try:
+        service.add_session(session, actor=actor, event_id=event_id, data=_parse(SessionFields, values))
+    except ValidationFailed as failed:
+        return _event_page(request, session, actor, event_id, refused="agenda", values=values, failed=failed)
     flash(request, _("The agenda item was added."))
     return RedirectResponse(f"/events/{event_id}#agenda", status_code=303)
 
@@ -261,7 +282,11 @@ def remove_session(
 def add_target(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
 ) -> Response:
-    service.add_target(session, actor=actor, event_id=event_id, data=_parse(TargetFields, form_data(form)))
+    values = form_data(form)
+    try:
+        service.add_target(session, actor=actor, event_id=event_id, data=_parse(TargetFields, values))
+    except ValidationFailed as failed:
+        return _event_page(request, session, actor, event_id, refused="target", values=values, failed=failed)
     flash(request, _("The target was saved."))
     return RedirectResponse(f"/events/{event_id}#balance", status_code=303)
 
@@ -500,11 +525,14 @@ def _outcomes_page(
     values: dict[str, Any] | None = None,
     failed: ValidationFailed | None = None,
     suggested: list[str] | None = None,
+    refused: str = "outcome",
 ) -> HTMLResponse:
     event = service.get_event_to_run(session, actor=actor, event_id=event_id)
     outcome = service.outcome_of(session, event)
-    if values is None and outcome is not None:
-        values = {name: getattr(outcome, name) for name in OutcomeFields.model_fields}
+    if (values is None or refused != "outcome") and outcome is not None:
+        values_of_outcome = {name: getattr(outcome, name) for name in OutcomeFields.model_fields}
+    else:
+        values_of_outcome = None
     return render(
         request,
         "dialogues/outcomes.html",
@@ -512,8 +540,10 @@ def _outcomes_page(
             **_labels(),
             **_event_context(session, event),
             "outcome": outcome,
-            "values": values or {"language": "en"},
+            "values": values_of_outcome or (values if refused == "outcome" else None) or {"language": "en"},
             "suggested": suggested,
+            "refused": refused if failed else "",
+            "other_values": values if failed and refused != "outcome" else {},
             "goal_options": [(g.code, f"{g.code}. {g.label()}") for g in reference.list_goals(session)],
             "recommendations": service.recommendations(session, actor=actor, event_id=event.id),
             "techniques": reference.list_techniques(session),
@@ -550,9 +580,12 @@ def add_recommendation(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
 ) -> Response:
     values = form_data(form, lists=("technique_codes", "sdg_goal_codes"))
-    service.add_recommendation(
-        session, actor=actor, event_id=event_id, data=_parse(RecommendationFields, values)
-    )
+    try:
+        service.add_recommendation(
+            session, actor=actor, event_id=event_id, data=_parse(RecommendationFields, values)
+        )
+    except ValidationFailed as failed:
+        return _outcomes_page(request, session, actor, event_id, values, failed, refused="recommendation")
     flash(request, _("The recommendation was added."))
     return RedirectResponse(f"/events/{event_id}/outcomes#recommendations", status_code=303)
 
@@ -654,7 +687,11 @@ def convert_concept_note(
 def create_action(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
 ) -> Response:
-    service.create_action(session, actor=actor, event_id=event_id, data=_parse(ActionFields, form_data(form)))
+    values = form_data(form)
+    try:
+        service.create_action(session, actor=actor, event_id=event_id, data=_parse(ActionFields, values))
+    except ValidationFailed as failed:
+        return _outcomes_page(request, session, actor, event_id, values, failed, refused="action")
     flash(request, _("The action was added."))
     return RedirectResponse(f"/events/{event_id}/outcomes#actions", status_code=303)
 
