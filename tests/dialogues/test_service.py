@@ -281,11 +281,22 @@ def test_the_fund_keeps_its_budget_and_an_override_is_kept_and_audited(
 
     grant = next(line.grant for line in lines if line.application.id == mine)
     assert grant is not None
+    others = awarded - grant.amount
+    with pytest.raises(ValidationFailed) as beyond:  # an override may not break the budget either
+        service.override_grant(
+            session,
+            actor=world.actors["facilitator"],
+            application_id=mine,
+            data=GrantOverride(
+                amount=Decimal("3000") - others + 1, reason="Give the whole request", version=grant.version
+            ),
+        )
+    assert beyond.value.problems[0].field == "amount"
     service.override_grant(
         session,
         actor=world.actors["facilitator"],
         application_id=mine,
-        data=GrantOverride(amount=Decimal("500"), reason="Fare paid by the hospital", version=grant.version),
+        data=GrantOverride(amount=Decimal("0"), reason="Fare paid by the hospital", version=grant.version),
     )
     trail = session.scalars(
         select(AuditEvent).where(
@@ -293,12 +304,12 @@ def test_the_fund_keeps_its_budget_and_an_override_is_kept_and_audited(
         )
     ).all()
     assert len(trail) == 1 and trail[0].after is not None
-    assert trail[0].after["reason"] == "Fare paid by the hospital" and trail[0].after["amount"] == "500"
+    assert trail[0].after["reason"] == "Fare paid by the hospital" and trail[0].after["amount"] == "0"
 
     service.run_fund(session, actor=world.actors["facilitator"], event_id=event_id)
     again = service.travel_applications(session, actor=world.actors["facilitator"], event_id=event_id)
     kept = next(line.grant for line in again if line.application.id == mine)
-    assert kept is not None and kept.amount == Decimal("500") and kept.is_override
+    assert kept is not None and kept.amount == Decimal("0") and kept.is_override
     assert sum(line.grant.amount for line in again if line.grant) <= Decimal("3000")
     with pytest.raises(PermissionDenied):
         service.run_fund(session, actor=world.actors["focal_ken"], event_id=event_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -366,3 +366,10 @@ def open_actions_of(
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
     return session.scalars(statement).unique().all()
+
+
+def count_participants(session: Session, event_id: int, statuses: Collection[str]) -> int:
+    statement = select(func.count(Participant.id)).where(
+        Participant.event_id == event_id, Participant.status.in_(statuses)
+    )
+    return session.scalar(statement) or 0

@@ -125,6 +125,13 @@ def get_event(session: Session, *, actor: Actor, event_id: int) -> DialogueEvent
 
 
 def _may_view(session: Session, actor: Actor, event: DialogueEvent) -> bool:
+    if permissions.can_view_event(
+        actor,
+        is_public=event.is_public,
+        focus_countries=frozenset(event.focus_country_codes),
+        takes_part=False,
+    ):
+        return True  # without asking the database whether the person is on the list
     takes_part = actor.user_id is not None and repository.participant_of_user(
         session, event.id, actor.user_id
     )
@@ -337,6 +344,16 @@ class CountryFacts:
 
 
 def country_facts(session: Session) -> CountryFacts:
+    """Read once per unit of work: the reference data and the index's rules do not change within it."""
+    cached = session.info.get("dialogues.country_facts")
+    if isinstance(cached, CountryFacts):
+        return cached
+    facts = _read_country_facts(session)
+    session.info["dialogues.country_facts"] = facts
+    return facts
+
+
+def _read_country_facts(session: Session) -> CountryFacts:
     config, _data = priority_service.active_config(session)
     recipients, regions, groups = set(), {}, {}
     for country in reference_repository.all_countries(session):
@@ -463,10 +480,7 @@ def add_participant(session: Session, *, actor: Actor, event_id: int, data: Part
 def _capacity_left(session: Session, event: DialogueEvent) -> int | None:
     if event.capacity is None:
         return None
-    expected = sum(
-        1 for p in repository.participants_of(session, event.id) if p.status in v.EXPECTED_STATUSES
-    )
-    return event.capacity - expected
+    return event.capacity - repository.count_participants(session, event.id, v.EXPECTED_STATUSES)
 
 
 def _person_fields(session: Session, data: ParticipantFields) -> dict[str, Any]:
@@ -835,6 +849,27 @@ def override_grant(
     ensure_current(grant.version if grant else 0, data.version)
     if data.amount > application.requested:
         raise ValidationFailed([FieldProblem("amount", _("is more than the participant asked for"))])
+    others = sum(
+        (
+            a.grant.amount
+            for a in repository.applications_of(session, event.id)
+            if a.grant and a.id != application.id
+        ),
+        Decimal(0),
+    )
+    if event.travel_budget is not None and others + data.amount > event.travel_budget:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "amount",
+                    _("would take the awards beyond the budget: %(left)s %(currency)s is left")
+                    % {
+                        "left": max(event.travel_budget - others, Decimal(0)),
+                        "currency": event.budget_currency,
+                    },
+                )
+            ]
+        )
     before = grant.snapshot() if grant else None
     grant = grant or TravelGrant(application_id=application.id)
     grant.amount = data.amount
@@ -1021,8 +1056,8 @@ def create_concept_note(
 
 
 def get_concept_note(session: Session, *, actor: Actor, note_id: int) -> ConceptNote:
-    """A concept note: its country's people and facilitators see drafts; everyone sees converted ones of
-    public events (they became needs, which have their own visibility)."""
+    """A concept note, for its country's counterparts and focal point and the facilitators only (once
+    converted, the need it became is what others see, under the need's own visibility)."""
     note = repository.get_concept_note(session, note_id)
     if note is None or not permissions.can_refine_concept_note(actor, country_iso3=note.country_iso3):
         raise NotFound(_("No concept note with this number is visible to you."))
