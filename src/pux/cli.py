@@ -411,3 +411,245 @@ def sdg_eval(file: Path) -> None:
         raise typer.Exit(code=2) from error
     for line in format_report(report):
         typer.echo(line)
+
+
+# --- Dialogue events ------------------------------------------------------------------------------
+
+events_app = typer.Typer(
+    help="Dialogue events, their balance, travel fund and follow-up.", no_args_is_help=True
+)
+app.add_typer(events_app, name="events")
+
+
+def _share(value: float | None) -> str:
+    return f"{value:.0%}" if value is not None else "-"
+
+
+@events_app.command("list")
+def events_list(
+    when: Annotated[
+        bool | None, typer.Option("--upcoming/--past", help="Only upcoming, or only past, events")
+    ] = None,
+    lang: LanguageOption = "en",
+) -> None:
+    """List dialogue events (upcoming: soonest first; otherwise most recent first)."""
+    from pux.accounts.permissions import Actor
+    from pux.dialogues import service as dialogues
+    from pux.dialogues.repository import EventFilter
+    from pux.dialogues.vocabulary import event_kind_label
+    from pux.pagination import MAX_PAGE_SIZE, PageRequest
+
+    filters = EventFilter(when=None if when is None else ("upcoming" if when else "past"))
+    actor = Actor.system(_cli_actor())
+    table = Table("ID", "Starts", "Kind", "Title", "Where", "Access", title="Dialogue events")
+    with language_context(lang), _sessions() as session:
+        number, total = 1, 0
+        while True:
+            page = dialogues.list_events(
+                session, actor=actor, filters=filters, page=PageRequest(number=number, size=MAX_PAGE_SIZE)
+            )
+            total = page.total
+            for event in page.items:
+                where = ", ".join(
+                    part
+                    for part in (
+                        event.city,
+                        event.host_country.name() if event.host_country else None,
+                        "online" if event.is_online else None,
+                    )
+                    if part
+                )
+                table.add_row(
+                    str(event.id),
+                    f"{event.starts_at:%Y-%m-%d %H:%M} {event.time_zone}",
+                    event_kind_label(event.kind),
+                    event.title + (" (cancelled)" if event.is_cancelled else ""),
+                    where or "-",
+                    "public" if event.is_public else "closed",
+                )
+            if page.request.number >= page.pages:
+                break
+            number += 1
+    console.print(table)
+    console.print(f"{total} events")
+
+
+@events_app.command("show")
+def events_show(event_id: int, lang: LanguageOption = "en") -> None:
+    """Show an event: its details, agenda, targets and the balance meter (missed targets marked)."""
+    from pux.accounts.permissions import Actor
+    from pux.dialogues import balance
+    from pux.dialogues import service as dialogues
+    from pux.dialogues import vocabulary as v
+    from pux.errors import NotFound
+    from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label
+
+    actor = Actor.system(_cli_actor())
+    with language_context(lang), _sessions() as session:
+        try:
+            event = dialogues.get_event(session, actor=actor, event_id=event_id)
+        except NotFound as missing:
+            console.print(f"[red]{missing}[/red]")
+            raise typer.Exit(code=2) from missing
+        report = dialogues.event_balance(session, actor=actor, event_id=event.id)
+        regions = {region.m49: region.name() for region in reference.list_regions(session)}
+
+        def label(dimension: str, code: str) -> str:
+            if dimension == v.REGION and code in regions:
+                return regions[code]
+            if dimension == v.STAKEHOLDER_TYPE and code in ORGANISATION_TYPES:
+                return organisation_type_label(code)
+            return v.category_label(dimension, code)
+
+        console.print(f"[bold]{event.title}[/bold]  ({v.event_kind_label(event.kind)}, event {event.id})")
+        console.print(
+            f"When: {event.starts_at:%Y-%m-%d %H:%M} to {event.ends_at:%Y-%m-%d %H:%M} {event.time_zone}"
+            + ("  CANCELLED" if event.is_cancelled else "")
+        )
+        where = [event.city or "", event.host_country.name() if event.host_country else ""]
+        console.print(
+            "Where: " + (", ".join(p for p in where if p) or "-") + (" (online)" if event.is_online else "")
+        )
+        console.print(
+            f"Access: {'public' if event.is_public else 'closed'}; languages: "
+            f"{', '.join(event.working_languages) or '-'}; capacity: {event.capacity or 'not limited'}"
+        )
+        if event.travel_budget is not None:
+            console.print(f"Travel budget: {event.travel_budget:,.2f} {event.budget_currency}")
+        agenda = Table("Starts", "Ends", "Title", "Speakers", "Language", title="Agenda")
+        for item in event.sessions:
+            agenda.add_row(
+                f"{item.starts_at:%Y-%m-%d %H:%M}",
+                f"{item.ends_at:%H:%M}",
+                item.title,
+                item.speakers or "-",
+                item.language or "-",
+            )
+        console.print(agenda if event.sessions else "Agenda: no items yet.")
+        targets = Table("Target", "Now", "Status", "People needed", title="Balance targets")
+        for check in report.checks:
+            target = check.target
+            sign = ">=" if target.bound == v.AT_LEAST else "<="
+            missed = check.status == balance.MISSED
+            targets.add_row(
+                f"{v.dimension_label(target.dimension)}: "
+                f"{label(target.dimension, target.category)} {sign} {target.share:.0%}",
+                f"{_share(check.share)} ({label(target.dimension, check.category)})",
+                "[red]MISSED[/red]" if missed else check.status.replace("_", " "),
+                str(check.people_needed) if missed and check.people_needed is not None else "-",
+            )
+        console.print(targets if report.checks else "Balance targets: none set.")
+        console.print(f"Balance meter: {report.total} people expected")
+        for shares in report.dimensions:
+            rows = ", ".join(
+                f"{label(shares.dimension, row.category)} {row.count} ({_share(row.share)})"
+                for row in shares.rows
+            )
+            console.print(f"  {v.dimension_label(shares.dimension)}: {rows or '-'}")
+        if report.missed:
+            console.print(f"[red]{len(report.missed)} target(s) missed.[/red]")
+
+
+@events_app.command("allocate")
+def events_allocate(
+    event_id: int,
+    email: Annotated[str, typer.Option("--as", help="Email of the facilitator who runs the fund")],
+) -> None:
+    """Run the travel fund of an event as a facilitator's account and print every decision with its reason."""
+    import math
+
+    from pux.accounts import service as accounts
+    from pux.accounts.permissions import Actor
+    from pux.dialogues import service as dialogues
+    from pux.errors import DomainError
+
+    wanted = email.strip().lower()
+    try:
+        with _sessions() as session:
+            people = accounts.list_people(session, actor=Actor.system(_cli_actor()))
+            user = next((u for u in people if u.email.lower() == wanted and u.is_active), None)
+            if user is None:
+                console.print(f"[red]No active account has the email {email!r}.[/red]")
+                raise typer.Exit(code=2)
+            actor = accounts.actor_for(user)
+            run = dialogues.run_fund(session, actor=actor, event_id=event_id)
+            event = dialogues.get_event(session, actor=actor, event_id=event_id)
+            lines = dialogues.travel_applications(session, actor=actor, event_id=event_id)
+            currency = event.budget_currency
+            console.print(f"Fund run {run.id} for event {event_id}: {run.status}")
+            gap = f"{run.proven_gap:.4%}" if math.isfinite(run.proven_gap) else "none"
+            console.print(
+                f"Total awarded: {run.total_awarded:,.2f} of {run.budget:,.2f} {currency}"
+                f"  (proven gap {gap}, {run.solve_seconds:.2f} s)"
+            )
+            console.print("Binding constraints: " + (", ".join(run.binding) or "none"))
+            if run.conflicting:
+                console.print("[red]Conflicting constraints: " + ", ".join(run.conflicting) + "[/red]")
+            table = Table("Participant", "Country", "Requested", "Awarded", "Reason", title="Decisions")
+            for line in lines:
+                grant = line.grant
+                reason = "-"
+                if grant is not None:
+                    reason = grant.reason_code + (f" ({grant.reason_detail})" if grant.reason_detail else "")
+                table.add_row(
+                    line.participant.full_name,
+                    line.participant.country_iso3 or "-",
+                    f"{line.requested:,.2f}",
+                    f"{grant.amount:,.2f}" if grant is not None else "-",
+                    reason,
+                )
+            console.print(table)
+    except DomainError as refused:
+        console.print(f"[red]Refused: {refused}[/red]")
+        raise typer.Exit(code=1) from refused
+
+
+@events_app.command("actions")
+def events_actions(
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open actions past their due date")] = False,
+    lang: LanguageOption = "en",
+) -> None:
+    """List the follow-up actions agreed at events (soonest due first)."""
+    from pux.accounts.permissions import Actor
+    from pux.dialogues import service as dialogues
+    from pux.dialogues.repository import ActionFilter
+    from pux.dialogues.vocabulary import ACTION_OPEN_STATUSES, action_status_label
+    from pux.pagination import MAX_PAGE_SIZE, PageRequest
+
+    today = dialogues.now_utc().date()
+    filters = ActionFilter(overdue_on=today if overdue else None)
+    actor = Actor.system(_cli_actor())
+    table = Table("ID", "Event", "Action", "Owner", "Due", "Status", title="Follow-up actions")
+    with language_context(lang), _sessions() as session:
+        number, total = 1, 0
+        while True:
+            page = dialogues.list_actions(
+                session, actor=actor, filters=filters, page=PageRequest(number=number, size=MAX_PAGE_SIZE)
+            )
+            total = page.total
+            for action in page.items:
+                owner = action.owner_user.full_name if action.owner_user else None
+                if action.owner_organisation:
+                    owner = (
+                        f"{owner} ({action.owner_organisation.name})"
+                        if owner
+                        else action.owner_organisation.name
+                    )
+                late = (
+                    action.due_on is not None
+                    and action.due_on < today
+                    and action.status in ACTION_OPEN_STATUSES
+                )
+                table.add_row(
+                    str(action.id),
+                    str(action.event_id),
+                    action.title,
+                    owner or "-",
+                    (f"{action.due_on:%Y-%m-%d}" + (" OVERDUE" if late else "")) if action.due_on else "-",
+                    action_status_label(action.status),
+                )
+            if page.request.number >= page.pages:
+                break
+            number += 1
+    console.print(table)
+    console.print(f"{total} actions")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session
 from pux.accounts import repository as accounts_repository
 from pux.accounts import service as accounts
 from pux.accounts.schemas import InvitationCreate
+from pux.dialogues import service as dialogues
+from pux.dialogues.schemas import ActionFields, EventCreate, ParticipantFields
 from pux.matching.models import MatchProposal
 from pux.needs import service as needs
 from pux.priority.engine import default_config_data
@@ -163,6 +166,98 @@ def _decision(session: Session, world: World, role: str) -> Request:
 def _decision_api(session: Session, world: World, role: str) -> Request:
     decision = {"decision": "accept", "side": _side(role)}
     return f"/api/v1/proposals/{_proposal(session, world, role)}/decision", {"json": decision}
+
+
+def _dialogue_event(session: Session, world: World) -> Any:
+    """A public Kenyan workshop with a travel budget, run by the world's facilitator."""
+    return dialogues.create_event(
+        session,
+        actor=world.actors["facilitator"],
+        data=EventCreate(
+            kind="regional_workshop",
+            title="Workshop on radiotherapy treatment planning",
+            host_country_iso3="KEN",
+            city="Nairobi",
+            starts_at=datetime(2099, 5, 4, 9),
+            ends_at=datetime(2099, 5, 6, 17),
+            time_zone="Africa/Nairobi",
+            focus_country_codes=["KEN"],
+            travel_budget=Decimal("3000"),
+        ),
+    )
+
+
+def _dialogue_participant(session: Session, world: World, **person: Any) -> Any:
+    event = _dialogue_event(session, world)
+    return dialogues.add_participant(
+        session, actor=world.actors["facilitator"], event_id=event.id, data=ParticipantFields(**person)
+    )
+
+
+def _event_json(**extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "regional_workshop",
+        "title": "Workshop on radiotherapy treatment planning",
+        "host_country_iso3": "KEN",
+        "starts_at": "2099-05-04T09:00:00",
+        "ends_at": "2099-05-06T17:00:00",
+        "travel_budget": "3000",
+        **extra,
+    }
+
+
+def _event_edit(session: Session, world: World, role: str) -> Request:
+    event = _dialogue_event(session, world)
+    return f"/api/v1/events/{event.id}", {
+        "json": _event_json(title="Workshop (edited)", version=event.version)
+    }
+
+
+def _nomination(session: Session, world: World, role: str) -> Request:
+    event = _dialogue_event(session, world)
+    person = {"full_name": "Otieno Kamau", "email": f"otieno.{role}@test.pux.invalid", "country_iso3": "KEN"}
+    return f"/api/v1/events/{event.id}/participants", {"json": person}
+
+
+def _endorsement(session: Session, world: World, role: str) -> Request:
+    person = _dialogue_participant(
+        session, world, full_name="Otieno Kamau", email="otieno@test.pux.invalid", country_iso3="KEN"
+    )
+    return f"/api/v1/participants/{person.id}/moves", {
+        "json": {"target": "endorsed", "version": person.version}
+    }
+
+
+def _travel_application(session: Session, world: World, role: str) -> Request:
+    person = _dialogue_participant(session, world, user_id=world.user_ids["expert"], country_iso3="KEN")
+    application = {"fare": "900", "daily_allowance": "150", "nights": 3, "reason": "Flight from Mombasa."}
+    return f"/api/v1/participants/{person.id}/travel-application", {"json": application}
+
+
+def _allocation(session: Session, world: World, role: str) -> Request:
+    return f"/api/v1/events/{_dialogue_event(session, world).id}/travel/allocate", {"json": {}}
+
+
+def _outcome(session: Session, world: World, role: str) -> Request:
+    summary = "Participants agreed on a regional dosimetry audit network."
+    return f"/api/v1/events/{_dialogue_event(session, world).id}/outcome", {"json": {"summary": summary}}
+
+
+def _action(session: Session, world: World, role: str) -> Request:
+    owner = {"title": "Draft the audit network's terms", "owner_user_id": world.user_ids["expert"]}
+    return f"/api/v1/events/{_dialogue_event(session, world).id}/actions", {"json": owner}
+
+
+def _action_progress(session: Session, world: World, role: str) -> Request:
+    event = _dialogue_event(session, world)
+    action = dialogues.create_action(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event.id,
+        data=ActionFields(title="Draft the audit network's terms", owner_user_id=world.user_ids["expert"]),
+    )
+    progress = {"status": "in_progress", "note": "First draft shared.", "version": action.version}
+    return f"/api/v1/actions/{action.id}/progress", {"json": progress}
 
 
 ROUND_FORM = {"title": "Test round", "country_cap_percent": "50"}
@@ -455,6 +550,21 @@ RULES = (
         ),
         True,
     ),
+    Rule("POST", "/api/v1/events", GLOBAL, lambda s, w, r: ("/api/v1/events", {"json": _event_json()}), True),
+    Rule("PUT", "/api/v1/events/{event_id}", GLOBAL, _event_edit, True),
+    Rule("POST", "/api/v1/events/{event_id}/participants", KENYA_FOCAL, _nomination, True),
+    Rule("POST", "/api/v1/participants/{participant_id}/moves", KENYA_FOCAL, _endorsement, True),
+    Rule(
+        "POST",
+        "/api/v1/participants/{participant_id}/travel-application",
+        GLOBAL | {"expert"},
+        _travel_application,
+        True,
+    ),
+    Rule("POST", "/api/v1/events/{event_id}/travel/allocate", GLOBAL, _allocation, True),
+    Rule("PUT", "/api/v1/events/{event_id}/outcome", GLOBAL, _outcome, True),
+    Rule("POST", "/api/v1/events/{event_id}/actions", GLOBAL, _action, True),
+    Rule("POST", "/api/v1/actions/{action_id}/progress", GLOBAL | {"expert"}, _action_progress, True),
 )
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

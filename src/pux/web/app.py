@@ -18,6 +18,7 @@ from pux.assistance import api as assistance_api
 from pux.assistance import views as assistance_views
 from pux.config import Settings, get_settings
 from pux.db import make_engine, make_session_factory
+from pux.dialogues import api as dialogues_api
 from pux.dialogues import views as dialogues_views
 from pux.interop.tabular import views as tabular_views
 from pux.matching import api as matching_api
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assistance_views.router,
         assistance_api.router,
         dialogues_views.router,
+        dialogues_api.router,
         priority_views.router,
         priority_api.router,
         matching_views.router,
