@@ -112,6 +112,7 @@ def balance_read(report: balance_engine.BalanceReport) -> BalanceRead:
             TargetCheckRead(
                 dimension=check.target.dimension,
                 category=check.target.category,
+                checked_category=check.category,
                 bound=check.target.bound,
                 target_share=check.target.share,
                 share=check.share,

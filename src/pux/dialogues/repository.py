@@ -13,6 +13,7 @@ from pux.dialogues.models import (
     ActionItem,
     ConceptNote,
     DialogueEvent,
+    EventOutcome,
     FundAllocationRun,
     Participant,
     Recommendation,
@@ -60,7 +61,8 @@ def _filtered(statement, filters: EventFilter, now: datetime):  # type: ignore[n
     if filters.kind:
         statement = statement.where(DialogueEvent.kind == filters.kind)
     if filters.text:
-        statement = statement.where(DialogueEvent.search_text.contains(fold_for_search(filters.text)))
+        words = fold_for_search(filters.text.strip())
+        statement = statement.where(DialogueEvent.search_text.contains(words, autoescape=True))
     return statement
 
 
@@ -373,3 +375,15 @@ def count_participants(session: Session, event_id: int, statuses: Collection[str
         Participant.event_id == event_id, Participant.status.in_(statuses)
     )
     return session.scalar(statement) or 0
+
+
+def outcome_of(session: Session, event_id: int) -> EventOutcome | None:
+    return session.scalars(select(EventOutcome).where(EventOutcome.event_id == event_id)).first()
+
+
+def get_application(session: Session, application_id: int) -> TravelApplication | None:
+    return session.get(TravelApplication, application_id)
+
+
+def get_grant(session: Session, grant_id: int) -> TravelGrant | None:
+    return session.get(TravelGrant, grant_id)

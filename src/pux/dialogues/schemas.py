@@ -347,6 +347,7 @@ class BalanceDimensionRead(BaseModel):
 class TargetCheckRead(BaseModel):
     dimension: str
     category: str
+    checked_category: str = Field(description="The category checked: for a '*' target, the worst one")
     bound: str
     target_share: float
     share: float | None

@@ -304,9 +304,7 @@ def _target_problems(session: Session, data: TargetFields) -> list[FieldProblem]
 
 def target_categories(session: Session) -> dict[str, tuple[str, ...]]:
     """The categories each dimension can take (for the target form and its check)."""
-    regions = tuple(
-        sorted({c.region_m49 for c in reference_repository.all_countries(session) if c.region_m49})
-    )
+    regions = tuple(sorted(set(country_facts(session).regions.values())))
     return {
         v.GENDER: (*v.GENDERS, v.NOT_STATED),
         v.REGION: regions,
@@ -620,7 +618,7 @@ def apply_for_travel(
         permissions.can_apply_for_travel(actor, participant_user_id=participant.user_id),
         _("Only the participant or a facilitator may apply for this person's travel support."),
     )
-    if participant.status not in v.FUNDABLE_STATUSES and participant.status != v.INVITED:
+    if participant.status not in v.FUNDABLE_STATUSES:
         raise InvalidTransition(_("Only people expected at the event can apply for travel support."))
     if participant.application is not None:
         raise ValidationFailed(
@@ -665,7 +663,7 @@ def update_application(
 
 
 def _application(session: Session, actor: Actor, application_id: int) -> TravelApplication:
-    application = session.get(TravelApplication, application_id)
+    application = repository.get_application(session, application_id)
     if application is None or not permissions.can_see_participant_details(
         actor, country_iso3=application.participant.country_iso3, user_id=application.participant.user_id
     ):
@@ -706,7 +704,12 @@ def _priority_scores(session: Session, event: DialogueEvent) -> dict[str, float]
     area = fund_priority_area(session, event)
     if area is None:
         return {}
-    return {r.iso3: r.score for r in priority_service.ranking(session, area=area) if r.score is not None}
+    cache: dict[str, dict[str, float]] = session.info.setdefault("dialogues.priority_scores", {})
+    if area not in cache:  # the index reads every country's indicators: once per unit of work
+        cache[area] = {
+            r.iso3: r.score for r in priority_service.ranking(session, area=area) if r.score is not None
+        }
+    return cache[area]
 
 
 def _fund_lines(session: Session, event: DialogueEvent) -> list[FundLine]:
@@ -900,7 +903,7 @@ def record_disbursement(
     session: Session, *, actor: Actor, grant_id: int, data: DisbursementFields
 ) -> Disbursement:
     """Record money paid against a grant (and the receipts, when they come back)."""
-    grant = session.get(TravelGrant, grant_id)
+    grant = repository.get_grant(session, grant_id)
     if grant is None:
         raise NotFound(_("No travel grant with this number."))
     require(permissions.can_run_events(actor), _("Only facilitators record payments."))
@@ -953,7 +956,7 @@ def reconciliation(session: Session, *, actor: Actor, event_id: int) -> list[Rec
 
 
 def outcome_of(session: Session, event: DialogueEvent) -> EventOutcome | None:
-    return session.query(EventOutcome).filter_by(event_id=event.id).one_or_none()
+    return repository.outcome_of(session, event.id)
 
 
 def _tag_problems(
@@ -1295,7 +1298,7 @@ def people_to_invite(session: Session, *, actor: Actor) -> list[Any]:
 
 
 def event_id_of_grant(session: Session, *, grant_id: int) -> int:
-    grant = session.get(TravelGrant, grant_id)
+    grant = repository.get_grant(session, grant_id)
     if grant is None:
         raise NotFound(_("No travel grant with this number."))
     return grant.application.participant.event_id
