@@ -79,6 +79,15 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "POST /api/v1/matching/rounds": "the rules may be infeasible together (an LDC floor no budget can meet)",
     "POST /api/v1/{entity}/import": "the file is a CSV or xlsx table whose rows are checked like the forms",
     "PUT /api/v1/priority/config": "a weights configuration that the schema describes only as an object",
+    "POST /api/v1/events": _CODES + "; an IANA time zone; a host country unless online; the end after the start",
+    "PUT /api/v1/events/{event_id}": _CODES + "; an IANA time zone; a host country unless online",
+    "POST /api/v1/events/{event_id}/participants": "a person in PUX, or a new person's name and email; known codes",
+    "POST /api/v1/participants/{participant_id}/moves": "the move must be one the nomination chain allows now",
+    "POST /api/v1/participants/{participant_id}/travel-application": "some money asked for, once per person",
+    "POST /api/v1/events/{event_id}/travel/allocate": "the event must have a travel-support budget",
+    "PUT /api/v1/events/{event_id}/outcome": _CODES,
+    "POST /api/v1/events/{event_id}/actions": "an owner (a person or an organisation) that exists",
+    "POST /api/v1/actions/{action_id}/progress": "a change of status, or a note saying what progressed",
 }
 # Text PUX refuses by rule whatever the schema says (pux.validation.clean_text): control characters
 # other than tab and line breaks. Generated bodies get them replaced, so the rest of the text is tested.

@@ -6,10 +6,6 @@ routes (events and outcomes) answer with shapes that hold no participant's perso
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from fastapi import Depends, Query
-
 from pux.dialogues import service
 from pux.dialogues.api_shapes import (
     EventOutcomeRead,
@@ -19,7 +15,6 @@ from pux.dialogues.api_shapes import (
     TravelGrantRead,
     balance_read,
 )
-from pux.dialogues.repository import ActionFilter, EventFilter
 from pux.dialogues.schemas import (
     ActionFields,
     ActionProgress,
@@ -37,7 +32,7 @@ from pux.dialogues.schemas import (
     TravelApplicationFields,
 )
 from pux.web.deps import SessionDep
-from pux.web.filters import ApiPage
+from pux.web.filters import ActionFilters, ApiPage, EventFilters
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
 from pux.web.openapi import error_responses
@@ -45,39 +40,6 @@ from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
 router = api_router("events")
-
-EventKind = Literal["regional_workshop", "trilateral_meeting", "consultative_visit", "webinar", "side_event"]
-
-
-def _blank_is_none(value: str | None) -> str | None:
-    return value.strip() or None if value else None
-
-
-def event_filters(
-    when: Literal["upcoming", "past"] | None = None,
-    kind: EventKind | None = None,
-    area: Annotated[str | None, Query(max_length=20)] = None,
-    country: Annotated[str | None, Query(max_length=20)] = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-) -> EventFilter:
-    return EventFilter(
-        when=when,
-        kind=kind,
-        thematic_area_code=_blank_is_none(area),
-        country_iso3=_blank_is_none(country.upper() if country else None),
-        text=_blank_is_none(q),
-    )
-
-
-def action_filters(
-    status: Literal["open", "in_progress", "done", "dropped"] | None = None,
-    overdue: Annotated[bool, Query(description="Only open actions past their due date")] = False,
-) -> ActionFilter:
-    return ActionFilter(status=status, overdue_on=service.now_utc().date() if overdue else None)
-
-
-EventFilters = Annotated[EventFilter, Depends(event_filters)]
-ActionFilters = Annotated[ActionFilter, Depends(action_filters)]
 
 
 # --- Events -----------------------------------------------------------------------------------------

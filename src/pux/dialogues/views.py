@@ -16,7 +16,7 @@ from pux.accounts.permissions import Actor
 from pux.dialogues import calendar, service, statistics
 from pux.dialogues import vocabulary as v
 from pux.dialogues.models import DialogueEvent
-from pux.dialogues.repository import ActionFilter, EventFilter
+from pux.dialogues.repository import ActionFilter
 from pux.dialogues.schemas import (
     ActionFields,
     ActionProgress,
@@ -42,7 +42,7 @@ from pux.reference import service as reference
 from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label
 from pux.validation import parse
 from pux.web.deps import FormDep, SessionDep
-from pux.web.filters import Code, PageNumber
+from pux.web.filters import ActionFilters, EventFilters, PageNumber
 from pux.web.forms import RecordPath, flash, form_data, listing, problems_context
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
@@ -90,17 +90,8 @@ def _parse(model: type[Any], values: dict[str, Any]) -> Any:
 
 @router.get("/events", response_class=HTMLResponse)
 def event_list(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    page: PageNumber,
-    when: Annotated[str | None, Query(pattern="^(upcoming|past)$")] = None,
-    kind: Code = None,
-    area: Code = None,
-    country: Code = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    request: Request, session: SessionDep, actor: PageActor, page: PageNumber, filters: EventFilters
 ) -> HTMLResponse:
-    filters = EventFilter(when=when, kind=kind, thematic_area_code=area, country_iso3=country, text=q)
     results = service.list_events(session, actor=actor, filters=filters, page=page)
     return render(
         request,
@@ -712,17 +703,11 @@ def progress_action(
 
 @router.get("/actions", response_class=HTMLResponse)
 def action_list(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    page: PageNumber,
-    status: Annotated[str | None, Query(pattern="^(open|in_progress|done|dropped)$")] = None,
-    overdue: Annotated[bool, Query()] = False,
+    request: Request, session: SessionDep, actor: PageActor, page: PageNumber, filters: ActionFilters
 ) -> Response:
     if not actor.is_authenticated:
         return RedirectResponse("/sign-in?next=/actions", status_code=303)
     today = date.today()
-    filters = ActionFilter(status=status, overdue_on=today if overdue else None)
     results = service.list_actions(session, actor=actor, filters=filters, page=page)
     return render(
         request,

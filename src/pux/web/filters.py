@@ -8,11 +8,13 @@ returning nothing, and ``%``/``_`` in a code are never wildcards.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
 from pux.assistance.repository import ActivityFilter
+from pux.dialogues.repository import ActionFilter, EventFilter
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.needs.repository import NeedFilter
@@ -127,3 +129,35 @@ ProgrammeFilters = Annotated[ProgrammeFilter, Depends(programme_filters)]
 ActivityFilters = Annotated[ActivityFilter, Depends(activity_filters)]
 PageNumber = Annotated[PageRequest, Depends(page_request)]
 ApiPage = Annotated[PageRequest, Depends(api_page_request)]
+
+
+# --- Dialogue events and their follow-up actions -----------------------------------------------------
+
+EventKind = Literal["regional_workshop", "trilateral_meeting", "consultative_visit", "webinar", "side_event"]
+
+
+def event_filters(
+    when: Literal["upcoming", "past"] | None = None,
+    kind: EventKind | None = None,
+    area: Annotated[str | None, Query(max_length=20)] = None,
+    country: Annotated[str | None, Query(max_length=20)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> EventFilter:
+    return EventFilter(
+        when=when,
+        kind=kind,
+        thematic_area_code=_blank_is_none(area),
+        country_iso3=_blank_is_none(country.upper() if country else None),
+        text=_blank_is_none(q),
+    )
+
+
+def action_filters(
+    status: Literal["open", "in_progress", "done", "dropped"] | None = None,
+    overdue: Annotated[bool, Query(description="Only open actions past their due date")] = False,
+) -> ActionFilter:
+    return ActionFilter(status=status, overdue_on=date.today() if overdue else None)
+
+
+EventFilters = Annotated[EventFilter, Depends(event_filters)]
+ActionFilters = Annotated[ActionFilter, Depends(action_filters)]
