@@ -487,11 +487,12 @@ def _person_fields(session: Session, data: ParticipantFields) -> dict[str, Any]:
     user = accounts_repository.get_user(session, data.user_id) if data.user_id is not None else None
     if data.user_id is not None and user is None:
         problems.append(FieldProblem("user_id", _("is not a person in PUX")))
-    organisation_id = data.organisation_id or (user.organisation_id if user else None)
+    role_organisation, role_country = _scope_of_roles(user)
+    organisation_id = data.organisation_id or (user.organisation_id if user else None) or role_organisation
     organisation = accounts_repository.get_organisation(session, organisation_id) if organisation_id else None
     if organisation_id is not None and organisation is None:
         problems.append(FieldProblem("organisation_id", _("is not a known organisation")))
-    country = data.country_iso3 or (organisation.country_iso3 if organisation else None)
+    country = data.country_iso3 or (organisation.country_iso3 if organisation else None) or role_country
     if country and country not in reference_repository.code_set(session, Country.iso3):
         problems.append(FieldProblem("country_iso3", _("is not a known country code")))
     if data.stakeholder_type and data.stakeholder_type not in ORGANISATION_TYPES:
@@ -507,6 +508,16 @@ def _person_fields(session: Session, data: ParticipantFields) -> dict[str, Any]:
         "country_iso3": country,
         "gender": data.gender or (user.gender if user and user.gender in v.GENDERS else None),
     }
+
+
+def _scope_of_roles(user: Any) -> tuple[int | None, str | None]:
+    """The organisation and country a person's roles are scoped to (a counterpart's hospital and
+    country), for accounts that carry them only on their roles."""
+    if user is None:
+        return None, None
+    organisation = next((r.organisation_id for r in user.roles if r.organisation_id), None)
+    country = next((r.country_iso3 for r in user.roles if r.country_iso3), None)
+    return organisation, country
 
 
 def get_participant(session: Session, *, actor: Actor, participant_id: int) -> Participant:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, Query
 
@@ -133,19 +133,25 @@ ApiPage = Annotated[PageRequest, Depends(api_page_request)]
 
 # --- Dialogue events and their follow-up actions -----------------------------------------------------
 
-EventKind = Literal["regional_workshop", "trilateral_meeting", "consultative_visit", "webinar", "side_event"]
+# Blank is allowed: a filter form sends "when=" for "any time".
+When = Annotated[str | None, Query(pattern="^(upcoming|past)?$")]
+EventKind = Annotated[
+    str | None,
+    Query(pattern="^(regional_workshop|trilateral_meeting|consultative_visit|webinar|side_event)?$"),
+]
+ActionStatus = Annotated[str | None, Query(pattern="^(open|in_progress|done|dropped)?$")]
 
 
 def event_filters(
-    when: Literal["upcoming", "past"] | None = None,
-    kind: EventKind | None = None,
+    when: When = None,
+    kind: EventKind = None,
     area: Annotated[str | None, Query(max_length=20)] = None,
     country: Annotated[str | None, Query(max_length=20)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> EventFilter:
     return EventFilter(
-        when=when,
-        kind=kind,
+        when=_blank_is_none(when),
+        kind=_blank_is_none(kind),
         thematic_area_code=_blank_is_none(area),
         country_iso3=_blank_is_none(country.upper() if country else None),
         text=_blank_is_none(q),
@@ -153,10 +159,10 @@ def event_filters(
 
 
 def action_filters(
-    status: Literal["open", "in_progress", "done", "dropped"] | None = None,
+    status: ActionStatus = None,
     overdue: Annotated[bool, Query(description="Only open actions past their due date")] = False,
 ) -> ActionFilter:
-    return ActionFilter(status=status, overdue_on=date.today() if overdue else None)
+    return ActionFilter(status=_blank_is_none(status), overdue_on=date.today() if overdue else None)
 
 
 EventFilters = Annotated[EventFilter, Depends(event_filters)]
