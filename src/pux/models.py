@@ -8,8 +8,10 @@ def load_all_models() -> None:
     import pux.assistance.models  # noqa: F401
     import pux.audit.models  # noqa: F401
     import pux.dialogues.models  # noqa: F401
+    import pux.knowledge.models  # noqa: F401
     import pux.matching.models  # noqa: F401
     import pux.needs.models  # noqa: F401
     import pux.priority.models  # noqa: F401
     import pux.programmes.models  # noqa: F401
     import pux.reference.models  # noqa: F401
+    import pux.search.models  # noqa: F401

@@ -21,7 +21,12 @@ COUNTERPART = "counterpart"
 PARTNER = "partner"
 PROGRAMME_OFFICER = "programme_officer"
 EXPERT = "expert"
-ROLES = (ADMIN, FACILITATOR, FOCAL_POINT, COUNTERPART, PARTNER, PROGRAMME_OFFICER, EXPERT)
+# Knowledge content roles, global in scope (no country or organisation): editors write techniques content,
+# evidence entries, stories and myths; reviewers check or dispute evidence and review translations.
+EDITOR = "editor"
+REVIEWER = "reviewer"
+ROLES = (ADMIN, FACILITATOR, FOCAL_POINT, COUNTERPART, PARTNER, PROGRAMME_OFFICER, EXPERT, EDITOR, REVIEWER)
+CONTENT_ROLES = frozenset({EDITOR, REVIEWER})
 COUNTRY_ROLES = frozenset({FOCAL_POINT, COUNTERPART})
 ORGANISATION_ROLES = frozenset({PARTNER, PROGRAMME_OFFICER})
 GLOBAL_ROLES = frozenset({ADMIN, FACILITATOR})
@@ -416,3 +421,34 @@ def can_update_action(actor: Actor, *, owner_user_id: int | None, owner_organisa
     if owner_user_id is not None and actor.user_id == owner_user_id:
         return True
     return owner_organisation_id is not None and actor.organisation_id == owner_organisation_id
+
+
+# --- Knowledge: techniques content, evidence, stories, myths, translations ------------------------------
+
+
+def can_edit_knowledge(actor: Actor) -> bool:
+    """Write technique content, evidence entries, success stories and myths: editors and facilitators."""
+    return actor.is_global or actor.has(EDITOR)
+
+
+def can_check_evidence(actor: Actor, *, author_id: int | None) -> bool:
+    """Check or dispute an evidence entry: reviewers and facilitators, never the entry's own author (a check
+    is a second person's reading of the source)."""
+    if not (actor.is_global or actor.has(REVIEWER)):
+        return False
+    return author_id is None or actor.user_id != author_id
+
+
+def can_review_translations(actor: Actor) -> bool:
+    """Mark a translation of knowledge content as reviewed: reviewers and facilitators."""
+    return actor.is_global or actor.has(REVIEWER)
+
+
+def can_view_unpublished_knowledge(actor: Actor) -> bool:
+    """Story drafts and unpublished myths: editors and facilitators (the public reads the published)."""
+    return can_edit_knowledge(actor)
+
+
+def can_start_story_from_need(actor: Actor) -> bool:
+    """Turn a completed need into a success-story draft: facilitators and editors."""
+    return can_edit_knowledge(actor)

@@ -191,6 +191,8 @@ def role_label(code: str) -> str:
         "partner": _("Donor or partner representative"),
         "programme_officer": _("Programme officer"),
         "expert": _("Expert"),
+        "editor": _("Knowledge editor"),
+        "reviewer": _("Knowledge reviewer"),
     }
     return labels.get(code, code)
 

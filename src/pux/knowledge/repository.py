@@ -1,0 +1,193 @@
+"""All queries of the knowledge package."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pux.knowledge.models import (
+    EvidenceEntry,
+    KnowledgeTranslation,
+    Myth,
+    SuccessStory,
+    TechniqueProfile,
+)
+from pux.needs.models import Need
+from pux.pagination import Page, PageRequest, fetch_page
+from pux.reference.models import Technique
+
+
+@dataclass(frozen=True)
+class EvidenceFilter:
+    technique_code: str | None = None
+    thematic_area_code: str | None = None
+    country_iso3: str | None = None
+    status: str | None = None
+
+
+def add(session: Session, record: object) -> None:
+    session.add(record)
+    session.flush()
+
+
+def delete(session: Session, record: object) -> None:
+    session.delete(record)
+    session.flush()
+
+
+# --- Techniques ---------------------------------------------------------------------------------------
+
+
+def list_profiles(session: Session) -> Sequence[TechniqueProfile]:
+    statement = (
+        select(TechniqueProfile)
+        .join(Technique, Technique.code == TechniqueProfile.technique_code)
+        .order_by(Technique.position, Technique.code)
+    )
+    return session.scalars(statement).unique().all()
+
+
+def get_profile_by_slug(session: Session, slug: str) -> TechniqueProfile | None:
+    statement = select(TechniqueProfile).where(TechniqueProfile.slug == slug)
+    return session.scalars(statement).unique().first()
+
+
+def get_profile_by_code(session: Session, code: str) -> TechniqueProfile | None:
+    statement = select(TechniqueProfile).where(TechniqueProfile.technique_code == code)
+    return session.scalars(statement).unique().first()
+
+
+# --- Evidence -----------------------------------------------------------------------------------------
+
+
+def _evidence_statement(filters: EvidenceFilter):  # type: ignore[no-untyped-def]
+    statement = select(EvidenceEntry)
+    if filters.technique_code:
+        statement = statement.where(EvidenceEntry.technique_code == filters.technique_code)
+    if filters.thematic_area_code:
+        statement = statement.join(Technique, Technique.code == EvidenceEntry.technique_code).where(
+            Technique.thematic_area_code == filters.thematic_area_code
+        )
+    if filters.country_iso3:
+        statement = statement.where(EvidenceEntry.country_iso3 == filters.country_iso3)
+    if filters.status:
+        statement = statement.where(EvidenceEntry.status == filters.status)
+    return statement.order_by(EvidenceEntry.technique_code, EvidenceEntry.id)
+
+
+def list_evidence(session: Session, filters: EvidenceFilter, page: PageRequest) -> Page[EvidenceEntry]:
+    return fetch_page(session, _evidence_statement(filters), page)
+
+
+def all_evidence(session: Session, filters: EvidenceFilter) -> Sequence[EvidenceEntry]:
+    return session.scalars(_evidence_statement(filters)).unique().all()
+
+
+def get_evidence(session: Session, entry_id: int) -> EvidenceEntry | None:
+    return session.get(EvidenceEntry, entry_id)
+
+
+def evidence_by_keys(session: Session, keys: Collection[str]) -> dict[str, EvidenceEntry]:
+    if not keys:
+        return {}
+    statement = select(EvidenceEntry).where(EvidenceEntry.key.in_(list(keys)))
+    return {entry.key: entry for entry in session.scalars(statement).unique() if entry.key}
+
+
+# --- Stories and myths --------------------------------------------------------------------------------
+
+
+def list_stories(
+    session: Session, *, published_only: bool, technique_code: str | None = None
+) -> Sequence[SuccessStory]:
+    statement = select(SuccessStory)
+    if published_only:
+        statement = statement.where(SuccessStory.status == "published")
+    if technique_code:
+        statement = statement.where(SuccessStory.technique_code == technique_code)
+    return session.scalars(statement.order_by(SuccessStory.updated_at.desc(), SuccessStory.id)).unique().all()
+
+
+def get_story_by_slug(session: Session, slug: str) -> SuccessStory | None:
+    return session.scalars(select(SuccessStory).where(SuccessStory.slug == slug)).unique().first()
+
+
+def get_story(session: Session, story_id: int) -> SuccessStory | None:
+    return session.get(SuccessStory, story_id)
+
+
+def slug_taken(session: Session, model: type[SuccessStory] | type[Myth], slug: str) -> bool:
+    return session.scalars(select(model.id).where(model.slug == slug)).first() is not None
+
+
+def stories_of_need(session: Session, need_id: int) -> Sequence[SuccessStory]:
+    return session.scalars(select(SuccessStory).where(SuccessStory.need_id == need_id)).unique().all()
+
+
+def list_myths(session: Session, *, published_only: bool) -> Sequence[Myth]:
+    statement = select(Myth)
+    if published_only:
+        statement = statement.where(Myth.is_published.is_(True))
+    return session.scalars(statement.order_by(Myth.slug)).all()
+
+
+def get_myth_by_slug(session: Session, slug: str) -> Myth | None:
+    return session.scalars(select(Myth).where(Myth.slug == slug)).first()
+
+
+def get_myth(session: Session, myth_id: int) -> Myth | None:
+    return session.get(Myth, myth_id)
+
+
+# --- Translations -------------------------------------------------------------------------------------
+
+
+def translations_for(
+    session: Session, entity_type: str, entity_ids: Collection[int]
+) -> Sequence[KnowledgeTranslation]:
+    if not entity_ids:
+        return []
+    statement = select(KnowledgeTranslation).where(
+        KnowledgeTranslation.entity_type == entity_type,
+        KnowledgeTranslation.entity_id.in_(list(entity_ids)),
+    )
+    return session.scalars(statement).all()
+
+
+def get_translation(
+    session: Session, entity_type: str, entity_id: int, field: str, language: str
+) -> KnowledgeTranslation | None:
+    statement = select(KnowledgeTranslation).where(
+        KnowledgeTranslation.entity_type == entity_type,
+        KnowledgeTranslation.entity_id == entity_id,
+        KnowledgeTranslation.field == field,
+        KnowledgeTranslation.language == language,
+    )
+    return session.scalars(statement).first()
+
+
+def get_translation_by_id(session: Session, translation_id: int) -> KnowledgeTranslation | None:
+    return session.get(KnowledgeTranslation, translation_id)
+
+
+# --- Needs a story can be about (the demo loader) ------------------------------------------------------
+
+
+def most_advanced_need(
+    session: Session, *, technique_code: str | None, country_iso3: str | None, statuses: Sequence[str]
+) -> Need | None:
+    """A need of the technique (and country, when given) in the first of ``statuses`` that has one."""
+    statement = select(Need).where(Need.status.in_(list(statuses)))
+    if technique_code:
+        statement = statement.where(Need.techniques.any(Technique.code == technique_code))
+    if country_iso3:
+        statement = statement.where(Need.country_iso3 == country_iso3)
+    candidates = session.scalars(statement.order_by(Need.id)).unique().all()
+    taken = set(session.scalars(select(SuccessStory.need_id).where(SuccessStory.need_id.is_not(None))))
+    ranked = sorted(
+        candidates, key=lambda need: (need.id in taken, list(statuses).index(need.status), need.id)
+    )
+    return ranked[0] if ranked else None

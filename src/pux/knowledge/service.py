@@ -1,0 +1,786 @@
+"""Rules of the knowledge package: technique pages, the evidence ledger (a check is never by the entry's
+author), success stories (drafts seen by editors only), myths and facts, and translations with their own
+status. Every write checks permission and is audited with its before and after."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts.permissions import Actor, require
+from pux.audit import service as audit
+from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
+from pux.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_language
+from pux.i18n import gettext as _
+from pux.knowledge import repository
+from pux.knowledge import vocabulary as v
+from pux.knowledge.models import (
+    Alternative,
+    EvidenceEntry,
+    KnowledgeTranslation,
+    Myth,
+    SuccessStory,
+    TechniqueProfile,
+)
+from pux.knowledge.repository import EvidenceFilter
+from pux.knowledge.schemas import (
+    EvidenceCreate,
+    EvidenceDispute,
+    EvidenceFields,
+    EvidenceUpdate,
+    MythCreate,
+    MythFields,
+    MythUpdate,
+    StoryCreate,
+    StoryFields,
+    StoryUpdate,
+    TranslationFields,
+    slug_from,
+)
+from pux.needs import service as needs_service
+from pux.pagination import Page, PageRequest
+from pux.reference import repository as reference_repository
+from pux.reference.models import Country, Currency, SdgTarget, Technique, ThematicArea
+from pux.validation import lenient, problems_from
+
+AUDIT_TYPES = {
+    v.TECHNIQUE: "knowledge_technique",
+    v.EVIDENCE: "knowledge_evidence",
+    v.STORY: "knowledge_story",
+    v.MYTH: "knowledge_myth",
+}
+TRANSLATION = "knowledge_translation"
+COMPLETED = "completed"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _audit(session: Session, actor: Actor, action: str, entity: str, entity_id: int, **values: Any) -> None:
+    audit.record(
+        session, actor=actor.label, action=action, entity_type=entity, entity_id=str(entity_id), **values
+    )
+
+
+def _check(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise ValidationFailed(problems)
+
+
+# --- Texts in the reader's language -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text as a reader gets it: in their language, or in another one with ``is_fallback`` set so the
+    page can say so; ``status`` is the translation's (None for the text as written)."""
+
+    text: str
+    language: str
+    status: str | None = None
+    is_fallback: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Localiser:
+    """The translations of some records, read once, giving each text field in the reader's language."""
+
+    def __init__(self, session: Session, entity_type: str, ids: Iterable[int], language: str | None = None):
+        self.entity_type = entity_type
+        self.language = language or get_language()
+        self.by_key: dict[tuple[int, str, str], KnowledgeTranslation] = {
+            (t.entity_id, t.field, t.language): t
+            for t in repository.translations_for(session, entity_type, set(ids))
+        }
+
+    def text(self, entity_id: int, name: str, original: str | None, source_language: str) -> LocalText | None:
+        """``original`` (in ``source_language``) in the reader's language, else labelled fallback;
+        None stays None (an unknown stays unknown)."""
+        if original is None:
+            return None
+        if self.language == source_language:
+            return LocalText(original, source_language)
+        translation = self.by_key.get((entity_id, name, self.language))
+        if translation is not None:
+            return LocalText(translation.text, self.language, translation.status)
+        if source_language != DEFAULT_LANGUAGE:
+            english = self.by_key.get((entity_id, name, DEFAULT_LANGUAGE))
+            if english is not None:
+                return LocalText(english.text, DEFAULT_LANGUAGE, english.status, is_fallback=True)
+        return LocalText(original, source_language, is_fallback=True)
+
+    def translations(self, entity_id: int) -> list[KnowledgeTranslation]:
+        return sorted(
+            (t for (eid, _f, _l), t in self.by_key.items() if eid == entity_id),
+            key=lambda t: (t.field, LANGUAGES.index(t.language) if t.language in LANGUAGES else 99),
+        )
+
+
+# --- Techniques ---------------------------------------------------------------------------------------
+
+
+def technique_slug(code: str) -> str:
+    """The address of a technique without a profile yet (the profile's own slug wins when there is one)."""
+    return code.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class CellView:
+    criterion: str
+    technique: LocalText | None
+    alternative: LocalText | None
+    source: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AlternativeView:
+    code: str
+    name: LocalText
+    relation: str
+    cells: list[CellView]
+
+
+@dataclass(frozen=True)
+class TechniqueSummary:
+    technique: Technique
+    slug: str
+    summary: LocalText | None
+
+
+@dataclass
+class TechniquePage:
+    technique: Technique
+    slug: str
+    profile: TechniqueProfile | None
+    summary: LocalText | None
+    area: ThematicArea | None
+    sdg_targets: list[SdgTarget]
+    prerequisites: list[tuple[str, LocalText]]
+    alternatives: list[AlternativeView]
+    evidence: Sequence[EvidenceEntry] = field(default_factory=list)
+    stories: Sequence[SuccessStory] = field(default_factory=list)
+    myths: Sequence[Myth] = field(default_factory=list)
+
+
+def list_techniques(session: Session) -> list[tuple[ThematicArea, list[TechniqueSummary]]]:
+    """Every technique PUX knows, grouped by thematic area, with its summary where one is written."""
+    profiles = {p.technique_code: p for p in repository.list_profiles(session)}
+    localiser = Localiser(session, v.TECHNIQUE, [p.id for p in profiles.values()])
+    grouped: dict[str, list[TechniqueSummary]] = {}
+    for technique in reference_repository.list_techniques(session):
+        profile = profiles.get(technique.code)
+        summary = (
+            localiser.text(profile.id, "summary", profile.summary or None, profile.source_language)
+            if profile
+            else None
+        )
+        slug = profile.slug if profile else technique_slug(technique.code)
+        grouped.setdefault(technique.thematic_area_code, []).append(
+            TechniqueSummary(technique, slug, summary)
+        )
+    return [
+        (area, grouped[area.code])
+        for area in reference_repository.list_thematic_areas(session)
+        if area.code in grouped
+    ]
+
+
+def _technique_by_slug(session: Session, slug: str) -> tuple[Technique, TechniqueProfile | None]:
+    profile = repository.get_profile_by_slug(session, slug)
+    if profile is not None:
+        return profile.technique, profile
+    for technique in reference_repository.list_techniques(session):
+        if technique_slug(technique.code) == slug:
+            return technique, repository.get_profile_by_code(session, technique.code)
+    raise NotFound(_("PUX knows no technique at this address."))
+
+
+def technique_page(session: Session, *, actor: Actor, slug: str) -> TechniquePage:
+    """What a technique page shows: summary, areas and SDG targets, prerequisites, the comparison with each
+    alternative (unknown cells stay unknown), its evidence, and the stories and myths published about it."""
+    technique, profile = _technique_by_slug(session, slug)
+    areas = {a.code: a for a in reference_repository.list_thematic_areas(session)}
+    page = TechniquePage(
+        technique=technique,
+        slug=profile.slug if profile else technique_slug(technique.code),
+        profile=profile,
+        summary=None,
+        area=areas.get(technique.thematic_area_code),
+        sdg_targets=[],
+        prerequisites=[],
+        alternatives=[],
+    )
+    if profile is not None:
+        _fill_profile(session, page, profile)
+    page.evidence = repository.all_evidence(session, EvidenceFilter(technique_code=technique.code))
+    drafts = permissions.can_view_unpublished_knowledge(actor)
+    page.stories = repository.list_stories(session, published_only=not drafts, technique_code=technique.code)
+    page.myths = [
+        m
+        for m in repository.list_myths(session, published_only=not drafts)
+        if technique.code in m.technique_codes
+    ]
+    return page
+
+
+def _fill_profile(session: Session, page: TechniquePage, profile: TechniqueProfile) -> None:
+    language = get_language()
+    page.summary = Localiser(session, v.TECHNIQUE, [profile.id], language).text(
+        profile.id, "summary", profile.summary or None, profile.source_language
+    )
+    page.sdg_targets = [
+        target
+        for code in profile.sdg_target_codes
+        if (target := reference_repository.get_target(session, code)) is not None
+    ]
+    prerequisites = Localiser(session, v.PREREQUISITE, [p.id for p in profile.prerequisites], language)
+    page.prerequisites = [
+        (p.kind, text)
+        for p in profile.prerequisites
+        if (text := prerequisites.text(p.id, "text", p.text, p.source_language)) is not None
+    ]
+    names = Localiser(session, v.ALTERNATIVE, [a.id for a in profile.alternatives], language)
+    cells = Localiser(session, v.COMPARISON, [c.id for a in profile.alternatives for c in a.cells], language)
+    page.alternatives = [_alternative_view(a, names, cells) for a in profile.alternatives]
+
+
+def _alternative_view(alternative: Alternative, names: Localiser, cells: Localiser) -> AlternativeView:
+    by_criterion = {c.criterion: c for c in alternative.cells}
+    views = []
+    for criterion in v.CRITERIA:
+        cell = by_criterion.get(criterion)
+        if cell is None:
+            views.append(CellView(criterion, None, None, None))
+            continue
+        views.append(
+            CellView(
+                criterion,
+                cells.text(cell.id, "technique_text", cell.technique_text, cell.source_language),
+                cells.text(cell.id, "alternative_text", cell.alternative_text, cell.source_language),
+                cell.source,
+            )
+        )
+    name = names.text(alternative.id, "name", alternative.name, alternative.source_language)
+    assert name is not None
+    return AlternativeView(alternative.code, name, alternative.relation, views)
+
+
+def update_technique_summary(
+    session: Session, *, actor: Actor, slug: str, summary: str, sdg_target_codes: list[str], version: int
+) -> TechniqueProfile:
+    """Edit a technique's plain summary and SDG targets (editors); refused if stale."""
+    require(permissions.can_edit_knowledge(actor), _("Only knowledge editors edit technique pages."))
+    _technique, profile = _technique_by_slug(session, slug)
+    if profile is None:
+        raise NotFound(_("This technique has no page content yet."))
+    ensure_current(profile.version, version)
+    unknown = sorted(set(sdg_target_codes) - reference_repository.code_set(session, SdgTarget.code))
+    if unknown:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "sdg_target_codes", _("unknown SDG target: %(codes)s") % {"codes": ", ".join(unknown)}
+                )
+            ]
+        )
+    before = profile.snapshot()
+    profile.summary = summary
+    profile.sdg_target_codes = sorted(set(sdg_target_codes))
+    profile.reviewed_at = now_utc()
+    session.flush()
+    _audit(session, actor, "technique.update", AUDIT_TYPES[v.TECHNIQUE], profile.id, before=before,
+           after=profile.snapshot())  # fmt: skip
+    return profile
+
+
+# --- Evidence -----------------------------------------------------------------------------------------
+
+
+def list_evidence(
+    session: Session, *, actor: Actor, filters: EvidenceFilter, page: PageRequest
+) -> Page[EvidenceEntry]:
+    """The ledger, filtered and paged (public: every entry shows its citation and status)."""
+    return repository.list_evidence(session, filters, page)
+
+
+def get_evidence(session: Session, *, actor: Actor, entry_id: int) -> EvidenceEntry:
+    entry = repository.get_evidence(session, entry_id)
+    if entry is None:
+        raise NotFound(_("No evidence entry with this number."))
+    return entry
+
+
+def evidence_problems(session: Session, data: Any) -> list[FieldProblem]:
+    """The reference codes of an entry, each unknown one named (copes with unchecked values)."""
+    problems: list[FieldProblem] = []
+    if data.technique_code and data.technique_code not in reference_repository.code_set(
+        session, Technique.code
+    ):
+        problems.append(FieldProblem("technique_code", _("is not a known technique code")))
+    if data.country_iso3 and data.country_iso3 not in reference_repository.code_set(session, Country.iso3):
+        problems.append(FieldProblem("country_iso3", _("is not a known country code")))
+    if data.currency and data.currency not in reference_repository.code_set(session, Currency.code):
+        problems.append(FieldProblem("currency", _("is not an ISO 4217 currency code")))
+    return problems
+
+
+_EVIDENCE_FIELDS = tuple(EvidenceFields.model_fields)
+
+
+def _apply_evidence(entry: EvidenceEntry, data: EvidenceFields) -> None:
+    for name in _EVIDENCE_FIELDS:
+        setattr(entry, name, getattr(data, name))
+
+
+def require_may_edit(actor: Actor) -> None:
+    require(permissions.can_edit_knowledge(actor), _("Only knowledge editors write this content."))
+
+
+def create_evidence(session: Session, *, actor: Actor, data: EvidenceCreate) -> EvidenceEntry:
+    """Add an entry to the ledger (editors); it starts as *reported*."""
+    require_may_edit(actor)
+    _check(evidence_problems(session, data))
+    if data.key and repository.evidence_by_keys(session, [data.key]):
+        raise ValidationFailed([FieldProblem("key", _("another entry already has this key"))])
+    entry = EvidenceEntry(key=data.key, status=v.REPORTED, author_id=actor.user_id)
+    _apply_evidence(entry, data)
+    repository.add(session, entry)
+    _audit(session, actor, "evidence.create", AUDIT_TYPES[v.EVIDENCE], entry.id, after=entry.snapshot())
+    return entry
+
+
+def update_evidence(session: Session, *, actor: Actor, entry_id: int, data: EvidenceUpdate) -> EvidenceEntry:
+    """Edit an entry (editors); a changed figure or citation is no longer checked, so it is reported again."""
+    require_may_edit(actor)
+    entry = get_evidence(session, actor=actor, entry_id=entry_id)
+    ensure_current(entry.version, data.version)
+    _check(evidence_problems(session, data))
+    before = entry.snapshot()
+    _apply_evidence(entry, data)
+    if entry.snapshot() != before:
+        entry.status, entry.checked_by_id, entry.checked_at = v.REPORTED, None, None
+    session.flush()
+    _audit(session, actor, "evidence.update", AUDIT_TYPES[v.EVIDENCE], entry.id, before=before,
+           after=entry.snapshot())  # fmt: skip
+    return entry
+
+
+def check_evidence(session: Session, *, actor: Actor, entry_id: int, version: int) -> EvidenceEntry:
+    """A reviewer confirms the figure against its source (never the entry's own author)."""
+    entry = get_evidence(session, actor=actor, entry_id=entry_id)
+    require(
+        permissions.can_check_evidence(actor, author_id=entry.author_id),
+        _("A second person checks an entry: reviewers, and never the entry's author."),
+    )
+    ensure_current(entry.version, version)
+    before = entry.snapshot()
+    entry.status, entry.checked_by_id, entry.checked_at = v.CHECKED, actor.user_id, now_utc()
+    entry.dispute_reason, entry.disputed_by_id = None, None
+    session.flush()
+    _audit(session, actor, "evidence.check", AUDIT_TYPES[v.EVIDENCE], entry.id, before=before,
+           after=entry.snapshot())  # fmt: skip
+    return entry
+
+
+def dispute_evidence(
+    session: Session, *, actor: Actor, entry_id: int, data: EvidenceDispute
+) -> EvidenceEntry:
+    """A reviewer disputes the entry, saying why (never the entry's own author)."""
+    entry = get_evidence(session, actor=actor, entry_id=entry_id)
+    require(
+        permissions.can_check_evidence(actor, author_id=entry.author_id),
+        _("A second person checks an entry: reviewers, and never the entry's author."),
+    )
+    ensure_current(entry.version, data.version)
+    before = entry.snapshot()
+    entry.status, entry.dispute_reason, entry.disputed_by_id = v.DISPUTED, data.reason, actor.user_id
+    entry.checked_by_id, entry.checked_at = None, None
+    session.flush()
+    _audit(session, actor, "evidence.dispute", AUDIT_TYPES[v.EVIDENCE], entry.id, before=before,
+           after=entry.snapshot())  # fmt: skip
+    return entry
+
+
+def may_check(actor: Actor, entry: EvidenceEntry) -> bool:
+    return permissions.can_check_evidence(actor, author_id=entry.author_id)
+
+
+def may_edit(actor: Actor) -> bool:
+    return permissions.can_edit_knowledge(actor)
+
+
+def may_review_translations(actor: Actor) -> bool:
+    return permissions.can_review_translations(actor)
+
+
+# Columns of the ledger file (data/FORMAT.md) that the shapes call otherwise; problems name the file's column.
+IMPORT_COLUMNS = {"technique": "technique_code"}
+_FIELD_COLUMNS = {name: column for column, name in IMPORT_COLUMNS.items()}
+
+
+def _as_fields(row: dict[str, Any]) -> dict[str, Any]:
+    values = {IMPORT_COLUMNS.get(name, name): value for name, value in row.items() if name}
+    return {name: value.strip() if isinstance(value, str) else value for name, value in values.items()
+            if value not in (None, "") and not (isinstance(value, str) and not value.strip())}  # fmt: skip
+
+
+def _in_file_terms(problems: list[FieldProblem]) -> list[FieldProblem]:
+    return [FieldProblem(_FIELD_COLUMNS.get(p.field, p.field), p.message, p.row) for p in problems]
+
+
+@dataclass
+class EvidenceImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def import_evidence(
+    session: Session, *, actor: Actor, rows: Sequence[dict[str, Any]], first_row: int = 2
+) -> EvidenceImportReport:
+    """Import ledger rows: every row checked first (each bad row and field named), then all written, or
+    none. A row whose key exists updates that entry (a changed entry is *reported* again)."""
+    require_may_edit(actor)
+    parsed: list[EvidenceCreate] = []
+    problems: list[FieldProblem] = []
+    keys_seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=first_row):
+        values = _as_fields(row)
+        try:
+            data = EvidenceCreate.model_validate(values)
+        except ValidationError as error:
+            problems += problems_from(error, row=number)
+            codes = evidence_problems(session, lenient(EvidenceCreate, values))
+            named = {p.field for p in problems if p.row == number}
+            problems += [FieldProblem(p.field, p.message, number) for p in codes if p.field not in named]
+            continue
+        problems += [FieldProblem(p.field, p.message, number) for p in evidence_problems(session, data)]
+        if not data.key:
+            problems.append(FieldProblem("key", _("is required (a re-import updates by key)"), number))
+        elif data.key in keys_seen:
+            problems.append(
+                FieldProblem("key", _("repeats row %(row)s") % {"row": keys_seen[data.key]}, number)
+            )
+        else:
+            keys_seen[data.key] = number
+        parsed.append(data)
+    _check(_in_file_terms(problems))
+    existing = repository.evidence_by_keys(session, list(keys_seen))
+    report = EvidenceImportReport()
+    for data in parsed:
+        entry = existing.get(data.key or "")
+        if entry is None:
+            create_evidence(session, actor=actor, data=data)
+            report.created += 1
+            continue
+        before = entry.snapshot()
+        changed = EvidenceUpdate.model_validate(
+            {**data.model_dump(exclude={"key"}), "version": entry.version}
+        )
+        update_evidence(session, actor=actor, entry_id=entry.id, data=changed)
+        if entry.snapshot() == before:
+            report.unchanged += 1
+        else:
+            report.updated += 1
+    return report
+
+
+# --- Stories ------------------------------------------------------------------------------------------
+
+
+def list_stories(session: Session, *, actor: Actor) -> Sequence[SuccessStory]:
+    """Published stories; editors and facilitators see the drafts too."""
+    return repository.list_stories(
+        session, published_only=not permissions.can_view_unpublished_knowledge(actor)
+    )
+
+
+def _story_visible(actor: Actor, story: SuccessStory) -> bool:
+    return story.status == v.PUBLISHED or permissions.can_view_unpublished_knowledge(actor)
+
+
+def get_story(session: Session, *, actor: Actor, slug: str) -> SuccessStory:
+    story = repository.get_story_by_slug(session, slug)
+    if story is None or not _story_visible(actor, story):
+        raise NotFound(_("No story at this address is visible to you."))
+    return story
+
+
+def get_story_by_id(session: Session, *, actor: Actor, story_id: int) -> SuccessStory:
+    story = repository.get_story(session, story_id)
+    if story is None or not _story_visible(actor, story):
+        raise NotFound(_("No story at this address is visible to you."))
+    return story
+
+
+def story_problems(session: Session, actor: Actor, data: Any) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if data.country_iso3 and data.country_iso3 not in reference_repository.code_set(session, Country.iso3):
+        problems.append(FieldProblem("country_iso3", _("is not a known country code")))
+    if data.technique_code and data.technique_code not in reference_repository.code_set(
+        session, Technique.code
+    ):
+        problems.append(FieldProblem("technique_code", _("is not a known technique code")))
+    area = data.thematic_area_code
+    if area and area not in reference_repository.code_set(session, ThematicArea.code):
+        problems.append(FieldProblem("thematic_area_code", _("is not a known thematic area")))
+    problems += _link_problems(session, actor, data)
+    return problems
+
+
+def _link_problems(session: Session, actor: Actor, data: Any) -> list[FieldProblem]:
+    from pux.assistance import service as assistance_service
+    from pux.programmes import service as programmes_service
+
+    problems: list[FieldProblem] = []
+    checks = (
+        ("need_id", lambda i: needs_service.get_need(session, actor=actor, need_id=i)),
+        ("programme_id", lambda i: programmes_service.get_programme(session, actor=actor, programme_id=i)),
+        ("activity_id", lambda i: assistance_service.get_activity(session, actor=actor, activity_id=i)),
+    )
+    for name, fetch in checks:
+        value = getattr(data, name, None)
+        if value is None:
+            continue
+        try:
+            fetch(value)
+        except NotFound:
+            problems.append(FieldProblem(name, _("no such record is visible to you")))
+    return problems
+
+
+_STORY_FIELDS = tuple(name for name in StoryFields.model_fields if name != "sources")
+
+
+def _apply_story(story: SuccessStory, data: StoryFields) -> None:
+    for name in _STORY_FIELDS:
+        setattr(story, name, getattr(data, name))
+    story.sources = [source.model_dump() for source in data.sources]
+    if data.status == v.PUBLISHED:
+        # Publishing (or saving a published story) is the editor's review of it.
+        story.reviewed_at = now_utc()
+
+
+def _free_slug(session: Session, model: type[SuccessStory] | type[Myth], wanted: str) -> str:
+    slug, number = wanted, 2
+    while repository.slug_taken(session, model, slug):
+        slug, number = f"{wanted}-{number}", number + 1
+    return slug
+
+
+def create_story(session: Session, *, actor: Actor, data: StoryCreate) -> SuccessStory:
+    """Write a success story (editors, facilitators): a draft unless published at once."""
+    require_may_edit(actor)
+    _check(story_problems(session, actor, data))
+    if data.slug and repository.slug_taken(session, SuccessStory, data.slug):
+        raise ValidationFailed([FieldProblem("slug", _("another story already has this address"))])
+    story = SuccessStory(slug=data.slug or _free_slug(session, SuccessStory, slug_from(data.title)),
+                         author_id=actor.user_id)  # fmt: skip
+    _apply_story(story, data)
+    repository.add(session, story)
+    _audit(session, actor, "story.create", AUDIT_TYPES[v.STORY], story.id, after=story.snapshot())
+    return story
+
+
+def update_story(session: Session, *, actor: Actor, story_id: int, data: StoryUpdate) -> SuccessStory:
+    """Edit (and publish or unpublish) a story; refused if stale."""
+    require_may_edit(actor)
+    story = get_story_by_id(session, actor=actor, story_id=story_id)
+    ensure_current(story.version, data.version)
+    _check(story_problems(session, actor, data))
+    before = story.snapshot()
+    _apply_story(story, data)
+    session.flush()
+    _audit(
+        session, actor, "story.update", AUDIT_TYPES[v.STORY], story.id, before=before, after=story.snapshot()
+    )
+    return story
+
+
+def story_draft_from_need(session: Session, *, actor: Actor, need_id: int) -> StoryCreate:
+    """The starting values of a story about a completed need (the facilitator edits them, then saves)."""
+    require(
+        permissions.can_start_story_from_need(actor),
+        _("Only knowledge editors and facilitators write stories."),
+    )
+    need = needs_service.get_need(session, actor=actor, need_id=need_id)
+    if need.status != COMPLETED:
+        raise ValidationFailed([FieldProblem("need_id", _("only a completed need becomes a story"))])
+    return StoryCreate.model_validate(
+        {
+            "title": need.title[:300] if len(need.title) >= 5 else f"{need.title} - story",
+            "body": need.description[:20_000],
+            "country_iso3": need.country_iso3,
+            "technique_code": need.technique_codes[0] if need.technique_codes else None,
+            "thematic_area_code": need.thematic_area_code,
+            "need_id": need.id,
+        }
+    )
+
+
+def start_story_from_need(session: Session, *, actor: Actor, need_id: int) -> SuccessStory:
+    """Turn a completed need into a story draft linked to it."""
+    return create_story(
+        session, actor=actor, data=story_draft_from_need(session, actor=actor, need_id=need_id)
+    )
+
+
+# --- Myths --------------------------------------------------------------------------------------------
+
+
+def list_myths(session: Session, *, actor: Actor) -> Sequence[Myth]:
+    """Published myths and facts; editors and facilitators see the unpublished ones too."""
+    return repository.list_myths(
+        session, published_only=not permissions.can_view_unpublished_knowledge(actor)
+    )
+
+
+def _myth_visible(actor: Actor, myth: Myth) -> bool:
+    return myth.is_published or permissions.can_view_unpublished_knowledge(actor)
+
+
+def get_myth(session: Session, *, actor: Actor, slug: str) -> Myth:
+    myth = repository.get_myth_by_slug(session, slug)
+    if myth is None or not _myth_visible(actor, myth):
+        raise NotFound(_("No myth at this address is visible to you."))
+    return myth
+
+
+def get_myth_by_id(session: Session, *, actor: Actor, myth_id: int) -> Myth:
+    myth = repository.get_myth(session, myth_id)
+    if myth is None or not _myth_visible(actor, myth):
+        raise NotFound(_("No myth at this address is visible to you."))
+    return myth
+
+
+def myth_problems(session: Session, data: Any) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    unknown = sorted(set(data.technique_codes or []) - reference_repository.code_set(session, Technique.code))
+    if unknown:
+        problems.append(
+            FieldProblem("technique_codes", _("unknown technique: %(codes)s") % {"codes": ", ".join(unknown)})
+        )
+    unknown = sorted(
+        set(data.thematic_area_codes or []) - reference_repository.code_set(session, ThematicArea.code)
+    )
+    if unknown:
+        problems.append(
+            FieldProblem(
+                "thematic_area_codes", _("unknown thematic area: %(codes)s") % {"codes": ", ".join(unknown)}
+            )
+        )
+    return problems
+
+
+_MYTH_FIELDS = tuple(name for name in MythFields.model_fields if name != "sources")
+
+
+def _apply_myth(myth: Myth, data: MythFields) -> None:
+    for name in _MYTH_FIELDS:
+        setattr(myth, name, getattr(data, name))
+    myth.sources = [source.model_dump() for source in data.sources]
+    if data.is_published:
+        myth.reviewed_at = now_utc()
+
+
+def create_myth(session: Session, *, actor: Actor, data: MythCreate) -> Myth:
+    """Write a myth and its finding (editors, facilitators)."""
+    require_may_edit(actor)
+    _check(myth_problems(session, data))
+    if data.slug and repository.slug_taken(session, Myth, data.slug):
+        raise ValidationFailed([FieldProblem("slug", _("another myth already has this address"))])
+    myth = Myth(slug=data.slug or _free_slug(session, Myth, slug_from(data.claim)))
+    _apply_myth(myth, data)
+    repository.add(session, myth)
+    _audit(session, actor, "myth.create", AUDIT_TYPES[v.MYTH], myth.id, after=myth.snapshot())
+    return myth
+
+
+def update_myth(session: Session, *, actor: Actor, myth_id: int, data: MythUpdate) -> Myth:
+    """Edit (and publish or unpublish) a myth; refused if stale."""
+    require_may_edit(actor)
+    myth = get_myth_by_id(session, actor=actor, myth_id=myth_id)
+    ensure_current(myth.version, data.version)
+    _check(myth_problems(session, data))
+    before = myth.snapshot()
+    _apply_myth(myth, data)
+    session.flush()
+    _audit(session, actor, "myth.update", AUDIT_TYPES[v.MYTH], myth.id, before=before, after=myth.snapshot())
+    return myth
+
+
+# --- Translations -------------------------------------------------------------------------------------
+
+
+def _source_language(session: Session, entity_type: str, entity_id: int) -> str:
+    record: Any = {
+        v.EVIDENCE: repository.get_evidence,
+        v.STORY: repository.get_story,
+        v.MYTH: repository.get_myth,
+    }[entity_type](session, entity_id)
+    if record is None:
+        raise NotFound(_("No such record."))
+    return str(record.source_language)
+
+
+def save_translation(
+    session: Session, *, actor: Actor, entity_type: str, entity_id: int, data: TranslationFields
+) -> KnowledgeTranslation:
+    """Write or replace the translation of one field (editors); it is a draft until a reviewer reviews it."""
+    require_may_edit(actor)
+    if entity_type not in (v.EVIDENCE, v.STORY, v.MYTH) or data.field not in v.TRANSLATED_FIELDS[entity_type]:
+        raise ValidationFailed([FieldProblem("field", _("this field is not translated"))])
+    if data.language == _source_language(session, entity_type, entity_id):
+        raise ValidationFailed([FieldProblem("language", _("this is the language the text is written in"))])
+    translation = repository.get_translation(session, entity_type, entity_id, data.field, data.language)
+    before = translation.snapshot() if translation else None
+    if translation is None:
+        translation = KnowledgeTranslation(
+            entity_type=entity_type, entity_id=entity_id, field=data.field, language=data.language, text=""
+        )
+        repository.add(session, translation)
+    translation.text, translation.status = data.text, v.MACHINE_DRAFT
+    translation.reviewed_by_id, translation.reviewed_at = None, None
+    session.flush()
+    _audit(session, actor, "translation.save", TRANSLATION, translation.id, before=before,
+           after=translation.snapshot())  # fmt: skip
+    return translation
+
+
+def review_translation(
+    session: Session, *, actor: Actor, translation_id: int, version: int
+) -> KnowledgeTranslation:
+    """A reviewer marks a translation as reviewed (who and when are kept)."""
+    require(permissions.can_review_translations(actor), _("Only knowledge reviewers review translations."))
+    translation = repository.get_translation_by_id(session, translation_id)
+    if translation is None:
+        raise NotFound(_("No such translation."))
+    ensure_current(translation.version, version)
+    before = translation.snapshot()
+    translation.status, translation.reviewed_by_id, translation.reviewed_at = (
+        v.REVIEWED,
+        actor.user_id,
+        now_utc(),
+    )
+    session.flush()
+    _audit(session, actor, "translation.review", TRANSLATION, translation.id, before=before,
+           after=translation.snapshot())  # fmt: skip
+    return translation
+
+
+def translations_of(session: Session, *, entity_type: str, entity_id: int) -> list[KnowledgeTranslation]:
+    return Localiser(session, entity_type, [entity_id]).translations(entity_id)
+
+
+def localiser(session: Session, *, entity_type: str, ids: Iterable[int]) -> Localiser:
+    """Texts of these records in the reader's language (pages and the API use it to show each text)."""
+    return Localiser(session, entity_type, ids)
