@@ -784,3 +784,21 @@ def translations_of(session: Session, *, entity_type: str, entity_id: int) -> li
 def localiser(session: Session, *, entity_type: str, ids: Iterable[int]) -> Localiser:
     """Texts of these records in the reader's language (pages and the API use it to show each text)."""
     return Localiser(session, entity_type, ids)
+
+
+def people_names(session: Session, entries: Iterable[EvidenceEntry]) -> dict[int, str]:
+    """The names of the people who checked or disputed these entries ("checked by X on date")."""
+    from pux.accounts import repository as accounts_repository
+
+    ids = {i for e in entries for i in (e.checked_by_id, e.disputed_by_id) if i is not None}
+    names: dict[int, str] = {}
+    for user_id in ids:
+        user = accounts_repository.get_user(session, user_id)
+        if user is not None:
+            names[user_id] = user.full_name
+    return names
+
+
+def history(session: Session, *, entity_type: str, entity_id: int) -> Sequence[Any]:
+    """The audit trail of one record (every version of it, with who changed what)."""
+    return audit.history(session, entity_type=AUDIT_TYPES[entity_type], entity_id=str(entity_id))

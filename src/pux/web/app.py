@@ -21,6 +21,8 @@ from pux.db import make_engine, make_session_factory
 from pux.dialogues import api as dialogues_api
 from pux.dialogues import views as dialogues_views
 from pux.interop.tabular import views as tabular_views
+from pux.knowledge import api as knowledge_api
+from pux.knowledge import views as knowledge_views
 from pux.matching import api as matching_api
 from pux.matching import views as matching_views
 from pux.needs import api as needs_api
@@ -108,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assistance_api.router,
         dialogues_views.router,
         dialogues_api.router,
+        knowledge_views.router,
+        knowledge_api.router,
         priority_views.router,
         priority_api.router,
         matching_views.router,

@@ -1,0 +1,172 @@
+"""JSON routes of the knowledge package (/api/v1/techniques, evidence, stories, myths).
+
+Every route calls the service, which checks permission and audits; writes need a bearer token. Texts are
+given as written (``source_language``); techniques are given in the caller's language or a labelled
+fallback (``summary_language``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+from pux.knowledge import service
+from pux.knowledge.repository import EvidenceFilter
+from pux.knowledge.schemas import (
+    AlternativeRead,
+    CellRead,
+    EvidenceCheck,
+    EvidenceCreate,
+    EvidenceDispute,
+    EvidenceRead,
+    EvidenceUpdate,
+    MythRead,
+    PrerequisiteRead,
+    SourceRead,
+    StoryRead,
+    TechniqueRead,
+)
+from pux.web.deps import SessionDep
+from pux.web.filters import ApiPage
+from pux.web.forms import RecordPath
+from pux.web.listing import ListPage
+from pux.web.openapi import error_responses
+from pux.web.routing import api_router
+from pux.web.security import ApiActor
+
+router = api_router("knowledge")
+SlugPath = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$")]
+Code = Annotated[str | None, Query(max_length=40)]
+Status = Annotated[str | None, Query(pattern="^(reported|checked|disputed)?$")]
+
+
+def _technique_read(page: service.TechniquePage) -> TechniqueRead:
+    return TechniqueRead(
+        code=page.technique.code,
+        slug=page.slug,
+        name=page.technique.name(),
+        thematic_area_code=page.technique.thematic_area_code,
+        summary=page.summary.text if page.summary else "",
+        summary_language=page.summary.language if page.summary else "en",
+        sdg_target_codes=[t.code for t in page.sdg_targets],
+        prerequisites=[PrerequisiteRead(kind=kind, text=text.text) for kind, text in page.prerequisites],
+        alternatives=[
+            AlternativeRead(
+                code=a.code,
+                name=a.name.text,
+                relation=a.relation,
+                cells=[
+                    CellRead(
+                        criterion=c.criterion,
+                        technique=c.technique.text if c.technique else None,
+                        alternative=c.alternative.text if c.alternative else None,
+                        source=SourceRead.model_validate(c.source) if c.source else None,
+                    )
+                    for c in a.cells
+                ],
+            )
+            for a in page.alternatives
+        ],
+        reviewed_at=page.profile.reviewed_at if page.profile else None,
+    )
+
+
+@router.get("/techniques", response_model=list[TechniqueRead])
+def list_techniques(session: SessionDep, actor: ApiActor) -> list[TechniqueRead]:
+    """Every technique with its summary, prerequisites and comparisons (null cells are unknown)."""
+    return [
+        _technique_read(service.technique_page(session, actor=actor, slug=item.slug))
+        for _area, items in service.list_techniques(session)
+        for item in items
+    ]
+
+
+@router.get("/techniques/{slug}", response_model=TechniqueRead)
+def get_technique(session: SessionDep, actor: ApiActor, slug: SlugPath) -> TechniqueRead:
+    """One technique by its address (e.g. sterile-insect-technique)."""
+    return _technique_read(service.technique_page(session, actor=actor, slug=slug))
+
+
+@router.get("/evidence", response_model=ListPage[EvidenceRead], responses=error_responses(401, 422))
+def list_evidence(
+    session: SessionDep,
+    actor: ApiActor,
+    page: ApiPage,
+    technique: Code = None,
+    area: Code = None,
+    country: Code = None,
+    status: Status = None,
+) -> ListPage[EvidenceRead]:
+    """The evidence ledger, filtered by technique, thematic area, country and status."""
+    filters = EvidenceFilter(
+        technique_code=technique or None, thematic_area_code=area or None,
+        country_iso3=(country or "").upper() or None, status=status or None,
+    )  # fmt: skip
+    result = service.list_evidence(session, actor=actor, filters=filters, page=page)
+    return ListPage[EvidenceRead].of(result, EvidenceRead.model_validate)
+
+
+@router.post("/evidence", response_model=EvidenceRead, status_code=201)
+def create_evidence(session: SessionDep, actor: ApiActor, data: EvidenceCreate) -> EvidenceRead:
+    """Add an entry (knowledge editors); it starts as reported."""
+    return EvidenceRead.model_validate(service.create_evidence(session, actor=actor, data=data))
+
+
+@router.get("/evidence/{entry_id}", response_model=EvidenceRead)
+def get_evidence(session: SessionDep, actor: ApiActor, entry_id: RecordPath) -> EvidenceRead:
+    """One entry with its citation and status."""
+    return EvidenceRead.model_validate(service.get_evidence(session, actor=actor, entry_id=entry_id))
+
+
+@router.put("/evidence/{entry_id}", response_model=EvidenceRead)
+def update_evidence(
+    session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: EvidenceUpdate
+) -> EvidenceRead:
+    """Edit an entry (editors); send the version you read. A changed entry is reported again."""
+    return EvidenceRead.model_validate(
+        service.update_evidence(session, actor=actor, entry_id=entry_id, data=data)
+    )
+
+
+@router.post("/evidence/{entry_id}/check", response_model=EvidenceRead)
+def check_evidence(
+    session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: EvidenceCheck
+) -> EvidenceRead:
+    """Mark an entry checked against its source (reviewers; never the entry's author)."""
+    entry = service.check_evidence(session, actor=actor, entry_id=entry_id, version=data.version)
+    return EvidenceRead.model_validate(entry)
+
+
+@router.post("/evidence/{entry_id}/dispute", response_model=EvidenceRead)
+def dispute_evidence(
+    session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: EvidenceDispute
+) -> EvidenceRead:
+    """Mark an entry disputed with the reason (reviewers; never the entry's author)."""
+    return EvidenceRead.model_validate(
+        service.dispute_evidence(session, actor=actor, entry_id=entry_id, data=data)
+    )
+
+
+@router.get("/stories", response_model=list[StoryRead])
+def list_stories(session: SessionDep, actor: ApiActor) -> list[StoryRead]:
+    """Published success stories (editors also get drafts)."""
+    return [StoryRead.model_validate(story) for story in service.list_stories(session, actor=actor)]
+
+
+@router.get("/stories/{slug}", response_model=StoryRead)
+def get_story(session: SessionDep, actor: ApiActor, slug: SlugPath) -> StoryRead:
+    """One story, if visible to the caller."""
+    return StoryRead.model_validate(service.get_story(session, actor=actor, slug=slug))
+
+
+@router.get("/myths", response_model=list[MythRead])
+def list_myths(session: SessionDep, actor: ApiActor) -> list[MythRead]:
+    """Published myths and facts (editors also get unpublished ones)."""
+    return [MythRead.model_validate(myth) for myth in service.list_myths(session, actor=actor)]
+
+
+@router.get("/myths/{slug}", response_model=MythRead)
+def get_myth(session: SessionDep, actor: ApiActor, slug: SlugPath) -> MythRead:
+    """One myth and its finding, if visible to the caller."""
+    return MythRead.model_validate(service.get_myth(session, actor=actor, slug=slug))

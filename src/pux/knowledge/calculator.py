@@ -1,0 +1,178 @@
+"""The calculator of a technique page: the form's values made into a ``roi.Scenario``, with where each
+figure comes from (typed by the reader, or an entry of the evidence ledger), and the country's PUX
+indicators (each with its source and year) beside it. Never a figure it was not given: a missing one is
+named and asked for."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pux.i18n import gettext as _
+from pux.knowledge import roi
+from pux.knowledge.models import EvidenceEntry
+from pux.reference import service as reference
+from pux.reference.service import IndicatorReading
+
+FIGURES = (*roi.REQUIRED_FIGURES, *roi.ALTERNATIVE_FIGURES)
+# The assumptions a reader may change, with the values the page starts from (stated on the page).
+DEFAULTS = {"currency": "USD", "horizon_years": "10", "discount_percent": "3", "sensitivity_percent": "25",
+            "ramp_up_years": "0", "alternative_ramp_up_years": "0"}  # fmt: skip
+
+
+def figure_label(name: str) -> str:
+    labels = {
+        "investment": _("Up-front investment (year 0)"),
+        "running_cost": _("Running cost per year"),
+        "benefit": _("Benefit per year (at full scale)"),
+        "alternative_investment": _("Alternative: up-front investment"),
+        "alternative_running_cost": _("Alternative: running cost per year"),
+        "alternative_benefit": _("Alternative: benefit per year"),
+        "horizon_years": _("Horizon (years)"),
+        "discount_rate": _("Discount rate"),
+        "sensitivity": _("Sensitivity range"),
+        "ramp_up_years": _("Years to reach full benefit"),
+        "alternative_ramp_up_years": _("Alternative: years to reach full benefit"),
+        "currency": _("Currency of the results"),
+    }
+    return labels.get(name, name)
+
+
+def missing_label(name: str) -> str:
+    """A missing input as the engine names it ("benefit", "currency of benefit", "exchange rate EUR→USD")."""
+    if name.startswith("currency of "):
+        return _("the currency of: %(figure)s") % {"figure": figure_label(name.removeprefix("currency of "))}
+    if name.startswith("exchange rate "):
+        return _("the exchange rate %(pair)s (with its year and source)") % {
+            "pair": name.removeprefix("exchange rate ")
+        }
+    return figure_label(name)
+
+
+@dataclass
+class CalculatorOutcome:
+    values: dict[str, str]
+    ran: bool = False
+    result: roi.Result | None = None
+    missing: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    relies_on: list[EvidenceEntry] = field(default_factory=list)
+
+
+def _number(values: dict[str, str], name: str, problems: list[str]) -> float | None:
+    text = (values.get(name) or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        problems.append(_("%(field)s must be a number") % {"field": figure_label(name.split("__")[0])})
+        return None
+    if not math.isfinite(number):
+        problems.append(_("%(field)s must be a number") % {"field": figure_label(name.split("__")[0])})
+        return None
+    return number
+
+
+def _whole(values: dict[str, str], name: str, problems: list[str]) -> int | None:
+    number = _number(values, name, problems)
+    if number is None:
+        return None
+    if not number.is_integer():
+        problems.append(_("%(field)s must be a whole number") % {"field": figure_label(name)})
+        return None
+    return int(number)
+
+
+def _figure(
+    values: dict[str, str], name: str, evidence: dict[int, EvidenceEntry], problems: list[str]
+) -> tuple[roi.Figure | None, EvidenceEntry | None]:
+    value = _number(values, name, problems)
+    if value is None:
+        return None, None
+    basis = (values.get(f"{name}__source") or "").strip()
+    entry = evidence.get(int(basis)) if basis.isdigit() and len(basis) < 10 else None
+    currency = (values.get(f"{name}__currency") or "").strip().upper() or None
+    if entry is not None:
+        source = _("evidence entry %(id)s: %(title)s (%(year)s)") % {
+            "id": entry.id, "title": entry.citation_title, "year": entry.citation_year or "-"}  # fmt: skip
+    else:
+        source = _("entered by you")
+    price_year = _whole(values, f"{name}__price_year", problems)
+    return roi.Figure(value=value, unit=figure_label(name), source=source, year=price_year,
+                      currency=currency, price_year=price_year), entry  # fmt: skip
+
+
+def _rate(values: dict[str, str], problems: list[str]) -> tuple[roi.ExchangeRate, ...]:
+    rate = _number(values, "rate_value", problems)
+    source_currency = (values.get("rate_from") or "").strip().upper()
+    if rate is None or not source_currency:
+        return ()
+    year = _whole(values, "rate_year", problems)
+    if year is None:
+        problems.append(_("an exchange rate needs its year"))
+        return ()
+    source = (values.get("rate_source") or "").strip() or _("stated by you")
+    target = (values.get("currency") or DEFAULTS["currency"]).strip().upper()
+    return (roi.ExchangeRate(source_currency, target, rate, year, source[:200]),)
+
+
+def run(values: dict[str, str], evidence: Sequence[EvidenceEntry]) -> CalculatorOutcome:
+    """The calculator for the submitted ``values`` (nothing run when nothing was entered)."""
+    merged = {**DEFAULTS, **{k: v for k, v in values.items() if isinstance(v, str) and v.strip()}}
+    outcome = CalculatorOutcome(values=merged)
+    if not any(values.get(name) for name in FIGURES):
+        return outcome
+    outcome.ran = True
+    problems: list[str] = []
+    by_id = {entry.id: entry for entry in evidence}
+    figures: dict[str, Any] = {}
+    for name in FIGURES:
+        figures[name], entry = _figure(merged, name, by_id, problems)
+        if entry is not None:
+            outcome.relies_on.append(entry)
+    horizon = _whole(merged, "horizon_years", problems)
+    discount = _number(merged, "discount_percent", problems)
+    sensitivity = _number(merged, "sensitivity_percent", problems)
+    ramp = _whole(merged, "ramp_up_years", problems)
+    alternative_ramp = _whole(merged, "alternative_ramp_up_years", problems)
+    rates = _rate(merged, problems)
+    if problems:
+        outcome.problems = problems
+        return outcome
+    scenario = roi.Scenario(
+        currency=merged["currency"].strip().upper(),
+        horizon_years=horizon if horizon is not None else 10,
+        discount_rate=(discount if discount is not None else 3.0) / 100,
+        sensitivity=(sensitivity if sensitivity is not None else 25.0) / 100,
+        ramp_up_years=ramp or 0,
+        alternative_ramp_up_years=alternative_ramp or 0,
+        rates=rates,
+        **figures,
+    )
+    try:
+        outcome.result = roi.calculate(scenario)
+    except roi.MissingInput as missing:
+        outcome.missing = [missing_label(name) for name in missing.names]
+    except ValueError as refused:
+        outcome.problems = [str(refused)]
+    return outcome
+
+
+def country_readings(session: Session, *, iso3: str | None, area_code: str) -> list[IndicatorReading]:
+    """The country's PUX indicators for the technique's area and its context, each with source and year."""
+    if not iso3:
+        return []
+    profile = reference.country_profile(session, iso3=iso3)
+    if profile is None:
+        return []
+    return [
+        reading
+        for readings in profile.readings.values()
+        for reading in readings
+        if reading.indicator.thematic_area_code in (area_code, None)
+    ]

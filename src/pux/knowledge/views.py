@@ -1,0 +1,604 @@
+"""HTML pages of the knowledge package: techniques (with the calculator), the evidence ledger, success
+stories, myths and facts, and the editors' and reviewers' forms."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import Actor
+from pux.errors import ValidationFailed
+from pux.i18n import LANGUAGES
+from pux.i18n import gettext as _
+from pux.knowledge import calculator, service
+from pux.knowledge import vocabulary as v
+from pux.knowledge.markdown import render_markdown
+from pux.knowledge.models import EvidenceEntry, Myth, SuccessStory
+from pux.knowledge.repository import EvidenceFilter
+from pux.knowledge.schemas import (
+    EvidenceCreate,
+    EvidenceDispute,
+    EvidenceUpdate,
+    MythCreate,
+    MythUpdate,
+    StoryCreate,
+    StoryUpdate,
+    TranslationFields,
+    sources_as_lines,
+    sources_from_lines,
+)
+from pux.reference import service as reference
+from pux.validation import parse
+from pux.web.deps import FormDep, SessionDep
+from pux.web.filters import PageNumber
+from pux.web.forms import RecordPath, flash, form_data, form_version, listing, problems_context, split_codes
+from pux.web.routing import page_router
+from pux.web.security import CsrfChecked, PageActor
+from pux.web.templating import render
+
+router = page_router()
+NO_PROBLEMS: dict[str, Any] = {"errors": {}, "problems": []}
+SlugPath = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$")]
+Code = Annotated[str | None, Query(max_length=40)]
+Status = Annotated[str | None, Query(pattern="^(reported|checked|disputed)?$")]
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "evidence_status_label": v.evidence_status_label,
+        "story_status_label": v.story_status_label,
+        "translation_status_label": v.translation_status_label,
+        "criterion_label": v.criterion_label,
+        "prerequisite_kind_label": v.prerequisite_kind_label,
+        "relation_label": v.relation_label,
+        "markdown": render_markdown,
+        "figure_label": calculator.figure_label,
+    }
+
+
+def _failed(failed: ValidationFailed | None) -> dict[str, Any]:
+    return problems_context(failed) if failed else NO_PROBLEMS
+
+
+def _sign_in(actor: Actor, path: str) -> Response | None:
+    return None if actor.is_authenticated else RedirectResponse(f"/sign-in?next={path}", status_code=303)
+
+
+# --- Techniques ---------------------------------------------------------------------------------------
+
+
+@router.get("/techniques", response_class=HTMLResponse)
+def technique_list(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+    return render(request, "knowledge/techniques.html", {"groups": service.list_techniques(session)})
+
+
+def _technique_page(
+    request: Request, session: Session, actor: Actor, slug: str, values: dict[str, str]
+) -> HTMLResponse:
+    page = service.technique_page(session, actor=actor, slug=slug)
+    outcome = calculator.run(values, page.evidence)
+    country = values.get("country") or None
+    return render(
+        request,
+        "knowledge/technique.html",
+        {
+            **_labels(),
+            "page": page,
+            "calc": outcome,
+            "missing_label": calculator.missing_label,
+            "readings": calculator.country_readings(
+                session, iso3=country, area_code=page.technique.thematic_area_code
+            ),
+            "country": country,
+            "countries": reference.list_selectable_countries(session),
+            "may_edit": service.may_edit(actor),
+        },
+    )
+
+
+@router.get("/techniques/{slug}", response_class=HTMLResponse)
+def technique_page(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> HTMLResponse:
+    values = {k: v[:40] for k, v in request.query_params.items() if len(k) < 60}
+    return _technique_page(request, session, actor, slug, values)
+
+
+@router.get("/techniques/{slug}/edit", response_class=HTMLResponse)
+def edit_technique(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> Response:
+    if (redirect := _sign_in(actor, f"/techniques/{slug}/edit")) is not None:
+        return redirect
+    service.require_may_edit(actor)
+    page = service.technique_page(session, actor=actor, slug=slug)
+    values = {
+        "summary": page.profile.summary if page.profile else "",
+        "sdg_target_codes": ", ".join(page.profile.sdg_target_codes) if page.profile else "",
+        "version": page.profile.version if page.profile else 1,
+    }
+    return render(request, "knowledge/technique_form.html", {"page": page, "values": values, **NO_PROBLEMS})
+
+
+@router.post("/techniques/{slug}/edit", dependencies=[CsrfChecked])
+def update_technique(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, slug: SlugPath
+) -> Response:
+    values = form_data(form)
+    try:
+        service.update_technique_summary(
+            session,
+            actor=actor,
+            slug=slug,
+            summary=str(values.get("summary", ""))[:10_000],
+            sdg_target_codes=split_codes(values.get("sdg_target_codes")),
+            version=form_version(values),
+        )
+    except ValidationFailed as failed:
+        page = service.technique_page(session, actor=actor, slug=slug)
+        context = {"page": page, "values": values, **_failed(failed)}
+        return render(request, "knowledge/technique_form.html", context, 422)
+    flash(request, _("Your changes were saved."))
+    return RedirectResponse(f"/techniques/{slug}", status_code=303)
+
+
+# --- Evidence -----------------------------------------------------------------------------------------
+
+
+@router.get("/evidence", response_class=HTMLResponse)
+def evidence_list(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    page: PageNumber,
+    technique: Code = None,
+    area: Code = None,
+    country: Code = None,
+    status: Status = None,
+) -> HTMLResponse:
+    filters = EvidenceFilter(
+        technique_code=technique or None, thematic_area_code=area or None,
+        country_iso3=(country or "").upper() or None, status=status or None,
+    )  # fmt: skip
+    results = service.list_evidence(session, actor=actor, filters=filters, page=page)
+    return render(
+        request,
+        "knowledge/evidence_list.html",
+        {
+            **_labels(),
+            **listing(results, request),
+            "techniques": reference.list_techniques(session),
+            "areas": reference.list_thematic_areas(session),
+            "countries": reference.list_selectable_countries(session),
+            "statuses": v.EVIDENCE_STATUSES,
+            "may_edit": service.may_edit(actor),
+            "people": service.people_names(session, results.items),
+        },
+    )
+
+
+def _evidence_form(
+    request: Request,
+    session: Session,
+    *,
+    entry: EvidenceEntry | None,
+    values: dict[str, Any],
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "knowledge/evidence_form.html",
+        {
+            "entry": entry,
+            "values": values,
+            "techniques": reference.list_techniques(session),
+            "countries": reference.list_selectable_countries(session),
+            **_failed(failed),
+        },
+        422 if failed else 200,
+    )
+
+
+@router.get("/evidence/new", response_class=HTMLResponse)
+def new_evidence(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    if (redirect := _sign_in(actor, "/evidence/new")) is not None:
+        return redirect
+    service.require_may_edit(actor)
+    return _evidence_form(
+        request, session, entry=None, values={"technique_code": request.query_params.get("technique", "")}
+    )
+
+
+@router.post("/evidence", dependencies=[CsrfChecked])
+def create_evidence(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    values = form_data(form)
+    try:
+        entry = service.create_evidence(session, actor=actor, data=parse(EvidenceCreate, values))
+    except ValidationFailed as failed:
+        service.require_may_edit(actor)
+        return _evidence_form(request, session, entry=None, values=values, failed=failed)
+    flash(
+        request, _("The entry was added to the ledger as reported. A reviewer checks it against its source.")
+    )
+    return RedirectResponse(f"/evidence/{entry.id}", status_code=303)
+
+
+def _evidence_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    entry_id: int,
+    values: dict[str, Any] | None = None,
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
+    entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
+    return render(
+        request,
+        "knowledge/evidence.html",
+        {
+            **_labels(),
+            "entry": entry,
+            "claim": service.localiser(session, entity_type=v.EVIDENCE, ids=[entry.id]).text(
+                entry.id, "claim", entry.claim, entry.source_language
+            ),
+            "people": service.people_names(session, [entry]),
+            "may_check": service.may_check(actor, entry),
+            "may_edit": service.may_edit(actor),
+            "history": service.history(session, entity_type=v.EVIDENCE, entity_id=entry.id),
+            **_translations_context(session, actor, v.EVIDENCE, entry.id, entry.source_language),
+            "values": values or {},
+            **_failed(failed),
+        },
+        422 if failed else 200,
+    )
+
+
+@router.get("/evidence/{entry_id}", response_class=HTMLResponse)
+def evidence_page(
+    request: Request, session: SessionDep, actor: PageActor, entry_id: RecordPath
+) -> HTMLResponse:
+    return _evidence_page(request, session, actor, entry_id)
+
+
+@router.get("/evidence/{entry_id}/edit", response_class=HTMLResponse)
+def edit_evidence(request: Request, session: SessionDep, actor: PageActor, entry_id: RecordPath) -> Response:
+    if (redirect := _sign_in(actor, f"/evidence/{entry_id}/edit")) is not None:
+        return redirect
+    service.require_may_edit(actor)
+    entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
+    values = {name: getattr(entry, name) for name in EvidenceUpdate.model_fields}
+    return _evidence_form(request, session, entry=entry, values=values)
+
+
+@router.post("/evidence/{entry_id}/edit", dependencies=[CsrfChecked])
+def update_evidence(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, entry_id: RecordPath
+) -> Response:
+    values = form_data(form)
+    try:
+        service.update_evidence(session, actor=actor, entry_id=entry_id, data=parse(EvidenceUpdate, values))
+    except ValidationFailed as failed:
+        service.require_may_edit(actor)
+        entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
+        return _evidence_form(request, session, entry=entry, values=values, failed=failed)
+    flash(request, _("Your changes were saved."))
+    return RedirectResponse(f"/evidence/{entry_id}", status_code=303)
+
+
+@router.post("/evidence/{entry_id}/check", dependencies=[CsrfChecked])
+def check_evidence(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, entry_id: RecordPath
+) -> Response:
+    service.check_evidence(session, actor=actor, entry_id=entry_id, version=form_version(form_data(form)))
+    flash(request, _("The entry is marked checked against its source."))
+    return RedirectResponse(f"/evidence/{entry_id}", status_code=303)
+
+
+@router.post("/evidence/{entry_id}/dispute", dependencies=[CsrfChecked])
+def dispute_evidence(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, entry_id: RecordPath
+) -> Response:
+    values = form_data(form)
+    try:
+        service.dispute_evidence(session, actor=actor, entry_id=entry_id, data=parse(EvidenceDispute, values))
+    except ValidationFailed as failed:
+        return _evidence_page(request, session, actor, entry_id, values=values, failed=failed)
+    flash(request, _("The entry is marked disputed, with your reason."))
+    return RedirectResponse(f"/evidence/{entry_id}", status_code=303)
+
+
+# --- Translations -------------------------------------------------------------------------------------
+
+
+def _translations_context(
+    session: Session, actor: Actor, entity_type: str, entity_id: int, source_language: str
+) -> dict[str, Any]:
+    return {
+        "translations": service.translations_of(session, entity_type=entity_type, entity_id=entity_id),
+        "translation_target": {"type": entity_type, "id": entity_id},
+        "translated_fields": v.TRANSLATED_FIELDS[entity_type],
+        "other_languages": [lang for lang in LANGUAGES if lang != source_language],
+        "may_translate": service.may_edit(actor),
+        "may_review": service.may_review_translations(actor),
+    }
+
+
+def _back(entity_type: str, entity_id: int, session: Session, actor: Actor) -> str:
+    if entity_type == v.STORY:
+        return f"/stories/{service.get_story_by_id(session, actor=actor, story_id=entity_id).slug}"
+    if entity_type == v.MYTH:
+        return f"/myths/{service.get_myth_by_id(session, actor=actor, myth_id=entity_id).slug}"
+    return f"/evidence/{entity_id}"
+
+
+EntityType = Annotated[str, Path(pattern="^(evidence|story|myth)$")]
+
+
+@router.post("/knowledge/{entity_type}/{entity_id}/translations", dependencies=[CsrfChecked])
+def save_translation(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    form: FormDep,
+    entity_type: EntityType,
+    entity_id: RecordPath,
+) -> Response:
+    values = form_data(form)
+    service.require_may_edit(actor)
+    back = _back(entity_type, entity_id, session, actor)
+    try:
+        data = parse(TranslationFields, values)
+        service.save_translation(
+            session, actor=actor, entity_type=entity_type, entity_id=entity_id, data=data
+        )
+    except ValidationFailed as failed:
+        flash(request, _("The translation was not saved: %(problems)s") % {"problems": failed})
+        return RedirectResponse(f"{back}#translations", status_code=303)
+    flash(request, _("The translation was saved as a draft; a reviewer reviews it."))
+    return RedirectResponse(f"{back}#translations", status_code=303)
+
+
+@router.post("/knowledge/translations/{translation_id}/review", dependencies=[CsrfChecked])
+def review_translation(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, translation_id: RecordPath
+) -> Response:
+    translation = service.review_translation(
+        session, actor=actor, translation_id=translation_id, version=form_version(form_data(form))
+    )
+    flash(request, _("The translation is marked reviewed."))
+    back = _back(translation.entity_type, translation.entity_id, session, actor)
+    return RedirectResponse(f"{back}#translations", status_code=303)
+
+
+# --- Stories ------------------------------------------------------------------------------------------
+
+STORY_FLAGS = ("is_illustrative",)
+
+
+def _story_values(form: Any) -> dict[str, Any]:
+    values = form_data(form, flags=STORY_FLAGS)
+    values["sources"] = sources_from_lines(str(values.pop("sources_text", "")))
+    return values
+
+
+def _story_form(
+    request: Request,
+    session: Session,
+    *,
+    story: SuccessStory | None,
+    values: dict[str, Any],
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
+    if "sources_text" not in values:
+        values = {**values, "sources_text": sources_as_lines(values.get("sources") or [])}
+    return render(
+        request,
+        "knowledge/story_form.html",
+        {
+            **_labels(),
+            "story": story,
+            "values": values,
+            "techniques": reference.list_techniques(session),
+            "areas": reference.list_thematic_areas(session),
+            "countries": reference.list_selectable_countries(session),
+            "languages": LANGUAGES,
+            **_failed(failed),
+        },
+        422 if failed else 200,
+    )
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def story_list(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+    stories = service.list_stories(session, actor=actor)
+    titles = service.localiser(session, entity_type=v.STORY, ids=[s.id for s in stories])
+    return render(
+        request,
+        "knowledge/stories.html",
+        {**_labels(), "stories": stories, "titles": titles, "may_edit": service.may_edit(actor)},
+    )
+
+
+@router.get("/stories/new", response_class=HTMLResponse)
+def new_story(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    need: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    if (redirect := _sign_in(actor, "/stories/new")) is not None:
+        return redirect
+    service.require_may_edit(actor)
+    values: dict[str, Any] = {"source_language": "en", "status": "draft"}
+    if need is not None:
+        try:
+            values = service.story_draft_from_need(session, actor=actor, need_id=need).model_dump()
+        except ValidationFailed as failed:
+            return _story_form(request, session, story=None, values=values, failed=failed)
+    return _story_form(request, session, story=None, values=values)
+
+
+@router.post("/stories", dependencies=[CsrfChecked])
+def create_story(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    values = _story_values(form)
+    try:
+        story = service.create_story(session, actor=actor, data=parse(StoryCreate, values))
+    except ValidationFailed as failed:
+        service.require_may_edit(actor)
+        return _story_form(request, session, story=None, values=values, failed=failed)
+    flash(request, _("The story was saved."))
+    return RedirectResponse(f"/stories/{story.slug}", status_code=303)
+
+
+@router.get("/stories/{slug}", response_class=HTMLResponse)
+def story_page(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> HTMLResponse:
+    story = service.get_story(session, actor=actor, slug=slug)
+    texts = service.localiser(session, entity_type=v.STORY, ids=[story.id])
+    return render(
+        request,
+        "knowledge/story.html",
+        {
+            **_labels(),
+            "story": story,
+            "title": texts.text(story.id, "title", story.title, story.source_language),
+            "body": texts.text(story.id, "body", story.body, story.source_language),
+            "may_edit": service.may_edit(actor),
+            "history": service.history(session, entity_type=v.STORY, entity_id=story.id),
+            **_translations_context(session, actor, v.STORY, story.id, story.source_language),
+        },
+    )
+
+
+@router.get("/stories/{slug}/edit", response_class=HTMLResponse)
+def edit_story(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> Response:
+    if (redirect := _sign_in(actor, f"/stories/{slug}/edit")) is not None:
+        return redirect
+    service.require_may_edit(actor)
+    story = service.get_story(session, actor=actor, slug=slug)
+    values = {name: getattr(story, name) for name in StoryUpdate.model_fields}
+    return _story_form(request, session, story=story, values=values)
+
+
+@router.post("/stories/{slug}/edit", dependencies=[CsrfChecked])
+def update_story(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, slug: SlugPath
+) -> Response:
+    values = _story_values(form)
+    story = service.get_story(session, actor=actor, slug=slug)
+    try:
+        service.update_story(session, actor=actor, story_id=story.id, data=parse(StoryUpdate, values))
+    except ValidationFailed as failed:
+        service.require_may_edit(actor)
+        return _story_form(request, session, story=story, values=values, failed=failed)
+    flash(request, _("Your changes were saved."))
+    return RedirectResponse(f"/stories/{story.slug}", status_code=303)
+
+
+# --- Myths --------------------------------------------------------------------------------------------
+
+MYTH_LISTS = ("technique_codes", "thematic_area_codes")
+
+
+def _myth_values(form: Any) -> dict[str, Any]:
+    values = form_data(form, lists=MYTH_LISTS, flags=("is_published",))
+    values["sources"] = sources_from_lines(str(values.pop("sources_text", "")))
+    return values
+
+
+def _myth_form(
+    request: Request,
+    session: Session,
+    *,
+    myth: Myth | None,
+    values: dict[str, Any],
+    failed: ValidationFailed | None = None,
+) -> HTMLResponse:
+    if "sources_text" not in values:
+        values = {**values, "sources_text": sources_as_lines(values.get("sources") or [])}
+    return render(
+        request,
+        "knowledge/myth_form.html",
+        {
+            "myth": myth,
+            "values": values,
+            "techniques": reference.list_techniques(session),
+            "areas": reference.list_thematic_areas(session),
+            "languages": LANGUAGES,
+            **_failed(failed),
+        },
+        422 if failed else 200,
+    )
+
+
+@router.get("/myths", response_class=HTMLResponse)
+def myth_list(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+    myths = service.list_myths(session, actor=actor)
+    texts = service.localiser(session, entity_type=v.MYTH, ids=[m.id for m in myths])
+    return render(
+        request,
+        "knowledge/myths.html",
+        {**_labels(), "myths": myths, "texts": texts, "may_edit": service.may_edit(actor)},
+    )
+
+
+@router.get("/myths/new", response_class=HTMLResponse)
+def new_myth(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    if (redirect := _sign_in(actor, "/myths/new")) is not None:
+        return redirect
+    service.require_may_edit(actor)
+    return _myth_form(request, session, myth=None, values={"source_language": "en"})
+
+
+@router.post("/myths", dependencies=[CsrfChecked])
+def create_myth(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    values = _myth_values(form)
+    try:
+        myth = service.create_myth(session, actor=actor, data=parse(MythCreate, values))
+    except ValidationFailed as failed:
+        service.require_may_edit(actor)
+        return _myth_form(request, session, myth=None, values=values, failed=failed)
+    flash(request, _("The myth and its finding were saved."))
+    return RedirectResponse(f"/myths/{myth.slug}", status_code=303)
+
+
+@router.get("/myths/{slug}", response_class=HTMLResponse)
+def myth_page(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> HTMLResponse:
+    myth = service.get_myth(session, actor=actor, slug=slug)
+    texts = service.localiser(session, entity_type=v.MYTH, ids=[myth.id])
+    return render(
+        request,
+        "knowledge/myth.html",
+        {
+            **_labels(),
+            "myth": myth,
+            "claim": texts.text(myth.id, "claim", myth.claim, myth.source_language),
+            "finding": texts.text(myth.id, "finding", myth.finding, myth.source_language),
+            "may_edit": service.may_edit(actor),
+            "history": service.history(session, entity_type=v.MYTH, entity_id=myth.id),
+            **_translations_context(session, actor, v.MYTH, myth.id, myth.source_language),
+        },
+    )
+
+
+@router.get("/myths/{slug}/edit", response_class=HTMLResponse)
+def edit_myth(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> Response:
+    if (redirect := _sign_in(actor, f"/myths/{slug}/edit")) is not None:
+        return redirect
+    service.require_may_edit(actor)
+    myth = service.get_myth(session, actor=actor, slug=slug)
+    values = {name: getattr(myth, name) for name in MythUpdate.model_fields}
+    return _myth_form(request, session, myth=myth, values=values)
+
+
+@router.post("/myths/{slug}/edit", dependencies=[CsrfChecked])
+def update_myth(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, slug: SlugPath
+) -> Response:
+    values = _myth_values(form)
+    myth = service.get_myth(session, actor=actor, slug=slug)
+    try:
+        service.update_myth(session, actor=actor, myth_id=myth.id, data=parse(MythUpdate, values))
+    except ValidationFailed as failed:
+        service.require_may_edit(actor)
+        return _myth_form(request, session, myth=myth, values=values, failed=failed)
+    flash(request, _("Your changes were saved."))
+    return RedirectResponse(f"/myths/{myth.slug}", status_code=303)
