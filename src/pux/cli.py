@@ -84,9 +84,17 @@ def init() -> None:
     with _sessions() as session:
         written = reference.load_reference_data(session, actor=_cli_actor())
         counts = reference.reference_counts(session)
+        knowledge = _load_knowledge(session)
     console.print("Reference data loaded (rows written this run / rows in the database):")
     for name, count in counts.items():
         console.print(f"  {name}: {written.get(name, '-')} / {count}")
+    console.print(
+        f"Knowledge: {knowledge.techniques} techniques, {knowledge.evidence_created} new evidence entries "
+        f"({knowledge.evidence_updated} updated), {knowledge.myths} myths, "
+        f"{knowledge.translations} translations written."
+    )
+    for problem in knowledge.problems:
+        console.print(f"  [red]{problem}[/red]")
 
 
 @app.command("demo")
@@ -653,3 +661,104 @@ def events_actions(
             number += 1
     console.print(table)
     console.print(f"{total} actions")
+
+
+# --- Knowledge: the evidence ledger ----------------------------------------------------------------------
+
+evidence_app = typer.Typer(help="The evidence ledger of techniques.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+
+def _load_knowledge(session: Session):  # type: ignore[no-untyped-def]
+    """The knowledge seed (techniques, evidence, myths): loaded with the reference data, safe to repeat."""
+    from pux.knowledge.seed import load_knowledge_seed
+
+    return load_knowledge_seed(session, actor=_cli_actor())
+
+
+def _actor_for_email(session: Session, email: str | None):  # type: ignore[no-untyped-def]
+    from pux.accounts import repository as accounts_repository
+    from pux.accounts import service as accounts
+    from pux.accounts.permissions import Actor
+
+    if not email:
+        return Actor.system(_cli_actor())
+    user = accounts_repository.get_user_by_email(session, email)
+    if user is None:
+        console.print(f"[red]No account with the email {email}.[/red]")
+        raise typer.Exit(code=1)
+    return accounts.actor_for(user)
+
+
+@evidence_app.command("import")
+def evidence_import(
+    file: Path,
+    as_email: Annotated[
+        str | None, typer.Option("--as", help="Import as this person (the entries' author); default: the CLI")
+    ] = None,
+) -> None:
+    """Import ledger entries from a CSV file (data/FORMAT.md columns): checked whole, every bad row and
+    field named, nothing saved unless all rows are good; a row whose key exists updates that entry."""
+    import csv
+
+    from pux.errors import DomainError, ValidationFailed
+    from pux.knowledge import service as knowledge
+
+    try:
+        rows = list(csv.DictReader(file.read_text("utf-8-sig").splitlines()))
+    except (OSError, UnicodeDecodeError) as unreadable:
+        console.print(f"[red]Refused: the file cannot be read as UTF-8 CSV ({unreadable}).[/red]")
+        raise typer.Exit(code=1) from unreadable
+    try:
+        with _sessions() as session:
+            report = knowledge.import_evidence(session, actor=_actor_for_email(session, as_email), rows=rows)
+    except ValidationFailed as refused:
+        console.print(f"[red]Refused: nothing was imported. {len(refused.problems)} problem(s):[/red]")
+        for problem in refused.problems:
+            console.print(f"  {problem}")
+        raise typer.Exit(code=1) from refused
+    except DomainError as refused:
+        console.print(f"[red]Refused: {refused}[/red]")
+        raise typer.Exit(code=1) from refused
+    console.print(f"Imported: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
+
+
+@evidence_app.command("list")
+def evidence_list(
+    status: Annotated[str | None, typer.Option("--status", help="reported, checked or disputed")] = None,
+    lang: LanguageOption = "en",
+) -> None:
+    """List the ledger's entries with their figure, citation and status."""
+    from pux.accounts.permissions import Actor
+    from pux.knowledge import service as knowledge
+    from pux.knowledge.repository import EvidenceFilter
+    from pux.knowledge.vocabulary import EVIDENCE_STATUSES, evidence_status_label
+    from pux.pagination import MAX_PAGE_SIZE, PageRequest
+
+    if status and status not in EVIDENCE_STATUSES:
+        console.print(f"[red]--status must be one of: {', '.join(EVIDENCE_STATUSES)}[/red]")
+        raise typer.Exit(code=2)
+    table = Table("ID", "Key", "Technique", "Claim", "Figure", "Citation", "Status", title="Evidence ledger")
+    with language_context(lang), _sessions() as session:
+        number, total = 1, 0
+        while True:
+            page = knowledge.list_evidence(
+                session, actor=Actor.public(), filters=EvidenceFilter(status=status),
+                page=PageRequest(number=number, size=MAX_PAGE_SIZE),
+            )  # fmt: skip
+            total = page.total
+            for entry in page.items:
+                figure = "-" if entry.value is None else f"{entry.value:g}"
+                if entry.value_high is not None:
+                    figure += f"-{entry.value_high:g}"
+                citation = f"{entry.citation_title} ({entry.citation_year or '-'})"
+                table.add_row(
+                    str(entry.id), entry.key or "-", entry.technique_code, entry.claim,
+                    f"{figure} {entry.unit} {entry.currency or ''}".strip(), citation,
+                    evidence_status_label(entry.status),
+                )  # fmt: skip
+            if page.request.number >= page.pages:
+                break
+            number += 1
+    console.print(table)
+    console.print(f"{total} entries")

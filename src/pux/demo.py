@@ -32,6 +32,7 @@ from pux.accounts.schemas import OrganisationCreate
 from pux.assistance import service as assistance
 from pux.assistance.schemas import ActivityCreate
 from pux.dialogues.demo_history import load_dialogue_history
+from pux.knowledge.demo import knowledge_credentials, load_knowledge_demo
 from pux.needs import service as needs
 from pux.needs import workflow
 from pux.needs.schemas import NeedCreate
@@ -314,6 +315,7 @@ def load_demo(
     dialogue = load_dialogue_history(session, rng=random.Random(SEED + 1), today=date.today())
     summary.events, summary.event_participants = dialogue.events, dialogue.participants
     summary.actions = dialogue.actions
+    load_knowledge_demo(session, password=DEMO_PASSWORD)
     return summary, _credentials()
 
 
@@ -391,7 +393,7 @@ def _credentials() -> list[tuple[str, str, str]]:
     )
     return [
         (role, f"{email}@demo.pux.invalid", DEMO_PASSWORD) for role, email in zip(roles, emails, strict=True)
-    ]
+    ] + knowledge_credentials(DEMO_PASSWORD)
 
 
 STATUS_PATH = {
