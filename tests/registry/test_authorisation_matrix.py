@@ -260,6 +260,306 @@ def _action_progress(session: Session, world: World, role: str) -> Request:
     return f"/api/v1/actions/{action.id}/progress", {"json": progress}
 
 
+# --- The dialogue's pages (forms) ------------------------------------------------------------------
+
+EVENT_FORM = {
+    "kind": "regional_workshop",
+    "title": "Workshop on radiotherapy treatment planning",
+    "host_country_iso3": "KEN",
+    "city": "Nairobi",
+    "starts_at": "2099-05-04T09:00",
+    "ends_at": "2099-05-06T17:00",
+    "time_zone": "Africa/Nairobi",
+    "is_public": "on",
+}
+
+
+def _event_page_edit(session: Session, world: World, role: str) -> Request:
+    event = _dialogue_event(session, world)
+    return f"/events/{event.id}/edit", {
+        "data": {**EVENT_FORM, "title": "Workshop (edited)", "version": event.version}
+    }
+
+
+def _agenda_item(session: Session, world: World, role: str) -> Request:
+    item = {"starts_at": "2099-05-04T09:00", "ends_at": "2099-05-04T10:00", "title": "Opening"}
+    return f"/events/{_dialogue_event(session, world).id}/sessions", {"data": item}
+
+
+def _agenda_removal(session: Session, world: World, role: str) -> Request:
+    from pux.dialogues.schemas import SessionFields
+
+    event = _dialogue_event(session, world)
+    item = dialogues.add_session(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event.id,
+        data=SessionFields(
+            starts_at=datetime(2099, 5, 4, 9), ends_at=datetime(2099, 5, 4, 10), title="Opening"
+        ),
+    )
+    return f"/events/{event.id}/sessions/{item.id}/delete", {"data": {}}
+
+
+def _target(session: Session, world: World, role: str) -> Request:
+    target = {"dimension": "gender", "category": "female", "bound": "at_least", "share_percent": "40"}
+    return f"/events/{_dialogue_event(session, world).id}/targets", {"data": target}
+
+
+def _target_removal(session: Session, world: World, role: str) -> Request:
+    from pux.dialogues.schemas import TargetFields
+
+    event = _dialogue_event(session, world)
+    row = dialogues.add_target(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event.id,
+        data=TargetFields(dimension="gender", category="female", bound="at_least", share_percent=Decimal(40)),
+    )
+    return f"/events/{event.id}/targets/{row.id}/delete", {"data": {}}
+
+
+def _nomination_form(session: Session, world: World, role: str) -> Request:
+    path, kwargs = _nomination(session, world, role)
+    return path.removeprefix("/api/v1"), {"data": kwargs["json"]}
+
+
+def _endorsement_form(session: Session, world: World, role: str) -> Request:
+    path, kwargs = _endorsement(session, world, role)
+    return path.removeprefix("/api/v1"), {"data": kwargs["json"]}
+
+
+def _travel_form(session: Session, world: World, role: str) -> Request:
+    path, kwargs = _travel_application(session, world, role)
+    return path.removeprefix("/api/v1").replace("travel-application", "travel"), {"data": kwargs["json"]}
+
+
+def _application(session: Session, world: World) -> Any:
+    from pux.dialogues.schemas import TravelApplicationFields
+
+    person = _dialogue_participant(
+        session, world, full_name="Amina Njeri", email="amina@test.pux.invalid", country_iso3="KEN"
+    )
+    return dialogues.apply_for_travel(
+        session,
+        actor=world.actors["facilitator"],
+        participant_id=person.id,
+        data=TravelApplicationFields(
+            fare=Decimal(900), daily_allowance=Decimal(150), nights=3, reason="Flight from Mombasa."
+        ),
+    )
+
+
+def _override(session: Session, world: World, role: str) -> Request:
+    application = _application(session, world)
+    decision = {"amount": "800", "reason": "The hospital pays the rest.", "version": "0"}
+    return f"/travel/applications/{application.id}/override", {"data": decision}
+
+
+def _disbursement(session: Session, world: World, role: str) -> Request:
+    from pux.dialogues.schemas import GrantOverride
+
+    application = _application(session, world)
+    grant = dialogues.override_grant(
+        session,
+        actor=world.actors["facilitator"],
+        application_id=application.id,
+        data=GrantOverride(amount=Decimal(800), reason="The hospital pays the rest.", version=0),
+    )
+    return f"/travel/grants/{grant.id}/disbursements", {"data": {"amount": "800", "paid_on": "2099-05-01"}}
+
+
+def _allocation_form(session: Session, world: World, role: str) -> Request:
+    return f"/events/{_dialogue_event(session, world).id}/travel/allocate", {"data": {}}
+
+
+def _outcome_form(session: Session, world: World, role: str) -> Request:
+    path, kwargs = _outcome(session, world, role)
+    return path.removeprefix("/api/v1"), {"data": {**kwargs["json"], "version": "0"}}
+
+
+def _recommendation(session: Session, world: World) -> Any:
+    from pux.dialogues.schemas import RecommendationFields
+
+    event = _dialogue_event(session, world)
+    return dialogues.add_recommendation(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event.id,
+        data=RecommendationFields(text="Kenya should plan a dosimetry audit network.", country_iso3="KEN"),
+    )
+
+
+def _recommendation_form(session: Session, world: World, role: str) -> Request:
+    text = {"text": "Kenya should plan a dosimetry audit network.", "country_iso3": "KEN"}
+    return f"/events/{_dialogue_event(session, world).id}/recommendations", {"data": text}
+
+
+def _concept_note_form(session: Session, world: World, role: str) -> Request:
+    note = {"country_iso3": "KEN", "title": "Dosimetry audit network", "thematic_area_code": "health"}
+    return f"/recommendations/{_recommendation(session, world).id}/concept-notes", {"data": note}
+
+
+CONCEPT = {
+    "title": "Dosimetry audit network",
+    "thematic_area_code": "health",
+    "problem": "No independent dose audits",
+    "objective": "Audit every radiotherapy centre yearly",
+    "outputs": "An audit service",
+    "activities": "Train auditors; buy dosimeters",
+}
+
+
+def _concept_note(session: Session, world: World) -> Any:
+    from pux.dialogues.schemas import ConceptNoteCreate
+
+    return dialogues.create_concept_note(
+        session,
+        actor=world.actors["facilitator"],
+        recommendation_id=_recommendation(session, world).id,
+        data=ConceptNoteCreate(country_iso3="KEN", **CONCEPT),
+    )
+
+
+def _concept_note_edit(session: Session, world: World, role: str) -> Request:
+    note = _concept_note(session, world)
+    return f"/concept-notes/{note.id}", {
+        "data": {**CONCEPT, "assumptions": "Stable power", "version": note.version}
+    }
+
+
+def _conversion(session: Session, world: World, role: str) -> Request:
+    note = _concept_note(session, world)
+    return f"/concept-notes/{note.id}/convert", {"data": {"version": note.version}}
+
+
+def _action_form(session: Session, world: World, role: str) -> Request:
+    path, kwargs = _action(session, world, role)
+    return path.removeprefix("/api/v1"), {"data": kwargs["json"]}
+
+
+def _action_progress_form(session: Session, world: World, role: str) -> Request:
+    path, kwargs = _action_progress(session, world, role)
+    return path.removeprefix("/api/v1"), {"data": kwargs["json"]}
+
+
+# --- Knowledge: technique pages, evidence, stories, myths, translations --------------------------------
+# The world has no knowledge editor or reviewer (tests/knowledge covers them); here: facilitators and
+# administrators may, everyone else is refused. Entries are written by the system (no author), so a
+# facilitator's check is a second person's.
+
+EVIDENCE_VALUES: dict[str, Any] = {
+    "technique_code": "sterile_insect",
+    "claim": "Benefit-cost ratio of a fruit-fly programme",
+    "value": 5,
+    "unit": "benefit-cost ratio",
+    "citation_title": "A cited report",
+    "citation_url": "https://example.org/report",
+}
+
+
+def _evidence(session: Session) -> Any:
+    from pux.accounts.permissions import Actor
+    from pux.knowledge import service as knowledge
+    from pux.knowledge.schemas import EvidenceCreate
+
+    return knowledge.create_evidence(
+        session, actor=Actor.system("test"), data=EvidenceCreate.model_validate(EVIDENCE_VALUES)
+    )
+
+
+def _evidence_edit(session: Session, world: World, role: str) -> Request:
+    entry = _evidence(session)
+    return f"/evidence/{entry.id}/edit", {
+        "data": {**EVIDENCE_VALUES, "value": "6", "version": str(entry.version)}
+    }
+
+
+def _evidence_check(session: Session, world: World, role: str) -> Request:
+    entry = _evidence(session)
+    return f"/evidence/{entry.id}/check", {"data": {"version": str(entry.version)}}
+
+
+def _evidence_dispute(session: Session, world: World, role: str) -> Request:
+    entry = _evidence(session)
+    reason = {"version": str(entry.version), "reason": "The source gives another figure."}
+    return f"/evidence/{entry.id}/dispute", {"data": reason}
+
+
+def _evidence_edit_api(session: Session, world: World, role: str) -> Request:
+    entry = _evidence(session)
+    return f"/api/v1/evidence/{entry.id}", {"json": {**EVIDENCE_VALUES, "value": 6, "version": entry.version}}
+
+
+def _evidence_check_api(session: Session, world: World, role: str) -> Request:
+    entry = _evidence(session)
+    return f"/api/v1/evidence/{entry.id}/check", {"json": {"version": entry.version}}
+
+
+def _evidence_dispute_api(session: Session, world: World, role: str) -> Request:
+    entry = _evidence(session)
+    reason = {"version": entry.version, "reason": "The source gives another figure."}
+    return f"/api/v1/evidence/{entry.id}/dispute", {"json": reason}
+
+
+def _technique_edit(session: Session, world: World, role: str) -> Request:
+    from pux.knowledge.models import TechniqueProfile
+
+    profile = TechniqueProfile(technique_code="sterile_insect", slug="sterile-insect-technique", summary="S")
+    session.add(profile)
+    session.flush()
+    return "/techniques/sterile-insect-technique/edit", {
+        "data": {
+            "summary": "Sterile males released.",
+            "sdg_target_codes": "2.3",
+            "version": str(profile.version),
+        }
+    }
+
+
+def _translation(session: Session, world: World, role: str) -> Request:
+    entry = _evidence(session)
+    data = {"field": "claim", "language": "fr", "text": "Rapport bénéfice-coût"}
+    return f"/knowledge/evidence/{entry.id}/translations", {"data": data}
+
+
+def _translation_review(session: Session, world: World, role: str) -> Request:
+    from pux.knowledge import service as knowledge
+    from pux.knowledge.schemas import TranslationFields
+
+    entry = _evidence(session)
+    translation = knowledge.save_translation(
+        session, actor=world.actors["admin"], entity_type="evidence", entity_id=entry.id,
+        data=TranslationFields(field="claim", language="fr", text="Rapport bénéfice-coût"),
+    )  # fmt: skip
+    return f"/knowledge/translations/{translation.id}/review", {"data": {"version": str(translation.version)}}
+
+
+STORY_FORM = {"title": "Radiotherapy reaches the west", "body": "A story.", "status": "draft"}
+MYTH_FORM = {
+    "claim": "Irradiated food is radioactive",
+    "finding": "It is not: the dose does not make food radioactive.",
+    "sources_text": "Food irradiation | WHO | 1999 | https://example.org/who",
+}
+
+
+def _story_edit(session: Session, world: World, role: str) -> Request:
+    from pux.knowledge import service as knowledge
+    from pux.knowledge.schemas import StoryCreate
+
+    story = knowledge.create_story(session, actor=world.actors["admin"], data=StoryCreate(**STORY_FORM))
+    return f"/stories/{story.slug}/edit", {"data": {**STORY_FORM, "version": str(story.version)}}
+
+
+def _myth_edit(session: Session, world: World, role: str) -> Request:
+    from pux.knowledge import service as knowledge
+    from pux.knowledge.schemas import MythCreate, sources_from_lines
+
+    values = {**MYTH_FORM, "sources": sources_from_lines(MYTH_FORM["sources_text"])}
+    myth = knowledge.create_myth(session, actor=world.actors["admin"], data=MythCreate.model_validate(values))
+    return f"/myths/{myth.slug}/edit", {"data": {**MYTH_FORM, "version": str(myth.version)}}
+
+
 ROUND_FORM = {"title": "Test round", "country_cap_percent": "50"}
 PROPOSAL_DECIDERS = GLOBAL | {"partner_a", "focal_ken"}
 
@@ -565,6 +865,46 @@ RULES = (
     Rule("PUT", "/api/v1/events/{event_id}/outcome", GLOBAL, _outcome, True),
     Rule("POST", "/api/v1/events/{event_id}/actions", GLOBAL, _action, True),
     Rule("POST", "/api/v1/actions/{action_id}/progress", GLOBAL | {"expert"}, _action_progress, True),
+    Rule("POST", "/evidence", GLOBAL, lambda s, w, r: ("/evidence", {"data": EVIDENCE_VALUES})),
+    Rule("POST", "/evidence/{entry_id}/edit", GLOBAL, _evidence_edit),
+    Rule("POST", "/evidence/{entry_id}/check", GLOBAL, _evidence_check),
+    Rule("POST", "/evidence/{entry_id}/dispute", GLOBAL, _evidence_dispute),
+    Rule("POST", "/techniques/{slug}/edit", GLOBAL, _technique_edit),
+    Rule("POST", "/knowledge/{entity_type}/{entity_id}/translations", GLOBAL, _translation),
+    Rule("POST", "/knowledge/translations/{translation_id}/review", GLOBAL, _translation_review),
+    Rule("POST", "/stories", GLOBAL, lambda s, w, r: ("/stories", {"data": STORY_FORM})),
+    Rule("POST", "/stories/{slug}/edit", GLOBAL, _story_edit),
+    Rule("POST", "/myths", GLOBAL, lambda s, w, r: ("/myths", {"data": MYTH_FORM})),
+    Rule("POST", "/myths/{slug}/edit", GLOBAL, _myth_edit),
+    Rule(
+        "POST",
+        "/api/v1/evidence",
+        GLOBAL,
+        lambda s, w, r: ("/api/v1/evidence", {"json": EVIDENCE_VALUES}),
+        True,
+    ),
+    Rule("PUT", "/api/v1/evidence/{entry_id}", GLOBAL, _evidence_edit_api, True),
+    Rule("POST", "/api/v1/evidence/{entry_id}/check", GLOBAL, _evidence_check_api, True),
+    Rule("POST", "/api/v1/evidence/{entry_id}/dispute", GLOBAL, _evidence_dispute_api, True),
+    Rule("POST", "/events", GLOBAL, lambda s, w, r: ("/events", {"data": EVENT_FORM})),
+    Rule("POST", "/events/{event_id}/edit", GLOBAL, _event_page_edit),
+    Rule("POST", "/events/{event_id}/sessions", GLOBAL, _agenda_item),
+    Rule("POST", "/events/{event_id}/sessions/{session_id}/delete", GLOBAL, _agenda_removal),
+    Rule("POST", "/events/{event_id}/targets", GLOBAL, _target),
+    Rule("POST", "/events/{event_id}/targets/{target_id}/delete", GLOBAL, _target_removal),
+    Rule("POST", "/events/{event_id}/participants", KENYA_FOCAL, _nomination_form),
+    Rule("POST", "/participants/{participant_id}/moves", KENYA_FOCAL, _endorsement_form),
+    Rule("POST", "/participants/{participant_id}/travel", GLOBAL | {"expert"}, _travel_form),
+    Rule("POST", "/events/{event_id}/travel/allocate", GLOBAL, _allocation_form),
+    Rule("POST", "/travel/applications/{application_id}/override", GLOBAL, _override),
+    Rule("POST", "/travel/grants/{grant_id}/disbursements", GLOBAL, _disbursement),
+    Rule("POST", "/events/{event_id}/outcome", GLOBAL, _outcome_form),
+    Rule("POST", "/events/{event_id}/recommendations", GLOBAL, _recommendation_form),
+    Rule("POST", "/recommendations/{recommendation_id}/concept-notes", GLOBAL, _concept_note_form),
+    Rule("POST", "/concept-notes/{note_id}", KENYA_DRAFTERS, _concept_note_edit),
+    Rule("POST", "/concept-notes/{note_id}/convert", KENYA_DRAFTERS, _conversion),
+    Rule("POST", "/events/{event_id}/actions", GLOBAL, _action_form),
+    Rule("POST", "/actions/{action_id}/progress", GLOBAL | {"expert"}, _action_progress_form),
 )
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -88,6 +88,10 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "PUT /api/v1/events/{event_id}/outcome": _CODES,
     "POST /api/v1/events/{event_id}/actions": "an owner (a person or an organisation) that exists",
     "POST /api/v1/actions/{action_id}/progress": "a change of status, or a note saying what progressed",
+    "POST /api/v1/evidence": _CODES + "; a key no other entry has",
+    "PUT /api/v1/evidence/{entry_id}": _CODES,
+    "POST /api/v1/evidence/{entry_id}/check": "the version read now; never the entry's own author",
+    "POST /api/v1/evidence/{entry_id}/dispute": "the version read now; never the entry's own author",
 }
 # Text PUX refuses by rule whatever the schema says (pux.validation.clean_text): control characters
 # other than tab and line breaks. Generated bodies get them replaced, so the rest of the text is tested.
