@@ -482,15 +482,14 @@ def import_evidence(
             create_evidence(session, actor=actor, data=data)
             report.created += 1
             continue
-        before = entry.snapshot()
+        if all(getattr(entry, name) == getattr(data, name) for name in _EVIDENCE_FIELDS):
+            report.unchanged += 1  # nothing to write, nor to audit
+            continue
         changed = EvidenceUpdate.model_validate(
             {**data.model_dump(exclude={"key"}), "version": entry.version}
         )
         update_evidence(session, actor=actor, entry_id=entry.id, data=changed)
-        if entry.snapshot() == before:
-            report.unchanged += 1
-        else:
-            report.updated += 1
+        report.updated += 1
     return report
 
 
