@@ -588,12 +588,20 @@ def _check_chain(session: Session, participant: Participant, source: str, target
         raise InvalidTransition(_("Attendance is recorded once the event has begun."))
 
 
-def participant_moves(actor: Actor, participant: Participant) -> list[str]:
-    """The moves this actor may make on this participant now (for the buttons)."""
+def participant_moves(session: Session, actor: Actor, participant: Participant) -> list[str]:
+    """The moves this actor may make on this participant now (for the buttons): those the chain and
+    the actor's role allow, less the ones the chain's own rules would refuse (a recipient's people
+    are not confirmed before their endorsement; attendance waits for the event to begin)."""
+    refused = set()
+    if participant.status == v.INVITED and is_recipient(participant, country_facts(session)):
+        refused.add(v.CONFIRMED)
+    if participant.event.starts_at > local_now():
+        refused |= {v.ATTENDED, v.NO_SHOW}
     return [
         target
         for (source, target) in permissions.PARTICIPANT_MOVE_ROLES
         if source == participant.status
+        and target not in refused
         and permissions.can_move_participant(
             actor,
             source=source,
