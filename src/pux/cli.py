@@ -762,3 +762,98 @@ def evidence_list(
             number += 1
     console.print(table)
     console.print(f"{total} entries")
+
+
+# --- Search -----------------------------------------------------------------------------------------
+
+
+@app.command("search")
+def search_command(
+    words: Annotated[list[str], typer.Argument(help='"WORDS" to search for; or: reindex; or: eval FILE.csv')],
+    lang: LanguageOption = "en",
+    limit: Annotated[int, typer.Option(help="How many results to show.")] = 20,
+) -> None:
+    """Search everything (as the public sees it), rebuild the index (reindex), or judge it (eval FILE)."""
+    if words == ["reindex"]:
+        _search_reindex()
+    elif len(words) == 2 and words[0] == "eval":
+        _search_eval(Path(words[1]))
+    else:
+        _search_query(" ".join(words), lang, limit)
+
+
+def _search_query(query: str, language: str, limit: int) -> None:
+    from pux.accounts.permissions import Actor
+    from pux.pagination import MAX_PAGE_SIZE, PageRequest
+    from pux.search import service as search
+    from pux.search.repository import SearchFilter
+
+    with _sessions() as session:
+        results = search.search(
+            session,
+            actor=Actor.public(),
+            query=query,
+            language=language,
+            filters=SearchFilter(),
+            page=PageRequest(number=1, size=max(1, min(limit, MAX_PAGE_SIZE))),
+        )
+    table = Table("Kind", "Key", "Title", "Link", title=f"{results.total} results for {results.query!r}")
+    for hit in results.hits:
+        table.add_row(search.kind_label(hit.kind), hit.key, hit.title, hit.url)
+    console.print(table)
+
+
+def _search_reindex() -> None:
+    from rich.progress import Progress
+
+    from pux.accounts.permissions import Actor
+    from pux.search import service as search
+
+    with _sessions() as session:
+        total = sum(search.record_counts(session).values())
+        with Progress(console=console) as progress:
+            task = progress.add_task("Indexing", total=total)
+
+            def advance(kind: str, done: int) -> None:
+                progress.update(task, advance=done, description=f"Indexing {kind}")
+
+            counts = search.reindex(session, actor=Actor.system(_cli_actor()), progress=advance)
+    console.print("Documents indexed: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()))
+
+
+def _search_eval(file: Path) -> None:
+    import csv
+
+    from pux.search import service as search
+
+    with file.open(newline="", encoding="utf-8") as handle:
+        judged = [
+            search.JudgedQuery(
+                language=row["language"].strip(),
+                query=row["query"].strip(),
+                expected=tuple(
+                    (kind.strip(), key.strip())
+                    for kind, _sep, key in (part.partition(":") for part in row["expected"].split(";"))
+                    if key.strip()
+                ),
+            )
+            for row in csv.DictReader(handle)
+        ]
+    with _sessions() as session:
+        evaluation = search.evaluate(session, judged=judged)
+    table = Table("Language", "Queries", "MRR", "Recall@10", title="Search relevance")
+    for language, (count, mrr, recall) in sorted(evaluation.per_language.items()):
+        table.add_row(language, str(count), f"{mrr:.3f}", f"{recall:.3f}")
+    table.add_row(
+        "all",
+        str(evaluation.queries),
+        f"{evaluation.mean_reciprocal_rank:.3f}",
+        f"{evaluation.recall_at_10:.3f}",
+    )
+    console.print(table)
+    for miss in evaluation.misses:
+        console.print(f"  not first: {miss}")
+
+
+# Every command's writes keep the search index up to date (the session hooks are installed on import).
+import pux.search.indexing  # noqa: E402, F401

@@ -33,6 +33,8 @@ from pux.programmes import api as programmes_api
 from pux.programmes import views as programmes_views
 from pux.reference import api as reference_api
 from pux.reference import views as reference_views
+from pux.search import api as search_api
+from pux.search import views as search_views
 from pux.tasks import views as tasks_views
 from pux.web import errors, pages, sdg
 from pux.web.headers import SecurityHeaders
@@ -118,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         matching_api.router,
         sdg.router,
         sdg.api_router,
+        search_views.router,
+        search_api.router,
     )
     for router in routers:
         app.include_router(router)

@@ -1,0 +1,267 @@
+"""Search, the pure part: words per language (folding, stemming, Han characters), the query plan for
+either database, reciprocal rank fusion and highlighted snippets. Plain Python on plain data: no ORM, no
+web framework.
+
+Words are stemmed here, in Python, before they reach the database (SQLite FTS5 or a PostgreSQL
+'simple' tsvector), so that both databases index and match exactly the same terms. A document is
+stemmed in its own language and keeps its surface forms too; a query is stemmed in the reader's
+language and in the language it appears to be written in, and is also matched unstemmed. Chinese has
+no spaces: each Han character is a term, and a run of them is searched as a phrase.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import snowballstemmer  # type: ignore[import-untyped]
+
+LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
+RRF_K = 60
+_STEMMERS = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic", "ru": "russian"}
+_TOKEN = re.compile(r"[^\W_]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": None})
+# Words too common to tell documents apart; dropped from queries and from the index alike.
+STOPWORDS = frozenset(
+    """
+    a an and are as at be by for from has have in is it its of on or that the this to was were with
+    au aux avec ce ces dans de des du elle en et il la le les leur lui mais ne nous ou par pas pour qu que
+    qui sa se ses son sur un une vos votre
+    al con como del el en es la las lo los para por que se sin su sus un una y o e
+    в и на с по для из к о от до за не что как это или а у
+    في من على إلى الى عن مع أو او و ان أن التي الذي هذا هذه
+    """.split()
+)
+_LATIN_HINTS = {
+    "fr": frozenset("le la les des du et pour dans avec une sur au aux est sont cette ces".split()),
+    "es": frozenset("el la los las del y para en con una por sobre es son este esta".split()),
+    "en": frozenset("the and for in with of on to is are this that".split()),
+}
+
+
+def fold(word: str) -> str:
+    """Lower case, without accents or Arabic vowel marks, with the alef forms made one."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare).translate(_ALEF)
+
+
+_local = threading.local()
+
+
+def _stemmer(language: str) -> object | None:
+    # Snowball stemmers keep state between calls: one per thread.
+    stemmers: dict[str, object] = _local.__dict__.setdefault("stemmers", {})
+    name = _STEMMERS.get(language)
+    if name is None:
+        return None
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(name)
+    return stemmers[language]
+
+
+def stem(word: str, language: str) -> str:
+    """``word`` (lower case) stemmed in ``language`` and folded; folded only where there is no stemmer."""
+    stemmer = _stemmer(language)
+    if stemmer is None:
+        return fold(word)
+    return fold(str(stemmer.stemWord(word)))  # type: ignore[attr-defined]
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """The language a text is most likely written in, by script, then by common Latin words."""
+    if _HAN.search(text):
+        return "zh"
+    if _ARABIC.search(text):
+        return "ar"
+    if _CYRILLIC.search(text):
+        return "ru"
+    words = [word.lower() for word in _TOKEN.findall(text)]
+    scores = {language: sum(word in hints for word in words) for language, hints in _LATIN_HINTS.items()}
+    best = max(scores, key=lambda language: scores[language])
+    if scores[best] == 0:
+        return default if default in ("en", "fr", "es") else "en"
+    return best
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word (or one Han character) of a text, where it stands in the text."""
+
+    text: str
+    start: int
+    end: int
+    is_han: bool
+
+
+def tokens(text: str) -> list[Token]:
+    """The words of ``text``; a run of Han characters gives one token per character."""
+    found: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        run, offset = match.group(), match.start()
+        if not _HAN.search(run):
+            found.append(Token(run, offset, match.end(), False))
+            continue
+        position = 0
+        for han in _HAN_RUN.finditer(run):
+            if han.start() > position:
+                found.append(
+                    Token(run[position : han.start()], offset + position, offset + han.start(), False)
+                )
+            for i, char in enumerate(han.group()):
+                found.append(Token(char, offset + han.start() + i, offset + han.start() + i + 1, True))
+            position = han.end()
+        if position < len(run):
+            found.append(Token(run[position:], offset + position, match.end(), False))
+    return found
+
+
+def index_terms(text: str, language: str) -> str:
+    """The terms of a document, space separated, as both databases index them."""
+    terms: list[str] = []
+    for token in tokens(text):
+        if token.is_han:
+            terms.append(token.text)
+            continue
+        lower = token.text.lower()
+        if lower in STOPWORDS:
+            continue
+        stemmed = stem(lower, language)
+        terms.append(stemmed)
+        surface = fold(lower)
+        if surface != stemmed:
+            terms.append(surface)
+    return " ".join(terms)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What to look for: each group matches when any of its variants does; a phrase is Han characters
+    in a row. Documents are ranked by how many groups and phrases they match, and how well."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    variants: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups and not self.phrases
+
+
+def plan_query(query: str, reader_language: str) -> QueryPlan:
+    """The plan of a query typed by a reader of ``reader_language``."""
+    written_in = detect_language(query, default=reader_language)
+    languages = list(dict.fromkeys([reader_language, written_in]))
+    groups: list[tuple[str, ...]] = []
+    phrases: list[tuple[str, ...]] = []
+    han_run: list[str] = []
+    for token in [*tokens(query), None]:
+        if token is not None and token.is_han:
+            han_run.append(token.text)
+            continue
+        if han_run:
+            phrases.append(tuple(han_run))
+            han_run = []
+        if token is None:
+            break
+        lower = token.text.lower()
+        if lower in STOPWORDS or (len(lower) < 2 and not lower.isdigit()):
+            continue
+        variants = tuple(dict.fromkeys([*(stem(lower, language) for language in languages), fold(lower)]))
+        if variants not in groups:
+            groups.append(variants)
+    every = {term for group in groups for term in group} | {char for phrase in phrases for char in phrase}
+    return QueryPlan(groups=tuple(groups), phrases=tuple(phrases), variants=frozenset(every))
+
+
+def _fts5_string(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def fts5_match(plan: QueryPlan) -> str:
+    """The plan as an FTS5 MATCH expression (any group or phrase; bm25 ranks those matching more)."""
+    parts = ["(" + " OR ".join(_fts5_string(term) for term in group) + ")" for group in plan.groups]
+    parts += [_fts5_string(" ".join(phrase)) for phrase in plan.phrases]
+    return " OR ".join(parts)
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery(plan: QueryPlan) -> str:
+    """The plan as PostgreSQL ``to_tsquery('simple', ...)`` text."""
+    parts = ["(" + " | ".join(_lexeme(term) for term in group) + ")" for group in plan.groups]
+    parts += ["(" + " <-> ".join(_lexeme(char) for char in phrase) + ")" for phrase in plan.phrases]
+    return " | ".join(parts)
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """One ranking from several: each item scores the sum of 1 / (k + rank) over the rankings it is in
+    (ranks from 1); ties keep the order of first appearance."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda pair: -pair[1])
+
+
+def _matches(token: Token, plan: QueryPlan, language: str) -> bool:
+    if token.is_han:
+        return token.text in plan.variants
+    lower = token.text.lower()
+    return fold(lower) in plan.variants or stem(lower, language) in plan.variants
+
+
+def highlight(text: str, plan: QueryPlan, language: str, *, width: int = 220) -> str:
+    """An HTML snippet of ``text``: escaped first, then the matching words wrapped in <mark>; about
+    ``width`` characters around the first match (the start of the text when nothing matches)."""
+    found = [token for token in tokens(text) if _matches(token, plan, language)]
+    start = 0
+    if found:
+        start = max(0, found[0].start - width // 3)
+        while start > 0 and not text[start - 1].isspace() and found[0].start - start < width // 2:
+            start -= 1
+    end = min(len(text), start + width)
+    pieces: list[str] = ["… " if start > 0 else ""]
+    cursor = start
+    for token in found:
+        if token.start < start or token.end > end:
+            continue
+        pieces.append(html.escape(text[cursor : token.start]))
+        pieces.append("<mark>" + html.escape(text[token.start : token.end]) + "</mark>")
+        cursor = token.end
+    pieces.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        pieces.append(" …")
+    return "".join(pieces)
+
+
+def nearest(
+    matrix: npt.NDArray[np.float32],
+    vector: npt.NDArray[np.float32],
+    limit: int,
+    min_score: float,
+    relative: float = 0.0,
+) -> list[tuple[int, float]]:
+    """Rows of ``matrix`` (unit vectors) closest to ``vector``, best first, as (row, cosine), at most
+    ``limit``, none below ``min_score`` nor below ``relative`` times the best score (short queries in
+    some languages score high with everything: only the clear leaders are kept)."""
+    if matrix.shape[0] == 0 or not np.any(vector):
+        return []
+    scores = matrix @ vector
+    limit = min(limit, scores.shape[0])
+    candidates = np.argpartition(-scores, limit - 1)[:limit]
+    ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
+    floor = max(min_score, relative * float(scores[ordered[0]]))
+    return [(int(row), float(scores[row])) for row in ordered if scores[row] >= floor]

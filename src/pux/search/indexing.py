@@ -1,0 +1,214 @@
+"""Keeping the index up to date: in the same transaction as every write, and all over again on demand.
+
+Session events collect the records of every registered kind that a flush inserts, changes or deletes
+(and the owners of dependent records, such as an event's outcome); once the flush is done, their
+documents are replaced or removed through the same connection, so the index commits or rolls back with
+the write itself. Writes that bypass the ORM (bulk SQL, another program) are caught up by
+``pux search reindex``. A session with ``session.info["search_index"] = False`` is left out (bulk
+loads that re-index at the end).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from pux.audit.models import utcnow
+from pux.sdg_tagging.embedder import Embedder
+from pux.search import engine, repository
+from pux.search.sources import DEPENDENTS, SOURCES, Source, SourceDocument, source_for
+
+PENDING = "search_pending"
+ENABLED = "search_index"
+# A document's text for the meaning vector: enough words to say what it is about.
+VECTOR_TEXT_CHARS = 1500
+BODY_CHARS = 4000
+
+_embedder: Embedder | None = None
+_embedder_lock = threading.Lock()
+
+
+def embedder() -> Embedder:
+    """The multilingual static word-vector embedder the SDG tagger ships (fast enough to index on
+    every write: about 0.1 ms a record)."""
+    global _embedder
+    with _embedder_lock:
+        if _embedder is None:
+            from pux.matching.text import shipped_embedder
+
+            _embedder = shipped_embedder()
+        return _embedder
+
+
+@dataclass
+class _Pending:
+    records: dict[tuple[str, str], Any] = field(default_factory=dict)
+    deleted: set[tuple[str, str]] = field(default_factory=set)
+    owners: set[tuple[type[Any], Any]] = field(default_factory=set)
+
+
+def _owner_of(record: object) -> tuple[type[Any], Any] | None:
+    for dependent in DEPENDENTS:
+        if isinstance(record, dependent.model):
+            return dependent.owner(record)
+    return None
+
+
+def _collect(session: Session, _context: Any) -> None:
+    if session.info.get(ENABLED) is False:
+        return
+    pending: _Pending = session.info.setdefault(PENDING, _Pending())
+    for record in [*session.new, *session.dirty]:
+        source = source_for(record)
+        if source is not None:
+            pending.records[(source.kind, source.key_of(record))] = record
+        elif (owner := _owner_of(record)) is not None:
+            pending.owners.add(owner)
+    for record in session.deleted:
+        source = source_for(record)
+        if source is not None:
+            pending.deleted.add((source.kind, source.key_of(record)))
+        elif (owner := _owner_of(record)) is not None:
+            pending.owners.add(owner)
+
+
+def _apply(session: Session, _context: Any) -> None:
+    pending: _Pending | None = session.info.pop(PENDING, None)
+    if pending is None:
+        return
+    with session.no_autoflush:
+        records = dict(pending.records)
+        for model, key in pending.owners:
+            owner = session.get(model, key)
+            source = source_for(owner) if owner is not None else None
+            if source is not None:
+                records[(source.kind, source.key_of(owner))] = owner
+        for gone in pending.deleted:
+            records.pop(gone, None)
+        live = [record for record in records.values() if inspect(record).persistent]
+        write(session.connection(), live, deleted=pending.deleted)
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(PENDING, None)
+
+
+def install() -> None:
+    """Listen to every session (idempotent)."""
+    if not event.contains(Session, "after_flush", _collect):
+        event.listen(Session, "after_flush", _collect)
+        event.listen(Session, "after_flush_postexec", _apply)
+        event.listen(Session, "after_soft_rollback", _forget)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    rows: list[dict[str, Any]]
+    facets: list[list[tuple[str, str]]]
+
+
+def prepare(pairs: Sequence[tuple[str, SourceDocument]], vectors_of: Embedder | None = None) -> Prepared:
+    """Rows of the index for documents given as (kind, document): terms, language, vector, facets."""
+    now = utcnow()
+    texts: list[str] = []
+    rows: list[dict[str, Any]] = []
+    facets: list[list[tuple[str, str]]] = []
+    for kind, document in pairs:
+        text = f"{document.title}\n{document.body}"
+        language = document.language or engine.detect_language(text)
+        terms = [engine.index_terms(text, language)]
+        terms += [engine.index_terms(name, name_language) for name, name_language in document.names]
+        names = " ".join(name for name, _language in document.names)
+        texts.append(f"{document.title} {names} {document.body}"[:VECTOR_TEXT_CHARS])
+        rows.append(
+            {
+                "kind": kind,
+                "source_key": document.key,
+                "language": language,
+                "title": document.title[:300],
+                "body": document.body[:BODY_CHARS],
+                "terms": " ".join(terms),
+                "owner_country_iso3": document.owner_country_iso3,
+                "owner_organisation_id": document.owner_organisation_id,
+                "status": document.status,
+                "visibility": document.visibility,
+                "is_public": document.is_public,
+                "event_id": document.event_id,
+                "updated_at": now,
+            }
+        )
+        facets.append(
+            [(facet, value) for facet, values in document.facets.items() for value in values if value]
+        )
+    vectors = (vectors_of or embedder()).embed_passages(texts)
+    for row, blob in zip(rows, repository.encode_vectors(vectors), strict=True):
+        row["vector"] = blob
+    return Prepared(rows, facets)
+
+
+def write(connection: Connection, records: Iterable[Any], *, deleted: Iterable[tuple[str, str]] = ()) -> int:
+    """Replace the documents of ``records`` and remove those of ``deleted`` keys; returns how many
+    documents were written."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, key in deleted:
+        by_kind.setdefault(kind, []).append(key)
+    pairs: list[tuple[str, SourceDocument]] = []
+    for record in records:
+        source = source_for(record)
+        if source is None:
+            continue
+        by_kind.setdefault(source.kind, []).append(source.key_of(record))
+        document = source.to_document(record)
+        if document is not None:
+            pairs.append((source.kind, document))
+    for kind, keys in by_kind.items():
+        repository.delete_documents(connection, kind, sorted(set(keys)))
+    if pairs:
+        prepared = prepare(pairs)
+        repository.insert_documents(connection, prepared.rows, prepared.facets)
+    return len(pairs)
+
+
+def rebuild(
+    session: Session, *, batch: int = 500, progress: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
+    """Every document again, from the records as they are now (one transaction: the caller commits)."""
+    counts: dict[str, int] = {}
+    previous = session.info.get(ENABLED)
+    session.info[ENABLED] = False
+    try:
+        for source in SOURCES.values():
+            counts[source.kind] = _rebuild_kind(session, source, batch, progress)
+    finally:
+        session.info[ENABLED] = previous
+    return counts
+
+
+def _rebuild_kind(
+    session: Session, source: Source, batch: int, progress: Callable[[str, int], None] | None
+) -> int:
+    connection = session.connection()
+    repository.delete_kind(connection, source.kind)
+    written = 0
+    chunk: list[Any] = []
+    for record in session.scalars(source.everything()).unique():
+        chunk.append(record)
+        if len(chunk) >= batch:
+            written += write(connection, chunk)
+            if progress:
+                progress(source.kind, len(chunk))
+            chunk = []
+    if chunk:
+        written += write(connection, chunk)
+        if progress:
+            progress(source.kind, len(chunk))
+    return written
+
+
+install()

@@ -1,0 +1,315 @@
+"""All queries of search: the word index (FTS5 or tsvector), documents, facets, and the vectors."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+)
+from sqlalchemy.orm import Session
+
+from pux.reference.models import Country, SdgGoal, Technique, ThematicArea
+from pux.search import engine
+from pux.search.models import SearchDocument, SearchFacet
+from pux.search.sources import SOURCES, SearchScopes
+
+VECTOR_DTYPE = np.float16
+_documents: Table = SearchDocument.__table__  # type: ignore[assignment]
+_facets: Table = SearchFacet.__table__  # type: ignore[assignment]
+_fts = table("search_fts", column("rowid"), column("terms"))
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    kinds: tuple[str, ...] = ()
+    country_iso3: str | None = None
+    area_code: str | None = None
+    technique_code: str | None = None
+    sdg_goal: str | None = None
+
+
+def visible_clause(scopes: SearchScopes) -> ColumnElement[bool]:
+    """The documents a person may see: for each kind, the rule of that kind's own list."""
+    return or_(
+        *(and_(SearchDocument.kind == source.kind, source.visibility(scopes)) for source in SOURCES.values())
+    )
+
+
+def _with_facet(facet: str, value: str) -> ColumnElement[bool]:
+    return SearchDocument.id.in_(
+        select(SearchFacet.document_id).where(SearchFacet.facet == facet, SearchFacet.value == value)
+    )
+
+
+def filter_clause(filters: SearchFilter) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = []
+    if filters.kinds:
+        clauses.append(SearchDocument.kind.in_(filters.kinds))
+    for facet, value in (
+        ("country", filters.country_iso3),
+        ("area", filters.area_code),
+        ("technique", filters.technique_code),
+        ("sdg", filters.sdg_goal),
+    ):
+        if value:
+            clauses.append(_with_facet(facet, value))
+    return and_(true(), *clauses)
+
+
+def word_ranking(
+    session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int
+) -> list[int]:
+    """Ids of the visible documents matching the words, best first (bm25 or ts_rank)."""
+    if plan.is_empty:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        fts: ColumnElement[Any] = literal_column("search_fts")
+        statement = (
+            select(SearchDocument.id)
+            .select_from(_fts.join(_documents, _documents.c.id == _fts.c.rowid))
+            .where(fts.op("MATCH")(engine.fts5_match(plan)), where)
+            .order_by(func.bm25(fts), SearchDocument.id)
+            .limit(limit)
+        )
+    else:
+        query = func.to_tsquery(literal_column("'simple'"), engine.tsquery(plan))
+        vector: ColumnElement[Any] = literal_column("search_document.terms_tsv")
+        statement = (
+            select(SearchDocument.id)
+            .where(vector.op("@@")(query), where)
+            .order_by(func.ts_rank(vector, query).desc(), SearchDocument.id)
+            .limit(limit)
+        )
+    return list(session.scalars(statement))
+
+
+def visible_among(session: Session, ids: Sequence[int], where: ColumnElement[bool]) -> set[int]:
+    if not ids:
+        return set()
+    statement = select(SearchDocument.id).where(
+        SearchDocument.id.in_(bindparam("ids", expanding=True)), where
+    )
+    return set(session.scalars(statement, {"ids": list(ids)}))
+
+
+def documents(session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
+    if not ids:
+        return {}
+    statement = select(SearchDocument).where(SearchDocument.id.in_(bindparam("ids", expanding=True)))
+    return {document.id: document for document in session.scalars(statement, {"ids": list(ids)})}
+
+
+def kind_counts(session: Session, ids: Sequence[int]) -> dict[str, int]:
+    if not ids:
+        return {}
+    statement = (
+        select(SearchDocument.kind, func.count())
+        .where(SearchDocument.id.in_(bindparam("ids", expanding=True)))
+        .group_by(SearchDocument.kind)
+    )
+    return {kind: count for kind, count in session.execute(statement, {"ids": list(ids)})}
+
+
+def facet_counts(session: Session, ids: Sequence[int]) -> dict[str, dict[str, int]]:
+    if not ids:
+        return {}
+    statement = (
+        select(SearchFacet.facet, SearchFacet.value, func.count())
+        .where(SearchFacet.document_id.in_(bindparam("ids", expanding=True)))
+        .group_by(SearchFacet.facet, SearchFacet.value)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for facet, value, count in session.execute(statement, {"ids": list(ids)}):
+        counts.setdefault(facet, {})[value] = count
+    return counts
+
+
+def facet_labels(session: Session, facet: str, values: Iterable[str], language: str) -> dict[str, str]:
+    """Names of facet values in ``language`` (codes stay as they are where nothing is known)."""
+    codes = list(values)
+    if not codes:
+        return {}
+    if facet == "sdg":
+        goals = session.scalars(select(SdgGoal).where(SdgGoal.code.in_(codes)))
+        return {goal.code: f"{goal.code}. {goal.label(language)}" for goal in goals}
+    model: Any = {"country": Country, "area": ThematicArea, "technique": Technique}[facet]
+    key = model.iso3 if facet == "country" else model.code
+    return {
+        str(getattr(row, key.key)): row.name(language)
+        for row in session.scalars(select(model).where(key.in_(codes)))
+    }
+
+
+# --- Writing ------------------------------------------------------------------------------------------
+
+
+def delete_documents(connection: Connection, kind: str, keys: Sequence[str]) -> None:
+    for start in range(0, len(keys), 500):
+        connection.execute(
+            delete(_documents).where(
+                _documents.c.kind == kind, _documents.c.source_key.in_(list(keys[start : start + 500]))
+            )
+        )
+
+
+def delete_kind(connection: Connection, kind: str) -> None:
+    connection.execute(delete(_documents).where(_documents.c.kind == kind))
+
+
+def insert_documents(
+    connection: Connection, rows: Sequence[Mapping[str, Any]], facets: Sequence[Sequence[tuple[str, str]]]
+) -> None:
+    """Insert documents and, for each, its (facet, value) pairs."""
+    if not rows:
+        return
+    statement = insert(_documents).returning(_documents.c.id, sort_by_parameter_order=True)
+    ids = [row.id for row in connection.execute(statement, list(rows))]
+    facet_rows = [
+        {"document_id": document_id, "facet": facet, "value": value}
+        for document_id, pairs in zip(ids, facets, strict=True)
+        for facet, value in dict.fromkeys(pairs)
+    ]
+    if facet_rows:
+        connection.execute(insert(_facets), facet_rows)
+
+
+def document_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(_documents)) or 0
+
+
+# --- Vectors: kept in memory, refreshed when the index changed -----------------------------------------
+
+
+def encode_vectors(vectors: npt.NDArray[np.float32]) -> list[bytes]:
+    return [row.astype(VECTOR_DTYPE).tobytes() for row in vectors]
+
+
+class VectorIndex:
+    """The documents' vectors as one matrix, per database; reloaded (only what changed) when the
+    index's stamp (highest id, count, newest change) moves."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamp: tuple[Any, ...] | None = None
+        self._changed: dict[int, datetime] = {}
+        self._rows: dict[int, int] = {}
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.matrix = np.zeros((0, 0), dtype=np.float32)
+
+    def refresh(self, session: Session) -> None:
+        stamp = tuple(
+            session.execute(
+                select(func.max(SearchDocument.id), func.count(), func.max(SearchDocument.updated_at))
+            ).one()
+        )
+        with self._lock:
+            if stamp == self._stamp:
+                return
+            current = {
+                row[0]: row[1]
+                for row in session.execute(select(SearchDocument.id, SearchDocument.updated_at))
+            }
+            stale = [i for i, changed in current.items() if self._changed.get(i) != changed]
+            fresh: dict[int, npt.NDArray[np.float32]] = {}
+            for start in range(0, len(stale), 2000):
+                chunk = stale[start : start + 2000]
+                rows = session.execute(
+                    select(SearchDocument.id, SearchDocument.vector).where(
+                        SearchDocument.id.in_(bindparam("ids", expanding=True))
+                    ),
+                    {"ids": chunk},
+                )
+                for document_id, blob in rows:
+                    fresh[document_id] = np.frombuffer(blob, dtype=VECTOR_DTYPE).astype(np.float32)
+            kept = [i for i in current if i not in fresh and i in self._rows]
+            ids = np.array(kept + list(fresh), dtype=np.int64)
+            dim = next(iter(fresh.values())).shape[0] if fresh else self.matrix.shape[1]
+            matrix = np.zeros((len(ids), dim), dtype=np.float32)
+            if kept:
+                matrix[: len(kept)] = self.matrix[[self._rows[i] for i in kept]]
+            for offset, vector in enumerate(fresh.values()):
+                matrix[len(kept) + offset] = vector
+            self.ids, self.matrix = ids, matrix
+            self._rows = {int(i): row for row, i in enumerate(ids)}
+            self._changed = current
+            self._stamp = stamp
+
+    def nearest(
+        self, vector: npt.NDArray[np.float32], limit: int, min_score: float, relative: float = 0.0
+    ) -> list[tuple[int, float]]:
+        with self._lock:
+            ids, matrix = self.ids, self.matrix
+        if matrix.shape[0] == 0 or matrix.shape[1] != vector.shape[0]:
+            return []
+        return [
+            (int(ids[row]), score)
+            for row, score in engine.nearest(matrix, vector, limit, min_score, relative)
+        ]
+
+
+_VECTOR_INDEXES: dict[str, VectorIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def vector_index(session: Session) -> VectorIndex:
+    """The in-memory vectors of the database ``session`` reads, brought up to date."""
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    with _INDEXES_LOCK:
+        index = _VECTOR_INDEXES.setdefault(key, VectorIndex())
+    index.refresh(session)
+    return index
+
+
+def document_ids_of(session: Session, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Document ids by (kind, natural key)."""
+    wanted = set(pairs)
+    kinds = {kind for kind, _key in wanted}
+    if not kinds:
+        return {}
+    statement = select(SearchDocument.kind, SearchDocument.source_key, SearchDocument.id).where(
+        SearchDocument.kind.in_(kinds)
+    )
+    return {
+        (kind, key): document_id
+        for kind, key, document_id in session.execute(statement)
+        if (kind, key) in wanted
+    }
+
+
+def record_counts(session: Session, sources: Sequence[Any]) -> dict[str, int]:
+    return {
+        source.kind: session.scalar(select(func.count()).select_from(source.everything().subquery())) or 0
+        for source in sources
+    }
+
+
+def source_keys_by_natural_key(session: Session, source: Any, natural: Sequence[str]) -> dict[str, str]:
+    """Natural keys (a need's reference, an event's title) -> the source keys of the index."""
+    if not source.natural_key or not natural:
+        return {value: value for value in natural}
+    model = source.model
+    column_ = getattr(model, source.natural_key)
+    statement = select(column_, model.id).where(column_.in_(bindparam("keys", expanding=True)))
+    return {
+        str(value): str(record_id) for value, record_id in session.execute(statement, {"keys": list(natural)})
+    }

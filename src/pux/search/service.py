@@ -1,0 +1,283 @@
+"""Search across every kind of record: words and meaning, fused; only what the person may see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts.permissions import Actor, require
+from pux.dialogues import service as dialogues_service
+from pux.i18n import N_
+from pux.i18n import gettext as _
+from pux.pagination import PageRequest
+from pux.search import engine, indexing, repository
+from pux.search.repository import SearchFilter
+from pux.search.sources import FACETS, SOURCES, SearchScopes
+
+# How deep each ranking goes before fusion (all visible word matches up to this many).
+MAX_WORD_HITS = 500
+MAX_MEANING_CANDIDATES = 400
+MAX_MEANING_HITS = 100
+# Below this cosine a document is not about the query (static word vectors: related texts score
+# 0.4-0.8, unrelated ones around 0.1).
+MIN_MEANING_SCORE = 0.35
+RELATIVE_MEANING_SCORE = 0.75
+MAX_QUERY_CHARS = 300
+MODES = ("fused", "words", "meaning")
+KIND_LABELS = {
+    "need": N_("Needs"),
+    "programme": N_("Programmes"),
+    "activity": N_("Assistance activities"),
+    "event": N_("Dialogue events"),
+    "country": N_("Countries"),
+    "technique": N_("Techniques"),
+}
+FACET_LABELS = {
+    "kind": N_("Kind"),
+    "country": N_("Country"),
+    "area": N_("Thematic area"),
+    "technique": N_("Technique"),
+    "sdg": N_("SDG"),
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    key: str
+    title: str
+    title_html: str
+    snippet_html: str
+    url: str
+    language: str
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    kind: str
+    label: str
+    hits: list[Hit]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    language: str
+    filters: SearchFilter
+    total: int
+    page: PageRequest
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page.size))
+
+    @property
+    def groups(self) -> list[KindGroup]:
+        """The page's hits grouped by kind, the kinds in the order of their best hit."""
+        grouped: dict[str, list[Hit]] = {}
+        for hit in self.hits:
+            grouped.setdefault(hit.kind, []).append(hit)
+        return [KindGroup(kind, kind_label(kind), hits) for kind, hits in grouped.items()]
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
+
+def facet_label(facet: str) -> str:
+    return _(FACET_LABELS[facet])
+
+
+def scopes_for(session: Session, actor: Actor) -> SearchScopes:
+    """What ``actor`` may see of each kind, from each kind's own scope rules."""
+    return SearchScopes(
+        actor=actor,
+        need=permissions.need_scope(actor),
+        programme=permissions.programme_scope(actor),
+        activity=permissions.activity_scope(actor),
+        event=dialogues_service.event_scope(session, actor),
+    )
+
+
+def rank(
+    session: Session,
+    *,
+    scopes: SearchScopes,
+    query: str,
+    language: str,
+    filters: SearchFilter,
+    mode: str = "fused",
+) -> list[int]:
+    """Ids of the visible documents for ``query``, best first (words, meaning, or both fused)."""
+    where = and_(repository.visible_clause(scopes), repository.filter_clause(filters))
+    rankings: list[list[int]] = []
+    if mode in ("fused", "words"):
+        plan = engine.plan_query(query, language)
+        rankings.append(repository.word_ranking(session, plan, where, MAX_WORD_HITS))
+    if mode in ("fused", "meaning"):
+        vector = indexing.embedder().embed_queries([query])[0]
+        candidates = repository.vector_index(session).nearest(
+            vector, MAX_MEANING_CANDIDATES, MIN_MEANING_SCORE
+        )
+        visible = repository.visible_among(session, [i for i, _score in candidates], where)
+        rankings.append([i for i, _score in candidates if i in visible][:MAX_MEANING_HITS])
+    return [item for item, _score in engine.reciprocal_rank_fusion(rankings)]
+
+
+def search(
+    session: Session,
+    *,
+    actor: Actor,
+    query: str,
+    language: str,
+    filters: SearchFilter,
+    page: PageRequest,
+    mode: str = "fused",
+) -> SearchResults:
+    """One page of what ``actor`` may see for ``query``, with counts and facets of all of it."""
+    query = query.strip()[:MAX_QUERY_CHARS]
+    if not query:
+        return SearchResults(query, language, filters, 0, page, [])
+    ranked = rank(
+        session, scopes=scopes_for(session, actor), query=query, language=language, filters=filters, mode=mode
+    )
+    shown = ranked[page.offset : page.offset + page.size]
+    documents = repository.documents(session, shown)
+    plan = engine.plan_query(query, language)
+    hits = []
+    for document_id in shown:
+        document = documents[document_id]
+        source = SOURCES.get(document.kind)
+        hits.append(
+            Hit(
+                kind=document.kind,
+                key=document.source_key,
+                title=document.title,
+                title_html=engine.highlight(document.title, plan, document.language, width=300),
+                snippet_html=engine.highlight(document.body, plan, document.language),
+                url=source.url(document.source_key) if source else "#",
+                language=document.language,
+            )
+        )
+    return SearchResults(
+        query=query,
+        language=language,
+        filters=filters,
+        total=len(ranked),
+        page=page,
+        hits=hits,
+        facets=_facets(session, ranked, language),
+    )
+
+
+def _facets(session: Session, ids: Sequence[int], language: str) -> dict[str, list[FacetValue]]:
+    facets = {
+        "kind": [
+            FacetValue(kind, kind_label(kind), count)
+            for kind, count in sorted(repository.kind_counts(session, ids).items(), key=lambda kv: -kv[1])
+        ]
+    }
+    counts = repository.facet_counts(session, ids)
+    for facet in FACETS:
+        values = counts.get(facet, {})
+        labels = repository.facet_labels(session, facet, values, language)
+        ordered = sorted(values.items(), key=lambda kv: (-kv[1], labels.get(kv[0], kv[0])))[:12]
+        facets[facet] = [FacetValue(value, labels.get(value, value), count) for value, count in ordered]
+    return facets
+
+
+def reindex(
+    session: Session, *, actor: Actor, progress: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
+    """Rebuild the whole index from the records (for changes made outside PUX). Administrators only."""
+    require(actor.is_admin, _("Only administrators can rebuild the search index."))
+    return indexing.rebuild(session, progress=progress)
+
+
+def record_counts(session: Session) -> dict[str, int]:
+    """How many records of each kind a full re-index reads (for a progress bar)."""
+    return repository.record_counts(session, list(SOURCES.values()))
+
+
+# --- Relevance check --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JudgedQuery:
+    language: str
+    query: str
+    expected: tuple[tuple[str, str], ...]  # (kind, natural key)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    queries: int
+    mean_reciprocal_rank: float
+    recall_at_10: float
+    per_language: dict[str, tuple[int, float, float]]
+    misses: list[str]
+
+
+def evaluate(session: Session, *, judged: Sequence[JudgedQuery], mode: str = "fused") -> Evaluation:
+    """Mean reciprocal rank (of the first expected record) and recall@10, overall and per language; the
+    queries are run with an administrator's view so that only the ranking is judged."""
+    scopes = scopes_for(session, Actor.system("search-eval"))
+    wanted = {pair for item in judged for pair in item.expected}
+    natural: dict[tuple[str, str], tuple[str, str]] = {}
+    for kind in {kind for kind, _key in wanted}:
+        if kind in SOURCES:
+            names = sorted(key for k, key in wanted if k == kind)
+            found = repository.source_keys_by_natural_key(session, SOURCES[kind], names)
+            natural.update({(kind, name): (kind, key) for name, key in found.items()})
+    by_source = repository.document_ids_of(session, natural.values())
+    keys = {
+        pair: by_source[natural[pair]] for pair in wanted if pair in natural and natural[pair] in by_source
+    }
+    by_language: dict[str, list[tuple[float, float]]] = {}
+    misses = []
+    for item in judged:
+        ranked = rank(
+            session,
+            scopes=scopes,
+            query=item.query,
+            language=item.language,
+            filters=SearchFilter(),
+            mode=mode,
+        )
+        expected_ids = [keys[pair] for pair in item.expected if pair in keys]
+        positions = [ranked.index(i) + 1 for i in expected_ids if i in ranked]
+        reciprocal = 1.0 / min(positions) if positions else 0.0
+        recall = sum(1 for p in positions if p <= 10) / len(item.expected) if item.expected else 0.0
+        if reciprocal < 1.0:
+            misses.append(
+                f"{item.language} {item.query!r}: first expected at {min(positions) if positions else '-'}"
+            )
+        by_language.setdefault(item.language, []).append((reciprocal, recall))
+    every = [pair for pairs in by_language.values() for pair in pairs]
+
+    def mean(values: Sequence[float]) -> float:
+        return sum(values) / len(values) if values else 0.0
+
+    return Evaluation(
+        queries=len(every),
+        mean_reciprocal_rank=mean([r for r, _ in every]),
+        recall_at_10=mean([c for _, c in every]),
+        per_language={
+            language: (len(pairs), mean([r for r, _ in pairs]), mean([c for _, c in pairs]))
+            for language, pairs in by_language.items()
+        },
+        misses=misses,
+    )
