@@ -251,3 +251,31 @@ def test_editor_role_has_a_label() -> None:
 
     assert role_label("editor") == "Knowledge editor" and role_label("reviewer") == "Knowledge reviewer"
     assert accounts is not None
+
+
+def test_the_calculator_takes_a_country_indicator_with_its_source_and_year(
+    client: TestClient, session: Session, seeded: SeedReport
+) -> None:
+    profile = reference.country_profile(session, iso3="KEN")
+    assert profile is not None
+    gdp = next(
+        r.latest for rs in profile.readings.values() for r in rs if r.indicator.code == "NY.GDP.PCAP.CD"
+    )
+    assert gdp is not None
+    # One year, no discounting: benefit = 10 x GDP per person; NPV = benefit - 100.
+    query = {
+        "country": "KEN", "investment": "100", "investment__currency": "USD", "running_cost": "0",
+        "running_cost__currency": "USD", "benefit__source": "ind:NY.GDP.PCAP.CD", "benefit__times": "10",
+        "horizon_years": "1", "discount_percent": "0",
+    }  # fmt: skip
+    page = client.get("/techniques/sterile-insect-technique", params=query)
+    assert page.status_code == 200
+    expected = f"{round(gdp.value * 10 - 100):,}"  # figures of 1,000 and more are shown whole
+    assert re.search(rf'class="npv"><span dir="ltr">{re.escape(expected)}</span>', page.text), expected
+    assert f"({gdp.year}, {gdp.source.citation}) × 10" in page.text.replace("&#39;", "'").replace(
+        "&amp;", "&"
+    )
+    without_times = client.get(
+        "/techniques/sterile-insect-technique", params={**query, "benefit__times": ""}
+    ).text
+    assert "give how many units the indicator is multiplied by" in without_times

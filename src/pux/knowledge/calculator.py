@@ -88,6 +88,35 @@ def _whole(values: dict[str, str], name: str, problems: list[str]) -> int | None
     return int(number)
 
 
+def _from_indicator(
+    values: dict[str, str], name: str, readings: dict[str, IndicatorReading], problems: list[str]
+) -> roi.Figure | None:
+    """A money figure taken from the country's PUX indicator ("ind:CODE") times a number the reader gives
+    (people, life-years, hectares...): never without that number, and always with the source and year."""
+    basis = (values.get(f"{name}__source") or "").strip()
+    reading = readings.get(basis.removeprefix("ind:")) if basis.startswith("ind:") else None
+    if reading is None or reading.latest is None:
+        return None
+    times = _number(values, f"{name}__times", problems)
+    if times is None:
+        problems.append(
+            _("%(field)s: give how many units the indicator is multiplied by") % {"field": figure_label(name)}
+        )
+        return None
+    latest = reading.latest
+    source = _("PUX indicator %(name)s: %(value)s %(unit)s (%(year)s, %(source)s) × %(times)s") % {
+        "name": reading.indicator.name(), "value": f"{latest.value:,.2f}", "unit": latest.unit,
+        "year": latest.year, "source": latest.source.citation, "times": f"{times:g}",
+    }  # fmt: skip
+    return roi.Figure(value=latest.value * times, unit=figure_label(name), source=source, year=latest.year,
+                      currency="USD", price_year=latest.year)  # fmt: skip
+
+
+def money_readings(readings: Sequence[IndicatorReading]) -> list[IndicatorReading]:
+    """The country's indicators that are money in US dollars (GDP or health spending per person...)."""
+    return [r for r in readings if r.latest is not None and "US$" in r.latest.unit]
+
+
 def _figure(
     values: dict[str, str], name: str, evidence: dict[int, EvidenceEntry], problems: list[str]
 ) -> tuple[roi.Figure | None, EvidenceEntry | None]:
@@ -121,18 +150,26 @@ def _rate(values: dict[str, str], problems: list[str]) -> tuple[roi.ExchangeRate
     return (roi.ExchangeRate(source_currency, target, rate, year, source[:200]),)
 
 
-def run(values: dict[str, str], evidence: Sequence[EvidenceEntry]) -> CalculatorOutcome:
-    """The calculator for the submitted ``values`` (nothing run when nothing was entered)."""
+def run(
+    values: dict[str, str],
+    evidence: Sequence[EvidenceEntry],
+    readings: Sequence[IndicatorReading] = (),
+) -> CalculatorOutcome:
+    """The calculator for the submitted ``values`` (nothing run when nothing was entered); a figure may be
+    typed, based on an evidence entry, or taken from one of the country's money ``readings``."""
     merged = {**DEFAULTS, **{k: v for k, v in values.items() if isinstance(v, str) and v.strip()}}
     outcome = CalculatorOutcome(values=merged)
-    if not any(values.get(name) for name in FIGURES):
+    if not any(values.get(name) or values.get(f"{name}__times") for name in FIGURES):
         return outcome
     outcome.ran = True
     problems: list[str] = []
     by_id = {entry.id: entry for entry in evidence}
+    by_code = {reading.indicator.code: reading for reading in money_readings(readings)}
     figures: dict[str, Any] = {}
     for name in FIGURES:
         figures[name], entry = _figure(merged, name, by_id, problems)
+        if figures[name] is None:
+            figures[name] = _from_indicator(merged, name, by_code, problems)
         if entry is not None:
             outcome.relies_on.append(entry)
     horizon = _whole(merged, "horizon_years", problems)
@@ -163,16 +200,16 @@ def run(values: dict[str, str], evidence: Sequence[EvidenceEntry]) -> Calculator
     return outcome
 
 
-def country_readings(session: Session, *, iso3: str | None, area_code: str) -> list[IndicatorReading]:
-    """The country's PUX indicators for the technique's area and its context, each with source and year."""
+def country_readings(session: Session, *, iso3: str | None) -> list[IndicatorReading]:
+    """The country's PUX indicators, each with its latest value, source and year (missing ones too)."""
     if not iso3:
         return []
     profile = reference.country_profile(session, iso3=iso3)
     if profile is None:
         return []
-    return [
-        reading
-        for readings in profile.readings.values()
-        for reading in readings
-        if reading.indicator.thematic_area_code in (area_code, None)
-    ]
+    return [reading for readings in profile.readings.values() for reading in readings]
+
+
+def area_readings(readings: Sequence[IndicatorReading], area_code: str) -> list[IndicatorReading]:
+    """The indicators of the technique's thematic area and the general ones, to show beside the form."""
+    return [r for r in readings if r.indicator.thematic_area_code in (area_code, None)]

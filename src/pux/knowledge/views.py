@@ -79,8 +79,9 @@ def _technique_page(
     request: Request, session: Session, actor: Actor, slug: str, values: dict[str, str]
 ) -> HTMLResponse:
     page = service.technique_page(session, actor=actor, slug=slug)
-    outcome = calculator.run(values, page.evidence)
-    country = values.get("country") or None
+    country = (values.get("country") or "").upper() or None
+    readings = calculator.country_readings(session, iso3=country)
+    outcome = calculator.run(values, page.evidence, readings)
     return render(
         request,
         "knowledge/technique.html",
@@ -89,9 +90,8 @@ def _technique_page(
             "page": page,
             "calc": outcome,
             "missing_label": calculator.missing_label,
-            "readings": calculator.country_readings(
-                session, iso3=country, area_code=page.technique.thematic_area_code
-            ),
+            "readings": calculator.area_readings(readings, page.technique.thematic_area_code),
+            "money_readings": calculator.money_readings(readings),
             "country": country,
             "countries": reference.list_selectable_countries(session),
             "may_edit": service.may_edit(actor),
