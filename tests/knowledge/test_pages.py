@@ -279,3 +279,25 @@ def test_the_calculator_takes_a_country_indicator_with_its_source_and_year(
         "/techniques/sterile-insect-technique", params={**query, "benefit__times": ""}
     ).text
     assert "give how many units the indicator is multiplied by" in without_times
+
+
+def test_a_reviewer_reviews_a_technique_pages_translation(
+    client: TestClient, session: Session, seeded: SeedReport, reviewer: Actor
+) -> None:
+    sign_in(client, "reviewer@test.pux.invalid")
+    page = client.get("/techniques/sterile-insect-technique")
+    assert "Translations of this page" in page.text
+    match = re.search(
+        r'action="/knowledge/translations/(\d+)/review".*?name="version" value="(\d+)"', page.text
+    )
+    assert match is not None
+    token = csrf_token(client, "/techniques/sterile-insect-technique")
+    answer = client.post(
+        f"/knowledge/translations/{match.group(1)}/review",
+        data={"version": match.group(2), "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/techniques/sterile-insect")
+    translation = repository.get_translation_by_id(session, int(match.group(1)))
+    assert translation is not None and translation.status == "reviewed"
+    assert translation.reviewed_by_id == reviewer.user_id

@@ -9,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pux.knowledge.models import (
+    Alternative,
+    ComparisonCell,
     EvidenceEntry,
     KnowledgeTranslation,
     Myth,
+    Prerequisite,
     SuccessStory,
     TechniqueProfile,
 )
@@ -191,3 +194,25 @@ def most_advanced_need(
         candidates, key=lambda need: (need.id in taken, list(statuses).index(need.status), need.id)
     )
     return ranked[0] if ranked else None
+
+
+def get_profile(session: Session, profile_id: int) -> TechniqueProfile | None:
+    return session.get(TechniqueProfile, profile_id)
+
+
+def profile_id_of(session: Session, entity_type: str, entity_id: int) -> int | None:
+    """The technique profile a translated part of a technique page belongs to."""
+    if entity_type == "technique":
+        return entity_id
+    if entity_type == "prerequisite":
+        return session.scalars(select(Prerequisite.profile_id).where(Prerequisite.id == entity_id)).first()
+    if entity_type == "alternative":
+        return session.scalars(select(Alternative.profile_id).where(Alternative.id == entity_id)).first()
+    if entity_type == "comparison":
+        statement = (
+            select(Alternative.profile_id)
+            .join(ComparisonCell, ComparisonCell.alternative_id == Alternative.id)
+            .where(ComparisonCell.id == entity_id)
+        )
+        return session.scalars(statement).first()
+    return None

@@ -722,6 +722,7 @@ def update_myth(session: Session, *, actor: Actor, myth_id: int, data: MythUpdat
 
 def _source_language(session: Session, entity_type: str, entity_id: int) -> str:
     record: Any = {
+        v.TECHNIQUE: repository.get_profile,
         v.EVIDENCE: repository.get_evidence,
         v.STORY: repository.get_story,
         v.MYTH: repository.get_myth,
@@ -736,7 +737,8 @@ def save_translation(
 ) -> KnowledgeTranslation:
     """Write or replace the translation of one field (editors); it is a draft until a reviewer reviews it."""
     require_may_edit(actor)
-    if entity_type not in (v.EVIDENCE, v.STORY, v.MYTH) or data.field not in v.TRANSLATED_FIELDS[entity_type]:
+    editable = (v.TECHNIQUE, v.EVIDENCE, v.STORY, v.MYTH)
+    if entity_type not in editable or data.field not in v.TRANSLATED_FIELDS[entity_type]:
         raise ValidationFailed([FieldProblem("field", _("this field is not translated"))])
     if data.language == _source_language(session, entity_type, entity_id):
         raise ValidationFailed([FieldProblem("language", _("this is the language the text is written in"))])
@@ -778,6 +780,40 @@ def review_translation(
 
 def translations_of(session: Session, *, entity_type: str, entity_id: int) -> list[KnowledgeTranslation]:
     return Localiser(session, entity_type, [entity_id]).translations(entity_id)
+
+
+def technique_translations(session: Session, *, profile: TechniqueProfile) -> list[KnowledgeTranslation]:
+    """Every translation of a technique page's texts (summary, prerequisites, alternatives, comparison
+    cells), for the reviewers who review them."""
+    parts = (
+        (v.TECHNIQUE, [profile.id]),
+        (v.PREREQUISITE, [p.id for p in profile.prerequisites]),
+        (v.ALTERNATIVE, [a.id for a in profile.alternatives]),
+        (v.COMPARISON, [c.id for a in profile.alternatives for c in a.cells]),
+    )
+    found: list[KnowledgeTranslation] = []
+    for entity_type, ids in parts:
+        found += repository.translations_for(session, entity_type, ids)
+    return found
+
+
+def page_of(session: Session, *, entity_type: str, entity_id: int) -> str:
+    """The address of the page that shows a record's texts (where their translations are offered)."""
+    if entity_type == v.STORY:
+        story = repository.get_story(session, entity_id)
+        return f"/stories/{story.slug}" if story else "/stories"
+    if entity_type == v.MYTH:
+        myth = repository.get_myth(session, entity_id)
+        return f"/myths/{myth.slug}" if myth else "/myths"
+    if entity_type == v.EVIDENCE:
+        return f"/evidence/{entity_id}"
+    profile_id = repository.profile_id_of(session, entity_type, entity_id)
+    profile = repository.get_profile(session, profile_id) if profile_id is not None else None
+    return f"/techniques/{profile.slug}" if profile else "/techniques"
+
+
+def page_of_translation(session: Session, *, translation: KnowledgeTranslation) -> str:
+    return page_of(session, entity_type=translation.entity_type, entity_id=translation.entity_id)
 
 
 def localiser(session: Session, *, entity_type: str, ids: Iterable[int]) -> Localiser:

@@ -95,8 +95,16 @@ def _technique_page(
             "country": country,
             "countries": reference.list_selectable_countries(session),
             "may_edit": service.may_edit(actor),
+            "may_review": service.may_review_translations(actor),
+            "page_translations": _page_translations(session, actor, page),
         },
     )
+
+
+def _page_translations(session: Session, actor: Actor, page: service.TechniquePage) -> list[Any]:
+    if page.profile is None or not (service.may_edit(actor) or service.may_review_translations(actor)):
+        return []
+    return service.technique_translations(session, profile=page.profile)
 
 
 @router.get("/techniques/{slug}", response_class=HTMLResponse)
@@ -322,15 +330,7 @@ def _translations_context(
     }
 
 
-def _back(entity_type: str, entity_id: int, session: Session, actor: Actor) -> str:
-    if entity_type == v.STORY:
-        return f"/stories/{service.get_story_by_id(session, actor=actor, story_id=entity_id).slug}"
-    if entity_type == v.MYTH:
-        return f"/myths/{service.get_myth_by_id(session, actor=actor, myth_id=entity_id).slug}"
-    return f"/evidence/{entity_id}"
-
-
-EntityType = Annotated[str, Path(pattern="^(evidence|story|myth)$")]
+EntityType = Annotated[str, Path(pattern="^(technique|evidence|story|myth)$")]
 
 
 @router.post("/knowledge/{entity_type}/{entity_id}/translations", dependencies=[CsrfChecked])
@@ -344,7 +344,7 @@ def save_translation(
 ) -> Response:
     values = form_data(form)
     service.require_may_edit(actor)
-    back = _back(entity_type, entity_id, session, actor)
+    back = service.page_of(session, entity_type=entity_type, entity_id=entity_id)
     try:
         data = parse(TranslationFields, values)
         service.save_translation(
@@ -365,7 +365,7 @@ def review_translation(
         session, actor=actor, translation_id=translation_id, version=form_version(form_data(form))
     )
     flash(request, _("The translation is marked reviewed."))
-    back = _back(translation.entity_type, translation.entity_id, session, actor)
+    back = service.page_of_translation(session, translation=translation)
     return RedirectResponse(f"{back}#translations", status_code=303)
 
 
