@@ -165,15 +165,20 @@ def plan_query(query: str, reader_language: str) -> QueryPlan:
     groups: list[tuple[str, ...]] = []
     phrases: list[tuple[str, ...]] = []
     han_run: list[str] = []
+    previous_end = -1
     for token in [*tokens(query), None]:
-        if token is not None and token.is_han:
+        if token is not None and token.is_han and (not han_run or token.start == previous_end):
             han_run.append(token.text)
+            previous_end = token.end
             continue
         if han_run:
             phrases.append(tuple(han_run))
             han_run = []
         if token is None:
             break
+        if token.is_han:  # a new run of Han characters after a gap
+            han_run, previous_end = [token.text], token.end
+            continue
         lower = token.text.lower()
         if lower in STOPWORDS or (len(lower) < 2 and not lower.isdigit()):
             continue

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -29,6 +31,7 @@ ENABLED = "search_index"
 # A document's text for the meaning vector: enough words to say what it is about.
 VECTOR_TEXT_CHARS = 1500
 BODY_CHARS = 4000
+TITLE_WEIGHT = 2.0
 
 _embedder: Embedder | None = None
 _embedder_lock = threading.Lock()
@@ -116,6 +119,7 @@ class Prepared:
 def prepare(pairs: Sequence[tuple[str, SourceDocument]], vectors_of: Embedder | None = None) -> Prepared:
     """Rows of the index for documents given as (kind, document): terms, language, vector, facets."""
     now = utcnow()
+    titles: list[str] = []
     texts: list[str] = []
     rows: list[dict[str, Any]] = []
     facets: list[list[tuple[str, str]]] = []
@@ -124,8 +128,10 @@ def prepare(pairs: Sequence[tuple[str, SourceDocument]], vectors_of: Embedder | 
         language = document.language or engine.detect_language(text)
         terms = [engine.index_terms(text, language)]
         terms += [engine.index_terms(name, name_language) for name, name_language in document.names]
-        names = " ".join(name for name, _language in document.names)
-        texts.append(f"{document.title} {names} {document.body}"[:VECTOR_TEXT_CHARS])
+        # Names in six languages are for words; the meaning comes from the English name alone (text in
+        # a script pulls a static vector towards everything else written in that script).
+        titles.append(document.title)
+        texts.append("" if document.names else document.body[:VECTOR_TEXT_CHARS])
         rows.append(
             {
                 "kind": kind,
@@ -146,10 +152,18 @@ def prepare(pairs: Sequence[tuple[str, SourceDocument]], vectors_of: Embedder | 
         facets.append(
             [(facet, value) for facet, values in document.facets.items() for value in values if value]
         )
-    vectors = (vectors_of or embedder()).embed_passages(texts)
+    vectors = _document_vectors(vectors_of or embedder(), titles, texts)
     for row, blob in zip(rows, repository.encode_vectors(vectors), strict=True):
         row["vector"] = blob
     return Prepared(rows, facets)
+
+
+def _document_vectors(model: Embedder, titles: list[str], bodies: list[str]) -> npt.NDArray[np.float32]:
+    """Title and body embedded apart, the title counting twice: averaged word vectors of a long body
+    drift towards the common words, while the title says what the record is about."""
+    mixed = TITLE_WEIGHT * model.embed_passages(titles) + model.embed_passages(bodies)
+    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+    return np.asarray(mixed / np.where(norms > 0, norms, 1.0), dtype=np.float32)
 
 
 def write(connection: Connection, records: Iterable[Any], *, deleted: Iterable[tuple[str, str]] = ()) -> int:

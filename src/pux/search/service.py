@@ -21,11 +21,11 @@ from pux.search.sources import FACETS, SOURCES, SearchScopes
 # How deep each ranking goes before fusion (all visible word matches up to this many).
 MAX_WORD_HITS = 500
 MAX_MEANING_CANDIDATES = 400
-MAX_MEANING_HITS = 100
-# Below this cosine a document is not about the query (static word vectors: related texts score
-# 0.4-0.8, unrelated ones around 0.1).
-MIN_MEANING_SCORE = 0.35
-RELATIVE_MEANING_SCORE = 0.75
+MAX_MEANING_HITS = 50
+# Below this cosine a document is not about the query (static word vectors: related texts score 0.25-0.8
+# across languages, unrelated ones below 0.1); below RELATIVE times the best score it is far behind.
+MIN_MEANING_SCORE = 0.2
+RELATIVE_MEANING_SCORE = 0.5
 MAX_QUERY_CHARS = 300
 MODES = ("fused", "words", "meaning")
 KIND_LABELS = {

@@ -1,0 +1,354 @@
+"""Search on a real database (SQLite or PostgreSQL, as the run chooses): visibility exactly as the lists,
+cross-language finding, an index that follows every write, escaped snippets, the header search box."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import Actor
+from pux.dialogues import service as dialogues
+from pux.dialogues.schemas import EventCreate, ParticipantFields
+from pux.needs import service as needs
+from pux.needs.schemas import NeedUpdate
+from pux.pagination import PageRequest
+from pux.search import service
+from pux.search.repository import SearchFilter
+from tests.world import World, need_data
+
+MARKER = "Zyxquor"  # a made-up word no other record contains
+
+
+def _search(
+    session: Session, actor: Actor, query: str, language: str = "en", **filters: object
+) -> service.SearchResults:
+    return service.search(
+        session,
+        actor=actor,
+        query=query,
+        language=language,
+        filters=SearchFilter(**filters),  # type: ignore[arg-type]
+        page=PageRequest(1, 50),
+    )
+
+
+def _keys(results: service.SearchResults, kind: str) -> set[str]:
+    return {hit.key for hit in results.hits if hit.kind == kind}
+
+
+def _published(
+    session: Session, world: World, title: str, visibility: str = "public", **extra: object
+) -> int:
+    focal = world.actors["focal_ken"]
+    need = needs.create_need(
+        session, actor=focal, data=need_data(title=title, visibility=visibility, **extra)
+    )
+    for target in ("submitted", "endorsed", "published"):
+        need = needs.transition_need(
+            session, actor=focal, need_id=need.id, target=target, version=need.version
+        )
+    return need.id
+
+
+# --- Visibility: the lists' matrix ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("viewer", "public_seen", "partners_seen", "private_seen"),
+    [
+        ("public", True, False, False),
+        ("focal_uga", True, True, False),
+        ("partner_a", True, True, False),
+        ("expert", True, True, False),
+        ("focal_ken", True, True, True),
+        ("counterpart_ken", True, True, True),
+        ("facilitator", True, True, True),
+        ("admin", True, True, True),
+    ],
+)
+def test_needs_appear_only_to_those_the_list_shows_them_to(
+    session: Session, world: World, viewer: str, public_seen: bool, partners_seen: bool, private_seen: bool
+) -> None:
+    ids = {
+        "public": _published(session, world, f"{MARKER} public cobalt teletherapy", "public"),
+        "partners": _published(session, world, f"{MARKER} partners cobalt teletherapy", "partners"),
+        "private": _published(
+            session, world, f"{MARKER} private cobalt teletherapy", "private", sdg_target_codes=["4.1"]
+        ),
+    }
+    results = _search(session, world.actors[viewer], MARKER)
+    found = _keys(results, "need")
+    assert (str(ids["public"]) in found) is public_seen
+    assert (str(ids["partners"]) in found) is partners_seen
+    assert (str(ids["private"]) in found) is private_seen
+    expected_total = public_seen + partners_seen + private_seen
+    assert {v.value: v.count for v in results.facets["kind"]}.get("need", 0) == expected_total
+    # The private need is the only one with SDG 4: its facet value shows only to those who may see it.
+    assert any(v.value == "4" for v in results.facets["sdg"]) is private_seen
+    assert results.total == len(results.hits)
+
+
+def test_a_draft_is_found_only_by_its_country(session: Session, world: World) -> None:
+    draft = needs.create_need(
+        session, actor=world.actors["counterpart_ken"], data=need_data(title=f"{MARKER} draft gamma camera")
+    )
+    for viewer, seen in (("public", False), ("focal_uga", False), ("partner_a", False), ("focal_ken", True)):
+        assert (str(draft.id) in _keys(_search(session, world.actors[viewer], MARKER), "need")) is seen, (
+            viewer
+        )
+
+
+def test_private_activity_only_for_its_provider_and_country(session: Session, world: World) -> None:
+    hidden = str(world.activities["private_b"])
+    for viewer, seen in (
+        ("public", False),
+        ("partner_a", False),
+        ("focal_ken", False),
+        ("officer_b", True),
+        ("focal_uga", True),
+        ("facilitator", True),
+    ):
+        results = _search(session, world.actors[viewer], "confidential planning mission")
+        assert (hidden in _keys(results, "activity")) is seen, viewer
+
+
+def test_draft_programme_only_for_its_organisation(session: Session, world: World) -> None:
+    draft = str(world.programmes["draft_a"])
+    for viewer, seen in (("public", False), ("officer_b", False), ("partner_a", True), ("admin", True)):
+        results = _search(session, world.actors[viewer], "radiotherapy equipment grants")
+        assert (draft in _keys(results, "programme")) is seen, viewer
+
+
+def test_closed_event_only_for_participants_focus_countries_and_facilitators(
+    session: Session, world: World
+) -> None:
+    event = dialogues.create_event(
+        session,
+        actor=world.actors["facilitator"],
+        data=EventCreate(
+            kind="trilateral_meeting",
+            title=f"{MARKER} closed meeting on tsetse eradication",
+            description="Sterile insect technique against tsetse flies.",
+            is_public=False,
+            is_online=True,
+            focus_country_codes=["KEN"],
+            starts_at=datetime(2027, 3, 1, 9),
+            ends_at=datetime(2027, 3, 2, 17),
+        ),
+    )
+    dialogues.add_participant(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event.id,
+        data=ParticipantFields(user_id=world.user_ids["partner_a"]),
+    )
+    for viewer, seen in (
+        ("public", False),
+        ("focal_uga", False),
+        ("officer_b", False),
+        ("partner_a", True),  # on the list
+        ("focal_ken", True),  # a focus country
+        ("facilitator", True),
+    ):
+        results = _search(session, world.actors[viewer], MARKER)
+        assert (str(event.id) in _keys(results, "event")) is seen, viewer
+        assert ("event" in {v.value for v in results.facets["kind"]}) is seen, viewer
+
+
+# --- Cross-language ------------------------------------------------------------------------------------
+
+
+QUERIES = {
+    "fr": "traitement du cancer par radiothérapie",
+    "es": "tratamiento del cáncer con radioterapia",
+    "ar": "علاج السرطان بالعلاج الإشعاعي",
+    "zh": "放射治疗癌症",
+    "ru": "лечение рака лучевой терапией",
+    "en": "radiotherapy for cancer treatment",
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "ar", "zh", "ru"])
+def test_a_query_in_another_language_finds_an_english_record(
+    session: Session, world: World, language: str
+) -> None:
+    need_id = _published(
+        session,
+        world,
+        "Radiotherapy bunker and linear accelerator for cancer treatment",
+        description="Cancer patients wait months for radiotherapy; a second bunker would halve the wait.",
+    )
+    results = _search(session, world.actors["public"], QUERIES[language], language)
+    assert str(need_id) in {hit.key for hit in results.hits[:10] if hit.kind == "need"}
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("fr", "Radiothérapie pour le traitement du cancer à l'hôpital régional"),
+        ("es", "Radioterapia para el tratamiento del cáncer en el hospital regional"),
+        ("ar", "العلاج الإشعاعي لعلاج السرطان في المستشفى الإقليمي"),
+        ("zh", "地区医院的癌症放射治疗"),
+        ("ru", "Лучевая терапия для лечения рака в областной больнице"),
+    ],
+)
+def test_an_english_query_finds_a_record_in_another_language(
+    session: Session, world: World, language: str, title: str
+) -> None:
+    need_id = _published(session, world, title)
+    results = _search(session, world.actors["public"], QUERIES["en"], "en")
+    assert str(need_id) in {hit.key for hit in results.hits[:10] if hit.kind == "need"}
+
+
+def test_chinese_is_searched_by_characters_as_a_phrase(session: Session, world: World) -> None:
+    need_id = _published(session, world, "同位素水文学地下水评估")
+    words = service.search(
+        session,
+        actor=world.actors["public"],
+        query="地下水",
+        language="zh",
+        filters=SearchFilter(),
+        page=PageRequest(1, 50),
+        mode="words",
+    )
+    assert str(need_id) in _keys(words, "need")
+    reversed_ = service.search(
+        session,
+        actor=world.actors["public"],
+        query="水下地",
+        language="zh",
+        filters=SearchFilter(),
+        page=PageRequest(1, 50),
+        mode="words",
+    )
+    assert str(need_id) not in _keys(reversed_, "need")
+
+
+def test_words_are_stemmed(session: Session, world: World) -> None:
+    need_id = _published(session, world, f"{MARKER} irradiating mangoes for export")
+    results = service.search(
+        session,
+        actor=world.actors["public"],
+        query="irradiated mango",
+        language="en",
+        filters=SearchFilter(),
+        page=PageRequest(1, 50),
+        mode="words",
+    )
+    assert str(need_id) in _keys(results, "need")
+
+
+# --- The index follows every write ---------------------------------------------------------------------
+
+
+def test_create_edit_withdraw_and_delete_leave_no_stale_hits(session: Session, world: World) -> None:
+    focal = world.actors["focal_ken"]
+    public = world.actors["public"]
+    need_id = _published(session, world, f"{MARKER} Quuxtron mammography unit")
+    assert str(need_id) in _keys(_search(session, public, "Quuxtron"), "need")
+
+    need = needs.get_need(session, actor=focal, need_id=need_id)
+    edited = need_data(title=f"{MARKER} Blorvex mammography unit").model_dump()
+    needs.update_need(
+        session,
+        actor=focal,
+        need_id=need_id,
+        data=NeedUpdate.model_validate({**edited, "version": need.version}),
+    )
+    assert str(need_id) not in _keys(_search(session, public, "Quuxtron"), "need")
+    assert str(need_id) in _keys(_search(session, public, "Blorvex"), "need")
+
+    need = needs.get_need(session, actor=focal, need_id=need_id)
+    needs.transition_need(session, actor=focal, need_id=need_id, target="withdrawn", version=need.version)
+    assert str(need_id) not in _keys(_search(session, world.actors["admin"], "Blorvex"), "need")
+
+    other = _published(session, world, f"{MARKER} Vantrelle cyclotron")
+    assert str(other) in _keys(_search(session, public, "Vantrelle"), "need")
+    session.delete(needs.get_need(session, actor=focal, need_id=other))
+    session.flush()
+    assert str(other) not in _keys(_search(session, world.actors["admin"], "Vantrelle"), "need")
+
+
+def test_reindex_rebuilds_what_was_changed_outside_the_app(session: Session, world: World) -> None:
+    need_id = _published(session, world, f"{MARKER} Drennick dosimetry laboratory")
+    session.info["search_index"] = False  # as if another program changed the record
+    need = needs.get_need(session, actor=world.actors["focal_ken"], need_id=need_id)
+    need.title = f"{MARKER} Wobbleton dosimetry laboratory"
+    session.flush()
+    session.info.pop("search_index")
+    assert str(need_id) not in _keys(_search(session, world.actors["public"], "Wobbleton"), "need")
+    counts = service.reindex(session, actor=Actor.system("test"))
+    assert counts["need"] >= 1 and counts["country"] > 190
+    assert str(need_id) in _keys(_search(session, world.actors["public"], "Wobbleton"), "need")
+    assert str(need_id) not in _keys(_search(session, world.actors["public"], "Drennick"), "need")
+
+
+def test_only_administrators_rebuild_the_index(session: Session, world: World) -> None:
+    from pux.accounts.permissions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        service.reindex(session, actor=world.actors["focal_ken"])
+
+
+# --- Pages and API -------------------------------------------------------------------------------------
+
+
+def test_snippets_are_escaped_on_the_page(client: TestClient, session: Session, world: World) -> None:
+    _published(
+        session,
+        world,
+        f"{MARKER} <script>alert('x')</script> brachytherapy",
+        description="<img src=x onerror=alert(1)> brachytherapy afterloader",
+    )
+    page = client.get("/search", params={"q": f"{MARKER} brachytherapy"})
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text
+    assert "<img src=x" not in page.text
+    assert "&lt;script&gt;" in page.text
+    assert "<mark>brachytherapy</mark>" in page.text
+
+
+def test_api_answers_with_counts_and_facets(client: TestClient, session: Session, world: World) -> None:
+    need_id = _published(session, world, f"{MARKER} nuclear medicine department")
+    answer = client.get("/api/v1/search", params={"q": MARKER, "kind": "need", "lang": "en"})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert str(need_id) in {item["key"] for item in body["items"]}
+    assert all(item["kind"] == "need" for item in body["items"])
+    assert body["facets"]["kind"][0]["value"] == "need"
+    assert body["total"] == len(body["items"])
+
+
+def test_facet_filters_narrow_the_results(session: Session, world: World) -> None:
+    water = _published(
+        session,
+        world,
+        f"{MARKER} groundwater survey",
+        thematic_area_code="water",
+        technique_codes=["isotope_hydrology"],
+        sdg_target_codes=["6.4"],
+    )
+    health = _published(session, world, f"{MARKER} oncology survey")
+    results = _search(session, world.actors["public"], MARKER, area_code="water")
+    assert _keys(results, "need") == {str(water)}
+    results = _search(session, world.actors["public"], MARKER, sdg_goal="3")
+    assert str(health) in _keys(results, "need") and str(water) not in _keys(results, "need")
+
+
+@pytest.mark.parametrize("path", ["/", "/needs", "/countries", "/search?q=water"])
+def test_every_page_has_the_search_box(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    assert '<form class="site-search" method="get" action="/search" role="search">' in page.text
+    assert '<label for="site-search-q"' in page.text
+
+
+def test_search_page_works_in_arabic_without_javascript(client: TestClient) -> None:
+    client.get("/language/ar")
+    page = client.get("/search", params={"q": "كينيا"})
+    assert page.status_code == 200
+    assert 'dir="rtl"' in page.text
+    assert "/countries/KEN" in page.text
