@@ -14,7 +14,7 @@ from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.knowledge import repository, service
 from pux.knowledge.markdown import render_markdown
-from pux.knowledge.schemas import EvidenceCreate, MythCreate
+from pux.knowledge.schemas import EvidenceCreate, MythCreate, StoryCreate
 from pux.knowledge.seed import SeedReport
 from pux.reference import service as reference
 from tests.web_helpers import bearer, csrf_token, sign_in
@@ -301,3 +301,34 @@ def test_a_reviewer_reviews_a_technique_pages_translation(
     translation = repository.get_translation_by_id(session, int(match.group(1)))
     assert translation is not None and translation.status == "reviewed"
     assert translation.reviewed_by_id == reviewer.user_id
+
+
+def test_every_editor_form_renders_and_a_bad_form_names_its_fields(
+    client: TestClient, session: Session, world: World, seeded: SeedReport
+) -> None:
+    entry_id = _entry(session, world.actors["admin"])
+    story = service.create_story(
+        session, actor=world.actors["admin"], data=StoryCreate(title="A story for the form test", body="B")
+    )
+    myth = repository.get_myth_by_slug(session, "irradiated-food-is-radioactive")
+    assert myth is not None
+    sign_in(client, world.emails["facilitator"])
+    for path in (
+        "/techniques/sterile-insect-technique/edit", "/evidence/new", f"/evidence/{entry_id}/edit",
+        "/stories/new", f"/stories/{story.slug}/edit", "/myths/new", f"/myths/{myth.slug}/edit",
+        f"/stories/{story.slug}", f"/myths/{myth.slug}", f"/evidence/{entry_id}", "/evidence", "/stories",
+        "/myths", "/techniques",
+    ):  # fmt: skip
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "{{" not in page.text and "%(" not in page.text, path
+    token = csrf_token(client, "/evidence/new")
+    refused = client.post(
+        "/evidence",
+        data={"technique_code": "alchemy", "claim": "A claim without any source", "value": "x",
+              "csrf_token": token},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert "Nothing was saved" in refused.text
+    for label in ("Citation: title", "Value", "Technique"):
+        assert f"<strong>{label}</strong>" in refused.text, label

@@ -548,8 +548,8 @@ def _link_problems(session: Session, actor: Actor, data: Any) -> list[FieldProbl
     )
     for name, fetch in checks:
         value = getattr(data, name, None)
-        if value is None:
-            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            continue  # absent, or a garbled number already named by its own check
         try:
             fetch(value)
         except NotFound:

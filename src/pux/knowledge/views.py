@@ -31,7 +31,7 @@ from pux.knowledge.schemas import (
     sources_from_lines,
 )
 from pux.reference import service as reference
-from pux.validation import parse
+from pux.validation import parse, parse_whole
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import PageNumber
 from pux.web.forms import RecordPath, flash, form_data, form_version, listing, problems_context, split_codes
@@ -220,7 +220,8 @@ def new_evidence(request: Request, session: SessionDep, actor: PageActor) -> Res
 def create_evidence(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = form_data(form)
     try:
-        entry = service.create_evidence(session, actor=actor, data=parse(EvidenceCreate, values))
+        data = parse_whole(EvidenceCreate, values, lambda d: service.evidence_problems(session, d))
+        entry = service.create_evidence(session, actor=actor, data=data)
     except ValidationFailed as failed:
         service.require_may_edit(actor)
         return _evidence_form(request, session, entry=None, values=values, failed=failed)
@@ -283,7 +284,8 @@ def update_evidence(
 ) -> Response:
     values = form_data(form)
     try:
-        service.update_evidence(session, actor=actor, entry_id=entry_id, data=parse(EvidenceUpdate, values))
+        data = parse_whole(EvidenceUpdate, values, lambda d: service.evidence_problems(session, d))
+        service.update_evidence(session, actor=actor, entry_id=entry_id, data=data)
     except ValidationFailed as failed:
         service.require_may_edit(actor)
         entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
@@ -441,7 +443,8 @@ def new_story(
 def create_story(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = _story_values(form)
     try:
-        story = service.create_story(session, actor=actor, data=parse(StoryCreate, values))
+        data = parse_whole(StoryCreate, values, lambda d: service.story_problems(session, actor, d))
+        story = service.create_story(session, actor=actor, data=data)
     except ValidationFailed as failed:
         service.require_may_edit(actor)
         return _story_form(request, session, story=None, values=values, failed=failed)
@@ -485,7 +488,8 @@ def update_story(
     values = _story_values(form)
     story = service.get_story(session, actor=actor, slug=slug)
     try:
-        service.update_story(session, actor=actor, story_id=story.id, data=parse(StoryUpdate, values))
+        data = parse_whole(StoryUpdate, values, lambda d: service.story_problems(session, actor, d))
+        service.update_story(session, actor=actor, story_id=story.id, data=data)
     except ValidationFailed as failed:
         service.require_may_edit(actor)
         return _story_form(request, session, story=story, values=values, failed=failed)
@@ -552,7 +556,8 @@ def new_myth(request: Request, session: SessionDep, actor: PageActor) -> Respons
 def create_myth(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = _myth_values(form)
     try:
-        myth = service.create_myth(session, actor=actor, data=parse(MythCreate, values))
+        data = parse_whole(MythCreate, values, lambda d: service.myth_problems(session, d))
+        myth = service.create_myth(session, actor=actor, data=data)
     except ValidationFailed as failed:
         service.require_may_edit(actor)
         return _myth_form(request, session, myth=None, values=values, failed=failed)
@@ -596,7 +601,8 @@ def update_myth(
     values = _myth_values(form)
     myth = service.get_myth(session, actor=actor, slug=slug)
     try:
-        service.update_myth(session, actor=actor, myth_id=myth.id, data=parse(MythUpdate, values))
+        data = parse_whole(MythUpdate, values, lambda d: service.myth_problems(session, d))
+        service.update_myth(session, actor=actor, myth_id=myth.id, data=data)
     except ValidationFailed as failed:
         service.require_may_edit(actor)
         return _myth_form(request, session, myth=myth, values=values, failed=failed)
