@@ -109,7 +109,7 @@ _LABELS: dict[str, Callable[[], str]] = {
     "tc_project_code": lambda: _("Technical Cooperation project code"),
     "technique_code": lambda: _("Technique"),
     "technique_codes": lambda: _("Nuclear techniques"),
-    "text": lambda: _("Recommendation"),
+    "text": lambda: _("Text"),
     "thematic_area_code": lambda: _("Thematic area"),
     "thematic_area_codes": lambda: _("Thematic areas"),
     "time_zone": lambda: _("Time zone"),
