@@ -15,7 +15,7 @@ import html
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -158,8 +158,12 @@ class QueryPlan:
         return not self.groups and not self.phrases
 
 
-def plan_query(query: str, reader_language: str) -> QueryPlan:
-    """The plan of a query typed by a reader of ``reader_language``."""
+def plan_query(
+    query: str, reader_language: str, segment: Callable[[str], Sequence[str]] | None = None
+) -> QueryPlan:
+    """The plan of a query typed by a reader of ``reader_language``. ``segment`` splits a run of Han
+    characters into words ("秘鲁地下水" -> "秘鲁", "地下水"), each then searched as a phrase; without it
+    the whole run is one phrase."""
     written_in = detect_language(query, default=reader_language)
     languages = list(dict.fromkeys([reader_language, written_in]))
     groups: list[tuple[str, ...]] = []
@@ -172,7 +176,7 @@ def plan_query(query: str, reader_language: str) -> QueryPlan:
             previous_end = token.end
             continue
         if han_run:
-            phrases.append(tuple(han_run))
+            phrases += _han_phrases("".join(han_run), segment)
             han_run = []
         if token is None:
             break
@@ -187,6 +191,13 @@ def plan_query(query: str, reader_language: str) -> QueryPlan:
             groups.append(variants)
     every = {term for group in groups for term in group} | {char for phrase in phrases for char in phrase}
     return QueryPlan(groups=tuple(groups), phrases=tuple(phrases), variants=frozenset(every))
+
+
+def _han_phrases(run: str, segment: Callable[[str], Sequence[str]] | None) -> list[tuple[str, ...]]:
+    words = [word for word in (segment(run) if segment else ()) if len(word) > 1 and word in run]
+    if not words:
+        return [tuple(run)]
+    return list(dict.fromkeys(tuple(word) for word in words))
 
 
 def _fts5_string(term: str) -> str:
@@ -211,13 +222,16 @@ def tsquery(plan: QueryPlan) -> str:
     return " | ".join(parts)
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[tuple[int, float]]:
-    """One ranking from several: each item scores the sum of 1 / (k + rank) over the rankings it is in
-    (ranks from 1); ties keep the order of first appearance."""
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[int]], k: int = RRF_K, weights: Sequence[float] | None = None
+) -> list[tuple[int, float]]:
+    """One ranking from several: each item scores the sum of weight / (k + rank) over the rankings it
+    is in (ranks from 1; weights 1 unless given); ties keep the order of first appearance."""
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for number, ranking in enumerate(rankings):
+        weight = weights[number] if weights is not None else 1.0
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 

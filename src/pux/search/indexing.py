@@ -32,6 +32,9 @@ ENABLED = "search_index"
 VECTOR_TEXT_CHARS = 1500
 BODY_CHARS = 4000
 TITLE_WEIGHT = 2.0
+NAMED_FACETS = ("country", "technique", "area")
+# A programme open to forty countries is not about each of them: only a few linked names are words.
+MAX_NAMED_VALUES = 3
 
 _embedder: Embedder | None = None
 _embedder_lock = threading.Lock()
@@ -47,6 +50,13 @@ def embedder() -> Embedder:
 
             _embedder = shipped_embedder()
         return _embedder
+
+
+def han_words(run: str) -> list[str]:
+    """A run of Han characters as the words the multilingual lexicon knows (longest first)."""
+    from pux.sdg_tagging.engine import get_tagger
+
+    return [hit.word for hit in get_tagger().data.lexicon.hits(run)]
 
 
 @dataclass
@@ -116,8 +126,15 @@ class Prepared:
     facets: list[list[tuple[str, str]]]
 
 
-def prepare(pairs: Sequence[tuple[str, SourceDocument]], vectors_of: Embedder | None = None) -> Prepared:
-    """Rows of the index for documents given as (kind, document): terms, language, vector, facets."""
+def prepare(
+    pairs: Sequence[tuple[str, SourceDocument]],
+    vectors_of: Embedder | None = None,
+    names: dict[tuple[str, str], list[tuple[str, str]]] | None = None,
+) -> Prepared:
+    """Rows of the index for documents given as (kind, document): terms, language, vector, facets.
+    ``names`` (six-language names of linked countries, techniques, areas) are indexed as words too, so
+    that "كينيا" finds a need of Kenya written in English."""
+    names = names or {}
     now = utcnow()
     titles: list[str] = []
     texts: list[str] = []
@@ -128,10 +145,16 @@ def prepare(pairs: Sequence[tuple[str, SourceDocument]], vectors_of: Embedder | 
         language = document.language or engine.detect_language(text)
         terms = [engine.index_terms(text, language)]
         terms += [engine.index_terms(name, name_language) for name, name_language in document.names]
+        if not document.names:
+            for facet, values in document.facets.items():
+                if facet not in NAMED_FACETS or len(values) > MAX_NAMED_VALUES:
+                    continue
+                for value in values:
+                    terms += [engine.index_terms(n, lang) for n, lang in names.get((facet, value), ())]
         # Names in six languages are for words; the meaning comes from the English name alone (text in
         # a script pulls a static vector towards everything else written in that script).
-        titles.append(document.title)
-        texts.append("" if document.names else document.body[:VECTOR_TEXT_CHARS])
+        titles.append(document.title if document.by_meaning else "")
+        texts.append("" if document.names or not document.by_meaning else document.body[:VECTOR_TEXT_CHARS])
         rows.append(
             {
                 "kind": kind,
@@ -184,9 +207,32 @@ def write(connection: Connection, records: Iterable[Any], *, deleted: Iterable[t
     for kind, keys in by_kind.items():
         repository.delete_documents(connection, kind, sorted(set(keys)))
     if pairs:
-        prepared = prepare(pairs)
+        prepared = prepare(pairs, names=_reference_names(connection, pairs))
         repository.insert_documents(connection, prepared.rows, prepared.facets)
     return len(pairs)
+
+
+_names: dict[tuple[str, str], list[tuple[str, str]]] = {}
+_names_lock = threading.Lock()
+
+
+def _reference_names(
+    connection: Connection, pairs: Sequence[tuple[str, SourceDocument]]
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Names of the countries, techniques and areas the documents are linked to (read again when one
+    is not known yet: reference data changes rarely)."""
+    global _names
+    wanted = {
+        (facet, value)
+        for _kind, document in pairs
+        for facet, values in document.facets.items()
+        if facet in NAMED_FACETS
+        for value in values
+    }
+    with _names_lock:
+        if wanted - _names.keys():
+            _names = repository.reference_names(connection)
+        return _names
 
 
 def rebuild(

@@ -313,3 +313,21 @@ def source_keys_by_natural_key(session: Session, source: Any, natural: Sequence[
     return {
         str(value): str(record_id) for value, record_id in session.execute(statement, {"keys": list(natural)})
     }
+
+
+def reference_names(connection: Connection) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """The six-language names of countries, techniques and thematic areas, by (facet, code)."""
+    names: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for facet, model, key in (
+        ("country", Country, Country.iso3),
+        ("technique", Technique, Technique.code),
+        ("area", ThematicArea, ThematicArea.code),
+    ):
+        columns = [getattr(model, f"name_{language}") for language in engine.LANGUAGES]
+        for row in connection.execute(select(key, *columns)):
+            names[(facet, str(row[0]))] = [
+                (str(name), language)
+                for name, language in zip(row[1:], engine.LANGUAGES, strict=True)
+                if name
+            ]
+    return names

@@ -67,6 +67,8 @@ class SourceDocument:
     is_public: bool | None = None
     event_id: int | None = None
     facets: dict[str, list[str]] = field(default_factory=dict)
+    # False: found by words only (a country's name has no meaning to compare; its vector stays zero).
+    by_meaning: bool = True
 
 
 @dataclass(frozen=True)
@@ -298,6 +300,7 @@ def _country_document(country: Country) -> SourceDocument | None:
         language="en",
         names=names,
         facets={"country": [country.iso3]},
+        by_meaning=False,
     )
 
 
