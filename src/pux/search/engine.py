@@ -11,6 +11,7 @@ no spaces: each Han character is a term, and a run of them is searched as a phra
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
@@ -24,6 +25,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 RRF_K = 60
+STEM_CACHE_SIZE = 200_000
 _STEMMERS = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic", "ru": "russian"}
 _TOKEN = re.compile(r"[^\W_]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -49,6 +51,7 @@ _LATIN_HINTS = {
 }
 
 
+@functools.lru_cache(maxsize=STEM_CACHE_SIZE)
 def fold(word: str) -> str:
     """Lower case, without accents or Arabic vowel marks, with the alef forms made one."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
@@ -70,8 +73,10 @@ def _stemmer(language: str) -> object | None:
     return stemmers[language]
 
 
+@functools.lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str, language: str) -> str:
-    """``word`` (lower case) stemmed in ``language`` and folded; folded only where there is no stemmer."""
+    """``word`` (lower case) stemmed in ``language`` and folded; folded only where there is no stemmer.
+    Kept for the next time: words repeat, and the Snowball stemmers are pure Python."""
     stemmer = _stemmer(language)
     if stemmer is None:
         return fold(word)

@@ -49,7 +49,8 @@ class SearchDocument(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30), index=True)
+    # No index on kind alone: it would tempt SQLite away from the id lookups the searches make.
+    kind: Mapped[str] = mapped_column(String(30))
     source_key: Mapped[str] = mapped_column(String(60))
     language: Mapped[str] = mapped_column(String(2))
     title: Mapped[str] = mapped_column(String(300))
@@ -63,7 +64,7 @@ class SearchDocument(Base):
     visibility: Mapped[str | None] = mapped_column(String(10))
     is_public: Mapped[bool | None] = mapped_column(Boolean)
     event_id: Mapped[int | None] = mapped_column(Integer)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class SearchFacet(Base):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -34,6 +33,8 @@ from pux.search.models import SearchDocument, SearchFacet
 from pux.search.sources import SOURCES, SearchScopes
 
 VECTOR_DTYPE = np.float16
+# How many of the best word matches are read before the visibility filter keeps the first ``limit``.
+WORD_CANDIDATES_FACTOR = 2
 _documents: Table = SearchDocument.__table__  # type: ignore[assignment]
 _facets: Table = SearchFacet.__table__  # type: ignore[assignment]
 _fts = table("search_fts", column("rowid"), column("terms"))
@@ -83,12 +84,21 @@ def word_ranking(
     if plan.is_empty:
         return []
     if session.get_bind().dialect.name == "sqlite":
+        # FTS5 ranks inside its own engine (ORDER BY rank LIMIT): the best matches first, then the
+        # visibility and filters on those; a very common word is not scored row by row in SQL.
         fts: ColumnElement[Any] = literal_column("search_fts")
+        best = (
+            select(_fts.c.rowid.label("id"), literal_column("rank").label("rank"))
+            .where(fts.op("MATCH")(engine.fts5_match(plan)))
+            .order_by(literal_column("rank"))
+            .limit(limit * WORD_CANDIDATES_FACTOR)
+            .subquery()
+        )
         statement = (
             select(SearchDocument.id)
-            .select_from(_fts.join(_documents, _documents.c.id == _fts.c.rowid))
-            .where(fts.op("MATCH")(engine.fts5_match(plan)), where)
-            .order_by(func.bm25(fts), SearchDocument.id)
+            .join(best, best.c.id == SearchDocument.id)
+            .where(where)
+            .order_by(best.c.rank, SearchDocument.id)
             .limit(limit)
         )
     else:
@@ -205,53 +215,43 @@ def encode_vectors(vectors: npt.NDArray[np.float32]) -> list[bytes]:
 
 
 class VectorIndex:
-    """The documents' vectors as one matrix, per database; reloaded (only what changed) when the
-    index's stamp (highest id, count, newest change) moves."""
+    """The documents' vectors as one matrix, per database, brought up to date before each search."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stamp: tuple[Any, ...] | None = None
-        self._changed: dict[int, datetime] = {}
-        self._rows: dict[int, int] = {}
         self.ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
 
     def refresh(self, session: Session) -> None:
-        stamp = tuple(
-            session.execute(
-                select(func.max(SearchDocument.id), func.count(), func.max(SearchDocument.updated_at))
-            ).one()
-        )
+        """Documents are never changed in place (a new version is a new row, with a higher id), so new
+        rows are read by id; a stamp that moved otherwise (a rolled-back transaction that handed out the
+        same ids again) reloads everything. Rows deleted since stay in memory until then: every hit
+        goes through SQL, which no longer finds them."""
+        newest, changed = session.execute(
+            select(func.max(SearchDocument.id), func.max(SearchDocument.updated_at))
+        ).one()
+        stamp = (newest, changed)
         with self._lock:
             if stamp == self._stamp:
                 return
-            current = {
-                row[0]: row[1]
-                for row in session.execute(select(SearchDocument.id, SearchDocument.updated_at))
-            }
-            stale = [i for i, changed in current.items() if self._changed.get(i) != changed]
-            fresh: dict[int, npt.NDArray[np.float32]] = {}
-            for start in range(0, len(stale), 2000):
-                chunk = stale[start : start + 2000]
-                rows = session.execute(
-                    select(SearchDocument.id, SearchDocument.vector).where(
-                        SearchDocument.id.in_(bindparam("ids", expanding=True))
-                    ),
-                    {"ids": chunk},
-                )
-                for document_id, blob in rows:
-                    fresh[document_id] = np.frombuffer(blob, dtype=VECTOR_DTYPE).astype(np.float32)
-            kept = [i for i in current if i not in fresh and i in self._rows]
-            ids = np.array(kept + list(fresh), dtype=np.int64)
-            dim = next(iter(fresh.values())).shape[0] if fresh else self.matrix.shape[1]
-            matrix = np.zeros((len(ids), dim), dtype=np.float32)
-            if kept:
-                matrix[: len(kept)] = self.matrix[[self._rows[i] for i in kept]]
-            for offset, vector in enumerate(fresh.values()):
-                matrix[len(kept) + offset] = vector
-            self.ids, self.matrix = ids, matrix
-            self._rows = {int(i): row for row, i in enumerate(ids)}
-            self._changed = current
+            known = self._stamp[0] if self._stamp is not None and self._stamp[0] is not None else None
+            incremental = known is not None and newest is not None and newest > known
+            statement = select(SearchDocument.id, SearchDocument.vector)
+            if incremental:
+                statement = statement.where(SearchDocument.id > known)
+            ids: list[int] = []
+            vectors: list[npt.NDArray[np.float32]] = []
+            for document_id, blob in session.execute(statement.order_by(SearchDocument.id)):
+                ids.append(document_id)
+                vectors.append(np.frombuffer(blob, dtype=VECTOR_DTYPE))
+            fresh = np.array(vectors, dtype=np.float32) if vectors else None
+            if incremental and fresh is not None:
+                self.ids = np.concatenate([self.ids, np.array(ids, dtype=np.int64)])
+                self.matrix = np.concatenate([self.matrix, fresh]) if self.matrix.size else fresh
+            elif not incremental:
+                self.ids = np.array(ids, dtype=np.int64)
+                self.matrix = fresh if fresh is not None else np.zeros((0, 0), dtype=np.float32)
             self._stamp = stamp
 
     def nearest(

@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("kind", "source_key", name=op.f("uq_search_document_kind")),
         sqlite_autoincrement=True,
     )
-    op.create_index(op.f("ix_search_document_kind"), "search_document", ["kind"], unique=False)
+    op.create_index(op.f("ix_search_document_updated_at"), "search_document", ["updated_at"], unique=False)
     op.create_table(
         "search_facet",
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -84,5 +84,5 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS search_fts")
     op.drop_index("ix_search_facet_facet_value", table_name="search_facet")
     op.drop_table("search_facet")
-    op.drop_index(op.f("ix_search_document_kind"), table_name="search_document")
+    op.drop_index(op.f("ix_search_document_updated_at"), table_name="search_document")
     op.drop_table("search_document")
