@@ -162,6 +162,10 @@ class QueryPlan:
     def is_empty(self) -> bool:
         return not self.groups and not self.phrases
 
+    @property
+    def parts(self) -> int:
+        return len(self.groups) + len(self.phrases)
+
 
 def plan_query(
     query: str, reader_language: str, segment: Callable[[str], Sequence[str]] | None = None
@@ -209,22 +213,23 @@ def _fts5_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def fts5_match(plan: QueryPlan) -> str:
-    """The plan as an FTS5 MATCH expression (any group or phrase; bm25 ranks those matching more)."""
+def fts5_match(plan: QueryPlan, *, every: bool = False) -> str:
+    """The plan as an FTS5 MATCH expression: documents with any group or phrase (bm25 ranks those
+    matching more first), or with ``every`` one of them."""
     parts = ["(" + " OR ".join(_fts5_string(term) for term in group) + ")" for group in plan.groups]
     parts += [_fts5_string(" ".join(phrase)) for phrase in plan.phrases]
-    return " OR ".join(parts)
+    return (" AND " if every else " OR ").join(parts)
 
 
 def _lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsquery(plan: QueryPlan) -> str:
-    """The plan as PostgreSQL ``to_tsquery('simple', ...)`` text."""
+def tsquery(plan: QueryPlan, *, every: bool = False) -> str:
+    """The plan as PostgreSQL ``to_tsquery('simple', ...)`` text (any part, or ``every`` part)."""
     parts = ["(" + " | ".join(_lexeme(term) for term in group) + ")" for group in plan.groups]
     parts += ["(" + " <-> ".join(_lexeme(char) for char in phrase) + ")" for phrase in plan.phrases]
-    return " | ".join(parts)
+    return (" & " if every else " | ").join(parts)
 
 
 def reciprocal_rank_fusion(

@@ -33,8 +33,17 @@ from pux.search.models import SearchDocument, SearchFacet
 from pux.search.sources import SOURCES, SearchScopes
 
 VECTOR_DTYPE = np.float16
+# The meaning search reads a projection of the vectors first (PROJECTION_DIM main directions, found
+# from about PROJECTION_SAMPLE of them), then the full vectors of the COARSE_CANDIDATES best.
+PROJECTION_DIM = 96
+PROJECTION_SAMPLE = 5000
+COARSE_CANDIDATES = 2000
 # How many of the best word matches are read before the visibility filter keeps the first ``limit``.
 WORD_CANDIDATES_FACTOR = 2
+# Fewer matches than this with every word of a query: those with some of its words follow.
+ENOUGH_WITH_EVERY_WORD = 20
+# At most this many matches of a query are scored (the newest; see _word_ranking).
+RANKED_MATCHES = 2000
 _documents: Table = SearchDocument.__table__  # type: ignore[assignment]
 _facets: Table = SearchFacet.__table__  # type: ignore[assignment]
 _fts = table("search_fts", column("rowid"), column("terms"))
@@ -49,11 +58,14 @@ class SearchFilter:
     sdg_goal: str | None = None
 
 
+# The kind as an expression no index serves: compared with a constant, the kind would lead SQLite to
+# walk the (kind, source_key) index for every kind instead of looking the few candidate ids up.
+_KIND = SearchDocument.kind.concat("")
+
+
 def visible_clause(scopes: SearchScopes) -> ColumnElement[bool]:
     """The documents a person may see: for each kind, the rule of that kind's own list."""
-    return or_(
-        *(and_(SearchDocument.kind == source.kind, source.visibility(scopes)) for source in SOURCES.values())
-    )
+    return or_(*(and_(_KIND == source.kind, source.visibility(scopes)) for source in SOURCES.values()))
 
 
 def _with_facet(facet: str, value: str) -> ColumnElement[bool]:
@@ -65,7 +77,7 @@ def _with_facet(facet: str, value: str) -> ColumnElement[bool]:
 def filter_clause(filters: SearchFilter) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = []
     if filters.kinds:
-        clauses.append(SearchDocument.kind.in_(filters.kinds))
+        clauses.append(_KIND.in_(filters.kinds))
     for facet, value in (
         ("country", filters.country_iso3),
         ("area", filters.area_code),
@@ -80,16 +92,41 @@ def filter_clause(filters: SearchFilter) -> ColumnElement[bool]:
 def word_ranking(
     session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int
 ) -> list[int]:
-    """Ids of the visible documents matching the words, best first (bm25 or ts_rank)."""
+    """Ids of the visible documents matching the words, best first (bm25 or ts_rank): those with
+    every word of the query first; when they are few, those with any of them."""
     if plan.is_empty:
         return []
+    found = _word_ranking(session, plan, where, limit, every=plan.parts > 1)
+    if plan.parts > 1 and len(found) < ENOUGH_WITH_EVERY_WORD:
+        more = _word_ranking(session, plan, where, limit, every=False)
+        found += [i for i in more if i not in set(found)][: limit - len(found)]
+    return found
+
+
+def _word_ranking(
+    session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int, *, every: bool
+) -> list[int]:
     if session.get_bind().dialect.name == "sqlite":
         # FTS5 ranks inside its own engine (ORDER BY rank LIMIT): the best matches first, then the
-        # visibility and filters on those; a very common word is not scored row by row in SQL.
+        # visibility and filters on those. Scoring costs a few microseconds a match: a query that
+        # matches very many documents is scored on the newest RANKED_MATCHES of them (found in id
+        # order, which costs nothing).
         fts: ColumnElement[Any] = literal_column("search_fts")
+        match = fts.op("MATCH")(engine.fts5_match(plan, every=every))
+        oldest = session.scalar(
+            select(func.min(literal_column("id"))).select_from(
+                select(_fts.c.rowid.label("id"))
+                .where(match)
+                .order_by(_fts.c.rowid.desc())
+                .limit(RANKED_MATCHES)
+                .subquery()
+            )
+        )
+        if oldest is None:
+            return []
         best = (
             select(_fts.c.rowid.label("id"), literal_column("rank").label("rank"))
-            .where(fts.op("MATCH")(engine.fts5_match(plan)))
+            .where(match, _fts.c.rowid >= oldest)
             .order_by(literal_column("rank"))
             .limit(limit * WORD_CANDIDATES_FACTOR)
             .subquery()
@@ -102,7 +139,7 @@ def word_ranking(
             .limit(limit)
         )
     else:
-        query = func.to_tsquery(literal_column("'simple'"), engine.tsquery(plan))
+        query = func.to_tsquery(literal_column("'simple'"), engine.tsquery(plan, every=every))
         vector: ColumnElement[Any] = literal_column("search_document.terms_tsv")
         statement = (
             select(SearchDocument.id)
@@ -220,6 +257,8 @@ class VectorIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stamp: tuple[Any, ...] | None = None
+        self._basis: npt.NDArray[np.float32] | None = None
+        self._projected: npt.NDArray[np.float32] | None = None
         self.ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
 
@@ -228,8 +267,12 @@ class VectorIndex:
         rows are read by id; a stamp that moved otherwise (a rolled-back transaction that handed out the
         same ids again) reloads everything. Rows deleted since stay in memory until then: every hit
         goes through SQL, which no longer finds them."""
+        # Two scalar subqueries: each is one index lookup (a single SELECT of both maxima scans the table).
         newest, changed = session.execute(
-            select(func.max(SearchDocument.id), func.max(SearchDocument.updated_at))
+            select(
+                select(func.max(SearchDocument.id)).scalar_subquery(),
+                select(func.max(SearchDocument.updated_at)).scalar_subquery(),
+            )
         ).one()
         stamp = (newest, changed)
         with self._lock:
@@ -252,19 +295,37 @@ class VectorIndex:
             elif not incremental:
                 self.ids = np.array(ids, dtype=np.int64)
                 self.matrix = fresh if fresh is not None else np.zeros((0, 0), dtype=np.float32)
+                self._basis = None
+            self._project()
             self._stamp = stamp
 
     def nearest(
         self, vector: npt.NDArray[np.float32], limit: int, min_score: float, relative: float = 0.0
     ) -> list[tuple[int, float]]:
+        """The closest documents: a first pass on a projection of the vectors to their main directions
+        (a quarter of the memory to read), then exact scores for the best of those."""
         with self._lock:
-            ids, matrix = self.ids, self.matrix
+            ids, matrix, projection, basis = self.ids, self.matrix, self._projected, self._basis
         if matrix.shape[0] == 0 or matrix.shape[1] != vector.shape[0]:
             return []
-        return [
-            (int(ids[row]), score)
-            for row, score in engine.nearest(matrix, vector, limit, min_score, relative)
-        ]
+        if basis is None or projection is None or matrix.shape[0] <= COARSE_CANDIDATES:
+            rows = engine.nearest(matrix, vector, limit, min_score, relative)
+            return [(int(ids[row]), score) for row, score in rows]
+        coarse = engine.nearest(projection, vector @ basis, COARSE_CANDIDATES, -1.0)
+        candidates = np.array([row for row, _score in coarse], dtype=np.int64)
+        exact = engine.nearest(matrix[candidates], vector, limit, min_score, relative)
+        return [(int(ids[candidates[row]]), score) for row, score in exact]
+
+    def _project(self) -> None:
+        """The main directions of the vectors (from a sample) and every vector projected on them."""
+        if self.matrix.shape[0] <= COARSE_CANDIDATES:
+            self._basis = self._projected = None
+            return
+        if self._basis is None:
+            sample = self.matrix[:: max(1, self.matrix.shape[0] // PROJECTION_SAMPLE)]
+            _u, _s, directions = np.linalg.svd(sample, full_matrices=False)
+            self._basis = np.ascontiguousarray(directions[:PROJECTION_DIM].T, dtype=np.float32)
+        self._projected = np.ascontiguousarray(self.matrix @ self._basis, dtype=np.float32)
 
 
 _VECTOR_INDEXES: dict[str, VectorIndex] = {}
