@@ -74,6 +74,7 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "POST /api/v1/activities": _CODES,
     "PUT /api/v1/activities/{activity_id}": _CODES,
     "GET /api/v1/needs": "its filters name reference codes (country, region, area, SDG, income group)",
+    "GET /api/v1/search": "its SDG filter must be a goal (1-17) or one of its targets",
     "POST /api/v1/needs/{need_id}/transitions": "the target must be a move the workflow allows now",
     "PUT /api/v1/countries/{iso3}/needs/ranking": "the ids are exactly the country's rankable needs",
     "POST /api/v1/matching/rounds": "the rules may be infeasible together (an LDC floor no budget can meet)",

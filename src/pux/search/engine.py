@@ -203,10 +203,18 @@ def plan_query(
 
 
 def _han_phrases(run: str, segment: Callable[[str], Sequence[str]] | None) -> list[tuple[str, ...]]:
-    words = [word for word in (segment(run) if segment else ()) if len(word) > 1 and word in run]
-    if not words:
+    """A run as phrases: the segmenter's words in order, a lone character kept with the word before it
+    (or after it), so that "地下水" stays "地下水" when only "地下" is a known word."""
+    words = [word for word in (segment(run) if segment else ()) if word and word in run]
+    if not words or "".join(words) != run:
         return [tuple(run)]
-    return list(dict.fromkeys(tuple(word) for word in words))
+    phrases: list[str] = []
+    for word in words:
+        if phrases and (len(word) == 1 or len(phrases[-1]) == 1):
+            phrases[-1] += word
+        else:
+            phrases.append(word)
+    return list(dict.fromkeys(tuple(phrase) for phrase in phrases))
 
 
 def _fts5_string(term: str) -> str:

@@ -43,7 +43,7 @@ WORD_CANDIDATES_FACTOR = 2
 # Fewer matches than this with every word of a query: those with some of its words follow.
 ENOUGH_WITH_EVERY_WORD = 20
 # At most this many matches of a query are scored (the newest; see _word_ranking).
-RANKED_MATCHES = 2000
+RANKED_MATCHES = 1000
 _documents: Table = SearchDocument.__table__  # type: ignore[assignment]
 _facets: Table = SearchFacet.__table__  # type: ignore[assignment]
 _fts = table("search_fts", column("rowid"), column("terms"))

@@ -19,7 +19,7 @@ from pux.search.repository import SearchFilter
 from pux.search.sources import FACETS, SOURCES, SearchScopes
 
 # How deep each ranking goes before fusion (all visible word matches up to this many).
-MAX_WORD_HITS = 500
+MAX_WORD_HITS = 200
 MAX_MEANING_CANDIDATES = 400
 MAX_MEANING_HITS = 50
 # Below this cosine a document is not about the query (static word vectors: related texts score 0.25-0.8
