@@ -341,7 +341,7 @@ register_source(
     _technique_document,
     _public,
     key_of=lambda technique: technique.code,
-    url=lambda key: f"/techniques/{key}",
+    url=lambda key: f"/techniques/{key.replace('_', '-')}",
 )
 register_dependent(EventOutcome, lambda outcome: (DialogueEvent, outcome.event_id))
 register_dependent(Recommendation, lambda recommendation: (DialogueEvent, recommendation.event_id))
