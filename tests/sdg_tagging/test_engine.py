@@ -13,10 +13,10 @@ from pux.sdg_tagging.embedder import Embedder, FloatArray, HashingEmbedder
 from pux.sdg_tagging.engine import (
     DATA_DIR,
     GOALS,
+    ONE_BLAS_THREAD,
     SdgSuggestion,
     SdgTagger,
     TaggerData,
-    _OneBlasThread,
     detect_language,
     evaluate_file,
     get_tagger,
@@ -166,7 +166,7 @@ def test_the_blas_limit_holds_while_any_call_runs_and_is_lifted_after_the_last()
         return [int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas"]
 
     before = blas_threads()
-    guard = _OneBlasThread()
+    guard = ONE_BLAS_THREAD  # the process-wide guard every tagger uses
     guard.__enter__()  # request A
     guard.__enter__()  # request B, at the same time
     guard.__exit__(None, None, None)  # A ends while B still runs: the limit stays

@@ -245,8 +245,10 @@ def add_session(session: Session, *, actor: Actor, event_id: int, data: SessionF
     if data.starts_at.date() < event.starts_at.date() or data.ends_at.date() > event.ends_at.date():
         raise ValidationFailed([FieldProblem("starts_at", _("the session must take place during the event"))])
     item = AgendaSession(event_id=event.id, **data.model_dump())
-    repository.add(session, item)
+    # Through the event's collection only: adding it to the session first and then to a collection
+    # that loads afterwards would list it twice.
     event.sessions.append(item)
+    session.flush()
     _audit(
         session, actor, "event.session_add", EVENT, event.id, after={"session": item.id, "title": item.title}
     )
@@ -649,6 +651,7 @@ def apply_for_travel(
         participant_id=participant.id, submitted_by_id=actor.user_id, **data.model_dump()
     )
     repository.add(session, application)
+    participant.application = application  # the participant was loaded before: keep it current
     _audit(session, actor, "travel.apply", "travel_application", application.id, after=application.snapshot())
     return application
 
@@ -929,8 +932,8 @@ def record_disbursement(
     if grant.amount <= 0:
         raise InvalidTransition(_("Nothing was awarded on this application."))
     payment = Disbursement(grant_id=grant.id, recorded_by_id=actor.user_id, **data.model_dump())
-    repository.add(session, payment)
     grant.disbursements.append(payment)
+    session.flush()
     _audit(
         session, actor, "travel.disburse", "travel_grant", grant.id,
         after={"amount": str(data.amount), "paid_on": str(data.paid_on),

@@ -296,6 +296,11 @@ class _OneBlasThread:
                 self._limiter = None
 
 
+# One guard for the whole process: taggers built side by side (tests, tools) share the limit, so that
+# one cannot lift it under another's running call.
+ONE_BLAS_THREAD = _OneBlasThread()
+
+
 class SdgTagger:
     """Scores texts against the 17 goals; use ``get_tagger()`` for the shared, loaded instance."""
 
@@ -311,7 +316,7 @@ class SdgTagger:
         self.embedder = embedder
         self.head = head
         data.lexicon.centre = calibration.static_centre
-        self._one_blas_thread = _OneBlasThread()
+        self._one_blas_thread = ONE_BLAS_THREAD
 
     # ------------------------------------------------------------------ public API
     def suggest(self, text: str, language: str | None = None) -> list[SdgSuggestion]:
