@@ -39,6 +39,8 @@ from pux.needs.schemas import NeedCreate
 from pux.programmes import service as programmes
 from pux.programmes.schemas import ProgrammeCreate
 from pux.reference import repository as reference_repository
+from pux.search import indexing as search_indexing
+from pux.search import service as search
 
 SEED = 20261125
 DEMO_PASSWORD = "pux-demo-2026"
@@ -284,6 +286,9 @@ def load_demo(
         return summary, _credentials()
     rng = random.Random(SEED)
     system = Actor.system("demo-loader")
+    # Thousands of writes: the search index is rebuilt once at the end, in the same transaction, rather
+    # than document by document on every flush.
+    session.info[search_indexing.ENABLED] = False
     organisations = {}
     for name, kind, country in ORGANISATIONS:
         organisations[name] = accounts.create_organisation(
@@ -316,6 +321,8 @@ def load_demo(
     summary.events, summary.event_participants = dialogue.events, dialogue.participants
     summary.actions = dialogue.actions
     load_knowledge_demo(session, password=DEMO_PASSWORD)
+    session.info.pop(search_indexing.ENABLED, None)
+    search.reindex(session, actor=system)
     return summary, _credentials()
 
 
