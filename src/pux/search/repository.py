@@ -139,11 +139,21 @@ def _word_ranking(
             .limit(limit)
         )
     else:
+        # The same bound as on SQLite: ts_rank reads each match's tsvector, so only the newest
+        # RANKED_MATCHES matches are ranked.
         query = func.to_tsquery(literal_column("'simple'"), engine.tsquery(plan, every=every))
         vector: ColumnElement[Any] = literal_column("search_document.terms_tsv")
+        newest = (
+            select(SearchDocument.id.label("id"))
+            .where(vector.op("@@")(query))
+            .order_by(SearchDocument.id.desc())
+            .limit(RANKED_MATCHES)
+            .subquery()
+        )
         statement = (
             select(SearchDocument.id)
-            .where(vector.op("@@")(query), where)
+            .join(newest, newest.c.id == SearchDocument.id)
+            .where(where)
             .order_by(func.ts_rank(vector, query).desc(), SearchDocument.id)
             .limit(limit)
         )
