@@ -277,7 +277,6 @@ class _OneBlasThread:
     last), so that none lifts it under another and none leaves it on for good."""
 
     def __init__(self) -> None:
-        self._controller = ThreadpoolController()
         self._lock = threading.Lock()
         self._active = 0
         self._limiter: Any = None
@@ -285,7 +284,8 @@ class _OneBlasThread:
     def __enter__(self) -> None:
         with self._lock:
             if self._active == 0:
-                self._limiter = self._controller.limit(limits=1, user_api="blas")
+                # Looked up afresh: a BLAS loaded after start-up (scipy's own) must be limited too.
+                self._limiter = ThreadpoolController().limit(limits=1, user_api="blas")
             self._active += 1
 
     def __exit__(self, *exc: object) -> None:
