@@ -19,9 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from icalendar import Calendar
@@ -47,7 +46,8 @@ from pux.dialogues.models import (
     TravelGrant,
 )
 from pux.needs.models import Need, need_sdg_target, need_technique
-from tests.world import PASSWORD, World
+from tests.browser.walking import sign_in, step, switch_language
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -70,26 +70,9 @@ ENDS = f"{TODAY + timedelta(days=2):%Y-%m-%d}T17:00"
 WIDTHS = (1280, 390)
 ARABIC = "العربية"
 DIALOGUE_ACTIONS = ("event.%", "participant.%", "travel.%", "concept_note.%", "action.%")
-T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- browser helpers
-
-
-def _sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-
-
-def _switch_language(page: Any, autonym: str) -> None:
-    """The header's language link, as a person would use it (kept in a cookie)."""
-    link = page.locator("nav.languages").get_by_role("link", name=autonym, exact=True)
-    code = link.get_attribute("lang")
-    link.click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
 
 
 def _named(label: str) -> re.Pattern[str]:
@@ -109,24 +92,6 @@ def _post(page: Any, click: Callable[[], None]) -> int:
         click()
     page.wait_for_load_state()
     return int(posted.value.status)
-
-
-def _step(method: Callable[[Walk], T]) -> Callable[[Walk], T]:
-    """A step runs once per module; a later step that needs it runs it first (or fails if it failed)."""
-
-    @wraps(method)
-    def run(self: Walk) -> T:
-        name = method.__name__
-        if name in self.done:
-            return self.done[name]  # type: ignore[no-any-return]
-        if name in self.started:
-            pytest.fail(f"an earlier step of the walk failed: {name}")
-        self.started.add(name)
-        result = method(self)
-        self.done[name] = result
-        return result
-
-    return run
 
 
 # ---------------------------------------------------------------- the story
@@ -151,7 +116,7 @@ class Walk:
         context = self.browser.new_context(locale="en", viewport={"width": WIDTHS[0], "height": 900})
         page = context.new_page()
         if role:
-            _sign_in(page, self.base, self.world.emails[role])
+            sign_in(page, self.base, self.world.emails[role])
         return page
 
     def shoot(
@@ -171,13 +136,13 @@ class Walk:
         if not arabic:
             return
         shown = page.url.split("#")[0]  # the fragment never reaches the server
-        _switch_language(page, ARABIC)
+        switch_language(page, ARABIC)
         assert page.url == shown
         expect(page.locator("html[dir=rtl]")).to_have_count(1)
         if check:
             check(page)
         self._shoot_widths(page, role, step, "ar")
-        _switch_language(page, "English")
+        switch_language(page, "English")
         assert page.locator("html").get_attribute("dir") == "ltr" and page.url == shown
 
     def _shoot_widths(self, page: Any, role: str, step: str, language: str) -> None:
@@ -194,7 +159,7 @@ class Walk:
 
     # -- 1. the facilitator creates the event
 
-    @_step
+    @step
     def create_event(self) -> None:
         page = self.page_for("facilitator")
         page.goto(f"{self.base}/events")
@@ -257,7 +222,7 @@ class Walk:
 
     # -- 2. the facilitator invites two people
 
-    @_step
+    @step
     def invite(self) -> None:
         self.create_event()
         page = self.page_for("facilitator")
@@ -282,7 +247,7 @@ class Walk:
 
     # -- 3. Kenya's focal point nominates and endorses the counterpart
 
-    @_step
+    @step
     def nominate(self) -> None:
         self.invite()
         page = self.page_for("focal_ken")
@@ -315,7 +280,7 @@ class Walk:
 
     # -- 4. the counterpart applies for travel support
 
-    @_step
+    @step
     def apply_for_travel(self) -> None:
         self.nominate()
         page = self.page_for("counterpart_ken")
@@ -358,7 +323,7 @@ class Walk:
 
     # -- 5. the facilitator confirms, allocates the fund and overrides an award
 
-    @_step
+    @step
     def allocate(self) -> None:
         self.apply_for_travel()
         page = self.page_for("facilitator")
@@ -408,7 +373,7 @@ class Walk:
 
     # -- 6. attendance and outcomes
 
-    @_step
+    @step
     def outcomes(self) -> None:
         self.allocate()
         page = self.page_for("facilitator")
@@ -471,7 +436,7 @@ class Walk:
 
     # -- 7. the counterpart refines the concept note into a need and reports progress
 
-    @_step
+    @step
     def concept_note(self) -> None:
         self.outcomes()
         page = self.page_for("counterpart_ken")
@@ -519,7 +484,7 @@ class Walk:
 
     # -- 8. the need goes through its own workflow
 
-    @_step
+    @step
     def publish_need(self) -> None:
         self.concept_note()
         facilitator = self.page_for("facilitator")
@@ -550,7 +515,7 @@ class Walk:
 
     # -- 9. and 10. the public
 
-    @_step
+    @step
     def public(self) -> None:
         self.publish_need()
         page = self.page_for(None)

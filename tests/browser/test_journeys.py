@@ -19,9 +19,8 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -34,7 +33,8 @@ from pux.audit.models import AuditEvent
 from pux.matching.models import AllocationRound, MatchProposal
 from pux.needs.models import Need, need_sdg_target, need_technique
 from pux.programmes.models import Programme
-from tests.world import PASSWORD, World
+from tests.browser.walking import sign_in, step, switch_language
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -44,26 +44,9 @@ PROGRAMME_TITLE = f"Journey {TOKEN}: radiotherapy access fund"
 ROUND_TITLE = f"Journey {TOKEN}: health round"
 WIDTHS = (1280, 390)
 ARABIC = "العربية"
-T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- browser helpers
-
-
-def _sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-
-
-def _switch_language(page: Any, autonym: str) -> None:
-    """The header's language link, as a person would use it (kept in a cookie)."""
-    link = page.locator("nav.languages").get_by_role("link", name=autonym, exact=True)
-    code = link.get_attribute("lang")
-    link.click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
 
 
 def _inbox_count(page: Any) -> int:
@@ -88,24 +71,6 @@ def _history_reads_forward(page: Any) -> None:
 # ---------------------------------------------------------------- the story
 
 
-def _step(method: Callable[[Journey], T]) -> Callable[[Journey], T]:
-    """A step runs once per module; a later journey that needs it runs it first (or fails if it failed)."""
-
-    @wraps(method)
-    def run(self: Journey) -> T:
-        name = method.__name__
-        if name in self.done:
-            return self.done[name]  # type: ignore[no-any-return]
-        if name in self.started:
-            pytest.fail(f"an earlier step of the journey failed: {name}")
-        self.started.add(name)
-        result = method(self)
-        self.done[name] = result
-        return result
-
-    return run
-
-
 @dataclass
 class Journey:
     base: str
@@ -123,7 +88,7 @@ class Journey:
     def page_for(self, role: str) -> Any:
         context = self.browser.new_context(locale="en", viewport={"width": WIDTHS[0], "height": 900})
         page = context.new_page()
-        _sign_in(page, self.base, self.world.emails[role])
+        sign_in(page, self.base, self.world.emails[role])
         return page
 
     def shoot(
@@ -142,14 +107,14 @@ class Journey:
         self._shoot_widths(page, role, step, "en")
         if arabic:
             shown = page.url
-            _switch_language(page, ARABIC)
+            switch_language(page, ARABIC)
             assert page.url == shown  # the same page, query and all
             assert page.locator("html").get_attribute("dir") == "rtl"
             assert page.locator("html").get_attribute("lang") == "ar"
             if check:
                 check(page)
             self._shoot_widths(page, role, step, "ar")
-            _switch_language(page, "English")
+            switch_language(page, "English")
             assert page.locator("html").get_attribute("dir") == "ltr" and page.url == shown
 
     def _shoot_widths(self, page: Any, role: str, step: str, language: str) -> None:
@@ -175,7 +140,7 @@ class Journey:
 
     # -- counterpart
 
-    @_step
+    @step
     def counterpart(self) -> None:
         page = self.page_for("counterpart_ken")
         page.goto(f"{self.base}/needs")
@@ -238,7 +203,7 @@ class Journey:
 
     # -- focal point
 
-    @_step
+    @step
     def focal_point(self) -> None:
         self.counterpart()
         page = self.page_for("focal_ken")
@@ -281,7 +246,7 @@ class Journey:
 
     # -- donor
 
-    @_step
+    @step
     def donor(self) -> None:
         self.focal_point()
         page = self.page_for("partner_a")
@@ -319,7 +284,7 @@ class Journey:
 
     # -- facilitator
 
-    @_step
+    @step
     def facilitator(self) -> None:
         self.donor()
         page = self.page_for("facilitator")
@@ -357,7 +322,7 @@ class Journey:
 
     # -- both sides decide
 
-    @_step
+    @step
     def decisions(self) -> None:
         self.facilitator()
         donor = self.page_for("partner_a")
@@ -414,7 +379,7 @@ class Journey:
 
     # -- export and import
 
-    @_step
+    @step
     def export_import(self) -> None:
         self.decisions()
         page = self.page_for("focal_ken")
@@ -457,7 +422,7 @@ class Journey:
         self.shoot(page, "focal", "7-import-unchanged")
 
         # The same file again, in Arabic: still nothing changes.
-        _switch_language(page, ARABIC)
+        switch_language(page, ARABIC)
         assert page.locator("html").get_attribute("dir") == "rtl"
         page.locator("#f-file").set_input_files(str(exported))
         page.locator("form.form button[type=submit]").click()
@@ -466,7 +431,7 @@ class Journey:
         assert re.findall(r"\d+", arabic_report) == ["0", "0", str(total)]
         assert page.locator(".problems").count() == 0
         self._shoot_widths(page, "focal", "7-import-unchanged", "ar")
-        _switch_language(page, "English")
+        switch_language(page, "English")
         page.context.close()
 
 

@@ -38,6 +38,7 @@ from pux.knowledge.models import (
     TechniqueProfile,
 )
 from pux.knowledge.seed import load_knowledge_seed
+from tests.browser.walking import switch_language
 from tests.world import World
 
 pytestmark = pytest.mark.browser
@@ -62,14 +63,6 @@ HORIZON, DISCOUNT = "15", "5"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _switch_language(page: Any, autonym: str) -> None:
-    """The header's language link, as a person would use it (kept in a cookie)."""
-    link = page.locator("nav.languages").get_by_role("link", name=autonym, exact=True)
-    code = link.get_attribute("lang")
-    link.click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
 
 
 def _shoot(page: Any, folder: Path, step: str, language: str, shots: list[Path]) -> None:
@@ -166,7 +159,7 @@ def test_reader_searches_in_arabic_opens_the_technique_and_runs_the_calculator(
 
     # -- 1. in Arabic, a search from the header's box
     page.goto(f"{base}/")
-    _switch_language(page, ARABIC)
+    switch_language(page, ARABIC)
     expect(page.locator("html[dir=rtl]")).to_have_count(1)
     box = page.locator("header form.site-search")
     box.locator("input[name=q]").fill(ARABIC_QUERY)
@@ -233,7 +226,7 @@ def test_reader_searches_in_arabic_opens_the_technique_and_runs_the_calculator(
 
     # -- and in English, the same figures: the values are those of the calculator itself
     query = page.url.split("#")[0]  # the fragment never reaches the server
-    _switch_language(page, "English")
+    switch_language(page, "English")
     assert page.url.split("#")[0] == query and page.locator("html").get_attribute("dir") == "ltr"
     outcome = calculator.run(
         {
@@ -266,7 +259,7 @@ def test_a_french_search_finds_an_english_only_record_on_the_same_subject(
     page: Any, live_server: str, folder: Path
 ) -> None:
     page.goto(f"{live_server}/")
-    _switch_language(page, "Français")
+    switch_language(page, "Français")
     box = page.locator("header form.site-search")
     box.locator("input[name=q]").fill(FRENCH_QUERY)
     box.locator("button[type=submit]").click()

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from pux.audit.models import AuditEvent
 from pux.needs.models import Need, need_sdg_target, need_technique
-from tests.world import PASSWORD, World
+from tests.browser.walking import sign_in
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 TITLE = "Walk-through: mobile cervical cancer screening and brachytherapy referral"
@@ -37,14 +38,6 @@ def remove_walk_need(engine: Engine) -> Iterator[None]:
             session.execute(delete(Need).where(Need.id.in_(ids)))
 
 
-def _sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-
-
 def _sign_out(page: Any) -> None:
     page.get_by_role("button", name="Sign out").click()
 
@@ -55,7 +48,7 @@ def test_counterpart_drafts_focal_point_endorses_public_sees(
 ) -> None:
     context = browser.new_context(locale="en", viewport={"width": 1200, "height": 1000})
     page = context.new_page()
-    _sign_in(page, live_server, world.emails["counterpart_ken"])
+    sign_in(page, live_server, world.emails["counterpart_ken"])
     page.goto(f"{live_server}/needs/new")
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Thematic area").select_option("health")
@@ -74,7 +67,7 @@ def test_counterpart_drafts_focal_point_endorses_public_sees(
     page.screenshot(path=str(artifacts_dir / "walk-1-submitted.png"), full_page=True)
     _sign_out(page)
 
-    _sign_in(page, live_server, world.emails["focal_ken"])
+    sign_in(page, live_server, world.emails["focal_ken"])
     page.goto(need_url)
     page.get_by_role("button", name="Endorse").click()
     page.wait_for_load_state()

@@ -366,6 +366,16 @@ def can_see_participant_details(actor: Actor, *, country_iso3: str | None, user_
     return country_iso3 is not None and actor.has(FOCAL_POINT, country_iso3=country_iso3)
 
 
+def nominable_countries(actor: Actor) -> frozenset[str] | None:
+    """The countries whose people the actor may put on an event's list; None means any country."""
+    return None if actor.is_global else actor.countries(FOCAL_POINT)
+
+
+def can_see_every_action(actor: Actor) -> bool:
+    """The dashboard of all follow-up actions is the facilitators'; others see the ones they own."""
+    return actor.is_global
+
+
 def can_nominate_for(actor: Actor, *, country_iso3: str | None) -> bool:
     """Put someone of a country on an event's list: facilitators, and that country's focal point."""
     return actor.is_global or (country_iso3 is not None and actor.has(FOCAL_POINT, country_iso3=country_iso3))
@@ -452,3 +462,10 @@ def can_view_unpublished_knowledge(actor: Actor) -> bool:
 def can_start_story_from_need(actor: Actor) -> bool:
     """Turn a completed need into a success-story draft: facilitators and editors."""
     return can_edit_knowledge(actor)
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+def can_rebuild_search_index(actor: Actor) -> bool:
+    return actor.is_admin

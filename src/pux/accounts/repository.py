@@ -62,6 +62,10 @@ def pending_invitations(
     return session.scalars(statement.order_by(Invitation.created_at.desc()).limit(100)).all()
 
 
+def get_token(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
 def get_token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
     return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
 

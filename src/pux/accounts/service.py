@@ -532,7 +532,7 @@ def actor_for_api_token(session: Session, *, secret: str) -> TokenHolder | None:
 
 def record_token_use(session: Session, *, token_id: int) -> None:
     """Note when a token was last used (not audited: it changes nothing anyone decided)."""
-    token = session.get(ApiToken, token_id)
+    token = repository.get_token(session, token_id)
     if token is not None:
         token.last_used_at = _now()
 

@@ -436,12 +436,12 @@ def public_participation(session: Session, event: DialogueEvent) -> dict[str, in
 
 
 def may_nominate(actor: Actor) -> bool:
-    return actor.is_global or bool(actor.countries(permissions.FOCAL_POINT))
+    return nominable_countries(actor) != frozenset()
 
 
 def nominable_countries(actor: Actor) -> frozenset[str] | None:
     """Countries the actor may put people on a list for; None means any."""
-    return None if actor.is_global else actor.countries(permissions.FOCAL_POINT)
+    return permissions.nominable_countries(actor)
 
 
 def add_participant(session: Session, *, actor: Actor, event_id: int, data: ParticipantFields) -> Participant:
@@ -1270,7 +1270,7 @@ def list_actions(
     session: Session, *, actor: Actor, filters: ActionFilter, page: PageRequest
 ) -> Page[ActionItem]:
     """Facilitators see every action; others the actions they or their organisation own."""
-    if not actor.is_global:
+    if not permissions.can_see_every_action(actor):
         filters = ActionFilter(
             status=filters.status,
             overdue_on=filters.overdue_on,
@@ -1303,9 +1303,9 @@ def require_may_run(actor: Actor) -> None:
 def people_to_invite(session: Session, *, actor: Actor) -> list[Any]:
     """The people in PUX the actor may put on a list: anyone for facilitators; for a focal point, the
     people of their own country (by organisation or by role)."""
-    if actor.is_global:
+    countries = nominable_countries(actor)
+    if countries is None:
         return [u for u in accounts_repository.list_users(session) if u.is_active]
-    countries = actor.countries(permissions.FOCAL_POINT)
     if not countries:
         return []
     return [

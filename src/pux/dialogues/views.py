@@ -43,7 +43,7 @@ from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label
 from pux.validation import parse
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import ActionFilters, EventFilters, PageNumber
-from pux.web.forms import RecordPath, flash, form_data, listing, problems_context
+from pux.web.forms import RecordPath, flash, form_data, listing, problems_context, sign_in_first
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
@@ -79,10 +79,6 @@ def _category_label(session: Session) -> Callable[[str, str], str]:
         return v.category_label(dimension, code)
 
     return label
-
-
-def _parse(model: type[Any], values: dict[str, Any]) -> Any:
-    return parse(model, values)
 
 
 # --- Events -----------------------------------------------------------------------------------------
@@ -137,8 +133,8 @@ def _event_form(
 
 @router.get("/events/new", response_class=HTMLResponse)
 def new_event(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    if not actor.is_authenticated:
-        return RedirectResponse("/sign-in?next=/events/new", status_code=303)
+    if (redirect := sign_in_first(actor, "/events/new")) is not None:
+        return redirect
     service.require_may_run(actor)
     values = {"is_public": True, "budget_currency": "USD", "time_zone": "UTC", "kind": v.REGIONAL_WORKSHOP}
     return _event_form(request, session, event=None, values=values)
@@ -148,7 +144,7 @@ def new_event(request: Request, session: SessionDep, actor: PageActor) -> Respon
 def create_event(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = _event_form_values(form)
     try:
-        event = service.create_event(session, actor=actor, data=_parse(EventCreate, values))
+        event = service.create_event(session, actor=actor, data=parse(EventCreate, values))
     except ValidationFailed as failed:
         service.require_may_run(actor)
         return _event_form(request, session, event=None, values=values, failed=failed)
@@ -169,7 +165,7 @@ def update_event(
 ) -> Response:
     values = _event_form_values(form)
     try:
-        service.update_event(session, actor=actor, event_id=event_id, data=_parse(EventUpdate, values))
+        service.update_event(session, actor=actor, event_id=event_id, data=parse(EventUpdate, values))
     except ValidationFailed as failed:
         event = service.get_event_to_run(session, actor=actor, event_id=event_id)
         return _event_form(request, session, event=event, values=values, failed=failed)
@@ -253,7 +249,7 @@ def add_session(
 ) -> Response:
     values = form_data(form)
     try:
-        service.add_session(session, actor=actor, event_id=event_id, data=_parse(SessionFields, values))
+        service.add_session(session, actor=actor, event_id=event_id, data=parse(SessionFields, values))
     except ValidationFailed as failed:
         return _event_page(request, session, actor, event_id, refused="agenda", values=values, failed=failed)
     flash(request, _("The agenda item was added."))
@@ -275,7 +271,7 @@ def add_target(
 ) -> Response:
     values = form_data(form)
     try:
-        service.add_target(session, actor=actor, event_id=event_id, data=_parse(TargetFields, values))
+        service.add_target(session, actor=actor, event_id=event_id, data=parse(TargetFields, values))
     except ValidationFailed as failed:
         return _event_page(request, session, actor, event_id, refused="target", values=values, failed=failed)
     flash(request, _("The target was saved."))
@@ -335,8 +331,8 @@ def _participants_page(
 def participants_page(
     request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath
 ) -> Response:
-    if not actor.is_authenticated:
-        return RedirectResponse(f"/sign-in?next=/events/{event_id}/participants", status_code=303)
+    if (redirect := sign_in_first(actor, f"/events/{event_id}/participants")) is not None:
+        return redirect
     return _participants_page(request, session, actor, event_id)
 
 
@@ -347,7 +343,7 @@ def add_participant(
     values = form_data(form)
     try:
         person = service.add_participant(
-            session, actor=actor, event_id=event_id, data=_parse(ParticipantFields, values)
+            session, actor=actor, event_id=event_id, data=parse(ParticipantFields, values)
         )
     except ValidationFailed as failed:
         return _participants_page(request, session, actor, event_id, values, failed)
@@ -359,7 +355,7 @@ def add_participant(
 def move_participant(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, participant_id: RecordPath
 ) -> Response:
-    move = _parse(ParticipantMove, form_data(form))
+    move = parse(ParticipantMove, form_data(form))
     person = service.move_participant(
         session,
         actor=actor,
@@ -383,8 +379,8 @@ def move_participant(
 
 @router.get("/events/{event_id}/me", response_class=HTMLResponse)
 def my_event_page(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
-    if not actor.is_authenticated:
-        return RedirectResponse(f"/sign-in?next=/events/{event_id}/me", status_code=303)
+    if (redirect := sign_in_first(actor, f"/events/{event_id}/me")) is not None:
+        return redirect
     return _my_page(request, session, actor, event_id)
 
 
@@ -421,7 +417,7 @@ def apply_for_travel(
     person = service.get_participant(session, actor=actor, participant_id=participant_id)
     try:
         service.apply_for_travel(
-            session, actor=actor, participant_id=person.id, data=_parse(TravelApplicationFields, values)
+            session, actor=actor, participant_id=person.id, data=parse(TravelApplicationFields, values)
         )
     except ValidationFailed as failed:
         return _my_page(request, session, actor, person.event_id, values, failed)
@@ -435,8 +431,8 @@ def apply_for_travel(
 
 @router.get("/events/{event_id}/travel", response_class=HTMLResponse)
 def travel_page(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
-    if not actor.is_authenticated:
-        return RedirectResponse(f"/sign-in?next=/events/{event_id}/travel", status_code=303)
+    if (redirect := sign_in_first(actor, f"/events/{event_id}/travel")) is not None:
+        return redirect
     event = service.get_event_to_run(session, actor=actor, event_id=event_id)
     lines = service.travel_applications(session, actor=actor, event_id=event.id)
     run = service.latest_fund_run(session, actor=actor, event_id=event.id)
@@ -480,7 +476,7 @@ def override_grant(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, application_id: RecordPath
 ) -> Response:
     grant = service.override_grant(
-        session, actor=actor, application_id=application_id, data=_parse(GrantOverride, form_data(form))
+        session, actor=actor, application_id=application_id, data=parse(GrantOverride, form_data(form))
     )
     flash(request, _("Your decision was recorded with its reason."))
     return RedirectResponse(f"/events/{grant.application.participant.event_id}/travel", status_code=303)
@@ -491,7 +487,7 @@ def record_disbursement(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, grant_id: RecordPath
 ) -> Response:
     payment = service.record_disbursement(
-        session, actor=actor, grant_id=grant_id, data=_parse(DisbursementFields, form_data(form))
+        session, actor=actor, grant_id=grant_id, data=parse(DisbursementFields, form_data(form))
     )
     flash(request, _("The payment was recorded."))
     event_id = service.event_id_of_grant(session, grant_id=payment.grant_id)
@@ -503,8 +499,8 @@ def record_disbursement(
 
 @router.get("/events/{event_id}/outcomes", response_class=HTMLResponse)
 def outcomes_page(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
-    if not actor.is_authenticated:
-        return RedirectResponse(f"/sign-in?next=/events/{event_id}/outcomes", status_code=303)
+    if (redirect := sign_in_first(actor, f"/events/{event_id}/outcomes")) is not None:
+        return redirect
     return _outcomes_page(request, session, actor, event_id)
 
 
@@ -559,7 +555,7 @@ def save_outcome(
         values["sdg_goal_codes"] = sorted(set(values["sdg_goal_codes"]) | set(suggested), key=int)
         return _outcomes_page(request, session, actor, event_id, values, suggested=suggested)
     try:
-        service.save_outcome(session, actor=actor, event_id=event_id, data=_parse(OutcomeFields, values))
+        service.save_outcome(session, actor=actor, event_id=event_id, data=parse(OutcomeFields, values))
     except ValidationFailed as failed:
         return _outcomes_page(request, session, actor, event_id, values, failed)
     flash(request, _("The outcome was saved."))
@@ -573,7 +569,7 @@ def add_recommendation(
     values = form_data(form, lists=("technique_codes", "sdg_goal_codes"))
     try:
         service.add_recommendation(
-            session, actor=actor, event_id=event_id, data=_parse(RecommendationFields, values)
+            session, actor=actor, event_id=event_id, data=parse(RecommendationFields, values)
         )
     except ValidationFailed as failed:
         return _outcomes_page(request, session, actor, event_id, values, failed, refused="recommendation")
@@ -587,7 +583,7 @@ def create_concept_note(
 ) -> Response:
     values = form_data(form, lists=("technique_codes",))
     note = service.create_concept_note(
-        session, actor=actor, recommendation_id=recommendation_id, data=_parse(ConceptNoteCreate, values)
+        session, actor=actor, recommendation_id=recommendation_id, data=parse(ConceptNoteCreate, values)
     )
     flash(request, _("The concept note was created; the country's counterpart can now refine it."))
     return RedirectResponse(f"/concept-notes/{note.id}", status_code=303)
@@ -595,8 +591,8 @@ def create_concept_note(
 
 @router.get("/concept-notes", response_class=HTMLResponse)
 def concept_note_list(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    if not actor.is_authenticated:
-        return RedirectResponse("/sign-in?next=/concept-notes", status_code=303)
+    if (redirect := sign_in_first(actor, "/concept-notes")) is not None:
+        return redirect
     return render(
         request,
         "dialogues/concept_notes.html",
@@ -637,8 +633,8 @@ def _concept_page(
 def concept_note_page(
     request: Request, session: SessionDep, actor: PageActor, note_id: RecordPath
 ) -> Response:
-    if not actor.is_authenticated:
-        return RedirectResponse(f"/sign-in?next=/concept-notes/{note_id}", status_code=303)
+    if (redirect := sign_in_first(actor, f"/concept-notes/{note_id}")) is not None:
+        return redirect
     return _concept_page(request, session, actor, note_id)
 
 
@@ -649,7 +645,7 @@ def update_concept_note(
     values = form_data(form, lists=("technique_codes",))
     try:
         service.update_concept_note(
-            session, actor=actor, note_id=note_id, data=_parse(ConceptNoteUpdate, values)
+            session, actor=actor, note_id=note_id, data=parse(ConceptNoteUpdate, values)
         )
     except ValidationFailed as failed:
         return _concept_page(request, session, actor, note_id, values, failed)
@@ -661,7 +657,7 @@ def update_concept_note(
 def convert_concept_note(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, note_id: RecordPath
 ) -> Response:
-    version = _parse(VersionOnly, form_data(form)).version
+    version = parse(VersionOnly, form_data(form)).version
     need = service.convert_concept_note(session, actor=actor, note_id=note_id, version=version)
     flash(
         request,
@@ -680,7 +676,7 @@ def create_action(
 ) -> Response:
     values = form_data(form)
     try:
-        service.create_action(session, actor=actor, event_id=event_id, data=_parse(ActionFields, values))
+        service.create_action(session, actor=actor, event_id=event_id, data=parse(ActionFields, values))
     except ValidationFailed as failed:
         return _outcomes_page(request, session, actor, event_id, values, failed, refused="action")
     flash(request, _("The action was added."))
@@ -692,7 +688,7 @@ def progress_action(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, action_id: RecordPath
 ) -> Response:
     service.progress_action(
-        session, actor=actor, action_id=action_id, data=_parse(ActionProgress, form_data(form))
+        session, actor=actor, action_id=action_id, data=parse(ActionProgress, form_data(form))
     )
     flash(request, _("The progress was recorded."))
     back = str(form.get("back") or "")
@@ -705,8 +701,8 @@ def progress_action(
 def action_list(
     request: Request, session: SessionDep, actor: PageActor, page: PageNumber, filters: ActionFilters
 ) -> Response:
-    if not actor.is_authenticated:
-        return RedirectResponse("/sign-in?next=/actions", status_code=303)
+    if (redirect := sign_in_first(actor, "/actions")) is not None:
+        return redirect
     today = date.today()
     results = service.list_actions(session, actor=actor, filters=filters, page=page)
     return render(

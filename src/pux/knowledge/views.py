@@ -34,7 +34,16 @@ from pux.reference import service as reference
 from pux.validation import parse, parse_whole
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import PageNumber
-from pux.web.forms import RecordPath, flash, form_data, form_version, listing, problems_context, split_codes
+from pux.web.forms import (
+    RecordPath,
+    flash,
+    form_data,
+    form_version,
+    listing,
+    problems_context,
+    sign_in_first,
+    split_codes,
+)
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
@@ -61,10 +70,6 @@ def _labels() -> dict[str, Any]:
 
 def _failed(failed: ValidationFailed | None) -> dict[str, Any]:
     return problems_context(failed) if failed else NO_PROBLEMS
-
-
-def _sign_in(actor: Actor, path: str) -> Response | None:
-    return None if actor.is_authenticated else RedirectResponse(f"/sign-in?next={path}", status_code=303)
 
 
 # --- Techniques ---------------------------------------------------------------------------------------
@@ -115,7 +120,7 @@ def technique_page(request: Request, session: SessionDep, actor: PageActor, slug
 
 @router.get("/techniques/{slug}/edit", response_class=HTMLResponse)
 def edit_technique(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> Response:
-    if (redirect := _sign_in(actor, f"/techniques/{slug}/edit")) is not None:
+    if (redirect := sign_in_first(actor, f"/techniques/{slug}/edit")) is not None:
         return redirect
     service.require_may_edit(actor)
     page = service.technique_page(session, actor=actor, slug=slug)
@@ -208,7 +213,7 @@ def _evidence_form(
 
 @router.get("/evidence/new", response_class=HTMLResponse)
 def new_evidence(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    if (redirect := _sign_in(actor, "/evidence/new")) is not None:
+    if (redirect := sign_in_first(actor, "/evidence/new")) is not None:
         return redirect
     service.require_may_edit(actor)
     return _evidence_form(
@@ -270,7 +275,7 @@ def evidence_page(
 
 @router.get("/evidence/{entry_id}/edit", response_class=HTMLResponse)
 def edit_evidence(request: Request, session: SessionDep, actor: PageActor, entry_id: RecordPath) -> Response:
-    if (redirect := _sign_in(actor, f"/evidence/{entry_id}/edit")) is not None:
+    if (redirect := sign_in_first(actor, f"/evidence/{entry_id}/edit")) is not None:
         return redirect
     service.require_may_edit(actor)
     entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
@@ -427,7 +432,7 @@ def new_story(
     actor: PageActor,
     need: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    if (redirect := _sign_in(actor, "/stories/new")) is not None:
+    if (redirect := sign_in_first(actor, "/stories/new")) is not None:
         return redirect
     service.require_may_edit(actor)
     values: dict[str, Any] = {"source_language": "en", "status": "draft"}
@@ -473,7 +478,7 @@ def story_page(request: Request, session: SessionDep, actor: PageActor, slug: Sl
 
 @router.get("/stories/{slug}/edit", response_class=HTMLResponse)
 def edit_story(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> Response:
-    if (redirect := _sign_in(actor, f"/stories/{slug}/edit")) is not None:
+    if (redirect := sign_in_first(actor, f"/stories/{slug}/edit")) is not None:
         return redirect
     service.require_may_edit(actor)
     story = service.get_story(session, actor=actor, slug=slug)
@@ -546,7 +551,7 @@ def myth_list(request: Request, session: SessionDep, actor: PageActor) -> HTMLRe
 
 @router.get("/myths/new", response_class=HTMLResponse)
 def new_myth(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    if (redirect := _sign_in(actor, "/myths/new")) is not None:
+    if (redirect := sign_in_first(actor, "/myths/new")) is not None:
         return redirect
     service.require_may_edit(actor)
     return _myth_form(request, session, myth=None, values={"source_language": "en"})
@@ -586,7 +591,7 @@ def myth_page(request: Request, session: SessionDep, actor: PageActor, slug: Slu
 
 @router.get("/myths/{slug}/edit", response_class=HTMLResponse)
 def edit_myth(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> Response:
-    if (redirect := _sign_in(actor, f"/myths/{slug}/edit")) is not None:
+    if (redirect := sign_in_first(actor, f"/myths/{slug}/edit")) is not None:
         return redirect
     service.require_may_edit(actor)
     myth = service.get_myth(session, actor=actor, slug=slug)

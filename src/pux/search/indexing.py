@@ -98,7 +98,7 @@ def _apply(session: Session, _context: Any) -> None:
     with session.no_autoflush:
         records = dict(pending.records)
         for model, key in pending.owners:
-            owner = session.get(model, key)
+            owner = repository.get_record(session, model, key)
             source = source_for(owner) if owner is not None else None
             if source is not None:
                 records[(source.kind, source.key_of(owner))] = owner
@@ -257,7 +257,7 @@ def _rebuild_kind(
     repository.delete_kind(connection, source.kind)
     written = 0
     chunk: list[Any] = []
-    for record in session.scalars(source.everything()).unique():
+    for record in repository.records(session, source.everything()):
         chunk.append(record)
         if len(chunk) >= batch:
             written += write(connection, chunk)

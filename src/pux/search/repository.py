@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ import numpy.typing as npt
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     Table,
     and_,
     bindparam,
@@ -402,3 +403,13 @@ def reference_names(connection: Connection) -> dict[tuple[str, str], list[tuple[
                 if name
             ]
     return names
+
+
+def get_record(session: Session, model: type[Any], key: Any) -> Any:
+    """One indexed record by its primary key (the owner of a changed dependent record)."""
+    return session.get(model, key)
+
+
+def records(session: Session, statement: Select[Any]) -> Iterator[Any]:
+    """Every record a source's query selects, one at a time (for a rebuild)."""
+    return iter(session.scalars(statement).unique())

@@ -209,7 +209,9 @@ def reindex(
     session: Session, *, actor: Actor, progress: Callable[[str, int], None] | None = None
 ) -> dict[str, int]:
     """Rebuild the whole index from the records (for changes made outside PUX). Administrators only."""
-    require(actor.is_admin, _("Only administrators can rebuild the search index."))
+    require(
+        permissions.can_rebuild_search_index(actor), _("Only administrators can rebuild the search index.")
+    )
     return indexing.rebuild(session, progress=progress)
 
 

@@ -9,7 +9,9 @@ from urllib.parse import urlencode
 from fastapi import Path
 from starlette.datastructures import FormData
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 
+from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.validation import MAX_RECORD_ID
@@ -114,3 +116,8 @@ def ranking_from_form(form: FormData) -> list[int]:
 # Record numbers in addresses: anything that is not a number a database can hold answers 404.
 RecordPath = Annotated[int, Path(ge=1, le=MAX_RECORD_ID)]
 CountryPath = Annotated[str, Path(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")]
+
+
+def sign_in_first(actor: Actor, path: str) -> RedirectResponse | None:
+    """A page for signed-in people, opened by someone who is not: to the sign-in page, then back here."""
+    return None if actor.is_authenticated else RedirectResponse(f"/sign-in?next={path}", status_code=303)
