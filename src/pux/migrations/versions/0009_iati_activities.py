@@ -1,0 +1,22 @@
+"""IATI import and export (issue 14)
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-01 19:20:00
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Reserved so that work in parallel keeps one linear chain; filled in by its issue's change.
+    pass
+
+
+def downgrade() -> None:
+    pass
