@@ -17,6 +17,7 @@ from pux.sdg_tagging.engine import (
     SdgSuggestion,
     SdgTagger,
     TaggerData,
+    _OneBlasThread,
     detect_language,
     evaluate_file,
     get_tagger,
@@ -165,14 +166,21 @@ def test_the_blas_limit_holds_while_any_call_runs_and_is_lifted_after_the_last()
     def blas_threads() -> list[int]:
         return [int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas"]
 
+    # A guard of the same class as the process-wide one, so that what earlier tests in this process
+    # left running (a served app's request still tagging) cannot decide the outcome.
+    guard = _OneBlasThread()
     before = blas_threads()
-    guard = ONE_BLAS_THREAD  # the process-wide guard every tagger uses
     guard.__enter__()  # request A
     guard.__enter__()  # request B, at the same time
     guard.__exit__(None, None, None)  # A ends while B still runs: the limit stays
     assert blas_threads() and all(count == 1 for count in blas_threads())
     guard.__exit__(None, None, None)  # the last one lifts it
     assert blas_threads() == before
+
+
+def test_every_tagger_shares_the_process_wide_blas_guard() -> None:
+    # Two guards would lift each other's limit: taggers built side by side must share one.
+    assert get_tagger()._one_blas_thread is ONE_BLAS_THREAD
 
 
 def test_get_tagger_is_loaded_once() -> None:
