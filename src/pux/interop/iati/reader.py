@@ -1,0 +1,317 @@
+"""A streaming reader of IATI 2.03 activity files: constant memory whatever the file's size.
+
+lxml's ``iterparse`` hands over one ``iati-activity`` at a time; each is checked against the XSD,
+turned into an ``ActivityRecord`` and cleared with everything before it. The parser never resolves
+entities, never reaches the network and keeps libxml2's limits on text size and depth (no
+``huge_tree``), so an entity bomb or a single enormous element is refused instead of eating memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from pux.interop.iati.records import (
+    COUNTRY,
+    REGION,
+    SECTOR,
+    ActivityRecord,
+    FileHeader,
+    Narrative,
+    OrganisationRef,
+    RelatedActivity,
+    Split,
+    Transaction,
+)
+from pux.interop.iati.schema import schema_problems
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ROOT, ACTIVITY = "iati-activities", "iati-activity"
+PARSER_OPTIONS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+# Why a whole file is refused (rule codes; rules.describe_file_refusal words them for people).
+NOT_XML, TRUNCATED, TOO_LARGE, ENTITIES, NOT_IATI, OLD_VERSION = (
+    "not-xml",
+    "truncated",
+    "too-large",
+    "entities",
+    "not-iati",
+    "old-version",
+)
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read as IATI 2.03; nothing of it is imported."""
+
+    def __init__(self, reason: str, line: int | None = None, detail: str = "") -> None:
+        super().__init__(f"{reason} (line {line}): {detail}")
+        self.reason = reason
+        self.line = line
+        self.detail = detail
+
+
+@dataclass
+class ReadActivity:
+    """One activity as read: its record, and the XSD's complaints (line, message), if any."""
+
+    position: int
+    record: ActivityRecord
+    schema_problems: list[tuple[int, str]]
+
+
+Source = Path | BinaryIO
+
+
+def _open(source: Source) -> BinaryIO:
+    return source.open("rb") if isinstance(source, Path) else source
+
+
+def _syntax_refusal(error: etree.XMLSyntaxError) -> FileRefused:
+    message = str(error.msg or error)
+    line = error.lineno
+    lowered = message.lower()
+    if "resource limit" in lowered or "huge" in lowered or "excessive depth" in lowered:
+        return FileRefused(TOO_LARGE, line, message)
+    if "entity" in lowered:
+        return FileRefused(ENTITIES, line, message)
+    if (
+        "end of data" in lowered
+        or "premature end" in lowered
+        or "couldn't find end" in lowered
+        or ("not closed" in lowered)
+    ):
+        return FileRefused(TRUNCATED, line, message)
+    if "extra content" in lowered or "start tag expected" in lowered or "document is empty" in lowered:
+        return FileRefused(NOT_XML, line, message)
+    return FileRefused(NOT_XML, line, message)
+
+
+def _check_root(element: Any) -> FileHeader:
+    if element.getroottree().docinfo.internalDTD is not None:
+        raise FileRefused(ENTITIES, element.sourceline, "DOCTYPE")
+    if element.tag != ROOT:
+        raise FileRefused(NOT_IATI, element.sourceline, str(element.tag))
+    version = element.get("version")
+    if version is not None and version.startswith("1."):
+        raise FileRefused(OLD_VERSION, element.sourceline, version)
+    return FileHeader(version=version, generated_at=parse_datetime(element.get("generated-datetime")))
+
+
+def _events(handle: BinaryIO) -> Any:
+    return etree.iterparse(handle, events=("start", "end"), tag=(ROOT, ACTIVITY), **PARSER_OPTIONS)
+
+
+def _is_activity(event: str, element: Any) -> bool:
+    if event != "end" or element.tag != ACTIVITY:
+        return False
+    parent = element.getparent()
+    # An iati-activity nested deeper is not an activity of this file.
+    return parent is not None and parent.getparent() is None
+
+
+def _forget(element: Any) -> None:
+    """Drop a handled activity and everything before it, so memory stays flat."""
+    parent = element.getparent()
+    element.clear(keep_tail=False)
+    while element.getprevious() is not None:
+        del parent[0]
+
+
+def _activity_elements(source: Source) -> Iterator[tuple[FileHeader, Any]]:
+    """(file header, finished ``iati-activity`` element) pairs; each element is cleared, with all that
+    came before it, once the caller moves on. Raises FileRefused for a file that is not IATI XML."""
+    handle = _open(source)
+    header: FileHeader | None = None
+    try:
+        for event, element in _events(handle):
+            if header is None:
+                header = _check_root(element)
+            elif _is_activity(event, element):
+                yield header, element
+                _forget(element)
+    except etree.XMLSyntaxError as error:
+        raise _syntax_refusal(error) from error
+    finally:
+        if isinstance(source, Path):
+            handle.close()
+    if header is None:
+        raise FileRefused(NOT_IATI, None, "")
+
+
+def scan(source: Source) -> tuple[FileHeader, int]:
+    """A first pass over the whole file: is it well-formed IATI XML, and how many activities it has.
+
+    A file that is truncated or broken half way is refused here, before anything of it is written.
+    """
+    handle = _open(source)
+    header: FileHeader | None = None
+    count = 0
+    try:
+        for event, element in _events(handle):
+            if header is None:
+                header = _check_root(element)
+            elif _is_activity(event, element):
+                count += 1
+                _forget(element)
+    except etree.XMLSyntaxError as error:
+        raise _syntax_refusal(error) from error
+    finally:
+        if isinstance(source, Path):
+            handle.close()
+    if header is None:
+        raise FileRefused(NOT_IATI, None, "")
+    return header, count
+
+
+def read(source: Source, *, validate: bool = True) -> Iterator[tuple[FileHeader, ReadActivity]]:
+    """Every activity of the file, in order, with its schema problems (streaming)."""
+    for position, (header, element) in enumerate(_activity_elements(source)):
+        problems = schema_problems(element) if validate else []
+        yield (
+            header,
+            ReadActivity(position=position, record=activity_record(element), schema_problems=problems),
+        )
+
+
+# --- From an element to a record -------------------------------------------------------------------
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def parse_date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _narratives(element: Any, default_language: str) -> tuple[Narrative, ...]:
+    if element is None:
+        return ()
+    found = []
+    for child in element.iterchildren("narrative"):
+        text = (child.text or "").strip()
+        if text:
+            found.append(Narrative(language=child.get(XML_LANG, default_language) or "", text=text))
+    return tuple(found)
+
+
+def _organisation(element: Any, language: str, *, activity_attribute: str = "activity-id") -> OrganisationRef:
+    return OrganisationRef(
+        ref=(element.get("ref") or "").strip() or None,
+        type=element.get("type"),
+        names=_narratives(element, language),
+        activity_id=(element.get(activity_attribute) or "").strip() or None,
+        role=element.get("role"),
+    )
+
+
+def _split(element: Any, kind: str) -> Split:
+    vocabulary = element.get("vocabulary") or ("1" if kind != REGION else "1")
+    return Split(
+        kind=kind,
+        vocabulary=vocabulary,
+        code=(element.get("code") or "").strip(),
+        percentage=parse_decimal(element.get("percentage")),
+        vocabulary_uri=element.get("vocabulary-uri"),
+    )
+
+
+def _transaction(element: Any, language: str) -> Transaction:
+    kind = element.find("transaction-type")
+    value = element.find("value")
+    provider = element.find("provider-org")
+    receiver = element.find("receiver-org")
+    splits = [_split(child, SECTOR) for child in element.iterchildren("sector")]
+    splits += [_split(child, COUNTRY) for child in element.iterchildren("recipient-country")]
+    splits += [_split(child, REGION) for child in element.iterchildren("recipient-region")]
+    date_element = element.find("transaction-date")
+    return Transaction(
+        type=kind.get("code", "") if kind is not None else "",
+        date=parse_date(date_element.get("iso-date")) if date_element is not None else None,
+        value=parse_decimal(value.text) if value is not None else None,
+        currency=value.get("currency") if value is not None else None,
+        value_date=parse_date(value.get("value-date")) if value is not None else None,
+        provider=_organisation(provider, language, activity_attribute="provider-activity-id")
+        if provider is not None
+        else None,
+        receiver=_organisation(receiver, language, activity_attribute="receiver-activity-id")
+        if receiver is not None
+        else None,
+        splits=tuple(splits),
+        description=_narratives(element.find("description"), language),
+    )
+
+
+def activity_record(element: Any) -> ActivityRecord:
+    """What PUX keeps of one ``iati-activity`` element."""
+    language = element.get(XML_LANG) or ""
+    identifier = element.findtext("iati-identifier") or ""
+    reporting = element.find("reporting-org")
+    status = element.find("activity-status")
+    descriptions = []
+    for description in element.iterchildren("description"):
+        kind = description.get("type") or "1"
+        descriptions += [(kind, narrative) for narrative in _narratives(description, language)]
+    dates = {}
+    for activity_date in element.iterchildren("activity-date"):
+        parsed = parse_date(activity_date.get("iso-date"))
+        if parsed is not None and activity_date.get("type"):
+            dates[activity_date.get("type")] = parsed
+    splits = [_split(child, SECTOR) for child in element.iterchildren("sector")]
+    splits += [_split(child, COUNTRY) for child in element.iterchildren("recipient-country")]
+    splits += [_split(child, REGION) for child in element.iterchildren("recipient-region")]
+    return ActivityRecord(
+        identifier=identifier.strip(),
+        line=element.sourceline or 0,
+        last_updated=parse_datetime(element.get("last-updated-datetime")),
+        default_currency=element.get("default-currency"),
+        default_language=language,
+        reporting_org=_organisation(reporting, language) if reporting is not None else OrganisationRef(None),
+        titles=_narratives(element.find("title"), language),
+        descriptions=tuple(descriptions),
+        participating_orgs=tuple(
+            _organisation(child, language) for child in element.iterchildren("participating-org")
+        ),
+        status=status.get("code") if status is not None else None,
+        dates=dates,
+        splits=tuple(splits),
+        transactions=tuple(_transaction(child, language) for child in element.iterchildren("transaction")),
+        related=tuple(
+            RelatedActivity(ref=(child.get("ref") or "").strip(), type=child.get("type") or "")
+            for child in element.iterchildren("related-activity")
+            if (child.get("ref") or "").strip()
+        ),
+    )
