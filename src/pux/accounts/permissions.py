@@ -251,6 +251,17 @@ def can_import(actor: Actor, *, entity: str) -> bool:
     return bool(actor.organisations(PARTNER, PROGRAMME_OFFICER))
 
 
+def can_import_iati(actor: Actor) -> bool:
+    """Import IATI activity files (any publisher's, for every country) and confirm the organisations an
+    import created: facilitators and administrators."""
+    return actor.is_global
+
+
+def can_export_iati(actor: Actor) -> bool:
+    """Export activities as IATI XML: anyone; the export holds only what the actor may see."""
+    return True
+
+
 # --- Organisations, people, tokens ------------------------------------------------------------------
 
 
