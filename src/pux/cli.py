@@ -855,5 +855,87 @@ def _search_eval(file: Path) -> None:
         console.print(f"  not first: {miss}")
 
 
+# --- Briefs -----------------------------------------------------------------------------------------
+
+briefs_app = typer.Typer(help="Country briefs in bulk.", no_args_is_help=True)
+app.add_typer(briefs_app, name="briefs")
+ReaderOption = Annotated[
+    str | None, typer.Option("--as", help="Email of the reader whose view to print (default: the public's)")
+]
+
+
+def _reader(session: Session, email: str | None):  # type: ignore[no-untyped-def]
+    """The public, or the account with this email (its brief shows what that person may see)."""
+    from pux.accounts import service as accounts
+    from pux.accounts.permissions import Actor
+
+    if email is None:
+        return Actor.public()
+    wanted = email.strip().lower()
+    people = accounts.list_people(session, actor=Actor.system(_cli_actor()))
+    user = next((u for u in people if u.email.lower() == wanted and u.is_active), None)
+    if user is None:
+        console.print(f"[red]No active account has the email {email!r}.[/red]")
+        raise typer.Exit(code=2)
+    return accounts.actor_for(user)
+
+
+@app.command("brief")
+def brief_command(
+    key: Annotated[str, typer.Argument(help="ISO3 code (KEN), M49 region code (014) or organisation number")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write")],
+    lang: LanguageOption = "en",
+    kind: Annotated[str, typer.Option(help="country, region or organisation")] = "country",
+    reader: ReaderOption = None,
+) -> None:
+    """Write the brief of a country (or region, or organisation) as PDF in a language."""
+    from pux.briefs import service as briefs
+    from pux.briefs.views import printable_html
+    from pux.errors import DomainError
+
+    with _sessions() as session, language_context(lang):
+        try:
+            rendered = briefs.pdf_brief(
+                session, actor=_reader(session, reader), kind=kind, key=key, printable=printable_html
+            )
+        except DomainError as refused:
+            console.print(f"[red]{refused}[/red]")
+            raise typer.Exit(code=1) from refused
+    output.write_bytes(rendered.content)
+    console.print(
+        f"{output}: {rendered.pages} pages, {len(rendered.content):,} bytes, "
+        f"data version {rendered.stamp.data_version}"
+    )
+
+
+@briefs_app.command("all")
+def briefs_all(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write the PDFs in")],
+    lang: LanguageOption = "en",
+    reader: ReaderOption = None,
+) -> None:
+    """Write the brief of every country with needs or assistance recorded, as PDF, into a folder."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from pux.briefs import service as briefs
+    from pux.briefs.views import pdf_filename, printable_html
+
+    output.mkdir(parents=True, exist_ok=True)
+    with _sessions() as session, language_context(lang):
+        actor = _reader(session, reader)
+        codes = briefs.recipient_countries(session)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("Briefs", total=len(codes))
+            for code in codes:
+                progress.update(task, description=f"Brief {code}")
+                rendered = briefs.pdf_brief(
+                    session, actor=actor, kind="country", key=code, printable=printable_html
+                )
+                (output / pdf_filename("country", code, rendered.stamp.made_on)).write_bytes(rendered.content)
+                progress.advance(task)
+    console.print(f"{len(codes)} briefs in {output} ({lang})")
+
+
 # Every command's writes keep the search index up to date (the session hooks are installed on import).
 import pux.search.indexing  # noqa: E402, F401

@@ -480,3 +480,12 @@ def can_start_story_from_need(actor: Actor) -> bool:
 
 def can_rebuild_search_index(actor: Actor) -> bool:
     return actor.is_admin
+
+
+# --- Briefs ---------------------------------------------------------------------------------------
+
+
+def can_read_brief(actor: Actor) -> bool:
+    """Country, regional and partner briefs are for everyone: what each one shows is decided by the need,
+    programme, activity and event scopes above, so a reader only ever gets what those let them see."""
+    return True

@@ -16,6 +16,7 @@ from pux import __version__
 from pux.accounts import views as accounts_views
 from pux.assistance import api as assistance_api
 from pux.assistance import views as assistance_views
+from pux.briefs import views as briefs_views
 from pux.config import Settings, get_settings
 from pux.db import make_engine, make_session_factory
 from pux.dialogues import api as dialogues_api
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dialogues_api.router,
         knowledge_views.router,
         knowledge_api.router,
+        briefs_views.router,
         priority_views.router,
         priority_api.router,
         matching_views.router,

@@ -1,0 +1,188 @@
+"""What a brief holds, as plain data: every figure with its unit, source and year, and nothing that needs
+the database or the web to be read. The templates print these; the service fills them.
+
+A figure whose value is None is missing data: the brief shows it as missing, never as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with its unit, where it comes from and the year (or years) it describes."""
+
+    value: float | None
+    unit: str
+    source: str
+    year: str  # "2023", or "2019-2023" for a comparison across countries reporting different years
+
+    @property
+    def is_missing(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """When a brief was made and from which data: the same data version means the same figures."""
+
+    made_on: date
+    data_version: str
+    latest_audit_id: int | None
+    data_as_of: datetime | None
+    audience: str  # the visibility class the brief was made for ("public", "partners", ...)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """Who or what the brief is about, in the reader's language."""
+
+    kind: str
+    key: str
+    title: str
+    subtitle: str
+    facts: tuple[tuple[str, str], ...] = ()  # (label, text) lines under the title
+
+
+@dataclass(frozen=True)
+class PriorityLine:
+    area_code: str
+    area_name: str
+    score: Figure
+    rank: int | None
+    ranked_countries: int
+    components: tuple[tuple[str, Figure], ...]  # (component label, pressing share in percent)
+    completeness_percent: int
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    code: str
+    name: str
+    role_label: str
+    own: Figure
+    regional: Figure
+    reporting_countries: Figure  # how many of the region's other countries report it (the median's base)
+
+
+@dataclass(frozen=True)
+class NeedLine:
+    need_id: int
+    reference: str
+    title: str
+    country_name: str
+    area_name: str
+    status: str
+    status_label: str
+    national_rank: int | None
+    cost: Figure
+    technique_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CountLine:
+    label: str
+    count: Figure
+
+
+@dataclass(frozen=True)
+class ProviderLine:
+    """One provider (or one recipient country, in a partner brief) and what flows through it."""
+
+    name: str
+    activities: Figure
+    committed: tuple[Figure, ...]  # one per currency: amounts are never converted silently
+    disbursed: tuple[Figure, ...]
+    area_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    entry_id: int
+    claim: str
+    figure: Figure | None  # None when the entry states no number
+    value_high: float | None
+    status_label: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class TechniqueLine:
+    code: str
+    name: str
+    slug: str
+    area_name: str
+    summary: str | None
+    needs: Figure  # how many of the needs in the brief ask for it
+    evidence: tuple[EvidenceLine, ...]
+
+
+@dataclass(frozen=True)
+class EventLine:
+    event_id: int
+    title: str
+    kind_label: str
+    starts_on: date
+    ends_on: date
+    place: str
+
+
+@dataclass(frozen=True)
+class GapLine:
+    """One thematic area's gap as pux.gaps computes it (shown when that package is present)."""
+
+    label: str
+    needs_cost: Figure
+    covered: Figure
+    uncovered: Figure
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class GapSection:
+    lines: tuple[GapLine, ...]
+    map_svg: str | None = None  # a server-rendered choropleth, already safe markup
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ProgrammeLine:
+    programme_id: int
+    title: str
+    modality_label: str
+    status_label: str
+    area_names: tuple[str, ...]
+    budget: Figure
+    remaining: Figure
+
+
+@dataclass
+class Brief:
+    """One brief: its heading, stamp and sections; a section left empty is printed as "none recorded"."""
+
+    heading: Heading
+    stamp: Stamp
+    priority: list[PriorityLine] = field(default_factory=list)
+    indicators: list[IndicatorLine] = field(default_factory=list)
+    need_counts: list[CountLine] = field(default_factory=list)
+    needs: list[NeedLine] = field(default_factory=list)
+    needs_total: int = 0
+    providers: list[ProviderLine] = field(default_factory=list)
+    assistance_total: list[Figure] = field(default_factory=list)
+    gaps: GapSection | None = None
+    techniques: list[TechniqueLine] = field(default_factory=list)
+    events: list[EventLine] = field(default_factory=list)
+    countries: list[PriorityLine] = field(default_factory=list)  # regional brief: the most pressing
+    programmes: list[ProgrammeLine] = field(default_factory=list)  # partner brief
+    recipients: list[ProviderLine] = field(default_factory=list)  # partner brief: where it funds
+    fitting_needs: list[NeedLine] = field(default_factory=list)  # partner brief: what it could fund
+    region_name: str = ""
+    sources: list[str] = field(default_factory=list)
+
+    def cite(self, source: str) -> str:
+        """Remember a source for the list at the end of the brief (once each, in order of first use)."""
+        if source and source not in self.sources:
+            self.sources.append(source)
+        return source

@@ -1,0 +1,92 @@
+"""Queries only the briefs need: the data version of what a brief reads, and the countries of a region."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from pux.accounts.models import Organisation
+from pux.assistance.models import AssistanceActivity
+from pux.audit.models import AuditEvent
+from pux.dialogues.models import DialogueEvent
+from pux.knowledge.models import EvidenceEntry, KnowledgeTranslation, TechniqueProfile
+from pux.needs.models import Need
+from pux.priority.models import PriorityConfigVersion
+from pux.programmes.models import Programme
+from pux.reference.models import Country, IndicatorObservation, Region
+
+# The tables a brief reads that change in use, each summarised by aggregates that move on any insert, update
+# or delete: row count, the newest change and the sum of the optimistic-locking versions (which every update
+# of a versioned row raises, even one that kept updated_at).
+_VERSIONED: tuple[tuple[str, Any], ...] = (
+    ("need", Need),
+    ("activity", AssistanceActivity),
+    ("programme", Programme),
+    ("event", DialogueEvent),
+    ("evidence", EvidenceEntry),
+    ("technique", TechniqueProfile),
+    ("translation", KnowledgeTranslation),
+)
+
+
+def data_fingerprint(session: Session) -> tuple[list[tuple[str, object]], int | None, datetime | None]:
+    """What identifies the state of the data a brief reads: (aggregates by table, latest audit event id,
+    newest change time). Every audited write moves the audit id; the aggregates also catch writes made
+    outside the services (an import tool, a manual correction)."""
+    parts: list[tuple[str, object]] = []
+    newest: datetime | None = None
+    for name, model in _VERSIONED:
+        count, changed, versions = session.execute(
+            select(func.count(), func.max(model.updated_at), func.sum(model.version))
+        ).one()
+        parts.append((name, (count, str(changed), versions)))
+        if changed is not None:
+            changed = changed.replace(tzinfo=None)
+            newest = changed if newest is None or changed > newest else newest
+    parts.append(
+        (
+            "organisation",
+            tuple(session.execute(select(func.count(), func.sum(Organisation.version))).one()),
+        )
+    )
+    parts.append(
+        (
+            "observation",
+            tuple(
+                session.execute(
+                    select(
+                        func.count(), func.max(IndicatorObservation.id), func.sum(IndicatorObservation.value)
+                    )
+                ).one()
+            ),
+        )
+    )
+    parts.append(("priority_config", session.scalar(select(func.max(PriorityConfigVersion.id)))))
+    latest_audit = session.scalar(select(func.max(AuditEvent.id)))
+    return parts, latest_audit, newest
+
+
+def get_region(session: Session, m49: str) -> Region | None:
+    return session.get(Region, m49)
+
+
+def countries_in_region(session: Session, m49: str) -> Sequence[Country]:
+    """The countries and areas of a region, sub-region or intermediate region."""
+    statement = (
+        select(Country)
+        .where(or_(Country.region_m49 == m49, Country.subregion_m49 == m49, Country.intermediate_m49 == m49))
+        .order_by(Country.iso3)
+    )
+    return session.scalars(statement).unique().all()
+
+
+def countries_with_needs_or_assistance(session: Session) -> list[str]:
+    """Recipient countries with anything recorded (the briefs a batch run makes), by code."""
+    with_needs = select(Need.country_iso3).distinct()
+    with_activities = select(AssistanceActivity.recipient_country_iso3).distinct()
+    codes = set(session.scalars(with_needs)) | set(session.scalars(with_activities))
+    return sorted(codes)

@@ -1,0 +1,924 @@
+"""Briefs for decision makers: what a country, a region or a partner looks like in PUX, in the reader's
+language, with only what the reader may see, every figure with its source and year.
+
+The figures come from the other packages through their own visibility scopes (needs, activities, programmes,
+events), so a brief never shows more than the lists do: the public brief never counts a private need.
+Rendered briefs are cached under their data version (see pux.briefs.cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
+from pux.accounts.models import Organisation
+from pux.accounts.permissions import Actor, require
+from pux.assistance import repository as assistance_repository
+from pux.assistance import service as assistance_service
+from pux.assistance.models import AssistanceActivity
+from pux.assistance.repository import ActivityFilter
+from pux.briefs import gap_section, repository
+from pux.briefs import vocabulary as v
+from pux.briefs.cache import BriefKey, SizedLru
+from pux.briefs.content import (
+    Brief,
+    CountLine,
+    EventLine,
+    EvidenceLine,
+    Figure,
+    Heading,
+    IndicatorLine,
+    NeedLine,
+    PriorityLine,
+    ProgrammeLine,
+    ProviderLine,
+    Stamp,
+    TechniqueLine,
+)
+from pux.briefs.renderer import PdfRenderer, default_renderer
+from pux.dialogues import repository as dialogues_repository
+from pux.dialogues import service as dialogues_service
+from pux.dialogues.models import DialogueEvent
+from pux.dialogues.repository import EventFilter
+from pux.dialogues.vocabulary import event_kind_label
+from pux.errors import NotFound
+from pux.i18n import get_language
+from pux.i18n import gettext as _
+from pux.knowledge import repository as knowledge_repository
+from pux.knowledge import vocabulary as knowledge_vocabulary
+from pux.knowledge.models import EvidenceEntry
+from pux.knowledge.repository import EvidenceFilter
+from pux.knowledge.service import Localiser, technique_slug
+from pux.needs import repository as needs_repository
+from pux.needs import workflow
+from pux.needs.models import Need
+from pux.needs.repository import NeedFilter
+from pux.priority import engine as priority_engine
+from pux.priority import service as priority_service
+from pux.priority.engine import CountryInput, PriorityResult
+from pux.programmes import repository as programmes_repository
+from pux.programmes.models import Programme
+from pux.programmes.repository import ProgrammeFilter
+from pux.reference import repository as reference_repository
+from pux.reference import service as reference_service
+from pux.reference.models import Country, Region, Technique, ThematicArea
+from pux.reference.vocabulary import (
+    income_group_label,
+    indicator_role_label,
+    modality_label,
+    organisation_type_label,
+    programme_status_label,
+    unit_label,
+)
+
+# --- Data version and audience --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """The state of the data a brief is made from: equal versions, equal figures."""
+
+    code: str
+    latest_audit_id: int | None
+    data_as_of: object  # datetime | None (kept loose: printed as it is)
+
+
+def data_version(session: Session) -> DataVersion:
+    """A short code for the current state of everything briefs read (moves on any write to it)."""
+    parts, latest_audit_id, newest = repository.data_fingerprint(session)
+    digest = hashlib.sha256(repr((parts, latest_audit_id)).encode()).hexdigest()[:12]
+    return DataVersion(code=digest, latest_audit_id=latest_audit_id, data_as_of=newest)
+
+
+def audience(session: Session, *, actor: Actor) -> str:
+    """The visibility class a brief is made for: readers of one class see exactly the same brief.
+
+    "all" for facilitators, "public" or "partners" for readers who see only shared records, with a suffix
+    naming their own countries, organisations and events when they see more of those than others do."""
+    if actor.is_global:
+        return "all"
+    needs = permissions.need_scope(actor)
+    activities = permissions.activity_scope(actor)
+    programmes = permissions.programme_scope(actor)
+    events = dialogues_service.event_scope(session, actor)
+    level = permissions.PARTNERS if permissions.PARTNERS in needs.visibilities else permissions.PUBLIC
+    own = (
+        sorted(needs.countries | activities.countries),
+        sorted(activities.organisations | programmes.organisations),
+        sorted(events.event_ids),
+    )
+    if not any(own):
+        return level
+    return f"{level}-{hashlib.sha256(repr(own).encode()).hexdigest()[:10]}"
+
+
+def _stamp(session: Session, actor: Actor, today: date) -> Stamp:
+    version = data_version(session)
+    return Stamp(
+        made_on=today,
+        data_version=version.code,
+        latest_audit_id=version.latest_audit_id,
+        data_as_of=version.data_as_of,  # type: ignore[arg-type]
+        audience=audience(session, actor=actor),
+    )
+
+
+# --- Shared pieces ---------------------------------------------------------------------------------------
+
+
+def _money(amount: Decimal | float | None) -> float | None:
+    return None if amount is None else float(amount)
+
+
+def _year_span(years: Iterable[int | None], fallback: int) -> str:
+    known = sorted({year for year in years if year})
+    if not known:
+        return str(fallback)
+    return str(known[0]) if known[0] == known[-1] else f"{known[0]}-{known[-1]}"
+
+
+def _areas(session: Session) -> dict[str, ThematicArea]:
+    return {area.code: area for area in reference_repository.list_thematic_areas(session)}
+
+
+def _techniques(session: Session) -> dict[str, Technique]:
+    return {technique.code: technique for technique in reference_repository.list_techniques(session)}
+
+
+@dataclass(frozen=True)
+class IndexTable:
+    """The priority index in every area, computed once per brief from one read of the indicators."""
+
+    config_name: str
+    inputs: dict[str, CountryInput]
+    results: dict[str, list[PriorityResult]]  # by area, most pressing first
+
+    def ranked(self, area: str) -> int:
+        return sum(1 for result in self.results[area] if result.rank is not None)
+
+    def of(self, iso3: str) -> list[tuple[str, PriorityResult]]:
+        return [
+            (area, result)
+            for area, results in self.results.items()
+            for result in results
+            if result.iso3 == iso3
+        ]
+
+
+def _index_table(session: Session, today: date) -> IndexTable:
+    config, _data = priority_service.active_config(session)
+    inputs = priority_service.country_inputs(session, on=today)
+    results = {area: priority_engine.compute(inputs, config, area) for area in config.areas}
+    return IndexTable(config.name, {country.iso3: country for country in inputs}, results)
+
+
+def _priority_line(
+    brief: Brief, table: IndexTable, area: str, result: PriorityResult, areas: dict[str, ThematicArea]
+) -> PriorityLine:
+    source = brief.cite(v.priority_source(table.config_name))
+    years = [
+        part.observation.year for c in result.components for part in c.parts if part.observation is not None
+    ]
+    year = _year_span(years, brief.stamp.made_on.year)
+    components = tuple(
+        (
+            _component_label(component.name),
+            Figure(
+                None if component.pressing is None else round(component.pressing * 100),
+                "/100",
+                source,
+                year,
+            ),
+        )
+        for component in result.components
+    )
+    return PriorityLine(
+        area_code=area,
+        area_name=areas[area].name() if area in areas else area,
+        score=Figure(result.score, "/100", source, year),
+        rank=result.rank,
+        ranked_countries=table.ranked(area),
+        components=components,
+        completeness_percent=round(result.completeness * 100),
+    )
+
+
+def _component_label(name: str) -> str:
+    labels = {
+        "burden": _("Burden"),
+        "capacity": _("Lack of capacity"),
+        "assistance": _("Little assistance so far"),
+        "groups": _("LDC, LLDC or SIDS"),
+    }
+    return labels.get(name, name)
+
+
+def _need_line(brief: Brief, need: Need, areas: dict[str, ThematicArea]) -> NeedLine:
+    area = areas.get(need.thematic_area_code)
+    return NeedLine(
+        need_id=need.id,
+        reference=need.reference,
+        title=need.title,
+        country_name=need.country.name(),
+        area_name=area.name() if area else need.thematic_area_code,
+        status=need.status,
+        status_label=workflow.status_label(need.status),
+        national_rank=need.national_rank,
+        cost=Figure(
+            _money(need.estimated_cost),
+            need.currency,
+            brief.cite(v.needs_source()),
+            str(need.updated_at.year),
+        ),
+        technique_names=tuple(t.name() for t in need.techniques),
+    )
+
+
+def _active(needs: Iterable[Need]) -> list[Need]:
+    """The needs a brief lists: not withdrawn, the nationally ranked first, then the furthest along."""
+    progress = {status: index for index, status in enumerate(workflow.STATUSES)}
+    kept = [need for need in needs if need.status != workflow.WITHDRAWN]
+    return sorted(
+        kept,
+        key=lambda need: (
+            need.national_rank is None,
+            need.national_rank or 0,
+            -progress.get(need.status, 0),
+            need.id,
+        ),
+    )
+
+
+def _need_counts(brief: Brief, needs: Sequence[Need]) -> list[CountLine]:
+    counts: dict[str, int] = defaultdict(int)
+    for need in needs:
+        counts[need.status] += 1
+    source = brief.cite(v.needs_source())
+    year = str(brief.stamp.made_on.year)
+    return [
+        CountLine(workflow.status_label(status), Figure(counts[status], "", source, year))
+        for status in workflow.STATUSES
+        if counts.get(status)
+    ]
+
+
+def _sums_by_currency(
+    amounts: Iterable[tuple[Decimal | None, str]], source: str, year: str
+) -> tuple[Figure, ...]:
+    """One figure per currency (PUX converts no amount silently); nothing reported stays missing."""
+    totals: dict[str, float] = defaultdict(float)
+    reported: set[str] = set()
+    currencies: set[str] = set()
+    for amount, currency in amounts:
+        currencies.add(currency)
+        if amount is not None:
+            totals[currency] += float(amount)
+            reported.add(currency)
+    return tuple(
+        Figure(totals[currency] if currency in reported else None, currency, source, year)
+        for currency in sorted(currencies, key=lambda code: (-totals.get(code, 0.0), code))
+    )
+
+
+def _flow_lines(
+    brief: Brief,
+    activities: Sequence[AssistanceActivity],
+    group: Callable[[AssistanceActivity], str],
+    areas: dict[str, ThematicArea],
+    limit: int,
+) -> list[ProviderLine]:
+    """Activities summed by provider (or by recipient country): count, committed and disbursed amounts."""
+    source = brief.cite(v.assistance_source())
+    grouped: dict[str, list[AssistanceActivity]] = defaultdict(list)
+    for activity in activities:
+        grouped[group(activity)].append(activity)
+    lines = []
+    for name, members in grouped.items():
+        year = _year_span(
+            [a.start_date.year if a.start_date else None for a in members]
+            + [a.end_date.year if a.end_date else None for a in members],
+            brief.stamp.made_on.year,
+        )
+        area_codes = sorted({a.thematic_area_code for a in members if a.thematic_area_code})
+        lines.append(
+            ProviderLine(
+                name=name,
+                activities=Figure(len(members), "", source, year),
+                committed=_sums_by_currency(
+                    ((a.amount_committed, a.currency) for a in members), source, year
+                ),
+                disbursed=_sums_by_currency(
+                    ((a.amount_disbursed, a.currency) for a in members), source, year
+                ),
+                area_names=tuple(areas[code].name() if code in areas else code for code in area_codes),
+            )
+        )
+    lines.sort(key=lambda line: (-sum(f.value or 0.0 for f in line.committed if f.unit == "USD"), line.name))
+    return lines[:limit]
+
+
+def _current(activities: Iterable[AssistanceActivity], today: date) -> list[AssistanceActivity]:
+    return [activity for activity in activities if assistance_service.is_current(activity, today)]
+
+
+def _evidence_line(entry: EvidenceEntry, localiser: Localiser) -> EvidenceLine:
+    claim = localiser.text(entry.id, "claim", entry.claim, entry.source_language)
+    citation = ", ".join(
+        part
+        for part in (entry.citation_title, entry.citation_publisher, str(entry.citation_year or ""))
+        if part
+    )
+    year = _year_span([entry.citation_year, entry.period_end], entry.citation_year or 0)
+    unit = " ".join(part for part in (entry.currency or "", entry.unit) if part)
+    figure = None if entry.value is None else Figure(entry.value, unit, citation, year)
+    return EvidenceLine(
+        entry_id=entry.id,
+        claim=str(claim) if claim is not None else "",
+        figure=figure,
+        value_high=entry.value_high,
+        status_label=knowledge_vocabulary.evidence_status_label(entry.status),
+        citation=citation,
+    )
+
+
+def _technique_lines(
+    session: Session,
+    brief: Brief,
+    wanted: list[tuple[str, int]],
+    country_iso3: str | None,
+    areas: dict[str, ThematicArea],
+) -> list[TechniqueLine]:
+    """The techniques with their plain summary and their best evidence: entries about this country first,
+    then checked ones; a disputed entry is still shown, with its status."""
+    techniques = _techniques(session)
+    profiles = {
+        code: profile
+        for code, _count in wanted
+        if (profile := knowledge_repository.get_profile_by_code(session, code)) is not None
+    }
+    summaries = Localiser(session, knowledge_vocabulary.TECHNIQUE, [p.id for p in profiles.values()])
+    status_order = {knowledge_vocabulary.CHECKED: 0, knowledge_vocabulary.REPORTED: 1}
+    source = brief.cite(v.needs_source())
+    lines = []
+    for code, count in wanted:
+        technique = techniques.get(code)
+        if technique is None:
+            continue
+        entries = sorted(
+            knowledge_repository.all_evidence(session, EvidenceFilter(technique_code=code)),
+            key=lambda e: (
+                e.country_iso3 != country_iso3,
+                status_order.get(e.status, 2),
+                -(e.citation_year or 0),
+            ),
+        )[: v.MAX_EVIDENCE_PER_TECHNIQUE]
+        claims = Localiser(session, knowledge_vocabulary.EVIDENCE, [e.id for e in entries])
+        evidence = tuple(_evidence_line(entry, claims) for entry in entries)
+        for line in evidence:
+            if line.figure is not None:
+                brief.cite(line.citation)
+        profile = profiles.get(code)
+        summary = (
+            summaries.text(profile.id, "summary", profile.summary or None, profile.source_language)
+            if profile
+            else None
+        )
+        area = areas.get(technique.thematic_area_code)
+        lines.append(
+            TechniqueLine(
+                code=code,
+                name=technique.name(),
+                slug=profile.slug if profile else technique_slug(code),
+                area_name=area.name() if area else technique.thematic_area_code,
+                summary=str(summary) if summary is not None else None,
+                needs=Figure(count, "", source, str(brief.stamp.made_on.year)),
+                evidence=evidence,
+            )
+        )
+    return lines
+
+
+def _wanted_techniques(
+    needs: Sequence[Need], fallback_area: str | None, session: Session
+) -> list[tuple[str, int]]:
+    """Techniques asked for by the needs, the most asked for first (ties: the better ranked need first);
+    when the needs name fewer than the brief shows, the techniques of the most pressing area follow."""
+    counts: dict[str, int] = defaultdict(int)
+    best_rank: dict[str, int] = {}
+    for need in needs:
+        for code in need.technique_codes:
+            counts[code] += 1
+            rank = need.national_rank or 10_000
+            best_rank[code] = min(best_rank.get(code, rank), rank)
+    wanted = sorted(counts.items(), key=lambda item: (-item[1], best_rank[item[0]], item[0]))
+    if len(wanted) < v.MAX_TECHNIQUES and fallback_area:
+        for technique in reference_repository.list_techniques(session):
+            if technique.thematic_area_code == fallback_area and technique.code not in counts:
+                wanted.append((technique.code, 0))
+    return wanted[: v.MAX_TECHNIQUES]
+
+
+def _event_lines(events: Iterable[DialogueEvent]) -> list[EventLine]:
+    lines = []
+    for event in events:
+        host = event.host_country.name() if event.host_country else None
+        place = _("Online") if event.is_online else ", ".join(part for part in (event.city, host) if part)
+        lines.append(
+            EventLine(
+                event_id=event.id,
+                title=event.title,
+                kind_label=event_kind_label(event.kind),
+                starts_on=event.starts_at.date(),
+                ends_on=event.ends_at.date(),
+                place=place or "—",
+            )
+        )
+    return lines
+
+
+def _upcoming_events(session: Session, actor: Actor, countries: frozenset[str]) -> list[EventLine]:
+    """Upcoming events the reader may see that are held in, or focus on, one of the countries."""
+    scope = dialogues_service.event_scope(session, actor)
+    events = dialogues_repository.all_events(
+        session, scope, EventFilter(when="upcoming"), dialogues_service.local_now()
+    )
+    concerned = [
+        event
+        for event in events
+        if not event.is_cancelled
+        and (event.host_country_iso3 in countries or countries & set(event.focus_country_codes))
+    ]
+    concerned.sort(key=lambda event: (event.starts_at, event.id))
+    return _event_lines(concerned[: v.MAX_EVENTS])
+
+
+def _group_names(country: Country) -> str:
+    groups = [
+        label
+        for flag, label in (
+            (country.is_ldc, _("Least developed country")),
+            (country.is_lldc, _("Landlocked developing country")),
+            (country.is_sids, _("Small island developing State")),
+        )
+        if flag
+    ]
+    return "; ".join(groups) or _("None")
+
+
+# --- Country brief ---------------------------------------------------------------------------------------
+
+
+def country_brief(
+    session: Session, *, actor: Actor, iso3: str, today: date | None = None, stamp: Stamp | None = None
+) -> Brief:
+    """Where a country stands, its needs, the assistance it receives, the gaps, the techniques that fit its
+    priorities with their evidence, and the dialogue events ahead, as the reader may see them."""
+    require(permissions.can_read_brief(actor), _("You may not read this brief."))
+    country = reference_repository.get_country(session, iso3)
+    if country is None:
+        raise NotFound(_("No country or area has the code %(code)s.") % {"code": iso3})
+    stamp = stamp or _stamp(session, actor, today or date.today())
+    today = stamp.made_on
+    areas = _areas(session)
+    income = country.income_group
+    region_path = " › ".join(
+        region.name() for region in (country.region, country.subregion, country.intermediate_region) if region
+    )
+    facts = [
+        (_("Region"), region_path or "—"),
+        (_("UN development groups"), _group_names(country)),
+        (
+            _("Income group"),
+            f"{income_group_label(income.income_group)}, FY{income.fiscal_year} ({income.source})"
+            if income
+            else _("No income group recorded"),
+        ),
+    ]
+    brief = Brief(
+        heading=Heading(v.COUNTRY, country.iso3, country.name(), v.kind_label(v.COUNTRY), tuple(facts)),
+        stamp=stamp,
+    )
+    table = _index_table(session, today)
+    own_results = table.of(country.iso3)
+    brief.priority = [_priority_line(brief, table, area, result, areas) for area, result in own_results]
+    peer_region = country.subregion or country.region
+    brief.region_name = peer_region.name() if peer_region else ""
+    peers = _peer_codes(session, peer_region, country.iso3)
+    brief.indicators = _indicator_lines(session, brief, table, country.iso3, peers)
+
+    needs = needs_repository.all_visible(
+        session, permissions.need_scope(actor), NeedFilter(country_iso3=country.iso3)
+    )
+    brief.need_counts = _need_counts(brief, needs)
+    listed = _active(needs)
+    brief.needs_total = len(listed)
+    brief.needs = [_need_line(brief, need, areas) for need in listed[: v.MAX_NEEDS]]
+
+    activities = assistance_repository.all_visible(
+        session, permissions.activity_scope(actor), ActivityFilter(country_iso3=country.iso3)
+    )
+    current = _current(activities, today)
+    brief.providers = _flow_lines(brief, current, lambda a: a.provider.name, areas, v.MAX_PROVIDERS)
+    year = _year_span([a.start_date.year if a.start_date else None for a in current], today.year)
+    brief.assistance_total = list(
+        _sums_by_currency(
+            ((a.amount_committed, a.currency) for a in current), brief.cite(v.assistance_source()), year
+        )
+    )
+    brief.gaps = gap_section.for_country(session, actor=actor, iso3=country.iso3)
+
+    top_area = max(
+        ((area, result) for area, result in own_results if result.score is not None),
+        key=lambda item: item[1].score or 0.0,
+        default=(None, None),
+    )[0]
+    wanted = _wanted_techniques(listed, top_area, session)
+    brief.techniques = _technique_lines(session, brief, wanted, country.iso3, areas)
+    brief.events = _upcoming_events(session, actor, frozenset({country.iso3}))
+    if brief.events:
+        brief.cite(v.events_source())
+    return brief
+
+
+def _peer_codes(session: Session, region: Region | None, iso3: str) -> list[str]:
+    if region is None:
+        return []
+    return [c.iso3 for c in repository.countries_in_region(session, region.m49) if c.iso3 != iso3]
+
+
+def _indicator_lines(
+    session: Session, brief: Brief, table: IndexTable, iso3: str, peers: Sequence[str]
+) -> list[IndicatorLine]:
+    """Each indicator PUX tracks for the country, beside the median of its region's countries that report
+    it (with how many do); a value the sources lack is missing, in either column."""
+    profile = reference_service.country_profile(session, iso3=iso3)
+    assert profile is not None
+    lines = []
+    for role, readings in profile.readings.items():
+        for reading in readings:
+            indicator = reading.indicator
+            unit = unit_label(indicator.unit)
+            latest = reading.latest
+            own = Figure(
+                latest.value if latest else None,
+                unit,
+                brief.cite(latest.source.citation) if latest else "",
+                str(latest.year) if latest else "",
+            )
+            peer_values = [
+                observation
+                for code in peers
+                if code in table.inputs
+                and (observation := table.inputs[code].observations.get(indicator.code)) is not None
+            ]
+            citations = sorted({observation.source for observation in peer_values})
+            regional = Figure(
+                statistics.median(o.value for o in peer_values) if peer_values else None,
+                unit,
+                brief.cite(v.regional_source("; ".join(citations))) if peer_values else "",
+                _year_span([o.year for o in peer_values], 0) if peer_values else "",
+            )
+            lines.append(
+                IndicatorLine(
+                    indicator.code,
+                    indicator.name(),
+                    indicator_role_label(role),
+                    own,
+                    regional,
+                    Figure(len(peer_values), "", regional.source, regional.year),
+                )
+            )
+    return lines
+
+
+# --- Regional brief --------------------------------------------------------------------------------------
+
+
+def region_brief(
+    session: Session, *, actor: Actor, m49: str, today: date | None = None, stamp: Stamp | None = None
+) -> Brief:
+    """A region's countries most in need by area, its needs and their status, who assists it, the gaps and
+    the dialogue events ahead, as the reader may see them."""
+    require(permissions.can_read_brief(actor), _("You may not read this brief."))
+    region = repository.get_region(session, m49)
+    if region is None:
+        raise NotFound(_("No region has the M49 code %(code)s.") % {"code": m49})
+    stamp = stamp or _stamp(session, actor, today or date.today())
+    today = stamp.made_on
+    areas = _areas(session)
+    members = repository.countries_in_region(session, region.m49)
+    codes = frozenset(country.iso3 for country in members)
+    facts = [
+        (_("Countries and areas"), str(len(members))),
+        (
+            _("Least developed countries"),
+            ", ".join(sorted(c.name() for c in members if c.is_ldc)) or _("None"),
+        ),
+        (
+            _("Small island developing States"),
+            ", ".join(sorted(c.name() for c in members if c.is_sids)) or _("None"),
+        ),
+    ]
+    brief = Brief(
+        heading=Heading(v.REGION, region.m49, region.name(), v.kind_label(v.REGION), tuple(facts)),
+        stamp=stamp,
+    )
+    brief.region_name = region.name()
+    table = _index_table(session, today)
+    for area, results in table.results.items():
+        in_region = [r for r in results if r.iso3 in codes and r.rank is not None][:3]
+        brief.countries += [_named_priority_line(brief, table, area, r, areas) for r in in_region]
+
+    needs = needs_repository.all_visible(
+        session, permissions.need_scope(actor), NeedFilter(region_m49=region.m49)
+    )
+    brief.need_counts = _need_counts(brief, needs)
+    listed = _active(needs)
+    brief.needs_total = len(listed)
+    brief.needs = [_need_line(brief, need, areas) for need in listed[: v.MAX_NEEDS]]
+
+    activities = [
+        activity
+        for activity in assistance_repository.all_visible(
+            session, permissions.activity_scope(actor), ActivityFilter()
+        )
+        if activity.recipient_country_iso3 in codes
+    ]
+    current = _current(activities, today)
+    brief.providers = _flow_lines(brief, current, lambda a: a.provider.name, areas, v.MAX_PROVIDERS)
+    brief.recipients = _flow_lines(
+        brief, current, lambda a: a.recipient_country.name(), areas, v.MAX_COUNTRIES
+    )
+    year = _year_span([a.start_date.year if a.start_date else None for a in current], today.year)
+    brief.assistance_total = list(
+        _sums_by_currency(
+            ((a.amount_committed, a.currency) for a in current), brief.cite(v.assistance_source()), year
+        )
+    )
+    brief.gaps = gap_section.for_region(session, actor=actor, m49=region.m49)
+    brief.techniques = _technique_lines(
+        session, brief, _wanted_techniques(listed, None, session), None, areas
+    )
+    brief.events = _upcoming_events(session, actor, codes)
+    if brief.events:
+        brief.cite(v.events_source())
+    return brief
+
+
+def _named_priority_line(
+    brief: Brief, table: IndexTable, area: str, result: PriorityResult, areas: dict[str, ThematicArea]
+) -> PriorityLine:
+    line = _priority_line(brief, table, area, result, areas)
+    # In a regional brief the line names its country; the area stays available for grouping.
+    return PriorityLine(
+        area_code=line.area_code,
+        area_name=f"{line.area_name}: {result.name}",
+        score=line.score,
+        rank=line.rank,
+        ranked_countries=line.ranked_countries,
+        components=line.components,
+        completeness_percent=line.completeness_percent,
+    )
+
+
+# --- Partner brief ---------------------------------------------------------------------------------------
+
+
+def organisation_brief(
+    session: Session,
+    *,
+    actor: Actor,
+    organisation_id: int,
+    today: date | None = None,
+    stamp: Stamp | None = None,
+) -> Brief:
+    """What an organisation funds and where, as the reader may see it, and the published needs in its areas
+    that no one funds yet (the gaps it could fill)."""
+    require(permissions.can_read_brief(actor), _("You may not read this brief."))
+    organisation = accounts_repository.get_organisation(session, organisation_id)
+    if organisation is None:
+        raise NotFound(_("No organisation has this number."))
+    stamp = stamp or _stamp(session, actor, today or date.today())
+    today = stamp.made_on
+    areas = _areas(session)
+    facts = [(_("Type"), organisation_type_label(organisation.organisation_type))]
+    if organisation.country_iso3:
+        home = reference_repository.get_country(session, organisation.country_iso3)
+        facts.append((_("Country"), home.name() if home else organisation.country_iso3))
+    brief = Brief(
+        heading=Heading(
+            v.ORGANISATION,
+            str(organisation.id),
+            _organisation_title(organisation),
+            v.kind_label(v.ORGANISATION),
+            tuple(facts),
+        ),
+        stamp=stamp,
+    )
+    programmes = programmes_repository.all_visible(
+        session, permissions.programme_scope(actor), ProgrammeFilter(organisation_id=organisation.id)
+    )
+    brief.programmes = [_programme_line(brief, programme) for programme in programmes]
+    activities = assistance_repository.all_visible(
+        session, permissions.activity_scope(actor), ActivityFilter(provider_organisation_id=organisation.id)
+    )
+    current = _current(activities, today)
+    brief.recipients = _flow_lines(
+        brief, current, lambda a: a.recipient_country.name(), areas, v.MAX_COUNTRIES
+    )
+    year = _year_span([a.start_date.year if a.start_date else None for a in current], today.year)
+    brief.assistance_total = list(
+        _sums_by_currency(
+            ((a.amount_committed, a.currency) for a in current), brief.cite(v.assistance_source()), year
+        )
+    )
+    its_areas = {a.thematic_area_code for a in activities if a.thematic_area_code} | {
+        area.code for programme in programmes for area in programme.thematic_areas
+    }
+    brief.fitting_needs = _fitting_needs(session, brief, actor, its_areas, areas, today)
+    brief.gaps = gap_section.for_organisation(session, actor=actor, organisation_id=organisation.id)
+    return brief
+
+
+def _organisation_title(organisation: Organisation) -> str:
+    return f"{organisation.name} ({organisation.acronym})" if organisation.acronym else organisation.name
+
+
+def _programme_line(brief: Brief, programme: Programme) -> ProgrammeLine:
+    source = brief.cite(v.programmes_source())
+    year = _year_span(
+        [
+            programme.window_start.year if programme.window_start else None,
+            programme.window_end.year if programme.window_end else None,
+        ],
+        programme.updated_at.year,
+    )
+    return ProgrammeLine(
+        programme_id=programme.id,
+        title=programme.title,
+        modality_label=modality_label(programme.modality),
+        status_label=programme_status_label(programme.status),
+        area_names=tuple(area.name() for area in programme.thematic_areas),
+        budget=Figure(_money(programme.total_budget), programme.currency, source, year),
+        remaining=Figure(_money(programme.remaining_budget), programme.currency, source, year),
+    )
+
+
+def _fitting_needs(
+    session: Session,
+    brief: Brief,
+    actor: Actor,
+    its_areas: set[str],
+    areas: dict[str, ThematicArea],
+    today: date,
+) -> list[NeedLine]:
+    """Published needs (not yet matched or funded) in the organisation's areas, the countries most in need in
+    that area first (priority index), then by national rank."""
+    if not its_areas:
+        return []
+    table = _index_table(session, today)
+    score = {
+        (area, result.iso3): result.score or 0.0
+        for area, results in table.results.items()
+        for result in results
+    }
+    needs = [
+        need
+        for area in sorted(its_areas)
+        for need in needs_repository.all_visible(
+            session,
+            permissions.need_scope(actor),
+            NeedFilter(thematic_area_code=area, status=workflow.PUBLISHED),
+        )
+    ]
+    needs.sort(
+        key=lambda need: (
+            -score.get((need.thematic_area_code, need.country_iso3), 0.0),
+            need.national_rank or 10_000,
+            need.id,
+        )
+    )
+    return [_need_line(brief, need, areas) for need in needs[: v.MAX_FITTING_NEEDS]]
+
+
+# --- Which briefs exist -----------------------------------------------------------------------------------
+
+
+def recipient_countries(session: Session) -> list[str]:
+    """Codes of the countries with needs or assistance recorded (those a batch run makes briefs for)."""
+    return repository.countries_with_needs_or_assistance(session)
+
+
+def brief_for(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    key: str,
+    today: date | None = None,
+    stamp: Stamp | None = None,
+) -> Brief:
+    """Any kind of brief by its kind and key (ISO3 code, M49 code or organisation number)."""
+    if kind == v.COUNTRY:
+        return country_brief(session, actor=actor, iso3=key, today=today, stamp=stamp)
+    if kind == v.REGION:
+        return region_brief(session, actor=actor, m49=key, today=today, stamp=stamp)
+    if kind == v.ORGANISATION and key.isdigit():
+        return organisation_brief(session, actor=actor, organisation_id=int(key), today=today, stamp=stamp)
+    if kind == v.ORGANISATION:
+        raise NotFound(_("No organisation has this number."))
+    raise NotFound(_("PUX makes no brief of this kind."))
+
+
+# --- Cached briefs and their PDF -------------------------------------------------------------------------
+
+_CACHE: SizedLru[Brief | RenderedPdf] = SizedLru()
+# A brief's content is some tens of kilobytes of text; counting it at this size keeps the bound meaningful
+# without measuring every object.
+CONTENT_SIZE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+    title: str
+    stamp: Stamp
+    from_cache: bool = False
+
+
+def _normal_key(kind: str, key: str) -> str:
+    return key.strip().upper() if kind == v.COUNTRY else key.strip()
+
+
+def _cache_key(kind: str, key: str, stamp: Stamp, form: str) -> BriefKey:
+    return BriefKey(
+        kind,
+        _normal_key(kind, key),
+        get_language(),
+        stamp.audience,
+        stamp.data_version,
+        stamp.made_on.isoformat(),
+        form,
+    )
+
+
+def cached_brief(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    key: str,
+    today: date | None = None,
+    stamp: Stamp | None = None,
+) -> Brief:
+    """A brief as ``brief_for`` makes it, from the cache when the same reader class asked for it in the same
+    language since the data last changed."""
+    stamp = stamp or _stamp(session, actor, today or date.today())
+    cache_key = _cache_key(kind, key, stamp, "content")
+    found = _CACHE.get(cache_key)
+    if isinstance(found, Brief):
+        return found
+    brief = brief_for(session, actor=actor, kind=kind, key=key, stamp=stamp)
+    _CACHE.put(cache_key, brief, CONTENT_SIZE)
+    return brief
+
+
+def pdf_brief(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    key: str,
+    printable: Callable[[Brief], str],
+    renderer: PdfRenderer | None = None,
+    today: date | None = None,
+) -> RenderedPdf:
+    """A brief as PDF (``printable`` turns it into a complete HTML document), from the cache when it is
+    still current for this reader class and language."""
+    stamp = _stamp(session, actor, today or date.today())
+    cache_key = _cache_key(kind, key, stamp, "pdf")
+    found = _CACHE.get(cache_key)
+    if isinstance(found, RenderedPdf):
+        return replace(found, from_cache=True)
+    brief = cached_brief(session, actor=actor, kind=kind, key=key, stamp=stamp)
+    document = (renderer or default_renderer()).render(
+        printable(brief), title=brief.heading.title, language=get_language()
+    )
+    rendered = RenderedPdf(document.content, document.pages, brief.heading.title, stamp)
+    _CACHE.put(cache_key, rendered, len(document.content))
+    return rendered
+
+
+def forget_rendered_briefs() -> None:
+    """Empty the cache (tests and benchmarks that time rendering from scratch)."""
+    _CACHE.clear()

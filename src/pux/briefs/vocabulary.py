@@ -1,0 +1,52 @@
+"""The briefs' words, named once: the kinds of brief and the sources PUX itself is for what it counts."""
+
+from __future__ import annotations
+
+from pux.i18n import gettext as _
+
+COUNTRY, REGION, ORGANISATION = "country", "region", "organisation"
+KINDS = (COUNTRY, REGION, ORGANISATION)
+
+# How many lines a section lists at most: a brief is read in minutes, the full lists are a link away.
+MAX_NEEDS = 12
+MAX_PROVIDERS = 8
+MAX_TECHNIQUES = 5
+MAX_EVIDENCE_PER_TECHNIQUE = 2
+MAX_EVENTS = 5
+MAX_COUNTRIES = 10
+MAX_FITTING_NEEDS = 10
+
+
+def kind_label(kind: str) -> str:
+    labels = {
+        COUNTRY: _("Country brief"),
+        REGION: _("Regional brief"),
+        ORGANISATION: _("Partner brief"),
+    }
+    return labels.get(kind, kind)
+
+
+def needs_source() -> str:
+    return _("PUX needs registry (national needs recorded and cleared by each country)")
+
+
+def assistance_source() -> str:
+    return _("PUX assistance records (reported by the providers)")
+
+
+def programmes_source() -> str:
+    return _("PUX programmes (published by the partners)")
+
+
+def priority_source(config_name: str) -> str:
+    return _("PUX priority index (configuration '%(name)s'), computed from the indicators listed") % {
+        "name": config_name
+    }
+
+
+def regional_source(citation: str) -> str:
+    return _("Median of the countries reporting, computed by PUX from: %(citation)s") % {"citation": citation}
+
+
+def events_source() -> str:
+    return _("PUX dialogue calendar")
