@@ -224,7 +224,11 @@ def test_a_story_starts_from_a_completed_need(client: TestClient, session: Sessi
     need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs["published_ken"])
     need.status = "completed"
     session.flush()
+    sign_in(client, world.emails["focal_ken"])
+    assert f'href="/stories/new?need={need.id}"' not in client.get(f"/needs/{need.id}").text
     sign_in(client, world.emails["facilitator"])
+    # The completed need's page offers the story; the form starts from the need.
+    assert f'href="/stories/new?need={need.id}"' in client.get(f"/needs/{need.id}").text
     form = client.get("/stories/new", params={"need": need.id})
     assert form.status_code == 200 and f'name="need_id" value="{need.id}"' in form.text
     token = csrf_token(client, "/stories/new")
@@ -235,7 +239,12 @@ def test_a_story_starts_from_a_completed_need(client: TestClient, session: Sessi
         follow_redirects=False,
     )  # fmt: skip
     assert saved.status_code == 303
-    assert repository.stories_of_need(session, need.id)[0].status == "draft"
+    story = repository.stories_of_need(session, need.id)[0]
+    assert story.status == "draft"
+    # The need page links the story (a draft, so only for those who may read drafts).
+    assert f'href="/stories/{story.slug}"' in client.get(f"/needs/{need.id}").text
+    sign_in(client, world.emails["focal_ken"])
+    assert f'href="/stories/{story.slug}"' not in client.get(f"/needs/{need.id}").text
 
 
 def test_api_lists_techniques_with_unknown_cells_as_null(client: TestClient, seeded: SeedReport) -> None:

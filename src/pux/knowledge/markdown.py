@@ -4,6 +4,7 @@ mailto links survive). Two locks, so a mistake in one is caught by the other."""
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 import nh3
@@ -33,3 +34,10 @@ def render_markdown(text: str) -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
+
+
+def plain_text(text: str) -> str:
+    """``text`` (Markdown) as plain words, for search and snippets: the rendered HTML with every tag
+    removed, so that link targets and emphasis marks are not taken for words."""
+    words = nh3.clean(render_markdown(text), tags=set())
+    return " ".join(html.unescape(words).split())

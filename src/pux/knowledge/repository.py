@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -216,3 +217,30 @@ def profile_id_of(session: Session, entity_type: str, entity_id: int) -> int | N
         )
         return session.scalars(statement).first()
     return None
+
+
+def translated_texts(
+    session: Session,
+    model: type[Any],
+    key: str,
+    keys: Sequence[str],
+    entity_type: str,
+    field: str,
+    language: str,
+) -> dict[str, str]:
+    """One translated ``field`` of some records (found by their ``key`` column) in ``language``."""
+    if not keys:
+        return {}
+    key_column = getattr(model, key)
+    wanted = [int(k) for k in keys if k.isdigit()] if key == "id" else list(keys)
+    statement = (
+        select(key_column, KnowledgeTranslation.text)
+        .join(KnowledgeTranslation, KnowledgeTranslation.entity_id == model.id)
+        .where(
+            key_column.in_(wanted),
+            KnowledgeTranslation.entity_type == entity_type,
+            KnowledgeTranslation.field == field,
+            KnowledgeTranslation.language == language,
+        )
+    )
+    return {str(record_key): text for record_key, text in session.execute(statement)}

@@ -44,6 +44,7 @@ from pux.knowledge.schemas import (
     slug_from,
 )
 from pux.needs import service as needs_service
+from pux.needs.models import Need
 from pux.pagination import Page, PageRequest
 from pux.reference import repository as reference_repository
 from pux.reference.models import Country, Currency, SdgTarget, Technique, ThematicArea
@@ -624,6 +625,16 @@ def story_draft_from_need(session: Session, *, actor: Actor, need_id: int) -> St
             "need_id": need.id,
         }
     )
+
+
+def may_start_story(actor: Actor, need: Need) -> bool:
+    """Whether the need page offers to write a story about it (a completed need, an editor or facilitator)."""
+    return need.status == COMPLETED and permissions.can_start_story_from_need(actor)
+
+
+def stories_of_need(session: Session, *, actor: Actor, need_id: int) -> Sequence[SuccessStory]:
+    """The stories told about a need that ``actor`` may read (drafts for editors and facilitators)."""
+    return [story for story in repository.stories_of_need(session, need_id) if _story_visible(actor, story)]
 
 
 def start_story_from_need(session: Session, *, actor: Actor, need_id: int) -> SuccessStory:

@@ -14,6 +14,7 @@ from pux.audit.labels import audit_action_label
 from pux.dialogues import service as dialogues
 from pux.errors import StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
+from pux.knowledge import service as knowledge
 from pux.matching import service as matching
 from pux.needs import service, workflow
 from pux.needs.schemas import NeedCreate, NeedUpdate
@@ -196,6 +197,8 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
             "warnings": matching.warnings_for_need(session, actor=actor, need_id=need_id),
             "history_names": accounts.display_names(session, [event.actor for event in history]),
             "source_event": dialogues.event_of_need(session, actor=actor, need_id=need.id),
+            "stories": knowledge.stories_of_need(session, actor=actor, need_id=need.id),
+            "may_start_story": knowledge.may_start_story(actor, need),
         },
     )
 

@@ -249,3 +249,14 @@ def latest_observations(session: Session) -> dict[str, dict[str, tuple[float, in
 
 def all_countries(session: Session) -> Sequence[Country]:
     return session.scalars(select(Country).order_by(Country.iso3)).unique().all()
+
+
+def names_in(
+    session: Session, model: type[Country] | type[Technique], key: str, keys: Sequence[str], language: str
+) -> dict[str, str]:
+    """The names of some countries or techniques (by ``key`` column) in ``language``, where it has one."""
+    if not keys:
+        return {}
+    key_column, name_column = getattr(model, key), getattr(model, f"name_{language}")
+    rows = session.execute(select(key_column, name_column).where(key_column.in_(list(keys))))
+    return {str(code): str(name) for code, name in rows if name}

@@ -35,6 +35,8 @@ TITLE_WEIGHT = 2.0
 NAMED_FACETS = ("country", "technique", "area")
 # A programme open to forty countries is not about each of them: only a few linked names are words.
 MAX_NAMED_VALUES = 3
+# A changed part reaches its indexed record in at most this many links (translation, part, profile).
+MAX_OWNER_STEPS = 4
 
 _embedder: Embedder | None = None
 _embedder_lock = threading.Lock()
@@ -98,7 +100,7 @@ def _apply(session: Session, _context: Any) -> None:
     with session.no_autoflush:
         records = dict(pending.records)
         for model, key in pending.owners:
-            owner = repository.get_record(session, model, key)
+            owner = _indexed_owner(session, model, key)
             source = source_for(owner) if owner is not None else None
             if source is not None:
                 records[(source.kind, source.key_of(owner))] = owner
@@ -106,6 +108,18 @@ def _apply(session: Session, _context: Any) -> None:
             records.pop(gone, None)
         live = [record for record in records.values() if inspect(record).persistent]
         write(session.connection(), live, deleted=pending.deleted)
+
+
+def _indexed_owner(session: Session, model: type[Any], key: Any) -> Any:
+    """The indexed record a changed part belongs to, following parts of parts (a translation of a
+    technique page's prerequisite belongs to the prerequisite, its profile, then its technique)."""
+    record = repository.get_record(session, model, key)
+    for _step in range(MAX_OWNER_STEPS):
+        if record is None or source_for(record) is not None:
+            return record
+        link = _owner_of(record)
+        record = repository.get_record(session, *link) if link is not None else None
+    return record
 
 
 def _forget(session: Session, *_args: Any) -> None:
@@ -145,6 +159,7 @@ def prepare(
         language = document.language or engine.detect_language(text)
         terms = [engine.index_terms(text, language)]
         terms += [engine.index_terms(name, name_language) for name, name_language in document.names]
+        terms += [engine.index_terms(words, in_language) for words, in_language in document.translations]
         if not document.names:
             for facet, values in document.facets.items():
                 if facet not in NAMED_FACETS or len(values) > MAX_NAMED_VALUES:
@@ -154,7 +169,7 @@ def prepare(
         # Names in six languages are for words; the meaning comes from the English name alone (text in
         # a script pulls a static vector towards everything else written in that script).
         titles.append(document.title if document.by_meaning else "")
-        texts.append("" if document.names or not document.by_meaning else document.body[:VECTOR_TEXT_CHARS])
+        texts.append(document.body[:VECTOR_TEXT_CHARS] if document.by_meaning else "")
         rows.append(
             {
                 "kind": kind,

@@ -15,6 +15,7 @@ from pux.i18n import N_
 from pux.i18n import gettext as _
 from pux.pagination import PageRequest
 from pux.search import engine, indexing, repository
+from pux.search.models import SearchDocument
 from pux.search.repository import SearchFilter
 from pux.search.sources import FACETS, SOURCES, SearchScopes
 
@@ -38,6 +39,9 @@ KIND_LABELS = {
     "event": N_("Dialogue events"),
     "country": N_("Countries"),
     "technique": N_("Techniques"),
+    "evidence": N_("Evidence"),
+    "story": N_("Success stories"),
+    "myth": N_("Myths and facts"),
 }
 FACET_LABELS = {
     "kind": N_("Kind"),
@@ -112,6 +116,7 @@ def scopes_for(session: Session, actor: Actor) -> SearchScopes:
         programme=permissions.programme_scope(actor),
         activity=permissions.activity_scope(actor),
         event=dialogues_service.event_scope(session, actor),
+        unpublished_knowledge=permissions.can_view_unpublished_knowledge(actor),
     )
 
 
@@ -163,19 +168,23 @@ def search(
     shown = ranked[page.offset : page.offset + page.size]
     documents = repository.documents(session, shown)
     plan = engine.plan_query(query, language, indexing.han_words)
+    local = _local_titles(session, list(documents.values()), language)
     hits = []
     for document_id in shown:
         document = documents[document_id]
         source = SOURCES.get(document.kind)
+        title, title_language = local.get(
+            (document.kind, document.source_key), (document.title, document.language)
+        )
         hits.append(
             Hit(
                 kind=document.kind,
                 key=document.source_key,
-                title=document.title,
-                title_html=engine.highlight(document.title, plan, document.language, width=300),
+                title=title,
+                title_html=engine.highlight(title, plan, title_language, width=300),
                 snippet_html=engine.highlight(document.body, plan, document.language),
                 url=source.url(document.source_key) if source else "#",
-                language=document.language,
+                language=title_language,
             )
         )
     return SearchResults(
@@ -187,6 +196,25 @@ def search(
         hits=hits,
         facets=_facets(session, ranked, language),
     )
+
+
+def _local_titles(
+    session: Session, documents: Sequence[SearchDocument], language: str
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """The titles the reader's language has for some of the documents (a technique's name, a story's
+    reviewed or draft translation), as (kind, key) -> (title, language)."""
+    keys_by_kind: dict[str, list[str]] = {}
+    for document in documents:
+        if document.language != language:
+            keys_by_kind.setdefault(document.kind, []).append(document.source_key)
+    titles: dict[tuple[str, str], tuple[str, str]] = {}
+    for kind, keys in keys_by_kind.items():
+        source = SOURCES.get(kind)
+        if source is None or source.local_titles is None:
+            continue
+        for key, title in source.local_titles(session, keys, language).items():
+            titles[(kind, key)] = (title, language)
+    return titles
 
 
 def _facets(session: Session, ids: Sequence[int], language: str) -> dict[str, list[FacetValue]]:

@@ -13,17 +13,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import Session, object_session
 
 from pux.accounts.permissions import Actor, VisibilityScope
 from pux.assistance.models import AssistanceActivity
 from pux.dialogues import repository as dialogues_repository
 from pux.dialogues.models import DialogueEvent, EventOutcome, Recommendation
 from pux.dialogues.repository import EventScope
+from pux.knowledge import repository as knowledge_repository
+from pux.knowledge import vocabulary as knowledge_vocabulary
+from pux.knowledge.markdown import plain_text
+from pux.knowledge.models import (
+    Alternative,
+    EvidenceEntry,
+    KnowledgeTranslation,
+    Myth,
+    Prerequisite,
+    SuccessStory,
+    TechniqueProfile,
+)
 from pux.needs.models import Need
 from pux.needs.workflow import PUBLISHED_STATUSES, WITHDRAWN
 from pux.programmes.models import Programme
 from pux.programmes.repository import SHARED_STATUSES
+from pux.reference import repository as reference_repository
 from pux.reference.models import Country, Technique
 from pux.search.engine import LANGUAGES
 from pux.search.models import SearchDocument
@@ -36,6 +49,9 @@ NEED, PROGRAMME, ACTIVITY, EVENT, COUNTRY, TECHNIQUE = (
     "country",
     "technique",
 )
+EVIDENCE, STORY, MYTH = "evidence", "story", "myth"
+# The status a story or myth is stored under in the index when the public may read it.
+PUBLISHED = knowledge_vocabulary.PUBLISHED
 FACETS = ("country", "area", "technique", "sdg")
 
 
@@ -48,6 +64,7 @@ class SearchScopes:
     programme: VisibilityScope
     activity: VisibilityScope
     event: EventScope
+    unpublished_knowledge: bool = False  # story drafts and unpublished myths (editors, facilitators)
 
 
 @dataclass
@@ -69,6 +86,9 @@ class SourceDocument:
     facets: dict[str, list[str]] = field(default_factory=dict)
     # False: found by words only (a country's name has no meaning to compare; its vector stays zero).
     by_meaning: bool = True
+    # The same text in other languages (reviewed or draft translations), indexed as words in their own
+    # language so that a reader finds the record in theirs; the meaning comes from the text as written.
+    translations: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,8 @@ class Source:
     everything: Callable[[], Select[Any]]
     url: Callable[[str], str]
     natural_key: str | None = None  # the column people know a record by (a need's reference)
+    # The titles of some of its documents in a reader's language: (session, keys, language) -> key -> title.
+    local_titles: Callable[[Session, Sequence[str], str], dict[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,7 @@ def register_source(
     everything: Callable[[], Select[Any]] | None = None,
     url: Callable[[str], str] | None = None,
     natural_key: str | None = None,
+    local_titles: Callable[[Session, Sequence[str], str], dict[str, str]] | None = None,
 ) -> None:
     """Make records of ``model`` searchable as ``kind`` (kept up to date on every write)."""
     SOURCES[kind] = Source(
@@ -117,6 +140,7 @@ def register_source(
         everything=everything or (lambda: select(model)),
         url=url or (lambda key: f"/{kind}s/{key}"),
         natural_key=natural_key,
+        local_titles=local_titles,
     )
 
 
@@ -182,6 +206,12 @@ def _event_visible(scopes: SearchScopes) -> ColumnElement[bool]:
 
 def _public(_scopes: SearchScopes) -> ColumnElement[bool]:
     return true()
+
+
+def _published(scopes: SearchScopes) -> ColumnElement[bool]:
+    if scopes.unpublished_knowledge:
+        return true()
+    return SearchDocument.status == PUBLISHED
 
 
 # --- Documents -----------------------------------------------------------------------------------------
@@ -304,16 +334,128 @@ def _country_document(country: Country) -> SourceDocument | None:
     )
 
 
+def _profile_of(technique: Technique) -> TechniqueProfile | None:
+    session = object_session(technique)
+    return knowledge_repository.get_profile_by_code(session, technique.code) if session else None
+
+
+def _translations_of(record: Any, entity_type: str, fields: Sequence[str]) -> list[tuple[str, str]]:
+    """The translations of ``record``'s text ``fields`` as (text, language), Markdown made plain."""
+    session = object_session(record)
+    if session is None or record.id is None:
+        return []
+    return [
+        (plain_text(translation.text), translation.language)
+        for translation in knowledge_repository.translations_for(session, entity_type, [record.id])
+        if translation.field in fields and translation.language in LANGUAGES
+    ]
+
+
 def _technique_document(technique: Technique) -> SourceDocument:
-    names = _names(technique)
+    """A technique with its page: what it does, what it needs first and what it is compared with."""
+    profile = _profile_of(technique)
+    body, translations, goals = "", [], []
+    if profile is not None:
+        parts = [profile.summary, *(p.text for p in profile.prerequisites)]
+        parts += [alternative.name for alternative in profile.alternatives]
+        body = " · ".join(plain_text(part) for part in parts if part)
+        translations = _translations_of(profile, knowledge_vocabulary.TECHNIQUE, ("summary",))
+        goals = _goals(profile.sdg_target_codes)
     return SourceDocument(
         key=technique.code,
         title=technique.name_en,
-        body=" · ".join(name for name, _language in names[1:]),
+        body=body,
         language="en",
-        names=names,
-        facets={"area": [technique.thematic_area_code], "technique": [technique.code]},
+        names=_names(technique),
+        translations=translations,
+        facets={"area": [technique.thematic_area_code], "technique": [technique.code], "sdg": goals},
     )
+
+
+def _evidence_document(entry: EvidenceEntry) -> SourceDocument:
+    citation = " ".join(
+        str(part) for part in (entry.citation_title, entry.citation_publisher, entry.citation_year) if part
+    )
+    parts = [entry.comparator, entry.unit, entry.region or "", citation, plain_text(entry.note)]
+    return SourceDocument(
+        key=str(entry.id),
+        title=entry.claim,
+        body=" · ".join(part for part in parts if part),
+        language=entry.source_language if entry.source_language in LANGUAGES else None,
+        status=entry.status,
+        translations=_translations_of(entry, knowledge_vocabulary.EVIDENCE, ("claim",)),
+        facets={
+            "country": [entry.country_iso3] if entry.country_iso3 else [],
+            "area": [entry.technique.thematic_area_code] if entry.technique else [],
+            "technique": [entry.technique_code],
+        },
+    )
+
+
+def _story_document(story: SuccessStory) -> SourceDocument:
+    return SourceDocument(
+        key=story.slug,
+        title=story.title,
+        body=plain_text(story.body),
+        language=story.source_language if story.source_language in LANGUAGES else None,
+        status=story.status,
+        translations=_translations_of(story, knowledge_vocabulary.STORY, ("title", "body")),
+        facets={
+            "country": [story.country_iso3] if story.country_iso3 else [],
+            "area": [story.thematic_area_code] if story.thematic_area_code else [],
+            "technique": [story.technique_code] if story.technique_code else [],
+        },
+    )
+
+
+def _myth_document(myth: Myth) -> SourceDocument:
+    return SourceDocument(
+        key=myth.slug,
+        title=myth.claim,
+        body=plain_text(myth.finding),
+        language=myth.source_language if myth.source_language in LANGUAGES else None,
+        status=PUBLISHED if myth.is_published else knowledge_vocabulary.DRAFT,
+        translations=_translations_of(myth, knowledge_vocabulary.MYTH, ("claim", "finding")),
+        facets={"area": list(myth.thematic_area_codes), "technique": list(myth.technique_codes)},
+    )
+
+
+# --- Titles in the reader's language -------------------------------------------------------------------
+
+
+def _reference_titles(model: type[Country] | type[Technique], key: str) -> Callable[..., dict[str, str]]:
+    def titles(session: Session, keys: Sequence[str], language: str) -> dict[str, str]:
+        return reference_repository.names_in(session, model, key, keys, language)
+
+    return titles
+
+
+def _translated_titles(
+    model: type[Any], key: str, entity_type: str, field: str
+) -> Callable[..., dict[str, str]]:
+    def titles(session: Session, keys: Sequence[str], language: str) -> dict[str, str]:
+        return knowledge_repository.translated_texts(session, model, key, keys, entity_type, field, language)
+
+    return titles
+
+
+# --- What a change to a part of a record re-indexes ---------------------------------------------------
+
+# A translation belongs to the record of its kind; a profile's parts belong to its technique (through
+# the profile, which search reaches by its technique).
+_TRANSLATED_MODELS: dict[str, type[Any]] = {
+    knowledge_vocabulary.TECHNIQUE: TechniqueProfile,
+    knowledge_vocabulary.PREREQUISITE: Prerequisite,
+    knowledge_vocabulary.ALTERNATIVE: Alternative,
+    knowledge_vocabulary.EVIDENCE: EvidenceEntry,
+    knowledge_vocabulary.STORY: SuccessStory,
+    knowledge_vocabulary.MYTH: Myth,
+}
+
+
+def _translation_owner(translation: KnowledgeTranslation) -> tuple[type[Any], Any] | None:
+    model = _TRANSLATED_MODELS.get(translation.entity_type)
+    return (model, translation.entity_id) if model is not None else None
 
 
 register_source(NEED, Need, _need_document, _need_visible, natural_key="reference")
@@ -334,6 +476,7 @@ register_source(
     _public,
     key_of=lambda country: country.iso3,
     url=lambda key: f"/countries/{key}",
+    local_titles=_reference_titles(Country, "iso3"),
 )
 register_source(
     TECHNIQUE,
@@ -342,6 +485,40 @@ register_source(
     _public,
     key_of=lambda technique: technique.code,
     url=lambda key: f"/techniques/{key.replace('_', '-')}",
+    natural_key="code",
+    local_titles=_reference_titles(Technique, "code"),
+)
+register_source(
+    EVIDENCE,
+    EvidenceEntry,
+    _evidence_document,
+    _public,
+    url=lambda key: f"/evidence/{key}",
+    local_titles=_translated_titles(EvidenceEntry, "id", knowledge_vocabulary.EVIDENCE, "claim"),
+)
+register_source(
+    STORY,
+    SuccessStory,
+    _story_document,
+    _published,
+    key_of=lambda story: story.slug,
+    url=lambda key: f"/stories/{key}",
+    natural_key="slug",
+    local_titles=_translated_titles(SuccessStory, "slug", knowledge_vocabulary.STORY, "title"),
+)
+register_source(
+    MYTH,
+    Myth,
+    _myth_document,
+    _published,
+    key_of=lambda myth: myth.slug,
+    url=lambda key: f"/myths/{key}",
+    natural_key="slug",
+    local_titles=_translated_titles(Myth, "slug", knowledge_vocabulary.MYTH, "claim"),
 )
 register_dependent(EventOutcome, lambda outcome: (DialogueEvent, outcome.event_id))
 register_dependent(Recommendation, lambda recommendation: (DialogueEvent, recommendation.event_id))
+register_dependent(TechniqueProfile, lambda profile: (Technique, profile.technique_code))
+register_dependent(Prerequisite, lambda part: (TechniqueProfile, part.profile_id))
+register_dependent(Alternative, lambda part: (TechniqueProfile, part.profile_id))
+register_dependent(KnowledgeTranslation, _translation_owner)
