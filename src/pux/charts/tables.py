@@ -1,0 +1,68 @@
+"""What every chart returns: the picture and the same figures as a table (for screen readers)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+
+from pux.i18n import get_language
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """The figures of one chart: one row per category (or country), one column per series (or period).
+
+    ``values[r][c]`` is the figure of row ``r`` in column ``c``; ``None`` is missing data (shown as "no data",
+    never as zero)."""
+
+    title: str
+    row_heading: str  # what the rows are ("Country", "Thematic area", "Year")
+    row_labels: tuple[str, ...]
+    column_labels: tuple[str, ...]
+    values: tuple[tuple[float | None, ...], ...]
+    source: str
+    year: str | None
+    unit: str = ""
+
+    def cell(self, row: int, column: int) -> float | None:
+        return self.values[row][column]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG picture and its table."""
+
+    svg: str
+    table: ChartTable
+
+
+def is_missing(value: float | None) -> bool:
+    """None, NaN or an infinite figure: none of them can be shown or coloured as a number."""
+    return value is None or not math.isfinite(value)
+
+
+def format_number(value: float | None, *, language: str | None = None, missing: str = "") -> str:
+    """A figure in the reader's language: at most two decimals below 100, whole numbers above."""
+    if is_missing(value):
+        return missing
+    assert value is not None
+    pattern = "#,##0.##" if abs(value) < 100 else "#,##0"
+    return format_decimal(value, format=pattern, locale=language or get_language())
+
+
+# Right-to-left embedding and its end (Unicode bidi controls). Charts fix their own base direction to
+# left-to-right, so that positions and anchors mean the same in a browser, in WeasyPrint and inside a
+# right-to-left page; Arabic text is then laid out right to left by this embedding, which every text renderer
+# applies, whether or not it reads SVG's ``direction``.
+RIGHT_TO_LEFT_EMBEDDING = "\u202b"
+POP_DIRECTIONAL_FORMATTING = "\u202c"
+
+
+def embed_right_to_left(text: str) -> str:
+    return f"{RIGHT_TO_LEFT_EMBEDDING}{text}{POP_DIRECTIONAL_FORMATTING}"
+
+
+def year_text(year: str | int | None) -> str | None:
+    return None if year is None or year == "" else str(year)
