@@ -1,0 +1,195 @@
+"""Briefs as a reader gets them: every figure cited with its source and year, missing data shown as missing,
+only what the reader may see (the public brief never counts a private need), and a rendered brief replaced
+as soon as a write changes what it reads."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from pux.briefs import service
+from pux.briefs.content import Brief
+from pux.briefs.renderer import PdfDocument
+from pux.briefs.views import printable_html
+from pux.i18n import language_context
+from pux.needs import service as needs
+from tests.briefs.walk import YEAR, brief_root, figures, following_citation, parse, unexplained_digits
+from tests.world import World, need_data
+
+TODAY = date(2026, 12, 1)
+
+
+def _statuses(brief: Brief) -> dict[str, float | None]:
+    return {line.label: line.count.value for line in brief.need_counts}
+
+
+def _titles(brief: Brief) -> set[str]:
+    return {line.title for line in brief.needs}
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_figure_in_a_brief_carries_its_source_and_year(
+    session: Session, world: World, language: str
+) -> None:
+    with language_context(language):
+        brief = service.country_brief(session, actor=world.actors["admin"], iso3="KEN", today=TODAY)
+        html = printable_html(brief)
+    root, texts = parse(html)
+    body = brief_root(root)
+    source_list = body.find_all(lambda e: "source-list" in e.classes)[0]
+    listed_sources = [li.text().strip() for li in source_list.children if not isinstance(li, str)]
+    shown = [f for f in figures(body) if "missing" not in f.classes]
+    assert len(shown) > 20, "the brief of Kenya should hold indicators, needs, assistance and evidence"
+    for figure in shown:
+        source, year = figure.attrs.get("data-source", ""), figure.attrs.get("data-year", "")
+        assert source and YEAR.match(year), f"figure {figure.text()!r} has source {source!r}, year {year!r}"
+        assert source in listed_sources, f"{source!r} is not in the list of sources"
+        citation = following_citation(figure)
+        assert citation is not None, f"figure {figure.text()!r} is printed without its [source, year]"
+        assert citation.attrs["data-source"] == source
+        number = listed_sources.index(source) + 1
+        assert citation.text() == f"[{number}, {year}]"
+    assert unexplained_digits(body, texts) == []
+
+
+def test_missing_data_is_shown_as_missing_never_as_zero(session: Session, world: World) -> None:
+    # Somalia, South Sudan and Nauru lack several series in the packaged sources.
+    for iso3 in ("SOM", "SSD", "NRU"):
+        brief = service.country_brief(session, actor=world.actors["public"], iso3=iso3, today=TODAY)
+        missing = [line for line in brief.indicators if line.own.value is None]
+        if missing:
+            break
+    assert missing, "the packaged data lack some indicators for these countries"
+    root, _texts = parse(printable_html(brief))
+    rows = root.find_all(lambda e: e.tag == "tr" and missing[0].name in e.text())
+    assert rows
+    cells = rows[0].find_all(lambda e: "fig" in e.classes)
+    assert "missing" in cells[0].classes and cells[0].text() == "missing"
+    # A country of the region that reports nothing is not counted as a zero in the median either.
+    reported = [line for line in brief.indicators if line.regional.value is not None]
+    assert all(line.reporting_countries.value for line in reported)
+
+
+def test_the_public_brief_never_counts_private_needs(session: Session, world: World) -> None:
+    public = service.country_brief(session, actor=world.actors["public"], iso3="KEN", today=TODAY)
+    partner = service.country_brief(session, actor=world.actors["partner_a"], iso3="KEN", today=TODAY)
+    focal = service.country_brief(session, actor=world.actors["focal_ken"], iso3="KEN", today=TODAY)
+    assert "Published private: nuclear medicine upgrade" not in _titles(public)
+    assert "Published partners: nuclear medicine upgrade" not in _titles(public)
+    assert "Published partners: nuclear medicine upgrade" in _titles(partner)
+    assert "Published private: nuclear medicine upgrade" not in _titles(partner)
+    assert "Published private: nuclear medicine upgrade" in _titles(focal)
+    # Counts too: the public sees only published public needs; the focal point every need of the country.
+    assert sum(v or 0 for v in _statuses(public).values()) == public.needs_total
+    assert (
+        sum(v or 0 for v in _statuses(focal).values()) == sum(v or 0 for v in _statuses(public).values()) + 4
+    )  # the partners' and private published needs, the draft and the submitted one
+    assert "Published private: nuclear medicine upgrade" not in printable_html(public)
+    assert public.stamp.audience == "public"
+    assert partner.stamp.audience.startswith("partners")
+    assert focal.stamp.audience != public.stamp.audience
+
+
+def test_private_assistance_stays_with_those_who_may_see_it(session: Session, world: World) -> None:
+    public = service.country_brief(session, actor=world.actors["public"], iso3="UGA", today=TODAY)
+    officer = service.country_brief(session, actor=world.actors["officer_b"], iso3="UGA", today=TODAY)
+    assert "Test Cooperation Agency B" not in {line.name for line in public.providers}
+    assert "Test Cooperation Agency B" in {line.name for line in officer.providers}
+
+
+class CountingRenderer:
+    """A renderer that records what it was asked to draw (the PDF itself is tested in test_pdf.py)."""
+
+    def __init__(self) -> None:
+        self.documents: list[str] = []
+
+    def render(self, html: str, *, title: str, language: str) -> PdfDocument:
+        self.documents.append(html)
+        return PdfDocument(content=f"%PDF-1.7 {len(self.documents)}".encode(), pages=1)
+
+
+def test_a_write_replaces_the_cached_brief(session: Session, world: World) -> None:
+    renderer = CountingRenderer()
+    public = world.actors["public"]
+
+    def pdf() -> service.RenderedPdf:
+        return service.pdf_brief(
+            session,
+            actor=public,
+            kind="country",
+            key="KEN",
+            printable=printable_html,
+            renderer=renderer,
+            today=TODAY,
+        )
+
+    first = pdf()
+    again = pdf()
+    assert again.from_cache and again.content == first.content and len(renderer.documents) == 1
+    title = "Cache test: cyclotron for the national hospital"
+    need = needs.create_need(session, actor=world.actors["focal_ken"], data=need_data(title=title))
+    for target in ("submitted", "endorsed", "published"):
+        need = needs.transition_need(
+            session, actor=world.actors["focal_ken"], need_id=need.id, target=target, version=need.version
+        )
+    after = pdf()
+    assert not after.from_cache and len(renderer.documents) == 2
+    assert after.stamp.data_version != first.stamp.data_version
+    assert title in renderer.documents[-1]
+    page = service.cached_brief(session, actor=public, kind="country", key="KEN", today=TODAY)
+    assert title in _titles(page)
+
+
+def test_the_cache_keeps_languages_and_readers_apart(session: Session, world: World) -> None:
+    renderer = CountingRenderer()
+
+    def pdf(role: str, language: str) -> service.RenderedPdf:
+        with language_context(language):
+            return service.pdf_brief(
+                session, actor=world.actors[role], kind="country", key="KEN",
+                printable=printable_html, renderer=renderer, today=TODAY,
+            )  # fmt: skip
+
+    pdf("public", "fr")
+    pdf("public", "ar")
+    pdf("focal_ken", "fr")
+    assert len(renderer.documents) == 3
+    assert 'lang="ar"' in renderer.documents[1] and 'dir="rtl"' in renderer.documents[1]
+    assert "Published private" in renderer.documents[2] and "Published private" not in renderer.documents[0]
+    assert pdf("public", "fr").from_cache and len(renderer.documents) == 3
+
+
+def test_regional_and_partner_briefs(session: Session, world: World) -> None:
+    eastern_africa = service.region_brief(session, actor=world.actors["public"], m49="014", today=TODAY)
+    assert eastern_africa.heading.title == "Eastern Africa"
+    assert "Published public: nuclear medicine upgrade" in _titles(eastern_africa)
+    assert "Published private: nuclear medicine upgrade" not in _titles(eastern_africa)
+    donor = service.organisation_brief(
+        session, actor=world.actors["public"], organisation_id=world.organisations["donor_a"], today=TODAY
+    )
+    assert [line.title for line in donor.programmes] == ["Published fellowship programme"]
+    assert {line.name for line in donor.recipients} == {"Kenya"}
+    own = service.organisation_brief(
+        session, actor=world.actors["partner_a"], organisation_id=world.organisations["donor_a"], today=TODAY
+    )
+    assert len(own.programmes) == 2  # its draft too
+    # The needs it could fund: published, in its areas, not yet matched.
+    assert "Published public: nuclear medicine upgrade" in {line.title for line in donor.fitting_needs}
+
+
+def test_an_unknown_country_region_or_organisation_is_not_found(session: Session, world: World) -> None:
+    from pux.errors import NotFound
+
+    for kind, key in (("country", "XXX"), ("region", "999"), ("organisation", "999999"), ("planet", "1")):
+        with pytest.raises(NotFound):
+            service.brief_for(session, actor=world.actors["public"], kind=kind, key=key, today=TODAY)
+
+
+def test_the_stamp_names_the_data_it_was_made_from(session: Session, world: World) -> None:
+    brief = service.country_brief(session, actor=world.actors["public"], iso3="KEN", today=TODAY)
+    html = printable_html(replace(brief))
+    assert brief.stamp.data_version in html and TODAY.isoformat() in html
+    assert service.data_version(session).code == brief.stamp.data_version
