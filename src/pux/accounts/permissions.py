@@ -489,3 +489,31 @@ def can_read_brief(actor: Actor) -> bool:
     """Country, regional and partner briefs are for everyone: what each one shows is decided by the need,
     programme, activity and event scopes above, so a reader only ever gets what those let them see."""
     return True
+
+
+# --- Gaps: interest in unfunded needs -------------------------------------------------------------
+
+
+def interest_organisations(actor: Actor) -> frozenset[int]:
+    """The organisations on whose behalf the actor may mark interest in a need (its partners and
+    programme officers speak for it)."""
+    return actor.organisations(PARTNER, PROGRAMME_OFFICER)
+
+
+def can_mark_interest(actor: Actor, *, organisation_id: int) -> bool:
+    """Mark (or withdraw) an organisation's interest in a need the actor may see: the organisation's
+    partners and programme officers, and facilitators on its behalf."""
+    return actor.is_global or organisation_id in interest_organisations(actor)
+
+
+def can_view_interests(actor: Actor, *, country_iso3: str, organisation_id: int) -> bool:
+    """Who sees a mark of interest: the need's country (focal point, counterparts), the interested
+    organisation's people and facilitators; the public never does (it is a conversation, not a pledge)."""
+    if actor.is_global or organisation_id in interest_organisations(actor):
+        return True
+    return country_iso3 in actor.countries(FOCAL_POINT, COUNTERPART)
+
+
+def can_acknowledge_interest(actor: Actor, *, country_iso3: str) -> bool:
+    """Acknowledge a mark of interest (it leaves the inbox): the need's focal point, and facilitators."""
+    return actor.is_global or actor.has(FOCAL_POINT, country_iso3=country_iso3)
