@@ -66,7 +66,10 @@ class AssistanceActivity(Base):
     iati_identifier: Mapped[str | None] = mapped_column(String(200), unique=True)
     iati_last_updated: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     iati_reporting_org_ref: Mapped[str | None] = mapped_column(String(150), index=True)
+    iati_reporting_org_type: Mapped[str | None] = mapped_column(String(10))
     iati_default_language: Mapped[str | None] = mapped_column(String(10))
+    # The file's default-currency (PUX's ``currency`` is also set when only transactions name one).
+    iati_default_currency: Mapped[str | None] = mapped_column(String(3))
     iati_source_id: Mapped[int | None] = mapped_column(ForeignKey("iati_source.id"), index=True)
     # (ref, type) of the file's related-activity elements.
     iati_related_activities: Mapped[list[dict[str, str]]] = mapped_column(
@@ -118,7 +121,7 @@ class IatiImportRun(Base):
     status: Mapped[str] = mapped_column(String(20), default="running", index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    seconds: Mapped[float | None] = mapped_column(Numeric(12, 3))
+    seconds: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
     # Activities of the file handled so far, in file order (the point a re-run continues from).
     done_count: Mapped[int] = mapped_column(Integer, default=0)
     total_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,7 +8,7 @@ entities, never reaches the network and keeps libxml2's limits on text size and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -175,14 +175,25 @@ def scan(source: Source) -> tuple[FileHeader, int]:
     return header, count
 
 
-def read(source: Source, *, validate: bool = True) -> Iterator[tuple[FileHeader, ReadActivity]]:
-    """Every activity of the file, in order, with its schema problems (streaming)."""
+def read(
+    source: Source,
+    *,
+    validate: bool = True,
+    skip: int = 0,
+    on_skipped: Callable[[tuple[str, str]], None] | None = None,
+) -> Iterator[tuple[FileHeader, ReadActivity]]:
+    """Every activity of the file, in order, with its schema problems (streaming). The first ``skip``
+    are only glanced at: ``on_skipped`` gets their (reporting organisation, identifier)."""
     for position, (header, element) in enumerate(_activity_elements(source)):
+        if position < skip:
+            if on_skipped is not None:
+                reporting = element.find("reporting-org")
+                ref = (reporting.get("ref") or "").strip() if reporting is not None else ""
+                on_skipped((ref, (element.findtext("iati-identifier") or "").strip()))
+            continue
         problems = schema_problems(element) if validate else []
-        yield (
-            header,
-            ReadActivity(position=position, record=activity_record(element), schema_problems=problems),
-        )
+        record = activity_record(element)
+        yield header, ReadActivity(position=position, record=record, schema_problems=problems)
 
 
 # --- From an element to a record -------------------------------------------------------------------
@@ -238,14 +249,15 @@ def _organisation(element: Any, language: str, *, activity_attribute: str = "act
     )
 
 
-def _split(element: Any, kind: str) -> Split:
-    vocabulary = element.get("vocabulary") or ("1" if kind != REGION else "1")
+def _split(element: Any, kind: str, language: str) -> Split:
+    vocabulary = element.get("vocabulary") or "1"
     return Split(
         kind=kind,
         vocabulary=vocabulary,
         code=(element.get("code") or "").strip(),
         percentage=parse_decimal(element.get("percentage")),
         vocabulary_uri=element.get("vocabulary-uri"),
+        names=_narratives(element, language),
     )
 
 
@@ -254,9 +266,9 @@ def _transaction(element: Any, language: str) -> Transaction:
     value = element.find("value")
     provider = element.find("provider-org")
     receiver = element.find("receiver-org")
-    splits = [_split(child, SECTOR) for child in element.iterchildren("sector")]
-    splits += [_split(child, COUNTRY) for child in element.iterchildren("recipient-country")]
-    splits += [_split(child, REGION) for child in element.iterchildren("recipient-region")]
+    splits = [_split(child, SECTOR, language) for child in element.iterchildren("sector")]
+    splits += [_split(child, COUNTRY, language) for child in element.iterchildren("recipient-country")]
+    splits += [_split(child, REGION, language) for child in element.iterchildren("recipient-region")]
     date_element = element.find("transaction-date")
     return Transaction(
         type=kind.get("code", "") if kind is not None else "",
@@ -290,9 +302,9 @@ def activity_record(element: Any) -> ActivityRecord:
         parsed = parse_date(activity_date.get("iso-date"))
         if parsed is not None and activity_date.get("type"):
             dates[activity_date.get("type")] = parsed
-    splits = [_split(child, SECTOR) for child in element.iterchildren("sector")]
-    splits += [_split(child, COUNTRY) for child in element.iterchildren("recipient-country")]
-    splits += [_split(child, REGION) for child in element.iterchildren("recipient-region")]
+    splits = [_split(child, SECTOR, language) for child in element.iterchildren("sector")]
+    splits += [_split(child, COUNTRY, language) for child in element.iterchildren("recipient-country")]
+    splits += [_split(child, REGION, language) for child in element.iterchildren("recipient-region")]
     return ActivityRecord(
         identifier=identifier.strip(),
         line=element.sourceline or 0,

@@ -42,6 +42,7 @@ class Split:
     code: str
     percentage: Decimal | None = None
     vocabulary_uri: str | None = None
+    names: tuple[Narrative, ...] = ()
 
 
 @dataclass(frozen=True)

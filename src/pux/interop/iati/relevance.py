@@ -48,6 +48,7 @@ class RelevanceRules:
     keywords: tuple[str, ...]
     use_technique_names: bool
     area_prefixes: tuple[tuple[str, str], ...]  # (prefix, area), longest prefix first
+    technique_keywords: tuple[tuple[str, tuple[str, ...]], ...] = ()
     techniques: tuple[TechniqueTerms, ...] = ()
     technique_vocabulary_uri: str = ""
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -59,6 +60,7 @@ class RelevanceRules:
             keywords=self.keywords,
             use_technique_names=self.use_technique_names,
             area_prefixes=self.area_prefixes,
+            technique_keywords=self.technique_keywords,
             techniques=tuple(techniques),
             technique_vocabulary_uri=vocabulary_uri,
         )
@@ -95,6 +97,10 @@ def load_rules(path: Path | None = None) -> RelevanceRules:
             keywords=tuple(sorted({fold(str(word)) for word in keywords if str(word).strip()})),
             use_technique_names=bool(data.get("techniques", {}).get("use_technique_names", True)),
             area_prefixes=tuple(sorted(areas, key=lambda pair: -len(pair[0]))),
+            technique_keywords=tuple(
+                (str(code), tuple(fold(str(word)) for word in words))
+                for code, words in data.get("technique_keywords", {}).items()
+            ),
         )
     except (AttributeError, TypeError) as error:
         raise RulesFileError(f"{source}: {error}") from error
@@ -133,12 +139,12 @@ def _technique_from_vocabulary(record: ActivityRecord, rules: RelevanceRules) ->
 
 
 def _technique_by_name(text: str, rules: RelevanceRules) -> str | None:
-    if not rules.use_technique_names:
-        return None
+    extra = dict(rules.technique_keywords)
     for technique in rules.techniques:
         pattern = rules._patterns.get(technique.code)
         if pattern is None:
-            pattern = _pattern(fold(name) for name in technique.names if name) or re.compile(r"(?!x)x")
+            words = [fold(name) for name in technique.names if name] if rules.use_technique_names else []
+            pattern = _pattern([*words, *extra.get(technique.code, ())]) or re.compile(r"(?!x)x")
             rules._patterns[technique.code] = pattern
         if pattern.search(text):
             return technique.code
@@ -198,6 +204,11 @@ def main_country(record: ActivityRecord) -> str | None:
         return max(activity_level, key=lambda s: s.percentage or 0).code
     countries = countries_of(record)
     return countries[0] if countries else None
+
+
+def dac_codes_any(record: ActivityRecord) -> list[str]:
+    """DAC purpose codes and categories (vocabularies 1 and 2) at activity and transaction level."""
+    return _dac_sectors(record)
 
 
 def dac_codes(record: ActivityRecord) -> list[str]:

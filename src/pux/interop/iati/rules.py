@@ -86,8 +86,8 @@ def _check_split_codes(splits: tuple[Split, ...], line: int, breaches: list[Brea
             _unknown(breaches, line, SECTOR_VOCABULARY_LISTS[split.vocabulary], split.code)
         elif split.kind == COUNTRY:
             _unknown(breaches, line, "Country", split.code)
-        elif split.kind == REGION and split.vocabulary == "1":
-            _unknown(breaches, line, "Region", split.code)
+        # Region codes are not checked: PUX places activities by country, and DAC's region list has
+        # changed more often than the files that use it.
 
 
 def _check_codes(record: ActivityRecord, context: RuleContext, breaches: list[Breach]) -> None:
@@ -139,37 +139,45 @@ def _check_amounts(record: ActivityRecord, context: RuleContext, breaches: list[
 
 
 def _check_percentages(record: ActivityRecord, breaches: list[Breach]) -> None:
-    """Activity-level shares of each sector vocabulary, and of countries with regions, add up to 100."""
-    groups: dict[str, list[Decimal]] = {}
+    """Activity-level shares of each sector vocabulary add up to 100, and so do countries with regions."""
+    sector_totals: dict[str, Decimal] = {}
     for split in record.splits:
-        if split.percentage is None:
-            continue
-        key = f"sector {split.vocabulary}" if split.kind == SECTOR else "country/region"
-        groups.setdefault(key, []).append(split.percentage)
-    for key, shares in groups.items():
-        total = sum(shares, Decimal(0))
-        if key == "country/region":
-            # 2.03 adds shares up within each region vocabulary; countries and regions together.
-            totals = _geography_totals(record.splits)
-            if all(abs(value - 100) <= PERCENT_TOLERANCE for value in totals):
-                continue
-            total = totals[0] if totals else total
-        if abs(total - 100) > PERCENT_TOLERANCE:
-            breaches.append(
-                Breach("percentages", record.line, {"what": key, "total": f"{total.normalize():f}"})
+        if split.kind == SECTOR and split.percentage is not None:
+            sector_totals[split.vocabulary] = (
+                sector_totals.get(split.vocabulary, Decimal(0)) + split.percentage
             )
+    for vocabulary, total in sorted(sector_totals.items()):
+        if abs(total - 100) > PERCENT_TOLERANCE:
+            what = f"sector (vocabulary {vocabulary})"
+            breaches.append(Breach("percentages", record.line, {"what": what, "total": _number(total)}))
+    totals = _geography_totals(record.splits)
+    if totals and not any(abs(total - 100) <= PERCENT_TOLERANCE for total in totals):
+        breaches.append(
+            Breach("percentages", record.line, {"what": "country/region", "total": _number(totals[0])})
+        )
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 def _geography_totals(splits: tuple[Split, ...]) -> list[Decimal]:
-    countries = sum((s.percentage or Decimal(0) for s in splits if s.kind == COUNTRY), Decimal(0))
-    region_vocabularies = {s.vocabulary for s in splits if s.kind == REGION} or {""}
-    return [
+    """The sums 2.03 allows (countries with the regions of one vocabulary; publishers, and the official
+    example, also add all regions up together); empty when no country or region gives a share."""
+    shared = [s for s in splits if s.kind in (COUNTRY, REGION) and s.percentage is not None]
+    if not shared:
+        return []
+    countries = sum((s.percentage or Decimal(0) for s in shared if s.kind == COUNTRY), Decimal(0))
+    everything = sum((s.percentage or Decimal(0) for s in shared), Decimal(0))
+    vocabularies = sorted({s.vocabulary for s in shared if s.kind == REGION})
+    per_vocabulary = [
         countries
         + sum(
-            (s.percentage or Decimal(0) for s in splits if s.kind == REGION and s.vocabulary == v), Decimal(0)
+            (s.percentage or Decimal(0) for s in shared if s.kind == REGION and s.vocabulary == v), Decimal(0)
         )
-        for v in sorted(region_vocabularies)
+        for v in vocabularies
     ]
+    return [everything, *per_vocabulary]
 
 
 def describe(rule: str, details: dict[str, Any] | None = None) -> str:

@@ -59,7 +59,7 @@ def _organisation(
     _narratives(element, org.names, language)
 
 
-def _splits(parent: Any, splits: Iterable[Split], kinds: tuple[str, ...]) -> None:
+def _splits(parent: Any, splits: Iterable[Split], kinds: tuple[str, ...], language: str) -> None:
     tags = {SECTOR: "sector", COUNTRY: "recipient-country", REGION: "recipient-region"}
     for kind in kinds:
         for split in splits:
@@ -73,6 +73,7 @@ def _splits(parent: Any, splits: Iterable[Split], kinds: tuple[str, ...]) -> Non
                 element.set("vocabulary-uri", split.vocabulary_uri)
             if split.percentage is not None:
                 element.set("percentage", _amount(split.percentage))
+            _narratives(element, split.names, language)
 
 
 def _transaction(parent: Any, transaction: Transaction, record: ActivityRecord) -> None:
@@ -96,7 +97,7 @@ def _transaction(parent: Any, transaction: Transaction, record: ActivityRecord) 
         _organisation(
             element, "receiver-org", transaction.receiver, record.default_language, "receiver-activity-id"
         )
-    _splits(element, transaction.splits, (SECTOR, COUNTRY, REGION))
+    _splits(element, transaction.splits, (SECTOR, COUNTRY, REGION), record.default_language)
 
 
 def activity_element(record: ActivityRecord) -> Any:
@@ -123,7 +124,7 @@ def activity_element(record: ActivityRecord) -> Any:
         etree.SubElement(
             activity, "activity-date", {"iso-date": record.dates[kind].isoformat(), "type": kind}
         )
-    _splits(activity, record.splits, (COUNTRY, REGION, SECTOR))
+    _splits(activity, record.splits, (COUNTRY, REGION, SECTOR), language)
     for transaction in record.transactions:
         _transaction(activity, transaction, record)
     for related in record.related:

@@ -1,0 +1,207 @@
+"""All queries of IATI imports and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from pux.accounts.models import Organisation
+from pux.assistance.models import (
+    AssistanceActivity,
+    IatiImportRun,
+    IatiNarrative,
+    IatiOrganisationToConfirm,
+    IatiParticipatingOrganisation,
+    IatiSource,
+    IatiSplit,
+    IatiTransaction,
+)
+from pux.reference.models import Country, Currency, Technique
+
+CHILD_TABLES = (IatiSplit, IatiTransaction, IatiParticipatingOrganisation, IatiNarrative)
+
+
+def source_for(session: Session, *, sha256: str, file_name: str) -> IatiSource | None:
+    return session.scalars(
+        select(IatiSource).where(IatiSource.sha256 == sha256, IatiSource.file_name == file_name)
+    ).first()
+
+
+def unfinished_run(session: Session, *, source_id: int, options: dict[str, Any]) -> IatiImportRun | None:
+    """The latest run of this file with these options that stopped before its end (to continue it)."""
+    runs = session.scalars(
+        select(IatiImportRun)
+        .where(IatiImportRun.source_id == source_id, IatiImportRun.status == "running")
+        .order_by(IatiImportRun.id.desc())
+    ).all()
+    return next((run for run in runs if run.options == options), None)
+
+
+def get_run(session: Session, run_id: int) -> IatiImportRun | None:
+    return session.get(IatiImportRun, run_id)
+
+
+def recent_runs(session: Session, limit: int = 20) -> Sequence[IatiImportRun]:
+    return session.scalars(select(IatiImportRun).order_by(IatiImportRun.id.desc()).limit(limit)).all()
+
+
+def activities_by_identifier(session: Session, identifiers: Collection[str]) -> dict[str, AssistanceActivity]:
+    if not identifiers:
+        return {}
+    rows = session.scalars(
+        select(AssistanceActivity).where(AssistanceActivity.iati_identifier.in_(list(identifiers)))
+    ).unique()
+    return {activity.iati_identifier or "": activity for activity in rows}
+
+
+def organisations_by_iati_ref(session: Session, refs: Collection[str]) -> dict[str, int]:
+    if not refs:
+        return {}
+    rows = session.execute(
+        select(Organisation.iati_identifier, Organisation.id).where(
+            Organisation.iati_identifier.in_(list(refs))
+        )
+    )
+    return {str(ref): organisation_id for ref, organisation_id in rows}
+
+
+def organisation_name_taken(session: Session, name: str) -> bool:
+    return session.scalar(select(func.count()).where(Organisation.name == name)) != 0
+
+
+def add_organisation(
+    session: Session, organisation: Organisation, run_id: int | None, ref: str
+) -> Organisation:
+    session.add(organisation)
+    session.flush()
+    session.add(
+        IatiOrganisationToConfirm(organisation_id=organisation.id, iati_ref=ref, import_run_id=run_id)
+    )
+    return organisation
+
+
+def organisations_to_confirm(session: Session) -> Sequence[IatiOrganisationToConfirm]:
+    return session.scalars(
+        select(IatiOrganisationToConfirm)
+        .where(IatiOrganisationToConfirm.confirmed.is_(False))
+        .order_by(IatiOrganisationToConfirm.id)
+    ).all()
+
+
+def country_iso3_by_iso2(session: Session) -> dict[str, str]:
+    return {iso2: iso3 for iso2, iso3 in session.execute(select(Country.iso2, Country.iso3))}
+
+
+def currency_codes(session: Session) -> frozenset[str]:
+    return frozenset(session.scalars(select(Currency.code)))
+
+
+def technique_rows(session: Session) -> list[tuple[str, str, dict[str, str]]]:
+    """(code, thematic area, names by language) of every PUX technique."""
+    return [
+        (technique.code, technique.thematic_area_code, technique.names())
+        for technique in session.scalars(select(Technique).order_by(Technique.position))
+    ]
+
+
+def delete_children(session: Session, activity_ids: Collection[int]) -> None:
+    """Remove what an activity's previous version said (its replacement is inserted next)."""
+    if not activity_ids:
+        return
+    for table in CHILD_TABLES:
+        session.execute(delete(table).where(table.activity_id.in_(list(activity_ids))))
+
+
+def insert_transactions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert transactions in one statement per batch; their new ids, in the order given."""
+    if not rows:
+        return []
+    result = session.execute(
+        insert(IatiTransaction).returning(IatiTransaction.id, sort_by_parameter_order=True), rows
+    )
+    return [row[0] for row in result]
+
+
+def insert_rows(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(table), rows)
+
+
+def links_for(session: Session, *, identifiers: Collection[str]) -> list[tuple[int, str, str | None]]:
+    """(id, identifier, reporting org) of the activities with these IATI identifiers."""
+    if not identifiers:
+        return []
+    return [
+        (row[0], str(row[1]), row[2])
+        for row in session.execute(
+            select(
+                AssistanceActivity.id,
+                AssistanceActivity.iati_identifier,
+                AssistanceActivity.iati_reporting_org_ref,
+            ).where(AssistanceActivity.iati_identifier.in_(list(identifiers)))
+        )
+    ]
+
+
+def set_counted_in(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    """(implementer's activity id, funder's activity id): the first's money is counted in the second."""
+    for activity_id, funder_id in pairs:
+        activity = session.get(AssistanceActivity, activity_id)
+        if activity is not None and activity.counted_in_activity_id != funder_id:
+            activity.counted_in_activity_id = funder_id
+
+
+def transactions_of(session: Session, activity_id: int) -> Sequence[IatiTransaction]:
+    return session.scalars(
+        select(IatiTransaction)
+        .where(IatiTransaction.activity_id == activity_id)
+        .order_by(IatiTransaction.position)
+    ).all()
+
+
+def splits_of(session: Session, activity_ids: Collection[int]) -> Sequence[IatiSplit]:
+    return session.scalars(
+        select(IatiSplit).where(IatiSplit.activity_id.in_(list(activity_ids))).order_by(IatiSplit.position)
+    ).all()
+
+
+def narratives_of(session: Session, activity_ids: Collection[int]) -> Sequence[IatiNarrative]:
+    return session.scalars(
+        select(IatiNarrative)
+        .where(IatiNarrative.activity_id.in_(list(activity_ids)))
+        .order_by(IatiNarrative.position)
+    ).all()
+
+
+def participants_of(
+    session: Session, activity_ids: Collection[int]
+) -> Sequence[IatiParticipatingOrganisation]:
+    return session.scalars(
+        select(IatiParticipatingOrganisation)
+        .where(IatiParticipatingOrganisation.activity_id.in_(list(activity_ids)))
+        .order_by(IatiParticipatingOrganisation.position)
+    ).all()
+
+
+def transactions_of_many(session: Session, activity_ids: Collection[int]) -> Sequence[IatiTransaction]:
+    return session.scalars(
+        select(IatiTransaction)
+        .where(IatiTransaction.activity_id.in_(list(activity_ids)))
+        .order_by(IatiTransaction.activity_id, IatiTransaction.position)
+    ).all()
+
+
+def organisations(session: Session, organisation_ids: Collection[int]) -> dict[int, Organisation]:
+    if not organisation_ids:
+        return {}
+    return {
+        o.id: o
+        for o in session.scalars(select(Organisation).where(Organisation.id.in_(list(organisation_ids))))
+    }
+
+
+def count_rows(session: Session, table: type[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(table)) or 0)

@@ -1,0 +1,1007 @@
+"""IATI import and export: permission checks, the batches, the report, the audit trail.
+
+An import reads the file twice. The first pass (``reader.scan``) only checks that the whole file is
+well-formed IATI XML and counts its activities, so a truncated or hostile file is refused before
+anything is written. The second pass validates each activity (XSD, then PUX's rules), keeps the
+relevant ones and writes them in batches, each batch one transaction that also records how far the
+run got: a run stopped half way (even killed) is continued by running the same import again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from pux.accounts import permissions
+from pux.accounts.models import Organisation
+from pux.accounts.permissions import Actor, require
+from pux.assistance import service as assistance
+from pux.assistance.models import (
+    AssistanceActivity,
+    IatiImportRun,
+    IatiNarrative,
+    IatiParticipatingOrganisation,
+    IatiSource,
+    IatiSplit,
+)
+from pux.assistance.repository import ActivityFilter
+from pux.audit import service as audit
+from pux.db import unit_of_work
+from pux.errors import DomainError
+from pux.i18n import LANGUAGES
+from pux.i18n import gettext as _
+from pux.interop.iati import reader, relevance, repository, rules, writer
+from pux.interop.iati.codelists import (
+    ACTIVITY_STATUS_TO_PUX,
+    DEFAULT_PUX_ORGANISATION_TYPE,
+    ORGANISATION_TYPE_TO_PUX,
+    PUX_STATUS_TO_IATI,
+    PUX_TYPE_TO_IATI,
+    REPORTING_ORGANISATION_VOCABULARY,
+)
+from pux.interop.iati.records import (
+    ACTUAL_END,
+    ACTUAL_START,
+    COMMITMENT,
+    COUNTRY,
+    DISBURSEMENT,
+    EXPENDITURE,
+    FUNDING_ROLE,
+    IMPLEMENTING_ROLE,
+    INCOMING,
+    OUTGOING,
+    PLANNED_END,
+    PLANNED_START,
+    SECTOR,
+    ActivityRecord,
+    Narrative,
+    OrganisationRef,
+    RelatedActivity,
+    Split,
+    Transaction,
+    pick,
+)
+from pux.interop.iati.relevance import Relevance, RelevanceRules
+from pux.reference.models import fold_for_search
+
+ENTITY_RUN = "iati_import_run"
+# How many refused activities a report names (the counts stay exact beyond that).
+MAX_NAMED_REFUSALS = 2000
+# PUX's own identifier as a secondary reporter of activities whose provider has no IATI identifier.
+PUX_REPORTING_REF = "XI-PUX"
+PUX_REPORTING_TYPE = "90"
+Progress = Callable[[int, int], None]
+
+
+class IatiFileRefused(DomainError):
+    """The file as a whole is not IATI 2.03 XML PUX can read; nothing of it was written."""
+
+    def __init__(self, refusal: reader.FileRefused) -> None:
+        details = {"line": refusal.line if refusal.line is not None else "?", "detail": refusal.detail[:200]}
+        super().__init__(rules.describe(refusal.reason, details))
+        self.reason = refusal.reason
+        self.line = refusal.line
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Which activities of a file to import."""
+
+    countries: tuple[str, ...] = ()  # ISO 3166 alpha-3, as PUX names countries
+    sector_prefixes: tuple[str, ...] = ()
+    reporting_orgs: tuple[str, ...] = ()
+    everything: bool = False  # every valid activity, relevant or not
+    rules_path: str | None = None
+    batch_size: int = 250
+
+    def key(self) -> dict[str, Any]:
+        """What makes two runs the same run (a re-run with these continues an unfinished one)."""
+        return {
+            "countries": sorted(self.countries),
+            "sector_prefixes": sorted(self.sector_prefixes),
+            "reporting_orgs": sorted(self.reporting_orgs),
+            "everything": self.everything,
+            "rules_path": self.rules_path,
+        }
+
+
+@dataclass(frozen=True)
+class Refusal:
+    identifier: str
+    line: int
+    rule: str
+    details: dict[str, str] = field(default_factory=dict)
+
+    def message(self) -> str:
+        return rules.describe(self.rule, self.details)
+
+
+@dataclass
+class ImportReport:
+    run_id: int
+    file_name: str
+    total: int
+    read: int
+    relevant: int
+    new: int
+    updated: int
+    unchanged: int
+    refused: int
+    refusals: list[Refusal]
+    seconds: float
+    status: str
+    publisher: str | None = None
+    generated_at: datetime | None = None
+
+    @classmethod
+    def of(cls, run: IatiImportRun) -> ImportReport:
+        return cls(
+            run_id=run.id,
+            file_name=run.source.file_name,
+            total=run.total_count,
+            read=run.read_count,
+            relevant=run.relevant_count,
+            new=run.new_count,
+            updated=run.updated_count,
+            unchanged=run.unchanged_count,
+            refused=run.refused_count,
+            refusals=[
+                Refusal(r["identifier"], int(r["line"]), r["rule"], dict(r.get("details") or {}))
+                for r in run.refusals
+            ],
+            seconds=float(run.seconds or 0),
+            status=run.status,
+            publisher=run.source.publisher_name or run.source.publisher_ref,
+            generated_at=run.source.generated_at,
+        )
+
+
+@dataclass
+class _Context:
+    """What one import run reads once and carries from batch to batch."""
+
+    actor: Actor
+    run_id: int
+    options: ImportOptions
+    relevance_rules: RelevanceRules
+    rule_context: rules.RuleContext
+    iso3_by_iso2: dict[str, str]
+    iso2_by_iso3: dict[str, str]
+    vocabulary_uri: str
+    organisation_ids: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Decision:
+    read: reader.ReadActivity
+    refusal: Refusal | None = None
+    wanted: bool = False
+    relevance: Relevance | None = None
+    country_iso3: str | None = None
+
+
+def technique_vocabulary_uri(base_url: str) -> str:
+    """Where PUX's technique vocabulary is defined (its technique pages)."""
+    return f"{base_url.rstrip('/')}/techniques"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; PUX stores UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+# --- Import --------------------------------------------------------------------------------------------
+
+
+def import_file(
+    *,
+    session_factory: sessionmaker[Session],
+    actor: Actor,
+    path: Path,
+    base_url: str,
+    file_name: str | None = None,
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the relevant, valid activities of an IATI 2.03 file in batches; continue a run of the same
+    file and options that stopped half way. Raises IatiFileRefused (nothing written) for a file that is
+    not IATI XML, PermissionDenied for anyone but facilitators."""
+    require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
+    chosen = options or ImportOptions()
+    rule_set = relevance.load_rules(Path(chosen.rules_path) if chosen.rules_path else None)
+    try:
+        header, total = reader.scan(path)
+    except reader.FileRefused as refused:
+        raise IatiFileRefused(refused) from refused
+    started = time.perf_counter()
+    name = (file_name or path.name)[:300]
+    with unit_of_work(session_factory, write=True) as session:
+        run = _start_run(
+            session, actor=actor, path=path, name=name, header=header, total=total, options=chosen
+        )
+        run_id, done, elapsed_before = run.id, run.done_count, float(run.seconds or 0)
+        context = _context(session, actor, run_id, chosen, rule_set, base_url)
+    if progress:
+        progress(done, total)
+    batch: list[reader.ReadActivity] = []
+    for read in _activities_from(path, skip=done, context=context):
+        batch.append(read)
+        if len(batch) >= chosen.batch_size:
+            _apply_batch(session_factory, context, batch, started, elapsed_before)
+            done += len(batch)
+            batch = []
+            if progress:
+                progress(done, total)
+    if batch:
+        _apply_batch(session_factory, context, batch, started, elapsed_before)
+        done += len(batch)
+    with unit_of_work(session_factory, write=True) as session:
+        finished = repository.get_run(session, run_id)
+        assert finished is not None
+        finished.status = "finished"
+        finished.finished_at = datetime.now(UTC)
+        finished.seconds = Decimal(f"{elapsed_before + time.perf_counter() - started:.3f}")
+        if finished.new_count or finished.updated_count:
+            audit.record(
+                session,
+                actor=actor.label,
+                action="iati.import",
+                entity_type=ENTITY_RUN,
+                entity_id=str(finished.id),
+                after=_run_summary(finished),
+            )
+        report = ImportReport.of(finished)
+    if progress:
+        progress(done, total)
+    return report
+
+
+def _run_summary(run: IatiImportRun) -> dict[str, Any]:
+    return {
+        "file": run.source.file_name,
+        "read": run.read_count,
+        "relevant": run.relevant_count,
+        "new": run.new_count,
+        "updated": run.updated_count,
+        "unchanged": run.unchanged_count,
+        "refused": run.refused_count,
+    }
+
+
+def _start_run(
+    session: Session,
+    *,
+    actor: Actor,
+    path: Path,
+    name: str,
+    header: Any,
+    total: int,
+    options: ImportOptions,
+) -> IatiImportRun:
+    sha256 = _sha256(path)
+    source = repository.source_for(session, sha256=sha256, file_name=name)
+    if source is None:
+        source = IatiSource(
+            file_name=name, sha256=sha256, iati_version=header.version, generated_at=header.generated_at
+        )
+        session.add(source)
+        session.flush()
+    run = repository.unfinished_run(session, source_id=source.id, options=options.key())
+    if run is None:
+        run = IatiImportRun(source_id=source.id, actor=actor.label, options=options.key(), total_count=total)
+        run.refusals = []
+        session.add(run)
+        session.flush()
+    return run
+
+
+def _context(
+    session: Session,
+    actor: Actor,
+    run_id: int,
+    options: ImportOptions,
+    rule_set: RelevanceRules,
+    base_url: str,
+) -> _Context:
+    uri = technique_vocabulary_uri(base_url)
+    iso3_by_iso2 = repository.country_iso3_by_iso2(session)
+    return _Context(
+        actor=actor,
+        run_id=run_id,
+        options=options,
+        relevance_rules=rule_set.with_techniques(
+            relevance.technique_terms(repository.technique_rows(session)), uri
+        ),
+        rule_context=rules.RuleContext(pux_currencies=repository.currency_codes(session)),
+        iso3_by_iso2=iso3_by_iso2,
+        iso2_by_iso3={iso3: iso2 for iso2, iso3 in iso3_by_iso2.items()},
+        vocabulary_uri=uri,
+    )
+
+
+def _activities_from(path: Path, *, skip: int, context: _Context) -> Iterator[reader.ReadActivity]:
+    """The file's activities after the first ``skip`` (already handled by an earlier, stopped run); the
+    skipped ones still count for the duplicate-identifier rule."""
+    for _header, read in reader.read(path, skip=skip, on_skipped=context.rule_context.seen.add):
+        yield read
+
+
+def _decide(read: reader.ReadActivity, context: _Context) -> _Decision:
+    record = read.record
+    decision = _Decision(read=read)
+    if read.schema_problems:
+        line, message = read.schema_problems[0]
+        decision.refusal = Refusal(
+            record.identifier, line or record.line, "schema", {"message": message[:300]}
+        )
+        return decision
+    breaches = rules.check(record, context.rule_context)
+    if breaches:
+        first = breaches[0]
+        decision.refusal = Refusal(record.identifier, first.line, first.rule, first.details)
+        return decision
+    options = context.options
+    if options.reporting_orgs and record.reporting_org.ref not in options.reporting_orgs:
+        return decision
+    assessed = relevance.assess(record, context.relevance_rules)
+    decision.relevance = assessed
+    if not (assessed.relevant or options.everything):
+        return decision
+    if options.sector_prefixes and not any(
+        code.startswith(prefix)
+        for code in relevance.dac_codes_any(record)
+        for prefix in options.sector_prefixes
+    ):
+        return decision
+    countries = [context.iso3_by_iso2.get(code) for code in relevance.countries_of(record)]
+    if options.countries and not set(options.countries) & {c for c in countries if c}:
+        return decision
+    main = relevance.main_country(record)
+    decision.country_iso3 = context.iso3_by_iso2.get(main) if main else None
+    if decision.country_iso3 is None:
+        decision.refusal = Refusal(record.identifier, record.line, "no-country", {})
+        return decision
+    decision.wanted = True
+    return decision
+
+
+def _apply_batch(
+    session_factory: sessionmaker[Session],
+    context: _Context,
+    batch: Sequence[reader.ReadActivity],
+    started: float,
+    elapsed_before: float,
+) -> None:
+    """Decide and write one batch, and move the run's counts on, in one transaction."""
+    decisions = [_decide(read, context) for read in batch]
+    with unit_of_work(session_factory, write=True) as session:
+        run = repository.get_run(session, context.run_id)
+        assert run is not None
+        wanted = [d for d in decisions if d.wanted]
+        existing = repository.activities_by_identifier(session, {d.read.record.identifier for d in wanted})
+        changed: list[tuple[AssistanceActivity, ActivityRecord, Relevance | None]] = []
+        replaced: list[int] = []
+        new = updated = unchanged = 0
+        for decision in wanted:
+            record = decision.read.record
+            activity = existing.get(record.identifier)
+            if activity is not None and not _is_newer(record, activity):
+                unchanged += 1
+                continue
+            before = activity.snapshot() if activity is not None else None
+            if activity is None:
+                activity = AssistanceActivity(origin="iati", created_by_id=context.actor.user_id)
+                new += 1
+            else:
+                updated += 1
+                replaced.append(activity.id)
+            _fill_activity(session, activity, record, decision, context)
+            session.add(activity)
+            changed.append((activity, record, decision.relevance))
+            existing[record.identifier] = activity
+            session.flush()
+            audit.record(
+                session,
+                actor=context.actor.label,
+                action="activity.update" if before else "activity.create",
+                entity_type=assistance.ENTITY,
+                entity_id=str(activity.id),
+                before=before,
+                after=activity.snapshot(),
+            )
+        repository.delete_children(session, replaced)
+        _write_children(session, changed, context)
+        _link(session, [(activity, record) for activity, record, _rel in changed])
+        refusals = [d.refusal for d in decisions if d.refusal is not None]
+        run.read_count += len(decisions)
+        run.relevant_count += sum(
+            1 for d in decisions if d.wanted or (d.refusal and d.refusal.rule == "no-country")
+        )
+        run.new_count += new
+        run.updated_count += updated
+        run.unchanged_count += unchanged
+        run.refused_count += len(refusals)
+        if refusals and len(run.refusals) < MAX_NAMED_REFUSALS:
+            named = [
+                {"identifier": r.identifier, "line": r.line, "rule": r.rule, "details": r.details}
+                for r in refusals
+            ]
+            run.refusals = [*run.refusals, *named][:MAX_NAMED_REFUSALS]
+        run.done_count += len(decisions)
+        run.seconds = Decimal(f"{elapsed_before + time.perf_counter() - started:.3f}")
+
+
+def _is_newer(record: ActivityRecord, activity: AssistanceActivity) -> bool:
+    """The IATI rule: a stored activity is replaced only by a version updated after it."""
+    stored = _aware(activity.iati_last_updated)
+    return stored is None or (record.last_updated is not None and record.last_updated > stored)
+
+
+def _sum(
+    transactions: Iterable[Transaction], types: frozenset[str], currency: str | None, default: str | None
+) -> Decimal | None:
+    """The total of these transaction types, when all are in one currency (PUX converts nothing)."""
+    chosen = [t for t in transactions if t.type in types and t.value is not None]
+    if not chosen or any((t.currency or default) != currency for t in chosen):
+        return None
+    return sum((t.value for t in chosen if t.value is not None), Decimal(0))
+
+
+def _names(narratives: tuple[Narrative, ...], language: str) -> str:
+    return pick(narratives, language)
+
+
+def _organisation_id(session: Session, ref: OrganisationRef, context: _Context, language: str) -> int:
+    """The PUX organisation with this IATI identifier, else a new one flagged for a facilitator."""
+    key = ref.ref or ""
+    if key in context.organisation_ids:
+        return context.organisation_ids[key]
+    found = repository.organisations_by_iati_ref(session, [key]) if key else {}
+    if key in found:
+        context.organisation_ids[key] = found[key]
+        return found[key]
+    name = (_names(ref.names, language) or key or _("Unnamed IATI organisation"))[:180]
+    if repository.organisation_name_taken(session, name):
+        name = f"{name} [{key}]"[:200]
+    organisation = Organisation(
+        name=name,
+        organisation_type=ORGANISATION_TYPE_TO_PUX.get(ref.type or "", DEFAULT_PUX_ORGANISATION_TYPE),
+        iati_identifier=key if key and len(key) <= 80 else None,
+    )
+    repository.add_organisation(session, organisation, context.run_id, key)
+    audit.record(
+        session,
+        actor=context.actor.label,
+        action="organisation.create",
+        entity_type="organisation",
+        entity_id=str(organisation.id),
+        after={"name": organisation.name, "iati_identifier": key, "to_confirm": True},
+    )
+    if key:
+        context.organisation_ids[key] = organisation.id
+    return organisation.id
+
+
+def _provider(record: ActivityRecord) -> OrganisationRef:
+    """The funder PUX files the activity under: the funding organisation, else the reporting one."""
+    funders = [o for o in record.participating_orgs if o.role == FUNDING_ROLE and o.ref]
+    return funders[0] if funders else record.reporting_org
+
+
+def _fill_activity(
+    session: Session,
+    activity: AssistanceActivity,
+    record: ActivityRecord,
+    decision: _Decision,
+    context: _Context,
+) -> None:
+    language = record.default_language or "en"
+    transactions = record.transactions
+    currencies = [t.currency or record.default_currency for t in transactions if t.value is not None]
+    currency = record.default_currency or next((c for c in currencies if c), None) or "USD"
+    implementers = [o for o in record.participating_orgs if o.role == IMPLEMENTING_ROLE]
+    found = decision.relevance
+    activity.title = (record.title(language) or record.identifier)[:300]
+    activity.description = record.description(language)
+    activity.provider_organisation_id = _organisation_id(session, _provider(record), context, language)
+    activity.implementer = (
+        (_names(implementers[0].names, language) or implementers[0].ref or "")[:200] or None
+        if implementers
+        else None
+    )
+    activity.recipient_country_iso3 = decision.country_iso3 or ""
+    activity.thematic_area_code = found.thematic_area_code if found else None
+    activity.technique_code = found.technique_code if found else None
+    activity.amount_committed = _sum(transactions, frozenset({COMMITMENT}), currency, record.default_currency)
+    activity.amount_disbursed = _sum(
+        transactions, frozenset({DISBURSEMENT, EXPENDITURE}), currency, record.default_currency
+    )
+    activity.currency = currency
+    activity.start_date = record.dates.get(ACTUAL_START) or record.dates.get(PLANNED_START)
+    activity.end_date = record.dates.get(ACTUAL_END) or record.dates.get(PLANNED_END)
+    activity.status = ACTIVITY_STATUS_TO_PUX.get(record.status or "", "implementation")
+    activity.dac_sector_codes = relevance.dac_codes(record)
+    activity.visibility = "public"
+    activity.iati_identifier = record.identifier
+    activity.iati_last_updated = record.last_updated
+    activity.iati_reporting_org_ref = record.reporting_org.ref
+    activity.iati_reporting_org_type = record.reporting_org.type
+    activity.iati_default_language = record.default_language or None
+    activity.iati_default_currency = record.default_currency
+    activity.iati_related_activities = [{"ref": r.ref, "type": r.type} for r in record.related]
+    activity.search_text = fold_for_search(
+        f"{record.identifier} {activity.title} {activity.implementer or ''}"
+    )
+    with session.no_autoflush:
+        activity.iati_source_id = _source_id(session, context)
+
+
+def _source_id(session: Session, context: _Context) -> int:
+    run = repository.get_run(session, context.run_id)
+    assert run is not None
+    return run.source_id
+
+
+def _split_row(
+    activity_id: int, position: int, split: Split, transaction_id: int | None = None
+) -> dict[str, Any]:
+    return {
+        "activity_id": activity_id,
+        "transaction_id": transaction_id,
+        "position": position,
+        "kind": split.kind,
+        "vocabulary": split.vocabulary[:10],
+        "code": split.code[:100],
+        "percentage": split.percentage,
+        "vocabulary_uri": (split.vocabulary_uri or None) and split.vocabulary_uri[:300],
+    }
+
+
+def _is_own_vocabulary(split: Split, context: _Context) -> bool:
+    """PUX's technique sector (vocabulary 99 at PUX's URI): kept as the activity's technique instead."""
+    return (
+        split.kind == SECTOR
+        and split.vocabulary == REPORTING_ORGANISATION_VOCABULARY
+        and split.vocabulary_uri == context.vocabulary_uri
+    )
+
+
+def _org_columns(prefix: str, org: OrganisationRef | None, language: str) -> dict[str, Any]:
+    return {
+        f"{prefix}_org_ref": org.ref[:150] if org and org.ref else None,
+        f"{prefix}_org_type": org.type[:10] if org and org.type else None,
+        f"{prefix}_org_name": _names(org.names, language)[:300] or None if org else None,
+        f"{prefix}_activity_id": org.activity_id[:200] if org and org.activity_id else None,
+    }
+
+
+def _write_children(
+    session: Session,
+    changed: list[tuple[AssistanceActivity, ActivityRecord, Relevance | None]],
+    context: _Context,
+) -> None:
+    """Transactions, splits, participating organisations and narratives of the changed activities, written
+    with one statement per table (a batch has thousands of rows)."""
+    transaction_rows: list[dict[str, Any]] = []
+    owners: list[tuple[int, Transaction]] = []
+    splits: list[dict[str, Any]] = []
+    participants: list[dict[str, Any]] = []
+    narratives: list[dict[str, Any]] = []
+    refs = {o.ref for _a, r, _v in changed for o in r.participating_orgs if o.ref}
+    known = repository.organisations_by_iati_ref(session, refs)
+    for activity, record, _relevance in changed:
+        language = record.default_language
+        for position, transaction in enumerate(record.transactions):
+            transaction_rows.append(
+                {
+                    "activity_id": activity.id,
+                    "position": position,
+                    "transaction_type": transaction.type[:3],
+                    "transaction_date": transaction.date,
+                    "value": transaction.value,
+                    "currency": transaction.currency,
+                    "value_date": transaction.value_date,
+                    "description": _names(transaction.description, language) or None,
+                    **_org_columns("provider", transaction.provider, language),
+                    **_org_columns("receiver", transaction.receiver, language),
+                }
+            )
+            owners.append((activity.id, transaction))
+        kept = [s for s in record.splits if not _is_own_vocabulary(s, context)]
+        splits += [_split_row(activity.id, position, split) for position, split in enumerate(kept)]
+        for position, org in enumerate(record.participating_orgs):
+            participants.append(
+                {
+                    "activity_id": activity.id,
+                    "position": position,
+                    "role": org.role,
+                    "ref": org.ref[:150] if org.ref else None,
+                    "org_type": org.type,
+                    "their_activity_id": org.activity_id[:200] if org.activity_id else None,
+                    "organisation_id": known.get(org.ref or ""),
+                }
+            )
+            narratives += _narrative_rows(activity.id, f"participant-{position}", org.names)
+        narratives += _narrative_rows(activity.id, "title", record.titles)
+        narratives += _narrative_rows(activity.id, "reporting-org", record.reporting_org.names)
+        for kind, narrative in record.descriptions:
+            narratives += _narrative_rows(activity.id, f"description-{kind}", (narrative,))
+    ids = repository.insert_transactions(session, transaction_rows)
+    for transaction_id, (activity_id, transaction) in zip(ids, owners, strict=True):
+        splits += [
+            _split_row(activity_id, position, split, transaction_id)
+            for position, split in enumerate(transaction.splits)
+        ]
+    repository.insert_rows(session, IatiSplit, splits)
+    repository.insert_rows(session, IatiParticipatingOrganisation, participants)
+    for position, row in enumerate(narratives):
+        row["position"] = position
+    repository.insert_rows(session, IatiNarrative, narratives)
+
+
+def _narrative_rows(
+    activity_id: int, field_name: str, narratives: Iterable[Narrative]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "activity_id": activity_id,
+            "position": 0,
+            "field": field_name,
+            "language": n.language[:10],
+            "text": n.text,
+        }
+        for n in narratives
+    ]
+
+
+def _link(session: Session, changed: list[tuple[AssistanceActivity, ActivityRecord]]) -> None:
+    """Mark an implementer's activity as counted in its funder's, so the same money is not counted
+    twice: by transaction references to the other activity (either way round), or by related-activity
+    when the other's reporting organisation receives or implements this one's money."""
+    wanted: set[str] = set()
+    for _activity, record in changed:
+        wanted |= {
+            t.provider.activity_id
+            for t in record.transactions
+            if t.type in INCOMING and t.provider and t.provider.activity_id
+        }
+        wanted |= {
+            t.receiver.activity_id
+            for t in record.transactions
+            if t.type in OUTGOING and t.receiver and t.receiver.activity_id
+        }
+        wanted |= {r.ref for r in record.related}
+    others = {
+        identifier: (activity_id, org)
+        for activity_id, identifier, org in repository.links_for(session, identifiers=wanted)
+    }
+    pairs: list[tuple[int, int]] = []
+    for activity, record in changed:
+        own_org = record.reporting_org.ref
+        for transaction in record.transactions:
+            if (
+                transaction.type in INCOMING
+                and transaction.provider
+                and transaction.provider.activity_id in others
+            ):
+                funder_id, funder_org = others[transaction.provider.activity_id]
+                if funder_org != own_org and funder_id != activity.id:
+                    pairs.append((activity.id, funder_id))
+            if (
+                transaction.type in OUTGOING
+                and transaction.receiver
+                and transaction.receiver.activity_id in others
+            ):
+                implementer_id, implementer_org = others[transaction.receiver.activity_id]
+                if implementer_org != own_org and implementer_id != activity.id:
+                    pairs.append((implementer_id, activity.id))
+        receivers = {
+            t.receiver.ref
+            for t in record.transactions
+            if t.type in OUTGOING and t.receiver and t.receiver.ref
+        }
+        receivers |= {o.ref for o in record.participating_orgs if o.role == IMPLEMENTING_ROLE and o.ref}
+        for related in record.related:
+            if related.ref in others:
+                other_id, other_org = others[related.ref]
+                if other_org and other_org != own_org and other_org in receivers:
+                    pairs.append((other_id, activity.id))
+    repository.set_counted_in(session, pairs)
+
+
+# --- Reports, organisations to confirm ------------------------------------------------------------
+
+
+def recent_imports(session: Session, *, actor: Actor) -> list[ImportReport]:
+    """The latest import runs (facilitators only)."""
+    require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
+    return [ImportReport.of(run) for run in repository.recent_runs(session)]
+
+
+def organisations_to_confirm(session: Session, *, actor: Actor) -> list[tuple[int, str, str]]:
+    """(organisation id, name, IATI identifier) of organisations imports created and nobody confirmed."""
+    require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
+    flagged = repository.organisations_to_confirm(session)
+    names = repository.organisations(session, [f.organisation_id for f in flagged])
+    return [
+        (f.organisation_id, names[f.organisation_id].name, f.iati_ref)
+        for f in flagged
+        if f.organisation_id in names
+    ]
+
+
+# --- Export --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivitySource:
+    """Where an activity's figures come from, for its page."""
+
+    publisher: str | None
+    file_name: str
+    generated_at: datetime | None
+    last_updated: datetime | None
+    identifier: str
+
+
+def source_of(activity: AssistanceActivity) -> ActivitySource | None:
+    """The IATI file an imported activity's figures come from (None for activities typed into PUX)."""
+    source: IatiSource | None = activity.iati_source
+    if source is None or not activity.iati_identifier:
+        return None
+    return ActivitySource(
+        publisher=source.publisher_name or activity.iati_reporting_org_ref,
+        file_name=source.file_name,
+        generated_at=_aware(source.generated_at),
+        last_updated=_aware(activity.iati_last_updated),
+        identifier=activity.iati_identifier,
+    )
+
+
+def export_activities(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: ActivityFilter,
+    target: BinaryIO,
+    base_url: str,
+    batch_size: int = 500,
+) -> int:
+    """Write the activities the actor may see, filtered as the list is, as IATI 2.03 XML; returns how
+    many were written."""
+    require(permissions.can_export_iati(actor), _("You may not export activities."))
+    activities = assistance.export_activities(session, actor=actor, filters=filters)
+    techniques = {code: (area, names) for code, area, names in repository.technique_rows(session)}
+    iso2 = {iso3: iso2 for iso2, iso3 in repository.country_iso3_by_iso2(session).items()}
+    uri = technique_vocabulary_uri(base_url)
+    return writer.write_activities(target, _records(session, activities, techniques, iso2, uri, batch_size))
+
+
+def _records(
+    session: Session,
+    activities: Sequence[AssistanceActivity],
+    techniques: dict[str, tuple[str, dict[str, str]]],
+    iso2: dict[str, str],
+    uri: str,
+    batch_size: int,
+) -> Iterator[ActivityRecord]:
+    for start in range(0, len(activities), batch_size):
+        chunk = activities[start : start + batch_size]
+        ids = [a.id for a in chunk]
+        transactions = _group(repository.transactions_of_many(session, ids), "activity_id")
+        splits = _group(repository.splits_of(session, ids), "activity_id")
+        narratives = _group(repository.narratives_of(session, ids), "activity_id")
+        participants = _group(repository.participants_of(session, ids), "activity_id")
+        providers = repository.organisations(session, {a.provider_organisation_id for a in chunk})
+        for activity in chunk:
+            yield _record_of(
+                activity,
+                transactions.get(activity.id, []),
+                splits.get(activity.id, []),
+                narratives.get(activity.id, []),
+                participants.get(activity.id, []),
+                providers.get(activity.provider_organisation_id),
+                techniques,
+                iso2,
+                uri,
+            )
+
+
+def _group(rows: Iterable[Any], key: str) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped
+
+
+def _stored_narratives(rows: list[Any], field_name: str) -> tuple[Narrative, ...]:
+    return tuple(Narrative(row.language, row.text) for row in rows if row.field == field_name)
+
+
+def _technique_split(
+    activity: AssistanceActivity, techniques: dict[str, tuple[str, dict[str, str]]], uri: str
+) -> list[Split]:
+    if not activity.technique_code or activity.technique_code not in techniques:
+        return []
+    _area, names = techniques[activity.technique_code]
+    return [
+        Split(
+            kind=SECTOR,
+            vocabulary=REPORTING_ORGANISATION_VOCABULARY,
+            code=activity.technique_code,
+            vocabulary_uri=uri,
+            names=tuple(
+                Narrative(language, names[language]) for language in LANGUAGES if names.get(language)
+            ),
+        )
+    ]
+
+
+def _record_of(
+    activity: AssistanceActivity,
+    transactions: list[Any],
+    splits: list[Any],
+    narratives: list[Any],
+    participants: list[Any],
+    provider: Organisation | None,
+    techniques: dict[str, tuple[str, dict[str, str]]],
+    iso2: dict[str, str],
+    uri: str,
+) -> ActivityRecord:
+    """An activity as an IATI record: what the file said for imported ones, PUX's fields for the others."""
+    if activity.iati_identifier:
+        return _imported_record(activity, transactions, splits, narratives, participants, techniques, uri)
+    return _own_record(activity, provider, techniques, iso2, uri)
+
+
+def _imported_record(
+    activity: AssistanceActivity,
+    transactions: list[Any],
+    splits: list[Any],
+    narratives: list[Any],
+    participants: list[Any],
+    techniques: dict[str, tuple[str, dict[str, str]]],
+    uri: str,
+) -> ActivityRecord:
+    language = activity.iati_default_language or ""
+
+    def split_of(row: Any) -> Split:
+        return Split(row.kind, row.vocabulary, row.code, row.percentage, row.vocabulary_uri)
+
+    def org(prefix: str, row: Any) -> OrganisationRef | None:
+        ref, kind, name, other = (
+            getattr(row, f"{prefix}_{part}") for part in ("org_ref", "org_type", "org_name", "activity_id")
+        )
+        if not (ref or kind or name or other):
+            return None
+        return OrganisationRef(
+            ref=ref, type=kind, names=(Narrative(language, name),) if name else (), activity_id=other
+        )
+
+    transaction_splits = _group((s for s in splits if s.transaction_id is not None), "transaction_id")
+    descriptions = tuple(
+        (row.field.removeprefix("description-"), Narrative(row.language, row.text))
+        for row in narratives
+        if row.field.startswith("description-")
+    )
+    dates: dict[str, Any] = {}
+    if activity.start_date:
+        dates[ACTUAL_START] = activity.start_date
+    if activity.end_date:
+        dates[PLANNED_END] = activity.end_date
+    return ActivityRecord(
+        identifier=activity.iati_identifier or "",
+        last_updated=_aware(activity.iati_last_updated),
+        default_currency=activity.iati_default_currency,
+        default_language=language,
+        reporting_org=OrganisationRef(
+            ref=activity.iati_reporting_org_ref,
+            type=activity.iati_reporting_org_type,
+            names=_stored_narratives(narratives, "reporting-org"),
+        ),
+        titles=_stored_narratives(narratives, "title") or (Narrative(language, activity.title),),
+        descriptions=descriptions,
+        participating_orgs=tuple(
+            OrganisationRef(
+                ref=row.ref,
+                type=row.org_type,
+                names=_stored_narratives(narratives, f"participant-{row.position}"),
+                activity_id=row.their_activity_id,
+                role=row.role,
+            )
+            for row in participants
+        ),
+        status=PUX_STATUS_TO_IATI.get(activity.status),
+        dates=dates,
+        splits=tuple(split_of(s) for s in splits if s.transaction_id is None)
+        + tuple(_technique_split(activity, techniques, uri)),
+        transactions=tuple(
+            Transaction(
+                type=row.transaction_type,
+                date=row.transaction_date,
+                value=row.value,
+                currency=row.currency,
+                value_date=row.value_date,
+                provider=org("provider", row),
+                receiver=org("receiver", row),
+                splits=tuple(split_of(s) for s in transaction_splits.get(row.id, [])),
+                description=(Narrative(language, row.description),) if row.description else (),
+            )
+            for row in transactions
+        ),
+        related=tuple(RelatedActivity(r["ref"], r["type"]) for r in activity.iati_related_activities or []),
+    )
+
+
+def _own_record(
+    activity: AssistanceActivity,
+    provider: Organisation | None,
+    techniques: dict[str, tuple[str, dict[str, str]]],
+    iso2: dict[str, str],
+    uri: str,
+) -> ActivityRecord:
+    """An activity typed into PUX: reported by its provider when that has an IATI identifier, else by
+    PUX as a secondary reporter."""
+    provider_ref = provider.iati_identifier if provider is not None else None
+    reporting_ref = provider_ref or PUX_REPORTING_REF
+    provider_type = PUX_TYPE_TO_IATI.get(provider.organisation_type, "90") if provider is not None else "90"
+    provider_names = (Narrative("en", provider.name),) if provider is not None else ()
+    reporting = OrganisationRef(
+        ref=reporting_ref,
+        type=provider_type if provider_ref else PUX_REPORTING_TYPE,
+        names=provider_names if provider_ref else (Narrative("en", "PUX - Peaceful Uses Exchange"),),
+    )
+    funder = OrganisationRef(ref=provider_ref, type=provider_type, names=provider_names, role=FUNDING_ROLE)
+    participants = [funder]
+    if activity.implementer:
+        participants.append(
+            OrganisationRef(ref=None, names=(Narrative("en", activity.implementer),), role=IMPLEMENTING_ROLE)
+        )
+    dates: dict[str, Any] = {}
+    if activity.start_date:
+        dates[PLANNED_START] = activity.start_date
+    if activity.end_date:
+        dates[PLANNED_END] = activity.end_date
+    if not dates:
+        dates[PLANNED_START] = activity.created_at.date()
+    country = iso2.get(activity.recipient_country_iso3)
+    splits: list[Split] = [Split(COUNTRY, "1", country, Decimal(100))] if country else []
+    splits += [Split(SECTOR, "1", code) for code in activity.dac_sector_codes or []]
+    splits += _technique_split(activity, techniques, uri)
+    transactions: list[Transaction] = []
+    for kind, amount in ((COMMITMENT, activity.amount_committed), (DISBURSEMENT, activity.amount_disbursed)):
+        if amount is not None:
+            day = activity.start_date or activity.created_at.date()
+            transactions.append(Transaction(kind, day, amount, None, day))
+    return ActivityRecord(
+        identifier=f"{reporting_ref}-PUX-{activity.id}",
+        last_updated=_aware(activity.updated_at),
+        default_currency=activity.currency,
+        default_language="en",
+        reporting_org=reporting,
+        titles=(Narrative("en", activity.title),),
+        descriptions=(("1", Narrative("en", activity.description)),) if activity.description else (),
+        participating_orgs=tuple(participants),
+        status=PUX_STATUS_TO_IATI.get(activity.status, "2"),
+        dates=dates,
+        splits=tuple(splits),
+        transactions=tuple(transactions),
+    )

@@ -1,0 +1,56 @@
+"""Fixtures of the IATI tests: a session factory whose units of work join the test's rolled-back
+transaction (as the app's do in the client fixture), the facilitator, and IATI files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from pux.accounts.permissions import Actor
+from pux.interop.iati import synthetic
+from tests.world import World
+
+BASE_URL = "http://pux.test"
+REPOSITORY = Path(__file__).resolve().parents[3]
+EXAMPLE_NAME = "activity-standard-example-annotated.xml"
+
+
+@pytest.fixture
+def session_factory(session: Session) -> sessionmaker[Session]:
+    """Units of work of the import become savepoints of the test's transaction."""
+    return sessionmaker(
+        bind=session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def facilitator(world: World) -> Actor:
+    return world.actors["facilitator"]
+
+
+def official_example() -> Path | None:
+    """The official IATI 2.03 example file, where the shared data folder is beside the repository (as in
+    CI) or named by PUX_IATI_EXAMPLES; None when neither has it."""
+    candidates = [
+        Path(os.environ["PUX_IATI_EXAMPLES"]) / EXAMPLE_NAME if os.environ.get("PUX_IATI_EXAMPLES") else None,
+        REPOSITORY.parent / "shared" / "data" / "iati" / "samples" / EXAMPLE_NAME,
+        Path("/work/shared/data/iati/samples") / EXAMPLE_NAME,
+    ]
+    return next((path for path in candidates if path is not None and path.is_file()), None)
+
+
+@pytest.fixture
+def example_file(tmp_path: Path) -> Path:
+    """The official example when it is at hand, else a synthetic file with the same kinds of elements."""
+    found = official_example()
+    if found is not None:
+        return found
+    return synthetic.write_file(tmp_path / EXAMPLE_NAME, [synthetic.activity(1, relevant=False)])
+
+
+@pytest.fixture
+def relevant_file(tmp_path: Path) -> Path:
+    return synthetic.write_file(tmp_path / "relevant.xml", list(synthetic.activities(30, relevant_share=0.7)))
