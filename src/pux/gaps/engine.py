@@ -1,0 +1,294 @@
+"""The gap arithmetic on plain data: what the endorsed needs of a country cost in a thematic area, what the
+current assistance there covers, and the remainder no one covers yet. No database, no web.
+
+Rules the pages and the briefs rely on:
+- a figure that is not known stays missing (``None``), never zero: a need without an estimated cost is
+  counted apart and does not lower the cost; an area without any costed need has no gap figure at all;
+- money in another currency is converted only with a stated exchange rate (its rate, year and source are
+  returned with the result); without one the amount is listed apart, unconverted, and the totals say they
+  are incomplete;
+- the uncovered remainder is the cost of the needs less the assistance committed in the same country and
+  area, never below zero (a surplus is reported as such, not as a negative gap);
+- gaps are ordered by the burden-weighted gap: the share of the needs' cost left uncovered times the burden
+  (0 to 1, the pressing share of the priority index's burden component); missing factors sort last.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ExchangeRate:
+    """One unit of ``from_currency`` is worth ``rate`` units of ``to_currency`` (stated, always shown)."""
+
+    from_currency: str
+    to_currency: str
+    rate: float
+    year: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: float
+    currency: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with its unit, source and year; ``value is None`` is missing data (shown as missing)."""
+
+    value: float | None
+    unit: str
+    source: str
+    year: str | None
+
+    @property
+    def is_missing(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class NeedCost:
+    """An endorsed need as the gap arithmetic sees it."""
+
+    need_id: int
+    country_iso3: str
+    area: str
+    cost: float | None  # the estimated cost; None when the need states none
+    currency: str
+
+
+@dataclass(frozen=True)
+class AssistanceAmount:
+    """A current assistance activity as the gap arithmetic sees it."""
+
+    activity_id: int
+    provider_id: int
+    country_iso3: str
+    area: str | None
+    technique: str | None
+    committed: float | None
+    disbursed: float | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class AreaStanding:
+    """Burden and capacity of a country in an area from the priority index (0-1, 1 = most pressing)."""
+
+    burden: float | None
+    capacity: float | None
+    score: float | None  # the index, 0-100
+    year: str | None  # e.g. "2019–2024": the years of the indicators used
+    source: str
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What was converted with which stated rate, and what could not be."""
+
+    applied: tuple[ExchangeRate, ...] = ()
+    unconverted: tuple[Money, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.unconverted
+
+
+@dataclass(frozen=True)
+class AreaGap:
+    """One country's gap in one thematic area, every figure with its source and year."""
+
+    country_iso3: str
+    area: str
+    burden: Figure  # 0-1
+    capacity: Figure  # 0-1, 1 = least capacity (most pressing)
+    priority_score: Figure  # 0-100
+    needs_count: int
+    needs_without_cost: int
+    activities_count: int
+    activities_without_amount: int
+    needs_cost: Figure  # in ``currency``
+    covered: Figure  # committed assistance in the country and area, in ``currency``
+    uncovered: Figure  # needs_cost - covered, at least 0
+    surplus: Figure  # covered - needs_cost when assistance exceeds the costed needs, else 0
+    uncovered_share: float | None  # uncovered / needs_cost
+    burden_weighted_gap: float | None  # uncovered_share * burden: the order of the list
+    providers: int
+    duplicated_techniques: tuple[str, ...]  # where two or more providers fund the same thing now
+    conversion: Conversion = field(default_factory=Conversion)
+    currency: str = "USD"
+
+    @property
+    def duplicated(self) -> bool:
+        return bool(self.duplicated_techniques)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the gap figures come from, printed with them."""
+
+    needs: str
+    assistance: str
+    period: str  # the period the assistance was counted over, e.g. "2026-01-01–2026-12-31"
+    needs_year: str | None
+
+
+def convert(
+    money: Money, currency: str, rates: Sequence[ExchangeRate]
+) -> tuple[float | None, ExchangeRate | None]:
+    """``money`` in ``currency`` with a stated rate (direct or inverse); (None, None) without one."""
+    if money.currency == currency:
+        return money.amount, None
+    for rate in rates:
+        if rate.from_currency == money.currency and rate.to_currency == currency and rate.rate > 0:
+            return money.amount * rate.rate, rate
+    for rate in rates:
+        if rate.from_currency == currency and rate.to_currency == money.currency and rate.rate > 0:
+            return money.amount / rate.rate, rate
+    return None, None
+
+
+def total(
+    amounts: Iterable[Money], currency: str, rates: Sequence[ExchangeRate]
+) -> tuple[float | None, Conversion]:
+    """The sum in ``currency`` of the amounts that can be converted (None when there is no amount at all or
+    none could be converted), and what was applied or left unconverted."""
+    values: list[float] = []
+    applied: dict[tuple[str, str], ExchangeRate] = {}
+    unconverted: dict[str, float] = defaultdict(float)
+    for money in amounts:
+        value, rate = convert(money, currency, rates)
+        if value is None:
+            unconverted[money.currency] += money.amount
+            continue
+        values.append(value)
+        if rate is not None:
+            applied[(rate.from_currency, rate.to_currency)] = rate
+    conversion = Conversion(
+        applied=tuple(applied[key] for key in sorted(applied)),
+        unconverted=tuple(Money(amount, code) for code, amount in sorted(unconverted.items())),
+    )
+    return (sum(values) if values else None), conversion
+
+
+def _merge(*conversions: Conversion) -> Conversion:
+    applied = {(r.from_currency, r.to_currency): r for c in conversions for r in c.applied}
+    unconverted: dict[str, float] = defaultdict(float)
+    for conversion in conversions:
+        for money in conversion.unconverted:
+            unconverted[money.currency] += money.amount
+    return Conversion(
+        applied=tuple(applied[key] for key in sorted(applied)),
+        unconverted=tuple(Money(amount, code) for code, amount in sorted(unconverted.items())),
+    )
+
+
+def area_gaps(
+    needs: Iterable[NeedCost],
+    assistance: Iterable[AssistanceAmount],
+    standing: Mapping[tuple[str, str], AreaStanding],
+    *,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+    duplications: Iterable[tuple[str, str, str | None]],
+    sources: Sources,
+) -> list[AreaGap]:
+    """The gap of every (country, area) that has an endorsed need or current assistance, ordered by the
+    burden-weighted gap (largest first), then by the uncovered amount."""
+    needs_by_key: dict[tuple[str, str], list[NeedCost]] = defaultdict(list)
+    for need in needs:
+        needs_by_key[(need.country_iso3, need.area)].append(need)
+    assistance_by_key: dict[tuple[str, str], list[AssistanceAmount]] = defaultdict(list)
+    for activity in assistance:
+        if activity.area:
+            assistance_by_key[(activity.country_iso3, activity.area)].append(activity)
+    duplicated: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for country, area, technique in duplications:
+        duplicated[(country, area)].add(technique or "")
+    keys = sorted(set(needs_by_key) | set(assistance_by_key))
+    gaps = [
+        _area_gap(
+            key,
+            needs_by_key.get(key, []),
+            assistance_by_key.get(key, []),
+            standing.get(key),
+            currency=currency,
+            rates=rates,
+            duplicated=duplicated.get(key, set()),
+            sources=sources,
+        )
+        for key in keys
+    ]
+    return sorted(gaps, key=gap_order)
+
+
+def gap_order(gap: AreaGap) -> tuple[bool, float, bool, float, str, str]:
+    """Largest burden-weighted gap first, then the largest uncovered amount; missing figures last."""
+    weighted = gap.burden_weighted_gap
+    uncovered = gap.uncovered.value
+    return (
+        weighted is None,
+        -(weighted or 0.0),
+        uncovered is None,
+        -(uncovered or 0.0),
+        gap.country_iso3,
+        gap.area,
+    )
+
+
+def _area_gap(
+    key: tuple[str, str],
+    needs: Sequence[NeedCost],
+    activities: Sequence[AssistanceAmount],
+    standing: AreaStanding | None,
+    *,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+    duplicated: set[str],
+    sources: Sources,
+) -> AreaGap:
+    country, area = key
+    costed = [Money(n.cost, n.currency) for n in needs if n.cost is not None]
+    needs_cost, needs_conversion = total(costed, currency, rates)
+    committed = [Money(a.committed, a.currency) for a in activities if a.committed is not None]
+    covered, covered_conversion = total(committed, currency, rates)
+    if not activities:
+        # No activity is recorded here: what PUX knows to be covered is nothing (a count, not a gap in the
+        # data). Activities whose amounts are all unknown leave ``covered`` missing instead.
+        covered = 0.0
+    uncovered = surplus = share = None
+    if needs_cost is not None and covered is not None:
+        uncovered = max(needs_cost - covered, 0.0)
+        surplus = max(covered - needs_cost, 0.0)
+        share = uncovered / needs_cost if needs_cost > 0 else None
+    burden = standing.burden if standing else None
+    weighted = share * burden if share is not None and burden is not None else None
+    index_source = standing.source if standing else sources.needs
+    index_year = standing.year if standing else None
+    assistance_source = f"{sources.assistance} ({sources.period})"
+    return AreaGap(
+        country_iso3=country,
+        area=area,
+        burden=Figure(burden, "0-1", index_source, index_year),
+        capacity=Figure(standing.capacity if standing else None, "0-1", index_source, index_year),
+        priority_score=Figure(standing.score if standing else None, "0-100", index_source, index_year),
+        needs_count=len(needs),
+        needs_without_cost=sum(1 for n in needs if n.cost is None),
+        activities_count=len(activities),
+        activities_without_amount=sum(1 for a in activities if a.committed is None),
+        needs_cost=Figure(needs_cost, currency, sources.needs, sources.needs_year),
+        covered=Figure(covered, currency, assistance_source, sources.period),
+        uncovered=Figure(uncovered, currency, f"{sources.needs}; {assistance_source}", sources.period),
+        surplus=Figure(surplus, currency, f"{sources.needs}; {assistance_source}", sources.period),
+        uncovered_share=share,
+        burden_weighted_gap=weighted,
+        providers=len({a.provider_id for a in activities}),
+        duplicated_techniques=tuple(sorted(duplicated)),
+        conversion=_merge(needs_conversion, covered_conversion),
+        currency=currency,
+    )

@@ -1,0 +1,255 @@
+"""All queries of the gaps package. Visibility is always applied here, by the same clauses as the needs'
+and the activities' own lists (so a count or a sum never includes what a list would hide)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import VisibilityScope
+from pux.assistance import repository as assistance_repository
+from pux.assistance.models import AssistanceActivity
+from pux.gaps import vocabulary as v
+from pux.gaps.models import NeedInterest
+from pux.gaps.schemas import Period
+from pux.needs import repository as needs_repository
+from pux.needs.models import Need, need_technique
+from pux.reference.models import fold_for_search
+
+
+def _in_period(period: Period, *, include_ended: bool) -> tuple[ColumnElement[bool], ...]:
+    """Activities that run at some time within the period (the matching engine's rule for one day: not
+    cancelled, nor closed unless ``include_ended``; started by its end; not ended before its start)."""
+    excluded = v.CANCELLED_ACTIVITY_STATUSES if include_ended else v.ENDED_ACTIVITY_STATUSES
+    return (
+        AssistanceActivity.status.not_in(tuple(excluded)),
+        or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= period.end),
+        or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= period.start),
+    )
+
+
+def _activity_place(
+    *,
+    countries: frozenset[str] | None,
+    areas: frozenset[str] | None,
+    technique: str | None = None,
+    provider_id: int | None = None,
+) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if countries is not None:
+        clauses.append(AssistanceActivity.recipient_country_iso3.in_(sorted(countries)))
+    if areas is not None:
+        clauses.append(AssistanceActivity.thematic_area_code.in_(sorted(areas)))
+    if technique:
+        clauses.append(AssistanceActivity.technique_code == technique)
+    if provider_id:
+        clauses.append(AssistanceActivity.provider_organisation_id == provider_id)
+    return clauses
+
+
+ActivityRow = tuple[int, int, str, str | None, str | None, Decimal | None, Decimal | None, str]
+
+
+def activity_amounts(
+    session: Session,
+    scope: VisibilityScope,
+    period: Period,
+    *,
+    countries: frozenset[str] | None = None,
+    areas: frozenset[str] | None = None,
+    include_ended: bool = False,
+) -> list[ActivityRow]:
+    """(id, provider, country, area, technique, committed, disbursed, currency) of the visible activities
+    running in the period."""
+    statement = select(
+        AssistanceActivity.id,
+        AssistanceActivity.provider_organisation_id,
+        AssistanceActivity.recipient_country_iso3,
+        AssistanceActivity.thematic_area_code,
+        AssistanceActivity.technique_code,
+        AssistanceActivity.amount_committed,
+        AssistanceActivity.amount_disbursed,
+        AssistanceActivity.currency,
+    ).where(
+        assistance_repository.visible_clause(scope),
+        *_in_period(period, include_ended=include_ended),
+        *_activity_place(countries=countries, areas=areas),
+    )
+    return list(session.execute(statement.order_by(AssistanceActivity.id)).tuples().all())
+
+
+WhoAggregate = tuple[int, str, str | None, str | None, str, int, Decimal | None, Decimal | None, int, int]
+
+
+def who_aggregates(
+    session: Session,
+    scope: VisibilityScope,
+    period: Period,
+    *,
+    countries: frozenset[str] | None,
+    areas: frozenset[str] | None,
+    technique: str | None,
+    provider_id: int | None,
+) -> list[WhoAggregate]:
+    """Per provider, recipient country, area, technique and currency: activities, sums committed and
+    disbursed, and how many activities state each amount (so a sum of nothing stays missing)."""
+    columns = (
+        AssistanceActivity.provider_organisation_id,
+        AssistanceActivity.recipient_country_iso3,
+        AssistanceActivity.thematic_area_code,
+        AssistanceActivity.technique_code,
+        AssistanceActivity.currency,
+    )
+    statement = select(
+        *columns,
+        func.count(AssistanceActivity.id),
+        func.sum(AssistanceActivity.amount_committed),
+        func.sum(AssistanceActivity.amount_disbursed),
+        func.count(AssistanceActivity.amount_committed),
+        func.count(AssistanceActivity.amount_disbursed),
+    ).where(
+        assistance_repository.visible_clause(scope),
+        *_in_period(period, include_ended=True),
+        *_activity_place(countries=countries, areas=areas, technique=technique, provider_id=provider_id),
+    )
+    return list(session.execute(statement.group_by(*columns)).tuples().all())
+
+
+NeedRow = tuple[int, str, str, Decimal | None, str]
+
+
+def endorsed_need_costs(
+    session: Session,
+    scope: VisibilityScope,
+    *,
+    countries: frozenset[str] | None = None,
+    areas: frozenset[str] | None = None,
+) -> list[NeedRow]:
+    """(id, country, area, estimated cost, currency) of the visible needs a country has endorsed and not
+    finished or withdrawn."""
+    statement = select(
+        Need.id, Need.country_iso3, Need.thematic_area_code, Need.estimated_cost, Need.currency
+    ).where(needs_repository.visible_clause(scope), Need.status.in_(sorted(v.ENDORSED_STATUSES)))
+    if countries is not None:
+        statement = statement.where(Need.country_iso3.in_(sorted(countries)))
+    if areas is not None:
+        statement = statement.where(Need.thematic_area_code.in_(sorted(areas)))
+    return list(session.execute(statement.order_by(Need.id)).tuples().all())
+
+
+def needs_count_by_country(
+    session: Session, scope: VisibilityScope, statuses: frozenset[str]
+) -> dict[str, int]:
+    statement = (
+        select(Need.country_iso3, func.count(Need.id))
+        .where(needs_repository.visible_clause(scope), Need.status.in_(sorted(statuses)))
+        .group_by(Need.country_iso3)
+    )
+    return {country: int(count) for country, count in session.execute(statement)}
+
+
+def unfunded_needs(
+    session: Session,
+    scope: VisibilityScope,
+    *,
+    countries: frozenset[str] | None,
+    area: str | None,
+    technique: str | None,
+    cost_min: Decimal | None,
+    cost_max: Decimal | None,
+    footnote_a_only: bool,
+    text: str | None,
+) -> Sequence[Need]:
+    """Visible needs endorsed or published that no recorded activity funds yet."""
+    funded = select(AssistanceActivity.need_id).where(
+        AssistanceActivity.need_id.is_not(None),
+        AssistanceActivity.status.not_in(tuple(v.CANCELLED_ACTIVITY_STATUSES)),
+    )
+    statement = select(Need).where(
+        needs_repository.visible_clause(scope),
+        Need.status.in_(sorted(v.UNFUNDED_STATUSES)),
+        Need.id.not_in(funded),
+    )
+    if countries is not None:
+        statement = statement.where(Need.country_iso3.in_(sorted(countries)))
+    if area:
+        statement = statement.where(Need.thematic_area_code == area)
+    if technique:
+        statement = statement.where(
+            Need.id.in_(select(need_technique.c.need_id).where(need_technique.c.technique_code == technique))
+        )
+    # A cost range asks about known costs: needs without one are left out of a ranged list, not read as 0.
+    if cost_min is not None:
+        statement = statement.where(Need.estimated_cost >= cost_min)
+    if cost_max is not None:
+        statement = statement.where(Need.estimated_cost <= cost_max)
+    if footnote_a_only:
+        statement = statement.where(Need.unfunded_footnote_a.is_(True))
+    if text and text.strip():
+        statement = statement.where(Need.search_text.contains(fold_for_search(text.strip()), autoescape=True))
+    return session.scalars(statement.order_by(Need.updated_at, Need.id)).unique().all()
+
+
+# --- Interest marks ---------------------------------------------------------------------------------
+
+
+def get_interest(session: Session, interest_id: int) -> NeedInterest | None:
+    return session.get(NeedInterest, interest_id)
+
+
+def interest_of(session: Session, *, need_id: int, organisation_id: int) -> NeedInterest | None:
+    return session.scalars(
+        select(NeedInterest).where(
+            NeedInterest.need_id == need_id, NeedInterest.organisation_id == organisation_id
+        )
+    ).first()
+
+
+def interests_for_need(session: Session, need_id: int) -> Sequence[NeedInterest]:
+    statement = select(NeedInterest).where(NeedInterest.need_id == need_id).order_by(NeedInterest.created_at)
+    return session.scalars(statement).unique().all()
+
+
+def active_interest_counts(session: Session, need_ids: Sequence[int]) -> dict[int, int]:
+    if not need_ids:
+        return {}
+    statement = (
+        select(NeedInterest.need_id, func.count(NeedInterest.id))
+        .where(NeedInterest.need_id.in_(need_ids), NeedInterest.status == v.INTEREST_ACTIVE)
+        .group_by(NeedInterest.need_id)
+    )
+    return {need_id: int(count) for need_id, count in session.execute(statement)}
+
+
+def needs_marked_by(session: Session, organisations: frozenset[int], need_ids: Sequence[int]) -> set[int]:
+    if not organisations or not need_ids:
+        return set()
+    statement = select(NeedInterest.need_id).where(
+        NeedInterest.need_id.in_(need_ids),
+        NeedInterest.organisation_id.in_(sorted(organisations)),
+        NeedInterest.status == v.INTEREST_ACTIVE,
+    )
+    return set(session.scalars(statement))
+
+
+def unacknowledged_interests(
+    session: Session, *, countries: frozenset[str] | None, limit: int = 100
+) -> Sequence[NeedInterest]:
+    """Active interest marks that the need's country has not acknowledged (None: of every country)."""
+    statement = (
+        select(NeedInterest)
+        .join(Need, Need.id == NeedInterest.need_id)
+        .where(and_(NeedInterest.status == v.INTEREST_ACTIVE, NeedInterest.acknowledged_at.is_(None)))
+    )
+    if countries is not None:
+        statement = statement.where(Need.country_iso3.in_(sorted(countries)))
+    statement = statement.order_by(NeedInterest.created_at, NeedInterest.id).limit(limit)
+    return session.scalars(statement).unique().all()
+
+
+def add(session: Session, record: object) -> None:
+    session.add(record)
+    session.flush()

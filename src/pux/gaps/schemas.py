@@ -1,0 +1,203 @@
+"""The shapes the gaps service returns and takes: plain dataclasses (filters in, reports out), and the
+pydantic shape of a mark of interest sent to the API. Every figure carries its unit, source and year."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pux.gaps.engine import AreaGap, ExchangeRate, Figure
+
+
+@dataclass(frozen=True)
+class Period:
+    """Assistance counts when its activity runs at some time between ``start`` and ``end`` (inclusive);
+    an activity without dates runs throughout."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def on(cls, day: date) -> Period:
+        return cls(day, day)
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @property
+    def label(self) -> str:
+        if self.start == self.end:
+            return self.start.isoformat()
+        return f"{self.start.isoformat()}–{self.end.isoformat()}"
+
+
+# --- Who does what where ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhoFilter:
+    provider_organisation_id: int | None = None
+    country_iso3: str | None = None
+    region_m49: str | None = None
+    thematic_area_code: str | None = None
+    technique_code: str | None = None
+    by: str = "country"  # "country" or "region": what the rows group recipients by
+
+
+@dataclass(frozen=True)
+class WhoRow:
+    """One provider's assistance to one recipient (a country, or a region) in one area and technique."""
+
+    provider_id: int
+    provider_name: str
+    recipient_code: str  # ISO3, or the M49 code of the region
+    recipient_name: str
+    area_code: str | None
+    area_name: str
+    technique_code: str | None
+    technique_name: str
+    activities: int
+    currency: str
+    committed: float | None  # None when no activity of the row states an amount
+    disbursed: float | None
+
+
+@dataclass(frozen=True)
+class WhoReport:
+    rows: Sequence[WhoRow]
+    period: Period
+    source: str
+    # Totals per currency (amounts are never converted here).
+    committed_by_currency: dict[str, float] = field(default_factory=dict)
+    disbursed_by_currency: dict[str, float] = field(default_factory=dict)
+    # Committed per thematic area and currency, for the chart beside the table.
+    committed_by_area: dict[tuple[str, str], float] = field(default_factory=dict)
+
+
+# --- Gaps ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapFilter:
+    country_iso3: str | None = None
+    countries: frozenset[str] | None = None  # e.g. a region's, or an organisation's recipients
+    region_m49: str | None = None
+    thematic_area_code: str | None = None
+    areas: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class GapLine:
+    """An ``AreaGap`` with the names a reader needs."""
+
+    gap: AreaGap
+    country_name: str
+    area_name: str
+
+
+@dataclass(frozen=True)
+class GapReport:
+    """Gaps per country and area, the largest burden-weighted gap first, with how they were computed."""
+
+    lines: Sequence[GapLine]
+    currency: str
+    rates: Sequence[ExchangeRate]
+    period: Period
+    needs_source: str
+    assistance_source: str
+    index_source: str
+    made_at: datetime
+    # Audience: what the reader may see decided what was counted ("public", "partners", "country", "all").
+    audience: str = "public"
+
+    @property
+    def has_unconverted(self) -> bool:
+        return any(not line.gap.conversion.complete for line in self.lines)
+
+
+# --- The unfunded-needs board ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnfundedFilter:
+    thematic_area_code: str | None = None
+    technique_code: str | None = None
+    region_m49: str | None = None
+    income_group: str | None = None
+    group: str | None = None  # "LDC", "LLDC" or "SIDS"
+    cost_min: Decimal | None = None
+    cost_max: Decimal | None = None
+    footnote_a_only: bool = False
+    country_iso3: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class UnfundedNeed:
+    need_id: int
+    reference: str
+    title: str
+    country_iso3: str
+    country_name: str
+    area_code: str
+    area_name: str
+    technique_names: tuple[str, ...]
+    status: str
+    national_rank: int | None
+    cost: Figure  # the need's estimated cost in its own currency; missing when not stated
+    unfunded_footnote_a: bool
+    tc_project_code: str | None
+    priority_score: Figure  # the country's index in the need's area
+    waiting_since: date  # when the need was last changed (endorsed or published)
+    interest_count: int
+    my_interest: bool  # the reader's organisation has marked interest
+
+
+# --- Interest marks ---------------------------------------------------------------------------------
+
+
+class InterestCreate(BaseModel):
+    """A partner's mark of interest in a need."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    organisation_id: int | None = Field(
+        default=None, description="The organisation that is interested (needed when you represent several)."
+    )
+    note: str = Field(default="", max_length=2000, description="What the organisation could offer, briefly.")
+
+
+@dataclass(frozen=True)
+class InterestView:
+    interest_id: int
+    need_id: int
+    need_reference: str
+    need_title: str
+    country_iso3: str
+    organisation_id: int
+    organisation_name: str
+    note: str
+    status: str
+    marked_at: datetime
+    acknowledged_at: datetime | None
+
+
+# --- Maps -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapFigures:
+    """What a choropleth needs: ISO3 -> value (None = no data), with its title, unit, source and year."""
+
+    indicator: str
+    values: dict[str, float | None]
+    title: str
+    legend_title: str
+    unit: str
+    source: str
+    year: str | None

@@ -1,0 +1,760 @@
+"""Gaps: the service the pages, the API, the CLI and the briefs call. Reads through the repositories with
+the reader's visibility scopes, computes with ``pux.gaps.engine``, checks permissions and audits every
+write (marks of interest). Never commits: the request or the command is the unit of work.
+
+Public functions (keyword-only, a session first; each returns plain dataclasses):
+``gap_ranking``, ``country_gaps``, ``region_gaps``, ``organisation_gaps`` -> ``GapReport``;
+``who_does_what_where`` -> ``WhoReport``; ``unfunded_needs`` -> ``Page[UnfundedNeed]``;
+``map_figures`` -> ``MapFigures``; ``mark_interest``, ``withdraw_interest``, ``acknowledge_interest``,
+``interests_for_need``, ``interests_waiting``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
+from pux.accounts.permissions import Actor, require
+from pux.audit import service as audit
+from pux.errors import FieldProblem, NotFound, ValidationFailed
+from pux.gaps import engine, repository
+from pux.gaps import vocabulary as v
+from pux.gaps.engine import AreaStanding, AssistanceAmount, ExchangeRate, Figure, NeedCost
+from pux.gaps.models import NeedInterest
+from pux.gaps.schemas import (
+    GapFilter,
+    GapLine,
+    GapReport,
+    InterestCreate,
+    InterestView,
+    MapFigures,
+    Period,
+    UnfundedFilter,
+    UnfundedNeed,
+    WhoFilter,
+    WhoReport,
+    WhoRow,
+)
+from pux.i18n import gettext as _
+from pux.matching import service as matching
+from pux.needs import service as needs
+from pux.needs.models import Need
+from pux.pagination import Page, PageRequest
+from pux.priority import engine as priority_engine
+from pux.priority import service as priority
+from pux.reference import repository as reference_repository
+from pux.reference.models import Country
+
+INTEREST_ENTITY = "need_interest"
+SORTS = ("priority", "oldest", "cost")
+
+
+def needs_source() -> str:
+    return _("PUX needs registry: endorsed needs and their estimated costs")
+
+
+def assistance_source() -> str:
+    return _("PUX assistance activities: amounts committed")
+
+
+# --- The priority index behind each gap ---------------------------------------------------------------
+
+
+def _years(result: priority_engine.PriorityResult, component: str | None = None) -> tuple[str | None, str]:
+    """The years and source codes of the observations a result (or one of its components) used."""
+    years: set[int] = set()
+    sources: set[str] = set()
+    for score in result.components:
+        if component is not None and score.name != component:
+            continue
+        for part in score.parts:
+            if part.observation is not None:
+                years.add(part.observation.year)
+                sources.add(part.observation.source)
+    if not years:
+        return None, ""
+    span = str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
+    return span, ", ".join(sorted(sources))
+
+
+def _component(result: priority_engine.PriorityResult, name: str) -> float | None:
+    return next((c.pressing for c in result.components if c.name == name), None)
+
+
+def standing_by_country_and_area(
+    session: Session, *, on: date | None = None
+) -> dict[tuple[str, str], AreaStanding]:
+    """Burden, capacity and score of every ranked country in every area of the priority index in force."""
+    config, _data = priority.active_config(session)
+    inputs = priority.country_inputs(session, on=on)
+    standing: dict[tuple[str, str], AreaStanding] = {}
+    for area in config.areas:
+        for result in priority_engine.compute(inputs, config, area):
+            year, codes = _years(result)
+            source = (
+                _("PUX priority index (%(sources)s)") % {"sources": codes}
+                if codes
+                else _("PUX priority index")
+            )
+            standing[(result.iso3, area)] = AreaStanding(
+                burden=_component(result, "burden"),
+                capacity=_component(result, "capacity"),
+                score=result.score,
+                year=year,
+                source=source,
+            )
+    return standing
+
+
+# --- Gaps ---------------------------------------------------------------------------------------------
+
+
+def _audience(actor: Actor) -> str:
+    if actor.is_global:
+        return "all"
+    if actor.countries(permissions.FOCAL_POINT, permissions.COUNTERPART):
+        return "country"
+    return "partners" if actor.is_partner_level else "public"
+
+
+def _countries_of(session: Session, filters: GapFilter) -> frozenset[str] | None:
+    chosen: frozenset[str] | None = filters.countries
+    if filters.country_iso3:
+        single = frozenset({filters.country_iso3.upper()})
+        chosen = single if chosen is None else chosen & single
+    if filters.region_m49:
+        in_region = frozenset(c.iso3 for c in _countries_in_region(session, filters.region_m49))
+        chosen = in_region if chosen is None else chosen & in_region
+    return chosen
+
+
+def _areas_of(filters: GapFilter) -> frozenset[str] | None:
+    chosen = filters.areas
+    if filters.thematic_area_code:
+        single = frozenset({filters.thematic_area_code})
+        chosen = single if chosen is None else chosen & single
+    return chosen
+
+
+def _countries_in_region(session: Session, m49: str) -> list[Country]:
+    return [
+        c
+        for c in reference_repository.all_countries(session)
+        if m49 in (c.region_m49, c.subregion_m49, c.intermediate_m49)
+    ]
+
+
+def _money(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def gap_ranking(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: GapFilter | None = None,
+    period: Period | None = None,
+    currency: str = "USD",
+    rates: Sequence[ExchangeRate] = (),
+) -> GapReport:
+    """Each country's gap per thematic area (what its endorsed needs cost, what current assistance there
+    covers, the remainder), the largest burden-weighted gap first; only what ``actor`` may see counts.
+
+    ``period``: when assistance counts as current (default: today); ``rates``: stated exchange rates to
+    ``currency``; amounts in other currencies without one are reported apart, unconverted."""
+    period = period or Period.on(date.today())
+    filters = filters or GapFilter()
+    countries, areas = _countries_of(session, filters), _areas_of(filters)
+    need_rows = repository.endorsed_need_costs(
+        session, permissions.need_scope(actor), countries=countries, areas=areas
+    )
+    activity_rows = repository.activity_amounts(
+        session, permissions.activity_scope(actor), period, countries=countries, areas=areas
+    )
+    # The matching engine's overlap rule, on the last day of the period (the same providers on the same
+    # country, area and technique at the same time), counting only activities the reader may see.
+    duplications = [
+        (country, area, technique)
+        for country, area, technique, _count in matching.provider_overlaps(
+            session, actor=actor, on=period.end
+        )
+        if (countries is None or country in countries) and (areas is None or area in areas)
+    ]
+    sources = engine.Sources(
+        needs=needs_source(),
+        assistance=assistance_source(),
+        period=period.label,
+        needs_year=str(date.today().year),
+    )
+    gaps = engine.area_gaps(
+        (NeedCost(i, country, area, _money(cost), cur) for i, country, area, cost, cur in need_rows),
+        (
+            AssistanceAmount(i, provider, country, area, technique, _money(c), _money(d), cur)
+            for i, provider, country, area, technique, c, d, cur in activity_rows
+        ),
+        standing_by_country_and_area(session, on=period.end),
+        currency=currency.upper(),
+        rates=rates,
+        duplications=duplications,
+        sources=sources,
+    )
+    country_names = {c.iso3: c.name() for c in reference_repository.all_countries(session)}
+    area_names = {a.code: a.name() for a in reference_repository.list_thematic_areas(session)}
+    return GapReport(
+        lines=[
+            GapLine(
+                gap, country_names.get(gap.country_iso3, gap.country_iso3), area_names.get(gap.area, gap.area)
+            )
+            for gap in gaps
+        ],
+        currency=currency.upper(),
+        rates=tuple(rates),
+        period=period,
+        needs_source=sources.needs,
+        assistance_source=sources.assistance,
+        index_source=_("PUX priority index"),
+        made_at=datetime.now(UTC),
+        audience=_audience(actor),
+    )
+
+
+def country_gaps(
+    session: Session,
+    *,
+    actor: Actor,
+    iso3: str,
+    period: Period | None = None,
+    currency: str = "USD",
+    rates: Sequence[ExchangeRate] = (),
+) -> GapReport:
+    """One country's gap in each thematic area (see ``gap_ranking``); NotFound for an unknown country."""
+    if reference_repository.get_country(session, iso3.upper()) is None:
+        raise NotFound(_("No country or area has this code."))
+    return gap_ranking(
+        session, actor=actor, filters=GapFilter(country_iso3=iso3.upper()), period=period, currency=currency,
+        rates=rates,
+    )  # fmt: skip
+
+
+def region_gaps(
+    session: Session,
+    *,
+    actor: Actor,
+    m49: str,
+    area: str | None = None,
+    period: Period | None = None,
+    currency: str = "USD",
+    rates: Sequence[ExchangeRate] = (),
+) -> GapReport:
+    """The gaps of a region's countries (M49 region, sub-region or intermediate region)."""
+    if reference_repository.get_region(session, m49) is None:
+        raise NotFound(_("No region has this code."))
+    return gap_ranking(
+        session, actor=actor, filters=GapFilter(region_m49=m49, thematic_area_code=area), period=period,
+        currency=currency, rates=rates,
+    )  # fmt: skip
+
+
+def organisation_gaps(
+    session: Session,
+    *,
+    actor: Actor,
+    organisation_id: int,
+    period: Period | None = None,
+    currency: str = "USD",
+    rates: Sequence[ExchangeRate] = (),
+) -> GapReport:
+    """The gaps in the thematic areas an organisation works in (its visible activities in the period), in
+    every country: the gaps it could help fill."""
+    if accounts_repository.get_organisation(session, organisation_id) is None:
+        raise NotFound(_("No organisation has this number."))
+    period = period or Period.on(date.today())
+    rows = repository.who_aggregates(
+        session, permissions.activity_scope(actor), period, countries=None, areas=None, technique=None,
+        provider_id=organisation_id,
+    )  # fmt: skip
+    areas = frozenset(area for _p, _c, area, _t, _cur, *_rest in rows if area)
+    return gap_ranking(
+        session, actor=actor, filters=GapFilter(areas=areas), period=period, currency=currency, rates=rates
+    )
+
+
+# --- Who does what where ----------------------------------------------------------------------------
+
+
+def _sum_or_missing(total: Decimal | None, stated: int) -> float | None:
+    return float(total) if stated and total is not None else None
+
+
+def who_does_what_where(
+    session: Session, *, actor: Actor, filters: WhoFilter | None = None, period: Period | None = None
+) -> WhoReport:
+    """Providers x recipients (countries or regions) x areas x techniques: activities and the amounts
+    committed and disbursed by activities running in the period (each activity's recorded totals, in its
+    own currency: nothing is converted or pro-rated), visible to ``actor``."""
+    period = period or Period.year(date.today().year)
+    filters = filters or WhoFilter()
+    countries = _countries_of(
+        session, GapFilter(country_iso3=filters.country_iso3, region_m49=filters.region_m49)
+    )
+    areas = frozenset({filters.thematic_area_code}) if filters.thematic_area_code else None
+    rows = repository.who_aggregates(
+        session,
+        permissions.activity_scope(actor),
+        period,
+        countries=countries,
+        areas=areas,
+        technique=filters.technique_code,
+        provider_id=filters.provider_organisation_id,
+    )
+    all_countries = {c.iso3: c for c in reference_repository.all_countries(session)}
+    region_names = {r.m49: r.name() for r in reference_repository.list_regions(session)}
+    area_names = {a.code: a.name() for a in reference_repository.list_thematic_areas(session)}
+    technique_names = {t.code: t.name() for t in reference_repository.list_techniques(session)}
+    provider_names = _organisation_names(session, {row[0] for row in rows})
+
+    def recipient(iso3: str) -> tuple[str, str]:
+        country = all_countries.get(iso3)
+        if filters.by == v.BY_REGION and country is not None:
+            code = country.subregion_m49 or country.region_m49 or iso3
+            return code, region_names.get(code, code)
+        return iso3, country.name() if country else iso3
+
+    merged: dict[tuple[int, str, str | None, str | None, str], list[float | None | int]] = {}
+    names: dict[str, str] = {}
+    for provider, country, area, technique, currency, count, committed, disbursed, n_c, n_d in rows:
+        code, name = recipient(country)
+        names[code] = name
+        key = (provider, code, area, technique, currency)
+        entry = merged.setdefault(key, [0, None, None])
+        entry[0] = int(entry[0] or 0) + int(count)
+        for slot, total, stated in ((1, committed, n_c), (2, disbursed, n_d)):
+            value = _sum_or_missing(total, stated)
+            if value is not None:
+                entry[slot] = float(entry[slot] or 0.0) + value
+    report_rows = [
+        WhoRow(
+            provider_id=provider,
+            provider_name=provider_names.get(provider, str(provider)),
+            recipient_code=code,
+            recipient_name=names[code],
+            area_code=area,
+            area_name=area_names.get(area, "—") if area else "—",
+            technique_code=technique,
+            technique_name=technique_names.get(technique, "—") if technique else "—",
+            activities=int(entry[0] or 0),
+            currency=currency,
+            committed=None if entry[1] is None else float(entry[1]),
+            disbursed=None if entry[2] is None else float(entry[2]),
+        )
+        for (provider, code, area, technique, currency), entry in merged.items()
+    ]
+    report_rows.sort(
+        key=lambda r: (r.provider_name.casefold(), r.recipient_name, r.area_name, r.technique_name)
+    )
+    committed_by_currency: dict[str, float] = defaultdict(float)
+    disbursed_by_currency: dict[str, float] = defaultdict(float)
+    committed_by_area: dict[tuple[str, str], float] = defaultdict(float)
+    for row in report_rows:
+        if row.committed is not None:
+            committed_by_currency[row.currency] += row.committed
+            committed_by_area[(row.area_name, row.currency)] += row.committed
+        if row.disbursed is not None:
+            disbursed_by_currency[row.currency] += row.disbursed
+    return WhoReport(
+        rows=report_rows,
+        period=period,
+        source=_("PUX assistance activities (recorded by providers and imported from IATI)"),
+        committed_by_currency=dict(committed_by_currency),
+        disbursed_by_currency=dict(disbursed_by_currency),
+        committed_by_area=dict(committed_by_area),
+    )
+
+
+def _organisation_names(session: Session, organisation_ids: Iterable[int]) -> dict[int, str]:
+    names = {}
+    for organisation_id in organisation_ids:
+        organisation = accounts_repository.get_organisation(session, organisation_id)
+        if organisation is not None:
+            names[organisation_id] = organisation.name
+    return names
+
+
+# --- The unfunded-needs board -------------------------------------------------------------------------
+
+
+def _board_countries(session: Session, filters: UnfundedFilter) -> frozenset[str] | None:
+    """The countries a donor's filters leave (region, income group, LDC / LLDC / SIDS); None: all."""
+    if not (filters.region_m49 or filters.income_group or filters.group or filters.country_iso3):
+        return None
+    chosen = []
+    for country in reference_repository.all_countries(session):
+        if filters.country_iso3 and country.iso3 != filters.country_iso3.upper():
+            continue
+        if filters.region_m49 and filters.region_m49 not in (
+            country.region_m49, country.subregion_m49, country.intermediate_m49,
+        ):  # fmt: skip
+            continue
+        income = country.income_group
+        if filters.income_group and (income is None or income.income_group != filters.income_group):
+            continue
+        if filters.group and not {
+            "LDC": country.is_ldc,
+            "LLDC": country.is_lldc,
+            "SIDS": country.is_sids,
+        }.get(filters.group, False):
+            continue
+        chosen.append(country.iso3)
+    return frozenset(chosen)
+
+
+def _check_board_filters(filters: UnfundedFilter, sort: str) -> None:
+    problems = []
+    if filters.cost_min is not None and filters.cost_max is not None and filters.cost_min > filters.cost_max:
+        problems.append(FieldProblem("cost_max", _("must not be below the lowest cost")))
+    if filters.group and filters.group not in ("LDC", "LLDC", "SIDS"):
+        problems.append(FieldProblem("group", _("must be LDC, LLDC or SIDS")))
+    if sort not in SORTS:
+        problems.append(
+            FieldProblem("sort", _("must be one of: %(choices)s") % {"choices": ", ".join(SORTS)})
+        )
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def unfunded_needs(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: UnfundedFilter | None = None,
+    page: PageRequest | None = None,
+    sort: str = "priority",
+) -> Page[UnfundedNeed]:
+    """Endorsed and published needs that no programme or recorded funding answers yet, visible to
+    ``actor``. ``sort``: "priority" (the country's index in the need's area, then the national rank, then
+    the oldest), "oldest" (longest waiting first, then priority) or "cost" (largest known cost first)."""
+    filters = filters or UnfundedFilter()
+    page = page or PageRequest()
+    _check_board_filters(filters, sort)
+    found = repository.unfunded_needs(
+        session,
+        permissions.need_scope(actor),
+        countries=_board_countries(session, filters),
+        area=filters.thematic_area_code,
+        technique=filters.technique_code,
+        cost_min=filters.cost_min,
+        cost_max=filters.cost_max,
+        footnote_a_only=filters.footnote_a_only,
+        text=filters.text,
+    )
+    standing = standing_by_country_and_area(session) if found else {}
+
+    def score(need_country: str, area: str) -> float | None:
+        entry = standing.get((need_country, area))
+        return entry.score if entry else None
+
+    def waiting(need_updated: datetime) -> datetime:
+        return need_updated if need_updated.tzinfo else need_updated.replace(tzinfo=UTC)
+
+    def key(need: Need) -> tuple[object, ...]:
+        index = score(need.country_iso3, need.thematic_area_code)
+        rank = need.national_rank
+        priority_key = (index is None, -(index or 0.0), rank is None, rank or 0)
+        since = waiting(need.updated_at).timestamp()
+        if sort == "oldest":
+            return (since, *priority_key, need.id)
+        if sort == "cost":
+            cost = need.estimated_cost
+            return (cost is None, -float(cost or 0), *priority_key, need.id)
+        return (*priority_key, since, need.id)
+
+    ordered = sorted(found, key=key)
+    start = (
+        page.offset
+        if page.offset < len(ordered)
+        else max(0, (max(1, -(-len(ordered) // page.size)) - 1) * page.size)
+    )
+    shown = ordered[start : start + page.size]
+    ids = [n.id for n in shown]
+    counts = repository.active_interest_counts(session, ids)
+    mine = repository.needs_marked_by(session, permissions.interest_organisations(actor), ids)
+    area_names = {a.code: a.name() for a in reference_repository.list_thematic_areas(session)}
+    items = []
+    for need in shown:
+        entry = standing.get((need.country_iso3, need.thematic_area_code))
+        items.append(
+            UnfundedNeed(
+                need_id=need.id,
+                reference=need.reference,
+                title=need.title,
+                country_iso3=need.country_iso3,
+                country_name=need.country.name(),
+                area_code=need.thematic_area_code,
+                area_name=area_names.get(need.thematic_area_code, need.thematic_area_code),
+                technique_names=tuple(t.name() for t in need.techniques),
+                status=need.status,
+                national_rank=need.national_rank,
+                cost=Figure(
+                    _money(need.estimated_cost),
+                    need.currency,
+                    needs_source(),
+                    str(waiting(need.updated_at).year),
+                ),
+                unfunded_footnote_a=need.unfunded_footnote_a,
+                tc_project_code=need.tc_project_code,
+                priority_score=Figure(
+                    entry.score if entry else None,
+                    "0-100",
+                    entry.source if entry else _("PUX priority index"),
+                    entry.year if entry else None,
+                ),  # fmt: skip
+                waiting_since=waiting(need.updated_at).date(),
+                interest_count=counts.get(need.id, 0),
+                my_interest=need.id in mine,
+            )
+        )
+    request = PageRequest(number=start // page.size + 1, size=page.size)
+    return Page(items=items, total=len(ordered), request=request)
+
+
+# --- Marks of interest ---------------------------------------------------------------------------------
+
+
+def _organisation_for(actor: Actor, chosen: int | None) -> int:
+    own = permissions.interest_organisations(actor)
+    if chosen is not None:
+        require(
+            permissions.can_mark_interest(actor, organisation_id=chosen),
+            _("You may mark interest only for an organisation you represent."),
+        )
+        return chosen
+    if len(own) == 1:
+        return next(iter(own))
+    if not own:
+        require(False, _("Only the people of a partner organisation may mark interest in a need."))
+    raise ValidationFailed(
+        [FieldProblem("organisation_id", _("choose the organisation you mark interest for"))]
+    )
+
+
+def mark_interest(session: Session, *, actor: Actor, need_id: int, data: InterestCreate) -> NeedInterest:
+    """An organisation marks interest in an unfunded need it may see (again, if it had withdrawn);
+    audited, and shown to the need's country in its inbox until acknowledged."""
+    need = needs.get_need(session, actor=actor, need_id=need_id)
+    organisation_id = _organisation_for(actor, data.organisation_id)
+    if accounts_repository.get_organisation(session, organisation_id) is None:
+        raise ValidationFailed([FieldProblem("organisation_id", _("is not a known organisation"))])
+    if need.status not in v.UNFUNDED_STATUSES:
+        raise ValidationFailed([FieldProblem("need_id", _("this need is no longer waiting for a partner"))])
+    interest = repository.interest_of(session, need_id=need.id, organisation_id=organisation_id)
+    before = interest.snapshot() if interest is not None else None
+    if interest is None:
+        interest = NeedInterest(need_id=need.id, organisation_id=organisation_id, note=data.note)
+        repository.add(session, interest)
+    interest.note = data.note
+    interest.status = v.INTEREST_ACTIVE
+    interest.marked_by_id = actor.user_id
+    interest.acknowledged_at = None
+    interest.acknowledged_by_id = None
+    session.flush()
+    audit.record(
+        session, actor=actor.label, action="need_interest.mark", entity_type=INTEREST_ENTITY,
+        entity_id=str(interest.id), before=before, after=interest.snapshot(),
+    )  # fmt: skip
+    return interest
+
+
+def _interest_for_change(session: Session, actor: Actor, interest_id: int) -> NeedInterest:
+    interest = repository.get_interest(session, interest_id)
+    if interest is None or not permissions.can_view_interests(
+        actor, country_iso3=interest.need.country_iso3, organisation_id=interest.organisation_id
+    ):
+        raise NotFound(_("No mark of interest with this number is visible to you."))
+    return interest
+
+
+def withdraw_interest(session: Session, *, actor: Actor, interest_id: int) -> NeedInterest:
+    """The organisation takes its mark of interest back (audited)."""
+    interest = _interest_for_change(session, actor, interest_id)
+    require(
+        permissions.can_mark_interest(actor, organisation_id=interest.organisation_id),
+        _("Only the interested organisation may withdraw its interest."),
+    )
+    before = interest.snapshot()
+    interest.status = v.INTEREST_WITHDRAWN
+    session.flush()
+    audit.record(
+        session, actor=actor.label, action="need_interest.withdraw", entity_type=INTEREST_ENTITY,
+        entity_id=str(interest.id), before=before, after=interest.snapshot(),
+    )  # fmt: skip
+    return interest
+
+
+def acknowledge_interest(session: Session, *, actor: Actor, interest_id: int) -> NeedInterest:
+    """The need's focal point has seen the mark of interest (it leaves the inbox; audited)."""
+    interest = _interest_for_change(session, actor, interest_id)
+    require(
+        permissions.can_acknowledge_interest(actor, country_iso3=interest.need.country_iso3),
+        _("Only the focal point of the need's country may acknowledge this."),
+    )
+    before = interest.snapshot()
+    interest.acknowledged_at = datetime.now(UTC)
+    interest.acknowledged_by_id = actor.user_id
+    session.flush()
+    audit.record(
+        session, actor=actor.label, action="need_interest.acknowledge", entity_type=INTEREST_ENTITY,
+        entity_id=str(interest.id), before=before, after=interest.snapshot(),
+    )  # fmt: skip
+    return interest
+
+
+def _view(interest: NeedInterest) -> InterestView:
+    return InterestView(
+        interest_id=interest.id,
+        need_id=interest.need_id,
+        need_reference=interest.need.reference,
+        need_title=interest.need.title,
+        country_iso3=interest.need.country_iso3,
+        organisation_id=interest.organisation_id,
+        organisation_name=interest.organisation.name,
+        note=interest.note,
+        status=interest.status,
+        marked_at=interest.created_at,
+        acknowledged_at=interest.acknowledged_at,
+    )
+
+
+def interests_for_need(session: Session, *, actor: Actor, need_id: int) -> list[InterestView]:
+    """The marks of interest in a need that ``actor`` may see (its country sees all of them, an
+    organisation its own); NotFound when the need itself is not visible."""
+    need = needs.get_need(session, actor=actor, need_id=need_id)
+    return [
+        _view(interest)
+        for interest in repository.interests_for_need(session, need.id)
+        if permissions.can_view_interests(
+            actor, country_iso3=need.country_iso3, organisation_id=interest.organisation_id
+        )
+    ]
+
+
+def interests_waiting(session: Session, *, actor: Actor) -> list[InterestView]:
+    """Marks of interest in the needs of the countries whose focal point ``actor`` is, not yet
+    acknowledged (every country for facilitators): for the task inbox."""
+    if not actor.is_authenticated:
+        return []
+    countries = None if actor.is_global else actor.countries(permissions.FOCAL_POINT)
+    if countries is not None and not countries:
+        return []
+    return [_view(i) for i in repository.unacknowledged_interests(session, countries=countries)]
+
+
+# --- Map figures -------------------------------------------------------------------------------------
+
+
+def _recipients(session: Session) -> frozenset[str]:
+    """Countries the dialogue may assist (the priority index's rule: not in an excluded income group)."""
+    config, _data = priority.active_config(session)
+    return frozenset(c.iso3 for c in priority_engine.recipients(priority.country_inputs(session), config))
+
+
+def map_figures(
+    session: Session,
+    *,
+    actor: Actor,
+    indicator: str,
+    area: str | None = None,
+    period: Period | None = None,
+) -> MapFigures:
+    """ISO3 -> figure for a world map of ``indicator`` (``vocabulary.MAP_INDICATORS``), in one thematic area
+    or all; recipients without a figure stay absent or None (drawn as "no data", never as zero)."""
+    if indicator not in v.MAP_INDICATORS:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "indicator", _("must be one of: %(choices)s") % {"choices": ", ".join(v.MAP_INDICATORS)}
+                )
+            ]
+        )
+    areas = {a.code: a for a in reference_repository.list_thematic_areas(session)}
+    if area is not None and area not in areas:
+        raise ValidationFailed([FieldProblem("area", _("unknown thematic area"))])
+    area_name = areas[area].name() if area else _("all thematic areas")
+    label = v.map_indicator_label(indicator)
+    title = f"{label}: {area_name}"
+    if indicator == v.PRIORITY_INDEX:
+        return _priority_map(
+            session, area or "health", title=f"{label}: {areas[area or 'health'].name()}" if areas else title
+        )
+    if indicator == v.GAP:
+        report = gap_ranking(session, actor=actor, filters=GapFilter(thematic_area_code=area), period=period)
+        totals: dict[str, float | None] = {}
+        for line in report.lines:
+            value = line.gap.uncovered.value
+            if line.gap.country_iso3 in totals and totals[line.gap.country_iso3] is None:
+                continue
+            totals[line.gap.country_iso3] = (
+                None if value is None else (totals.get(line.gap.country_iso3) or 0.0) + value
+            )
+        return MapFigures(
+            indicator, totals, title, _("Uncovered cost"), "USD",
+            f"{report.needs_source}; {report.assistance_source}", report.period.label,
+        )  # fmt: skip
+    recipients = _recipients(session)
+    if indicator == v.NEEDS:
+        scope = permissions.need_scope(actor)
+        counts = (
+            repository.needs_count_by_country(session, scope, v.ENDORSED_STATUSES)
+            if area is None
+            else {
+                country: len([1 for _i, c, _a, _cost, _cur in rows])
+                for country, rows in _group_by_country(
+                    repository.endorsed_need_costs(session, scope, areas=frozenset({area}))
+                ).items()
+            }
+        )
+        values: dict[str, float | None] = {iso3: 0.0 for iso3 in recipients}
+        values.update({iso3: float(count) for iso3, count in counts.items()})
+        return MapFigures(
+            indicator, values, title, _("Endorsed needs"), "", needs_source(), str(date.today().year)
+        )
+    period = period or Period.year(date.today().year)
+    rows = repository.activity_amounts(
+        session, permissions.activity_scope(actor), period, areas=frozenset({area}) if area else None,
+        include_ended=True,
+    )  # fmt: skip
+    committed: dict[str, float | None] = {iso3: 0.0 for iso3 in recipients}
+    for _id, _provider, country, _area, _technique, amount, _disbursed, currency in rows:
+        # Only US dollars are added up on the map: PUX converts no currency without a stated rate.
+        if currency == "USD" and amount is not None:
+            committed[country] = (committed.get(country) or 0.0) + float(amount)
+    return MapFigures(
+        indicator, committed, title, _("Committed"), "USD", assistance_source() + _(" (US dollars only)"),
+        period.label,
+    )  # fmt: skip
+
+
+def _group_by_country(
+    rows: Sequence[tuple[int, str, str, Decimal | None, str]],
+) -> Mapping[str, list[tuple[int, str, str, Decimal | None, str]]]:
+    grouped: dict[str, list[tuple[int, str, str, Decimal | None, str]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[1]].append(row)
+    return grouped
+
+
+def _priority_map(session: Session, area: str, *, title: str) -> MapFigures:
+    standing = standing_by_country_and_area(session)
+    values = {iso3: entry.score for (iso3, code), entry in standing.items() if code == area}
+    years = sorted(
+        {y for (_iso3, code), e in standing.items() if code == area and e.year for y in e.year.split("–")}
+    )
+    year = None if not years else (years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}")
+    return MapFigures(
+        v.PRIORITY_INDEX, values, title, _("Index (0-100)"), "", _("PUX priority index"), year,
+    )  # fmt: skip
