@@ -101,14 +101,14 @@ def figures(root: Element) -> list[Element]:
     return root.find_all(lambda e: "fig" in e.classes)
 
 
-def following_citation(figure: Element) -> Element | None:
-    """The [source, year] mark printed right after a figure."""
-    siblings = figure.parent.children if figure.parent else []
-    index = next(i for i, child in enumerate(siblings) if child is figure)
-    for child in siblings[index + 1 :]:
-        if isinstance(child, Element):
-            return child if "src" in child.classes else None
-    return None
+ROWS = frozenset({"tr", "li", "p", "dd"})
+
+
+def row_citations(figure: Element) -> list[Element]:
+    """The [source, year] marks of the row (table row, list item, paragraph) a figure stands in."""
+    row = next((node for node in figure.ancestors() if node.tag in ROWS), None)
+    assert row is not None, f"figure {figure.text()!r} stands in no row"
+    return row.find_all(lambda e: "src" in e.classes)
 
 
 def unexplained_digits(root: Element, texts: list[tuple[str, Element]]) -> list[str]:

@@ -174,11 +174,22 @@ class IndexTable:
         ]
 
 
-def _index_table(session: Session, today: date) -> IndexTable:
-    config, _data = priority_service.active_config(session)
-    inputs = priority_service.country_inputs(session, on=today)
-    results = {area: priority_engine.compute(inputs, config, area) for area in config.areas}
-    return IndexTable(config.name, {country.iso3: country for country in inputs}, results)
+_INDEX_TABLES: SizedLru[IndexTable] = SizedLru(max_bytes=4)
+
+
+def _index_table(session: Session, stamp: Stamp) -> IndexTable:
+    """The index of every country in every area. The same for every brief of one data version and day,
+    whoever reads it and in whatever language (names are taken from the reference tables, not from here),
+    so it is computed once for them all: it is most of the work of a brief."""
+    key = BriefKey("index", "*", "*", "*", stamp.data_version, stamp.made_on.isoformat(), "index")
+    table = _INDEX_TABLES.get(key)
+    if table is None:
+        config, _data = priority_service.active_config(session)
+        inputs = priority_service.country_inputs(session, on=stamp.made_on)
+        results = {area: priority_engine.compute(inputs, config, area) for area in config.areas}
+        table = IndexTable(config.name, {country.iso3: country for country in inputs}, results)
+        _INDEX_TABLES.put(key, table, 1)
+    return table
 
 
 def _priority_line(
@@ -507,10 +518,11 @@ def country_brief(
         heading=Heading(v.COUNTRY, country.iso3, country.name(), v.kind_label(v.COUNTRY), tuple(facts)),
         stamp=stamp,
     )
-    table = _index_table(session, today)
+    table = _index_table(session, stamp)
     own_results = table.of(country.iso3)
     brief.priority = [_priority_line(brief, table, area, result, areas) for area, result in own_results]
-    peer_region = country.subregion or country.region
+    # The closest grouping M49 has: Eastern Africa rather than Sub-Saharan Africa, when there is one.
+    peer_region = country.intermediate_region or country.subregion or country.region
     brief.region_name = peer_region.name() if peer_region else ""
     peers = _peer_codes(session, peer_region, country.iso3)
     brief.indicators = _indicator_lines(session, brief, table, country.iso3, peers)
@@ -617,6 +629,7 @@ def region_brief(
     areas = _areas(session)
     members = repository.countries_in_region(session, region.m49)
     codes = frozenset(country.iso3 for country in members)
+    names = {country.iso3: country.name() for country in members}
     facts = [
         (_("Countries and areas"), str(len(members))),
         (
@@ -633,10 +646,10 @@ def region_brief(
         stamp=stamp,
     )
     brief.region_name = region.name()
-    table = _index_table(session, today)
+    table = _index_table(session, stamp)
     for area, results in table.results.items():
         in_region = [r for r in results if r.iso3 in codes and r.rank is not None][:3]
-        brief.countries += [_named_priority_line(brief, table, area, r, areas) for r in in_region]
+        brief.countries += [_named_priority_line(brief, table, area, r, areas, names) for r in in_region]
 
     needs = needs_repository.all_visible(
         session, permissions.need_scope(actor), NeedFilter(region_m49=region.m49)
@@ -675,13 +688,18 @@ def region_brief(
 
 
 def _named_priority_line(
-    brief: Brief, table: IndexTable, area: str, result: PriorityResult, areas: dict[str, ThematicArea]
+    brief: Brief,
+    table: IndexTable,
+    area: str,
+    result: PriorityResult,
+    areas: dict[str, ThematicArea],
+    names: dict[str, str],
 ) -> PriorityLine:
     line = _priority_line(brief, table, area, result, areas)
     # In a regional brief the line names its country; the area stays available for grouping.
     return PriorityLine(
         area_code=line.area_code,
-        area_name=f"{line.area_name}: {result.name}",
+        area_name=f"{line.area_name}: {names.get(result.iso3, result.iso3)}",
         score=line.score,
         rank=line.rank,
         ranked_countries=line.ranked_countries,
@@ -785,7 +803,7 @@ def _fitting_needs(
     that area first (priority index), then by national rank."""
     if not its_areas:
         return []
-    table = _index_table(session, today)
+    table = _index_table(session, brief.stamp)
     score = {
         (area, result.iso3): result.score or 0.0
         for area, results in table.results.items()
