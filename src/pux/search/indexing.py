@@ -169,7 +169,7 @@ def prepare(
         # Names in six languages are for words; the meaning comes from the English name alone (text in
         # a script pulls a static vector towards everything else written in that script).
         titles.append(document.title if document.by_meaning else "")
-        texts.append(document.body[:VECTOR_TEXT_CHARS] if document.by_meaning else "")
+        texts.append("" if document.names or not document.by_meaning else document.body[:VECTOR_TEXT_CHARS])
         rows.append(
             {
                 "kind": kind,

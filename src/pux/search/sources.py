@@ -100,7 +100,9 @@ class Source:
     visibility: Callable[[SearchScopes], ColumnElement[bool]]
     everything: Callable[[], Select[Any]]
     url: Callable[[str], str]
-    natural_key: str | None = None  # the column people know a record by (a need's reference)
+    # The column people know a record by (a need's reference), for sources keyed by id; None where the
+    # key is already what people know (a country's ISO code, a story's address).
+    natural_key: str | None = None
     # The titles of some of its documents in a reader's language: (session, keys, language) -> key -> title.
     local_titles: Callable[[Session, Sequence[str], str], dict[str, str]] | None = None
 
@@ -485,7 +487,6 @@ register_source(
     _public,
     key_of=lambda technique: technique.code,
     url=lambda key: f"/techniques/{key.replace('_', '-')}",
-    natural_key="code",
     local_titles=_reference_titles(Technique, "code"),
 )
 register_source(
@@ -503,7 +504,6 @@ register_source(
     _published,
     key_of=lambda story: story.slug,
     url=lambda key: f"/stories/{key}",
-    natural_key="slug",
     local_titles=_translated_titles(SuccessStory, "slug", knowledge_vocabulary.STORY, "title"),
 )
 register_source(
@@ -513,7 +513,6 @@ register_source(
     _published,
     key_of=lambda myth: myth.slug,
     url=lambda key: f"/myths/{key}",
-    natural_key="slug",
     local_titles=_translated_titles(Myth, "slug", knowledge_vocabulary.MYTH, "claim"),
 )
 register_dependent(EventOutcome, lambda outcome: (DialogueEvent, outcome.event_id))
