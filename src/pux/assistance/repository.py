@@ -104,6 +104,8 @@ def current_commitments_by_country_and_area(session: Session, on: date) -> dict[
         .where(
             AssistanceActivity.currency == "USD",
             AssistanceActivity.thematic_area_code.is_not(None),
+            # An implementer's report of money its funder's activity already counts (IATI) is left out.
+            AssistanceActivity.counted_in_activity_id.is_(None),
             AssistanceActivity.status.not_in(("cancelled", "closed")),
             or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= on),
             or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= on),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -36,6 +37,19 @@ from pux.reference.models import (
 from pux.validation import parse_whole
 
 ENTITY = "assistance_activity"
+
+
+@dataclass(frozen=True)
+class IatiFigureSource:
+    """Where the figures of an activity imported from IATI come from, for its page."""
+
+    publisher: str | None
+    file_name: str
+    generated_at: datetime | None
+    last_updated: datetime | None
+    identifier: str
+
+
 _FIELDS = tuple(ActivityFields.model_fields)
 
 
@@ -205,6 +219,32 @@ def may_edit(actor: Actor, activity: AssistanceActivity) -> bool:
     return permissions.can_record_activity_for(
         actor, provider_organisation_id=activity.provider_organisation_id
     )
+
+
+def may_import_iati(actor: Actor) -> bool:
+    """Whether the link to the IATI upload page should be offered."""
+    return permissions.can_import_iati(actor)
+
+
+def iati_source_of(activity: AssistanceActivity) -> IatiFigureSource | None:
+    """Where an imported activity's figures come from: the publisher, the file and its generated date."""
+    source = activity.iati_source
+    if source is None or not activity.iati_identifier:
+        return None
+    return IatiFigureSource(
+        publisher=source.publisher_name or activity.iati_reporting_org_ref,
+        file_name=source.file_name,
+        generated_at=_utc(source.generated_at),
+        last_updated=_utc(activity.iati_last_updated),
+        identifier=activity.iati_identifier,
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; PUX stores UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def may_record(actor: Actor) -> bool:

@@ -51,7 +51,12 @@ def activity_list(
     return render(
         request,
         "assistance/list.html",
-        {**_vocabularies(session), **listing(results, request), "may_record": service.may_record(actor)},
+        {
+            **_vocabularies(session),
+            **listing(results, request),
+            "may_record": service.may_record(actor),
+            "may_import_iati": service.may_import_iati(actor),
+        },
     )
 
 
@@ -122,6 +127,7 @@ def activity_page(
         {
             **_vocabularies(session),
             "activity": activity,
+            "iati_source": service.iati_source_of(activity),
             "may_edit": service.may_edit(actor, activity),
             "history": history,
             "history_names": accounts.display_names(session, [event.actor for event in history]),

@@ -21,6 +21,10 @@ from pux.config import Settings, get_settings
 from pux.db import make_engine, make_session_factory
 from pux.dialogues import api as dialogues_api
 from pux.dialogues import views as dialogues_views
+from pux.gaps import api as gaps_api
+from pux.gaps import views as gaps_views
+from pux.interop.iati import api as iati_api
+from pux.interop.iati import views as iati_views
 from pux.interop.tabular import views as tabular_views
 from pux.knowledge import api as knowledge_api
 from pux.knowledge import views as knowledge_views
@@ -109,6 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         needs_api.router,
         programmes_views.router,
         programmes_api.router,
+        iati_views.router,
+        iati_api.router,
         assistance_views.router,
         assistance_api.router,
         dialogues_views.router,
@@ -116,6 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         knowledge_views.router,
         knowledge_api.router,
         briefs_views.router,
+        gaps_views.router,
+        gaps_api.router,
         priority_views.router,
         priority_api.router,
         matching_views.router,

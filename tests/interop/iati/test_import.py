@@ -116,19 +116,16 @@ def test_importing_the_same_file_again_writes_nothing_and_a_newer_version_replac
     again = _import(session_factory, facilitator, path)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
     assert _state(session) == before
-    older = replace(first, last_updated=first.last_updated - timedelta(days=1), titles=first.titles[:1])  # type: ignore[operator]
+    assert first.last_updated is not None
+    older = replace(first, last_updated=first.last_updated - timedelta(days=1), titles=first.titles[:1])
     assert (
         _import(session_factory, facilitator, synthetic.write_file(tmp_path / "old.xml", [older])).unchanged
         == 1
     )
-    newer = (
-        replace(first, last_updated=first.last_updated + timedelta(days=1), commitment_note=None)
-        if False
-        else replace(  # type: ignore[operator]
-            first,
-            last_updated=first.last_updated + timedelta(days=1),
-            transactions=first.transactions[:1],  # type: ignore[operator]
-        )
+    # A newer version without its disbursement and expenditure replaces the stored one whole.
+    assert first.last_updated is not None
+    newer = replace(
+        first, last_updated=first.last_updated + timedelta(days=1), transactions=first.transactions[:1]
     )
     report = _import(session_factory, facilitator, synthetic.write_file(tmp_path / "new.xml", [newer]))
     assert report.updated == 1

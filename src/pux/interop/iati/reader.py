@@ -78,10 +78,23 @@ def _open(source: Source) -> BinaryIO:
     return source.open("rb") if isinstance(source, Path) else source
 
 
-def _syntax_refusal(error: etree.XMLSyntaxError) -> FileRefused:
+def _last_line(handle: BinaryIO) -> int:
+    """The number of the file's last line (counted in chunks, constant memory)."""
+    handle.seek(0)
+    count = 1
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        count += chunk.count(b"\n")
+    return count
+
+
+def _syntax_refusal(error: etree.XMLSyntaxError, handle: BinaryIO | None = None) -> FileRefused:
     message = str(error.msg or error)
     line = error.lineno
     lowered = message.lower()
+    # Whatever libxml2 says, XML that breaks off on the file's last line is a file cut short.
+    broken_at_end = handle is not None and line is not None and line > 1 and line >= _last_line(handle)
+    if broken_at_end and "resource limit" not in lowered and "excessive depth" not in lowered:
+        return FileRefused(TRUNCATED, line, message)
     if "resource limit" in lowered or "huge" in lowered or "excessive depth" in lowered:
         return FileRefused(TOO_LARGE, line, message)
     if "entity" in lowered:
@@ -142,7 +155,7 @@ def _activity_elements(source: Source) -> Iterator[tuple[FileHeader, Any]]:
                 yield header, element
                 _forget(element)
     except etree.XMLSyntaxError as error:
-        raise _syntax_refusal(error) from error
+        raise _syntax_refusal(error, handle) from error
     finally:
         if isinstance(source, Path):
             handle.close()
@@ -166,7 +179,7 @@ def scan(source: Source) -> tuple[FileHeader, int]:
                 count += 1
                 _forget(element)
     except etree.XMLSyntaxError as error:
-        raise _syntax_refusal(error) from error
+        raise _syntax_refusal(error, handle) from error
     finally:
         if isinstance(source, Path):
             handle.close()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -395,6 +395,11 @@ def _apply_batch(
     with unit_of_work(session_factory, write=True) as session:
         run = repository.get_run(session, context.run_id)
         assert run is not None
+        if run.source.publisher_ref is None and decisions:
+            # The file names no publisher; its activities' reporting organisation is the publisher.
+            first = decisions[0].read.record
+            run.source.publisher_ref = first.reporting_org.ref
+            run.source.publisher_name = pick(first.reporting_org.names, "en")[:300] or None
         wanted = [d for d in decisions if d.wanted]
         existing = repository.activities_by_identifier(session, {d.read.record.identifier for d in wanted})
         changed: list[tuple[AssistanceActivity, ActivityRecord, Relevance | None]] = []
@@ -751,37 +756,12 @@ def organisations_to_confirm(session: Session, *, actor: Actor) -> list[tuple[in
 # --- Export --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ActivitySource:
-    """Where an activity's figures come from, for its page."""
-
-    publisher: str | None
-    file_name: str
-    generated_at: datetime | None
-    last_updated: datetime | None
-    identifier: str
-
-
-def source_of(activity: AssistanceActivity) -> ActivitySource | None:
-    """The IATI file an imported activity's figures come from (None for activities typed into PUX)."""
-    source: IatiSource | None = activity.iati_source
-    if source is None or not activity.iati_identifier:
-        return None
-    return ActivitySource(
-        publisher=source.publisher_name or activity.iati_reporting_org_ref,
-        file_name=source.file_name,
-        generated_at=_aware(source.generated_at),
-        last_updated=_aware(activity.iati_last_updated),
-        identifier=activity.iati_identifier,
-    )
-
-
 def export_activities(
     session: Session,
     *,
     actor: Actor,
     filters: ActivityFilter,
-    target: BinaryIO,
+    target: BinaryIO | IO[bytes],
     base_url: str,
     batch_size: int = 500,
 ) -> int:

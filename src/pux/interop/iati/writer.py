@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from lxml import etree
 
@@ -133,7 +133,7 @@ def activity_element(record: ActivityRecord) -> Any:
 
 
 def write_activities(
-    target: BinaryIO, records: Iterable[ActivityRecord], *, generated_at: datetime | None = None
+    target: BinaryIO | IO[bytes], records: Iterable[ActivityRecord], *, generated_at: datetime | None = None
 ) -> int:
     """Write an ``iati-activities`` file of the records (streaming); returns how many were written."""
     count = 0

@@ -1,0 +1,88 @@
+"""The IATI upload page (/activities/import/iati): facilitators upload an activity file and read the
+import's report."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pux.accounts import permissions
+from pux.accounts.permissions import require
+from pux.i18n import gettext as _
+from pux.interop.iati import service
+from pux.interop.iati.relevance import RulesFileError
+from pux.web.deps import SessionDep
+from pux.web.routing import page_router
+from pux.web.security import CsrfChecked, PageActor
+from pux.web.templating import render
+
+router = page_router()
+PAGE = "/activities/import/iati"
+
+
+def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    settings = request.app.state.settings
+    return render(
+        request,
+        "assistance/import_iati.html",
+        {
+            "report": None,
+            "problem": None,
+            "max_upload_mb": settings.max_upload_bytes // (1024 * 1024),
+            **context,
+        },
+        status_code,
+    )
+
+
+@router.get(PAGE, response_class=HTMLResponse)
+def iati_import_form(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next={PAGE}", status_code=303)
+    runs = service.recent_imports(session, actor=actor)
+    to_confirm = service.organisations_to_confirm(session, actor=actor)
+    return _page(request, {"runs": runs, "to_confirm": to_confirm})
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    return tuple(code for code in (text or "").replace(",", " ").split() if code)
+
+
+@router.post(PAGE, dependencies=[CsrfChecked])
+def iati_import_upload(
+    request: Request,
+    actor: PageActor,
+    file: UploadFile,
+    countries: str | None = Form(default=None, max_length=200),
+    sector_prefixes: str | None = Form(default=None, max_length=200),
+    everything: bool = Form(default=False),
+) -> HTMLResponse:
+    # A plain function: the file is streamed from the spooled upload to a temporary file and imported
+    # in the thread pool, in batches of its own (never in the request's one transaction).
+    require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
+    options = service.ImportOptions(
+        countries=tuple(code.upper() for code in _codes(countries)),
+        sector_prefixes=_codes(sector_prefixes),
+        everything=everything,
+    )
+    with tempfile.TemporaryDirectory(prefix="pux-iati-") as folder:
+        path = Path(folder) / "upload.xml"
+        with path.open("wb") as target:
+            shutil.copyfileobj(file.file, target, 1 << 20)
+        try:
+            report = service.import_file(
+                session_factory=request.app.state.session_factory,
+                actor=actor,
+                path=path,
+                file_name=Path(file.filename or "upload.xml").name,
+                options=options,
+                base_url=request.app.state.settings.base_url,
+            )
+        except (service.IatiFileRefused, RulesFileError) as refused:
+            return _page(request, {"runs": [], "to_confirm": [], "problem": str(refused)}, 422)
+    return _page(request, {"report": report, "runs": [], "to_confirm": []})
