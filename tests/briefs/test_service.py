@@ -191,3 +191,18 @@ def test_the_stamp_names_the_data_it_was_made_from(session: Session, world: Worl
     html = printable_html(replace(brief))
     assert brief.stamp.data_version in html and TODAY.isoformat() in html
     assert service.data_version(session).code == brief.stamp.data_version
+
+
+def test_the_gaps_count_only_what_the_reader_may_see(session: Session, world: World) -> None:
+    public = service.country_brief(session, actor=world.actors["public"], iso3="KEN", today=TODAY)
+    focal = service.country_brief(session, actor=world.actors["focal_ken"], iso3="KEN", today=TODAY)
+
+    def health(brief: Brief) -> tuple[float | None, float | None, float | None]:
+        assert brief.gaps is not None
+        line = next(line for line in brief.gaps.lines if line.label == "Health and nutrition")
+        return line.needs_cost.value, line.covered.value, line.uncovered.value
+
+    # One published public need of 1.2 million US dollars; the brachytherapy training commits 250,000.
+    assert health(public) == (1_200_000, 250_000, 950_000)
+    # The focal point also counts the partners' and the private published needs.
+    assert health(focal) == (3_600_000, 250_000, 3_350_000)

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-YEAR = re.compile(r"^\d{4}(-\d{4})?$")
+# A year, a range of years, or a day (the period that current assistance is counted on).
+YEAR = re.compile(r"^\d{4}(-\d{2}-\d{2})?([-–]\d{4}(-\d{2}-\d{2})?)?$")
 # Where digits may stand that are not figures: names and titles as written, references, dates, the stamp,
 # and the figures and their citations themselves.
 TEXT_CLASSES = frozenset(

@@ -1,27 +1,121 @@
-"""The gaps section of a brief (and its map): the one place where briefs read pux.gaps and pux.charts.
+"""The gaps section of a brief: the one place where briefs read pux.gaps.
 
-Kept apart so that the gap arithmetic stays pux.gaps' alone: a brief prints what that package computes,
-and says so plainly when it has nothing to print.
+The gap arithmetic is pux.gaps' alone: a brief prints what that package computes for the reader (its
+visibility decides what counts). The full ranking is computed once per reader class, data version and day and
+each brief takes its lines from it, since every country brief of a batch would otherwise compute it again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
-from pux.briefs.content import GapSection
+from pux.briefs.cache import BriefKey, SizedLru
+from pux.briefs.content import Figure, GapLine, GapSection, Stamp
+from pux.gaps import engine as gap_engine
+from pux.gaps import service as gaps
+from pux.gaps.schemas import GapReport
+from pux.i18n import gettext as _
+
+MAX_LINES = 8
+_REPORTS: SizedLru[GapReport] = SizedLru(max_bytes=6)
 
 
-def for_country(session: Session, *, actor: Actor, iso3: str) -> GapSection | None:
-    """The gap of each thematic area of a country (None: not computed, the brief says so)."""
-    return None
+def _ranking(session: Session, actor: Actor, stamp: Stamp) -> GapReport:
+    key = BriefKey("gaps", "*", "*", stamp.audience, stamp.data_version, stamp.made_on.isoformat(), "gaps")
+    report = _REPORTS.get(key)
+    if report is None:
+        report = gaps.gap_ranking(session, actor=actor)
+        _REPORTS.put(key, report, 1)
+    return report
 
 
-def for_region(session: Session, *, actor: Actor, m49: str) -> GapSection | None:
-    """The gaps of a region's countries, the largest relative to their burden first."""
-    return None
+def _figure(figure: gap_engine.Figure, cite: Callable[[str], str]) -> Figure:
+    return Figure(
+        figure.value, figure.unit, cite(figure.source) if figure.value is not None else "", figure.year or ""
+    )
 
 
-def for_organisation(session: Session, *, actor: Actor, organisation_id: int) -> GapSection | None:
-    """The gaps in the areas an organisation works in, which it could fill."""
-    return None
+def _section(
+    report: GapReport,
+    keep: Callable[[gap_engine.AreaGap], bool],
+    label: Callable[[str, str], str],
+    cite: Callable[[str], str],
+    area_names: dict[str, str],
+    country_names: dict[str, str],
+) -> GapSection:
+    lines = [line.gap for line in report.lines if keep(line.gap)][:MAX_LINES]
+    note = ""
+    if any(not gap.conversion.complete for gap in lines):
+        note = _(
+            "Some amounts are in currencies without a stated exchange rate: they are left out, not converted."
+        )
+    if any(gap.duplicated for gap in lines):
+        note = (note + " " if note else "") + _(
+            "Two or more providers fund the same technique in some of these."
+        )
+    return GapSection(
+        lines=tuple(
+            GapLine(
+                label=label(
+                    country_names.get(gap.country_iso3, gap.country_iso3), area_names.get(gap.area, gap.area)
+                ),
+                needs_cost=_figure(gap.needs_cost, cite),
+                covered=_figure(gap.covered, cite),
+                uncovered=_figure(gap.uncovered, cite),
+            )
+            for gap in lines
+        ),
+        note=note,
+    )
+
+
+def for_country(
+    session: Session,
+    *,
+    actor: Actor,
+    stamp: Stamp,
+    iso3: str,
+    cite: Callable[[str], str],
+    area_names: dict[str, str],
+    country_names: dict[str, str],
+) -> GapSection:
+    """The gap of each thematic area of a country, the largest relative to its burden first."""
+    return _section(
+        _ranking(session, actor, stamp),
+        lambda gap: gap.country_iso3 == iso3,
+        lambda _country, area: area,
+        cite,
+        area_names,
+        country_names,
+    )
+
+
+def for_countries(
+    session: Session,
+    *,
+    actor: Actor,
+    stamp: Stamp,
+    countries: frozenset[str] | None,
+    areas: frozenset[str] | None,
+    cite: Callable[[str], str],
+    area_names: dict[str, str],
+    country_names: dict[str, str],
+) -> GapSection:
+    """The largest gaps among some countries (a region's) or in some areas (an organisation's)."""
+    return _section(
+        _ranking(session, actor, stamp),
+        lambda gap: (
+            (countries is None or gap.country_iso3 in countries) and (areas is None or gap.area in areas)
+        ),
+        lambda country, area: f"{country}: {area}",
+        cite,
+        area_names,
+        country_names,
+    )
+
+
+def forget() -> None:
+    _REPORTS.clear()

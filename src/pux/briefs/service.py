@@ -150,6 +150,10 @@ def _areas(session: Session) -> dict[str, ThematicArea]:
     return {area.code: area for area in reference_repository.list_thematic_areas(session)}
 
 
+def _area_names(areas: dict[str, ThematicArea]) -> dict[str, str]:
+    return {code: area.name() for code, area in areas.items()}
+
+
 def _techniques(session: Session) -> dict[str, Technique]:
     return {technique.code: technique for technique in reference_repository.list_techniques(session)}
 
@@ -546,7 +550,15 @@ def country_brief(
             ((a.amount_committed, a.currency) for a in current), brief.cite(v.assistance_source()), year
         )
     )
-    brief.gaps = gap_section.for_country(session, actor=actor, iso3=country.iso3)
+    brief.gaps = gap_section.for_country(
+        session,
+        actor=actor,
+        stamp=stamp,
+        iso3=country.iso3,
+        cite=brief.cite,
+        area_names=_area_names(areas),
+        country_names={country.iso3: country.name()},
+    )
 
     top_area = max(
         ((area, result) for area, result in own_results if result.score is not None),
@@ -677,7 +689,16 @@ def region_brief(
             ((a.amount_committed, a.currency) for a in current), brief.cite(v.assistance_source()), year
         )
     )
-    brief.gaps = gap_section.for_region(session, actor=actor, m49=region.m49)
+    brief.gaps = gap_section.for_countries(
+        session,
+        actor=actor,
+        stamp=stamp,
+        countries=codes,
+        areas=None,
+        cite=brief.cite,
+        area_names=_area_names(areas),
+        country_names=names,
+    )
     brief.techniques = _technique_lines(
         session, brief, _wanted_techniques(listed, None, session), None, areas
     )
@@ -763,7 +784,16 @@ def organisation_brief(
         area.code for programme in programmes for area in programme.thematic_areas
     }
     brief.fitting_needs = _fitting_needs(session, brief, actor, its_areas, areas, today)
-    brief.gaps = gap_section.for_organisation(session, actor=actor, organisation_id=organisation.id)
+    brief.gaps = gap_section.for_countries(
+        session,
+        actor=actor,
+        stamp=stamp,
+        countries=None,
+        areas=frozenset(its_areas),
+        cite=brief.cite,
+        area_names=_area_names(areas),
+        country_names={c.iso3: c.name() for c in reference_repository.all_countries(session)},
+    )
     return brief
 
 
