@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -935,6 +935,136 @@ def briefs_all(
                 (output / pdf_filename("country", code, rendered.stamp.made_on)).write_bytes(rendered.content)
                 progress.advance(task)
     console.print(f"{len(codes)} briefs in {output} ({lang})")
+
+
+iati_app = typer.Typer(help="IATI 2.03 activity files: import and export.", no_args_is_help=True)
+app.add_typer(iati_app, name="iati")
+
+
+def _iati_files(source: Path) -> list[Path]:
+    if source.is_dir():
+        return sorted(path for path in source.rglob("*.xml") if path.is_file())
+    return [source]
+
+
+@iati_app.command("import")
+def iati_import(
+    source: Annotated[Path, typer.Argument(help="An IATI activity file, or a folder of them (*.xml)")],
+    country: Annotated[
+        list[str] | None, typer.Option("--country", help="Only this recipient country (ISO3)")
+    ] = None,
+    sector_prefix: Annotated[
+        list[str] | None, typer.Option("--sector-prefix", help="Only DAC sectors starting with this")
+    ] = None,
+    reporting_org: Annotated[
+        list[str] | None, typer.Option("--reporting-org", help="Only activities this organisation reports")
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every valid activity, relevant or not")] = False,
+    rules: Annotated[Path | None, typer.Option("--rules", help="A relevance rules file (TOML)")] = None,
+    as_email: Annotated[
+        str | None, typer.Option("--as", help="Import as this facilitator (default: the CLI)")
+    ] = None,
+    lang: LanguageOption = "en",
+) -> None:
+    """Import the relevant, valid activities of IATI files; re-running continues a stopped import."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from pux.errors import DomainError
+    from pux.interop.iati import service as iati
+    from pux.interop.iati.relevance import RulesFileError
+
+    files = _iati_files(source)
+    if not files:
+        console.print(f"[red]No IATI files (*.xml) in {source}.[/red]")
+        raise typer.Exit(code=1)
+    options = iati.ImportOptions(
+        countries=tuple(code.upper() for code in country or ()),
+        sector_prefixes=tuple(sector_prefix or ()),
+        reporting_orgs=tuple(reporting_org or ()),
+        everything=everything,
+        rules_path=str(rules.resolve()) if rules else None,
+    )
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    failed = False
+    try:
+        factory = make_session_factory(engine)
+        with unit_of_work(factory) as session:
+            actor = _actor_for_email(session, as_email)
+        with language_context(lang):
+            for path in files:
+                columns = (
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeRemainingColumn(),
+                )
+                with Progress(*columns, console=console, transient=True) as bar:
+                    task = bar.add_task(path.name, total=None)
+                    try:
+                        report = iati.import_file(
+                            session_factory=factory,
+                            actor=actor,
+                            path=path,
+                            options=options,
+                            base_url=settings.base_url,
+                            progress=_bar_progress(bar, task),
+                        )
+                    except (DomainError, RulesFileError) as refused:
+                        console.print(f"[red]{path.name}: refused, nothing was imported. {refused}[/red]")
+                        failed = True
+                        continue
+                _print_iati_report(report)
+    finally:
+        engine.dispose()
+    if failed:
+        raise typer.Exit(code=1)
+
+
+def _bar_progress(bar: Any, task: Any) -> Callable[[int, int], None]:
+    """The import's progress callback, moving a rich progress bar."""
+
+    def moved(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return moved
+
+
+def _print_iati_report(report) -> None:  # type: ignore[no-untyped-def]
+    console.print(
+        f"{report.file_name}: {report.read} read, {report.relevant} relevant, {report.new} new, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.refused} refused "
+        f"in {report.seconds:.1f} s"
+    )
+    for refusal in report.refusals[:50]:
+        console.print(f"  line {refusal.line}: {refusal.identifier or '-'} {refusal.message()}")
+    if len(report.refusals) > 50:
+        console.print(f"  ... and {report.refused - 50} more refused (listed on /activities/import/iati)")
+
+
+@iati_app.command("export")
+def iati_export(
+    output: Annotated[Path, typer.Argument(help="The IATI XML file to write")],
+    country: Annotated[
+        str | None, typer.Option("--country", help="Only this recipient country (ISO3)")
+    ] = None,
+    technique: Annotated[str | None, typer.Option("--technique", help="Only this PUX technique")] = None,
+) -> None:
+    """Write PUX's activities as an IATI 2.03 activity file (it passes the official XSD)."""
+    from pux.accounts.permissions import Actor
+    from pux.assistance.repository import ActivityFilter
+    from pux.interop.iati import service as iati
+
+    filters = ActivityFilter(country_iso3=country.upper() if country else None, technique_code=technique)
+    with _sessions() as session, output.open("wb") as target:
+        count = iati.export_activities(
+            session,
+            actor=Actor.system(_cli_actor()),
+            filters=filters,
+            target=target,
+            base_url=get_settings().base_url,
+        )
+    console.print(f"{count} activities written to {output}")
 
 
 # Every command's writes keep the search index up to date (the session hooks are installed on import).

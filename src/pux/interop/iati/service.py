@@ -657,8 +657,11 @@ def _write_children(
         ]
     repository.insert_rows(session, IatiSplit, splits)
     repository.insert_rows(session, IatiParticipatingOrganisation, participants)
-    for position, row in enumerate(narratives):
-        row["position"] = position
+    positions: dict[int, int] = {}
+    for row in narratives:
+        # Narratives keep their order within their activity.
+        row["position"] = positions.get(row["activity_id"], 0)
+        positions[row["activity_id"]] = row["position"] + 1
     repository.insert_rows(session, IatiNarrative, narratives)
 
 
@@ -978,7 +981,8 @@ def _own_record(
         default_language="en",
         reporting_org=reporting,
         titles=(Narrative("en", activity.title),),
-        descriptions=(("1", Narrative("en", activity.description)),) if activity.description else (),
+        # 2.03 requires a description; an activity recorded without one is described by its title.
+        descriptions=(("1", Narrative("en", activity.description or activity.title)),),
         participating_orgs=tuple(participants),
         status=PUX_STATUS_TO_IATI.get(activity.status, "2"),
         dates=dates,
