@@ -78,7 +78,7 @@ def activity_amounts(
         *_in_period(period, include_ended=include_ended),
         *_activity_place(countries=countries, areas=areas),
     )
-    return list(session.execute(statement.order_by(AssistanceActivity.id)).tuples().all())
+    return list(session.execute(statement.order_by(AssistanceActivity.id)).all())
 
 
 WhoAggregate = tuple[int, str, str | None, str | None, str, int, Decimal | None, Decimal | None, int, int]
@@ -115,7 +115,7 @@ def who_aggregates(
         *_in_period(period, include_ended=True),
         *_activity_place(countries=countries, areas=areas, technique=technique, provider_id=provider_id),
     )
-    return list(session.execute(statement.group_by(*columns)).tuples().all())
+    return list(session.execute(statement.group_by(*columns)).all())
 
 
 NeedRow = tuple[int, str, str, Decimal | None, str]
@@ -137,7 +137,7 @@ def endorsed_need_costs(
         statement = statement.where(Need.country_iso3.in_(sorted(countries)))
     if areas is not None:
         statement = statement.where(Need.thematic_area_code.in_(sorted(areas)))
-    return list(session.execute(statement.order_by(Need.id)).tuples().all())
+    return list(session.execute(statement.order_by(Need.id)).all())
 
 
 def needs_count_by_country(

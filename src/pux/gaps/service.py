@@ -758,3 +758,81 @@ def _priority_map(session: Session, area: str, *, title: str) -> MapFigures:
     return MapFigures(
         v.PRIORITY_INDEX, values, title, _("Index (0-100)"), "", _("PUX priority index"), year,
     )  # fmt: skip
+
+
+# --- Exports ------------------------------------------------------------------------------------------
+
+# Column names, and their HXL hashtags (the Humanitarian Exchange Language, whose first use was exactly this
+# "who does what where" table). A recipient is a country (#country) or a region (#region).
+WHO_COLUMNS = (
+    ("provider_id", "#org+code"),
+    ("provider", "#org+name"),
+    ("recipient_code", "#{recipient}+code"),
+    ("recipient", "#{recipient}+name"),
+    ("thematic_area_code", "#sector+code"),
+    ("thematic_area", "#sector+name"),
+    ("technique_code", "#subsector+code"),
+    ("technique", "#subsector+name"),
+    ("activities", "#activity+num"),
+    ("currency", "#currency"),
+    ("committed", "#value+committed"),
+    ("disbursed", "#value+spent"),
+    ("period_start", "#date+start"),
+    ("period_end", "#date+end"),
+)
+
+
+def _cell(value: float | int | str | None) -> str:
+    """A figure as a file cell: missing stays empty (never 0); whole amounts without decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def who_table(report: WhoReport, *, by: str = v.BY_COUNTRY) -> tuple[list[str], list[list[str]], list[str]]:
+    """The rows of a who-does-what-where report as a file table: header, rows and HXL tags."""
+    recipient = "region" if by == v.BY_REGION else "country"
+    header = [name for name, _tag in WHO_COLUMNS]
+    hxl = [tag.format(recipient=recipient) for _name, tag in WHO_COLUMNS]
+    rows = [
+        [
+            _cell(row.provider_id),
+            row.provider_name,
+            row.recipient_code,
+            row.recipient_name,
+            row.area_code or "",
+            row.area_name if row.area_code else "",
+            row.technique_code or "",
+            row.technique_name if row.technique_code else "",
+            _cell(row.activities),
+            row.currency,
+            _cell(row.committed),
+            _cell(row.disbursed),
+            report.period.start.isoformat(),
+            report.period.end.isoformat(),
+        ]  # fmt: skip
+        for row in report.rows
+    ]
+    return header, rows, hxl
+
+
+def export_who(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: WhoFilter | None = None,
+    period: Period | None = None,
+    file_format: str = "csv",
+    hxl: bool = False,
+) -> bytes:
+    """The who-does-what-where table with the page's filters, as CSV or Excel (optionally with HXL tags)."""
+    from pux.interop.tabular import formats
+
+    filters = filters or WhoFilter()
+    report = who_does_what_where(session, actor=actor, filters=filters, period=period)
+    header, rows, tags = who_table(report, by=filters.by)
+    if file_format == "xlsx":
+        return formats.write_xlsx(header, rows, tags if hxl else None, title="who-does-what-where")
+    return formats.write_csv(header, rows, tags if hxl else None)

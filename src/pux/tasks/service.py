@@ -18,6 +18,8 @@ from pux.accounts.models import Invitation
 from pux.accounts.permissions import Actor
 from pux.dialogues import service as dialogues
 from pux.dialogues.models import ActionItem, ConceptNote, Participant
+from pux.gaps import service as gaps
+from pux.gaps.schemas import InterestView
 from pux.matching import repository as matching_repository
 from pux.matching import service as matching
 from pux.matching.models import MatchProposal
@@ -43,6 +45,8 @@ class Inbox:
     to_nominate: Sequence[Participant] = ()
     my_actions: Sequence[ActionItem] = ()
     concept_notes: Sequence[ConceptNote] = ()
+    # Partners' marks of interest in the country's needs, not yet acknowledged by its focal point.
+    interests: Sequence[InterestView] = ()
     today: date = field(default_factory=date.today)
 
     @property
@@ -59,6 +63,7 @@ class Inbox:
             + len(self.proposals)
             + len(self.to_nominate)
             + len(self.overdue_actions)
+            + len(self.interests)
         )
 
 
@@ -108,6 +113,7 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
     found.to_nominate = dialogues.nominations_waiting(session, actor=actor)
     found.my_actions = dialogues.my_open_actions(session, actor=actor)
     found.concept_notes = dialogues.concept_notes_to_refine(session, actor=actor)
+    found.interests = gaps.interests_waiting(session, actor=actor)
     return found
 
 

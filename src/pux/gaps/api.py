@@ -1,0 +1,312 @@
+"""JSON routes of the gaps (/api/v1/gaps..., /api/v1/unfunded, /api/v1/map/...): the same service and the
+same filters as the pages. Marking interest needs a bearer token."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Path, Query
+from pydantic import BaseModel, Field
+
+from pux.gaps import service
+from pux.gaps.engine import AreaGap, Figure
+from pux.gaps.schemas import GapReport, InterestCreate, InterestView, UnfundedNeed
+from pux.gaps.views import GapQuery, PeriodQuery, RateQuery, Sort, UnfundedQuery, WhoQuery
+from pux.web.deps import SessionDep
+from pux.web.filters import ApiPage
+from pux.web.forms import CountryPath, RecordPath
+from pux.web.listing import ListPage
+from pux.web.openapi import error_responses
+from pux.web.routing import api_router
+from pux.web.security import ApiActor
+
+router = api_router("gaps")
+
+
+class FigureRead(BaseModel):
+    """A figure with its unit, source and year; ``value`` null is missing data (never zero)."""
+
+    value: float | None
+    unit: str
+    source: str
+    year: str | None
+
+    @classmethod
+    def of(cls, figure: Figure) -> FigureRead:
+        return cls(value=figure.value, unit=figure.unit, source=figure.source, year=figure.year)
+
+
+class MoneyRead(BaseModel):
+    amount: float
+    currency: str
+
+
+class RateRead(BaseModel):
+    from_currency: str
+    to_currency: str
+    rate: float
+    year: int
+    source: str
+
+
+class GapRead(BaseModel):
+    country_iso3: str
+    country_name: str
+    thematic_area: str
+    thematic_area_name: str
+    burden: FigureRead
+    capacity: FigureRead
+    priority_score: FigureRead
+    needs_count: int
+    needs_without_cost: int
+    activities_count: int
+    activities_without_amount: int
+    needs_cost: FigureRead
+    covered: FigureRead
+    uncovered: FigureRead
+    surplus: FigureRead
+    uncovered_share: float | None
+    burden_weighted_gap: float | None
+    providers: int
+    duplicated_techniques: list[str] = Field(description="Techniques two or more providers fund here now")
+    rates_applied: list[RateRead]
+    unconverted: list[MoneyRead] = Field(
+        description="Amounts in a currency with no stated rate (not counted)"
+    )
+
+    @classmethod
+    def of(cls, gap: AreaGap, country_name: str, area_name: str) -> GapRead:
+        return cls(
+            country_iso3=gap.country_iso3,
+            country_name=country_name,
+            thematic_area=gap.area,
+            thematic_area_name=area_name,
+            burden=FigureRead.of(gap.burden),
+            capacity=FigureRead.of(gap.capacity),
+            priority_score=FigureRead.of(gap.priority_score),
+            needs_count=gap.needs_count,
+            needs_without_cost=gap.needs_without_cost,
+            activities_count=gap.activities_count,
+            activities_without_amount=gap.activities_without_amount,
+            needs_cost=FigureRead.of(gap.needs_cost),
+            covered=FigureRead.of(gap.covered),
+            uncovered=FigureRead.of(gap.uncovered),
+            surplus=FigureRead.of(gap.surplus),
+            uncovered_share=gap.uncovered_share,
+            burden_weighted_gap=gap.burden_weighted_gap,
+            providers=gap.providers,
+            duplicated_techniques=list(gap.duplicated_techniques),
+            rates_applied=[RateRead(**rate.__dict__) for rate in gap.conversion.applied],
+            unconverted=[MoneyRead(amount=m.amount, currency=m.currency) for m in gap.conversion.unconverted],
+        )
+
+
+class GapReportRead(BaseModel):
+    currency: str
+    period_start: date
+    period_end: date
+    audience: str = Field(description="What the caller may see decided what was counted")
+    made_at: datetime
+    gaps: list[GapRead]
+
+    @classmethod
+    def of(cls, report: GapReport) -> GapReportRead:
+        return cls(
+            currency=report.currency,
+            period_start=report.period.start,
+            period_end=report.period.end,
+            audience=report.audience,
+            made_at=report.made_at,
+            gaps=[GapRead.of(line.gap, line.country_name, line.area_name) for line in report.lines],
+        )
+
+
+class WhoRowRead(BaseModel):
+    provider_id: int
+    provider_name: str
+    recipient_code: str
+    recipient_name: str
+    thematic_area: str | None
+    technique: str | None
+    activities: int
+    currency: str
+    committed: float | None
+    disbursed: float | None
+
+
+class WhoReportRead(BaseModel):
+    period_start: date
+    period_end: date
+    source: str
+    rows: list[WhoRowRead]
+
+
+class UnfundedNeedRead(BaseModel):
+    need_id: int
+    reference: str
+    title: str
+    country_iso3: str
+    country_name: str
+    thematic_area: str
+    status: str
+    national_rank: int | None
+    estimated_cost: FigureRead
+    unfunded_footnote_a: bool
+    tc_project_code: str | None
+    priority_score: FigureRead
+    waiting_since: date
+    interest_count: int
+    my_interest: bool
+
+    @classmethod
+    def of(cls, need: UnfundedNeed) -> UnfundedNeedRead:
+        return cls(
+            need_id=need.need_id,
+            reference=need.reference,
+            title=need.title,
+            country_iso3=need.country_iso3,
+            country_name=need.country_name,
+            thematic_area=need.area_code,
+            status=need.status,
+            national_rank=need.national_rank,
+            estimated_cost=FigureRead.of(need.cost),
+            unfunded_footnote_a=need.unfunded_footnote_a,
+            tc_project_code=need.tc_project_code,
+            priority_score=FigureRead.of(need.priority_score),
+            waiting_since=need.waiting_since,
+            interest_count=need.interest_count,
+            my_interest=need.my_interest,
+        )
+
+
+class InterestRead(BaseModel):
+    interest_id: int
+    need_id: int
+    need_reference: str
+    country_iso3: str
+    organisation_id: int
+    organisation_name: str
+    note: str
+    status: str
+    marked_at: datetime
+    acknowledged_at: datetime | None
+
+    @classmethod
+    def of(cls, view: InterestView) -> InterestRead:
+        return cls(
+            interest_id=view.interest_id,
+            need_id=view.need_id,
+            need_reference=view.need_reference,
+            country_iso3=view.country_iso3,
+            organisation_id=view.organisation_id,
+            organisation_name=view.organisation_name,
+            note=view.note,
+            status=view.status,
+            marked_at=view.marked_at,
+            acknowledged_at=view.acknowledged_at,
+        )
+
+
+class MapRead(BaseModel):
+    indicator: str
+    title: str
+    unit: str
+    source: str
+    year: str | None
+    values: dict[str, float | None] = Field(description="ISO3 -> figure; null or absent is no data")
+
+
+@router.get("/gaps", response_model=GapReportRead, responses=error_responses(401, 422))
+def gap_ranking(
+    session: SessionDep, actor: ApiActor, filters: GapQuery, period: PeriodQuery, money: RateQuery
+) -> GapReportRead:
+    """Gaps per country and thematic area visible to the caller, the largest burden-weighted gap first."""
+    currency, rates = money
+    report = service.gap_ranking(
+        session, actor=actor, filters=filters, period=period, currency=currency, rates=rates
+    )
+    return GapReportRead.of(report)
+
+
+@router.get("/gaps/countries/{iso3}", response_model=GapReportRead)
+def country_gaps(
+    session: SessionDep, actor: ApiActor, iso3: CountryPath, period: PeriodQuery, money: RateQuery
+) -> GapReportRead:
+    """One country's gap in each thematic area."""
+    currency, rates = money
+    report = service.country_gaps(
+        session, actor=actor, iso3=iso3, period=period, currency=currency, rates=rates
+    )
+    return GapReportRead.of(report)
+
+
+@router.get("/gaps/who", response_model=WhoReportRead, responses=error_responses(401, 422))
+def who_does_what_where(
+    session: SessionDep, actor: ApiActor, filters: WhoQuery, period: PeriodQuery
+) -> WhoReportRead:
+    """Who does what where: providers x recipients x areas x techniques with amounts per currency."""
+    report = service.who_does_what_where(session, actor=actor, filters=filters, period=period)
+    return WhoReportRead(
+        period_start=report.period.start,
+        period_end=report.period.end,
+        source=report.source,
+        rows=[
+            WhoRowRead(
+                provider_id=row.provider_id,
+                provider_name=row.provider_name,
+                recipient_code=row.recipient_code,
+                recipient_name=row.recipient_name,
+                thematic_area=row.area_code,
+                technique=row.technique_code,
+                activities=row.activities,
+                currency=row.currency,
+                committed=row.committed,
+                disbursed=row.disbursed,
+            )  # fmt: skip
+            for row in report.rows
+        ],
+    )
+
+
+@router.get("/unfunded", response_model=ListPage[UnfundedNeedRead], responses=error_responses(401, 422))
+def unfunded_needs(
+    session: SessionDep, actor: ApiActor, filters: UnfundedQuery, page: ApiPage, sort: Sort = "priority"
+) -> ListPage[UnfundedNeedRead]:
+    """Endorsed and published needs that no programme or recorded funding answers yet."""
+    result = service.unfunded_needs(session, actor=actor, filters=filters, page=page, sort=sort)
+    return ListPage[UnfundedNeedRead].of(result, UnfundedNeedRead.of)
+
+
+@router.post("/needs/{need_id}/interest", response_model=InterestRead, status_code=201)
+def mark_interest(
+    session: SessionDep, actor: ApiActor, need_id: RecordPath, data: InterestCreate
+) -> InterestRead:
+    """Mark an organisation's interest in an unfunded need (partners of that organisation)."""
+    interest = service.mark_interest(session, actor=actor, need_id=need_id, data=data)
+    views = service.interests_for_need(session, actor=actor, need_id=interest.need_id)
+    return InterestRead.of(next(view for view in views if view.interest_id == interest.id))
+
+
+@router.get("/needs/{need_id}/interest", response_model=list[InterestRead])
+def interests_for_need(session: SessionDep, actor: ApiActor, need_id: RecordPath) -> list[InterestRead]:
+    """The marks of interest in a need that the caller may see."""
+    return [
+        InterestRead.of(view) for view in service.interests_for_need(session, actor=actor, need_id=need_id)
+    ]
+
+
+@router.get("/map/{indicator}", response_model=MapRead, responses=error_responses(401, 422))
+def map_figures(
+    session: SessionDep,
+    actor: ApiActor,
+    indicator: Annotated[str, Path(pattern="^(priority|gap|needs|assistance)$")],
+    period: PeriodQuery,
+    area: Annotated[str | None, Query(max_length=20)] = None,
+) -> MapRead:
+    """The figures of a world map: ISO3 -> value for one indicator, with its source and year."""
+    figures = service.map_figures(session, actor=actor, indicator=indicator, area=area or None, period=period)
+    return MapRead(
+        indicator=figures.indicator, title=figures.title, unit=figures.unit, source=figures.source,
+        year=figures.year, values=figures.values,
+    )  # fmt: skip

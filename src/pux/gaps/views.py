@@ -1,0 +1,444 @@
+"""Pages of the gaps: who does what where (/gaps), the gap ranking and a country's gaps, the unfunded-needs
+board (/unfunded) with marks of interest, and the world map (/map). Each page parses its input, calls the
+gaps service and renders; the charts come from pux.charts with their tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pux.accounts import permissions
+from pux.accounts import service as accounts
+from pux.charts import maps, plots
+from pux.charts.tables import Chart
+from pux.errors import FieldProblem, ValidationFailed
+from pux.gaps import service
+from pux.gaps import vocabulary as v
+from pux.gaps.engine import ExchangeRate
+from pux.gaps.schemas import (
+    GapFilter,
+    GapReport,
+    InterestCreate,
+    Period,
+    UnfundedFilter,
+    WhoFilter,
+    WhoReport,
+)
+from pux.i18n import gettext as _
+from pux.needs import workflow
+from pux.pagination import Page, PageRequest
+from pux.reference import service as reference
+from pux.validation import MAX_RECORD_ID
+from pux.web.deps import FormDep, SessionDep
+from pux.web.filters import PageNumber
+from pux.web.forms import CountryPath, RecordPath, flash, form_data, listing
+from pux.web.routing import page_router
+from pux.web.security import CsrfChecked, PageActor
+from pux.web.templating import render
+
+router = page_router()
+Code = Annotated[str | None, Query(max_length=20)]
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _blank(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+# --- Shared query parameters (the page, its JSON route and its export read the same ones) --------------
+
+
+def period_query(
+    start: Annotated[date | None, Query(description="First day of the period (YYYY-MM-DD)")] = None,
+    end: Annotated[date | None, Query(description="Last day of the period (YYYY-MM-DD)")] = None,
+) -> Period | None:
+    """The period asked for; None when neither end is given (each report then has its own default)."""
+    if start is None and end is None:
+        return None
+    start = start or date(end.year if end else date.today().year, 1, 1)
+    end = end or date(start.year, 12, 31)
+    if end < start:
+        raise ValidationFailed([FieldProblem("end", _("must not be before the start"))])
+    return Period(start, end)
+
+
+def rate_query(
+    currency: Annotated[str, Query(pattern="^[A-Za-z]{3}$", description="Currency of the results")] = "USD",
+    rate_from: Annotated[
+        str | None, Query(max_length=3, description="Currency converted by the rate")
+    ] = None,
+    rate: Annotated[float | None, Query(gt=0, lt=1e9, description="Units of `currency` per unit")] = None,
+    rate_year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
+    rate_source: Annotated[str | None, Query(max_length=200)] = None,
+) -> tuple[str, tuple[ExchangeRate, ...]]:
+    """The results' currency and the one exchange rate a reader may state (its year is required)."""
+    currency = currency.upper()
+    if not (_blank(rate_from) or rate is not None):
+        return currency, ()
+    problems = []
+    if not _blank(rate_from) or len((rate_from or "").strip()) != 3:
+        problems.append(FieldProblem("rate_from", _("name the currency the rate converts (three letters)")))
+    if rate is None:
+        problems.append(FieldProblem("rate", _("state the rate")))
+    if rate_year is None:
+        problems.append(FieldProblem("rate_year", _("an exchange rate needs its year")))
+    if problems:
+        raise ValidationFailed(problems)
+    assert rate is not None and rate_year is not None and rate_from is not None
+    source = _blank(rate_source) or _("stated by the reader")
+    return currency, (ExchangeRate(rate_from.strip().upper(), currency, rate, rate_year, source),)
+
+
+def who_query(
+    provider: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
+    country: Code = None,
+    region: Code = None,
+    area: Code = None,
+    technique: Annotated[str | None, Query(max_length=60)] = None,
+    by: Annotated[str, Query(pattern="^(country|region)$")] = "country",
+) -> WhoFilter:
+    return WhoFilter(
+        provider_organisation_id=provider,
+        country_iso3=(_blank(country) or "").upper() or None,
+        region_m49=_blank(region),
+        thematic_area_code=_blank(area),
+        technique_code=_blank(technique),
+        by=by,
+    )
+
+
+def gap_query(region: Code = None, area: Code = None, country: Code = None) -> GapFilter:
+    return GapFilter(
+        region_m49=_blank(region),
+        thematic_area_code=_blank(area),
+        country_iso3=(_blank(country) or "").upper() or None,
+    )
+
+
+def _amount(name: str, text: str | None) -> Decimal | None:
+    if not _blank(text):
+        return None
+    try:
+        value = Decimal(str(text).strip().replace(",", ""))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0 or value > Decimal("1e15"):
+        raise ValidationFailed([FieldProblem(name, _("must be an amount of 0 or more"))])
+    return value
+
+
+def unfunded_query(
+    area: Code = None,
+    technique: Annotated[str | None, Query(max_length=60)] = None,
+    region: Code = None,
+    income_group: Code = None,
+    group: Annotated[str | None, Query(pattern="^(LDC|LLDC|SIDS)?$")] = None,
+    cost_min: Annotated[str | None, Query(max_length=30)] = None,
+    cost_max: Annotated[str | None, Query(max_length=30)] = None,
+    footnote_a: bool = False,
+    country: Code = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> UnfundedFilter:
+    return UnfundedFilter(
+        thematic_area_code=_blank(area),
+        technique_code=_blank(technique),
+        region_m49=_blank(region),
+        income_group=_blank(income_group),
+        group=_blank(group),
+        cost_min=_amount("cost_min", cost_min),
+        cost_max=_amount("cost_max", cost_max),
+        footnote_a_only=footnote_a,
+        country_iso3=(_blank(country) or "").upper() or None,
+        text=_blank(q),
+    )
+
+
+PeriodQuery = Annotated[Period | None, Depends(period_query)]
+RateQuery = Annotated[tuple[str, tuple[ExchangeRate, ...]], Depends(rate_query)]
+WhoQuery = Annotated[WhoFilter, Depends(who_query)]
+GapQuery = Annotated[GapFilter, Depends(gap_query)]
+UnfundedQuery = Annotated[UnfundedFilter, Depends(unfunded_query)]
+Sort = Annotated[str, Query(pattern="^(priority|oldest|cost)$")]
+Indicator = Annotated[str, Query(pattern="^(priority|gap|needs|assistance)$")]
+
+
+def _choices(request: Request, session: Any) -> dict[str, Any]:
+    return {
+        "areas": reference.list_thematic_areas(session),
+        "techniques": reference.list_techniques(session),
+        "countries": reference.list_selectable_countries(session),
+        "regions": reference.list_regions(session),
+        "organisations": accounts.list_organisations(session),
+        "selected": listing([], request)["selected"],
+        "query": listing([], request)["query"],
+    }
+
+
+# --- Who does what where -----------------------------------------------------------------------------
+
+
+def who_chart(report: WhoReport) -> Chart | None:
+    """Committed amounts by thematic area in the report's main currency (the one most rows use)."""
+    if not report.committed_by_area:
+        return None
+    currencies = sorted({currency for _area, currency in report.committed_by_area})
+    main = "USD" if "USD" in currencies else currencies[0]
+    areas = sorted(
+        ((area, value) for (area, currency), value in report.committed_by_area.items() if currency == main),
+        key=lambda item: -item[1],
+    )
+    return plots.bar_chart(
+        [area for area, _value in areas],
+        [value for _area, value in areas],
+        title=_("Assistance committed by thematic area"),
+        value_label=_("Committed"),
+        unit=main,
+        source=report.source,
+        year=report.period.label,
+        row_heading=_("Thematic area"),
+    )
+
+
+def _map(figures: Any, *, chart_id: str, link: bool = True) -> Chart:
+    return maps.choropleth(
+        figures.values,
+        title=figures.title,
+        legend_title=figures.legend_title,
+        unit=figures.unit,
+        source=figures.source,
+        year=figures.year,
+        link_pattern="/gaps/countries/{iso3}" if link else None,
+        chart_id=chart_id,
+    )
+
+
+@router.get("/gaps", response_class=HTMLResponse)
+def who_does_what_where(
+    request: Request, session: SessionDep, actor: PageActor, filters: WhoQuery, period: PeriodQuery
+) -> HTMLResponse:
+    report = service.who_does_what_where(session, actor=actor, filters=filters, period=period)
+    figures = service.map_figures(
+        session, actor=actor, indicator=v.ASSISTANCE, area=filters.thematic_area_code, period=report.period
+    )
+    return render(
+        request,
+        "gaps/who.html",
+        {
+            **_choices(request, session),
+            "report": report,
+            "filters": filters,
+            "chart": who_chart(report),
+            "map": _map(figures, chart_id="who-map"),
+        },
+    )
+
+
+@router.get("/gaps/export")
+def export_who(
+    session: SessionDep,
+    actor: PageActor,
+    filters: WhoQuery,
+    period: PeriodQuery,
+    format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
+    hxl: bool = False,
+) -> Response:
+    """The table of /gaps with the same filters, as a file (HXL tags under the header with hxl=1)."""
+    content = service.export_who(
+        session, actor=actor, filters=filters, period=period, file_format=format, hxl=hxl
+    )
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="pux-who-does-what-where.{format}"'},
+    )
+
+
+# --- Gaps ------------------------------------------------------------------------------------------------
+
+
+def gap_chart(report: GapReport, *, limit: int = 15) -> Chart | None:
+    """The uncovered cost of the first lines of a report (as ordered: largest burden-weighted gap first)."""
+    lines = report.lines[:limit]
+    if not lines:
+        return None
+    single_country = len({line.gap.country_iso3 for line in lines}) == 1
+    return plots.bar_chart(
+        [line.area_name if single_country else f"{line.country_name} · {line.area_name}" for line in lines],
+        [line.gap.uncovered.value for line in lines],
+        title=_("Uncovered cost of endorsed needs"),
+        value_label=_("Uncovered"),
+        unit=report.currency,
+        source=f"{report.needs_source}; {report.assistance_source}",
+        year=report.period.label,
+        row_heading=_("Gap"),
+    )
+
+
+@router.get("/gaps/ranking", response_class=HTMLResponse)
+def gap_ranking(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    filters: GapQuery,
+    period: PeriodQuery,
+    money: RateQuery,
+    page: PageNumber,
+) -> HTMLResponse:
+    currency, rates = money
+    report = service.gap_ranking(
+        session, actor=actor, filters=filters, period=period, currency=currency, rates=rates
+    )
+    request_page = PageRequest(number=page.number, size=50)
+    shown = Page(
+        items=report.lines[request_page.offset : request_page.offset + request_page.size],
+        total=len(report.lines),
+        request=request_page,
+    )
+    figures = service.map_figures(
+        session, actor=actor, indicator=v.GAP, area=filters.thematic_area_code, period=period
+    )
+    return render(
+        request,
+        "gaps/ranking.html",
+        {
+            **_choices(request, session),
+            "report": report,
+            "lines": shown.items,
+            "page": shown,
+            "chart": gap_chart(report),
+            "map": _map(figures, chart_id="gap-map"),
+            "country": None,
+        },
+    )
+
+
+@router.get("/gaps/countries/{iso3}", response_class=HTMLResponse)
+def country_gaps(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    iso3: CountryPath,
+    period: PeriodQuery,
+    money: RateQuery,
+) -> HTMLResponse:
+    currency, rates = money
+    report = service.country_gaps(
+        session, actor=actor, iso3=iso3, period=period, currency=currency, rates=rates
+    )
+    return render(
+        request,
+        "gaps/ranking.html",
+        {
+            **_choices(request, session),
+            "report": report,
+            "lines": report.lines,
+            "page": None,
+            "chart": gap_chart(report),
+            "map": None,
+            "country": reference.get_country(session, iso3=iso3.upper()),
+        },
+    )
+
+
+# --- The unfunded-needs board and marks of interest -----------------------------------------------------
+
+
+@router.get("/unfunded", response_class=HTMLResponse)
+def unfunded_board(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    filters: UnfundedQuery,
+    page: PageNumber,
+    sort: Sort = "priority",
+) -> HTMLResponse:
+    results = service.unfunded_needs(session, actor=actor, filters=filters, page=page, sort=sort)
+    organisations = sorted(permissions.interest_organisations(actor))
+    return render(
+        request,
+        "gaps/unfunded.html",
+        {
+            **_choices(request, session),
+            **listing(results, request),
+            "sort": sort,
+            "may_mark": bool(organisations) or actor.is_global,
+            "interest_organisations": [
+                o for o in accounts.list_organisations(session) if o.id in organisations
+            ],
+            "status_label": workflow.status_label,
+            "income_groups": ("LIC", "LMC", "UMC", "HIC"),
+        },
+    )
+
+
+def _back(form_values: dict[str, Any], default: str) -> str:
+    target = str(form_values.get("next") or "")
+    # Only a path of this site (never another host) is followed after a form.
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@router.post("/needs/{need_id}/interest", dependencies=[CsrfChecked])
+def mark_interest(
+    request: Request, session: SessionDep, actor: PageActor, need_id: RecordPath, form: FormDep
+) -> Response:
+    values = form_data(form)
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next=/needs/{need_id}", status_code=303)
+    organisation = str(values.get("organisation_id") or "").strip()
+    data = InterestCreate(
+        organisation_id=int(organisation) if organisation.isdigit() and len(organisation) < 12 else None,
+        note=str(values.get("note") or "")[:2000],
+    )
+    service.mark_interest(session, actor=actor, need_id=need_id, data=data)
+    flash(request, _("Your interest was recorded; the country's focal point will see it."))
+    return RedirectResponse(_back(values, f"/needs/{need_id}"), status_code=303)
+
+
+@router.post("/interests/{interest_id}/withdraw", dependencies=[CsrfChecked])
+def withdraw_interest(
+    request: Request, session: SessionDep, actor: PageActor, interest_id: RecordPath, form: FormDep
+) -> Response:
+    interest = service.withdraw_interest(session, actor=actor, interest_id=interest_id)
+    flash(request, _("Your interest was withdrawn."))
+    return RedirectResponse(_back(form_data(form), f"/needs/{interest.need_id}"), status_code=303)
+
+
+@router.post("/interests/{interest_id}/acknowledge", dependencies=[CsrfChecked])
+def acknowledge_interest(
+    request: Request, session: SessionDep, actor: PageActor, interest_id: RecordPath, form: FormDep
+) -> Response:
+    interest = service.acknowledge_interest(session, actor=actor, interest_id=interest_id)
+    flash(request, _("The interest was acknowledged."))
+    return RedirectResponse(_back(form_data(form), f"/needs/{interest.need_id}"), status_code=303)
+
+
+# --- The world map ---------------------------------------------------------------------------------------
+
+
+@router.get("/map", response_class=HTMLResponse)
+def world_map(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    period: PeriodQuery,
+    indicator: Indicator = v.PRIORITY_INDEX,
+    area: Code = None,
+) -> HTMLResponse:
+    figures = service.map_figures(session, actor=actor, indicator=indicator, area=_blank(area), period=period)
+    return render(
+        request,
+        "gaps/map.html",
+        {
+            **_choices(request, session),
+            "indicators": [(code, v.map_indicator_label(code)) for code in v.MAP_INDICATORS],
+            "indicator": indicator,
+            "map": _map(figures, chart_id="world-map"),
+        },
+    )

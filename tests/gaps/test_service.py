@@ -1,0 +1,242 @@
+"""The gaps service on the real database: only what the reader may see is counted, the unfunded board
+lists what waits for a partner, and marks of interest are permitted, audited and reach the focal point."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import PermissionDenied
+from pux.assistance import service as assistance
+from pux.audit.models import AuditEvent
+from pux.errors import NotFound, ValidationFailed
+from pux.gaps import service
+from pux.gaps.engine import ExchangeRate
+from pux.gaps.schemas import InterestCreate, Period, UnfundedFilter, WhoFilter
+from pux.needs import service as needs
+from pux.tasks import service as tasks
+from tests.world import World, activity_data, need_data
+
+
+def kenya_health(session: Session, world: World, role: str, **options: object):  # type: ignore[no-untyped-def]
+    report = service.country_gaps(session, actor=world.actors[role], iso3="KEN", **options)  # type: ignore[arg-type]
+    return next(line.gap for line in report.lines if line.gap.area == "health")
+
+
+@pytest.mark.parametrize(
+    ("role", "needs_cost"),
+    [
+        ("public", 1_200_000),  # the published public need only
+        ("partner_a", 2_400_000),  # and the one shared with partners
+        ("focal_ken", 3_600_000),  # and the country's private one (drafts and submitted never count)
+        ("admin", 3_600_000),
+    ],
+)
+def test_a_gap_counts_only_the_needs_the_reader_may_see(
+    session: Session, world: World, role: str, needs_cost: int
+) -> None:
+    gap = kenya_health(session, world, role)
+    assert gap.needs_cost.value == needs_cost
+    assert gap.covered.value == 250_000  # the public activity of donor A (no dates: runs throughout)
+    assert gap.uncovered.value == needs_cost - 250_000
+    assert gap.needs_cost.source and gap.needs_cost.year
+    assert gap.covered.year == date.today().isoformat()
+
+
+def test_private_assistance_is_not_counted_for_the_public(session: Session, world: World) -> None:
+    public = service.who_does_what_where(
+        session, actor=world.actors["public"], filters=WhoFilter(country_iso3="UGA")
+    )
+    officer = service.who_does_what_where(
+        session, actor=world.actors["officer_b"], filters=WhoFilter(country_iso3="UGA")
+    )
+    assert public.rows == []
+    assert [(r.provider_name, r.activities, r.committed) for r in officer.rows] == [
+        ("Test Cooperation Agency B", 1, 250_000.0)
+    ]
+
+
+def test_stated_rate_converts_a_need_in_euros(session: Session, world: World) -> None:
+    need = needs.create_need(
+        session, actor=world.actors["focal_ken"],
+        data=need_data(title="Euro-costed need", estimated_cost=Decimal("100000"), currency="EUR"),
+    )  # fmt: skip
+    for target in ("submitted", "endorsed"):
+        need = needs.transition_need(
+            session, actor=world.actors["focal_ken"], need_id=need.id, target=target, version=need.version
+        )
+    without = kenya_health(session, world, "focal_ken")
+    assert without.needs_cost.value == 3_600_000  # the euros are not counted without a rate...
+    assert [(m.amount, m.currency) for m in without.conversion.unconverted] == [
+        (100_000, "EUR")
+    ]  # ...but listed
+    rate = ExchangeRate("EUR", "USD", 1.1, 2025, "test rate")
+    converted = kenya_health(session, world, "focal_ken", rates=(rate,))
+    assert converted.needs_cost.value == pytest.approx(3_710_000)
+    assert converted.conversion.applied == (rate,) and converted.conversion.complete
+
+
+def test_two_providers_on_the_same_technique_raise_the_duplication_flag(
+    session: Session, world: World
+) -> None:
+    assert not kenya_health(session, world, "admin").duplicated
+    assistance.record_activity(
+        session, actor=world.actors["officer_b"],
+        data=activity_data(world.organisations["agency_b"], title="Second brachytherapy course"),
+    )  # fmt: skip
+    gap = kenya_health(session, world, "admin")
+    assert gap.duplicated_techniques == ("brachytherapy",)
+    assert gap.providers == 2 and gap.covered.value == 500_000
+
+
+def test_assistance_outside_the_period_is_not_current(session: Session, world: World) -> None:
+    assistance.record_activity(
+        session, actor=world.actors["partner_a"],
+        data=activity_data(
+            world.organisations["donor_a"], title="Old project", start_date=date(2015, 1, 1),
+            end_date=date(2016, 12, 31), amount_committed=Decimal("900000"), status="closed",
+        ),
+    )  # fmt: skip
+    assert kenya_health(session, world, "admin").covered.value == 250_000
+    report = service.who_does_what_where(
+        session, actor=world.actors["admin"], filters=WhoFilter(country_iso3="KEN"), period=Period.year(2016)
+    )
+    # Donor A's undated activity runs throughout, so 2016 holds both (same provider, area and technique).
+    assert [(r.activities, r.committed) for r in report.rows] == [(2, 1_150_000.0)]
+    earlier = service.who_does_what_where(
+        session, actor=world.actors["admin"], filters=WhoFilter(country_iso3="KEN"), period=Period.year(2014)
+    )
+    assert [(r.activities, r.committed) for r in earlier.rows] == [(1, 250_000.0)]
+
+
+def board(session: Session, world: World, role: str, **filters: object) -> list[int]:
+    page = service.unfunded_needs(
+        session,
+        actor=world.actors[role],
+        filters=UnfundedFilter(country_iso3="KEN", **filters),  # type: ignore[arg-type]
+    )
+    return [item.need_id for item in page.items]
+
+
+def test_the_board_lists_unfunded_needs_the_reader_may_see(session: Session, world: World) -> None:
+    assert board(session, world, "public") == [world.needs["published_ken"]]
+    assert set(board(session, world, "partner_a")) == {
+        world.needs["published_ken"],
+        world.needs["partners_ken"],
+    }
+    everything = set(board(session, world, "focal_ken"))
+    assert world.needs["private_ken"] in everything and world.needs["draft_ken"] not in everything
+    # Funding recorded against a need takes it off the board.
+    assistance.record_activity(
+        session, actor=world.actors["partner_a"],
+        data=activity_data(world.organisations["donor_a"], need_id=world.needs["published_ken"]),
+    )  # fmt: skip
+    assert board(session, world, "public") == []
+
+
+def test_board_filters_a_donor_uses(session: Session, world: World) -> None:
+    published = world.needs["published_ken"]
+    assert board(session, world, "public", thematic_area_code="water") == []
+    assert board(session, world, "public", technique_code="radiotherapy") == [published]
+    assert board(session, world, "public", cost_min=Decimal("1000000"), cost_max=Decimal("2000000")) == [
+        published
+    ]
+    assert board(session, world, "public", cost_max=Decimal("1000000")) == []
+    assert board(session, world, "public", region_m49="014") == [published]  # Eastern Africa
+    assert board(session, world, "public", region_m49="150") == []  # Europe
+    assert board(session, world, "public", footnote_a_only=True) == []
+    need = needs.get_need(session, actor=world.actors["admin"], need_id=published)
+    need.unfunded_footnote_a = True
+    session.flush()
+    assert board(session, world, "public", footnote_a_only=True) == [published]
+    with pytest.raises(ValidationFailed) as refused:
+        board(session, world, "public", cost_min=Decimal("5"), cost_max=Decimal("1"))
+    assert refused.value.problems[0].field == "cost_max"
+
+
+def interest_events(session: Session, interest_id: int) -> list[str]:
+    statement = select(AuditEvent.action).where(
+        AuditEvent.entity_type == "need_interest", AuditEvent.entity_id == str(interest_id)
+    )
+    return list(session.scalars(statement.order_by(AuditEvent.id)))
+
+
+def test_a_partner_marks_interest_and_the_focal_point_sees_and_acknowledges_it(
+    session: Session, world: World
+) -> None:
+    need_id = world.needs["published_ken"]
+    interest = service.mark_interest(
+        session, actor=world.actors["partner_a"], need_id=need_id, data=InterestCreate(note="We fund bunkers")
+    )
+    assert interest.organisation_id == world.organisations["donor_a"]
+    assert interest_events(session, interest.id) == ["need_interest.mark"]
+    waiting = service.interests_waiting(session, actor=world.actors["focal_ken"])
+    assert [(w.need_id, w.organisation_name, w.note) for w in waiting] == [
+        (need_id, "Test Donor Agency A", "We fund bunkers")
+    ]
+    assert any(
+        i.interest_id == interest.id for i in tasks.inbox(session, actor=world.actors["focal_ken"]).interests
+    )
+    assert service.interests_waiting(session, actor=world.actors["focal_uga"]) == []
+    # Who sees the mark on the need: its country and the organisation; not the public, not another partner.
+    assert (
+        len(service.interests_for_need(session, actor=world.actors["counterpart_ken"], need_id=need_id)) == 1
+    )
+    assert service.interests_for_need(session, actor=world.actors["public"], need_id=need_id) == []
+    assert service.interests_for_need(session, actor=world.actors["officer_b"], need_id=need_id) == []
+    with pytest.raises(PermissionDenied):
+        service.acknowledge_interest(session, actor=world.actors["counterpart_ken"], interest_id=interest.id)
+    service.acknowledge_interest(session, actor=world.actors["focal_ken"], interest_id=interest.id)
+    assert service.interests_waiting(session, actor=world.actors["focal_ken"]) == []
+    service.withdraw_interest(session, actor=world.actors["partner_a"], interest_id=interest.id)
+    assert interest_events(session, interest.id) == [
+        "need_interest.mark", "need_interest.acknowledge", "need_interest.withdraw",
+    ]  # fmt: skip
+    page = service.unfunded_needs(
+        session, actor=world.actors["partner_a"], filters=UnfundedFilter(country_iso3="KEN")
+    )
+    assert all(not item.my_interest and item.interest_count == 0 for item in page.items)
+
+
+def test_interest_is_refused_without_the_right_and_on_needs_that_do_not_wait(
+    session: Session, world: World
+) -> None:
+    with pytest.raises(PermissionDenied):  # a focal point speaks for no organisation
+        service.mark_interest(
+            session,
+            actor=world.actors["focal_ken"],
+            need_id=world.needs["published_ken"],
+            data=InterestCreate(),
+        )
+    with pytest.raises(NotFound):  # a draft is not visible to a partner
+        service.mark_interest(
+            session, actor=world.actors["partner_a"], need_id=world.needs["draft_ken"], data=InterestCreate()
+        )
+    with pytest.raises(PermissionDenied):  # not an organisation the partner represents
+        service.mark_interest(
+            session, actor=world.actors["partner_a"], need_id=world.needs["published_ken"],
+            data=InterestCreate(organisation_id=world.organisations["agency_b"]),
+        )  # fmt: skip
+    with pytest.raises(ValidationFailed):  # a submitted need does not wait for a partner yet
+        service.mark_interest(
+            session, actor=world.actors["admin"], need_id=world.needs["submitted_ken"],
+            data=InterestCreate(organisation_id=world.organisations["donor_a"]),
+        )  # fmt: skip
+    assert session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "need_interest")).all() == []
+
+
+def test_map_figures_keep_missing_apart_from_zero(session: Session, world: World) -> None:
+    needs_map = service.map_figures(session, actor=world.actors["public"], indicator="needs")
+    assert needs_map.values["KEN"] == 1  # the published public need
+    assert needs_map.values.get("UGA") == 0  # a recipient with no visible need: a real zero
+    assert "SWE" not in needs_map.values  # not a recipient: no figure at all ("no data" on the map)
+    gap_map = service.map_figures(session, actor=world.actors["public"], indicator="gap")
+    assert gap_map.values["KEN"] == 950_000
+    assistance_map = service.map_figures(session, actor=world.actors["public"], indicator="assistance")
+    assert assistance_map.values["KEN"] == 250_000 and assistance_map.unit == "USD"
+    with pytest.raises(ValidationFailed):
+        service.map_figures(session, actor=world.actors["public"], indicator="rainfall")
