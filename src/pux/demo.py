@@ -33,6 +33,7 @@ from pux.assistance import service as assistance
 from pux.assistance.schemas import ActivityCreate
 from pux.dialogues.demo_history import load_dialogue_history
 from pux.knowledge.demo import knowledge_credentials, load_knowledge_demo
+from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs import workflow
 from pux.needs.schemas import NeedCreate
@@ -317,6 +318,7 @@ def load_demo(
     providers = [o for o in organisations.values() if o.organisation_type in PROVIDER_TYPES]
     summary.programmes = _load_programmes(session, facilitator, rng, programmes_count, providers)
     summary.activities = _load_activities(session, facilitator, rng, activities_count, providers)
+    _carry_needs_forward(session, facilitator)
     dialogue = load_dialogue_history(session, rng=random.Random(SEED + 1), today=date.today())
     summary.events, summary.event_participants = dialogue.events, dialogue.participants
     summary.actions = dialogue.actions
@@ -480,6 +482,29 @@ def _load_needs(session: Session, actor: Actor, rng: random.Random, count: int, 
         rng.shuffle(need_ids)
         needs.rank_needs(session, actor=actor, country_iso3=country, ordered_need_ids=need_ids)
     return count
+
+
+# How far some matched needs have gone since (the oldest matched first): a demo shows needs that were
+# funded, are being carried out and were completed, which success stories start from.
+CARRIED_FORWARD = (
+    (workflow.FUNDED, workflow.IN_IMPLEMENTATION, workflow.COMPLETED),
+    (workflow.FUNDED, workflow.IN_IMPLEMENTATION, workflow.COMPLETED),
+    (workflow.FUNDED, workflow.IN_IMPLEMENTATION, workflow.COMPLETED),
+    (workflow.FUNDED, workflow.IN_IMPLEMENTATION),
+    (workflow.FUNDED, workflow.IN_IMPLEMENTATION),
+    (workflow.FUNDED,),
+)
+
+
+def _carry_needs_forward(session: Session, actor: Actor) -> None:
+    matched = sorted(
+        needs_repository.in_statuses(session, countries=None, statuses=[workflow.MATCHED]), key=lambda n: n.id
+    )
+    for need, path in zip(matched, CARRIED_FORWARD, strict=False):
+        for target in path:
+            need = needs.transition_need(
+                session, actor=actor, need_id=need.id, target=target, version=need.version
+            )
 
 
 PROGRAMME_TITLES = {
