@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -836,3 +837,25 @@ def export_who(
     if file_format == "xlsx":
         return formats.write_xlsx(header, rows, tags if hxl else None, title="who-does-what-where")
     return formats.write_csv(header, rows, tags if hxl else None)
+
+
+@dataclass(frozen=True)
+class InterestOffers:
+    """What a need's page may offer about interest (the service still checks each action)."""
+
+    may_mark: bool  # the actor speaks for an organisation and the need waits for a partner
+    organisations: frozenset[int]  # the organisations the actor may mark interest for
+    may_acknowledge: bool
+
+
+def interest_offers(actor: Actor, *, country_iso3: str, status: str) -> InterestOffers:
+    organisations = frozenset(
+        o
+        for o in permissions.interest_organisations(actor)
+        if permissions.can_mark_interest(actor, organisation_id=o)
+    )
+    return InterestOffers(
+        may_mark=bool(organisations) and status in v.UNFUNDED_STATUSES,
+        organisations=organisations,
+        may_acknowledge=permissions.can_acknowledge_interest(actor, country_iso3=country_iso3),
+    )

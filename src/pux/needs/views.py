@@ -13,6 +13,7 @@ from pux.accounts import service as accounts
 from pux.audit.labels import audit_action_label
 from pux.dialogues import service as dialogues
 from pux.errors import StaleEdit, ValidationFailed
+from pux.gaps import service as gaps
 from pux.i18n import gettext as _
 from pux.knowledge import service as knowledge
 from pux.matching import service as matching
@@ -176,6 +177,7 @@ def create_need(request: Request, session: SessionDep, actor: PageActor, form: F
 def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: RecordPath) -> HTMLResponse:
     need = service.get_need(session, actor=actor, need_id=need_id)
     history = service.need_history(session, actor=actor, need_id=need_id)
+    offers = gaps.interest_offers(actor, country_iso3=need.country_iso3, status=need.status)
     return render(
         request,
         "needs/detail.html",
@@ -199,6 +201,11 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
             "source_event": dialogues.event_of_need(session, actor=actor, need_id=need.id),
             "stories": knowledge.stories_of_need(session, actor=actor, need_id=need.id),
             "may_start_story": knowledge.may_start_story(actor, need),
+            "interests": gaps.interests_for_need(session, actor=actor, need_id=need.id),
+            "interest_offers": offers,
+            "interest_organisations": [
+                o for o in accounts.list_organisations(session) if o.id in offers.organisations
+            ],
         },
     )
 

@@ -1,0 +1,119 @@
+"""The gaps pages, exports and JSON routes through the real app: figures with their source, missing data
+shown as missing, the export's HXL tags, marks of interest from the board and the need page's list."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+from fastapi.testclient import TestClient
+
+from tests.web_helpers import bearer, csrf_token, sign_in
+from tests.world import World
+
+
+def test_who_does_what_where_page_has_table_chart_map_and_source(client: TestClient, world: World) -> None:
+    page = client.get("/gaps?country=KEN")
+    assert page.status_code == 200
+    assert "Test Donor Agency A" in page.text and "250,000 USD" in page.text
+    assert "Confidential planning mission" not in page.text
+    assert 'class="chart chart-map"' in page.text and "The figures of this chart" in page.text
+    assert "Source:" in page.text and "/gaps/export?format=csv&hxl=1&country=KEN" in page.text
+
+
+def test_export_carries_hxl_tags_and_the_page_rows(client: TestClient, world: World) -> None:
+    response = client.get("/gaps/export?format=csv&hxl=1&country=KEN")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, tags, *data = rows
+    assert header[:4] == ["provider_id", "provider", "recipient_code", "recipient"]
+    assert tags[:4] == ["#org+code", "#org+name", "#country+code", "#country+name"]
+    assert "#value+committed" in tags and "#value+spent" in tags
+    assert len(data) == 1
+    row = dict(zip(header, data[0], strict=True))
+    assert (row["recipient_code"], row["committed"], row["disbursed"]) == (
+        "KEN",
+        "250000",
+        "",
+    )  # missing stays empty
+    by_region = client.get("/gaps/export?format=csv&hxl=1&by=region&country=KEN").content.decode("utf-8-sig")
+    assert "#region+code" in by_region.splitlines()[1]
+    assert client.get("/gaps/export?format=xlsx&country=KEN").content[:2] == b"PK"
+
+
+def test_gap_pages_and_json_show_missing_as_missing(client: TestClient, world: World) -> None:
+    ranking = client.get("/gaps/ranking?area=health")
+    assert ranking.status_code == 200 and "Kenya" in ranking.text
+    country = client.get("/gaps/countries/KEN")
+    assert country.status_code == 200 and "950,000 USD" in country.text
+    assert client.get("/gaps/countries/XXX").status_code == 404
+    data = client.get("/api/v1/gaps/countries/KEN").json()
+    health = next(g for g in data["gaps"] if g["thematic_area"] == "health")
+    uncovered = health["uncovered"]
+    assert (
+        (uncovered["value"], uncovered["unit"]) == (950000.0, "USD")
+        and uncovered["source"]
+        and uncovered["year"]
+    )
+    assert data["audience"] == "public"
+    refused = client.get("/api/v1/gaps?rate_from=EUR&rate=1.1")
+    assert refused.status_code == 422 and "rate_year" in refused.text
+
+
+def test_map_page_draws_each_indicator(client: TestClient, world: World) -> None:
+    for indicator in ("priority", "gap", "needs", "assistance"):
+        page = client.get(f"/map?indicator={indicator}&area=health")
+        assert page.status_code == 200, indicator
+        start = page.text.index("<svg")
+        svg = page.text[start : page.text.index("</svg>", start) + 6]
+        ET.fromstring(svg)
+    assert client.get("/map?indicator=rainfall").status_code == 422
+    figures = client.get("/api/v1/map/needs").json()
+    assert figures["values"]["KEN"] == 1 and figures["source"]
+
+
+def test_a_partner_marks_interest_from_the_board_and_the_focal_point_sees_it(
+    client: TestClient, world: World
+) -> None:
+    need_id = world.needs["published_ken"]
+    public_board = client.get("/unfunded?country=KEN")
+    assert f'href="/needs/{need_id}"' in public_board.text and "Mark interest" not in public_board.text
+    sign_in(client, world.emails["partner_a"])
+    board = client.get("/unfunded?country=KEN")
+    assert "Mark interest" in board.text
+    response = client.post(
+        f"/needs/{need_id}/interest",
+        data={
+            "csrf_token": csrf_token(client, "/unfunded"),
+            "note": "Bunker design support",
+            "next": "/unfunded",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/unfunded"
+    assert "Your organisation has marked interest." in client.get("/unfunded?country=KEN").text
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, world.emails["focal_ken"])
+    inbox = client.get("/me")
+    assert "Partners interested in your needs" in inbox.text and "Test Donor Agency A" in inbox.text
+    need_page = client.get(f"/needs/{need_id}")
+    assert "Bunker design support" in need_page.text
+
+
+def test_interest_through_the_api_needs_a_partner_token(client: TestClient, world: World) -> None:
+    need_id = world.needs["partners_ken"]
+    refused = client.post(
+        f"/api/v1/needs/{need_id}/interest", json={}, headers=bearer(world.tokens["focal_ken"])
+    )
+    assert refused.status_code == 403
+    made = client.post(
+        f"/api/v1/needs/{need_id}/interest",
+        json={"note": "Training"},
+        headers=bearer(world.tokens["partner_a"]),
+    )
+    assert made.status_code == 201 and made.json()["organisation_name"] == "Test Donor Agency A"
+    seen = client.get(f"/api/v1/needs/{need_id}/interest", headers=bearer(world.tokens["focal_ken"])).json()
+    assert [i["note"] for i in seen] == ["Training"]
+    board = client.get("/api/v1/unfunded?country=KEN", headers=bearer(world.tokens["partner_a"])).json()
+    assert any(item["need_id"] == need_id and item["my_interest"] for item in board["items"])
