@@ -23,6 +23,8 @@ from pux.accounts import service as accounts
 from pux.accounts.schemas import InvitationCreate
 from pux.dialogues import service as dialogues
 from pux.dialogues.schemas import ActionFields, EventCreate, ParticipantFields
+from pux.gaps import service as gaps
+from pux.gaps.schemas import InterestCreate
 from pux.matching.models import MatchProposal
 from pux.needs import service as needs
 from pux.priority.engine import default_config_data
@@ -563,6 +565,26 @@ def _myth_edit(session: Session, world: World, role: str) -> Request:
 ROUND_FORM = {"title": "Test round", "country_cap_percent": "50"}
 PROPOSAL_DECIDERS = GLOBAL | {"partner_a", "focal_ken"}
 
+
+def _interest_mark(session: Session, world: World, role: str) -> Request:
+    """Donor A's interest in Kenya's published need (facilitators may mark it on the donor's behalf)."""
+    return f"/needs/{world.needs['published_ken']}/interest", {
+        "data": {"organisation_id": str(world.organisations["donor_a"]), "note": "Matrix"}
+    }
+
+
+def _interest_mark_api(session: Session, world: World, role: str) -> Request:
+    path, _kwargs = _interest_mark(session, world, role)
+    return f"/api/v1{path}", {"json": {"organisation_id": world.organisations["donor_a"], "note": "Matrix"}}
+
+
+def _existing_interest(session: Session, world: World, action: str) -> Request:
+    interest = gaps.mark_interest(
+        session, actor=world.actors["partner_a"], need_id=world.needs["published_ken"], data=InterestCreate()
+    )
+    return f"/interests/{interest.id}/{action}", {"data": {}}
+
+
 RULES = (
     Rule(
         "POST",
@@ -905,6 +927,20 @@ RULES = (
     Rule("POST", "/concept-notes/{note_id}/convert", KENYA_DRAFTERS, _conversion),
     Rule("POST", "/events/{event_id}/actions", GLOBAL, _action_form),
     Rule("POST", "/actions/{action_id}/progress", GLOBAL | {"expert"}, _action_progress_form),
+    Rule("POST", "/needs/{need_id}/interest", DONOR_A, _interest_mark),
+    Rule("POST", "/api/v1/needs/{need_id}/interest", DONOR_A, _interest_mark_api, True),
+    Rule(
+        "POST",
+        "/interests/{interest_id}/withdraw",
+        DONOR_A,
+        lambda s, w, r: _existing_interest(s, w, "withdraw"),
+    ),
+    Rule(
+        "POST",
+        "/interests/{interest_id}/acknowledge",
+        KENYA_FOCAL,
+        lambda s, w, r: _existing_interest(s, w, "acknowledge"),
+    ),
 )
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
