@@ -482,6 +482,11 @@ def can_rebuild_search_index(actor: Actor) -> bool:
     return actor.is_admin
 
 
+def can_verify_audit(actor: Actor) -> bool:
+    """Check the audit trail's hash chain: administrators (and the command line's system actor)."""
+    return actor.is_admin
+
+
 # --- Briefs ---------------------------------------------------------------------------------------
 
 
