@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
+import sys
 import time
 
 from fastapi.testclient import TestClient
@@ -76,6 +77,7 @@ def main() -> None:
                     pdf_s.append(time.perf_counter() - started)
                     pdf_cpu_s.append(time.process_time() - cpu)
                 pages.append(rendered.pages)
+            print(f"  {language}: {len(countries)} briefs done", file=sys.stderr, flush=True)
     print(f"briefs: {len(pdf_s)}")
     print(f"html_p50_ms: {statistics.median(html_ms):.0f}")
     print(f"html_p95_ms: {percentile(html_ms, 0.95):.0f}")

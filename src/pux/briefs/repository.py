@@ -90,3 +90,33 @@ def countries_with_needs_or_assistance(session: Session) -> list[str]:
     with_activities = select(AssistanceActivity.recipient_country_iso3).distinct()
     codes = set(session.scalars(with_needs)) | set(session.scalars(with_activities))
     return sorted(codes)
+
+
+def technique_summaries(session: Session, codes: Sequence[str]) -> dict[str, tuple[int, str, str, str]]:
+    """(profile id, slug, summary, language it is written in) of the techniques' profiles, by code: the
+    plain columns only (a profile's comparison tables are not needed in a brief)."""
+    if not codes:
+        return {}
+    statement = select(
+        TechniqueProfile.technique_code,
+        TechniqueProfile.id,
+        TechniqueProfile.slug,
+        TechniqueProfile.summary,
+        TechniqueProfile.source_language,
+    ).where(TechniqueProfile.technique_code.in_(list(codes)))
+    return {
+        code: (pid, slug, summary, language)
+        for code, pid, slug, summary, language in session.execute(statement)
+    }
+
+
+def evidence_for_techniques(session: Session, codes: Sequence[str]) -> Sequence[EvidenceEntry]:
+    """The evidence entries of some techniques, in one query."""
+    if not codes:
+        return []
+    statement = (
+        select(EvidenceEntry)
+        .where(EvidenceEntry.technique_code.in_(list(codes)))
+        .order_by(EvidenceEntry.technique_code, EvidenceEntry.id)
+    )
+    return session.scalars(statement).unique().all()

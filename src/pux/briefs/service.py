@@ -53,10 +53,8 @@ from pux.dialogues.vocabulary import event_kind_label
 from pux.errors import NotFound
 from pux.i18n import get_language
 from pux.i18n import gettext as _
-from pux.knowledge import repository as knowledge_repository
 from pux.knowledge import vocabulary as knowledge_vocabulary
 from pux.knowledge.models import EvidenceEntry
-from pux.knowledge.repository import EvidenceFilter
 from pux.knowledge.service import Localiser, technique_slug
 from pux.needs import repository as needs_repository
 from pux.needs import workflow
@@ -375,51 +373,59 @@ def _technique_lines(
     """The techniques with their plain summary and their best evidence: entries about this country first,
     then checked ones; a disputed entry is still shown, with its status."""
     techniques = _techniques(session)
-    profiles = {
-        code: profile
-        for code, _count in wanted
-        if (profile := knowledge_repository.get_profile_by_code(session, code)) is not None
-    }
-    summaries = Localiser(session, knowledge_vocabulary.TECHNIQUE, [p.id for p in profiles.values()])
+    codes = [code for code, _count in wanted]
+    profiles = repository.technique_summaries(session, codes)
+    summaries = Localiser(session, knowledge_vocabulary.TECHNIQUE, [p[0] for p in profiles.values()])
     status_order = {knowledge_vocabulary.CHECKED: 0, knowledge_vocabulary.REPORTED: 1}
-    source = brief.cite(v.needs_source())
-    lines = []
-    for code, count in wanted:
-        technique = techniques.get(code)
-        if technique is None:
-            continue
-        entries = sorted(
-            knowledge_repository.all_evidence(session, EvidenceFilter(technique_code=code)),
+    by_technique: dict[str, list[EvidenceEntry]] = defaultdict(list)
+    for entry in repository.evidence_for_techniques(session, codes):
+        by_technique[entry.technique_code].append(entry)
+    chosen = {
+        code: sorted(
+            entries,
             key=lambda e: (
                 e.country_iso3 != country_iso3,
                 status_order.get(e.status, 2),
                 -(e.citation_year or 0),
             ),
         )[: v.MAX_EVIDENCE_PER_TECHNIQUE]
-        claims = Localiser(session, knowledge_vocabulary.EVIDENCE, [e.id for e in entries])
-        evidence = tuple(_evidence_line(entry, claims) for entry in entries)
+        for code, entries in by_technique.items()
+    }
+    claims = Localiser(session, knowledge_vocabulary.EVIDENCE, [e.id for es in chosen.values() for e in es])
+    source = brief.cite(v.needs_source())
+    lines = []
+    for code, count in wanted:
+        technique = techniques.get(code)
+        if technique is None:
+            continue
+        evidence = tuple(_evidence_line(entry, claims) for entry in chosen.get(code, []))
         for line in evidence:
             if line.figure is not None:
                 brief.cite(line.citation)
         profile = profiles.get(code)
-        summary = (
-            summaries.text(profile.id, "summary", profile.summary or None, profile.source_language)
-            if profile
-            else None
-        )
+        summary = summaries.text(profile[0], "summary", profile[2] or None, profile[3]) if profile else None
         area = areas.get(technique.thematic_area_code)
         lines.append(
             TechniqueLine(
                 code=code,
                 name=technique.name(),
-                slug=profile.slug if profile else technique_slug(code),
+                slug=profile[1] if profile else technique_slug(code),
                 area_name=area.name() if area else technique.thematic_area_code,
-                summary=str(summary) if summary is not None else None,
+                summary=_first_sentences(str(summary)) if summary is not None else None,
                 needs=Figure(count, "", source, str(brief.stamp.made_on.year)),
                 evidence=evidence,
             )
         )
     return lines
+
+
+def _first_sentences(text: str, limit: int = v.SUMMARY_CHARACTERS) -> str:
+    """The opening of a summary, cut after a whole sentence where one ends in time (a brief is skimmed; the
+    technique's page has the rest)."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(mark, 0, limit) for mark in (". ", "。", "؟ ", "! "))
+    return text[: cut + 1] if cut > limit // 3 else text[:limit].rstrip() + "…"
 
 
 def _wanted_techniques(
@@ -529,7 +535,9 @@ def country_brief(
     peer_region = country.intermediate_region or country.subregion or country.region
     brief.region_name = peer_region.name() if peer_region else ""
     peers = _peer_codes(session, peer_region, country.iso3)
-    brief.indicators = _indicator_lines(session, brief, table, country.iso3, peers)
+    scored = sorted((r for _area, r in own_results if r.score is not None), key=lambda r: -(r.score or 0.0))
+    pressing = frozenset(r.area for r in scored[: v.MAX_INDICATOR_AREAS]) or None
+    brief.indicators = _indicator_lines(session, brief, table, country.iso3, peers, pressing)
 
     needs = needs_repository.all_visible(
         session, permissions.need_scope(actor), NeedFilter(country_iso3=country.iso3)
@@ -580,16 +588,24 @@ def _peer_codes(session: Session, region: Region | None, iso3: str) -> list[str]
 
 
 def _indicator_lines(
-    session: Session, brief: Brief, table: IndexTable, iso3: str, peers: Sequence[str]
+    session: Session,
+    brief: Brief,
+    table: IndexTable,
+    iso3: str,
+    peers: Sequence[str],
+    areas: frozenset[str] | None,
 ) -> list[IndicatorLine]:
-    """Each indicator PUX tracks for the country, beside the median of its region's countries that report
-    it (with how many do); a value the sources lack is missing, in either column."""
+    """The indicators of the country's most pressing areas (``areas``; None: every area) and the context
+    ones, beside the median of its region's countries that report each (with how many do); a value the
+    sources lack is missing, in either column."""
     profile = reference_service.country_profile(session, iso3=iso3)
     assert profile is not None
     lines = []
     for role, readings in profile.readings.items():
         for reading in readings:
             indicator = reading.indicator
+            if areas is not None and indicator.thematic_area_code not in (None, *areas):
+                continue
             unit = unit_label(indicator.unit)
             latest = reading.latest
             own = Figure(

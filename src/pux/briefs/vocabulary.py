@@ -8,13 +8,16 @@ COUNTRY, REGION, ORGANISATION = "country", "region", "organisation"
 KINDS = (COUNTRY, REGION, ORGANISATION)
 
 # How many lines a section lists at most: a brief is read in minutes, the full lists are a link away.
-MAX_NEEDS = 12
-MAX_PROVIDERS = 8
-MAX_TECHNIQUES = 5
+MAX_NEEDS = 8
+MAX_PROVIDERS = 6
+MAX_TECHNIQUES = 4
 MAX_EVIDENCE_PER_TECHNIQUE = 2
-MAX_EVENTS = 5
-MAX_COUNTRIES = 10
-MAX_FITTING_NEEDS = 10
+MAX_EVENTS = 4
+MAX_COUNTRIES = 8
+MAX_FITTING_NEEDS = 8
+SUMMARY_CHARACTERS = 280
+# The areas whose burden and capacity indicators a country brief lists: its most pressing ones.
+MAX_INDICATOR_AREAS = 3
 
 
 def kind_label(kind: str) -> str:
