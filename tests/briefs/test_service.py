@@ -98,6 +98,12 @@ def test_private_assistance_stays_with_those_who_may_see_it(session: Session, wo
     assert "Test Cooperation Agency B" in {line.name for line in officer.providers}
 
 
+@pytest.fixture
+def empty_cache() -> None:
+    """Briefs rendered by earlier tests (same data, same day) would be served from the cache."""
+    service.forget_rendered_briefs()
+
+
 class CountingRenderer:
     """A renderer that records what it was asked to draw (the PDF itself is tested in test_pdf.py)."""
 
@@ -109,7 +115,7 @@ class CountingRenderer:
         return PdfDocument(content=f"%PDF-1.7 {len(self.documents)}".encode(), pages=1)
 
 
-def test_a_write_replaces_the_cached_brief(session: Session, world: World) -> None:
+def test_a_write_replaces_the_cached_brief(session: Session, world: World, empty_cache: None) -> None:
     renderer = CountingRenderer()
     public = world.actors["public"]
 
@@ -141,7 +147,9 @@ def test_a_write_replaces_the_cached_brief(session: Session, world: World) -> No
     assert title in _titles(page)
 
 
-def test_the_cache_keeps_languages_and_readers_apart(session: Session, world: World) -> None:
+def test_the_cache_keeps_languages_and_readers_apart(
+    session: Session, world: World, empty_cache: None
+) -> None:
     renderer = CountingRenderer()
 
     def pdf(role: str, language: str) -> service.RenderedPdf:
