@@ -4,6 +4,7 @@ as soon as a write changes what it reads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -99,8 +100,11 @@ def test_private_assistance_stays_with_those_who_may_see_it(session: Session, wo
 
 
 @pytest.fixture
-def empty_cache() -> None:
-    """Briefs rendered by earlier tests (same data, same day) would be served from the cache."""
+def empty_cache() -> Iterator[None]:
+    """Briefs rendered by earlier tests (same data, same day) would be served from the cache, and the stand-in
+    PDFs rendered here must not be served to later tests."""
+    service.forget_rendered_briefs()
+    yield
     service.forget_rendered_briefs()
 
 
