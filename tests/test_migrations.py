@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 
 from pux import migrate
@@ -50,4 +51,33 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_data
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(empty_database_url)
     assert "country" in set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_events_written_before_the_chain_are_chained_by_its_migration(empty_database_url: str) -> None:
+    from pux.accounts.permissions import Actor
+    from pux.audit import service as audit
+    from pux.audit.models import AuditEvent
+    from pux.db import make_session_factory
+
+    migrate.upgrade(empty_database_url, "0010")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        for number in range(3):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_event (occurred_at, actor, action, entity_type, entity_id, after)"
+                    " VALUES (:at, 'old-writer', 'test.write', 'test_record', :key, :after)"
+                ),
+                {
+                    "at": f"2026-11-0{number + 1} 10:00:00",
+                    "key": str(number),
+                    "after": json.dumps({"n": number}),
+                },
+            )
+    migrate.upgrade(empty_database_url)
+    with make_session_factory(engine)() as session:
+        report = audit.verify(session, actor=Actor.system("test"))
+        seqs = session.scalars(select(AuditEvent.chain_seq).order_by(AuditEvent.id)).all()
+    assert report.intact and report.checked == 3 and seqs == [1, 2, 3]
     engine.dispose()

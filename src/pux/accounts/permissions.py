@@ -487,6 +487,11 @@ def can_verify_audit(actor: Actor) -> bool:
     return actor.is_admin
 
 
+def can_back_up(actor: Actor) -> bool:
+    """Make and restore backups of the whole database: administrators (and the command line)."""
+    return actor.is_admin
+
+
 # --- Briefs ---------------------------------------------------------------------------------------
 
 

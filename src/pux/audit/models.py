@@ -29,6 +29,21 @@ class AuditEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(120), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The hash chain (pux.audit.chain): set when the transaction that wrote the event commits.
+    chain_seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The end of the audit chain (one row): its last sequence number and link hash. Sealing locks it,
+    so that events are chained one transaction at a time."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 def column_values(record: Any) -> dict[str, Any]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from pux.audit.models import AuditEvent
+from pux.audit.chain import GENESIS, EventContent, Seal, SealedEvent
+from pux.audit.models import AuditChainHead, AuditEvent
+
+HEAD_ID = 1
 
 
 def add_event(session: Session, event: AuditEvent) -> AuditEvent:
@@ -22,3 +26,89 @@ def events_for(session: Session, *, entity_type: str, entity_id: str) -> Sequenc
         .order_by(AuditEvent.occurred_at, AuditEvent.id)
     )
     return session.scalars(statement).all()
+
+
+# --- The hash chain ---------------------------------------------------------------------------------
+
+
+def _content(row: Any) -> EventContent:
+    return EventContent(
+        id=row.id,
+        occurred_at=row.occurred_at,
+        actor=row.actor,
+        action=row.action,
+        entity_type=row.entity_type,
+        entity_id=row.entity_id,
+        before=row.before,
+        after=row.after,
+    )
+
+
+_CONTENT_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.occurred_at,
+    AuditEvent.actor,
+    AuditEvent.action,
+    AuditEvent.entity_type,
+    AuditEvent.entity_id,
+    AuditEvent.before,
+    AuditEvent.after,
+)
+
+
+def has_unsealed(session: Session) -> bool:
+    statement = select(AuditEvent.id).where(AuditEvent.chain_seq.is_(None)).limit(1)
+    return session.execute(statement).first() is not None
+
+
+def unsealed(session: Session) -> list[EventContent]:
+    """The events not chained yet, in the order they were written (as stored: that is what is hashed)."""
+    statement = select(*_CONTENT_COLUMNS).where(AuditEvent.chain_seq.is_(None)).order_by(AuditEvent.id)
+    return [_content(row) for row in session.execute(statement)]
+
+
+def unsealed_count(session: Session) -> int:
+    return session.scalar(select(func.count()).where(AuditEvent.chain_seq.is_(None))) or 0
+
+
+def locked_head(session: Session) -> AuditChainHead:
+    """The chain's head, locked until the transaction ends (PostgreSQL: FOR UPDATE; SQLite's writer
+    already holds the database's only write lock); created on first use."""
+    head = session.scalars(
+        select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
+    ).first()
+    if head is None:
+        head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def head(session: Session) -> AuditChainHead | None:
+    return session.get(AuditChainHead, HEAD_ID)
+
+
+def save_seals(session: Session, seals: Sequence[Seal]) -> None:
+    session.execute(
+        update(AuditEvent),
+        [
+            {"id": s.id, "chain_seq": s.seq, "content_hash": s.content_hash, "chain_hash": s.chain_hash}
+            for s in seals
+        ],
+    )
+
+
+def sealed_events(session: Session, batch: int = 5000) -> Generator[SealedEvent, None, None]:
+    """Every chained event in chain order, read in batches (constant memory)."""
+    statement = (
+        select(*_CONTENT_COLUMNS, AuditEvent.chain_seq, AuditEvent.content_hash, AuditEvent.chain_hash)
+        .where(AuditEvent.chain_seq.is_not(None))
+        .order_by(AuditEvent.chain_seq)
+        .execution_options(yield_per=batch)
+    )
+    result = session.execute(statement)
+    try:
+        for row in result:
+            yield SealedEvent(_content(row), row.chain_seq, row.content_hash or "", row.chain_hash or "")
+    finally:
+        result.close()  # a check that stops at the first break leaves PostgreSQL's cursor open otherwise

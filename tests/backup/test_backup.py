@@ -1,0 +1,123 @@
+"""Backups: taken while others write, a backup restores into an empty database with every table's row
+count as the manifest says and an intact audit chain (SQLite's online backup, PostgreSQL's pg_dump)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from pux.accounts.permissions import Actor, PermissionDenied
+from pux.audit import service as audit
+from pux.backup import service as backups
+from pux.cli import app
+from pux.config import get_settings
+from pux.db import make_engine, make_session_factory
+from tests.world import World
+
+ADMIN = Actor.system("test-backup")
+
+
+@pytest.fixture
+def empty_target_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of this run's kind to restore into (a new PostgreSQL database or SQLite file)."""
+    server_url = os.environ.get("PUX_TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    name = "pux_restore_check"
+    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def _keep_writing(database_url: str, stop: threading.Event, written: list[int]) -> None:
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    try:
+        while not stop.is_set():
+            with factory() as session:
+                for number in range(5):
+                    audit.record(
+                        session,
+                        actor="test:backup-writer",
+                        action="test.write",
+                        entity_type="test_record",
+                        entity_id=str(number),
+                        after={"n": number},
+                    )
+                session.commit()
+            written.append(5)
+    finally:
+        engine.dispose()
+
+
+def test_a_backup_taken_while_writing_restores_consistently(
+    database_url: str, world: World, tmp_path: Path, empty_target_url: str
+) -> None:
+    stop, written = threading.Event(), []
+    writer = threading.Thread(target=_keep_writing, args=(database_url, stop, written))
+    writer.start()
+    try:
+        while not written:  # the writer is committing before the backup starts
+            time.sleep(0.05)
+        engine = make_engine(database_url)
+        manifest = backups.backup(engine, tmp_path / "pux.backup", actor=ADMIN)
+        engine.dispose()
+        time.sleep(0.2)  # and goes on committing after it
+    finally:
+        stop.set()
+        writer.join()
+    assert len(written) >= 2
+    assert manifest.tables["audit_event"] > 0 and manifest.tables["need"] > 0
+    target = make_engine(empty_target_url)
+    report = backups.restore(target, tmp_path / "pux.backup", actor=ADMIN)
+    target.dispose()
+    assert report.differing_tables == {}
+    assert report.tables == manifest.tables
+    assert report.chain.intact and report.chain.checked == manifest.tables["audit_event"]
+    assert report.consistent
+
+
+def test_a_restore_refuses_a_missing_or_unreadable_backup(tmp_path: Path, empty_target_url: str) -> None:
+    target = make_engine(empty_target_url)
+    with pytest.raises(backups.BackupFailed):
+        backups.restore(target, tmp_path / "nothing.backup", actor=ADMIN)
+    (tmp_path / "bad.backup").write_bytes(b"not a database")
+    backups.manifest_path(tmp_path / "bad.backup").write_text("{not json", encoding="utf-8")
+    with pytest.raises(backups.BackupFailed):
+        backups.restore(target, tmp_path / "bad.backup", actor=ADMIN)
+    target.dispose()
+
+
+def test_only_administrators_back_up(database_url: str, world: World, tmp_path: Path) -> None:
+    engine = make_engine(database_url)
+    with pytest.raises(PermissionDenied):
+        backups.backup(engine, tmp_path / "x.backup", actor=world.actors["facilitator"])
+    engine.dispose()
+
+
+def test_the_commands_back_up_and_restore(
+    cli_env: None, world: World, tmp_path: Path, empty_target_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    made = runner.invoke(app, ["backup", str(tmp_path / "cli.backup")], env={"COLUMNS": "200"})
+    assert made.exit_code == 0, made.output
+    assert backups.manifest_path(tmp_path / "cli.backup").is_file()
+    monkeypatch.setenv("PUX_DATABASE_URL", empty_target_url)
+    get_settings.cache_clear()
+    restored = runner.invoke(app, ["restore", str(tmp_path / "cli.backup")], env={"COLUMNS": "200"})
+    assert restored.exit_code == 0, restored.output
+    assert "row count matches" in restored.output and "audit chain intact" in restored.output
