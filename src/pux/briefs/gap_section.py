@@ -8,15 +8,18 @@ each brief takes its lines from it, since every country brief of a batch would o
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
 from pux.briefs.cache import BriefKey, SizedLru
 from pux.briefs.content import Figure, GapLine, GapSection, Stamp
+from pux.charts.maps import choropleth_svg
 from pux.gaps import engine as gap_engine
 from pux.gaps import service as gaps
 from pux.gaps.schemas import GapReport
+from pux.i18n import get_language
 from pux.i18n import gettext as _
 
 MAX_LINES = 8
@@ -103,17 +106,43 @@ def for_countries(
     cite: Callable[[str], str],
     area_names: dict[str, str],
     country_names: dict[str, str],
+    with_map: bool = False,
 ) -> GapSection:
-    """The largest gaps among some countries (a region's) or in some areas (an organisation's)."""
-    return _section(
-        _ranking(session, actor, stamp),
-        lambda gap: (
-            (countries is None or gap.country_iso3 in countries) and (areas is None or gap.area in areas)
-        ),
-        lambda country, area: f"{country}: {area}",
-        cite,
-        area_names,
-        country_names,
+    """The largest gaps among some countries (a region's) or in some areas (an organisation's); with_map adds
+    a map of the countries' uncovered cost (countries without endorsed needs drawn as "no data")."""
+    report = _ranking(session, actor, stamp)
+
+    def kept(gap: gap_engine.AreaGap) -> bool:
+        return (countries is None or gap.country_iso3 in countries) and (areas is None or gap.area in areas)
+
+    section = _section(
+        report, kept, lambda country, area: f"{country}: {area}", cite, area_names, country_names
+    )
+    if not with_map or not countries:
+        return section
+    gaps = [line.gap for line in report.lines if kept(line.gap)]
+    return replace(section, map_svg=_uncovered_map(report, gaps, countries))
+
+
+def _uncovered_map(report: GapReport, gaps: list[gap_engine.AreaGap], countries: frozenset[str]) -> str:
+    totals: dict[str, float | None] = {}
+    for gap in gaps:
+        value, known = gap.uncovered.value, totals.get(gap.country_iso3, 0.0)
+        # One area without a known amount makes the country's total unknown: missing, never a partial sum.
+        totals[gap.country_iso3] = None if value is None or known is None else known + value
+    language = get_language()
+    return choropleth_svg(
+        totals,
+        title=_("Uncovered cost of the endorsed needs"),
+        legend_title=_("Uncovered"),
+        source=f"{report.needs_source}; {report.assistance_source}",
+        year=report.period.label,
+        unit=report.currency,
+        focus=countries,
+        language=language,
+        chart_id="brief-gaps",
+        # WeasyPrint would draw Arabic SVG text unjoined: outlines instead (the table beside it is the text).
+        text_mode="paths" if language == "ar" else "text",
     )
 
 

@@ -714,6 +714,7 @@ def region_brief(
         cite=brief.cite,
         area_names=_area_names(areas),
         country_names=names,
+        with_map=True,
     )
     brief.techniques = _technique_lines(
         session, brief, _wanted_techniques(listed, None, session), None, areas
