@@ -117,3 +117,18 @@ def test_interest_through_the_api_needs_a_partner_token(client: TestClient, worl
     assert [i["note"] for i in seen] == ["Training"]
     board = client.get("/api/v1/unfunded?country=KEN", headers=bearer(world.tokens["partner_a"])).json()
     assert any(item["need_id"] == need_id and item["my_interest"] for item in board["items"])
+
+
+def test_home_page_dashboard_for_each_role(client: TestClient, world: World) -> None:
+    public = client.get("/")
+    assert public.status_code == 200
+    assert "Needs waiting for a partner" in public.text and 'id="home-map-title"' in public.text
+    assert "Your country's needs" not in public.text and "Waiting for you" not in public.text
+    sign_in(client, world.emails["focal_ken"])
+    focal = client.get("/")
+    assert "Your country's needs" in focal.text and "Waiting for you" in focal.text
+    assert "/needs?country=KEN&status=published" in focal.text
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, world.emails["partner_a"])
+    partner = client.get("/")
+    assert "Your programmes" in partner.text and "Published fellowship programme" in partner.text

@@ -89,13 +89,16 @@ def _component(result: priority_engine.PriorityResult, name: str) -> float | Non
 
 
 def standing_by_country_and_area(
-    session: Session, *, on: date | None = None
+    session: Session, *, on: date | None = None, areas: frozenset[str] | None = None
 ) -> dict[tuple[str, str], AreaStanding]:
-    """Burden, capacity and score of every ranked country in every area of the priority index in force."""
+    """Burden, capacity and score of every ranked country in every area (or in ``areas``) of the priority
+    index in force."""
     config, _data = priority.active_config(session)
     inputs = priority.country_inputs(session, on=on)
     standing: dict[tuple[str, str], AreaStanding] = {}
     for area in config.areas:
+        if areas is not None and area not in areas:
+            continue
         for result in priority_engine.compute(inputs, config, area):
             year, codes = _years(result)
             source = (
@@ -199,7 +202,7 @@ def gap_ranking(
             AssistanceAmount(i, provider, country, area, technique, _money(c), _money(d), cur)
             for i, provider, country, area, technique, c, d, cur in activity_rows
         ),
-        standing_by_country_and_area(session, on=period.end),
+        standing_by_country_and_area(session, on=period.end, areas=areas),
         currency=currency.upper(),
         rates=rates,
         duplications=duplications,
@@ -454,7 +457,8 @@ def unfunded_needs(
         footnote_a_only=filters.footnote_a_only,
         text=filters.text,
     )
-    standing = standing_by_country_and_area(session) if found else {}
+    areas_found = frozenset(n.thematic_area_code for n in found)
+    standing = standing_by_country_and_area(session, areas=areas_found) if found else {}
 
     def score(need_country: str, area: str) -> float | None:
         entry = standing.get((need_country, area))
@@ -750,7 +754,7 @@ def _group_by_country(
 
 
 def _priority_map(session: Session, area: str, *, title: str) -> MapFigures:
-    standing = standing_by_country_and_area(session)
+    standing = standing_by_country_and_area(session, areas=frozenset({area}))
     values = {iso3: entry.score for (iso3, code), entry in standing.items() if code == area}
     years = sorted(
         {y for (_iso3, code), e in standing.items() if code == area and e.year for y in e.year.split("–")}

@@ -9,11 +9,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from pux import migrate
+from pux.charts import maps
+from pux.gaps import dashboard
 from pux.i18n import normalise_language
+from pux.needs import workflow
 from pux.reference import service as reference
 from pux.web.deps import SessionDep
 from pux.web.middleware import LANGUAGE_COOKIE
 from pux.web.routing import page_router
+from pux.web.security import PageActor
 from pux.web.templating import render
 
 router = page_router()
@@ -22,12 +26,27 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep) -> HTMLResponse:
+def home(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+    board = dashboard.dashboard(session, actor=actor)
+    figures = board.map
+    world_map = maps.choropleth(
+        figures.values,
+        title=figures.title,
+        legend_title=figures.legend_title,
+        unit=figures.unit,
+        source=figures.source,
+        year=figures.year,
+        link_pattern="/gaps/countries/{iso3}",
+        chart_id="home-map",
+    )
     return render(
         request,
         "home.html",
         {
             "counts": reference.reference_counts(session),
+            "board": board,
+            "world_map": world_map,
+            "status_label": workflow.status_label,
         },
     )
 
