@@ -177,6 +177,10 @@ def test_regional_and_partner_briefs(session: Session, world: World) -> None:
     assert eastern_africa.heading.title == "Eastern Africa"
     assert "Published public: nuclear medicine upgrade" in _titles(eastern_africa)
     assert "Published private: nuclear medicine upgrade" not in _titles(eastern_africa)
+    # Its gaps come with a map of the region (Kenya's health gap is the one the public may see).
+    assert eastern_africa.gaps is not None and eastern_africa.gaps.map_svg
+    assert eastern_africa.gaps.map_svg.lstrip().startswith("<svg") and "Kenya" in eastern_africa.gaps.map_svg
+    assert [line.label for line in eastern_africa.gaps.lines] == ["Kenya: Health and nutrition"]
     donor = service.organisation_brief(
         session, actor=world.actors["public"], organisation_id=world.organisations["donor_a"], today=TODAY
     )
