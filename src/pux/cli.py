@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,12 +120,50 @@ def demo() -> None:
     console.print(table)
 
 
+# How long a new app process may take to load before uvicorn's supervisor gives up on it.
+WORKER_STARTUP_SECONDS = 120
+
+
 @app.command("serve")
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the web platform."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="App processes (all state is in the database)")
+    ] = 1,
+    proxy_headers: Annotated[
+        bool, typer.Option(help="Trust X-Forwarded-For/-Proto from --forwarded-allow-ips (behind a proxy)")
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str, typer.Option(help="Proxies trusted for forwarded headers")
+    ] = "127.0.0.1",
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error")] = "info",
+) -> None:
+    """Serve the web platform; logs one JSON line per request on standard error."""
     import uvicorn
 
-    uvicorn.run("pux.web.app:create_app", factory=True, host=host, port=port, proxy_headers=False)
+    from pux import logs
+
+    if log_level.lower() not in ("debug", "info", "warning", "error"):
+        raise typer.BadParameter("--log-level must be debug, info, warning or error")
+    # Every app process (one per worker) configures its JSON log lines from the environment.
+    os.environ["PUX_LOG_LEVEL"] = log_level.lower()
+    get_settings.cache_clear()
+    logs.configure(log_level)  # this process too: it supervises the workers and says so
+    uvicorn.run(
+        "pux.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None,
+        log_config=None,  # keep the JSON lines configured above (in every worker process too)
+        access_log=False,  # pux.request logs each request with its id, user and duration
+        # A worker loads the SDG model and templates before it answers the supervisor's first check; on
+        # a busy machine that takes longer than uvicorn's 5 s, which killed and restarted it forever.
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
+    )
 
 
 @users_app.command("create-admin")

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 25 * 1024 * 1024
     # Threads that run page and API work; the database pool is at least as large (see pux.web.app).
     worker_threads: int = 24
+    # JSON log lines on standard error at this level (set by `pux serve` for every app process); unset,
+    # the app leaves logging as it finds it (tests, embedding).
+    log_level: Literal["debug", "info", "warning", "error"] | None = None
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

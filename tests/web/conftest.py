@@ -18,7 +18,7 @@ import pytest
 
 from tests.world import World
 
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 120  # generous: a busy two-core CI machine loads several app processes at once
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve_pux(database_url: str, workdir: Path, **settings: str) -> Iterator[Served]:
-    """`pux serve` in its own process on a free port over ``database_url`` (extra PUX_ settings by name),
-    stopped when the block ends."""
+def serve_pux(
+    database_url: str, workdir: Path, *, arguments: tuple[str, ...] = (), **settings: str
+) -> Iterator[Served]:
+    """`pux serve` in its own process on a free port over ``database_url`` (extra PUX_ settings by name,
+    extra command-line ``arguments``), stopped when the block ends."""
     pux = Path(sys.executable).parent / "pux"
     assert pux.exists(), f"the pux script is not installed next to {sys.executable}"
     port = _free_port()
@@ -53,7 +55,7 @@ def serve_pux(database_url: str, workdir: Path, **settings: str) -> Iterator[Ser
     log_path = workdir / "serve.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(pux), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [str(pux), "serve", "--host", "127.0.0.1", "--port", str(port), *arguments],
             cwd=workdir,
             env=env,
             stdout=log,

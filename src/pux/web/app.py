@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
-from pux import __version__
+from pux import __version__, logs
 from pux.accounts import views as accounts_views
 from pux.assistance import api as assistance_api
 from pux.assistance import views as assistance_views
@@ -46,6 +46,7 @@ from pux.web.headers import SecurityHeaders
 from pux.web.limits import BodySizeLimit
 from pux.web.middleware import LanguageMiddleware
 from pux.web.openapi import install_docs
+from pux.web.request_log import RequestLog
 from pux.web.templating import build_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -70,6 +71,8 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the PUX web application for ``settings`` (the environment's by default)."""
     settings = settings or get_settings()
+    if settings.log_level:
+        logs.configure(settings.log_level)
     app = FastAPI(
         title="PUX - Peaceful Uses Exchange",
         version=__version__,
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)  # added last: the outermost layer, it logs every answer
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_docs(app)
     routers = (
