@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from pux import migrate
 from pux.config import get_settings
-from pux.db import make_engine, make_session_factory, unit_of_work
+from pux.db import make_engine, make_session_factory, refresh_statistics, unit_of_work
 from pux.i18n import LANGUAGES, language_context
 from pux.reference import service as reference
 from pux.reference.repository import CountryFilter
@@ -98,6 +98,15 @@ def init() -> None:
         console.print(f"  [red]{problem}[/red]")
 
 
+def _refresh_statistics() -> None:
+    """After a bulk load: the planner's statistics of every table (ANALYZE)."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        refresh_statistics(engine)
+    finally:
+        engine.dispose()
+
+
 @app.command("demo")
 def demo() -> None:
     """Load the illustrative demo data set (fixed seed; skipped when already loaded) and print sign-ins."""
@@ -105,6 +114,8 @@ def demo() -> None:
 
     with _sessions() as session:
         summary, credentials = load_demo(session)
+    if not summary.already_loaded:
+        _refresh_statistics()
     if summary.already_loaded:
         console.print("Demo data already loaded.")
     else:

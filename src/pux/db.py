@@ -109,3 +109,17 @@ def unit_of_work(factory: sessionmaker[Session], *, write: bool = False) -> Iter
         raise
     finally:
         session.close()
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Let the query planner see the tables as they are after a bulk load (demo data, imports): without
+    statistics SQLite and PostgreSQL guess, and pick a scan where an index would serve."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE")
+
+
+def optimize_on_close(engine: Engine) -> None:
+    """SQLite's own upkeep of its statistics, cheap, as its documentation advises before closing."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA optimize")

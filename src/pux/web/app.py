@@ -18,7 +18,7 @@ from pux.assistance import api as assistance_api
 from pux.assistance import views as assistance_views
 from pux.briefs import views as briefs_views
 from pux.config import Settings, get_settings
-from pux.db import make_engine, make_session_factory
+from pux.db import make_engine, make_session_factory, optimize_on_close
 from pux.dialogues import api as dialogues_api
 from pux.dialogues import views as dialogues_views
 from pux.gaps import api as gaps_api
@@ -63,6 +63,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         # holding a thread that another request needs).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         yield
+        optimize_on_close(app.state.engine)
         app.state.engine.dispose()
 
     return lifespan

@@ -1,5 +1,5 @@
 """tamper-evident audit chain: each event's content hash and link, the chain's head; existing events are
-chained in the order they were written
+chained in the order they were written; an index for a record's history
 
 Revision ID: 0011
 Revises: 0010
@@ -34,6 +34,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("content_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("chain_hash", sa.String(length=64), nullable=True))
         batch_op.create_index(batch_op.f("ix_audit_event_chain_seq"), ["chain_seq"], unique=True)
+        batch_op.create_index(
+            "ix_audit_event_history", ["entity_type", "entity_id", "occurred_at", "id"], unique=False
+        )
     _chain_existing_events()
 
 
@@ -89,6 +92,7 @@ def _chain_existing_events() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_event_history")
         batch_op.drop_index(batch_op.f("ix_audit_event_chain_seq"))
         batch_op.drop_column("chain_hash")
         batch_op.drop_column("content_hash")
