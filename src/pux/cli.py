@@ -1014,6 +1014,9 @@ def iati_import(
     as_email: Annotated[
         str | None, typer.Option("--as", help="Import as this facilitator (default: the CLI)")
     ] = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, max=10_000, help="Activities written per transaction")
+    ] = 250,
     lang: LanguageOption = "en",
 ) -> None:
     """Import the relevant, valid activities of IATI files; re-running continues a stopped import."""
@@ -1033,6 +1036,7 @@ def iati_import(
         reporting_orgs=tuple(reporting_org or ()),
         everything=everything,
         rules_path=str(rules.resolve()) if rules else None,
+        batch_size=batch_size,
     )
     settings = get_settings()
     engine = make_engine(settings.database_url)

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pux.accounts.permissions import Actor
+from pux.assistance.models import (
+    AssistanceActivity,
+    IatiNarrative,
+    IatiParticipatingOrganisation,
+    IatiSplit,
+    IatiTransaction,
+)
 from pux.interop.iati import synthetic
 from tests.world import World
 
@@ -54,3 +63,40 @@ def example_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def relevant_file(tmp_path: Path) -> Path:
     return synthetic.write_file(tmp_path / "relevant.xml", list(synthetic.activities(30, relevant_share=0.7)))
+
+
+def _rows(session: Session, table: Any, activity_id: int) -> list[tuple[Any, ...]]:
+    """A child table's rows of one activity, without database ids, in a stable order."""
+    skip = ("id", "activity_id", "transaction_id")
+    found = session.scalars(select(table).where(table.activity_id == activity_id)).all()
+    return sorted(
+        tuple((c.key, str(getattr(row, c.key))) for c in table.__table__.columns if c.key not in skip)
+        for row in found
+    )
+
+
+def snapshot(session: Session) -> dict[str, Any]:
+    """Everything PUX keeps of its IATI activities, by identifier, without database ids."""
+    activities = (
+        session.scalars(select(AssistanceActivity).where(AssistanceActivity.origin == "iati")).unique().all()
+    )
+    by_id = {a.id: a.iati_identifier for a in activities}
+    ignored = {
+        "id",
+        "created_at",
+        "updated_at",
+        "version",
+        "iati_source_id",
+        "created_by_id",
+        "counted_in_activity_id",
+    }
+    result: dict[str, Any] = {}
+    for activity in activities:
+        columns = {key: value for key, value in activity.snapshot().items() if key not in ignored}
+        columns["counted_in"] = by_id.get(activity.counted_in_activity_id or 0)
+        columns["transactions"] = _rows(session, IatiTransaction, activity.id)
+        columns["splits"] = _rows(session, IatiSplit, activity.id)
+        columns["narratives"] = _rows(session, IatiNarrative, activity.id)
+        columns["participants"] = _rows(session, IatiParticipatingOrganisation, activity.id)
+        result[str(activity.iati_identifier)] = columns
+    return result

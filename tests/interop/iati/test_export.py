@@ -15,16 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from pux.accounts.permissions import Actor
 from pux.assistance.models import (
     AssistanceActivity,
-    IatiNarrative,
-    IatiParticipatingOrganisation,
-    IatiSplit,
-    IatiTransaction,
 )
 from pux.assistance.repository import ActivityFilter
 from pux.interop.iati import synthetic
 from pux.interop.iati.schema import schema_problems
 from pux.interop.iati.service import ImportOptions, export_activities, import_file
-from tests.interop.iati.conftest import BASE_URL
+from tests.interop.iati.conftest import BASE_URL, snapshot
 from tests.web_helpers import sign_in
 from tests.world import World
 
@@ -41,43 +37,6 @@ def _export(session: Session, actor: Actor, filters: ActivityFilter | None = Non
         session, actor=actor, filters=filters or ActivityFilter(), target=target, base_url=BASE_URL
     )
     return target.getvalue()
-
-
-def _rows(session: Session, table: Any, activity_id: int) -> list[tuple[Any, ...]]:
-    """A child table's rows of one activity, without database ids, in a stable order."""
-    skip = ("id", "activity_id", "transaction_id")
-    found = session.scalars(select(table).where(table.activity_id == activity_id)).all()
-    return sorted(
-        tuple((c.key, str(getattr(row, c.key))) for c in table.__table__.columns if c.key not in skip)
-        for row in found
-    )
-
-
-def _snapshot(session: Session) -> dict[str, Any]:
-    """Everything PUX keeps of its IATI activities, by identifier, without database ids."""
-    activities = (
-        session.scalars(select(AssistanceActivity).where(AssistanceActivity.origin == "iati")).unique().all()
-    )
-    by_id = {a.id: a.iati_identifier for a in activities}
-    ignored = {
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "iati_source_id",
-        "created_by_id",
-        "counted_in_activity_id",
-    }
-    result: dict[str, Any] = {}
-    for activity in activities:
-        columns = {key: value for key, value in activity.snapshot().items() if key not in ignored}
-        columns["counted_in"] = by_id.get(activity.counted_in_activity_id or 0)
-        columns["transactions"] = _rows(session, IatiTransaction, activity.id)
-        columns["splits"] = _rows(session, IatiSplit, activity.id)
-        columns["narratives"] = _rows(session, IatiNarrative, activity.id)
-        columns["participants"] = _rows(session, IatiParticipatingOrganisation, activity.id)
-        result[str(activity.iati_identifier)] = columns
-    return result
 
 
 def test_the_export_passes_the_xsd_and_declares_the_technique_vocabulary_in_every_language(
@@ -123,7 +82,7 @@ def test_round_trip_export_then_import_changes_nothing(
         facilitator,
         synthetic.write_file(tmp_path / "s.xml", [*synthetic.activities(10), funder, implementer]),
     )
-    before = _snapshot(session)
+    before = snapshot(session)
     exported = tmp_path / "export.xml"
     imported_only = ActivityFilter()
     exported.write_bytes(_export(session, facilitator, imported_only))
@@ -134,14 +93,14 @@ def test_round_trip_export_then_import_changes_nothing(
     )
     assert (again.updated, again.refused) == (0, 0)
     assert again.unchanged == len(before)
-    assert {k: v for k, v in _snapshot(session).items() if k in before} == before
+    assert {k: v for k, v in snapshot(session).items() if k in before} == before
 
     # From empty: importing the export rebuilds exactly what was there.
     session.execute(delete(AssistanceActivity).where(AssistanceActivity.iati_identifier.in_(list(before))))
     session.flush()
     session.expunge_all()
     _import(session_factory, facilitator, exported)
-    assert {k: v for k, v in _snapshot(session).items() if k in before} == before
+    assert {k: v for k, v in snapshot(session).items() if k in before} == before
 
 
 def test_the_api_exports_the_lists_filters_and_only_what_the_caller_may_see(

@@ -115,14 +115,16 @@ def delete_children(session: Session, activity_ids: Collection[int]) -> None:
         session.execute(delete(table).where(table.activity_id.in_(list(activity_ids))))
 
 
-def insert_transactions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert transactions in one statement per batch; their new ids, in the order given."""
-    if not rows:
-        return []
-    result = session.execute(
-        insert(IatiTransaction).returning(IatiTransaction.id, sort_by_parameter_order=True), rows
+def transaction_ids(session: Session, activity_ids: Collection[int]) -> dict[tuple[int, int], int]:
+    """(activity id, position) -> id of the transactions of these activities (just inserted)."""
+    if not activity_ids:
+        return {}
+    rows = session.execute(
+        select(IatiTransaction.activity_id, IatiTransaction.position, IatiTransaction.id).where(
+            IatiTransaction.activity_id.in_(list(activity_ids))
+        )
     )
-    return [row[0] for row in result]
+    return {(activity_id, position): transaction_id for activity_id, position, transaction_id in rows}
 
 
 def insert_rows(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:

@@ -31,6 +31,7 @@ from pux.assistance.models import (
     IatiParticipatingOrganisation,
     IatiSource,
     IatiSplit,
+    IatiTransaction,
 )
 from pux.assistance.repository import ActivityFilter
 from pux.audit import service as audit
@@ -403,6 +404,7 @@ def _apply_batch(
         wanted = [d for d in decisions if d.wanted]
         existing = repository.activities_by_identifier(session, {d.read.record.identifier for d in wanted})
         changed: list[tuple[AssistanceActivity, ActivityRecord, Relevance | None]] = []
+        befores: list[dict[str, Any] | None] = []
         replaced: list[int] = []
         new = updated = unchanged = 0
         for decision in wanted:
@@ -411,7 +413,7 @@ def _apply_batch(
             if activity is not None and not _is_newer(record, activity):
                 unchanged += 1
                 continue
-            before = activity.snapshot() if activity is not None else None
+            befores.append(activity.snapshot() if activity is not None else None)
             if activity is None:
                 activity = AssistanceActivity(origin="iati", created_by_id=context.actor.user_id)
                 new += 1
@@ -422,7 +424,9 @@ def _apply_batch(
             session.add(activity)
             changed.append((activity, record, decision.relevance))
             existing[record.identifier] = activity
-            session.flush()
+        # One flush for the whole batch (and so one pass of the search index over it).
+        session.flush()
+        for (activity, _record, _relevance), before in zip(changed, befores, strict=True):
             audit.record(
                 session,
                 actor=context.actor.label,
@@ -649,8 +653,12 @@ def _write_children(
         narratives += _narrative_rows(activity.id, "reporting-org", record.reporting_org.names)
         for kind, narrative in record.descriptions:
             narratives += _narrative_rows(activity.id, f"description-{kind}", (narrative,))
-    ids = repository.insert_transactions(session, transaction_rows)
-    for transaction_id, (activity_id, transaction) in zip(ids, owners, strict=True):
+    repository.insert_rows(session, IatiTransaction, transaction_rows)
+    ids = repository.transaction_ids(session, {activity.id for activity, _r, _v in changed})
+    for (activity_id, transaction_position), (_owner, transaction) in zip(
+        ((row["activity_id"], row["position"]) for row in transaction_rows), owners, strict=True
+    ):
+        transaction_id = ids[(activity_id, transaction_position)]
         splits += [
             _split_row(activity_id, position, split, transaction_id)
             for position, split in enumerate(transaction.splits)

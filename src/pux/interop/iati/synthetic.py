@@ -68,6 +68,7 @@ def activity(
     relevant: bool = True,
     country: str = "KE",
     reporting_ref: str = FUNDER_REF,
+    funder_ref: str = FUNDER_REF,
     identifier: str | None = None,
     last_updated: datetime = LAST_UPDATED,
     commitment: Decimal = Decimal("250000"),
@@ -84,7 +85,7 @@ def activity(
     spent = (disbursed / 2).quantize(Decimal("0.01"))
     identifier = identifier or f"{reporting_ref}-{number:07d}"
     funder = OrganisationRef(
-        ref=FUNDER_REF, type="10", names=(Narrative("en", "Synthetic Funding Agency"),), role="1"
+        ref=funder_ref, type="10", names=(Narrative("en", "Synthetic Funding Agency"),), role="1"
     )
     implementer = OrganisationRef(
         ref=IMPLEMENTER_REF, type="80", names=(Narrative("en", "Synthetic University Hospital"),), role="4"
@@ -160,7 +161,10 @@ def funder_and_implementer(number: int) -> tuple[ActivityRecord, ActivityRecord]
     return funder, implementer
 
 
-def activities(count: int, *, relevant_share: float = 0.8, seed: int = 7) -> Iterator[ActivityRecord]:
+def activities(
+    count: int, *, relevant_share: float = 0.8, seed: int = 7, reporting_ref: str = FUNDER_REF
+) -> Iterator[ActivityRecord]:
+    """``count`` activities in eight countries, about ``relevant_share`` of them relevant to PUX."""
     rng = random.Random(seed)
     for number in range(count):
         yield activity(
@@ -168,6 +172,8 @@ def activities(count: int, *, relevant_share: float = 0.8, seed: int = 7) -> Ite
             relevant=rng.random() < relevant_share,
             country=COUNTRIES[number % len(COUNTRIES)],
             commitment=Decimal(rng.randrange(10_000, 5_000_000)),
+            reporting_ref=reporting_ref,
+            funder_ref=reporting_ref,
         )
 
 
