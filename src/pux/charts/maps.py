@@ -33,7 +33,7 @@ WIDTH = 1000.0
 MARGIN = 12.0
 TITLE_HEIGHT = 44.0
 LEGEND_HEIGHT = 62.0
-LINE_HEIGHT = 16.0
+LINE_HEIGHT = 17.0
 MARKER_RADIUS = 3.6
 MAX_MAP_HEIGHT = 560.0
 BORDER_COLOUR = "#ffffff"
@@ -243,7 +243,8 @@ class _MapDrawing:
         ident = self.identifier
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:g} {height:.0f}" '
-            f'class="chart chart-map" role="img" aria-labelledby="{ident}-title" '
+            f'class="chart chart-map" style="width:100%;max-width:64rem;height:auto" role="img" '
+            f'aria-labelledby="{ident}-title" '
             f'aria-describedby="{ident}-desc" '
             f'font-family="{FONT_FAMILY}" lang="{self.language}" direction="ltr">',
             f'<title id="{ident}-title">{escape(self.title)}</title>',
@@ -259,7 +260,7 @@ class _MapDrawing:
             *self._legend(legend_top),
         ]
         for index, line in enumerate(footer):
-            parts.append(self._text(MARGIN, legend_top + LEGEND_HEIGHT + index * LINE_HEIGHT, line, size=12))
+            parts.append(self._text(MARGIN, legend_top + LEGEND_HEIGHT + index * LINE_HEIGHT, line, size=13))
         parts.append("</svg>")
         return "".join(parts)
 
@@ -354,7 +355,7 @@ class _MapDrawing:
                 f'<rect x="{box_x:.1f}" y="{top + 26:g}" width="22" height="16" fill="{fill}" '
                 f'stroke="#555555" stroke-width="0.6" class="legend-swatch"/>'
             )
-            parts.append(self._text(x + 28, top + 39, label, size=12, css="legend-label"))
+            parts.append(self._text(x + 28, top + 39, label, size=14, css="legend-label"))
         return parts
 
     def _footer_lines(self) -> list[str]:
@@ -371,9 +372,9 @@ class _MapDrawing:
 
     def _wrap(self, text: str) -> list[str]:
         if self.language in WRAP_BY_CHARACTER:
-            width = 70
+            width = 64
             return [text[start : start + width] for start in range(0, len(text), width)] or [""]
-        return textwrap.wrap(text, width=150) or [""]
+        return textwrap.wrap(text, width=135) or [""]
 
     def _text(
         self, x: float, y: float, text: str, *, size: int, weight: str = "normal", css: str = ""

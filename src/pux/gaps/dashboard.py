@@ -80,7 +80,7 @@ def roles_of(actor: Actor) -> frozenset[str]:
 def headlines(session: Session, *, actor: Actor) -> list[Headline]:
     """Published needs, unfunded needs, published programmes and this year's committed assistance."""
     today = date.today()
-    registry = gaps.needs_source()
+    registry = _("PUX needs registry")
     published = needs.count_needs(session, actor=actor, filters=NeedFilter(status=workflow.PUBLISHED))
     unfunded = gaps.unfunded_needs(session, actor=actor, page=PageRequest(number=1, size=1)).total
     offered = programmes.list_programmes(

@@ -665,7 +665,18 @@ def interests_waiting(session: Session, *, actor: Actor) -> list[InterestView]:
 def _recipients(session: Session) -> frozenset[str]:
     """Countries the dialogue may assist (the priority index's rule: not in an excluded income group)."""
     config, _data = priority.active_config(session)
-    return frozenset(c.iso3 for c in priority_engine.recipients(priority.country_inputs(session), config))
+    countries = [
+        priority_engine.CountryInput(
+            iso3=c.iso3,
+            name=c.iso3,
+            income_group=c.income_group.income_group if c.income_group else None,
+            groups=frozenset(),
+            observations={},
+            population=None,
+        )  # fmt: skip
+        for c in reference_repository.all_countries(session)
+    ]
+    return frozenset(c.iso3 for c in priority_engine.recipients(countries, config))
 
 
 def map_figures(

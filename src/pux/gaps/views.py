@@ -58,8 +58,11 @@ def _blank(value: str | None) -> str | None:
 def period_query(
     start: Annotated[date | None, Query(description="First day of the period (YYYY-MM-DD)")] = None,
     end: Annotated[date | None, Query(description="Last day of the period (YYYY-MM-DD)")] = None,
+    on: Annotated[date | None, Query(description="One day instead of a period (YYYY-MM-DD)")] = None,
 ) -> Period | None:
-    """The period asked for; None when neither end is given (each report then has its own default)."""
+    """The period asked for; None when no day is given (each report then has its own default)."""
+    if on is not None:
+        return Period.on(on)
     if start is None and end is None:
         return None
     start = start or date(end.year if end else date.today().year, 1, 1)
