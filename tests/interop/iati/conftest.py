@@ -67,7 +67,8 @@ def relevant_file(tmp_path: Path) -> Path:
 
 def _rows(session: Session, table: Any, activity_id: int) -> list[tuple[Any, ...]]:
     """A child table's rows of one activity, without database ids, in a stable order."""
-    skip = ("id", "activity_id", "transaction_id")
+    # Organisations are named by their IATI identifier: ids differ between databases and runs.
+    skip = ("id", "activity_id", "transaction_id", "organisation_id")
     found = session.scalars(select(table).where(table.activity_id == activity_id)).all()
     return sorted(
         tuple((c.key, str(getattr(row, c.key))) for c in table.__table__.columns if c.key not in skip)
@@ -94,6 +95,7 @@ def snapshot(session: Session) -> dict[str, Any]:
     for activity in activities:
         columns = {key: value for key, value in activity.snapshot().items() if key not in ignored}
         columns["counted_in"] = by_id.get(activity.counted_in_activity_id or 0)
+        columns["provider_organisation_id"] = activity.provider.iati_identifier or activity.provider.name
         columns["transactions"] = _rows(session, IatiTransaction, activity.id)
         columns["splits"] = _rows(session, IatiSplit, activity.id)
         columns["narratives"] = _rows(session, IatiNarrative, activity.id)
