@@ -25,7 +25,12 @@ from pux.assistance.models import (
 )
 from pux.audit.models import AuditEvent
 from pux.interop.iati import synthetic
-from pux.interop.iati.service import ImportOptions, import_file
+from pux.interop.iati.service import (
+    ImportOptions,
+    confirm_organisation,
+    import_file,
+    organisations_to_confirm,
+)
 from tests.interop.iati.conftest import BASE_URL
 from tests.world import World
 
@@ -196,6 +201,15 @@ def test_an_unknown_publisher_becomes_an_organisation_to_confirm_and_a_known_one
     created = _activity(session, synthetic.activity(9).identifier).provider_organisation_id
     flagged = session.scalars(select(IatiOrganisationToConfirm.organisation_id)).all()
     assert created in flagged and known.id not in flagged
+    waiting = [
+        organisation_id
+        for organisation_id, _name, _ref in organisations_to_confirm(session, actor=facilitator)
+    ]
+    assert created in waiting
+    with pytest.raises(PermissionDenied):
+        confirm_organisation(session, actor=world.actors["partner_a"], organisation_id=created)
+    confirm_organisation(session, actor=facilitator, organisation_id=created)
+    assert created not in [o for o, _n, _r in organisations_to_confirm(session, actor=facilitator)]
 
 
 def test_only_facilitators_import(

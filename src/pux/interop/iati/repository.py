@@ -91,6 +91,12 @@ def organisations_to_confirm(session: Session) -> Sequence[IatiOrganisationToCon
     ).all()
 
 
+def organisation_to_confirm(session: Session, organisation_id: int) -> IatiOrganisationToConfirm | None:
+    return session.scalars(
+        select(IatiOrganisationToConfirm).where(IatiOrganisationToConfirm.organisation_id == organisation_id)
+    ).first()
+
+
 def country_iso3_by_iso2(session: Session) -> dict[str, str]:
     return {iso2: iso3 for iso2, iso3 in session.execute(select(Country.iso2, Country.iso3))}
 

@@ -36,7 +36,7 @@ from pux.assistance.models import (
 from pux.assistance.repository import ActivityFilter
 from pux.audit import service as audit
 from pux.db import unit_of_work
-from pux.errors import DomainError
+from pux.errors import DomainError, NotFound
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.interop.iati import reader, relevance, repository, rules, writer
@@ -762,6 +762,25 @@ def organisations_to_confirm(session: Session, *, actor: Actor) -> list[tuple[in
         for f in flagged
         if f.organisation_id in names
     ]
+
+
+def confirm_organisation(session: Session, *, actor: Actor, organisation_id: int) -> None:
+    """A facilitator confirms an organisation an import created (it stays as created; the flag goes)."""
+    require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
+    flagged = repository.organisation_to_confirm(session, organisation_id)
+    if flagged is None or flagged.confirmed:
+        raise NotFound(_("No organisation with this number waits to be confirmed."))
+    flagged.confirmed = True
+    flagged.confirmed_by = actor.label
+    flagged.confirmed_at = datetime.now(UTC)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="organisation.confirm_iati",
+        entity_type="organisation",
+        entity_id=str(organisation_id),
+        after={"iati_identifier": flagged.iati_ref, "confirmed": True},
+    )
 
 
 # --- Export --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pux.i18n import gettext as _
 from pux.interop.iati import service
 from pux.interop.iati.relevance import RulesFileError
 from pux.web.deps import SessionDep
+from pux.web.forms import RecordPath, flash
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
@@ -86,3 +87,12 @@ def iati_import_upload(
         except (service.IatiFileRefused, RulesFileError) as refused:
             return _page(request, {"runs": [], "to_confirm": [], "problem": str(refused)}, 422)
     return _page(request, {"report": report, "runs": [], "to_confirm": []})
+
+
+@router.post(PAGE + "/organisations/{organisation_id}/confirm", dependencies=[CsrfChecked])
+def confirm_organisation(
+    request: Request, session: SessionDep, actor: PageActor, organisation_id: RecordPath
+) -> RedirectResponse:
+    service.confirm_organisation(session, actor=actor, organisation_id=organisation_id)
+    flash(request, _("The organisation was confirmed."))
+    return RedirectResponse(PAGE, status_code=303)
