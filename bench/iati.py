@@ -33,6 +33,14 @@ SMALL_DIVISOR = 10
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec; ru_maxrss (the fallback) keeps
+    the launching process's peak on Linux, which would hide how little a step itself needs."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

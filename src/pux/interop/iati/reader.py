@@ -274,69 +274,102 @@ def _split(element: Any, kind: str, language: str) -> Split:
     )
 
 
+SPLIT_KINDS = {"sector": SECTOR, "recipient-country": COUNTRY, "recipient-region": REGION}
+
+
+def _splits_in_order(found: dict[str, list[Split]]) -> tuple[Split, ...]:
+    return (*found[SECTOR], *found[COUNTRY], *found[REGION])
+
+
 def _transaction(element: Any, language: str) -> Transaction:
-    kind = element.find("transaction-type")
-    value = element.find("value")
-    provider = element.find("provider-org")
-    receiver = element.find("receiver-org")
-    splits = [_split(child, SECTOR, language) for child in element.iterchildren("sector")]
-    splits += [_split(child, COUNTRY, language) for child in element.iterchildren("recipient-country")]
-    splits += [_split(child, REGION, language) for child in element.iterchildren("recipient-region")]
-    date_element = element.find("transaction-date")
+    # One pass over the children (each find() would walk them again: this runs for every transaction).
+    kind = value = provider = receiver = day = None
+    description: tuple[Narrative, ...] = ()
+    splits: dict[str, list[Split]] = {SECTOR: [], COUNTRY: [], REGION: []}
+    for child in element:
+        tag = child.tag
+        if tag == "transaction-type":
+            kind = child.get("code", "")
+        elif tag == "transaction-date":
+            day = parse_date(child.get("iso-date"))
+        elif tag == "value":
+            value = child
+        elif tag == "provider-org":
+            provider = _organisation(child, language, activity_attribute="provider-activity-id")
+        elif tag == "receiver-org":
+            receiver = _organisation(child, language, activity_attribute="receiver-activity-id")
+        elif tag in SPLIT_KINDS:
+            split_kind = SPLIT_KINDS[tag]
+            splits[split_kind].append(_split(child, split_kind, language))
+        elif tag == "description":
+            description = _narratives(child, language)
     return Transaction(
-        type=kind.get("code", "") if kind is not None else "",
-        date=parse_date(date_element.get("iso-date")) if date_element is not None else None,
+        type=kind or "",
+        date=day,
         value=parse_decimal(value.text) if value is not None else None,
         currency=value.get("currency") if value is not None else None,
         value_date=parse_date(value.get("value-date")) if value is not None else None,
-        provider=_organisation(provider, language, activity_attribute="provider-activity-id")
-        if provider is not None
-        else None,
-        receiver=_organisation(receiver, language, activity_attribute="receiver-activity-id")
-        if receiver is not None
-        else None,
-        splits=tuple(splits),
-        description=_narratives(element.find("description"), language),
+        provider=provider,
+        receiver=receiver,
+        splits=_splits_in_order(splits),
+        description=description,
     )
 
 
 def activity_record(element: Any) -> ActivityRecord:
-    """What PUX keeps of one ``iati-activity`` element."""
+    """What PUX keeps of one ``iati-activity`` element (one pass over its children)."""
     language = element.get(XML_LANG) or ""
-    identifier = element.findtext("iati-identifier") or ""
-    reporting = element.find("reporting-org")
-    status = element.find("activity-status")
-    descriptions = []
-    for description in element.iterchildren("description"):
-        kind = description.get("type") or "1"
-        descriptions += [(kind, narrative) for narrative in _narratives(description, language)]
-    dates = {}
-    for activity_date in element.iterchildren("activity-date"):
-        parsed = parse_date(activity_date.get("iso-date"))
-        if parsed is not None and activity_date.get("type"):
-            dates[activity_date.get("type")] = parsed
-    splits = [_split(child, SECTOR, language) for child in element.iterchildren("sector")]
-    splits += [_split(child, COUNTRY, language) for child in element.iterchildren("recipient-country")]
-    splits += [_split(child, REGION, language) for child in element.iterchildren("recipient-region")]
+    identifier = ""
+    reporting = OrganisationRef(None)
+    titles: tuple[Narrative, ...] = ()
+    status = None
+    descriptions: list[tuple[str, Narrative]] = []
+    participants: list[OrganisationRef] = []
+    dates: dict[str, date] = {}
+    splits: dict[str, list[Split]] = {SECTOR: [], COUNTRY: [], REGION: []}
+    transactions: list[Transaction] = []
+    related: list[RelatedActivity] = []
+    for child in element:
+        tag = child.tag
+        if tag == "transaction":
+            transactions.append(_transaction(child, language))
+        elif tag in SPLIT_KINDS:
+            split_kind = SPLIT_KINDS[tag]
+            splits[split_kind].append(_split(child, split_kind, language))
+        elif tag == "participating-org":
+            participants.append(_organisation(child, language))
+        elif tag == "description":
+            kind = child.get("type") or "1"
+            descriptions += [(kind, narrative) for narrative in _narratives(child, language)]
+        elif tag == "activity-date":
+            parsed, date_type = parse_date(child.get("iso-date")), child.get("type")
+            if parsed is not None and date_type:
+                dates[date_type] = parsed
+        elif tag == "iati-identifier":
+            identifier = child.text or ""
+        elif tag == "reporting-org":
+            reporting = _organisation(child, language)
+        elif tag == "title":
+            titles = _narratives(child, language)
+        elif tag == "activity-status":
+            status = child.get("code")
+        elif tag == "related-activity":
+            ref = (child.get("ref") or "").strip()
+            if ref:
+                related.append(RelatedActivity(ref=ref, type=child.get("type") or ""))
     return ActivityRecord(
         identifier=identifier.strip(),
         line=element.sourceline or 0,
         last_updated=parse_datetime(element.get("last-updated-datetime")),
         default_currency=element.get("default-currency"),
         default_language=language,
-        reporting_org=_organisation(reporting, language) if reporting is not None else OrganisationRef(None),
-        titles=_narratives(element.find("title"), language),
+        reporting_org=reporting,
+        titles=titles,
         descriptions=tuple(descriptions),
-        participating_orgs=tuple(
-            _organisation(child, language) for child in element.iterchildren("participating-org")
-        ),
-        status=status.get("code") if status is not None else None,
+        participating_orgs=tuple(participants),
+        status=status,
         dates=dates,
-        splits=tuple(splits),
-        transactions=tuple(_transaction(child, language) for child in element.iterchildren("transaction")),
-        related=tuple(
-            RelatedActivity(ref=(child.get("ref") or "").strip(), type=child.get("type") or "")
-            for child in element.iterchildren("related-activity")
-            if (child.get("ref") or "").strip()
-        ),
+        splits=_splits_in_order(splits),
+        transactions=tuple(transactions),
+        related=tuple(related),
     )

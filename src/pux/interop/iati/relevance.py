@@ -138,17 +138,30 @@ def _technique_from_vocabulary(record: ActivityRecord, rules: RelevanceRules) ->
     return None
 
 
-def _technique_by_name(text: str, rules: RelevanceRules) -> str | None:
+def _technique_pattern(rules: RelevanceRules) -> re.Pattern[str] | None:
+    """One expression for every technique's words, a named group per technique (built once)."""
+    if "techniques" in rules._patterns:
+        return rules._patterns["techniques"]
     extra = dict(rules.technique_keywords)
-    for technique in rules.techniques:
-        pattern = rules._patterns.get(technique.code)
-        if pattern is None:
-            words = [fold(name) for name in technique.names if name] if rules.use_technique_names else []
-            pattern = _pattern([*words, *extra.get(technique.code, ())]) or re.compile(r"(?!x)x")
-            rules._patterns[technique.code] = pattern
-        if pattern.search(text):
-            return technique.code
-    return None
+    groups = []
+    for position, technique in enumerate(rules.techniques):
+        words = [fold(name) for name in technique.names if name] if rules.use_technique_names else []
+        pattern = _pattern([*words, *extra.get(technique.code, ())])
+        if pattern is not None:
+            groups.append(f"(?P<t{position}>{pattern.pattern})")
+    combined = re.compile("|".join(groups)) if groups else None
+    if combined is not None:
+        rules._patterns["techniques"] = combined
+    return combined
+
+
+def _technique_by_name(text: str, rules: RelevanceRules) -> str | None:
+    """The technique whose name or words come first in the text."""
+    pattern = _technique_pattern(rules)
+    found = pattern.search(text) if pattern is not None else None
+    if found is None or found.lastgroup is None:
+        return None
+    return rules.techniques[int(found.lastgroup[1:])].code
 
 
 def _area_for(sectors: list[str], rules: RelevanceRules) -> str | None:
