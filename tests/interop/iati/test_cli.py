@@ -135,6 +135,7 @@ def test_the_cli_refuses_a_file_that_is_not_iati_and_says_why(cli_env: None, tmp
     result = runner.invoke(app, ["iati", "import", str(path)], env=WIDE)
     assert result.exit_code == 1
     assert "refused, nothing was imported" in result.output and "not an IATI activity file" in result.output
+    assert "its root is html" in " ".join(result.output.split())
 
 
 def _clean_run(engine: Engine, world: World, path: Path) -> tuple[dict[str, Any], tuple[int, ...]]:

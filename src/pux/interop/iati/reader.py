@@ -122,6 +122,17 @@ def _check_root(element: Any) -> FileHeader:
     return FileHeader(version=version, generated_at=parse_datetime(element.get("generated-datetime")))
 
 
+def _root_tag(handle: BinaryIO) -> str:
+    """The name of the file's root element (for a refusal that says what the file is instead)."""
+    handle.seek(0)
+    try:
+        for _event, element in etree.iterparse(handle, events=("start",), **PARSER_OPTIONS):
+            return str(element.tag)[:80]
+    except etree.XMLSyntaxError:
+        pass
+    return "?"
+
+
 def _events(handle: BinaryIO) -> Any:
     return etree.iterparse(handle, events=("start", "end"), tag=(ROOT, ACTIVITY), **PARSER_OPTIONS)
 
@@ -154,13 +165,13 @@ def _activity_elements(source: Source) -> Iterator[tuple[FileHeader, Any]]:
             elif _is_activity(event, element):
                 yield header, element
                 _forget(element)
+        if header is None:
+            raise FileRefused(NOT_IATI, None, _root_tag(handle))
     except etree.XMLSyntaxError as error:
         raise _syntax_refusal(error, handle) from error
     finally:
         if isinstance(source, Path):
             handle.close()
-    if header is None:
-        raise FileRefused(NOT_IATI, None, "")
 
 
 def scan(source: Source) -> tuple[FileHeader, int]:
@@ -178,13 +189,13 @@ def scan(source: Source) -> tuple[FileHeader, int]:
             elif _is_activity(event, element):
                 count += 1
                 _forget(element)
+        if header is None:
+            raise FileRefused(NOT_IATI, None, _root_tag(handle))
     except etree.XMLSyntaxError as error:
         raise _syntax_refusal(error, handle) from error
     finally:
         if isinstance(source, Path):
             handle.close()
-    if header is None:
-        raise FileRefused(NOT_IATI, None, "")
     return header, count
 
 
