@@ -4,10 +4,10 @@ Usage:  python tools/vendor_world_topology.py PATH/TO/world-atlas-2.0.2.tgz
         (the npm package: ``npm pack world-atlas`` downloads it; an unpacked ``package/`` folder works too)
 
 Reads ``countries-110m.json`` (and ``countries-50m.json``, then ``-10m``, for the small states the coarse
-file leaves out) of the npm ``world-atlas`` package (ISC licence; geometry from Natural Earth, public domain), projects
-it once with the Equal Earth projection (equal-area, so a large country does not look more important than
-it is) and writes ``src/pux/charts/data/world.json``: one SVG path per ISO3 code, a marker point per small
-state, and the view box. ISO 3166 numeric ids are turned into ISO3 codes through PUX's own M49 table
+file leaves out) of the npm ``world-atlas`` package (ISC licence; geometry from Natural Earth, public
+domain), projects it once with the Equal Earth projection (equal-area, so a large country does not look
+more important than it is) and writes ``src/pux/charts/data/world.json``: one SVG path per ISO3 code, a
+marker point per small state, and the view box. ISO 3166 numeric ids become ISO3 codes through PUX's M49 table
 (``countries.csv``), so the map knows exactly the countries PUX knows. The licence is copied beside it.
 
 Choices that follow UN map practice where the topology allows (also stated in DATA_SOURCES.md):
