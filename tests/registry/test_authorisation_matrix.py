@@ -585,6 +585,35 @@ def _existing_interest(session: Session, world: World, action: str) -> Request:
     return f"/interests/{interest.id}/{action}", {"data": {}}
 
 
+def _iati_file() -> bytes:
+    """A small valid IATI 2.03 file (two activities about PUX's techniques), written by the generator."""
+    import io
+
+    from pux.interop.iati.synthetic import activities
+    from pux.interop.iati.writer import write_activities
+
+    buffer = io.BytesIO()
+    write_activities(buffer, activities(2, relevant_share=1.0), generated_at=datetime(2025, 6, 2, 8, 0))
+    return buffer.getvalue()
+
+
+def _iati_upload(session: Session, world: World, role: str) -> Request:
+    upload = ("activities.xml", _iati_file(), "application/xml")
+    return "/activities/import/iati", {"files": {"file": upload}, "data": {"everything": "true"}}
+
+
+def _organisation_to_confirm(session: Session, world: World, role: str) -> Request:
+    from pux.accounts.models import Organisation
+    from pux.assistance.models import IatiOrganisationToConfirm
+
+    organisation = Organisation(name=f"Imported publisher ({role})", organisation_type="donor_agency")
+    session.add(organisation)
+    session.flush()
+    session.add(IatiOrganisationToConfirm(organisation_id=organisation.id, iati_ref=f"XM-TEST-{role}"))
+    session.flush()
+    return f"/activities/import/iati/organisations/{organisation.id}/confirm", {"data": {}}
+
+
 RULES = (
     Rule(
         "POST",
@@ -934,6 +963,13 @@ RULES = (
         "/interests/{interest_id}/withdraw",
         DONOR_A,
         lambda s, w, r: _existing_interest(s, w, "withdraw"),
+    ),
+    Rule("POST", "/activities/import/iati", GLOBAL, _iati_upload),
+    Rule(
+        "POST",
+        "/activities/import/iati/organisations/{organisation_id}/confirm",
+        GLOBAL,
+        _organisation_to_confirm,
     ),
     Rule(
         "POST",
