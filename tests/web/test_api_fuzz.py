@@ -75,6 +75,13 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "PUT /api/v1/activities/{activity_id}": _CODES,
     "GET /api/v1/needs": "its filters name reference codes (country, region, area, SDG, income group)",
     "GET /api/v1/search": "its SDG filter must be a goal (1-17) or one of its targets",
+    "GET /api/v1/gaps": "its filters name reference codes; the period ends after it starts; a stated "
+    "exchange rate needs its year and source",
+    "GET /api/v1/gaps/countries/{iso3}": "the period ends after it starts; a stated exchange rate needs its "
+    "year and source",
+    "GET /api/v1/gaps/who": "the period ends after it starts",
+    "GET /api/v1/unfunded": "the highest cost is not below the lowest",
+    "GET /api/v1/map/{indicator}": "its area filter names a thematic area; the period ends after it starts",
     "POST /api/v1/needs/{need_id}/transitions": "the target must be a move the workflow allows now",
     "PUT /api/v1/countries/{iso3}/needs/ranking": "the ids are exactly the country's rankable needs",
     "POST /api/v1/matching/rounds": "the rules may be infeasible together (an LDC floor no budget can meet)",
