@@ -81,6 +81,8 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "year and source",
     "GET /api/v1/gaps/who": "the period ends after it starts",
     "GET /api/v1/unfunded": "the highest cost is not below the lowest",
+    "POST /api/v1/needs/{need_id}/interest": "the need must still wait for a partner, for an organisation "
+    "the caller represents",
     "GET /api/v1/map/{indicator}": "its area filter names a thematic area; the period ends after it starts",
     "POST /api/v1/needs/{need_id}/transitions": "the target must be a move the workflow allows now",
     "PUT /api/v1/countries/{iso3}/needs/ranking": "the ids are exactly the country's rankable needs",

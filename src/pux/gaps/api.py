@@ -13,6 +13,7 @@ from pux.gaps import service
 from pux.gaps.engine import AreaGap, Figure
 from pux.gaps.schemas import GapReport, InterestCreate, InterestView, UnfundedNeed
 from pux.gaps.views import GapQuery, PeriodQuery, RateQuery, Sort, UnfundedQuery, WhoQuery
+from pux.validation import UtcDateTime
 from pux.web.deps import SessionDep
 from pux.web.filters import ApiPage
 from pux.web.forms import CountryPath, RecordPath
@@ -189,8 +190,8 @@ class InterestRead(BaseModel):
     organisation_name: str
     note: str
     status: str
-    marked_at: datetime
-    acknowledged_at: datetime | None
+    marked_at: UtcDateTime
+    acknowledged_at: UtcDateTime | None
 
     @classmethod
     def of(cls, view: InterestView) -> InterestRead:

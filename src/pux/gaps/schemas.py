@@ -11,6 +11,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pux.gaps.engine import AreaGap, ExchangeRate, Figure
+from pux.validation import RecordNumber
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class InterestCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    organisation_id: int | None = Field(
+    organisation_id: RecordNumber | None = Field(
         default=None, description="The organisation that is interested (needed when you represent several)."
     )
     note: str = Field(default="", max_length=2000, description="What the organisation could offer, briefly.")
