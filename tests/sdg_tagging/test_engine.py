@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from threadpoolctl import threadpool_info
 
 from pux.sdg_tagging.embedder import Embedder, FloatArray, HashingEmbedder
 from pux.sdg_tagging.engine import (
@@ -17,7 +19,6 @@ from pux.sdg_tagging.engine import (
     SdgSuggestion,
     SdgTagger,
     TaggerData,
-    _OneBlasThread,
     detect_language,
     evaluate_file,
     get_tagger,
@@ -162,20 +163,36 @@ def test_centring_each_language_brings_a_translation_closer_to_the_english_text(
     assert float(english @ shifted) > float(english @ plain) + 0.05
 
 
-def test_the_blas_limit_holds_while_any_call_runs_and_is_lifted_after_the_last() -> None:
-    def blas_threads() -> list[int]:
-        return [int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas"]
+BLAS_LIMIT_SCRIPT = """
+import json
+from threadpoolctl import threadpool_info
+from pux.sdg_tagging.engine import _OneBlasThread
 
-    # A guard of the same class as the process-wide one, so that what earlier tests in this process
-    # left running (a served app's request still tagging) cannot decide the outcome.
-    guard = _OneBlasThread()
-    before = blas_threads()
-    guard.__enter__()  # request A
-    guard.__enter__()  # request B, at the same time
-    guard.__exit__(None, None, None)  # A ends while B still runs: the limit stays
-    assert blas_threads() and all(count == 1 for count in blas_threads())
-    guard.__exit__(None, None, None)  # the last one lifts it
-    assert blas_threads() == before
+def blas_threads():
+    return [int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+guard = _OneBlasThread()
+seen = {"before": blas_threads()}
+guard.__enter__()  # request A
+guard.__enter__()  # request B, at the same time
+guard.__exit__(None, None, None)  # A ends while B still runs: the limit stays
+seen["while_b_runs"] = blas_threads()
+guard.__exit__(None, None, None)  # the last one lifts it
+seen["after"] = blas_threads()
+print(json.dumps(seen))
+"""
+
+
+def test_the_blas_limit_holds_while_any_call_runs_and_is_lifted_after_the_last() -> None:
+    # In a process of its own, as a served app's process is: this long test process has loaded libraries
+    # (plotting, PDF, browser drivers) after which the BLAS limit no longer shows (seen in CI; not found
+    # yet which one), and that must not decide this test.
+    finished = subprocess.run(
+        [sys.executable, "-c", BLAS_LIMIT_SCRIPT], capture_output=True, text=True, check=True, timeout=300
+    )
+    seen = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert seen["while_b_runs"] and all(count == 1 for count in seen["while_b_runs"])
+    assert seen["after"] == seen["before"]
 
 
 def test_every_tagger_shares_the_process_wide_blas_guard() -> None:
