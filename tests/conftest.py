@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from pux import migrate
@@ -130,3 +131,23 @@ def artifacts_dir() -> Path:
     path = Path(__file__).resolve().parents[1] / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@contextmanager
+def empty_database(tmp_path: Path, name: str) -> Iterator[str]:
+    """The URL of a brand-new empty database of the kind this run tests: a fresh PostgreSQL database
+    ``name`` on the run's server (dropped afterwards), or a new SQLite file."""
+    server_url = os.environ.get("PUX_TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path / (name + '.sqlite3')}"
+        return
+    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,29 +10,18 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
-from sqlalchemy.engine import make_url
 
 from pux import migrate
 from pux.db import Base, make_engine
 from pux.models import load_all_models
+from tests.conftest import empty_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path: Path) -> Iterator[str]:
-    """A brand-new empty database of the kind this run tests (a fresh PostgreSQL database, or SQLite file)."""
-    server_url = os.environ.get("PUX_TEST_DATABASE_URL")
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    name = "pux_migration_check"
-    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    """A brand-new empty database of the kind this run tests."""
+    with empty_database(tmp_path, "pux_migration_check") as url:
+        yield url
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_database_url: str) -> None:

@@ -3,15 +3,12 @@ count as the manifest says and an intact audit chain (SQLite's online backup, Po
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from pux.accounts.permissions import Actor, PermissionDenied
@@ -20,6 +17,7 @@ from pux.backup import service as backups
 from pux.cli import app
 from pux.config import get_settings
 from pux.db import make_engine, make_session_factory
+from tests.conftest import empty_database
 from tests.world import World
 
 ADMIN = Actor.system("test-backup")
@@ -27,20 +25,9 @@ ADMIN = Actor.system("test-backup")
 
 @pytest.fixture
 def empty_target_url(tmp_path: Path) -> Iterator[str]:
-    """An empty database of this run's kind to restore into (a new PostgreSQL database or SQLite file)."""
-    server_url = os.environ.get("PUX_TEST_DATABASE_URL")
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    name = "pux_restore_check"
-    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    """An empty database of this run's kind to restore into."""
+    with empty_database(tmp_path, "pux_restore_check") as url:
+        yield url
 
 
 def _keep_writing(database_url: str, stop: threading.Event, written: list[int]) -> None:
