@@ -284,6 +284,13 @@ def _need_counts(brief: Brief, needs: Sequence[Need]) -> list[CountLine]:
     ]
 
 
+def _assistance_totals(brief: Brief, current: Sequence[AssistanceActivity], today: date) -> list[Figure]:
+    """What the current activities committed, one total per currency, cited with their years."""
+    year = _year_span([a.start_date.year if a.start_date else None for a in current], today.year)
+    committed = ((a.amount_committed, a.currency) for a in current)
+    return list(_sums_by_currency(committed, brief.cite(v.assistance_source()), year))
+
+
 def _sums_by_currency(
     amounts: Iterable[tuple[Decimal | None, str]], source: str, year: str
 ) -> tuple[Figure, ...]:
@@ -552,12 +559,7 @@ def country_brief(
     )
     current = _current(activities, today)
     brief.providers = _flow_lines(brief, current, lambda a: a.provider.name, areas, v.MAX_PROVIDERS)
-    year = _year_span([a.start_date.year if a.start_date else None for a in current], today.year)
-    brief.assistance_total = list(
-        _sums_by_currency(
-            ((a.amount_committed, a.currency) for a in current), brief.cite(v.assistance_source()), year
-        )
-    )
+    brief.assistance_total = _assistance_totals(brief, current, today)
     brief.gaps = gap_section.for_country(
         session,
         actor=actor,
@@ -699,12 +701,7 @@ def region_brief(
     brief.recipients = _flow_lines(
         brief, current, lambda a: a.recipient_country.name(), areas, v.MAX_COUNTRIES
     )
-    year = _year_span([a.start_date.year if a.start_date else None for a in current], today.year)
-    brief.assistance_total = list(
-        _sums_by_currency(
-            ((a.amount_committed, a.currency) for a in current), brief.cite(v.assistance_source()), year
-        )
-    )
+    brief.assistance_total = _assistance_totals(brief, current, today)
     brief.gaps = gap_section.for_countries(
         session,
         actor=actor,
@@ -791,12 +788,7 @@ def organisation_brief(
     brief.recipients = _flow_lines(
         brief, current, lambda a: a.recipient_country.name(), areas, v.MAX_COUNTRIES
     )
-    year = _year_span([a.start_date.year if a.start_date else None for a in current], today.year)
-    brief.assistance_total = list(
-        _sums_by_currency(
-            ((a.amount_committed, a.currency) for a in current), brief.cite(v.assistance_source()), year
-        )
-    )
+    brief.assistance_total = _assistance_totals(brief, current, today)
     its_areas = {a.thematic_area_code for a in activities if a.thematic_area_code} | {
         area.code for programme in programmes for area in programme.thematic_areas
     }
