@@ -19,16 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class ExchangeRate:
-    """One unit of ``from_currency`` is worth ``rate`` units of ``to_currency`` (stated, always shown)."""
-
-    from_currency: str
-    to_currency: str
-    rate: float
-    year: int
-    source: str
+# The stated exchange rate is the ROI calculator's: one shape for a rate across PUX.
+from pux.knowledge.roi import ExchangeRate as ExchangeRate
 
 
 @dataclass(frozen=True)
