@@ -153,15 +153,17 @@ def _forget(element: Any) -> None:
         del parent[0]
 
 
-def _activity_elements(source: Source) -> Iterator[tuple[FileHeader, Any]]:
-    """(file header, finished ``iati-activity`` element) pairs; each element is cleared, with all that
-    came before it, once the caller moves on. Raises FileRefused for a file that is not IATI XML."""
+def _walk(source: Source) -> Iterator[tuple[FileHeader, Any]]:
+    """The file's header once its root is checked (with None), then (header, finished ``iati-activity``
+    element) pairs; each element is cleared, with all that came before it, once the caller moves on.
+    Raises FileRefused for a file that is not IATI XML, however far into the file that shows."""
     handle = _open(source)
     header: FileHeader | None = None
     try:
         for event, element in _events(handle):
             if header is None:
                 header = _check_root(element)
+                yield header, None
             elif _is_activity(event, element):
                 yield header, element
                 _forget(element)
@@ -174,29 +176,19 @@ def _activity_elements(source: Source) -> Iterator[tuple[FileHeader, Any]]:
             handle.close()
 
 
+def _activity_elements(source: Source) -> Iterator[tuple[FileHeader, Any]]:
+    """(file header, finished ``iati-activity`` element) pairs (see _walk)."""
+    return ((header, element) for header, element in _walk(source) if element is not None)
+
+
 def scan(source: Source) -> tuple[FileHeader, int]:
     """A first pass over the whole file: is it well-formed IATI XML, and how many activities it has.
 
     A file that is truncated or broken half way is refused here, before anything of it is written.
     """
-    handle = _open(source)
-    header: FileHeader | None = None
-    count = 0
-    try:
-        for event, element in _events(handle):
-            if header is None:
-                header = _check_root(element)
-            elif _is_activity(event, element):
-                count += 1
-                _forget(element)
-        if header is None:
-            raise FileRefused(NOT_IATI, None, _root_tag(handle))
-    except etree.XMLSyntaxError as error:
-        raise _syntax_refusal(error, handle) from error
-    finally:
-        if isinstance(source, Path):
-            handle.close()
-    return header, count
+    walked = _walk(source)
+    header, _root = next(walked)  # a file without a root it could read is refused by _walk
+    return header, sum(1 for _header, element in walked if element is not None)
 
 
 def read(
