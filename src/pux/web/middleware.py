@@ -19,7 +19,8 @@ def _cookie(scope: Scope, name: str) -> str | None:
     return None
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def request_header(scope: Scope, name: bytes) -> str | None:
+    """A request header's value (the first, if sent twice), decoded as HTTP allows: latin-1."""
     for key, value in scope.get("headers", []):
         if key == name:
             return str(value.decode("latin-1"))
@@ -39,7 +40,7 @@ class LanguageMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        language = choose_language(_cookie(scope, LANGUAGE_COOKIE), _header(scope, b"accept-language"))
+        language = choose_language(_cookie(scope, LANGUAGE_COOKIE), request_header(scope, b"accept-language"))
         scope.setdefault("state", {})["language"] = language
         with language_context(language):
             await self.app(scope, receive, send)

@@ -11,17 +11,16 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pux.web.middleware import request_header
+
 log = logging.getLogger("pux.request")
 REQUEST_ID_HEADER = b"x-request-id"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
 def _incoming_id(scope: Scope) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == REQUEST_ID_HEADER:
-            text = value.decode("latin-1")
-            return text if _SANE_ID.match(text) else None
-    return None
+    text = request_header(scope, REQUEST_ID_HEADER)
+    return text if text is not None and _SANE_ID.match(text) else None
 
 
 class RequestLog:
