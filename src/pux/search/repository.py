@@ -45,6 +45,8 @@ WORD_CANDIDATES_FACTOR = 2
 ENOUGH_WITH_EVERY_WORD = 20
 # At most this many matches of a query are scored (the newest; see _word_ranking).
 RANKED_MATCHES = 1000
+# The best document matching only some of the query's words scores this share of the best with all.
+ANY_WORD_SHARE = 0.5
 _documents: Table = SearchDocument.__table__  # type: ignore[assignment]
 _facets: Table = SearchFacet.__table__  # type: ignore[assignment]
 _fts = table("search_fts", column("rowid"), column("terms"))
@@ -92,21 +94,30 @@ def filter_clause(filters: SearchFilter) -> ColumnElement[bool]:
 
 def word_ranking(
     session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int
-) -> list[int]:
-    """Ids of the visible documents matching the words, best first (bm25 or ts_rank): those with
-    every word of the query first; when they are few, those with any of them."""
+) -> list[tuple[int, float]]:
+    """The visible documents matching the words, best first, with scores in (0, 1] (bm25 or ts_rank
+    over the best): those with every word of the query first; when they are few, those with any of
+    them, scored at most ANY_WORD_SHARE so that they stay behind."""
     if plan.is_empty:
         return []
-    found = _word_ranking(session, plan, where, limit, every=plan.parts > 1)
+    found = _relative(_word_ranking(session, plan, where, limit, every=plan.parts > 1), 1.0)
     if plan.parts > 1 and len(found) < ENOUGH_WITH_EVERY_WORD:
-        more = _word_ranking(session, plan, where, limit, every=False)
-        found += [i for i in more if i not in set(found)][: limit - len(found)]
+        seen = {item for item, _score in found}
+        more = _relative(_word_ranking(session, plan, where, limit, every=False), ANY_WORD_SHARE)
+        found += [(item, score) for item, score in more if item not in seen][: limit - len(found)]
     return found
+
+
+def _relative(ranking: list[tuple[int, float]], top: float) -> list[tuple[int, float]]:
+    best = max((score for _item, score in ranking), default=0.0)
+    if best <= 0:
+        return [(item, top) for item, _score in ranking]
+    return [(item, top * score / best) for item, score in ranking]
 
 
 def _word_ranking(
     session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int, *, every: bool
-) -> list[int]:
+) -> list[tuple[int, float]]:
     if session.get_bind().dialect.name == "sqlite":
         # FTS5 ranks inside its own engine (ORDER BY rank LIMIT): the best matches first, then the
         # visibility and filters on those. Scoring costs a few microseconds a match: a query that
@@ -133,7 +144,7 @@ def _word_ranking(
             .subquery()
         )
         statement = (
-            select(SearchDocument.id)
+            select(SearchDocument.id, -best.c.rank)
             .join(best, best.c.id == SearchDocument.id)
             .where(where)
             .order_by(best.c.rank, SearchDocument.id)
@@ -151,14 +162,15 @@ def _word_ranking(
             .limit(RANKED_MATCHES)
             .subquery()
         )
+        score = func.ts_rank(vector, query)
         statement = (
-            select(SearchDocument.id)
+            select(SearchDocument.id, score)
             .join(newest, newest.c.id == SearchDocument.id)
             .where(where)
-            .order_by(func.ts_rank(vector, query).desc(), SearchDocument.id)
+            .order_by(score.desc(), SearchDocument.id)
             .limit(limit)
         )
-    return list(session.scalars(statement))
+    return [(document_id, float(score)) for document_id, score in session.execute(statement)]
 
 
 def visible_among(session: Session, ids: Sequence[int], where: ColumnElement[bool]) -> set[int]:
@@ -268,6 +280,7 @@ class VectorIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stamp: tuple[Any, ...] | None = None
+        self._known_written_at: Any = None
         self._basis: npt.NDArray[np.float32] | None = None
         self._projected: npt.NDArray[np.float32] | None = None
         self.ids = np.zeros(0, dtype=np.int64)
@@ -290,7 +303,12 @@ class VectorIndex:
             if stamp == self._stamp:
                 return
             known = self._stamp[0] if self._stamp is not None and self._stamp[0] is not None else None
-            incremental = known is not None and newest is not None and newest > known
+            incremental = (
+                known is not None
+                and newest is not None
+                and newest > known
+                and self._written_at(session, known) == self._known_written_at
+            )
             statement = select(SearchDocument.id, SearchDocument.vector)
             if incremental:
                 statement = statement.where(SearchDocument.id > known)
@@ -309,6 +327,14 @@ class VectorIndex:
                 self._basis = None
             self._project()
             self._stamp = stamp
+            self._known_written_at = self._written_at(session, newest) if newest is not None else None
+
+    @staticmethod
+    def _written_at(session: Session, document_id: int) -> Any:
+        """When the row ``document_id`` was written: another time than the one read with it means the id
+        was handed out again (SQLite reuses the highest ids after a rollback or a deletion), so the rows
+        read before may be other documents now and an incremental read would keep their old vectors."""
+        return session.scalar(select(SearchDocument.updated_at).where(SearchDocument.id == document_id))
 
     def nearest(
         self, vector: npt.NDArray[np.float32], limit: int, min_score: float, relative: float = 0.0

@@ -27,10 +27,11 @@ MAX_MEANING_HITS = 50
 # across languages, unrelated ones below 0.1); below RELATIVE times the best score it is far behind.
 MIN_MEANING_SCORE = 0.2
 RELATIVE_MEANING_SCORE = 0.5
-# The meaning ranking counts for less than the words in the fusion: on the judged queries it finds the
-# right subject but not the right country (tests/data/search/judged_queries.csv, `pux search eval`:
-# MRR 0.49 at weight 0.3, 0.55 at 0.1 on the demo). It still brings in what no word matches: a
-# record only the meaning finds is ranked after the word matches, not dropped.
+# The meaning ranking counts for a tenth of the words in the fusion (scores relative to each ranking's
+# best, engine.fuse_scores): on the judged queries it finds the right subject but not the right country
+# (tests/data/search/judged_queries.csv on the demo, `pux search eval`: MRR 0.47 at weight 0.05 and
+# 0.15, 0.49 at 0.1). Among records the words match alike it decides; a record only the meaning finds
+# comes after the good word matches, not dropped.
 MEANING_WEIGHT = 0.1
 MAX_QUERY_CHARS = 300
 MODES = ("fused", "words", "meaning")
@@ -133,7 +134,7 @@ def rank(
 ) -> list[int]:
     """Ids of the visible documents for ``query``, best first (words, meaning, or both fused)."""
     where = and_(repository.visible_clause(scopes), repository.filter_clause(filters))
-    rankings: list[list[int]] = []
+    rankings: list[list[tuple[int, float]]] = []
     weights: list[float] = []
     if mode in ("fused", "words"):
         plan = engine.plan_query(query, language, indexing.han_words)
@@ -145,9 +146,9 @@ def rank(
             vector, MAX_MEANING_CANDIDATES, MIN_MEANING_SCORE
         )
         visible = repository.visible_among(session, [i for i, _score in candidates], where)
-        rankings.append([i for i, _score in candidates if i in visible][:MAX_MEANING_HITS])
+        rankings.append([(i, score) for i, score in candidates if i in visible][:MAX_MEANING_HITS])
         weights.append(MEANING_WEIGHT)
-    return [item for item, _score in engine.reciprocal_rank_fusion(rankings, weights=weights)]
+    return [item for item, _score in engine.fuse_scores(rankings, weights=weights)]
 
 
 def search(
