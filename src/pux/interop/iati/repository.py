@@ -134,8 +134,11 @@ def transaction_ids(session: Session, activity_ids: Collection[int]) -> dict[tup
 
 
 def insert_rows(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Many rows of one table in one executemany (every row has the same keys). A Core insert: the ORM's
+    bulk insert split these batches into thousands of single statements (rows whose optional values
+    are missing are grouped apart), a third of an import's time."""
     if rows:
-        session.execute(insert(table), rows)
+        session.connection().execute(insert(table.__table__), rows)
 
 
 def links_for(session: Session, *, identifiers: Collection[str]) -> list[tuple[int, str, str | None]]:
