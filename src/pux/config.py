@@ -33,9 +33,10 @@ class Settings(BaseSettings):
     # The address people reach this PUX at: links sent to people (invitations) are built from it, never
     # from the Host header of a request.
     base_url: str = "http://127.0.0.1:8000"
-    # Request bodies: forms and JSON up to max_body_bytes; file uploads up to max_upload_bytes.
+    # Request bodies: forms and JSON up to max_body_bytes; file uploads up to max_upload_bytes (an IATI
+    # file may be as large as the IATI registry accepts, 60 MB, and a form carries it).
     max_body_bytes: int = 2 * 1024 * 1024
-    max_upload_bytes: int = 25 * 1024 * 1024
+    max_upload_bytes: int = 64 * 1024 * 1024
     # Threads that run page and API work; the database pool is at least as large (see pux.web.app).
     worker_threads: int = 24
     # JSON log lines on standard error at this level (set by `pux serve` for every app process); unset,

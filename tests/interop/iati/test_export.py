@@ -176,3 +176,27 @@ def test_the_upload_page_imports_a_file_and_reports_refusals_to_a_facilitator_on
             "/activities/import/iati", data={"csrf_token": token}, files={"file": ("not.xml", handle)}
         )
     assert refused.status_code == 422
+
+
+def test_a_file_as_large_as_the_iati_registry_takes_is_read_not_refused_for_its_size(
+    client: TestClient, tmp_path: Path, world: World
+) -> None:
+    """The registry accepts files up to 60 MB: such an upload reaches the reader (here it is refused for
+    what it holds, a root that never closes, not for its size)."""
+    path = tmp_path / "large.xml"
+    line = b"<!-- " + b"padding " * 127 + b"-->\n"
+    with path.open("wb") as handle:
+        handle.write(b"<?xml version='1.0'?>\n<iati-activities version='2.03'>\n")
+        for _number in range(61 * 1024 * 1024 // len(line)):
+            handle.write(line)
+    sign_in(client, world.emails["facilitator"])
+    page = client.get("/activities/import/iati")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    with path.open("rb") as handle:
+        answer = client.post(
+            "/activities/import/iati",
+            data={"csrf_token": token},
+            files={"file": ("large.xml", handle, "application/xml")},
+        )
+    assert answer.status_code == 422, answer.status_code
+    assert "it looks truncated" in answer.text
