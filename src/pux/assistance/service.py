@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -199,6 +199,17 @@ def export_activities(
 ) -> Sequence[AssistanceActivity]:
     """Every activity the actor may see (for exports)."""
     return repository.all_visible(session, permissions.activity_scope(actor), filters)
+
+
+def export_activity_chunks(
+    session: Session, *, actor: Actor, filters: ActivityFilter, size: int
+) -> Iterator[list[AssistanceActivity]]:
+    """What export_activities returns, ``size`` activities at a time: the ids of everything the actor
+    may see are read first, the records of each chunk only when it is wanted (a large export holds one
+    chunk in memory, not every activity)."""
+    ids = repository.visible_ids(session, permissions.activity_scope(actor), filters)
+    for start in range(0, len(ids), size):
+        yield repository.by_ids(session, ids[start : start + size])
 
 
 def activity_history(session: Session, *, actor: Actor, activity_id: int) -> Sequence[AuditEvent]:

@@ -798,23 +798,21 @@ def export_activities(
     """Write the activities the actor may see, filtered as the list is, as IATI 2.03 XML; returns how
     many were written."""
     require(permissions.can_export_iati(actor), _("You may not export activities."))
-    activities = assistance.export_activities(session, actor=actor, filters=filters)
+    chunks = assistance.export_activity_chunks(session, actor=actor, filters=filters, size=batch_size)
     techniques = {code: (area, names) for code, area, names in repository.technique_rows(session)}
     iso2 = {iso3: iso2 for iso2, iso3 in repository.country_iso3_by_iso2(session).items()}
     uri = technique_vocabulary_uri(base_url)
-    return writer.write_activities(target, _records(session, activities, techniques, iso2, uri, batch_size))
+    return writer.write_activities(target, _records(session, chunks, techniques, iso2, uri))
 
 
 def _records(
     session: Session,
-    activities: Sequence[AssistanceActivity],
+    chunks: Iterable[Sequence[AssistanceActivity]],
     techniques: dict[str, tuple[str, dict[str, str]]],
     iso2: dict[str, str],
     uri: str,
-    batch_size: int,
 ) -> Iterator[ActivityRecord]:
-    for start in range(0, len(activities), batch_size):
-        chunk = activities[start : start + batch_size]
+    for chunk in chunks:
         ids = [a.id for a in chunk]
         transactions = _group(repository.transactions_of_many(session, ids), "activity_id")
         splits = _group(repository.splits_of(session, ids), "activity_id")
