@@ -134,11 +134,24 @@ def transaction_ids(session: Session, activity_ids: Collection[int]) -> dict[tup
 
 
 def insert_rows(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:
-    """Many rows of one table in one executemany (every row has the same keys). A Core insert: the ORM's
-    bulk insert split these batches into thousands of single statements (rows whose optional values
-    are missing are grouped apart), a third of an import's time."""
-    if rows:
-        session.connection().execute(insert(table.__table__), rows)
+    """Many rows of one table at once (every row has the same keys, and the table no column default).
+    On PostgreSQL by COPY: an executemany there is one pipelined statement a row, and a batch has
+    thousands (half an import's time on PostgreSQL). Elsewhere one Core executemany: the ORM's bulk
+    insert split a batch into thousands of single statements (rows missing optional values grouped
+    apart)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table.__table__), rows)
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{column}"' for column in columns)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.__tablename__}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def links_for(session: Session, *, identifiers: Collection[str]) -> list[tuple[int, str, str | None]]:
