@@ -58,7 +58,10 @@ def test_stacked_and_line_charts_keep_periods_and_series_in_the_table() -> None:
 
 
 def test_charts_are_deterministic_and_carry_no_date() -> None:
+    from pux.charts import plots
+
     first = bar_chart(["A", "B"], [1.0, 2.0], title="T", value_label="V", source="S", year=2020)
+    plots._drawn_bars.cache_clear()  # drawn again, not taken from the charts kept
     second = bar_chart(["A", "B"], [1.0, 2.0], title="T", value_label="V", source="S", year=2020)
     assert first.svg == second.svg
     assert "<dc:date>" not in first.svg
@@ -83,3 +86,17 @@ def test_series_of_the_wrong_length_are_refused() -> None:
         line_chart([2022, 2023], {"Health": [1.0]}, title="T", source="S", year=None)
     with pytest.raises(ValueError):
         bar_chart(["A"], [1.0, 2.0], title="T", value_label="V", source="S", year=None)
+
+
+def test_a_chart_asked_again_is_not_drawn_again_and_new_figures_draw_a_new_one() -> None:
+    from pux.charts import plots
+
+    arguments = {"title": "Kept", "value_label": "V", "source": "S", "year": 2021}
+    first = bar_chart(["A", "B"], [3.0, 4.0], **arguments)  # type: ignore[arg-type]
+    hits = plots._drawn_bars.cache_info().hits
+    again = bar_chart(["A", "B"], [3.0, 4.0], **arguments)  # type: ignore[arg-type]
+    assert plots._drawn_bars.cache_info().hits == hits + 1 and again.svg == first.svg
+    changed = bar_chart(["A", "B"], [3.0, 9.0], **arguments)  # type: ignore[arg-type]
+    assert changed.svg != first.svg and ">9<" in changed.svg
+    arabic = bar_chart(["A", "B"], [3.0, 4.0], language="ar", **arguments)  # type: ignore[arg-type]
+    assert arabic.svg != first.svg and 'lang="ar"' in arabic.svg

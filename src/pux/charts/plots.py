@@ -25,6 +25,10 @@ from pux.i18n import gettext as _
 
 # matplotlib keeps global state (its font cache, its settings): one chart is drawn at a time.
 _DRAWING = threading.Lock()
+# Drawing one chart costs matplotlib 0.3-1 s; the same table in the same language gives the same bytes, so
+# the SVG of the most recent tables is kept (pages show the same charts to everyone until the data change,
+# which makes another table). About 100 KB a chart.
+CHARTS_KEPT = 128
 # matplotlib writes each label as one <text> element with plain content (no tspans when text stays text).
 _TEXT_CONTENT = re.compile(r"(<text\b[^>]*>)([^<]+)(</text>)")
 
@@ -78,7 +82,7 @@ def bar_chart(
             year=year_text(year),
             unit=unit,
         )
-        svg = _draw_bars(table, language, text_mode)
+        svg = _drawn_bars(table, language, text_mode)
     return Chart(svg=svg, table=table)
 
 
@@ -152,7 +156,7 @@ def _time_chart(
             year=year_text(year),
             unit=unit,
         )
-        svg = _draw_over_time(table, language, stacked=stacked, text_mode=text_mode)
+        svg = _drawn_over_time(table, language, stacked, text_mode)
     return Chart(svg=svg, table=table)
 
 
@@ -164,6 +168,16 @@ def source_line(table: ChartTable) -> str:
 
 def _axis_label(table: ChartTable, label: str) -> str:
     return f"{label} ({table.unit})" if table.unit else label
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _drawn_bars(table: ChartTable, language: str, text_mode: TextMode) -> str:
+    return _draw_bars(table, language, text_mode)
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _drawn_over_time(table: ChartTable, language: str, stacked: bool, text_mode: TextMode) -> str:
+    return _draw_over_time(table, language, stacked=stacked, text_mode=text_mode)
 
 
 def _draw_bars(table: ChartTable, language: str, text_mode: TextMode) -> str:
