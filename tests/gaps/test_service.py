@@ -240,3 +240,37 @@ def test_map_figures_keep_missing_apart_from_zero(session: Session, world: World
     assert assistance_map.values["KEN"] == 250_000 and assistance_map.unit == "USD"
     with pytest.raises(ValidationFailed):
         service.map_figures(session, actor=world.actors["public"], indicator="rainfall")
+
+
+def test_the_standings_kept_between_pages_follow_a_new_observation(session: Session) -> None:
+    """The priority standings are kept per process; an observation loaded since (even around PUX's
+    services, as a loader does) gives the country a new standing on the next page."""
+    from pux.priority import service as priority
+    from pux.reference.models import IndicatorObservation
+
+    before = service.standing_by_country_and_area(session, areas=frozenset({"health"}))
+    assert before == service.standing_by_country_and_area(session, areas=frozenset({"health"}))
+    config, _data = priority.active_config(session)
+    burden_codes = [rule.code for rule in config.areas["health"].burden]
+    kenya = session.scalars(
+        select(IndicatorObservation)
+        .where(
+            IndicatorObservation.country_iso3 == "KEN",
+            IndicatorObservation.indicator_code.in_(burden_codes),
+        )
+        .order_by(IndicatorObservation.year.desc(), IndicatorObservation.indicator_code)
+    ).first()
+    assert kenya is not None, "the reference data carry Kenya's indicators"
+    session.add(
+        IndicatorObservation(
+            country_iso3="KEN",
+            indicator_code=kenya.indicator_code,
+            year=kenya.year + 1,
+            value=kenya.value * 10 + 1000,
+            unit=kenya.unit,
+            source_code=kenya.source_code,
+        )
+    )
+    session.flush()
+    after = service.standing_by_country_and_area(session, areas=frozenset({"health"}))
+    assert after[("KEN", "health")] != before[("KEN", "health")]

@@ -11,7 +11,8 @@ Public functions (keyword-only, a session first; each returns plain dataclasses)
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -42,6 +43,7 @@ from pux.gaps.schemas import (
     WhoReport,
     WhoRow,
 )
+from pux.i18n import get_language
 from pux.i18n import gettext as _
 from pux.matching import service as matching
 from pux.needs import service as needs
@@ -88,17 +90,40 @@ def _component(result: priority_engine.PriorityResult, name: str) -> float | Non
     return next((c.pressing for c in result.components if c.name == name), None)
 
 
+# Standings computed lately, by what they were computed from (see standing_by_country_and_area).
+_STANDINGS: OrderedDict[tuple[object, ...], dict[tuple[str, str], AreaStanding]] = OrderedDict()
+_STANDINGS_KEPT = 16
+_STANDINGS_LOCK = threading.Lock()
+
+
 def standing_by_country_and_area(
     session: Session, *, on: date | None = None, areas: frozenset[str] | None = None
 ) -> dict[tuple[str, str], AreaStanding]:
     """Burden, capacity and score of every ranked country in every area (or in ``areas``) of the priority
-    index in force."""
+    index in force. Kept per process until the data it reads change: computing it takes about a second
+    on the demo, and the gap pages, the unfunded board and every brief ask for it."""
+    key = (repository.standing_stamp(session), on or date.today(), get_language())
+    with _STANDINGS_LOCK:
+        standing = _STANDINGS.get(key)
+        if standing is not None:
+            _STANDINGS.move_to_end(key)
+    if standing is None:
+        # Every area at once: one entry serves every page, whatever areas it asks for.
+        standing = _computed_standing(session, on=on)
+        with _STANDINGS_LOCK:
+            _STANDINGS[key] = standing
+            while len(_STANDINGS) > _STANDINGS_KEPT:
+                _STANDINGS.popitem(last=False)
+    if areas is None:
+        return dict(standing)
+    return {(iso3, area): entry for (iso3, area), entry in standing.items() if area in areas}
+
+
+def _computed_standing(session: Session, *, on: date | None) -> dict[tuple[str, str], AreaStanding]:
     config, _data = priority.active_config(session)
     inputs = priority.country_inputs(session, on=on)
     standing: dict[tuple[str, str], AreaStanding] = {}
     for area in config.areas:
-        if areas is not None and area not in areas:
-            continue
         for result in priority_engine.compute(inputs, config, area):
             year, codes = _years(result)
             source = (
