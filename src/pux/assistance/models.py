@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -90,6 +91,15 @@ class AssistanceActivity(Base):
 
 
 # --- IATI: where imported figures come from, and what an activity file says beyond PUX's own fields ----
+
+
+# The activity list's order (newest start first, then id): read by walking this index instead of sorting
+# every activity on each page (160 ms of a 220 ms page at 200,000 activities).
+Index(
+    "ix_assistance_activity_listing",
+    AssistanceActivity.start_date.desc(),
+    AssistanceActivity.id,
+)
 
 
 class IatiSource(Base):
