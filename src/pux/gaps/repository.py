@@ -12,14 +12,12 @@ from sqlalchemy.orm import Session
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance import repository as assistance_repository
 from pux.assistance.models import AssistanceActivity
-from pux.audit.models import AuditEvent
 from pux.gaps import vocabulary as v
 from pux.gaps.models import NeedInterest
 from pux.gaps.schemas import Period
 from pux.needs import repository as needs_repository
 from pux.needs.models import Need, need_technique
-from pux.priority.models import PriorityConfigVersion
-from pux.reference.models import Country, IndicatorObservation, fold_for_search
+from pux.reference.models import fold_for_search
 
 
 def _in_period(period: Period, *, include_ended: bool) -> tuple[ColumnElement[bool], ...]:
@@ -255,24 +253,3 @@ def unacknowledged_interests(
 def add(session: Session, record: object) -> None:
     session.add(record)
     session.flush()
-
-
-def standing_stamp(session: Session) -> tuple[object, ...]:
-    """What the priority standings are computed from, in a few index lookups: the latest audit event
-    (every write through PUX moves it), and the count and newest row of what the index reads (writes
-    made around PUX: a loader, a manual correction)."""
-    return tuple(
-        session.execute(
-            select(
-                select(func.max(AuditEvent.id)).scalar_subquery(),
-                # With the time: SQLite hands a rolled-back or deleted id out again.
-                select(func.max(AuditEvent.occurred_at)).scalar_subquery(),
-                select(func.max(PriorityConfigVersion.id)).scalar_subquery(),
-                select(func.count()).select_from(IndicatorObservation).scalar_subquery(),
-                select(func.max(IndicatorObservation.id)).scalar_subquery(),
-                select(func.max(AssistanceActivity.updated_at)).scalar_subquery(),
-                select(func.count()).select_from(AssistanceActivity).scalar_subquery(),
-                select(func.count()).select_from(Country).scalar_subquery(),
-            )
-        ).one()
-    )

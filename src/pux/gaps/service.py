@@ -102,7 +102,7 @@ def standing_by_country_and_area(
     """Burden, capacity and score of every ranked country in every area (or in ``areas``) of the priority
     index in force. Kept per process until the data it reads change: computing it takes about a second
     on the demo, and the gap pages, the unfunded board and every brief ask for it."""
-    key = (repository.standing_stamp(session), on or date.today(), get_language())
+    key = (priority.inputs_stamp(session), on or date.today(), get_language())
     with _STANDINGS_LOCK:
         standing = _STANDINGS.get(key)
         if standing is not None:
