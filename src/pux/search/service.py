@@ -21,7 +21,9 @@ from pux.search.sources import FACETS, SOURCES, SearchScopes
 
 # How deep each ranking goes before fusion (all visible word matches up to this many).
 MAX_WORD_HITS = 200
-MAX_MEANING_CANDIDATES = 400
+# Three times the meaning hits fused: enough left once the visibility filter has taken what the reader may
+# not see (checking 400 cost a fifth of a query).
+MAX_MEANING_CANDIDATES = 150
 MAX_MEANING_HITS = 50
 # Below this cosine a document is not about the query (static word vectors: related texts score 0.25-0.8
 # across languages, unrelated ones below 0.1); below RELATIVE times the best score it is far behind.
