@@ -177,6 +177,22 @@ def test_closed_event_only_for_participants_focus_countries_and_facilitators(
 # committed (technique pages, evidence and stories on the same subjects), and these tests are about needs.
 NEEDS = ("need",)
 
+
+def _bunker_need(session: Session, world: World) -> int:
+    """A published English need about radiotherapy for cancer, the subject of QUERIES."""
+    return _published(
+        session,
+        world,
+        "Radiotherapy bunker and linear accelerator for cancer treatment",
+        description="Cancer patients wait months for radiotherapy; a second bunker would halve the wait.",
+    )
+
+
+def _in_top_ten_needs(session: Session, world: World, need_id: int, query: str, language: str) -> bool:
+    results = _search(session, world.actors["public"], query, language, kinds=NEEDS)
+    return str(need_id) in {hit.key for hit in results.hits[:10]}
+
+
 QUERIES = {
     "fr": "traitement du cancer par radiothérapie",
     "es": "tratamiento del cáncer con radioterapia",
@@ -190,14 +206,8 @@ QUERIES = {
 def test_a_query_in_another_language_finds_an_english_record(
     session: Session, world: World, language: str
 ) -> None:
-    need_id = _published(
-        session,
-        world,
-        "Radiotherapy bunker and linear accelerator for cancer treatment",
-        description="Cancer patients wait months for radiotherapy; a second bunker would halve the wait.",
-    )
-    results = _search(session, world.actors["public"], QUERIES[language], language, kinds=NEEDS)
-    assert str(need_id) in {hit.key for hit in results.hits[:10]}
+    need_id = _bunker_need(session, world)
+    assert _in_top_ten_needs(session, world, need_id, QUERIES[language], language)
 
 
 def test_meaning_search_is_right_after_a_rolled_back_write_whose_ids_are_handed_out_again(
@@ -241,8 +251,7 @@ def test_an_english_query_finds_a_record_in_another_language(
     session: Session, world: World, language: str, title: str
 ) -> None:
     need_id = _published(session, world, title, thematic_area_code="food", technique_codes=["sterile_insect"])
-    results = _search(session, world.actors["public"], FLY_QUERY, "en", kinds=NEEDS)
-    assert str(need_id) in {hit.key for hit in results.hits[:10]}
+    assert _in_top_ten_needs(session, world, need_id, FLY_QUERY, "en")
 
 
 @pytest.mark.parametrize("language", ["fr", "es", "ar", "zh", "ru"])
@@ -253,14 +262,8 @@ def test_among_many_records_matching_the_words_alike_the_meaning_decides(
     matches all of them by words, almost equally: the one about the query's subject must still lead."""
     for number in range(60):
         _published(session, world, f"Radiotherapy services for the western region, phase {number}")
-    need_id = _published(
-        session,
-        world,
-        "Radiotherapy bunker and linear accelerator for cancer treatment",
-        description="Cancer patients wait months for radiotherapy; a second bunker would halve the wait.",
-    )
-    results = _search(session, world.actors["public"], QUERIES[language], language, kinds=NEEDS)
-    assert str(need_id) in {hit.key for hit in results.hits[:10]}
+    need_id = _bunker_need(session, world)
+    assert _in_top_ten_needs(session, world, need_id, QUERIES[language], language)
 
 
 def test_chinese_is_searched_by_characters_as_a_phrase(session: Session, world: World) -> None:

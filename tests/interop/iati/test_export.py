@@ -135,6 +135,19 @@ def test_the_api_exports_the_lists_filters_and_only_what_the_caller_may_see(
     )
 
 
+def _upload(client: TestClient, path: Path) -> Any:
+    """The upload page's form sent with ``path`` as the file (the page must answer 200 first)."""
+    page = client.get("/activities/import/iati")
+    assert page.status_code == 200
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    with path.open("rb") as handle:
+        return client.post(
+            "/activities/import/iati",
+            data={"csrf_token": token},
+            files={"file": (path.name, handle, "application/xml")},
+        )
+
+
 def test_the_upload_page_imports_a_file_and_reports_refusals_to_a_facilitator_only(
     client: TestClient, session: Session, tmp_path: Path, world: World
 ) -> None:
@@ -147,15 +160,7 @@ def test_the_upload_page_imports_a_file_and_reports_refusals_to_a_facilitator_on
     assert client.get("/activities/import/iati").status_code == 403
     client.post("/sign-out")
     sign_in(client, world.emails["facilitator"])
-    page = client.get("/activities/import/iati")
-    assert page.status_code == 200
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    with path.open("rb") as handle:
-        answer = client.post(
-            "/activities/import/iati",
-            data={"csrf_token": token},
-            files={"file": ("upload.xml", handle, "application/xml")},
-        )
+    answer = _upload(client, path)
     assert answer.status_code == 200, answer.text
     assert bad.identifier in answer.text and "XYZ" in answer.text
     stored = (
@@ -169,12 +174,8 @@ def test_the_upload_page_imports_a_file_and_reports_refusals_to_a_facilitator_on
     assert "upload.xml" in detail.text and "2025-06-02" in detail.text
     listing = client.get("/activities")
     assert "/activities/import/iati" in listing.text
-    with (tmp_path / "not.xml").open("wb") as handle:
-        handle.write(b"not xml at all")
-    with (tmp_path / "not.xml").open("rb") as handle:
-        refused = client.post(
-            "/activities/import/iati", data={"csrf_token": token}, files={"file": ("not.xml", handle)}
-        )
+    (tmp_path / "not.xml").write_bytes(b"not xml at all")
+    refused = _upload(client, tmp_path / "not.xml")
     assert refused.status_code == 422
 
 
@@ -190,13 +191,6 @@ def test_a_file_as_large_as_the_iati_registry_takes_is_read_not_refused_for_its_
         for _number in range(61 * 1024 * 1024 // len(line)):
             handle.write(line)
     sign_in(client, world.emails["facilitator"])
-    page = client.get("/activities/import/iati")
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    with path.open("rb") as handle:
-        answer = client.post(
-            "/activities/import/iati",
-            data={"csrf_token": token},
-            files={"file": ("large.xml", handle, "application/xml")},
-        )
+    answer = _upload(client, path)
     assert answer.status_code == 422, answer.status_code
     assert "it looks truncated" in answer.text
