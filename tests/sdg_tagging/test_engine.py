@@ -165,13 +165,14 @@ def test_centring_each_language_brings_a_translation_closer_to_the_english_text(
 
 BLAS_LIMIT_SCRIPT = """
 import json
+import numpy  # the BLAS the guard limits, loaded as in a served process
 from threadpoolctl import threadpool_info
-from pux.sdg_tagging.engine import _OneBlasThread
+from pux.blas import OneBlasThread
 
 def blas_threads():
     return [int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas"]
 
-guard = _OneBlasThread()
+guard = OneBlasThread()
 seen = {"before": blas_threads()}
 guard.__enter__()  # request A
 guard.__enter__()  # request B, at the same time

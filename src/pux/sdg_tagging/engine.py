@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,8 +43,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from threadpoolctl import ThreadpoolController
 
+from pux.blas import ONE_BLAS_THREAD
 from pux.sdg_tagging.embedder import Embedder
 from pux.sdg_tagging.evaluation import EvaluationReport, evaluate, read_evaluation_csv
 from pux.sdg_tagging.keywords import KeywordMatcher, text_words
@@ -268,37 +267,6 @@ class TaggerData:
         log_probs = self.lexicon.log_probs
         found = self.lexicon.hits(text) if hits is None else hits
         return frozenset(hit.entry for hit in found if log_probs[hit.entry] < CONTENT_MAX_LOG_PROB)
-
-
-class _OneBlasThread:
-    """Limits numpy's BLAS to one thread while any tagging call runs, and restores it after the last one.
-
-    The limit is process-wide: concurrent requests share one limit (entered by the first, lifted by the
-    last), so that none lifts it under another and none leaves it on for good."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._active = 0
-        self._limiter: Any = None
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._active == 0:
-                # Looked up afresh: a BLAS loaded after start-up (scipy's own) must be limited too.
-                self._limiter = ThreadpoolController().limit(limits=1, user_api="blas")
-            self._active += 1
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._active -= 1
-            if self._active == 0:
-                self._limiter.restore_original_limits()
-                self._limiter = None
-
-
-# One guard for the whole process: taggers built side by side (tests, tools) share the limit, so that
-# one cannot lift it under another's running call.
-ONE_BLAS_THREAD = _OneBlasThread()
 
 
 class SdgTagger:

@@ -303,8 +303,23 @@ def nearest(
     if matrix.shape[0] == 0 or not np.any(vector):
         return []
     scores = matrix @ vector
-    limit = min(limit, scores.shape[0])
-    candidates = np.argpartition(-scores, limit - 1)[:limit]
-    ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
+    ordered = _best_rows(scores, limit)
+    ordered = ordered[np.argsort(-scores[ordered], kind="stable")]
     floor = max(min_score, relative * float(scores[ordered[0]]))
-    return [(int(row), float(scores[row])) for row in ordered if scores[row] >= floor]
+    kept = ordered[scores[ordered] >= floor]
+    return list(zip(kept.tolist(), scores[kept].astype(float).tolist(), strict=True))
+
+
+def nearest_rows(
+    matrix: npt.NDArray[np.float32], vector: npt.NDArray[np.float32], limit: int
+) -> npt.NDArray[np.int64]:
+    """The rows of ``matrix`` closest to ``vector``, at most ``limit``, in no particular order (a first
+    pass, whose order the exact scores decide)."""
+    if matrix.shape[0] == 0 or not np.any(vector):
+        return np.zeros(0, dtype=np.int64)
+    return _best_rows(matrix @ vector, limit)
+
+
+def _best_rows(scores: npt.NDArray[np.float32], limit: int) -> npt.NDArray[np.int64]:
+    limit = min(limit, scores.shape[0])
+    return np.argpartition(-scores, limit - 1)[:limit].astype(np.int64)

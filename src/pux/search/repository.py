@@ -122,57 +122,48 @@ def _word_ranking(
     session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int, *, every: bool
 ) -> list[tuple[int, float]]:
     if session.get_bind().dialect.name == "sqlite":
-        # FTS5 ranks inside its own engine (ORDER BY rank LIMIT): the best matches first, then the
-        # visibility and filters on those. Scoring costs a few microseconds a match: a query that
-        # matches very many documents is scored on the newest RANKED_MATCHES of them (found in id
-        # order, which costs nothing).
-        fts: ColumnElement[Any] = literal_column("search_fts")
-        match = fts.op("MATCH")(engine.fts5_match(plan, every=every))
-        oldest = session.scalar(
-            select(func.min(literal_column("id"))).select_from(
-                select(_fts.c.rowid.label("id"))
-                .where(match)
-                .order_by(_fts.c.rowid.desc())
-                .limit(RANKED_MATCHES)
-                .subquery()
-            )
-        )
-        if oldest is None:
-            return []
-        best = (
-            select(_fts.c.rowid.label("id"), literal_column("rank").label("rank"))
-            .where(match, _fts.c.rowid >= oldest)
-            .order_by(literal_column("rank"))
-            .limit(limit * WORD_CANDIDATES_FACTOR)
-            .subquery()
-        )
-        statement = (
-            select(SearchDocument.id, -best.c.rank)
-            .join(best, best.c.id == SearchDocument.id)
-            .where(where)
-            .order_by(best.c.rank, SearchDocument.id)
-            .limit(limit)
-        )
-    else:
-        # The same bound as on SQLite: ts_rank reads each match's tsvector, so only the newest
-        # RANKED_MATCHES matches are ranked.
-        query = func.to_tsquery(literal_column("'simple'"), engine.tsquery(plan, every=every))
-        vector: ColumnElement[Any] = literal_column("search_document.terms_tsv")
-        newest = (
-            select(SearchDocument.id.label("id"))
-            .where(vector.op("@@")(query))
-            .order_by(SearchDocument.id.desc())
-            .limit(RANKED_MATCHES)
-            .subquery()
-        )
-        score = func.ts_rank(vector, query)
-        statement = (
-            select(SearchDocument.id, score)
-            .join(newest, newest.c.id == SearchDocument.id)
-            .where(where)
-            .order_by(score.desc(), SearchDocument.id)
-            .limit(limit)
-        )
+        return _fts5_ranking(session, plan, where, limit, every=every)
+    return _tsvector_ranking(session, plan, where, limit, every=every)
+
+
+def _fts5_ranking(
+    session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int, *, every: bool
+) -> list[tuple[int, float]]:
+    """FTS5 scores (bm25) the newest RANKED_MATCHES matches, found in id order, which costs nothing;
+    scoring costs a few microseconds a match. They are sorted here (an ORDER BY rank in FTS5 took twice
+    as long as the scoring), then the visibility and filters apply to the best of them."""
+    fts: ColumnElement[Any] = literal_column("search_fts")
+    match = fts.op("MATCH")(engine.fts5_match(plan, every=every))
+    statement = select(_fts.c.rowid, func.bm25(fts)).where(match).order_by(_fts.c.rowid.desc())
+    # Read at once (fetchall): read a row at a time, the reading took longer than the scoring.
+    scored = session.execute(statement.limit(RANKED_MATCHES)).all()
+    best = sorted(scored, key=lambda row: (row[1], row[0]))[: limit * WORD_CANDIDATES_FACTOR]
+    visible = visible_among(session, [item for item, _rank in best], where)
+    return [(item, -rank) for item, rank in best if item in visible][:limit]
+
+
+def _tsvector_ranking(
+    session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int, *, every: bool
+) -> list[tuple[int, float]]:
+    """The same bound as on SQLite: ts_rank reads each match's tsvector, so only the newest
+    RANKED_MATCHES matches are ranked."""
+    query = func.to_tsquery(literal_column("'simple'"), engine.tsquery(plan, every=every))
+    vector: ColumnElement[Any] = literal_column("search_document.terms_tsv")
+    newest = (
+        select(SearchDocument.id.label("id"))
+        .where(vector.op("@@")(query))
+        .order_by(SearchDocument.id.desc())
+        .limit(RANKED_MATCHES)
+        .subquery()
+    )
+    score = func.ts_rank(vector, query)
+    statement = (
+        select(SearchDocument.id, score)
+        .join(newest, newest.c.id == SearchDocument.id)
+        .where(where)
+        .order_by(score.desc(), SearchDocument.id)
+        .limit(limit)
+    )
     return [(document_id, float(score)) for document_id, score in session.execute(statement)]
 
 
@@ -351,8 +342,7 @@ class VectorIndex:
         if basis is None or projection is None or matrix.shape[0] <= COARSE_CANDIDATES:
             rows = engine.nearest(matrix, vector, limit, min_score, relative)
             return [(int(ids[row]), score) for row, score in rows]
-        coarse = engine.nearest(projection, vector @ basis, COARSE_CANDIDATES, -1.0)
-        candidates = np.array([row for row, _score in coarse], dtype=np.int64)
+        candidates = engine.nearest_rows(projection, vector @ basis, COARSE_CANDIDATES)
         exact = engine.nearest(matrix[candidates], vector, limit, min_score, relative)
         return [(int(ids[candidates[row]]), score) for row, score in exact]
 
