@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from pux.db import copy_rows, reserve_ids
 from pux.reference.models import Country, SdgGoal, Technique, ThematicArea
 from pux.search import engine
 from pux.search.models import SearchDocument, SearchFacet
@@ -246,15 +247,18 @@ def insert_documents(
     """Insert documents and, for each, its (facet, value) pairs."""
     if not rows:
         return
-    statement = insert(_documents).returning(_documents.c.id, sort_by_parameter_order=True)
-    ids = [row.id for row in connection.execute(statement, list(rows))]
+    ids = reserve_ids(connection, _documents, len(rows))
+    if ids is None:
+        statement = insert(_documents).returning(_documents.c.id, sort_by_parameter_order=True)
+        ids = [row.id for row in connection.execute(statement, list(rows))]
+    else:
+        copy_rows(connection, _documents, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
     facet_rows = [
         {"document_id": document_id, "facet": facet, "value": value}
         for document_id, pairs in zip(ids, facets, strict=True)
         for facet, value in dict.fromkeys(pairs)
     ]
-    if facet_rows:
-        connection.execute(insert(_facets), facet_rows)
+    copy_rows(connection, _facets, facet_rows)
 
 
 def document_count(session: Session) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from pux.accounts.models import Organisation
@@ -19,6 +19,7 @@ from pux.assistance.models import (
     IatiSplit,
     IatiTransaction,
 )
+from pux.db import copy_rows, reserve_ids
 from pux.reference.models import Country, Currency, Technique
 
 CHILD_TABLES = (IatiSplit, IatiTransaction, IatiParticipatingOrganisation, IatiNarrative)
@@ -133,25 +134,22 @@ def transaction_ids(session: Session, activity_ids: Collection[int]) -> dict[tup
     return {(activity_id, position): transaction_id for activity_id, position, transaction_id in rows}
 
 
+_ACTIVITIES: Table = AssistanceActivity.__table__  # type: ignore[assignment]
+
+
+def reserve_activity_ids(session: Session, count: int) -> list[int] | None:
+    """Ids for ``count`` new activities on PostgreSQL, so that a batch's activities are inserted without
+    RETURNING (an executemany of one short statement, not one statement with a placeholder per value that
+    psycopg rewrites); None elsewhere."""
+    return reserve_ids(session.connection(), _ACTIVITIES, count)
+
+
 def insert_rows(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:
-    """Many rows of one table at once (every row has the same keys, and the table no column default).
-    On PostgreSQL by COPY: an executemany there is one pipelined statement a row, and a batch has
-    thousands (half an import's time on PostgreSQL). Elsewhere one Core executemany: the ORM's bulk
-    insert split a batch into thousands of single statements (rows missing optional values grouped
-    apart)."""
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table.__table__), rows)
-        return
-    columns = list(rows[0])
-    names = ", ".join(f'"{column}"' for column in columns)
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.__tablename__}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([row[column] for column in columns])
+    """Many rows of one table at once (every row has the same keys, and the table no column default): by
+    COPY on PostgreSQL (an executemany was half an import's time there); elsewhere one Core executemany
+    (the ORM's bulk insert split a batch into thousands of single statements, rows missing optional values
+    grouped apart)."""
+    copy_rows(session.connection(), table.__table__, rows)
 
 
 def links_for(session: Session, *, identifiers: Collection[str]) -> list[tuple[int, str, str | None]]:

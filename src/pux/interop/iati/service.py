@@ -407,6 +407,13 @@ def _apply_batch(
         befores: list[dict[str, Any] | None] = []
         replaced: list[int] = []
         new = updated = unchanged = 0
+        # Ids given before the flush (PostgreSQL): the activities go in as one short statement.
+        fresh_ids = iter(
+            repository.reserve_activity_ids(
+                session, len({d.read.record.identifier for d in wanted} - existing.keys())
+            )
+            or ()
+        )
         for decision in wanted:
             record = decision.read.record
             activity = existing.get(record.identifier)
@@ -416,6 +423,9 @@ def _apply_batch(
             befores.append(activity.snapshot() if activity is not None else None)
             if activity is None:
                 activity = AssistanceActivity(origin="iati", created_by_id=context.actor.user_id)
+                fresh_id = next(fresh_ids, None)
+                if fresh_id is not None:
+                    activity.id = fresh_id
                 new += 1
             else:
                 updated += 1
