@@ -91,8 +91,8 @@ def init() -> None:
         console.print(f"  {name}: {written.get(name, '-')} / {count}")
     console.print(
         f"Knowledge: {knowledge.techniques} techniques, {knowledge.evidence_created} new evidence entries "
-        f"({knowledge.evidence_updated} updated), {knowledge.myths} myths, "
-        f"{knowledge.translations} translations written."
+        f"({knowledge.evidence_updated} updated, {knowledge.evidence_checked} marked checked), "
+        f"{knowledge.myths} myths, {knowledge.translations} translations written."
     )
     for problem in knowledge.problems:
         console.print(f"  [red]{problem}[/red]")

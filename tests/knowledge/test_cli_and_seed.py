@@ -3,6 +3,8 @@ the real seed files of src/pux/knowledge/data, and the demo's knowledge part."""
 
 from __future__ import annotations
 
+import csv
+import html
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +93,27 @@ def test_the_real_seed_loads_whole_and_every_technique_page_shows_it(
     for myth in repository.list_myths(session, published_only=True):
         assert myth.sources, myth.slug
         assert client.get(f"/myths/{myth.slug}").status_code == 200
+    _every_recorded_check_shows_on_its_entry(client, session, report.evidence_checked)
+
+
+def _every_recorded_check_shows_on_its_entry(client: TestClient, session: Session, marked: int) -> None:
+    """The seed's checks (evidence_checks.csv) mark their entries checked, with who, when and the copy of the
+    source read; every other seed entry stays reported."""
+    with (DATA_DIR / "evidence_checks.csv").open(encoding="utf-8") as handle:
+        checks = {row["key"]: row for row in csv.DictReader(handle)}
+    with (DATA_DIR / "evidence.csv").open(encoding="utf-8") as handle:
+        keys = [row["key"] for row in csv.DictReader(handle)]
+    assert checks and set(checks) <= set(keys) and marked == len(checks)
+    entries = repository.evidence_by_keys(session, keys)
+    for key in keys:
+        entry = entries[key]
+        if key not in checks:
+            assert entry.status == "reported", key
+            continue
+        assert entry.status == "checked" and entry.check_source == checks[key]["source_read"], key
+        page = client.get(f"/evidence/{entry.id}")
+        assert f"Checked by {checks[key]['checked_by']} on {checks[key]['checked_on']}" in page.text, key
+        assert f'href="{html.escape(checks[key]["source_read"])}"' in page.text, key
 
 
 def test_the_demo_adds_an_editor_a_reviewer_and_illustrative_stories(session: Session, world: World) -> None:

@@ -3,6 +3,8 @@ translations with a labelled fallback; the seed loader."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -267,3 +269,63 @@ def test_demo_stories_attach_to_the_most_advanced_need(session: Session, world: 
     story = repository.get_story_by_slug(session, "radiotherapy-in-kenya")
     assert story is not None and story.is_illustrative and story.status == "published"
     assert story.need_id is not None  # the world's published radiotherapy needs
+
+
+def _recorded(key: str, value: float | None, value_high: float | None) -> service.RecordedCheck:
+    return service.RecordedCheck(
+        key=key,
+        checked_by="Checking Team",
+        checked_on=date(2026, 11, 30),
+        source_read="https://example.org/screwworm-copy",
+        value=value,
+        value_high=value_high,
+    )
+
+
+def test_a_recorded_check_marks_only_an_entry_that_still_holds_the_checked_figures(
+    session: Session, editor: Actor, seeded: SeedReport
+) -> None:
+    checks = [
+        _recorded("sit-bcr-1", 10.0, 18.0),  # the seed's figures
+        _recorded("sit-cost-1", 120.0, None),  # the seed says 150: not what was checked
+        _recorded("no-such-entry", 1.0, None),
+    ]
+    assert service.record_checks(session, actor=editor, checks=checks) == 1
+    entries = repository.evidence_by_keys(session, ["sit-bcr-1", "sit-cost-1"])
+    checked, other = entries["sit-bcr-1"], entries["sit-cost-1"]
+    assert checked.status == "checked" and checked.checked_by_id is None
+    assert checked.checked_by_name == "Checking Team"
+    assert checked.check_source == "https://example.org/screwworm-copy"
+    assert checked.checked_at is not None and checked.checked_at.date() == date(2026, 11, 30)
+    assert other.status == "reported" and other.checked_by_name is None
+    actions = [
+        e.action for e in audit.history(session, entity_type="knowledge_evidence", entity_id=str(checked.id))
+    ]
+    assert actions[-1] == "evidence.check"
+    # Again: nothing more to mark (a check counts once, for a reported entry).
+    assert service.record_checks(session, actor=editor, checks=checks) == 0
+
+
+def test_an_edited_figure_loses_its_recorded_check(
+    session: Session, editor: Actor, seeded: SeedReport
+) -> None:
+    service.record_checks(session, actor=editor, checks=[_recorded("sit-bcr-1", 10.0, 18.0)])
+    entry = repository.evidence_by_keys(session, ["sit-bcr-1"])["sit-bcr-1"]
+    values = {name: getattr(entry, name) for name in EvidenceUpdate.model_fields if name != "version"}
+    edited = service.update_evidence(
+        session,
+        actor=editor,
+        entry_id=entry.id,
+        data=EvidenceUpdate.model_validate({**values, "value": 12.0, "version": entry.version}),
+    )
+    assert edited.status == "reported"
+    assert (edited.checked_by_name, edited.check_source, edited.checked_at) == (None, None, None)
+    # The old check no longer fits the figures: re-loading it leaves the entry reported.
+    assert service.record_checks(session, actor=editor, checks=[_recorded("sit-bcr-1", 10.0, 18.0)]) == 0
+
+
+def test_only_editors_record_checks(session: Session, world: World, seeded: SeedReport) -> None:
+    with pytest.raises(PermissionDenied):
+        service.record_checks(
+            session, actor=world.actors["public"], checks=[_recorded("sit-bcr-1", 10.0, 18.0)]
+        )

@@ -148,6 +148,10 @@ class EvidenceEntry(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A check made before PUX held the entry (the seed's, data/evidence_checks.csv): who made it, and the
+    # copy of the source they read. None for a check made in PUX (its reviewer is checked_by_id).
+    checked_by_name: Mapped[str | None] = mapped_column(String(200))
+    check_source: Mapped[str | None] = mapped_column(String(1000))
     disputed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     dispute_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

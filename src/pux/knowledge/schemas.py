@@ -166,6 +166,10 @@ class EvidenceRead(BaseModel):
     note: str
     status: str = Field(description="reported | checked | disputed")
     checked_at: UtcDateTime | None
+    checked_by_name: str | None = Field(
+        default=None, description="who checked the entry before PUX held it (a check made in PUX: None)"
+    )
+    check_source: str | None = Field(default=None, description="the copy of the source that check read")
     dispute_reason: str | None
     version: int
     updated_at: UtcDateTime

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ class SeedReport:
     techniques: int = 0
     evidence_created: int = 0
     evidence_updated: int = 0
+    evidence_checked: int = 0
     myths: int = 0
     stories: int = 0
     translations: int = 0
@@ -104,6 +106,11 @@ def load_knowledge_seed(session: Session, *, actor: str, data_dir: Path = DATA_D
         _load_evidence(session, actor, evidence.read_text("utf-8-sig"), report)
     else:
         report.skipped.append(evidence.name)
+    checks = data_dir / "evidence_checks.csv"
+    if checks.exists():
+        _load_evidence_checks(session, actor, checks.read_text("utf-8-sig"), report)
+    else:
+        report.skipped.append(checks.name)
     myths = data_dir / "myths.json"
     if myths.exists():
         _load_myths(session, json.loads(myths.read_text("utf-8")), translations, report)
@@ -112,7 +119,8 @@ def load_knowledge_seed(session: Session, *, actor: str, data_dir: Path = DATA_D
     audit.record(
         session, actor=actor, action="knowledge.seed", entity_type="knowledge", entity_id="seed",
         after={"techniques": report.techniques, "evidence_created": report.evidence_created,
-               "evidence_updated": report.evidence_updated, "myths": report.myths,
+               "evidence_updated": report.evidence_updated, "evidence_checked": report.evidence_checked,
+               "myths": report.myths,
                "translations": report.translations},
     )  # fmt: skip
     return report
@@ -215,6 +223,27 @@ def _load_evidence(session: Session, actor: str, text: str, report: SeedReport) 
         return
     report.evidence_created += result.created
     report.evidence_updated += result.updated
+
+
+def _load_evidence_checks(session: Session, actor: str, text: str, report: SeedReport) -> None:
+    """Checks made of the seed's entries against their sources (FORMAT.md): each marks its entry checked
+    while the entry still holds the figures that were checked."""
+    checks = []
+    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        try:
+            checks.append(
+                service.RecordedCheck(
+                    key=row["key"].strip(),
+                    checked_by=row["checked_by"].strip(),
+                    checked_on=date.fromisoformat(row["checked_on"].strip()),
+                    source_read=row["source_read"].strip(),
+                    value=float(row["value"]) if row["value"].strip() else None,
+                    value_high=float(row["value_high"]) if row["value_high"].strip() else None,
+                )
+            )
+        except (KeyError, ValueError) as error:
+            report.problems.append(f"evidence_checks.csv row {number}: {error}")
+    report.evidence_checked += service.record_checks(session, actor=Actor.system(actor), checks=checks)
 
 
 def _load_myths(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from pydantic import ValidationError
@@ -368,7 +368,8 @@ def update_evidence(session: Session, *, actor: Actor, entry_id: int, data: Evid
     before = entry.snapshot()
     _apply_evidence(entry, data)
     if entry.snapshot() != before:
-        entry.status, entry.checked_by_id, entry.checked_at = v.REPORTED, None, None
+        entry.status = v.REPORTED
+        _forget_check(entry)
     session.flush()
     _audit(session, actor, "evidence.update", AUDIT_TYPES[v.EVIDENCE], entry.id, before=before,
            after=entry.snapshot())  # fmt: skip
@@ -384,6 +385,7 @@ def check_evidence(session: Session, *, actor: Actor, entry_id: int, version: in
     )
     ensure_current(entry.version, version)
     before = entry.snapshot()
+    _forget_check(entry)
     entry.status, entry.checked_by_id, entry.checked_at = v.CHECKED, actor.user_id, now_utc()
     entry.dispute_reason, entry.disputed_by_id = None, None
     session.flush()
@@ -404,11 +406,52 @@ def dispute_evidence(
     ensure_current(entry.version, data.version)
     before = entry.snapshot()
     entry.status, entry.dispute_reason, entry.disputed_by_id = v.DISPUTED, data.reason, actor.user_id
-    entry.checked_by_id, entry.checked_at = None, None
+    _forget_check(entry)
     session.flush()
     _audit(session, actor, "evidence.dispute", AUDIT_TYPES[v.EVIDENCE], entry.id, before=before,
            after=entry.snapshot())  # fmt: skip
     return entry
+
+
+def _forget_check(entry: EvidenceEntry) -> None:
+    entry.checked_by_id, entry.checked_at, entry.checked_by_name, entry.check_source = None, None, None, None
+
+
+@dataclass(frozen=True)
+class RecordedCheck:
+    """A check of an entry made outside PUX (the seed's): by whom, when, against which copy of the source,
+    and the figures they confirmed."""
+
+    key: str
+    checked_by: str
+    checked_on: date
+    source_read: str
+    value: float | None
+    value_high: float | None
+
+
+def record_checks(session: Session, *, actor: Actor, checks: Sequence[RecordedCheck]) -> int:
+    """Mark entries checked by checks made before PUX held them (editors). A check counts only for the
+    figures it confirmed: an entry whose value has changed since, or that a reviewer has disputed or
+    checked in PUX, is left as it is. Returns how many entries became checked."""
+    require_may_edit(actor)
+    entries = repository.evidence_by_keys(session, [check.key for check in checks])
+    marked = 0
+    for check in checks:
+        entry = entries.get(check.key)
+        if entry is None or entry.status != v.REPORTED:
+            continue
+        if (entry.value, entry.value_high) != (check.value, check.value_high):
+            continue
+        before = entry.snapshot()
+        entry.status, entry.checked_by_id = v.CHECKED, None
+        entry.checked_at = datetime.combine(check.checked_on, time(12), tzinfo=UTC)
+        entry.checked_by_name, entry.check_source = check.checked_by, check.source_read
+        session.flush()
+        _audit(session, actor, "evidence.check", AUDIT_TYPES[v.EVIDENCE], entry.id, before=before,
+               after=entry.snapshot())  # fmt: skip
+        marked += 1
+    return marked
 
 
 def may_check(actor: Actor, entry: EvidenceEntry) -> bool:
