@@ -341,3 +341,24 @@ def test_every_editor_form_renders_and_a_bad_form_names_its_fields(
     assert "Nothing was saved" in refused.text
     for label in ("Citation: title", "Value", "Technique"):
         assert f"<strong>{label}</strong>" in refused.text, label
+
+
+def test_an_entry_compared_with_a_known_alternative_names_it_in_the_readers_language(
+    client: TestClient, session: Session, editor: Actor, seeded: SeedReport
+) -> None:
+    data = EvidenceCreate(
+        technique_code="sterile_insect",
+        comparator="insecticide_spraying",  # the code of an alternative the technique page lists
+        claim="Cost per hectare of sterile-fly releases",
+        value=40,
+        unit="USD per hectare",
+        currency="USD",
+        citation_title="Area-wide programme costs",
+        citation_url="https://example.org/aw",
+    )
+    entry_id = service.create_evidence(session, actor=editor, data=data).id
+    client.cookies.set("pux_lang", "fr")
+    page = client.get(f"/evidence/{entry_id}")
+    ledger = client.get("/evidence")
+    for html in (page.text, ledger.text):
+        assert "Pulvérisation d" in html and "insecticide_spraying" not in html

@@ -104,6 +104,24 @@ def evidence_by_keys(session: Session, keys: Collection[str]) -> dict[str, Evide
 # --- Stories and myths --------------------------------------------------------------------------------
 
 
+def alternatives_by_code(
+    session: Session, codes: Collection[str]
+) -> dict[str, list[tuple[Alternative, str]]]:
+    """The conventional alternatives with these codes, each with the technique that lists it."""
+    if not codes:
+        return {}
+    statement = (
+        select(Alternative, TechniqueProfile.technique_code)
+        .join(TechniqueProfile, TechniqueProfile.id == Alternative.profile_id)
+        .where(Alternative.code.in_(list(codes)))
+        .order_by(Alternative.id)
+    )
+    found: dict[str, list[tuple[Alternative, str]]] = {}
+    for alternative, technique_code in session.execute(statement):
+        found.setdefault(alternative.code, []).append((alternative, technique_code))
+    return found
+
+
 def list_stories(
     session: Session, *, published_only: bool, technique_code: str | None = None
 ) -> Sequence[SuccessStory]:

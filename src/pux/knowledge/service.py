@@ -875,6 +875,22 @@ def localiser(session: Session, *, entity_type: str, ids: Iterable[int]) -> Loca
     return Localiser(session, entity_type, ids)
 
 
+def comparator_names(session: Session, entries: Iterable[EvidenceEntry]) -> dict[int, str]:
+    """What each entry is compared with, in the reader's language: the name of the conventional alternative
+    whose code the entry gives (as the seed's entries do), else the comparator as it was written."""
+    listed = [entry for entry in entries if entry.comparator]
+    alternatives = repository.alternatives_by_code(session, {entry.comparator for entry in listed})
+    local = Localiser(session, v.ALTERNATIVE, [a.id for found in alternatives.values() for a, _code in found])
+    names: dict[int, str] = {}
+    for entry in listed:
+        found = alternatives.get(entry.comparator, [])
+        # The alternative as the entry's own technique names it, else as any technique does.
+        own = [a for a, code in found if code == entry.technique_code] or [a for a, _code in found]
+        text = local.text(own[0].id, "name", own[0].name, own[0].source_language) if own else None
+        names[entry.id] = text.text if text is not None else entry.comparator
+    return names
+
+
 def people_names(session: Session, entries: Iterable[EvidenceEntry]) -> dict[int, str]:
     """The names of the people who checked or disputed these entries ("checked by X on date")."""
     from pux.accounts import repository as accounts_repository

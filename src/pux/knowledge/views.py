@@ -185,6 +185,7 @@ def evidence_list(
             "statuses": v.EVIDENCE_STATUSES,
             "may_edit": service.may_edit(actor),
             "people": service.people_names(session, results.items),
+            "comparators": service.comparator_names(session, results.items),
         },
     )
 
@@ -255,6 +256,7 @@ def _evidence_page(
                 entry.id, "claim", entry.claim, entry.source_language
             ),
             "people": service.people_names(session, [entry]),
+            "comparators": service.comparator_names(session, [entry]),
             "may_check": service.may_check(actor, entry),
             "may_edit": service.may_edit(actor),
             "history": service.history(session, entity_type=v.EVIDENCE, entity_id=entry.id),
