@@ -25,6 +25,7 @@ from pux.dialogues import service as dialogues
 from pux.dialogues.schemas import ActionFields, EventCreate, ParticipantFields
 from pux.gaps import service as gaps
 from pux.gaps.schemas import InterestCreate
+from pux.interop.iati import service as iati_service
 from pux.matching.models import MatchProposal
 from pux.needs import service as needs
 from pux.priority.engine import default_config_data
@@ -1043,6 +1044,8 @@ def test_authorisation(client: TestClient, session: Session, world: World, rule:
         response = client.request(
             rule.method, path, data=data, files=kwargs.get("files"), follow_redirects=False
         )
+    # An accepted upload goes on in the background on the test's connection: it ends before the test does.
+    assert iati_service.wait_for_background_imports(timeout=120)
     expected_allowed = role in rule.allowed
     if expected_allowed:
         assert _succeeded(response), f"{role} should be allowed: {response.status_code} {response.text[:300]}"

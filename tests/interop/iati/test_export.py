@@ -17,7 +17,7 @@ from pux.assistance.models import (
     AssistanceActivity,
 )
 from pux.assistance.repository import ActivityFilter
-from pux.interop.iati import synthetic
+from pux.interop.iati import service, synthetic
 from pux.interop.iati.schema import schema_problems
 from pux.interop.iati.service import ImportOptions, export_activities, import_file
 from tests.interop.iati.conftest import BASE_URL, snapshot
@@ -145,7 +145,18 @@ def _upload(client: TestClient, path: Path) -> Any:
             "/activities/import/iati",
             data={"csrf_token": token},
             files={"file": (path.name, handle, "application/xml")},
+            follow_redirects=False,  # the run's page is read once the import has ended (_when_finished)
         )
+
+
+def _when_finished(client: TestClient, run_page: str) -> str:
+    """The run's page once the import going on in the background has ended (the test's requests share one
+    database connection with it: they wait instead of reading the page while it writes)."""
+    assert service.wait_for_background_imports(timeout=120)
+    page = client.get(run_page)
+    assert page.status_code == 200, page.text
+    assert 'http-equiv="refresh"' not in page.text  # it no longer reloads itself
+    return page.text
 
 
 def test_the_upload_page_imports_a_file_and_reports_refusals_to_a_facilitator_only(
@@ -161,8 +172,13 @@ def test_the_upload_page_imports_a_file_and_reports_refusals_to_a_facilitator_on
     client.post("/sign-out")
     sign_in(client, world.emails["facilitator"])
     answer = _upload(client, path)
-    assert answer.status_code == 200, answer.text
-    assert bad.identifier in answer.text and "XYZ" in answer.text
+    # Answered at once with the run's page, which follows the import going on in the background.
+    assert answer.status_code == 303, answer.text
+    run_page = answer.headers["location"]
+    assert run_page.startswith("/activities/import/iati/runs/")
+    report = _when_finished(client, run_page)
+    assert bad.identifier in report and "XYZ" in report and "Import report" in report
+    assert run_page in client.get("/activities/import/iati").text  # listed among the recent imports
     stored = (
         session.scalars(
             select(AssistanceActivity).where(AssistanceActivity.iati_identifier == good.identifier)
@@ -194,3 +210,35 @@ def test_a_file_as_large_as_the_iati_registry_takes_is_read_not_refused_for_its_
     answer = _upload(client, path)
     assert answer.status_code == 422, answer.status_code
     assert "it looks truncated" in answer.text
+
+
+def test_a_run_page_is_for_facilitators_only(client: TestClient, tmp_path: Path, world: World) -> None:
+    path = synthetic.write_file(tmp_path / "one.xml", [synthetic.activity(3)])
+    sign_in(client, world.emails["facilitator"])
+    run_page = _upload(client, path).headers["location"]
+    _when_finished(client, run_page)
+    client.cookies.clear()  # the public
+    assert client.get(run_page, follow_redirects=False).headers["location"].startswith("/sign-in")
+    sign_in(client, world.emails["partner_a"])
+    assert client.get(run_page).status_code == 403
+    assert client.get("/activities/import/iati/runs/999999").status_code in (403, 404)
+
+
+def test_an_import_that_fails_in_the_background_is_marked_failed_and_says_how_to_go_on(
+    client: TestClient, session_factory: sessionmaker[Session], tmp_path: Path, world: World
+) -> None:
+    path = synthetic.write_file(tmp_path / "gone.xml", [synthetic.activity(4)])
+    started = service.start_import(
+        session_factory=session_factory, actor=world.actors["facilitator"], path=path, base_url=BASE_URL
+    )
+    sign_in(client, world.emails["facilitator"])
+    running = client.get(f"/activities/import/iati/runs/{started.run_id}")
+    # Started, not finished: the page shows the progress and reloads itself.
+    assert "<progress" in running.text and 'http-equiv="refresh"' in running.text
+    path.unlink()  # the file is gone before the import goes on: it cannot finish
+    cleaned: list[bool] = []
+    service.finish_in_background(started, then=lambda: cleaned.append(True)).join(timeout=60)
+    assert cleaned == [True]
+    page = client.get(f"/activities/import/iati/runs/{started.run_id}")
+    assert page.status_code == 200 and "The import stopped before the end" in page.text
+    assert 'http-equiv="refresh"' not in page.text

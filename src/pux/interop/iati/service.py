@@ -10,6 +10,8 @@ run got: a run stopped half way (even killed) is continued by running the same i
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +82,7 @@ MAX_NAMED_REFUSALS = 2000
 PUX_REPORTING_REF = "XI-PUX"
 PUX_REPORTING_TYPE = "90"
 Progress = Callable[[int, int], None]
+LOGGER = logging.getLogger(__name__)
 
 
 class IatiFileRefused(DomainError):
@@ -130,6 +133,7 @@ class ImportReport:
     run_id: int
     file_name: str
     total: int
+    done: int
     read: int
     relevant: int
     new: int
@@ -148,6 +152,7 @@ class ImportReport:
             run_id=run.id,
             file_name=run.source.file_name,
             total=run.total_count,
+            done=run.done_count,
             read=run.read_count,
             relevant=run.relevant_count,
             new=run.new_count,
@@ -225,6 +230,46 @@ def import_file(
     """Import the relevant, valid activities of an IATI 2.03 file in batches; continue a run of the same
     file and options that stopped half way. Raises IatiFileRefused (nothing written) for a file that is
     not IATI XML, PermissionDenied for anyone but facilitators."""
+    started = start_import(
+        session_factory=session_factory,
+        actor=actor,
+        path=path,
+        base_url=base_url,
+        file_name=file_name,
+        options=options,
+    )
+    return finish_import(started, progress)
+
+
+@dataclass(frozen=True)
+class StartedImport:
+    """An import whose file has been read through once (it is IATI XML; its activities counted) and whose
+    run is recorded: what finish_import needs to go on, here or in another thread."""
+
+    session_factory: sessionmaker[Session]
+    path: Path
+    context: _Context
+    total: int
+    done: int
+    seconds_before: float
+    batch_size: int
+
+    @property
+    def run_id(self) -> int:
+        return self.context.run_id
+
+
+def start_import(
+    *,
+    session_factory: sessionmaker[Session],
+    actor: Actor,
+    path: Path,
+    base_url: str,
+    file_name: str | None = None,
+    options: ImportOptions | None = None,
+) -> StartedImport:
+    """Check the file and record its run (or find the stopped run of the same file and options, to go on
+    from where it stopped). Raises IatiFileRefused, with nothing written, for a file that is not IATI XML."""
     require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
     chosen = options or ImportOptions()
     rule_set = relevance.load_rules(Path(chosen.rules_path) if chosen.rules_path else None)
@@ -232,38 +277,44 @@ def import_file(
         header, total = reader.scan(path)
     except reader.FileRefused as refused:
         raise IatiFileRefused(refused) from refused
-    started = time.perf_counter()
     name = (file_name or path.name)[:300]
     with unit_of_work(session_factory, write=True) as session:
         run = _start_run(
             session, actor=actor, path=path, name=name, header=header, total=total, options=chosen
         )
-        run_id, done, elapsed_before = run.id, run.done_count, float(run.seconds or 0)
-        context = _context(session, actor, run_id, chosen, rule_set, base_url)
+        context = _context(session, actor, run.id, chosen, rule_set, base_url)
+        done, seconds_before = run.done_count, float(run.seconds or 0)
+    return StartedImport(session_factory, path, context, total, done, seconds_before, chosen.batch_size)
+
+
+def finish_import(started: StartedImport, progress: Progress | None = None) -> ImportReport:
+    """Import the activities of a started run that are not done yet, a batch (one transaction) at a time."""
+    clock = time.perf_counter()
+    factory, context, done, total = started.session_factory, started.context, started.done, started.total
     if progress:
         progress(done, total)
     batch: list[reader.ReadActivity] = []
-    for read in _activities_from(path, skip=done, context=context):
+    for read in _activities_from(started.path, skip=done, context=context):
         batch.append(read)
-        if len(batch) >= chosen.batch_size:
-            _apply_batch(session_factory, context, batch, started, elapsed_before)
+        if len(batch) >= started.batch_size:
+            _apply_batch(factory, context, batch, clock, started.seconds_before)
             done += len(batch)
             batch = []
             if progress:
                 progress(done, total)
     if batch:
-        _apply_batch(session_factory, context, batch, started, elapsed_before)
+        _apply_batch(factory, context, batch, clock, started.seconds_before)
         done += len(batch)
-    with unit_of_work(session_factory, write=True) as session:
-        finished = repository.get_run(session, run_id)
+    with unit_of_work(factory, write=True) as session:
+        finished = repository.get_run(session, context.run_id)
         assert finished is not None
         finished.status = "finished"
         finished.finished_at = datetime.now(UTC)
-        finished.seconds = Decimal(f"{elapsed_before + time.perf_counter() - started:.3f}")
+        finished.seconds = Decimal(f"{started.seconds_before + time.perf_counter() - clock:.3f}")
         if finished.new_count or finished.updated_count:
             audit.record(
                 session,
-                actor=actor.label,
+                actor=context.actor.label,
                 action="iati.import",
                 entity_type=ENTITY_RUN,
                 entity_id=str(finished.id),
@@ -273,6 +324,58 @@ def import_file(
     if progress:
         progress(done, total)
     return report
+
+
+def finish_in_background(started: StartedImport, *, then: Callable[[], None]) -> threading.Thread:
+    """finish_import in a thread of its own, so that an upload is answered at once and its page follows the
+    run's progress; ``then`` runs after it, whatever happened. A run that fails is marked failed (its
+    batches written so far stay: the same file uploaded again goes on after them)."""
+
+    def work() -> None:
+        try:
+            finish_import(started)
+        except Exception:
+            LOGGER.exception("IATI import run %s failed", started.run_id)
+            _mark_failed(started)
+        finally:
+            then()
+
+    thread = threading.Thread(target=work, name=f"pux-iati-import-{started.run_id}", daemon=True)
+    with _BACKGROUND_LOCK:
+        _BACKGROUND[:] = [running for running in _BACKGROUND if running.is_alive()] + [thread]
+    thread.start()
+    return thread
+
+
+_BACKGROUND: list[threading.Thread] = []
+_BACKGROUND_LOCK = threading.Lock()
+
+
+def wait_for_background_imports(timeout: float) -> bool:
+    """Wait until the imports this process runs in the background have ended (tests; a shutdown that
+    wants them done); False if some still run after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    with _BACKGROUND_LOCK:
+        running = list(_BACKGROUND)
+    for thread in running:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(thread.is_alive() for thread in running)
+
+
+def _mark_failed(started: StartedImport) -> None:
+    with unit_of_work(started.session_factory, write=True) as session:
+        run = repository.get_run(session, started.run_id)
+        if run is not None and run.status != "finished":
+            run.status = "failed"
+
+
+def import_report(session: Session, *, actor: Actor, run_id: int) -> ImportReport:
+    """Where one import run stands (facilitators only): its progress while it runs, its report after."""
+    require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
+    run = repository.get_run(session, run_id)
+    if run is None:
+        raise NotFound(_("No such import."))
+    return ImportReport.of(run)
 
 
 def _run_summary(run: IatiImportRun) -> dict[str, Any]:

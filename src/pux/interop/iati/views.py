@@ -32,7 +32,6 @@ def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> 
         request,
         "assistance/import_iati.html",
         {
-            "report": None,
             "problem": None,
             "max_upload_mb": settings.max_upload_bytes // (1024 * 1024),
             **context,
@@ -62,31 +61,42 @@ def iati_import_upload(
     countries: str | None = Form(default=None, max_length=200),
     sector_prefixes: str | None = Form(default=None, max_length=200),
     everything: bool = Form(default=False),
-) -> HTMLResponse:
-    # A plain function: the file is streamed from the spooled upload to a temporary file and imported
-    # in the thread pool, in batches of its own (never in the request's one transaction).
+) -> Response:
+    # A plain function (the thread pool): the upload is copied to a file of its own and read through once
+    # (a broken file is refused here, nothing written); the import then goes on in a thread of its own, in
+    # batches, and the answer is the run's page, which follows its progress.
     require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
     options = service.ImportOptions(
         countries=tuple(code.upper() for code in _codes(countries)),
         sector_prefixes=_codes(sector_prefixes),
         everything=everything,
     )
-    with tempfile.TemporaryDirectory(prefix="pux-iati-") as folder:
-        path = Path(folder) / "upload.xml"
-        with path.open("wb") as target:
-            shutil.copyfileobj(file.file, target, 1 << 20)
-        try:
-            report = service.import_file(
-                session_factory=request.app.state.session_factory,
-                actor=actor,
-                path=path,
-                file_name=Path(file.filename or "upload.xml").name,
-                options=options,
-                base_url=request.app.state.settings.base_url,
-            )
-        except (service.IatiFileRefused, RulesFileError) as refused:
-            return _page(request, {"runs": [], "to_confirm": [], "problem": str(refused)}, 422)
-    return _page(request, {"report": report, "runs": [], "to_confirm": []})
+    folder = Path(tempfile.mkdtemp(prefix="pux-iati-"))
+    path = folder / "upload.xml"
+    with path.open("wb") as target:
+        shutil.copyfileobj(file.file, target, 1 << 20)
+    try:
+        started = service.start_import(
+            session_factory=request.app.state.session_factory,
+            actor=actor,
+            path=path,
+            file_name=Path(file.filename or "upload.xml").name,
+            options=options,
+            base_url=request.app.state.settings.base_url,
+        )
+    except (service.IatiFileRefused, RulesFileError) as refused:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _page(request, {"runs": [], "to_confirm": [], "problem": str(refused)}, 422)
+    service.finish_in_background(started, then=lambda: shutil.rmtree(folder, ignore_errors=True))
+    return RedirectResponse(f"{PAGE}/runs/{started.run_id}", status_code=303)
+
+
+@router.get(PAGE + "/runs/{run_id}", response_class=HTMLResponse)
+def iati_import_run(request: Request, session: SessionDep, actor: PageActor, run_id: RecordPath) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next={PAGE}/runs/{run_id}", status_code=303)
+    report = service.import_report(session, actor=actor, run_id=run_id)
+    return render(request, "assistance/import_iati_run.html", {"report": report})
 
 
 @router.post(PAGE + "/organisations/{organisation_id}/confirm", dependencies=[CsrfChecked])
