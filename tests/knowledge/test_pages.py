@@ -145,9 +145,10 @@ def test_the_calculator_names_a_missing_input_and_states_conversions(
     assert "50 EUR × 1.1 = 55 USD" in page.text and "ECB reference rate" in page.text
 
 
-def _entry(session: Session, author: Actor) -> int:
+def _entry(session: Session, author: Actor, comparator: str = "") -> int:
     data = EvidenceCreate(
         technique_code="sterile_insect",
+        comparator=comparator,
         claim="Cost per hectare protected by sterile flies",
         value=40,
         unit="USD per hectare",
@@ -346,17 +347,8 @@ def test_every_editor_form_renders_and_a_bad_form_names_its_fields(
 def test_an_entry_compared_with_a_known_alternative_names_it_in_the_readers_language(
     client: TestClient, session: Session, editor: Actor, seeded: SeedReport
 ) -> None:
-    data = EvidenceCreate(
-        technique_code="sterile_insect",
-        comparator="insecticide_spraying",  # the code of an alternative the technique page lists
-        claim="Cost per hectare of sterile-fly releases",
-        value=40,
-        unit="USD per hectare",
-        currency="USD",
-        citation_title="Area-wide programme costs",
-        citation_url="https://example.org/aw",
-    )
-    entry_id = service.create_evidence(session, actor=editor, data=data).id
+    # The code of an alternative the technique page lists.
+    entry_id = _entry(session, editor, comparator="insecticide_spraying")
     client.cookies.set("pux_lang", "fr")
     page = client.get(f"/evidence/{entry_id}")
     ledger = client.get("/evidence")
