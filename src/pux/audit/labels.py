@@ -31,6 +31,10 @@ _ACTIONS: dict[str, Callable[[], str]] = {
     "proposal.country.accepted": lambda: _("Proposal accepted for the country"),
     "proposal.country.declined": lambda: _("Proposal declined for the country"),
     "matching.round": lambda: _("Allocation round run"),
+    "evidence.create": lambda: _("Recorded"),
+    "evidence.update": lambda: _("Edited"),
+    "evidence.check": lambda: _("Checked"),
+    "evidence.dispute": lambda: _("Disputed"),
 }
 
 
