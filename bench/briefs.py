@@ -56,6 +56,7 @@ def main() -> None:
     pdf_s: list[float] = []
     pdf_cpu_s: list[float] = []
     pages: list[int] = []
+    pdf_s_by_language: dict[str, list[float]] = {}
     service.forget_rendered_briefs()
     gap_section.forget()
     with TestClient(create_app(settings)) as client:
@@ -75,6 +76,7 @@ def main() -> None:
                         session, actor=Actor.public(), kind="country", key=code, printable=printable_html
                     )
                     pdf_s.append(time.perf_counter() - started)
+                    pdf_s_by_language.setdefault(language, []).append(pdf_s[-1])
                     pdf_cpu_s.append(time.process_time() - cpu)
                 pages.append(rendered.pages)
             print(f"  {language}: {len(countries)} briefs done", file=sys.stderr, flush=True)
@@ -85,6 +87,8 @@ def main() -> None:
     print(f"pdf_p50_s: {statistics.median(pdf_s):.2f}")
     print(f"pdf_p95_s: {percentile(pdf_s, 0.95):.2f}")
     print(f"pdf_cpu_p95_s: {percentile(pdf_cpu_s, 0.95):.2f}")
+    for language, seconds in pdf_s_by_language.items():
+        print(f"pdf_p95_s_{language}: {percentile(seconds, 0.95):.2f}")
     print(f"pages_p50: {statistics.median(pages):.0f}")
     print(f"pages_max: {max(pages)}")
     print(f"peak_rss_mb: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
