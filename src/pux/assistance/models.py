@@ -132,6 +132,10 @@ class IatiImportRun(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     seconds: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
+    # The process running it ("host:pid") and when it last finished a batch: a run whose process is gone,
+    # or that has not moved for a while, has stopped even though it still says "running".
+    runner: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Activities of the file handled so far, in file order (the point a re-run continues from).
     done_count: Mapped[int] = mapped_column(Integer, default=0)
     total_count: Mapped[int] = mapped_column(Integer, default=0)

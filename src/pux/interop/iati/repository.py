@@ -32,10 +32,11 @@ def source_for(session: Session, *, sha256: str, file_name: str) -> IatiSource |
 
 
 def unfinished_run(session: Session, *, source_id: int, options: dict[str, Any]) -> IatiImportRun | None:
-    """The latest run of this file with these options that stopped before its end (to continue it)."""
+    """The latest run of this file with these options that did not reach its end: still running, stopped
+    without a word (its process died) or failed (to continue it)."""
     runs = session.scalars(
         select(IatiImportRun)
-        .where(IatiImportRun.source_id == source_id, IatiImportRun.status == "running")
+        .where(IatiImportRun.source_id == source_id, IatiImportRun.status.in_(("running", "failed")))
         .order_by(IatiImportRun.id.desc())
     ).all()
     return next((run for run in runs if run.options == options), None)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -85,6 +87,14 @@ Progress = Callable[[int, int], None]
 LOGGER = logging.getLogger(__name__)
 
 
+class ImportUnderway(DomainError):
+    """The same file with the same choices is being imported right now (by this or another process)."""
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__(_("This file is being imported already, with the same choices."))
+        self.run_id = run_id
+
+
 class IatiFileRefused(DomainError):
     """The file as a whole is not IATI 2.03 XML PUX can read; nothing of it was written."""
 
@@ -145,6 +155,12 @@ class ImportReport:
     status: str
     publisher: str | None = None
     generated_at: datetime | None = None
+    # Still marked running, but its process is gone or it has not moved on for STALLED_AFTER.
+    stalled: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self.status == "running" and not self.stalled
 
     @classmethod
     def of(cls, run: IatiImportRun) -> ImportReport:
@@ -167,7 +183,43 @@ class ImportReport:
             status=run.status,
             publisher=run.source.publisher_name or run.source.publisher_ref,
             generated_at=run.source.generated_at,
+            stalled=has_stalled(run),
         )
+
+
+# A batch takes seconds; a run with no batch finished for this long has stopped, whatever its status says.
+STALLED_AFTER = timedelta(minutes=5)
+
+
+def this_runner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
+
+
+def has_stalled(run: IatiImportRun, now: datetime | None = None) -> bool:
+    """Whether a run marked running has in fact stopped: its process (on this machine) is gone, or it has
+    not finished a batch for STALLED_AFTER (its process is elsewhere, or stuck)."""
+    if run.status != "running":
+        return False
+    beat = _aware(run.heartbeat_at) or _aware(run.started_at)
+    if beat is None or (now or datetime.now(UTC)) - beat > STALLED_AFTER:
+        return True
+    host, _, pid = (run.runner or "").rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and not _process_alive(int(pid))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A killed child that its parent has not waited for yet is a zombie: gone all the same.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in {"Z", "X"}
 
 
 @dataclass
@@ -409,11 +461,14 @@ def _start_run(
         session.add(source)
         session.flush()
     run = repository.unfinished_run(session, source_id=source.id, options=options.key())
+    if run is not None and run.status == "running" and not has_stalled(run):
+        raise ImportUnderway(run.id)
     if run is None:
         run = IatiImportRun(source_id=source.id, actor=actor.label, options=options.key(), total_count=total)
         run.refusals = []
         session.add(run)
-        session.flush()
+    run.status, run.runner, run.heartbeat_at = "running", this_runner(), datetime.now(UTC)
+    session.flush()
     return run
 
 
@@ -554,6 +609,7 @@ def _apply_batch(
         _link(session, [(activity, record) for activity, record, _rel in changed])
         refusals = [d.refusal for d in decisions if d.refusal is not None]
         run.read_count += len(decisions)
+        run.heartbeat_at = datetime.now(UTC)
         run.relevant_count += sum(
             1 for d in decisions if d.wanted or (d.refusal and d.refusal.rule == "no-country")
         )

@@ -87,6 +87,11 @@ def iati_import_upload(
     except (service.IatiFileRefused, RulesFileError) as refused:
         shutil.rmtree(folder, ignore_errors=True)
         return _page(request, {"runs": [], "to_confirm": [], "problem": str(refused)}, 422)
+    except service.ImportUnderway as underway:
+        # Someone is importing this very file now: follow that run instead of starting a second one.
+        shutil.rmtree(folder, ignore_errors=True)
+        flash(request, str(underway))
+        return RedirectResponse(f"{PAGE}/runs/{underway.run_id}", status_code=303)
     service.finish_in_background(started, then=lambda: shutil.rmtree(folder, ignore_errors=True))
     return RedirectResponse(f"{PAGE}/runs/{started.run_id}", status_code=303)
 
