@@ -248,10 +248,12 @@ def _narratives(element: Any, default_language: str) -> tuple[Narrative, ...]:
     if element is None:
         return ()
     found = []
-    for child in element.iterchildren("narrative"):
-        text = (child.text or "").strip()
-        if text:
-            found.append(Narrative(language=child.get(XML_LANG, default_language) or "", text=text))
+    # Plain iteration: a tag-filtered iterchildren() costs more to set up than these few children take.
+    for child in element:
+        if child.tag == "narrative":
+            text = child.text
+            if text and (text := text.strip()):
+                found.append(Narrative(language=child.get(XML_LANG, default_language) or "", text=text))
     return tuple(found)
 
 

@@ -25,7 +25,7 @@ PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 DESCRIPTION_TYPES = ("1", "2", "3", "4")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Narrative:
     """A text in one language ("" when the file says neither on the text nor on the activity)."""
 
@@ -33,7 +33,7 @@ class Narrative:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Split:
     """A sector, recipient country or region, with its share (None when the file gives none)."""
 
@@ -45,7 +45,7 @@ class Split:
     names: tuple[Narrative, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrganisationRef:
     ref: str | None
     type: str | None = None
@@ -54,7 +54,7 @@ class OrganisationRef:
     role: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transaction:
     type: str
     date: Day | None
@@ -67,13 +67,13 @@ class Transaction:
     description: tuple[Narrative, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelatedActivity:
     ref: str
     type: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ActivityRecord:
     """One ``iati-activity``: what PUX keeps of it, with the line where it starts in its file."""
 
