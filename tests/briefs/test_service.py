@@ -7,10 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session
 
+from pux.accounts import permissions
+from pux.assistance import repository as assistance_repository
+from pux.assistance import service as assistance
+from pux.assistance.repository import ActivityFilter
 from pux.briefs import service
 from pux.briefs.content import Brief
 from pux.briefs.renderer import PdfDocument
@@ -18,7 +23,7 @@ from pux.briefs.views import printable_html
 from pux.i18n import language_context
 from pux.needs import service as needs
 from tests.briefs.walk import YEAR, brief_root, figures, parse, row_citations, unexplained_digits
-from tests.world import World, need_data
+from tests.world import World, activity_data, need_data
 
 TODAY = date(2026, 12, 1)
 
@@ -222,3 +227,40 @@ def test_the_gaps_count_only_what_the_reader_may_see(session: Session, world: Wo
     assert health(public) == (1_200_000, 250_000, 950_000)
     # The focal point also counts the partners' and the private published needs.
     assert health(focal) == (3_600_000, 250_000, 3_350_000)
+
+
+def test_briefs_count_only_assistance_running_on_their_day(session: Session, world: World) -> None:
+    # Ended, cancelled and not yet started activities of the same provider beside the running one (Donor A's
+    # undated USD 250,000 activity of the world): the database picks the running ones, as is_current would.
+    donor = world.organisations["donor_a"]
+    for title, start, end, status in (
+        ("Ended project", date(2015, 1, 1), date(2016, 12, 31), "implementation"),
+        ("Cancelled project", date(2025, 1, 1), None, "cancelled"),
+        ("Closed project", None, None, "closed"),
+        ("Future project", date(2027, 6, 1), None, "pipeline"),
+        ("Ends today", date(2024, 1, 1), TODAY, "implementation"),
+    ):
+        assistance.record_activity(
+            session, actor=world.actors["partner_a"],
+            data=activity_data(donor, title=title, start_date=start, end_date=end, status=status,
+                               amount_committed=Decimal("1000000")),
+        )  # fmt: skip
+    everyone = assistance_repository.all_visible(session, permissions.activity_scope(world.actors["admin"]),
+                                                 ActivityFilter(country_iso3="KEN"))  # fmt: skip
+    running = {a.title for a in everyone if assistance.is_current(a, TODAY)}
+    assert "Ends today" in running and not running & {"Ended project", "Cancelled project", "Future project"}
+    country = service.country_brief(session, actor=world.actors["admin"], iso3="KEN", today=TODAY)
+    region = service.region_brief(session, actor=world.actors["admin"], m49="014", today=TODAY)
+    partner = service.organisation_brief(
+        session, actor=world.actors["admin"], organisation_id=donor, today=TODAY
+    )
+    for brief, lines in (
+        (country, country.providers),
+        (region, region.providers),
+        (partner, partner.recipients),
+    ):
+        donor_line = next(line for line in lines if line.name in ("Test Donor Agency A", "Kenya"))
+        kenya_running = [a for a in everyone if a.title in running and a.provider_organisation_id == donor]
+        assert donor_line.activities.value == len(kenya_running), brief.heading.kind
+        committed = sum(float(a.amount_committed or 0) for a in kenya_running)
+        assert [f.value for f in donor_line.committed if f.unit == "USD"] == [committed]

@@ -24,6 +24,11 @@ class ActivityFilter:
     status: str | None = None
     need_id: int | None = None
     text: str | None = None
+    # Only activities recorded for one of these countries (empty: any country).
+    country_iso3_in: tuple[str, ...] = ()
+    # Only activities running on this day (the rule of service.is_current, applied by the database: a
+    # country with thousands of imported past activities is not loaded to keep a handful).
+    current_on: date | None = None
 
 
 def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
@@ -52,11 +57,36 @@ def _filtered(statement, filters: ActivityFilter):  # type: ignore[no-untyped-de
         statement = statement.where(AssistanceActivity.status == filters.status)
     if filters.need_id:
         statement = statement.where(AssistanceActivity.need_id == filters.need_id)
+    if filters.country_iso3_in:
+        statement = statement.where(AssistanceActivity.recipient_country_iso3.in_(filters.country_iso3_in))
+    if filters.current_on is not None:
+        statement = statement.where(*running_on(filters.current_on))
     if filters.text and filters.text.strip():
         statement = statement.where(
             AssistanceActivity.search_text.contains(fold_for_search(filters.text.strip()), autoescape=True)
         )
     return statement
+
+
+ENDED_STATUSES = ("cancelled", "closed")
+
+
+def running_on(day: date) -> tuple[ColumnElement[bool], ...]:
+    """Started by ``day`` (or no start given), not ended before it, neither cancelled nor closed."""
+    activity = AssistanceActivity
+    return (
+        or_(activity.start_date.is_(None), activity.start_date <= day),
+        or_(activity.end_date.is_(None), activity.end_date >= day),
+        or_(activity.status.is_(None), activity.status.not_in(ENDED_STATUSES)),
+    )
+
+
+def thematic_area_codes(session: Session, scope: VisibilityScope, filters: ActivityFilter) -> set[str]:
+    """The thematic areas of the visible activities matching ``filters`` (without loading them)."""
+    statement = _filtered(
+        select(AssistanceActivity.thematic_area_code).where(visible_clause(scope)).distinct(), filters
+    )
+    return {code for code in session.scalars(statement) if code}
 
 
 def list_visible(

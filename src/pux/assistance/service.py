@@ -222,7 +222,7 @@ def is_current(activity: AssistanceActivity, on: date) -> bool:
     """Running on a date (for coordination views)."""
     started = activity.start_date is None or activity.start_date <= on
     not_ended = activity.end_date is None or activity.end_date >= on
-    return started and not_ended and activity.status not in {"cancelled", "closed"}
+    return started and not_ended and activity.status not in repository.ENDED_STATUSES
 
 
 def may_edit(actor: Actor, activity: AssistanceActivity) -> bool:

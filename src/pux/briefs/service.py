@@ -23,7 +23,6 @@ from pux.accounts import repository as accounts_repository
 from pux.accounts.models import Organisation
 from pux.accounts.permissions import Actor, require
 from pux.assistance import repository as assistance_repository
-from pux.assistance import service as assistance_service
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
 from pux.briefs import gap_section, repository
@@ -346,10 +345,6 @@ def _flow_lines(
     return lines[:limit]
 
 
-def _current(activities: Iterable[AssistanceActivity], today: date) -> list[AssistanceActivity]:
-    return [activity for activity in activities if assistance_service.is_current(activity, today)]
-
-
 def _evidence_line(entry: EvidenceEntry, localiser: Localiser) -> EvidenceLine:
     claim = localiser.text(entry.id, "claim", entry.claim, entry.source_language)
     citation = ", ".join(
@@ -554,10 +549,11 @@ def country_brief(
     brief.needs_total = len(listed)
     brief.needs = [_need_line(brief, need, areas) for need in listed[: v.MAX_NEEDS]]
 
-    activities = assistance_repository.all_visible(
-        session, permissions.activity_scope(actor), ActivityFilter(country_iso3=country.iso3)
+    current = assistance_repository.all_visible(
+        session,
+        permissions.activity_scope(actor),
+        ActivityFilter(country_iso3=country.iso3, current_on=today),
     )
-    current = _current(activities, today)
     brief.providers = _flow_lines(brief, current, lambda a: a.provider.name, areas, v.MAX_PROVIDERS)
     brief.assistance_total = _assistance_totals(brief, current, today)
     brief.gaps = gap_section.for_country(
@@ -689,14 +685,16 @@ def region_brief(
     brief.needs_total = len(listed)
     brief.needs = [_need_line(brief, need, areas) for need in listed[: v.MAX_NEEDS]]
 
-    activities = [
-        activity
-        for activity in assistance_repository.all_visible(
-            session, permissions.activity_scope(actor), ActivityFilter()
+    # A region without member countries has no activities (an empty country list would mean any country).
+    current = (
+        assistance_repository.all_visible(
+            session,
+            permissions.activity_scope(actor),
+            ActivityFilter(country_iso3_in=tuple(sorted(codes)), current_on=today),
         )
-        if activity.recipient_country_iso3 in codes
-    ]
-    current = _current(activities, today)
+        if codes
+        else []
+    )
     brief.providers = _flow_lines(brief, current, lambda a: a.provider.name, areas, v.MAX_PROVIDERS)
     brief.recipients = _flow_lines(
         brief, current, lambda a: a.recipient_country.name(), areas, v.MAX_COUNTRIES
@@ -781,17 +779,17 @@ def organisation_brief(
         session, permissions.programme_scope(actor), ProgrammeFilter(organisation_id=organisation.id)
     )
     brief.programmes = [_programme_line(brief, programme) for programme in programmes]
-    activities = assistance_repository.all_visible(
-        session, permissions.activity_scope(actor), ActivityFilter(provider_organisation_id=organisation.id)
+    its_activities = ActivityFilter(provider_organisation_id=organisation.id)
+    current = assistance_repository.all_visible(
+        session, permissions.activity_scope(actor), replace(its_activities, current_on=today)
     )
-    current = _current(activities, today)
     brief.recipients = _flow_lines(
         brief, current, lambda a: a.recipient_country.name(), areas, v.MAX_COUNTRIES
     )
     brief.assistance_total = _assistance_totals(brief, current, today)
-    its_areas = {a.thematic_area_code for a in activities if a.thematic_area_code} | {
-        area.code for programme in programmes for area in programme.thematic_areas
-    }
+    its_areas = assistance_repository.thematic_area_codes(
+        session, permissions.activity_scope(actor), its_activities
+    ) | {area.code for programme in programmes for area in programme.thematic_areas}
     brief.fitting_needs = _fitting_needs(session, brief, actor, its_areas, areas, today)
     brief.gaps = gap_section.for_countries(
         session,
