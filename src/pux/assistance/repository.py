@@ -72,12 +72,12 @@ ENDED_STATUSES = ("cancelled", "closed")
 
 
 def running_on(day: date) -> tuple[ColumnElement[bool], ...]:
-    """Started by ``day`` (or no start given), not ended before it, neither cancelled nor closed."""
-    activity = AssistanceActivity
+    """Started by ``day`` (or no start given), not ended before it, neither cancelled nor closed: the rule
+    of service.is_current, for the database (coordination views, briefs, matching's overlaps)."""
     return (
-        or_(activity.start_date.is_(None), activity.start_date <= day),
-        or_(activity.end_date.is_(None), activity.end_date >= day),
-        or_(activity.status.is_(None), activity.status.not_in(ENDED_STATUSES)),
+        AssistanceActivity.status.not_in(ENDED_STATUSES),
+        or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= day),
+        or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= day),
     )
 
 
@@ -150,9 +150,7 @@ def current_commitments_by_country_and_area(session: Session, on: date) -> dict[
             AssistanceActivity.thematic_area_code.is_not(None),
             # An implementer's report of money its funder's activity already counts (IATI) is left out.
             AssistanceActivity.counted_in_activity_id.is_(None),
-            AssistanceActivity.status.not_in(("cancelled", "closed")),
-            or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= on),
-            or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= on),
+            *running_on(on),
         )
         .group_by(AssistanceActivity.recipient_country_iso3, AssistanceActivity.thematic_area_code)
     )

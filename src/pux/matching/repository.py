@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.assistance.models import AssistanceActivity
+from pux.assistance.repository import running_on
 from pux.matching.models import AllocationRound, MatchProposal
 from pux.needs.models import Need
 from pux.needs.workflow import PUBLISHED
@@ -90,21 +91,13 @@ def activities_for_need(session: Session, need_id: int) -> Sequence[AssistanceAc
     return session.scalars(statement).unique().all()
 
 
-def _running(on: date):  # type: ignore[no-untyped-def]
-    return (
-        AssistanceActivity.status.not_in(("cancelled", "closed")),
-        or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= on),
-        or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= on),
-    )
-
-
 def overlapping_activities(
     session: Session, *, country_iso3: str, area: str, techniques: Sequence[str], on: date
 ) -> Sequence[AssistanceActivity]:
     statement = select(AssistanceActivity).where(
         AssistanceActivity.recipient_country_iso3 == country_iso3,
         AssistanceActivity.thematic_area_code == area,
-        *_running(on),
+        *running_on(on),
     )
     if techniques:
         statement = statement.where(AssistanceActivity.technique_code.in_(techniques))
@@ -123,7 +116,7 @@ def provider_overlaps(
             AssistanceActivity.technique_code,
             providers,
         )
-        .where(AssistanceActivity.thematic_area_code.is_not(None), visible, *_running(on))
+        .where(AssistanceActivity.thematic_area_code.is_not(None), visible, *running_on(on))
         .group_by(
             AssistanceActivity.recipient_country_iso3,
             AssistanceActivity.thematic_area_code,

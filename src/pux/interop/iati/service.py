@@ -195,13 +195,13 @@ def this_runner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:200]
 
 
-def has_stalled(run: IatiImportRun, now: datetime | None = None) -> bool:
+def has_stalled(run: IatiImportRun) -> bool:
     """Whether a run marked running has in fact stopped: its process (on this machine) is gone, or it has
     not finished a batch for STALLED_AFTER (its process is elsewhere, or stuck)."""
     if run.status != "running":
         return False
     beat = _aware(run.heartbeat_at) or _aware(run.started_at)
-    if beat is None or (now or datetime.now(UTC)) - beat > STALLED_AFTER:
+    if beat is None or datetime.now(UTC) - beat > STALLED_AFTER:
         return True
     host, _, pid = (run.runner or "").rpartition(":")
     return host == socket.gethostname() and pid.isdigit() and not _process_alive(int(pid))
