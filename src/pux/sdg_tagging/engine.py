@@ -11,24 +11,27 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    PUX's labels, which say the same things in all six languages (``_language_shifts``).
 2. **Keyword pass (well under 1 ms).** The Aurora SDG queries (English boolean queries per target) are
    matched; each matching query adds a little to its goal and names the phrases that matched.
-3. **Transformer pass, only where needed.** When the static pass is unsure (its two best goals are
-   close, or its best goal is faint), the first content words of the text (``transformer_word_limit``)
-   go through the full e5 model (50 to 90 ms for one text on two cores, less per text in a batch) and its
-   similarities replace most of the static ones. The share is a cost budget set at calibration; on the
-   80-word texts of ``bench/sdg_tagging.py`` about 15 % take this path.
-4. **Sentences.** A text of several sentences is also scored sentence by sentence (static pass and
+3. **Sentences.** A text of several sentences is also scored sentence by sentence (static pass and
    keywords, about a millisecond more): for each goal, how close it comes to being the top goal of one
    sentence. Real snippets often give each of their topics a sentence of its own, while the averaged
    whole text ranks a second topic no higher than a neighbouring goal the text only brushes.
-5. **Decision.** A per-goal logistic head (``GoalHead``, ``data/goal_head.npz``), fitted on PUX's own
-   labelled snippets by ``tools/train_sdg_goal_head.py``, reads the static text vector and, per goal,
-   the combined score, its gap to the best goal, the keyword evidence and the best sentence gap, and
-   gives a probability per goal; a goal is suggested when it clears the head's threshold. Without a
-   shipped head, the older calibrated model (``tools/calibrate_sdg_thresholds.py``: gap, score and
-   keywords, one threshold per goal) decides. A text may get several goals or none.
+4. **Labelled neighbours** (``neighbours.py``). The topical words of the text are compared (tf-idf) with
+   those of about 1,500 labelled snippets PUX wrote (its tuning and development texts, never the held-out
+   ones); per goal, the weighted share of the ten nearest that address it is a vote.
+5. **Decision, in two parts** (``GoalHead``, ``data/goal_head.npz``, fitted by
+   ``tools/train_sdg_goal_head.py``). The static part (a logistic model per goal on the static text vector,
+   the combined score, its gap to the best goal, keyword hits, the best sentence gap and the word
+   neighbours' vote) decides a text it is sure of. A text for which it leaves some goal inside the gate
+   band goes through the full e5 model (the whole text; 30 to 60 ms on two cores), and the transformer part
+   decides it, adding the model's similarity to each goal's descriptions and the vote of the snippets
+   nearest in meaning. About a quarter of realistic snippets take this path. A goal is suggested when its
+   probability reaches the threshold; a text may get several goals or none. Without a shipped head, the
+   older calibrated model (``tools/calibrate_sdg_thresholds.py``: gap, score and keywords, one threshold
+   per goal; the transformer on the first content words of unsure texts) decides.
 
 Each suggestion keeps its evidence: matched keyword phrases, the best target labels, the words that
-weigh most for the goal in the head, and the sentence where the goal comes out on top.
+weigh most for the goal in the head, the sentence where the goal comes out on top and the nearest labelled
+snippet that addresses the goal.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,7 @@ from pux.sdg_tagging.embedder import Embedder
 from pux.sdg_tagging.evaluation import EvaluationReport, evaluate, read_evaluation_csv
 from pux.sdg_tagging.keywords import KeywordMatcher, text_words
 from pux.sdg_tagging.lexicon import LexiconHit, WordLexicon
+from pux.sdg_tagging.neighbours import NeighbourVotes, SnippetMemory
 
 FloatArray = npt.NDArray[np.float32]
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -151,28 +155,76 @@ class KeywordMatch:
 
 
 @dataclass(frozen=True)
-class GoalHead:
-    """Per-goal logistic head fitted on PUX's labelled snippets (tools/train_sdg_goal_head.py).
-
-    logit_g = word_weights[g] . v + scalar_weights[g] . scalar_goal_features[g] + intercepts[g], where v is
-    the centred static vector of the text; a goal is suggested when its probability reaches ``threshold``."""
+class HeadPart:
+    """One per-goal logistic model: logit_g = word_weights[g] . v + scalar_weights[g] . features[g] +
+    intercepts[g], where v is the centred static vector of the text and features[g] the goal's scalar
+    evidence (``static_goal_features`` or ``transformer_goal_features``)."""
 
     word_weights: FloatArray
     scalar_weights: FloatArray
     intercepts: FloatArray
+
+    def probabilities(self, vector: FloatArray, features: FloatArray) -> FloatArray:
+        logits = self.word_weights @ vector + (self.scalar_weights * features).sum(axis=1) + self.intercepts
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(logits, -40.0, 40.0))), np.float32)
+
+
+@dataclass(frozen=True)
+class GoalHead:
+    """The decision, fitted on PUX's labelled snippets (tools/train_sdg_goal_head.py).
+
+    ``static`` reads what every text gets (static pass, keywords, sentences, word neighbours); a text for
+    which it gives some goal a probability inside the gate band (``gate_low`` to ``gate_high``) is read by
+    the transformer too and decided by ``transformer`` (which adds the transformer's similarities and
+    meaning neighbours). A goal is suggested when its probability reaches ``threshold``."""
+
+    static: HeadPart
+    transformer: HeadPart | None
     threshold: float
+    gate_low: float = 1.0
+    gate_high: float = 0.0
+
+    def unsure(self, probabilities: FloatArray) -> bool:
+        return bool(((probabilities > self.gate_low) & (probabilities < self.gate_high)).any())
 
     @classmethod
     def load(cls, path: Path) -> GoalHead | None:
         if not path.exists():
             return None
         with np.load(path) as arrays:
+
+            def part(prefix: str) -> HeadPart:
+                return HeadPart(
+                    word_weights=arrays[f"{prefix}word_weights"].astype(np.float32),
+                    scalar_weights=arrays[f"{prefix}scalar_weights"].astype(np.float32),
+                    intercepts=arrays[f"{prefix}intercepts"].astype(np.float32),
+                )
+
+            has_transformer = "transformer_word_weights" in arrays.files
             return cls(
-                word_weights=arrays["word_weights"].astype(np.float32),
-                scalar_weights=arrays["scalar_weights"].astype(np.float32),
-                intercepts=arrays["intercepts"].astype(np.float32),
+                static=part(""),
+                transformer=part("transformer_") if has_transformer else None,
                 threshold=float(arrays["threshold"]),
+                gate_low=float(arrays["gate_low"]) if has_transformer else 1.0,
+                gate_high=float(arrays["gate_high"]) if has_transformer else 0.0,
             )
+
+    def save(self, path: Path) -> None:
+        arrays = {
+            "word_weights": self.static.word_weights,
+            "scalar_weights": self.static.scalar_weights,
+            "intercepts": self.static.intercepts,
+            "threshold": np.float32(self.threshold),
+        }
+        if self.transformer is not None:
+            arrays |= {
+                "transformer_word_weights": self.transformer.word_weights,
+                "transformer_scalar_weights": self.transformer.scalar_weights,
+                "transformer_intercepts": self.transformer.intercepts,
+                "gate_low": np.float32(self.gate_low),
+                "gate_high": np.float32(self.gate_high),
+            }
+        np.savez(path, **{name: np.asarray(value, np.float32) for name, value in arrays.items()})  # type: ignore[arg-type]
 
 
 @dataclass
@@ -185,12 +237,18 @@ class TextScores:
     static_vector: FloatArray
     keyword_matches: dict[str, list[KeywordMatch]]
     content_entries: frozenset[int] = frozenset()
+    # The topical lexicon entries in reading order, repeats kept (for the word neighbours' tf-idf).
+    content_entry_list: tuple[int, ...] = ()
     sentences: tuple[str, ...] = ()
     # Per goal, the best gap to the top goal over the sentences (static pass), and in which sentence.
     sentence_gaps: FloatArray | None = None
     best_sentence: npt.NDArray[np.intp] | None = None
     transformer_similarity: FloatArray | None = None
+    # Per goal, the transformer's similarity to the goal's single closest description.
+    transformer_best_similarity: FloatArray | None = None
     transformer_vector: FloatArray | None = None
+    word_votes: NeighbourVotes | None = None
+    meaning_votes: NeighbourVotes | None = None
 
     def keyword_counts(self) -> FloatArray:
         return _keyword_counts(self.keyword_matches)
@@ -258,15 +316,20 @@ class TaggerData:
             for goal in GOALS
             if len(found := np.flatnonzero((self.description_goals == int(goal)) & with_target))
         }
+        self.snippets = SnippetMemory.load(data_dir)
         queries = json.loads((data_dir / "keyword_queries.json").read_text(encoding="utf-8"))
         self.keyword_targets = [(query["goal"], query["target"]) for query in queries]
         self.keyword_matcher = KeywordMatcher([query["tree"] for query in queries])
 
     def content_entries(self, text: str, hits: Sequence[LexiconHit] | None = None) -> frozenset[int]:
         """The lexicon entries of the topical (not frequent) words of ``text`` (or of its ``hits``)."""
+        return frozenset(self.content_entry_list(text, hits))
+
+    def content_entry_list(self, text: str, hits: Sequence[LexiconHit] | None = None) -> tuple[int, ...]:
+        """Like ``content_entries``, in reading order with repeats."""
         log_probs = self.lexicon.log_probs
         found = self.lexicon.hits(text) if hits is None else hits
-        return frozenset(hit.entry for hit in found if log_probs[hit.entry] < CONTENT_MAX_LOG_PROB)
+        return tuple(hit.entry for hit in found if log_probs[hit.entry] < CONTENT_MAX_LOG_PROB)
 
 
 class SdgTagger:
@@ -329,8 +392,14 @@ class SdgTagger:
         return scores
 
     def needs_transformer(self, scores: TextScores) -> bool:
-        """Texts whose two best goals are within the calibrated margin, and texts that look only faintly
-        like any goal (the transformer tells off-topic texts apart much more sharply)."""
+        """With a head that has a transformer part: texts for which the static part is unsure of some goal
+        (a probability inside the gate band). Without one: texts whose two best goals are within the
+        calibrated margin, and texts that look only faintly like any goal."""
+        head = self.head
+        if head is not None and head.transformer is not None:
+            return head.unsure(
+                head.static.probabilities(scores.static_vector, static_goal_features(self, scores))
+            )
         standardised = self._standardised_static(scores)
         best, second = np.sort(standardised)[-2:][::-1]
         return bool(best - second < self.calibration.gate_margin or best < self.calibration.relevance_gate)
@@ -355,14 +424,18 @@ class SdgTagger:
             self.data.description_goals,
             self.calibration.top_k,
         )
+        content = self.data.content_entry_list(text, hits)
+        snippets = self.data.snippets
         scores = TextScores(
             language=language,
             text=text,
             static_similarity=similarities[0],
             static_vector=vector,
             keyword_matches=self._keyword_matches(text),
-            content_entries=self.data.content_entries(text, hits),
+            content_entries=frozenset(content),
+            content_entry_list=content,
             sentences=sentences,
+            word_votes=snippets.word_votes(content) if snippets is not None else None,
         )
         scores.sentence_gaps, scores.best_sentence = self._sentence_gaps(
             scores, similarities[1:] if len(sentences) > 1 else similarities
@@ -391,20 +464,29 @@ class SdgTagger:
 
     def _add_transformer_scores(self, texts: Sequence[str], scores: Sequence[TextScores]) -> None:
         assert self.embedder is not None
-        inputs = [
-            self.data.lexicon.content_words(
-                text, CONTENT_MAX_LOG_PROB, self.calibration.transformer_word_limit
-            )
-            or text
-            for text in texts
-        ]
+        if self.head is not None and self.head.transformer is not None:
+            # The head's transformer part was fitted on whole texts: their second topic is often in the
+            # words a content-word cut leaves out.
+            inputs = list(texts)
+        else:
+            inputs = [
+                self.data.lexicon.content_words(
+                    text, CONTENT_MAX_LOG_PROB, self.calibration.transformer_word_limit
+                )
+                or text
+                for text in texts
+            ]
         vectors = self.embedder.embed_passages(inputs)
-        similarities = goal_similarities(
-            vectors, self.data.description_vectors, self.data.description_goals, self.calibration.top_k
-        )
-        for text_scores, vector, similarity in zip(scores, vectors, similarities, strict=True):
-            text_scores.transformer_vector = vector
-            text_scores.transformer_similarity = similarity
+        descriptions, goals = self.data.description_vectors, self.data.description_goals
+        similarities = goal_similarities(vectors, descriptions, goals, self.calibration.top_k)
+        best = goal_similarities(vectors, descriptions, goals, 1)
+        snippets = self.data.snippets
+        for position, text_scores in enumerate(scores):
+            text_scores.transformer_vector = vectors[position]
+            text_scores.transformer_similarity = similarities[position]
+            text_scores.transformer_best_similarity = best[position]
+            if snippets is not None:
+                text_scores.meaning_votes = snippets.meaning_votes(vectors[position])
 
     def _keyword_matches(self, text: str) -> dict[str, list[KeywordMatch]]:
         matches: dict[str, list[KeywordMatch]] = {}
@@ -455,12 +537,11 @@ class SdgTagger:
     def _head_probabilities(self, scores: TextScores) -> FloatArray:
         head = self.head
         assert head is not None
-        logits = (
-            head.word_weights @ scores.static_vector
-            + (head.scalar_weights * scalar_goal_features(self, scores)).sum(axis=1)
-            + head.intercepts
-        )
-        return np.asarray(1.0 / (1.0 + np.exp(-logits)), np.float32)
+        if head.transformer is not None and scores.transformer_similarity is not None:
+            return head.transformer.probabilities(
+                scores.static_vector, transformer_goal_features(self, scores)
+            )
+        return head.static.probabilities(scores.static_vector, static_goal_features(self, scores))
 
     def threshold(self, goal: str) -> float:
         return self.head.threshold if self.head is not None else self.calibration.threshold(goal)
@@ -482,7 +563,7 @@ class SdgTagger:
     def decide(self, scores: TextScores, text: str) -> list[SdgSuggestion]:
         if scores.transformer_similarity is None and not scores.static_vector.any():
             return []  # not one word the tagger can read
-        relevance = self.relevance(scores)
+        relevance = self.relevance(scores) if self.head is None else None
         if relevance is not None and relevance < self.relevance_floor(scores.language):
             return []
         probabilities = self.probabilities(scores)
@@ -522,7 +603,7 @@ class SdgTagger:
         entries = sorted(scores.content_entries)
         if entries:
             lexicon = self.data.lexicon
-            weights = (lexicon.vectors[entries] - lexicon.centre) @ self.head.word_weights[position]
+            weights = (lexicon.vectors[entries] - lexicon.centre) @ self.head.static.word_weights[position]
             best = [entries[i] for i in np.argsort(-weights)[:MAX_WORD_EVIDENCE] if weights[i] > 0]
             if best:
                 evidence.append("words: " + ", ".join(lexicon.words[entry] for entry in best))
@@ -533,7 +614,20 @@ class SdgTagger:
             and scores.sentence_gaps[position] >= 0
         ):
             evidence.append("sentence: " + scores.sentences[int(scores.best_sentence[position])])
+        example = self._neighbour_example(position, scores)
+        if example:
+            evidence.append("example: " + example)
         return tuple(evidence)
+
+    def _neighbour_example(self, position: int, scores: TextScores) -> str | None:
+        """The nearest labelled snippet that addresses the goal (by meaning where the transformer ran)."""
+        snippets = self.data.snippets
+        if snippets is None:
+            return None
+        for votes in (scores.meaning_votes, scores.word_votes):
+            if votes is not None and votes.example[position] >= 0 and votes.votes[position] > 0:
+                return snippets.excerpts[int(votes.example[position])]
+        return None
 
     def _rank_targets(self, goal: str, scores: TextScores) -> tuple[str, ...]:
         if scores.transformer_vector is not None:
@@ -564,12 +658,44 @@ class SdgTagger:
 
 def scalar_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArray:
     """Per goal (rows): the combined score, its gap to the best goal, the log keyword count and the best
-    gap over the sentences: the evidence the head reads beside the word vector."""
+    gap over the sentences."""
     combined = tagger.combined_scores(scores)
     keywords = np.log1p(scores.keyword_counts())
     gap = combined - combined.max()
     sentence_gaps = scores.sentence_gaps if scores.sentence_gaps is not None else gap
     return np.asarray(np.stack([combined, gap, keywords, sentence_gaps], axis=1), np.float32)
+
+
+def static_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArray:
+    """What the head's static part reads beside the word vector, per goal (rows): the static pass alone
+    (``scalar_goal_features`` as if the transformer had not run) and the word neighbours' vote."""
+    static_only = scores
+    if scores.transformer_similarity is not None:
+        static_only = replace(scores, transformer_similarity=None)
+    return np.asarray(
+        np.column_stack([scalar_goal_features(tagger, static_only), _votes(scores.word_votes)]), np.float32
+    )
+
+
+# The transformer's similarities are divided by this (their spread over goals is about a hundredth).
+TRANSFORMER_SCALE = 0.01
+
+
+def transformer_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArray:
+    """What the head's transformer part reads: ``scalar_goal_features`` with the transformer, its
+    similarity to the five closest and the single closest description of each goal (relative to the
+    text's other goals, and as a gap to the best goal), and the word and meaning neighbours' votes."""
+    assert scores.transformer_similarity is not None and scores.transformer_best_similarity is not None
+    columns = [scalar_goal_features(tagger, scores)]
+    for similarity in (scores.transformer_similarity, scores.transformer_best_similarity):
+        relative = relative_to_own_mean(similarity) / TRANSFORMER_SCALE
+        columns.append(np.column_stack([relative, relative - relative.max()]))
+    columns.append(np.column_stack([_votes(scores.word_votes), _votes(scores.meaning_votes)]))
+    return np.asarray(np.hstack(columns), np.float32)
+
+
+def _votes(votes: NeighbourVotes | None) -> FloatArray:
+    return votes.votes if votes is not None else np.zeros(len(GOALS), np.float32)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -75,10 +75,17 @@ def parse_goals(field: str, where: str) -> tuple[int, ...]:
     return goals
 
 
+def split_group(path: Path) -> str:
+    """The texts whose positions decide the split: the first wave's files count their languages together
+    (as when the split was fixed); each file of a later wave counts on its own, so that a block written
+    or extended later never moves a text of another block between the parts."""
+    return "wave1" if path.name.startswith("goal") else path.stem
+
+
 def read_entries() -> list[Entry]:
     entries = []
-    seen_per_language: Counter[str] = Counter()
-    for path in sorted(SOURCE_DIR.glob("goal*.txt")):
+    seen_per_language: Counter[tuple[str, str]] = Counter()
+    for path in sorted(SOURCE_DIR.glob("*.txt")):
         position = 0
         for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip() or line.startswith("#"):
@@ -92,7 +99,7 @@ def read_entries() -> list[Entry]:
                 Entry(
                     path.stem,
                     position,
-                    seen_per_language[language],
+                    seen_per_language[split_group(path), language],
                     language,
                     register,
                     parse_goals(positives, where),
@@ -101,7 +108,7 @@ def read_entries() -> list[Entry]:
                 )
             )
             position += 1
-            seen_per_language[language] += 1
+            seen_per_language[split_group(path), language] += 1
     return entries
 
 
