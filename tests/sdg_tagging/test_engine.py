@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pux.sdg_tagging.embedder import Embedder, FloatArray, HashingEmbedder
@@ -125,13 +126,16 @@ def test_suggestions_are_deterministic() -> None:
 
 @pytest.mark.parametrize("language", sorted(CLEAR_TEXTS))
 def test_the_static_pass_alone_reads_every_language(language: str) -> None:
-    # Most texts never reach the transformer, whatever their language: the word vectors of each language
-    # are centred on their own, so a clear text finds its goal without the model.
+    # The word vectors of each language are centred on their own, so without the model a clear text of
+    # any language already puts its goal first (the static part may still leave it in the gate band for the
+    # transformer to confirm, as it does the French one).
     text, goal = CLEAR_TEXTS[language]
     static_only = SdgTagger(TaggerData(), load_calibration(), None, load_goal_head())
+    probabilities = static_only.probabilities(static_only.score_texts([text])[0])
+    assert GOALS[int(np.argmax(probabilities))] == goal
+    assert probabilities.max() > 0.4
     suggestions = static_only.suggest(text)
-    assert suggestions, f"no goal for the {language} text"
-    assert suggestions[0].goal == goal
+    assert not suggestions or suggestions[0].goal == goal
 
 
 # One sentence written for this test and its translations (not among the labels the shifts come from).
@@ -224,14 +228,15 @@ class RecordingEmbedder:
         return self.inner.embed_passages(texts)
 
 
-# Vague: a coastal strategy could be about climate, cities or the sea; the static pass cannot tell.
-VAGUE_COASTAL_TEXT = "Participants discussed the new strategy for the coastal districts over two days."
+# Vague: a plan for a river basin and its towns could be about water, climate or cities; the static pass
+# cannot tell.
+VAGUE_TEXT = "Delegates exchanged views on the plan for the river basin and the towns along it."
 
 
 def test_the_embedder_is_used_for_unsure_texts_only() -> None:
     data, calibration = TaggerData(), load_calibration()
     static_only = SdgTagger(data, calibration, None, load_goal_head())
-    clear, unsure = CLEAR_TEXTS["en"][0], VAGUE_COASTAL_TEXT
+    clear, unsure = CLEAR_TEXTS["en"][0], VAGUE_TEXT
     assert not static_only.needs_transformer(static_only.score_texts([clear])[0])
     assert static_only.needs_transformer(static_only.score_texts([unsure])[0])
     recorder = RecordingEmbedder(HashingEmbedder())
