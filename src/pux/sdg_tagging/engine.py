@@ -16,18 +16,19 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    sentence. Real snippets often give each of their topics a sentence of its own, while the averaged
    whole text ranks a second topic no higher than a neighbouring goal the text only brushes.
 4. **Labelled neighbours** (``neighbours.py``). The topical words of the text are compared (tf-idf) with
-   those of about 1,500 labelled snippets PUX wrote (its tuning and development texts, never the held-out
+   those of about 2,000 labelled snippets PUX wrote (its tuning and development texts, never the held-out
    ones); per goal, the weighted share of the ten nearest that address it is a vote.
 5. **Decision, in two parts** (``GoalHead``, ``data/goal_head.npz``, fitted by
    ``tools/train_sdg_goal_head.py``). The static part (a logistic model per goal on the static text vector,
    the combined score, its gap to the best goal, keyword hits, the best sentence gap and the word
    neighbours' vote) decides a text it is sure of. A text for which it leaves some goal inside the gate
-   band goes through the full e5 model (the whole text; 30 to 100 ms on two cores), and the transformer part
-   decides it, adding the model's similarity to each goal's descriptions and the vote of the snippets
-   nearest in meaning. About a quarter of realistic snippets take this path. A goal is suggested when its
-   probability reaches the threshold; a text may get several goals or none. Without a shipped head, the
-   older calibrated model (``tools/calibrate_sdg_thresholds.py``: gap, score and keywords, one threshold
-   per goal; the transformer on the first content words of unsure texts) decides.
+   band goes through the full e5 model (the whole text; 30 to 100 ms on two cores), and the transformer
+   part reads it too, adding the model's similarity to each goal's descriptions and the vote of the
+   snippets nearest in meaning; the larger of the two parts' probabilities decides. About one realistic
+   snippet in eight takes this path (the band is a cost budget). A goal is suggested when its probability
+   reaches the threshold; a text may get several goals or none. Without a shipped head, the older
+   calibrated model (``tools/calibrate_sdg_thresholds.py``: gap, score and keywords, one threshold per
+   goal; the transformer on the first content words of unsure texts) decides.
 
 Each suggestion keeps its evidence: matched keyword phrases, the best target labels, the words that
 weigh most for the goal in the head, the sentence where the goal comes out on top and the nearest labelled
