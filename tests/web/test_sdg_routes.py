@@ -15,6 +15,12 @@ CANCER = (
     "cutting premature deaths from non-communicable diseases."
 )
 
+# French, and no English keyword query matches it: its evidence is a target label and marked kinds.
+SCHOOL_MEALS_FR = (
+    "Dans les villages touchés par la sécheresse, le programme distribue des repas scolaires et des "
+    "rations aux familles, afin que les enfants ne souffrent plus de la faim ni de la malnutrition."
+)
+
 
 def test_api_suggests_goal_3_with_evidence_and_nothing_is_stored(client: TestClient) -> None:
     response = client.post("/api/v1/sdg/suggest", json={"text": CANCER})
@@ -33,6 +39,20 @@ def test_form_helper_prefills_targets_for_the_person_to_confirm(client: TestClie
     )
     assert response.status_code == 200
     assert 'id="sdg-field"' in response.text and "5.6, 3." in response.text  # kept what was there, added 3.x
+
+
+def test_the_form_names_each_kind_of_evidence_in_the_readers_language(client: TestClient) -> None:
+    # The engine marks its evidence kinds in English ("words: ..."); the page translates the mark.
+    client.cookies.set("pux_lang", "fr")
+    token = csrf_token(client)
+    response = client.post(
+        "/sdg/suggest-form",
+        data={"title": SCHOOL_MEALS_FR, "description": "", "sdg_target_codes": "", "csrf_token": token},
+    )
+    client.cookies.delete("pux_lang")
+    assert response.status_code == 200
+    assert "Mots : " in response.text and "Exemple étiqueté : " in response.text
+    assert "words: " not in response.text and "example: " not in response.text
 
 
 def test_cli_tag_and_eval(tmp_path: Path) -> None:

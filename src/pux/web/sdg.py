@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Request
@@ -10,7 +11,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from pux.i18n import normalise_language
+from pux.i18n import N_, normalise_language
+from pux.i18n import gettext as _
 from pux.reference import service as reference
 from pux.sdg_tagging.engine import SdgSuggestion, get_tagger
 from pux.web.deps import FormDep, SessionDep
@@ -56,6 +58,28 @@ def suggest(request: SuggestRequest) -> list[SuggestionRead]:
     return [_read(s) for s in get_tagger().suggest(request.text, language)]
 
 
+# The engine names the kind of some evidence items with an English prefix (it knows nothing of the reader);
+# the page says it in the reader's language. Items without a prefix (matched phrases, target labels) are
+# shown as they are.
+_EVIDENCE_KINDS = {
+    "words: ": N_("Words: %(evidence)s"),
+    "sentence: ": N_("Sentence: %(evidence)s"),
+    "example: ": N_("Labelled example: %(evidence)s"),
+}
+EVIDENCE_SHOWN = 4
+
+
+def evidence_for_reader(evidence: Sequence[str]) -> list[str]:
+    """The first evidence items of a suggestion, their kind named in the reader's language."""
+    readable = []
+    for item in evidence[:EVIDENCE_SHOWN]:
+        prefix = next((prefix for prefix in _EVIDENCE_KINDS if item.startswith(prefix)), None)
+        readable.append(
+            _(_EVIDENCE_KINDS[prefix]) % {"evidence": item.removeprefix(prefix)} if prefix else item
+        )
+    return readable
+
+
 def suggestions_for_form(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     """The SDG field of a need or programme form, pre-filled with the tagger's suggestions for its title
     and description (the person confirms them; nothing is saved)."""
@@ -70,6 +94,7 @@ def suggestions_for_form(session: Session, values: dict[str, Any]) -> dict[str, 
     return {
         "sdg_value": ", ".join(dict.fromkeys(current + proposed)),
         "suggestions": suggestions,
+        "evidence": {suggestion.goal: evidence_for_reader(suggestion.evidence) for suggestion in suggestions},
         "goals": goals,
     }
 
@@ -84,6 +109,7 @@ def suggest_for_form(request: Request, session: SessionDep, form: FormDep) -> HT
         {
             "value": found["sdg_value"],
             "suggestions": found["suggestions"],
+            "evidence": found["evidence"],
             "goals": found["goals"],
             "errors": {},
         },
