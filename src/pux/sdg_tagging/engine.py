@@ -239,8 +239,6 @@ class TextScores:
     static_vector: FloatArray
     keyword_matches: dict[str, list[KeywordMatch]]
     content_entries: frozenset[int] = frozenset()
-    # The topical lexicon entries in reading order, repeats kept (for the word neighbours' tf-idf).
-    content_entry_list: tuple[int, ...] = ()
     sentences: tuple[str, ...] = ()
     # Per goal, the best gap to the top goal over the sentences (static pass), and in which sentence.
     sentence_gaps: FloatArray | None = None
@@ -435,7 +433,6 @@ class SdgTagger:
             static_vector=vector,
             keyword_matches=self._keyword_matches(text),
             content_entries=frozenset(content),
-            content_entry_list=content,
             sentences=sentences,
             word_votes=snippets.word_votes(content) if snippets is not None else None,
         )

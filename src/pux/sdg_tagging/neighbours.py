@@ -80,12 +80,9 @@ class SnippetMemory:
         for entries in entries_per_text:
             document_frequency[list(set(entries))] += 1
         idf = np.asarray(np.log((1 + len(entries_per_text)) / (1 + document_frequency)) + 1.0, np.float32)
-        memory = cls(idf, sparse.csr_matrix((0, vocabulary_size), dtype=np.float32), None, labels, [])
-        rows = [memory.word_vector(entries) for entries in entries_per_text]
-        memory.word_matrix = sparse.vstack(rows, format="csr", dtype=np.float32)
-        memory.meaning_vectors = meaning_vectors
-        memory.excerpts = [excerpt(text) for text in texts]
-        return memory
+        rows = [tf_idf_row(entries, idf) for entries in entries_per_text]
+        word_matrix = sparse.vstack(rows, format="csr", dtype=np.float32)
+        return cls(idf, word_matrix, meaning_vectors, labels, [excerpt(text) for text in texts])
 
     def save(self, data_dir: Path) -> None:
         matrix = self.word_matrix
@@ -123,20 +120,9 @@ class SnippetMemory:
         return cls(idf, matrix, meaning, labels, excerpts)
 
     # ------------------------------------------------------------------ votes
-    def word_vector(self, entries: Sequence[int]) -> sparse.csr_matrix:
-        """The unit-length tf-idf row of a text's topical lexicon entries (log-scaled counts)."""
-        size = len(self.idf)
-        if not entries:
-            return sparse.csr_matrix((1, size), dtype=np.float32)
-        columns, counts = np.unique(np.asarray(entries, dtype=np.int64), return_counts=True)
-        weights = (1.0 + np.log(counts)) * self.idf[columns]
-        weights /= max(float(np.linalg.norm(weights)), 1e-12)
-        return sparse.csr_matrix(
-            (weights.astype(np.float32), (np.zeros(len(columns), dtype=np.int64), columns)), shape=(1, size)
-        )
-
     def word_votes(self, entries: Sequence[int]) -> NeighbourVotes:
-        similarities = np.asarray((self.word_matrix @ self.word_vector(entries).T).toarray()).ravel()
+        row = tf_idf_row(entries, self.idf)
+        similarities = np.asarray((self.word_matrix @ row.T).toarray()).ravel()
         return self._votes(similarities, WORD_TEMPERATURE)
 
     def meaning_votes(self, vector: FloatArray) -> NeighbourVotes | None:
@@ -152,8 +138,8 @@ class SnippetMemory:
         if not np.isfinite(similarities[nearest[0]]) or similarities[nearest[0]] <= 0:
             goals = self.labels.shape[1]
             return NeighbourVotes(np.zeros(goals, np.float32), np.full(goals, -1, np.intp))
+        # A skipped snippet (-inf) among the nearest weighs exp(-inf) = 0.
         weights = np.exp((similarities[nearest] - similarities[nearest[0]]) / temperature)
-        weights = np.where(np.isfinite(similarities[nearest]), weights, 0.0)
         weights /= weights.sum()
         neighbour_labels = self.labels[nearest]
         votes = np.asarray(weights @ neighbour_labels, np.float32)
@@ -161,6 +147,19 @@ class SnippetMemory:
         first = np.where(neighbour_labels.any(axis=0), neighbour_labels.argmax(axis=0), -1)
         example = np.where(first >= 0, nearest[np.maximum(first, 0)], -1).astype(np.intp)
         return NeighbourVotes(votes, example)
+
+
+def tf_idf_row(entries: Sequence[int], idf: FloatArray) -> sparse.csr_matrix:
+    """The unit-length tf-idf row of a text's topical lexicon entries (log-scaled counts)."""
+    size = len(idf)
+    if not entries:
+        return sparse.csr_matrix((1, size), dtype=np.float32)
+    columns, counts = np.unique(np.asarray(entries, dtype=np.int64), return_counts=True)
+    weights = (1.0 + np.log(counts)) * idf[columns]
+    weights /= max(float(np.linalg.norm(weights)), 1e-12)
+    return sparse.csr_matrix(
+        (weights.astype(np.float32), (np.zeros(len(columns), dtype=np.int64), columns)), shape=(1, size)
+    )
 
 
 def excerpt(text: str) -> str:
