@@ -29,17 +29,20 @@ HELDOUT = ROOT / "tests" / "data" / "sdg" / "realistic_heldout.csv"
 WORDS_PER_TEXT = 80
 
 
-def heldout_snippets() -> list[str]:
+def heldout_rows() -> list[dict[str, str]]:
     with HELDOUT.open(encoding="utf-8", newline="") as handle:
-        return list(dict.fromkeys(row["text"] for row in csv.DictReader(handle)))
+        return list(csv.DictReader(handle))
+
+
+def heldout_snippets() -> list[str]:
+    return list(dict.fromkeys(row["text"] for row in heldout_rows()))
 
 
 def eighty_word_texts(limit: int) -> list[str]:
     by_goal: dict[str, list[str]] = defaultdict(list)
-    with HELDOUT.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["label"] == "True" and row["text"] not in by_goal[row["sdg"]]:
-                by_goal[row["sdg"]].append(row["text"])
+    for row in heldout_rows():
+        if row["label"] == "True" and row["text"] not in by_goal[row["sdg"]]:
+            by_goal[row["sdg"]].append(row["text"])
     texts = []
     for goal_texts in by_goal.values():
         for first, second in zip(goal_texts[0::2], goal_texts[1::2], strict=False):
