@@ -60,7 +60,7 @@ from pux.sdg_tagging.engine import (  # noqa: E402
     static_goal_features,
     transformer_goal_features,
 )
-from pux.sdg_tagging.evaluation import EvaluationRow, read_evaluation_csv  # noqa: E402
+from pux.sdg_tagging.evaluation import EvaluationRow, evaluate, read_evaluation_csv  # noqa: E402
 from pux.sdg_tagging.neighbours import SnippetMemory  # noqa: E402
 
 TUNING = ROOT / "tests" / "data" / "sdg" / "realistic_tuning.csv"
@@ -171,16 +171,14 @@ def fit_head(
 def average_accuracy(
     rows: Sequence[EvaluationRow], probabilities: dict[str, npt.NDArray[np.floating]]
 ) -> float:
-    accuracies = []
-    for goal in GOALS:
-        outcomes = [
-            (probabilities[row.text][int(goal) - 1] >= THRESHOLD) == row.label
-            for row in rows
-            if row.sdg == goal
-        ]
-        if outcomes:
-            accuracies.append(float(np.mean(outcomes)))
-    return float(np.mean(accuracies))
+    """What ``pux sdg eval`` prints last, for the goals at or above the threshold."""
+
+    def predicted(text: str) -> frozenset[str]:
+        return frozenset(
+            goal for goal, value in zip(GOALS, probabilities[text], strict=True) if value >= THRESHOLD
+        )
+
+    return evaluate(rows, predicted).average_accuracy
 
 
 def cross_validate(
