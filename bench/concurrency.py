@@ -82,8 +82,8 @@ def _timed(call: Callable[[], httpx2.Response]) -> tuple[int | str, float]:
 
 
 @contextmanager
-def served(database_url: str, workdir: Path) -> Iterator[str]:
-    """`pux serve` on a free port; yields its base URL."""
+def served(database_url: str, workdir: Path, workers: int = 1) -> Iterator[str]:
+    """`pux serve` (with `workers` app processes) on a free port; yields its base URL."""
     port = _free_port()
     env = {
         **os.environ,
@@ -94,7 +94,7 @@ def served(database_url: str, workdir: Path) -> Iterator[str]:
     log_path = workdir / "serve.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(PUX), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [str(PUX), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
             cwd=workdir,
             env=env,
             stdout=log,
