@@ -6,11 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from pux.assistance import service as assistance
+from pux.gaps import views as gaps_views
 from tests.web_helpers import bearer, csrf_token, sign_in
-from tests.world import World
+from tests.world import World, activity_data
 
 
 def test_who_does_what_where_page_has_table_chart_map_and_source(client: TestClient, world: World) -> None:
@@ -132,3 +137,40 @@ def test_home_page_dashboard_for_each_role(client: TestClient, world: World) -> 
     sign_in(client, world.emails["partner_a"])
     partner = client.get("/")
     assert "Your programmes" in partner.text and "Published fellowship programme" in partner.text
+
+
+def test_who_table_is_paged_and_its_export_holds_every_row(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the mission's scale the table has tens of thousands of rows: the page shows one page of them
+    with the total and a pager, the CSV and Excel export every row."""
+    monkeypatch.setattr(gaps_views, "REPORT_PAGE_SIZE", 1)
+    sign_in(client, world.emails["facilitator"])
+    exported = client.get("/gaps/export?format=csv").content.decode("utf-8-sig").splitlines()
+    total = len(exported) - 1
+    assert total >= 2  # the public Kenyan activity and the private Ugandan one
+    first = client.get("/gaps")
+    assert f"1–1 of {total}" in first.text and 'href="?&page=2" rel="next"' in first.text
+    second = client.get("/gaps?page=2")
+    assert f"2–2 of {total}" in second.text and 'rel="prev"' in second.text
+    shown = [page.text.count('data-label="Provider"') for page in (first, second)]
+    assert shown == [1, 1]
+    assert first.text != second.text
+    assert f"{total}–{total} of {total}" in client.get("/gaps?page=999").text  # past the end: the last
+
+
+def test_gap_reports_follow_new_assistance_at_once(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """The gap reports are kept between changes; a new activity shows in them on the next request."""
+    assert "250,000 USD" in client.get("/gaps?country=KEN").text
+    before = client.get("/api/v1/gaps/countries/KEN").json()
+    assistance.record_activity(
+        session,
+        actor=world.actors["partner_a"],
+        data=activity_data(world.organisations["donor_a"], amount_committed=Decimal("70000")),
+    )
+    assert "320,000 USD" in client.get("/gaps?country=KEN").text
+    after = client.get("/api/v1/gaps/countries/KEN").json()
+    health = [next(g for g in report["gaps"] if g["thematic_area"] == "health") for report in (before, after)]
+    assert health[0]["uncovered"]["value"] - health[1]["uncovered"]["value"] == 70000.0

@@ -157,3 +157,23 @@ def test_the_round_page_names_the_method_and_binding_rules_in_the_reader_s_langu
     assert "flot à coût minimal (exact)" in page and "min-cost flow" not in page
     assert record.binding and "budget:" not in page and "country_cap:" not in page
     assert any(label in page for label in ("budget du programme", "plafond par pays de"))
+
+
+def test_recommendations_follow_a_need_that_leaves_the_market(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """Recommendations are kept between changes: a need withdrawn after they were computed is gone from
+    them at once, even for a reader who may still see it."""
+    programme_id = _funding_programme(session, world)
+    route = f"/api/v1/programmes/{programme_id}/recommendations"
+    facilitator = bearer(world.tokens["facilitator"])
+    before = {item["id"] for item in client.get(route, headers=facilitator).json()}
+    assert world.needs["published_ken"] in before
+    assert {item["id"] for item in client.get(route, headers=facilitator).json()} == before  # kept
+    need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs["published_ken"])
+    needs.transition_need(
+        session, actor=world.actors["focal_ken"], need_id=need.id, target="withdrawn", version=need.version
+    )
+    after = {item["id"] for item in client.get(route, headers=facilitator).json()}
+    assert world.needs["published_ken"] not in after
+    assert after == before - {world.needs["published_ken"]}

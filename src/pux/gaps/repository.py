@@ -81,6 +81,40 @@ def activity_amounts(
     return list(session.execute(statement.order_by(AssistanceActivity.id)).all())
 
 
+def needs_stamp(session: Session) -> tuple[object, ...]:
+    """The count and latest change of needs, in two index lookups (with the priority index's stamp, what
+    the gap reports are computed from, writes made around PUX's services included)."""
+    return tuple(
+        session.execute(
+            select(
+                select(func.count()).select_from(Need).scalar_subquery(),
+                select(func.max(Need.updated_at)).scalar_subquery(),
+            )
+        ).one()
+    )
+
+
+def committed_by_country(
+    session: Session, scope: VisibilityScope, period: Period, *, currency: str, areas: frozenset[str] | None
+) -> dict[str, Decimal]:
+    """The amounts committed in ``currency`` by the visible activities running in the period (ended ones
+    included), per recipient country; countries with no stated amount are left out."""
+    statement = (
+        select(AssistanceActivity.recipient_country_iso3, func.sum(AssistanceActivity.amount_committed))
+        .where(
+            assistance_repository.visible_clause(scope),
+            AssistanceActivity.currency == currency,
+            AssistanceActivity.amount_committed.is_not(None),
+            *_in_period(period, include_ended=True),
+            *_activity_place(countries=None, areas=areas),
+        )
+        .group_by(AssistanceActivity.recipient_country_iso3)
+    )
+    return {
+        country: Decimal(total) for country, total in session.execute(statement).all() if total is not None
+    }
+
+
 WhoAggregate = tuple[int, str, str | None, str | None, str, int, Decimal | None, Decimal | None, int, int]
 
 

@@ -11,18 +11,18 @@ Public functions (keyword-only, a session first; each returns plain dataclasses)
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
 from pux.accounts import repository as accounts_repository
-from pux.accounts.permissions import Actor, require
+from pux.accounts.permissions import Actor, VisibilityScope, require
 from pux.audit import service as audit
 from pux.errors import FieldProblem, NotFound, ValidationFailed
 from pux.gaps import engine, repository
@@ -45,6 +45,7 @@ from pux.gaps.schemas import (
 )
 from pux.i18n import get_language
 from pux.i18n import gettext as _
+from pux.kept import KeptResults
 from pux.matching import service as matching
 from pux.needs import service as needs
 from pux.needs.models import Need
@@ -90,10 +91,15 @@ def _component(result: priority_engine.PriorityResult, name: str) -> float | Non
     return next((c.pressing for c in result.components if c.name == name), None)
 
 
+def _data_stamp(session: Session) -> tuple[object, ...]:
+    """Moves whenever anything a gap report reads may have changed (audited writes, and loads around PUX)."""
+    return (*priority.inputs_stamp(session), *repository.needs_stamp(session))
+
+
 # Standings computed lately, by what they were computed from (see standing_by_country_and_area).
-_STANDINGS: OrderedDict[tuple[object, ...], dict[tuple[str, str], AreaStanding]] = OrderedDict()
-_STANDINGS_KEPT = 16
-_STANDINGS_LOCK = threading.Lock()
+_STANDINGS: KeptResults[dict[tuple[str, str], AreaStanding]] = KeptResults(16)
+# Who-does-what-where tables and assistance maps asked lately (one per filter set and viewer's scope).
+_ASSISTANCE: KeptResults[object] = KeptResults(64)
 
 
 def standing_by_country_and_area(
@@ -103,17 +109,8 @@ def standing_by_country_and_area(
     index in force. Kept per process until the data it reads change: computing it takes about a second
     on the demo, and the gap pages, the unfunded board and every brief ask for it."""
     key = (priority.inputs_stamp(session), on or date.today(), get_language())
-    with _STANDINGS_LOCK:
-        standing = _STANDINGS.get(key)
-        if standing is not None:
-            _STANDINGS.move_to_end(key)
-    if standing is None:
-        # Every area at once: one entry serves every page, whatever areas it asks for.
-        standing = _computed_standing(session, on=on)
-        with _STANDINGS_LOCK:
-            _STANDINGS[key] = standing
-            while len(_STANDINGS) > _STANDINGS_KEPT:
-                _STANDINGS.popitem(last=False)
+    # Every area at once: one entry serves every page, whatever areas it asks for.
+    standing = _STANDINGS.get(key, lambda: _computed_standing(session, on=on))
     if areas is None:
         return dict(standing)
     return {(iso3, area): entry for (iso3, area), entry in standing.items() if area in areas}
@@ -199,6 +196,26 @@ def gap_ranking(
     ``currency``; amounts in other currencies without one are reported apart, unconverted."""
     period = period or Period.on(date.today())
     filters = filters or GapFilter()
+    # Kept per data version and what the reader may see: the ranking reads every endorsed need and every
+    # current activity and checks providers' overlaps, seconds at the mission's scale, and the ranking
+    # page asks for it twice (table and map).
+    scopes = (permissions.need_scope(actor), permissions.activity_scope(actor), _audience(actor))
+    key = ("gaps", _data_stamp(session), scopes, filters, period, currency.upper(), tuple(rates),
+           get_language())  # fmt: skip
+    return cast(
+        GapReport,
+        _ASSISTANCE.get(key, lambda: _gap_report(session, actor, filters, period, currency, rates)),
+    )
+
+
+def _gap_report(
+    session: Session,
+    actor: Actor,
+    filters: GapFilter,
+    period: Period,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+) -> GapReport:
     countries, areas = _countries_of(session, filters), _areas_of(filters)
     need_rows = repository.endorsed_need_costs(
         session, permissions.need_scope(actor), countries=countries, areas=areas
@@ -329,13 +346,21 @@ def who_does_what_where(
     own currency: nothing is converted or pro-rated), visible to ``actor``."""
     period = period or Period.year(date.today().year)
     filters = filters or WhoFilter()
+    scope = permissions.activity_scope(actor)
+    # Kept per data version, viewer's scope and language: at the mission's scale the table is tens of
+    # thousands of rows, merged and sorted by name in Python.
+    key = ("who", _data_stamp(session), scope, period, filters, get_language())
+    return cast(WhoReport, _ASSISTANCE.get(key, lambda: _who_report(session, scope, filters, period)))
+
+
+def _who_report(session: Session, scope: VisibilityScope, filters: WhoFilter, period: Period) -> WhoReport:
     countries = _countries_of(
         session, GapFilter(country_iso3=filters.country_iso3, region_m49=filters.region_m49)
     )
     areas = frozenset({filters.thematic_area_code}) if filters.thematic_area_code else None
     rows = repository.who_aggregates(
         session,
-        permissions.activity_scope(actor),
+        scope,
         period,
         countries=countries,
         areas=areas,
@@ -407,12 +432,7 @@ def who_does_what_where(
 
 
 def _organisation_names(session: Session, organisation_ids: Iterable[int]) -> dict[int, str]:
-    names = {}
-    for organisation_id in organisation_ids:
-        organisation = accounts_repository.get_organisation(session, organisation_id)
-        if organisation is not None:
-            names[organisation_id] = organisation.name
-    return names
+    return accounts_repository.organisation_names(session, organisation_ids)
 
 
 # --- The unfunded-needs board -------------------------------------------------------------------------
@@ -765,15 +785,20 @@ def map_figures(
             indicator, values, title, _("Endorsed needs"), "", needs_source(), str(date.today().year)
         )
     period = period or Period.year(date.today().year)
-    rows = repository.activity_amounts(
-        session, permissions.activity_scope(actor), period, areas=frozenset({area}) if area else None,
-        include_ended=True,
-    )  # fmt: skip
+    scope = permissions.activity_scope(actor)
+    area_filter = frozenset({area}) if area else None
+    # Only US dollars are added up on the map: PUX converts no currency without a stated rate.
+    sums = cast(
+        dict[str, Decimal],
+        _ASSISTANCE.get(
+            ("map", _data_stamp(session), scope, period, area_filter),
+            lambda: repository.committed_by_country(
+                session, scope, period, currency="USD", areas=area_filter
+            ),
+        ),
+    )
     committed: dict[str, float | None] = {iso3: 0.0 for iso3 in recipients}
-    for _id, _provider, country, _area, _technique, amount, _disbursed, currency in rows:
-        # Only US dollars are added up on the map: PUX converts no currency without a stated rate.
-        if currency == "USD" and amount is not None:
-            committed[country] = (committed.get(country) or 0.0) + float(amount)
+    committed.update({country: float(amount) for country, amount in sums.items()})
     return MapFigures(
         indicator, committed, title, _("Committed"), "USD", assistance_source() + _(" (US dollars only)"),
         period.label,

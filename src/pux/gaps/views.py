@@ -4,9 +4,10 @@ gaps service and renders; the charts come from pux.charts with their tables."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -39,6 +40,8 @@ from pux.web.forms import CountryPath, RecordPath, flash, form_data, listing
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
+
+Row = TypeVar("Row")
 
 router = page_router()
 Code = Annotated[str | None, Query(max_length=20)]
@@ -222,9 +225,29 @@ def _map(figures: Any, *, chart_id: str, link: bool = True) -> Chart:
     )
 
 
+# Rows of a report table per page: the whole table is in its CSV and Excel export.
+REPORT_PAGE_SIZE = 50
+
+
+def _page_of(rows: Sequence[Row], page: PageRequest) -> Page[Row]:
+    """One page of a report's rows (a page past the end shows the last one)."""
+    pages = max(1, -(-len(rows) // REPORT_PAGE_SIZE))
+    request_page = PageRequest(number=min(page.number, pages), size=REPORT_PAGE_SIZE)
+    return Page(
+        items=rows[request_page.offset : request_page.offset + REPORT_PAGE_SIZE],
+        total=len(rows),
+        request=request_page,
+    )
+
+
 @router.get("/gaps", response_class=HTMLResponse)
 def who_does_what_where(
-    request: Request, session: SessionDep, actor: PageActor, filters: WhoQuery, period: PeriodQuery
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    filters: WhoQuery,
+    period: PeriodQuery,
+    page: PageNumber,
 ) -> HTMLResponse:
     report = service.who_does_what_where(session, actor=actor, filters=filters, period=period)
     figures = service.map_figures(
@@ -236,6 +259,7 @@ def who_does_what_where(
         {
             **_choices(request, session),
             "report": report,
+            "page": _page_of(report.rows, page),
             "filters": filters,
             "chart": who_chart(report),
             "map": _map(figures, chart_id="who-map"),
@@ -298,12 +322,7 @@ def gap_ranking(
     report = service.gap_ranking(
         session, actor=actor, filters=filters, period=period, currency=currency, rates=rates
     )
-    request_page = PageRequest(number=page.number, size=50)
-    shown = Page(
-        items=report.lines[request_page.offset : request_page.offset + request_page.size],
-        total=len(report.lines),
-        request=request_page,
-    )
+    shown = _page_of(report.lines, page)
     figures = service.map_figures(
         session, actor=actor, indicator=v.GAP, area=filters.thematic_area_code, period=period
     )

@@ -34,6 +34,30 @@ def matchable_programmes(session: Session, ids: Sequence[int] | None) -> Sequenc
     return session.scalars(statement).unique().all()
 
 
+def candidates_stamp(session: Session) -> tuple[object, ...]:
+    """The count and latest change of needs and programmes, in a few index lookups (writes made around
+    PUX's services included)."""
+    return tuple(
+        session.execute(
+            select(
+                select(func.count()).select_from(Need).scalar_subquery(),
+                select(func.max(Need.updated_at)).scalar_subquery(),
+                select(func.count()).select_from(Programme).scalar_subquery(),
+                select(func.max(Programme.updated_at)).scalar_subquery(),
+            )
+        ).one()
+    )
+
+
+def needs_by_id(session: Session, ids: Sequence[int]) -> dict[int, Need]:
+    return {need.id: need for need in session.scalars(select(Need).where(Need.id.in_(ids))).unique()}
+
+
+def programmes_by_id(session: Session, ids: Sequence[int]) -> dict[int, Programme]:
+    statement = select(Programme).where(Programme.id.in_(ids))
+    return {programme.id: programme for programme in session.scalars(statement).unique()}
+
+
 def add(session: Session, record: object) -> None:
     session.add(record)
     session.flush()

@@ -18,7 +18,9 @@ from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityCreate
 from pux.audit import service as audit
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed
+from pux.i18n import get_language
 from pux.i18n import gettext as _
+from pux.kept import KeptResults
 from pux.matching import repository
 from pux.matching.allocation import Allocation, AllocationInfeasible, RoundRules, allocate
 from pux.matching.engine import (
@@ -209,20 +211,60 @@ def _reasons(session: Session, context: MatchingContext, recommendation: Recomme
     )
 
 
+@dataclass(frozen=True)
+class _Ranked:
+    """One engine recommendation with its reasons, before the reader's permissions are applied."""
+
+    record_id: int
+    fit: float
+    reasons: tuple[str, ...]
+    components: dict[str, float]
+
+
+# Recommendations computed lately, by data version, record, its version, how many and the language: the
+# engine reads every published need (or programme), seconds at the mission's scale; a record's page and
+# its JSON route ask for the same list again and again between changes.
+_RANKED: KeptResults[list[_Ranked]] = KeptResults(2048)
+
+
+def _data_stamp(session: Session) -> tuple[object, ...]:
+    return (*priority.inputs_stamp(session), *repository.candidates_stamp(session))
+
+
+def _ranked_programmes(session: Session, need: Need, count: int) -> list[_Ranked]:
+    context = load_context(session, only_need=need)
+    index = next((i for i, n in enumerate(context.needs) if n.id == need.id), None)
+    if index is None:
+        return []
+    return [
+        _Ranked(r.programme_id, r.fit, _reasons(session, context, r), dict(r.components))
+        for r in engine_top_programmes(context.data, index, count)
+    ]
+
+
+def _ranked_needs(session: Session, programme: Programme, count: int) -> list[_Ranked]:
+    context = load_context(session, programme_ids=[programme.id])
+    index = next((j for j, p in enumerate(context.programmes) if p.id == programme.id), None)
+    if index is None:
+        return []
+    return [
+        _Ranked(r.need_id, r.fit, _reasons(session, context, r), dict(r.components))
+        for r in engine_top_needs(context.data, index, count)
+    ]
+
+
 def programmes_for_need(
     session: Session, *, actor: Actor, need_id: int, k: int = 10
 ) -> list[ProgrammeSuggestion]:
     """The best eligible programmes for a need the actor may see, with reasons."""
     need = needs.get_need(session, actor=actor, need_id=need_id)
-    context = load_context(session, only_need=need)
-    index = next((i for i, n in enumerate(context.needs) if n.id == need.id), None)
-    if index is None:
-        return []
-    by_id = {p.id: p for p in context.programmes}
+    key = ("programmes", _data_stamp(session), need.id, need.version, k, get_language())
+    ranked = _RANKED.get(key, lambda: _ranked_programmes(session, need, k * 2))
+    by_id = repository.programmes_by_id(session, [r.record_id for r in ranked])
     suggestions = []
-    for recommendation in engine_top_programmes(context.data, index, k * 2):
-        programme = by_id[recommendation.programme_id]
-        if permissions.can_view_programme(
+    for recommendation in ranked:
+        programme = by_id.get(recommendation.record_id)
+        if programme is not None and permissions.can_view_programme(
             actor,
             organisation_id=programme.organisation_id,
             status=programme.status,
@@ -230,10 +272,7 @@ def programmes_for_need(
         ):
             suggestions.append(
                 ProgrammeSuggestion(
-                    programme,
-                    recommendation.fit,
-                    _reasons(session, context, recommendation),
-                    dict(recommendation.components),
+                    programme, recommendation.fit, recommendation.reasons, dict(recommendation.components)
                 )
             )
     return suggestions[:k]
@@ -244,23 +283,18 @@ def needs_for_programme(
 ) -> list[NeedSuggestion]:
     """The best eligible needs for a programme the actor may see, with reasons (only needs they may see)."""
     programme = programmes.get_programme(session, actor=actor, programme_id=programme_id)
-    context = load_context(session, programme_ids=[programme.id])
-    index = next((j for j, p in enumerate(context.programmes) if p.id == programme.id), None)
-    if index is None:
-        return []
-    by_id = {n.id: n for n in context.needs}
+    key = ("needs", _data_stamp(session), programme.id, programme.version, k, get_language())
+    ranked = _RANKED.get(key, lambda: _ranked_needs(session, programme, k * 3))
+    by_id = repository.needs_by_id(session, [r.record_id for r in ranked])
     suggestions = []
-    for recommendation in engine_top_needs(context.data, index, k * 3):
-        need = by_id[recommendation.need_id]
-        if permissions.can_view_need(
+    for recommendation in ranked:
+        need = by_id.get(recommendation.record_id)
+        if need is not None and permissions.can_view_need(
             actor, country_iso3=need.country_iso3, status=need.status, visibility=need.visibility
         ):
             suggestions.append(
                 NeedSuggestion(
-                    need,
-                    recommendation.fit,
-                    _reasons(session, context, recommendation),
-                    dict(recommendation.components),
+                    need, recommendation.fit, recommendation.reasons, dict(recommendation.components)
                 )
             )
     return suggestions[:k]

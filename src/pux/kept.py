@@ -1,0 +1,35 @@
+"""Results kept per process by what they were computed from.
+
+A key names the data version (a stamp that every write moves, see priority.repository.inputs_stamp) and
+the question asked, so a stale entry is never read: after a change the next reader computes it again.
+Each app process keeps its own (nothing here has to be shared between processes)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+Result = TypeVar("Result")
+
+
+class KeptResults(Generic[Result]):
+    """At most ``size`` results, the least recently used going first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._results: OrderedDict[tuple[object, ...], Result] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...], compute: Callable[[], Result]) -> Result:
+        with self._lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        result = compute()
+        with self._lock:
+            self._results[key] = result
+            while len(self._results) > self._size:
+                self._results.popitem(last=False)
+        return result
