@@ -33,6 +33,9 @@ def _collator() -> pyuca.Collator:
     return pyuca.Collator()
 
 
+# Country, technique and area names in six languages, and the people's names on a page: a few thousand
+# texts whose keys every form and list sorts by again on each request.
+@lru_cache(maxsize=16_384)
 def sort_key(text: str) -> tuple[int, ...]:
     """The UCA sort key of a text (comparable across calls)."""
     return tuple(_collator().sort_key(text))
