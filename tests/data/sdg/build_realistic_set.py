@@ -75,11 +75,21 @@ def parse_goals(field: str, where: str) -> tuple[int, ...]:
     return goals
 
 
+# Waves whose files each count their languages on their own (their split was fixed that way).
+WAVES_SPLIT_PER_FILE = ("wave2_", "wave3_")
+
+
 def split_group(path: Path) -> str:
     """The texts whose positions decide the split: the first wave's files count their languages together
-    (as when the split was fixed); each file of a later wave counts on its own, so that a block written
-    or extended later never moves a text of another block between the parts."""
-    return "wave1" if path.name.startswith("goal") else path.stem
+    (as when the split was fixed); each file of the second and third waves counts on its own, so that a
+    block written or extended later never moves a text of another block between the parts. From the
+    fourth wave on, a wave (written all at once) counts its languages together again: its blocks hold
+    only three texts in each language other than English, too few for a file to hold any of them out."""
+    if path.name.startswith("goal"):
+        return "wave1"
+    if path.name.startswith(WAVES_SPLIT_PER_FILE):
+        return path.stem
+    return path.stem.split("_", 1)[0]
 
 
 def read_entries() -> list[Entry]:
