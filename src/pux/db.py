@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, MetaData, Table, create_engine, event, insert, text
+from sqlalchemy import Column, ForeignKey, MetaData, Select, Table, create_engine, event, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql import FromClause
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -155,3 +156,38 @@ def optimize_on_close(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA optimize")
+
+
+# Records per query when a whole table is exported: one chunk's rows and codes are in memory at a time.
+EXPORT_CHUNK = 1000
+# A list of codes read from a link table for a chunk of owner ids: (owner id, code) rows in list order.
+LinkQuery = Callable[[Sequence[int]], Select[Any]]
+
+
+def rows_in_chunks(
+    session: Session,
+    ids: Sequence[int],
+    table: FromClause,
+    columns: Sequence[str],
+    links: Mapping[str, LinkQuery] | None = None,
+    chunk: int = EXPORT_CHUNK,
+) -> Iterator[dict[str, Any]]:
+    """The ``columns`` of the rows of ``table`` with these ids, in their order, as plain values (no ORM
+    objects: an export of 200,000 records reads tens of thousands of rows a second), each with the code
+    lists of ``links`` that ``columns`` names."""
+    links = {name: query for name, query in (links or {}).items() if name in columns}
+    id_column = table.c.id
+    selected = [id_column, *(table.c[name] for name in columns if name in table.c and name != "id")]
+    for start in range(0, len(ids), chunk):
+        wanted = list(ids[start : start + chunk])
+        result = session.execute(select(*selected).where(id_column.in_(wanted)))
+        keys = list(result.keys())
+        found = {row.id: dict(zip(keys, row, strict=True)) for row in result.all()}
+        for name, query in links.items():
+            codes: dict[int, list[str]] = {}
+            pairs: list[tuple[int, str]] = [tuple(row) for row in session.execute(query(wanted))]
+            for owner, code in pairs:
+                codes.setdefault(owner, []).append(code)
+            for record_id, row in found.items():
+                row[name] = codes.get(record_id, [])
+        yield from (found[record_id] for record_id in wanted if record_id in found)

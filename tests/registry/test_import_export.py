@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +16,7 @@ from pux.errors import ValidationFailed
 from pux.interop.tabular import service as tabular
 from pux.needs.models import Need
 from pux.needs.repository import NeedFilter
+from pux.programmes.models import Programme
 from tests.world import World
 
 HEADER = (
@@ -100,9 +103,7 @@ def test_a_good_file_creates_needs_through_the_service(session: Session, world: 
 def test_export_then_import_round_trips_unchanged(session: Session, world: World, file_format: str) -> None:
     actor = world.actors["focal_ken"]
     filters = NeedFilter(country_iso3="KEN")
-    first = tabular.export_table(
-        session, actor=actor, entity_name="needs", filters=filters, file_format=file_format
-    )
+    first = _export(session, actor=actor, entity_name="needs", filters=filters, file_format=file_format)
     report = tabular.import_table(
         session,
         actor=world.actors["facilitator"],
@@ -111,10 +112,15 @@ def test_export_then_import_round_trips_unchanged(session: Session, world: World
         filename=f"needs.{file_format}",
     )
     assert report.created == 0 and report.updated == 0 and report.unchanged == len(report.ids) >= 5
-    second = tabular.export_table(
-        session, actor=actor, entity_name="needs", filters=filters, file_format=file_format
-    )
+    second = _export(session, actor=actor, entity_name="needs", filters=filters, file_format=file_format)
     assert _rows(first, file_format) == _rows(second, file_format)
+
+
+def _export(session: Session, **options: Any) -> bytes:
+    """The file export_table writes, as the download sends it."""
+    target = io.BytesIO()
+    tabular.export_table(session, target=target, **options)
+    return target.getvalue()
 
 
 def _rows(content: bytes, file_format: str) -> list[list[str]]:
@@ -126,9 +132,7 @@ def _rows(content: bytes, file_format: str) -> list[list[str]]:
 
 def test_an_edited_export_updates_only_the_changed_row(session: Session, world: World) -> None:
     actor = world.actors["focal_ken"]
-    exported = tabular.export_table(
-        session, actor=actor, entity_name="needs", filters=NeedFilter(country_iso3="KEN")
-    )
+    exported = _export(session, actor=actor, entity_name="needs", filters=NeedFilter(country_iso3="KEN"))
     rows = list(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"))))
     target = next(row for row in rows if int(row["id"]) == world.needs["draft_ken"])
     target["title"] = "Draft: second linear accelerator and bunker"
@@ -144,9 +148,7 @@ def test_an_edited_export_updates_only_the_changed_row(session: Session, world: 
 
 
 def test_hxl_row_is_written_and_skipped_on_import(session: Session, world: World) -> None:
-    exported = tabular.export_table(
-        session, actor=world.actors["partner_a"], entity_name="activities", hxl=True
-    )
+    exported = _export(session, actor=world.actors["partner_a"], entity_name="activities", hxl=True)
     lines = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
     assert lines[1][lines[0].index("recipient_country_iso3")] == "#country+code"
     assert lines[1][lines[0].index("amount_committed")] == "#value+committed"
@@ -161,9 +163,33 @@ def test_hxl_row_is_written_and_skipped_on_import(session: Session, world: World
 
 
 def test_exports_respect_visibility(session: Session, world: World) -> None:
-    public = tabular.export_table(session, actor=world.actors["public"], entity_name="needs")
+    public = _export(session, actor=world.actors["public"], entity_name="needs")
     ids = {int(row["id"]) for row in csv.DictReader(io.StringIO(public.decode("utf-8-sig")))}
     assert world.needs["published_ken"] in ids
     assert not ids & {
         world.needs[key] for key in ("partners_ken", "private_ken", "draft_ken", "submitted_ken")
     }
+
+
+def test_the_downloads_stream_the_filtered_list_in_both_formats(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """The list pages' export links: an attachment of the rows the reader may see with the list's filters,
+    the code lists in the record's order, the same rows as CSV and as xlsx."""
+    as_csv = client.get("/needs/export", params={"format": "csv", "country": "KEN"})
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    assert as_csv.headers["content-disposition"] == 'attachment; filename="pux-needs.csv"'
+    rows = _rows(as_csv.content, "csv")
+    header, data = rows[0], rows[1:]
+    records = [dict(zip(header, row, strict=True)) for row in data]
+    assert {record["country_iso3"] for record in records} == {"KEN"}
+    assert world.needs["published_ken"] in {int(record["id"]) for record in records}
+    assert world.needs["private_ken"] not in {int(record["id"]) for record in records}  # anonymous reader
+    as_xlsx = client.get("/needs/export", params={"format": "xlsx", "country": "KEN"})
+    assert as_xlsx.headers["content-disposition"] == 'attachment; filename="pux-needs.xlsx"'
+    assert _rows(as_xlsx.content, "xlsx") == rows
+    programmes = _rows(client.get("/programmes/export", params={"format": "csv"}).content, "csv")
+    published = next(row for row in programmes[1:] if int(row[0]) == world.programmes["published_a"])
+    techniques = published[programmes[0].index("technique_codes")]
+    programme = session.get(Programme, world.programmes["published_a"])
+    assert programme is not None and techniques.split(";") == programme.technique_codes

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance.models import AssistanceActivity
+from pux.db import rows_in_chunks
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import fold_for_search
 
@@ -108,6 +110,15 @@ def visible_ids(session: Session, scope: VisibilityScope, filters: ActivityFilte
     """The ids of what all_visible returns, in its order (a large export loads a chunk at a time)."""
     statement = _filtered(select(AssistanceActivity.id).where(visible_clause(scope)), filters)
     return list(session.scalars(statement.order_by(AssistanceActivity.id)).unique())
+
+
+def export_rows(
+    session: Session, scope: VisibilityScope, filters: ActivityFilter, columns: Sequence[str]
+) -> Iterator[dict[str, Any]]:
+    """What all_visible returns, as plain rows, a chunk at a time."""
+    return rows_in_chunks(
+        session, visible_ids(session, scope, filters), AssistanceActivity.__table__, columns
+    )
 
 
 def by_ids(session: Session, ids: Sequence[int]) -> list[AssistanceActivity]:

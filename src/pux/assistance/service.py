@@ -194,19 +194,19 @@ def list_activities(
     return repository.list_visible(session, permissions.activity_scope(actor), filters, page)
 
 
-def export_activities(
-    session: Session, *, actor: Actor, filters: ActivityFilter
-) -> Sequence[AssistanceActivity]:
-    """Every activity the actor may see (for exports)."""
-    return repository.all_visible(session, permissions.activity_scope(actor), filters)
+def export_activity_rows(
+    session: Session, *, actor: Actor, filters: ActivityFilter, columns: Sequence[str]
+) -> Iterator[dict[str, Any]]:
+    """Every activity the actor may see, as plain rows read a chunk at a time (for exports)."""
+    return repository.export_rows(session, permissions.activity_scope(actor), filters, columns)
 
 
 def export_activity_chunks(
     session: Session, *, actor: Actor, filters: ActivityFilter, size: int
 ) -> Iterator[list[AssistanceActivity]]:
-    """What export_activities returns, ``size`` activities at a time: the ids of everything the actor
-    may see are read first, the records of each chunk only when it is wanted (a large export holds one
-    chunk in memory, not every activity)."""
+    """Every activity the actor may see as records, ``size`` at a time (for the IATI export): the ids of
+    everything the actor may see are read first, the records of each chunk only when it is wanted (a
+    large export holds one chunk in memory, not every activity)."""
     ids = repository.visible_ids(session, permissions.activity_scope(actor), filters)
     for start in range(0, len(ids), size):
         yield repository.by_ids(session, ids[start : start + size])

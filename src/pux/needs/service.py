@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -289,9 +289,11 @@ def list_needs(session: Session, *, actor: Actor, filters: NeedFilter, page: Pag
     return repository.list_visible(session, permissions.need_scope(actor), filters, page)
 
 
-def export_needs(session: Session, *, actor: Actor, filters: NeedFilter) -> Sequence[Need]:
-    """Every need the actor may see (for CSV and Excel exports)."""
-    return repository.all_visible(session, permissions.need_scope(actor), filters)
+def export_need_rows(
+    session: Session, *, actor: Actor, filters: NeedFilter, columns: Sequence[str]
+) -> Iterator[dict[str, Any]]:
+    """Every need the actor may see, as plain rows read a chunk at a time (for CSV and Excel exports)."""
+    return repository.export_rows(session, permissions.need_scope(actor), filters, columns)
 
 
 def count_needs(session: Session, *, actor: Actor, filters: NeedFilter) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,9 +197,11 @@ def list_programmes(
     return repository.list_visible(session, permissions.programme_scope(actor), filters, page)
 
 
-def export_programmes(session: Session, *, actor: Actor, filters: ProgrammeFilter) -> Sequence[Programme]:
-    """Every programme the actor may see (for exports)."""
-    return repository.all_visible(session, permissions.programme_scope(actor), filters)
+def export_programme_rows(
+    session: Session, *, actor: Actor, filters: ProgrammeFilter, columns: Sequence[str]
+) -> Iterator[dict[str, Any]]:
+    """Every programme the actor may see, as plain rows read a chunk at a time (for exports)."""
+    return repository.export_rows(session, permissions.programme_scope(actor), filters, columns)
 
 
 def programme_history(session: Session, *, actor: Actor, programme_id: int) -> Sequence[AuditEvent]:

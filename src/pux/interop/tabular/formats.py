@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -185,24 +185,48 @@ def _cell_text(value: object) -> str:
 
 
 def write_csv(
-    header: Sequence[str], rows: Sequence[Sequence[str]], hxl: Sequence[str] | None = None
+    header: Sequence[str], rows: Iterable[Sequence[str]], hxl: Sequence[str] | None = None
 ) -> bytes:
-    buffer = io.StringIO()
+    buffer = io.BytesIO()
+    write_csv_to(buffer, header, rows, hxl)
+    return buffer.getvalue()
+
+
+def write_csv_to(
+    target: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[str]], hxl: Sequence[str] | None = None
+) -> None:
+    """CSV (UTF-8 with a byte-order mark, which spreadsheet programs need to read it as UTF-8) written row
+    by row to ``target``, which stays open."""
+    text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
     # RFC 4180 line ends: the writer then quotes every cell holding a CR or LF (a bare CR would end the row).
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(header)
     if hxl:
         writer.writerow(hxl)
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    text.flush()
+    text.detach()
 
 
 def write_xlsx(
     header: Sequence[str],
-    rows: Sequence[Sequence[str]],
+    rows: Iterable[Sequence[str]],
     hxl: Sequence[str] | None = None,
     title: str = "data",
 ) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx_to(buffer, header, rows, hxl, title)
+    return buffer.getvalue()
+
+
+def write_xlsx_to(
+    target: IO[bytes],
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    hxl: Sequence[str] | None = None,
+    title: str = "data",
+) -> None:
+    """An xlsx workbook of one sheet, its rows written as they come (openpyxl's write-only mode)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     sheet.append(list(header))
@@ -210,9 +234,7 @@ def write_xlsx(
         sheet.append(list(hxl))
     for row in rows:
         sheet.append([_text_cell(sheet, cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 def _text_cell(sheet: Any, value: str) -> Cell:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from pux.interop.tabular.columns import (
     from_cell,
     to_cell,
 )
-from pux.interop.tabular.formats import read_table, write_csv, write_xlsx
+from pux.interop.tabular.formats import read_table, write_csv_to, write_xlsx_to
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs.repository import NeedFilter
@@ -51,7 +51,8 @@ class Entity:
     checks: Callable[[Session, Actor, BaseModel, Any, Any], list[FieldProblem]]
     create: Callable[[Session, Actor, Any, Any], Any]
     update: Callable[[Session, Actor, int, Any, Any], Any]
-    export: Callable[[Session, Actor, Any], Sequence[Any]]
+    # Every record the actor may see with the filters, as plain rows keyed by column name.
+    export: Callable[[Session, Actor, Any, Sequence[str]], Iterable[Mapping[str, Any]]]
     visible: Callable[[Actor, Any], bool]
     # The code checks alone, for a row some of whose fields failed (so all its problems come at once).
     codes_only: Callable[[Session, Any, Any], list[FieldProblem]]
@@ -122,7 +123,7 @@ NEEDS = Entity(
     checks=_need_checks,
     create=lambda s, a, d, c: needs.create_need(s, actor=a, data=d),
     update=lambda s, a, i, d, c: needs.update_need(s, actor=a, need_id=i, data=d),
-    export=lambda s, a, f: needs.export_needs(s, actor=a, filters=f or NeedFilter()),
+    export=lambda s, a, f, c: needs.export_need_rows(s, actor=a, filters=f or NeedFilter(), columns=c),
     codes_only=lambda s, d, c: needs.code_problems(s, d, getattr(d, "country_iso3", None)),
     visible=lambda a, r: permissions.can_view_need(
         a, country_iso3=r.country_iso3, status=r.status, visibility=r.visibility
@@ -137,7 +138,9 @@ PROGRAMMES = Entity(
     checks=_programme_checks,
     create=lambda s, a, d, c: programmes.create_programme(s, actor=a, data=d),
     update=lambda s, a, i, d, c: programmes.update_programme(s, actor=a, programme_id=i, data=d),
-    export=lambda s, a, f: programmes.export_programmes(s, actor=a, filters=f or ProgrammeFilter()),
+    export=lambda s, a, f, c: programmes.export_programme_rows(
+        s, actor=a, filters=f or ProgrammeFilter(), columns=c
+    ),
     codes_only=lambda s, d, c: programmes.code_problems(s, d),
     visible=lambda a, r: permissions.can_view_programme(
         a, organisation_id=r.organisation_id, status=r.status, visibility=r.visibility
@@ -152,7 +155,9 @@ ACTIVITIES = Entity(
     checks=_activity_checks,
     create=lambda s, a, d, c: assistance.record_activity(s, actor=a, data=d, origin="import", codes=c),
     update=lambda s, a, i, d, c: assistance.update_activity(s, actor=a, activity_id=i, data=d, codes=c),
-    export=lambda s, a, f: assistance.export_activities(s, actor=a, filters=f or ActivityFilter()),
+    export=lambda s, a, f, c: assistance.export_activity_rows(
+        s, actor=a, filters=f or ActivityFilter(), columns=c
+    ),
     codes_only=lambda s, d, c: assistance.problems_with(s, d, c),
     visible=lambda a, r: permissions.can_view_activity(
         a,
@@ -317,19 +322,21 @@ def export_table(
     *,
     actor: Actor,
     entity_name: str,
+    target: IO[bytes],
     filters: Any = None,
     file_format: str = "csv",
     hxl: bool = False,
-) -> bytes:
-    """The records the actor may see, as CSV or xlsx, optionally with an HXL hashtag row."""
+) -> None:
+    """The records the actor may see, as CSV or xlsx, optionally with an HXL hashtag row, written to
+    ``target`` as they are read (a chunk of records in memory at a time)."""
     entity = ENTITIES[entity_name]
-    records = entity.export(session, actor, filters)
     header = [column.name for column in entity.columns]
-    rows = [
-        [to_cell(getattr(record, column.name), column.kind) for column in entity.columns]
-        for record in records
-    ]
+    rows = (
+        [to_cell(record[column.name], column.kind) for column in entity.columns]
+        for record in entity.export(session, actor, filters, header)
+    )
     tags = [column.hxl for column in entity.columns] if hxl else None
     if file_format == "xlsx":
-        return write_xlsx(header, rows, tags, title=entity.name)
-    return write_csv(header, rows, tags)
+        write_xlsx_to(target, header, rows, tags, title=entity.name)
+    else:
+        write_csv_to(target, header, rows, tags)

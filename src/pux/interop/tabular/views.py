@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.interop.tabular import service
+from pux.web import downloads
 from pux.web.deps import SessionDep
 from pux.web.filters import ActivityFilters, NeedFilters, ProgrammeFilters
 from pux.web.openapi import error_responses
@@ -30,12 +33,21 @@ Format = Annotated[str, Query(pattern="^(csv|xlsx)$")]
 Entity = Annotated[str, Path(pattern="^(needs|programmes|activities)$")]
 
 
-def _download(content: bytes, name: str, file_format: str) -> Response:
-    return Response(
-        content,
-        media_type=MEDIA_TYPES[file_format],
-        headers={"Content-Disposition": f'attachment; filename="pux-{name}.{file_format}"'},
+def _download(
+    session: Session, actor: Actor, entity: str, file_format: str, *, filters: Any = None, hxl: bool = False
+) -> StreamingResponse:
+    """The table written to a spool while the session is open, then sent in chunks."""
+    target = downloads.spool()
+    service.export_table(
+        session,
+        actor=actor,
+        entity_name=entity,
+        target=target,
+        filters=filters,
+        file_format=file_format,
+        hxl=hxl,
     )
+    return downloads.streamed(target, MEDIA_TYPES[file_format], f"pux-{entity}.{file_format}")
 
 
 @router.get("/needs/export")
@@ -43,10 +55,7 @@ def export_needs(
     session: SessionDep, actor: PageActor, filters: NeedFilters, format: Format = "csv", hxl: bool = False
 ) -> Response:
     """The needs of the list page, with the same filters, as a file."""
-    content = service.export_table(
-        session, actor=actor, entity_name="needs", filters=filters, file_format=format, hxl=hxl
-    )
-    return _download(content, "needs", format)
+    return _download(session, actor, "needs", format, filters=filters, hxl=hxl)
 
 
 @router.get("/programmes/export")
@@ -57,10 +66,7 @@ def export_programmes(
     format: Format = "csv",
     hxl: bool = False,
 ) -> Response:
-    content = service.export_table(
-        session, actor=actor, entity_name="programmes", filters=filters, file_format=format, hxl=hxl
-    )
-    return _download(content, "programmes", format)
+    return _download(session, actor, "programmes", format, filters=filters, hxl=hxl)
 
 
 @router.get("/activities/export")
@@ -71,10 +77,7 @@ def export_activities(
     format: Format = "csv",
     hxl: bool = False,
 ) -> Response:
-    content = service.export_table(
-        session, actor=actor, entity_name="activities", filters=filters, file_format=format, hxl=hxl
-    )
-    return _download(content, "activities", format)
+    return _download(session, actor, "activities", format, filters=filters, hxl=hxl)
 
 
 def _titles() -> dict[str, str]:
@@ -179,8 +182,4 @@ def export_api(
     session: SessionDep, actor: ApiActor, entity: Entity, format: Format = "csv", hxl: bool = False
 ) -> Response:
     """Export what the caller may see, as CSV or xlsx (optionally with HXL hashtags)."""
-    return _download(
-        service.export_table(session, actor=actor, entity_name=entity, file_format=format, hxl=hxl),
-        entity,
-        format,
-    )
+    return _download(session, actor, entity, format, hxl=hxl)
