@@ -156,6 +156,16 @@ def in_statuses(
     return session.scalars(statement).unique().all()
 
 
+def count_in_statuses(
+    session: Session, *, countries: frozenset[str] | None, statuses: Sequence[str], limit: int = 100
+) -> int:
+    """How many needs in_statuses returns (at most ``limit``), without loading them."""
+    statement = select(Need.id).where(Need.status.in_(statuses))
+    if countries is not None:
+        statement = statement.where(Need.country_iso3.in_(countries))
+    return session.scalar(select(func.count()).select_from(statement.limit(limit).subquery())) or 0
+
+
 def drafted_by(
     session: Session, *, user_id: int, statuses: Sequence[str], limit: int = 100
 ) -> Sequence[Need]:

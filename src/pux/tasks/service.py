@@ -77,9 +77,7 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
         return Inbox()
     focal = _countries(actor, permissions.FOCAL_POINT)
     drafting = _countries(actor, permissions.FOCAL_POINT, permissions.COUNTERPART)
-    organisations = (
-        None if actor.is_global else actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
-    )
+    organisations = _organisations(actor)
     found = Inbox()
     if focal is None or focal:
         found.to_endorse = needs_repository.in_statuses(
@@ -97,13 +95,7 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
         found.my_drafts = needs_repository.drafted_by(
             session, user_id=actor.user_id, statuses=(workflow.DRAFT, workflow.RETURNED)
         )
-    if organisations is None or organisations or focal:
-        open_proposals = matching_repository.open_proposals(
-            session,
-            organisations=organisations,
-            countries=focal if organisations is not None else None,
-        )
-        found.proposals = [p for p in open_proposals if matching.waiting_for(actor, p)]
+    found.proposals = _proposals_waiting(session, actor, focal, organisations)
     if organisations is None or organisations:
         found.draft_programmes = programmes_repository.drafts_of(session, organisations=organisations)
     if actor.is_global or actor.countries(permissions.FOCAL_POINT):
@@ -117,6 +109,41 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
     return found
 
 
+def _organisations(actor: Actor) -> frozenset[int] | None:
+    return (
+        None if actor.is_global else actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
+    )
+
+
+def _proposals_waiting(
+    session: Session, actor: Actor, focal: frozenset[str] | None, organisations: frozenset[int] | None
+) -> list[MatchProposal]:
+    if not (organisations is None or organisations or focal):
+        return []
+    open_proposals = matching_repository.open_proposals(
+        session, organisations=organisations, countries=focal if organisations is not None else None
+    )
+    return [p for p in open_proposals if matching.waiting_for(actor, p)]
+
+
 def waiting_count(session: Session, *, actor: Actor) -> int:
-    """How many things wait for this person's action (for the header)."""
-    return inbox(session, actor=actor).waiting if actor.is_authenticated else 0
+    """How many things wait for this person's action (for the header, on every page): Inbox.waiting,
+    with the needs counted instead of loaded."""
+    if not actor.is_authenticated:
+        return 0
+    focal = _countries(actor, permissions.FOCAL_POINT)
+    drafting = _countries(actor, permissions.FOCAL_POINT, permissions.COUNTERPART)
+    count = 0
+    if focal is None or focal:
+        for status in (workflow.SUBMITTED, workflow.ENDORSED):
+            count += needs_repository.count_in_statuses(session, countries=focal, statuses=(status,))
+    if drafting is None or drafting:
+        count += needs_repository.count_in_statuses(
+            session, countries=drafting, statuses=(workflow.RETURNED,)
+        )
+    count += len(_proposals_waiting(session, actor, focal, _organisations(actor)))
+    count += len(dialogues.nominations_waiting(session, actor=actor))
+    today = date.today()
+    actions = dialogues.my_open_actions(session, actor=actor)
+    count += sum(1 for action in actions if action.due_on is not None and action.due_on < today)
+    return count + len(gaps.interests_waiting(session, actor=actor))
