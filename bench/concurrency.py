@@ -84,6 +84,15 @@ def _timed(call: Callable[[], httpx2.Response]) -> tuple[int | str, float]:
 @contextmanager
 def served(database_url: str, workdir: Path, workers: int = 1) -> Iterator[str]:
     """`pux serve` (with `workers` app processes) on a free port; yields its base URL."""
+    with served_process(database_url, workdir, workers) as (base_url, _process):
+        yield base_url
+
+
+@contextmanager
+def served_process(
+    database_url: str, workdir: Path, workers: int = 1
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`pux serve` (with `workers` app processes) on a free port; yields its base URL and its process."""
     port = _free_port()
     env = {
         **os.environ,
@@ -112,7 +121,7 @@ def served(database_url: str, workdir: Path, workers: int = 1) -> Iterator[str]:
             except httpx2.TransportError:
                 pass
             time.sleep(0.2)
-        yield base_url
+        yield base_url, process
     finally:
         process.terminate()
         try:

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from pux.assistance import service as assistance
 from pux.gaps import views as gaps_views
+from pux.needs import service as needs
 from tests.web_helpers import bearer, csrf_token, sign_in
-from tests.world import World, activity_data
+from tests.world import World, activity_data, need_data
 
 
 def test_who_does_what_where_page_has_table_chart_map_and_source(client: TestClient, world: World) -> None:
@@ -174,3 +175,31 @@ def test_gap_reports_follow_new_assistance_at_once(
     after = client.get("/api/v1/gaps/countries/KEN").json()
     health = [next(g for g in report["gaps"] if g["thematic_area"] == "health") for report in (before, after)]
     assert health[0]["uncovered"]["value"] - health[1]["uncovered"]["value"] == 70000.0
+
+
+def test_gap_reports_follow_a_newly_endorsed_need_at_once(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """Kept gap reports move with the needs they count (endorsed and later), not with drafts."""
+
+    def health_need_cost() -> float:
+        data = client.get("/api/v1/gaps/countries/KEN").json()
+        return next(g for g in data["gaps"] if g["thematic_area"] == "health")["needs_cost"]["value"]
+
+    before = health_need_cost()
+    draft = needs.create_need(
+        session,
+        actor=world.actors["counterpart_ken"],
+        data=need_data("KEN", estimated_cost=Decimal("300000")),
+    )
+    assert health_need_cost() == before  # a draft is not counted
+    for actor, target in (
+        ("counterpart_ken", "submitted"),
+        ("focal_ken", "endorsed"),
+        ("focal_ken", "published"),
+    ):
+        need = needs.get_need(session, actor=world.actors["admin"], need_id=draft.id)
+        needs.transition_need(
+            session, actor=world.actors[actor], need_id=draft.id, target=target, version=need.version
+        )
+    assert health_need_cost() == before + 300000.0

@@ -81,19 +81,6 @@ def activity_amounts(
     return list(session.execute(statement.order_by(AssistanceActivity.id)).all())
 
 
-def needs_stamp(session: Session) -> tuple[object, ...]:
-    """The count and latest change of needs, in two index lookups (with the priority index's stamp, what
-    the gap reports are computed from, writes made around PUX's services included)."""
-    return tuple(
-        session.execute(
-            select(
-                select(func.count()).select_from(Need).scalar_subquery(),
-                select(func.max(Need.updated_at)).scalar_subquery(),
-            )
-        ).one()
-    )
-
-
 def committed_by_country(
     session: Session, scope: VisibilityScope, period: Period, *, currency: str, areas: frozenset[str] | None
 ) -> dict[str, Decimal]:

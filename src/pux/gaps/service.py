@@ -47,6 +47,7 @@ from pux.i18n import get_language
 from pux.i18n import gettext as _
 from pux.kept import KeptResults
 from pux.matching import service as matching
+from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs.models import Need
 from pux.pagination import Page, PageRequest
@@ -92,8 +93,12 @@ def _component(result: priority_engine.PriorityResult, name: str) -> float | Non
 
 
 def _data_stamp(session: Session) -> tuple[object, ...]:
-    """Moves whenever anything a gap report reads may have changed (audited writes, and loads around PUX)."""
-    return (*priority.inputs_stamp(session), *repository.needs_stamp(session))
+    """Moves whenever anything a gap report reads may have changed: the priority index's inputs (assistance
+    included) and the needs a country has endorsed (a draft written elsewhere leaves it alone)."""
+    return (
+        *priority.inputs_stamp(session),
+        *needs_repository.fingerprint(session, statuses=v.ENDORSED_STATUSES),
+    )
 
 
 # Standings computed lately, by what they were computed from (see standing_by_country_and_area).

@@ -11,9 +11,14 @@ from sqlalchemy.orm import Session
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import running_on
 from pux.matching.models import AllocationRound, MatchProposal
+from pux.needs import repository as needs_repository
 from pux.needs.models import Need
 from pux.needs.workflow import PUBLISHED
+from pux.programmes import repository as programmes_repository
 from pux.programmes.models import Programme
+
+# A round shows its proposals to the partners concerned: only needs they may see take part.
+MATCHABLE_VISIBILITIES = ("public", "partners")
 
 
 def matchable_needs(session: Session) -> Sequence[Need]:
@@ -21,7 +26,7 @@ def matchable_needs(session: Session) -> Sequence[Need]:
     a need still inside its country (endorsed, or private) is never part of one."""
     statement = (
         select(Need)
-        .where(Need.status == PUBLISHED, Need.visibility.in_(("public", "partners")))
+        .where(Need.status == PUBLISHED, Need.visibility.in_(MATCHABLE_VISIBILITIES))
         .order_by(Need.id)
     )
     return session.scalars(statement).unique().all()
@@ -35,17 +40,11 @@ def matchable_programmes(session: Session, ids: Sequence[int] | None) -> Sequenc
 
 
 def candidates_stamp(session: Session) -> tuple[object, ...]:
-    """The count and latest change of needs and programmes, in a few index lookups (writes made around
-    PUX's services included)."""
-    return tuple(
-        session.execute(
-            select(
-                select(func.count()).select_from(Need).scalar_subquery(),
-                select(func.max(Need.updated_at)).scalar_subquery(),
-                select(func.count()).select_from(Programme).scalar_subquery(),
-                select(func.max(Programme.updated_at)).scalar_subquery(),
-            )
-        ).one()
+    """The count and latest change of the needs and programmes matchable_needs and matchable_programmes
+    read: it moves when one of them changes, arrives or leaves, not when a draft is written."""
+    return (
+        *needs_repository.fingerprint(session, statuses=(PUBLISHED,), visibilities=MATCHABLE_VISIBILITIES),
+        *programmes_repository.fingerprint(session, status="published"),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,6 +154,17 @@ def in_statuses(
         statement = statement.where(Need.country_iso3.in_(countries))
     statement = statement.order_by(Need.updated_at, Need.id).limit(limit)
     return session.scalars(statement).unique().all()
+
+
+def fingerprint(
+    session: Session, *, statuses: Iterable[str], visibilities: Iterable[str] | None = None
+) -> tuple[object, ...]:
+    """The count and latest change of the needs in these statuses (and visibilities): it moves when one of
+    them changes, arrives or leaves (what is computed from those needs alone is kept by it)."""
+    statement = select(func.count(), func.max(Need.updated_at)).where(Need.status.in_(sorted(statuses)))
+    if visibilities is not None:
+        statement = statement.where(Need.visibility.in_(sorted(visibilities)))
+    return tuple(session.execute(statement).one())
 
 
 def count_in_statuses(

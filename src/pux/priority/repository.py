@@ -21,16 +21,23 @@ def add(session: Session, version: PriorityConfigVersion) -> None:
     session.flush()
 
 
+# The audited writes that change what the index reads besides the rows counted below (a configuration, an
+# indicator file, reference data, an organisation's name). Writes of needs, programmes, proposals, events
+# and people do not: they leave the stamp, and what is kept by it, alone.
+INPUT_ENTITIES = ("priority_config", "indicator_file", "reference", "seed", "sdg_framework", "organisation")
+
+
 def inputs_stamp(session: Session) -> tuple[object, ...]:
-    """What the index's inputs are read from, in a few index lookups: the latest audit event
-    (every write through PUX moves it), and the count and newest row of what the index reads (writes
+    """What the index's inputs are read from, in a few index lookups: the latest audited write of the
+    kinds that change them (INPUT_ENTITIES), and the count and newest row of what the index reads (writes
     made around PUX: a loader, a manual correction)."""
+    inputs = AuditEvent.entity_type.in_(INPUT_ENTITIES)
     return tuple(
         session.execute(
             select(
-                select(func.max(AuditEvent.id)).scalar_subquery(),
+                select(func.max(AuditEvent.id)).where(inputs).scalar_subquery(),
                 # With the time: SQLite hands a rolled-back or deleted id out again.
-                select(func.max(AuditEvent.occurred_at)).scalar_subquery(),
+                select(func.max(AuditEvent.occurred_at)).where(inputs).scalar_subquery(),
                 select(func.max(PriorityConfigVersion.id)).scalar_subquery(),
                 select(func.count()).select_from(IndicatorObservation).scalar_subquery(),
                 select(func.max(IndicatorObservation.id)).scalar_subquery(),

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
@@ -120,6 +120,12 @@ def export_rows(
         ),
     }
     return rows_in_chunks(session, ids, Programme.__table__, columns, links)
+
+
+def fingerprint(session: Session, *, status: str) -> tuple[object, ...]:
+    """The count and latest change of the programmes in a status (see needs.repository.fingerprint)."""
+    statement = select(func.count(), func.max(Programme.updated_at)).where(Programme.status == status)
+    return tuple(session.execute(statement).one())
 
 
 def get(session: Session, programme_id: int) -> Programme | None:
