@@ -161,9 +161,12 @@ def serve(
     os.environ["PUX_LOG_LEVEL"] = log_level.lower()
     get_settings.cache_clear()
     logs.configure(log_level)  # this process too: it supervises the workers and says so
+    from pux.web.server import NoDelayH11Protocol
+
     uvicorn.run(
         "pux.web.app:create_app",
         factory=True,
+        http=NoDelayH11Protocol,
         host=host,
         port=port,
         workers=workers,
