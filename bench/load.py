@@ -16,8 +16,10 @@ demand) from a pool of client threads, and stop by themselves after --seconds. T
 - exports (a country's needs as CSV) .............................................................. 2
 
 Prints, per kind: requests, errors (a 5xx, a refused connection or a timeout; a 409 of an edit that lost
-its race is not one), p50_ms, p95_ms, p99_ms; then the server's memory (all its processes) at the start and
-the end, and how late the sender fell behind its schedule. The drafts it writes stay: use a scratch copy.
+its race is not one), requests not sent (still waiting for a client thread 10 s after the last was due:
+the server fell behind), p50_ms, p95_ms, p99_ms (from when each request was due, waiting included); then
+the server's memory (all its processes) at the start and the end, and how late the sender fell behind.
+The drafts it writes stay: use a scratch copy.
 """
 
 from __future__ import annotations
@@ -38,13 +40,16 @@ import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from concurrency import FOCAL_POINT, TIMEOUT, _need_body, _percentile, api_token, served_process  # noqa: E402
+from concurrency import FOCAL_POINT, _need_body, _percentile, api_token, served_process  # noqa: E402
 from pages import FACILITATOR, sample_ids, sign_in  # noqa: E402
 
 COUNTRIES = ("KEN", "UGA", "ETH", "GHA", "SEN", "BGD", "NPL", "PER", "BOL", "JAM", "FJI", "MNG")
 AREAS = ("health", "food", "water", "energy", "industry", "safety")
 WORDS = ("radiotherapy", "cancer", "water", "insect", "mutation", "irradiation", "isotope", "soil", "energie")
 SEED = 20261202
+DRAIN_SECONDS = 10.0
+# A request unanswered after this long counts as an error (and the run cannot hang on it).
+REQUEST_TIMEOUT = httpx2.Timeout(30.0)
 
 
 @dataclass
@@ -54,6 +59,8 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     lost_races: int = 0
+    # Requests still waiting for a client thread when the run ended: not sent (the server fell behind).
+    not_sent: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -75,7 +82,7 @@ class Workload:
                 headers = {"Authorization": f"Bearer {self.reader_token}"}
             elif name == "writer":
                 headers = {"Authorization": f"Bearer {self.writer_token}"}
-            client = httpx2.Client(base_url=self.base_url, timeout=TIMEOUT, headers=headers)
+            client = httpx2.Client(base_url=self.base_url, timeout=REQUEST_TIMEOUT, headers=headers)
             if name == "signed_in":
                 sign_in(client, FACILITATOR)
             setattr(self.local, name, client)
@@ -183,14 +190,18 @@ def run(
     tallies: dict[str, Tally] = defaultdict(Tally)
     rng = random.Random(seed)
 
-    def send(name: str, request_seed: int) -> None:
+    def send(name: str, request_seed: int, due: float) -> None:
         tally = tallies[name]
-        started = time.perf_counter()
+        if time.perf_counter() > end:
+            with tally.lock:
+                tally.not_sent += 1
+            return
         try:
             status = makers[name](random.Random(request_seed)).status_code
         except httpx2.HTTPError:
             status = 0
-        elapsed = time.perf_counter() - started
+        # From when it was due, not when a thread was free: waiting for the server is part of the answer.
+        elapsed = time.perf_counter() - due
         with tally.lock:
             if status == 409 and name == "api writes":
                 tally.lost_races += 1
@@ -201,8 +212,10 @@ def run(
     for name in names:  # made before the threads, so each kind's tally exists once
         _ = tallies[name]
     lag = 0.0
+    start = time.perf_counter()
+    # The run stops by itself: what was not sent a few seconds after the last request was due is dropped.
+    end = start + seconds + DRAIN_SECONDS
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        start = time.perf_counter()
         count = int(rate * seconds)
         for number in range(count):
             due = start + number / rate
@@ -211,7 +224,7 @@ def run(
                 time.sleep(due - now)
             else:
                 lag = max(lag, now - due)
-            pool.submit(send, rng.choices(names, weights)[0], rng.randint(0, 2**31))
+            pool.submit(send, rng.choices(names, weights)[0], rng.randint(0, 2**31), due)
     return tallies, lag
 
 
@@ -248,12 +261,14 @@ def main() -> int:
         key = name.replace(" ", "_").replace("-", "_")
         print(f"{key}_requests: {len(tally.latencies)}")
         print(f"{key}_errors: {tally.errors}")
+        print(f"{key}_not_sent: {tally.not_sent}")
         if name == "api writes":
             print(f"{key}_lost_races_409: {tally.lost_races}")
         for share in (0.50, 0.95, 0.99):
             print(f"{key}_p{round(share * 100)}_ms: {_percentile(tally.latencies, share) * 1000:.1f}")
     print(f"requests: {total}")
     print(f"errors: {sum(tally.errors for tally in tallies.values())}")
+    print(f"not_sent: {sum(tally.not_sent for tally in tallies.values())}")
     print(f"achieved_rate_per_s: {total / args.seconds:.1f}")
     print(f"sender_max_lag_s: {lag:.2f}")
     print(f"server_rss_start_mb: {memory_start:.0f}")
