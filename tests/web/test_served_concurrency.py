@@ -41,6 +41,7 @@ PARALLEL_READS = 200
 WRITE_READ_NEEDS = 10
 WRITE_READ_PAIRS = 500
 RIVAL_EDITS = 30
+SIMULTANEOUS_DRAFTS = 12
 # Large enough to keep a write transaction busy for a long while (bench/concurrency.py imports 20,000).
 IMPORT_ROWS = 1_000
 # The issue's bounds while a large import runs: the health check within 1 s, a page within a few.
@@ -324,3 +325,26 @@ def test_site_keeps_answering_during_a_large_import(server: Served, world: World
     slowest_page = max(seconds for _, seconds in watch.pages)
     assert slowest_health < HEALTH_BOUND_SECONDS, f"/healthz took {slowest_health:.2f} s"
     assert slowest_page < PAGE_BOUND_SECONDS, f"/countries took {slowest_page:.2f} s"
+
+
+def test_needs_drafted_for_one_country_at_once_all_get_their_own_reference(
+    server: Served, world: World
+) -> None:
+    """Each new need takes the country's next reference (KEN-2026-007): drafted at the same moment by
+    several people, each is saved with a reference of its own, none refused."""
+    token = world.tokens["focal_ken"]
+
+    def draft(index: int) -> httpx2.Response:
+        return httpx2.post(
+            f"{server.base_url}/api/v1/needs",
+            json=_need_body(f"{MARK} drafted at once {index}"),
+            headers=bearer(token),
+            timeout=REQUEST_TIMEOUT,
+        )
+
+    answers = _all_at_once(SIMULTANEOUS_DRAFTS, draft)
+    assert [answer.status_code for answer in answers] == [201] * SIMULTANEOUS_DRAFTS, [
+        answer.text[:200] for answer in answers if answer.status_code != 201
+    ]
+    references = {answer.json()["reference"] for answer in answers}
+    assert len(references) == SIMULTANEOUS_DRAFTS and all(ref.startswith("KEN-") for ref in references)

@@ -198,6 +198,14 @@ def for_country(session: Session, country_iso3: str, statuses: frozenset[str]) -
     return session.scalars(statement).unique().all()
 
 
+def _reserve_references(session: Session, prefix: str) -> None:
+    """Until this transaction ends, no other one hands out references with this prefix. SQLite runs one
+    writer at a time already; on PostgreSQL two people drafting a need for the same country at the same
+    moment both read the same newest reference, and the second save was refused as a conflict."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"need-reference:{prefix}"))))
+
+
 def next_reference(session: Session, country_iso3: str, year: int) -> str:
     """Readable, stable references such as KEN-2026-007.
 
@@ -206,6 +214,7 @@ def next_reference(session: Session, country_iso3: str, year: int) -> str:
     much as all before it: a 20,000-row import held the write lock for hours). Should that number's
     successor be taken already, the highest number is counted in full."""
     prefix = f"{country_iso3}-{year}-"
+    _reserve_references(session, prefix)
     of_year = Need.reference.like(f"{prefix}%")
     newest = session.scalar(select(Need.reference).where(of_year).order_by(Need.id.desc()).limit(1))
     candidate = f"{prefix}{int(newest.removeprefix(prefix)) + 1 if newest else 1:03d}"
