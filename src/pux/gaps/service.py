@@ -12,7 +12,7 @@ Public functions (keyword-only, a session first; each returns plain dataclasses)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -376,7 +376,7 @@ def _who_report(session: Session, scope: VisibilityScope, filters: WhoFilter, pe
     region_names = {r.m49: r.name() for r in reference_repository.list_regions(session)}
     area_names = {a.code: a.name() for a in reference_repository.list_thematic_areas(session)}
     technique_names = {t.code: t.name() for t in reference_repository.list_techniques(session)}
-    provider_names = _organisation_names(session, {row[0] for row in rows})
+    provider_names = accounts_repository.organisation_names(session, {row[0] for row in rows})
 
     def recipient(iso3: str) -> tuple[str, str]:
         country = all_countries.get(iso3)
@@ -434,10 +434,6 @@ def _who_report(session: Session, scope: VisibilityScope, filters: WhoFilter, pe
         disbursed_by_currency=dict(disbursed_by_currency),
         committed_by_area=dict(committed_by_area),
     )
-
-
-def _organisation_names(session: Session, organisation_ids: Iterable[int]) -> dict[int, str]:
-    return accounts_repository.organisation_names(session, organisation_ids)
 
 
 # --- The unfunded-needs board -------------------------------------------------------------------------

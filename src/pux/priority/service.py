@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import date
 from typing import Any
 
@@ -16,6 +14,7 @@ from pux.audit import service as audit
 from pux.errors import FieldProblem, NotFound, ValidationFailed
 from pux.i18n import get_language
 from pux.i18n import gettext as _
+from pux.kept import KeptResults
 from pux.priority import engine, repository
 from pux.priority.engine import (
     ConfigError,
@@ -69,9 +68,7 @@ def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> Prio
 
 
 # The inputs read lately, by what they were read from (see country_inputs).
-_INPUTS: OrderedDict[tuple[object, ...], list[CountryInput]] = OrderedDict()
-_INPUTS_KEPT = 8
-_INPUTS_LOCK = threading.Lock()
+_INPUTS: KeptResults[list[CountryInput]] = KeptResults(8)
 
 
 def inputs_stamp(session: Session) -> tuple[object, ...]:
@@ -85,17 +82,7 @@ def country_inputs(session: Session, *, on: date | None = None) -> list[CountryI
     reads every latest observation (a third of a second at 200,000 activities), for every page that
     shows a standing."""
     key = (repository.inputs_stamp(session), on or date.today(), get_language())
-    with _INPUTS_LOCK:
-        kept = _INPUTS.get(key)
-        if kept is not None:
-            _INPUTS.move_to_end(key)
-            return kept
-    inputs = _read_country_inputs(session, on=on)
-    with _INPUTS_LOCK:
-        _INPUTS[key] = inputs
-        while len(_INPUTS) > _INPUTS_KEPT:
-            _INPUTS.popitem(last=False)
-    return inputs
+    return _INPUTS.get(key, lambda: _read_country_inputs(session, on=on))
 
 
 def _read_country_inputs(session: Session, *, on: date | None) -> list[CountryInput]:
