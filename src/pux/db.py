@@ -164,6 +164,20 @@ EXPORT_CHUNK = 1000
 LinkQuery = Callable[[Sequence[int]], Select[Any]]
 
 
+def linked_codes(link: Table, reference: Any = None) -> LinkQuery:
+    """The LinkQuery of a link_table: (owner id, code) for a chunk of owners, in the relationship's order,
+    which is the ``position`` of the ``reference`` model (techniques, targets, areas) or else the code."""
+    owner, code = link.columns
+
+    def query(wanted: Sequence[int]) -> Select[Any]:
+        statement = select(owner, code).where(owner.in_(wanted))
+        if reference is None:
+            return statement.order_by(owner, code)
+        return statement.join(reference, reference.code == code).order_by(owner, reference.position)
+
+    return query
+
+
 def rows_in_chunks(
     session: Session,
     ids: Sequence[int],

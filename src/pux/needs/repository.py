@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Integer, and_, cast, func, or_, select, tr
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
-from pux.db import LinkQuery, rows_in_chunks
+from pux.db import linked_codes, rows_in_chunks
 from pux.needs.models import Need, need_sdg_target, need_technique
 from pux.needs.workflow import PUBLISHED_STATUSES
 from pux.pagination import Page, PageRequest, fetch_page
@@ -115,19 +115,9 @@ def export_rows(
     ids = list(
         session.scalars(_filtered(select(Need.id).where(visible_clause(scope)), filters).order_by(Need.id))
     )
-    links: dict[str, LinkQuery] = {
-        "technique_codes": lambda wanted: (
-            select(need_technique.c.need_id, need_technique.c.technique_code)
-            .join(Technique, Technique.code == need_technique.c.technique_code)
-            .where(need_technique.c.need_id.in_(wanted))
-            .order_by(need_technique.c.need_id, Technique.position)
-        ),
-        "sdg_target_codes": lambda wanted: (
-            select(need_sdg_target.c.need_id, need_sdg_target.c.target_code)
-            .join(SdgTarget, SdgTarget.code == need_sdg_target.c.target_code)
-            .where(need_sdg_target.c.need_id.in_(wanted))
-            .order_by(need_sdg_target.c.need_id, SdgTarget.position)
-        ),
+    links = {
+        "technique_codes": linked_codes(need_technique, Technique),
+        "sdg_target_codes": linked_codes(need_sdg_target, SdgTarget),
     }
     return rows_in_chunks(session, ids, Need.__table__, columns, links)
 

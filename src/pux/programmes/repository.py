@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
-from pux.db import LinkQuery, rows_in_chunks
+from pux.db import linked_codes, rows_in_chunks
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.programmes.models import (
     Programme,
@@ -91,33 +91,12 @@ def export_rows(
     """What all_visible returns, as plain rows with their code lists, a chunk at a time."""
     statement = _filtered(select(Programme.id).where(visible_clause(scope)), filters).order_by(Programme.id)
     ids = list(session.scalars(statement))
-    areas, techniques = programme_thematic_area.c, programme_technique.c
-    targets, countries = programme_sdg_target.c, programme_eligible_country.c
     # In each relationship's order, as the record's page and the ORM list them.
-    links: dict[str, LinkQuery] = {
-        "thematic_area_codes": lambda wanted: (
-            select(areas.programme_id, areas.thematic_area_code)
-            .join(ThematicArea, ThematicArea.code == areas.thematic_area_code)
-            .where(areas.programme_id.in_(wanted))
-            .order_by(areas.programme_id, ThematicArea.position)
-        ),
-        "technique_codes": lambda wanted: (
-            select(techniques.programme_id, techniques.technique_code)
-            .join(Technique, Technique.code == techniques.technique_code)
-            .where(techniques.programme_id.in_(wanted))
-            .order_by(techniques.programme_id, Technique.position)
-        ),
-        "sdg_target_codes": lambda wanted: (
-            select(targets.programme_id, targets.target_code)
-            .join(SdgTarget, SdgTarget.code == targets.target_code)
-            .where(targets.programme_id.in_(wanted))
-            .order_by(targets.programme_id, SdgTarget.position)
-        ),
-        "eligible_country_codes": lambda wanted: (
-            select(countries.programme_id, countries.country_iso3)
-            .where(countries.programme_id.in_(wanted))
-            .order_by(countries.programme_id, countries.country_iso3)
-        ),
+    links = {
+        "thematic_area_codes": linked_codes(programme_thematic_area, ThematicArea),
+        "technique_codes": linked_codes(programme_technique, Technique),
+        "sdg_target_codes": linked_codes(programme_sdg_target, SdgTarget),
+        "eligible_country_codes": linked_codes(programme_eligible_country),
     }
     return rows_in_chunks(session, ids, Programme.__table__, columns, links)
 
