@@ -135,15 +135,18 @@ def get_by_reference(session: Session, reference: str) -> Need | None:
     return session.scalars(select(Need).where(Need.reference == reference)).first()
 
 
+def _of_countries(statement: Any, countries: frozenset[str] | None, statuses: Sequence[str]) -> Any:
+    """Needs in these statuses, of these countries (None: of every country)."""
+    statement = statement.where(Need.status.in_(statuses))
+    return statement if countries is None else statement.where(Need.country_iso3.in_(countries))
+
+
 def in_statuses(
     session: Session, *, countries: frozenset[str] | None, statuses: Sequence[str], limit: int = 100
 ) -> Sequence[Need]:
     """Needs in some statuses, of some countries (None: of every country), oldest change first."""
-    statement = select(Need).where(Need.status.in_(statuses))
-    if countries is not None:
-        statement = statement.where(Need.country_iso3.in_(countries))
-    statement = statement.order_by(Need.updated_at, Need.id).limit(limit)
-    return session.scalars(statement).unique().all()
+    statement = _of_countries(select(Need), countries, statuses).order_by(Need.updated_at, Need.id)
+    return session.scalars(statement.limit(limit)).unique().all()
 
 
 def fingerprint(
@@ -161,10 +164,8 @@ def count_in_statuses(
     session: Session, *, countries: frozenset[str] | None, statuses: Sequence[str], limit: int = 100
 ) -> int:
     """How many needs in_statuses returns (at most ``limit``), without loading them."""
-    statement = select(Need.id).where(Need.status.in_(statuses))
-    if countries is not None:
-        statement = statement.where(Need.country_iso3.in_(countries))
-    return session.scalar(select(func.count()).select_from(statement.limit(limit).subquery())) or 0
+    statement = _of_countries(select(Need.id), countries, statuses).limit(limit)
+    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
 
 
 def drafted_by(

@@ -51,7 +51,7 @@ class Inbox:
 
     @property
     def overdue_actions(self) -> list[ActionItem]:
-        return [a for a in self.my_actions if a.due_on is not None and a.due_on < self.today]
+        return overdue(self.my_actions, self.today)
 
     @property
     def waiting(self) -> int:
@@ -65,6 +65,10 @@ class Inbox:
             + len(self.overdue_actions)
             + len(self.interests)
         )
+
+
+def overdue(actions: Sequence[ActionItem], today: date) -> list[ActionItem]:
+    return [action for action in actions if action.due_on is not None and action.due_on < today]
 
 
 def _countries(actor: Actor, *roles: str) -> frozenset[str] | None:
@@ -143,7 +147,5 @@ def waiting_count(session: Session, *, actor: Actor) -> int:
         )
     count += len(_proposals_waiting(session, actor, focal, _organisations(actor)))
     count += len(dialogues.nominations_waiting(session, actor=actor))
-    today = date.today()
-    actions = dialogues.my_open_actions(session, actor=actor)
-    count += sum(1 for action in actions if action.due_on is not None and action.due_on < today)
+    count += len(overdue(dialogues.my_open_actions(session, actor=actor), date.today()))
     return count + len(gaps.interests_waiting(session, actor=actor))
