@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -416,6 +417,9 @@ def matching_round(
     cap: Annotated[float, typer.Option(help="Cap on one country's share of the round, in %")] = 25.0,
     ldc_floor: Annotated[float | None, typer.Option(help="Floor for least developed countries, in %")] = None,
     title: str = "Allocation round (command line)",
+    queue: Annotated[
+        bool, typer.Option("--queue", help="Queue it as a job (run by the app or `pux worker`) and return")
+    ] = False,
 ) -> None:
     """Run an allocation round over all published programmes and store its proposals."""
     from pux.accounts.permissions import Actor
@@ -423,6 +427,16 @@ def matching_round(
     from pux.matching import service as matching
     from pux.matching.allocation import RoundRules
 
+    if queue:
+        _queue_job(
+            "matching.round",
+            {
+                "title": title,
+                "country_cap_share": cap / 100,
+                "ldc_floor_share": ldc_floor / 100 if ldc_floor else None,
+            },
+        )
+        return
     rules = RoundRules(country_cap_share=cap / 100, ldc_floor_share=ldc_floor / 100 if ldc_floor else None)
     with _sessions() as session:
         try:
@@ -440,6 +454,71 @@ def matching_round(
         console.print(f"greedy objective: {record.greedy_objective:.4f}  optimal_vs_greedy: {ratio:.3f}")
         console.print(f"allocated: {summary['allocated']:,.0f} of {summary['total_budget']:,.0f}")
         console.print(f"binding constraints: {len(record.binding)}")
+
+
+def _queue_job(kind: str, params: dict[str, Any]) -> None:
+    from pux.accounts.permissions import Actor
+    from pux.jobs import queue as job_queue
+    from pux.jobs import service as jobs
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    _start, stop = job_queue.install(factory, settings, runs_jobs=False)
+    try:
+        with unit_of_work(factory, write=True) as session:
+            job = jobs.enqueue(
+                session, actor=Actor.system(_cli_actor()), kind=kind, params=params, language="en"
+            )
+        console.print(f"Job {job.id} queued: `pux jobs list` shows how it goes.")
+    finally:
+        stop()
+        engine.dispose()
+
+
+jobs_app = typer.Typer(
+    help="Long work done in the background, and the workers that do it.", no_args_is_help=True
+)
+app.add_typer(jobs_app, name="jobs")
+
+
+@app.command("worker")
+def worker_command(
+    concurrency: Annotated[int, typer.Option(min=1, max=32, help="Jobs run at once by this worker")] = 1,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error")] = "info",
+) -> None:
+    """Run queued jobs until stopped (SIGTERM or Ctrl-C: the jobs under way end first). On PostgreSQL it
+    takes them from procrastinate's queue; on SQLite from the job table."""
+    from pux import logs
+    from pux.jobs.worker import run_worker
+
+    logs.configure(log_level if log_level in ("debug", "info", "warning", "error") else "info")
+    run_worker(get_settings(), concurrency=concurrency)
+
+
+@jobs_app.command("list")
+def jobs_list(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None:
+    """The newest jobs: what, status, attempts, the last error."""
+    from rich.table import Table
+
+    from pux.accounts.permissions import Actor
+    from pux.jobs import service as jobs
+    from pux.pagination import PageRequest
+
+    with _sessions() as session:
+        page = jobs.list_jobs(session, actor=Actor.system(_cli_actor()), page=PageRequest(1, limit))
+        table = Table("id", "kind", "status", "attempts", "asked for", "result or error")
+        for job in page.items:
+            outcome = job.error if job.status != "done" else json.dumps(job.result)
+            table.add_row(
+                str(job.id),
+                job.kind,
+                job.status,
+                f"{job.attempts}/{job.max_attempts}",
+                job.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                (outcome or "")[:120],
+            )
+    console.print(table)
 
 
 @sdg_app.command("tag")

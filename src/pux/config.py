@@ -42,11 +42,24 @@ class Settings(BaseSettings):
     # JSON log lines on standard error at this level (set by `pux serve` for every app process); unset,
     # the app leaves logging as it finds it (tests, embedding).
     log_level: Literal["debug", "info", "warning", "error"] | None = None
+    # Who runs long work (rounds, briefs for every country, IATI imports, re-indexing): "in-process", a
+    # thread of each app process (the embedded default); "workers", `pux worker` processes taking jobs from
+    # procrastinate's queue (PostgreSQL only). Unset: in-process on SQLite, workers on PostgreSQL.
+    job_runner: Literal["in-process", "workers"] | None = None
+    # Files that outlive a request: uploads waiting for their job, what jobs make (the ZIP of every
+    # country's brief). Scaled out over several machines, a folder they all share.
+    files_dir: Path = Path("var") / "files"
+    # A running job whose runner has not said it still runs for this long is taken up again by another.
+    job_stalled_seconds: float = 30.0
+    # A job that failed in a way that may pass is tried again after this long, then four times longer.
+    job_retry_seconds: float = 10.0
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.secret_key == DEVELOPMENT_SECRET_KEY:
             raise ValueError("PUX_SECRET_KEY is the public development key: set a random value")
+        if self.job_runner == "workers" and self.is_sqlite:
+            raise ValueError("PUX_JOB_RUNNER=workers needs PostgreSQL (the queue lives there)")
         if self.mode == "production" and len(self.secret_key) < MINIMUM_SECRET_LENGTH:
             raise ValueError("PUX_SECRET_KEY must be set to a random value of 32+ characters in production")
         return self
@@ -58,6 +71,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def jobs_in_process(self) -> bool:
+        """Whether the app processes run jobs themselves (else `pux worker` processes do)."""
+        if self.job_runner is None:
+            return self.is_sqlite
+        return self.job_runner == "in-process" or self.is_sqlite
 
 
 def installation_secret(path: Path) -> str:

@@ -9,6 +9,7 @@ def load_all_models() -> None:
     import pux.audit.models  # noqa: F401
     import pux.dialogues.models  # noqa: F401
     import pux.gaps.models  # noqa: F401
+    import pux.jobs.models  # noqa: F401
     import pux.knowledge.models  # noqa: F401
     import pux.matching.models  # noqa: F401
     import pux.needs.models  # noqa: F401

@@ -332,6 +332,8 @@ class PageOffers:
     import_needs: bool
     import_programmes: bool
     import_activities: bool
+    run_jobs: bool
+    rebuild_search_index: bool
 
 
 def page_offers(actor: Actor) -> PageOffers:
@@ -348,6 +350,8 @@ def page_offers(actor: Actor) -> PageOffers:
         import_needs=can_import(actor, entity="needs"),
         import_programmes=can_import(actor, entity="programmes"),
         import_activities=can_import(actor, entity="activities"),
+        run_jobs=can_run_jobs(actor),
+        rebuild_search_index=can_rebuild_search_index(actor),
     )
 
 
@@ -476,6 +480,17 @@ def can_start_story_from_need(actor: Actor) -> bool:
 
 
 # --- Search ---------------------------------------------------------------------------------------
+
+
+def can_run_jobs(actor: Actor) -> bool:
+    """Queue long work for everyone's benefit (briefs of every country) and see every job and how it went:
+    facilitators and administrators."""
+    return actor.is_global
+
+
+def can_view_job(actor: Actor, *, requested_by_id: int | None) -> bool:
+    """A job's page: facilitators and administrators, and whoever asked for it."""
+    return actor.is_global or (actor.user_id is not None and actor.user_id == requested_by_id)
 
 
 def can_rebuild_search_index(actor: Actor) -> bool:

@@ -35,6 +35,12 @@ _ACTIONS: dict[str, Callable[[], str]] = {
     "evidence.update": lambda: _("Edited"),
     "evidence.check": lambda: _("Checked"),
     "evidence.dispute": lambda: _("Disputed"),
+    "job.queue": lambda: _("Job queued"),
+    "job.done": lambda: _("Job done"),
+    "job.fail": lambda: _("Job failed"),
+    "job.retry": lambda: _("Job queued again"),
+    "job.retry_later": lambda: _("Attempt failed; tried again later"),
+    "job.requeue": lambda: _("Taken up again after its runner stopped"),
 }
 
 

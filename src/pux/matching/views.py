@@ -10,9 +10,12 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, ValidationFailed
+from pux.i18n import get_language
 from pux.i18n import gettext as _
+from pux.jobs import service as job_service
+from pux.jobs.kinds import ALLOCATION_ROUND
 from pux.matching import service
-from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP, RoundRules
+from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP
 from pux.matching.models import MatchProposal
 from pux.reference.choices import reference_labels
 from pux.web.deps import FormDep, SessionDep
@@ -109,18 +112,23 @@ def run_round(request: Request, session: SessionDep, actor: PageActor, form: For
                 problems += failed.problems
         if problems:
             raise ValidationFailed(problems)
-        rules = RoundRules(
-            country_cap_share=shares["country_cap_percent"] or 0.25,
-            ldc_floor_share=shares["ldc_floor_percent"],
-            mip_time_limit=20.0,
-        )
-        round_record = service.run_round(
-            session, actor=actor, title=str(values.get("title") or _("Allocation round"))[:200], rules=rules
+        # The round runs as a job (on real data it takes seconds to minutes): the answer is its page.
+        job = job_service.enqueue(
+            session,
+            actor=actor,
+            kind=ALLOCATION_ROUND,
+            params={
+                "title": str(values.get("title") or _("Allocation round"))[:200],
+                "country_cap_share": shares["country_cap_percent"] or 0.25,
+                "ldc_floor_share": shares["ldc_floor_percent"],
+                "mip_time_limit": 20.0,
+            },
+            language=get_language(),
         )
     except ValidationFailed as failed:
         return _home(request, session, actor, values, failed)
-    flash(request, _("The round is done: its proposals now wait for both sides to decide."))
-    return RedirectResponse(f"/matching/rounds/{round_record.id}", status_code=303)
+    flash(request, _("The round is queued: this page follows it and links to its proposals once done."))
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/matching/rounds/{round_id}", response_class=HTMLResponse)

@@ -26,6 +26,8 @@ from pux.gaps import views as gaps_views
 from pux.interop.iati import api as iati_api
 from pux.interop.iati import views as iati_views
 from pux.interop.tabular import views as tabular_views
+from pux.jobs import queue as job_queue
+from pux.jobs import views as jobs_views
 from pux.knowledge import api as knowledge_api
 from pux.knowledge import views as knowledge_views
 from pux.matching import api as matching_api
@@ -62,7 +64,10 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         # connection, and the pool has room for all of them (no request ever waits on the pool while
         # holding a thread that another request needs).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        # Jobs left queued or running when the app last stopped are taken up (when this process runs jobs).
+        app.state.start_jobs()
         yield
+        app.state.stop_jobs()
         optimize_on_close(app.state.engine)
         app.state.engine.dispose()
 
@@ -87,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.start_jobs, app.state.stop_jobs = job_queue.install(app.state.session_factory, settings)
     app.state.templates = build_templates()
     app.add_middleware(LanguageMiddleware)
     # Pages are text: compressing them matters on the slow connections many users have.
@@ -110,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pages.health_router,
         pages.router,
         tasks_views.router,
+        jobs_views.router,
         accounts_views.sign_in_router,
         reference_views.router,
         reference_api.router,

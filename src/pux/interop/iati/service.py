@@ -75,6 +75,7 @@ from pux.interop.iati.records import (
     pick,
 )
 from pux.interop.iati.relevance import Relevance, RelevanceRules
+from pux.processes import gone_from_this_machine
 from pux.reference.models import fold_for_search
 
 ENTITY_RUN = "iati_import_run"
@@ -203,23 +204,7 @@ def has_stalled(run: IatiImportRun) -> bool:
     beat = _aware(run.heartbeat_at) or _aware(run.started_at)
     if beat is None or datetime.now(UTC) - beat > STALLED_AFTER:
         return True
-    host, _, pid = (run.runner or "").rpartition(":")
-    return host == socket.gethostname() and pid.isdigit() and not _process_alive(int(pid))
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A killed child that its parent has not waited for yet is a zombie: gone all the same.
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state not in {"Z", "X"}
+    return gone_from_this_machine(run.runner)
 
 
 @dataclass
@@ -278,6 +263,7 @@ def import_file(
     file_name: str | None = None,
     options: ImportOptions | None = None,
     progress: Progress | None = None,
+    take_over: bool = False,
 ) -> ImportReport:
     """Import the relevant, valid activities of an IATI 2.03 file in batches; continue a run of the same
     file and options that stopped half way. Raises IatiFileRefused (nothing written) for a file that is
@@ -289,6 +275,7 @@ def import_file(
         base_url=base_url,
         file_name=file_name,
         options=options,
+        take_over=take_over,
     )
     return finish_import(started, progress)
 
@@ -319,9 +306,13 @@ def start_import(
     base_url: str,
     file_name: str | None = None,
     options: ImportOptions | None = None,
+    take_over: bool = False,
 ) -> StartedImport:
     """Check the file and record its run (or find the stopped run of the same file and options, to go on
-    from where it stopped). Raises IatiFileRefused, with nothing written, for a file that is not IATI XML."""
+    from where it stopped). Raises IatiFileRefused, with nothing written, for a file that is not IATI XML.
+    ``take_over``: the caller is the job that owns the run (the queue gives a job to one runner at a
+    time), so a run still marked running by the request that queued it, or by the job's own earlier
+    attempt, is its own to go on with."""
     require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
     chosen = options or ImportOptions()
     rule_set = relevance.load_rules(Path(chosen.rules_path) if chosen.rules_path else None)
@@ -332,7 +323,14 @@ def start_import(
     name = (file_name or path.name)[:300]
     with unit_of_work(session_factory, write=True) as session:
         run = _start_run(
-            session, actor=actor, path=path, name=name, header=header, total=total, options=chosen
+            session,
+            actor=actor,
+            path=path,
+            name=name,
+            header=header,
+            total=total,
+            options=chosen,
+            take_over=take_over,
         )
         context = _context(session, actor, run.id, chosen, rule_set, base_url)
         done, seconds_before = run.done_count, float(run.seconds or 0)
@@ -451,6 +449,7 @@ def _start_run(
     header: Any,
     total: int,
     options: ImportOptions,
+    take_over: bool = False,
 ) -> IatiImportRun:
     sha256 = _sha256(path)
     source = repository.source_for(session, sha256=sha256, file_name=name)
@@ -461,7 +460,7 @@ def _start_run(
         session.add(source)
         session.flush()
     run = repository.unfinished_run(session, source_id=source.id, options=options.key())
-    if run is not None and run.status == "running" and not has_stalled(run):
+    if run is not None and run.status == "running" and not take_over and not has_stalled(run):
         raise ImportUnderway(run.id)
     if run is None:
         run = IatiImportRun(source_id=source.id, actor=actor.label, options=options.key(), total_count=total)

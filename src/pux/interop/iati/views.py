@@ -13,9 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pux.accounts import permissions
 from pux.accounts.permissions import require
+from pux.i18n import get_language
 from pux.i18n import gettext as _
 from pux.interop.iati import service
 from pux.interop.iati.relevance import RulesFileError
+from pux.jobs import service as job_service
+from pux.jobs.kinds import IATI_IMPORT
 from pux.web.deps import SessionDep
 from pux.web.forms import RecordPath, flash
 from pux.web.routing import page_router
@@ -56,6 +59,7 @@ def _codes(text: str | None) -> tuple[str, ...]:
 @router.post(PAGE, dependencies=[CsrfChecked])
 def iati_import_upload(
     request: Request,
+    session: SessionDep,
     actor: PageActor,
     file: UploadFile,
     countries: str | None = Form(default=None, max_length=200),
@@ -63,15 +67,19 @@ def iati_import_upload(
     everything: bool = Form(default=False),
 ) -> Response:
     # A plain function (the thread pool): the upload is copied to a file of its own and read through once
-    # (a broken file is refused here, nothing written); the import then goes on in a thread of its own, in
-    # batches, and the answer is the run's page, which follows its progress.
+    # (a broken file is refused here, nothing written); the import then goes on as a job, in batches (a
+    # job whose runner is stopped is taken up again and goes on after the last batch written), and the
+    # answer is the run's page, which follows its progress.
     require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
     options = service.ImportOptions(
         countries=tuple(code.upper() for code in _codes(countries)),
         sector_prefixes=_codes(sector_prefixes),
         everything=everything,
     )
-    folder = Path(tempfile.mkdtemp(prefix="pux-iati-"))
+    # In the files folder (shared by every machine when PUX is scaled out): a worker elsewhere reads it.
+    uploads = request.app.state.settings.files_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="iati-", dir=uploads))
     path = folder / "upload.xml"
     with path.open("wb") as target:
         shutil.copyfileobj(file.file, target, 1 << 20)
@@ -92,7 +100,21 @@ def iati_import_upload(
         shutil.rmtree(folder, ignore_errors=True)
         flash(request, str(underway))
         return RedirectResponse(f"{PAGE}/runs/{underway.run_id}", status_code=303)
-    service.finish_in_background(started, then=lambda: shutil.rmtree(folder, ignore_errors=True))
+    job_service.enqueue(
+        session,
+        actor=actor,
+        kind=IATI_IMPORT,
+        params={
+            "run_id": started.run_id,
+            "path": str(path.resolve()),
+            "file_name": Path(file.filename or "upload.xml").name,
+            "countries": list(options.countries),
+            "sector_prefixes": list(options.sector_prefixes),
+            "everything": options.everything,
+            "base_url": request.app.state.settings.base_url,
+        },
+        language=get_language(),
+    )
     return RedirectResponse(f"{PAGE}/runs/{started.run_id}", status_code=303)
 
 

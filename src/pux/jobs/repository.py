@@ -1,0 +1,84 @@
+"""Queries on the job table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session
+
+from pux.jobs.models import QUEUED, RUNNING, Job
+
+
+def add(session: Session, job: Job) -> Job:
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get(session: Session, job_id: int) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def listing(*, everyone: bool, requested_by_id: int | None) -> Select[Job]:
+    """Newest first: everyone's jobs, or the jobs one person asked for."""
+    statement = select(Job).order_by(Job.id.desc())
+    return statement if everyone else statement.where(Job.requested_by_id == requested_by_id)
+
+
+def next_due(session: Session, *, now: datetime) -> int | None:
+    """The oldest queued job whose wait is over."""
+    statement = (
+        select(Job.id)
+        .where(Job.status == QUEUED, Job.run_after <= now)
+        .order_by(Job.run_after, Job.id)
+        .limit(1)
+    )
+    return session.scalar(statement)
+
+
+def unfinished(session: Session) -> bool:
+    return session.scalar(select(Job.id).where(Job.status.in_((QUEUED, RUNNING))).limit(1)) is not None
+
+
+def claim(session: Session, job_id: int, *, runner: str, now: datetime, also_running: bool) -> bool:
+    """Mark the job running for ``runner`` if it is still queued (or, ``also_running``, a queue's second
+    delivery of a job whose first runner stopped): one conditional UPDATE, so two runners that reach for
+    the same job at once cannot both have it."""
+    statuses = (QUEUED, RUNNING) if also_running else (QUEUED,)
+    statement = (
+        update(Job)
+        .where(Job.id == job_id, Job.status.in_(statuses))
+        .values(
+            status=RUNNING,
+            runner=runner,
+            attempts=Job.attempts + 1,
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=None,
+        )
+    )
+    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def beat(session: Session, job_id: int, *, runner: str, now: datetime) -> None:
+    session.execute(update(Job).where(Job.id == job_id, Job.runner == runner).values(heartbeat_at=now))
+
+
+def stalled(session: Session, *, silent_since: datetime) -> Sequence[Job]:
+    """Running jobs whose runner has said nothing since ``silent_since`` (its process is gone)."""
+    statement = select(Job).where(Job.status == RUNNING, Job.heartbeat_at < silent_since).with_for_update()
+    return session.scalars(statement).all()
+
+
+def not_handed_over(session: Session, *, created_before: datetime) -> Sequence[int]:
+    """Queued jobs the queue never received (their app process stopped between commit and hand-over)."""
+    statement = select(Job.id).where(
+        Job.status == QUEUED, Job.queue_job_id.is_(None), Job.created_at < created_before
+    )
+    return session.scalars(statement).all()
+
+
+def set_queue_id(session: Session, job_id: int, queue_job_id: int) -> None:
+    session.execute(update(Job).where(Job.id == job_id).values(queue_job_id=queue_job_id))

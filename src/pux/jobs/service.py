@@ -1,0 +1,356 @@
+"""Jobs: asked for (permission checked, audited), listed for facilitators, and run, whoever runs them.
+
+``execute`` is the one way a job runs, in the app's own thread (embedded SQLite) or in a `pux worker`
+(procrastinate on PostgreSQL): it marks the job running, runs its kind with the requester's rights, and
+records how it went. A failure that may pass (a lost connection, a busy database, a killed process) is
+tried again after a wait that grows with each attempt; one that will not (no right to do it, rules that
+cannot be met) fails at once, its message kept for the job page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
+from pux.accounts.permissions import Actor, require
+from pux.accounts.service import actor_for
+from pux.audit import service as audit
+from pux.db import unit_of_work
+from pux.errors import DomainError, InvalidTransition, NotFound
+from pux.i18n import gettext as _
+from pux.i18n import language_context
+from pux.jobs import repository
+from pux.jobs.kinds import KINDS, JobContext, JobKind
+from pux.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+from pux.pagination import Page, PageRequest, fetch_page
+from pux.processes import running_here
+
+LOGGER = logging.getLogger(__name__)
+ENTITY = "job"
+# Set on a session that queued jobs: the ids the queue is told of once the session commits.
+QUEUED_IN_SESSION = "pux_jobs_queued"
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class RunPolicy:
+    """How jobs run here: where they keep files, how long the first retry waits (each later one four
+    times longer), and when a silent runner counts as gone."""
+
+    files_dir: Path
+    retry_seconds: float = 10.0
+    stalled_seconds: float = 30.0
+
+    def retry_at(self, attempts: int, now: datetime) -> datetime:
+        return now + timedelta(seconds=self.retry_seconds * 4 ** max(attempts - 1, 0))
+
+
+def this_runner() -> str:
+    """Who runs a job: this machine, process and thread."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:200]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; PUX stores UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+# --- Asking for a job, and seeing how it goes ------------------------------------------------------------
+
+
+def enqueue(session: Session, *, actor: Actor, kind: str, params: dict[str, Any], language: str) -> Job:
+    """Queue a job of ``kind`` for ``actor`` (who must be allowed to ask for it). The queue hears of it
+    when this session commits: a job is never run from a transaction that may still roll back."""
+    job_kind = KINDS.get(kind)
+    if job_kind is None:
+        raise NotFound(_("No such kind of job."))
+    require(job_kind.may_request(actor), _("You may not start this job."))
+    job = repository.add(
+        session,
+        Job(
+            kind=kind,
+            params={**params, "language": language},
+            status=QUEUED,
+            requested_by=actor.label,
+            requested_by_id=actor.user_id,
+            run_after=_now(),
+            attempts=0,
+            max_attempts=MAX_ATTEMPTS,
+        ),
+    )
+    audit.record(
+        session,
+        actor=actor.label,
+        action="job.queue",
+        entity_type=ENTITY,
+        entity_id=str(job.id),
+        after=_shown(job),
+    )
+    session.info.setdefault(QUEUED_IN_SESSION, []).append(job.id)
+    return job
+
+
+def _shown(job: Job) -> dict[str, Any]:
+    """What the audit keeps of a job (its parameters but not the server paths of an upload)."""
+    params = {key: value for key, value in job.params.items() if key != "path"}
+    return {"kind": job.kind, "params": params, "status": job.status, "attempts": job.attempts}
+
+
+def list_jobs(session: Session, *, actor: Actor, page: PageRequest) -> Page[Job]:
+    """Facilitators see every job; anyone else signed in, the jobs they asked for."""
+    require(actor.is_authenticated, _("Sign in to see jobs."))
+    statement = repository.listing(everyone=permissions.can_run_jobs(actor), requested_by_id=actor.user_id)
+    return fetch_page(session, statement, page)
+
+
+def get_job(session: Session, *, actor: Actor, job_id: int) -> Job:
+    job = repository.get(session, job_id)
+    if job is None or not permissions.can_view_job(actor, requested_by_id=job.requested_by_id):
+        raise NotFound(_("No such job."))
+    return job
+
+
+def retry(session: Session, *, actor: Actor, job_id: int) -> Job:
+    """Queue a failed job again, its attempts counted afresh (after the cause was mended)."""
+    job = get_job(session, actor=actor, job_id=job_id)
+    require(KINDS[job.kind].may_request(actor), _("You may not start this job."))
+    if job.status != FAILED:
+        raise InvalidTransition(_("Only a failed job can be tried again."))
+    before = _shown(job)
+    job.status, job.attempts, job.error, job.run_after, job.queue_job_id = QUEUED, 0, None, _now(), None
+    job.finished_at = None
+    audit.record(
+        session,
+        actor=actor.label,
+        action="job.retry",
+        entity_type=ENTITY,
+        entity_id=str(job.id),
+        before=before,
+        after=_shown(job),
+    )
+    session.info.setdefault(QUEUED_IN_SESSION, []).append(job.id)
+    return job
+
+
+def job_file(session: Session, *, actor: Actor, job_id: int, policy: RunPolicy) -> Path:
+    """The file a finished job made (the ZIP of every country's brief), for whoever may see the job."""
+    job = get_job(session, actor=actor, job_id=job_id)
+    name = (job.result or {}).get("file")
+    path = policy.files_dir / "jobs" / str(job.id) / str(name or "")
+    if job.status != DONE or not name or not path.is_file():
+        raise NotFound(_("This job has no file to download."))
+    return path
+
+
+# --- Running ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one attempt ended: done, failed for good, queued again (``retry_at``), or not run at all
+    (another runner has the job, or it had already ended)."""
+
+    status: str
+    retry_at: datetime | None = None
+
+
+SKIPPED = Outcome("skipped")
+
+
+def execute(
+    factory: sessionmaker[Session], job_id: int, *, policy: RunPolicy, redelivered: bool = False
+) -> Outcome:
+    """Run one attempt of the job. ``redelivered``: the queue hands over a job it gave to a runner that
+    stopped (so "running" is no obstacle)."""
+    runner, now = this_runner(), _now()
+    with unit_of_work(factory, write=True) as session:
+        if not repository.claim(session, job_id, runner=runner, now=now, also_running=redelivered):
+            return SKIPPED
+        job = repository.get(session, job_id)
+        assert job is not None
+        kind, params, attempts = KINDS.get(job.kind), dict(job.params), job.attempts
+        actor = _actor_of(session, job)
+    if kind is None:
+        return _fail(factory, job_id, runner, _("No such kind of job."), tidy=None, params=params)
+    if attempts > job.max_attempts:
+        message = _("The job stopped before its end on every attempt (its process was ended).")
+        return _fail(factory, job_id, runner, message, tidy=kind.tidy, params=params)
+    context = JobContext(job_id, actor, params, factory, policy.files_dir)
+    try:
+        with _heartbeat(factory, job_id, runner, policy), language_context(str(params.get("language", "en"))):
+            result = kind.run(context)
+    except DomainError as refused:
+        return _fail(factory, job_id, runner, str(refused), tidy=kind.tidy, params=params)
+    except Exception as error:
+        LOGGER.exception("job %s (%s) attempt %s failed", job_id, kind.code, attempts)
+        message = f"{type(error).__name__}: {error}"[:4000]
+        if attempts >= job.max_attempts:
+            return _fail(factory, job_id, runner, message, tidy=kind.tidy, params=params)
+        return _again(factory, job_id, runner, message, policy.retry_at(attempts, _now()))
+    return _done(factory, job_id, runner, result, kind)
+
+
+def _actor_of(session: Session, job: Job) -> Actor:
+    """The requester as they are now (a role taken away since stops the job); a command's system actor."""
+    if job.requested_by_id is None:
+        return Actor.system(job.requested_by)
+    user = accounts_repository.get_user(session, job.requested_by_id)
+    return actor_for(user) if user is not None and user.is_active else Actor.public()
+
+
+def _finish(
+    factory: sessionmaker[Session], job_id: int, runner: str, action: str, **values: Any
+) -> Job | None:
+    """Record the end of an attempt, if this runner still holds the job (one that was given to another
+    runner meanwhile is that runner's to record)."""
+    with unit_of_work(factory, write=True) as session:
+        job = repository.get(session, job_id)
+        if job is None or job.runner != runner or job.status != RUNNING:
+            return None
+        before = _shown(job)
+        for name, value in values.items():
+            setattr(job, name, value)
+        after = {
+            **_shown(job),
+            **({"error": job.error} if job.error else {}),
+            **({"result": job.result} if job.result else {}),
+        }
+        audit.record(
+            session,
+            actor=job.requested_by,
+            action=action,
+            entity_type=ENTITY,
+            entity_id=str(job.id),
+            before=before,
+            after=after,
+        )
+        return job
+
+
+def _done(
+    factory: sessionmaker[Session], job_id: int, runner: str, result: dict[str, Any], kind: JobKind
+) -> Outcome:
+    job = _finish(
+        factory, job_id, runner, "job.done", status=DONE, result=result, error=None, finished_at=_now()
+    )
+    if job is not None and kind.tidy:
+        kind.tidy(job.params)
+    return Outcome(DONE)
+
+
+def _fail(
+    factory: sessionmaker[Session],
+    job_id: int,
+    runner: str,
+    message: str,
+    *,
+    tidy: Any,
+    params: dict[str, Any],
+) -> Outcome:
+    job = _finish(factory, job_id, runner, "job.fail", status=FAILED, error=message, finished_at=_now())
+    if job is not None and tidy:
+        tidy(params)
+    return Outcome(FAILED)
+
+
+def _again(factory: sessionmaker[Session], job_id: int, runner: str, message: str, when: datetime) -> Outcome:
+    _finish(factory, job_id, runner, "job.retry_later", status=QUEUED, error=message, run_after=when)
+    return Outcome(QUEUED, retry_at=when)
+
+
+@contextmanager
+def _heartbeat(factory: sessionmaker[Session], job_id: int, runner: str, policy: RunPolicy) -> Iterator[None]:
+    """While the job runs, say so every third of the stalled time (so no other runner takes it up)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(policy.stalled_seconds / 3):
+            try:
+                with unit_of_work(factory, write=True) as session:
+                    repository.beat(session, job_id, runner=runner, now=_now())
+            except Exception:  # a busy database skips a beat; the next one comes soon
+                LOGGER.warning("job %s: heartbeat skipped", job_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"pux-job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def unfinished(factory: sessionmaker[Session]) -> bool:
+    """Whether any job is still queued (due or waiting for a retry) or running."""
+    with unit_of_work(factory) as session:
+        return repository.unfinished(session)
+
+
+def next_due(factory: sessionmaker[Session]) -> int | None:
+    with unit_of_work(factory) as session:
+        return repository.next_due(session, now=_now())
+
+
+def requeue_stalled(factory: sessionmaker[Session], *, policy: RunPolicy) -> list[int]:
+    """Running jobs whose runner has gone silent (its process was killed) go back to the queue, to be
+    taken up again; the attempt they were on counts."""
+    silent_since = _now() - timedelta(seconds=policy.stalled_seconds)
+    taken_up = []
+    with unit_of_work(factory, write=True) as session:
+        for job in repository.stalled(session, silent_since=silent_since):
+            if running_here(job.runner):
+                continue  # a job that holds SQLite's write lock longer than a beat waits is slow, not gone
+            before = _shown(job)
+            job.status, job.run_after, job.runner = QUEUED, _now(), None
+            job.error = _("Its runner stopped during attempt {number}: taken up again.").format(
+                number=job.attempts
+            )
+            audit.record(
+                session,
+                actor="system:jobs",
+                action="job.requeue",
+                entity_type=ENTITY,
+                entity_id=str(job.id),
+                before=before,
+                after=_shown(job),
+            )
+            taken_up.append(job.id)
+    return taken_up
+
+
+def not_handed_over(factory: sessionmaker[Session], *, older_than: float) -> list[int]:
+    with unit_of_work(factory) as session:
+        return list(
+            repository.not_handed_over(session, created_before=_now() - timedelta(seconds=older_than))
+        )
+
+
+def handed_over(factory: sessionmaker[Session], job_id: int, queue_job_id: int) -> None:
+    with unit_of_work(factory, write=True) as session:
+        repository.set_queue_id(session, job_id, queue_job_id)
+
+
+def is_stalled(job: Job, *, policy: RunPolicy) -> bool:
+    """For the job page: running, but its runner has been silent for longer than the stalled time."""
+    beat = _aware(job.heartbeat_at)
+    return job.status == RUNNING and (
+        beat is None or _now() - beat > timedelta(seconds=policy.stalled_seconds)
+    )

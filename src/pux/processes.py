@@ -1,0 +1,38 @@
+"""Processes that do long work and say who they are ("host:pid..."), and whether one of them still runs."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine still runs (a killed child its parent has not yet waited
+    for is a zombie: gone all the same)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in {"Z", "X"}
+
+
+def gone_from_this_machine(runner: str | None) -> bool:
+    """Whether ``runner`` ("host:pid" or "host:pid:thread") names a process of this machine that has
+    ended; False for another machine's (only its silence can tell)."""
+    host, _sep, rest = (runner or "").partition(":")
+    pid = rest.partition(":")[0]
+    return host == socket.gethostname() and pid.isdigit() and not process_alive(int(pid))
+
+
+def running_here(runner: str | None) -> bool:
+    """Whether ``runner`` names a process of this machine that still runs."""
+    host, _sep, rest = (runner or "").partition(":")
+    pid = rest.partition(":")[0]
+    return host == socket.gethostname() and pid.isdigit() and process_alive(int(pid))
