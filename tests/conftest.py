@@ -94,8 +94,11 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    # Jobs queued by a test's requests stay in its rolled-back transaction; tests run them with
+    # tests.web_helpers.run_queued_jobs (the app's own runner thread cannot see them). The procrastinate
+    # queue and `pux worker` are tested against a served app (tests/jobs/test_served_jobs.py).
+    return Settings(database_url=database_url, files_dir=tmp_path / "files", job_runner="in-process")
 
 
 @pytest.fixture

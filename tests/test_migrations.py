@@ -24,19 +24,25 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+def _ours(item: object, name: str | None, kind: str, reflected: bool, compare_to: object) -> bool:
+    """PUX's own schema: the job queue's tables on PostgreSQL are procrastinate's (its schema, applied by
+    migration 0015, is compared with nothing of ours)."""
+    return not (kind == "table" and (name or "").startswith("procrastinate_"))
+
+
 def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_database_url: str) -> None:
     migrate.upgrade(empty_database_url)
     load_all_models()
     engine = make_engine(empty_database_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": _ours})
         differences = compare_metadata(context, Base.metadata)
         assert differences == [], differences
         assert context.get_current_revision() in migrate.current_heads()
     tables = set(inspect(engine).get_table_names())
     assert {"country", "region", "sdg_target", "indicator_observation", "audit_event"} <= tables
     migrate.downgrade(empty_database_url, "base")
-    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}  # the queue's tables too
     migrate.upgrade(empty_database_url)
     assert "country" in set(inspect(engine).get_table_names())
     engine.dispose()

@@ -30,3 +30,17 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def run_queued_jobs(client: TestClient) -> list[str]:
+    """Run every due job the test's requests queued, with the real executor, in the test's transaction
+    (where the app's runner thread cannot see them); the outcomes, in order."""
+    from pux.jobs import service as jobs
+    from pux.jobs.queue import policy_for
+
+    app = client.app
+    factory, policy = app.state.session_factory, policy_for(app.state.settings)  # type: ignore[attr-defined]
+    outcomes = []
+    while (job_id := jobs.next_due(factory)) is not None:
+        outcomes.append(jobs.execute(factory, job_id, policy=policy).status)
+    return outcomes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,8 +10,11 @@ from typing import Any
 
 from sqlalchemy import Column, ForeignKey, MetaData, Select, Table, create_engine, event, insert, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql import FromClause
+
+log = logging.getLogger(__name__)
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -152,10 +156,17 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 def optimize_on_close(engine: Engine) -> None:
-    """SQLite's own upkeep of its statistics, cheap, as its documentation advises before closing."""
+    """SQLite's own upkeep of its statistics, cheap, as its documentation advises before closing; skipped
+    when another process holds the write lock (a shutdown does not wait for it: the next one does it)."""
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA optimize")
+            connection.exec_driver_sql("PRAGMA busy_timeout=500")
+            try:
+                connection.exec_driver_sql("PRAGMA optimize")
+            except OperationalError:
+                log.info("statistics upkeep skipped: the database is busy")
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 # Records per query when a whole table is exported: one chunk's rows and codes are in memory at a time.

@@ -293,27 +293,29 @@ class Journey:
         page.get_by_label("Title").fill(ROUND_TITLE)
         floor = page.get_by_label("Floor for least developed countries (%, optional)")
         floor.fill("100")
-        with page.expect_response(lambda r: r.request.method == "POST") as posted:
-            page.get_by_role("button", name="Run the round").click()
-        assert posted.value.status == 422  # the form again, with the problem; no server error
-        page.wait_for_load_state()
-        problem = page.locator("#error-ldc_floor_percent")
-        expect(problem).to_be_visible()
-        assert "No allocation can meet these rules" in problem.inner_text()
-        assert "Lower the floor" in problem.inner_text()
-        assert floor.get_attribute("aria-invalid") == "true"
-        assert floor.input_value() == "100" and page.get_by_label("Title").input_value() == ROUND_TITLE
-        assert page.get_by_role("link", name=ROUND_TITLE).count() == 0  # no round was stored
-        self.shoot(page, "facilitator", "1-infeasible-floor")
-
-        floor.fill("")
         page.get_by_role("button", name="Run the round").click()
+        # The round runs as a job: its page follows it and, when the rules cannot be met, says why.
+        page.wait_for_url(re.compile(r".*/jobs/\d+$"))
+        expect(page.locator(".flash")).to_contain_text("The round is queued")
+        failed = page.locator("section.error")
+        expect(failed).to_be_visible(timeout=60_000)  # the page reloads itself until the job has ended
+        assert "No allocation can meet these rules" in failed.inner_text()
+        assert "Lower the floor" in failed.inner_text()
+        self.shoot(page, "facilitator", "1-infeasible-floor")
+        failed.get_by_role("link", name="Back to the round's rules").click()
+        page.wait_for_url(f"{self.base}/matching")
+        assert page.get_by_role("link", name=ROUND_TITLE).count() == 0  # no round was stored
+
+        page.get_by_label("Title").fill(ROUND_TITLE)
+        page.get_by_role("button", name="Run the round").click()
+        page.wait_for_url(re.compile(r".*/jobs/\d+$"))
+        done = page.get_by_role("link", name="Open the round and its proposals")
+        expect(done).to_be_visible(timeout=60_000)
+        self.shoot(page, "facilitator", "2-round-job-done", arabic=True)
+        done.click()
         page.wait_for_url(re.compile(r".*/matching/rounds/\d+$"))
         self.round_url = page.url
         assert page.locator("h1").inner_text() == ROUND_TITLE
-        expect(page.locator(".flash")).to_contain_text(
-            "The round is done: its proposals now wait for both sides to decide."
-        )
         row = _proposal_row(page)
         cells = row.locator("td")
         assert cells.nth(4).inner_text() == "—" and cells.nth(5).inner_text() == "—"  # nobody decided yet

@@ -25,13 +25,12 @@ from pux.dialogues import service as dialogues
 from pux.dialogues.schemas import ActionFields, EventCreate, ParticipantFields
 from pux.gaps import service as gaps
 from pux.gaps.schemas import InterestCreate
-from pux.interop.iati import service as iati_service
 from pux.matching.models import MatchProposal
 from pux.needs import service as needs
 from pux.priority.engine import default_config_data
 from pux.programmes import service as programmes
 from pux.web.app import create_app
-from tests.web_helpers import bearer, csrf_token, sign_in
+from tests.web_helpers import bearer, csrf_token, run_queued_jobs, sign_in
 from tests.world import ROLES, World
 
 EVERYONE = frozenset(ROLES)
@@ -1044,8 +1043,8 @@ def test_authorisation(client: TestClient, session: Session, world: World, rule:
         response = client.request(
             rule.method, path, data=data, files=kwargs.get("files"), follow_redirects=False
         )
-    # An accepted upload goes on in the background on the test's connection: it ends before the test does.
-    assert iati_service.wait_for_background_imports(timeout=120)
+    # An accepted upload or round is queued as a job: it runs to its end before the test ends.
+    run_queued_jobs(client)
     expected_allowed = role in rule.allowed
     if expected_allowed:
         assert _succeeded(response), f"{role} should be allowed: {response.status_code} {response.text[:300]}"

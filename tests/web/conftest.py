@@ -25,6 +25,7 @@ STARTUP_SECONDS = 120  # generous: a busy two-core CI machine loads several app 
 class Served:
     base_url: str
     log_path: Path
+    pid: int = 0
 
     def log_tail(self, characters: int = 4000) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-characters:]
@@ -61,7 +62,7 @@ def serve_pux(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    served = Served(f"http://127.0.0.1:{port}", log_path)
+    served = Served(f"http://127.0.0.1:{port}", log_path, process.pid)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:

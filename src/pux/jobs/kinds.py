@@ -99,15 +99,20 @@ def _iati_import(context: JobContext) -> dict[str, Any]:
         sector_prefixes=tuple(params.get("sector_prefixes", ())),
         everything=bool(params.get("everything", False)),
     )
-    report = iati.import_file(
-        session_factory=context.session_factory,
-        actor=context.actor,
-        path=Path(params["path"]),
-        base_url=str(params["base_url"]),
-        file_name=str(params["file_name"]),
-        options=options,
-        take_over=True,
-    )
+    try:
+        report = iati.import_file(
+            session_factory=context.session_factory,
+            actor=context.actor,
+            path=Path(params["path"]),
+            base_url=str(params["base_url"]),
+            file_name=str(params["file_name"]),
+            options=options,
+            take_over=True,
+        )
+    except Exception:
+        if "run_id" in params:
+            iati.mark_failed(context.session_factory, int(params["run_id"]))
+        raise
     return {"run_id": report.run_id, "new": report.new, "updated": report.updated, "refused": report.refused}
 
 

@@ -66,10 +66,10 @@ def beat(session: Session, job_id: int, *, runner: str, now: datetime) -> None:
     session.execute(update(Job).where(Job.id == job_id, Job.runner == runner).values(heartbeat_at=now))
 
 
-def stalled(session: Session, *, silent_since: datetime) -> Sequence[Job]:
+def stalled(session: Session, *, silent_since: datetime, lock: bool = False) -> Sequence[Job]:
     """Running jobs whose runner has said nothing since ``silent_since`` (its process is gone)."""
-    statement = select(Job).where(Job.status == RUNNING, Job.heartbeat_at < silent_since).with_for_update()
-    return session.scalars(statement).all()
+    statement = select(Job).where(Job.status == RUNNING, Job.heartbeat_at < silent_since)
+    return session.scalars(statement.with_for_update() if lock else statement).all()
 
 
 def not_handed_over(session: Session, *, created_before: datetime) -> Sequence[int]:

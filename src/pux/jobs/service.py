@@ -311,11 +311,19 @@ def next_due(factory: sessionmaker[Session]) -> int | None:
 
 def requeue_stalled(factory: sessionmaker[Session], *, policy: RunPolicy) -> list[int]:
     """Running jobs whose runner has gone silent (its process was killed) go back to the queue, to be
-    taken up again; the attempt they were on counts."""
+    taken up again; the attempt they were on counts. Looked for with a read first: an idle runner's poll
+    never takes SQLite's write lock."""
     silent_since = _now() - timedelta(seconds=policy.stalled_seconds)
+    with unit_of_work(factory) as session:
+        if not [
+            job
+            for job in repository.stalled(session, silent_since=silent_since)
+            if not running_here(job.runner)
+        ]:
+            return []
     taken_up = []
     with unit_of_work(factory, write=True) as session:
-        for job in repository.stalled(session, silent_since=silent_since):
+        for job in repository.stalled(session, silent_since=silent_since, lock=True):
             if running_here(job.runner):
                 continue  # a job that holds SQLite's write lock longer than a beat waits is slow, not gone
             before = _shown(job)

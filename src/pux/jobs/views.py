@@ -44,6 +44,8 @@ def result_link(job: Job) -> tuple[str, str] | None:
     result = job.result or {}
     if job.kind == ALLOCATION_ROUND and "round_id" in result:
         return f"/matching/rounds/{int(result['round_id'])}", _("Open the round and its proposals")
+    if job.kind == ALLOCATION_ROUND and job.status == FAILED:
+        return "/matching", _("Back to the round's rules")
     if job.kind == IATI_IMPORT and (job.result or job.params.get("run_id")):
         run_id = int(result.get("run_id") or job.params["run_id"])
         return f"/activities/import/iati/runs/{run_id}", _("Open the import report")

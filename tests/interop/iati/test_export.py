@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 from sqlalchemy import delete, select
@@ -20,8 +21,9 @@ from pux.assistance.repository import ActivityFilter
 from pux.interop.iati import service, synthetic
 from pux.interop.iati.schema import schema_problems
 from pux.interop.iati.service import ImportOptions, export_activities, import_file
+from pux.jobs import kinds
 from tests.interop.iati.conftest import BASE_URL, snapshot
-from tests.web_helpers import sign_in
+from tests.web_helpers import run_queued_jobs, sign_in
 from tests.world import World
 
 EVERYTHING = ImportOptions(everything=True)
@@ -150,9 +152,8 @@ def _upload(client: TestClient, path: Path) -> Any:
 
 
 def _when_finished(client: TestClient, run_page: str) -> str:
-    """The run's page once the import going on in the background has ended (the test's requests share one
-    database connection with it: they wait instead of reading the page while it writes)."""
-    assert service.wait_for_background_imports(timeout=120)
+    """The run's page once the import's job has run (in the test's transaction, by the real executor)."""
+    assert run_queued_jobs(client) == ["done"]
     page = client.get(run_page)
     assert page.status_code == 200, page.text
     assert 'http-equiv="refresh"' not in page.text  # it no longer reloads itself
@@ -224,7 +225,7 @@ def test_a_run_page_is_for_facilitators_only(client: TestClient, tmp_path: Path,
     assert client.get("/activities/import/iati/runs/999999").status_code in (403, 404)
 
 
-def test_an_import_that_fails_in_the_background_is_marked_failed_and_says_how_to_go_on(
+def test_an_import_job_that_fails_marks_its_run_failed_and_says_how_to_go_on(
     client: TestClient, session_factory: sessionmaker[Session], tmp_path: Path, world: World
 ) -> None:
     path = synthetic.write_file(tmp_path / "gone.xml", [synthetic.activity(4)])
@@ -236,9 +237,16 @@ def test_an_import_that_fails_in_the_background_is_marked_failed_and_says_how_to
     # Started, not finished: the page shows the progress and reloads itself.
     assert "<progress" in running.text and 'http-equiv="refresh"' in running.text
     path.unlink()  # the file is gone before the import goes on: it cannot finish
-    cleaned: list[bool] = []
-    service.finish_in_background(started, then=lambda: cleaned.append(True)).join(timeout=60)
-    assert cleaned == [True]
+    with pytest.raises(FileNotFoundError):
+        kinds.KINDS[kinds.IATI_IMPORT].run(
+            kinds.JobContext(
+                0,
+                world.actors["facilitator"],
+                {"run_id": started.run_id, "path": str(path), "base_url": BASE_URL, "file_name": path.name},
+                session_factory,
+                tmp_path,
+            )
+        )
     page = client.get(f"/activities/import/iati/runs/{started.run_id}")
     assert page.status_code == 200 and "The import stopped before the end" in page.text
     assert 'http-equiv="refresh"' not in page.text

@@ -13,7 +13,6 @@ import hashlib
 import logging
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -376,45 +375,11 @@ def finish_import(started: StartedImport, progress: Progress | None = None) -> I
     return report
 
 
-def finish_in_background(started: StartedImport, *, then: Callable[[], None]) -> threading.Thread:
-    """finish_import in a thread of its own, so that an upload is answered at once and its page follows the
-    run's progress; ``then`` runs after it, whatever happened. A run that fails is marked failed (its
-    batches written so far stay: the same file uploaded again goes on after them)."""
-
-    def work() -> None:
-        try:
-            finish_import(started)
-        except Exception:
-            LOGGER.exception("IATI import run %s failed", started.run_id)
-            _mark_failed(started)
-        finally:
-            then()
-
-    thread = threading.Thread(target=work, name=f"pux-iati-import-{started.run_id}", daemon=True)
-    with _BACKGROUND_LOCK:
-        _BACKGROUND[:] = [running for running in _BACKGROUND if running.is_alive()] + [thread]
-    thread.start()
-    return thread
-
-
-_BACKGROUND: list[threading.Thread] = []
-_BACKGROUND_LOCK = threading.Lock()
-
-
-def wait_for_background_imports(timeout: float) -> bool:
-    """Wait until the imports this process runs in the background have ended (tests; a shutdown that
-    wants them done); False if some still run after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    with _BACKGROUND_LOCK:
-        running = list(_BACKGROUND)
-    for thread in running:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    return not any(thread.is_alive() for thread in running)
-
-
-def _mark_failed(started: StartedImport) -> None:
-    with unit_of_work(started.session_factory, write=True) as session:
-        run = repository.get_run(session, started.run_id)
+def mark_failed(session_factory: sessionmaker[Session], run_id: int) -> None:
+    """An attempt at the run stopped on an error: its page says so at once (the batches written so far
+    stay, and the next attempt, or the same file uploaded again, goes on after them)."""
+    with unit_of_work(session_factory, write=True) as session:
+        run = repository.get_run(session, run_id)
         if run is not None and run.status != "finished":
             run.status = "failed"
 
