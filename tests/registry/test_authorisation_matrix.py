@@ -142,6 +142,27 @@ def _expert_role(session: Session, world: World, role: str) -> Request:
     return f"/roles/{user.roles[0].id}/revoke", {"data": {}}
 
 
+def _failed_job(session: Session, world: World, role: str) -> Request:
+    """A job the facilitator asked for that failed: facilitators and administrators may queue it again."""
+    from pux.jobs.kinds import COUNTRY_BRIEFS
+    from pux.jobs.models import FAILED, Job
+
+    job = Job(
+        kind=COUNTRY_BRIEFS,
+        params={"language": "en"},
+        status=FAILED,
+        requested_by=world.actors["facilitator"].label,
+        requested_by_id=world.user_ids["facilitator"],
+        run_after=datetime.now(),
+        attempts=3,
+        max_attempts=3,
+        error="ConnectionError: gone",
+    )
+    session.add(job)
+    session.flush()
+    return f"/jobs/{job.id}/retry", {"data": {}}
+
+
 def _proposal(session: Session, world: World, role: str) -> int:
     proposal = MatchProposal(
         need_id=world.needs["published_ken"],
@@ -654,6 +675,8 @@ RULES = (
         True,
     ),
     Rule("POST", "/matching/rounds", GLOBAL, lambda s, w, r: ("/matching/rounds", {"data": ROUND_FORM})),
+    Rule("POST", "/jobs", GLOBAL, lambda s, w, r: ("/jobs", {"data": {"kind": "briefs.countries"}})),
+    Rule("POST", "/jobs/{job_id}/retry", GLOBAL, _failed_job),
     Rule(
         "POST",
         "/api/v1/matching/rounds",
