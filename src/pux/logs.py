@@ -41,3 +41,5 @@ def configure(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
+    # WeasyPrint reports each step of each PDF at info: hundreds of lines per brief, none of them news.
+    logging.getLogger("weasyprint").setLevel(max(logging.WARNING, root.level))
