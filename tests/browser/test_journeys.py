@@ -301,6 +301,7 @@ class Journey:
         expect(failed).to_be_visible(timeout=60_000)  # the page reloads itself until the job has ended
         assert "No allocation can meet these rules" in failed.inner_text()
         assert "Lower the floor" in failed.inner_text()
+        assert "ldc_floor_percent" not in failed.inner_text()  # words for people, not the form's field codes
         self.shoot(page, "facilitator", "1-infeasible-floor")
         failed.get_by_role("link", name="Back to the round's rules").click()
         page.wait_for_url(f"{self.base}/matching")

@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,11 +24,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pux.accounts import permissions
 from pux.accounts import repository as accounts_repository
+from pux.accounts import service as accounts_service
 from pux.accounts.permissions import Actor, require
 from pux.accounts.service import actor_for
 from pux.audit import service as audit
 from pux.db import unit_of_work
-from pux.errors import DomainError, InvalidTransition, NotFound
+from pux.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
 from pux.i18n import gettext as _
 from pux.i18n import language_context
 from pux.jobs import repository
@@ -121,6 +122,11 @@ def list_jobs(session: Session, *, actor: Actor, page: PageRequest) -> Page[Job]
     return fetch_page(session, statement, page)
 
 
+def requester_names(session: Session, jobs: Sequence[Job]) -> dict[str, str]:
+    """Who asked for each job, by name (a command's jobs by the command's label)."""
+    return accounts_service.display_names(session, [job.requested_by for job in jobs])
+
+
 def get_job(session: Session, *, actor: Actor, job_id: int) -> Job:
     job = repository.get(session, job_id)
     if job is None or not permissions.can_view_job(actor, requested_by_id=job.requested_by_id):
@@ -198,7 +204,7 @@ def execute(
         with _heartbeat(factory, job_id, runner, policy), language_context(str(params.get("language", "en"))):
             result = kind.run(context)
     except DomainError as refused:
-        return _fail(factory, job_id, runner, str(refused), tidy=kind.tidy, params=params)
+        return _fail(factory, job_id, runner, _refusal_text(refused), tidy=kind.tidy, params=params)
     except Exception as error:
         LOGGER.exception("job %s (%s) attempt %s failed", job_id, kind.code, attempts)
         message = f"{type(error).__name__}: {error}"[:4000]
@@ -206,6 +212,14 @@ def execute(
             return _fail(factory, job_id, runner, message, tidy=kind.tidy, params=params)
         return _again(factory, job_id, runner, message, policy.retry_at(attempts, _now()))
     return _done(factory, job_id, runner, result, kind)
+
+
+def _refusal_text(refused: DomainError) -> str:
+    """A refusal in the words its reader needs: a form's problems without the form's field codes (the job
+    page has no form; its link back leads to one)."""
+    if isinstance(refused, ValidationFailed):
+        return " ".join(problem.message for problem in refused.problems)
+    return str(refused)
 
 
 def _actor_of(session: Session, job: Job) -> Actor:

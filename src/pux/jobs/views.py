@@ -70,7 +70,13 @@ def jobs_page(request: Request, session: SessionDep, actor: PageActor, page: Pag
     return render(
         request,
         "jobs/list.html",
-        {"page": jobs, "may_start": may_start, "language": get_language(), **_labels()},
+        {
+            "page": jobs,
+            "names": service.requester_names(session, jobs.items),
+            "may_start": may_start,
+            "language": get_language(),
+            **_labels(),
+        },
     )
 
 
@@ -98,6 +104,7 @@ def job_page(request: Request, session: SessionDep, actor: PageActor, job_id: Re
         "jobs/job.html",
         {
             "job": job,
+            "names": service.requester_names(session, [job]),
             "stalled": service.is_stalled(job, policy=policy),
             "may_retry": job.status == FAILED,
             **_labels(),
