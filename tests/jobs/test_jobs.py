@@ -351,3 +351,21 @@ def test_a_failed_job_shows_its_error_in_arabic_and_can_be_tried_again(
     again = client.post(f"/jobs/{job.id}/retry", data={"csrf_token": token}, follow_redirects=False)
     assert again.status_code == 409  # only a failed job can be queued again
     assert run_queued_jobs(client) == [DONE]
+
+
+def test_a_round_under_way_is_listed_on_the_matching_page_until_it_is_done(
+    client: TestClient, world: World
+) -> None:
+    sign_in(client, world.emails["facilitator"])
+    token = csrf_token(client, "/matching")
+    asked = client.post(
+        "/matching/rounds",
+        data={"csrf_token": token, "title": "Round under way", "country_cap_percent": "30"},
+        follow_redirects=False,
+    )
+    job_page = asked.headers["location"]
+    home = client.get("/matching").text
+    assert f'href="{job_page}">Round under way</a> · Queued' in home
+    assert run_queued_jobs(client) == [DONE]
+    home = client.get("/matching").text
+    assert f'href="{job_page}"' not in home and "Round under way" in home  # now among the rounds

@@ -27,6 +27,14 @@ def listing(*, everyone: bool, requested_by_id: int | None) -> Select[Job]:
     return statement if everyone else statement.where(Job.requested_by_id == requested_by_id)
 
 
+def under_way(
+    session: Session, *, kind: str, everyone: bool, requested_by_id: int | None, limit: int = 20
+) -> Sequence[Job]:
+    statement = listing(everyone=everyone, requested_by_id=requested_by_id)
+    statement = statement.where(Job.kind == kind, Job.status.in_((QUEUED, RUNNING))).limit(limit)
+    return session.scalars(statement).all()
+
+
 def next_due(session: Session, *, now: datetime) -> int | None:
     """The oldest queued job whose wait is over."""
     statement = (

@@ -122,6 +122,15 @@ def list_jobs(session: Session, *, actor: Actor, page: PageRequest) -> Page[Job]
     return fetch_page(session, statement, page)
 
 
+def under_way(session: Session, *, actor: Actor, kind: str) -> Sequence[Job]:
+    """The jobs of ``kind`` still queued or running that the actor may see (newest first)."""
+    if not actor.is_authenticated:
+        return []
+    return repository.under_way(
+        session, kind=kind, everyone=permissions.can_run_jobs(actor), requested_by_id=actor.user_id
+    )
+
+
 def requester_names(session: Session, jobs: Sequence[Job]) -> dict[str, str]:
     """Who asked for each job, by name (a command's jobs by the command's label)."""
     return accounts_service.display_names(session, [job.requested_by for job in jobs])

@@ -73,6 +73,7 @@ def _home(
         "matching/home.html",
         {
             "rounds": service.list_rounds(session, actor=actor),
+            "rounds_under_way": job_service.under_way(session, actor=actor, kind=ALLOCATION_ROUND),
             "proposals": [p for p in service.proposals_for(session, actor=actor) if p.status == "proposed"][
                 :200
             ],
