@@ -14,6 +14,7 @@ import uvicorn
 
 from pux.config import Settings
 from pux.web.app import create_app
+from tests.web.conftest import job_worker
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,10 +35,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(database_url: str, world: object) -> Iterator[str]:
-    """The real app on a real port, over the test database (with the committed test world)."""
+def live_server(database_url: str, world: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on a real port, over the test database (with the committed test world); on PostgreSQL
+    with a `pux worker` beside it for its jobs (allocation rounds), as the scaled-out form runs."""
+    with job_worker(
+        database_url, files := tmp_path_factory.mktemp("live-files"), files.parent / "worker.log"
+    ):
+        yield from _live_server(Settings(database_url=database_url, files_dir=files))
+
+
+def _live_server(settings: Settings) -> Iterator[str]:
     port = _free_port()
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -86,8 +86,35 @@ def serve_pux(
             process.wait(timeout=5)
 
 
+@contextmanager
+def job_worker(database_url: str, files_dir: Path, log_path: Path) -> Iterator[None]:
+    """`pux worker` beside an app served on PostgreSQL, where the app hands its jobs to the queue (on SQLite
+    the app runs them itself: nothing to start)."""
+    if database_url.startswith("sqlite"):
+        yield
+        return
+    pux = Path(sys.executable).parent / "pux"
+    env = {**os.environ, "PUX_DATABASE_URL": database_url, "PUX_FILES_DIR": str(files_dir)}
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen([str(pux), "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=5)
+
+
 @pytest.fixture(scope="session")
 def served_app(database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The base URL of `pux serve` running in its own process (the world is committed before it starts)."""
-    with serve_pux(database_url, tmp_path_factory.mktemp("served"), worker_threads="8") as served:
+    workdir = tmp_path_factory.mktemp("served")
+    files = str(workdir / "files")
+    with (
+        serve_pux(database_url, workdir, worker_threads="8", files_dir=files) as served,
+        job_worker(database_url, workdir / "files", workdir / "worker.log"),
+    ):
         yield served
