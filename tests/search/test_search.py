@@ -232,6 +232,50 @@ def test_meaning_search_is_right_after_a_rolled_back_write_whose_ids_are_handed_
     assert _document_of(session, need_id) in ranked[:10]
 
 
+def test_meaning_search_follows_a_record_edited_again_and_again_without_reading_every_vector(
+    session: Session, world: World
+) -> None:
+    """Each edit writes a new version of the record's document and deletes the one before (often the
+    newest row): the vectors in memory follow by reading what was written since, not the whole index."""
+    from pux.search.repository import vector_index
+
+    focal = world.actors["focal_ken"]
+    need_id = _published(
+        session, world, "Isotope hydrology survey of groundwater recharge in the rift valley"
+    )
+    index = vector_index(session)
+    index._stamp = None  # start from a full reload: no rows of other tests' rolled-back writes in memory
+    vector_index(session)
+    rows_before = len(index.ids)
+    texts = (
+        "Sterile insect technique against tsetse flies",
+        "Radiotherapy bunker and linear accelerator for cancer treatment",
+    )
+    for title in texts:
+        need = needs.get_need(session, actor=focal, need_id=need_id)
+        edited = need_data(title=title).model_dump()
+        needs.update_need(
+            session,
+            actor=focal,
+            need_id=need_id,
+            data=NeedUpdate.model_validate({**edited, "version": need.version}),
+        )
+        session.flush()
+    ranked = service.rank(
+        session,
+        scopes=service.scopes_for(session, world.actors["public"]),
+        query=QUERIES["ar"],
+        language="ar",
+        filters=SearchFilter(kinds=("need",)),
+        mode="meaning",
+    )
+    assert _document_of(session, need_id) in ranked[:10]
+    # The newest version joined the rows in memory and the first one stays until a reload: no full reload
+    # (which would have left exactly the rows of the database, as many as before the edits).
+    assert vector_index(session) is index and len(index.ids) == rows_before + 1
+    assert _document_of(session, need_id) in set(index.ids.tolist())
+
+
 # Fruit flies rather than radiotherapy: other tests leave radiotherapy needs committed by the hundred, and
 # an English query matches their English titles; the crowded case is the test after this one.
 FLY_QUERY = "sterile insects against fruit flies"

@@ -272,67 +272,143 @@ def encode_vectors(vectors: npt.NDArray[np.float32]) -> list[bytes]:
     return [row.astype(VECTOR_DTYPE).tobytes() for row in vectors]
 
 
+# Rows written this long before the newest one seen are read again at each refresh: a transaction that
+# commits after rows with later stamps did (clocks of several machines, a slow batch) is not missed.
+REREAD_SECONDS = 600
+# Rows kept in memory for documents deleted since (old versions of edited records) are dropped by a full
+# reload once they pass this share of the rows in the database.
+STALE_SHARE = 0.25
+
+
 class VectorIndex:
-    """The documents' vectors as one matrix, per database, brought up to date before each search."""
+    """The documents' vectors as one matrix, per database, brought up to date before each search.
+
+    After a change only the rows written since are read (by their write time, with a margin): an edit
+    writes a new version of its document, which replaces or joins the rows in memory, and its projection
+    is computed for it alone. The buffers grow by a quarter when full, so an edit does not copy the
+    matrix. Rows of deleted documents stay until a full reload (every hit goes through SQL, which no
+    longer finds them); one happens when they are many, or when the oldest documents went (a rebuild).
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stamp: tuple[Any, ...] | None = None
-        self._known_written_at: Any = None
+        self._count = 0
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._rows = np.zeros((0, 0), dtype=np.float32)
+        self._projected_rows: npt.NDArray[np.float32] | None = None
         self._basis: npt.NDArray[np.float32] | None = None
-        self._projected: npt.NDArray[np.float32] | None = None
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.matrix = np.zeros((0, 0), dtype=np.float32)
+
+    @property
+    def ids(self) -> npt.NDArray[np.int64]:
+        return self._ids[: self._count]
+
+    @property
+    def matrix(self) -> npt.NDArray[np.float32]:
+        return self._rows[: self._count]
+
+    @property
+    def _projected(self) -> npt.NDArray[np.float32] | None:
+        return None if self._projected_rows is None else self._projected_rows[: self._count]
 
     def refresh(self, session: Session) -> None:
-        """Documents are never changed in place (a new version is a new row, with a higher id), so new
-        rows are read by id; a stamp that moved otherwise (a rolled-back transaction that handed out the
-        same ids again) reloads everything. Rows deleted since stay in memory until then: every hit
-        goes through SQL, which no longer finds them."""
-        # Two scalar subqueries: each is one index lookup (a single SELECT of both maxima scans the table).
-        newest, changed = session.execute(
+        # Scalar subqueries: each is one index lookup (a single SELECT of all three scans the table).
+        oldest, newest, changed = session.execute(
             select(
+                select(func.min(SearchDocument.id)).scalar_subquery(),
                 select(func.max(SearchDocument.id)).scalar_subquery(),
                 select(func.max(SearchDocument.updated_at)).scalar_subquery(),
             )
         ).one()
-        stamp = (newest, changed)
+        stamp = (oldest, newest, changed)
         with self._lock:
             if stamp == self._stamp:
                 return
-            known = self._stamp[0] if self._stamp is not None and self._stamp[0] is not None else None
-            incremental = (
-                known is not None
-                and newest is not None
-                and newest > known
-                and self._written_at(session, known) == self._known_written_at
-            )
-            statement = select(SearchDocument.id, SearchDocument.vector)
-            if incremental:
-                statement = statement.where(SearchDocument.id > known)
-            ids: list[int] = []
-            vectors: list[npt.NDArray[np.float32]] = []
-            for document_id, blob in session.execute(statement.order_by(SearchDocument.id)):
-                ids.append(document_id)
-                vectors.append(np.frombuffer(blob, dtype=VECTOR_DTYPE))
-            fresh = np.array(vectors, dtype=np.float32) if vectors else None
-            if incremental and fresh is not None:
-                self.ids = np.concatenate([self.ids, np.array(ids, dtype=np.int64)])
-                self.matrix = np.concatenate([self.matrix, fresh]) if self.matrix.size else fresh
-            elif not incremental:
-                self.ids = np.array(ids, dtype=np.int64)
-                self.matrix = fresh if fresh is not None else np.zeros((0, 0), dtype=np.float32)
-                self._basis = None
-            self._project()
+            if self._stamp is None or changed is None or self._stamp[2] is None or oldest != self._stamp[0]:
+                self._reload(session)
+            else:
+                self._read_since(session, self._stamp[2])
+                if self._count > (1 + STALE_SHARE) * (self._rows_in_database(session) or 1):
+                    self._reload(session)
             self._stamp = stamp
-            self._known_written_at = self._written_at(session, newest) if newest is not None else None
 
     @staticmethod
-    def _written_at(session: Session, document_id: int) -> Any:
-        """When the row ``document_id`` was written: another time than the one read with it means the id
-        was handed out again (SQLite reuses the highest ids after a rollback or a deletion), so the rows
-        read before may be other documents now and an incremental read would keep their old vectors."""
-        return session.scalar(select(SearchDocument.updated_at).where(SearchDocument.id == document_id))
+    def _rows_in_database(session: Session) -> int:
+        return session.scalar(select(func.count()).select_from(SearchDocument)) or 0
+
+    @staticmethod
+    def _read(session: Session, since: Any = None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        statement = select(SearchDocument.id, SearchDocument.vector)
+        if since is not None:
+            statement = statement.where(SearchDocument.updated_at >= since)
+        ids: list[int] = []
+        vectors: list[npt.NDArray[np.float16]] = []
+        for document_id, blob in session.execute(statement.order_by(SearchDocument.id)):
+            ids.append(document_id)
+            vectors.append(np.frombuffer(blob, dtype=VECTOR_DTYPE))
+        if not vectors:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        return np.array(ids, dtype=np.int64), np.array(vectors, dtype=np.float32)
+
+    def _reload(self, session: Session) -> None:
+        ids, rows = self._read(session)
+        self._ids, self._rows, self._count = ids, rows, len(ids)
+        self._basis = None
+        self._project_all()
+
+    def _read_since(self, session: Session, newest_seen: Any) -> None:
+        """Put the rows written since ``newest_seen`` (less the margin) in place: a known id's row is
+        replaced (SQLite hands out the highest ids again after they were deleted), a new one is added."""
+        ids, rows = self._read(session, newest_seen - _margin())
+        if not len(ids):
+            return
+        if self._count and rows.shape[1] != self._rows.shape[1]:
+            self._reload(session)
+            return
+        known = self.ids
+        positions = np.searchsorted(known, ids)
+        found = positions < len(known)
+        found[found] = known[positions[found]] == ids[found]
+        self._put(positions[found], rows[found])
+        fresh_ids, fresh_rows = ids[~found], rows[~found]
+        if not len(fresh_ids):
+            return
+        if self._count and fresh_ids[0] < known[-1]:
+            # An id below the newest one in memory, not in memory (rare: ids handed out again after a
+            # rolled-back write): merged in id order.
+            order = np.argsort(np.concatenate([known, fresh_ids]), kind="stable")
+            self._ids = np.concatenate([known, fresh_ids])[order]
+            self._rows = np.concatenate([self.matrix, fresh_rows])[order]
+            self._count = len(self._ids)
+            self._project_all()
+            return
+        self._append(fresh_ids, fresh_rows)
+
+    def _put(self, positions: npt.NDArray[np.intp], rows: npt.NDArray[np.float32]) -> None:
+        if len(positions):
+            self._rows[positions] = rows
+            if self._projected_rows is not None and self._basis is not None:
+                self._projected_rows[positions] = rows @ self._basis
+
+    def _append(self, ids: npt.NDArray[np.int64], rows: npt.NDArray[np.float32]) -> None:
+        needed = self._count + len(ids)
+        if not self._count:
+            self._ids, self._rows, self._count = ids, rows, len(ids)
+            self._project_all()
+            return
+        if needed > len(self._ids):
+            capacity = max(needed, int(len(self._ids) * 1.25))
+            self._ids = _grown(self._ids, capacity)
+            self._rows = _grown(self._rows, capacity)
+            if self._projected_rows is not None:
+                self._projected_rows = _grown(self._projected_rows, capacity)
+        self._ids[self._count : needed] = ids
+        self._rows[self._count : needed] = rows
+        if self._projected_rows is not None and self._basis is not None:
+            self._projected_rows[self._count : needed] = rows @ self._basis
+        self._count = needed
+        if self._projected_rows is None and self._count > COARSE_CANDIDATES:
+            self._project_all()
 
     def nearest(
         self, vector: npt.NDArray[np.float32], limit: int, min_score: float, relative: float = 0.0
@@ -350,16 +426,32 @@ class VectorIndex:
         exact = engine.nearest(matrix[candidates], vector, limit, min_score, relative)
         return [(int(ids[candidates[row]]), score) for row, score in exact]
 
-    def _project(self) -> None:
+    def _project_all(self) -> None:
         """The main directions of the vectors (from a sample) and every vector projected on them."""
-        if self.matrix.shape[0] <= COARSE_CANDIDATES:
-            self._basis = self._projected = None
+        matrix = self.matrix
+        if matrix.shape[0] <= COARSE_CANDIDATES:
+            self._basis = self._projected_rows = None
             return
         if self._basis is None:
-            sample = self.matrix[:: max(1, self.matrix.shape[0] // PROJECTION_SAMPLE)]
+            sample = matrix[:: max(1, matrix.shape[0] // PROJECTION_SAMPLE)]
             _u, _s, directions = np.linalg.svd(sample, full_matrices=False)
             self._basis = np.ascontiguousarray(directions[:PROJECTION_DIM].T, dtype=np.float32)
-        self._projected = np.ascontiguousarray(self.matrix @ self._basis, dtype=np.float32)
+        projected = np.zeros((len(self._ids), self._basis.shape[1]), dtype=np.float32)
+        projected[: self._count] = matrix @ self._basis
+        self._projected_rows = projected
+
+
+def _margin() -> Any:
+    from datetime import timedelta
+
+    return timedelta(seconds=REREAD_SECONDS)
+
+
+def _grown(array: npt.NDArray[Any], capacity: int) -> npt.NDArray[Any]:
+    """``array`` in a buffer of ``capacity`` rows (the rows past its own are zero until filled)."""
+    grown = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
 
 
 _VECTOR_INDEXES: dict[str, VectorIndex] = {}
