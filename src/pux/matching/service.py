@@ -47,6 +47,7 @@ from pux.programmes import service as programmes
 from pux.programmes.models import Programme
 from pux.reference.choices import reference_labels
 from pux.reference.vocabulary import DIVISIBLE_MODALITIES, income_group_label
+from pux.sdg_tagging.embedder import FloatArray
 
 ENTITY = "match_proposal"
 
@@ -140,29 +141,65 @@ def _priorities(
 
 
 def load_context(
-    session: Session, *, programme_ids: Sequence[int] | None = None, only_need: Need | None = None
+    session: Session,
+    *,
+    programme_ids: Sequence[int] | None = None,
+    only_need: Need | None = None,
+    kept_needs: bool = False,
 ) -> MatchingContext:
-    """Endorsed and published needs (or just one) and published programmes, turned into engine data."""
-    need_records = [only_need] if only_need is not None else list(repository.matchable_needs(session))
+    """Endorsed and published needs (or just one) and published programmes, turned into engine data.
+    ``kept_needs``: the needs' side may come from the last computation on the same data (for reading
+    recommendations; the context's ``needs`` records are then left empty)."""
     programme_records = list(repository.matchable_programmes(session, programme_ids))
-    areas = {n.thematic_area_code for n in need_records} if only_need is not None else None
+    areas = {only_need.thematic_area_code} if only_need is not None else None
     if programme_ids is not None and only_need is None:
         areas = {code for p in programme_records for code in p.thematic_area_codes}
-    scores, ranks = _priorities(session, areas)
     embedder = shipped_embedder()
+    if kept_needs and only_need is None:
+        # Priorities of every area (the programme's own are among them): one side for all programmes.
+        need_records: list[Need] = []
+        side = _NEED_SIDES.get(
+            ("needs", _data_stamp(session)),
+            lambda: _need_side(session, list(repository.matchable_needs(session)), None),
+        )
+    else:
+        need_records = [only_need] if only_need is not None else list(repository.matchable_needs(session))
+        side = _need_side(session, need_records, areas)
     data = MatchingData(
-        [_need_item(n, scores) for n in need_records],
+        side.items,
         [_programme_item(p) for p in programme_records],
-        need_vectors=VECTORS.vectors(
-            embedder, "need", [(n.id, n.version, f"{n.title} {n.description}") for n in need_records]
-        ),
+        need_vectors=side.vectors,
         programme_vectors=VECTORS.vectors(
             embedder,
             "programme",
             [(p.id, p.version, f"{p.title} {p.description}") for p in programme_records],
         ),
     )
-    return MatchingContext(data, need_records, programme_records, ranks)
+    return MatchingContext(data, need_records, programme_records, side.ranks)
+
+
+@dataclass(frozen=True)
+class _NeedSide:
+    """The needs as the engine reads them, their text vectors, and the priority ranks of their places."""
+
+    items: list[NeedItem]
+    vectors: FloatArray
+    ranks: dict[tuple[str, str], tuple[int, int]]
+
+
+# The needs' side of a programme's recommendations is the same for every programme until a matchable
+# need, a programme or a priority input changes: reading and converting 14,500 needs took a second of each
+# first visit to a programme's page at the mission's scale. Two are kept (each holds every matchable
+# need's item and vector, tens of megabytes): the current one and the one a slow reader still uses.
+_NEED_SIDES: KeptResults[_NeedSide] = KeptResults(2)
+
+
+def _need_side(session: Session, need_records: Sequence[Need], areas: set[str] | None) -> _NeedSide:
+    scores, ranks = _priorities(session, areas)
+    vectors = VECTORS.vectors(
+        shipped_embedder(), "need", [(n.id, n.version, f"{n.title} {n.description}") for n in need_records]
+    )
+    return _NeedSide([_need_item(n, scores) for n in need_records], vectors, ranks)
 
 
 @dataclass(frozen=True)
@@ -243,7 +280,7 @@ def _ranked_programmes(session: Session, need: Need, count: int) -> list[_Ranked
 
 
 def _ranked_needs(session: Session, programme: Programme, count: int) -> list[_Ranked]:
-    context = load_context(session, programme_ids=[programme.id])
+    context = load_context(session, programme_ids=[programme.id], kept_needs=True)
     index = next((j for j, p in enumerate(context.programmes) if p.id == programme.id), None)
     if index is None:
         return []
