@@ -14,12 +14,20 @@ from typing import Generic, TypeVar
 Result = TypeVar("Result")
 
 
+# A reader waiting for another thread's computation of the same result gives up waiting after this long
+# and computes it itself.
+WAIT_SECONDS = 120.0
+
+
 class KeptResults(Generic[Result]):
-    """At most ``size`` results, the least recently used going first."""
+    """At most ``size`` results, the least recently used going first. A result asked for by several
+    threads at once is computed once: the others wait for it (after a change, every request of a busy
+    workshop would otherwise compute the same seconds-long result side by side)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._results: OrderedDict[tuple[object, ...], Result] = OrderedDict()
+        self._computing: dict[tuple[object, ...], threading.Event] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple[object, ...], compute: Callable[[], Result]) -> Result:
@@ -27,9 +35,22 @@ class KeptResults(Generic[Result]):
             if key in self._results:
                 self._results.move_to_end(key)
                 return self._results[key]
-        result = compute()
-        with self._lock:
-            self._results[key] = result
-            while len(self._results) > self._size:
-                self._results.popitem(last=False)
-        return result
+            underway = self._computing.get(key)
+            if underway is None:
+                self._computing[key] = threading.Event()
+        if underway is not None:
+            underway.wait(WAIT_SECONDS)
+            with self._lock:
+                if key in self._results:
+                    return self._results[key]
+            return compute()  # the computation failed or took too long: this reader's own
+        try:
+            result = compute()
+            with self._lock:
+                self._results[key] = result
+                while len(self._results) > self._size:
+                    self._results.popitem(last=False)
+            return result
+        finally:
+            with self._lock:
+                self._computing.pop(key).set()

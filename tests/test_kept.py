@@ -1,0 +1,64 @@
+"""Kept results: computed once per key even when many threads ask at once; a failure is not kept."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from pux.kept import KeptResults
+
+
+def test_a_result_asked_for_by_many_threads_at_once_is_computed_once() -> None:
+    kept: KeptResults[list[int]] = KeptResults(4)
+    calls: list[int] = []
+    lock = threading.Lock()
+
+    def compute() -> list[int]:
+        with lock:
+            calls.append(1)
+        time.sleep(0.3)
+        return [42]
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _n: kept.get(("stamp", 1), compute), range(8)))
+    assert len(calls) == 1
+    assert all(result is results[0] for result in results) and results[0] == [42]
+
+
+def test_a_failed_computation_is_not_kept_and_its_waiters_compute_themselves() -> None:
+    kept: KeptResults[str] = KeptResults(4)
+    attempts: list[str] = []
+    lock = threading.Lock()
+
+    def compute() -> str:
+        with lock:
+            attempts.append(threading.current_thread().name)
+            first = len(attempts) == 1
+        time.sleep(0.2)
+        if first:
+            raise RuntimeError("database went away")
+        return "fine"
+
+    def ask(_n: int) -> str:
+        try:
+            return kept.get(("stamp", 2), compute)
+        except RuntimeError:
+            return "failed"
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = sorted(pool.map(ask, range(4)))
+    assert answers == ["failed", "fine", "fine", "fine"]
+    assert kept.get(("stamp", 2), lambda: "recomputed") in ("fine", "recomputed")
+
+
+def test_the_least_recently_used_goes_first() -> None:
+    kept: KeptResults[int] = KeptResults(2)
+    kept.get(("a",), lambda: 1)
+    kept.get(("b",), lambda: 2)
+    kept.get(("a",), lambda: pytest.fail("kept"))  # type: ignore[no-any-return]
+    kept.get(("c",), lambda: 3)
+    assert kept.get(("a",), lambda: 10) == 1
+    assert kept.get(("b",), lambda: 20) == 20  # b went when c came
