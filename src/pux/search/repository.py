@@ -273,8 +273,9 @@ def encode_vectors(vectors: npt.NDArray[np.float32]) -> list[bytes]:
 
 
 # Rows written this long before the newest one seen are read again at each refresh: a transaction that
-# commits after rows with later stamps did (clocks of several machines, a slow batch) is not missed.
-REREAD_SECONDS = 600
+# commits after rows with later stamps did (clocks of several machines, a batch of an import) is not
+# missed. A rebuild of the whole index, which takes longer, replaces the oldest rows: a full reload.
+REREAD_SECONDS = 60
 # Rows kept in memory for documents deleted since (old versions of edited records) are dropped by a full
 # reload once they pass this share of the rows in the database.
 STALE_SHARE = 0.25
@@ -322,7 +323,7 @@ class VectorIndex:
         ).one()
         stamp = (oldest, newest, changed)
         with self._lock:
-            if stamp == self._stamp:
+            if stamp == self._stamp or self._is_older(stamp):
                 return
             if self._stamp is None or changed is None or self._stamp[2] is None or oldest != self._stamp[0]:
                 self._reload(session)
@@ -331,6 +332,13 @@ class VectorIndex:
                 if self._count > (1 + STALE_SHARE) * (self._rows_in_database(session) or 1):
                     self._reload(session)
             self._stamp = stamp
+
+    def _is_older(self, stamp: tuple[Any, ...]) -> bool:
+        """Whether ``stamp`` is of a snapshot older than the one in memory (a request whose transaction
+        began before another's refresh): the newer vectors serve it (its SQL sees only its own rows)."""
+        if self._stamp is None or None in stamp or None in self._stamp or stamp[0] != self._stamp[0]:
+            return False
+        return bool(stamp[1] <= self._stamp[1] and stamp[2] < self._stamp[2])
 
     @staticmethod
     def _rows_in_database(session: Session) -> int:
