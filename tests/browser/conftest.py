@@ -35,13 +35,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(database_url: str, world: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app on a real port, over the test database (with the committed test world); on PostgreSQL
-    with a `pux worker` beside it for its jobs (allocation rounds), as the scaled-out form runs."""
-    with job_worker(
-        database_url, files := tmp_path_factory.mktemp("live-files"), files.parent / "worker.log"
-    ):
-        yield from _live_server(Settings(database_url=database_url, files_dir=files))
+def live_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The files folder of the live server (and of the worker beside it)."""
+    return tmp_path_factory.mktemp("live-files")
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, world: object, live_files: Path) -> Iterator[str]:
+    """The real app on a real port, over the test database (with the committed test world)."""
+    yield from _live_server(Settings(database_url=database_url, files_dir=live_files))
+
+
+@pytest.fixture(scope="package", autouse=True)
+def live_server_jobs(database_url: str, live_files: Path) -> Iterator[None]:
+    """On PostgreSQL a `pux worker` runs the live server's jobs (allocation rounds), as the scaled-out form
+    does, for the browser tests only: other packages' tests run workers of their own and must not share
+    the queue with this one."""
+    with job_worker(database_url, live_files, live_files.parent / "worker.log"):
+        yield
 
 
 def _live_server(settings: Settings) -> Iterator[str]:

@@ -271,9 +271,26 @@ def test_two_runners_reaching_for_one_job_cannot_both_have_it(
 
     job = _queue(session, world.actors["facilitator"], kinds.COUNTRY_BRIEFS)
     now = datetime.now(UTC)
-    assert repository.claim(session, job.id, runner="a:1:1", now=now, also_running=False)
-    assert not repository.claim(session, job.id, runner="b:2:2", now=now, also_running=False)
+    assert repository.claim(session, job.id, runner="a:1:1", now=now, silent_since=None)
+    assert not repository.claim(session, job.id, runner="b:2:2", now=now, silent_since=None)
     assert _reload(session, job).runner == "a:1:1"
+
+
+def test_a_job_delivered_again_while_its_runner_is_alive_is_not_run_twice(
+    session: Session, factory: sessionmaker[Session], policy: RunPolicy, world: World
+) -> None:
+    # The queue took a slow runner for a stopped one: its job is held back, to be asked again later.
+    lively = _running(session, world, runner="another-machine:4243:1", silent_for=1)
+    outcome = service.execute(factory, lively.id, policy=policy, redelivered=True)
+    assert outcome.status == service.HELD and outcome.retry_at is not None
+    assert (_reload(session, lively).runner, _reload(session, lively).attempts) == (
+        "another-machine:4243:1",
+        1,
+    )
+    # Once that runner has been silent for the stalled time, the next delivery takes the job over.
+    silent = _running(session, world, runner="another-machine:4244:1", silent_for=60)
+    assert service.execute(factory, silent.id, policy=policy, redelivered=True).status == DONE
+    assert _reload(session, silent).attempts == 2
 
 
 # --- Pages ---------------------------------------------------------------------------------------------

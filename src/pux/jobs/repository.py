@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from pux.jobs.models import QUEUED, RUNNING, Job
@@ -50,14 +50,18 @@ def unfinished(session: Session) -> bool:
     return session.scalar(select(Job.id).where(Job.status.in_((QUEUED, RUNNING))).limit(1)) is not None
 
 
-def claim(session: Session, job_id: int, *, runner: str, now: datetime, also_running: bool) -> bool:
-    """Mark the job running for ``runner`` if it is still queued (or, ``also_running``, a queue's second
-    delivery of a job whose first runner stopped): one conditional UPDATE, so two runners that reach for
-    the same job at once cannot both have it."""
-    statuses = (QUEUED, RUNNING) if also_running else (QUEUED,)
+def claim(
+    session: Session, job_id: int, *, runner: str, now: datetime, silent_since: datetime | None
+) -> bool:
+    """Mark the job running for ``runner`` if it is still queued (or, with ``silent_since``, running for
+    a runner silent since then: a queue's second delivery of a job whose runner stopped). One conditional
+    UPDATE, so two runners that reach for the same job at once cannot both have it."""
+    takeable = Job.status == QUEUED
+    if silent_since is not None:
+        takeable = or_(takeable, and_(Job.status == RUNNING, Job.heartbeat_at < silent_since))
     statement = (
         update(Job)
-        .where(Job.id == job_id, Job.status.in_(statuses))
+        .where(Job.id == job_id, takeable)
         .values(
             status=RUNNING,
             runner=runner,

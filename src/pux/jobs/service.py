@@ -188,16 +188,23 @@ class Outcome:
 
 
 SKIPPED = Outcome("skipped")
+# Delivered again while its runner still says it is alive (a queue that took a slow runner for a stopped
+# one): not run twice; asked again once that runner would count as stopped.
+HELD = "held"
 
 
 def execute(
     factory: sessionmaker[Session], job_id: int, *, policy: RunPolicy, redelivered: bool = False
 ) -> Outcome:
     """Run one attempt of the job. ``redelivered``: the queue hands over a job it gave to a runner that
-    stopped (so "running" is no obstacle)."""
+    stopped (so "running" is no obstacle once that runner has been silent for the stalled time)."""
     runner, now = this_runner(), _now()
+    silent_since = now - timedelta(seconds=policy.stalled_seconds) if redelivered else None
     with unit_of_work(factory, write=True) as session:
-        if not repository.claim(session, job_id, runner=runner, now=now, also_running=redelivered):
+        if not repository.claim(session, job_id, runner=runner, now=now, silent_since=silent_since):
+            held = repository.get(session, job_id)
+            if redelivered and held is not None and held.status == RUNNING:
+                return Outcome(HELD, retry_at=now + timedelta(seconds=policy.stalled_seconds))
             return SKIPPED
         job = repository.get(session, job_id)
         assert job is not None

@@ -61,7 +61,7 @@ def run_queued_job(job_id: int) -> None:
     stopped finds it marked running, which is why every delivery may take a running job."""
     assert RUNTIME.factory is not None and RUNTIME.policy is not None, "run_worker sets the runtime"
     outcome = service.execute(RUNTIME.factory, job_id, policy=RUNTIME.policy, redelivered=True)
-    if outcome.status == QUEUED:
+    if outcome.status in (QUEUED, service.HELD):
         raise RunAgainLater(outcome)
 
 
