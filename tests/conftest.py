@@ -94,6 +94,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
+def session_factory(session: Session) -> sessionmaker[Session]:
+    """Units of work of the code under test (imports, jobs) become savepoints of the test's transaction."""
+    return sessionmaker(
+        bind=session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     # Jobs queued by a test's requests stay in its rolled-back transaction; tests run them with
     # tests.web_helpers.run_queued_jobs (the app's own runner thread cannot see them). The procrastinate

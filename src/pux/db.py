@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,13 @@ def copy_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, 
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([row[column] for column in columns])
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored moment as an aware UTC datetime: SQLite hands back naive ones (PUX stores UTC)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def make_engine(database_url: str, *, pool_size: int = 5) -> Engine:

@@ -33,13 +33,6 @@ FLAKY = "test.flaky"
 
 
 @pytest.fixture
-def factory(session: Session) -> sessionmaker[Session]:
-    return sessionmaker(
-        bind=session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
-
-
-@pytest.fixture
 def policy(tmp_path: Path) -> RunPolicy:
     return RunPolicy(files_dir=tmp_path, retry_seconds=10.0, stalled_seconds=30.0)
 
@@ -102,7 +95,7 @@ def test_only_those_with_the_right_may_queue_a_job_and_each_queueing_is_audited(
 
 
 def test_a_round_job_stores_the_round_and_links_it(
-    session: Session, factory: sessionmaker[Session], policy: RunPolicy, world: World
+    session: Session, session_factory: sessionmaker[Session], policy: RunPolicy, world: World
 ) -> None:
     job = _queue(
         session,
@@ -112,19 +105,19 @@ def test_a_round_job_stores_the_round_and_links_it(
         country_cap_share=0.5,
         ldc_floor_share=None,
     )
-    assert service.execute(factory, job.id, policy=policy).status == DONE
+    assert service.execute(session_factory, job.id, policy=policy).status == DONE
     job = _reload(session, job)
     assert (job.status, job.attempts, job.error) == (DONE, 1, None)
     round_record = session.get(AllocationRound, job.result["round_id"])  # type: ignore[index]
     assert round_record is not None and round_record.title == "Round from a job"
     assert _actions(session, job) == ["job.queue", "job.done"]
     # A second delivery of a job that has ended runs nothing again.
-    assert service.execute(factory, job.id, policy=policy, redelivered=True).status == "skipped"
+    assert service.execute(session_factory, job.id, policy=policy, redelivered=True).status == "skipped"
 
 
 def test_a_passing_failure_is_tried_again_after_a_growing_wait_then_succeeds(
     session: Session,
-    factory: sessionmaker[Session],
+    session_factory: sessionmaker[Session],
     policy: RunPolicy,
     world: World,
     flaky_kind: dict[str, int],
@@ -133,17 +126,17 @@ def test_a_passing_failure_is_tried_again_after_a_growing_wait_then_succeeds(
     waits = []
     for _attempt in range(2):
         before = datetime.now(UTC)
-        outcome = service.execute(factory, job.id, policy=policy)
+        outcome = service.execute(session_factory, job.id, policy=policy)
         assert outcome.status == QUEUED and outcome.retry_at is not None
         waits.append((outcome.retry_at - before).total_seconds())
         reloaded = _reload(session, job)
         assert reloaded.status == QUEUED and "database went away" in (reloaded.error or "")
         # Not due before its wait is over: no runner takes it early.
-        assert service.next_due(factory) != job.id
+        assert service.next_due(session_factory) != job.id
         reloaded.run_after = datetime.now(UTC) - timedelta(seconds=1)
         session.flush()
     assert 10 <= waits[0] < 11 and 40 <= waits[1] < 41  # 10 s, then four times longer
-    assert service.execute(factory, job.id, policy=policy).status == DONE
+    assert service.execute(session_factory, job.id, policy=policy).status == DONE
     job = _reload(session, job)
     assert (job.status, job.attempts, job.result, job.error) == (DONE, 3, {"calls": 3}, None)
     assert _actions(session, job) == ["job.queue", "job.retry_later", "job.retry_later", "job.done"]
@@ -151,20 +144,20 @@ def test_a_passing_failure_is_tried_again_after_a_growing_wait_then_succeeds(
 
 def test_a_job_that_keeps_failing_fails_with_its_error_and_can_be_queued_again(
     session: Session,
-    factory: sessionmaker[Session],
+    session_factory: sessionmaker[Session],
     policy: RunPolicy,
     world: World,
     flaky_kind: dict[str, int],
 ) -> None:
     job = _queue(session, world.actors["facilitator"], FLAKY, failures=5)
     for _attempt in range(3):
-        service.execute(factory, job.id, policy=policy)
+        service.execute(session_factory, job.id, policy=policy)
         _reload(session, job).run_after = datetime.now(UTC) - timedelta(seconds=1)
         session.flush()
     job = _reload(session, job)
     assert (job.status, job.attempts) == (FAILED, 3)
     assert job.error == "ConnectionError: database went away (call 3)"
-    assert service.next_due(factory) != job.id
+    assert service.next_due(session_factory) != job.id
     with pytest.raises(NotFound):  # someone else's job is not even there for a focal point
         service.retry(session, actor=world.actors["focal_ken"], job_id=job.id)
     service.retry(session, actor=world.actors["facilitator"], job_id=job.id)
@@ -175,7 +168,7 @@ def test_a_job_that_keeps_failing_fails_with_its_error_and_can_be_queued_again(
 
 
 def test_rights_are_checked_again_when_the_job_runs(
-    session: Session, factory: sessionmaker[Session], policy: RunPolicy, world: World
+    session: Session, session_factory: sessionmaker[Session], policy: RunPolicy, world: World
 ) -> None:
     # Queued in the name of someone who may not run rounds (their role was taken away since): the job
     # fails at once, no retry, with the refusal in words.
@@ -192,7 +185,7 @@ def test_rights_are_checked_again_when_the_job_runs(
     session.add(job)
     session.flush()
     rounds_before = len(session.scalars(select(AllocationRound.id)).all())
-    assert service.execute(factory, job.id, policy=policy).status == FAILED
+    assert service.execute(session_factory, job.id, policy=policy).status == FAILED
     job = _reload(session, job)
     assert (job.status, job.attempts) == (FAILED, 1)
     assert job.error and "facilitat" in job.error.lower()  # in the requester's language (French here)
@@ -232,14 +225,14 @@ def _dead_pid() -> int:
 
 
 def test_a_job_whose_runner_stopped_is_taken_up_again_and_a_slow_one_is_not(
-    session: Session, factory: sessionmaker[Session], policy: RunPolicy, world: World
+    session: Session, session_factory: sessionmaker[Session], policy: RunPolicy, world: World
 ) -> None:
     here = socket.gethostname()
     killed = _running(session, world, runner=f"{here}:{_dead_pid()}:1", silent_for=60)
     elsewhere = _running(session, world, runner="another-machine:4242:1", silent_for=60)
     slow_here = _running(session, world, runner=f"{here}:{os.getpid()}:1", silent_for=60)
     lively = _running(session, world, runner="another-machine:4243:1", silent_for=1)
-    taken_up = service.requeue_stalled(factory, policy=policy)
+    taken_up = service.requeue_stalled(session_factory, policy=policy)
     assert set(taken_up) >= {killed.id, elsewhere.id}
     assert not {slow_here.id, lively.id} & set(taken_up)
     for job in (killed, elsewhere):
@@ -252,20 +245,20 @@ def test_a_job_whose_runner_stopped_is_taken_up_again_and_a_slow_one_is_not(
 
 
 def test_a_job_stopped_on_every_attempt_fails_and_says_so(
-    session: Session, factory: sessionmaker[Session], policy: RunPolicy, world: World
+    session: Session, session_factory: sessionmaker[Session], policy: RunPolicy, world: World
 ) -> None:
     job = _running(
         session, world, runner=f"{socket.gethostname()}:{_dead_pid()}:1", silent_for=60, attempts=3
     )
-    assert job.id in service.requeue_stalled(factory, policy=policy)
-    assert service.execute(factory, job.id, policy=policy).status == FAILED
+    assert job.id in service.requeue_stalled(session_factory, policy=policy)
+    assert service.execute(session_factory, job.id, policy=policy).status == FAILED
     job = _reload(session, job)
     assert (job.status, job.attempts) == (FAILED, 4)
     assert "stopped before its end on every attempt" in (job.error or "")
 
 
 def test_two_runners_reaching_for_one_job_cannot_both_have_it(
-    session: Session, factory: sessionmaker[Session], world: World
+    session: Session, session_factory: sessionmaker[Session], world: World
 ) -> None:
     from pux.jobs import repository
 
@@ -277,11 +270,11 @@ def test_two_runners_reaching_for_one_job_cannot_both_have_it(
 
 
 def test_a_job_delivered_again_while_its_runner_is_alive_is_not_run_twice(
-    session: Session, factory: sessionmaker[Session], policy: RunPolicy, world: World
+    session: Session, session_factory: sessionmaker[Session], policy: RunPolicy, world: World
 ) -> None:
     # The queue took a slow runner for a stopped one: its job is held back, to be asked again later.
     lively = _running(session, world, runner="another-machine:4243:1", silent_for=1)
-    outcome = service.execute(factory, lively.id, policy=policy, redelivered=True)
+    outcome = service.execute(session_factory, lively.id, policy=policy, redelivered=True)
     assert outcome.status == service.HELD and outcome.retry_at is not None
     assert (_reload(session, lively).runner, _reload(session, lively).attempts) == (
         "another-machine:4243:1",
@@ -289,7 +282,7 @@ def test_a_job_delivered_again_while_its_runner_is_alive_is_not_run_twice(
     )
     # Once that runner has been silent for the stalled time, the next delivery takes the job over.
     silent = _running(session, world, runner="another-machine:4244:1", silent_for=60)
-    assert service.execute(factory, silent.id, policy=policy, redelivered=True).status == DONE
+    assert service.execute(session_factory, silent.id, policy=policy, redelivered=True).status == DONE
     assert _reload(session, silent).attempts == 2
 
 

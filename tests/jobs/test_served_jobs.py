@@ -32,7 +32,7 @@ from pux.db import make_session_factory, unit_of_work
 from pux.interop.iati import synthetic
 from pux.jobs.models import Job
 from pux.matching.models import AllocationRound, MatchProposal
-from tests.interop.iati.conftest import snapshot
+from tests.interop.iati.conftest import run_counts, snapshot
 from tests.interop.iati.test_cli import _clean_run, _remove
 from tests.web.conftest import Served, serve_pux
 from tests.world import PASSWORD, World
@@ -240,14 +240,7 @@ def test_an_import_job_whose_runner_is_killed_is_taken_up_again_and_equals_one_c
             run = session.scalars(
                 select(IatiImportRun).join(IatiSource).where(IatiSource.file_name == path.name)
             ).one()
-            counts = (
-                run.read_count,
-                run.relevant_count,
-                run.new_count,
-                run.updated_count,
-                run.unchanged_count,
-                run.refused_count,
-            )
+            counts = run_counts(run)
         assert counts == expected_counts and run.status == "finished"
         assert _chain_verdict(engine) == chain_before
         assert not list((runners.workdir / "files" / "uploads").iterdir())  # the upload is gone once done

@@ -210,6 +210,18 @@ def test_a_query_in_another_language_finds_an_english_record(
     assert _in_top_ten_needs(session, world, need_id, QUERIES[language], language)
 
 
+def _meaning_ranked_needs(session: Session, world: World, query: str, language: str) -> list[int]:
+    """The needs' documents the public's meaning search ranks for ``query``, best first."""
+    return service.rank(
+        session,
+        scopes=service.scopes_for(session, world.actors["public"]),
+        query=query,
+        language=language,
+        filters=SearchFilter(kinds=("need",)),
+        mode="meaning",
+    )
+
+
 def test_meaning_search_is_right_after_a_rolled_back_write_whose_ids_are_handed_out_again(
     session: Session, world: World
 ) -> None:
@@ -221,15 +233,7 @@ def test_meaning_search_is_right_after_a_rolled_back_write_whose_ids_are_handed_
     savepoint.rollback()
     need_id = _published(session, world, "Radiotherapy bunker and linear accelerator for cancer treatment")
     _published(session, world, "Sterile insect technique against tsetse flies")
-    ranked = service.rank(
-        session,
-        scopes=service.scopes_for(session, world.actors["public"]),
-        query=QUERIES["ar"],
-        language="ar",
-        filters=SearchFilter(kinds=("need",)),
-        mode="meaning",
-    )
-    assert _document_of(session, need_id) in ranked[:10]
+    assert _document_of(session, need_id) in _meaning_ranked_needs(session, world, QUERIES["ar"], "ar")[:10]
 
 
 def test_meaning_search_follows_a_record_edited_again_and_again_without_reading_every_vector(
@@ -261,15 +265,7 @@ def test_meaning_search_follows_a_record_edited_again_and_again_without_reading_
             data=NeedUpdate.model_validate({**edited, "version": need.version}),
         )
         session.flush()
-    ranked = service.rank(
-        session,
-        scopes=service.scopes_for(session, world.actors["public"]),
-        query=QUERIES["ar"],
-        language="ar",
-        filters=SearchFilter(kinds=("need",)),
-        mode="meaning",
-    )
-    assert _document_of(session, need_id) in ranked[:10]
+    assert _document_of(session, need_id) in _meaning_ranked_needs(session, world, QUERIES["ar"], "ar")[:10]
     # The newest version joined the rows in memory and the first one stays until a reload: no full reload
     # (which would have left exactly the rows of the database, as many as before the edits).
     assert vector_index(session) is index and len(index.ids) == rows_before + 1

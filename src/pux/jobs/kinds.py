@@ -23,6 +23,7 @@ from pux.accounts.permissions import Actor
 from pux.db import unit_of_work
 from pux.i18n import gettext as _
 from pux.i18n import language_context
+from pux.jobs.models import DONE, FAILED, QUEUED, RUNNING
 
 ALLOCATION_ROUND = "matching.round"
 COUNTRY_BRIEFS = "briefs.countries"
@@ -156,3 +157,13 @@ KINDS: dict[str, JobKind] = {
 def kind_label(code: str) -> str:
     kind = KINDS.get(code)
     return kind.label() if kind else code
+
+
+def status_label(status: str) -> str:
+    labels = {
+        QUEUED: _("Queued"),
+        RUNNING: _("Running"),
+        DONE: _("Done"),
+        FAILED: _("Failed"),
+    }
+    return labels.get(status, status)

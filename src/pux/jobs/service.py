@@ -28,7 +28,7 @@ from pux.accounts import service as accounts_service
 from pux.accounts.permissions import Actor, require
 from pux.accounts.service import actor_for
 from pux.audit import service as audit
-from pux.db import unit_of_work
+from pux.db import as_utc, unit_of_work
 from pux.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
 from pux.i18n import gettext as _
 from pux.i18n import language_context
@@ -67,13 +67,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; PUX stores UTC."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 # --- Asking for a job, and seeing how it goes ------------------------------------------------------------
 
 
@@ -97,22 +90,38 @@ def enqueue(session: Session, *, actor: Actor, kind: str, params: dict[str, Any]
             max_attempts=MAX_ATTEMPTS,
         ),
     )
-    audit.record(
-        session,
-        actor=actor.label,
-        action="job.queue",
-        entity_type=ENTITY,
-        entity_id=str(job.id),
-        after=_shown(job),
-    )
-    session.info.setdefault(QUEUED_IN_SESSION, []).append(job.id)
+    _audit(session, actor.label, "job.queue", job)
+    _tell_queue(session, job)
     return job
 
 
 def _shown(job: Job) -> dict[str, Any]:
-    """What the audit keeps of a job (its parameters but not the server paths of an upload)."""
+    """What the audit keeps of a job (its parameters but not the server paths of an upload; its error and
+    what it made, once there are)."""
     params = {key: value for key, value in job.params.items() if key != "path"}
-    return {"kind": job.kind, "params": params, "status": job.status, "attempts": job.attempts}
+    shown = {"kind": job.kind, "params": params, "status": job.status, "attempts": job.attempts}
+    return {
+        **shown,
+        **({"error": job.error} if job.error else {}),
+        **({"result": job.result} if job.result else {}),
+    }
+
+
+def _audit(session: Session, actor: str, action: str, job: Job, before: dict[str, Any] | None = None) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=ENTITY,
+        entity_id=str(job.id),
+        before=before,
+        after=_shown(job),
+    )
+
+
+def _tell_queue(session: Session, job: Job) -> None:
+    """The queue hears of the job once this session commits (pux.jobs.queue)."""
+    session.info.setdefault(QUEUED_IN_SESSION, []).append(job.id)
 
 
 def list_jobs(session: Session, *, actor: Actor, page: PageRequest) -> Page[Job]:
@@ -152,16 +161,8 @@ def retry(session: Session, *, actor: Actor, job_id: int) -> Job:
     before = _shown(job)
     job.status, job.attempts, job.error, job.run_after, job.queue_job_id = QUEUED, 0, None, _now(), None
     job.finished_at = None
-    audit.record(
-        session,
-        actor=actor.label,
-        action="job.retry",
-        entity_type=ENTITY,
-        entity_id=str(job.id),
-        before=before,
-        after=_shown(job),
-    )
-    session.info.setdefault(QUEUED_IN_SESSION, []).append(job.id)
+    _audit(session, actor.label, "job.retry", job, before)
+    _tell_queue(session, job)
     return job
 
 
@@ -258,20 +259,7 @@ def _finish(
         before = _shown(job)
         for name, value in values.items():
             setattr(job, name, value)
-        after = {
-            **_shown(job),
-            **({"error": job.error} if job.error else {}),
-            **({"result": job.result} if job.result else {}),
-        }
-        audit.record(
-            session,
-            actor=job.requested_by,
-            action=action,
-            entity_type=ENTITY,
-            entity_id=str(job.id),
-            before=before,
-            after=after,
-        )
+        _audit(session, job.requested_by, action, job, before)
         return job
 
 
@@ -361,15 +349,7 @@ def requeue_stalled(factory: sessionmaker[Session], *, policy: RunPolicy) -> lis
             job.error = _("Its runner stopped during attempt {number}: taken up again.").format(
                 number=job.attempts
             )
-            audit.record(
-                session,
-                actor="system:jobs",
-                action="job.requeue",
-                entity_type=ENTITY,
-                entity_id=str(job.id),
-                before=before,
-                after=_shown(job),
-            )
+            _audit(session, "system:jobs", "job.requeue", job, before)
             taken_up.append(job.id)
     return taken_up
 
@@ -388,7 +368,7 @@ def handed_over(factory: sessionmaker[Session], job_id: int, queue_job_id: int) 
 
 def is_stalled(job: Job, *, policy: RunPolicy) -> bool:
     """For the job page: running, but its runner has been silent for longer than the stalled time."""
-    beat = _aware(job.heartbeat_at)
+    beat = as_utc(job.heartbeat_at)
     return job.status == RUNNING and (
         beat is None or _now() - beat > timedelta(seconds=policy.stalled_seconds)
     )

@@ -8,12 +8,18 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from pux.accounts import permissions
 from pux.i18n import LANGUAGES, get_language
 from pux.i18n import gettext as _
 from pux.jobs import service
-from pux.jobs.kinds import ALLOCATION_ROUND, COUNTRY_BRIEFS, IATI_IMPORT, SEARCH_REINDEX, kind_label
-from pux.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+from pux.jobs.kinds import (
+    ALLOCATION_ROUND,
+    COUNTRY_BRIEFS,
+    IATI_IMPORT,
+    SEARCH_REINDEX,
+    kind_label,
+    status_label,
+)
+from pux.jobs.models import DONE, FAILED, Job
 from pux.jobs.queue import policy_for
 from pux.pagination import PageRequest
 from pux.web.deps import FormDep, SessionDep
@@ -27,16 +33,6 @@ router = page_router()
 PAGE_SIZE = 50
 # Kinds started from the jobs page (the others start from their own pages: rounds, IATI imports).
 STARTED_HERE = (COUNTRY_BRIEFS, SEARCH_REINDEX)
-
-
-def status_label(status: str) -> str:
-    labels = {
-        QUEUED: _("Queued"),
-        RUNNING: _("Running"),
-        DONE: _("Done"),
-        FAILED: _("Failed"),
-    }
-    return labels.get(status, status)
 
 
 def result_link(job: Job) -> tuple[str, str] | None:
@@ -63,17 +59,12 @@ def jobs_page(request: Request, session: SessionDep, actor: PageActor, page: Pag
     if redirect := sign_in_first(actor, "/jobs"):
         return redirect
     jobs = service.list_jobs(session, actor=actor, page=PageRequest(page.number, PAGE_SIZE))
-    may_start = {
-        COUNTRY_BRIEFS: permissions.can_run_jobs(actor),
-        SEARCH_REINDEX: permissions.can_rebuild_search_index(actor),
-    }
     return render(
         request,
         "jobs/list.html",
         {
             "page": jobs,
             "names": service.requester_names(session, jobs.items),
-            "may_start": may_start,
             "language": get_language(),
             **_labels(),
         },

@@ -14,6 +14,7 @@ from pux.i18n import get_language
 from pux.i18n import gettext as _
 from pux.jobs import service as job_service
 from pux.jobs.kinds import ALLOCATION_ROUND
+from pux.jobs.kinds import status_label as job_status_label
 from pux.matching import service
 from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP
 from pux.matching.models import MatchProposal
@@ -74,6 +75,7 @@ def _home(
         {
             "rounds": service.list_rounds(session, actor=actor),
             "rounds_under_way": job_service.under_way(session, actor=actor, kind=ALLOCATION_ROUND),
+            "job_status_label": job_status_label,
             "proposals": [p for p in service.proposals_for(session, actor=actor) if p.status == "proposed"][
                 :200
             ],

@@ -6,6 +6,7 @@ import functools
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -275,7 +276,7 @@ def encode_vectors(vectors: npt.NDArray[np.float32]) -> list[bytes]:
 # Rows written this long before the newest one seen are read again at each refresh: a transaction that
 # commits after rows with later stamps did (clocks of several machines, a batch of an import) is not
 # missed. A rebuild of the whole index, which takes longer, replaces the oldest rows: a full reload.
-REREAD_SECONDS = 60
+REREAD = timedelta(seconds=60)
 # Rows kept in memory for documents deleted since (old versions of edited records) are dropped by a full
 # reload once they pass this share of the rows in the database.
 STALE_SHARE = 0.25
@@ -367,7 +368,7 @@ class VectorIndex:
     def _read_since(self, session: Session, newest_seen: Any) -> None:
         """Put the rows written since ``newest_seen`` (less the margin) in place: a known id's row is
         replaced (SQLite hands out the highest ids again after they were deleted), a new one is added."""
-        ids, rows = self._read(session, newest_seen - _margin())
+        ids, rows = self._read(session, newest_seen - REREAD)
         if not len(ids):
             return
         if self._count and rows.shape[1] != self._rows.shape[1]:
@@ -447,12 +448,6 @@ class VectorIndex:
         projected = np.zeros((len(self._ids), self._basis.shape[1]), dtype=np.float32)
         projected[: self._count] = matrix @ self._basis
         self._projected_rows = projected
-
-
-def _margin() -> Any:
-    from datetime import timedelta
-
-    return timedelta(seconds=REREAD_SECONDS)
 
 
 def _grown(array: npt.NDArray[Any], capacity: int) -> npt.NDArray[Any]:

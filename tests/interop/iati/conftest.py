@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
 from pux.assistance.models import (
     AssistanceActivity,
+    IatiImportRun,
     IatiNarrative,
     IatiParticipatingOrganisation,
     IatiSplit,
@@ -25,14 +26,6 @@ from tests.world import World
 BASE_URL = "http://pux.test"
 REPOSITORY = Path(__file__).resolve().parents[3]
 EXAMPLE_NAME = "activity-standard-example-annotated.xml"
-
-
-@pytest.fixture
-def session_factory(session: Session) -> sessionmaker[Session]:
-    """Units of work of the import become savepoints of the test's transaction."""
-    return sessionmaker(
-        bind=session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
 
 
 @pytest.fixture
@@ -102,3 +95,15 @@ def snapshot(session: Session) -> dict[str, Any]:
         columns["participants"] = _rows(session, IatiParticipatingOrganisation, activity.id)
         result[str(activity.iati_identifier)] = columns
     return result
+
+
+def run_counts(run: IatiImportRun) -> tuple[int, ...]:
+    """What an import run counted: read, relevant, new, updated, unchanged, refused."""
+    return (
+        run.read_count,
+        run.relevant_count,
+        run.new_count,
+        run.updated_count,
+        run.unchanged_count,
+        run.refused_count,
+    )

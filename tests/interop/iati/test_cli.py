@@ -27,7 +27,7 @@ from pux.db import make_session_factory, unit_of_work
 from pux.interop.iati import synthetic
 from pux.interop.iati.schema import schema_problems
 from pux.interop.iati.service import ImportOptions, import_file
-from tests.interop.iati.conftest import BASE_URL, snapshot
+from tests.interop.iati.conftest import BASE_URL, run_counts, snapshot
 from tests.world import World
 
 runner = CliRunner()
@@ -210,14 +210,7 @@ def test_an_import_killed_half_way_and_run_again_equals_one_clean_run(
             run = session.scalars(
                 select(IatiImportRun).join(IatiSource).where(IatiSource.file_name == path.name)
             ).one()
-            counts = (
-                run.read_count,
-                run.relevant_count,
-                run.new_count,
-                run.updated_count,
-                run.unchanged_count,
-                run.refused_count,
-            )
+            counts = run_counts(run)
         assert counts == expected_counts
         assert run.status == "finished"
     finally:

@@ -38,7 +38,7 @@ from pux.assistance.models import (
 )
 from pux.assistance.repository import ActivityFilter
 from pux.audit import service as audit
-from pux.db import unit_of_work
+from pux.db import as_utc, unit_of_work
 from pux.errors import DomainError, NotFound
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
@@ -200,7 +200,7 @@ def has_stalled(run: IatiImportRun) -> bool:
     not finished a batch for STALLED_AFTER (its process is elsewhere, or stuck)."""
     if run.status != "running":
         return False
-    beat = _aware(run.heartbeat_at) or _aware(run.started_at)
+    beat = as_utc(run.heartbeat_at) or as_utc(run.started_at)
     if beat is None or datetime.now(UTC) - beat > STALLED_AFTER:
         return True
     return gone_from_this_machine(run.runner)
@@ -241,13 +241,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; PUX stores UTC."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 # --- Import --------------------------------------------------------------------------------------------
@@ -593,7 +586,7 @@ def _apply_batch(
 
 def _is_newer(record: ActivityRecord, activity: AssistanceActivity) -> bool:
     """The IATI rule: a stored activity is replaced only by a version updated after it."""
-    stored = _aware(activity.iati_last_updated)
+    stored = as_utc(activity.iati_last_updated)
     return stored is None or (record.last_updated is not None and record.last_updated > stored)
 
 
@@ -1050,7 +1043,7 @@ def _imported_record(
         dates[PLANNED_END] = activity.end_date
     return ActivityRecord(
         identifier=activity.iati_identifier or "",
-        last_updated=_aware(activity.iati_last_updated),
+        last_updated=as_utc(activity.iati_last_updated),
         default_currency=activity.iati_default_currency,
         default_language=language,
         reporting_org=OrganisationRef(
@@ -1134,7 +1127,7 @@ def _own_record(
             transactions.append(Transaction(kind, day, amount, None, day))
     return ActivityRecord(
         identifier=f"{reporting_ref}-PUX-{activity.id}",
-        last_updated=_aware(activity.updated_at),
+        last_updated=as_utc(activity.updated_at),
         default_currency=activity.currency,
         default_language="en",
         reporting_org=reporting,
