@@ -114,11 +114,10 @@ def visible_ids(session: Session, scope: VisibilityScope, filters: ActivityFilte
 
 def export_rows(
     session: Session, scope: VisibilityScope, filters: ActivityFilter, columns: Sequence[str]
-) -> Iterator[dict[str, Any]]:
-    """What all_visible returns, as plain rows, a chunk at a time."""
-    return rows_in_chunks(
-        session, visible_ids(session, scope, filters), AssistanceActivity.__table__, columns
-    )
+) -> Iterator[tuple[Any, ...]]:
+    """What all_visible returns, as plain rows (the values of ``columns``), a chunk at a time."""
+    matching = _filtered(select(AssistanceActivity.id).where(visible_clause(scope)), filters)
+    return rows_in_chunks(session, matching, AssistanceActivity.__table__, columns)
 
 
 def by_ids(session: Session, ids: Sequence[int]) -> list[AssistanceActivity]:

@@ -196,7 +196,7 @@ def list_activities(
 
 def export_activity_rows(
     session: Session, *, actor: Actor, filters: ActivityFilter, columns: Sequence[str]
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[tuple[Any, ...]]:
     """Every activity the actor may see, as plain rows read a chunk at a time (for exports)."""
     return repository.export_rows(session, permissions.activity_scope(actor), filters, columns)
 

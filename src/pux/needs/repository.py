@@ -110,16 +110,15 @@ def all_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -
 
 def export_rows(
     session: Session, scope: VisibilityScope, filters: NeedFilter, columns: Sequence[str]
-) -> Iterator[dict[str, Any]]:
-    """What all_visible returns, as plain rows with their technique and target codes, a chunk at a time."""
-    ids = list(
-        session.scalars(_filtered(select(Need.id).where(visible_clause(scope)), filters).order_by(Need.id))
-    )
+) -> Iterator[tuple[Any, ...]]:
+    """What all_visible returns, as plain rows (the values of ``columns``) with their technique and target
+    codes, a chunk at a time."""
+    matching = _filtered(select(Need.id).where(visible_clause(scope)), filters)
     links = {
         "technique_codes": linked_codes(need_technique, Technique),
         "sdg_target_codes": linked_codes(need_sdg_target, SdgTarget),
     }
-    return rows_in_chunks(session, ids, Need.__table__, columns, links)
+    return rows_in_chunks(session, matching, Need.__table__, columns, links)
 
 
 def count_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -> int:

@@ -291,7 +291,7 @@ def list_needs(session: Session, *, actor: Actor, filters: NeedFilter, page: Pag
 
 def export_need_rows(
     session: Session, *, actor: Actor, filters: NeedFilter, columns: Sequence[str]
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[tuple[Any, ...]]:
     """Every need the actor may see, as plain rows read a chunk at a time (for CSV and Excel exports)."""
     return repository.export_rows(session, permissions.need_scope(actor), filters, columns)
 

@@ -87,10 +87,10 @@ def all_visible(session: Session, scope: VisibilityScope, filters: ProgrammeFilt
 
 def export_rows(
     session: Session, scope: VisibilityScope, filters: ProgrammeFilter, columns: Sequence[str]
-) -> Iterator[dict[str, Any]]:
-    """What all_visible returns, as plain rows with their code lists, a chunk at a time."""
-    statement = _filtered(select(Programme.id).where(visible_clause(scope)), filters).order_by(Programme.id)
-    ids = list(session.scalars(statement))
+) -> Iterator[tuple[Any, ...]]:
+    """What all_visible returns, as plain rows (the values of ``columns``) with their code lists, a chunk
+    at a time."""
+    matching = _filtered(select(Programme.id).where(visible_clause(scope)), filters)
     # In each relationship's order, as the record's page and the ORM list them.
     links = {
         "thematic_area_codes": linked_codes(programme_thematic_area, ThematicArea),
@@ -98,7 +98,7 @@ def export_rows(
         "sdg_target_codes": linked_codes(programme_sdg_target, SdgTarget),
         "eligible_country_codes": linked_codes(programme_eligible_country),
     }
-    return rows_in_chunks(session, ids, Programme.__table__, columns, links)
+    return rows_in_chunks(session, matching, Programme.__table__, columns, links)
 
 
 def fingerprint(session: Session, *, status: str) -> tuple[object, ...]:

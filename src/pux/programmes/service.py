@@ -199,7 +199,7 @@ def list_programmes(
 
 def export_programme_rows(
     session: Session, *, actor: Actor, filters: ProgrammeFilter, columns: Sequence[str]
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[tuple[Any, ...]]:
     """Every programme the actor may see, as plain rows read a chunk at a time (for exports)."""
     return repository.export_rows(session, permissions.programme_scope(actor), filters, columns)
 

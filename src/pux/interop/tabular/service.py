@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
@@ -25,7 +25,12 @@ from pux.interop.tabular.columns import (
     from_cell,
     to_cell,
 )
-from pux.interop.tabular.formats import read_table, write_csv_to, write_xlsx_to
+from pux.interop.tabular.formats import (
+    csv_cell_writer,
+    read_table,
+    write_neutralised_csv_to,
+    write_xlsx_to,
+)
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs.repository import NeedFilter
@@ -51,8 +56,8 @@ class Entity:
     checks: Callable[[Session, Actor, BaseModel, Any, Any], list[FieldProblem]]
     create: Callable[[Session, Actor, Any, Any], Any]
     update: Callable[[Session, Actor, int, Any, Any], Any]
-    # Every record the actor may see with the filters, as plain rows keyed by column name.
-    export: Callable[[Session, Actor, Any, Sequence[str]], Iterable[Mapping[str, Any]]]
+    # Every record the actor may see with the filters, as plain rows: the values of the columns asked for.
+    export: Callable[[Session, Actor, Any, Sequence[str]], Iterable[Sequence[Any]]]
     visible: Callable[[Actor, Any], bool]
     # The code checks alone, for a row some of whose fields failed (so all its problems come at once).
     codes_only: Callable[[Session, Any, Any], list[FieldProblem]]
@@ -331,12 +336,13 @@ def export_table(
     ``target`` as they are read (a chunk of records in memory at a time)."""
     entity = ENTITIES[entity_name]
     header = [column.name for column in entity.columns]
-    rows = (
-        [to_cell(record[column.name], column.kind) for column in entity.columns]
-        for record in entity.export(session, actor, filters, header)
-    )
+    records = entity.export(session, actor, filters, header)
     tags = [column.hxl for column in entity.columns] if hxl else None
     if file_format == "xlsx":
-        write_xlsx_to(target, header, rows, tags, title=entity.name)
+        kinds = [column.kind for column in entity.columns]
+        texts = ([to_cell(v, kind) for v, kind in zip(record, kinds, strict=True)] for record in records)
+        write_xlsx_to(target, header, texts, tags, title=entity.name)
     else:
-        write_csv_to(target, header, rows, tags)
+        writers = [csv_cell_writer(column.kind) for column in entity.columns]
+        cells = ([write(value) for write, value in zip(writers, record, strict=True)] for record in records)
+        write_neutralised_csv_to(target, header, cells, tags)
