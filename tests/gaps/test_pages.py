@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from pux.assistance import service as assistance
 from pux.gaps import views as gaps_views
 from pux.needs import service as needs
+from pux.tasks import service as tasks
 from tests.web_helpers import bearer, csrf_token, sign_in
 from tests.world import World, activity_data, need_data
 
@@ -125,7 +126,7 @@ def test_interest_through_the_api_needs_a_partner_token(client: TestClient, worl
     assert any(item["need_id"] == need_id and item["my_interest"] for item in board["items"])
 
 
-def test_home_page_dashboard_for_each_role(client: TestClient, world: World) -> None:
+def test_home_page_dashboard_for_each_role(client: TestClient, session: Session, world: World) -> None:
     public = client.get("/")
     assert public.status_code == 200
     assert "Needs waiting for a partner" in public.text and 'id="home-map-title"' in public.text
@@ -133,6 +134,11 @@ def test_home_page_dashboard_for_each_role(client: TestClient, world: World) -> 
     sign_in(client, world.emails["focal_ken"])
     focal = client.get("/")
     assert "Your country's needs" in focal.text and "Waiting for you" in focal.text
+    # The home page counts what waits as the inbox lists it (Kenya's submitted need).
+    waiting = tasks.inbox(session, actor=world.actors["focal_ken"])
+    assert waiting.to_endorse and f"{len(waiting.to_endorse)} need" in focal.text
+    things = "thing waits" if waiting.waiting == 1 else "things wait"
+    assert f"{waiting.waiting} {things} for you." in focal.text
     assert "/needs?country=KEN&status=published" in focal.text
     client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
     sign_in(client, world.emails["partner_a"])

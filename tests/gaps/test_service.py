@@ -19,7 +19,7 @@ from pux.gaps.engine import ExchangeRate
 from pux.gaps.schemas import InterestCreate, Period, UnfundedFilter, WhoFilter
 from pux.needs import service as needs
 from pux.tasks import service as tasks
-from tests.world import World, activity_data, need_data
+from tests.world import ROLES, World, activity_data, need_data
 
 
 def kenya_health(session: Session, world: World, role: str, **options: object):  # type: ignore[no-untyped-def]
@@ -136,6 +136,13 @@ def test_the_board_lists_unfunded_needs_the_reader_may_see(session: Session, wor
         data=activity_data(world.organisations["donor_a"], need_id=world.needs["published_ken"]),
     )  # fmt: skip
     assert board(session, world, "public") == []
+
+
+def test_the_home_page_count_of_unfunded_needs_is_the_boards_length(session: Session, world: World) -> None:
+    counts = {role: service.count_unfunded_needs(session, actor=world.actors[role]) for role in ROLES}
+    listed = {role: service.unfunded_needs(session, actor=world.actors[role]).total for role in ROLES}
+    assert counts == listed
+    assert counts["focal_ken"] > counts["public"] > 0
 
 
 def test_board_filters_a_donor_uses(session: Session, world: World) -> None:

@@ -3,11 +3,16 @@ the needs) is the inbox's own total for every role, and it moves when something 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy.orm import Session
 
+from pux.matching import repository as matching_repository
+from pux.matching import service as matching
+from pux.matching.allocation import RoundRules
 from pux.needs import service as needs
 from pux.tasks import service as tasks
-from tests.world import ROLES, World, need_data
+from tests.world import ROLES, World, need_data, published_grant_programme
 
 
 def test_the_header_count_is_the_inbox_total_for_every_role(session: Session, world: World) -> None:
@@ -39,3 +44,40 @@ def test_a_submitted_need_adds_one_for_its_focal_point_and_the_facilitator(
         "facilitator": before["facilitator"] + 1,
         "focal_uga": before["focal_uga"],
     }
+
+
+def test_open_proposals_count_in_the_header_as_in_the_inbox(session: Session, world: World) -> None:
+    programme_id = published_grant_programme(
+        session,
+        world,
+        title="Cancer care grants for Eastern Africa",
+        budget=Decimal("3000000"),
+        need_keys=("published_ken", "partners_ken", "private_ken"),
+    )
+    round_record = matching.run_round(
+        session,
+        actor=world.actors["facilitator"],
+        title="Header count",
+        rules=RoundRules(country_cap_share=0.5),
+        programme_ids=[programme_id],
+    )
+    proposals = matching_repository.proposals(session, round_record.id)
+    assert proposals
+    waiting = {role: tasks.inbox(session, actor=world.actors[role]) for role in ROLES}
+    assert {role: inbox.waiting for role, inbox in waiting.items()} == {
+        role: tasks.waiting_count(session, actor=world.actors[role]) for role in ROLES
+    }
+    deciders = {role for role, inbox in waiting.items() if inbox.proposals}
+    assert "facilitator" in deciders and deciders - {"facilitator", "admin"}
+    # A side decided is no longer waiting for that side: the donor's decision takes it off its count.
+    proposal = proposals[0]
+    donor = next(
+        role
+        for role in ROLES
+        if not world.actors[role].is_global
+        and matching.waiting_for(world.actors[role], proposal) == ("donor",)
+    )
+    before = tasks.waiting_count(session, actor=world.actors[donor])
+    matching.decide(session, actor=world.actors[donor], proposal_id=proposal.id, accept=True)
+    assert tasks.waiting_count(session, actor=world.actors[donor]) == before - 1
+    assert tasks.inbox(session, actor=world.actors[donor]).waiting == before - 1

@@ -30,7 +30,7 @@ from pux.programmes import service as programmes
 from pux.programmes.models import Programme
 from pux.programmes.repository import ProgrammeFilter
 from pux.tasks import service as tasks
-from pux.tasks.service import Inbox
+from pux.tasks.service import WaitingCounts
 
 PUBLIC, FOCAL_POINT, PARTNER, FACILITATOR = "public", "focal_point", "partner", "facilitator"
 
@@ -58,7 +58,7 @@ class Dashboard:
     roles: frozenset[str]
     headlines: list[Headline]
     map: MapFigures
-    inbox: Inbox | None = None
+    inbox: WaitingCounts | None = None
     country_needs: list[CountryNeeds] = field(default_factory=list)
     events: Sequence[DialogueEvent] = ()
     programmes: Sequence[Programme] = ()
@@ -82,7 +82,7 @@ def headlines(session: Session, *, actor: Actor) -> list[Headline]:
     today = date.today()
     registry = _("PUX needs registry")
     published = needs.count_needs(session, actor=actor, filters=NeedFilter(status=workflow.PUBLISHED))
-    unfunded = gaps.unfunded_needs(session, actor=actor, page=PageRequest(number=1, size=1)).total
+    unfunded = gaps.count_unfunded_needs(session, actor=actor)
     offered = programmes.list_programmes(
         session, actor=actor, filters=ProgrammeFilter(status="published"), page=PageRequest(number=1, size=1)
     ).total
@@ -124,7 +124,7 @@ def dashboard(session: Session, *, actor: Actor) -> Dashboard:
         map=gaps.map_figures(session, actor=actor, indicator=v.NEEDS),
     )
     if roles - {PUBLIC}:
-        board.inbox = tasks.inbox(session, actor=actor)
+        board.inbox = tasks.waiting_counts(session, actor=actor)
         board.events = dialogues.list_events(
             session, actor=actor, filters=EventFilter(when="upcoming"), page=PageRequest(number=1, size=5)
         ).items

@@ -172,6 +172,23 @@ def needs_count_by_country(
     return {country: int(count) for country, count in session.execute(statement)}
 
 
+def _unfunded(scope: VisibilityScope) -> tuple[ColumnElement[bool], ...]:
+    funded = select(AssistanceActivity.need_id).where(
+        AssistanceActivity.need_id.is_not(None),
+        AssistanceActivity.status.not_in(tuple(v.CANCELLED_ACTIVITY_STATUSES)),
+    )
+    return (
+        needs_repository.visible_clause(scope),
+        Need.status.in_(sorted(v.UNFUNDED_STATUSES)),
+        Need.id.not_in(funded),
+    )
+
+
+def count_unfunded_needs(session: Session, scope: VisibilityScope) -> int:
+    """How many needs unfunded_needs finds without filters."""
+    return session.scalar(select(func.count(Need.id)).where(*_unfunded(scope))) or 0
+
+
 def unfunded_needs(
     session: Session,
     scope: VisibilityScope,
@@ -185,15 +202,7 @@ def unfunded_needs(
     text: str | None,
 ) -> Sequence[Need]:
     """Visible needs endorsed or published that no recorded activity funds yet."""
-    funded = select(AssistanceActivity.need_id).where(
-        AssistanceActivity.need_id.is_not(None),
-        AssistanceActivity.status.not_in(tuple(v.CANCELLED_ACTIVITY_STATUSES)),
-    )
-    statement = select(Need).where(
-        needs_repository.visible_clause(scope),
-        Need.status.in_(sorted(v.UNFUNDED_STATUSES)),
-        Need.id.not_in(funded),
-    )
+    statement = select(Need).where(*_unfunded(scope))
     if countries is not None:
         statement = statement.where(Need.country_iso3.in_(sorted(countries)))
     if area:

@@ -478,6 +478,11 @@ def _check_board_filters(filters: UnfundedFilter, sort: str) -> None:
         raise ValidationFailed(problems)
 
 
+def count_unfunded_needs(session: Session, *, actor: Actor) -> int:
+    """How many needs the unfunded board lists for ``actor`` without filters (counted, not loaded)."""
+    return repository.count_unfunded_needs(session, permissions.need_scope(actor))
+
+
 def unfunded_needs(
     session: Session,
     *,

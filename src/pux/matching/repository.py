@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.assistance.models import AssistanceActivity
@@ -101,6 +101,24 @@ def open_proposals(
             return []
         statement = statement.where(or_(*clauses))
     return session.scalars(statement.order_by(MatchProposal.id).limit(200)).unique().all()
+
+
+def count_waiting_proposals(
+    session: Session, *, organisations: frozenset[int] | None, countries: frozenset[str] | None
+) -> int:
+    """How many open proposals still wait for a decision that ``organisations`` (for their programmes) or
+    ``countries`` (for their needs) may give; None for both: a person who may decide for every side (the
+    rule of service.waiting_for, counted by the database instead of loading the proposals)."""
+    donor_side: ColumnElement[bool] = MatchProposal.donor_decision.is_(None)
+    country_side: ColumnElement[bool] = MatchProposal.country_decision.is_(None)
+    if organisations is not None:
+        offered = select(Programme.id).where(Programme.organisation_id.in_(organisations))
+        donor_side = and_(donor_side, MatchProposal.programme_id.in_(offered))
+    if countries is not None:
+        identified = select(Need.id).where(Need.country_iso3.in_(countries))
+        country_side = and_(country_side, MatchProposal.need_id.in_(identified))
+    statement = select(func.count()).where(MatchProposal.status == "proposed", or_(donor_side, country_side))
+    return session.scalar(statement) or 0
 
 
 def proposals_for_need(session: Session, need_id: int) -> Sequence[MatchProposal]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
 from pux.reference.models import (
     Country,
@@ -82,7 +82,9 @@ def list_selectable_countries(session: Session, keep: Sequence[str] = ()) -> Seq
     condition: ColumnElement[bool] = Country.is_selectable.is_(True)
     if keep:
         condition = or_(condition, Country.iso3.in_(list(keep)))
-    return session.scalars(select(Country).where(condition)).unique().all()
+    # Choosers show names: each country's income group history (thousands of rows) is read only if used.
+    statement = select(Country).where(condition).options(lazyload(Country.income_groups))
+    return session.scalars(statement).unique().all()
 
 
 def selectable_country_codes(session: Session) -> set[str]:

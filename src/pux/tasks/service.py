@@ -130,22 +130,59 @@ def _proposals_waiting(
     return [p for p in open_proposals if matching.waiting_for(actor, p)]
 
 
-def waiting_count(session: Session, *, actor: Actor) -> int:
-    """How many things wait for this person's action (for the header, on every page): Inbox.waiting,
-    with the needs counted instead of loaded."""
+@dataclass(frozen=True)
+class WaitingCounts:
+    """How many of each thing wait for a person: Inbox's lists counted, not loaded (the header on every
+    page and the home page show these)."""
+
+    to_endorse: int = 0
+    to_publish: int = 0
+    returned: int = 0
+    proposals: int = 0
+    to_nominate: int = 0
+    overdue_actions: int = 0
+    interests: int = 0
+
+    @property
+    def waiting(self) -> int:
+        """Inbox.waiting."""
+        return (
+            self.to_endorse
+            + self.to_publish
+            + self.returned
+            + self.proposals
+            + self.to_nominate
+            + self.overdue_actions
+            + self.interests
+        )
+
+
+def waiting_counts(session: Session, *, actor: Actor) -> WaitingCounts:
+    """The sizes of the lists of ``inbox`` that wait for an action, counted by the database where a list
+    can be long (needs, proposals)."""
     if not actor.is_authenticated:
-        return 0
+        return WaitingCounts()
     focal = _countries(actor, permissions.FOCAL_POINT)
     drafting = _countries(actor, permissions.FOCAL_POINT, permissions.COUNTERPART)
-    count = 0
-    if focal is None or focal:
-        for status in (workflow.SUBMITTED, workflow.ENDORSED):
-            count += needs_repository.count_in_statuses(session, countries=focal, statuses=(status,))
-    if drafting is None or drafting:
-        count += needs_repository.count_in_statuses(
-            session, countries=drafting, statuses=(workflow.RETURNED,)
-        )
-    count += len(_proposals_waiting(session, actor, focal, _organisations(actor)))
-    count += len(dialogues.nominations_waiting(session, actor=actor))
-    count += len(overdue(dialogues.my_open_actions(session, actor=actor), date.today()))
-    return count + len(gaps.interests_waiting(session, actor=actor))
+
+    def needs_in(countries: frozenset[str] | None, status: str) -> int:
+        if countries is not None and not countries:
+            return 0
+        return needs_repository.count_in_statuses(session, countries=countries, statuses=(status,))
+
+    return WaitingCounts(
+        to_endorse=needs_in(focal, workflow.SUBMITTED),
+        to_publish=needs_in(focal, workflow.ENDORSED),
+        returned=needs_in(drafting, workflow.RETURNED),
+        proposals=matching_repository.count_waiting_proposals(
+            session, organisations=_organisations(actor), countries=focal
+        ),
+        to_nominate=len(dialogues.nominations_waiting(session, actor=actor)),
+        overdue_actions=len(overdue(dialogues.my_open_actions(session, actor=actor), date.today())),
+        interests=len(gaps.interests_waiting(session, actor=actor)),
+    )
+
+
+def waiting_count(session: Session, *, actor: Actor) -> int:
+    """How many things wait for this person's action (for the header, on every page)."""
+    return waiting_counts(session, actor=actor).waiting
