@@ -82,8 +82,10 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _begin_sqlite(connection: Connection) -> None:
     """Writers take SQLite's write lock when their transaction begins (waiting their turn for up to the
     busy timeout), so two concurrent edits queue instead of one failing with "database is locked"."""
-    immediate = connection.get_execution_options().get(WRITE_TRANSACTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # each statement commits itself (ANALYZE, PRAGMA optimize): a BEGIN here would never end
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_TRANSACTION, False) else "BEGIN")
 
 
 def reserve_ids(connection: Connection, table: Table, count: int) -> list[int] | None:
@@ -184,7 +186,7 @@ def optimize_on_close(engine: Engine) -> None:
     """SQLite's own upkeep of its statistics, cheap, as its documentation advises before closing; skipped
     when another process holds the write lock (a shutdown does not wait for it: the next one does it)."""
     if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("PRAGMA busy_timeout=500")
             try:
                 connection.exec_driver_sql("PRAGMA optimize")

@@ -348,16 +348,24 @@ class VectorIndex:
     @staticmethod
     def _read(session: Session, since: Any = None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         statement = select(SearchDocument.id, SearchDocument.vector)
-        if since is not None:
+        if since is None:
+            statement = statement.order_by(SearchDocument.id)
+        else:
+            # Not ordered in SQL: ordered by id, the planner scans the whole table (every vector) instead
+            # of the few rows the write-time index finds; they are put in id order here.
             statement = statement.where(SearchDocument.updated_at >= since)
         ids: list[int] = []
         vectors: list[npt.NDArray[np.float16]] = []
-        for document_id, blob in session.execute(statement.order_by(SearchDocument.id)):
+        for document_id, blob in session.execute(statement):
             ids.append(document_id)
             vectors.append(np.frombuffer(blob, dtype=VECTOR_DTYPE))
         if not vectors:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-        return np.array(ids, dtype=np.int64), np.array(vectors, dtype=np.float32)
+        found_ids, found_rows = np.array(ids, dtype=np.int64), np.array(vectors, dtype=np.float32)
+        if since is None:
+            return found_ids, found_rows
+        order = np.argsort(found_ids, kind="stable")
+        return found_ids[order], found_rows[order]
 
     def _reload(self, session: Session) -> None:
         ids, rows = self._read(session)
