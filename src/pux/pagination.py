@@ -46,9 +46,30 @@ class Page(Generic[Item]):
 
 
 def fetch_page(session: Session, statement: Select[Any], request: PageRequest) -> Page[Any]:
-    """One page of an ordered query with the total; a page past the end shows the last page instead."""
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    """One page of an ordered query with the total; a page past the end shows the last page instead.
+
+    A query of one kind of record with an ``id`` is paged on its ids first, and only the page's records
+    are then read whole (with the query's loading options): sorting thousands of whole rows (texts,
+    joined countries) to keep twenty cost a list page at the mission's scale a quarter of a second."""
+    entity = _paged_entity(statement)
+    counted = statement.order_by(None) if entity is None else statement.with_only_columns(entity.id)
+    total = session.scalar(select(func.count()).select_from(counted.order_by(None).subquery())) or 0
     if total and request.offset >= total:
         request = replace(request, number=-(-total // request.size))
-    items = session.scalars(statement.offset(request.offset).limit(request.size)).unique().all()
-    return Page(items=items, total=total, request=request)
+    if entity is None:
+        items = session.scalars(statement.offset(request.offset).limit(request.size)).unique().all()
+        return Page(items=items, total=total, request=request)
+    ids = list(dict.fromkeys(session.scalars(counted.offset(request.offset).limit(request.size))))
+    found = {item.id: item for item in session.scalars(statement.where(entity.id.in_(ids))).unique()}
+    return Page(items=[found[i] for i in ids if i in found], total=total, request=request)
+
+
+def _paged_entity(statement: Select[Any]) -> Any:
+    """The mapped class a query selects, when it selects exactly one and it has an ``id`` column."""
+    described = statement.column_descriptions
+    if len(described) != 1:
+        return None
+    entity = described[0].get("entity")
+    if entity is None or described[0].get("expr") is not entity or not hasattr(entity, "id"):
+        return None
+    return entity

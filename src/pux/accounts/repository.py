@@ -43,6 +43,12 @@ def list_organisations(session: Session) -> Sequence[Organisation]:
     return session.scalars(select(Organisation).order_by(Organisation.name)).all()
 
 
+def all_organisation_names(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every organisation, by name."""
+    statement = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    return [(organisation_id, name) for organisation_id, name in session.execute(statement)]
+
+
 def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 

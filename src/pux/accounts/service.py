@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -101,6 +102,17 @@ def create_organisation(session: Session, *, actor: Actor, data: OrganisationCre
 def list_organisations(session: Session) -> Sequence[Organisation]:
     """All organisations, by name (organisation names are public)."""
     return repository.list_organisations(session)
+
+
+class OrganisationName(NamedTuple):
+    id: int
+    name: str
+
+
+def organisation_names(session: Session) -> list[OrganisationName]:
+    """Every organisation's id and name, by name: what a chooser lists (thousands at the mission's scale,
+    read without building a record for each)."""
+    return [OrganisationName(*pair) for pair in repository.all_organisation_names(session)]
 
 
 def invite(session: Session, *, actor: Actor, data: InvitationCreate) -> tuple[Invitation, str]:

@@ -38,7 +38,7 @@ def _vocabularies(session: Session) -> dict[str, Any]:
         "areas": reference.list_thematic_areas(session),
         "techniques": reference.list_techniques(session),
         "countries": reference.list_selectable_countries(session),
-        "organisations": accounts.list_organisations(session),
+        "organisations": accounts.organisation_names(session),
         "statuses": ACTIVITY_STATUSES,
     }
 

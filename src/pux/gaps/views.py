@@ -181,7 +181,7 @@ def _choices(request: Request, session: Any) -> dict[str, Any]:
         "techniques": reference.list_techniques(session),
         "countries": reference.list_selectable_countries(session),
         "regions": reference.list_regions(session),
-        "organisations": accounts.list_organisations(session),
+        "organisations": accounts.organisation_names(session),
         "selected": listing([], request)["selected"],
         "query": listing([], request)["query"],
     }

@@ -54,7 +54,7 @@ def _vocabularies(session: Session) -> dict[str, Any]:
         "techniques": reference.list_techniques(session),
         "countries": reference.list_selectable_countries(session),
         "regions": reference.list_regions(session),
-        "organisations": accounts.list_organisations(session),
+        "organisations": accounts.organisation_names(session),
         "modalities": MODALITIES,
         "modality_label": modality_label,
         "income_groups": INCOME_GROUP_CODES,
