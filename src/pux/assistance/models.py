@@ -59,7 +59,10 @@ class AssistanceActivity(Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Indexed: the newest change is part of the stamp of every kept result that reads activities.
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Optimistic locking: an UPDATE that finds another version changes nothing and fails loudly.
     __mapper_args__ = {"version_id_col": version}

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pux.audit.models import column_values, utcnow
@@ -82,3 +82,8 @@ class Need(Base):
         values["techniques"] = sorted(t.code for t in self.techniques)
         values["sdg_targets"] = sorted(t.code for t in self.sdg_targets)
         return values
+
+
+# The count and newest change of the needs in some statuses (needs_repository.fingerprint) from the index
+# alone: kept matching and gap results check it on every page that shows them.
+Index("ix_need_status_visibility_updated_at", Need.status, Need.visibility, Need.updated_at)

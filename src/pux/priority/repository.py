@@ -31,13 +31,16 @@ def inputs_stamp(session: Session) -> tuple[object, ...]:
     """What the index's inputs are read from, in a few index lookups: the latest audited write of the
     kinds that change them (INPUT_ENTITIES), and the count and newest row of what the index reads (writes
     made around PUX: a loader, a manual correction)."""
-    inputs = AuditEvent.entity_type.in_(INPUT_ENTITIES)
+    latest_input = select(func.max(AuditEvent.id)).where(AuditEvent.entity_type.in_(INPUT_ENTITIES))
     return tuple(
         session.execute(
             select(
-                select(func.max(AuditEvent.id)).where(inputs).scalar_subquery(),
-                # With the time: SQLite hands a rolled-back or deleted id out again.
-                select(func.max(AuditEvent.occurred_at)).where(inputs).scalar_subquery(),
+                latest_input.scalar_subquery(),
+                # With its time: SQLite hands a rolled-back or deleted id out again. (The time of that row,
+                # not the latest time of those kinds: that walked back through every newer audit record.)
+                select(AuditEvent.occurred_at)
+                .where(AuditEvent.id == latest_input.scalar_subquery())
+                .scalar_subquery(),
                 select(func.max(PriorityConfigVersion.id)).scalar_subquery(),
                 select(func.count()).select_from(IndicatorObservation).scalar_subquery(),
                 select(func.max(IndicatorObservation.id)).scalar_subquery(),
