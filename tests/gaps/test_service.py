@@ -249,6 +249,16 @@ def test_map_figures_keep_missing_apart_from_zero(session: Session, world: World
         service.map_figures(session, actor=world.actors["public"], indicator="rainfall")
 
 
+def test_the_needs_map_kept_between_pages_follows_a_new_endorsement(session: Session, world: World) -> None:
+    before = service.map_figures(session, actor=world.actors["focal_ken"], indicator="needs").values["KEN"]
+    need = needs.get_need(session, actor=world.actors["focal_ken"], need_id=world.needs["submitted_ken"])
+    needs.transition_need(
+        session, actor=world.actors["focal_ken"], need_id=need.id, target="endorsed", version=need.version
+    )
+    after = service.map_figures(session, actor=world.actors["focal_ken"], indicator="needs").values["KEN"]
+    assert after == before + 1
+
+
 def test_the_standings_kept_between_pages_follow_a_new_observation(session: Session) -> None:
     """The priority standings are kept per process; an observation loaded since (even around PUX's
     services, as a loader does) gives the country a new standing on the next page."""

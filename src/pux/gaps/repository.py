@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
@@ -173,14 +173,16 @@ def needs_count_by_country(
 
 
 def _unfunded(scope: VisibilityScope) -> tuple[ColumnElement[bool], ...]:
-    funded = select(AssistanceActivity.need_id).where(
-        AssistanceActivity.need_id.is_not(None),
+    # Asked per need through the activities' need index: NOT IN a list of funded needs read every one of
+    # 200,000 activities for each board and home page.
+    funded = exists().where(
+        AssistanceActivity.need_id == Need.id,
         AssistanceActivity.status.not_in(tuple(v.CANCELLED_ACTIVITY_STATUSES)),
     )
     return (
         needs_repository.visible_clause(scope),
         Need.status.in_(sorted(v.UNFUNDED_STATUSES)),
-        Need.id.not_in(funded),
+        ~funded,
     )
 
 

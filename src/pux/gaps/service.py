@@ -714,6 +714,15 @@ def interests_waiting(session: Session, *, actor: Actor) -> list[InterestView]:
 
 
 def _recipients(session: Session) -> frozenset[str]:
+    """The recipient countries of the priority configuration (every country read with its income group:
+    kept until a priority input changes)."""
+    return cast(
+        frozenset[str],
+        _ASSISTANCE.get(("recipients", priority.inputs_stamp(session)), lambda: _read_recipients(session)),
+    )
+
+
+def _read_recipients(session: Session) -> frozenset[str]:
     """Countries the dialogue may assist (the priority index's rule: not in an excluded income group)."""
     config, _data = priority.active_config(session)
     countries = [
@@ -776,7 +785,13 @@ def map_figures(
     if indicator == v.NEEDS:
         scope = permissions.need_scope(actor)
         counts = (
-            repository.needs_count_by_country(session, scope, v.ENDORSED_STATUSES)
+            cast(
+                dict[str, int],
+                _ASSISTANCE.get(
+                    ("needs by country", _data_stamp(session), scope),
+                    lambda: repository.needs_count_by_country(session, scope, v.ENDORSED_STATUSES),
+                ),
+            )
             if area is None
             else {
                 country: len([1 for _i, c, _a, _cost, _cur in rows])
