@@ -16,6 +16,9 @@ from pux.dialogues.schemas import EventCreate, ParticipantFields
 from pux.needs import service as needs
 from pux.needs.schemas import NeedUpdate
 from pux.pagination import PageRequest
+from pux.reference import repository as reference_repository
+from pux.reference.repository import CountryFilter
+from pux.search import repository as search_repository
 from pux.search import service
 from pux.search.models import SearchDocument
 from pux.search.repository import SearchFilter
@@ -455,3 +458,18 @@ def test_search_page_works_in_arabic_without_javascript(client: TestClient) -> N
     assert page.status_code == 200
     assert 'dir="rtl"' in page.text
     assert "/countries/KEN" in page.text
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "zh", "xx"])
+def test_facet_labels_are_the_records_own_names_in_the_language(
+    session: Session, world: World, language: str
+) -> None:
+    countries = {c.iso3: c for c in reference_repository.list_countries(session, CountryFilter())}
+    areas = {a.code: a for a in reference_repository.list_thematic_areas(session)}
+    wanted = ["KEN", "FRA", "CHN"]
+    assert search_repository.facet_labels(session, "country", wanted, language) == {
+        code: countries[code].name(language) for code in wanted
+    }
+    assert search_repository.facet_labels(session, "area", list(areas), language) == {
+        code: area.name(language) for code, area in areas.items()
+    }

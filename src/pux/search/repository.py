@@ -220,10 +220,11 @@ def facet_labels(session: Session, facet: str, values: Iterable[str], language: 
         return {goal.code: f"{goal.code}. {goal.label(language)}" for goal in goals}
     model: Any = {"country": Country, "area": ThematicArea, "technique": Technique}[facet]
     key = model.iso3 if facet == "country" else model.code
-    return {
-        str(getattr(row, key.key)): row.name(language)
-        for row in session.scalars(select(model).where(key.in_(codes)))
-    }
+    # The names alone (SixLanguageNames.name's rule: the language's, else English), not whole records:
+    # a country record brings its regions and every year of its income group.
+    local = getattr(model, f"name_{language}") if language in engine.LANGUAGES else model.name_en
+    rows = session.execute(select(key, model.name_en, local).where(key.in_(codes)))
+    return {str(code): name or english for code, english, name in rows}
 
 
 # --- Writing ------------------------------------------------------------------------------------------
