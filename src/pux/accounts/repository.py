@@ -18,6 +18,7 @@ from pux.accounts.models import (
     SignInSession,
     User,
 )
+from pux.audit.models import AuditEvent
 
 
 def get_organisation(session: Session, organisation_id: int) -> Organisation | None:
@@ -41,6 +42,20 @@ def get_organisation_by_name(session: Session, name: str) -> Organisation | None
 
 def list_organisations(session: Session) -> Sequence[Organisation]:
     return session.scalars(select(Organisation).order_by(Organisation.name)).all()
+
+
+def organisations_stamp(session: Session) -> tuple[object, ...]:
+    """Moves when an organisation is added, removed or changed (every change of one is audited)."""
+    latest_change = select(func.max(AuditEvent.id)).where(AuditEvent.entity_type == "organisation")
+    return tuple(
+        session.execute(
+            select(
+                select(func.count()).select_from(Organisation).scalar_subquery(),
+                select(func.max(Organisation.id)).scalar_subquery(),
+                latest_change.scalar_subquery(),
+            )
+        ).one()
+    )
 
 
 def all_organisation_names(session: Session) -> list[tuple[int, str]]:

@@ -29,6 +29,7 @@ from pux.audit import service as audit
 from pux.audit.models import column_values
 from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from pux.i18n import gettext as _
+from pux.kept import KeptResults
 
 # argon2id at the OWASP baseline (19 MiB, 2 passes, 1 lane): a workshop signing in together must not
 # take the server's cores from everyone else. Older hashes keep their own parameters and still verify.
@@ -109,10 +110,17 @@ class OrganisationName(NamedTuple):
     name: str
 
 
+# Choosers of organisations on list pages and forms, kept until an organisation changes.
+_NAMES: KeptResults[list[OrganisationName]] = KeptResults(2)
+
+
 def organisation_names(session: Session) -> list[OrganisationName]:
     """Every organisation's id and name, by name: what a chooser lists (thousands at the mission's scale,
-    read without building a record for each)."""
-    return [OrganisationName(*pair) for pair in repository.all_organisation_names(session)]
+    read without building a record for each, and kept between pages)."""
+    return _NAMES.get(
+        repository.organisations_stamp(session),
+        lambda: [OrganisationName(*pair) for pair in repository.all_organisation_names(session)],
+    )
 
 
 def invite(session: Session, *, actor: Actor, data: InvitationCreate) -> tuple[Invitation, str]:

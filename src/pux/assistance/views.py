@@ -37,7 +37,7 @@ def _vocabularies(session: Session) -> dict[str, Any]:
     return {
         "areas": reference.list_thematic_areas(session),
         "techniques": reference.list_techniques(session),
-        "countries": reference.list_selectable_countries(session),
+        "countries": reference.country_choices(session),
         "organisations": accounts.organisation_names(session),
         "statuses": ACTIVITY_STATUSES,
     }

@@ -179,7 +179,7 @@ def _choices(request: Request, session: Any) -> dict[str, Any]:
     return {
         "areas": reference.list_thematic_areas(session),
         "techniques": reference.list_techniques(session),
-        "countries": reference.list_selectable_countries(session),
+        "countries": reference.country_choices(session),
         "regions": reference.list_regions(session),
         "organisations": accounts.organisation_names(session),
         "selected": listing([], request)["selected"],

@@ -19,7 +19,8 @@ from pux.i18n import get_language
 
 
 class Named(Protocol):
-    iso3: str
+    @property
+    def iso3(self) -> str: ...
 
     def name(self, language: str | None = None) -> str: ...
 

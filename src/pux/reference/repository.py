@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
+from pux.audit.models import AuditEvent
 from pux.reference.models import (
     Country,
     Currency,
@@ -85,6 +86,27 @@ def list_selectable_countries(session: Session, keep: Sequence[str] = ()) -> Seq
     # Choosers show names: each country's income group history (thousands of rows) is read only if used.
     statement = select(Country).where(condition).options(lazyload(Country.income_groups))
     return session.scalars(statement).unique().all()
+
+
+def selectable_country_names(session: Session) -> list[tuple[Any, ...]]:
+    """(iso3, name_en, name_fr, name_es, name_ar, name_zh, name_ru) of the countries a user may choose."""
+    statement = select(
+        Country.iso3,
+        Country.name_en,
+        Country.name_fr,
+        Country.name_es,
+        Country.name_ar,
+        Country.name_zh,
+        Country.name_ru,
+    ).where(Country.is_selectable.is_(True))
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def countries_stamp(session: Session) -> tuple[object, ...]:
+    """Moves when the countries may have changed: they change only by a (audited) reference load."""
+    latest_load = select(func.max(AuditEvent.id)).where(AuditEvent.entity_type == "reference")
+    count = select(func.count()).select_from(Country)
+    return tuple(session.execute(select(latest_load.scalar_subquery(), count.scalar_subquery())).one())
 
 
 def selectable_country_codes(session: Session) -> set[str]:

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from pux.audit import service as audit
 from pux.errors import FieldProblem, ValidationFailed
+from pux.i18n import LANGUAGES, get_language
 from pux.i18n import gettext as _
+from pux.kept import KeptResults
 from pux.reference import packaged, repository
 from pux.reference.collation import sorted_countries
 from pux.reference.importers import (
@@ -181,6 +183,37 @@ def list_selectable_countries(session: Session, *, keep: Sequence[str] = ()) -> 
 
     ``keep`` adds codes a record being edited already holds, so that its form still shows them."""
     return sorted_countries(repository.list_selectable_countries(session, [code for code in keep if code]))
+
+
+@dataclass(frozen=True)
+class CountryChoice:
+    """A country a user may choose, with its names: what a chooser needs, without the record."""
+
+    iso3: str
+    names: tuple[str, ...]  # in the order of LANGUAGES
+
+    def name(self, language: str | None = None) -> str:
+        """The rule of SixLanguageNames.name: the language's name, else the English one."""
+        chosen = language or get_language()
+        local = self.names[LANGUAGES.index(chosen)] if chosen in LANGUAGES else ""
+        return local or self.names[0]
+
+
+# Choosers on every list page and form: read and sorted once per language until a reference load.
+_CHOICES: KeptResults[list[CountryChoice]] = KeptResults(len(LANGUAGES) * 2)
+
+
+def country_choices(session: Session) -> list[CountryChoice]:
+    """The countries list_selectable_countries offers, sorted for the reader's language, as choices."""
+    language = get_language()
+
+    def read() -> list[CountryChoice]:
+        choices = [
+            CountryChoice(row[0], tuple(row[1:])) for row in repository.selectable_country_names(session)
+        ]
+        return sorted_countries(choices, language)
+
+    return _CHOICES.get((repository.countries_stamp(session), language), read)
 
 
 def selectable_country_codes(session: Session) -> set[str]:
