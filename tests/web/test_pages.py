@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pux.reference.models import Country
 from pux.web.middleware import LANGUAGE_COOKIE
+from tests.world import World
 
 
 def test_home_links_to_the_reference_pages(client: TestClient, session: Session) -> None:
@@ -140,3 +141,28 @@ def test_readiness_fails_on_a_database_that_was_never_migrated(tmp_path: Path) -
     ready, status = readiness(engine)
     engine.dispose()
     assert not ready and "pux db upgrade" in status
+
+
+FILTER_FORMS = {
+    "/activities": ("provider", {"country": "KEN", "area": "", "status": "", "q": ""}),
+    "/programmes": ("organisation", {"area": "", "technique": "", "modality": "", "status": "", "q": ""}),
+    "/gaps": ("provider", {"country": "KEN", "region": "", "area": "", "technique": ""}),
+}
+
+
+def test_filter_forms_sent_with_every_organisation_are_answered(client: TestClient, world: World) -> None:
+    """The organisation chooser's first option ("all") sends a blank number: the form is answered, not
+    refused; a chosen organisation filters; a number no organisation can have is refused by name."""
+    for path, (field, others) in FILTER_FORMS.items():
+        page = client.get(path, params={**others, field: ""})
+        assert page.status_code == 200, path
+        chosen = client.get(path, params={**others, field: str(world.organisations["donor_a"])})
+        assert chosen.status_code == 200, path
+        assert f'<option value="{world.organisations["donor_a"]}" selected' in chosen.text, path
+        for wrong in ("9" * 19, "0", "ten"):
+            refused = client.get(path, params={field: wrong})
+            label = {"provider": "Provider", "organisation": "Organisation"}[field]
+            assert refused.status_code == 422, (path, wrong)
+            assert f"is not valid: {label}." in refused.text, (path, wrong)
+    listed = client.get("/api/v1/activities", params={"provider": "", "country": "KEN"})
+    assert listed.status_code == 200

@@ -33,9 +33,8 @@ from pux.i18n import gettext as _
 from pux.needs import workflow
 from pux.pagination import Page, PageRequest
 from pux.reference import service as reference
-from pux.validation import MAX_RECORD_ID
 from pux.web.deps import FormDep, SessionDep
-from pux.web.filters import PageNumber
+from pux.web.filters import OrganisationNumber, PageNumber, organisation_id
 from pux.web.forms import CountryPath, RecordPath, flash, form_data, listing
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
@@ -103,7 +102,7 @@ def rate_query(
 
 
 def who_query(
-    provider: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
+    provider: OrganisationNumber = None,
     country: Code = None,
     region: Code = None,
     area: Code = None,
@@ -111,7 +110,7 @@ def who_query(
     by: Annotated[str, Query(pattern="^(country|region)$")] = "country",
 ) -> WhoFilter:
     return WhoFilter(
-        provider_organisation_id=provider,
+        provider_organisation_id=organisation_id(provider, "provider"),
         country_iso3=(_blank(country) or "").upper() or None,
         region_m49=_blank(region),
         thematic_area_code=_blank(area),

@@ -144,7 +144,13 @@ async def request_validation_error(request: Request, exc: Exception) -> Response
         return JSONResponse({"detail": detail, "problems": problems}, status_code=status)
     if in_path:
         return error_page(request, 404, _("There is no page at this address."))
-    return error_page(request, 422, _("A value in the address of this page is not valid."))
+    names = dict.fromkeys(str(error["loc"][-1]) for error in errors if len(error.get("loc", ())) > 1)
+    if not names:
+        return error_page(request, 422, _("A value in the address of this page is not valid."))
+    fields = ", ".join(field_label(name) for name in list(names)[:5])
+    return error_page(
+        request, 422, _("A value in the address of this page is not valid: %(fields)s.") % {"fields": fields}
+    )
 
 
 async def stale_write(request: Request, exc: Exception) -> Response:

@@ -12,6 +12,13 @@ from collections.abc import Callable
 from pux.i18n import gettext as _
 
 _LABELS: dict[str, Callable[[], str]] = {
+    # The filters of list pages, as their forms name them in the address.
+    "provider": lambda: _("Provider"),
+    "organisation": lambda: _("Organisation"),
+    "country": lambda: _("Country"),
+    "area": lambda: _("Thematic area"),
+    "sdg": lambda: _("SDG goal or target"),
+    "need": lambda: _("Need"),
     "acronym": lambda: _("Acronym"),
     "activities": lambda: _("Activities"),
     "allowance_cut_allowed": lambda: _("Share of the daily allowance an award may leave out"),

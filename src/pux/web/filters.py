@@ -51,6 +51,22 @@ def _blank_is_none(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
+# An organisation chosen in a filter form: its number, or blank for "all" (what the form's first option
+# sends; an int-typed parameter refused the form itself with a 422).
+# Up to 18 digits: every such number fits a database key.
+OrganisationNumber = Annotated[str | None, Query(max_length=40, pattern=r"^\s*(?:[1-9][0-9]{0,17})?\s*$")]
+
+
+def organisation_id(value: str | None, field: str) -> int | None:
+    """The organisation number a filter form sent (None when it sent the blank "all")."""
+    if not value or not value.strip():
+        return None
+    number = int(value)
+    if not 1 <= number <= MAX_RECORD_ID:
+        raise ValidationFailed([FieldProblem(field, _("No organisation has this number."))])
+    return number
+
+
 def need_filters(
     country: Code = None,
     region: Code = None,
@@ -74,7 +90,7 @@ def need_filters(
 
 
 def programme_filters(
-    organisation: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
+    organisation: OrganisationNumber = None,
     area: Code = None,
     technique: Annotated[str | None, Query(max_length=60)] = None,
     modality: Code = None,
@@ -82,7 +98,7 @@ def programme_filters(
     q: Words = None,
 ) -> ProgrammeFilter:
     return ProgrammeFilter(
-        organisation_id=organisation,
+        organisation_id=organisation_id(organisation, "organisation"),
         thematic_area_code=_blank_is_none(area),
         technique_code=_blank_is_none(technique),
         modality=_blank_is_none(modality),
@@ -93,7 +109,7 @@ def programme_filters(
 
 def activity_filters(
     country: Code = None,
-    provider: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
+    provider: OrganisationNumber = None,
     area: Code = None,
     technique: Annotated[str | None, Query(max_length=60)] = None,
     status: Code = None,
@@ -102,7 +118,7 @@ def activity_filters(
 ) -> ActivityFilter:
     return ActivityFilter(
         country_iso3=_blank_is_none(country),
-        provider_organisation_id=provider,
+        provider_organisation_id=organisation_id(provider, "provider"),
         thematic_area_code=_blank_is_none(area),
         technique_code=_blank_is_none(technique),
         status=_blank_is_none(status),
