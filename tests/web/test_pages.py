@@ -166,3 +166,26 @@ def test_filter_forms_sent_with_every_organisation_are_answered(client: TestClie
             assert f"is not valid: {label}." in refused.text, (path, wrong)
     listed = client.get("/api/v1/activities", params={"provider": "", "country": "KEN"})
     assert listed.status_code == 200
+
+
+def test_forms_sent_with_blank_optional_fields_are_answered(client: TestClient) -> None:
+    """The gap ranking's form without a stated rate, and the event statistics with cleared dates."""
+    ranking = client.get(
+        "/gaps/ranking",
+        params={"currency": "USD", "rate_from": "", "rate": "", "rate_year": "", "rate_source": ""},
+    )
+    assert ranking.status_code == 200
+    stated = client.get(
+        "/gaps/ranking", params={"currency": "USD", "rate_from": "EUR", "rate": "1.08", "rate_year": "2026"}
+    )
+    assert stated.status_code == 200 and "1.08" in stated.text
+    for wrong, label in (
+        ({"rate": "0"}, "Units of the results"),
+        ({"rate_year": "1800"}, "Year of the rate"),
+    ):
+        refused = client.get("/gaps/ranking", params=wrong)
+        assert refused.status_code == 422 and label in refused.text
+    statistics = client.get("/events-statistics", params={"from": "", "to": "", "by": "country"})
+    assert statistics.status_code == 200
+    bad_day = client.get("/events-statistics", params={"from": "2026-02-31"})
+    assert bad_day.status_code == 422 and "YYYY-MM-DD" in bad_day.text

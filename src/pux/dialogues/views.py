@@ -35,7 +35,7 @@ from pux.dialogues.schemas import (
     TravelApplicationFields,
     VersionOnly,
 )
-from pux.errors import ValidationFailed
+from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.pagination import PageRequest
 from pux.reference import service as reference
@@ -723,16 +723,26 @@ def action_list(
 # --- Statistics ---------------------------------------------------------------------------------------
 
 
+def _day(text: str | None, field: str) -> date | None:
+    """A date of the statistics form: blank (a cleared date field) is no limit, not an error."""
+    if not text or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise ValidationFailed([FieldProblem(field, _("must be a date (YYYY-MM-DD)"))]) from error
+
+
 @router.get("/events-statistics", response_class=HTMLResponse)
 def statistics_page(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=20)] = None,
     by: Annotated[str, Query(pattern="^(country|region|stakeholder_type)$")] = "country",
 ) -> HTMLResponse:
-    period = statistics.period(start, end)
+    period = statistics.period(_day(start, "from"), _day(end, "to"))
     report = statistics.dialogue_statistics(session, actor=actor, period=period, by=by)
     countries = {c.iso3: c.name() for c in reference.list_selectable_countries(session)}
     category_label = _category_label(session)

@@ -74,17 +74,37 @@ def period_query(
     return Period(start, end)
 
 
+# A rate above 0 and below a billion (blank: no rate), and a year from 1950 to 2100 (blank: none).
+POSITIVE_RATE = r"^\s*(?:0*[1-9][0-9]{0,8}(?:\.[0-9]{1,12})?|0*\.[0-9]{0,11}[1-9][0-9]{0,11})?\s*$"
+RATE_YEAR = r"^\s*(?:19[5-9][0-9]|20[0-9][0-9]|2100)?\s*$"
+
+
 def rate_query(
     currency: Annotated[str, Query(pattern="^[A-Za-z]{3}$", description="Currency of the results")] = "USD",
     rate_from: Annotated[
         str | None, Query(max_length=3, description="Currency converted by the rate")
     ] = None,
-    rate: Annotated[float | None, Query(gt=0, lt=1e9, description="Units of `currency` per unit")] = None,
-    rate_year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
+    rate: Annotated[
+        str | None, Query(pattern=POSITIVE_RATE, description="Units of `currency` per unit, above 0")
+    ] = None,
+    rate_year: Annotated[str | None, Query(pattern=RATE_YEAR, description="1950 to 2100")] = None,
     rate_source: Annotated[str | None, Query(max_length=200)] = None,
 ) -> tuple[str, tuple[ExchangeRate, ...]]:
-    """The results' currency and the one exchange rate a reader may state (its year is required)."""
-    currency = currency.upper()
+    """The results' currency and the one exchange rate a reader may state (its year is required). The
+    ranking's form sends its rate fields blank when no rate is stated: blank is "none", not an error."""
+    rate_text, year_text = _blank(rate), _blank(rate_year)
+    return _stated_rate(
+        currency.upper(),
+        rate_from,
+        float(rate_text) if rate_text else None,
+        int(year_text) if year_text else None,
+        rate_source,
+    )
+
+
+def _stated_rate(
+    currency: str, rate_from: str | None, rate: float | None, rate_year: int | None, rate_source: str | None
+) -> tuple[str, tuple[ExchangeRate, ...]]:
     if not (_blank(rate_from) or rate is not None):
         return currency, ()
     problems = []
