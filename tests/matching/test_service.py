@@ -19,7 +19,7 @@ from pux.needs import service as needs
 from pux.programmes import service as programmes
 from pux.web.middleware import LANGUAGE_COOKIE
 from tests.web_helpers import bearer, sign_in
-from tests.world import World, published_grant_programme
+from tests.world import ROLES, World, published_grant_programme
 
 
 def _funding_programme(session: Session, world: World) -> int:
@@ -177,3 +177,26 @@ def test_recommendations_follow_a_need_that_leaves_the_market(
     after = {item["id"] for item in client.get(route, headers=facilitator).json()}
     assert world.needs["published_ken"] not in after
     assert after == before - {world.needs["published_ken"]}
+
+
+def test_the_matching_page_lists_the_open_proposals_each_person_may_see(
+    session: Session, world: World
+) -> None:
+    programme_id = _funding_programme(session, world)
+    record = matching.run_round(
+        session,
+        actor=world.actors["facilitator"],
+        title="Open proposals",
+        rules=RoundRules(country_cap_share=0.5),
+        programme_ids=[programme_id],
+    )
+    first = matching.proposals_for(session, actor=world.actors["facilitator"], round_id=record.id)[0]
+    matching.decide(
+        session, actor=world.actors["partner_a"], proposal_id=first.id, accept=False, reason="Budget spent"
+    )
+    for role in ROLES:
+        actor = world.actors[role]
+        expected = [p.id for p in matching.proposals_for(session, actor=actor) if p.status == "proposed"]
+        assert [p.id for p in matching.open_proposals_for(session, actor=actor)] == expected[:200], role
+    assert matching.open_proposals_for(session, actor=world.actors["partner_a"]) != []
+    assert first.id not in [p.id for p in matching.open_proposals_for(session, actor=world.actors["admin"])]

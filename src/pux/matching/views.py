@@ -76,9 +76,7 @@ def _home(
             "rounds": service.list_rounds(session, actor=actor),
             "rounds_under_way": job_service.under_way(session, actor=actor, kind=ALLOCATION_ROUND),
             "job_status_label": job_status_label,
-            "proposals": [p for p in service.proposals_for(session, actor=actor) if p.status == "proposed"][
-                :200
-            ],
+            "proposals": service.open_proposals_for(session, actor=actor),
             "overlaps": service.provider_overlaps(session, actor=actor)[:50],
             "overlap_labels": reference_labels(session),
             "proposal_explanation": _explanation(session),
