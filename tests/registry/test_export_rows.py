@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pux.reference.models import SdgTarget, Technique
 from pux.db import linked_codes, rows_in_chunks
 from pux.needs.models import Need, need_sdg_target, need_technique
+from pux.reference.models import SdgTarget, Technique
 from tests.world import World
 
 COLUMNS = (
