@@ -7,8 +7,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from pux.audit import service as audit
+from pux.audit.models import AuditEvent
 from pux.kept import KeptResults
+from pux.priority import repository as priority_repository
+from tests.world import World
 
 
 def test_a_result_asked_for_by_many_threads_at_once_is_computed_once() -> None:
@@ -62,3 +68,19 @@ def test_the_least_recently_used_goes_first() -> None:
     kept.get(("c",), lambda: 3)
     assert kept.get(("a",), lambda: 10) == 1
     assert kept.get(("b",), lambda: 20) == 20  # b went when c came
+
+
+def test_the_priority_inputs_stamp_is_read_again_after_a_write_in_the_same_session(
+    session: Session, world: World
+) -> None:
+    before = priority_repository.inputs_stamp(session)
+    assert priority_repository.inputs_stamp(session) == before  # remembered, not read again
+    audit.record(
+        session, actor="test", action="reference.load", entity_type="reference", entity_id="packaged"
+    )
+    after = priority_repository.inputs_stamp(session)
+    assert after != before and after[0] == max(
+        session.scalars(
+            select(AuditEvent.id).where(AuditEvent.entity_type.in_(priority_repository.INPUT_ENTITIES))
+        )
+    )

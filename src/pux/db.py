@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -306,3 +306,30 @@ def _codes_by_owner(connection: Connection, statement: Select[Any]) -> dict[int,
     for owner, code in connection.execute(statement).all():
         codes.setdefault(owner, []).append(code)
     return codes
+
+
+_ONCE = "pux_once_per_transaction"
+Remembered = TypeVar("Remembered")
+
+
+def once_per_transaction(session: Session, key: str, compute: Callable[[], Remembered]) -> Remembered:
+    """``compute()`` once per transaction of ``session`` until its next flush: for the stamps that say
+    whether kept results are current, which one page reads several times (each a few index lookups that
+    cost a PostgreSQL round trip). A write (flush) or a new transaction reads them again."""
+    if session.autoflush and (session.new or session.deleted or session.dirty):
+        session.flush()  # as a query would: the write is then seen, and what was remembered forgotten
+    remembered: dict[str, Any] = session.info.setdefault(_ONCE, {})
+    if key not in remembered:
+        remembered[key] = compute()
+    value: Remembered = remembered[key]
+    return value
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_after_a_write(session: Session, _flush_context: Any) -> None:
+    session.info.pop(_ONCE, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_the_transaction(session: Session, _transaction: Any) -> None:
+    session.info.pop(_ONCE, None)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from pux.assistance.models import AssistanceActivity
 from pux.audit.models import AuditEvent
+from pux.db import once_per_transaction
 from pux.priority.models import PriorityConfigVersion
 from pux.reference.models import Country, IndicatorObservation
 
@@ -28,10 +29,24 @@ INPUT_ENTITIES = ("priority_config", "indicator_file", "reference", "seed", "sdg
 
 
 def inputs_stamp(session: Session) -> tuple[object, ...]:
+    """Read once per transaction until its next write (a page asks for it several times): see
+    db.once_per_transaction."""
+    return once_per_transaction(session, "priority inputs", lambda: _read_inputs_stamp(session))
+
+
+def _read_inputs_stamp(session: Session) -> tuple[object, ...]:
     """What the index's inputs are read from, in a few index lookups: the latest audited write of the
     kinds that change them (INPUT_ENTITIES), and the count and newest row of what the index reads (writes
     made around PUX: a loader, a manual correction)."""
-    latest_input = select(func.max(AuditEvent.id)).where(AuditEvent.entity_type.in_(INPUT_ENTITIES))
+    # The latest of each kind, then the latest of those: one index step each (a max over all the kinds at
+    # once walked back through every newer audit record on PostgreSQL).
+    latest_of_each = union_all(
+        *(
+            select(func.max(AuditEvent.id).label("id")).where(AuditEvent.entity_type == kind)
+            for kind in INPUT_ENTITIES
+        )
+    ).subquery()
+    latest_input = select(func.max(latest_of_each.c.id))
     return tuple(
         session.execute(
             select(
