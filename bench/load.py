@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ class Tally:
 
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    # What each error was: "timeout", "connection" (refused or dropped) or the 5xx status.
+    error_kinds: Counter[str] = field(default_factory=Counter)
     lost_races: int = 0
     # Requests still waiting for a client thread when the run ended: not sent (the server fell behind).
     not_sent: int = 0
@@ -196,10 +199,13 @@ def run(
             with tally.lock:
                 tally.not_sent += 1
             return
+        failure = ""
         try:
             status = makers[name](random.Random(request_seed)).status_code
+        except httpx2.TimeoutException:
+            status, failure = 0, "timeout"
         except httpx2.HTTPError:
-            status = 0
+            status, failure = 0, "connection"
         # From when it was due, not when a thread was free: waiting for the server is part of the answer.
         elapsed = time.perf_counter() - due
         with tally.lock:
@@ -207,6 +213,7 @@ def run(
                 tally.lost_races += 1
             elif status == 0 or status >= 500:
                 tally.errors += 1
+                tally.error_kinds[failure or str(status)] += 1
             tally.latencies.append(elapsed)
 
     for name in names:  # made before the threads, so each kind's tally exists once
@@ -238,6 +245,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=300.0)
     parser.add_argument("--threads", type=int, default=64, help="client threads (requests in flight at most)")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--server-log", type=Path, help="keep the served app's log (JSON lines) here")
     args = parser.parse_args()
     ids = sample_ids(args.database_url)
     reader, writer = api_token(args.database_url, FACILITATOR), api_token(args.database_url, FOCAL_POINT)
@@ -256,11 +264,16 @@ def main() -> int:
         memory_start = server_rss_mb(process.pid)
         tallies, lag = run(workload, args.rate, args.seconds, args.threads, args.seed)
         memory_end = server_rss_mb(process.pid)
+        if args.server_log:
+            shutil.copyfile(Path(scratch) / "serve.log", args.server_log)
     total = sum(len(tally.latencies) for tally in tallies.values())
     for name, tally in tallies.items():
         key = name.replace(" ", "_").replace("-", "_")
         print(f"{key}_requests: {len(tally.latencies)}")
         print(f"{key}_errors: {tally.errors}")
+        if tally.error_kinds:
+            kinds = ", ".join(f"{kind} x{count}" for kind, count in sorted(tally.error_kinds.items()))
+            print(f"{key}_errors_by_kind: {kinds}")
         print(f"{key}_not_sent: {tally.not_sent}")
         if name == "api writes":
             print(f"{key}_lost_races_409: {tally.lost_races}")
