@@ -26,6 +26,9 @@ from pux.accounts.permissions import (
 from pux.accounts.schemas import OrganisationCreate
 from pux.assistance import service as assistance
 from pux.assistance.schemas import ActivityCreate
+from pux.matching import service as matching
+from pux.matching.allocation import RoundRules
+from pux.matching.models import AllocationRound
 from pux.needs import service as needs
 from pux.needs.schemas import NeedCreate
 from pux.programmes import service as programmes
@@ -255,3 +258,27 @@ def published_grant_programme(
         session, actor=partner, programme_id=created.id, target="published", version=created.version
     )
     return created.id
+
+
+def kenya_grant_programme(session: Session, world: World) -> int:
+    """A published grant programme; the Kenyan published needs say they would take funding too."""
+    return published_grant_programme(
+        session,
+        world,
+        title="Cancer care grants for Eastern Africa",
+        budget=Decimal("3000000"),
+        need_keys=("published_ken", "partners_ken", "private_ken"),
+    )
+
+
+def facilitator_round(
+    session: Session, world: World, programme_id: int, *, title: str, cap_share: float
+) -> AllocationRound:
+    """A round the facilitator runs over one programme, each country capped at ``cap_share`` of it."""
+    return matching.run_round(
+        session,
+        actor=world.actors["facilitator"],
+        title=title,
+        rules=RoundRules(country_cap_share=cap_share),
+        programme_ids=[programme_id],
+    )

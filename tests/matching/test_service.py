@@ -19,31 +19,14 @@ from pux.needs import service as needs
 from pux.programmes import service as programmes
 from pux.web.middleware import LANGUAGE_COOKIE
 from tests.web_helpers import bearer, sign_in
-from tests.world import ROLES, World, published_grant_programme
-
-
-def _funding_programme(session: Session, world: World) -> int:
-    """A published grant programme; the Kenyan published needs say they would take funding too."""
-    return published_grant_programme(
-        session,
-        world,
-        title="Cancer care grants for Eastern Africa",
-        budget=Decimal("3000000"),
-        need_keys=("published_ken", "partners_ken", "private_ken"),
-    )
+from tests.world import ROLES, World, facilitator_round, kenya_grant_programme
 
 
 def test_a_round_proposes_within_budget_and_country_cap(session: Session, world: World) -> None:
-    programme_id = _funding_programme(session, world)
+    programme_id = kenya_grant_programme(session, world)
     with pytest.raises(PermissionDenied):
         matching.run_round(session, actor=world.actors["partner_a"], title="x", rules=RoundRules())
-    record = matching.run_round(
-        session,
-        actor=world.actors["facilitator"],
-        title="Test round",
-        rules=RoundRules(country_cap_share=0.5),
-        programme_ids=[programme_id],
-    )
+    record = facilitator_round(session, world, programme_id, title="Test round", cap_share=0.5)
     proposals = matching.proposals_for(session, actor=world.actors["facilitator"], round_id=record.id)
     assert proposals and all(p.programme_id == programme_id for p in proposals)
     assert sum(p.amount for p in proposals) <= Decimal("1500000")  # half of the round's 3,000,000
@@ -59,7 +42,7 @@ def test_a_round_proposes_within_budget_and_country_cap(session: Session, world:
 
 
 def _proposal(session: Session, world: World) -> MatchProposal:
-    programme_id = _funding_programme(session, world)
+    programme_id = kenya_grant_programme(session, world)
     proposal = MatchProposal(
         need_id=world.needs["published_ken"],
         programme_id=programme_id,
@@ -118,7 +101,7 @@ def test_a_decline_by_either_side_ends_the_proposal(session: Session, world: Wor
 def test_recommendations_through_the_api_respect_visibility(
     client: TestClient, session: Session, world: World
 ) -> None:
-    programme_id = _funding_programme(session, world)
+    programme_id = kenya_grant_programme(session, world)
     public = client.get(f"/api/v1/programmes/{programme_id}/recommendations").json()
     public_ids = {item["id"] for item in public}
     assert world.needs["published_ken"] in public_ids
@@ -142,14 +125,9 @@ def test_recommendations_through_the_api_respect_visibility(
 def test_the_round_page_names_the_method_and_binding_rules_in_the_reader_s_language(
     client: TestClient, session: Session, world: World
 ) -> None:
-    programme_id = _funding_programme(session, world)
-    record = matching.run_round(
-        session,
-        actor=world.actors["facilitator"],
-        title="Round for the page",
-        rules=RoundRules(country_cap_share=0.1),  # Kenya's needs alone are eligible: its cap binds
-        programme_ids=[programme_id],
-    )
+    programme_id = kenya_grant_programme(session, world)
+    # Kenya's needs alone are eligible: its cap binds.
+    record = facilitator_round(session, world, programme_id, title="Round for the page", cap_share=0.1)
     sign_in(client, world.emails["facilitator"])
     client.cookies.set(LANGUAGE_COOKIE, "fr")
     page = client.get(f"/matching/rounds/{record.id}").text
@@ -164,7 +142,7 @@ def test_recommendations_follow_a_need_that_leaves_the_market(
 ) -> None:
     """Recommendations are kept between changes: a need withdrawn after they were computed is gone from
     them at once, even for a reader who may still see it."""
-    programme_id = _funding_programme(session, world)
+    programme_id = kenya_grant_programme(session, world)
     route = f"/api/v1/programmes/{programme_id}/recommendations"
     facilitator = bearer(world.tokens["facilitator"])
     before = {item["id"] for item in client.get(route, headers=facilitator).json()}
@@ -182,14 +160,8 @@ def test_recommendations_follow_a_need_that_leaves_the_market(
 def test_the_matching_page_lists_the_open_proposals_each_person_may_see(
     session: Session, world: World
 ) -> None:
-    programme_id = _funding_programme(session, world)
-    record = matching.run_round(
-        session,
-        actor=world.actors["facilitator"],
-        title="Open proposals",
-        rules=RoundRules(country_cap_share=0.5),
-        programme_ids=[programme_id],
-    )
+    programme_id = kenya_grant_programme(session, world)
+    record = facilitator_round(session, world, programme_id, title="Open proposals", cap_share=0.5)
     first = matching.proposals_for(session, actor=world.actors["facilitator"], round_id=record.id)[0]
     matching.decide(
         session, actor=world.actors["partner_a"], proposal_id=first.id, accept=False, reason="Budget spent"

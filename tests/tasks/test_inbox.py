@@ -3,16 +3,13 @@ the needs) is the inbox's own total for every role, and it moves when something 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy.orm import Session
 
 from pux.matching import repository as matching_repository
 from pux.matching import service as matching
-from pux.matching.allocation import RoundRules
 from pux.needs import service as needs
 from pux.tasks import service as tasks
-from tests.world import ROLES, World, need_data, published_grant_programme
+from tests.world import ROLES, World, facilitator_round, kenya_grant_programme, need_data
 
 
 def test_the_header_count_is_the_inbox_total_for_every_role(session: Session, world: World) -> None:
@@ -47,20 +44,8 @@ def test_a_submitted_need_adds_one_for_its_focal_point_and_the_facilitator(
 
 
 def test_open_proposals_count_in_the_header_as_in_the_inbox(session: Session, world: World) -> None:
-    programme_id = published_grant_programme(
-        session,
-        world,
-        title="Cancer care grants for Eastern Africa",
-        budget=Decimal("3000000"),
-        need_keys=("published_ken", "partners_ken", "private_ken"),
-    )
-    round_record = matching.run_round(
-        session,
-        actor=world.actors["facilitator"],
-        title="Header count",
-        rules=RoundRules(country_cap_share=0.5),
-        programme_ids=[programme_id],
-    )
+    programme_id = kenya_grant_programme(session, world)
+    round_record = facilitator_round(session, world, programme_id, title="Header count", cap_share=0.5)
     proposals = matching_repository.proposals(session, round_record.id)
     assert proposals
     waiting = {role: tasks.inbox(session, actor=world.actors[role]) for role in ROLES}

@@ -18,7 +18,7 @@ from pux.accounts.models import (
     SignInSession,
     User,
 )
-from pux.audit.models import AuditEvent
+from pux.audit.repository import latest_event_of
 
 
 def get_organisation(session: Session, organisation_id: int) -> Organisation | None:
@@ -46,7 +46,7 @@ def list_organisations(session: Session) -> Sequence[Organisation]:
 
 def organisations_stamp(session: Session) -> tuple[object, ...]:
     """Moves when an organisation is added, removed or changed (every change of one is audited)."""
-    latest_change = select(func.max(AuditEvent.id)).where(AuditEvent.entity_type == "organisation")
+    latest_change = latest_event_of("organisation")
     return tuple(
         session.execute(
             select(

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from pux.audit.chain import GENESIS, EventContent, Seal, SealedEvent
 from pux.audit.models import AuditChainHead, AuditEvent
 
 HEAD_ID = 1
+
+
+def latest_event_of(kind: str) -> Select[int]:
+    """The id of the latest audit record of one kind of entity, as a query to embed in a change stamp
+    (one step of the index on kind and id)."""
+    return select(func.max(AuditEvent.id).label("id")).where(AuditEvent.entity_type == kind)
 
 
 def add_event(session: Session, event: AuditEvent) -> AuditEvent:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from pux.assistance.models import AssistanceActivity
 from pux.audit.models import AuditEvent
+from pux.audit.repository import latest_event_of
 from pux.db import once_per_transaction
 from pux.priority.models import PriorityConfigVersion
 from pux.reference.models import Country, IndicatorObservation
@@ -40,12 +41,7 @@ def _read_inputs_stamp(session: Session) -> tuple[object, ...]:
     made around PUX: a loader, a manual correction)."""
     # The latest of each kind, then the latest of those: one index step each (a max over all the kinds at
     # once walked back through every newer audit record on PostgreSQL).
-    latest_of_each = union_all(
-        *(
-            select(func.max(AuditEvent.id).label("id")).where(AuditEvent.entity_type == kind)
-            for kind in INPUT_ENTITIES
-        )
-    ).subquery()
+    latest_of_each = union_all(*(latest_event_of(kind) for kind in INPUT_ENTITIES)).subquery()
     latest_input = select(func.max(latest_of_each.c.id))
     return tuple(
         session.execute(

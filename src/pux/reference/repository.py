@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
-from pux.audit.models import AuditEvent
+from pux.audit.repository import latest_event_of
 from pux.reference.models import (
     Country,
     Currency,
@@ -104,7 +104,7 @@ def selectable_country_names(session: Session) -> list[tuple[Any, ...]]:
 
 def countries_stamp(session: Session) -> tuple[object, ...]:
     """Moves when the countries may have changed: they change only by a (audited) reference load."""
-    latest_load = select(func.max(AuditEvent.id)).where(AuditEvent.entity_type == "reference")
+    latest_load = latest_event_of("reference")
     count = select(func.count()).select_from(Country)
     return tuple(session.execute(select(latest_load.scalar_subquery(), count.scalar_subquery())).one())
 
