@@ -66,7 +66,14 @@ def _allocation_round(context: JobContext) -> dict[str, Any]:
         mip_time_limit=float(params.get("mip_time_limit", 20.0)),
     )
     with unit_of_work(context.session_factory, write=True) as session:
-        record = matching.run_round(session, actor=context.actor, title=str(params["title"]), rules=rules)
+        chosen = params.get("programme_ids")  # None: every published programme
+        record = matching.run_round(
+            session,
+            actor=context.actor,
+            title=str(params["title"]),
+            rules=rules,
+            programme_ids=None if chosen is None else [int(number) for number in chosen],
+        )
         return {"round_id": record.id}
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Query, Response
 from pydantic import BaseModel, Field
 
+from pux.i18n import get_language
+from pux.jobs import service as job_service
+from pux.jobs.api import JobRead, job_location
+from pux.jobs.kinds import ALLOCATION_ROUND
 from pux.matching import service
 from pux.matching.allocation import RoundRules
 from pux.matching.models import AllocationRound, MatchProposal
@@ -131,7 +135,8 @@ def needs_for_programme(
 
 @router.post("/matching/rounds", response_model=RoundRead, status_code=201)
 def run_round(session: SessionDep, actor: ApiActor, request: RoundRequest) -> RoundRead:
-    """Run an allocation round (facilitators): objective, proven gap, greedy comparison, proposals."""
+    """Run an allocation round and wait for it (facilitators): objective, proven gap, greedy comparison,
+    proposals. On large data queue it instead (POST /api/v1/matching/round-jobs)."""
     rules = RoundRules(
         country_cap_share=request.country_cap_share,
         ldc_floor_share=request.ldc_floor_share,
@@ -141,6 +146,29 @@ def run_round(session: SessionDep, actor: ApiActor, request: RoundRequest) -> Ro
         session, actor=actor, title=request.title, rules=rules, programme_ids=request.programme_ids
     )
     return RoundRead.of(record, service.proposals_for(session, actor=actor, round_id=record.id))
+
+
+@router.post("/matching/round-jobs", response_model=JobRead, status_code=202)
+def queue_round(session: SessionDep, actor: ApiActor, request: RoundRequest, response: Response) -> JobRead:
+    """Queue an allocation round as a job (facilitators): on the mission's data a round takes seconds, too
+    long to hold a request. The answer is the job; follow its Location until it is done, then its
+    ``result_url`` leads to the round."""
+    job = job_service.enqueue(
+        session,
+        actor=actor,
+        kind=ALLOCATION_ROUND,
+        params={
+            "title": request.title,
+            "country_cap_share": request.country_cap_share,
+            "ldc_floor_share": request.ldc_floor_share,
+            "mip_time_limit": request.mip_time_limit,
+            "programme_ids": request.programme_ids,
+        },
+        language=get_language(),
+    )
+    session.flush()  # the job's id, for its address
+    response.headers["Location"] = job_location(job)
+    return JobRead.of(job)
 
 
 @router.get("/matching/rounds/{round_id}", response_model=RoundRead)

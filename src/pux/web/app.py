@@ -26,6 +26,7 @@ from pux.gaps import views as gaps_views
 from pux.interop.iati import api as iati_api
 from pux.interop.iati import views as iati_views
 from pux.interop.tabular import views as tabular_views
+from pux.jobs import api as jobs_api
 from pux.jobs import queue as job_queue
 from pux.jobs import views as jobs_views
 from pux.knowledge import api as knowledge_api
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pages.router,
         tasks_views.router,
         jobs_views.router,
+        jobs_api.router,
         accounts_views.sign_in_router,
         reference_views.router,
         reference_api.router,
