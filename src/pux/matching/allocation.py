@@ -359,7 +359,7 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
         upper = min(upper, bound)
         method = WHOLE_MIP
     else:
-        amounts = _settle_indivisible(problem, relaxed, fractional, rules)
+        amounts = _settle_indivisible(problem, relaxed, fractional, rules, upper)
         method = FLOW_THEN_MIP
     seconds = time.perf_counter() - started
     greedy = greedy_allocation(problem)
@@ -386,7 +386,7 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
 
 
 def _settle_indivisible(
-    problem: _Problem, relaxed: np.ndarray, fractional: np.ndarray, rules: RoundRules
+    problem: _Problem, relaxed: np.ndarray, fractional: np.ndarray, rules: RoundRules, upper: float
 ) -> np.ndarray:
     pairs = problem.pairs
     indivisible = ~problem.divisible[pairs.programmes]
@@ -398,7 +398,9 @@ def _settle_indivisible(
     candidates = np.flatnonzero(
         indivisible & np.isin(pairs.needs, list(open_needs)) & (problem.pair_cap <= budget[pairs.programmes])
     )
-    chosen = _solve_mip(problem, candidates, budget, country_cap, rules)
+    # The repair may stop once it is within half the round's gap tolerance of its own best: proving the
+    # last hundredths of a percent of a sub-problem took most of a round's time at the mission's scale.
+    chosen = _solve_mip(problem, candidates, budget, country_cap, rules, enough=0.5 * rules.mip_gap * upper)
     amounts[chosen] = problem.pair_cap[chosen]
     budget, country_cap, floor = _residual(problem, amounts)
     # The split money is re-optimised around the whole awards (those needs are fully funded).
@@ -448,9 +450,15 @@ def _new_highs() -> highspy.Highs:
 
 
 def _solve_mip(
-    problem: _Problem, candidates: np.ndarray, budget: np.ndarray, country_cap: np.ndarray, rules: RoundRules
+    problem: _Problem,
+    candidates: np.ndarray,
+    budget: np.ndarray,
+    country_cap: np.ndarray,
+    rules: RoundRules,
+    enough: float,
 ) -> np.ndarray:
-    """Choose whole awards among candidate pairs: at most one per need, within budgets and country caps."""
+    """Choose whole awards among candidate pairs: at most one per need, within budgets and country caps.
+    ``enough``: the value short of the best possible at which the search may stop."""
     if len(candidates) == 0:
         return candidates
     pairs = problem.pairs
@@ -477,6 +485,7 @@ def _solve_mip(
     solver = _new_highs()
     solver.setOptionValue("time_limit", rules.mip_time_limit)
     solver.setOptionValue("mip_rel_gap", rules.mip_gap)
+    solver.setOptionValue("mip_abs_gap", enough)
     solver.passModel(model)
     solver.run()
     solution = (
