@@ -687,6 +687,16 @@ RULES = (
         ),
         True,
     ),
+    Rule(
+        "POST",
+        "/api/v1/matching/round-jobs",
+        GLOBAL,
+        lambda s, w, r: (
+            "/api/v1/matching/round-jobs",
+            {"json": {"title": "Queued round", "country_cap_share": 0.5}},
+        ),
+        True,
+    ),
     Rule("POST", "/proposals/{proposal_id}/decision", PROPOSAL_DECIDERS, _decision),
     Rule("POST", "/api/v1/proposals/{proposal_id}/decision", PROPOSAL_DECIDERS, _decision_api, True),
     Rule(
@@ -1037,7 +1047,7 @@ def _denied(response: Any, rule: Rule) -> bool:
 def _succeeded(response: Any) -> bool:
     if response.status_code == 303:
         return not response.headers["location"].startswith("/sign-in")
-    return response.status_code in {200, 201}
+    return response.status_code in {200, 201, 202}  # 202: queued as a job
 
 
 CASES = [
