@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import compress, islice, repeat
 from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
@@ -61,40 +60,6 @@ def csv_cell_writer(kind: str) -> Callable[[Any], str]:
     if kind == "decimal":
         return _decimal_text
     return lambda value: neutralise(to_cell(value, kind))
-
-
-def neutralised_csv_rows(
-    kinds: Sequence[str], records: Iterable[Sequence[Any]], chunk: int = 1000
-) -> Iterator[tuple[str, ...]]:
-    """The cells of ``records`` as ``csv_cell_writer`` of each column's kind writes them, worked out a chunk
-    of records and a column at a time: text and whole-number columns, most of an export's millions of
-    cells, without a call per cell (that was the limit of a needs export's speed)."""
-    converters = [_column_converter(kind) for kind in kinds]
-    rows = iter(records)
-    while block := list(islice(rows, chunk)):
-        by_column = zip(*block, strict=True)
-        columns = [convert(values) for convert, values in zip(converters, by_column, strict=True)]
-        yield from zip(*columns, strict=True)
-
-
-def _column_converter(kind: str) -> Callable[[Sequence[Any]], list[str]]:
-    if kind == "str":
-        return _text_column
-    if kind == "int":
-        return _whole_number_column
-    write = csv_cell_writer(kind)
-    return lambda values: list(map(write, values))
-
-
-def _text_column(values: Sequence[Any]) -> list[str]:
-    texts = ["" if value is None else value if type(value) is str else str(value) for value in values]
-    for position in compress(range(len(texts)), map(str.startswith, texts, repeat(FORMULA_STARTS))):
-        texts[position] = TEXT_MARK + texts[position]
-    return texts
-
-
-def _whole_number_column(values: Sequence[Any]) -> list[str]:
-    return ["" if n is None else str(n) if n >= 0 else TEXT_MARK + str(n) for n in values]
 
 
 def _neutralised_text(value: Any) -> str:

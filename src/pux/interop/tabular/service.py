@@ -26,7 +26,7 @@ from pux.interop.tabular.columns import (
     to_cell,
 )
 from pux.interop.tabular.formats import (
-    neutralised_csv_rows,
+    csv_cell_writer,
     read_table,
     write_neutralised_csv_to,
     write_xlsx_to,
@@ -343,5 +343,6 @@ def export_table(
         texts = ([to_cell(v, kind) for v, kind in zip(record, kinds, strict=True)] for record in records)
         write_xlsx_to(target, header, texts, tags, title=entity.name)
     else:
-        cells = neutralised_csv_rows([column.kind for column in entity.columns], records)
+        writers = [csv_cell_writer(column.kind) for column in entity.columns]
+        cells = ([write(value) for write, value in zip(writers, record, strict=True)] for record in records)
         write_neutralised_csv_to(target, header, cells, tags)
