@@ -7,10 +7,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pux.assistance import service as assistance
+from pux.assistance.repository import ActivityFilter
+from pux.assistance.schemas import ActivityRead, ActivityUpdate
 from pux.needs.models import Need
 from pux.pagination import PageRequest, fetch_page
 from pux.reference.models import Country
-from tests.world import World
+from tests.world import World, activity_data
 
 ORDERINGS = {
     "by country then rank": (Need.country_iso3, Need.national_rank.is_(None), Need.national_rank, Need.id),
@@ -45,3 +48,25 @@ def test_a_query_of_something_else_than_one_record_kind_is_paged_as_it_is(
     page = fetch_page(session, statement, PageRequest(number=2, size=3))
     codes = list(session.scalars(select(Country.iso3).order_by(Country.iso3)))
     assert list(page.items) == codes[3:6] and page.total == len(codes)
+
+
+def test_a_kept_total_follows_every_added_or_hidden_activity(session: Session, world: World) -> None:
+    """The activities list keeps its total between changes; the next page read after one counts again."""
+    public, partner = world.actors["public"], world.actors["partner_a"]
+
+    def total() -> int:
+        return assistance.list_activities(
+            session, actor=public, filters=ActivityFilter(), page=PageRequest()
+        ).total
+
+    before = total()
+    assert total() == before  # kept
+    added = assistance.record_activity(
+        session, actor=partner, data=activity_data(world.organisations["donor_a"], title="Isotope hydrology")
+    )
+    assert total() == before + 1
+    hidden = ActivityUpdate.model_validate(
+        {**ActivityRead.model_validate(added).model_dump(), "visibility": "private", "version": added.version}
+    )
+    assistance.update_activity(session, actor=partner, activity_id=added.id, data=hidden)
+    assert total() == before

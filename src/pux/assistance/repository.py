@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance.models import AssistanceActivity
-from pux.db import rows_in_chunks
+from pux.db import once_per_transaction, rows_in_chunks
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import fold_for_search
 
@@ -96,7 +96,21 @@ def list_visible(
 ) -> Page[AssistanceActivity]:
     base = _filtered(select(AssistanceActivity).where(visible_clause(scope)), filters)
     statement = base.order_by(AssistanceActivity.start_date.desc(), AssistanceActivity.id)
-    return fetch_page(session, statement, page)
+    return fetch_page(session, statement, page, kept_by=activities_stamp(session))
+
+
+def activities_stamp(session: Session) -> tuple[object, ...]:
+    """Moves when an activity is added or changed (PUX deletes none; a deletion around it is seen when it
+    takes the newest). Two index lookups, read once per transaction until its next write."""
+    return once_per_transaction(
+        session,
+        "activities",
+        lambda: tuple(
+            session.execute(
+                select(func.max(AssistanceActivity.updated_at), func.max(AssistanceActivity.id))
+            ).one()
+        ),
+    )
 
 
 def all_visible(

@@ -480,7 +480,14 @@ def _check_board_filters(filters: UnfundedFilter, sort: str) -> None:
 
 def count_unfunded_needs(session: Session, *, actor: Actor) -> int:
     """How many needs the unfunded board lists for ``actor`` without filters (counted, not loaded)."""
-    return repository.count_unfunded_needs(session, permissions.need_scope(actor))
+    scope = permissions.need_scope(actor)
+    return cast(
+        int,
+        _ASSISTANCE.get(
+            ("unfunded count", _data_stamp(session), scope),
+            lambda: repository.count_unfunded_needs(session, scope),
+        ),
+    )
 
 
 def unfunded_needs(
