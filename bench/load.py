@@ -204,8 +204,8 @@ def run(
             status = makers[name](random.Random(request_seed)).status_code
         except httpx2.TimeoutException:
             status, failure = 0, "timeout"
-        except httpx2.HTTPError:
-            status, failure = 0, "connection"
+        except httpx2.HTTPError as error:  # named: a refused connection is not a dropped keep-alive one
+            status, failure = 0, f"connection ({type(error).__name__})"
         # From when it was due, not when a thread was free: waiting for the server is part of the answer.
         elapsed = time.perf_counter() - due
         with tally.lock:

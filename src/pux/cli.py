@@ -150,6 +150,10 @@ def serve(
         str, typer.Option(help="Proxies trusted for forwarded headers")
     ] = "127.0.0.1",
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error")] = "info",
+    warm_up: Annotated[
+        bool,
+        typer.Option(envvar="PUX_WARM_UP", help="Read what requests share before taking the first request"),
+    ] = True,
 ) -> None:
     """Serve the web platform; logs one JSON line per request on standard error."""
     import uvicorn
@@ -160,6 +164,7 @@ def serve(
         raise typer.BadParameter("--log-level must be debug, info, warning or error")
     # Every app process (one per worker) configures its JSON log lines from the environment.
     os.environ["PUX_LOG_LEVEL"] = log_level.lower()
+    os.environ["PUX_WARM_UP"] = "1" if warm_up else "0"
     get_settings.cache_clear()
     logs.configure(log_level)  # this process too: it supervises the workers and says so
     from pux.web.server import NoDelayH11Protocol

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     job_stalled_seconds: float = 30.0
     # A job that failed in a way that may pass is tried again after this long, then four times longer.
     job_retry_seconds: float = 10.0
+    # Before it takes its first request, each app process reads what many requests share (the search
+    # vectors, every matchable need's side of the recommendations, the priority inputs). `pux serve` turns
+    # it on; off, a cold process computes them for its first readers (tests, embedding).
+    warm_up: bool = False
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -178,6 +178,13 @@ def load_context(
     return MatchingContext(data, need_records, programme_records, side.ranks)
 
 
+def prepare(session: Session) -> None:
+    """Compute what every programme's recommendations share (each matchable need's item and text vector,
+    and the published programmes' vectors) ahead of the first reader: a few seconds at the mission's scale
+    that the first programme pages of a cold process waited for, side by side."""
+    load_context(session, kept_needs=True)
+
+
 @dataclass(frozen=True)
 class _NeedSide:
     """The needs as the engine reads them, their text vectors, and the priority ranks of their places."""

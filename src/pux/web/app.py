@@ -51,6 +51,7 @@ from pux.web.middleware import LanguageMiddleware
 from pux.web.openapi import install_docs
 from pux.web.request_log import RequestLog
 from pux.web.templating import build_templates
+from pux.web.warm import warm_up
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_LIFETIME_SECONDS = 8 * 3600
@@ -65,6 +66,8 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         # connection, and the pool has room for all of them (no request ever waits on the pool while
         # holding a thread that another request needs).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        if settings.warm_up:  # in a thread: the event loop stays free to answer uvicorn's health checks
+            await anyio.to_thread.run_sync(warm_up, app.state.session_factory)
         # Jobs left queued or running when the app last stopped are taken up (when this process runs jobs).
         app.state.start_jobs()
         yield

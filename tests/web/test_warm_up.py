@@ -1,0 +1,45 @@
+"""`pux serve` warms each app process before its first request: the shared results are ready, and a step
+that cannot be done (a database not set up yet) leaves the process serving, slow rather than broken."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pux.config import Settings
+from pux.search import repository as search_repository
+from pux.web.app import create_app
+from pux.web.warm import STEPS
+from tests.world import World
+
+
+def _warm_app(database_url: str, tmp_path: Path) -> TestClient:
+    settings = Settings(
+        database_url=database_url, files_dir=tmp_path / "files", job_runner="in-process", warm_up=True
+    )
+    return TestClient(create_app(settings))
+
+
+def test_a_warmed_process_has_its_search_vectors_before_the_first_search(
+    database_url: str, world: World, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    search_repository._VECTOR_INDEXES.clear()  # as in a process that has just started
+    with caplog.at_level(logging.INFO, logger="pux.warm"), _warm_app(database_url, tmp_path) as client:
+        ready = [record.getMessage() for record in caplog.records if "ready in" in record.getMessage()]
+        assert [message.split(":")[1].split(" ready")[0].strip() for message in ready] == [n for n, _s in STEPS]
+        loaded = list(search_repository._VECTOR_INDEXES.values())
+        assert loaded and loaded[0]._count > 0  # read at start, not by the first search
+        assert client.get("/search", params={"q": "radiotherapy"}).status_code == 200
+
+
+def test_a_step_that_fails_is_logged_and_the_process_still_serves(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    empty = f"sqlite:///{tmp_path / 'not-initialised.sqlite3'}"  # no tables: `pux init` never ran
+    with caplog.at_level(logging.INFO, logger="pux.warm"), _warm_app(empty, tmp_path) as client:
+        failed = [record for record in caplog.records if record.levelno == logging.ERROR]
+        assert len(failed) == len(STEPS) and all(record.exc_info for record in failed)
+        assert client.get("/healthz").status_code == 200
