@@ -14,15 +14,31 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from pux.accounts.permissions import Actor
 from pux.db import unit_of_work
+from pux.gaps import dashboard
+from pux.gaps import service as gaps
+from pux.gaps import vocabulary as gap_terms
 from pux.matching import service as matching
 from pux.priority import service as priority
 from pux.search import service as search
 
 LOGGER = logging.getLogger("pux.warm")
 
+
+def _home_page(session: Session) -> object:
+    """The public home page's figures (this year's assistance by provider and country, the needs map)."""
+    return dashboard.dashboard(session, actor=Actor.public())
+
+
+def _assistance_map(session: Session) -> object:
+    return gaps.map_figures(session, actor=Actor.public(), indicator=gap_terms.ASSISTANCE)
+
+
 STEPS: tuple[tuple[str, Callable[[Session], object]], ...] = (
     ("priority inputs", priority.country_inputs),
+    ("home page", _home_page),
+    ("assistance map", _assistance_map),
     ("recommendations", matching.prepare),
     ("search vectors", search.prepare),
 )
