@@ -10,6 +10,8 @@ from pux.audit import service as audit
 from pux.errors import InvalidTransition, NotFound, ValidationFailed
 from pux.needs import service as needs
 from pux.needs import workflow
+from pux.needs.repository import NeedFilter
+from pux.pagination import PageRequest
 from tests.world import World, need_data
 
 
@@ -155,3 +157,13 @@ def test_unknown_codes_are_refused_naming_each_field(session: Session, world: Wo
 def test_focal_point_cannot_draft_for_another_country(session: Session, world: World) -> None:
     with pytest.raises(PermissionDenied):
         needs.create_need(session, actor=world.actors["focal_uga"], data=need_data(country="KEN"))
+
+
+def test_a_new_need_is_found_by_its_reference(session: Session, world: World) -> None:
+    counterpart = world.actors["counterpart_ken"]
+    need = needs.create_need(session, actor=counterpart, data=need_data(title="Gamma camera servicing"))
+    found = needs.list_needs(
+        session, actor=counterpart, filters=NeedFilter(text=need.reference), page=PageRequest()
+    )
+    assert [item.id for item in found.items] == [need.id]
+    assert need.version == 1  # the reference is part of the first save, not a second write

@@ -29,7 +29,9 @@ def test_a_warmed_process_has_its_search_vectors_before_the_first_search(
     search_repository._VECTOR_INDEXES.clear()  # as in a process that has just started
     with caplog.at_level(logging.INFO, logger="pux.warm"), _warm_app(database_url, tmp_path) as client:
         ready = [record.getMessage() for record in caplog.records if "ready in" in record.getMessage()]
-        assert [message.split(":")[1].split(" ready")[0].strip() for message in ready] == [n for n, _s in STEPS]
+        assert [message.split(":")[1].split(" ready")[0].strip() for message in ready] == [
+            n for n, _s in STEPS
+        ]
         loaded = list(search_repository._VECTOR_INDEXES.values())
         assert loaded and loaded[0]._count > 0  # read at start, not by the first search
         assert client.get("/search", params={"q": "radiotherapy"}).status_code == 200
