@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from pux.accounts.models import Organisation, RoleAssignment, User
@@ -144,6 +144,8 @@ class Loader:
     def insert(self, table: Table, rows: Sequence[dict[str, Any]], what: str) -> None:
         for chunk in batches(rows):
             self.session.execute(insert(table), list(chunk))
+            if chunk and "id" in chunk[0]:
+                self.advance_ids(table)
             audit.record(
                 self.session,
                 actor=ACTOR,
@@ -153,6 +155,15 @@ class Loader:
                 after={"rows": len(chunk), "what": what},
             )
             self.session.commit()
+
+    def advance_ids(self, table: Table) -> None:
+        """Rows given their ids leave PostgreSQL's id sequence behind: the app's next insert into the table
+        would take an id that is in use (every need drafted after a scale load was refused as a conflict).
+        SQLite takes the next id from the largest one by itself."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            largest = f'(SELECT max(id) FROM "{table.name}")'
+            statement = text(f"SELECT setval(pg_get_serial_sequence(:table, 'id'), {largest})")
+            self.session.execute(statement, {"table": table.name})
 
     def next_id(self, model: Any) -> int:
         return int(self.session.scalar(select(func.coalesce(func.max(model.id), 0)))) + 1
