@@ -42,6 +42,6 @@ def test_a_step_that_fails_is_logged_and_the_process_still_serves(
 ) -> None:
     empty = f"sqlite:///{tmp_path / 'not-initialised.sqlite3'}"  # no tables: `pux init` never ran
     with caplog.at_level(logging.INFO, logger="pux.warm"), _warm_app(empty, tmp_path) as client:
-        failed = [record for record in caplog.records if record.levelno == logging.ERROR]
+        failed = [r for r in caplog.records if r.name == "pux.warm" and r.levelno == logging.ERROR]
         assert len(failed) == len(STEPS) and all(record.exc_info for record in failed)
         assert client.get("/healthz").status_code == 200
