@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from pux.db import as_utc
 from pux.jobs import service
 from pux.jobs.kinds import ALLOCATION_ROUND
 from pux.jobs.models import Job
+from pux.validation import UtcDateTime
 from pux.web.deps import SessionDep
 from pux.web.filters import ApiPage
 from pux.web.forms import RecordPath
@@ -23,33 +22,23 @@ router = api_router("jobs")
 
 
 class JobRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
     status: str = Field(description="queued, running, done or failed")
     attempts: int
     max_attempts: int
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     error: str | None = Field(description="Why the last attempt failed, in the language it was asked in")
     result: dict[str, Any] | None = Field(description="What the job made (for a round: its round_id)")
-    result_url: str | None = Field(description="Where to read what the job made, once it is done")
+    result_url: str | None = Field(default=None, description="Where to read what the job made, once done")
 
     @classmethod
     def of(cls, job: Job) -> JobRead:
-        return cls(
-            id=job.id,
-            kind=job.kind,
-            status=job.status,
-            attempts=job.attempts,
-            max_attempts=job.max_attempts,
-            created_at=as_utc(job.created_at) or job.created_at,
-            started_at=as_utc(job.started_at),
-            finished_at=as_utc(job.finished_at),
-            error=job.error,
-            result=job.result,
-            result_url=_result_url(job),
-        )
+        return cls.model_validate(job).model_copy(update={"result_url": _result_url(job)})
 
 
 def _result_url(job: Job) -> str | None:
