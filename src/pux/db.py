@@ -20,6 +20,7 @@ from sqlalchemy import (
     Select,
     Table,
     Text,
+    cast,
     create_engine,
     event,
     insert,
@@ -248,9 +249,13 @@ def rows_in_chunks(
     as_text = [
         json or isinstance(table.c[name].type, Date) for name, json in zip(stored, decoded, strict=True)
     ]
+    # PostgreSQL is asked for the JSON as text (its driver would decode every row's copy itself).
+    postgres = session.get_bind().dialect.name == "postgresql"
     read = [
-        type_coerce(table.c[name], Text) if text else table.c[name]
-        for name, text in zip(stored, as_text, strict=True)
+        (cast(table.c[name], Text) if postgres and json else type_coerce(table.c[name], Text))
+        if text
+        else table.c[name]
+        for name, text, json in zip(stored, as_text, decoded, strict=True)
     ]
     selected = matching.with_only_columns(id_column, *read).order_by(None)
     decode = _JsonTexts()
