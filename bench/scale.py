@@ -144,8 +144,6 @@ class Loader:
     def insert(self, table: Table, rows: Sequence[dict[str, Any]], what: str) -> None:
         for chunk in batches(rows):
             self.session.execute(insert(table), list(chunk))
-            if chunk and "id" in chunk[0]:
-                self.advance_ids(table)
             audit.record(
                 self.session,
                 actor=ACTOR,
@@ -155,6 +153,8 @@ class Loader:
                 after={"rows": len(chunk), "what": what},
             )
             self.session.commit()
+        if rows and "id" in rows[0]:
+            self.advance_ids(table)
 
     def advance_ids(self, table: Table) -> None:
         """Rows given their ids leave PostgreSQL's id sequence behind: the app's next insert into the table

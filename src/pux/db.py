@@ -246,17 +246,16 @@ def rows_in_chunks(
     # decoding every row's copy was a third of an export's time). Dates come as SQLite stores them, ISO
     # text (what an export writes; PostgreSQL's driver gives dates).
     decoded = [isinstance(table.c[name].type, JSON) for name in stored]
-    as_text = [
-        json or isinstance(table.c[name].type, Date) for name, json in zip(stored, decoded, strict=True)
-    ]
-    # PostgreSQL is asked for the JSON as text (its driver would decode every row's copy itself).
     postgres = session.get_bind().dialect.name == "postgresql"
-    read = [
-        (cast(table.c[name], Text) if postgres and json else type_coerce(table.c[name], Text))
-        if text
-        else table.c[name]
-        for name, text, json in zip(stored, as_text, decoded, strict=True)
-    ]
+
+    def read_as(column: Any) -> Any:
+        if isinstance(column.type, JSON) and postgres:
+            return cast(column, Text)  # asked for as text: its driver would decode every row's copy itself
+        if isinstance(column.type, JSON | Date):
+            return type_coerce(column, Text)
+        return column
+
+    read = [read_as(table.c[name]) for name in stored]
     selected = matching.with_only_columns(id_column, *read).order_by(None)
     decode = _JsonTexts()
     json_positions = [index + 1 for index, json in enumerate(decoded) if json]

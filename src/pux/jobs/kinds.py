@@ -55,6 +55,25 @@ class JobKind:
     tidy: Callable[[dict[str, Any]], None] | None = None
 
 
+def round_params(
+    *,
+    title: str,
+    country_cap_share: float,
+    ldc_floor_share: float | None,
+    mip_time_limit: float,
+    programme_ids: list[int] | None = None,
+) -> dict[str, Any]:
+    """The parameters of an allocation round job, as ``_allocation_round`` reads them (pages and the API
+    queue rounds alike). ``programme_ids`` None: every published programme."""
+    return {
+        "title": title,
+        "country_cap_share": country_cap_share,
+        "ldc_floor_share": ldc_floor_share,
+        "mip_time_limit": mip_time_limit,
+        "programme_ids": programme_ids,
+    }
+
+
 def _allocation_round(context: JobContext) -> dict[str, Any]:
     from pux.matching import service as matching
     from pux.matching.allocation import RoundRules
@@ -66,7 +85,7 @@ def _allocation_round(context: JobContext) -> dict[str, Any]:
         mip_time_limit=float(params.get("mip_time_limit", 20.0)),
     )
     with unit_of_work(context.session_factory, write=True) as session:
-        chosen = params.get("programme_ids")  # None: every published programme
+        chosen = params.get("programme_ids")
         record = matching.run_round(
             session,
             actor=context.actor,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from pux.i18n import get_language
 from pux.jobs import service as job_service
 from pux.jobs.api import JobRead, job_location
-from pux.jobs.kinds import ALLOCATION_ROUND
+from pux.jobs.kinds import ALLOCATION_ROUND, round_params
 from pux.matching import service
 from pux.matching.allocation import RoundRules
 from pux.matching.models import AllocationRound, MatchProposal
@@ -157,13 +157,13 @@ def queue_round(session: SessionDep, actor: ApiActor, request: RoundRequest, res
         session,
         actor=actor,
         kind=ALLOCATION_ROUND,
-        params={
-            "title": request.title,
-            "country_cap_share": request.country_cap_share,
-            "ldc_floor_share": request.ldc_floor_share,
-            "mip_time_limit": request.mip_time_limit,
-            "programme_ids": request.programme_ids,
-        },
+        params=round_params(
+            title=request.title,
+            country_cap_share=request.country_cap_share,
+            ldc_floor_share=request.ldc_floor_share,
+            mip_time_limit=request.mip_time_limit,
+            programme_ids=request.programme_ids,
+        ),
         language=get_language(),
     )
     session.flush()  # the job's id, for its address

@@ -13,7 +13,7 @@ from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import get_language
 from pux.i18n import gettext as _
 from pux.jobs import service as job_service
-from pux.jobs.kinds import ALLOCATION_ROUND
+from pux.jobs.kinds import ALLOCATION_ROUND, round_params
 from pux.jobs.kinds import status_label as job_status_label
 from pux.matching import service
 from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP
@@ -118,12 +118,12 @@ def run_round(request: Request, session: SessionDep, actor: PageActor, form: For
             session,
             actor=actor,
             kind=ALLOCATION_ROUND,
-            params={
-                "title": str(values.get("title") or _("Allocation round"))[:200],
-                "country_cap_share": shares["country_cap_percent"] or 0.25,
-                "ldc_floor_share": shares["ldc_floor_percent"],
-                "mip_time_limit": 20.0,
-            },
+            params=round_params(
+                title=str(values.get("title") or _("Allocation round"))[:200],
+                country_cap_share=shares["country_cap_percent"] or 0.25,
+                ldc_floor_share=shares["ldc_floor_percent"],
+                mip_time_limit=20.0,
+            ),
             language=get_language(),
         )
     except ValidationFailed as failed:

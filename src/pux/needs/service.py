@@ -113,11 +113,7 @@ def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:
             setattr(need, name, getattr(data, name))
         need.techniques = techniques
         need.sdg_targets = targets
-        need.search_text = _search_text(need)
-
-
-def _search_text(need: Need) -> str:
-    return fold_for_search(f"{need.reference or ''} {need.title} {need.description[:2000]}")
+        need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
 
 
 def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> Need:
@@ -127,12 +123,13 @@ def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> Need:
         _("You may draft needs only for your own country."),
     )
     _check_codes(session, data, data.country_iso3)
-    need = Need(country_iso3=data.country_iso3, status=workflow.DRAFT, created_by_id=actor.user_id)
+    need = Need(
+        country_iso3=data.country_iso3,
+        status=workflow.DRAFT,
+        created_by_id=actor.user_id,
+        reference=repository.next_reference(session, data.country_iso3, date.today().year),
+    )
     _apply_fields(session, need, data)
-    # Last before the insert: on PostgreSQL taking the country's next reference holds the other drafts of
-    # that country back until this transaction ends.
-    need.reference = repository.next_reference(session, data.country_iso3, date.today().year)
-    need.search_text = _search_text(need)
     repository.add(session, need)
     audit.record(
         session,
