@@ -16,6 +16,7 @@ from pux.sdg_tagging.embedder import Embedder, FloatArray, HashingEmbedder
 from pux.sdg_tagging.engine import (
     DATA_DIR,
     GOALS,
+    HEAD_TRANSFORMER_WORD_LIMIT,
     ONE_BLAS_THREAD,
     SdgSuggestion,
     SdgTagger,
@@ -253,6 +254,23 @@ def test_the_embedder_is_used_for_unsure_texts_only() -> None:
     assert [len(batch) for batch in recorder.passages] == [1]
     assert tagger.score_texts([unsure], transformer="never")[0].transformer_similarity is None
     assert static_only.suggest(clear)[0].goal == "3"
+
+
+def test_the_model_reads_an_english_texts_topical_words_and_other_languages_whole() -> None:
+    recorder = RecordingEmbedder(HashingEmbedder())
+    tagger = SdgTagger(TaggerData(), load_calibration(), recorder, load_goal_head())
+    english = "The ministry and the district councils of the region will rehabilitate the irrigation canals."
+    french = CLEAR_TEXTS["fr"][0]
+    tagger.score_texts([english, french], transformer="always")
+    [(english_input, french_input)] = recorder.passages
+    english_words = english_input.split()
+    # Frequent words go (they cost the model time and say nothing of the topic), topical ones stay in order.
+    assert "the" not in english_words and "and" not in english_words
+    assert english_words.index("irrigation") < english_words.index("canals")
+    assert french_input == french
+    # Every text's reading is bounded: a pasted report costs at most a fixed number of words.
+    long_text = " ".join(["irrigation canals rehabilitated"] * 200)
+    assert len(tagger.transformer_input(long_text).split()) == HEAD_TRANSFORMER_WORD_LIMIT
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,11 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    ``tools/train_sdg_goal_head.py``). The static part (a logistic model per goal on the static text vector,
    the combined score, its gap to the best goal, keyword hits, the best sentence gap and the word
    neighbours' vote) decides a text it is sure of. A text for which it leaves some goal inside the gate
-   band goes through the full e5 model (the whole text; 30 to 100 ms on two cores), and the transformer
-   part reads it too, adding the model's similarity to each goal's descriptions and the vote of the
-   snippets nearest in meaning; the larger of the two parts' probabilities decides. About one realistic
-   snippet in eight takes this path (the band is a cost budget). A goal is suggested when its probability
+   band goes through the full e5 model (an English text's topical words, any other language's whole
+   text; 20 to 100 ms on two cores), and the transformer part reads it too, adding the model's similarity
+   to each goal's descriptions and the vote of the snippets nearest in meaning; the larger of the two
+   parts' probabilities decides. About one realistic snippet in four takes this path (the band is a cost
+   budget). A goal is suggested when its probability
    reaches the threshold; a text may get several goals or none. Without a shipped head, the older
    calibrated model (``tools/calibrate_sdg_thresholds.py``: gap, score and keywords, one threshold per
    goal; the transformer on the first content words of unsure texts) decides.
@@ -65,6 +66,9 @@ GOAL_HEAD_FILE = "goal_head.npz"
 # Transformer input: words rarer than this log-probability (see content_words); how many of them is
 # ``Calibration.transformer_word_limit``.
 CONTENT_MAX_LOG_PROB = -10.0
+# The head's transformer part reads at most this many topical words: every realistic snippet (30-120 words)
+# whole, and a bounded cost for a long pasted document.
+HEAD_TRANSFORMER_WORD_LIMIT = 120
 MAX_TARGETS = 3
 # Targets closer than this to the best target of a goal are listed too.
 TARGET_SIMILARITY_BAND = 0.02
@@ -463,7 +467,12 @@ class SdgTagger:
 
     def _add_transformer_scores(self, texts: Sequence[str], scores: Sequence[TextScores]) -> None:
         assert self.embedder is not None
-        vectors = self.embedder.embed_passages([self.transformer_input(text) for text in texts])
+        vectors = self.embedder.embed_passages(
+            [
+                self.transformer_input(text, text_scores.language)
+                for text, text_scores in zip(texts, scores, strict=True)
+            ]
+        )
         descriptions, goals = self.data.description_vectors, self.data.description_goals
         similarities = goal_similarities(vectors, descriptions, goals, self.calibration.top_k)
         best = goal_similarities(vectors, descriptions, goals, 1)
@@ -475,13 +484,20 @@ class SdgTagger:
             if snippets is not None:
                 text_scores.meaning_votes = snippets.meaning_votes(vectors[position])
 
-    def transformer_input(self, text: str) -> str:
-        """What the transformer reads of ``text``. With the head's transformer part, the whole text: it was
-        fitted on whole texts, and reading only their topical words (half the cost) lost a text's second
-        goal more often. For the older decision, the first ``transformer_word_limit`` topical words."""
+    def transformer_input(self, text: str, language: str | None = None) -> str:
+        """What the transformer reads of ``text``. With the head's transformer part: an English text's
+        topical words in their order (at most ``HEAD_TRANSFORMER_WORD_LIMIT``), any other language's whole
+        text. The model costs about half a millisecond per token on two cores and an 80-word English text
+        read this way is two thirds of its tokens, which pays for sending more texts to the model (the
+        measured trade is in tools/train_sdg_goal_head.py); the word frequencies that pick the topical words
+        are the least reliable outside English, where a clear French text about hunger lost its goal this
+        way. For the older decision, the first ``transformer_word_limit`` topical words."""
         if self.head is not None and self.head.transformer is not None:
-            return text
-        limit = self.calibration.transformer_word_limit
+            if (language or detect_language(text)) != "en":
+                return text
+            limit = HEAD_TRANSFORMER_WORD_LIMIT
+        else:
+            limit = self.calibration.transformer_word_limit
         return self.data.lexicon.content_words(text, CONTENT_MAX_LOG_PROB, limit) or text
 
     def _keyword_matches(self, text: str) -> dict[str, list[KeywordMatch]]:
