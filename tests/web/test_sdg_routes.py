@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -70,3 +71,18 @@ def test_cli_tag_and_eval(tmp_path: Path) -> None:
     evaluated = runner.invoke(app, ["sdg", "eval", str(sample)])
     assert evaluated.exit_code == 0, evaluated.output
     assert evaluated.output.strip().splitlines()[-1] == "average accuracy: 1.000"
+
+
+def test_target_codes_keep_their_order_on_an_arabic_page(client: TestClient) -> None:
+    # "10.c" in a right-to-left line would show as "c.10": the codes and the evidence are set left to right.
+    client.cookies.set("pux_lang", "ar")
+    token = csrf_token(client)
+    response = client.post(
+        "/sdg/suggest-form",
+        data={"title": CANCER, "description": "", "sdg_target_codes": "10.c", "csrf_token": token},
+    )
+    client.cookies.delete("pux_lang")
+    assert response.status_code == 200
+    assert re.search(r'<input id="f-sdg_target_codes"[^>]*dir="ltr"', response.text)
+    assert re.search(r'<span dir="ltr">3\.\d', response.text)
+    assert "<bdi>" in response.text
