@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -32,25 +33,27 @@ def test_api_suggests_goal_3_with_evidence_and_nothing_is_stored(client: TestCli
     assert client.post("/api/v1/sdg/suggest", json={"text": ""}).status_code == 422
 
 
-def test_form_helper_prefills_targets_for_the_person_to_confirm(client: TestClient) -> None:
+def suggest_on_the_form(client: TestClient, title: str, codes: str, language: str = "en") -> Any:
+    """The form's "Suggest SDGs" button, pressed by a reader of ``language``."""
+    client.cookies.set("pux_lang", language)
     token = csrf_token(client)
     response = client.post(
         "/sdg/suggest-form",
-        data={"title": CANCER, "description": "", "sdg_target_codes": "5.6", "csrf_token": token},
+        data={"title": title, "description": "", "sdg_target_codes": codes, "csrf_token": token},
     )
+    client.cookies.delete("pux_lang")
+    return response
+
+
+def test_form_helper_prefills_targets_for_the_person_to_confirm(client: TestClient) -> None:
+    response = suggest_on_the_form(client, CANCER, "5.6")
     assert response.status_code == 200
     assert 'id="sdg-field"' in response.text and "5.6, 3." in response.text  # kept what was there, added 3.x
 
 
 def test_the_form_names_each_kind_of_evidence_in_the_readers_language(client: TestClient) -> None:
     # The engine marks its evidence kinds in English ("words: ..."); the page translates the mark.
-    client.cookies.set("pux_lang", "fr")
-    token = csrf_token(client)
-    response = client.post(
-        "/sdg/suggest-form",
-        data={"title": SCHOOL_MEALS_FR, "description": "", "sdg_target_codes": "", "csrf_token": token},
-    )
-    client.cookies.delete("pux_lang")
+    response = suggest_on_the_form(client, SCHOOL_MEALS_FR, "", "fr")
     assert response.status_code == 200
     assert "Mots : " in response.text and "Exemple étiqueté : " in response.text
     assert "words: " not in response.text and "example: " not in response.text
@@ -75,13 +78,7 @@ def test_cli_tag_and_eval(tmp_path: Path) -> None:
 
 def test_target_codes_keep_their_order_on_an_arabic_page(client: TestClient) -> None:
     # "10.c" in a right-to-left line would show as "c.10": the codes and the evidence are set left to right.
-    client.cookies.set("pux_lang", "ar")
-    token = csrf_token(client)
-    response = client.post(
-        "/sdg/suggest-form",
-        data={"title": CANCER, "description": "", "sdg_target_codes": "10.c", "csrf_token": token},
-    )
-    client.cookies.delete("pux_lang")
+    response = suggest_on_the_form(client, CANCER, "10.c", "ar")
     assert response.status_code == 200
     assert re.search(r'<input id="f-sdg_target_codes"[^>]*dir="ltr"', response.text)
     assert re.search(r'<span dir="ltr">3\.\d', response.text)
