@@ -26,10 +26,10 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    text; 20 to 100 ms on two cores), and the transformer part reads it too, adding the model's similarity
    to each goal's descriptions and the vote of the snippets nearest in meaning; the larger of the two
    parts' probabilities decides. About one realistic snippet in four takes this path (the band is a cost
-   budget). A goal is suggested when its probability
-   reaches the threshold; a text may get several goals or none. Without a shipped head, the older
-   calibrated model (``tools/calibrate_sdg_thresholds.py``: gap, score and keywords, one threshold per
-   goal; the transformer on the first content words of unsure texts) decides.
+   budget). A goal is suggested when its probability reaches the threshold; a text may get several goals
+   or none. Without a shipped head, the older calibrated model (``tools/calibrate_sdg_thresholds.py``:
+   gap, score and keywords, one threshold per goal; the transformer on the first content words of unsure
+   texts) decides.
 
 Each suggestion keeps its evidence: matched keyword phrases, the best target labels, the words that
 weigh most for the goal in the head, the sentence where the goal comes out on top and the nearest labelled
