@@ -429,20 +429,18 @@ def matching_round(
     """Run an allocation round over all published programmes and store its proposals."""
     from pux.accounts.permissions import Actor
     from pux.errors import ValidationFailed
+    from pux.jobs.kinds import ALLOCATION_ROUND, round_params
     from pux.matching import service as matching
     from pux.matching.allocation import RoundRules
 
+    cap_share, ldc_floor_share = cap / 100, ldc_floor / 100 if ldc_floor else None
     if queue:
         _queue_job(
-            "matching.round",
-            {
-                "title": title,
-                "country_cap_share": cap / 100,
-                "ldc_floor_share": ldc_floor / 100 if ldc_floor else None,
-            },
+            ALLOCATION_ROUND,
+            round_params(title=title, country_cap_share=cap_share, ldc_floor_share=ldc_floor_share),
         )
         return
-    rules = RoundRules(country_cap_share=cap / 100, ldc_floor_share=ldc_floor / 100 if ldc_floor else None)
+    rules = RoundRules(country_cap_share=cap_share, ldc_floor_share=ldc_floor_share)
     with _sessions() as session:
         try:
             record = matching.run_round(session, actor=Actor.system(_cli_actor()), title=title, rules=rules)

@@ -55,16 +55,20 @@ class JobKind:
     tidy: Callable[[dict[str, Any]], None] | None = None
 
 
+# A queued round's time for its integer step unless it asks for another (the API lets it).
+ROUND_JOB_MIP_SECONDS = 20.0
+
+
 def round_params(
     *,
     title: str,
     country_cap_share: float,
     ldc_floor_share: float | None,
-    mip_time_limit: float,
+    mip_time_limit: float = ROUND_JOB_MIP_SECONDS,
     programme_ids: list[int] | None = None,
 ) -> dict[str, Any]:
-    """The parameters of an allocation round job, as ``_allocation_round`` reads them (pages and the API
-    queue rounds alike). ``programme_ids`` None: every published programme."""
+    """The parameters of an allocation round job, as ``_allocation_round`` reads them (the page, the API
+    and the command line queue rounds alike). ``programme_ids`` None: every published programme."""
     return {
         "title": title,
         "country_cap_share": country_cap_share,
@@ -82,7 +86,8 @@ def _allocation_round(context: JobContext) -> dict[str, Any]:
     rules = RoundRules(
         country_cap_share=float(params["country_cap_share"]),
         ldc_floor_share=None if params.get("ldc_floor_share") is None else float(params["ldc_floor_share"]),
-        mip_time_limit=float(params.get("mip_time_limit", 20.0)),
+        # Jobs queued from the command line before it used ``round_params`` have no time of their own.
+        mip_time_limit=float(params.get("mip_time_limit", ROUND_JOB_MIP_SECONDS)),
     )
     with unit_of_work(context.session_factory, write=True) as session:
         chosen = params.get("programme_ids")

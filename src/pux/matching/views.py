@@ -122,7 +122,6 @@ def run_round(request: Request, session: SessionDep, actor: PageActor, form: For
                 title=str(values.get("title") or _("Allocation round"))[:200],
                 country_cap_share=shares["country_cap_percent"] or 0.25,
                 ldc_floor_share=shares["ldc_floor_percent"],
-                mip_time_limit=20.0,
             ),
             language=get_language(),
         )
