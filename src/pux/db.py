@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -223,6 +222,19 @@ def linked_codes(link: Table, reference: Any = None) -> LinkQuery:
     return query
 
 
+class ChunkedRows:
+    """Rows read a chunk at a time (``rows_in_chunks``): iterated, a tuple per row; ``chunks()`` gives each
+    chunk as its columns instead (a list of values per column asked for), for work done a column at a time
+    (a CSV export turns a whole column into cells at once)."""
+
+    def __init__(self, chunks: Callable[[], Iterator[list[Sequence[Any]]]]) -> None:
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for columns in self.chunks():
+            yield from zip(*columns, strict=True)
+
+
 def rows_in_chunks(
     session: Session,
     matching: Select[Any],
@@ -230,59 +242,58 @@ def rows_in_chunks(
     columns: Sequence[str],
     links: Mapping[str, LinkQuery] | None = None,
     chunk: int = EXPORT_CHUNK,
-) -> Iterator[tuple[Any, ...]]:
+) -> ChunkedRows:
     """The rows of ``table`` that ``matching`` (a select of the table's ids with its filters) finds, in id
-    order, each a tuple of the values of ``columns`` (None for a column the table does not have), with the
-    code lists of ``links`` that ``columns`` names. Plain values, no ORM objects; a date may come as its ISO
-    text.
+    order, each the values of ``columns`` (None for a column the table does not have), with the code lists of
+    ``links`` that ``columns`` names. Plain values, no ORM objects; a date may come as its ISO text.
 
     Read a chunk at a time by id: each chunk starts after the last id of the one before (the primary key
-    index serves it), so no list of every id is held and no query carries a thousand ids."""
+    index serves it), so no list of every id is held and no query carries a thousand ids. A chunk is handled
+    a column at a time: per-row work in Python was most of an export's time."""
     links = links or {}
-    linked = [name for name in columns if name in links]
     id_column = table.c.id
     stored = [name for name in columns if name in table.c and name != "id"]
-    # JSON columns are read as their text and decoded here, once per distinct text (code lists repeat:
-    # decoding every row's copy was a third of an export's time). Dates come as SQLite stores them, ISO
-    # text (what an export writes; PostgreSQL's driver gives dates).
-    decoded = [isinstance(table.c[name].type, JSON) for name in stored]
     postgres = session.get_bind().dialect.name == "postgresql"
 
     def read_as(column: Any) -> Any:
+        # JSON columns are read as their text and decoded here, once per distinct text (code lists repeat:
+        # decoding every row's copy was a third of an export's time); PostgreSQL's driver would decode each
+        # row's copy itself. Dates come as SQLite stores them, ISO text (what an export writes; PostgreSQL's
+        # driver gives dates).
         if isinstance(column.type, JSON) and postgres:
-            return cast(column, Text)  # asked for as text: its driver would decode every row's copy itself
+            return cast(column, Text)
         if isinstance(column.type, JSON | Date):
             return type_coerce(column, Text)
         return column
 
-    read = [read_as(table.c[name]) for name in stored]
-    selected = matching.with_only_columns(id_column, *read).order_by(None)
-    decode = _JsonTexts()
-    json_positions = [index + 1 for index, json in enumerate(decoded) if json]
-    # Each row read is (id, *stored) and gets None and its code lists appended; ``pick`` then puts the
-    # values in the order of ``columns`` (an absent column picks the None).
-    absent = len(stored) + 1
-    place = {"id": 0} | {name: index + 1 for index, name in enumerate(stored)}
-    place |= {name: absent + 1 + index for index, name in enumerate(linked)}
-    pick = itemgetter(*(place.get(name, absent) for name in columns))
-    # Core rows straight from the connection: the session's ORM result layer costs a third of the time.
-    connection = session.connection()
-    last_id: Any = None
-    while True:
-        statement = selected if last_id is None else selected.where(id_column > last_id)
-        found: Sequence[Sequence[Any]] = connection.execute(statement.order_by(id_column).limit(chunk)).all()
-        if not found:
-            return
-        last_id = found[-1][0]
-        ids = [row[0] for row in found]
-        codes = [_codes_by_owner(connection, links[name](ids)) for name in linked]
-        for row in found:
-            values = [*row, None, *(by_owner.get(row[0], []) for by_owner in codes)]
-            for position in json_positions:
-                values[position] = decode.value(values[position])
-            yield pick(values) if len(columns) > 1 else (pick(values),)
-        if len(found) < chunk:
-            return
+    selected = matching.with_only_columns(id_column, *(read_as(table.c[name]) for name in stored))
+    selected = selected.order_by(None)
+    is_json = {name: isinstance(table.c[name].type, JSON) for name in stored}
+
+    def chunks() -> Iterator[list[Sequence[Any]]]:
+        decode = _JsonTexts()
+        # Core rows straight from the connection: the session's ORM result layer costs a third of the time.
+        connection = session.connection()
+        last_id: Any = None
+        while True:
+            statement = selected if last_id is None else selected.where(id_column > last_id)
+            found = connection.execute(statement.order_by(id_column).limit(chunk)).all()
+            if not found:
+                return
+            last_id = found[-1][0]
+            ids, *values = zip(*found, strict=True)
+            by_name: dict[str, Sequence[Any]] = {"id": ids}
+            for name, column in zip(stored, values, strict=True):
+                by_name[name] = list(map(decode.value, column)) if is_json[name] else column
+            for name in (name for name in columns if name in links):
+                codes = _codes_by_owner(connection, links[name](ids))
+                by_name[name] = [codes.get(owner, []) for owner in ids]
+            absent = (None,) * len(ids)
+            yield [by_name.get(name, absent) for name in columns]
+            if len(found) < chunk:
+                return
+
+    return ChunkedRows(chunks)
 
 
 class _JsonTexts:

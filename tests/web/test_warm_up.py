@@ -3,7 +3,9 @@ that cannot be done (a database not set up yet) leaves the process serving, slow
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,15 @@ from pux.search import repository as search_repository
 from pux.web.app import create_app
 from pux.web.warm import STEPS
 from tests.world import World
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_usual() -> Iterator[None]:
+    """A warm-up sets the objects alive apart from the cycle collector: the rest of the test session
+    collects as usual."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
 
 
 def _warm_app(database_url: str, tmp_path: Path) -> TestClient:
@@ -35,6 +46,16 @@ def test_a_warmed_process_has_its_search_vectors_before_the_first_search(
         loaded = list(search_repository._VECTOR_INDEXES.values())
         assert loaded and loaded[0]._count > 0  # read at start, not by the first search
         assert client.get("/search", params={"q": "radiotherapy"}).status_code == 200
+
+
+def test_a_warmed_process_sets_its_objects_apart_from_the_cycle_collector(
+    database_url: str, world: World, tmp_path: Path
+) -> None:
+    with _warm_app(database_url, tmp_path) as client:
+        # A full collection then walks only what was made after start-up, not the whole program.
+        assert gc.get_freeze_count() > 10_000
+        assert len(gc.get_objects()) < gc.get_freeze_count()
+        assert client.get("/needs").status_code == 200
 
 
 def test_a_step_that_fails_is_logged_and_the_process_still_serves(

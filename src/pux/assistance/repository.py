@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance.models import AssistanceActivity
-from pux.db import once_per_transaction, rows_in_chunks
+from pux.db import ChunkedRows, once_per_transaction, rows_in_chunks
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import fold_for_search
 
@@ -128,7 +127,7 @@ def visible_ids(session: Session, scope: VisibilityScope, filters: ActivityFilte
 
 def export_rows(
     session: Session, scope: VisibilityScope, filters: ActivityFilter, columns: Sequence[str]
-) -> Iterator[tuple[Any, ...]]:
+) -> ChunkedRows:
     """What all_visible returns, as plain rows (the values of ``columns``), a chunk at a time."""
     matching = _filtered(select(AssistanceActivity.id).where(visible_clause(scope)), filters)
     return rows_in_chunks(session, matching, AssistanceActivity.__table__, columns)

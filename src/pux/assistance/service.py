@@ -18,6 +18,7 @@ from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityFields, ActivityUpdate
 from pux.audit import service as audit
 from pux.audit.models import AuditEvent
+from pux.db import ChunkedRows
 from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
 from pux.needs import repository as needs_repository
@@ -196,7 +197,7 @@ def list_activities(
 
 def export_activity_rows(
     session: Session, *, actor: Actor, filters: ActivityFilter, columns: Sequence[str]
-) -> Iterator[tuple[Any, ...]]:
+) -> ChunkedRows:
     """Every activity the actor may see, as plain rows read a chunk at a time (for exports)."""
     return repository.export_rows(session, permissions.activity_scope(actor), filters, columns)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Integer, and_, cast, func, or_, select, tr
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
-from pux.db import linked_codes, rows_in_chunks
+from pux.db import ChunkedRows, linked_codes, rows_in_chunks
 from pux.needs.models import Need, need_sdg_target, need_technique
 from pux.needs.workflow import PUBLISHED_STATUSES
 from pux.pagination import Page, PageRequest, fetch_page
@@ -110,7 +110,7 @@ def all_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -
 
 def export_rows(
     session: Session, scope: VisibilityScope, filters: NeedFilter, columns: Sequence[str]
-) -> Iterator[tuple[Any, ...]]:
+) -> ChunkedRows:
     """What all_visible returns, as plain rows (the values of ``columns``) with their technique and target
     codes, a chunk at a time."""
     matching = _filtered(select(Need.id).where(visible_clause(scope)), filters)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
 from pux.audit.models import AuditEvent
+from pux.db import ChunkedRows
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
 from pux.needs import repository, workflow
@@ -291,7 +292,7 @@ def list_needs(session: Session, *, actor: Actor, filters: NeedFilter, page: Pag
 
 def export_need_rows(
     session: Session, *, actor: Actor, filters: NeedFilter, columns: Sequence[str]
-) -> Iterator[tuple[Any, ...]]:
+) -> ChunkedRows:
     """Every need the actor may see, as plain rows read a chunk at a time (for CSV and Excel exports)."""
     return repository.export_rows(session, permissions.need_scope(actor), filters, columns)
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
-from pux.db import linked_codes, rows_in_chunks
+from pux.db import ChunkedRows, linked_codes, rows_in_chunks
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.programmes.models import (
     Programme,
@@ -87,7 +86,7 @@ def all_visible(session: Session, scope: VisibilityScope, filters: ProgrammeFilt
 
 def export_rows(
     session: Session, scope: VisibilityScope, filters: ProgrammeFilter, columns: Sequence[str]
-) -> Iterator[tuple[Any, ...]]:
+) -> ChunkedRows:
     """What all_visible returns, as plain rows (the values of ``columns``) with their code lists, a chunk
     at a time."""
     matching = _filtered(select(Programme.id).where(visible_clause(scope)), filters)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
@@ -15,6 +15,7 @@ from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
 from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
+from pux.db import ChunkedRows
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.interop.tabular.columns import (
@@ -26,7 +27,8 @@ from pux.interop.tabular.columns import (
     to_cell,
 )
 from pux.interop.tabular.formats import (
-    csv_cell_writer,
+    ColumnCells,
+    csv_column_writer,
     read_table,
     write_neutralised_csv_to,
     write_xlsx_to,
@@ -57,7 +59,7 @@ class Entity:
     create: Callable[[Session, Actor, Any, Any], Any]
     update: Callable[[Session, Actor, int, Any, Any], Any]
     # Every record the actor may see with the filters, as plain rows: the values of the columns asked for.
-    export: Callable[[Session, Actor, Any, Sequence[str]], Iterable[Sequence[Any]]]
+    export: Callable[[Session, Actor, Any, Sequence[str]], ChunkedRows]
     visible: Callable[[Actor, Any], bool]
     # The code checks alone, for a row some of whose fields failed (so all its problems come at once).
     codes_only: Callable[[Session, Any, Any], list[FieldProblem]]
@@ -343,6 +345,11 @@ def export_table(
         texts = ([to_cell(v, kind) for v, kind in zip(record, kinds, strict=True)] for record in records)
         write_xlsx_to(target, header, texts, tags, title=entity.name)
     else:
-        writers = [csv_cell_writer(column.kind) for column in entity.columns]
-        cells = ([write(value) for write, value in zip(writers, record, strict=True)] for record in records)
-        write_neutralised_csv_to(target, header, cells, tags)
+        writers = [csv_column_writer(column.kind) for column in entity.columns]
+        write_neutralised_csv_to(target, header, _cells_by_column(records, writers), tags)
+
+
+def _cells_by_column(records: ChunkedRows, writers: Sequence[ColumnCells]) -> Iterator[Sequence[Any]]:
+    """The CSV cells of ``records``, turned into text a column of a chunk at a time (``ColumnCells``)."""
+    for columns in records.chunks():
+        yield from zip(*(write(values) for write, values in zip(writers, columns, strict=True)), strict=True)
