@@ -4,6 +4,7 @@ and the index follows every edit of a page's parts and translations."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
@@ -17,10 +18,13 @@ from pux.knowledge.schemas import (
     TranslationFields,
 )
 from pux.knowledge.seed import SeedReport
+from pux.needs import service as needs
 from pux.pagination import PageRequest
+from pux.reference import repository as reference_repository
+from pux.search import repository as search_repository
 from pux.search import service
 from pux.search.repository import SearchFilter
-from tests.world import World
+from tests.world import World, need_data
 
 MARKER = "Qorvexil"  # a made-up word no other record contains
 SOURCE = SourceFields(
@@ -111,6 +115,49 @@ def test_a_technique_page_is_found_by_its_summary_and_titled_in_the_readers_lang
     french = _hits(session, public, "insectes stériles", language="fr")
     technique = knowledge.technique_page(session, actor=public, slug="sterile-insect-technique").technique
     assert french[("technique", "sterile_insect")] == technique.name_fr != technique.name_en
+
+
+def _ranked(session: Session, actor: Actor, query: str, language: str) -> list[tuple[str, str]]:
+    results = service.search(
+        session, actor=actor, query=query, language=language, filters=SearchFilter(), page=PageRequest(1, 20)
+    )
+    return [(hit.kind, hit.key) for hit in results.hits]
+
+
+@pytest.mark.parametrize(
+    ("code", "need_title"),
+    [
+        ("sterile_insect", "Sterile insect technique against fruit flies, district {}"),
+        ("mutation_breeding", "Mutation breeding of drought-tolerant sorghum, district {}"),
+    ],
+)
+def test_a_search_for_a_technique_by_its_name_puts_its_page_first_among_newer_records_that_name_it(
+    session: Session,
+    world: World,
+    seeded: SeedReport,
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+    need_title: str,
+) -> None:
+    """Short needs that name a technique in their title match its words better than its long page does
+    (the page's title is the name: it counts); and the page, written once, is older than the needs written
+    since: with more newer matches than are scored (reached here with a few records), it was not found."""
+    monkeypatch.setattr(search_repository, "RANKED_MATCHES", 10)
+    focal = world.actors["focal_ken"]
+    for number in range(15):
+        data = need_data(title=need_title.format(number), visibility="public")
+        need = needs.create_need(session, actor=focal, data=data)
+        for target in ("submitted", "endorsed", "published"):
+            need = needs.transition_need(
+                session, actor=focal, need_id=need.id, target=target, version=need.version
+            )
+    public = world.actors["public"]
+    technique = next(t for t in reference_repository.list_techniques(session) if t.code == code)
+    for language in ("en", "fr", "es", "ar", "zh", "ru"):
+        ranked = _ranked(session, public, getattr(technique, f"name_{language}"), language)
+        assert ranked[0] == ("technique", code), (language, ranked[:5])
+    english = _ranked(session, public, technique.name_en, "en")
+    assert sum(1 for kind, _key in english if kind == "need") >= 10  # the needs are found all the same
 
 
 def test_a_translation_makes_a_story_findable_and_titled_in_that_language(

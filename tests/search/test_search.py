@@ -18,8 +18,8 @@ from pux.needs.schemas import NeedUpdate
 from pux.pagination import PageRequest
 from pux.reference import repository as reference_repository
 from pux.reference.repository import CountryFilter
+from pux.search import engine, service
 from pux.search import repository as search_repository
-from pux.search import service
 from pux.search.models import SearchDocument
 from pux.search.repository import SearchFilter
 from tests.world import World, need_data
@@ -345,6 +345,40 @@ def test_words_are_stemmed(session: Session, world: World) -> None:
         mode="words",
     )
     assert str(need_id) in _keys(results, "need")
+
+
+def test_a_record_whose_title_is_the_query_leads_one_that_only_repeats_its_words(
+    session: Session, world: World
+) -> None:
+    """bm25 favours a short text that repeats a word over a long one about it; the title says what a
+    record is about."""
+    about = _published(
+        session,
+        world,
+        f"{MARKER} drip irrigation",
+        description="A long account of the scheme: " + "soil moisture probes, pumps and canals; " * 40,
+    )
+    repeating = _published(
+        session,
+        world,
+        f"Workshop on {MARKER} drip irrigation and on seven other subjects of the region's plan",
+        description=f"{MARKER} drip irrigation. {MARKER} drip irrigation. {MARKER} drip irrigation.",
+    )
+    results = _search(session, world.actors["public"], f"{MARKER} drip irrigation")
+    ranked = [int(hit.key) for hit in results.hits if hit.kind == "need"]
+    assert ranked.index(about) < ranked.index(repeating)
+
+
+def test_title_match_is_how_nearly_the_title_is_the_query() -> None:
+    plan = engine.plan_query("mutation breeding", "en")
+    assert engine.title_match("Mutation breeding", plan, "en") == 1.0
+    assert engine.title_match("Mutation breeding of crops", plan, "en") == pytest.approx(2 / 3)
+    assert engine.title_match("Breeding", plan, "en") == pytest.approx(1 / 2)
+    assert engine.title_match("Training on mutation breeding for the region's farmers", plan, "en") < 0.5
+    assert engine.title_match("Food irradiation", plan, "en") == 0.0
+    chinese = engine.plan_query("昆虫不育技术", "zh")
+    assert engine.title_match("昆虫不育技术", chinese, "zh") == 1.0
+    assert 0 < engine.title_match("昆虫不育技术的应用", chinese, "zh") < 1.0
 
 
 # --- The index follows every write ---------------------------------------------------------------------

@@ -259,11 +259,33 @@ def fuse_scores(
     return sorted(fused.items(), key=lambda pair: -pair[1])
 
 
-def _matches(token: Token, plan: QueryPlan, language: str) -> bool:
+def title_match(title: str, plan: QueryPlan, language: str) -> float:
+    """How nearly ``title`` is the query, in [0, 1]: the share of the query's parts the title holds times the
+    share of the title's words that are the query's (1: the title is the query, as "Mutation breeding" is
+    for a search for mutation breeding; a long title that mentions it in passing scores little)."""
+    if plan.is_empty:
+        return 0.0
+    words = [token for token in tokens(title) if token.is_han or token.text.lower() not in STOPWORDS]
+    forms = [_forms(token, language) for token in words]
+    matched = [found for found in forms if found & plan.variants]
+    if not matched:
+        return 0.0
+    title_forms = set().union(*matched)
+    held = sum(1 for group in plan.groups if title_forms.intersection(group))
+    held += sum(1 for phrase in plan.phrases if "".join(phrase) in title)
+    return (held / plan.parts) * (len(matched) / len(words))
+
+
+def _forms(token: Token, language: str) -> set[str]:
+    """The forms of a word a query's variants are compared with (a Han character is its own form)."""
     if token.is_han:
-        return token.text in plan.variants
+        return {token.text}
     lower = token.text.lower()
-    return fold(lower) in plan.variants or stem(lower, language) in plan.variants
+    return {fold(lower), stem(lower, language)}
+
+
+def _matches(token: Token, plan: QueryPlan, language: str) -> bool:
+    return bool(_forms(token, language) & plan.variants)
 
 
 def highlight(text: str, plan: QueryPlan, language: str, *, width: int = 220) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -27,6 +27,7 @@ from sqlalchemy import (
     select,
     table,
     true,
+    union,
 )
 from sqlalchemy.orm import Session
 
@@ -46,8 +47,13 @@ COARSE_CANDIDATES = 2000
 WORD_CANDIDATES_FACTOR = 2
 # Fewer matches than this with every word of a query: those with some of its words follow.
 ENOUGH_WITH_EVERY_WORD = 20
-# At most this many matches of a query are scored (the newest; see _word_ranking).
+# At most this many matches of a query are scored (the newest; see _word_ranking), and besides them every
+# match of the kinds whose records are few (the knowledge base, countries, events): those are made once and
+# age, and at the mission's scale a thousand newer needs and activities that name a technique had pushed
+# the technique's own page out of the scored matches.
 RANKED_MATCHES = 1000
+FEW_RECORD_KINDS = ("country", "technique", "evidence", "story", "myth", "event")
+FEW_RECORD_GAP = 64
 # The best document matching only some of the query's words scores this share of the best with all.
 ANY_WORD_SHARE = 0.5
 _documents: Table = SearchDocument.__table__  # type: ignore[assignment]
@@ -131,42 +137,80 @@ def _word_ranking(
 def _fts5_ranking(
     session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int, *, every: bool
 ) -> list[tuple[int, float]]:
-    """FTS5 scores (bm25) the newest RANKED_MATCHES matches, found in id order, which costs nothing;
-    scoring costs a few microseconds a match. They are sorted here (an ORDER BY rank in FTS5 took twice
-    as long as the scoring), then the visibility and filters apply to the best of them."""
+    """FTS5 scores (bm25) the newest RANKED_MATCHES matches, found in id order, which costs nothing, and
+    those of the few-record kinds; scoring costs a few microseconds a match. They are sorted here (an ORDER
+    BY rank in FTS5 took twice as long as the scoring), then the visibility and filters apply to the best of
+    them."""
     fts: ColumnElement[Any] = literal_column("search_fts")
     match = fts.op("MATCH")(engine.fts5_match(plan, every=every))
-    statement = select(_fts.c.rowid, func.bm25(fts)).where(match).order_by(_fts.c.rowid.desc())
+    statement = select(_fts.c.rowid, func.bm25(fts)).where(match)
     # Read at once (fetchall): read a row at a time, the reading took longer than the scoring.
-    scored = session.execute(statement.limit(RANKED_MATCHES)).all()
-    best = sorted(scored, key=lambda row: (row[1], row[0]))[: limit * WORD_CANDIDATES_FACTOR]
-    visible = visible_among(session, [item for item, _rank in best], where)
-    return [(item, -rank) for item, rank in best if item in visible][:limit]
+    newest = session.execute(statement.order_by(_fts.c.rowid.desc()).limit(RANKED_MATCHES)).all()
+    few = {row[0]: -row[1] for row in _few_record_matches(session, statement)}
+    scored = {row[0]: -row[1] for row in newest} | few
+    best = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))
+    candidates = [pair for i, pair in enumerate(best) if i < limit * WORD_CANDIDATES_FACTOR or pair[0] in few]
+    visible = visible_among(session, [item for item, _score in candidates], where)
+    return _best_and_few([pair for pair in candidates if pair[0] in visible], few, limit)
+
+
+def _best_and_few(
+    ranked: list[tuple[int, float]], few: Container[int], limit: int
+) -> list[tuple[int, float]]:
+    """The ``limit`` best, and after them the few-record kinds' matches that are not among them: a long
+    page about a subject (a technique's) scores low on each of its words, and would be cut here before the
+    title could count (service.rank)."""
+    return ranked[:limit] + [pair for pair in ranked[limit:] if pair[0] in few]
+
+
+def _few_record_matches(session: Session, scoring: Select[Any]) -> list[Any]:
+    """``scoring``'s rows for the matches among the few-record kinds. Asked for by ``rowid IN``, FTS5 scored
+    every match of the query (40 ms for a common word at the mission's scale); asked for a range of rowids,
+    only the matches in it. The few records are written in runs (a reference load, the knowledge base), so
+    their ids fall in a handful of ranges; a range spans gaps of up to FEW_RECORD_GAP other documents,
+    whose matches are scored too and then left out."""
+    # Sorted here: asked to sort, SQLite walked every document in id order instead of the kind index.
+    few = sorted(session.scalars(_few_record_ids()).all())
+    ranges: list[list[int]] = []
+    for document_id in few:
+        if ranges and document_id - ranges[-1][1] <= FEW_RECORD_GAP:
+            ranges[-1][1] = document_id
+        else:
+            ranges.append([document_id, document_id])
+    wanted = set(few)
+    rows: list[Any] = []
+    for first, last in ranges:
+        found = session.execute(scoring.where(_fts.c.rowid.between(first, last))).all()
+        rows += [row for row in found if row[0] in wanted]
+    return rows
 
 
 def _tsvector_ranking(
     session: Session, plan: engine.QueryPlan, where: ColumnElement[bool], limit: int, *, every: bool
 ) -> list[tuple[int, float]]:
-    """The same bound as on SQLite: ts_rank reads each match's tsvector, so only the newest
-    RANKED_MATCHES matches are ranked."""
+    """The same bounds as on SQLite: ts_rank reads each match's tsvector, so only the newest
+    RANKED_MATCHES matches and those of the few-record kinds are ranked."""
     query = func.to_tsquery(literal_column("'simple'"), engine.tsquery(plan, every=every))
     vector: ColumnElement[Any] = literal_column("search_document.terms_tsv")
-    newest = (
-        select(SearchDocument.id.label("id"))
-        .where(vector.op("@@")(query))
-        .order_by(SearchDocument.id.desc())
-        .limit(RANKED_MATCHES)
-        .subquery()
-    )
+    matching = select(SearchDocument.id.label("id")).where(vector.op("@@")(query))
+    newest = matching.order_by(SearchDocument.id.desc()).limit(RANKED_MATCHES).subquery()
+    ranked_ids = union(
+        select(newest.c.id), matching.where(SearchDocument.kind.in_(FEW_RECORD_KINDS))
+    ).subquery()
     score = func.ts_rank(vector, query)
     statement = (
-        select(SearchDocument.id, score)
-        .join(newest, newest.c.id == SearchDocument.id)
+        select(SearchDocument.id, score, SearchDocument.kind.in_(FEW_RECORD_KINDS))
+        .join(ranked_ids, ranked_ids.c.id == SearchDocument.id)
         .where(where)
         .order_by(score.desc(), SearchDocument.id)
-        .limit(limit)
     )
-    return [(document_id, float(score)) for document_id, score in session.execute(statement)]
+    rows = session.execute(statement).all()
+    few = {document_id for document_id, _score, is_few in rows if is_few}
+    return _best_and_few([(document_id, float(score)) for document_id, score, _few in rows], few, limit)
+
+
+def _few_record_ids() -> Select[Any]:
+    return select(SearchDocument.id).where(SearchDocument.kind.in_(FEW_RECORD_KINDS))
 
 
 def visible_among(session: Session, ids: Sequence[int], where: ColumnElement[bool]) -> set[int]:
@@ -176,6 +220,29 @@ def visible_among(session: Session, ids: Sequence[int], where: ColumnElement[boo
         SearchDocument.id.in_(bindparam("ids", expanding=True)), where
     )
     return set(session.scalars(statement, {"ids": list(ids)}))
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What a document is called, without its text: to rank by titles."""
+
+    kind: str
+    source_key: str
+    title: str
+    language: str
+
+
+def headings(session: Session, ids: Sequence[int]) -> dict[int, Heading]:
+    if not ids:
+        return {}
+    statement = select(
+        SearchDocument.id,
+        SearchDocument.kind,
+        SearchDocument.source_key,
+        SearchDocument.title,
+        SearchDocument.language,
+    ).where(SearchDocument.id.in_(bindparam("ids", expanding=True)))
+    return {row[0]: Heading(*row[1:]) for row in session.execute(statement, {"ids": list(ids)})}
 
 
 def documents(session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
