@@ -157,6 +157,22 @@ def test_recommendations_follow_a_need_that_leaves_the_market(
     assert after == before - {world.needs["published_ken"]}
 
 
+def test_a_needs_recommendations_follow_a_programme_published_after_they_were_computed(
+    session: Session, world: World
+) -> None:
+    """The programmes' side of a need's recommendations is kept between changes: a programme published
+    after it was computed is among them at once, with its reasons."""
+    need_id, reader = world.needs["published_ken"], world.actors["facilitator"]
+    before = matching.programmes_for_need(session, actor=reader, need_id=need_id)
+    programme_id = kenya_grant_programme(session, world)
+    assert programme_id not in {suggestion.programme.id for suggestion in before}
+    after = matching.programmes_for_need(session, actor=reader, need_id=need_id)
+    added = next(suggestion for suggestion in after if suggestion.programme.id == programme_id)
+    assert any("radiotherapy" in reason for reason in added.reasons)
+    other = matching.programmes_for_need(session, actor=reader, need_id=world.needs["partners_ken"])
+    assert programme_id in {suggestion.programme.id for suggestion in other}
+
+
 def test_the_matching_page_lists_the_open_proposals_each_person_may_see(
     session: Session, world: World
 ) -> None:

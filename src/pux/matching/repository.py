@@ -39,6 +39,15 @@ def matchable_programmes(session: Session, ids: Sequence[int] | None) -> Sequenc
     return session.scalars(statement).unique().all()
 
 
+def first_matchable_ids(session: Session) -> tuple[int | None, int | None]:
+    """The first need and the first programme that matchable_needs and matchable_programmes read."""
+    need = select(func.min(Need.id)).where(
+        Need.status == PUBLISHED, Need.visibility.in_(MATCHABLE_VISIBILITIES)
+    )
+    programme = select(func.min(Programme.id)).where(Programme.status == "published")
+    return session.scalar(need), session.scalar(programme)
+
+
 def candidates_stamp(session: Session) -> tuple[object, ...]:
     """The count and latest change of the needs and programmes matchable_needs and matchable_programmes
     read: it moves when one of them changes, arrives or leaves, not when a draft is written."""

@@ -47,7 +47,7 @@ from pux.programmes import service as programmes
 from pux.programmes.models import Programme
 from pux.reference.choices import reference_labels
 from pux.reference.vocabulary import DIVISIBLE_MODALITIES, income_group_label
-from pux.sdg_tagging.embedder import FloatArray
+from pux.sdg_tagging.embedder import Embedder, FloatArray
 
 ENTITY = "match_proposal"
 
@@ -150,11 +150,19 @@ def load_context(
     """Endorsed and published needs (or just one) and published programmes, turned into engine data.
     ``kept_needs``: the needs' side may come from the last computation on the same data (for reading
     recommendations; the context's ``needs`` records are then left empty)."""
-    programme_records = list(repository.matchable_programmes(session, programme_ids))
+    embedder = shipped_embedder()
+    if only_need is not None and programme_ids is None:
+        # A need's page: every published programme as the engine reads it, kept (its records are left out).
+        programme_records: list[Programme] = []
+        programme_side = _PROGRAMME_SIDES.get(
+            ("programmes", _data_stamp(session)), lambda: _programme_side(session, embedder)
+        )
+    else:
+        programme_records = list(repository.matchable_programmes(session, programme_ids))
+        programme_side = _programme_side_of(programme_records, embedder)
     areas = {only_need.thematic_area_code} if only_need is not None else None
     if programme_ids is not None and only_need is None:
         areas = {code for p in programme_records for code in p.thematic_area_codes}
-    embedder = shipped_embedder()
     if kept_needs and only_need is None:
         # Priorities of every area (the programme's own are among them): one side for all programmes.
         need_records: list[Need] = []
@@ -167,15 +175,36 @@ def load_context(
         side = _need_side(session, need_records, areas)
     data = MatchingData(
         side.items,
-        [_programme_item(p) for p in programme_records],
+        programme_side.items,
         need_vectors=side.vectors,
-        programme_vectors=VECTORS.vectors(
-            embedder,
-            "programme",
-            [(p.id, p.version, f"{p.title} {p.description}") for p in programme_records],
-        ),
+        programme_vectors=programme_side.vectors,
     )
     return MatchingContext(data, need_records, programme_records, side.ranks)
+
+
+@dataclass(frozen=True)
+class _ProgrammeSide:
+    """The programmes as the engine reads them, and their text vectors."""
+
+    items: list[ProgrammeItem]
+    vectors: FloatArray
+
+
+# The programmes' side of a need's recommendations is the same for every need until a programme, a
+# matchable need or a priority input changes: reading 2,000 programmes as records with their codes took
+# 1.2-2 s of each first visit to a need's page at the mission's scale on PostgreSQL.
+_PROGRAMME_SIDES: KeptResults[_ProgrammeSide] = KeptResults(2)
+
+
+def _programme_side(session: Session, embedder: Embedder) -> _ProgrammeSide:
+    return _programme_side_of(list(repository.matchable_programmes(session, None)), embedder)
+
+
+def _programme_side_of(records: Sequence[Programme], embedder: Embedder) -> _ProgrammeSide:
+    vectors = VECTORS.vectors(
+        embedder, "programme", [(p.id, p.version, f"{p.title} {p.description}") for p in records]
+    )
+    return _ProgrammeSide([_programme_item(p) for p in records], vectors)
 
 
 def prepare(session: Session) -> None:
@@ -183,6 +212,18 @@ def prepare(session: Session) -> None:
     and the published programmes' vectors) ahead of the first reader: a few seconds at the mission's scale
     that the first programme pages of a cold process waited for, side by side."""
     load_context(session, kept_needs=True)
+
+
+def prepare_pages(session: Session) -> None:
+    """One need's programmes and one programme's needs, ahead of the first reader: the first of each in a
+    process read the programmes as records and built the queries' compiled forms, two seconds apiece at
+    the mission's scale (on PostgreSQL), while the first readers of need and programme pages waited."""
+    reader = Actor.system("warm-up")
+    need_id, programme_id = repository.first_matchable_ids(session)
+    if need_id is not None:
+        programmes_for_need(session, actor=reader, need_id=need_id, k=5)
+    if programme_id is not None:
+        needs_for_programme(session, actor=reader, programme_id=programme_id, k=10)
 
 
 @dataclass(frozen=True)
@@ -243,16 +284,13 @@ def code_labeller(session: Session) -> CodeLabeller:
     return label
 
 
-def _reasons(session: Session, context: MatchingContext, recommendation: Recommendation) -> tuple[str, ...]:
+def _reasons(
+    context: MatchingContext, recommendation: Recommendation, label: CodeLabeller
+) -> tuple[str, ...]:
     need = next(n for n in context.data.needs if n.id == recommendation.need_id)
     programme = next(p for p in context.data.programmes if p.id == recommendation.programme_id)
-    return explain(
-        need,
-        programme,
-        recommendation.components,
-        context.priority_ranks.get((need.country, need.area)),
-        code_labeller(session),
-    )
+    rank = context.priority_ranks.get((need.country, need.area))
+    return explain(need, programme, recommendation.components, rank, label)
 
 
 @dataclass(frozen=True)
@@ -280,8 +318,9 @@ def _ranked_programmes(session: Session, need: Need, count: int) -> list[_Ranked
     index = next((i for i, n in enumerate(context.needs) if n.id == need.id), None)
     if index is None:
         return []
+    label = code_labeller(session)  # once: it reads every country (45 ms on PostgreSQL)
     return [
-        _Ranked(r.programme_id, r.fit, _reasons(session, context, r), dict(r.components))
+        _Ranked(r.programme_id, r.fit, _reasons(context, r, label), dict(r.components))
         for r in engine_top_programmes(context.data, index, count)
     ]
 
@@ -291,8 +330,9 @@ def _ranked_needs(session: Session, programme: Programme, count: int) -> list[_R
     index = next((j for j, p in enumerate(context.programmes) if p.id == programme.id), None)
     if index is None:
         return []
+    label = code_labeller(session)
     return [
-        _Ranked(r.need_id, r.fit, _reasons(session, context, r), dict(r.components))
+        _Ranked(r.need_id, r.fit, _reasons(context, r, label), dict(r.components))
         for r in engine_top_needs(context.data, index, count)
     ]
 

@@ -41,11 +41,18 @@ def _assistance_map(session: Session) -> object:
     return gaps.map_figures(session, actor=Actor.public(), indicator=gap_terms.ASSISTANCE)
 
 
+def _who_does_what_where(session: Session) -> object:
+    """The public table of this year's assistance (its first reading: two seconds at the mission's scale)."""
+    return gaps.who_does_what_where(session, actor=Actor.public())
+
+
 STEPS: tuple[tuple[str, Callable[[Session], object]], ...] = (
     ("priority inputs", priority.country_inputs),
     ("home page", _home_page),
     ("assistance map", _assistance_map),
     ("recommendations", matching.prepare),
+    ("need and programme pages", matching.prepare_pages),
+    ("who does what where", _who_does_what_where),
     ("search vectors", search.prepare),
 )
 
