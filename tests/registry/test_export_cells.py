@@ -8,7 +8,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pux.interop.tabular.formats import FORMULA_STARTS, csv_cell_writer, csv_column_writer
@@ -36,8 +36,12 @@ def _as_written(cells: list[Any]) -> str:
     return buffer.getvalue()
 
 
+# Fixed examples (the same in every run); generating them is slow on a loaded machine, which is not a fault.
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.sampled_from(sorted(_VALUES)).flatmap(lambda kind: st.tuples(st.just(kind), st.lists(_VALUES[kind])))
+    st.sampled_from(sorted(_VALUES)).flatmap(
+        lambda kind: st.tuples(st.just(kind), st.lists(_VALUES[kind], max_size=30))
+    )
 )
 def test_a_column_of_cells_is_written_as_each_cell_on_its_own(kind_and_values: tuple[str, list[Any]]) -> None:
     kind, values = kind_and_values
