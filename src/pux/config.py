@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var") / "pux.sqlite3"
@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # vectors, every matchable need's side of the recommendations, the priority inputs). `pux serve` turns
     # it on; off, a cold process computes them for its first readers (tests, embedding).
     warm_up: bool = False
+    # Malloc arenas each app process may keep (glibc; 0 leaves its default, eight per core): with the
+    # default, memory freed by one request thread sat in arenas others never reuse (pux.processes).
+    malloc_arenas: int = Field(default=2, ge=0, le=64)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
