@@ -52,15 +52,7 @@ def neutralise(cell: str) -> str:
 def csv_cell_writer(kind: str) -> Callable[[Any], str]:
     """``to_cell`` then ``neutralise`` for one kind of column, as one call (an export of 200,000 records
     makes millions of cells): text and whole numbers, most of the cells, take a short way."""
-    if kind == "str":
-        return _neutralised_text
-    if kind == "int":
-        return _whole_number_text
-    if kind == "list":
-        return _neutralised_list
-    if kind == "decimal":
-        return _decimal_text
-    return lambda value: neutralise(to_cell(value, kind))
+    return _CELL_WRITERS.get(kind) or (lambda value: neutralise(to_cell(value, kind)))
 
 
 # Cells of one column, a chunk of rows at a time, for a large CSV export: text and whole-number columns are
@@ -75,12 +67,9 @@ _FORMULA_LEAD = re.compile(_CELL_JOIN + "[" + re.escape("".join(FORMULA_STARTS))
 
 def csv_column_writer(kind: str) -> ColumnCells:
     """``csv_cell_writer`` for a column's cells at once (see ``ColumnCells``)."""
-    if kind == "str":
-        return _text_column
-    if kind == "int":
-        return _whole_number_column
-    if kind == "list":
-        return _list_column
+    found = _COLUMN_WRITERS.get(kind)
+    if found is not None:
+        return found
     write = csv_cell_writer(kind)
     return lambda values: [write(value) for value in values]
 
@@ -127,6 +116,19 @@ def _whole_number_text(value: Any) -> str:
     if value is None:
         return ""
     return str(value) if value >= 0 else TEXT_MARK + str(value)
+
+
+_CELL_WRITERS: dict[str, Callable[[Any], str]] = {
+    "str": _neutralised_text,
+    "int": _whole_number_text,
+    "list": _neutralised_list,
+    "decimal": _decimal_text,
+}
+_COLUMN_WRITERS: dict[str, ColumnCells] = {
+    "str": _text_column,
+    "int": _whole_number_column,
+    "list": _list_column,
+}
 
 
 def restore(cell: str) -> str:
