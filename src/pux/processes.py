@@ -58,7 +58,7 @@ def limit_malloc_arenas(count: int) -> bool:
     core); True when the C library took it. Each thread that meets a busy arena otherwise gets one of its
     own, and an app process runs two dozen request threads: under a steady load at the mission's scale its
     memory grew by a quarter over two minutes, freed memory held in arenas that other threads never reuse
-    (`bench/load.py`: +26% with glibc's default, +8% with two arenas). Call it before the threads start."""
+    (`bench/load.py`: +26% with glibc's default, +7% with two arenas). Call it before the threads start."""
     if count <= 0:
         return False
     try:

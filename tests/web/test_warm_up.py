@@ -65,6 +65,6 @@ def test_a_step_that_fails_is_logged_and_the_process_still_serves(
     with caplog.at_level(logging.INFO, logger="pux.warm"), _warm_app(empty, tmp_path) as client:
         failed = [r for r in caplog.records if r.name == "pux.warm" and r.levelno == logging.ERROR]
         # Every step that reads the database (all but the chart, which needs none).
-        assert [record.args[0] for record in failed] == [name for name, _s in STEPS if name != "charts"]  # type: ignore[index]
+        assert [record.args[0] for record in failed] == [name for name, _s in STEPS if name != "charts"]
         assert all(record.exc_info for record in failed)
         assert client.get("/healthz").status_code == 200

@@ -19,21 +19,19 @@ from pux.programmes.models import Programme
 
 # A round shows its proposals to the partners concerned: only needs they may see take part.
 MATCHABLE_VISIBILITIES = ("public", "partners")
+_MATCHABLE_NEED = (Need.status == PUBLISHED, Need.visibility.in_(MATCHABLE_VISIBILITIES))
+_MATCHABLE_PROGRAMME = Programme.status == "published"
 
 
 def matchable_needs(session: Session) -> Sequence[Need]:
     """Published needs that partners may see: a round shows its proposals to the partners concerned, so
     a need still inside its country (endorsed, or private) is never part of one."""
-    statement = (
-        select(Need)
-        .where(Need.status == PUBLISHED, Need.visibility.in_(MATCHABLE_VISIBILITIES))
-        .order_by(Need.id)
-    )
+    statement = select(Need).where(*_MATCHABLE_NEED).order_by(Need.id)
     return session.scalars(statement).unique().all()
 
 
 def matchable_programmes(session: Session, ids: Sequence[int] | None) -> Sequence[Programme]:
-    statement = select(Programme).where(Programme.status == "published").order_by(Programme.id)
+    statement = select(Programme).where(_MATCHABLE_PROGRAMME).order_by(Programme.id)
     if ids:
         statement = statement.where(Programme.id.in_(ids))
     return session.scalars(statement).unique().all()
@@ -41,11 +39,8 @@ def matchable_programmes(session: Session, ids: Sequence[int] | None) -> Sequenc
 
 def first_matchable_ids(session: Session) -> tuple[int | None, int | None]:
     """The first need and the first programme that matchable_needs and matchable_programmes read."""
-    need = select(func.min(Need.id)).where(
-        Need.status == PUBLISHED, Need.visibility.in_(MATCHABLE_VISIBILITIES)
-    )
-    programme = select(func.min(Programme.id)).where(Programme.status == "published")
-    return session.scalar(need), session.scalar(programme)
+    need = session.scalar(select(func.min(Need.id)).where(*_MATCHABLE_NEED))
+    return need, session.scalar(select(func.min(Programme.id)).where(_MATCHABLE_PROGRAMME))
 
 
 def candidates_stamp(session: Session) -> tuple[object, ...]:

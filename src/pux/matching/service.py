@@ -155,11 +155,12 @@ def load_context(
         # A need's page: every published programme as the engine reads it, kept (its records are left out).
         programme_records: list[Programme] = []
         programme_side = _PROGRAMME_SIDES.get(
-            ("programmes", _data_stamp(session)), lambda: _programme_side(session, embedder)
+            ("programmes", _data_stamp(session)),
+            lambda: _programme_side(list(repository.matchable_programmes(session, None)), embedder),
         )
     else:
         programme_records = list(repository.matchable_programmes(session, programme_ids))
-        programme_side = _programme_side_of(programme_records, embedder)
+        programme_side = _programme_side(programme_records, embedder)
     areas = {only_need.thematic_area_code} if only_need is not None else None
     if programme_ids is not None and only_need is None:
         areas = {code for p in programme_records for code in p.thematic_area_codes}
@@ -196,11 +197,7 @@ class _ProgrammeSide:
 _PROGRAMME_SIDES: KeptResults[_ProgrammeSide] = KeptResults(2)
 
 
-def _programme_side(session: Session, embedder: Embedder) -> _ProgrammeSide:
-    return _programme_side_of(list(repository.matchable_programmes(session, None)), embedder)
-
-
-def _programme_side_of(records: Sequence[Programme], embedder: Embedder) -> _ProgrammeSide:
+def _programme_side(records: Sequence[Programme], embedder: Embedder) -> _ProgrammeSide:
     vectors = VECTORS.vectors(
         embedder, "programme", [(p.id, p.version, f"{p.title} {p.description}") for p in records]
     )

@@ -53,6 +53,7 @@ ENOUGH_WITH_EVERY_WORD = 20
 # the technique's own page out of the scored matches.
 RANKED_MATCHES = 1000
 FEW_RECORD_KINDS = ("country", "technique", "evidence", "story", "myth", "event")
+_OF_FEW_RECORD_KIND = SearchDocument.kind.in_(FEW_RECORD_KINDS)
 FEW_RECORD_GAP = 64
 # The best document matching only some of the query's words scores this share of the best with all.
 ANY_WORD_SHARE = 0.5
@@ -170,7 +171,7 @@ def _few_record_matches(session: Session, scoring: Select[Any]) -> list[Any]:
     their ids fall in a handful of ranges; a range spans gaps of up to FEW_RECORD_GAP other documents,
     whose matches are scored too and then left out."""
     # Sorted here: asked to sort, SQLite walked every document in id order instead of the kind index.
-    few = sorted(session.scalars(_few_record_ids()).all())
+    few = sorted(session.scalars(select(SearchDocument.id).where(_OF_FEW_RECORD_KIND)).all())
     ranges: list[list[int]] = []
     for document_id in few:
         if ranges and document_id - ranges[-1][1] <= FEW_RECORD_GAP:
@@ -194,12 +195,10 @@ def _tsvector_ranking(
     vector: ColumnElement[Any] = literal_column("search_document.terms_tsv")
     matching = select(SearchDocument.id.label("id")).where(vector.op("@@")(query))
     newest = matching.order_by(SearchDocument.id.desc()).limit(RANKED_MATCHES).subquery()
-    ranked_ids = union(
-        select(newest.c.id), matching.where(SearchDocument.kind.in_(FEW_RECORD_KINDS))
-    ).subquery()
+    ranked_ids = union(select(newest.c.id), matching.where(_OF_FEW_RECORD_KIND)).subquery()
     score = func.ts_rank(vector, query)
     statement = (
-        select(SearchDocument.id, score, SearchDocument.kind.in_(FEW_RECORD_KINDS))
+        select(SearchDocument.id, score, _OF_FEW_RECORD_KIND)
         .join(ranked_ids, ranked_ids.c.id == SearchDocument.id)
         .where(where)
         .order_by(score.desc(), SearchDocument.id)
@@ -207,10 +206,6 @@ def _tsvector_ranking(
     rows = session.execute(statement).all()
     few = {document_id for document_id, _score, is_few in rows if is_few}
     return _best_and_few([(document_id, float(score)) for document_id, score, _few in rows], few, limit)
-
-
-def _few_record_ids() -> Select[Any]:
-    return select(SearchDocument.id).where(SearchDocument.kind.in_(FEW_RECORD_KINDS))
 
 
 def visible_among(session: Session, ids: Sequence[int], where: ColumnElement[bool]) -> set[int]:

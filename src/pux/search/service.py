@@ -157,8 +157,8 @@ def rank(
     )
     rankings: list[list[tuple[int, float]]] = []
     weights: list[float] = []
+    plan = engine.plan_query(query, language, indexing.han_words)  # the words, and the titles' measure
     if mode in ("fused", "words"):
-        plan = engine.plan_query(query, language, indexing.han_words)
         rankings.append(repository.word_ranking(session, plan, where, MAX_WORD_HITS))
         weights.append(1.0)
     if nearby is not None:
