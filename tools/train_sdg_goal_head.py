@@ -62,6 +62,7 @@ from pux.sdg_tagging.engine import (  # noqa: E402
 )
 from pux.sdg_tagging.evaluation import EvaluationRow, evaluate, read_evaluation_csv  # noqa: E402
 from pux.sdg_tagging.neighbours import SnippetMemory  # noqa: E402
+from pux.sdg_tagging.word_model import WordModel, stacked_logits  # noqa: E402
 
 TUNING = ROOT / "tests" / "data" / "sdg" / "realistic_tuning.csv"
 DEV = ROOT / "tests" / "data" / "sdg" / "dev.csv"
@@ -127,6 +128,58 @@ def text_features(tagger: SdgTagger, texts: Sequence[str]) -> dict[str, Features
     }
 
 
+def goal_matrices(texts: Sequence[str], labels: dict[str, dict[str, bool]]) -> tuple[FloatArray, FloatArray]:
+    """Per text (rows) and goal: 1 where the text addresses the goal, and the row's weight (annotated
+    goals 1, the others ``UNANNOTATED_WEIGHT``)."""
+    targets = np.array([[1.0 if labels[text].get(goal) else 0.0 for goal in GOALS] for text in texts])
+    weights = np.array(
+        [[1.0 if goal in labels[text] else UNANNOTATED_WEIGHT for goal in GOALS] for text in texts]
+    )
+    return targets, weights
+
+
+def word_entries(tagger: SdgTagger, texts: Sequence[str]) -> list[list[int]]:
+    return [[hit.entry for hit in tagger.data.lexicon.hits(text)] for text in texts]
+
+
+def fit_word_model(tagger: SdgTagger, texts: Sequence[str], labels: dict[str, dict[str, bool]]) -> WordModel:
+    targets, weights = goal_matrices(texts, labels)
+    return WordModel.fit(word_entries(tagger, texts), len(tagger.data.lexicon.words), targets, weights)
+
+
+def with_word_logits(
+    tagger: SdgTagger,
+    features: dict[str, Features],
+    training: Sequence[str],
+    labels: dict[str, dict[str, bool]],
+    others: Sequence[str] = (),
+) -> dict[str, Features]:
+    """The features with the word model's logits in their last column: for the training texts, stacked
+    (each from a model fitted without it), for ``others`` from the model fitted on all training texts."""
+    targets, weights = goal_matrices(training, labels)
+    logits = dict(
+        zip(
+            training,
+            stacked_logits(word_entries(tagger, training), len(tagger.data.lexicon.words), targets, weights),
+            strict=True,
+        )
+    )
+    if others:
+        model = fit_word_model(tagger, training, labels)
+        logits |= {
+            text: model.logits(entries)
+            for text, entries in zip(others, word_entries(tagger, others), strict=True)
+        }
+    updated = {}
+    for text, logit in logits.items():
+        feature = features[text]
+        static, transformer = feature.static.copy(), feature.transformer.copy()
+        static[:, -1] = logit
+        transformer[:, -1] = logit
+        updated[text] = Features(feature.static_vector, static, transformer)
+    return updated
+
+
 def fit_goal(vectors: FloatArray, scalars: FloatArray, labels: FloatArray, weights: FloatArray) -> FloatArray:
     """Weighted logistic regression with an L2 penalty on the word weights only; returns the word weights,
     scalar weights and intercept as one array."""
@@ -151,12 +204,11 @@ def fit_part(
 ) -> HeadPart:
     vectors = np.stack([features[text].static_vector for text in texts])
     dim = vectors.shape[1]
+    targets, weights = goal_matrices(texts, labels)
     parts = []
-    for position, goal in enumerate(GOALS):
-        goal_labels = np.array([1.0 if labels[text].get(goal) else 0.0 for text in texts])
-        weights = np.array([1.0 if goal in labels[text] else UNANNOTATED_WEIGHT for text in texts])
+    for position in range(len(GOALS)):
         scalars = np.stack([getattr(features[text], kind)[position] for text in texts])
-        parts.append(fit_goal(vectors, scalars, goal_labels, weights))
+        parts.append(fit_goal(vectors, scalars, targets[:, position], weights[:, position]))
     stacked = np.stack(parts)
     return HeadPart(
         word_weights=stacked[:, :dim].astype(np.float32),
@@ -209,7 +261,7 @@ def cross_validate(
         training = [text for text in texts if fold_of.get(text, -1) != fold]
         held = [text for text in tuning_texts if fold_of[text] == fold]
         tagger.data.snippets = build_memory(tagger, training, labels, meaning)
-        features = text_features(tagger, [*training, *held])
+        features = with_word_logits(tagger, text_features(tagger, [*training, *held]), training, labels, held)
         head = fit_head(training, labels, features)
         for text in held:
             feature = features[text]
@@ -263,6 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     texts = list(dict.fromkeys(row.text for row in [*tuning_rows, *dev_rows]))
     data = TaggerData()
     data.snippets = None
+    # The word model's logits are put in the features by ``with_word_logits`` (stacked), not by the tagger.
+    data.word_model = None
     embedder = CachingEmbedder()
     tagger = SdgTagger(data, load_calibration(), embedder, None)
     print(f"embedding {len(texts)} texts...", file=sys.stderr, flush=True)
@@ -275,10 +329,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         cross_validate(tagger, tuning_rows, texts, labels, meaning)
     memory = build_memory(tagger, texts, labels, meaning)
     tagger.data.snippets = memory
-    head = fit_head(texts, labels, text_features(tagger, texts))
+    head = fit_head(texts, labels, with_word_logits(tagger, text_features(tagger, texts), texts, labels))
     head.save(DATA_DIR / GOAL_HEAD_FILE)
     memory.save(DATA_DIR)
-    print(f"wrote {DATA_DIR / GOAL_HEAD_FILE} and the memory of {len(texts)} labelled snippets")
+    fit_word_model(tagger, texts, labels).save(DATA_DIR)
+    print(
+        f"wrote {DATA_DIR / GOAL_HEAD_FILE}, the word model and the memory of {len(texts)} labelled snippets"
+    )
     return 0
 
 

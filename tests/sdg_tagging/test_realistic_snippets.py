@@ -23,6 +23,8 @@ from pux.sdg_tagging.engine import (
     load_calibration,
     load_goal_head,
     split_sentences,
+    static_goal_features,
+    transformer_goal_features,
 )
 from pux.sdg_tagging.evaluation import read_evaluation_csv
 from pux.sdg_tagging.neighbours import SAME_TEXT, excerpt, tf_idf_row
@@ -129,12 +131,15 @@ def test_sentences_are_split_at_their_ends_not_at_decimals_or_footnotes(
     assert split_sentences(text) == (expected or [text])
 
 
-def test_the_shipped_head_covers_every_goal() -> None:
+def test_the_shipped_head_covers_every_goal_and_reads_every_feature_the_tagger_measures() -> None:
     head = load_goal_head()
-    dim = TaggerData().lexicon.dim
+    tagger = get_tagger()
+    dim = tagger.data.lexicon.dim
     assert head is not None and (DATA_DIR / GOAL_HEAD_FILE).stat().st_size < 200_000
     assert head.transformer is not None and 0.0 < head.gate_low < head.threshold < head.gate_high < 1.0
-    for part, features in ((head.static, 5), (head.transformer, 10)):
+    scores = tagger.score_texts([ENERGY_AND_FISHERIES], transformer="always")[0]
+    measured = (static_goal_features(tagger, scores), transformer_goal_features(tagger, scores))
+    for part, features in zip((head.static, head.transformer), (m.shape[1] for m in measured), strict=True):
         assert part.word_weights.shape == (len(GOALS), dim)
         assert part.scalar_weights.shape == (len(GOALS), features)
         assert np.isfinite(part.word_weights).all() and np.isfinite(part.scalar_weights).all()

@@ -17,22 +17,24 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    whole text ranks a second topic no higher than a neighbouring goal the text only brushes.
 4. **Labelled neighbours** (``neighbours.py``). The topical words of the text are compared (tf-idf) with
    those of about 2,000 labelled snippets PUX wrote (its tuning and development texts, never the held-out
-   ones); per goal, the weighted share of the ten nearest that address it is a vote.
+   ones); per goal, the weighted share of the ten nearest that address it is a vote. The **word model**
+   (``word_model.py``), a logistic model per goal over the text's words fitted on the same snippets, gives
+   each goal a logit: what every labelled snippet taught about each word, not only the nearest ones'.
 5. **Decision, in two parts** (``GoalHead``, ``data/goal_head.npz``, fitted by
    ``tools/train_sdg_goal_head.py``). The static part (a logistic model per goal on the static text vector,
-   the combined score, its gap to the best goal, keyword hits, the best sentence gap and the word
-   neighbours' vote) decides a text it is sure of. A text for which it leaves some goal inside the gate
-   band goes through the full e5 model (an English text's topical words, any other language's whole
-   text; 20 to 100 ms on two cores), and the transformer part reads it too, adding the model's similarity
-   to each goal's descriptions and the vote of the snippets nearest in meaning; the larger of the two
-   parts' probabilities decides. About one realistic snippet in four takes this path (the band is a cost
-   budget). A goal is suggested when its probability reaches the threshold; a text may get several goals
-   or none. Without a shipped head, the older calibrated model (``tools/calibrate_sdg_thresholds.py``:
+   the combined score, its gap to the best goal, keyword hits, the best sentence gap, the word
+   neighbours' vote and the word model's logit) decides a text it is sure of. A text for which it leaves
+   some goal inside the gate band goes through the full e5 model (an English text's topical words, any
+   other language's whole text; 20 to 100 ms on two cores), and the transformer part reads it too, adding
+   the model's similarity to each goal's descriptions and the vote of the snippets nearest in meaning;
+   the larger of the two parts' probabilities decides. About one realistic snippet in four takes this
+   path (the band is a cost budget). A goal is suggested when its probability reaches the threshold; a
+   text may get several goals or none. Without a shipped head, the older calibrated model (``tools/calibrate_sdg_thresholds.py``:
    gap, score and keywords, one threshold per goal; the transformer on the first content words of unsure
    texts) decides.
 
-Each suggestion keeps its evidence: matched keyword phrases, the best target labels, the words that
-weigh most for the goal in the head, the sentence where the goal comes out on top and the nearest labelled
+Each suggestion keeps its evidence: matched keyword phrases, the best target labels, the topical words
+that weigh most for the goal in the word model, the sentence where the goal comes out on top and the nearest labelled
 snippet that addresses the goal.
 """
 
@@ -55,6 +57,7 @@ from pux.sdg_tagging.evaluation import EvaluationReport, evaluate, read_evaluati
 from pux.sdg_tagging.keywords import KeywordMatcher, text_words
 from pux.sdg_tagging.lexicon import LexiconHit, WordLexicon
 from pux.sdg_tagging.neighbours import NeighbourVotes, SnippetMemory
+from pux.sdg_tagging.word_model import WordModel
 
 FloatArray = npt.NDArray[np.float32]
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -253,6 +256,10 @@ class TextScores:
     transformer_vector: FloatArray | None = None
     word_votes: NeighbourVotes | None = None
     meaning_votes: NeighbourVotes | None = None
+    # Per goal, the word model's logit (``word_model.py``); None without a shipped word model.
+    word_logits: FloatArray | None = None
+    # The lexicon entries of all the text's words in reading order (what the word model reads).
+    word_entries: tuple[int, ...] = ()
 
     def keyword_counts(self) -> FloatArray:
         return _keyword_counts(self.keyword_matches)
@@ -321,6 +328,7 @@ class TaggerData:
             if len(found := np.flatnonzero((self.description_goals == int(goal)) & with_target))
         }
         self.snippets = SnippetMemory.load(data_dir)
+        self.word_model = WordModel.load(data_dir)
         queries = json.loads((data_dir / "keyword_queries.json").read_text(encoding="utf-8"))
         self.keyword_targets = [(query["goal"], query["target"]) for query in queries]
         self.keyword_matcher = KeywordMatcher([query["tree"] for query in queries])
@@ -430,6 +438,8 @@ class SdgTagger:
         )
         content = self.data.content_entry_list(text, hits)
         snippets = self.data.snippets
+        word_entries = tuple(hit.entry for hit in hits)
+        word_model = self.data.word_model
         scores = TextScores(
             language=language,
             text=text,
@@ -439,6 +449,8 @@ class SdgTagger:
             content_entries=frozenset(content),
             sentences=sentences,
             word_votes=snippets.word_votes(content) if snippets is not None else None,
+            word_logits=word_model.logits(word_entries) if word_model is not None else None,
+            word_entries=word_entries,
         )
         scores.sentence_gaps, scores.best_sentence = self._sentence_gaps(
             scores, similarities[1:] if len(sentences) > 1 else similarities
@@ -617,13 +629,9 @@ class SdgTagger:
             return ()
         position = int(goal) - 1
         evidence: list[str] = []
-        entries = sorted(scores.content_entries)
-        if entries:
-            lexicon = self.data.lexicon
-            weights = (lexicon.vectors[entries] - lexicon.centre) @ self.head.static.word_weights[position]
-            best = [entries[i] for i in np.argsort(-weights)[:MAX_WORD_EVIDENCE] if weights[i] > 0]
-            if best:
-                evidence.append("words: " + ", ".join(lexicon.words[entry] for entry in best))
+        best = self._strongest_words(position, scores)
+        if best:
+            evidence.append("words: " + ", ".join(self.data.lexicon.words[entry] for entry in best))
         if (
             len(scores.sentences) > 1
             and scores.sentence_gaps is not None
@@ -635,6 +643,23 @@ class SdgTagger:
         if example:
             evidence.append("example: " + example)
         return tuple(evidence)
+
+    def _strongest_words(self, position: int, scores: TextScores) -> list[int]:
+        """The words of the text that speak most for the goal: by the word model's weights when shipped
+        (what it learnt from labelled snippets), else by the head's weights on the word vectors."""
+        word_model = self.data.word_model
+        if word_model is not None:
+            # Frequent words ("not", "without") help the model tell a hard negative but say nothing to a
+            # reader about the goal: the evidence names topical words only.
+            strongest = word_model.strongest_words(scores.word_entries, position, 4 * MAX_WORD_EVIDENCE)
+            return [entry for entry in strongest if entry in scores.content_entries][:MAX_WORD_EVIDENCE]
+        assert self.head is not None
+        entries = sorted(scores.content_entries)
+        if not entries:
+            return []
+        lexicon = self.data.lexicon
+        weights = (lexicon.vectors[entries] - lexicon.centre) @ self.head.static.word_weights[position]
+        return [entries[i] for i in np.argsort(-weights)[:MAX_WORD_EVIDENCE] if weights[i] > 0]
 
     def _neighbour_example(self, position: int, scores: TextScores) -> str | None:
         """The nearest labelled snippet that addresses the goal (by meaning where the transformer ran)."""
@@ -690,7 +715,10 @@ def static_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArray:
     if scores.transformer_similarity is not None:
         static_only = replace(scores, transformer_similarity=None)
     return np.asarray(
-        np.column_stack([scalar_goal_features(tagger, static_only), _votes(scores.word_votes)]), np.float32
+        np.column_stack(
+            [scalar_goal_features(tagger, static_only), _votes(scores.word_votes), _word_logits(scores)]
+        ),
+        np.float32,
     )
 
 
@@ -707,12 +735,18 @@ def transformer_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArr
     for similarity in (scores.transformer_similarity, scores.transformer_best_similarity):
         relative = relative_to_own_mean(similarity) / TRANSFORMER_SCALE
         columns.append(np.column_stack([relative, relative - relative.max()]))
-    columns.append(np.column_stack([_votes(scores.word_votes), _votes(scores.meaning_votes)]))
+    columns.append(
+        np.column_stack([_votes(scores.word_votes), _votes(scores.meaning_votes), _word_logits(scores)])
+    )
     return np.asarray(np.hstack(columns), np.float32)
 
 
 def _votes(votes: NeighbourVotes | None) -> FloatArray:
     return votes.votes if votes is not None else np.zeros(len(GOALS), np.float32)
+
+
+def _word_logits(scores: TextScores) -> FloatArray:
+    return scores.word_logits if scores.word_logits is not None else np.zeros(len(GOALS), np.float32)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -1,0 +1,94 @@
+"""The word model: a logistic model per goal over a text's words, learnt from labelled snippets (texts
+written for these tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pux.sdg_tagging.engine import GOALS, TaggerData, get_tagger
+from pux.sdg_tagging.word_model import WordModel, stacked_logits
+
+WATER, FORESTS = GOALS.index("6"), GOALS.index("15")
+LABELLED = [
+    ("The utility laid new pipes so that every ward has safe drinking water at the tap.", WATER),
+    ("Boreholes and hand pumps bring drinking water to the villages of the dry plateau.", WATER),
+    ("A chlorination plant now treats the drinking water the city draws from the river.", WATER),
+    ("Latrines and drinking water points were built in every primary school of the district.", WATER),
+    ("Rangers stopped illegal logging in the reserve and the hillside forest grows back.", FORESTS),
+    ("Villagers replanted native trees on degraded forest land around the national park.", FORESTS),
+    ("The forest service mapped the last old-growth stands and banned clear-cutting there.", FORESTS),
+    ("Seed banks of native forest species help restore woodland cleared for cattle.", FORESTS),
+]
+
+
+@pytest.fixture(scope="module")
+def data() -> TaggerData:
+    return TaggerData()
+
+
+def entries_of(data: TaggerData, text: str) -> list[int]:
+    return [hit.entry for hit in data.lexicon.hits(text)]
+
+
+def fitted(data: TaggerData, labelled: list[tuple[str, int]]) -> tuple[WordModel, list[list[int]]]:
+    entries = [entries_of(data, text) for text, _ in labelled]
+    labels = np.zeros((len(labelled), len(GOALS)))
+    for row, (_, goal) in enumerate(labelled):
+        labels[row, goal] = 1.0
+    weights = np.ones_like(labels)
+    return WordModel.fit(entries, len(data.lexicon.words), labels, weights, l2=1e-3), entries
+
+
+def test_a_new_text_leans_to_the_goal_whose_labelled_snippets_share_its_words(data: TaggerData) -> None:
+    model, _ = fitted(data, LABELLED)
+    water = model.logits(entries_of(data, "Drinking water reached the last wards of the town this year."))
+    forest = model.logits(entries_of(data, "The forest lost fewer trees to logging than in any year."))
+    assert water[WATER] > water[FORESTS]
+    assert forest[FORESTS] > forest[WATER]
+
+
+def test_the_strongest_words_are_the_texts_words_that_carry_the_goal(data: TaggerData) -> None:
+    model, _ = fitted(data, LABELLED)
+    entries = entries_of(data, "Next year the town will extend drinking water to the hills.")
+    strongest = [data.lexicon.words[entry] for entry in model.strongest_words(entries, WATER, 2)]
+    assert strongest and set(strongest) <= {"drinking", "water"}
+    forests = {data.lexicon.words[entry] for entry in model.strongest_words(entries, FORESTS, 2)}
+    assert not forests & {"drinking", "water"}
+
+
+def test_a_stacked_logit_comes_from_a_model_that_never_saw_the_text(data: TaggerData) -> None:
+    # "Aquifer" is in one labelled text only: fitted on it, the model ties the word to goal 6; the text's
+    # stacked logit, from a model fitted without it, cannot know the word.
+    labelled = [*LABELLED, ("The aquifer recharge study ended.", WATER)]
+    model, entries = fitted(data, labelled)
+    labels = np.array([[float(goal == position) for position in range(len(GOALS))] for _, goal in labelled])
+    stacked = stacked_logits(entries, len(data.lexicon.words), labels, np.ones_like(labels))
+    assert model.logits(entries[-1])[WATER] > stacked[-1][WATER] + 0.1
+
+
+def test_the_model_reads_back_as_it_was_saved(data: TaggerData, tmp_path: Path) -> None:
+    model, entries = fitted(data, LABELLED)
+    model.save(tmp_path)
+    loaded = WordModel.load(tmp_path)
+    assert loaded is not None
+    for text_entries in entries:
+        assert np.allclose(loaded.logits(text_entries), model.logits(text_entries), atol=0.02)
+    assert WordModel.load(tmp_path / "nowhere") is None
+
+
+def test_the_shipped_model_covers_the_lexicon_and_names_words_of_the_text_as_evidence() -> None:
+    tagger = get_tagger()
+    model = tagger.data.word_model
+    assert model is not None
+    assert model.weights.shape == (len(tagger.data.lexicon.words), len(GOALS))
+    text = (
+        "The fisheries department closed the lagoon to net fishing for six months so that depleted reef "
+        "fish stocks can recover, and patrols will check the catches the industrial fleet lands."
+    )
+    suggestion = next(s for s in tagger.suggest(text) if s.goal == "14")
+    words = next(item for item in suggestion.evidence if item.startswith("words: "))
+    named = words.removeprefix("words: ").split(", ")
+    assert named and all(word in text.lower() for word in named)
