@@ -199,7 +199,7 @@ def test_held_out_accuracy_beats_the_calibrated_decision_and_reaches_the_floor()
     older = SDG_DATA / "holdout.csv"
     with_head_realistic = evaluate_file(realistic, tagger).average_accuracy
     assert with_head_realistic >= evaluate_file(realistic, without_head).average_accuracy + 0.01
-    # The held-out part holds both waves; the second, by writers who never saw the tagger, is the harder
+    # The held-out part holds four waves; the later ones, by writers who never saw the tagger, are harder
     # (the tagger before the labelled neighbours and the two-part decision scored 0.83 on the whole part).
     assert with_head_realistic >= 0.86
     assert (
