@@ -3,6 +3,7 @@ written for these tests)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -84,11 +85,13 @@ def test_the_shipped_model_covers_the_lexicon_and_names_words_of_the_text_as_evi
     model = tagger.data.word_model
     assert model is not None
     assert model.weights.shape == (len(tagger.data.lexicon.words), len(GOALS))
+    # "Radiotherapy" is found in the lexicon under "radio".
     text = (
-        "The fisheries department closed the lagoon to net fishing for six months so that depleted reef "
-        "fish stocks can recover, and patrols will check the catches the industrial fleet lands."
+        "The second linear accelerator at the national cancer centre started treating patients in May, so "
+        "that waiting times for radiotherapy fell from eleven weeks to three."
     )
-    suggestion = next(s for s in tagger.suggest(text) if s.goal == "14")
+    suggestion = next(s for s in tagger.suggest(text) if s.goal == "3")
     words = next(item for item in suggestion.evidence if item.startswith("words: "))
     named = words.removeprefix("words: ").split(", ")
-    assert named and all(word in text.lower() for word in named)
+    # Whole words as the text writes them, not the lexicon's forms they were found under.
+    assert named and set(named) <= set(re.findall(r"\w+", text.lower()))

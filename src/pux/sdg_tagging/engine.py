@@ -29,13 +29,13 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    the model's similarity to each goal's descriptions and the vote of the snippets nearest in meaning;
    the larger of the two parts' probabilities decides. About one realistic snippet in four takes this
    path (the band is a cost budget). A goal is suggested when its probability reaches the threshold; a
-   text may get several goals or none. Without a shipped head, the older calibrated model (``tools/calibrate_sdg_thresholds.py``:
-   gap, score and keywords, one threshold per goal; the transformer on the first content words of unsure
-   texts) decides.
+   text may get several goals or none. Without a shipped head, the older calibrated model
+   (``tools/calibrate_sdg_thresholds.py``: gap, score and keywords, one threshold per goal; the
+   transformer on the first content words of unsure texts) decides.
 
 Each suggestion keeps its evidence: matched keyword phrases, the best target labels, the topical words
-that weigh most for the goal in the word model, the sentence where the goal comes out on top and the nearest labelled
-snippet that addresses the goal.
+that weigh most for the goal in the word model, the sentence where the goal comes out on top and the
+nearest labelled snippet that addresses the goal.
 """
 
 from __future__ import annotations
@@ -258,8 +258,10 @@ class TextScores:
     meaning_votes: NeighbourVotes | None = None
     # Per goal, the word model's logit (``word_model.py``); None without a shipped word model.
     word_logits: FloatArray | None = None
-    # The lexicon entries of all the text's words in reading order (what the word model reads).
+    # The lexicon entries of all the text's words in reading order (what the word model reads), and the
+    # words as the text writes them (lower-cased), for the evidence.
     word_entries: tuple[int, ...] = ()
+    word_tokens: tuple[str, ...] = ()
 
     def keyword_counts(self) -> FloatArray:
         return _keyword_counts(self.keyword_matches)
@@ -451,6 +453,7 @@ class SdgTagger:
             word_votes=snippets.word_votes(content) if snippets is not None else None,
             word_logits=word_model.logits(word_entries) if word_model is not None else None,
             word_entries=word_entries,
+            word_tokens=tuple(hit.word for hit in hits),
         )
         scores.sentence_gaps, scores.best_sentence = self._sentence_gaps(
             scores, similarities[1:] if len(sentences) > 1 else similarities
@@ -631,7 +634,12 @@ class SdgTagger:
         evidence: list[str] = []
         best = self._strongest_words(position, scores)
         if best:
-            evidence.append("words: " + ", ".join(self.data.lexicon.words[entry] for entry in best))
+            # The text's own word, not the lexicon's form it was found under ("radiotherapy", not "radio").
+            written: dict[int, str] = {}
+            for entry, token in zip(scores.word_entries, scores.word_tokens, strict=True):
+                written.setdefault(entry, token)
+            words = (written.get(entry, self.data.lexicon.words[entry]) for entry in best)
+            evidence.append("words: " + ", ".join(dict.fromkeys(words)))
         if (
             len(scores.sentences) > 1
             and scores.sentence_gaps is not None
