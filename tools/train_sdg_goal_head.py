@@ -57,12 +57,13 @@ from pux.sdg_tagging.engine import (  # noqa: E402
     TaggerData,
     TextScores,
     load_calibration,
+    split_sentences,
     static_goal_features,
     transformer_goal_features,
 )
 from pux.sdg_tagging.evaluation import EvaluationRow, evaluate, read_evaluation_csv  # noqa: E402
 from pux.sdg_tagging.neighbours import SnippetMemory  # noqa: E402
-from pux.sdg_tagging.word_model import WordModel, stacked_logits  # noqa: E402
+from pux.sdg_tagging.word_model import WordModel, stacked_folds  # noqa: E402
 
 TUNING = ROOT / "tests" / "data" / "sdg" / "realistic_tuning.csv"
 DEV = ROOT / "tests" / "data" / "sdg" / "dev.csv"
@@ -147,6 +148,15 @@ def fit_word_model(tagger: SdgTagger, texts: Sequence[str], labels: dict[str, di
     return WordModel.fit(word_entries(tagger, texts), len(tagger.data.lexicon.words), targets, weights)
 
 
+def word_model_columns(tagger: SdgTagger, model: WordModel, text: str) -> FloatArray:
+    """The two columns the tagger adds from the word model: the whole text's and the best sentence's
+    logits (goals x 2)."""
+    whole = model.logits(word_entries(tagger, [text])[0])
+    sentences = split_sentences(text)
+    best = model.best_sentence_logits(word_entries(tagger, sentences) if len(sentences) > 1 else [], whole)
+    return np.column_stack([whole, best])
+
+
 def with_word_logits(
     tagger: SdgTagger,
     features: dict[str, Features],
@@ -154,28 +164,23 @@ def with_word_logits(
     labels: dict[str, dict[str, bool]],
     others: Sequence[str] = (),
 ) -> dict[str, Features]:
-    """The features with the word model's logits in their last column: for the training texts, stacked
-    (each from a model fitted without it), for ``others`` from the model fitted on all training texts."""
+    """The features with the word model's logits in their last two columns: for the training texts,
+    stacked (each from a model fitted without it), for ``others`` from the model fitted on all training
+    texts."""
     targets, weights = goal_matrices(training, labels)
-    logits = dict(
-        zip(
-            training,
-            stacked_logits(word_entries(tagger, training), len(tagger.data.lexicon.words), targets, weights),
-            strict=True,
-        )
-    )
+    entries = word_entries(tagger, training)
+    columns: dict[str, FloatArray] = {}
+    for model, held in stacked_folds(entries, len(tagger.data.lexicon.words), targets, weights):
+        columns |= {training[i]: word_model_columns(tagger, model, training[i]) for i in held}
     if others:
         model = fit_word_model(tagger, training, labels)
-        logits |= {
-            text: model.logits(entries)
-            for text, entries in zip(others, word_entries(tagger, others), strict=True)
-        }
+        columns |= {text: word_model_columns(tagger, model, text) for text in others}
     updated = {}
-    for text, logit in logits.items():
+    for text, column in columns.items():
         feature = features[text]
         static, transformer = feature.static.copy(), feature.transformer.copy()
-        static[:, -1] = logit
-        transformer[:, -1] = logit
+        static[:, -2:] = column
+        transformer[:, -2:] = column
         updated[text] = Features(feature.static_vector, static, transformer)
     return updated
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pux.sdg_tagging.engine import GOALS, TaggerData, get_tagger
-from pux.sdg_tagging.word_model import WordModel, stacked_logits
+from pux.sdg_tagging.word_model import WordModel, stacked_folds
 
 WATER, FORESTS = GOALS.index("6"), GOALS.index("15")
 LABELLED = [
@@ -66,8 +66,10 @@ def test_a_stacked_logit_comes_from_a_model_that_never_saw_the_text(data: Tagger
     labelled = [*LABELLED, ("The aquifer recharge study ended.", WATER)]
     model, entries = fitted(data, labelled)
     labels = np.array([[float(goal == position) for position in range(len(GOALS))] for _, goal in labelled])
-    stacked = stacked_logits(entries, len(data.lexicon.words), labels, np.ones_like(labels))
-    assert model.logits(entries[-1])[WATER] > stacked[-1][WATER] + 0.1
+    folds = list(stacked_folds(entries, len(data.lexicon.words), labels, np.ones_like(labels)))
+    assert sorted(i for _, held in folds for i in held) == list(range(len(labelled)))
+    blind = next(fold_model for fold_model, held in folds if len(labelled) - 1 in held)
+    assert model.logits(entries[-1])[WATER] > blind.logits(entries[-1])[WATER] + 0.1
 
 
 def test_the_model_reads_back_as_it_was_saved(data: TaggerData, tmp_path: Path) -> None:
@@ -95,3 +97,13 @@ def test_the_shipped_model_covers_the_lexicon_and_names_words_of_the_text_as_evi
     named = words.removeprefix("words: ").split(", ")
     # Whole words as the text writes them, not the lexicon's forms they were found under.
     assert named and set(named) <= set(re.findall(r"\w+", text.lower()))
+
+
+def test_a_second_topic_in_a_sentence_of_its_own_keeps_its_logit(data: TaggerData) -> None:
+    model, _ = fitted(data, LABELLED)
+    water = entries_of(data, "Drinking water now reaches every ward of the town.")
+    others = entries_of(data, "The council also repaved the market square and opened a new library hall.")
+    whole = model.logits(water + others)
+    best = model.best_sentence_logits([water, others], whole)
+    assert best[WATER] > whole[WATER]
+    assert np.array_equal(model.best_sentence_logits([water], whole), whole)

@@ -256,8 +256,10 @@ class TextScores:
     transformer_vector: FloatArray | None = None
     word_votes: NeighbourVotes | None = None
     meaning_votes: NeighbourVotes | None = None
-    # Per goal, the word model's logit (``word_model.py``); None without a shipped word model.
+    # Per goal, the word model's logit (``word_model.py``) for the whole text and its best over the
+    # sentences; None without a shipped word model.
     word_logits: FloatArray | None = None
+    sentence_word_logits: FloatArray | None = None
     # The lexicon entries of all the text's words in reading order (what the word model reads), and the
     # words as the text writes them (lower-cased), for the evidence.
     word_entries: tuple[int, ...] = ()
@@ -426,11 +428,11 @@ class SdgTagger:
         vector = lexicon.text_vector(text, hits, lexicon.centre + self.data.language_shift[language])
         sentences = tuple(split_sentences(text))
         shift = self.data.language_shift[language]
-        sentence_vectors = (
-            [lexicon.text_vector(sentence, None, lexicon.centre + shift) for sentence in sentences]
-            if len(sentences) > 1
-            else []
-        )
+        sentence_hits = [lexicon.hits(sentence) for sentence in sentences] if len(sentences) > 1 else []
+        sentence_vectors = [
+            lexicon.text_vector(sentence, found, lexicon.centre + shift)
+            for sentence, found in zip(sentences, sentence_hits, strict=False)
+        ]
         # The whole text and its sentences against the descriptions in one product.
         similarities = goal_similarities(
             np.stack([vector, *sentence_vectors]),
@@ -442,6 +444,7 @@ class SdgTagger:
         snippets = self.data.snippets
         word_entries = tuple(hit.entry for hit in hits)
         word_model = self.data.word_model
+        word_logits = word_model.logits(word_entries) if word_model is not None else None
         scores = TextScores(
             language=language,
             text=text,
@@ -451,7 +454,14 @@ class SdgTagger:
             content_entries=frozenset(content),
             sentences=sentences,
             word_votes=snippets.word_votes(content) if snippets is not None else None,
-            word_logits=word_model.logits(word_entries) if word_model is not None else None,
+            word_logits=word_logits,
+            sentence_word_logits=(
+                word_model.best_sentence_logits(
+                    [[hit.entry for hit in found] for found in sentence_hits], word_logits
+                )
+                if word_model is not None and word_logits is not None
+                else None
+            ),
             word_entries=word_entries,
             word_tokens=tuple(hit.word for hit in hits),
         )
@@ -724,7 +734,7 @@ def static_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArray:
         static_only = replace(scores, transformer_similarity=None)
     return np.asarray(
         np.column_stack(
-            [scalar_goal_features(tagger, static_only), _votes(scores.word_votes), _word_logits(scores)]
+            [scalar_goal_features(tagger, static_only), _votes(scores.word_votes), *_word_logits(scores)]
         ),
         np.float32,
     )
@@ -744,7 +754,7 @@ def transformer_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArr
         relative = relative_to_own_mean(similarity) / TRANSFORMER_SCALE
         columns.append(np.column_stack([relative, relative - relative.max()]))
     columns.append(
-        np.column_stack([_votes(scores.word_votes), _votes(scores.meaning_votes), _word_logits(scores)])
+        np.column_stack([_votes(scores.word_votes), _votes(scores.meaning_votes), *_word_logits(scores)])
     )
     return np.asarray(np.hstack(columns), np.float32)
 
@@ -753,8 +763,12 @@ def _votes(votes: NeighbourVotes | None) -> FloatArray:
     return votes.votes if votes is not None else np.zeros(len(GOALS), np.float32)
 
 
-def _word_logits(scores: TextScores) -> FloatArray:
-    return scores.word_logits if scores.word_logits is not None else np.zeros(len(GOALS), np.float32)
+def _word_logits(scores: TextScores) -> tuple[FloatArray, FloatArray]:
+    """The word model's logits for the whole text and its best sentence (zeros without a word model)."""
+    nothing = np.zeros(len(GOALS), np.float32)
+    whole = scores.word_logits if scores.word_logits is not None else nothing
+    best_sentence = scores.sentence_word_logits if scores.sentence_word_logits is not None else whole
+    return whole, best_sentence
 
 
 def split_sentences(text: str) -> list[str]:
