@@ -151,15 +151,21 @@ class SnippetMemory:
 
 def tf_idf_row(entries: Sequence[int], idf: FloatArray) -> sparse.csr_matrix:
     """The unit-length tf-idf row of a text's topical lexicon entries (log-scaled counts)."""
-    size = len(idf)
+    columns, weights = tf_idf_weights(entries, idf)
+    return sparse.csr_matrix(
+        (weights, (np.zeros(len(columns), dtype=np.int64), columns)), shape=(1, len(idf))
+    )
+
+
+def tf_idf_weights(entries: Sequence[int], idf: FloatArray) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    """The same row as its distinct entries (sorted) and their weights: a sparse row without scipy's cost
+    of building one, for a product with a few rows of a dense matrix."""
     if not entries:
-        return sparse.csr_matrix((1, size), dtype=np.float32)
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
     columns, counts = np.unique(np.asarray(entries, dtype=np.int64), return_counts=True)
     weights = (1.0 + np.log(counts)) * idf[columns]
     weights /= max(float(np.linalg.norm(weights)), 1e-12)
-    return sparse.csr_matrix(
-        (weights.astype(np.float32), (np.zeros(len(columns), dtype=np.int64), columns)), shape=(1, size)
-    )
+    return columns, weights.astype(np.float32)
 
 
 def excerpt(text: str) -> str:

@@ -29,7 +29,7 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.optimize import minimize
 
-from pux.sdg_tagging.neighbours import tf_idf_row
+from pux.sdg_tagging.neighbours import tf_idf_row, tf_idf_weights
 
 FloatArray = npt.NDArray[np.float32]
 WORD_MODEL_FILE = "word_model.npz"
@@ -47,13 +47,10 @@ class WordModel:
     weights: FloatArray  # lexicon entries x goals
     intercepts: FloatArray  # per goal
 
-    def row(self, entries: Sequence[int]) -> sparse.csr_matrix:
-        return tf_idf_row(entries, self.idf)
-
     def logits(self, entries: Sequence[int]) -> FloatArray:
         """One logit per goal for a text given as the lexicon entries of its words (repeats count)."""
-        row = self.row(entries)
-        return np.asarray(row @ self.weights, np.float32).ravel() + self.intercepts
+        columns, values = tf_idf_weights(entries, self.idf)
+        return np.asarray(values @ self.weights[columns], np.float32) + self.intercepts
 
     def best_sentence_logits(self, sentences: Sequence[Sequence[int]], whole: FloatArray) -> FloatArray:
         """Per goal, the highest logit of any one sentence (given as lexicon entries); ``whole`` (the text's
@@ -65,10 +62,10 @@ class WordModel:
 
     def strongest_words(self, entries: Sequence[int], goal_position: int, count: int) -> list[int]:
         """The entries of the text that add most to the goal's logit (those that add something)."""
-        row = self.row(entries)
-        contributions = row.data * self.weights[row.indices, goal_position]
+        columns, values = tf_idf_weights(entries, self.idf)
+        contributions = values * self.weights[columns, goal_position]
         order = np.argsort(-contributions)[:count]
-        return [int(row.indices[i]) for i in order if contributions[i] > 0]
+        return [int(columns[i]) for i in order if contributions[i] > 0]
 
     # ------------------------------------------------------------------ fitting
     @classmethod
