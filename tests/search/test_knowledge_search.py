@@ -201,3 +201,36 @@ def test_editing_a_technique_summary_reindexes_the_technique(
         version=page.profile.version,
     )
     assert ("technique", "sterile_insect") in _hits(session, world.actors["public"], MARKER)
+
+
+@pytest.mark.parametrize("walk", [True, False], ids=["walking the ids down", "through the word index"])
+def test_the_newest_matches_are_ranked_however_the_database_finds_them(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch, walk: bool
+) -> None:
+    """Only the newest RANKED_MATCHES matches of a query are ranked. On PostgreSQL they are found by walking
+    the ids down or through the word index, as its estimates make cheaper; either way they are the newest
+    (SQLite's FTS5 has one way, checked here all the same)."""
+    monkeypatch.setattr(search_repository, "RANKED_MATCHES", 4)
+    monkeypatch.setattr(
+        search_repository, "_estimated_rows", lambda _session, _statement: 1e9 if walk else 0.0
+    )
+    focal = world.actors["focal_ken"]
+    created = []
+    for number in range(7):
+        data = need_data(title=f"{MARKER} irrigation survey {number}", visibility="public")
+        need = needs.create_need(session, actor=focal, data=data)
+        for target in ("submitted", "endorsed", "published"):
+            need = needs.transition_need(
+                session, actor=focal, need_id=need.id, target=target, version=need.version
+            )
+        created.append(str(need.id))
+    results = service.search(
+        session,
+        actor=world.actors["public"],
+        query=MARKER,
+        language="en",
+        filters=SearchFilter(),
+        page=PageRequest(1, 20),
+        mode="words",
+    )
+    assert {hit.key for hit in results.hits if hit.kind == "need"} == set(created[-4:])
