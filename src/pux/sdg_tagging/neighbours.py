@@ -76,10 +76,7 @@ class SnippetMemory:
         texts: Sequence[str],
     ) -> SnippetMemory:
         """The memory of ``texts`` (their topical lexicon entries and goal labels, one row per text)."""
-        document_frequency = np.zeros(vocabulary_size, dtype=np.float64)
-        for entries in entries_per_text:
-            document_frequency[list(set(entries))] += 1
-        idf = np.asarray(np.log((1 + len(entries_per_text)) / (1 + document_frequency)) + 1.0, np.float32)
+        idf = inverse_document_frequency(entries_per_text, vocabulary_size)
         rows = [tf_idf_row(entries, idf) for entries in entries_per_text]
         word_matrix = sparse.vstack(rows, format="csr", dtype=np.float32)
         return cls(idf, word_matrix, meaning_vectors, labels, [excerpt(text) for text in texts])
@@ -147,6 +144,14 @@ class SnippetMemory:
         first = np.where(neighbour_labels.any(axis=0), neighbour_labels.argmax(axis=0), -1)
         example = np.where(first >= 0, nearest[np.maximum(first, 0)], -1).astype(np.intp)
         return NeighbourVotes(votes, example)
+
+
+def inverse_document_frequency(entries_per_text: Sequence[Sequence[int]], vocabulary_size: int) -> FloatArray:
+    """Per lexicon entry, the smoothed log inverse of the share of texts that hold it."""
+    document_frequency = np.zeros(vocabulary_size, dtype=np.float64)
+    for entries in entries_per_text:
+        document_frequency[list(set(entries))] += 1
+    return np.asarray(np.log((1 + len(entries_per_text)) / (1 + document_frequency)) + 1.0, np.float32)
 
 
 def tf_idf_row(entries: Sequence[int], idf: FloatArray) -> sparse.csr_matrix:

@@ -29,7 +29,7 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.optimize import minimize
 
-from pux.sdg_tagging.neighbours import tf_idf_row, tf_idf_weights
+from pux.sdg_tagging.neighbours import inverse_document_frequency, tf_idf_row, tf_idf_weights
 
 FloatArray = npt.NDArray[np.float32]
 WORD_MODEL_FILE = "word_model.npz"
@@ -79,7 +79,7 @@ class WordModel:
     ) -> WordModel:
         """Fitted on texts (rows) with per-goal labels (0/1, texts x goals) and row weights (texts x
         goals: a goal nobody annotated for a text weighs less than a labelled one)."""
-        idf = _idf(entries_per_text, vocabulary_size)
+        idf = inverse_document_frequency(entries_per_text, vocabulary_size)
         matrix = sparse.vstack(
             [tf_idf_row(entries, idf) for entries in entries_per_text], format="csr", dtype=np.float64
         )
@@ -131,13 +131,6 @@ def stacked_folds(
             [entries_per_text[i] for i in kept], vocabulary_size, labels[kept], weights[kept]
         )
         yield model, held
-
-
-def _idf(entries_per_text: Sequence[Sequence[int]], vocabulary_size: int) -> FloatArray:
-    document_frequency = np.zeros(vocabulary_size, dtype=np.float64)
-    for entries in entries_per_text:
-        document_frequency[list(set(entries))] += 1
-    return np.asarray(np.log((1 + len(entries_per_text)) / (1 + document_frequency)) + 1.0, np.float32)
 
 
 def _fit_goal(
