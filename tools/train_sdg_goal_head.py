@@ -142,22 +142,18 @@ def goal_matrices(texts: Sequence[str], labels: dict[str, dict[str, bool]]) -> t
     return targets, weights
 
 
-def word_entries(tagger: SdgTagger, texts: Sequence[str]) -> list[list[int]]:
-    return [[hit.entry for hit in tagger.data.lexicon.hits(text)] for text in texts]
-
-
 def fit_word_model(tagger: SdgTagger, texts: Sequence[str], labels: dict[str, dict[str, bool]]) -> WordModel:
     targets, weights = goal_matrices(texts, labels)
-    return WordModel.fit(word_entries(tagger, texts), len(tagger.data.lexicon.words), targets, weights)
+    lexicon = tagger.data.lexicon
+    return WordModel.fit([lexicon.entries(text) for text in texts], len(lexicon.words), targets, weights)
 
 
 def word_model_columns(tagger: SdgTagger, model: WordModel, text: str) -> FloatArray:
     """The two columns the tagger adds from the word model: the whole text's and the best sentence's
     logits (goals x 2)."""
-    whole = model.logits(word_entries(tagger, [text])[0])
-    sentences = split_sentences(text)
-    best = model.best_sentence_logits(word_entries(tagger, sentences) if len(sentences) > 1 else [], whole)
-    return np.column_stack([whole, best])
+    lexicon = tagger.data.lexicon
+    sentences = [lexicon.entries(sentence) for sentence in split_sentences(text)]
+    return np.column_stack(model.text_and_best_sentence_logits(lexicon.entries(text), sentences))
 
 
 def with_word_logits(
@@ -171,9 +167,10 @@ def with_word_logits(
     stacked (each from a model fitted without it), for ``others`` from the model fitted on all training
     texts."""
     targets, weights = goal_matrices(training, labels)
-    entries = word_entries(tagger, training)
+    lexicon = tagger.data.lexicon
+    entries = [lexicon.entries(text) for text in training]
     columns: dict[str, FloatArray] = {}
-    for model, held in stacked_folds(entries, len(tagger.data.lexicon.words), targets, weights):
+    for model, held in stacked_folds(entries, len(lexicon.words), targets, weights):
         columns |= {training[i]: word_model_columns(tagger, model, training[i]) for i in held}
     if others:
         model = fit_word_model(tagger, training, labels)

@@ -31,7 +31,7 @@ def data() -> TaggerData:
 
 
 def entries_of(data: TaggerData, text: str) -> list[int]:
-    return [hit.entry for hit in data.lexicon.hits(text)]
+    return data.lexicon.entries(text)
 
 
 def fitted(data: TaggerData, labelled: list[tuple[str, int]]) -> tuple[WordModel, list[list[int]]]:
@@ -103,7 +103,8 @@ def test_a_second_topic_in_a_sentence_of_its_own_keeps_its_logit(data: TaggerDat
     model, _ = fitted(data, LABELLED)
     water = entries_of(data, "Drinking water now reaches every ward of the town.")
     others = entries_of(data, "The council also repaved the market square and opened a new library hall.")
-    whole = model.logits(water + others)
-    best = model.best_sentence_logits([water, others], whole)
+    whole, best = model.text_and_best_sentence_logits(water + others, [water, others])
+    assert np.array_equal(whole, model.logits(water + others))
     assert best[WATER] > whole[WATER]
-    assert np.array_equal(model.best_sentence_logits([water], whole), whole)
+    alone, alone_best = model.text_and_best_sentence_logits(water + others, [water + others])
+    assert np.array_equal(alone_best, alone)

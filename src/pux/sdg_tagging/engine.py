@@ -444,7 +444,13 @@ class SdgTagger:
         snippets = self.data.snippets
         word_entries = tuple(hit.entry for hit in hits)
         word_model = self.data.word_model
-        word_logits = word_model.logits(word_entries) if word_model is not None else None
+        word_logits, sentence_word_logits = (
+            word_model.text_and_best_sentence_logits(
+                word_entries, [[hit.entry for hit in found] for found in sentence_hits]
+            )
+            if word_model is not None
+            else (None, None)
+        )
         scores = TextScores(
             language=language,
             text=text,
@@ -455,13 +461,7 @@ class SdgTagger:
             sentences=sentences,
             word_votes=snippets.word_votes(content) if snippets is not None else None,
             word_logits=word_logits,
-            sentence_word_logits=(
-                word_model.best_sentence_logits(
-                    [[hit.entry for hit in found] for found in sentence_hits], word_logits
-                )
-                if word_model is not None and word_logits is not None
-                else None
-            ),
+            sentence_word_logits=sentence_word_logits,
             word_entries=word_entries,
             word_tokens=tuple(hit.word for hit in hits),
         )
@@ -765,10 +765,10 @@ def _votes(votes: NeighbourVotes | None) -> FloatArray:
 
 def _word_logits(scores: TextScores) -> tuple[FloatArray, FloatArray]:
     """The word model's logits for the whole text and its best sentence (zeros without a word model)."""
-    nothing = np.zeros(len(GOALS), np.float32)
-    whole = scores.word_logits if scores.word_logits is not None else nothing
-    best_sentence = scores.sentence_word_logits if scores.sentence_word_logits is not None else whole
-    return whole, best_sentence
+    if scores.word_logits is None or scores.sentence_word_logits is None:
+        nothing = np.zeros(len(GOALS), np.float32)
+        return nothing, nothing
+    return scores.word_logits, scores.sentence_word_logits
 
 
 def split_sentences(text: str) -> list[str]:

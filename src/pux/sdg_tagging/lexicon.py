@@ -86,6 +86,10 @@ class WordLexicon:
                 found.append(LexiconHit(token, entry))
         return found
 
+    def entries(self, text: str) -> list[int]:
+        """The lexicon entries of the words of ``text``, in reading order with repeats."""
+        return [hit.entry for hit in self.hits(text)]
+
     def raw_vector(self, hits: Sequence[LexiconHit]) -> FloatArray:
         """The mean weighted word vector, before centring (zeros when no word is known)."""
         if not hits:

@@ -55,6 +55,7 @@ ENOUGH_WITH_EVERY_WORD = 20
 RANKED_MATCHES = 1000
 FEW_RECORD_KINDS = ("country", "technique", "evidence", "story", "myth", "event")
 _OF_FEW_RECORD_KIND = SearchDocument.kind.in_(FEW_RECORD_KINDS)
+_TERMS: ColumnElement[Any] = literal_column("search_document.terms_tsv")  # PostgreSQL's word index column
 FEW_RECORD_GAP = 64
 # The best document matching only some of the query's words scores this share of the best with all.
 ANY_WORD_SHARE = 0.5
@@ -205,9 +206,6 @@ def _tsvector_ranking(
     rows = session.execute(statement).all()
     few = {document_id for document_id, _score, is_few in rows if is_few}
     return _best_and_few([(document_id, float(score)) for document_id, score, _few in rows], few, limit)
-
-
-_TERMS: ColumnElement[Any] = literal_column("search_document.terms_tsv")
 
 
 def _tsquery(plan: engine.QueryPlan, *, every: bool) -> ColumnElement[Any]:
