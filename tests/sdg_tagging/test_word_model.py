@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pux.sdg_tagging.engine import GOALS, TaggerData, get_tagger
-from pux.sdg_tagging.word_model import WordModel, stacked_folds
+from pux.sdg_tagging.word_model import LabelledWords, WordModel, stacked_folds
 
 WATER, FORESTS = GOALS.index("6"), GOALS.index("15")
 LABELLED = [
@@ -66,10 +66,30 @@ def test_a_stacked_logit_comes_from_a_model_that_never_saw_the_text(data: Tagger
     labelled = [*LABELLED, ("The aquifer recharge study ended.", WATER)]
     model, entries = fitted(data, labelled)
     labels = np.array([[float(goal == position) for position in range(len(GOALS))] for _, goal in labelled])
-    folds = list(stacked_folds(entries, len(data.lexicon.words), labels, np.ones_like(labels)))
+    texts = LabelledWords(entries, labels, np.ones_like(labels))
+    folds = list(stacked_folds(texts, len(data.lexicon.words)))
     assert sorted(i for _, held in folds for i in held) == list(range(len(labelled)))
     blind = next(fold_model for fold_model, held in folds if len(labelled) - 1 in held)
     assert model.logits(entries[-1])[WATER] > blind.logits(entries[-1])[WATER] + 0.1
+
+
+def test_documents_fitted_always_are_in_every_stacked_model(data: TaggerData) -> None:
+    # A goal's own description (the tool adds the SDG goal, target and indicator texts this way) teaches
+    # every fold's model its words, even a word no labelled snippet of the fold has.
+    entries = [entries_of(data, text) for text, _ in LABELLED]
+    labels = np.array([[float(goal == position) for position in range(len(GOALS))] for _, goal in LABELLED])
+    description = [entries_of(data, "Recharge of the aquifer and groundwater withdrawals.")]
+    description_labels = np.zeros((1, len(GOALS)))
+    description_labels[0, WATER] = 1.0
+    always = LabelledWords(description, description_labels, np.ones_like(description_labels))
+    texts = LabelledWords(entries, labels, np.ones_like(labels))
+    aquifer = entries_of(data, "aquifer")
+    for with_always, without in zip(
+        stacked_folds(texts, len(data.lexicon.words), always),
+        stacked_folds(texts, len(data.lexicon.words)),
+        strict=True,
+    ):
+        assert with_always[0].logits(aquifer)[WATER] > without[0].logits(aquifer)[WATER] + 0.1
 
 
 def test_the_model_reads_back_as_it_was_saved(data: TaggerData, tmp_path: Path) -> None:
