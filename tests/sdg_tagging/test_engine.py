@@ -29,6 +29,7 @@ from pux.sdg_tagging.engine import (
     suggest,
 )
 from pux.sdg_tagging.evaluation import format_report
+from pux.sdg_tagging.lexicon import word_key
 
 # Texts written for these tests (not taken from the development or holdout sets).
 CLEAR_TEXTS = {
@@ -105,6 +106,27 @@ def test_suggestions_are_well_formed() -> None:
     assert suggestions[0].targets[0] in {"3.4", "3.8", "3.c", "3.b"}
     with pytest.raises(AttributeError):
         suggestions[0].goal = "1"  # type: ignore[misc]
+
+
+def test_an_arabic_text_on_cancer_treatment_is_tied_to_the_target_on_non_communicable_diseases() -> None:
+    # "للسرطان" (for cancer) in the text, "والسرطان" (and cancer) in target 3.4's indicator: one word
+    # once the glued clitics are set aside, whereas "علاج" (treatment), shared with target 3.5's
+    # indicator on substance-use disorders, used to put 3.5 first.
+    text = (
+        "بدأ المسرّع الخطي الثاني في المركز الوطني للسرطان علاج المرضى في مايو، فانخفضت مدة انتظار العلاج "
+        "الإشعاعي من أحد عشر أسبوعاً إلى ثلاثة أسابيع. وأغلقت إدارة مصايد الأسماك البحيرة أمام الصيد بالشباك "
+        "ستة أشهر لتتعافى الأرصدة السمكية المستنزفة في الشعاب."
+    )
+    health = next(suggestion for suggestion in get_tagger().suggest(text) if suggestion.goal == "3")
+    assert health.targets[0] == "3.4"
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [("للسرطان", "سرطان"), ("والسرطان", "سرطان"), ("السرطان", "سرطان"), ("بحث", "بحث"), ("cancer", "cancer")],
+)
+def test_arabic_words_are_compared_without_their_clitics(word: str, key: str) -> None:
+    assert word_key(word) == key
 
 
 def test_english_keywords_appear_as_evidence() -> None:

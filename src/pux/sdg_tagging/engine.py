@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -55,7 +55,7 @@ from pux.blas import ONE_BLAS_THREAD
 from pux.sdg_tagging.embedder import Embedder
 from pux.sdg_tagging.evaluation import EvaluationReport, evaluate, read_evaluation_csv
 from pux.sdg_tagging.keywords import KeywordMatcher, text_words
-from pux.sdg_tagging.lexicon import LexiconHit, WordLexicon
+from pux.sdg_tagging.lexicon import LexiconHit, WordLexicon, word_key
 from pux.sdg_tagging.neighbours import NeighbourVotes, SnippetMemory
 from pux.sdg_tagging.word_model import WordModel
 
@@ -321,7 +321,7 @@ class TaggerData:
         }
         description_hits = [self.lexicon.hits(item.text) for item in self.descriptions]
         self.description_words = [
-            self.content_entries(item.text, hits)
+            self.word_keys(self.content_entries(item.text, hits))
             for item, hits in zip(self.descriptions, description_hits, strict=True)
         ]
         self.language_shift = _language_shifts(self.lexicon, self.descriptions, description_hits)
@@ -336,6 +336,10 @@ class TaggerData:
         queries = json.loads((data_dir / "keyword_queries.json").read_text(encoding="utf-8"))
         self.keyword_targets = [(query["goal"], query["target"]) for query in queries]
         self.keyword_matcher = KeywordMatcher([query["tree"] for query in queries])
+
+    def word_keys(self, entries: Iterable[int]) -> frozenset[str]:
+        """The entries' words as ``lexicon.word_key`` compares them."""
+        return frozenset(word_key(self.lexicon.words[entry]) for entry in entries)
 
     def content_entries(self, text: str, hits: Sequence[LexiconHit] | None = None) -> frozenset[int]:
         """The lexicon entries of the topical (not frequent) words of ``text`` (or of its ``hits``)."""
@@ -699,7 +703,7 @@ class SdgTagger:
             return ()
         # A description that shares a topical word with the text ("cancer", "aquifer") is very likely the
         # right target even when the averaged vectors blur it.
-        text_words = scores.content_entries
+        text_words = self.data.word_keys(scores.content_entries)
         shared = np.array([len(text_words & self.data.description_words[p]) for p in positions])
         values = descriptions[positions] @ vector + SHARED_WORD_BONUS * shared
         target_rows = self.data.description_targets[positions]

@@ -151,6 +151,17 @@ class WordLexicon:
         return None
 
 
+def word_key(word: str) -> str:
+    """A word as compared across texts: an Arabic word without its glued clitics ("للسرطان", "والسرطان"
+    and "السرطان" are one word, cancer, and the lexicon holds each form as an entry of its own); a stem of
+    fewer than three letters keeps its first letter, which is then part of the word (بحث, research)."""
+    if _ARABIC_LETTER.match(word):
+        for prefix in _ARABIC_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                return word[len(prefix) :]
+    return word
+
+
 def tokenize(text: str, cjk_words: set[str] | frozenset[str] = frozenset()) -> Iterator[str]:
     """Lower-case words of ``text``; Chinese runs are cut into the longest words of ``cjk_words``."""
     normalised = _ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text)).lower()
