@@ -163,7 +163,8 @@ def labelled_words(
 
 def description_words(tagger: SdgTagger) -> LabelledWords:
     """The shipped goal, target, indicator and topic descriptions (six languages) as labelled documents
-    for the word model, each for its own goal, weighing ``DESCRIPTION_WEIGHT`` of a labelled snippet."""
+    for the word model: each is a positive of its own goal and counts against the others as a goal nobody
+    annotated does (``UNANNOTATED_WEIGHT``), all weighing ``DESCRIPTION_WEIGHT`` of a labelled snippet."""
     descriptions = tagger.data.descriptions
     targets = np.array([[1.0 if item.goal == goal else 0.0 for goal in GOALS] for item in descriptions])
     weights = np.where(targets == 1.0, 1.0, UNANNOTATED_WEIGHT) * DESCRIPTION_WEIGHT
@@ -189,14 +190,12 @@ def with_word_logits(
     stacked (each from a model fitted without it), for ``others`` from the model fitted on all training
     texts."""
     vocabulary_size = len(tagger.data.lexicon.words)
+    texts, descriptions = labelled_words(tagger, training, labels), description_words(tagger)
     columns: dict[str, FloatArray] = {}
-    stacked = stacked_folds(
-        labelled_words(tagger, training, labels), vocabulary_size, description_words(tagger)
-    )
-    for model, held in stacked:
+    for model, held in stacked_folds(texts, vocabulary_size, descriptions):
         columns |= {training[i]: word_model_columns(tagger, model, training[i]) for i in held}
     if others:
-        model = fit_word_model(tagger, training, labels)
+        model = (texts + descriptions).fit(vocabulary_size)
         columns |= {text: word_model_columns(tagger, model, text) for text in others}
     updated = {}
     for text, column in columns.items():
