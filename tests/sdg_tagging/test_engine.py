@@ -251,9 +251,9 @@ class RecordingEmbedder:
         return self.inner.embed_passages(texts)
 
 
-# Vague: a plan for a river basin and its towns could be about water, climate or cities; the static pass
-# cannot tell.
-VAGUE_TEXT = "Delegates exchanged views on the plan for the river basin and the towns along it."
+# Vague: a plan for a river basin, its farms and its towns could be about water, climate or cities; the
+# static pass cannot tell.
+VAGUE_TEXT = "The committee discussed the plan for the river basin, its farms and the towns along it."
 
 
 def test_the_embedder_is_used_for_unsure_texts_only() -> None:

@@ -34,7 +34,8 @@ SOURCE_DIR = HERE / "realistic"
 TUNING_CSV = HERE / "realistic_tuning.csv"
 HELDOUT_CSV = HERE / "realistic_heldout.csv"
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
-REGISTERS = ("un", "paper", "press", "ngo", "budget", "news")
+# The fifth wave added company reports and encyclopaedic or general web pages.
+REGISTERS = ("un", "paper", "press", "ngo", "budget", "news", "corporate", "web")
 HELDOUT_POSITIONS = frozenset({3, 6, 9})
 MIN_WORDS, MAX_WORDS = 30, 120
 # Arabic and Russian glue articles, prepositions and endings to their words: 24 of their words carry about
