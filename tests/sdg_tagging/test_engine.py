@@ -251,17 +251,27 @@ class RecordingEmbedder:
         return self.inner.embed_passages(texts)
 
 
-# Vague: a plan for a river basin, its farms and its towns could be about water, climate or cities; the
-# static pass cannot tell.
-VAGUE_TEXT = "The committee discussed the plan for the river basin, its farms and the towns along it."
+# Vague: a plan for a river basin and its towns could be about water, climate or cities; the static pass
+# cannot tell. Which of these sits inside the gate's band moves a little with each retraining; the test
+# needs one that does.
+VAGUE_TEXTS = (
+    "The committee discussed the plan for the river basin and the towns along it.",
+    "Delegates discussed the plan for the river basin and the towns along it.",
+    "The committee discussed the plan for the river basin, its farms and the towns along it.",
+    "Delegates exchanged views on the plan for the river basin and the towns along it.",
+)
 
 
 def test_the_embedder_is_used_for_unsure_texts_only() -> None:
     data, calibration = TaggerData(), load_calibration()
     static_only = SdgTagger(data, calibration, None, load_goal_head())
-    clear, unsure = CLEAR_TEXTS["en"][0], VAGUE_TEXT
+    clear = CLEAR_TEXTS["en"][0]
     assert not static_only.needs_transformer(static_only.score_texts([clear])[0])
-    assert static_only.needs_transformer(static_only.score_texts([unsure])[0])
+    unsure = next(
+        (text for text in VAGUE_TEXTS if static_only.needs_transformer(static_only.score_texts([text])[0])),
+        None,
+    )
+    assert unsure is not None
     recorder = RecordingEmbedder(HashingEmbedder())
     tagger = SdgTagger(data, calibration, recorder, load_goal_head())
     clear_scores = tagger.score_texts([clear])[0]
