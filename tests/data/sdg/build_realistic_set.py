@@ -2,9 +2,9 @@
 """Build the realistic SDG development set (tuning and held-out parts) from ``realistic/goalNN.txt``.
 
 Every text in ``realistic/`` was written for PUX, in the register of snippets cut from reports, papers,
-press releases, NGO pages, budget documents and news (30-120 words, figures, footnote markers,
-abbreviations, clauses about neighbouring topics), about a fifth of them in French, Spanish, Arabic,
-Chinese and Russian. One line per text::
+press releases, NGO pages, budget documents, news, company reports and web pages (30-120 words, figures,
+footnote markers, abbreviations, clauses about neighbouring topics), about a fifth of them in French,
+Spanish, Arabic, Chinese and Russian. One line per text::
 
     language | register | positive goals | hard-negative goals | text
 
