@@ -26,10 +26,11 @@ How a text is scored (every number below is shipped in ``data/`` and documented 
    neighbours' vote and the word model's logit) decides a text it is sure of. A text for which it leaves
    some goal inside the gate band goes through the full e5 model (an English text's topical words, any
    other language's whole text; 20 to 100 ms on two cores), and the transformer part reads it too, adding
-   the model's similarity to each goal's descriptions and the vote of the snippets nearest in meaning;
-   the larger of the two parts' probabilities decides. About one realistic snippet in four takes this
-   path (the band is a cost budget). A goal is suggested when its probability reaches the threshold; a
-   text may get several goals or none. Without a shipped head, the older calibrated model
+   the model's similarity to each goal's descriptions, the vote of the snippets nearest in meaning and
+   the **meaning model**'s logit (``meaning_model.py``: a logistic model per goal over the model's vector,
+   fitted on the same snippets); the transformer part then decides. About one realistic snippet in five
+   takes this path (the band is a cost budget). A goal is suggested when its probability reaches the
+   threshold; a text may get several goals or none. Without a shipped head, the older calibrated model
    (``tools/calibrate_sdg_thresholds.py``: gap, score and keywords, one threshold per goal; the
    transformer on the first content words of unsure texts) decides.
 
@@ -56,6 +57,7 @@ from pux.sdg_tagging.embedder import Embedder
 from pux.sdg_tagging.evaluation import EvaluationReport, evaluate, read_evaluation_csv
 from pux.sdg_tagging.keywords import KeywordMatcher, text_words
 from pux.sdg_tagging.lexicon import LexiconHit, WordLexicon, word_key
+from pux.sdg_tagging.meaning_model import MeaningModel
 from pux.sdg_tagging.neighbours import NeighbourVotes, SnippetMemory
 from pux.sdg_tagging.word_model import WordModel
 
@@ -256,6 +258,9 @@ class TextScores:
     transformer_vector: FloatArray | None = None
     word_votes: NeighbourVotes | None = None
     meaning_votes: NeighbourVotes | None = None
+    # Per goal, the meaning model's logit (``meaning_model.py``) for the transformer's vector; None where
+    # the transformer did not run or no meaning model is shipped.
+    meaning_logits: FloatArray | None = None
     # Per goal, the word model's logit (``word_model.py``) for the whole text and its best over the
     # sentences; None without a shipped word model.
     word_logits: FloatArray | None = None
@@ -333,6 +338,7 @@ class TaggerData:
         }
         self.snippets = SnippetMemory.load(data_dir)
         self.word_model = WordModel.load(data_dir)
+        self.meaning_model = MeaningModel.load(data_dir)
         queries = json.loads((data_dir / "keyword_queries.json").read_text(encoding="utf-8"))
         self.keyword_targets = [(query["goal"], query["target"]) for query in queries]
         self.keyword_matcher = KeywordMatcher([query["tree"] for query in queries])
@@ -512,6 +518,8 @@ class SdgTagger:
             text_scores.transformer_best_similarity = best[position]
             if snippets is not None:
                 text_scores.meaning_votes = snippets.meaning_votes(vectors[position])
+            if self.data.meaning_model is not None:
+                text_scores.meaning_logits = self.data.meaning_model.logits(vectors[position])
 
     def transformer_input(self, text: str, language: str | None = None) -> str:
         """What the transformer reads of ``text``. With the head's transformer part: an English text's
@@ -581,13 +589,10 @@ class SdgTagger:
         static = head.static.probabilities(scores.static_vector, static_goal_features(self, scores))
         if head.transformer is None or scores.transformer_similarity is None:
             return static
-        # The larger of the two parts' probabilities: each finds second goals the other misses (the
-        # static part from the sentence that carries them, the transformer from the whole meaning), and
-        # in cross-validation this did as well as the transformer part alone with higher recall.
-        transformer = head.transformer.probabilities(
-            scores.static_vector, transformer_goal_features(self, scores)
-        )
-        return np.asarray(np.maximum(static, transformer), np.float32)
+        # The transformer part alone: it reads all the static part reads and the model's meaning too. With
+        # the meaning model's logit among its evidence it beat the larger of both parts' probabilities
+        # (what decided before) at every gate band in cross-validation (tools/train_sdg_goal_head.py).
+        return head.transformer.probabilities(scores.static_vector, transformer_goal_features(self, scores))
 
     def threshold(self, goal: str) -> float:
         return self.head.threshold if self.head is not None else self.calibration.threshold(goal)
@@ -751,14 +756,18 @@ TRANSFORMER_SCALE = 0.01
 def transformer_goal_features(tagger: SdgTagger, scores: TextScores) -> FloatArray:
     """What the head's transformer part reads: ``scalar_goal_features`` with the transformer, its
     similarity to the five closest and the single closest description of each goal (relative to the
-    text's other goals, and as a gap to the best goal), and the word and meaning neighbours' votes."""
+    text's other goals, and as a gap to the best goal), the word and meaning neighbours' votes, the
+    meaning model's logit and the word model's two (the train tool fills the last three, stacked)."""
     assert scores.transformer_similarity is not None and scores.transformer_best_similarity is not None
     columns = [scalar_goal_features(tagger, scores)]
     for similarity in (scores.transformer_similarity, scores.transformer_best_similarity):
         relative = relative_to_own_mean(similarity) / TRANSFORMER_SCALE
         columns.append(np.column_stack([relative, relative - relative.max()]))
+    meaning = scores.meaning_logits if scores.meaning_logits is not None else np.zeros(len(GOALS), np.float32)
     columns.append(
-        np.column_stack([_votes(scores.word_votes), _votes(scores.meaning_votes), *_word_logits(scores)])
+        np.column_stack(
+            [_votes(scores.word_votes), _votes(scores.meaning_votes), meaning, *_word_logits(scores)]
+        )
     )
     return np.asarray(np.hstack(columns), np.float32)
 
