@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from pux.sdg_tagging.engine import GOALS, get_tagger
-from pux.sdg_tagging.meaning_model import STACKING_FOLDS, MeaningModel, stacked_meaning_folds
+from pux.sdg_tagging.meaning_model import MeaningModel, stacked_meaning_folds
+from pux.sdg_tagging.word_model import STACKING_FOLDS
 
 HEALTH, EDUCATION = GOALS.index("3"), GOALS.index("4")
 LABELLED = [

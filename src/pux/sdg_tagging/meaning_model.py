@@ -24,13 +24,14 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize
 
+from pux.sdg_tagging.word_model import stacking_fold_positions
+
 FloatArray = npt.NDArray[np.float32]
 MEANING_MODEL_FILE = "meaning_model.npz"
 # The L2 penalty on the weights, chosen by five-fold cross-validation on the tuning texts (3e-6 and 3e-5
 # did worse). The vectors are unit length, so their centred coordinates are small and the weights that
 # separate goals are large: a penalty this small still keeps them general.
 L2 = 1e-5
-STACKING_FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -100,11 +101,8 @@ def stacked_meaning_folds(
     weights: npt.NDArray[np.floating],
     seed: int = 7,
 ) -> Iterator[tuple[MeaningModel, npt.NDArray[np.intp]]]:
-    """For each of ``STACKING_FOLDS`` folds, a model fitted without the fold's texts and the fold's
+    """For each of the ``STACKING_FOLDS`` folds, a model fitted without the fold's texts and the fold's
     positions (see ``word_model.stacked_folds``: a model is surer of its own training texts than of a new
     one, and the head must weigh what it says of new ones)."""
-    order = np.random.default_rng(seed).permutation(len(vectors))
-    for fold in range(STACKING_FOLDS):
-        held = order[fold::STACKING_FOLDS]
-        kept = np.setdiff1d(order, held)
+    for kept, held in stacking_fold_positions(len(vectors), seed):
         yield MeaningModel.fit(vectors[kept], labels[kept], weights[kept]), held

@@ -153,11 +153,20 @@ def stacked_folds(
     documents that are never stacked) and the fold's positions: the head must learn from logits for texts
     the model never saw, since a model's logits for its own training texts are far surer than for a new
     text."""
-    order = np.random.default_rng(seed).permutation(len(texts.entries))
+    for kept_positions, held in stacking_fold_positions(len(texts.entries), seed):
+        kept = texts.rows(kept_positions)
+        yield (kept + always if always is not None else kept).fit(vocabulary_size), held
+
+
+def stacking_fold_positions(
+    count: int, seed: int
+) -> Iterator[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """For each of ``STACKING_FOLDS`` folds over ``count`` items in a seeded random order: the positions
+    a model is fitted on and the positions it is then asked about (each item held out exactly once)."""
+    order = np.random.default_rng(seed).permutation(count)
     for fold in range(STACKING_FOLDS):
         held = order[fold::STACKING_FOLDS]
-        kept = texts.rows(np.setdiff1d(order, held))
-        yield (kept + always if always is not None else kept).fit(vocabulary_size), held
+        yield np.setdiff1d(order, held), held
 
 
 def _fit_goal(
