@@ -207,6 +207,11 @@ guard.__exit__(None, None, None)  # A ends while B still runs: the limit stays
 seen["while_b_runs"] = blas_threads()
 guard.__exit__(None, None, None)  # the last one lifts it
 seen["after"] = blas_threads()
+import scipy.linalg  # scipy's own BLAS, loaded after the guard first looked
+guard.__enter__()
+seen["pools_with_scipy"] = len(blas_threads())
+seen["with_scipy"] = blas_threads()
+guard.__exit__(None, None, None)
 print(json.dumps(seen))
 """
 
@@ -221,6 +226,9 @@ def test_the_blas_limit_holds_while_any_call_runs_and_is_lifted_after_the_last()
     seen = json.loads(finished.stdout.strip().splitlines()[-1])
     assert seen["while_b_runs"] and all(count == 1 for count in seen["while_b_runs"])
     assert seen["after"] == seen["before"]
+    # The guard looks the pools up once, and again after an import: a BLAS loaded later is limited too.
+    assert seen["pools_with_scipy"] > len(seen["before"])
+    assert all(count == 1 for count in seen["with_scipy"])
 
 
 def test_every_tagger_shares_the_process_wide_blas_guard() -> None:
