@@ -311,10 +311,13 @@ class TaggerData:
         items = json.loads((data_dir / "descriptions.json").read_text(encoding="utf-8"))
         self.descriptions = [Description(**item) for item in items]
         self.description_goals = np.array([int(item.goal) for item in self.descriptions])
-        self.description_vectors = np.load(data_dir / "description_vectors.npy").astype(np.float32)
-        # Static text vectors are centred, so the descriptions they meet are centred the same way.
-        self.centred_description_vectors = _unit_rows(
-            self.description_vectors - self.description_vectors.mean(axis=0)
+        vectors_by_row = np.load(data_dir / "description_vectors.npy").astype(np.float32)
+        # Static text vectors are centred, so the descriptions they meet are centred the same way. Both are
+        # kept a column per description: texts @ columns is a plain product, where texts @ rows.T ran at a
+        # third of the speed on one BLAS thread (a millisecond per tagged text).
+        self.description_columns = np.ascontiguousarray(vectors_by_row.T)
+        self.centred_description_columns = np.ascontiguousarray(
+            _unit_rows(vectors_by_row - vectors_by_row.mean(axis=0)).T
         )
         self.targets = sorted(
             {item.target for item in self.descriptions if item.target}, key=_target_sort_key
@@ -446,7 +449,7 @@ class SdgTagger:
         # The whole text and its sentences against the descriptions in one product.
         similarities = goal_similarities(
             np.stack([vector, *sentence_vectors]),
-            self.data.centred_description_vectors,
+            self.data.centred_description_columns,
             self.data.description_goals,
             self.calibration.top_k,
         )
@@ -508,7 +511,7 @@ class SdgTagger:
                 for text, text_scores in zip(texts, scores, strict=True)
             ]
         )
-        descriptions, goals = self.data.description_vectors, self.data.description_goals
+        descriptions, goals = self.data.description_columns, self.data.description_goals
         similarities = goal_similarities(vectors, descriptions, goals, self.calibration.top_k)
         best = goal_similarities(vectors, descriptions, goals, 1)
         snippets = self.data.snippets
@@ -700,9 +703,9 @@ class SdgTagger:
 
     def _rank_targets(self, goal: str, scores: TextScores) -> tuple[str, ...]:
         if scores.transformer_vector is not None:
-            vector, descriptions = scores.transformer_vector, self.data.description_vectors
+            vector, descriptions = scores.transformer_vector, self.data.description_columns
         else:
-            vector, descriptions = scores.static_vector, self.data.centred_description_vectors
+            vector, descriptions = scores.static_vector, self.data.centred_description_columns
         positions = self.data.target_descriptions_of_goal.get(goal)
         if positions is None or not vector.any():
             return ()
@@ -710,7 +713,7 @@ class SdgTagger:
         # right target even when the averaged vectors blur it.
         text_words = self.data.word_keys(scores.content_entries)
         shared = np.array([len(text_words & self.data.description_words[p]) for p in positions])
-        values = descriptions[positions] @ vector + SHARED_WORD_BONUS * shared
+        values = vector @ descriptions[:, positions] + SHARED_WORD_BONUS * shared
         target_rows = self.data.description_targets[positions]
         best_by_row = np.full(len(self.data.targets), -np.inf)
         np.maximum.at(best_by_row, target_rows, values)
@@ -797,10 +800,11 @@ def split_sentences(text: str) -> list[str]:
 
 
 def goal_similarities(
-    vectors: FloatArray, descriptions: FloatArray, description_goals: npt.NDArray[np.int_], top_k: int
+    vectors: FloatArray, description_columns: FloatArray, description_goals: npt.NDArray[np.int_], top_k: int
 ) -> FloatArray:
-    """Per text and goal, the mean cosine of the ``top_k`` descriptions of that goal closest to the text."""
-    similarities = vectors @ descriptions.T
+    """Per text and goal, the mean cosine of the ``top_k`` descriptions of that goal closest to the text
+    (``description_columns``: a column per description)."""
+    similarities = vectors @ description_columns
     layout, counts = _goal_layout(description_goals.astype(np.int64).tobytes())
     if counts.min() >= top_k:
         # All goals at once: a (texts, goals, descriptions per goal) block padded with -inf.
