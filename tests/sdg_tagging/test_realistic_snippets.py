@@ -45,6 +45,12 @@ WOMEN_AND_LABOUR_RIGHTS = (
     "separate decree obliges employers to give plantation workers written contracts, pay overtime and "
     "provide protective equipment, and the labour inspectorate will hire 200 more inspectors."
 )
+# Radiotherapy in the first sentence, fisheries in the second: the health text's words fill most of it.
+RADIOTHERAPY_AND_FISHERIES = (
+    "The second linear accelerator at the national cancer centre started treating patients in May, so "
+    "that waiting times for radiotherapy fell from eleven weeks to three. Meanwhile the fisheries "
+    "department closed the lagoon to net fishing for six months so that depleted reef fish stocks can recover."
+)
 # About hospital radiotherapy; "poor households" is only a brushing clause.
 RADIOTHERAPY_BRUSHING_POVERTY = (
     "The second linear accelerator at the national cancer centre started treating patients in May, so "
@@ -68,6 +74,7 @@ def goals_of(text: str) -> set[str]:
     ("text", "expected"),
     [
         (ENERGY_AND_FISHERIES, {"7", "14"}),
+        (RADIOTHERAPY_AND_FISHERIES, {"3", "14"}),
         (WOMEN_AND_LABOUR_RIGHTS, {"5", "8"}),
         (FORESTS_AND_WATER_ES, {"6", "15"}),
     ],
