@@ -49,7 +49,8 @@ WOMEN_AND_LABOUR_RIGHTS = (
 RADIOTHERAPY_AND_FISHERIES = (
     "The second linear accelerator at the national cancer centre started treating patients in May, so "
     "that waiting times for radiotherapy fell from eleven weeks to three. Meanwhile the fisheries "
-    "department closed the lagoon to net fishing for six months so that depleted reef fish stocks can recover."
+    "department closed the lagoon to net fishing for six months so that depleted reef fish stocks can "
+    "recover."
 )
 # About hospital radiotherapy; "poor households" is only a brushing clause.
 RADIOTHERAPY_BRUSHING_POVERTY = (
