@@ -63,6 +63,12 @@ def link_table(name: str, owner: str, column: str, references: str) -> Table:
 
 # How long a writer waits for another writer's transaction before giving up (SQLite).
 SQLITE_BUSY_TIMEOUT_MS = 20_000
+# Bytes of the database file that SQLite reads through a memory map instead of copying each page into every
+# connection's own small cache (2 MB by default): a page read by one connection, or one app process, is then
+# there for all. At the mission's scale a deep list page's query took half the time (30 -> 16 ms). SQLite
+# caps it at its own build's limit (2 GB on Linux); the map is address space, the pages are the system's
+# file cache.
+SQLITE_MMAP_BYTES = 1 << 31
 # The execution option that makes a SQLite transaction take the write lock when it begins.
 WRITE_TRANSACTION = "pux_write_transaction"
 
@@ -76,6 +82,7 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 
