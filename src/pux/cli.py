@@ -134,6 +134,10 @@ def demo() -> None:
 
 # How long a new app process may take to load before uvicorn's supervisor gives up on it.
 WORKER_STARTUP_SECONDS = 120
+# An idle keep-alive connection is closed after this long: longer than the 60 s a reverse proxy (or a
+# client) commonly keeps one, so that the proxy closes it first. With uvicorn's 5 s, a request sent on a
+# connection the server was closing at that moment failed (bench/load.py met 1-4 such failures a run).
+KEEP_ALIVE_SECONDS = 65
 
 
 @app.command("serve")
@@ -183,6 +187,7 @@ def serve(
         # A worker loads the SDG model and templates before it answers the supervisor's first check; on
         # a busy machine that takes longer than uvicorn's 5 s, which killed and restarted it forever.
         timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 

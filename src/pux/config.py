@@ -37,8 +37,13 @@ class Settings(BaseSettings):
     # file may be as large as the IATI registry accepts, 60 MB, and a form carries it).
     max_body_bytes: int = 2 * 1024 * 1024
     max_upload_bytes: int = 64 * 1024 * 1024
-    # Threads that run page and API work; the database pool is at least as large (see pux.web.app).
-    worker_threads: int = 24
+    # Threads that run page and API work in each app process; the database pool is at least as large (see
+    # pux.web.app). Few, because Python runs one of them at a time: SQLite hands the interpreter back on every
+    # row it reads, and each thread waiting for it lengthened every other request. Measured with
+    # bench/load.py at the mission's scale on two cores: one SQLite process served 17 requests/s with 24
+    # threads, 23 with 6 and 25 with 4; at 20 requests/s the median answer took 6.6 s with 24, 66 ms with 4.
+    # Slow work that must not hold them runs as jobs (rounds, imports, every country's brief).
+    worker_threads: int = Field(default=4, ge=1, le=256)
     # JSON log lines on standard error at this level (set by `pux serve` for every app process); unset,
     # the app leaves logging as it finds it (tests, embedding).
     log_level: Literal["debug", "info", "warning", "error"] | None = None

@@ -112,5 +112,5 @@ def job_worker(database_url: str, files_dir: Path, log_path: Path) -> Iterator[N
 def served_app(database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The base URL of `pux serve` running in its own process (the world is committed before it starts)."""
     workdir = tmp_path_factory.mktemp("served")
-    with serve_pux(database_url, workdir, worker_threads="8", files_dir=str(workdir / "files")) as served:
+    with serve_pux(database_url, workdir, files_dir=str(workdir / "files")) as served:
         yield served

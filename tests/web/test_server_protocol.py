@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from pux.web.server import NoDelayH11Protocol
+from tests.web.conftest import Served
 
 
 @contextmanager
@@ -58,3 +61,34 @@ def test_each_connection_gets_tcp_nodelay() -> None:
         finally:
             loop.close()
         assert connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+
+
+def _healthz_on(connection: socket.socket) -> bytes:
+    """One keep-alive request on an open connection, its answer read whole; the answer's status line (empty
+    when the server had closed the connection)."""
+    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
+    answer = b""
+    while b"\r\n\r\n" not in answer or len(answer.partition(b"\r\n\r\n")[2]) < _body_length(answer):
+        received = connection.recv(4096)
+        if not received:
+            return b""
+        answer += received
+    return answer.split(b"\r\n", 1)[0]
+
+
+def _body_length(answer: bytes) -> int:
+    for line in answer.partition(b"\r\n\r\n")[0].split(b"\r\n"):
+        name, _colon, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
+
+
+def test_an_idle_keep_alive_connection_outlives_uvicorns_five_seconds(served_app: Served) -> None:
+    # A proxy or browser reuses a connection it has kept; when the server closed it after 5 s idle, a request
+    # sent at that moment failed. It stays open for KEEP_ALIVE_SECONDS (65 s, longer than a proxy keeps one).
+    address = urlsplit(served_app.base_url)
+    with closing(socket.create_connection((address.hostname, address.port), timeout=10)) as connection:
+        assert _healthz_on(connection) == b"HTTP/1.1 200 OK"
+        time.sleep(6.5)
+        assert _healthz_on(connection) == b"HTTP/1.1 200 OK"
