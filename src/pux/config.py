@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     # pux.web.app). Few, because Python runs one of them at a time: SQLite hands the interpreter back on every
     # row it reads, and each thread waiting for it lengthened every other request. Measured with
     # bench/load.py at the mission's scale on two cores: one SQLite process served 17 requests/s with 24
-    # threads, 23 with 6 and 25 with 4; at 20 requests/s the median answer took 6.6 s with 24, 66 ms with 4.
+    # threads, 23.1 with 6, 24.7 with 4; at 20 requests/s the median answer took 6.6 s with 24, 66 ms with 4.
     # Slow work that must not hold them runs as jobs (rounds, imports, every country's brief).
     worker_threads: int = Field(default=4, ge=1, le=256)
     # JSON log lines on standard error at this level (set by `pux serve` for every app process); unset,
