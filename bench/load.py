@@ -17,7 +17,9 @@ demand) from a pool of client threads, and stop by themselves after --seconds. T
 
 Prints, per kind: requests, errors (a 5xx, a refused connection or a timeout; a 409 of an edit that lost
 its race is not one), requests not sent (still waiting for a client thread 10 s after the last was due:
-the server fell behind), p50_ms, p95_ms, p99_ms (from when each request was due, waiting included); then
+the server fell behind), p50_ms, p95_ms, p99_ms (from when each request was due, waiting included) and
+p95_after_settle_ms (only the requests due after --settle-seconds, 30 s: a new process's first readers meet
+its cold caches); then
 the server's memory (all its processes) at the start and the end, resident and its own (without the mapped
 database file, see server_rss_mb), and how late the sender fell behind.
 The drafts it writes stay: use a scratch copy.
@@ -59,6 +61,9 @@ class Tally:
     """What the requests of one kind met."""
 
     latencies: list[float] = field(default_factory=list)
+    # Those of the requests due after the first --settle-seconds (a process's first readers meet cold
+    # caches: both are printed, the whole run's and these).
+    settled: list[float] = field(default_factory=list)
     errors: int = 0
     # What each error was: "timeout", "connection" (refused or dropped) or the 5xx status.
     error_kinds: Counter[str] = field(default_factory=Counter)
@@ -192,7 +197,7 @@ def server_rss_mb(pid: int, kind: str = "VmRSS:") -> float:
 
 
 def run(
-    workload: Workload, rate: float, seconds: float, threads: int, seed: int
+    workload: Workload, rate: float, seconds: float, threads: int, seed: int, settle: float = 0.0
 ) -> tuple[dict[str, Tally], float]:
     """Sends the mix on schedule; returns the tallies and the largest lag behind the schedule (s)."""
     kinds = workload.kinds()
@@ -223,6 +228,8 @@ def run(
                 tally.errors += 1
                 tally.error_kinds[failure or str(status)] += 1
             tally.latencies.append(elapsed)
+            if due >= settled_from:
+                tally.settled.append(elapsed)
 
     for name in names:  # made before the threads, so each kind's tally exists once
         _ = tallies[name]
@@ -230,6 +237,7 @@ def run(
     start = time.perf_counter()
     # The run stops by itself: what was not sent a few seconds after the last request was due is dropped.
     end = start + seconds + DRAIN_SECONDS
+    settled_from = start + settle
     with ThreadPoolExecutor(max_workers=threads) as pool:
         count = int(rate * seconds)
         for number in range(count):
@@ -254,6 +262,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=64, help="client threads (requests in flight at most)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--server-log", type=Path, help="keep the served app's log (JSON lines) here")
+    parser.add_argument(
+        "--settle-seconds", type=float, default=30.0, help="also print p95 of requests due after this"
+    )
     args = parser.parse_args()
     ids = sample_ids(args.database_url)
     reader, writer = api_token(args.database_url, FACILITATOR), api_token(args.database_url, FOCAL_POINT)
@@ -270,7 +281,7 @@ def main() -> int:
             if name != "api writes":
                 response.raise_for_status()
         memory_start, own_start = server_rss_mb(process.pid), server_rss_mb(process.pid, "RssAnon:")
-        tallies, lag = run(workload, args.rate, args.seconds, args.threads, args.seed)
+        tallies, lag = run(workload, args.rate, args.seconds, args.threads, args.seed, args.settle_seconds)
         memory_end, own_end = server_rss_mb(process.pid), server_rss_mb(process.pid, "RssAnon:")
         if args.server_log:
             shutil.copyfile(Path(scratch) / "serve.log", args.server_log)
@@ -287,6 +298,8 @@ def main() -> int:
             print(f"{key}_lost_races_409: {tally.lost_races}")
         for share in (0.50, 0.95, 0.99):
             print(f"{key}_p{round(share * 100)}_ms: {_percentile(tally.latencies, share) * 1000:.1f}")
+        if tally.settled:
+            print(f"{key}_p95_after_settle_ms: {_percentile(tally.settled, 0.95) * 1000:.1f}")
     print(f"requests: {total}")
     print(f"errors: {sum(tally.errors for tally in tallies.values())}")
     print(f"not_sent: {sum(tally.not_sent for tally in tallies.values())}")
