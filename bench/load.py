@@ -19,9 +19,8 @@ Prints, per kind: requests, errors (a 5xx, a refused connection or a timeout; a 
 its race is not one), requests not sent (still waiting for a client thread 10 s after the last was due:
 the server fell behind), p50_ms, p95_ms, p99_ms (from when each request was due, waiting included) and
 p95_after_settle_ms (only the requests due after --settle-seconds, 30 s: a new process's first readers meet
-its cold caches); then
-the server's memory (all its processes) at the start and the end, resident and its own (without the mapped
-database file, see server_rss_mb), and how late the sender fell behind.
+its cold caches); then the server's memory (all its processes) at the start and the end, resident and its
+own (without the mapped database file, see server_rss_mb), and how late the sender fell behind.
 The drafts it writes stay: use a scratch copy.
 """
 
