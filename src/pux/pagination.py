@@ -47,6 +47,13 @@ class Page(Generic[Item]):
         return self.request.offset + len(self.items)
 
 
+def page_of_rows(rows: Sequence[Item], request: PageRequest) -> Page[Item]:
+    """One page of rows already in memory (a report's table); a page past the end shows the last one."""
+    pages = max(1, -(-len(rows) // request.size))
+    request = replace(request, number=min(max(request.number, 1), pages))
+    return Page(items=rows[request.offset : request.offset + request.size], total=len(rows), request=request)
+
+
 # Totals of large lists, by query and the stamp of the data they count (see fetch_page's ``kept_by``).
 _TOTALS: KeptResults[int] = KeptResults(500)
 

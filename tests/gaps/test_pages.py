@@ -166,6 +166,32 @@ def test_who_table_is_paged_and_its_export_holds_every_row(
     assert f"{total}–{total} of {total}" in client.get("/gaps?page=999").text  # past the end: the last
 
 
+def test_who_json_is_paged_with_the_whole_tables_totals(client: TestClient, world: World) -> None:
+    """The JSON route pages the table like every other list (it was one answer of 11 MB at the mission's
+    scale); each page says the total, and the totals per currency are the whole table's."""
+    sign_in(client, world.emails["facilitator"])
+    token = bearer(world.tokens["facilitator"])
+    exported = list(csv.DictReader(io.StringIO(client.get("/gaps/export?format=csv").text.lstrip("\ufeff"))))
+    assert len(exported) >= 2  # the public Kenyan activity and the private Ugandan one
+    pages = [
+        client.get(f"/api/v1/gaps/who?page_size=1&page={number}", headers=token).json()
+        for number in range(1, len(exported) + 1)
+    ]
+    assert {page["total"] for page in pages} == {len(exported)}
+    assert [len(page["rows"]) for page in pages] == [1] * len(exported)
+    paged = [(row["provider_id"], row["recipient_code"], row["currency"]) for p in pages for row in p["rows"]]
+    assert paged == [(int(r["provider_id"]), r["recipient_code"], r["currency"]) for r in exported]
+    committed: dict[str, float] = {}
+    for p in pages:
+        for row in p["rows"]:
+            if row["committed"] is not None:
+                committed[row["currency"]] = committed.get(row["currency"], 0.0) + row["committed"]
+    assert pages[0]["committed_by_currency"] == pytest.approx(committed)
+    past_the_end = client.get("/api/v1/gaps/who?page_size=1&page=999", headers=token).json()
+    assert past_the_end["page"] == len(exported) and past_the_end["rows"] == pages[-1]["rows"]
+    assert client.get("/api/v1/gaps/who?page_size=201", headers=token).status_code == 422
+
+
 def test_gap_reports_follow_new_assistance_at_once(
     client: TestClient, session: Session, world: World
 ) -> None:

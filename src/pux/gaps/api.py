@@ -13,6 +13,7 @@ from pux.gaps import service
 from pux.gaps.engine import AreaGap, Figure
 from pux.gaps.schemas import GapReport, InterestCreate, InterestView, UnfundedNeed
 from pux.gaps.views import GapQuery, PeriodQuery, RateQuery, Sort, UnfundedQuery, WhoQuery
+from pux.pagination import page_of_rows
 from pux.validation import UtcDateTime
 from pux.web.deps import SessionDep
 from pux.web.filters import ApiPage
@@ -137,10 +138,18 @@ class WhoRowRead(BaseModel):
 
 
 class WhoReportRead(BaseModel):
+    """One page of the table (``total`` rows in all, ordered by provider, recipient, area and technique);
+    the totals per currency are the whole table's. Every row at once: the CSV and Excel export."""
+
     period_start: date
     period_end: date
     source: str
+    total: int
+    page: int
+    page_size: int
     rows: list[WhoRowRead]
+    committed_by_currency: dict[str, float]
+    disbursed_by_currency: dict[str, float]
 
 
 class UnfundedNeedRead(BaseModel):
@@ -244,14 +253,19 @@ def country_gaps(
 
 @router.get("/gaps/who", response_model=WhoReportRead, responses=error_responses(401, 422))
 def who_does_what_where(
-    session: SessionDep, actor: ApiActor, filters: WhoQuery, period: PeriodQuery
+    session: SessionDep, actor: ApiActor, filters: WhoQuery, period: PeriodQuery, page: ApiPage
 ) -> WhoReportRead:
-    """Who does what where: providers x recipients x areas x techniques with amounts per currency."""
+    """Who does what where: providers x recipients x areas x techniques with amounts per currency, paged
+    (at the mission's scale the table has tens of thousands of rows)."""
     report = service.who_does_what_where(session, actor=actor, filters=filters, period=period)
+    shown = page_of_rows(report.rows, page)
     return WhoReportRead(
         period_start=report.period.start,
         period_end=report.period.end,
         source=report.source,
+        total=shown.total,
+        page=shown.request.number,
+        page_size=shown.request.size,
         rows=[
             WhoRowRead(
                 provider_id=row.provider_id,
@@ -265,8 +279,10 @@ def who_does_what_where(
                 committed=row.committed,
                 disbursed=row.disbursed,
             )  # fmt: skip
-            for row in report.rows
+            for row in shown.items
         ],
+        committed_by_currency=report.committed_by_currency,
+        disbursed_by_currency=report.disbursed_by_currency,
     )
 
 

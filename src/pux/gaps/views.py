@@ -31,7 +31,7 @@ from pux.gaps.schemas import (
 )
 from pux.i18n import gettext as _
 from pux.needs import workflow
-from pux.pagination import Page, PageRequest
+from pux.pagination import Page, PageRequest, page_of_rows
 from pux.reference import service as reference
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import OrganisationNumber, PageNumber, organisation_id
@@ -249,14 +249,7 @@ REPORT_PAGE_SIZE = 50
 
 
 def _page_of(rows: Sequence[Row], page: PageRequest) -> Page[Row]:
-    """One page of a report's rows (a page past the end shows the last one)."""
-    pages = max(1, -(-len(rows) // REPORT_PAGE_SIZE))
-    request_page = PageRequest(number=min(page.number, pages), size=REPORT_PAGE_SIZE)
-    return Page(
-        items=rows[request_page.offset : request_page.offset + REPORT_PAGE_SIZE],
-        total=len(rows),
-        request=request_page,
-    )
+    return page_of_rows(rows, PageRequest(number=page.number, size=REPORT_PAGE_SIZE))
 
 
 @router.get("/gaps", response_class=HTMLResponse)
