@@ -148,6 +148,37 @@ def test_overlaps_for_every_role(session: Session, world: World, role: str) -> N
     assert found == ([expected] if expected else []), role
 
 
+def test_overlaps_follow_each_new_activity_at_once(session: Session, world: World) -> None:
+    """Overlaps are kept between changes; a second and a third provider count on the next reading."""
+    facilitator = world.actors["facilitator"]
+
+    def providers_in_kenyan_water() -> list[int]:
+        return [
+            count
+            for country, area, technique, count in matching.provider_overlaps(session, actor=facilitator)
+            if (country, area, technique) == ("KEN", "water", "isotope_hydrology")
+        ]
+
+    readings = [providers_in_kenyan_water()]
+    for actor, organisation in (
+        ("partner_a", "donor_a"),
+        ("officer_b", "agency_b"),
+        ("admin", "hospital_ken"),
+    ):
+        assistance.record_activity(
+            session,
+            actor=world.actors[actor],
+            data=activity_data(
+                world.organisations[organisation],
+                thematic_area_code="water",
+                technique_code="isotope_hydrology",
+                status="implementation",
+            ),
+        )
+        readings.append(providers_in_kenyan_water())
+    assert readings == [[], [], [2], [3]]
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_need_histories_for_every_role(client: TestClient, world: World, role: str) -> None:
     headers = bearer(world.tokens[role]) if role != "public" else {}
