@@ -9,7 +9,7 @@ from pathlib import Path
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from pux import __version__, logs
@@ -56,6 +56,9 @@ from pux.web.warm import warm_up
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_LIFETIME_SECONDS = 8 * 3600
+# Downloads compressed already (an xlsx is a zip; a PDF's contents are deflated): compressing them again
+# cost an Excel export of 20,000 needs 0.1 s of CPU for 4% fewer bytes.
+ALREADY_COMPRESSED = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/pdf")
 # Connections beyond the worker threads: the password and token steps run in short units of their own.
 SPARE_CONNECTIONS = 4
 
@@ -103,7 +106,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LanguageMiddleware)
     # Pages are text: compressing them matters on the slow connections many users have. At zlib's own
     # default level (6), not Starlette's 9: on 200 KB of PUX's pages 0.7% larger, a third less CPU.
-    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1000,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *ALREADY_COMPRESSED),
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret(),

@@ -11,11 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl import load_workbook
 
 from pux.errors import FieldProblem
 from pux.i18n import gettext as _
+from pux.interop.tabular import xlsx
 from pux.interop.tabular.columns import LIST_SEPARATOR, to_cell
 
 MAX_ROWS = 50_000
@@ -320,19 +320,5 @@ def write_xlsx_to(
     hxl: Sequence[str] | None = None,
     title: str = "data",
 ) -> None:
-    """An xlsx workbook of one sheet, its rows written as they come (openpyxl's write-only mode)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(header))
-    if hxl:
-        sheet.append(list(hxl))
-    for row in rows:
-        sheet.append([_text_cell(sheet, cell) for cell in row])
-    workbook.save(target)
-
-
-def _text_cell(sheet: Any, value: str) -> Cell:
-    """A cell whose text is always text: a value starting with '=' is never written as a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+    """An xlsx workbook of one sheet, its rows written as they come (see ``xlsx.write_sheet``)."""
+    xlsx.write_sheet(target, header, rows, hxl, title)
