@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from pux.errors import FieldProblem
 from pux.i18n import gettext as _
-from pux.interop.tabular import xlsx
 from pux.interop.tabular.columns import LIST_SEPARATOR, to_cell
+from pux.interop.tabular.xlsx import write_xlsx_to
 
 MAX_ROWS = 50_000
 # The longest cell a file may hold (a description is at most 10,000 characters).
@@ -311,14 +311,3 @@ def write_xlsx(
     buffer = io.BytesIO()
     write_xlsx_to(buffer, header, rows, hxl, title)
     return buffer.getvalue()
-
-
-def write_xlsx_to(
-    target: IO[bytes],
-    header: Sequence[str],
-    rows: Iterable[Sequence[str]],
-    hxl: Sequence[str] | None = None,
-    title: str = "data",
-) -> None:
-    """An xlsx workbook of one sheet, its rows written as they come (see ``xlsx.write_sheet``)."""
-    xlsx.write_sheet(target, header, rows, hxl, title)

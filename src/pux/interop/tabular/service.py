@@ -31,8 +31,8 @@ from pux.interop.tabular.formats import (
     csv_column_writer,
     read_table,
     write_neutralised_csv_to,
-    write_xlsx_to,
 )
+from pux.interop.tabular.xlsx import write_xlsx_to
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs.repository import NeedFilter

@@ -74,7 +74,7 @@ _STYLES = (
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def write_sheet(
+def write_xlsx_to(
     target: IO[bytes],
     header: Sequence[str],
     rows: Iterable[Sequence[str]],
