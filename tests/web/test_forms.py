@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -529,6 +530,16 @@ def test_token(client: TestClient, session: Session, world: World) -> None:
     assert response.status_code == 200, response.text[:400]
     assert 'class="token"' in response.text and "reporting" in response.text
     assert count(session, ApiToken) == before + 1
+
+
+def test_the_account_page_names_the_persons_organisation_and_each_roles(
+    client: TestClient, world: World
+) -> None:
+    as_role(client, world, "partner_a")
+    page = client.get("/account")
+    assert page.status_code == 200
+    assert re.search(r"<li>[^<]+ — Test Donor Agency A</li>", page.text)  # beside the partner role
+    assert "Test Cooperation Agency B" not in page.text
 
 
 def test_ranking(client: TestClient, session: Session, world: World) -> None:

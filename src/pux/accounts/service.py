@@ -467,7 +467,8 @@ def account_summary(session: Session, *, actor: Actor) -> AccountSummary:
     user = repository.get_user(session, actor.user_id or 0)
     if user is None:
         raise NotFound(_("No such person."))
-    names = {o.id: o.name for o in repository.list_organisations(session)}
+    own = {user.organisation_id, *(role.organisation_id for role in user.roles)}
+    names = repository.organisation_names(session, {i for i in own if i is not None})
     return AccountSummary(
         full_name=user.full_name,
         email=user.email,

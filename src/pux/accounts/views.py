@@ -172,7 +172,7 @@ def revoke_token(
 def _people_context(session: Session, actor: Actor) -> dict[str, object]:
     return {
         "people": service.list_people(session, actor=actor) if service.may_list_people(actor) else [],
-        "organisations": service.list_organisations(session),
+        "organisations": service.organisation_names(session),
         "countries": reference.list_selectable_countries(session),
         "roles": service.invitable_roles(actor),
         "all_roles": ROLES,

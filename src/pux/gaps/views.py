@@ -404,7 +404,7 @@ def unfunded_board(
             "sort": sort,
             "may_mark": bool(organisations) or actor.is_global,
             "interest_organisations": [
-                o for o in accounts.list_organisations(session) if o.id in organisations
+                o for o in accounts.organisation_names(session) if o.id in organisations
             ],
             "status_label": workflow.status_label,
             "income_groups": ("LIC", "LMC", "UMC", "HIC"),

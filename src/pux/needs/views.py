@@ -204,7 +204,7 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
             "interests": gaps.interests_for_need(session, actor=actor, need_id=need.id),
             "interest_offers": offers,
             "interest_organisations": [
-                o for o in accounts.list_organisations(session) if o.id in offers.organisations
+                o for o in accounts.organisation_names(session) if o.id in offers.organisations
             ],
         },
     )

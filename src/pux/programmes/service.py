@@ -229,9 +229,9 @@ def organisations_for_form(session: Session, *, actor: Actor) -> list[tuple[str,
     """The organisations the actor may offer programmes for, as (id, name) choices."""
     own = actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
     return [
-        (str(organisation.id), organisation.name)
-        for organisation in accounts_repository.list_organisations(session)
-        if actor.is_global or organisation.id in own
+        (str(organisation_id), name)
+        for organisation_id, name in accounts_repository.all_organisation_names(session)
+        if actor.is_global or organisation_id in own
     ]
 
 
