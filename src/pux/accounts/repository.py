@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from pux.accounts.models import (
@@ -74,6 +75,34 @@ def get_user_by_email(session: Session, email: str) -> User | None:
 
 def list_users(session: Session) -> Sequence[User]:
     return session.scalars(select(User).order_by(User.full_name)).all()
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    text: str | None = None  # in the name or the e-mail address, in any case
+    role: str | None = None
+    country_iso3: str | None = None  # a role held for this country
+
+
+def people_query(filters: PeopleFilter) -> Select[User]:
+    """People matching ``filters``, by name (then account number, so that pages never overlap)."""
+    statement = select(User)
+    if filters.text:
+        words = filters.text.lower()
+        statement = statement.where(
+            or_(
+                func.lower(User.full_name).contains(words, autoescape=True),
+                func.lower(User.email).contains(words, autoescape=True),
+            )
+        )
+    holding = select(RoleAssignment.user_id)
+    if filters.role:
+        statement = statement.where(User.id.in_(holding.where(RoleAssignment.role == filters.role)))
+    if filters.country_iso3:
+        statement = statement.where(
+            User.id.in_(holding.where(RoleAssignment.country_iso3 == filters.country_iso3))
+        )
+    return statement.order_by(User.full_name, User.id)
 
 
 def get_role(session: Session, role_id: int) -> RoleAssignment | None:

@@ -24,12 +24,14 @@ from pux.accounts.models import (
     User,
 )
 from pux.accounts.permissions import COUNTRY_ROLES, ORGANISATION_ROLES, Actor, Grant, require
+from pux.accounts.repository import PeopleFilter
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
 from pux.audit import service as audit
 from pux.audit.models import column_values
 from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from pux.i18n import gettext as _
 from pux.kept import KeptResults
+from pux.pagination import Page, PageRequest, fetch_page
 
 # argon2id at the OWASP baseline (19 MiB, 2 passes, 1 lane): a workshop signing in together must not
 # take the server's cores from everyone else. Older hashes keep their own parameters and still verify.
@@ -480,6 +482,20 @@ def account_summary(session: Session, *, actor: Actor) -> AccountSummary:
 def may_list_people(actor: Actor) -> bool:
     """Whether the people list should be shown (focal points only see the invitation form)."""
     return permissions.can_view_people(actor)
+
+
+def people_page(session: Session, *, actor: Actor, filters: PeopleFilter, page: PageRequest) -> Page[User]:
+    """One page of the people with an account that match ``filters`` (facilitators and administrators):
+    at the mission's scale they are tens of thousands."""
+    require(permissions.can_view_people(actor), _("Only facilitators may list people."))
+    return fetch_page(session, repository.people_query(filters), page)
+
+
+def role_organisation_names(session: Session, people: Sequence[User]) -> dict[int, str]:
+    """The names of the organisations the roles of ``people`` are held for (organisation names are public)."""
+    return repository.organisation_names(
+        session, {role.organisation_id for person in people for role in person.roles if role.organisation_id}
+    )
 
 
 def list_people(session: Session, *, actor: Actor) -> Sequence[User]:

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from pux.accounts import service
 from pux.accounts.permissions import ROLES, Actor, Grant, require
+from pux.accounts.repository import PeopleFilter
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
 from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused
 from pux.db import unit_of_work
 from pux.errors import ValidationFailed
 from pux.i18n import gettext as _
+from pux.pagination import PageRequest
 from pux.reference import service as reference
 from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label, role_label
 from pux.validation import parse
 from pux.web.deps import FormDep, SessionDep
-from pux.web.forms import RecordPath, flash, form_data, problems_context
+from pux.web.filters import Code, PageNumber, Words
+from pux.web.forms import RecordPath, flash, form_data, listing, problems_context
 from pux.web.routing import UnitOfWorkRoute, page_router
 from pux.web.security import SESSION_TOKEN, CsrfChecked, PageActor
 from pux.web.templating import render
@@ -169,9 +174,22 @@ def revoke_token(
     return RedirectResponse("/account", status_code=303)
 
 
-def _people_context(session: Session, actor: Actor) -> dict[str, object]:
+# People per page of the list (at the mission's scale there are tens of thousands).
+PEOPLE_PAGE_SIZE = 50
+
+
+def _people_context(
+    request: Request, session: Session, actor: Actor, filters: PeopleFilter, page: PageRequest
+) -> dict[str, object]:
+    people = (
+        service.people_page(session, actor=actor, filters=filters, page=replace(page, size=PEOPLE_PAGE_SIZE))
+        if service.may_list_people(actor)
+        else None
+    )
     return {
-        "people": service.list_people(session, actor=actor) if service.may_list_people(actor) else [],
+        **(listing(people, request) if people is not None else {"page": None}),
+        "people_filters": filters,
+        "role_organisations": service.role_organisation_names(session, people.items if people else []),
         "organisations": service.organisation_names(session),
         "countries": reference.list_selectable_countries(session),
         "roles": service.invitable_roles(actor),
@@ -184,18 +202,31 @@ def _people_context(session: Session, actor: Actor) -> dict[str, object]:
     }
 
 
+def people_filters(q: Words = None, role: Code = None, country: Code = None) -> PeopleFilter:
+    return PeopleFilter(
+        text=(q or "").strip() or None,
+        role=(role or "").strip() or None,
+        country_iso3=(country or "").strip().upper() or None,
+    )
+
+
+PeopleFilters = Annotated[PeopleFilter, Depends(people_filters)]
+
+
 @router.get("/people", response_class=HTMLResponse)
-def people(request: Request, session: SessionDep, actor: PageActor) -> Response:
+def people(
+    request: Request, session: SessionDep, actor: PageActor, filters: PeopleFilters, page: PageNumber
+) -> Response:
     if not actor.is_authenticated:
         return RedirectResponse("/sign-in?next=/people", status_code=303)
     require(bool(service.invitable_roles(actor)))  # the page is its invitation form: refused, not shown empty
-    return render(request, "accounts/people.html", _people_context(session, actor))
+    return render(request, "accounts/people.html", _people_context(request, session, actor, filters, page))
 
 
 @router.post("/people/invitations", dependencies=[CsrfChecked])
 def invite(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> HTMLResponse:
     values = form_data(form)
-    context = _people_context(session, actor)
+    context = _people_context(request, session, actor, PeopleFilter(), PageRequest())
     try:
         invitation, token = service.invite(session, actor=actor, data=parse(InvitationCreate, values))
     except ValidationFailed as failed:
