@@ -229,7 +229,7 @@ class Walk:
         page.goto(self.event_url)
         page.get_by_role("link", name="Participants", exact=True).click()
         page.wait_for_url(f"{self.event_url}/participants")
-        page.get_by_label("A person already in PUX").select_option(label="Test expert")
+        page.get_by_label("A person already in PUX: their email address").fill(self.world.emails["expert"])
         assert _post(page, page.get_by_role("button", name="Invite").click) == 303
         expect(page.locator(".flash")).to_contain_text("Test expert is on the list.")
 
@@ -257,12 +257,10 @@ class Walk:
         html = page.content()
         assert NEW_EMAIL not in html and self.world.emails["expert"] not in html  # other countries' people
         expect(page.locator("main")).to_contain_text("You see the people of your own country.")
-        chooser = page.get_by_label("A person already in PUX")
-        options = chooser.locator("option").all_inner_texts()
-        assert not any("Test expert" in o or "partner_a" in o for o in options)  # only Kenyans offered
-        counterpart = [o for o in options if o.startswith("Test counterpart_ken")]
-        assert len(counterpart) == 1, options
-        chooser.select_option(label=counterpart[0])
+        assert page.locator("select option", has_text="Test expert").count() == 0  # no list of accounts
+        page.get_by_label("A person already in PUX: their email address").fill(
+            self.world.emails["counterpart_ken"]
+        )
         # The account has a Kenyan role but no organisation: without the country chosen here the server
         # refuses the nomination with a 403 (reported; the list offered the person by their role).
         page.get_by_label(_named("Country")).select_option("KEN")
@@ -424,7 +422,9 @@ class Walk:
         # The label "Action" points at id f-title, which the concept-note forms above use first (duplicate
         # ids, reported): the field has no name of its own, so it is found by its name attribute.
         actions.locator("input[name=title]").fill(ACTION_TITLE)
-        actions.get_by_label("Owner (a person)").select_option(label="Test counterpart_ken")
+        actions.get_by_label("Owner (a person): their email address").fill(
+            self.world.emails["counterpart_ken"]
+        )
         actions.get_by_label(_named("Due on")).fill(f"{TODAY - timedelta(days=1):%Y-%m-%d}")
         assert _post(page, actions.get_by_role("button", name="Add", exact=True).click) == 303
         expect(page.locator(".flash")).to_contain_text("The action was added.")

@@ -181,6 +181,40 @@ def test_the_same_person_is_not_listed_twice(session: Session, world: World) -> 
     assert refused.value.problems[0].field == "email"
 
 
+def test_a_person_in_pux_is_named_by_their_email_address_for_a_list_or_an_action(
+    session: Session, world: World
+) -> None:
+    """The forms ask for an account's address (a chooser of every account is tens of thousands long)."""
+    event_id = _event(session, world, days_ahead=-20)
+    expert = service.add_participant(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event_id,
+        data=ParticipantFields(user_email=f"  {world.emails['expert'].upper()} "),
+    )
+    assert (expert.user_id, expert.full_name) == (world.user_ids["expert"], "Test expert")
+    action = service.create_action(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event_id,
+        data=ActionFields(title="Circulate the dosimetry notes", owner_email=world.emails["counterpart_ken"]),
+    )
+    assert action.owner_user_id == world.user_ids["counterpart_ken"]
+    for make in (
+        lambda: _person(session, world, event_id, user_email="nobody@example.org"),
+        lambda: service.create_action(
+            session,
+            actor=world.actors["facilitator"],
+            event_id=event_id,
+            data=ActionFields(title="Circulate the dosimetry notes", owner_email="nobody@example.org"),
+        ),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            make()
+        assert [p.message for p in refused.value.problems] == ["is not a person in PUX"]
+        assert refused.value.problems[0].field in {"user_email", "owner_email"}
+
+
 # --- The balance meter ----------------------------------------------------------------------------
 
 

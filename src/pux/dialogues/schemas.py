@@ -127,6 +127,8 @@ class ParticipantFields(CleanInput):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     user_id: RecordNumber | None = None
+    # Or the account's email address: what a form asks for (a list of every account is tens of thousands).
+    user_email: str | None = Field(default=None, max_length=254)
     full_name: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     organisation_id: RecordNumber | None = None
@@ -136,7 +138,7 @@ class ParticipantFields(CleanInput):
 
     @model_validator(mode="after")
     def _someone(self) -> ParticipantFields:
-        if self.user_id is None and not (self.full_name and self.email):
+        if self.user_id is None and not self.user_email and not (self.full_name and self.email):
             raise ValueError(_("choose a person in PUX, or give the new person's name and email"))
         return self
 
@@ -244,12 +246,13 @@ class ActionFields(CleanInput):
 
     title: str = Field(min_length=5, max_length=300)
     owner_user_id: RecordNumber | None = None
+    owner_email: str | None = Field(default=None, max_length=254)  # or the owner's account by its address
     owner_organisation_id: RecordNumber | None = None
     due_on: date | None = None
 
     @model_validator(mode="after")
     def _has_owner(self) -> ActionFields:
-        if self.owner_user_id is None and self.owner_organisation_id is None:
+        if self.owner_user_id is None and not self.owner_email and self.owner_organisation_id is None:
             raise ValueError(_("name the person or the organisation who owns the action"))
         return self
 

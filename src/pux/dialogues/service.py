@@ -486,9 +486,8 @@ def _capacity_left(session: Session, event: DialogueEvent) -> int | None:
 def _person_fields(session: Session, data: ParticipantFields) -> dict[str, Any]:
     """The participant's name, email, organisation, type, country and gender, from their account if any."""
     problems: list[FieldProblem] = []
-    user = accounts_repository.get_user(session, data.user_id) if data.user_id is not None else None
-    if data.user_id is not None and user is None:
-        problems.append(FieldProblem("user_id", _("is not a person in PUX")))
+    user, problem = _account(session, data.user_id, data.user_email, fields=("user_id", "user_email"))
+    problems += problem
     role_organisation, role_country = _scope_of_roles(user)
     organisation_id = data.organisation_id or (user.organisation_id if user else None) or role_organisation
     organisation = accounts_repository.get_organisation(session, organisation_id) if organisation_id else None
@@ -510,6 +509,22 @@ def _person_fields(session: Session, data: ParticipantFields) -> dict[str, Any]:
         "country_iso3": country,
         "gender": data.gender or (user.gender if user and user.gender in v.GENDERS else None),
     }
+
+
+def _account(
+    session: Session, user_id: int | None, email: str | None, *, fields: tuple[str, str]
+) -> tuple[Any, list[FieldProblem]]:
+    """The open account named by its number or, failing that, its email address (``fields``: the two
+    fields' names, for the problem); None when neither is given."""
+    if user_id is not None:
+        user, field = accounts_repository.get_user(session, user_id), fields[0]
+    elif email:
+        user, field = accounts_repository.get_user_by_email(session, email), fields[1]
+    else:
+        return None, []
+    if user is None or not user.is_active:
+        return None, [FieldProblem(field, _("is not a person in PUX"))]
+    return user, []
 
 
 def _scope_of_roles(user: Any) -> tuple[int | None, str | None]:
@@ -1205,16 +1220,20 @@ def event_of_need(session: Session, *, actor: Actor, need_id: int) -> DialogueEv
 
 def create_action(session: Session, *, actor: Actor, event_id: int, data: ActionFields) -> ActionItem:
     event = get_event_to_run(session, actor=actor, event_id=event_id)
-    problems = []
-    if data.owner_user_id is not None and accounts_repository.get_user(session, data.owner_user_id) is None:
-        problems.append(FieldProblem("owner_user_id", _("is not a person in PUX")))
+    owner, problems = _account(
+        session, data.owner_user_id, data.owner_email, fields=("owner_user_id", "owner_email")
+    )
     if data.owner_organisation_id is not None and not accounts_repository.get_organisation(
         session, data.owner_organisation_id
     ):
         problems.append(FieldProblem("owner_organisation_id", _("is not a known organisation")))
     _check(problems)
     action = ActionItem(
-        event_id=event.id, created_by_id=actor.user_id, status=v.ACTION_OPEN, **data.model_dump()
+        event_id=event.id,
+        created_by_id=actor.user_id,
+        status=v.ACTION_OPEN,
+        **data.model_dump(exclude={"owner_user_id", "owner_email"}),
+        owner_user_id=owner.id if owner else None,
     )
     repository.add(session, action)
     _audit(session, actor, "action.create", "action", action.id, after=action.snapshot())
@@ -1298,25 +1317,6 @@ def overdue_count(session: Session, *, actor: Actor, today: date) -> int:
 def require_may_run(actor: Actor) -> None:
     """Refuse the event forms to anyone who does not run events."""
     require(permissions.can_run_events(actor), _("Only facilitators run dialogue events."))
-
-
-def people_to_invite(session: Session, *, actor: Actor) -> list[Any]:
-    """The people in PUX the actor may put on a list: anyone for facilitators; for a focal point, the
-    people of their own country (by organisation or by role)."""
-    countries = nominable_countries(actor)
-    if countries is None:
-        return [u for u in accounts_repository.list_users(session) if u.is_active]
-    if not countries:
-        return []
-    return [
-        user
-        for user in accounts_repository.list_users(session)
-        if user.is_active
-        and (
-            (user.organisation is not None and user.organisation.country_iso3 in countries)
-            or any(role.country_iso3 in countries for role in user.roles)
-        )
-    ]
 
 
 def event_id_of_grant(session: Session, *, grant_id: int) -> int:
