@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from pux.assistance.models import AssistanceActivity  # noqa: E402
 from pux.db import make_engine  # noqa: E402
+from pux.dialogues.models import DialogueEvent  # noqa: E402
 from pux.needs.models import Need  # noqa: E402
 from pux.programmes.models import Programme  # noqa: E402
 
@@ -37,7 +38,8 @@ FACILITATOR = "facilitator@demo.pux.invalid"
 
 
 def sample_ids(database_url: str) -> dict[str, int]:
-    """A published need, a published programme and an activity near the middle of their tables."""
+    """A published need, a published programme and an activity near the middle of their tables, the
+    programme's organisation and the latest dialogue event."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
@@ -56,14 +58,23 @@ def sample_ids(database_url: str) -> dict[str, int]:
                 .limit(1)
             )
             activity = session.scalar(select(func.max(AssistanceActivity.id)))
+            organisation = session.scalar(select(Programme.organisation_id).where(Programme.id == programme))
+            event = session.scalar(select(func.max(DialogueEvent.id)))
             pages = (
                 session.scalar(select(func.count()).select_from(Need).where(Need.status == "published")) or 0
             )
     finally:
         engine.dispose()
-    if need is None or programme is None or activity is None:
-        raise SystemExit("the database has no published need, programme or activity: run pux demo first")
-    return {"need": need, "programme": programme, "activity": activity, "deep_page": max(1, pages // 40)}
+    if need is None or programme is None or activity is None or organisation is None or event is None:
+        raise SystemExit("no published need, programme, activity or event in the database: run pux demo")
+    return {
+        "need": need,
+        "programme": programme,
+        "activity": activity,
+        "organisation": organisation,
+        "event": event,
+        "deep_page": max(1, pages // 40),
+    }
 
 
 def routes(ids: dict[str, int]) -> list[tuple[str, str, str]]:
@@ -92,6 +103,11 @@ def routes(ids: dict[str, int]) -> list[tuple[str, str, str]]:
         ("country page", "/countries/KEN"),
         ("country gaps", "/gaps/countries/KEN"),
         ("matching", "/matching"),
+        ("people", "/people"),
+        ("people, found by name", "/people?q=an"),
+        ("event participants", f"/events/{ids['event']}/participants"),
+        ("event outcomes", f"/events/{ids['event']}/outcomes"),
+        ("partner brief", f"/organisations/{ids['organisation']}/brief"),
         ("export needs csv", "/needs/export?format=csv"),
         ("export needs xlsx", "/needs/export?format=xlsx"),
         ("export programmes csv", "/programmes/export?format=csv"),
