@@ -18,6 +18,7 @@ from pux.gaps import service
 from pux.gaps.engine import ExchangeRate
 from pux.gaps.schemas import InterestCreate, Period, UnfundedFilter, WhoFilter
 from pux.needs import service as needs
+from pux.pagination import PageRequest
 from pux.tasks import service as tasks
 from tests.world import ROLES, World, activity_data, need_data
 
@@ -136,6 +137,32 @@ def test_the_board_lists_unfunded_needs_the_reader_may_see(session: Session, wor
         data=activity_data(world.organisations["donor_a"], need_id=world.needs["published_ken"]),
     )  # fmt: skip
     assert board(session, world, "public") == []
+
+
+@pytest.mark.parametrize("sort", ["priority", "oldest", "cost"])
+def test_the_board_pages_hold_the_whole_sorted_board_once(session: Session, world: World, sort: str) -> None:
+    """Needs are sorted by what the board shows, and only the page shown is read whole: page after page of
+    one need gives the whole board in its order, each need once, with its own figures."""
+    focal = world.actors["focal_ken"]
+    whole = service.unfunded_needs(session, actor=focal, page=PageRequest(size=200), sort=sort)
+    assert whole.total >= 3
+    paged = [
+        item
+        for number in range(1, whole.total + 1)
+        for item in service.unfunded_needs(
+            session, actor=focal, page=PageRequest(number=number, size=1), sort=sort
+        ).items
+    ]
+    assert [(i.need_id, i.title, i.cost.value) for i in paged] == [
+        (i.need_id, i.title, i.cost.value) for i in whole.items
+    ]
+    if sort == "cost":
+        known = [i.cost.value for i in whole.items if i.cost.value is not None]
+        assert known == sorted(known, reverse=True)
+        assert [i.cost.value for i in whole.items][len(known) :] == [None] * (whole.total - len(known))
+    if sort == "oldest":
+        waiting = [i.waiting_since for i in whole.items]
+        assert waiting == sorted(waiting)
 
 
 def test_the_home_page_count_of_unfunded_needs_is_the_boards_length(session: Session, world: World) -> None:

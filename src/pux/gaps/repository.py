@@ -4,7 +4,9 @@ and the activities' own lists (so a count or a sum never includes what a list wo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -191,6 +193,17 @@ def count_unfunded_needs(session: Session, scope: VisibilityScope) -> int:
     return session.scalar(select(func.count(Need.id)).where(*_unfunded(scope))) or 0
 
 
+class UnfundedKey(NamedTuple):
+    """What the unfunded board sorts a need by (the whole need is read only for the page shown)."""
+
+    id: int
+    country_iso3: str
+    thematic_area_code: str
+    national_rank: int | None
+    updated_at: datetime
+    estimated_cost: Decimal | None
+
+
 def unfunded_needs(
     session: Session,
     scope: VisibilityScope,
@@ -202,9 +215,16 @@ def unfunded_needs(
     cost_max: Decimal | None,
     footnote_a_only: bool,
     text: str | None,
-) -> Sequence[Need]:
-    """Visible needs endorsed or published that no recorded activity funds yet."""
-    statement = select(Need).where(*_unfunded(scope))
+) -> list[UnfundedKey]:
+    """Visible needs endorsed or published that no recorded activity funds yet, as their sort keys."""
+    statement = select(
+        Need.id,
+        Need.country_iso3,
+        Need.thematic_area_code,
+        Need.national_rank,
+        Need.updated_at,
+        Need.estimated_cost,
+    ).where(*_unfunded(scope))
     if countries is not None:
         statement = statement.where(Need.country_iso3.in_(sorted(countries)))
     if area:
@@ -222,7 +242,11 @@ def unfunded_needs(
         statement = statement.where(Need.unfunded_footnote_a.is_(True))
     if text and text.strip():
         statement = statement.where(Need.search_text.contains(fold_for_search(text.strip()), autoescape=True))
-    return session.scalars(statement.order_by(Need.updated_at, Need.id)).unique().all()
+    return [UnfundedKey(*row) for row in session.execute(statement.order_by(Need.updated_at, Need.id))]
+
+
+def needs_by_ids(session: Session, ids: Sequence[int]) -> dict[int, Need]:
+    return {need.id: need for need in session.scalars(select(Need).where(Need.id.in_(ids))).unique()}
 
 
 # --- Interest marks ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from pux.gaps import engine, repository
 from pux.gaps import vocabulary as v
 from pux.gaps.engine import AreaStanding, AssistanceAmount, ExchangeRate, Figure, NeedCost
 from pux.gaps.models import NeedInterest
+from pux.gaps.repository import UnfundedKey
 from pux.gaps.schemas import (
     GapFilter,
     GapLine,
@@ -49,7 +50,6 @@ from pux.kept import KeptResults
 from pux.matching import service as matching
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs
-from pux.needs.models import Need
 from pux.pagination import Page, PageRequest
 from pux.priority import engine as priority_engine
 from pux.priority import service as priority
@@ -525,7 +525,7 @@ def unfunded_needs(
     def waiting(need_updated: datetime) -> datetime:
         return need_updated if need_updated.tzinfo else need_updated.replace(tzinfo=UTC)
 
-    def key(need: Need) -> tuple[object, ...]:
+    def key(need: UnfundedKey) -> tuple[object, ...]:
         index = score(need.country_iso3, need.thematic_area_code)
         rank = need.national_rank
         priority_key = (index is None, -(index or 0.0), rank is None, rank or 0)
@@ -543,8 +543,9 @@ def unfunded_needs(
         if page.offset < len(ordered)
         else max(0, (max(1, -(-len(ordered) // page.size)) - 1) * page.size)
     )
-    shown = ordered[start : start + page.size]
-    ids = [n.id for n in shown]
+    ids = [n.id for n in ordered[start : start + page.size]]
+    read = repository.needs_by_ids(session, ids)
+    shown = [read[i] for i in ids]
     counts = repository.active_interest_counts(session, ids)
     mine = repository.needs_marked_by(session, permissions.interest_organisations(actor), ids)
     area_names = {a.code: a.name() for a in reference_repository.list_thematic_areas(session)}
