@@ -79,7 +79,7 @@ def list_users(session: Session) -> Sequence[User]:
 
 @dataclass(frozen=True)
 class PeopleFilter:
-    text: str | None = None  # in the name or the e-mail address, in any case
+    text: str | None = None  # in the name or the email address, in any case
     role: str | None = None
     country_iso3: str | None = None  # a role held for this country
 

@@ -188,7 +188,6 @@ def _people_context(
     )
     return {
         **(listing(people, request) if people is not None else {"page": None}),
-        "people_filters": filters,
         "role_organisations": service.role_organisation_names(session, people.items if people else []),
         "organisations": service.organisation_names(session),
         "countries": reference.list_selectable_countries(session),
