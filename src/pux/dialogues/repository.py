@@ -21,7 +21,6 @@ from pux.dialogues.models import (
     TravelGrant,
 )
 from pux.dialogues.vocabulary import ACTION_OPEN_STATUSES
-from pux.needs.models import Need
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import fold_for_search
 
@@ -261,14 +260,6 @@ def concept_notes_between(session: Session, start: datetime, end: datetime) -> S
         .where(DialogueEvent.starts_at >= start, DialogueEvent.starts_at < end)
     )
     return session.scalars(statement).unique().all()
-
-
-def needs_by_id(session: Session, need_ids: Sequence[int]) -> dict[int, Need]:
-    if not need_ids:
-        return {}
-    return {
-        need.id: need for need in session.scalars(select(Need).where(Need.id.in_(need_ids))).unique().all()
-    }
 
 
 def concept_note_of_need(session: Session, need_id: int) -> ConceptNote | None:

@@ -56,6 +56,7 @@ from pux.dialogues.schemas import (
 )
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
+from pux.needs import repository as needs_repository
 from pux.needs import service as needs_service
 from pux.needs.models import Need
 from pux.needs.schemas import NeedCreate
@@ -1195,7 +1196,7 @@ class ResultingNeed:
 def resulting_needs(session: Session, *, actor: Actor, event: DialogueEvent) -> list[ResultingNeed]:
     """The needs that came out of an event, as far as the actor may see them."""
     notes = [n for n in repository.concept_notes_of_event(session, event.id) if n.need_id is not None]
-    needs = repository.needs_by_id(session, [n.need_id for n in notes if n.need_id is not None])
+    needs = needs_repository.by_ids(session, [n.need_id for n in notes if n.need_id is not None])
     visible = []
     for note in notes:
         need = needs.get(note.need_id or 0)

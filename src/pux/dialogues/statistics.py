@@ -20,6 +20,7 @@ from pux.dialogues import repository, service
 from pux.dialogues import vocabulary as v
 from pux.dialogues.models import Participant
 from pux.i18n import gettext as _
+from pux.needs import repository as needs_repository
 from pux.needs import workflow
 
 # Needs that went on to find support, for "what became of the needs that came out of dialogues".
@@ -125,7 +126,7 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
         if by != "stakeholder_type" and recommendation.country_iso3:
             row(_group_keys(by, recommendation.country_iso3, None, facts.regions)).recommendations += 1
     notes = [n for n in repository.concept_notes_between(session, start, end) if n.event_id in visible]
-    needs = repository.needs_by_id(session, [n.need_id for n in notes if n.need_id is not None])
+    needs = needs_repository.by_ids(session, [n.need_id for n in notes if n.need_id is not None])
     for note in notes:
         need = needs.get(note.need_id or 0)
         targets = (

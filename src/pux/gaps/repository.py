@@ -245,10 +245,6 @@ def unfunded_needs(
     return [UnfundedKey(*row) for row in session.execute(statement.order_by(Need.updated_at, Need.id))]
 
 
-def needs_by_ids(session: Session, ids: Sequence[int]) -> dict[int, Need]:
-    return {need.id: need for need in session.scalars(select(Need).where(Need.id.in_(ids))).unique()}
-
-
 # --- Interest marks ---------------------------------------------------------------------------------
 
 

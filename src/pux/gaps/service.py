@@ -50,7 +50,7 @@ from pux.kept import KeptResults
 from pux.matching import service as matching
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs
-from pux.pagination import Page, PageRequest
+from pux.pagination import Page, PageRequest, page_of_rows
 from pux.priority import engine as priority_engine
 from pux.priority import service as priority
 from pux.reference import repository as reference_repository
@@ -537,14 +537,9 @@ def unfunded_needs(
             return (cost is None, -float(cost or 0), *priority_key, need.id)
         return (*priority_key, since, need.id)
 
-    ordered = sorted(found, key=key)
-    start = (
-        page.offset
-        if page.offset < len(ordered)
-        else max(0, (max(1, -(-len(ordered) // page.size)) - 1) * page.size)
-    )
-    ids = [n.id for n in ordered[start : start + page.size]]
-    read = repository.needs_by_ids(session, ids)
+    keys = page_of_rows(sorted(found, key=key), page)
+    ids = [n.id for n in keys.items]
+    read = needs_repository.by_ids(session, ids)
     shown = [read[i] for i in ids]
     counts = repository.active_interest_counts(session, ids)
     mine = repository.needs_marked_by(session, permissions.interest_organisations(actor), ids)
@@ -583,8 +578,7 @@ def unfunded_needs(
                 my_interest=need.id in mine,
             )
         )
-    request = PageRequest(number=start // page.size + 1, size=page.size)
-    return Page(items=items, total=len(ordered), request=request)
+    return Page(items=items, total=keys.total, request=keys.request)
 
 
 # --- Marks of interest ---------------------------------------------------------------------------------

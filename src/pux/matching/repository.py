@@ -52,10 +52,6 @@ def candidates_stamp(session: Session) -> tuple[object, ...]:
     )
 
 
-def needs_by_id(session: Session, ids: Sequence[int]) -> dict[int, Need]:
-    return {need.id: need for need in session.scalars(select(Need).where(Need.id.in_(ids))).unique()}
-
-
 def programmes_by_id(session: Session, ids: Sequence[int]) -> dict[int, Programme]:
     statement = select(Programme).where(Programme.id.in_(ids))
     return {programme.id: programme for programme in session.scalars(statement).unique()}

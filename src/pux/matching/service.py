@@ -38,6 +38,7 @@ from pux.matching.engine import top_needs_for_programme as engine_top_needs
 from pux.matching.engine import top_programmes_for_need as engine_top_programmes
 from pux.matching.models import AllocationRound, MatchProposal
 from pux.matching.text import VECTORS, shipped_embedder
+from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs import workflow
 from pux.needs.models import Need
@@ -366,7 +367,7 @@ def needs_for_programme(
     programme = programmes.get_programme(session, actor=actor, programme_id=programme_id)
     key = ("needs", _data_stamp(session), programme.id, programme.version, k, get_language())
     ranked = _RANKED.get(key, lambda: _ranked_needs(session, programme, k * 3))
-    by_id = repository.needs_by_id(session, [r.record_id for r in ranked])
+    by_id = needs_repository.by_ids(session, [r.record_id for r in ranked])
     suggestions = []
     for recommendation in ranked:
         need = by_id.get(recommendation.record_id)

@@ -216,6 +216,13 @@ def next_reference(session: Session, country_iso3: str, year: int) -> str:
     return f"{prefix}{(highest or 0) + 1:03d}"
 
 
+def by_ids(session: Session, ids: Sequence[int]) -> dict[int, Need]:
+    """The needs with these ids, by id (an id with no need is left out)."""
+    if not ids:
+        return {}
+    return {need.id: need for need in session.scalars(select(Need).where(Need.id.in_(ids))).unique()}
+
+
 def add(session: Session, need: Need) -> Need:
     session.add(need)
     session.flush()
