@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +24,7 @@ from pux.reference import service as reference
 from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label, role_label
 from pux.validation import parse
 from pux.web.deps import FormDep, SessionDep
-from pux.web.filters import Code, PageNumber, Words
+from pux.web.filters import PageNumber, PeopleFilters
 from pux.web.forms import RecordPath, flash, form_data, listing, problems_context
 from pux.web.routing import UnitOfWorkRoute, page_router
 from pux.web.security import SESSION_TOKEN, CsrfChecked, PageActor
@@ -199,17 +198,6 @@ def _people_context(
         "problems": [],
         "values": {},
     }
-
-
-def people_filters(q: Words = None, role: Code = None, country: Code = None) -> PeopleFilter:
-    return PeopleFilter(
-        text=(q or "").strip() or None,
-        role=(role or "").strip() or None,
-        country_iso3=(country or "").strip().upper() or None,
-    )
-
-
-PeopleFilters = Annotated[PeopleFilter, Depends(people_filters)]
 
 
 @router.get("/people", response_class=HTMLResponse)

@@ -30,6 +30,7 @@ from pux.gaps.schemas import (
     WhoReport,
 )
 from pux.i18n import gettext as _
+from pux.interop.tabular.formats import MEDIA_TYPES
 from pux.needs import workflow
 from pux.pagination import Page, PageRequest, page_of_rows
 from pux.reference import service as reference
@@ -44,10 +45,6 @@ Row = TypeVar("Row")
 
 router = page_router()
 Code = Annotated[str | None, Query(max_length=20)]
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _blank(value: str | None) -> str | None:

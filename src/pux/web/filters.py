@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
+from pux.accounts.repository import PeopleFilter
 from pux.assistance.repository import ActivityFilter
 from pux.dialogues.repository import ActionFilter, EventFilter
 from pux.errors import FieldProblem, ValidationFailed
@@ -65,6 +66,15 @@ def organisation_id(value: str | None, field: str) -> int | None:
     if not 1 <= number <= MAX_RECORD_ID:
         raise ValidationFailed([FieldProblem(field, _("No organisation has this number."))])
     return number
+
+
+def people_filters(q: Words = None, role: Code = None, country: Code = None) -> PeopleFilter:
+    country_iso3 = _blank_is_none(country)
+    return PeopleFilter(
+        text=_blank_is_none(q),
+        role=_blank_is_none(role),
+        country_iso3=country_iso3.upper() if country_iso3 else None,
+    )
 
 
 def need_filters(
@@ -141,6 +151,7 @@ def api_page_request(
 
 
 NeedFilters = Annotated[NeedFilter, Depends(need_filters)]
+PeopleFilters = Annotated[PeopleFilter, Depends(people_filters)]
 ProgrammeFilters = Annotated[ProgrammeFilter, Depends(programme_filters)]
 ActivityFilters = Annotated[ActivityFilter, Depends(activity_filters)]
 PageNumber = Annotated[PageRequest, Depends(page_request)]

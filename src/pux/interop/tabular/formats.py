@@ -18,6 +18,11 @@ from pux.i18n import gettext as _
 from pux.interop.tabular.columns import LIST_SEPARATOR, to_cell
 from pux.interop.tabular.xlsx import write_xlsx_to
 
+# What each file format is sent as.
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 MAX_ROWS = 50_000
 # The longest cell a file may hold (a description is at most 10,000 characters).
 MAX_CELL_CHARACTERS = 100_000

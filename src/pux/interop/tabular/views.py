@@ -13,6 +13,7 @@ from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.interop.tabular import service
+from pux.interop.tabular.formats import MEDIA_TYPES
 from pux.web import downloads
 from pux.web.deps import SessionDep
 from pux.web.filters import ActivityFilters, NeedFilters, ProgrammeFilters
@@ -24,10 +25,6 @@ from pux.web.templating import render
 
 router = page_router()
 api_router = api_router_for("exchange")
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 Format = Annotated[str, Query(pattern="^(csv|xlsx)$")]
 Entity = Annotated[str, Path(pattern="^(needs|programmes|activities)$")]
