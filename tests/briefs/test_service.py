@@ -199,6 +199,33 @@ def test_regional_and_partner_briefs(session: Session, world: World) -> None:
     assert "Published public: nuclear medicine upgrade" in {line.title for line in donor.fitting_needs}
 
 
+def test_a_partner_brief_lists_the_fitting_needs_in_national_priority_order(
+    session: Session, world: World
+) -> None:
+    """More fitting needs than a brief shows, all in one country (one priority score): the brief keeps the
+    country's highest-ranked ones, most important first, whatever order they were recorded in."""
+    focal = world.actors["focal_ken"]
+    created = []
+    for number in range(1, 11):
+        need = needs.create_need(session, actor=focal, data=need_data(title=f"Fitting need {number}"))
+        for target in ("submitted", "endorsed", "published"):
+            need = needs.transition_need(
+                session, actor=focal, need_id=need.id, target=target, version=need.version
+            )
+        created.append(need)
+    ranked = list(reversed(created))  # the last recorded is the most important
+    published = [world.needs[key] for key in ("published_ken", "partners_ken", "private_ken")]
+    needs.rank_needs(
+        session, actor=focal, country_iso3="KEN", ordered_need_ids=[need.id for need in ranked] + published
+    )
+    brief = service.organisation_brief(
+        session, actor=world.actors["public"], organisation_id=world.organisations["donor_a"], today=TODAY
+    )
+    shown = [line.title for line in brief.fitting_needs]
+    assert shown == [need.title for need in ranked[: len(shown)]]
+    assert len(shown) == 8
+
+
 def test_an_unknown_country_region_or_organisation_is_not_found(session: Session, world: World) -> None:
     from pux.errors import NotFound
 

@@ -93,7 +93,12 @@ def _whole_number_column(values: Sequence[Any]) -> Sequence[Any]:
 
 
 def _list_column(values: Sequence[Any]) -> Sequence[Any]:
-    return _text_column([None if value is None else LIST_SEPARATOR.join(map(str, value)) for value in values])
+    join = LIST_SEPARATOR.join
+    try:  # code lists hold text: joined as they are, without a str() per code
+        joined = [None if value is None else join(value) for value in values]
+    except TypeError:
+        joined = [None if value is None else join(map(str, value)) for value in values]
+    return _text_column(joined)
 
 
 def _neutralised_text(value: Any) -> str:
