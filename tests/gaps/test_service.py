@@ -3,7 +3,7 @@ lists what waits for a partner, and marks of interest are permitted, audited and
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,6 +19,7 @@ from pux.gaps.engine import ExchangeRate
 from pux.gaps.schemas import InterestCreate, Period, UnfundedFilter, WhoFilter
 from pux.needs import service as needs
 from pux.pagination import PageRequest
+from pux.priority import service as priority
 from pux.tasks import service as tasks
 from tests.world import ROLES, World, activity_data, need_data
 
@@ -112,6 +113,57 @@ def test_assistance_outside_the_period_is_not_current(session: Session, world: W
         session, actor=world.actors["admin"], filters=WhoFilter(country_iso3="KEN"), period=Period.year(2014)
     )
     assert [(r.activities, r.committed) for r in earlier.rows] == [(1, 250_000.0)]
+
+
+def test_current_assistance_is_what_runs_today_whether_or_not_it_has_an_end_date(
+    session: Session, world: World
+) -> None:
+    """The sums over running activities read those with no end date and those ending later alike (two
+    reads of one index), and neither one that ended yesterday nor one that starts tomorrow."""
+    today = date.today()
+    for provider, role, title, start, end, amount in (
+        (
+            "agency_b",
+            "officer_b",
+            "Ends next month",
+            today - timedelta(days=300),
+            today + timedelta(days=30),
+            "100000",
+        ),
+        (
+            "agency_b",
+            "officer_b",
+            "Ended yesterday",
+            today - timedelta(days=300),
+            today - timedelta(days=1),
+            "7000",
+        ),
+        (
+            "agency_b",
+            "officer_b",
+            "Starts tomorrow",
+            today + timedelta(days=1),
+            today + timedelta(days=90),
+            "9000",
+        ),
+    ):
+        assistance.record_activity(
+            session, actor=world.actors[role],
+            data=activity_data(world.organisations[provider], title=title, start_date=start, end_date=end,
+                               amount_committed=Decimal(amount)),
+        )  # fmt: skip
+    gap = kenya_health(session, world, "admin")
+    assert gap.covered.value == 350_000  # donor A's undated 250,000 and agency B's 100,000 ending next month
+    assert gap.providers == 2 and gap.duplicated_techniques == ("brachytherapy",)
+    kenya = next(line for line in priority.country_inputs(session) if line.iso3 == "KEN")
+    assert kenya.assistance_by_area == {"health": 350_000.0}  # the priority index's current commitments
+    report = service.who_does_what_where(
+        session, actor=world.actors["admin"], filters=WhoFilter(country_iso3="KEN"), period=Period.on(today)
+    )
+    assert sorted((r.provider_name, r.activities, r.committed) for r in report.rows) == [
+        ("Test Cooperation Agency B", 1, 100_000.0),
+        ("Test Donor Agency A", 1, 250_000.0),
+    ]
 
 
 def board(session: Session, world: World, role: str, **filters: object) -> list[int]:

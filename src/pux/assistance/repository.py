@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, func, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
@@ -14,6 +15,9 @@ from pux.assistance.models import AssistanceActivity
 from pux.db import ChunkedRows, once_per_transaction, rows_in_chunks
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import fold_for_search
+
+# The columns a select of activities reads, whatever they are.
+Columns = TypeVarTuple("Columns")
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,27 @@ ENDED_STATUSES = ("cancelled", "closed")
 def running_on(day: date) -> tuple[ColumnElement[bool], ...]:
     """Started by ``day`` (or no start given), not ended before it, neither cancelled nor closed: the rule
     of service.is_current, for the database (coordination views, briefs, matching's overlaps)."""
+    return (*started_by(day), or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= day))
+
+
+def started_by(day: date) -> tuple[ColumnElement[bool], ...]:
+    """``running_on`` but for the end date (see ``not_ended_before``)."""
     return (
         AssistanceActivity.status.not_in(ENDED_STATUSES),
         or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= day),
-        or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= day),
     )
+
+
+def not_ended_before(rows: Select[*Columns], day: date) -> Subquery:
+    """The ``rows`` (a select of activity columns) of activities that end on or after ``day`` or have no
+    end, for a sum or count over the activities running at a time. Read as two ranges of the index
+    ix_assistance_activity_running, which holds every column such a sum reads: written as one condition
+    (no end or a later one), neither SQLite's nor PostgreSQL's planner used an index, and each such sum read
+    all 200,000 activities of the mission's scale to find the 18,000 running today (0.2-0.3 s each, paid by
+    the first reader after any change)."""
+    return union_all(
+        rows.where(AssistanceActivity.end_date >= day), rows.where(AssistanceActivity.end_date.is_(None))
+    ).subquery()
 
 
 def thematic_area_codes(session: Session, scope: VisibilityScope, filters: ActivityFilter) -> set[str]:
@@ -167,19 +187,19 @@ def current_commitments_by_country_and_area(session: Session, on: date) -> dict[
 
     Activities in other currencies are left out here (PUX converts no currency silently).
     """
-    statement = (
-        select(
-            AssistanceActivity.recipient_country_iso3,
-            AssistanceActivity.thematic_area_code,
-            func.sum(AssistanceActivity.amount_committed),
-        )
-        .where(
-            AssistanceActivity.currency == "USD",
-            AssistanceActivity.thematic_area_code.is_not(None),
-            # An implementer's report of money its funder's activity already counts (IATI) is left out.
-            AssistanceActivity.counted_in_activity_id.is_(None),
-            *running_on(on),
-        )
-        .group_by(AssistanceActivity.recipient_country_iso3, AssistanceActivity.thematic_area_code)
+    rows = select(
+        AssistanceActivity.recipient_country_iso3,
+        AssistanceActivity.thematic_area_code,
+        AssistanceActivity.amount_committed,
+    ).where(
+        AssistanceActivity.currency == "USD",
+        AssistanceActivity.thematic_area_code.is_not(None),
+        # An implementer's report of money its funder's activity already counts (IATI) is left out.
+        AssistanceActivity.counted_in_activity_id.is_(None),
+        *started_by(on),
     )
+    running = not_ended_before(rows, on).c
+    statement = select(
+        running.recipient_country_iso3, running.thematic_area_code, func.sum(running.amount_committed)
+    ).group_by(running.recipient_country_iso3, running.thematic_area_code)
     return {(country, str(area)): float(total or 0) for country, area, total in session.execute(statement)}

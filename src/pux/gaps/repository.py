@@ -8,12 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance import repository as assistance_repository
 from pux.assistance.models import AssistanceActivity
+from pux.assistance.repository import Columns
 from pux.gaps import vocabulary as v
 from pux.gaps.models import NeedInterest
 from pux.gaps.schemas import Period
@@ -22,15 +23,16 @@ from pux.needs.models import Need, need_technique
 from pux.reference.models import fold_for_search
 
 
-def _in_period(period: Period, *, include_ended: bool) -> tuple[ColumnElement[bool], ...]:
-    """Activities that run at some time within the period (the matching engine's rule for one day: not
-    cancelled, nor closed unless ``include_ended``; started by its end; not ended before its start)."""
+def _in_period(rows: Select[*Columns], period: Period, *, include_ended: bool) -> Subquery:
+    """The ``rows`` of activities that run at some time within the period (the matching engine's rule for
+    one day: not cancelled, nor closed unless ``include_ended``; started by its end; not ended before its
+    start), read as assistance_repository.not_ended_before reads them."""
     excluded = v.CANCELLED_ACTIVITY_STATUSES if include_ended else v.ENDED_ACTIVITY_STATUSES
-    return (
+    started = rows.where(
         AssistanceActivity.status.not_in(tuple(excluded)),
         or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= period.end),
-        or_(AssistanceActivity.end_date.is_(None), AssistanceActivity.end_date >= period.start),
     )
+    return assistance_repository.not_ended_before(started, period.start)
 
 
 def _activity_place(
@@ -66,7 +68,7 @@ def activity_amounts(
 ) -> list[ActivityRow]:
     """(id, provider, country, area, technique, committed, disbursed, currency) of the visible activities
     running in the period."""
-    statement = select(
+    rows = select(
         AssistanceActivity.id,
         AssistanceActivity.provider_organisation_id,
         AssistanceActivity.recipient_country_iso3,
@@ -77,10 +79,11 @@ def activity_amounts(
         AssistanceActivity.currency,
     ).where(
         assistance_repository.visible_clause(scope),
-        *_in_period(period, include_ended=include_ended),
         *_activity_place(countries=countries, areas=areas),
     )
-    return list(session.execute(statement.order_by(AssistanceActivity.id)).all())
+    running = _in_period(rows, period, include_ended=include_ended)
+    # Put in id order here: asked to order them, SQLite read the whole table in id order instead of the index.
+    return sorted(session.execute(select(running)).all(), key=lambda row: int(row[0]))
 
 
 def committed_by_country(
@@ -88,16 +91,15 @@ def committed_by_country(
 ) -> dict[str, Decimal]:
     """The amounts committed in ``currency`` by the visible activities running in the period (ended ones
     included), per recipient country; countries with no stated amount are left out."""
-    statement = (
-        select(AssistanceActivity.recipient_country_iso3, func.sum(AssistanceActivity.amount_committed))
-        .where(
-            assistance_repository.visible_clause(scope),
-            AssistanceActivity.currency == currency,
-            AssistanceActivity.amount_committed.is_not(None),
-            *_in_period(period, include_ended=True),
-            *_activity_place(countries=None, areas=areas),
-        )
-        .group_by(AssistanceActivity.recipient_country_iso3)
+    rows = select(AssistanceActivity.recipient_country_iso3, AssistanceActivity.amount_committed).where(
+        assistance_repository.visible_clause(scope),
+        AssistanceActivity.currency == currency,
+        AssistanceActivity.amount_committed.is_not(None),
+        *_activity_place(countries=None, areas=areas),
+    )
+    running = _in_period(rows, period, include_ended=True).c
+    statement = select(running.recipient_country_iso3, func.sum(running.amount_committed)).group_by(
+        running.recipient_country_iso3
     )
     return {
         country: Decimal(total) for country, total in session.execute(statement).all() if total is not None
@@ -119,24 +121,34 @@ def who_aggregates(
 ) -> list[WhoAggregate]:
     """Per provider, recipient country, area, technique and currency: activities, sums committed and
     disbursed, and how many activities state each amount (so a sum of nothing stays missing)."""
-    columns = (
+    rows = select(
+        AssistanceActivity.id,
         AssistanceActivity.provider_organisation_id,
         AssistanceActivity.recipient_country_iso3,
         AssistanceActivity.thematic_area_code,
         AssistanceActivity.technique_code,
         AssistanceActivity.currency,
+        AssistanceActivity.amount_committed,
+        AssistanceActivity.amount_disbursed,
+    ).where(
+        assistance_repository.visible_clause(scope),
+        *_activity_place(countries=countries, areas=areas, technique=technique, provider_id=provider_id),
+    )
+    running = _in_period(rows, period, include_ended=True).c
+    columns = (
+        running.provider_organisation_id,
+        running.recipient_country_iso3,
+        running.thematic_area_code,
+        running.technique_code,
+        running.currency,
     )
     statement = select(
         *columns,
-        func.count(AssistanceActivity.id),
-        func.sum(AssistanceActivity.amount_committed),
-        func.sum(AssistanceActivity.amount_disbursed),
-        func.count(AssistanceActivity.amount_committed),
-        func.count(AssistanceActivity.amount_disbursed),
-    ).where(
-        assistance_repository.visible_clause(scope),
-        *_in_period(period, include_ended=True),
-        *_activity_place(countries=countries, areas=areas, technique=technique, provider_id=provider_id),
+        func.count(running.id),
+        func.sum(running.amount_committed),
+        func.sum(running.amount_disbursed),
+        func.count(running.amount_committed),
+        func.count(running.amount_disbursed),
     )
     return list(session.execute(statement.group_by(*columns)).all())
 

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.assistance.models import AssistanceActivity
-from pux.assistance.repository import running_on
+from pux.assistance.repository import not_ended_before, running_on, started_by
 from pux.matching.models import AllocationRound, MatchProposal
 from pux.needs import repository as needs_repository
 from pux.needs.models import Need
@@ -149,20 +149,20 @@ def provider_overlaps(
     session: Session, on: date, visible: ColumnElement[bool]
 ) -> list[tuple[str, str, str | None, int]]:
     """Where several providers run activities now, counting only activities ``visible`` to the reader."""
-    providers = func.count(func.distinct(AssistanceActivity.provider_organisation_id))
+    place = (
+        AssistanceActivity.recipient_country_iso3,
+        AssistanceActivity.thematic_area_code,
+        AssistanceActivity.technique_code,
+    )
+    rows = select(*place, AssistanceActivity.provider_organisation_id).where(
+        AssistanceActivity.thematic_area_code.is_not(None), visible, *started_by(on)
+    )
+    running = not_ended_before(rows, on).c
+    running_place = (running.recipient_country_iso3, running.thematic_area_code, running.technique_code)
+    providers = func.count(func.distinct(running.provider_organisation_id))
     statement = (
-        select(
-            AssistanceActivity.recipient_country_iso3,
-            AssistanceActivity.thematic_area_code,
-            AssistanceActivity.technique_code,
-            providers,
-        )
-        .where(AssistanceActivity.thematic_area_code.is_not(None), visible, *running_on(on))
-        .group_by(
-            AssistanceActivity.recipient_country_iso3,
-            AssistanceActivity.thematic_area_code,
-            AssistanceActivity.technique_code,
-        )
+        select(*running_place, providers)
+        .group_by(*running_place)
         .having(providers > 1)
         .order_by(providers.desc())
     )
