@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from pux.accounts.permissions import Actor  # noqa: E402
 from pux.db import make_engine, make_session_factory  # noqa: E402
 from pux.interop.tabular import service  # noqa: E402
-from pux.processes import set_long_lived_objects_apart  # noqa: E402
+from pux.processes import set_long_lived_objects_apart, space_out_collections  # noqa: E402
 
 ENTITIES = ("needs", "programmes", "activities")
 
@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     arguments = parser.parse_args()
     factory = make_session_factory(make_engine(arguments.database_url))
+    space_out_collections()  # as a served process does
     set_long_lived_objects_apart()  # as a served process does after its warm-up
     actor = Actor.system("bench")
     for entity in ENTITIES:

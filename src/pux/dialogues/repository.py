@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from pux.db import once_per_transaction
 from pux.dialogues.models import (
     ActionItem,
     ConceptNote,
@@ -138,6 +139,15 @@ def delete(session: Session, record: object) -> None:
 
 
 def participants_of(session: Session, event_id: int) -> Sequence[Participant]:
+    """An event's list, read once per transaction until its next write (db.once_per_transaction): the
+    participants page reads it for the people shown and again for the balance meter, each a join of every
+    participant with their event, country, organisation and account (a fifth of the page)."""
+    return once_per_transaction(
+        session, f"dialogues.participants.{event_id}", lambda: _read_participants(session, event_id)
+    )
+
+
+def _read_participants(session: Session, event_id: int) -> Sequence[Participant]:
     statement = (
         select(Participant)
         .where(Participant.event_id == event_id)

@@ -38,7 +38,7 @@ from pux.needs import api as needs_api
 from pux.needs import views as needs_views
 from pux.priority import api as priority_api
 from pux.priority import views as priority_views
-from pux.processes import limit_malloc_arenas
+from pux.processes import limit_malloc_arenas, space_out_collections
 from pux.programmes import api as programmes_api
 from pux.programmes import views as programmes_views
 from pux.reference import api as reference_api
@@ -72,6 +72,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         # holding a thread that another request needs).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         limit_malloc_arenas(settings.malloc_arenas)  # before the request threads start
+        space_out_collections()
         if settings.warm_up:  # in a thread: the event loop stays free to answer uvicorn's health checks
             await anyio.to_thread.run_sync(warm_up, app.state.session_factory)
         # Jobs left queued or running when the app last stopped are taken up (when this process runs jobs).
