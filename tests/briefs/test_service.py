@@ -20,6 +20,7 @@ from pux.briefs import service
 from pux.briefs.content import Brief
 from pux.briefs.renderer import PdfDocument
 from pux.briefs.views import printable_html
+from pux.gaps import service as gaps
 from pux.i18n import language_context
 from pux.needs import service as needs
 from tests.briefs.walk import YEAR, brief_root, figures, parse, row_citations, unexplained_digits
@@ -224,6 +225,26 @@ def test_a_partner_brief_lists_the_fitting_needs_in_national_priority_order(
     shown = [line.title for line in brief.fitting_needs]
     assert shown == [need.title for need in ranked[: len(shown)]]
     assert len(shown) == 8
+
+
+def test_a_brief_names_its_gap_sources_in_its_own_language_whichever_language_was_read_first(
+    session: Session, world: World
+) -> None:
+    def partner_brief() -> Brief:
+        return service.organisation_brief(
+            session, actor=world.actors["public"], organisation_id=world.organisations["donor_a"], today=TODAY
+        )
+
+    with language_context("en"):
+        english = partner_brief()
+        english_source = gaps.needs_source()
+    with language_context("ar"):
+        arabic = partner_brief()
+        arabic_source = gaps.needs_source()
+    assert english.gaps is not None and english.gaps.lines  # Kenya's health gap, with its sources
+    assert any(english_source in source for source in english.sources)
+    assert any(arabic_source in source for source in arabic.sources)
+    assert not any(english_source in source for source in arabic.sources)
 
 
 def test_an_unknown_country_region_or_organisation_is_not_found(session: Session, world: World) -> None:

@@ -13,8 +13,7 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
-from pux.briefs.cache import BriefKey, SizedLru
-from pux.briefs.content import Figure, GapLine, GapSection, Stamp
+from pux.briefs.content import Figure, GapLine, GapSection
 from pux.charts.maps import choropleth_svg
 from pux.gaps import engine as gap_engine
 from pux.gaps import service as gaps
@@ -23,16 +22,12 @@ from pux.i18n import get_language
 from pux.i18n import gettext as _
 
 MAX_LINES = 8
-_REPORTS: SizedLru[GapReport] = SizedLru(max_bytes=6)
 
 
-def _ranking(session: Session, actor: Actor, stamp: Stamp) -> GapReport:
-    key = BriefKey("gaps", "*", "*", stamp.audience, stamp.data_version, stamp.made_on.isoformat(), "gaps")
-    report = _REPORTS.get(key)
-    if report is None:
-        report = gaps.gap_ranking(session, actor=actor)
-        _REPORTS.put(key, report, 1)
-    return report
+def _ranking(session: Session, actor: Actor) -> GapReport:
+    # Kept by the gaps service per data version, reader's scope and language (a cache of its own here, keyed
+    # without the language, gave an Arabic brief the English names of its sources).
+    return gaps.gap_ranking(session, actor=actor)
 
 
 def _figure(figure: gap_engine.Figure, cite: Callable[[str], str]) -> Figure:
@@ -79,7 +74,6 @@ def for_country(
     session: Session,
     *,
     actor: Actor,
-    stamp: Stamp,
     iso3: str,
     cite: Callable[[str], str],
     area_names: dict[str, str],
@@ -87,7 +81,7 @@ def for_country(
 ) -> GapSection:
     """The gap of each thematic area of a country, the largest relative to its burden first."""
     return _section(
-        _ranking(session, actor, stamp),
+        _ranking(session, actor),
         lambda gap: gap.country_iso3 == iso3,
         lambda _country, area: area,
         cite,
@@ -100,7 +94,6 @@ def for_countries(
     session: Session,
     *,
     actor: Actor,
-    stamp: Stamp,
     countries: frozenset[str] | None,
     areas: frozenset[str] | None,
     cite: Callable[[str], str],
@@ -110,7 +103,7 @@ def for_countries(
 ) -> GapSection:
     """The largest gaps among some countries (a region's) or in some areas (an organisation's); with_map adds
     a map of the countries' uncovered cost (countries without endorsed needs drawn as "no data")."""
-    report = _ranking(session, actor, stamp)
+    report = _ranking(session, actor)
 
     def kept(gap: gap_engine.AreaGap) -> bool:
         return (countries is None or gap.country_iso3 in countries) and (areas is None or gap.area in areas)
@@ -144,7 +137,3 @@ def _uncovered_map(report: GapReport, gaps: list[gap_engine.AreaGap], countries:
         # WeasyPrint would draw Arabic SVG text unjoined: outlines instead (the table beside it is the text).
         text_mode="paths" if language == "ar" else "text",
     )
-
-
-def forget() -> None:
-    _REPORTS.clear()

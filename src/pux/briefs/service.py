@@ -559,7 +559,6 @@ def country_brief(
     brief.gaps = gap_section.for_country(
         session,
         actor=actor,
-        stamp=stamp,
         iso3=country.iso3,
         cite=brief.cite,
         area_names=_area_names(areas),
@@ -703,7 +702,6 @@ def region_brief(
     brief.gaps = gap_section.for_countries(
         session,
         actor=actor,
-        stamp=stamp,
         countries=codes,
         areas=None,
         cite=brief.cite,
@@ -794,7 +792,6 @@ def organisation_brief(
     brief.gaps = gap_section.for_countries(
         session,
         actor=actor,
-        stamp=stamp,
         countries=None,
         areas=frozenset(its_areas),
         cite=brief.cite,
