@@ -372,18 +372,21 @@ def _who_report(session: Session, scope: VisibilityScope, filters: WhoFilter, pe
         technique=filters.technique_code,
         provider_id=filters.provider_organisation_id,
     )
-    all_countries = {c.iso3: c for c in reference_repository.all_countries(session)}
     region_names = {r.m49: r.name() for r in reference_repository.list_regions(session)}
     area_names = {a.code: a.name() for a in reference_repository.list_thematic_areas(session)}
     technique_names = {t.code: t.name() for t in reference_repository.list_techniques(session)}
     provider_names = accounts_repository.organisation_names(session, {row[0] for row in rows})
+    # Each country's recipient (code and name) worked out once, not once per row (tens of thousands).
+    recipients: dict[str, tuple[str, str]] = {}
+    for place in reference_repository.all_countries(session):
+        if filters.by == v.BY_REGION:
+            code = place.subregion_m49 or place.region_m49 or place.iso3
+            recipients[place.iso3] = (code, region_names.get(code, code))
+        else:
+            recipients[place.iso3] = (place.iso3, place.name())
 
     def recipient(iso3: str) -> tuple[str, str]:
-        country = all_countries.get(iso3)
-        if filters.by == v.BY_REGION and country is not None:
-            code = country.subregion_m49 or country.region_m49 or iso3
-            return code, region_names.get(code, code)
-        return iso3, country.name() if country else iso3
+        return recipients.get(iso3, (iso3, iso3))
 
     merged: dict[tuple[int, str, str | None, str | None, str], list[float | None | int]] = {}
     names: dict[str, str] = {}
