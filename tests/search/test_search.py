@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
@@ -507,3 +507,38 @@ def test_facet_labels_are_the_records_own_names_in_the_language(
     assert search_repository.facet_labels(session, "area", list(areas), language) == {
         code: area.name(language) for code, area in areas.items()
     }
+
+
+def test_each_documents_words_are_kept_where_a_match_reads_them_without_a_detour(
+    session: Session, world: World
+) -> None:
+    """SQLite matches words in its FTS5 table; PostgreSQL in each document's word vector, which it keeps in
+    the document's row (migration 0018): moved to the out-of-line storage, a common word's search read four
+    pages a candidate (85,000 pages, 76 ms of a 110 ms search at the mission's scale)."""
+    radiotherapy = session.scalar(
+        select(SearchDocument.id).where(
+            SearchDocument.kind == "need", SearchDocument.terms.contains("radiotherap")
+        )
+    )
+    assert radiotherapy is not None
+    if session.get_bind().dialect.name == "postgresql":
+        storage = session.scalar(
+            text(
+                "SELECT attstorage FROM pg_attribute"
+                " WHERE attrelid = 'search_document'::regclass AND attname = 'terms_tsv'"
+            )
+        )
+        assert storage == "m"  # main: compressed if need be, kept in the row
+        found = session.scalar(
+            text(
+                "SELECT id FROM search_document"
+                " WHERE id = :id AND terms_tsv @@ to_tsquery('simple', 'radiotherapi')"
+            ),
+            {"id": radiotherapy},
+        )
+    else:
+        found = session.scalar(
+            text("SELECT rowid FROM search_fts WHERE rowid = :id AND search_fts MATCH 'radiotherapi'"),
+            {"id": radiotherapy},
+        )
+    assert found == radiotherapy
