@@ -4,9 +4,7 @@ and the activities' own lists (so a count or a sum never includes what a list wo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -205,17 +203,6 @@ def count_unfunded_needs(session: Session, scope: VisibilityScope) -> int:
     return session.scalar(select(func.count(Need.id)).where(*_unfunded(scope))) or 0
 
 
-class UnfundedKey(NamedTuple):
-    """What the unfunded board sorts a need by (the whole need is read only for the page shown)."""
-
-    id: int
-    country_iso3: str
-    thematic_area_code: str
-    national_rank: int | None
-    updated_at: datetime
-    estimated_cost: Decimal | None
-
-
 def unfunded_needs(
     session: Session,
     scope: VisibilityScope,
@@ -227,16 +214,9 @@ def unfunded_needs(
     cost_max: Decimal | None,
     footnote_a_only: bool,
     text: str | None,
-) -> list[UnfundedKey]:
+) -> list[needs_repository.NeedPlace]:
     """Visible needs endorsed or published that no recorded activity funds yet, as their sort keys."""
-    statement = select(
-        Need.id,
-        Need.country_iso3,
-        Need.thematic_area_code,
-        Need.national_rank,
-        Need.updated_at,
-        Need.estimated_cost,
-    ).where(*_unfunded(scope))
+    statement = select(*needs_repository.PLACE_COLUMNS).where(*_unfunded(scope))
     if countries is not None:
         statement = statement.where(Need.country_iso3.in_(sorted(countries)))
     if area:
@@ -254,7 +234,8 @@ def unfunded_needs(
         statement = statement.where(Need.unfunded_footnote_a.is_(True))
     if text and text.strip():
         statement = statement.where(Need.search_text.contains(fold_for_search(text.strip()), autoescape=True))
-    return [UnfundedKey(*row) for row in session.execute(statement.order_by(Need.updated_at, Need.id))]
+    ordered = statement.order_by(Need.updated_at, Need.id)
+    return [needs_repository.NeedPlace(*row) for row in session.execute(ordered)]
 
 
 # --- Interest marks ---------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from pux.gaps import engine, repository
 from pux.gaps import vocabulary as v
 from pux.gaps.engine import AreaStanding, AssistanceAmount, ExchangeRate, Figure, NeedCost
 from pux.gaps.models import NeedInterest
-from pux.gaps.repository import UnfundedKey
 from pux.gaps.schemas import (
     GapFilter,
     GapLine,
@@ -385,13 +384,10 @@ def _who_report(session: Session, scope: VisibilityScope, filters: WhoFilter, pe
         else:
             recipients[place.iso3] = (place.iso3, place.name())
 
-    def recipient(iso3: str) -> tuple[str, str]:
-        return recipients.get(iso3, (iso3, iso3))
-
     merged: dict[tuple[int, str, str | None, str | None, str], list[float | None | int]] = {}
     names: dict[str, str] = {}
     for provider, country, area, technique, currency, count, committed, disbursed, n_c, n_d in rows:
-        code, name = recipient(country)
+        code, name = recipients.get(country, (country, country))
         names[code] = name
         key = (provider, code, area, technique, currency)
         entry = merged.setdefault(key, [0, None, None])
@@ -528,7 +524,7 @@ def unfunded_needs(
     def waiting(need_updated: datetime) -> datetime:
         return need_updated if need_updated.tzinfo else need_updated.replace(tzinfo=UTC)
 
-    def key(need: UnfundedKey) -> tuple[object, ...]:
+    def key(need: needs_repository.NeedPlace) -> tuple[object, ...]:
         index = score(need.country_iso3, need.thematic_area_code)
         rank = need.national_rank
         priority_key = (index is None, -(index or 0.0), rank is None, rank or 0)

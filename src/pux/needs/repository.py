@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Integer, and_, cast, func, or_, select, true
@@ -109,19 +111,30 @@ def all_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -
 
 
 class NeedPlace(NamedTuple):
-    """Where a need stands among others (a list that sorts many needs and shows a few reads these, and the
-    few needs whole)."""
+    """What a list that sorts many needs and shows a few sorts them by (the few are then read whole)."""
 
     id: int
     country_iso3: str
     thematic_area_code: str
     national_rank: int | None
+    updated_at: datetime
+    estimated_cost: Decimal | None
+
+
+# The columns of a NeedPlace, in its order.
+PLACE_COLUMNS = (
+    Need.id,
+    Need.country_iso3,
+    Need.thematic_area_code,
+    Need.national_rank,
+    Need.updated_at,
+    Need.estimated_cost,
+)
 
 
 def places_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -> list[NeedPlace]:
     """What all_visible finds, as each need's place (no need read whole)."""
-    statement = select(Need.id, Need.country_iso3, Need.thematic_area_code, Need.national_rank)
-    statement = _filtered(statement.where(visible_clause(scope)), filters).order_by(Need.id)
+    statement = _filtered(select(*PLACE_COLUMNS).where(visible_clause(scope)), filters).order_by(Need.id)
     return [NeedPlace(*row) for row in session.execute(statement)]
 
 
