@@ -1,8 +1,9 @@
 """The gaps section of a brief: the one place where briefs read pux.gaps.
 
 The gap arithmetic is pux.gaps' alone: a brief prints what that package computes for the reader (its
-visibility decides what counts). The full ranking is computed once per reader class, data version and day and
-each brief takes its lines from it, since every country brief of a batch would otherwise compute it again.
+visibility decides what counts). Each brief takes its lines from the full ranking, which the gaps service
+keeps per data version, reader's scope and language (a batch of country briefs computes it once; a cache of
+the briefs' own, keyed without the language, once gave an Arabic brief the English names of its sources).
 """
 
 from __future__ import annotations
@@ -22,12 +23,6 @@ from pux.i18n import get_language
 from pux.i18n import gettext as _
 
 MAX_LINES = 8
-
-
-def _ranking(session: Session, actor: Actor) -> GapReport:
-    # Kept by the gaps service per data version, reader's scope and language (a cache of its own here, keyed
-    # without the language, gave an Arabic brief the English names of its sources).
-    return gaps.gap_ranking(session, actor=actor)
 
 
 def _figure(figure: gap_engine.Figure, cite: Callable[[str], str]) -> Figure:
@@ -81,7 +76,7 @@ def for_country(
 ) -> GapSection:
     """The gap of each thematic area of a country, the largest relative to its burden first."""
     return _section(
-        _ranking(session, actor),
+        gaps.gap_ranking(session, actor=actor),
         lambda gap: gap.country_iso3 == iso3,
         lambda _country, area: area,
         cite,
@@ -103,7 +98,7 @@ def for_countries(
 ) -> GapSection:
     """The largest gaps among some countries (a region's) or in some areas (an organisation's); with_map adds
     a map of the countries' uncovered cost (countries without endorsed needs drawn as "no data")."""
-    report = _ranking(session, actor)
+    report = gaps.gap_ranking(session, actor=actor)
 
     def kept(gap: gap_engine.AreaGap) -> bool:
         return (countries is None or gap.country_iso3 in countries) and (areas is None or gap.area in areas)
@@ -113,8 +108,8 @@ def for_countries(
     )
     if not with_map or not countries:
         return section
-    gaps = [line.gap for line in report.lines if kept(line.gap)]
-    return replace(section, map_svg=_uncovered_map(report, gaps, countries))
+    mapped = [line.gap for line in report.lines if kept(line.gap)]
+    return replace(section, map_svg=_uncovered_map(report, mapped, countries))
 
 
 def _uncovered_map(report: GapReport, gaps: list[gap_engine.AreaGap], countries: frozenset[str]) -> str:
