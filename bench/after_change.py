@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,8 +25,7 @@ import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from concurrency import TIMEOUT, api_token, served  # noqa: E402
-from pages import FACILITATOR, report, sample_ids, sign_in  # noqa: E402
+from pages import report, sample_ids, served_as_facilitator  # noqa: E402
 
 ROUTES = (
     ("home", "/"),
@@ -75,16 +73,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     ids = sample_ids(args.database_url)
-    token = api_token(args.database_url, FACILITATOR)
     worst = ("", 0.0)
     written = 0
-    with (
-        tempfile.TemporaryDirectory() as scratch,
-        served(args.database_url, Path(scratch), args.workers) as base,
-        httpx2.Client(base_url=base, timeout=TIMEOUT) as browser,
-        httpx2.Client(base_url=base, timeout=TIMEOUT, headers={"Authorization": f"Bearer {token}"}) as api,
-    ):
-        sign_in(browser, FACILITATOR)
+    with served_as_facilitator(args.database_url, args.workers) as (browser, api):
         for name, pattern in ROUTES:
             path = pattern.format(**ids)
             client = api if path.startswith("/api/") else browser

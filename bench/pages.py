@@ -18,6 +18,8 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
@@ -168,6 +170,21 @@ def report(name: str, latencies: list[float]) -> float:
     return p95
 
 
+@contextmanager
+def served_as_facilitator(database_url: str, workers: int) -> Iterator[tuple[httpx2.Client, httpx2.Client]]:
+    """`pux serve` on ``database_url`` with ``workers`` processes; yields a browser signed in as the
+    facilitator and an API client with a fresh token of that account."""
+    token = api_token(database_url, FACILITATOR)
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        served(database_url, Path(scratch), workers) as base,
+        httpx2.Client(base_url=base, timeout=TIMEOUT) as browser,
+        httpx2.Client(base_url=base, timeout=TIMEOUT, headers={"Authorization": f"Bearer {token}"}) as api,
+    ):
+        sign_in(browser, FACILITATOR)
+        yield browser, api
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -178,31 +195,20 @@ def main() -> int:
     parser.add_argument("--only", default="", help="only the routes whose name contains this")
     args = parser.parse_args()
     ids = sample_ids(args.database_url)
-    token = api_token(args.database_url, FACILITATOR)
     worst = ("", 0.0)
     failed = 0
-    with (
-        tempfile.TemporaryDirectory() as scratch,
-        served(args.database_url, Path(scratch), args.workers) as base,
-    ):
-        with (
-            httpx2.Client(base_url=base, timeout=TIMEOUT) as browser,
-            httpx2.Client(
-                base_url=base, timeout=TIMEOUT, headers={"Authorization": f"Bearer {token}"}
-            ) as api,
-        ):
-            sign_in(browser, FACILITATOR)
-            for name, kind, path in routes(ids):
-                if args.only not in name:
-                    continue
-                latencies, failures = measure(browser if kind == "page" else api, path, args.repeat)
-                if failures:
-                    failed += 1
-                    print(f"{name}: answered {sorted(set(failures))} ({path})")
-                    continue
-                p95 = report(name, latencies)
-                if p95 > worst[1]:
-                    worst = (name, p95)
+    with served_as_facilitator(args.database_url, args.workers) as (browser, api):
+        for name, kind, path in routes(ids):
+            if args.only not in name:
+                continue
+            latencies, failures = measure(browser if kind == "page" else api, path, args.repeat)
+            if failures:
+                failed += 1
+                print(f"{name}: answered {sorted(set(failures))} ({path})")
+                continue
+            p95 = report(name, latencies)
+            if p95 > worst[1]:
+                worst = (name, p95)
     print(f"routes_not_200: {failed}")
     print(f"worst_p95_ms: {worst[1]:.0f} ({worst[0]})")
     return 0
