@@ -305,3 +305,87 @@ def test_an_all_or_nothing_programme_without_a_recorded_budget_reaches_no_need()
     assert set(pairs.programmes.tolist()) == {0}
     result = allocate(data, pairs, RoundRules(country_cap_share=1.0))
     assert [(a.programme, a.amount) for a in result.awards] == [(0, 5.0)]
+
+
+def _in_currency_unit(data: MatchingData, unit: float) -> MatchingData:
+    """The same round with every amount counted in another unit (a value per unit changes, no ranking)."""
+    return MatchingData(
+        [replace(item, cost=(item.cost or 0) * unit) for item in data.needs],
+        [
+            replace(
+                item,
+                remaining=(item.remaining or 0) * unit,
+                max_per_need=None if item.max_per_need is None else item.max_per_need * unit,
+            )
+            for item in data.programmes
+        ],
+        today=data.today,
+    )
+
+
+def _mixed_round(seed: int) -> MatchingData:
+    """Sixty needs and ten programmes, half of them all-or-nothing offers, in two areas."""
+    draw = np.random.default_rng(seed)
+    countries, areas = ["KEN", "UGA", "TZA", "ETH", "SEN"], ["health", "food"]
+    needs = [
+        need(i + 1, str(draw.choice(countries)), float(draw.integers(1, 51)), area=str(draw.choice(areas)))
+        for i in range(60)
+    ]
+    needs = [replace(item, priority=float(draw.integers(1, 101))) for item in needs]
+    programmes = [
+        programme(
+            j + 1,
+            float(draw.integers(5, 151)),
+            float(draw.integers(1, 61)),
+            divisible=bool(draw.random() < 0.5),
+            area=str(draw.choice(areas)),
+        )
+        for j in range(10)
+    ]
+    return MatchingData(needs, programmes, today=date(2026, 6, 1))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_a_round_counted_in_millions_is_solved_as_well_as_in_units(seed: int) -> None:
+    # Real budgets run to millions: a currency unit is then worth a millionth of a need's value, which
+    # the solver once took for zero, stopping far from the optimum and calling it optimal.
+    rules = RoundRules(country_cap_share=0.5)
+    in_units = _mixed_round(seed)
+    in_millions = _in_currency_unit(in_units, 1_000_000)
+    small = allocate(in_units, eligible_pairs(in_units, for_allocation=True), rules)
+    large = allocate(in_millions, eligible_pairs(in_millions, for_allocation=True), rules)
+    assert small.method == large.method == allocation.WHOLE_MIP
+    # Each bound must hold for the other's allocation too: they are the same round.
+    assert large.objective <= small.upper_bound + 1e-9 and small.objective <= large.upper_bound + 1e-9
+    assert large.objective == pytest.approx(small.objective, rel=rules.mip_gap)
+
+
+def test_the_bound_counts_what_an_all_or_nothing_offer_can_take_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A budget of 5 and needs of 3: the relaxation funds one and two thirds of a need, a whole offer one.
+    data = MatchingData(
+        [need(1, "KEN", 3, priority=90), need(2, "UGA", 3, priority=60)],
+        [programme(1, 5, None, divisible=False)],
+        today=date(2026, 6, 1),
+    )
+    monkeypatch.setattr(allocation, "DIRECT_MIP_PAIRS", 0)  # the large rounds' path
+    result = allocate(data, eligible_pairs(data, for_allocation=True), RoundRules(country_cap_share=1.0))
+    assert result.method == allocation.FLOW_THEN_MIP
+    assert result.objective == pytest.approx(_brute_force(data, RoundRules(country_cap_share=1.0)))
+    assert result.upper_bound == pytest.approx(result.objective, rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_large_rounds_bound_holds_for_the_best_allocation_found(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = RoundRules(country_cap_share=0.5)
+    data = _in_currency_unit(_mixed_round(seed), 1000)
+    pairs = eligible_pairs(data, for_allocation=True)
+    best = allocate(data, pairs, rules)  # one mixed-integer programme: near the optimum
+    monkeypatch.setattr(allocation, "DIRECT_MIP_PAIRS", 0)
+    relaxation_only = allocate(data, pairs, rules)
+    assert relaxation_only.method == allocation.FLOW_THEN_MIP
+    assert best.objective <= relaxation_only.upper_bound + 1e-9
+    assert relaxation_only.objective <= best.upper_bound + 1e-9

@@ -9,7 +9,9 @@ Money that can be split is a min-cost flow, solved exactly (integer currency uni
 where eligibility splits the round into independent pieces (see ``_solve_flow``). All-or-nothing
 offers are first relaxed into the same flow (an upper bound on the optimum), then the pairs the
 relaxation left fractional are settled by a mixed-integer programme (HiGHS), and the split money is
-re-optimised around them. The report carries the objective, the proven upper bound and the gap.
+re-optimised around them. The report carries the objective, the proven upper bound and the gap; for
+all-or-nothing offers the bound is tightened by what each offer can really take whole at the
+relaxation's prices (see ``_whole_offer_bound``).
 """
 
 from __future__ import annotations
@@ -136,6 +138,40 @@ def build_problem(data: MatchingData, pairs: PairSet, rules: RoundRules) -> _Pro
     )
 
 
+@dataclass
+class _Flow:
+    """An optimal flow: the amount on every pair, and (when asked for) the prices that prove it optimal.
+
+    A need's price is what one more currency unit of its room would add to the round; a country's, one
+    more unit under its cap (the dual values of those limits, in objective units per currency unit).
+    """
+
+    amounts: np.ndarray
+    need_price: np.ndarray | None = None
+    country_price: np.ndarray | None = None
+
+    @classmethod
+    def empty(cls, problem: _Problem, with_prices: bool) -> _Flow:
+        if not with_prices:
+            return cls(np.zeros(len(problem.pairs.needs)))
+        return cls(
+            np.zeros(len(problem.pairs.needs)),
+            np.zeros(len(problem.need_cap)),
+            np.zeros(len(problem.country_cap)),
+        )
+
+    def take(self, pair_indices: np.ndarray, solved: _SolvedNetwork) -> None:
+        """Add one network's answer. A country's price may come from several pieces (each was solved
+        with the country's whole cap): the highest is kept; any prices give a valid bound."""
+        self.amounts[pair_indices] = solved.flows
+        if self.need_price is None or self.country_price is None or solved.prices is None:
+            self.need_price = self.country_price = None  # one network without prices: none at all
+            return
+        need_price, country_price = solved.prices
+        self.need_price[solved.needs] = need_price
+        self.country_price[solved.countries] = np.maximum(self.country_price[solved.countries], country_price)
+
+
 def _solve_flow(
     problem: _Problem,
     keep: np.ndarray,
@@ -143,8 +179,9 @@ def _solve_flow(
     need_cap: np.ndarray,
     country_cap: np.ndarray,
     floor: float,
-) -> np.ndarray:
-    """Optimal integer flow on the kept pairs; returns the amount on every pair (0 where not kept).
+    with_prices: bool = False,
+) -> _Flow:
+    """Optimal integer flow on the kept pairs; the amount on every pair is 0 where not kept.
 
     Eligibility usually splits a round into independent pieces (thematic areas rarely share a
     programme), and several small flows solve much faster than one large one. Only the country caps
@@ -159,24 +196,25 @@ def _solve_flow(
     # Costs are scaled to the best value per unit; when every pair is worth nothing any scale will do.
     best = float(problem.per_unit[kept].max()) if len(kept) else 0.0
     unit_costs = -np.round(problem.per_unit / (best if best > 0 else 1.0) * COST_SCALE).astype(np.int64)
-    network = _Network(problem, unit_costs, budget, need_cap, country_cap)
-    amounts = np.zeros(len(pairs.needs))
+    # best / COST_SCALE: what one integer cost unit is worth in the objective (for the prices).
+    network = _Network(problem, unit_costs, budget, need_cap, country_cap, with_prices, best / COST_SCALE)
     pieces = _pieces(problem, kept)
     if len(pieces) > 1:
-        for piece, flows in zip(pieces, _solve_pieces(network, pieces), strict=True):
-            amounts[piece] = flows
-        if _keeps_caps_and_floor(problem, amounts, country_cap, floor):
-            return amounts
-        amounts[:] = 0.0
-    amounts[kept] = network.solve(kept, floor=floor)
-    return amounts
+        joined = _Flow.empty(problem, with_prices)
+        for piece, solved in zip(pieces, _solve_pieces(network, pieces), strict=True):
+            joined.take(piece, solved)
+        if _keeps_caps_and_floor(problem, joined.amounts, country_cap, floor):
+            return joined
+    whole = _Flow.empty(problem, with_prices)
+    whole.take(kept, network.solve(kept, floor=floor))
+    return whole
 
 
 # Set just before worker processes are forked, so that they inherit the network instead of receiving it.
 _FORKED_WORK: tuple[_Network, list[np.ndarray]] | None = None
 
 
-def _solve_pieces(network: _Network, pieces: list[np.ndarray]) -> list[np.ndarray]:
+def _solve_pieces(network: _Network, pieces: list[np.ndarray]) -> list[_SolvedNetwork]:
     """The flows of every piece: on all cores when the round is large and forking is safe.
 
     The flow solver holds the interpreter lock, so threads would not help; forked processes inherit the
@@ -209,7 +247,7 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _solve_forked_piece(position: int) -> np.ndarray:
+def _solve_forked_piece(position: int) -> _SolvedNetwork:
     assert _FORKED_WORK is not None
     network, pieces = _FORKED_WORK
     return network.solve(pieces[position], floor=0.0)
@@ -260,6 +298,16 @@ def _local(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass
+class _SolvedNetwork:
+    """One network's optimal flow on its pairs, and the prices of its needs and countries (if asked)."""
+
+    flows: np.ndarray
+    needs: np.ndarray  # the round's indices of the network's needs
+    countries: np.ndarray
+    prices: tuple[np.ndarray, np.ndarray] | None  # per need, per country (see _Flow)
+
+
+@dataclass
 class _Network:
     """The flow network of a set of pairs: source → programmes → needs → countries → sink."""
 
@@ -268,8 +316,10 @@ class _Network:
     budget: np.ndarray
     need_cap: np.ndarray
     country_cap: np.ndarray
+    with_prices: bool = False
+    value_of_cost_unit: float = 0.0
 
-    def solve(self, pair_indices: np.ndarray, floor: float) -> np.ndarray:
+    def solve(self, pair_indices: np.ndarray, floor: float) -> _SolvedNetwork:
         problem, pairs = self.problem, self.problem.pairs
         programmes, programme_of_pair = _local(pairs.programmes[pair_indices], len(self.budget))
         needs, need_of_pair = _local(pairs.needs[pair_indices], len(self.need_cap))
@@ -325,10 +375,53 @@ class _Network:
         solver.set_nodes_supplies(np.arange(len(supplies)), supplies)
         if solver.solve() != solver.OPTIMAL:
             raise AllocationInfeasible("the rules cannot all be met (check the LDC floor)")
-        flows: np.ndarray = solver.flows(arcs[n_programmes : n_programmes + len(pair_indices)]).astype(
-            np.float64
-        )
-        return flows
+        all_flows = solver.flows(arcs)
+        flows = all_flows[n_programmes : n_programmes + len(pair_indices)].astype(np.float64)
+        if not self.with_prices:
+            return _SolvedNetwork(flows, needs, countries, None)
+        potentials = _potentials(tails, heads, capacities, costs, all_flows, len(supplies))
+        if potentials is None:
+            return _SolvedNetwork(flows, needs, countries, None)
+        # The dual value of an arc's capacity is how far its reduced cost is below zero.
+        duals = np.maximum(0, -(costs + potentials[tails] - potentials[heads])) * self.value_of_cost_unit
+        first_need_arc = n_programmes + len(pair_indices)
+        need_price = duals[first_need_arc : first_need_arc + n_needs]
+        country_price = duals[first_need_arc + n_needs : first_need_arc + n_needs + n_countries]
+        return _SolvedNetwork(flows, needs, countries, (need_price, country_price))
+
+
+MAX_POTENTIAL_PASSES = 2_000  # beyond this, a round's bound stays the relaxation's (no prices)
+
+
+def _potentials(
+    tails: np.ndarray,
+    heads: np.ndarray,
+    capacities: np.ndarray,
+    costs: np.ndarray,
+    flows: np.ndarray,
+    nodes: int,
+) -> np.ndarray | None:
+    """Node potentials that prove a flow optimal: shortest distances in its residual network.
+
+    Bellman-Ford passes over all residual arcs at once (costs are integers, so the distances settle
+    exactly; an optimal flow leaves no negative cycle). On the mission's data it settles in tens of passes.
+    """
+    forward, backward = flows < capacities, flows > 0
+    ends = np.concatenate([heads[forward], tails[backward]])
+    distance = np.zeros(nodes, np.int64)
+    if len(ends) == 0:
+        return distance
+    by_end = np.argsort(ends, kind="stable")
+    origins = np.concatenate([tails[forward], heads[backward]])[by_end]
+    lengths = np.concatenate([costs[forward], -costs[backward]])[by_end]
+    targets, starts = np.unique(ends[by_end], return_index=True)
+    for _pass in range(MAX_POTENTIAL_PASSES):
+        shortest_in = np.minimum.reduceat(distance[origins] + lengths, starts)
+        shorter = shortest_in < distance[targets]
+        if not shorter.any():
+            return distance
+        distance[targets[shorter]] = shortest_in[shorter]
+    return None
 
 
 def _objective(problem: _Problem, amounts: np.ndarray) -> float:
@@ -346,9 +439,16 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
     started = time.perf_counter()
     problem = build_problem(data, pairs, rules)
     everything = np.ones(len(pairs.needs), dtype=bool)
-    relaxed = _solve_flow(
-        problem, everything, problem.budget, problem.need_cap, problem.country_cap, problem.ldc_floor
+    relaxation = _solve_flow(
+        problem,
+        everything,
+        problem.budget,
+        problem.need_cap,
+        problem.country_cap,
+        problem.ldc_floor,
+        with_prices=len(pairs.needs) > DIRECT_MIP_PAIRS,
     )
+    relaxed = relaxation.amounts
     upper = _objective(problem, relaxed) + _rounding_slack(problem, relaxed)
     indivisible = ~problem.divisible[pairs.programmes]
     fractional = indivisible & (relaxed > 0) & (relaxed < problem.pair_cap)
@@ -359,6 +459,8 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
         upper = min(upper, bound)
         method = WHOLE_MIP
     else:
+        if relaxation.need_price is not None and relaxation.country_price is not None:
+            upper = min(upper, _whole_offer_bound(problem, relaxation.need_price, relaxation.country_price))
         amounts = _settle_indivisible(problem, relaxed, fractional, rules, upper)
         method = FLOW_THEN_MIP
     seconds = time.perf_counter() - started
@@ -409,9 +511,75 @@ def _settle_indivisible(
     keep = problem.divisible[pairs.programmes] & ~funded[pairs.needs]
     need_cap = np.where(funded, 0.0, problem.need_cap)
     divisible_budget = np.where(problem.divisible, problem.budget, 0.0)
-    split = _solve_flow(problem, keep, divisible_budget, need_cap, country_cap, floor)
+    split = _solve_flow(problem, keep, divisible_budget, need_cap, country_cap, floor).amounts
     settled: np.ndarray = amounts + split
     return settled
+
+
+KNAPSACK_STEPS = 4_096  # budget steps of the whole-offer knapsack; finer budgets are read on a grid
+
+
+def _whole_offer_bound(problem: _Problem, need_price: np.ndarray, country_price: np.ndarray) -> float:
+    """An upper bound on the round, tighter than the relaxation where all-or-nothing offers cannot use
+    their whole budget.
+
+    Charging each need's and each country's price for the money they receive, instead of limiting it,
+    splits the round into one problem per programme: the most it can buy at the values less those
+    prices. The charges plus those programmes' bests bound the round for any prices (weak duality); the
+    relaxation's prices make it the relaxation's bound, less what the all-or-nothing offers lose by
+    taking needs whole, which a 0-1 knapsack per offer finds. (The LDC floor is left out: a bound
+    without it is still a bound.)
+    """
+    pairs = problem.pairs
+    gain = problem.per_unit - need_price[pairs.needs] - country_price[problem.country_of_need[pairs.needs]]
+    budget = problem.budget[pairs.programmes]
+    whole = ~problem.divisible[pairs.programmes]
+    usable = np.flatnonzero((gain > 0) & (problem.pair_cap > 0) & ~(whole & (problem.pair_cap > budget)))
+    usable = usable[np.argsort(pairs.programmes[usable], kind="stable")]
+    programmes = pairs.programmes[usable]
+    starts = np.flatnonzero(np.concatenate([[True], programmes[1:] != programmes[:-1]]))
+    total = float(need_price @ problem.need_cap + country_price @ problem.country_cap)
+    for block in np.split(usable, starts[1:]) if len(usable) else []:
+        programme = int(pairs.programmes[block[0]])
+        capacity = float(problem.budget[programme])
+        best = _fractional_knapsack(gain[block], problem.pair_cap[block], capacity)
+        if not problem.divisible[programme] and problem.pair_cap[block].sum() > capacity:
+            best = min(
+                best,
+                _whole_knapsack(gain[block] * problem.pair_cap[block], problem.pair_cap[block], capacity),
+            )
+        total += best
+    return total
+
+
+def _fractional_knapsack(gain_per_unit: np.ndarray, sizes: np.ndarray, capacity: float) -> float:
+    """The most a budget buys when any share of an item may be bought: best value per unit first."""
+    order = np.argsort(-gain_per_unit, kind="stable")
+    before = np.concatenate([[0.0], np.cumsum(sizes[order])[:-1]])
+    bought = np.clip(capacity - before, 0.0, sizes[order])
+    return float(gain_per_unit[order] @ bought)
+
+
+def _whole_knapsack(values: np.ndarray, sizes: np.ndarray, capacity: float) -> float:
+    """At least the most a budget buys in whole items (exact when sizes and budget share a fine enough unit).
+
+    Dynamic programming over the budget in steps of the sizes' common divisor. When that gives more
+    than KNAPSACK_STEPS steps, sizes and budget are rounded down to a coarser step: every set of items
+    that fitted still fits, so the answer stays an upper bound.
+    """
+    whole_sizes = np.round(sizes).astype(np.int64)
+    budget = int(capacity)
+    step = int(np.gcd.reduce(np.append(whole_sizes, budget))) or 1
+    if budget // step > KNAPSACK_STEPS:
+        step = -(-budget // KNAPSACK_STEPS)
+    steps = budget // step
+    best = np.zeros(steps + 1)  # best[c]: the most bought within c steps
+    for size, value in zip((whole_sizes // step).tolist(), values.tolist(), strict=True):
+        if size == 0:
+            best += value
+        elif size <= steps:
+            best[size:] = np.maximum(best[size:], best[:-size] + value)
+    return float(best[-1])
 
 
 def _residual(problem: _Problem, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -500,6 +668,11 @@ def _solve_full_mip(problem: _Problem, rules: RoundRules) -> tuple[np.ndarray, f
     """The whole round as one mixed-integer programme: split money continuous, whole offers binary.
 
     Returns the amounts and HiGHS's proven upper bound on the optimum.
+
+    Every column is the share of its pair's most (0 to 1), so that each is worth the pair's whole value,
+    and money is counted in units of the largest pair: with columns in currency units, a unit is worth
+    about a millionth, below the solver's tolerances, and a round in millions was stopped far from its
+    optimum and reported as optimal.
     """
     pairs = problem.pairs
     count = len(pairs.needs)
@@ -507,35 +680,38 @@ def _solve_full_mip(problem: _Problem, rules: RoundRules) -> tuple[np.ndarray, f
     programmes, programme_rows = np.unique(pairs.programmes, return_inverse=True)
     countries, country_rows = np.unique(problem.country_of_need[pairs.needs], return_inverse=True)
     whole = ~problem.divisible[pairs.programmes]
-    # Binary columns carry the whole pair capacity; continuous columns carry currency units.
-    size = np.where(whole, problem.pair_cap, 1.0)
+    money = max(float(problem.pair_cap.max()), 1.0)
+    size = problem.pair_cap / money
     ldc = problem.ldc_country[countries][country_rows]
-    rows = [need_rows, len(needs) + programme_rows, len(needs) + len(programmes) + country_rows]
-    n_rows = len(needs) + len(programmes) + len(countries) + 1
-    starts, index, values = [0], [], []
-    for k in range(count):
-        entries = [(r[k], size[k]) for r in rows] + ([(n_rows - 1, size[k])] if ldc[k] else [])
-        index += [int(r) for r, _v in entries]
-        values += [float(v) for _r, v in entries]
-        starts.append(len(index))
-    model = highspy.HighsLp()
-    model.num_col_, model.num_row_ = count, n_rows
-    model.col_cost_ = -(problem.per_unit * size)
-    model.col_lower_ = np.zeros(count)
-    model.col_upper_ = np.where(whole, 1.0, problem.pair_cap)
-    model.row_lower_ = np.concatenate([np.full(n_rows - 1, -highspy.kHighsInf), [problem.ldc_floor]])
-    model.row_upper_ = np.concatenate(
+    floor_row = len(needs) + len(programmes) + len(countries)
+    # Each column: its need, its programme, its country, and the LDC floor's row when its country is one.
+    rows = np.stack(
         [
-            problem.need_cap[needs],
-            problem.budget[programmes],
-            problem.country_cap[countries],
-            [highspy.kHighsInf],
-        ]
+            need_rows,
+            len(needs) + programme_rows,
+            len(needs) + len(programmes) + country_rows,
+            floor_row + 0 * need_rows,
+        ],
+        axis=1,
     )
+    present = np.ones_like(rows, dtype=bool)
+    present[:, 3] = ldc
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = count, floor_row + 1
+    model.col_cost_ = -(problem.per_unit * problem.pair_cap)
+    model.col_lower_, model.col_upper_ = np.zeros(count), np.ones(count)
+    model.row_lower_ = np.concatenate([np.full(floor_row, -highspy.kHighsInf), [problem.ldc_floor / money]])
+    model.row_upper_ = (
+        np.concatenate(
+            [problem.need_cap[needs], problem.budget[programmes], problem.country_cap[countries], [np.inf]]
+        )
+        / money
+    )
+    model.row_upper_[-1] = highspy.kHighsInf
     model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-    model.a_matrix_.index_ = np.array(index, dtype=np.int32)
-    model.a_matrix_.value_ = np.array(values)
+    model.a_matrix_.start_ = np.concatenate([[0], np.cumsum(present.sum(axis=1))]).astype(np.int32)
+    model.a_matrix_.index_ = rows[present].astype(np.int32)
+    model.a_matrix_.value_ = np.repeat(size, present.sum(axis=1))
     model.integrality_ = [
         highspy.HighsVarType.kInteger if w else highspy.HighsVarType.kContinuous for w in whole
     ]
@@ -546,8 +722,9 @@ def _solve_full_mip(problem: _Problem, rules: RoundRules) -> tuple[np.ndarray, f
     solver.run()
     if not solver.getInfo().primal_solution_status:
         raise AllocationInfeasible("the rules cannot all be met (check the LDC floor)")
-    solution = np.array(solver.getSolution().col_value[:count])
-    amounts = np.where(whole, np.where(solution > 0.5, problem.pair_cap, 0.0), np.floor(solution + 1e-6))
+    share = np.clip(np.array(solver.getSolution().col_value[:count]), 0.0, 1.0)
+    split = np.floor(share * problem.pair_cap + 1e-6)
+    amounts = np.where(whole, np.where(share > 0.5, problem.pair_cap, 0.0), split)
     return amounts, -float(solver.getInfo().mip_dual_bound)
 
 
