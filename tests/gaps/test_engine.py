@@ -3,16 +3,18 @@ rates, and missing figures that stay missing (never zero)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 import pytest
 
 from pux.gaps.engine import (
     AreaGap,
     AreaStanding,
-    AssistanceAmount,
     ExchangeRate,
     Money,
-    NeedCost,
     Sources,
+    Totals,
     area_gaps,
     convert,
     total,
@@ -27,24 +29,59 @@ STANDING = {
 }
 
 
-def need(need_id: int, country: str, area: str, cost: float | None, currency: str = "USD") -> NeedCost:
-    return NeedCost(need_id, country, area, cost, currency)
+@dataclass(frozen=True)
+class Record:
+    """One need or activity as a case is worked out by hand; the engine reads their totals."""
+
+    country: str
+    area: str | None
+    amount: float | None
+    currency: str
+    provider: int = 0
+
+
+def need(_need_id: int, country: str, area: str, cost: float | None, currency: str = "USD") -> Record:
+    return Record(country, area, cost, currency)
 
 
 def activity(
-    activity_id: int, provider: int, country: str, area: str | None, committed: float | None,
-    currency: str = "USD", technique: str | None = "radiotherapy",
-) -> AssistanceAmount:  # fmt: skip
-    return AssistanceAmount(activity_id, provider, country, area, technique, committed, None, currency)
+    _activity_id: int, provider: int, country: str, area: str | None, committed: float | None,
+    currency: str = "USD",
+) -> Record:  # fmt: skip
+    return Record(country, area, committed, currency, provider)
+
+
+def totals(records: list[Record]) -> list[Totals]:
+    """The records added up per country, area and currency, as the repository's queries add them up."""
+    groups: dict[tuple[str, str | None, str], list[Record]] = defaultdict(list)
+    for record in records:
+        groups[(record.country, record.area, record.currency)].append(record)
+    return [_added_up(place, group) for place, group in groups.items()]
+
+
+def _added_up(place: tuple[str, str | None, str], group: list[Record]) -> Totals:
+    stated = [r.amount for r in group if r.amount is not None]
+    return Totals(*place, count=len(group), stated=len(stated), amount=sum(stated) if stated else None)
+
+
+def providers(activities: list[Record]) -> dict[tuple[str, str], int]:
+    by_place: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for record in activities:
+        if record.area:
+            by_place[(record.country, record.area)].add(record.provider)
+    return {place: len(found) for place, found in by_place.items()}
+
+
+def ranked(needs: list[Record], activities: list[Record], **options: object) -> list[AreaGap]:
+    arguments: dict[str, object] = {"currency": "USD", "rates": (), "duplications": (), "sources": SOURCES}
+    arguments.update(options)
+    return area_gaps(totals(needs), totals(activities), providers(activities), STANDING, **arguments)  # type: ignore[arg-type]
 
 
 def gaps_of(
-    needs: list[NeedCost], activities: list[AssistanceAmount], **options: object
+    needs: list[Record], activities: list[Record], **options: object
 ) -> dict[tuple[str, str], AreaGap]:
-    arguments: dict[str, object] = {"currency": "USD", "rates": (), "duplications": (), "sources": SOURCES}
-    arguments.update(options)
-    found = area_gaps(needs, activities, STANDING, **arguments)  # type: ignore[arg-type]
-    return {(g.country_iso3, g.area): g for g in found}
+    return {(g.country_iso3, g.area): g for g in ranked(needs, activities, **options)}
 
 
 def test_remainder_is_cost_less_committed_assistance() -> None:
@@ -96,11 +133,10 @@ def test_activities_without_amounts_leave_coverage_missing() -> None:
 
 
 def test_missing_burden_keeps_the_gap_but_sorts_it_last() -> None:
-    gaps = area_gaps(
+    gaps = ranked(
         [need(1, "TZA", "water", 900_000), need(2, "UGA", "health", 100_000), need(3, "KEN", "health", 1e5)],
         [activity(10, 100, "UGA", "health", 50_000)],
-        STANDING, currency="USD", rates=(), duplications=(), sources=SOURCES,
-    )  # fmt: skip
+    )
     # Kenya: share 1.0 x burden 0.8 = 0.8; Uganda: 0.5 x 0.5 = 0.25; Tanzania: burden missing.
     assert [(g.country_iso3, g.burden_weighted_gap) for g in gaps] == [
         ("KEN", 0.8),

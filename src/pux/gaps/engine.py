@@ -44,28 +44,16 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class NeedCost:
-    """An endorsed need as the gap arithmetic sees it."""
+class Totals:
+    """What the records of one kind (endorsed needs, or current activities) in one country, thematic area
+    and currency add up to. The sums are the database's: the arithmetic never needs a record alone."""
 
-    need_id: int
     country_iso3: str
-    area: str
-    cost: float | None  # the estimated cost; None when the need states none
+    area: str | None  # None for activities recorded without one (left out of area gaps)
     currency: str
-
-
-@dataclass(frozen=True)
-class AssistanceAmount:
-    """A current assistance activity as the gap arithmetic sees it."""
-
-    activity_id: int
-    provider_id: int
-    country_iso3: str
-    area: str | None
-    technique: str | None
-    committed: float | None
-    disbursed: float | None
-    currency: str
+    count: int
+    stated: int  # how many of them state an amount (the others are counted apart, never as zero)
+    amount: float | None  # the sum of the stated amounts; None when none states one
 
 
 @dataclass(frozen=True)
@@ -181,8 +169,9 @@ def _merge(*conversions: Conversion) -> Conversion:
 
 
 def area_gaps(
-    needs: Iterable[NeedCost],
-    assistance: Iterable[AssistanceAmount],
+    needs: Iterable[Totals],
+    assistance: Iterable[Totals],
+    providers: Mapping[tuple[str, str], int],
     standing: Mapping[tuple[str, str], AreaStanding],
     *,
     currency: str,
@@ -191,14 +180,16 @@ def area_gaps(
     sources: Sources,
 ) -> list[AreaGap]:
     """The gap of every (country, area) that has an endorsed need or current assistance, ordered by the
-    burden-weighted gap (largest first), then by the uncovered amount."""
-    needs_by_key: dict[tuple[str, str], list[NeedCost]] = defaultdict(list)
-    for need in needs:
-        needs_by_key[(need.country_iso3, need.area)].append(need)
-    assistance_by_key: dict[tuple[str, str], list[AssistanceAmount]] = defaultdict(list)
-    for activity in assistance:
-        if activity.area:
-            assistance_by_key[(activity.country_iso3, activity.area)].append(activity)
+    burden-weighted gap (largest first), then by the uncovered amount. ``needs``: the estimated costs'
+    totals; ``assistance``: the amounts committed; ``providers``: how many providers run those activities."""
+    needs_by_key: dict[tuple[str, str], list[Totals]] = defaultdict(list)
+    for totals in needs:
+        if totals.area:
+            needs_by_key[(totals.country_iso3, totals.area)].append(totals)
+    assistance_by_key: dict[tuple[str, str], list[Totals]] = defaultdict(list)
+    for totals in assistance:
+        if totals.area:
+            assistance_by_key[(totals.country_iso3, totals.area)].append(totals)
     duplicated: dict[tuple[str, str], set[str]] = defaultdict(set)
     for country, area, technique in duplications:
         duplicated[(country, area)].add(technique or "")
@@ -208,6 +199,7 @@ def area_gaps(
             key,
             needs_by_key.get(key, []),
             assistance_by_key.get(key, []),
+            providers.get(key, 0),
             standing.get(key),
             currency=currency,
             rates=rates,
@@ -233,10 +225,15 @@ def gap_order(gap: AreaGap) -> tuple[bool, float, bool, float, str, str]:
     )
 
 
+def _stated(totals: Sequence[Totals]) -> list[Money]:
+    return [Money(t.amount, t.currency) for t in totals if t.stated and t.amount is not None]
+
+
 def _area_gap(
     key: tuple[str, str],
-    needs: Sequence[NeedCost],
-    activities: Sequence[AssistanceAmount],
+    needs: Sequence[Totals],
+    activities: Sequence[Totals],
+    providers: int,
     standing: AreaStanding | None,
     *,
     currency: str,
@@ -245,10 +242,8 @@ def _area_gap(
     sources: Sources,
 ) -> AreaGap:
     country, area = key
-    costed = [Money(n.cost, n.currency) for n in needs if n.cost is not None]
-    needs_cost, needs_conversion = total(costed, currency, rates)
-    committed = [Money(a.committed, a.currency) for a in activities if a.committed is not None]
-    covered, covered_conversion = total(committed, currency, rates)
+    needs_cost, needs_conversion = total(_stated(needs), currency, rates)
+    covered, covered_conversion = total(_stated(activities), currency, rates)
     if not activities:
         # No activity is recorded here: what PUX knows to be covered is nothing (a count, not a gap in the
         # data). Activities whose amounts are all unknown leave ``covered`` missing instead.
@@ -269,17 +264,17 @@ def _area_gap(
         burden=Figure(burden, "0-1", index_source, index_year),
         capacity=Figure(standing.capacity if standing else None, "0-1", index_source, index_year),
         priority_score=Figure(standing.score if standing else None, "0-100", index_source, index_year),
-        needs_count=len(needs),
-        needs_without_cost=sum(1 for n in needs if n.cost is None),
-        activities_count=len(activities),
-        activities_without_amount=sum(1 for a in activities if a.committed is None),
+        needs_count=sum(t.count for t in needs),
+        needs_without_cost=sum(t.count - t.stated for t in needs),
+        activities_count=sum(t.count for t in activities),
+        activities_without_amount=sum(t.count - t.stated for t in activities),
         needs_cost=Figure(needs_cost, currency, sources.needs, sources.needs_year),
         covered=Figure(covered, currency, assistance_source, sources.period),
         uncovered=Figure(uncovered, currency, f"{sources.needs}; {assistance_source}", sources.period),
         surplus=Figure(surplus, currency, f"{sources.needs}; {assistance_source}", sources.period),
         uncovered_share=share,
         burden_weighted_gap=weighted,
-        providers=len({a.provider_id for a in activities}),
+        providers=providers,
         duplicated_techniques=tuple(sorted(duplicated)),
         conversion=_merge(needs_conversion, covered_conversion),
         currency=currency,

@@ -27,7 +27,7 @@ from pux.audit import service as audit
 from pux.errors import FieldProblem, NotFound, ValidationFailed
 from pux.gaps import engine, repository
 from pux.gaps import vocabulary as v
-from pux.gaps.engine import AreaStanding, AssistanceAmount, ExchangeRate, Figure, NeedCost
+from pux.gaps.engine import AreaStanding, ExchangeRate, Figure, Totals
 from pux.gaps.models import NeedInterest
 from pux.gaps.schemas import (
     GapFilter,
@@ -184,6 +184,11 @@ def _money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _totals(row: repository.AmountTotals) -> Totals:
+    country, area, currency, count, stated, amount = row
+    return Totals(country, area, currency, int(count), int(stated), _money(amount))
+
+
 def gap_ranking(
     session: Session,
     *,
@@ -221,11 +226,11 @@ def _gap_report(
     rates: Sequence[ExchangeRate],
 ) -> GapReport:
     countries, areas = _countries_of(session, filters), _areas_of(filters)
-    need_rows = repository.endorsed_need_costs(
-        session, permissions.need_scope(actor), countries=countries, areas=areas
-    )
-    activity_rows = repository.activity_amounts(
-        session, permissions.activity_scope(actor), period, countries=countries, areas=areas
+    need_scope, activity_scope = permissions.need_scope(actor), permissions.activity_scope(actor)
+    need_totals = repository.endorsed_cost_totals(session, need_scope, countries=countries, areas=areas)
+    committed = repository.committed_totals(session, activity_scope, period, countries=countries, areas=areas)
+    providers = repository.providers_per_area(
+        session, activity_scope, period, countries=countries, areas=areas
     )
     # The matching engine's overlap rule, on the last day of the period (the same providers on the same
     # country, area and technique at the same time), counting only activities the reader may see.
@@ -243,11 +248,9 @@ def _gap_report(
         needs_year=str(date.today().year),
     )
     gaps = engine.area_gaps(
-        (NeedCost(i, country, area, _money(cost), cur) for i, country, area, cost, cur in need_rows),
-        (
-            AssistanceAmount(i, provider, country, area, technique, _money(c), _money(d), cur)
-            for i, provider, country, area, technique, c, d, cur in activity_rows
-        ),
+        [_totals(row) for row in need_totals],
+        [_totals(row) for row in committed],
+        providers,
         standing_by_country_and_area(session, on=period.end, areas=areas),
         currency=currency.upper(),
         rates=rates,
