@@ -224,6 +224,23 @@ def test_the_home_page_count_of_unfunded_needs_is_the_boards_length(session: Ses
     assert counts["focal_ken"] > counts["public"] > 0
 
 
+def test_the_home_page_total_committed_this_year_is_the_who_tables_dollar_total(
+    session: Session, world: World
+) -> None:
+    year = Period.year(date.today().year)
+    totals = {role: service.usd_committed(session, actor=world.actors[role], period=year) for role in ROLES}
+    tables = {
+        role: service.who_does_what_where(
+            session, actor=world.actors[role], period=year
+        ).committed_by_currency.get("USD")
+        for role in ROLES
+    }
+    assert totals == tables
+    assert totals["admin"] is not None and totals["admin"] > (
+        totals["public"] or 0
+    )  # private activities count
+
+
 def test_board_filters_a_donor_uses(session: Session, world: World) -> None:
     published = world.needs["published_ken"]
     assert board(session, world, "public", thematic_area_code="water") == []

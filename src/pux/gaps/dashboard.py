@@ -87,7 +87,6 @@ def headlines(session: Session, *, actor: Actor) -> list[Headline]:
         session, actor=actor, filters=ProgrammeFilter(status="published"), page=PageRequest(number=1, size=1)
     ).total
     year = Period.year(today.year)
-    who = gaps.who_does_what_where(session, actor=actor, period=year)
     return [
         Headline(
             _("Published needs"), float(published), "", registry, today.isoformat(), "/needs?status=published"
@@ -106,9 +105,9 @@ def headlines(session: Session, *, actor: Actor) -> list[Headline]:
         # Only US dollars are added up: other currencies are not converted without a stated rate.
         Headline(
             _("Assistance committed this year"),
-            who.committed_by_currency.get("USD"),
+            gaps.usd_committed(session, actor=actor, period=year),
             "USD",
-            who.source,
+            gaps.assistance_source(),
             year.label,
             "/gaps",
         ),  # fmt: skip

@@ -810,24 +810,36 @@ def map_figures(
             indicator, values, title, _("Endorsed needs"), "", needs_source(), str(date.today().year)
         )
     period = period or Period.year(date.today().year)
-    scope = permissions.activity_scope(actor)
-    area_filter = frozenset({area}) if area else None
     # Only US dollars are added up on the map: PUX converts no currency without a stated rate.
-    sums = cast(
-        dict[str, Decimal],
-        _ASSISTANCE.get(
-            ("map", _data_stamp(session), scope, period, area_filter),
-            lambda: repository.committed_by_country(
-                session, scope, period, currency="USD", areas=area_filter
-            ),
-        ),
-    )
+    sums = _usd_committed_by_country(session, actor, period, frozenset({area}) if area else None)
     committed: dict[str, float | None] = {iso3: 0.0 for iso3 in recipients}
     committed.update({country: float(amount) for country, amount in sums.items()})
     return MapFigures(
         indicator, committed, title, _("Committed"), "USD", assistance_source() + _(" (US dollars only)"),
         period.label,
     )  # fmt: skip
+
+
+def _usd_committed_by_country(
+    session: Session, actor: Actor, period: Period, areas: frozenset[str] | None
+) -> dict[str, Decimal]:
+    scope = permissions.activity_scope(actor)
+    return cast(
+        dict[str, Decimal],
+        _ASSISTANCE.get(
+            ("map", _data_stamp(session), scope, period, areas),
+            lambda: repository.committed_by_country(session, scope, period, currency="USD", areas=areas),
+        ),
+    )
+
+
+def usd_committed(session: Session, *, actor: Actor, period: Period) -> float | None:
+    """What the visible activities running in the period (ended ones included) commit in US dollars,
+    added up; None when none states an amount in dollars. (Other currencies are not converted without a
+    stated rate.) The map's sums, kept with them: the whole who-does-what-where table used to be built
+    for this one figure on the home page."""
+    sums = _usd_committed_by_country(session, actor, period, None)
+    return float(sum(sums.values())) if sums else None
 
 
 def _group_by_country(
