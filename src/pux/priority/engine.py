@@ -228,25 +228,21 @@ def _component(
     percentiles: dict[str, dict[str, float]],
 ) -> ComponentScore:
     parts = []
+    required_present = 0.0  # the weight of the required indicators that have a value
     for rule in rules:
         observation = country.observations.get(rule.code)
         pressing = percentiles[rule.code].get(country.iso3) if observation else None
         parts.append(IndicatorPart(rule.code, rule.weight, observation, pressing))
+        if pressing is not None and not rule.optional:
+            required_present += rule.weight
     expected = sum(rule.weight for rule in rules if not rule.optional) or 1.0
     present = [(part.weight, part.pressing) for part in parts if part.pressing is not None]
     present_weight = sum(weight for weight, _ in present)
-    completeness = min(
-        1.0,
-        sum(p.weight for p in parts if p.pressing is not None and not _optional(rules, p.code)) / expected,
-    )
+    completeness = min(1.0, required_present / expected)
     value = (
         sum(weight * pressing for weight, pressing in present) / present_weight if present_weight else None
     )
     return ComponentScore(name, weight, value, tuple(parts), completeness)
-
-
-def _optional(rules: Sequence[IndicatorRule], code: str) -> bool:
-    return any(rule.code == code and rule.optional for rule in rules)
 
 
 def _assistance_percentiles(pool: Sequence[CountryInput], area: str) -> dict[str, float]:
