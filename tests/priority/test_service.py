@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import PermissionDenied
+from pux.assistance import service as assistance
 from pux.errors import ValidationFailed
 from pux.i18n import language_context
 from pux.priority import engine, service
+from pux.priority.engine import PriorityResult
 from pux.web.middleware import LANGUAGE_COOKIE
 from tests.web_helpers import bearer
-from tests.world import World
+from tests.world import World, activity_data
 
 
 def test_health_ranking_excludes_high_income_and_carries_sources(session: Session) -> None:
@@ -77,3 +81,28 @@ def test_a_facilitator_s_own_explanation_is_shown_as_written(
     client.cookies.set(LANGUAGE_COOKIE, "fr")
     page = client.get("/priority", params={"area": "health"}).text
     assert "Our round weighs burden only." in page and "Score de 0 à 100" not in page
+
+
+def test_the_kept_index_follows_a_new_configuration_and_new_assistance(
+    session: Session, world: World
+) -> None:
+    # The index is kept between pages; a saved configuration or a recorded activity must show at once.
+    def kenya() -> PriorityResult:
+        return next(r for r in service.ranking(session, area="health") if r.iso3 == "KEN")
+
+    before = kenya()
+    recorded = assistance.record_activity(
+        session,
+        actor=world.actors["admin"],
+        data=activity_data(world.organisations["donor_a"], amount_committed=Decimal("900000000")),
+    )
+    assert recorded.id
+    helped = kenya()
+    assert helped.components[2].name == "assistance"
+    # Far more assistance per person already flowing: the assistance component is less pressing.
+    assert (helped.components[2].pressing or 0) < (before.components[2].pressing or 0)
+    data = engine.default_config_data()
+    data["component_weights"] = {"burden": 1.0, "capacity": 0.0, "assistance": 0.0, "groups": 0.0}
+    service.save_config(session, actor=world.actors["facilitator"], data=data)
+    burden_only = kenya()
+    assert burden_only.score == pytest.approx(100 * (burden_only.components[0].pressing or 0))

@@ -59,7 +59,6 @@ from pux.needs import repository as needs_repository
 from pux.needs import workflow
 from pux.needs.models import Need
 from pux.needs.repository import NeedFilter
-from pux.priority import engine as priority_engine
 from pux.priority import service as priority_service
 from pux.priority.engine import CountryInput, PriorityResult
 from pux.programmes import repository as programmes_repository
@@ -175,22 +174,13 @@ class IndexTable:
         ]
 
 
-_INDEX_TABLES: SizedLru[IndexTable] = SizedLru(max_bytes=4)
-
-
 def _index_table(session: Session, stamp: Stamp) -> IndexTable:
-    """The index of every country in every area. The same for every brief of one data version and day,
-    whoever reads it and in whatever language (names are taken from the reference tables, not from here),
-    so it is computed once for them all: it is most of the work of a brief."""
-    key = BriefKey("index", "*", "*", "*", stamp.data_version, stamp.made_on.isoformat(), "index")
-    table = _INDEX_TABLES.get(key)
-    if table is None:
-        config, _data = priority_service.active_config(session)
-        inputs = priority_service.country_inputs(session, on=stamp.made_on)
-        results = {area: priority_engine.compute(inputs, config, area) for area in config.areas}
-        table = IndexTable(config.name, {country.iso3: country for country in inputs}, results)
-        _INDEX_TABLES.put(key, table, 1)
-    return table
+    """The index of every country in every area, on the brief's day: the same for every brief until the
+    index's inputs change, whoever reads it (names are taken from the reference tables, not from here),
+    so the priority service keeps it for them all (and for the gap pages): it is most of a brief's work."""
+    config, results = priority_service.rankings(session, on=stamp.made_on)
+    inputs = priority_service.country_inputs(session, on=stamp.made_on)
+    return IndexTable(config.name, {country.iso3: country for country in inputs}, results)
 
 
 def _priority_line(

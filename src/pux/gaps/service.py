@@ -121,11 +121,10 @@ def standing_by_country_and_area(
 
 
 def _computed_standing(session: Session, *, on: date | None) -> dict[tuple[str, str], AreaStanding]:
-    config, _data = priority.active_config(session)
-    inputs = priority.country_inputs(session, on=on)
+    _config, results = priority.rankings(session, on=on)
     standing: dict[tuple[str, str], AreaStanding] = {}
-    for area in config.areas:
-        for result in priority_engine.compute(inputs, config, area):
+    for area, ranked in results.items():
+        for result in ranked:
             year, codes = _years(result)
             source = (
                 _("PUX priority index (%(sources)s)") % {"sources": codes}

@@ -85,6 +85,28 @@ def country_inputs(session: Session, *, on: date | None = None) -> list[CountryI
     return _INPUTS.get(key, lambda: _read_country_inputs(session, on=on))
 
 
+# Every area's index lately computed, by what it was computed from (see rankings).
+_RANKINGS: KeptResults[tuple[PriorityConfig, dict[str, list[PriorityResult]]]] = KeptResults(8)
+
+
+def rankings(
+    session: Session, *, on: date | None = None
+) -> tuple[PriorityConfig, dict[str, list[PriorityResult]]]:
+    """The configuration in force and the index in each of its areas, most pressing first. Kept like the
+    inputs (the configuration is among what their stamp follows): the gap pages' standings and every
+    brief ask for all areas at once, and each computed them again after any change to an activity."""
+    key = (repository.inputs_stamp(session), on or date.today(), get_language())
+    return _RANKINGS.get(key, lambda: _computed_rankings(session, on=on))
+
+
+def _computed_rankings(
+    session: Session, *, on: date | None
+) -> tuple[PriorityConfig, dict[str, list[PriorityResult]]]:
+    config, _data = active_config(session)
+    inputs = country_inputs(session, on=on)
+    return config, {area: engine.compute(inputs, config, area) for area in config.areas}
+
+
 def _read_country_inputs(session: Session, *, on: date | None) -> list[CountryInput]:
     observations = reference_repository.latest_observations(session)
     assistance: dict[str, dict[str, float]] = {}
@@ -123,19 +145,18 @@ def _require_area(session: Session, config: PriorityConfig, area: str) -> None:
 
 def ranking(session: Session, *, area: str) -> list[PriorityResult]:
     """The index for one thematic area, most pressing first."""
-    config, _data = active_config(session)
+    config, results = rankings(session)
     _require_area(session, config, area)
-    return engine.compute(country_inputs(session), config, area)
+    return results[area]
 
 
 def ranking_with_ranges(
     session: Session, *, area: str, draws: int = 100
 ) -> tuple[list[PriorityResult], dict[str, RankRange]]:
     """The index for one area and each country's rank range, reading the data once."""
-    config, _data = active_config(session)
+    config, results = rankings(session)
     _require_area(session, config, area)
-    inputs = country_inputs(session)
-    return engine.compute(inputs, config, area), engine.sensitivity(inputs, config, area, draws=draws)
+    return results[area], engine.sensitivity(country_inputs(session), config, area, draws=draws)
 
 
 def rank_ranges(session: Session, *, area: str, draws: int = 100) -> dict[str, RankRange]:
