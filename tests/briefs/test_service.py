@@ -10,11 +10,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import delete, func, update
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
 from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
+from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
 from pux.briefs import service
 from pux.briefs.content import Brief
@@ -155,6 +157,26 @@ def test_a_write_replaces_the_cached_brief(session: Session, world: World, empty
     assert title in renderer.documents[-1]
     page = service.cached_brief(session, actor=public, kind="country", key="KEN", today=TODAY)
     assert title in _titles(page)
+
+
+def test_an_activity_changed_or_added_around_pux_moves_the_data_version(
+    session: Session, world: World
+) -> None:
+    # An import tool or a manual correction writes no audit record: the version must still move.
+    activity = world.activities["public_a"]  # not the newest: its count must move when it goes
+    before = service.data_version(session)
+    session.execute(
+        update(AssistanceActivity)
+        .where(AssistanceActivity.id == activity)
+        .values(amount_committed=Decimal("1"), updated_at=func.now())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()  # the correction is its own transaction
+    corrected = service.data_version(session)
+    assert corrected.code != before.code and corrected.latest_audit_id == before.latest_audit_id
+    session.execute(delete(AssistanceActivity).where(AssistanceActivity.id == activity))
+    session.commit()
+    assert service.data_version(session).code != corrected.code
 
 
 def test_the_cache_keeps_languages_and_readers_apart(

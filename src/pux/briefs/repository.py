@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.models import Organisation
 from pux.assistance.models import AssistanceActivity
+from pux.assistance.repository import activities_stamp
 from pux.audit.models import AuditEvent
 from pux.dialogues.models import DialogueEvent
 from pux.knowledge.models import EvidenceEntry, KnowledgeTranslation, TechniqueProfile
@@ -21,10 +22,9 @@ from pux.reference.models import Country, IndicatorObservation, Region
 
 # The tables a brief reads that change in use, each summarised by aggregates that move on any insert, update
 # or delete: row count, the newest change and the sum of the optimistic-locking versions (which every update
-# of a versioned row raises, even one that kept updated_at).
+# of a versioned row raises, even one that kept updated_at). Activities are summarised apart (see below).
 _VERSIONED: tuple[tuple[str, Any], ...] = (
     ("need", Need),
-    ("activity", AssistanceActivity),
     ("programme", Programme),
     ("event", DialogueEvent),
     ("evidence", EvidenceEntry),
@@ -47,6 +47,14 @@ def data_fingerprint(session: Session) -> tuple[list[tuple[str, object]], int | 
         if changed is not None:
             changed = changed.replace(tzinfo=None)
             newest = changed if newest is None or changed > newest else newest
+    # Activities by their count, newest change and newest id (index steps): the sum of their versions read
+    # every one of 200,000 rows at the mission's scale, 40-50 ms of every brief reading, kept or not. An
+    # edit made around PUX is still seen when it sets updated_at, as every PUX write of an activity does.
+    changed, _newest_id = stamp = activities_stamp(session)
+    parts.append(("activity", (session.scalar(select(func.count()).select_from(AssistanceActivity)), *stamp)))
+    if isinstance(changed, datetime):
+        changed = changed.replace(tzinfo=None)
+        newest = changed if newest is None or changed > newest else newest
     parts.append(
         (
             "organisation",
