@@ -14,6 +14,7 @@ from pux.audit import service as audit
 from pux.audit.models import AuditEvent
 from pux.kept import KeptResults
 from pux.priority import repository as priority_repository
+from pux.reference import repository as reference_repository
 from tests.world import World
 
 
@@ -84,3 +85,12 @@ def test_the_priority_inputs_stamp_is_read_again_after_a_write_in_the_same_sessi
             select(AuditEvent.id).where(AuditEvent.entity_type.in_(priority_repository.INPUT_ENTITIES))
         )
     )
+
+
+def test_what_is_read_once_per_transaction_is_read_again_after_a_statement_write(session: Session) -> None:
+    # A statement (not a flushed object) that deletes countries must not leave the old list remembered.
+    countries = reference_repository.all_countries(session)
+    assert reference_repository.all_countries(session) is countries  # remembered
+    uninhabited = next(c.iso3 for c in countries if not c.is_selectable)
+    reference_repository.delete_country_data(session, uninhabited)
+    assert uninhabited not in {c.iso3 for c in reference_repository.all_countries(session)}

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 from sqlalchemy.sql import FromClause
 
 log = logging.getLogger(__name__)
@@ -355,3 +355,10 @@ def _forget_after_a_write(session: Session, _flush_context: Any) -> None:
 @event.listens_for(Session, "after_transaction_end")
 def _forget_after_the_transaction(session: Session, _transaction: Any) -> None:
     session.info.pop(_ONCE, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_at_a_statement_write(state: ORMExecuteState) -> None:
+    """An insert, update or delete statement run through the session writes without a flush."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info.pop(_ONCE, None)

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
 from pux.audit.repository import latest_event_of
+from pux.db import once_per_transaction
 from pux.reference.models import (
     Country,
     Currency,
@@ -274,7 +275,13 @@ def latest_observations(session: Session) -> dict[str, dict[str, tuple[float, in
 
 
 def all_countries(session: Session) -> Sequence[Country]:
-    return session.scalars(select(Country).order_by(Country.iso3)).unique().all()
+    """Every country with its regions and income groups. Read once per transaction until its next write:
+    a brief or a gap page asks for them three times (each reading 250 countries with their regions)."""
+    return once_per_transaction(
+        session,
+        "all countries",
+        lambda: session.scalars(select(Country).order_by(Country.iso3)).unique().all(),
+    )
 
 
 def names_in(
