@@ -166,6 +166,32 @@ def test_current_assistance_is_what_runs_today_whether_or_not_it_has_an_end_date
     ]
 
 
+def test_by_region_a_providers_rows_in_the_regions_countries_are_added_up(
+    session: Session, world: World
+) -> None:
+    for country, amount in (("UGA", Decimal("100000")), ("TZA", None)):
+        data = activity_data(
+            world.organisations["donor_a"], recipient_country_iso3=country, amount_committed=amount
+        )
+        assistance.record_activity(session, actor=world.actors["partner_a"], data=data)
+    by_region = service.who_does_what_where(
+        session, actor=world.actors["admin"], filters=WhoFilter(by="region", region_m49="014")
+    )
+    donor_a = [r for r in by_region.rows if r.provider_id == world.organisations["donor_a"]]
+    # Kenya's 250,000, Uganda's 100,000 and Tanzania's unstated amount: one row for their sub-region.
+    assert [
+        (r.recipient_code, r.recipient_name, r.activities, r.committed, r.disbursed) for r in donor_a
+    ] == [("202", "Sub-Saharan Africa", 3, 350_000.0, None)]
+    by_country = service.who_does_what_where(
+        session, actor=world.actors["admin"], filters=WhoFilter(region_m49="014")
+    )
+    assert sorted(
+        (r.recipient_code, r.committed)
+        for r in by_country.rows
+        if r.provider_id == world.organisations["donor_a"]
+    ) == [("KEN", 250_000.0), ("TZA", None), ("UGA", 100_000.0)]
+
+
 def board(session: Session, world: World, role: str, **filters: object) -> list[int]:
     page = service.unfunded_needs(
         session,

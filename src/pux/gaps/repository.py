@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Float, Select, Subquery, and_, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
@@ -140,7 +140,7 @@ def committed_by_country(
     }
 
 
-WhoAggregate = tuple[int, str, str | None, str | None, str, int, Decimal | None, Decimal | None, int, int]
+WhoAggregate = tuple[int, str, str | None, str | None, str, int, float | None, float | None, int, int]
 
 
 def who_aggregates(
@@ -179,8 +179,9 @@ def who_aggregates(
     statement = select(
         *columns,
         func.count(running.id),
-        func.sum(running.amount_committed),
-        func.sum(running.amount_disbursed),
+        # Read as floats (as shown): tens of thousands of exact decimals cost a third of the query's time.
+        type_coerce(func.sum(running.amount_committed), Float),
+        type_coerce(func.sum(running.amount_disbursed), Float),
         func.count(running.amount_committed),
         func.count(running.amount_disbursed),
     )

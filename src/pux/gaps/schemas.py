@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,9 +51,9 @@ class WhoFilter:
     by: str = "country"  # "country" or "region": what the rows group recipients by
 
 
-@dataclass(frozen=True)
-class WhoRow:
-    """One provider's assistance to one recipient (a country, or a region) in one area and technique."""
+class WhoRow(NamedTuple):
+    """One provider's assistance to one recipient (a country, or a region) in one area and technique.
+    (A named tuple: a table at the mission's scale makes tens of thousands of them after each change.)"""
 
     provider_id: int
     provider_name: str

@@ -12,7 +12,7 @@ Public functions (keyword-only, a session first; each returns plain dataclasses)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -340,7 +340,7 @@ def organisation_gaps(
 # --- Who does what where ----------------------------------------------------------------------------
 
 
-def _sum_or_missing(total: Decimal | None, stated: int) -> float | None:
+def _sum_or_missing(total: float | None, stated: int) -> float | None:
     return float(total) if stated and total is not None else None
 
 
@@ -386,38 +386,42 @@ def _who_report(session: Session, scope: VisibilityScope, filters: WhoFilter, pe
         else:
             recipients[place.iso3] = (place.iso3, place.name())
 
-    merged: dict[tuple[int, str, str | None, str | None, str], list[float | None | int]] = {}
-    names: dict[str, str] = {}
-    for provider, country, area, technique, currency, count, committed, disbursed, n_c, n_d in rows:
-        code, name = recipients.get(country, (country, country))
-        names[code] = name
-        key = (provider, code, area, technique, currency)
-        entry = merged.setdefault(key, [0, None, None])
-        entry[0] = int(entry[0] or 0) + int(count)
-        for slot, total, stated in ((1, committed, n_c), (2, disbursed, n_d)):
-            value = _sum_or_missing(total, stated)
-            if value is not None:
-                entry[slot] = float(entry[slot] or 0.0) + value
+    names = {code: name for code, name in recipients.values()}
+    # By country each row of the query is a row of the table (its group already names the country).
+    placed: Iterable[_Placed] = (
+        _merged_by_recipient(rows, recipients)
+        if filters.by == v.BY_REGION
+        else (
+            (provider, country, area, technique, currency, count, committed if n_c else None,
+             disbursed if n_d else None)
+            for provider, country, area, technique, currency, count, committed, disbursed, n_c, n_d in rows
+        )
+    )  # fmt: skip
     report_rows = [
         WhoRow(
-            provider_id=provider,
-            provider_name=provider_names.get(provider, str(provider)),
-            recipient_code=code,
-            recipient_name=names[code],
-            area_code=area,
-            area_name=area_names.get(area, "—") if area else "—",
-            technique_code=technique,
-            technique_name=technique_names.get(technique, "—") if technique else "—",
-            activities=int(entry[0] or 0),
-            currency=currency,
-            committed=None if entry[1] is None else float(entry[1]),
-            disbursed=None if entry[2] is None else float(entry[2]),
+            provider,
+            provider_names.get(provider, str(provider)),
+            code,
+            names.get(code, code),
+            area,
+            area_names.get(area, "—") if area else "—",
+            technique,
+            technique_names.get(technique, "—") if technique else "—",
+            int(count),
+            currency,
+            committed,
+            disbursed,
         )
-        for (provider, code, area, technique, currency), entry in merged.items()
+        for provider, code, area, technique, currency, count, committed, disbursed in placed
     ]
+    # Each provider's name folded once, not once per row.
+    folded = {provider: name.casefold() for provider, name in provider_names.items()}
     report_rows.sort(
-        key=lambda r: (r.provider_name.casefold(), r.recipient_name, r.area_name, r.technique_name)
-    )
+        key=lambda r: (
+            folded.get(r.provider_id) or r.provider_name.casefold(), r.recipient_name, r.area_name,
+            r.technique_name,
+        )
+    )  # fmt: skip
     committed_by_currency: dict[str, float] = defaultdict(float)
     disbursed_by_currency: dict[str, float] = defaultdict(float)
     committed_by_area: dict[tuple[str, str], float] = defaultdict(float)
@@ -435,6 +439,27 @@ def _who_report(session: Session, scope: VisibilityScope, filters: WhoFilter, pe
         disbursed_by_currency=dict(disbursed_by_currency),
         committed_by_area=dict(committed_by_area),
     )
+
+
+# One row of the table before names: provider, recipient code, area, technique, currency, activities,
+# committed and disbursed (None when no activity states the amount).
+_Placed = tuple[int, str, str | None, str | None, str, int, float | None, float | None]
+
+
+def _merged_by_recipient(
+    rows: Sequence[repository.WhoAggregate], recipients: Mapping[str, tuple[str, str]]
+) -> list[_Placed]:
+    """The rows of several countries added up under their recipient (a region)."""
+    merged: dict[tuple[int, str, str | None, str | None, str], list[float | None]] = {}
+    for provider, country, area, technique, currency, count, committed, disbursed, n_c, n_d in rows:
+        code = recipients.get(country, (country, country))[0]
+        entry = merged.setdefault((provider, code, area, technique, currency), [0.0, None, None])
+        entry[0] = (entry[0] or 0.0) + count
+        for slot, total, stated in ((1, committed, n_c), (2, disbursed, n_d)):
+            value = _sum_or_missing(total, stated)
+            if value is not None:
+                entry[slot] = (entry[slot] or 0.0) + value
+    return [(*key, int(entry[0] or 0), entry[1], entry[2]) for key, entry in merged.items()]
 
 
 # --- The unfunded-needs board -------------------------------------------------------------------------
