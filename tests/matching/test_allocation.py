@@ -389,3 +389,23 @@ def test_the_large_rounds_bound_holds_for_the_best_allocation_found(
     assert relaxation_only.method == allocation.FLOW_THEN_MIP
     assert best.objective <= relaxation_only.upper_bound + 1e-9
     assert relaxation_only.objective <= best.upper_bound + 1e-9
+
+
+def test_an_all_or_nothing_offer_chooses_again_among_its_needs_and_the_unfunded() -> None:
+    # Budget 10: funding the 6 leaves 4 unused; the two 5s (worth more together) fill it.
+    data = MatchingData(
+        [need(1, "KEN", 6, priority=50), need(2, "UGA", 5, priority=60), need(3, "TZA", 5, priority=60)],
+        [programme(1, 10, None, divisible=False)],
+        today=date(2026, 6, 1),
+    )
+    rules = RoundRules(country_cap_share=1.0)
+    pairs = eligible_pairs(data, for_allocation=True)
+    problem = build_problem(data, pairs, rules)
+    first_only = np.where(pairs.needs == 0, problem.pair_cap, 0.0)
+    repacked = allocation._repacked(problem, first_only)
+    assert repacked is not None
+    assert sorted(pairs.needs[repacked > 0].tolist()) == [1, 2]
+    assert float(problem.per_unit @ repacked) == pytest.approx(_brute_force(data, rules))
+    # A repacking that would break a country cap is refused, not returned.
+    capped = build_problem(data, pairs, RoundRules(country_cap_share=0.45))
+    assert allocation._repacked(capped, np.where(pairs.needs == 1, capped.pair_cap, 0.0)) is None

@@ -504,16 +504,62 @@ def _settle_indivisible(
     # last hundredths of a percent of a sub-problem took most of a round's time at the mission's scale.
     chosen = _solve_mip(problem, candidates, budget, country_cap, rules, enough=0.5 * rules.mip_gap * upper)
     amounts[chosen] = problem.pair_cap[chosen]
-    budget, country_cap, floor = _residual(problem, amounts)
-    # The split money is re-optimised around the whole awards (those needs are fully funded).
+    settled = _with_split_money(problem, amounts)
+    repacked = _repacked(problem, settled)
+    if repacked is not None and _objective(problem, repacked) > _objective(problem, settled):
+        return repacked
+    return settled
+
+
+def _with_split_money(problem: _Problem, whole_awards: np.ndarray) -> np.ndarray:
+    """The whole awards with the split money optimised around them (those needs are fully funded)."""
+    pairs = problem.pairs
+    budget, country_cap, floor = _residual(problem, whole_awards)
     funded = np.zeros(len(problem.need_cap), dtype=bool)
-    funded[pairs.needs[amounts > 0]] = True
+    funded[pairs.needs[whole_awards > 0]] = True
     keep = problem.divisible[pairs.programmes] & ~funded[pairs.needs]
     need_cap = np.where(funded, 0.0, problem.need_cap)
     divisible_budget = np.where(problem.divisible, problem.budget, 0.0)
     split = _solve_flow(problem, keep, divisible_budget, need_cap, country_cap, floor).amounts
-    settled: np.ndarray = amounts + split
+    settled: np.ndarray = whole_awards + split
     return settled
+
+
+def _repacked(problem: _Problem, settled: np.ndarray) -> np.ndarray | None:
+    """A local improvement of a settled round: each all-or-nothing offer in turn chooses again, exactly,
+    among the needs it funds and the needs nobody funds, the set worth most within its budget (the
+    repair left budgets with room a different set would use). None when the result breaks a country
+    cap or the LDC floor; the caller keeps the better of the two.
+    """
+    pairs = problem.pairs
+    whole = np.where(problem.divisible[pairs.programmes], 0.0, settled)
+    value = problem.per_unit * problem.pair_cap
+    funded = np.bincount(pairs.needs, weights=settled, minlength=len(problem.need_cap)) > 0
+    by_programme = np.argsort(pairs.programmes, kind="stable")
+    starts = np.searchsorted(pairs.programmes[by_programme], np.arange(len(problem.budget) + 1))
+    for programme in np.flatnonzero(~problem.divisible & (problem.budget > 0)):
+        block = by_programme[starts[programme] : starts[programme + 1]]
+        own = block[whole[block] > 0]
+        free = block[
+            ~funded[pairs.needs[block]]
+            & (problem.pair_cap[block] > 0)
+            & (problem.pair_cap[block] <= problem.budget[programme])
+        ]
+        if len(free) == 0:
+            continue
+        items = np.concatenate([own, free])
+        _best, picked = _knapsack(value[items], problem.pair_cap[items], problem.budget[programme], fits=True)
+        chosen = items[picked]
+        if value[chosen].sum() > value[own].sum() * (1 + 1e-12):
+            whole[own], funded[pairs.needs[own]] = 0.0, False
+            whole[chosen], funded[pairs.needs[chosen]] = problem.pair_cap[chosen], True
+    try:
+        repacked = _with_split_money(problem, whole)
+    except AllocationInfeasible:
+        return None
+    return (
+        repacked if _keeps_caps_and_floor(problem, repacked, problem.country_cap, problem.ldc_floor) else None
+    )
 
 
 KNAPSACK_STEPS = 4_096  # budget steps of the whole-offer knapsack; finer budgets are read on a grid
@@ -546,7 +592,9 @@ def _whole_offer_bound(problem: _Problem, need_price: np.ndarray, country_price:
         if not problem.divisible[programme] and problem.pair_cap[block].sum() > capacity:
             best = min(
                 best,
-                _whole_knapsack(gain[block] * problem.pair_cap[block], problem.pair_cap[block], capacity),
+                _knapsack(
+                    gain[block] * problem.pair_cap[block], problem.pair_cap[block], capacity, fits=False
+                )[0],
             )
         total += best
     return total
@@ -560,12 +608,15 @@ def _fractional_knapsack(gain_per_unit: np.ndarray, sizes: np.ndarray, capacity:
     return float(gain_per_unit[order] @ bought)
 
 
-def _whole_knapsack(values: np.ndarray, sizes: np.ndarray, capacity: float) -> float:
-    """At least the most a budget buys in whole items (exact when sizes and budget share a fine enough unit).
+def _knapsack(
+    values: np.ndarray, sizes: np.ndarray, capacity: float, *, fits: bool
+) -> tuple[float, np.ndarray]:
+    """The most a budget buys in whole items, and (``fits``) which items.
 
     Dynamic programming over the budget in steps of the sizes' common divisor. When that gives more
-    than KNAPSACK_STEPS steps, sizes and budget are rounded down to a coarser step: every set of items
-    that fitted still fits, so the answer stays an upper bound.
+    than KNAPSACK_STEPS steps, the step is coarser and sizes are rounded to it: down for a bound (every
+    set that fitted still fits, so the best stays an upper bound), up when the items are to be awarded
+    (every set chosen fits the real budget). Exact when no rounding was needed.
     """
     whole_sizes = np.round(sizes).astype(np.int64)
     budget = int(capacity)
@@ -573,13 +624,24 @@ def _whole_knapsack(values: np.ndarray, sizes: np.ndarray, capacity: float) -> f
     if budget // step > KNAPSACK_STEPS:
         step = -(-budget // KNAPSACK_STEPS)
     steps = budget // step
+    in_steps = -(-whole_sizes // step) if fits else whole_sizes // step
     best = np.zeros(steps + 1)  # best[c]: the most bought within c steps
-    for size, value in zip((whole_sizes // step).tolist(), values.tolist(), strict=True):
-        if size == 0:
-            best += value
-        elif size <= steps:
-            best[size:] = np.maximum(best[size:], best[:-size] + value)
-    return float(best[-1])
+    took = np.zeros((len(values), steps + 1), dtype=bool) if fits else None
+    for item, (size, value) in enumerate(zip(in_steps.tolist(), values.tolist(), strict=True)):
+        if size > steps:
+            continue
+        with_it = best[: steps + 1 - size] + value
+        better = with_it > best[size:]
+        if took is not None:
+            took[item, size:] = better
+        best[size:] = np.where(better, with_it, best[size:])
+    picked = np.zeros(len(values), dtype=bool)
+    if took is not None:
+        room = steps
+        for item in range(len(values) - 1, -1, -1):
+            if took[item, room]:
+                picked[item], room = True, room - int(in_steps[item])
+    return float(best[-1]), picked
 
 
 def _residual(problem: _Problem, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
