@@ -376,11 +376,12 @@ def test_the_bound_counts_what_an_all_or_nothing_offer_can_take_whole(
     assert result.upper_bound == pytest.approx(result.objective, rel=1e-6)
 
 
+@pytest.mark.parametrize("cap", [0.5, 0.15])
 @pytest.mark.parametrize("seed", range(6))
 def test_the_large_rounds_bound_holds_for_the_best_allocation_found(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, cap: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rules = RoundRules(country_cap_share=0.5)
+    rules = RoundRules(country_cap_share=cap)
     data = _in_currency_unit(_mixed_round(seed), 1000)
     pairs = eligible_pairs(data, for_allocation=True)
     best = allocate(data, pairs, rules)  # one mixed-integer programme: near the optimum
@@ -389,6 +390,18 @@ def test_the_large_rounds_bound_holds_for_the_best_allocation_found(
     assert relaxation_only.method == allocation.FLOW_THEN_MIP
     assert best.objective <= relaxation_only.upper_bound + 1e-9
     assert relaxation_only.objective <= best.upper_bound + 1e-9
+    # And what the large rounds' path awards keeps every rule (budgets, costs, caps, whole offers whole).
+    problem = build_problem(data, pairs, rules)
+    amounts = np.zeros(len(pairs.needs))
+    index = {
+        (n, j): k
+        for k, (n, j) in enumerate(zip(pairs.needs.tolist(), pairs.programmes.tolist(), strict=True))
+    }
+    for award in relaxation_only.awards:
+        amounts[index[(award.need, award.programme)]] = award.amount
+    assert _feasible(problem, amounts)
+    whole = ~problem.divisible[pairs.programmes] & (amounts > 0)
+    assert np.array_equal(amounts[whole], problem.pair_cap[whole])
 
 
 def test_an_all_or_nothing_offer_chooses_again_among_its_needs_and_the_unfunded() -> None:
