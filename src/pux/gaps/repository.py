@@ -56,13 +56,18 @@ def _activity_place(
 AmountTotals = tuple[str, str | None, str, int, int, Decimal | None]
 
 
-def _running_rows(
+def running_totals(
+    session: Session,
     scope: VisibilityScope,
     period: Period,
-    countries: frozenset[str] | None,
-    areas: frozenset[str] | None,
-    include_ended: bool,
-) -> Subquery:
+    *,
+    countries: frozenset[str] | None = None,
+    areas: frozenset[str] | None = None,
+) -> tuple[list[AmountTotals], dict[tuple[str, str], int]]:
+    """The visible activities running in the period (ended ones left out): per recipient country, area and
+    currency how many, how many state the amount committed and its sum; and per country and area how many
+    providers run them. (Summed here: the records themselves, tens of thousands at the mission's scale,
+    took most of a gap ranking's time to read and add up in Python.)"""
     rows = select(
         AssistanceActivity.id,
         AssistanceActivity.provider_organisation_id,
@@ -70,54 +75,25 @@ def _running_rows(
         AssistanceActivity.thematic_area_code,
         AssistanceActivity.currency,
         AssistanceActivity.amount_committed,
-    ).where(
-        assistance_repository.visible_clause(scope),
-        *_activity_place(countries=countries, areas=areas),
-    )
-    return _in_period(rows, period, include_ended=include_ended)
-
-
-def committed_totals(
-    session: Session,
-    scope: VisibilityScope,
-    period: Period,
-    *,
-    countries: frozenset[str] | None = None,
-    areas: frozenset[str] | None = None,
-    include_ended: bool = False,
-) -> list[AmountTotals]:
-    """Per recipient country, area and currency, the visible activities running in the period: how many,
-    how many state the amount committed, and its sum (summed here: the records themselves, tens of
-    thousands at the mission's scale, took most of a gap ranking's time to read and add up in Python)."""
-    running = _running_rows(scope, period, countries, areas, include_ended).c
+    ).where(assistance_repository.visible_clause(scope), *_activity_place(countries=countries, areas=areas))
+    running = _in_period(rows, period, include_ended=False).c
     place = (running.recipient_country_iso3, running.thematic_area_code, running.currency)
-    statement = select(
+    totals = select(
         *place,
         func.count(running.id),
         func.count(running.amount_committed),
         func.sum(running.amount_committed),
     ).group_by(*place)
-    return list(session.execute(statement).all())
-
-
-def providers_per_area(
-    session: Session,
-    scope: VisibilityScope,
-    period: Period,
-    *,
-    countries: frozenset[str] | None = None,
-    areas: frozenset[str] | None = None,
-    include_ended: bool = False,
-) -> dict[tuple[str, str], int]:
-    """How many providers run visible activities in each recipient country and area in the period."""
-    running = _running_rows(scope, period, countries, areas, include_ended).c
-    place = (running.recipient_country_iso3, running.thematic_area_code)
-    statement = (
-        select(*place, func.count(running.provider_organisation_id.distinct()))
+    area = (running.recipient_country_iso3, running.thematic_area_code)
+    providers = (
+        select(*area, func.count(running.provider_organisation_id.distinct()))
         .where(running.thematic_area_code.is_not(None))
-        .group_by(*place)
+        .group_by(*area)
     )
-    return {(country, area): int(count) for country, area, count in session.execute(statement)}
+    return (
+        list(session.execute(totals).all()),
+        {(country, code): int(count) for country, code, count in session.execute(providers)},
+    )
 
 
 def committed_by_country(

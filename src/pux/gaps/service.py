@@ -227,8 +227,7 @@ def _gap_report(
     countries, areas = _countries_of(session, filters), _areas_of(filters)
     need_scope, activity_scope = permissions.need_scope(actor), permissions.activity_scope(actor)
     need_totals = repository.endorsed_cost_totals(session, need_scope, countries=countries, areas=areas)
-    committed = repository.committed_totals(session, activity_scope, period, countries=countries, areas=areas)
-    providers = repository.providers_per_area(
+    committed, providers = repository.running_totals(
         session, activity_scope, period, countries=countries, areas=areas
     )
     # The matching engine's overlap rule, on the last day of the period (the same providers on the same
