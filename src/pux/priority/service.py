@@ -86,25 +86,26 @@ def country_inputs(session: Session, *, on: date | None = None) -> list[CountryI
 
 
 # Every area's index lately computed, by what it was computed from (see rankings).
-_RANKINGS: KeptResults[tuple[PriorityConfig, dict[str, list[PriorityResult]]]] = KeptResults(8)
+_RANKINGS: KeptResults[list[PriorityResult]] = KeptResults(64)
 
 
 def rankings(
     session: Session, *, on: date | None = None
 ) -> tuple[PriorityConfig, dict[str, list[PriorityResult]]]:
-    """The configuration in force and the index in each of its areas, most pressing first. Kept like the
-    inputs (the configuration is among what their stamp follows): the gap pages' standings and every
-    brief ask for all areas at once, and each computed them again after any change to an activity."""
-    key = (repository.inputs_stamp(session), on or date.today(), get_language())
-    return _RANKINGS.get(key, lambda: _computed_rankings(session, on=on))
-
-
-def _computed_rankings(
-    session: Session, *, on: date | None
-) -> tuple[PriorityConfig, dict[str, list[PriorityResult]]]:
+    """The configuration in force and the index in each of its areas, most pressing first (see
+    area_ranking): the gap pages' standings and every brief ask for all areas at once."""
     config, _data = active_config(session)
-    inputs = country_inputs(session, on=on)
-    return config, {area: engine.compute(inputs, config, area) for area in config.areas}
+    return config, {area: area_ranking(session, config, area, on=on) for area in config.areas}
+
+
+def area_ranking(
+    session: Session, config: PriorityConfig, area: str, *, on: date | None = None
+) -> list[PriorityResult]:
+    """The index in one area. Kept per area like the inputs (the configuration is among what their stamp
+    follows), for the gap pages, the briefs and the priority pages, which each computed it again after
+    any change to an activity."""
+    key = (repository.inputs_stamp(session), on or date.today(), get_language(), area)
+    return _RANKINGS.get(key, lambda: engine.compute(country_inputs(session, on=on), config, area))
 
 
 def _read_country_inputs(session: Session, *, on: date | None) -> list[CountryInput]:
@@ -145,18 +146,20 @@ def _require_area(session: Session, config: PriorityConfig, area: str) -> None:
 
 def ranking(session: Session, *, area: str) -> list[PriorityResult]:
     """The index for one thematic area, most pressing first."""
-    config, results = rankings(session)
+    config, _data = active_config(session)
     _require_area(session, config, area)
-    return results[area]
+    return area_ranking(session, config, area)
 
 
 def ranking_with_ranges(
     session: Session, *, area: str, draws: int = 100
 ) -> tuple[list[PriorityResult], dict[str, RankRange]]:
     """The index for one area and each country's rank range, reading the data once."""
-    config, results = rankings(session)
+    config, _data = active_config(session)
     _require_area(session, config, area)
-    return results[area], engine.sensitivity(country_inputs(session), config, area, draws=draws)
+    return area_ranking(session, config, area), engine.sensitivity(
+        country_inputs(session), config, area, draws=draws
+    )
 
 
 def rank_ranges(session: Session, *, area: str, draws: int = 100) -> dict[str, RankRange]:
