@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pux.matching import allocation
 from pux.matching.allocation import AllocationInfeasible, RoundRules, allocate, build_problem
-from pux.matching.engine import MatchingData, NeedItem, ProgrammeItem, eligible_pairs
+from pux.matching.engine import MatchingData, NeedItem, PairSet, ProgrammeItem, eligible_pairs
 
 
 def need(
@@ -355,9 +355,48 @@ def test_a_round_counted_in_millions_is_solved_as_well_as_in_units(seed: int) ->
     small = allocate(in_units, eligible_pairs(in_units, for_allocation=True), rules)
     large = allocate(in_millions, eligible_pairs(in_millions, for_allocation=True), rules)
     assert small.method == large.method == allocation.WHOLE_MIP
+    for data, result in ((in_units, small), (in_millions, large)):
+        pairs = eligible_pairs(data, for_allocation=True)
+        assert _feasible(build_problem(data, pairs, rules), _amounts(result, pairs))
     # Each bound must hold for the other's allocation too: they are the same round.
     assert large.objective <= small.upper_bound + 1e-9 and small.objective <= large.upper_bound + 1e-9
     assert large.objective == pytest.approx(small.objective, rel=rules.mip_gap)
+
+
+def _amounts(result: allocation.Allocation, pairs: PairSet) -> np.ndarray:
+    """The round's amounts per eligible pair, from its awards."""
+    index = {
+        pair: k for k, pair in enumerate(zip(pairs.needs.tolist(), pairs.programmes.tolist(), strict=True))
+    }
+    amounts = np.zeros(len(pairs.needs))
+    for award in result.awards:
+        amounts[index[(award.need, award.programme)]] = award.amount
+    return amounts
+
+
+def test_an_award_never_passes_a_budget_by_the_solvers_tolerance() -> None:
+    # Two of these needs cost one unit more than the budget: only one may be funded.
+    data = MatchingData(
+        [need(i, "KEN", 50_000_000 + i, priority=90) for i in range(1, 4)],
+        [programme(1, 100_000_000, None, divisible=False)],
+        today=date(2026, 6, 1),
+    )
+    rules = RoundRules(country_cap_share=1.0)
+    result = allocate(data, eligible_pairs(data, for_allocation=True), rules)
+    assert len(result.awards) == 1 and result.allocated <= 100_000_000
+    assert result.objective == pytest.approx(_brute_force_whole(data, rules))
+
+
+def _brute_force_whole(data: MatchingData, rules: RoundRules) -> float:
+    """The best objective of a round of all-or-nothing offers, by trying every set of awards."""
+    pairs = eligible_pairs(data, for_allocation=True)
+    problem = build_problem(data, pairs, rules)
+    best = 0.0
+    for chosen in itertools.product((0, 1), repeat=len(pairs.needs)):
+        x = np.array(chosen) * problem.pair_cap
+        if _feasible(problem, x):
+            best = max(best, float(problem.per_unit @ x))
+    return best
 
 
 def test_the_bound_counts_what_an_all_or_nothing_offer_can_take_whole(
@@ -392,13 +431,7 @@ def test_the_large_rounds_bound_holds_for_the_best_allocation_found(
     assert relaxation_only.objective <= best.upper_bound + 1e-9
     # And what the large rounds' path awards keeps every rule (budgets, costs, caps, whole offers whole).
     problem = build_problem(data, pairs, rules)
-    amounts = np.zeros(len(pairs.needs))
-    index = {
-        (n, j): k
-        for k, (n, j) in enumerate(zip(pairs.needs.tolist(), pairs.programmes.tolist(), strict=True))
-    }
-    for award in relaxation_only.awards:
-        amounts[index[(award.need, award.programme)]] = award.amount
+    amounts = _amounts(relaxation_only, pairs)
     assert _feasible(problem, amounts)
     whole = ~problem.divisible[pairs.programmes] & (amounts > 0)
     assert np.array_equal(amounts[whole], problem.pair_cap[whole])
@@ -419,6 +452,87 @@ def test_an_all_or_nothing_offer_chooses_again_among_its_needs_and_the_unfunded(
     assert repacked is not None
     assert sorted(pairs.needs[repacked > 0].tolist()) == [1, 2]
     assert float(problem.per_unit @ repacked) == pytest.approx(_brute_force(data, rules))
-    # A repacking that would break a country cap is refused, not returned.
-    capped = build_problem(data, pairs, RoundRules(country_cap_share=0.45))
-    assert allocation._repacked(capped, np.where(pairs.needs == 1, capped.pair_cap, 0.0)) is None
+
+
+def test_choosing_again_keeps_every_country_within_its_cap() -> None:
+    # The two 5s are both Uganda's: together they would pass its cap of 6, so the 6 stays funded.
+    data = MatchingData(
+        [need(1, "KEN", 6, priority=50), need(2, "UGA", 5, priority=60), need(3, "UGA", 5, priority=60)],
+        [programme(1, 10, None, divisible=False)],
+        today=date(2026, 6, 1),
+    )
+    rules = RoundRules(country_cap_share=0.6)
+    pairs = eligible_pairs(data, for_allocation=True)
+    problem = build_problem(data, pairs, rules)
+    start = np.where(pairs.needs == 0, problem.pair_cap, 0.0)
+    repacked = allocation._repacked(problem, start)
+    assert repacked is not None and _feasible(problem, repacked)
+    assert pairs.needs[repacked > 0].tolist() == [0]
+    uncapped = build_problem(data, pairs, RoundRules(country_cap_share=1.0))
+    chosen = allocation._repacked(uncapped, np.where(pairs.needs == 0, uncapped.pair_cap, 0.0))
+    assert chosen is not None and sorted(pairs.needs[chosen > 0].tolist()) == [1, 2]  # the cap alone held it
+
+
+def test_the_large_rounds_path_against_the_brute_force_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tiny rounds through the large rounds' path (relaxation, prices, knapsack bound, repair, repacking):
+    # the proven bound is never below the true optimum and every award keeps the rules.
+    monkeypatch.setattr(allocation, "DIRECT_MIP_PAIRS", 0)
+    draw = np.random.default_rng(11)
+    solved = 0
+    while solved < 100:
+        needs = [
+            need(
+                i + 1,
+                str(draw.choice(["KEN", "UGA", "TZA"])),
+                float(draw.integers(2, 6)),
+                area=str(draw.choice(["health", "food"])),
+                priority=float(draw.integers(1, 101)),
+                groups=frozenset({"LDC"}) if draw.random() < 0.3 else frozenset(),
+            )
+            for i in range(int(draw.integers(2, 5)))
+        ]
+        programmes = [
+            programme(
+                j + 1,
+                float(draw.integers(3, 10)),
+                float(draw.integers(1, 5)),
+                divisible=bool(draw.random() < 0.25),
+                area=str(draw.choice(["health", "food"])),
+            )
+            for j in range(int(draw.integers(1, 4)))
+        ]
+        rules = RoundRules(
+            country_cap_share=float(draw.choice([0.3, 0.5, 1.0])),
+            ldc_floor_share=0.2 if draw.random() < 0.25 else None,
+        )
+        data = MatchingData(needs, programmes, today=date(2026, 6, 1))
+        pairs = eligible_pairs(data, for_allocation=True)
+        if not 0 < len(pairs.needs) <= 5:
+            continue
+        try:
+            result = allocate(data, pairs, rules)
+        except AllocationInfeasible:
+            continue
+        best = _brute_force(data, rules)
+        problem = build_problem(data, pairs, rules)
+        assert result.upper_bound >= best - 1e-9 and result.objective <= best + 1e-9
+        assert _feasible(problem, _amounts(result, pairs))
+        # The knapsack bound itself (the round's may be the relaxation's): at the relaxation's prices and at
+        # any others, never below the optimum.
+        everything = np.ones(len(pairs.needs), dtype=bool)
+        relaxation = allocation._solve_flow(
+            problem,
+            everything,
+            problem.budget,
+            problem.need_cap,
+            problem.country_cap,
+            problem.ldc_floor,
+            True,
+        )
+        assert relaxation.need_price is not None and relaxation.country_price is not None
+        for need_price, country_price in (
+            (relaxation.need_price, relaxation.country_price),
+            (draw.random(len(problem.need_cap)) * 0.2, draw.random(len(problem.country_cap)) * 0.2),
+        ):
+            assert allocation._whole_offer_bound(problem, need_price, country_price) >= best - 1e-9
+        solved += 1

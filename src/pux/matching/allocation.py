@@ -288,6 +288,25 @@ def _keeps_caps_and_floor(
     return bool((used <= country_cap + 0.5).all() and used[problem.ldc_country].sum() >= np.ceil(floor) - 0.5)
 
 
+def _keeps_every_rule(problem: _Problem, amounts: np.ndarray) -> bool:
+    """Budgets, needs' costs, pairs' limits, country caps and the LDC floor, in whole currency units."""
+    pairs = problem.pairs
+    spent = np.bincount(pairs.programmes, weights=amounts, minlength=len(problem.budget))
+    received = np.bincount(pairs.needs, weights=amounts, minlength=len(problem.need_cap))
+    return bool(
+        (amounts <= problem.pair_cap + 0.5).all()
+        and (spent <= problem.budget + 0.5).all()
+        and (received <= problem.need_cap + 0.5).all()
+        and _keeps_caps_and_floor(problem, amounts, problem.country_cap, problem.ldc_floor)
+    )
+
+
+def _programme_blocks(programmes: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions sorted by programme, and where each programme's block starts (``count`` + 1 entries)."""
+    order = np.argsort(programmes, kind="stable")
+    return order, np.searchsorted(programmes[order], np.arange(count + 1))
+
+
 def _local(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values (sorted) and each value's position among them; linear time for small ranges."""
     present = np.zeros(size, dtype=bool)
@@ -446,7 +465,8 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
         problem.need_cap,
         problem.country_cap,
         problem.ldc_floor,
-        with_prices=len(pairs.needs) > DIRECT_MIP_PAIRS,
+        # Prices tighten the bound of large rounds with all-or-nothing offers, and serve nothing else.
+        with_prices=len(pairs.needs) > DIRECT_MIP_PAIRS and not problem.divisible.all(),
     )
     relaxed = relaxation.amounts
     upper = _objective(problem, relaxed) + _rounding_slack(problem, relaxed)
@@ -458,6 +478,10 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
         amounts, bound = _solve_full_mip(problem, rules)
         upper = min(upper, bound)
         method = WHOLE_MIP
+        if not _keeps_every_rule(problem, amounts):
+            # Within the solver's tolerances an award may pass a limit by a few units: the large rounds'
+            # way settles the round without that (each step keeps every rule by construction).
+            amounts, method = _settle_indivisible(problem, relaxed, fractional, rules, upper), FLOW_THEN_MIP
     else:
         if relaxation.need_price is not None and relaxation.country_price is not None:
             upper = min(upper, _whole_offer_bound(problem, relaxation.need_price, relaxation.country_price))
@@ -525,41 +549,55 @@ def _with_split_money(problem: _Problem, whole_awards: np.ndarray) -> np.ndarray
     return settled
 
 
+REPACK_CANDIDATES = (
+    256  # unfunded needs an offer considers when it chooses again (its best by value per unit)
+)
+
+
 def _repacked(problem: _Problem, settled: np.ndarray) -> np.ndarray | None:
-    """A local improvement of a settled round: each all-or-nothing offer in turn chooses again, exactly,
-    among the needs it funds and the needs nobody funds, the set worth most within its budget (the
-    repair left budgets with room a different set would use). None when the result breaks a country
-    cap or the LDC floor; the caller keeps the better of the two.
+    """A local improvement of a settled round: each all-or-nothing offer in turn chooses again among the
+    needs it funds and the needs nobody funds (its best REPACK_CANDIDATES of them), the set worth most
+    within its budget (the repair left budgets with room a different set would use). A new choice is kept
+    when it is worth more and leaves every country within its cap. None when the split money can then no
+    longer meet the LDC floor or a cap; the caller keeps the better of the two.
     """
     pairs = problem.pairs
     whole = np.where(problem.divisible[pairs.programmes], 0.0, settled)
     value = problem.per_unit * problem.pair_cap
     funded = np.bincount(pairs.needs, weights=settled, minlength=len(problem.need_cap)) > 0
-    by_programme = np.argsort(pairs.programmes, kind="stable")
-    starts = np.searchsorted(pairs.programmes[by_programme], np.arange(len(problem.budget) + 1))
+    country_of_pair = problem.country_of_need[pairs.needs]
+    room = problem.country_cap - np.bincount(
+        country_of_pair, weights=settled, minlength=len(problem.country_cap)
+    )
+    order, starts = _programme_blocks(pairs.programmes, len(problem.budget))
     for programme in np.flatnonzero(~problem.divisible & (problem.budget > 0)):
-        block = by_programme[starts[programme] : starts[programme + 1]]
+        block = order[starts[programme] : starts[programme + 1]]
         own = block[whole[block] > 0]
         free = block[
             ~funded[pairs.needs[block]]
             & (problem.pair_cap[block] > 0)
-            & (problem.pair_cap[block] <= problem.budget[programme])
+            & (problem.pair_cap[block] <= np.minimum(problem.budget[programme], room[country_of_pair[block]]))
         ]
         if len(free) == 0:
             continue
+        free = free[np.argsort(-problem.per_unit[free], kind="stable")[:REPACK_CANDIDATES]]
         items = np.concatenate([own, free])
-        _best, picked = _knapsack(value[items], problem.pair_cap[items], problem.budget[programme], fits=True)
+        _best, picked = _knapsack(
+            value[items], problem.pair_cap[items], problem.budget[programme], for_award=True
+        )
         chosen = items[picked]
-        if value[chosen].sum() > value[own].sum() * (1 + 1e-12):
+        change = np.bincount(
+            country_of_pair[chosen], weights=problem.pair_cap[chosen], minlength=len(room)
+        ) - np.bincount(country_of_pair[own], weights=problem.pair_cap[own], minlength=len(room))
+        if value[chosen].sum() > value[own].sum() * (1 + 1e-12) and (change <= room + 0.5).all():
             whole[own], funded[pairs.needs[own]] = 0.0, False
             whole[chosen], funded[pairs.needs[chosen]] = problem.pair_cap[chosen], True
+            room -= change
     try:
         repacked = _with_split_money(problem, whole)
     except AllocationInfeasible:
         return None
-    return (
-        repacked if _keeps_caps_and_floor(problem, repacked, problem.country_cap, problem.ldc_floor) else None
-    )
+    return repacked if _keeps_every_rule(problem, repacked) else None
 
 
 KNAPSACK_STEPS = 4_096  # budget steps of the whole-offer knapsack; finer budgets are read on a grid
@@ -571,29 +609,30 @@ def _whole_offer_bound(problem: _Problem, need_price: np.ndarray, country_price:
 
     Charging each need's and each country's price for the money they receive, instead of limiting it,
     splits the round into one problem per programme: the most it can buy at the values less those
-    prices. The charges plus those programmes' bests bound the round for any prices (weak duality); the
-    relaxation's prices make it the relaxation's bound, less what the all-or-nothing offers lose by
-    taking needs whole, which a 0-1 knapsack per offer finds. (The LDC floor is left out: a bound
-    without it is still a bound.)
+    prices. The charges plus those programmes' bests bound the round for any prices (weak duality). With
+    the relaxation's prices, and split money, it is close to the relaxation's bound; an all-or-nothing
+    offer may only take needs whole (a 0-1 knapsack), which is what tightens it. (The LDC floor is left
+    out: a bound without it is still a bound; the caller keeps the lower of this and the relaxation's.)
     """
     pairs = problem.pairs
     gain = problem.per_unit - need_price[pairs.needs] - country_price[problem.country_of_need[pairs.needs]]
     budget = problem.budget[pairs.programmes]
     whole = ~problem.divisible[pairs.programmes]
-    usable = np.flatnonzero((gain > 0) & (problem.pair_cap > 0) & ~(whole & (problem.pair_cap > budget)))
-    usable = usable[np.argsort(pairs.programmes[usable], kind="stable")]
-    programmes = pairs.programmes[usable]
-    starts = np.flatnonzero(np.concatenate([[True], programmes[1:] != programmes[:-1]]))
+    usable = (gain > 0) & (problem.pair_cap > 0) & ~(whole & (problem.pair_cap > budget))
+    order, starts = _programme_blocks(pairs.programmes, len(problem.budget))
     total = float(need_price @ problem.need_cap + country_price @ problem.country_cap)
-    for block in np.split(usable, starts[1:]) if len(usable) else []:
-        programme = int(pairs.programmes[block[0]])
+    for programme in range(len(problem.budget)):
+        block = order[starts[programme] : starts[programme + 1]]
+        block = block[usable[block]]
+        if len(block) == 0:
+            continue
         capacity = float(problem.budget[programme])
         best = _fractional_knapsack(gain[block], problem.pair_cap[block], capacity)
         if not problem.divisible[programme] and problem.pair_cap[block].sum() > capacity:
             best = min(
                 best,
                 _knapsack(
-                    gain[block] * problem.pair_cap[block], problem.pair_cap[block], capacity, fits=False
+                    gain[block] * problem.pair_cap[block], problem.pair_cap[block], capacity, for_award=False
                 )[0],
             )
         total += best
@@ -609,14 +648,15 @@ def _fractional_knapsack(gain_per_unit: np.ndarray, sizes: np.ndarray, capacity:
 
 
 def _knapsack(
-    values: np.ndarray, sizes: np.ndarray, capacity: float, *, fits: bool
+    values: np.ndarray, sizes: np.ndarray, capacity: float, *, for_award: bool
 ) -> tuple[float, np.ndarray]:
-    """The most a budget buys in whole items, and (``fits``) which items.
+    """The most a budget buys in whole items, and (``for_award``) which items.
 
     Dynamic programming over the budget in steps of the sizes' common divisor. When that gives more
-    than KNAPSACK_STEPS steps, the step is coarser and sizes are rounded to it: down for a bound (every
-    set that fitted still fits, so the best stays an upper bound), up when the items are to be awarded
-    (every set chosen fits the real budget). Exact when no rounding was needed.
+    than KNAPSACK_STEPS steps (real costs rarely share a large divisor), the step is coarser and sizes
+    are rounded to it: down for a bound (every set that fitted still fits, so the best stays an upper
+    bound), up when the items are to be awarded (every set chosen fits the real budget, though a set
+    that fitted only just may be missed). Exact when no rounding was needed.
     """
     whole_sizes = np.round(sizes).astype(np.int64)
     budget = int(capacity)
@@ -624,9 +664,9 @@ def _knapsack(
     if budget // step > KNAPSACK_STEPS:
         step = -(-budget // KNAPSACK_STEPS)
     steps = budget // step
-    in_steps = -(-whole_sizes // step) if fits else whole_sizes // step
+    in_steps = -(-whole_sizes // step) if for_award else whole_sizes // step
     best = np.zeros(steps + 1)  # best[c]: the most bought within c steps
-    took = np.zeros((len(values), steps + 1), dtype=bool) if fits else None
+    took = np.zeros((len(values), steps + 1), dtype=bool) if for_award else None
     for item, (size, value) in enumerate(zip(in_steps.tolist(), values.tolist(), strict=True)):
         if size > steps:
             continue
@@ -731,10 +771,10 @@ def _solve_full_mip(problem: _Problem, rules: RoundRules) -> tuple[np.ndarray, f
 
     Returns the amounts and HiGHS's proven upper bound on the optimum.
 
-    Every column is the share of its pair's most (0 to 1), so that each is worth the pair's whole value,
-    and money is counted in units of the largest pair: with columns in currency units, a unit is worth
-    about a millionth, below the solver's tolerances, and a round in millions was stopped far from its
-    optimum and reported as optimal.
+    Every column is the share of its pair's most (0 to 1), so that each is worth the pair's whole value:
+    with columns in currency units a unit is worth about a millionth, below the solver's tolerances, and a
+    round in millions was stopped far from its optimum and reported as optimal. Rows stay in currency
+    units; what the solver's tolerances still let through is caught by the caller (_keeps_every_rule).
     """
     pairs = problem.pairs
     count = len(pairs.needs)
@@ -742,8 +782,7 @@ def _solve_full_mip(problem: _Problem, rules: RoundRules) -> tuple[np.ndarray, f
     programmes, programme_rows = np.unique(pairs.programmes, return_inverse=True)
     countries, country_rows = np.unique(problem.country_of_need[pairs.needs], return_inverse=True)
     whole = ~problem.divisible[pairs.programmes]
-    money = max(float(problem.pair_cap.max()), 1.0)
-    size = problem.pair_cap / money
+    size = problem.pair_cap
     ldc = problem.ldc_country[countries][country_rows]
     floor_row = len(needs) + len(programmes) + len(countries)
     # Each column: its need, its programme, its country, and the LDC floor's row when its country is one.
@@ -762,12 +801,9 @@ def _solve_full_mip(problem: _Problem, rules: RoundRules) -> tuple[np.ndarray, f
     model.num_col_, model.num_row_ = count, floor_row + 1
     model.col_cost_ = -(problem.per_unit * problem.pair_cap)
     model.col_lower_, model.col_upper_ = np.zeros(count), np.ones(count)
-    model.row_lower_ = np.concatenate([np.full(floor_row, -highspy.kHighsInf), [problem.ldc_floor / money]])
-    model.row_upper_ = (
-        np.concatenate(
-            [problem.need_cap[needs], problem.budget[programmes], problem.country_cap[countries], [np.inf]]
-        )
-        / money
+    model.row_lower_ = np.concatenate([np.full(floor_row, -highspy.kHighsInf), [problem.ldc_floor]])
+    model.row_upper_ = np.concatenate(
+        [problem.need_cap[needs], problem.budget[programmes], problem.country_cap[countries], [np.inf]]
     )
     model.row_upper_[-1] = highspy.kHighsInf
     model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
