@@ -5,13 +5,15 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from pux.assistance import repository as assistance_repository
 from pux.audit import service as audit
-from pux.audit.models import AuditEvent
+from pux.audit.models import AuditEvent, utcnow
 from pux.kept import KeptResults
 from pux.priority import repository as priority_repository
 from pux.reference import repository as reference_repository
@@ -94,3 +96,13 @@ def test_what_is_read_once_per_transaction_is_read_again_after_a_statement_write
     uninhabited = next(c.iso3 for c in countries if not c.is_selectable)
     reference_repository.delete_country_data(session, uninhabited)
     assert uninhabited not in {c.iso3 for c in reference_repository.all_countries(session)}
+
+
+def test_the_activities_stamp_is_read_again_after_a_textual_write(session: Session, world: World) -> None:
+    before = assistance_repository.activities_stamp(session)
+    assert assistance_repository.activities_stamp(session) is before  # remembered
+    session.execute(
+        text("UPDATE assistance_activity SET updated_at = :later WHERE id = :id"),
+        {"later": utcnow() + timedelta(days=1), "id": world.activities["public_a"]},
+    )
+    assert assistance_repository.activities_stamp(session) != before

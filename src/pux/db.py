@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.elements import TextClause
 
 log = logging.getLogger(__name__)
 
@@ -359,6 +360,12 @@ def _forget_after_the_transaction(session: Session, _transaction: Any) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _forget_at_a_statement_write(state: ORMExecuteState) -> None:
-    """An insert, update or delete statement run through the session writes without a flush."""
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info.pop(_ONCE, None)
+    """An insert, update or delete statement run through the session writes without a flush (a textual
+    statement may be one too)."""
+    if state.is_insert or state.is_update or state.is_delete or isinstance(state.statement, TextClause):
+        forget_remembered(state.session)
+
+
+def forget_remembered(session: Session) -> None:
+    """For writes made on the session's connection, around the session (a COPY, an executemany)."""
+    session.info.pop(_ONCE, None)

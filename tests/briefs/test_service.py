@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -18,6 +18,7 @@ from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
+from pux.audit.models import utcnow
 from pux.briefs import service
 from pux.briefs.content import Brief
 from pux.briefs.renderer import PdfDocument
@@ -159,7 +160,7 @@ def test_a_write_replaces_the_cached_brief(session: Session, world: World, empty
     assert title in _titles(page)
 
 
-def test_an_activity_changed_or_added_around_pux_moves_the_data_version(
+def test_an_activity_corrected_or_deleted_around_pux_moves_the_data_version(
     session: Session, world: World
 ) -> None:
     # An import tool or a manual correction writes no audit record: the version must still move.
@@ -168,7 +169,7 @@ def test_an_activity_changed_or_added_around_pux_moves_the_data_version(
     session.execute(
         update(AssistanceActivity)
         .where(AssistanceActivity.id == activity)
-        .values(amount_committed=Decimal("1"), updated_at=func.now())
+        .values(amount_committed=Decimal("1"), updated_at=utcnow() + timedelta(seconds=1))
         .execution_options(synchronize_session=False)
     )
     session.commit()  # the correction is its own transaction

@@ -166,6 +166,28 @@ def test_current_assistance_is_what_runs_today_whether_or_not_it_has_an_end_date
     ]
 
 
+def test_the_gap_adds_up_what_the_database_sums_per_currency_and_counts_what_is_missing(
+    session: Session, world: World
+) -> None:
+    before = kenya_health(session, world, "admin")
+    for extra in (
+        {"currency": "EUR", "amount_committed": Decimal("100000")},
+        {"amount_committed": None},
+        {"thematic_area_code": None, "amount_committed": Decimal("999999")},
+    ):
+        data = activity_data(world.organisations["agency_b"], title="Counted apart", **extra)
+        assistance.record_activity(session, actor=world.actors["officer_b"], data=data)
+    gap = kenya_health(session, world, "admin")
+    # The euros are not converted without a rate, the unstated amount is counted, not zero, and the
+    # activity without an area is in no area's gap.
+    assert gap.covered.value == before.covered.value == 250_000
+    assert gap.activities_count == before.activities_count + 2 and gap.activities_without_amount == 1
+    assert [(m.currency, m.amount) for m in gap.conversion.unconverted] == [("EUR", 100_000.0)]
+    assert gap.providers == before.providers + 1
+    converted = kenya_health(session, world, "admin", rates=[ExchangeRate("EUR", "USD", 1.1, 2026, "test")])
+    assert converted.covered.value == pytest.approx(250_000 + 110_000)
+
+
 def test_by_region_a_providers_rows_in_the_regions_countries_are_added_up(
     session: Session, world: World
 ) -> None:

@@ -49,7 +49,9 @@ def data_fingerprint(session: Session) -> tuple[list[tuple[str, object]], int | 
             newest = changed if newest is None or changed > newest else newest
     # Activities by their count, newest change and newest id (index steps): the sum of their versions read
     # every one of 200,000 rows at the mission's scale, 40-50 ms of every brief reading, kept or not. An
-    # edit made around PUX is still seen when it sets updated_at, as every PUX write of an activity does.
+    # edit made around PUX is still seen when it sets updated_at later than the newest, as every PUX write
+    # of an activity does (SQLite compares the times as text: one written in another format, or within
+    # the same second without its fraction, may not move it; an insert or a delete always moves the count).
     changed, _newest_id = stamp = activities_stamp(session)
     parts.append(("activity", (session.scalar(select(func.count()).select_from(AssistanceActivity)), *stamp)))
     if isinstance(changed, datetime):

@@ -15,6 +15,7 @@ session and the reader (``actor``) and return plain dataclasses (``pux.gaps.sche
 - ``unfunded_needs(session, *, actor, filters=UnfundedFilter(), page=PageRequest()) -> Page[UnfundedNeed]``
 - ``map_figures(session, *, actor, indicator, area=None, period=None) -> MapFigures`` (ISO3 -> value,
   ready for ``pux.charts.maps.choropleth_svg``)
+- ``usd_committed(session, *, actor, period) -> float | None`` (the map's dollar sums added up)
 - ``mark_interest`` / ``withdraw_interest`` / ``acknowledge_interest`` / ``interests_for_need`` /
   ``interests_waiting`` (the focal point's inbox).
 

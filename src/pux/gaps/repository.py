@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Float, Select, Subquery, and_, exists, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Float, Select, Subquery, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
@@ -156,8 +156,8 @@ def who_aggregates(
         *columns,
         func.count(running.id),
         # Read as floats (as shown): tens of thousands of exact decimals cost a third of the query's time.
-        type_coerce(func.sum(running.amount_committed), Float),
-        type_coerce(func.sum(running.amount_disbursed), Float),
+        cast(func.sum(running.amount_committed), Float),
+        cast(func.sum(running.amount_disbursed), Float),
         func.count(running.amount_committed),
         func.count(running.amount_disbursed),
     )
@@ -167,6 +167,23 @@ def who_aggregates(
 NeedRow = tuple[int, str, str, Decimal | None, str]
 
 
+def _endorsed(
+    statement: Select[*Columns],
+    scope: VisibilityScope,
+    countries: frozenset[str] | None,
+    areas: frozenset[str] | None,
+) -> Select[*Columns]:
+    """The visible needs a country has endorsed and not finished or withdrawn, in these places."""
+    statement = statement.where(
+        needs_repository.visible_clause(scope), Need.status.in_(sorted(v.ENDORSED_STATUSES))
+    )
+    if countries is not None:
+        statement = statement.where(Need.country_iso3.in_(sorted(countries)))
+    if areas is not None:
+        statement = statement.where(Need.thematic_area_code.in_(sorted(areas)))
+    return statement
+
+
 def endorsed_need_costs(
     session: Session,
     scope: VisibilityScope,
@@ -174,16 +191,9 @@ def endorsed_need_costs(
     countries: frozenset[str] | None = None,
     areas: frozenset[str] | None = None,
 ) -> list[NeedRow]:
-    """(id, country, area, estimated cost, currency) of the visible needs a country has endorsed and not
-    finished or withdrawn."""
-    statement = select(
-        Need.id, Need.country_iso3, Need.thematic_area_code, Need.estimated_cost, Need.currency
-    ).where(needs_repository.visible_clause(scope), Need.status.in_(sorted(v.ENDORSED_STATUSES)))
-    if countries is not None:
-        statement = statement.where(Need.country_iso3.in_(sorted(countries)))
-    if areas is not None:
-        statement = statement.where(Need.thematic_area_code.in_(sorted(areas)))
-    return list(session.execute(statement.order_by(Need.id)).all())
+    """(id, country, area, estimated cost, currency) of the endorsed needs (see ``_endorsed``)."""
+    columns = select(Need.id, Need.country_iso3, Need.thematic_area_code, Need.estimated_cost, Need.currency)
+    return list(session.execute(_endorsed(columns, scope, countries, areas).order_by(Need.id)).all())
 
 
 def endorsed_cost_totals(
@@ -193,17 +203,13 @@ def endorsed_cost_totals(
     countries: frozenset[str] | None = None,
     areas: frozenset[str] | None = None,
 ) -> list[AmountTotals]:
-    """Per country, area and currency, the visible endorsed needs (see ``endorsed_need_costs``): how many,
-    how many state an estimated cost, and its sum."""
+    """Per country, area and currency, the endorsed needs (see ``_endorsed``): how many, how many state an
+    estimated cost, and its sum."""
     place = (Need.country_iso3, Need.thematic_area_code, Need.currency)
-    statement = select(
+    totals = select(
         *place, func.count(Need.id), func.count(Need.estimated_cost), func.sum(Need.estimated_cost)
-    ).where(needs_repository.visible_clause(scope), Need.status.in_(sorted(v.ENDORSED_STATUSES)))
-    if countries is not None:
-        statement = statement.where(Need.country_iso3.in_(sorted(countries)))
-    if areas is not None:
-        statement = statement.where(Need.thematic_area_code.in_(sorted(areas)))
-    return list(session.execute(statement.group_by(*place)).all())
+    )
+    return list(session.execute(_endorsed(totals, scope, countries, areas).group_by(*place)).all())
 
 
 def needs_count_by_country(

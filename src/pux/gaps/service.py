@@ -449,16 +449,17 @@ def _merged_by_recipient(
     rows: Sequence[repository.WhoAggregate], recipients: Mapping[str, tuple[str, str]]
 ) -> list[_Placed]:
     """The rows of several countries added up under their recipient (a region)."""
-    merged: dict[tuple[int, str, str | None, str | None, str], list[float | None]] = {}
-    for provider, country, area, technique, currency, count, committed, disbursed, n_c, n_d in rows:
-        code = recipients.get(country, (country, country))[0]
-        entry = merged.setdefault((provider, code, area, technique, currency), [0.0, None, None])
-        entry[0] = (entry[0] or 0.0) + count
-        for slot, total, stated in ((1, committed, n_c), (2, disbursed, n_d)):
+    activities: dict[tuple[int, str, str | None, str | None, str], int] = defaultdict(int)
+    committed: dict[tuple[int, str, str | None, str | None, str], float] = {}
+    disbursed: dict[tuple[int, str, str | None, str | None, str], float] = {}
+    for provider, country, area, technique, currency, count, committed_sum, disbursed_sum, n_c, n_d in rows:
+        key = (provider, recipients.get(country, (country, country))[0], area, technique, currency)
+        activities[key] += count
+        for sums, total, stated in ((committed, committed_sum, n_c), (disbursed, disbursed_sum, n_d)):
             value = _sum_or_missing(total, stated)
             if value is not None:
-                entry[slot] = (entry[slot] or 0.0) + value
-    return [(*key, int(entry[0] or 0), entry[1], entry[2]) for key, entry in merged.items()]
+                sums[key] = sums.get(key, 0.0) + value
+    return [(*key, count, committed.get(key), disbursed.get(key)) for key, count in activities.items()]
 
 
 # --- The unfunded-needs board -------------------------------------------------------------------------

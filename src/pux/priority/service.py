@@ -95,17 +95,19 @@ def rankings(
     """The configuration in force and the index in each of its areas, most pressing first (see
     area_ranking): the gap pages' standings and every brief ask for all areas at once."""
     config, _data = active_config(session)
-    return config, {area: area_ranking(session, config, area, on=on) for area in config.areas}
+    return config, {area: area_ranking(session, area=area, on=on) for area in config.areas}
 
 
-def area_ranking(
-    session: Session, config: PriorityConfig, area: str, *, on: date | None = None
-) -> list[PriorityResult]:
-    """The index in one area. Kept per area like the inputs (the configuration is among what their stamp
-    follows), for the gap pages, the briefs and the priority pages, which each computed it again after
-    any change to an activity."""
+def area_ranking(session: Session, *, area: str, on: date | None = None) -> list[PriorityResult]:
+    """The index in one area of the configuration in force. Kept per area like the inputs (the
+    configuration is among what their stamp follows), for the gap pages, the briefs and the priority
+    pages, which each computed it again after any change to an activity. The stamp is read before the
+    configuration: a configuration saved in between is then kept under the older stamp, which no later
+    reading asks for, never the older configuration under the newer stamp."""
     key = (repository.inputs_stamp(session), on or date.today(), get_language(), area)
-    return _RANKINGS.get(key, lambda: engine.compute(country_inputs(session, on=on), config, area))
+    return _RANKINGS.get(
+        key, lambda: engine.compute(country_inputs(session, on=on), active_config(session)[0], area)
+    )
 
 
 def _read_country_inputs(session: Session, *, on: date | None) -> list[CountryInput]:
@@ -148,7 +150,7 @@ def ranking(session: Session, *, area: str) -> list[PriorityResult]:
     """The index for one thematic area, most pressing first."""
     config, _data = active_config(session)
     _require_area(session, config, area)
-    return area_ranking(session, config, area)
+    return area_ranking(session, area=area)
 
 
 def ranking_with_ranges(
@@ -157,7 +159,7 @@ def ranking_with_ranges(
     """The index for one area and each country's rank range, reading the data once."""
     config, _data = active_config(session)
     _require_area(session, config, area)
-    return area_ranking(session, config, area), engine.sensitivity(
+    return area_ranking(session, area=area), engine.sensitivity(
         country_inputs(session), config, area, draws=draws
     )
 

@@ -19,7 +19,7 @@ from pux.assistance.models import (
     IatiSplit,
     IatiTransaction,
 )
-from pux.db import copy_rows, reserve_ids
+from pux.db import copy_rows, forget_remembered, reserve_ids
 from pux.reference.models import Country, Currency, Technique
 
 CHILD_TABLES = (IatiSplit, IatiTransaction, IatiParticipatingOrganisation, IatiNarrative)
@@ -151,6 +151,7 @@ def insert_rows(session: Session, table: type[Any], rows: list[dict[str, Any]]) 
     (the ORM's bulk insert split a batch into thousands of single statements, rows missing optional values
     grouped apart)."""
     copy_rows(session.connection(), table.__table__, rows)
+    forget_remembered(session)  # written around the session: its stamps must be read again
 
 
 def links_for(session: Session, *, identifiers: Collection[str]) -> list[tuple[int, str, str | None]]:
