@@ -437,39 +437,41 @@ def test_the_large_rounds_bound_holds_for_the_best_allocation_found(
     assert np.array_equal(amounts[whole], problem.pair_cap[whole])
 
 
-def test_an_all_or_nothing_offer_chooses_again_among_its_needs_and_the_unfunded() -> None:
-    # Budget 10: funding the 6 leaves 4 unused; the two 5s (worth more together) fill it.
+def _six_then_chosen_again(
+    countries: tuple[str, str, str], cap_share: float
+) -> tuple[MatchingData, PairSet, allocation._Problem, np.ndarray | None]:
+    """An offer of 10 funding a need of 6 (worth 50), then choosing again with two needs of 5 (60 each)."""
     data = MatchingData(
-        [need(1, "KEN", 6, priority=50), need(2, "UGA", 5, priority=60), need(3, "TZA", 5, priority=60)],
+        [need(1, countries[0], 6, priority=50), *(need(i, countries[i - 1], 5, priority=60) for i in (2, 3))],
         [programme(1, 10, None, divisible=False)],
         today=date(2026, 6, 1),
     )
-    rules = RoundRules(country_cap_share=1.0)
     pairs = eligible_pairs(data, for_allocation=True)
-    problem = build_problem(data, pairs, rules)
-    first_only = np.where(pairs.needs == 0, problem.pair_cap, 0.0)
-    repacked = allocation._repacked(problem, first_only)
+    problem = build_problem(data, pairs, RoundRules(country_cap_share=cap_share))
+    return (
+        data,
+        pairs,
+        problem,
+        allocation._repacked(problem, np.where(pairs.needs == 0, problem.pair_cap, 0.0)),
+    )
+
+
+def test_an_all_or_nothing_offer_chooses_again_among_its_needs_and_the_unfunded() -> None:
+    # Budget 10: funding the 6 leaves 4 unused; the two 5s (worth more together) fill it.
+    data, pairs, problem, repacked = _six_then_chosen_again(("KEN", "UGA", "TZA"), 1.0)
     assert repacked is not None
     assert sorted(pairs.needs[repacked > 0].tolist()) == [1, 2]
-    assert float(problem.per_unit @ repacked) == pytest.approx(_brute_force(data, rules))
+    assert float(problem.per_unit @ repacked) == pytest.approx(
+        _brute_force(data, RoundRules(country_cap_share=1.0))
+    )
 
 
 def test_choosing_again_keeps_every_country_within_its_cap() -> None:
     # The two 5s are both Uganda's: together they would pass its cap of 6, so the 6 stays funded.
-    data = MatchingData(
-        [need(1, "KEN", 6, priority=50), need(2, "UGA", 5, priority=60), need(3, "UGA", 5, priority=60)],
-        [programme(1, 10, None, divisible=False)],
-        today=date(2026, 6, 1),
-    )
-    rules = RoundRules(country_cap_share=0.6)
-    pairs = eligible_pairs(data, for_allocation=True)
-    problem = build_problem(data, pairs, rules)
-    start = np.where(pairs.needs == 0, problem.pair_cap, 0.0)
-    repacked = allocation._repacked(problem, start)
+    _data, pairs, problem, repacked = _six_then_chosen_again(("KEN", "UGA", "UGA"), 0.6)
     assert repacked is not None and _feasible(problem, repacked)
     assert pairs.needs[repacked > 0].tolist() == [0]
-    uncapped = build_problem(data, pairs, RoundRules(country_cap_share=1.0))
-    chosen = allocation._repacked(uncapped, np.where(pairs.needs == 0, uncapped.pair_cap, 0.0))
+    _data, pairs, _problem, chosen = _six_then_chosen_again(("KEN", "UGA", "UGA"), 1.0)
     assert chosen is not None and sorted(pairs.needs[chosen > 0].tolist()) == [1, 2]  # the cap alone held it
 
 
