@@ -188,3 +188,27 @@ def test_the_matching_page_lists_the_open_proposals_each_person_may_see(
         assert [p.id for p in matching.open_proposals_for(session, actor=actor)] == expected[:200], role
     assert matching.open_proposals_for(session, actor=world.actors["partner_a"]) != []
     assert first.id not in [p.id for p in matching.open_proposals_for(session, actor=world.actors["admin"])]
+
+
+def test_a_round_with_many_proposals_is_shown_a_page_at_a_time(
+    client: TestClient, session: Session, world: World
+) -> None:
+    # A round at the mission's scale proposes thousands of awards: its page shows twenty at a time.
+    programme_id = kenya_grant_programme(session, world)
+    record = facilitator_round(session, world, programme_id, title="Many proposals", cap_share=1.0)
+    first = matching.proposals_for(session, actor=world.actors["facilitator"], round_id=record.id)[0]
+    session.add_all(
+        MatchProposal(
+            round_id=record.id, need_id=first.need_id, programme_id=first.programme_id, amount=Decimal(i + 1),
+            fit=first.fit, explanation=first.explanation,
+        )
+        for i in range(30)
+    )  # fmt: skip
+    session.flush()
+    total = len(matching.proposals_for(session, actor=world.actors["facilitator"], round_id=record.id))
+    sign_in(client, world.emails["facilitator"])
+    pages = [client.get(f"/matching/rounds/{record.id}", params={"page": n}).text for n in (1, 2)]
+    forms = [page.count('class="decision-form"') for page in pages]
+    assert f"1–20 of {total}" in pages[0] and 'rel="next"' in pages[0] and 'rel="prev"' in pages[1]
+    assert sum(page.count("<tr><td data-label") for page in pages) == total > 20
+    assert forms[0] >= 20 and forms[1] >= total - 20

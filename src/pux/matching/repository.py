@@ -14,6 +14,7 @@ from pux.matching.models import AllocationRound, MatchProposal
 from pux.needs import repository as needs_repository
 from pux.needs.models import Need
 from pux.needs.workflow import PUBLISHED
+from pux.pagination import Page, PageRequest, fetch_page
 from pux.programmes import repository as programmes_repository
 from pux.programmes.models import Programme
 
@@ -79,6 +80,12 @@ def proposals(session: Session, round_id: int | None) -> Sequence[MatchProposal]
     if round_id is not None:
         statement = statement.where(MatchProposal.round_id == round_id)
     return session.scalars(statement).unique().all()
+
+
+def proposals_page(session: Session, round_id: int, request: PageRequest) -> Page[MatchProposal]:
+    """One page of a round's proposals in number order (a round at the mission's scale has thousands)."""
+    statement = select(MatchProposal).where(MatchProposal.round_id == round_id).order_by(MatchProposal.id)
+    return fetch_page(session, statement, request)
 
 
 def open_proposals(

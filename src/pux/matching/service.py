@@ -42,6 +42,7 @@ from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs import workflow
 from pux.needs.models import Need
+from pux.pagination import Page, PageRequest, page_of_rows
 from pux.priority import engine as priority_engine
 from pux.priority import service as priority
 from pux.programmes import service as programmes
@@ -519,6 +520,17 @@ def proposals_for(session: Session, *, actor: Actor, round_id: int | None = None
         if actor.is_global or _may_decide(actor, proposal) is not None:
             visible.append(proposal)
     return visible
+
+
+def round_proposals(
+    session: Session, *, actor: Actor, round_id: int, page: PageRequest
+) -> Page[MatchProposal]:
+    """One page of a round's proposals the actor may see (see proposals_for): a facilitator's are read a
+    page at a time, a round at the mission's scale has thousands (the page took seconds to build and the
+    browser longer to show); a partner's or a country's few are chosen among them first."""
+    if actor.is_global:
+        return repository.proposals_page(session, round_id, page)
+    return page_of_rows(proposals_for(session, actor=actor, round_id=round_id), page)
 
 
 def open_proposals_for(session: Session, *, actor: Actor) -> list[MatchProposal]:

@@ -20,6 +20,7 @@ from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP
 from pux.matching.models import MatchProposal
 from pux.reference.choices import reference_labels
 from pux.web.deps import FormDep, SessionDep
+from pux.web.filters import PageNumber
 from pux.web.forms import RecordPath, flash, form_data, problems_context
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
@@ -132,8 +133,11 @@ def run_round(request: Request, session: SessionDep, actor: PageActor, form: For
 
 
 @router.get("/matching/rounds/{round_id}", response_class=HTMLResponse)
-def round_page(request: Request, session: SessionDep, actor: PageActor, round_id: RecordPath) -> HTMLResponse:
+def round_page(
+    request: Request, session: SessionDep, actor: PageActor, round_id: RecordPath, page: PageNumber
+) -> HTMLResponse:
     round_record = service.get_round(session, actor=actor, round_id=round_id)
+    shown = service.round_proposals(session, actor=actor, round_id=round_id, page=page)
     return render(
         request,
         "matching/round.html",
@@ -141,7 +145,8 @@ def round_page(request: Request, session: SessionDep, actor: PageActor, round_id
             "round": round_record,
             "method_label": allocation_method_label,
             "binding_label": binding_label,
-            "proposals": service.proposals_for(session, actor=actor, round_id=round_id),
+            "page": shown,
+            "proposals": shown.items,
             "proposal_explanation": _explanation(session),
             "waiting_for": lambda proposal: service.waiting_for(actor, proposal),
         },
