@@ -521,16 +521,7 @@ def test_the_large_rounds_path_against_the_brute_force_optimum(monkeypatch: pyte
         assert _feasible(problem, _amounts(result, pairs))
         # The knapsack bound itself (the round's may be the relaxation's): at the relaxation's prices and at
         # any others, never below the optimum.
-        everything = np.ones(len(pairs.needs), dtype=bool)
-        relaxation = allocation._solve_flow(
-            problem,
-            everything,
-            problem.budget,
-            problem.need_cap,
-            problem.country_cap,
-            problem.ldc_floor,
-            True,
-        )
+        relaxation = allocation._relaxation(problem, with_prices=True)
         assert relaxation.need_price is not None and relaxation.country_price is not None
         for need_price, country_price in (
             (relaxation.need_price, relaxation.country_price),

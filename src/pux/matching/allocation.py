@@ -457,16 +457,9 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
     """The optimal allocation of a round (exact for split money; proven gap for all-or-nothing offers)."""
     started = time.perf_counter()
     problem = build_problem(data, pairs, rules)
-    everything = np.ones(len(pairs.needs), dtype=bool)
-    relaxation = _solve_flow(
-        problem,
-        everything,
-        problem.budget,
-        problem.need_cap,
-        problem.country_cap,
-        problem.ldc_floor,
-        # Prices tighten the bound of large rounds with all-or-nothing offers, and serve nothing else.
-        with_prices=len(pairs.needs) > DIRECT_MIP_PAIRS and not problem.divisible.all(),
+    # Prices tighten the bound of large rounds with all-or-nothing offers, and serve nothing else.
+    relaxation = _relaxation(
+        problem, with_prices=len(pairs.needs) > DIRECT_MIP_PAIRS and not problem.divisible.all()
     )
     relaxed = relaxation.amounts
     upper = _objective(problem, relaxed) + _rounding_slack(problem, relaxed)
@@ -508,6 +501,20 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
         seconds,
         len(pairs.needs),
         problem.total_budget,
+    )
+
+
+def _relaxation(problem: _Problem, *, with_prices: bool) -> _Flow:
+    """The round with all-or-nothing offers taken as split money: its optimum bounds the round's."""
+    everything = np.ones(len(problem.pairs.needs), dtype=bool)
+    return _solve_flow(
+        problem,
+        everything,
+        problem.budget,
+        problem.need_cap,
+        problem.country_cap,
+        problem.ldc_floor,
+        with_prices,
     )
 
 
