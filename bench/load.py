@@ -20,13 +20,16 @@ its race is not one), requests not sent (still waiting for a client thread 10 s 
 the server fell behind), p50_ms, p95_ms, p99_ms (from when each request was due, waiting included) and
 p95_after_settle_ms (only the requests due after --settle-seconds, 30 s: a new process's first readers meet
 its cold caches); then the server's memory (all its processes) at the start and the end, resident and its
-own (without the mapped database file, see server_rss_mb), and how late the sender fell behind.
+own (without the mapped database file, see server_rss_mb), how late the sender fell behind, and the CPU
+time each request cost the app, this sender and the rest of the machine (the database server): the rate a
+machine can hold is about its cores divided by their sum.
 The drafts it writes stay: use a scratch copy.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import sys
@@ -178,21 +181,68 @@ class Workload:
         return self._client("public").get(f"/needs/export?format=csv&country={rng.choice(COUNTRIES)}")
 
 
-def server_rss_mb(pid: int, kind: str = "VmRSS:") -> float:
-    """Resident memory of a process and all its descendants (the uvicorn supervisor and its workers);
-    ``kind="RssAnon:"`` counts only their own memory, without the database file SQLite maps (its pages are
-    the system's file cache, shared, and come and go as the kernel needs: a leak shows in this one)."""
-    total_kb, pending = 0, [pid]
+def _process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (the uvicorn supervisor and its workers)."""
+    found, pending = [], [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total_kb += int(next(line.split()[1] for line in status.splitlines() if line.startswith(kind)))
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        found.append(current)
+    return found
+
+
+def server_rss_mb(pid: int, kind: str = "VmRSS:") -> float:
+    """Resident memory of a process and all its descendants; ``kind="RssAnon:"`` counts only their own
+    memory, without the database file SQLite maps (its pages are the system's file cache, shared, and come
+    and go as the kernel needs: a leak shows in this one)."""
+    total_kb = 0
+    for current in _process_tree(pid):
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total_kb += int(next(line.split()[1] for line in status.splitlines() if line.startswith(kind)))
         except (FileNotFoundError, StopIteration, ProcessLookupError):
             continue
     return total_kb / 1024
+
+
+@dataclass(frozen=True)
+class CpuSeconds:
+    """CPU time used so far by the served app (its processes), by this sender, and by the whole machine."""
+
+    server: float
+    sender: float
+    machine: float
+
+    @staticmethod
+    def now(pid: int) -> CpuSeconds:
+        tick = os.sysconf("SC_CLK_TCK")
+        server = 0
+        for current in _process_tree(pid):
+            try:
+                # utime and stime: the 14th and 15th fields, counted after the command's closing bracket.
+                fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+                server += int(fields[11]) + int(fields[12])
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+        own = os.times()
+        # The machine's busy time: every state but idle and waiting for the disk.
+        counters = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        busy = sum(counters) - counters[3] - counters[4]
+        return CpuSeconds(server / tick, own.user + own.system, busy / tick)
+
+
+def print_cpu(start: CpuSeconds, end: CpuSeconds, requests: int, seconds: float) -> None:
+    """CPU per request of the app, of this sender and of the rest (the database server, anything else),
+    and how busy the machine's cores were: what a rate on this machine is bounded by."""
+    server, sender = end.server - start.server, end.sender - start.sender
+    rest = max(0.0, end.machine - start.machine - server - sender)
+    for name, used in (("server", server), ("sender", sender), ("rest_of_machine", rest)):
+        print(f"cpu_{name}_ms_per_request: {used * 1000 / max(requests, 1):.1f}")
+    print(f"cpu_cores_busy: {(end.machine - start.machine) / seconds:.2f} of {os.cpu_count()}")
 
 
 def run(
@@ -280,7 +330,9 @@ def main() -> int:
             if name != "api writes":
                 response.raise_for_status()
         memory_start, own_start = server_rss_mb(process.pid), server_rss_mb(process.pid, "RssAnon:")
+        cpu_start, started = CpuSeconds.now(process.pid), time.perf_counter()
         tallies, lag = run(workload, args.rate, args.seconds, args.threads, args.seed, args.settle_seconds)
+        cpu_end, elapsed = CpuSeconds.now(process.pid), time.perf_counter() - started
         memory_end, own_end = server_rss_mb(process.pid), server_rss_mb(process.pid, "RssAnon:")
         if args.server_log:
             shutil.copyfile(Path(scratch) / "serve.log", args.server_log)
@@ -308,6 +360,7 @@ def main() -> int:
     print(f"server_rss_end_mb: {memory_end:.0f}")
     print(f"server_own_memory_start_mb: {own_start:.0f}")
     print(f"server_own_memory_end_mb: {own_end:.0f}")
+    print_cpu(cpu_start, cpu_end, total, elapsed)
     return 0
 
 
