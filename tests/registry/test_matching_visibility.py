@@ -73,6 +73,18 @@ def test_proposals_and_rounds_for_every_role(
     assert api.status_code == (200 if round_visible else 404), (role, api.status_code)
     if round_visible:
         assert {p["id"] for p in api.json()["proposals"]} == expected
+    paged = [
+        client.get(
+            f"/api/v1/matching/rounds/{round_id}/proposals",
+            params={"page": n, "page_size": 1},
+            headers=headers,
+        )
+        for n in (1, 2)
+    ]
+    assert [answer.status_code for answer in paged] == [200 if round_visible else 404] * 2, role
+    if round_visible:
+        assert paged[0].json()["total"] == len(expected)
+        assert {p["id"] for answer in paged for p in answer.json()["items"]} == expected
     service_seen = {
         p.id for p in matching.proposals_for(session, actor=world.actors[role], round_id=round_id)
     }

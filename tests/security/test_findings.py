@@ -397,6 +397,7 @@ BIG_ID_API_PATHS = (
     "/api/v1/programmes/{id}/recommendations",
     "/api/v1/activities/{id}",
     "/api/v1/matching/rounds/{id}",
+    "/api/v1/matching/rounds/{id}/proposals",
 )
 BIG_ID_PAGES = (
     "/needs/{id}",

@@ -15,7 +15,9 @@ from pux.matching import service
 from pux.matching.allocation import RoundRules
 from pux.matching.models import AllocationRound, MatchProposal
 from pux.web.deps import SessionDep
+from pux.web.filters import ApiPage
 from pux.web.forms import RecordPath
+from pux.web.listing import ListPage
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
@@ -176,6 +178,16 @@ def get_round(session: SessionDep, actor: ApiActor, round_id: RecordPath) -> Rou
     """A stored round with the proposals the caller may see."""
     record = service.get_round(session, actor=actor, round_id=round_id)
     return RoundRead.of(record, service.proposals_for(session, actor=actor, round_id=round_id))
+
+
+@router.get("/matching/rounds/{round_id}/proposals", response_model=ListPage[ProposalRead])
+def list_round_proposals(
+    session: SessionDep, actor: ApiActor, round_id: RecordPath, page: ApiPage
+) -> ListPage[ProposalRead]:
+    """A stored round's proposals the caller may see, in number order, a page at a time (the round's own
+    answer lists them all at once: thousands in a round at the mission's scale)."""
+    shown = service.round_proposals(session, actor=actor, round_id=round_id, page=page)
+    return ListPage[ProposalRead].of(shown, ProposalRead.of)
 
 
 @router.post("/proposals/{proposal_id}/decision", response_model=ProposalRead)

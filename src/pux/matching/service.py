@@ -527,7 +527,9 @@ def round_proposals(
 ) -> Page[MatchProposal]:
     """One page of a round's proposals the actor may see (see proposals_for): a facilitator's are read a
     page at a time, a round at the mission's scale has thousands (the page took seconds to build and the
-    browser longer to show); a partner's or a country's few are chosen among them first."""
+    browser longer to show); a partner's or a country's few are chosen among them first. A round the actor
+    may not open is not found."""
+    get_round(session, actor=actor, round_id=round_id)
     if actor.is_global:
         return repository.proposals_page(session, round_id, page)
     return page_of_rows(proposals_for(session, actor=actor, round_id=round_id), page)
