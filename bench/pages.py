@@ -1,5 +1,6 @@
 """Latency of every list, detail, recommendation and export route of a served PUX, at whatever scale its
-database holds (load the mission's scale first with bench/scale.py). Prints `route: p50 p95` (ms), one line
+database holds (load the mission's scale first with bench/scale.py; a round's routes are measured when it
+holds one: run `pux matching round --cap 25` on it). Prints `route: p50 p95` (ms), one line
 per route, then the worst p95 last. Asserts nothing.
 
     python bench/pages.py --database-url sqlite:////path/pux.sqlite3            # one worker
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from pux.assistance.models import AssistanceActivity  # noqa: E402
 from pux.db import make_engine  # noqa: E402
 from pux.dialogues.models import DialogueEvent  # noqa: E402
+from pux.matching.models import AllocationRound  # noqa: E402
 from pux.needs.models import Need  # noqa: E402
 from pux.programmes.models import Programme  # noqa: E402
 
@@ -41,7 +43,7 @@ FACILITATOR = "facilitator@demo.pux.invalid"
 
 def sample_ids(database_url: str) -> dict[str, int]:
     """A published need, a published programme and an activity near the middle of their tables, the
-    programme's organisation and the latest dialogue event."""
+    programme's organisation, the latest dialogue event and the latest allocation round (0: none)."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
@@ -62,6 +64,7 @@ def sample_ids(database_url: str) -> dict[str, int]:
             activity = session.scalar(select(func.max(AssistanceActivity.id)))
             organisation = session.scalar(select(Programme.organisation_id).where(Programme.id == programme))
             event = session.scalar(select(func.max(DialogueEvent.id)))
+            allocation_round = session.scalar(select(func.max(AllocationRound.id))) or 0
             pages = (
                 session.scalar(select(func.count()).select_from(Need).where(Need.status == "published")) or 0
             )
@@ -76,6 +79,7 @@ def sample_ids(database_url: str) -> dict[str, int]:
         "organisation": organisation,
         "event": event,
         "deep_page": max(1, pages // 40),
+        "round": allocation_round,
     }
 
 
@@ -133,6 +137,15 @@ def routes(ids: dict[str, int]) -> list[tuple[str, str, str]]:
         ("api search", "/api/v1/search?q=radiotherapy"),
         ("api country", "/api/v1/countries/KEN"),
     ]
+    if ids["round"]:  # a round's routes, when the database holds one (`pux matching round --cap 25`)
+        pages += [
+            ("round", f"/matching/rounds/{ids['round']}"),
+            ("round, page 5", f"/matching/rounds/{ids['round']}?page=5"),
+        ]
+        api += [
+            ("api round", f"/api/v1/matching/rounds/{ids['round']}"),
+            ("api round proposals", f"/api/v1/matching/rounds/{ids['round']}/proposals?page=5&page_size=200"),
+        ]
     return [(name, "page", path) for name, path in pages] + [(name, "api", path) for name, path in api]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy.orm import Session, lazyload
 
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import not_ended_before, running_on, started_by
@@ -75,10 +75,24 @@ def get_proposal(session: Session, proposal_id: int) -> MatchProposal | None:
     return session.get(MatchProposal, proposal_id)
 
 
-def proposals(session: Session, round_id: int | None) -> Sequence[MatchProposal]:
+def proposals(
+    session: Session,
+    round_id: int | None,
+    *,
+    organisations: frozenset[int] | None = None,
+    countries: frozenset[str] | None = None,
+) -> Sequence[MatchProposal]:
+    """Proposals in number order (of one round, or all): of the programmes of ``organisations`` or the
+    needs of ``countries``, or every one when both are None. Every proposal is read without its need and
+    programme (a round at the mission's scale has thousands, and reading each with its need and programme
+    took a second); a decider's few come with theirs."""
     statement = select(MatchProposal).order_by(MatchProposal.id)
     if round_id is not None:
         statement = statement.where(MatchProposal.round_id == round_id)
+    if organisations is None and countries is None:
+        statement = statement.options(lazyload(MatchProposal.need), lazyload(MatchProposal.programme))
+    else:
+        statement = statement.where(_decided_by(organisations or frozenset(), countries or frozenset()))
     return session.scalars(statement).unique().all()
 
 
@@ -95,19 +109,20 @@ def open_proposals(
     ``countries`` (None for both: every open proposal)."""
     statement = select(MatchProposal).where(MatchProposal.status == "proposed")
     if organisations is not None or countries is not None:
-        clauses = []
-        if organisations:
-            clauses.append(
-                MatchProposal.programme_id.in_(
-                    select(Programme.id).where(Programme.organisation_id.in_(organisations))
-                )
-            )
-        if countries:
-            clauses.append(MatchProposal.need_id.in_(select(Need.id).where(Need.country_iso3.in_(countries))))
-        if not clauses:
-            return []
-        statement = statement.where(or_(*clauses))
+        statement = statement.where(_decided_by(organisations or frozenset(), countries or frozenset()))
     return session.scalars(statement.order_by(MatchProposal.id).limit(200)).unique().all()
+
+
+def _decided_by(organisations: frozenset[int], countries: frozenset[str]) -> ColumnElement[bool]:
+    """Proposals of the programmes of ``organisations`` or of the needs of ``countries`` (none if both are
+    empty)."""
+    clauses: list[ColumnElement[bool]] = [false()]
+    if organisations:
+        offered = select(Programme.id).where(Programme.organisation_id.in_(organisations))
+        clauses.append(MatchProposal.programme_id.in_(offered))
+    if countries:
+        clauses.append(MatchProposal.need_id.in_(select(Need.id).where(Need.country_iso3.in_(countries))))
+    return or_(*clauses)
 
 
 def count_waiting_proposals(

@@ -498,28 +498,31 @@ def get_round(session: Session, *, actor: Actor, round_id: int) -> AllocationRou
     """A stored round: facilitators see every round; partners and focal points see a round only when it
     holds a proposal of theirs (anyone else gets the same answer as for a round that does not exist)."""
     round_record = repository.get_round(session, round_id)
-    if round_record is None or not _may_view_round(actor, round_record):
+    if round_record is None or not _may_view_round(session, actor, round_record):
         raise NotFound(_("No such allocation round."))
     return round_record
 
 
 def list_rounds(session: Session, *, actor: Actor) -> Sequence[AllocationRound]:
     """The rounds the actor may open, newest first."""
-    return [r for r in repository.list_rounds(session) if _may_view_round(actor, r)]
+    return [r for r in repository.list_rounds(session) if _may_view_round(session, actor, r)]
 
 
-def _may_view_round(actor: Actor, round_record: AllocationRound) -> bool:
-    decides = not actor.is_global and any(_may_decide(actor, p) for p in round_record.proposals)
+def _may_view_round(session: Session, actor: Actor, round_record: AllocationRound) -> bool:
+    decides = not actor.is_global and bool(proposals_for(session, actor=actor, round_id=round_record.id))
     return permissions.can_view_round(actor, decides_in_it=decides)
 
 
 def proposals_for(session: Session, *, actor: Actor, round_id: int | None = None) -> list[MatchProposal]:
-    """The proposals the actor may see: all for facilitators, their organisation's or country's otherwise."""
-    visible = []
-    for proposal in repository.proposals(session, round_id):
-        if actor.is_global or _may_decide(actor, proposal) is not None:
-            visible.append(proposal)
-    return visible
+    """The proposals the actor may see: all for facilitators (without their needs and programmes, see the
+    repository), those they may decide for otherwise (of their organisation's programmes or their
+    country's needs: the rule of ``_may_decide``, chosen by the database)."""
+    if actor.is_global:
+        return list(repository.proposals(session, round_id))
+    organisations = actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
+    countries = actor.countries(permissions.FOCAL_POINT)
+    chosen = repository.proposals(session, round_id, organisations=organisations, countries=countries)
+    return [proposal for proposal in chosen if _may_decide(actor, proposal) is not None]
 
 
 def round_proposals(
