@@ -223,15 +223,17 @@ class CpuSeconds:
         server = 0
         for current in _process_tree(pid):
             try:
-                # utime and stime: the 14th and 15th fields, counted after the command's closing bracket.
+                # Fields 14-17 (counted after the command's closing bracket): its own user and system time,
+                # and that of its children it has waited for (a worker that ended still counts).
                 fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-                server += int(fields[11]) + int(fields[12])
+                server += sum(int(value) for value in fields[11:15])
             except (FileNotFoundError, ProcessLookupError):
                 continue
         own = os.times()
-        # The machine's busy time: every state but idle and waiting for the disk.
+        # The machine's work: user, nice, system, irq and softirq (not idle, waiting for the disk, time the
+        # hypervisor gave to other machines, nor guest time, already counted in user).
         counters = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        busy = sum(counters) - counters[3] - counters[4]
+        busy = sum(counters[:3]) + counters[5] + counters[6]
         return CpuSeconds(server / tick, own.user + own.system, busy / tick)
 
 
@@ -242,7 +244,7 @@ def print_cpu(start: CpuSeconds, end: CpuSeconds, requests: int, seconds: float)
     rest = max(0.0, end.machine - start.machine - server - sender)
     for name, used in (("server", server), ("sender", sender), ("rest_of_machine", rest)):
         print(f"cpu_{name}_ms_per_request: {used * 1000 / max(requests, 1):.1f}")
-    print(f"cpu_cores_busy: {(end.machine - start.machine) / seconds:.2f} of {os.cpu_count()}")
+    print(f"cpu_cores_busy: {(end.machine - start.machine) / seconds:.2f} of {len(os.sched_getaffinity(0))}")
 
 
 def run(

@@ -142,9 +142,10 @@ def routes(ids: dict[str, int]) -> list[tuple[str, str, str]]:
             ("round", f"/matching/rounds/{ids['round']}"),
             ("round, page 5", f"/matching/rounds/{ids['round']}?page=5"),
         ]
+        round_api = f"/api/v1/matching/rounds/{ids['round']}"
         api += [
-            ("api round", f"/api/v1/matching/rounds/{ids['round']}"),
-            ("api round proposals", f"/api/v1/matching/rounds/{ids['round']}/proposals?page=5&page_size=200"),
+            ("api round", round_api),
+            ("api round proposals, 200 a page", f"{round_api}/proposals?page_size=200"),
         ]
     return [(name, "page", path) for name, path in pages] + [(name, "api", path) for name, path in api]
 

@@ -15,8 +15,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from pux.accounts.permissions import (
+    COUNTERPART,
+    EXPERT,
+    FOCAL_POINT,
+    PARTNER,
+    PROGRAMME_OFFICER,
+    Actor,
+    Grant,
+)
 from pux.assistance import service as assistance
+from pux.errors import NotFound
 from pux.matching import service as matching
+from pux.pagination import PageRequest
 from tests.registry.test_visibility import SEES
 from tests.web_helpers import bearer, sign_in
 from tests.world import ROLES, World, activity_data, facilitator_round, published_grant_programme
@@ -103,6 +114,64 @@ def test_proposals_and_rounds_for_every_role(
     for key, proposal_id in proposals.items():
         shown = f'href="/needs/{world.needs[key]}"' in page.text
         assert shown == (proposal_id in expected), (role, key)
+
+
+@pytest.mark.parametrize(
+    ("grants", "sees_all"),
+    [
+        # Each clause alone opens the round, whatever other grant sits beside it.
+        ((Grant(PARTNER, organisation_id="donor_a"), Grant(FOCAL_POINT, country_iso3="UGA")), True),
+        (
+            (Grant(PROGRAMME_OFFICER, organisation_id="agency_b"), Grant(FOCAL_POINT, country_iso3="KEN")),
+            True,
+        ),
+        ((Grant(PARTNER, organisation_id="agency_b"), Grant(FOCAL_POINT, country_iso3="UGA")), False),
+        ((Grant(COUNTERPART, country_iso3="KEN"), Grant(EXPERT)), False),
+        ((), False),
+    ],
+)
+def test_a_person_with_several_roles_sees_the_proposals_either_role_decides(
+    session: Session, world: World, grants: tuple[Grant, ...], sees_all: bool
+) -> None:
+    round_id, proposals = _round(session, world)
+    actor = Actor(
+        user_id=world.user_ids["expert"],
+        label="several roles",
+        grants=tuple(
+            Grant(
+                g.role,
+                g.country_iso3,
+                world.organisations[str(g.organisation_id)] if g.organisation_id else None,
+            )
+            for g in grants
+        ),
+    )
+    seen = {p.id for p in matching.proposals_for(session, actor=actor, round_id=round_id)}
+    assert seen == (set(proposals.values()) if sees_all else set())  # none, never all, for no decider
+    opened = {p.id for p in matching.open_proposals_for(session, actor=actor)}
+    assert opened == seen
+    if sees_all:
+        assert matching.get_round(session, actor=actor, round_id=round_id).id == round_id
+        page = matching.round_proposals(session, actor=actor, round_id=round_id, page=PageRequest(1, 20))
+        assert {p.id for p in page.items} == seen and page.total == len(seen)
+    else:
+        with pytest.raises(NotFound):
+            matching.round_proposals(session, actor=actor, round_id=round_id, page=PageRequest(1, 20))
+
+
+def test_a_rounds_proposals_are_paged_to_the_last_page_and_refuse_bad_sizes(
+    client: TestClient, session: Session, world: World
+) -> None:
+    round_id, proposals = _round(session, world)
+    headers = bearer(world.tokens["facilitator"])
+    path = f"/api/v1/matching/rounds/{round_id}/proposals"
+    beyond = client.get(path, params={"page": 9, "page_size": 1}, headers=headers).json()
+    # A page past the end answers the last page and says which (a client paging on stops there).
+    assert (beyond["page"], beyond["total"]) == (len(proposals), len(proposals))
+    assert [p["id"] for p in beyond["items"]] == [max(proposals.values())]
+    for size in (0, 201):
+        assert client.get(path, params={"page_size": size}, headers=headers).status_code == 422
+    assert client.get(path, params={"page_size": 200}, headers=headers).json()["total"] == len(proposals)
 
 
 @pytest.mark.parametrize("role", ROLES)

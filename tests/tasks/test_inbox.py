@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from pux.matching import repository as matching_repository
 from pux.matching import service as matching
 from pux.needs import service as needs
 from pux.tasks import service as tasks
@@ -46,7 +45,7 @@ def test_a_submitted_need_adds_one_for_its_focal_point_and_the_facilitator(
 def test_open_proposals_count_in_the_header_as_in_the_inbox(session: Session, world: World) -> None:
     programme_id = kenya_grant_programme(session, world)
     round_record = facilitator_round(session, world, programme_id, title="Header count", cap_share=0.5)
-    proposals = matching_repository.proposals(session, round_record.id)
+    proposals = matching.proposals_for(session, actor=world.actors["facilitator"], round_id=round_record.id)
     assert proposals
     waiting = {role: tasks.inbox(session, actor=world.actors[role]) for role in ROLES}
     assert {role: inbox.waiting for role, inbox in waiting.items()} == {

@@ -308,14 +308,39 @@ def can_view_round(actor: Actor, *, decides_in_it: bool) -> bool:
     return actor.is_global or decides_in_it
 
 
+@dataclass(frozen=True)
+class ProposalDeciders:
+    """Whose matching proposals an actor decides (and so sees): every one (``everything``), else those of
+    the programmes of ``organisations`` (the donor side) and of the needs of ``countries`` (the country
+    side). Repositories choose proposals by it; the checks below read the same sets."""
+
+    everything: bool = False
+    organisations: frozenset[int] = field(default_factory=frozenset)
+    countries: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def none(self) -> bool:
+        return not (self.everything or self.organisations or self.countries)
+
+
+def proposal_deciders(actor: Actor) -> ProposalDeciders:
+    return ProposalDeciders(
+        everything=actor.is_global,
+        organisations=actor.organisations(PARTNER, PROGRAMME_OFFICER),
+        countries=actor.countries(FOCAL_POINT),
+    )
+
+
 def can_decide_proposal_for_programme(actor: Actor, *, organisation_id: int) -> bool:
     """Accept or decline a proposal on behalf of the offering organisation."""
-    return actor.is_global or organisation_id in actor.organisations(PARTNER, PROGRAMME_OFFICER)
+    deciders = proposal_deciders(actor)
+    return deciders.everything or organisation_id in deciders.organisations
 
 
 def can_decide_proposal_for_country(actor: Actor, *, country_iso3: str) -> bool:
     """Accept or decline a proposal on behalf of the country that identified the need."""
-    return actor.is_global or actor.has(FOCAL_POINT, country_iso3=country_iso3)
+    deciders = proposal_deciders(actor)
+    return deciders.everything or country_iso3 in deciders.countries
 
 
 @dataclass(frozen=True)

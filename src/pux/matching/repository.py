@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, lazyload
 
+from pux.accounts.permissions import ProposalDeciders
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import not_ended_before, running_on, started_by
 from pux.matching.models import AllocationRound, MatchProposal
@@ -75,69 +76,67 @@ def get_proposal(session: Session, proposal_id: int) -> MatchProposal | None:
     return session.get(MatchProposal, proposal_id)
 
 
-def proposals(
-    session: Session,
-    round_id: int | None,
-    *,
-    organisations: frozenset[int] | None = None,
-    countries: frozenset[str] | None = None,
-) -> Sequence[MatchProposal]:
-    """Proposals in number order (of one round, or all): of the programmes of ``organisations`` or the
-    needs of ``countries``, or every one when both are None. Every proposal is read without its need and
-    programme (a round at the mission's scale has thousands, and reading each with its need and programme
-    took a second); a decider's few come with theirs."""
-    statement = select(MatchProposal).order_by(MatchProposal.id)
+def proposals(session: Session, round_id: int | None, deciders: ProposalDeciders) -> Sequence[MatchProposal]:
+    """The proposals ``deciders`` decide, in number order (of one round, or all). Every proposal is read
+    without its need and programme (a round at the mission's scale has thousands, and reading each with
+    its need and programme took a second); a decider's few come with theirs."""
+    statement = select(MatchProposal).where(_decided_by(deciders)).order_by(MatchProposal.id)
     if round_id is not None:
         statement = statement.where(MatchProposal.round_id == round_id)
-    if organisations is None and countries is None:
+    if deciders.everything:
         statement = statement.options(lazyload(MatchProposal.need), lazyload(MatchProposal.programme))
-    else:
-        statement = statement.where(_decided_by(organisations or frozenset(), countries or frozenset()))
     return session.scalars(statement).unique().all()
 
 
-def proposals_page(session: Session, round_id: int, request: PageRequest) -> Page[MatchProposal]:
-    """One page of a round's proposals in number order (a round at the mission's scale has thousands)."""
-    statement = select(MatchProposal).where(MatchProposal.round_id == round_id).order_by(MatchProposal.id)
+def proposals_page(
+    session: Session, round_id: int, deciders: ProposalDeciders, request: PageRequest
+) -> Page[MatchProposal]:
+    """One page of the round's proposals ``deciders`` decide, in number order (thousands in a round at the
+    mission's scale)."""
+    statement = (
+        select(MatchProposal)
+        .where(MatchProposal.round_id == round_id, _decided_by(deciders))
+        .order_by(MatchProposal.id)
+    )
     return fetch_page(session, statement, request)
 
 
-def open_proposals(
-    session: Session, *, organisations: frozenset[int] | None, countries: frozenset[str] | None
-) -> Sequence[MatchProposal]:
-    """Proposals still waiting for a decision: of the programmes of ``organisations`` or the needs of
-    ``countries`` (None for both: every open proposal)."""
-    statement = select(MatchProposal).where(MatchProposal.status == "proposed")
-    if organisations is not None or countries is not None:
-        statement = statement.where(_decided_by(organisations or frozenset(), countries or frozenset()))
+def decides_in_round(session: Session, round_id: int, deciders: ProposalDeciders) -> bool:
+    """Whether the round holds a proposal ``deciders`` decide."""
+    statement = select(MatchProposal.id).where(MatchProposal.round_id == round_id, _decided_by(deciders))
+    return session.scalar(select(exists(statement))) or False
+
+
+def open_proposals(session: Session, deciders: ProposalDeciders) -> Sequence[MatchProposal]:
+    """The first 200 proposals (by number) ``deciders`` decide that still wait for a decision."""
+    statement = select(MatchProposal).where(MatchProposal.status == "proposed", _decided_by(deciders))
     return session.scalars(statement.order_by(MatchProposal.id).limit(200)).unique().all()
 
 
-def _decided_by(organisations: frozenset[int], countries: frozenset[str]) -> ColumnElement[bool]:
-    """Proposals of the programmes of ``organisations`` or of the needs of ``countries`` (none if both are
-    empty)."""
+def _decided_by(deciders: ProposalDeciders) -> ColumnElement[bool]:
+    """Proposals of the deciders' programmes or of their countries' needs (none if they have neither)."""
+    if deciders.everything:
+        return true()
     clauses: list[ColumnElement[bool]] = [false()]
-    if organisations:
-        offered = select(Programme.id).where(Programme.organisation_id.in_(organisations))
+    if deciders.organisations:
+        offered = select(Programme.id).where(Programme.organisation_id.in_(deciders.organisations))
         clauses.append(MatchProposal.programme_id.in_(offered))
-    if countries:
-        clauses.append(MatchProposal.need_id.in_(select(Need.id).where(Need.country_iso3.in_(countries))))
+    if deciders.countries:
+        identified = select(Need.id).where(Need.country_iso3.in_(deciders.countries))
+        clauses.append(MatchProposal.need_id.in_(identified))
     return or_(*clauses)
 
 
-def count_waiting_proposals(
-    session: Session, *, organisations: frozenset[int] | None, countries: frozenset[str] | None
-) -> int:
-    """How many open proposals still wait for a decision that ``organisations`` (for their programmes) or
-    ``countries`` (for their needs) may give; None for both: a person who may decide for every side (the
-    rule of service.waiting_for, counted by the database instead of loading the proposals)."""
+def count_waiting_proposals(session: Session, deciders: ProposalDeciders) -> int:
+    """How many open proposals still wait for a decision ``deciders`` may give: the donor side's for their
+    programmes, the country side's for their needs (the rule of service.waiting_for, counted by the
+    database instead of loading the proposals)."""
     donor_side: ColumnElement[bool] = MatchProposal.donor_decision.is_(None)
     country_side: ColumnElement[bool] = MatchProposal.country_decision.is_(None)
-    if organisations is not None:
-        offered = select(Programme.id).where(Programme.organisation_id.in_(organisations))
+    if not deciders.everything:
+        offered = select(Programme.id).where(Programme.organisation_id.in_(deciders.organisations))
         donor_side = and_(donor_side, MatchProposal.programme_id.in_(offered))
-    if countries is not None:
-        identified = select(Need.id).where(Need.country_iso3.in_(countries))
+        identified = select(Need.id).where(Need.country_iso3.in_(deciders.countries))
         country_side = and_(country_side, MatchProposal.need_id.in_(identified))
     statement = select(func.count()).where(MatchProposal.status == "proposed", or_(donor_side, country_side))
     return session.scalar(statement) or 0

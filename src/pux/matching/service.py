@@ -42,7 +42,7 @@ from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs import workflow
 from pux.needs.models import Need
-from pux.pagination import Page, PageRequest, page_of_rows
+from pux.pagination import Page, PageRequest
 from pux.priority import engine as priority_engine
 from pux.priority import service as priority
 from pux.programmes import service as programmes
@@ -509,46 +509,33 @@ def list_rounds(session: Session, *, actor: Actor) -> Sequence[AllocationRound]:
 
 
 def _may_view_round(session: Session, actor: Actor, round_record: AllocationRound) -> bool:
-    decides = not actor.is_global and bool(proposals_for(session, actor=actor, round_id=round_record.id))
+    deciders = permissions.proposal_deciders(actor)
+    decides = not deciders.everything and repository.decides_in_round(session, round_record.id, deciders)
     return permissions.can_view_round(actor, decides_in_it=decides)
 
 
 def proposals_for(session: Session, *, actor: Actor, round_id: int | None = None) -> list[MatchProposal]:
-    """The proposals the actor may see: all for facilitators (without their needs and programmes, see the
-    repository), those they may decide for otherwise (of their organisation's programmes or their
-    country's needs: the rule of ``_may_decide``, chosen by the database)."""
-    if actor.is_global:
-        return list(repository.proposals(session, round_id))
-    organisations = actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
-    countries = actor.countries(permissions.FOCAL_POINT)
-    chosen = repository.proposals(session, round_id, organisations=organisations, countries=countries)
-    return [proposal for proposal in chosen if _may_decide(actor, proposal) is not None]
+    """The proposals the actor may see: those they decide (``permissions.proposal_deciders``), every one
+    for facilitators (then without their needs and programmes, see the repository)."""
+    return list(repository.proposals(session, round_id, permissions.proposal_deciders(actor)))
 
 
 def round_proposals(
     session: Session, *, actor: Actor, round_id: int, page: PageRequest
 ) -> Page[MatchProposal]:
-    """One page of a round's proposals the actor may see (see proposals_for): a facilitator's are read a
-    page at a time, a round at the mission's scale has thousands (the page took seconds to build and the
-    browser longer to show); a partner's or a country's few are chosen among them first. A round the actor
-    may not open is not found."""
+    """One page of a round's proposals the actor may see (see proposals_for), read a page at a time: a
+    round at the mission's scale has thousands (the page took seconds to build and the browser longer to
+    show). A round the actor may not open is not found."""
     get_round(session, actor=actor, round_id=round_id)
-    if actor.is_global:
-        return repository.proposals_page(session, round_id, page)
-    return page_of_rows(proposals_for(session, actor=actor, round_id=round_id), page)
+    return repository.proposals_page(session, round_id, permissions.proposal_deciders(actor), page)
 
 
 def open_proposals_for(session: Session, *, actor: Actor) -> list[MatchProposal]:
     """The open proposals of proposals_for (the first 200 by number), chosen by the database: a round at
     the mission's scale makes thousands of proposals, and reading them all to keep the open ones took a
     second of every matching page."""
-    if actor.is_global:
-        return list(repository.open_proposals(session, organisations=None, countries=None))
-    organisations = actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
-    countries = actor.countries(permissions.FOCAL_POINT)
-    if not organisations and not countries:
-        return []
-    return list(repository.open_proposals(session, organisations=organisations, countries=countries))
+    deciders = permissions.proposal_deciders(actor)
+    return [] if deciders.none else list(repository.open_proposals(session, deciders))
 
 
 def waiting_for(actor: Actor, proposal: MatchProposal) -> tuple[str, ...]:

@@ -99,7 +99,7 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
         found.my_drafts = needs_repository.drafted_by(
             session, user_id=actor.user_id, statuses=(workflow.DRAFT, workflow.RETURNED)
         )
-    found.proposals = _proposals_waiting(session, actor, focal, organisations)
+    found.proposals = _proposals_waiting(session, actor)
     if organisations is None or organisations:
         found.draft_programmes = programmes_repository.drafts_of(session, organisations=organisations)
     if actor.is_global or actor.countries(permissions.FOCAL_POINT):
@@ -119,15 +119,12 @@ def _organisations(actor: Actor) -> frozenset[int] | None:
     )
 
 
-def _proposals_waiting(
-    session: Session, actor: Actor, focal: frozenset[str] | None, organisations: frozenset[int] | None
-) -> list[MatchProposal]:
-    if not (organisations is None or organisations or focal):
+def _proposals_waiting(session: Session, actor: Actor) -> list[MatchProposal]:
+    deciders = permissions.proposal_deciders(actor)
+    if deciders.none:
         return []
-    open_proposals = matching_repository.open_proposals(
-        session, organisations=organisations, countries=focal if organisations is not None else None
-    )
-    return [p for p in open_proposals if matching.waiting_for(actor, p)]
+    waiting = matching_repository.open_proposals(session, deciders)
+    return [proposal for proposal in waiting if matching.waiting_for(actor, proposal)]
 
 
 @dataclass(frozen=True)
@@ -174,9 +171,7 @@ def waiting_counts(session: Session, *, actor: Actor) -> WaitingCounts:
         to_endorse=needs_in(focal, workflow.SUBMITTED),
         to_publish=needs_in(focal, workflow.ENDORSED),
         returned=needs_in(drafting, workflow.RETURNED),
-        proposals=matching_repository.count_waiting_proposals(
-            session, organisations=_organisations(actor), countries=focal
-        ),
+        proposals=matching_repository.count_waiting_proposals(session, permissions.proposal_deciders(actor)),
         to_nominate=len(dialogues.nominations_waiting(session, actor=actor)),
         overdue_actions=len(overdue(dialogues.my_open_actions(session, actor=actor), date.today())),
         interests=len(gaps.interests_waiting(session, actor=actor)),
