@@ -146,6 +146,7 @@ def routes(ids: dict[str, int]) -> list[tuple[str, str, str]]:
         api += [
             ("api round", round_api),
             ("api round proposals, 200 a page", f"{round_api}/proposals?page_size=200"),
+            ("api round proposals, 50 a page, page 5", f"{round_api}/proposals?page=5&page_size=50"),
         ]
     return [(name, "page", path) for name, path in pages] + [(name, "api", path) for name, path in api]
 

@@ -3,8 +3,10 @@ the needs) is the inbox's own total for every role, and it moves when something 
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.orm import Session
 
+from pux.matching import repository as matching_repository
 from pux.matching import service as matching
 from pux.needs import service as needs
 from pux.tasks import service as tasks
@@ -65,3 +67,22 @@ def test_open_proposals_count_in_the_header_as_in_the_inbox(session: Session, wo
     matching.decide(session, actor=world.actors[donor], proposal_id=proposal.id, accept=True)
     assert tasks.waiting_count(session, actor=world.actors[donor]) == before - 1
     assert tasks.inbox(session, actor=world.actors[donor]).waiting == before - 1
+
+
+def test_proposals_decided_already_never_take_the_inbox_places_of_those_still_waiting(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inbox lists the first open proposals by number: chosen among those still waiting for the person,
+    not among all open ones (a partner who accepted the first ones saw a count and an empty list)."""
+    round_record = facilitator_round(
+        session, world, kenya_grant_programme(session, world), title="Inbox places", cap_share=1.0
+    )
+    proposals = matching.proposals_for(session, actor=world.actors["partner_a"], round_id=round_record.id)
+    assert len(proposals) >= 2
+    matching.decide(session, actor=world.actors["partner_a"], proposal_id=proposals[0].id, accept=True)
+    monkeypatch.setattr(matching_repository, "OPEN_PROPOSALS_SHOWN", 1)
+    inbox = tasks.inbox(session, actor=world.actors["partner_a"])
+    assert [p.id for p in inbox.proposals] == [proposals[1].id]
+    # The country side still waits for the Kenyan focal point on the first one.
+    focal_inbox = tasks.inbox(session, actor=world.actors["focal_ken"])
+    assert [p.id for p in focal_inbox.proposals] == [proposals[0].id]

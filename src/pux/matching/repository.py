@@ -23,6 +23,8 @@ from pux.programmes.models import Programme
 MATCHABLE_VISIBILITIES = ("public", "partners")
 _MATCHABLE_NEED = (Need.status == PUBLISHED, Need.visibility.in_(MATCHABLE_VISIBILITIES))
 _MATCHABLE_PROGRAMME = Programme.status == "published"
+# Open proposals listed on a page (the matching page, a person's inbox): the first ones by number.
+OPEN_PROPOSALS_SHOWN = 200
 
 
 def matchable_needs(session: Session) -> Sequence[Need]:
@@ -108,9 +110,18 @@ def decides_in_round(session: Session, round_id: int, deciders: ProposalDeciders
 
 
 def open_proposals(session: Session, deciders: ProposalDeciders) -> Sequence[MatchProposal]:
-    """The first 200 proposals (by number) ``deciders`` decide that still wait for a decision."""
+    """The first OPEN_PROPOSALS_SHOWN proposals (by number) ``deciders`` decide that still wait for a
+    decision (either side's)."""
     statement = select(MatchProposal).where(MatchProposal.status == "proposed", _decided_by(deciders))
-    return session.scalars(statement.order_by(MatchProposal.id).limit(200)).unique().all()
+    return session.scalars(statement.order_by(MatchProposal.id).limit(OPEN_PROPOSALS_SHOWN)).unique().all()
+
+
+def waiting_proposals(session: Session, deciders: ProposalDeciders) -> Sequence[MatchProposal]:
+    """The first OPEN_PROPOSALS_SHOWN open proposals (by number) waiting for a decision ``deciders`` may
+    still give (see ``_waiting_for``): chosen before the limit, so those they decided already never take
+    the places of those still waiting for them."""
+    statement = select(MatchProposal).where(MatchProposal.status == "proposed", _waiting_for(deciders))
+    return session.scalars(statement.order_by(MatchProposal.id).limit(OPEN_PROPOSALS_SHOWN)).unique().all()
 
 
 def _decided_by(deciders: ProposalDeciders) -> ColumnElement[bool]:
@@ -128,9 +139,15 @@ def _decided_by(deciders: ProposalDeciders) -> ColumnElement[bool]:
 
 
 def count_waiting_proposals(session: Session, deciders: ProposalDeciders) -> int:
-    """How many open proposals still wait for a decision ``deciders`` may give: the donor side's for their
-    programmes, the country side's for their needs (the rule of service.waiting_for, counted by the
-    database instead of loading the proposals)."""
+    """How many open proposals wait for a decision ``deciders`` may still give (see ``_waiting_for``),
+    counted by the database instead of loading the proposals."""
+    statement = select(func.count()).where(MatchProposal.status == "proposed", _waiting_for(deciders))
+    return session.scalar(statement) or 0
+
+
+def _waiting_for(deciders: ProposalDeciders) -> ColumnElement[bool]:
+    """The donor side not yet decided, for the deciders' programmes; the country side not yet decided, for
+    their countries' needs (the rule of service.waiting_for)."""
     donor_side: ColumnElement[bool] = MatchProposal.donor_decision.is_(None)
     country_side: ColumnElement[bool] = MatchProposal.country_decision.is_(None)
     if not deciders.everything:
@@ -138,8 +155,7 @@ def count_waiting_proposals(session: Session, deciders: ProposalDeciders) -> int
         donor_side = and_(donor_side, MatchProposal.programme_id.in_(offered))
         identified = select(Need.id).where(Need.country_iso3.in_(deciders.countries))
         country_side = and_(country_side, MatchProposal.need_id.in_(identified))
-    statement = select(func.count()).where(MatchProposal.status == "proposed", or_(donor_side, country_side))
-    return session.scalar(statement) or 0
+    return or_(donor_side, country_side)
 
 
 def proposals_for_need(session: Session, need_id: int) -> Sequence[MatchProposal]:

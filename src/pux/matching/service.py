@@ -510,7 +510,9 @@ def list_rounds(session: Session, *, actor: Actor) -> Sequence[AllocationRound]:
 
 def _may_view_round(session: Session, actor: Actor, round_record: AllocationRound) -> bool:
     deciders = permissions.proposal_deciders(actor)
-    decides = not deciders.everything and repository.decides_in_round(session, round_record.id, deciders)
+    decides = not (deciders.everything or deciders.none) and repository.decides_in_round(
+        session, round_record.id, deciders
+    )
     return permissions.can_view_round(actor, decides_in_it=decides)
 
 

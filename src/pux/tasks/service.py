@@ -21,7 +21,6 @@ from pux.dialogues.models import ActionItem, ConceptNote, Participant
 from pux.gaps import service as gaps
 from pux.gaps.schemas import InterestView
 from pux.matching import repository as matching_repository
-from pux.matching import service as matching
 from pux.matching.models import MatchProposal
 from pux.needs import repository as needs_repository
 from pux.needs import workflow
@@ -123,8 +122,7 @@ def _proposals_waiting(session: Session, actor: Actor) -> list[MatchProposal]:
     deciders = permissions.proposal_deciders(actor)
     if deciders.none:
         return []
-    waiting = matching_repository.open_proposals(session, deciders)
-    return [proposal for proposal in waiting if matching.waiting_for(actor, proposal)]
+    return list(matching_repository.waiting_proposals(session, deciders))
 
 
 @dataclass(frozen=True)
