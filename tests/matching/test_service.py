@@ -212,3 +212,24 @@ def test_a_round_with_many_proposals_is_shown_a_page_at_a_time(
     assert f"1–20 of {total}" in pages[0] and 'rel="next"' in pages[0] and 'rel="prev"' in pages[1]
     assert sum(page.count("<tr><td data-label") for page in pages) == total > 20
     assert forms[0] >= 20 and forms[1] >= total - 20
+
+
+def test_a_round_over_every_programme_reads_the_needs_as_they_are_now(session: Session, world: World) -> None:
+    """A round over every programme reads the needs kept per data version (as recommendations do): a need
+    withdrawn since the last round, in the same process, is not proposed again."""
+    kenya_grant_programme(session, world)
+    facilitator = world.actors["facilitator"]
+    first = matching.run_round(session, actor=facilitator, title="Every programme", rules=RoundRules(1.0))
+    proposed = {p.need_id for p in matching.proposals_for(session, actor=facilitator, round_id=first.id)}
+    assert world.needs["published_ken"] in proposed
+    need = needs.get_need(session, actor=facilitator, need_id=world.needs["published_ken"])
+    needs.transition_need(
+        session, actor=world.actors["focal_ken"], need_id=need.id, target="withdrawn", version=need.version
+    )
+    again = matching.run_round(
+        session, actor=facilitator, title="Every programme again", rules=RoundRules(1.0)
+    )
+    proposed_again = {
+        p.need_id for p in matching.proposals_for(session, actor=facilitator, round_id=again.id)
+    }
+    assert proposed_again == proposed - {need.id}

@@ -66,6 +66,11 @@ def add(session: Session, record: object) -> None:
     session.flush()
 
 
+def add_all(session: Session, records: Sequence[object]) -> None:
+    session.add_all(records)
+    session.flush()
+
+
 def get_round(session: Session, round_id: int) -> AllocationRound | None:
     return session.get(AllocationRound, round_id)
 
