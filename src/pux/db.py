@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    ARRAY,
     JSON,
     Column,
     Date,
@@ -19,6 +20,8 @@ from sqlalchemy import (
     Select,
     Table,
     Text,
+    any_,
+    bindparam,
     cast,
     create_engine,
     event,
@@ -29,8 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
-from sqlalchemy.sql import FromClause
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, QueryableAttribute, Session, sessionmaker
+from sqlalchemy.sql import ColumnElement, FromClause
 from sqlalchemy.sql.elements import TextClause
 
 log = logging.getLogger(__name__)
@@ -126,6 +129,20 @@ def copy_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, 
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([row[column] for column in columns])
+
+
+def one_of(
+    session: Session, column: ColumnElement[Any] | QueryableAttribute[Any], name: str
+) -> ColumnElement[bool]:
+    """``column`` is one of the list given as the parameter ``name`` when the statement runs.
+
+    PostgreSQL gets the list as one array parameter: the statement's text is then the same whatever the
+    list's length, so SQLAlchemy compiles it and psycopg parses and prepares it once. As an IN with a
+    placeholder per value (a search asks about its 250 matches five times), rendering and parsing the
+    text again cost a search a fifth of its time in the app. Elsewhere an expanding IN."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

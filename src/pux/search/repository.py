@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from pux.db import copy_rows, reserve_ids
+from pux.db import copy_rows, one_of, reserve_ids
 from pux.reference.models import Country, SdgGoal, Technique, ThematicArea
 from pux.search import engine
 from pux.search.models import SearchDocument, SearchFacet
@@ -243,9 +243,7 @@ def _matches(plan: engine.QueryPlan, *, every: bool) -> Select[Any]:
 def visible_among(session: Session, ids: Sequence[int], where: ColumnElement[bool]) -> set[int]:
     if not ids:
         return set()
-    statement = select(SearchDocument.id).where(
-        SearchDocument.id.in_(bindparam("ids", expanding=True)), where
-    )
+    statement = select(SearchDocument.id).where(one_of(session, SearchDocument.id, "ids"), where)
     return set(session.scalars(statement, {"ids": list(ids)}))
 
 
@@ -268,14 +266,14 @@ def headings(session: Session, ids: Sequence[int]) -> dict[int, Heading]:
         SearchDocument.source_key,
         SearchDocument.title,
         SearchDocument.language,
-    ).where(SearchDocument.id.in_(bindparam("ids", expanding=True)))
+    ).where(one_of(session, SearchDocument.id, "ids"))
     return {row[0]: Heading(*row[1:]) for row in session.execute(statement, {"ids": list(ids)})}
 
 
 def documents(session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
     if not ids:
         return {}
-    statement = select(SearchDocument).where(SearchDocument.id.in_(bindparam("ids", expanding=True)))
+    statement = select(SearchDocument).where(one_of(session, SearchDocument.id, "ids"))
     return {document.id: document for document in session.scalars(statement, {"ids": list(ids)})}
 
 
@@ -284,7 +282,7 @@ def kind_counts(session: Session, ids: Sequence[int]) -> dict[str, int]:
         return {}
     statement = (
         select(SearchDocument.kind, func.count())
-        .where(SearchDocument.id.in_(bindparam("ids", expanding=True)))
+        .where(one_of(session, SearchDocument.id, "ids"))
         .group_by(SearchDocument.kind)
     )
     return {kind: count for kind, count in session.execute(statement, {"ids": list(ids)})}
@@ -295,7 +293,7 @@ def facet_counts(session: Session, ids: Sequence[int]) -> dict[str, dict[str, in
         return {}
     statement = (
         select(SearchFacet.facet, SearchFacet.value, func.count())
-        .where(SearchFacet.document_id.in_(bindparam("ids", expanding=True)))
+        .where(one_of(session, SearchFacet.document_id, "ids"))
         .group_by(SearchFacet.facet, SearchFacet.value)
     )
     counts: dict[str, dict[str, int]] = {}
