@@ -106,3 +106,22 @@ def test_the_kept_index_follows_a_new_configuration_and_new_assistance(
     service.save_config(session, actor=world.actors["facilitator"], data=data)
     burden_only = kenya()
     assert burden_only.score == pytest.approx(100 * (burden_only.components[0].pressing or 0))
+
+
+def test_a_country_s_positions_are_its_places_in_the_rankings_and_follow_a_new_configuration(
+    session: Session, world: World
+) -> None:
+    def positions() -> dict[str, tuple[PriorityResult, int]]:
+        return {
+            result.area: (result, ranked) for result, ranked in service.country_positions(session, iso3="KEN")
+        }
+
+    for area, (result, ranked) in positions().items():
+        ranking = service.ranking(session, area=area)
+        assert result == next(r for r in ranking if r.iso3 == "KEN")
+        assert ranked == sum(1 for r in ranking if r.rank is not None)
+    data = engine.default_config_data()
+    data["component_weights"] = {"burden": 1.0, "capacity": 0.0, "assistance": 0.0, "groups": 0.0}
+    service.save_config(session, actor=world.actors["facilitator"], data=data)
+    health, _ranked = positions()["health"]
+    assert health.score == pytest.approx(100 * (health.components[0].pressing or 0))
