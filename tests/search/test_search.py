@@ -3,11 +3,12 @@ cross-language finding, an index that follows every write, escaped snippets, the
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
@@ -272,6 +273,43 @@ def test_meaning_search_follows_a_record_edited_again_and_again_without_reading_
     # The newest version joined the rows in memory and the first one stays until a reload: no full reload
     # (which would have left exactly the rows of the database, as many as before the edits).
     assert vector_index(session) is index and len(index.ids) == rows_before + 1
+    assert _document_of(session, need_id) in set(index.ids.tolist())
+
+
+def test_rows_of_replaced_versions_are_dropped_at_the_next_count_not_at_every_change(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows in the database are counted at most every STALE_CHECK_SECONDS (counting them on every
+    change cost the database a sixth of its time under load); once counted, too many rows of replaced
+    versions in memory bring a full reload."""
+    from pux.search.repository import vector_index
+
+    monkeypatch.setattr(search_repository, "STALE_SHARE", 0.0)  # any replaced version's row is too many
+    need_id = _published(session, world, "Isotope hydrology of the coastal aquifers")
+    index = vector_index(session)
+    index._stamp = None  # start from a full reload: exactly the rows of the database
+    vector_index(session)
+    rows_before = len(index.ids)
+
+    def edit(title: str) -> None:
+        need = needs.get_need(session, actor=world.actors["focal_ken"], need_id=need_id)
+        data = need_data(title=title).model_dump()
+        needs.update_need(
+            session,
+            actor=world.actors["focal_ken"],
+            need_id=need_id,
+            data=NeedUpdate.model_validate({**data, "version": need.version}),
+        )
+        session.flush()
+        vector_index(session)
+
+    index._counted_at = time.monotonic()  # counted just now: not again before STALE_CHECK_SECONDS
+    edit("Isotope hydrology of the coastal aquifers and their recharge")
+    assert len(index.ids) == rows_before + 1  # the new version joined; the replaced one's row stays
+    index._counted_at -= search_repository.STALE_CHECK_SECONDS  # the next change counts
+    edit("Isotope hydrology of the coastal and inland aquifers")
+    rows_now = session.scalar(select(func.count()).select_from(SearchDocument))
+    assert len(index.ids) == rows_now == rows_before  # reloaded: the rows of the database, no more
     assert _document_of(session, need_id) in set(index.ids.tolist())
 
 
