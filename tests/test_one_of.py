@@ -1,5 +1,6 @@
 """A list of values asked about in one statement (db.one_of): exactly the rows named, on either database; on
-PostgreSQL one statement text whatever the list's length (it is then compiled and prepared once)."""
+PostgreSQL (the suite's second run) one statement text whatever the list's length, so that it is compiled
+once and prepared, and text longer than its column matches nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pux.db import one_of
 from pux.needs.models import Need
+from pux.reference.models import Country
 from tests.world import World
 
 
@@ -37,3 +39,9 @@ def test_one_of_finds_exactly_the_rows_named_whatever_the_length(session: Sessio
     assert _ids_found(session, wanted, long_statements) == set(every[1:])
     if session.get_bind().dialect.name == "postgresql":
         assert short_statements == long_statements  # one text: compiled once, prepared once
+
+
+def test_one_of_matches_whole_text_only(session: Session, world: World) -> None:
+    # "KENYA" is longer than the column's three letters: cast to its size it would be "KEN" and match Kenya.
+    statement = select(Country.iso3).where(one_of(session, Country.iso3, "codes"))
+    assert set(session.scalars(statement, {"codes": ["KENYA", "UGA"]})) == {"UGA"}

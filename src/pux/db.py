@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     MetaData,
     Select,
+    String,
     Table,
     Text,
     any_,
@@ -137,11 +138,14 @@ def one_of(
     """``column`` is one of the list given as the parameter ``name`` when the statement runs.
 
     PostgreSQL gets the list as one array parameter: the statement's text is then the same whatever the
-    list's length, so SQLAlchemy compiles it and psycopg parses and prepares it once. As an IN with a
-    placeholder per value (a search asks about its 250 matches five times), rendering and parsing the
-    text again cost a search a fifth of its time in the app. Elsewhere an expanding IN."""
+    list's length, so SQLAlchemy compiles it once and psycopg prepares it on each connection once it
+    repeats. As an IN with a placeholder per value (a search asks about its 250 matches five times),
+    rendering and parsing the text again cost a search a fifth of its time in the app. Elsewhere an
+    expanding IN."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+        # Text unsized: a cast to varchar(n)[] would cut a longer value short and match the wrong row.
+        element = String() if isinstance(column.type, String) else column.type
+        return column == any_(bindparam(name, type_=ARRAY(element)))
     return column.in_(bindparam(name, expanding=True))
 
 

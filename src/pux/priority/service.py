@@ -174,10 +174,9 @@ def rank_ranges(session: Session, *, area: str, draws: int = 100) -> dict[str, R
 def country_positions(session: Session, *, iso3: str) -> list[tuple[PriorityResult, int]]:
     """A country's result in every thematic area, with the number of ranked countries (from the rankings
     kept per area: computing every area again took a country's page a fifth of its time)."""
-    config, _data = active_config(session)
+    _config, by_area = rankings(session)
     positions = []
-    for area in config.areas:
-        results = area_ranking(session, area=area)
+    for results in by_area.values():
         ranked = sum(1 for r in results if r.rank is not None)
         positions += [(r, ranked) for r in results if r.iso3 == iso3.upper()]
     return positions

@@ -376,7 +376,8 @@ REREAD = timedelta(seconds=60)
 STALE_SHARE = 0.25
 # The rows in the database are counted for that at most this often: counting 225,000 documents took
 # PostgreSQL 15 ms, and under a workshop's edits nearly every search found a change and counted (a sixth of
-# the database's time). Rows of deleted documents cost only memory meanwhile: every hit goes through SQL.
+# the database's time). Rows of replaced versions meanwhile cost memory and a few of a search's meaning
+# candidates (every hit goes through SQL, which no longer finds them).
 STALE_CHECK_SECONDS = 60.0
 
 
@@ -478,6 +479,7 @@ class VectorIndex:
     def _reload(self, session: Session) -> None:
         ids, rows = self._read(session)
         self._ids, self._rows, self._count = ids, rows, len(ids)
+        self._counted_at = time.monotonic()  # as good as a count: exactly the rows of the database
         self._basis = None
         self._project_all()
 
