@@ -118,9 +118,8 @@ def test_a_country_s_positions_are_its_places_in_the_rankings_and_follow_a_new_c
 
     config, _data = service.active_config(session)
     for area, (result, ranked) in positions().items():
-        ranking = engine.compute(
-            service.country_inputs(session), config, area
-        )  # this index, not the kept one
+        # The index computed here, not the kept one that country_positions reads.
+        ranking = engine.compute(service.country_inputs(session), config, area)
         assert result == next(r for r in ranking if r.iso3 == "KEN")
         assert ranked == sum(1 for r in ranking if r.rank is not None)
     data = engine.default_config_data()
