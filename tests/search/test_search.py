@@ -23,6 +23,7 @@ from pux.search import engine, service
 from pux.search import repository as search_repository
 from pux.search.models import SearchDocument
 from pux.search.repository import SearchFilter
+from pux.search.sources import SOURCES
 from tests.world import World, need_data
 
 MARKER = "Zyxquor"  # a made-up word no other record contains
@@ -311,6 +312,16 @@ def test_rows_of_replaced_versions_are_dropped_at_the_next_count_not_at_every_ch
     rows_now = session.scalar(select(func.count()).select_from(SearchDocument))
     assert len(index.ids) == rows_now == rows_before  # reloaded: the rows of the database, no more
     assert _document_of(session, need_id) in set(index.ids.tolist())
+
+
+def test_the_relevance_check_finds_records_by_their_natural_keys(session: Session, world: World) -> None:
+    # `pux search eval` names the expected records by reference or title; the index knows their ids.
+    need_id = _published(session, world, "Neutron moisture gauges for irrigation scheduling")
+    reference = needs.get_need(session, actor=world.actors["focal_ken"], need_id=need_id).reference
+    found = search_repository.source_keys_by_natural_key(
+        session, SOURCES["need"], [reference, "KEN-1900-999"]
+    )
+    assert found == {reference: str(need_id)}
 
 
 # Fruit flies rather than radiotherapy: other tests leave radiotherapy needs committed by the hundred, and

@@ -19,7 +19,6 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
-    bindparam,
     column,
     delete,
     func,
@@ -617,7 +616,7 @@ def source_keys_by_natural_key(session: Session, source: Any, natural: Sequence[
         return {value: value for value in natural}
     model = source.model
     column_ = getattr(model, source.natural_key)
-    statement = select(column_, model.id).where(column_.in_(bindparam("keys", expanding=True)))
+    statement = select(column_, model.id).where(one_of(session, column_, "keys"))
     return {
         str(value): str(record_id) for value, record_id in session.execute(statement, {"keys": list(natural)})
     }
