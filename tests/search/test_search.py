@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
@@ -312,6 +313,54 @@ def test_rows_of_replaced_versions_are_dropped_at_the_next_count_not_at_every_ch
     rows_now = session.scalar(select(func.count()).select_from(SearchDocument))
     assert len(index.ids) == rows_now == rows_before  # reloaded: the rows of the database, no more
     assert _document_of(session, need_id) in set(index.ids.tolist())
+
+
+def test_a_refresh_reads_the_vectors_of_new_rows_only_not_of_every_row_written_lately(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each refresh looks again at the rows written in the minute before the newest one it saw (late
+    commits); after a bulk write (an import, the scale build) that was every row, read again with its
+    vector by each process. Their ids and write times tell which rows are new: only those vectors are
+    read (here every document was written in the last minute)."""
+    from pux.search.repository import vector_index
+
+    index = vector_index(session)
+    index._stamp = None  # start from a full reload
+    vector_index(session)
+    asked: list[list[int]] = []
+    read_vectors = search_repository.VectorIndex._vectors_of
+
+    def recording(session: Session, document_ids: list[int]) -> object:
+        asked.append(sorted(document_ids))
+        return read_vectors(session, document_ids)
+
+    monkeypatch.setattr(search_repository.VectorIndex, "_vectors_of", staticmethod(recording))
+    need_id = _published(session, world, "Isotope hydrology of the coastal aquifers")
+    rows_in_window = session.scalar(
+        select(func.count()).select_from(SearchDocument).where(SearchDocument.updated_at >= index._stamp[2])
+    )
+    vector_index(session)
+    assert asked == [[_document_of(session, need_id)]]
+    assert rows_in_window is not None and rows_in_window >= 1
+    assert session.scalar(select(func.count()).select_from(SearchDocument)) > 1  # more rows than were read
+
+
+def test_rows_that_arrive_out_of_id_order_are_found_by_id_without_copying_the_matrix() -> None:
+    """Concurrent writers commit ids out of order: a lower id arriving after a higher one joins the end
+    of the buffers (the sorted index beside them finds it), and a later version of it replaces its row."""
+    index = search_repository.VectorIndex()
+    unit = np.eye(10, dtype=np.float32)
+    index._append(np.array([10, 20, 30, 40, 60, 70, 80, 90], dtype=np.int64), unit[:8])
+    index._append(np.array([100], dtype=np.int64), unit[[8]])  # the buffers grow by a quarter: room for one
+    matrix_before = index._rows
+    index._append(np.array([50], dtype=np.int64), unit[[9]])
+    assert index._rows is matrix_before  # no copy of the matrix
+    assert index.nearest(unit[9], limit=1, min_score=0.5) == [(50, pytest.approx(1.0))]
+    assert index.nearest(unit[8], limit=1, min_score=0.5) == [(100, pytest.approx(1.0))]
+    positions = np.searchsorted(index._sorted_ids, [50])
+    index._put(index._sorted_at[positions], unit[[0]])  # a new version of document 50
+    assert sorted(document for document, _score in index.nearest(unit[0], limit=3, min_score=0.5)) == [10, 50]
+    assert index.nearest(unit[9], limit=1, min_score=0.5) == []
 
 
 def test_the_relevance_check_finds_records_by_their_natural_keys(session: Session, world: World) -> None:

@@ -366,9 +366,10 @@ def encode_vectors(vectors: npt.NDArray[np.float32]) -> list[bytes]:
     return [row.astype(VECTOR_DTYPE).tobytes() for row in vectors]
 
 
-# Rows written this long before the newest one seen are read again at each refresh: a transaction that
-# commits after rows with later stamps did (clocks of several machines, a batch of an import) is not
-# missed. A rebuild of the whole index, which takes longer, replaces the oldest rows: a full reload.
+# Rows written this long before the newest one seen are looked at again at each refresh: a transaction
+# that commits after rows with later stamps did (clocks of several machines, a batch of an import) is not
+# missed. Only their ids and write times are read again; a row's vector only when that row is not in
+# memory yet. A rebuild of the whole index, which takes longer, replaces the oldest rows: a full reload.
 REREAD = timedelta(seconds=60)
 # Rows kept in memory for documents deleted since (old versions of edited records) are dropped by a full
 # reload once they pass this share of the rows in the database.
@@ -383,11 +384,13 @@ STALE_CHECK_SECONDS = 60.0
 class VectorIndex:
     """The documents' vectors as one matrix, per database, brought up to date before each search.
 
-    After a change only the rows written since are read (by their write time, with a margin): an edit
-    writes a new version of its document, which replaces or joins the rows in memory, and its projection
-    is computed for it alone. The buffers grow by a quarter when full, so an edit does not copy the
-    matrix. Rows of deleted documents stay until a full reload (every hit goes through SQL, which no
-    longer finds them); one happens when they are many, or when the oldest documents went (a rebuild).
+    After a change, the ids and write times of the rows written since (with a margin) are read, then the
+    vectors of the rows not in memory yet: an edit writes a new version of its document, which replaces
+    or joins the rows in memory, and its projection is computed for it alone. Rows stay in the order
+    they arrived (concurrent writers commit ids out of order), found by id through a sorted index beside
+    them; the buffers grow by a quarter when full, so an edit does not copy the matrix. Rows of deleted
+    documents stay until a full reload (every hit goes through SQL, which no longer finds them); one
+    happens when they are many, or when the oldest documents went (a rebuild).
     """
 
     def __init__(self) -> None:
@@ -398,6 +401,12 @@ class VectorIndex:
         self._rows = np.zeros((0, 0), dtype=np.float32)
         self._projected_rows: npt.NDArray[np.float32] | None = None
         self._basis: npt.NDArray[np.float32] | None = None
+        self._sorted_ids = np.zeros(0, dtype=np.int64)  # the ids in memory, ascending
+        self._sorted_at = np.zeros(0, dtype=np.intp)  # where each of those is in the buffers
+        # The write time of each row in memory that a later refresh may read again (within REREAD of the
+        # newest one seen): its vector is read again only when the time differs (SQLite hands out the
+        # ids of deleted rows again).
+        self._recent: dict[int, Any] = {}
         self._counted_at = -math.inf  # when the rows in the database were last counted (time.monotonic)
 
     @property
@@ -453,31 +462,21 @@ class VectorIndex:
     def _rows_in_database(session: Session) -> int:
         return session.scalar(select(func.count()).select_from(SearchDocument)) or 0
 
-    @staticmethod
-    def _read(session: Session, since: Any = None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        statement = select(SearchDocument.id, SearchDocument.vector)
-        if since is None:
-            statement = statement.order_by(SearchDocument.id)
-        else:
-            # Not ordered in SQL: ordered by id, the planner scans the whole table (every vector) instead
-            # of the few rows the write-time index finds; they are put in id order here.
-            statement = statement.where(SearchDocument.updated_at >= since)
+    def _reload(self, session: Session) -> None:
         ids: list[int] = []
         vectors: list[npt.NDArray[np.float16]] = []
-        for document_id, blob in session.execute(statement):
+        stamps: list[Any] = []
+        statement = select(SearchDocument.id, SearchDocument.vector, SearchDocument.updated_at)
+        for document_id, blob, written in session.execute(statement.order_by(SearchDocument.id)):
             ids.append(document_id)
             vectors.append(np.frombuffer(blob, dtype=VECTOR_DTYPE))
-        if not vectors:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-        found_ids, found_rows = np.array(ids, dtype=np.int64), np.array(vectors, dtype=np.float32)
-        if since is None:
-            return found_ids, found_rows
-        order = np.argsort(found_ids, kind="stable")
-        return found_ids[order], found_rows[order]
-
-    def _reload(self, session: Session) -> None:
-        ids, rows = self._read(session)
-        self._ids, self._rows, self._count = ids, rows, len(ids)
+            stamps.append(written)
+        self._ids = np.array(ids, dtype=np.int64)
+        self._rows = np.array(vectors, dtype=np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
+        self._count = len(ids)
+        self._sorted_ids, self._sorted_at = self._ids.copy(), np.arange(len(ids))
+        later = max(stamps) - REREAD if stamps else None
+        self._recent = {i: at for i, at in zip(ids, stamps, strict=True) if later is not None and at >= later}
         self._counted_at = time.monotonic()  # as good as a count: exactly the rows of the database
         self._basis = None
         self._project_all()
@@ -485,30 +484,48 @@ class VectorIndex:
     def _read_since(self, session: Session, newest_seen: Any) -> None:
         """Put the rows written since ``newest_seen`` (less the margin) in place: a known id's row is
         replaced (SQLite hands out the highest ids again after they were deleted), a new one is added."""
-        ids, rows = self._read(session, newest_seen - REREAD)
+        since = newest_seen - REREAD
+        statement = select(SearchDocument.id, SearchDocument.updated_at).where(
+            SearchDocument.updated_at >= since
+        )
+        written = {document_id: at for document_id, at in session.execute(statement)}
+        unseen = [document_id for document_id, at in written.items() if self._recent.get(document_id) != at]
+        # Rows written before the window will not be read again: their times are no longer needed.
+        self._recent = {document_id: at for document_id, at in self._recent.items() if at >= since}
+        self._recent.update(written)
+        if not unseen:
+            return
+        ids, rows = self._vectors_of(session, unseen)
         if not len(ids):
             return
         if self._count and rows.shape[1] != self._rows.shape[1]:
             self._reload(session)
             return
-        known = self.ids
-        positions = np.searchsorted(known, ids)
-        found = positions < len(known)
-        found[found] = known[positions[found]] == ids[found]
-        self._put(positions[found], rows[found])
-        fresh_ids, fresh_rows = ids[~found], rows[~found]
-        if not len(fresh_ids):
-            return
-        if self._count and fresh_ids[0] < known[-1]:
-            # An id below the newest one in memory, not in memory (rare: ids handed out again after a
-            # rolled-back write): merged in id order.
-            order = np.argsort(np.concatenate([known, fresh_ids]), kind="stable")
-            self._ids = np.concatenate([known, fresh_ids])[order]
-            self._rows = np.concatenate([self.matrix, fresh_rows])[order]
-            self._count = len(self._ids)
-            self._project_all()
-            return
-        self._append(fresh_ids, fresh_rows)
+        positions = np.searchsorted(self._sorted_ids, ids)
+        found = positions < len(self._sorted_ids)
+        found[found] = self._sorted_ids[positions[found]] == ids[found]
+        self._put(self._sorted_at[positions[found]], rows[found])
+        if not found.all():
+            self._append(ids[~found], rows[~found])
+
+    @staticmethod
+    def _vectors_of(
+        session: Session, document_ids: list[int]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """The vectors of the documents named (those that still exist), in id order."""
+        statement = (
+            select(SearchDocument.id, SearchDocument.vector)
+            .where(one_of(session, SearchDocument.id, "ids"))
+            .order_by(SearchDocument.id)
+        )
+        found = [
+            (document_id, blob) for document_id, blob in session.execute(statement, {"ids": document_ids})
+        ]
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.array([document_id for document_id, _blob in found], dtype=np.int64)
+        rows = np.array([np.frombuffer(blob, dtype=VECTOR_DTYPE) for _id, blob in found], dtype=np.float32)
+        return ids, rows
 
     def _put(self, positions: npt.NDArray[np.intp], rows: npt.NDArray[np.float32]) -> None:
         if len(positions):
@@ -517,9 +534,11 @@ class VectorIndex:
                 self._projected_rows[positions] = rows @ self._basis
 
     def _append(self, ids: npt.NDArray[np.int64], rows: npt.NDArray[np.float32]) -> None:
-        needed = self._count + len(ids)
+        """Add rows of new ids (ascending) after those in memory, whatever their ids."""
+        start, needed = self._count, self._count + len(ids)
         if not self._count:
             self._ids, self._rows, self._count = ids, rows, len(ids)
+            self._sorted_ids, self._sorted_at = ids.copy(), np.arange(len(ids))
             self._project_all()
             return
         if needed > len(self._ids):
@@ -528,11 +547,15 @@ class VectorIndex:
             self._rows = _grown(self._rows, capacity)
             if self._projected_rows is not None:
                 self._projected_rows = _grown(self._projected_rows, capacity)
-        self._ids[self._count : needed] = ids
-        self._rows[self._count : needed] = rows
+        self._ids[start:needed] = ids
+        self._rows[start:needed] = rows
         if self._projected_rows is not None and self._basis is not None:
-            self._projected_rows[self._count : needed] = rows @ self._basis
+            self._projected_rows[start:needed] = rows @ self._basis
         self._count = needed
+        # The sorted index takes the new ids in their places: a copy of the ids, not of the matrix.
+        places = np.searchsorted(self._sorted_ids, ids)
+        self._sorted_ids = np.insert(self._sorted_ids, places, ids)
+        self._sorted_at = np.insert(self._sorted_at, places, np.arange(start, needed))
         if self._projected_rows is None and self._count > COARSE_CANDIDATES:
             self._project_all()
 
