@@ -379,6 +379,11 @@ STALE_SHARE = 0.25
 # the database's time). Rows of replaced versions meanwhile cost memory and a few of a search's meaning
 # candidates (every hit goes through SQL, which no longer finds them).
 STALE_CHECK_SECONDS = 60.0
+# Rows left free after a full reload, for the versions edits write: the first row past the end grows the
+# buffers by a quarter, a copy of the whole matrix (at the mission's scale 430 MB, half a second with the
+# index locked, in every process at its first edits).
+ROOM_AFTER_RELOAD = 0.02
+ROOM_AFTER_RELOAD_MIN = 256
 
 
 class VectorIndex:
@@ -471,10 +476,15 @@ class VectorIndex:
             ids.append(document_id)
             vectors.append(np.frombuffer(blob, dtype=VECTOR_DTYPE))
             stamps.append(written)
-        self._ids = np.array(ids, dtype=np.int64)
-        self._rows = np.array(vectors, dtype=np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
+        # Room for the edits that follow: the first one past the end copies the whole matrix.
+        capacity = len(ids) + max(ROOM_AFTER_RELOAD_MIN, int(len(ids) * ROOM_AFTER_RELOAD))
+        self._ids = np.zeros(capacity, dtype=np.int64)
+        self._ids[: len(ids)] = ids
+        self._rows = np.zeros((capacity, len(vectors[0]) if vectors else 0), dtype=np.float32)
+        if vectors:
+            self._rows[: len(ids)] = vectors
         self._count = len(ids)
-        self._sorted_ids, self._sorted_at = self._ids.copy(), np.arange(len(ids))
+        self._sorted_ids, self._sorted_at = self._ids[: len(ids)].copy(), np.arange(len(ids))
         later = max(stamps) - REREAD if stamps else None
         self._recent = {i: at for i, at in zip(ids, stamps, strict=True) if later is not None and at >= later}
         self._counted_at = time.monotonic()  # as good as a count: exactly the rows of the database
