@@ -171,12 +171,12 @@ def serve(
     os.environ["PUX_WARM_UP"] = "1" if warm_up else "0"
     get_settings.cache_clear()
     logs.configure(log_level)  # this process too: it supervises the workers and says so
-    from pux.web.server import NoDelayH11Protocol
+    from pux.web.server import NoDelayHttpToolsProtocol
 
     uvicorn.run(
         "pux.web.app:create_app",
         factory=True,
-        http=NoDelayH11Protocol,
+        http=NoDelayHttpToolsProtocol,
         host=host,
         port=port,
         workers=workers,

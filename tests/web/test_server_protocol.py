@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
-from pux.web.server import NoDelayH11Protocol
+from pux.web.server import NoDelayHttpToolsProtocol
 from tests.web.conftest import Served
 
 
@@ -57,7 +57,9 @@ def test_each_connection_gets_tcp_nodelay() -> None:
         config.load()
         loop = asyncio.new_event_loop()
         try:
-            protocol = NoDelayH11Protocol(config=config, server_state=ServerState(), app_state={}, _loop=loop)
+            protocol = NoDelayHttpToolsProtocol(
+                config=config, server_state=ServerState(), app_state={}, _loop=loop
+            )
             protocol.connection_made(Transport(connection))  # type: ignore[arg-type]
         finally:
             loop.close()
