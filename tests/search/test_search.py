@@ -3,6 +3,7 @@ cross-language finding, an index that follows every write, escaped snippets, the
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 
@@ -378,6 +379,25 @@ def test_rows_that_arrive_out_of_id_order_are_found_by_id_without_copying_the_ma
     index._put(index._sorted_at[positions], unit[[0]])  # a new version of document 50
     assert sorted(document for document, _score in index.nearest(unit[0], limit=3, min_score=0.5)) == [10, 50]
     assert index.nearest(unit[9], limit=1, min_score=0.5) == []
+
+
+def test_the_few_record_kinds_word_index_covers_exactly_the_kinds_every_search_ranks(
+    session: Session,
+) -> None:
+    """Every search ranks the few-record kinds' documents whatever their age, through a word index of
+    theirs alone on PostgreSQL (migration 0019): it serves only when its kinds are those of the query, and
+    only when the query names them as literals (a parameter in a prepared statement's generic plan cannot
+    be matched to an index's condition)."""
+    condition = select(SearchDocument.id).where(search_repository._OF_FEW_RECORD_KIND)
+    compiled = condition.compile(dialect=session.get_bind().dialect)
+    assert not compiled.params
+    assert all(f"'{kind}'" in str(compiled) for kind in search_repository.FEW_RECORD_KINDS)
+    if session.get_bind().dialect.name == "postgresql":
+        definition = session.scalar(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_document_few_kinds_terms_tsv'")
+        )
+        assert definition is not None and "gin (terms_tsv)" in definition
+        assert set(re.findall(r"'(\w+)'::", definition)) == set(search_repository.FEW_RECORD_KINDS)
 
 
 def test_the_relevance_check_finds_records_by_their_natural_keys(session: Session, world: World) -> None:

@@ -3,8 +3,8 @@ visibility rules need and its facets.
 
 The word index itself lives in the database's own full-text structures, kept in step by the database:
 on SQLite an FTS5 table (``search_fts``, external content, filled by triggers on ``search_document``);
-on PostgreSQL a generated ``tsvector`` column (``terms_tsv``) with a GIN index. They differ between the
-two databases, so they are made by migration 0007 rather than declared here, and schema comparison
+on PostgreSQL a generated ``tsvector`` column (``terms_tsv``) with GIN indexes. They differ between the
+two databases, so they are made by migrations (0007, 0019) rather than declared here, and schema comparison
 (``alembic revision --autogenerate`` and the migration test) is told to leave them alone.
 """
 
@@ -34,7 +34,8 @@ from pux.db import Base
 
 FTS_TABLE = "search_fts"
 TSVECTOR_COLUMN = "terms_tsv"
-TSVECTOR_INDEX = "ix_search_document_terms_tsv"
+# The word indexes on PostgreSQL: of every document, and of the few-record kinds' alone (migration 0019).
+TSVECTOR_INDEXES = ("ix_search_document_terms_tsv", "ix_search_document_few_kinds_terms_tsv")
 
 
 class SearchDocument(Base):
@@ -86,7 +87,7 @@ def _is_database_word_index(op: Any) -> bool:
     if isinstance(op, ops.DropColumnOp):
         return bool(op.table_name == "search_document" and op.column_name == TSVECTOR_COLUMN)
     if isinstance(op, ops.DropIndexOp):
-        return bool(op.index_name == TSVECTOR_INDEX)
+        return bool(op.index_name in TSVECTOR_INDEXES)
     if isinstance(op, ops.ModifyTableOps):
         if op.table_name.startswith(FTS_TABLE):
             return True

@@ -54,7 +54,9 @@ ENOUGH_WITH_EVERY_WORD = 20
 # the technique's own page out of the scored matches.
 RANKED_MATCHES = 1000
 FEW_RECORD_KINDS = ("country", "technique", "evidence", "story", "myth", "event")
-_OF_FEW_RECORD_KIND = SearchDocument.kind.in_(FEW_RECORD_KINDS)
+# Written out as literals, not parameters: PostgreSQL then knows, also in a prepared statement's generic
+# plan, that the word index of these kinds alone (migration 0019, the same list) covers the query.
+_OF_FEW_RECORD_KIND = SearchDocument.kind.in_([literal_column(f"'{kind}'") for kind in FEW_RECORD_KINDS])
 _TERMS: ColumnElement[Any] = literal_column("search_document.terms_tsv")  # PostgreSQL's word index column
 FEW_RECORD_GAP = 64
 # The best document matching only some of the query's words scores this share of the best with all.
