@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+import pux.migrations as migrations_package
 from pux.accounts.permissions import Actor
 from pux.dialogues import service as dialogues
 from pux.dialogues.schemas import EventCreate, ParticipantFields
@@ -328,22 +330,62 @@ def test_a_refresh_reads_the_vectors_of_new_rows_only_not_of_every_row_written_l
     index = vector_index(session)
     index._stamp = None  # start from a full reload
     vector_index(session)
+    assert index._stamp is not None
+    window_start = index._stamp[2] - search_repository.REREAD
     asked: list[list[int]] = []
     read_vectors = search_repository.VectorIndex._vectors_of
 
-    def recording(session: Session, document_ids: list[int]) -> object:
+    def recording(session: Session, document_ids: set[int], since: object) -> object:
         asked.append(sorted(document_ids))
-        return read_vectors(session, document_ids)
+        return read_vectors(session, document_ids, since)
 
     monkeypatch.setattr(search_repository.VectorIndex, "_vectors_of", staticmethod(recording))
     need_id = _published(session, world, "Isotope hydrology of the coastal aquifers")
-    rows_in_window = session.scalar(
-        select(func.count()).select_from(SearchDocument).where(SearchDocument.updated_at >= index._stamp[2])
+    in_window = (
+        select(func.count()).select_from(SearchDocument).where(SearchDocument.updated_at >= window_start)
     )
+    assert (session.scalar(in_window) or 0) > 1  # the refresh looks at more rows than the new one
     vector_index(session)
     assert asked == [[_document_of(session, need_id)]]
-    assert rows_in_window is not None and rows_in_window >= 1
-    assert session.scalar(select(func.count()).select_from(SearchDocument)) > 1  # more rows than were read
+
+
+def test_a_failed_read_of_new_vectors_is_made_good_at_the_next_refresh(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write times of the rows looked at are kept only once their vectors are in place: with them
+    kept before, a failed read (a dropped connection) left the new rows out until a full reload."""
+    from pux.search.repository import vector_index
+
+    index = vector_index(session)
+    need_id = _published(session, world, "Neutron activation analysis of airborne particulates")
+    read_vectors = search_repository.VectorIndex._vectors_of
+
+    def failing(session: Session, document_ids: set[int], since: object) -> object:
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(search_repository.VectorIndex, "_vectors_of", staticmethod(failing))
+    with pytest.raises(ConnectionError):
+        vector_index(session)
+    monkeypatch.setattr(search_repository.VectorIndex, "_vectors_of", staticmethod(read_vectors))
+    vector_index(session)
+    assert _document_of(session, need_id) in set(index.ids.tolist())
+
+
+def test_many_new_vectors_are_read_with_the_rows_written_lately_not_by_id(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a bulk write the new rows are too many to name (SQLite takes a placeholder per id, at most
+    32,766 in stock builds): the rows written lately are read and the new ones kept."""
+    from pux.search.repository import vector_index
+
+    monkeypatch.setattr(search_repository, "VECTORS_BY_ID", 0)
+    index = vector_index(session)
+    first = _published(session, world, "Stable isotope tracing of nitrogen fertiliser uptake")
+    second = _published(session, world, "Sterile insect technique against the Mediterranean fruit fly")
+    vector_index(session)
+    in_memory = set(index.ids.tolist())
+    assert {_document_of(session, first), _document_of(session, second)} <= in_memory
+    assert len(index.ids) == len(in_memory)  # each row once
 
 
 def test_the_first_edits_after_a_full_reload_join_without_copying_the_matrix(
@@ -392,6 +434,10 @@ def test_the_few_record_kinds_word_index_covers_exactly_the_kinds_every_search_r
     compiled = condition.compile(dialect=session.get_bind().dialect)
     assert not compiled.params
     assert all(f"'{kind}'" in str(compiled) for kind in search_repository.FEW_RECORD_KINDS)
+    migration = Path(migrations_package.__file__).parent / "versions" / "0019_search_few_kinds_word_index.py"
+    condition_written = re.search(r"WHERE kind IN \(([^)]*)\)", migration.read_text())
+    assert condition_written is not None
+    assert set(re.findall(r"'(\w+)'", condition_written.group(1))) == set(search_repository.FEW_RECORD_KINDS)
     if session.get_bind().dialect.name == "postgresql":
         definition = session.scalar(
             text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_document_few_kinds_terms_tsv'")

@@ -370,9 +370,12 @@ def encode_vectors(vectors: npt.NDArray[np.float32]) -> list[bytes]:
 
 # Rows written this long before the newest one seen are looked at again at each refresh: a transaction
 # that commits after rows with later stamps did (clocks of several machines, a batch of an import) is not
-# missed. Only their ids and write times are read again; a row's vector only when that row is not in
-# memory yet. A rebuild of the whole index, which takes longer, replaces the oldest rows: a full reload.
+# missed. Only their ids and write times are read again; a row's vector only when that id and time were not
+# read before. A rebuild of the whole index, which takes longer, replaces the oldest rows: a full reload.
 REREAD = timedelta(seconds=60)
+# Up to this many, the vectors to read are asked for by id; more (after a bulk write), the window's rows are
+# read and the others left: SQLite takes a placeholder per id, and stock builds at most 32,766.
+VECTORS_BY_ID = 1_000
 # Rows kept in memory for documents deleted since (old versions of edited records) are dropped by a full
 # reload once they pass this share of the rows in the database.
 STALE_SHARE = 0.25
@@ -411,8 +414,8 @@ class VectorIndex:
         self._sorted_ids = np.zeros(0, dtype=np.int64)  # the ids in memory, ascending
         self._sorted_at = np.zeros(0, dtype=np.intp)  # where each of those is in the buffers
         # The write time of each row in memory that a later refresh may read again (within REREAD of the
-        # newest one seen): its vector is read again only when the time differs (SQLite hands out the
-        # ids of deleted rows again).
+        # newest one seen): its vector is read again only when the time differs (SQLite hands out the ids
+        # of a rolled-back write again, and a transaction may read its own rows before it rolls back).
         self._recent: dict[int, Any] = {}
         self._counted_at = -math.inf  # when the rows in the database were last counted (time.monotonic)
 
@@ -495,24 +498,28 @@ class VectorIndex:
 
     def _read_since(self, session: Session, newest_seen: Any) -> None:
         """Put the rows written since ``newest_seen`` (less the margin) in place: a known id's row is
-        replaced (SQLite hands out the highest ids again after they were deleted), a new one is added."""
+        replaced (an id handed out again after a rollback, on SQLite), a new one is added."""
         since = newest_seen - REREAD
         statement = select(SearchDocument.id, SearchDocument.updated_at).where(
             SearchDocument.updated_at >= since
         )
         written = {document_id: at for document_id, at in session.execute(statement)}
-        unseen = [document_id for document_id, at in written.items() if self._recent.get(document_id) != at]
-        # Rows written before the window will not be read again: their times are no longer needed.
-        self._recent = {document_id: at for document_id, at in self._recent.items() if at >= since}
-        self._recent.update(written)
-        if not unseen:
-            return
-        ids, rows = self._vectors_of(session, unseen)
-        if not len(ids):
-            return
-        if self._count and rows.shape[1] != self._rows.shape[1]:
-            self._reload(session)
-            return
+        unseen = {document_id for document_id, at in written.items() if self._recent.get(document_id) != at}
+        if unseen:
+            ids, rows = self._vectors_of(session, unseen, since)
+            if len(ids) and self._count and rows.shape[1] != self._rows.shape[1]:
+                self._reload(session)
+                return
+            if len(ids):
+                self._place(ids, rows)
+        # Only now, the vectors in place (a failed read leaves them to be read at the next refresh). Rows
+        # written before the window will not be read again: their times are no longer needed.
+        recent = {document_id: at for document_id, at in self._recent.items() if at >= since}
+        recent.update(written)
+        self._recent = recent
+
+    def _place(self, ids: npt.NDArray[np.int64], rows: npt.NDArray[np.float32]) -> None:
+        """Rows of ``ids`` (ascending): a known id's row is replaced, a new one added."""
         positions = np.searchsorted(self._sorted_ids, ids)
         found = positions < len(self._sorted_ids)
         found[found] = self._sorted_ids[positions[found]] == ids[found]
@@ -522,17 +529,18 @@ class VectorIndex:
 
     @staticmethod
     def _vectors_of(
-        session: Session, document_ids: list[int]
+        session: Session, document_ids: set[int], since: Any
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        """The vectors of the documents named (those that still exist), in id order."""
-        statement = (
-            select(SearchDocument.id, SearchDocument.vector)
-            .where(one_of(session, SearchDocument.id, "ids"))
-            .order_by(SearchDocument.id)
-        )
-        found = [
-            (document_id, blob) for document_id, blob in session.execute(statement, {"ids": document_ids})
-        ]
+        """The vectors of the documents named (those that still exist), in id order; past VECTORS_BY_ID of
+        them, those of the rows written since ``since``, the others left out."""
+        statement = select(SearchDocument.id, SearchDocument.vector).order_by(SearchDocument.id)
+        if len(document_ids) <= VECTORS_BY_ID:
+            found = session.execute(
+                statement.where(one_of(session, SearchDocument.id, "ids")), {"ids": sorted(document_ids)}
+            ).all()
+        else:
+            window = session.execute(statement.where(SearchDocument.updated_at >= since)).all()
+            found = [row for row in window if row[0] in document_ids]
         if not found:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         ids = np.array([document_id for document_id, _blob in found], dtype=np.int64)
