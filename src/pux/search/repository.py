@@ -490,8 +490,10 @@ class VectorIndex:
             self._rows[: len(ids)] = vectors
         self._count = len(ids)
         self._sorted_ids, self._sorted_at = self._ids[: len(ids)].copy(), np.arange(len(ids))
-        later = max(stamps) - REREAD if stamps else None
-        self._recent = {i: at for i, at in zip(ids, stamps, strict=True) if later is not None and at >= later}
+        self._recent = {}
+        if stamps:  # the rows the next refresh looks at again: those of the window before the newest
+            window_start = max(stamps) - REREAD
+            self._recent = {i: at for i, at in zip(ids, stamps, strict=True) if at >= window_start}
         self._counted_at = time.monotonic()  # as good as a count: exactly the rows of the database
         self._basis = None
         self._project_all()
@@ -505,13 +507,12 @@ class VectorIndex:
         )
         written = {document_id: at for document_id, at in session.execute(statement)}
         unseen = {document_id for document_id, at in written.items() if self._recent.get(document_id) != at}
-        if unseen:
-            ids, rows = self._vectors_of(session, unseen, since)
-            if len(ids) and self._count and rows.shape[1] != self._rows.shape[1]:
+        ids, rows = self._vectors_of(session, unseen, since)
+        if len(ids):
+            if self._count and rows.shape[1] != self._rows.shape[1]:
                 self._reload(session)
                 return
-            if len(ids):
-                self._place(ids, rows)
+            self._place(ids, rows)
         # Only now, the vectors in place (a failed read leaves them to be read at the next refresh). Rows
         # written before the window will not be read again: their times are no longer needed.
         recent = {document_id: at for document_id, at in self._recent.items() if at >= since}
@@ -533,6 +534,8 @@ class VectorIndex:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """The vectors of the documents named (those that still exist), in id order; past VECTORS_BY_ID of
         them, those of the rows written since ``since``, the others left out."""
+        if not document_ids:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         statement = select(SearchDocument.id, SearchDocument.vector).order_by(SearchDocument.id)
         if len(document_ids) <= VECTORS_BY_ID:
             found = session.execute(

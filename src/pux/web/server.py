@@ -8,12 +8,6 @@ import socket
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
-def _no_delay(transport: asyncio.Transport) -> None:
-    connection = transport.get_extra_info("socket")
-    if connection is not None and connection.family in (socket.AF_INET, socket.AF_INET6):
-        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
 class NoDelayHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's protocol on httptools (llhttp, in C) with Nagle's algorithm off on every connection.
 
@@ -25,5 +19,7 @@ class NoDelayHttpToolsProtocol(HttpToolsProtocol):
     one)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        _no_delay(transport)
+        connection = transport.get_extra_info("socket")
+        if connection is not None and connection.family in (socket.AF_INET, socket.AF_INET6):
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
