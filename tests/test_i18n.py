@@ -15,7 +15,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
-from pux.i18n import LANGUAGES, catalogue_path, choose_language, gettext, language_context, ngettext
+from pux.i18n import (
+    LANGUAGES,
+    catalogue_path,
+    choose_language,
+    decimal_text,
+    gettext,
+    language_context,
+    ngettext,
+)
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "pux"
 METHOD_MAP = [("**.py", "python"), ("web/templates/**.html", "jinja2")]
@@ -213,3 +221,22 @@ def test_plural_forms_follow_the_language_rules() -> None:
 )
 def test_language_choice_order(cookie: str | None, header: str | None, expected: str) -> None:
     assert choose_language(cookie, header) == expected
+
+
+NOTATIONS = {  # 12,345.5 and a quarter as readers of each language write them
+    "en": ("12,345.5", "0.25"),
+    "fr": ("12\u202f345,5", "0,25"),
+    "es": ("12.345,5", "0,25"),
+    "ar": ("12,345.5", "0.25"),
+    "zh": ("12,345.5", "0.25"),
+    "ru": ("12\xa0345,5", "0,25"),
+}
+
+
+def test_figures_are_written_in_the_notation_of_the_active_language() -> None:
+    # Each language twice, interleaved: the kept locales and patterns must not carry one reader's
+    # notation into another's page.
+    for language in [*NOTATIONS, *reversed(NOTATIONS)]:
+        with language_context(language):
+            assert (decimal_text(12345.5, "#,##0.#"), decimal_text(0.25, "#,##0.##")) == NOTATIONS[language]
+        assert decimal_text(12345, "#,##0", language) == NOTATIONS[language][0][:-2]

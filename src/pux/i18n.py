@@ -13,7 +13,9 @@ from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.pofile import read_po
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ar", "zh", "ru")
 DEFAULT_LANGUAGE = "en"
@@ -144,6 +146,30 @@ def N_(message: str) -> str:
     """Marks a message for the catalogues without translating it now (it is stored, and translated
     when shown, in the reader's language)."""
     return message
+
+
+# Babel's names of the languages' locales (Chinese is written in simplified characters here).
+BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "zh": "zh_Hans", "ru": "ru"}
+
+
+def decimal_text(value: float, pattern: str, language: str | None = None) -> str:
+    """``value`` written with a CLDR number ``pattern`` (such as "#,##0.##") in ``language``'s notation
+    (the active language's by default)."""
+    return format_decimal(
+        value, format=_number_pattern(pattern), locale=_babel_locale(language or get_language())
+    )
+
+
+# Babel parses a locale and a pattern again on each call: on a page of 200 figures that was a tenth of
+# its time. Both are immutable, and there are six languages and a handful of patterns.
+@lru_cache(maxsize=len(LANGUAGES))
+def _babel_locale(language: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES.get(language, language))
+
+
+@lru_cache(maxsize=32)
+def _number_pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
 
 
 _ = gettext

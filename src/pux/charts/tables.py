@@ -5,9 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
-
-from pux.i18n import get_language
+from pux.i18n import decimal_text
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ def format_number(value: float | None, *, language: str | None = None, missing: 
         return missing
     assert value is not None
     pattern = "#,##0.##" if abs(value) < 100 else "#,##0"
-    return format_decimal(value, format=pattern, locale=language or get_language())
+    return decimal_text(value, pattern, language)
 
 
 # Right-to-left embedding and its end (Unicode bidi controls). Charts fix their own base direction to

@@ -83,9 +83,7 @@ def headlines(session: Session, *, actor: Actor) -> list[Headline]:
     registry = _("PUX needs registry")
     published = needs.count_needs(session, actor=actor, filters=NeedFilter(status=workflow.PUBLISHED))
     unfunded = gaps.count_unfunded_needs(session, actor=actor)
-    offered = programmes.list_programmes(
-        session, actor=actor, filters=ProgrammeFilter(status="published"), page=PageRequest(number=1, size=1)
-    ).total
+    offered = programmes.count_programmes(session, actor=actor, filters=ProgrammeFilter(status="published"))
     year = Period.year(today.year)
     return [
         Headline(

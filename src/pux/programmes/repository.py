@@ -79,6 +79,11 @@ def list_visible(
     return fetch_page(session, base.order_by(Programme.id), page)
 
 
+def count_visible(session: Session, scope: VisibilityScope, filters: ProgrammeFilter) -> int:
+    base = _filtered(select(Programme.id).where(visible_clause(scope)), filters)
+    return session.scalar(select(func.count()).select_from(base.subquery())) or 0
+
+
 def all_visible(session: Session, scope: VisibilityScope, filters: ProgrammeFilter) -> Sequence[Programme]:
     statement = _filtered(select(Programme).where(visible_clause(scope)), filters).order_by(Programme.id)
     return session.scalars(statement).unique().all()

@@ -198,6 +198,11 @@ def list_programmes(
     return repository.list_visible(session, permissions.programme_scope(actor), filters, page)
 
 
+def count_programmes(session: Session, *, actor: Actor, filters: ProgrammeFilter) -> int:
+    """How many programmes the actor may see (counted, not loaded)."""
+    return repository.count_visible(session, permissions.programme_scope(actor), filters)
+
+
 def export_programme_rows(
     session: Session, *, actor: Actor, filters: ProgrammeFilter, columns: Sequence[str]
 ) -> ChunkedRows:

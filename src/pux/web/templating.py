@@ -7,20 +7,26 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from pux.audit.labels import audit_action_label
-from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES, get_language, gettext, ngettext, text_direction
+from pux.i18n import (
+    LANGUAGE_AUTONYMS,
+    LANGUAGES,
+    decimal_text,
+    get_language,
+    gettext,
+    ngettext,
+    text_direction,
+)
 from pux.needs import workflow as need_workflow
 from pux.reference.collation import sorted_countries
 from pux.reference.vocabulary import activity_status_label, programme_status_label, proposal_status_label
 from pux.web.field_labels import field_label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "zh": "zh_Hans", "ru": "ru"}
 
 
 def format_number(value: float | int | None, digits: int = 1) -> str:
@@ -28,7 +34,7 @@ def format_number(value: float | int | None, digits: int = 1) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" if float(value).is_integer() or abs(value) >= 1000 else f"#,##0.{'#' * digits}"
-    return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(get_language(), "en"))
+    return decimal_text(value, pattern)
 
 
 def options(codes: Iterable[str], label: Callable[[str], str]) -> list[tuple[str, str]]:
