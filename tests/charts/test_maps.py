@@ -160,3 +160,21 @@ def test_scale_classes_cover_every_figure_in_order() -> None:
     assert uppers == sorted(uppers)
     assert scale.colour_of(1) == scale.classes[0].colour and scale.colour_of(100) == scale.classes[-1].colour
     assert quantile_scale([]) is None
+
+
+def test_a_map_asked_again_is_not_drawn_again_and_changed_figures_draw_a_new_one() -> None:
+    from pux.charts import maps
+
+    figures = dict(FIGURES)
+    arguments = {"title": "Kept map", "legend_title": "L", "source": "S", "year": 2021}
+    first = choropleth(figures, **arguments)  # type: ignore[arg-type]
+    hits = maps._drawn_choropleth.cache_info().hits
+    assert choropleth(dict(figures), **arguments).svg == first.svg  # type: ignore[arg-type]
+    assert maps._drawn_choropleth.cache_info().hits == hits + 1
+    figures["KEN"] = 99.0  # the same mapping, changed: a new drawing
+    changed = choropleth(figures, **arguments)  # type: ignore[arg-type]
+    assert changed.svg != first.svg and changed.table.values != first.table.values
+    assert 99.0 in {row[0] for row in changed.table.values}
+    with language_context("ar"):
+        arabic = choropleth(FIGURES, **arguments)  # type: ignore[arg-type]
+    assert 'lang="ar"' in arabic.svg and 'lang="ar"' not in first.svg
