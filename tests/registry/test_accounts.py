@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts import repository
 from pux.accounts import service as accounts
-from pux.accounts.permissions import PermissionDenied
+from pux.accounts.permissions import COUNTERPART, EXPERT, Grant, PermissionDenied
 from pux.accounts.schemas import InvitationAccept, InvitationCreate
 from pux.accounts.service import SignInRefused, SignInThrottled
 from pux.config import Settings
@@ -106,10 +106,43 @@ def test_revoked_token_no_longer_works(client: TestClient, session: Session, wor
     assert client.get("/api/v1/needs", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     accounts.revoke_api_token(session, actor=world.actors["expert"], token_id=token.id)
     assert client.get("/api/v1/needs", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
-    assert repository.get_token_by_hash(session, token.token_hash) is not None  # kept, for the trail
+    kept = repository.token_owner(session, token.token_hash)  # kept, for the trail
+    assert kept is not None and kept.revoked_at is not None
 
 
 def test_production_mode_refuses_the_development_secret() -> None:
     with pytest.raises(ValidationError):
         Settings(mode="production")
     assert Settings(mode="production", secret_key="x" * 40).mode == "production"
+
+
+def test_a_token_acts_with_every_role_of_its_holder_until_the_holder_is_deactivated(
+    client: TestClient, session: Session, world: World
+) -> None:
+    user = accounts.get_user(session, user_id=world.user_ids["counterpart_ken"])
+    assert user is not None
+    accounts.grant_role(session, actor=world.actors["admin"], user_id=user.id, grant=Grant(EXPERT))
+    session.refresh(user)  # its list of roles, as a new request would read it
+    token, secret = accounts.create_api_token(session, actor=accounts.actor_for(user), name="two roles")
+    holder = accounts.actor_for_api_token(session, secret=secret)
+    assert holder is not None and holder.token_id == token.id
+    assert holder.actor == accounts.actor_for(user)  # the same label, organisation and grants
+    assert {grant.role for grant in holder.actor.grants} == {COUNTERPART, EXPERT}
+    # A person without any role: the token still names them, with no grants.
+    no_roles = accounts.create_user(
+        session,
+        actor=world.actors["admin"],
+        email="no.roles@test.pux.invalid",
+        full_name="No roles",
+        password=PASSWORD,
+        grants=[],
+    )
+    _token, bare = accounts.create_api_token(session, actor=accounts.actor_for(no_roles), name="bare")
+    bare_holder = accounts.actor_for_api_token(session, secret=bare)
+    assert bare_holder is not None and bare_holder.actor.grants == ()
+    assert bare_holder.actor.user_id == no_roles.id
+    user.is_active = False
+    session.flush()
+    assert accounts.actor_for_api_token(session, secret=secret) is None
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/needs", headers=headers).status_code == 401

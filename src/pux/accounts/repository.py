@@ -127,8 +127,49 @@ def get_token(session: Session, token_id: int) -> ApiToken | None:
     return session.get(ApiToken, token_id)
 
 
-def get_token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
-    return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
+@dataclass(frozen=True)
+class TokenOwner:
+    """A token and what its holder may do, read as plain values: every API call asks, and the records
+    (the token, its person, their organisation and roles) took two queries and a tenth of a read's time."""
+
+    token_id: int
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    user_id: int
+    email: str
+    is_active: bool
+    organisation_id: int | None
+    grants: tuple[tuple[str, str | None, int | None], ...]  # role, country, organisation
+
+
+def token_owner(session: Session, token_hash: str) -> TokenOwner | None:
+    """The token with this hash and its holder's roles, in one query (None for an unknown token)."""
+    statement = (
+        select(
+            ApiToken.id,
+            ApiToken.revoked_at,
+            ApiToken.last_used_at,
+            User.id,
+            User.email,
+            User.is_active,
+            User.organisation_id,
+            RoleAssignment.role,
+            RoleAssignment.country_iso3,
+            RoleAssignment.organisation_id,
+        )
+        .join(User, User.id == ApiToken.user_id)
+        .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash)
+        .order_by(RoleAssignment.id)
+    )
+    rows = session.execute(statement).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return TokenOwner(
+        *first[:7],
+        grants=tuple((row[7], row[8], row[9]) for row in rows if row[7] is not None),
+    )
 
 
 def tokens_of(session: Session, user_id: int) -> Sequence[ApiToken]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -66,12 +66,21 @@ def hash_password(password: str) -> str:
 
 def actor_for(user: User) -> Actor:
     """The acting identity of a signed-in person, with their scoped roles."""
-    grants = tuple(Grant(r.role, r.country_iso3, r.organisation_id) for r in user.roles)
+    grants = [(r.role, r.country_iso3, r.organisation_id) for r in sorted(user.roles, key=lambda r: r.id)]
+    return _actor(user.id, user.email, user.organisation_id, grants)
+
+
+def _actor(
+    user_id: int,
+    email: str,
+    organisation_id: int | None,
+    grants: Iterable[tuple[str, str | None, int | None]],
+) -> Actor:
     return Actor(
-        user_id=user.id,
-        label=f"user:{user.id}:{user.email}",
-        grants=grants,
-        organisation_id=user.organisation_id,
+        user_id=user_id,
+        label=f"user:{user_id}:{email}",
+        grants=tuple(Grant(*grant) for grant in grants),
+        organisation_id=organisation_id,
     )
 
 
@@ -557,14 +566,15 @@ def actor_for_api_token(session: Session, *, secret: str) -> TokenHolder | None:
     """The actor behind a bearer token, or None for an unknown or revoked one."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = repository.get_token_by_hash(session, _digest(secret))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
+    owner = repository.token_owner(session, _digest(secret))
+    if owner is None or owner.revoked_at is not None or not owner.is_active:
         return None
-    last_used = token.last_used_at
+    last_used = owner.last_used_at
     if last_used is not None and last_used.tzinfo is None:
         last_used = last_used.replace(tzinfo=UTC)
     stale = last_used is None or _now() - last_used > TOKEN_USE_PRECISION
-    return TokenHolder(actor=actor_for(token.user), token_id=token.id, use_to_record=stale)
+    actor = _actor(owner.user_id, owner.email, owner.organisation_id, owner.grants)
+    return TokenHolder(actor=actor, token_id=owner.token_id, use_to_record=stale)
 
 
 def record_token_use(session: Session, *, token_id: int) -> None:

@@ -196,12 +196,21 @@ def fingerprint(
     return once_per_transaction(session, f"needs fingerprint {statuses} {visibilities}", read)
 
 
-def count_in_statuses(
-    session: Session, *, countries: frozenset[str] | None, statuses: Sequence[str], limit: int = 100
-) -> int:
-    """How many needs in_statuses returns (at most ``limit``), without loading them."""
-    statement = _of_countries(select(Need.id), countries, statuses).limit(limit)
-    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+def counts_in_statuses(
+    session: Session, asks: Sequence[tuple[frozenset[str] | None, Sequence[str]]], limit: int = 100
+) -> list[int]:
+    """How many needs in_statuses returns (at most ``limit``) for each (countries, statuses) asked, without
+    loading them, in one statement (the header of every signed-in page asks three)."""
+    counted = [
+        select(func.count())
+        .select_from(_of_countries(select(Need.id), countries, statuses).limit(limit).subquery())
+        .scalar_subquery()
+        for countries, statuses in asks
+        if countries is None or countries
+    ]
+    found = iter(session.execute(select(*counted)).one() if counted else ())
+    # An empty set of countries is no need at all (and no query).
+    return [next(found) if countries is None or countries else 0 for countries, _statuses in asks]
 
 
 def drafted_by(

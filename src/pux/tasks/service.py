@@ -159,16 +159,14 @@ def waiting_counts(session: Session, *, actor: Actor) -> WaitingCounts:
         return WaitingCounts()
     focal = _countries(actor, permissions.FOCAL_POINT)
     drafting = _countries(actor, permissions.FOCAL_POINT, permissions.COUNTERPART)
-
-    def needs_in(countries: frozenset[str] | None, status: str) -> int:
-        if countries is not None and not countries:
-            return 0
-        return needs_repository.count_in_statuses(session, countries=countries, statuses=(status,))
-
+    to_endorse, to_publish, returned = needs_repository.counts_in_statuses(
+        session,
+        [(focal, (workflow.SUBMITTED,)), (focal, (workflow.ENDORSED,)), (drafting, (workflow.RETURNED,))],
+    )
     return WaitingCounts(
-        to_endorse=needs_in(focal, workflow.SUBMITTED),
-        to_publish=needs_in(focal, workflow.ENDORSED),
-        returned=needs_in(drafting, workflow.RETURNED),
+        to_endorse=to_endorse,
+        to_publish=to_publish,
+        returned=returned,
         proposals=matching_repository.count_waiting_proposals(session, permissions.proposal_deciders(actor)),
         to_nominate=len(dialogues.nominations_waiting(session, actor=actor)),
         overdue_actions=len(overdue(dialogues.my_open_actions(session, actor=actor), date.today())),
