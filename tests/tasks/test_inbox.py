@@ -3,9 +3,15 @@ the needs) is the inbox's own total for every role, and it moves when something 
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import pytest
 from sqlalchemy.orm import Session
 
+from pux.dialogues import service as dialogues
+from pux.dialogues.schemas import ActionFields, EventCreate, ParticipantFields
+from pux.gaps import service as gaps
+from pux.gaps.schemas import InterestCreate
 from pux.matching import repository as matching_repository
 from pux.matching import service as matching
 from pux.needs import service as needs
@@ -86,3 +92,60 @@ def test_proposals_decided_already_never_take_the_inbox_places_of_those_still_wa
     # The country side still waits for the Kenyan focal point on the first one.
     focal_inbox = tasks.inbox(session, actor=world.actors["focal_ken"])
     assert [p.id for p in focal_inbox.proposals] == [proposals[0].id]
+
+
+def test_actions_nominations_and_interest_marks_count_in_the_header_as_in_the_inbox(
+    session: Session, world: World
+) -> None:
+    before = {role: tasks.waiting_count(session, actor=world.actors[role]) for role in ROLES}
+    starts = datetime.now().replace(microsecond=0) + timedelta(days=30)
+    event = dialogues.create_event(
+        session,
+        actor=world.actors["facilitator"],
+        data=EventCreate.model_validate(
+            {
+                "kind": "regional_workshop",
+                "title": "Inbox count workshop",
+                "host_country_iso3": "KEN",
+                "city": "Nairobi",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(days=2),
+                "time_zone": "Africa/Nairobi",
+                "thematic_area_codes": ["health"],
+                "focus_country_codes": ["KEN", "UGA"],
+            }
+        ),
+    )
+    # The facilitator invites a Kenyan: it waits for Kenya's focal point to nominate.
+    dialogues.add_participant(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event.id,
+        data=ParticipantFields(user_id=world.user_ids["counterpart_ken"], country_iso3="KEN"),
+    )
+    # Two actions of the counterpart: one overdue, one due next week (not yet waiting).
+    for title, days in (("Overdue report", -3), ("Report due next week", 7)):
+        dialogues.create_action(
+            session,
+            actor=world.actors["facilitator"],
+            event_id=event.id,
+            data=ActionFields(
+                title=title,
+                owner_user_id=world.user_ids["counterpart_ken"],
+                due_on=date.today() + timedelta(days=days),
+            ),
+        )
+    # A partner's interest in a Kenyan need waits for Kenya's focal point (and the facilitators).
+    gaps.mark_interest(
+        session,
+        actor=world.actors["partner_a"],
+        need_id=world.needs["published_ken"],
+        data=InterestCreate(note="Inbox count"),
+    )
+    inboxes = {role: tasks.inbox(session, actor=world.actors[role]) for role in ROLES}
+    after = {role: tasks.waiting_count(session, actor=world.actors[role]) for role in ROLES}
+    assert after == {role: inbox.waiting for role, inbox in inboxes.items()}
+    assert after["counterpart_ken"] == before["counterpart_ken"] + 1  # the overdue action only
+    assert after["focal_ken"] >= before["focal_ken"] + 2  # the nomination and the interest mark
+    assert after["focal_uga"] == before["focal_uga"]
+    assert [a.title for a in inboxes["counterpart_ken"].overdue_actions] == ["Overdue report"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from pux.db import once_per_transaction
@@ -320,17 +321,21 @@ def list_actions(session: Session, filters: ActionFilter, page: PageRequest) -> 
 
 
 def count_overdue(session: Session, on: date, *, user_id: int | None, organisation_id: int | None) -> int:
-    owners = []
-    if user_id is not None:
-        owners.append(ActionItem.owner_user_id == user_id)
-    if organisation_id is not None:
-        owners.append(ActionItem.owner_organisation_id == organisation_id)
-    if not owners:
-        return 0
-    statement = select(func.count(ActionItem.id)).where(
-        ActionItem.status.in_(ACTION_OPEN_STATUSES), ActionItem.due_on < on, or_(*owners)
+    """How many of open_actions_of were due before ``on``, without loading them: each action brings its
+    event, owners and notes, and the header of every signed-in page asks."""
+    statement = _open_actions(select(func.count(ActionItem.id)), user_id, organisation_id)
+    return 0 if statement is None else session.scalar(statement.where(ActionItem.due_on < on)) or 0
+
+
+def _waiting_participants(
+    statement: Select[Any], countries: frozenset[str], statuses: Sequence[str], now: datetime
+) -> Select[Any]:
+    return statement.join(DialogueEvent, DialogueEvent.id == Participant.event_id).where(
+        Participant.country_iso3.in_(countries),
+        Participant.status.in_(statuses),
+        DialogueEvent.ends_at >= now,
+        DialogueEvent.is_cancelled.is_(False),
     )
-    return session.scalar(statement) or 0
 
 
 def participants_waiting(
@@ -339,35 +344,42 @@ def participants_waiting(
     """People of these countries in these statuses on events that have not ended yet."""
     if not countries:
         return []
-    statement = (
-        select(Participant)
-        .join(DialogueEvent, DialogueEvent.id == Participant.event_id)
-        .where(
-            Participant.country_iso3.in_(countries),
-            Participant.status.in_(statuses),
-            DialogueEvent.ends_at >= now,
-            DialogueEvent.is_cancelled.is_(False),
-        )
-        .order_by(DialogueEvent.starts_at, Participant.full_name)
-    )
+    statement = _waiting_participants(select(Participant), countries, statuses, now)
+    statement = statement.order_by(DialogueEvent.starts_at, Participant.full_name)
     return session.scalars(statement).unique().all()
 
 
-def open_actions_of(
-    session: Session, user_id: int | None, organisation_id: int | None
-) -> Sequence[ActionItem]:
+def count_participants_waiting(
+    session: Session, countries: frozenset[str], statuses: Sequence[str], now: datetime
+) -> int:
+    """How many participants_waiting returns, without loading them (for the inbox badge)."""
+    if not countries:
+        return 0
+    statement = _waiting_participants(select(func.count(Participant.id)), countries, statuses, now)
+    return session.scalar(statement) or 0
+
+
+def _open_actions(
+    statement: Select[Any], user_id: int | None, organisation_id: int | None
+) -> Select[Any] | None:
+    """Open actions the person or their organisation owns (None: they can own none)."""
     owners = []
     if user_id is not None:
         owners.append(ActionItem.owner_user_id == user_id)
     if organisation_id is not None:
         owners.append(ActionItem.owner_organisation_id == organisation_id)
     if not owners:
+        return None
+    return statement.where(ActionItem.status.in_(ACTION_OPEN_STATUSES), or_(*owners))
+
+
+def open_actions_of(
+    session: Session, user_id: int | None, organisation_id: int | None
+) -> Sequence[ActionItem]:
+    statement = _open_actions(select(ActionItem), user_id, organisation_id)
+    if statement is None:
         return []
-    statement = (
-        select(ActionItem)
-        .where(ActionItem.status.in_(ACTION_OPEN_STATUSES), or_(*owners))
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-    )
+    statement = statement.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     return session.scalars(statement).unique().all()
 
 

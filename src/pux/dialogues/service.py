@@ -1445,6 +1445,12 @@ def my_open_actions(session: Session, *, actor: Actor) -> Sequence[ActionItem]:
     return repository.open_actions_of(session, actor.user_id, actor.organisation_id)
 
 
+def count_nominations_waiting(session: Session, *, actor: Actor) -> int:
+    """How many nominations_waiting lists (counted, not loaded)."""
+    countries = actor.countries(permissions.FOCAL_POINT)
+    return repository.count_participants_waiting(session, countries, (v.INVITED, v.NOMINATED), local_now())
+
+
 def concept_notes_to_refine(session: Session, *, actor: Actor) -> list[ConceptNote]:
     """Concept notes of the person's countries not yet converted (empty for facilitators: they hand
     notes over, the countries refine them)."""

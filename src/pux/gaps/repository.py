@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Select, Subquery, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -319,19 +320,28 @@ def needs_marked_by(session: Session, organisations: frozenset[int], need_ids: S
     return set(session.scalars(statement))
 
 
+def _unacknowledged(statement: Select[Any], countries: frozenset[str] | None) -> Select[Any]:
+    statement = statement.join(Need, Need.id == NeedInterest.need_id).where(
+        and_(NeedInterest.status == v.INTEREST_ACTIVE, NeedInterest.acknowledged_at.is_(None))
+    )
+    return statement if countries is None else statement.where(Need.country_iso3.in_(sorted(countries)))
+
+
 def unacknowledged_interests(
     session: Session, *, countries: frozenset[str] | None, limit: int = 100
 ) -> Sequence[NeedInterest]:
     """Active interest marks that the need's country has not acknowledged (None: of every country)."""
-    statement = (
-        select(NeedInterest)
-        .join(Need, Need.id == NeedInterest.need_id)
-        .where(and_(NeedInterest.status == v.INTEREST_ACTIVE, NeedInterest.acknowledged_at.is_(None)))
-    )
-    if countries is not None:
-        statement = statement.where(Need.country_iso3.in_(sorted(countries)))
+    statement = _unacknowledged(select(NeedInterest), countries)
     statement = statement.order_by(NeedInterest.created_at, NeedInterest.id).limit(limit)
     return session.scalars(statement).unique().all()
+
+
+def count_unacknowledged_interests(
+    session: Session, *, countries: frozenset[str] | None, limit: int = 100
+) -> int:
+    """How many unacknowledged_interests returns (at most ``limit``), without loading them."""
+    marks = _unacknowledged(select(NeedInterest.id), countries).limit(limit).subquery()
+    return session.scalar(select(func.count()).select_from(marks)) or 0
 
 
 def add(session: Session, record: object) -> None:

@@ -738,6 +738,16 @@ def interests_waiting(session: Session, *, actor: Actor) -> list[InterestView]:
     return [_view(i) for i in repository.unacknowledged_interests(session, countries=countries)]
 
 
+def count_interests_waiting(session: Session, *, actor: Actor) -> int:
+    """How many interests_waiting lists (counted, not loaded: for the header of every page)."""
+    if not actor.is_authenticated:
+        return 0
+    countries = None if actor.is_global else actor.countries(permissions.FOCAL_POINT)
+    if countries is not None and not countries:
+        return 0
+    return repository.count_unacknowledged_interests(session, countries=countries)
+
+
 # --- Map figures -------------------------------------------------------------------------------------
 
 

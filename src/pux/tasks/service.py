@@ -168,9 +168,9 @@ def waiting_counts(session: Session, *, actor: Actor) -> WaitingCounts:
         to_publish=to_publish,
         returned=returned,
         proposals=matching_repository.count_waiting_proposals(session, permissions.proposal_deciders(actor)),
-        to_nominate=len(dialogues.nominations_waiting(session, actor=actor)),
-        overdue_actions=len(overdue(dialogues.my_open_actions(session, actor=actor), date.today())),
-        interests=len(gaps.interests_waiting(session, actor=actor)),
+        to_nominate=dialogues.count_nominations_waiting(session, actor=actor),
+        overdue_actions=dialogues.overdue_count(session, actor=actor, today=date.today()),
+        interests=gaps.count_interests_waiting(session, actor=actor),
     )
 
 
