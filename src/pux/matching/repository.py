@@ -57,7 +57,15 @@ def candidates_stamp(session: Session) -> tuple[object, ...]:
 
 
 def programmes_by_id(session: Session, ids: Sequence[int]) -> dict[int, Programme]:
-    statement = select(Programme).where(Programme.id.in_(ids))
+    """Suggested programmes, shown by title and organisation: their lists (eligible countries, techniques,
+    areas, targets: hundreds of rows for twenty programmes) are read only if something asks for them."""
+    lists = (
+        Programme.thematic_areas,
+        Programme.techniques,
+        Programme.sdg_targets,
+        Programme.eligible_countries,
+    )
+    statement = select(Programme).where(Programme.id.in_(ids)).options(*(lazyload(each) for each in lists))
     return {programme.id: programme for programme in session.scalars(statement).unique()}
 
 

@@ -368,7 +368,7 @@ def needs_for_programme(
     programme = programmes.get_programme(session, actor=actor, programme_id=programme_id)
     key = ("needs", _data_stamp(session), programme.id, programme.version, k, get_language())
     ranked = _RANKED.get(key, lambda: _ranked_needs(session, programme, k * 3))
-    by_id = needs_repository.by_ids(session, [r.record_id for r in ranked])
+    by_id = needs_repository.by_ids(session, [r.record_id for r in ranked], whole=False)
     suggestions = []
     for recommendation in ranked:
         need = by_id.get(recommendation.record_id)

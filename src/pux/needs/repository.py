@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Integer, and_, cast, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defaultload, lazyload
 
 from pux.accounts.permissions import VisibilityScope
 from pux.db import ChunkedRows, linked_codes, once_per_transaction, rows_in_chunks
@@ -262,11 +262,24 @@ def next_reference(session: Session, country_iso3: str, year: int) -> str:
     return f"{prefix}{(highest or 0) + 1:03d}"
 
 
-def by_ids(session: Session, ids: Sequence[int]) -> dict[int, Need]:
-    """The needs with these ids, by id (an id with no need is left out)."""
+# For lists that show needs by title and country (suggestions): their techniques, SDG targets and their
+# country's income-group history are read only if something asks for them.
+TITLES_AND_COUNTRIES = (
+    lazyload(Need.techniques),
+    lazyload(Need.sdg_targets),
+    defaultload(Need.country).lazyload(Country.income_groups),
+)
+
+
+def by_ids(session: Session, ids: Sequence[int], *, whole: bool = True) -> dict[int, Need]:
+    """The needs with these ids, by id (an id with no need is left out). ``whole=False``: without their
+    lists read ahead (see TITLES_AND_COUNTRIES)."""
     if not ids:
         return {}
-    return {need.id: need for need in session.scalars(select(Need).where(Need.id.in_(ids))).unique()}
+    statement = select(Need).where(Need.id.in_(ids))
+    if not whole:
+        statement = statement.options(*TITLES_AND_COUNTRIES)
+    return {need.id: need for need in session.scalars(statement).unique()}
 
 
 def add(session: Session, need: Need) -> Need:
