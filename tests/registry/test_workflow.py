@@ -167,3 +167,32 @@ def test_a_new_need_is_found_by_its_reference(session: Session, world: World) ->
     )
     assert [item.id for item in found.items] == [need.id]
     assert need.version == 1  # the reference is part of the first save, not a second write
+
+
+def test_the_needs_list_shows_a_countrys_ranked_needs_by_rank_then_the_unranked_ones(
+    session: Session, world: World
+) -> None:
+    focal = world.actors["focal_ken"]
+    rankable = [need.id for need in needs.rankable_needs(session, actor=focal, country_iso3="KEN")]
+    assert len(rankable) >= 3
+    ranked = [rankable[-1], rankable[0]]  # two ranked, the others left unranked
+    needs.rank_needs(session, actor=focal, country_iso3="KEN", ordered_need_ids=ranked)
+    session.expire_all()
+    for actor in (focal, world.actors["public"], world.actors["facilitator"]):
+        page = needs.list_needs(
+            session, actor=actor, filters=NeedFilter(country_iso3="KEN"), page=PageRequest(size=100)
+        )
+        ranks = [need.national_rank for need in page.items]
+        shown = [need.id for need in page.items if need.national_rank is not None]
+        assert shown == [i for i in ranked if i in shown]  # by rank
+        first_unranked = ranks.index(None) if None in ranks else len(ranks)
+        assert all(rank is None for rank in ranks[first_unranked:])  # then every unranked one
+        unranked = [need.id for need in page.items if need.national_rank is None]
+        assert unranked == sorted(unranked)  # among themselves, oldest record first
+    everything = needs.list_needs(
+        session,
+        actor=world.actors["facilitator"],
+        filters=NeedFilter(country_iso3="KEN"),
+        page=PageRequest(size=100),
+    )
+    assert [n.id for n in everything.items][: len(ranked)] == ranked  # a facilitator sees both, first

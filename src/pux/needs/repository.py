@@ -101,7 +101,8 @@ def list_visible(
     session: Session, scope: VisibilityScope, filters: NeedFilter, page: PageRequest
 ) -> Page[Need]:
     base = _filtered(select(Need).where(visible_clause(scope)), filters)
-    statement = base.order_by(Need.country_iso3, Need.national_rank.is_(None), Need.national_rank, Need.id)
+    # Unranked needs last, written as NULLS LAST: PostgreSQL then walks ix_need_listing in this order.
+    statement = base.order_by(Need.country_iso3, Need.national_rank.nulls_last(), Need.id)
     return fetch_page(session, statement, page)
 
 
