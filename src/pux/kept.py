@@ -30,6 +30,11 @@ class KeptResults(Generic[Result]):
         self._computing: dict[tuple[object, ...], threading.Event] = {}
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        """Forget every kept result (for tests that change what a stamp cannot see, then roll it back)."""
+        with self._lock:
+            self._results.clear()
+
     def get(self, key: tuple[object, ...], compute: Callable[[], Result]) -> Result:
         with self._lock:
             if key in self._results:

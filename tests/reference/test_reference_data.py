@@ -29,6 +29,17 @@ def test_all_m49_countries_and_areas_are_loaded(session: Session) -> None:
     assert len(set(iso3)) == 248 and all(len(code) == 3 and code.isupper() for code in iso3)
 
 
+def test_reference_counts_are_each_tables_rows(session: Session) -> None:
+    counts = service.reference_counts(session)
+    for name, model in {
+        "countries": Country,
+        "sdg_targets": SdgTarget,
+        "thematic_areas": ThematicArea,
+    }.items():
+        assert counts[name] == session.scalar(select(func.count()).select_from(model))
+    assert len(counts) == 13 and all(count > 0 for count in counts.values())
+
+
 def test_sdg_framework_has_17_goals_169_targets_and_every_indicator_has_a_target(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(SdgGoal)) == 17
     assert session.scalar(select(func.count()).select_from(SdgTarget)) == 169

@@ -8,9 +8,13 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from pux.pagination import PageRequest
+from pux.programmes import service as programmes
+from pux.programmes.repository import ProgrammeFilter
 from tests.web_helpers import bearer, sign_in
-from tests.world import World
+from tests.world import ROLES, World
 
 # Who may see each of the world's needs (besides administrators and facilitators).
 SEES = {
@@ -121,3 +125,17 @@ def test_draft_programme_is_visible_only_to_its_organisation(client: TestClient,
 def test_a_revoked_or_invented_token_is_refused(client: TestClient, world: World) -> None:
     response = client.get("/api/v1/needs", headers=bearer("pux_not-a-real-token"))
     assert response.status_code == 401
+
+
+def test_programme_counts_are_the_lists_totals_for_every_viewer(session: Session, world: World) -> None:
+    """The home page's "published programmes" figure is counted, not listed: the count must be the
+    list's total for every viewer and filter."""
+    filters = [ProgrammeFilter(), ProgrammeFilter(status="published"), ProgrammeFilter(status="draft")]
+    for role in ROLES:
+        actor = world.actors[role]
+        for wanted in filters:
+            listed = programmes.list_programmes(session, actor=actor, filters=wanted, page=PageRequest())
+            assert programmes.count_programmes(session, actor=actor, filters=wanted) == listed.total
+    everything = programmes.count_programmes(session, actor=world.actors["admin"], filters=ProgrammeFilter())
+    public = programmes.count_programmes(session, actor=world.actors["public"], filters=ProgrammeFilter())
+    assert everything > public > 0  # a draft is counted for its organisation and the administrators only

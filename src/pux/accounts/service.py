@@ -66,7 +66,9 @@ def hash_password(password: str) -> str:
 
 def actor_for(user: User) -> Actor:
     """The acting identity of a signed-in person, with their scoped roles."""
-    grants = [(r.role, r.country_iso3, r.organisation_id) for r in sorted(user.roles, key=lambda r: r.id)]
+    # In the order they were granted (a role not yet written has no id: it comes last).
+    roles = sorted(user.roles, key=lambda r: (r.id is None, r.id or 0))
+    grants = [(r.role, r.country_iso3, r.organisation_id) for r in roles]
     return _actor(user.id, user.email, user.organisation_id, grants)
 
 
