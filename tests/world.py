@@ -7,6 +7,7 @@ transaction on top of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from pux.accounts.permissions import (
 from pux.accounts.schemas import OrganisationCreate
 from pux.assistance import service as assistance
 from pux.assistance.schemas import ActivityCreate
+from pux.dialogues.schemas import EventCreate
 from pux.matching import service as matching
 from pux.matching.allocation import RoundRules
 from pux.matching.models import AllocationRound
@@ -113,6 +115,25 @@ def activity_data(provider_id: int, **extra: object) -> ActivityCreate:
     }
     values.update(extra)
     return ActivityCreate.model_validate(values)
+
+
+def event_data(days_ahead: int = 30, **extra: object) -> EventCreate:
+    """A two-day regional workshop in Nairobi for Kenya and Uganda, starting ``days_ahead`` days from now."""
+    starts = datetime.now().replace(second=0, microsecond=0) + timedelta(days=days_ahead)
+    values: dict[str, object] = {
+        "kind": "regional_workshop",
+        "title": "Radiotherapy planning workshop",
+        "host_country_iso3": "KEN",
+        "city": "Nairobi",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(days=2),
+        "time_zone": "Africa/Nairobi",
+        "thematic_area_codes": ["health"],
+        "focus_country_codes": ["KEN", "UGA"],
+        "travel_budget": Decimal("3000"),
+    }
+    values.update(extra)
+    return EventCreate.model_validate(values)
 
 
 def build_world(session: Session) -> World:

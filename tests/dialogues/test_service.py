@@ -4,7 +4,7 @@ become needs, actions and their owners, and the statistics."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,7 +21,6 @@ from pux.dialogues.schemas import (
     ActionProgress,
     ConceptNoteCreate,
     ConceptNoteUpdate,
-    EventCreate,
     GrantOverride,
     OutcomeFields,
     ParticipantFields,
@@ -31,28 +30,12 @@ from pux.dialogues.schemas import (
 )
 from pux.errors import InvalidTransition, NotFound, StaleEdit, ValidationFailed
 from pux.pagination import PageRequest
-from tests.world import World
-
-NOW = datetime.now().replace(second=0, microsecond=0)
+from tests.world import World, event_data
 
 
 def _event(session: Session, world: World, *, days_ahead: int = 30, **extra: object) -> int:
-    starts = NOW + timedelta(days=days_ahead)
-    values: dict[str, object] = {
-        "kind": "regional_workshop",
-        "title": "Radiotherapy planning workshop",
-        "host_country_iso3": "KEN",
-        "city": "Nairobi",
-        "starts_at": starts,
-        "ends_at": starts + timedelta(days=2),
-        "time_zone": "Africa/Nairobi",
-        "thematic_area_codes": ["health"],
-        "focus_country_codes": ["KEN", "UGA"],
-        "travel_budget": Decimal("3000"),
-    }
-    values.update(extra)
     event = service.create_event(
-        session, actor=world.actors["facilitator"], data=EventCreate.model_validate(values)
+        session, actor=world.actors["facilitator"], data=event_data(days_ahead, **extra)
     )
     return event.id
 

@@ -3,8 +3,6 @@ for the reader's language, kept between pages until a reference load changes the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.orm import Session
 
@@ -15,14 +13,6 @@ from pux.i18n import LANGUAGES, language_context
 from pux.reference import service as reference
 from pux.reference.models import Country
 from tests.world import World
-
-
-@pytest.fixture(autouse=True)
-def _forget_kept_choices() -> Iterator[None]:
-    """A renamed country is rolled back with its test, and on SQLite the audit id of the stamp is then
-    handed out again: what the test kept must not outlive it."""
-    yield
-    reference._CHOICES.clear()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

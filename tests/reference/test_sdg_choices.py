@@ -3,26 +3,15 @@ reader's language, kept between pages until the framework is loaded again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.orm import Session
 
 from pux.audit import service as audit
 from pux.i18n import LANGUAGES, language_context
-from pux.reference import choices
 from pux.reference import service as reference
 from pux.reference.choices import sdg_filter_options
 from pux.reference.models import SdgGoal
 from tests.world import World
-
-
-@pytest.fixture(autouse=True)
-def _forget_kept_options() -> Iterator[None]:
-    """Labels changed by a test are rolled back with it, and on SQLite the audit id of its stamp is then
-    handed out again: what it kept must not outlive it."""
-    yield
-    choices._SDG_OPTIONS.clear()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
