@@ -54,6 +54,11 @@ def page_of_rows(rows: Sequence[Item], request: PageRequest) -> Page[Item]:
     return Page(items=rows[request.offset : request.offset + request.size], total=len(rows), request=request)
 
 
+def count_of(session: Session, statement: Select[Any]) -> int:
+    """How many rows ``statement`` returns, counted by the database (none of them loaded)."""
+    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+
 # Totals of large lists, by query and the stamp of the data they count (see fetch_page's ``kept_by``).
 _TOTALS: KeptResults[int] = KeptResults(500)
 
@@ -83,7 +88,7 @@ def fetch_page(
 
 def _total(session: Session, counted: Select[Any], kept_by: tuple[object, ...] | None) -> int:
     def count() -> int:
-        return session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+        return count_of(session, counted)
 
     if kept_by is None:
         return count()

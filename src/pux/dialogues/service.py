@@ -1434,10 +1434,14 @@ def require_may_see_list(actor: Actor) -> None:
     )
 
 
+# A participant waits for their country's focal point in these statuses.
+AWAITING_FOCAL_POINT = (v.INVITED, v.NOMINATED)
+
+
 def nominations_waiting(session: Session, *, actor: Actor) -> Sequence[Participant]:
     """People of the focal point's countries whom they still have to nominate or endorse."""
     countries = actor.countries(permissions.FOCAL_POINT)
-    return repository.participants_waiting(session, countries, (v.INVITED, v.NOMINATED), local_now())
+    return repository.participants_waiting(session, countries, AWAITING_FOCAL_POINT, local_now())
 
 
 def my_open_actions(session: Session, *, actor: Actor) -> Sequence[ActionItem]:
@@ -1448,7 +1452,7 @@ def my_open_actions(session: Session, *, actor: Actor) -> Sequence[ActionItem]:
 def count_nominations_waiting(session: Session, *, actor: Actor) -> int:
     """How many nominations_waiting lists (counted, not loaded)."""
     countries = actor.countries(permissions.FOCAL_POINT)
-    return repository.count_participants_waiting(session, countries, (v.INVITED, v.NOMINATED), local_now())
+    return repository.count_participants_waiting(session, countries, AWAITING_FOCAL_POINT, local_now())
 
 
 def concept_notes_to_refine(session: Session, *, actor: Actor) -> list[ConceptNote]:

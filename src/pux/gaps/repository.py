@@ -19,6 +19,7 @@ from pux.gaps.models import NeedInterest
 from pux.gaps.schemas import Period
 from pux.needs import repository as needs_repository
 from pux.needs.models import Need, need_technique
+from pux.pagination import count_of
 from pux.reference.models import fold_for_search
 
 
@@ -340,8 +341,7 @@ def count_unacknowledged_interests(
     session: Session, *, countries: frozenset[str] | None, limit: int = 100
 ) -> int:
     """How many unacknowledged_interests returns (at most ``limit``), without loading them."""
-    marks = _unacknowledged(select(NeedInterest.id), countries).limit(limit).subquery()
-    return session.scalar(select(func.count()).select_from(marks)) or 0
+    return count_of(session, _unacknowledged(select(NeedInterest.id), countries).limit(limit))
 
 
 def add(session: Session, record: object) -> None:

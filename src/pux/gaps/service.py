@@ -727,12 +727,18 @@ def interests_for_need(session: Session, *, actor: Actor, need_id: int) -> list[
     ]
 
 
+def _acknowledging(actor: Actor) -> frozenset[str] | None:
+    """The countries whose interest marks wait for ``actor``: every country (None) for facilitators, their
+    own for focal points, none for anyone else."""
+    if not actor.is_authenticated:
+        return frozenset()
+    return None if actor.is_global else actor.countries(permissions.FOCAL_POINT)
+
+
 def interests_waiting(session: Session, *, actor: Actor) -> list[InterestView]:
     """Marks of interest in the needs of the countries whose focal point ``actor`` is, not yet
     acknowledged (every country for facilitators): for the task inbox."""
-    if not actor.is_authenticated:
-        return []
-    countries = None if actor.is_global else actor.countries(permissions.FOCAL_POINT)
+    countries = _acknowledging(actor)
     if countries is not None and not countries:
         return []
     return [_view(i) for i in repository.unacknowledged_interests(session, countries=countries)]
@@ -740,9 +746,7 @@ def interests_waiting(session: Session, *, actor: Actor) -> list[InterestView]:
 
 def count_interests_waiting(session: Session, *, actor: Actor) -> int:
     """How many interests_waiting lists (counted, not loaded: for the header of every page)."""
-    if not actor.is_authenticated:
-        return 0
-    countries = None if actor.is_global else actor.countries(permissions.FOCAL_POINT)
+    countries = _acknowledging(actor)
     if countries is not None and not countries:
         return 0
     return repository.count_unacknowledged_interests(session, countries=countries)

@@ -8,14 +8,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, and_, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Integer, and_, cast, func, literal, or_, select, true
 from sqlalchemy.orm import Session, defaultload, lazyload
 
 from pux.accounts.permissions import VisibilityScope
 from pux.db import ChunkedRows, linked_codes, once_per_transaction, rows_in_chunks
 from pux.needs.models import Need, need_sdg_target, need_technique
 from pux.needs.workflow import PUBLISHED_STATUSES
-from pux.pagination import Page, PageRequest, fetch_page
+from pux.pagination import Page, PageRequest, count_of, fetch_page
 from pux.reference.models import Country, IncomeGroupAssessment, SdgTarget, Technique, fold_for_search
 
 
@@ -153,8 +153,7 @@ def export_rows(
 
 
 def count_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -> int:
-    base = _filtered(select(Need.id).where(visible_clause(scope)), filters)
-    return session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    return count_of(session, _filtered(select(Need.id).where(visible_clause(scope)), filters))
 
 
 def get(session: Session, need_id: int) -> Need | None:
@@ -202,16 +201,14 @@ def counts_in_statuses(
 ) -> list[int]:
     """How many needs in_statuses returns (at most ``limit``) for each (countries, statuses) asked, without
     loading them, in one statement (the header of every signed-in page asks three)."""
-    counted = [
-        select(func.count())
-        .select_from(_of_countries(select(Need.id), countries, statuses).limit(limit).subquery())
-        .scalar_subquery()
-        for countries, statuses in asks
-        if countries is None or countries
-    ]
-    found = iter(session.execute(select(*counted)).one() if counted else ())
-    # An empty set of countries is no need at all (and no query).
-    return [next(found) if countries is None or countries else 0 for countries, _statuses in asks]
+
+    def counted(countries: frozenset[str] | None, statuses: Sequence[str]) -> ColumnElement[int]:
+        if countries is not None and not countries:
+            return literal(0)  # no country: no need
+        needs = _of_countries(select(Need.id), countries, statuses).limit(limit).subquery()
+        return select(func.count()).select_from(needs).scalar_subquery()
+
+    return list(session.execute(select(*(counted(*ask) for ask in asks))).one())
 
 
 def drafted_by(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
 from pux.db import ChunkedRows, linked_codes, rows_in_chunks
-from pux.pagination import Page, PageRequest, fetch_page
+from pux.pagination import Page, PageRequest, count_of, fetch_page
 from pux.programmes.models import (
     Programme,
     programme_eligible_country,
@@ -80,8 +80,7 @@ def list_visible(
 
 
 def count_visible(session: Session, scope: VisibilityScope, filters: ProgrammeFilter) -> int:
-    base = _filtered(select(Programme.id).where(visible_clause(scope)), filters)
-    return session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    return count_of(session, _filtered(select(Programme.id).where(visible_clause(scope)), filters))
 
 
 def all_visible(session: Session, scope: VisibilityScope, filters: ProgrammeFilter) -> Sequence[Programme]:

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from pux.db import copy_rows, one_of, reserve_ids
+from pux.pagination import count_of
 from pux.reference.models import Country, SdgGoal, Technique, ThematicArea
 from pux.search import engine
 from pux.search.models import SearchDocument, SearchFacet
@@ -650,10 +651,7 @@ def document_ids_of(session: Session, pairs: Iterable[tuple[str, str]]) -> dict[
 
 
 def record_counts(session: Session, sources: Sequence[Any]) -> dict[str, int]:
-    return {
-        source.kind: session.scalar(select(func.count()).select_from(source.everything().subquery())) or 0
-        for source in sources
-    }
+    return {source.kind: count_of(session, source.everything()) for source in sources}
 
 
 def source_keys_by_natural_key(session: Session, source: Any, natural: Sequence[str]) -> dict[str, str]:
