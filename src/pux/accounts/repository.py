@@ -65,6 +65,12 @@ def all_organisation_names(session: Session) -> list[tuple[int, str]]:
     return [(organisation_id, name) for organisation_id, name in session.execute(statement)]
 
 
+def organisation_names_and_acronyms(session: Session) -> list[tuple[int, str, str | None]]:
+    """(id, name, acronym) of every organisation, by name."""
+    statement = select(Organisation.id, Organisation.name, Organisation.acronym).order_by(Organisation.name)
+    return [(organisation_id, name, acronym) for organisation_id, name, acronym in session.execute(statement)]
+
+
 def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 

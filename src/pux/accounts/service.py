@@ -121,6 +121,7 @@ def list_organisations(session: Session) -> Sequence[Organisation]:
 class OrganisationName(NamedTuple):
     id: int
     name: str
+    acronym: str | None = None
 
 
 # Choosers of organisations on list pages and forms, kept until an organisation changes.
@@ -132,8 +133,38 @@ def organisation_names(session: Session) -> list[OrganisationName]:
     read without building a record for each, and kept between pages)."""
     return _NAMES.get(
         repository.organisations_stamp(session),
-        lambda: [OrganisationName(*pair) for pair in repository.all_organisation_names(session)],
+        lambda: [OrganisationName(*row) for row in repository.organisation_names_and_acronyms(session)],
     )
+
+
+SUGGESTED_ORGANISATIONS = 20  # names a chooser suggests for what was typed
+
+
+def organisations_named(session: Session, text: str) -> tuple[int, ...]:
+    """The organisations a typed name stands for: the one so named (or so abbreviated), else every one
+    whose name or acronym contains the text, ignoring case. Empty when none does."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return ()
+    names = organisation_names(session)
+    exact = tuple(o.id for o in names if wanted in (o.name.casefold(), (o.acronym or "").casefold()))
+    return exact or tuple(o.id for o in names if _contains(o, wanted))
+
+
+def suggested_organisations(session: Session, text: str) -> list[OrganisationName]:
+    """What a chooser offers for typed text: names that begin with it first, then names or acronyms that
+    contain it, by name, at most SUGGESTED_ORGANISATIONS."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return []
+    matching = [o for o in organisation_names(session) if _contains(o, wanted)]
+    matching.sort(key=lambda o: not o.name.casefold().startswith(wanted))  # stable: by name within each
+    return matching[:SUGGESTED_ORGANISATIONS]
+
+
+def _contains(organisation: OrganisationName, folded_text: str) -> bool:
+    acronym = (organisation.acronym or "").casefold()
+    return folded_text in organisation.name.casefold() or folded_text in acronym
 
 
 def invite(session: Session, *, actor: Actor, data: InvitationCreate) -> tuple[Invitation, str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -269,6 +270,19 @@ def _organisations_page(
         },
         status_code,
     )
+
+
+@router.get("/organisations/choices", response_class=HTMLResponse)
+def organisation_choices(
+    request: Request,
+    session: SessionDep,
+    field: Annotated[str, Query(pattern="^[a-z_]{1,40}$")],
+) -> HTMLResponse:
+    """The names an organisation filter offers for what was typed in it (its ``field``): options for its
+    list of suggestions. Organisation names are public."""
+    typed = request.query_params.get(field, "")[:200]
+    choices = service.suggested_organisations(session, typed)
+    return render(request, "accounts/_organisation_choices.html", {"choices": choices})
 
 
 @router.get("/organisations", response_class=HTMLResponse)

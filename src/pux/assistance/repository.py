@@ -24,6 +24,8 @@ Columns = TypeVarTuple("Columns")
 class ActivityFilter:
     country_iso3: str | None = None
     provider_organisation_id: int | None = None
+    # The providers a typed name stands for (None: no name typed; empty: none fits, so nothing is listed).
+    provider_organisation_ids: tuple[int, ...] | None = None
     thematic_area_code: str | None = None
     technique_code: str | None = None
     status: str | None = None
@@ -53,6 +55,10 @@ def _filtered(statement, filters: ActivityFilter):  # type: ignore[no-untyped-de
     if filters.provider_organisation_id:
         statement = statement.where(
             AssistanceActivity.provider_organisation_id == filters.provider_organisation_id
+        )
+    if filters.provider_organisation_ids is not None:
+        statement = statement.where(
+            AssistanceActivity.provider_organisation_id.in_(filters.provider_organisation_ids)
         )
     if filters.thematic_area_code:
         statement = statement.where(AssistanceActivity.thematic_area_code == filters.thematic_area_code)

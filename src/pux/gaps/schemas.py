@@ -44,6 +44,8 @@ class Period:
 @dataclass(frozen=True)
 class WhoFilter:
     provider_organisation_id: int | None = None
+    # The providers a typed name stands for (None: no name typed; empty: none fits).
+    provider_organisation_ids: tuple[int, ...] | None = None
     country_iso3: str | None = None
     region_m49: str | None = None
     thematic_area_code: str | None = None

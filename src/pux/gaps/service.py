@@ -371,6 +371,7 @@ def _who_report(session: Session, scope: VisibilityScope, filters: WhoFilter, pe
         areas=areas,
         technique=filters.technique_code,
         provider_id=filters.provider_organisation_id,
+        provider_ids=filters.provider_organisation_ids,
     )
     region_names = {r.m49: r.name() for r in reference_repository.list_regions(session)}
     area_names = {a.code: a.name() for a in reference_repository.list_thematic_areas(session)}

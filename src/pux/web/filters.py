@@ -8,11 +8,14 @@ returning nothing, and ``%``/``_`` in a code are never wildcards.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
+from sqlalchemy.orm import Session
 
+from pux.accounts import service as accounts
 from pux.accounts.repository import PeopleFilter
 from pux.assistance.repository import ActivityFilter
 from pux.dialogues.repository import ActionFilter, EventFilter
@@ -22,6 +25,7 @@ from pux.needs.repository import NeedFilter
 from pux.pagination import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, PageRequest
 from pux.programmes.repository import ProgrammeFilter
 from pux.validation import MAX_RECORD_ID
+from pux.web.deps import SessionDep
 
 # The largest record number a 64-bit database key holds.
 RecordId = Annotated[int, Query(ge=1, le=MAX_RECORD_ID)]
@@ -52,20 +56,37 @@ def _blank_is_none(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
-# An organisation chosen in a filter form: its number, or blank for "all" (what the form's first option
-# sends; an int-typed parameter refused the form itself with a 422).
-# Up to 18 digits: every such number fits a database key.
-OrganisationNumber = Annotated[str | None, Query(max_length=40, pattern=r"^\s*(?:[1-9][0-9]{0,17})?\s*$")]
+# An organisation chosen in a filter form: its number (a chooser's option, a link), part of its name or
+# acronym (what a person types where thousands of organisations are too many to list), or blank for "all".
+OrganisationChoice = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="An organisation's number, or part of its name or acronym (any case): its whole name or "
+        "acronym means that organisation alone, otherwise every organisation whose name contains it.",
+    ),
+]
 
 
-def organisation_id(value: str | None, field: str) -> int | None:
-    """The organisation number a filter form sent (None when it sent the blank "all")."""
-    if not value or not value.strip():
-        return None
-    number = int(value)
+@dataclass(frozen=True)
+class OrganisationPick:
+    """What an organisation filter chose: one organisation by number, or those a typed name stands for."""
+
+    number: int | None = None
+    named: tuple[int, ...] | None = None  # None: no name was typed; empty: no organisation fits the name
+
+
+def organisation_pick(session: Session, value: str | None, field: str) -> OrganisationPick:
+    """The organisation filter a form or link sent (nothing for the blank "all")."""
+    text = (value or "").strip()
+    if not text:
+        return OrganisationPick()
+    if not text.isascii() or not text.isdigit():
+        return OrganisationPick(named=accounts.organisations_named(session, text))
+    number = int(text)
     if not 1 <= number <= MAX_RECORD_ID:
         raise ValidationFailed([FieldProblem(field, _("No organisation has this number."))])
-    return number
+    return OrganisationPick(number=number)
 
 
 def people_filters(q: Words = None, role: Code = None, country: Code = None) -> PeopleFilter:
@@ -100,15 +121,18 @@ def need_filters(
 
 
 def programme_filters(
-    organisation: OrganisationNumber = None,
+    session: SessionDep,
+    organisation: OrganisationChoice = None,
     area: Code = None,
     technique: Annotated[str | None, Query(max_length=60)] = None,
     modality: Code = None,
     status: Code = None,
     q: Words = None,
 ) -> ProgrammeFilter:
+    pick = organisation_pick(session, organisation, "organisation")
     return ProgrammeFilter(
-        organisation_id=organisation_id(organisation, "organisation"),
+        organisation_id=pick.number,
+        organisation_ids=pick.named,
         thematic_area_code=_blank_is_none(area),
         technique_code=_blank_is_none(technique),
         modality=_blank_is_none(modality),
@@ -118,17 +142,20 @@ def programme_filters(
 
 
 def activity_filters(
+    session: SessionDep,
     country: Code = None,
-    provider: OrganisationNumber = None,
+    provider: OrganisationChoice = None,
     area: Code = None,
     technique: Annotated[str | None, Query(max_length=60)] = None,
     status: Code = None,
     need: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
     q: Words = None,
 ) -> ActivityFilter:
+    pick = organisation_pick(session, provider, "provider")
     return ActivityFilter(
         country_iso3=_blank_is_none(country),
-        provider_organisation_id=organisation_id(provider, "provider"),
+        provider_organisation_id=pick.number,
+        provider_organisation_ids=pick.named,
         thematic_area_code=_blank_is_none(area),
         technique_code=_blank_is_none(technique),
         status=_blank_is_none(status),

@@ -54,6 +54,20 @@ def organisation_options(organisations: Iterable[Any]) -> list[tuple[str, str]]:
     return [(str(o.id), o.name) for o in organisations]
 
 
+# Up to this many organisations a filter lists them all; beyond, a person types part of a name and is offered
+# the names that fit (1,500 options at the mission's scale made a third of a page and no one scrolls them).
+ORGANISATION_SELECT_LIMIT = 150
+
+
+def organisation_typed(organisations: Iterable[Any], value: str | None) -> str:
+    """What an organisation filter's text box shows: the name of the organisation a link chose by number,
+    else what was typed."""
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit():
+        return next((o.name for o in organisations if str(o.id) == text), text)
+    return text
+
+
 def named_options(records: Iterable[Any]) -> list[tuple[str, str]]:
     """Options from reference records that have a code and a translated name (areas, techniques)."""
     return [(r.code, r.name()) for r in records]
@@ -103,12 +117,14 @@ def build_templates() -> Jinja2Templates:
         audit_action_label=audit_action_label,
         history_value=history_value,
         arrow=arrow,
+        organisation_select_limit=ORGANISATION_SELECT_LIMIT,
     )
     environment.filters.update(
         number=format_number,
         options=options,
         country_options=country_options,
         organisation_options=organisation_options,
+        organisation_typed=organisation_typed,
         named_options=named_options,
         region_options=region_options,
     )

@@ -1,0 +1,156 @@
+"""Organisation filters by typed name: where organisations are too many to list (the mission's scale has
+1,500), a person types part of a name or acronym and is offered the names that fit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from pux.accounts import service as accounts
+from pux.accounts.permissions import Actor
+from pux.accounts.schemas import OrganisationCreate
+from pux.web.templating import ORGANISATION_SELECT_LIMIT
+from tests.world import World, activity_data, programme_data
+
+# A list page's rows name their organisation in a cell labelled for phones.
+PROVIDER_CELL = re.compile(r'data-label="(?:Provider|Organisation)">([^<]+)<')
+
+
+@pytest.fixture(autouse=True)
+def forget_kept_names() -> Iterator[None]:
+    """Organisation names are kept per process by a stamp of the table, which a rolled-back test can hand
+    out again on SQLite: forget them around each test."""
+    accounts._NAMES.clear()
+    yield
+    accounts._NAMES.clear()
+
+
+def _add_organisations(session: Session, count: int, *, acronym: str | None = None) -> list[int]:
+    system = Actor.system("chooser-test")
+    return [
+        accounts.create_organisation(
+            session,
+            actor=system,
+            data=OrganisationCreate(
+                name=f"Chooser Institute {number:03d}",
+                acronym=acronym if number == 0 else None,
+                organisation_type="university_research",
+            ),
+        ).id
+        for number in range(count)
+    ]
+
+
+def test_a_typed_name_stands_for_the_organisation_so_named_else_every_one_it_is_part_of(
+    session: Session, world: World
+) -> None:
+    added = _add_organisations(session, 12, acronym="CHI")
+    # Part of a name, in any case: every organisation whose name contains it.
+    assert set(accounts.organisations_named(session, "  chooser INSTITUTE ")) == set(added)
+    assert set(accounts.organisations_named(session, "test donor")) == {world.organisations["donor_a"]}
+    # The whole name picks that organisation alone, though "Chooser Institute 001" is part of no other
+    # here, "Chooser Institute 00" is part of ten: a name chosen from the suggestions means that one only.
+    assert accounts.organisations_named(session, "chooser institute 001") == (added[1],)
+    assert len(accounts.organisations_named(session, "Chooser Institute 00")) == 10
+    # An acronym stated exactly means its organisation, even where it is part of other names.
+    assert accounts.organisations_named(session, "chi") == (added[0],)
+    assert accounts.organisations_named(session, "no such body") == ()
+    assert accounts.organisations_named(session, "   ") == ()
+
+
+def test_suggestions_put_names_that_begin_with_the_text_first_and_stop_at_twenty(session: Session) -> None:
+    _add_organisations(session, 30)
+    accounts.create_organisation(
+        session,
+        actor=Actor.system("chooser-test"),
+        data=OrganisationCreate(name="A Network of Chooser Institutes", organisation_type="ngo"),
+    )
+    names = [o.name for o in accounts.suggested_organisations(session, "chooser")]
+    assert len(names) == accounts.SUGGESTED_ORGANISATIONS
+    assert names == [f"Chooser Institute {number:03d}" for number in range(20)]  # begin with it, by name
+    later = [o.name for o in accounts.suggested_organisations(session, "institute 02")]
+    assert later == [f"Chooser Institute {number:03d}" for number in range(20, 30)]
+    assert [o.name for o in accounts.suggested_organisations(session, "network of")] == [
+        "A Network of Chooser Institutes"
+    ]
+    assert accounts.suggested_organisations(session, "") == []
+
+
+def test_the_suggestions_route_offers_options_for_the_field_that_asks(
+    client: TestClient, session: Session
+) -> None:
+    _add_organisations(session, 3, acronym="CHI")
+    answer = client.get("/organisations/choices", params={"field": "provider", "provider": "institute 00"})
+    assert answer.status_code == 200
+    assert re.findall(r'<option value="([^"]+)"', answer.text) == [
+        "Chooser Institute 000",
+        "Chooser Institute 001",
+        "Chooser Institute 002",
+    ]
+    assert ">CHI</option>" in answer.text  # the acronym beside its name
+    other = client.get("/organisations/choices", params={"field": "organisation", "organisation": "001"})
+    assert re.findall(r'<option value="([^"]+)"', other.text) == ["Chooser Institute 001"]
+    nothing = client.get("/organisations/choices", params={"field": "provider"})
+    assert nothing.status_code == 200 and "<option" not in nothing.text
+    refused = client.get("/organisations/choices", params={"field": "Provider<script>"})
+    assert refused.status_code == 422
+
+
+def _listed(text: str) -> set[str]:
+    return {name.strip() for name in PROVIDER_CELL.findall(text)}
+
+
+def test_lists_filter_by_part_of_the_organisation_name(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """The activities, who-does-what-where and programme lists (pages and API) keep the organisations whose
+    names contain what was typed; a name nobody has lists nothing and says so, not an error."""
+    from pux.assistance import service as assistance
+    from pux.programmes import service as programmes
+
+    # Beside the world's public activity and published programme of donor A, the same of agency B.
+    admin, agency_b = world.actors["admin"], world.organisations["agency_b"]
+    assistance.record_activity(session, actor=admin, data=activity_data(agency_b))
+    offered = programmes.create_programme(session, actor=admin, data=programme_data(agency_b))
+    programmes.set_programme_status(
+        session, actor=admin, programme_id=offered.id, target="published", version=offered.version
+    )
+    for path, field in (("/activities", "provider"), ("/programmes", "organisation")):
+        typed = client.get(path, params={field: "donor agency"})
+        assert typed.status_code == 200, path
+        assert _listed(typed.text) == {"Test Donor Agency A"}, path
+        unfiltered = client.get(path)
+        assert {"Test Donor Agency A", "Test Cooperation Agency B"} <= _listed(unfiltered.text), path
+        none = client.get(path, params={field: "no such body"})
+        assert none.status_code == 200 and _listed(none.text) == set(), path
+    who = client.get("/gaps", params={"provider": "COOPERATION agency"})
+    assert who.status_code == 200
+    assert "Test Cooperation Agency B" in who.text and "<td data-label=\"Provider\">Test Donor" not in who.text
+    api = client.get("/api/v1/activities", params={"provider": "donor agency", "page_size": 200})
+    assert api.status_code == 200
+    assert {item["provider_organisation_id"] for item in api.json()["items"]} == {world.organisations["donor_a"]}
+
+
+def test_beyond_the_limit_the_filter_is_a_box_to_type_in_with_suggestions(
+    client: TestClient, session: Session, world: World
+) -> None:
+    small = client.get("/activities")
+    assert '<select id="f-provider" name="provider"' in small.text  # few organisations: a list
+    assert "htmx" not in small.text
+    _add_organisations(session, ORGANISATION_SELECT_LIMIT)
+    for path, field in (("/activities", "provider"), ("/gaps", "provider"), ("/programmes", "organisation")):
+        page = client.get(path, params={field: str(world.organisations["donor_a"])})
+        assert page.status_code == 200, path
+        assert f'<select id="f-{field}"' not in page.text and "Chooser Institute" not in page.text, path
+        box = re.search(rf'<input id="f-{field}" name="{field}" type="search" value="([^"]*)"', page.text)
+        assert box is not None, path
+        assert box.group(1) == "Test Donor Agency A", path  # a link's number shows as the name it means
+        assert f'hx-get="/organisations/choices?field={field}"' in page.text, path
+        assert f'<datalist id="f-{field}-choices">' in page.text, path
+        assert '<script src="/static/htmx-2.0.4.min.js" defer></script>' in page.text, path
+    typed = client.get("/activities", params={"provider": "chooser"})
+    assert 'value="chooser"' in typed.text  # what was typed stays in the box
