@@ -129,10 +129,12 @@ def test_lists_filter_by_part_of_the_organisation_name(
         assert none.status_code == 200 and _listed(none.text) == set(), path
     who = client.get("/gaps", params={"provider": "COOPERATION agency"})
     assert who.status_code == 200
-    assert "Test Cooperation Agency B" in who.text and "<td data-label=\"Provider\">Test Donor" not in who.text
+    assert "Test Cooperation Agency B" in who.text and '<td data-label="Provider">Test Donor' not in who.text
     api = client.get("/api/v1/activities", params={"provider": "donor agency", "page_size": 200})
     assert api.status_code == 200
-    assert {item["provider_organisation_id"] for item in api.json()["items"]} == {world.organisations["donor_a"]}
+    assert {item["provider_organisation_id"] for item in api.json()["items"]} == {
+        world.organisations["donor_a"]
+    }
 
 
 def test_beyond_the_limit_the_filter_is_a_box_to_type_in_with_suggestions(
