@@ -3,18 +3,25 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.accounts.schemas import OrganisationCreate
+from pux.assistance.models import AssistanceActivity
+from pux.dialogues import service as dialogues
+from pux.dialogues.models import ActionItem
 from pux.web.templating import ORGANISATION_SELECT_LIMIT
-from tests.world import World, activity_data, programme_data
+from tests.web_helpers import csrf_token, sign_in
+from tests.world import World, activity_data, event_data, programme_data
 
 # A list page's rows name their organisation in a cell labelled for phones.
 PROVIDER_CELL = re.compile(r'data-label="(?:Provider|Organisation)">([^<]+)<')
@@ -156,3 +163,81 @@ def test_beyond_the_limit_the_filter_is_a_box_to_type_in_with_suggestions(
         assert '<script src="/static/htmx-2.0.4.min.js" defer></script>' in page.text, path
     typed = client.get("/activities", params={"provider": "chooser"})
     assert 'value="chooser"' in typed.text  # what was typed stays in the box
+
+
+def _post_form(client: TestClient, path: str, data: dict[str, str], page: str) -> Any:
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, page)}, follow_redirects=False)
+
+
+def test_a_form_takes_an_organisation_by_its_whole_name_or_acronym(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """Above the limit a form's organisation is a box: the whole name (any case) or an acronym that is one
+    organisation's is taken as that organisation; anything else is refused beside the field, what was typed
+    kept in the box, and nothing saved."""
+    _add_organisations(session, ORGANISATION_SELECT_LIMIT)
+    for name in ("Shared Acronym Institute One", "Shared Acronym Institute Two"):
+        accounts.create_organisation(
+            session,
+            actor=Actor.system("chooser-test"),
+            data=OrganisationCreate(name=name, acronym="SAI", organisation_type="ngo"),
+        )
+    sign_in(client, world.emails["partner_a"])
+    form = client.get("/activities/new")
+    assert '<input id="f-provider_organisation_id" name="provider_organisation_id" type="search"' in form.text
+    activity = {
+        "title": "Dosimetry audit for Kenyan hospitals",
+        "recipient_country_iso3": "KEN",
+        "currency": "USD",
+        "status": "implementation",
+        "visibility": "public",
+    }
+    before = _count(session, AssistanceActivity)
+    for typed, refusal in (
+        ("Test Donor", "'Test Donor' is not the name of an organisation"),
+        ("sai", "'sai' is the acronym of several organisations: type the whole name"),
+    ):
+        refused = _post_form(
+            client, "/activities", {**activity, "provider_organisation_id": typed}, "/activities/new"
+        )
+        assert refused.status_code == 422, typed
+        assert refusal in html.unescape(refused.text), typed
+        assert f'name="provider_organisation_id" type="search" value="{typed}"' in refused.text, typed
+        assert 'aria-invalid="true"' in refused.text
+    assert _count(session, AssistanceActivity) == before
+    recorded = _post_form(
+        client,
+        "/activities",
+        {**activity, "provider_organisation_id": "test donor agency a"},
+        "/activities/new",
+    )
+    assert recorded.status_code == 303
+    activity_id = int(recorded.headers["location"].rsplit("/", 1)[1])
+    saved = session.get(AssistanceActivity, activity_id)
+    assert saved is not None and saved.provider_organisation_id == world.organisations["donor_a"]
+
+
+def test_a_dialogue_action_is_owned_by_an_organisation_named_in_its_box(
+    client: TestClient, session: Session, world: World
+) -> None:
+    _add_organisations(session, ORGANISATION_SELECT_LIMIT)
+    event = dialogues.create_event(session, actor=world.actors["facilitator"], data=event_data())
+    sign_in(client, world.emails["facilitator"])
+    page = f"/events/{event.id}/outcomes"
+    assert (
+        '<input id="f-owner_organisation_id" name="owner_organisation_id" type="search"'
+        in client.get(page).text
+    )
+    answer = _post_form(
+        client,
+        f"/events/{event.id}/actions",
+        {"title": "Draft the audit network's terms", "owner_organisation_id": "Test Cooperation Agency B"},
+        page,
+    )
+    assert answer.status_code == 303
+    action = session.scalars(select(ActionItem).where(ActionItem.event_id == event.id)).one()
+    assert action.owner_organisation_id == world.organisations["agency_b"]
+
+
+def _count(session: Session, model: type) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)

@@ -59,12 +59,6 @@ def organisations_stamp(session: Session) -> tuple[object, ...]:
     )
 
 
-def all_organisation_names(session: Session) -> list[tuple[int, str]]:
-    """(id, name) of every organisation, by name."""
-    statement = select(Organisation.id, Organisation.name).order_by(Organisation.name)
-    return [(organisation_id, name) for organisation_id, name in session.execute(statement)]
-
-
 def organisation_names_and_acronyms(session: Session) -> list[tuple[int, str, str | None]]:
     """(id, name, acronym) of every organisation, by name."""
     statement = select(Organisation.id, Organisation.name, Organisation.acronym).order_by(Organisation.name)

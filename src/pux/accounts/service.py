@@ -146,9 +146,22 @@ def organisations_named(session: Session, text: str) -> tuple[int, ...]:
     wanted = text.strip().casefold()
     if not wanted:
         return ()
-    names = organisation_names(session)
-    exact = tuple(o.id for o in names if wanted in (o.name.casefold(), (o.acronym or "").casefold()))
-    return exact or tuple(o.id for o in names if _contains(o, wanted))
+    return organisations_called(session, text) or tuple(
+        o.id for o in organisation_names(session) if _contains(o, wanted)
+    )
+
+
+def organisations_called(session: Session, text: str) -> tuple[int, ...]:
+    """The organisations whose whole name or acronym is the text, ignoring case (one at most by name;
+    an acronym may be shared)."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return ()
+    return tuple(
+        o.id
+        for o in organisation_names(session)
+        if wanted in (o.name.casefold(), (o.acronym or "").casefold())
+    )
 
 
 def suggested_organisations(session: Session, text: str) -> list[OrganisationName]:
@@ -160,6 +173,10 @@ def suggested_organisations(session: Session, text: str) -> list[OrganisationNam
     matching = [o for o in organisation_names(session) if _contains(o, wanted)]
     matching.sort(key=lambda o: not o.name.casefold().startswith(wanted))  # stable: by name within each
     return matching[:SUGGESTED_ORGANISATIONS]
+
+
+def _called(organisation: OrganisationName, folded_text: str) -> bool:
+    return folded_text in (organisation.name.casefold(), (organisation.acronym or "").casefold())
 
 
 def _contains(organisation: OrganisationName, folded_text: str) -> bool:

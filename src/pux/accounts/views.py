@@ -26,7 +26,14 @@ from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label
 from pux.validation import parse
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import PageNumber, PeopleFilters
-from pux.web.forms import RecordPath, flash, form_data, listing, problems_context
+from pux.web.forms import (
+    RecordPath,
+    flash,
+    form_data,
+    listing,
+    problems_context,
+    with_organisation_numbers,
+)
 from pux.web.routing import UnitOfWorkRoute, page_router
 from pux.web.security import SESSION_TOKEN, CsrfChecked, PageActor
 from pux.web.templating import render
@@ -216,6 +223,7 @@ def invite(request: Request, session: SessionDep, actor: PageActor, form: FormDe
     values = form_data(form)
     context = _people_context(request, session, actor, PeopleFilter(), PageRequest())
     try:
+        with_organisation_numbers(session, values, "organisation_id")
         invitation, token = service.invite(session, actor=actor, data=parse(InvitationCreate, values))
     except ValidationFailed as failed:
         context.update(values=values, **problems_context(failed))

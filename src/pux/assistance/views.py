@@ -17,7 +17,14 @@ from pux.i18n import gettext as _
 from pux.reference import service as reference
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import ActivityFilters, PageNumber
-from pux.web.forms import RecordPath, flash, form_data, listing, problems_context
+from pux.web.forms import (
+    RecordPath,
+    flash,
+    form_data,
+    listing,
+    problems_context,
+    with_organisation_numbers,
+)
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
@@ -107,6 +114,7 @@ def new_activity(request: Request, session: SessionDep, actor: PageActor) -> Res
 def create_activity(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = _split(form_data(form, lists=LIST_FIELDS))
     try:
+        with_organisation_numbers(session, values, "provider_organisation_id")
         data = service.parse_activity_form(session, ActivityCreate, values)
         activity = service.record_activity(session, actor=actor, data=data)
     except ValidationFailed as failed:
@@ -150,6 +158,7 @@ def update_activity(
 ) -> Response:
     values = _split(form_data(form, lists=LIST_FIELDS))
     try:
+        with_organisation_numbers(session, values, "provider_organisation_id")
         data = service.parse_activity_form(session, ActivityUpdate, values)
         service.update_activity(session, actor=actor, activity_id=activity_id, data=data)
     except ValidationFailed as failed:

@@ -43,7 +43,15 @@ from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label
 from pux.validation import parse
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import ActionFilters, EventFilters, PageNumber
-from pux.web.forms import RecordPath, flash, form_data, listing, problems_context, sign_in_first
+from pux.web.forms import (
+    RecordPath,
+    flash,
+    form_data,
+    listing,
+    problems_context,
+    sign_in_first,
+    with_organisation_numbers,
+)
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
@@ -341,6 +349,7 @@ def add_participant(
 ) -> Response:
     values = form_data(form)
     try:
+        with_organisation_numbers(session, values, "organisation_id")
         person = service.add_participant(
             session, actor=actor, event_id=event_id, data=parse(ParticipantFields, values)
         )
@@ -579,7 +588,9 @@ def add_recommendation(
 def create_concept_note(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, recommendation_id: RecordPath
 ) -> Response:
-    values = form_data(form, lists=("technique_codes",))
+    values = with_organisation_numbers(
+        session, form_data(form, lists=("technique_codes",)), "counterpart_organisation_id"
+    )
     note = service.create_concept_note(
         session, actor=actor, recommendation_id=recommendation_id, data=parse(ConceptNoteCreate, values)
     )
@@ -642,6 +653,7 @@ def update_concept_note(
 ) -> Response:
     values = form_data(form, lists=("technique_codes",))
     try:
+        with_organisation_numbers(session, values, "counterpart_organisation_id")
         service.update_concept_note(
             session, actor=actor, note_id=note_id, data=parse(ConceptNoteUpdate, values)
         )
@@ -674,6 +686,7 @@ def create_action(
 ) -> Response:
     values = form_data(form)
     try:
+        with_organisation_numbers(session, values, "owner_organisation_id")
         service.create_action(session, actor=actor, event_id=event_id, data=parse(ActionFields, values))
     except ValidationFailed as failed:
         return _outcomes_page(request, session, actor, event_id, values, failed, refused="action")

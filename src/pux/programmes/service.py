@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
 from pux.accounts import repository as accounts_repository
+from pux.accounts import service as accounts_service
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
 from pux.audit.models import AuditEvent
@@ -230,14 +231,10 @@ def require_may_publish(actor: Actor) -> None:
     require(may_publish(actor), _("You may publish programmes only for your own organisation."))
 
 
-def organisations_for_form(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
-    """The organisations the actor may offer programmes for, as (id, name) choices."""
+def organisations_for_form(session: Session, *, actor: Actor) -> list[accounts_service.OrganisationName]:
+    """The organisations the actor may offer programmes for (every one for a global role), by name."""
     own = actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
-    return [
-        (str(organisation_id), name)
-        for organisation_id, name in accounts_repository.all_organisation_names(session)
-        if actor.is_global or organisation_id in own
-    ]
+    return [o for o in accounts_service.organisation_names(session) if actor.is_global or o.id in own]
 
 
 def parse_programme_form(session: Session, schema: type[ProgrammeFields], values: dict[str, Any]) -> Any:

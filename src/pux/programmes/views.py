@@ -29,6 +29,7 @@ from pux.web.forms import (
     listing,
     problems_context,
     split_codes,
+    with_organisation_numbers,
 )
 from pux.web.routing import page_router
 from pux.web.sdg import suggestions_for_form
@@ -137,6 +138,7 @@ def create_programme(request: Request, session: SessionDep, actor: PageActor, fo
     if form.get("suggest_sdgs"):
         return _form(request, session, None, values, suggest=True)
     try:
+        with_organisation_numbers(session, values, "organisation_id")
         data = service.parse_programme_form(session, ProgrammeCreate, values)
         programme = service.create_programme(session, actor=actor, data=data)
     except ValidationFailed as failed:

@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Path
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
@@ -35,6 +37,31 @@ def form_data(form: FormData, *, lists: tuple[str, ...] = (), flags: tuple[str, 
 
 
 FLASH_KEY = "flash"
+
+
+def with_organisation_numbers(session: Session, values: dict[str, Any], *fields: str) -> dict[str, Any]:
+    """A form's organisation fields as numbers. Where organisations are too many to list, the field is a box
+    that sends the name (or acronym) typed or picked from its suggestions: it must name one organisation
+    whole. A name that names none, or an acronym several share, is refused beside its field."""
+    problems = []
+    for field in fields:
+        typed = str(values.get(field) or "").strip()
+        if not typed or (typed.isascii() and typed.isdigit()):
+            continue  # blank, or a list's number: the form's own checks read it
+        called = accounts.organisations_called(session, typed)
+        if len(called) == 1:
+            values[field] = str(called[0])
+        elif called:
+            message = _("'%(name)s' is the acronym of several organisations: type the whole name")
+            problems.append(FieldProblem(field, message % {"name": typed[:200]}))
+        else:
+            message = _(
+                "'%(name)s' is not the name of an organisation: choose one of the names offered as you type"
+            )
+            problems.append(FieldProblem(field, message % {"name": typed[:200]}))
+    if problems:
+        raise ValidationFailed(problems)
+    return values
 
 
 def flash(request: Request, message: str) -> None:

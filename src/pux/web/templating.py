@@ -59,10 +59,10 @@ def organisation_options(organisations: Iterable[Any]) -> list[tuple[str, str]]:
 ORGANISATION_SELECT_LIMIT = 150
 
 
-def organisation_typed(organisations: Iterable[Any], value: str | None) -> str:
-    """What an organisation filter's text box shows: the name of the organisation a link chose by number,
-    else what was typed."""
-    text = (value or "").strip()
+def organisation_typed(organisations: Iterable[Any], value: object) -> str:
+    """What an organisation's text box shows: the name of the organisation chosen by number (a link's, a
+    record's), else what was typed."""
+    text = str(value if value is not None else "").strip()
     if text.isascii() and text.isdigit():
         return next((o.name for o in organisations if str(o.id) == text), text)
     return text
