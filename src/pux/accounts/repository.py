@@ -41,8 +41,29 @@ def get_organisation_by_name(session: Session, name: str) -> Organisation | None
     return session.scalars(select(Organisation).where(Organisation.name == name)).first()
 
 
-def list_organisations(session: Session) -> Sequence[Organisation]:
-    return session.scalars(select(Organisation).order_by(Organisation.name)).all()
+@dataclass(frozen=True)
+class OrganisationFilter:
+    text: str | None = None  # in the name or the acronym, in any case
+    organisation_type: str | None = None
+    country_iso3: str | None = None
+
+
+def organisations_query(filters: OrganisationFilter) -> Select[Organisation]:
+    """Organisations matching ``filters``, by name (names are unique, so pages never overlap)."""
+    statement = select(Organisation)
+    if filters.text:
+        words = filters.text.lower()
+        statement = statement.where(
+            or_(
+                func.lower(Organisation.name).contains(words, autoescape=True),
+                func.lower(Organisation.acronym).contains(words, autoescape=True),
+            )
+        )
+    if filters.organisation_type:
+        statement = statement.where(Organisation.organisation_type == filters.organisation_type)
+    if filters.country_iso3:
+        statement = statement.where(Organisation.country_iso3 == filters.country_iso3)
+    return statement.order_by(Organisation.name)
 
 
 def organisations_stamp(session: Session) -> tuple[object, ...]:

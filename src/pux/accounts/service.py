@@ -24,7 +24,7 @@ from pux.accounts.models import (
     User,
 )
 from pux.accounts.permissions import COUNTRY_ROLES, ORGANISATION_ROLES, Actor, Grant, require
-from pux.accounts.repository import PeopleFilter
+from pux.accounts.repository import OrganisationFilter, PeopleFilter
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
 from pux.audit import service as audit
 from pux.audit.models import column_values
@@ -113,9 +113,12 @@ def create_organisation(session: Session, *, actor: Actor, data: OrganisationCre
     return organisation
 
 
-def list_organisations(session: Session) -> Sequence[Organisation]:
-    """All organisations, by name (organisation names are public)."""
-    return repository.list_organisations(session)
+def organisation_page(
+    session: Session, *, filters: OrganisationFilter, page: PageRequest
+) -> Page[Organisation]:
+    """One page of the organisations that match ``filters``, by name (organisations are public; at the
+    mission's scale they are thousands)."""
+    return fetch_page(session, repository.organisations_query(filters), page)
 
 
 class OrganisationName(NamedTuple):

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pux.accounts import service
 from pux.accounts.permissions import ROLES, Actor, Grant, require
-from pux.accounts.repository import PeopleFilter
+from pux.accounts.repository import OrganisationFilter, PeopleFilter
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
 from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused
 from pux.db import unit_of_work
@@ -25,7 +25,7 @@ from pux.reference import service as reference
 from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label, role_label
 from pux.validation import parse
 from pux.web.deps import FormDep, SessionDep
-from pux.web.filters import PageNumber, PeopleFilters
+from pux.web.filters import OrganisationFilters, PageNumber, PeopleFilters
 from pux.web.forms import (
     RecordPath,
     flash,
@@ -260,14 +260,27 @@ def revoke_role(
     return RedirectResponse("/people", status_code=303)
 
 
+ORGANISATIONS_PAGE_SIZE = 50
+
+
 def _organisations_page(
-    request: Request, session: Session, context: dict[str, object], status_code: int = 200
+    request: Request,
+    session: Session,
+    context: dict[str, object],
+    status_code: int = 200,
+    filters: OrganisationFilter | None = None,
+    page: PageRequest | None = None,
 ) -> HTMLResponse:
+    organisations = service.organisation_page(
+        session,
+        filters=filters or OrganisationFilter(),
+        page=replace(page or PageRequest(), size=ORGANISATIONS_PAGE_SIZE),
+    )
     return render(
         request,
         "accounts/organisations.html",
         {
-            "organisations": service.list_organisations(session),
+            **listing(organisations, request),
             "types": ORGANISATION_TYPES,
             "type_label": organisation_type_label,
             "errors": {},
@@ -294,8 +307,10 @@ def organisation_choices(
 
 
 @router.get("/organisations", response_class=HTMLResponse)
-def organisations(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
-    return _organisations_page(request, session, {})
+def organisations(
+    request: Request, session: SessionDep, actor: PageActor, filters: OrganisationFilters, page: PageNumber
+) -> HTMLResponse:
+    return _organisations_page(request, session, {}, filters=filters, page=page)
 
 
 @router.post("/organisations", dependencies=[CsrfChecked])

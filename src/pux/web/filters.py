@@ -16,7 +16,7 @@ from fastapi import Depends, Query
 from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
-from pux.accounts.repository import PeopleFilter
+from pux.accounts.repository import OrganisationFilter, PeopleFilter
 from pux.assistance.repository import ActivityFilter
 from pux.dialogues.repository import ActionFilter, EventFilter
 from pux.errors import FieldProblem, ValidationFailed
@@ -87,6 +87,19 @@ def organisation_pick(session: Session, value: str | None, field: str) -> Organi
     if not 1 <= number <= MAX_RECORD_ID:
         raise ValidationFailed([FieldProblem(field, _("No organisation has this number."))])
     return OrganisationPick(number=number)
+
+
+def organisation_filters(
+    q: Words = None,
+    kind: Annotated[str | None, Query(alias="type", max_length=40)] = None,
+    country: Code = None,
+) -> OrganisationFilter:
+    country_iso3 = _blank_is_none(country)
+    return OrganisationFilter(
+        text=_blank_is_none(q),
+        organisation_type=_blank_is_none(kind),
+        country_iso3=country_iso3.upper() if country_iso3 else None,
+    )
 
 
 def people_filters(q: Words = None, role: Code = None, country: Code = None) -> PeopleFilter:
@@ -179,6 +192,7 @@ def api_page_request(
 
 NeedFilters = Annotated[NeedFilter, Depends(need_filters)]
 PeopleFilters = Annotated[PeopleFilter, Depends(people_filters)]
+OrganisationFilters = Annotated[OrganisationFilter, Depends(organisation_filters)]
 ProgrammeFilters = Annotated[ProgrammeFilter, Depends(programme_filters)]
 ActivityFilters = Annotated[ActivityFilter, Depends(activity_filters)]
 PageNumber = Annotated[PageRequest, Depends(page_request)]
