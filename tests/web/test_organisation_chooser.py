@@ -18,7 +18,8 @@ from pux.accounts.permissions import Actor
 from pux.accounts.schemas import OrganisationCreate
 from pux.assistance.models import AssistanceActivity
 from pux.dialogues import service as dialogues
-from pux.dialogues.models import ActionItem
+from pux.dialogues.models import ActionItem, ConceptNote
+from pux.dialogues.schemas import RecommendationFields
 from pux.web.templating import ORGANISATION_SELECT_LIMIT
 from tests.web_helpers import csrf_token, sign_in
 from tests.world import World, activity_data, event_data, programme_data
@@ -241,3 +242,37 @@ def test_a_dialogue_action_is_owned_by_an_organisation_named_in_its_box(
 
 def _count(session: Session, model: type) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_a_concept_note_refused_for_its_counterpart_opens_again_with_what_was_sent(
+    client: TestClient, session: Session, world: World
+) -> None:
+    _add_organisations(session, ORGANISATION_SELECT_LIMIT)
+    facilitator = world.actors["facilitator"]
+    event = dialogues.create_event(session, actor=facilitator, data=event_data())
+    recommendation = dialogues.add_recommendation(
+        session,
+        actor=facilitator,
+        event_id=event.id,
+        data=RecommendationFields(text="Kenya should train two more medical physicists.", country_iso3="KEN"),
+    )
+    sign_in(client, world.emails["facilitator"])
+    page = f"/events/{event.id}/outcomes"
+    note = {"country_iso3": "KEN", "title": "Medical physics residency", "thematic_area_code": "health"}
+    path = f"/recommendations/{recommendation.id}/concept-notes"
+    refused = _post_form(client, path, {**note, "counterpart_organisation_id": "Test Cancer"}, page)
+    assert refused.status_code == 422
+    text = html.unescape(refused.text)
+    assert "'Test Cancer' is not the name of an organisation" in text
+    prefix = f"r{recommendation.id}-"
+    assert f'id="f-{prefix}title" name="title" type="text" value="Medical physics residency"' in text
+    assert 'name="counterpart_organisation_id" type="search" value="Test Cancer"' in text
+    assert re.search(r"<details\s+open\s*><summary>Turn into a concept note", text)  # opened again
+    created = _post_form(
+        client, path, {**note, "counterpart_organisation_id": "Test Cancer Hospital Kenya"}, page
+    )
+    assert created.status_code == 303
+    saved = session.scalars(
+        select(ConceptNote).where(ConceptNote.recommendation_id == recommendation.id)
+    ).one()
+    assert saved.counterpart_organisation_id == world.organisations["hospital_ken"]

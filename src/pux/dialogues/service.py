@@ -1072,6 +1072,14 @@ def _concept_problems(session: Session, data: ConceptNoteCreate | ConceptNoteUpd
     return problems
 
 
+def event_of_recommendation(session: Session, recommendation_id: int) -> int:
+    """The event a recommendation was made at (its page shows the recommendation's forms)."""
+    recommendation = repository.get_recommendation(session, recommendation_id)
+    if recommendation is None:
+        raise NotFound(_("No recommendation with this number."))
+    return recommendation.event_id
+
+
 def create_concept_note(
     session: Session, *, actor: Actor, recommendation_id: int, data: ConceptNoteCreate
 ) -> ConceptNote:

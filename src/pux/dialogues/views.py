@@ -588,12 +588,16 @@ def add_recommendation(
 def create_concept_note(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, recommendation_id: RecordPath
 ) -> Response:
-    values = with_organisation_numbers(
-        session, form_data(form, lists=("technique_codes",)), "counterpart_organisation_id"
-    )
-    note = service.create_concept_note(
-        session, actor=actor, recommendation_id=recommendation_id, data=parse(ConceptNoteCreate, values)
-    )
+    values = form_data(form, lists=("technique_codes",))
+    try:
+        with_organisation_numbers(session, values, "counterpart_organisation_id")
+        note = service.create_concept_note(
+            session, actor=actor, recommendation_id=recommendation_id, data=parse(ConceptNoteCreate, values)
+        )
+    except ValidationFailed as failed:
+        event_id = service.event_of_recommendation(session, recommendation_id)
+        refused = f"recommendation-{recommendation_id}"
+        return _outcomes_page(request, session, actor, event_id, values, failed, refused=refused)
     flash(request, _("The concept note was created; the country's counterpart can now refine it."))
     return RedirectResponse(f"/concept-notes/{note.id}", status_code=303)
 
