@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy import delete as delete_rows
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pux.accounts.models import (
     ApiToken,
@@ -48,17 +49,17 @@ class OrganisationFilter:
     country_iso3: str | None = None
 
 
+def _any_contains(text: str, *columns: InstrumentedAttribute[Any]) -> ColumnElement[bool]:
+    """One of the columns holds the text, in any case (``%`` and ``_`` are characters, not wildcards)."""
+    words = text.lower()
+    return or_(*(func.lower(column).contains(words, autoescape=True) for column in columns))
+
+
 def organisations_query(filters: OrganisationFilter) -> Select[Organisation]:
     """Organisations matching ``filters``, by name (names are unique, so pages never overlap)."""
     statement = select(Organisation)
     if filters.text:
-        words = filters.text.lower()
-        statement = statement.where(
-            or_(
-                func.lower(Organisation.name).contains(words, autoescape=True),
-                func.lower(Organisation.acronym).contains(words, autoescape=True),
-            )
-        )
+        statement = statement.where(_any_contains(filters.text, Organisation.name, Organisation.acronym))
     if filters.organisation_type:
         statement = statement.where(Organisation.organisation_type == filters.organisation_type)
     if filters.country_iso3:
@@ -109,13 +110,7 @@ def people_query(filters: PeopleFilter) -> Select[User]:
     """People matching ``filters``, by name (then account number, so that pages never overlap)."""
     statement = select(User)
     if filters.text:
-        words = filters.text.lower()
-        statement = statement.where(
-            or_(
-                func.lower(User.full_name).contains(words, autoescape=True),
-                func.lower(User.email).contains(words, autoescape=True),
-            )
-        )
+        statement = statement.where(_any_contains(filters.text, User.full_name, User.email))
     holding = select(RoleAssignment.user_id)
     if filters.role:
         statement = statement.where(User.id.in_(holding.where(RoleAssignment.role == filters.role)))
