@@ -127,7 +127,7 @@ def who_query(
     technique: Annotated[str | None, Query(max_length=60)] = None,
     by: Annotated[str, Query(pattern="^(country|region)$")] = "country",
 ) -> WhoFilter:
-    pick = organisation_pick(session, provider, "provider")
+    pick = organisation_pick(session, provider)
     return WhoFilter(
         provider_organisation_id=pick.number,
         provider_organisation_ids=pick.named,

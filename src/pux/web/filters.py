@@ -76,17 +76,15 @@ class OrganisationPick:
     named: tuple[int, ...] | None = None  # None: no name was typed; empty: no organisation fits the name
 
 
-def organisation_pick(session: Session, value: str | None, field: str) -> OrganisationPick:
-    """The organisation filter a form or link sent (nothing for the blank "all")."""
+def organisation_pick(session: Session, value: str | None) -> OrganisationPick:
+    """The organisation filter a form or link sent (nothing for the blank "all"). Digits that no record
+    number can be (0, or beyond a database key) are read as typed text: no organisation, nothing listed."""
     text = (value or "").strip()
     if not text:
         return OrganisationPick()
-    if not text.isascii() or not text.isdigit():
-        return OrganisationPick(named=accounts.organisations_named(session, text))
-    number = int(text)
-    if not 1 <= number <= MAX_RECORD_ID:
-        raise ValidationFailed([FieldProblem(field, _("No organisation has this number."))])
-    return OrganisationPick(number=number)
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_RECORD_ID:
+        return OrganisationPick(number=int(text))
+    return OrganisationPick(named=accounts.organisations_named(session, text))
 
 
 def organisation_filters(
@@ -142,7 +140,7 @@ def programme_filters(
     status: Code = None,
     q: Words = None,
 ) -> ProgrammeFilter:
-    pick = organisation_pick(session, organisation, "organisation")
+    pick = organisation_pick(session, organisation)
     return ProgrammeFilter(
         organisation_id=pick.number,
         organisation_ids=pick.named,
@@ -164,7 +162,7 @@ def activity_filters(
     need: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
     q: Words = None,
 ) -> ActivityFilter:
-    pick = organisation_pick(session, provider, "provider")
+    pick = organisation_pick(session, provider)
     return ActivityFilter(
         country_iso3=_blank_is_none(country),
         provider_organisation_id=pick.number,
