@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pux.dialogues import service as dialogues
@@ -16,11 +17,25 @@ from pux.matching import repository as matching_repository
 from pux.matching import service as matching
 from pux.needs import service as needs
 from pux.tasks import service as tasks
+from tests.web_helpers import sign_in
 from tests.world import ROLES, World, event_data, facilitator_round, kenya_grant_programme, need_data
 
 
+def listed(inbox: tasks.Inbox) -> int:
+    """What the inbox lists as waiting (each list is whole while shorter than the 100 the page shows)."""
+    return (
+        len(inbox.to_endorse)
+        + len(inbox.to_publish)
+        + len(inbox.returned)
+        + len(inbox.proposals)
+        + len(inbox.to_nominate)
+        + len(inbox.overdue_actions)
+        + len(inbox.interests)
+    )
+
+
 def test_the_header_count_is_the_inbox_total_for_every_role(session: Session, world: World) -> None:
-    totals = {role: tasks.inbox(session, actor=world.actors[role]).waiting for role in ROLES}
+    totals = {role: listed(tasks.inbox(session, actor=world.actors[role])) for role in ROLES}
     assert totals == {role: tasks.waiting_count(session, actor=world.actors[role]) for role in ROLES}
     assert (
         totals["public"] == 0 and totals["focal_ken"] > 0
@@ -56,7 +71,7 @@ def test_open_proposals_count_in_the_header_as_in_the_inbox(session: Session, wo
     proposals = matching.proposals_for(session, actor=world.actors["facilitator"], round_id=round_record.id)
     assert proposals
     waiting = {role: tasks.inbox(session, actor=world.actors[role]) for role in ROLES}
-    assert {role: inbox.waiting for role, inbox in waiting.items()} == {
+    assert {role: listed(inbox) for role, inbox in waiting.items()} == {
         role: tasks.waiting_count(session, actor=world.actors[role]) for role in ROLES
     }
     deciders = {role for role, inbox in waiting.items() if inbox.proposals}
@@ -72,7 +87,7 @@ def test_open_proposals_count_in_the_header_as_in_the_inbox(session: Session, wo
     before = tasks.waiting_count(session, actor=world.actors[donor])
     matching.decide(session, actor=world.actors[donor], proposal_id=proposal.id, accept=True)
     assert tasks.waiting_count(session, actor=world.actors[donor]) == before - 1
-    assert tasks.inbox(session, actor=world.actors[donor]).waiting == before - 1
+    assert listed(tasks.inbox(session, actor=world.actors[donor])) == before - 1
 
 
 def test_proposals_decided_already_never_take_the_inbox_places_of_those_still_waiting(
@@ -129,8 +144,35 @@ def test_actions_nominations_and_interest_marks_count_in_the_header_as_in_the_in
     )
     inboxes = {role: tasks.inbox(session, actor=world.actors[role]) for role in ROLES}
     after = {role: tasks.waiting_count(session, actor=world.actors[role]) for role in ROLES}
-    assert after == {role: inbox.waiting for role, inbox in inboxes.items()}
+    assert after == {role: listed(inbox) for role, inbox in inboxes.items()}
     assert after["counterpart_ken"] == before["counterpart_ken"] + 1  # the overdue action only
     assert after["focal_ken"] == before["focal_ken"] + 2  # the nomination and the interest mark
     assert after["focal_uga"] == before["focal_uga"]
     assert [a.title for a in inboxes["counterpart_ken"].overdue_actions] == ["Overdue report"]
+
+
+def test_a_long_list_shows_the_oldest_hundred_and_says_how_many_wait_with_a_link_to_all(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """At the mission's scale hundreds of needs can wait for one focal point: the inbox lists the 100 that
+    have waited longest and says of how many, the header counts them all, and a link opens the whole list."""
+    counterpart = world.actors["counterpart_ken"]
+    for number in range(101):
+        need = needs.create_need(
+            session, actor=counterpart, data=need_data("KEN", title=f"Waiting need {number}")
+        )
+        needs.transition_need(
+            session, actor=counterpart, need_id=need.id, target="submitted", version=need.version
+        )
+    focal = world.actors["focal_ken"]
+    inbox = tasks.inbox(session, actor=focal)
+    total = inbox.counts.to_endorse
+    assert len(inbox.to_endorse) == 100 and total >= 101
+    assert tasks.waiting_counts(session, actor=focal).to_endorse == total
+    sign_in(client, world.emails["focal_ken"])
+    page = client.get("/me")
+    assert f"The 100 that have waited longest, of {total}." in page.text
+    assert '<a href="/needs?status=submitted&amp;country=KEN">All of them in the needs list</a>' in page.text
+    assert f'aria-label="{inbox.waiting} waiting"' in page.text  # the header counts what waits, whole
+    listed_all = client.get("/needs", params={"status": "submitted", "country": "KEN"})
+    assert f"of {total}" in listed_all.text

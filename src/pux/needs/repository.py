@@ -197,15 +197,16 @@ def fingerprint(
 
 
 def counts_in_statuses(
-    session: Session, asks: Sequence[tuple[frozenset[str] | None, Sequence[str]]], limit: int = 100
+    session: Session, asks: Sequence[tuple[frozenset[str] | None, Sequence[str]]]
 ) -> list[int]:
-    """How many needs in_statuses returns (at most ``limit``) for each (countries, statuses) asked, without
-    loading them, in one statement (the header of every signed-in page asks three)."""
+    """How many needs are in some statuses, of some countries (None: of every country), for each
+    (countries, statuses) asked: all of them (in_statuses lists the oldest 100), without loading them, in
+    one statement (the header of every signed-in page asks three; an index on the status holds the count)."""
 
     def counted(countries: frozenset[str] | None, statuses: Sequence[str]) -> ColumnElement[int]:
         if countries is not None and not countries:
             return literal(0)  # no country: no need
-        needs = _of_countries(select(Need.id), countries, statuses).limit(limit).subquery()
+        needs = _of_countries(select(Need.id), countries, statuses).subquery()
         return select(func.count()).select_from(needs).scalar_subquery()
 
     return list(session.execute(select(*(counted(*ask) for ask in asks))).one())

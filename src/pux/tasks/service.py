@@ -29,6 +29,33 @@ from pux.programmes import repository as programmes_repository
 from pux.programmes.models import Programme
 
 
+@dataclass(frozen=True)
+class WaitingCounts:
+    """How many of each thing wait for a person: Inbox's lists counted, not loaded (the header on every
+    page and the home page show these)."""
+
+    to_endorse: int = 0
+    to_publish: int = 0
+    returned: int = 0
+    proposals: int = 0
+    to_nominate: int = 0
+    overdue_actions: int = 0
+    interests: int = 0
+
+    @property
+    def waiting(self) -> int:
+        """How many things wait for an action (the count in the header and on the inbox)."""
+        return (
+            self.to_endorse
+            + self.to_publish
+            + self.returned
+            + self.proposals
+            + self.to_nominate
+            + self.overdue_actions
+            + self.interests
+        )
+
+
 @dataclass
 class Inbox:
     """What waits for a person, each list already limited to what they may act on."""
@@ -47,6 +74,8 @@ class Inbox:
     # Partners' marks of interest in the country's needs, not yet acknowledged by its focal point.
     interests: Sequence[InterestView] = ()
     today: date = field(default_factory=date.today)
+    # The lists' whole sizes (the lists of needs show the oldest 100): what the header counts.
+    counts: WaitingCounts = field(default_factory=WaitingCounts)
 
     @property
     def overdue_actions(self) -> list[ActionItem]:
@@ -55,15 +84,7 @@ class Inbox:
     @property
     def waiting(self) -> int:
         """How many things wait for an action (the count in the header)."""
-        return (
-            len(self.to_endorse)
-            + len(self.to_publish)
-            + len(self.returned)
-            + len(self.proposals)
-            + len(self.to_nominate)
-            + len(self.overdue_actions)
-            + len(self.interests)
-        )
+        return self.counts.waiting
 
 
 def overdue(actions: Sequence[ActionItem], today: date) -> list[ActionItem]:
@@ -109,6 +130,7 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
     found.my_actions = dialogues.my_open_actions(session, actor=actor)
     found.concept_notes = dialogues.concept_notes_to_refine(session, actor=actor)
     found.interests = gaps.interests_waiting(session, actor=actor)
+    found.counts = waiting_counts(session, actor=actor)
     return found
 
 
@@ -123,33 +145,6 @@ def _proposals_waiting(session: Session, actor: Actor) -> list[MatchProposal]:
     if deciders.none:
         return []
     return list(matching_repository.waiting_proposals(session, deciders))
-
-
-@dataclass(frozen=True)
-class WaitingCounts:
-    """How many of each thing wait for a person: Inbox's lists counted, not loaded (the header on every
-    page and the home page show these)."""
-
-    to_endorse: int = 0
-    to_publish: int = 0
-    returned: int = 0
-    proposals: int = 0
-    to_nominate: int = 0
-    overdue_actions: int = 0
-    interests: int = 0
-
-    @property
-    def waiting(self) -> int:
-        """Inbox.waiting."""
-        return (
-            self.to_endorse
-            + self.to_publish
-            + self.returned
-            + self.proposals
-            + self.to_nominate
-            + self.overdue_actions
-            + self.interests
-        )
 
 
 def waiting_counts(session: Session, *, actor: Actor) -> WaitingCounts:
