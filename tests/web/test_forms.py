@@ -133,7 +133,7 @@ FORM_PAGES = {
     "activity edit": FormPage(_activity_edit, 'class="form"', DONOR_A, signed_in_only("403")),
     "people": FormPage(lambda w: "/people", 'action="/people/invitations"', INVITERS, signed_in_only("403")),
     "organisations": FormPage(
-        lambda w: "/organisations", 'action="/organisations"', GLOBAL, lambda role: "no form"
+        lambda w: "/organisations", 'method="post" action="/organisations"', GLOBAL, lambda role: "no form"
     ),
     "account": FormPage(lambda w: "/account", 'action="/account/tokens"', SIGNED_IN, signed_in_only("?")),
     "ranking": FormPage(

@@ -70,6 +70,27 @@ def test_a_typed_name_stands_for_the_organisation_so_named_else_every_one_it_is_
     assert accounts.organisations_named(session, "   ") == ()
 
 
+def test_a_whole_name_calls_its_organisation_before_others_acronyms_or_other_cases(session: Session) -> None:
+    """Imports bring names that are another organisation's acronym ("UNDP" beside the programme whose
+    acronym is UNDP) or differ only in case: the name as written wins, then the name in any case, then a
+    unique acronym; only a true tie is refused."""
+    system = Actor.system("chooser-test")
+
+    def add(name: str, acronym: str | None = None) -> int:
+        data = OrganisationCreate(name=name, acronym=acronym, organisation_type="international_organisation")
+        return accounts.create_organisation(session, actor=system, data=data).id
+
+    programme = add("United Nations Development Programme", "UNDP")
+    imported = add("UNDP")
+    upper, lower = add("MINISTRY OF HEALTH TESTLAND"), add("Ministry of Health Testland")
+    assert accounts.organisations_called(session, "UNDP") == (imported,)
+    assert accounts.organisations_called(session, "undp") == (imported,)  # a name in any case before acronyms
+    assert accounts.organisations_called(session, "united nations development programme") == (programme,)
+    assert accounts.organisations_called(session, "Ministry of Health Testland") == (lower,)
+    assert set(accounts.organisations_called(session, "ministry of health testland")) == {upper, lower}
+    assert accounts.organisations_named(session, "UNDP") == (imported,)  # a filter means it alone too
+
+
 def test_suggestions_put_names_that_begin_with_the_text_first_and_stop_at_twenty(session: Session) -> None:
     _add_organisations(session, 30)
     accounts.create_organisation(
@@ -196,7 +217,7 @@ def test_a_form_takes_an_organisation_by_its_whole_name_or_acronym(
     before = _count(session, AssistanceActivity)
     for typed, refusal in (
         ("Test Donor", "'Test Donor' is not the name of an organisation"),
-        ("sai", "'sai' is the acronym of several organisations: type the whole name"),
+        ("sai", "'sai' stands for several organisations: choose the whole name offered as you type"),
     ):
         refused = _post_form(
             client, "/activities", {**activity, "provider_organisation_id": typed}, "/activities/new"
@@ -226,7 +247,7 @@ def test_a_dialogue_action_is_owned_by_an_organisation_named_in_its_box(
     sign_in(client, world.emails["facilitator"])
     page = f"/events/{event.id}/outcomes"
     assert (
-        '<input id="f-owner_organisation_id" name="owner_organisation_id" type="search"'
+        '<input id="f-action-owner_organisation_id" name="owner_organisation_id" type="search"'
         in client.get(page).text
     )
     answer = _post_form(
@@ -268,6 +289,7 @@ def test_a_concept_note_refused_for_its_counterpart_opens_again_with_what_was_se
     assert f'id="f-{prefix}title" name="title" type="text" value="Medical physics residency"' in text
     assert 'name="counterpart_organisation_id" type="search" value="Test Cancer"' in text
     assert re.search(r"<details\s+open\s*><summary>Turn into a concept note", text)  # opened again
+    assert f'href="#f-{prefix}counterpart_organisation_id"' in text  # the summary's link reaches the box
     created = _post_form(
         client, path, {**note, "counterpart_organisation_id": "Test Cancer Hospital Kenya"}, page
     )
@@ -276,3 +298,86 @@ def test_a_concept_note_refused_for_its_counterpart_opens_again_with_what_was_se
         select(ConceptNote).where(ConceptNote.recommendation_id == recommendation.id)
     ).one()
     assert saved.counterpart_organisation_id == world.organisations["hospital_ken"]
+
+
+def test_a_box_reports_its_problem_with_every_other_problem_of_the_form(
+    client: TestClient, session: Session, world: World
+) -> None:
+    _add_organisations(session, ORGANISATION_SELECT_LIMIT)
+    sign_in(client, world.emails["partner_a"])
+    refused = _post_form(
+        client,
+        "/activities",
+        {"title": "", "recipient_country_iso3": "KEN", "provider_organisation_id": "Test Donor"},
+        "/activities/new",
+    )
+    assert refused.status_code == 422
+    text = html.unescape(refused.text)
+    assert "'Test Donor' is not the name of an organisation" in text
+    assert 'href="#f-title"><strong>Title</strong></a>' in text  # the empty title, at the same time
+
+
+def test_a_record_whose_organisation_shares_a_name_with_an_acronym_is_edited_through_the_box(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """The edit form shows the provider's name in the box; saved unchanged, that name is the provider
+    again (though it is also another organisation's acronym); a unique acronym names its organisation."""
+    from pux.assistance import service as assistance
+
+    _add_organisations(session, ORGANISATION_SELECT_LIMIT, acronym="CHI")
+    system = Actor.system("chooser-test")
+    accounts.create_organisation(
+        session,
+        actor=system,
+        data=OrganisationCreate(name="Test Agency", acronym="TA", organisation_type="ngo"),
+    )
+    named = accounts.create_organisation(
+        session, actor=system, data=OrganisationCreate(name="TA", organisation_type="ngo")
+    ).id
+    activity = assistance.record_activity(session, actor=world.actors["admin"], data=activity_data(named))
+    sign_in(client, world.emails["admin"])
+    path = f"/activities/{activity.id}/edit"
+    form = client.get(path)
+    assert 'name="provider_organisation_id" type="search" value="TA"' in form.text
+    fields = {
+        "version": str(activity.version),
+        "title": activity.title,
+        "recipient_country_iso3": "KEN",
+        "currency": "USD",
+        "status": "implementation",
+        "visibility": "public",
+    }
+    saved = _post_form(client, path, {**fields, "provider_organisation_id": "TA"}, path)
+    assert saved.status_code == 303
+    session.refresh(activity)
+    assert activity.provider_organisation_id == named
+    by_acronym = _post_form(
+        client, path, {**fields, "version": str(activity.version), "provider_organisation_id": "chi"}, path
+    )
+    assert by_acronym.status_code == 303
+    session.refresh(activity)
+    chi = next(o for o in accounts.organisation_names(session) if o.acronym == "CHI")
+    assert activity.provider_organisation_id == chi.id
+
+
+def test_a_list_given_part_of_a_name_shows_it_chosen(client: TestClient) -> None:
+    """With few organisations the filter is a list: text given by a link stays chosen in it (and is sent
+    again with the next filter) instead of the list falling back to "all"."""
+    page = client.get("/activities", params={"provider": "donor"})
+    assert '<option value="donor" selected>donor</option>' in page.text
+
+
+def test_suggestions_leave_a_waiting_confirmation_for_the_page(client: TestClient, world: World) -> None:
+    sign_in(client, world.emails["admin"])
+    registered = _post_form(
+        client,
+        "/organisations",
+        {"name": "Chooser Flash Institute", "organisation_type": "ngo"},
+        "/organisations",
+    )
+    assert registered.status_code == 303
+    assert registered.headers["location"] == "/organisations?q=Chooser+Flash+Institute"
+    client.get("/organisations/choices", params={"field": "provider", "provider": "flash"})
+    page = client.get(registered.headers["location"])
+    assert "The organisation was registered." in page.text
+    assert 'data-label="Name">Chooser Flash Institute</td>' in page.text

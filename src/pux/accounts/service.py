@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -144,8 +144,8 @@ SUGGESTED_ORGANISATIONS = 20  # names a chooser suggests for what was typed
 
 
 def organisations_named(session: Session, text: str) -> tuple[int, ...]:
-    """The organisations a typed name stands for: the one so named (or so abbreviated), else every one
-    whose name or acronym contains the text, ignoring case. Empty when none does."""
+    """The organisations a typed name stands for in a filter: the one it calls (see organisations_called),
+    else every one whose name or acronym contains the text, ignoring case. Empty when none does."""
     wanted = text.strip().casefold()
     if not wanted:
         return ()
@@ -155,16 +155,26 @@ def organisations_named(session: Session, text: str) -> tuple[int, ...]:
 
 
 def organisations_called(session: Session, text: str) -> tuple[int, ...]:
-    """The organisations whose whole name or acronym is the text, ignoring case (one at most by name;
-    an acronym may be shared)."""
-    wanted = text.strip().casefold()
+    """The organisations a whole name or acronym calls, the first rule that finds any deciding: the name
+    as written; the name in any case; the acronym in any case. One organisation, or several when the
+    text is a name written in several cases or an acronym several share; empty when none is so called.
+    (Names differ in case only where imports brought both, such as "UNDP" beside the programme whose
+    acronym is UNDP: the name wins.)"""
+    wanted = text.strip()
     if not wanted:
         return ()
-    return tuple(
-        o.id
-        for o in organisation_names(session)
-        if wanted in (o.name.casefold(), (o.acronym or "").casefold())
+    names = organisation_names(session)
+    folded = wanted.casefold()
+    rules: tuple[Callable[[OrganisationName], bool], ...] = (
+        lambda o: o.name == wanted,
+        lambda o: o.name.casefold() == folded,
+        lambda o: (o.acronym or "").casefold() == folded,
     )
+    for rule in rules:
+        called = tuple(o.id for o in names if rule(o))
+        if called:
+            return called
+    return ()
 
 
 def suggested_organisations(session: Session, text: str) -> list[OrganisationName]:
@@ -176,10 +186,6 @@ def suggested_organisations(session: Session, text: str) -> list[OrganisationNam
     matching = [o for o in organisation_names(session) if _contains(o, wanted)]
     matching.sort(key=lambda o: not o.name.casefold().startswith(wanted))  # stable: by name within each
     return matching[:SUGGESTED_ORGANISATIONS]
-
-
-def _called(organisation: OrganisationName, folded_text: str) -> bool:
-    return folded_text in (organisation.name.casefold(), (organisation.acronym or "").casefold())
 
 
 def _contains(organisation: OrganisationName, folded_text: str) -> bool:

@@ -6,9 +6,11 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -31,8 +33,8 @@ from pux.web.forms import (
     flash,
     form_data,
     listing,
+    parsed_with_organisations,
     problems_context,
-    with_organisation_numbers,
 )
 from pux.web.routing import UnitOfWorkRoute, page_router
 from pux.web.security import SESSION_TOKEN, CsrfChecked, PageActor
@@ -41,6 +43,9 @@ from pux.web.templating import render
 router = page_router()
 # Signing in loads nobody before it starts (its own three short steps, below).
 sign_in_router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
+# The suggestions a box offers as one types: a fragment, not a page (no reader is loaded, no header
+# counted, no confirmation message taken): organisation names are public, and one comes at each pause.
+choices_router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 # Password checks are deliberately slow: they run on one thread of their own, so a crowd signing in
 # at once queues there instead of filling the thread pool that every other page needs.
 PASSWORD_CHECKS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pux-password")
@@ -223,8 +228,10 @@ def invite(request: Request, session: SessionDep, actor: PageActor, form: FormDe
     values = form_data(form)
     context = _people_context(request, session, actor, PeopleFilter(), PageRequest())
     try:
-        with_organisation_numbers(session, values, "organisation_id")
-        invitation, token = service.invite(session, actor=actor, data=parse(InvitationCreate, values))
+        data = parsed_with_organisations(
+            session, values, ("organisation_id",), lambda: parse(InvitationCreate, values)
+        )
+        invitation, token = service.invite(session, actor=actor, data=data)
     except ValidationFailed as failed:
         context.update(values=values, **problems_context(failed))
         return render(request, "accounts/people.html", context, 422)
@@ -293,7 +300,7 @@ def _organisations_page(
     )
 
 
-@router.get("/organisations/choices", response_class=HTMLResponse)
+@choices_router.get("/organisations/choices", response_class=HTMLResponse)
 def organisation_choices(
     request: Request,
     session: SessionDep,
@@ -303,7 +310,8 @@ def organisation_choices(
     list of suggestions. Organisation names are public."""
     typed = request.query_params.get(field, "")[:200]
     choices = service.suggested_organisations(session, typed)
-    return render(request, "accounts/_organisation_choices.html", {"choices": choices})
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, "accounts/_organisation_choices.html", {"choices": choices})
 
 
 @router.get("/organisations", response_class=HTMLResponse)
@@ -317,8 +325,11 @@ def organisations(
 def create_organisation(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = form_data(form)
     try:
-        service.create_organisation(session, actor=actor, data=parse(OrganisationCreate, values))
+        organisation = service.create_organisation(
+            session, actor=actor, data=parse(OrganisationCreate, values)
+        )
     except ValidationFailed as failed:
         return _organisations_page(request, session, {"values": values, **problems_context(failed)}, 422)
     flash(request, _("The organisation was registered."))
-    return RedirectResponse("/organisations", status_code=303)
+    # Shown found by its name: among thousands, the first page of the list may not hold it.
+    return RedirectResponse(f"/organisations?{urlencode({'q': organisation.name})}", status_code=303)

@@ -22,8 +22,8 @@ from pux.web.forms import (
     flash,
     form_data,
     listing,
+    parsed_with_organisations,
     problems_context,
-    with_organisation_numbers,
 )
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
@@ -114,8 +114,12 @@ def new_activity(request: Request, session: SessionDep, actor: PageActor) -> Res
 def create_activity(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = _split(form_data(form, lists=LIST_FIELDS))
     try:
-        with_organisation_numbers(session, values, "provider_organisation_id")
-        data = service.parse_activity_form(session, ActivityCreate, values)
+        data = parsed_with_organisations(
+            session,
+            values,
+            ("provider_organisation_id",),
+            lambda: service.parse_activity_form(session, ActivityCreate, values),
+        )
         activity = service.record_activity(session, actor=actor, data=data)
     except ValidationFailed as failed:
         return _form(request, session, None, values, failed, 422)
@@ -158,8 +162,12 @@ def update_activity(
 ) -> Response:
     values = _split(form_data(form, lists=LIST_FIELDS))
     try:
-        with_organisation_numbers(session, values, "provider_organisation_id")
-        data = service.parse_activity_form(session, ActivityUpdate, values)
+        data = parsed_with_organisations(
+            session,
+            values,
+            ("provider_organisation_id",),
+            lambda: service.parse_activity_form(session, ActivityUpdate, values),
+        )
         service.update_activity(session, actor=actor, activity_id=activity_id, data=data)
     except ValidationFailed as failed:
         activity = service.get_activity(session, actor=actor, activity_id=activity_id)

@@ -48,9 +48,9 @@ from pux.web.forms import (
     flash,
     form_data,
     listing,
+    parsed_with_organisations,
     problems_context,
     sign_in_first,
-    with_organisation_numbers,
 )
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
@@ -349,10 +349,10 @@ def add_participant(
 ) -> Response:
     values = form_data(form)
     try:
-        with_organisation_numbers(session, values, "organisation_id")
-        person = service.add_participant(
-            session, actor=actor, event_id=event_id, data=parse(ParticipantFields, values)
+        data = parsed_with_organisations(
+            session, values, ("organisation_id",), lambda: parse(ParticipantFields, values)
         )
+        person = service.add_participant(session, actor=actor, event_id=event_id, data=data)
     except ValidationFailed as failed:
         return _participants_page(request, session, actor, event_id, values, failed)
     flash(request, _("%(name)s is on the list.") % {"name": person.full_name})
@@ -590,9 +590,11 @@ def create_concept_note(
 ) -> Response:
     values = form_data(form, lists=("technique_codes",))
     try:
-        with_organisation_numbers(session, values, "counterpart_organisation_id")
+        data = parsed_with_organisations(
+            session, values, ("counterpart_organisation_id",), lambda: parse(ConceptNoteCreate, values)
+        )
         note = service.create_concept_note(
-            session, actor=actor, recommendation_id=recommendation_id, data=parse(ConceptNoteCreate, values)
+            session, actor=actor, recommendation_id=recommendation_id, data=data
         )
     except ValidationFailed as failed:
         event_id = service.event_of_recommendation(session, recommendation_id)
@@ -657,10 +659,10 @@ def update_concept_note(
 ) -> Response:
     values = form_data(form, lists=("technique_codes",))
     try:
-        with_organisation_numbers(session, values, "counterpart_organisation_id")
-        service.update_concept_note(
-            session, actor=actor, note_id=note_id, data=parse(ConceptNoteUpdate, values)
+        data = parsed_with_organisations(
+            session, values, ("counterpart_organisation_id",), lambda: parse(ConceptNoteUpdate, values)
         )
+        service.update_concept_note(session, actor=actor, note_id=note_id, data=data)
     except ValidationFailed as failed:
         return _concept_page(request, session, actor, note_id, values, failed)
     flash(request, _("The concept note was saved."))
@@ -690,8 +692,10 @@ def create_action(
 ) -> Response:
     values = form_data(form)
     try:
-        with_organisation_numbers(session, values, "owner_organisation_id")
-        service.create_action(session, actor=actor, event_id=event_id, data=parse(ActionFields, values))
+        data = parsed_with_organisations(
+            session, values, ("owner_organisation_id",), lambda: parse(ActionFields, values)
+        )
+        service.create_action(session, actor=actor, event_id=event_id, data=data)
     except ValidationFailed as failed:
         return _outcomes_page(request, session, actor, event_id, values, failed, refused="action")
     flash(request, _("The action was added."))

@@ -27,9 +27,9 @@ from pux.web.forms import (
     form_data,
     form_version,
     listing,
+    parsed_with_organisations,
     problems_context,
     split_codes,
-    with_organisation_numbers,
 )
 from pux.web.routing import page_router
 from pux.web.sdg import suggestions_for_form
@@ -138,8 +138,12 @@ def create_programme(request: Request, session: SessionDep, actor: PageActor, fo
     if form.get("suggest_sdgs"):
         return _form(request, session, None, values, suggest=True)
     try:
-        with_organisation_numbers(session, values, "organisation_id")
-        data = service.parse_programme_form(session, ProgrammeCreate, values)
+        data = parsed_with_organisations(
+            session,
+            values,
+            ("organisation_id",),
+            lambda: service.parse_programme_form(session, ProgrammeCreate, values),
+        )
         programme = service.create_programme(session, actor=actor, data=data)
     except ValidationFailed as failed:
         return _form(request, session, None, values, failed, 422)

@@ -136,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs_views.router,
         jobs_api.router,
         accounts_views.sign_in_router,
+        accounts_views.choices_router,
         reference_views.router,
         reference_api.router,
         accounts_views.router,

@@ -1,8 +1,8 @@
 """The filters of each list, declared once and shared by its page, its JSON route and its export.
 
-A filter a person can type is checked here: a value that cannot be right (an SDG code such as "99", an
-organisation number beyond what a database holds) is refused with a clear message instead of quietly
-returning nothing, and ``%``/``_`` in a code are never wildcards.
+A filter a person can type is checked here: a value that cannot be right (an SDG code such as "99") is
+refused with a clear message instead of quietly returning nothing, and ``%``/``_`` in a code are never
+wildcards. An organisation filter takes a number or typed text (see organisation_pick).
 """
 
 from __future__ import annotations

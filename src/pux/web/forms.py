@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Path
@@ -37,31 +38,50 @@ def form_data(form: FormData, *, lists: tuple[str, ...] = (), flags: tuple[str, 
 
 
 FLASH_KEY = "flash"
+Parsed = TypeVar("Parsed")
 
 
-def with_organisation_numbers(session: Session, values: dict[str, Any], *fields: str) -> dict[str, Any]:
-    """A form's organisation fields as numbers. Where organisations are too many to list, the field is a box
-    that sends the name (or acronym) typed or picked from its suggestions: it must name one organisation
-    whole. A name that names none, or an acronym several share, is refused beside its field."""
-    problems = []
+def parsed_with_organisations(
+    session: Session, values: dict[str, Any], fields: tuple[str, ...], parse: Callable[[], Parsed]
+) -> Parsed:
+    """A form parsed (``parse`` reads ``values``) with its organisation fields read as numbers. Where
+    organisations are too many to list, such a field is a box that sends the name or acronym typed or
+    picked from its suggestions: it must call one organisation (accounts.organisations_called); digits
+    that call none are a list's number, which the form's own checks read. A name that calls none or
+    several is refused beside its field, together with every other problem of the form (the field is set
+    aside while the rest is parsed) and kept as typed for the form shown again."""
+    problems: list[FieldProblem] = []
+    set_aside: dict[str, Any] = {}
     for field in fields:
         typed = str(values.get(field) or "").strip()
-        if not typed or (typed.isascii() and typed.isdigit()):
-            continue  # blank, or a list's number: the form's own checks read it
+        if not typed:
+            continue
         called = accounts.organisations_called(session, typed)
         if len(called) == 1:
             values[field] = str(called[0])
-        elif called:
-            message = _("'%(name)s' is the acronym of several organisations: type the whole name")
-            problems.append(FieldProblem(field, message % {"name": typed[:200]}))
-        else:
-            message = _(
-                "'%(name)s' is not the name of an organisation: choose one of the names offered as you type"
-            )
-            problems.append(FieldProblem(field, message % {"name": typed[:200]}))
+        elif not (typed.isascii() and typed.isdigit()):
+            set_aside[field] = values.pop(field)
+            problems.append(FieldProblem(field, _organisation_problem(typed, several=bool(called))))
+    try:
+        parsed = parse()
+    except ValidationFailed as failed:
+        others = [problem for problem in failed.problems if problem.field not in set_aside]
+        raise ValidationFailed(problems + others) from None
+    finally:
+        values.update(set_aside)
     if problems:
         raise ValidationFailed(problems)
-    return values
+    return parsed
+
+
+def _organisation_problem(typed: str, *, several: bool) -> str:
+    if several:
+        message = _("'%(name)s' stands for several organisations: choose the whole name offered as you type")
+    else:
+        message = _(
+            "'%(name)s' is not the name of an organisation: choose one of the names offered as you type"
+        )
+    return message % {"name": typed[:200]}
 
 
 def flash(request: Request, message: str) -> None:

@@ -54,6 +54,16 @@ def organisation_options(organisations: Iterable[Any]) -> list[tuple[str, str]]:
     return [(str(o.id), o.name) for o in organisations]
 
 
+def organisation_choices(organisations: Iterable[Any], value: object) -> list[tuple[str, str]]:
+    """A list of organisations to choose from, led by the text a filter was given in place of a number
+    (part of a name, from a link or the API), so that the list shows it and sends it again."""
+    choices = organisation_options(organisations)
+    text = str(value if value is not None else "").strip()
+    if text and not (text.isascii() and text.isdigit()):
+        choices.insert(0, (text, text))
+    return choices
+
+
 # Up to this many organisations a filter lists them all; beyond, a person types part of a name and is offered
 # the names that fit (1,500 options at the mission's scale made a third of a page and no one scrolls them).
 ORGANISATION_SELECT_LIMIT = 150
@@ -124,6 +134,7 @@ def build_templates() -> Jinja2Templates:
         options=options,
         country_options=country_options,
         organisation_options=organisation_options,
+        organisation_choices=organisation_choices,
         organisation_typed=organisation_typed,
         named_options=named_options,
         region_options=region_options,
