@@ -192,3 +192,22 @@ def test_forms_sent_with_blank_optional_fields_are_answered(client: TestClient) 
     assert statistics.status_code == 200
     bad_day = client.get("/events-statistics", params={"from": "2026-02-31"})
     assert bad_day.status_code == 422 and "YYYY-MM-DD" in bad_day.text
+
+
+def test_list_pages_count_their_rows_in_the_readers_notation() -> None:
+    """At the mission's scale a list holds tens of thousands of rows: every list page says which it shows in
+    the reader's notation (one macro for all of them)."""
+    from types import SimpleNamespace
+
+    from pux.i18n import language_context
+    from pux.web.templating import build_templates
+
+    line = build_templates().env.from_string('{% import "_forms.html" as f %}{{ f.page_range(page) }}')
+    page = SimpleNamespace(first_index=20_281, last_index=20_300, total=200_800)
+    with language_context("en"):
+        assert line.render(page=page) == "20,281–20,300 of 200,800"
+    with language_context("fr"):
+        assert line.render(page=page) == "20\u202f281–20\u202f300 sur 200\u202f800"
+    templates = Path(__file__).resolve().parents[2] / "src" / "pux" / "web" / "templates"
+    for template in templates.rglob("*.html"):
+        assert "total=page.total)" not in template.read_text(encoding="utf-8"), template  # unformatted
