@@ -21,6 +21,16 @@ MAX_RECORD_ID = 2**31 - 1
 RecordNumber = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
 
 
+def record_number(text: object) -> int | None:
+    """The record number a text spells (ASCII digits, 1 to MAX_RECORD_ID), else None: typed text that
+    only looks like a number (0, Arabic-Indic digits, beyond a key) is no record's."""
+    digits = str(text if text is not None else "").strip()
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    number = int(digits)
+    return number if 1 <= number <= MAX_RECORD_ID else None
+
+
 def _message(error: Any) -> str:
     kind = error["type"]
     context = error.get("ctx") or {}

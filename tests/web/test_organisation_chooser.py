@@ -381,3 +381,12 @@ def test_suggestions_leave_a_waiting_confirmation_for_the_page(client: TestClien
     page = client.get(registered.headers["location"])
     assert "The organisation was registered." in page.text
     assert 'data-label="Name">Chooser Flash Institute</td>' in page.text
+
+
+def test_only_digits_a_record_can_have_are_a_number() -> None:
+    """What an organisation field reads as a number, everything else being typed text."""
+    from pux.validation import MAX_RECORD_ID, record_number
+
+    assert record_number(" 42 ") == 42 and record_number(str(MAX_RECORD_ID)) == MAX_RECORD_ID
+    for text in ("0", str(MAX_RECORD_ID + 1), "٤٢", "4 2", "-4", "", None, "UNDP"):
+        assert record_number(text) is None, text

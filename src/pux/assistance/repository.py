@@ -23,8 +23,7 @@ Columns = TypeVarTuple("Columns")
 @dataclass(frozen=True)
 class ActivityFilter:
     country_iso3: str | None = None
-    provider_organisation_id: int | None = None
-    # The providers a typed name stands for (None: no name typed; empty: none fits, so nothing is listed).
+    # The providers chosen (None: every one; empty: a typed name that fits none, so nothing is listed).
     provider_organisation_ids: tuple[int, ...] | None = None
     thematic_area_code: str | None = None
     technique_code: str | None = None
@@ -52,10 +51,6 @@ def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
 def _filtered(statement, filters: ActivityFilter):  # type: ignore[no-untyped-def]
     if filters.country_iso3:
         statement = statement.where(AssistanceActivity.recipient_country_iso3 == filters.country_iso3)
-    if filters.provider_organisation_id:
-        statement = statement.where(
-            AssistanceActivity.provider_organisation_id == filters.provider_organisation_id
-        )
     if filters.provider_organisation_ids is not None:
         statement = statement.where(
             AssistanceActivity.provider_organisation_id.in_(filters.provider_organisation_ids)

@@ -764,10 +764,10 @@ def organisation_brief(
         stamp=stamp,
     )
     programmes = programmes_repository.all_visible(
-        session, permissions.programme_scope(actor), ProgrammeFilter(organisation_id=organisation.id)
+        session, permissions.programme_scope(actor), ProgrammeFilter(organisation_ids=(organisation.id,))
     )
     brief.programmes = [_programme_line(brief, programme) for programme in programmes]
-    its_activities = ActivityFilter(provider_organisation_id=organisation.id)
+    its_activities = ActivityFilter(provider_organisation_ids=(organisation.id,))
     current = assistance_repository.all_visible(
         session, permissions.activity_scope(actor), replace(its_activities, current_on=today)
     )

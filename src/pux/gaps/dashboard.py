@@ -141,7 +141,7 @@ def dashboard(session: Session, *, actor: Actor) -> Dashboard:
         own: list[Programme] = []
         for organisation_id in sorted(permissions.interest_organisations(actor)):
             own += programmes.list_programmes(
-                session, actor=actor, filters=ProgrammeFilter(organisation_id=organisation_id),
+                session, actor=actor, filters=ProgrammeFilter(organisation_ids=(organisation_id,)),
                 page=PageRequest(number=1, size=20),
             ).items  # fmt: skip
         board.programmes = own

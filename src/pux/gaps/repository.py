@@ -40,7 +40,6 @@ def _activity_place(
     countries: frozenset[str] | None,
     areas: frozenset[str] | None,
     technique: str | None = None,
-    provider_id: int | None = None,
     provider_ids: tuple[int, ...] | None = None,
 ) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
@@ -50,8 +49,6 @@ def _activity_place(
         clauses.append(AssistanceActivity.thematic_area_code.in_(sorted(areas)))
     if technique:
         clauses.append(AssistanceActivity.technique_code == technique)
-    if provider_id:
-        clauses.append(AssistanceActivity.provider_organisation_id == provider_id)
     if provider_ids is not None:
         clauses.append(AssistanceActivity.provider_organisation_id.in_(provider_ids))
     return clauses
@@ -132,8 +129,7 @@ def who_aggregates(
     countries: frozenset[str] | None,
     areas: frozenset[str] | None,
     technique: str | None,
-    provider_id: int | None,
-    provider_ids: tuple[int, ...] | None = None,
+    provider_ids: tuple[int, ...] | None,
 ) -> list[WhoAggregate]:
     """Per provider, recipient country, area, technique and currency: activities, sums committed and
     disbursed, and how many activities state each amount (so a sum of nothing stays missing)."""
@@ -148,13 +144,7 @@ def who_aggregates(
         AssistanceActivity.amount_disbursed,
     ).where(
         assistance_repository.visible_clause(scope),
-        *_activity_place(
-            countries=countries,
-            areas=areas,
-            technique=technique,
-            provider_id=provider_id,
-            provider_ids=provider_ids,
-        ),
+        *_activity_place(countries=countries, areas=areas, technique=technique, provider_ids=provider_ids),
     )
     running = _in_period(rows, period, include_ended=True).c
     columns = (

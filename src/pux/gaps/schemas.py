@@ -43,8 +43,7 @@ class Period:
 
 @dataclass(frozen=True)
 class WhoFilter:
-    provider_organisation_id: int | None = None
-    # The providers a typed name stands for (None: no name typed; empty: none fits).
+    # The providers chosen (None: every one; empty: a typed name that fits none, so nothing is listed).
     provider_organisation_ids: tuple[int, ...] | None = None
     country_iso3: str | None = None
     region_m49: str | None = None

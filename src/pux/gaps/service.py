@@ -328,7 +328,7 @@ def organisation_gaps(
     period = period or Period.on(date.today())
     rows = repository.who_aggregates(
         session, permissions.activity_scope(actor), period, countries=None, areas=None, technique=None,
-        provider_id=organisation_id,
+        provider_ids=(organisation_id,),
     )  # fmt: skip
     areas = frozenset(area for _p, _c, area, _t, _cur, *_rest in rows if area)
     return gap_ranking(
@@ -370,7 +370,6 @@ def _who_report(session: Session, scope: VisibilityScope, filters: WhoFilter, pe
         countries=countries,
         areas=areas,
         technique=filters.technique_code,
-        provider_id=filters.provider_organisation_id,
         provider_ids=filters.provider_organisation_ids,
     )
     region_names = {r.m49: r.name() for r in reference_repository.list_regions(session)}

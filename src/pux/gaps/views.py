@@ -35,7 +35,7 @@ from pux.needs import workflow
 from pux.pagination import Page, PageRequest, page_of_rows
 from pux.reference import service as reference
 from pux.web.deps import FormDep, SessionDep
-from pux.web.filters import OrganisationChoice, PageNumber, organisation_pick
+from pux.web.filters import OrganisationChoice, PageNumber, organisation_ids
 from pux.web.forms import CountryPath, RecordPath, flash, form_data, listing
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
@@ -127,10 +127,8 @@ def who_query(
     technique: Annotated[str | None, Query(max_length=60)] = None,
     by: Annotated[str, Query(pattern="^(country|region)$")] = "country",
 ) -> WhoFilter:
-    pick = organisation_pick(session, provider)
     return WhoFilter(
-        provider_organisation_id=pick.number,
-        provider_organisation_ids=pick.named,
+        provider_organisation_ids=organisation_ids(session, provider),
         country_iso3=(_blank(country) or "").upper() or None,
         region_m49=_blank(region),
         thematic_area_code=_blank(area),

@@ -25,8 +25,7 @@ SHARED_STATUSES = ("published", "closed")
 
 @dataclass(frozen=True)
 class ProgrammeFilter:
-    organisation_id: int | None = None
-    # The organisations a typed name stands for (None: no name typed; empty: none fits).
+    # The organisations chosen (None: every one; empty: a typed name that fits none, so nothing is listed).
     organisation_ids: tuple[int, ...] | None = None
     thematic_area_code: str | None = None
     technique_code: str | None = None
@@ -45,8 +44,6 @@ def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
 
 
 def _filtered(statement, filters: ProgrammeFilter):  # type: ignore[no-untyped-def]
-    if filters.organisation_id:
-        statement = statement.where(Programme.organisation_id == filters.organisation_id)
     if filters.organisation_ids is not None:
         statement = statement.where(Programme.organisation_id.in_(filters.organisation_ids))
     if filters.thematic_area_code:

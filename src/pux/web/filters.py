@@ -2,13 +2,12 @@
 
 A filter a person can type is checked here: a value that cannot be right (an SDG code such as "99") is
 refused with a clear message instead of quietly returning nothing, and ``%``/``_`` in a code are never
-wildcards. An organisation filter takes a number or typed text (see organisation_pick).
+wildcards. An organisation filter takes a number or typed text (see organisation_ids).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -24,7 +23,7 @@ from pux.i18n import gettext as _
 from pux.needs.repository import NeedFilter
 from pux.pagination import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, PageRequest
 from pux.programmes.repository import ProgrammeFilter
-from pux.validation import MAX_RECORD_ID
+from pux.validation import MAX_RECORD_ID, record_number
 from pux.web.deps import SessionDep
 
 # The largest record number a 64-bit database key holds.
@@ -68,23 +67,15 @@ OrganisationChoice = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class OrganisationPick:
-    """What an organisation filter chose: one organisation by number, or those a typed name stands for."""
-
-    number: int | None = None
-    named: tuple[int, ...] | None = None  # None: no name was typed; empty: no organisation fits the name
-
-
-def organisation_pick(session: Session, value: str | None) -> OrganisationPick:
-    """The organisation filter a form or link sent (nothing for the blank "all"). Digits that no record
-    number can be (0, or beyond a database key) are read as typed text: no organisation, nothing listed."""
+def organisation_ids(session: Session, value: str | None) -> tuple[int, ...] | None:
+    """The organisations a filter form or link chose: None for the blank "all", the one a record number
+    names, else those typed text stands for (empty when none: nothing is listed). Digits that no record
+    number can be (0, beyond a database key) are typed text."""
     text = (value or "").strip()
     if not text:
-        return OrganisationPick()
-    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_RECORD_ID:
-        return OrganisationPick(number=int(text))
-    return OrganisationPick(named=accounts.organisations_named(session, text))
+        return None
+    number = record_number(text)
+    return (number,) if number is not None else accounts.organisations_named(session, text)
 
 
 def organisation_filters(
@@ -140,10 +131,8 @@ def programme_filters(
     status: Code = None,
     q: Words = None,
 ) -> ProgrammeFilter:
-    pick = organisation_pick(session, organisation)
     return ProgrammeFilter(
-        organisation_id=pick.number,
-        organisation_ids=pick.named,
+        organisation_ids=organisation_ids(session, organisation),
         thematic_area_code=_blank_is_none(area),
         technique_code=_blank_is_none(technique),
         modality=_blank_is_none(modality),
@@ -162,11 +151,9 @@ def activity_filters(
     need: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
     q: Words = None,
 ) -> ActivityFilter:
-    pick = organisation_pick(session, provider)
     return ActivityFilter(
         country_iso3=_blank_is_none(country),
-        provider_organisation_id=pick.number,
-        provider_organisation_ids=pick.named,
+        provider_organisation_ids=organisation_ids(session, provider),
         thematic_area_code=_blank_is_none(area),
         technique_code=_blank_is_none(technique),
         status=_blank_is_none(status),

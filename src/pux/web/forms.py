@@ -17,7 +17,7 @@ from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
-from pux.validation import MAX_RECORD_ID
+from pux.validation import MAX_RECORD_ID, record_number
 from pux.web.security import CSRF_FIELD
 
 
@@ -46,10 +46,10 @@ def parsed_with_organisations(
 ) -> Parsed:
     """A form parsed (``parse`` reads ``values``) with its organisation fields read as numbers. Where
     organisations are too many to list, such a field is a box that sends the name or acronym typed or
-    picked from its suggestions: it must call one organisation (accounts.organisations_called); digits
-    that call none are a list's number, which the form's own checks read. A name that calls none or
-    several is refused beside its field, together with every other problem of the form (the field is set
-    aside while the rest is parsed) and kept as typed for the form shown again."""
+    picked from its suggestions: it must call one organisation (accounts.organisations_called); a record
+    number that calls none is a list's choice, which the form's own checks read. A name that calls none
+    or several is refused beside its field, together with every other problem of the form (the field is
+    set aside while the rest is parsed) and kept as typed for the form shown again."""
     problems: list[FieldProblem] = []
     set_aside: dict[str, Any] = {}
     for field in fields:
@@ -59,7 +59,7 @@ def parsed_with_organisations(
         called = accounts.organisations_called(session, typed)
         if len(called) == 1:
             values[field] = str(called[0])
-        elif not (typed.isascii() and typed.isdigit()):
+        elif record_number(typed) is None:
             set_aside[field] = values.pop(field)
             problems.append(FieldProblem(field, _organisation_problem(typed, several=bool(called))))
     try:

@@ -24,6 +24,7 @@ from pux.i18n import (
 from pux.needs import workflow as need_workflow
 from pux.reference.collation import sorted_countries
 from pux.reference.vocabulary import activity_status_label, programme_status_label, proposal_status_label
+from pux.validation import record_number
 from pux.web.field_labels import field_label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -59,7 +60,7 @@ def organisation_choices(organisations: Iterable[Any], value: object) -> list[tu
     (part of a name, from a link or the API), so that the list shows it and sends it again."""
     choices = organisation_options(organisations)
     text = str(value if value is not None else "").strip()
-    if text and not (text.isascii() and text.isdigit()):
+    if text and record_number(text) is None:
         choices.insert(0, (text, text))
     return choices
 
@@ -73,9 +74,8 @@ def organisation_typed(organisations: Iterable[Any], value: object) -> str:
     """What an organisation's text box shows: the name of the organisation chosen by number (a link's, a
     record's), else what was typed."""
     text = str(value if value is not None else "").strip()
-    if text.isascii() and text.isdigit():
-        return next((o.name for o in organisations if str(o.id) == text), text)
-    return text
+    number = record_number(text)
+    return next((o.name for o in organisations if o.id == number), text) if number is not None else text
 
 
 def named_options(records: Iterable[Any]) -> list[tuple[str, str]]:
