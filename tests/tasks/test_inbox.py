@@ -16,9 +16,18 @@ from pux.gaps.schemas import InterestCreate
 from pux.matching import repository as matching_repository
 from pux.matching import service as matching
 from pux.needs import service as needs
+from pux.programmes import service as programmes
 from pux.tasks import service as tasks
 from tests.web_helpers import sign_in
-from tests.world import ROLES, World, event_data, facilitator_round, kenya_grant_programme, need_data
+from tests.world import (
+    ROLES,
+    World,
+    event_data,
+    facilitator_round,
+    kenya_grant_programme,
+    need_data,
+    programme_data,
+)
 
 
 def listed(inbox: tasks.Inbox) -> int:
@@ -176,3 +185,32 @@ def test_a_long_list_shows_the_oldest_hundred_and_says_how_many_wait_with_a_link
     assert f'aria-label="{inbox.waiting} waiting"' in page.text  # the header counts what waits, whole
     listed_all = client.get("/needs", params={"status": "submitted", "country": "KEN"})
     assert f"of {total}" in listed_all.text
+
+
+def test_long_lists_of_drafts_say_how_many_there_are_and_where_all_of_them_are(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """A counterpart with 101 needs in draft and a partner with 101 draft programmes see the 100 changed
+    last, how many there are, and a link to the list that holds them all."""
+    counterpart, partner = world.actors["counterpart_ken"], world.actors["partner_a"]
+    for number in range(101):
+        needs.create_need(session, actor=counterpart, data=need_data("KEN", title=f"Draft need {number}"))
+        programmes.create_programme(
+            session,
+            actor=partner,
+            data=programme_data(world.organisations["donor_a"], title=f"Draft {number}"),
+        )
+    drafting, offering = tasks.inbox(session, actor=counterpart), tasks.inbox(session, actor=partner)
+    assert len(drafting.my_drafts) == 100 and drafting.my_drafts_total >= 101
+    assert len(offering.draft_programmes) == 100 and offering.draft_programmes_total >= 101
+    sign_in(client, world.emails["counterpart_ken"])
+    page = client.get("/me").text
+    assert f"The 100 changed last, of {drafting.my_drafts_total}." in page
+    assert '<a href="/needs?status=draft">Drafts in the needs list</a>' in page
+    assert f"of {drafting.my_drafts_total}" in client.get("/needs", params={"status": "draft"}).text
+    sign_in(client, world.emails["partner_a"])
+    page = client.get("/me").text
+    assert f"The 100 changed last, of {offering.draft_programmes_total}." in page
+    assert '<a href="/programmes?status=draft">All of them in the programmes list</a>' in page
+    listed_all = client.get("/programmes", params={"status": "draft"}).text
+    assert f"of {offering.draft_programmes_total}" in listed_all

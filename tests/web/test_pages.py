@@ -211,3 +211,39 @@ def test_list_pages_count_their_rows_in_the_readers_notation() -> None:
     templates = Path(__file__).resolve().parents[2] / "src" / "pux" / "web" / "templates"
     for template in templates.rglob("*.html"):
         assert "total=page.total)" not in template.read_text(encoding="utf-8"), template  # unformatted
+
+
+def test_counted_messages_write_their_count_in_the_readers_notation() -> None:
+    """ "2,681 things wait for you": every counted message (the inbox, search results, the who-does-what-where
+    rows) writes its count as the reader writes numbers, whatever the catalogue's %(num)d says."""
+    from pux.i18n import language_context
+    from pux.web.templating import build_templates
+
+    environment = build_templates().env
+    message = environment.from_string(
+        '{{ ngettext("%(num)d thing waits for you.", "%(num)d things wait for you.", count) }}'
+    )
+    with language_context("en"):
+        assert message.render(count=2_681) == "2,681 things wait for you."
+        assert message.render(count=1) == "1 thing waits for you."
+    with language_context("fr"):
+        assert "2\u202f681" in message.render(count=2_681)
+    escaped = environment.from_string(
+        '{% autoescape true %}{{ ngettext("%(num)d result for %(q)s", "%(num)d results for %(q)s", count,'
+        " q=query) }}{% endautoescape %}"
+    )
+    with language_context("en"):
+        assert escaped.render(count=12_000, query="<b>") == "12,000 results for &lt;b&gt;"
+
+
+def test_a_country_typed_in_lower_case_filters_and_shows_chosen(client: TestClient, world: World) -> None:
+    """A link written by hand ("/needs?country=ken") means Kenya: the list filters on it and its chooser
+    shows Kenya chosen, as the API's lists do."""
+    for path in ("/needs", "/activities", "/gaps", "/organisations"):
+        page = client.get(path, params={"country": "ken"})
+        assert page.status_code == 200, path
+        assert '<option value="KEN" selected' in page.text, path
+    for path in ("/api/v1/needs", "/api/v1/activities"):
+        upper = client.get(path, params={"country": "KEN"}).json()["total"]
+        assert upper > 0, path
+        assert client.get(path, params={"country": " ken "}).json()["total"] == upper, path

@@ -35,7 +35,7 @@ from pux.needs import workflow
 from pux.pagination import Page, PageRequest, page_of_rows
 from pux.reference import service as reference
 from pux.web.deps import FormDep, SessionDep
-from pux.web.filters import OrganisationChoice, PageNumber, organisation_ids
+from pux.web.filters import OrganisationChoice, PageNumber, country_code, organisation_ids
 from pux.web.forms import CountryPath, RecordPath, flash, form_data, listing
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
@@ -129,7 +129,7 @@ def who_query(
 ) -> WhoFilter:
     return WhoFilter(
         provider_organisation_ids=organisation_ids(session, provider),
-        country_iso3=(_blank(country) or "").upper() or None,
+        country_iso3=country_code(country),
         region_m49=_blank(region),
         thematic_area_code=_blank(area),
         technique_code=_blank(technique),
@@ -141,7 +141,7 @@ def gap_query(region: Code = None, area: Code = None, country: Code = None) -> G
     return GapFilter(
         region_m49=_blank(region),
         thematic_area_code=_blank(area),
-        country_iso3=(_blank(country) or "").upper() or None,
+        country_iso3=country_code(country),
     )
 
 
@@ -178,7 +178,7 @@ def unfunded_query(
         cost_min=_amount("cost_min", cost_min),
         cost_max=_amount("cost_max", cost_max),
         footnote_a_only=footnote_a,
-        country_iso3=(_blank(country) or "").upper() or None,
+        country_iso3=country_code(country),
         text=_blank(q),
     )
 

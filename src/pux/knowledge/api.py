@@ -28,7 +28,7 @@ from pux.knowledge.schemas import (
     TechniqueRead,
 )
 from pux.web.deps import SessionDep
-from pux.web.filters import ApiPage
+from pux.web.filters import ApiPage, country_code
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
 from pux.web.openapi import error_responses
@@ -101,7 +101,7 @@ def list_evidence(
     """The evidence ledger, filtered by technique, thematic area, country and status."""
     filters = EvidenceFilter(
         technique_code=technique or None, thematic_area_code=area or None,
-        country_iso3=(country or "").upper() or None, status=status or None,
+        country_iso3=country_code(country), status=status or None,
     )  # fmt: skip
     result = service.list_evidence(session, actor=actor, filters=filters, page=page)
     return ListPage[EvidenceRead].of(result, EvidenceRead.model_validate)

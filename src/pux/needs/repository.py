@@ -215,6 +215,7 @@ def counts_in_statuses(
 def drafted_by(
     session: Session, *, user_id: int, statuses: Sequence[str], limit: int = 100
 ) -> Sequence[Need]:
+    """A person's needs in some statuses, the latest change first (at most ``limit``)."""
     statement = (
         select(Need)
         .where(Need.created_by_id == user_id, Need.status.in_(statuses))
@@ -222,6 +223,12 @@ def drafted_by(
         .limit(limit)
     )
     return session.scalars(statement).unique().all()
+
+
+def count_drafted_by(session: Session, *, user_id: int, statuses: Sequence[str]) -> int:
+    """How many needs drafted_by would list without its limit."""
+    statement = select(func.count(Need.id)).where(Need.created_by_id == user_id, Need.status.in_(statuses))
+    return session.scalar(statement) or 0
 
 
 def for_country(session: Session, country_iso3: str, statuses: frozenset[str]) -> Sequence[Need]:

@@ -121,9 +121,19 @@ def add(session: Session, programme: Programme) -> Programme:
     return programme
 
 
-def drafts_of(session: Session, *, organisations: frozenset[int] | None) -> Sequence[Programme]:
-    """Draft programmes of some organisations (None: of all), newest first."""
-    statement = select(Programme).where(Programme.status == "draft")
-    if organisations is not None:
-        statement = statement.where(Programme.organisation_id.in_(organisations))
-    return session.scalars(statement.order_by(Programme.id.desc()).limit(100)).unique().all()
+def drafts_of(
+    session: Session, *, organisations: frozenset[int] | None, limit: int = 100
+) -> Sequence[Programme]:
+    """Draft programmes of some organisations (None: of all), newest first (at most ``limit``)."""
+    statement = select(Programme).where(_drafts(organisations)).order_by(Programme.id.desc())
+    return session.scalars(statement.limit(limit)).unique().all()
+
+
+def count_drafts_of(session: Session, *, organisations: frozenset[int] | None) -> int:
+    """How many programmes drafts_of would list without its limit."""
+    return session.scalar(select(func.count(Programme.id)).where(_drafts(organisations))) or 0
+
+
+def _drafts(organisations: frozenset[int] | None) -> ColumnElement[bool]:
+    drafts = Programme.status == "draft"
+    return drafts if organisations is None else and_(drafts, Programme.organisation_id.in_(organisations))

@@ -11,7 +11,7 @@ from pux.search.repository import SearchFilter
 from pux.search.schemas import SearchRead
 from pux.search.sources import SOURCES
 from pux.web.deps import Locale, SessionDep
-from pux.web.filters import ApiPage, sdg_code
+from pux.web.filters import ApiPage, country_code, sdg_code
 from pux.web.openapi import error_responses
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
@@ -32,7 +32,7 @@ def search_filters(
     goal = sdg_code(sdg)
     return SearchFilter(
         kinds=tuple(k for k in (kind or []) if k in SOURCES),
-        country_iso3=(country or "").strip().upper() or None,
+        country_iso3=country_code(country),
         area_code=(area or "").strip() or None,
         technique_code=(technique or "").strip() or None,
         sdg_goal=goal.split(".")[0] if goal else None,

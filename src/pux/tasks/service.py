@@ -6,7 +6,7 @@ accounts.permissions (a focal point's country's submitted needs, an organisation
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -27,6 +27,9 @@ from pux.needs import workflow
 from pux.needs.models import Need
 from pux.programmes import repository as programmes_repository
 from pux.programmes.models import Programme
+
+# The longest list of needs or programmes the inbox shows.
+LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class Inbox:
     today: date = field(default_factory=date.today)
     # The lists' whole sizes (the lists of needs show the oldest 100): what the header counts.
     counts: WaitingCounts = field(default_factory=WaitingCounts)
+    # The drafts' whole numbers (the lists show the latest 100; drafts wait for nobody but their author).
+    my_drafts_total: int = 0
+    draft_programmes_total: int = 0
 
     @property
     def overdue_actions(self) -> list[ActionItem]:
@@ -115,13 +121,22 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
         found.returned = needs_repository.in_statuses(
             session, countries=drafting, statuses=(workflow.RETURNED,)
         )
-    if actor.user_id is not None:
-        found.my_drafts = needs_repository.drafted_by(
-            session, user_id=actor.user_id, statuses=(workflow.DRAFT, workflow.RETURNED)
+    if (user_id := actor.user_id) is not None:
+        drafts = (workflow.DRAFT, workflow.RETURNED)
+        found.my_drafts = needs_repository.drafted_by(session, user_id=user_id, statuses=drafts, limit=LISTED)
+        found.my_drafts_total = _whole(
+            found.my_drafts,
+            lambda: needs_repository.count_drafted_by(session, user_id=user_id, statuses=drafts),
         )
     found.proposals = _proposals_waiting(session, actor)
     if organisations is None or organisations:
-        found.draft_programmes = programmes_repository.drafts_of(session, organisations=organisations)
+        found.draft_programmes = programmes_repository.drafts_of(
+            session, organisations=organisations, limit=LISTED
+        )
+        found.draft_programmes_total = _whole(
+            found.draft_programmes,
+            lambda: programmes_repository.count_drafts_of(session, organisations=organisations),
+        )
     if actor.is_global or actor.countries(permissions.FOCAL_POINT):
         found.invitations = accounts_repository.pending_invitations(
             session, invited_by_id=None if actor.is_global else actor.user_id, now=datetime.now(UTC)
@@ -132,6 +147,11 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
     found.interests = gaps.interests_waiting(session, actor=actor)
     found.counts = waiting_counts(session, actor=actor)
     return found
+
+
+def _whole(listed: Sequence[object], count: Callable[[], int]) -> int:
+    """How many there are of a list the repository cut at LISTED (counted only if it was cut)."""
+    return len(listed) if len(listed) < LISTED else count()
 
 
 def _organisations(actor: Actor) -> frozenset[int] | None:

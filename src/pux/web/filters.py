@@ -55,6 +55,12 @@ def _blank_is_none(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
+def country_code(value: str | None) -> str | None:
+    """A country's ISO3 code as the records hold it: "gha" in a typed link is Ghana, listed as chosen."""
+    code = _blank_is_none(value)
+    return code.upper() if code else None
+
+
 # An organisation chosen in a filter form: its number (a chooser's option, a link), part of its name or
 # acronym (what a person types where thousands of organisations are too many to list), or blank for "all".
 OrganisationChoice = Annotated[
@@ -83,20 +89,18 @@ def organisation_filters(
     kind: Annotated[str | None, Query(alias="type", max_length=40)] = None,
     country: Code = None,
 ) -> OrganisationFilter:
-    country_iso3 = _blank_is_none(country)
     return OrganisationFilter(
         text=_blank_is_none(q),
         organisation_type=_blank_is_none(kind),
-        country_iso3=country_iso3.upper() if country_iso3 else None,
+        country_iso3=country_code(country),
     )
 
 
 def people_filters(q: Words = None, role: Code = None, country: Code = None) -> PeopleFilter:
-    country_iso3 = _blank_is_none(country)
     return PeopleFilter(
         text=_blank_is_none(q),
         role=_blank_is_none(role),
-        country_iso3=country_iso3.upper() if country_iso3 else None,
+        country_iso3=country_code(country),
     )
 
 
@@ -111,7 +115,7 @@ def need_filters(
     q: Words = None,
 ) -> NeedFilter:
     return NeedFilter(
-        country_iso3=_blank_is_none(country),
+        country_iso3=country_code(country),
         region_m49=_blank_is_none(region),
         thematic_area_code=_blank_is_none(area),
         technique_code=_blank_is_none(technique),
@@ -152,7 +156,7 @@ def activity_filters(
     q: Words = None,
 ) -> ActivityFilter:
     return ActivityFilter(
-        country_iso3=_blank_is_none(country),
+        country_iso3=country_code(country),
         provider_organisation_ids=organisation_ids(session, provider),
         thematic_area_code=_blank_is_none(area),
         technique_code=_blank_is_none(technique),
@@ -206,7 +210,7 @@ def event_filters(
         when=_blank_is_none(when),
         kind=_blank_is_none(kind),
         thematic_area_code=_blank_is_none(area),
-        country_iso3=_blank_is_none(country.upper() if country else None),
+        country_iso3=country_code(country),
         text=_blank_is_none(q),
     )
 

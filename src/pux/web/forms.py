@@ -115,6 +115,8 @@ def listing(rows: Any, request: Request) -> dict[str, Any]:
     """What a filtered list page shows besides its rows: the filters chosen (as form values) and the query
     string that keeps them from page to page and in its export links."""
     selected = {name: value for name, value in request.query_params.items() if name != "page"}
+    if selected.get("country"):  # a typed link's "gha" is Ghana, shown chosen in the list
+        selected["country"] = selected["country"].strip().upper()
     return {
         "page": rows,
         "selected": _Selected(selected),

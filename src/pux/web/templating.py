@@ -10,6 +10,8 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from pux.audit.labels import audit_action_label
 from pux.i18n import (
@@ -36,6 +38,16 @@ def format_number(value: float | int | None, digits: int = 1) -> str:
         return "—"
     pattern = "#,##0" if float(value).is_integer() or abs(value) >= 1000 else f"#,##0.{'#' * digits}"
     return decimal_text(value, pattern)
+
+
+@jinja2.pass_eval_context
+def counted(eval_context: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+    """A counted message ("%(num)d needs") with the count in the reader's notation ("200,800 needs",
+    "200 800 besoins"): the catalogues keep %(num)d, the number is written before it is put in."""
+    message = ngettext(singular, plural, num).replace("%(num)d", "%(num)s")
+    if eval_context.autoescape:
+        message = Markup(message)
+    return message % {"num": decimal_text(num, "#,##0"), **variables}
 
 
 def options(codes: Iterable[str], label: Callable[[str], str]) -> list[tuple[str, str]]:
@@ -114,6 +126,7 @@ def build_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    environment.globals["ngettext"] = counted
     environment.globals.update(
         current_language=get_language,
         text_direction=text_direction,
