@@ -3,8 +3,10 @@
 Each crawler signs in through the real /sign-in form, then follows every same-origin link breadth-first,
 visiting at most PER_SHAPE addresses of each shape (digits read as {n}, ISO codes as {code}, the query
 ignored). A page fails when it answers 5xx, shows a traceback or an unrendered template or format marker,
-or, measured in Chromium on a 390 px wide screen (one address per shape and crawler), is wider than the
-screen. The public and one signed-in role are crawled again in Arabic (right to left).
+lacks what a screen reader needs (tests/web/accessibility.py: a language, unique ids, labelled fields,
+named links and buttons, images with a text), or, measured in Chromium on a 390 px wide screen (one
+address per shape and crawler), is wider than the screen. The public and one signed-in role are crawled
+again in Arabic (right to left).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import httpx2
 import pytest
 
 from tests.browser.conftest import CHROMIUM
+from tests.web.accessibility import accessibility_problems
 from tests.web.conftest import Served
 from tests.world import PASSWORD, ROLES, World
 
@@ -93,6 +96,8 @@ def _problems(response: httpx2.Response) -> list[str]:
             at = text.find(marker)
             if at >= 0:
                 found.append(f"shows {marker!r}: …{text[max(0, at - 60) : at + 60]!r}…")
+        if text.strip():
+            found += accessibility_problems(text)
     return found
 
 
@@ -208,6 +213,32 @@ def measure_narrow(served: Served, crawls: list[Crawl]) -> list[str]:
                 f"{row['label']} {row['path']}: {row['scroll']} px wide on a {row['inner']} px screen"
             )
     return too_wide
+
+
+def test_the_accessibility_check_names_what_a_screen_reader_would_miss() -> None:
+    good = (
+        '<html lang="en"><body><main><h1>Needs</h1><form><label for="f-q">Words</label>'
+        '<input id="f-q" name="q"><label>Role <select name="role"></select></label>'
+        '<input type="hidden" name="csrf_token"><button type="submit">Filter</button></form>'
+        '<a href="/needs/1">A need</a><a href="/"><img src="/logo.png" alt="PUX"></a>'
+        '<a href="/map" aria-label="Map"><svg><title>Map</title></svg></a></main></body></html>'
+    )
+    assert accessibility_problems(good) == []
+    bad = (
+        '<html><body><main><h1 id="x">Needs</h1><p id="x"></p><label for="f-gone">Gone</label>'
+        '<input name="q"><textarea name="note"></textarea><img src="/logo.png">'
+        '<a href="/next"></a><button class="icon"></button></main></body></html>'
+    )
+    assert accessibility_problems(bad) == [
+        "the page does not say its language (<html lang>)",
+        "id 'x' is used more than once",
+        "the input 'q' has no label",
+        "the textarea 'note' has no label",
+        "a label is for 'f-gone', which is not on the page",
+        "an image has no alt text",
+        "a link has no text ('/next')",
+        "a button has no text ('icon')",
+    ]
 
 
 def test_shapes_group_addresses_of_one_kind() -> None:

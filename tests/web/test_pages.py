@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pux.reference.models import Country
 from pux.web.middleware import LANGUAGE_COOKIE
+from tests.web.accessibility import accessibility_problems
 from tests.world import World
 
 
@@ -122,6 +123,7 @@ def test_pages_forbid_foreign_scripts_framing_and_type_sniffing(client: TestClie
 def test_api_documentation_is_served_from_pux_itself(client: TestClient) -> None:
     page = client.get("/api/docs")
     assert page.status_code == 200
+    assert accessibility_problems(page.text) == []  # Swagger UI's page says it is in English
     assets = re.findall(r'(?:src|href)="([^"]+)"', page.text) + re.findall(r"url: '([^']+)'", page.text)
     assert assets and all(asset.startswith("/") for asset in assets), assets
     for asset in assets:

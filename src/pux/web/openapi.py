@@ -57,10 +57,12 @@ def install_docs(app: FastAPI) -> None:
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/api/v1/openapi.json",
             title="PUX API",
             swagger_js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{SWAGGER_ASSETS}/favicon-32x32.png",
         )
+        # Swagger UI speaks English only: say so, for screen readers and translation tools.
+        return HTMLResponse(bytes(page.body).replace(b"<html>", b'<html lang="en">', 1))
