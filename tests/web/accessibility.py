@@ -1,6 +1,7 @@
 """What a screen reader needs from a page's HTML, checked without a browser (the crawl runs it on every
 page of every role): a language, one element per id, a label for every field (and a field for every
-label), a text alternative for every image, a name for every link and button."""
+label), a target for every link within the page (an error summary's links to its fields), a text
+alternative for every image, a name for every link and button."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def accessibility_problems(text: str) -> list[str]:
         if not _has_label(field, labelled):
             found.append(f"the {field.tag} {field.get('name')!r} has no label")
     found += [f"a label is for {target!r}, which is not on the page" for target in labelled - ids]
+    anchors = {href[1:] for href in document.xpath("//a/@href") if href.startswith("#") and len(href) > 1}
+    found += [f"a link leads to #{target}, which is not on the page" for target in sorted(anchors - ids)]
     found += ["an image has no alt text" for _image in document.xpath("//img[not(@alt)]")]
     for element in document.xpath("//a|//button"):
         if not _has_name(element):

@@ -221,13 +221,14 @@ def test_the_accessibility_check_names_what_a_screen_reader_would_miss() -> None
         '<input id="f-q" name="q"><label>Role <select name="role"></select></label>'
         '<input type="hidden" name="csrf_token"><button type="submit">Filter</button></form>'
         '<a href="/needs/1">A need</a><a href="/"><img src="/logo.png" alt="PUX"></a>'
-        '<a href="/map" aria-label="Map"><svg><title>Map</title></svg></a></main></body></html>'
+        '<a href="/map" aria-label="Map"><svg><title>Map</title></svg></a><a href="#f-q">Words</a>'
+        "</main></body></html>"
     )
     assert accessibility_problems(good) == []
     bad = (
         '<html><body><main><h1 id="x">Needs</h1><p id="x"></p><label for="f-gone">Gone</label>'
         '<input name="q"><textarea name="note"></textarea><img src="/logo.png">'
-        '<a href="/next"></a><button class="icon"></button></main></body></html>'
+        '<a href="/next"></a><button class="icon"></button><a href="#f-title">Title</a></main></body></html>'
     )
     assert accessibility_problems(bad) == [
         "the page does not say its language (<html lang>)",
@@ -235,6 +236,7 @@ def test_the_accessibility_check_names_what_a_screen_reader_would_miss() -> None
         "the input 'q' has no label",
         "the textarea 'note' has no label",
         "a label is for 'f-gone', which is not on the page",
+        "a link leads to #f-title, which is not on the page",
         "an image has no alt text",
         "a link has no text ('/next')",
         "a button has no text ('icon')",

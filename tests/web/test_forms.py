@@ -31,6 +31,7 @@ from pux.priority.engine import default_config_data
 from pux.priority.models import PriorityConfigVersion
 from pux.programmes import service as programmes
 from pux.programmes.models import Programme
+from tests.web.accessibility import accessibility_problems
 from tests.web_helpers import csrf_token, run_queued_jobs, sign_in
 from tests.world import ROLES, World
 
@@ -191,6 +192,7 @@ def test_every_form_page_renders_or_is_refused_for(client: TestClient, world: Wo
             elif got in {"form", "no form"}:
                 assert f'lang="{lang}"' in response.text
                 assert "Traceback" not in response.text
+                assert accessibility_problems(response.text) == [], f"{name} {path} [{lang}]"
     assert wrong == [], "\n".join(wrong)
 
 
@@ -203,6 +205,7 @@ def _invalid_page(response: Any, fields: dict[str, tuple[str, str]], lang: str) 
     text = html.unescape(response.text)
     assert f'lang="{lang}"' in text
     assert 'class="problems"' in text
+    assert accessibility_problems(response.text) == []  # the summary's links reach their fields
     if lang == "fr":
         assert FRENCH_PROBLEMS_HEADING in text
     for field, labels in fields.items():
@@ -769,3 +772,33 @@ def test_actions_refused_to(client: TestClient, session: Session, world: World, 
     session.expire_all()
     assert {model: count(session, model) for model in counted} == before
     assert tried > 0 or role in GLOBAL
+
+
+def test_a_refused_import_names_each_row_and_column_and_saves_nothing(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """A file with faults in two rows and a column nobody knows: every fault named by row and column
+    under its translated label, the page's own links all reach something on it, no need saved."""
+    as_role(client, world, "focal_ken")
+    before = count(session, Need)
+    content = (
+        "country_iso3,title,thematic_area_code,technique_codes,currency,estimated_cost,visibility,colour\n"
+        "KEN,A first imported need,health,radiotherapy,USD,120000,public,red\n"
+        "KEN,Dig,health,radiotherapy,USD,a lot,public,blue\n"
+        "KEN,A third imported need,health,radiotherapy,dollars,5000,public,green\n"
+    )
+    expected = {"en": ("row 1, <strong>Header row", "row 3, <strong>Estimated cost"),
+                "fr": ("ligne 1, <strong>Ligne d'en-tête", "ligne 3, <strong>Coût estimatif")}  # fmt: skip
+    for lang, (header, cost) in expected.items():
+        with language(client, lang):
+            answer = client.post(
+                "/needs/import",
+                data={"csrf_token": csrf_token(client, "/needs/import")},
+                files={"file": ("needs.csv", content.encode(), "text/csv")},
+            )
+        assert answer.status_code == 422, answer.text[:400]
+        text = html.unescape(answer.text)
+        problems = text[text.find('class="problems"') :][:1500]
+        assert header in problems and cost in problems and "colour" in problems, problems
+        assert accessibility_problems(answer.text) == []
+    assert count(session, Need) == before

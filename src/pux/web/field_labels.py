@@ -71,6 +71,7 @@ _LABELS: dict[str, Callable[[], str]] = {
     "gender": lambda: _("Gender (used only to balance dialogue invitations)"),
     "gender_dimension": lambda: _("Gender dimension"),
     "gender_focus": lambda: _("Gives priority to women and girls"),
+    "header": lambda: _("Header row"),
     "horizon": lambda: _("Horizon"),
     "host_country_iso3": lambda: _("Host country"),
     "iati_identifier": lambda: _("IATI organisation identifier"),
