@@ -17,6 +17,7 @@ from pux.knowledge.markdown import render_markdown
 from pux.knowledge.schemas import EvidenceCreate, MythCreate, StoryCreate
 from pux.knowledge.seed import SeedReport
 from pux.reference import service as reference
+from tests.web.accessibility import accessibility_problems
 from tests.web_helpers import bearer, csrf_token, sign_in
 from tests.world import World
 
@@ -342,6 +343,20 @@ def test_every_editor_form_renders_and_a_bad_form_names_its_fields(
     assert "Nothing was saved" in refused.text
     for label in ("Citation: title", "Value", "Technique"):
         assert f"<strong>{label}</strong>" in refused.text, label
+    assert accessibility_problems(refused.text) == []
+    # A myth's sources are typed one per line: a problem with them is shown beside that box, and the
+    # summary's link reaches it.
+    for path, action in (("/myths/new", "/myths"), (f"/myths/{myth.slug}/edit", f"/myths/{myth.slug}/edit")):
+        form = client.get(path).text
+        version = re.search(r'name="version" value="(\d+)"', form)
+        refused = client.post(action, data={"claim": "A claim", "fact": "A fact", "sources_text": "",
+                                            "version": version.group(1) if version else "",
+                                            "csrf_token": csrf_token(client, path)})  # fmt: skip
+        assert refused.status_code == 422, (path, refused.status_code)
+        assert (
+            'id="f-sources_text"' in refused.text and 'aria-describedby="error-sources_text"' in refused.text
+        )
+        assert accessibility_problems(refused.text) == [], path
 
 
 def test_an_entry_compared_with_a_known_alternative_names_it_in_the_readers_language(

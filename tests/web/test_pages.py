@@ -249,3 +249,24 @@ def test_a_country_typed_in_lower_case_filters_and_shows_chosen(client: TestClie
         upper = client.get(path, params={"country": "KEN"}).json()["total"]
         assert upper > 0, path
         assert client.get(path, params={"country": " ken "}).json()["total"] == upper, path
+
+
+def test_an_error_summary_links_only_to_fields_on_the_page() -> None:
+    """A field's problem links to the field; a problem of the whole form or of an uploaded file's row
+    (its column is not on the page) is named without a link that would lead nowhere."""
+    from pux.errors import FieldProblem
+    from pux.i18n import language_context
+    from pux.web.templating import build_templates
+
+    summary = build_templates().env.from_string(
+        '{% import "_forms.html" as f %}{{ f.problems_summary(problems) }}'
+    )
+    problems = [
+        FieldProblem("title", "is too short"),
+        FieldProblem("form", "give an end after the start"),
+        FieldProblem("estimated_cost", "must be a number", 3),
+    ]
+    with language_context("en"):
+        page = summary.render(problems=problems)
+    assert re.findall(r'href="(#[^"]+)"', page) == ["#f-title"]
+    assert "<strong>The form</strong>" in page and "<strong>Estimated cost</strong>" in page

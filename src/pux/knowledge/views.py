@@ -3,6 +3,7 @@ stories, myths and facts, and the editors' and reviewers' forms."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
-from pux.errors import ValidationFailed
+from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.knowledge import calculator, service
@@ -69,7 +70,17 @@ def _labels() -> dict[str, Any]:
 
 
 def _failed(failed: ValidationFailed | None) -> dict[str, Any]:
-    return problems_context(failed) if failed else NO_PROBLEMS
+    if failed is None:
+        return NO_PROBLEMS
+    # Stories' and myths' sources are typed one per line into the field sources_text: their problems
+    # ("sources", "sources.year") are shown there, and the error summary links to it.
+    return problems_context(ValidationFailed([_on_the_form(problem) for problem in failed.problems]))
+
+
+def _on_the_form(problem: FieldProblem) -> FieldProblem:
+    if problem.field == "sources" or problem.field.startswith("sources."):
+        return replace(problem, field="sources_text")
+    return problem
 
 
 # --- Techniques ---------------------------------------------------------------------------------------
