@@ -74,6 +74,16 @@ def test_every_country_of_the_map_has_a_title_with_its_name_and_figure() -> None
     assert drawn["TUV"].tag == f"{SVG}circle" and drawn["TUV"].attrib["fill"].startswith("#")
 
 
+def test_a_map_of_links_lets_a_keyboard_reach_them_and_a_map_without_is_one_picture() -> None:
+    """An element that is a picture to assistive technology may hold nothing one can focus: a map whose
+    countries are links is a group (its title and description kept), a map without links one image."""
+    linked = draw(FIGURES, link_pattern="/countries/{iso3}")
+    assert linked.attrib["role"] == "group" and linked.attrib["aria-labelledby"].endswith("-title")
+    assert linked.findall(f".//{SVG}a")
+    plain = draw(FIGURES)
+    assert plain.attrib["role"] == "img" and not plain.findall(f".//{SVG}a")
+
+
 def test_legend_source_year_and_disclaimer_are_printed() -> None:
     root = draw(FIGURES_WITH_GAPS, unit="points")
     texts = [element.text or "" for element in root.iter(f"{SVG}text")]

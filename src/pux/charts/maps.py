@@ -278,9 +278,12 @@ class _MapDrawing:
         legend_top = map_top + drawn_height + 8
         height = legend_top + LEGEND_HEIGHT + len(footer) * LINE_HEIGHT + MARGIN
         ident = self.identifier
+        # A picture to assistive technology, unless its countries are links: then a group whose links
+        # can be reached (an image may not hold anything one can focus).
+        role = "group" if self.link_pattern else "img"
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:g} {height:.0f}" '
-            f'class="chart chart-map" style="width:100%;max-width:64rem;height:auto" role="img" '
+            f'class="chart chart-map" style="width:100%;max-width:64rem;height:auto" role="{role}" '
             f'aria-labelledby="{ident}-title" '
             f'aria-describedby="{ident}-desc" '
             f'font-family="{FONT_FAMILY}" lang="{self.language}" direction="ltr">',
