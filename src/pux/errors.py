@@ -35,6 +35,10 @@ class InvalidTransition(DomainError):
     """The record's lifecycle does not allow this move from its current status."""
 
 
+# The field a problem names when it is the whole submission's (no one box is wrong).
+WHOLE_FORM = "form"
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     field: str

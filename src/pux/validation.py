@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
 
-from pux.errors import FieldProblem, ValidationFailed
+from pux.errors import WHOLE_FORM, FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -61,7 +61,7 @@ def _message(error: Any) -> str:
 def problems_from(error: ValidationError, *, row: int | None = None) -> list[FieldProblem]:
     problems = []
     for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"] if not isinstance(part, int)) or "form"
+        field = ".".join(str(part) for part in item["loc"] if not isinstance(part, int)) or WHOLE_FORM
         problems.append(FieldProblem(field=field, message=_message(item), row=row))
     return problems
 

@@ -28,6 +28,7 @@ from pux.matching import service as matching
 from pux.needs import service as needs
 from pux.needs.models import Need
 from pux.programmes.models import Programme
+from tests.web.accessibility import accessibility_problems
 from tests.web_helpers import bearer, csrf_token, sign_in
 from tests.world import PASSWORD, World, facilitator_round, published_grant_programme
 
@@ -384,6 +385,7 @@ def test_accepting_an_invitation_for_an_existing_account_is_a_clear_422(
     )
     assert answer.status_code == 422
     assert "exists already" in answer.text
+    assert accessibility_problems(answer.text) == []  # the address is no box of this form: no link to it
 
 
 # ---------------------------------------------------------------- bad input

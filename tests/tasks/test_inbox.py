@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pux.dialogues import service as dialogues
@@ -16,6 +17,7 @@ from pux.gaps.schemas import InterestCreate
 from pux.matching import repository as matching_repository
 from pux.matching import service as matching
 from pux.needs import service as needs
+from pux.needs.models import Need
 from pux.programmes import service as programmes
 from pux.tasks import service as tasks
 from tests.web_helpers import sign_in
@@ -206,8 +208,17 @@ def test_long_lists_of_drafts_say_how_many_there_are_and_where_all_of_them_are(
     sign_in(client, world.emails["counterpart_ken"])
     page = client.get("/me").text
     assert f"The 100 changed last, of {drafting.my_drafts_total}." in page
-    assert '<a href="/needs?status=draft">Drafts in the needs list</a>' in page
-    assert f"of {drafting.my_drafts_total}" in client.get("/needs", params={"status": "draft"}).text
+    assert '<a href="/needs?mine=on">All the needs you drafted, in the needs list</a>' in page
+    # The needs list, "only the needs I drafted": every need this person drafted, whatever its status
+    # (another person's drafts of the same country are not among them).
+    other = needs.create_need(
+        session, actor=world.actors["focal_ken"], data=need_data("KEN", title="Not mine")
+    )
+    drafted = session.scalar(select(func.count(Need.id)).where(Need.created_by_id == counterpart.user_id))
+    mine = client.get("/needs", params={"mine": "on"}).text
+    assert drafted is not None and drafted >= drafting.my_drafts_total
+    assert f"of {drafted:,}" in mine and other.reference not in mine
+    assert 'name="mine" checked' in mine
     sign_in(client, world.emails["partner_a"])
     page = client.get("/me").text
     assert f"The 100 changed last, of {offering.draft_programmes_total}." in page

@@ -138,7 +138,8 @@ def accept_invitation(request: Request, session: SessionDep, form: FormDep, toke
                 "token": token,
                 "values": values,
                 "role_label": role_label,
-                **problems_context(failed),
+                # "email": an account has the invited address already (the address is not a box here).
+                **problems_context(failed, whole_form=("email",)),
             },
             422,
         )

@@ -998,11 +998,17 @@ def outcome_of(session: Session, event: DialogueEvent) -> EventOutcome | None:
 
 
 def _tag_problems(
-    session: Session, areas: Sequence[str], techniques: Sequence[str], goals: Sequence[str]
+    session: Session,
+    areas: Sequence[str],
+    techniques: Sequence[str],
+    goals: Sequence[str],
+    area_field: str = "thematic_area_codes",
 ) -> list[FieldProblem]:
+    """Codes no reference list holds; ``area_field``: the field that gave the areas (a recommendation and
+    a concept note have one, thematic_area_code)."""
     problems = []
     if set(areas) - reference_repository.code_set(session, ThematicArea.code):
-        problems.append(FieldProblem("thematic_area_codes", _("unknown thematic area")))
+        problems.append(FieldProblem(area_field, _("unknown thematic area")))
     if set(techniques) - reference_repository.code_set(session, Technique.code):
         problems.append(FieldProblem("technique_codes", _("unknown technique")))
     if set(goals) - reference_repository.code_set(session, SdgGoal.code):
@@ -1046,6 +1052,7 @@ def add_recommendation(
         [data.thematic_area_code] if data.thematic_area_code else [],
         data.technique_codes,
         data.sdg_goal_codes,
+        area_field="thematic_area_code",
     )
     if data.country_iso3 and data.country_iso3 not in reference_repository.code_set(session, Country.iso3):
         problems.append(FieldProblem("country_iso3", _("is not a known country code")))
@@ -1062,7 +1069,9 @@ def recommendations(session: Session, *, actor: Actor, event_id: int) -> Sequenc
 
 
 def _concept_problems(session: Session, data: ConceptNoteCreate | ConceptNoteUpdate) -> list[FieldProblem]:
-    problems = _tag_problems(session, [data.thematic_area_code], data.technique_codes, [])
+    problems = _tag_problems(
+        session, [data.thematic_area_code], data.technique_codes, [], area_field="thematic_area_code"
+    )
     if data.currency not in reference_repository.code_set(session, Currency.code):
         problems.append(FieldProblem("currency", _("is not an ISO 4217 currency code")))
     if data.counterpart_organisation_id is not None and not accounts_repository.get_organisation(

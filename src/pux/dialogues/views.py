@@ -328,7 +328,8 @@ def _participants_page(
             "countries": reference.list_selectable_countries(session),
             "stakeholder_types": ORGANISATION_TYPES,
             "values": values or {},
-            **(problems_context(failed) if failed else NO_PROBLEMS),
+            # "capacity": the event is full (the form has no box for it).
+            **(problems_context(failed, whole_form=("capacity",)) if failed else NO_PROBLEMS),
         },
         422 if failed else 200,
     )

@@ -34,7 +34,7 @@ from pux.knowledge.schemas import (
 from pux.reference import service as reference
 from pux.validation import parse, parse_whole
 from pux.web.deps import FormDep, SessionDep
-from pux.web.filters import PageNumber
+from pux.web.filters import PageNumber, country_code
 from pux.web.forms import (
     RecordPath,
     flash,
@@ -74,7 +74,11 @@ def _failed(failed: ValidationFailed | None) -> dict[str, Any]:
         return NO_PROBLEMS
     # Stories' and myths' sources are typed one per line into the field sources_text: their problems
     # ("sources", "sources.year") are shown there, and the error summary links to it.
-    return problems_context(ValidationFailed([_on_the_form(problem) for problem in failed.problems]))
+    # The record a story tells of is a hidden field: a problem with it is the form's.
+    return problems_context(
+        ValidationFailed([_on_the_form(problem) for problem in failed.problems]),
+        whole_form=("need_id", "programme_id", "activity_id"),
+    )
 
 
 def _on_the_form(problem: FieldProblem) -> FieldProblem:
@@ -181,7 +185,7 @@ def evidence_list(
 ) -> HTMLResponse:
     filters = EvidenceFilter(
         technique_code=technique or None, thematic_area_code=area or None,
-        country_iso3=(country or "").upper() or None, status=status or None,
+        country_iso3=country_code(country), status=status or None,
     )  # fmt: skip
     results = service.list_evidence(session, actor=actor, filters=filters, page=page)
     return render(

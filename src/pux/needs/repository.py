@@ -30,6 +30,9 @@ class NeedFilter:
     income_group: str | None = None
     organisation_id: int | None = None
     text: str | None = None
+    # "Only the needs I drafted": asked by a reader, resolved by the service to drafted_by_id.
+    mine: bool = False
+    drafted_by_id: int | None = None
 
 
 def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
@@ -70,6 +73,8 @@ def _filtered(statement, filters: NeedFilter):  # type: ignore[no-untyped-def]
         statement = statement.where(Need.status == filters.status)
     if filters.organisation_id:
         statement = statement.where(Need.organisation_id == filters.organisation_id)
+    if filters.drafted_by_id is not None:
+        statement = statement.where(Need.created_by_id == filters.drafted_by_id)
     if filters.income_group:
         latest = (
             select(

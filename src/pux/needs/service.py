@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -287,19 +288,26 @@ def rankable_needs(session: Session, *, actor: Actor, country_iso3: str) -> Sequ
 
 def list_needs(session: Session, *, actor: Actor, filters: NeedFilter, page: PageRequest) -> Page[Need]:
     """The needs the actor may see, filtered and paged."""
-    return repository.list_visible(session, permissions.need_scope(actor), filters, page)
+    return repository.list_visible(session, permissions.need_scope(actor), _of(actor, filters), page)
 
 
 def export_need_rows(
     session: Session, *, actor: Actor, filters: NeedFilter, columns: Sequence[str]
 ) -> ChunkedRows:
     """Every need the actor may see, as plain rows read a chunk at a time (for CSV and Excel exports)."""
-    return repository.export_rows(session, permissions.need_scope(actor), filters, columns)
+    return repository.export_rows(session, permissions.need_scope(actor), _of(actor, filters), columns)
 
 
 def count_needs(session: Session, *, actor: Actor, filters: NeedFilter) -> int:
     """How many needs the actor may see."""
-    return repository.count_visible(session, permissions.need_scope(actor), filters)
+    return repository.count_visible(session, permissions.need_scope(actor), _of(actor, filters))
+
+
+def _of(actor: Actor, filters: NeedFilter) -> NeedFilter:
+    """The filters with "mine" made the reader's own (someone not signed in drafted none)."""
+    if not filters.mine:
+        return filters
+    return replace(filters, drafted_by_id=actor.user_id if actor.user_id is not None else 0)
 
 
 def need_history(session: Session, *, actor: Actor, need_id: int) -> Sequence[AuditEvent]:

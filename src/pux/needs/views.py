@@ -93,6 +93,7 @@ def need_list(
             **_vocabularies(session),
             **listing(results, request),
             "draftable": service.draftable_countries(actor),
+            "signed_in": actor.is_authenticated,
         },
     )
 

@@ -124,8 +124,9 @@ def add(session: Session, programme: Programme) -> Programme:
 def drafts_of(
     session: Session, *, organisations: frozenset[int] | None, limit: int = 100
 ) -> Sequence[Programme]:
-    """Draft programmes of some organisations (None: of all), newest first (at most ``limit``)."""
-    statement = select(Programme).where(_drafts(organisations)).order_by(Programme.id.desc())
+    """Draft programmes of some organisations (None: of all), the latest changed first (at most ``limit``)."""
+    statement = select(Programme).where(_drafts(organisations))
+    statement = statement.order_by(Programme.updated_at.desc(), Programme.id.desc())
     return session.scalars(statement.limit(limit)).unique().all()
 
 

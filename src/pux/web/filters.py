@@ -113,8 +113,10 @@ def need_filters(
     status: Code = None,
     income_group: Code = None,
     q: Words = None,
+    mine: bool = False,
 ) -> NeedFilter:
     return NeedFilter(
+        mine=mine,
         country_iso3=country_code(country),
         region_m49=_blank_is_none(region),
         thematic_area_code=_blank_is_none(area),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from starlette.responses import RedirectResponse
 
 from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
-from pux.errors import FieldProblem, ValidationFailed
+from pux.errors import WHOLE_FORM, FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.validation import MAX_RECORD_ID, record_number
 from pux.web.security import CSRF_FIELD
@@ -96,14 +97,18 @@ def take_flashes(request: Request) -> list[str]:
     return [str(message) for message in request.session.pop(FLASH_KEY, [])]
 
 
-def problems_context(failed: ValidationFailed) -> dict[str, Any]:
-    """What a form page shows for a refused submission: every problem, each beside its field."""
+def problems_context(failed: ValidationFailed, whole_form: Collection[str] = ()) -> dict[str, Any]:
+    """What a form page shows for a refused submission: every problem, each beside its field.
+
+    ``whole_form``: fields the page has no box for (a service names "capacity" when an event is full):
+    their problems are the form's, shown at the top without a link that would lead nowhere."""
+    problems = [replace(p, field=WHOLE_FORM) if p.field in whole_form else p for p in failed.problems]
     errors: dict[str, str] = {}
-    for problem in failed.problems:
+    for problem in problems:
         errors[problem.field] = (
             f"{errors[problem.field]} {problem.message}" if problem.field in errors else (problem.message)
         )
-    return {"errors": errors, "problems": failed.problems}
+    return {"errors": errors, "problems": problems}
 
 
 def split_codes(text: object) -> list[str]:
@@ -138,7 +143,7 @@ def form_version(values: dict[str, Any]) -> int:
     """The record version a form was made from; a missing or garbled one is refused, naming the field."""
     text = str(values.get("version", "")).strip()
     if not text.isdigit() or len(text) > 18:
-        raise ValidationFailed([FieldProblem("version", _("the form is incomplete: reload the page"))])
+        raise ValidationFailed([FieldProblem(WHOLE_FORM, _("the form is incomplete: reload the page"))])
     return int(text)
 
 
@@ -152,7 +157,7 @@ def ranking_from_form(form: FormData) -> list[int]:
             continue
         need_id, place = key.removeprefix("rank-"), value.strip()
         if not need_id.isdigit() or len(need_id) > 18:
-            problems.append(FieldProblem("order", _("the form is incomplete: reload the page")))
+            problems.append(FieldProblem(WHOLE_FORM, _("the form is incomplete: reload the page")))
         elif not place.isdigit() or len(place) > 6:
             problems.append(FieldProblem(key, _("must be a whole number")))
         else:
