@@ -210,6 +210,9 @@ def test_list_pages_count_their_rows_in_the_readers_notation() -> None:
         assert line.render(page=page) == "20,281–20,300 of 200,800"
     with language_context("fr"):
         assert line.render(page=page) == "20\u202f281–20\u202f300 sur 200\u202f800"
+    empty = SimpleNamespace(first_index=0, last_index=0, total=0)
+    with language_context("en"):
+        assert line.render(page=empty) == "0 results"  # not "0–0 of 0"
     templates = Path(__file__).resolve().parents[2] / "src" / "pux" / "web" / "templates"
     for template in templates.rglob("*.html"):
         assert "total=page.total)" not in template.read_text(encoding="utf-8"), template  # unformatted
