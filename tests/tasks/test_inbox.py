@@ -225,3 +225,27 @@ def test_long_lists_of_drafts_say_how_many_there_are_and_where_all_of_them_are(
     assert '<a href="/programmes?status=draft">All of them in the programmes list</a>' in page
     listed_all = client.get("/programmes", params={"status": "draft"}).text
     assert f"of {offering.draft_programmes_total}" in listed_all
+
+
+def test_partners_interest_past_a_hundred_is_counted_whole_and_the_oldest_listed(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """Partners mark interest in 101 published Kenyan needs: the focal point's header counts all of them
+    (it stopped at 100), the inbox lists the 100 oldest and says of how many."""
+    counterpart, focal = world.actors["counterpart_ken"], world.actors["focal_ken"]
+    for number in range(101):
+        need = needs.create_need(session, actor=counterpart, data=need_data("KEN", title=f"Wanted {number}"))
+        for actor, target in ((counterpart, "submitted"), (focal, "endorsed"), (focal, "published")):
+            need = needs.transition_need(
+                session, actor=actor, need_id=need.id, target=target, version=need.version
+            )
+        gaps.mark_interest(
+            session, actor=world.actors["partner_a"], need_id=need.id, data=InterestCreate(note="")
+        )
+    inbox = tasks.inbox(session, actor=focal)
+    assert len(inbox.interests) == 100 and inbox.counts.interests >= 101
+    assert tasks.waiting_count(session, actor=focal) == inbox.counts.waiting
+    sign_in(client, world.emails["focal_ken"])
+    page = client.get("/me").text
+    assert f"The 100 that have waited longest, of {inbox.counts.interests}." in page
+    assert f'aria-label="{inbox.waiting} waiting"' in page

@@ -337,11 +337,10 @@ def unacknowledged_interests(
     return session.scalars(statement).unique().all()
 
 
-def count_unacknowledged_interests(
-    session: Session, *, countries: frozenset[str] | None, limit: int = 100
-) -> int:
-    """How many unacknowledged_interests returns (at most ``limit``), without loading them."""
-    return count_of(session, _unacknowledged(select(NeedInterest.id), countries).limit(limit))
+def count_unacknowledged_interests(session: Session, *, countries: frozenset[str] | None) -> int:
+    """How many marks unacknowledged_interests would list without its limit, without loading them (the
+    header counts every one: the inbox lists the 100 oldest)."""
+    return count_of(session, _unacknowledged(select(NeedInterest.id), countries))
 
 
 def add(session: Session, record: object) -> None:
