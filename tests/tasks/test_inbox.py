@@ -219,6 +219,8 @@ def test_long_lists_of_drafts_say_how_many_there_are_and_where_all_of_them_are(
     assert drafted is not None and drafted >= drafting.my_drafts_total
     assert f"of {drafted:,}" in mine and other.reference not in mine
     assert 'name="mine" checked' in mine
+    sign_in(client, world.emails["partner_a"])  # drafts no needs: not offered the choice
+    assert 'name="mine"' not in client.get("/needs").text
     sign_in(client, world.emails["partner_a"])
     page = client.get("/me").text
     assert f"The 100 changed last, of {offering.draft_programmes_total}." in page
