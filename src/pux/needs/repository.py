@@ -221,19 +221,17 @@ def drafted_by(
     session: Session, *, user_id: int, statuses: Sequence[str], limit: int = 100
 ) -> Sequence[Need]:
     """A person's needs in some statuses, the latest change first (at most ``limit``)."""
-    statement = (
-        select(Need)
-        .where(Need.created_by_id == user_id, Need.status.in_(statuses))
-        .order_by(Need.updated_at.desc(), Need.id)
-        .limit(limit)
-    )
-    return session.scalars(statement).unique().all()
+    statement = select(Need).where(_drafted_by(user_id, statuses)).order_by(Need.updated_at.desc(), Need.id)
+    return session.scalars(statement.limit(limit)).unique().all()
 
 
 def count_drafted_by(session: Session, *, user_id: int, statuses: Sequence[str]) -> int:
     """How many needs drafted_by would list without its limit."""
-    statement = select(func.count(Need.id)).where(Need.created_by_id == user_id, Need.status.in_(statuses))
-    return session.scalar(statement) or 0
+    return session.scalar(select(func.count(Need.id)).where(_drafted_by(user_id, statuses))) or 0
+
+
+def _drafted_by(user_id: int, statuses: Sequence[str]) -> ColumnElement[bool]:
+    return and_(Need.created_by_id == user_id, Need.status.in_(statuses))
 
 
 def for_country(session: Session, country_iso3: str, statuses: frozenset[str]) -> Sequence[Need]:

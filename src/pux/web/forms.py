@@ -19,6 +19,7 @@ from pux.accounts.permissions import Actor
 from pux.errors import WHOLE_FORM, FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.validation import MAX_RECORD_ID, record_number
+from pux.web.filters import country_code
 from pux.web.security import CSRF_FIELD
 
 
@@ -121,7 +122,7 @@ def listing(rows: Any, request: Request) -> dict[str, Any]:
     string that keeps them from page to page and in its export links."""
     selected = {name: value for name, value in request.query_params.items() if name != "page"}
     if selected.get("country"):  # a typed link's "gha" is Ghana, shown chosen in the list
-        selected["country"] = selected["country"].strip().upper()
+        selected["country"] = country_code(selected["country"]) or ""
     return {
         "page": rows,
         "selected": _Selected(selected),

@@ -14,6 +14,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from pux.audit.labels import audit_action_label
+from pux.errors import WHOLE_FORM
 from pux.i18n import (
     LANGUAGE_AUTONYMS,
     LANGUAGES,
@@ -47,7 +48,7 @@ def counted(eval_context: EvalContext, singular: str, plural: str, num: int, **v
     message = ngettext(singular, plural, num).replace("%(num)d", "%(num)s")
     if eval_context.autoescape:
         message = Markup(message)
-    return message % {"num": decimal_text(num, "#,##0"), **variables}
+    return message % {"num": format_number(num), **variables}
 
 
 def options(codes: Iterable[str], label: Callable[[str], str]) -> list[tuple[str, str]]:
@@ -141,6 +142,7 @@ def build_templates() -> Jinja2Templates:
         history_value=history_value,
         arrow=arrow,
         organisation_select_limit=ORGANISATION_SELECT_LIMIT,
+        whole_form=WHOLE_FORM,
     )
     environment.filters.update(
         number=format_number,
