@@ -196,6 +196,25 @@ def test_forms_sent_with_blank_optional_fields_are_answered(client: TestClient) 
     assert bad_day.status_code == 422 and "YYYY-MM-DD" in bad_day.text
 
 
+def test_a_choice_with_nothing_to_choose_is_still_reached_from_the_error_summary() -> None:
+    """A group of boxes with no options (no techniques in the catalogue yet) still carries the id the
+    summary's link leads to, on the group itself, which takes the focus."""
+    from pux.i18n import language_context
+    from pux.web.templating import build_templates
+
+    boxes = build_templates().env.from_string(
+        '{% import "_forms.html" as f %}'
+        '{{ f.checkboxes("technique_codes", "Techniques", options, [], errors) }}'
+    )
+    errors = {"technique_codes": "choose one"}
+    with language_context("en"):
+        empty = boxes.render(options=[], errors=errors)
+        filled = boxes.render(options=[("SIT", "Sterile insect technique")], errors=errors)
+    assert re.search(r'<fieldset[^>]* id="f-technique_codes" tabindex="-1"', empty)
+    assert filled.count('id="f-technique_codes"') == 1
+    assert '<input type="checkbox" id="f-technique_codes"' in filled
+
+
 def test_list_pages_count_their_rows_in_the_readers_notation() -> None:
     """At the mission's scale a list holds tens of thousands of rows: every list page says which it shows in
     the reader's notation (one macro for all of them)."""
@@ -213,6 +232,10 @@ def test_list_pages_count_their_rows_in_the_readers_notation() -> None:
     empty = SimpleNamespace(first_index=0, last_index=0, total=0)
     with language_context("en"):
         assert line.render(page=empty) == "0 results"  # not "0–0 of 0"
+    pager = build_templates().env.from_string('{% import "_forms.html" as f %}{{ f.pager(page, "q=x") }}')
+    deep = SimpleNamespace(pages=10_040, request=SimpleNamespace(number=1_200))
+    with language_context("en"):
+        assert "Page 1,200 of 10,040" in pager.render(page=deep)
     templates = Path(__file__).resolve().parents[2] / "src" / "pux" / "web" / "templates"
     for template in templates.rglob("*.html"):
         assert "total=page.total)" not in template.read_text(encoding="utf-8"), template  # unformatted
