@@ -120,6 +120,25 @@ def test_proposals_decided_already_never_take_the_inbox_places_of_those_still_wa
     assert [p.id for p in focal_inbox.proposals] == [proposals[0].id]
 
 
+def test_open_proposals_past_those_shown_say_of_how_many_and_lead_to_the_rounds(
+    client: TestClient, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the proposals the inbox lists (200; 1 here), the line under them says of how many and leads to
+    the allocation rounds, where they all are."""
+    round_record = facilitator_round(
+        session, world, kenya_grant_programme(session, world), title="Inbox cut", cap_share=1.0
+    )
+    waiting = matching.proposals_for(session, actor=world.actors["partner_a"], round_id=round_record.id)
+    assert len(waiting) >= 2
+    monkeypatch.setattr(matching_repository, "OPEN_PROPOSALS_SHOWN", 1)
+    inbox = tasks.inbox(session, actor=world.actors["partner_a"])
+    assert len(inbox.proposals) == 1 and inbox.counts.proposals >= len(waiting)
+    sign_in(client, world.emails["partner_a"])
+    page = client.get("/me").text
+    assert f"The 1 that have waited longest, of {inbox.counts.proposals}." in page
+    assert '<a href="/matching">All of them in the allocation rounds</a>' in page
+
+
 def test_actions_nominations_and_interest_marks_count_in_the_header_as_in_the_inbox(
     session: Session, world: World
 ) -> None:
