@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -127,3 +128,55 @@ def test_a_country_s_positions_are_its_places_in_the_rankings_and_follow_a_new_c
     service.save_config(session, actor=world.actors["facilitator"], data=data)
     health, _ranked = positions()["health"]
     assert health.score == pytest.approx(100 * (health.components[0].pressing or 0))
+
+
+def _with(change: dict[str, object]) -> dict[str, object]:
+    return {**engine.default_config_data(), **change}
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        (_with({"group_points": {"ldc": "abc"}}), "group_points"),
+        (_with({"group_points": [1, 2]}), "group_points"),
+        (_with({"excluded_income_groups": 5}), "excluded_income_groups"),
+        (_with({"version": "x"}), "version"),
+        (
+            _with({"areas": {"health": {"burden": [{"code": "SH.X", "weight": "heavy"}]}}}),
+            "areas.health.burden",
+        ),
+        (_with({"areas": {"health": {"burden": 7}}}), "component_weights and areas are required"),
+    ],
+)
+def test_a_configuration_sent_to_the_api_that_cannot_be_used_is_refused_naming_its_part(
+    client: TestClient, world: World, body: dict[str, object], named: str
+) -> None:
+    before = client.get("/api/v1/priority/config").json()
+    refused = client.put("/api/v1/priority/config", json=body, headers=bearer(world.tokens["facilitator"]))
+    assert refused.status_code == 422
+    assert named in refused.text
+    assert client.get("/api/v1/priority/config").json() == before  # nothing saved
+
+
+def test_weights_that_are_not_numbers_in_json_are_refused(client: TestClient, world: World) -> None:
+    """Python's JSON reader takes NaN and Infinity; a weight of NaN was saved and every country brief
+    then failed on its priority line."""
+    text = json.dumps(engine.default_config_data())
+    for weird in ("NaN", "Infinity", "-Infinity"):
+        for body in (
+            text.replace('"burden": 0.45', f'"burden": {weird}', 1),
+            text.replace('"weight": 1.0', f'"weight": {weird}', 1),
+        ):
+            assert body != text
+            refused = client.put(
+                "/api/v1/priority/config",
+                content=body,
+                headers={**bearer(world.tokens["facilitator"]), "content-type": "application/json"},
+            )
+            assert refused.status_code == 422, (weird, refused.text)
+    assert client.get("/countries/KEN/brief").status_code == 200
+
+
+def test_group_points_that_are_not_finite_are_refused() -> None:
+    with pytest.raises(engine.ConfigError, match="group_points"):
+        engine.parse_config(_with({"group_points": {"LDC": float("nan")}}))

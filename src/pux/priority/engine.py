@@ -8,6 +8,7 @@ others carry the weight, and a completeness figure says how much of the intended
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -62,11 +63,11 @@ def _rules(items: Sequence[Mapping[str, Any]], where: str) -> tuple[IndicatorRul
                 worse_when=str(item.get("worse_when", "higher")),
                 optional=bool(item.get("optional", False)),
             )
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ConfigError(
                 _("%(where)s: needs a code and a numeric weight") % {"where": f"{where}[{index}]"}
             ) from error
-        if rule.weight < 0 or rule.worse_when not in {"higher", "lower"}:
+        if not math.isfinite(rule.weight) or rule.weight < 0 or rule.worse_when not in {"higher", "lower"}:
             raise ConfigError(
                 _("%(where)s: the weight must be 0 or more and worse_when 'higher' or 'lower'")
                 % {"where": f"{where}[{index}]"}
@@ -76,7 +77,8 @@ def _rules(items: Sequence[Mapping[str, Any]], where: str) -> tuple[IndicatorRul
 
 
 def parse_config(data: Mapping[str, Any]) -> PriorityConfig:
-    """Validate a configuration (the shipped default or a facilitator's override)."""
+    """Validate a configuration (the shipped default or a facilitator's override): each part that cannot be
+    used is named (JSON as the API reads it also admits NaN and Infinity, which no weight may be)."""
     try:
         weights = {name: float(data["component_weights"][name]) for name in COMPONENTS}
         areas = {
@@ -92,17 +94,43 @@ def parse_config(data: Mapping[str, Any]) -> PriorityConfig:
         raise ConfigError(
             _("component_weights and areas are required (%(problem)s)") % {"problem": error}
         ) from error
-    if any(weight < 0 for weight in weights.values()) or sum(weights.values()) <= 0:
+    if not all(math.isfinite(w) and w >= 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ConfigError(_("component_weights must be 0 or more and not all zero"))
     return PriorityConfig(
         name=str(data.get("name", "custom")),
         component_weights=weights,
-        group_points={k: float(v) for k, v in dict(data.get("group_points", {})).items()},
-        excluded_income_groups=frozenset(data.get("excluded_income_groups", ["HIC"])),
+        group_points=_group_points(data.get("group_points", {})),
+        excluded_income_groups=_income_groups(data.get("excluded_income_groups", ["HIC"])),
         areas=areas,
         explanation=str(data.get("explanation", "")),
-        version=int(data.get("version", 1)),
+        version=_version(data.get("version", 1)),
     )
+
+
+def _group_points(value: Any) -> dict[str, float]:
+    try:
+        points = {str(group): float(number) for group, number in dict(value).items()}
+    except (TypeError, ValueError) as error:
+        raise ConfigError(_("group_points: give each country group a number of points")) from error
+    if not all(math.isfinite(number) for number in points.values()):
+        raise ConfigError(_("group_points: give each country group a number of points"))
+    return points
+
+
+def _income_groups(value: Any) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ConfigError(_("excluded_income_groups: give a list of income group codes"))
+    return frozenset(str(code) for code in value)
+
+
+def _version(value: Any) -> int:
+    # bool is an int to Python; a version of true means a mistake, not version 1.
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigError(_("version: give a whole number"))
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ConfigError(_("version: give a whole number")) from error
 
 
 def method_explanation(config: PriorityConfig) -> str:
