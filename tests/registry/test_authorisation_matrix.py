@@ -1095,3 +1095,22 @@ def test_a_form_without_its_csrf_token_is_refused(client: TestClient, world: Wor
     assert response.status_code == 403
     listed = client.get("/organisations").text
     assert "No token" not in listed
+
+
+@pytest.mark.parametrize("token", ["ü", "é" * 40, "\u200b"])
+def test_a_forged_token_with_other_than_ascii_letters_is_refused_not_failed(
+    client: TestClient, world: World, token: str
+) -> None:
+    refused = client.post(
+        "/sign-in", data={"csrf_token": token, "email": world.emails["admin"], "password": "x"}
+    )
+    assert refused.status_code == 403 and "This form has expired" in refused.text
+    sign_in(client, world.emails["admin"])
+    response = client.post(
+        "/organisations",
+        data={"csrf_token": token, "name": "Forged token", "organisation_type": "ngo"},
+        headers={"X-CSRF-Token": token} if token.isascii() else {},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
+    assert "Forged token" not in client.get("/organisations").text
