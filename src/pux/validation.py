@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Annotated, Any, TypeVar
@@ -31,7 +31,9 @@ def record_number(text: object) -> int | None:
     return number if 1 <= number <= MAX_RECORD_ID else None
 
 
-def _message(error: Any) -> str:
+def problem_message(error: Any, *, otherwise: str | None = None) -> str:
+    """A pydantic error in the reader's language; one of a kind not listed here says ``otherwise``, else
+    "is not valid"."""
     kind = error["type"]
     context = error.get("ctx") or {}
     messages = {
@@ -55,15 +57,35 @@ def _message(error: Any) -> str:
         "bool_parsing": _("must be yes or no"),
         "value_error": str(context.get("error", _("is not valid"))),
     }
-    return messages.get(kind, _("is not valid"))
+    return messages.get(kind, otherwise if otherwise is not None else _("is not valid"))
+
+
+class FieldValueError(ValueError):
+    """A check across fields (in a model validator) whose problem belongs beside one of them: an end before
+    its start is the end's. Pydantic would name no field (the whole form, "body" in the API)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def problem_field(item: Any, *, skip: int = 0, positions: bool = False) -> str:
+    """The dotted name of the field a pydantic error is about ("" for none): its place after the first
+    ``skip`` parts (the API's "body"), with list positions when ``positions``, or the field a check across
+    fields named (FieldValueError)."""
+    parts = [str(part) for part in item["loc"][skip:] if positions or not isinstance(part, int)]
+    within = ".".join(parts)
+    cause = (item.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldValueError):
+        return f"{within}.{cause.field}" if within else cause.field
+    return within
 
 
 def problems_from(error: ValidationError, *, row: int | None = None) -> list[FieldProblem]:
-    problems = []
-    for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"] if not isinstance(part, int)) or WHOLE_FORM
-        problems.append(FieldProblem(field=field, message=_message(item), row=row))
-    return problems
+    return [
+        FieldProblem(field=problem_field(item) or WHOLE_FORM, message=problem_message(item), row=row)
+        for item in error.errors()
+    ]
 
 
 def parse(model: type[Model], data: dict[str, Any], *, row: int | None = None) -> Model:
@@ -152,10 +174,17 @@ def parse_whole(
     return data
 
 
+def known_code(value: str, allowed: Container[str]) -> str:
+    """``value`` if allowed; else ValueError naming it as one that was not offered."""
+    if value not in allowed:
+        raise ValueError(_("not one of the choices offered: %(codes)s") % {"codes": value})
+    return value
+
+
 def known_codes(values: list[str], allowed: tuple[str, ...]) -> list[str]:
     """Blank-free, sorted, unique codes; raises ValueError naming the codes that are not allowed."""
     cleaned = sorted({value.strip() for value in values if value and value.strip()})
     unknown = [value for value in cleaned if value not in allowed]
     if unknown:
-        raise ValueError(", ".join(unknown))
+        raise ValueError(_("not one of the choices offered: %(codes)s") % {"codes": ", ".join(unknown)})
     return cleaned

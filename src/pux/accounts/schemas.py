@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pux.accounts.permissions import ROLES
 from pux.reference.vocabulary import ORGANISATION_TYPES
-from pux.validation import CleanInput
+from pux.validation import CleanInput, RecordNumber, known_code
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -26,9 +26,7 @@ class OrganisationCreate(CleanInput):
     @field_validator("organisation_type")
     @classmethod
     def _known_type(cls, value: str) -> str:
-        if value not in ORGANISATION_TYPES:
-            raise ValueError(value)
-        return value
+        return known_code(value, ORGANISATION_TYPES)
 
     @field_validator("acronym", "country_iso3", "iati_identifier", "website", mode="before")
     @classmethod
@@ -52,14 +50,12 @@ class InvitationCreate(CleanInput):
     email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
     role: str
     country_iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    organisation_id: int | None = None
+    organisation_id: RecordNumber | None = None
 
     @field_validator("role")
     @classmethod
     def _known_role(cls, value: str) -> str:
-        if value not in ROLES:
-            raise ValueError(value)
-        return value
+        return known_code(value, ROLES)
 
     @field_validator("country_iso3", mode="before")
     @classmethod

@@ -23,7 +23,7 @@ from pux.accounts.models import (
     SignInSession,
     User,
 )
-from pux.accounts.permissions import COUNTRY_ROLES, ORGANISATION_ROLES, Actor, Grant, require
+from pux.accounts.permissions import COUNTRY_ROLES, ORGANISATION_ROLES, ROLES, Actor, Grant, require
 from pux.accounts.repository import OrganisationFilter, PeopleFilter
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
 from pux.audit import service as audit
@@ -32,6 +32,7 @@ from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from pux.i18n import gettext as _
 from pux.kept import KeptResults
 from pux.pagination import Page, PageRequest, fetch_page
+from pux.reference import repository as reference_repository
 
 # argon2id at the OWASP baseline (19 MiB, 2 passes, 1 lane): a workshop signing in together must not
 # take the server's cores from everyone else. Older hashes keep their own parameters and still verify.
@@ -86,20 +87,34 @@ def _actor(
     )
 
 
-def _scope_problems(role: str, country_iso3: str | None, organisation_id: int | None) -> list[FieldProblem]:
+def _scope_problems(session: Session, grant: Grant) -> list[FieldProblem]:
+    """What keeps a role from being given: one not offered, a scope it needs and lacks, or a country or an
+    organisation that does not exist (the database refused those as a clash of edits)."""
     problems = []
-    if role in COUNTRY_ROLES and not country_iso3:
+    if grant.role not in ROLES:
+        message = _("not one of the choices offered: %(codes)s") % {"codes": grant.role}
+        problems.append(FieldProblem("role", message))
+    if grant.role in COUNTRY_ROLES and not grant.country_iso3:
         problems.append(FieldProblem("country_iso3", _("this role needs a country")))
-    if role in ORGANISATION_ROLES and not organisation_id:
+    elif grant.country_iso3 and reference_repository.get_country(session, grant.country_iso3) is None:
+        problems.append(FieldProblem("country_iso3", _("is not a known country code")))
+    if grant.role in ORGANISATION_ROLES and not grant.organisation_id:
         problems.append(FieldProblem("organisation_id", _("this role needs an organisation")))
+    elif grant.organisation_id and repository.get_organisation(session, grant.organisation_id) is None:
+        problems.append(FieldProblem("organisation_id", _("is not a known organisation")))
     return problems
 
 
 def create_organisation(session: Session, *, actor: Actor, data: OrganisationCreate) -> Organisation:
     """Register an organisation (facilitators and administrators)."""
     require(permissions.can_manage_organisations(actor), _("Only facilitators may register organisations."))
+    problems = []
     if repository.get_organisation_by_name(session, data.name) is not None:
-        raise ValidationFailed([FieldProblem("name", _("an organisation with this name exists already"))])
+        problems.append(FieldProblem("name", _("an organisation with this name exists already")))
+    if data.country_iso3 and reference_repository.get_country(session, data.country_iso3) is None:
+        problems.append(FieldProblem("country_iso3", _("is not a known country code")))
+    if problems:
+        raise ValidationFailed(problems)
     organisation = Organisation(**data.model_dump())
     repository.add(session, organisation)
     audit.record(
@@ -201,7 +216,9 @@ def invite(session: Session, *, actor: Actor, data: InvitationCreate) -> tuple[I
         ),
         _("You may not invite someone to this role."),
     )
-    problems = _scope_problems(data.role, data.country_iso3, data.organisation_id)
+    problems = _scope_problems(
+        session, Grant(data.role, country_iso3=data.country_iso3, organisation_id=data.organisation_id)
+    )
     if repository.get_user_by_email(session, data.email) is not None:
         problems.append(FieldProblem("email", _("this person has an account already")))
     if problems:
@@ -418,7 +435,7 @@ def create_user(
     """Create an account directly (administrators; the demo data and the first admin use it)."""
     require(permissions.can_manage_roles(actor), _("Only administrators may create accounts directly."))
     for grant in grants:
-        problems = _scope_problems(grant.role, grant.country_iso3, grant.organisation_id)
+        problems = _scope_problems(session, grant)
         if problems:
             raise ValidationFailed(problems)
     if repository.get_user_by_email(session, email) is not None:
@@ -458,7 +475,7 @@ def grant_role(session: Session, *, actor: Actor, user_id: int, grant: Grant) ->
     user = repository.get_user(session, user_id)
     if user is None:
         raise NotFound(_("No such person."))
-    problems = _scope_problems(grant.role, grant.country_iso3, grant.organisation_id)
+    problems = _scope_problems(session, grant)
     if problems:
         raise ValidationFailed(problems)
     assignment = RoleAssignment(

@@ -20,12 +20,12 @@ from pux.accounts.repository import OrganisationFilter, PeopleFilter
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
 from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused
 from pux.db import unit_of_work
-from pux.errors import ValidationFailed
+from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.pagination import PageRequest
 from pux.reference import service as reference
 from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label, role_label
-from pux.validation import parse
+from pux.validation import parse, record_number
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import OrganisationFilters, PageNumber, PeopleFilters
 from pux.web.forms import (
@@ -248,11 +248,14 @@ def grant_role(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, user_id: RecordPath
 ) -> RedirectResponse:
     values = form_data(form)
-    organisation = values.get("organisation_id")
+    typed = values.get("organisation_id")
+    organisation_id = record_number(typed) if typed else None
+    if typed and organisation_id is None:  # typed text that is no record number is no organisation's
+        raise ValidationFailed([FieldProblem("organisation_id", _("is not a known organisation"))])
     grant = Grant(
         role=str(values.get("role", "")),
         country_iso3=values.get("country_iso3"),
-        organisation_id=int(organisation) if organisation and organisation.isdigit() else None,
+        organisation_id=organisation_id,
     )
     service.grant_role(session, actor=actor, user_id=user_id, grant=grant)
     flash(request, _("The role was granted."))

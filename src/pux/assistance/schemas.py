@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from pux.assistance.models import ACTIVITY_STATUSES
-from pux.validation import CleanInput, RecordNumber, UtcDateTime
+from pux.i18n import gettext as _
+from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime
 
 ActivityStatus = Literal["pipeline", "implementation", "finalisation", "closed", "cancelled", "suspended"]
 assert set(ACTIVITY_STATUSES) == {
@@ -58,7 +59,7 @@ class ActivityFields(CleanInput):
     @model_validator(mode="after")
     def _consistent(self) -> ActivityFields:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date: must not be before start_date")
+            raise FieldValueError("end_date", _("must not be before the start date"))
         return self
 
 

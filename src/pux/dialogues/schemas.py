@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pux.dialogues import vocabulary as v
 from pux.i18n import gettext as _
-from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_codes
+from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime, known_codes
 
 Version = Field(
     ge=1, le=2**31 - 1, description="The version that was edited; a stale version is refused (409)"
@@ -70,9 +70,9 @@ class EventFields(CleanInput):
     @model_validator(mode="after")
     def _ends_after_start(self) -> EventFields:
         if self.ends_at < self.starts_at:
-            raise ValueError(_("the event must end after it starts"))
+            raise FieldValueError("ends_at", _("the event must end after it starts"))
         if not self.is_online and not self.host_country_iso3:
-            raise ValueError(_("an event that is not online needs a host country"))
+            raise FieldValueError("host_country_iso3", _("an event that is not online needs a host country"))
         return self
 
 
@@ -101,7 +101,7 @@ class SessionFields(CleanInput):
     @model_validator(mode="after")
     def _ends_after_start(self) -> SessionFields:
         if self.ends_at <= self.starts_at:
-            raise ValueError(_("the session must end after it starts"))
+            raise FieldValueError("ends_at", _("the session must end after it starts"))
         return self
 
 

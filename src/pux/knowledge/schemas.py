@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pux.i18n import gettext as _
-from pux.validation import CleanInput, RecordNumber, UtcDateTime
+from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime
 
 Version = Field(
     ge=1, le=2**31 - 1, description="The version that was edited; a stale version is refused (409)"
@@ -38,7 +38,7 @@ class SourceFields(CleanInput):
     @model_validator(mode="after")
     def _findable(self) -> SourceFields:
         if not (self.url or self.doi):
-            raise ValueError(_("a source needs a web address (URL) or a DOI"))
+            raise FieldValueError("url", _("a source needs a web address (URL) or a DOI"))
         return self
 
 
@@ -109,13 +109,15 @@ class EvidenceFields(CleanInput):
     @model_validator(mode="after")
     def _coherent(self) -> EvidenceFields:
         if not (self.citation_url or self.citation_doi):
-            raise ValueError(_("the citation needs a web address (URL) or a DOI"))
+            raise FieldValueError("citation_url", _("the citation needs a web address (URL) or a DOI"))
         if self.value_high is not None and (self.value is None or self.value_high < self.value):
-            raise ValueError(_("the high end of the range must come with a value and not be below it"))
+            raise FieldValueError(
+                "value_high", _("the high end of the range must come with a value and not be below it")
+            )
         if self.value is not None and not self.unit:
-            raise ValueError(_("a figure needs its unit"))
+            raise FieldValueError("unit", _("a figure needs its unit"))
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValueError(_("the period must end after it starts"))
+            raise FieldValueError("period_end", _("the period must end after it starts"))
         return self
 
 

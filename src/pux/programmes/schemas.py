@@ -9,8 +9,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pux.i18n import LANGUAGES
+from pux.i18n import gettext as _
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES
-from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_codes
+from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime, known_codes
 
 Money = Decimal
 ELIGIBLE_GROUPS = ("LDC", "LLDC", "SIDS")
@@ -77,10 +78,10 @@ class ProgrammeFields(CleanInput):
     @model_validator(mode="after")
     def _consistent(self) -> ProgrammeFields:
         if self.window_start and self.window_end and self.window_end < self.window_start:
-            raise ValueError("window_end: must not be before window_start")
+            raise FieldValueError("window_end", _("must not be before the start of the window"))
         if self.total_budget is not None and self.remaining_budget is not None:
             if self.remaining_budget > self.total_budget:
-                raise ValueError("remaining_budget: must not exceed total_budget")
+                raise FieldValueError("remaining_budget", _("must not exceed the total budget"))
         return self
 
 

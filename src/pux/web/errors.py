@@ -21,6 +21,7 @@ from pux.accounts.permissions import PermissionDenied
 from pux.accounts.service import SignInThrottled
 from pux.errors import DomainError, FieldProblem, InvalidTransition, NotFound, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
+from pux.validation import problem_field, problem_message
 from pux.web.field_labels import field_label
 from pux.web.security import CsrfRejected, Unauthenticated
 from pux.web.templating import render
@@ -133,10 +134,11 @@ async def request_validation_error(request: Request, exc: Exception) -> Response
     in_path = any(error.get("loc", ("",))[0] == "path" for error in errors)
     status = 404 if in_path else 422
     if _is_api(request):
+        # In the reader's language as in the forms; a kind the forms never meet keeps pydantic's words.
         problems = [
             {
-                "field": ".".join(str(part) for part in error.get("loc", ())[1:]) or "body",
-                "message": _short(error.get("msg", "")),
+                "field": problem_field(error, skip=1, positions=True) or "body",
+                "message": _short(problem_message(error, otherwise=str(error.get("msg", "")))),
             }
             for error in errors[:50]
         ]
