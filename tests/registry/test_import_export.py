@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from pux.errors import ValidationFailed
 from pux.interop.tabular import service as tabular
+from pux.needs import service as needs_service
 from pux.needs.models import Need
 from pux.needs.repository import NeedFilter
 from pux.programmes.models import Programme
-from tests.world import World
+from tests.world import World, need_data
 
 HEADER = (
     "country_iso3,title,thematic_area_code,technique_codes,sdg_target_codes,"
@@ -193,3 +194,49 @@ def test_the_downloads_stream_the_filtered_list_in_both_formats(
     techniques = published[programmes[0].index("technique_codes")]
     programme = session.get(Programme, world.programmes["published_a"])
     assert programme is not None and techniques.split(";") == programme.technique_codes
+
+
+def _import(session: Session, actor_key: str, world: World, entity: str, content: str | bytes) -> Any:
+    """``import_table`` of a CSV file by one of the world's people."""
+    return tabular.import_table(
+        session,
+        actor=world.actors[actor_key],
+        entity_name=entity,
+        content=content.encode() if isinstance(content, str) else content,
+        filename=f"{entity}.csv",
+    )
+
+
+def test_quotes_and_apostrophes_survive_an_export_imported_back(session: Session, world: World) -> None:
+    """Quoting is RFC 4180 however the file starts: a need quoting a minister and a title in apostrophes
+    come back as they were, and the file is all unchanged (no new version)."""
+    quoted = 'The minister said "top priority" in 2025'
+    drafter = world.actors["counterpart_ken"]
+    needs_service.create_need(session, actor=drafter, data=need_data(title="'Atoms for Peace'"))
+    for number in range(40):  # the quotes come after the first 4 KB of the file
+        needs_service.create_need(session, actor=drafter, data=need_data(title=f"Plain need {number}"))
+    needs_service.create_need(session, actor=drafter, data=need_data(title="Quoted", description=quoted))
+    actor = world.actors["focal_ken"]
+    exported = _export(session, actor=actor, entity_name="needs", filters=NeedFilter(country_iso3="KEN"))
+    report = _import(session, "facilitator", world, "needs", exported)
+    assert report.created == report.updated == 0 and report.unchanged == len(report.ids) >= 47
+    assert session.scalars(select(Need.version).where(Need.description == quoted)).one() == 1
+    assert session.scalars(select(Need.id).where(Need.title == "'Atoms for Peace'")).one() in report.ids
+
+
+def test_doubled_quotes_late_in_a_file_are_read_as_one_quote(session: Session, world: World) -> None:
+    """A first 4 KB without any doubled quote decides nothing about the rows after it."""
+
+    def file(separator: str) -> str:
+        header = ["country_iso3", "title", "thematic_area_code", "description", "currency", "visibility"]
+        plain = [
+            ["KEN", f"Plain need {n}", "health", "Nothing quoted here", "USD", "public"] for n in range(80)
+        ]
+        late = ["KEN", "Quoted need", "health", '"He said ""yes""; then, left"', "USD", "public"]
+        return "".join(separator.join(cells) + "\n" for cells in [header, *plain, late])
+
+    for content in (file(","), file(";"), file("\t")):
+        report = _import(session, "counterpart_ken", world, "needs", content)
+        assert report.created == 81
+        created = session.scalars(select(Need).where(Need.id.in_(report.ids), Need.title == "Quoted need"))
+        assert created.one().description == 'He said "yes"; then, left'

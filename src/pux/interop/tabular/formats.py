@@ -179,8 +179,34 @@ def _table_from_lines(lines: list[list[str]]) -> Table:
     return table
 
 
+# The delimiters a CSV file may use (spreadsheets set to a language with a decimal comma write ";").
+DELIMITERS = (",", ";", "\t")
+# How far the header line is looked for (a header is a few hundred characters; a quote left open must not
+# make the whole file be read character by character).
+HEADER_SEARCH_CHARACTERS = 65_536
+
+
+def header_delimiter(text: str) -> str:
+    """The delimiter the header line uses most, outside quotes (a comma when it uses none).
+
+    Only the delimiter is guessed: quoting is always RFC 4180 (a quote doubled inside a quoted cell). A
+    guess of the whole dialect from a sample (csv.Sniffer) switched quote doubling off for a file whose
+    first lines held no doubled quote, or took apostrophes for quotes, and so changed cells further on."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for character in text[:HEADER_SEARCH_CHARACTERS]:
+        if character == '"':
+            quoted = not quoted
+        elif character == "\n" and not quoted:
+            break
+        elif character in counts and not quoted:
+            counts[character] += 1
+    most = max(counts.values())
+    return next(d for d in DELIMITERS if counts[d] == most) if most else ","
+
+
 def read_table(content: bytes, filename: str) -> Table:
-    """Read CSV (UTF-8, comma or semicolon) or xlsx (first sheet) into a Table."""
+    """Read CSV (UTF-8; comma, semicolon or tab) or xlsx (first sheet) into a Table."""
     if filename.lower().endswith(".xlsx"):
         return _read_xlsx(content)
     try:
@@ -192,12 +218,8 @@ def read_table(content: bytes, filename: str) -> Table:
         return Table(header=[], problems=[FieldProblem("file", _("the file holds NUL characters"), line)])
     # Old Macintosh files end lines with CR alone; every ending is read as one.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    dialect = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
-    except csv.Error:
-        pass
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # RFC 4180 quoting for the whole file, whatever its first lines hold: only the delimiter varies.
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=header_delimiter(text))
     lines: list[list[str]] = []
     try:
         for cells in reader:
