@@ -6,6 +6,7 @@ Counts of people are aggregates (no one is named), so the public may see them fo
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pux.dialogues import repository, service
 from pux.dialogues import vocabulary as v
 from pux.dialogues.models import Participant
 from pux.i18n import gettext as _
+from pux.i18n import text_direction
 from pux.needs import repository as needs_repository
 from pux.needs import workflow
 
@@ -159,47 +161,85 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
 BAR_COLOURS = {"female": "#5e3c99", "male": "#e66101", "other": "#1b7837", v.NOT_STATED: "#999999"}
 
 
-def events_chart_svg(report: StatisticsReport, *, label: Callable[[str], str], limit: int = 10) -> str:
+def _text_width(text: str, font_size: float = 12) -> float:
+    """A generous estimate of how wide ``text`` is drawn (CJK characters are about one em wide, others
+    about six tenths of one): enough to keep labels from running into each other or off the chart."""
+    return sum(font_size if unicodedata.east_asian_width(c) in "WF" else font_size * 0.62 for c in text)
+
+
+def _fitted(text: str, room: float) -> str:
+    """``text`` cut short with an ellipsis if it would not fit in ``room`` (the full text is in a tooltip
+    and in the table beside the chart)."""
+    if _text_width(text) <= room:
+        return text
+    while text and _text_width(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def events_chart_svg(
+    report: StatisticsReport, *, label: Callable[[str], str], limit: int = 10, direction: str | None = None
+) -> str:
     """Stacked horizontal bars of participants by gender for the ``limit`` largest groups, as SVG. Colours
     from a palette that people with the common colour-vision deficiencies tell apart; the same figures are
-    in the table beside the chart."""
+    in the table beside the chart.
+
+    In a right-to-left language the chart is drawn mirrored (labels on the right, bars growing leftwards)
+    and says so in its own ``direction`` rather than inheriting the page's: its positions are fixed, and
+    the meaning of text-anchor follows the direction."""
     groups = report.rows[:limit]
     if not groups:
         return ""
+    direction = direction or text_direction()
+    rtl = direction == "rtl"
     width, label_width, bar_height, gap = 640, 170, 18, 8
     scale = (width - label_width - 50) / max(r.participants for r in groups)
     height = len(groups) * (bar_height + gap) + 40
+
+    def at(x: float) -> float:
+        """A horizontal position measured from the chart's start side (the right in right-to-left)."""
+        return width - x if rtl else x
+
+    title = _("Participants by gender")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="chart-title" class="chart"><title id="chart-title">'
-        f"{escape(_('Participants by gender'))}</title>"
+        f'aria-labelledby="chart-title" class="chart" direction="{direction}" style="direction: {direction}">'
+        f'<title id="chart-title">{escape(title)}</title>'
     ]
+    # Every text is isolated and laid out in the chart's direction; text-anchor "end" is then the side
+    # towards the bars for the labels in both directions, "start" the side away from a bar's end.
+    text = f'direction="{direction}" unicode-bidi="isolate" font-size="12"'
     for index, group in enumerate(groups):
         y = index * (bar_height + gap)
+        name = label(group.key)
         parts.append(
-            f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end" font-size="12">'
-            f"{escape(label(group.key))}</text>"
+            f'<text x="{at(label_width - 6):.1f}" y="{y + 13}" text-anchor="end" {text}>'
+            f"<title>{escape(name)}</title>{escape(_fitted(name, label_width - 10))}</text>"
         )
         x = float(label_width)
         for gender in (*v.GENDERS, v.NOT_STATED):
             count = group.by_gender.get(gender, 0)
             if not count:
                 continue
+            bar = count * scale
             parts.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{count * scale:.1f}" height="{bar_height}" '
+                f'<rect x="{at(x + bar) if rtl else x:.1f}" y="{y}" width="{bar:.1f}" height="{bar_height}" '
                 f'fill="{BAR_COLOURS[gender]}"><title>{escape(v.category_label(v.GENDER, gender))}: '
                 f"{count}</title></rect>"
             )
-            x += count * scale
-        parts.append(f'<text x="{x + 4:.1f}" y="{y + 13}" font-size="12">{group.participants}</text>')
+            x += bar
+        parts.append(
+            f'<text x="{at(x + 4):.1f}" y="{y + 13}" text-anchor="start" {text}>{group.participants}</text>'
+        )
     legend_y = len(groups) * (bar_height + gap) + 14
     x = float(label_width)
     for gender in (*v.GENDERS, v.NOT_STATED):
+        name = str(v.category_label(v.GENDER, gender))
         parts.append(
-            f'<rect x="{x:.0f}" y="{legend_y}" width="12" height="12" fill="{BAR_COLOURS[gender]}"/>'
-            f'<text x="{x + 16:.0f}" y="{legend_y + 11}" font-size="12">'
-            f"{escape(v.category_label(v.GENDER, gender))}</text>"
+            f'<rect x="{at(x + 12) if rtl else x:.0f}" y="{legend_y}" width="12" height="12" '
+            f'fill="{BAR_COLOURS[gender]}"/>'
+            f'<text x="{at(x + 16):.0f}" y="{legend_y + 11}" text-anchor="start" {text}>{escape(name)}</text>'
         )
-        x += 110
+        x += max(110.0, 16 + _text_width(name) + 14)
     parts.append("</svg>")
     return "".join(parts)
