@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,13 +14,15 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pux.assistance.models import AssistanceActivity
 from pux.errors import ValidationFailed
 from pux.interop.tabular import service as tabular
 from pux.needs import service as needs_service
 from pux.needs.models import Need
 from pux.needs.repository import NeedFilter
+from pux.programmes import service as programmes_service
 from pux.programmes.models import Programme
-from tests.world import World, need_data
+from tests.world import World, need_data, programme_data
 
 HEADER = (
     "country_iso3,title,thematic_area_code,technique_codes,sdg_target_codes,"
@@ -240,3 +244,58 @@ def test_doubled_quotes_late_in_a_file_are_read_as_one_quote(session: Session, w
         assert report.created == 81
         created = session.scalars(select(Need).where(Need.id.in_(report.ids), Need.title == "Quoted need"))
         assert created.one().description == 'He said "yes"; then, left'
+
+
+def test_an_update_leaving_columns_out_keeps_those_fields(session: Session, world: World) -> None:
+    """A file of a few columns changes those alone; a column given blank still clears its field."""
+    need = needs_service.create_need(
+        session,
+        actor=world.actors["counterpart_ken"],
+        data=need_data(title="Cost kept", description="Bunker and machine", estimated_cost=Decimal("900")),
+    )
+    content = f"id,version,title,thematic_area_code,beneficiary_description\n{need.id},1,Renamed,health,\n"
+    report = _import(session, "counterpart_ken", world, "needs", content)
+    assert report.updated == 1
+    assert (need.title, need.description, need.estimated_cost) == ("Renamed", "Bunker and machine", 900)
+    assert (need.beneficiaries_count, need.beneficiary_description, need.version) == (40000, None, 2)
+    content = f"id,version,title,thematic_area_code,description\n{need.id},2,Renamed,health,\n"
+    _import(session, "counterpart_ken", world, "needs", content)
+    assert need.description == "" and need.estimated_cost == 900 and need.version == 3
+
+
+def test_a_programme_update_leaving_columns_out_keeps_them(session: Session, world: World) -> None:
+    programme = programmes_service.create_programme(
+        session,
+        actor=world.actors["partner_a"],
+        data=programme_data(
+            world.organisations["donor_a"],
+            visibility="partners",
+            window_start=date(2026, 1, 1),
+            window_end=date(2026, 12, 31),
+        ),
+    )
+    content = (
+        f"id,version,title,modality,thematic_area_codes\n{programme.id},1,Renamed grants,funding,health\n"
+    )
+    report = _import(session, "partner_a", world, "programmes", content)
+    assert report.updated == 1 and programme.title == "Renamed grants"
+    assert (programme.visibility, programme.total_budget, programme.max_per_need) == (
+        "partners",
+        5000000,
+        1000000,
+    )
+    assert (programme.window_start, programme.window_end) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert programme.technique_codes == ["radiotherapy"]
+
+
+def test_an_activity_update_leaving_columns_out_keeps_them(session: Session, world: World) -> None:
+    activity = session.get(AssistanceActivity, world.activities["public_a"])
+    assert activity is not None
+    content = f"id,version,title\n{activity.id},{activity.version},Brachytherapy training: second round\n"
+    report = _import(session, "partner_a", world, "activities", content)
+    assert report.updated == 1 and activity.title == "Brachytherapy training: second round"
+    assert (activity.amount_committed, activity.technique_code, activity.sdg_codes) == (
+        250000,
+        "brachytherapy",
+        ["3", "3.4"],
+    )

@@ -194,6 +194,22 @@ def _row_values(
     return values, problems
 
 
+def _values_of_absent_columns(entity: Entity, record: Any, header: Sequence[str]) -> dict[str, Any]:
+    """The record's current values of the fields whose column the file leaves out, so that a file of a few
+    columns updates those alone (an update is a whole record: a field not given would be cleared). A column
+    present with a blank cell still clears its field. The version is never taken from the record: a row
+    must say which version it edited."""
+    fields = entity.update_schema.model_fields
+    return {
+        column.name: getattr(record, column.name)
+        for column in entity.columns
+        if not column.export_only
+        and column.name not in header
+        and column.name in fields
+        and column.name != "version"
+    }
+
+
 def _same(entity: Entity, record: Any, data: BaseModel) -> bool:
     """Whether applying ``data`` would change nothing (so an unchanged row is not a new version)."""
     for column in entity.columns:
@@ -249,6 +265,8 @@ def import_table(
         if values.get("id") is not None and existing is None:
             # The same answer for "no such record" and "a record you may not see": nothing leaks.
             row_problems.append(FieldProblem("id", _("no record with this id is visible to you"), number))
+        if existing is not None:
+            values = {**_values_of_absent_columns(entity, existing, table.header), **values}
         schema = entity.update_schema if existing is not None else entity.create_schema
         data = None
         if not row_problems:
