@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Container
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError, field_validator
 
 from pux.errors import WHOLE_FORM, FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
@@ -138,6 +138,33 @@ def _utc(value: datetime) -> datetime:
 
 # A time as the API shows it: in UTC with its offset (SQLite hands back times without one).
 UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+
+
+# The years a date written in PUX may fall in: assistance recorded since the mid-20th century, plans to the
+# end of this one. Beyond them a typing slip (0001, 9999) was saved and broke what computes with it (a
+# calendar file's time zone rules past year 9999).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+DateOrTime = TypeVar("DateOrTime", date, datetime)
+
+
+def _not_a_number(value: Any) -> Any:
+    # Pydantic reads a number as seconds since 1970: 20260101 was saved as 1970-08-23.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(_("write a date as YYYY-MM-DD (and a time as HH:MM)"))
+    return value
+
+
+def _within_years(value: DateOrTime) -> DateOrTime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(
+            _("must fall between the years %(first)s and %(last)s") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return value
+
+
+# A day or a time people write (forms, the API, files): written as such, within FIRST_YEAR..LAST_YEAR.
+WrittenDay = Annotated[date, BeforeValidator(_not_a_number), AfterValidator(_within_years)]
+WrittenTime = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_within_years)]
 
 
 def lenient(model: type[BaseModel], values: dict[str, Any]) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -10,7 +9,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from pux.assistance.models import ACTIVITY_STATUSES
 from pux.i18n import gettext as _
-from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime
+from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime, WrittenDay
 
 ActivityStatus = Literal["pipeline", "implementation", "finalisation", "closed", "cancelled", "suspended"]
 assert set(ACTIVITY_STATUSES) == {
@@ -39,8 +38,8 @@ class ActivityFields(CleanInput):
     amount_committed: Decimal | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
     amount_disbursed: Decimal | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: WrittenDay | None = None
+    end_date: WrittenDay | None = None
     status: ActivityStatus = "implementation"
     dac_sector_codes: list[str] = Field(default_factory=list)
     sdg_codes: list[str] = Field(default_factory=list)

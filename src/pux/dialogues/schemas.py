@@ -14,7 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pux.dialogues import vocabulary as v
 from pux.i18n import gettext as _
-from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime, known_codes
+from pux.validation import (
+    CleanInput,
+    FieldValueError,
+    RecordNumber,
+    UtcDateTime,
+    WrittenDay,
+    WrittenTime,
+    known_codes,
+)
 
 Version = Field(
     ge=1, le=2**31 - 1, description="The version that was edited; a stale version is refused (409)"
@@ -24,6 +32,13 @@ LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 
 def _codes(values: list[str]) -> list[str]:
     return sorted({value.strip() for value in values if value and value.strip()})
+
+
+def _local(value: datetime) -> datetime:
+    # The zone is a field of its own: an offset written with the time would contradict it (it was dropped).
+    if value.tzinfo is not None:
+        raise ValueError(_("write the local time without an offset: the time zone is given beside it"))
+    return value.replace(second=0, microsecond=0)
 
 
 class EventFields(CleanInput):
@@ -38,8 +53,8 @@ class EventFields(CleanInput):
     host_country_iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     city: str | None = Field(default=None, max_length=120)
     is_online: bool = False
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: WrittenTime
+    ends_at: WrittenTime
     time_zone: str = Field(default="UTC", min_length=1, max_length=64)
     working_languages: list[str] = Field(default_factory=list)
     capacity: int | None = Field(default=None, ge=1, le=100_000)
@@ -64,8 +79,7 @@ class EventFields(CleanInput):
     @field_validator("starts_at", "ends_at")
     @classmethod
     def _wall_clock(cls, value: datetime) -> datetime:
-        # The zone is a separate field: an offset typed with the time would contradict it.
-        return value.replace(tzinfo=None, second=0, microsecond=0)
+        return _local(value)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> EventFields:
@@ -87,8 +101,8 @@ class EventUpdate(EventFields):
 class SessionFields(CleanInput):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: WrittenTime
+    ends_at: WrittenTime
     title: str = Field(min_length=2, max_length=300)
     speakers: str = Field(default="", max_length=2000)
     language: Literal["en", "fr", "es", "ar", "zh", "ru"] | None = None
@@ -96,7 +110,7 @@ class SessionFields(CleanInput):
     @field_validator("starts_at", "ends_at")
     @classmethod
     def _wall_clock(cls, value: datetime) -> datetime:
-        return value.replace(tzinfo=None, second=0, microsecond=0)
+        return _local(value)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> SessionFields:
@@ -174,7 +188,7 @@ class GrantOverride(CleanInput):
 
 class DisbursementFields(CleanInput):
     amount: Decimal = Field(ge=0, le=Decimal("1e8"), decimal_places=2)
-    paid_on: date
+    paid_on: WrittenDay
     receipt_amount: Decimal | None = Field(default=None, ge=0, le=Decimal("1e8"), decimal_places=2)
     note: str = Field(default="", max_length=2000)
 
@@ -248,7 +262,7 @@ class ActionFields(CleanInput):
     owner_user_id: RecordNumber | None = None
     owner_email: str | None = Field(default=None, max_length=254)  # or the owner's account by its address
     owner_organisation_id: RecordNumber | None = None
-    due_on: date | None = None
+    due_on: WrittenDay | None = None
 
     @model_validator(mode="after")
     def _has_owner(self) -> ActionFields:

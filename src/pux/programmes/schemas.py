@@ -11,7 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES
-from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime, known_codes
+from pux.validation import (
+    CleanInput,
+    FieldValueError,
+    RecordNumber,
+    UtcDateTime,
+    WrittenDay,
+    known_codes,
+)
 
 Money = Decimal
 ELIGIBLE_GROUPS = ("LDC", "LLDC", "SIDS")
@@ -35,8 +42,8 @@ class ProgrammeFields(CleanInput):
     remaining_budget: Money | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
     max_per_need: Money | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    window_start: date | None = None
-    window_end: date | None = None
+    window_start: WrittenDay | None = None
+    window_end: WrittenDay | None = None
     working_languages: list[str] = Field(default_factory=list)
     gender_focus: bool = False
     visibility: Literal["public", "partners"] = "public"
