@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -17,13 +18,14 @@ from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityFields, ActivityUpdate
 from pux.audit import service as audit
-from pux.audit.models import AuditEvent
 from pux.db import ChunkedRows
 from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
 from pux.needs import repository as needs_repository
+from pux.needs.models import Need
 from pux.pagination import Page, PageRequest
 from pux.programmes import repository as programmes_repository
+from pux.programmes.models import Programme
 from pux.reference import repository as reference_repository
 from pux.reference.models import (
     Country,
@@ -69,9 +71,17 @@ class ReferenceCodes:
 
 
 def problems_with(
-    session: Session, data: ActivityFields, codes: ReferenceCodes, row: int | None = None
+    session: Session,
+    data: ActivityFields,
+    codes: ReferenceCodes,
+    row: int | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> list[FieldProblem]:
-    """Every problem with an activity's codes and links (empty when it may be saved)."""
+    """Every problem with an activity's codes and links (empty when it may be saved). With an ``actor``, a
+    need or programme they may not see is refused in the very words of a missing one: the answer must not
+    tell that it exists (nor may the activity then show it to everyone). Without one only existence is
+    checked (the import's first reading; saving checks again with the actor)."""
     problems = []
 
     def unknown(field: str, values: list[str], allowed: set[str]) -> None:
@@ -91,11 +101,80 @@ def problems_with(
     provider = data.provider_organisation_id
     if isinstance(provider, int) and accounts_repository.get_organisation(session, provider) is None:
         problems.append(FieldProblem("provider_organisation_id", _("is not a known organisation"), row))
-    if isinstance(data.need_id, int) and needs_repository.get(session, data.need_id) is None:
+    if isinstance(data.need_id, int) and not _need_known_to(session, actor, data.need_id):
         problems.append(FieldProblem("need_id", _("is not a known need"), row))
-    if isinstance(data.programme_id, int) and programmes_repository.get(session, data.programme_id) is None:
+    if isinstance(data.programme_id, int) and not _programme_known_to(session, actor, data.programme_id):
         problems.append(FieldProblem("programme_id", _("is not a known programme"), row))
     return problems
+
+
+def _need_known_to(session: Session, actor: Actor | None, need_id: int) -> bool:
+    if actor is None:
+        return needs_repository.get(session, need_id) is not None
+    return need_id in seen_need_ids(session, actor, [need_id])
+
+
+def _programme_known_to(session: Session, actor: Actor | None, programme_id: int) -> bool:
+    if actor is None:
+        return programmes_repository.get(session, programme_id) is not None
+    return programme_id in seen_programme_ids(session, actor, [programme_id])
+
+
+def seen_need_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
+    """Those of ``ids`` that are needs the actor may see (one query for a whole page of links)."""
+    wanted = {need_id for need_id in ids if need_id is not None}
+    if not wanted:
+        return set()
+    visible = needs_repository.visible_clause(permissions.need_scope(actor))
+    return set(session.scalars(select(Need.id).where(Need.id.in_(wanted), visible)))
+
+
+def seen_programme_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
+    """Those of ``ids`` that are programmes the actor may see."""
+    wanted = {programme_id for programme_id in ids if programme_id is not None}
+    if not wanted:
+        return set()
+    visible = programmes_repository.visible_clause(permissions.programme_scope(actor))
+    return set(session.scalars(select(Programme.id).where(Programme.id.in_(wanted), visible)))
+
+
+@dataclass(frozen=True)
+class ActivityLinks:
+    """The need and programme an activity is linked to as a reader may know them: None where there is no
+    link or where the linked record is one the reader may not see (a link, its number or a dead-end link
+    would tell them it exists)."""
+
+    need_id: int | None
+    programme_id: int | None
+
+
+def links_seen_by(
+    session: Session, *, actor: Actor, activities: Sequence[AssistanceActivity]
+) -> dict[int, ActivityLinks]:
+    """The links of each of ``activities`` (by id) that ``actor`` may see."""
+    needs = seen_need_ids(session, actor, [activity.need_id for activity in activities])
+    programmes = seen_programme_ids(session, actor, [activity.programme_id for activity in activities])
+    return {
+        activity.id: ActivityLinks(
+            need_id=activity.need_id if activity.need_id in needs else None,
+            programme_id=activity.programme_id if activity.programme_id in programmes else None,
+        )
+        for activity in activities
+    }
+
+
+def _keep_hidden_links(
+    session: Session, actor: Actor, activity: AssistanceActivity, data: ActivityUpdate
+) -> ActivityUpdate:
+    """An edit by someone who may not see the activity's need or programme: they were shown no link, so a
+    link they leave empty is the one they could not see, kept as it is (neither seen nor undone by them)."""
+    shown = links_seen_by(session, actor=actor, activities=[activity])[activity.id]
+    kept: dict[str, int | None] = {}
+    if data.need_id is None and activity.need_id is not None and shown.need_id is None:
+        kept["need_id"] = activity.need_id
+    if data.programme_id is None and activity.programme_id is not None and shown.programme_id is None:
+        kept["programme_id"] = activity.programme_id
+    return data.model_copy(update=kept) if kept else data
 
 
 def _apply(activity: AssistanceActivity, data: ActivityFields) -> None:
@@ -119,7 +198,7 @@ def record_activity(
         permissions.can_record_activity_for(actor, provider_organisation_id=data.provider_organisation_id),
         _("You may record activities only for organisations you act for."),
     )
-    problems = problems_with(session, data, codes or ReferenceCodes(session))
+    problems = problems_with(session, data, codes or ReferenceCodes(session), actor=actor)
     if data.external_id and repository.get_by_external_id(session, data.external_id) is not None:
         problems.append(FieldProblem("external_id", _("another activity already has this identifier")))
     if problems:
@@ -167,7 +246,8 @@ def update_activity(
             _("You may edit activities only of organisations you act for."),
         )
     ensure_current(activity.version, data.version)
-    problems = problems_with(session, data, codes or ReferenceCodes(session))
+    problems = problems_with(session, data, codes or ReferenceCodes(session), actor=actor)
+    data = _keep_hidden_links(session, actor, activity, data)
     other = repository.get_by_external_id(session, data.external_id) if data.external_id else None
     if other is not None and other.id != activity.id:
         problems.append(FieldProblem("external_id", _("another activity already has this identifier")))
@@ -192,14 +272,46 @@ def list_activities(
     session: Session, *, actor: Actor, filters: ActivityFilter, page: PageRequest
 ) -> Page[AssistanceActivity]:
     """Activities the actor may see, filtered and paged."""
+    filters = _filters_seen_by(session, actor, filters)
     return repository.list_visible(session, permissions.activity_scope(actor), filters, page)
+
+
+# A need number no need has: asking for the activities of a need the actor may not see finds what the
+# activities of a missing need would (none), not which visible activities serve the hidden need.
+_NO_NEED = -1
+
+
+def _filters_seen_by(session: Session, actor: Actor, filters: ActivityFilter) -> ActivityFilter:
+    if filters.need_id and filters.need_id not in seen_need_ids(session, actor, [filters.need_id]):
+        return replace(filters, need_id=_NO_NEED)
+    return filters
 
 
 def export_activity_rows(
     session: Session, *, actor: Actor, filters: ActivityFilter, columns: Sequence[str]
 ) -> ChunkedRows:
-    """Every activity the actor may see, as plain rows read a chunk at a time (for exports)."""
-    return repository.export_rows(session, permissions.activity_scope(actor), filters, columns)
+    """Every activity the actor may see, as plain rows read a chunk at a time (for exports); a linked need
+    or programme the actor may not see is left empty, as on the activity's page."""
+    filters = _filters_seen_by(session, actor, filters)
+    rows = repository.export_rows(session, permissions.activity_scope(actor), filters, columns)
+    if not {"need_id", "programme_id"} & set(columns):
+        return rows
+    return ChunkedRows(lambda: _unseen_links_emptied(session, actor, columns, rows.chunks()))
+
+
+def _unseen_links_emptied(
+    session: Session, actor: Actor, columns: Sequence[str], chunks: Iterator[list[Sequence[Any]]]
+) -> Iterator[list[Sequence[Any]]]:
+    """Each chunk (a list of values per column) with the needs and programmes the actor may not see
+    emptied."""
+    seen_by_column = {"need_id": seen_need_ids, "programme_id": seen_programme_ids}
+    for chunk in chunks:
+        chunk = list(chunk)
+        for index, name in enumerate(columns):
+            if name in seen_by_column:
+                seen = seen_by_column[name](session, actor, chunk[index])
+                chunk[index] = [value if value in seen else None for value in chunk[index]]
+        yield chunk
 
 
 def export_activity_chunks(
@@ -208,15 +320,47 @@ def export_activity_chunks(
     """Every activity the actor may see as records, ``size`` at a time (for the IATI export): the ids of
     everything the actor may see are read first, the records of each chunk only when it is wanted (a
     large export holds one chunk in memory, not every activity)."""
+    filters = _filters_seen_by(session, actor, filters)
     ids = repository.visible_ids(session, permissions.activity_scope(actor), filters)
     for start in range(0, len(ids), size):
         yield repository.by_ids(session, ids[start : start + size])
 
 
-def activity_history(session: Session, *, actor: Actor, activity_id: int) -> Sequence[AuditEvent]:
-    """The audit trail of an activity the actor may see."""
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of an activity as a reader may see it (the audit event itself is never altered)."""
+
+    occurred_at: datetime
+    actor: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def activity_history(session: Session, *, actor: Actor, activity_id: int) -> list[HistoryEntry]:
+    """The audit trail of an activity the actor may see; the numbers of needs and programmes the actor may
+    not see are left out of it (an old link would name them as plainly as the page once did)."""
     activity = get_activity(session, actor=actor, activity_id=activity_id)
-    return audit.history(session, entity_type=ENTITY, entity_id=str(activity.id))
+    events = audit.history(session, entity_type=ENTITY, entity_id=str(activity.id))
+    snapshots = [snapshot for event in events for snapshot in (event.before, event.after) if snapshot]
+    needs = seen_need_ids(session, actor, [snapshot.get("need_id") for snapshot in snapshots])
+    programmes = seen_programme_ids(session, actor, [snapshot.get("programme_id") for snapshot in snapshots])
+
+    def shown(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
+        if snapshot is None:
+            return None
+        return {
+            **snapshot,
+            "need_id": snapshot.get("need_id") if snapshot.get("need_id") in needs else None,
+            "programme_id": snapshot.get("programme_id")
+            if snapshot.get("programme_id") in programmes
+            else None,
+        }
+
+    return [
+        HistoryEntry(event.occurred_at, event.actor, event.action, shown(event.before), shown(event.after))
+        for event in events
+    ]
 
 
 def is_current(activity: AssistanceActivity, on: date) -> bool:
@@ -280,7 +424,18 @@ def get_activity_for_edit(session: Session, *, actor: Actor, activity_id: int) -
     return activity
 
 
-def parse_activity_form(session: Session, schema: type[ActivityFields], values: dict[str, Any]) -> Any:
-    """An activity's form, checked whole: every field and every code at once (nothing is saved)."""
+def parse_activity_form(
+    session: Session, schema: type[ActivityFields], values: dict[str, Any], *, actor: Actor
+) -> Any:
+    """An activity's form, checked whole: every field, code and link at once (nothing is saved)."""
     codes = ReferenceCodes(session)
-    return parse_whole(schema, values, lambda data: problems_with(session, data, codes))
+    return parse_whole(schema, values, lambda data: problems_with(session, data, codes, actor=actor))
+
+
+def form_values(session: Session, *, actor: Actor, activity: AssistanceActivity) -> dict[str, Any]:
+    """The edit form's values of an activity: a need or programme the editor may not see is left empty
+    (saving keeps it, see _keep_hidden_links)."""
+    values = {name: getattr(activity, name) for name in ActivityUpdate.model_fields}
+    links = links_seen_by(session, actor=actor, activities=[activity])[activity.id]
+    values.update(need_id=links.need_id, programme_id=links.programme_id)
+    return values

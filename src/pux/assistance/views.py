@@ -118,7 +118,7 @@ def create_activity(request: Request, session: SessionDep, actor: PageActor, for
             session,
             values,
             ("provider_organisation_id",),
-            lambda: service.parse_activity_form(session, ActivityCreate, values),
+            lambda: service.parse_activity_form(session, ActivityCreate, values, actor=actor),
         )
         activity = service.record_activity(session, actor=actor, data=data)
     except ValidationFailed as failed:
@@ -139,6 +139,7 @@ def activity_page(
         {
             **_vocabularies(session),
             "activity": activity,
+            "links": service.links_seen_by(session, actor=actor, activities=[activity])[activity.id],
             "iati_source": service.iati_source_of(activity),
             "may_edit": service.may_edit(actor, activity),
             "history": history,
@@ -152,7 +153,7 @@ def edit_activity(
     request: Request, session: SessionDep, actor: PageActor, activity_id: RecordPath
 ) -> HTMLResponse:
     activity = service.get_activity_for_edit(session, actor=actor, activity_id=activity_id)
-    values = {name: getattr(activity, name) for name in ActivityUpdate.model_fields}
+    values = service.form_values(session, actor=actor, activity=activity)
     return _form(request, session, activity, values)
 
 
@@ -166,7 +167,7 @@ def update_activity(
             session,
             values,
             ("provider_organisation_id",),
-            lambda: service.parse_activity_form(session, ActivityUpdate, values),
+            lambda: service.parse_activity_form(session, ActivityUpdate, values, actor=actor),
         )
         service.update_activity(session, actor=actor, activity_id=activity_id, data=data)
     except ValidationFailed as failed:
