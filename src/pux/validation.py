@@ -114,6 +114,19 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", value.translate(_INVISIBLE))
 
 
+def cleaned_field(field: str, value: str, *, max_length: int) -> str:
+    """One text a person wrote outside a form model (a decline reason, a token's name): cleaned as
+    CleanInput cleans, stripped; refused naming ``field`` when it cannot be stored or is too long."""
+    try:
+        text = clean_text(value).strip()
+    except ValueError as error:
+        raise ValidationFailed([FieldProblem(field, str(error))]) from error
+    if len(text) > max_length:
+        message = _("is too long (at most %(limit)s characters)") % {"limit": max_length}
+        raise ValidationFailed([FieldProblem(field, message)])
+    return text
+
+
 def _clean_any(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)

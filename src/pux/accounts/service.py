@@ -33,6 +33,7 @@ from pux.i18n import gettext as _
 from pux.kept import KeptResults
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference import repository as reference_repository
+from pux.validation import cleaned_field
 
 # argon2id at the OWASP baseline (19 MiB, 2 passes, 1 lane): a workshop signing in together must not
 # take the server's cores from everyone else. Older hashes keep their own parameters and still verify.
@@ -43,6 +44,7 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
 TOKEN_PREFIX = "pux_"
+MAX_TOKEN_NAME = 100  # the column's length
 
 
 class SignInRefused(DomainError):
@@ -593,6 +595,7 @@ def create_api_token(session: Session, *, actor: Actor, name: str) -> tuple[ApiT
     """A new personal API token; the secret is shown once and only its hash is kept."""
     require(actor.user_id is not None, _("Sign in to create an API token."))
     assert actor.user_id is not None
+    name = cleaned_field("name", name, max_length=MAX_TOKEN_NAME) or "API"
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=actor.user_id, name=name, token_hash=_digest(secret))
     repository.add(session, token)

@@ -174,7 +174,7 @@ def account(request: Request, session: SessionDep, actor: PageActor) -> Response
 
 @router.post("/account/tokens", dependencies=[CsrfChecked])
 def create_token(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> HTMLResponse:
-    _token, secret = service.create_api_token(session, actor=actor, name=str(form.get("name") or "API")[:100])
+    _token, secret = service.create_api_token(session, actor=actor, name=str(form.get("name") or ""))
     return _account_page(request, session, actor, new_token=secret)
 
 

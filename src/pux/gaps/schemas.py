@@ -9,10 +9,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from pux.gaps.engine import AreaGap, ExchangeRate, Figure
-from pux.validation import RecordNumber
+from pux.validation import CleanInput, RecordNumber
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class UnfundedNeed:
 # --- Interest marks ---------------------------------------------------------------------------------
 
 
-class InterestCreate(BaseModel):
+class InterestCreate(CleanInput):
     """A partner's mark of interest in a need."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

@@ -14,6 +14,7 @@ from pux.jobs.kinds import ALLOCATION_ROUND, round_params
 from pux.matching import service
 from pux.matching.allocation import RoundRules
 from pux.matching.models import AllocationRound, MatchProposal
+from pux.validation import CleanInput, RecordNumber
 from pux.web.deps import SessionDep
 from pux.web.filters import ApiPage
 from pux.web.forms import RecordPath
@@ -32,11 +33,11 @@ class SuggestionRead(BaseModel):
     components: dict[str, float]
 
 
-class RoundRequest(BaseModel):
-    title: str = Field(default="Allocation round", max_length=200)
+class RoundRequest(CleanInput):
+    title: str = Field(default="Allocation round", min_length=1, max_length=200)
     country_cap_share: float = Field(default=0.25, gt=0, le=1)
     ldc_floor_share: float | None = Field(default=None, ge=0, le=1)
-    programme_ids: list[int] | None = None
+    programme_ids: list[RecordNumber] | None = None
     mip_time_limit: float = Field(default=30.0, gt=0, le=120)
 
 
@@ -97,7 +98,7 @@ class RoundRead(BaseModel):
         )
 
 
-class Decision(BaseModel):
+class Decision(CleanInput):
     decision: Literal["accept", "decline"]
     side: Literal["donor", "country"] | None = Field(
         default=None, description="Required when the caller may decide for both sides (facilitators)"
@@ -155,6 +156,7 @@ def queue_round(session: SessionDep, actor: ApiActor, request: RoundRequest, res
     """Queue an allocation round as a job (facilitators): on the mission's data a round takes seconds, too
     long to hold a request. The answer is the job; follow its Location until it is done, then its
     ``result_url`` leads to the round."""
+    service.check_round_programmes(session, request.programme_ids)  # refused now, not when the job runs
     job = job_service.enqueue(
         session,
         actor=actor,

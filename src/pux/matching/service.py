@@ -50,8 +50,10 @@ from pux.programmes.models import Programme
 from pux.reference.choices import reference_labels
 from pux.reference.vocabulary import DIVISIBLE_MODALITIES, income_group_label
 from pux.sdg_tagging.embedder import Embedder, FloatArray
+from pux.validation import cleaned_field
 
 ENTITY = "match_proposal"
+MAX_DECLINE_REASON = 1000  # the column's length
 
 
 def _need_item(need: Need, priorities: dict[tuple[str, str], float]) -> NeedItem:
@@ -383,6 +385,18 @@ def needs_for_programme(
     return suggestions[:k]
 
 
+def check_round_programmes(session: Session, programme_ids: Sequence[int] | None) -> None:
+    """Refuse a round over programmes that are not open to matching (unknown, draft, closed): it ran over
+    the others, or over none at all, as if they had been given."""
+    if not programme_ids:
+        return
+    open_ones = {programme.id for programme in repository.matchable_programmes(session, programme_ids)}
+    missing = sorted(set(programme_ids) - open_ones)
+    if missing:
+        message = _("not programmes open to matching: %(ids)s") % {"ids": ", ".join(map(str, missing))}
+        raise ValidationFailed([FieldProblem("programme_ids", message)])
+
+
 def run_round(
     session: Session,
     *,
@@ -399,6 +413,7 @@ def run_round(
         raise ValidationFailed([FieldProblem("country_cap_share", _("shares must be between 0 and 1"))])
     # A round over every programme reads the needs as a programme's recommendations do, kept per data
     # version (a served process has them ready: reading and converting 10,000 needs took 1.8 s a round).
+    check_round_programmes(session, programme_ids)
     context = load_context(session, programme_ids=programme_ids, kept_needs=programme_ids is None)
     pairs = eligible_pairs(context.data, for_allocation=True)
     try:
@@ -605,13 +620,13 @@ def decide(
     require(side in allowed and allowed[side], _("You may not decide on this proposal."))
     if proposal.status != "proposed":
         raise InvalidTransition(_("This proposal has been decided already."))
-    reason = (reason or "").strip() or None
+    reason = cleaned_field("reason", reason or "", max_length=MAX_DECLINE_REASON) or None
     if not accept and reason is None:
         raise ValidationFailed([FieldProblem("reason", _("say why the proposal is declined"))])
     before = proposal.snapshot()
     decision = "accepted" if accept else "declined"
     if reason is not None:
-        proposal.decline_reason = reason[:1000]
+        proposal.decline_reason = reason
     if side == "donor":
         proposal.donor_decision = decision
     else:

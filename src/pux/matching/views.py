@@ -19,12 +19,16 @@ from pux.matching import service
 from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP
 from pux.matching.models import MatchProposal
 from pux.reference.choices import reference_labels
+from pux.validation import clean_text
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import PageNumber
 from pux.web.forms import RecordPath, flash, form_data, problems_context
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
 from pux.web.templating import render
+
+DEFAULT_COUNTRY_CAP = 0.25  # a country may receive at most this share of a round unless told otherwise
+MAX_ROUND_TITLE = 200
 
 router = page_router()
 
@@ -48,6 +52,21 @@ def binding_label(constraint: str) -> str:
     if kind == "ldc_floor":
         return _("LDC floor")
     return constraint
+
+
+def _round_title(typed: object, problems: list[FieldProblem]) -> str:
+    try:
+        title = clean_text(str(typed or "")).strip()
+    except ValueError as error:
+        problems.append(FieldProblem("title", str(error)))
+        return ""
+    if len(title) > MAX_ROUND_TITLE:
+        problems.append(
+            FieldProblem(
+                "title", _("is too long (at most %(limit)s characters)") % {"limit": MAX_ROUND_TITLE}
+            )
+        )
+    return title or _("Allocation round")
 
 
 def _share(values: dict[str, object], name: str, default: float | None) -> float | None:
@@ -107,11 +126,14 @@ def run_round(request: Request, session: SessionDep, actor: PageActor, form: For
     try:
         shares: dict[str, float | None] = {}
         problems: list[FieldProblem] = []
-        for name, default in (("country_cap_percent", 0.25), ("ldc_floor_percent", None)):
+        for name, default in (("country_cap_percent", DEFAULT_COUNTRY_CAP), ("ldc_floor_percent", None)):
             try:
                 shares[name] = _share(values, name, default)
             except ValidationFailed as failed:  # every problem of the form at once, not the first
                 problems += failed.problems
+        if shares.get("country_cap_percent") == 0:  # no country could receive anything (it became 25%)
+            problems.append(FieldProblem("country_cap_percent", _("must be more than 0")))
+        title = _round_title(values.get("title"), problems)
         if problems:
             raise ValidationFailed(problems)
         # The round runs as a job (on real data it takes seconds to minutes): the answer is its page.
@@ -120,8 +142,8 @@ def run_round(request: Request, session: SessionDep, actor: PageActor, form: For
             actor=actor,
             kind=ALLOCATION_ROUND,
             params=round_params(
-                title=str(values.get("title") or _("Allocation round"))[:200],
-                country_cap_share=shares["country_cap_percent"] or 0.25,
+                title=title,
+                country_cap_share=shares["country_cap_percent"] or DEFAULT_COUNTRY_CAP,
                 ldc_floor_share=shares["ldc_floor_percent"],
             ),
             language=get_language(),
