@@ -18,7 +18,15 @@ from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from pux.charts.scales import SERIES_COLOURS
-from pux.charts.tables import Chart, ChartTable, embed_right_to_left, format_number, is_missing, year_text
+from pux.charts.tables import (
+    Chart,
+    ChartTable,
+    compact_number,
+    embed_right_to_left,
+    format_number,
+    is_missing,
+    year_text,
+)
 from pux.charts.text import TextMode, installed_fonts
 from pux.i18n import get_language, language_context, text_direction
 from pux.i18n import gettext as _
@@ -213,6 +221,7 @@ def _draw_bars(table: ChartTable, language: str, text_mode: TextMode) -> str:
                 fontstyle="italic" if value is None else "normal",
             )
         axes.set_xlim(0, largest * 1.18)
+        _amounts_on(axes.xaxis, language)
         if rtl:
             axes.invert_xaxis()
             axes.yaxis.tick_right()
@@ -262,7 +271,20 @@ def _draw_over_time(table: ChartTable, language: str, *, stacked: bool, text_mod
         if len(table.column_labels) > 1 or stacked:
             axes.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         axes.set_ylim(bottom=0)
+        _amounts_on(axes.yaxis, language)
         return _finish(figure, table, language, text_mode)
+
+
+def _amounts_on(axis: object, language: str) -> None:
+    """The axis's ticks written as amounts in the reader's language, short ("10 M"), rather than matplotlib's
+    plain figures under a "1e7" multiplier."""
+    from matplotlib.axis import Axis
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    assert isinstance(axis, Axis)
+    # At most seven ticks: the words of the shortened amounts ("2,5 млн") need more room than plain figures.
+    axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: compact_number(value, language=language)))
 
 
 def _finish(figure: object, table: ChartTable, language: str, text_mode: TextMode) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pux.i18n import decimal_text
+from babel.numbers import format_compact_decimal
+
+from pux.i18n import BABEL_LOCALES, decimal_text, get_language
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,13 @@ def format_number(value: float | None, *, language: str | None = None, missing: 
     assert value is not None
     pattern = "#,##0.##" if abs(value) < 100 else "#,##0"
     return decimal_text(value, pattern, language)
+
+
+def compact_number(value: float, *, language: str | None = None) -> str:
+    """A figure of an axis, short, in the reader's language: "10M" in English, "10 M" in French, "10 млн" in
+    Russian, "1000万" in Chinese, "10 مليون" in Arabic (never a "1e7" multiplier beside the axis)."""
+    language = language or get_language()
+    return str(format_compact_decimal(value, locale=BABEL_LOCALES.get(language, language), fraction_digits=2))
 
 
 # Right-to-left embedding and its end (Unicode bidi controls). Charts fix their own base direction to
