@@ -317,6 +317,11 @@ class ProposalDeciders:
     everything: bool = False
     organisations: frozenset[int] = field(default_factory=frozenset)
     countries: frozenset[str] = field(default_factory=frozenset)
+    # What the decider may see of the other side: a partner decides only proposals whose need they may
+    # see (a need made private after the round left its title and a decision open to them), a country only
+    # those whose programme it may see.
+    needs_seen: VisibilityScope = field(default_factory=VisibilityScope)
+    programmes_seen: VisibilityScope = field(default_factory=VisibilityScope)
 
     @property
     def none(self) -> bool:
@@ -328,6 +333,8 @@ def proposal_deciders(actor: Actor) -> ProposalDeciders:
         everything=actor.is_global,
         organisations=actor.organisations(PARTNER, PROGRAMME_OFFICER),
         countries=actor.countries(FOCAL_POINT),
+        needs_seen=need_scope(actor),
+        programmes_seen=programme_scope(actor),
     )
 
 

@@ -143,12 +143,24 @@ def _decided_by(deciders: ProposalDeciders) -> ColumnElement[bool]:
         return true()
     clauses: list[ColumnElement[bool]] = [false()]
     if deciders.organisations:
-        offered = select(Programme.id).where(Programme.organisation_id.in_(deciders.organisations))
-        clauses.append(MatchProposal.programme_id.in_(offered))
+        clauses.append(_donor_side(deciders))
     if deciders.countries:
-        identified = select(Need.id).where(Need.country_iso3.in_(deciders.countries))
-        clauses.append(MatchProposal.need_id.in_(identified))
+        clauses.append(_country_side(deciders))
     return or_(*clauses)
+
+
+def _donor_side(deciders: ProposalDeciders) -> ColumnElement[bool]:
+    """Proposals of the deciders' programmes, for needs they may see."""
+    offered = select(Programme.id).where(Programme.organisation_id.in_(deciders.organisations))
+    seen = select(Need.id).where(needs_repository.visible_clause(deciders.needs_seen))
+    return and_(MatchProposal.programme_id.in_(offered), MatchProposal.need_id.in_(seen))
+
+
+def _country_side(deciders: ProposalDeciders) -> ColumnElement[bool]:
+    """Proposals for their countries' needs, of programmes they may see."""
+    identified = select(Need.id).where(Need.country_iso3.in_(deciders.countries))
+    seen = select(Programme.id).where(programmes_repository.visible_clause(deciders.programmes_seen))
+    return and_(MatchProposal.need_id.in_(identified), MatchProposal.programme_id.in_(seen))
 
 
 def count_waiting_proposals(session: Session, deciders: ProposalDeciders) -> int:
@@ -164,10 +176,8 @@ def _waiting_for(deciders: ProposalDeciders) -> ColumnElement[bool]:
     donor_side: ColumnElement[bool] = MatchProposal.donor_decision.is_(None)
     country_side: ColumnElement[bool] = MatchProposal.country_decision.is_(None)
     if not deciders.everything:
-        offered = select(Programme.id).where(Programme.organisation_id.in_(deciders.organisations))
-        donor_side = and_(donor_side, MatchProposal.programme_id.in_(offered))
-        identified = select(Need.id).where(Need.country_iso3.in_(deciders.countries))
-        country_side = and_(country_side, MatchProposal.need_id.in_(identified))
+        donor_side = and_(donor_side, _donor_side(deciders))
+        country_side = and_(country_side, _country_side(deciders))
     return or_(donor_side, country_side)
 
 

@@ -562,7 +562,7 @@ def open_proposals_for(session: Session, *, actor: Actor) -> list[MatchProposal]
 
 def waiting_for(actor: Actor, proposal: MatchProposal) -> tuple[str, ...]:
     """The sides of an open proposal this actor may still decide ("donor", "country")."""
-    if proposal.status != "proposed":
+    if proposal.status != "proposed" or not _sees_both_sides(actor, proposal):
         return ()
     sides = []
     if proposal.donor_decision is None and permissions.can_decide_proposal_for_programme(
@@ -574,6 +574,20 @@ def waiting_for(actor: Actor, proposal: MatchProposal) -> tuple[str, ...]:
     ):
         sides.append("country")
     return tuple(sides)
+
+
+def _sees_both_sides(actor: Actor, proposal: MatchProposal) -> bool:
+    """Whether the actor may see the proposal's need and its programme (the rule the lists follow, see
+    ProposalDeciders): one of them made private since the round hides the proposal from the other side."""
+    need, programme = proposal.need, proposal.programme
+    return permissions.can_view_need(
+        actor, country_iso3=need.country_iso3, status=need.status, visibility=need.visibility
+    ) and permissions.can_view_programme(
+        actor,
+        organisation_id=programme.organisation_id,
+        status=programme.status,
+        visibility=programme.visibility,
+    )
 
 
 def _may_decide(actor: Actor, proposal: MatchProposal) -> str | None:
@@ -597,7 +611,7 @@ def decide(
 ) -> MatchProposal:
     """A donor or the country's focal point accepts or declines a proposal; both acceptances make a match."""
     proposal = repository.get_proposal(session, proposal_id)
-    if proposal is None:
+    if proposal is None or not _sees_both_sides(actor, proposal):
         raise NotFound(_("No such proposal."))
     if proposal.round_id is not None:
         get_round(session, actor=actor, round_id=proposal.round_id)  # NotFound for outsiders
