@@ -77,6 +77,37 @@ def test_page_stale_edit_shows_a_clear_message(client: TestClient, world: World)
     )
     assert stale.status_code == 409 and "changed by someone else" in stale.text
     assert "Saved first" in client.get(f"/needs/{need_id}").text
+    # What the second person wrote is on the page again, over the current version, to save once compared.
+    assert (
+        'value="Saved second from an old form"' in stale.text and "What you wrote is kept below" in stale.text
+    )
+    current = client.get(f"/api/v1/needs/{need_id}", headers=bearer(world.tokens["counterpart_ken"])).json()
+    assert f'name="version" value="{current["version"]}"' in stale.text
+    again = client.post(
+        f"/needs/{need_id}/edit",
+        data={**form, "title": "Saved second from an old form", "version": str(current["version"])},
+        follow_redirects=False,
+    )
+    assert again.status_code == 303
+    assert "Saved second from an old form" in client.get(f"/needs/{need_id}").text
+
+
+def test_a_donor_posting_a_need_form_is_refused_before_the_form_is_checked(
+    client: TestClient, world: World
+) -> None:
+    """The form with its errors was shown to someone who may not use it (a 403 only for valid data)."""
+    sign_in(client, world.emails["partner_a"])
+    need_id = world.needs["published_ken"]
+    token = csrf_token(client, f"/needs/{need_id}")
+    edit = client.post(
+        f"/needs/{need_id}/edit", data={"title": "x", "csrf_token": token}, follow_redirects=False
+    )
+    create = client.post("/needs", data={"title": "x", "csrf_token": token}, follow_redirects=False)
+    for refused in (edit, create):
+        assert (
+            refused.status_code == 403
+            and "<form" not in refused.text.split("<main", 1)[-1].split("</main>")[0]
+        )
 
 
 def test_stale_programme_status_change_is_refused(client: TestClient, world: World) -> None:

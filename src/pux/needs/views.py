@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from pux.accounts import service as accounts
+from pux.accounts.permissions import Actor
 from pux.audit.labels import audit_action_label
 from pux.dialogues import service as dialogues
-from pux.errors import StaleEdit, ValidationFailed
+from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
 from pux.gaps import service as gaps
 from pux.i18n import gettext as _
 from pux.knowledge import service as knowledge
@@ -160,6 +161,7 @@ def new_need(request: Request, session: SessionDep, actor: PageActor, country: C
 
 @router.post("/needs", dependencies=[CsrfChecked])
 def create_need(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    service.require_may_draft(actor)  # refused before the form is checked: never shown to who may not use it
     values = _form_values(form)
     if form.get("suggest_sdgs"):
         return _form_page(request, session, need=None, values=_shown(values), suggest=True)
@@ -217,23 +219,35 @@ def edit_need(request: Request, session: SessionDep, actor: PageActor, need_id: 
     return _form_page(request, session, need=need, values=_values_from_need(need))
 
 
+def _stale_form(
+    request: Request, session: Session, actor: Actor, need_id: int, values: dict[str, Any], message: str
+) -> HTMLResponse:
+    """Someone saved the need first: what this person wrote is shown again over the current version (their
+    work was lost behind a bare page), to compare with it and save again."""
+    session.expire_all()  # the need as the other person saved it
+    current = service.get_need_for_edit(session, actor=actor, need_id=need_id)
+    kept = {**_shown(values), "version": current.version}
+    keep = _("What you wrote is kept below: compare it with the current version, then save again.")
+    failed = ValidationFailed([FieldProblem(WHOLE_FORM, f"{message} {keep}")])
+    return _form_page(request, session, need=current, values=kept, failed=failed, status_code=409)
+
+
 @router.post("/needs/{need_id}/edit", dependencies=[CsrfChecked])
 def update_need(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, need_id: RecordPath
 ) -> Response:
+    # Refused (or not found) before the form is checked: the form is never shown to who may not use it.
+    need = service.get_need_for_edit(session, actor=actor, need_id=need_id)
     values = _form_values(form)
     if form.get("suggest_sdgs"):
-        need = service.get_need_for_edit(session, actor=actor, need_id=need_id)
         return _form_page(request, session, need=need, values=_shown(values), suggest=True)
     try:
         data = service.parse_need_form(session, NeedUpdate, values)
         service.update_need(session, actor=actor, need_id=need_id, data=data)
     except ValidationFailed as failed:
-        need = service.get_need(session, actor=actor, need_id=need_id)
         return _form_page(request, session, need=need, values=_shown(values), failed=failed, status_code=422)
     except StaleEdit as stale:
-        need = service.get_need(session, actor=actor, need_id=need_id)
-        return render(request, "needs/stale.html", {"need": need, "message": str(stale)}, 409)
+        return _stale_form(request, session, actor, need_id, values, str(stale))
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
