@@ -138,6 +138,17 @@ def seen_programme_ids(session: Session, actor: Actor, ids: Collection[int | Non
     return set(session.scalars(select(Programme.id).where(Programme.id.in_(wanted), visible)))
 
 
+def seen_activity_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
+    """Those of ``ids`` that are activities the actor may see (for the records that link to activities)."""
+    wanted = {activity_id for activity_id in ids if activity_id is not None}
+    if not wanted:
+        return set()
+    visible = repository.visible_clause(permissions.activity_scope(actor))
+    return set(
+        session.scalars(select(AssistanceActivity.id).where(AssistanceActivity.id.in_(wanted), visible))
+    )
+
+
 @dataclass(frozen=True)
 class ActivityLinks:
     """The need and programme an activity is linked to as a reader may know them: None where there is no

@@ -7,11 +7,15 @@ fallback (``summary_language``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Path, Query
+from sqlalchemy.orm import Session
 
+from pux.accounts.permissions import Actor
 from pux.knowledge import service
+from pux.knowledge.models import SuccessStory
 from pux.knowledge.repository import EvidenceFilter
 from pux.knowledge.schemas import (
     AlternativeRead,
@@ -151,13 +155,20 @@ def dispute_evidence(
 @router.get("/stories", response_model=list[StoryRead])
 def list_stories(session: SessionDep, actor: ApiActor) -> list[StoryRead]:
     """Published success stories (editors also get drafts)."""
-    return [StoryRead.model_validate(story) for story in service.list_stories(session, actor=actor)]
+    return _stories_read(session, actor, service.list_stories(session, actor=actor))
 
 
 @router.get("/stories/{slug}", response_model=StoryRead)
 def get_story(session: SessionDep, actor: ApiActor, slug: SlugPath) -> StoryRead:
     """One story, if visible to the caller."""
-    return StoryRead.model_validate(service.get_story(session, actor=actor, slug=slug))
+    return _stories_read(session, actor, [service.get_story(session, actor=actor, slug=slug)])[0]
+
+
+def _stories_read(session: Session, actor: Actor, stories: Sequence[SuccessStory]) -> list[StoryRead]:
+    """Stories as the caller may read them: a need, programme or activity they may not see is null, as
+    when the story tells of none."""
+    links = service.story_links(session, actor=actor, stories=stories)
+    return [StoryRead.model_validate(story).model_copy(update=vars(links[story.id])) for story in stories]
 
 
 @router.get("/myths", response_model=list[MythRead])

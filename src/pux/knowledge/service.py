@@ -640,6 +640,7 @@ def update_story(session: Session, *, actor: Actor, story_id: int, data: StoryUp
     story = get_story_by_id(session, actor=actor, story_id=story_id)
     ensure_current(story.version, data.version)
     _check(story_problems(session, actor, data))
+    data = _keep_hidden_story_links(session, actor, story, data)
     before = story.snapshot()
     _apply_story(story, data)
     session.flush()
@@ -647,6 +648,99 @@ def update_story(session: Session, *, actor: Actor, story_id: int, data: StoryUp
         session, actor, "story.update", AUDIT_TYPES[v.STORY], story.id, before=before, after=story.snapshot()
     )
     return story
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of a record as a reader may see it (the audit event itself is never altered)."""
+
+    occurred_at: datetime
+    actor: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+# The records a story may tell of; a reader is shown (and told the number of) only those they may see.
+STORY_LINKS = ("need_id", "programme_id", "activity_id")
+
+
+def _seen_link_ids(session: Session, actor: Actor, snapshots: Iterable[Any]) -> dict[str, set[int]]:
+    """For each kind of link, the numbers among those of ``snapshots`` (stories, or their audited
+    values) that ``actor`` may see."""
+    from pux.assistance import service as assistance_service
+
+    rows = list(snapshots)
+
+    def values(name: str) -> list[int | None]:
+        return [row.get(name) if isinstance(row, dict) else getattr(row, name) for row in rows]
+
+    return {
+        "need_id": assistance_service.seen_need_ids(session, actor, values("need_id")),
+        "programme_id": assistance_service.seen_programme_ids(session, actor, values("programme_id")),
+        "activity_id": assistance_service.seen_activity_ids(session, actor, values("activity_id")),
+    }
+
+
+@dataclass(frozen=True)
+class StoryLinks:
+    """The need, programme and activity a story tells of as a reader may know them: None where there is
+    no link or where the record is one the reader may not see (a link to it, or its number, would say it
+    exists)."""
+
+    need_id: int | None
+    programme_id: int | None
+    activity_id: int | None
+
+
+def story_links(session: Session, *, actor: Actor, stories: Sequence[SuccessStory]) -> dict[int, StoryLinks]:
+    """The links of each of ``stories`` (by id) that ``actor`` may see."""
+    seen = _seen_link_ids(session, actor, stories)
+    return {
+        story.id: StoryLinks(
+            **{name: value if (value := getattr(story, name)) in seen[name] else None for name in STORY_LINKS}
+        )
+        for story in stories
+    }
+
+
+def _keep_hidden_story_links(
+    session: Session, actor: Actor, story: SuccessStory, data: StoryUpdate
+) -> StoryUpdate:
+    """An editor who may not see a record the story tells of was shown no link to it: left empty, it is
+    kept as it is (neither seen nor undone by them)."""
+    shown = story_links(session, actor=actor, stories=[story])[story.id]
+    kept = {
+        name: getattr(story, name)
+        for name in STORY_LINKS
+        if getattr(data, name) is None and getattr(story, name) is not None and getattr(shown, name) is None
+    }
+    return data.model_copy(update=kept) if kept else data
+
+
+def story_form_values(session: Session, *, actor: Actor, story: SuccessStory) -> dict[str, Any]:
+    """A story's edit form, without the records the editor may not see (saving keeps them)."""
+    values = {name: getattr(story, name) for name in StoryUpdate.model_fields}
+    links = story_links(session, actor=actor, stories=[story])[story.id]
+    values.update({name: getattr(links, name) for name in STORY_LINKS})
+    return values
+
+
+def story_history(session: Session, *, actor: Actor, story: SuccessStory) -> list[HistoryEntry]:
+    """A story's audit trail without the numbers of records the reader may not see."""
+    events = audit.history(session, entity_type=AUDIT_TYPES[v.STORY], entity_id=str(story.id))
+    seen = _seen_link_ids(session, actor, [s for event in events for s in (event.before, event.after) if s])
+
+    def shown(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
+        if snapshot is None:
+            return None
+        hidden = {name: None for name in STORY_LINKS if snapshot.get(name) not in seen[name]}
+        return {**snapshot, **hidden}
+
+    return [
+        HistoryEntry(event.occurred_at, event.actor, event.action, shown(event.before), shown(event.after))
+        for event in events
+    ]
 
 
 def story_draft_from_need(session: Session, *, actor: Actor, need_id: int) -> StoryCreate:

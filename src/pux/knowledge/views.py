@@ -484,10 +484,11 @@ def story_page(request: Request, session: SessionDep, actor: PageActor, slug: Sl
         {
             **_labels(),
             "story": story,
+            "links": service.story_links(session, actor=actor, stories=[story])[story.id],
             "title": texts.text(story.id, "title", story.title, story.source_language),
             "body": texts.text(story.id, "body", story.body, story.source_language),
             "may_edit": service.may_edit(actor),
-            "history": service.history(session, entity_type=v.STORY, entity_id=story.id),
+            "history": service.story_history(session, actor=actor, story=story),
             **_translations_context(session, actor, v.STORY, story.id, story.source_language),
         },
     )
@@ -499,7 +500,7 @@ def edit_story(request: Request, session: SessionDep, actor: PageActor, slug: Sl
         return redirect
     service.require_may_edit(actor)
     story = service.get_story(session, actor=actor, slug=slug)
-    values = {name: getattr(story, name) for name in StoryUpdate.model_fields}
+    values = service.story_form_values(session, actor=actor, story=story)
     return _story_form(request, session, story=story, values=values)
 
 
