@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,13 +17,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pux.assistance.models import AssistanceActivity
-from pux.errors import ValidationFailed
+from pux.audit.models import AuditEvent
+from pux.errors import FieldProblem, ValidationFailed
 from pux.interop.tabular import service as tabular
 from pux.needs import service as needs_service
 from pux.needs.models import Need
 from pux.needs.repository import NeedFilter
 from pux.programmes import service as programmes_service
 from pux.programmes.models import Programme
+from tests.web_helpers import bearer, csrf_token, sign_in
 from tests.world import World, need_data, programme_data
 
 HEADER = (
@@ -299,3 +303,114 @@ def test_an_activity_update_leaving_columns_out_keeps_them(session: Session, wor
         "brachytherapy",
         ["3", "3.4"],
     )
+
+
+def _upload_page(client: TestClient, world: World, role: str, entity: str, content: str) -> Any:
+    """The import page's form posted by a signed-in person, as a browser does."""
+    sign_in(client, world.emails[role])
+    return client.post(
+        f"/{entity}/import",
+        data={"csrf_token": csrf_token(client, f"/{entity}/import")},
+        files={"file": (f"{entity}.csv", content.encode(), "text/csv")},
+    )
+
+
+def _problems_on(page: Any) -> str:
+    text = html.unescape(page.text)
+    return re.sub(r"<[^>]+>", "", text[text.find('class="problems"') :][:3000])
+
+
+def _saved_counts(session: Session) -> tuple[int, ...]:
+    return tuple(
+        session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (Need, Programme, AssistanceActivity, AuditEvent)
+    )
+
+
+def test_a_programme_of_an_unknown_organisation_refuses_the_whole_file_on_the_page(
+    client: TestClient, session: Session, world: World
+) -> None:
+    before = _saved_counts(session)
+    content = (
+        "organisation_id,title,modality,thematic_area_codes,currency\n"
+        f"{world.organisations['donor_a']},A good programme first,training,health,USD\n"
+        "99999,A programme of nobody,training,health,USD\n"
+    )
+    page = _upload_page(client, world, "admin", "programmes", content)
+    assert page.status_code == 422
+    assert "row 3, Organisation" in _problems_on(page) and "is not a known organisation" in _problems_on(page)
+    assert _saved_counts(session) == before  # the good first row was not saved either
+
+
+def test_two_rows_giving_one_external_id_refuse_the_whole_file_on_the_page(
+    client: TestClient, session: Session, world: World
+) -> None:
+    before = _saved_counts(session)
+    provider = world.organisations["donor_a"]
+    row = f"DUP-1,Dosimetry training,{provider},KEN,100,USD\n"
+    content = "external_id,title,provider_organisation_id,recipient_country_iso3,amount_committed,currency\n"
+    page = _upload_page(client, world, "partner_a", "activities", content + row + row)
+    assert page.status_code == 422
+    problems = _problems_on(page)
+    assert (
+        "row 3, " in problems and "(external_id): row 2 of this file already has this identifier" in problems
+    )
+    assert _saved_counts(session) == before
+
+
+def test_an_activity_linked_to_a_need_its_author_cannot_see_is_refused_before_saving(
+    client: TestClient, session: Session, world: World
+) -> None:
+    before = _saved_counts(session)
+    provider = world.organisations["donor_a"]
+    content = (
+        "title,provider_organisation_id,recipient_country_iso3,need_id,currency\n"
+        f"Dosimetry training,{provider},KEN,,USD\n"
+        f"Dosimetry audit,{provider},KEN,{world.needs['draft_ken']},USD\n"
+    )
+    page = _upload_page(client, world, "partner_a", "activities", content)
+    assert page.status_code == 422 and "row 3, " in _problems_on(page)
+    assert "(need_id): is not a known need" in _problems_on(page)
+    assert _saved_counts(session) == before
+
+
+def test_one_record_updated_by_two_rows_names_the_second_row(
+    client: TestClient, session: Session, world: World
+) -> None:
+    need_id = world.needs["draft_ken"]
+    content = f"id,version,title\n{need_id},1,Draft: edit A\n{need_id},1,Draft: edit B\n"
+    page = _upload_page(client, world, "counterpart_ken", "needs", content)
+    assert page.status_code == 422
+    assert "row 3, " in _problems_on(page) and "this record is already updated by row 2" in _problems_on(page)
+    assert session.get(Need, need_id).title == "Draft: second linear accelerator"  # type: ignore[union-attr]
+
+
+def test_a_refusal_met_while_saving_undoes_the_rows_saved_before_it_and_names_its_row(
+    client: TestClient, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record changed by someone else between the file's checks and its row's turn to be saved."""
+    real_update = needs_service.update_need
+
+    def changed_meanwhile(session: Session, **kwargs: Any) -> Need:
+        if kwargs["need_id"] == world.needs["draft_ken"]:
+            raise ValidationFailed([FieldProblem("title", "changed meanwhile")])
+        return real_update(session, **kwargs)
+
+    monkeypatch.setattr(needs_service, "update_need", changed_meanwhile)
+    before = _saved_counts(session)
+    content = (
+        "id,version,country_iso3,title,thematic_area_code\n,,KEN,A need created first,health\n"
+        f"{world.needs['submitted_ken']},2,KEN,Submitted: renamed,health\n"
+        f"{world.needs['draft_ken']},1,KEN,Draft: renamed,health\n"
+    )
+    answer = client.post(
+        "/api/v1/needs/import",
+        headers=bearer(world.tokens["focal_ken"]),
+        files={"file": ("needs.csv", content.encode(), "text/csv")},
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["problems"] == [{"field": "title", "message": "changed meanwhile", "row": 4}]
+    page = _upload_page(client, world, "focal_ken", "needs", content)
+    assert page.status_code == 422 and "row 4, " in _problems_on(page)
+    assert _saved_counts(session) == before
+    assert session.get(Need, world.needs["submitted_ken"]).title == "Submitted: brachytherapy suite"  # type: ignore[union-attr]

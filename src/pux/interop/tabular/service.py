@@ -10,13 +10,14 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
 from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
 from pux.db import ChunkedRows
-from pux.errors import FieldProblem, ValidationFailed
+from pux.errors import FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
 from pux.interop.tabular.columns import (
     ACTIVITY_COLUMNS,
@@ -63,6 +64,8 @@ class Entity:
     visible: Callable[[Actor, Any], bool]
     # The code checks alone, for a row some of whose fields failed (so all its problems come at once).
     codes_only: Callable[[Session, Any, Any], list[FieldProblem]]
+    # Columns whose value no two rows of a file may share (each names one record).
+    unique_in_file: tuple[str, ...] = ()
 
 
 @dataclass
@@ -97,7 +100,9 @@ def _programme_checks(
     organisation_id = (
         existing.organisation_id if existing is not None else getattr(data, "organisation_id", 0)
     )
-    if not permissions.can_manage_programmes_of(actor, organisation_id=organisation_id):
+    if existing is None and accounts_repository.get_organisation(session, organisation_id) is None:
+        problems.append(FieldProblem("organisation_id", _("is not a known organisation")))
+    elif not permissions.can_manage_programmes_of(actor, organisation_id=organisation_id):
         problems.append(
             FieldProblem("organisation_id", _("you may not manage programmes of this organisation"))
         )
@@ -108,7 +113,8 @@ def _activity_checks(
     session: Session, actor: Actor, data: BaseModel, existing: Any, codes: Any
 ) -> list[FieldProblem]:
     assert isinstance(data, ActivityCreate | ActivityUpdate)
-    problems = assistance.problems_with(session, data, codes)
+    # With the actor: a need or programme they may not see is refused now, not while saving.
+    problems = assistance.problems_with(session, data, codes, actor=actor)
     organisations = {data.provider_organisation_id} | (
         {existing.provider_organisation_id} if existing else set()
     )
@@ -172,6 +178,7 @@ ACTIVITIES = Entity(
         country_iso3=r.recipient_country_iso3,
         visibility=r.visibility,
     ),
+    unique_in_file=("external_id",),
 )
 ENTITIES = {entity.name: entity for entity in (NEEDS, PROGRAMMES, ACTIVITIES)}
 
@@ -258,46 +265,110 @@ def import_table(
             FieldProblem("header", _("unknown columns: %(names)s") % {"names": ", ".join(unknown)}, 1)
         )
     codes = assistance.ReferenceCodes(session) if entity is ACTIVITIES else None
-    planned: list[tuple[Any, BaseModel]] = []
+    planned: list[PlannedRow] = []
+    seen = SeenInFile()
     for row, number in zip(table.rows, table.row_numbers, strict=True):
-        values, row_problems = _row_values(entity, row, number)
-        existing = _existing(session, actor, entity, values.get("id"))
-        if values.get("id") is not None and existing is None:
-            # The same answer for "no such record" and "a record you may not see": nothing leaks.
-            row_problems.append(FieldProblem("id", _("no record with this id is visible to you"), number))
-        if existing is not None:
-            values = {**_values_of_absent_columns(entity, existing, table.header), **values}
-        schema = entity.update_schema if existing is not None else entity.create_schema
-        data = None
-        if not row_problems:
-            try:
-                data = schema.model_validate(values)
-            except ValidationError as error:
-                row_problems += problems_from(error, row=number)
-                named = {problem.field for problem in row_problems}
-                row_problems += [
-                    problem
-                    for problem in _code_problems_of_refused_row(
-                        session, entity, schema, values, codes, number
-                    )
-                    if problem.field not in named
-                ]
-        if data is not None and not (existing is not None and _same(entity, existing, data)):
-            row_problems += [
-                replace(p, row=number) for p in entity.checks(session, actor, data, existing, codes)
-            ]
-            edited = getattr(data, "version", None)
-            if existing is not None and edited is not None and edited != existing.version:
-                message = _("the record was changed since this file was made (now version %(now)s)")
-                row_problems.append(FieldProblem("version", message % {"now": existing.version}, number))
+        row_problems, plan = _check_row(session, actor, entity, table.header, row, number, codes)
+        row_problems += seen.problems_of(entity, plan.values, number)
         problems += row_problems
-        if data is not None and not row_problems:
-            planned.append((existing, data))
+        if plan.data is not None and not row_problems:
+            planned.append(plan)
     if not table.rows and not problems:
         problems.append(FieldProblem("file", _("the file has no data rows"), 1))
     if problems:
         raise ValidationFailed(problems)
-    return _apply(session, actor, entity, planned, codes)
+    # One savepoint for the whole file: a refusal met while saving a row undoes the rows saved before it.
+    with session.begin_nested():
+        return _apply(session, actor, entity, planned, codes)
+
+
+@dataclass
+class PlannedRow:
+    """A row as checked: its number, the record it updates (None: a new one), its values and its data
+    (None when refused)."""
+
+    number: int
+    existing: Any
+    values: dict[str, Any]
+    data: BaseModel | None = None
+
+
+def _check_row(
+    session: Session,
+    actor: Actor,
+    entity: Entity,
+    header: Sequence[str],
+    row: dict[str, str],
+    number: int,
+    codes: Any,
+) -> tuple[list[FieldProblem], PlannedRow]:
+    """Every problem of one row, and the row as it would be saved."""
+    values, row_problems = _row_values(entity, row, number)
+    existing = _existing(session, actor, entity, values.get("id"))
+    if values.get("id") is not None and existing is None:
+        # The same answer for "no such record" and "a record you may not see": nothing leaks.
+        row_problems.append(FieldProblem("id", _("no record with this id is visible to you"), number))
+    if existing is not None:
+        values = {**_values_of_absent_columns(entity, existing, header), **values}
+    plan = PlannedRow(number, existing, values)
+    if row_problems:
+        return row_problems, plan
+    schema = entity.update_schema if existing is not None else entity.create_schema
+    try:
+        plan.data = schema.model_validate(values)
+    except ValidationError as error:
+        row_problems += problems_from(error, row=number)
+        named = {problem.field for problem in row_problems}
+        row_problems += [
+            problem
+            for problem in _code_problems_of_refused_row(session, entity, schema, values, codes, number)
+            if problem.field not in named
+        ]
+        return row_problems, plan
+    if existing is None or not _same(entity, existing, plan.data):
+        row_problems += _change_problems(session, actor, entity, plan, codes)
+    return row_problems, plan
+
+
+def _change_problems(
+    session: Session, actor: Actor, entity: Entity, plan: PlannedRow, codes: Any
+) -> list[FieldProblem]:
+    """What refuses a row that would create or change a record: its codes, links, rights and version."""
+    existing, number, data = plan.existing, plan.number, plan.data
+    assert data is not None
+    problems = [replace(p, row=number) for p in entity.checks(session, actor, data, existing, codes)]
+    edited = getattr(data, "version", None)
+    if existing is not None and edited is not None and edited != existing.version:
+        message = _("the record was changed since this file was made (now version %(now)s)")
+        problems.append(FieldProblem("version", message % {"now": existing.version}, number))
+    return problems
+
+
+@dataclass
+class SeenInFile:
+    """What the rows read so far took: the records they update and the identifiers they give, each with
+    its row (two rows may not update one record, nor give one identifier to two records)."""
+
+    records: dict[int, int] = field(default_factory=dict)
+    identifiers: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def problems_of(self, entity: Entity, values: dict[str, Any], number: int) -> list[FieldProblem]:
+        problems = []
+        record_id = values.get("id")
+        if isinstance(record_id, int):
+            first = self.records.setdefault(record_id, number)
+            if first != number:
+                message = _("this record is already updated by row %(row)s") % {"row": first}
+                problems.append(FieldProblem("id", message, number))
+        for name in entity.unique_in_file:
+            value = values.get(name)
+            if not value:
+                continue
+            first = self.identifiers.setdefault((name, str(value)), number)
+            if first != number:
+                message = _("row %(row)s of this file already has this identifier") % {"row": first}
+                problems.append(FieldProblem(name, message, number))
+        return problems
 
 
 def _code_problems_of_refused_row(
@@ -325,21 +396,35 @@ def _existing(session: Session, actor: Actor, entity: Entity, record_id: Any) ->
 
 
 def _apply(
-    session: Session, actor: Actor, entity: Entity, planned: list[tuple[Any, BaseModel]], codes: Any
+    session: Session, actor: Actor, entity: Entity, planned: list[PlannedRow], codes: Any
 ) -> ImportReport:
     report = ImportReport()
-    for existing, data in planned:
-        if existing is None:
-            record = entity.create(session, actor, data, codes)
-            report.created += 1
-        elif _same(entity, existing, data):
-            record = existing
-            report.unchanged += 1
-        else:
-            record = entity.update(session, actor, existing.id, data, codes)
-            report.updated += 1
+    for plan in planned:
+        try:
+            record = _apply_row(session, actor, entity, plan, codes, report)
+        except ValidationFailed as refused:  # checked already; a record may have changed since
+            raise ValidationFailed(
+                [replace(p, row=plan.number) if p.row is None else p for p in refused.problems]
+            ) from refused
+        except StaleEdit as stale:
+            raise ValidationFailed([FieldProblem("version", str(stale), plan.number)]) from stale
         report.ids.append(record.id)
     return report
+
+
+def _apply_row(
+    session: Session, actor: Actor, entity: Entity, plan: PlannedRow, codes: Any, report: ImportReport
+) -> Any:
+    existing, data = plan.existing, plan.data
+    assert data is not None
+    if existing is None:
+        report.created += 1
+        return entity.create(session, actor, data, codes)
+    if _same(entity, existing, data):
+        report.unchanged += 1
+        return existing
+    report.updated += 1
+    return entity.update(session, actor, existing.id, data, codes)
 
 
 def export_table(
