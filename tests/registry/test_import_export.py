@@ -414,3 +414,30 @@ def test_a_refusal_met_while_saving_undoes_the_rows_saved_before_it_and_names_it
     assert page.status_code == 422 and "row 4, " in _problems_on(page)
     assert _saved_counts(session) == before
     assert session.get(Need, world.needs["submitted_ken"]).title == "Submitted: brachytherapy suite"  # type: ignore[union-attr]
+
+
+PAST_64_BITS = 2**63
+
+
+@pytest.mark.parametrize(
+    ("entity", "content", "fields"),
+    [
+        (
+            "needs",
+            f"country_iso3,title,thematic_area_code,organisation_id\nKEN,Cyclotron,health,{PAST_64_BITS}\n",
+            {"organisation_id"},
+        ),
+        (
+            "activities",
+            "title,provider_organisation_id,recipient_country_iso3,need_id,programme_id\n"
+            f"Dosimetry,{PAST_64_BITS},KEN,{PAST_64_BITS},{PAST_64_BITS * 4}\n",
+            {"provider_organisation_id", "need_id", "programme_id"},
+        ),
+    ],
+)
+def test_record_numbers_past_64_bits_are_refused_naming_row_and_field(
+    session: Session, world: World, entity: str, content: str, fields: set[str]
+) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        _import(session, "admin", world, entity, content)
+    assert {(p.row, p.field) for p in refused.value.problems} == {(2, field) for field in fields}

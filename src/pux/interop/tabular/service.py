@@ -44,8 +44,6 @@ from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
 from pux.validation import MAX_RECORD_ID, lenient, problems_from
 
-# The largest id a 64-bit database key holds.
-
 
 @dataclass(frozen=True)
 class Entity:
@@ -381,10 +379,24 @@ def _code_problems_of_refused_row(
 ) -> list[FieldProblem]:
     """The unknown codes of a row whose other fields failed, so the row's problems come all at once."""
     try:
-        found = entity.codes_only(session, lenient(schema, values), codes)
+        found = entity.codes_only(session, lenient(schema, _record_numbers_within_keys(values)), codes)
     except (TypeError, ValueError, AttributeError):
         return []  # too garbled for the code checks: its fields are named already
     return [replace(problem, row=number) for problem in found]
+
+
+def _record_numbers_within_keys(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` without the record numbers no key holds (refused already by the schema): looked up, a
+    number past 64 bits fails in the database driver (OverflowError on SQLite) instead of finding nothing."""
+    return {
+        name: value
+        for name, value in values.items()
+        if not (_names_a_record(name) and isinstance(value, int) and not 1 <= value <= MAX_RECORD_ID)
+    }
+
+
+def _names_a_record(column_name: str) -> bool:
+    return column_name == "id" or column_name.endswith("_id")
 
 
 def _existing(session: Session, actor: Actor, entity: Entity, record_id: Any) -> Any:
