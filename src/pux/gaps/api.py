@@ -166,11 +166,14 @@ class UnfundedNeedRead(BaseModel):
     tc_project_code: str | None
     priority_score: FigureRead
     waiting_since: date
-    interest_count: int
+    interest_count: int | None = Field(
+        description="How many partners marked interest: null for a reader who may not see every mark of "
+        "interest in the need (only the need's country and facilitators do)."
+    )
     my_interest: bool
 
     @classmethod
-    def of(cls, need: UnfundedNeed) -> UnfundedNeedRead:
+    def of(cls, need: UnfundedNeed, *, count_shown: bool) -> UnfundedNeedRead:
         return cls(
             need_id=need.need_id,
             reference=need.reference,
@@ -185,7 +188,7 @@ class UnfundedNeedRead(BaseModel):
             tc_project_code=need.tc_project_code,
             priority_score=FigureRead.of(need.priority_score),
             waiting_since=need.waiting_since,
-            interest_count=need.interest_count,
+            interest_count=need.interest_count if count_shown else None,
             my_interest=need.my_interest,
         )
 
@@ -292,7 +295,12 @@ def unfunded_needs(
 ) -> ListPage[UnfundedNeedRead]:
     """Endorsed and published needs that no programme or recorded funding answers yet."""
     result = service.unfunded_needs(session, actor=actor, filters=filters, page=page, sort=sort)
-    return ListPage[UnfundedNeedRead].of(result, UnfundedNeedRead.of)
+    return ListPage[UnfundedNeedRead].of(
+        result,
+        lambda need: UnfundedNeedRead.of(
+            need, count_shown=service.shows_interest_count(actor, country_iso3=need.country_iso3)
+        ),
+    )
 
 
 @router.post("/needs/{need_id}/interest", response_model=InterestRead, status_code=201)

@@ -567,7 +567,10 @@ def unfunded_needs(
     ids = [n.id for n in keys.items]
     read = needs_repository.by_ids(session, ids)
     shown = [read[i] for i in ids]
-    counts = repository.active_interest_counts(session, ids)
+    # Only the counts the reader may know (the others stay 0 and are not shown: see shows_interest_count).
+    counts = repository.active_interest_counts(
+        session, [need.id for need in shown if shows_interest_count(actor, country_iso3=need.country_iso3)]
+    )
     mine = repository.needs_marked_by(session, permissions.interest_organisations(actor), ids)
     area_names = {a.code: a.name() for a in reference_repository.list_thematic_areas(session)}
     items = []
@@ -608,6 +611,16 @@ def unfunded_needs(
 
 
 # --- Marks of interest ---------------------------------------------------------------------------------
+
+
+def shows_interest_count(actor: Actor, *, country_iso3: str) -> bool:
+    """Whether the reader is told how many partners marked interest in a need of this country: only those
+    who see every one of its marks (permissions.can_view_interests: the need's country and facilitators).
+    A partner sees its own mark, never others' (nor, through a count, that there are any); the public sees
+    none at all."""
+    return actor.is_global or country_iso3 in actor.countries(
+        permissions.FOCAL_POINT, permissions.COUNTERPART
+    )
 
 
 def _organisation_for(actor: Actor, chosen: int | None) -> int:

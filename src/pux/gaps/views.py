@@ -406,6 +406,11 @@ def unfunded_board(
             ],
             "status_label": workflow.status_label,
             "income_groups": ("LIC", "LMC", "UMC", "HIC"),
+            "counts_shown": {
+                need.need_id
+                for need in results.items
+                if service.shows_interest_count(actor, country_iso3=need.country_iso3)
+            },
         },
     )
 
