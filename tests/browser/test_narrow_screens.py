@@ -9,7 +9,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 LANGUAGES = ["en", "fr", "es", "ar", "zh", "ru"]
-PAGES = ["/", "/events", "/needs", "/gaps", "/techniques", "/countries/KEN"]
+PAGES = ["/", "/events", "/needs", "/gaps", "/techniques", "/countries", "/countries/KEN"]
 
 
 def _phone(browser: Any, base: str, language: str, width: int = 360) -> Any:
@@ -35,3 +35,55 @@ def test_no_page_scrolls_sideways_at_360_px(live_server: str, browser: Any, lang
         assert 0 <= button["x"] and button["x"] + button["width"] <= 360, (path, button)
     context.close()
     assert too_wide == {}, f"wider than a 360 px phone in {language}: {too_wide}"
+
+
+CAPTIONS = """() => [...document.querySelectorAll('main table caption')]
+  .filter((caption) => caption.getClientRects().length && caption.innerText.trim())
+  .map((caption) => [caption.innerText.slice(0, 40), caption.getBoundingClientRect().width,
+                     caption.closest('table').getBoundingClientRect().width])"""
+
+# Every word of every visible column heading: on one line (a word split over two lines has two boxes).
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const th of document.querySelectorAll('main table thead th')) {
+    if (!th.getClientRects().length) continue;
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const boxes = [...range.getClientRects()].filter((r) => r.width > 0);
+        const lines = new Set(boxes.map((r) => Math.round(r.top)));
+        if (lines.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "ru"])
+def test_table_captions_span_the_table_on_a_phone(live_server: str, browser: Any, language: str) -> None:
+    context = _phone(browser, live_server, language, width=390)
+    page = context.new_page()
+    page.goto(f"{live_server}/gaps")
+    captions = page.evaluate(CAPTIONS)
+    context.close()
+    assert captions, "the gaps page shows a table caption"
+    narrow = [caption for caption in captions if caption[1] < caption[2] - 1]
+    assert narrow == [], f"captions narrower than their tables: {narrow}"
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "ru", "zh", "es"])
+def test_column_headings_keep_their_words_whole_on_a_phone(
+    live_server: str, browser: Any, language: str
+) -> None:
+    context = _phone(browser, live_server, language, width=390)
+    page = context.new_page()
+    page.goto(f"{live_server}/countries/KEN")
+    split = page.evaluate(SPLIT_WORDS)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert split == [], f"words split inside column headings: {split}"
+    assert width <= 390  # the table scrolls in its own box, not the page
