@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -441,3 +441,45 @@ def test_record_numbers_past_64_bits_are_refused_naming_row_and_field(
     with pytest.raises(ValidationFailed) as refused:
         _import(session, "admin", world, entity, content)
     assert {(p.row, p.field) for p in refused.value.problems} == {(2, field) for field in fields}
+
+
+def _xlsx(*rows: list[str], merged: str | None = None) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    if merged:
+        sheet.merge_cells(merged)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_data_under_a_column_without_header_is_refused_naming_row_and_column(
+    session: Session, world: World
+) -> None:
+    before = _need_count(session)
+    unnamed = (
+        "country_iso3,title,thematic_area_code,\n"
+        + "KEN,Cyclotron bunker,health,lost data\n"
+        + "KEN,Fine row,health,\n"  # a trailing delimiter alone is no data
+    )
+    merged = _xlsx(
+        ["country_iso3", "title", "thematic_area_code", "currency"],
+        ["KEN", "Cyclotron bunker", "health", "USD"],
+        merged="C1:D1",
+    )
+    for content, filename in ((unnamed.encode(), "needs.csv"), (merged, "needs.xlsx")):
+        with pytest.raises(ValidationFailed) as refused:
+            tabular.import_table(
+                session,
+                actor=world.actors["counterpart_ken"],
+                entity_name="needs",
+                content=content,
+                filename=filename,
+            )
+        assert [(p.row, p.message) for p in refused.value.problems] == [
+            (2, "column 4 (D) has no header but this row holds data in it")
+        ]
+    assert _need_count(session) == before

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from pux.errors import FieldProblem
 from pux.i18n import gettext as _
 from pux.interop.tabular.columns import LIST_SEPARATOR, to_cell
-from pux.interop.tabular.xlsx import write_xlsx_to
+from pux.interop.tabular.xlsx import column_letter, write_xlsx_to
 
 # What each file format is sent as.
 MEDIA_TYPES = {
@@ -168,8 +168,13 @@ def _table_from_lines(lines: list[list[str]]) -> Table:
             continue
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
             table.problems.append(FieldProblem("file", _("this row has more cells than the header"), index))
+        table.problems += _cells_without_header(header, cells, index)
         table.rows.append(
-            {name: (restore(cells[i].strip()) if i < len(cells) else "") for i, name in enumerate(header)}
+            {
+                name: (restore(cells[i].strip()) if i < len(cells) else "")
+                for i, name in enumerate(header)
+                if name
+            }
         )
         table.row_numbers.append(index)
     if len(table.rows) > MAX_ROWS:
@@ -203,6 +208,21 @@ def header_delimiter(text: str) -> str:
             counts[character] += 1
     most = max(counts.values())
     return next(d for d in DELIMITERS if counts[d] == most) if most else ","
+
+
+def _cells_without_header(header: Sequence[str], cells: Sequence[str], row: int) -> list[FieldProblem]:
+    """A problem for each cell of a row that holds data under a blank header (a column left unnamed, or
+    the rest of merged header cells): its data would be dropped unread."""
+    return [
+        FieldProblem(
+            "file",
+            _("column %(position)s (%(letter)s) has no header but this row holds data in it")
+            % {"position": position, "letter": column_letter(position)},
+            row,
+        )
+        for position, (name, cell) in enumerate(zip(header, cells, strict=False), start=1)
+        if not name and cell.strip()
+    ]
 
 
 def read_table(content: bytes, filename: str) -> Table:

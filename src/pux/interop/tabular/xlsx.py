@@ -170,11 +170,13 @@ def _xml_safe(xml: str) -> bytes:
 
 def _column_letters(count: int) -> list[str]:
     """A, B, ..., Z, AA, AB, ... for ``count`` columns."""
-    letters = []
-    for index in range(1, count + 1):
-        name = ""
-        while index:
-            index, remainder = divmod(index - 1, 26)
-            name = chr(ord("A") + remainder) + name
-        letters.append(name)
-    return letters
+    return [column_letter(position) for position in range(1, count + 1)]
+
+
+def column_letter(position: int) -> str:
+    """The letters a spreadsheet names a column by: 1 is A, 26 Z, 27 AA."""
+    name = ""
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        name = chr(ord("A") + remainder) + name
+    return name
