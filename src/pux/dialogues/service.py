@@ -448,7 +448,7 @@ def nominable_countries(actor: Actor) -> frozenset[str] | None:
 def add_participant(session: Session, *, actor: Actor, event_id: int, data: ParticipantFields) -> Participant:
     """Put a person on the list: facilitators invite anyone; a focal point nominates their own people."""
     event = get_event(session, actor=actor, event_id=event_id)
-    person = _person_fields(session, data)
+    person = _person_fields(session, data, within=nominable_countries(actor))
     require(
         permissions.can_nominate_for(actor, country_iso3=person["country_iso3"]),
         _("You may put on the list only people of your own country."),
@@ -484,10 +484,15 @@ def _capacity_left(session: Session, event: DialogueEvent) -> int | None:
     return event.capacity - repository.count_participants(session, event.id, v.EXPECTED_STATUSES)
 
 
-def _person_fields(session: Session, data: ParticipantFields) -> dict[str, Any]:
-    """The participant's name, email, organisation, type, country and gender, from their account if any."""
+def _person_fields(
+    session: Session, data: ParticipantFields, *, within: frozenset[str] | None
+) -> dict[str, Any]:
+    """The participant's name, email, organisation, type, country and gender, from their account if any.
+    ``within``: the countries whose accounts the nominator may name (None: any account)."""
     problems: list[FieldProblem] = []
-    user, problem = _account(session, data.user_id, data.user_email, fields=("user_id", "user_email"))
+    user, problem = _account(
+        session, data.user_id, data.user_email, fields=("user_id", "user_email"), within=within
+    )
     problems += problem
     role_organisation, role_country = _scope_of_roles(user)
     organisation_id = data.organisation_id or (user.organisation_id if user else None) or role_organisation
@@ -513,19 +518,38 @@ def _person_fields(session: Session, data: ParticipantFields) -> dict[str, Any]:
 
 
 def _account(
-    session: Session, user_id: int | None, email: str | None, *, fields: tuple[str, str]
+    session: Session,
+    user_id: int | None,
+    email: str | None,
+    *,
+    fields: tuple[str, str],
+    within: frozenset[str] | None = None,
 ) -> tuple[Any, list[FieldProblem]]:
     """The open account named by its number or, failing that, its email address (``fields``: the two
-    fields' names, for the problem); None when neither is given."""
+    fields' names, for the problem); None when neither is given. With ``within`` (a focal point's
+    countries), an account of another country is refused in the words of a missing one: the nominator
+    may not learn who has an account, nor take another country's person (and their details) as theirs."""
     if user_id is not None:
         user, field = accounts_repository.get_user(session, user_id), fields[0]
     elif email:
         user, field = accounts_repository.get_user_by_email(session, email), fields[1]
     else:
         return None, []
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or (within is not None and not _home_countries(user) & within):
         return None, [FieldProblem(field, _("is not a person in PUX"))]
     return user, []
+
+
+def _home_countries(user: Any) -> frozenset[str]:
+    """The countries an account belongs to: those its roles are scoped to (a focal point's, a
+    counterpart's), else its organisation's; none for an account tied to no country."""
+    from_roles = frozenset(role.country_iso3 for role in user.roles if role.country_iso3)
+    if from_roles:
+        return from_roles
+    organisation = user.organisation
+    return (
+        frozenset({organisation.country_iso3}) if organisation and organisation.country_iso3 else frozenset()
+    )
 
 
 def _scope_of_roles(user: Any) -> tuple[int | None, str | None]:
