@@ -483,3 +483,14 @@ def test_data_under_a_column_without_header_is_refused_naming_row_and_column(
             (2, "column 4 (D) has no header but this row holds data in it")
         ]
     assert _need_count(session) == before
+
+
+def test_blank_lines_at_the_end_of_a_file_do_not_count_as_rows(session: Session, world: World) -> None:
+    """A spreadsheet saved as CSV may end in thousands of empty rows (",,"): they are no rows."""
+    content = (
+        "country_iso3,title,thematic_area_code\n"
+        + "KEN,Trailing blanks first,health\nKEN,Trailing blanks second,health\n"
+        + ",,\n" * 60_000
+    )
+    report = _import(session, "counterpart_ken", world, "needs", content)
+    assert report.created == 2

@@ -148,10 +148,30 @@ def restore(cell: str) -> str:
     return cell
 
 
-def _table_from_lines(lines: list[list[str]]) -> Table:
-    if not lines:
+@dataclass
+class Lines:
+    """The lines of a file as read, each with its number as people count them (the header is 1). Wholly
+    blank lines after the header are left out as they come: a spreadsheet's empty trailing rows, or a CSV
+    ending in thousands of ",,", are no rows and do not count towards the limit."""
+
+    numbered: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def add(self, number: int, cells: list[str]) -> bool:
+        """Keep a line; False once the file holds more lines than an import takes."""
+        if self.numbered and not any(cell.strip() for cell in cells):
+            return True
+        self.numbered.append((number, cells))
+        return len(self.numbered) <= MAX_LINES
+
+    @property
+    def header(self) -> list[str]:
+        return self.numbered[0][1] if self.numbered else []
+
+
+def _table_from_lines(lines: Lines) -> Table:
+    if not lines.numbered:
         return Table(header=[], problems=[FieldProblem("file", _("the file is empty"), 1)])
-    header = [cell.strip() for cell in lines[0]]
+    header = [cell.strip() for cell in lines.header]
     table = Table(header=header)
     seen: set[str] = set()
     for name in header:
@@ -160,15 +180,13 @@ def _table_from_lines(lines: list[list[str]]) -> Table:
                 FieldProblem(name, _("this column appears more than once in the header"), 1)
             )
         seen.add(name)
-    first_data = 1
-    if len(lines) > 1 and _is_hxl_row(lines[1]):
-        first_data = 2  # an HXL hashtag row under the header is metadata, not data
-    for index, cells in enumerate(lines[first_data:], start=first_data + 1):
-        if not any(cell.strip() for cell in cells):
-            continue
+    data = lines.numbered[1:]
+    if data and _is_hxl_row(data[0][1]):
+        data = data[1:]  # an HXL hashtag row under the header is metadata, not data
+    for number, cells in data:
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
-            table.problems.append(FieldProblem("file", _("this row has more cells than the header"), index))
-        table.problems += _cells_without_header(header, cells, index)
+            table.problems.append(FieldProblem("file", _("this row has more cells than the header"), number))
+        table.problems += _cells_without_header(header, cells, number)
         table.rows.append(
             {
                 name: (restore(cells[i].strip()) if i < len(cells) else "")
@@ -176,7 +194,7 @@ def _table_from_lines(lines: list[list[str]]) -> Table:
                 if name
             }
         )
-        table.row_numbers.append(index)
+        table.row_numbers.append(number)
     if len(table.rows) > MAX_ROWS:
         table.problems.append(
             FieldProblem("file", _("too many rows (at most %(limit)s)") % {"limit": MAX_ROWS}, 1)
@@ -240,14 +258,13 @@ def read_table(content: bytes, filename: str) -> Table:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # RFC 4180 quoting for the whole file, whatever its first lines hold: only the delimiter varies.
     reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=header_delimiter(text))
-    lines: list[list[str]] = []
+    lines = Lines()
     try:
-        for cells in reader:
+        for number, cells in enumerate(reader, start=1):
             if any(len(cell) > MAX_CELL_CHARACTERS for cell in cells):
                 raise csv.Error("field larger than field limit")
-            lines.append(cells)
-            if len(lines) > MAX_LINES:
-                return _too_many_rows()
+            if not lines.add(number, cells):
+                return _too_many_rows(number)
     except csv.Error:
         message = _("a cell is longer than %(limit)s characters, or quotes do not match") % {
             "limit": MAX_CELL_CHARACTERS
@@ -263,7 +280,7 @@ def _read_xlsx(content: bytes) -> Table:
         return Table(header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)])
     try:
         sheet = workbook.worksheets[0]
-        lines: list[list[str]] = []
+        lines = Lines()
         formulas: list[FieldProblem] = []
         for number, row in enumerate(sheet.iter_rows(), start=1):
             cells = []
@@ -285,9 +302,8 @@ def _read_xlsx(content: bytes) -> Table:
                     )
                     text = ""
                 cells.append(text)
-            lines.append(cells)
-            if len(lines) > MAX_LINES:
-                return _too_many_rows()
+            if not lines.add(number, cells):
+                return _too_many_rows(number)
     except Exception:  # a damaged sheet inside a readable archive
         return Table(header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)])
     finally:
@@ -297,17 +313,18 @@ def _read_xlsx(content: bytes) -> Table:
     return table
 
 
-def _too_many_rows() -> Table:
+def _too_many_rows(number: int) -> Table:
     """Refuse a file at once when it holds more rows than an import takes (it is not read further)."""
     message = _("too many rows (at most %(limit)s)") % {"limit": MAX_ROWS}
-    return Table(header=[], problems=[FieldProblem("file", message, MAX_LINES)])
+    return Table(header=[], problems=[FieldProblem("file", message, number)])
 
 
-def _column_name(lines: list[list[str]], cell: Any) -> str:
+def _column_name(lines: Lines, cell: Any) -> str:
     """The header of a cell's column (its letter when the header is not read yet)."""
     index = getattr(cell, "column", 1) - 1
-    if lines and 0 <= index < len(lines[0]) and lines[0][index]:
-        return lines[0][index]
+    header = lines.header
+    if 0 <= index < len(header) and header[index]:
+        return header[index]
     return str(getattr(cell, "column_letter", "?"))
 
 
