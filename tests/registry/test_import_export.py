@@ -494,3 +494,24 @@ def test_blank_lines_at_the_end_of_a_file_do_not_count_as_rows(session: Session,
     )
     report = _import(session, "counterpart_ken", world, "needs", content)
     assert report.created == 2
+
+
+def test_numbers_that_cannot_be_read_are_refused_in_the_readers_words(session: Session, world: World) -> None:
+    content = (
+        "country_iso3,title,thematic_area_code,beneficiaries_women_share,beneficiaries_count,"
+        + "estimated_cost,cofinancing_amount\n"
+        + f"KEN,Superscript share,health,²,{'9' * 5000},1234.567,NaN\n"
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        _import(session, "counterpart_ken", world, "needs", content)
+    assert {(p.row, p.field, p.message) for p in refused.value.problems} == {
+        (2, "beneficiaries_women_share", "must be a whole number"),
+        (2, "beneficiaries_count", "has too many digits (at most 20)"),
+        (2, "cofinancing_amount", "must be a number"),
+    }
+    content = "country_iso3,title,thematic_area_code,estimated_cost\nKEN,Three decimals,health,1234.567\n"
+    with pytest.raises(ValidationFailed) as refused:
+        _import(session, "counterpart_ken", world, "needs", content)
+    assert [(p.row, p.field, p.message) for p in refused.value.problems] == [
+        (2, "estimated_cost", "must have at most 2 decimals")
+    ]

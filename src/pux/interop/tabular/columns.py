@@ -52,20 +52,42 @@ def from_cell(text: str, kind: str) -> Any:
             return False
         raise ValueError(_("must be true or false"))
     if kind == "int":
-        if not text.lstrip("-").isdigit():
-            raise ValueError(_("must be a whole number"))
-        return int(text)
+        return _whole_number(text)
     if kind == "decimal":
-        try:
-            return Decimal(text.replace(" ", ""))
-        except InvalidOperation as error:
-            raise ValueError(_("must be a number")) from error
+        return _number(text)
     if kind == "date":
         try:
             return date.fromisoformat(text)
         except ValueError as error:
             raise ValueError(_("must be a date (YYYY-MM-DD)")) from error
     return text
+
+
+# More digits than any whole number a field takes (the largest, a 64-bit key, has 19). Python refuses to
+# read a number of more than 4,300 digits, in words of its own; one of thousands of digits is no one's.
+MAX_WHOLE_NUMBER_DIGITS = 20
+
+
+def _whole_number(text: str) -> int:
+    """ASCII digits, after an optional minus sign (``isdigit`` alone admits "²" and other scripts' digits,
+    which ``int`` then refuses in words of its own)."""
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValueError(_("must be a whole number"))
+    if len(digits.lstrip("0")) > MAX_WHOLE_NUMBER_DIGITS:
+        raise ValueError(_("has too many digits (at most %(limit)s)") % {"limit": MAX_WHOLE_NUMBER_DIGITS})
+    return int(text)
+
+
+def _number(text: str) -> Decimal:
+    """A finite decimal number (spaces between groups of digits allowed); "NaN" and "Infinity" are none."""
+    try:
+        number = Decimal(text.replace(" ", ""))
+    except InvalidOperation as error:
+        raise ValueError(_("must be a number")) from error
+    if not number.is_finite():
+        raise ValueError(_("must be a number"))
+    return number
 
 
 NEED_COLUMNS = (

@@ -315,7 +315,7 @@ def _check_row(
     try:
         plan.data = schema.model_validate(values)
     except ValidationError as error:
-        row_problems += problems_from(error, row=number)
+        row_problems += _schema_problems(error, number)
         named = {problem.field for problem in row_problems}
         row_problems += [
             problem
@@ -326,6 +326,18 @@ def _check_row(
     if existing is None or not _same(entity, existing, plan.data):
         row_problems += _change_problems(session, actor, entity, plan, codes)
     return row_problems, plan
+
+
+def _schema_problems(error: ValidationError, number: int) -> list[FieldProblem]:
+    """The schema's problems with a row, in the reader's words; a number with too many decimals says how
+    many it may have (the shared messages say only "is not valid")."""
+    problems = problems_from(error, row=number)
+    for index, item in enumerate(error.errors(include_url=False, include_input=False)):
+        if item["type"] == "decimal_max_places":
+            places = (item.get("ctx") or {}).get("decimal_places")
+            message = _("must have at most %(places)s decimals") % {"places": places}
+            problems[index] = replace(problems[index], message=message)
+    return problems
 
 
 def _change_problems(
