@@ -120,3 +120,32 @@ def test_a_role_that_does_not_exist_or_an_unknown_scope_is_refused_and_not_given
     )
     assert unknown_country.status_code == 422 and "is not a known country code" in unknown_country.text
     assert session.scalar(select(func.count()).select_from(Organisation)) == organisations
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("partner_a", "/programmes/{agency_b_programme}/edit"),
+        ("focal_ken", "/programmes"),
+        ("partner_a", "/priority/config"),
+        ("expert", "/organisations"),
+    ],
+)
+def test_a_form_is_refused_before_its_values_are_checked_to_who_may_not_use_it(
+    client: TestClient, session: Session, world: World, role: str, path: str
+) -> None:
+    """Bad values from someone who may not use the form got the form back with its errors (a 403 only
+    for good values)."""
+    from pux.programmes.models import Programme
+
+    other = session.scalar(
+        select(Programme.id).where(Programme.organisation_id == world.organisations["agency_b"])
+    )
+    sign_in(client, world.emails[role])
+    token = csrf_token(client)
+    response = client.post(
+        path.format(agency_b_programme=other),
+        data={"csrf_token": token, "title": "x", "name": "x", "configuration": "{not json"},
+    )
+    assert response.status_code in {403, 404}, (path, response.status_code)
+    assert 'class="problems"' not in response.text

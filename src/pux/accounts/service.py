@@ -107,9 +107,13 @@ def _scope_problems(session: Session, grant: Grant) -> list[FieldProblem]:
     return problems
 
 
+def require_may_register_organisations(actor: Actor) -> None:
+    require(permissions.can_manage_organisations(actor), _("Only facilitators may register organisations."))
+
+
 def create_organisation(session: Session, *, actor: Actor, data: OrganisationCreate) -> Organisation:
     """Register an organisation (facilitators and administrators)."""
-    require(permissions.can_manage_organisations(actor), _("Only facilitators may register organisations."))
+    require_may_register_organisations(actor)
     problems = []
     if repository.get_organisation_by_name(session, data.name) is not None:
         problems.append(FieldProblem("name", _("an organisation with this name exists already")))

@@ -327,6 +327,7 @@ def organisations(
 
 @router.post("/organisations", dependencies=[CsrfChecked])
 def create_organisation(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    service.require_may_register_organisations(actor)  # before the form is checked
     values = form_data(form)
     try:
         organisation = service.create_organisation(

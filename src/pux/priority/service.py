@@ -37,9 +37,13 @@ def active_config(session: Session) -> tuple[PriorityConfig, dict[str, Any]]:
     return engine.parse_config(data), data
 
 
+def require_may_configure(actor: Actor) -> None:
+    require(permissions.can_configure_priority(actor), _("Only facilitators may change the priority index."))
+
+
 def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> PriorityConfig:
     """Replace the configuration (facilitators); refused with the reason when it cannot be used."""
-    require(permissions.can_configure_priority(actor), _("Only facilitators may change the priority index."))
+    require_may_configure(actor)
     try:
         config = engine.parse_config(data)
     except ConfigError as error:

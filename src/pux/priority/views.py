@@ -75,6 +75,7 @@ def _ranking_page(
 
 @router.post("/priority/config", dependencies=[CsrfChecked])
 def save_config(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    service.require_may_configure(actor)  # before the text is checked: its errors are for facilitators
     text = str(form.get("configuration", ""))
     try:
         try:

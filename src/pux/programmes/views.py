@@ -134,6 +134,9 @@ def new_programme(request: Request, session: SessionDep, actor: PageActor) -> Re
 
 @router.post("/programmes", dependencies=[CsrfChecked])
 def create_programme(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    service.require_may_publish(
+        actor
+    )  # refused before the form is checked: never shown to who may not use it
     values = _form_values(form)
     if form.get("suggest_sdgs"):
         return _form(request, session, None, values, suggest=True)
@@ -190,15 +193,15 @@ def edit_programme(
 def update_programme(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, programme_id: RecordPath
 ) -> Response:
+    # Refused (or not found) before the form is checked: the form is never shown to who may not use it.
+    programme = service.get_programme_for_edit(session, actor=actor, programme_id=programme_id)
     values = _form_values(form)
     if form.get("suggest_sdgs"):
-        programme = service.get_programme_for_edit(session, actor=actor, programme_id=programme_id)
         return _form(request, session, programme, values, suggest=True)
     try:
         data = service.parse_programme_form(session, ProgrammeUpdate, values)
         service.update_programme(session, actor=actor, programme_id=programme_id, data=data)
     except ValidationFailed as failed:
-        programme = service.get_programme(session, actor=actor, programme_id=programme_id)
         return _form(request, session, programme, values, failed, 422)
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/programmes/{programme_id}", status_code=303)
