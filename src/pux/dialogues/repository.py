@@ -126,6 +126,39 @@ def event_ids_of_user(session: Session, user_id: int) -> frozenset[int]:
     return frozenset(rows)
 
 
+def event_ids_taken_part_in(
+    session: Session,
+    *,
+    user_id: int | None,
+    organisation_id: int | None,
+    nominating_countries: frozenset[str],
+    event_id: int | None = None,
+) -> frozenset[int]:
+    """The events a person takes part in (only ``event_id``, when given): those they are on the list of,
+    those whose follow-up actions they or their organisation own, and those with people of the countries
+    they nominate for on the list."""
+    statements = []
+    if user_id is not None:
+        statements.append(select(Participant.event_id).where(Participant.user_id == user_id))
+    owners = []
+    if user_id is not None:
+        owners.append(ActionItem.owner_user_id == user_id)
+    if organisation_id is not None:
+        owners.append(ActionItem.owner_organisation_id == organisation_id)
+    if owners:
+        statements.append(select(ActionItem.event_id).where(or_(*owners)))
+    if nominating_countries:
+        statements.append(
+            select(Participant.event_id).where(Participant.country_iso3.in_(sorted(nominating_countries)))
+        )
+    found: set[int] = set()
+    for statement in statements:
+        if event_id is not None:
+            statement = statement.where(statement.selected_columns[0] == event_id)
+        found.update(session.scalars(statement.distinct()))
+    return frozenset(found)
+
+
 def add(session: Session, record: object) -> None:
     session.add(record)
     session.flush()

@@ -92,7 +92,7 @@ def event_scope(session: Session, actor: Actor) -> EventScope:
     """The events an actor may see: all for facilitators; else public ones, their own and their countries'."""
     if actor.is_global:
         return EventScope(everything=True)
-    own = repository.event_ids_of_user(session, actor.user_id) if actor.user_id is not None else frozenset()
+    own = _events_taken_part_in(session, actor)
     countries = actor.countries(permissions.FOCAL_POINT, permissions.COUNTERPART)
     if countries:
         focused = {
@@ -133,14 +133,29 @@ def _may_view(session: Session, actor: Actor, event: DialogueEvent) -> bool:
         takes_part=False,
     ):
         return True  # without asking the database whether the person is on the list
-    takes_part = actor.user_id is not None and repository.participant_of_user(
-        session, event.id, actor.user_id
-    )
     return permissions.can_view_event(
         actor,
         is_public=event.is_public,
         focus_countries=frozenset(event.focus_country_codes),
-        takes_part=bool(takes_part),
+        takes_part=bool(_events_taken_part_in(session, actor, event_id=event.id)),
+    )
+
+
+def _events_taken_part_in(session: Session, actor: Actor, event_id: int | None = None) -> frozenset[int]:
+    """The events the actor takes part in (of ``event_id`` alone, when given), and so may see though they
+    are closed: on the list; owning a follow-up action, in person or through their organisation (the
+    people who report progress on it: permissions.can_update_action); the focal point of someone on the
+    list (who nominates, endorses or declines them: permissions.can_move_participant). Each of these is
+    shown the event's title in their lists and inbox, and acts on the event's records: the event itself
+    must answer them too, or a title they may see would belong to an event that "does not exist"."""
+    if not actor.is_authenticated:
+        return frozenset()
+    return repository.event_ids_taken_part_in(
+        session,
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        nominating_countries=actor.countries(permissions.FOCAL_POINT),
+        event_id=event_id,
     )
 
 
