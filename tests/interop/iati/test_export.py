@@ -250,3 +250,45 @@ def test_an_import_job_that_fails_marks_its_run_failed_and_says_how_to_go_on(
     page = client.get(f"/activities/import/iati/runs/{started.run_id}")
     assert page.status_code == 200 and "The import stopped before the end" in page.text
     assert 'http-equiv="refresh"' not in page.text
+
+
+@pytest.mark.parametrize(
+    ("status", "start", "end", "expected"),
+    [
+        ("pipeline", "2099-01-01", "2100-12-31", {"1": "2099-01-01", "3": "2100-12-31"}),
+        ("implementation", "2020-01-01", "2099-12-31", {"2": "2020-01-01", "3": "2099-12-31"}),
+        ("closed", "2019-01-01", "2021-06-30", {"2": "2019-01-01", "4": "2021-06-30"}),
+        ("implementation", "2099-01-01", None, {"1": "2099-01-01"}),
+    ],
+)
+def test_an_activity_s_dates_are_exported_as_planned_or_actual_by_its_status_and_the_day(
+    session: Session, facilitator: Actor, status: str, start: str, end: str | None, expected: dict[str, str]
+) -> None:
+    """A pipeline activity starting in 2099 was written as having actually started; a closed one's end
+    as planned."""
+    from datetime import date
+
+    from pux.accounts.models import Organisation
+    from pux.assistance import service as assistance
+    from tests.world import activity_data
+
+    provider = session.scalar(select(Organisation.id).limit(1))
+    assert provider is not None
+    record = assistance.record_activity(
+        session,
+        actor=facilitator,
+        data=activity_data(
+            provider,
+            title="Dated for the export",
+            status=status,
+            start_date=date.fromisoformat(start),
+            end_date=date.fromisoformat(end) if end else None,
+        ),
+    )
+    document = etree.fromstring(_export(session, facilitator))
+    written = next(
+        a
+        for a in document.iter("iati-activity")
+        if a.findtext("iati-identifier", "").endswith(f"-{record.id}")
+    )
+    assert {d.get("type"): d.get("iso-date") for d in written.findall("activity-date")} == expected

@@ -16,7 +16,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -1006,6 +1006,25 @@ def _record_of(
     return _own_record(activity, provider, techniques, iso2, uri)
 
 
+# An activity's statuses in which it has begun, and those in which it is over (PUX keeps one start and one
+# end date, not IATI's planned and actual pairs: which one a date is follows from the status and the day).
+_STARTED = frozenset({"implementation", "finalisation", "closed", "suspended"})
+_ENDED = frozenset({"closed"})
+
+
+def _activity_dates(activity: AssistanceActivity, today: date) -> dict[str, date]:
+    """IATI activity dates for PUX's start and end: actual once the activity has begun (or ended) and the
+    day has come, planned otherwise (a pipeline activity's start in 2027 was written as an actual start)."""
+    dates: dict[str, date] = {}
+    if activity.start_date:
+        begun = activity.status in _STARTED and activity.start_date <= today
+        dates[ACTUAL_START if begun else PLANNED_START] = activity.start_date
+    if activity.end_date:
+        ended = activity.status in _ENDED and activity.end_date <= today
+        dates[ACTUAL_END if ended else PLANNED_END] = activity.end_date
+    return dates
+
+
 def _imported_record(
     activity: AssistanceActivity,
     transactions: list[Any],
@@ -1036,11 +1055,6 @@ def _imported_record(
         for row in narratives
         if row.field.startswith("description-")
     )
-    dates: dict[str, Any] = {}
-    if activity.start_date:
-        dates[ACTUAL_START] = activity.start_date
-    if activity.end_date:
-        dates[PLANNED_END] = activity.end_date
     return ActivityRecord(
         identifier=activity.iati_identifier or "",
         last_updated=as_utc(activity.iati_last_updated),
@@ -1064,7 +1078,7 @@ def _imported_record(
             for row in participants
         ),
         status=PUX_STATUS_TO_IATI.get(activity.status),
-        dates=dates,
+        dates=_activity_dates(activity, date.today()),
         splits=tuple(split_of(s) for s in splits if s.transaction_id is None)
         + tuple(_technique_split(activity, techniques, uri)),
         transactions=tuple(
@@ -1109,11 +1123,7 @@ def _own_record(
         participants.append(
             OrganisationRef(ref=None, names=(Narrative("en", activity.implementer),), role=IMPLEMENTING_ROLE)
         )
-    dates: dict[str, Any] = {}
-    if activity.start_date:
-        dates[PLANNED_START] = activity.start_date
-    if activity.end_date:
-        dates[PLANNED_END] = activity.end_date
+    dates = _activity_dates(activity, date.today())
     if not dates:
         dates[PLANNED_START] = activity.created_at.date()
     country = iso2.get(activity.recipient_country_iso3)
