@@ -1120,21 +1120,26 @@ def _concept_problems(session: Session, data: ConceptNoteCreate | ConceptNoteUpd
     return problems
 
 
-def event_of_recommendation(session: Session, recommendation_id: int) -> int:
-    """The event a recommendation was made at (its page shows the recommendation's forms)."""
+def _recommendation(session: Session, actor: Actor, recommendation_id: int) -> Recommendation:
+    """A recommendation of an event the actor may see, else NotFound: one made at an event they may not see
+    answers exactly like a missing one (naming the event would say that it exists)."""
     recommendation = repository.get_recommendation(session, recommendation_id)
-    if recommendation is None:
-        raise NotFound(_("No recommendation with this number."))
-    return recommendation.event_id
+    event = repository.get_event(session, recommendation.event_id) if recommendation is not None else None
+    if recommendation is None or event is None or not _may_view(session, actor, event):
+        raise NotFound(_("No recommendation with this number is visible to you."))
+    return recommendation
+
+
+def event_of_recommendation(session: Session, *, actor: Actor, recommendation_id: int) -> int:
+    """The event a recommendation was made at (its page shows the recommendation's forms)."""
+    return _recommendation(session, actor, recommendation_id).event_id
 
 
 def create_concept_note(
     session: Session, *, actor: Actor, recommendation_id: int, data: ConceptNoteCreate
 ) -> ConceptNote:
     """Turn a recommendation into a concept note for one country (facilitators)."""
-    recommendation = repository.get_recommendation(session, recommendation_id)
-    if recommendation is None:
-        raise NotFound(_("No recommendation with this number."))
+    recommendation = _recommendation(session, actor, recommendation_id)
     get_event_to_run(session, actor=actor, event_id=recommendation.event_id)
     problems = _concept_problems(session, data)
     if data.country_iso3 not in reference_repository.code_set(session, Country.iso3):

@@ -598,7 +598,7 @@ def create_concept_note(
             session, actor=actor, recommendation_id=recommendation_id, data=data
         )
     except ValidationFailed as failed:
-        event_id = service.event_of_recommendation(session, recommendation_id)
+        event_id = service.event_of_recommendation(session, actor=actor, recommendation_id=recommendation_id)
         refused = f"recommendation-{recommendation_id}"
         return _outcomes_page(request, session, actor, event_id, values, failed, refused=refused)
     flash(request, _("The concept note was created; the country's counterpart can now refine it."))
