@@ -148,6 +148,11 @@ BOMB = """<?xml version="1.0"?>
             lambda tmp: _write(tmp / "old.xml", '<iati-activities version="1.05"></iati-activities>'),
             "old-version",
         ),
+        (
+            lambda tmp: _write(tmp / "new.xml", '<iati-activities version="3.0"></iati-activities>'),
+            "old-version",
+        ),
+        (lambda tmp: _write(tmp / "none.xml", "<iati-activities></iati-activities>"), "no-version"),
     ],
 )
 def test_a_file_that_is_not_iati_xml_is_refused_whole_and_nothing_is_written(

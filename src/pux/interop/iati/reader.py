@@ -8,6 +8,7 @@ entities, never reaches the network and keeps libxml2's limits on text size and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -42,14 +43,16 @@ PARSER_OPTIONS: dict[str, Any] = {
     "remove_pis": True,
 }
 # Why a whole file is refused (rule codes; rules.describe_file_refusal words them for people).
-NOT_XML, TRUNCATED, TOO_LARGE, ENTITIES, NOT_IATI, OLD_VERSION = (
+NOT_XML, TRUNCATED, TOO_LARGE, ENTITIES, NOT_IATI, OLD_VERSION, NO_VERSION = (
     "not-xml",
     "truncated",
     "too-large",
     "entities",
     "not-iati",
     "old-version",
+    "no-version",
 )
+READABLE_VERSION = re.compile(r"2\.0[1-3]")
 
 
 class FileRefused(Exception):
@@ -117,7 +120,10 @@ def _check_root(element: Any) -> FileHeader:
     if element.tag != ROOT:
         raise FileRefused(NOT_IATI, element.sourceline, str(element.tag))
     version = element.get("version")
-    if version is not None and version.startswith("1."):
+    # The schema requires the version; 2.01-2.03 share what PUX reads (1.0x and any later major differ).
+    if version is None:
+        raise FileRefused(NO_VERSION, element.sourceline)
+    if not READABLE_VERSION.fullmatch(version.strip()):
         raise FileRefused(OLD_VERSION, element.sourceline, version)
     return FileHeader(version=version, generated_at=parse_datetime(element.get("generated-datetime")))
 

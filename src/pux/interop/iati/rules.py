@@ -213,7 +213,11 @@ def describe(rule: str, details: dict[str, Any] | None = None) -> str:
             "expand without limit, so it is not read."
         ),
         "not-iati": lambda: _("The file is XML but not an IATI activity file (its root is %(detail)s)."),
-        "old-version": lambda: _("The file is IATI version %(detail)s; PUX reads version 2.0x files."),
+        "old-version": lambda: _("The file is IATI version %(detail)s; PUX reads versions 2.01 to 2.03."),
+        "no-version": lambda: _(
+            "The file does not say which IATI version it follows (the version of iati-activities); PUX reads "
+            "versions 2.01 to 2.03."
+        ),
     }
     template = messages.get(rule)
     if template is None:
