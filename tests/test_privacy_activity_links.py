@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pux.assistance import service as assistance
+from pux.assistance.models import IatiSource
 from pux.assistance.schemas import ActivityUpdate
 from tests.web_helpers import bearer, sign_in
 from tests.world import World, activity_data
@@ -126,3 +127,22 @@ def test_an_edit_by_someone_who_may_not_see_the_link_keeps_it_unseen(
         f"/api/v1/activities/{activity_id}", headers=bearer(world.tokens["facilitator"])
     ).json()
     assert facilitator["need_id"] == world.needs["private_ken"]
+
+
+def test_an_imported_activity_does_not_link_to_the_private_activity_it_is_counted_in(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """An implementer's IATI report counted in its funder's activity: the funder's may be private."""
+    activity = assistance.get_activity(
+        session, actor=world.actors["admin"], activity_id=world.activities["public_a"]
+    )
+    activity.iati_source = IatiSource(
+        file_name="implementer.xml", sha256="0" * 64, publisher_name="Implementer"
+    )
+    activity.iati_identifier = "XM-DAC-1-IMPLEMENTER"
+    activity.counted_in_activity_id = world.activities["private_b"]
+    session.flush()
+    page = client.get(f"/activities/{activity.id}")
+    assert page.status_code == 200 and "implementer.xml" in page.text
+    assert f'/activities/{world.activities["private_b"]}"' not in page.text
+    assert "counted there, not twice" not in page.text

@@ -157,6 +157,8 @@ class ActivityLinks:
 
     need_id: int | None
     programme_id: int | None
+    # The funder's activity an imported one is counted in (IATI): it may be another provider's private one.
+    counted_in_activity_id: int | None = None
 
 
 def links_seen_by(
@@ -165,10 +167,16 @@ def links_seen_by(
     """The links of each of ``activities`` (by id) that ``actor`` may see."""
     needs = seen_need_ids(session, actor, [activity.need_id for activity in activities])
     programmes = seen_programme_ids(session, actor, [activity.programme_id for activity in activities])
+    counted_in = seen_activity_ids(
+        session, actor, [activity.counted_in_activity_id for activity in activities]
+    )
     return {
         activity.id: ActivityLinks(
             need_id=activity.need_id if activity.need_id in needs else None,
             programme_id=activity.programme_id if activity.programme_id in programmes else None,
+            counted_in_activity_id=(
+                activity.counted_in_activity_id if activity.counted_in_activity_id in counted_in else None
+            ),
         )
         for activity in activities
     }
