@@ -59,6 +59,16 @@ def activities_by_identifier(session: Session, identifiers: Collection[str]) -> 
     return {activity.iati_identifier or "": activity for activity in rows}
 
 
+def own_activity_ids(session: Session, ids: Collection[int]) -> set[int]:
+    """Which of ``ids`` are activities recorded in PUX itself (not imported from IATI)."""
+    if not ids:
+        return set()
+    statement = select(AssistanceActivity.id).where(
+        AssistanceActivity.id.in_(list(ids)), AssistanceActivity.origin != "iati"
+    )
+    return set(session.scalars(statement))
+
+
 def organisations_by_iati_ref(session: Session, refs: Collection[str]) -> dict[str, int]:
     if not refs:
         return {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -82,6 +83,8 @@ ENTITY_RUN = "iati_import_run"
 MAX_NAMED_REFUSALS = 2000
 # PUX's own identifier as a secondary reporter of activities whose provider has no IATI identifier.
 PUX_REPORTING_REF = "XI-PUX"
+# The identifier PUX's export gives an activity recorded in PUX: "<reporting org>-PUX-<its number>".
+_OWN_IDENTIFIER = re.compile(r"-PUX-([0-9]{1,10})")
 PUX_REPORTING_TYPE = "90"
 Progress = Callable[[int, int], None]
 LOGGER = logging.getLogger(__name__)
@@ -518,6 +521,9 @@ def _apply_batch(
             run.source.publisher_name = pick(first.reporting_org.names, "en")[:300] or None
         wanted = [d for d in decisions if d.wanted]
         existing = repository.activities_by_identifier(session, {d.read.record.identifier for d in wanted})
+        ours = repository.own_activity_ids(
+            session, {number for d in wanted if (number := own_record_number(d.read.record.identifier))}
+        )
         changed: list[tuple[AssistanceActivity, ActivityRecord, Relevance | None]] = []
         befores: list[dict[str, Any] | None] = []
         replaced: list[int] = []
@@ -532,6 +538,9 @@ def _apply_batch(
         for decision in wanted:
             record = decision.read.record
             activity = existing.get(record.identifier)
+            if activity is None and own_record_number(record.identifier) in ours:
+                unchanged += 1  # PUX's own export read back: the activity is here already
+                continue
             if activity is not None and not _is_newer(record, activity):
                 unchanged += 1
                 continue
@@ -582,6 +591,12 @@ def _apply_batch(
             run.refusals = [*run.refusals, *named][:MAX_NAMED_REFUSALS]
         run.done_count += len(decisions)
         run.seconds = Decimal(f"{elapsed_before + time.perf_counter() - started:.3f}")
+
+
+def own_record_number(identifier: str) -> int | None:
+    """The number of the PUX activity an identifier of PUX's own export names, else None."""
+    found = _OWN_IDENTIFIER.search(identifier)
+    return int(found.group(1)) if found and identifier.endswith(found.group(0)) else None
 
 
 def _is_newer(record: ActivityRecord, activity: AssistanceActivity) -> bool:
