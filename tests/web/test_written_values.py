@@ -149,3 +149,13 @@ def test_a_form_is_refused_before_its_values_are_checked_to_who_may_not_use_it(
     )
     assert response.status_code in {403, 404}, (path, response.status_code)
     assert 'class="problems"' not in response.text
+
+
+def test_numbers_and_times_written_wrong_say_what_is_expected(client: TestClient, world: World) -> None:
+    """ "is not valid" said nothing of what to write."""
+    event = _event(starts_at="2026-02-30T10:00", travel_budget="12.345")
+    problems = _problems(
+        client.post("/api/v1/events", json=event, headers=bearer(world.tokens["facilitator"]))
+    )
+    assert problems["starts_at"] == "must be a date and time (YYYY-MM-DD HH:MM)"
+    assert problems["travel_budget"] == "may have at most 2 decimals"
