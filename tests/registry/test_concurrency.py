@@ -75,7 +75,7 @@ def test_page_stale_edit_shows_a_clear_message(client: TestClient, world: World)
         data={**form, "title": "Saved second from an old form"},
         follow_redirects=False,
     )
-    assert stale.status_code == 409 and "changed by someone else" in stale.text
+    assert stale.status_code == 409 and "Someone else saved this need" in stale.text
     assert "Saved first" in client.get(f"/needs/{need_id}").text
     # What the second person wrote is on the page again, over the current version, to save once compared.
     assert (

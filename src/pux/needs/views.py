@@ -220,15 +220,18 @@ def edit_need(request: Request, session: SessionDep, actor: PageActor, need_id: 
 
 
 def _stale_form(
-    request: Request, session: Session, actor: Actor, need_id: int, values: dict[str, Any], message: str
+    request: Request, session: Session, actor: Actor, need_id: int, values: dict[str, Any]
 ) -> HTMLResponse:
     """Someone saved the need first: what this person wrote is shown again over the current version (their
     work was lost behind a bare page), to compare with it and save again."""
     session.expire_all()  # the need as the other person saved it
     current = service.get_need_for_edit(session, actor=actor, need_id=need_id)
     kept = {**_shown(values), "version": current.version}
-    keep = _("What you wrote is kept below: compare it with the current version, then save again.")
-    failed = ValidationFailed([FieldProblem(WHOLE_FORM, f"{message} {keep}")])
+    message = _(
+        "Someone else saved this need after you opened it (it is now at version %(version)s). What you wrote "
+        "is kept below: compare it with the need as it is now, then save again."
+    ) % {"version": current.version}
+    failed = ValidationFailed([FieldProblem(WHOLE_FORM, message)])
     return _form_page(request, session, need=current, values=kept, failed=failed, status_code=409)
 
 
@@ -246,8 +249,8 @@ def update_need(
         service.update_need(session, actor=actor, need_id=need_id, data=data)
     except ValidationFailed as failed:
         return _form_page(request, session, need=need, values=_shown(values), failed=failed, status_code=422)
-    except StaleEdit as stale:
-        return _stale_form(request, session, actor, need_id, values, str(stale))
+    except StaleEdit:
+        return _stale_form(request, session, actor, need_id, values)
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
