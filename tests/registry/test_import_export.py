@@ -6,6 +6,8 @@ import csv
 import html
 import io
 import re
+import time
+import zipfile
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,6 +22,7 @@ from pux.assistance.models import AssistanceActivity
 from pux.audit.models import AuditEvent
 from pux.errors import FieldProblem, ValidationFailed
 from pux.interop.tabular import service as tabular
+from pux.interop.tabular.formats import read_table
 from pux.needs import service as needs_service
 from pux.needs.models import Need
 from pux.needs.repository import NeedFilter
@@ -514,4 +517,73 @@ def test_numbers_that_cannot_be_read_are_refused_in_the_readers_words(session: S
         _import(session, "counterpart_ken", world, "needs", content)
     assert [(p.row, p.field, p.message) for p in refused.value.problems] == [
         (2, "estimated_cost", "must have at most 2 decimals")
+    ]
+
+
+def _with_sheet_xml(content: bytes, change: Any, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """A copy of a workbook whose first sheet's XML (or another ``part``) is ``change``d (as another
+    program might write it)."""
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            copy.writestr(item, change(data) if item.filename == part else data)
+    return target.getvalue()
+
+
+NEEDS_SHEET = (["country_iso3", "title", "thematic_area_code"], ["KEN", "Cyclotron bunker", "health"])
+
+
+def _import_xlsx(session: Session, world: World, content: bytes) -> Any:
+    return tabular.import_table(
+        session,
+        actor=world.actors["counterpart_ken"],
+        entity_name="needs",
+        content=content,
+        filename="n.xlsx",
+    )
+
+
+def test_a_sheet_declaring_every_column_is_read_as_wide_as_its_cells() -> None:
+    """The size a sheet declares is not trusted: "A1:XFD3001" made each of its 3,000 rows 16,384 cells wide
+    (7 s to read them, two minutes for the 50,000 rows an import takes)."""
+    rows = [["KEN", f"Cyclotron bunker {number}", "health"] for number in range(3000)]
+    declared = _with_sheet_xml(
+        _xlsx(NEEDS_SHEET[0], *rows),
+        lambda xml: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD3001"/>', xml),
+    )
+    started = time.monotonic()
+    table = read_table(declared, "needs.xlsx")
+    assert time.monotonic() - started < 2
+    assert table.header == NEEDS_SHEET[0] and len(table.rows) == 3000 and not table.problems
+
+
+def test_a_sheet_with_cells_past_200_columns_is_refused_naming_the_row(
+    session: Session, world: World
+) -> None:
+    empty_cells = b"<c/>" * 300
+    wide = _with_sheet_xml(
+        _xlsx(*NEEDS_SHEET),
+        lambda xml: re.sub(rb'<dimension ref="[^"]+"/>', b"", xml).replace(
+            b"</row>", empty_cells + b"</row>"
+        ),
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        _import_xlsx(session, world, wide)
+    assert [(p.row, p.message) for p in refused.value.problems] == [
+        (1, "this row has cells past column 200 (GR): an import reads at most 200 columns; "
+         "delete the columns after your data")
+    ]  # fmt: skip
+
+
+def test_an_xlsx_cell_longer_than_a_csv_cell_may_be_is_refused(session: Session, world: World) -> None:
+    # Excel holds at most 32,767 characters in a cell (openpyxl reads no more of a shared text); another
+    # program may write more, as an inline text.
+    written = _xlsx([*NEEDS_SHEET[0], "description"], [*NEEDS_SHEET[1], "placeholder"])
+    inline = b'<c r="D2" t="inlineStr"><is><t>' + b"x" * 100_001 + b"</t></is></c>"
+    long = _with_sheet_xml(written, lambda xml: re.sub(rb'<c r="D2"[^>]*>.*?</c>', inline, xml))
+    with pytest.raises(ValidationFailed) as refused:
+        _import_xlsx(session, world, long)
+    assert [(p.row, p.field, p.message) for p in refused.value.problems] == [
+        (2, "description", "is too long (at most 100000 characters)")
     ]

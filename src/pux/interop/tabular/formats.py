@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from pux.errors import FieldProblem
 from pux.i18n import gettext as _
@@ -32,6 +36,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_MARK = "'"
 # The header, an HXL row and the data rows.
 MAX_LINES = MAX_ROWS + 2
+# The columns a sheet may have (the widest table has about 30): a spreadsheet row may hold 16,384 cells.
+MAX_COLUMNS = 200
+# The last row a spreadsheet program writes (Excel's limit).
+EXCEL_MAX_ROWS = 1_048_576
 
 
 @dataclass
@@ -184,8 +192,6 @@ def _table_from_lines(lines: Lines) -> Table:
     if data and _is_hxl_row(data[0][1]):
         data = data[1:]  # an HXL hashtag row under the header is metadata, not data
     for number, cells in data:
-        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
-            table.problems.append(FieldProblem("file", _("this row has more cells than the header"), number))
         table.problems += _cells_without_header(header, cells, number)
         table.rows.append(
             {
@@ -229,8 +235,8 @@ def header_delimiter(text: str) -> str:
 
 
 def _cells_without_header(header: Sequence[str], cells: Sequence[str], row: int) -> list[FieldProblem]:
-    """A problem for each cell of a row that holds data under a blank header (a column left unnamed, or
-    the rest of merged header cells): its data would be dropped unread."""
+    """A problem for each cell of a row that holds data under a blank header (a column left unnamed, the
+    rest of merged header cells) or past the header's last column: its data would be dropped unread."""
     return [
         FieldProblem(
             "file",
@@ -238,8 +244,8 @@ def _cells_without_header(header: Sequence[str], cells: Sequence[str], row: int)
             % {"position": position, "letter": column_letter(position)},
             row,
         )
-        for position, (name, cell) in enumerate(zip(header, cells, strict=False), start=1)
-        if not name and cell.strip()
+        for position, cell in enumerate(cells, start=1)
+        if cell.strip() and not (position <= len(header) and header[position - 1])
     ]
 
 
@@ -275,42 +281,121 @@ def read_table(content: bytes, filename: str) -> Table:
 
 def _read_xlsx(content: bytes) -> Table:
     try:
+        too_wide = _first_row_too_wide(content)
+        if too_wide is not None:
+            return _too_many_columns(too_wide)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors for a broken file
-        return Table(header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)])
+        return _unreadable_xlsx()
     try:
         sheet = workbook.worksheets[0]
+        if isinstance(sheet, ReadOnlyWorksheet):
+            # The size a sheet declares is not trusted: "A1:XFD1048576" made every row 16,384 cells wide.
+            # Rows are then as wide as their last cell.
+            sheet.reset_dimensions()
         lines = Lines()
-        formulas: list[FieldProblem] = []
+        problems: list[FieldProblem] = []
         for number, row in enumerate(sheet.iter_rows(), start=1):
-            cells = []
-            for cell in row:
-                if cell.data_type == "f":
-                    formulas.append(
-                        FieldProblem(
-                            _column_name(lines, cell),
-                            _("formulas are not accepted: paste the values instead"),
-                            number,
-                        )
-                    )
-                    cells.append("")
-                    continue
-                text = "" if cell.value is None else _cell_text(cell.value)
-                if "\x00" in text:
-                    formulas.append(
-                        FieldProblem(_column_name(lines, cell), _("holds NUL characters"), number)
-                    )
-                    text = ""
-                cells.append(text)
-            if not lines.add(number, cells):
+            if number > EXCEL_MAX_ROWS:  # no spreadsheet program writes a row past it
+                return _unreadable_xlsx()
+            if len(row) > MAX_COLUMNS:
+                return _too_many_columns(number)
+            if not lines.add(number, _xlsx_cells(row, number, lines, problems)):
                 return _too_many_rows(number)
     except Exception:  # a damaged sheet inside a readable archive
-        return Table(header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)])
+        return _unreadable_xlsx()
     finally:
         workbook.close()
     table = _table_from_lines(lines)
-    table.problems[:0] = formulas
+    table.problems[:0] = problems
     return table
+
+
+# A row or cell tag of a sheet (with a namespace prefix or not), and the reference it gives, if any.
+_ROW_OR_CELL = re.compile(rb'<(?:\w+:)?(row|c)\b(?:[^>]*?\sr="([A-Z]*)(\d+)")?')
+_SCAN_BYTES = 1 << 20
+
+
+def _first_row_too_wide(content: bytes) -> int | None:
+    """The number of the first row of the first sheet with a cell past MAX_COLUMNS, found by a search of
+    its XML as it is unpacked, before openpyxl reads it: openpyxl reads every cell of a sheet that does
+    not declare its size once to find it (48 s for 1,000 rows of 16,384 empty cells) before any row."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(_first_sheet(archive)) as sheet:
+        row, column, rest = 0, 0, b""
+        while chunk := sheet.read(_SCAN_BYTES):
+            text = rest + chunk
+            # A tag cut by the chunk's end is searched with the next chunk (text after a whole tag is not
+            # kept: a long cell's text would be copied again with every chunk).
+            end = text.rfind(b"<")
+            cut = end >= 0 and text.find(b">", end) < 0 and len(text) - end < _SCAN_BYTES
+            searched, rest = (text[:end], text[end:]) if cut else (text, b"")
+            for match in _ROW_OR_CELL.finditer(searched):
+                tag, letters, digits = match.groups()
+                if tag == b"row":
+                    row, column = int(digits) if digits else row + 1, 0
+                    continue
+                column = _column_number(letters) if letters else column + 1
+                if column > MAX_COLUMNS:
+                    return int(digits) if digits else row
+    return None
+
+
+def _column_number(letters: bytes) -> int:
+    """The position of a column named by its letters (A is 1, AA 27); any of more than 3 letters is past
+    the last column a spreadsheet has."""
+    if len(letters) > 3:
+        return MAX_COLUMNS + 1
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The part of the workbook's first sheet, as openpyxl finds it (the workbook's first sheet and its
+    relationship)."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = next(element for element in workbook.iter() if element.tag.endswith("}sheet"))
+    wanted = next(value for name, value in sheet.attrib.items() if name.endswith("}id"))
+    relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(element.get("Target", "") for element in relationships if element.get("Id") == wanted)
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+
+
+def _xlsx_cells(row: Sequence[Any], number: int, lines: Lines, problems: list[FieldProblem]) -> list[str]:
+    """A sheet row's cells as text; a formula, a NUL character or a text longer than a cell may hold is
+    added to ``problems`` (naming the cell's column) and read as an empty cell."""
+    cells = []
+    for cell in row:
+        if cell.data_type == "f":
+            message = _("formulas are not accepted: paste the values instead")
+            problems.append(FieldProblem(_column_name(lines, cell), message, number))
+            cells.append("")
+            continue
+        text = "" if cell.value is None else _cell_text(cell.value)
+        if "\x00" in text:
+            problems.append(FieldProblem(_column_name(lines, cell), _("holds NUL characters"), number))
+            text = ""
+        elif len(text) > MAX_CELL_CHARACTERS:
+            message = _("is too long (at most %(limit)s characters)") % {"limit": MAX_CELL_CHARACTERS}
+            problems.append(FieldProblem(_column_name(lines, cell), message, number))
+            text = ""
+        cells.append(text)
+    return cells
+
+
+def _unreadable_xlsx() -> Table:
+    return Table(header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)])
+
+
+def _too_many_columns(number: int) -> Table:
+    """Refuse a sheet at its first row with a cell past MAX_COLUMNS (it is not read further: a row of
+    16,384 empty cells took a second to read, a sheet of them most of a minute)."""
+    message = _(
+        "this row has cells past column %(limit)s (%(letter)s): an import reads at most %(limit)s "
+        "columns; delete the columns after your data"
+    ) % {"limit": MAX_COLUMNS, "letter": column_letter(MAX_COLUMNS)}
+    return Table(header=[], problems=[FieldProblem("file", message, number)])
 
 
 def _too_many_rows(number: int) -> Table:
