@@ -320,7 +320,15 @@ def _first_row_too_wide(content: bytes) -> int | None:
     """The number of the first row of the first sheet with a cell past MAX_COLUMNS, found by a search of
     its XML as it is unpacked, before openpyxl reads it: openpyxl reads every cell of a sheet that does
     not declare its size once to find it (48 s for 1,000 rows of 16,384 empty cells) before any row."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(_first_sheet(archive)) as sheet:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        part = _first_sheet(archive)
+        if part is None:
+            return None  # laid out otherwise: openpyxl finds the sheet, or refuses the file
+        return _first_row_too_wide_in(archive.open(part))
+
+
+def _first_row_too_wide_in(sheet: IO[bytes]) -> int | None:
+    with sheet:
         row, column, rest = 0, 0, b""
         while chunk := sheet.read(_SCAN_BYTES):
             text = rest + chunk
@@ -351,15 +359,19 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> str:
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
     """The part of the workbook's first sheet, as openpyxl finds it (the workbook's first sheet and its
-    relationship)."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    sheet = next(element for element in workbook.iter() if element.tag.endswith("}sheet"))
-    wanted = next(value for name, value in sheet.attrib.items() if name.endswith("}id"))
-    relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(element.get("Target", "") for element in relationships if element.get("Id") == wanted)
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    relationship), when the workbook is where spreadsheet programs put it."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        sheet = next(element for element in workbook.iter() if element.tag.endswith("}sheet"))
+        wanted = next(value for name, value in sheet.attrib.items() if name.endswith("}id"))
+        relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        target = next(element.get("Target", "") for element in relationships if element.get("Id") == wanted)
+    except (KeyError, StopIteration, ElementTree.ParseError):
+        return None
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    return part if part in archive.namelist() else None
 
 
 def _xlsx_cells(row: Sequence[Any], number: int, lines: Lines, problems: list[FieldProblem]) -> list[str]:
