@@ -58,8 +58,8 @@ def problem_message(error: Any, *, otherwise: str | None = None) -> str:
         "datetime_parsing": _("must be a date and time (YYYY-MM-DD HH:MM)"),
         "datetime_from_date_parsing": _("must be a date and time (YYYY-MM-DD HH:MM)"),
         "datetime_type": _("must be a date and time (YYYY-MM-DD HH:MM)"),
-        "decimal_max_places": _("may have at most %(limit)s decimals")
-        % {"limit": context.get("decimal_places")},
+        "decimal_max_places": _("must have at most %(places)s decimals")
+        % {"places": context.get("decimal_places")},
         "decimal_max_digits": _("has too many digits"),
         "decimal_whole_digits": _("has too many digits"),
         "finite_number": _("must be a number"),

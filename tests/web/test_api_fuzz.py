@@ -86,7 +86,9 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "GET /api/v1/map/{indicator}": "its area filter names a thematic area; the period ends after it starts",
     "POST /api/v1/needs/{need_id}/transitions": "the target must be a move the workflow allows now",
     "PUT /api/v1/countries/{iso3}/needs/ranking": "the ids are exactly the country's rankable needs",
-    "POST /api/v1/matching/rounds": "the rules may be infeasible together (an LDC floor no budget can meet)",
+    "POST /api/v1/matching/rounds": "the rules may be infeasible together (an LDC floor no budget can meet); "
+    "the programmes named must be open to matching",
+    "POST /api/v1/matching/round-jobs": "the programmes named must be open to matching",
     "POST /api/v1/{entity}/import": "the file is a CSV or xlsx table whose rows are checked like the forms",
     "PUT /api/v1/priority/config": "a weights configuration that the schema describes only as an object",
     "POST /api/v1/events": _CODES + "; an IANA time zone; a host country unless online; end after start",

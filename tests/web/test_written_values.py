@@ -158,4 +158,4 @@ def test_numbers_and_times_written_wrong_say_what_is_expected(client: TestClient
         client.post("/api/v1/events", json=event, headers=bearer(world.tokens["facilitator"]))
     )
     assert problems["starts_at"] == "must be a date and time (YYYY-MM-DD HH:MM)"
-    assert problems["travel_budget"] == "may have at most 2 decimals"
+    assert problems["travel_budget"] == "must have at most 2 decimals"

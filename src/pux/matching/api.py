@@ -156,7 +156,8 @@ def queue_round(session: SessionDep, actor: ApiActor, request: RoundRequest, res
     """Queue an allocation round as a job (facilitators): on the mission's data a round takes seconds, too
     long to hold a request. The answer is the job; follow its Location until it is done, then its
     ``result_url`` leads to the round."""
-    service.check_round_programmes(session, request.programme_ids)  # refused now, not when the job runs
+    # Refused now rather than when the job runs.
+    service.check_round_programmes(session, actor, request.programme_ids)
     job = job_service.enqueue(
         session,
         actor=actor,

@@ -385,9 +385,10 @@ def needs_for_programme(
     return suggestions[:k]
 
 
-def check_round_programmes(session: Session, programme_ids: Sequence[int] | None) -> None:
+def check_round_programmes(session: Session, actor: Actor, programme_ids: Sequence[int] | None) -> None:
     """Refuse a round over programmes that are not open to matching (unknown, draft, closed): it ran over
-    the others, or over none at all, as if they had been given."""
+    the others, or over none at all, as if they had been given. Who may not run rounds is refused first."""
+    require(permissions.can_run_allocation(actor), _("Only facilitators may run allocation rounds."))
     if not programme_ids:
         return
     open_ones = {programme.id for programme in repository.matchable_programmes(session, programme_ids)}
@@ -413,7 +414,7 @@ def run_round(
         raise ValidationFailed([FieldProblem("country_cap_share", _("shares must be between 0 and 1"))])
     # A round over every programme reads the needs as a programme's recommendations do, kept per data
     # version (a served process has them ready: reading and converting 10,000 needs took 1.8 s a round).
-    check_round_programmes(session, programme_ids)
+    check_round_programmes(session, actor, programme_ids)
     context = load_context(session, programme_ids=programme_ids, kept_needs=programme_ids is None)
     pairs = eligible_pairs(context.data, for_allocation=True)
     try:
