@@ -12,17 +12,18 @@ from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
 from pux.accounts.permissions import EDITOR, Grant
-from pux.briefs.content import Figure
 from pux.knowledge import service as knowledge
 from pux.knowledge.schemas import EvidenceCreate
 from pux.needs import service as needs
 from tests.world import PASSWORD, World
 
 
-def test_a_unit_that_repeats_its_currency_says_it_once() -> None:
-    assert Figure(88.0, "USD USD million per year", "S", "2021").unit == "USD million per year"
-    assert Figure(3.0, "USD per hectare", "S", "2021").unit == "USD per hectare"
-    assert Figure(3.0, "", "S", "2021").unit == ""
+def test_a_unit_that_names_its_currency_gets_it_once() -> None:
+    from pux.briefs.service import _unit_with_currency
+
+    assert _unit_with_currency("USD million per year", "USD") == "USD million per year"
+    assert _unit_with_currency("million per year", "USD") == "USD million per year"
+    assert _unit_with_currency("patients per year", None) == "patients per year"
 
 
 def test_an_evidence_figure_in_the_region_brief_names_its_currency_once(

@@ -19,14 +19,6 @@ class Figure:
     source: str
     year: str  # "2023", or "2019-2023" for a comparison across countries reporting different years
 
-    def __post_init__(self) -> None:
-        # A unit made of parts that each name the same word (an evidence entry's currency "USD" before its
-        # unit "USD million per year") says it once: "88 USD million per year", not "88 USD USD million".
-        words = self.unit.split(" ")
-        once = [word for i, word in enumerate(words) if i == 0 or word != words[i - 1] or not word]
-        if len(once) != len(words):
-            object.__setattr__(self, "unit", " ".join(once))
-
     @property
     def is_missing(self) -> bool:
         return self.value is None

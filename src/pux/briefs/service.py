@@ -335,6 +335,14 @@ def _flow_lines(
     return lines[:limit]
 
 
+def _unit_with_currency(unit: str, currency: str | None) -> str:
+    """The unit, with the currency before it unless the unit names it already ("USD million per year" was
+    written "USD USD million per year")."""
+    if not currency or currency in unit.split():
+        return unit
+    return f"{currency} {unit}".strip()
+
+
 def _evidence_line(entry: EvidenceEntry, localiser: Localiser) -> EvidenceLine:
     claim = localiser.text(entry.id, "claim", entry.claim, entry.source_language)
     citation = ", ".join(
@@ -343,7 +351,7 @@ def _evidence_line(entry: EvidenceEntry, localiser: Localiser) -> EvidenceLine:
         if part
     )
     year = _year_span([entry.citation_year, entry.period_end], entry.citation_year or 0)
-    unit = " ".join(part for part in (entry.currency or "", entry.unit) if part)
+    unit = _unit_with_currency(entry.unit, entry.currency)
     figure = None if entry.value is None else Figure(entry.value, unit, citation, year)
     return EvidenceLine(
         entry_id=entry.id,
