@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.knowledge import repository, service
+from pux.knowledge import vocabulary as v
 from pux.knowledge.markdown import render_markdown
-from pux.knowledge.schemas import EvidenceCreate, MythCreate, StoryCreate
+from pux.knowledge.schemas import EvidenceCreate, MythCreate, StoryCreate, TranslationFields
 from pux.knowledge.seed import SeedReport
 from pux.reference import service as reference
 from tests.web.accessibility import accessibility_problems
@@ -369,3 +370,29 @@ def test_an_entry_compared_with_a_known_alternative_names_it_in_the_readers_lang
     ledger = client.get("/evidence")
     for html in (page.text, ledger.text):
         assert "Pulvérisation d" in html and "insecticide_spraying" not in html
+
+
+def test_a_technique_page_gives_its_myths_claims_in_the_readers_language(
+    client: TestClient, session: Session, editor: Actor, seeded: SeedReport
+) -> None:
+    """The technique page printed each myth's claim in English where /myths gave it in the reader's
+    language."""
+    myth = service.create_myth(
+        session,
+        actor=editor,
+        data=MythCreate(
+            claim="Brachytherapy only relieves symptoms",
+            finding="It cures many early cancers of the cervix.",
+            technique_codes=["brachytherapy"],
+            sources=[{"title": "A cohort study", "url": "https://example.org/study"}],  # type: ignore[list-item]
+            is_published=True,
+        ),
+    )
+    french = "La curiethérapie ne fait que soulager les symptômes"
+    service.save_translation(
+        session, actor=editor, entity_type=v.MYTH, entity_id=myth.id,
+        data=TranslationFields(field="claim", language="fr", text=french),
+    )  # fmt: skip
+    client.get("/language/fr")
+    assert french in client.get("/myths").text
+    assert french in client.get("/techniques/brachytherapy").text

@@ -117,6 +117,8 @@ def _technique_page(
             "may_edit": service.may_edit(actor),
             "may_review": service.may_review_translations(actor),
             "page_translations": _page_translations(session, actor, page),
+            # The myths' claims in the reader's language, as /myths shows them (they were in English).
+            "myth_texts": service.localiser(session, entity_type=v.MYTH, ids=[m.id for m in page.myths]),
         },
     )
 
