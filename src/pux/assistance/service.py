@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -120,33 +120,31 @@ def _programme_known_to(session: Session, actor: Actor | None, programme_id: int
     return programme_id in seen_programme_ids(session, actor, [programme_id])
 
 
-def seen_need_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
-    """Those of ``ids`` that are needs the actor may see (one query for a whole page of links)."""
-    wanted = {need_id for need_id in ids if need_id is not None}
+def _among_seen(
+    session: Session, key: Any, visible: ColumnElement[bool], ids: Collection[int | None]
+) -> set[int]:
+    """Those of ``ids`` whose records (by ``key``) match ``visible``, in one query for a page of links."""
+    wanted = {number for number in ids if number is not None}
     if not wanted:
         return set()
-    visible = needs_repository.visible_clause(permissions.need_scope(actor))
-    return set(session.scalars(select(Need.id).where(Need.id.in_(wanted), visible)))
+    return set(session.scalars(select(key).where(key.in_(wanted), visible)))
+
+
+def seen_need_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
+    """Those of ``ids`` that are needs the actor may see."""
+    return _among_seen(session, Need.id, needs_repository.visible_clause(permissions.need_scope(actor)), ids)
 
 
 def seen_programme_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
     """Those of ``ids`` that are programmes the actor may see."""
-    wanted = {programme_id for programme_id in ids if programme_id is not None}
-    if not wanted:
-        return set()
     visible = programmes_repository.visible_clause(permissions.programme_scope(actor))
-    return set(session.scalars(select(Programme.id).where(Programme.id.in_(wanted), visible)))
+    return _among_seen(session, Programme.id, visible, ids)
 
 
 def seen_activity_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
     """Those of ``ids`` that are activities the actor may see (for the records that link to activities)."""
-    wanted = {activity_id for activity_id in ids if activity_id is not None}
-    if not wanted:
-        return set()
     visible = repository.visible_clause(permissions.activity_scope(actor))
-    return set(
-        session.scalars(select(AssistanceActivity.id).where(AssistanceActivity.id.in_(wanted), visible))
-    )
+    return _among_seen(session, AssistanceActivity.id, visible, ids)
 
 
 @dataclass(frozen=True)
@@ -345,18 +343,7 @@ def export_activity_chunks(
         yield repository.by_ids(session, ids[start : start + size])
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One change of an activity as a reader may see it (the audit event itself is never altered)."""
-
-    occurred_at: datetime
-    actor: str
-    action: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-def activity_history(session: Session, *, actor: Actor, activity_id: int) -> list[HistoryEntry]:
+def activity_history(session: Session, *, actor: Actor, activity_id: int) -> list[audit.HistoryEntry]:
     """The audit trail of an activity the actor may see; the numbers of needs and programmes the actor may
     not see are left out of it (an old link would name them as plainly as the page once did)."""
     activity = get_activity(session, actor=actor, activity_id=activity_id)
@@ -377,7 +364,9 @@ def activity_history(session: Session, *, actor: Actor, activity_id: int) -> lis
         }
 
     return [
-        HistoryEntry(event.occurred_at, event.actor, event.action, shown(event.before), shown(event.after))
+        audit.HistoryEntry(
+            event.occurred_at, event.actor, event.action, shown(event.before), shown(event.after)
+        )
         for event in events
     ]
 

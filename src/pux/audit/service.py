@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event
@@ -17,6 +19,19 @@ from pux.audit.chain import ChainReport
 from pux.audit.models import AuditEvent
 from pux.i18n import N_
 from pux.i18n import gettext as _
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of a record as a reader may see it: the values they may not see left out (the audit
+    event itself is never altered)."""
+
+    occurred_at: datetime
+    actor: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
 
 # Set on a session that flushed new audit events; its commit chains them.
 UNSEALED = "audit_unsealed"

@@ -650,17 +650,6 @@ def update_story(session: Session, *, actor: Actor, story_id: int, data: StoryUp
     return story
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One change of a record as a reader may see it (the audit event itself is never altered)."""
-
-    occurred_at: datetime
-    actor: str
-    action: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
 # The records a story may tell of; a reader is shown (and told the number of) only those they may see.
 STORY_LINKS = ("need_id", "programme_id", "activity_id")
 
@@ -726,7 +715,7 @@ def story_form_values(session: Session, *, actor: Actor, story: SuccessStory) ->
     return values
 
 
-def story_history(session: Session, *, actor: Actor, story: SuccessStory) -> list[HistoryEntry]:
+def story_history(session: Session, *, actor: Actor, story: SuccessStory) -> list[audit.HistoryEntry]:
     """A story's audit trail without the numbers of records the reader may not see."""
     events = audit.history(session, entity_type=AUDIT_TYPES[v.STORY], entity_id=str(story.id))
     seen = _seen_link_ids(session, actor, [s for event in events for s in (event.before, event.after) if s])
@@ -738,7 +727,9 @@ def story_history(session: Session, *, actor: Actor, story: SuccessStory) -> lis
         return {**snapshot, **hidden}
 
     return [
-        HistoryEntry(event.occurred_at, event.actor, event.action, shown(event.before), shown(event.after))
+        audit.HistoryEntry(
+            event.occurred_at, event.actor, event.action, shown(event.before), shown(event.after)
+        )
         for event in events
     ]
 
