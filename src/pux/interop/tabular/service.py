@@ -61,7 +61,8 @@ class Entity:
     export: Callable[[Session, Actor, Any, Sequence[str]], ChunkedRows]
     visible: Callable[[Actor, Any], bool]
     # The code checks alone, for a row some of whose fields failed (so all its problems come at once).
-    codes_only: Callable[[Session, Any, Any], list[FieldProblem]]
+    # The code checks of a row whose fields failed (session, unchecked values, reference codes, actor).
+    codes_only: Callable[[Session, Any, Any, Actor], list[FieldProblem]]
     # Columns whose value no two rows of a file may share (each names one record).
     unique_in_file: tuple[str, ...] = ()
 
@@ -135,7 +136,7 @@ NEEDS = Entity(
     create=lambda s, a, d, c: needs.create_need(s, actor=a, data=d),
     update=lambda s, a, i, d, c: needs.update_need(s, actor=a, need_id=i, data=d),
     export=lambda s, a, f, c: needs.export_need_rows(s, actor=a, filters=f or NeedFilter(), columns=c),
-    codes_only=lambda s, d, c: needs.code_problems(s, d, getattr(d, "country_iso3", None)),
+    codes_only=lambda s, d, c, a: needs.code_problems(s, d, getattr(d, "country_iso3", None)),
     visible=lambda a, r: permissions.can_view_need(
         a, country_iso3=r.country_iso3, status=r.status, visibility=r.visibility
     ),
@@ -152,7 +153,7 @@ PROGRAMMES = Entity(
     export=lambda s, a, f, c: programmes.export_programme_rows(
         s, actor=a, filters=f or ProgrammeFilter(), columns=c
     ),
-    codes_only=lambda s, d, c: programmes.code_problems(s, d),
+    codes_only=lambda s, d, c, a: programmes.code_problems(s, d),
     visible=lambda a, r: permissions.can_view_programme(
         a, organisation_id=r.organisation_id, status=r.status, visibility=r.visibility
     ),
@@ -169,7 +170,8 @@ ACTIVITIES = Entity(
     export=lambda s, a, f, c: assistance.export_activity_rows(
         s, actor=a, filters=f or ActivityFilter(), columns=c
     ),
-    codes_only=lambda s, d, c: assistance.problems_with(s, d, c),
+    # With the actor: a need or programme they may not see answers as a missing one.
+    codes_only=lambda s, d, c, a: assistance.problems_with(s, d, c, actor=a),
     visible=lambda a, r: permissions.can_view_activity(
         a,
         provider_organisation_id=r.provider_organisation_id,
@@ -319,7 +321,9 @@ def _check_row(
         named = {problem.field for problem in row_problems}
         row_problems += [
             problem
-            for problem in _code_problems_of_refused_row(session, entity, schema, values, codes, number)
+            for problem in _code_problems_of_refused_row(
+                session, actor, entity, schema, values, codes, number
+            )
             if problem.field not in named
         ]
         return row_problems, plan
@@ -383,6 +387,7 @@ class SeenInFile:
 
 def _code_problems_of_refused_row(
     session: Session,
+    actor: Actor,
     entity: Entity,
     schema: type[BaseModel],
     values: dict[str, Any],
@@ -391,7 +396,7 @@ def _code_problems_of_refused_row(
 ) -> list[FieldProblem]:
     """The unknown codes of a row whose other fields failed, so the row's problems come all at once."""
     try:
-        found = entity.codes_only(session, lenient(schema, _record_numbers_within_keys(values)), codes)
+        found = entity.codes_only(session, lenient(schema, _record_numbers_within_keys(values)), codes, actor)
     except (TypeError, ValueError, AttributeError):
         return []  # too garbled for the code checks: its fields are named already
     return [replace(problem, row=number) for problem in found]
