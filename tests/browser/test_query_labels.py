@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize(
     ("language", "address", "named", "parameter"),
     [
-        ("ar", "/needs?page=abc", "Page", "page"),  # "Page" awaits its translations
+        ("ar", "/needs?page=abc", "الصفحة", "page"),
         ("ar", "/gaps?start=2026-99-99", "من", "start"),
         ("zh", "/gaps?start=2026-99-99", "自", "start"),
         ("ar", "/map?indicator=zzz", "المؤشر", "indicator"),
