@@ -25,6 +25,7 @@ from pux.dialogues.schemas import (
     TargetFields,
     TravelApplicationFields,
 )
+from tests.committed import rewind_audit_chain
 from tests.world import World
 
 runner = CliRunner()
@@ -107,6 +108,7 @@ def committed_event(engine: Engine, world: World) -> Iterator[int]:
                     AuditEvent.entity_type == entity_type, AuditEvent.entity_id.in_([str(i) for i in ids])
                 )
             )
+        rewind_audit_chain(session)
 
 
 @pytest.mark.usefixtures("cli_env")

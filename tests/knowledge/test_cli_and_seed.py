@@ -23,6 +23,7 @@ from pux.knowledge.demo import load_knowledge_demo
 from pux.knowledge.models import EvidenceEntry
 from pux.knowledge.seed import DATA_DIR, load_knowledge_seed
 from pux.reference import service as reference
+from tests.committed import rewind_audit_chain
 from tests.world import PASSWORD, World
 
 runner = CliRunner()
@@ -45,6 +46,7 @@ def cleanup(engine: Engine) -> Iterator[None]:
     with unit_of_work(make_session_factory(engine)) as session:
         session.execute(delete(EvidenceEntry).where(EvidenceEntry.key.like("cli-test-%")))
         session.execute(delete(AuditEvent).where(AuditEvent.entity_type == "knowledge_evidence"))
+        rewind_audit_chain(session)
 
 
 def test_import_refuses_naming_every_row_and_field(

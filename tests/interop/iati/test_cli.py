@@ -27,6 +27,7 @@ from pux.db import make_session_factory, unit_of_work
 from pux.interop.iati import synthetic
 from pux.interop.iati.schema import schema_problems
 from pux.interop.iati.service import ImportOptions, import_file
+from tests.committed import rewind_audit_chain
 from tests.interop.iati.conftest import BASE_URL, run_counts, snapshot
 from tests.world import World
 
@@ -77,6 +78,7 @@ def _remove(engine: Engine, reporting_ref: str) -> None:
                 )
             )
         )
+        rewind_audit_chain(session)
 
 
 @pytest.fixture
