@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, Subquery, func, or_, select, true, union_all
 from sqlalchemy.orm import Session
@@ -204,3 +204,14 @@ def current_commitments_by_country_and_area(session: Session, on: date) -> dict[
         running.recipient_country_iso3, running.thematic_area_code, func.sum(running.amount_committed)
     ).group_by(running.recipient_country_iso3, running.thematic_area_code)
     return {(country, str(area)): float(total or 0) for country, area, total in session.execute(statement)}
+
+
+def ids_among(
+    session: Session, key: Any, visible: ColumnElement[bool], ids: Collection[int | None]
+) -> set[int]:
+    """Those of ``ids`` whose records (by ``key``: a need's, a programme's or an activity's id) match
+    ``visible``, in one query for a page of links."""
+    wanted = {number for number in ids if number is not None}
+    if not wanted:
+        return set()
+    return set(session.scalars(select(key).where(key.in_(wanted), visible)))

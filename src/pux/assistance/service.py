@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -120,31 +119,23 @@ def _programme_known_to(session: Session, actor: Actor | None, programme_id: int
     return programme_id in seen_programme_ids(session, actor, [programme_id])
 
 
-def _among_seen(
-    session: Session, key: Any, visible: ColumnElement[bool], ids: Collection[int | None]
-) -> set[int]:
-    """Those of ``ids`` whose records (by ``key``) match ``visible``, in one query for a page of links."""
-    wanted = {number for number in ids if number is not None}
-    if not wanted:
-        return set()
-    return set(session.scalars(select(key).where(key.in_(wanted), visible)))
-
-
 def seen_need_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
     """Those of ``ids`` that are needs the actor may see."""
-    return _among_seen(session, Need.id, needs_repository.visible_clause(permissions.need_scope(actor)), ids)
+    return repository.ids_among(
+        session, Need.id, needs_repository.visible_clause(permissions.need_scope(actor)), ids
+    )
 
 
 def seen_programme_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
     """Those of ``ids`` that are programmes the actor may see."""
     visible = programmes_repository.visible_clause(permissions.programme_scope(actor))
-    return _among_seen(session, Programme.id, visible, ids)
+    return repository.ids_among(session, Programme.id, visible, ids)
 
 
 def seen_activity_ids(session: Session, actor: Actor, ids: Collection[int | None]) -> set[int]:
     """Those of ``ids`` that are activities the actor may see (for the records that link to activities)."""
     visible = repository.visible_clause(permissions.activity_scope(actor))
-    return _among_seen(session, AssistanceActivity.id, visible, ids)
+    return repository.ids_among(session, AssistanceActivity.id, visible, ids)
 
 
 @dataclass(frozen=True)
