@@ -571,6 +571,13 @@ def can_view_interests(actor: Actor, *, country_iso3: str, organisation_id: int)
     return country_iso3 in actor.countries(FOCAL_POINT, COUNTERPART)
 
 
+def can_count_interests(actor: Actor, *, country_iso3: str) -> bool:
+    """Be told how many partners marked interest in a need of this country: only those who see every one of
+    its marks (the need's country and facilitators). A partner sees its own mark, never others' (nor,
+    through a count, that there are any); the public sees none at all."""
+    return actor.is_global or country_iso3 in actor.countries(FOCAL_POINT, COUNTERPART)
+
+
 def can_acknowledge_interest(actor: Actor, *, country_iso3: str) -> bool:
     """Acknowledge a mark of interest (it leaves the inbox): the need's focal point, and facilitators."""
     return actor.is_global or actor.has(FOCAL_POINT, country_iso3=country_iso3)

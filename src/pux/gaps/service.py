@@ -614,13 +614,9 @@ def unfunded_needs(
 
 
 def shows_interest_count(actor: Actor, *, country_iso3: str) -> bool:
-    """Whether the reader is told how many partners marked interest in a need of this country: only those
-    who see every one of its marks (permissions.can_view_interests: the need's country and facilitators).
-    A partner sees its own mark, never others' (nor, through a count, that there are any); the public sees
-    none at all."""
-    return actor.is_global or country_iso3 in actor.countries(
-        permissions.FOCAL_POINT, permissions.COUNTERPART
-    )
+    """Whether the reader is told how many partners marked interest in a need of this country (the rule:
+    permissions.can_count_interests)."""
+    return permissions.can_count_interests(actor, country_iso3=country_iso3)
 
 
 def _organisation_for(actor: Actor, chosen: int | None) -> int:
