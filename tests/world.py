@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -303,3 +304,15 @@ def facilitator_round(
         rules=RoundRules(country_cap_share=cap_share),
         programme_ids=[programme_id],
     )
+
+
+def event_json(**extra: Any) -> dict[str, Any]:
+    """An event as the JSON API takes it: a workshop in Kenya in 2099, with ``extra`` fields."""
+    return {
+        "kind": "regional_workshop",
+        "title": "Workshop on radiotherapy treatment planning",
+        "host_country_iso3": "KEN",
+        "starts_at": "2099-05-04T09:00:00",
+        "ends_at": "2099-05-06T17:00:00",
+        **extra,
+    }

@@ -31,7 +31,7 @@ from pux.priority.engine import default_config_data
 from pux.programmes import service as programmes
 from pux.web.app import create_app
 from tests.web_helpers import bearer, csrf_token, run_queued_jobs, sign_in
-from tests.world import ROLES, World
+from tests.world import ROLES, World, event_json
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"public"}
@@ -218,15 +218,7 @@ def _dialogue_participant(session: Session, world: World, **person: Any) -> Any:
 
 
 def _event_json(**extra: Any) -> dict[str, Any]:
-    return {
-        "kind": "regional_workshop",
-        "title": "Workshop on radiotherapy treatment planning",
-        "host_country_iso3": "KEN",
-        "starts_at": "2099-05-04T09:00:00",
-        "ends_at": "2099-05-06T17:00:00",
-        "travel_budget": "3000",
-        **extra,
-    }
+    return event_json(travel_budget="3000", **extra)
 
 
 def _event_edit(session: Session, world: World, role: str) -> Request:

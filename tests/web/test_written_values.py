@@ -14,18 +14,7 @@ from sqlalchemy.orm import Session
 from pux.accounts.models import Organisation, RoleAssignment
 from pux.dialogues.models import DialogueEvent
 from tests.web_helpers import bearer, csrf_token, sign_in
-from tests.world import World
-
-
-def _event(**extra: Any) -> dict[str, Any]:
-    return {
-        "kind": "regional_workshop",
-        "title": "Workshop on radiotherapy treatment planning",
-        "host_country_iso3": "KEN",
-        "starts_at": "2099-05-04T09:00:00",
-        "ends_at": "2099-05-06T17:00:00",
-        **extra,
-    }
+from tests.world import World, event_json
 
 
 def _events(session: Session) -> int:
@@ -53,14 +42,14 @@ def test_an_event_with_times_that_cannot_be_used_is_refused_beside_the_field(
 ) -> None:
     before = _events(session)
     response = client.post(
-        "/api/v1/events", json=_event(**change), headers=bearer(world.tokens["facilitator"])
+        "/api/v1/events", json=event_json(**change), headers=bearer(world.tokens["facilitator"])
     )
     assert words in _problems(response)[field]
     assert _events(session) == before
 
 
 def test_a_plausible_event_still_gets_its_calendar_file(client: TestClient, world: World) -> None:
-    created = client.post("/api/v1/events", json=_event(), headers=bearer(world.tokens["facilitator"]))
+    created = client.post("/api/v1/events", json=event_json(), headers=bearer(world.tokens["facilitator"]))
     assert created.status_code == 201
     calendar = client.get(f"/events/{created.json()['id']}.ics")
     assert calendar.status_code == 200 and "BEGIN:VEVENT" in calendar.text
@@ -153,7 +142,7 @@ def test_a_form_is_refused_before_its_values_are_checked_to_who_may_not_use_it(
 
 def test_numbers_and_times_written_wrong_say_what_is_expected(client: TestClient, world: World) -> None:
     """ "is not valid" said nothing of what to write."""
-    event = _event(starts_at="2026-02-30T10:00", travel_budget="12.345")
+    event = event_json(starts_at="2026-02-30T10:00", travel_budget="12.345")
     problems = _problems(
         client.post("/api/v1/events", json=event, headers=bearer(world.tokens["facilitator"]))
     )
