@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from pux.cli import app
+from pux.config import get_settings
 from pux.reference.models import DataSource, Indicator, IndicatorObservation
+from tests.conftest import empty_database
 
 runner = CliRunner()
 
@@ -147,3 +149,21 @@ def test_sdg_eval_prints_per_goal_figures_and_the_average(tmp_path: Path) -> Non
     assert any(line.startswith("SDG 14 ") for line in lines)
     missing = runner.invoke(app, ["sdg", "eval", str(tmp_path / "none.csv")])
     assert missing.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "command", [["demo"], ["matching", "round", "--cap", "5"], ["countries", "list"], ["worker"]]
+)
+def test_a_command_on_a_database_never_set_up_says_to_run_init(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with empty_database(tmp_path, "pux_never_set_up") as url:
+        monkeypatch.setenv("PUX_DATABASE_URL", url)
+        get_settings.cache_clear()
+        try:
+            result = runner.invoke(app, command, env={"COLUMNS": "200"})
+        finally:
+            get_settings.cache_clear()
+    assert result.exit_code == 1, result.output
+    assert "run 'pux init' first" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from pux import migrate
@@ -55,10 +56,26 @@ def _sessions() -> Iterator[Session]:
     """One unit of work for a command: committed on success, and the engine's connections closed after."""
     engine = make_engine(get_settings().database_url)
     try:
+        _require_current_schema(engine)
         with unit_of_work(make_session_factory(engine)) as session:
             yield session
     finally:
         engine.dispose()
+
+
+def _require_current_schema(engine: Engine) -> None:
+    """Stop with what to do when the database was never set up or is behind the code (not a traceback)."""
+    ready, reason = migrate.readiness(engine)
+    if ready:
+        return
+    if reason == "database unreachable":
+        console.print(f"[red]The database cannot be reached ({engine.url.render_as_string()}).[/red]")
+    else:
+        console.print(
+            "[red]The database is not set up, or its schema is older than this version of PUX: "
+            "run 'pux init' first (it creates or upgrades it and loads the reference data).[/red]"
+        )
+    raise typer.Exit(1)
 
 
 def _refuse(error: ImportRefused) -> None:
@@ -471,6 +488,7 @@ def _queue_job(kind: str, params: dict[str, Any]) -> None:
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
+    _require_current_schema(engine)
     factory = make_session_factory(engine)
     _start, stop = job_queue.install(factory, settings, runs_jobs=False)
     try:
@@ -501,6 +519,11 @@ def worker_command(
     from pux.jobs.worker import run_worker
 
     logs.configure(log_level if log_level in ("debug", "info", "warning", "error") else "info")
+    engine = make_engine(get_settings().database_url)
+    try:
+        _require_current_schema(engine)  # a worker on a database never set up would fail on every poll
+    finally:
+        engine.dispose()
     run_worker(get_settings(), concurrency=concurrency)
 
 
@@ -1132,6 +1155,7 @@ def iati_import(
     engine = make_engine(settings.database_url)
     failed = False
     try:
+        _require_current_schema(engine)
         factory = make_session_factory(engine)
         with unit_of_work(factory) as session:
             actor = _actor_for_email(session, as_email)
