@@ -405,6 +405,57 @@ def can_view_event(
     return bool(focus_countries & actor.countries(FOCAL_POINT, COUNTERPART))
 
 
+@dataclass(frozen=True)
+class TakingPart:
+    """Who an actor is in the events they take part in (``takes_part`` of can_view_event), and so may see
+    though they are closed: the person on a list (``user_id``); the owner of a follow-up action, in person
+    or through their organisation (who report progress on it: can_update_action); the focal point of
+    someone on a list (``nominating_countries``: who nominates, endorses or declines them,
+    can_move_participant). Each is shown the event's title in their lists and inbox and acts on its
+    records, so the event itself must answer them too. Repositories find the events by it."""
+
+    user_id: int | None = None
+    organisation_id: int | None = None
+    nominating_countries: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def none(self) -> bool:
+        return self.user_id is None and self.organisation_id is None and not self.nominating_countries
+
+
+def taking_part(actor: Actor) -> TakingPart:
+    """The ways the actor takes part in events (none for someone not signed in)."""
+    if not actor.is_authenticated:
+        return TakingPart()
+    return TakingPart(
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        nominating_countries=actor.countries(FOCAL_POINT),
+    )
+
+
+def account_countries(*, role_countries: frozenset[str], organisation_country: str | None) -> frozenset[str]:
+    """The countries an account belongs to: those its roles are scoped to (a focal point's, a
+    counterpart's), else its organisation's; none for an account tied to no country."""
+    if role_countries:
+        return role_countries
+    return frozenset({organisation_country}) if organisation_country else frozenset()
+
+
+def can_name_account(
+    actor: Actor, *, role_countries: frozenset[str], organisation_country: str | None
+) -> bool:
+    """Name an existing account (by its number or email) for an event's list: facilitators any; a focal
+    point only an account of their own countries (account_countries). Another country's account is
+    refused in the words of a missing one, so the nominator learns neither who has an account nor another
+    country's person's details."""
+    countries = nominable_countries(actor)
+    if countries is None:
+        return True
+    home = account_countries(role_countries=role_countries, organisation_country=organisation_country)
+    return bool(home & countries)
+
+
 def can_see_participant_details(actor: Actor, *, country_iso3: str | None, user_id: int | None) -> bool:
     """Email, gender, status history and travel of a participant: facilitators, the person, and the
     focal point of the person's country (who nominates them)."""

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from pux.accounts.permissions import TakingPart
 from pux.db import once_per_transaction
 from pux.dialogues.models import (
     ActionItem,
@@ -127,30 +128,24 @@ def event_ids_of_user(session: Session, user_id: int) -> frozenset[int]:
 
 
 def event_ids_taken_part_in(
-    session: Session,
-    *,
-    user_id: int | None,
-    organisation_id: int | None,
-    nominating_countries: frozenset[str],
-    event_id: int | None = None,
+    session: Session, taking_part: TakingPart, *, event_id: int | None = None
 ) -> frozenset[int]:
-    """The events a person takes part in (only ``event_id``, when given): those they are on the list of,
-    those whose follow-up actions they or their organisation own, and those with people of the countries
-    they nominate for on the list."""
+    """The events a person takes part in (only ``event_id``, when given), as permissions.TakingPart says:
+    those they are on the list of, those whose follow-up actions they or their organisation own, and those
+    with people of the countries they nominate for on the list."""
     statements = []
-    if user_id is not None:
-        statements.append(select(Participant.event_id).where(Participant.user_id == user_id))
+    if taking_part.user_id is not None:
+        statements.append(select(Participant.event_id).where(Participant.user_id == taking_part.user_id))
     owners = []
-    if user_id is not None:
-        owners.append(ActionItem.owner_user_id == user_id)
-    if organisation_id is not None:
-        owners.append(ActionItem.owner_organisation_id == organisation_id)
+    if taking_part.user_id is not None:
+        owners.append(ActionItem.owner_user_id == taking_part.user_id)
+    if taking_part.organisation_id is not None:
+        owners.append(ActionItem.owner_organisation_id == taking_part.organisation_id)
     if owners:
         statements.append(select(ActionItem.event_id).where(or_(*owners)))
-    if nominating_countries:
-        statements.append(
-            select(Participant.event_id).where(Participant.country_iso3.in_(sorted(nominating_countries)))
-        )
+    if taking_part.nominating_countries:
+        countries = sorted(taking_part.nominating_countries)
+        statements.append(select(Participant.event_id).where(Participant.country_iso3.in_(countries)))
     found: set[int] = set()
     for statement in statements:
         if event_id is not None:

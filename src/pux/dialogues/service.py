@@ -143,20 +143,11 @@ def _may_view(session: Session, actor: Actor, event: DialogueEvent) -> bool:
 
 def _events_taken_part_in(session: Session, actor: Actor, event_id: int | None = None) -> frozenset[int]:
     """The events the actor takes part in (of ``event_id`` alone, when given), and so may see though they
-    are closed: on the list; owning a follow-up action, in person or through their organisation (the
-    people who report progress on it: permissions.can_update_action); the focal point of someone on the
-    list (who nominates, endorses or declines them: permissions.can_move_participant). Each of these is
-    shown the event's title in their lists and inbox, and acts on the event's records: the event itself
-    must answer them too, or a title they may see would belong to an event that "does not exist"."""
-    if not actor.is_authenticated:
+    are closed (the rule: permissions.taking_part)."""
+    taking_part = permissions.taking_part(actor)
+    if taking_part.none:
         return frozenset()
-    return repository.event_ids_taken_part_in(
-        session,
-        user_id=actor.user_id,
-        organisation_id=actor.organisation_id,
-        nominating_countries=actor.countries(permissions.FOCAL_POINT),
-        event_id=event_id,
-    )
+    return repository.event_ids_taken_part_in(session, taking_part, event_id=event_id)
 
 
 def _event_code_problems(session: Session, data: EventFields) -> list[FieldProblem]:
@@ -463,7 +454,7 @@ def nominable_countries(actor: Actor) -> frozenset[str] | None:
 def add_participant(session: Session, *, actor: Actor, event_id: int, data: ParticipantFields) -> Participant:
     """Put a person on the list: facilitators invite anyone; a focal point nominates their own people."""
     event = get_event(session, actor=actor, event_id=event_id)
-    person = _person_fields(session, data, within=nominable_countries(actor))
+    person = _person_fields(session, data, naming=actor)
     require(
         permissions.can_nominate_for(actor, country_iso3=person["country_iso3"]),
         _("You may put on the list only people of your own country."),
@@ -499,14 +490,12 @@ def _capacity_left(session: Session, event: DialogueEvent) -> int | None:
     return event.capacity - repository.count_participants(session, event.id, v.EXPECTED_STATUSES)
 
 
-def _person_fields(
-    session: Session, data: ParticipantFields, *, within: frozenset[str] | None
-) -> dict[str, Any]:
+def _person_fields(session: Session, data: ParticipantFields, *, naming: Actor) -> dict[str, Any]:
     """The participant's name, email, organisation, type, country and gender, from their account if any.
-    ``within``: the countries whose accounts the nominator may name (None: any account)."""
+    ``naming``: who puts the person on the list (the accounts they may name: permissions.can_name_account)."""
     problems: list[FieldProblem] = []
     user, problem = _account(
-        session, data.user_id, data.user_email, fields=("user_id", "user_email"), within=within
+        session, data.user_id, data.user_email, fields=("user_id", "user_email"), naming=naming
     )
     problems += problem
     role_organisation, role_country = _scope_of_roles(user)
@@ -538,32 +527,30 @@ def _account(
     email: str | None,
     *,
     fields: tuple[str, str],
-    within: frozenset[str] | None = None,
+    naming: Actor | None = None,
 ) -> tuple[Any, list[FieldProblem]]:
     """The open account named by its number or, failing that, its email address (``fields``: the two
-    fields' names, for the problem); None when neither is given. With ``within`` (a focal point's
-    countries), an account of another country is refused in the words of a missing one: the nominator
-    may not learn who has an account, nor take another country's person (and their details) as theirs."""
+    fields' names, for the problem); None when neither is given. With ``naming`` (who puts the person on
+    an event's list), an account they may not name (another country's, for a focal point) is refused in
+    the words of a missing one: the nominator may not learn who has an account, nor take another
+    country's person (and their details) as theirs."""
     if user_id is not None:
         user, field = accounts_repository.get_user(session, user_id), fields[0]
     elif email:
         user, field = accounts_repository.get_user_by_email(session, email), fields[1]
     else:
         return None, []
-    if user is None or not user.is_active or (within is not None and not _home_countries(user) & within):
+    if user is None or not user.is_active or (naming is not None and not _may_name(naming, user)):
         return None, [FieldProblem(field, _("is not a person in PUX"))]
     return user, []
 
 
-def _home_countries(user: Any) -> frozenset[str]:
-    """The countries an account belongs to: those its roles are scoped to (a focal point's, a
-    counterpart's), else its organisation's; none for an account tied to no country."""
-    from_roles = frozenset(role.country_iso3 for role in user.roles if role.country_iso3)
-    if from_roles:
-        return from_roles
-    organisation = user.organisation
-    return (
-        frozenset({organisation.country_iso3}) if organisation and organisation.country_iso3 else frozenset()
+def _may_name(actor: Actor, user: Any) -> bool:
+    """Whether the actor may name this account for an event's list (permissions.can_name_account)."""
+    return permissions.can_name_account(
+        actor,
+        role_countries=frozenset(role.country_iso3 for role in user.roles if role.country_iso3),
+        organisation_country=user.organisation.country_iso3 if user.organisation else None,
     )
 
 
