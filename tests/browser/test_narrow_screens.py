@@ -87,3 +87,29 @@ def test_column_headings_keep_their_words_whole_on_a_phone(
     context.close()
     assert split == [], f"words split inside column headings: {split}"
     assert width <= 390  # the table scrolls in its own box, not the page
+
+
+# The rendered size of the smallest word in each chart of the page (the labels, figures and source).
+CHART_TEXT = """() => [...document.querySelectorAll('main figure svg.chart')].map((svg) => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')]
+    .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return Math.min(...sizes);
+})"""
+
+
+@pytest.mark.parametrize("path", ["/gaps/ranking", "/gaps"])
+def test_charts_stay_readable_on_a_phone_and_scroll_in_their_own_box(
+    live_server: str, browser: Any, path: str
+) -> None:
+    context = _phone(browser, live_server, "ar", width=390)
+    page = context.new_page()
+    page.goto(f"{live_server}{path}")
+    smallest = page.evaluate(CHART_TEXT)
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert smallest, f"no chart drawn on {path}"
+    # Shrunk to the phone's width the words were 4-6 px high; the chart keeps a readable size instead ...
+    assert min(smallest) >= 7, smallest
+    # ... and scrolls inside its figure, not the page.
+    assert page_width <= 390

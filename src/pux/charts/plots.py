@@ -37,6 +37,7 @@ _DRAWING = threading.Lock()
 # the SVG of the most recent tables is kept (pages show the same charts to everyone until the data change,
 # which makes another table). About 100 KB a chart.
 CHARTS_KEPT = 128
+SOURCE_FONT_SIZE = 8
 # matplotlib writes each label as one <text> element with plain content (no tspans when text stays text).
 _TEXT_CONTENT = re.compile(r"(<text\b[^>]*>)([^<]+)(</text>)")
 
@@ -174,6 +175,49 @@ def source_line(table: ChartTable) -> str:
     return _("Source: {source}.").format(source=table.source)
 
 
+def _wrapped(text: str, size: float, width_points: float) -> list[str]:
+    """``text`` broken between words into lines no wider than ``width_points`` when set at ``size`` (a long
+    source line ran off the chart's edge, cut, in Russian and French)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if _text_width(candidate, size) <= width_points:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        # Chinese writes no spaces: a "word" wider than the line is broken between characters.
+        while _text_width(line, size) > width_points and len(line) > 1:
+            cut = _longest_fitting(line, size, width_points)
+            lines.append(line[:cut])
+            line = line[cut:]
+    return [*lines, line] if line else lines
+
+
+def _longest_fitting(text: str, size: float, width_points: float) -> int:
+    """How many of ``text``'s first characters fit in ``width_points`` (at least one)."""
+    low, high = 1, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _text_width(text[:middle], size) <= width_points:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _text_width(text: str, size: float) -> float:
+    """The width of ``text`` in points, set in the charts' fonts at ``size`` (no drawing needed)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    properties = FontProperties(family=list(installed_fonts()), size=size)
+    width, _height, _descent = TextToPath().get_text_width_height_descent(text, properties, ismath=False)
+    return float(width)
+
+
 def _axis_label(table: ChartTable, label: str) -> str:
     return f"{label} ({table.unit})" if table.unit else label
 
@@ -298,8 +342,15 @@ def _finish(figure: object, table: ChartTable, language: str, text_mode: TextMod
     figure.suptitle(
         table.title, x=0.98 if rtl else 0.02, ha="right" if rtl else "left", fontsize=12, weight="bold"
     )
-    figure.text(0.98 if rtl else 0.02, 0.01, source_line(table), ha="right" if rtl else "left", fontsize=8)
-    figure.tight_layout(rect=(0, 0.05, 1, 0.97))
+    width_points = figure.get_figwidth() * 72 * (0.98 - 0.02)
+    lines = _wrapped(source_line(table), SOURCE_FONT_SIZE, width_points)
+    figure.text(
+        0.98 if rtl else 0.02, 0.01, "\n".join(lines), ha="right" if rtl else "left", va="bottom",
+        fontsize=SOURCE_FONT_SIZE, linespacing=1.3,
+    )  # fmt: skip
+    # The drawing stands above the source's lines, however many a long source takes.
+    source_height = (len(lines) * SOURCE_FONT_SIZE * 1.3 + 6) / (figure.get_figheight() * 72)
+    figure.tight_layout(rect=(0, max(0.05, source_height), 1, 0.97))
     buffer = io.StringIO()
     FigureCanvasSVG(figure)
     with matplotlib.rc_context({"svg.fonttype": "path" if text_mode == "paths" else "none"}):
