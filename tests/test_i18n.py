@@ -22,6 +22,7 @@ from pux.i18n import (
     decimal_text,
     gettext,
     language_context,
+    listed,
     ngettext,
 )
 
@@ -240,3 +241,19 @@ def test_figures_are_written_in_the_notation_of_the_active_language() -> None:
         with language_context(language):
             assert (decimal_text(12345.5, "#,##0.#"), decimal_text(0.25, "#,##0.##")) == NOTATIONS[language]
         assert decimal_text(12345, "#,##0", language) == NOTATIONS[language][0][:-2]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Kenya, Uganda"),
+        ("fr", "Kenya, Uganda"),
+        ("ar", "Kenya\u060c Uganda"),
+        ("zh", "Kenya\u3001Uganda"),
+    ],
+)
+def test_lists_of_names_are_written_with_the_languages_own_comma(language: str, expected: str) -> None:
+    assert listed(["Kenya", "Uganda"], language) == expected
+    with language_context(language):
+        assert listed(["Kenya", "Uganda"]) == expected
+    assert listed([], language) == ""

@@ -7,7 +7,7 @@ requests never share a translation. Catalogues are the committed ``.po`` files, 
 from __future__ import annotations
 
 import gettext as stdlib_gettext
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -146,6 +146,17 @@ def N_(message: str) -> str:
     """Marks a message for the catalogues without translating it now (it is stored, and translated
     when shown, in the reader's language)."""
     return message
+
+
+# What stands between the items of a list of names in each language: Arabic writes its own comma, Chinese the
+# enumeration comma (a Latin comma in either reads as a mistake).
+LIST_SEPARATORS = {"ar": "\u060c ", "zh": "\u3001"}
+
+
+def listed(items: Iterable[object], language: str | None = None) -> str:
+    """The items written as a list in ``language`` (the active language's by default), without "and"."""
+    separator = LIST_SEPARATORS.get(language or get_language(), ", ")
+    return separator.join(str(item) for item in items)
 
 
 # Babel's names of the languages' locales (Chinese is written in simplified characters here).

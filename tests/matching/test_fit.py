@@ -51,3 +51,14 @@ def test_recommendations_rank_by_fit_and_explain_themselves() -> None:
     assert [r.programme_id for r in tanzania] == [2]
     assert not any("technique" in reason for reason in tanzania[0].reasons)  # brachytherapy vs radiotherapy
     assert tanzania[0].fit < top[0].fit
+
+
+def test_a_reasons_named_codes_are_listed_in_the_readers_language() -> None:
+    from pux.i18n import language_context
+    from pux.matching.engine import render_reasons
+
+    found = [("technique %(names)s matches", {"names": "SIT, RT"})]
+    names = {"SIT": "تقنية الحشرات العقيمة", "RT": "العلاج الإشعاعي"}
+    with language_context("ar"):
+        shown = render_reasons(found, label=lambda _key, code: names[code])
+    assert "تقنية الحشرات العقيمة\u060c العلاج الإشعاعي" in shown[0]

@@ -50,7 +50,7 @@ from pux.dialogues.models import DialogueEvent
 from pux.dialogues.repository import EventFilter
 from pux.dialogues.vocabulary import event_kind_label
 from pux.errors import NotFound
-from pux.i18n import get_language
+from pux.i18n import get_language, listed
 from pux.i18n import gettext as _
 from pux.knowledge import vocabulary as knowledge_vocabulary
 from pux.knowledge.models import EvidenceEntry
@@ -452,7 +452,7 @@ def _event_lines(events: Iterable[DialogueEvent]) -> list[EventLine]:
     lines = []
     for event in events:
         host = event.host_country.name() if event.host_country else None
-        place = _("Online") if event.is_online else ", ".join(part for part in (event.city, host) if part)
+        place = _("Online") if event.is_online else listed(part for part in (event.city, host) if part)
         lines.append(
             EventLine(
                 event_id=event.id,
@@ -543,9 +543,9 @@ def country_brief(
         session, permissions.need_scope(actor), NeedFilter(country_iso3=country.iso3)
     )
     brief.need_counts = _need_counts(brief, needs)
-    listed = _active(needs)
-    brief.needs_total = len(listed)
-    brief.needs = [_need_line(brief, need, areas) for need in listed[: v.MAX_NEEDS]]
+    active_needs = _active(needs)
+    brief.needs_total = len(active_needs)
+    brief.needs = [_need_line(brief, need, areas) for need in active_needs[: v.MAX_NEEDS]]
 
     current = assistance_repository.all_visible(
         session,
@@ -568,7 +568,7 @@ def country_brief(
         key=lambda item: item[1].score or 0.0,
         default=(None, None),
     )[0]
-    wanted = _wanted_techniques(listed, top_area, session)
+    wanted = _wanted_techniques(active_needs, top_area, session)
     brief.techniques = _technique_lines(session, brief, wanted, country.iso3, areas)
     brief.events = _upcoming_events(session, actor, frozenset({country.iso3}))
     if brief.events:
@@ -657,11 +657,11 @@ def region_brief(
         (_("Countries and areas"), str(len(members))),
         (
             _("Least developed countries"),
-            ", ".join(sorted(c.name() for c in members if c.is_ldc)) or _("None"),
+            listed(sorted(c.name() for c in members if c.is_ldc)) or _("None"),
         ),
         (
             _("Small island developing States"),
-            ", ".join(sorted(c.name() for c in members if c.is_sids)) or _("None"),
+            listed(sorted(c.name() for c in members if c.is_sids)) or _("None"),
         ),
     ]
     brief = Brief(
@@ -678,9 +678,9 @@ def region_brief(
         session, permissions.need_scope(actor), NeedFilter(region_m49=region.m49)
     )
     brief.need_counts = _need_counts(brief, needs)
-    listed = _active(needs)
-    brief.needs_total = len(listed)
-    brief.needs = [_need_line(brief, need, areas) for need in listed[: v.MAX_NEEDS]]
+    active_needs = _active(needs)
+    brief.needs_total = len(active_needs)
+    brief.needs = [_need_line(brief, need, areas) for need in active_needs[: v.MAX_NEEDS]]
 
     # A region without member countries has no activities (an empty country list would mean any country).
     current = (
@@ -708,7 +708,7 @@ def region_brief(
         with_map=True,
     )
     brief.techniques = _technique_lines(
-        session, brief, _wanted_techniques(listed, None, session), None, areas
+        session, brief, _wanted_techniques(active_needs, None, session), None, areas
     )
     brief.events = _upcoming_events(session, actor, codes)
     if brief.events:

@@ -15,7 +15,7 @@ from datetime import date
 
 import numpy as np
 
-from pux.i18n import N_
+from pux.i18n import N_, listed
 from pux.i18n import gettext as _
 
 FIT_WEIGHTS: dict[str, float] = {
@@ -424,7 +424,7 @@ def render_reasons(found: Sequence[Reason], label: CodeLabeller | None = None) -
     def named(key: str, value: str | int | float) -> str | int | float:
         if label is None or key not in CODED_VALUES or not isinstance(value, str):
             return value
-        return ", ".join(label(key, code) for code in value.split(", ") if code)
+        return listed(label(key, code) for code in value.split(", ") if code)
 
     return tuple(
         _(message) % {key: named(key, value) for key, value in values.items()} if values else _(message)

@@ -21,6 +21,7 @@ from pux.accounts.permissions import PermissionDenied
 from pux.accounts.service import SignInThrottled
 from pux.errors import DomainError, FieldProblem, InvalidTransition, NotFound, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
+from pux.i18n import listed
 from pux.validation import problem_field, problem_message
 from pux.web.field_labels import field_label
 from pux.web.security import CsrfRejected, Unauthenticated
@@ -149,7 +150,7 @@ async def request_validation_error(request: Request, exc: Exception) -> Response
     names = dict.fromkeys(str(error["loc"][-1]) for error in errors if len(error.get("loc", ())) > 1)
     if not names:
         return error_page(request, 422, _("A value in the address of this page is not valid."))
-    fields = ", ".join(field_label(name) for name in list(names)[:5])
+    fields = listed(field_label(name) for name in list(names)[:5])
     return error_page(
         request, 422, _("A value in the address of this page is not valid: %(fields)s.") % {"fields": fields}
     )

@@ -21,6 +21,7 @@ from pux.i18n import (
     decimal_text,
     get_language,
     gettext,
+    listed,
     ngettext,
     text_direction,
 )
@@ -146,6 +147,7 @@ def build_templates() -> Jinja2Templates:
     )
     environment.filters.update(
         number=format_number,
+        listed=listed,
         options=options,
         country_options=country_options,
         organisation_options=organisation_options,
