@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
+from pux.accounts.permissions import Actor
 from pux.assistance import service
 from pux.assistance.models import ACTIVITY_STATUSES
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
-from pux.errors import ValidationFailed
+from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
 from pux.reference import service as reference
 from pux.web.deps import FormDep, SessionDep
@@ -157,10 +158,27 @@ def edit_activity(
     return _form(request, session, activity, values)
 
 
+def _stale_form(
+    request: Request, session: Session, actor: Actor, activity_id: int, values: dict[str, Any]
+) -> HTMLResponse:
+    """Someone saved the activity first: what this person wrote is shown again over the current version
+    (their work was lost behind a bare 409 page), to compare with it and save again."""
+    session.expire_all()  # the activity as the other person saved it
+    current = service.get_activity_for_edit(session, actor=actor, activity_id=activity_id)
+    message = _(
+        "Someone else saved this activity after you opened it (it is now at version %(version)s). What "
+        "you wrote is kept below: compare it with the activity as it is now, then save again."
+    ) % {"version": current.version}
+    failed = ValidationFailed([FieldProblem(WHOLE_FORM, message)])
+    return _form(request, session, current, {**values, "version": current.version}, failed, 409)
+
+
 @router.post("/activities/{activity_id}/edit", dependencies=[CsrfChecked])
 def update_activity(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, activity_id: RecordPath
 ) -> Response:
+    # Refused (or not found) before the form is checked: the form is never shown to who may not use it.
+    activity = service.get_activity_for_edit(session, actor=actor, activity_id=activity_id)
     values = _split(form_data(form, lists=LIST_FIELDS))
     try:
         data = parsed_with_organisations(
@@ -171,7 +189,8 @@ def update_activity(
         )
         service.update_activity(session, actor=actor, activity_id=activity_id, data=data)
     except ValidationFailed as failed:
-        activity = service.get_activity(session, actor=actor, activity_id=activity_id)
         return _form(request, session, activity, values, failed, 422)
+    except StaleEdit:
+        return _stale_form(request, session, actor, activity_id, values)
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/activities/{activity_id}", status_code=303)

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from pux.accounts import service as accounts
+from pux.accounts.permissions import Actor
 from pux.audit.labels import audit_action_label
-from pux.errors import ValidationFailed
+from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES
 from pux.i18n import gettext as _
 from pux.matching import service as matching
@@ -189,6 +190,21 @@ def edit_programme(
     return _form(request, session, programme, _values(programme))
 
 
+def _stale_form(
+    request: Request, session: Session, actor: Actor, programme_id: int, values: dict[str, Any]
+) -> HTMLResponse:
+    """Someone saved the programme first: what this person wrote is shown again over the current version
+    (their work was lost behind a bare 409 page), to compare with it and save again."""
+    session.expire_all()  # the programme as the other person saved it
+    current = service.get_programme_for_edit(session, actor=actor, programme_id=programme_id)
+    message = _(
+        "Someone else saved this programme after you opened it (it is now at version %(version)s). What "
+        "you wrote is kept below: compare it with the programme as it is now, then save again."
+    ) % {"version": current.version}
+    failed = ValidationFailed([FieldProblem(WHOLE_FORM, message)])
+    return _form(request, session, current, {**values, "version": current.version}, failed, 409)
+
+
 @router.post("/programmes/{programme_id}/edit", dependencies=[CsrfChecked])
 def update_programme(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, programme_id: RecordPath
@@ -203,6 +219,8 @@ def update_programme(
         service.update_programme(session, actor=actor, programme_id=programme_id, data=data)
     except ValidationFailed as failed:
         return _form(request, session, programme, values, failed, 422)
+    except StaleEdit:
+        return _stale_form(request, session, actor, programme_id, values)
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/programmes/{programme_id}", status_code=303)
 
