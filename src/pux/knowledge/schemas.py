@@ -47,7 +47,7 @@ def sources_from_lines(text: str) -> list[dict[str, Any]]:
     sources: list[dict[str, Any]] = []
     for line in (text or "").splitlines():
         parts = [part.strip() for part in line.split("|")]
-        if not parts or not parts[0]:
+        if not any(parts):  # a blank line; one without a title is kept, and refused by name
             continue
         parts += [""] * (4 - len(parts))
         link = parts[3]
@@ -276,6 +276,15 @@ class MythRead(BaseModel):
 
 
 # --- Techniques ---------------------------------------------------------------------------------------
+
+
+class TechniqueSummaryFields(CleanInput):
+    """What an editor writes on a technique page: its plain summary and the SDG targets it serves. A
+    summary too long is refused beside its box (it was cut and saved without a word), and NUL or broken
+    Unicode by name."""
+
+    summary: str = Field(default="", max_length=10_000)
+    sdg_target_codes: list[str] = Field(default_factory=list, max_length=169)
 
 
 class CellRead(BaseModel):

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
-from pux.errors import FieldProblem, ValidationFailed
+from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.knowledge import calculator, service
@@ -27,6 +27,7 @@ from pux.knowledge.schemas import (
     MythUpdate,
     StoryCreate,
     StoryUpdate,
+    TechniqueSummaryFields,
     TranslationFields,
     sources_as_lines,
     sources_from_lines,
@@ -85,6 +86,17 @@ def _on_the_form(problem: FieldProblem) -> FieldProblem:
     if problem.field == "sources" or problem.field.startswith("sources."):
         return replace(problem, field="sources_text")
     return problem
+
+
+def _status(failed: ValidationFailed | None, status_code: int | None) -> int:
+    return status_code or (422 if failed else 200)
+
+
+def _saved_first(message: str) -> ValidationFailed:
+    """Someone saved the record after this person opened its form: what they wrote is shown again over
+    the current version (their work was lost behind a bare 409 page), with ``message`` at the top, to
+    compare with the record as it is now and save again."""
+    return ValidationFailed([FieldProblem(WHOLE_FORM, message)])
 
 
 # --- Techniques ---------------------------------------------------------------------------------------
@@ -153,20 +165,38 @@ def edit_technique(request: Request, session: SessionDep, actor: PageActor, slug
 def update_technique(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, slug: SlugPath
 ) -> Response:
+    service.require_may_edit(actor)  # refused before the form is checked: never shown to who may not use it
     values = form_data(form)
     try:
+        version = form_version(values)
+        typed = {
+            "summary": values.get("summary", ""),
+            "sdg_target_codes": split_codes(values.get("sdg_target_codes")),
+        }
+        data = parse(TechniqueSummaryFields, typed)
         service.update_technique_summary(
             session,
             actor=actor,
             slug=slug,
-            summary=str(values.get("summary", ""))[:10_000],
-            sdg_target_codes=split_codes(values.get("sdg_target_codes")),
-            version=form_version(values),
+            summary=data.summary,
+            sdg_target_codes=data.sdg_target_codes,
+            version=version,
         )
     except ValidationFailed as failed:
         page = service.technique_page(session, actor=actor, slug=slug)
         context = {"page": page, "values": values, **_failed(failed)}
         return render(request, "knowledge/technique_form.html", context, 422)
+    except StaleEdit:
+        session.expire_all()  # the page as the other person saved it
+        page = service.technique_page(session, actor=actor, slug=slug)
+        now = page.profile.version if page.profile else 1
+        message = _(
+            "Someone else saved this technique page after you opened it (it is now at version "
+            "%(version)s). What you wrote is kept below: compare it with the page as it is now, then save "
+            "again."
+        ) % {"version": now}
+        context = {"page": page, "values": {**values, "version": now}, **_failed(_saved_first(message))}
+        return render(request, "knowledge/technique_form.html", context, 409)
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/techniques/{slug}", status_code=303)
 
@@ -214,6 +244,7 @@ def _evidence_form(
     entry: EvidenceEntry | None,
     values: dict[str, Any],
     failed: ValidationFailed | None = None,
+    status_code: int | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -225,7 +256,7 @@ def _evidence_form(
             "countries": reference.list_selectable_countries(session),
             **_failed(failed),
         },
-        422 if failed else 200,
+        _status(failed, status_code),
     )
 
 
@@ -314,6 +345,17 @@ def update_evidence(
         service.require_may_edit(actor)
         entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
         return _evidence_form(request, session, entry=entry, values=values, failed=failed)
+    except StaleEdit:
+        session.expire_all()  # the entry as the other person saved it
+        entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
+        message = _(
+            "Someone else saved this evidence entry after you opened it (it is now at version %(version)s). "
+            "What you wrote is kept below: compare it with the entry as it is now, then save again."
+        ) % {"version": entry.version}
+        kept = {**values, "version": entry.version}
+        return _evidence_form(
+            request, session, entry=entry, values=kept, failed=_saved_first(message), status_code=409
+        )
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/evidence/{entry_id}", status_code=303)
 
@@ -401,8 +443,13 @@ STORY_FLAGS = ("is_illustrative",)
 
 
 def _story_values(form: Any) -> dict[str, Any]:
-    values = form_data(form, flags=STORY_FLAGS)
-    values["sources"] = sources_from_lines(str(values.pop("sources_text", "")))
+    return _with_sources(form_data(form, flags=STORY_FLAGS))
+
+
+def _with_sources(values: dict[str, Any]) -> dict[str, Any]:
+    """The sources typed one per line, read for the schema (which ignores the typed text); the text is
+    kept as typed for a form shown again (read back from the sources, a line was rewritten or lost)."""
+    values["sources"] = sources_from_lines(str(values.get("sources_text", "")))
     return values
 
 
@@ -413,6 +460,7 @@ def _story_form(
     story: SuccessStory | None,
     values: dict[str, Any],
     failed: ValidationFailed | None = None,
+    status_code: int | None = None,
 ) -> HTMLResponse:
     if "sources_text" not in values:
         values = {**values, "sources_text": sources_as_lines(values.get("sources") or [])}
@@ -429,7 +477,7 @@ def _story_form(
             "languages": LANGUAGES,
             **_failed(failed),
         },
-        422 if failed else 200,
+        _status(failed, status_code),
     )
 
 
@@ -518,6 +566,17 @@ def update_story(
     except ValidationFailed as failed:
         service.require_may_edit(actor)
         return _story_form(request, session, story=story, values=values, failed=failed)
+    except StaleEdit:
+        session.expire_all()  # the story as the other person saved it
+        story = service.get_story_by_id(session, actor=actor, story_id=story.id)
+        message = _(
+            "Someone else saved this story after you opened it (it is now at version %(version)s). What you "
+            "wrote is kept below: compare it with the story as it is now, then save again."
+        ) % {"version": story.version}
+        kept = {**values, "version": story.version}
+        return _story_form(
+            request, session, story=story, values=kept, failed=_saved_first(message), status_code=409
+        )
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/stories/{story.slug}", status_code=303)
 
@@ -528,9 +587,7 @@ MYTH_LISTS = ("technique_codes", "thematic_area_codes")
 
 
 def _myth_values(form: Any) -> dict[str, Any]:
-    values = form_data(form, lists=MYTH_LISTS, flags=("is_published",))
-    values["sources"] = sources_from_lines(str(values.pop("sources_text", "")))
-    return values
+    return _with_sources(form_data(form, lists=MYTH_LISTS, flags=("is_published",)))
 
 
 def _myth_form(
@@ -540,6 +597,7 @@ def _myth_form(
     myth: Myth | None,
     values: dict[str, Any],
     failed: ValidationFailed | None = None,
+    status_code: int | None = None,
 ) -> HTMLResponse:
     if "sources_text" not in values:
         values = {**values, "sources_text": sources_as_lines(values.get("sources") or [])}
@@ -554,7 +612,7 @@ def _myth_form(
             "languages": LANGUAGES,
             **_failed(failed),
         },
-        422 if failed else 200,
+        _status(failed, status_code),
     )
 
 
@@ -631,5 +689,16 @@ def update_myth(
     except ValidationFailed as failed:
         service.require_may_edit(actor)
         return _myth_form(request, session, myth=myth, values=values, failed=failed)
+    except StaleEdit:
+        session.expire_all()  # the myth as the other person saved it
+        myth = service.get_myth_by_id(session, actor=actor, myth_id=myth.id)
+        message = _(
+            "Someone else saved this myth after you opened it (it is now at version %(version)s). What you "
+            "wrote is kept below: compare it with the myth as it is now, then save again."
+        ) % {"version": myth.version}
+        kept = {**values, "version": myth.version}
+        return _myth_form(
+            request, session, myth=myth, values=kept, failed=_saved_first(message), status_code=409
+        )
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/myths/{myth.slug}", status_code=303)
