@@ -1302,10 +1302,16 @@ def may_update_action(actor: Actor, action: ActionItem) -> bool:
     )
 
 
-def progress_action(session: Session, *, actor: Actor, action_id: int, data: ActionProgress) -> ActionItem:
-    """The owner (or a facilitator) reports progress: a status and a note."""
+def get_action_to_update(session: Session, *, actor: Actor, action_id: int) -> ActionItem:
+    """An action the actor reports progress on (its form is refused, not shown, to anyone else)."""
     action = get_action(session, actor=actor, action_id=action_id)
     require(may_update_action(actor, action), _("Only the action's owner or a facilitator may report on it."))
+    return action
+
+
+def progress_action(session: Session, *, actor: Actor, action_id: int, data: ActionProgress) -> ActionItem:
+    """The owner (or a facilitator) reports progress: a status and a note."""
+    action = get_action_to_update(session, actor=actor, action_id=action_id)
     ensure_current(action.version, data.version)
     if data.status == action.status and not data.note.strip():
         raise ValidationFailed([FieldProblem("note", _("say what progress was made"))])
@@ -1366,6 +1372,18 @@ def overdue_count(session: Session, *, actor: Actor, today: date) -> int:
 def require_may_run(actor: Actor) -> None:
     """Refuse the event forms to anyone who does not run events."""
     require(permissions.can_run_events(actor), _("Only facilitators run dialogue events."))
+
+
+def event_of_application(session: Session, *, actor: Actor, application_id: int) -> int:
+    """The event of a travel application whose details the actor may see (its travel page holds the
+    form of the decision on it)."""
+    return _application(session, actor, application_id).participant.event_id
+
+
+def current_grant_version(session: Session, *, actor: Actor, application_id: int) -> int:
+    """The version of the decision on an application that a new decision must be made from (0: none yet)."""
+    grant = _application(session, actor, application_id).grant
+    return grant.version if grant else 0
 
 
 def event_id_of_grant(session: Session, *, grant_id: int) -> int:

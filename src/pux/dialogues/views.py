@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from pux.accounts import service as accounts
-from pux.accounts.permissions import Actor
+from pux.accounts.permissions import Actor, PermissionDenied
 from pux.dialogues import calendar, service, statistics
 from pux.dialogues import vocabulary as v
 from pux.dialogues.models import DialogueEvent
@@ -35,7 +35,7 @@ from pux.dialogues.schemas import (
     TravelApplicationFields,
     VersionOnly,
 )
-from pux.errors import FieldProblem, ValidationFailed
+from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
 from pux.pagination import PageRequest
 from pux.reference import service as reference
@@ -60,6 +60,12 @@ router = page_router()
 EVENT_LISTS = ("working_languages", "thematic_area_codes", "technique_codes", "focus_country_codes")
 EVENT_FLAGS = ("is_public", "is_online")
 NO_PROBLEMS: dict[str, Any] = {"errors": {}, "problems": []}
+
+
+def _saved_first(message: str) -> ValidationFailed:
+    """The problem of a form made from an older version of its record (someone saved it first): the whole
+    form's, shown over what the person wrote, kept to compare with the current version and save again."""
+    return ValidationFailed([FieldProblem(WHOLE_FORM, message)])
 
 
 def _labels() -> dict[str, Any]:
@@ -122,6 +128,7 @@ def _event_form(
     event: DialogueEvent | None,
     values: dict[str, Any],
     failed: ValidationFailed | None = None,
+    status_code: int = 422,
 ) -> HTMLResponse:
     return render(
         request,
@@ -133,10 +140,28 @@ def _event_form(
             "areas": reference.list_thematic_areas(session),
             "techniques": reference.list_techniques(session),
             "countries": reference.list_selectable_countries(session),
-            **(problems_context(failed) if failed else NO_PROBLEMS),
+            **(problems_context(failed, whole_form=("version",)) if failed else NO_PROBLEMS),
         },
-        422 if failed else 200,
+        status_code if failed else 200,
     )
+
+
+def _stale_event_form(
+    request: Request, session: Session, actor: Actor, event_id: int, values: dict[str, Any]
+) -> HTMLResponse:
+    """Someone saved the event first: what this person wrote is shown again over the current version (it
+    was lost behind a bare page), to compare with the event as it is now and save again."""
+    session.expire_all()  # the event as the other person saved it
+    current = service.get_event_to_run(session, actor=actor, event_id=event_id)
+    failed = _saved_first(
+        _(
+            "Someone else saved this event after you opened it (it is now at version %(version)s). What you "
+            "wrote is kept below: compare it with the event as it is now, then save again."
+        )
+        % {"version": current.version}
+    )
+    kept = {**values, "version": current.version}
+    return _event_form(request, session, event=current, values=kept, failed=failed, status_code=409)
 
 
 @router.get("/events/new", response_class=HTMLResponse)
@@ -177,6 +202,8 @@ def update_event(
     except ValidationFailed as failed:
         event = service.get_event_to_run(session, actor=actor, event_id=event_id)
         return _event_form(request, session, event=event, values=values, failed=failed)
+    except StaleEdit:
+        return _stale_event_form(request, session, actor, event_id, values)
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/events/{event_id}", status_code=303)
 
@@ -305,6 +332,7 @@ def _participants_page(
     event_id: int,
     values: dict[str, Any] | None = None,
     failed: ValidationFailed | None = None,
+    status_code: int = 422,
 ) -> HTMLResponse:
     event = service.get_event(session, actor=actor, event_id=event_id)
     runs = service.may_run(actor)
@@ -325,13 +353,18 @@ def _participants_page(
             "may_add": runs or bool(nominable),
             "nominable": nominable,
             "organisations": accounts.organisation_names(session),
-            "countries": reference.list_selectable_countries(session),
+            # A focal point is offered only the countries whose people they may put on the list.
+            "countries": [
+                c
+                for c in reference.list_selectable_countries(session)
+                if nominable is None or c.iso3 in nominable
+            ],
             "stakeholder_types": ORGANISATION_TYPES,
             "values": values or {},
             # "capacity": the event is full (the form has no box for it).
             **(problems_context(failed, whole_form=("capacity",)) if failed else NO_PROBLEMS),
         },
-        422 if failed else 200,
+        status_code if failed else 200,
     )
 
 
@@ -356,6 +389,14 @@ def add_participant(
         person = service.add_participant(session, actor=actor, event_id=event_id, data=data)
     except ValidationFailed as failed:
         return _participants_page(request, session, actor, event_id, values, failed)
+    except PermissionDenied as refused:
+        # A focal point naming a person of another country (chosen, or their organisation's): the form
+        # again with what was typed, the refusal beside the country (still 403: nothing was allowed).
+        # Whoever may not nominate at all is refused without the form.
+        if not service.may_nominate(actor):
+            raise
+        beside_country = ValidationFailed([FieldProblem("country_iso3", str(refused))])
+        return _participants_page(request, session, actor, event_id, values, beside_country, status_code=403)
     flash(request, _("%(name)s is on the list.") % {"name": person.full_name})
     return RedirectResponse(f"/events/{event_id}/participants", status_code=303)
 
@@ -442,6 +483,22 @@ def apply_for_travel(
 def travel_page(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
     if (redirect := sign_in_first(actor, f"/events/{event_id}/travel")) is not None:
         return redirect
+    return _travel_page(request, session, actor, event_id)
+
+
+def _travel_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    *,
+    refused: str = "",
+    values: dict[str, Any] | None = None,
+    failed: ValidationFailed | None = None,
+    status_code: int = 422,
+) -> HTMLResponse:
+    """The travel fund's page; ``refused`` names the form shown again with what was typed and its problems
+    (``override-<application>``: a decision on an application; ``payment-<grant>``: a payment)."""
     event = service.get_event_to_run(session, actor=actor, event_id=event_id)
     lines = service.travel_applications(session, actor=actor, event_id=event.id)
     run = service.latest_fund_run(session, actor=actor, event_id=event.id)
@@ -466,7 +523,11 @@ def travel_page(request: Request, session: SessionDep, actor: PageActor, event_i
                 ),
                 None,
             ),
+            "refused": refused if failed else "",
+            "values": values or {},
+            **(problems_context(failed, whole_form=("version",)) if failed else NO_PROBLEMS),
         },
+        status_code if failed else 200,
     )
 
 
@@ -484,9 +545,34 @@ def allocate_fund(request: Request, session: SessionDep, actor: PageActor, event
 def override_grant(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, application_id: RecordPath
 ) -> Response:
-    grant = service.override_grant(
-        session, actor=actor, application_id=application_id, data=parse(GrantOverride, form_data(form))
-    )
+    values = form_data(form)
+    try:
+        grant = service.override_grant(
+            session, actor=actor, application_id=application_id, data=parse(GrantOverride, values)
+        )
+    except (ValidationFailed, StaleEdit) as refusal:
+        # Refused (or not found) before the form is shown again to who may not decide on travel support.
+        event_id = service.event_of_application(session, actor=actor, application_id=application_id)
+        service.require_may_run(actor)
+        refused = f"override-{application_id}"
+        if isinstance(refusal, ValidationFailed):
+            return _travel_page(
+                request, session, actor, event_id, refused=refused, values=values, failed=refusal
+            )
+        session.expire_all()  # the decision as the other person saved it
+        current = service.current_grant_version(session, actor=actor, application_id=application_id)
+        kept = {**values, "version": current}
+        failed = _saved_first(
+            _(
+                "The decision on this application changed after you opened the page (it is now at version "
+                "%(version)s); the award shown is the current one. What you wrote is kept below: compare "
+                "it with the award, then record your decision again."
+            )
+            % {"version": current}
+        )
+        return _travel_page(
+            request, session, actor, event_id, refused=refused, values=kept, failed=failed, status_code=409
+        )
     flash(request, _("Your decision was recorded with its reason."))
     return RedirectResponse(f"/events/{grant.application.participant.event_id}/travel", status_code=303)
 
@@ -495,9 +581,16 @@ def override_grant(
 def record_disbursement(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, grant_id: RecordPath
 ) -> Response:
-    payment = service.record_disbursement(
-        session, actor=actor, grant_id=grant_id, data=parse(DisbursementFields, form_data(form))
-    )
+    values = form_data(form)
+    try:
+        payment = service.record_disbursement(
+            session, actor=actor, grant_id=grant_id, data=parse(DisbursementFields, values)
+        )
+    except ValidationFailed as failed:
+        event_id = service.event_id_of_grant(session, grant_id=grant_id)
+        service.require_may_run(actor)  # refused before the form is shown again to who may not record it
+        refused = f"payment-{grant_id}"
+        return _travel_page(request, session, actor, event_id, refused=refused, values=values, failed=failed)
     flash(request, _("The payment was recorded."))
     event_id = service.event_id_of_grant(session, grant_id=payment.grant_id)
     return RedirectResponse(f"/events/{event_id}/travel#reconciliation", status_code=303)
@@ -522,6 +615,7 @@ def _outcomes_page(
     failed: ValidationFailed | None = None,
     suggested: list[str] | None = None,
     refused: str = "outcome",
+    status_code: int = 422,
 ) -> HTMLResponse:
     event = service.get_event_to_run(session, actor=actor, event_id=event_id)
     outcome = service.outcome_of(session, event)
@@ -546,9 +640,9 @@ def _outcomes_page(
             "countries": reference.list_selectable_countries(session),
             "organisations": accounts.organisation_names(session),
             "actions": service.actions_of_event(session, actor=actor, event_id=event.id),
-            **(problems_context(failed) if failed else NO_PROBLEMS),
+            **(problems_context(failed, whole_form=("version",)) if failed else NO_PROBLEMS),
         },
-        422 if failed else 200,
+        status_code if failed else 200,
     )
 
 
@@ -566,6 +660,19 @@ def save_outcome(
         service.save_outcome(session, actor=actor, event_id=event_id, data=parse(OutcomeFields, values))
     except ValidationFailed as failed:
         return _outcomes_page(request, session, actor, event_id, values, failed)
+    except StaleEdit:
+        session.expire_all()  # the outcome as the other person saved it
+        event = service.get_event_to_run(session, actor=actor, event_id=event_id)
+        current = outcome.version if (outcome := service.outcome_of(session, event)) else 0
+        kept = {**values, "version": current}
+        saved_first = _saved_first(
+            _(
+                "Someone else saved this outcome after you opened it (it is now at version %(version)s). "
+                "What you wrote is kept below: compare it with the outcome as it is now, then save again."
+            )
+            % {"version": current}
+        )
+        return _outcomes_page(request, session, actor, event_id, kept, saved_first, status_code=409)
     flash(request, _("The outcome was saved."))
     return RedirectResponse(f"/events/{event_id}/outcomes", status_code=303)
 
@@ -623,6 +730,7 @@ def _concept_page(
     note_id: int,
     values: dict[str, Any] | None = None,
     failed: ValidationFailed | None = None,
+    status_code: int = 422,
 ) -> HTMLResponse:
     note = service.get_concept_note(session, actor=actor, note_id=note_id)
     if values is None:
@@ -639,9 +747,9 @@ def _concept_page(
             "areas": reference.list_thematic_areas(session),
             "techniques": reference.list_techniques(session),
             "organisations": accounts.organisation_names(session),
-            **(problems_context(failed) if failed else NO_PROBLEMS),
+            **(problems_context(failed, whole_form=("version",)) if failed else NO_PROBLEMS),
         },
-        422 if failed else 200,
+        status_code if failed else 200,
     )
 
 
@@ -666,6 +774,19 @@ def update_concept_note(
         service.update_concept_note(session, actor=actor, note_id=note_id, data=data)
     except ValidationFailed as failed:
         return _concept_page(request, session, actor, note_id, values, failed)
+    except StaleEdit:
+        session.expire_all()  # the note as the other person saved it
+        current = service.get_concept_note(session, actor=actor, note_id=note_id).version
+        kept = {**values, "version": current}
+        saved_first = _saved_first(
+            _(
+                "Someone else saved this concept note after you opened it (it is now at version "
+                "%(version)s). What you wrote is kept below: compare it with the concept note as it is now, "
+                "then save again."
+            )
+            % {"version": current}
+        )
+        return _concept_page(request, session, actor, note_id, kept, saved_first, status_code=409)
     flash(request, _("The concept note was saved."))
     return RedirectResponse(f"/concept-notes/{note_id}", status_code=303)
 
@@ -705,11 +826,36 @@ def create_action(
 
 @router.post("/actions/{action_id}/progress", dependencies=[CsrfChecked])
 def progress_action(
-    request: Request, session: SessionDep, actor: PageActor, form: FormDep, action_id: RecordPath
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    form: FormDep,
+    action_id: RecordPath,
+    page: PageNumber,
+    filters: ActionFilters,
 ) -> Response:
-    service.progress_action(
-        session, actor=actor, action_id=action_id, data=parse(ActionProgress, form_data(form))
-    )
+    """Progress reported from the list of actions; the form's address carries the list's filters and page,
+    so a refused report comes back on the same list, with what was typed."""
+    values = form_data(form)
+    try:
+        service.progress_action(session, actor=actor, action_id=action_id, data=parse(ActionProgress, values))
+    except (ValidationFailed, StaleEdit) as refusal:
+        # Refused (or not found) before the form is shown again to who may not report on the action.
+        service.get_action_to_update(session, actor=actor, action_id=action_id)
+        if isinstance(refusal, ValidationFailed):
+            return _action_list(request, session, actor, page, filters, action_id, values, refusal)
+        session.expire_all()  # the action as the other person saved it
+        current = service.get_action_to_update(session, actor=actor, action_id=action_id).version
+        kept = {**values, "version": current}
+        failed = _saved_first(
+            _(
+                "Someone else reported on this action after you opened the page (it is now at version "
+                "%(version)s). What you wrote is kept below: compare it with the action as it is now, then "
+                "save again."
+            )
+            % {"version": current}
+        )
+        return _action_list(request, session, actor, page, filters, action_id, kept, failed, 409)
     flash(request, _("The progress was recorded."))
     back = str(form.get("back") or "")
     return RedirectResponse(
@@ -723,6 +869,22 @@ def action_list(
 ) -> Response:
     if (redirect := sign_in_first(actor, "/actions")) is not None:
         return redirect
+    return _action_list(request, session, actor, page, filters)
+
+
+def _action_list(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    page: PageRequest,
+    filters: ActionFilter,
+    refused: int | None = None,
+    values: dict[str, Any] | None = None,
+    failed: ValidationFailed | None = None,
+    status_code: int = 422,
+) -> HTMLResponse:
+    """The list of follow-up actions; ``refused``: the action whose progress report is shown again with
+    what was typed and its problems."""
     today = date.today()
     results = service.list_actions(session, actor=actor, filters=filters, page=page)
     return render(
@@ -736,7 +898,11 @@ def action_list(
             "overdue_total": service.list_actions(
                 session, actor=actor, filters=ActionFilter(overdue_on=today), page=PageRequest(1, 1)
             ).total,
+            "refused": refused if failed else None,
+            "values": values or {},
+            **(problems_context(failed, whole_form=("version",)) if failed else NO_PROBLEMS),
         },
+        status_code if failed else 200,
     )
 
 
