@@ -26,6 +26,7 @@ from pux.briefs.views import printable_html
 from pux.gaps import service as gaps
 from pux.i18n import language_context
 from pux.needs import service as needs
+from pux.reference import repository as reference_repository
 from tests.briefs.walk import YEAR, brief_root, figures, parse, row_citations, unexplained_digits
 from tests.world import World, activity_data, need_data
 
@@ -335,3 +336,17 @@ def test_briefs_count_only_assistance_running_on_their_day(session: Session, wor
         assert donor_line.activities.value == len(kenya_running), brief.heading.kind
         committed = sum(float(a.amount_committed or 0) for a in kenya_running)
         assert [f.value for f in donor_line.committed if f.unit == "USD"] == [committed]
+
+
+def test_the_income_group_is_stated_in_the_readers_language_with_its_figure(
+    session: Session, world: World
+) -> None:
+    income = reference_repository.get_country(session, "KEN").income_group  # type: ignore[union-attr]
+    assert income is not None and income.basis == "derived"  # Kenya's FY2026 group is derived by PUX
+    with language_context("ar"):
+        brief = service.country_brief(session, actor=world.actors["public"], iso3="KEN", today=TODAY)
+    fact = dict(brief.heading.facts)["فئة الدخل"]
+    # The English note of the data file ("Derived by PUX: ...") stood in the Arabic brief.
+    assert "Derived by PUX" not in fact
+    assert "استنتجته PUX" in fact, fact  # the basis, translated
+    assert str(income.gni_year) in fact

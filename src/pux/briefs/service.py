@@ -50,7 +50,7 @@ from pux.dialogues.models import DialogueEvent
 from pux.dialogues.repository import EventFilter
 from pux.dialogues.vocabulary import event_kind_label
 from pux.errors import NotFound
-from pux.i18n import get_language, listed
+from pux.i18n import decimal_text, get_language, listed
 from pux.i18n import gettext as _
 from pux.knowledge import vocabulary as knowledge_vocabulary
 from pux.knowledge.models import EvidenceEntry
@@ -66,8 +66,9 @@ from pux.programmes.models import Programme
 from pux.programmes.repository import ProgrammeFilter
 from pux.reference import repository as reference_repository
 from pux.reference import service as reference_service
-from pux.reference.models import Country, Region, Technique, ThematicArea
+from pux.reference.models import Country, IncomeGroupAssessment, Region, Technique, ThematicArea
 from pux.reference.vocabulary import (
+    income_basis_label,
     income_group_label,
     indicator_role_label,
     modality_label,
@@ -343,6 +344,22 @@ def _unit_with_currency(unit: str, currency: str | None) -> str:
     return f"{currency} {unit}".strip()
 
 
+def _income_fact(income: IncomeGroupAssessment) -> str:
+    """The income group with how it was set, in the reader's language, as the country page writes it. A
+    group PUX derived names the figure it came from (the World Bank's GNI per capita, and its year), so its
+    English note is not repeated; an official or administrator's group cites its source as recorded."""
+    how = income_basis_label(income.basis)
+    if income.gni_per_capita_usd is not None:
+        how += ": " + _("GNI per capita %(value)s US$ in %(year)s") % {
+            "value": decimal_text(income.gni_per_capita_usd, "#,##0"),
+            "year": income.gni_year,
+        }
+    fact = f"{income_group_label(income.income_group)}, FY{income.fiscal_year} ({how})"
+    if income.basis == "derived" or not income.source:
+        return fact
+    return f"{fact}. " + _("Source: {source}.").format(source=income.source)
+
+
 def _evidence_line(entry: EvidenceEntry, localiser: Localiser) -> EvidenceLine:
     claim = localiser.text(entry.id, "claim", entry.claim, entry.source_language)
     citation = ", ".join(
@@ -517,12 +534,7 @@ def country_brief(
     facts = [
         (_("Region"), region_path or "—"),
         (_("UN development groups"), _group_names(country)),
-        (
-            _("Income group"),
-            f"{income_group_label(income.income_group)}, FY{income.fiscal_year} ({income.source})"
-            if income
-            else _("No income group recorded"),
-        ),
+        (_("Income group"), _income_fact(income) if income else _("No income group recorded")),
     ]
     brief = Brief(
         heading=Heading(v.COUNTRY, country.iso3, country.name(), v.kind_label(v.COUNTRY), tuple(facts)),

@@ -42,14 +42,45 @@ def format_number(value: float | int | None, digits: int = 1) -> str:
     return decimal_text(value, pattern)
 
 
+# First strong isolate ... pop directional isolate: the Unicode marks that set a piece of text apart from
+# the sentence around it, like <bdi>, but valid in attributes and titles too.
+ISOLATE_START, ISOLATE_END = "\u2068", "\u2069"
+
+
+def _isolated(value: Any) -> Any:
+    """A text put into a sentence, set apart from it in a right-to-left page: a Latin name ending in
+    punctuation or figures ("Programme B (2026)") in an Arabic sentence otherwise took the sentence's
+    full stop or parenthesis to the wrong side. Numbers are left as they are."""
+    if isinstance(value, Markup):
+        return Markup(ISOLATE_START) + value + Markup(ISOLATE_END)
+    if isinstance(value, str):
+        return ISOLATE_START + value + ISOLATE_END
+    return value
+
+
+def _put_in(
+    message: str, eval_context: EvalContext, variables: dict[str, Any], count: str | None = None
+) -> str:
+    if eval_context.autoescape:
+        message = Markup(message)
+    if variables and text_direction() == "rtl":
+        variables = {name: _isolated(value) for name, value in variables.items()}
+    return message % ({"num": count, **variables} if count is not None else variables)
+
+
+@jinja2.pass_eval_context
+def translated(eval_context: EvalContext, message: str, **variables: Any) -> str:
+    """The templates' ``_()``: the message in the reader's language with its values put in (each text
+    set apart in right-to-left pages)."""
+    return _put_in(gettext(message), eval_context, variables)
+
+
 @jinja2.pass_eval_context
 def counted(eval_context: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
     """A counted message ("%(num)d needs") with the count in the reader's notation ("200,800 needs",
     "200 800 besoins"): the catalogues keep %(num)d, the number is written before it is put in."""
     message = ngettext(singular, plural, num).replace("%(num)d", "%(num)s")
-    if eval_context.autoescape:
-        message = Markup(message)
-    return message % {"num": format_number(num), **variables}
+    return _put_in(message, eval_context, variables, count=format_number(num))
 
 
 def options(codes: Iterable[str], label: Callable[[str], str]) -> list[tuple[str, str]]:
@@ -128,6 +159,7 @@ def build_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    environment.globals["gettext"] = translated
     environment.globals["ngettext"] = counted
     environment.globals.update(
         current_language=get_language,
