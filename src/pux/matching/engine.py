@@ -9,13 +9,14 @@ proven gap reported.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
-from pux.i18n import N_, listed
+from pux.i18n import N_, decimal_text, listed
 from pux.i18n import gettext as _
 
 FIT_WEIGHTS: dict[str, float] = {
@@ -416,12 +417,17 @@ def explain(
 
 # Values of reasons that hold codes (several joined by ", "), named by ``label`` when shown.
 CODED_VALUES = frozenset({"names", "groups", "group", "country"})
+# Values of reasons that are shares with as many decimals as they need, written in the reader's notation.
+SHARE_VALUES = frozenset({"part"})
+SHARE_DECIMALS = 12
 
 
 def render_reasons(found: Sequence[Reason], label: CodeLabeller | None = None) -> tuple[str, ...]:
     """Reasons in the active language, their codes (techniques, groups, countries) named."""
 
     def named(key: str, value: str | int | float) -> str | int | float:
+        if key in SHARE_VALUES and isinstance(value, int | float):
+            return decimal_text(value, "#,##0." + "#" * SHARE_DECIMALS)
         if label is None or key not in CODED_VALUES or not isinstance(value, str):
             return value
         return listed(label(key, code) for code in value.split(", ") if code)
@@ -455,16 +461,52 @@ def reasons(
         )
     elif need.priority is not None:
         found.append((N_("priority score %(score).0f of 100"), {"score": need.priority}))
-    if need.cost and programme.remaining:
-        share = min(1.0, need.cost / programme.remaining)
-        found.append((N_("%(share).0f%% of the remaining budget would cover it"), {"share": 100 * share}))
-    if components.get("cost", 1) < 1:
-        found.append((N_("cost above the programme's maximum per need"), {}))
+    found.extend(_budget_reasons(need, programme, components))
     if components.get("language", 1) == 0:
         found.append((N_("no shared working language"), {}))
     if components.get("gender", 0) == 1:
         found.append((N_("gender focus on both sides"), {}))
     return tuple(found)
+
+
+def _budget_reasons(
+    need: NeedItem, programme: ProgrammeItem, components: Mapping[str, float]
+) -> list[Reason]:
+    """What the need's cost is beside the programme's money. Amounts in two currencies are never compared
+    (no rate is known here: 2.5 billion EUR against 500,000 USD was said to take "100%" of the budget)."""
+    same_currency = need.currency == programme.currency
+    found: list[Reason] = []
+    if need.cost and programme.remaining:
+        if not same_currency:
+            found.append(
+                (
+                    N_(
+                        "costed in %(need_currency)s, the programme budgets in %(programme_currency)s: "
+                        "amounts not compared (allocation rounds leave such pairs out)"
+                    ),
+                    {"need_currency": need.currency, "programme_currency": programme.currency},
+                )
+            )
+        elif need.cost <= programme.remaining:
+            share = 100 * need.cost / programme.remaining
+            found.append((N_("%(share).0f%% of the remaining budget would cover it"), {"share": share}))
+        else:
+            part = _shown_share(100 * programme.remaining / need.cost)
+            found.append((N_("the remaining budget would cover %(part)s%% of its cost"), {"part": part}))
+    if same_currency and components.get("cost", 1) < 1:
+        found.append((N_("cost above the programme's maximum per need"), {}))
+    return found
+
+
+def _shown_share(percent: float) -> float:
+    """A share below 100% to two significant figures, rounded down: never "100%" for a part, never "0%"
+    for a little (500,000 of 2.5 billion covers 0.02%)."""
+    if percent <= 0:
+        return 0.0
+    decimals = min(SHARE_DECIMALS, max(0, 1 - math.floor(math.log10(percent))))
+    scale = 10.0**decimals
+    # The float product of a share like 0.29 falls just short of 29 (28.999999999999996): not one less.
+    return math.floor(percent * scale * (1 + 1e-12)) / scale
 
 
 def _eligibility_reason(need: NeedItem, programme: ProgrammeItem) -> Reason:
