@@ -181,6 +181,14 @@ def _waiting_for(deciders: ProposalDeciders) -> ColumnElement[bool]:
     return or_(donor_side, country_side)
 
 
+def declined_pairs(session: Session) -> set[tuple[int, int]]:
+    """The (need, programme) pairs of every declined proposal."""
+    rows = session.execute(
+        select(MatchProposal.need_id, MatchProposal.programme_id).where(MatchProposal.status == "declined")
+    )
+    return {(need_id, programme_id) for need_id, programme_id in rows}
+
+
 def proposals_for_need(session: Session, need_id: int) -> Sequence[MatchProposal]:
     return session.scalars(select(MatchProposal).where(MatchProposal.need_id == need_id)).unique().all()
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -18,7 +19,7 @@ from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityCreate
 from pux.audit import service as audit
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed
-from pux.i18n import get_language
+from pux.i18n import decimal_text, get_language
 from pux.i18n import gettext as _
 from pux.kept import KeptResults
 from pux.matching import repository
@@ -27,6 +28,7 @@ from pux.matching.engine import (
     CodeLabeller,
     MatchingData,
     NeedItem,
+    PairSet,
     ProgrammeItem,
     Recommendation,
     eligible_pairs,
@@ -416,7 +418,7 @@ def run_round(
     # version (a served process has them ready: reading and converting 10,000 needs took 1.8 s a round).
     check_round_programmes(session, actor, programme_ids)
     context = load_context(session, programme_ids=programme_ids, kept_needs=programme_ids is None)
-    pairs = eligible_pairs(context.data, for_allocation=True)
+    pairs, declined = _without_declined(session, context, eligible_pairs(context.data, for_allocation=True))
     try:
         result = allocate(context.data, pairs, rules)
     except AllocationInfeasible as infeasible:
@@ -445,6 +447,7 @@ def run_round(
             "country_cap_share": rules.country_cap_share,
             "ldc_floor_share": rules.ldc_floor_share,
             "programmes": [p.id for p in context.programmes],
+            "declined_pairs_left_out": declined,
         },
         summary=_summary(result),
     )
@@ -459,6 +462,25 @@ def run_round(
         after={"objective": result.objective, "gap": result.gap, "proposals": len(result.awards)},
     )
     return round_record
+
+
+def _without_declined(session: Session, context: MatchingContext, pairs: PairSet) -> tuple[PairSet, int]:
+    """The pairs without those a side has declined before, and how many were left out: a declined pair
+    proposed again by the next round made the partner or the country refuse it a second time."""
+    declined = repository.declined_pairs(session)
+    if not declined:
+        return pairs, 0
+    need_index = {item.id: index for index, item in enumerate(context.data.needs)}
+    programme_index = {item.id: index for index, item in enumerate(context.data.programmes)}
+    width = max(len(context.data.programmes), 1)
+    codes = [
+        need_index[need] * width + programme_index[programme]
+        for need, programme in declined
+        if need in need_index and programme in programme_index
+    ]
+    keep = ~np.isin(pairs.needs * width + pairs.programmes, np.asarray(codes, dtype=np.int64))
+    left_out = int(len(keep) - keep.sum())
+    return PairSet(pairs.needs[keep], pairs.programmes[keep], pairs.fit[keep]), left_out
 
 
 def _summary(result: Allocation) -> dict[str, float | int | str]:
@@ -638,6 +660,8 @@ def decide(
     reason = cleaned_field("reason", reason or "", max_length=MAX_DECLINE_REASON) or None
     if not accept and reason is None:
         raise ValidationFailed([FieldProblem("reason", _("say why the proposal is declined"))])
+    if accept:
+        _check_still_fundable(session, proposal)
     before = proposal.snapshot()
     decision = "accepted" if accept else "declined"
     if reason is not None:
@@ -661,6 +685,54 @@ def decide(
         after=proposal.snapshot(),
     )
     return proposal
+
+
+def _written_amount(amount: Decimal) -> str:
+    return decimal_text(float(amount), "#,##0.##")
+
+
+def _check_still_fundable(session: Session, proposal: MatchProposal) -> None:
+    """Refuse an acceptance that would fund a need twice or spend money that is gone: rounds run one after
+    another propose the same pair again, and each round counts a programme's remaining budget before the
+    proposals of the others are decided (two rounds accepted committed twice a programme's budget)."""
+    programme, need = proposal.programme, proposal.need
+    figures = {"amount": _written_amount(proposal.amount), "currency": programme.currency}
+    accepted = [
+        other
+        for other in repository.proposals_for_need(session, proposal.need_id)
+        if other.status == "accepted" and other.id != proposal.id
+    ]
+    if any(other.programme_id == proposal.programme_id for other in accepted):
+        raise InvalidTransition(
+            _(
+                "This programme already funds this need (a proposal accepted earlier): accepting this one "
+                "too would fund it twice. Decline it, giving that as the reason."
+            )
+        )
+    if programme.remaining_budget is not None and proposal.amount > programme.remaining_budget:
+        raise InvalidTransition(
+            _(
+                "The programme has %(remaining)s %(currency)s left, less than the %(amount)s %(currency)s "
+                "of this proposal (proposals accepted since the round have used its budget). Decline it, "
+                "or ask a facilitator for a new round."
+            )
+            % {**figures, "remaining": _written_amount(programme.remaining_budget)}
+        )
+    if need.estimated_cost is not None and need.currency == programme.currency:
+        committed = sum((o.amount for o in accepted if o.programme.currency == need.currency), Decimal(0))
+        if committed + proposal.amount > need.estimated_cost:
+            raise InvalidTransition(
+                _(
+                    "This need's cost is %(cost)s %(currency)s and proposals accepted earlier already give "
+                    "it %(committed)s %(currency)s: with this one's %(amount)s %(currency)s it would be "
+                    "funded beyond its cost. Decline it, giving that as the reason."
+                )
+                % {
+                    **figures,
+                    "cost": _written_amount(need.estimated_cost),
+                    "committed": _written_amount(committed),
+                }
+            )
 
 
 def _conclude(session: Session, proposal: MatchProposal) -> None:
