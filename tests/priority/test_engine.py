@@ -83,6 +83,23 @@ def test_a_country_without_any_data_gets_no_score_and_no_rank() -> None:
     assert results["AAA"].rank == 1
 
 
+def test_group_flags_alone_give_no_score_and_no_rank() -> None:
+    """A small island with no burden or capacity figure scored 50 from its group flag, above countries with
+    full data, and a territory with nothing scored 0: neither is a measure of how pressing its needs are."""
+    config = CONFIG.with_weights({"burden": 0.4, "capacity": 0.4, "assistance": 0.1, "groups": 0.1})
+    countries = [
+        _country("AAA", 80, 500),
+        _country("BBB", 10, 9000),
+        _country("SID", None, None, groups=frozenset({"LDC"})),
+        _country("TKL", None, None),
+    ]
+    results = {r.iso3: r for r in engine.compute(countries, config, "health")}
+    for flagged_only in ("SID", "TKL"):
+        assert results[flagged_only].score is None and results[flagged_only].rank is None
+    assert [results["AAA"].rank, results["BBB"].rank] == [1, 2]
+    assert set(engine.sensitivity(countries, config, "health")) == {"AAA", "BBB"}
+
+
 def test_groups_and_assistance_components() -> None:
     config = CONFIG.with_weights({"burden": 0.0, "capacity": 0.0, "assistance": 0.5, "groups": 0.5})
     countries = [

@@ -133,6 +133,10 @@ def _version(value: Any) -> int:
         raise ConfigError(_("version: give a whole number")) from error
 
 
+# The components that say how pressing a country's needs are; a score needs at least one of them.
+EVIDENCE_COMPONENTS = frozenset({"burden", "capacity"})
+
+
 def method_explanation(config: PriorityConfig) -> str:
     """How the score is computed: the configuration's own explanation, else PUX's (in the active language).
 
@@ -318,7 +322,11 @@ def _result(country: CountryInput, area: str, components: Sequence[ComponentScor
     present = [(c.weight, c.pressing) for c in components if c.pressing is not None and c.weight > 0]
     total_weight = sum(c.weight for c in components) or 1.0
     weight_present = sum(weight for weight, _ in present)
-    score = 100.0 * sum(w * p for w, p in present) / weight_present if weight_present else None
+    # Without one burden or capacity figure the score would come from the group flags alone (a small island
+    # with no data scored 50, above countries with full data; a territory with none scored 0): no score.
+    weighed = [c for c in components if c.name in EVIDENCE_COMPONENTS and c.weight > 0]
+    evidenced = not weighed or any(c.pressing is not None for c in weighed)
+    score = 100.0 * sum(w * p for w, p in present) / weight_present if weight_present and evidenced else None
     completeness = sum(c.weight * c.completeness for c in components) / total_weight
     missing = tuple(part.code for c in components for part in c.parts if part.pressing is None)
     return PriorityResult(
@@ -420,7 +428,9 @@ class _WeightTable:
                 present = ~np.isnan(values)
                 total += np.where(present, weight * np.nan_to_num(values), 0.0)
                 present_weight += np.where(present, weight, 0.0)
-        scored = np.flatnonzero(present_weight > 0)
+        evidence = [values for weight, values in columns[:2] if weight > 0]  # as in ``_result``
+        evidenced = np.logical_or.reduce([~np.isnan(v) for v in evidence]) if evidence else True
+        scored = np.flatnonzero((present_weight > 0) & evidenced)
         score = 100.0 * total[scored] / present_weight[scored]
         # Most pressing first; ties by country code, as in ``compute``.
         codes = np.array(self.iso3, dtype=object)[scored]

@@ -35,10 +35,19 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 def format_number(value: float | int | None, digits: int = 1) -> str:
-    """A figure in the active language's notation; None stays visibly missing."""
+    """A figure in the active language's notation; None stays visibly missing. Large figures are written
+    whole unless two or more decimals are asked for (amounts of money: a fare of 1,250.50 was shown 1,250
+    while the record held the cents)."""
     if value is None:
         return "—"
-    pattern = "#,##0" if float(value).is_integer() or abs(value) >= 1000 else f"#,##0.{'#' * digits}"
+    if float(value).is_integer():
+        pattern = "#,##0"
+    elif digits >= 2:
+        pattern = f"#,##0.{'0' * digits}"
+    elif abs(value) >= 1000:
+        pattern = "#,##0"
+    else:
+        pattern = f"#,##0.{'#' * digits}"
     return decimal_text(value, pattern)
 
 
