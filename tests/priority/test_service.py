@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -180,3 +181,17 @@ def test_weights_that_are_not_numbers_in_json_are_refused(client: TestClient, wo
 def test_group_points_that_are_not_finite_are_refused() -> None:
     with pytest.raises(engine.ConfigError, match="group_points"):
         engine.parse_config(_with({"group_points": {"LDC": float("nan")}}))
+
+
+def test_every_score_shown_carries_the_years_and_sources_of_its_data(client: TestClient) -> None:
+    """A score without its years and sources is a figure without a source: the ranking and the country
+    page showed scores and ranks alone."""
+    for path in ("/priority?area=health", "/countries/KEN"):
+        page = client.get(path)
+        assert page.status_code == 200
+        rows = re.findall(r"<tr>(.*?)</tr>", page.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0], re.S)
+        assert rows, path
+        for row in rows:
+            last = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-1]
+            assert re.fullmatch(r"\d{4}(–\d{4})?", last.strip()) or "no data" in last, (path, last)
+        assert re.search(r"Source: PUX priority index, computed from \w[^;]+; the years", page.text), path

@@ -72,19 +72,8 @@ def assistance_source() -> str:
 
 def _years(result: priority_engine.PriorityResult, component: str | None = None) -> tuple[str | None, str]:
     """The years and source codes of the observations a result (or one of its components) used."""
-    years: set[int] = set()
-    sources: set[str] = set()
-    for score in result.components:
-        if component is not None and score.name != component:
-            continue
-        for part in score.parts:
-            if part.observation is not None:
-                years.add(part.observation.year)
-                sources.add(part.observation.source)
-    if not years:
-        return None, ""
-    span = str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
-    return span, ", ".join(sorted(sources))
+    span, sources = priority_engine.data_years(result, component)
+    return span, ", ".join(sources)
 
 
 def _component(result: priority_engine.PriorityResult, name: str) -> float | None:

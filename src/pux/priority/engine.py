@@ -213,6 +213,23 @@ class PriorityResult:
     missing: tuple[str, ...]
 
 
+def data_years(result: PriorityResult, component: str | None = None) -> tuple[str | None, tuple[str, ...]]:
+    """The years ("2019–2024") and sources of the observations a result (or one of its components) used;
+    (None, ()) when it used none."""
+    observations = [
+        part.observation
+        for score in result.components
+        if component is None or score.name == component
+        for part in score.parts
+        if part.observation is not None
+    ]
+    if not observations:
+        return None, ()
+    first, last = min(o.year for o in observations), max(o.year for o in observations)
+    span = str(first) if first == last else f"{first}–{last}"
+    return span, tuple(sorted({o.source for o in observations}))
+
+
 def recipients(countries: Sequence[CountryInput], config: PriorityConfig) -> list[CountryInput]:
     """Countries the dialogue may assist: not in an excluded income group (those without one stay in)."""
     return [c for c in countries if c.income_group not in config.excluded_income_groups]

@@ -64,6 +64,7 @@ def _ranking_page(
             "explanation": engine.method_explanation(config),
             "indicators": indicators,
             "component_label": component_label,
+            "data_years": engine.data_years,
             "config_json": config_text
             if config_text is not None
             else json.dumps(data, indent=2, ensure_ascii=False),

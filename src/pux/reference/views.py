@@ -8,6 +8,7 @@ from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from pux.i18n import gettext as _
+from pux.priority import engine as priority_engine
 from pux.priority import service as priority
 from pux.priority.views import component_label
 from pux.reference import service
@@ -95,6 +96,7 @@ def country_page(request: Request, session: SessionDep, iso3: str) -> HTMLRespon
             "thematic_areas": {area.code: area for area in service.list_thematic_areas(session)},
             "positions": priority.country_positions(session, iso3=profile.country.iso3),
             "component_label": component_label,
+            "data_years": priority_engine.data_years,
         },
     )
 
