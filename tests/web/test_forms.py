@@ -637,6 +637,9 @@ class Action:
     path: Callable[[World], str]
     data: Callable[[Session, World], dict[str, Any]]
     allowed: frozenset[str]
+    # Roles who may use the form but not for what was sent (a focal point drafting for another country): the
+    # form comes back with what was typed and the refusal beside this field, still 403.
+    refused_beside: tuple[frozenset[str], str] = (frozenset(), "")
 
 
 def _version(session: Session, model: type, record_id: int) -> str:
@@ -655,6 +658,7 @@ ACTIONS = {
             "currency": "USD",
         },
         KENYA_DRAFTERS,
+        (frozenset({"focal_uga"}), "country_iso3"),
     ),
     "need edit": Action(
         _need_edit,
@@ -761,9 +765,13 @@ def test_actions_refused_to(client: TestClient, session: Session, world: World, 
             with language(client, lang):
                 response = post_form(client, action.path(world), action.data(session, world), "/sign-in")
             status = response.status_code
+            beside_roles, beside_field = action.refused_beside
             if role == "public" and status == 303:
                 if not response.headers["location"].startswith("/sign-in"):
                     wrong.append(f"{name} [{lang}]: redirected to {response.headers['location']}")
+            elif role in beside_roles:
+                assert status == 403 and f'lang="{lang}"' in response.text, (name, lang, status)
+                assert f'id="error-{beside_field}"' in response.text, f"{name} [{lang}]: no refusal beside"
             elif status in {403, 404}:
                 assert_site_refusal(response, status, lang)
             else:

@@ -120,10 +120,7 @@ def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:
 
 def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> Need:
     """Draft a new need for a country."""
-    require(
-        permissions.can_create_need(actor, country_iso3=data.country_iso3),
-        _("You may draft needs only for your own country."),
-    )
+    require_may_draft_for(actor, country_iso3=data.country_iso3)
     _check_codes(session, data, data.country_iso3)
     need = Need(
         country_iso3=data.country_iso3,
@@ -148,6 +145,14 @@ def require_may_draft(actor: Actor) -> None:
     """Refuse the drafting form to someone who may draft for no country."""
     draftable = draftable_countries(actor)
     require(draftable is None or bool(draftable), _("You may draft needs only for your own country."))
+
+
+def require_may_draft_for(actor: Actor, *, country_iso3: str) -> None:
+    """Refuse a need drafted for a country the actor may not draft for."""
+    require(
+        permissions.can_create_need(actor, country_iso3=country_iso3),
+        _("You may draft needs only for your own country."),
+    )
 
 
 def get_need_for_edit(session: Session, *, actor: Actor, need_id: int) -> Need:

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from pux.accounts import service as accounts
-from pux.accounts.permissions import Actor
+from pux.accounts.permissions import Actor, PermissionDenied
 from pux.audit.labels import audit_action_label
 from pux.dialogues import service as dialogues
-from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
+from pux.errors import WHOLE_FORM, DomainError, FieldProblem, StaleEdit, ValidationFailed
 from pux.gaps import service as gaps
 from pux.i18n import gettext as _
 from pux.knowledge import service as knowledge
@@ -119,6 +119,7 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
 def _form_page(
     request: Request,
     session: Session,
+    actor: Actor,
     *,
     need: Any,
     values: dict[str, Any],
@@ -130,11 +131,15 @@ def _form_page(
     if suggest:  # "Suggest SDGs" without JavaScript: the form comes back with suggestions, unsaved
         extra = suggestions_for_form(session, values)
         values = {**values, "sdg_target_codes": extra["sdg_value"]}
+    vocabularies = _vocabularies(session)
+    draftable = service.draftable_countries(actor)
+    if draftable is not None:  # a focal point or counterpart is offered only the countries they draft for
+        vocabularies["countries"] = [c for c in vocabularies["countries"] if c.iso3 in draftable]
     return render(
         request,
         "needs/form.html",
         {
-            **_vocabularies(session),
+            **vocabularies,
             "need": need,
             "values": values,
             **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
@@ -150,12 +155,14 @@ def new_need(request: Request, session: SessionDep, actor: PageActor, country: C
         return RedirectResponse("/sign-in?next=/needs/new", status_code=303)
     service.require_may_draft(actor)
     draftable = service.draftable_countries(actor)
-    default_country = country or (sorted(draftable)[0] if draftable else "")
+    if draftable is not None and country not in draftable:  # a link's country they may not draft for
+        country = sorted(draftable)[0]
     return _form_page(
         request,
         session,
+        actor,
         need=None,
-        values={"country_iso3": default_country, "currency": "USD", "visibility": "public"},
+        values={"country_iso3": country or "", "currency": "USD", "visibility": "public"},
     )
 
 
@@ -164,16 +171,39 @@ def create_need(request: Request, session: SessionDep, actor: PageActor, form: F
     service.require_may_draft(actor)  # refused before the form is checked: never shown to who may not use it
     values = _form_values(form)
     if form.get("suggest_sdgs"):
-        return _form_page(request, session, need=None, values=_shown(values), suggest=True)
+        return _form_page(request, session, actor, need=None, values=_shown(values), suggest=True)
     try:
         data = service.parse_need_form(session, NeedCreate, values)
         need = service.create_need(session, actor=actor, data=data)
-    except ValidationFailed as failed:
-        return _form_page(request, session, need=None, values=_shown(values), failed=failed, status_code=422)
+    except (ValidationFailed, PermissionDenied) as refused:
+        return _refused_draft(request, session, actor, values, refused)
     flash(
         request, _("Draft %(reference)s saved. Submit it when it is ready.") % {"reference": need.reference}
     )
     return RedirectResponse(f"/needs/{need.id}", status_code=303)
+
+
+def _refused_draft(
+    request: Request, session: Session, actor: Actor, values: dict[str, Any], refused: DomainError
+) -> HTMLResponse:
+    """A new need refused: the form again with what was typed and each problem beside its field (422). A
+    country the person may not draft for (a forged form: they are offered only their own) is refused beside
+    the Country field, with the form's other problems (403: nothing was allowed)."""
+    problems = list(refused.problems) if isinstance(refused, ValidationFailed) else []
+    try:
+        service.require_may_draft_for(actor, country_iso3=str(values.get("country_iso3", "")))
+    except PermissionDenied as not_theirs:
+        beside_country = FieldProblem("country_iso3", str(not_theirs))
+        problems = [beside_country, *(p for p in problems if p.field != "country_iso3")]
+        failed = ValidationFailed(problems)
+        return _form_page(
+            request, session, actor, need=None, values=_shown(values), failed=failed, status_code=403
+        )
+    if not isinstance(refused, ValidationFailed):
+        raise refused
+    return _form_page(
+        request, session, actor, need=None, values=_shown(values), failed=refused, status_code=422
+    )
 
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
@@ -216,7 +246,7 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
 @router.get("/needs/{need_id}/edit", response_class=HTMLResponse)
 def edit_need(request: Request, session: SessionDep, actor: PageActor, need_id: RecordPath) -> HTMLResponse:
     need = service.get_need_for_edit(session, actor=actor, need_id=need_id)
-    return _form_page(request, session, need=need, values=_values_from_need(need))
+    return _form_page(request, session, actor, need=need, values=_values_from_need(need))
 
 
 def _stale_form(
@@ -232,7 +262,7 @@ def _stale_form(
         "is kept below: compare it with the need as it is now, then save again."
     ) % {"version": current.version}
     failed = ValidationFailed([FieldProblem(WHOLE_FORM, message)])
-    return _form_page(request, session, need=current, values=kept, failed=failed, status_code=409)
+    return _form_page(request, session, actor, need=current, values=kept, failed=failed, status_code=409)
 
 
 @router.post("/needs/{need_id}/edit", dependencies=[CsrfChecked])
@@ -243,12 +273,14 @@ def update_need(
     need = service.get_need_for_edit(session, actor=actor, need_id=need_id)
     values = _form_values(form)
     if form.get("suggest_sdgs"):
-        return _form_page(request, session, need=need, values=_shown(values), suggest=True)
+        return _form_page(request, session, actor, need=need, values=_shown(values), suggest=True)
     try:
         data = service.parse_need_form(session, NeedUpdate, values)
         service.update_need(session, actor=actor, need_id=need_id, data=data)
     except ValidationFailed as failed:
-        return _form_page(request, session, need=need, values=_shown(values), failed=failed, status_code=422)
+        return _form_page(
+            request, session, actor, need=need, values=_shown(values), failed=failed, status_code=422
+        )
     except StaleEdit:
         return _stale_form(request, session, actor, need_id, values)
     flash(request, _("Your changes were saved."))
