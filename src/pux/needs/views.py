@@ -337,10 +337,10 @@ def _ranking_form(
 def rank_needs(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, iso3: CountryPath
 ) -> Response:
+    needs = service.rankable_needs(session, actor=actor, country_iso3=iso3.upper())
     try:
-        service.rank_needs(
-            session, actor=actor, country_iso3=iso3.upper(), ordered_need_ids=ranking_from_form(form)
-        )
+        order = ranking_from_form(form, {need.id: need.reference for need in needs})
+        service.rank_needs(session, actor=actor, country_iso3=iso3.upper(), ordered_need_ids=order)
     except ValidationFailed as failed:
         places = {key: str(value) for key, value in form.items() if key.startswith("rank-")}
         return _ranking_form(request, session, actor, iso3, places, failed)

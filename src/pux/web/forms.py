@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
@@ -18,9 +18,11 @@ from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.errors import WHOLE_FORM, FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
+from pux.i18n import listed, text_direction
 from pux.validation import MAX_RECORD_ID, record_number
 from pux.web.filters import country_code
 from pux.web.security import CSRF_FIELD
+from pux.web.templating import ISOLATE_END, ISOLATE_START
 
 
 def form_data(form: FormData, *, lists: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -148,24 +150,55 @@ def form_version(values: dict[str, Any]) -> int:
     return int(text)
 
 
-def ranking_from_form(form: FormData) -> list[int]:
-    """The need numbers in the order given by the places typed on the ranking form ("rank-ID" = place);
-    a place that is not a whole number is refused, naming its row."""
-    positions: list[tuple[int, int]] = []
+def ranking_from_form(form: FormData, names: Mapping[int, str] | None = None) -> list[int]:
+    """The need numbers in the order given by the places typed on the ranking form ("rank-ID" = place).
+
+    Refused beside each row, naming the need (``names``: each need's reference) and the place: a place that
+    is not a whole number from 1 up, and a place given to more than one need (an order cannot be read from
+    a tie; it was broken by record number without a word)."""
+    names = names or {}
+    places: dict[int, int] = {}
+    fields: dict[int, str] = {}
     problems: list[FieldProblem] = []
     for key, value in form.items():
         if not key.startswith("rank-") or not isinstance(value, str) or not value.strip():
             continue
-        need_id, place = key.removeprefix("rank-"), value.strip()
-        if not need_id.isdigit() or len(need_id) > 18:
+        need_text, typed = key.removeprefix("rank-"), value.strip()
+        if not need_text.isdecimal() or len(need_text) > 18:
             problems.append(FieldProblem(WHOLE_FORM, _("the form is incomplete: reload the page")))
-        elif not place.isdigit() or len(place) > 6:
-            problems.append(FieldProblem(key, _("must be a whole number")))
-        else:
-            positions.append((int(place), int(need_id)))
+            continue
+        need_id = int(need_text)
+        # Any script's digits ("٣" is 3); no more than 18 of them (a place beyond is no one's intent).
+        if not typed.isdecimal() or len(typed) > 18 or int(typed) < 1:
+            message = _("the place of %(need)s must be a whole number from 1 up, not '%(place)s'")
+            values = {"need": _apart(names.get(need_id, need_text)), "place": _apart(typed[:20])}
+            problems.append(FieldProblem(key, message % values))
+            continue
+        places[need_id], fields[need_id] = int(typed), key
+    for need_id, place in places.items():
+        others = [other for other, taken in places.items() if taken == place and other != need_id]
+        if others:
+            message = _("%(need)s has the same place (%(place)s) as %(others)s")
+            clash = {
+                "need": _apart(names.get(need_id, str(need_id))),
+                "place": place,
+                "others": listed(_apart(names.get(other, str(other))) for other in others),
+            }
+            problems.append(FieldProblem(fields[need_id], message % clash))
     if problems:
-        raise ValidationFailed(problems)
-    return [need_id for _place, need_id in sorted(positions)]
+        raise ValidationFailed(_in_form_order(problems, list(form.keys())))
+    return sorted(places, key=lambda need_id: places[need_id])
+
+
+def _in_form_order(problems: list[FieldProblem], keys: list[str]) -> list[FieldProblem]:
+    """The problems in the order of the form's rows (the summary reads as the table does)."""
+    return sorted(problems, key=lambda problem: keys.index(problem.field) if problem.field in keys else -1)
+
+
+def _apart(text: str) -> str:
+    """A name or typed value set apart from a right-to-left sentence (a reference ending in figures took
+    the sentence's punctuation to the wrong side), as the templates' messages do."""
+    return f"{ISOLATE_START}{text}{ISOLATE_END}" if text_direction() == "rtl" else text
 
 
 # Record numbers in addresses: anything that is not a number a database can hold answers 404.
