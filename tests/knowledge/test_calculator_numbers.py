@@ -78,7 +78,7 @@ def test_a_french_reader_gets_the_result_of_the_figures_as_written_in_french(
     # page's own way of writing a thousand was refused).
     text = _calculate(client, "fr", investment="100,5", benefit=f"1{NNBSP}000")
     npv = re.search(r'class="npv"><span dir="ltr">([^<]*)</span>', text)
-    assert npv is not None and npv.group(1) == "899,5", npv
+    assert npv is not None and npv.group(1) == "899,50", npv  # an amount: with its cents
 
 
 def test_an_ambiguous_figure_is_refused_with_a_clear_message(client: TestClient, seeded: SeedReport) -> None:

@@ -144,7 +144,8 @@ def test_the_calculator_names_a_missing_input_and_states_conversions(
               "rate_year": "2024", "rate_source": "ECB reference rate"}  # fmt: skip
     page = client.get("/techniques/sterile-insect-technique", params=query)
     assert "Currency conversions" in page.text
-    assert "50 EUR × 1.1 = 55 USD" in page.text and "ECB reference rate" in page.text
+    # 50 × 1.1 is 55.000000000000007 in floating point: an amount, shown with its cents.
+    assert "50 EUR × 1.1 = 55.00 USD" in page.text and "ECB reference rate" in page.text
 
 
 def _entry(session: Session, author: Actor, comparator: str = "") -> int:
@@ -282,7 +283,8 @@ def test_the_calculator_takes_a_country_indicator_with_its_source_and_year(
     }  # fmt: skip
     page = client.get("/techniques/sterile-insect-technique", params=query)
     assert page.status_code == 200
-    expected = f"{round(gdp.value * 10 - 100):,}"  # figures of 1,000 and more are shown whole
+    npv = gdp.value * 10 - 100
+    expected = f"{npv:,.0f}" if float(npv).is_integer() else f"{npv:,.2f}"  # an amount: with its cents
     assert re.search(rf'class="npv"><span dir="ltr">{re.escape(expected)}</span>', page.text), expected
     assert f"({gdp.year}, {gdp.source.citation}) × 10" in page.text.replace("&#39;", "'").replace(
         "&amp;", "&"

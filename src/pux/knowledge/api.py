@@ -7,7 +7,7 @@ fallback (``summary_language``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated
 
 from fastapi import Path, Query
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
 from pux.knowledge import service
-from pux.knowledge.models import SuccessStory
+from pux.knowledge.models import EvidenceEntry, SuccessStory
 from pux.knowledge.repository import EvidenceFilter
 from pux.knowledge.schemas import (
     AlternativeRead,
@@ -92,6 +92,16 @@ def get_technique(session: SessionDep, actor: ApiActor, slug: SlugPath) -> Techn
     return _technique_read(service.technique_page(session, actor=actor, slug=slug))
 
 
+def _evidence_read(entry: EvidenceEntry, checkers: Mapping[int, str]) -> EvidenceRead:
+    """An entry with who checked it by name, as its page says it (null only for an entry not checked, or
+    checked by an account gone)."""
+    return EvidenceRead.model_validate(entry).model_copy(update={"checked_by_name": checkers.get(entry.id)})
+
+
+def _one_evidence_read(session: Session, entry: EvidenceEntry) -> EvidenceRead:
+    return _evidence_read(entry, service.checked_by_names(session, [entry]))
+
+
 @router.get("/evidence", response_model=ListPage[EvidenceRead], responses=error_responses(401, 422))
 def list_evidence(
     session: SessionDep,
@@ -108,19 +118,20 @@ def list_evidence(
         country_iso3=country_code(country), status=status or None,
     )  # fmt: skip
     result = service.list_evidence(session, actor=actor, filters=filters, page=page)
-    return ListPage[EvidenceRead].of(result, EvidenceRead.model_validate)
+    checkers = service.checked_by_names(session, result.items)
+    return ListPage[EvidenceRead].of(result, lambda entry: _evidence_read(entry, checkers))
 
 
 @router.post("/evidence", response_model=EvidenceRead, status_code=201)
 def create_evidence(session: SessionDep, actor: ApiActor, data: EvidenceCreate) -> EvidenceRead:
     """Add an entry (knowledge editors); it starts as reported."""
-    return EvidenceRead.model_validate(service.create_evidence(session, actor=actor, data=data))
+    return _one_evidence_read(session, service.create_evidence(session, actor=actor, data=data))
 
 
 @router.get("/evidence/{entry_id}", response_model=EvidenceRead)
 def get_evidence(session: SessionDep, actor: ApiActor, entry_id: RecordPath) -> EvidenceRead:
     """One entry with its citation and status."""
-    return EvidenceRead.model_validate(service.get_evidence(session, actor=actor, entry_id=entry_id))
+    return _one_evidence_read(session, service.get_evidence(session, actor=actor, entry_id=entry_id))
 
 
 @router.put("/evidence/{entry_id}", response_model=EvidenceRead)
@@ -128,8 +139,8 @@ def update_evidence(
     session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: EvidenceUpdate
 ) -> EvidenceRead:
     """Edit an entry (editors); send the version you read. A changed entry is reported again."""
-    return EvidenceRead.model_validate(
-        service.update_evidence(session, actor=actor, entry_id=entry_id, data=data)
+    return _one_evidence_read(
+        session, service.update_evidence(session, actor=actor, entry_id=entry_id, data=data)
     )
 
 
@@ -139,7 +150,7 @@ def check_evidence(
 ) -> EvidenceRead:
     """Mark an entry checked against its source (reviewers; never the entry's author)."""
     entry = service.check_evidence(session, actor=actor, entry_id=entry_id, version=data.version)
-    return EvidenceRead.model_validate(entry)
+    return _one_evidence_read(session, entry)
 
 
 @router.post("/evidence/{entry_id}/dispute", response_model=EvidenceRead)
@@ -147,8 +158,8 @@ def dispute_evidence(
     session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: EvidenceDispute
 ) -> EvidenceRead:
     """Mark an entry disputed with the reason (reviewers; never the entry's author)."""
-    return EvidenceRead.model_validate(
-        service.dispute_evidence(session, actor=actor, entry_id=entry_id, data=data)
+    return _one_evidence_read(
+        session, service.dispute_evidence(session, actor=actor, entry_id=entry_id, data=data)
     )
 
 

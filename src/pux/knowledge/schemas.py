@@ -169,7 +169,9 @@ class EvidenceRead(BaseModel):
     status: str = Field(description="reported | checked | disputed")
     checked_at: UtcDateTime | None
     checked_by_name: str | None = Field(
-        default=None, description="who checked the entry before PUX held it (a check made in PUX: None)"
+        default=None,
+        description="who checked the entry, by name: a reviewer in PUX, or who checked it before PUX held it "
+        "(null when it is not checked)",
     )
     check_source: str | None = Field(default=None, description="the copy of the source that check read")
     dispute_reason: str | None

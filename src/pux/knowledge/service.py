@@ -4,7 +4,7 @@ status. Every write checks permission and is audited with its before and after."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
+from pux.accounts import repository as accounts_repository
+from pux.accounts import service as accounts_service
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
 from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
@@ -720,18 +722,11 @@ def story_history(session: Session, *, actor: Actor, story: SuccessStory) -> lis
     events = audit.history(session, entity_type=AUDIT_TYPES[v.STORY], entity_id=str(story.id))
     seen = _seen_link_ids(session, actor, [s for event in events for s in (event.before, event.after) if s])
 
-    def shown(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
-        if snapshot is None:
-            return None
+    def unseen_links(snapshot: dict[str, Any]) -> dict[str, Any]:
         hidden = {name: None for name in STORY_LINKS if snapshot.get(name) not in seen[name]}
         return {**snapshot, **hidden}
 
-    return [
-        audit.HistoryEntry(
-            event.occurred_at, event.actor, event.action, shown(event.before), shown(event.after)
-        )
-        for event in events
-    ]
+    return _shown_history(session, events, unseen_links)
 
 
 def story_draft_from_need(session: Session, *, actor: Actor, need_id: int) -> StoryCreate:
@@ -976,19 +971,74 @@ def comparator_names(session: Session, entries: Iterable[EvidenceEntry]) -> dict
     return names
 
 
-def people_names(session: Session, entries: Iterable[EvidenceEntry]) -> dict[int, str]:
-    """The names of the people who checked or disputed these entries ("checked by X on date")."""
-    from pux.accounts import repository as accounts_repository
-
-    ids = {i for e in entries for i in (e.checked_by_id, e.disputed_by_id) if i is not None}
+def checked_by_names(session: Session, entries: Iterable[EvidenceEntry]) -> dict[int, str]:
+    """Who checked each checked entry, by entry id: the name recorded with a check made before PUX held
+    the entry, else the name of the reviewer who checked it in PUX (pages and API say the same)."""
+    checked = [e for e in entries if e.status == v.CHECKED]
+    people = _people(session, {e.checked_by_id for e in checked if e.checked_by_id is not None})
     names: dict[int, str] = {}
-    for user_id in ids:
+    for entry in checked:
+        name = entry.checked_by_name or (people.get(entry.checked_by_id) if entry.checked_by_id else None)
+        if name:
+            names[entry.id] = name
+    return names
+
+
+def _people(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
+    """The names of these accounts (never their e-mail addresses); an account gone is left out."""
+    names: dict[int, str] = {}
+    for user_id in set(user_ids):
         user = accounts_repository.get_user(session, user_id)
         if user is not None:
             names[user_id] = user.full_name
     return names
 
 
-def history(session: Session, *, entity_type: str, entity_id: int) -> Sequence[Any]:
-    """The audit trail of one record (every version of it, with who changed what)."""
-    return audit.history(session, entity_type=AUDIT_TYPES[entity_type], entity_id=str(entity_id))
+# Accounts a knowledge record's snapshot names by number: a history shows no account numbers (the "Who"
+# column already names who made each change, by name).
+PERSON_FIELDS = frozenset({"author_id", "checked_by_id", "disputed_by_id", "reviewed_by_id"})
+
+
+def _shown_history(
+    session: Session, events: Sequence[Any], hide: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+) -> list[audit.HistoryEntry]:
+    """A record's trail as its page shows it: account numbers left out, who checked an entry by name
+    ("Checked by"), and whatever ``hide`` takes out of each snapshot for this reader."""
+    checkers = _people(
+        session,
+        {
+            snapshot["checked_by_id"]
+            for event in events
+            for snapshot in (event.before, event.after)
+            if snapshot and isinstance(snapshot.get("checked_by_id"), int)
+        },
+    )
+
+    def shown(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
+        if snapshot is None:
+            return None
+        kept = {name: value for name, value in snapshot.items() if name not in PERSON_FIELDS}
+        checker = snapshot.get("checked_by_id")
+        if "checked_by_id" in snapshot and not snapshot.get("checked_by_name"):
+            kept["checked_by_name"] = checkers.get(checker, _("a reviewer")) if checker else None
+        return hide(kept) if hide else kept
+
+    return [
+        audit.HistoryEntry(
+            event.occurred_at, event.actor, event.action, shown(event.before), shown(event.after)
+        )
+        for event in events
+    ]
+
+
+def history(session: Session, *, entity_type: str, entity_id: int) -> list[audit.HistoryEntry]:
+    """The audit trail of one record (every version of it, with who changed what), without account
+    numbers."""
+    events = audit.history(session, entity_type=AUDIT_TYPES[entity_type], entity_id=str(entity_id))
+    return _shown_history(session, events)
+
+
+def history_names(session: Session, events: Iterable[audit.HistoryEntry]) -> dict[str, str]:
+    """The names of who made each change of a history (never their e-mail address or account number),
+    as the needs', programmes' and activities' pages show them."""
+    return accounts_service.display_names(session, [event.actor for event in events])

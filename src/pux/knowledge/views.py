@@ -14,7 +14,7 @@ from pux.accounts.permissions import Actor
 from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
-from pux.knowledge import calculator, service
+from pux.knowledge import calculator, figures, service
 from pux.knowledge import vocabulary as v
 from pux.knowledge.markdown import render_markdown
 from pux.knowledge.models import EvidenceEntry, Myth, SuccessStory
@@ -67,7 +67,14 @@ def _labels() -> dict[str, Any]:
         "relation_label": v.relation_label,
         "markdown": render_markdown,
         "figure_label": calculator.figure_label,
+        "figure_text": figures.as_entered,
     }
+
+
+def _history(session: Session, history: list[Any]) -> dict[str, Any]:
+    """A record's history with who made each change by name (their e-mail address and account number
+    were shown, to the public too), as the needs' and programmes' pages show it."""
+    return {"history": history, "history_names": service.history_names(session, history)}
 
 
 def _failed(failed: ValidationFailed | None) -> dict[str, Any]:
@@ -131,6 +138,8 @@ def _technique_page(
             "page_translations": _page_translations(session, actor, page),
             # The myths' claims in the reader's language, as /myths shows them (they were in English).
             "myth_texts": service.localiser(session, entity_type=v.MYTH, ids=[m.id for m in page.myths]),
+            # What each entry is compared with (the conventional alternative), as the ledger says it.
+            "comparators": service.comparator_names(session, page.evidence),
         },
     )
 
@@ -231,7 +240,7 @@ def evidence_list(
             "countries": reference.list_selectable_countries(session),
             "statuses": v.EVIDENCE_STATUSES,
             "may_edit": service.may_edit(actor),
-            "people": service.people_names(session, results.items),
+            "checkers": service.checked_by_names(session, results.items),
             "comparators": service.comparator_names(session, results.items),
         },
     )
@@ -303,11 +312,11 @@ def _evidence_page(
             "claim": service.localiser(session, entity_type=v.EVIDENCE, ids=[entry.id]).text(
                 entry.id, "claim", entry.claim, entry.source_language
             ),
-            "people": service.people_names(session, [entry]),
+            "checkers": service.checked_by_names(session, [entry]),
             "comparators": service.comparator_names(session, [entry]),
             "may_check": service.may_check(actor, entry),
             "may_edit": service.may_edit(actor),
-            "history": service.history(session, entity_type=v.EVIDENCE, entity_id=entry.id),
+            **_history(session, service.history(session, entity_type=v.EVIDENCE, entity_id=entry.id)),
             **_translations_context(session, actor, v.EVIDENCE, entry.id, entry.source_language),
             "values": values or {},
             **_failed(failed),
@@ -538,7 +547,7 @@ def story_page(request: Request, session: SessionDep, actor: PageActor, slug: Sl
             "title": texts.text(story.id, "title", story.title, story.source_language),
             "body": texts.text(story.id, "body", story.body, story.source_language),
             "may_edit": service.may_edit(actor),
-            "history": service.story_history(session, actor=actor, story=story),
+            **_history(session, service.story_history(session, actor=actor, story=story)),
             **_translations_context(session, actor, v.STORY, story.id, story.source_language),
         },
     )
@@ -661,7 +670,7 @@ def myth_page(request: Request, session: SessionDep, actor: PageActor, slug: Slu
             "claim": texts.text(myth.id, "claim", myth.claim, myth.source_language),
             "finding": texts.text(myth.id, "finding", myth.finding, myth.source_language),
             "may_edit": service.may_edit(actor),
-            "history": service.history(session, entity_type=v.MYTH, entity_id=myth.id),
+            **_history(session, service.history(session, entity_type=v.MYTH, entity_id=myth.id)),
             **_translations_context(session, actor, v.MYTH, myth.id, myth.source_language),
         },
     )
