@@ -58,6 +58,9 @@ def test_the_public_reads_an_entrys_history_by_names_without_addresses_or_accoun
     assert "checked_by_id" not in history and f"{reviewer.user_id}</li>" not in history
     assert "Test editor" in history and "Test reviewer" in history  # who made each change, by name
     assert "Checked by: — → Test reviewer" in history
+    # A status by its label, a time to the minute (they were "reported → checked", "02:41:52.623849+00:00").
+    assert "Status: Reported (as published) → Checked" in history
+    assert re.search(r"Checked on: — → \d{4}-\d\d-\d\d \d\d:\d\d UTC<", history)
     assert "Checked by Test reviewer on" in page.text
 
 

@@ -726,7 +726,7 @@ def story_history(session: Session, *, actor: Actor, story: SuccessStory) -> lis
         hidden = {name: None for name in STORY_LINKS if snapshot.get(name) not in seen[name]}
         return {**snapshot, **hidden}
 
-    return _shown_history(session, events, unseen_links)
+    return _shown_history(session, events, v.STORY, unseen_links)
 
 
 def story_draft_from_need(session: Session, *, actor: Actor, need_id: int) -> StoryCreate:
@@ -999,11 +999,36 @@ def _people(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
 PERSON_FIELDS = frozenset({"author_id", "checked_by_id", "disputed_by_id", "reviewed_by_id"})
 
 
+# A status in a history by its label in the reader's language ("Status: reported → checked" was shown in
+# English in every language), by record type.
+HISTORY_STATUS_LABELS: dict[str, Callable[[str], str]] = {
+    v.EVIDENCE: v.evidence_status_label,
+    v.STORY: v.story_status_label,
+}
+
+
+def _moment(value: Any) -> Any:
+    """A time in a snapshot as the history's "When" column writes it (it was "2026-12-06
+    02:41:52.623849+00:00")."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment.tzinfo else value
+
+
 def _shown_history(
-    session: Session, events: Sequence[Any], hide: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    session: Session,
+    events: Sequence[Any],
+    entity_type: str,
+    hide: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> list[audit.HistoryEntry]:
     """A record's trail as its page shows it: account numbers left out, who checked an entry by name
-    ("Checked by"), and whatever ``hide`` takes out of each snapshot for this reader."""
+    ("Checked by"), statuses by their label, times to the minute, and whatever ``hide`` takes out of each
+    snapshot for this reader."""
+    status_label = HISTORY_STATUS_LABELS.get(entity_type)
     checkers = _people(
         session,
         {
@@ -1017,7 +1042,13 @@ def _shown_history(
     def shown(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
         if snapshot is None:
             return None
-        kept = {name: value for name, value in snapshot.items() if name not in PERSON_FIELDS}
+        kept = {
+            name: _moment(value) if name.endswith("_at") else value
+            for name, value in snapshot.items()
+            if name not in PERSON_FIELDS
+        }
+        if status_label is not None and isinstance(kept.get("status"), str):
+            kept["status"] = status_label(kept["status"])
         checker = snapshot.get("checked_by_id")
         if "checked_by_id" in snapshot and not snapshot.get("checked_by_name"):
             kept["checked_by_name"] = checkers.get(checker, _("a reviewer")) if checker else None
@@ -1035,7 +1066,7 @@ def history(session: Session, *, entity_type: str, entity_id: int) -> list[audit
     """The audit trail of one record (every version of it, with who changed what), without account
     numbers."""
     events = audit.history(session, entity_type=AUDIT_TYPES[entity_type], entity_id=str(entity_id))
-    return _shown_history(session, events)
+    return _shown_history(session, events, entity_type)
 
 
 def history_names(session: Session, events: Iterable[audit.HistoryEntry]) -> dict[str, str]:
