@@ -380,3 +380,38 @@ def test_a_round_under_way_is_listed_on_the_matching_page_until_it_is_done(
     assert run_queued_jobs(client) == [DONE]
     home = client.get("/matching").text
     assert f'href="{job_page}"' not in home and "Round under way" in home  # now among the rounds
+
+
+def test_a_refused_round_links_back_to_its_rules_and_offers_no_retry(
+    client: TestClient,
+    session: Session,
+    session_factory: sessionmaker[Session],
+    policy: RunPolicy,
+    world: World,
+) -> None:
+    """The failed round's page led to the matching form with its defaults (the title and rules typed were
+    lost) and offered "Try again", which could only be refused again."""
+    job = Job(
+        kind=kinds.ALLOCATION_ROUND,
+        params={"title": "Sahel round", "country_cap_share": 0.3, "ldc_floor_share": 0.5, "language": "en"},
+        status=QUEUED,
+        requested_by=world.actors["focal_ken"].label,  # may not run rounds: refused when it runs
+        requested_by_id=world.user_ids["focal_ken"],
+        run_after=datetime.now(UTC),
+        attempts=0,
+        max_attempts=3,
+    )
+    session.add(job)
+    session.flush()
+    assert service.execute(session_factory, job.id, policy=policy).status == FAILED
+    session.expire_all()  # the job was changed by the runner's units of work, not by this session
+    sign_in(client, world.emails["facilitator"])
+    page = client.get(f"/jobs/{job.id}")
+    assert page.status_code == 200
+    assert f'action="/jobs/{job.id}/retry"' not in page.text
+    link = "/matching?title=Sahel+round&amp;country_cap_percent=30&amp;ldc_floor_percent=50"
+    assert link in page.text
+    form = client.get(link.replace("&amp;", "&"))
+    assert form.status_code == 200
+    for value in ('value="Sahel round"', 'value="30"', 'value="50"'):
+        assert value in form.text

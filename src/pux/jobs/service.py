@@ -221,7 +221,9 @@ def execute(
         with _heartbeat(factory, job_id, runner, policy), language_context(str(params.get("language", "en"))):
             result = kind.run(context)
     except DomainError as refused:
-        return _fail(factory, job_id, runner, _refusal_text(refused), tidy=kind.tidy, params=params)
+        return _fail(
+            factory, job_id, runner, _refusal_text(refused), tidy=kind.tidy, params=params, refused=True
+        )
     except Exception as error:
         LOGGER.exception("job %s (%s) attempt %s failed", job_id, kind.code, attempts)
         message = f"{type(error).__name__}: {error}"[:4000]
@@ -282,8 +284,14 @@ def _fail(
     *,
     tidy: Any,
     params: dict[str, Any],
+    refused: bool = False,
 ) -> Outcome:
-    job = _finish(factory, job_id, runner, "job.fail", status=FAILED, error=message, finished_at=_now())
+    """The job ends failed. ``refused``: PUX refused it (rules no allocation can meet, no right to do it),
+    which the same job asked again would meet again; recorded so that its page offers no "try again"."""
+    job = _finish(
+        factory, job_id, runner, "job.fail", status=FAILED, error=message, finished_at=_now(),
+        result={"refused": True} if refused else None,
+    )  # fmt: skip
     if job is not None and tidy:
         tidy(params)
     return Outcome(FAILED)
@@ -364,6 +372,11 @@ def not_handed_over(factory: sessionmaker[Session], *, older_than: float) -> lis
 def handed_over(factory: sessionmaker[Session], job_id: int, queue_job_id: int) -> None:
     with unit_of_work(factory, write=True) as session:
         repository.set_queue_id(session, job_id, queue_job_id)
+
+
+def was_refused(job: Job) -> bool:
+    """Whether the job failed because PUX refused what it asked (not because something broke)."""
+    return job.status == FAILED and bool((job.result or {}).get("refused"))
 
 
 def is_stalled(job: Job, *, policy: RunPolicy) -> bool:

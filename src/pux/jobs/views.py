@@ -4,6 +4,7 @@ asked for from here (briefs of every country, the search index rebuilt)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -41,13 +42,29 @@ def result_link(job: Job) -> tuple[str, str] | None:
     if job.kind == ALLOCATION_ROUND and "round_id" in result:
         return f"/matching/rounds/{int(result['round_id'])}", _("Open the round and its proposals")
     if job.kind == ALLOCATION_ROUND and job.status == FAILED:
-        return "/matching", _("Back to the round's rules")
+        return f"/matching?{_round_rules_query(job.params)}", _("Back to the round's rules")
     if job.kind == IATI_IMPORT and (job.result or job.params.get("run_id")):
         run_id = int(result.get("run_id") or job.params["run_id"])
         return f"/activities/import/iati/runs/{run_id}", _("Open the import report")
     if job.kind == COUNTRY_BRIEFS and job.status == DONE and "file" in result:
         return f"/jobs/{job.id}/file", _("Download the briefs (ZIP of PDFs)")
     return None
+
+
+def _round_rules_query(params: dict[str, Any]) -> str:
+    """The failed round's title and rules, for the matching page's form to show again (they were lost: the
+    form came back with its defaults)."""
+
+    def percent(share: object) -> str:
+        return "" if share is None else f"{float(str(share)) * 100:g}"
+
+    return urlencode(
+        {
+            "title": str(params.get("title", "")),
+            "country_cap_percent": percent(params.get("country_cap_share")),
+            "ldc_floor_percent": percent(params.get("ldc_floor_share")),
+        }
+    )
 
 
 def _labels() -> dict[str, Any]:
@@ -97,7 +114,7 @@ def job_page(request: Request, session: SessionDep, actor: PageActor, job_id: Re
             "job": job,
             "names": service.requester_names(session, [job]),
             "stalled": service.is_stalled(job, policy=policy),
-            "may_retry": job.status == FAILED,
+            "may_retry": job.status == FAILED and not service.was_refused(job),
             **_labels(),
         },
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -82,6 +83,11 @@ def _share(values: dict[str, object], name: str, default: float | None) -> float
     return share
 
 
+def _round_defaults() -> dict[str, object]:
+    """The round form's first values, in the reader's language."""
+    return {"title": _("Allocation round"), "country_cap_percent": "25"}
+
+
 def _home(
     request: Request,
     session: Session,
@@ -101,7 +107,7 @@ def _home(
             "overlap_labels": reference_labels(session),
             "proposal_explanation": _explanation(session),
             "waiting_for": lambda proposal: service.waiting_for(actor, proposal),
-            "round_values": values or {"title": _("Allocation round"), "country_cap_percent": "25"},
+            "round_values": values or _round_defaults(),
             **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
         },
         422 if failed else 200,
@@ -114,10 +120,24 @@ def _explanation(session: Session) -> Callable[[MatchProposal], str]:
 
 
 @router.get("/matching", response_class=HTMLResponse)
-def matching_home(request: Request, session: SessionDep, actor: PageActor) -> Response:
+def matching_home(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    title: Annotated[str | None, Query(max_length=300)] = None,
+    country_cap_percent: Annotated[str | None, Query(max_length=20)] = None,
+    ldc_floor_percent: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
     if not actor.is_authenticated:
         return RedirectResponse("/sign-in?next=/matching", status_code=303)
-    return _home(request, session, actor)
+    # A failed round's page links back here with its title and rules, for the form to show them again.
+    asked = {
+        "title": title,
+        "country_cap_percent": country_cap_percent,
+        "ldc_floor_percent": ldc_floor_percent,
+    }
+    values = {name: value for name, value in asked.items() if value is not None}
+    return _home(request, session, actor, values={**_round_defaults(), **values} if values else None)
 
 
 @router.post("/matching/rounds", dependencies=[CsrfChecked])
