@@ -56,3 +56,18 @@ def test_reasons_stored_with_a_proposal_are_read_in_the_readers_language() -> No
     stored = json.loads(json.dumps(found))  # as MatchProposal.explanation keeps them
     read = [(str(message), dict(values)) for message, values in stored]
     assert "the remaining budget would cover 25% of its cost" in render_reasons(read)
+
+
+def test_the_fit_does_not_compare_a_cost_and_a_maximum_in_two_currencies() -> None:
+    """A EUR need beside a USD programme's maximum per need counted as far too costly (or as fitting)
+    from the bare figures; the cost part of the fit is unknown instead, as for a need without a cost."""
+    import numpy as np
+
+    from pux.matching.engine import MatchingData, fit_components
+
+    euros = replace(need(1, "KEN", 2_500_000_000), currency="EUR")
+    dollars = programme(1, 500_000, max_per_need=100_000)
+    data = MatchingData([euros, need(2, "KEN", 2_500_000_000)], [dollars])
+    cost = fit_components(data, np.array([0, 1]), np.array([0, 0]))["cost"]
+    assert cost[0] == 0.5  # not compared
+    assert cost[1] < 0.001  # same currency: far above the programme's maximum

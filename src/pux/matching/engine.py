@@ -269,7 +269,9 @@ def fit_components(data: MatchingData, needs: np.ndarray, programmes: np.ndarray
     )
     limits = data.p_max_per_need[programmes]
     costs = data.n_cost[needs]
-    cost = np.where(np.isnan(costs), 0.5, np.minimum(1.0, limits / np.maximum(costs, 1.0)))
+    # Amounts in two currencies are not compared (PUX converts nothing): such a cost counts as unknown.
+    comparable = data.n_currency[needs] == data.p_currency[programmes]
+    cost = np.where(np.isnan(costs) | ~comparable, 0.5, np.minimum(1.0, limits / np.maximum(costs, 1.0)))
     gender_focus = data.p_gender[programmes]
     gender = np.where(
         data.n_women[needs], np.where(gender_focus, 1.0, 0.5), np.where(gender_focus, 0.25, 0.5)
