@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from pux.audit.models import AuditEvent
 from pux.needs.models import Need, need_sdg_target, need_technique
 from tests.browser.walking import sign_in
+from tests.committed import rewind_audit_chain
 from tests.world import World
 
 pytestmark = pytest.mark.browser
@@ -38,6 +39,7 @@ def remove_entered_need(engine: Engine) -> Iterator[None]:
                 )
             )
             session.execute(delete(Need).where(Need.id.in_(ids)))
+            rewind_audit_chain(session)
 
 
 @pytest.mark.usefixtures("remove_entered_need")

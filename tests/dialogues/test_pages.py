@@ -3,6 +3,8 @@ summary's links all lead to something on the page."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -54,3 +56,17 @@ def test_an_unknown_area_in_a_recommendation_is_shown_beside_its_list(
     )
     assert 'href="#f-rec-thematic_area_code"' in text and "unknown thematic area" in text
     assert accessibility_problems(text) == []
+
+
+def test_enter_in_the_outcome_form_saves_rather_than_asks_for_suggestions(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """A browser sends a form with its first submit button when Enter is pressed in it: that was "Suggest
+    SDGs from the text", so Enter on a box of the outcome form asked for suggestions and saved nothing."""
+    event = dialogues.create_event(session, actor=world.actors["facilitator"], data=event_data(days_ahead=-5))
+    sign_in(client, world.emails["facilitator"])
+    text = client.get(f"/events/{event.id}/outcomes").text
+    form = text.split(f'action="/events/{event.id}/outcome"', 1)[1].split("</form>", 1)[0]
+    first = re.search(r"<button type=\"submit\"[^>]*>", form)
+    assert first is not None and "name=" not in first.group(0), first
+    assert 'tabindex="-1"' in first.group(0) and 'aria-hidden="true"' in first.group(0)
