@@ -303,11 +303,14 @@ class Journey:
         assert "Lower the floor" in failed.inner_text()
         assert "ldc_floor_percent" not in failed.inner_text()  # words for people, not the form's field codes
         self.shoot(page, "facilitator", "1-infeasible-floor")
+        expect(failed.get_by_role("button", name="Try again")).to_have_count(0)  # it would be refused again
         failed.get_by_role("link", name="Back to the round's rules").click()
-        page.wait_for_url(f"{self.base}/matching")
+        page.wait_for_url(re.compile(r".*/matching\?.*"))
         assert page.get_by_role("link", name=ROUND_TITLE).count() == 0  # no round was stored
-
-        page.get_by_label("Title").fill(ROUND_TITLE)
+        # The form shows again the title and rules the round was asked with; the floor is lowered.
+        expect(page.get_by_label("Title")).to_have_value(ROUND_TITLE)
+        expect(floor).to_have_value("100")
+        floor.fill("")
         page.get_by_role("button", name="Run the round").click()
         page.wait_for_url(re.compile(r".*/jobs/\d+$"))
         done = page.get_by_role("link", name="Open the round and its proposals")
