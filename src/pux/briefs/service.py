@@ -56,6 +56,7 @@ from pux.knowledge import vocabulary as knowledge_vocabulary
 from pux.knowledge.models import EvidenceEntry
 from pux.knowledge.service import Localiser, technique_slug
 from pux.needs import repository as needs_repository
+from pux.needs import service as needs_service
 from pux.needs import workflow
 from pux.needs.models import Need
 from pux.needs.repository import NeedFilter
@@ -225,7 +226,7 @@ def _component_label(name: str) -> str:
     return labels.get(name, name)
 
 
-def _need_line(brief: Brief, need: Need, areas: dict[str, ThematicArea]) -> NeedLine:
+def _need_line(brief: Brief, need: Need, areas: dict[str, ThematicArea], ranks: dict[int, int]) -> NeedLine:
     area = areas.get(need.thematic_area_code)
     return NeedLine(
         need_id=need.id,
@@ -235,7 +236,7 @@ def _need_line(brief: Brief, need: Need, areas: dict[str, ThematicArea]) -> Need
         area_name=area.name() if area else need.thematic_area_code,
         status=need.status,
         status_label=workflow.status_label(need.status),
-        national_rank=need.national_rank,
+        national_rank=ranks.get(need.id),  # as the reader may be told it (needs.service.shown_ranks)
         cost=Figure(
             _money(need.estimated_cost),
             need.currency,
@@ -557,7 +558,9 @@ def country_brief(
     brief.need_counts = _need_counts(brief, needs)
     active_needs = _active(needs)
     brief.needs_total = len(active_needs)
-    brief.needs = [_need_line(brief, need, areas) for need in active_needs[: v.MAX_NEEDS]]
+    listed_needs = active_needs[: v.MAX_NEEDS]
+    ranks = needs_service.shown_ranks(session, actor=actor, needs=listed_needs)
+    brief.needs = [_need_line(brief, need, areas, ranks) for need in listed_needs]
 
     current = assistance_repository.all_visible(
         session,
@@ -692,7 +695,9 @@ def region_brief(
     brief.need_counts = _need_counts(brief, needs)
     active_needs = _active(needs)
     brief.needs_total = len(active_needs)
-    brief.needs = [_need_line(brief, need, areas) for need in active_needs[: v.MAX_NEEDS]]
+    listed_needs = active_needs[: v.MAX_NEEDS]
+    ranks = needs_service.shown_ranks(session, actor=actor, needs=listed_needs)
+    brief.needs = [_need_line(brief, need, areas, ranks) for need in listed_needs]
 
     # A region without member countries has no activities (an empty country list would mean any country).
     current = (
@@ -873,7 +878,8 @@ def _fitting_needs(
     )
     shown = [place.id for place in places[: v.MAX_FITTING_NEEDS]]
     needs = needs_repository.by_ids(session, shown)
-    return [_need_line(brief, needs[need_id], areas) for need_id in shown if need_id in needs]
+    ranks = needs_service.shown_ranks(session, actor=actor, needs=needs.values())
+    return [_need_line(brief, needs[need_id], areas, ranks) for need_id in shown if need_id in needs]
 
 
 # --- Which briefs exist -----------------------------------------------------------------------------------

@@ -562,6 +562,7 @@ def unfunded_needs(
     )
     mine = repository.needs_marked_by(session, permissions.interest_organisations(actor), ids)
     area_names = {a.code: a.name() for a in reference_repository.list_thematic_areas(session)}
+    ranks = needs.shown_ranks(session, actor=actor, needs=shown)
     items = []
     for need in shown:
         entry = standing.get((need.country_iso3, need.thematic_area_code))
@@ -576,7 +577,7 @@ def unfunded_needs(
                 area_name=area_names.get(need.thematic_area_code, need.thematic_area_code),
                 technique_names=tuple(t.name() for t in need.techniques),
                 status=need.status,
-                national_rank=need.national_rank,
+                national_rank=ranks.get(need.id),
                 cost=Figure(
                     _money(need.estimated_cost),
                     need.currency,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 from pux.accounts import service as accounts
@@ -37,7 +39,8 @@ def list_needs(
 ) -> ListPage[NeedRead]:
     """Needs visible to the caller (the public sees published public needs), filtered and paged."""
     result = service.list_needs(session, actor=actor, filters=filters, page=page)
-    return ListPage[NeedRead].of(result, NeedRead.model_validate)
+    ranks = service.shown_ranks(session, actor=actor, needs=result.items)
+    return ListPage[NeedRead].of(result, lambda need: _read(need, ranks))
 
 
 @router.post("/needs", response_model=NeedRead, status_code=201)
@@ -49,7 +52,14 @@ def create_need(session: SessionDep, actor: ApiActor, data: NeedCreate) -> NeedR
 @router.get("/needs/{need_id}", response_model=NeedRead)
 def get_need(session: SessionDep, actor: ApiActor, need_id: RecordPath) -> NeedRead:
     """One need, if visible to the caller."""
-    return NeedRead.model_validate(service.get_need(session, actor=actor, need_id=need_id))
+    need = service.get_need(session, actor=actor, need_id=need_id)
+    return _read(need, service.shown_ranks(session, actor=actor, needs=[need]))
+
+
+def _read(need: Any, ranks: dict[int, int]) -> NeedRead:
+    """The need as the caller may read it: its national rank among the needs they may see (see
+    ``service.shown_ranks``)."""
+    return NeedRead.model_validate(need).model_copy(update={"national_rank": ranks.get(need.id)})
 
 
 @router.put("/needs/{need_id}", response_model=NeedRead)

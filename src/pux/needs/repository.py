@@ -157,6 +157,18 @@ def export_rows(
     return rows_in_chunks(session, matching, Need.__table__, columns, links)
 
 
+def ranked_visible(
+    session: Session, scope: VisibilityScope, countries: frozenset[str]
+) -> Sequence[tuple[int, str, int]]:
+    """(id, country, national rank) of the ranked needs of ``countries`` a scope may see, in rank order."""
+    statement = (
+        select(Need.id, Need.country_iso3, Need.national_rank)
+        .where(Need.country_iso3.in_(countries), Need.national_rank.is_not(None), visible_clause(scope))
+        .order_by(Need.country_iso3, Need.national_rank, Need.id)
+    )
+    return [(need_id, country, int(rank or 0)) for need_id, country, rank in session.execute(statement)]
+
+
 def count_visible(session: Session, scope: VisibilityScope, filters: NeedFilter) -> int:
     return count_of(session, _filtered(select(Need.id).where(visible_clause(scope)), filters))
 

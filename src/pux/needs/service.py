@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -289,6 +289,28 @@ def rankable_needs(session: Session, *, actor: Actor, country_iso3: str) -> Sequ
         _("Only the country's focal point may rank its needs."),
     )
     return repository.for_country(session, country_iso3, workflow.RANKABLE_STATUSES)
+
+
+def shown_ranks(session: Session, *, actor: Actor, needs: Iterable[Any]) -> dict[int, int]:
+    """The national rank of each need as the reader may be told it (by need id; unranked needs left out).
+
+    A country's own people and the facilitators see the ranks the country gave. Anyone else sees the
+    needs' order among those they may see, numbered from 1: the country's numbers would show gaps where
+    private needs are ranked (a trace of records they may not see)."""
+    ranked = [need for need in needs if need.national_rank is not None]
+    scope = permissions.need_scope(actor)
+    shown = {
+        need.id: int(need.national_rank)
+        for need in ranked
+        if scope.everything or need.country_iso3 in scope.countries
+    }
+    others = frozenset(need.country_iso3 for need in ranked if need.id not in shown)
+    if others:
+        places: dict[str, int] = {}
+        for need_id, country, _rank in repository.ranked_visible(session, scope, others):
+            places[country] = places.get(country, 0) + 1
+            shown[need_id] = places[country]
+    return {need.id: shown[need.id] for need in ranked if need.id in shown}
 
 
 def list_needs(session: Session, *, actor: Actor, filters: NeedFilter, page: PageRequest) -> Page[Need]:

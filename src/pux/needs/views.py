@@ -93,6 +93,7 @@ def need_list(
         {
             **_vocabularies(session),
             **listing(results, request),
+            "ranks": service.shown_ranks(session, actor=actor, needs=results.items),
             "draftable": service.draftable_countries(actor),
             "signed_in": actor.is_authenticated,
         },
@@ -217,6 +218,7 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
         {
             **_vocabularies(session),
             "need": need,
+            "ranks": service.shown_ranks(session, actor=actor, needs=[need]),
             "actions": service.available_transitions(actor, need),
             "action_label": workflow.action_label,
             "confirm_message": workflow.confirmation_message,
