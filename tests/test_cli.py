@@ -167,3 +167,16 @@ def test_a_command_on_a_database_never_set_up_says_to_run_init(
     assert result.exit_code == 1, result.output
     assert "run 'pux init' first" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+
+
+@pytest.mark.parametrize("module", ["pux", "pux.cli"])
+def test_the_command_line_runs_as_a_python_module(module: str) -> None:
+    """``python -m pux.cli serve`` exited 0 without starting anything (no entry point ran)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "serve" in done.stdout and "Usage" in done.stdout

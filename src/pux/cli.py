@@ -1313,3 +1313,6 @@ def audit_verify(lang: LanguageOption = "en") -> None:
 
 # Every command's writes keep the search index up to date (the session hooks are installed on import).
 import pux.search.indexing  # noqa: E402, F401
+
+if __name__ == "__main__":  # ``python -m pux.cli ...`` did nothing and exited 0
+    app()
