@@ -235,3 +235,23 @@ def test_gap_reports_follow_a_newly_endorsed_need_at_once(
             session, actor=world.actors[actor], need_id=draft.id, target=target, version=need.version
         )
     assert health_need_cost() == before + 300000.0
+
+
+def test_a_gaps_notes_name_the_techniques_and_stay_apart(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """The notes of a gap named techniques by code ("food_irradiation") and ran their sentences together
+    ("(brachytherapy).1 activity states no amount.")."""
+    assistance.record_activity(
+        session,
+        actor=world.actors["officer_b"],
+        data=activity_data(world.organisations["agency_b"], amount_committed=None),
+    )
+    page = client.get("/gaps/countries/KEN")
+    assert page.status_code == 200
+    assert "(Brachytherapy). 1 activity states no amount." in page.text
+    client.cookies.set("pux_lang", "fr")
+    try:
+        assert "(Curiethérapie)." in client.get("/gaps/countries/KEN").text
+    finally:
+        client.cookies.delete("pux_lang")

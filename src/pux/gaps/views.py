@@ -193,9 +193,11 @@ Indicator = Annotated[str, Query(pattern="^(priority|gap|needs|assistance)$")]
 
 
 def _choices(request: Request, session: Any) -> dict[str, Any]:
+    techniques = reference.list_techniques(session)
     return {
         "areas": reference.list_thematic_areas(session),
-        "techniques": reference.list_techniques(session),
+        "techniques": techniques,
+        "technique_names": {technique.code: technique.name() for technique in techniques},
         "countries": reference.country_choices(session),
         "regions": reference.list_regions(session),
         "organisations": accounts.organisation_names(session),
