@@ -255,3 +255,12 @@ def test_a_gaps_notes_name_the_techniques_and_stay_apart(
         assert "(Curiethérapie)." in client.get("/gaps/countries/KEN").text
     finally:
         client.cookies.delete("pux_lang")
+
+
+def test_the_activities_list_writes_each_amount_with_its_currency(client: TestClient, world: World) -> None:
+    page = client.get("/activities", params={"country": "KEN"}).text
+    disbursed = page.split('data-label="Disbursed">')[1:]
+    assert disbursed, "no activity listed"
+    for cell in disbursed:
+        cell = cell.split("</td>", 1)[0]
+        assert "not stated" in cell or any(code in cell for code in ("USD", "EUR")), cell
