@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.world import need_data
+
 
 def test_country_list_filters_and_names_follow_the_language(client: TestClient) -> None:
     response = client.get(
@@ -77,3 +79,22 @@ def test_openapi_describes_the_reference_routes(client: TestClient) -> None:
         "/api/v1/thematic-areas",
     ):
         assert path in spec["paths"]
+
+
+def test_a_write_without_a_token_is_told_it_needs_one(client: TestClient) -> None:
+    """It answered 403 "You may draft needs only for your own country." to a call that sent no token."""
+    answer = client.post("/api/v1/needs", json=need_data().model_dump(mode="json"))
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"] == "Bearer"
+    assert "Authorization: Bearer" in answer.json()["detail"]
+
+
+def test_a_token_sent_another_way_is_refused_not_ignored(client: TestClient) -> None:
+    """ "Authorization: Token abc" was read as no token at all: the public's answers, without a word."""
+    answer = client.get("/api/v1/needs", headers={"Authorization": "Token abc"})
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"] == "Bearer"
+    assert "Bearer" in answer.json()["detail"]
+    assert client.get("/api/v1/needs").status_code == 200  # no header at all: the public
+    unknown = client.get("/api/v1/needs", headers={"Authorization": "Bearer not-a-token"})
+    assert unknown.status_code == 401 and unknown.headers["WWW-Authenticate"] == "Bearer"

@@ -86,14 +86,19 @@ def error_page(
 
 async def domain_error(request: Request, error: Exception) -> Response:
     status = _status_of(error)
+    actor = getattr(request.state, "actor", None)
     if _is_api(request):
         body: dict[str, object] = {"detail": str(error)}
+        if isinstance(error, PermissionDenied) and (actor is None or not actor.is_authenticated):
+            # A call without a token that needed one: say so (it answered "only for your own country").
+            status = 401
+            body["detail"] = _("This needs an API token: send it as 'Authorization: Bearer <token>'.")
         if isinstance(error, ValidationFailed):
             body["problems"] = [
                 {"row": p.row, "field": p.field, "message": p.message} for p in error.problems
             ]
-        return JSONResponse(body, status_code=status)
-    actor = getattr(request.state, "actor", None)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)
     if isinstance(error, PermissionDenied) and (actor is None or not actor.is_authenticated):
         return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
     message = str(error)

@@ -88,6 +88,10 @@ def api_actor(
 ) -> Actor:
     """The holder of a bearer token, or the public. API calls never use the session cookie (no CSRF risk)."""
     actor = Actor.public()
+    if authorization and not authorization.lower().startswith("bearer "):
+        # Another scheme ("Token abc", a bare token) was read as no token at all: the caller got the
+        # public's answers without being told why.
+        raise Unauthenticated(_("Send the API token as 'Authorization: Bearer <token>'."))
     if authorization and authorization.lower().startswith("bearer "):
         holder = accounts.actor_for_api_token(session, secret=authorization[7:].strip())
         _end_read(session)
