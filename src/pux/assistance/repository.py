@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, func, or_, select, true,
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
-from pux.assistance.models import AssistanceActivity
+from pux.assistance.models import AssistanceActivity, IatiTransaction
 from pux.db import ChunkedRows, once_per_transaction, rows_in_chunks
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import fold_for_search
@@ -215,3 +215,15 @@ def ids_among(
     if not wanted:
         return set()
     return set(session.scalars(select(key).where(key.in_(wanted), visible)))
+
+
+def transaction_totals(session: Session, activity_id: int) -> list[tuple[str, str | None, Any]]:
+    """(IATI transaction type, currency, total) of an imported activity's transactions, by type and currency
+    (a currency left out by a transaction is the activity's default: None here)."""
+    statement = (
+        select(IatiTransaction.transaction_type, IatiTransaction.currency, func.sum(IatiTransaction.value))
+        .where(IatiTransaction.activity_id == activity_id, IatiTransaction.value.is_not(None))
+        .group_by(IatiTransaction.transaction_type, IatiTransaction.currency)
+        .order_by(IatiTransaction.transaction_type, IatiTransaction.currency)
+    )
+    return [(kind, currency, total) for kind, currency, total in session.execute(statement)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -379,6 +380,37 @@ def may_edit(actor: Actor, activity: AssistanceActivity) -> bool:
 def may_import_iati(actor: Actor) -> bool:
     """Whether the link to the IATI upload page should be offered."""
     return permissions.can_import_iati(actor)
+
+
+# The IATI transaction types PUX reads as the committed and the disbursed amounts.
+COMMITTED_TYPES = frozenset({"2"})
+DISBURSED_TYPES = frozenset({"3", "4"})
+
+
+@dataclass(frozen=True)
+class AmountInCurrency:
+    amount: Decimal
+    currency: str
+
+
+def amounts_by_currency(session: Session, activity: AssistanceActivity) -> dict[str, list[AmountInCurrency]]:
+    """An imported activity's committed and disbursed totals in each currency its IATI file states them in,
+    when there are several (the activity's own figures are then left empty: PUX converts nothing, and the
+    page said "not stated" of amounts the file stated). Empty for an activity recorded in PUX."""
+    if not activity.iati_identifier:
+        return {}
+    found: dict[str, dict[str, Decimal]] = {"committed": {}, "disbursed": {}}
+    for kind, currency, total in repository.transaction_totals(session, activity.id):
+        which = "committed" if kind in COMMITTED_TYPES else "disbursed" if kind in DISBURSED_TYPES else None
+        if which is None or total is None:
+            continue
+        code = currency or activity.currency
+        found[which][code] = found[which].get(code, Decimal(0)) + Decimal(total)
+    return {
+        which: [AmountInCurrency(amount, code) for code, amount in sorted(totals.items())]
+        for which, totals in found.items()
+        if len(totals) > 1
+    }
 
 
 def iati_source_of(activity: AssistanceActivity) -> IatiFigureSource | None:
