@@ -296,3 +296,27 @@ def test_an_activity_s_dates_are_exported_as_planned_or_actual_by_its_status_and
         if a.findtext("iati-identifier", "").endswith(f"-{record.id}")
     )
     assert {d.get("type"): d.get("iso-date") for d in written.findall("activity-date")} == expected
+
+
+def test_the_countries_an_import_is_limited_to_are_checked(
+    client: TestClient, session: Session, tmp_path: Path, world: World
+) -> None:
+    """An unknown code matched nothing and the import said 0 relevant activities without a word; the
+    alpha-2 codes IATI files use ("KE") are read as the countries they name."""
+    assert service.chosen_countries(session, ["ke", "UGA", "KEN"]) == ("KEN", "UGA")
+    path = synthetic.write_file(tmp_path / "upload.xml", [synthetic.activity(1)])
+    sign_in(client, world.emails["facilitator"])
+    earlier = _upload(client, path).headers["location"]
+    run_queued_jobs(client)
+    page = client.get("/activities/import/iati")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    with path.open("rb") as handle:
+        refused = client.post(
+            "/activities/import/iati",
+            data={"csrf_token": token, "countries": "Kenya, XX"},
+            files={"file": (path.name, handle, "application/xml")},
+            follow_redirects=False,
+        )
+    assert refused.status_code == 422
+    assert "unknown country code: Kenya, XX" in refused.text
+    assert earlier in refused.text  # the recent imports are still listed

@@ -40,7 +40,7 @@ from pux.assistance.models import (
 from pux.assistance.repository import ActivityFilter
 from pux.audit import service as audit
 from pux.db import as_utc, unit_of_work
-from pux.errors import DomainError, NotFound
+from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.interop.iati import reader, relevance, repository, rules, writer
@@ -76,7 +76,9 @@ from pux.interop.iati.records import (
 )
 from pux.interop.iati.relevance import Relevance, RelevanceRules
 from pux.processes import gone_from_this_machine
+from pux.reference import repository as reference_repository
 from pux.reference.models import fold_for_search
+from pux.reference.repository import CountryFilter
 
 ENTITY_RUN = "iati_import_run"
 # How many refused activities a report names (the counts stay exact beyond that).
@@ -603,6 +605,22 @@ def _is_newer(record: ActivityRecord, activity: AssistanceActivity) -> bool:
     """The IATI rule: a stored activity is replaced only by a version updated after it."""
     stored = as_utc(activity.iati_last_updated)
     return stored is None or (record.last_updated is not None and record.last_updated > stored)
+
+
+def chosen_countries(session: Session, codes: Sequence[str]) -> tuple[str, ...]:
+    """The ISO 3166 alpha-3 codes of the countries an import is limited to, given as alpha-3 or as the
+    alpha-2 codes IATI files themselves use ("KE"); an unknown code is refused (it matched nothing and the
+    import reported 0 relevant activities without saying why)."""
+    by_code: dict[str, str] = {}
+    for country in reference_repository.list_countries(session, CountryFilter()):
+        by_code[country.iso3] = by_code[country.iso2] = country.iso3
+    unknown = [code for code in codes if code.upper() not in by_code]
+    if unknown:
+        message = _("unknown country code: %(codes)s (give ISO codes such as KEN or KE)") % {
+            "codes": ", ".join(unknown)
+        }
+        raise ValidationFailed([FieldProblem("countries", message)])
+    return tuple(dict.fromkeys(by_code[code.upper()] for code in codes))
 
 
 def _sum(

@@ -10,9 +10,11 @@ from typing import Any
 
 from fastapi import Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
-from pux.accounts.permissions import require
+from pux.accounts.permissions import Actor, require
+from pux.errors import ValidationFailed
 from pux.i18n import get_language
 from pux.i18n import gettext as _
 from pux.interop.iati import service
@@ -47,9 +49,16 @@ def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> 
 def iati_import_form(request: Request, session: SessionDep, actor: PageActor) -> Response:
     if not actor.is_authenticated:
         return RedirectResponse(f"/sign-in?next={PAGE}", status_code=303)
-    runs = service.recent_imports(session, actor=actor)
-    to_confirm = service.organisations_to_confirm(session, actor=actor)
-    return _page(request, {"runs": runs, "to_confirm": to_confirm})
+    return _page(request, _lists(session, actor))
+
+
+def _lists(session: Session, actor: Actor) -> dict[str, Any]:
+    """The recent imports and the organisations waiting to be confirmed (a refused upload's page lost
+    them)."""
+    return {
+        "runs": service.recent_imports(session, actor=actor),
+        "to_confirm": service.organisations_to_confirm(session, actor=actor),
+    }
 
 
 def _codes(text: str | None) -> tuple[str, ...]:
@@ -71,8 +80,12 @@ def iati_import_upload(
     # job whose runner is stopped is taken up again and goes on after the last batch written), and the
     # answer is the run's page, which follows its progress.
     require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
+    try:
+        chosen = service.chosen_countries(session, _codes(countries))
+    except ValidationFailed as failed:
+        return _page(request, {**_lists(session, actor), "problem": failed.problems[0].message}, 422)
     options = service.ImportOptions(
-        countries=tuple(code.upper() for code in _codes(countries)),
+        countries=chosen,
         sector_prefixes=_codes(sector_prefixes),
         everything=everything,
     )
@@ -94,7 +107,7 @@ def iati_import_upload(
         )
     except (service.IatiFileRefused, RulesFileError) as refused:
         shutil.rmtree(folder, ignore_errors=True)
-        return _page(request, {"runs": [], "to_confirm": [], "problem": str(refused)}, 422)
+        return _page(request, {**_lists(session, actor), "problem": str(refused)}, 422)
     except service.ImportUnderway as underway:
         # Someone is importing this very file now: follow that run instead of starting a second one.
         shutil.rmtree(folder, ignore_errors=True)
