@@ -176,3 +176,33 @@ def test_a_file_that_is_not_iati_xml_is_refused_whole_and_nothing_is_written(
     assert refused.value.reason == reason
     assert str(refused.value)
     assert _state(session) == before
+
+
+def test_a_regional_activity_is_refused_saying_why_and_shares_are_named_in_the_readers_language(
+    session: Session, session_factory: sessionmaker[Session], facilitator: Actor, tmp_path: Path
+) -> None:
+    """An activity for a region was refused as naming "no recipient country PUX knows"; a shares breach
+    said "sector (vocabulary 1)" in English in every language."""
+    from decimal import Decimal
+
+    from pux.interop.iati.records import COUNTRY, REGION, SECTOR, Split
+    from pux.interop.iati.rules import describe
+
+    regional = synthetic.activity(20)
+    splits = tuple(s for s in regional.splits if s.kind == SECTOR) + (
+        Split(REGION, "1", "289", Decimal(100)),
+    )
+    transactions = tuple(
+        replace(t, splits=tuple(s for s in t.splits if s.kind != COUNTRY)) for t in regional.transactions
+    )
+    only_region = replace(regional, splits=splits, transactions=transactions)
+    path = synthetic.write_file(tmp_path / "regional.xml", [only_region])
+    report = import_file(
+        session_factory=session_factory, actor=facilitator, path=path, base_url=BASE_URL, options=EVERYTHING
+    )
+    assert [r.rule for r in report.refusals] == ["region-only"]
+    assert "recipient region but no country" in report.refusals[0].message()
+    with language_context("fr"):
+        shares = describe("percentages", {"what": "sector (vocabulary 1)", "total": "80"})
+        assert "secteur (vocabulaire 1)" in shares and "sector" not in shares
+        assert "pays et région" in describe("percentages", {"what": "country/region", "total": "90"})

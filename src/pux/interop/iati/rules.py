@@ -7,6 +7,7 @@ report is shown, so a report stored once reads right in every language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -181,6 +182,17 @@ def _geography_totals(splits: tuple[Split, ...]) -> list[Decimal]:
     return [everything, *per_vocabulary]
 
 
+def _shares_of(what: str) -> str:
+    """What a "percentages" breach adds up, in the reader's language (stored in English words: "sector
+    (vocabulary 1)", "country/region"; they stayed English in every language)."""
+    if what == "country/region":
+        return _("country and region")
+    found = re.fullmatch(r"sector \(vocabulary (.+)\)", what)
+    if found:
+        return _("sector (vocabulary %(vocabulary)s)") % {"vocabulary": found.group(1)}
+    return what
+
+
 def describe(rule: str, details: dict[str, Any] | None = None) -> str:
     """A breach (or a file refusal) in words, in the active language."""
     values = details or {}
@@ -203,6 +215,9 @@ def describe(rule: str, details: dict[str, Any] | None = None) -> str:
         "amount-too-large": lambda: _("has an amount too large to be right (%(value)s)"),
         "percentages": lambda: _("has %(what)s shares that add up to %(total)s, not 100"),
         "no-country": lambda: _("names no recipient country PUX knows"),
+        "region-only": lambda: _(
+            "names a recipient region but no country: PUX records assistance by recipient country"
+        ),
         "not-xml": lambda: _("The file is not well-formed XML (line %(line)s: %(detail)s)."),
         "truncated": lambda: _("The file ends before its XML does: it looks truncated (line %(line)s)."),
         "too-large": lambda: _(
@@ -222,6 +237,8 @@ def describe(rule: str, details: dict[str, Any] | None = None) -> str:
     template = messages.get(rule)
     if template is None:
         return rule
+    if rule == "percentages" and "what" in values:
+        values = {**values, "what": _shares_of(str(values["what"]))}
     try:
         return template() % {key: ("" if value is None else value) for key, value in values.items()}
     except (KeyError, ValueError):

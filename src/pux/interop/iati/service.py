@@ -65,6 +65,7 @@ from pux.interop.iati.records import (
     OUTGOING,
     PLANNED_END,
     PLANNED_START,
+    REGION,
     SECTOR,
     ActivityRecord,
     Narrative,
@@ -498,7 +499,9 @@ def _decide(read: reader.ReadActivity, context: _Context) -> _Decision:
     main = relevance.main_country(record)
     decision.country_iso3 = context.iso3_by_iso2.get(main) if main else None
     if decision.country_iso3 is None:
-        decision.refusal = Refusal(record.identifier, record.line, "no-country", {})
+        regional = main is None and any(split.kind == REGION for split in record.splits)
+        rule = "region-only" if regional else "no-country"
+        decision.refusal = Refusal(record.identifier, record.line, rule, {})
         return decision
     decision.wanted = True
     return decision
@@ -579,7 +582,7 @@ def _apply_batch(
         run.read_count += len(decisions)
         run.heartbeat_at = datetime.now(UTC)
         run.relevant_count += sum(
-            1 for d in decisions if d.wanted or (d.refusal and d.refusal.rule == "no-country")
+            1 for d in decisions if d.wanted or (d.refusal and d.refusal.rule in NO_PLACE_RULES)
         )
         run.new_count += new
         run.updated_count += updated
@@ -605,6 +608,10 @@ def _is_newer(record: ActivityRecord, activity: AssistanceActivity) -> bool:
     """The IATI rule: a stored activity is replaced only by a version updated after it."""
     stored = as_utc(activity.iati_last_updated)
     return stored is None or (record.last_updated is not None and record.last_updated > stored)
+
+
+# Refusals of activities that are about peaceful uses but name no country PUX can record them under.
+NO_PLACE_RULES = ("no-country", "region-only")
 
 
 def chosen_countries(session: Session, codes: Sequence[str]) -> tuple[str, ...]:
