@@ -203,6 +203,7 @@ _LABELS: dict[str, Callable[[], str]] = {
     "alternative_text": lambda: _("The alternative"),
     "language": lambda: _("Language"),
     "field": lambda: _("Field"),
+    "iati_last_updated": lambda: _("Last updated in IATI"),
 }
 
 

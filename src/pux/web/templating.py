@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,32 @@ def history_value(name: str, value: Any) -> str:
     return str(value)
 
 
+# Fields a record's history does not show: bookkeeping, or an internal number that means nothing to a reader.
+HIDDEN_IN_HISTORY = frozenset({"updated_at", "version", "search_text", "status_comment", "iati_source_id"})
+
+
+def history_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) of each field an event changed, as a reader sees it: an amount written again
+    with its decimals ("500000" then "500000.00") is no change (an IATI update showed it as one)."""
+    return [
+        (key, before.get(key), new)
+        for key, new in after.items()
+        if key not in HIDDEN_IN_HISTORY and not _same_value(before.get(key), new)
+    ]
+
+
+def _same_value(old: Any, new: Any) -> bool:
+    if old == new:
+        return True
+    texts = (str(old), str(new))
+    if old is None or new is None or not any("." in text for text in texts):
+        return False
+    try:
+        return Decimal(texts[0]) == Decimal(texts[1])
+    except ArithmeticError:  # decimal.InvalidOperation: not figures
+        return False
+
+
 def arrow() -> str:
     """An arrow pointing the way the text reads ("from → to"): arrows are not mirrored in Arabic."""
     return "←" if text_direction() == "rtl" else "→"
@@ -182,6 +209,7 @@ def build_templates() -> Jinja2Templates:
         field_label=field_label,
         audit_action_label=audit_action_label,
         history_value=history_value,
+        history_changes=history_changes,
         arrow=arrow,
         organisation_select_limit=ORGANISATION_SELECT_LIMIT,
         whole_form=WHOLE_FORM,
