@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.world import need_data
+from tests.world import World, need_data
 
 
 def test_country_list_filters_and_names_follow_the_language(client: TestClient) -> None:
@@ -98,3 +98,18 @@ def test_a_token_sent_another_way_is_refused_not_ignored(client: TestClient) -> 
     assert client.get("/api/v1/needs").status_code == 200  # no header at all: the public
     unknown = client.get("/api/v1/needs", headers={"Authorization": "Bearer not-a-token"})
     assert unknown.status_code == 401 and unknown.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_the_api_exports_take_the_lists_filters(client: TestClient, world: World) -> None:
+    """GET /api/v1/activities/export?country=... returned every activity (the one route for the three tables
+    took no filter), while the page's export and the IATI export honoured theirs."""
+    for table in ("needs", "activities", "programmes"):
+        whole = client.get(f"/api/v1/{table}/export", params={"format": "csv"})
+        assert whole.status_code == 200, (table, whole.text)
+        rows = whole.text.strip().splitlines()
+        assert len(rows) > 1, table
+        filtered = client.get(
+            f"/api/v1/{table}/export", params={"format": "csv", "q": "no-such-words-anywhere"}
+        )
+        assert filtered.status_code == 200
+        assert filtered.text.strip().splitlines() == rows[:1], table  # the header only
