@@ -125,6 +125,16 @@ def get_role(session: Session, role_id: int) -> RoleAssignment | None:
     return session.get(RoleAssignment, role_id)
 
 
+def count_active_holders(session: Session, role: str) -> int:
+    """How many active accounts hold ``role``."""
+    statement = (
+        select(func.count(func.distinct(RoleAssignment.user_id)))
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role == role, User.is_active.is_(True))
+    )
+    return int(session.scalar(statement) or 0)
+
+
 def get_invitation_by_hash(session: Session, token_hash: str) -> Invitation | None:
     return session.scalars(select(Invitation).where(Invitation.token_hash == token_hash)).first()
 

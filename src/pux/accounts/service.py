@@ -28,7 +28,7 @@ from pux.accounts.repository import OrganisationFilter, PeopleFilter
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
 from pux.audit import service as audit
 from pux.audit.models import column_values
-from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed
+from pux.errors import DomainError, FieldProblem, InvalidTransition, NotFound, ValidationFailed
 from pux.i18n import gettext as _
 from pux.kept import KeptResults
 from pux.pagination import Page, PageRequest, fetch_page
@@ -508,6 +508,16 @@ def revoke_role(session: Session, *, actor: Actor, role_id: int) -> None:
     assignment = repository.get_role(session, role_id)
     if assignment is None:
         raise NotFound(_("No such role."))
+    last_admin = repository.count_active_holders(session, permissions.ADMIN) <= 1
+    if assignment.role == permissions.ADMIN and last_admin:
+        # The last administrator who took their own role away left no one to manage accounts, and
+        # "pux users create-admin" refuses an address that has an account.
+        raise InvalidTransition(
+            _(
+                "This is the last administrator's role: give the role to someone else first, then take "
+                "it away."
+            )
+        )
     before = {
         "role": assignment.role,
         "country": assignment.country_iso3,
