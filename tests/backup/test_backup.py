@@ -3,12 +3,20 @@ count as the manifest says and an intact audit chain (SQLite's online backup, Po
 
 from __future__ import annotations
 
+import json
+import os
+import stat
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from pux.accounts.permissions import Actor, PermissionDenied
@@ -108,3 +116,82 @@ def test_the_commands_back_up_and_restore(
     restored = runner.invoke(app, ["restore", str(tmp_path / "cli.backup")], env={"COLUMNS": "200"})
     assert restored.exit_code == 0, restored.output
     assert "row count matches" in restored.output and "audit chain intact" in restored.output
+
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """The umask most machines have (files readable by everyone unless made otherwise)."""
+    before = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def _readable_by_others(path: Path) -> bool:
+    return bool(stat.S_IMODE(path.stat().st_mode) & 0o077)
+
+
+def test_a_backup_and_its_manifest_are_readable_by_their_owner_only(
+    database_url: str, tmp_path: Path, permissive_umask: None
+) -> None:
+    output = tmp_path / "owner-only.backup"
+    engine = make_engine(database_url)
+    try:
+        backups.backup(engine, output, actor=ADMIN)
+        assert stat.S_IMODE(output.stat().st_mode) == 0o600
+        assert stat.S_IMODE(backups.manifest_path(output).stat().st_mode) == 0o600
+        # A backup written over an older one readable by everyone leaves both files owner-only.
+        output.chmod(0o644)
+        backups.manifest_path(output).chmod(0o644)
+        backups.backup(engine, output, actor=ADMIN)
+    finally:
+        engine.dispose()
+    assert not _readable_by_others(output) and not _readable_by_others(backups.manifest_path(output))
+    assert [path.name for path in tmp_path.iterdir() if _readable_by_others(path)] == []
+
+
+PASSWORD = "SEKRET-pw@1"
+ADDRESS = "postgresql+psycopg://pux:SEKRET-pw%401@127.0.0.1:1/pux"
+
+
+def test_pg_dump_gets_the_password_in_its_environment_not_on_its_command_line(tmp_path: Path) -> None:
+    command, environment = backups.pg_dump_call(make_url(ADDRESS), tmp_path / "x.backup", snapshot="00-1")
+    assert not any("SEKRET" in argument for argument in command), command
+    assert command[-1] == "postgresql://pux@127.0.0.1:1/pux"
+    assert environment == {"PGPASSWORD": PASSWORD}
+    in_query = make_url("postgresql+psycopg://pux@db/pux?password=SEKRET&sslmode=require")
+    command, environment = backups.pg_dump_call(in_query, tmp_path / "x.backup", snapshot="00-1")
+    assert not any("SEKRET" in argument for argument in command) and "sslmode=require" in command[-1]
+    assert environment == {"PGPASSWORD": "SEKRET"}
+    command, environment = backups.pg_dump_call(
+        make_url("postgresql+psycopg://pux@db/pux"), tmp_path, snapshot="s"
+    )
+    assert environment == {}
+
+
+def test_pg_restore_gets_the_password_in_its_environment_not_on_its_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `pux restore` runs, as ps would show it: the subprocess is recorded, not run."""
+    backup_file = tmp_path / "pg.backup"
+    backup_file.write_bytes(b"PGDMP")
+    backups.manifest_path(backup_file).write_text(
+        json.dumps({"made_at": "2025-01-01T00:00:00+00:00", "database": "postgresql", "tables": {}}),
+        encoding="utf-8",
+    )
+    ran: list[dict[str, Any]] = []
+
+    def record(command: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+        ran.append({"command": command, **options})
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(backups.shutil, "which", lambda tool: f"/usr/bin/{tool}")
+    monkeypatch.setattr(backups.subprocess, "run", record)
+    engine = create_engine(ADDRESS)  # nothing answers there: the restore stops once pg_restore has run
+    with pytest.raises(OperationalError):
+        backups.restore(engine, backup_file, actor=ADMIN)
+    engine.dispose()
+    assert len(ran) == 1 and ran[0]["command"][0] == "pg_restore"
+    assert not any("SEKRET" in argument for argument in ran[0]["command"]), ran[0]["command"]
+    assert ran[0]["env"]["PGPASSWORD"] == PASSWORD

@@ -3,11 +3,16 @@
 SQLite: the online backup API copies the database in one read transaction (a consistent snapshot even
 while others write). PostgreSQL: pg_dump's custom format (one snapshot) and pg_restore. Beside each
 backup a manifest records when it was made, from which kind of database, and every table's row count,
-which a restore is checked against, together with the audit trail's hash chain."""
+which a restore is checked against, together with the audit trail's hash chain.
+
+A backup and its manifest hold everything (password hashes included): both are readable by their owner
+only. PostgreSQL's tools get the password in their environment, never on their command line (which every
+user of the machine can read with ps)."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -16,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -28,6 +33,7 @@ from pux.errors import DomainError
 from pux.i18n import gettext as _
 
 MANIFEST_SUFFIX = ".manifest.json"
+OWNER_ONLY = 0o600
 
 
 class BackupFailed(DomainError):
@@ -74,11 +80,23 @@ def backup(engine: Engine, output: Path, *, actor: Actor) -> Manifest:
     else:
         tables = _postgres_backup(engine, output)
     manifest = Manifest(datetime.now(UTC).isoformat(timespec="seconds"), engine.dialect.name, tables)
-    manifest_path(output).write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+    descriptor = _open_owner_only(manifest_path(output), os.O_TRUNC)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(asdict(manifest), indent=2))
     return manifest
 
 
+def _open_owner_only(path: Path, flags: int = 0) -> int:
+    """A descriptor for writing ``path``, made (or, already there, turned) readable by its owner only
+    before anything is written into it."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | flags, OWNER_ONLY)
+    os.fchmod(descriptor, OWNER_ONLY)
+    return descriptor
+
+
 def _sqlite_backup(engine: Engine, output: Path) -> dict[str, int]:
+    # SQLite opens the file it is given as it is and makes its journal with the same mode.
+    os.close(_open_owner_only(output))
     source = sqlite3.connect(_sqlite_file(engine))
     target = sqlite3.connect(output)
     try:
@@ -102,9 +120,32 @@ def _postgres_backup(engine: Engine, output: Path) -> dict[str, int]:
         with connection.begin():
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             counts = repository.table_counts(connection)
-            _run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={output}",
-                  _libpq_url(engine)])  # fmt: skip
+            command, environment = pg_dump_call(engine.url, output, snapshot=snapshot)
+            _require_tool(command[0])
+            os.close(_open_owner_only(output))  # pg_dump writes into it keeping its mode
+            _run(command, environment)
     return counts
+
+
+def pg_dump_call(url: URL, output: Path, *, snapshot: str) -> tuple[list[str], dict[str, str]]:
+    """pg_dump's command line and the environment variables it adds (the password)."""
+    address, environment = _libpq_address(url)
+    command = [
+        "pg_dump",
+        "--format=custom",
+        "--no-owner",
+        f"--snapshot={snapshot}",
+        f"--file={output}",
+        address,
+    ]
+    return command, environment
+
+
+def pg_restore_call(url: URL, backup_file: Path) -> tuple[list[str], dict[str, str]]:
+    """pg_restore's command line and the environment variables it adds (the password)."""
+    address, environment = _libpq_address(url)
+    command = ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={address}", str(backup_file)]
+    return command, environment
 
 
 def restore(engine: Engine, backup_file: Path, *, actor: Actor) -> RestoreReport:
@@ -120,8 +161,9 @@ def restore(engine: Engine, backup_file: Path, *, actor: Actor) -> RestoreReport
     if engine.dialect.name == "sqlite":
         _sqlite_restore(engine, backup_file)
     else:
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq_url(engine)}",
-              str(backup_file)])  # fmt: skip
+        command, environment = pg_restore_call(engine.url, backup_file)
+        _require_tool(command[0])
+        _run(command, environment)
     with engine.connect() as connection:
         tables = repository.table_counts(connection)
     with Session(engine) as session:
@@ -167,18 +209,32 @@ def _sqlite_engine(path: Path) -> Engine:
     return make_engine(f"sqlite:///{path}")
 
 
-def _libpq_url(engine: Engine) -> str:
-    """The database's address as PostgreSQL's own tools read it (no SQLAlchemy driver name)."""
-    url = make_url(engine.url.render_as_string(hide_password=False))
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq_address(url: URL) -> tuple[str, dict[str, str]]:
+    """The database's address as PostgreSQL's own tools read it (no SQLAlchemy driver name, no password),
+    and the environment that gives them the password (PGPASSWORD: only the same user can read a process's
+    environment, while its command line is everyone's)."""
+    query = dict(url.query)
+    in_query = query.pop("password", None)  # libpq also takes it as a parameter of the address
+    password = url.password if url.password is not None else in_query
+    if isinstance(password, tuple):
+        password = password[-1]
+    # URL.set cannot take a password away (None there means "keep it").
+    address = URL.create("postgresql", url.username, None, url.host, url.port, url.database, query)
+    environment = {} if password is None else {"PGPASSWORD": str(password)}
+    return address.render_as_string(hide_password=False), environment
 
 
-def _run(command: list[str]) -> None:
-    if shutil.which(command[0]) is None:
+def _require_tool(tool: str) -> None:
+    if shutil.which(tool) is None:
         raise BackupFailed(
-            _("%(tool)s is not installed (Debian package postgresql-client).") % {"tool": command[0]}
+            _("%(tool)s is not installed (Debian package postgresql-client).") % {"tool": tool}
         )
-    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def _run(command: list[str], environment: dict[str, str]) -> None:
+    finished = subprocess.run(
+        command, env={**os.environ, **environment}, capture_output=True, text=True, check=False
+    )
     if finished.returncode != 0:
         raise BackupFailed(
             _("%(tool)s failed: %(message)s")
