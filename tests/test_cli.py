@@ -180,3 +180,35 @@ def test_the_command_line_runs_as_a_python_module(module: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "serve" in done.stdout and "Usage" in done.stdout
+
+
+def test_a_wrong_setting_is_said_in_a_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It printed a 76-line traceback with the reason at its bottom."""
+    monkeypatch.setenv("PUX_MODE", "prod")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["jobs", "list"], env={"COLUMNS": "200"})
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "Wrong setting: PUX_MODE: Input should be 'development' or 'production'" in result.output
+    assert "Traceback" not in result.output and result.output.count("\n") <= 2
+
+
+def test_the_log_level_setting_is_used_unless_the_option_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`pux serve` and `pux worker` overwrote PUX_LOG_LEVEL with their option's default (info)."""
+    from pux.cli import _log_level
+
+    monkeypatch.setenv("PUX_LOG_LEVEL", "error")
+    get_settings.cache_clear()
+    try:
+        assert _log_level(None) == "error"
+        assert _log_level("DEBUG") == "debug"
+    finally:
+        get_settings.cache_clear()
+    monkeypatch.delenv("PUX_LOG_LEVEL")
+    get_settings.cache_clear()
+    assert _log_level(None) == "info"
+    get_settings.cache_clear()

@@ -63,6 +63,31 @@ def _sessions() -> Iterator[Session]:
         engine.dispose()
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _log_level(given: str | None) -> str:
+    """The option's level, else the setting's (PUX_LOG_LEVEL: the option's default overwrote it), else
+    info."""
+    return (given or get_settings().log_level or "info").lower()
+
+
+@app.callback()
+def _settings_first() -> None:
+    """Every command reads the settings first: a wrong one is said in a line, not a 76-line traceback."""
+    from pydantic import ValidationError
+
+    try:
+        get_settings()
+    except ValidationError as wrong:
+        for problem in wrong.errors():
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            if problem["loc"]:  # a check of one setting; those of several name theirs in the message
+                message = "PUX_" + "_".join(str(part) for part in problem["loc"]).upper() + ": " + message
+            console.print(f"[red]Wrong setting: {message}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 def _require_current_schema(engine: Engine) -> None:
     """Stop with what to do when the database was never set up or is behind the code (not a traceback)."""
     ready, reason = migrate.readiness(engine)
@@ -170,7 +195,9 @@ def serve(
     forwarded_allow_ips: Annotated[
         str, typer.Option(help="Proxies trusted for forwarded headers")
     ] = "127.0.0.1",
-    log_level: Annotated[str, typer.Option(help="debug, info, warning or error")] = "info",
+    log_level: Annotated[
+        str | None, typer.Option(help="debug, info, warning or error (default: PUX_LOG_LEVEL, else info)")
+    ] = None,
     warm_up: Annotated[
         bool,
         typer.Option(envvar="PUX_WARM_UP", help="Read what requests share before taking the first request"),
@@ -181,10 +208,11 @@ def serve(
 
     from pux import logs
 
-    if log_level.lower() not in ("debug", "info", "warning", "error"):
+    log_level = _log_level(log_level)
+    if log_level not in LOG_LEVELS:
         raise typer.BadParameter("--log-level must be debug, info, warning or error")
     # Every app process (one per worker) configures its JSON log lines from the environment.
-    os.environ["PUX_LOG_LEVEL"] = log_level.lower()
+    os.environ["PUX_LOG_LEVEL"] = log_level
     os.environ["PUX_WARM_UP"] = "1" if warm_up else "0"
     get_settings.cache_clear()
     logs.configure(log_level)  # this process too: it supervises the workers and says so
@@ -511,14 +539,19 @@ app.add_typer(jobs_app, name="jobs")
 @app.command("worker")
 def worker_command(
     concurrency: Annotated[int, typer.Option(min=1, max=32, help="Jobs run at once by this worker")] = 1,
-    log_level: Annotated[str, typer.Option(help="debug, info, warning or error")] = "info",
+    log_level: Annotated[
+        str | None, typer.Option(help="debug, info, warning or error (default: PUX_LOG_LEVEL, else info)")
+    ] = None,
 ) -> None:
     """Run queued jobs until stopped (SIGTERM or Ctrl-C: the jobs under way end first). On PostgreSQL it
     takes them from procrastinate's queue; on SQLite from the job table."""
     from pux import logs
     from pux.jobs.worker import run_worker
 
-    logs.configure(log_level if log_level in ("debug", "info", "warning", "error") else "info")
+    log_level = _log_level(log_level)
+    if log_level not in LOG_LEVELS:
+        raise typer.BadParameter("--log-level must be debug, info, warning or error")
+    logs.configure(log_level)
     engine = make_engine(get_settings().database_url)
     try:
         _require_current_schema(engine)  # a worker on a database never set up would fail on every poll

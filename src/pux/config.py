@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     # (owner-only), so that no two installations share a key. Production needs it set explicitly.
     secret_key: str = ""
     secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
-    default_language: str = "en"
+    # The language of a visitor whose browser asks for none PUX has (nor chose one in the header).
+    default_language: Literal["en", "fr", "es", "ar", "zh", "ru"] = "en"
     # The address people reach this PUX at: links sent to people (invitations) are built from it, never
     # from the Host header of a request.
     base_url: str = "http://127.0.0.1:8000"

@@ -111,9 +111,10 @@ def language_from_accept_header(header: str | None) -> str | None:
     return min(candidates)[2] if candidates else None
 
 
-def choose_language(explicit: str | None, accept_header: str | None) -> str:
-    """The user's explicit choice, else the browser's preference, else English."""
-    return normalise_language(explicit) or language_from_accept_header(accept_header) or DEFAULT_LANGUAGE
+def choose_language(explicit: str | None, accept_header: str | None, fallback: str = DEFAULT_LANGUAGE) -> str:
+    """The user's explicit choice, else the browser's preference, else ``fallback`` (the installation's
+    default language)."""
+    return normalise_language(explicit) or language_from_accept_header(accept_header) or fallback
 
 
 def get_language() -> str:

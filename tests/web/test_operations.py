@@ -61,3 +61,18 @@ def test_an_unknown_log_level_is_refused(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["serve", "--log-level", "loud"])
     assert result.exit_code != 0 and "--log-level" in result.output
+
+
+def test_the_default_language_setting_is_the_language_of_a_visitor_who_asks_for_none(
+    database_url: str,
+) -> None:
+    """PUX_DEFAULT_LANGUAGE was documented and read, and used nowhere: such visitors got English."""
+    from fastapi.testclient import TestClient
+
+    from pux.config import Settings
+    from pux.web.app import create_app
+
+    french = TestClient(create_app(Settings(database_url=database_url, default_language="fr")))
+    assert '<html lang="fr"' in french.get("/sign-in", headers={"Accept-Language": ""}).text
+    assert '<html lang="fr"' in french.get("/sign-in", headers={"Accept-Language": "de-DE"}).text
+    assert '<html lang="es"' in french.get("/sign-in", headers={"Accept-Language": "es"}).text

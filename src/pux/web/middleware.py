@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pux.i18n import choose_language, language_context
+from pux.i18n import DEFAULT_LANGUAGE, choose_language, language_context
 
 LANGUAGE_COOKIE = "pux_lang"
 
@@ -28,19 +28,23 @@ def request_header(scope: Scope, name: bytes) -> str | None:
 
 
 class LanguageMiddleware:
-    """Sets the request's language: the cookie (explicit choice), else Accept-Language, else English.
+    """Sets the request's language: the cookie (explicit choice), else Accept-Language, else the
+    installation's default language (PUX_DEFAULT_LANGUAGE, English unless set).
 
     A pure ASGI middleware, so the ContextVar it sets is visible to the handler and the templates.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, default_language: str = DEFAULT_LANGUAGE) -> None:
         self.app = app
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        language = choose_language(_cookie(scope, LANGUAGE_COOKIE), request_header(scope, b"accept-language"))
+        language = choose_language(
+            _cookie(scope, LANGUAGE_COOKIE), request_header(scope, b"accept-language"), self.default_language
+        )
         scope.setdefault("state", {})["language"] = language
         with language_context(language):
             await self.app(scope, receive, send)
