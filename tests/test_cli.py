@@ -152,7 +152,14 @@ def test_sdg_eval_prints_per_goal_figures_and_the_average(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    "command", [["demo"], ["matching", "round", "--cap", "5"], ["countries", "list"], ["worker"]]
+    "command",
+    [
+        ["demo"],
+        ["matching", "round", "--cap", "5"],
+        ["countries", "list"],
+        ["worker"],
+        ["backup", "{tmp}/b.db"],
+    ],
 )
 def test_a_command_on_a_database_never_set_up_says_to_run_init(
     command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -161,7 +168,8 @@ def test_a_command_on_a_database_never_set_up_says_to_run_init(
         monkeypatch.setenv("PUX_DATABASE_URL", url)
         get_settings.cache_clear()
         try:
-            result = runner.invoke(app, command, env={"COLUMNS": "200"})
+            asked = [part.replace("{tmp}", str(tmp_path)) for part in command]
+            result = runner.invoke(app, asked, env={"COLUMNS": "200"})
         finally:
             get_settings.cache_clear()
     assert result.exit_code == 1, result.output

@@ -233,6 +233,7 @@ def serve(
         # a busy machine that takes longer than uvicorn's 5 s, which killed and restarted it forever.
         timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        server_header=False,  # "server: uvicorn" told every visitor what answers them
     )
 
 
@@ -1277,6 +1278,7 @@ def backup_command(output: Annotated[Path, typer.Argument(help="The backup file 
 
     engine = make_engine(get_settings().database_url)
     try:
+        _require_current_schema(engine)  # a database never set up "backed up" as 0 rows in 0 tables
         manifest = backups.backup(engine, output, actor=Actor.system(_cli_actor()))
     except backups.BackupFailed as error:
         console.print(f"[red]{error}[/red]")

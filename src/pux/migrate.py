@@ -50,5 +50,6 @@ def readiness(engine: Engine) -> tuple[bool, str]:
     except OperationalError:
         return False, "database unreachable"
     if current != current_heads():
-        return False, "database schema is not current: run pux db upgrade"
+        # "pux db upgrade" would leave a new database without its reference data: init does both.
+        return False, "database schema is not current: run pux init"
     return True, "ok"

@@ -42,6 +42,7 @@ def test_two_app_processes_serve_and_log_each_request_as_a_json_line(
         assert public.status_code == 404 and len(public.headers["x-request-id"]) == 32
         unsafe = httpx2.get(f"{served.base_url}/healthz", headers={"X-Request-ID": "a b\\c"}, timeout=30)
         assert unsafe.headers["x-request-id"] != "a b\\c"  # not echoed into logs and headers as sent
+        assert "server" not in answer.headers  # "server: uvicorn" told every visitor what answers them
         deadline = time.monotonic() + 120  # the second process may still be loading: wait for it
         while len(_started(lines := _lines(served.log_path))) < 2 and time.monotonic() < deadline:
             time.sleep(0.5)

@@ -142,7 +142,7 @@ def test_readiness_fails_on_a_database_that_was_never_migrated(tmp_path: Path) -
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     ready, status = readiness(engine)
     engine.dispose()
-    assert not ready and "pux db upgrade" in status
+    assert not ready and "pux init" in status
 
 
 FILTER_FORMS = {
