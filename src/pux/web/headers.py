@@ -1,4 +1,5 @@
-"""Security headers on every answer: no scripts but PUX's own files, no framing, no type sniffing."""
+"""Security headers on every answer: no scripts but PUX's own files, no framing, no type sniffing, and in
+production mode HTTPS only (Strict-Transport-Security)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,16 @@ PAGE_POLICY = (
     "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
 )
 DOCS_POLICY = PAGE_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+# Production is served over HTTPS (its session cookie is Secure): browsers are told to use nothing else for a
+# year. Never in development, served over plain http, where it would lock browsers out of the host.
+STRICT_TRANSPORT = "max-age=31536000; includeSubDomains"
+
+
+def is_production(scope: Scope) -> bool:
+    """Whether the app answering runs in production mode (its settings, as create_app keeps them)."""
+    app = scope.get("app")
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    return getattr(settings, "mode", None) == "production"
 
 
 class SecurityHeaders:
@@ -25,6 +36,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         policy = DOCS_POLICY if scope.get("path") == "/api/docs" else PAGE_POLICY
+        production = is_production(scope)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -33,6 +45,8 @@ class SecurityHeaders:
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("X-Frame-Options", "DENY")
+                if production:
+                    headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT)
             await send(message)
 
         await self.app(scope, receive, with_headers)

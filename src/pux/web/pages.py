@@ -15,6 +15,7 @@ from pux.i18n import normalise_language
 from pux.needs import workflow
 from pux.reference import service as reference
 from pux.web.deps import SessionDep
+from pux.web.headers import is_production
 from pux.web.middleware import LANGUAGE_COOKIE
 from pux.web.routing import page_router
 from pux.web.security import PageActor
@@ -62,10 +63,14 @@ def _safe_local_path(target: str | None) -> str:
 
 
 @router.get("/language/{code}")
-def switch_language(code: str, next: str | None = None) -> RedirectResponse:
+def switch_language(request: Request, code: str, next: str | None = None) -> RedirectResponse:
     language = normalise_language(code) or "en"
     response = RedirectResponse(_safe_local_path(next), status_code=303)
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=ONE_YEAR, httponly=True, samesite="lax")
+    # Sent over HTTPS only in production, as the session cookie is (its https_only in create_app).
+    secure = is_production(request.scope)
+    response.set_cookie(
+        LANGUAGE_COOKIE, language, max_age=ONE_YEAR, httponly=True, samesite="lax", secure=secure
+    )
     return response
 
 
