@@ -56,6 +56,8 @@ def test_a_run_whose_process_is_gone_shows_as_stopped_and_the_same_file_goes_on_
     page = client.get(f"/activities/import/iati/runs/{started.run_id}")
     assert page.status_code == 200
     assert "The import stopped before the end" in page.text and "process running it is gone" in page.text
+    # Its job is taken up again by itself: uploading the file again ran the import twice at once.
+    assert "taken up again by the next runner" in page.text and 'href="/jobs"' in page.text
     assert 'http-equiv="refresh"' not in page.text and "<progress" not in page.text
     listing = client.get("/activities/import/iati")
     assert "stopped; run it again to continue" in listing.text
