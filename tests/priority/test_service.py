@@ -195,3 +195,5 @@ def test_every_score_shown_carries_the_years_and_sources_of_its_data(client: Tes
             last = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-1]
             assert re.fullmatch(r"\d{4}(–\d{4})?", last.strip()) or "no data" in last, (path, last)
         assert re.search(r"Source: PUX priority index, computed from \w[^;]+; the years", page.text), path
+    # On a phone the country's table becomes cards with labelled cells (its sixth column was cut off).
+    assert 'data-label="Years of the data"' in client.get("/countries/KEN").text
