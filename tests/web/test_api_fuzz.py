@@ -74,6 +74,7 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "POST /api/v1/activities": _CODES,
     "PUT /api/v1/activities/{activity_id}": _CODES,
     "GET /api/v1/needs": "its filters name reference codes (country, region, area, SDG, income group)",
+    "GET /api/v1/needs/export": "the filters of GET /api/v1/needs",
     "GET /api/v1/search": "its SDG filter must be a goal (1-17) or one of its targets",
     "GET /api/v1/gaps": "its filters name reference codes; the period ends after it starts; a stated "
     "exchange rate needs its year and source",
