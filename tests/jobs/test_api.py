@@ -50,7 +50,7 @@ def test_only_facilitators_queue_rounds_and_bad_rules_queue_nothing(
 ) -> None:
     before = _jobs(session)
     rules = {"title": "Not mine to run", "country_cap_share": 0.5}
-    assert client.post(ROUND_JOBS, json=rules).status_code == 403  # the API's refusal without a token
+    assert client.post(ROUND_JOBS, json=rules).status_code == 401  # without a token: one is needed
     for role in ("partner_a", "focal_ken", "expert"):
         refused = client.post(ROUND_JOBS, json=rules, headers=bearer(world.tokens[role]))
         assert refused.status_code == 403, role

@@ -84,6 +84,9 @@ def iati_import_upload(
         chosen = service.chosen_countries(session, _codes(countries))
     except ValidationFailed as failed:
         return _page(request, {**_lists(session, actor), "problem": failed.problems[0].message}, 422)
+    # The read above began this request's transaction, which on SQLite holds the write lock of a POST:
+    # the import's own sessions below would wait for it, then answer "busy" (503).
+    session.commit()
     options = service.ImportOptions(
         countries=chosen,
         sector_prefixes=_codes(sector_prefixes),
