@@ -3,12 +3,13 @@ deleted afterwards, audit events included, so the audit chain must be set back t
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from pux.audit.chain import GENESIS
 from pux.audit.models import AuditChainHead, AuditEvent
 from pux.audit.repository import HEAD_ID
+from pux.needs.models import Need, need_sdg_target, need_technique
 
 
 def rewind_audit_chain(session: Session) -> None:
@@ -24,3 +25,20 @@ def rewind_audit_chain(session: Session) -> None:
     head = session.get(AuditChainHead, HEAD_ID)
     if head is not None:
         head.last_seq, head.last_hash = (last.chain_seq, last.chain_hash) if last else (0, GENESIS)
+
+
+def remove_needs_titled(session: Session, title: str) -> None:
+    """Take out the needs a served app saved for real under ``title`` (with their links and audit events),
+    so that later tests see the usual world; the audit chain's head is set back to what is left."""
+    ids = session.scalars(select(Need.id).where(Need.title == title)).all()
+    if not ids:
+        return
+    session.execute(delete(need_technique).where(need_technique.c.need_id.in_(ids)))
+    session.execute(delete(need_sdg_target).where(need_sdg_target.c.need_id.in_(ids)))
+    session.execute(
+        delete(AuditEvent).where(
+            AuditEvent.entity_type == "need", AuditEvent.entity_id.in_([str(i) for i in ids])
+        )
+    )
+    session.execute(delete(Need).where(Need.id.in_(ids)))
+    rewind_audit_chain(session)

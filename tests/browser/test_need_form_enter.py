@@ -10,14 +10,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from pux.audit.models import AuditEvent
-from pux.needs.models import Need, need_sdg_target, need_technique
 from tests.browser.walking import sign_in
-from tests.committed import rewind_audit_chain
+from tests.committed import remove_needs_titled
 from tests.world import World
 
 pytestmark = pytest.mark.browser
@@ -29,17 +26,7 @@ def remove_entered_need(engine: Engine) -> Iterator[None]:
     """The live server commits for real: take the need saved by Enter out again."""
     yield
     with Session(engine) as session, session.begin():
-        ids = session.scalars(select(Need.id).where(Need.title == TITLE)).all()
-        if ids:
-            session.execute(delete(need_technique).where(need_technique.c.need_id.in_(ids)))
-            session.execute(delete(need_sdg_target).where(need_sdg_target.c.need_id.in_(ids)))
-            session.execute(
-                delete(AuditEvent).where(
-                    AuditEvent.entity_type == "need", AuditEvent.entity_id.in_([str(i) for i in ids])
-                )
-            )
-            session.execute(delete(Need).where(Need.id.in_(ids)))
-            rewind_audit_chain(session)
+        remove_needs_titled(session, TITLE)
 
 
 @pytest.mark.usefixtures("remove_entered_need")
