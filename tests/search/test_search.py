@@ -724,3 +724,19 @@ def test_each_documents_words_are_kept_where_a_match_reads_them_without_a_detour
             {"id": radiotherapy},
         )
     assert found == radiotherapy
+
+
+def test_an_activity_is_found_by_its_identifier(session: Session, world: World) -> None:
+    """An imported activity searched for by its IATI identifier gave 50 unrelated results."""
+    from pux.assistance import service as assistance
+    from tests.world import activity_data
+
+    activity = assistance.record_activity(
+        session,
+        actor=world.actors["partner_a"],
+        data=activity_data(world.organisations["donor_a"], external_id="XM-DAC-7-PUX-QZ4417"),
+    )
+    session.flush()
+    results = _search(session, world.actors["public"], "XM-DAC-7-PUX-QZ4417")
+    first = next(hit for hit in results.hits if hit.kind == "activity")
+    assert first.key == str(activity.id)

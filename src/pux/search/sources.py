@@ -262,10 +262,13 @@ def _programme_document(programme: Programme) -> SourceDocument:
 
 
 def _activity_document(activity: AssistanceActivity) -> SourceDocument:
+    # Its IATI identifier (or the provider's own number) is how programme officers name an activity: the
+    # site search found unrelated records for it, as a need is found by its reference.
+    identifier = activity.iati_identifier or activity.external_id
     return SourceDocument(
         key=str(activity.id),
         title=activity.title,
-        body=activity.description,
+        body=f"{identifier} · {activity.description}" if identifier else activity.description,
         owner_country_iso3=activity.recipient_country_iso3,
         owner_organisation_id=activity.provider_organisation_id,
         status=activity.status,
