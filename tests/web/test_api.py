@@ -113,3 +113,17 @@ def test_the_api_exports_take_the_lists_filters(client: TestClient, world: World
         )
         assert filtered.status_code == 200
         assert filtered.text.strip().splitlines() == rows[:1], table  # the header only
+
+
+def test_a_transition_to_no_status_is_a_bad_value_of_its_field(client: TestClient, world: World) -> None:
+    """ "target": "flying" answered 409 "A need that is Draft cannot become flying."."""
+    from tests.web_helpers import bearer
+
+    answer = client.post(
+        f"/api/v1/needs/{world.needs['published_ken']}/transitions",
+        json={"target": "flying", "version": 1},
+        headers=bearer(world.tokens["focal_ken"]),
+    )
+    assert answer.status_code == 422
+    assert [problem["field"] for problem in answer.json()["problems"]] == ["target"]
+    assert "flying" in answer.json()["problems"][0]["message"]

@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pux.needs.workflow import STATUSES
 from pux.reference.vocabulary import HORIZONS, MODALITIES, READINESS_LEVELS, VULNERABLE_GROUPS
-from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_codes
+from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_code, known_codes
 
 Visibility = Literal["public", "partners", "private"]
 Readiness = Literal["none", "partial", "ready"]
@@ -77,6 +78,12 @@ class NeedTransition(CleanInput):
     target: str
     comment: str | None = Field(default=None, max_length=2000)
     version: int = Field(ge=1, le=2**31 - 1)
+
+    @field_validator("target")
+    @classmethod
+    def _a_status(cls, value: str) -> str:
+        # "flying" answered 409 "a draft cannot become flying": a value that is no status is a bad value.
+        return known_code(value, STATUSES)
 
 
 class NeedRead(BaseModel):
