@@ -77,9 +77,7 @@ from pux.interop.iati.records import (
 )
 from pux.interop.iati.relevance import Relevance, RelevanceRules
 from pux.processes import gone_from_this_machine
-from pux.reference import repository as reference_repository
 from pux.reference.models import fold_for_search
-from pux.reference.repository import CountryFilter
 
 ENTITY_RUN = "iati_import_run"
 # How many refused activities a report names (the counts stay exact beyond that).
@@ -618,9 +616,8 @@ def chosen_countries(session: Session, codes: Sequence[str]) -> tuple[str, ...]:
     """The ISO 3166 alpha-3 codes of the countries an import is limited to, given as alpha-3 or as the
     alpha-2 codes IATI files themselves use ("KE"); an unknown code is refused (it matched nothing and the
     import reported 0 relevant activities without saying why)."""
-    by_code: dict[str, str] = {}
-    for country in reference_repository.list_countries(session, CountryFilter()):
-        by_code[country.iso3] = by_code[country.iso2] = country.iso3
+    iso3_by_iso2 = repository.country_iso3_by_iso2(session)
+    by_code = {**iso3_by_iso2, **{iso3: iso3 for iso3 in iso3_by_iso2.values()}}
     unknown = [code for code in codes if code.upper() not in by_code]
     if unknown:
         message = _("unknown country code: %(codes)s (give ISO codes such as KEN or KE)") % {
