@@ -41,3 +41,19 @@ def test_the_people_page_says_why(client: TestClient, session: Session, world: W
     assert answer.status_code == 409
     assert "last administrator" in answer.text
     assert client.get("/people").status_code == 200  # still signed in, still an administrator
+
+
+def test_a_deactivated_administrators_role_may_go_while_one_active_administrator_remains(
+    session: Session, world: World
+) -> None:
+    """The check counts active administrators: the role of one who is no longer active is not the last."""
+    from pux.accounts.models import User
+
+    admin = world.actors["admin"]
+    former = accounts.grant_role(session, actor=admin, user_id=world.user_ids["expert"], grant=Grant(ADMIN))
+    expert = session.get(User, world.user_ids["expert"])
+    assert expert is not None
+    expert.is_active = False
+    session.flush()
+    accounts.revoke_role(session, actor=admin, role_id=former.id)
+    assert [role.user_id for role in _admin_roles(session)] == [world.user_ids["admin"]]

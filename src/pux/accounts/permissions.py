@@ -617,9 +617,9 @@ def can_mark_interest(actor: Actor, *, organisation_id: int) -> bool:
 def can_view_interests(actor: Actor, *, country_iso3: str, organisation_id: int) -> bool:
     """Who sees a mark of interest: the need's country (focal point, counterparts), the interested
     organisation's people and facilitators; the public never does (it is a conversation, not a pledge)."""
-    if actor.is_global or organisation_id in interest_organisations(actor):
-        return True
-    return country_iso3 in actor.countries(FOCAL_POINT, COUNTERPART)
+    # Those who may count a country's marks see each of them; an organisation's people see their own.
+    own = organisation_id in interest_organisations(actor)
+    return own or can_count_interests(actor, country_iso3=country_iso3)
 
 
 def can_count_interests(actor: Actor, *, country_iso3: str) -> bool:

@@ -508,8 +508,12 @@ def revoke_role(session: Session, *, actor: Actor, role_id: int) -> None:
     assignment = repository.get_role(session, role_id)
     if assignment is None:
         raise NotFound(_("No such role."))
-    last_admin = repository.count_active_holders(session, permissions.ADMIN) <= 1
-    if assignment.role == permissions.ADMIN and last_admin:
+    # Only an active administrator's role keeps the installation managed (a deactivated one's may go).
+    if (
+        assignment.role == permissions.ADMIN
+        and assignment.user.is_active
+        and repository.count_active_holders(session, permissions.ADMIN) <= 1
+    ):
         # The last administrator who took their own role away left no one to manage accounts, and
         # "pux users create-admin" refuses an address that has an account.
         raise InvalidTransition(
