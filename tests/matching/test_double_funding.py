@@ -105,6 +105,7 @@ def test_a_declined_pair_is_not_proposed_again_by_the_next_round(session: Sessio
     )
     second = facilitator_round(session, world, programme_id, title="Second round", cap_share=1.0)
     again = matching.proposals_for(session, actor=world.actors["facilitator"], round_id=second.id)
+    assert again, "the second round proposed nothing"
     assert all(p.need_id != declined.need_id for p in again)
     assert second.parameters["declined_pairs_left_out"] == 1
 

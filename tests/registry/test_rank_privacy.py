@@ -56,6 +56,7 @@ def test_pages_api_board_and_brief_show_no_gap_in_the_ranks(
     assert next(n for n in api_list["items"] if n["id"] == public_id)["national_rank"] == 1
     board = gaps.unfunded_needs(session, actor=world.actors["public"], page=PageRequest(1, 100))
     shown = [item for item in board.items if item.need_id == public_id]
+    assert shown, "the public need is not on the board"
     assert all(item.national_rank == 1 for item in shown)
     brief = briefs.country_brief(session, actor=world.actors["public"], iso3="KEN")
     assert [line.national_rank for line in brief.needs if line.need_id == public_id] == [1]

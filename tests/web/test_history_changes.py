@@ -20,5 +20,9 @@ def test_codes_that_differ_only_in_leading_zeros_are_still_a_change() -> None:
 
 
 def test_the_iati_update_time_has_a_name_in_every_language() -> None:
-    with language_context("fr"):
-        assert field_label("iati_last_updated") not in ("iati_last_updated", "")
+    with language_context("en"):
+        english = field_label("iati_last_updated")
+    for language in ("fr", "es", "ar", "zh", "ru"):
+        with language_context(language):
+            assert field_label("iati_last_updated") not in ("iati_last_updated", "")
+            assert field_label("iati_last_updated") != english, language  # translated, not the fallback

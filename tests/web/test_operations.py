@@ -73,7 +73,11 @@ def test_the_default_language_setting_is_the_language_of_a_visitor_who_asks_for_
     from pux.config import Settings
     from pux.web.app import create_app
 
-    french = TestClient(create_app(Settings(database_url=database_url, default_language="fr")))
-    assert '<html lang="fr"' in french.get("/sign-in", headers={"Accept-Language": ""}).text
-    assert '<html lang="fr"' in french.get("/sign-in", headers={"Accept-Language": "de-DE"}).text
-    assert '<html lang="es"' in french.get("/sign-in", headers={"Accept-Language": "es"}).text
+    app = create_app(Settings(database_url=database_url, default_language="fr"))
+    french = TestClient(app)
+    try:
+        assert '<html lang="fr"' in french.get("/sign-in", headers={"Accept-Language": ""}).text
+        assert '<html lang="fr"' in french.get("/sign-in", headers={"Accept-Language": "de-DE"}).text
+        assert '<html lang="es"' in french.get("/sign-in", headers={"Accept-Language": "es"}).text
+    finally:
+        app.state.engine.dispose()  # no lifespan ran: the app's engine is closed here
