@@ -21,6 +21,7 @@ from pux.audit import service as audit
 from pux.db import ChunkedRows
 from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
+from pux.interop.iati.records import COMMITTED_TYPES, DISBURSED_TYPES
 from pux.needs import repository as needs_repository
 from pux.needs.models import Need
 from pux.pagination import Page, PageRequest
@@ -382,11 +383,6 @@ def may_import_iati(actor: Actor) -> bool:
     return permissions.can_import_iati(actor)
 
 
-# The IATI transaction types PUX reads as the committed and the disbursed amounts.
-COMMITTED_TYPES = frozenset({"2"})
-DISBURSED_TYPES = frozenset({"3", "4"})
-
-
 @dataclass(frozen=True)
 class AmountInCurrency:
     amount: Decimal
@@ -402,7 +398,7 @@ def amounts_by_currency(session: Session, activity: AssistanceActivity) -> dict[
     found: dict[str, dict[str, Decimal]] = {"committed": {}, "disbursed": {}}
     for kind, currency, total in repository.transaction_totals(session, activity.id):
         which = "committed" if kind in COMMITTED_TYPES else "disbursed" if kind in DISBURSED_TYPES else None
-        if which is None or total is None:
+        if which is None:
             continue
         code = currency or activity.currency
         found[which][code] = found[which].get(code, Decimal(0)) + Decimal(total)

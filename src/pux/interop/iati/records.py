@@ -15,6 +15,9 @@ SECTOR, COUNTRY, REGION = "sector", "country", "region"
 COMMITMENT = "2"
 DISBURSEMENT = "3"
 EXPENDITURE = "4"
+# The transaction types PUX reads as an activity's committed and its disbursed amount.
+COMMITTED_TYPES = frozenset({COMMITMENT})
+DISBURSED_TYPES = frozenset({DISBURSEMENT, EXPENDITURE})
 INCOMING = frozenset({"1", "11"})
 OUTGOING = frozenset({"2", "3"})
 FUNDING_ROLE = "1"

@@ -56,9 +56,10 @@ from pux.interop.iati.records import (
     ACTUAL_END,
     ACTUAL_START,
     COMMITMENT,
+    COMMITTED_TYPES,
     COUNTRY,
+    DISBURSED_TYPES,
     DISBURSEMENT,
-    EXPENDITURE,
     FUNDING_ROLE,
     IMPLEMENTING_ROLE,
     INCOMING,
@@ -702,10 +703,8 @@ def _fill_activity(
     activity.recipient_country_iso3 = decision.country_iso3 or ""
     activity.thematic_area_code = found.thematic_area_code if found else None
     activity.technique_code = found.technique_code if found else None
-    activity.amount_committed = _sum(transactions, frozenset({COMMITMENT}), currency, record.default_currency)
-    activity.amount_disbursed = _sum(
-        transactions, frozenset({DISBURSEMENT, EXPENDITURE}), currency, record.default_currency
-    )
+    activity.amount_committed = _sum(transactions, COMMITTED_TYPES, currency, record.default_currency)
+    activity.amount_disbursed = _sum(transactions, DISBURSED_TYPES, currency, record.default_currency)
     activity.currency = currency
     activity.start_date = record.dates.get(ACTUAL_START) or record.dates.get(PLANNED_START)
     activity.end_date = record.dates.get(ACTUAL_END) or record.dates.get(PLANNED_END)
