@@ -622,6 +622,14 @@ def can_view_interests(actor: Actor, *, country_iso3: str, organisation_id: int)
     return own or can_count_interests(actor, country_iso3=country_iso3)
 
 
+def can_see_national_ranks(actor: Actor, *, country_iso3: str) -> bool:
+    """Be told the ranks a country gave its needs as it gave them: its own people and the facilitators, who
+    see every one of its ranked needs. Others are told the order among the needs they may see (the
+    country's numbers would show gaps where private needs are ranked)."""
+    scope = need_scope(actor)
+    return scope.everything or country_iso3 in scope.countries
+
+
 def can_count_interests(actor: Actor, *, country_iso3: str) -> bool:
     """Be told how many partners marked interest in a need of this country: only those who see every one of
     its marks (the need's country and facilitators). A partner sees its own mark, never others' (nor,

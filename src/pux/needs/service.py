@@ -298,16 +298,17 @@ def shown_ranks(session: Session, *, actor: Actor, needs: Iterable[Any]) -> dict
     needs' order among those they may see, numbered from 1: the country's numbers would show gaps where
     private needs are ranked (a trace of records they may not see)."""
     ranked = [need for need in needs if need.national_rank is not None]
-    scope = permissions.need_scope(actor)
     shown = {
         need.id: int(need.national_rank)
         for need in ranked
-        if scope.everything or need.country_iso3 in scope.countries
+        if permissions.can_see_national_ranks(actor, country_iso3=need.country_iso3)
     }
     others = frozenset(need.country_iso3 for need in ranked if need.id not in shown)
     if others:
         places: dict[str, int] = {}
-        for need_id, country, _rank in repository.ranked_visible(session, scope, others):
+        for need_id, country, _rank in repository.ranked_visible(
+            session, permissions.need_scope(actor), others
+        ):
             places[country] = places.get(country, 0) + 1
             shown[need_id] = places[country]
     return {need.id: shown[need.id] for need in ranked if need.id in shown}
