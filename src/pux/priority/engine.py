@@ -432,20 +432,23 @@ class _WeightTable:
     def ranks(self, config: PriorityConfig, area: str) -> dict[str, int]:
         rules = config.areas[area]
         weights = config.component_weights
-        columns = [
-            (weights["burden"], _weighted_mean(self.burden, [rule.weight for rule in rules.burden])),
-            (weights["capacity"], _weighted_mean(self.capacity, [rule.weight for rule in rules.capacity])),
-            (weights["assistance"], self.assistance),
-            (weights["groups"], self.groups),
-        ]
+        columns = {
+            "burden": _weighted_mean(self.burden, [rule.weight for rule in rules.burden]),
+            "capacity": _weighted_mean(self.capacity, [rule.weight for rule in rules.capacity]),
+            "assistance": self.assistance,
+            "groups": self.groups,
+        }
         total = np.zeros(len(self.iso3))
         present_weight = np.zeros(len(self.iso3))
-        for weight, values in columns:
+        for name, values in columns.items():
+            weight = weights[name]
             if weight > 0:
                 present = ~np.isnan(values)
                 total += np.where(present, weight * np.nan_to_num(values), 0.0)
                 present_weight += np.where(present, weight, 0.0)
-        evidence = [values for weight, values in columns[:2] if weight > 0]  # as in ``_result``
+        evidence = [  # as in ``_result``
+            values for name, values in columns.items() if name in EVIDENCE_COMPONENTS and weights[name] > 0
+        ]
         evidenced = np.logical_or.reduce([~np.isnan(v) for v in evidence]) if evidence else True
         scored = np.flatnonzero((present_weight > 0) & evidenced)
         score = 100.0 * total[scored] / present_weight[scored]
