@@ -10,7 +10,7 @@ proven gap reported.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -306,6 +306,24 @@ class PairSet:
     needs: np.ndarray
     programmes: np.ndarray
     fit: np.ndarray
+
+
+def without_pairs(
+    data: MatchingData, pairs: PairSet, excluded: Iterable[tuple[int, int]]
+) -> tuple[PairSet, int]:
+    """``pairs`` without the (need id, programme id) pairs of ``excluded``, and how many were left out."""
+    need_index = {item.id: index for index, item in enumerate(data.needs)}
+    programme_index = {item.id: index for index, item in enumerate(data.programmes)}
+    width = max(len(data.programmes), 1)
+    codes = [
+        need_index[need] * width + programme_index[programme]
+        for need, programme in excluded
+        if need in need_index and programme in programme_index
+    ]
+    if not codes:
+        return pairs, 0
+    keep = ~np.isin(pairs.needs * width + pairs.programmes, np.asarray(codes, dtype=np.int64))
+    return PairSet(pairs.needs[keep], pairs.programmes[keep], pairs.fit[keep]), int(len(keep) - keep.sum())
 
 
 def eligible_pairs(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -35,6 +34,7 @@ from pux.matching.engine import (
     explain,
     reasons,
     render_reasons,
+    without_pairs,
 )
 from pux.matching.engine import top_needs_for_programme as engine_top_needs
 from pux.matching.engine import top_programmes_for_need as engine_top_programmes
@@ -467,20 +467,7 @@ def run_round(
 def _without_declined(session: Session, context: MatchingContext, pairs: PairSet) -> tuple[PairSet, int]:
     """The pairs without those a side has declined before, and how many were left out: a declined pair
     proposed again by the next round made the partner or the country refuse it a second time."""
-    declined = repository.declined_pairs(session)
-    if not declined:
-        return pairs, 0
-    need_index = {item.id: index for index, item in enumerate(context.data.needs)}
-    programme_index = {item.id: index for index, item in enumerate(context.data.programmes)}
-    width = max(len(context.data.programmes), 1)
-    codes = [
-        need_index[need] * width + programme_index[programme]
-        for need, programme in declined
-        if need in need_index and programme in programme_index
-    ]
-    keep = ~np.isin(pairs.needs * width + pairs.programmes, np.asarray(codes, dtype=np.int64))
-    left_out = int(len(keep) - keep.sum())
-    return PairSet(pairs.needs[keep], pairs.programmes[keep], pairs.fit[keep]), left_out
+    return without_pairs(context.data, pairs, repository.declined_pairs(session))
 
 
 def _summary(result: Allocation) -> dict[str, float | int | str]:
