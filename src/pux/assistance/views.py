@@ -13,7 +13,7 @@ from pux.accounts.permissions import Actor
 from pux.assistance import service
 from pux.assistance.models import ACTIVITY_STATUSES
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
-from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
+from pux.errors import StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
 from pux.reference import service as reference
 from pux.web.deps import FormDep, SessionDep
@@ -25,6 +25,7 @@ from pux.web.forms import (
     listing,
     parsed_with_organisations,
     problems_context,
+    saved_first,
 )
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
@@ -170,7 +171,7 @@ def _stale_form(
         "Someone else saved this activity after you opened it (it is now at version %(version)s). What "
         "you wrote is kept below: compare it with the activity as it is now, then save again."
     ) % {"version": current.version}
-    failed = ValidationFailed([FieldProblem(WHOLE_FORM, message)])
+    failed = saved_first(message)
     return _form(request, session, current, {**values, "version": current.version}, failed, 409)
 
 

@@ -35,7 +35,7 @@ from pux.dialogues.schemas import (
     TravelApplicationFields,
     VersionOnly,
 )
-from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
+from pux.errors import FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
 from pux.pagination import PageRequest
 from pux.reference import service as reference
@@ -50,6 +50,7 @@ from pux.web.forms import (
     listing,
     parsed_with_organisations,
     problems_context,
+    saved_first,
     sign_in_first,
 )
 from pux.web.routing import page_router
@@ -60,12 +61,6 @@ router = page_router()
 EVENT_LISTS = ("working_languages", "thematic_area_codes", "technique_codes", "focus_country_codes")
 EVENT_FLAGS = ("is_public", "is_online")
 NO_PROBLEMS: dict[str, Any] = {"errors": {}, "problems": []}
-
-
-def _saved_first(message: str) -> ValidationFailed:
-    """The problem of a form made from an older version of its record (someone saved it first): the whole
-    form's, shown over what the person wrote, kept to compare with the current version and save again."""
-    return ValidationFailed([FieldProblem(WHOLE_FORM, message)])
 
 
 def _labels() -> dict[str, Any]:
@@ -153,7 +148,7 @@ def _stale_event_form(
     was lost behind a bare page), to compare with the event as it is now and save again."""
     session.expire_all()  # the event as the other person saved it
     current = service.get_event_to_run(session, actor=actor, event_id=event_id)
-    failed = _saved_first(
+    failed = saved_first(
         _(
             "Someone else saved this event after you opened it (it is now at version %(version)s). What you "
             "wrote is kept below: compare it with the event as it is now, then save again."
@@ -562,7 +557,7 @@ def override_grant(
         session.expire_all()  # the decision as the other person saved it
         current = service.current_grant_version(session, actor=actor, application_id=application_id)
         kept = {**values, "version": current}
-        failed = _saved_first(
+        failed = saved_first(
             _(
                 "The decision on this application changed after you opened the page (it is now at version "
                 "%(version)s); the award shown is the current one. What you wrote is kept below: compare "
@@ -665,14 +660,14 @@ def save_outcome(
         event = service.get_event_to_run(session, actor=actor, event_id=event_id)
         current = outcome.version if (outcome := service.outcome_of(session, event)) else 0
         kept = {**values, "version": current}
-        saved_first = _saved_first(
+        stale = saved_first(
             _(
                 "Someone else saved this outcome after you opened it (it is now at version %(version)s). "
                 "What you wrote is kept below: compare it with the outcome as it is now, then save again."
             )
             % {"version": current}
         )
-        return _outcomes_page(request, session, actor, event_id, kept, saved_first, status_code=409)
+        return _outcomes_page(request, session, actor, event_id, kept, stale, status_code=409)
     flash(request, _("The outcome was saved."))
     return RedirectResponse(f"/events/{event_id}/outcomes", status_code=303)
 
@@ -778,7 +773,7 @@ def update_concept_note(
         session.expire_all()  # the note as the other person saved it
         current = service.get_concept_note(session, actor=actor, note_id=note_id).version
         kept = {**values, "version": current}
-        saved_first = _saved_first(
+        stale = saved_first(
             _(
                 "Someone else saved this concept note after you opened it (it is now at version "
                 "%(version)s). What you wrote is kept below: compare it with the concept note as it is now, "
@@ -786,7 +781,7 @@ def update_concept_note(
             )
             % {"version": current}
         )
-        return _concept_page(request, session, actor, note_id, kept, saved_first, status_code=409)
+        return _concept_page(request, session, actor, note_id, kept, stale, status_code=409)
     flash(request, _("The concept note was saved."))
     return RedirectResponse(f"/concept-notes/{note_id}", status_code=303)
 
@@ -847,7 +842,7 @@ def progress_action(
         session.expire_all()  # the action as the other person saved it
         current = service.get_action_to_update(session, actor=actor, action_id=action_id).version
         kept = {**values, "version": current}
-        failed = _saved_first(
+        failed = saved_first(
             _(
                 "Someone else reported on this action after you opened the page (it is now at version "
                 "%(version)s). What you wrote is kept below: compare it with the action as it is now, then "

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
-from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
+from pux.errors import FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.knowledge import calculator, figures, service
@@ -43,6 +43,7 @@ from pux.web.forms import (
     form_version,
     listing,
     problems_context,
+    saved_first,
     sign_in_first,
     split_codes,
 )
@@ -97,13 +98,6 @@ def _on_the_form(problem: FieldProblem) -> FieldProblem:
 
 def _status(failed: ValidationFailed | None, status_code: int | None) -> int:
     return status_code or (422 if failed else 200)
-
-
-def _saved_first(message: str) -> ValidationFailed:
-    """Someone saved the record after this person opened its form: what they wrote is shown again over
-    the current version (their work was lost behind a bare 409 page), with ``message`` at the top, to
-    compare with the record as it is now and save again."""
-    return ValidationFailed([FieldProblem(WHOLE_FORM, message)])
 
 
 # --- Techniques ---------------------------------------------------------------------------------------
@@ -204,7 +198,7 @@ def update_technique(
             "%(version)s). What you wrote is kept below: compare it with the page as it is now, then save "
             "again."
         ) % {"version": now}
-        context = {"page": page, "values": {**values, "version": now}, **_failed(_saved_first(message))}
+        context = {"page": page, "values": {**values, "version": now}, **_failed(saved_first(message))}
         return render(request, "knowledge/technique_form.html", context, 409)
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/techniques/{slug}", status_code=303)
@@ -363,7 +357,7 @@ def update_evidence(
         ) % {"version": entry.version}
         kept = {**values, "version": entry.version}
         return _evidence_form(
-            request, session, entry=entry, values=kept, failed=_saved_first(message), status_code=409
+            request, session, entry=entry, values=kept, failed=saved_first(message), status_code=409
         )
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/evidence/{entry_id}", status_code=303)
@@ -584,7 +578,7 @@ def update_story(
         ) % {"version": story.version}
         kept = {**values, "version": story.version}
         return _story_form(
-            request, session, story=story, values=kept, failed=_saved_first(message), status_code=409
+            request, session, story=story, values=kept, failed=saved_first(message), status_code=409
         )
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/stories/{story.slug}", status_code=303)
@@ -707,7 +701,7 @@ def update_myth(
         ) % {"version": myth.version}
         kept = {**values, "version": myth.version}
         return _myth_form(
-            request, session, myth=myth, values=kept, failed=_saved_first(message), status_code=409
+            request, session, myth=myth, values=kept, failed=saved_first(message), status_code=409
         )
     flash(request, _("Your changes were saved."))
     return RedirectResponse(f"/myths/{myth.slug}", status_code=303)

@@ -13,7 +13,7 @@ from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor, PermissionDenied
 from pux.audit.labels import audit_action_label
 from pux.dialogues import service as dialogues
-from pux.errors import WHOLE_FORM, DomainError, FieldProblem, StaleEdit, ValidationFailed
+from pux.errors import DomainError, FieldProblem, StaleEdit, ValidationFailed
 from pux.gaps import service as gaps
 from pux.i18n import gettext as _
 from pux.knowledge import service as knowledge
@@ -46,6 +46,7 @@ from pux.web.forms import (
     listing,
     problems_context,
     ranking_from_form,
+    saved_first,
     split_codes,
 )
 from pux.web.routing import page_router
@@ -263,7 +264,7 @@ def _stale_form(
         "Someone else saved this need after you opened it (it is now at version %(version)s). What you wrote "
         "is kept below: compare it with the need as it is now, then save again."
     ) % {"version": current.version}
-    failed = ValidationFailed([FieldProblem(WHOLE_FORM, message)])
+    failed = saved_first(message)
     return _form_page(request, session, actor, need=current, values=kept, failed=failed, status_code=409)
 
 

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.audit.labels import audit_action_label
-from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
+from pux.errors import StaleEdit, ValidationFailed
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES
 from pux.i18n import gettext as _
 from pux.matching import service as matching
@@ -30,6 +30,7 @@ from pux.web.forms import (
     listing,
     parsed_with_organisations,
     problems_context,
+    saved_first,
     split_codes,
 )
 from pux.web.routing import page_router
@@ -201,7 +202,7 @@ def _stale_form(
         "Someone else saved this programme after you opened it (it is now at version %(version)s). What "
         "you wrote is kept below: compare it with the programme as it is now, then save again."
     ) % {"version": current.version}
-    failed = ValidationFailed([FieldProblem(WHOLE_FORM, message)])
+    failed = saved_first(message)
     return _form(request, session, current, {**values, "version": current.version}, failed, 409)
 
 

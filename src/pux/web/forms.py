@@ -114,6 +114,12 @@ def problems_context(failed: ValidationFailed, whole_form: Collection[str] = ())
     return {"errors": errors, "problems": problems}
 
 
+def saved_first(message: str) -> ValidationFailed:
+    """The problem of a form made from an older version of its record (someone saved it first): the whole
+    form's, shown over what the person wrote, kept to compare with the current version and save again."""
+    return ValidationFailed([FieldProblem(WHOLE_FORM, message)])
+
+
 def split_codes(text: object) -> list[str]:
     """Codes typed into one field ("3.4, 3.8; 5.6") as a list."""
     return [code for code in re.split(r"[\s,;]+", str(text or "")) if code]
