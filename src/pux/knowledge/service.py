@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
 from pux.accounts import repository as accounts_repository
-from pux.accounts import service as accounts_service
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
 from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
@@ -1067,9 +1066,3 @@ def history(session: Session, *, entity_type: str, entity_id: int) -> list[audit
     numbers."""
     events = audit.history(session, entity_type=AUDIT_TYPES[entity_type], entity_id=str(entity_id))
     return _shown_history(session, events, entity_type)
-
-
-def history_names(session: Session, events: Iterable[audit.HistoryEntry]) -> dict[str, str]:
-    """The names of who made each change of a history (never their e-mail address or account number),
-    as the needs', programmes' and activities' pages show them."""
-    return accounts_service.display_names(session, [event.actor for event in events])

@@ -10,6 +10,7 @@ from fastapi import Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import LANGUAGES
@@ -75,7 +76,7 @@ def _labels() -> dict[str, Any]:
 def _history(session: Session, history: list[Any]) -> dict[str, Any]:
     """A record's history with who made each change by name (their e-mail address and account number
     were shown, to the public too), as the needs' and programmes' pages show it."""
-    return {"history": history, "history_names": service.history_names(session, history)}
+    return {"history": history, "history_names": accounts.display_names(session, [e.actor for e in history])}
 
 
 def _failed(failed: ValidationFailed | None) -> dict[str, Any]:
