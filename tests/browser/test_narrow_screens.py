@@ -113,3 +113,29 @@ def test_charts_stay_readable_on_a_phone_and_scroll_in_their_own_box(
     assert min(smallest) >= 7, smallest
     # ... and scrolls inside its figure, not the page.
     assert page_width <= 390
+
+
+# Per chart box: whether it scrolls sideways, and whether the line saying so is shown.
+CHART_BOXES = """() => [...document.querySelectorAll('main .chart-picture')].map((box) => {
+  const hint = box.parentElement.querySelector('.scroll-hint');
+  return {scrolls: box.scrollWidth > box.clientWidth + 1,
+          hinted: hint !== null && hint.getClientRects().length > 0 && hint.innerText.trim() !== '',
+          shaded: getComputedStyle(box).backgroundImage.includes('gradient')};
+})"""
+
+
+@pytest.mark.parametrize(("width", "language"), [(390, "en"), (390, "ar"), (1280, "en")])
+def test_a_chart_that_scrolls_sideways_says_so(
+    live_server: str, browser: Any, width: int, language: str
+) -> None:
+    context = _phone(browser, live_server, language, width=width)
+    page = context.new_page()
+    page.goto(f"{live_server}/gaps/ranking")
+    boxes = page.evaluate(CHART_BOXES)
+    context.close()
+    assert boxes, "no chart on /gaps/ranking"
+    for box in boxes:
+        # A reader is told (and the edges shade) exactly when part of the chart lies off the screen.
+        assert box["hinted"] == box["scrolls"], box
+        assert box["shaded"] == box["scrolls"], box
+    assert any(box["scrolls"] for box in boxes) == (width < 640)
