@@ -202,19 +202,22 @@ def tokens_of(session: Session, user_id: int) -> Sequence[ApiToken]:
     return session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
 
 
-def failed_attempts_since(
-    session: Session, *, email: str | None, client_address: str | None, since: datetime
-) -> int:
+def latest_failures(
+    session: Session, *, email: str | None, client_address: str | None, since: datetime, limit: int
+) -> list[datetime]:
+    """When the latest failed sign-in attempts since ``since`` were made (of one email, from one address,
+    or both), newest first, at most ``limit`` of them."""
     statement = (
-        select(func.count())
-        .select_from(SignInAttempt)
+        select(SignInAttempt.attempted_at)
         .where(SignInAttempt.attempted_at >= since, SignInAttempt.succeeded.is_(False))
+        .order_by(SignInAttempt.attempted_at.desc())
+        .limit(limit)
     )
     if email is not None:
         statement = statement.where(SignInAttempt.email == email)
     if client_address is not None:
         statement = statement.where(SignInAttempt.client_address == client_address)
-    return session.scalar(statement) or 0
+    return list(session.scalars(statement))
 
 
 def get_sign_in_session(session: Session, token_hash: str) -> SignInSession | None:
