@@ -1096,13 +1096,13 @@ EVENTS: tuple[EventPlan, ...] = (
         ),
     ),
     EventPlan(
-        kind=v.WEBINAR,
-        title="Webinar: tracing coastal pollution with isotopes in the Caribbean",
-        about="Marine laboratories of the Caribbean explain how isotopes and radiotracers reveal where "
-        "nutrients and sediments that damage reefs come from.",
+        kind=v.VIRTUAL_SYMPOSIUM,
+        title="Virtual symposium: tracing coastal pollution with isotopes in the Caribbean",
+        about="Over three days of online sessions, marine laboratories of the Caribbean explain how "
+        "isotopes and radiotracers reveal where nutrients and sediments that damage reefs come from.",
         starts_in_days=-235,
-        weekday=3,
-        days=0,
+        weekday=1,
+        days=3,
         host=None,
         city=None,
         zone="America/Jamaica",
@@ -1365,10 +1365,10 @@ EVENTS: tuple[EventPlan, ...] = (
         ),
     ),
     EventPlan(
-        kind=v.REGIONAL_WORKSHOP,
-        title="Regional workshop on nuclear medicine and cancer diagnosis in West Africa",
-        about="Nuclear medicine physicians, radiopharmacists and regulators of West and Central Africa "
-        "plan how to bring imaging for cancer diagnosis and staging to more patients.",
+        kind=v.CONFERENCE,
+        title="Conference on nuclear medicine and cancer diagnosis in West Africa",
+        about="A regional conference: nuclear medicine physicians, radiopharmacists and regulators of West "
+        "and Central Africa plan how to bring imaging for cancer diagnosis and staging to more patients.",
         starts_in_days=65,
         weekday=0,
         days=5,

@@ -33,7 +33,8 @@ from pux.reference.models import Country
 
 
 class DialogueEvent(Base):
-    """A workshop, trilateral meeting, consultative visit, webinar or side event of the dialogue."""
+    """A workshop, meeting, visit, conference, webinar, virtual symposium or side event of the dialogue
+    (the kinds of dialogues.vocabulary.EVENT_KINDS)."""
 
     __tablename__ = "dialogue_event"
 

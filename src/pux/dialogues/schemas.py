@@ -46,7 +46,7 @@ class EventFields(CleanInput):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    kind: Literal["regional_workshop", "trilateral_meeting", "consultative_visit", "webinar", "side_event"]
+    kind: v.EventKind
     title: str = Field(min_length=5, max_length=300)
     description: str = Field(default="", max_length=10_000)
     is_public: bool = True

@@ -7,24 +7,41 @@ Pure data (no ORM, no web): the engines, the services and the pages all import f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from pux.i18n import gettext as _
 
 # --- Event kinds -------------------------------------------------------------------------------
-REGIONAL_WORKSHOP = "regional_workshop"
-TRILATERAL_MEETING = "trilateral_meeting"
-CONSULTATIVE_VISIT = "consultative_visit"
-WEBINAR = "webinar"
-SIDE_EVENT = "side_event"
-EVENT_KINDS = (REGIONAL_WORKSHOP, TRILATERAL_MEETING, CONSULTATIVE_VISIT, WEBINAR, SIDE_EVENT)
+# The one list of kinds: the form's choices, the list's filter, the API's enum and the statistics follow it.
+# Whether an event is online is its own flag (is_online), not its kind: a webinar or a virtual symposium
+# (several online sessions over days) is online in practice, but nothing decides that from the kind.
+EventKind = Literal[
+    "regional_workshop",
+    "trilateral_meeting",
+    "consultative_visit",
+    "conference",
+    "webinar",
+    "virtual_symposium",
+    "side_event",
+]
+REGIONAL_WORKSHOP: EventKind = "regional_workshop"
+TRILATERAL_MEETING: EventKind = "trilateral_meeting"
+CONSULTATIVE_VISIT: EventKind = "consultative_visit"
+CONFERENCE: EventKind = "conference"
+WEBINAR: EventKind = "webinar"
+VIRTUAL_SYMPOSIUM: EventKind = "virtual_symposium"
+SIDE_EVENT: EventKind = "side_event"
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
 
 def event_kind_label(code: str) -> str:
-    labels = {
+    labels: dict[str, str] = {
         REGIONAL_WORKSHOP: _("Regional workshop"),
         TRILATERAL_MEETING: _("Trilateral meeting"),
         CONSULTATIVE_VISIT: _("Consultative visit"),
+        CONFERENCE: _("Conference"),
         WEBINAR: _("Webinar"),
+        VIRTUAL_SYMPOSIUM: _("Virtual symposium"),
         SIDE_EVENT: _("Side event"),
     }
     return labels.get(code, code)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from pux.accounts import service as accounts
 from pux.accounts.repository import OrganisationFilter, PeopleFilter
 from pux.assistance.repository import ActivityFilter
+from pux.dialogues import vocabulary as dialogue_words
 from pux.dialogues.repository import ActionFilter, EventFilter
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
@@ -194,10 +195,8 @@ ApiPage = Annotated[PageRequest, Depends(api_page_request)]
 
 # Blank is allowed: a filter form sends "when=" for "any time".
 When = Annotated[str | None, Query(pattern="^(upcoming|past)?$")]
-EventKind = Annotated[
-    str | None,
-    Query(pattern="^(regional_workshop|trilateral_meeting|consultative_visit|webinar|side_event)?$"),
-]
+# The vocabulary's kinds, so that a kind added there can be filtered on (a list written out here refused it).
+EventKind = Annotated[str | None, Query(pattern=f"^({'|'.join(dialogue_words.EVENT_KINDS)})?$")]
 ActionStatus = Annotated[str | None, Query(pattern="^(open|in_progress|done|dropped)?$")]
 
 
