@@ -46,6 +46,29 @@ def get_run(session: Session, run_id: int) -> IatiImportRun | None:
     return session.get(IatiImportRun, run_id)
 
 
+# A run's activities read but neither imported nor refused, by why they were passed over
+# ({"outside-countries": 12, ...}), are kept under this key of the run's ``file_problem`` JSON column: a
+# column no code wrote (a file refused as a whole never gets a run), used so that the tally needed no
+# migration. Only the two functions below know where it lives.
+_PASSED_OVER_KEY = "passed_over"
+
+
+def passed_over(run: IatiImportRun) -> dict[str, int] | None:
+    """How many activities of the run were passed over, by reason; None for a run begun before PUX
+    counted them."""
+    kept = (run.file_problem or {}).get(_PASSED_OVER_KEY)
+    return {str(reason): int(count) for reason, count in kept.items()} if isinstance(kept, dict) else None
+
+
+def add_passed_over(run: IatiImportRun, counts: dict[str, int]) -> None:
+    """Add a batch's passed-over activities to the run's tally (a new dict: JSON columns do not notice
+    changes made in place)."""
+    tally = dict(passed_over(run) or {})
+    for reason, count in counts.items():
+        tally[reason] = tally.get(reason, 0) + count
+    run.file_problem = {**(run.file_problem or {}), _PASSED_OVER_KEY: tally}
+
+
 def recent_runs(session: Session, limit: int = 20) -> Sequence[IatiImportRun]:
     return session.scalars(select(IatiImportRun).order_by(IatiImportRun.id.desc()).limit(limit)).all()
 

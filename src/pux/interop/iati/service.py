@@ -15,6 +15,7 @@ import os
 import re
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -143,6 +144,53 @@ class Refusal:
         return rules.describe(self.rule, self.details)
 
 
+# What becomes of an activity read: each one ends in exactly one of these outcomes. Passed over (neither
+# imported nor refused), in the order _decide asks: another reporting organisation than the chosen ones,
+# not about peaceful uses, outside the chosen sectors, outside the chosen countries.
+OTHER_REPORTER = "other-reporter"
+NOT_PEACEFUL_USES = "not-peaceful-uses"
+OUTSIDE_SECTORS = "outside-sectors"
+OUTSIDE_COUNTRIES = "outside-countries"
+PASSED_OVER = (OTHER_REPORTER, NOT_PEACEFUL_USES, OUTSIDE_SECTORS, OUTSIDE_COUNTRIES)
+REFUSED, CREATED, UPDATED, UNCHANGED = "refused", "created", "updated", "unchanged"
+# Passed over by a run begun before PUX counted why (its tally does not tell the reasons apart).
+PASSED_OVER_UNTOLD = "passed-over-untold"
+
+
+def outcome_label(code: str) -> str:
+    """An outcome in words, in the active language (as it follows a number: "12 created")."""
+    labels = {
+        REFUSED: lambda: _("refused (listed below with the rule each broke)"),
+        OTHER_REPORTER: lambda: _("from another reporting organisation than the chosen ones"),
+        NOT_PEACEFUL_USES: lambda: _(
+            "not about the peaceful uses of nuclear techniques (no such sector, technique or keyword)"
+        ),
+        OUTSIDE_SECTORS: lambda: _("outside the chosen sectors"),
+        OUTSIDE_COUNTRIES: lambda: _("outside the chosen countries"),
+        CREATED: lambda: _("created"),
+        UPDATED: lambda: _("updated"),
+        UNCHANGED: lambda: _("unchanged (PUX has it already, in this version or a newer one)"),
+        PASSED_OVER_UNTOLD: lambda: _(
+            "passed over: not about peaceful uses or outside the choices (this import began before PUX "
+            "counted which)"
+        ),
+    }
+    label = labels.get(code)
+    return label() if label else code
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How many activities read ended one way."""
+
+    code: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        return outcome_label(self.code)
+
+
 @dataclass
 class ImportReport:
     run_id: int
@@ -162,10 +210,31 @@ class ImportReport:
     generated_at: datetime | None = None
     # Still marked running, but its process is gone or it has not moved on for STALLED_AFTER.
     stalled: bool = False
+    # Activities passed over, by reason (PASSED_OVER); None for a run begun before PUX counted them.
+    passed_over: dict[str, int] | None = None
 
     @property
     def running(self) -> bool:
         return self.status == "running" and not self.stalled
+
+    def outcomes(self) -> list[Outcome]:
+        """Where every activity read went, each in exactly one outcome: the counts add up to ``read``.
+        Refused, created, updated and unchanged always; a reason for passing activities over once it
+        has some."""
+        tally = self.passed_over or {}
+        parts = [Outcome(REFUSED, self.refused)]
+        parts += [Outcome(code, tally[code]) for code in PASSED_OVER if tally.get(code)]
+        parts += [Outcome(CREATED, self.new), Outcome(UPDATED, self.updated)]
+        parts.append(Outcome(UNCHANGED, self.unchanged))
+        untold = self.read - sum(part.count for part in parts)
+        if untold:
+            parts.insert(1, Outcome(PASSED_OVER_UNTOLD, untold))
+        return parts
+
+    @property
+    def named_refusals_cut(self) -> bool:
+        """Whether more activities were refused than the report names (MAX_NAMED_REFUSALS)."""
+        return self.refused > len(self.refusals)
 
     @classmethod
     def of(cls, run: IatiImportRun) -> ImportReport:
@@ -189,6 +258,7 @@ class ImportReport:
             publisher=run.source.publisher_name or run.source.publisher_ref,
             generated_at=run.source.generated_at,
             stalled=has_stalled(run),
+            passed_over=repository.passed_over(run),
         )
 
 
@@ -233,6 +303,8 @@ class _Decision:
     wanted: bool = False
     relevance: Relevance | None = None
     country_iso3: str | None = None
+    # Why a valid activity is not imported (one of PASSED_OVER), when it is not.
+    passed_over: str | None = None
 
 
 def technique_vocabulary_uri(base_url: str) -> str:
@@ -400,6 +472,7 @@ def _run_summary(run: IatiImportRun) -> dict[str, Any]:
         "updated": run.updated_count,
         "unchanged": run.unchanged_count,
         "refused": run.refused_count,
+        "passed_over": repository.passed_over(run),
     }
 
 
@@ -428,6 +501,7 @@ def _start_run(
     if run is None:
         run = IatiImportRun(source_id=source.id, actor=actor.label, options=options.key(), total_count=total)
         run.refusals = []
+        repository.add_passed_over(run, {})  # counted from the start: its report tells every reason
         session.add(run)
     run.status, run.runner, run.heartbeat_at = "running", this_runner(), datetime.now(UTC)
     session.flush()
@@ -481,19 +555,23 @@ def _decide(read: reader.ReadActivity, context: _Context) -> _Decision:
         return decision
     options = context.options
     if options.reporting_orgs and record.reporting_org.ref not in options.reporting_orgs:
+        decision.passed_over = OTHER_REPORTER
         return decision
     assessed = relevance.assess(record, context.relevance_rules)
     decision.relevance = assessed
     if not (assessed.relevant or options.everything):
+        decision.passed_over = NOT_PEACEFUL_USES
         return decision
     if options.sector_prefixes and not any(
         code.startswith(prefix)
         for code in relevance.dac_codes_any(record)
         for prefix in options.sector_prefixes
     ):
+        decision.passed_over = OUTSIDE_SECTORS
         return decision
     countries = [context.iso3_by_iso2.get(code) for code in relevance.countries_of(record)]
     if options.countries and not set(options.countries) & {c for c in countries if c}:
+        decision.passed_over = OUTSIDE_COUNTRIES
         return decision
     main = relevance.main_country(record)
     decision.country_iso3 = context.iso3_by_iso2.get(main) if main else None
@@ -587,6 +665,7 @@ def _apply_batch(
         run.updated_count += updated
         run.unchanged_count += unchanged
         run.refused_count += len(refusals)
+        repository.add_passed_over(run, dict(Counter(d.passed_over for d in decisions if d.passed_over)))
         if refusals and len(run.refusals) < MAX_NAMED_REFUSALS:
             named = [
                 {"identifier": r.identifier, "line": r.line, "rule": r.rule, "details": r.details}
