@@ -158,6 +158,26 @@ class ProgrammeLine:
     remaining: Figure
 
 
+@dataclass(frozen=True)
+class ProgrammeOffer:
+    """An open programme the matching engine recommends for a need, with the engine's reasons."""
+
+    programme_id: int
+    title: str
+    organisation: str
+    fit: Figure  # the engine's fit score, in percent
+    reasons: tuple[str, ...]  # in the reader's language (eligibility, shared techniques, budget...)
+    remaining: Figure
+
+
+@dataclass(frozen=True)
+class NeedOffers:
+    """One unmet need and the programmes that could take it up; none: no open programme matches it yet."""
+
+    need: NeedLine
+    offers: tuple[ProgrammeOffer, ...]
+
+
 @dataclass
 class Brief:
     """One brief: its heading, stamp and sections; a section left empty is printed as "none recorded"."""
@@ -178,6 +198,7 @@ class Brief:
     programmes: list[ProgrammeLine] = field(default_factory=list)  # partner brief
     recipients: list[ProviderLine] = field(default_factory=list)  # partner brief: where it funds
     fitting_needs: list[NeedLine] = field(default_factory=list)  # partner brief: what it could fund
+    need_offers: list[NeedOffers] = field(default_factory=list)  # country brief: who could fund what
     region_name: str = ""
     sources: list[str] = field(default_factory=list)
 

@@ -25,7 +25,7 @@ from pux.accounts.permissions import Actor, require
 from pux.assistance import repository as assistance_repository
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
-from pux.briefs import gap_section, repository
+from pux.briefs import gap_section, programme_section, repository
 from pux.briefs import vocabulary as v
 from pux.briefs.cache import BriefKey, SizedLru
 from pux.briefs.content import (
@@ -37,6 +37,7 @@ from pux.briefs.content import (
     Heading,
     IndicatorLine,
     NeedLine,
+    NeedOffers,
     PriorityLine,
     ProgrammeLine,
     ProviderLine,
@@ -577,6 +578,7 @@ def country_brief(
         area_names=_area_names(areas),
         country_names={country.iso3: country.name()},
     )
+    brief.need_offers = _need_offers(session, brief, actor, active_needs, areas)
 
     top_area = max(
         ((area, result) for area, result in own_results if result.score is not None),
@@ -589,6 +591,23 @@ def country_brief(
     if brief.events:
         brief.cite(v.events_source())
     return brief
+
+
+def _need_offers(
+    session: Session, brief: Brief, actor: Actor, active_needs: Sequence[Need], areas: dict[str, ThematicArea]
+) -> list[NeedOffers]:
+    """The open programmes that could take up the country's first unmet needs (see programme_section)."""
+    waiting = programme_section.waiting(active_needs)
+    ranks = needs_service.shown_ranks(session, actor=actor, needs=waiting)
+    return programme_section.for_needs(
+        session,
+        actor=actor,
+        needs=waiting,
+        need_line=lambda need: _need_line(brief, need, areas, ranks),
+        remaining=lambda programme: _remaining_figure(brief, programme),
+        cite=brief.cite,
+        year=str(brief.stamp.made_on.year),
+    )
 
 
 def _peer_codes(session: Session, region: Region | None, iso3: str) -> list[str]:
@@ -820,15 +839,30 @@ def _organisation_title(organisation: Organisation) -> str:
     return f"{organisation.name} ({organisation.acronym})" if organisation.acronym else organisation.name
 
 
-def _programme_line(brief: Brief, programme: Programme) -> ProgrammeLine:
-    source = brief.cite(v.programmes_source())
-    year = _year_span(
+def _programme_year(programme: Programme) -> str:
+    """The years a programme's figures describe: its window, or the year it was last changed."""
+    return _year_span(
         [
             programme.window_start.year if programme.window_start else None,
             programme.window_end.year if programme.window_end else None,
         ],
         programme.updated_at.year,
     )
+
+
+def _remaining_figure(brief: Brief, programme: Programme) -> Figure:
+    """What a programme has left, cited as every brief cites it."""
+    return Figure(
+        _money(programme.remaining_budget),
+        programme.currency,
+        brief.cite(v.programmes_source()),
+        _programme_year(programme),
+    )
+
+
+def _programme_line(brief: Brief, programme: Programme) -> ProgrammeLine:
+    source = brief.cite(v.programmes_source())
+    year = _programme_year(programme)
     return ProgrammeLine(
         programme_id=programme.id,
         title=programme.title,
@@ -836,7 +870,7 @@ def _programme_line(brief: Brief, programme: Programme) -> ProgrammeLine:
         status_label=programme_status_label(programme.status),
         area_names=tuple(area.name() for area in programme.thematic_areas),
         budget=Figure(_money(programme.total_budget), programme.currency, source, year),
-        remaining=Figure(_money(programme.remaining_budget), programme.currency, source, year),
+        remaining=_remaining_figure(brief, programme),
     )
 
 

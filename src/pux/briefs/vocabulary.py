@@ -16,6 +16,10 @@ MAX_EVENTS = 4
 MAX_COUNTRIES = 8
 MAX_FITTING_NEEDS = 8
 SUMMARY_CHARACTERS = 280
+# The unmet needs a country brief finds programmes for, and how many programmes each: every need asks the
+# matching engine once, and the section has to stay on the brief's pages.
+MAX_MATCHED_NEEDS = 3
+MAX_PROGRAMMES_PER_NEED = 3
 # The areas whose burden and capacity indicators a country brief lists: its most pressing ones.
 MAX_INDICATOR_AREAS = 3
 
@@ -39,6 +43,10 @@ def assistance_source() -> str:
 
 def programmes_source() -> str:
     return _("PUX programmes (published by the partners)")
+
+
+def matching_source() -> str:
+    return _("PUX matching engine (eligibility and fit of the published needs and open programmes)")
 
 
 def priority_source(config_name: str) -> str:
