@@ -138,6 +138,8 @@ class EvidenceEntry(Base):
     region: Mapped[str | None] = mapped_column(String(120))
     period_start: Mapped[int | None] = mapped_column(Integer)
     period_end: Mapped[int | None] = mapped_column(Integer)
+    # How the figure was obtained (vocabulary.STUDY_METHODS); None: the source does not say.
+    study_method: Mapped[str | None] = mapped_column(String(30))
     citation_title: Mapped[str] = mapped_column(String(500))
     citation_publisher: Mapped[str] = mapped_column(String(300), default="")
     citation_year: Mapped[int | None] = mapped_column(Integer)

@@ -19,6 +19,7 @@ from pux.knowledge.models import (
     SuccessStory,
     TechniqueProfile,
 )
+from pux.knowledge.vocabulary import METHOD_NOT_STATED
 from pux.needs.models import Need
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import Technique
@@ -30,6 +31,7 @@ class EvidenceFilter:
     thematic_area_code: str | None = None
     country_iso3: str | None = None
     status: str | None = None
+    study_method: str | None = None  # a method, or vocabulary.METHOD_NOT_STATED for the entries without one
 
 
 def add(session: Session, record: object) -> None:
@@ -79,6 +81,10 @@ def _evidence_statement(filters: EvidenceFilter):  # type: ignore[no-untyped-def
         statement = statement.where(EvidenceEntry.country_iso3 == filters.country_iso3)
     if filters.status:
         statement = statement.where(EvidenceEntry.status == filters.status)
+    if filters.study_method == METHOD_NOT_STATED:
+        statement = statement.where(EvidenceEntry.study_method.is_(None))
+    elif filters.study_method:
+        statement = statement.where(EvidenceEntry.study_method == filters.study_method)
     return statement.order_by(EvidenceEntry.technique_code, EvidenceEntry.id)
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pux.i18n import gettext as _
+from pux.knowledge.vocabulary import StudyMethod
 from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime
 
 Version = Field(
@@ -22,6 +23,7 @@ URL_PATTERN = r"^https?://[^\s]+$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Year = Field(default=None, ge=1800, le=2100)
+STUDY_METHOD_HELP = "How the figure was obtained; null: the source does not say"
 
 
 class SourceFields(CleanInput):
@@ -90,6 +92,7 @@ class EvidenceFields(CleanInput):
     technique_code: str = Field(min_length=1, max_length=40)
     comparator: str = Field(default="", max_length=300)
     claim: str = Field(min_length=10, max_length=2000)
+    source_language: Language = Field(default="en", description="The language the claim is written in")
     value: float | None = Field(default=None, ge=-1e15, le=1e15, allow_inf_nan=False)
     value_high: float | None = Field(default=None, ge=-1e15, le=1e15, allow_inf_nan=False)
     unit: str = Field(default="", max_length=120)
@@ -99,6 +102,7 @@ class EvidenceFields(CleanInput):
     region: str | None = Field(default=None, max_length=120)
     period_start: int | None = Year
     period_end: int | None = Year
+    study_method: StudyMethod | None = Field(default=None, description=STUDY_METHOD_HELP)
     citation_title: str = Field(min_length=3, max_length=500)
     citation_publisher: str = Field(default="", max_length=300)
     citation_year: int | None = Year
@@ -160,6 +164,7 @@ class EvidenceRead(BaseModel):
     region: str | None
     period_start: int | None
     period_end: int | None
+    study_method: StudyMethod | None = Field(description=STUDY_METHOD_HELP)
     citation_title: str
     citation_publisher: str
     citation_year: int | None

@@ -17,7 +17,7 @@ from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
 from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
-from pux.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_language
+from pux.i18n import DEFAULT_LANGUAGE, LANGUAGE_AUTONYMS, LANGUAGES, get_language
 from pux.i18n import gettext as _
 from pux.knowledge import repository
 from pux.knowledge import vocabulary as v
@@ -470,6 +470,10 @@ def may_review_translations(actor: Actor) -> bool:
 # Columns of the ledger file (data/FORMAT.md) that the shapes call otherwise; problems name the file's column.
 IMPORT_COLUMNS = {"technique": "technique_code"}
 _FIELD_COLUMNS = {name: column for column, name in IMPORT_COLUMNS.items()}
+# Columns a ledger file may leave out (the seed's does): an entry already in PUX keeps what its editors set
+# there. `pux init` loads the seed again on every upgrade, and would otherwise put every study method back
+# to "not stated" and every claim's language back to English, reporting the entries again.
+KEPT_WHEN_LEFT_OUT = ("source_language", "study_method")
 
 
 def _as_fields(row: dict[str, Any]) -> dict[str, Any]:
@@ -495,10 +499,11 @@ def import_evidence(
     """Import ledger rows: every row checked first (each bad row and field named), then all written, or
     none. A row whose key exists updates that entry (a changed entry is *reported* again)."""
     require_may_edit(actor)
-    parsed: list[EvidenceCreate] = []
+    parsed: list[tuple[EvidenceCreate, tuple[str, ...]]] = []
     problems: list[FieldProblem] = []
     keys_seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=first_row):
+        left_out = tuple(name for name in KEPT_WHEN_LEFT_OUT if name not in row)
         values = _as_fields(row)
         try:
             data = EvidenceCreate.model_validate(values)
@@ -517,16 +522,17 @@ def import_evidence(
             )
         else:
             keys_seen[data.key] = number
-        parsed.append(data)
+        parsed.append((data, left_out))
     _check(_in_file_terms(problems))
     existing = repository.evidence_by_keys(session, list(keys_seen))
     report = EvidenceImportReport()
-    for data in parsed:
+    for data, left_out in parsed:
         entry = existing.get(data.key or "")
         if entry is None:
             create_evidence(session, actor=actor, data=data)
             report.created += 1
             continue
+        data = data.model_copy(update={name: getattr(entry, name) for name in left_out})
         if all(getattr(entry, name) == getattr(data, name) for name in _EVIDENCE_FIELDS):
             report.unchanged += 1  # nothing to write, nor to audit
             continue
@@ -1004,6 +1010,12 @@ HISTORY_STATUS_LABELS: dict[str, Callable[[str], str]] = {
     v.EVIDENCE: v.evidence_status_label,
     v.STORY: v.story_status_label,
 }
+# Other coded values a history names as the pages do: a study method by its label, a language by its own
+# name ("Written in: English → Français", not "en → fr").
+HISTORY_VALUE_LABELS: dict[str, Callable[[str], str]] = {
+    "study_method": v.study_method_label,
+    "source_language": lambda code: LANGUAGE_AUTONYMS.get(code, code),
+}
 
 
 def _moment(value: Any) -> Any:
@@ -1025,8 +1037,8 @@ def _shown_history(
     hide: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> list[audit.HistoryEntry]:
     """A record's trail as its page shows it: account numbers left out, who checked an entry by name
-    ("Checked by"), statuses by their label, times to the minute, and whatever ``hide`` takes out of each
-    snapshot for this reader."""
+    ("Checked by"), statuses, study methods and languages by their label, times to the minute, and
+    whatever ``hide`` takes out of each snapshot for this reader."""
     status_label = HISTORY_STATUS_LABELS.get(entity_type)
     checkers = _people(
         session,
@@ -1048,6 +1060,9 @@ def _shown_history(
         }
         if status_label is not None and isinstance(kept.get("status"), str):
             kept["status"] = status_label(kept["status"])
+        for name, label in HISTORY_VALUE_LABELS.items():
+            if isinstance(kept.get(name), str):
+                kept[name] = label(kept[name])
         checker = snapshot.get("checked_by_id")
         if "checked_by_id" in snapshot and not snapshot.get("checked_by_name"):
             kept["checked_by_name"] = checkers.get(checker, _("a reviewer")) if checker else None

@@ -57,11 +57,13 @@ NO_PROBLEMS: dict[str, Any] = {"errors": {}, "problems": []}
 SlugPath = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$")]
 Code = Annotated[str | None, Query(max_length=40)]
 Status = Annotated[str | None, Query(pattern="^(reported|checked|disputed)?$")]
+Method = Annotated[str | None, Query(pattern=f"^({'|'.join((*v.STUDY_METHODS, v.METHOD_NOT_STATED))})?$")]
 
 
 def _labels() -> dict[str, Any]:
     return {
         "evidence_status_label": v.evidence_status_label,
+        "study_method_label": v.study_method_label,
         "story_status_label": v.story_status_label,
         "translation_status_label": v.translation_status_label,
         "criterion_label": v.criterion_label,
@@ -218,10 +220,11 @@ def evidence_list(
     area: Code = None,
     country: Code = None,
     status: Status = None,
+    study_method: Method = None,
 ) -> HTMLResponse:
     filters = EvidenceFilter(
         technique_code=technique or None, thematic_area_code=area or None,
-        country_iso3=country_code(country), status=status or None,
+        country_iso3=country_code(country), status=status or None, study_method=study_method or None,
     )  # fmt: skip
     results = service.list_evidence(session, actor=actor, filters=filters, page=page)
     return render(
@@ -234,6 +237,7 @@ def evidence_list(
             "areas": reference.list_thematic_areas(session),
             "countries": reference.list_selectable_countries(session),
             "statuses": v.EVIDENCE_STATUSES,
+            "methods": (*v.STUDY_METHODS, v.METHOD_NOT_STATED),
             "may_edit": service.may_edit(actor),
             "checkers": service.checked_by_names(session, results.items),
             "comparators": service.comparator_names(session, results.items),
@@ -254,6 +258,8 @@ def _evidence_form(
         request,
         "knowledge/evidence_form.html",
         {
+            **_labels(),
+            "study_methods": v.STUDY_METHODS,
             "entry": entry,
             "values": values,
             "techniques": reference.list_techniques(session),

@@ -1,12 +1,33 @@
-"""The knowledge package's words, named once: statuses, criteria, prerequisite kinds, relations, and the
-labels people read for each."""
+"""The knowledge package's words, named once: statuses, study methods, criteria, prerequisite kinds,
+relations, and the labels people read for each."""
 
 from __future__ import annotations
+
+from typing import Literal, get_args
 
 from pux.i18n import gettext as _
 
 REPORTED, CHECKED, DISPUTED = "reported", "checked", "disputed"
 EVIDENCE_STATUSES = (REPORTED, CHECKED, DISPUTED)
+# How the figure of an evidence entry was obtained: a reader weighs "benefit-cost ratio 3.2" differently
+# from a trial and from an expert's estimate. An entry whose source does not say has none (not stated).
+StudyMethod = Literal[
+    "randomised_trial",
+    "observational_study",
+    "modelling_study",
+    "programme_evaluation",
+    "systematic_review",
+    "expert_opinion",
+]
+RANDOMISED_TRIAL: StudyMethod = "randomised_trial"
+OBSERVATIONAL_STUDY: StudyMethod = "observational_study"
+MODELLING_STUDY: StudyMethod = "modelling_study"
+PROGRAMME_EVALUATION: StudyMethod = "programme_evaluation"
+SYSTEMATIC_REVIEW: StudyMethod = "systematic_review"
+EXPERT_OPINION: StudyMethod = "expert_opinion"
+STUDY_METHODS: tuple[str, ...] = get_args(StudyMethod)
+# The ledger's filter for the entries whose method is not stated (editors look for them to fill it in).
+METHOD_NOT_STATED = "not_stated"
 DRAFT, PUBLISHED = "draft", "published"
 STORY_STATUSES = (DRAFT, PUBLISHED)
 MACHINE_DRAFT, REVIEWED = "machine_draft", "reviewed"
@@ -38,6 +59,19 @@ TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
 
 def evidence_status_label(code: str) -> str:
     labels = {REPORTED: _("Reported (as published)"), CHECKED: _("Checked"), DISPUTED: _("Disputed")}
+    return labels.get(code, code)
+
+
+def study_method_label(code: str) -> str:
+    labels: dict[str, str] = {
+        RANDOMISED_TRIAL: _("Randomised controlled trial"),
+        OBSERVATIONAL_STUDY: _("Observational study"),
+        MODELLING_STUDY: _("Modelling or costing study"),
+        PROGRAMME_EVALUATION: _("Programme evaluation or report"),
+        SYSTEMATIC_REVIEW: _("Systematic review"),
+        EXPERT_OPINION: _("Expert opinion"),
+        METHOD_NOT_STATED: _("Not stated"),
+    }
     return labels.get(code, code)
 
 

@@ -179,6 +179,7 @@ _LABELS: dict[str, Callable[[], str]] = {
     "region": lambda: _("Region"),
     "period_start": lambda: _("Period from (year)"),
     "period_end": lambda: _("Period to (year)"),
+    "study_method": lambda: _("Study method"),
     "citation_title": lambda: _("Citation: title"),
     "citation_publisher": lambda: _("Citation: publisher"),
     "citation_year": lambda: _("Citation: year"),
