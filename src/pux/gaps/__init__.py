@@ -12,7 +12,8 @@ session and the reader (``actor``) and return plain dataclasses (``pux.gaps.sche
 - ``organisation_gaps(session, *, actor, organisation_id, period=None, currency="USD", rates=())``
   -> ``GapReport``
 - ``who_does_what_where(session, *, actor, filters=WhoFilter(), period=None) -> WhoReport``
-- ``unfunded_needs(session, *, actor, filters=UnfundedFilter(), page=PageRequest()) -> Page[UnfundedNeed]``
+- ``unfunded_needs(session, *, actor, filters=UnfundedFilter(), page=PageRequest(), sort="priority",
+  currency="USD", rates=()) -> UnfundedBoard`` (a page of ``UnfundedNeed``; costs compared in ``currency``)
 - ``map_figures(session, *, actor, indicator, area=None, period=None) -> MapFigures`` (ISO3 -> value,
   ready for ``pux.charts.maps.choropleth_svg``)
 - ``usd_committed(session, *, actor, period) -> float | None`` (the map's dollar sums added up)

@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
+from pux.accounts.permissions import Actor
 from pux.gaps import service
 from pux.gaps.engine import AreaGap, Figure
-from pux.gaps.schemas import GapReport, InterestCreate, InterestView, UnfundedNeed
+from pux.gaps.schemas import GapReport, InterestCreate, InterestView, UnfundedBoard, UnfundedNeed
 from pux.gaps.views import GapQuery, PeriodQuery, RateQuery, Sort, UnfundedQuery, WhoQuery
 from pux.pagination import page_of_rows
 from pux.validation import UtcDateTime
@@ -171,6 +172,11 @@ class UnfundedNeedRead(BaseModel):
         "interest in the need (only the need's country and facilitators do)."
     )
     my_interest: bool
+    comparable_cost: FigureRead | None = Field(
+        description="The estimated cost in the board's `currency` (converted with the stated rate, whose "
+        "source and year it carries, when the need is costed in another currency); null when it cannot be "
+        "compared: no cost stated, or a currency no stated rate converts."
+    )
 
     @classmethod
     def of(cls, need: UnfundedNeed, *, count_shown: bool) -> UnfundedNeedRead:
@@ -190,6 +196,36 @@ class UnfundedNeedRead(BaseModel):
             waiting_since=need.waiting_since,
             interest_count=need.interest_count if count_shown else None,
             my_interest=need.my_interest,
+            comparable_cost=FigureRead.of(need.comparable_cost) if need.comparable_cost else None,
+        )
+
+
+class UnfundedBoardRead(ListPage[UnfundedNeedRead]):
+    """A page of the unfunded board, with the currency its costs are compared in."""
+
+    currency: str = Field(description="The currency of the cost range and of the cost order")
+    rates: list[RateRead] = Field(description="The exchange rates stated to compare costs")
+    not_compared: dict[str, int] = Field(
+        description="With a cost range or the cost order: how many needs (on every page) are costed in a "
+        "currency no stated rate converts, per currency. They are listed after the compared needs, grouped "
+        "by currency, and not filtered by the cost range."
+    )
+
+    @classmethod
+    def of_board(cls, board: UnfundedBoard, *, actor: Actor) -> UnfundedBoardRead:
+        return cls(
+            total=board.total,
+            page=board.request.number,
+            page_size=board.request.size,
+            items=[
+                UnfundedNeedRead.of(
+                    need, count_shown=service.shows_interest_count(actor, country_iso3=need.country_iso3)
+                )
+                for need in board.items
+            ],
+            currency=board.currency,
+            rates=[RateRead(**rate.__dict__) for rate in board.rates],
+            not_compared=board.not_compared,
         )
 
 
@@ -289,18 +325,23 @@ def who_does_what_where(
     )
 
 
-@router.get("/unfunded", response_model=ListPage[UnfundedNeedRead], responses=error_responses(401, 422))
+@router.get("/unfunded", response_model=UnfundedBoardRead, responses=error_responses(401, 422))
 def unfunded_needs(
-    session: SessionDep, actor: ApiActor, filters: UnfundedQuery, page: ApiPage, sort: Sort = "priority"
-) -> ListPage[UnfundedNeedRead]:
-    """Endorsed and published needs that no programme or recorded funding answers yet."""
-    result = service.unfunded_needs(session, actor=actor, filters=filters, page=page, sort=sort)
-    return ListPage[UnfundedNeedRead].of(
-        result,
-        lambda need: UnfundedNeedRead.of(
-            need, count_shown=service.shows_interest_count(actor, country_iso3=need.country_iso3)
-        ),
+    session: SessionDep,
+    actor: ApiActor,
+    filters: UnfundedQuery,
+    money: RateQuery,
+    page: ApiPage,
+    sort: Sort = "priority",
+) -> UnfundedBoardRead:
+    """Endorsed and published needs that no programme or recorded funding answers yet. Costs are compared
+    in `currency`; a need costed in another currency only through a stated rate, else it is listed after
+    the compared needs and counted in `not_compared`."""
+    currency, rates = money
+    board = service.unfunded_needs(
+        session, actor=actor, filters=filters, page=page, sort=sort, currency=currency, rates=rates
     )
+    return UnfundedBoardRead.of_board(board, actor=actor)
 
 
 @router.post("/needs/{need_id}/interest", response_model=InterestRead, status_code=201)

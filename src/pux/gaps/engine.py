@@ -279,3 +279,69 @@ def _area_gap(
         conversion=_merge(needs_conversion, covered_conversion),
         currency=currency,
     )
+
+
+# --- The costs of the unfunded-needs board ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostRange:
+    """Estimated costs from ``low`` up to ``high`` (either end open) in ``currency``."""
+
+    currency: str
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.low is not None or self.high is not None
+
+    def admits(self, amount: float) -> bool:
+        return (self.low is None or amount >= self.low) and (self.high is None or amount <= self.high)
+
+
+@dataclass(frozen=True)
+class ComparedCost:
+    """A need's estimated cost as the board compares it: ``value`` is in the board's currency (converted
+    with ``rate`` when the need states another one), or None when it cannot be compared: no cost is
+    stated, or it is in a currency no stated rate converts."""
+
+    stated: Money | None
+    value: float | None = None
+    rate: ExchangeRate | None = None
+
+    @property
+    def apart_currency(self) -> str | None:
+        """The currency of a stated cost that cannot be compared (such needs are listed after the others,
+        grouped by it); None when the cost is compared or not stated."""
+        return self.stated.currency if self.stated is not None and self.value is None else None
+
+
+def compared_cost(stated: Money | None, currency: str, rates: Sequence[ExchangeRate]) -> ComparedCost:
+    if stated is None:
+        return ComparedCost(None)
+    value, rate = convert(stated, currency, rates)
+    return ComparedCost(stated, value, rate)
+
+
+def kept_by_cost_range(cost: ComparedCost, cost_range: CostRange) -> bool:
+    """Whether a need stays on a board filtered by ``cost_range``. A cost compared in the range's currency
+    must lie within it. A cost in a currency no rate converts stays, to be listed apart: comparing its bare
+    number would let 900,000 XOF pass "at least 100,000 USD", and dropping it would hide it. A need that
+    states no cost is left out: a range asks about known costs (it is never read as 0)."""
+    if not cost_range.bounded:
+        return True
+    if cost.value is not None:
+        return cost_range.admits(cost.value)
+    return cost.apart_currency is not None
+
+
+def cost_order(cost: ComparedCost) -> tuple[int, str, float]:
+    """Largest cost first: the costs compared in the board's currency by their converted value; then the
+    costs in currencies no rate converts, grouped by currency (largest first within each), since their
+    numbers are not comparable with the others; then the needs that state no cost."""
+    if cost.value is not None:
+        return (0, "", -cost.value)
+    if cost.stated is not None:
+        return (1, cost.stated.currency, -cost.stated.amount)
+    return (2, "", 0.0)

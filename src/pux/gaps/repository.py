@@ -4,8 +4,9 @@ and the activities' own lists (so a count or a sum never includes what a list wo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Float, Select, Subquery, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -239,6 +240,18 @@ def _unfunded(scope: VisibilityScope) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+class UnfundedPlace(NamedTuple):
+    """A need's place on the unfunded board (a ``NeedPlace`` with the currency of its cost)."""
+
+    id: int
+    country_iso3: str
+    thematic_area_code: str
+    national_rank: int | None
+    updated_at: datetime
+    estimated_cost: Decimal | None
+    currency: str
+
+
 def count_unfunded_needs(session: Session, scope: VisibilityScope) -> int:
     """How many needs unfunded_needs finds without filters."""
     return session.scalar(select(func.count(Need.id)).where(*_unfunded(scope))) or 0
@@ -251,13 +264,12 @@ def unfunded_needs(
     countries: frozenset[str] | None,
     area: str | None,
     technique: str | None,
-    cost_min: Decimal | None,
-    cost_max: Decimal | None,
     footnote_a_only: bool,
     text: str | None,
-) -> list[needs_repository.NeedPlace]:
-    """Visible needs endorsed or published that no recorded activity funds yet, as their sort keys."""
-    statement = select(*needs_repository.PLACE_COLUMNS).where(*_unfunded(scope))
+) -> list[UnfundedPlace]:
+    """Visible needs endorsed or published that no recorded activity funds yet, as their sort keys. (Their
+    costs are compared by the service, which converts currencies with the rates a reader states.)"""
+    statement = select(*needs_repository.PLACE_COLUMNS, Need.currency).where(*_unfunded(scope))
     if countries is not None:
         statement = statement.where(Need.country_iso3.in_(sorted(countries)))
     if area:
@@ -266,17 +278,12 @@ def unfunded_needs(
         statement = statement.where(
             Need.id.in_(select(need_technique.c.need_id).where(need_technique.c.technique_code == technique))
         )
-    # A cost range asks about known costs: needs without one are left out of a ranged list, not read as 0.
-    if cost_min is not None:
-        statement = statement.where(Need.estimated_cost >= cost_min)
-    if cost_max is not None:
-        statement = statement.where(Need.estimated_cost <= cost_max)
     if footnote_a_only:
         statement = statement.where(Need.unfunded_footnote_a.is_(True))
     if text and text.strip():
         statement = statement.where(Need.search_text.contains(fold_for_search(text.strip()), autoescape=True))
     ordered = statement.order_by(Need.updated_at, Need.id)
-    return [needs_repository.NeedPlace(*row) for row in session.execute(ordered)]
+    return [UnfundedPlace(*row) for row in session.execute(ordered)]
 
 
 # --- Interest marks ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from pydantic import ConfigDict, Field
 
 from pux.gaps.engine import AreaGap, ExchangeRate, Figure
+from pux.pagination import Page
 from pux.validation import CleanInput, RecordNumber
 
 
@@ -159,6 +160,31 @@ class UnfundedNeed:
     waiting_since: date  # when the need was last changed (endorsed or published)
     interest_count: int
     my_interest: bool  # the reader's organisation has marked interest
+    # The cost in the board's currency (converted with a stated rate when the need states another); None
+    # when it cannot be compared: no cost stated, or a currency no stated rate converts.
+    comparable_cost: Figure | None = None
+
+
+@dataclass(frozen=True)
+class UnfundedBoard(Page[UnfundedNeed]):
+    """A page of the unfunded board, with the currency its costs are compared in and the rates stated for
+    that. A cost range or the cost order compares costs; the needs whose currency no rate converts are
+    then listed after the others, and ``not_compared`` counts them per currency (on every page), so a
+    reader is told what was not compared instead of finding it hidden or misplaced."""
+
+    currency: str = "USD"
+    rates: tuple[ExchangeRate, ...] = ()
+    cost_filtered: bool = False  # a cost range was asked for
+    cost_sorted: bool = False  # the largest cost first
+    not_compared: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def compares_costs(self) -> bool:
+        return self.cost_filtered or self.cost_sorted
+
+    @property
+    def not_compared_count(self) -> int:
+        return sum(self.not_compared.values())
 
 
 # --- Interest marks ---------------------------------------------------------------------------------

@@ -4,14 +4,14 @@ write (marks of interest). Never commits: the request or the command is the unit
 
 Public functions (keyword-only, a session first; each returns plain dataclasses):
 ``gap_ranking``, ``country_gaps``, ``region_gaps``, ``organisation_gaps`` -> ``GapReport``;
-``who_does_what_where`` -> ``WhoReport``; ``unfunded_needs`` -> ``Page[UnfundedNeed]``;
+``who_does_what_where`` -> ``WhoReport``; ``unfunded_needs`` -> ``UnfundedBoard`` (a page of needs);
 ``map_figures`` -> ``MapFigures``; ``mark_interest``, ``withdraw_interest``, ``acknowledge_interest``,
 ``interests_for_need``, ``interests_waiting``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -37,6 +37,7 @@ from pux.gaps.schemas import (
     InterestView,
     MapFigures,
     Period,
+    UnfundedBoard,
     UnfundedFilter,
     UnfundedNeed,
     WhoFilter,
@@ -49,7 +50,7 @@ from pux.kept import KeptResults
 from pux.matching import service as matching
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs
-from pux.pagination import Page, PageRequest, page_of_rows
+from pux.pagination import PageRequest, page_of_rows
 from pux.priority import engine as priority_engine
 from pux.priority import service as priority
 from pux.reference import repository as reference_repository
@@ -512,24 +513,32 @@ def unfunded_needs(
     filters: UnfundedFilter | None = None,
     page: PageRequest | None = None,
     sort: str = "priority",
-) -> Page[UnfundedNeed]:
+    currency: str = "USD",
+    rates: Sequence[ExchangeRate] = (),
+) -> UnfundedBoard:
     """Endorsed and published needs that no programme or recorded funding answers yet, visible to
     ``actor``. ``sort``: "priority" (the country's index in the need's area, then the national rank, then
-    the oldest), "oldest" (longest waiting first, then priority) or "cost" (largest known cost first)."""
+    the oldest), "oldest" (longest waiting first, then priority) or "cost" (largest known cost first).
+
+    Costs are compared in ``currency`` (the cost range and the cost order): a need costed in another one
+    only through a stated rate in ``rates``. Needs whose currency no rate converts are listed after the
+    compared ones, grouped by currency, and counted on the board; needs without a cost sort last."""
     filters = filters or UnfundedFilter()
     page = page or PageRequest()
+    currency = currency.upper()
     _check_board_filters(filters, sort)
-    found = repository.unfunded_needs(
+    cost_range = engine.CostRange(currency, _money(filters.cost_min), _money(filters.cost_max))
+    listed = repository.unfunded_needs(
         session,
         permissions.need_scope(actor),
         countries=_board_countries(session, filters),
         area=filters.thematic_area_code,
         technique=filters.technique_code,
-        cost_min=filters.cost_min,
-        cost_max=filters.cost_max,
         footnote_a_only=filters.footnote_a_only,
         text=filters.text,
     )
+    costs = {need.id: engine.compared_cost(_stated_cost(need), currency, rates) for need in listed}
+    found = [need for need in listed if engine.kept_by_cost_range(costs[need.id], cost_range)]
     areas_found = frozenset(n.thematic_area_code for n in found)
     standing = standing_by_country_and_area(session, areas=areas_found) if found else {}
 
@@ -540,17 +549,19 @@ def unfunded_needs(
     def waiting(need_updated: datetime) -> datetime:
         return need_updated if need_updated.tzinfo else need_updated.replace(tzinfo=UTC)
 
-    def key(need: needs_repository.NeedPlace) -> tuple[object, ...]:
+    def key(need: repository.UnfundedPlace) -> tuple[object, ...]:
         index = score(need.country_iso3, need.thematic_area_code)
         rank = need.national_rank
         priority_key = (index is None, -(index or 0.0), rank is None, rank or 0)
         since = waiting(need.updated_at).timestamp()
-        if sort == "oldest":
-            return (since, *priority_key, need.id)
+        cost = costs[need.id]
         if sort == "cost":
-            cost = need.estimated_cost
-            return (cost is None, -float(cost or 0), *priority_key, need.id)
-        return (*priority_key, since, need.id)
+            return (*engine.cost_order(cost), *priority_key, need.id)
+        # Within a cost range, the needs whose cost could not be compared follow the others, by currency.
+        apart = cost.apart_currency if cost_range.bounded else None
+        if sort == "oldest":
+            return (apart is not None, apart or "", since, *priority_key, need.id)
+        return (apart is not None, apart or "", *priority_key, since, need.id)
 
     keys = page_of_rows(sorted(found, key=key), page)
     ids = [n.id for n in keys.items]
@@ -566,6 +577,9 @@ def unfunded_needs(
     items = []
     for need in shown:
         entry = standing.get((need.country_iso3, need.thematic_area_code))
+        cost = Figure(
+            _money(need.estimated_cost), need.currency, needs_source(), str(waiting(need.updated_at).year)
+        )
         items.append(
             UnfundedNeed(
                 need_id=need.id,
@@ -578,12 +592,7 @@ def unfunded_needs(
                 technique_names=tuple(t.name() for t in need.techniques),
                 status=need.status,
                 national_rank=ranks.get(need.id),
-                cost=Figure(
-                    _money(need.estimated_cost),
-                    need.currency,
-                    needs_source(),
-                    str(waiting(need.updated_at).year),
-                ),
+                cost=cost,
                 unfunded_footnote_a=need.unfunded_footnote_a,
                 tc_project_code=need.tc_project_code,
                 priority_score=Figure(
@@ -595,9 +604,36 @@ def unfunded_needs(
                 waiting_since=waiting(need.updated_at).date(),
                 interest_count=counts.get(need.id, 0),
                 my_interest=need.id in mine,
+                comparable_cost=_comparable_figure(costs[need.id], currency, cost),
             )
         )
-    return Page(items=items, total=keys.total, request=keys.request)
+    not_compared = Counter(apart for need in found if (apart := costs[need.id].apart_currency) is not None)
+    return UnfundedBoard(
+        items=items,
+        total=keys.total,
+        request=keys.request,
+        currency=currency,
+        rates=tuple(rates),
+        cost_filtered=cost_range.bounded,
+        cost_sorted=sort == "cost",
+        not_compared=dict(sorted(not_compared.items())) if cost_range.bounded or sort == "cost" else {},
+    )
+
+
+def _stated_cost(need: repository.UnfundedPlace) -> engine.Money | None:
+    if need.estimated_cost is None:
+        return None
+    return engine.Money(float(need.estimated_cost), need.currency)
+
+
+def _comparable_figure(cost: engine.ComparedCost, currency: str, stated: Figure) -> Figure | None:
+    """A need's cost in the board's currency: the stated figure itself in that currency, or the converted
+    figure with the stated rate's source and year (never a guess: None without a rate)."""
+    if cost.value is None:
+        return None
+    if cost.rate is None:
+        return Figure(cost.value, currency, stated.source, stated.year)
+    return Figure(cost.value, currency, cost.rate.source, str(cost.rate.year))
 
 
 # --- Marks of interest ---------------------------------------------------------------------------------

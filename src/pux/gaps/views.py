@@ -157,14 +157,20 @@ def _amount(name: str, text: str | None) -> Decimal | None:
     return value
 
 
+COST_BOUND = (
+    "%s estimated cost, in `currency`: a need costed in another currency is compared only through a "
+    "stated rate (`rate_from`, `rate`, `rate_year`); without one it is listed after the others"
+)
+
+
 def unfunded_query(
     area: Code = None,
     technique: Annotated[str | None, Query(max_length=60)] = None,
     region: Code = None,
     income_group: Code = None,
     group: Annotated[str | None, Query(pattern="^(LDC|LLDC|SIDS)?$")] = None,
-    cost_min: Annotated[str | None, Query(max_length=30)] = None,
-    cost_max: Annotated[str | None, Query(max_length=30)] = None,
+    cost_min: Annotated[str | None, Query(max_length=30, description=COST_BOUND % "Lowest")] = None,
+    cost_max: Annotated[str | None, Query(max_length=30, description=COST_BOUND % "Highest")] = None,
     footnote_a: bool = False,
     country: Code = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -390,10 +396,14 @@ def unfunded_board(
     session: SessionDep,
     actor: PageActor,
     filters: UnfundedQuery,
+    money: RateQuery,
     page: PageNumber,
     sort: Sort = "priority",
 ) -> HTMLResponse:
-    results = service.unfunded_needs(session, actor=actor, filters=filters, page=page, sort=sort)
+    currency, rates = money
+    results = service.unfunded_needs(
+        session, actor=actor, filters=filters, page=page, sort=sort, currency=currency, rates=rates
+    )
     organisations = sorted(permissions.interest_organisations(actor))
     return render(
         request,
@@ -402,6 +412,7 @@ def unfunded_board(
             **_choices(request, session),
             **listing(results, request),
             "sort": sort,
+            "board": results,
             "may_mark": bool(organisations) or actor.is_global,
             "interest_organisations": [
                 o for o in accounts.organisation_names(session) if o.id in organisations
