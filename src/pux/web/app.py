@@ -105,6 +105,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.start_jobs, app.state.stop_jobs = job_queue.install(app.state.session_factory, settings)
     app.state.templates = build_templates()
+    # Added first, so innermost: an unexpected error is answered inside every layer below (language,
+    # session, security headers, request id and its log line), as any other answer is.
+    app.add_middleware(errors.AnswerUnexpectedErrors)
     app.add_middleware(LanguageMiddleware, default_language=settings.default_language)
     # Pages are text: compressing them matters on the slow connections many users have. At zlib's own
     # default level (6), not Starlette's 9: on 200 KB of PUX's pages 0.7% larger, a third less CPU.

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pux.accounts.permissions import PermissionDenied
 from pux.accounts.service import SignInThrottled
@@ -24,6 +25,7 @@ from pux.i18n import gettext as _
 from pux.i18n import listed
 from pux.validation import problem_field, problem_message
 from pux.web.field_labels import field_label
+from pux.web.request_log import request_id_of
 from pux.web.security import CsrfRejected, Unauthenticated
 from pux.web.templating import render
 
@@ -71,14 +73,20 @@ def _title(status: int) -> str:
 
 
 def error_page(
-    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    *,
+    reference: str | None = None,
 ) -> Response:
-    """The site's own error page (pages) or a JSON error (API), in the reader's language."""
+    """The site's own error page (pages) or a JSON error (API), in the reader's language; ``reference``
+    is what the person can quote to the administrator to find the request's log lines."""
     if _is_api(request):
-        return JSONResponse({"detail": message}, status_code=status, headers=headers)
-    response = render(
-        request, "error.html", {"status_code": status, "title": _title(status), "message": message}, status
-    )
+        body = {"detail": message} if reference is None else {"detail": message, "request_id": reference}
+        return JSONResponse(body, status_code=status, headers=headers)
+    context = {"status_code": status, "title": _title(status), "message": message, "reference": reference}
+    response = render(request, "error.html", context, status)
     if headers:
         response.headers.update(headers)
     return response
@@ -184,11 +192,50 @@ async def database_busy(request: Request, exc: Exception) -> Response:
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
-    """A defect: still the site's own page in the reader's language (the error is logged)."""
-    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_page(
-        request, 500, _("Something went wrong on our side. Nothing was saved. Please try again.")
+    """A defect: still the site's own page in the reader's language, with the request's id to quote (the
+    error is logged under the same id, never shown)."""
+    reference = request_id_of(request.scope)
+    log.error(
+        "unexpected error on %s %s",
+        request.method,
+        request.url.path,
+        exc_info=exc,
+        extra={"request_id": reference},
     )
+    return error_page(
+        request,
+        500,
+        _("Something went wrong on our side. Nothing was saved. Please try again."),
+        reference=reference,
+    )
+
+
+class AnswerUnexpectedErrors:
+    """Pure ASGI, innermost: a defect in a route is answered here, inside PUX's own layers, so its answer
+    carries the security headers, the request id and the reader's language, and is logged with its status
+    like any other. (Starlette answers an exception left unhandled from outside every middleware.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answer_started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal answer_started
+            answer_started = answer_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:
+            if answer_started:
+                raise  # part of the answer is on its way: only the server can end the connection now
+            answer = await unexpected_error(Request(scope, receive), error)
+            await answer(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
@@ -198,4 +245,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StaleDataError, stale_write)
     app.add_exception_handler(IntegrityError, stale_write)
     app.add_exception_handler(OperationalError, database_busy)
+    # The last resort, for a defect in a middleware itself (AnswerUnexpectedErrors answers the routes').
     app.add_exception_handler(Exception, unexpected_error)

@@ -18,6 +18,13 @@ REQUEST_ID_HEADER = b"x-request-id"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
+def request_id_of(scope: Scope) -> str | None:
+    """The id this request's log line names, once RequestLog has given it one."""
+    state = scope.get("state") or {}
+    found = state.get("request_id")
+    return str(found) if found is not None else None
+
+
 def _incoming_id(scope: Scope) -> str | None:
     text = request_header(scope, REQUEST_ID_HEADER)
     return text if text is not None and _SANE_ID.match(text) else None
