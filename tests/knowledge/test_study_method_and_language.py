@@ -140,6 +140,13 @@ def test_the_api_reads_and_writes_the_method_and_the_language(client: TestClient
     read = client.get(f"/api/v1/evidence/{made.json()['id']}", headers=headers).json()
     assert read["study_method"] == "systematic_review" and read["source_language"] == "fr"
 
+    reviews = client.get("/api/v1/evidence", params={"study_method": "systematic_review"}, headers=headers)
+    assert [entry["id"] for entry in reviews.json()["items"]] == [made.json()["id"]]
+    unstated = client.get("/api/v1/evidence", params={"study_method": "not_stated"}, headers=headers)
+    assert unstated.status_code == 200 and made.json()["id"] not in [
+        e["id"] for e in unstated.json()["items"]
+    ]
+
     refused = client.post("/api/v1/evidence", json={**body, "study_method": "hunch"}, headers=headers)
     assert refused.status_code == 422
     assert [p["field"] for p in refused.json()["problems"]] == ["study_method"]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
 from pux.knowledge import service
+from pux.knowledge import vocabulary as v
 from pux.knowledge.models import EvidenceEntry, SuccessStory
 from pux.knowledge.repository import EvidenceFilter
 from pux.knowledge.schemas import (
@@ -43,6 +44,8 @@ router = api_router("knowledge")
 SlugPath = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$")]
 Code = Annotated[str | None, Query(max_length=40)]
 Status = Annotated[str | None, Query(pattern="^(reported|checked|disputed)?$")]
+# A study method, or "not_stated" for the entries without one (the ledger page filters the same way).
+StudyMethodFilter = Annotated[str | None, Query(pattern=f"^({'|'.join(v.METHOD_FILTERS)})?$")]
 
 
 def _technique_read(page: service.TechniquePage) -> TechniqueRead:
@@ -111,11 +114,12 @@ def list_evidence(
     area: Code = None,
     country: Code = None,
     status: Status = None,
+    study_method: StudyMethodFilter = None,
 ) -> ListPage[EvidenceRead]:
-    """The evidence ledger, filtered by technique, thematic area, country and status."""
+    """The evidence ledger, filtered by technique, thematic area, country, status and study method."""
     filters = EvidenceFilter(
         technique_code=technique or None, thematic_area_code=area or None,
-        country_iso3=country_code(country), status=status or None,
+        country_iso3=country_code(country), status=status or None, study_method=study_method or None,
     )  # fmt: skip
     result = service.list_evidence(session, actor=actor, filters=filters, page=page)
     checkers = service.checked_by_names(session, result.items)

@@ -17,6 +17,7 @@ from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.knowledge import calculator, figures, service
 from pux.knowledge import vocabulary as v
+from pux.knowledge.api import StudyMethodFilter
 from pux.knowledge.markdown import render_markdown
 from pux.knowledge.models import EvidenceEntry, Myth, SuccessStory
 from pux.knowledge.repository import EvidenceFilter
@@ -57,7 +58,6 @@ NO_PROBLEMS: dict[str, Any] = {"errors": {}, "problems": []}
 SlugPath = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$")]
 Code = Annotated[str | None, Query(max_length=40)]
 Status = Annotated[str | None, Query(pattern="^(reported|checked|disputed)?$")]
-Method = Annotated[str | None, Query(pattern=f"^({'|'.join((*v.STUDY_METHODS, v.METHOD_NOT_STATED))})?$")]
 
 
 def _labels() -> dict[str, Any]:
@@ -220,7 +220,7 @@ def evidence_list(
     area: Code = None,
     country: Code = None,
     status: Status = None,
-    study_method: Method = None,
+    study_method: StudyMethodFilter = None,
 ) -> HTMLResponse:
     filters = EvidenceFilter(
         technique_code=technique or None, thematic_area_code=area or None,
@@ -237,7 +237,7 @@ def evidence_list(
             "areas": reference.list_thematic_areas(session),
             "countries": reference.list_selectable_countries(session),
             "statuses": v.EVIDENCE_STATUSES,
-            "methods": (*v.STUDY_METHODS, v.METHOD_NOT_STATED),
+            "methods": v.METHOD_FILTERS,
             "may_edit": service.may_edit(actor),
             "checkers": service.checked_by_names(session, results.items),
             "comparators": service.comparator_names(session, results.items),

@@ -28,6 +28,7 @@ EXPERT_OPINION: StudyMethod = "expert_opinion"
 STUDY_METHODS: tuple[str, ...] = get_args(StudyMethod)
 # The ledger's filter for the entries whose method is not stated (editors look for them to fill it in).
 METHOD_NOT_STATED = "not_stated"
+METHOD_FILTERS = (*STUDY_METHODS, METHOD_NOT_STATED)
 DRAFT, PUBLISHED = "draft", "published"
 STORY_STATUSES = (DRAFT, PUBLISHED)
 MACHINE_DRAFT, REVIEWED = "machine_draft", "reviewed"
