@@ -31,6 +31,12 @@ IATI_IMPORT = "iati.import"
 SEARCH_REINDEX = "search.reindex"
 
 
+class HeldElsewhere(Exception):
+    """What the job does is being done right now by another runner (the same import, run by an earlier
+    attempt of this job that was taken for stopped, or by a command): the job waits and asks again,
+    without counting an attempt, so that the work is never done twice at once and never lost."""
+
+
 @dataclass(frozen=True)
 class JobContext:
     job_id: int
@@ -131,6 +137,7 @@ def _iati_import(context: JobContext) -> dict[str, Any]:
         sector_prefixes=tuple(params.get("sector_prefixes", ())),
         everything=bool(params.get("everything", False)),
     )
+    run_id = int(params["run_id"]) if "run_id" in params else None
     try:
         report = iati.import_file(
             session_factory=context.session_factory,
@@ -140,10 +147,15 @@ def _iati_import(context: JobContext) -> dict[str, Any]:
             file_name=str(params["file_name"]),
             options=options,
             take_over=True,
+            run_id=run_id,
         )
+    except iati.ImportUnderway as underway:
+        waiting = _("Another runner is importing this file now; the job waits for that import to end.")
+        raise HeldElsewhere(waiting) from underway
     except Exception:
-        if "run_id" in params:
-            iati.mark_failed(context.session_factory, int(params["run_id"]))
+        # Stopped before it held the run (its file gone, say): the run handed over to it says so at once.
+        if run_id is not None:
+            iati.mark_failed(context.session_factory, run_id, runner=None)
         raise
     return {"run_id": report.run_id, "new": report.new, "updated": report.updated, "refused": report.refused}
 

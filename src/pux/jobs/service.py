@@ -33,7 +33,7 @@ from pux.errors import DomainError, InvalidTransition, NotFound, ValidationFaile
 from pux.i18n import gettext as _
 from pux.i18n import language_context
 from pux.jobs import repository
-from pux.jobs.kinds import KINDS, JobContext, JobKind
+from pux.jobs.kinds import KINDS, HeldElsewhere, JobContext, JobKind
 from pux.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.processes import running_here
@@ -192,6 +192,9 @@ SKIPPED = Outcome("skipped")
 # Delivered again while its runner still says it is alive (a queue that took a slow runner for a stopped
 # one): not run twice; asked again once that runner would count as stopped.
 HELD = "held"
+# How long after a silent runner counts as stopped a held job is asked again (the claim wants its runner
+# silent for longer than the stalled time, not just as long).
+HELD_MARGIN = timedelta(seconds=1)
 
 
 def execute(
@@ -205,7 +208,7 @@ def execute(
         if not repository.claim(session, job_id, runner=runner, now=now, silent_since=silent_since):
             held = repository.get(session, job_id)
             if redelivered and held is not None and held.status == RUNNING:
-                return Outcome(HELD, retry_at=now + timedelta(seconds=policy.stalled_seconds))
+                return Outcome(HELD, retry_at=_when_silent_long_enough(held, policy, now))
             return SKIPPED
         job = repository.get(session, job_id)
         assert job is not None
@@ -220,6 +223,9 @@ def execute(
     try:
         with _heartbeat(factory, job_id, runner, policy), language_context(str(params.get("language", "en"))):
             result = kind.run(context)
+    except HeldElsewhere as held:
+        again_at = _now() + timedelta(seconds=policy.retry_seconds)
+        return _wait_for_other(factory, job_id, runner, str(held), again_at)
     except DomainError as refused:
         return _fail(
             factory, job_id, runner, _refusal_text(refused), tidy=kind.tidy, params=params, refused=True
@@ -231,6 +237,17 @@ def execute(
             return _fail(factory, job_id, runner, message, tidy=kind.tidy, params=params)
         return _again(factory, job_id, runner, message, policy.retry_at(attempts, _now()))
     return _done(factory, job_id, runner, result, kind)
+
+
+def _when_silent_long_enough(held: Job, policy: RunPolicy, now: datetime) -> datetime:
+    """When a job held by a runner that still said it was alive, last at its heartbeat, may be taken: once
+    that runner has been silent for the stalled time. Asked then, not a whole stalled time from now (a
+    queue that redelivers a killed runner's job a little early would otherwise wait up to twice the
+    stalled time); a runner still alive says so meanwhile, and is asked about again."""
+    beat = as_utc(held.heartbeat_at)
+    if beat is None:
+        return now + timedelta(seconds=policy.stalled_seconds)
+    return max(beat + timedelta(seconds=policy.stalled_seconds) + HELD_MARGIN, now + HELD_MARGIN)
 
 
 def _refusal_text(refused: DomainError) -> str:
@@ -299,6 +316,20 @@ def _fail(
 
 def _again(factory: sessionmaker[Session], job_id: int, runner: str, message: str, when: datetime) -> Outcome:
     _finish(factory, job_id, runner, "job.retry_later", status=QUEUED, error=message, run_after=when)
+    return Outcome(QUEUED, retry_at=when)
+
+
+def _wait_for_other(
+    factory: sessionmaker[Session], job_id: int, runner: str, message: str, when: datetime
+) -> Outcome:
+    """Another runner is doing the job's work now: queued again for ``when``, the attempt not counted (a
+    long import under way elsewhere must not use up the job's attempts). Not audited: a job may wait
+    so, asking every few seconds, for as long as a big import runs; its page shows why it waits."""
+    with unit_of_work(factory, write=True) as session:
+        job = repository.get(session, job_id)
+        if job is not None and job.runner == runner and job.status == RUNNING:
+            job.status, job.error, job.run_after = QUEUED, message, when
+            job.attempts = max(job.attempts - 1, 0)
     return Outcome(QUEUED, retry_at=when)
 
 

@@ -233,8 +233,12 @@ def test_an_import_job_that_fails_marks_its_run_failed_and_says_how_to_go_on(
     client: TestClient, session_factory: sessionmaker[Session], tmp_path: Path, world: World
 ) -> None:
     path = synthetic.write_file(tmp_path / "gone.xml", [synthetic.activity(4)])
-    started = service.start_import(
-        session_factory=session_factory, actor=world.actors["facilitator"], path=path, base_url=BASE_URL
+    started = service.start_import(  # as the upload page does: recorded, and handed over to its job
+        session_factory=session_factory,
+        actor=world.actors["facilitator"],
+        path=path,
+        base_url=BASE_URL,
+        hand_over=True,
     )
     sign_in(client, world.emails["facilitator"])
     running = client.get(f"/activities/import/iati/runs/{started.run_id}")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import ColumnElement, Table, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pux.accounts.models import Organisation
@@ -42,8 +44,75 @@ def unfinished_run(session: Session, *, source_id: int, options: dict[str, Any])
     return next((run for run in runs if run.options == options), None)
 
 
-def get_run(session: Session, run_id: int) -> IatiImportRun | None:
-    return session.get(IatiImportRun, run_id)
+def get_run(session: Session, run_id: int, *, fresh: bool = False) -> IatiImportRun | None:
+    """``fresh``: read again from the database, not from what the session already holds."""
+    return session.get(IatiImportRun, run_id, populate_existing=fresh)
+
+
+def add_source_once(session: Session, source: IatiSource) -> IatiSource:
+    """Record a file, or find the record another transaction has just made of it (two uploads of one
+    new file at once: the second insert waits for the first and meets its unique key)."""
+    try:
+        with session.begin_nested():
+            session.add(source)
+            session.flush()
+    except IntegrityError:
+        found = source_for(session, sha256=source.sha256, file_name=source.file_name)
+        if found is None:
+            raise
+        return found
+    return source
+
+
+def lock_source(session: Session, source_id: int) -> None:
+    """Hold the file's row until this transaction ends, so that whoever starts, takes over or writes a
+    batch of its import does it in turn (PostgreSQL; on SQLite a writer holds the whole database)."""
+    session.execute(select(IatiSource.id).where(IatiSource.id == source_id).with_for_update())
+
+
+def _held_by(runner: str | None) -> ColumnElement[bool]:
+    return IatiImportRun.runner.is_(None) if runner is None else IatiImportRun.runner == runner
+
+
+def take_run(session: Session, run: IatiImportRun, *, runner: str | None, now: datetime) -> bool:
+    """Mark ``run`` running for ``runner`` if nobody changed it since it was read (the same holder, as
+    far on, not finished): a compare-and-set, so that of two takers only one has it."""
+    statement = (
+        update(IatiImportRun)
+        .where(
+            IatiImportRun.id == run.id,
+            IatiImportRun.status == run.status,
+            IatiImportRun.status != "finished",
+            IatiImportRun.done_count == run.done_count,
+            _held_by(run.runner),
+        )
+        .values(status="running", runner=runner, heartbeat_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def still_held(session: Session, run_id: int, *, runner: str, now: datetime) -> bool:
+    """Whether ``runner`` still holds the running run (then it is heard of now; PostgreSQL keeps its row
+    locked for the rest of the transaction)."""
+    statement = (
+        update(IatiImportRun)
+        .where(IatiImportRun.id == run_id, IatiImportRun.status == "running", IatiImportRun.runner == runner)
+        .values(heartbeat_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def let_go_failed(session: Session, run_id: int, *, runner: str | None) -> None:
+    """Mark the run failed and held by nobody, if ``runner`` holds it and it has not finished."""
+    statement = (
+        update(IatiImportRun)
+        .where(IatiImportRun.id == run_id, IatiImportRun.status != "finished", _held_by(runner))
+        .values(status="failed", runner=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(statement)
 
 
 # A run's activities read but neither imported nor refused, by why they were passed over

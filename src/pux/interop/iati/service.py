@@ -13,7 +13,9 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -96,9 +98,17 @@ LOGGER = logging.getLogger(__name__)
 class ImportUnderway(DomainError):
     """The same file with the same choices is being imported right now (by this or another process)."""
 
-    def __init__(self, run_id: int) -> None:
-        super().__init__(_("This file is being imported already, with the same choices."))
+    def __init__(self, run_id: int, message: str | None = None) -> None:
+        super().__init__(message or _("This file is being imported already, with the same choices."))
         self.run_id = run_id
+
+
+class ImportTakenOver(ImportUnderway):
+    """This attempt's run was taken over by another runner (this one had looked stopped): it wrote the
+    batches it finished before, and writes nothing more; the other goes on after them."""
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__(run_id, _("Another process took this import over and goes on with it."))
 
 
 class IatiFileRefused(DomainError):
@@ -270,6 +280,13 @@ def this_runner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:200]
 
 
+def new_holder() -> str:
+    """Who holds a run during one attempt at it: this process ("host:pid", so that a run whose process is
+    gone is seen to have stopped), its thread, and a token of the attempt (so that two attempts, even of
+    one thread, are never taken for each other)."""
+    return f"{this_runner()}:{threading.get_ident()}:{secrets.token_hex(4)}"[:200]
+
+
 def has_stalled(run: IatiImportRun) -> bool:
     """Whether a run marked running has in fact stopped: its process (on this machine) is gone, or it has
     not finished a batch for STALLED_AFTER (its process is elsewhere, or stuck)."""
@@ -287,6 +304,9 @@ class _Context:
 
     actor: Actor
     run_id: int
+    source_id: int
+    # Who holds the run (new_holder); each batch is written only while it still does.
+    runner: str
     options: ImportOptions
     relevance_rules: RelevanceRules
     rule_context: rules.RuleContext
@@ -333,10 +353,16 @@ def import_file(
     options: ImportOptions | None = None,
     progress: Progress | None = None,
     take_over: bool = False,
+    run_id: int | None = None,
 ) -> ImportReport:
     """Import the relevant, valid activities of an IATI 2.03 file in batches; continue a run of the same
     file and options that stopped half way. Raises IatiFileRefused (nothing written) for a file that is
-    not IATI XML, PermissionDenied for anyone but facilitators."""
+    not IATI XML, PermissionDenied for anyone but facilitators, ImportUnderway while another runner holds
+    the run. ``run_id``: the run a job was queued to do (its report, once it has ended)."""
+    if run_id is not None:
+        ended = _ended_or_held(session_factory, run_id, take_over=take_over)
+        if ended is not None:
+            return ended
     started = start_import(
         session_factory=session_factory,
         actor=actor,
@@ -345,8 +371,24 @@ def import_file(
         file_name=file_name,
         options=options,
         take_over=take_over,
+        run_id=run_id,
     )
     return finish_import(started, progress)
+
+
+def _ended_or_held(
+    session_factory: sessionmaker[Session], run_id: int, *, take_over: bool
+) -> ImportReport | None:
+    """The report of a run that has ended (another attempt finished it); raises ImportUnderway while
+    another runner holds it. A look before the file is read through: whoever takes the run checks again."""
+    with unit_of_work(session_factory) as session:
+        run = repository.get_run(session, run_id)
+        if run is None:
+            return None
+        if run.status == "finished":
+            return ImportReport.of(run)
+        _refuse_if_held(run, take_over=take_over)
+    return None
 
 
 @dataclass(frozen=True)
@@ -366,6 +408,11 @@ class StartedImport:
     def run_id(self) -> int:
         return self.context.run_id
 
+    @property
+    def handed_over(self) -> bool:
+        """Recorded for a job to run: nobody holds the run until the job takes it."""
+        return not self.context.runner
+
 
 def start_import(
     *,
@@ -376,12 +423,14 @@ def start_import(
     file_name: str | None = None,
     options: ImportOptions | None = None,
     take_over: bool = False,
+    run_id: int | None = None,
+    hand_over: bool = False,
 ) -> StartedImport:
-    """Check the file and record its run (or find the stopped run of the same file and options, to go on
-    from where it stopped). Raises IatiFileRefused, with nothing written, for a file that is not IATI XML.
-    ``take_over``: the caller is the job that owns the run (the queue gives a job to one runner at a
-    time), so a run still marked running by the request that queued it, or by the job's own earlier
-    attempt, is its own to go on with."""
+    """Check the file and take its run (or the stopped run of the same file and options, to go on from
+    where it stopped). Raises IatiFileRefused, with nothing written, for a file that is not IATI XML, and
+    ImportUnderway while another runner holds the run: one run is imported by one runner at a time.
+    ``take_over``: the caller is the job the run was handed over to (``run_id``), so a run recorded for
+    it and held by nobody is its own. ``hand_over``: record the run for a job to run, holding it not."""
     require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
     chosen = options or ImportOptions()
     rule_set = relevance.load_rules(Path(chosen.rules_path) if chosen.rules_path else None)
@@ -390,6 +439,7 @@ def start_import(
     except reader.FileRefused as refused:
         raise IatiFileRefused(refused) from refused
     name = (file_name or path.name)[:300]
+    holder = None if hand_over else new_holder()
     with unit_of_work(session_factory, write=True) as session:
         run = _start_run(
             session,
@@ -399,15 +449,30 @@ def start_import(
             header=header,
             total=total,
             options=chosen,
+            holder=holder,
             take_over=take_over,
+            run_id=run_id,
         )
-        context = _context(session, actor, run.id, chosen, rule_set, base_url)
+        context = _context(session, actor, run, holder or "", chosen, rule_set, base_url)
         done, seconds_before = run.done_count, float(run.seconds or 0)
     return StartedImport(session_factory, path, context, total, done, seconds_before, chosen.batch_size)
 
 
 def finish_import(started: StartedImport, progress: Progress | None = None) -> ImportReport:
-    """Import the activities of a started run that are not done yet, a batch (one transaction) at a time."""
+    """Import the activities of a started run that are not done yet, a batch (one transaction) at a time.
+    An attempt that stops on an error marks its run failed (the next attempt goes on after its batches);
+    one whose run was taken over meanwhile (ImportTakenOver) leaves the run to its new holder."""
+    assert not started.handed_over, "a run handed over to a job is the job's to import"
+    try:
+        return _import_batches(started, progress)
+    except ImportTakenOver:
+        raise
+    except Exception:
+        mark_failed(started.session_factory, started.run_id, runner=started.context.runner)
+        raise
+
+
+def _import_batches(started: StartedImport, progress: Progress | None) -> ImportReport:
     clock = time.perf_counter()
     factory, context, done, total = started.session_factory, started.context, started.done, started.total
     if progress:
@@ -425,6 +490,7 @@ def finish_import(started: StartedImport, progress: Progress | None = None) -> I
         _apply_batch(factory, context, batch, clock, started.seconds_before)
         done += len(batch)
     with unit_of_work(factory, write=True) as session:
+        _hold_on(session, context)
         finished = repository.get_run(session, context.run_id)
         assert finished is not None
         finished.status = "finished"
@@ -445,13 +511,13 @@ def finish_import(started: StartedImport, progress: Progress | None = None) -> I
     return report
 
 
-def mark_failed(session_factory: sessionmaker[Session], run_id: int) -> None:
+def mark_failed(session_factory: sessionmaker[Session], run_id: int, *, runner: str | None) -> None:
     """An attempt at the run stopped on an error: its page says so at once (the batches written so far
-    stay, and the next attempt, or the same file uploaded again, goes on after them)."""
+    stay, and the next attempt, or the same file uploaded again, goes on after them). Only while the
+    run is held by ``runner`` (None: held by nobody, as one handed over to a job): a run another runner
+    took over is not its to mark."""
     with unit_of_work(session_factory, write=True) as session:
-        run = repository.get_run(session, run_id)
-        if run is not None and run.status != "finished":
-            run.status = "failed"
+        repository.let_go_failed(session, run_id, runner=runner)
 
 
 def import_report(session: Session, *, actor: Actor, run_id: int) -> ImportReport:
@@ -485,33 +551,78 @@ def _start_run(
     header: Any,
     total: int,
     options: ImportOptions,
+    holder: str | None,
     take_over: bool = False,
+    run_id: int | None = None,
 ) -> IatiImportRun:
+    """Take the file's run to go on with, or record a new one, for ``holder``. Whoever starts a file's
+    import holds its source's row while deciding (PostgreSQL; SQLite's writers take turns), so two
+    starting at once (two uploads, a job and a command) see each other's run; and taking a run is a
+    compare-and-set on who held it and how far it got, so a holder that just wrote a batch keeps it."""
     sha256 = _sha256(path)
     source = repository.source_for(session, sha256=sha256, file_name=name)
     if source is None:
-        source = IatiSource(
-            file_name=name, sha256=sha256, iati_version=header.version, generated_at=header.generated_at
+        source = repository.add_source_once(
+            session,
+            IatiSource(
+                file_name=name, sha256=sha256, iati_version=header.version, generated_at=header.generated_at
+            ),
         )
-        session.add(source)
-        session.flush()
-    run = repository.unfinished_run(session, source_id=source.id, options=options.key())
-    if run is not None and run.status == "running" and not take_over and not has_stalled(run):
-        raise ImportUnderway(run.id)
+    repository.lock_source(session, source.id)
+    run = _run_to_go_on_with(session, source.id, options, run_id)
+    now = datetime.now(UTC)
     if run is None:
         run = IatiImportRun(source_id=source.id, actor=actor.label, options=options.key(), total_count=total)
         run.refusals = []
         repository.add_passed_over(run, {})  # counted from the start: its report tells every reason
+        run.status, run.runner, run.heartbeat_at = "running", holder, now
         session.add(run)
-    run.status, run.runner, run.heartbeat_at = "running", this_runner(), datetime.now(UTC)
-    session.flush()
-    return run
+        session.flush()
+        return run
+    _refuse_if_held(run, take_over=take_over)
+    if not repository.take_run(session, run, runner=holder, now=now):
+        raise ImportUnderway(run.id)
+    taken = repository.get_run(session, run.id, fresh=True)
+    assert taken is not None
+    return taken
+
+
+def _run_to_go_on_with(
+    session: Session, source_id: int, options: ImportOptions, run_id: int | None
+) -> IatiImportRun | None:
+    """The run a job was queued to do, else the latest unfinished run of this file and options (read
+    after the source's row is held: as it is now, not as this session first saw it)."""
+    if run_id is not None:
+        queued = repository.get_run(session, run_id, fresh=True)
+        if queued is not None and queued.source_id == source_id:
+            if queued.status == "finished":  # finished by another attempt since this one looked
+                raise ImportUnderway(queued.id)
+            return queued
+    return repository.unfinished_run(session, source_id=source_id, options=options.key())
+
+
+def _refuse_if_held(run: IatiImportRun, *, take_over: bool) -> None:
+    """Raise ImportUnderway when another runner is importing the run: marked running, and neither stopped
+    (has_stalled) nor, for the job it was handed over to (``take_over``), held by nobody."""
+    handed_to_this_job = take_over and run.runner is None
+    if run.status == "running" and not has_stalled(run) and not handed_to_this_job:
+        raise ImportUnderway(run.id)
+
+
+def _hold_on(session: Session, context: _Context) -> None:
+    """At the start of each write of the run: carry on only while this attempt still holds it (another
+    runner takes a run it sees stopped; this attempt, slow but alive, must then write nothing more). The
+    source's row first, in the order _start_run takes them, then the run's: held to the commit."""
+    repository.lock_source(session, context.source_id)
+    if not repository.still_held(session, context.run_id, runner=context.runner, now=datetime.now(UTC)):
+        raise ImportTakenOver(context.run_id)
 
 
 def _context(
     session: Session,
     actor: Actor,
-    run_id: int,
+    run: IatiImportRun,
+    runner: str,
     options: ImportOptions,
     rule_set: RelevanceRules,
     base_url: str,
@@ -520,7 +631,9 @@ def _context(
     iso3_by_iso2 = repository.country_iso3_by_iso2(session)
     return _Context(
         actor=actor,
-        run_id=run_id,
+        run_id=run.id,
+        source_id=run.source_id,
+        runner=runner,
         options=options,
         relevance_rules=rule_set.with_techniques(
             relevance.technique_terms(repository.technique_rows(session)), uri
@@ -594,6 +707,7 @@ def _apply_batch(
     """Decide and write one batch, and move the run's counts on, in one transaction."""
     decisions = [_decide(read, context) for read in batch]
     with unit_of_work(session_factory, write=True) as session:
+        _hold_on(session, context)
         run = repository.get_run(session, context.run_id)
         assert run is not None
         if run.source.publisher_ref is None and decisions:

@@ -38,6 +38,7 @@ def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> 
         "assistance/import_iati.html",
         {
             "problem": None,
+            "underway": None,
             "max_upload_mb": settings.max_upload_bytes // (1024 * 1024),
             **context,
         },
@@ -107,15 +108,16 @@ def iati_import_upload(
             file_name=Path(file.filename or "upload.xml").name,
             options=options,
             base_url=request.app.state.settings.base_url,
+            # The run is its job's to import: nobody holds it until the job takes it.
+            hand_over=True,
         )
     except (service.IatiFileRefused, RulesFileError) as refused:
         shutil.rmtree(folder, ignore_errors=True)
         return _page(request, {**_lists(session, actor), "problem": str(refused)}, 422)
     except service.ImportUnderway as underway:
-        # Someone is importing this very file now: follow that run instead of starting a second one.
+        # Someone is importing this very file now: the page says so and links to that run; no second one.
         shutil.rmtree(folder, ignore_errors=True)
-        flash(request, str(underway))
-        return RedirectResponse(f"{PAGE}/runs/{underway.run_id}", status_code=303)
+        return _page(request, {**_lists(session, actor), "underway": underway}, 409)
     job_service.enqueue(
         session,
         actor=actor,
