@@ -185,7 +185,9 @@ class IatiImportRun(Base):
     refused_count: Mapped[int] = mapped_column(Integer, default=0)
     # [{"identifier", "line", "rule", "details"}], at most a few thousand.
     refusals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    file_problem: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Activities read but neither imported nor refused, by why they were passed over
+    # ({"outside-countries": 12, ...}); None for a run begun before PUX counted them.
+    passed_over: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
     source: Mapped[IatiSource] = relationship(lazy="joined")
 

@@ -115,17 +115,10 @@ def let_go_failed(session: Session, run_id: int, *, runner: str | None) -> None:
     session.execute(statement)
 
 
-# A run's activities read but neither imported nor refused, by why they were passed over
-# ({"outside-countries": 12, ...}), are kept under this key of the run's ``file_problem`` JSON column: a
-# column no code wrote (a file refused as a whole never gets a run), used so that the tally needed no
-# migration. Only the two functions below know where it lives.
-_PASSED_OVER_KEY = "passed_over"
-
-
 def passed_over(run: IatiImportRun) -> dict[str, int] | None:
     """How many activities of the run were passed over, by reason; None for a run begun before PUX
     counted them."""
-    kept = (run.file_problem or {}).get(_PASSED_OVER_KEY)
+    kept = run.passed_over
     return {str(reason): int(count) for reason, count in kept.items()} if isinstance(kept, dict) else None
 
 
@@ -135,7 +128,7 @@ def add_passed_over(run: IatiImportRun, counts: dict[str, int]) -> None:
     tally = dict(passed_over(run) or {})
     for reason, count in counts.items():
         tally[reason] = tally.get(reason, 0) + count
-    run.file_problem = {**(run.file_problem or {}), _PASSED_OVER_KEY: tally}
+    run.passed_over = tally
 
 
 def recent_runs(session: Session, limit: int = 20) -> Sequence[IatiImportRun]:
