@@ -129,3 +129,18 @@ def test_the_page_says_what_was_not_compared_and_the_rate_it_used(
     assert "Converted at 1 XOF = 0.00167 USD (2025; BCEAO)." in converted.text
     assert "≈ 1,503 USD" in converted.text and "at the stated rate: BCEAO, 2025" in converted.text
     assert "not ordered by cost" not in converted.text and "Not compared" not in converted.text
+
+
+@pytest.mark.parametrize("path", ["/unfunded?country=SEN&sort=cost", "/gaps/ranking?", "/api/v1/gaps?"])
+def test_a_cleared_currency_box_means_dollars_not_an_error(
+    client: TestClient, world: World, senegal: dict[str, int], path: str
+) -> None:
+    # The forms send every box: a reader who empties the currency box and filters again meant "no choice".
+    answer = client.get(
+        f"{path}&currency=&rate_from=&rate=&rate_year=", headers=bearer(world.tokens["officer_b"])
+    )
+    assert answer.status_code == 200, answer.text
+    if path.startswith("/api"):
+        assert answer.json()["currency"] == "USD"
+    else:
+        assert "USD" in answer.text

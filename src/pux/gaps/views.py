@@ -71,13 +71,17 @@ def period_query(
     return Period(start, end)
 
 
+# The currency results are given in when the reader names none (a cleared box included: it is not an error).
+DEFAULT_CURRENCY = "USD"
 # A rate above 0 and below a billion (blank: no rate), and a year from 1950 to 2100 (blank: none).
 POSITIVE_RATE = r"^\s*(?:0*[1-9][0-9]{0,8}(?:\.[0-9]{1,12})?|0*\.[0-9]{0,11}[1-9][0-9]{0,11})?\s*$"
 RATE_YEAR = r"^\s*(?:19[5-9][0-9]|20[0-9][0-9]|2100)?\s*$"
 
 
 def rate_query(
-    currency: Annotated[str, Query(pattern="^[A-Za-z]{3}$", description="Currency of the results")] = "USD",
+    currency: Annotated[
+        str, Query(pattern=r"^\s*(?:[A-Za-z]{3})?\s*$", description="Currency of the results (blank: USD)")
+    ] = DEFAULT_CURRENCY,
     rate_from: Annotated[
         str | None, Query(max_length=3, description="Currency converted by the rate")
     ] = None,
@@ -91,7 +95,7 @@ def rate_query(
     ranking's form sends its rate fields blank when no rate is stated: blank is "none", not an error."""
     rate_text, year_text = _blank(rate), _blank(rate_year)
     return _stated_rate(
-        currency.upper(),
+        (_blank(currency) or DEFAULT_CURRENCY).upper(),
         rate_from,
         float(rate_text) if rate_text else None,
         int(year_text) if year_text else None,
