@@ -1212,6 +1212,12 @@ def iati_import(
                             base_url=settings.base_url,
                             progress=_bar_progress(bar, task),
                         )
+                    except iati.ImportUnderway as underway:
+                        # Not a refusal: another process imports (or took over) this file, and what this
+                        # one wrote before stays; its run says how far it got.
+                        console.print(f"[yellow]{path.name}: {underway} (run {underway.run_id})[/yellow]")
+                        failed = True
+                        continue
                     except (DomainError, RulesFileError) as refused:
                         console.print(f"[red]{path.name}: refused, nothing was imported. {refused}[/red]")
                         failed = True

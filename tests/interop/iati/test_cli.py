@@ -26,7 +26,7 @@ from pux.cli import app
 from pux.db import make_session_factory, unit_of_work
 from pux.interop.iati import synthetic
 from pux.interop.iati.schema import schema_problems
-from pux.interop.iati.service import ImportOptions, import_file
+from pux.interop.iati.service import ImportOptions, finish_import, import_file, start_import
 from tests.committed import rewind_audit_chain
 from tests.interop.iati.conftest import BASE_URL, run_counts, snapshot
 from tests.world import World
@@ -138,6 +138,27 @@ def test_the_cli_refuses_a_file_that_is_not_iati_and_says_why(cli_env: None, tmp
     assert result.exit_code == 1
     assert "refused, nothing was imported" in result.output and "not an IATI activity file" in result.output
     assert "its root is html" in " ".join(result.output.split())
+
+
+def test_the_cli_says_a_file_is_being_imported_elsewhere_not_that_nothing_was_imported(
+    cli_publisher: str, tmp_path: Path, engine: Engine, world: World
+) -> None:
+    path = synthetic.write_file(
+        tmp_path / "held.xml", list(synthetic.activities(10, reporting_ref=cli_publisher))
+    )
+    held = start_import(
+        session_factory=make_session_factory(engine),
+        actor=world.actors["facilitator"],
+        path=path,
+        base_url=BASE_URL,
+        options=ImportOptions(everything=True, batch_size=5),
+    )
+    result = runner.invoke(app, ["iati", "import", str(path), "--all", "--batch-size", "5"], env=WIDE)
+    finish_import(held)
+    # The operator learns another process has the file, and which run to watch; no false "nothing".
+    assert result.exit_code == 1
+    assert "nothing was imported" not in result.output
+    assert "being imported already" in result.output and f"(run {held.run_id})" in result.output
 
 
 def _clean_run(engine: Engine, world: World, path: Path) -> tuple[dict[str, Any], tuple[int, ...]]:
