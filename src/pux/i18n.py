@@ -160,6 +160,23 @@ def listed(items: Iterable[object], language: str | None = None) -> str:
     return separator.join(str(item) for item in items)
 
 
+def number_text(value: float | int | None, digits: int = 1) -> str:
+    """A figure in the active language's notation; None stays visibly missing. Large figures are written
+    whole unless two or more decimals are asked for (amounts of money: a fare of 1,250.50 was shown 1,250
+    while the record held the cents)."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        pattern = "#,##0"
+    elif digits >= 2:
+        pattern = f"#,##0.{'0' * digits}"
+    elif abs(value) >= 1000:
+        pattern = "#,##0"
+    else:
+        pattern = f"#,##0.{'#' * digits}"
+    return decimal_text(value, pattern)
+
+
 # Babel's names of the languages' locales (Chinese is written in simplified characters here).
 BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "zh": "zh_Hans", "ru": "ru"}
 

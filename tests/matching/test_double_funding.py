@@ -65,12 +65,13 @@ def test_a_proposal_larger_than_what_is_left_of_the_budget_is_refused(session: S
     proposal = _proposed(session, world, programme_id, "900000")
     matching.decide(session, actor=world.actors["partner_a"], proposal_id=proposal.id, accept=True)
     programme = programmes.get_programme(session, actor=world.actors["admin"], programme_id=programme_id)
-    programme.remaining_budget = Decimal("500000")  # spent since, by proposals of another round
+    programme.remaining_budget = Decimal("500000.5")  # spent since, by proposals of another round
     session.flush()
-    with pytest.raises(InvalidTransition, match="500,000 USD left"):
+    # The figures are written as the pages write amounts: cents kept, both of them.
+    with pytest.raises(InvalidTransition, match="500,000.50 USD left, less than the 900,000 USD"):
         matching.decide(session, actor=world.actors["focal_ken"], proposal_id=proposal.id, accept=True)
     assert proposal.status == "proposed" and proposal.activity_id is None
-    assert _remaining(session, world, programme_id) == Decimal("500000")
+    assert _remaining(session, world, programme_id) == Decimal("500000.5")
 
 
 def test_two_programmes_together_cannot_fund_a_need_beyond_its_cost(session: Session, world: World) -> None:

@@ -18,7 +18,7 @@ from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityCreate
 from pux.audit import service as audit
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed
-from pux.i18n import decimal_text, get_language
+from pux.i18n import get_language, number_text
 from pux.i18n import gettext as _
 from pux.kept import KeptResults
 from pux.matching import repository
@@ -675,7 +675,8 @@ def decide(
 
 
 def _written_amount(amount: Decimal) -> str:
-    return decimal_text(float(amount), "#,##0.##")
+    """An amount as the pages write it (1,250.50, not 1,250.5)."""
+    return number_text(float(amount), 2)
 
 
 def _check_still_fundable(session: Session, proposal: MatchProposal) -> None:

@@ -19,11 +19,11 @@ from pux.errors import WHOLE_FORM
 from pux.i18n import (
     LANGUAGE_AUTONYMS,
     LANGUAGES,
-    decimal_text,
     get_language,
     gettext,
     listed,
     ngettext,
+    number_text,
     text_direction,
 )
 from pux.needs import workflow as need_workflow
@@ -35,21 +35,7 @@ from pux.web.field_labels import field_label
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
-def format_number(value: float | int | None, digits: int = 1) -> str:
-    """A figure in the active language's notation; None stays visibly missing. Large figures are written
-    whole unless two or more decimals are asked for (amounts of money: a fare of 1,250.50 was shown 1,250
-    while the record held the cents)."""
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        pattern = "#,##0"
-    elif digits >= 2:
-        pattern = f"#,##0.{'0' * digits}"
-    elif abs(value) >= 1000:
-        pattern = "#,##0"
-    else:
-        pattern = f"#,##0.{'#' * digits}"
-    return decimal_text(value, pattern)
+format_number = number_text
 
 
 # First strong isolate ... pop directional isolate: the Unicode marks that set a piece of text apart from
