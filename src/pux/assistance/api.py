@@ -14,7 +14,7 @@ from pux.web.deps import SessionDep
 from pux.web.filters import ActivityFilters, ApiPage
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
-from pux.web.openapi import error_responses
+from pux.web.openapi import ApiBody, error_responses
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
@@ -48,7 +48,7 @@ def list_activities(
 
 
 @router.post("/activities", response_model=ActivityRead, status_code=201)
-def record_activity(session: SessionDep, actor: ApiActor, data: ActivityCreate) -> ActivityRead:
+def record_activity(session: SessionDep, actor: ApiActor, data: ApiBody[ActivityCreate]) -> ActivityRead:
     """Record an activity of an organisation the caller acts for."""
     return _one(session, actor, service.record_activity(session, actor=actor, data=data))
 
@@ -61,7 +61,7 @@ def get_activity(session: SessionDep, actor: ApiActor, activity_id: RecordPath) 
 
 @router.put("/activities/{activity_id}", response_model=ActivityRead)
 def update_activity(
-    session: SessionDep, actor: ApiActor, activity_id: RecordPath, data: ActivityUpdate
+    session: SessionDep, actor: ApiActor, activity_id: RecordPath, data: ApiBody[ActivityUpdate]
 ) -> ActivityRead:
     """Edit an activity; a stale version gets 409."""
     return _one(

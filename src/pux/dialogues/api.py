@@ -35,7 +35,7 @@ from pux.web.deps import SessionDep
 from pux.web.filters import ActionFilters, ApiPage, EventFilters
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
-from pux.web.openapi import error_responses
+from pux.web.openapi import ApiBody, error_responses
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
@@ -55,7 +55,7 @@ def list_events(
 
 
 @router.post("/events", response_model=EventRead, status_code=201)
-def create_event(session: SessionDep, actor: ApiActor, data: EventCreate) -> EventRead:
+def create_event(session: SessionDep, actor: ApiActor, data: ApiBody[EventCreate]) -> EventRead:
     """Create a dialogue event (facilitators)."""
     return EventRead.model_validate(service.create_event(session, actor=actor, data=data))
 
@@ -67,7 +67,9 @@ def get_event(session: SessionDep, actor: ApiActor, event_id: RecordPath) -> Eve
 
 
 @router.put("/events/{event_id}", response_model=EventRead)
-def update_event(session: SessionDep, actor: ApiActor, event_id: RecordPath, data: EventUpdate) -> EventRead:
+def update_event(
+    session: SessionDep, actor: ApiActor, event_id: RecordPath, data: ApiBody[EventUpdate]
+) -> EventRead:
     """Edit an event; send the version you read: a stale version gets 409 and changes nothing."""
     return EventRead.model_validate(service.update_event(session, actor=actor, event_id=event_id, data=data))
 
@@ -91,7 +93,7 @@ def list_participants(session: SessionDep, actor: ApiActor, event_id: RecordPath
 
 @router.post("/events/{event_id}/participants", response_model=ParticipantRead, status_code=201)
 def add_participant(
-    session: SessionDep, actor: ApiActor, event_id: RecordPath, data: ParticipantFields
+    session: SessionDep, actor: ApiActor, event_id: RecordPath, data: ApiBody[ParticipantFields]
 ) -> ParticipantRead:
     """Put a person on the list: facilitators invite anyone, a focal point nominates their own people."""
     participant = service.add_participant(session, actor=actor, event_id=event_id, data=data)
@@ -100,7 +102,7 @@ def add_participant(
 
 @router.post("/participants/{participant_id}/moves", response_model=ParticipantRead)
 def move_participant(
-    session: SessionDep, actor: ApiActor, participant_id: RecordPath, data: ParticipantMove
+    session: SessionDep, actor: ApiActor, participant_id: RecordPath, data: ApiBody[ParticipantMove]
 ) -> ParticipantRead:
     """Move a participant along the chain (nominate, endorse, confirm, attendance, decline)."""
     participant = service.move_participant(
@@ -121,7 +123,7 @@ def move_participant(
     "/participants/{participant_id}/travel-application", response_model=TravelApplicationRead, status_code=201
 )
 def apply_for_travel(
-    session: SessionDep, actor: ApiActor, participant_id: RecordPath, data: TravelApplicationFields
+    session: SessionDep, actor: ApiActor, participant_id: RecordPath, data: ApiBody[TravelApplicationFields]
 ) -> TravelApplicationRead:
     """Ask for travel support (the participant themself, or a facilitator for them), once per event."""
     application = service.apply_for_travel(session, actor=actor, participant_id=participant_id, data=data)
@@ -173,7 +175,7 @@ def get_outcome(session: SessionDep, actor: ApiActor, event_id: RecordPath) -> E
 
 @router.put("/events/{event_id}/outcome", response_model=OutcomeRead)
 def save_outcome(
-    session: SessionDep, actor: ApiActor, event_id: RecordPath, data: OutcomeFields
+    session: SessionDep, actor: ApiActor, event_id: RecordPath, data: ApiBody[OutcomeFields]
 ) -> OutcomeRead:
     """Record or edit what an event concluded (facilitators); send version 0 for the first record."""
     return OutcomeRead.model_validate(
@@ -195,7 +197,7 @@ def list_actions(
 
 @router.post("/events/{event_id}/actions", response_model=ActionRead, status_code=201)
 def create_action(
-    session: SessionDep, actor: ApiActor, event_id: RecordPath, data: ActionFields
+    session: SessionDep, actor: ApiActor, event_id: RecordPath, data: ApiBody[ActionFields]
 ) -> ActionRead:
     """Record a follow-up action agreed at an event, with its owner and due date (facilitators)."""
     return ActionRead.model_validate(
@@ -205,7 +207,7 @@ def create_action(
 
 @router.post("/actions/{action_id}/progress", response_model=ActionRead)
 def progress_action(
-    session: SessionDep, actor: ApiActor, action_id: RecordPath, data: ActionProgress
+    session: SessionDep, actor: ApiActor, action_id: RecordPath, data: ApiBody[ActionProgress]
 ) -> ActionRead:
     """Report progress on an action (its owner or a facilitator): a status and a note."""
     action = service.progress_action(session, actor=actor, action_id=action_id, data=data)

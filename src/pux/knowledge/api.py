@@ -36,7 +36,7 @@ from pux.web.deps import SessionDep
 from pux.web.filters import ApiPage, country_code
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
-from pux.web.openapi import error_responses
+from pux.web.openapi import ApiBody, error_responses
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
@@ -127,7 +127,7 @@ def list_evidence(
 
 
 @router.post("/evidence", response_model=EvidenceRead, status_code=201)
-def create_evidence(session: SessionDep, actor: ApiActor, data: EvidenceCreate) -> EvidenceRead:
+def create_evidence(session: SessionDep, actor: ApiActor, data: ApiBody[EvidenceCreate]) -> EvidenceRead:
     """Add an entry (knowledge editors); it starts as reported."""
     return _one_evidence_read(session, service.create_evidence(session, actor=actor, data=data))
 
@@ -140,7 +140,7 @@ def get_evidence(session: SessionDep, actor: ApiActor, entry_id: RecordPath) -> 
 
 @router.put("/evidence/{entry_id}", response_model=EvidenceRead)
 def update_evidence(
-    session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: EvidenceUpdate
+    session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: ApiBody[EvidenceUpdate]
 ) -> EvidenceRead:
     """Edit an entry (editors); send the version you read. A changed entry is reported again."""
     return _one_evidence_read(
@@ -150,7 +150,7 @@ def update_evidence(
 
 @router.post("/evidence/{entry_id}/check", response_model=EvidenceRead)
 def check_evidence(
-    session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: EvidenceCheck
+    session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: ApiBody[EvidenceCheck]
 ) -> EvidenceRead:
     """Mark an entry checked against its source (reviewers; never the entry's author)."""
     entry = service.check_evidence(session, actor=actor, entry_id=entry_id, version=data.version)
@@ -159,7 +159,7 @@ def check_evidence(
 
 @router.post("/evidence/{entry_id}/dispute", response_model=EvidenceRead)
 def dispute_evidence(
-    session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: EvidenceDispute
+    session: SessionDep, actor: ApiActor, entry_id: RecordPath, data: ApiBody[EvidenceDispute]
 ) -> EvidenceRead:
     """Mark an entry disputed with the reason (reviewers; never the entry's author)."""
     return _one_evidence_read(

@@ -19,6 +19,7 @@ from pux.web.deps import SessionDep
 from pux.web.filters import ApiPage
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
+from pux.web.openapi import ApiBody
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
@@ -137,7 +138,7 @@ def needs_for_programme(
 
 
 @router.post("/matching/rounds", response_model=RoundRead, status_code=201)
-def run_round(session: SessionDep, actor: ApiActor, request: RoundRequest) -> RoundRead:
+def run_round(session: SessionDep, actor: ApiActor, request: ApiBody[RoundRequest]) -> RoundRead:
     """Run an allocation round and wait for it (facilitators): objective, proven gap, greedy comparison,
     proposals. On large data queue it instead (POST /api/v1/matching/round-jobs)."""
     rules = RoundRules(
@@ -152,7 +153,9 @@ def run_round(session: SessionDep, actor: ApiActor, request: RoundRequest) -> Ro
 
 
 @router.post("/matching/round-jobs", response_model=JobRead, status_code=202)
-def queue_round(session: SessionDep, actor: ApiActor, request: RoundRequest, response: Response) -> JobRead:
+def queue_round(
+    session: SessionDep, actor: ApiActor, request: ApiBody[RoundRequest], response: Response
+) -> JobRead:
     """Queue an allocation round as a job (facilitators): on the mission's data a round takes seconds, too
     long to hold a request. The answer is the job; follow its Location until it is done, then its
     ``result_url`` leads to the round."""
@@ -194,7 +197,9 @@ def list_round_proposals(
 
 
 @router.post("/proposals/{proposal_id}/decision", response_model=ProposalRead)
-def decide(session: SessionDep, actor: ApiActor, proposal_id: RecordPath, decision: Decision) -> ProposalRead:
+def decide(
+    session: SessionDep, actor: ApiActor, proposal_id: RecordPath, decision: ApiBody[Decision]
+) -> ProposalRead:
     """Accept or decline a proposal for the donor side or the country side."""
     return ProposalRead.of(
         service.decide(

@@ -14,7 +14,7 @@ from pux.web.deps import SessionDep
 from pux.web.filters import ApiPage, NeedFilters
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
-from pux.web.openapi import error_responses
+from pux.web.openapi import ApiBody, error_responses
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
@@ -44,7 +44,7 @@ def list_needs(
 
 
 @router.post("/needs", response_model=NeedRead, status_code=201)
-def create_need(session: SessionDep, actor: ApiActor, data: NeedCreate) -> NeedRead:
+def create_need(session: SessionDep, actor: ApiActor, data: ApiBody[NeedCreate]) -> NeedRead:
     """Draft a need for a country the caller may draft for."""
     return NeedRead.model_validate(service.create_need(session, actor=actor, data=data))
 
@@ -63,14 +63,16 @@ def _read(need: Any, ranks: dict[int, int]) -> NeedRead:
 
 
 @router.put("/needs/{need_id}", response_model=NeedRead)
-def update_need(session: SessionDep, actor: ApiActor, need_id: RecordPath, data: NeedUpdate) -> NeedRead:
+def update_need(
+    session: SessionDep, actor: ApiActor, need_id: RecordPath, data: ApiBody[NeedUpdate]
+) -> NeedRead:
     """Edit a need; send the version you read: a stale version gets 409 and changes nothing."""
     return NeedRead.model_validate(service.update_need(session, actor=actor, need_id=need_id, data=data))
 
 
 @router.post("/needs/{need_id}/transitions", response_model=NeedRead)
 def transition_need(
-    session: SessionDep, actor: ApiActor, need_id: RecordPath, data: NeedTransition
+    session: SessionDep, actor: ApiActor, need_id: RecordPath, data: ApiBody[NeedTransition]
 ) -> NeedRead:
     """Submit, endorse, return (with a comment), publish, withdraw... a need."""
     need = service.transition_need(
@@ -80,7 +82,9 @@ def transition_need(
 
 
 @router.put("/countries/{iso3}/needs/ranking", response_model=list[NeedRead])
-def rank_needs(session: SessionDep, actor: ApiActor, iso3: str, order: RankingOrder) -> list[NeedRead]:
+def rank_needs(
+    session: SessionDep, actor: ApiActor, iso3: str, order: ApiBody[RankingOrder]
+) -> list[NeedRead]:
     """Set the national priority order of a country's endorsed and published needs."""
     needs = service.rank_needs(
         session, actor=actor, country_iso3=iso3.upper(), ordered_need_ids=order.need_ids

@@ -10,7 +10,7 @@ from pux.web.deps import SessionDep
 from pux.web.filters import ApiPage, ProgrammeFilters
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
-from pux.web.openapi import error_responses
+from pux.web.openapi import ApiBody, error_responses
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
@@ -32,7 +32,7 @@ def list_programmes(
 
 
 @router.post("/programmes", response_model=ProgrammeRead, status_code=201)
-def create_programme(session: SessionDep, actor: ApiActor, data: ProgrammeCreate) -> ProgrammeRead:
+def create_programme(session: SessionDep, actor: ApiActor, data: ApiBody[ProgrammeCreate]) -> ProgrammeRead:
     """Draft a programme for the caller's organisation."""
     return ProgrammeRead.model_validate(service.create_programme(session, actor=actor, data=data))
 
@@ -47,7 +47,7 @@ def get_programme(session: SessionDep, actor: ApiActor, programme_id: RecordPath
 
 @router.put("/programmes/{programme_id}", response_model=ProgrammeRead)
 def update_programme(
-    session: SessionDep, actor: ApiActor, programme_id: RecordPath, data: ProgrammeUpdate
+    session: SessionDep, actor: ApiActor, programme_id: RecordPath, data: ApiBody[ProgrammeUpdate]
 ) -> ProgrammeRead:
     """Edit a programme; a stale version gets 409."""
     programme = service.update_programme(session, actor=actor, programme_id=programme_id, data=data)
@@ -56,7 +56,7 @@ def update_programme(
 
 @router.post("/programmes/{programme_id}/status", response_model=ProgrammeRead)
 def set_status(
-    session: SessionDep, actor: ApiActor, programme_id: RecordPath, change: StatusChange
+    session: SessionDep, actor: ApiActor, programme_id: RecordPath, change: ApiBody[StatusChange]
 ) -> ProgrammeRead:
     """Publish, close or reopen a programme."""
     programme = service.set_programme_status(
