@@ -250,6 +250,11 @@ def visible_among(session: Session, ids: Sequence[int], where: ColumnElement[boo
     return set(session.scalars(statement, {"ids": list(ids)}))
 
 
+def filtered_among(session: Session, ids: Sequence[int], filters: SearchFilter) -> set[int]:
+    """Those of ``ids`` that have the facets ``filters`` chose."""
+    return visible_among(session, ids, filter_clause(filters))
+
+
 @dataclass(frozen=True)
 class Heading:
     """What a document is called, without its text: to rank by titles."""

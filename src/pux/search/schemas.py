@@ -31,6 +31,7 @@ class SearchRead(BaseModel):
     size: int
     items: list[SearchHitRead]
     facets: dict[str, list[FacetValueRead]]
+    capped: bool  # the caps on word and meaning hits left matches out of items, total and facets
 
     @classmethod
     def of(cls, results: SearchResults) -> SearchRead:
@@ -56,4 +57,5 @@ class SearchRead(BaseModel):
                 facet: [FacetValueRead(value=v.value, label=v.label, count=v.count) for v in values]
                 for facet, values in results.facets.items()
             },
+            capped=results.capped,
         )

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import and_
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -104,6 +104,7 @@ class SearchResults:
     page: PageRequest
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    capped: bool = False  # the caps on word and meaning hits left matches out of hits, counts and facets
 
     @property
     def pages(self) -> int:
@@ -138,6 +139,14 @@ def scopes_for(session: Session, actor: Actor) -> SearchScopes:
     )
 
 
+@dataclass(frozen=True)
+class Found:
+    """The documents found, best first, and whether the caps on word and meaning hits left some out."""
+
+    ids: list[int]
+    capped: bool
+
+
 def rank(
     session: Session,
     *,
@@ -148,7 +157,25 @@ def rank(
     mode: str = "fused",
 ) -> list[int]:
     """Ids of the visible documents for ``query``, best first (words, meaning, or both fused)."""
-    where = and_(repository.visible_clause(scopes), repository.filter_clause(filters))
+    return find(session, scopes=scopes, query=query, language=language, filters=filters, mode=mode).ids
+
+
+def find(
+    session: Session,
+    *,
+    scopes: SearchScopes,
+    query: str,
+    language: str,
+    filters: SearchFilter,
+    mode: str = "fused",
+) -> Found:
+    """The visible documents for ``query``, best first, and whether the caps left some out.
+
+    The caps on word and meaning hits apply to what the reader may see, and the facets chosen only narrow
+    what they kept: the hits are then the same whatever the filters, and the count beside a facet value
+    (counted over the hits) is what choosing it lists. Filtered before the caps, a filter dug deeper than
+    the counts had looked (a facet counted 88 and listed 92)."""
+    visible = repository.visible_clause(scopes)
     # The meaning half reads only memory: it runs beside the word half's SQL (both release the GIL).
     nearby = (
         MEANING_POOL.submit(_nearest_documents, repository.vector_index(session), query)
@@ -157,22 +184,49 @@ def rank(
     )
     rankings: list[list[tuple[int, float]]] = []
     weights: list[float] = []
+    capped = False
     plan = engine.plan_query(query, language, indexing.han_words)  # the words, and the titles' measure
     if mode in ("fused", "words"):
-        rankings.append(repository.word_ranking(session, plan, where, MAX_WORD_HITS))
+        words = repository.word_ranking(session, plan, visible, MAX_WORD_HITS)
+        # As many as the cap: there may be more (rarely exactly as many, and then the note is one too many).
+        capped = len(words) >= MAX_WORD_HITS
+        rankings.append(words)
         weights.append(1.0)
     if nearby is not None:
-        candidates = nearby.result()
-        visible = repository.visible_among(session, [i for i, _score in candidates], where)
-        rankings.append([(i, score) for i, score in candidates if i in visible][:MAX_MEANING_HITS])
+        meaning, meaning_capped = _visible_meaning_hits(session, nearby.result(), visible)
+        capped = capped or meaning_capped
+        rankings.append(meaning)
         weights.append(MEANING_WEIGHT)
+    rankings = _narrowed(session, rankings, filters)
     if mode == "fused":
         found = list(dict.fromkeys(item for ranking in rankings for item, _score in ranking))
         titles = _title_ranking(session, plan, language, found)
         best = max((score for _item, score in titles), default=0.0)
         rankings.append(titles)
         weights.append(TITLE_WEIGHT * best)  # fuse_scores divides by the best: a title counts as it matches
-    return [item for item, _score in engine.fuse_scores(rankings, weights=weights)]
+    return Found([item for item, _score in engine.fuse_scores(rankings, weights=weights)], capped)
+
+
+def _visible_meaning_hits(
+    session: Session, candidates: list[tuple[int, float]], visible: ColumnElement[bool]
+) -> tuple[list[tuple[int, float]], bool]:
+    """The best MAX_MEANING_HITS of the nearest documents the reader may see, and whether more may be
+    near (more were visible, or every candidate was taken and those beyond them were not looked at)."""
+    seen = repository.visible_among(session, [i for i, _score in candidates], visible)
+    hits = [(i, score) for i, score in candidates if i in seen]
+    capped = len(hits) > MAX_MEANING_HITS or len(candidates) >= MAX_MEANING_CANDIDATES
+    return hits[:MAX_MEANING_HITS], capped
+
+
+def _narrowed(
+    session: Session, rankings: list[list[tuple[int, float]]], filters: SearchFilter
+) -> list[list[tuple[int, float]]]:
+    """Each ranking with only the documents the facets chosen keep (their scores as they were)."""
+    if filters == SearchFilter():
+        return rankings
+    found = list(dict.fromkeys(item for ranking in rankings for item, _score in ranking))
+    kept = repository.filtered_among(session, found, filters)
+    return [[(item, score) for item, score in ranking if item in kept] for ranking in rankings]
 
 
 def _title_ranking(
@@ -221,9 +275,10 @@ def search(
     query = query.strip()[:MAX_QUERY_CHARS]
     if not query:
         return SearchResults(query, language, filters, 0, page, [])
-    ranked = rank(
+    found = find(
         session, scopes=scopes_for(session, actor), query=query, language=language, filters=filters, mode=mode
     )
+    ranked = found.ids
     shown = ranked[page.offset : page.offset + page.size]
     documents = repository.documents(session, shown)
     plan = engine.plan_query(query, language, indexing.han_words)
@@ -254,6 +309,7 @@ def search(
         page=page,
         hits=hits,
         facets=_facets(session, ranked, language),
+        capped=found.capped,
     )
 
 
