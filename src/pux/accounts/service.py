@@ -353,32 +353,32 @@ _UNKNOWN_ACCOUNT_HASH = PASSWORDS.hash(secrets.token_urlsafe(16))
 
 def _account_paused_everywhere(minutes: int) -> str:
     return ngettext(
-        "Too many failed sign-in attempts for this account from many places. Wait %(minutes)s minute "
+        "Too many failed sign-in attempts for this account from many places. Wait %(num)d minute "
         "and try again.",
-        "Too many failed sign-in attempts for this account from many places. Wait %(minutes)s minutes "
+        "Too many failed sign-in attempts for this account from many places. Wait %(num)d minutes "
         "and try again.",
         minutes,
-    ) % {"minutes": minutes}
+    ) % {"num": minutes}
 
 
 def _address_paused(minutes: int) -> str:
     return ngettext(
-        "Too many failed sign-in attempts from your network address. Wait %(minutes)s minute before "
+        "Too many failed sign-in attempts from your network address. Wait %(num)d minute before "
         "trying again from it.",
-        "Too many failed sign-in attempts from your network address. Wait %(minutes)s minutes before "
+        "Too many failed sign-in attempts from your network address. Wait %(num)d minutes before "
         "trying again from it.",
         minutes,
-    ) % {"minutes": minutes}
+    ) % {"num": minutes}
 
 
 def _account_paused_from_address(minutes: int) -> str:
     return ngettext(
-        "Too many failed sign-in attempts for this account from your network address. Wait %(minutes)s "
+        "Too many failed sign-in attempts for this account from your network address. Wait %(num)d "
         "minute and try again; the pause is for this network address only.",
-        "Too many failed sign-in attempts for this account from your network address. Wait %(minutes)s "
+        "Too many failed sign-in attempts for this account from your network address. Wait %(num)d "
         "minutes and try again; the pause is for this network address only.",
         minutes,
-    ) % {"minutes": minutes}
+    ) % {"num": minutes}
 
 
 class _PauseScope(NamedTuple):
