@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic_core import CoreSchema
 
 SWAGGER_ASSETS = "/api/docs-assets"
@@ -69,6 +69,9 @@ class ErrorRead(BaseModel):
 
     detail: str
     problems: list[ProblemRead] | None = None
+    request_id: str | None = Field(
+        default=None, description="On a server error: the reference to quote to the operator (its log line's)"
+    )
 
 
 _DESCRIPTIONS = {

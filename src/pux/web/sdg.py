@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from pux.i18n import N_, normalise_language
@@ -28,6 +28,9 @@ MAX_TEXT = 20_000
 
 
 class SuggestRequest(BaseModel):
+    # A misspelt "language" would otherwise be dropped and the language guessed without a word.
+    model_config = ConfigDict(extra="forbid")
+
     text: str = Field(min_length=1, max_length=MAX_TEXT)
     language: str | None = Field(default=None, description="en, fr, es, ar, zh or ru; detected when omitted")
 
