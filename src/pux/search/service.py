@@ -212,10 +212,21 @@ def _visible_meaning_hits(
 ) -> tuple[list[tuple[int, float]], bool]:
     """The best MAX_MEANING_HITS of the nearest documents the reader may see, and whether more may be
     near (more were visible, or every candidate was taken and those beyond them were not looked at)."""
-    seen = repository.visible_among(session, [i for i, _score in candidates], visible)
-    hits = [(i, score) for i, score in candidates if i in seen]
-    capped = len(hits) > MAX_MEANING_HITS or len(candidates) >= MAX_MEANING_CANDIDATES
+    near = _near_the_best(candidates)
+    seen = repository.visible_among(session, [i for i, _score in near], visible)
+    hits = [(i, score) for i, score in near if i in seen]
+    capped = len(hits) > MAX_MEANING_HITS or len(near) >= MAX_MEANING_CANDIDATES
     return hits[:MAX_MEANING_HITS], capped
+
+
+def _near_the_best(candidates: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The candidates not far behind the nearest (RELATIVE_MEANING_SCORE of its score): every text is
+    somewhat near every query, and without this the meaning hits always filled their cap, so the page
+    said on nearly every search that matches were left out."""
+    if not candidates:
+        return candidates
+    floor = RELATIVE_MEANING_SCORE * max(score for _i, score in candidates)
+    return [(i, score) for i, score in candidates if score >= floor]
 
 
 def _narrowed(
