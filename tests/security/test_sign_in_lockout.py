@@ -117,3 +117,5 @@ def test_the_page_tells_a_paused_address_what_it_can_do(client: TestClient, worl
     answer = client.post("/sign-in", data={**attempt, "password": PASSWORD})
     assert answer.status_code == 429
     assert "Wait 15 minutes and try again; the pause is for this network address only." in answer.text
+    # ... on the sign-in form, the address kept, ready for when the pause ends.
+    assert 'name="password"' in answer.text and f'value="{email}"' in answer.text

@@ -18,7 +18,7 @@ from pux.accounts import service
 from pux.accounts.permissions import ROLES, Actor, Grant, require
 from pux.accounts.repository import OrganisationFilter, PeopleFilter
 from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
-from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused
+from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused, SignInThrottled
 from pux.db import unit_of_work
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
@@ -94,9 +94,12 @@ async def sign_in(request: Request, form: FormDep) -> Response:
             PASSWORD_CHECKS, service.password_matches, candidate, password
         )
         user, token = await run_in_threadpool(_finish_sign_in, factory, candidate, client, matched)
-    except SignInRefused as refused:
+    except (SignInRefused, SignInThrottled) as refused:
+        # On the form, with the address as typed: a paused person reads when to try again where they
+        # will try, not on a bare error page.
+        status = 429 if isinstance(refused, SignInThrottled) else 401
         return render(
-            request, "accounts/sign_in.html", {"next": target, "error": str(refused), "email": email}, 401
+            request, "accounts/sign_in.html", {"next": target, "error": str(refused), "email": email}, status
         )
     request.session.clear()  # a fresh session on sign-in: no fixation of an older one
     request.session[SESSION_TOKEN] = token
