@@ -23,6 +23,7 @@ from pux.db import make_engine, make_session_factory, unit_of_work
 from pux.reference import service as reference
 from pux.web.app import create_app
 from pux.web.deps import get_session
+from pux.web.errors import RERAISE_DEFECTS
 from tests.world import World, build_world
 
 FAIL_ON_SKIP = os.environ.get("PUX_FAIL_ON_SKIP") == "1"
@@ -119,6 +120,7 @@ def client(settings: Settings, session: Session) -> Iterator[TestClient]:
         session.flush()
 
     app.dependency_overrides[get_session] = test_session
+    setattr(app.state, RERAISE_DEFECTS, True)  # a 500 in a test fails it (after the page is answered)
     # Work the app does in units of its own (sign-in steps, token use) joins the test's transaction too.
     app.state.session_factory = sessionmaker(
         bind=session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False

@@ -10,14 +10,17 @@ import logging
 from typing import cast
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
+from pux.web.errors import RERAISE_DEFECTS
 from pux.web.headers import PAGE_POLICY
 
 PAGE = "/crash-for-test"
 API = "/api/v1/crash-for-test"
 SECRET = "the-defect-s-own-words"
+SESSION_CRASH = "/crash-after-writing-the-session-for-test"
+SESSION_READ = "/session-for-test"
 
 
 @pytest.fixture
@@ -27,10 +30,36 @@ def crashing(client: TestClient) -> TestClient:
     def crash() -> None:
         raise RuntimeError(SECRET)
 
+    def crash_after_writing_the_session(request: Request) -> None:
+        request.session["written_by_a_failed_route"] = "yes"
+        raise RuntimeError(SECRET)
+
+    def session_holds(request: Request) -> dict[str, bool]:
+        return {"written": "written_by_a_failed_route" in request.session}
+
     app = cast(FastAPI, client.app)
     app.add_api_route(PAGE, crash)
     app.add_api_route(API, crash)
+    app.add_api_route(SESSION_CRASH, crash_after_writing_the_session)
+    app.add_api_route(SESSION_READ, session_holds)
+    setattr(app.state, RERAISE_DEFECTS, False)  # the answer itself is what these tests read
     return client
+
+
+def test_a_defect_in_a_test_still_fails_the_test(client: TestClient) -> None:
+    # The tests' client raises a defect again after its 500 page: a test asserting that some text is
+    # absent from a page must not pass on a page that crashed.
+    def crash() -> None:
+        raise RuntimeError(SECRET)
+
+    cast(FastAPI, client.app).add_api_route(PAGE, crash)
+    with pytest.raises(RuntimeError, match=SECRET):
+        client.get(PAGE)
+
+
+def test_what_a_failed_route_wrote_into_the_session_is_not_kept(crashing: TestClient) -> None:
+    assert crashing.get(SESSION_CRASH).status_code == 500
+    assert crashing.get(SESSION_READ).json() == {"written": False}
 
 
 def _logged_request(caplog: pytest.LogCaptureFixture, request_id: str) -> logging.LogRecord:

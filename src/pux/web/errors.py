@@ -223,6 +223,7 @@ class AnswerUnexpectedErrors:
             await self.app(scope, receive, send)
             return
         answer_started = False
+        session_before = dict(scope.get("session") or {})
 
         async def watched(message: Message) -> None:
             nonlocal answer_started
@@ -234,8 +235,19 @@ class AnswerUnexpectedErrors:
         except Exception as error:
             if answer_started:
                 raise  # part of the answer is on its way: only the server can end the connection now
+            # The page says nothing was saved: what the failed route wrote into the signed cookie is not.
+            if isinstance(scope.get("session"), dict):
+                scope["session"].clear()
+                scope["session"].update(session_before)
             answer = await unexpected_error(Request(scope, receive), error)
             await answer(scope, receive, send)
+            if getattr(scope["app"].state, RERAISE_DEFECTS, False):
+                raise  # after the answer, for a test client: a defect must fail the test that met it
+
+
+# Set on an app's state by the tests' client: the defect is raised again after its 500 page is sent, as
+# Starlette's own outer handler does (not in production, where the log line above already holds it).
+RERAISE_DEFECTS = "reraise_defects"
 
 
 def install(app: FastAPI) -> None:
