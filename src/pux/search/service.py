@@ -212,21 +212,25 @@ def _visible_meaning_hits(
 ) -> tuple[list[tuple[int, float]], bool]:
     """The best MAX_MEANING_HITS of the nearest documents the reader may see, and whether more may be
     near (more were visible, or every candidate was taken and those beyond them were not looked at)."""
-    near = _near_the_best(candidates)
-    seen = repository.visible_among(session, [i for i, _score in near], visible)
-    hits = [(i, score) for i, score in near if i in seen]
-    capped = len(hits) > MAX_MEANING_HITS or len(near) >= MAX_MEANING_CANDIDATES
+    seen = repository.visible_among(session, [i for i, _score in candidates], visible)
+    # The floor is set by the nearest record the reader may see: one they may not (a draft) must neither
+    # thin their results nor, by doing so, tell them it exists.
+    shown = [(i, score) for i, score in candidates if i in seen]
+    floor = _near_floor(shown)
+    hits = [(i, score) for i, score in shown if score >= floor]
+    # More may be near: more hits than are kept, or every candidate fetched was near enough (those beyond
+    # the fetch were not looked at).
+    capped = len(hits) > MAX_MEANING_HITS or (
+        len(candidates) >= MAX_MEANING_CANDIDATES and min(score for _i, score in candidates) >= floor
+    )
     return hits[:MAX_MEANING_HITS], capped
 
 
-def _near_the_best(candidates: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """The candidates not far behind the nearest (RELATIVE_MEANING_SCORE of its score): every text is
-    somewhat near every query, and without this the meaning hits always filled their cap, so the page
-    said on nearly every search that matches were left out."""
-    if not candidates:
-        return candidates
-    floor = RELATIVE_MEANING_SCORE * max(score for _i, score in candidates)
-    return [(i, score) for i, score in candidates if score >= floor]
+def _near_floor(hits: list[tuple[int, float]]) -> float:
+    """The score a meaning hit needs: not far behind the nearest (RELATIVE_MEANING_SCORE of its score).
+    Every text is somewhat near every query; without this the meaning hits always filled their cap, and
+    the page said on nearly every search that matches were left out."""
+    return RELATIVE_MEANING_SCORE * max((score for _i, score in hits), default=0.0)
 
 
 def _narrowed(
