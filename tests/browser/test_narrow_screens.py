@@ -124,7 +124,7 @@ CHART_BOXES = """() => [...document.querySelectorAll('main .chart-picture')].map
 })"""
 
 
-@pytest.mark.parametrize(("width", "language"), [(390, "en"), (390, "ar"), (1280, "en")])
+@pytest.mark.parametrize(("width", "language"), [(390, "en"), (390, "ar"), (600, "en"), (1280, "en")])
 def test_a_chart_that_scrolls_sideways_says_so(
     live_server: str, browser: Any, width: int, language: str
 ) -> None:
@@ -138,4 +138,4 @@ def test_a_chart_that_scrolls_sideways_says_so(
         # A reader is told (and the edges shade) exactly when part of the chart lies off the screen.
         assert box["hinted"] == box["scrolls"], box
         assert box["shaded"] == box["scrolls"], box
-    assert any(box["scrolls"] for box in boxes) == (width < 640)
+    assert any(box["scrolls"] for box in boxes) == (width < 576)
