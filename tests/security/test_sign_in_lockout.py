@@ -119,3 +119,15 @@ def test_the_page_tells_a_paused_address_what_it_can_do(client: TestClient, worl
     assert "Wait 15 minutes and try again; the pause is for this network address only." in answer.text
     # ... on the sign-in form, the address kept, ready for when the pause ends.
     assert 'name="password"' in answer.text and f'value="{email}"' in answer.text
+
+
+def test_an_ipv6_network_is_one_address_for_the_pauses(session: Session, world: World) -> None:
+    # One home line is given a /64 of IPv6 addresses: a stranger taking a new one for each guess is still
+    # one address, while the owner on another line signs in.
+    email = world.emails["focal_ken"]
+    for host in range(1, accounts.MAX_FAILURES_PER_ACCOUNT_FROM_ONE_ADDRESS + 1):
+        _fail(session, email, f"2001:db8:aa:bb::{host:x}")
+    with pytest.raises(SignInThrottled, match="this network address only"):
+        accounts.sign_in(session, email=email, password=PASSWORD, client_address="2001:db8:aa:bb:ffff::1")
+    signed_in = accounts.sign_in(session, email=email, password=PASSWORD, client_address="2001:db8:aa:cc::1")
+    assert signed_in.id == world.user_ids["focal_ken"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -425,10 +426,25 @@ def _refuse_while_paused(session: Session, *, email: str, client_address: str) -
         raise SignInThrottled(pauses[0][0](minutes))
 
 
+def throttled_address(client_address: str) -> str:
+    """The address sign-in failures are counted by: an IPv6 address by its /64 network, the block one
+    home or office line is given (one person can use millions of addresses in it, so counted one by one
+    each would stay under the pauses); an IPv4 address as it is."""
+    try:
+        address = ipaddress.ip_address(client_address.strip())
+    except ValueError:
+        return client_address
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:  # an IPv4 client seen through an IPv6 socket
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def begin_sign_in(session: Session, *, email: str, client_address: str) -> SignInCandidate:
     """First half of signing in: refuse when throttled, else what the password must be checked against."""
     email = email.strip().lower()
-    _refuse_while_paused(session, email=email, client_address=client_address)
+    _refuse_while_paused(session, email=email, client_address=throttled_address(client_address))
     user = repository.get_user_by_email(session, email)
     if user is None or not user.is_active or not user.password_hash:
         return SignInCandidate(email=email, user_id=None, password_hash=_UNKNOWN_ACCOUNT_HASH)
@@ -448,7 +464,10 @@ def finish_sign_in(
     user = repository.get_user(session, candidate.user_id) if candidate.user_id else None
     succeeded = password_matched and user is not None and user.is_active
     repository.add(
-        session, SignInAttempt(email=candidate.email, client_address=client_address, succeeded=succeeded)
+        session,
+        SignInAttempt(
+            email=candidate.email, client_address=throttled_address(client_address), succeeded=succeeded
+        ),
     )
     if not succeeded:
         raise SignInRefused(_("Wrong email address or password."))
