@@ -194,3 +194,23 @@ def test_a_ledger_file_sets_the_method_and_one_without_the_column_keeps_the_edit
     stated_none = {**without, "study_method": "", "source_language": "en"}
     service.import_evidence(session, actor=editor, rows=[stated_none])
     assert entry.study_method is None  # an empty cell says "not stated"
+
+
+def test_filling_in_the_method_or_language_of_a_checked_entry_keeps_its_check(
+    session: Session, editor: Actor, reviewer: Actor
+) -> None:
+    entry = _entry(
+        session, editor, "Benefit-cost ratio of an area-wide fruit fly programme", value=3.2, unit="ratio"
+    )
+    service.check_evidence(session, actor=reviewer, entry_id=entry.id, version=entry.version)
+
+    def edit(**changes: object) -> None:
+        fields = {name: getattr(entry, name) for name in EvidenceUpdate.model_fields if name != "version"}
+        data = EvidenceUpdate.model_validate({**fields, **changes, "version": entry.version})
+        service.update_evidence(session, actor=editor, entry_id=entry.id, data=data)
+
+    # How the study was made and the claim's language describe the entry; the figure checked is the same.
+    edit(study_method="modelling_study", source_language="fr")
+    assert (entry.status, entry.checked_by_id) == ("checked", reviewer.user_id)
+    edit(value=4.1)  # a new figure is not what the reviewer checked
+    assert (entry.status, entry.checked_by_id) == ("reported", None)

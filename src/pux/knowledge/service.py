@@ -368,13 +368,24 @@ def update_evidence(session: Session, *, actor: Actor, entry_id: int, data: Evid
     _check(evidence_problems(session, data))
     before = entry.snapshot()
     _apply_evidence(entry, data)
-    if entry.snapshot() != before:
+    if _changes_what_was_checked(before, entry.snapshot()):
         entry.status = v.REPORTED
         _forget_check(entry)
     session.flush()
     _audit(session, actor, "evidence.update", AUDIT_TYPES[v.EVIDENCE], entry.id, before=before,
            after=entry.snapshot())  # fmt: skip
     return entry
+
+
+# Saying how a study was made or which language the claim is written in describes the entry without
+# changing the figure or the citation a reviewer checked against its source: editors filling these in on
+# checked entries must not send every one of them back to review.
+_DESCRIBING_FIELDS = frozenset({"study_method", "source_language"})
+
+
+def _changes_what_was_checked(before: dict[str, object], after: dict[str, object]) -> bool:
+    changed = {name for name in after if before.get(name) != after[name]} - {"version", "updated_at"}
+    return bool(changed - _DESCRIBING_FIELDS)
 
 
 def check_evidence(session: Session, *, actor: Actor, entry_id: int, version: int) -> EvidenceEntry:
