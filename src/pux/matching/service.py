@@ -345,8 +345,20 @@ def programmes_for_need(
 ) -> list[ProgrammeSuggestion]:
     """The best eligible programmes for a need the actor may see, with reasons."""
     need = needs.get_need(session, actor=actor, need_id=need_id)
-    key = ("programmes", _data_stamp(session), need.id, need.version, k, get_language())
-    ranked = _RANKED.get(key, lambda: _ranked_programmes(session, need, k * 2))
+    # The engine ranks every open programme, the reader sees only some: when those ranked first are
+    # hidden from them, rank deeper (a public brief said "no open programme matches" while a public one
+    # ranked seventh).
+    depth = k * 2
+    while True:
+        key = ("programmes", _data_stamp(session), need.id, need.version, depth, get_language())
+        ranked = _RANKED.get(key, lambda depth=depth: _ranked_programmes(session, need, depth))
+        suggestions = _programmes_seen_by(session, actor, ranked)
+        if len(suggestions) >= k or len(ranked) < depth:
+            return suggestions[:k]
+        depth *= 4
+
+
+def _programmes_seen_by(session: Session, actor: Actor, ranked: list[_Ranked]) -> list[ProgrammeSuggestion]:
     by_id = repository.programmes_by_id(session, [r.record_id for r in ranked])
     suggestions = []
     for recommendation in ranked:
@@ -362,7 +374,7 @@ def programmes_for_need(
                     programme, recommendation.fit, recommendation.reasons, dict(recommendation.components)
                 )
             )
-    return suggestions[:k]
+    return suggestions
 
 
 def needs_for_programme(

@@ -1,0 +1,54 @@
+"""A need's recommended programmes are the best the reader may see: when the programmes ranked first are
+shown to partners only, the public is given the next ones, not nothing (a public country brief said "no
+open programme matches this need yet" while a public programme fitted it)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from pux.accounts.permissions import Actor
+from pux.matching import service as matching
+from pux.programmes import service as programmes
+from tests.world import World, kenya_grant_programme, programme_data
+
+HIDDEN = 6
+
+
+def _partners_only(session: Session, world: World, number: int) -> None:
+    """A published programme made to fit better than the public one (larger budget and per-need sum, the
+    need's every modality) but shown to partners only."""
+    partner = world.actors["partner_a"]
+    created = programmes.create_programme(
+        session,
+        actor=partner,
+        data=programme_data(
+            world.organisations["donor_a"],
+            title=f"Partners-only radiotherapy grants {number}",
+            visibility="partners",
+            total_budget=Decimal("50000000"),
+            remaining_budget=Decimal("50000000"),
+            max_per_need=Decimal("5000000"),
+        ),
+    )
+    programmes.set_programme_status(
+        session, actor=partner, programme_id=created.id, target="published", version=created.version
+    )
+
+
+def test_the_public_is_given_the_best_programme_it_may_see_below_hidden_ones(
+    session: Session, world: World
+) -> None:
+    need_id = world.needs["published_ken"]
+    kenya_grant_programme(session, world)
+    public_choice = matching.programmes_for_need(session, actor=Actor.public(), need_id=need_id, k=1)
+    assert public_choice, "the world has a public programme fitting the need"
+    for number in range(HIDDEN):
+        _partners_only(session, world, number)
+    partners_see = matching.programmes_for_need(
+        session, actor=world.actors["partner_a"], need_id=need_id, k=HIDDEN
+    )
+    assert all(s.programme.visibility == "partners" for s in partners_see)  # they do rank first
+    again = matching.programmes_for_need(session, actor=Actor.public(), need_id=need_id, k=1)
+    assert [s.programme.id for s in again] == [public_choice[0].programme.id]
