@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Annotated, Any, TypeVar
@@ -19,6 +20,12 @@ Model = TypeVar("Model", bound=BaseModel)
 # The largest record id the INTEGER keys hold (32-bit on PostgreSQL): every bound on ids is this one.
 MAX_RECORD_ID = 2**31 - 1
 RecordNumber = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
+
+
+def one_of_or_blank(words: Iterable[str]) -> str:
+    """A query parameter's pattern: one of ``words`` (a vocabulary's codes, so that a code added there is
+    taken at once), or blank, which a filter form sends for "any"."""
+    return f"^({'|'.join(re.escape(word) for word in words)})?$"
 
 
 def record_number(text: object) -> int | None:

@@ -32,6 +32,7 @@ from pux.knowledge.schemas import (
     StoryRead,
     TechniqueRead,
 )
+from pux.validation import one_of_or_blank
 from pux.web.deps import SessionDep
 from pux.web.filters import ApiPage, country_code
 from pux.web.forms import RecordPath
@@ -45,7 +46,7 @@ SlugPath = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9-
 Code = Annotated[str | None, Query(max_length=40)]
 Status = Annotated[str | None, Query(pattern="^(reported|checked|disputed)?$")]
 # A study method, or "not_stated" for the entries without one (the ledger page filters the same way).
-StudyMethodFilter = Annotated[str | None, Query(pattern=f"^({'|'.join(v.METHOD_FILTERS)})?$")]
+StudyMethodFilter = Annotated[str | None, Query(pattern=one_of_or_blank(v.METHOD_FILTERS))]
 
 
 def _technique_read(page: service.TechniquePage) -> TechniqueRead:

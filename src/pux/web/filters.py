@@ -24,7 +24,7 @@ from pux.i18n import gettext as _
 from pux.needs.repository import NeedFilter
 from pux.pagination import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, PageRequest
 from pux.programmes.repository import ProgrammeFilter
-from pux.validation import MAX_RECORD_ID, record_number
+from pux.validation import MAX_RECORD_ID, one_of_or_blank, record_number
 from pux.web.deps import SessionDep
 
 # The largest record number a 64-bit database key holds.
@@ -196,7 +196,7 @@ ApiPage = Annotated[PageRequest, Depends(api_page_request)]
 # Blank is allowed: a filter form sends "when=" for "any time".
 When = Annotated[str | None, Query(pattern="^(upcoming|past)?$")]
 # The vocabulary's kinds, so that a kind added there can be filtered on (a list written out here refused it).
-EventKind = Annotated[str | None, Query(pattern=f"^({'|'.join(dialogue_words.EVENT_KINDS)})?$")]
+EventKind = Annotated[str | None, Query(pattern=one_of_or_blank(dialogue_words.EVENT_KINDS))]
 ActionStatus = Annotated[str | None, Query(pattern="^(open|in_progress|done|dropped)?$")]
 
 
