@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -351,7 +352,7 @@ def programmes_for_need(
     depth = k * 2
     while True:
         key = ("programmes", _data_stamp(session), need.id, need.version, depth, get_language())
-        ranked = _RANKED.get(key, lambda depth=depth: _ranked_programmes(session, need, depth))
+        ranked = _RANKED.get(key, functools.partial(_ranked_programmes, session, need, depth))
         suggestions = _programmes_seen_by(session, actor, ranked)
         if len(suggestions) >= k or len(ranked) < depth:
             return suggestions[:k]
