@@ -264,17 +264,21 @@ def published_grant_programme(
         need = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs[key])
         need.modalities_wanted = ["equipment", "funding"]
     session.flush()
+    return published_programme(
+        session,
+        world,
+        title=title,
+        total_budget=budget,
+        remaining_budget=budget,
+        max_per_need=Decimal("2000000"),
+    )
+
+
+def published_programme(session: Session, world: World, **extra: object) -> int:
+    """A donor_a programme (programme_data with ``extra``) that partner_a writes and publishes."""
     partner = world.actors["partner_a"]
     created = programmes.create_programme(
-        session,
-        actor=partner,
-        data=programme_data(
-            world.organisations["donor_a"],
-            title=title,
-            total_budget=budget,
-            remaining_budget=budget,
-            max_per_need=Decimal("2000000"),
-        ),
+        session, actor=partner, data=programme_data(world.organisations["donor_a"], **extra)
     )
     programmes.set_programme_status(
         session, actor=partner, programme_id=created.id, target="published", version=created.version

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 from pux.briefs import service
 from pux.briefs import vocabulary as v
 from pux.briefs.content import Brief
-from pux.programmes import service as programmes
 from tests.briefs.walk import YEAR, Element, figures, parse, row_citations
-from tests.world import World, kenya_grant_programme, programme_data
+from tests.world import World, kenya_grant_programme, published_programme
 
 OPEN_GRANTS = "Cancer care grants for Eastern Africa"  # kenya_grant_programme: 3,000,000 USD left
 PUBLIC_NEED = "Published public: nuclear medicine upgrade"  # costs 1,200,000 USD
@@ -60,19 +59,8 @@ def _pdf_text(client: TestClient) -> str:
 
 def _partners_only_programme(session: Session, world: World) -> None:
     """A published programme that fits Kenya's radiotherapy needs but is shown to partners only."""
-    partner = world.actors["partner_a"]
-    created = programmes.create_programme(
-        session,
-        actor=partner,
-        data=programme_data(
-            world.organisations["donor_a"],
-            title=PARTNERS_PROGRAMME,
-            visibility="partners",
-            max_per_need=Decimal("2000000"),
-        ),
-    )
-    programmes.set_programme_status(
-        session, actor=partner, programme_id=created.id, target="published", version=created.version
+    published_programme(
+        session, world, title=PARTNERS_PROGRAMME, visibility="partners", max_per_need=Decimal("2000000")
     )
 
 

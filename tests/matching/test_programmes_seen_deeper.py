@@ -10,30 +10,22 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
 from pux.matching import service as matching
-from pux.programmes import service as programmes
-from tests.world import World, kenya_grant_programme, programme_data
+from tests.world import World, kenya_grant_programme, published_programme
 
 HIDDEN = 6
 
 
 def _partners_only(session: Session, world: World, number: int) -> None:
-    """A published programme made to fit better than the public one (larger budget and per-need sum, the
-    need's every modality) but shown to partners only."""
-    partner = world.actors["partner_a"]
-    created = programmes.create_programme(
+    """A published programme made to fit better than the public one (larger budget and per-need sum)
+    but shown to partners only."""
+    published_programme(
         session,
-        actor=partner,
-        data=programme_data(
-            world.organisations["donor_a"],
-            title=f"Partners-only radiotherapy grants {number}",
-            visibility="partners",
-            total_budget=Decimal("50000000"),
-            remaining_budget=Decimal("50000000"),
-            max_per_need=Decimal("5000000"),
-        ),
-    )
-    programmes.set_programme_status(
-        session, actor=partner, programme_id=created.id, target="published", version=created.version
+        world,
+        title=f"Partners-only radiotherapy grants {number}",
+        visibility="partners",
+        total_budget=Decimal("50000000"),
+        remaining_budget=Decimal("50000000"),
+        max_per_need=Decimal("5000000"),
     )
 
 
