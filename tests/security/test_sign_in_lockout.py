@@ -117,8 +117,9 @@ def test_the_page_tells_a_paused_address_what_it_can_do(client: TestClient, worl
     answer = client.post("/sign-in", data={**attempt, "password": PASSWORD})
     assert answer.status_code == 429
     assert "Wait 15 minutes and try again; the pause is for this network address only." in answer.text
-    # ... on the sign-in form, the address kept, ready for when the pause ends.
+    # ... on the sign-in form, the address kept, ready for when the pause ends, which the header gives.
     assert 'name="password"' in answer.text and f'value="{email}"' in answer.text
+    assert 14 * 60 < int(answer.headers["retry-after"]) <= 15 * 60
 
 
 def test_an_ipv6_network_is_one_address_for_the_pauses(session: Session, world: World) -> None:

@@ -65,7 +65,11 @@ class SignInRefused(DomainError):
 
 
 class SignInThrottled(DomainError):
-    """Too many failed attempts recently; try again later."""
+    """Too many failed attempts recently; try again later (``seconds``: when the pause ends)."""
+
+    def __init__(self, message: str, seconds: int = 0) -> None:
+        super().__init__(message)
+        self.seconds = seconds
 
 
 def _now() -> datetime:
@@ -422,8 +426,8 @@ def _refuse_while_paused(session: Session, *, email: str, client_address: str) -
     pauses = [(scope.message, until) for scope in scopes if (until := _paused_until(session, scope))]
     if pauses:
         longest = max(until for _message, until in pauses)
-        minutes = max(1, math.ceil((longest - _now()).total_seconds() / 60))
-        raise SignInThrottled(pauses[0][0](minutes))
+        seconds = max(1, math.ceil((longest - _now()).total_seconds()))
+        raise SignInThrottled(pauses[0][0](math.ceil(seconds / 60)), seconds)
 
 
 def throttled_address(client_address: str) -> str:

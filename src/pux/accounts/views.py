@@ -98,9 +98,12 @@ async def sign_in(request: Request, form: FormDep) -> Response:
         # On the form, with the address as typed: a paused person reads when to try again where they
         # will try, not on a bare error page.
         status = 429 if isinstance(refused, SignInThrottled) else 401
-        return render(
+        page = render(
             request, "accounts/sign_in.html", {"next": target, "error": str(refused), "email": email}, status
         )
+        if isinstance(refused, SignInThrottled):
+            page.headers["Retry-After"] = str(refused.seconds)  # for clients and tools that honour it
+        return page
     request.session.clear()  # a fresh session on sign-in: no fixation of an older one
     request.session[SESSION_TOKEN] = token
     flash(request, _("Welcome, %(name)s.") % {"name": user.full_name})
