@@ -929,13 +929,20 @@ def evidence_list(
     from pux.accounts.permissions import Actor
     from pux.knowledge import service as knowledge
     from pux.knowledge.repository import EvidenceFilter
-    from pux.knowledge.vocabulary import EVIDENCE_STATUSES, evidence_status_label
+    from pux.knowledge.vocabulary import (
+        EVIDENCE_STATUSES,
+        METHOD_NOT_STATED,
+        evidence_status_label,
+        study_method_label,
+    )
     from pux.pagination import MAX_PAGE_SIZE, PageRequest
 
     if status and status not in EVIDENCE_STATUSES:
         console.print(f"[red]--status must be one of: {', '.join(EVIDENCE_STATUSES)}[/red]")
         raise typer.Exit(code=2)
-    table = Table("ID", "Key", "Technique", "Claim", "Figure", "Citation", "Status", title="Evidence ledger")
+    table = Table(
+        "ID", "Key", "Technique", "Claim", "Figure", "Method", "Citation", "Status", title="Evidence ledger"
+    )
     with language_context(lang), _sessions() as session:
         number, total = 1, 0
         while True:
@@ -951,7 +958,8 @@ def evidence_list(
                 citation = f"{entry.citation_title} ({entry.citation_year or '-'})"
                 table.add_row(
                     str(entry.id), entry.key or "-", entry.technique_code, entry.claim,
-                    f"{figure} {entry.unit} {entry.currency or ''}".strip(), citation,
+                    f"{figure} {entry.unit} {entry.currency or ''}".strip(),
+                    study_method_label(entry.study_method or METHOD_NOT_STATED), citation,
                     evidence_status_label(entry.status),
                 )  # fmt: skip
             if page.request.number >= page.pages:

@@ -77,6 +77,7 @@ def test_import_then_again_is_idempotent_and_list_shows_it(
     assert "0 new, 0 updated, 1 unchanged" in again.output
     listed = runner.invoke(app, ["evidence", "list", "--status", "reported"], env=WIDE)
     assert listed.exit_code == 0 and "cli-test-1" in listed.output
+    assert "Not stated" in listed.output  # the file gives no study method, and the list says so
 
 
 def test_the_real_seed_loads_whole_and_every_technique_page_shows_it(
