@@ -147,6 +147,13 @@ def _with(change: dict[str, object]) -> dict[str, object]:
             "areas.health.burden",
         ),
         (_with({"areas": {"health": {"burden": 7}}}), "component_weights and areas are required"),
+        # A misspelt key was ignored without a word, its weight or rule lost: each is named.
+        (_with({"groop_points": {"ldc": 10}}), "groop_points"),
+        (_with({"areas": {"health": {"burdn": []}}}), "areas.health.burdn"),
+        (
+            _with({"areas": {"health": {"burden": [{"code": "SH.X", "weight": 1, "worse": "lower"}]}}}),
+            "areas.health.burden[0].worse",
+        ),
     ],
 )
 def test_a_configuration_sent_to_the_api_that_cannot_be_used_is_refused_naming_its_part(

@@ -107,6 +107,33 @@ def parse_config(data: Mapping[str, Any]) -> PriorityConfig:
     )
 
 
+CONFIG_KEYS = frozenset(
+    {"name", "version", "explanation", "component_weights", "group_points", "excluded_income_groups", "areas"}
+)
+AREA_KEYS = frozenset({"burden", "capacity"})
+RULE_KEYS = frozenset({"code", "weight", "worse_when", "optional"})
+
+
+def unknown_config_keys(data: Mapping[str, Any]) -> list[str]:
+    """The keys of a configuration that PUX does not read, by their path ("areas.health.burdn"): a
+    misspelt key would otherwise be ignored without a word, and its weight or rule lost."""
+    unknown = [key for key in data if key not in CONFIG_KEYS]
+    weights = data.get("component_weights")
+    if isinstance(weights, Mapping):
+        unknown += [f"component_weights.{key}" for key in weights if key not in COMPONENTS]
+    areas = data.get("areas")
+    for area, rules in areas.items() if isinstance(areas, Mapping) else ():
+        if not isinstance(rules, Mapping):
+            continue
+        unknown += [f"areas.{area}.{key}" for key in rules if key not in AREA_KEYS]
+        for part in AREA_KEYS:
+            items = rules.get(part)
+            for index, item in enumerate(items if isinstance(items, list) else ()):
+                if isinstance(item, Mapping):
+                    unknown += [f"areas.{area}.{part}[{index}].{key}" for key in item if key not in RULE_KEYS]
+    return unknown
+
+
 def _group_points(value: Any) -> dict[str, float]:
     try:
         points = {str(group): float(number) for group, number in dict(value).items()}

@@ -44,6 +44,11 @@ def require_may_configure(actor: Actor) -> None:
 def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> PriorityConfig:
     """Replace the configuration (facilitators); refused with the reason when it cannot be used."""
     require_may_configure(actor)
+    unknown = engine.unknown_config_keys(data)
+    if unknown:
+        raise ValidationFailed(
+            [FieldProblem(key, _("PUX does not read this key: is it misspelt?")) for key in unknown]
+        )
     try:
         config = engine.parse_config(data)
     except ConfigError as error:
