@@ -4,9 +4,8 @@ and the activities' own lists (so a count or a sum never includes what a list wo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Select, Subquery, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -240,18 +239,6 @@ def _unfunded(scope: VisibilityScope) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-class UnfundedPlace(NamedTuple):
-    """A need's place on the unfunded board (a ``NeedPlace`` with the currency of its cost)."""
-
-    id: int
-    country_iso3: str
-    thematic_area_code: str
-    national_rank: int | None
-    updated_at: datetime
-    estimated_cost: Decimal | None
-    currency: str
-
-
 def count_unfunded_needs(session: Session, scope: VisibilityScope) -> int:
     """How many needs unfunded_needs finds without filters."""
     return session.scalar(select(func.count(Need.id)).where(*_unfunded(scope))) or 0
@@ -266,10 +253,10 @@ def unfunded_needs(
     technique: str | None,
     footnote_a_only: bool,
     text: str | None,
-) -> list[UnfundedPlace]:
+) -> list[needs_repository.NeedPlace]:
     """Visible needs endorsed or published that no recorded activity funds yet, as their sort keys. (Their
     costs are compared by the service, which converts currencies with the rates a reader states.)"""
-    statement = select(*needs_repository.PLACE_COLUMNS, Need.currency).where(*_unfunded(scope))
+    statement = select(*needs_repository.PLACE_COLUMNS).where(*_unfunded(scope))
     if countries is not None:
         statement = statement.where(Need.country_iso3.in_(sorted(countries)))
     if area:
@@ -283,7 +270,7 @@ def unfunded_needs(
     if text and text.strip():
         statement = statement.where(Need.search_text.contains(fold_for_search(text.strip()), autoescape=True))
     ordered = statement.order_by(Need.updated_at, Need.id)
-    return [UnfundedPlace(*row) for row in session.execute(ordered)]
+    return [needs_repository.NeedPlace(*row) for row in session.execute(ordered)]
 
 
 # --- Interest marks ---------------------------------------------------------------------------------

@@ -549,7 +549,7 @@ def unfunded_needs(
     def waiting(need_updated: datetime) -> datetime:
         return need_updated if need_updated.tzinfo else need_updated.replace(tzinfo=UTC)
 
-    def key(need: repository.UnfundedPlace) -> tuple[object, ...]:
+    def key(need: needs_repository.NeedPlace) -> tuple[object, ...]:
         index = score(need.country_iso3, need.thematic_area_code)
         rank = need.national_rank
         priority_key = (index is None, -(index or 0.0), rank is None, rank or 0)
@@ -620,7 +620,7 @@ def unfunded_needs(
     )
 
 
-def _stated_cost(need: repository.UnfundedPlace) -> engine.Money | None:
+def _stated_cost(need: needs_repository.NeedPlace) -> engine.Money | None:
     if need.estimated_cost is None:
         return None
     return engine.Money(float(need.estimated_cost), need.currency)

@@ -125,6 +125,7 @@ class NeedPlace(NamedTuple):
     national_rank: int | None
     updated_at: datetime
     estimated_cost: Decimal | None
+    currency: str  # of the cost: costs are compared in one currency, or through a stated rate
 
 
 # The columns of a NeedPlace, in its order.
@@ -135,6 +136,7 @@ PLACE_COLUMNS = (
     Need.national_rank,
     Need.updated_at,
     Need.estimated_cost,
+    Need.currency,
 )
 
 
