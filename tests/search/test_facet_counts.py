@@ -222,27 +222,3 @@ def test_the_page_says_when_the_caps_left_matches_out(
     monkeypatch.setattr(service, "MAX_WORD_HITS", SMALL_WORD_CAP)
     assert NOTE in client.get("/search", params={"q": WORD}).text
     assert client.get("/api/v1/search", params={"q": WORD}).json()["capped"] is True
-
-
-def test_a_private_record_near_the_query_does_not_thin_the_publics_meaning_results(
-    session: Session, world: World, many_needs: None
-) -> None:
-    # Meaning hits far behind the nearest are left out; the nearest must be one the reader may see, or a
-    # draft word for word the query would cut the public's results (and so tell them it exists).
-    query = "portable gamma camera for thyroid scans in district hospitals"
-
-    def public_meaning_hits() -> set[str]:
-        found = service.search(
-            session,
-            actor=Actor.public(),
-            query=query,
-            language="en",
-            filters=NO_FILTERS,
-            page=PageRequest(1, 100),
-            mode="meaning",
-        )
-        return {hit.key for hit in found.hits}  # a set: records of equal score may come in either order
-
-    before = public_meaning_hits()
-    _publish(session, world.actors["focal_ken"], "KEN", query, "private")
-    assert before and public_meaning_hits() == before
