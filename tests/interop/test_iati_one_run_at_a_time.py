@@ -30,11 +30,31 @@ from tests.world import World
 BASE_URL = "http://pux.test"
 ACTIVITIES = 40
 EVERYTHING = service.ImportOptions(everything=True, batch_size=5)
+WHOLE_FILE = service.ImportOptions(everything=True)
 
 
 def _file(tmp_path: Path, reporting_ref: str, name: str = "race.xml") -> Path:
     records = list(synthetic.activities(ACTIVITIES, reporting_ref=reporting_ref))
     return synthetic.write_file(tmp_path / name, records)
+
+
+def _start(
+    factory: sessionmaker[Session],
+    world: World,
+    path: Path,
+    *,
+    options: service.ImportOptions = WHOLE_FILE,
+    hand_over: bool = False,
+) -> service.StartedImport:
+    """The facilitator starting the file's import (handed over to its job, as the upload page does)."""
+    return service.start_import(
+        session_factory=factory,
+        actor=world.actors["facilitator"],
+        path=path,
+        base_url=BASE_URL,
+        options=options,
+        hand_over=hand_over,
+    )
 
 
 def _job_params(run_id: int, path: Path) -> dict[str, Any]:
@@ -120,14 +140,7 @@ def test_two_attempts_of_one_import_job_racing_to_start_it_end_with_exactly_one_
         monkeypatch.setattr(service, "_ended_or_held", lambda *_args, **_kwargs: None)
     path = _file(tmp_path, reporting_ref)
     # As the upload page records it: the run, handed over to its job.
-    recorded = service.start_import(
-        session_factory=factory,
-        actor=world.actors["facilitator"],
-        path=path,
-        base_url=BASE_URL,
-        options=service.ImportOptions(everything=True),
-        hand_over=True,
-    )
+    recorded = _start(factory, world, path, hand_over=True)
     # The job delivered twice at once (its first worker taken for stopped while it still ran).
     outcomes = _race(*[lambda: _run_job_kind(factory, world, recorded.run_id, path)] * 2)
 
@@ -156,14 +169,7 @@ def test_two_uploads_of_one_new_file_at_once_record_one_run(
     path = _file(tmp_path, reporting_ref, "uploaded.xml")
 
     def upload() -> service.StartedImport:
-        return service.start_import(
-            session_factory=factory,
-            actor=world.actors["facilitator"],
-            path=path,
-            base_url=BASE_URL,
-            options=service.ImportOptions(everything=True),
-            hand_over=True,
-        )
+        return _start(factory, world, path, hand_over=True)
 
     outcomes = _race(upload, upload)
     recorded = [outcome for outcome in outcomes if isinstance(outcome, service.StartedImport)]
@@ -184,12 +190,9 @@ def test_an_attempt_whose_run_was_taken_over_writes_nothing_more_and_the_taker_f
     session: Session, session_factory: sessionmaker[Session], world: World, tmp_path: Path
 ) -> None:
     path = _file(tmp_path, "XX-SYN-SLOW")
-    actor = world.actors["facilitator"]
 
     def start() -> service.StartedImport:
-        return service.start_import(
-            session_factory=session_factory, actor=actor, path=path, base_url=BASE_URL, options=EVERYTHING
-        )
+        return _start(session_factory, world, path, options=EVERYTHING)
 
     slow = start()
     # Its runner looks stopped (no batch for longer than a run may stay silent), though it is alive.
@@ -225,13 +228,7 @@ def test_a_job_whose_run_a_live_runner_holds_waits_uncounted_then_ends_with_the_
 ) -> None:
     policy = RunPolicy(files_dir=tmp_path, retry_seconds=10.0, stalled_seconds=30.0)
     path = _file(tmp_path, "XX-SYN-HELD")
-    holder = service.start_import(  # a command importing the same file, alive in this process
-        session_factory=session_factory,
-        actor=world.actors["facilitator"],
-        path=path,
-        base_url=BASE_URL,
-        options=service.ImportOptions(everything=True),
-    )
+    holder = _start(session_factory, world, path)  # a command importing the same file, alive in this process
     job = _import_job(session, world, holder.run_id, path)
     outcome = jobs.execute(session_factory, job.id, policy=policy)
     session.expire_all()
@@ -260,13 +257,7 @@ def test_a_job_whose_run_s_runner_was_killed_takes_the_run_up_and_finishes_it(
 
     policy = RunPolicy(files_dir=tmp_path, retry_seconds=10.0, stalled_seconds=30.0)
     path = _file(tmp_path, "XX-SYN-KILLED")
-    killed = service.start_import(
-        session_factory=session_factory,
-        actor=world.actors["facilitator"],
-        path=path,
-        base_url=BASE_URL,
-        options=service.ImportOptions(everything=True),
-    )
+    killed = _start(session_factory, world, path)
     with unit_of_work(session_factory, write=True) as unit:
         run = unit.get(IatiImportRun, killed.run_id)
         assert run is not None
