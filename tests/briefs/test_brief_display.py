@@ -61,3 +61,27 @@ def test_a_needs_reference_stands_on_its_own_line_under_its_title(
     reader = pypdf.PdfReader(io.BytesIO(pdf.content))
     lines = [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
     assert need.reference in lines, [line for line in lines if need.reference in line]
+
+
+def test_an_evidence_line_says_how_its_figure_was_obtained(
+    client: TestClient, session: Session, world: World
+) -> None:
+    editor = accounts.actor_for(
+        accounts.create_user(
+            session, actor=world.actors["admin"], email="method-editor@test.pux.invalid", full_name="Editor",
+            password=PASSWORD, grants=[Grant(EDITOR)],
+        )
+    )  # fmt: skip
+    for claim, method in (("Survival after radiotherapy", "randomised_trial"), ("Cost per patient", None)):
+        knowledge.create_evidence(
+            session,
+            actor=editor,
+            data=EvidenceCreate(
+                technique_code="radiotherapy", claim=claim, value=12, unit="percent", study_method=method,
+                citation_title="A study", citation_url="https://example.org/study", citation_year=2022,
+            ),
+        )  # fmt: skip
+    page = client.get("/regions/014/brief")
+    text = re.sub(r"<[^>]+>", "", page.text)
+    assert re.search(r"Survival after radiotherapy.*?method: Randomised controlled trial", text, re.S)
+    assert re.search(r"Cost per patient.*?method not stated", text, re.S)

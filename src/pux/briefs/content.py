@@ -105,6 +105,7 @@ class EvidenceLine:
     figure: Figure | None  # None when the entry states no number
     value_high: float | None
     status_label: str
+    method_label: str  # how the figure was obtained, or that the source does not say
     citation: str
 
 

@@ -378,8 +378,16 @@ def _evidence_line(entry: EvidenceEntry, localiser: Localiser) -> EvidenceLine:
         figure=figure,
         value_high=entry.value_high,
         status_label=knowledge_vocabulary.evidence_status_label(entry.status),
+        method_label=_method_label(entry.study_method),
         citation=citation,
     )
+
+
+def _method_label(study_method: str | None) -> str:
+    # A decision maker weighs a trial's figure above an expert's estimate: the brief says which it is.
+    if study_method is None:
+        return _("method not stated")
+    return _("method: {method}").format(method=knowledge_vocabulary.study_method_label(study_method))
 
 
 def _technique_lines(
