@@ -74,6 +74,9 @@ DIGIT_GROUP_SPACES = " \u00a0\u202f\u2009"
 _NATIVE_DIGITS = {**{ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")},
                   **{ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}, ord("\u2212"): "-"}  # fmt: skip
 _EXAMPLE = 1234567.5
+# The largest figure the calculator takes, as the evidence ledger's (a typed 1e28 made the results too large
+# to write and the page failed); the engine bounds figures once converted the same way.
+MAX_FIGURE = roi.MAX_AMOUNT
 
 
 class NumberRefused(ValueError):
@@ -131,6 +134,10 @@ def _number(values: dict[str, str], name: str, problems: list[str]) -> float | N
         return None
     if not math.isfinite(number):
         problems.append(_("%(field)s must be a number") % named)
+        return None
+    if abs(number) > MAX_FIGURE:
+        limit = decimal_text(MAX_FIGURE, "#,##0")
+        problems.append(_("%(field)s must be from -%(limit)s to %(limit)s") % {**named, "limit": limit})
         return None
     return number
 

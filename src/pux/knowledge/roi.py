@@ -17,11 +17,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pux.i18n import decimal_text
 from pux.i18n import gettext as _
 
 HORIZON_RANGE = (1, 50)
 DISCOUNT_RATE_RANGE = (0.0, 0.5)
 SENSITIVITY_RANGE = (0.0, 0.9)
+# The largest amount taken, given or once converted (as the evidence ledger's figures): the sums of fifty
+# years of such amounts can still be written; of 1e28 they could not.
+MAX_AMOUNT = 1e15
 REQUIRED_FIGURES = ("investment", "running_cost", "benefit")
 ALTERNATIVE_FIGURES = ("alternative_investment", "alternative_running_cost", "alternative_benefit")
 
@@ -240,6 +244,9 @@ def _validate(scenario: Scenario, figures: Sequence[tuple[str, Figure]]) -> None
             or value < 0
         ):
             problems.append(_("%(name)s must be a finite amount of 0 or more") % {"name": name})
+        elif value > MAX_AMOUNT:
+            limit = decimal_text(MAX_AMOUNT, "#,##0")
+            problems.append(_("%(name)s must be at most %(limit)s") % {"name": name, "limit": limit})
         if figure.currency is not None and not _is_currency_code(figure.currency):
             problems.append(_("%(name)s must be a three-letter currency code") % {"name": f"{name}.currency"})
     for rate in scenario.rates:
@@ -317,6 +324,11 @@ def _in_currency(
     stated = candidates[0]
     multiplier = 1 / stated.rate if inverse_used else float(stated.rate)
     result = value * multiplier
+    if not result <= MAX_AMOUNT:
+        raise ValueError(
+            _("%(name)s is more than %(limit)s %(currency)s once converted: check the amount and the rate")
+            % {"name": name, "limit": decimal_text(MAX_AMOUNT, "#,##0"), "currency": currency}
+        )
     return result, Conversion(
         name=name,
         figure=figure,
