@@ -118,7 +118,8 @@ class Result:
     currency: str
     npv: float
     benefit_cost_ratio: float | None  # None when the present value of costs is 0
-    payback_year: int | None  # first year the cumulative discounted net is >= 0; None within the horizon
+    # First year from year 1 whose cumulative discounted net is >= 0; None: not within the horizon.
+    payback_year: int | None
     npv_low: float  # benefits -s and costs +s
     npv_high: float  # benefits +s and costs -s
     pv_benefits: float
@@ -183,7 +184,7 @@ def calculate(scenario: Scenario) -> Result:
         currency=scenario.currency,
         npv=npv,
         benefit_cost_ratio=_ratio(pv_benefits, pv_costs),
-        payback_year=next((row.year for row in yearly if row.cumulative_discounted_net >= 0), None),
+        payback_year=_payback_year(yearly),
         npv_low=pv_benefits * (1 - share) - pv_costs * (1 + share),
         npv_high=pv_benefits * (1 + share) - pv_costs * (1 - share),
         pv_benefits=pv_benefits,
@@ -399,6 +400,13 @@ def _compare(
         incremental_npv=(pv_benefits - pv_costs) - (alt_benefits - alt_costs),
         incremental_benefit_cost_ratio=(pv_benefits - alt_benefits) / extra_cost if extra_cost > 0 else None,
     )
+
+
+def _payback_year(yearly: Sequence[YearRow]) -> int | None:
+    """The first year, from year 1, by whose end the discounted net has made up for the investment. Year 0
+    holds only the investment: with none, its cumulative 0 read as "pays back in year 0" when the yearly
+    costs then exceeded the benefits for ever."""
+    return next((row.year for row in yearly if row.year >= 1 and row.cumulative_discounted_net >= 0), None)
 
 
 def _ratio(benefits: float, costs: float) -> float | None:
