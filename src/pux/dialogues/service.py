@@ -793,12 +793,22 @@ def _fund_lines(session: Session, event: DialogueEvent) -> list[FundLine]:
                 priority_score=score,
                 recipient=recipient,
                 weight=fund_weight(score, recipient),
-                minimum=(application.fare + allowance * (1 - cut)).quantize(Decimal("0.01")),
+                minimum=smallest_useful_award(application.fare + allowance * (1 - cut)),
                 requested=application.requested,
                 grant=application.grant,
             )
         )
     return lines
+
+
+SMALLEST_AWARD = Decimal("0.01")
+
+
+def smallest_useful_award(minimum: Decimal) -> Decimal:
+    """The least an award may be, in cents. Someone who asks no fare, at an event whose awards may leave out
+    the whole daily allowance, may be given any amount above nothing: one cent, not zero (an award of
+    zero is a refusal, and the fund needs a positive least amount to tell the two apart)."""
+    return max(minimum.quantize(SMALLEST_AWARD), SMALLEST_AWARD)
 
 
 def fund_weight(priority_score: float | None, recipient: bool) -> float:
@@ -822,9 +832,12 @@ def _fund_problem(session: Session, event: DialogueEvent, lines: list[FundLine])
             for category in categories:
                 counts.setdefault(dimension, {}).setdefault(category, 0)
                 counts[dimension][category] += 1
+    fundable = [line for line in lines if line.participant.status in v.FUNDABLE_STATUSES]
+    # Only the people the fund decides on now can have their award fixed: an override of someone no
+    # longer expected (declined, did not come) is not the solver's to keep.
     fixed = {
         line.participant.id: float(line.grant.amount)
-        for line in lines
+        for line in fundable
         if line.grant is not None and line.grant.is_override
     }
     applicants = tuple(
@@ -836,8 +849,7 @@ def _fund_problem(session: Session, event: DialogueEvent, lines: list[FundLine])
             weight=line.weight,
             categories=categories_of(line.participant, facts),
         )
-        for line in lines
-        if line.participant.status in v.FUNDABLE_STATUSES
+        for line in fundable
     )
     return fund_engine.FundProblem(
         budget=float(event.travel_budget or 0),
