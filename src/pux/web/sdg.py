@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy.orm import Session
 
-from pux.i18n import N_, normalise_language
+from pux.i18n import N_, listed, normalise_language
 from pux.i18n import gettext as _
 from pux.reference import service as reference
-from pux.sdg_tagging.engine import SdgSuggestion, get_tagger
+from pux.sdg_tagging.engine import LANGUAGES, SdgSuggestion, get_tagger
 from pux.web.deps import FormDep, SessionDep
 from pux.web.forms import form_data
 from pux.web.routing import api_router as api_router_for
@@ -31,8 +31,27 @@ class SuggestRequest(BaseModel):
     # A misspelt "language" would otherwise be dropped and the language guessed without a word.
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
-    language: str | None = Field(default=None, description="en, fr, es, ar, zh or ru; detected when omitted")
+    # Stripped before it is measured: a text of only spaces is as empty as "" and refused the same way.
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+    language: str | None = Field(
+        default=None,
+        description="en, fr, es, ar, zh or ru (a regional form such as fr-CA is read as fr); detected from "
+        "the text when omitted or null; any other language is refused",
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _a_language_the_tagger_reads(cls, value: str | None) -> str | None:
+        # An unknown language was dropped and the text's language guessed without a word to the caller.
+        if value is None:
+            return None
+        language = normalise_language(value)
+        if language is None:
+            raise ValueError(
+                _("is not a language the tagger reads (it reads %(languages)s)")
+                % {"languages": listed(LANGUAGES)}
+            )
+        return language
 
 
 class SuggestionRead(BaseModel):
@@ -57,8 +76,7 @@ def suggest(request: SuggestRequest) -> list[SuggestionRead]:
 
     Read-only and offline: nothing is stored. A person confirms the tags.
     """
-    language = normalise_language(request.language) if request.language else None
-    return [_read(s) for s in get_tagger().suggest(request.text, language)]
+    return [_read(s) for s in get_tagger().suggest(request.text, request.language)]
 
 
 # The engine names the kind of some evidence items with an English prefix (it knows nothing of the reader);
