@@ -36,7 +36,7 @@ from pux.web.forms import (
 from pux.web.routing import page_router
 from pux.web.sdg import suggestions_for_form
 from pux.web.security import CsrfChecked, PageActor
-from pux.web.templating import render
+from pux.web.templating import country_options, render
 
 router = page_router()
 LIST_FIELDS = (
@@ -91,6 +91,9 @@ def _form(
     suggest: bool = False,
 ) -> HTMLResponse:
     shown = {**values, "sdg_target_codes": ", ".join(values.get("sdg_target_codes") or [])}
+    chosen = list(values.get("eligible_country_codes") or [])
+    # The countries a person may choose, and any the programme holds beyond them (kept by an edit).
+    country_choices = country_options(reference.list_selectable_countries(session, keep=chosen))
     extra: dict[str, Any] = {}
     if suggest:  # "Suggest SDGs" without JavaScript: the form comes back with suggestions, unsaved
         extra = suggestions_for_form(session, shown)
@@ -102,6 +105,8 @@ def _form(
             **_vocabularies(session),
             "programme": programme,
             "values": shown,
+            "country_choices": country_choices,
+            "chosen_country_names": [name for code, name in country_choices if code in chosen],
             "organisation_choices": service.organisations_for_form(session, actor=request.state.actor),
             **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
             **extra,

@@ -27,7 +27,7 @@ from pux.i18n import (
     text_direction,
 )
 from pux.needs import workflow as need_workflow
-from pux.reference.collation import sorted_countries
+from pux.reference.collation import collated, sorted_countries
 from pux.reference.vocabulary import activity_status_label, programme_status_label, proposal_status_label
 from pux.validation import record_number
 from pux.web.field_labels import field_label
@@ -128,6 +128,28 @@ def region_options(regions: Iterable[Any]) -> list[tuple[str, str]]:
     return [(r.m49, r.name()) for r in regions]
 
 
+def region_tree_options(regions: Iterable[Any]) -> list[tuple[str, str]]:
+    """Every region, sub-region and intermediate region, each under its parent, named with the regions
+    it belongs to ("Africa › Sub-Saharan Africa › Eastern Africa"): a programme may be open to any level,
+    and a form offering only the top level dropped a sub-region on each edit."""
+    regions = list(regions)
+    codes = {region.m49 for region in regions}
+    children: dict[str | None, list[Any]] = {}
+    for region in regions:
+        parent = region.parent_m49 if region.parent_m49 in codes else None
+        children.setdefault(parent, []).append(region)
+    shown: list[tuple[str, str]] = []
+
+    def add(parent: str | None, path: tuple[str, ...]) -> None:
+        for region in collated(children.get(parent, []), lambda r: str(r.name())):
+            names = (*path, region.name())
+            shown.append((region.m49, " › ".join(names)))
+            add(region.m49, names)
+
+    add(None, ())
+    return shown
+
+
 def history_value(name: str, value: Any) -> str:
     """A value in a record's history as people read it: a status by its label, nothing as a dash."""
     if value in (None, "", []):
@@ -210,6 +232,7 @@ def build_templates() -> Jinja2Templates:
         organisation_typed=organisation_typed,
         named_options=named_options,
         region_options=region_options,
+        region_tree_options=region_tree_options,
     )
     return Jinja2Templates(env=environment)
 
