@@ -13,7 +13,6 @@ from pux.accounts import permissions
 from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
-from pux.audit.models import AuditEvent
 from pux.db import ChunkedRows
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
@@ -338,10 +337,40 @@ def _of(actor: Actor, filters: NeedFilter) -> NeedFilter:
     return replace(filters, drafted_by_id=actor.user_id if actor.user_id is not None else 0)
 
 
-def need_history(session: Session, *, actor: Actor, need_id: int) -> Sequence[AuditEvent]:
-    """Who changed what and when, for a need the actor may see."""
+# What a need's history tells only the country's own people (and the facilitators): the rank the country
+# gave it (anyone else is told the order among the needs they may see, and a raw rank shows the gap left by
+# a need ranked above that they may not see), the focal point's comment on a return (internal to the
+# country) and who drafted it.
+PRIVATE_IN_HISTORY = frozenset({"national_rank", "status_comment", "created_by_id"})
+
+
+def hidden_in_history(actor: Actor, need: Need) -> frozenset[str]:
+    """The fields of a need's history this reader may not read: the page and the API leave out the same."""
+    if permissions.can_see_national_ranks(actor, country_iso3=need.country_iso3):
+        return frozenset()
+    return PRIVATE_IN_HISTORY
+
+
+def need_history(session: Session, *, actor: Actor, need_id: int) -> list[audit.HistoryEntry]:
+    """Who changed what and when, for a need the actor may see, without what they may not read (an entry
+    that changed only such fields is left out whole: a bare "order changed" is a trace of it too)."""
     need = get_need(session, actor=actor, need_id=need_id)
-    return audit.history(session, entity_type=ENTITY, entity_id=str(need.id))
+    hidden = hidden_in_history(actor, need)
+    entries = []
+    for event in audit.history(session, entity_type=ENTITY, entity_id=str(need.id)):
+        before, after = _without(event.before, hidden), _without(event.after, hidden)
+        if (event.before or event.after) and not (before or after):
+            continue
+        entries.append(audit.HistoryEntry(event.occurred_at, event.actor, event.action, before, after))
+    return entries
+
+
+def _without(snapshot: dict[str, Any] | None, hidden: frozenset[str]) -> dict[str, Any] | None:
+    """A copy of an audited snapshot without the ``hidden`` fields (the audit event itself is never
+    altered: it is sealed in the chain)."""
+    if snapshot is None:
+        return None
+    return {name: value for name, value in snapshot.items() if name not in hidden}
 
 
 def available_transitions(actor: Actor, need: Need) -> list[str]:
