@@ -42,8 +42,31 @@ def figure_label(name: str) -> str:
         "ramp_up_years": _("Years to reach full benefit"),
         "alternative_ramp_up_years": _("Alternative: years to reach full benefit"),
         "currency": _("Currency of the results"),
+        # The form's other boxes, as the form labels them (a problem names the box the reader typed in).
+        "discount_percent": _("Discount rate"),
+        "sensitivity_percent": _("Sensitivity range"),
+        "rate_from": _("From currency"),
+        "rate_value": _("One unit is worth (in the results' currency)"),
+        "rate_year": _("Year of the rate"),
+        "rate_source": _("Source of the rate"),
+        "country": _("Your country (to see its figures in PUX)"),
     }
     return labels.get(name, name)
+
+
+def input_label(name: str) -> str:
+    """A box of the form as the reader sees it: a figure's own boxes ("benefit__price_year") are named with
+    the figure ("Benefit per year (at full scale): Price year")."""
+    figure, _separator, part = name.partition("__")
+    if not part:
+        return figure_label(name)
+    parts = {
+        "currency": _("Currency"),
+        "price_year": _("Price year"),
+        "source": _("Based on"),
+        "times": _("Times (when based on an indicator: people, life-years...)"),
+    }
+    return _("%(figure)s: %(part)s") % {"figure": figure_label(figure), "part": parts.get(part, part)}
 
 
 def missing_label(name: str) -> str:
@@ -119,7 +142,7 @@ def _number(values: dict[str, str], name: str, problems: list[str]) -> float | N
     if not text:
         return None
     named = {
-        "field": figure_label(name.split("__")[0]),
+        "field": input_label(name),
         "value": text,
         "example": decimal_text(_EXAMPLE, "#,##0.##"),
     }
@@ -147,7 +170,7 @@ def _whole(values: dict[str, str], name: str, problems: list[str]) -> int | None
     if number is None:
         return None
     if not number.is_integer():
-        problems.append(_("%(field)s must be a whole number") % {"field": figure_label(name)})
+        problems.append(_("%(field)s must be a whole number") % {"field": input_label(name)})
         return None
     return int(number)
 
@@ -256,7 +279,7 @@ def run(
         **figures,
     )
     try:
-        outcome.result = roi.calculate(scenario)
+        outcome.result = roi.calculate(scenario, label=missing_label)
     except roi.MissingInput as missing:
         outcome.missing = [missing_label(name) for name in missing.names]
     except ValueError as refused:

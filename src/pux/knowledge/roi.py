@@ -14,10 +14,10 @@ benefit of year ``t`` is ``min(1, t / n)`` of the full benefit (full from year `
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pux.i18n import decimal_text
+from pux.i18n import decimal_text, listed
 from pux.i18n import gettext as _
 
 HORIZON_RANGE = (1, 50)
@@ -28,6 +28,14 @@ SENSITIVITY_RANGE = (0.0, 0.9)
 MAX_AMOUNT = 1e15
 REQUIRED_FIGURES = ("investment", "running_cost", "benefit")
 ALTERNATIVE_FIGURES = ("alternative_investment", "alternative_running_cost", "alternative_benefit")
+
+# How a message names an input: its own name by default; a page gives the label its reader sees (a reader
+# met "horizon_years doit être..." and "discount_rate ... 0.0 et 0.5").
+Labeller = Callable[[str], str]
+
+
+def _own_name(name: str) -> str:
+    return name
 
 
 @dataclass(frozen=True)
@@ -139,17 +147,18 @@ class MissingInput(ValueError):
         super().__init__(_("missing: %(names)s") % {"names": ", ".join(self.names)})
 
 
-def calculate(scenario: Scenario) -> Result:
-    """Costs, benefits, NPV, benefit-cost ratio, payback and sensitivity range of ``scenario``."""
+def calculate(scenario: Scenario, *, label: Labeller = _own_name) -> Result:
+    """Costs, benefits, NPV, benefit-cost ratio, payback and sensitivity range of ``scenario``; problems and
+    notes name each input with ``label`` (its name, "currency of benefit", "horizon_years"...)."""
     figures = _given_figures(scenario)
-    _validate(scenario, figures)
+    _validate(scenario, figures, label)
     _raise_if_missing(scenario, figures)
 
     notes: list[str] = []
     conversions: list[Conversion] = []
     amounts: dict[str, float] = {}
     for name, figure in figures:
-        amount, conversion = _in_currency(name, figure, scenario.currency, scenario.rates)
+        amount, conversion = _in_currency(name, figure, scenario.currency, scenario.rates, label)
         amounts[name] = amount
         if conversion is not None:
             conversions.append(conversion)
@@ -160,13 +169,13 @@ def calculate(scenario: Scenario) -> Result:
                         "of %(rate_year)s"
                     )
                     % {
-                        "name": name,
+                        "name": label(name),
                         "price_year": figure.price_year,
                         "pair": _pair(conversion.from_currency, conversion.to_currency),
                         "rate_year": conversion.year,
                     }
                 )
-    notes[:0] = _price_year_notes(figures)
+    notes[:0] = _price_year_notes(figures, label)
 
     yearly, pv_benefits, pv_costs = _cash_flows(
         scenario,
@@ -206,17 +215,18 @@ def _given_figures(scenario: Scenario) -> tuple[tuple[str, Figure], ...]:
     return tuple(given)
 
 
-def _validate(scenario: Scenario, figures: Sequence[tuple[str, Figure]]) -> None:
+def _validate(scenario: Scenario, figures: Sequence[tuple[str, Figure]], label: Labeller) -> None:
     problems: list[str] = []
 
     def whole_number(name: str, value: object, low: int, high: int) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             problems.append(
                 _("%(name)s must be a whole number from %(low)s to %(high)s")
-                % {"name": name, "low": low, "high": high}
+                % {"name": label(name), "low": low, "high": high}
             )
 
-    def number(name: str, value: object, low: float, high: float) -> None:
+    def share(name: str, value: object, low: float, high: float) -> None:
+        # A share is typed as a percent (70 for 0.7): its range is stated so.
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
@@ -224,15 +234,15 @@ def _validate(scenario: Scenario, figures: Sequence[tuple[str, Figure]]) -> None
             or not low <= value <= high
         ):
             problems.append(
-                _("%(name)s must be a number from %(low)s to %(high)s")
-                % {"name": name, "low": low, "high": high}
+                _("%(name)s must be from %(low)s %% to %(high)s %%")
+                % {"name": label(name), "low": _percent(low), "high": _percent(high)}
             )
 
     if not _is_currency_code(scenario.currency):
-        problems.append(_("%(name)s must be a three-letter currency code") % {"name": "currency"})
+        problems.append(_("%(name)s must be a three-letter currency code") % {"name": label("currency")})
     whole_number("horizon_years", scenario.horizon_years, *HORIZON_RANGE)
-    number("discount_rate", scenario.discount_rate, *DISCOUNT_RATE_RANGE)
-    number("sensitivity", scenario.sensitivity, *SENSITIVITY_RANGE)
+    share("discount_rate", scenario.discount_rate, *DISCOUNT_RATE_RANGE)
+    share("sensitivity", scenario.sensitivity, *SENSITIVITY_RANGE)
     horizon = scenario.horizon_years if isinstance(scenario.horizon_years, int) else HORIZON_RANGE[1]
     whole_number("ramp_up_years", scenario.ramp_up_years, 0, horizon)
     whole_number("alternative_ramp_up_years", scenario.alternative_ramp_up_years, 0, horizon)
@@ -244,17 +254,19 @@ def _validate(scenario: Scenario, figures: Sequence[tuple[str, Figure]]) -> None
             or not math.isfinite(value)
             or value < 0
         ):
-            problems.append(_("%(name)s must be a finite amount of 0 or more") % {"name": name})
+            problems.append(_("%(name)s must be a finite amount of 0 or more") % {"name": label(name)})
         elif value > MAX_AMOUNT:
             limit = decimal_text(MAX_AMOUNT, "#,##0")
-            problems.append(_("%(name)s must be at most %(limit)s") % {"name": name, "limit": limit})
+            problems.append(_("%(name)s must be at most %(limit)s") % {"name": label(name), "limit": limit})
         if figure.currency is not None and not _is_currency_code(figure.currency):
-            problems.append(_("%(name)s must be a three-letter currency code") % {"name": f"{name}.currency"})
+            problems.append(
+                _("%(name)s must be a three-letter currency code") % {"name": label(f"currency of {name}")}
+            )
     for rate in scenario.rates:
         pair = _pair(rate.from_currency, rate.to_currency)
         if not (_is_currency_code(rate.from_currency) and _is_currency_code(rate.to_currency)):
             problems.append(
-                _("%(name)s must be a three-letter currency code") % {"name": f"exchange rate {pair}"}
+                _("the currencies of the exchange rate %(pair)s must be three-letter codes") % {"pair": pair}
             )
         if (
             isinstance(rate.rate, bool)
@@ -302,7 +314,7 @@ def _rates_for(
 
 
 def _in_currency(
-    name: str, figure: Figure, currency: str, rates: Sequence[ExchangeRate]
+    name: str, figure: Figure, currency: str, rates: Sequence[ExchangeRate], label: Labeller = _own_name
 ) -> tuple[float, Conversion | None]:
     value = float(figure.value)
     if figure.currency == currency:
@@ -317,8 +329,8 @@ def _in_currency(
                 _("several %(pair)s exchange rates are stated (%(years)s): keep the one to use for %(name)s")
                 % {
                     "pair": _pair(candidates[0].from_currency, candidates[0].to_currency),
-                    "years": ", ".join(str(rate.year) for rate in candidates),
-                    "name": name,
+                    "years": listed(rate.year for rate in candidates),
+                    "name": label(name),
                 }
             )
         candidates = same_year
@@ -328,7 +340,7 @@ def _in_currency(
     if not result <= MAX_AMOUNT:
         raise ValueError(
             _("%(name)s is more than %(limit)s %(currency)s once converted: check the amount and the rate")
-            % {"name": name, "limit": decimal_text(MAX_AMOUNT, "#,##0"), "currency": currency}
+            % {"name": label(name), "limit": decimal_text(MAX_AMOUNT, "#,##0"), "currency": currency}
         )
     return result, Conversion(
         name=name,
@@ -344,7 +356,7 @@ def _in_currency(
     )
 
 
-def _price_year_notes(figures: Sequence[tuple[str, Figure]]) -> list[str]:
+def _price_year_notes(figures: Sequence[tuple[str, Figure]], label: Labeller) -> list[str]:
     notes = []
     years = sorted({figure.price_year for _name, figure in figures if figure.price_year is not None})
     if len(years) > 1:
@@ -352,9 +364,9 @@ def _price_year_notes(figures: Sequence[tuple[str, Figure]]) -> list[str]:
             _("figures are in different price years: %(earlier)s and %(last)s")
             % {"earlier": ", ".join(str(year) for year in years[:-1]), "last": years[-1]}
         )
-    unstated = [name for name, figure in figures if figure.price_year is None]
+    unstated = [label(name) for name, figure in figures if figure.price_year is None]
     if unstated:
-        notes.append(_("the price year is not stated for: %(names)s") % {"names": ", ".join(unstated)})
+        notes.append(_("the price year is not stated for: %(names)s") % {"names": listed(unstated)})
     return notes
 
 
@@ -411,6 +423,10 @@ def _payback_year(yearly: Sequence[YearRow]) -> int | None:
 
 def _ratio(benefits: float, costs: float) -> float | None:
     return benefits / costs if costs > 0 else None
+
+
+def _percent(share: float) -> str:
+    return decimal_text(share * 100, "#,##0.##")
 
 
 def _pair(from_currency: str, to_currency: str) -> str:
