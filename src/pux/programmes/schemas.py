@@ -86,10 +86,18 @@ class ProgrammeFields(CleanInput):
     def _consistent(self) -> ProgrammeFields:
         if self.window_start and self.window_end and self.window_end < self.window_start:
             raise FieldValueError("window_end", _("must not be before the start of the window"))
-        if self.total_budget is not None and self.remaining_budget is not None:
-            if self.remaining_budget > self.total_budget:
-                raise FieldValueError("remaining_budget", _("must not exceed the total budget"))
+        if self.total_budget is not None:
+            self._check_budget_against_total(self.total_budget)
         return self
+
+    def _check_budget_against_total(self, total: Money) -> None:
+        if self.remaining_budget is None:
+            # Nothing spent yet: a blank remaining left the programme out of every round, as if it had none.
+            self.remaining_budget = total
+        if self.remaining_budget > total:
+            raise FieldValueError("remaining_budget", _("must not exceed the total budget"))
+        if self.max_per_need is not None and self.max_per_need > total:
+            raise FieldValueError("max_per_need", _("must not exceed the total budget"))
 
 
 class ProgrammeCreate(ProgrammeFields):
