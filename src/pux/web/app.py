@@ -108,6 +108,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added first, so innermost: an unexpected error is answered inside every layer below (language,
     # session, security headers, request id and its log line), as any other answer is.
     app.add_middleware(errors.AnswerUnexpectedErrors)
+    # Inside the language and session layers, so that a body over the limit is refused like any other
+    # request: the site's own page (or the API's JSON error) in the reader's language.
+    app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     app.add_middleware(LanguageMiddleware, default_language=settings.default_language)
     # Pages are text: compressing them matters on the slow connections many users have. At zlib's own
     # default level (6), not Starlette's 9: on 200 KB of PUX's pages 0.7% larger, a third less CPU.
@@ -125,7 +128,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.mode == "production",
     )
-    app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)  # added last: the outermost layer, it logs every answer
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

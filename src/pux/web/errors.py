@@ -22,7 +22,7 @@ from pux.accounts.permissions import PermissionDenied
 from pux.accounts.service import SignInThrottled
 from pux.errors import DomainError, FieldProblem, InvalidTransition, NotFound, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
-from pux.i18n import listed
+from pux.i18n import listed, number_text
 from pux.validation import problem_field, problem_message
 from pux.web.field_labels import field_label
 from pux.web.request_log import request_id_of
@@ -43,6 +43,26 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
 )
 # Longest piece of a refused value ever repeated back (a 20 MB body is not echoed).
 MAX_ECHOED_CHARACTERS = 200
+MEGABYTE = 1024 * 1024
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """A request body over the largest the site accepts (``web.limits``): 413, saying that limit."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        super().__init__(413)
+        self.limit_bytes = limit_bytes
+
+
+def too_large_message(limit_bytes: int) -> str:
+    """What a person is told when what they sent is over ``limit_bytes``: a person who pasted a long
+    report into a form needs to know how much is accepted to cut it down."""
+    limit = number_text(limit_bytes / MEGABYTE)
+    return (
+        _("What was sent is larger than this site accepts.")
+        + " "
+        + _("The most it accepts is %(limit)s MB.") % {"limit": limit}
+    )
 
 
 def _is_api(request: Request) -> bool:
@@ -126,6 +146,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
         message = _("There is no page at this address.")
     elif exc.status_code == 405:
         message = _("This address does not accept this kind of request.")
+    elif isinstance(exc, BodyTooLarge):
+        message = too_large_message(exc.limit_bytes)
     elif exc.status_code == 413:
         message = _("What was sent is larger than this site accepts.")
     elif isinstance(exc.detail, str) and exc.status_code < 500:

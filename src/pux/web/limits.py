@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pux.i18n import gettext as _
+from pux.web.errors import BodyTooLarge, error_page, too_large_message
 
-
-class BodyTooLarge(HTTPException):
-    """Raised while the body is read: an HTTP error, so the route's own error handling answers 413."""
-
-    def __init__(self) -> None:
-        super().__init__(413)
+__all__ = ["BodySizeLimit", "BodyTooLarge"]
 
 
 class BodySizeLimit:
     """A pure ASGI middleware: a body over the limit is refused with 413 when it announces its length,
-    and cut off at the limit when it does not. File uploads (multipart) may be larger than other bodies."""
+    and cut off at the limit when it does not (BodyTooLarge, raised while the route reads the body, is
+    answered by the route's own error handling). File uploads (multipart) may be larger than other bodies.
+
+    It sits inside the language and session layers (``app.create_app``): the refusal is the site's own
+    page, or the API's JSON error, in the reader's language, saying the limit."""
 
     def __init__(self, app: ASGIApp, *, max_body: int, max_upload: int) -> None:
         self.app = app
@@ -37,7 +36,7 @@ class BodySizeLimit:
         limit = self._limit(scope)
         for key, value in scope.get("headers", []):
             if key == b"content-length" and value.isdigit() and int(value) > limit:
-                await _refuse(scope, send)
+                await _refuse(scope, receive, send, limit)
                 return
         received = 0
         started = False
@@ -48,7 +47,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge()
+                    raise BodyTooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -61,24 +60,9 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await _refuse(scope, send)
+                await _refuse(scope, receive, send, limit)
 
 
-async def _refuse(scope: Scope, send: Send) -> None:
-    path = str(scope.get("path", ""))
-    if path.startswith("/api/"):
-        import json
-
-        body = json.dumps({"detail": _("What was sent is larger than this site accepts.")}).encode()
-        content_type = b"application/json"
-    else:
-        body = _("What was sent is larger than this site accepts.").encode()
-        content_type = b"text/plain; charset=utf-8"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    answer = error_page(Request(scope, receive), 413, too_large_message(limit))
+    await answer(scope, receive, send)
