@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, or_, select, true, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, or_, select, true, union_all
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.util import AliasedClass
 
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance.models import AssistanceActivity, IatiTransaction
@@ -37,15 +38,44 @@ class ActivityFilter:
     current_on: date | None = None
 
 
-def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
+def visible_clause(
+    scope: VisibilityScope,
+    activity: type[AssistanceActivity] | AliasedClass[AssistanceActivity] = AssistanceActivity,
+) -> ColumnElement[bool]:
+    """The activities ``scope`` may see (``activity``: another name for the table, in a subquery)."""
     if scope.everything:
         return true()
-    clauses = [AssistanceActivity.visibility.in_(scope.visibilities)]
+    clauses = [activity.visibility.in_(scope.visibilities)]
     if scope.organisations:
-        clauses.append(AssistanceActivity.provider_organisation_id.in_(scope.organisations))
+        clauses.append(activity.provider_organisation_id.in_(scope.organisations))
     if scope.countries:
-        clauses.append(AssistanceActivity.recipient_country_iso3.in_(scope.countries))
+        clauses.append(activity.recipient_country_iso3.in_(scope.countries))
     return or_(*clauses)
+
+
+def counted_once(scope: VisibilityScope) -> ColumnElement[bool]:
+    """The activities whose money a sum for a reader of ``scope`` adds: all but an implementer's report of
+    money that its funder's activity already counts (linked by IATI's provider-activity-id), when the
+    reader sees that funder's activity. An implementer's report whose funder the reader may not see is
+    the reader's only record of that money: it counts, so that no hidden record lowers a visible sum.
+    Every sum of amounts over activities (gaps, maps, who does what where, the priority index) uses this
+    clause, so that none counts the same money twice."""
+    if scope.everything:
+        return AssistanceActivity.counted_in_activity_id.is_(None)
+    funder = aliased(AssistanceActivity)
+    return or_(
+        AssistanceActivity.counted_in_activity_id.is_(None),
+        ~exists().where(
+            funder.id == AssistanceActivity.counted_in_activity_id, visible_clause(scope, funder)
+        ),
+    )
+
+
+def amount_counted_once(amount: Any, scope: VisibilityScope) -> ColumnElement[Any]:
+    """An activity's ``amount`` (committed or disbursed) as a sum for ``scope`` adds it: the amount, 0 when
+    the money is counted in its funder's activity (see counted_once), missing when not stated. The
+    activity is still counted, and its amount still counts as stated: only its money is not added again."""
+    return case((counted_once(scope), amount), (amount.is_not(None), 0), else_=None)
 
 
 def _filtered(statement, filters: ActivityFilter):  # type: ignore[no-untyped-def]
@@ -183,11 +213,15 @@ def add(session: Session, activity: AssistanceActivity) -> AssistanceActivity:
     return activity
 
 
-def current_commitments_by_country_and_area(session: Session, on: date) -> dict[tuple[str, str], float]:
-    """Committed US dollars of activities running on a date, by recipient country and thematic area.
+def current_commitments_by_country_and_area(
+    session: Session, on: date, scope: VisibilityScope | None = None
+) -> dict[tuple[str, str], float]:
+    """Committed US dollars of the activities ``scope`` may see (everything when None) running on a date, by
+    recipient country and thematic area.
 
     Activities in other currencies are left out here (PUX converts no currency silently).
     """
+    scope = scope or VisibilityScope(everything=True)
     rows = select(
         AssistanceActivity.recipient_country_iso3,
         AssistanceActivity.thematic_area_code,
@@ -195,8 +229,8 @@ def current_commitments_by_country_and_area(session: Session, on: date) -> dict[
     ).where(
         AssistanceActivity.currency == "USD",
         AssistanceActivity.thematic_area_code.is_not(None),
-        # An implementer's report of money its funder's activity already counts (IATI) is left out.
-        AssistanceActivity.counted_in_activity_id.is_(None),
+        visible_clause(scope),
+        counted_once(scope),
         *started_by(on),
     )
     running = not_ended_before(rows, on).c

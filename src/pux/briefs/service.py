@@ -277,9 +277,12 @@ def _need_counts(brief: Brief, needs: Sequence[Need]) -> list[CountLine]:
 
 
 def _assistance_totals(brief: Brief, current: Sequence[AssistanceActivity], today: date) -> list[Figure]:
-    """What the current activities committed, one total per currency, cited with their years."""
+    """What the current activities committed, one total per currency, cited with their years. The same
+    money once: an implementer's report of funds its funder's activity (listed too) already counts is not
+    added again (the rule of assistance_repository.counted_once, among the activities the brief lists)."""
     year = _year_span([a.start_date.year if a.start_date else None for a in current], today.year)
-    committed = ((a.amount_committed, a.currency) for a in current)
+    listed = {a.id for a in current}
+    committed = ((a.amount_committed, a.currency) for a in current if a.counted_in_activity_id not in listed)
     return list(_sums_by_currency(committed, brief.cite(v.assistance_source()), year))
 
 

@@ -140,7 +140,9 @@ class WhoRowRead(BaseModel):
 
 class WhoReportRead(BaseModel):
     """One page of the table (``total`` rows in all, ordered by provider, recipient, area and technique);
-    the totals per currency are the whole table's. Every row at once: the CSV and Excel export."""
+    the totals per currency are the whole table's. Every row at once: the CSV and Excel export. An
+    implementer's activity whose money its funder's activity already counts (linked in IATI) is counted
+    among the activities, but its amounts are not added again: no sum counts the same money twice."""
 
     period_start: date
     period_end: date

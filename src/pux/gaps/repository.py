@@ -54,6 +54,20 @@ def _activity_place(
     return clauses
 
 
+def _committed_once(scope: VisibilityScope) -> ColumnElement[Any]:
+    """The amount committed as sums add it (the same money reported by a funder and its implementer
+    once: see assistance_repository.amount_counted_once), under the column's own name."""
+    return assistance_repository.amount_counted_once(AssistanceActivity.amount_committed, scope).label(
+        "amount_committed"
+    )
+
+
+def _disbursed_once(scope: VisibilityScope) -> ColumnElement[Any]:
+    return assistance_repository.amount_counted_once(AssistanceActivity.amount_disbursed, scope).label(
+        "amount_disbursed"
+    )
+
+
 # (country, area, currency, records, records stating the amount, sum of the stated amounts)
 AmountTotals = tuple[str, str | None, str, int, int, Decimal | None]
 
@@ -67,16 +81,17 @@ def running_totals(
     areas: frozenset[str] | None = None,
 ) -> tuple[list[AmountTotals], dict[tuple[str, str], int]]:
     """The visible activities running in the period (ended ones left out): per recipient country, area and
-    currency how many, how many state the amount committed and its sum; and per country and area how many
-    providers run them. (Summed here: the records themselves, tens of thousands at the mission's scale,
-    took most of a gap ranking's time to read and add up in Python.)"""
+    currency how many, how many state the amount committed and its sum (the same money once: see
+    _committed_once); and per country and area how many providers run them. (Summed here: the records
+    themselves, tens of thousands at the mission's scale, took most of a gap ranking's time to read and
+    add up in Python.)"""
     rows = select(
         AssistanceActivity.id,
         AssistanceActivity.provider_organisation_id,
         AssistanceActivity.recipient_country_iso3,
         AssistanceActivity.thematic_area_code,
         AssistanceActivity.currency,
-        AssistanceActivity.amount_committed,
+        _committed_once(scope),
     ).where(assistance_repository.visible_clause(scope), *_activity_place(countries=countries, areas=areas))
     running = _in_period(rows, period, include_ended=False).c
     place = (running.recipient_country_iso3, running.thematic_area_code, running.currency)
@@ -102,9 +117,11 @@ def committed_by_country(
     session: Session, scope: VisibilityScope, period: Period, *, currency: str, areas: frozenset[str] | None
 ) -> dict[str, Decimal]:
     """The amounts committed in ``currency`` by the visible activities running in the period (ended ones
-    included), per recipient country; countries with no stated amount are left out."""
+    included), per recipient country, the same money once; countries with no stated amount are left
+    out."""
     rows = select(AssistanceActivity.recipient_country_iso3, AssistanceActivity.amount_committed).where(
         assistance_repository.visible_clause(scope),
+        assistance_repository.counted_once(scope),
         AssistanceActivity.currency == currency,
         AssistanceActivity.amount_committed.is_not(None),
         *_activity_place(countries=None, areas=areas),
@@ -132,7 +149,8 @@ def who_aggregates(
     provider_ids: tuple[int, ...] | None,
 ) -> list[WhoAggregate]:
     """Per provider, recipient country, area, technique and currency: activities, sums committed and
-    disbursed, and how many activities state each amount (so a sum of nothing stays missing)."""
+    disbursed, and how many activities state each amount (so a sum of nothing stays missing). Every
+    activity is counted, but money its funder's activity already counts is not added again."""
     rows = select(
         AssistanceActivity.id,
         AssistanceActivity.provider_organisation_id,
@@ -140,8 +158,8 @@ def who_aggregates(
         AssistanceActivity.thematic_area_code,
         AssistanceActivity.technique_code,
         AssistanceActivity.currency,
-        AssistanceActivity.amount_committed,
-        AssistanceActivity.amount_disbursed,
+        _committed_once(scope),
+        _disbursed_once(scope),
     ).where(
         assistance_repository.visible_clause(scope),
         *_activity_place(countries=countries, areas=areas, technique=technique, provider_ids=provider_ids),
