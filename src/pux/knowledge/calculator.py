@@ -23,9 +23,16 @@ from pux.reference import service as reference
 from pux.reference.service import IndicatorReading
 
 FIGURES = (*roi.REQUIRED_FIGURES, *roi.ALTERNATIVE_FIGURES)
+FIGURE_PARTS = ("currency", "price_year", "source", "times")
 # The assumptions a reader may change, with the values the page starts from (stated on the page).
 DEFAULTS = {"currency": "USD", "horizon_years": "10", "discount_percent": "3", "sensitivity_percent": "25",
             "ramp_up_years": "0", "alternative_ramp_up_years": "0"}  # fmt: skip
+# Every box of the form.
+INPUTS = (*FIGURES, *(f"{name}__{part}" for name in FIGURES for part in FIGURE_PARTS), *DEFAULTS,
+          "rate_from", "rate_value", "rate_year", "rate_source", "country")  # fmt: skip
+# The longest text a box takes: a rate's source ("European Central Bank euro reference rate, annual average
+# 2023") with room to spare. Longer is refused by name (it was cut at 40 characters without a word).
+MAX_TYPED = 200
 
 
 def figure_label(name: str) -> str:
@@ -234,7 +241,16 @@ def _rate(values: dict[str, str], problems: list[str]) -> tuple[roi.ExchangeRate
         return ()
     source = (values.get("rate_source") or "").strip() or _("stated by you")
     target = (values.get("currency") or DEFAULTS["currency"]).strip().upper()
-    return (roi.ExchangeRate(source_currency, target, rate, year, source[:200]),)
+    return (roi.ExchangeRate(source_currency, target, rate, year, source),)
+
+
+def _too_long(values: dict[str, str]) -> list[str]:
+    return [
+        _("%(field)s is too long (at most %(limit)s characters)")
+        % {"field": input_label(name), "limit": MAX_TYPED}
+        for name in INPUTS
+        if len(values.get(name) or "") > MAX_TYPED
+    ]
 
 
 def run(
@@ -249,6 +265,10 @@ def run(
     if not any(values.get(name) or values.get(f"{name}__times") for name in FIGURES):
         return outcome
     outcome.ran = True
+    if too_long := _too_long(merged):
+        # Nothing is read from a box whose text would have to be cut to fit.
+        outcome.problems = too_long
+        return outcome
     problems: list[str] = []
     by_id = {entry.id: entry for entry in evidence}
     by_code = {reading.indicator.code: reading for reading in money_readings(readings)}

@@ -149,7 +149,9 @@ def _page_translations(session: Session, actor: Actor, page: service.TechniquePa
 
 @router.get("/techniques/{slug}", response_class=HTMLResponse)
 def technique_page(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> HTMLResponse:
-    values = {k: v[:40] for k, v in request.query_params.items() if len(k) < 60}
+    # The values as typed: the calculator refuses, by name, one too long to take (they were cut at 40
+    # characters without a word, a rate's source among them).
+    values = {k: v for k, v in request.query_params.items() if len(k) < 60}
     return _technique_page(request, session, actor, slug, values)
 
 
