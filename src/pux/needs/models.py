@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pux.audit.models import column_values, utcnow
@@ -30,7 +30,9 @@ class Need(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     thematic_area_code: Mapped[str] = mapped_column(ForeignKey("thematic_area.code"), index=True)
     modalities_wanted: Mapped[list[str]] = mapped_column(JSON, default=list)
-    beneficiaries_count: Mapped[int | None] = mapped_column(Integer)
+    # Up to the ten billion the schema admits: past 32 bits (PostgreSQL refused 3,000,000,000 with a 500).
+    # SQLite's INTEGER holds 64 bits already, so it keeps that type (migration 0023).
+    beneficiaries_count: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     beneficiaries_women_share: Mapped[int | None] = mapped_column(Integer)
     beneficiary_description: Mapped[str | None] = mapped_column(Text)
     gender_dimension: Mapped[str | None] = mapped_column(Text)
