@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pux.dialogues import service
 from pux.dialogues.schemas import GrantOverride, ParticipantFields, TravelApplicationFields
+from tests.web_helpers import sign_in
 from tests.world import World, event_data
 
 
@@ -112,3 +114,110 @@ def test_allocating_again_after_someone_with_an_override_declined_decides_for_th
     _decline(session, world, malawian)
     again = _allocate(session, world, event_id)  # the override was once "fixed for a non-applicant"
     assert again[ugandan].grant is not None and again[ugandan].grant.amount == Decimal("1100")
+
+
+# --- Awards stay within the budget when people decline -------------------------------------------
+
+
+def _awarded(lines: dict[int, service.FundLine]) -> Decimal:
+    return sum((line.grant.amount for line in lines.values() if line.grant), Decimal(0))
+
+
+def _seven_applicants(session: Session, world: World, event_id: int) -> list[int]:
+    """Seven recipients who each ask 1,600 (1,200 fare, 4 nights at 100): 11,200 in all."""
+    countries = ("KEN", "UGA", "TZA", "ETH", "RWA", "MWI", "ZMB")
+    return [
+        _applicant(session, world, event_id, f"Person {iso3}", iso3, fare=1200, allowance=100, nights=4)
+        for iso3 in countries
+    ]
+
+
+def test_a_declined_persons_award_goes_back_to_the_fund_and_allocating_again_stays_within_the_budget(
+    session: Session, world: World
+) -> None:
+    event_id = _event(session, world, travel_budget=Decimal("10000"))
+    people = _seven_applicants(session, world, event_id)
+    first = _allocate(session, world, event_id)
+    # All seven come: each gets at least 1,400, and what is left (200) tops one award up.
+    assert _awarded(first) == Decimal("10000")
+    declined = people[0]
+    _decline(session, world, declined)
+
+    again = _allocate(session, world, event_id)
+    # Was 11,000: the declined person's award stood beside the new ones, solved against the whole budget.
+    assert _awarded(again) == Decimal("9600")
+    gone = again[declined]
+    assert gone.application.status == "withdrawn"
+    assert gone.grant is not None and gone.grant.amount == 0 and gone.grant.reason_code == "cancelled"
+    assert "can no longer come" in service.explain_grant(gone.grant)
+    # What the declined award held went to the six others: each is now supported in full.
+    assert {again[p].grant.amount for p in people[1:]} == {Decimal("1600")}  # type: ignore[union-attr]
+    run = service.latest_fund_run(session, actor=world.actors["facilitator"], event_id=event_id)
+    assert run is not None and run.total_awarded == Decimal("9600")
+
+
+def test_overrides_declines_and_allocating_again_never_award_more_than_the_budget(
+    session: Session, world: World
+) -> None:
+    event_id = _event(session, world, travel_budget=Decimal("10000"))
+    people = _seven_applicants(session, world, event_id)
+    lines = _allocate(session, world, event_id)
+    _override(session, world, lines[people[0]], 1400)  # fixed by hand, then declined: the override lapses
+    _decline(session, world, people[0])
+    lines = _allocate(session, world, event_id)
+    assert _awarded(lines) == Decimal("9600")
+    _override(session, world, lines[people[1]], 1500)
+    _decline(session, world, people[2])
+    _decline(session, world, people[3])
+    lines = _allocate(session, world, event_id)
+    assert lines[people[0]].grant.amount == 0  # type: ignore[union-attr]
+    assert lines[people[1]].grant.amount == Decimal("1500")  # type: ignore[union-attr]
+    # Three people left beside the override, each supported in full: 1,500 + 3 x 1,600.
+    assert _awarded(lines) == Decimal("6300")
+
+
+def test_someone_invited_again_after_declining_is_decided_anew(session: Session, world: World) -> None:
+    event_id = _event(session, world, travel_budget=Decimal("3000"))
+    kenyan = _applicant(session, world, event_id, "Kenyan Again", "KEN", fare=1000)
+    _allocate(session, world, event_id)
+    _decline(session, world, kenyan)
+    person = service.get_participant(session, actor=world.actors["facilitator"], participant_id=kenyan)
+    service.move_participant(
+        session,
+        actor=world.actors["facilitator"],
+        participant_id=kenyan,
+        target="invited",
+        version=person.version,
+    )
+    assert person.application is not None and person.application.status == "applied"
+    lines = _allocate(session, world, event_id)
+    assert lines[kenyan].grant is not None and lines[kenyan].grant.amount == Decimal("1000")
+
+
+def test_a_participant_who_cannot_come_no_longer_sees_an_award(
+    client: TestClient, session: Session, world: World
+) -> None:
+    event_id = _event(session, world)
+    counterpart = world.actors["counterpart_ken"]
+    person = service.add_participant(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event_id,
+        data=ParticipantFields(user_id=world.user_ids["counterpart_ken"], country_iso3="KEN"),
+    )
+    service.apply_for_travel(
+        session,
+        actor=counterpart,
+        participant_id=person.id,
+        data=TravelApplicationFields(
+            fare=Decimal(600), daily_allowance=Decimal(0), nights=0, reason="No budget for the flight"
+        ),
+    )
+    assert _allocate(session, world, event_id)[person.id].grant.amount == Decimal("600")  # type: ignore[union-attr]
+    service.move_participant(  # "I cannot come", as she clicks it
+        session, actor=counterpart, participant_id=person.id, target="declined", version=person.version
+    )
+    sign_in(client, world.emails["counterpart_ken"])
+    page = client.get(f"/events/{event_id}/me").text
+    assert "Your travel award</dt><dd><strong>" not in page  # it said 600 USD
+    assert "cancelled because you are no longer expected at the event" in page

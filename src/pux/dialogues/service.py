@@ -615,6 +615,11 @@ def move_participant(
         session, actor, f"participant.{target}", PARTICIPANT, participant.id,
         before=before, after={"status": target, "comment": participant.status_comment},
     )  # fmt: skip
+    application = participant.application
+    if application is not None and target == v.DECLINED and application.status != v.WITHDRAWN:
+        withdraw_application(session, actor=actor, application=application)
+    elif application is not None and target in v.FUNDABLE_STATUSES and application.status == v.WITHDRAWN:
+        _reopen_application(session, actor, application)
     return participant
 
 
@@ -696,6 +701,53 @@ def apply_for_travel(
     participant.application = application  # the participant was loaded before: keep it current
     _audit(session, actor, "travel.apply", "travel_application", application.id, after=application.snapshot())
     return application
+
+
+# The reason recorded on an award given back because its holder can no longer come.
+CANCELLED = "cancelled"
+
+
+def withdraw_application(session: Session, *, actor: Actor, application: TravelApplication) -> None:
+    """Someone who can no longer come gives their award back: the application is withdrawn and the award
+    cancelled, so what it held of the budget goes to others at the next allocation. Money already paid on
+    it stays recorded (to be recovered) and keeps holding its share of the budget."""
+    grant = application.grant
+    before = {"status": application.status, "amount": str(grant.amount) if grant else None}
+    application.status = v.WITHDRAWN
+    if grant is not None:
+        grant.amount = Decimal(0)
+        grant.reason_code = CANCELLED
+        grant.reason_detail = ""
+        grant.is_override = False  # a facilitator's decision for someone who no longer comes lapses too
+        grant.decided_by_id = actor.user_id
+        grant.decided_at = now_utc()
+    session.flush()
+    _audit(
+        session, actor, "travel.withdraw", "travel_application", application.id,
+        before=before, after={"status": application.status, "amount": "0" if grant else None},
+    )  # fmt: skip
+
+
+def _reopen_application(session: Session, actor: Actor, application: TravelApplication) -> None:
+    # Invited again after declining: the application waits for the fund's next decision.
+    application.status = v.APPLIED
+    session.flush()
+    _audit(
+        session, actor, "travel.reopen", "travel_application", application.id,
+        before={"status": v.WITHDRAWN}, after={"status": application.status},
+    )  # fmt: skip
+
+
+def paid_on(grant: TravelGrant) -> Decimal:
+    return sum((payment.amount for payment in grant.disbursements), Decimal(0))
+
+
+def held_of_budget(grant: TravelGrant | None) -> Decimal:
+    """What a decision holds of the event's budget: its award, or what was already paid on it when that is
+    more (an award cancelled after a payment that was not yet recovered)."""
+    if grant is None:
+        return Decimal(0)
+    return max(grant.amount, paid_on(grant))
 
 
 def update_application(
@@ -818,7 +870,17 @@ def fund_weight(priority_score: float | None, recipient: bool) -> float:
     return base + (1.0 if recipient else 0.0)
 
 
-def _fund_problem(session: Session, event: DialogueEvent, lines: list[FundLine]) -> fund_engine.FundProblem:
+def decided_by_the_fund(line: FundLine) -> bool:
+    """Whether an allocation decides on this application now: its person is still expected and has not
+    withdrawn it. Every other decision stands as it is and holds its share of the budget."""
+    return line.participant.status in v.FUNDABLE_STATUSES and line.application.status != v.WITHDRAWN
+
+
+def _fund_problem(
+    session: Session, event: DialogueEvent, lines: list[FundLine], budget: Decimal
+) -> fund_engine.FundProblem:
+    """The optimiser's problem for the applications decided now (``lines``), within ``budget``: what is left
+    of the event's budget once the decisions that stand are paid for."""
     facts = country_facts(session)
     applying = {line.participant.id for line in lines}
     attending_people = [
@@ -832,7 +894,7 @@ def _fund_problem(session: Session, event: DialogueEvent, lines: list[FundLine])
             for category in categories:
                 counts.setdefault(dimension, {}).setdefault(category, 0)
                 counts[dimension][category] += 1
-    fundable = [line for line in lines if line.participant.status in v.FUNDABLE_STATUSES]
+    fundable = [line for line in lines if decided_by_the_fund(line)]
     # Only the people the fund decides on now can have their award fixed: an override of someone no
     # longer expected (declined, did not come) is not the solver's to keep.
     fixed = {
@@ -852,7 +914,7 @@ def _fund_problem(session: Session, event: DialogueEvent, lines: list[FundLine])
         for line in fundable
     )
     return fund_engine.FundProblem(
-        budget=float(event.travel_budget or 0),
+        budget=float(budget),
         applicants=applicants,
         targets=tuple(as_target(t) for t in event.targets),
         attending=fund_engine.Attending(total=len(attending_people), counts=counts),
@@ -866,15 +928,23 @@ def run_fund(session: Session, *, actor: Actor, event_id: int) -> FundAllocation
     event = get_event_to_run(session, actor=actor, event_id=event_id)
     if event.travel_budget is None:
         raise InvalidTransition(_("This event has no travel-support budget."))
-    lines = [line for line in _fund_lines(session, event) if line.application.status != v.WITHDRAWN]
-    problem = _fund_problem(session, event, lines)
-    result = fund_engine.allocate(problem)
+    lines = _fund_lines(session, event)
+    for line in lines:
+        if line.participant.status == v.DECLINED and line.application.status != v.WITHDRAWN:
+            # Declined before declining withdrew the application: their award goes back now.
+            withdraw_application(session, actor=actor, application=line.application)
+    deciding = [line for line in lines if decided_by_the_fund(line)]
+    standing = sum(
+        (held_of_budget(line.application.grant) for line in lines if not decided_by_the_fund(line)),
+        Decimal(0),
+    )
+    result = fund_engine.allocate(_fund_problem(session, event, deciding, event.travel_budget - standing))
     run = FundAllocationRun(
         event_id=event.id,
         run_by_id=actor.user_id,
         status=result.status,
         budget=event.travel_budget,
-        total_awarded=Decimal(str(round(result.total_awarded, 2))),
+        total_awarded=Decimal(0),
         proven_gap=result.proven_gap,
         solve_seconds=result.solve_seconds,
         binding=list(result.binding),
@@ -882,13 +952,19 @@ def run_fund(session: Session, *, actor: Actor, event_id: int) -> FundAllocation
     )
     repository.add(session, run)
     if result.status in {"optimal", "feasible"}:  # otherwise the earlier decisions stand
-        _record_decisions(session, actor, run, lines, result)
+        _record_decisions(session, actor, run, deciding, result)
+    run.total_awarded = awarded_total(session, event)
     _audit(
         session, actor, "travel.allocate", EVENT, event.id,
         after={"run": run.id, "status": run.status, "total_awarded": str(run.total_awarded),
                "binding": run.binding, "conflicting": run.conflicting},
     )  # fmt: skip
     return run
+
+
+def awarded_total(session: Session, event: DialogueEvent) -> Decimal:
+    """Every award of the event as it stands (cancelled ones are zero)."""
+    return sum((a.grant.amount for a in repository.applications_of(session, event.id) if a.grant), Decimal(0))
 
 
 def _record_decisions(
@@ -926,13 +1002,17 @@ def override_grant(
     require(permissions.can_run_events(actor), _("Only facilitators decide on travel support."))
     grant = application.grant
     ensure_current(grant.version if grant else 0, data.version)
+    if application.status == v.WITHDRAWN:
+        raise InvalidTransition(
+            _("This application was withdrawn when the participant declined: there is nothing to award.")
+        )
     if data.amount > application.requested:
         raise ValidationFailed([FieldProblem("amount", _("is more than the participant asked for"))])
     others = sum(
         (
-            a.grant.amount
+            held_of_budget(a.grant)
             for a in repository.applications_of(session, event.id)
-            if a.grant and a.id != application.id
+            if a.id != application.id
         ),
         Decimal(0),
     )
@@ -1011,9 +1091,9 @@ def reconciliation(session: Session, *, actor: Actor, event_id: int) -> list[Rec
     rows = []
     for application in repository.applications_of(session, event.id):
         grant = application.grant
-        if grant is None or grant.amount <= 0:
-            continue
-        paid = sum((d.amount for d in grant.disbursements), Decimal(0))
+        if grant is None or (grant.amount <= 0 and not grant.disbursements):
+            continue  # listed while something was awarded or paid (a cancelled award's payment to recover)
+        paid = paid_on(grant)
         receipts = [d.receipt_amount for d in grant.disbursements]
         complete = bool(receipts) and all(r is not None for r in receipts)
         rows.append(
@@ -1488,6 +1568,7 @@ def explain_grant(grant: TravelGrant | None) -> str:
             "Not supported: others from countries with greater need were chosen; together they make the best "
             "use of the budget."
         ),
+        CANCELLED: _("Cancelled: the participant can no longer come, so the award went back to the fund."),
         "infeasible": _("Not decided: the targets cannot all be kept with these applicants."),
         "no_solution": _("Not decided: the optimiser found no allocation in the time allowed."),
     }
