@@ -765,8 +765,7 @@ def _conclude(session: Session, proposal: MatchProposal) -> None:
         ),
         origin="match",
     )
-    if programme.remaining_budget is not None:
-        programme.remaining_budget = max(Decimal(0), programme.remaining_budget - proposal.amount)
+    programmes.commit_budget(session, actor=system, programme=programme, amount=proposal.amount)
     proposal.status, proposal.activity_id, proposal.decided_at = "accepted", activity.id, datetime.now(UTC)
 
 
