@@ -39,6 +39,7 @@ def _checked_entry(session: Session, editor: Actor, reviewer: Actor, **extra: ob
         "unit": "USD per hectare",
         "currency": "USD",
         "citation_title": "Area-wide programme costs",
+        "citation_year": 2019,
         "citation_url": "https://example.org/aw",
         **extra,
     }
@@ -124,6 +125,7 @@ def test_a_figure_with_decimals_is_shown_as_entered(
         "unit": "USD per week",
         "currency": "USD",
         "citation_title": "Release costs",
+        "citation_year": "2018",
         "citation_url": "https://example.org/release",
         "csrf_token": csrf_token(client, "/evidence/new"),
     }
@@ -146,6 +148,7 @@ def test_the_technique_page_says_what_each_entry_is_compared_with(
         "value": 12,
         "unit": "cases per herd",
         "citation_title": "Herd records",
+        "citation_year": 2017,
         "citation_url": "https://example.org/herds",
     }
     spraying = EvidenceCreate.model_validate({**data, "comparator": "insecticide_spraying"})

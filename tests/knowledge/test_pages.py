@@ -157,6 +157,7 @@ def _entry(session: Session, author: Actor, comparator: str = "") -> int:
         unit="USD per hectare",
         currency="USD",
         citation_title="Area-wide programme costs",
+        citation_year=2019,
         citation_url="https://example.org/aw",
     )
     return service.create_evidence(session, actor=author, data=data).id
@@ -198,7 +199,7 @@ def test_a_stale_edit_gets_409(client: TestClient, session: Session, world: Worl
     body = {
         "technique_code": "sterile_insect", "claim": "Cost per hectare (edited)", "value": 41,
         "unit": "USD per hectare", "citation_title": "Area-wide programme costs",
-        "citation_url": "https://example.org/aw", "version": 1,
+        "citation_url": "https://example.org/aw", "citation_year": 2019, "version": 1,
     }  # fmt: skip
     first = client.put(f"/api/v1/evidence/{entry_id}", json=body, headers=bearer(world.tokens["facilitator"]))
     assert first.status_code == 200 and first.json()["version"] == 2

@@ -30,6 +30,7 @@ CITATION = {
     "citation_title": "A cited report",
     "citation_publisher": "Test",
     "citation_url": "https://x.org/r",
+    "citation_year": 2020,
 }
 
 

@@ -62,6 +62,7 @@ def _entry(session: Session, world: World) -> EvidenceEntry:
         unit="USD per hectare",
         currency="USD",
         citation_title="Area-wide programme costs",
+        citation_year=2019,
         citation_url="https://example.org/aw",
     )
     return service.create_evidence(session, actor=world.actors["admin"], data=data)

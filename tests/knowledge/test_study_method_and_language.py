@@ -23,7 +23,11 @@ from tests.web.accessibility import accessibility_problems
 from tests.web_helpers import bearer, csrf_token, sign_in
 from tests.world import World
 
-CITATION = {"citation_title": "Area-wide programme costs", "citation_url": "https://example.org/aw"}
+CITATION = {
+    "citation_title": "Area-wide programme costs",
+    "citation_year": 2019,
+    "citation_url": "https://example.org/aw",
+}
 FORM = {
     "technique_code": "sterile_insect",
     "claim": "Rapport bénéfice-coût d'un programme contre la mouche des fruits",

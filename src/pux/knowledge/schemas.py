@@ -120,9 +120,19 @@ class EvidenceFields(CleanInput):
             )
         if self.value is not None and not self.unit:
             raise FieldValueError("unit", _("a figure needs its unit"))
+        if self.value is not None and not self._dated():
+            # A figure without its year cannot be weighed (a 1990 cost is not today's): the year goes
+            # beside the citation, where most figures take it from.
+            raise FieldValueError(
+                "citation_year",
+                _("a figure needs its year: the year of its source, or the period it measures"),
+            )
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise FieldValueError("period_end", _("the period must end after it starts"))
         return self
+
+    def _dated(self) -> bool:
+        return any(year is not None for year in (self.citation_year, self.period_start, self.period_end))
 
 
 class EvidenceCreate(EvidenceFields):
