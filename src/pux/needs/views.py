@@ -57,6 +57,9 @@ from pux.web.templating import render
 router = page_router()
 LIST_FIELDS = ("modalities_wanted", "vulnerable_groups", "technique_codes")
 FLAG_FIELDS = ("unfunded_footnote_a",)
+# Fields of a need its form has no box for (set through the API or an import): an edit on the page keeps
+# them as they are. An update sets every field, so the page's save cleared the need's organisation.
+NOT_ON_FORM = ("organisation_id",)
 
 
 def _vocabularies(session: Session) -> dict[str, Any]:
@@ -274,7 +277,7 @@ def update_need(
 ) -> Response:
     # Refused (or not found) before the form is checked: the form is never shown to who may not use it.
     need = service.get_need_for_edit(session, actor=actor, need_id=need_id)
-    values = _form_values(form)
+    values = {**_form_values(form), **{name: getattr(need, name) for name in NOT_ON_FORM}}
     if form.get("suggest_sdgs"):
         return _form_page(request, session, actor, need=need, values=_shown(values), suggest=True)
     try:
