@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from pux.i18n import BABEL_LOCALES, decimal_text, get_language
 from pux.i18n import gettext as _
 from pux.knowledge import roi
+from pux.knowledge.figures import as_entered
 from pux.knowledge.models import EvidenceEntry
 from pux.reference import service as reference
 from pux.reference.service import IndicatorReading
@@ -214,20 +215,129 @@ def money_readings(readings: Sequence[IndicatorReading]) -> list[IndicatorReadin
 def _figure(
     values: dict[str, str], name: str, evidence: dict[int, EvidenceEntry], problems: list[str]
 ) -> tuple[roi.Figure | None, EvidenceEntry | None]:
+    """The figure typed for ``name``, or the figure of the evidence entry it is based on."""
+    basis = (values.get(f"{name}__source") or "").strip()
+    if basis.isdigit():
+        entry = evidence.get(int(basis)) if len(basis) < 10 else None
+        if entry is None:
+            problems.append(
+                _("%(field)s: evidence entry %(id)s is not one of this technique's")
+                % {"field": figure_label(name), "id": basis}
+            )
+            return None, None
+        figure = _from_entry(values, name, entry, problems)
+        return figure, entry if figure is not None else None
     value = _number(values, name, problems)
     if value is None:
         return None, None
-    basis = (values.get(f"{name}__source") or "").strip()
-    entry = evidence.get(int(basis)) if basis.isdigit() and len(basis) < 10 else None
     currency = (values.get(f"{name}__currency") or "").strip().upper() or None
-    if entry is not None:
-        source = _("evidence entry %(id)s: %(title)s (%(year)s)") % {
-            "id": entry.id, "title": entry.citation_title, "year": entry.citation_year or "-"}  # fmt: skip
-    else:
-        source = _("entered by you")
     price_year = _whole(values, f"{name}__price_year", problems)
-    return roi.Figure(value=value, unit=figure_label(name), source=source, year=price_year,
-                      currency=currency, price_year=price_year), entry  # fmt: skip
+    return roi.Figure(value=value, unit=figure_label(name), source=_("entered by you"), year=price_year,
+                      currency=currency, price_year=price_year), None  # fmt: skip
+
+
+# The figures spent once (year 0); the others are amounts per year.
+ONE_OFF_FIGURES = ("investment", "alternative_investment")
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_PER_YEAR = r"per year|a year|/\s*year|per annum|yearly|annually"
+
+
+def _money_unit(entry: EvidenceEntry) -> tuple[float, bool] | None:
+    """How much of the entry's currency one unit of its figure is, and whether it is an amount per year:
+    "USD million per year (lower bound)" is (1e6, True); None for a unit that is not plainly money ("USD
+    per million flies", "benefit-cost ratio")."""
+    if not entry.currency:
+        return None
+    shape = re.fullmatch(
+        rf"\s*{re.escape(entry.currency)}(?:\s+(?P<scale>{'|'.join(_SCALES)}))?"
+        rf"(?:\s*(?P<yearly>{_PER_YEAR}))?\s*(?:\(.*\))?\s*",
+        entry.unit,
+        re.IGNORECASE,
+    )
+    if shape is None:
+        return None
+    scale = _SCALES[shape["scale"].lower()] if shape["scale"] else 1.0
+    return scale, shape["yearly"] is not None
+
+
+def entry_figure_text(entry: EvidenceEntry) -> str:
+    """The entry's figure as the ledger gives it ("896 USD million per year", "10–18 benefit-cost ratio")."""
+    high = f"–{as_entered(entry.value_high)}" if entry.value_high is not None else ""
+    return f"{as_entered(entry.value)}{high} {entry.unit}".strip()
+
+
+def _entry_amount(name: str, entry: EvidenceEntry) -> float | str:
+    """The entry's figure as an amount for ``name``, or why it cannot be (a message to fill with the field,
+    the entry and its figure)."""
+    if entry.value is None:
+        return _("%(field)s: evidence entry %(id)s gives no figure")
+    if entry.value_high is not None:
+        return _(
+            "%(field)s: evidence entry %(id)s gives a range (%(figure)s), not one figure: type the figure "
+            "you take from it as your own"
+        )
+    unit = _money_unit(entry)
+    if unit is None:
+        return _(
+            "%(field)s: evidence entry %(id)s gives %(figure)s, not an amount of money the calculator can "
+            "take: type your own figure"
+        )
+    scale, yearly = unit
+    if name in ONE_OFF_FIGURES and yearly:
+        return _(
+            "%(field)s is an amount spent once; evidence entry %(id)s gives %(figure)s, an amount per year"
+        )
+    if name not in ONE_OFF_FIGURES and not yearly:
+        return _("%(field)s is an amount per year; evidence entry %(id)s gives %(figure)s")
+    return entry.value * scale
+
+
+def _from_entry(
+    values: dict[str, str], name: str, entry: EvidenceEntry, problems: list[str]
+) -> roi.Figure | None:
+    """The entry's own figure (its value, unit, currency and price year) for ``name``, never a typed one under
+    the entry's name: what the reader typed beside it must agree with it, else the pairing is refused."""
+    named = {"field": figure_label(name), "id": entry.id, "figure": entry_figure_text(entry)}
+    amount = _entry_amount(name, entry)
+    if isinstance(amount, str):
+        problems.append(amount % named)
+        return None
+    disagreements = len(problems)
+    typed = _number(values, name, problems)
+    if typed is not None and typed not in (entry.value, amount):
+        problems.append(
+            _(
+                "%(field)s: you typed %(typed)s, but evidence entry %(id)s gives %(figure)s; leave the "
+                'amount empty to use the entry\'s figure, or choose "%(own)s" under "%(based_on)s"'
+            )
+            % {
+                **named,
+                "typed": values.get(name, "").strip(),
+                "own": _("my own figure"),
+                "based_on": _("Based on"),
+            }
+        )
+    typed_currency = (values.get(f"{name}__currency") or "").strip().upper()
+    if typed_currency and typed_currency != entry.currency:
+        problems.append(
+            _("%(field)s: evidence entry %(id)s gives its figure in %(currency)s")
+            % {**named, "field": input_label(f"{name}__currency"), "currency": entry.currency}
+        )
+    typed_year = _whole(values, f"{name}__price_year", problems)
+    if typed_year is not None and typed_year != entry.price_year:
+        in_part = {**named, "field": input_label(f"{name}__price_year"), "year": entry.price_year}
+        problems.append(
+            _("%(field)s: evidence entry %(id)s gives its figure in prices of %(year)s") % in_part
+            if entry.price_year is not None
+            else _("%(field)s: evidence entry %(id)s does not state the price year of its figure") % in_part
+        )
+    if len(problems) > disagreements:
+        return None
+    source = _("evidence entry %(id)s (%(figure)s): %(title)s (%(year)s)") % {
+        **named, "title": entry.citation_title, "year": entry.citation_year or "-"}  # fmt: skip
+    year = entry.price_year or entry.period_end or entry.citation_year
+    return roi.Figure(value=amount, unit=figure_label(name), source=source, year=year,
+                      currency=entry.currency, price_year=entry.price_year)  # fmt: skip
 
 
 def _rate(values: dict[str, str], problems: list[str]) -> tuple[roi.ExchangeRate, ...]:
@@ -262,7 +372,7 @@ def run(
     typed, based on an evidence entry, or taken from one of the country's money ``readings``."""
     merged = {**DEFAULTS, **{k: v for k, v in values.items() if isinstance(v, str) and v.strip()}}
     outcome = CalculatorOutcome(values=merged)
-    if not any(values.get(name) or values.get(f"{name}__times") for name in FIGURES):
+    if not any(values.get(f"{name}{part}") for name in FIGURES for part in ("", "__times", "__source")):
         return outcome
     outcome.ran = True
     if too_long := _too_long(merged):
