@@ -74,7 +74,7 @@ def test_myth_and_story_histories_name_their_editors_without_addresses(
         data=MythCreate(
             claim="Irradiated food glows in the dark",
             finding="It does not.",
-            sources=[{"title": "A source", "url": "https://example.org/s"}],  # type: ignore[list-item]
+            sources=[{"title": "A source", "year": 2020, "url": "https://example.org/s"}],  # type: ignore[list-item]
             is_published=True,
         ),
     )

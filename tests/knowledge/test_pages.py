@@ -72,7 +72,7 @@ def test_a_myth_page_shows_sanitised_markdown(
         data=MythCreate(
             claim="Irradiated food glows in the dark",
             finding="It **does not**.\n\n" + ATTACKS,
-            sources=[{"title": "A source", "url": "https://example.org/s"}],  # type: ignore[list-item]
+            sources=[{"title": "A source", "year": 2020, "url": "https://example.org/s"}],  # type: ignore[list-item]
             is_published=True,
         ),
     )
@@ -387,7 +387,7 @@ def test_a_technique_page_gives_its_myths_claims_in_the_readers_language(
             claim="Brachytherapy only relieves symptoms",
             finding="It cures many early cancers of the cervix.",
             technique_codes=["brachytherapy"],
-            sources=[{"title": "A cohort study", "url": "https://example.org/study"}],  # type: ignore[list-item]
+            sources=[{"title": "A cohort study", "year": 2020, "url": "https://example.org/study"}],  # type: ignore[list-item]
             is_published=True,
         ),
     )

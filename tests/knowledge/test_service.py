@@ -205,7 +205,7 @@ def test_unpublished_myths_are_hidden_from_the_public(session: Session, world: W
         data=MythCreate(
             claim="Nuclear techniques always cause cancer",
             finding="They do not: the dose decides.",
-            sources=[{"title": "A source", "url": "https://x.org/s"}],  # type: ignore[list-item]
+            sources=[{"title": "A source", "year": 2020, "url": "https://x.org/s"}],  # type: ignore[list-item]
         ),
     )
     with pytest.raises(NotFound):

@@ -73,7 +73,7 @@ def _story(session: Session, world: World) -> SuccessStory:
         {
             "title": "Sterile flies over the valley",
             "body": "The first releases.",
-            "sources": [{"title": "Programme report", "url": "https://example.org/report"}],
+            "sources": [{"title": "Programme report", "year": 2021, "url": "https://example.org/report"}],
         }
     )
     return service.create_story(session, actor=world.actors["admin"], data=data)
@@ -162,7 +162,9 @@ def test_a_story_saved_by_someone_else_keeps_what_the_second_editor_wrote(
     sign_in(client, world.emails["facilitator"])
     form = _opened(client, path)
     _saved_by_a_colleague(session, world, story, StoryUpdate, title="Saved first by a colleague")
-    sources = "Programme report | FAO | 2021 | https://example.org/report\nField notes | | | 10.1234/notes"
+    sources = (
+        "Programme report | FAO | 2021 | https://example.org/report\nField notes | | 2020 | 10.1234/notes"
+    )
     typed = {**form, "title": "Saved second from an old form", "body": "Typed body.", "sources_text": sources}
     stale = _post(client, path, typed)
     current = _fresh(session, SuccessStory, story.id)

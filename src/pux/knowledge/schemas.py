@@ -27,7 +27,7 @@ STUDY_METHOD_HELP = "How the figure was obtained; null: the source does not say"
 
 
 class SourceFields(CleanInput):
-    """A citation: title, publisher, year, and a URL or a DOI (at least one)."""
+    """A citation: title, publisher, year (required), and a URL or a DOI (at least one)."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
@@ -41,6 +41,12 @@ class SourceFields(CleanInput):
     def _findable(self) -> SourceFields:
         if not (self.url or self.doi):
             raise FieldValueError("url", _("a source needs a web address (URL) or a DOI"))
+        if self.year is None:
+            # A story or finding that states figures is weighed by when they were measured: a source
+            # without its year leaves the reader unable to tell.
+            raise FieldValueError(
+                "year", _("“%(title)s” needs its year (when it was published)") % {"title": self.title}
+            )
         return self
 
 
