@@ -243,12 +243,15 @@ def needs_count_by_country(
     return {country: int(count) for country, count in session.execute(statement)}
 
 
-def _unfunded(scope: VisibilityScope) -> tuple[ColumnElement[bool], ...]:
+def _unfunded(scope: VisibilityScope, funders: VisibilityScope) -> tuple[ColumnElement[bool], ...]:
+    """The needs ``scope`` may see that no activity ``funders`` may see funds (an activity the reader may
+    not see takes no need off the reader's board: a private record leaves no trace)."""
     # Asked per need through the activities' need index: NOT IN a list of funded needs read every one of
     # 200,000 activities for each board and home page.
     funded = exists().where(
         AssistanceActivity.need_id == Need.id,
         AssistanceActivity.status.not_in(tuple(v.CANCELLED_ACTIVITY_STATUSES)),
+        assistance_repository.visible_clause(funders),
     )
     return (
         needs_repository.visible_clause(scope),
@@ -257,14 +260,15 @@ def _unfunded(scope: VisibilityScope) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def count_unfunded_needs(session: Session, scope: VisibilityScope) -> int:
+def count_unfunded_needs(session: Session, scope: VisibilityScope, funders: VisibilityScope) -> int:
     """How many needs unfunded_needs finds without filters."""
-    return session.scalar(select(func.count(Need.id)).where(*_unfunded(scope))) or 0
+    return session.scalar(select(func.count(Need.id)).where(*_unfunded(scope, funders))) or 0
 
 
 def unfunded_needs(
     session: Session,
     scope: VisibilityScope,
+    funders: VisibilityScope,
     *,
     countries: frozenset[str] | None,
     area: str | None,
@@ -272,9 +276,10 @@ def unfunded_needs(
     footnote_a_only: bool,
     text: str | None,
 ) -> list[needs_repository.NeedPlace]:
-    """Visible needs endorsed or published that no recorded activity funds yet, as their sort keys. (Their
-    costs are compared by the service, which converts currencies with the rates a reader states.)"""
-    statement = select(*needs_repository.PLACE_COLUMNS).where(*_unfunded(scope))
+    """Needs ``scope`` may see, endorsed or published, that no activity ``funders`` may see funds yet, as
+    their sort keys. (Their costs are compared by the service, which converts currencies with the rates a
+    reader states.)"""
+    statement = select(*needs_repository.PLACE_COLUMNS).where(*_unfunded(scope, funders))
     if countries is not None:
         statement = statement.where(Need.country_iso3.in_(sorted(countries)))
     if area:

@@ -97,21 +97,29 @@ _ASSISTANCE: KeptResults[object] = KeptResults(64)
 
 
 def standing_by_country_and_area(
-    session: Session, *, on: date | None = None, areas: frozenset[str] | None = None
+    session: Session,
+    *,
+    on: date | None = None,
+    areas: frozenset[str] | None = None,
+    actor: Actor | None = None,
 ) -> dict[tuple[str, str], AreaStanding]:
     """Burden, capacity and score of every ranked country in every area (or in ``areas``) of the priority
-    index in force. Kept per process until the data it reads change: computing it takes about a second
-    on the demo, and the gap pages, the unfunded board and every brief ask for it."""
-    key = (priority.inputs_stamp(session), on or date.today(), get_language())
+    index in force, from the assistance ``actor`` may see (the public's by default). Kept per process and
+    reader's scope until the data it reads change: computing it takes about a second on the demo, and the
+    gap pages, the unfunded board and every brief ask for it."""
+    scope = permissions.activity_scope(actor or Actor.public())
+    key = (priority.inputs_stamp(session), on or date.today(), get_language(), scope)
     # Every area at once: one entry serves every page, whatever areas it asks for.
-    standing = _STANDINGS.get(key, lambda: _computed_standing(session, on=on))
+    standing = _STANDINGS.get(key, lambda: _computed_standing(session, on=on, actor=actor))
     if areas is None:
         return dict(standing)
     return {(iso3, area): entry for (iso3, area), entry in standing.items() if area in areas}
 
 
-def _computed_standing(session: Session, *, on: date | None) -> dict[tuple[str, str], AreaStanding]:
-    _config, results = priority.rankings(session, on=on)
+def _computed_standing(
+    session: Session, *, on: date | None, actor: Actor | None
+) -> dict[tuple[str, str], AreaStanding]:
+    _config, results = priority.rankings(session, on=on, actor=actor)
     standing: dict[tuple[str, str], AreaStanding] = {}
     for area, ranked in results.items():
         for result in ranked:
@@ -239,7 +247,7 @@ def _gap_report(
         [_totals(row) for row in need_totals],
         [_totals(row) for row in committed],
         providers,
-        standing_by_country_and_area(session, on=period.end, areas=areas),
+        standing_by_country_and_area(session, on=period.end, areas=areas, actor=actor),
         currency=currency.upper(),
         rates=rates,
         duplications=duplications,
@@ -496,12 +504,12 @@ def _check_board_filters(filters: UnfundedFilter, sort: str) -> None:
 
 def count_unfunded_needs(session: Session, *, actor: Actor) -> int:
     """How many needs the unfunded board lists for ``actor`` without filters (counted, not loaded)."""
-    scope = permissions.need_scope(actor)
+    scope, funders = permissions.need_scope(actor), permissions.activity_scope(actor)
     return cast(
         int,
         _ASSISTANCE.get(
-            ("unfunded count", _data_stamp(session), scope),
-            lambda: repository.count_unfunded_needs(session, scope),
+            ("unfunded count", _data_stamp(session), scope, funders),
+            lambda: repository.count_unfunded_needs(session, scope, funders),
         ),
     )
 
@@ -531,6 +539,7 @@ def unfunded_needs(
     listed = repository.unfunded_needs(
         session,
         permissions.need_scope(actor),
+        permissions.activity_scope(actor),
         countries=_board_countries(session, filters),
         area=filters.thematic_area_code,
         technique=filters.technique_code,
@@ -540,7 +549,7 @@ def unfunded_needs(
     costs = {need.id: engine.compared_cost(_stated_cost(need), currency, rates) for need in listed}
     found = [need for need in listed if engine.kept_by_cost_range(costs[need.id], cost_range)]
     areas_found = frozenset(n.thematic_area_code for n in found)
-    standing = standing_by_country_and_area(session, areas=areas_found) if found else {}
+    standing = standing_by_country_and_area(session, areas=areas_found, actor=actor) if found else {}
 
     def score(need_country: str, area: str) -> float | None:
         entry = standing.get((need_country, area))
@@ -842,8 +851,9 @@ def map_figures(
     title = f"{label}: {area_name}"
     if indicator == v.PRIORITY_INDEX:
         return _priority_map(
-            session, area or "health", title=f"{label}: {areas[area or 'health'].name()}" if areas else title
-        )
+            session, area or "health", actor=actor,
+            title=f"{label}: {areas[area or 'health'].name()}" if areas else title,
+        )  # fmt: skip
     if indicator == v.GAP:
         report = gap_ranking(session, actor=actor, filters=GapFilter(thematic_area_code=area), period=period)
         totals: dict[str, float | None] = {}
@@ -924,8 +934,8 @@ def _group_by_country(
     return grouped
 
 
-def _priority_map(session: Session, area: str, *, title: str) -> MapFigures:
-    standing = standing_by_country_and_area(session, areas=frozenset({area}))
+def _priority_map(session: Session, area: str, *, actor: Actor, title: str) -> MapFigures:
+    standing = standing_by_country_and_area(session, areas=frozenset({area}), actor=actor)
     values = {iso3: entry.score for (iso3, code), entry in standing.items() if code == area}
     years = sorted(
         {y for (_iso3, code), e in standing.items() if code == area and e.year for y in e.year.split("–")}

@@ -85,21 +85,24 @@ class PriorityRead(BaseModel):
 @router.get("/priority", response_model=list[PriorityRead])
 def ranking(
     session: SessionDep,
+    actor: ApiActor,
     area: Annotated[str, Query(pattern=r"^[a-z_]+$")] = "health",
     sensitivity: bool = False,
 ) -> list[PriorityRead]:
-    """Recipient countries ranked for one area; every component with its indicators, years and sources."""
-    ranges = service.rank_ranges(session, area=area) if sensitivity else {}
+    """Recipient countries ranked for one area; every component with its indicators, years and sources
+    (the assistance component counts the activities the caller may see)."""
+    ranges = service.rank_ranges(session, area=area, actor=actor) if sensitivity else {}
     return [
         PriorityRead.of(r, (ranges[r.iso3].best, ranges[r.iso3].worst) if r.iso3 in ranges else None)
-        for r in service.ranking(session, area=area)
+        for r in service.ranking(session, area=area, actor=actor)
     ]
 
 
 @router.get("/priority/countries/{iso3}", response_model=list[PriorityRead])
-def country(session: SessionDep, iso3: str) -> list[PriorityRead]:
+def country(session: SessionDep, actor: ApiActor, iso3: str) -> list[PriorityRead]:
     """A country's position in every thematic area."""
-    return [PriorityRead.of(result) for result, _ranked in service.country_positions(session, iso3=iso3)]
+    positions = service.country_positions(session, iso3=iso3, actor=actor)
+    return [PriorityRead.of(result) for result, _ranked in positions]
 
 
 @router.get("/priority/config", response_model=dict[str, Any])

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
-from pux.accounts.permissions import Actor, require
+from pux.accounts.permissions import Actor, VisibilityScope, require
 from pux.assistance import repository as assistance_repository
 from pux.audit import service as audit
 from pux.errors import FieldProblem, NotFound, ValidationFailed
@@ -76,8 +76,14 @@ def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> Prio
     return config
 
 
-# The inputs read lately, by what they were read from (see country_inputs).
+# The inputs read lately, by what they were read from and for whom (see country_inputs).
 _INPUTS: KeptResults[list[CountryInput]] = KeptResults(8)
+
+
+def _assistance_scope(actor: Actor | None) -> VisibilityScope:
+    """The activities whose money the index counts for ``actor``: those the reader may see (the public's
+    when no reader is named). A private activity then changes no figure a reader without it sees."""
+    return permissions.activity_scope(actor or Actor.public())
 
 
 def inputs_stamp(session: Session) -> tuple[object, ...]:
@@ -85,13 +91,16 @@ def inputs_stamp(session: Session) -> tuple[object, ...]:
     return repository.inputs_stamp(session)
 
 
-def country_inputs(session: Session, *, on: date | None = None) -> list[CountryInput]:
-    """Every country with its latest observations, groups, income group and current assistance. Kept per
-    process until the data they are read from change: reading them sums every current activity and
-    reads every latest observation (a third of a second at 200,000 activities), for every page that
-    shows a standing."""
-    key = (repository.inputs_stamp(session), on or date.today(), get_language())
-    return _INPUTS.get(key, lambda: _read_country_inputs(session, on=on))
+def country_inputs(
+    session: Session, *, on: date | None = None, actor: Actor | None = None
+) -> list[CountryInput]:
+    """Every country with its latest observations, groups, income group and the current assistance
+    ``actor`` may see (the public's by default). Kept per process and reader's scope until the data they
+    are read from change: reading them sums every current activity and reads every latest observation (a
+    third of a second at 200,000 activities), for every page that shows a standing."""
+    scope = _assistance_scope(actor)
+    key = (repository.inputs_stamp(session), on or date.today(), get_language(), scope)
+    return _INPUTS.get(key, lambda: _read_country_inputs(session, on=on, scope=scope))
 
 
 # Every area's index lately computed, by what it was computed from (see rankings).
@@ -99,30 +108,37 @@ _RANKINGS: KeptResults[list[PriorityResult]] = KeptResults(64)
 
 
 def rankings(
-    session: Session, *, on: date | None = None
+    session: Session, *, on: date | None = None, actor: Actor | None = None
 ) -> tuple[PriorityConfig, dict[str, list[PriorityResult]]]:
     """The configuration in force and the index in each of its areas, most pressing first (see
     area_ranking): the gap pages' standings and every brief ask for all areas at once."""
     config, _data = active_config(session)
-    return config, {area: area_ranking(session, area=area, on=on) for area in config.areas}
+    return config, {area: area_ranking(session, area=area, on=on, actor=actor) for area in config.areas}
 
 
-def area_ranking(session: Session, *, area: str, on: date | None = None) -> list[PriorityResult]:
-    """The index in one area of the configuration in force. Kept per area like the inputs (the
-    configuration is among what their stamp follows), for the gap pages, the briefs and the priority
-    pages, which each computed it again after any change to an activity. The stamp is read before the
-    configuration: a configuration saved in between is then kept under the older stamp, which no later
-    reading asks for, never the older configuration under the newer stamp."""
-    key = (repository.inputs_stamp(session), on or date.today(), get_language(), area)
+def area_ranking(
+    session: Session, *, area: str, on: date | None = None, actor: Actor | None = None
+) -> list[PriorityResult]:
+    """The index in one area of the configuration in force, from the assistance ``actor`` may see (the
+    public's by default). Kept per area and reader's scope like the inputs (the configuration is among
+    what their stamp follows), for the gap pages, the briefs and the priority pages, which each computed
+    it again after any change to an activity. The stamp is read before the configuration: a configuration
+    saved in between is then kept under the older stamp, which no later reading asks for, never the older
+    configuration under the newer stamp."""
+    scope = _assistance_scope(actor)
+    key = (repository.inputs_stamp(session), on or date.today(), get_language(), area, scope)
     return _RANKINGS.get(
-        key, lambda: engine.compute(country_inputs(session, on=on), active_config(session)[0], area)
+        key,
+        lambda: engine.compute(country_inputs(session, on=on, actor=actor), active_config(session)[0], area),
     )
 
 
-def _read_country_inputs(session: Session, *, on: date | None) -> list[CountryInput]:
+def _read_country_inputs(session: Session, *, on: date | None, scope: VisibilityScope) -> list[CountryInput]:
     observations = reference_repository.latest_observations(session)
     assistance: dict[str, dict[str, float]] = {}
-    commitments = assistance_repository.current_commitments_by_country_and_area(session, on or date.today())
+    commitments = assistance_repository.current_commitments_by_country_and_area(
+        session, on or date.today(), scope
+    )
     for (iso3, area), total in commitments.items():
         assistance.setdefault(iso3, {})[area] = total
     inputs = []
@@ -155,35 +171,39 @@ def _require_area(session: Session, config: PriorityConfig, area: str) -> None:
         raise NotFound(_("The priority index has no thematic area with this code."))
 
 
-def ranking(session: Session, *, area: str) -> list[PriorityResult]:
-    """The index for one thematic area, most pressing first."""
+def ranking(session: Session, *, area: str, actor: Actor | None = None) -> list[PriorityResult]:
+    """The index for one thematic area, most pressing first, as ``actor`` may see it (see area_ranking)."""
     config, _data = active_config(session)
     _require_area(session, config, area)
-    return area_ranking(session, area=area)
+    return area_ranking(session, area=area, actor=actor)
 
 
 def ranking_with_ranges(
-    session: Session, *, area: str, draws: int = 100
+    session: Session, *, area: str, draws: int = 100, actor: Actor | None = None
 ) -> tuple[list[PriorityResult], dict[str, RankRange]]:
     """The index for one area and each country's rank range, reading the data once."""
     config, _data = active_config(session)
     _require_area(session, config, area)
-    return area_ranking(session, area=area), engine.sensitivity(
-        country_inputs(session), config, area, draws=draws
+    return area_ranking(session, area=area, actor=actor), engine.sensitivity(
+        country_inputs(session, actor=actor), config, area, draws=draws
     )
 
 
-def rank_ranges(session: Session, *, area: str, draws: int = 100) -> dict[str, RankRange]:
+def rank_ranges(
+    session: Session, *, area: str, draws: int = 100, actor: Actor | None = None
+) -> dict[str, RankRange]:
     """How far each country's rank moves when the weights move by up to 25%."""
     config, _data = active_config(session)
     _require_area(session, config, area)
-    return engine.sensitivity(country_inputs(session), config, area, draws=draws)
+    return engine.sensitivity(country_inputs(session, actor=actor), config, area, draws=draws)
 
 
-def country_positions(session: Session, *, iso3: str) -> list[tuple[PriorityResult, int]]:
+def country_positions(
+    session: Session, *, iso3: str, actor: Actor | None = None
+) -> list[tuple[PriorityResult, int]]:
     """A country's result in every thematic area, with the number of ranked countries (from the rankings
     kept per area: computing every area again took a country's page a fifth of its time)."""
-    _config, by_area = rankings(session)
+    _config, by_area = rankings(session, actor=actor)
     positions = []
     for results in by_area.values():
         ranked = sum(1 for r in results if r.rank is not None)

@@ -9,6 +9,7 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
 from pux.priority import engine, service
@@ -39,18 +40,19 @@ def ranking_page(
     actor: PageActor,
     area: Annotated[str, Query(pattern=r"^[a-z_]+$", max_length=40)] = "health",
 ) -> HTMLResponse:
-    return _ranking_page(request, session, area)
+    return _ranking_page(request, session, actor, area)
 
 
 def _ranking_page(
     request: Request,
     session: Session,
+    actor: Actor,
     area: str,
     config_text: str | None = None,
     failed: ValidationFailed | None = None,
 ) -> HTMLResponse:
     config, data = service.active_config(session)
-    results, ranges = service.ranking_with_ranges(session, area=area, draws=60)
+    results, ranges = service.ranking_with_ranges(session, area=area, draws=60, actor=actor)
     indicators = {i.code: i for i in reference.list_indicators(session)}
     return render(
         request,
@@ -88,6 +90,6 @@ def save_config(request: Request, session: SessionDep, actor: PageActor, form: F
             raise ValidationFailed([FieldProblem("configuration", _("must be a JSON object"))])
         service.save_config(session, actor=actor, data=data)
     except ValidationFailed as failed:
-        return _ranking_page(request, session, "health", config_text=text, failed=failed)
+        return _ranking_page(request, session, actor, "health", config_text=text, failed=failed)
     flash(request, _("The priority index now uses the new configuration."))
     return RedirectResponse("/priority", status_code=303)
