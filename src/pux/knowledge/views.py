@@ -135,6 +135,9 @@ def _technique_page(
             "page_translations": _page_translations(session, actor, page),
             # The myths' claims in the reader's language, as /myths shows them (they were in English).
             "myth_texts": service.localiser(session, entity_type=v.MYTH, ids=[m.id for m in page.myths]),
+            # The entries' claims and the stories' titles too, as their own pages and /stories show them.
+            "claims": service.localiser(session, entity_type=v.EVIDENCE, ids=[e.id for e in page.evidence]),
+            "story_titles": service.localiser(session, entity_type=v.STORY, ids=[s.id for s in page.stories]),
             # What each entry is compared with (the conventional alternative), as the ledger says it.
             "comparators": service.comparator_names(session, page.evidence),
         },
@@ -243,6 +246,8 @@ def evidence_list(
             "may_edit": service.may_edit(actor),
             "checkers": service.checked_by_names(session, results.items),
             "comparators": service.comparator_names(session, results.items),
+            # Each claim in the reader's language, as the entry's page shows it (the list showed English).
+            "claims": service.localiser(session, entity_type=v.EVIDENCE, ids=[e.id for e in results.items]),
         },
     )
 
