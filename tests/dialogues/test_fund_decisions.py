@@ -221,3 +221,20 @@ def test_a_participant_who_cannot_come_no_longer_sees_an_award(
     page = client.get(f"/events/{event_id}/me").text
     assert "Your travel award</dt><dd><strong>" not in page  # it said 600 USD
     assert "cancelled because you are no longer expected at the event" in page
+
+
+# --- Recipients before partners --------------------------------------------------------------------
+
+
+def test_a_recipient_comes_before_partners_who_ask_less(session: Session, world: World) -> None:
+    event_id = _event(session, world, travel_budget=Decimal("3000"))
+    kenyan = _applicant(session, world, event_id, "Kenyan Recipient", "KEN", fare=2800)
+    partners = [
+        _applicant(session, world, event_id, f"Partner {iso3}", iso3, fare=900)
+        for iso3 in ("FRA", "JPN", "CAN")
+    ]
+    lines = _allocate(session, world, event_id)
+    assert lines[kenyan].recipient and not any(lines[p].recipient for p in partners)
+    # Was 0 for the Kenyan ("the budget does not cover the fare") and 900 for each partner.
+    assert lines[kenyan].grant.amount == Decimal("2800")  # type: ignore[union-attr]
+    assert all(lines[p].grant.amount == 0 for p in partners)  # type: ignore[union-attr]

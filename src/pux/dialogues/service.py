@@ -910,6 +910,8 @@ def _fund_problem(
             requested=float(line.requested),
             weight=line.weight,
             categories=categories_of(line.participant, facts),
+            # Recipients first: a partner is supported only with what no eligible recipient could use.
+            precedence=1 if line.recipient else 0,
         )
         for line in fundable
     )

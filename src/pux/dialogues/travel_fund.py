@@ -21,10 +21,16 @@ The model, a mixed-integer programme solved with HiGHS:
   many deserving people as possible (weight = the caller's priority); the second, small, term then
   spends what is left topping awards up towards what was asked, most deserving per unit of money
   first. LAMBDA = 0.01 keeps a top-up worth far less than one more supported person for realistic
-  fares, so the fund prefers bringing someone to topping up someone else, without a second solve.
+  fares, so the fund prefers bringing someone to topping up someone else.
+* Precedence. Applicants of a higher ``precedence`` (recipients, above partners) come first, whatever
+  the weights: one solve per level above the lowest finds the most weighted support its people can have
+  (sum of w_i * x_i over them) within every constraint, and that support is then kept as a floor by the
+  later solves; the last solve has the whole objective. Nobody of a lower level is supported with money
+  that a higher level's person could have come with.
 
-Given who is supported, the best top-up is a fractional knapsack (by w_i / requested_i); the awards are
-recomputed that way after the solve, so the amounts are exact even when the solver stops at its gap.
+Given who is supported, the best top-up is a fractional knapsack (by w_i / requested_i, higher precedence
+first); the awards are recomputed that way after the solve, so the amounts are exact even when the solver
+stops at its gap.
 
 Every refusal has a reason (see ``Decision``): the budget, a target it would break, the country cap,
 an override, or - only through joint effects - that the optimum chose others. When the constraints
@@ -78,6 +84,7 @@ class Applicant:
     requested: float  # fare + daily allowance x nights
     weight: float  # > 0; higher = more deserving
     categories: Mapping[str, frozenset[str]]  # dimension -> categories the person counts in
+    precedence: int = 0  # a higher level is supported (and topped up) before anyone of a lower one
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,7 @@ class _Arrays:
     requested: np.ndarray
     weight: np.ndarray
     country: np.ndarray  # index into countries, per applicant
+    precedence: np.ndarray
     countries: tuple[str, ...]
     fixed: dict[int, float]  # applicant index -> pinned amount
 
@@ -201,6 +209,7 @@ def _arrays(problem: FundProblem) -> _Arrays:
         requested=np.array([a.requested for a in applicants], dtype=np.float64),
         weight=np.array([a.weight for a in applicants], dtype=np.float64),
         country=np.array([country_index[a.country_iso3] for a in applicants], dtype=np.int64),
+        precedence=np.array([a.precedence for a in applicants], dtype=np.int64),
         countries=countries,
         fixed={index_of_key[key]: float(amount) for key, amount in problem.fixed.items()},
     )
@@ -305,10 +314,25 @@ class _Rows:
         self.upper.append(upper)
 
 
+@dataclass(frozen=True)
+class _Floor:
+    """Support an earlier solve found for a precedence level, kept by the later ones: the weighted sum of
+    x over the level's people stays at least ``least``."""
+
+    coefficients: np.ndarray  # per applicant: w_i for the level's people, 0 for the others
+    least: float
+
+
 def _build_model(
-    problem: FundProblem, arrays: _Arrays, rows: list[_TargetRow], active: set[str], with_objective: bool
+    problem: FundProblem,
+    arrays: _Arrays,
+    rows: list[_TargetRow],
+    active: set[str],
+    objective: np.ndarray | None,
+    floors: tuple[_Floor, ...] = (),
 ) -> highspy.HighsLp:
-    """Columns 0..n-1 are x (supported), n..2n-1 the top-ups t; only the ``active`` groups constrain."""
+    """Columns 0..n-1 are x (supported), n..2n-1 the top-ups t; only the ``active`` groups constrain.
+    ``objective``: what to maximise per column (None: any allocation that holds, for feasibility checks)."""
     n = arrays.size
     x_columns, t_columns = np.arange(n), np.arange(n, 2 * n)
     x_upper, t_lower, t_upper = np.ones(n), np.zeros(n), arrays.room.copy()
@@ -341,14 +365,16 @@ def _build_model(
             if _cap_name(iso3) in active:
                 members = x_columns[arrays.country == country]
                 matrix.add(members, np.ones(len(members)), -math.inf, float(problem.max_per_country))
-    return _highs_lp(arrays, matrix, (x_lower, x_upper, t_lower, t_upper), with_objective)
+    for floor in floors:
+        matrix.add(x_columns, floor.coefficients, floor.least, math.inf)
+    return _highs_lp(arrays, matrix, (x_lower, x_upper, t_lower, t_upper), objective)
 
 
 def _highs_lp(
     arrays: _Arrays,
     matrix: _Rows,
     bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    with_objective: bool,
+    objective: np.ndarray | None,
 ) -> highspy.HighsLp:
     n = arrays.size
     x_lower, x_upper, t_lower, t_upper = bounds
@@ -356,7 +382,7 @@ def _highs_lp(
     model.num_col_, model.num_row_ = 2 * n, len(matrix.lower)
     # HiGHS minimises: the negated objective. A feasibility check needs none (it stops at the first
     # allocation found).
-    cost = -np.concatenate([arrays.weight, arrays.top_up_value]) if with_objective else np.zeros(2 * n)
+    cost = -objective if objective is not None else np.zeros(2 * n)
     model.col_cost_ = cost
     model.col_lower_ = np.concatenate([x_lower, t_lower])
     model.col_upper_ = np.concatenate([x_upper, t_upper])
@@ -406,14 +432,15 @@ def _run(model: highspy.HighsLp, size: int, time_limit: float, gap: float) -> _S
 
 
 def _amounts(problem: FundProblem, arrays: _Arrays, supported: np.ndarray) -> np.ndarray:
-    """Awards for the chosen people: the minimum each, then what is left tops awards up, best value per
-    unit of money first (a fractional knapsack, which is optimal for the top-up term)."""
+    """Awards for the chosen people: the minimum each, then what is left tops awards up, higher precedence
+    first and within it best value per unit of money first (a fractional knapsack, which is optimal for the
+    top-up term)."""
     amounts: np.ndarray = arrays.minimum * supported
     for index, amount in arrays.fixed.items():
         amounts[index] = amount
     left = problem.budget - float(amounts.sum())
     free = np.array([supported[i] > 0 and i not in arrays.fixed for i in range(arrays.size)], dtype=bool)
-    for i in sorted(np.flatnonzero(free), key=lambda i: (-arrays.top_up_value[i], i)):
+    for i in sorted(np.flatnonzero(free), key=lambda i: (-arrays.precedence[i], -arrays.top_up_value[i], i)):
         if left <= 0:
             break
         top_up = min(float(arrays.room[i]), left)
@@ -551,11 +578,47 @@ def _conflicting(
     active = _constraint_groups(problem, arrays)
     for group in list(active):
         rest = set(active) - {group}
-        model = _build_model(problem, arrays, rows, rest, with_objective=False)
+        model = _build_model(problem, arrays, rows, rest, objective=None)
         check = _run(model, arrays.size, deadline - time.perf_counter(), 0.0)
         if check.status == INFEASIBLE:
             active.remove(group)
     return tuple(active)
+
+
+def _whole_objective(arrays: _Arrays) -> np.ndarray:
+    return np.concatenate([arrays.weight, arrays.top_up_value])
+
+
+def _support_of_level(arrays: _Arrays, level: int) -> np.ndarray:
+    """The weighted number of supported people of one precedence level (no top-ups), per x column."""
+    weights: np.ndarray = np.where(arrays.precedence == level, arrays.weight, 0.0)
+    return weights
+
+
+def _solve_in_precedence(
+    problem: FundProblem,
+    arrays: _Arrays,
+    rows: list[_TargetRow],
+    active: set[str],
+    time_limit: float,
+    gap: float,
+) -> _Solve:
+    """The allocation, level by level of precedence (see the module's docstring); each solve gets an equal
+    share of the time left. Without levels, one solve of the whole objective."""
+    deadline = time.perf_counter() + time_limit
+    levels = sorted(set(arrays.precedence.tolist()), reverse=True)
+    floors: tuple[_Floor, ...] = ()
+    for done, level in enumerate(levels[:-1]):
+        support = _support_of_level(arrays, level)
+        objective = np.concatenate([support, np.zeros(arrays.size)])
+        share = (deadline - time.perf_counter()) / (len(levels) - done)
+        solve = _run(_build_model(problem, arrays, rows, active, objective, floors), arrays.size, share, gap)
+        if solve.status in (INFEASIBLE, NO_SOLUTION):
+            return solve  # the constraints are the same at every level: the answer is the whole one's
+        reached = float(support @ solve.supported)
+        floors += (_Floor(support, reached - TOLERANCE * max(1.0, reached)),)
+    model = _build_model(problem, arrays, rows, active, _whole_objective(arrays), floors)
+    return _run(model, arrays.size, deadline - time.perf_counter(), gap)
 
 
 # --- Entry points ---------------------------------------------------------------------------------
@@ -570,7 +633,7 @@ def allocate(problem: FundProblem, *, time_limit: float = 10.0, gap: float = 0.0
     arrays = _arrays(problem)
     rows = _target_rows(problem)
     everything = set(_constraint_groups(problem, arrays))
-    solve = _run(_build_model(problem, arrays, rows, everything, True), arrays.size, time_limit, gap)
+    solve = _solve_in_precedence(problem, arrays, rows, everything, time_limit, gap)
     if solve.status in (INFEASIBLE, NO_SOLUTION):
         # Explaining an infeasible problem gets as long again as the solve was allowed.
         conflicting = (
@@ -654,7 +717,8 @@ def greedy_allocation(problem: FundProblem) -> FundResult:
 
     1. while a target is short (the self-funded people alone often leave some short), add the best-ratio
        applicant who helps the shortest one without breaking a target that holds;
-    2. then everyone else in ratio order, while the fare fits, the country has room and no target breaks.
+    2. then everyone else, higher precedence first and in ratio order within it, while the fare fits, the
+       country has room and no target breaks.
 
     Each is awarded in full, or what is left. Overrides are applied first. Simple and often worse; it
     may end with a target still short (status INFEASIBLE, the broken constraints in ``conflicting``,
@@ -671,7 +735,7 @@ def greedy_allocation(problem: FundProblem) -> FundResult:
         if not helpers.any():
             break
         greedy.add(int(np.argmax(np.where(helpers, ratio, -np.inf))))
-    for index in sorted(range(arrays.size), key=lambda i: (-ratio[i], i)):
+    for index in sorted(range(arrays.size), key=lambda i: (-arrays.precedence[i], -ratio[i], i)):
         # Rows already short stay reported below; here nobody may make a short row shorter either.
         if greedy.open_to()[index] and not np.any(
             (greedy.slacks < -CHECK_TOLERANCE) & (greedy.coefficients[:, index] < 0)
