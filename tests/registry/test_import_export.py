@@ -511,6 +511,7 @@ def test_numbers_that_cannot_be_read_are_refused_in_the_readers_words(session: S
         (2, "beneficiaries_women_share", "must be a whole number"),
         (2, "beneficiaries_count", "has too many digits (at most 20)"),
         (2, "cofinancing_amount", "must be a number"),
+        (2, "estimated_cost", "must have at most 2 decimals"),  # the cells read are checked too
     }
     content = "country_iso3,title,thematic_area_code,estimated_cost\nKEN,Three decimals,health,1234.567\n"
     with pytest.raises(ValidationFailed) as refused:

@@ -302,7 +302,8 @@ def _check_row(
     number: int,
     codes: Any,
 ) -> tuple[list[FieldProblem], PlannedRow]:
-    """Every problem of one row, and the row as it would be saved."""
+    """Every problem of one row, and the row as it would be saved. A cell that cannot be read is set aside
+    and the rest of the row still checked: its other problems came only once that cell was mended."""
     values, row_problems = _row_values(entity, row, number)
     existing = _existing(session, actor, entity, values.get("id"))
     if values.get("id") is not None and existing is None:
@@ -311,13 +312,15 @@ def _check_row(
     if existing is not None:
         values = {**_values_of_absent_columns(entity, existing, header), **values}
     plan = PlannedRow(number, existing, values)
-    if row_problems:
+    set_aside = {problem.field for problem in row_problems}
+    if "id" in set_aside:  # which record the row is for is not known: nothing to check the rest against
         return row_problems, plan
     schema = entity.update_schema if existing is not None else entity.create_schema
     try:
-        plan.data = schema.model_validate(values)
+        data = schema.model_validate(values)
     except ValidationError as error:
-        row_problems += _schema_problems(error, number)
+        # A set-aside cell is missing from ``values``: the schema would only say it is required.
+        row_problems += [p for p in _schema_problems(error, number) if p.field not in set_aside]
         named = {problem.field for problem in row_problems}
         row_problems += [
             problem
@@ -327,8 +330,12 @@ def _check_row(
             if problem.field not in named
         ]
         return row_problems, plan
-    if existing is None or not _same(entity, existing, plan.data):
-        row_problems += _change_problems(session, actor, entity, plan, codes)
+    if row_problems or existing is None or not _same(entity, existing, data):
+        named = {problem.field for problem in row_problems}
+        found = _change_problems(session, actor, entity, plan, data, codes)
+        row_problems += [problem for problem in found if problem.field not in named]
+    if not row_problems:
+        plan.data = data
     return row_problems, plan
 
 
@@ -345,11 +352,10 @@ def _schema_problems(error: ValidationError, number: int) -> list[FieldProblem]:
 
 
 def _change_problems(
-    session: Session, actor: Actor, entity: Entity, plan: PlannedRow, codes: Any
+    session: Session, actor: Actor, entity: Entity, plan: PlannedRow, data: BaseModel, codes: Any
 ) -> list[FieldProblem]:
     """What refuses a row that would create or change a record: its codes, links, rights and version."""
-    existing, number, data = plan.existing, plan.number, plan.data
-    assert data is not None
+    existing, number = plan.existing, plan.number
     problems = [replace(p, row=number) for p in entity.checks(session, actor, data, existing, codes)]
     edited = getattr(data, "version", None)
     if existing is not None and edited is not None and edited != existing.version:
