@@ -462,6 +462,31 @@ def test_activity_edit(client: TestClient, session: Session, world: World) -> No
     _flash_after(client, response, "Your changes were saved.")
 
 
+def test_a_donor_offered_only_its_own_organisations_and_told_beside_the_field(
+    client: TestClient, session: Session, world: World
+) -> None:
+    as_role(client, world, "partner_a")
+    form = client.get("/activities/new")
+    own, other = world.organisations["donor_a"], world.organisations["agency_b"]
+    assert f'value="{own}"' in form.text and f'value="{other}"' not in form.text
+    before = count(session, AssistanceActivity)
+    typed = {
+        "provider_organisation_id": str(other),
+        "title": "Dosimetry audit for Kenyan hospitals",
+        "recipient_country_iso3": "KEN",
+        "amount_committed": "80000",
+        "currency": "USD",
+        "status": "implementation",
+        "visibility": "public",
+    }
+    refused = post_form(client, "/activities", typed, "/activities/new")
+    # The form again, with what was typed, the refusal beside the provider: not a page that lost it all.
+    assert refused.status_code == 403
+    assert "Dosimetry audit for Kenyan hospitals" in refused.text
+    assert 'id="error-provider_organisation_id"' in refused.text
+    assert count(session, AssistanceActivity) == before
+
+
 def test_organisation(client: TestClient, session: Session, world: World) -> None:
     as_role(client, world, "facilitator")
     before = count(session, Organisation)
@@ -701,6 +726,7 @@ ACTIONS = {
             "currency": "USD",
         },
         DONOR_A,
+        refused_beside=(frozenset({"officer_b"}), "provider_organisation_id"),
     ),
     "activity edit": Action(
         _activity_edit,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
 from pux.accounts import repository as accounts_repository
+from pux.accounts import service as accounts_service
 from pux.accounts.permissions import Actor, require
 from pux.assistance import repository
 from pux.assistance.models import AssistanceActivity
@@ -433,6 +434,15 @@ def _utc(moment: datetime | None) -> datetime | None:
 def may_record(actor: Actor) -> bool:
     """Whether the actor acts for an organisation that provides assistance (or for all)."""
     return actor.is_global or bool(actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER))
+
+
+def provider_choices(session: Session, actor: Actor) -> list[accounts_service.OrganisationName]:
+    """The organisations the actor may record an activity for: what the form's Provider offers."""
+    names = accounts_service.organisation_names(session)
+    if actor.is_global:
+        return names
+    own = actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
+    return [name for name in names if name.id in own]
 
 
 def require_may_record(actor: Actor) -> None:

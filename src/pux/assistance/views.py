@@ -9,11 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
-from pux.accounts.permissions import Actor
+from pux.accounts.permissions import Actor, PermissionDenied
 from pux.assistance import service
 from pux.assistance.models import ACTIVITY_STATUSES
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
-from pux.errors import StaleEdit, ValidationFailed
+from pux.errors import FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
 from pux.reference import service as reference
 from pux.web.deps import FormDep, SessionDep
@@ -72,6 +72,7 @@ def activity_list(
 def _form(
     request: Request,
     session: Session,
+    actor: Actor,
     activity: Any,
     values: dict[str, Any],
     failed: ValidationFailed | None = None,
@@ -85,12 +86,32 @@ def _form(
         "assistance/form.html",
         {
             **_vocabularies(session),
+            # Only the organisations the person acts for: choosing another was a refusal page that lost
+            # the form.
+            "organisations": service.provider_choices(session, actor),
             "activity": activity,
             "values": shown,
             **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
         },
         status_code,
     )
+
+
+def _refused_provider(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    activity: Any,
+    values: dict[str, Any],
+    refused: PermissionDenied,
+) -> HTMLResponse:
+    """A provider the person does not act for (a forged form: they are offered only their own): the form
+    again with what was typed and the refusal beside the Provider field (403: nothing was allowed); it was
+    a bare refusal page that lost the form."""
+    if not service.may_record(actor):
+        raise refused  # not a matter of the provider: they may record nothing
+    failed = ValidationFailed([FieldProblem("provider_organisation_id", str(refused))])
+    return _form(request, session, actor, activity, values, failed, 403)
 
 
 @router.get("/activities/new", response_class=HTMLResponse)
@@ -102,6 +123,7 @@ def new_activity(request: Request, session: SessionDep, actor: PageActor) -> Res
     return _form(
         request,
         session,
+        actor,
         None,
         {
             "provider_organisation_id": own[0] if own else "",
@@ -124,7 +146,9 @@ def create_activity(request: Request, session: SessionDep, actor: PageActor, for
         )
         activity = service.record_activity(session, actor=actor, data=data)
     except ValidationFailed as failed:
-        return _form(request, session, None, values, failed, 422)
+        return _form(request, session, actor, None, values, failed, 422)
+    except PermissionDenied as not_theirs:
+        return _refused_provider(request, session, actor, None, values, not_theirs)
     flash(request, _("The activity was recorded."))
     return RedirectResponse(f"/activities/{activity.id}", status_code=303)
 
@@ -157,7 +181,7 @@ def edit_activity(
 ) -> HTMLResponse:
     activity = service.get_activity_for_edit(session, actor=actor, activity_id=activity_id)
     values = service.form_values(session, actor=actor, activity=activity)
-    return _form(request, session, activity, values)
+    return _form(request, session, actor, activity, values)
 
 
 def _stale_form(
@@ -172,7 +196,7 @@ def _stale_form(
         "you wrote is kept below: compare it with the activity as it is now, then save again."
     ) % {"version": current.version}
     failed = saved_first(message)
-    return _form(request, session, current, {**values, "version": current.version}, failed, 409)
+    return _form(request, session, actor, current, {**values, "version": current.version}, failed, 409)
 
 
 @router.post("/activities/{activity_id}/edit", dependencies=[CsrfChecked])
@@ -191,7 +215,9 @@ def update_activity(
         )
         service.update_activity(session, actor=actor, activity_id=activity_id, data=data)
     except ValidationFailed as failed:
-        return _form(request, session, activity, values, failed, 422)
+        return _form(request, session, actor, activity, values, failed, 422)
+    except PermissionDenied as not_theirs:
+        return _refused_provider(request, session, actor, activity, values, not_theirs)
     except StaleEdit:
         return _stale_form(request, session, actor, activity_id, values)
     flash(request, _("Your changes were saved."))
