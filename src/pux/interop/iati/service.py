@@ -742,7 +742,11 @@ def _apply_batch(
                 continue
             befores.append(activity.snapshot() if activity is not None else None)
             if activity is None:
-                activity = AssistanceActivity(origin="iati", created_by_id=context.actor.user_id)
+                # Public when it first comes in, as the publisher made it; afterwards who may see it is
+                # PUX's people's choice, which a newer version of the file does not undo.
+                activity = AssistanceActivity(
+                    origin="iati", created_by_id=context.actor.user_id, visibility="public"
+                )
                 fresh_id = next(fresh_ids, None)
                 if fresh_id is not None:
                     activity.id = fresh_id
@@ -903,7 +907,6 @@ def _fill_activity(
     activity.end_date = record.dates.get(ACTUAL_END) or record.dates.get(PLANNED_END)
     activity.status = ACTIVITY_STATUS_TO_PUX.get(record.status or "", "implementation")
     activity.dac_sector_codes = relevance.dac_codes(record)
-    activity.visibility = "public"
     activity.iati_identifier = record.identifier
     activity.iati_last_updated = record.last_updated
     activity.iati_reporting_org_ref = record.reporting_org.ref
