@@ -266,6 +266,11 @@ class MapRead(BaseModel):
     source: str
     year: str | None
     values: dict[str, float | None] = Field(description="ISO3 -> figure; null or absent is no data")
+    partial: list[str] = Field(
+        default_factory=list,
+        description="ISO3 codes whose figure adds up only the known parts (e.g. an uncovered cost that "
+        "leaves out an area whose cost is not known): a lower bound, not the whole",
+    )
 
 
 @router.get("/gaps", response_model=GapReportRead, responses=error_responses(401, 422))
@@ -376,5 +381,5 @@ def map_figures(
     figures = service.map_figures(session, actor=actor, indicator=indicator, area=area or None, period=period)
     return MapRead(
         indicator=figures.indicator, title=figures.title, unit=figures.unit, source=figures.source,
-        year=figures.year, values=figures.values,
+        year=figures.year, values=figures.values, partial=sorted(figures.partial),
     )  # fmt: skip

@@ -230,3 +230,6 @@ class MapFigures:
     unit: str
     source: str
     year: str | None
+    # The countries whose figure adds up only the parts that are known (the uncovered cost of a country
+    # with an area whose cost is not known): shown, and said to be partial, never as "no data".
+    partial: frozenset[str] = frozenset()

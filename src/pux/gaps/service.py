@@ -856,17 +856,11 @@ def map_figures(
         )  # fmt: skip
     if indicator == v.GAP:
         report = gap_ranking(session, actor=actor, filters=GapFilter(thematic_area_code=area), period=period)
-        totals: dict[str, float | None] = {}
-        for line in report.lines:
-            value = line.gap.uncovered.value
-            if line.gap.country_iso3 in totals and totals[line.gap.country_iso3] is None:
-                continue
-            totals[line.gap.country_iso3] = (
-                None if value is None else (totals.get(line.gap.country_iso3) or 0.0) + value
-            )
+        totals, partial = _uncovered_by_country(report)
         return MapFigures(
-            indicator, totals, title, _("Uncovered cost"), "USD",
-            f"{report.needs_source}; {report.assistance_source}", report.period.label,
+            indicator, totals, title,
+            _("Uncovered cost (partial for some countries)") if partial else _("Uncovered cost"), "USD",
+            f"{report.needs_source}; {report.assistance_source}", report.period.label, partial,
         )  # fmt: skip
     recipients = _recipients(session)
     if indicator == v.NEEDS:
@@ -901,6 +895,26 @@ def map_figures(
         indicator, committed, title, _("Committed"), "USD", assistance_source() + _(" (US dollars only)"),
         period.label,
     )  # fmt: skip
+
+
+def _uncovered_by_country(report: GapReport) -> tuple[dict[str, float | None], frozenset[str]]:
+    """Each country's uncovered cost: the sum of its areas' known uncovered costs, and the countries
+    where that sum is partial (an area whose uncovered cost is not known, such as assistance without an
+    endorsed, costed need; needs without a cost; amounts no stated rate converts). A country none of whose
+    areas has a known figure has none (no data). One unknown area used to wipe out the known ones: 29
+    countries with a known gap showed "no data"."""
+    totals: dict[str, float | None] = {}
+    partial: set[str] = set()
+    for line in report.lines:
+        gap = line.gap
+        known = gap.uncovered.value
+        if known is None or gap.needs_without_cost or not gap.conversion.complete:
+            partial.add(gap.country_iso3)
+        if known is None:
+            totals.setdefault(gap.country_iso3, None)
+        else:
+            totals[gap.country_iso3] = (totals.get(gap.country_iso3) or 0.0) + known
+    return totals, frozenset(iso3 for iso3 in partial if totals.get(iso3) is not None)
 
 
 def _usd_committed_by_country(

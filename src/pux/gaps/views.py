@@ -24,11 +24,13 @@ from pux.gaps.schemas import (
     GapFilter,
     GapReport,
     InterestCreate,
+    MapFigures,
     Period,
     UnfundedFilter,
     WhoFilter,
     WhoReport,
 )
+from pux.i18n import get_language, listed
 from pux.i18n import gettext as _
 from pux.interop.tabular.formats import MEDIA_TYPES
 from pux.needs import workflow
@@ -254,6 +256,18 @@ def _map(figures: Any, *, chart_id: str, link: bool = True) -> Chart:
     )
 
 
+def _partial_note(figures: MapFigures) -> str:
+    """The countries whose figure on a map adds up only what is known, named in a sentence ("" if none)."""
+    if not figures.partial:
+        return ""
+    language = get_language()
+    names = sorted(maps.country_name(iso3, language) for iso3 in figures.partial)
+    return _(
+        "Partial totals: these countries have an area whose uncovered cost is not known (such as assistance "
+        "without an endorsed, costed need); their figure adds up the areas that are known: %(countries)s."
+    ) % {"countries": listed(names)}
+
+
 # Rows of a report table per page: the whole table is in its CSV and Excel export.
 REPORT_PAGE_SIZE = 50
 
@@ -358,6 +372,7 @@ def gap_ranking(
             "page": shown,
             "chart": gap_chart(report),
             "map": _map(figures, chart_id="gap-map"),
+            "partial_note": _partial_note(figures),
             "country": None,
         },
     )
@@ -494,5 +509,6 @@ def world_map(
             "indicators": [(code, v.map_indicator_label(code)) for code in v.MAP_INDICATORS],
             "indicator": indicator,
             "map": _map(figures, chart_id="world-map"),
+            "partial_note": _partial_note(figures),
         },
     )
