@@ -539,6 +539,19 @@ def can_edit_knowledge(actor: Actor) -> bool:
     return actor.is_global or actor.has(EDITOR)
 
 
+def can_publish_story(actor: Actor, *, author_id: int | None) -> bool:
+    """Publish a story draft without a review: editors and facilitators, for a story they wrote themselves
+    (or one loaded without an author). Publishing one's own story is no review of it; a draft written by
+    someone else is published by a reviewer's review."""
+    return can_edit_knowledge(actor) and (author_id is None or author_id == actor.user_id)
+
+
+def can_review_knowledge(actor: Actor, *, wrote_it: bool) -> bool:
+    """Review a success story or a myth, which publishes it and records when: reviewers and facilitators,
+    never someone who wrote it (a review is a second person's reading)."""
+    return (actor.is_global or actor.has(REVIEWER)) and not wrote_it
+
+
 def can_check_evidence(actor: Actor, *, author_id: int | None) -> bool:
     """Check or dispute an evidence entry: reviewers and facilitators, never the entry's own author (a check
     is a second person's reading of the source)."""
@@ -553,8 +566,9 @@ def can_review_translations(actor: Actor) -> bool:
 
 
 def can_view_unpublished_knowledge(actor: Actor) -> bool:
-    """Story drafts and unpublished myths: editors and facilitators (the public reads the published)."""
-    return can_edit_knowledge(actor)
+    """Story drafts and unpublished myths: editors, facilitators, and the reviewers who review them before
+    they are published (the public reads the published)."""
+    return can_edit_knowledge(actor) or actor.has(REVIEWER)
 
 
 def can_start_story_from_need(actor: Actor) -> bool:

@@ -26,6 +26,7 @@ from pux.knowledge.schemas import (
     EvidenceDispute,
     EvidenceRead,
     EvidenceUpdate,
+    KnowledgeReview,
     MythRead,
     PrerequisiteRead,
     SourceRead,
@@ -170,7 +171,7 @@ def dispute_evidence(
 
 @router.get("/stories", response_model=list[StoryRead])
 def list_stories(session: SessionDep, actor: ApiActor) -> list[StoryRead]:
-    """Published success stories (editors also get drafts)."""
+    """Published success stories (editors and reviewers also get drafts)."""
     return _stories_read(session, actor, service.list_stories(session, actor=actor))
 
 
@@ -178,6 +179,17 @@ def list_stories(session: SessionDep, actor: ApiActor) -> list[StoryRead]:
 def get_story(session: SessionDep, actor: ApiActor, slug: SlugPath) -> StoryRead:
     """One story, if visible to the caller."""
     return _stories_read(session, actor, [service.get_story(session, actor=actor, slug=slug)])[0]
+
+
+@router.post("/stories/{slug}/review", response_model=StoryRead)
+def review_story(
+    session: SessionDep, actor: ApiActor, slug: SlugPath, data: ApiBody[KnowledgeReview]
+) -> StoryRead:
+    """Review a story and so publish it (reviewers, never one who wrote it); the story then gives the
+    date of this review. Send the version you read."""
+    story = service.get_story(session, actor=actor, slug=slug)
+    reviewed = service.review_story(session, actor=actor, story_id=story.id, version=data.version)
+    return _stories_read(session, actor, [reviewed])[0]
 
 
 def _stories_read(session: Session, actor: Actor, stories: Sequence[SuccessStory]) -> list[StoryRead]:
@@ -189,7 +201,7 @@ def _stories_read(session: Session, actor: Actor, stories: Sequence[SuccessStory
 
 @router.get("/myths", response_model=list[MythRead])
 def list_myths(session: SessionDep, actor: ApiActor) -> list[MythRead]:
-    """Published myths and facts (editors also get unpublished ones)."""
+    """Published myths and facts (editors and reviewers also get unpublished ones)."""
     return [MythRead.model_validate(myth) for myth in service.list_myths(session, actor=actor)]
 
 
@@ -197,3 +209,15 @@ def list_myths(session: SessionDep, actor: ApiActor) -> list[MythRead]:
 def get_myth(session: SessionDep, actor: ApiActor, slug: SlugPath) -> MythRead:
     """One myth and its finding, if visible to the caller."""
     return MythRead.model_validate(service.get_myth(session, actor=actor, slug=slug))
+
+
+@router.post("/myths/{slug}/review", response_model=MythRead)
+def review_myth(
+    session: SessionDep, actor: ApiActor, slug: SlugPath, data: ApiBody[KnowledgeReview]
+) -> MythRead:
+    """Review a myth's finding and so publish it (reviewers, never one who wrote it); the myth then gives
+    the date of this review. Send the version you read."""
+    myth = service.get_myth(session, actor=actor, slug=slug)
+    return MythRead.model_validate(
+        service.review_myth(session, actor=actor, myth_id=myth.id, version=data.version)
+    )

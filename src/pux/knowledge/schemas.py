@@ -228,6 +228,13 @@ class StoryUpdate(StoryFields):
     version: int = Version
 
 
+class KnowledgeReview(CleanInput):
+    """A reviewer who did not write a story or myth reviews it, which publishes it (made from this
+    version)."""
+
+    version: int = Version
+
+
 class MythFields(CleanInput):
     model_config = ConfigDict(str_strip_whitespace=True)
 

@@ -252,7 +252,7 @@ def _load_myths(
     for item in items:
         myth = repository.get_myth_by_slug(session, item["slug"])
         if myth is None:
-            myth = Myth(slug=item["slug"], claim="", is_published=True, reviewed_at=service.now_utc())
+            myth = Myth(slug=item["slug"], claim="", is_published=True)
             repository.add(session, myth)
         before = (myth.claim, myth.finding)
         myth.claim = (_english(item.get("claim")) or item["slug"])[:500]
@@ -261,12 +261,20 @@ def _load_myths(
         myth.sources = list(item.get("sources") or [])
         myth.technique_codes = sorted(set(item.get("techniques") or []))
         myth.thematic_area_codes = sorted(set(item.get("thematic_areas") or []))
-        if before != (myth.claim, myth.finding):
-            myth.reviewed_at = service.now_utc()
         session.flush()
+        _keep_only_a_real_review(session, myth, v.MYTH, changed=before != (myth.claim, myth.finding))
         translations.put(v.MYTH, myth.id, "claim", item.get("claim"))
         translations.put(v.MYTH, myth.id, "finding", item.get("finding"))
         report.myths += 1
+
+
+def _keep_only_a_real_review(
+    session: Session, record: Myth | SuccessStory, entity_type: str, *, changed: bool
+) -> None:
+    """Loading a seed text is no review of it: a record keeps the date of a review a reviewer made in PUX
+    while its text is the one they read; a date set by an earlier loader, with no review behind it, goes."""
+    if changed or not service.was_reviewed(session, entity_type=entity_type, entity_id=record.id):
+        record.reviewed_at = None
 
 
 def load_demo_stories(session: Session, *, data_dir: Path = DATA_DIR) -> SeedReport:
@@ -287,6 +295,7 @@ def load_demo_stories(session: Session, *, data_dir: Path = DATA_DIR) -> SeedRep
         if story is None:
             story = SuccessStory(slug=item["slug"], title="")
             repository.add(session, story)
+        before = (story.title, story.body)
         story.title = (_english(item.get("title")) or item["slug"])[:300]
         story.body = _english(item.get("body")) or ""
         story.source_language = SOURCE_LANGUAGE
@@ -296,8 +305,8 @@ def load_demo_stories(session: Session, *, data_dir: Path = DATA_DIR) -> SeedRep
         story.need_id = need.id if need is not None else None
         story.sources = list(item.get("sources") or [])
         story.status, story.is_illustrative = v.PUBLISHED, True
-        story.reviewed_at = story.reviewed_at or service.now_utc()
         session.flush()
+        _keep_only_a_real_review(session, story, v.STORY, changed=before != (story.title, story.body))
         translations.put(v.STORY, story.id, "title", item.get("title"))
         translations.put(v.STORY, story.id, "body", item.get("body"))
         report.stories += 1

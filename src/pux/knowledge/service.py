@@ -1,6 +1,7 @@
 """Rules of the knowledge package: technique pages, the evidence ledger (a check is never by the entry's
-author), success stories (drafts seen by editors only), myths and facts, and translations with their own
-status. Every write checks permission and is audited with its before and after."""
+author), success stories and myths (a review is never by who wrote it, and only a review records one),
+and translations with their own status. Every write checks permission and is audited with its before and
+after."""
 
 from __future__ import annotations
 
@@ -297,7 +298,6 @@ def update_technique_summary(
     before = profile.snapshot()
     profile.summary = summary
     profile.sdg_target_codes = sorted(set(sdg_target_codes))
-    profile.reviewed_at = now_utc()
     session.flush()
     _audit(session, actor, "technique.update", AUDIT_TYPES[v.TECHNIQUE], profile.id, before=before,
            after=profile.snapshot())  # fmt: skip
@@ -626,9 +626,6 @@ def _apply_story(story: SuccessStory, data: StoryFields) -> None:
     for name in _STORY_FIELDS:
         setattr(story, name, getattr(data, name))
     story.sources = [source.model_dump() for source in data.sources]
-    if data.status == v.PUBLISHED:
-        # Publishing (or saving a published story) is the editor's review of it.
-        story.reviewed_at = now_utc()
 
 
 def _free_slug(session: Session, model: type[SuccessStory] | type[Myth], wanted: str) -> str:
@@ -646,6 +643,7 @@ def create_story(session: Session, *, actor: Actor, data: StoryCreate) -> Succes
         raise ValidationFailed([FieldProblem("slug", _("another story already has this address"))])
     story = SuccessStory(slug=data.slug or _free_slug(session, SuccessStory, slug_from(data.title)),
                          author_id=actor.user_id)  # fmt: skip
+    _check(_publishing_problems(actor, story, data))
     _apply_story(story, data)
     repository.add(session, story)
     _audit(session, actor, "story.create", AUDIT_TYPES[v.STORY], story.id, after=story.snapshot())
@@ -659,6 +657,7 @@ def update_story(session: Session, *, actor: Actor, story_id: int, data: StoryUp
     ensure_current(story.version, data.version)
     _check(story_problems(session, actor, data))
     data = _keep_hidden_story_links(session, actor, story, data)
+    _check(_publishing_problems(actor, story, data))
     before = story.snapshot()
     _apply_story(story, data)
     session.flush()
@@ -666,6 +665,54 @@ def update_story(session: Session, *, actor: Actor, story_id: int, data: StoryUp
         session, actor, "story.update", AUDIT_TYPES[v.STORY], story.id, before=before, after=story.snapshot()
     )
     return story
+
+
+def _publishing_problems(actor: Actor, story: SuccessStory, data: StoryFields) -> list[FieldProblem]:
+    """A draft becomes published by its own author's choice (an editor's, which is no review of it) or by
+    a reviewer's review (review_story); anyone else's draft is refused beside its status."""
+    publishing = data.status == v.PUBLISHED and story.status != v.PUBLISHED
+    if not publishing or permissions.can_publish_story(actor, author_id=story.author_id):
+        return []
+    return [FieldProblem("status", _("a reviewer publishes this story once they have reviewed it"))]
+
+
+def _writers(session: Session, entity_type: str, entity_id: int) -> set[str]:
+    """Who created or edited a story or a myth, as their audit records name them."""
+    events = audit.history(session, entity_type=AUDIT_TYPES[entity_type], entity_id=str(entity_id))
+    return {event.actor for event in events if event.action.endswith((".create", ".update"))}
+
+
+def _wrote_story(session: Session, actor: Actor, story: SuccessStory) -> bool:
+    wrote = story.author_id is not None and story.author_id == actor.user_id
+    return wrote or actor.label in _writers(session, v.STORY, story.id)
+
+
+def may_review_story(session: Session, actor: Actor, story: SuccessStory) -> bool:
+    """Whether the story page offers ``actor`` to review (and so publish) it."""
+    return permissions.can_review_knowledge(actor, wrote_it=_wrote_story(session, actor, story))
+
+
+def review_story(session: Session, *, actor: Actor, story_id: int, version: int) -> SuccessStory:
+    """A reviewer who did not write the story reviews it: it is published, and the date of the review is
+    the one the story page gives (the only way a story is marked reviewed)."""
+    story = get_story_by_id(session, actor=actor, story_id=story_id)
+    require(
+        may_review_story(session, actor, story),
+        _("A second person reviews a story: reviewers, and never one who wrote it."),
+    )
+    ensure_current(story.version, version)
+    before = story.snapshot()
+    story.status, story.reviewed_at = v.PUBLISHED, now_utc()
+    session.flush()
+    _audit(session, actor, "story.review", AUDIT_TYPES[v.STORY], story.id, before=before,
+           after=story.snapshot())  # fmt: skip
+    return story
+
+
+def was_reviewed(session: Session, *, entity_type: str, entity_id: int) -> bool:
+    """Whether a reviewer has ever reviewed this story or myth in PUX (its audit trail holds the review)."""
+    events = audit.history(session, entity_type=AUDIT_TYPES[entity_type], entity_id=str(entity_id))
+    return any(event.action.endswith(".review") for event in events)
 
 
 # The records a story may tell of; a reader is shown (and told the number of) only those they may see.
@@ -837,8 +884,6 @@ def _apply_myth(myth: Myth, data: MythFields) -> None:
     for name in _MYTH_FIELDS:
         setattr(myth, name, getattr(data, name))
     myth.sources = [source.model_dump() for source in data.sources]
-    if data.is_published:
-        myth.reviewed_at = now_utc()
 
 
 def create_myth(session: Session, *, actor: Actor, data: MythCreate) -> Myth:
@@ -864,6 +909,28 @@ def update_myth(session: Session, *, actor: Actor, myth_id: int, data: MythUpdat
     _apply_myth(myth, data)
     session.flush()
     _audit(session, actor, "myth.update", AUDIT_TYPES[v.MYTH], myth.id, before=before, after=myth.snapshot())
+    return myth
+
+
+def may_review_myth(session: Session, actor: Actor, myth: Myth) -> bool:
+    """Whether the myth's page offers ``actor`` to review (and so publish) it: not to one who wrote it."""
+    wrote = actor.label in _writers(session, v.MYTH, myth.id)
+    return permissions.can_review_knowledge(actor, wrote_it=wrote)
+
+
+def review_myth(session: Session, *, actor: Actor, myth_id: int, version: int) -> Myth:
+    """A reviewer who did not write the myth reviews its finding: it is published, with the date of the
+    review (an editor publishing it records none)."""
+    myth = get_myth_by_id(session, actor=actor, myth_id=myth_id)
+    require(
+        may_review_myth(session, actor, myth),
+        _("A second person reviews a myth: reviewers, and never one who wrote it."),
+    )
+    ensure_current(myth.version, version)
+    before = myth.snapshot()
+    myth.is_published, myth.reviewed_at = True, now_utc()
+    session.flush()
+    _audit(session, actor, "myth.review", AUDIT_TYPES[v.MYTH], myth.id, before=before, after=myth.snapshot())
     return myth
 
 
