@@ -144,14 +144,14 @@ def activities_by_identifier(session: Session, identifiers: Collection[str]) -> 
     return {activity.iati_identifier or "": activity for activity in rows}
 
 
-def own_activity_ids(session: Session, ids: Collection[int]) -> set[int]:
-    """Which of ``ids`` are activities recorded in PUX itself (not imported from IATI)."""
+def own_activities(session: Session, ids: Collection[int]) -> dict[int, AssistanceActivity]:
+    """The activities of ``ids`` recorded in PUX itself (not imported from IATI), with their providers."""
     if not ids:
-        return set()
-    statement = select(AssistanceActivity.id).where(
+        return {}
+    statement = select(AssistanceActivity).where(
         AssistanceActivity.id.in_(list(ids)), AssistanceActivity.origin != "iati"
     )
-    return set(session.scalars(statement))
+    return {activity.id: activity for activity in session.scalars(statement).unique()}
 
 
 def organisations_by_iati_ref(session: Session, refs: Collection[str]) -> dict[str, int]:

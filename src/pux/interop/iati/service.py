@@ -87,6 +87,8 @@ ENTITY_RUN = "iati_import_run"
 # How many refused activities a report names (the counts stay exact beyond that).
 MAX_NAMED_REFUSALS = 2000
 # PUX's own identifier as a secondary reporter of activities whose provider has no IATI identifier.
+# Every PUX installation reports under it: an identifier it begins is not enough to tell this
+# installation's export from another's (own_activity_read_back compares the record too).
 PUX_REPORTING_REF = "XI-PUX"
 # The identifier PUX's export gives an activity recorded in PUX: "<reporting org>-PUX-<its number>".
 _OWN_IDENTIFIER = re.compile(r"-PUX-([0-9]{1,10})")
@@ -717,7 +719,7 @@ def _apply_batch(
             run.source.publisher_name = pick(first.reporting_org.names, "en")[:300] or None
         wanted = [d for d in decisions if d.wanted]
         existing = repository.activities_by_identifier(session, {d.read.record.identifier for d in wanted})
-        ours = repository.own_activity_ids(
+        ours = repository.own_activities(
             session, {number for d in wanted if (number := own_record_number(d.read.record.identifier))}
         )
         changed: list[tuple[AssistanceActivity, ActivityRecord, Relevance | None]] = []
@@ -733,10 +735,10 @@ def _apply_batch(
         )
         for decision in wanted:
             record = decision.read.record
-            activity = existing.get(record.identifier)
-            if activity is None and own_record_number(record.identifier) in ours:
+            if own_activity_read_back(record, decision.country_iso3, ours):
                 unchanged += 1  # PUX's own export read back: the activity is here already
                 continue
+            activity = existing.get(record.identifier)
             if activity is not None and not _is_newer(record, activity):
                 unchanged += 1
                 continue
@@ -795,9 +797,46 @@ def _apply_batch(
 
 
 def own_record_number(identifier: str) -> int | None:
-    """The number of the PUX activity an identifier of PUX's own export names, else None."""
+    """The number of the PUX activity an identifier of PUX's own export would name, else None."""
     found = _OWN_IDENTIFIER.search(identifier)
     return int(found.group(1)) if found and identifier.endswith(found.group(0)) else None
+
+
+def own_activity_read_back(
+    record: ActivityRecord, country_iso3: str | None, ours: dict[int, AssistanceActivity]
+) -> bool:
+    """Whether ``record`` is this installation's export of one of its own activities (``ours``, by
+    number): its identifier and reporting organisation are the ones the export gives that activity, and
+    it is that activity (title and recipient country). An identifier ending in "-PUX-<n>" is not enough:
+    another PUX installation's export, or any publisher's, may name an activity n that is not PUX's n
+    (such a file was reported "unchanged" and its activities were lost)."""
+    number = own_record_number(record.identifier)
+    activity = ours.get(number) if number is not None else None
+    if activity is None:
+        return False
+    reporting_ref = own_reporting_ref(activity.provider)
+    return (
+        record.identifier == own_identifier(activity.provider, activity.id)
+        and record.reporting_org.ref == reporting_ref
+        and country_iso3 == activity.recipient_country_iso3
+        and _same_words(record.title("en"), activity.title)
+    )
+
+
+def _same_words(first: str, second: str) -> bool:
+    return first.split() == second.split()
+
+
+def own_reporting_ref(provider: Organisation | None) -> str:
+    """Who reports an activity recorded in PUX in its export: its provider when that has an IATI
+    identifier, else PUX as a secondary reporter."""
+    provider_ref = provider.iati_identifier if provider is not None else None
+    return provider_ref or PUX_REPORTING_REF
+
+
+def own_identifier(provider: Organisation | None, activity_id: int) -> str:
+    """The IATI identifier PUX's export gives an activity recorded in PUX."""
+    return f"{own_reporting_ref(provider)}-PUX-{activity_id}"
 
 
 def _is_newer(record: ActivityRecord, activity: AssistanceActivity) -> bool:
@@ -1341,7 +1380,7 @@ def _own_record(
     """An activity typed into PUX: reported by its provider when that has an IATI identifier, else by
     PUX as a secondary reporter."""
     provider_ref = provider.iati_identifier if provider is not None else None
-    reporting_ref = provider_ref or PUX_REPORTING_REF
+    reporting_ref = own_reporting_ref(provider)
     provider_type = PUX_TYPE_TO_IATI.get(provider.organisation_type, "90") if provider is not None else "90"
     provider_names = (Narrative("en", provider.name),) if provider is not None else ()
     reporting = OrganisationRef(
@@ -1368,7 +1407,7 @@ def _own_record(
             day = activity.start_date or activity.created_at.date()
             transactions.append(Transaction(kind, day, amount, None, day))
     return ActivityRecord(
-        identifier=f"{reporting_ref}-PUX-{activity.id}",
+        identifier=own_identifier(provider, activity.id),
         last_updated=as_utc(activity.updated_at),
         default_currency=activity.currency,
         default_language="en",
