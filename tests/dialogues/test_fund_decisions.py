@@ -4,14 +4,22 @@ allocated again, recipients who come before partners, and payments that must sta
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pux.dialogues import service
-from pux.dialogues.schemas import GrantOverride, ParticipantFields, TravelApplicationFields
-from tests.web_helpers import sign_in
+from pux.dialogues.schemas import (
+    DisbursementFields,
+    GrantOverride,
+    ParticipantFields,
+    TravelApplicationFields,
+)
+from pux.errors import InvalidTransition, ValidationFailed
+from tests.web_helpers import csrf_token, sign_in
 from tests.world import World, event_data
 
 
@@ -238,3 +246,100 @@ def test_a_recipient_comes_before_partners_who_ask_less(session: Session, world:
     # Was 0 for the Kenyan ("the budget does not cover the fare") and 900 for each partner.
     assert lines[kenyan].grant.amount == Decimal("2800")  # type: ignore[union-attr]
     assert all(lines[p].grant.amount == 0 for p in partners)  # type: ignore[union-attr]
+
+
+# --- Payments stay within the award ---------------------------------------------------------------
+
+
+def _pay(session: Session, world: World, grant_id: int, amount: int, receipts: int | None = None) -> None:
+    service.record_disbursement(
+        session,
+        actor=world.actors["facilitator"],
+        grant_id=grant_id,
+        data=DisbursementFields(
+            amount=Decimal(amount),
+            paid_on=date(2027, 4, 1),
+            receipt_amount=Decimal(receipts) if receipts is not None else None,
+        ),
+    )
+
+
+def _awarded_grant(session: Session, world: World, event_id: int, participant_id: int) -> int:
+    grant = _allocate(session, world, event_id)[participant_id].grant
+    assert grant is not None and grant.amount > 0
+    return grant.id
+
+
+def test_payments_never_add_up_to_more_than_the_award(session: Session, world: World) -> None:
+    event_id = _event(session, world)
+    ugandan = _applicant(session, world, event_id, "Paid Ugandan", "UGA", fare=1500, allowance=100, nights=3)
+    grant_id = _awarded_grant(session, world, event_id, ugandan)  # 1,800
+    with pytest.raises(ValidationFailed) as above:  # was recorded, leaving a difference of -3,200
+        _pay(session, world, grant_id, 5000, receipts=7000)
+    assert [problem.field for problem in above.value.problems] == ["amount"]
+    assert "1,800 USD: 1,800 is left" in above.value.problems[0].message
+    _pay(session, world, grant_id, 1000)
+    with pytest.raises(ValidationFailed) as second:
+        _pay(session, world, grant_id, 900)
+    assert ": 800 is left" in second.value.problems[0].message
+    _pay(session, world, grant_id, 800)
+    (row,) = service.reconciliation(session, actor=world.actors["facilitator"], event_id=event_id)
+    assert (row.paid, row.difference) == (Decimal("1800"), Decimal("0"))
+
+
+def test_nothing_more_is_paid_on_a_cancelled_award_and_what_was_paid_keeps_its_share_of_the_budget(
+    session: Session, world: World
+) -> None:
+    event_id = _event(session, world, travel_budget=Decimal("3000"))
+    kenyan = _applicant(session, world, event_id, "Paid Kenyan", "KEN", fare=1000)
+    grant_id = _awarded_grant(session, world, event_id, kenyan)
+    _pay(session, world, grant_id, 1000)
+    _decline(session, world, kenyan)
+    with pytest.raises(InvalidTransition):  # payments on a declined person's award were accepted
+        _pay(session, world, grant_id, 100)
+    ugandan = _applicant(session, world, event_id, "Waiting Ugandan", "UGA", fare=2500)
+    # The 1,000 already paid is spent until recovered: 2,000 is left, short of the Ugandan's 2,500.
+    lines = _allocate(session, world, event_id)
+    assert lines[ugandan].grant.amount == 0  # type: ignore[union-attr]
+    (row,) = service.reconciliation(session, actor=world.actors["facilitator"], event_id=event_id)
+    assert (row.grant.amount, row.paid, row.difference) == (Decimal("0"), Decimal("1000"), Decimal("-1000"))
+
+
+def test_who_may_not_record_payments_cannot_tell_a_grant_from_a_missing_one(
+    client: TestClient, session: Session, world: World
+) -> None:
+    event_id = _event(session, world)
+    kenyan = _applicant(session, world, event_id, "Kenyan Grantee", "KEN", fare=1000)
+    grant_id = _awarded_grant(session, world, event_id, kenyan)
+    sign_in(client, world.emails["focal_ken"])  # sees Kenya's people, but does not record payments
+    token = csrf_token(client, "/events")
+    answers = {
+        (number, amount): client.post(
+            f"/travel/grants/{number}/disbursements",
+            data={"amount": amount, "paid_on": "2027-04-01", "csrf_token": token},
+        ).status_code
+        for number in (grant_id, 999_999)
+        for amount in ("10", "not a number")
+    }
+    assert set(answers.values()) == {404}, answers  # was 403 for the grant, 404 for the missing one
+
+
+def test_a_payment_above_the_award_is_shown_again_with_its_problem(
+    client: TestClient, session: Session, world: World
+) -> None:
+    event_id = _event(session, world)
+    ugandan = _applicant(session, world, event_id, "Form Ugandan", "UGA", fare=1500, allowance=100, nights=3)
+    grant_id = _awarded_grant(session, world, event_id, ugandan)
+    sign_in(client, world.emails["facilitator"])
+    answer = client.post(
+        f"/travel/grants/{grant_id}/disbursements",
+        data={
+            "amount": "5000",
+            "paid_on": "2027-04-01",
+            "receipt_amount": "7000",
+            "csrf_token": csrf_token(client, f"/events/{event_id}/travel"),
+        },
+    )
+    assert answer.status_code == 422  # was 303 "The payment was recorded"
+    assert "would take the payments above the award of 1,800 USD" in answer.text
+    assert f'href="#f-p{grant_id}-amount"' in answer.text  # the summary leads to the amount field

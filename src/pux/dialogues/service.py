@@ -56,6 +56,7 @@ from pux.dialogues.schemas import (
 )
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
+from pux.i18n import number_text
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs_service
 from pux.needs.models import Need
@@ -1060,13 +1061,32 @@ def latest_fund_run(session: Session, *, actor: Actor, event_id: int) -> FundAll
 def record_disbursement(
     session: Session, *, actor: Actor, grant_id: int, data: DisbursementFields
 ) -> Disbursement:
-    """Record money paid against a grant (and the receipts, when they come back)."""
-    grant = repository.get_grant(session, grant_id)
-    if grant is None:
-        raise NotFound(_("No travel grant with this number."))
-    require(permissions.can_run_events(actor), _("Only facilitators record payments."))
+    """Record money paid against a grant (and the receipts, when they come back); the payments on a grant
+    never add up to more than its award."""
+    grant = _grant_to_pay(session, actor, grant_id)
+    if grant.application.status == v.WITHDRAWN:
+        raise InvalidTransition(
+            _("This award was cancelled when the participant declined: nothing more can be paid on it.")
+        )
     if grant.amount <= 0:
         raise InvalidTransition(_("Nothing was awarded on this application."))
+    paid = paid_on(grant)
+    if paid + data.amount > grant.amount:
+        left = max(grant.amount - paid, Decimal(0))
+        currency = grant.application.participant.event.budget_currency
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "amount",
+                    _("would take the payments above the award of %(award)s %(currency)s: %(left)s is left")
+                    % {
+                        "award": number_text(float(grant.amount), 2),
+                        "left": number_text(float(left), 2),
+                        "currency": currency,
+                    },
+                )
+            ]
+        )
     payment = Disbursement(grant_id=grant.id, recorded_by_id=actor.user_id, **data.model_dump())
     grant.disbursements.append(payment)
     session.flush()
@@ -1076,6 +1096,15 @@ def record_disbursement(
                "receipt_amount": str(data.receipt_amount) if data.receipt_amount is not None else None},
     )  # fmt: skip
     return payment
+
+
+def _grant_to_pay(session: Session, actor: Actor, grant_id: int) -> TravelGrant:
+    """A grant the actor may record payments on. Whoever may not is told it is not there, whether or not
+    it exists: the answer must not tell which grant numbers are in use."""
+    grant = repository.get_grant(session, grant_id)
+    if grant is None or not permissions.can_run_events(actor):
+        raise NotFound(_("No travel grant with this number."))
+    return grant
 
 
 @dataclass(frozen=True)
@@ -1480,11 +1509,9 @@ def current_grant_version(session: Session, *, actor: Actor, application_id: int
     return grant.version if grant else 0
 
 
-def event_id_of_grant(session: Session, *, grant_id: int) -> int:
-    grant = repository.get_grant(session, grant_id)
-    if grant is None:
-        raise NotFound(_("No travel grant with this number."))
-    return grant.application.participant.event_id
+def event_id_of_grant(session: Session, *, actor: Actor, grant_id: int) -> int:
+    """The event of a grant the actor may record payments on (else NotFound, see _grant_to_pay)."""
+    return _grant_to_pay(session, actor, grant_id).application.participant.event_id
 
 
 def calendar_event(event: DialogueEvent, *, base_url: str) -> Any:

@@ -582,12 +582,12 @@ def record_disbursement(
             session, actor=actor, grant_id=grant_id, data=parse(DisbursementFields, values)
         )
     except ValidationFailed as failed:
-        event_id = service.event_id_of_grant(session, grant_id=grant_id)
-        service.require_may_run(actor)  # refused before the form is shown again to who may not record it
+        # Refused (as not found) before the form is shown again to who may not record payments.
+        event_id = service.event_id_of_grant(session, actor=actor, grant_id=grant_id)
         refused = f"payment-{grant_id}"
         return _travel_page(request, session, actor, event_id, refused=refused, values=values, failed=failed)
     flash(request, _("The payment was recorded."))
-    event_id = service.event_id_of_grant(session, grant_id=payment.grant_id)
+    event_id = service.event_id_of_grant(session, actor=actor, grant_id=payment.grant_id)
     return RedirectResponse(f"/events/{event_id}/travel#reconciliation", status_code=303)
 
 
