@@ -3,7 +3,7 @@ stories, myths and facts, and the editors' and reviewers' forms."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
@@ -112,7 +112,12 @@ def technique_list(request: Request, session: SessionDep, actor: PageActor) -> H
 
 
 def _technique_page(
-    request: Request, session: Session, actor: Actor, slug: str, values: dict[str, str]
+    request: Request,
+    session: Session,
+    actor: Actor,
+    slug: str,
+    values: dict[str, str],
+    refused: RefusedTranslation | None = None,
 ) -> HTMLResponse:
     page = service.technique_page(session, actor=actor, slug=slug)
     country = (values.get("country") or "").upper() or None
@@ -140,7 +145,9 @@ def _technique_page(
             "story_titles": service.localiser(session, entity_type=v.STORY, ids=[s.id for s in page.stories]),
             # What each entry is compared with (the conventional alternative), as the ledger says it.
             "comparators": service.comparator_names(session, page.evidence),
+            "summary_translation": _typed_translation(refused),
         },
+        422 if refused else 200,
     )
 
 
@@ -309,6 +316,7 @@ def _evidence_page(
     entry_id: int,
     values: dict[str, Any] | None = None,
     failed: ValidationFailed | None = None,
+    refused: RefusedTranslation | None = None,
 ) -> HTMLResponse:
     entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
     return render(
@@ -325,11 +333,11 @@ def _evidence_page(
             "may_check": service.may_check(actor, entry),
             "may_edit": service.may_edit(actor),
             **_history(session, service.history(session, entity_type=v.EVIDENCE, entity_id=entry.id)),
-            **_translations_context(session, actor, v.EVIDENCE, entry.id, entry.source_language),
+            **_translations_context(session, actor, v.EVIDENCE, entry.id, entry.source_language, refused),
             "values": values or {},
             **_failed(failed),
         },
-        422 if failed else 200,
+        422 if failed or refused else 200,
     )
 
 
@@ -402,12 +410,34 @@ def dispute_evidence(
 # --- Translations -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RefusedTranslation:
+    """A translation refused, shown again on its record's page as it was typed, each problem beside its
+    field (it was answered by a redirect, the text box empty, the field named by its internal name)."""
+
+    values: dict[str, Any]
+    failed: ValidationFailed
+
+
+def _typed_translation(refused: RefusedTranslation | None) -> dict[str, Any]:
+    if refused is None:
+        return {"values": {}, **NO_PROBLEMS}
+    return {"values": refused.values, **_failed(refused.failed)}
+
+
 def _translations_context(
-    session: Session, actor: Actor, entity_type: str, entity_id: int, source_language: str
+    session: Session,
+    actor: Actor,
+    entity_type: str,
+    entity_id: int,
+    source_language: str,
+    refused: RefusedTranslation | None = None,
 ) -> dict[str, Any]:
     return {
         "translations": service.translations_of(session, entity_type=entity_type, entity_id=entity_id),
-        "translation_target": {"type": entity_type, "id": entity_id},
+        # The form's target, with what was typed in it when it was refused (the macro drawing the form is
+        # given this one value by every page).
+        "translation_target": {"type": entity_type, "id": entity_id, **_typed_translation(refused)},
         "translated_fields": v.TRANSLATED_FIELDS[entity_type],
         "other_languages": [lang for lang in LANGUAGES if lang != source_language],
         "may_translate": service.may_edit(actor),
@@ -436,10 +466,34 @@ def save_translation(
             session, actor=actor, entity_type=entity_type, entity_id=entity_id, data=data
         )
     except ValidationFailed as failed:
-        flash(request, _("The translation was not saved: %(problems)s") % {"problems": failed})
-        return RedirectResponse(f"{back}#translations", status_code=303)
+        refused = RefusedTranslation(values, failed)
+        return _page_with_translation(request, session, actor, entity_type, entity_id, back, refused)
     flash(request, _("The translation was saved as a draft; a reviewer reviews it."))
     return RedirectResponse(f"{back}#translations", status_code=303)
+
+
+def _page_with_translation(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    entity_type: str,
+    entity_id: int,
+    back: str,
+    refused: RefusedTranslation,
+) -> Response:
+    """The record's page again, its translation form as typed and refused (422)."""
+    if entity_type == v.EVIDENCE:
+        return _evidence_page(request, session, actor, entity_id, refused=refused)
+    if entity_type == v.STORY:
+        story = service.get_story_by_id(session, actor=actor, story_id=entity_id)
+        return _story_page(request, session, actor, story, refused)
+    if entity_type == v.MYTH:
+        myth = service.get_myth_by_id(session, actor=actor, myth_id=entity_id)
+        return _myth_page(request, session, actor, myth, refused)
+    if back.startswith("/techniques/"):  # a technique's summary: its page is known by its profile's slug
+        return _technique_page(request, session, actor, back.removeprefix("/techniques/"), {}, refused)
+    flash(request, _("The translation was not saved: %(problems)s") % {"problems": refused.failed})
+    return RedirectResponse(back, status_code=303)
 
 
 @router.post("/knowledge/translations/{translation_id}/review", dependencies=[CsrfChecked])
@@ -543,7 +597,16 @@ def create_story(request: Request, session: SessionDep, actor: PageActor, form: 
 
 @router.get("/stories/{slug}", response_class=HTMLResponse)
 def story_page(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> HTMLResponse:
-    story = service.get_story(session, actor=actor, slug=slug)
+    return _story_page(request, session, actor, service.get_story(session, actor=actor, slug=slug))
+
+
+def _story_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    story: SuccessStory,
+    refused: RefusedTranslation | None = None,
+) -> HTMLResponse:
     texts = service.localiser(session, entity_type=v.STORY, ids=[story.id])
     return render(
         request,
@@ -556,8 +619,9 @@ def story_page(request: Request, session: SessionDep, actor: PageActor, slug: Sl
             "body": texts.text(story.id, "body", story.body, story.source_language),
             "may_edit": service.may_edit(actor),
             **_history(session, service.story_history(session, actor=actor, story=story)),
-            **_translations_context(session, actor, v.STORY, story.id, story.source_language),
+            **_translations_context(session, actor, v.STORY, story.id, story.source_language, refused),
         },
+        422 if refused else 200,
     )
 
 
@@ -667,7 +731,12 @@ def create_myth(request: Request, session: SessionDep, actor: PageActor, form: F
 
 @router.get("/myths/{slug}", response_class=HTMLResponse)
 def myth_page(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> HTMLResponse:
-    myth = service.get_myth(session, actor=actor, slug=slug)
+    return _myth_page(request, session, actor, service.get_myth(session, actor=actor, slug=slug))
+
+
+def _myth_page(
+    request: Request, session: Session, actor: Actor, myth: Myth, refused: RefusedTranslation | None = None
+) -> HTMLResponse:
     texts = service.localiser(session, entity_type=v.MYTH, ids=[myth.id])
     return render(
         request,
@@ -679,8 +748,9 @@ def myth_page(request: Request, session: SessionDep, actor: PageActor, slug: Slu
             "finding": texts.text(myth.id, "finding", myth.finding, myth.source_language),
             "may_edit": service.may_edit(actor),
             **_history(session, service.history(session, entity_type=v.MYTH, entity_id=myth.id)),
-            **_translations_context(session, actor, v.MYTH, myth.id, myth.source_language),
+            **_translations_context(session, actor, v.MYTH, myth.id, myth.source_language, refused),
         },
+        422 if refused else 200,
     )
 
 
