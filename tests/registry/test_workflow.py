@@ -44,8 +44,8 @@ def test_full_clearance_path_is_audited_step_by_step(session: Session, world: Wo
         "need.completed",
     ]
     assert trail[1].actor == world.actors["counterpart_ken"].label
-    assert trail[2].before == {"status": "submitted", "status_comment": None}
-    assert trail[2].after == {"status": "endorsed", "status_comment": None}
+    assert trail[2].before == {"status": "submitted", "status_comment": None, "national_rank": None}
+    assert trail[2].after == {"status": "endorsed", "status_comment": None, "national_rank": None}
 
 
 @pytest.mark.parametrize(

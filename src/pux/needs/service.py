@@ -224,7 +224,8 @@ def transition_need(
         raise ValidationFailed(
             [FieldProblem("comment", _("say what should change before returning the need"))]
         )
-    before = {"status": need.status, "status_comment": need.status_comment}
+    before = _status_values(need)
+    left_the_order = target not in workflow.RANKABLE_STATUSES and need.national_rank is not None
     need.status = target
     need.status_comment = comment.strip() if comment else None
     if target not in workflow.RANKABLE_STATUSES:
@@ -237,9 +238,30 @@ def transition_need(
         entity_type=ENTITY,
         entity_id=str(need.id),
         before=before,
-        after={"status": target, "status_comment": need.status_comment},
+        after=_status_values(need),
     )
+    if left_the_order:
+        _close_rank_gap(session, actor=actor, country_iso3=need.country_iso3)
     return need
+
+
+def _status_values(need: Need) -> dict[str, Any]:
+    """What a move of a need changes: its status, the comment on it, and its rank (lost when it leaves the
+    statuses a country ranks)."""
+    return {"status": need.status, "status_comment": need.status_comment, "national_rank": need.national_rank}
+
+
+def _close_rank_gap(session: Session, *, actor: Actor, country_iso3: str) -> None:
+    """A need left the country's order: the needs ranked below it move up one place each, so the order reads
+    1, 2, 3... as the ranking form always saves it (a withdrawn fourth left 1, 2, 3, 5...)."""
+    rankable = {
+        need.id: need for need in repository.for_country(session, country_iso3, workflow.RANKABLE_STATUSES)
+    }
+    ranked = [need.id for need in rankable.values() if need.national_rank is not None]  # in rank order
+    if any(rankable[need_id].national_rank != place for place, need_id in enumerate(ranked, start=1)):
+        _set_ranks(
+            session, actor=actor, country_iso3=country_iso3, rankable=rankable, ordered_need_ids=ranked
+        )
 
 
 def rank_needs(
@@ -262,12 +284,27 @@ def rank_needs(
                 )
             ]
         )
-    before = {str(need.id): need.national_rank for need in rankable.values()}
-    for rank, need_id in enumerate(ordered_need_ids, start=1):
-        rankable[need_id].national_rank = rank
+    _set_ranks(
+        session, actor=actor, country_iso3=country_iso3, rankable=rankable, ordered_need_ids=ordered_need_ids
+    )
+    return sorted(rankable.values(), key=lambda need: (need.national_rank is None, need.national_rank or 0))
+
+
+def _set_ranks(
+    session: Session,
+    *,
+    actor: Actor,
+    country_iso3: str,
+    rankable: dict[int, Need],
+    ordered_need_ids: Sequence[int],
+) -> None:
+    """Give the needs ordered the places 1, 2, 3... and the country's other rankable needs none. The
+    country's trail records the whole order; each need whose rank changed has the change in its own history
+    (a reorder was in no need's history)."""
+    before = {need_id: need.national_rank for need_id, need in rankable.items()}
+    places = {need_id: place for place, need_id in enumerate(ordered_need_ids, start=1)}
     for need_id, need in rankable.items():
-        if need_id not in ordered_need_ids:
-            need.national_rank = None
+        need.national_rank = places.get(need_id)
     session.flush()
     audit.record(
         session,
@@ -275,10 +312,20 @@ def rank_needs(
         action="need.rank",
         entity_type="country_needs",
         entity_id=country_iso3,
-        before=before,
-        after={str(need_id): rank for rank, need_id in enumerate(ordered_need_ids, 1)},
+        before={str(need_id): rank for need_id, rank in before.items()},
+        after={str(need_id): place for need_id, place in places.items()},
     )
-    return sorted(rankable.values(), key=lambda need: (need.national_rank is None, need.national_rank or 0))
+    for need_id, need in rankable.items():
+        if need.national_rank != before[need_id]:
+            audit.record(
+                session,
+                actor=actor.label,
+                action="need.rank",
+                entity_type=ENTITY,
+                entity_id=str(need_id),
+                before={"national_rank": before[need_id]},
+                after={"national_rank": need.national_rank},
+            )
 
 
 def rankable_needs(session: Session, *, actor: Actor, country_iso3: str) -> Sequence[Need]:
