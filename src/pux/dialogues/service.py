@@ -1609,9 +1609,11 @@ def may_run(actor: Actor) -> bool:
     return permissions.can_run_events(actor)
 
 
-def source_event(session: Session, note: ConceptNote) -> DialogueEvent | None:
-    """The event a concept note came from (shown to those who may refine the note)."""
-    return repository.get_event(session, note.event_id)
+def source_event(session: Session, *, actor: Actor, note: ConceptNote) -> DialogueEvent | None:
+    """The event a concept note came from, if the actor may see it: refining a country's note does not open
+    a closed event of other countries to its counterparts."""
+    event = repository.get_event(session, note.event_id)
+    return event if event is not None and _may_view(session, actor, event) else None
 
 
 def require_may_see_list(actor: Actor) -> None:

@@ -736,7 +736,7 @@ def _concept_page(
         {
             **_labels(),
             "note": note,
-            "event": service.source_event(session, note),
+            "event": service.source_event(session, actor=actor, note=note),
             "values": values,
             "gaps": service.concept_note_gaps(note),
             "areas": reference.list_thematic_areas(session),
