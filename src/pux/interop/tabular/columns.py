@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -10,6 +12,30 @@ from typing import Any
 from pux.i18n import gettext as _
 
 LIST_SEPARATOR = ";"
+# What separates the items of a list cell: the comma and semicolon as each script writes them (Arabic "،"
+# and "؛", the ideographic "、", the full-width "，" and "；"). "3.4، 3.8" was read as the one code "3.4،".
+LIST_SEPARATORS = ",;،؛、，；"
+_LIST_CELL_SPLIT = re.compile(f"[{LIST_SEPARATORS}]")
+# A code typed in one field is also ended by a space ("3.4 3.8").
+_TYPED_CODES_SPLIT = re.compile(rf"[\s{LIST_SEPARATORS}]+")
+# Points other scripts write between a code's figures: the Arabic decimal separator ("٣٫٤"), the full-width
+# and the ideographic full stop.
+_POINTS = {"٫": ".", "．": ".", "。": "."}
+
+
+def ascii_code(text: str) -> str:
+    """A code as PUX stores it, whatever script's digits it was typed in ("٣.٤" and "३.४" are 3.4)."""
+    return "".join(_ascii_character(character) for character in text.strip())
+
+
+def _ascii_character(character: str) -> str:
+    digit = unicodedata.decimal(character, None)
+    return str(digit) if digit is not None else _POINTS.get(character, character)
+
+
+def typed_codes(text: object) -> list[str]:
+    """Codes typed into one field ("3.4, 3.8; 5.6", "٣٫٤، ٣٫٨") as a list of codes in ASCII digits."""
+    return [ascii_code(code) for code in _TYPED_CODES_SPLIT.split(str(text or "")) if code.strip()]
 
 
 @dataclass(frozen=True)
@@ -39,9 +65,7 @@ def from_cell(text: str, kind: str) -> Any:
     """A cell's text as a value for the schema; raises ValueError with a translated message."""
     text = text.strip()
     if kind == "list":
-        return [
-            item.strip() for item in text.replace(",", LIST_SEPARATOR).split(LIST_SEPARATOR) if item.strip()
-        ]
+        return [ascii_code(item) for item in _LIST_CELL_SPLIT.split(text) if item.strip()]
     if text == "":
         return False if kind == "bool" else None
     if kind == "bool":
