@@ -55,6 +55,7 @@ import numpy.typing as npt
 from pux.blas import ONE_BLAS_THREAD
 from pux.sdg_tagging.embedder import Embedder
 from pux.sdg_tagging.evaluation import EvaluationReport, evaluate, read_evaluation_csv
+from pux.sdg_tagging.function_words import FunctionWords
 from pux.sdg_tagging.keywords import KeywordMatcher, text_words
 from pux.sdg_tagging.lexicon import LexiconHit, WordLexicon, word_key
 from pux.sdg_tagging.meaning_model import MeaningModel
@@ -327,9 +328,10 @@ class TaggerData:
         self.target_labels: dict[tuple[str, str], str] = {
             (item.target, item.language): item.text for item in self.descriptions if item.kind == "target"
         }
+        self.function_words = FunctionWords.load(data_dir)
         description_hits = [self.lexicon.hits(item.text) for item in self.descriptions]
         self.description_words = [
-            self.word_keys(self.content_entries(item.text, hits))
+            self.word_keys(self.content_entries(item.text, hits, item.language))
             for item, hits in zip(self.descriptions, description_hits, strict=True)
         ]
         self.language_shift = _language_shifts(self.lexicon, self.descriptions, description_hits)
@@ -350,15 +352,29 @@ class TaggerData:
         """The entries' words as ``lexicon.word_key`` compares them."""
         return frozenset(word_key(self.lexicon.words[entry]) for entry in entries)
 
-    def content_entries(self, text: str, hits: Sequence[LexiconHit] | None = None) -> frozenset[int]:
-        """The lexicon entries of the topical (not frequent) words of ``text`` (or of its ``hits``)."""
-        return frozenset(self.content_entry_list(text, hits))
+    def content_entries(
+        self, text: str, hits: Sequence[LexiconHit] | None = None, language: str | None = None
+    ) -> frozenset[int]:
+        """The lexicon entries of the topical words of ``text`` (or of its ``hits``) in ``language`` (None:
+        whichever language a word's script says)."""
+        return frozenset(self.content_entry_list(text, hits, language))
 
-    def content_entry_list(self, text: str, hits: Sequence[LexiconHit] | None = None) -> tuple[int, ...]:
+    def content_entry_list(
+        self, text: str, hits: Sequence[LexiconHit] | None = None, language: str | None = None
+    ) -> tuple[int, ...]:
         """Like ``content_entries``, in reading order with repeats."""
-        log_probs = self.lexicon.log_probs
         found = self.lexicon.hits(text) if hits is None else hits
-        return tuple(hit.entry for hit in found if log_probs[hit.entry] < CONTENT_MAX_LOG_PROB)
+        return tuple(hit.entry for hit in found if self.is_topical(hit, language))
+
+    def is_topical(self, hit: LexiconHit, language: str | None = None) -> bool:
+        """A word that may count as topical evidence: rarer than the content threshold, and neither the
+        word as written nor the lexicon word it was found under a function word (``function_words``)."""
+        if self.lexicon.log_probs[hit.entry] >= CONTENT_MAX_LOG_PROB:
+            return False
+        function_words = self.function_words
+        return function_words.is_topical(hit.word, language) and function_words.is_topical(
+            self.lexicon.words[hit.entry], language
+        )
 
 
 class SdgTagger:
@@ -453,7 +469,7 @@ class SdgTagger:
             self.data.description_goals,
             self.calibration.top_k,
         )
-        content = self.data.content_entry_list(text, hits)
+        content = self.data.content_entry_list(text, hits, language)
         snippets = self.data.snippets
         word_entries = tuple(hit.entry for hit in hits)
         word_model = self.data.word_model
@@ -656,10 +672,13 @@ class SdgTagger:
         evidence: list[str] = []
         best = self._strongest_words(position, scores)
         if best:
-            # The text's own word, not the lexicon's form it was found under ("radiotherapy", not "radio").
+            # The text's own word, not the lexicon's form it was found under ("radiotherapy", not "radio"),
+            # and a topical one ("ضمان" of "الضمان الاجتماعي", social security, not of "لضمان", to ensure).
             written: dict[int, str] = {}
+            function_words = self.data.function_words
             for entry, token in zip(scores.word_entries, scores.word_tokens, strict=True):
-                written.setdefault(entry, token)
+                if function_words.is_topical(token, scores.language):
+                    written.setdefault(entry, token)
             words = (written.get(entry, self.data.lexicon.words[entry]) for entry in best)
             evidence.append("words: " + ", ".join(dict.fromkeys(words)))
         if (
