@@ -1,5 +1,5 @@
-"""The IATI upload page (/activities/import/iati): facilitators upload an activity file and read the
-import's report."""
+"""The IATI pages: the upload page (/activities/import/iati), where facilitators upload an activity file
+and read the import's report, and the list's IATI download (/activities/iati.xml)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -21,7 +21,9 @@ from pux.interop.iati import service
 from pux.interop.iati.relevance import RulesFileError
 from pux.jobs import service as job_service
 from pux.jobs.kinds import IATI_IMPORT
+from pux.web import downloads
 from pux.web.deps import SessionDep
+from pux.web.filters import ActivityFilters
 from pux.web.forms import RecordPath, flash
 from pux.web.routing import page_router
 from pux.web.security import CsrfChecked, PageActor
@@ -29,6 +31,20 @@ from pux.web.templating import render
 
 router = page_router()
 PAGE = "/activities/import/iati"
+
+
+@router.get("/activities/iati.xml", response_class=StreamingResponse)
+def export_iati_page(
+    request: Request, session: SessionDep, actor: PageActor, filters: ActivityFilters
+) -> StreamingResponse:
+    """The list page's activities, with its filters, as IATI 2.03 XML, for whoever is signed in: the page
+    linked to the API's export, which knows bearer tokens only, so a signed-in partner's file lacked the
+    activities only partners may see."""
+    target = downloads.spool()
+    service.export_activities(
+        session, actor=actor, filters=filters, target=target, base_url=request.app.state.settings.base_url
+    )
+    return downloads.streamed(target, "application/xml", "pux-activities.iati.xml")
 
 
 def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
