@@ -4,12 +4,14 @@ The tagger's topical words were the lexicon entries rarer than one log-probabili
 model's multilingual vocabulary. That threshold suits English, whose function words are among the
 vocabulary's commonest pieces; Arabic, Chinese and Russian pieces are rarer across the board, so their
 function words passed it: an Arabic text about weld inspection was shown "غير" (non-) and "لضمان" (to
-ensure) as evidence for goal 8, a French one "leurs" (their). Two rules settle it
+ensure) as evidence for goal 8, a Chinese one "照" and "给". Three rules, per script, settle it
 (``data/function_words.json`` holds PUX's own lists):
 
 - a word of a language's function-word list is not topical (for Arabic, also with a conjunction,
   preposition or article glued in front: "وفي", "لغير", "بهذه");
-- a letter word shorter than ``MIN_LETTERS`` is not topical ("of", "de", "на", "من").
+- a letter word shorter than ``MIN_LETTERS`` is not topical ("of", "de", "на", "من");
+- a single Han character is not topical unless it is a word of meaning on its own (水 water, 电 power):
+  most are bound morphemes cut out of a longer word the lexicon lacks (照 of 照相) or particles (给, 的).
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ def _arabic_form(word: str) -> str:
 
 @dataclass(frozen=True)
 class FunctionWords:
-    """Per language, its function words (lower case; Arabic in ``_arabic_form``)."""
+    """Per language, its function words (lower case; Arabic in ``_arabic_form``), and the single Han
+    characters that are words of meaning."""
 
     by_language: dict[str, frozenset[str]]
+    single_han_words: frozenset[str]
 
     @classmethod
     def load(cls, data_dir: Path) -> FunctionWords:
@@ -50,12 +54,14 @@ class FunctionWords:
             )
             for language, words in payload["function_words"].items()
         }
-        return cls(by_language)
+        return cls(by_language, frozenset(payload["single_han_words"].split()))
 
     def is_topical(self, word: str, language: str | None = None) -> bool:
         """Whether ``word`` (a lower-cased token of a text, or a lexicon word) may count as topical
         evidence in a text of ``language`` (None: any language of the word's script)."""
         if _HAN.fullmatch(word):
+            if len(word) == 1:
+                return word in self.single_han_words
             return word not in self.by_language.get("zh", frozenset())
         if len(word) < MIN_LETTERS:
             return False
