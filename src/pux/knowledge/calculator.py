@@ -104,7 +104,8 @@ DIGIT_GROUP_SPACES = " \u00a0\u202f\u2009"
 # Arabic-Indic and Eastern Arabic-Indic digits, the Arabic decimal and group marks, the minus sign.
 _NATIVE_DIGITS = {**{ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")},
                   **{ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}, ord("\u2212"): "-"}  # fmt: skip
-_EXAMPLE = 1234567.5
+# A number written in the reader's notation, to show how to write one.
+EXAMPLE_NUMBER = 1234567.5
 # The largest figure the calculator takes, as the evidence ledger's (a typed 1e28 made the results too large
 # to write and the page failed); the engine bounds figures once converted the same way.
 MAX_FIGURE = roi.MAX_AMOUNT
@@ -152,7 +153,7 @@ def _number(values: dict[str, str], name: str, problems: list[str]) -> float | N
     named = {
         "field": input_label(name),
         "value": text,
-        "example": decimal_text(_EXAMPLE, "#,##0.##"),
+        "example": decimal_text(EXAMPLE_NUMBER, "#,##0.##"),
     }
     try:
         number = parse_number(text)

@@ -13,16 +13,22 @@ from pux.i18n import decimal_text
 SIGNIFICANT_DIGITS = 10
 
 
-def as_entered(value: float | None) -> str:
-    """``value`` with every decimal it was given (up to ten significant digits), in the reader's notation;
-    None stays visibly missing."""
+def as_entered(value: float | None, significant: int | None = SIGNIFICANT_DIGITS) -> str:
+    """``value`` with every decimal it was given (up to ``significant`` digits; None: all of them), in the
+    reader's notation; None stays visibly missing."""
     if value is None:
         return "—"
     figure = Decimal(repr(float(value)))
     if not figure.is_finite():
         return str(value)
-    if len(figure.as_tuple().digits) > SIGNIFICANT_DIGITS:
-        figure = Decimal(f"{float(value):.{SIGNIFICANT_DIGITS}g}")
+    if significant is not None and len(figure.as_tuple().digits) > significant:
+        figure = Decimal(f"{float(value):.{significant}g}")
     exponent = figure.as_tuple().exponent
     decimals = max(0, -exponent) if isinstance(exponent, int) else 0
     return decimal_text(float(figure), "#,##0." + "#" * decimals if decimals else "#,##0")
+
+
+def in_form(value: float | None) -> str:
+    """``value`` to fill a form's box, in the reader's notation and whole (a French form showing "0.125" had
+    it refused as 125 or 0.125 when saved unchanged); None leaves the box empty."""
+    return "" if value is None else as_entered(value, significant=None)

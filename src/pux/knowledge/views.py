@@ -4,7 +4,7 @@ stories, myths and facts, and the editors' and reviewers' forms."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, StaleEdit, ValidationFailed
-from pux.i18n import LANGUAGES
+from pux.i18n import LANGUAGES, decimal_text
 from pux.i18n import gettext as _
 from pux.knowledge import calculator, figures, service
 from pux.knowledge import vocabulary as v
@@ -294,11 +294,52 @@ def new_evidence(request: Request, session: SessionDep, actor: PageActor) -> Res
     )
 
 
+# The evidence form's numbers, read in the page's language ("1 234,5" on a French page) before the schema.
+EVIDENCE_NUMBERS = ("value", "value_high")
+EvidenceForm = TypeVar("EvidenceForm", EvidenceCreate, EvidenceUpdate)
+
+
+def _numbers_read(values: dict[str, Any]) -> tuple[dict[str, Any], list[FieldProblem]]:
+    """``values`` with the form's numbers read as the page's language writes them, as the calculator reads
+    its figures; one that cannot be read, or could be read two ways ("1.500"), is kept as typed and refused
+    by its field (the schema read only "1234.5", and "1 234,5" on a French page "must be a number")."""
+    read, refused = dict(values), []
+    example = decimal_text(calculator.EXAMPLE_NUMBER, "#,##0.##")
+    for name in EVIDENCE_NUMBERS:
+        typed = str(values.get(name) or "").strip()
+        if not typed:
+            continue
+        try:
+            read[name] = calculator.parse_number(typed)
+        except calculator.NumberRefused as refusal:
+            message = (
+                _("%(value)s could mean thousands or decimals; write it as in %(example)s")
+                if refusal.ambiguous
+                else _("must be a number, written as in %(example)s")
+            )
+            refused.append(FieldProblem(name, message % {"value": typed, "example": example}))
+    return read, refused
+
+
+def _evidence_data(session: Session, model: type[EvidenceForm], values: dict[str, Any]) -> EvidenceForm:
+    """The form checked whole, its numbers read in the page's language: each problem named once, a number
+    refused by how it was written rather than by the schema's "must be a number"."""
+    read, refused = _numbers_read(values)
+    named = {problem.field for problem in refused}
+    try:
+        data = parse_whole(model, read, lambda d: service.evidence_problems(session, d))
+    except ValidationFailed as failed:
+        raise ValidationFailed(refused + [p for p in failed.problems if p.field not in named]) from None
+    if refused:
+        raise ValidationFailed(refused)
+    return data
+
+
 @router.post("/evidence", dependencies=[CsrfChecked])
 def create_evidence(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = form_data(form)
     try:
-        data = parse_whole(EvidenceCreate, values, lambda d: service.evidence_problems(session, d))
+        data = _evidence_data(session, EvidenceCreate, values)
         entry = service.create_evidence(session, actor=actor, data=data)
     except ValidationFailed as failed:
         service.require_may_edit(actor)
@@ -355,6 +396,8 @@ def edit_evidence(request: Request, session: SessionDep, actor: PageActor, entry
     service.require_may_edit(actor)
     entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
     values = {name: getattr(entry, name) for name in EvidenceUpdate.model_fields}
+    # The figures written as the page reads them back when saved.
+    values |= {name: figures.in_form(getattr(entry, name)) for name in EVIDENCE_NUMBERS}
     return _evidence_form(request, session, entry=entry, values=values)
 
 
@@ -364,7 +407,7 @@ def update_evidence(
 ) -> Response:
     values = form_data(form)
     try:
-        data = parse_whole(EvidenceUpdate, values, lambda d: service.evidence_problems(session, d))
+        data = _evidence_data(session, EvidenceUpdate, values)
         service.update_evidence(session, actor=actor, entry_id=entry_id, data=data)
     except ValidationFailed as failed:
         service.require_may_edit(actor)
