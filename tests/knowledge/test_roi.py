@@ -95,7 +95,8 @@ def test_payback_is_none_when_never_reached_and_bcr_none_without_costs() -> None
     assert calculate(scenario(benefit=usd(60_000))).payback_year is None
     free = calculate(scenario(investment=usd(0, "USD"), running_cost=usd(0)))
     assert free.benefit_cost_ratio is None
-    assert free.payback_year == 0
+    # Nothing to pay back: the first year counted (year 0 is the investment's, not a year of benefits).
+    assert free.payback_year == 1
 
 
 def test_sensitivity_range_by_hand_and_ordered() -> None:
