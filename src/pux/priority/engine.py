@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
@@ -17,8 +17,16 @@ from typing import Any
 import numpy as np
 
 from pux.i18n import gettext as _
+from pux.i18n import listed
+from pux.reference.vocabulary import INCOME_GROUP_CODES
 
 COMPONENTS = ("burden", "capacity", "assistance", "groups")
+# The country groups a configuration may give points to (the flags of the reference data).
+COUNTRY_GROUPS = ("LDC", "LLDC", "SIDS")
+# The direction of an indicator whose rule leaves it out, by its part: a heavier burden is worse; less
+# capacity is worse. (The shipped indicator catalogue reads every capacity indicator "worse when lower".)
+DEFAULT_WORSE_WHEN = {"burden": "higher", "capacity": "lower"}
+WORSE_WHEN = ("higher", "lower")
 
 
 class ConfigError(ValueError):
@@ -29,8 +37,15 @@ class ConfigError(ValueError):
 class IndicatorRule:
     code: str
     weight: float
-    worse_when: str = "higher"  # for capacity indicators "higher" means more capacity (so less pressing)
+    # "higher": a higher value is worse (more pressing); "lower": a lower one is. The indicator catalogue's
+    # meaning, for burden and capacity alike (GNI per capita, a capacity, is worse when lower). A capacity
+    # rule's "higher" used to mean "more capacity", so "lower" on GNI reversed the ranking. None: the
+    # part's usual direction (DEFAULT_WORSE_WHEN).
+    worse_when: str | None = None
     optional: bool = False
+
+    def worse_when_higher(self, part: str) -> bool:
+        return (self.worse_when or DEFAULT_WORSE_WHEN[part]) == "higher"
 
 
 @dataclass(frozen=True)
@@ -57,17 +72,22 @@ def _rules(items: Sequence[Mapping[str, Any]], where: str) -> tuple[IndicatorRul
     rules = []
     for index, item in enumerate(items):
         try:
+            direction = item.get("worse_when")
             rule = IndicatorRule(
                 code=str(item["code"]),
                 weight=float(item["weight"]),
-                worse_when=str(item.get("worse_when", "higher")),
+                worse_when=None if direction is None else str(direction),
                 optional=bool(item.get("optional", False)),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ConfigError(
                 _("%(where)s: needs a code and a numeric weight") % {"where": f"{where}[{index}]"}
             ) from error
-        if not math.isfinite(rule.weight) or rule.weight < 0 or rule.worse_when not in {"higher", "lower"}:
+        if (
+            not math.isfinite(rule.weight)
+            or rule.weight < 0
+            or (rule.worse_when is not None and rule.worse_when not in WORSE_WHEN)
+        ):
             raise ConfigError(
                 _("%(where)s: the weight must be 0 or more and worse_when 'higher' or 'lower'")
                 % {"where": f"{where}[{index}]"}
@@ -132,6 +152,51 @@ def unknown_config_keys(data: Mapping[str, Any]) -> list[str]:
                 if isinstance(item, Mapping):
                     unknown += [f"areas.{area}.{part}[{index}].{key}" for key in item if key not in RULE_KEYS]
     return unknown
+
+
+def with_directions(config: PriorityConfig, directions: Mapping[str, str | None]) -> PriorityConfig:
+    """``config`` with each rule that leaves worse_when out reading the indicator catalogue's direction
+    (``directions``: code -> "higher", "lower" or None); a rule whose code the catalogue does not direct
+    keeps its part's usual direction (DEFAULT_WORSE_WHEN)."""
+
+    def directed(rule: IndicatorRule) -> IndicatorRule:
+        known = directions.get(rule.code)
+        return replace(rule, worse_when=known) if rule.worse_when is None and known in WORSE_WHEN else rule
+
+    return replace(
+        config,
+        areas={
+            area: AreaRules(tuple(map(directed, rules.burden)), tuple(map(directed, rules.capacity)))
+            for area, rules in config.areas.items()
+        },
+    )
+
+
+def unknown_names(config: PriorityConfig, indicator_codes: Collection[str]) -> list[tuple[str, str]]:
+    """(path, problem) for each name of a configuration that PUX does not know: an indicator code outside
+    the catalogue in a required rule (its indicator silently dropped out of every score; an optional rule
+    may name one still to be imported from an indicator file, as the shipped configuration does), an
+    income group outside the World Bank's four (high-income countries became recipients), a country group
+    other than LDC, LLDC and SIDS (its points went to no one)."""
+    problems = []
+    for area, rules in config.areas.items():
+        for part, part_rules in (("burden", rules.burden), ("capacity", rules.capacity)):
+            for index, rule in enumerate(part_rules):
+                if rule.code not in indicator_codes and not rule.optional:
+                    message = _(
+                        "PUX has no indicator %(code)s: use a code of the indicator catalogue (one still to "
+                        "be imported may be named in an optional rule)"
+                    )
+                    problems.append((f"areas.{area}.{part}[{index}].code", message % {"code": rule.code}))
+    for code in sorted(config.excluded_income_groups - set(INCOME_GROUP_CODES)):
+        message = _("PUX knows no income group %(code)s: use %(codes)s")
+        problems.append(
+            ("excluded_income_groups", message % {"code": code, "codes": listed(INCOME_GROUP_CODES)})
+        )
+    for group in sorted(set(config.group_points) - set(COUNTRY_GROUPS)):
+        message = _("PUX knows no country group %(code)s: use %(codes)s")
+        problems.append((f"group_points.{group}", message % {"code": group, "codes": listed(COUNTRY_GROUPS)}))
+    return problems
 
 
 def _group_points(value: Any) -> dict[str, float]:
@@ -285,14 +350,13 @@ def _percentiles(values: dict[str, float], worse_when_higher: bool) -> dict[str,
 
 
 def _indicator_percentiles(
-    pool: Sequence[CountryInput], rules: Sequence[IndicatorRule], capacity: bool
+    pool: Sequence[CountryInput], rules: Sequence[IndicatorRule], part: str
 ) -> dict[str, dict[str, float]]:
     table = {}
     for rule in rules:
         values = {c.iso3: c.observations[rule.code].value for c in pool if rule.code in c.observations}
-        # For capacity, "pressing" means lacking capacity: low values are the most pressing.
-        worse_when_higher = (rule.worse_when == "higher") != capacity
-        table[rule.code] = _percentiles(values, worse_when_higher)
+        # The rule's direction as the catalogue reads it, in either part: lacking capacity is "worse".
+        table[rule.code] = _percentiles(values, rule.worse_when_higher(part))
     return table
 
 
@@ -333,8 +397,8 @@ def compute(countries: Sequence[CountryInput], config: PriorityConfig, area: str
         raise ConfigError(_("no rules for the thematic area '%(area)s'") % {"area": area})
     rules = config.areas[area]
     pool = recipients(countries, config)
-    burden = _indicator_percentiles(pool, rules.burden, capacity=False)
-    capacity = _indicator_percentiles(pool, rules.capacity, capacity=True)
+    burden = _indicator_percentiles(pool, rules.burden, "burden")
+    capacity = _indicator_percentiles(pool, rules.capacity, "capacity")
     assistance = _assistance_percentiles(pool, area)
     weights = config.component_weights
     results = []

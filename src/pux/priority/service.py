@@ -34,7 +34,13 @@ def active_config(session: Session) -> tuple[PriorityConfig, dict[str, Any]]:
     """The configuration in force: the newest saved override, else the shipped default."""
     saved = repository.latest_config(session)
     data = saved.data if saved is not None else engine.default_config_data()
-    return engine.parse_config(data), data
+    return _as_the_catalogue_reads(session, engine.parse_config(data)), data
+
+
+def _as_the_catalogue_reads(session: Session, config: PriorityConfig) -> PriorityConfig:
+    """``config`` with the indicator catalogue's direction for each rule that leaves worse_when out."""
+    directions = {i.code: i.worse_when for i in reference_repository.list_indicators(session)}
+    return engine.with_directions(config, directions)
 
 
 def require_may_configure(actor: Actor) -> None:
@@ -42,7 +48,8 @@ def require_may_configure(actor: Actor) -> None:
 
 
 def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> PriorityConfig:
-    """Replace the configuration (facilitators); refused with the reason when it cannot be used."""
+    """Replace the configuration (facilitators); refused with the reason when it cannot be used, each
+    unknown key, indicator code, income group or country group named by its path (nothing is saved)."""
     require_may_configure(actor)
     unknown = engine.unknown_config_keys(data)
     if unknown:
@@ -53,16 +60,17 @@ def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> Prio
         config = engine.parse_config(data)
     except ConfigError as error:
         raise ValidationFailed([FieldProblem("configuration", str(error))]) from error
+    catalogue = {indicator.code: indicator for indicator in reference_repository.list_indicators(session)}
+    problems = [FieldProblem(path, message) for path, message in engine.unknown_names(config, catalogue)]
     unknown_areas = set(config.areas) - {a.code for a in reference_repository.list_thematic_areas(session)}
     if unknown_areas:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "areas",
-                    _("unknown thematic area: %(codes)s") % {"codes": ", ".join(sorted(unknown_areas))},
-                )
-            ]
+        problems.append(
+            FieldProblem(
+                "areas", _("unknown thematic area: %(codes)s") % {"codes": ", ".join(sorted(unknown_areas))}
+            )
         )
+    if problems:
+        raise ValidationFailed(problems)
     version = PriorityConfigVersion(name=config.name, data=data, created_by_id=actor.user_id)
     repository.add(session, version)
     audit.record(
@@ -73,7 +81,7 @@ def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> Prio
         entity_id=str(version.id),
         after=data,
     )
-    return config
+    return _as_the_catalogue_reads(session, config)
 
 
 # The inputs read lately, by what they were read from and for whom (see country_inputs).

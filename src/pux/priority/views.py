@@ -76,6 +76,13 @@ def _ranking_page(
     )
 
 
+def _on_the_form(failed: ValidationFailed) -> ValidationFailed:
+    """The problems of a configuration as the form shows them: all beside its one text box, each naming
+    its part of the JSON ("areas.health.burden[0].code: ..."), which the API gives as the field."""
+    named = [p.message if p.field == "configuration" else f"{p.field}: {p.message}" for p in failed.problems]
+    return ValidationFailed([FieldProblem("configuration", message) for message in named])
+
+
 @router.post("/priority/config", dependencies=[CsrfChecked])
 def save_config(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     service.require_may_configure(actor)  # before the text is checked: its errors are for facilitators
@@ -90,6 +97,6 @@ def save_config(request: Request, session: SessionDep, actor: PageActor, form: F
             raise ValidationFailed([FieldProblem("configuration", _("must be a JSON object"))])
         service.save_config(session, actor=actor, data=data)
     except ValidationFailed as failed:
-        return _ranking_page(request, session, actor, "health", config_text=text, failed=failed)
+        return _ranking_page(request, session, actor, "health", config_text=text, failed=_on_the_form(failed))
     flash(request, _("The priority index now uses the new configuration."))
     return RedirectResponse("/priority", status_code=303)
