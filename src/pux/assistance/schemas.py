@@ -25,7 +25,11 @@ assert set(ACTIVITY_STATUSES) == {
 class ActivityFields(CleanInput):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    external_id: str | None = Field(default=None, max_length=150)
+    external_id: str | None = Field(
+        default=None,
+        max_length=150,
+        description="The provider's own identifier of the activity, unique in PUX (IATI's: iati_identifier)",
+    )
     title: str = Field(min_length=3, max_length=300)
     description: str = Field(default="", max_length=10_000)
     provider_organisation_id: RecordNumber
@@ -75,5 +79,14 @@ class ActivityRead(ActivityFields):
 
     id: int
     origin: str
+    # Read-only, as id and origin: an edit does not take it (PUT refuses it by name).
+    iati_identifier: str | None = Field(
+        default=None,
+        description=(
+            "The activity's iati-identifier, for an activity imported from an IATI file (e.g. "
+            "XM-DAC-41114-PROJ-123); null for one recorded in PUX. Read-only. Not the same as external_id, "
+            "the identifier its provider gave it in PUX."
+        ),
+    )
     version: int
     updated_at: UtcDateTime
