@@ -1,7 +1,10 @@
 """Statistics of the dialogue for a period: events held, who took part (by gender), travel support given,
 recommendations, and the concept notes and needs that followed — per country, region or stakeholder type.
 
-Counts of people are aggregates (no one is named), so the public may see them for public events.
+Counts of people are aggregates (no one is named), so the public may see them for public events. Concept
+notes and needs are counted only as far as the reader may see them, and the travel support of a group of
+fewer than ``SMALLEST_GROUP_SHOWN`` supported people is hidden from all but those who run events: the
+amount of a group of one is that person's award.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from html import escape
 
 from sqlalchemy.orm import Session
 
+from pux.accounts import permissions
 from pux.accounts.permissions import Actor
 from pux.dialogues import repository, service
 from pux.dialogues import vocabulary as v
@@ -24,12 +28,19 @@ from pux.i18n import gettext as _
 from pux.i18n import text_direction
 from pux.needs import repository as needs_repository
 from pux.needs import workflow
+from pux.needs.models import Need
 
 # Needs that went on to find support, for "what became of the needs that came out of dialogues".
 SUPPORTED_NEED_STATUSES = frozenset(
     {workflow.MATCHED, workflow.FUNDED, workflow.IN_IMPLEMENTATION, workflow.COMPLETED}
 )
 GROUPINGS = ("country", "region", "stakeholder_type")
+# Travel support given to fewer people than this, in one group and currency, is not shown to the public.
+SMALLEST_GROUP_SHOWN = 3
+# Why an amount is hidden: the group is too small, or its amount would give a small group's away by
+# subtraction from the total.
+TOO_FEW = "too_few"
+COMPLEMENT = "complement"
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,8 @@ class GroupRow:
     attended: int = 0
     by_gender: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     travel: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    supported_in: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # by currency
+    hidden_travel: dict[str, str] = field(default_factory=dict)  # currency -> TOO_FEW or COMPLEMENT
     supported: int = 0
     recommendations: int = 0
     concept_notes: int = 0
@@ -120,6 +133,7 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
         currency = person.event.budget_currency
         for target in (row(_group_keys(by, person.country_iso3, person, facts.regions)), totals):
             target.travel[currency] += grant.amount
+            target.supported_in[currency] += 1
             target.supported += 1
     for recommendation in repository.recommendations_between(session, start, end):
         if recommendation.event_id not in visible:
@@ -128,9 +142,11 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
         if by != "stakeholder_type" and recommendation.country_iso3:
             row(_group_keys(by, recommendation.country_iso3, None, facts.regions)).recommendations += 1
     notes = [n for n in repository.concept_notes_between(session, start, end) if n.event_id in visible]
-    needs = needs_repository.by_ids(session, [n.need_id for n in notes if n.need_id is not None])
+    needs = _visible_needs(session, actor, [n.need_id for n in notes if n.need_id is not None])
     for note in notes:
         need = needs.get(note.need_id or 0)
+        if need is None and not permissions.can_refine_concept_note(actor, country_iso3=note.country_iso3):
+            continue  # a note is seen by its country and the facilitators, or through the need it became
         targets = (
             [totals]
             if by == "stakeholder_type"
@@ -146,6 +162,8 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
         if event.ends_at < now:
             kinds[event.kind] += 1
     ordered = sorted(rows.values(), key=lambda r: (-r.participants, -r.concept_notes, r.key))
+    if not permissions.can_run_events(actor):
+        _hide_small_travel(ordered, totals)
     return StatisticsReport(
         by=by,
         events_held=sum(1 for e in visible.values() if e.ends_at < now),
@@ -154,6 +172,42 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
         totals=totals,
         events_by_kind=dict(kinds),
     )
+
+
+def _visible_needs(session: Session, actor: Actor, ids: list[int]) -> dict[int, Need]:
+    """The needs of these ids the actor may see (a country's draft is its own until published)."""
+    return {
+        need_id: need
+        for need_id, need in needs_repository.by_ids(session, ids).items()
+        if permissions.can_view_need(
+            actor, country_iso3=need.country_iso3, status=need.status, visibility=need.visibility
+        )
+    }
+
+
+def _hide_small_travel(rows: list[GroupRow], totals: GroupRow) -> None:
+    """Take out the travel support of every group (and currency) with fewer than SMALLEST_GROUP_SHOWN
+    supported people. When only one group's amount is hidden, the total minus the others would give it
+    back: the next smallest group's amount is hidden with it."""
+    for currency in list(totals.travel):
+        small = [r for r in rows if 0 < r.supported_in[currency] < SMALLEST_GROUP_SHOWN]
+        for group in small:
+            _hide(group, currency, TOO_FEW)
+        if totals.supported_in[currency] < SMALLEST_GROUP_SHOWN:
+            _hide(totals, currency, TOO_FEW)
+        elif len(small) == 1:
+            shown = [r for r in rows if currency in r.travel]
+            if shown:
+                _hide(
+                    min(shown, key=lambda r: (r.supported_in[currency], r.travel[currency])),
+                    currency,
+                    COMPLEMENT,
+                )
+
+
+def _hide(group: GroupRow, currency: str, reason: str) -> None:
+    group.travel.pop(currency, None)
+    group.hidden_travel[currency] = reason
 
 
 # --- A small server-rendered chart (no JavaScript): participants by gender for the largest groups ------

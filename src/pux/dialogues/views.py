@@ -944,5 +944,6 @@ def statistics_page(
             "chart": statistics.events_chart_svg(report, label=group_label),
             "group_label": group_label,
             "groupings": statistics.GROUPINGS,
+            "smallest_group": statistics.SMALLEST_GROUP_SHOWN,
         },
     )
