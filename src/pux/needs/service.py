@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -343,21 +343,56 @@ def shown_ranks(session: Session, *, actor: Actor, needs: Iterable[Any]) -> dict
     A country's own people and the facilitators see the ranks the country gave. Anyone else sees the
     needs' order among those they may see, numbered from 1: the country's numbers would show gaps where
     private needs are ranked (a trace of records they may not see)."""
-    ranked = [need for need in needs if need.national_rank is not None]
-    shown = {
-        need.id: int(need.national_rank)
-        for need in ranked
-        if permissions.can_see_national_ranks(actor, country_iso3=need.country_iso3)
-    }
-    others = frozenset(need.country_iso3 for need in ranked if need.id not in shown)
-    if others:
-        places: dict[str, int] = {}
-        for need_id, country, _rank in repository.ranked_visible(
-            session, permissions.need_scope(actor), others
-        ):
-            places[country] = places.get(country, 0) + 1
-            shown[need_id] = places[country]
-    return {need.id: shown[need.id] for need in ranked if need.id in shown}
+    needs = list(needs)
+    told = TellsRanks(session, actor=actor).ranks(
+        [need.id for need in needs],
+        [need.country_iso3 for need in needs],
+        [need.national_rank for need in needs],
+    )
+    return {need.id: rank for need, rank in zip(needs, told, strict=True) if rank is not None}
+
+
+class TellsRanks:
+    """The national ranks a reader is told (see ``shown_ranks``), for needs met a few at a time (a page, an
+    export's chunks, an import's rows): each country's order among the needs the reader may see is read
+    once, when a need of it is first met."""
+
+    def __init__(self, session: Session, *, actor: Actor) -> None:
+        self._session, self._actor = session, actor
+        self._own: dict[str, bool] = {}
+        self._places: dict[int, int] = {}  # need id: its place among the ranked needs the reader may see
+        self._countries_read: set[str] = set()
+
+    def ranks(
+        self, need_ids: Sequence[int], countries: Sequence[str], given: Sequence[int | None]
+    ) -> list[int | None]:
+        """The rank told of each need (id, country, rank the country gave it), in their order."""
+        unread = {
+            country
+            for country, rank in zip(countries, given, strict=True)
+            if rank is not None and not self._told_as_given(country)
+        } - self._countries_read
+        if unread:
+            self._read_places(frozenset(unread))
+        return [
+            None if rank is None else int(rank) if self._told_as_given(country) else self._places.get(need_id)
+            for need_id, country, rank in zip(need_ids, countries, given, strict=True)
+        ]
+
+    def _told_as_given(self, country_iso3: str) -> bool:
+        if country_iso3 not in self._own:
+            self._own[country_iso3] = permissions.can_see_national_ranks(
+                self._actor, country_iso3=country_iso3
+            )
+        return self._own[country_iso3]
+
+    def _read_places(self, countries: frozenset[str]) -> None:
+        counted: dict[str, int] = {}
+        scope = permissions.need_scope(self._actor)
+        for need_id, country, _rank in repository.ranked_visible(self._session, scope, countries):
+            counted[country] = counted.get(country, 0) + 1
+            self._places[need_id] = counted[country]
+        self._countries_read |= countries
 
 
 def list_needs(session: Session, *, actor: Actor, filters: NeedFilter, page: PageRequest) -> Page[Need]:
@@ -368,8 +403,23 @@ def list_needs(session: Session, *, actor: Actor, filters: NeedFilter, page: Pag
 def export_need_rows(
     session: Session, *, actor: Actor, filters: NeedFilter, columns: Sequence[str]
 ) -> ChunkedRows:
-    """Every need the actor may see, as plain rows read a chunk at a time (for CSV and Excel exports)."""
-    return repository.export_rows(session, permissions.need_scope(actor), _of(actor, filters), columns)
+    """Every need the actor may see, as plain rows read a chunk at a time (for CSV and Excel exports); a
+    national_rank column holds each need's rank as its page tells this reader (``shown_ranks``)."""
+    scope, filters = permissions.need_scope(actor), _of(actor, filters)
+    if "national_rank" not in columns:
+        return repository.export_rows(session, scope, filters, columns)
+    read = [*columns, *(name for name in ("id", "country_iso3") if name not in columns)]
+    rows = repository.export_rows(session, scope, filters, read)
+    tells = TellsRanks(session, actor=actor)
+    ids, countries, ranks = (read.index(name) for name in ("id", "country_iso3", "national_rank"))
+
+    def chunks() -> Iterator[list[Sequence[Any]]]:
+        for chunk in rows.chunks():
+            told = list(chunk)
+            told[ranks] = tells.ranks(chunk[ids], chunk[countries], chunk[ranks])
+            yield told[: len(columns)]
+
+    return ChunkedRows(chunks)
 
 
 def count_needs(session: Session, *, actor: Actor, filters: NeedFilter) -> int:

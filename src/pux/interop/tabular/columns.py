@@ -119,6 +119,8 @@ NEED_COLUMNS = (
     Column("version", "int", "#meta+version"),
     Column("reference", "str", "#meta+reference", export_only=True),
     Column("status", "str", "#status", export_only=True),
+    # The rank the need's page shows the reader: the country's own, or the order among what they may see.
+    Column("national_rank", "int", "#meta+rank", export_only=True),
     Column("country_iso3", "str", "#country+code"),
     Column("title", "str", "#description+title"),
     Column("description", "str", "#description"),

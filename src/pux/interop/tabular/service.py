@@ -65,6 +65,9 @@ class Entity:
     codes_only: Callable[[Session, Any, Any, Actor], list[FieldProblem]]
     # Columns whose value no two rows of a file may share (each names one record).
     unique_in_file: tuple[str, ...] = ()
+    # The export-only values of a record as this reader's export writes them, where they are not simply its
+    # attributes (session, actor): read once per import.
+    told_values: Callable[[Session, Actor], Callable[[Any], dict[str, Any]]] = lambda s, a: lambda r: {}
 
 
 @dataclass
@@ -126,6 +129,13 @@ def _activity_checks(
     return problems
 
 
+def _told_need_values(session: Session, actor: Actor) -> Callable[[Any], dict[str, Any]]:
+    tells = needs.TellsRanks(session, actor=actor)
+    return lambda need: {
+        "national_rank": tells.ranks([need.id], [need.country_iso3], [need.national_rank])[0]
+    }
+
+
 NEEDS = Entity(
     name="needs",
     columns=NEED_COLUMNS,
@@ -140,6 +150,7 @@ NEEDS = Entity(
     visible=lambda a, r: permissions.can_view_need(
         a, country_iso3=r.country_iso3, status=r.status, visibility=r.visibility
     ),
+    told_values=_told_need_values,
 )
 PROGRAMMES = Entity(
     name="programmes",
@@ -265,10 +276,12 @@ def import_table(
             FieldProblem("header", _("unknown columns: %(names)s") % {"names": ", ".join(unknown)}, 1)
         )
     codes = assistance.ReferenceCodes(session) if entity is ACTIVITIES else None
+    exported = _ExportedValues(entity, entity.told_values(session, actor))
     planned: list[PlannedRow] = []
     seen = SeenInFile()
     for row, number in zip(table.rows, table.row_numbers, strict=True):
         row_problems, plan = _check_row(session, actor, entity, table.header, row, number, codes)
+        row_problems += exported.problems_of(row, plan.existing, number)
         row_problems += seen.problems_of(entity, plan.values, number)
         problems += row_problems
         if plan.data is not None and not row_problems:
@@ -337,6 +350,41 @@ def _check_row(
     if not row_problems:
         plan.data = data
     return row_problems, plan
+
+
+@dataclass(frozen=True)
+class _ExportedValues:
+    """The export-only cells of a row (a record's reference, status, rank) are PUX's to set: an import that
+    changed one was told nothing ("0 new, 0 updated, 1 unchanged" for a status made "submitted"). A
+    changed cell is named instead, and the file refused."""
+
+    entity: Entity
+    told: Callable[[Any], dict[str, Any]]
+
+    def problems_of(self, row: dict[str, str], existing: Any, number: int) -> list[FieldProblem]:
+        columns = [column for column in self.entity.columns if column.export_only and column.name in row]
+        if existing is None:
+            filled = [column for column in columns if row[column.name].strip()]
+            message = _("is set by PUX, not by an import: leave it empty in a new row")
+            return [FieldProblem(column.name, message, number) for column in filled]
+        told = self.told(existing)
+        problems = []
+        for column in columns:
+            value = told[column.name] if column.name in told else getattr(existing, column.name)
+            if not _same_cell(row[column.name], value, column.kind):
+                message = _("cannot be changed by import (it is '%(value)s')")
+                problems.append(
+                    FieldProblem(column.name, message % {"value": to_cell(value, column.kind)}, number)
+                )
+        return problems
+
+
+def _same_cell(cell: str, value: Any, kind: str) -> bool:
+    """Whether a cell says ``value`` (as the export wrote it, or as a spreadsheet may have rewritten it)."""
+    try:
+        return bool(_comparable(from_cell(cell, kind), kind) == _comparable(value, kind))
+    except ValueError:  # cannot be read: not the value written
+        return False
 
 
 def _schema_problems(error: ValidationError, number: int) -> list[FieldProblem]:
