@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import PermissionDenied
 from pux.audit import service as audit
-from pux.errors import InvalidTransition, ValidationFailed
+from pux.errors import InvalidTransition, NotFound, ValidationFailed
 from pux.i18n import language_context
 from pux.matching import service as matching
 from pux.matching.allocation import RoundRules
@@ -59,7 +59,7 @@ def test_both_sides_accept_and_the_need_is_matched_with_a_planned_activity(
     session: Session, world: World
 ) -> None:
     proposal = _proposal(session, world)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound, match="No such proposal"):  # not a party: as for a missing proposal
         matching.decide(session, actor=world.actors["focal_uga"], proposal_id=proposal.id, accept=True)
     matching.decide(session, actor=world.actors["partner_a"], proposal_id=proposal.id, accept=True)
     assert proposal.status == "proposed" and proposal.donor_decision == "accepted"

@@ -623,6 +623,22 @@ def _may_decide(actor: Actor, proposal: MatchProposal) -> str | None:
     return None
 
 
+def _decidable_proposal(session: Session, actor: Actor, proposal_id: int) -> MatchProposal:
+    """The proposal, if the actor may decide on it; anyone else is answered as for a number that does not
+    exist (an outsider was told "No such allocation round." and a focal point of another country 403,
+    where a missing number answered "No such proposal.": each told them the proposal was there)."""
+    missing = NotFound(_("No such proposal."))
+    proposal = repository.get_proposal(session, proposal_id)
+    if proposal is None or not _sees_both_sides(actor, proposal) or _may_decide(actor, proposal) is None:
+        raise missing
+    if proposal.round_id is not None:
+        try:
+            get_round(session, actor=actor, round_id=proposal.round_id)
+        except NotFound:
+            raise missing from None
+    return proposal
+
+
 def decide(
     session: Session,
     *,
@@ -633,11 +649,8 @@ def decide(
     reason: str | None = None,
 ) -> MatchProposal:
     """A donor or the country's focal point accepts or declines a proposal; both acceptances make a match."""
-    proposal = repository.get_proposal(session, proposal_id)
-    if proposal is None or not _sees_both_sides(actor, proposal):
-        raise NotFound(_("No such proposal."))
-    if proposal.round_id is not None:
-        get_round(session, actor=actor, round_id=proposal.round_id)  # NotFound for outsiders
+    require(actor.is_authenticated, _("Sign in to decide on proposals."))
+    proposal = _decidable_proposal(session, actor, proposal_id)
     sides = waiting_for(actor, proposal) if proposal.status == "proposed" else ()
     if side is None:
         if len(sides) > 1:
