@@ -141,3 +141,18 @@ def test_the_public_does_not_see_the_award_of_a_group_too_small_to_hide_a_person
     page = client.get(_query()).text
     assert "1,100 USD" not in page and "2,100 USD" not in page
     assert "hidden: fewer than 3 people" in page
+
+
+def test_a_period_with_recommendations_but_nobody_on_a_list_has_its_statistics(
+    client: TestClient, session: Session, world: World
+) -> None:
+    event_id = _public_event(session, world)
+    service.add_recommendation(
+        session,
+        actor=world.actors["facilitator"],
+        event_id=event_id,
+        data=RecommendationFields(text="Share the bunker designs", country_iso3="UGA"),
+    )
+    answer = client.get(_query())
+    assert answer.status_code == 200  # the chart divided by the largest group's 0 participants: 500
+    assert "<svg" not in answer.text  # no bar to draw; the table still has Uganda's recommendation

@@ -241,7 +241,8 @@ def events_chart_svg(
     In a right-to-left language the chart is drawn mirrored (labels on the right, bars growing leftwards)
     and says so in its own ``direction`` rather than inheriting the page's: its positions are fixed, and
     the meaning of text-anchor follows the direction."""
-    groups = report.rows[:limit]
+    # Groups with recommendations or concept notes but nobody expected have no bar to draw.
+    groups = [row for row in report.rows if row.participants][:limit]
     if not groups:
         return ""
     direction = direction or text_direction()
