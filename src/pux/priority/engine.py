@@ -448,6 +448,12 @@ def _ranked(results: list[PriorityResult]) -> list[PriorityResult]:
     return [replace(r, rank=index) for index, r in enumerate(scored, start=1)] + unscored
 
 
+# How many random weightings a rank range is drawn from, and from which seed: one count and one seed for
+# the page, the API and the CLI, so that each shows the same ranges (the page drew 60, the others 100).
+RANK_RANGE_DRAWS = 100
+RANK_RANGE_SEED = 7
+
+
 @dataclass(frozen=True)
 class RankRange:
     iso3: str
@@ -461,9 +467,9 @@ def sensitivity(
     config: PriorityConfig,
     area: str,
     *,
-    draws: int = 200,
+    draws: int = RANK_RANGE_DRAWS,
     spread: float = 0.25,
-    seed: int = 7,
+    seed: int = RANK_RANGE_SEED,
 ) -> dict[str, RankRange]:
     """Each country's rank range when every weight is scaled by a random factor in [1-spread, 1+spread].
 

@@ -187,23 +187,23 @@ def ranking(session: Session, *, area: str, actor: Actor | None = None) -> list[
 
 
 def ranking_with_ranges(
-    session: Session, *, area: str, draws: int = 100, actor: Actor | None = None
+    session: Session, *, area: str, actor: Actor | None = None
 ) -> tuple[list[PriorityResult], dict[str, RankRange]]:
-    """The index for one area and each country's rank range, reading the data once."""
+    """The index for one area and each country's rank range, reading the data once (the ranges of
+    rank_ranges: the same draws from the same seed)."""
     config, _data = active_config(session)
     _require_area(session, config, area)
     return area_ranking(session, area=area, actor=actor), engine.sensitivity(
-        country_inputs(session, actor=actor), config, area, draws=draws
+        country_inputs(session, actor=actor), config, area
     )
 
 
-def rank_ranges(
-    session: Session, *, area: str, draws: int = 100, actor: Actor | None = None
-) -> dict[str, RankRange]:
-    """How far each country's rank moves when the weights move by up to 25%."""
+def rank_ranges(session: Session, *, area: str, actor: Actor | None = None) -> dict[str, RankRange]:
+    """How far each country's rank moves when the weights move by up to 25% (engine.RANK_RANGE_DRAWS
+    random weightings from a fixed seed: the page, the API and the CLI show the same ranges)."""
     config, _data = active_config(session)
     _require_area(session, config, area)
-    return engine.sensitivity(country_inputs(session, actor=actor), config, area, draws=draws)
+    return engine.sensitivity(country_inputs(session, actor=actor), config, area)
 
 
 def country_positions(

@@ -52,7 +52,7 @@ def _ranking_page(
     failed: ValidationFailed | None = None,
 ) -> HTMLResponse:
     config, data = service.active_config(session)
-    results, ranges = service.ranking_with_ranges(session, area=area, draws=60, actor=actor)
+    results, ranges = service.ranking_with_ranges(session, area=area, actor=actor)
     indicators = {i.code: i for i in reference.list_indicators(session)}
     return render(
         request,
