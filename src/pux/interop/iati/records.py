@@ -92,6 +92,9 @@ class ActivityRecord:
     participating_orgs: tuple[OrganisationRef, ...] = ()
     status: str | None = None
     dates: dict[str, date] = field(default_factory=dict)
+    # Narratives of an activity date, by its type: what the date is when it is not what its type says
+    # (written by PUX's export; the reader keeps none).
+    date_notes: dict[str, tuple[Narrative, ...]] = field(default_factory=dict)
     splits: tuple[Split, ...] = ()
     transactions: tuple[Transaction, ...] = ()
     related: tuple[RelatedActivity, ...] = ()

@@ -1283,6 +1283,35 @@ _STARTED = frozenset({"implementation", "finalisation", "closed", "suspended"})
 _ENDED = frozenset({"closed"})
 
 
+# IATI 2.03 requires an activity-date (its schema) and a planned or an actual start among them (its rule
+# "activity-date[@type='1' or @type='2'] must be present"). PUX leaves out every date it does not know,
+# except this one start: an activity recorded without dates gets a planned start (the standard's type for
+# a date that is not a fact) on the earliest day PUX knows of it, said in the date's narrative not to be
+# the activity's start.
+START_NOT_KNOWN = (
+    "Start date not known: PUX has no start date for this activity. IATI requires one, so this is the "
+    "earliest date PUX knows of the activity (its end, its first transaction, or the day it was recorded "
+    "in PUX)."
+)
+# What PUX's own activities carry of their amounts when it knows no date to report them on: an IATI
+# transaction must have one, and a made-up date puts the money in the wrong year for whoever adds up
+# transactions by year.
+AMOUNTS_WITHOUT_DATE = (
+    "Amounts recorded in PUX without a date, so not reported as transactions (IATI transactions need one): "
+)
+
+
+def _with_a_start(
+    activity: AssistanceActivity, dates: dict[str, date], other_days: Iterable[date]
+) -> tuple[dict[str, date], dict[str, tuple[Narrative, ...]]]:
+    """``dates`` with a planned start marked as not known added when they have no start (START_NOT_KNOWN),
+    and the narratives of the dates."""
+    if PLANNED_START in dates or ACTUAL_START in dates:
+        return dates, {}
+    stand_in = min([activity.created_at.date(), *dates.values(), *other_days])
+    return {PLANNED_START: stand_in, **dates}, {PLANNED_START: (Narrative("en", START_NOT_KNOWN),)}
+
+
 def _activity_dates(activity: AssistanceActivity, today: date) -> dict[str, date]:
     """IATI activity dates for PUX's start and end: actual once the activity has begun (or ended) and the
     day has come, planned otherwise (a pipeline activity's start in 2027 was written as an actual start)."""
@@ -1321,6 +1350,13 @@ def _imported_record(
         )
 
     transaction_splits = _group((s for s in splits if s.transaction_id is not None), "transaction_id")
+    dates = _activity_dates(activity, date.today())
+    date_notes: dict[str, tuple[Narrative, ...]] = {}
+    if not dates:
+        # The file it came from had dates, but someone in PUX took them away: the schema needs one.
+        dates, date_notes = _with_a_start(
+            activity, dates, (row.transaction_date for row in transactions if row.transaction_date)
+        )
     descriptions = tuple(
         (row.field.removeprefix("description-"), Narrative(row.language, row.text))
         for row in narratives
@@ -1349,7 +1385,8 @@ def _imported_record(
             for row in participants
         ),
         status=PUX_STATUS_TO_IATI.get(activity.status),
-        dates=_activity_dates(activity, date.today()),
+        dates=dates,
+        date_notes=date_notes,
         splits=tuple(split_of(s) for s in splits if s.transaction_id is None)
         + tuple(_technique_split(activity, techniques, uri)),
         transactions=tuple(
@@ -1394,18 +1431,15 @@ def _own_record(
         participants.append(
             OrganisationRef(ref=None, names=(Narrative("en", activity.implementer),), role=IMPLEMENTING_ROLE)
         )
-    dates = _activity_dates(activity, date.today())
-    if not dates:
-        dates[PLANNED_START] = activity.created_at.date()
+    dates, date_notes = _with_a_start(activity, _activity_dates(activity, date.today()), ())
     country = iso2.get(activity.recipient_country_iso3)
     splits: list[Split] = [Split(COUNTRY, "1", country, Decimal(100))] if country else []
     splits += [Split(SECTOR, "1", code) for code in activity.dac_sector_codes or []]
     splits += _technique_split(activity, techniques, uri)
-    transactions: list[Transaction] = []
-    for kind, amount in ((COMMITMENT, activity.amount_committed), (DISBURSEMENT, activity.amount_disbursed)):
-        if amount is not None:
-            day = activity.start_date or activity.created_at.date()
-            transactions.append(Transaction(kind, day, amount, None, day))
+    transactions, undated = _own_transactions(activity)
+    descriptions = [("1", Narrative("en", activity.description or activity.title))]
+    if undated:
+        descriptions.append(("4", Narrative("en", f"{AMOUNTS_WITHOUT_DATE}{undated}.")))
     return ActivityRecord(
         identifier=own_identifier(provider, activity.id),
         last_updated=as_utc(activity.updated_at),
@@ -1414,10 +1448,28 @@ def _own_record(
         reporting_org=reporting,
         titles=(Narrative("en", activity.title),),
         # 2.03 requires a description; an activity recorded without one is described by its title.
-        descriptions=(("1", Narrative("en", activity.description or activity.title)),),
+        descriptions=tuple(descriptions),
         participating_orgs=tuple(participants),
         status=PUX_STATUS_TO_IATI.get(activity.status, "2"),
         dates=dates,
+        date_notes=date_notes,
         splits=tuple(splits),
         transactions=tuple(transactions),
     )
+
+
+def _own_transactions(activity: AssistanceActivity) -> tuple[list[Transaction], str]:
+    """The committed and disbursed amounts of an activity recorded in PUX as transactions dated on its
+    start; with no start known, none, and the amounts in words instead (AMOUNTS_WITHOUT_DATE)."""
+    amounts = [
+        (kind, word, amount)
+        for kind, word, amount in (
+            (COMMITMENT, "committed", activity.amount_committed),
+            (DISBURSEMENT, "disbursed", activity.amount_disbursed),
+        )
+        if amount is not None
+    ]
+    day = activity.start_date
+    if day is None:
+        return [], "; ".join(f"{word} {amount:f} {activity.currency}" for _kind, word, amount in amounts)
+    return [Transaction(kind, day, amount, None, day) for kind, _word, amount in amounts], ""

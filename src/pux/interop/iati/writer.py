@@ -121,9 +121,10 @@ def activity_element(record: ActivityRecord) -> Any:
     if record.status:
         etree.SubElement(activity, "activity-status", code=record.status)
     for kind in sorted(record.dates):
-        etree.SubElement(
+        day = etree.SubElement(
             activity, "activity-date", {"iso-date": record.dates[kind].isoformat(), "type": kind}
         )
+        _narratives(day, record.date_notes.get(kind, ()), language)
     _splits(activity, record.splits, (COUNTRY, REGION, SECTOR), language)
     for transaction in record.transactions:
         _transaction(activity, transaction, record)
