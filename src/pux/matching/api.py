@@ -79,6 +79,12 @@ class RoundRead(BaseModel):
     optimal_vs_greedy: float | None
     binding: list[str]
     summary: dict[str, object]
+    declined_pairs_left_out: int = Field(
+        description="Pairs of a need and a programme not proposed again: declined in an earlier proposal"
+    )
+    proposed_pairs_left_out: int = Field(
+        description="Pairs not proposed again: an earlier proposal of theirs is still open or was accepted"
+    )
     proposals: list[ProposalRead]
 
     @classmethod
@@ -95,6 +101,8 @@ class RoundRead(BaseModel):
             optimal_vs_greedy=ratio,
             binding=record.binding,
             summary=record.summary,
+            declined_pairs_left_out=int(record.parameters.get("declined_pairs_left_out") or 0),
+            proposed_pairs_left_out=int(record.parameters.get("proposed_pairs_left_out") or 0),
             proposals=[ProposalRead.of(p) for p in proposals],
         )
 

@@ -432,6 +432,7 @@ def run_round(
     check_round_programmes(session, actor, programme_ids)
     context = load_context(session, programme_ids=programme_ids, kept_needs=programme_ids is None)
     pairs, declined = _without_declined(session, context, eligible_pairs(context.data, for_allocation=True))
+    pairs, already_proposed = _without_already_proposed(session, context, pairs)
     try:
         result = allocate(context.data, pairs, rules)
     except AllocationInfeasible as infeasible:
@@ -461,6 +462,7 @@ def run_round(
             "ldc_floor_share": rules.ldc_floor_share,
             "programmes": [p.id for p in context.programmes],
             "declined_pairs_left_out": declined,
+            "proposed_pairs_left_out": already_proposed,
         },
         summary=_summary(result),
     )
@@ -481,6 +483,25 @@ def _without_declined(session: Session, context: MatchingContext, pairs: PairSet
     """The pairs without those a side has declined before, and how many were left out: a declined pair
     proposed again by the next round made the partner or the country refuse it a second time."""
     return without_pairs(context.data, pairs, repository.declined_pairs(session))
+
+
+# Proposals whose pair a new round leaves alone: one still waiting for its decisions, or one accepted.
+STANDING_PROPOSAL_STATUSES = frozenset({"proposed", "accepted"})
+
+
+def _without_already_proposed(
+    session: Session, context: MatchingContext, pairs: PairSet
+) -> tuple[PairSet, int]:
+    """The pairs without those an earlier proposal still stands for, and how many were left out: each round
+    proposed again every pair still open (a programme officer had the same two proposals from six rounds
+    to decline one by one), and an accepted pair is funded already."""
+    every_proposal = repository.proposals(session, None, permissions.ProposalDeciders(everything=True))
+    standing = {
+        (proposal.need_id, proposal.programme_id)
+        for proposal in every_proposal
+        if proposal.status in STANDING_PROPOSAL_STATUSES
+    }
+    return without_pairs(context.data, pairs, standing)
 
 
 def _summary(result: Allocation) -> dict[str, float | int | str]:
