@@ -67,7 +67,7 @@ def test_a_citation_is_required(session: Session, editor: Actor) -> None:
         )
 
 
-@pytest.mark.parametrize("role", ["public", "expert", "focal_ken", "partner_a"])
+@pytest.mark.parametrize("role", ["public", "focal_ken", "partner_a"])
 def test_others_may_not_write_evidence(session: Session, world: World, role: str) -> None:
     with pytest.raises(PermissionDenied):
         _entry(session, world.actors[role])

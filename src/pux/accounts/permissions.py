@@ -366,6 +366,8 @@ class PageOffers:
     import_activities: bool
     run_jobs: bool
     rebuild_search_index: bool
+    contribute_knowledge: bool
+    publish_stories: bool
 
 
 def page_offers(actor: Actor) -> PageOffers:
@@ -384,6 +386,8 @@ def page_offers(actor: Actor) -> PageOffers:
         import_activities=can_import(actor, entity="activities"),
         run_jobs=can_run_jobs(actor),
         rebuild_search_index=can_rebuild_search_index(actor),
+        contribute_knowledge=can_contribute_knowledge(actor),
+        publish_stories=can_edit_knowledge(actor),
     )
 
 
@@ -539,11 +543,39 @@ def can_edit_knowledge(actor: Actor) -> bool:
     return actor.is_global or actor.has(EDITOR)
 
 
+def _wrote(actor: Actor, author_id: int | None) -> bool:
+    return author_id is not None and actor.user_id == author_id
+
+
+def can_contribute_knowledge(actor: Actor) -> bool:
+    """Add evidence entries and write story drafts: editors, facilitators, and experts, who come to share
+    what they know (an expert's entry counts once a reviewer has checked it, an expert's story once a
+    reviewer has reviewed and so published it)."""
+    return can_edit_knowledge(actor) or actor.has(EXPERT)
+
+
+def can_edit_evidence(actor: Actor, *, author_id: int | None, checked: bool) -> bool:
+    """Edit an evidence entry: editors and facilitators, any; an expert, one they added, until a reviewer
+    has checked it."""
+    return can_edit_knowledge(actor) or (actor.has(EXPERT) and _wrote(actor, author_id) and not checked)
+
+
+def can_edit_story(actor: Actor, *, author_id: int | None, published: bool) -> bool:
+    """Edit a success story: editors and facilitators, any; an expert, their own draft, until it is
+    published."""
+    return can_edit_knowledge(actor) or (actor.has(EXPERT) and _wrote(actor, author_id) and not published)
+
+
+def can_view_story_draft(actor: Actor, *, author_id: int | None) -> bool:
+    """A story draft: those who see every draft, and whoever wrote it."""
+    return can_view_unpublished_knowledge(actor) or _wrote(actor, author_id)
+
+
 def can_publish_story(actor: Actor, *, author_id: int | None) -> bool:
     """Publish a story draft without a review: editors and facilitators, for a story they wrote themselves
     (or one loaded without an author). Publishing one's own story is no review of it; a draft written by
     someone else is published by a reviewer's review."""
-    return can_edit_knowledge(actor) and (author_id is None or author_id == actor.user_id)
+    return can_edit_knowledge(actor) and (author_id is None or _wrote(actor, author_id))
 
 
 def can_review_knowledge(actor: Actor, *, wrote_it: bool) -> bool:

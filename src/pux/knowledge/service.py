@@ -225,11 +225,14 @@ def technique_page(session: Session, *, actor: Actor, slug: str) -> TechniquePag
     if profile is not None:
         _fill_profile(session, page, profile)
     page.evidence = repository.all_evidence(session, EvidenceFilter(technique_code=technique.code))
-    drafts = permissions.can_view_unpublished_knowledge(actor)
-    page.stories = repository.list_stories(session, published_only=not drafts, technique_code=technique.code)
+    stories = repository.list_stories(
+        session, published_only=not _may_see_some_drafts(actor), technique_code=technique.code
+    )
+    page.stories = _visible_stories(actor, stories)
+    unpublished_myths = permissions.can_view_unpublished_knowledge(actor)
     page.myths = [
         m
-        for m in repository.list_myths(session, published_only=not drafts)
+        for m in repository.list_myths(session, published_only=not unpublished_myths)
         if technique.code in m.technique_codes
     ]
     return page
@@ -347,9 +350,36 @@ def require_may_edit(actor: Actor) -> None:
     require(permissions.can_edit_knowledge(actor), _("Only knowledge editors write this content."))
 
 
+def may_contribute(actor: Actor) -> bool:
+    """Whether ``actor`` may add evidence entries and write story drafts (editors, facilitators, experts)."""
+    return permissions.can_contribute_knowledge(actor)
+
+
+def require_may_contribute(actor: Actor) -> None:
+    require(
+        may_contribute(actor),
+        _("Knowledge editors, facilitators and experts add evidence and write stories."),
+    )
+
+
+def may_edit_evidence(actor: Actor, entry: EvidenceEntry) -> bool:
+    return permissions.can_edit_evidence(actor, author_id=entry.author_id, checked=entry.status == v.CHECKED)
+
+
+def require_may_edit_evidence(actor: Actor, entry: EvidenceEntry) -> None:
+    require(
+        may_edit_evidence(actor, entry),
+        _(
+            "Knowledge editors edit evidence entries; an expert edits only an entry they added, until a "
+            "reviewer has checked it."
+        ),
+    )
+
+
 def create_evidence(session: Session, *, actor: Actor, data: EvidenceCreate) -> EvidenceEntry:
-    """Add an entry to the ledger (editors); it starts as *reported*."""
-    require_may_edit(actor)
+    """Add an entry to the ledger (editors, facilitators, experts); it starts as *reported*, and only a
+    reviewer other than its author checks it."""
+    require_may_contribute(actor)
     _check(evidence_problems(session, data))
     if data.key and repository.evidence_by_keys(session, [data.key]):
         raise ValidationFailed([FieldProblem("key", _("another entry already has this key"))])
@@ -361,9 +391,10 @@ def create_evidence(session: Session, *, actor: Actor, data: EvidenceCreate) -> 
 
 
 def update_evidence(session: Session, *, actor: Actor, entry_id: int, data: EvidenceUpdate) -> EvidenceEntry:
-    """Edit an entry (editors); a changed figure or citation is no longer checked, so it is reported again."""
-    require_may_edit(actor)
+    """Edit an entry (editors; an expert their own, until it is checked); a changed figure or citation is no
+    longer checked, so it is reported again."""
     entry = get_evidence(session, actor=actor, entry_id=entry_id)
+    require_may_edit_evidence(actor, entry)
     ensure_current(entry.version, data.version)
     _check(evidence_problems(session, data))
     before = entry.snapshot()
@@ -559,14 +590,33 @@ def import_evidence(
 
 
 def list_stories(session: Session, *, actor: Actor) -> Sequence[SuccessStory]:
-    """Published stories; editors and facilitators see the drafts too."""
-    return repository.list_stories(
-        session, published_only=not permissions.can_view_unpublished_knowledge(actor)
-    )
+    """Published stories, and the drafts ``actor`` may see: every one for editors, facilitators and
+    reviewers, their own for an expert."""
+    stories = repository.list_stories(session, published_only=not _may_see_some_drafts(actor))
+    return _visible_stories(actor, stories)
+
+
+def _may_see_some_drafts(actor: Actor) -> bool:
+    return permissions.can_view_unpublished_knowledge(actor) or permissions.can_contribute_knowledge(actor)
+
+
+def _visible_stories(actor: Actor, stories: Sequence[SuccessStory]) -> list[SuccessStory]:
+    return [story for story in stories if _story_visible(actor, story)]
 
 
 def _story_visible(actor: Actor, story: SuccessStory) -> bool:
-    return story.status == v.PUBLISHED or permissions.can_view_unpublished_knowledge(actor)
+    return story.status == v.PUBLISHED or permissions.can_view_story_draft(actor, author_id=story.author_id)
+
+
+def may_edit_story(actor: Actor, story: SuccessStory) -> bool:
+    return permissions.can_edit_story(actor, author_id=story.author_id, published=story.status == v.PUBLISHED)
+
+
+def require_may_edit_story(actor: Actor, story: SuccessStory) -> None:
+    require(
+        may_edit_story(actor, story),
+        _("Knowledge editors edit stories; an expert edits only a story they wrote, until it is published."),
+    )
 
 
 def get_story(session: Session, *, actor: Actor, slug: str) -> SuccessStory:
@@ -636,8 +686,9 @@ def _free_slug(session: Session, model: type[SuccessStory] | type[Myth], wanted:
 
 
 def create_story(session: Session, *, actor: Actor, data: StoryCreate) -> SuccessStory:
-    """Write a success story (editors, facilitators): a draft unless published at once."""
-    require_may_edit(actor)
+    """Write a success story (editors, facilitators, experts): a draft, unless its editor publishes it at
+    once (an expert's draft is published by a reviewer's review)."""
+    require_may_contribute(actor)
     _check(story_problems(session, actor, data))
     if data.slug and repository.slug_taken(session, SuccessStory, data.slug):
         raise ValidationFailed([FieldProblem("slug", _("another story already has this address"))])
@@ -652,8 +703,8 @@ def create_story(session: Session, *, actor: Actor, data: StoryCreate) -> Succes
 
 def update_story(session: Session, *, actor: Actor, story_id: int, data: StoryUpdate) -> SuccessStory:
     """Edit (and publish or unpublish) a story; refused if stale."""
-    require_may_edit(actor)
     story = get_story_by_id(session, actor=actor, story_id=story_id)
+    require_may_edit_story(actor, story)
     ensure_current(story.version, data.version)
     _check(story_problems(session, actor, data))
     data = _keep_hidden_story_links(session, actor, story, data)
@@ -819,7 +870,8 @@ def may_start_story(actor: Actor, need: Need) -> bool:
 
 
 def stories_of_need(session: Session, *, actor: Actor, need_id: int) -> Sequence[SuccessStory]:
-    """The stories told about a need that ``actor`` may read (drafts for editors and facilitators)."""
+    """The stories told about a need that ``actor`` may read (drafts for editors, facilitators and
+    reviewers, and for whoever wrote them)."""
     return [story for story in repository.stories_of_need(session, need_id) if _story_visible(actor, story)]
 
 
