@@ -689,6 +689,11 @@ def decide(
         ),
     }
     require(side in allowed and allowed[side], _("You may not decide on this proposal."))
+    decision = "accepted" if accept else "declined"
+    if decision == (proposal.donor_decision if side == "donor" else proposal.country_decision):
+        # The same decision again (a second press, a call retried): it changes nothing, so nothing is
+        # recorded (each repeat wrote one more acceptance into the trail).
+        return proposal
     if proposal.status != "proposed":
         raise InvalidTransition(_("This proposal has been decided already."))
     reason = cleaned_field("reason", reason or "", max_length=MAX_DECLINE_REASON) or None
@@ -697,7 +702,6 @@ def decide(
     if accept:
         _check_still_fundable(session, proposal)
     before = proposal.snapshot()
-    decision = "accepted" if accept else "declined"
     if reason is not None:
         proposal.decline_reason = reason
     if side == "donor":
