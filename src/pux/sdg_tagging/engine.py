@@ -93,6 +93,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])(?:\[\d+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+
 MIN_SENTENCE_WORDS = 6
 MIN_SENTENCE_CHINESE_CHARACTERS = 10
 MAX_WORD_EVIDENCE = 3
+# A text whose words the lexicon mostly does not know is read by the transformer whatever the static part
+# thinks of it: the static part judges only the few words it knows (an Arabic sentence on weld inspection,
+# half of its words known, none of testing, bridges or welds, was tagged goal 8 for its "oil"). The lexicon
+# holds fewer Arabic (5,300) and Russian (7,000) words than Latin-script ones (15,000); of PUX's tuning
+# snippets, 20 of 385 Russian ones and 1 of 385 Arabic ones are known below this share, no other.
+MIN_KNOWN_SHARE = 0.55
 _FRENCH_WORDS = frozenset("le la les des du et est une pour dans qui au aux sur avec été ont".split())
 _SPANISH_WORDS = frozenset("el los las del y es una para que por con al se han fue".split())
 _ENGLISH_WORDS = frozenset("the and of to is in for that with was are has have by".split())
@@ -270,6 +276,8 @@ class TextScores:
     # words as the text writes them (lower-cased), for the evidence.
     word_entries: tuple[int, ...] = ()
     word_tokens: tuple[str, ...] = ()
+    # The share of the text's words the lexicon knows (what the static part can read of it).
+    known_share: float = 1.0
 
     def keyword_counts(self) -> FloatArray:
         return _keyword_counts(self.keyword_matches)
@@ -439,7 +447,10 @@ class SdgTagger:
     def needs_transformer(self, scores: TextScores) -> bool:
         """With a head that has a transformer part: texts for which the static part is unsure of some goal
         (a probability inside the gate band). Without one: texts whose two best goals are within the
-        calibrated margin, and texts that look only faintly like any goal."""
+        calibrated margin, and texts that look only faintly like any goal. Either way, texts of which the
+        lexicon knows too few words to judge (``MIN_KNOWN_SHARE``)."""
+        if scores.known_share < MIN_KNOWN_SHARE:
+            return True
         head = self.head
         if head is not None and head.transformer is not None:
             return head.unsure(
@@ -493,6 +504,7 @@ class SdgTagger:
             sentence_word_logits=sentence_word_logits,
             word_entries=word_entries,
             word_tokens=tuple(hit.word for hit in hits),
+            known_share=len(hits) / max(1, lexicon.word_count(text)),
         )
         scores.sentence_gaps, scores.best_sentence = self._sentence_gaps(
             scores, similarities[1:] if len(sentences) > 1 else similarities

@@ -86,6 +86,10 @@ class WordLexicon:
                 found.append(LexiconHit(token, entry))
         return found
 
+    def word_count(self, text: str) -> int:
+        """How many words ``text`` has, known to the lexicon or not (as ``hits`` reads them)."""
+        return sum(1 for _ in tokenize(text, self._cjk_words))
+
     def entries(self, text: str) -> list[int]:
         """The lexicon entries of the words of ``text``, in reading order with repeats."""
         return [hit.entry for hit in self.hits(text)]
