@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from pux.dialogues.vocabulary import AT_LEAST, AT_MOST, DIMENSIONS, EVERY_CATEGORY, BalanceTarget
+from pux.dialogues.vocabulary import AT_LEAST, AT_MOST, DIMENSIONS, EVERY_CATEGORY, NOT_STATED, BalanceTarget
 
 MET = "met"
 MISSED = "missed"
@@ -152,7 +152,9 @@ def _check(target: BalanceTarget, counts: Counter[str], total: int) -> TargetChe
 def _checked_category(target: BalanceTarget, counts: Counter[str], total: int) -> str | None:
     if target.category != EVERY_CATEGORY:
         return target.category
-    present = sorted(category for category, count in counts.items() if count > 0)
+    # "Not stated" is missing data, not a category a target on each one is about ("each region at
+    # least 20%" does not ask for people of no stated country).
+    present = sorted(category for category, count in counts.items() if count > 0 and category != NOT_STATED)
     if not present:
         return None
     # The worst category decides; among equally bad ones the first by name, so reports are stable.

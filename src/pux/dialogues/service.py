@@ -389,16 +389,27 @@ def is_recipient(participant: Participant, facts: CountryFacts) -> bool:
 
 
 def categories_of(participant: Participant, facts: CountryFacts) -> dict[str, frozenset[str]]:
-    """The categories a participant counts in, for every balance dimension."""
+    """The categories a participant counts in, for every balance dimension. What the list does not say
+    is counted as not stated, never guessed: a person with no country is in no region and on neither
+    side, unless their organisation is one that comes to give."""
     iso3 = participant.country_iso3
     kind = stakeholder_type(participant)
     return {
         v.GENDER: frozenset({participant.gender or v.NOT_STATED}),
-        v.REGION: frozenset({facts.regions[iso3]}) if iso3 in facts.regions else frozenset(),
-        v.STAKEHOLDER_TYPE: frozenset({kind}) if kind else frozenset(),
-        v.COUNTRY_SIDE: frozenset({v.RECIPIENT if is_recipient(participant, facts) else v.PARTNER_SIDE}),
-        v.COUNTRY_GROUP: facts.groups.get(iso3 or "", frozenset()),
+        v.REGION: frozenset({facts.regions.get(iso3 or "", v.NOT_STATED)}),
+        v.STAKEHOLDER_TYPE: frozenset({kind or v.NOT_STATED}),
+        v.COUNTRY_SIDE: frozenset({_country_side(participant, facts)}),
+        # A country in no group is counted in none; a person of no stated country, as not stated.
+        v.COUNTRY_GROUP: facts.groups.get(iso3, frozenset()) if iso3 else frozenset({v.NOT_STATED}),
     }
+
+
+def _country_side(participant: Participant, facts: CountryFacts) -> str:
+    if is_recipient(participant, facts):
+        return v.RECIPIENT
+    if participant.country_iso3 or stakeholder_type(participant) in PARTNER_ORGANISATION_TYPES:
+        return v.PARTNER_SIDE
+    return v.NOT_STATED
 
 
 def event_balance(session: Session, *, actor: Actor, event_id: int) -> balance_engine.BalanceReport:

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from pux.dialogues.vocabulary import AT_LEAST, AT_MOST, EVERY_CATEGORY, BalanceTarget
+from pux.dialogues.vocabulary import AT_LEAST, AT_MOST, EVERY_CATEGORY, NOT_STATED, BalanceTarget
 
 LAMBDA = 0.01  # weight of the top-up term relative to supporting one more person
 TOLERANCE = 1e-6  # slack below this counts as "at the limit"
@@ -216,9 +216,11 @@ def _arrays(problem: FundProblem) -> _Arrays:
 
 
 def _categories_present(problem: FundProblem, dimension: str) -> list[str]:
+    """The categories a target on each one applies to: those present, less "not stated" (missing data,
+    as the balance meter reads it)."""
     present = {c for a in problem.applicants for c in a.categories.get(dimension, frozenset())}
     present |= {c for c, n in problem.attending.counts.get(dimension, {}).items() if n > 0}
-    return sorted(present)
+    return sorted(present - {NOT_STATED})
 
 
 def _target_row(problem: FundProblem, target: BalanceTarget, category: str, name: str) -> _TargetRow:
