@@ -193,9 +193,113 @@ def _shares_of(what: str) -> str:
     return what
 
 
+# The schema validator's (libxml2's) messages, in English only: "Element 'value': '12abc' is not a valid
+# value of the atomic type 'xs:decimal'." Read into their parts so a report says them in its language.
+_SCHEMA_PLACE = re.compile(
+    r"^Element '(?P<element>[^']+)'(?:, attribute '(?P<attribute>[^']+)')?: (?P<rest>.*)$", re.S
+)
+_SCHEMA_PROBLEMS = (
+    ("bad-value", re.compile(r"^'(?P<value>.*)' is not a valid value of the \w+ type '(?P<type>[^']+)'")),
+    ("bad-value", re.compile(r"^\[facet '[^']+'\] The value '(?P<value>.*?)' ")),
+    ("missing-attribute", re.compile(r"^The attribute '(?P<named>[^']+)' is required but missing")),
+    ("unknown-attribute", re.compile(r"^The attribute '(?P<named>[^']+)' is not allowed")),
+    (
+        "unexpected-element",
+        re.compile(r"^This element is not expected\.(?: Expected is (?:one of )?\( (?P<expected>.*) \))?"),
+    ),
+    (
+        "missing-child",
+        re.compile(r"^Missing child element\(s\)\.(?: Expected is (?:one of )?\( (?P<expected>.*) \))?"),
+    ),
+)
+
+
+def schema_problem(message: str) -> dict[str, str]:
+    """The parts of a schema validator's message: the problem (one of _SCHEMA_PROBLEMS' kinds, else
+    "other"), the element and attribute it is in, the value refused, the XML type it should have, the
+    attribute missing or not allowed, the elements expected; only those it names."""
+    place = _SCHEMA_PLACE.match(message.strip())
+    if place is None:
+        return {"problem": "other"}
+    found: dict[str, str] = {"problem": "other", "element": place["element"]}
+    if place["attribute"]:
+        found["attribute"] = place["attribute"]
+    for problem, pattern in _SCHEMA_PROBLEMS:
+        matched = pattern.match(place["rest"])
+        if matched:
+            found["problem"] = problem
+            found.update({key: value for key, value in matched.groupdict().items() if value is not None})
+            break
+    if "expected" in found:
+        # "##other*" stands for elements of other namespaces, which a reader cannot act on.
+        names = [name.strip() for name in found["expected"].split(",") if not name.strip().startswith("##")]
+        found["expected"] = ", ".join(names)
+    return found
+
+
+def _tags(names: str) -> str:
+    """Element names as they are written in the file ("<title>"), so that a sentence tells them apart
+    from its words (an element is called "value")."""
+    return ", ".join(f"<{name.strip()}>" for name in names.split(",") if name.strip())
+
+
+def _expected_type(xml_type: str) -> str | None:
+    """What a value of the schema's type looks like, in words, for the types IATI files get wrong."""
+    kinds = {
+        "xs:decimal": lambda: _("a number"),
+        "xs:double": lambda: _("a number"),
+        "xs:float": lambda: _("a number"),
+        "xs:integer": lambda: _("a whole number"),
+        "xs:nonNegativeInteger": lambda: _("a whole number"),
+        "xs:positiveInteger": lambda: _("a whole number"),
+        "xs:date": lambda: _("a date (YYYY-MM-DD)"),
+        "xs:dateTime": lambda: _("a date and time (YYYY-MM-DDThh:mm:ss)"),
+        "xs:boolean": lambda: _("true, false, 1 or 0"),
+        "xs:anyURI": lambda: _("a web address"),
+    }
+    kind = kinds.get(xml_type)
+    return kind() if kind else None
+
+
+def describe_schema_problem(message: str) -> str:
+    """A schema validator's message as a sentence in the active language, naming the element and the
+    value (the message itself stays English: shown beside it as the detail)."""
+    parts = schema_problem(message)
+    problem, element = parts["problem"], parts.get("element")
+    if element is None:
+        return _("does not follow the IATI 2.03 schema")
+    parts = {**parts, "element": _tags(element), "expected": _tags(parts.get("expected", ""))}
+    attribute = parts.get("attribute")
+    place = _("attribute %(attribute)s of %(element)s") % parts if attribute else parts["element"]
+    if problem == "bad-value":
+        expected = _expected_type(parts.get("type", ""))
+        values = {"value": parts["value"], "place": place, "expected": expected}
+        if expected:
+            return (
+                _('has the value "%(value)s" in %(place)s, where the IATI 2.03 schema expects %(expected)s')
+                % values
+            )
+        return _('has the value "%(value)s" in %(place)s, which the IATI 2.03 schema does not allow') % values
+    if problem == "missing-attribute":
+        return _("has %(element)s without its required attribute %(named)s") % parts
+    if problem == "unknown-attribute":
+        return (
+            _("has an attribute %(named)s on %(element)s, which the IATI 2.03 schema does not allow") % parts
+        )
+    if problem == "unexpected-element" and parts.get("expected"):
+        return _("has %(element)s where the IATI 2.03 schema expects %(expected)s") % parts
+    if problem == "unexpected-element":
+        return _("has %(element)s where the IATI 2.03 schema does not allow it") % parts
+    if problem == "missing-child" and parts.get("expected"):
+        return _("lacks an element in %(element)s that the IATI 2.03 schema requires: %(expected)s") % parts
+    return _("does not follow the IATI 2.03 schema in %(element)s") % {"element": place}
+
+
 def describe(rule: str, details: dict[str, Any] | None = None) -> str:
     """A breach (or a file refusal) in words, in the active language."""
     values = details or {}
+    if rule == "schema" and "message" in values:
+        return describe_schema_problem(str(values["message"]))
     messages = {
         "schema": lambda: _("does not follow the IATI 2.03 schema: %(message)s"),
         "identifier-missing": lambda: _("has no iati-identifier"),

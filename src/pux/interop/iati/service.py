@@ -155,6 +155,11 @@ class Refusal:
     def message(self) -> str:
         return rules.describe(self.rule, self.details)
 
+    def detail(self) -> str | None:
+        """The schema validator's own message (English only), shown beside the sentence ``message``
+        makes of it."""
+        return str(self.details.get("message") or "") or None if self.rule == "schema" else None
+
 
 # What becomes of an activity read: each one ends in exactly one of these outcomes. Passed over (neither
 # imported nor refused), in the order _decide asks: another reporting organisation than the chosen ones,
