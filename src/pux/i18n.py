@@ -7,6 +7,7 @@ requests never share a translation. Catalogues are the committed ``.po`` files, 
 from __future__ import annotations
 
 import gettext as stdlib_gettext
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -163,11 +164,14 @@ def listed(items: Iterable[object], language: str | None = None) -> str:
 def number_text(value: float | int | None, digits: int = 1) -> str:
     """A figure in the active language's notation; None stays visibly missing. Large figures are written
     whole unless two or more decimals are asked for (amounts of money: a fare of 1,250.50 was shown 1,250
-    while the record held the cents)."""
+    while the record held the cents). A figure between -1 and 1 keeps two significant digits, so that no
+    figure other than 0 is written 0 (Madagascar's research spending, 0.01275 % of GDP, read "0 %")."""
     if value is None:
         return "—"
     if float(value).is_integer():
         pattern = "#,##0"
+    elif abs(value) < 1:
+        pattern = _small_number_pattern(float(value), digits)
     elif digits >= 2:
         pattern = f"#,##0.{'0' * digits}"
     elif abs(value) >= 1000:
@@ -175,6 +179,14 @@ def number_text(value: float | int | None, digits: int = 1) -> str:
     else:
         pattern = f"#,##0.{'#' * digits}"
     return decimal_text(value, pattern)
+
+
+def _small_number_pattern(value: float, digits: int) -> str:
+    """The pattern of a figure between -1 and 1 (not 0): ``digits`` decimals, or more when needed for two
+    significant digits (0.01275 -> 0.013); amounts (two or more digits) keep their fixed decimals."""
+    significant = 1 - math.floor(math.log10(abs(value)))  # the decimals that hold two significant digits
+    fixed = digits if digits >= 2 else 0
+    return f"#,##0.{'0' * fixed}{'#' * max(significant - fixed, digits - fixed, 0)}"
 
 
 # Babel's names of the languages' locales (Chinese is written in simplified characters here).
