@@ -1,7 +1,7 @@
 """Every figure in a technique's comparison with its alternatives carries a source and its year. The
 nuclear power page showed "10–15 years from decision to first power" beside "no source known", as a
-fact; the figures PUX could find no source for are taken out of the seed's comparison cells, and each of
-those cells says that no sourced figure is held yet."""
+fact, and its summary the same figure; the figures PUX could find no source for are taken out of the
+seed's comparison cells (each says that no sourced figure is held yet) and of that summary."""
 
 from __future__ import annotations
 
@@ -57,5 +57,11 @@ def test_the_nuclear_power_page_states_no_unsourced_time_to_first_power(
     load_knowledge_seed(session, actor="test-seed", data_dir=DATA_DIR)
     page = client.get("/techniques/nuclear-power-programme")
     assert page.status_code == 200
-    assert "10–15 years" not in page.text
+    assert "10–15" not in page.text  # neither in the comparison nor in the summary
     assert "Many years from decision to first power (no sourced figure yet)." in page.text
+
+
+def test_the_nuclear_power_summary_states_no_unsourced_figure_in_any_language() -> None:
+    techniques = json.loads((DATA_DIR / "techniques.json").read_text("utf-8"))
+    summary = next(t["summary"] for t in techniques if t["code"] == "nuclear_power_programme")
+    assert {language: text for language, text in summary.items() if FIGURE.search(text)} == {}
