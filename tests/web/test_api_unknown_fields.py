@@ -179,6 +179,8 @@ def _address(path: str, operation: dict[str, Any]) -> str:
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path":
             value = "1" if parameter["schema"].get("type") == "integer" else "KEN"
+            if parameter["name"] == "slug":
+                value = "no-such-record"  # a slug is lower case: "KEN" is not in its format
             path = path.replace("{" + parameter["name"] + "}", value)
     return path
 
