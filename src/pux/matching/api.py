@@ -13,6 +13,7 @@ from pux.jobs.api import JobRead, job_location
 from pux.jobs.kinds import ALLOCATION_ROUND, round_params
 from pux.matching import service
 from pux.matching.allocation import RoundRules
+from pux.matching.engine import CodeLabeller
 from pux.matching.models import AllocationRound, MatchProposal
 from pux.validation import CleanInput, RecordNumber
 from pux.web.deps import SessionDep
@@ -54,14 +55,15 @@ class ProposalRead(BaseModel):
     status: str
 
     @classmethod
-    def of(cls, proposal: MatchProposal) -> ProposalRead:
+    def of(cls, proposal: MatchProposal, label: CodeLabeller) -> ProposalRead:
+        """``label`` names the explanation's codes as the pages do (it gave "income group LMC")."""
         return cls(
             id=proposal.id,
             need_id=proposal.need_id,
             programme_id=proposal.programme_id,
             amount=float(proposal.amount),
             fit=proposal.fit,
-            explanation=service.proposal_explanation(proposal),
+            explanation=service.proposal_explanation(proposal, label),
             donor_decision=proposal.donor_decision,
             country_decision=proposal.country_decision,
             status=proposal.status,
@@ -88,7 +90,7 @@ class RoundRead(BaseModel):
     proposals: list[ProposalRead]
 
     @classmethod
-    def of(cls, record: AllocationRound, proposals: list[MatchProposal]) -> RoundRead:
+    def of(cls, record: AllocationRound, proposals: list[MatchProposal], label: CodeLabeller) -> RoundRead:
         ratio = record.objective / record.greedy_objective if record.greedy_objective else None
         return cls(
             id=record.id,
@@ -103,7 +105,7 @@ class RoundRead(BaseModel):
             summary=record.summary,
             declined_pairs_left_out=int(record.parameters.get("declined_pairs_left_out") or 0),
             proposed_pairs_left_out=int(record.parameters.get("proposed_pairs_left_out") or 0),
-            proposals=[ProposalRead.of(p) for p in proposals],
+            proposals=[ProposalRead.of(p, label) for p in proposals],
         )
 
 
@@ -157,7 +159,8 @@ def run_round(session: SessionDep, actor: ApiActor, request: ApiBody[RoundReques
     record = service.run_round(
         session, actor=actor, title=request.title, rules=rules, programme_ids=request.programme_ids
     )
-    return RoundRead.of(record, service.proposals_for(session, actor=actor, round_id=record.id))
+    proposals = service.proposals_for(session, actor=actor, round_id=record.id)
+    return RoundRead.of(record, proposals, service.code_labeller(session))
 
 
 @router.post("/matching/round-jobs", response_model=JobRead, status_code=202)
@@ -191,7 +194,8 @@ def queue_round(
 def get_round(session: SessionDep, actor: ApiActor, round_id: RecordPath) -> RoundRead:
     """A stored round with the proposals the caller may see."""
     record = service.get_round(session, actor=actor, round_id=round_id)
-    return RoundRead.of(record, service.proposals_for(session, actor=actor, round_id=round_id))
+    proposals = service.proposals_for(session, actor=actor, round_id=round_id)
+    return RoundRead.of(record, proposals, service.code_labeller(session))
 
 
 @router.get("/matching/rounds/{round_id}/proposals", response_model=ListPage[ProposalRead])
@@ -201,7 +205,8 @@ def list_round_proposals(
     """A stored round's proposals the caller may see, in number order, a page at a time (the round's own
     answer lists them all at once: thousands in a round at the mission's scale)."""
     shown = service.round_proposals(session, actor=actor, round_id=round_id, page=page)
-    return ListPage[ProposalRead].of(shown, ProposalRead.of)
+    label = service.code_labeller(session)
+    return ListPage[ProposalRead].of(shown, lambda proposal: ProposalRead.of(proposal, label))
 
 
 @router.post("/proposals/{proposal_id}/decision", response_model=ProposalRead)
@@ -209,13 +214,12 @@ def decide(
     session: SessionDep, actor: ApiActor, proposal_id: RecordPath, decision: ApiBody[Decision]
 ) -> ProposalRead:
     """Accept or decline a proposal for the donor side or the country side."""
-    return ProposalRead.of(
-        service.decide(
-            session,
-            actor=actor,
-            proposal_id=proposal_id,
-            accept=decision.decision == "accept",
-            side=decision.side,
-            reason=decision.reason,
-        )
+    proposal = service.decide(
+        session,
+        actor=actor,
+        proposal_id=proposal_id,
+        accept=decision.decision == "accept",
+        side=decision.side,
+        reason=decision.reason,
     )
+    return ProposalRead.of(proposal, service.code_labeller(session))
