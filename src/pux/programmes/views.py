@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -12,6 +15,7 @@ from starlette.datastructures import FormData
 from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.audit.labels import audit_action_label
+from pux.audit.models import AuditEvent
 from pux.errors import StaleEdit, ValidationFailed
 from pux.i18n import LANGUAGE_AUTONYMS, LANGUAGES
 from pux.i18n import gettext as _
@@ -166,12 +170,14 @@ def programme_page(
     request: Request, session: SessionDep, actor: PageActor, programme_id: RecordPath
 ) -> HTMLResponse:
     programme = service.get_programme(session, actor=actor, programme_id=programme_id)
-    history = service.programme_history(session, actor=actor, programme_id=programme_id)
+    vocabularies = _vocabularies(session)
+    events = service.programme_history(session, actor=actor, programme_id=programme_id)
+    history = _named_history(events, vocabularies)
     return render(
         request,
         "programmes/detail.html",
         {
-            **_vocabularies(session),
+            **vocabularies,
             "programme": programme,
             "may_manage": service.may_manage(actor, programme),
             "moves": service.STATUS_MOVES.get(programme.status, ()),
@@ -186,6 +192,64 @@ def programme_page(
             else [],
         },
     )
+
+
+@dataclass(frozen=True)
+class ShownEvent:
+    """An event of a programme's history as its page shows it, the codes of its values named."""
+
+    occurred_at: datetime
+    actor: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _named_history(events: Sequence[AuditEvent], vocabularies: dict[str, Any]) -> list[ShownEvent]:
+    """The programme's history with its codes named in the reader's language: its countries read
+    "['KEN', 'UGA']" on an Arabic page."""
+    namers = _code_namers(vocabularies)
+
+    def named(values: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not values:
+            return values
+        return {key: _named(namers.get(key), value) for key, value in values.items()}
+
+    return [
+        ShownEvent(event.occurred_at, event.actor, event.action, named(event.before), named(event.after))
+        for event in events
+    ]
+
+
+def _named(namer: Callable[[str], str] | None, value: Any) -> Any:
+    if namer is None:
+        return value
+    if isinstance(value, list):
+        return [namer(str(code)) for code in value]
+    return namer(value) if isinstance(value, str) else value
+
+
+def _code_namers(vocabularies: dict[str, Any]) -> dict[str, Callable[[str], str]]:
+    """What names each coded field of a programme's history (by the names its snapshots use)."""
+
+    def by_code(records: Iterable[Any], code: str) -> Callable[[str], str]:
+        names = {getattr(record, code): record.name() for record in records}
+        return lambda value: names.get(value, value)
+
+    country = by_code(vocabularies["countries"], "iso3")
+    audiences = {"public": _("Public"), "partners": _("Partners only")}
+    return {
+        "eligible_countries": country,
+        "eligible_country_codes": country,
+        "eligible_region_codes": by_code(vocabularies["regions"], "m49"),
+        "eligible_income_groups": income_group_label,
+        "eligible_groups": service.eligible_group_label,
+        "thematic_areas": by_code(vocabularies["areas"], "code"),
+        "techniques": by_code(vocabularies["techniques"], "code"),
+        "working_languages": lambda code: LANGUAGE_AUTONYMS.get(code, code),
+        "modality": modality_label,
+        "visibility": lambda code: audiences.get(code, code),
+    }
 
 
 @router.get("/programmes/{programme_id}/edit", response_class=HTMLResponse)

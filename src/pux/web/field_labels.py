@@ -83,6 +83,13 @@ _LABELS: dict[str, Callable[[], str]] = {
     "dimension": lambda: _("Dimension"),
     "due_on": lambda: _("Due on"),
     "eligible_country_codes": lambda: _("Countries"),
+    # A programme's lists as its history records them (by the names of its links, not of its form fields).
+    "eligible_countries": lambda: _("Countries"),
+    "thematic_areas": lambda: _("Thematic areas"),
+    "techniques": lambda: _("Nuclear techniques"),
+    "sdg_targets": lambda: _("SDG targets"),
+    "created_at": lambda: _("Created"),
+    "created_by_id": lambda: _("Created by"),
     "eligible_groups": lambda: _("Country groups"),
     "eligible_income_groups": lambda: _("Income groups"),
     "eligible_region_codes": lambda: _("Regions"),

@@ -150,16 +150,35 @@ def region_tree_options(regions: Iterable[Any]) -> list[tuple[str, str]]:
     return shown
 
 
+# Amounts a record's history shows, written as the pages write them (2,000,000, not 2000000.00).
+HISTORY_AMOUNTS = frozenset({"total_budget", "remaining_budget", "max_per_need"})
+
+
 def history_value(name: str, value: Any) -> str:
-    """A value in a record's history as people read it: a status by its label, nothing as a dash."""
+    """A value in a record's history as people read it: a status by its label, a list as a list (it was
+    printed as Python writes one: "['KEN', 'UGA']"), yes or no, an amount in the reader's notation,
+    nothing as a dash."""
     if value in (None, "", []):
         return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return listed(str(item) for item in value)
+    if name in HISTORY_AMOUNTS:
+        return _amount(value)
     if name == "status" and isinstance(value, str):
         if value in need_workflow.STATUSES:
             return need_workflow.status_label(value)
         label = programme_status_label(value)  # a programme's, else an activity's
         return label if label != value else activity_status_label(value)
     return str(value)
+
+
+def _amount(value: Any) -> str:
+    try:
+        return format_number(float(Decimal(str(value))), 2)
+    except ArithmeticError:  # decimal.InvalidOperation: not a figure, shown as it was written
+        return str(value)
 
 
 # Fields a record's history does not show: bookkeeping, or an internal number that means nothing to a reader.
