@@ -25,7 +25,7 @@ from pux.accounts.permissions import Actor, require
 from pux.assistance import repository as assistance_repository
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
-from pux.briefs import gap_section, programme_section, repository
+from pux.briefs import fitting, gap_section, programme_section, repository
 from pux.briefs import vocabulary as v
 from pux.briefs.cache import BriefKey, SizedLru
 from pux.briefs.content import (
@@ -44,7 +44,7 @@ from pux.briefs.content import (
     Stamp,
     TechniqueLine,
 )
-from pux.briefs.renderer import PdfRenderer, default_renderer
+from pux.briefs.renderer import PdfDocument, PdfRenderer, default_renderer
 from pux.dialogues import repository as dialogues_repository
 from pux.dialogues import service as dialogues_service
 from pux.dialogues.models import DialogueEvent
@@ -311,7 +311,9 @@ def _flow_lines(
     areas: dict[str, ThematicArea],
     limit: int,
 ) -> list[ProviderLine]:
-    """Activities summed by provider (or by recipient country): count, committed and disbursed amounts."""
+    """Activities summed by provider (or by recipient country): count, committed and disbursed amounts. In
+    one line the same money once: an implementer's report of funds its funder's activity in the same line
+    already counts is not added again (a country's line showed 400,000 for one 200,000 commitment)."""
     source = brief.cite(v.assistance_source())
     grouped: dict[str, list[AssistanceActivity]] = defaultdict(list)
     for activity in activities:
@@ -324,16 +326,14 @@ def _flow_lines(
             brief.stamp.made_on.year,
         )
         area_codes = sorted({a.thematic_area_code for a in members if a.thematic_area_code})
+        in_line = {a.id for a in members}
+        paying = [a for a in members if a.counted_in_activity_id not in in_line]
         lines.append(
             ProviderLine(
                 name=name,
                 activities=Figure(len(members), "", source, year),
-                committed=_sums_by_currency(
-                    ((a.amount_committed, a.currency) for a in members), source, year
-                ),
-                disbursed=_sums_by_currency(
-                    ((a.amount_disbursed, a.currency) for a in members), source, year
-                ),
+                committed=_sums_by_currency(((a.amount_committed, a.currency) for a in paying), source, year),
+                disbursed=_sums_by_currency(((a.amount_disbursed, a.currency) for a in paying), source, year),
                 area_names=tuple(areas[code].name() if code in areas else code for code in area_codes),
             )
         )
@@ -1028,12 +1028,20 @@ def pdf_brief(
     if isinstance(found, RenderedPdf):
         return replace(found, from_cache=True)
     brief = cached_brief(session, actor=actor, kind=kind, key=key, stamp=stamp)
-    document = (renderer or default_renderer()).render(
-        printable(brief), title=brief.heading.title, language=get_language()
-    )
+    document = _within_budget(brief, printable, renderer or default_renderer())
     rendered = RenderedPdf(document.content, document.pages, brief.heading.title, stamp)
     _CACHE.put(cache_key, rendered, len(document.content))
     return rendered
+
+
+def _within_budget(brief: Brief, printable: Callable[[Brief], str], renderer: PdfRenderer) -> PdfDocument:
+    """The brief rendered, its longest lists shortened until it keeps to its page budget (a regional brief
+    in Russian ran to five pages)."""
+    document = renderer.render(printable(brief), title=brief.heading.title, language=get_language())
+    while document.pages > fitting.MAX_PAGES and (shorter := fitting.shortened(brief)) is not None:
+        brief = shorter
+        document = renderer.render(printable(brief), title=brief.heading.title, language=get_language())
+    return document
 
 
 def forget_rendered_briefs() -> None:
