@@ -100,6 +100,14 @@ def add_participant(
     return ParticipantRead.model_validate(participant)
 
 
+@router.post("/events/{event_id}/registration", response_model=ParticipantRead, status_code=201)
+def register_self(session: SessionDep, actor: ApiActor, event_id: RecordPath) -> ParticipantRead:
+    """Register yourself for an event open for registration (it commits you to nothing: you join the list
+    as nominated). Withdraw by moving yourself to declined."""
+    participant = service.register_self(session, actor=actor, event_id=event_id)
+    return ParticipantRead.model_validate(participant)
+
+
 @router.post("/participants/{participant_id}/moves", response_model=ParticipantRead)
 def move_participant(
     session: SessionDep, actor: ApiActor, participant_id: RecordPath, data: ApiBody[ParticipantMove]

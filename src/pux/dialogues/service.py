@@ -502,9 +502,10 @@ def _capacity_left(session: Session, event: DialogueEvent) -> int | None:
     return event.capacity - repository.count_participants(session, event.id, v.EXPECTED_STATUSES)
 
 
-def _person_fields(session: Session, data: ParticipantFields, *, naming: Actor) -> dict[str, Any]:
+def _person_fields(session: Session, data: ParticipantFields, *, naming: Actor | None) -> dict[str, Any]:
     """The participant's name, email, organisation, type, country and gender, from their account if any.
-    ``naming``: who puts the person on the list (the accounts they may name: permissions.can_name_account)."""
+    ``naming``: who puts the person on the list (the accounts they may name: permissions.can_name_account);
+    None when the person registers themselves."""
     problems: list[FieldProblem] = []
     user, problem = _account(
         session, data.user_id, data.user_email, fields=("user_id", "user_email"), naming=naming
@@ -610,7 +611,8 @@ def move_participant(
             target=target,
             country_iso3=participant.country_iso3,
             user_id=participant.user_id,
-        ),
+        )
+        or _confirms_self(actor, participant, source, target),
         _("You may not make this change to this participant."),
     )
     ensure_current(participant.version, version)
@@ -663,14 +665,98 @@ def participant_moves(session: Session, actor: Actor, participant: Participant) 
         for (source, target) in permissions.PARTICIPANT_MOVE_ROLES
         if source == participant.status
         and target not in refused
-        and permissions.can_move_participant(
-            actor,
-            source=source,
-            target=target,
-            country_iso3=participant.country_iso3,
-            user_id=participant.user_id,
+        and (
+            permissions.can_move_participant(
+                actor,
+                source=source,
+                target=target,
+                country_iso3=participant.country_iso3,
+                user_id=participant.user_id,
+            )
+            or _confirms_self(actor, participant, source, target)
         )
     ]
+
+
+# --- Voluntary registration -------------------------------------------------------------------------
+
+# The moves a person on a list may make on themselves besides declining: saying they will come once
+# invited (a recipient country's people only after their focal point endorsed them: _check_chain).
+# TODO(permissions): belongs in permissions.PARTICIPANT_MOVE_ROLES as "self" on these two moves.
+SELF_CONFIRMATIONS = frozenset({(v.INVITED, v.CONFIRMED), (v.ENDORSED, v.CONFIRMED)})
+
+
+def _confirms_self(actor: Actor, participant: Participant, source: str, target: str) -> bool:
+    return (
+        (source, target) in SELF_CONFIRMATIONS
+        and actor.user_id is not None
+        and participant.user_id == actor.user_id
+        and registration_open(participant.event)
+    )
+
+
+def registration_open(event: DialogueEvent) -> bool:
+    """People register (and confirm themselves) until the event begins, unless it was cancelled."""
+    return not event.is_cancelled and event.starts_at > local_now()
+
+
+def may_register(session: Session, actor: Actor, event: DialogueEvent) -> bool:
+    """Whether the signed-in person may put themselves on this event's list now (for the button)."""
+    if actor.user_id is None or not registration_open(event):
+        return False
+    mine = my_participation(session, actor=actor, event_id=event.id)
+    return mine is None or mine.status == v.DECLINED
+
+
+def registered_self(participant: Participant) -> bool:
+    """Whether the person put themselves on the list (and so withdraws a registration, not an invitation)."""
+    return participant.user_id is not None and participant.nominated_by_id == participant.user_id
+
+
+def register_self(session: Session, *, actor: Actor, event_id: int) -> Participant:
+    """A signed-in person puts themselves on an event's list. It commits them to nothing: they join as
+    nominated, and the chain goes on as for anyone nominated (their focal point endorses a recipient
+    country's people, the facilitators confirm). Someone who declined registers again the same way.
+    The rule (any signed-in person, on an event they may see): TODO(permissions) can_register_for_event."""
+    event = get_event(session, actor=actor, event_id=event_id)
+    require(actor.user_id is not None, _("Sign in to register for an event."))
+    if not registration_open(event):
+        raise InvalidTransition(_("Registration is closed: the event has begun or was cancelled."))
+    mine = my_participation(session, actor=actor, event_id=event.id)
+    if mine is not None and mine.status != v.DECLINED:
+        raise InvalidTransition(_("You are already on this event's list."))
+    capacity_left = _capacity_left(session, event)
+    if capacity_left is not None and capacity_left <= 0:
+        raise ValidationFailed([FieldProblem("capacity", _("the event is full"))])
+    if mine is not None:
+        return _register_again(session, actor, mine)
+    person = _person_fields(session, ParticipantFields(user_id=actor.user_id), naming=None)
+    if repository.participant_by_email(session, event.id, person["email"]) is not None:
+        # On the list by email, before the account was linked: the facilitators sort that out.
+        raise InvalidTransition(_("You are already on this event's list."))
+    participant = Participant(
+        event_id=event.id, status=v.NOMINATED, invited_by_id=None, nominated_by_id=actor.user_id, **person
+    )
+    repository.add(session, participant)
+    _audit(session, actor, "participant.register", PARTICIPANT, participant.id, after=participant.snapshot())
+    return participant
+
+
+def _register_again(session: Session, actor: Actor, participant: Participant) -> Participant:
+    before = {"status": participant.status}
+    participant.status = v.NOMINATED
+    participant.nominated_by_id = actor.user_id
+    participant.status_comment = None
+    participant.status_changed_at = now_utc()
+    session.flush()
+    _audit(
+        session, actor, "participant.register", PARTICIPANT, participant.id,
+        before=before, after={"status": participant.status},
+    )  # fmt: skip
+    application = participant.application
+    if application is not None and application.status == v.WITHDRAWN:
+        _reopen_application(session, actor, application)
+    return participant
 
 
 def my_participations(session: Session, *, actor: Actor) -> Sequence[Participant]:

@@ -244,6 +244,7 @@ def _event_page(
             "category_label": _category_label(session),
             "participation": service.public_participation(session, event),
             "mine": service.my_participation(session, actor=actor, event_id=event.id),
+            "may_register": service.may_register(session, actor, event),
             "may_nominate": service.may_nominate(actor),
             "outcome": service.outcome_of(session, event),
             "recommendations": service.recommendations(session, actor=actor, event_id=event.id),
@@ -447,11 +448,26 @@ def _my_page(
             **_event_context(session, event),
             "mine": mine,
             "moves": service.participant_moves(session, actor, mine) if mine else [],
+            "may_register": service.may_register(session, actor, event),
+            "registration_open": service.registration_open(event),
+            "registered_self": service.registered_self(mine) if mine else False,
             "values": values or {},
             **(problems_context(failed) if failed else NO_PROBLEMS),
         },
         422 if failed else 200,
     )
+
+
+@router.post("/events/{event_id}/register", dependencies=[CsrfChecked])
+def register_self(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
+    if (redirect := sign_in_first(actor, f"/events/{event_id}/me")) is not None:
+        return redirect
+    try:
+        service.register_self(session, actor=actor, event_id=event_id)
+    except ValidationFailed as failed:
+        return _my_page(request, session, actor, event_id, failed=failed)
+    flash(request, _("You are registered. This commits you to nothing; you can withdraw at any time."))
+    return RedirectResponse(f"/events/{event_id}/me", status_code=303)
 
 
 @router.post("/participants/{participant_id}/travel", dependencies=[CsrfChecked])
