@@ -179,6 +179,9 @@ ACTIVITY_COLUMNS = (
     Column("id", "int", "#meta+id"),
     Column("version", "int", "#meta+version"),
     Column("external_id", "str", "#activity+id"),
+    # The identifier an IATI file gave an imported activity: shown so that a shared file can be traced back
+    # to its publisher; an import cannot change it.
+    Column("iati_identifier", "str", "#activity+code+v_iati", export_only=True),
     Column("title", "str", "#activity+name"),
     Column("description", "str", "#description"),
     Column("provider_organisation_id", "int", "#org+funder+id"),
