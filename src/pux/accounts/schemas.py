@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pux.accounts.permissions import ROLES
+from pux.i18n import gettext as _
 from pux.reference.vocabulary import ORGANISATION_TYPES
 from pux.validation import CleanInput, RecordNumber, known_code
 
@@ -68,10 +69,42 @@ class InvitationCreate(CleanInput):
         return value or None
 
 
+# What a new password must be, wherever one is chosen (an invitation, a change, a reset link).
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 200
+
+
+def _typed_again(again: str | None, info: ValidationInfo) -> str | None:
+    """The password typed a second time must be the first: one typed once, with a slip, locked its
+    owner out. None when a caller (the API, a script) did not ask for it twice."""
+    if again is None:
+        return None
+    first = info.data.get("password")
+    if first is None:  # the first was refused already, beside its own box
+        return again
+    if not again:
+        raise ValueError(_("type the new password a second time"))
+    if again != first:
+        raise ValueError(_("is not the same as the password typed above"))
+    return again
+
+
 class InvitationAccept(CleanInput):
     full_name: str = Field(min_length=2, max_length=200)
-    password: str = Field(min_length=12, max_length=200)
+    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    password_again: str | None = None
     gender: Literal["female", "male", "other", "undisclosed"] = "undisclosed"
+
+    _password_typed_twice = field_validator("password_again")(_typed_again)
+
+
+class NewPassword(CleanInput):
+    """A new password chosen on the account page or through a reset link: the invitation's rules."""
+
+    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    password_again: str = Field(default="", validate_default=True)
+
+    _password_typed_twice = field_validator("password_again")(_typed_again)
 
 
 class TokenCreate(CleanInput):

@@ -27,7 +27,7 @@ from pux.accounts.models import (
 )
 from pux.accounts.permissions import COUNTRY_ROLES, ORGANISATION_ROLES, ROLES, Actor, Grant, require
 from pux.accounts.repository import OrganisationFilter, PeopleFilter
-from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
+from pux.accounts.schemas import InvitationAccept, InvitationCreate, NewPassword, OrganisationCreate
 from pux.audit import service as audit
 from pux.audit.models import column_values
 from pux.db import as_utc
@@ -284,21 +284,25 @@ def open_invitation(session: Session, *, token: str) -> Invitation:
     return invitation
 
 
+def invitation_account_problems(session: Session, *, token: str) -> list[FieldProblem]:
+    """What refuses an invitation whatever is typed in its form: an account with its address exists
+    (told with the form's own problems, so nobody retypes a password twice for nothing)."""
+    invitation = open_invitation(session, token=token)
+    if repository.get_user_by_email(session, invitation.email) is None:
+        return []
+    message = _(
+        "An account with this email address exists already: sign in with it, and ask "
+        "an administrator to add the invited role to it."
+    )
+    return [FieldProblem("email", message)]
+
+
 def accept_invitation(session: Session, *, token: str, data: InvitationAccept) -> User:
     """Create the account of an invited person with the invited role."""
     invitation = open_invitation(session, token=token)
-    if repository.get_user_by_email(session, invitation.email) is not None:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "email",
-                    _(
-                        "An account with this email address exists already: sign in with it, and ask "
-                        "an administrator to add the invited role to it."
-                    ),
-                )
-            ]
-        )
+    problems = invitation_account_problems(session, token=token)
+    if problems:
+        raise ValidationFailed(problems)
     user = User(
         email=invitation.email,
         full_name=data.full_name,
@@ -527,6 +531,42 @@ def end_session(session: Session, *, token: str) -> None:
     record = repository.get_sign_in_session(session, _digest(token))
     if record is not None:
         repository.end_sign_in_sessions(session, user_id=record.user_id, token_hash=record.token_hash)
+
+
+def change_password(
+    session: Session, *, actor: Actor, current_password: str, data: NewPassword, client_address: str
+) -> str:
+    """Change the signed-in person's own password. A wrong current password is refused beside its box
+    and counted as a failed sign-in (so the form cannot be used to guess it); on success every session
+    of the person ends, and the token of a fresh one for this browser is returned."""
+    require(actor.user_id is not None, _("Sign in to change your password."))
+    user = repository.get_user(session, actor.user_id or 0)
+    if user is None or not user.is_active:
+        raise NotFound(_("No such person."))
+    address = throttled_address(client_address)
+    try:
+        candidate = begin_sign_in(session, email=user.email, client_address=client_address)
+    except SignInThrottled as paused:
+        raise ValidationFailed([FieldProblem("current_password", str(paused))]) from paused
+    if not password_matches(candidate, current_password):
+        repository.add(
+            session,
+            SignInAttempt(email=user.email, client_address=address, succeeded=False, note="password change"),
+        )
+        raise ValidationFailed([FieldProblem("current_password", _("is not your current password"))])
+    _set_password(session, user, data.password)
+    audit.record(
+        session, actor=actor.label, action="user.password_change", entity_type="user", entity_id=str(user.id)
+    )
+    return start_session(session, user=user)
+
+
+def _set_password(session: Session, user: User, password: str) -> None:
+    """A new password, and every session of its owner ended: whoever knew the old one (or held a session
+    opened with it) is out."""
+    user.password_hash = hash_password(password)
+    session.flush()
+    repository.end_sign_in_sessions(session, user_id=user.id)
 
 
 def create_user(

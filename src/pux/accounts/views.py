@@ -13,11 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from pux.accounts import service
 from pux.accounts.permissions import ROLES, Actor, Grant, require
 from pux.accounts.repository import OrganisationFilter, PeopleFilter
-from pux.accounts.schemas import InvitationAccept, InvitationCreate, OrganisationCreate
+from pux.accounts.schemas import InvitationAccept, InvitationCreate, NewPassword, OrganisationCreate
 from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused, SignInThrottled
 from pux.db import unit_of_work
 from pux.errors import FieldProblem, ValidationFailed
@@ -25,7 +26,7 @@ from pux.i18n import gettext as _
 from pux.pagination import PageRequest
 from pux.reference import service as reference
 from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label, role_label
-from pux.validation import parse, record_number
+from pux.validation import parse, parse_whole, record_number
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import OrganisationFilters, PageNumber, PeopleFilters
 from pux.web.forms import (
@@ -132,8 +133,12 @@ def invitation_form(request: Request, session: SessionDep, actor: PageActor, tok
 @router.post("/invitations/{token}", dependencies=[CsrfChecked])
 def accept_invitation(request: Request, session: SessionDep, form: FormDep, token: str) -> Response:
     values = form_data(form)
+    values.setdefault("password_again", "")  # the form asks twice: left empty is not "not asked"
     try:
-        user = service.accept_invitation(session, token=token, data=parse(InvitationAccept, values))
+        data = parse_whole(
+            InvitationAccept, values, lambda _data: service.invitation_account_problems(session, token=token)
+        )
+        user = service.accept_invitation(session, token=token, data=data)
     except ValidationFailed as failed:
         invitation = service.open_invitation(session, token=token)
         return render(
@@ -157,7 +162,12 @@ def accept_invitation(request: Request, session: SessionDep, form: FormDep, toke
 
 
 def _account_page(
-    request: Request, session: Session, actor: Actor, new_token: str | None = None
+    request: Request,
+    session: Session,
+    actor: Actor,
+    new_token: str | None = None,
+    password_problems: dict[str, object] | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
     return render(
         request,
@@ -167,7 +177,11 @@ def _account_page(
             "tokens": service.list_api_tokens(session, actor=actor),
             "new_token": new_token,
             "role_label": role_label,
+            "errors": {},
+            "problems": [],
+            **(password_problems or {}),
         },
+        status_code,
     )
 
 
@@ -176,6 +190,41 @@ def account(request: Request, session: SessionDep, actor: PageActor) -> Response
     if actor.user_id is None:
         return RedirectResponse("/sign-in?next=/account", status_code=303)
     return _account_page(request, session, actor)
+
+
+@router.post("/account/password", dependencies=[CsrfChecked])
+def change_password(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    if actor.user_id is None:
+        return RedirectResponse("/sign-in?next=/account", status_code=303)
+    try:
+        data = parse(NewPassword, _password_fields(form))
+    except ValidationFailed as failed:
+        return _account_page(
+            request, session, actor, password_problems=problems_context(failed), status_code=422
+        )
+    try:
+        token = service.change_password(
+            session,
+            actor=actor,
+            current_password=str(form.get("current_password", "")),
+            data=data,
+            client_address=_client(request),
+        )
+    except ValidationFailed as failed:
+        # The failed attempt is committed with the page: it counts towards pausing password guessing.
+        return _account_page(
+            request, session, actor, password_problems=problems_context(failed), status_code=422
+        )
+    request.session.clear()  # every other session has ended; this browser continues in a fresh one
+    request.session[SESSION_TOKEN] = token
+    flash(request, _("Your password was changed. You were signed out everywhere else."))
+    return RedirectResponse("/account", status_code=303)
+
+
+def _password_fields(form: FormData) -> dict[str, str]:
+    """The new password and its repetition exactly as typed (empty ones kept: an empty repetition is
+    refused as such, not taken as not asked)."""
+    return {name: str(form.get(name) or "") for name in ("password", "password_again")}
 
 
 @router.post("/account/tokens", dependencies=[CsrfChecked])
