@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import math
 import secrets
@@ -44,6 +45,8 @@ from pux.validation import cleaned_field
 PASSWORDS = PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19456, parallelism=1),))
 INVITATION_LIFETIME = timedelta(days=14)
 SESSION_LIFETIME = timedelta(hours=8)
+# How long a password reset link an administrator made works (they pass it on by hand).
+PASSWORD_RESET_LIFETIME = timedelta(hours=72)
 # Password guessing is paused by the failures of the last 15 minutes, counted three ways. Attempts
 # refused while paused are not recorded, so a pause ends on time however often someone keeps trying.
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -567,6 +570,68 @@ def _set_password(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     session.flush()
     repository.end_sign_in_sessions(session, user_id=user.id)
+
+
+def _reset_signature(secret: str, user: User, expires: int) -> str:
+    # Signed over the current password hash: once the password changes (the link used, or the person
+    # changing it), the link no longer matches. Nothing is stored, so no copy of it can leak.
+    message = f"password-reset|{user.id}|{expires}|{user.password_hash or ''}"
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def make_password_reset(session: Session, *, actor: Actor, user_id: int, secret: str) -> tuple[User, str]:
+    """A one-time password reset token for a person (administrators), working PASSWORD_RESET_LIFETIME:
+    PUX sends no e-mail, so the administrator passes the link on."""
+    require(permissions.can_manage_roles(actor), _("Only administrators may make password reset links."))
+    user = repository.get_user(session, user_id)
+    if user is None or not user.is_active:
+        raise NotFound(_("No such person."))
+    expires = int((_now() + PASSWORD_RESET_LIFETIME).timestamp())
+    token = f"{user.id}.{expires}.{_reset_signature(secret, user, expires)}"
+    audit.record(
+        session,
+        actor=actor.label,
+        action="user.password_reset_link",
+        entity_type="user",
+        entity_id=str(user.id),
+        after={"expires_at": datetime.fromtimestamp(expires, UTC).isoformat()},
+    )
+    return user, token
+
+
+def open_password_reset(session: Session, *, token: str, secret: str) -> User:
+    """The person a reset token is for, while it is unused and unexpired; else NotFound."""
+    refused = NotFound(
+        _("This password reset link is unknown, used or expired. Ask your administrator for a new one.")
+    )
+    user_part, _dot, rest = token.partition(".")
+    expires_part, _dot, signature = rest.partition(".")
+    if not (user_part.isdigit() and expires_part.isdigit()) or len(user_part) > 12 or len(expires_part) > 12:
+        raise refused
+    user = repository.get_user(session, int(user_part))
+    expires = int(expires_part)
+    if user is None or not user.is_active or expires < _now().timestamp():
+        raise refused
+    if not hmac.compare_digest(signature, _reset_signature(secret, user, expires)):
+        raise refused
+    return user
+
+
+def reset_password(
+    session: Session, *, token: str, secret: str, data: NewPassword
+) -> tuple[SignedInUser, str]:
+    """Set a new password through a reset link: the link stops working, every session of the person ends,
+    and a fresh one starts for the browser that used it (its token is returned)."""
+    user = open_password_reset(session, token=token, secret=secret)
+    _set_password(session, user, data.password)
+    audit.record(
+        session,
+        actor=f"user:{user.id}:{user.email}",
+        action="user.password_reset",
+        entity_type="user",
+        entity_id=str(user.id),
+    )
+    return signed_in_user(user), start_session(session, user=user)
 
 
 def create_user(

@@ -263,6 +263,7 @@ def _people_context(
         "all_roles": ROLES,
         "role_label": role_label,
         "invitation_link": None,
+        "reset_hours": int(service.PASSWORD_RESET_LIFETIME.total_seconds() // 3600),
         "errors": {},
         "problems": [],
         "values": {},
@@ -324,6 +325,59 @@ def revoke_role(
     service.revoke_role(session, actor=actor, role_id=role_id)
     flash(request, _("The role was revoked."))
     return RedirectResponse("/people", status_code=303)
+
+
+@router.post("/people/{user_id}/password-reset", dependencies=[CsrfChecked])
+def make_password_reset(
+    request: Request, session: SessionDep, actor: PageActor, user_id: RecordPath
+) -> HTMLResponse:
+    """A reset link for a person who forgot their password, shown once to the administrator who passes
+    it on (PUX sends no e-mail): answered as a page, never a redirect that would keep it in a message."""
+    settings = request.app.state.settings
+    person, token = service.make_password_reset(
+        session, actor=actor, user_id=user_id, secret=settings.session_secret()
+    )
+    return render(
+        request,
+        "accounts/password_reset_link.html",
+        {
+            "person": person,
+            # From the configured address, never from the request's Host header (which anyone can set).
+            "reset_link": f"{settings.base_url.rstrip('/')}/password-reset/{token}",
+            "reset_hours": int(service.PASSWORD_RESET_LIFETIME.total_seconds() // 3600),
+        },
+    )
+
+
+def _password_reset_page(
+    request: Request, token: str, person: SignedInUser, problems: dict[str, object] | None = None
+) -> HTMLResponse:
+    context: dict[str, object] = {"token": token, "person": person, "errors": {}, "problems": []}
+    return render(
+        request, "accounts/password_reset.html", {**context, **(problems or {})}, 422 if problems else 200
+    )
+
+
+@router.get("/password-reset/{token}", response_class=HTMLResponse)
+def password_reset_form(request: Request, session: SessionDep, actor: PageActor, token: str) -> HTMLResponse:
+    secret = request.app.state.settings.session_secret()
+    person = service.open_password_reset(session, token=token, secret=secret)
+    return _password_reset_page(request, token, service.signed_in_user(person))
+
+
+@router.post("/password-reset/{token}", dependencies=[CsrfChecked])
+def reset_password(request: Request, session: SessionDep, form: FormDep, token: str) -> Response:
+    secret = request.app.state.settings.session_secret()
+    person = service.open_password_reset(session, token=token, secret=secret)
+    try:
+        data = parse(NewPassword, _password_fields(form))
+    except ValidationFailed as failed:
+        return _password_reset_page(request, token, service.signed_in_user(person), problems_context(failed))
+    _user, session_token = service.reset_password(session, token=token, secret=secret, data=data)
+    request.session.clear()
+    request.session[SESSION_TOKEN] = session_token
+    flash(request, _("Your new password is set. You were signed out everywhere else."))
+    return RedirectResponse("/account", status_code=303)
 
 
 ORGANISATIONS_PAGE_SIZE = 50
