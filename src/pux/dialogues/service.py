@@ -786,9 +786,11 @@ def apply_for_travel(
     )
     if participant.status not in v.FUNDABLE_STATUSES:
         raise InvalidTransition(_("Only people expected at the event can apply for travel support."))
+    if participant.application is not None and participant.application.status == v.WITHDRAWN:
+        return _apply_again(session, actor, participant.application, data)
     if participant.application is not None:
         raise ValidationFailed(
-            [FieldProblem("fare", _("this participant has already applied; edit the application"))]
+            [FieldProblem("fare", _("this participant has already applied: change that application instead"))]
         )
     if participant.event.travel_budget is None:
         raise InvalidTransition(_("This event has no travel-support budget."))
@@ -799,6 +801,11 @@ def apply_for_travel(
     participant.application = application  # the participant was loaded before: keep it current
     _audit(session, actor, "travel.apply", "travel_application", application.id, after=application.snapshot())
     return application
+
+
+def get_application(session: Session, *, actor: Actor, application_id: int) -> TravelApplication:
+    """A travel application whose person's details the actor may see, else NotFound."""
+    return _application(session, actor, application_id)
 
 
 # The reason recorded on an award given back because its holder can no longer come.
@@ -834,6 +841,49 @@ def _reopen_application(session: Session, actor: Actor, application: TravelAppli
         session, actor, "travel.reopen", "travel_application", application.id,
         before={"status": v.WITHDRAWN}, after={"status": application.status},
     )  # fmt: skip
+
+
+def _apply_again(
+    session: Session, actor: Actor, application: TravelApplication, data: TravelApplicationFields
+) -> TravelApplication:
+    # An application withdrawn by its applicant is asked for again with the new figures; the fund decides
+    # on it afresh at its next allocation.
+    before = application.snapshot()
+    for name, value in data.model_dump().items():
+        setattr(application, name, value)
+    _reopen_application(session, actor, application)
+    _audit(
+        session, actor, "travel.update", "travel_application", application.id,
+        before=before, after=application.snapshot(),
+    )  # fmt: skip
+    return application
+
+
+def may_withdraw_application(application: TravelApplication) -> bool:
+    """An applicant withdraws their application until the fund has paid anything on it (money paid is
+    recovered through the facilitators, not by a button)."""
+    grant = application.grant
+    return application.status != v.WITHDRAWN and (grant is None or paid_on(grant) == 0)
+
+
+def withdraw_own_application(
+    session: Session, *, actor: Actor, application_id: int, version: int
+) -> TravelApplication:
+    """The applicant (or a facilitator for them) withdraws a travel application; any award is cancelled."""
+    application = _application(session, actor, application_id)
+    require(
+        permissions.can_apply_for_travel(actor, participant_user_id=application.participant.user_id),
+        _("Only the participant or a facilitator may withdraw this application."),
+    )
+    if application.status == v.WITHDRAWN:
+        raise InvalidTransition(_("This application is already withdrawn."))
+    if not may_withdraw_application(application):
+        raise InvalidTransition(
+            _("The fund has already paid on this application; ask the facilitators to cancel it.")
+        )
+    ensure_current(application.version, version)
+    withdraw_application(session, actor=actor, application=application)
+    return application
 
 
 def paid_on(grant: TravelGrant) -> Decimal:

@@ -33,6 +33,7 @@ from pux.dialogues.schemas import (
     SessionFields,
     TargetFields,
     TravelApplicationFields,
+    TravelApplicationUpdate,
     VersionOnly,
 )
 from pux.errors import FieldProblem, StaleEdit, ValidationFailed
@@ -447,6 +448,7 @@ def _my_page(
             **_labels(),
             **_event_context(session, event),
             "mine": mine,
+            "may_withdraw_application": service.may_withdraw_application,
             "moves": service.participant_moves(session, actor, mine) if mine else [],
             "may_register": service.may_register(session, actor, event),
             "registration_open": service.registration_open(event),
@@ -485,6 +487,51 @@ def apply_for_travel(
     flash(request, _("Your application for travel support was received."))
     back = "me" if person.user_id == actor.user_id else "travel"
     return RedirectResponse(f"/events/{person.event_id}/{back}", status_code=303)
+
+
+@router.post("/travel/applications/{application_id}", dependencies=[CsrfChecked])
+def update_application(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, application_id: RecordPath
+) -> Response:
+    """The applicant changes their application until the fund has decided on it."""
+    values = form_data(form)
+    application = service.get_application(session, actor=actor, application_id=application_id)
+    event_id = application.participant.event_id
+    try:
+        service.update_application(
+            session, actor=actor, application_id=application_id, data=parse(TravelApplicationUpdate, values)
+        )
+    except ValidationFailed as failed:
+        return _my_page(request, session, actor, event_id, values, failed)
+    except StaleEdit:
+        session.expire_all()
+        current = service.get_application(session, actor=actor, application_id=application_id)
+        kept = {**values, "version": str(current.version)}
+        stale = saved_first(
+            _(
+                "The application changed after you opened the page. What you typed is kept below: check it "
+                "and save again."
+            )
+        )
+        return _my_page(request, session, actor, event_id, kept, stale)
+    flash(request, _("Your application was changed."))
+    return RedirectResponse(f"/events/{event_id}/me", status_code=303)
+
+
+@router.post("/travel/applications/{application_id}/withdraw", dependencies=[CsrfChecked])
+def withdraw_application(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, application_id: RecordPath
+) -> Response:
+    """The applicant withdraws their application (and so gives back any award) while nothing was paid."""
+    version = parse(VersionOnly, form_data(form)).version
+    application = service.withdraw_own_application(
+        session, actor=actor, application_id=application_id, version=version
+    )
+    flash(request, _("Your application was withdrawn; any award on it is cancelled."))
+    own = application.participant.user_id == actor.user_id
+    return RedirectResponse(
+        f"/events/{application.participant.event_id}/{'me' if own else 'travel'}", status_code=303
+    )
 
 
 # --- Travel fund ------------------------------------------------------------------------------------
