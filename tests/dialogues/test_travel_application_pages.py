@@ -142,3 +142,57 @@ def test_someone_else_cannot_touch_an_application_they_may_not_see(
         assert status == 404
         status, _text = _post(client, page, action.replace(str(application.id), "999999"), {"version": "1"})
         assert status == 404
+
+
+def test_a_facilitator_applies_for_someone_without_an_account(
+    client: TestClient, session: Session, world: World
+) -> None:
+    facilitator = world.actors["facilitator"]
+    event = dialogues.create_event(session, actor=facilitator, data=event_data())
+    person = dialogues.add_participant(
+        session,
+        actor=facilitator,
+        event_id=event.id,
+        data=ParticipantFields(
+            full_name="Amina Wanjiru", email="amina.w@test.pux.invalid", country_iso3="KEN"
+        ),
+    )
+    sign_in(client, world.emails["facilitator"])
+    travel = f"/events/{event.id}/travel"
+    page = client.get(travel).text
+    assert "Apply for this participant" in page and f'<option value="{person.id}"' in page
+
+    status, text = _post(
+        client, travel, f"/events/{event.id}/travel/applications", {**FIELDS, "nights": "99"}
+    )
+    assert status == 422
+    assert 'id="error-participant_id"' in text and 'id="error-nights"' in text
+    assert 'href="#f-apply-participant_id"' in text and "No institutional travel budget" in text
+
+    chosen = {**FIELDS, "participant_id": str(person.id)}
+    status, _text = _post(client, travel, f"/events/{event.id}/travel/applications", chosen)
+    assert status == 303
+    session.expire_all()
+    assert person.application is not None and person.application.fare == Decimal("600")
+
+
+def test_a_bad_application_for_a_participant_names_its_field_on_the_travel_page(
+    client: TestClient, session: Session, world: World
+) -> None:
+    facilitator = world.actors["facilitator"]
+    event = dialogues.create_event(session, actor=facilitator, data=event_data())
+    person = dialogues.add_participant(
+        session,
+        actor=facilitator,
+        event_id=event.id,
+        data=ParticipantFields(
+            full_name="Amina Wanjiru", email="amina.w@test.pux.invalid", country_iso3="KEN"
+        ),
+    )
+    sign_in(client, world.emails["facilitator"])
+    travel = f"/events/{event.id}/travel"
+    status, text = _post(client, travel, f"/participants/{person.id}/travel", {**FIELDS, "fare": "abc"})
+    assert status == 422
+    assert "not on this event's list" not in text
+    assert 'id="error-fare"' in text and 'value="abc"' in text
+    assert f'<option value="{person.id}" selected' in text

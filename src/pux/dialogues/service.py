@@ -803,6 +803,32 @@ def apply_for_travel(
     return application
 
 
+def apply_for_participant(
+    session: Session,
+    *,
+    actor: Actor,
+    event_id: int,
+    participant_id: int | None,
+    data: TravelApplicationFields,
+) -> TravelApplication:
+    """A facilitator applies for travel support for someone on the event's list (someone without an
+    account, who cannot apply themselves). A person not on this event's list is the form's problem."""
+    event = get_event_to_run(session, actor=actor, event_id=event_id)
+    participant = repository.get_participant(session, participant_id) if participant_id else None
+    if participant is None or participant.event_id != event.id:
+        raise ValidationFailed([FieldProblem("participant_id", _("choose a person on this event's list"))])
+    return apply_for_travel(session, actor=actor, participant_id=participant.id, data=data)
+
+
+def travel_candidates(session: Session, event: DialogueEvent) -> list[Participant]:
+    """The people a facilitator may apply for: expected at the event, without a live application."""
+    return [
+        p
+        for p in repository.participants_of(session, event.id)
+        if p.status in v.FUNDABLE_STATUSES and (p.application is None or p.application.status == v.WITHDRAWN)
+    ]
+
+
 def get_application(session: Session, *, actor: Actor, application_id: int) -> TravelApplication:
     """A travel application whose person's details the actor may see, else NotFound."""
     return _application(session, actor, application_id)

@@ -478,15 +478,54 @@ def apply_for_travel(
 ) -> Response:
     values = form_data(form)
     person = service.get_participant(session, actor=actor, participant_id=participant_id)
+    own = person.user_id is not None and person.user_id == actor.user_id
     try:
         service.apply_for_travel(
             session, actor=actor, participant_id=person.id, data=parse(TravelApplicationFields, values)
         )
     except ValidationFailed as failed:
-        return _my_page(request, session, actor, person.event_id, values, failed)
-    flash(request, _("Your application for travel support was received."))
-    back = "me" if person.user_id == actor.user_id else "travel"
-    return RedirectResponse(f"/events/{person.event_id}/{back}", status_code=303)
+        if own:
+            return _my_page(request, session, actor, person.event_id, values, failed)
+        # A facilitator applying for someone: their form is on the travel page, not on a page of their own.
+        kept = {**values, "participant_id": str(person.id)}
+        return _travel_page(
+            request, session, actor, person.event_id, refused="apply", values=kept, failed=failed
+        )
+    flash(
+        request,
+        _("Your application for travel support was received.") if own else _("The application was received."),
+    )
+    return RedirectResponse(f"/events/{person.event_id}/{'me' if own else 'travel'}", status_code=303)
+
+
+@router.post("/events/{event_id}/travel/applications", dependencies=[CsrfChecked])
+def apply_for_participant(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, event_id: RecordPath
+) -> Response:
+    """A facilitator applies for a participant who has no account (the form on the travel page)."""
+    values = form_data(form)
+    try:
+        problems = _participant_choice_problems(values.get("participant_id"))
+        try:
+            data = parse(TravelApplicationFields, values)
+        except ValidationFailed as failed:
+            raise ValidationFailed(problems + list(failed.problems)) from failed
+        if problems:
+            raise ValidationFailed(problems)
+        service.apply_for_participant(
+            session, actor=actor, event_id=event_id, participant_id=int(values["participant_id"]), data=data
+        )
+    except ValidationFailed as failed:
+        return _travel_page(request, session, actor, event_id, refused="apply", values=values, failed=failed)
+    flash(request, _("The application was received."))
+    return RedirectResponse(f"/events/{event_id}/travel", status_code=303)
+
+
+def _participant_choice_problems(chosen: object) -> list[FieldProblem]:
+    text = str(chosen or "").strip()
+    if text.isdigit() and 0 < int(text) < 2**31:
+        return []
+    return [FieldProblem("participant_id", _("choose a person on this event's list"))]
 
 
 @router.post("/travel/applications/{application_id}", dependencies=[CsrfChecked])
@@ -581,6 +620,7 @@ def _travel_page(
                 ),
                 None,
             ),
+            "candidates": service.travel_candidates(session, event),
             "refused": refused if failed else "",
             "values": values or {},
             **(problems_context(failed, whole_form=("version",)) if failed else NO_PROBLEMS),
