@@ -89,6 +89,26 @@ def _typed_again(again: str | None, info: ValidationInfo) -> str | None:
     return again
 
 
+class RoleGrant(CleanInput):
+    """A role given to a person who has an account, with the country or organisation it needs."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    role: str
+    country_iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    organisation_id: RecordNumber | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        return known_code(value, ROLES)
+
+    @field_validator("country_iso3", "organisation_id", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return value or None
+
+
 class InvitationAccept(CleanInput):
     full_name: str = Field(min_length=2, max_length=200)
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)

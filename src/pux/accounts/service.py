@@ -689,6 +689,9 @@ def grant_role(session: Session, *, actor: Actor, user_id: int, grant: Grant) ->
     if user is None:
         raise NotFound(_("No such person."))
     problems = _scope_problems(session, grant)
+    if not problems and _holds(user, grant):
+        # Refused by name: the database's uniqueness check answered it as a clash of edits.
+        problems.append(FieldProblem("role", _("this person holds this role already")))
     if problems:
         raise ValidationFailed(problems)
     assignment = RoleAssignment(
@@ -707,6 +710,22 @@ def grant_role(session: Session, *, actor: Actor, user_id: int, grant: Grant) ->
         after={"role": grant.role, "country": grant.country_iso3, "organisation": grant.organisation_id},
     )
     return assignment
+
+
+def _holds(user: User, grant: Grant) -> bool:
+    return any(
+        (r.role, r.country_iso3, r.organisation_id) == (grant.role, grant.country_iso3, grant.organisation_id)
+        for r in user.roles
+    )
+
+
+def person_for_roles(session: Session, *, actor: Actor, user_id: int) -> User:
+    """The person whose roles an administrator is about to change (what the role form shows)."""
+    require(permissions.can_manage_roles(actor), _("Only administrators may change roles."))
+    user = repository.get_user(session, user_id)
+    if user is None:
+        raise NotFound(_("No such person."))
+    return user
 
 
 def revoke_role(session: Session, *, actor: Actor, role_id: int) -> None:

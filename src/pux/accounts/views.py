@@ -18,15 +18,21 @@ from starlette.datastructures import FormData
 from pux.accounts import service
 from pux.accounts.permissions import ROLES, Actor, Grant, require
 from pux.accounts.repository import OrganisationFilter, PeopleFilter
-from pux.accounts.schemas import InvitationAccept, InvitationCreate, NewPassword, OrganisationCreate
+from pux.accounts.schemas import (
+    InvitationAccept,
+    InvitationCreate,
+    NewPassword,
+    OrganisationCreate,
+    RoleGrant,
+)
 from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused, SignInThrottled
 from pux.db import unit_of_work
-from pux.errors import FieldProblem, ValidationFailed
+from pux.errors import ValidationFailed
 from pux.i18n import gettext as _
 from pux.pagination import PageRequest
 from pux.reference import service as reference
 from pux.reference.vocabulary import ORGANISATION_TYPES, organisation_type_label, role_label
-from pux.validation import parse, parse_whole, record_number
+from pux.validation import parse, parse_whole
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import OrganisationFilters, PageNumber, PeopleFilters
 from pux.web.forms import (
@@ -299,23 +305,54 @@ def invite(request: Request, session: SessionDep, actor: PageActor, form: FormDe
     return render(request, "accounts/people.html", context)
 
 
+def _role_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    values: dict[str, object] | None = None,
+    problems: dict[str, object] | None = None,
+) -> HTMLResponse:
+    person = service.person_for_roles(session, actor=actor, user_id=user_id)
+    context: dict[str, object] = {
+        "person": person,
+        "role_organisations": service.role_organisation_names(session, [person]),
+        "organisations": service.organisation_names(session),
+        "countries": reference.list_selectable_countries(session),
+        "all_roles": ROLES,
+        "role_label": role_label,
+        "values": values or {},
+        "errors": {},
+        "problems": [],
+        **(problems or {}),
+    }
+    return render(request, "accounts/roles.html", context, 422 if problems else 200)
+
+
+@router.get("/people/{user_id}/roles", response_class=HTMLResponse)
+def role_form(request: Request, session: SessionDep, actor: PageActor, user_id: RecordPath) -> Response:
+    if not actor.is_authenticated:
+        return RedirectResponse(f"/sign-in?next=/people/{user_id}/roles", status_code=303)
+    return _role_page(request, session, actor, user_id)
+
+
 @router.post("/people/{user_id}/roles", dependencies=[CsrfChecked])
 def grant_role(
     request: Request, session: SessionDep, actor: PageActor, form: FormDep, user_id: RecordPath
-) -> RedirectResponse:
+) -> Response:
+    person = service.person_for_roles(session, actor=actor, user_id=user_id)  # before the form is read
     values = form_data(form)
-    typed = values.get("organisation_id")
-    organisation_id = record_number(typed) if typed else None
-    if typed and organisation_id is None:  # typed text that is no record number is no organisation's
-        raise ValidationFailed([FieldProblem("organisation_id", _("is not a known organisation"))])
-    grant = Grant(
-        role=str(values.get("role", "")),
-        country_iso3=values.get("country_iso3"),
-        organisation_id=organisation_id,
-    )
-    service.grant_role(session, actor=actor, user_id=user_id, grant=grant)
+    try:
+        data = parsed_with_organisations(
+            session, values, ("organisation_id",), lambda: parse(RoleGrant, values)
+        )
+        grant = Grant(data.role, country_iso3=data.country_iso3, organisation_id=data.organisation_id)
+        service.grant_role(session, actor=actor, user_id=user_id, grant=grant)
+    except ValidationFailed as failed:
+        return _role_page(request, session, actor, user_id, values, problems_context(failed))
     flash(request, _("The role was granted."))
-    return RedirectResponse("/people", status_code=303)
+    # Back to the list, showing the person (among thousands, the first page may not hold them).
+    return RedirectResponse(f"/people?{urlencode({'q': person.email})}", status_code=303)
 
 
 @router.post("/roles/{role_id}/revoke", dependencies=[CsrfChecked])
