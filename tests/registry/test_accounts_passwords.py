@@ -165,6 +165,7 @@ def test_the_invitation_asks_for_the_password_twice(
         data={
             "full_name": "Typed Twice",
             "password": NEW_PASSWORD,
+            "password_again": "",
             "csrf_token": csrf_token(client, f"/invitations/{token}"),
         },
         follow_redirects=False,

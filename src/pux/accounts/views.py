@@ -139,7 +139,8 @@ def invitation_form(request: Request, session: SessionDep, actor: PageActor, tok
 @router.post("/invitations/{token}", dependencies=[CsrfChecked])
 def accept_invitation(request: Request, session: SessionDep, form: FormDep, token: str) -> Response:
     values = form_data(form)
-    values.setdefault("password_again", "")  # the form asks twice: left empty is not "not asked"
+    if "password_again" in form:  # the form asks twice: its second box left empty is a refusal
+        values["password_again"] = str(form.get("password_again") or "")
     try:
         data = parse_whole(
             InvitationAccept, values, lambda _data: service.invitation_account_problems(session, token=token)
