@@ -271,7 +271,10 @@ def fit_components(data: MatchingData, needs: np.ndarray, programmes: np.ndarray
     costs = data.n_cost[needs]
     # Amounts in two currencies are not compared (PUX converts nothing): such a cost counts as unknown.
     comparable = data.n_currency[needs] == data.p_currency[programmes]
-    cost = np.where(np.isnan(costs) | ~comparable, 0.5, np.minimum(1.0, limits / np.maximum(costs, 1.0)))
+    # Without a maximum per need no cost can pass it; with one, a cost not stated (or not comparable)
+    # is neither within nor above it.
+    within = np.minimum(1.0, limits / np.maximum(np.nan_to_num(costs, nan=1.0), 1.0))
+    cost = np.where(np.isinf(limits), 1.0, np.where(np.isnan(costs) | ~comparable, 0.5, within))
     gender_focus = data.p_gender[programmes]
     gender = np.where(
         data.n_women[needs], np.where(gender_focus, 1.0, 0.5), np.where(gender_focus, 0.25, 0.5)
@@ -481,7 +484,7 @@ def reasons(
         )
     elif need.priority is not None:
         found.append((N_("priority score %(score).0f of 100"), {"score": need.priority}))
-    found.extend(_budget_reasons(need, programme, components))
+    found.extend(_budget_reasons(need, programme))
     if components.get("language", 1) == 0:
         found.append((N_("no shared working language"), {}))
     if components.get("gender", 0) == 1:
@@ -489,31 +492,32 @@ def reasons(
     return tuple(found)
 
 
-def _budget_reasons(
-    need: NeedItem, programme: ProgrammeItem, components: Mapping[str, float]
-) -> list[Reason]:
-    """What the need's cost is beside the programme's money. Amounts in two currencies are never compared
-    (no rate is known here: 2.5 billion EUR against 500,000 USD was said to take "100%" of the budget)."""
-    same_currency = need.currency == programme.currency
-    found: list[Reason] = []
-    if need.cost and programme.remaining:
-        if not same_currency:
-            found.append(
-                (
-                    N_(
-                        "costed in %(need_currency)s, the programme budgets in %(programme_currency)s: "
-                        "amounts not compared (allocation rounds leave such pairs out)"
-                    ),
-                    {"need_currency": need.currency, "programme_currency": programme.currency},
-                )
+def _budget_reasons(need: NeedItem, programme: ProgrammeItem) -> list[Reason]:
+    """What the need's cost is beside the programme's money, from the figures themselves (a need without a
+    cost was said to cost more than the programme's maximum per need). Amounts in two currencies are never
+    compared (no rate is known here: 2.5 billion EUR against 500,000 USD was said to take "100%" of the
+    budget)."""
+    if need.cost is None:
+        return [(N_("cost not stated"), {})]
+    if need.currency != programme.currency:
+        return [
+            (
+                N_(
+                    "costed in %(need_currency)s, the programme budgets in %(programme_currency)s: "
+                    "amounts not compared (allocation rounds leave such pairs out)"
+                ),
+                {"need_currency": need.currency, "programme_currency": programme.currency},
             )
-        elif need.cost <= programme.remaining:
+        ]
+    found: list[Reason] = []
+    if need.cost > 0 and programme.remaining is not None:
+        if need.cost <= programme.remaining:
             share = 100 * need.cost / programme.remaining
             found.append((N_("%(share).0f%% of the remaining budget would cover it"), {"share": share}))
         else:
             part = _shown_share(100 * programme.remaining / need.cost)
             found.append((N_("the remaining budget would cover %(part)s%% of its cost"), {"part": part}))
-    if same_currency and components.get("cost", 1) < 1:
+    if programme.max_per_need is not None and need.cost > programme.max_per_need:
         found.append((N_("cost above the programme's maximum per need"), {}))
     return found
 
