@@ -1,5 +1,6 @@
-"""A recommendation's reasons say what the figures say of the need's cost: a need without a cost was told
-"cost above the programme's maximum per need" (of a programme with no maximum at all)."""
+"""A recommendation's reasons say what the figures say. A need without a cost was told "cost above the
+programme's maximum per need" (of a programme with no maximum at all), and a programme open to a region only
+said "eligible: no restriction applies"."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from pux.matching.engine import MatchingData, explain, fit_components
+from pux.matching.engine import MatchingData, explain, fit_components, reasons, render_reasons
 from tests.matching.test_allocation import need, programme
 
 MAXIMUM = "cost above the programme's maximum per need"
@@ -41,3 +42,21 @@ def test_the_fit_does_not_count_a_cost_not_stated_for_or_against_the_need() -> N
     )
     cost = fit_components(data, np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1]))["cost"]
     assert cost.tolist() == [1.0, 1.0, 0.5, 1.0]
+
+
+def test_a_programme_open_to_a_region_says_so_and_names_it() -> None:
+    eastern_africa = replace(programme(1, 500_000), regions=frozenset({"014"}))
+    found = reasons(need(1, "KEN", 100_000), eastern_africa, {})
+    assert ("eligible: in %(region)s", {"region": "014"}) in found
+    assert not any(message == "eligible: no restriction applies" for message, _values in found)
+    named = render_reasons(
+        found, lambda key, code: {"014": "Eastern Africa"}[code] if key == "region" else code
+    )
+    assert "eligible: in Eastern Africa" in named
+
+
+def test_each_restriction_the_need_passes_is_named() -> None:
+    strict = replace(programme(1, 500_000), regions=frozenset({"014"}), income_groups=frozenset({"LIC"}))
+    shown = explain(need(1, "KEN", 100_000), strict, {})
+    assert "eligible: in 014" in shown and "eligible: income group LIC" in shown
+    assert "eligible: no restriction applies" in explain(need(1, "KEN", 100_000), programme(1, 500_000), {})

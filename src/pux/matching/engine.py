@@ -439,7 +439,7 @@ def explain(
 
 
 # Values of reasons that hold codes (several joined by ", "), named by ``label`` when shown.
-CODED_VALUES = frozenset({"names", "groups", "group", "country"})
+CODED_VALUES = frozenset({"names", "groups", "group", "country", "region"})
 # Values of reasons that are shares with as many decimals as they need, written in the reader's notation.
 SHARE_VALUES = frozenset({"part"})
 SHARE_DECIMALS = 12
@@ -469,7 +469,7 @@ def reasons(
 ) -> tuple[Reason, ...]:
     """The reasons for a pair's fit, in no language yet: stored with a proposal, shown to each reader in
     theirs."""
-    found: list[Reason] = [_eligibility_reason(need, programme)]
+    found: list[Reason] = _eligibility_reasons(need, programme)
     shared = sorted(need.techniques & programme.techniques)
     if shared:
         found.append((N_("technique %(names)s matches"), {"names": ", ".join(shared)}))
@@ -533,11 +533,18 @@ def _shown_share(percent: float) -> float:
     return math.floor(percent * scale * (1 + 1e-12)) / scale
 
 
-def _eligibility_reason(need: NeedItem, programme: ProgrammeItem) -> Reason:
-    if programme.groups and need.groups & programme.groups:
-        return N_("eligible: %(groups)s"), {"groups": ", ".join(sorted(need.groups & programme.groups))}
+def _eligibility_reasons(need: NeedItem, programme: ProgrammeItem) -> list[Reason]:
+    """Each restriction of the programme the need passes, by name (a programme open to a region only was
+    said to have no restriction): its place (a country listed, or a region), income group, country group."""
+    found: list[Reason] = []
+    groups = sorted(need.groups & programme.groups)
+    if groups:
+        found.append((N_("eligible: %(groups)s"), {"groups": ", ".join(groups)}))
     if programme.countries and need.country in programme.countries:
-        return N_("eligible: %(country)s is listed"), {"country": need.country}
+        found.append((N_("eligible: %(country)s is listed"), {"country": need.country}))
+    elif programme.regions and need.regions & programme.regions:
+        regions = ", ".join(sorted(need.regions & programme.regions))
+        found.append((N_("eligible: in %(region)s"), {"region": regions}))
     if programme.income_groups and need.income_group in programme.income_groups:
-        return N_("eligible: income group %(group)s"), {"group": need.income_group or ""}
-    return N_("eligible: no restriction applies"), {}
+        found.append((N_("eligible: income group %(group)s"), {"group": need.income_group or ""}))
+    return found or [(N_("eligible: no restriction applies"), {})]
