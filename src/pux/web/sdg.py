@@ -27,24 +27,36 @@ api_router = api_router_for("sdg")
 MAX_TEXT = 20_000
 
 
+def _any_case(code: str) -> str:
+    return "".join(f"[{letter.lower()}{letter.upper()}]" for letter in code)
+
+
+# What the API's description promises for "language" (a JSON Schema pattern has no case-insensitive flag):
+# one of the six codes in any case, perhaps with a region ("fr-CA", "zh_Hans").
+LANGUAGE_TAG = f"^({'|'.join(_any_case(code) for code in LANGUAGES)})([-_][A-Za-z0-9]+)*$"
+
+
 class SuggestRequest(BaseModel):
     # A misspelt "language" would otherwise be dropped and the language guessed without a word.
     model_config = ConfigDict(extra="forbid")
 
-    # Stripped before it is measured: a text of only spaces is as empty as "" and refused the same way.
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
-    language: str | None = Field(
+    # Stripped before it is measured: a text of only spaces is as empty as "" and refused the same way (the
+    # description says so with its pattern: some character other than a space).
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT, pattern=r"\S")
+    ]
+    language: Annotated[str, Field(pattern=LANGUAGE_TAG)] | None = Field(
         default=None,
         description="en, fr, es, ar, zh or ru (a regional form such as fr-CA is read as fr); detected from "
         "the text when omitted or null; any other language is refused",
     )
 
-    @field_validator("language")
+    @field_validator("language", mode="before")
     @classmethod
-    def _a_language_the_tagger_reads(cls, value: str | None) -> str | None:
+    def _a_language_the_tagger_reads(cls, value: object) -> object:
         # An unknown language was dropped and the text's language guessed without a word to the caller.
-        if value is None:
-            return None
+        if not isinstance(value, str):
+            return value  # null, or not a text at all: the type says so
         language = normalise_language(value)
         if language is None:
             raise ValueError(
