@@ -469,6 +469,7 @@ EVIDENCE_VALUES: dict[str, Any] = {
     "value": 5,
     "unit": "benefit-cost ratio",
     "citation_title": "A cited report",
+    "citation_year": 2020,
     "citation_url": "https://example.org/report",
 }
 
@@ -564,6 +565,25 @@ def _story_edit(session: Session, world: World, role: str) -> Request:
 
     story = knowledge.create_story(session, actor=world.actors["admin"], data=StoryCreate(**STORY_FORM))
     return f"/stories/{story.slug}/edit", {"data": {**STORY_FORM, "version": str(story.version)}}
+
+
+def _story_review_api(session: Session, world: World, role: str) -> Request:
+    from pux.accounts.permissions import Actor
+    from pux.knowledge import service as knowledge
+    from pux.knowledge.schemas import StoryCreate
+
+    story = knowledge.create_story(session, actor=Actor.system("test"), data=StoryCreate(**STORY_FORM))
+    return f"/api/v1/stories/{story.slug}/review", {"json": {"version": story.version}}
+
+
+def _myth_review_api(session: Session, world: World, role: str) -> Request:
+    from pux.accounts.permissions import Actor
+    from pux.knowledge import service as knowledge
+    from pux.knowledge.schemas import MythCreate, sources_from_lines
+
+    values = {**MYTH_FORM, "sources": sources_from_lines(MYTH_FORM["sources_text"])}
+    myth = knowledge.create_myth(session, actor=Actor.system("test"), data=MythCreate.model_validate(values))
+    return f"/api/v1/myths/{myth.slug}/review", {"json": {"version": myth.version}}
 
 
 def _myth_edit(session: Session, world: World, role: str) -> Request:
@@ -941,24 +961,26 @@ RULES = (
     Rule("PUT", "/api/v1/events/{event_id}/outcome", GLOBAL, _outcome, True),
     Rule("POST", "/api/v1/events/{event_id}/actions", GLOBAL, _action, True),
     Rule("POST", "/api/v1/actions/{action_id}/progress", GLOBAL | {"expert"}, _action_progress, True),
-    Rule("POST", "/evidence", GLOBAL, lambda s, w, r: ("/evidence", {"data": EVIDENCE_VALUES})),
+    Rule("POST", "/evidence", GLOBAL | {"expert"}, lambda s, w, r: ("/evidence", {"data": EVIDENCE_VALUES})),
     Rule("POST", "/evidence/{entry_id}/edit", GLOBAL, _evidence_edit),
     Rule("POST", "/evidence/{entry_id}/check", GLOBAL, _evidence_check),
     Rule("POST", "/evidence/{entry_id}/dispute", GLOBAL, _evidence_dispute),
     Rule("POST", "/techniques/{slug}/edit", GLOBAL, _technique_edit),
     Rule("POST", "/knowledge/{entity_type}/{entity_id}/translations", GLOBAL, _translation),
     Rule("POST", "/knowledge/translations/{translation_id}/review", GLOBAL, _translation_review),
-    Rule("POST", "/stories", GLOBAL, lambda s, w, r: ("/stories", {"data": STORY_FORM})),
+    Rule("POST", "/stories", GLOBAL | {"expert"}, lambda s, w, r: ("/stories", {"data": STORY_FORM})),
     Rule("POST", "/stories/{slug}/edit", GLOBAL, _story_edit),
     Rule("POST", "/myths", GLOBAL, lambda s, w, r: ("/myths", {"data": MYTH_FORM})),
     Rule("POST", "/myths/{slug}/edit", GLOBAL, _myth_edit),
     Rule(
         "POST",
         "/api/v1/evidence",
-        GLOBAL,
+        GLOBAL | {"expert"},
         lambda s, w, r: ("/api/v1/evidence", {"json": EVIDENCE_VALUES}),
         True,
     ),
+    Rule("POST", "/api/v1/stories/{slug}/review", GLOBAL, _story_review_api, True),
+    Rule("POST", "/api/v1/myths/{slug}/review", GLOBAL, _myth_review_api, True),
     Rule("PUT", "/api/v1/evidence/{entry_id}", GLOBAL, _evidence_edit_api, True),
     Rule("POST", "/api/v1/evidence/{entry_id}/check", GLOBAL, _evidence_check_api, True),
     Rule("POST", "/api/v1/evidence/{entry_id}/dispute", GLOBAL, _evidence_dispute_api, True),
