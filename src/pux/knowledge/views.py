@@ -250,7 +250,7 @@ def evidence_list(
             "countries": reference.list_selectable_countries(session),
             "statuses": v.EVIDENCE_STATUSES,
             "methods": v.METHOD_FILTERS,
-            "may_edit": service.may_edit(actor),
+            "may_edit": service.may_contribute(actor),
             "checkers": service.checked_by_names(session, results.items),
             "comparators": service.comparator_names(session, results.items),
             # Each claim in the reader's language, as the entry's page shows it (the list showed English).
@@ -288,7 +288,7 @@ def _evidence_form(
 def new_evidence(request: Request, session: SessionDep, actor: PageActor) -> Response:
     if (redirect := sign_in_first(actor, "/evidence/new")) is not None:
         return redirect
-    service.require_may_edit(actor)
+    service.require_may_contribute(actor)
     return _evidence_form(
         request, session, entry=None, values={"technique_code": request.query_params.get("technique", "")}
     )
@@ -342,7 +342,7 @@ def create_evidence(request: Request, session: SessionDep, actor: PageActor, for
         data = _evidence_data(session, EvidenceCreate, values)
         entry = service.create_evidence(session, actor=actor, data=data)
     except ValidationFailed as failed:
-        service.require_may_edit(actor)
+        service.require_may_contribute(actor)
         return _evidence_form(request, session, entry=None, values=values, failed=failed)
     flash(
         request, _("The entry was added to the ledger as reported. A reviewer checks it against its source.")
@@ -372,7 +372,7 @@ def _evidence_page(
             "checkers": service.checked_by_names(session, [entry]),
             "comparators": service.comparator_names(session, [entry]),
             "may_check": service.may_check(actor, entry),
-            "may_edit": service.may_edit(actor),
+            "may_edit": service.may_edit_evidence(actor, entry),
             **_history(session, service.history(session, entity_type=v.EVIDENCE, entity_id=entry.id)),
             **_translations_context(session, actor, v.EVIDENCE, entry.id, entry.source_language, refused),
             "values": values or {},
@@ -393,8 +393,8 @@ def evidence_page(
 def edit_evidence(request: Request, session: SessionDep, actor: PageActor, entry_id: RecordPath) -> Response:
     if (redirect := sign_in_first(actor, f"/evidence/{entry_id}/edit")) is not None:
         return redirect
-    service.require_may_edit(actor)
     entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
+    service.require_may_edit_evidence(actor, entry)
     values = {name: getattr(entry, name) for name in EvidenceUpdate.model_fields}
     # The figures written as the page reads them back when saved.
     values |= {name: figures.in_form(getattr(entry, name)) for name in EVIDENCE_NUMBERS}
@@ -410,8 +410,8 @@ def update_evidence(
         data = _evidence_data(session, EvidenceUpdate, values)
         service.update_evidence(session, actor=actor, entry_id=entry_id, data=data)
     except ValidationFailed as failed:
-        service.require_may_edit(actor)
         entry = service.get_evidence(session, actor=actor, entry_id=entry_id)
+        service.require_may_edit_evidence(actor, entry)
         return _evidence_form(request, session, entry=entry, values=values, failed=failed)
     except StaleEdit:
         session.expire_all()  # the entry as the other person saved it
@@ -602,7 +602,7 @@ def story_list(request: Request, session: SessionDep, actor: PageActor) -> HTMLR
     return render(
         request,
         "knowledge/stories.html",
-        {**_labels(), "stories": stories, "titles": titles, "may_edit": service.may_edit(actor)},
+        {**_labels(), "stories": stories, "titles": titles, "may_edit": service.may_contribute(actor)},
     )
 
 
@@ -615,7 +615,7 @@ def new_story(
 ) -> Response:
     if (redirect := sign_in_first(actor, "/stories/new")) is not None:
         return redirect
-    service.require_may_edit(actor)
+    service.require_may_contribute(actor)
     values: dict[str, Any] = {"source_language": "en", "status": "draft"}
     if need is not None:
         try:
@@ -632,7 +632,7 @@ def create_story(request: Request, session: SessionDep, actor: PageActor, form: 
         data = parse_whole(StoryCreate, values, lambda d: service.story_problems(session, actor, d))
         story = service.create_story(session, actor=actor, data=data)
     except ValidationFailed as failed:
-        service.require_may_edit(actor)
+        service.require_may_contribute(actor)
         return _story_form(request, session, story=None, values=values, failed=failed)
     flash(request, _("The story was saved."))
     return RedirectResponse(f"/stories/{story.slug}", status_code=303)
@@ -660,7 +660,7 @@ def _story_page(
             "links": service.story_links(session, actor=actor, stories=[story])[story.id],
             "title": texts.text(story.id, "title", story.title, story.source_language),
             "body": texts.text(story.id, "body", story.body, story.source_language),
-            "may_edit": service.may_edit(actor),
+            "may_edit": service.may_edit_story(actor, story),
             **_history(session, service.story_history(session, actor=actor, story=story)),
             **_translations_context(session, actor, v.STORY, story.id, story.source_language, refused),
         },
@@ -672,8 +672,8 @@ def _story_page(
 def edit_story(request: Request, session: SessionDep, actor: PageActor, slug: SlugPath) -> Response:
     if (redirect := sign_in_first(actor, f"/stories/{slug}/edit")) is not None:
         return redirect
-    service.require_may_edit(actor)
     story = service.get_story(session, actor=actor, slug=slug)
+    service.require_may_edit_story(actor, story)
     values = service.story_form_values(session, actor=actor, story=story)
     return _story_form(request, session, story=story, values=values)
 
@@ -688,7 +688,7 @@ def update_story(
         data = parse_whole(StoryUpdate, values, lambda d: service.story_problems(session, actor, d))
         service.update_story(session, actor=actor, story_id=story.id, data=data)
     except ValidationFailed as failed:
-        service.require_may_edit(actor)
+        service.require_may_edit_story(actor, story)
         return _story_form(request, session, story=story, values=values, failed=failed)
     except StaleEdit:
         session.expire_all()  # the story as the other person saved it
