@@ -186,6 +186,8 @@ class MatchingData:
         )
         self.p_gender = np.array([p.gender_focus for p in programmes])
         self.p_open = np.array([p.window_end is None or p.window_end >= self.today for p in programmes])
+        # A programme with nothing left is recommended to no need (a budget not stated may still give).
+        self.p_has_money = np.array([p.remaining is None or p.remaining > 0 for p in programmes], dtype=bool)
         self.n_cost = np.array([n.cost if n.cost is not None else np.nan for n in needs], dtype=np.float64)
         self.n_priority = np.array(
             [n.priority if n.priority is not None else UNKNOWN_PRIORITY for n in needs], dtype=np.float32
@@ -241,7 +243,7 @@ def eligible_programmes_for(data: MatchingData, i: int) -> np.ndarray:
     """Indices of the programmes that may support need ``i`` (hard rules only), all programmes at once."""
     if not data.n_eligible_status[i]:
         return np.zeros(0, dtype=np.int64)
-    ok = data.p_open & ((data.p_area & data.n_area[i]) != 0)
+    ok = data.p_open & data.p_has_money & ((data.p_area & data.n_area[i]) != 0)
     if data.n_modality[i]:
         ok &= (data.p_modality & data.n_modality[i]) != 0
     ok &= ~data.p_restricts_places | (data.p_places & data.n_places[i]).any(axis=1)
@@ -497,6 +499,8 @@ def _budget_reasons(need: NeedItem, programme: ProgrammeItem) -> list[Reason]:
     cost was said to cost more than the programme's maximum per need). Amounts in two currencies are never
     compared (no rate is known here: 2.5 billion EUR against 500,000 USD was said to take "100%" of the
     budget)."""
+    if programme.remaining is not None and programme.remaining <= 0:
+        return [(N_("nothing is left of the programme's budget (allocation rounds leave it out)"), {})]
     if need.cost is None:
         return [(N_("cost not stated"), {})]
     if need.currency != programme.currency:
