@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
@@ -64,6 +64,17 @@ class Award:
     value: float
 
 
+@dataclass(frozen=True)
+class CurrencyTotals:
+    """A round's money in one currency. Amounts in two currencies are never added (PUX converts nothing):
+    each currency's caps and floor are shares of its own budget."""
+
+    budget: float  # what the round's programmes have left
+    allocated: float
+    country_cap: float  # the most one country may receive
+    ldc_floor: float  # the least the least developed countries receive together (0: no floor)
+
+
 @dataclass
 class Allocation:
     awards: list[Award]
@@ -74,7 +85,7 @@ class Allocation:
     binding: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the exact solve only (the greedy comparison is not timed)
     pairs: int = 0
-    total_budget: float = 0.0
+    currencies: dict[str, CurrencyTotals] = field(default_factory=dict)
 
     @property
     def gap(self) -> float:
@@ -84,7 +95,18 @@ class Allocation:
 
     @property
     def allocated(self) -> float:
-        return sum(award.amount for award in self.awards)
+        """What the round gives, for a round in one currency (see ``currencies``)."""
+        return self._only_currency().allocated
+
+    @property
+    def total_budget(self) -> float:
+        """What the round's programmes have left, for a round in one currency (see ``currencies``)."""
+        return self._only_currency().budget
+
+    def _only_currency(self) -> CurrencyTotals:
+        if len(self.currencies) > 1:
+            raise ValueError(f"a round in {', '.join(self.currencies)} has no single total: see currencies")
+        return next(iter(self.currencies.values()), CurrencyTotals(0.0, 0.0, 0.0, 0.0))
 
 
 @dataclass
@@ -103,10 +125,21 @@ class _Problem:
     ldc_floor: float
     divisible: np.ndarray  # bool per programme
     total_budget: float
+    currency: str
 
 
-def build_problem(data: MatchingData, pairs: PairSet, rules: RoundRules) -> _Problem:
-    budget = np.array([p.remaining or 0.0 for p in data.programmes], dtype=np.float64).round()
+def build_problem(
+    data: MatchingData, pairs: PairSet, rules: RoundRules, currency: str | None = None
+) -> _Problem:
+    """The round in ``currency`` (None: the only one of the programmes), its pairs all in that currency.
+
+    Its budget, and so its country cap and LDC floor, is what the programmes in that currency have left: a
+    programme in another currency gives nothing to this round.
+    """
+    currency = currency if currency is not None else _only_currency(data)
+    budget = np.array(
+        [(p.remaining or 0.0) if p.currency == currency else 0.0 for p in data.programmes], dtype=np.float64
+    ).round()
     cost = np.nan_to_num(data.n_cost, nan=0.0).round()
     divisible = np.array([p.divisible for p in data.programmes], dtype=bool)  # bool even when empty
     # Per pair, in place where possible: these arrays are millions long.
@@ -135,7 +168,15 @@ def build_problem(data: MatchingData, pairs: PairSet, rules: RoundRules) -> _Pro
         floor,
         divisible,
         total,
+        currency,
     )
+
+
+def _only_currency(data: MatchingData) -> str:
+    found = sorted({p.currency for p in data.programmes})
+    if len(found) > 1:
+        raise ValueError(f"programmes in {', '.join(found)}: say which currency the round is in")
+    return found[0] if found else ""
 
 
 @dataclass
@@ -453,10 +494,58 @@ def _rounding_slack(problem: _Problem, amounts: np.ndarray) -> float:
     return 0.5 * best / COST_SCALE * float(amounts.sum() or problem.total_budget)
 
 
+# How a round in several currencies names its method: the least exact of its currencies' first.
+_METHODS_LEAST_EXACT_FIRST = (FLOW_THEN_MIP, WHOLE_MIP, FLOW_EXACT)
+
+
 def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules()) -> Allocation:
-    """The optimal allocation of a round (exact for split money; proven gap for all-or-nothing offers)."""
+    """The optimal allocation of a round (exact for split money; proven gap for all-or-nothing offers).
+
+    Each currency of the round's programmes is allocated apart, its country cap and LDC floor shares of
+    its own budget: a pair is always in one currency (a need costed in another is never funded), and
+    adding 80 million EUR to a round of 100 million USD loosened every country's cap by 80%.
+    """
     started = time.perf_counter()
-    problem = build_problem(data, pairs, rules)
+    parts = []
+    for currency, pairs_in_currency in _pairs_by_currency(data, pairs):
+        time_left = max(1.0, rules.mip_time_limit - (time.perf_counter() - started))
+        part_rules = replace(rules, mip_time_limit=min(rules.mip_time_limit, time_left))
+        parts.append(_allocate_in_currency(data, pairs_in_currency, part_rules, currency))
+    if len(parts) == 1:
+        return parts[0]
+    awards = sorted((award for part in parts for award in part.awards), key=lambda a: (a.programme, a.need))
+    methods = {part.method for part in parts}
+    return Allocation(
+        awards,
+        sum(part.objective for part in parts),
+        sum(part.upper_bound for part in parts),
+        sum(part.greedy_objective for part in parts),
+        next((method for method in _METHODS_LEAST_EXACT_FIRST if method in methods), FLOW_EXACT),
+        [constraint for part in parts for constraint in part.binding],
+        sum(part.seconds for part in parts),
+        sum(part.pairs for part in parts),
+        {currency: totals for part in parts for currency, totals in part.currencies.items()},
+    )
+
+
+def _pairs_by_currency(data: MatchingData, pairs: PairSet) -> list[tuple[str, PairSet]]:
+    """The pairs of each currency of the round's programmes (a currency whose programmes reach no need
+    still has its budget on the round's page); a round in one currency keeps its pairs as they are."""
+    currencies = sorted({p.currency for p in data.programmes})
+    if len(currencies) <= 1:
+        return [(currencies[0] if currencies else "", pairs)]
+    pair_currency = data.p_currency[pairs.programmes]
+    found = []
+    for currency in currencies:
+        keep = pair_currency == data.currencies.index(currency)
+        found.append((currency, PairSet(pairs.needs[keep], pairs.programmes[keep], pairs.fit[keep])))
+    return found
+
+
+def _allocate_in_currency(data: MatchingData, pairs: PairSet, rules: RoundRules, currency: str) -> Allocation:
+    """The round of one currency's programmes and pairs."""
+    started = time.perf_counter()
+    problem = build_problem(data, pairs, rules, currency)
     # Prices tighten the bound of large rounds with all-or-nothing offers, and serve nothing else.
     relaxation = _relaxation(
         problem, with_prices=len(pairs.needs) > DIRECT_MIP_PAIRS and not problem.divisible.all()
@@ -500,7 +589,16 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
         _binding(problem, amounts),
         seconds,
         len(pairs.needs),
+        {currency: _totals(problem, amounts, rules)} if currency else {},
+    )
+
+
+def _totals(problem: _Problem, amounts: np.ndarray, rules: RoundRules) -> CurrencyTotals:
+    return CurrencyTotals(
         problem.total_budget,
+        float(amounts.sum()),
+        float(np.floor(rules.country_cap_share * problem.total_budget)),
+        float(problem.ldc_floor),
     )
 
 
@@ -869,8 +967,9 @@ def _binding(problem: _Problem, amounts: np.ndarray) -> list[str]:
     ]
     countries = np.unique(problem.data.n_country.astype(str))
     binding += [
-        f"country_cap:{countries[c]}" for c in np.flatnonzero(used_country >= problem.country_cap - 1)
+        f"country_cap:{countries[c]}:{problem.currency}"
+        for c in np.flatnonzero(used_country >= problem.country_cap - 1)
     ]
     if problem.ldc_floor > 0 and used_country[problem.ldc_country].sum() <= problem.ldc_floor + 1:
-        binding.append("ldc_floor")
+        binding.append(f"ldc_floor:{problem.currency}")
     return binding

@@ -195,12 +195,8 @@ class MatchingData:
         self.n_eligible_status = np.array([n.status in ELIGIBLE_STATUSES for n in needs])
         self.n_women = np.array([n.women_focus for n in needs])
         self.n_readiness = np.array([_readiness(n) for n in needs], dtype=np.float32)
-        currencies = {
-            code: index
-            for index, code in enumerate(
-                sorted({n.currency for n in needs} | {p.currency for p in programmes})
-            )
-        }
+        self.currencies = sorted({n.currency for n in needs} | {p.currency for p in programmes})
+        currencies = {code: index for index, code in enumerate(self.currencies)}
         self.n_currency = np.array([currencies[n.currency] for n in needs], dtype=np.int32)
         self.p_currency = np.array([currencies[p.currency] for p in programmes], dtype=np.int32)
         self.n_costed = ~np.isnan(self.n_cost) & (np.nan_to_num(self.n_cost) > 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Query, Request
@@ -18,7 +19,7 @@ from pux.jobs.kinds import ALLOCATION_ROUND, round_params
 from pux.jobs.kinds import status_label as job_status_label
 from pux.matching import service
 from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP
-from pux.matching.models import MatchProposal
+from pux.matching.models import AllocationRound, MatchProposal
 from pux.reference.choices import reference_labels
 from pux.validation import clean_text
 from pux.web.deps import FormDep, SessionDep
@@ -44,15 +45,47 @@ def allocation_method_label(method: str) -> str:
 
 
 def binding_label(constraint: str) -> str:
-    """A binding constraint as stored ("budget:12", "country_cap:KEN", "ldc_floor"), in words."""
+    """A binding constraint as stored ("budget:12", "country_cap:KEN:USD", "ldc_floor:USD"; rounds before
+    currencies were kept apart: "country_cap:KEN", "ldc_floor"), in words."""
     kind, _separator, subject = constraint.partition(":")
+    subject, _separator, currency = subject.partition(":")
+    in_currency = f" ({currency})" if currency else ""
     if kind == "budget":
         return _("budget of programme %(id)s") % {"id": subject}
     if kind == "country_cap":
-        return _("country cap of %(country)s") % {"country": subject}
+        return _("country cap of %(country)s") % {"country": subject} + in_currency
     if kind == "ldc_floor":
-        return _("LDC floor")
+        return _("LDC floor") + (f" ({subject})" if subject else "")
     return constraint
+
+
+@dataclass(frozen=True)
+class RoundMoney:
+    """A round's money in one currency, as its summary keeps it."""
+
+    currency: str
+    budget: float
+    allocated: float
+    country_cap: float
+    ldc_floor: float
+
+
+def round_money(round_record: AllocationRound) -> list[RoundMoney] | None:
+    """The round's money per currency; None for a round stored before currencies were kept apart (its
+    summary has one total, which may add amounts in several currencies)."""
+    currencies = round_record.summary.get("currencies")
+    if not isinstance(currencies, dict):
+        return None
+    return [
+        RoundMoney(
+            code,
+            float(totals.get("budget", 0)),
+            float(totals.get("allocated", 0)),
+            float(totals.get("country_cap", 0)),
+            float(totals.get("ldc_floor", 0)),
+        )
+        for code, totals in sorted(currencies.items())
+    ]
 
 
 def _round_title(typed: object, problems: list[FieldProblem]) -> str:
@@ -185,6 +218,7 @@ def round_page(
         "matching/round.html",
         {
             "round": round_record,
+            "money": round_money(round_record),
             "method_label": allocation_method_label,
             "binding_label": binding_label,
             "page": shown,
