@@ -586,6 +586,16 @@ def _myth_review_api(session: Session, world: World, role: str) -> Request:
     return f"/api/v1/myths/{myth.slug}/review", {"json": {"version": myth.version}}
 
 
+def _story_review_page(session: Session, world: World, role: str) -> Request:
+    path, body = _story_review_api(session, world, role)
+    return path.removeprefix("/api/v1"), {"data": {"version": str(body["json"]["version"])}}
+
+
+def _myth_review_page(session: Session, world: World, role: str) -> Request:
+    path, body = _myth_review_api(session, world, role)
+    return path.removeprefix("/api/v1"), {"data": {"version": str(body["json"]["version"])}}
+
+
 def _myth_edit(session: Session, world: World, role: str) -> Request:
     from pux.knowledge import service as knowledge
     from pux.knowledge.schemas import MythCreate, sources_from_lines
@@ -981,6 +991,8 @@ RULES = (
     ),
     Rule("POST", "/api/v1/stories/{slug}/review", GLOBAL, _story_review_api, True),
     Rule("POST", "/api/v1/myths/{slug}/review", GLOBAL, _myth_review_api, True),
+    Rule("POST", "/stories/{slug}/review", GLOBAL, _story_review_page),
+    Rule("POST", "/myths/{slug}/review", GLOBAL, _myth_review_page),
     Rule("PUT", "/api/v1/evidence/{entry_id}", GLOBAL, _evidence_edit_api, True),
     Rule("POST", "/api/v1/evidence/{entry_id}/check", GLOBAL, _evidence_check_api, True),
     Rule("POST", "/api/v1/evidence/{entry_id}/dispute", GLOBAL, _evidence_dispute_api, True),

@@ -661,11 +661,29 @@ def _story_page(
             "title": texts.text(story.id, "title", story.title, story.source_language),
             "body": texts.text(story.id, "body", story.body, story.source_language),
             "may_edit": service.may_edit_story(actor, story),
+            "may_review": service.may_review_story(session, actor, story),
             **_history(session, service.story_history(session, actor=actor, story=story)),
             **_translations_context(session, actor, v.STORY, story.id, story.source_language, refused),
         },
         422 if refused else 200,
     )
+
+
+@router.post("/stories/{slug}/review", dependencies=[CsrfChecked])
+def review_story(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, slug: SlugPath
+) -> Response:
+    """A second person's review publishes the story and dates it (the API's review, from the page)."""
+    story = service.get_story(session, actor=actor, slug=slug)
+    service.review_story(session, actor=actor, story_id=story.id, version=_form_version(form))
+    flash(request, _("Your review was recorded; the story is published."))
+    return RedirectResponse(f"/stories/{slug}", status_code=303)
+
+
+def _form_version(form: Any) -> int:
+    # A version that is not a number cannot be the one shown: it is as stale as an old one.
+    text = str(form.get("version", ""))
+    return int(text) if text.isdigit() else -1
 
 
 @router.get("/stories/{slug}/edit", response_class=HTMLResponse)
@@ -790,11 +808,23 @@ def _myth_page(
             "claim": texts.text(myth.id, "claim", myth.claim, myth.source_language),
             "finding": texts.text(myth.id, "finding", myth.finding, myth.source_language),
             "may_edit": service.may_edit(actor),
+            "may_review": service.may_review_myth(session, actor, myth),
             **_history(session, service.history(session, entity_type=v.MYTH, entity_id=myth.id)),
             **_translations_context(session, actor, v.MYTH, myth.id, myth.source_language, refused),
         },
         422 if refused else 200,
     )
+
+
+@router.post("/myths/{slug}/review", dependencies=[CsrfChecked])
+def review_myth(
+    request: Request, session: SessionDep, actor: PageActor, form: FormDep, slug: SlugPath
+) -> Response:
+    """A second person's review publishes the myth and dates it (the API's review, from the page)."""
+    myth = service.get_myth(session, actor=actor, slug=slug)
+    service.review_myth(session, actor=actor, myth_id=myth.id, version=_form_version(form))
+    flash(request, _("Your review was recorded; the myth is published."))
+    return RedirectResponse(f"/myths/{slug}", status_code=303)
 
 
 @router.get("/myths/{slug}/edit", response_class=HTMLResponse)
