@@ -108,6 +108,8 @@ _LABELS: dict[str, Callable[[], str]] = {
     "gender_focus": lambda: _("Gives priority to women and girls"),
     "header": lambda: _("Header row"),
     "horizon": lambda: _("Horizon"),
+    "national_rank": lambda: _("National priority"),
+    "reference": lambda: _("Reference"),
     "host_country_iso3": lambda: _("Host country"),
     "iati_identifier": lambda: _("IATI organisation identifier"),
     "id": lambda: _("Number"),

@@ -28,7 +28,16 @@ from pux.i18n import (
 )
 from pux.needs import workflow as need_workflow
 from pux.reference.collation import collated, sorted_countries
-from pux.reference.vocabulary import activity_status_label, programme_status_label, proposal_status_label
+from pux.reference.vocabulary import (
+    activity_status_label,
+    horizon_label,
+    modality_label,
+    programme_status_label,
+    proposal_status_label,
+    readiness_label,
+    visibility_label,
+    vulnerable_group_label,
+)
 from pux.validation import record_number
 from pux.web.field_labels import field_label
 
@@ -162,8 +171,11 @@ def history_value(name: str, value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
+    coded = CODED_IN_HISTORY.get(name)
     if isinstance(value, list):
-        return listed(str(item) for item in value)
+        return listed(coded(str(item)) if coded else str(item) for item in value)
+    if coded is not None and isinstance(value, str):
+        return coded(value)
     if name in HISTORY_AMOUNTS:
         return _amount(value)
     if name == "status" and isinstance(value, str):
@@ -172,6 +184,19 @@ def history_value(name: str, value: Any) -> str:
         label = programme_status_label(value)  # a programme's, else an activity's
         return label if label != value else activity_status_label(value)
     return str(value)
+
+
+# Fields whose history holds codes of a vocabulary, shown by their labels in the reader's language (a need's
+# history read "Regulatory body: ready <- partial" and "['rural_communities', 'women_girls']").
+CODED_IN_HISTORY: dict[str, Callable[[str], str]] = {
+    "regulatory_body": readiness_label,
+    "infrastructure": readiness_label,
+    "trained_staff": readiness_label,
+    "horizon": horizon_label,
+    "vulnerable_groups": vulnerable_group_label,
+    "visibility": visibility_label,
+    "modality": modality_label,
+}
 
 
 def _amount(value: Any) -> str:
