@@ -69,7 +69,7 @@ class CurrencyTotals:
     """A round's money in one currency. Amounts in two currencies are never added (PUX converts nothing):
     each currency's caps and floor are shares of its own budget."""
 
-    budget: float  # what the round's programmes have left
+    budget: float  # what the round's programmes open on the day have left
     allocated: float
     country_cap: float  # the most one country may receive
     ldc_floor: float  # the least the least developed countries receive together (0: no floor)
@@ -133,13 +133,14 @@ def build_problem(
 ) -> _Problem:
     """The round in ``currency`` (None: the only one of the programmes), its pairs all in that currency.
 
-    Its budget, and so its country cap and LDC floor, is what the programmes in that currency have left: a
-    programme in another currency gives nothing to this round.
+    Its budget, and so its country cap and LDC floor, is what the programmes in that currency that are open
+    on the day have left: a programme in another currency, or not open, gives nothing to this round.
     """
     currency = currency if currency is not None else _only_currency(data)
     budget = np.array(
         [(p.remaining or 0.0) if p.currency == currency else 0.0 for p in data.programmes], dtype=np.float64
     ).round()
+    budget[~(data.p_open & data.p_started)] = 0.0
     cost = np.nan_to_num(data.n_cost, nan=0.0).round()
     divisible = np.array([p.divisible for p in data.programmes], dtype=bool)  # bool even when empty
     # Per pair, in place where possible: these arrays are millions long.

@@ -75,6 +75,9 @@ class ProgrammeItem:
     gender_focus: bool
     divisible: bool
     title: str = ""
+    # Before this day the programme's money is not there to give: recommended (saying when it opens), never
+    # allocated by a round.
+    window_start: date | None = None
 
 
 WORD = 0xFFFFFFFFFFFFFFFF
@@ -186,6 +189,9 @@ class MatchingData:
         )
         self.p_gender = np.array([p.gender_focus for p in programmes])
         self.p_open = np.array([p.window_end is None or p.window_end >= self.today for p in programmes])
+        self.p_started = np.array(
+            [p.window_start is None or p.window_start <= self.today for p in programmes], dtype=bool
+        )
         # A programme with nothing left is recommended to no need (a budget not stated may still give).
         self.p_has_money = np.array([p.remaining is None or p.remaining > 0 for p in programmes], dtype=bool)
         self.n_cost = np.array([n.cost if n.cost is not None else np.nan for n in needs], dtype=np.float64)
@@ -225,6 +231,8 @@ def eligible_needs_for(data: MatchingData, j: int, *, for_allocation: bool = Fal
     if data.p_restricts_groups[j]:
         ok &= (data.n_groups & data.p_groups[j]).any(axis=1)
     if for_allocation:
+        if not data.p_started[j]:
+            return np.zeros(0, dtype=np.int64)  # a round commits money now: none of it is there yet
         ok &= data.n_costed & (data.n_currency == data.p_currency[j])
         if not programme.remaining:
             return np.zeros(0, dtype=np.int64)
@@ -365,6 +373,7 @@ def _eligibility_rules(data: MatchingData, j: int, for_allocation: bool) -> tupl
     if for_allocation:
         limits = (programme.max_per_need, programme.remaining)
         rules += (
+            bool(data.p_started[j]),
             int(data.p_currency[j]),
             bool(programme.remaining),
             None
@@ -411,6 +420,7 @@ def _top(data: MatchingData, needs: np.ndarray, programmes: np.ndarray, k: int) 
                 data.needs[needs[b]],
                 data.programmes[programmes[b]],
                 {name: float(values[b]) for name, values in components.items()},
+                today=data.today,
             ),
         )
         for b in best
@@ -431,9 +441,11 @@ def explain(
     components: Mapping[str, float],
     priority_rank: tuple[int, int] | None = None,
     label: CodeLabeller | None = None,
+    *,
+    today: date | None = None,
 ) -> tuple[str, ...]:
     """Plain-language reasons for a pair's fit, in the active language."""
-    return render_reasons(reasons(need, programme, components, priority_rank), label)
+    return render_reasons(reasons(need, programme, components, priority_rank, today=today), label)
 
 
 # Values of reasons that hold codes (several joined by ", "), named by ``label`` when shown.
@@ -464,10 +476,17 @@ def reasons(
     programme: ProgrammeItem,
     components: Mapping[str, float],
     priority_rank: tuple[int, int] | None = None,
+    *,
+    today: date | None = None,
 ) -> tuple[Reason, ...]:
     """The reasons for a pair's fit, in no language yet: stored with a proposal, shown to each reader in
     theirs."""
     found: list[Reason] = _eligibility_reasons(need, programme)
+    opens = programme.window_start
+    if opens is not None and opens > (today or date.today()):
+        found.append(
+            (N_("opens on %(date)s: allocation rounds leave it out until then"), {"date": opens.isoformat()})
+        )
     shared = sorted(need.techniques & programme.techniques)
     if shared:
         found.append((N_("technique %(names)s matches"), {"names": ", ".join(shared)}))
