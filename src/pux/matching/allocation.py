@@ -957,20 +957,38 @@ def greedy_allocation(problem: _Problem) -> np.ndarray:
 
 
 def _binding(problem: _Problem, amounts: np.ndarray) -> list[str]:
+    """The limits that held the round back: each one reached while something more could have been given
+    through it (a round that gave nothing listed every country's cap of 0 as binding).
+
+    A programme's budget binds when what is left of it is too little for a need it could still fund; a
+    country's cap when what is left under it is too little for one of its needs a programme with money left
+    could still fund; the LDC floor when the least developed countries receive just the floor while a need
+    elsewhere could still receive more. "Could still receive": the pair and the need have room, and an
+    all-or-nothing offer only a need nobody funds, whole.
+    """
     pairs = problem.pairs
-    used_budget = np.bincount(pairs.programmes, weights=amounts, minlength=len(problem.budget))
-    used_country = np.bincount(
-        problem.country_of_need[pairs.needs], weights=amounts, minlength=len(problem.country_cap)
+    received = np.bincount(pairs.needs, weights=amounts, minlength=len(problem.need_cap))
+    whole = ~problem.divisible[pairs.programmes]
+    # What more each pair could carry at the least: a unit of split money, or a whole offer's full amount.
+    wanted = np.where(whole, problem.pair_cap, 1.0)
+    more = (amounts < problem.pair_cap - 0.5) & (received[pairs.needs] < problem.need_cap[pairs.needs] - 0.5)
+    more &= ~whole | (received[pairs.needs] == 0)
+    budget_left = problem.budget - np.bincount(
+        pairs.programmes, weights=amounts, minlength=len(problem.budget)
     )
+    country_of_pair = problem.country_of_need[pairs.needs]
+    used_country = np.bincount(country_of_pair, weights=amounts, minlength=len(problem.country_cap))
+    cap_left = problem.country_cap - used_country
+    stopped_by_budget = more & (budget_left[pairs.programmes] < wanted - 0.5)
     binding = [
-        f"budget:{problem.data.programmes[int(j)].id}"
-        for j in np.flatnonzero((problem.budget > 0) & (used_budget >= problem.budget - 1))
+        f"budget:{problem.data.programmes[int(j)].id}" for j in np.unique(pairs.programmes[stopped_by_budget])
     ]
+    stopped_by_cap = more & ~stopped_by_budget & (cap_left[country_of_pair] < wanted - 0.5)
     countries = np.unique(problem.data.n_country.astype(str))
     binding += [
-        f"country_cap:{countries[c]}:{problem.currency}"
-        for c in np.flatnonzero(used_country >= problem.country_cap - 1)
+        f"country_cap:{countries[c]}:{problem.currency}" for c in np.unique(country_of_pair[stopped_by_cap])
     ]
-    if problem.ldc_floor > 0 and used_country[problem.ldc_country].sum() <= problem.ldc_floor + 1:
+    at_floor = used_country[problem.ldc_country].sum() <= problem.ldc_floor + 1
+    if problem.ldc_floor > 0 and at_floor and (more & ~problem.ldc_country[country_of_pair]).any():
         binding.append(f"ldc_floor:{problem.currency}")
     return binding

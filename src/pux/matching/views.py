@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, ValidationFailed
-from pux.i18n import get_language
+from pux.i18n import decimal_text, get_language
 from pux.i18n import gettext as _
 from pux.jobs import service as job_service
 from pux.jobs.kinds import ALLOCATION_ROUND, round_params
@@ -44,7 +44,7 @@ def allocation_method_label(method: str) -> str:
     return labels.get(method, method)
 
 
-def binding_label(constraint: str) -> str:
+def binding_label(constraint: str, country_name: Callable[[str], str] | None = None) -> str:
     """A binding constraint as stored ("budget:12", "country_cap:KEN:USD", "ldc_floor:USD"; rounds before
     currencies were kept apart: "country_cap:KEN", "ldc_floor"), in words."""
     kind, _separator, subject = constraint.partition(":")
@@ -53,7 +53,8 @@ def binding_label(constraint: str) -> str:
     if kind == "budget":
         return _("budget of programme %(id)s") % {"id": subject}
     if kind == "country_cap":
-        return _("country cap of %(country)s") % {"country": subject} + in_currency
+        country = country_name(subject) if country_name else subject
+        return _("country cap of %(country)s") % {"country": country} + in_currency
     if kind == "ldc_floor":
         return _("LDC floor") + (f" ({subject})" if subject else "")
     return constraint
@@ -86,6 +87,11 @@ def round_money(round_record: AllocationRound) -> list[RoundMoney] | None:
         )
         for code, totals in sorted(currencies.items())
     ]
+
+
+def percent_text(share: float | None) -> str:
+    """A share of the round (0.015) as the percentage typed on the form (1.5), in the reader's notation."""
+    return decimal_text(round((share or 0.0) * 100, 6), "#,##0.######")
 
 
 def _round_title(typed: object, problems: list[FieldProblem]) -> str:
@@ -213,14 +219,16 @@ def round_page(
 ) -> HTMLResponse:
     round_record = service.get_round(session, actor=actor, round_id=round_id)
     shown = service.round_proposals(session, actor=actor, round_id=round_id, page=page)
+    labels = reference_labels(session)
     return render(
         request,
         "matching/round.html",
         {
             "round": round_record,
             "money": round_money(round_record),
+            "percent": percent_text,
             "method_label": allocation_method_label,
-            "binding_label": binding_label,
+            "binding_label": lambda constraint: binding_label(constraint, labels.country),
             "page": shown,
             "proposals": shown.items,
             "proposal_explanation": _explanation(session),
