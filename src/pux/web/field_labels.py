@@ -137,6 +137,8 @@ _LABELS: dict[str, Callable[[], str]] = {
     "owner_email": lambda: _("Owner (a person): their email address"),
     "paid_on": lambda: _("Paid on"),
     "password": lambda: _("Password"),
+    "current_password": lambda: _("Current password"),
+    "password_again": lambda: _("New password again"),
     "problem": lambda: _("Problem"),
     "programme_id": lambda: _("Programme number (optional)"),
     "provider_organisation_id": lambda: _("Provider"),
