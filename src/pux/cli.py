@@ -534,7 +534,8 @@ def matching_round(
         console.print(f"method: {record.method}")
         console.print(f"objective: {record.objective:.4f}  proven gap: {record.gap:.4%}")
         console.print(f"greedy objective: {record.greedy_objective:.4f}  optimal_vs_greedy: {ratio:.3f}")
-        console.print(f"allocated: {summary['allocated']:,.0f} of {summary['total_budget']:,.0f}")
+        for currency, money in sorted(summary.get("currencies", {}).items()):
+            console.print(f"allocated: {money['allocated']:,.0f} of {money['budget']:,.0f} {currency}")
         console.print(f"binding constraints: {len(record.binding)}")
 
 

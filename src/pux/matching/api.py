@@ -70,6 +70,19 @@ class ProposalRead(BaseModel):
         )
 
 
+class RoundRulesRead(BaseModel):
+    """The rules a round ran under. Amounts in different currencies are never added: the cap and the floor
+    are shares of each currency's budget (their amounts per currency are in the summary's
+    ``currencies``)."""
+
+    country_cap_share: float = Field(description="Most one country may receive, as a share of the budget")
+    ldc_floor_share: float | None = Field(
+        description="Least the least developed countries receive together, as a share of the budget "
+        "(null: no floor)"
+    )
+    programme_ids: list[int] = Field(description="The programmes of the round")
+
+
 class RoundRead(BaseModel):
     id: int
     title: str
@@ -80,7 +93,11 @@ class RoundRead(BaseModel):
     greedy_objective: float
     optimal_vs_greedy: float | None
     binding: list[str]
-    summary: dict[str, object]
+    rules: RoundRulesRead
+    summary: dict[str, object] = Field(
+        description="pairs, awards, seconds, gap, and per currency (``currencies``): budget, allocated, "
+        "country_cap and ldc_floor, in that currency"
+    )
     declined_pairs_left_out: int = Field(
         description="Pairs of a need and a programme not proposed again: declined in an earlier proposal"
     )
@@ -102,6 +119,11 @@ class RoundRead(BaseModel):
             greedy_objective=record.greedy_objective,
             optimal_vs_greedy=ratio,
             binding=record.binding,
+            rules=RoundRulesRead(
+                country_cap_share=float(record.parameters.get("country_cap_share") or 0.0),
+                ldc_floor_share=record.parameters.get("ldc_floor_share"),
+                programme_ids=list(record.parameters.get("programmes") or []),
+            ),
             summary=record.summary,
             declined_pairs_left_out=int(record.parameters.get("declined_pairs_left_out") or 0),
             proposed_pairs_left_out=int(record.parameters.get("proposed_pairs_left_out") or 0),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Sequence
@@ -52,6 +53,7 @@ from pux.priority import engine as priority_engine
 from pux.priority import service as priority
 from pux.programmes import service as programmes
 from pux.programmes.models import Programme
+from pux.reference import repository as reference_repository
 from pux.reference.choices import reference_labels
 from pux.reference.vocabulary import DIVISIBLE_MODALITIES, income_group_label
 from pux.sdg_tagging.embedder import Embedder, FloatArray
@@ -115,6 +117,7 @@ def _programme_item(programme: Programme) -> ProgrammeItem:
         max_per_need=float(programme.max_per_need) if programme.max_per_need is not None else None,
         currency=programme.currency,
         window_end=programme.window_end,
+        window_start=programme.window_start,
         languages=frozenset(programme.working_languages),
         gender_focus=programme.gender_focus,
         divisible=programme.modality in DIVISIBLE_MODALITIES,
@@ -273,8 +276,10 @@ class NeedSuggestion:
 
 
 def code_labeller(session: Session) -> CodeLabeller:
-    """Names for the codes in match reasons (techniques, country groups, income groups, countries)."""
+    """Names for the codes in match reasons (techniques, country groups, income groups, countries,
+    regions)."""
     names = reference_labels(session)
+    regions = {region.m49: region for region in reference_repository.list_regions(session)}
 
     def label(key: str, code: str) -> str:
         if key == "names":
@@ -285,6 +290,9 @@ def code_labeller(session: Session) -> CodeLabeller:
             return income_group_label(code)
         if key == "country":
             return names.country(code)
+        if key == "region":
+            region = regions.get(code)
+            return region.name() if region else code
         return code
 
     return label
@@ -506,12 +514,12 @@ def _without_already_proposed(
     return without_pairs(context.data, pairs, standing)
 
 
-def _summary(result: Allocation) -> dict[str, float | int | str]:
+def _summary(result: Allocation) -> dict[str, object]:
     return {
         "pairs": result.pairs,
         "awards": len(result.awards),
-        "allocated": result.allocated,
-        "total_budget": result.total_budget,
+        # Budget, allocated, cap and floor of each currency: amounts in two currencies are never added.
+        "currencies": {code: dataclasses.asdict(money) for code, money in result.currencies.items()},
         "seconds": round(result.seconds, 3),
         "gap": result.gap,
     }
