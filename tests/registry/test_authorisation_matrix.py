@@ -31,7 +31,7 @@ from pux.priority.engine import default_config_data
 from pux.programmes import service as programmes
 from pux.web.app import create_app
 from tests.web_helpers import bearer, csrf_token, run_queued_jobs, sign_in
-from tests.world import ROLES, World, event_json
+from tests.world import PASSWORD, ROLES, World, event_json
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"public"}
@@ -51,6 +51,8 @@ class Rule:
     allowed: frozenset[str]
     build: Callable[[Session, World, str], Request]
     api: bool = False
+    # Whose record the request acts on, when a route is tried both on the role's own and on another's.
+    whose: str = ""
 
 
 def _need_form(session: Session, world: World, key: str) -> dict[str, Any]:
@@ -657,6 +659,98 @@ def _organisation_to_confirm(session: Session, world: World, role: str) -> Reque
     return f"/activities/import/iati/organisations/{organisation.id}/confirm", {"data": {}}
 
 
+# --- Self-service: a person's own password, registration and travel application ------------------------
+# Each signed-in role acts on its OWN record (as with `_own_token`); the public, having none, is sent the
+# expert's. The "another's" rules give each role the expert's record, so a role refused there cannot
+# reach someone else's application by its number.
+
+NEW_PASSWORD = "a new password, long enough"
+
+
+def _owner(world: World, role: str) -> int:
+    return world.user_ids[role if role != "public" else "expert"]
+
+
+def _password_change(session: Session, world: World, role: str) -> Request:
+    typed = {"current_password": PASSWORD, "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    return "/account/password", {"data": typed}
+
+
+def _reset_link(session: Session, world: World, role: str) -> Request:
+    return f"/people/{world.user_ids['expert']}/password-reset", {"data": {}}
+
+
+def _password_reset(session: Session, world: World, role: str) -> Request:
+    """A reset link the administrator made for the role's own account: whoever holds it may use it."""
+    from pux.config import Settings
+
+    # The app's secret: the test app's settings leave the key to the same defaults as these.
+    secret = Settings(database_url=str(session.get_bind().engine.url)).session_secret()
+    _person, token = accounts.make_password_reset(
+        session, actor=world.actors["admin"], user_id=_owner(world, role), secret=secret
+    )
+    return f"/password-reset/{token}", {"data": {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}}
+
+
+def _registration_api(session: Session, world: World, role: str) -> Request:
+    return f"/api/v1/events/{_dialogue_event(session, world).id}/registration", {"json": {}}
+
+
+def _registration_form(session: Session, world: World, role: str) -> Request:
+    return f"/events/{_dialogue_event(session, world).id}/register", {"data": {}}
+
+
+def _application_for_participant(session: Session, world: World, role: str) -> Request:
+    """A facilitator applies for someone on the list who has no account."""
+    person = _dialogue_participant(
+        session, world, full_name="Amina Njeri", email="amina@test.pux.invalid", country_iso3="KEN"
+    )
+    application = {"participant_id": str(person.id), **TRAVEL_FORM}
+    return f"/events/{person.event_id}/travel/applications", {"data": application}
+
+
+TRAVEL_FORM = {"fare": "900", "daily_allowance": "150", "nights": "3", "reason": "Flight from Mombasa."}
+
+
+def _application_of(session: Session, world: World, user_id: int) -> Any:
+    from pux.dialogues.schemas import TravelApplicationFields
+
+    person = _dialogue_participant(session, world, user_id=user_id, country_iso3="KEN")
+    return dialogues.apply_for_travel(
+        session,
+        actor=world.actors["facilitator"],
+        participant_id=person.id,
+        data=TravelApplicationFields(
+            fare=Decimal(900), daily_allowance=Decimal(150), nights=3, reason="Flight from Mombasa."
+        ),
+    )
+
+
+def _application_change(application: Any) -> Request:
+    changed = {**TRAVEL_FORM, "fare": "850", "version": str(application.version)}
+    return f"/travel/applications/{application.id}", {"data": changed}
+
+
+def _application_withdrawal(application: Any) -> Request:
+    return f"/travel/applications/{application.id}/withdraw", {"data": {"version": str(application.version)}}
+
+
+def _own_application_change(session: Session, world: World, role: str) -> Request:
+    return _application_change(_application_of(session, world, _owner(world, role)))
+
+
+def _others_application_change(session: Session, world: World, role: str) -> Request:
+    return _application_change(_application_of(session, world, world.user_ids["expert"]))
+
+
+def _own_application_withdrawal(session: Session, world: World, role: str) -> Request:
+    return _application_withdrawal(_application_of(session, world, _owner(world, role)))
+
+
+def _others_application_withdrawal(session: Session, world: World, role: str) -> Request:
+    return _application_withdrawal(_application_of(session, world, world.user_ids["expert"]))
+
+
 RULES = (
     Rule(
         "POST",
@@ -1036,6 +1130,34 @@ RULES = (
         KENYA_FOCAL,
         lambda s, w, r: _existing_interest(s, w, "acknowledge"),
     ),
+    Rule("POST", "/account/password", SIGNED_IN, _password_change),
+    Rule("POST", "/people/{user_id}/password-reset", ADMIN_ONLY, _reset_link),
+    Rule("POST", "/password-reset/{token}", EVERYONE, _password_reset),
+    Rule("POST", "/api/v1/events/{event_id}/registration", SIGNED_IN, _registration_api, True),
+    Rule("POST", "/events/{event_id}/register", SIGNED_IN, _registration_form),
+    Rule("POST", "/events/{event_id}/travel/applications", GLOBAL, _application_for_participant),
+    Rule("POST", "/travel/applications/{application_id}", SIGNED_IN, _own_application_change, whose="own"),
+    Rule(
+        "POST",
+        "/travel/applications/{application_id}",
+        GLOBAL | {"expert"},
+        _others_application_change,
+        whose="the expert's",
+    ),
+    Rule(
+        "POST",
+        "/travel/applications/{application_id}/withdraw",
+        SIGNED_IN,
+        _own_application_withdrawal,
+        whose="own",
+    ),
+    Rule(
+        "POST",
+        "/travel/applications/{application_id}/withdraw",
+        GLOBAL | {"expert"},
+        _others_application_withdrawal,
+        whose="the expert's",
+    ),
 )
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -1077,7 +1199,11 @@ def _succeeded(response: Any) -> bool:
 
 
 CASES = [
-    pytest.param(rule, role, id=f"{rule.method} {rule.path} as {role}") for rule in RULES for role in ROLES
+    pytest.param(
+        rule, role, id=f"{rule.method} {rule.path} as {role}" + (f" on {rule.whose}" if rule.whose else "")
+    )
+    for rule in RULES
+    for role in ROLES
 ]
 
 
