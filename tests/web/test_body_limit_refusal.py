@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from fastapi.testclient import TestClient
 
 from pux.config import Settings
+from pux.i18n import gettext, language_context
 from tests.web_helpers import bearer, csrf_token, sign_in
 from tests.world import World
 
@@ -17,8 +18,10 @@ TOO_LARGE_AR = "حجم ما أُرسل أكبر مما يقبله هذا الم�
 TOO_LARGE_FR = "Les données envoyées dépassent la taille acceptée par ce site."
 
 
-def _mb(limit_bytes: int) -> str:
-    return f"{limit_bytes // (1024 * 1024)} MB"
+def _limit_sentence(limit_bytes: int, language: str) -> str:
+    """The sentence that states the limit, as the reader's catalogue writes it ("2 Mo" in French)."""
+    with language_context(language):
+        return gettext("The most it accepts is %(limit)s MB.") % {"limit": limit_bytes // (1024 * 1024)}
 
 
 def test_a_need_form_over_the_limit_gets_the_sites_page_in_arabic(client: TestClient, world: World) -> None:
@@ -32,7 +35,7 @@ def test_a_need_form_over_the_limit_gets_the_sites_page_in_arabic(client: TestCl
     assert answer.status_code == 413
     assert answer.headers["content-type"].startswith("text/html")
     assert 'lang="ar"' in answer.text and 'dir="rtl"' in answer.text
-    assert TOO_LARGE_AR in answer.text and _mb(Settings().max_body_bytes) in answer.text
+    assert TOO_LARGE_AR in answer.text and _limit_sentence(Settings().max_body_bytes, "ar") in answer.text
     assert "تقرير تقرير" not in answer.text  # what was sent is not echoed
     # The security headers every other page carries.
     assert answer.headers["x-content-type-options"] == "nosniff"
@@ -50,7 +53,7 @@ def test_an_api_call_over_the_limit_gets_a_json_error_in_the_callers_language(
     assert answer.status_code == 413
     assert answer.headers["content-type"] == "application/json"
     detail = answer.json()["detail"]
-    assert detail.startswith(TOO_LARGE_FR) and _mb(Settings().max_body_bytes) in detail
+    assert detail.startswith(TOO_LARGE_FR) and _limit_sentence(Settings().max_body_bytes, "fr") in detail
     assert answer.headers["x-content-type-options"] == "nosniff"
 
 
@@ -68,4 +71,4 @@ def test_a_body_sent_without_its_length_is_refused_saying_the_limit(client: Test
     )
     assert answer.status_code == 413
     detail = answer.json()["detail"]
-    assert detail.startswith(TOO_LARGE_FR) and _mb(Settings().max_body_bytes) in detail
+    assert detail.startswith(TOO_LARGE_FR) and _limit_sentence(Settings().max_body_bytes, "fr") in detail
