@@ -516,6 +516,27 @@ def can_move_participant(
     return "self" in roles and user_id is not None and actor.user_id == user_id
 
 
+# The moves a person on a list may make on themselves besides declining: saying they will come once invited
+# (or once their focal point endorsed them). Apart from PARTICIPANT_MOVE_ROLES, which facilitators pass
+# whatever the event's state: a self-confirmation is also bound to the event's registration being open.
+SELF_CONFIRMATIONS = frozenset({("invited", "confirmed"), ("endorsed", "confirmed")})
+
+
+def can_confirm_self(actor: Actor, *, source: str, target: str, participant_user_id: int | None) -> bool:
+    """A person confirms their own place on an event's list."""
+    return (
+        (source, target) in SELF_CONFIRMATIONS
+        and actor.user_id is not None
+        and participant_user_id == actor.user_id
+    )
+
+
+def can_register_for_event(actor: Actor) -> bool:
+    """Any signed-in person may put themselves on the list of an event they may see (it commits them to
+    nothing)."""
+    return actor.user_id is not None
+
+
 def can_apply_for_travel(actor: Actor, *, participant_user_id: int | None) -> bool:
     """A participant applies (and edits the application) for themselves; facilitators for anyone."""
     return actor.is_global or (participant_user_id is not None and actor.user_id == participant_user_id)

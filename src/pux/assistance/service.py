@@ -439,10 +439,11 @@ def may_record(actor: Actor) -> bool:
 def provider_choices(session: Session, actor: Actor) -> list[accounts_service.OrganisationName]:
     """The organisations the actor may record an activity for: what the form's Provider offers."""
     names = accounts_service.organisation_names(session)
-    if actor.is_global:
+    if actor.is_global:  # every organisation: no need to ask of each of thousands
         return names
-    own = actor.organisations(permissions.PARTNER, permissions.PROGRAMME_OFFICER)
-    return [name for name in names if name.id in own]
+    return [
+        name for name in names if permissions.can_record_activity_for(actor, provider_organisation_id=name.id)
+    ]
 
 
 def require_may_record(actor: Actor) -> None:

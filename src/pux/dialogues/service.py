@@ -680,19 +680,13 @@ def participant_moves(session: Session, actor: Actor, participant: Participant) 
 
 # --- Voluntary registration -------------------------------------------------------------------------
 
-# The moves a person on a list may make on themselves besides declining: saying they will come once
-# invited (a recipient country's people only after their focal point endorsed them: _check_chain).
-# TODO(permissions): belongs in permissions.PARTICIPANT_MOVE_ROLES as "self" on these two moves.
-SELF_CONFIRMATIONS = frozenset({(v.INVITED, v.CONFIRMED), (v.ENDORSED, v.CONFIRMED)})
 
-
+# A person on a list says they will come (a recipient country's people only after their focal point
+# endorsed them: _check_chain), while the event is open for registration.
 def _confirms_self(actor: Actor, participant: Participant, source: str, target: str) -> bool:
-    return (
-        (source, target) in SELF_CONFIRMATIONS
-        and actor.user_id is not None
-        and participant.user_id == actor.user_id
-        and registration_open(participant.event)
-    )
+    return permissions.can_confirm_self(
+        actor, source=source, target=target, participant_user_id=participant.user_id
+    ) and registration_open(participant.event)
 
 
 def registration_open(event: DialogueEvent) -> bool:
@@ -702,7 +696,7 @@ def registration_open(event: DialogueEvent) -> bool:
 
 def may_register(session: Session, actor: Actor, event: DialogueEvent) -> bool:
     """Whether the signed-in person may put themselves on this event's list now (for the button)."""
-    if actor.user_id is None or not registration_open(event):
+    if not permissions.can_register_for_event(actor) or not registration_open(event):
         return False
     mine = my_participation(session, actor=actor, event_id=event.id)
     return mine is None or mine.status == v.DECLINED
@@ -716,10 +710,9 @@ def registered_self(participant: Participant) -> bool:
 def register_self(session: Session, *, actor: Actor, event_id: int) -> Participant:
     """A signed-in person puts themselves on an event's list. It commits them to nothing: they join as
     nominated, and the chain goes on as for anyone nominated (their focal point endorses a recipient
-    country's people, the facilitators confirm). Someone who declined registers again the same way.
-    The rule (any signed-in person, on an event they may see): TODO(permissions) can_register_for_event."""
+    country's people, the facilitators confirm). Someone who declined registers again the same way."""
     event = get_event(session, actor=actor, event_id=event_id)
-    require(actor.user_id is not None, _("Sign in to register for an event."))
+    require(permissions.can_register_for_event(actor), _("Sign in to register for an event."))
     if not registration_open(event):
         raise InvalidTransition(_("Registration is closed: the event has begun or was cancelled."))
     mine = my_participation(session, actor=actor, event_id=event.id)
