@@ -95,6 +95,11 @@ def actor_for(user: User) -> Actor:
     return _actor(user.id, user.email, user.organisation_id, grants)
 
 
+def user_label(user_id: int, email: str) -> str:
+    """How the audit trail names a person acting for themselves."""
+    return f"user:{user_id}:{email}"
+
+
 def _actor(
     user_id: int,
     email: str,
@@ -103,7 +108,7 @@ def _actor(
 ) -> Actor:
     return Actor(
         user_id=user_id,
-        label=f"user:{user_id}:{email}",
+        label=user_label(user_id, email),
         grants=tuple(Grant(*grant) for grant in grants),
         organisation_id=organisation_id,
     )
@@ -324,7 +329,7 @@ def accept_invitation(session: Session, *, token: str, data: InvitationAccept) -
     invitation.accepted_at = _now()
     audit.record(
         session,
-        actor=f"user:{user.id}:{user.email}",
+        actor=user_label(user.id, user.email),
         action="invitation.accept",
         entity_type="user",
         entity_id=str(user.id),
@@ -626,7 +631,7 @@ def reset_password(
     _set_password(session, user, data.password)
     audit.record(
         session,
-        actor=f"user:{user.id}:{user.email}",
+        actor=user_label(user.id, user.email),
         action="user.password_reset",
         entity_type="user",
         entity_id=str(user.id),
