@@ -675,15 +675,9 @@ def review_story(
 ) -> Response:
     """A second person's review publishes the story and dates it (the API's review, from the page)."""
     story = service.get_story(session, actor=actor, slug=slug)
-    service.review_story(session, actor=actor, story_id=story.id, version=_form_version(form))
+    service.review_story(session, actor=actor, story_id=story.id, version=form_version(form_data(form)))
     flash(request, _("Your review was recorded; the story is published."))
     return RedirectResponse(f"/stories/{slug}", status_code=303)
-
-
-def _form_version(form: Any) -> int:
-    # A version that is not a number cannot be the one shown: it is as stale as an old one.
-    text = str(form.get("version", ""))
-    return int(text) if text.isdigit() else -1
 
 
 @router.get("/stories/{slug}/edit", response_class=HTMLResponse)
@@ -822,7 +816,7 @@ def review_myth(
 ) -> Response:
     """A second person's review publishes the myth and dates it (the API's review, from the page)."""
     myth = service.get_myth(session, actor=actor, slug=slug)
-    service.review_myth(session, actor=actor, myth_id=myth.id, version=_form_version(form))
+    service.review_myth(session, actor=actor, myth_id=myth.id, version=form_version(form_data(form)))
     flash(request, _("Your review was recorded; the myth is published."))
     return RedirectResponse(f"/myths/{slug}", status_code=303)
 
