@@ -45,7 +45,13 @@ COST_SCALE = 2_000_000  # largest per-unit value becomes this integer cost; int6
 
 
 class AllocationInfeasible(ValueError):
-    """The rules cannot all be met (for example an LDC floor larger than what LDC needs can receive)."""
+    """The rules cannot all be met (for example an LDC floor larger than what LDC needs can receive).
+    ``currency``: the budget whose rules could not be met, once known (each currency is allocated apart,
+    its floor a share of its own budget: a round in two currencies failed without saying which)."""
+
+    def __init__(self, message: str, currency: str | None = None) -> None:
+        super().__init__(message)
+        self.currency = currency
 
 
 @dataclass(frozen=True)
@@ -511,7 +517,10 @@ def allocate(data: MatchingData, pairs: PairSet, rules: RoundRules = RoundRules(
     for currency, pairs_in_currency in _pairs_by_currency(data, pairs):
         time_left = max(1.0, rules.mip_time_limit - (time.perf_counter() - started))
         part_rules = replace(rules, mip_time_limit=min(rules.mip_time_limit, time_left))
-        parts.append(_allocate_in_currency(data, pairs_in_currency, part_rules, currency))
+        try:
+            parts.append(_allocate_in_currency(data, pairs_in_currency, part_rules, currency))
+        except AllocationInfeasible as infeasible:
+            raise AllocationInfeasible(str(infeasible), currency=currency or None) from infeasible
     if len(parts) == 1:
         return parts[0]
     awards = sorted((award for part in parts for award in part.awards), key=lambda a: (a.programme, a.need))

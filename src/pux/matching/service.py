@@ -446,19 +446,7 @@ def run_round(
     try:
         result = allocate(context.data, pairs, rules)
     except AllocationInfeasible as infeasible:
-        field = "ldc_floor_percent" if rules.ldc_floor_share else "country_cap_percent"
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    field,
-                    _(
-                        "No allocation can meet these rules: the least developed countries cannot receive "
-                        "this share of the round (their eligible needs and the caps do not allow it). "
-                        "Lower the floor, or leave it empty."
-                    ),
-                )
-            ]
-        ) from infeasible
+        raise ValidationFailed([_infeasible_rules(rules, infeasible)]) from infeasible
     round_record = AllocationRound(
         title=title,
         method=result.method,
@@ -487,6 +475,31 @@ def run_round(
         after={"objective": result.objective, "gap": result.gap, "proposals": len(result.awards)},
     )
     return round_record
+
+
+def _infeasible_rules(rules: RoundRules, infeasible: AllocationInfeasible) -> FieldProblem:
+    """Why no allocation meets the rules, naming the currency whose budget the floor could not be met in:
+    each currency's floor is a share of its own budget, and a round in dollars and euros said only "this
+    share of the round", leaving the facilitator to guess which budget to lower it for."""
+    field = "ldc_floor_percent" if rules.ldc_floor_share else "country_cap_percent"
+    if infeasible.currency is None:
+        return FieldProblem(
+            field,
+            _(
+                "No allocation can meet these rules: the least developed countries cannot receive "
+                "this share of the round (their eligible needs and the caps do not allow it). "
+                "Lower the floor, or leave it empty."
+            ),
+        )
+    return FieldProblem(
+        field,
+        _(
+            "No allocation can meet these rules in %(currency)s: the least developed countries cannot "
+            "receive this share of the round's %(currency)s budget (their eligible needs costed in "
+            "%(currency)s and the caps do not allow it). Lower the floor, or leave it empty."
+        )
+        % {"currency": infeasible.currency},
+    )
 
 
 def _without_declined(session: Session, context: MatchingContext, pairs: PairSet) -> tuple[PairSet, int]:
