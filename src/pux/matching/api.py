@@ -47,7 +47,8 @@ class ProposalRead(BaseModel):
     id: int
     need_id: int
     programme_id: int
-    amount: float
+    amount: float = Field(description="The amount proposed, in ``currency``")
+    currency: str = Field(description="The currency of ``amount``: the programme's (ISO 4217)")
     fit: float
     explanation: str
     donor_decision: str | None
@@ -55,13 +56,15 @@ class ProposalRead(BaseModel):
     status: str
 
     @classmethod
-    def of(cls, proposal: MatchProposal, label: CodeLabeller) -> ProposalRead:
-        """``label`` names the explanation's codes as the pages do (it gave "income group LMC")."""
+    def of(cls, proposal: MatchProposal, label: CodeLabeller, currencies: dict[int, str]) -> ProposalRead:
+        """``label`` names the explanation's codes as the pages do (it gave "income group LMC");
+        ``currencies``: the programmes' currencies by id (service.proposal_currencies)."""
         return cls(
             id=proposal.id,
             need_id=proposal.need_id,
             programme_id=proposal.programme_id,
             amount=float(proposal.amount),
+            currency=currencies[proposal.programme_id],
             fit=proposal.fit,
             explanation=service.proposal_explanation(proposal, label),
             donor_decision=proposal.donor_decision,
@@ -107,7 +110,13 @@ class RoundRead(BaseModel):
     proposals: list[ProposalRead]
 
     @classmethod
-    def of(cls, record: AllocationRound, proposals: list[MatchProposal], label: CodeLabeller) -> RoundRead:
+    def of(
+        cls,
+        record: AllocationRound,
+        proposals: list[MatchProposal],
+        label: CodeLabeller,
+        currencies: dict[int, str],
+    ) -> RoundRead:
         ratio = record.objective / record.greedy_objective if record.greedy_objective else None
         return cls(
             id=record.id,
@@ -127,7 +136,7 @@ class RoundRead(BaseModel):
             summary=record.summary,
             declined_pairs_left_out=int(record.parameters.get("declined_pairs_left_out") or 0),
             proposed_pairs_left_out=int(record.parameters.get("proposed_pairs_left_out") or 0),
-            proposals=[ProposalRead.of(p, label) for p in proposals],
+            proposals=[ProposalRead.of(p, label, currencies) for p in proposals],
         )
 
 
@@ -182,7 +191,8 @@ def run_round(session: SessionDep, actor: ApiActor, request: ApiBody[RoundReques
         session, actor=actor, title=request.title, rules=rules, programme_ids=request.programme_ids
     )
     proposals = service.proposals_for(session, actor=actor, round_id=record.id)
-    return RoundRead.of(record, proposals, service.code_labeller(session))
+    currencies = service.proposal_currencies(session, proposals)
+    return RoundRead.of(record, proposals, service.code_labeller(session), currencies)
 
 
 @router.post("/matching/round-jobs", response_model=JobRead, status_code=202)
@@ -217,7 +227,8 @@ def get_round(session: SessionDep, actor: ApiActor, round_id: RecordPath) -> Rou
     """A stored round with the proposals the caller may see."""
     record = service.get_round(session, actor=actor, round_id=round_id)
     proposals = service.proposals_for(session, actor=actor, round_id=round_id)
-    return RoundRead.of(record, proposals, service.code_labeller(session))
+    currencies = service.proposal_currencies(session, proposals)
+    return RoundRead.of(record, proposals, service.code_labeller(session), currencies)
 
 
 @router.get("/matching/rounds/{round_id}/proposals", response_model=ListPage[ProposalRead])
@@ -228,7 +239,8 @@ def list_round_proposals(
     answer lists them all at once: thousands in a round at the mission's scale)."""
     shown = service.round_proposals(session, actor=actor, round_id=round_id, page=page)
     label = service.code_labeller(session)
-    return ListPage[ProposalRead].of(shown, lambda proposal: ProposalRead.of(proposal, label))
+    currencies = service.proposal_currencies(session, shown.items)
+    return ListPage[ProposalRead].of(shown, lambda proposal: ProposalRead.of(proposal, label, currencies))
 
 
 @router.post("/proposals/{proposal_id}/decision", response_model=ProposalRead)
@@ -244,4 +256,5 @@ def decide(
         side=decision.side,
         reason=decision.reason,
     )
-    return ProposalRead.of(proposal, service.code_labeller(session))
+    currencies = service.proposal_currencies(session, [proposal])
+    return ProposalRead.of(proposal, service.code_labeller(session), currencies)

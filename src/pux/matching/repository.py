@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
@@ -67,6 +67,15 @@ def programmes_by_id(session: Session, ids: Sequence[int]) -> dict[int, Programm
     )
     statement = select(Programme).where(Programme.id.in_(ids)).options(*(lazyload(each) for each in lists))
     return {programme.id: programme for programme in session.scalars(statement).unique()}
+
+
+def programme_currencies(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """The currency of each programme of ``ids``, without reading the programmes (a round's proposals are
+    read without theirs)."""
+    if not ids:
+        return {}
+    statement = select(Programme.id, Programme.currency).where(Programme.id.in_(sorted(set(ids))))
+    return {programme_id: currency for programme_id, currency in session.execute(statement)}
 
 
 def add(session: Session, record: object) -> None:

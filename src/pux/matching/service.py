@@ -627,6 +627,12 @@ def proposals_for(session: Session, *, actor: Actor, round_id: int | None = None
     return list(repository.proposals(session, round_id, permissions.proposal_deciders(actor)))
 
 
+def proposal_currencies(session: Session, proposals: Sequence[MatchProposal]) -> dict[int, str]:
+    """The currency of each proposal's amount (its programme's), by programme id, in one query: a round's
+    proposals are read without their programmes."""
+    return repository.programme_currencies(session, {proposal.programme_id for proposal in proposals})
+
+
 def round_proposals(
     session: Session, *, actor: Actor, round_id: int, page: PageRequest
 ) -> Page[MatchProposal]:
