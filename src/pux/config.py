@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var") / "pux.sqlite3"
@@ -16,6 +17,13 @@ DEFAULT_SECRET_KEY_FILE = Path("var") / "secret_key"
 # Kept so that a configuration still carrying the old public development key is refused everywhere.
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
 MINIMUM_SECRET_LENGTH = 32
+# An IATI organisation identifier as PUX accepts one for itself: its registration agency's prefix and the
+# organisation's number there, letters and digits joined by single hyphens ("XI-PUX", "XM-DAC-41301").
+# No spaces or other signs: the identifier begins every activity identifier PUX mints ("XI-PUX-PUX-5").
+IATI_ORGANISATION_IDENTIFIER = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+# The reporting organisation's identifier is stored in a 150-character column, and the activity
+# identifiers it begins must stay within IATI's 200.
+MAXIMUM_REPORTING_REF_LENGTH = 100
 
 
 class Settings(BaseSettings):
@@ -66,6 +74,30 @@ class Settings(BaseSettings):
     # Malloc arenas each app process may keep (glibc; 0 leaves its default, eight per core): with the
     # default, memory freed by one request thread sat in arenas others never reuse (pux.processes).
     malloc_arenas: int = Field(default=2, ge=0, le=64)
+    # Who reports, in IATI exports, the activities whose provider has no IATI identifier, and the prefix of
+    # the identifiers PUX mints for them ("<ref>-PUX-<number>"). Each installation needs its own: two
+    # reporting under the same one publish clashing identifiers. The default is what every PUX used before.
+    iati_reporting_ref: str = "XI-PUX"
+    iati_reporting_name: str = Field(default="PUX - Peaceful Uses Exchange", max_length=300)
+
+    @field_validator("iati_reporting_ref")
+    @classmethod
+    def _iati_organisation_identifier(cls, value: str) -> str:
+        if len(value) > MAXIMUM_REPORTING_REF_LENGTH or not IATI_ORGANISATION_IDENTIFIER.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not an IATI organisation identifier: the registration agency's prefix and "
+                "the organisation's number there, letters and digits joined by hyphens, no spaces or other "
+                f'signs, at most {MAXIMUM_REPORTING_REF_LENGTH} characters (such as "XI-PUX" or '
+                '"XM-DAC-41301")'
+            )
+        return value
+
+    @field_validator("iati_reporting_name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the name of the reporting organisation may not be blank")
+        return value.strip()
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -31,7 +31,13 @@ def export_iati(
     """The activities visible to the caller, filtered as the list is, as an IATI 2.03 activity file (PUX's
     techniques as the reporting-organisation sector vocabulary 99, with its vocabulary URI)."""
     target = downloads.spool()
+    settings = request.app.state.settings
     service.export_activities(
-        session, actor=actor, filters=filters, target=target, base_url=request.app.state.settings.base_url
+        session,
+        actor=actor,
+        filters=filters,
+        target=target,
+        base_url=settings.base_url,
+        reporter=service.Reporter.of(settings),
     )
     return downloads.streamed(target, "application/xml", "pux-activities.iati.xml")

@@ -42,6 +42,7 @@ from pux.assistance.models import (
 )
 from pux.assistance.repository import ActivityFilter
 from pux.audit import service as audit
+from pux.config import Settings, get_settings
 from pux.db import as_utc, unit_of_work
 from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from pux.i18n import LANGUAGES
@@ -86,15 +87,31 @@ from pux.reference.models import fold_for_search
 ENTITY_RUN = "iati_import_run"
 # How many refused activities a report names (the counts stay exact beyond that).
 MAX_NAMED_REFUSALS = 2000
-# PUX's own identifier as a secondary reporter of activities whose provider has no IATI identifier.
-# Every PUX installation reports under it: an identifier it begins is not enough to tell this
-# installation's export from another's (own_activity_read_back compares the record too).
-PUX_REPORTING_REF = "XI-PUX"
 # The identifier PUX's export gives an activity recorded in PUX: "<reporting org>-PUX-<its number>".
 _OWN_IDENTIFIER = re.compile(r"-PUX-([0-9]{1,10})")
 PUX_REPORTING_TYPE = "90"
 Progress = Callable[[int, int], None]
 LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """The organisation this installation reports as, a secondary reporter, the activities whose provider
+    has no IATI identifier (PUX_IATI_REPORTING_REF and PUX_IATI_REPORTING_NAME). Installations that kept
+    the default "XI-PUX" share it, so an identifier it begins is not enough to tell this installation's
+    export from another's (own_activity_read_back compares the record too)."""
+
+    ref: str
+    name: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> Reporter:
+        return cls(settings.iati_reporting_ref, settings.iati_reporting_name)
+
+
+def this_installation() -> Reporter:
+    """The reporter the environment configures (for callers not handed the app's settings: the CLI, jobs)."""
+    return Reporter.of(get_settings())
 
 
 class ImportUnderway(DomainError):
@@ -320,6 +337,8 @@ class _Context:
     iso3_by_iso2: dict[str, str]
     iso2_by_iso3: dict[str, str]
     vocabulary_uri: str
+    # Whose identifiers are PUX's own: an activity of its export read back is not imported again.
+    reporter: Reporter
     organisation_ids: dict[str, int] = field(default_factory=dict)
 
 
@@ -361,11 +380,13 @@ def import_file(
     progress: Progress | None = None,
     take_over: bool = False,
     run_id: int | None = None,
+    reporter: Reporter | None = None,
 ) -> ImportReport:
     """Import the relevant, valid activities of an IATI 2.03 file in batches; continue a run of the same
     file and options that stopped half way. Raises IatiFileRefused (nothing written) for a file that is
     not IATI XML, PermissionDenied for anyone but facilitators, ImportUnderway while another runner holds
-    the run. ``run_id``: the run a job was queued to do (its report, once it has ended)."""
+    the run. ``run_id``: the run a job was queued to do (its report, once it has ended). ``reporter``:
+    whose export PUX's own activities come back in (this installation's by default)."""
     if run_id is not None:
         ended = _ended_or_held(session_factory, run_id, take_over=take_over)
         if ended is not None:
@@ -379,6 +400,7 @@ def import_file(
         options=options,
         take_over=take_over,
         run_id=run_id,
+        reporter=reporter,
     )
     return finish_import(started, progress)
 
@@ -432,6 +454,7 @@ def start_import(
     take_over: bool = False,
     run_id: int | None = None,
     hand_over: bool = False,
+    reporter: Reporter | None = None,
 ) -> StartedImport:
     """Check the file and take its run (or the stopped run of the same file and options, to go on from
     where it stopped). Raises IatiFileRefused, with nothing written, for a file that is not IATI XML, and
@@ -460,7 +483,9 @@ def start_import(
             take_over=take_over,
             run_id=run_id,
         )
-        context = _context(session, actor, run, holder or "", chosen, rule_set, base_url)
+        context = _context(
+            session, actor, run, holder or "", chosen, rule_set, base_url, reporter or this_installation()
+        )
         done, seconds_before = run.done_count, float(run.seconds or 0)
     return StartedImport(session_factory, path, context, total, done, seconds_before, chosen.batch_size)
 
@@ -633,6 +658,7 @@ def _context(
     options: ImportOptions,
     rule_set: RelevanceRules,
     base_url: str,
+    reporter: Reporter,
 ) -> _Context:
     uri = technique_vocabulary_uri(base_url)
     iso3_by_iso2 = repository.country_iso3_by_iso2(session)
@@ -649,6 +675,7 @@ def _context(
         iso3_by_iso2=iso3_by_iso2,
         iso2_by_iso3={iso3: iso2 for iso2, iso3 in iso3_by_iso2.items()},
         vocabulary_uri=uri,
+        reporter=reporter,
     )
 
 
@@ -740,7 +767,7 @@ def _apply_batch(
         )
         for decision in wanted:
             record = decision.read.record
-            if own_activity_read_back(record, decision.country_iso3, ours):
+            if own_activity_read_back(record, decision.country_iso3, ours, context.reporter):
                 unchanged += 1  # PUX's own export read back: the activity is here already
                 continue
             activity = existing.get(record.identifier)
@@ -808,20 +835,21 @@ def own_record_number(identifier: str) -> int | None:
 
 
 def own_activity_read_back(
-    record: ActivityRecord, country_iso3: str | None, ours: dict[int, AssistanceActivity]
+    record: ActivityRecord, country_iso3: str | None, ours: dict[int, AssistanceActivity], reporter: Reporter
 ) -> bool:
     """Whether ``record`` is this installation's export of one of its own activities (``ours``, by
-    number): its identifier and reporting organisation are the ones the export gives that activity, and
-    it is that activity (title and recipient country). An identifier ending in "-PUX-<n>" is not enough:
-    another PUX installation's export, or any publisher's, may name an activity n that is not PUX's n
-    (such a file was reported "unchanged" and its activities were lost)."""
+    number): its identifier and reporting organisation are the ones the export gives that activity (with
+    ``reporter``, this installation's, for a provider with no IATI identifier), and it is that activity
+    (title and recipient country). An identifier ending in "-PUX-<n>" is not enough: another PUX
+    installation's export, or any publisher's, may name an activity n that is not PUX's n (such a file was
+    reported "unchanged" and its activities were lost)."""
     number = own_record_number(record.identifier)
     activity = ours.get(number) if number is not None else None
     if activity is None:
         return False
-    reporting_ref = own_reporting_ref(activity.provider)
+    reporting_ref = own_reporting_ref(activity.provider, reporter)
     return (
-        record.identifier == own_identifier(activity.provider, activity.id)
+        record.identifier == own_identifier(activity.provider, activity.id, reporter)
         and record.reporting_org.ref == reporting_ref
         and country_iso3 == activity.recipient_country_iso3
         and _same_words(record.title("en"), activity.title)
@@ -832,16 +860,16 @@ def _same_words(first: str, second: str) -> bool:
     return first.split() == second.split()
 
 
-def own_reporting_ref(provider: Organisation | None) -> str:
+def own_reporting_ref(provider: Organisation | None, reporter: Reporter) -> str:
     """Who reports an activity recorded in PUX in its export: its provider when that has an IATI
-    identifier, else PUX as a secondary reporter."""
+    identifier, else this installation (``reporter``) as a secondary reporter."""
     provider_ref = provider.iati_identifier if provider is not None else None
-    return provider_ref or PUX_REPORTING_REF
+    return provider_ref or reporter.ref
 
 
-def own_identifier(provider: Organisation | None, activity_id: int) -> str:
+def own_identifier(provider: Organisation | None, activity_id: int, reporter: Reporter) -> str:
     """The IATI identifier PUX's export gives an activity recorded in PUX."""
-    return f"{own_reporting_ref(provider)}-PUX-{activity_id}"
+    return f"{own_reporting_ref(provider, reporter)}-PUX-{activity_id}"
 
 
 def _is_newer(record: ActivityRecord, activity: AssistanceActivity) -> bool:
@@ -1196,15 +1224,18 @@ def export_activities(
     target: BinaryIO | IO[bytes],
     base_url: str,
     batch_size: int = 500,
+    reporter: Reporter | None = None,
 ) -> int:
     """Write the activities the actor may see, filtered as the list is, as IATI 2.03 XML; returns how
-    many were written."""
+    many were written. ``reporter``: who reports those whose provider has no IATI identifier (this
+    installation, as the environment configures it, by default)."""
     require(permissions.can_export_iati(actor), _("You may not export activities."))
     chunks = assistance.export_activity_chunks(session, actor=actor, filters=filters, size=batch_size)
     techniques = {code: (area, names) for code, area, names in repository.technique_rows(session)}
     iso2 = {iso3: iso2 for iso2, iso3 in repository.country_iso3_by_iso2(session).items()}
     uri = technique_vocabulary_uri(base_url)
-    return writer.write_activities(target, _records(session, chunks, techniques, iso2, uri))
+    records = _records(session, chunks, techniques, iso2, uri, reporter or this_installation())
+    return writer.write_activities(target, records)
 
 
 def _records(
@@ -1213,6 +1244,7 @@ def _records(
     techniques: dict[str, tuple[str, dict[str, str]]],
     iso2: dict[str, str],
     uri: str,
+    reporter: Reporter,
 ) -> Iterator[ActivityRecord]:
     for chunk in chunks:
         ids = [a.id for a in chunk]
@@ -1232,6 +1264,7 @@ def _records(
                 techniques,
                 iso2,
                 uri,
+                reporter,
             )
 
 
@@ -1275,11 +1308,12 @@ def _record_of(
     techniques: dict[str, tuple[str, dict[str, str]]],
     iso2: dict[str, str],
     uri: str,
+    reporter: Reporter,
 ) -> ActivityRecord:
     """An activity as an IATI record: what the file said for imported ones, PUX's fields for the others."""
     if activity.iati_identifier:
         return _imported_record(activity, transactions, splits, narratives, participants, techniques, uri)
-    return _own_record(activity, provider, techniques, iso2, uri)
+    return _own_record(activity, provider, techniques, iso2, uri, reporter)
 
 
 # An activity's statuses in which it has begun, and those in which it is over (PUX keeps one start and one
@@ -1418,17 +1452,18 @@ def _own_record(
     techniques: dict[str, tuple[str, dict[str, str]]],
     iso2: dict[str, str],
     uri: str,
+    reporter: Reporter,
 ) -> ActivityRecord:
     """An activity typed into PUX: reported by its provider when that has an IATI identifier, else by
-    PUX as a secondary reporter."""
+    this installation (``reporter``) as a secondary reporter."""
     provider_ref = provider.iati_identifier if provider is not None else None
-    reporting_ref = own_reporting_ref(provider)
+    reporting_ref = own_reporting_ref(provider, reporter)
     provider_type = PUX_TYPE_TO_IATI.get(provider.organisation_type, "90") if provider is not None else "90"
     provider_names = (Narrative("en", provider.name),) if provider is not None else ()
     reporting = OrganisationRef(
         ref=reporting_ref,
         type=provider_type if provider_ref else PUX_REPORTING_TYPE,
-        names=provider_names if provider_ref else (Narrative("en", "PUX - Peaceful Uses Exchange"),),
+        names=provider_names if provider_ref else (Narrative("en", reporter.name),),
     )
     funder = OrganisationRef(ref=provider_ref, type=provider_type, names=provider_names, role=FUNDING_ROLE)
     participants = [funder]
@@ -1446,7 +1481,7 @@ def _own_record(
     if undated:
         descriptions.append(("4", Narrative("en", f"{AMOUNTS_WITHOUT_DATE}{undated}.")))
     return ActivityRecord(
-        identifier=own_identifier(provider, activity.id),
+        identifier=own_identifier(provider, activity.id, reporter),
         last_updated=as_utc(activity.updated_at),
         default_currency=activity.currency,
         default_language="en",

@@ -41,8 +41,14 @@ def export_iati_page(
     linked to the API's export, which knows bearer tokens only, so a signed-in partner's file lacked the
     activities only partners may see."""
     target = downloads.spool()
+    settings = request.app.state.settings
     service.export_activities(
-        session, actor=actor, filters=filters, target=target, base_url=request.app.state.settings.base_url
+        session,
+        actor=actor,
+        filters=filters,
+        target=target,
+        base_url=settings.base_url,
+        reporter=service.Reporter.of(settings),
     )
     return downloads.streamed(target, "application/xml", "pux-activities.iati.xml")
 
