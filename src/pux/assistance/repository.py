@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, or_,
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import AliasedClass
 
+from pux.accounts.models import Organisation
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance.models import AssistanceActivity, IatiTransaction
 from pux.db import ChunkedRows, once_per_transaction, rows_in_chunks
@@ -205,6 +206,18 @@ def get_by_external_id(session: Session, external_id: str) -> AssistanceActivity
     return session.scalars(
         select(AssistanceActivity).where(AssistanceActivity.external_id == external_id)
     ).first()
+
+
+def organisations_by_iati_reference(session: Session, references: Collection[str]) -> dict[str, int]:
+    """The organisations (by id) whose IATI reference is one of ``references``."""
+    if not references:
+        return {}
+    rows = session.execute(
+        select(Organisation.iati_identifier, Organisation.id).where(
+            Organisation.iati_identifier.in_(list(references))
+        )
+    )
+    return {reference: organisation_id for reference, organisation_id in rows if reference}
 
 
 def add(session: Session, activity: AssistanceActivity) -> AssistanceActivity:

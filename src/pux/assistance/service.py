@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -196,6 +198,63 @@ def _apply(activity: AssistanceActivity, data: ActivityFields) -> None:
     )
 
 
+def identifier_problems(
+    session: Session, *, actor: Actor, data: ActivityFields, activity: AssistanceActivity | None = None
+) -> list[FieldProblem]:
+    """Why ``activity`` (None: a new one) may not take the external identifier of ``data``; empty when it
+    may. Identifiers are unique in PUX, and the refusal must not tell who holds one the actor may not see:
+    "another activity already has this identifier" is said only of an activity the actor may see. An
+    identifier that begins with the IATI reference of an organisation other than the provider is refused
+    whether or not it is taken (IATI identifiers begin with their reporting organisation's reference), so
+    typing another publisher's identifiers tells nothing of its activities, private ones included."""
+    identifier = data.external_id
+    if not identifier or (activity is not None and activity.external_id == identifier):
+        return []  # kept as it is: an edit of other fields is no new claim on the identifier
+    if _owner_of_iati_prefix(session, identifier) not in (None, data.provider_organisation_id):
+        message = _(
+            "this identifier cannot be used: it begins with the IATI reference of an organisation other "
+            "than the provider"
+        )
+        return [FieldProblem("external_id", message)]
+    holder = repository.get_by_external_id(session, identifier)
+    if holder is None or (activity is not None and holder.id == activity.id):
+        return []
+    if permissions.can_view_activity(
+        actor,
+        provider_organisation_id=holder.provider_organisation_id,
+        country_iso3=holder.recipient_country_iso3,
+        visibility=holder.visibility,
+    ):
+        return [FieldProblem("external_id", _("another activity already has this identifier"))]
+    return [FieldProblem("external_id", _("this identifier cannot be used: choose another"))]
+
+
+def _owner_of_iati_prefix(session: Session, identifier: str) -> int | None:
+    """The organisation whose IATI reference the identifier begins with (followed by "-"), the longest
+    such reference when several are; None when it begins with none."""
+    parts = identifier.split("-")
+    prefixes = ["-".join(parts[:length]) for length in range(1, len(parts))]
+    owners = repository.organisations_by_iati_reference(session, prefixes)
+    return next((owners[prefix] for prefix in reversed(prefixes) if prefix in owners), None)
+
+
+@contextmanager
+def _identifier_taken_meanwhile_refused(
+    session: Session, *, actor: Actor, data: ActivityFields, activity: AssistanceActivity | None = None
+) -> Iterator[None]:
+    """Write in a savepoint: another request that took the identifier between the check and this write
+    makes the database refuse it, and the write is then undone whole and refused as the check would have
+    refused it (not a 500, nor "someone else changed this record")."""
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError:
+        problems = identifier_problems(session, actor=actor, data=data, activity=activity)
+        if not problems:
+            raise  # another constraint: not the identifier's to explain
+        raise ValidationFailed(problems) from None
+
+
 def record_activity(
     session: Session,
     *,
@@ -210,13 +269,13 @@ def record_activity(
         _("You may record activities only for organisations you act for."),
     )
     problems = problems_with(session, data, codes or ReferenceCodes(session), actor=actor)
-    if data.external_id and repository.get_by_external_id(session, data.external_id) is not None:
-        problems.append(FieldProblem("external_id", _("another activity already has this identifier")))
+    problems += identifier_problems(session, actor=actor, data=data)
     if problems:
         raise ValidationFailed(problems)
     activity = AssistanceActivity(created_by_id=actor.user_id, origin=origin)
-    _apply(activity, data)
-    repository.add(session, activity)
+    with _identifier_taken_meanwhile_refused(session, actor=actor, data=data):
+        _apply(activity, data)
+        repository.add(session, activity)
     audit.record(
         session,
         actor=actor.label,
@@ -259,14 +318,13 @@ def update_activity(
     ensure_current(activity.version, data.version)
     problems = problems_with(session, data, codes or ReferenceCodes(session), actor=actor)
     data = _keep_hidden_links(session, actor, activity, data)
-    other = repository.get_by_external_id(session, data.external_id) if data.external_id else None
-    if other is not None and other.id != activity.id:
-        problems.append(FieldProblem("external_id", _("another activity already has this identifier")))
+    problems += identifier_problems(session, actor=actor, data=data, activity=activity)
     if problems:
         raise ValidationFailed(problems)
     before = activity.snapshot()
-    _apply(activity, data)
-    session.flush()
+    with _identifier_taken_meanwhile_refused(session, actor=actor, data=data, activity=activity):
+        _apply(activity, data)
+        session.flush()
     audit.record(
         session,
         actor=actor.label,

@@ -122,10 +122,8 @@ def _activity_checks(
     )
     if not all(permissions.can_record_activity_for(actor, provider_organisation_id=o) for o in organisations):
         problems.append(FieldProblem("provider_organisation_id", _("you may not record activities for it")))
-    if data.external_id:
-        other = assistance_repository.get_by_external_id(session, data.external_id)
-        if other is not None and (existing is None or other.id != existing.id):
-            problems.append(FieldProblem("external_id", _("another activity already has this identifier")))
+    # Said as the form and the API say it: who holds an identifier the actor may not see is not told.
+    problems += assistance.identifier_problems(session, actor=actor, data=data, activity=existing)
     return problems
 
 
