@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pux.i18n import decimal_text
 from pux.i18n import gettext as _
 from pux.interop.iati.codelists import SECTOR_VOCABULARY_LISTS, codelists
 from pux.interop.iati.records import (
@@ -31,6 +32,9 @@ from pux.interop.iati.records import (
 EARLIEST_YEAR, LATEST_YEAR = 1950, 2100
 # Shares of one vocabulary must add up to 100; this much rounding is forgiven.
 PERCENT_TOLERANCE = Decimal("1")
+# What a "percentages" breach adds up, stored as a code (with the vocabulary and the total as numbers) so
+# that the report is worded in its reader's language when shown.
+SECTOR_SHARES, GEOGRAPHY_SHARES = "sector", "country-region"
 
 
 @dataclass(frozen=True)
@@ -150,13 +154,12 @@ def _check_percentages(record: ActivityRecord, breaches: list[Breach]) -> None:
             )
     for vocabulary, total in sorted(sector_totals.items()):
         if abs(total - 100) > PERCENT_TOLERANCE:
-            what = f"sector (vocabulary {vocabulary})"
-            breaches.append(Breach("percentages", record.line, {"what": what, "total": _number(total)}))
+            shares = {"shares": SECTOR_SHARES, "vocabulary": vocabulary, "total": _number(total)}
+            breaches.append(Breach("percentages", record.line, shares))
     totals = _geography_totals(record.splits)
     if totals and not any(abs(total - 100) <= PERCENT_TOLERANCE for total in totals):
-        breaches.append(
-            Breach("percentages", record.line, {"what": "country/region", "total": _number(totals[0])})
-        )
+        shares = {"shares": GEOGRAPHY_SHARES, "total": _number(totals[0])}
+        breaches.append(Breach("percentages", record.line, shares))
 
 
 def _number(value: Decimal) -> str:
@@ -182,9 +185,36 @@ def _geography_totals(splits: tuple[Split, ...]) -> list[Decimal]:
     return [everything, *per_vocabulary]
 
 
+def _shares_in_words(details: dict[str, Any]) -> dict[str, Any]:
+    """A "percentages" breach's details as its sentence takes them, in the reader's language: what the
+    shares are of, and their total in the language's notation (a French reader reads "60,5")."""
+    shares = details.get("shares")
+    if shares == SECTOR_SHARES:
+        what = _("sector (vocabulary %(vocabulary)s)") % {"vocabulary": details.get("vocabulary", "")}
+    elif shares == GEOGRAPHY_SHARES:
+        what = _("country and region")
+    else:
+        what = _shares_of(str(details.get("what", "")))
+    return {**details, "what": what, "total": _total_text(str(details.get("total", "")))}
+
+
+def _total_text(total: str) -> str:
+    """A stored total ("60.5") in the active language's notation, with every decimal it was stored with
+    (rounded, 100.0004 would read as the 100 it is not); a total that is no number stays as stored."""
+    try:
+        value = Decimal(total)
+    except ArithmeticError:
+        return total
+    if not value.is_finite():
+        return total
+    exponent = value.normalize().as_tuple().exponent
+    decimals = min(-exponent, 10) if isinstance(exponent, int) and exponent < 0 else 0
+    return decimal_text(float(value), "#,##0." + "#" * decimals if decimals else "#,##0")
+
+
 def _shares_of(what: str) -> str:
-    """What a "percentages" breach adds up, in the reader's language (stored in English words: "sector
-    (vocabulary 1)", "country/region"; they stayed English in every language)."""
+    """What a "percentages" breach stored before its shares had a code adds up, in the reader's language
+    (stored in English words: "sector (vocabulary 1)", "country/region"); anything else as stored."""
     if what == "country/region":
         return _("country and region")
     found = re.fullmatch(r"sector \(vocabulary (.+)\)", what)
@@ -341,8 +371,8 @@ def describe(rule: str, details: dict[str, Any] | None = None) -> str:
     template = messages.get(rule)
     if template is None:
         return rule
-    if rule == "percentages" and "what" in values:
-        values = {**values, "what": _shares_of(str(values["what"]))}
+    if rule == "percentages":
+        values = _shares_in_words(values)
     try:
         return template() % {key: ("" if value is None else value) for key, value in values.items()}
     except (KeyError, ValueError):
