@@ -4,7 +4,8 @@ recommendations, and the concept notes and needs that followed — per country, 
 Counts of people are aggregates (no one is named), so the public may see them for public events. Concept
 notes and needs are counted only as far as the reader may see them, and the travel support of a group of
 fewer than ``SMALLEST_GROUP_SHOWN`` supported people is hidden from all but those who run events: the
-amount of a group of one is that person's award.
+amount of a group of one is that person's award. So is the gender split of a group of fewer than
+``SMALLEST_GROUP_SHOWN`` people: a group of one's split is that named participant's gender.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ SUPPORTED_NEED_STATUSES = frozenset(
     {workflow.MATCHED, workflow.FUNDED, workflow.IN_IMPLEMENTATION, workflow.COMPLETED}
 )
 GROUPINGS = ("country", "region", "stakeholder_type")
-# Travel support given to fewer people than this, in one group and currency, is not shown to the public.
+# Travel support given to fewer people than this, in one group and currency, is not shown to the public;
+# nor is the gender split of a group of fewer people than this.
 SMALLEST_GROUP_SHOWN = 3
-# Why an amount is hidden: the group is too small, or its amount would give a small group's away by
-# subtraction from the total.
+# Why an amount or a gender split is hidden: the group is too small, or its figures would give a small
+# group's away by subtraction from the total.
 TOO_FEW = "too_few"
 COMPLEMENT = "complement"
 
@@ -72,6 +74,7 @@ class GroupRow:
     travel: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     supported_in: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # by currency
     hidden_travel: dict[str, str] = field(default_factory=dict)  # currency -> TOO_FEW or COMPLEMENT
+    gender_hidden: str | None = None  # TOO_FEW or COMPLEMENT when ``by_gender`` was emptied for the reader
     supported: int = 0
     recommendations: int = 0
     concept_notes: int = 0
@@ -164,6 +167,7 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
     ordered = sorted(rows.values(), key=lambda r: (-r.participants, -r.concept_notes, r.key))
     if not permissions.can_run_events(actor):
         _hide_small_travel(ordered, totals)
+        _hide_small_gender_splits(ordered, totals)
     return StatisticsReport(
         by=by,
         events_held=sum(1 for e in visible.values() if e.ends_at < now),
@@ -210,9 +214,45 @@ def _hide(group: GroupRow, currency: str, reason: str) -> None:
     group.hidden_travel[currency] = reason
 
 
+def _hide_small_gender_splits(rows: list[GroupRow], totals: GroupRow) -> None:
+    """Take out the gender split of every group of fewer than SMALLEST_GROUP_SHOWN people (the total's
+    too, when it is that small). The total less the groups shown gives back the hidden groups' split
+    taken together, itself a split of a small group while they hold fewer than SMALLEST_GROUP_SHOWN
+    people: the smallest groups shown are then hidden with them until they do."""
+    if totals.participants < SMALLEST_GROUP_SHOWN:
+        _hide_gender(totals, TOO_FEW)
+    small = [row for row in rows if 0 < row.participants < SMALLEST_GROUP_SHOWN]
+    for group in small:
+        _hide_gender(group, TOO_FEW)
+    hidden_people = sum(group.participants for group in small)
+    shown = sorted(
+        (row for row in rows if row.participants and row.gender_hidden is None),
+        key=lambda row: (row.participants, row.key),
+    )
+    for group in shown:
+        if not 0 < hidden_people < SMALLEST_GROUP_SHOWN:
+            break
+        _hide_gender(group, COMPLEMENT)
+        hidden_people += group.participants
+
+
+def _hide_gender(group: GroupRow, reason: str) -> None:
+    group.by_gender.clear()
+    group.gender_hidden = reason
+
+
+def gender_hidden_note(reason: str) -> str:
+    """Why a group's gender split is not shown, in the reader's language."""
+    if reason == TOO_FEW:
+        return _("fewer than %(num)s people: not shown") % {"num": SMALLEST_GROUP_SHOWN}
+    return _("hidden, so that a smaller group's cannot be worked out from the total")
+
+
 # --- A small server-rendered chart (no JavaScript): participants by gender for the largest groups ------
 
 BAR_COLOURS = {"female": "#5e3c99", "male": "#e66101", "other": "#1b7837", v.NOT_STATED: "#999999"}
+# A group whose split is hidden is drawn as one pale bar, unlike any gender's colour.
+HIDDEN_SPLIT_COLOUR = "#d9d9d9"
 
 
 def _text_width(text: str, font_size: float = 12) -> float:
@@ -249,7 +289,9 @@ def events_chart_svg(
     rtl = direction == "rtl"
     width, label_width, bar_height, gap = 640, 170, 18, 8
     scale = (width - label_width - 50) / max(r.participants for r in groups)
-    height = len(groups) * (bar_height + gap) + 40
+    any_hidden = any(group.gender_hidden for group in groups)
+    # The legend of hidden splits takes a line of its own (the genders' line is full).
+    height = len(groups) * (bar_height + gap) + 40 + (18 if any_hidden else 0)
 
     def at(x: float) -> float:
         """A horizontal position measured from the chart's start side (the right in right-to-left)."""
@@ -272,15 +314,11 @@ def events_chart_svg(
             f"<title>{escape(name)}</title>{escape(_fitted(name, label_width - 10))}</text>"
         )
         x = float(label_width)
-        for gender in (*v.GENDERS, v.NOT_STATED):
-            count = group.by_gender.get(gender, 0)
-            if not count:
-                continue
+        for colour, note, count in _bar_segments(group):
             bar = count * scale
             parts.append(
                 f'<rect x="{at(x + bar) if rtl else x:.1f}" y="{y}" width="{bar:.1f}" height="{bar_height}" '
-                f'fill="{BAR_COLOURS[gender]}"><title>{escape(v.category_label(v.GENDER, gender))}: '
-                f"{count}</title></rect>"
+                f'fill="{colour}"><title>{escape(note)}</title></rect>'
             )
             x += bar
         parts.append(
@@ -296,5 +334,25 @@ def events_chart_svg(
             f'<text x="{at(x + 16):.0f}" y="{legend_y + 11}" text-anchor="start" {text}>{escape(name)}</text>'
         )
         x += max(110.0, 16 + _text_width(name) + 14)
+    if any_hidden:
+        name, x, y = _("Gender not shown"), float(label_width), legend_y + 18
+        parts.append(
+            f'<rect x="{at(x + 12) if rtl else x:.0f}" y="{y}" width="12" height="12" '
+            f'fill="{HIDDEN_SPLIT_COLOUR}"/>'
+            f'<text x="{at(x + 16):.0f}" y="{y + 11}" text-anchor="start" {text}>{escape(name)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _bar_segments(group: GroupRow) -> list[tuple[str, str, int]]:
+    """The pieces of a group's bar: (colour, tooltip, people), one per gender, or a single pale piece
+    saying why when the group's split is hidden."""
+    if group.gender_hidden:
+        note = f"{gender_hidden_note(group.gender_hidden)}: {group.participants}"
+        return [(HIDDEN_SPLIT_COLOUR, note, group.participants)]
+    return [
+        (BAR_COLOURS[gender], f"{v.category_label(v.GENDER, gender)}: {count}", count)
+        for gender in (*v.GENDERS, v.NOT_STATED)
+        if (count := group.by_gender.get(gender, 0))
+    ]

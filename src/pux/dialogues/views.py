@@ -1048,5 +1048,6 @@ def statistics_page(
             "group_label": group_label,
             "groupings": statistics.GROUPINGS,
             "smallest_group": statistics.SMALLEST_GROUP_SHOWN,
+            "gender_hidden_note": statistics.gender_hidden_note,
         },
     )
