@@ -21,6 +21,8 @@ from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityCreate
 from pux.audit import service as audit
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed
+from pux.gaps import engine as gap_engine
+from pux.gaps.engine import ExchangeRate
 from pux.i18n import get_language, number_text
 from pux.i18n import gettext as _
 from pux.kept import KeptResults
@@ -772,7 +774,7 @@ def decide(
     return proposal
 
 
-def _written_amount(amount: Decimal) -> str:
+def _written_amount(amount: Decimal | float) -> str:
     """An amount as the pages write it (1,250.50, not 1,250.5)."""
     return number_text(float(amount), 2)
 
@@ -860,15 +862,17 @@ class CoordinationWarning:
     message: str
 
 
-def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[CoordinationWarning]:
-    """Possible double funding or overlap with other partners, for a need the actor may see."""
+def warnings_for_need(
+    session: Session, *, actor: Actor, need_id: int, rates: Sequence[ExchangeRate] = ()
+) -> list[CoordinationWarning]:
+    """Possible double funding or overlap with other partners, for a need the actor may see. ``rates``:
+    stated exchange rates to the need's currency (as the gap figures take them), for commitments in
+    another currency; without one such a commitment is not compared, and the warning says so."""
     need = needs.get_need(session, actor=actor, need_id=need_id)
     found = []
-    providers = {
-        activity.provider_organisation_id
-        for activity in repository.activities_for_need(session, need.id)
-        if _may_see_activity(actor, activity)
-    }
+    activities = [a for a in repository.activities_for_need(session, need.id) if _may_see_activity(actor, a)]
+    proposals = [p for p in repository.proposals_for_need(session, need.id) if _may_see_proposal(actor, p)]
+    providers = {activity.provider_organisation_id for activity in activities}
     if providers:
         found.append(
             CoordinationWarning(
@@ -877,11 +881,7 @@ def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[C
                 % {"count": len(providers)},
             )
         )
-    open_proposals = [
-        p
-        for p in repository.proposals_for_need(session, need.id)
-        if p.status == "proposed" and (actor.is_global or _may_decide(actor, p) is not None)
-    ]
+    open_proposals = [p for p in proposals if p.status == "proposed"]
     if open_proposals:
         found.append(
             CoordinationWarning(
@@ -889,6 +889,9 @@ def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[C
                 _("%(count)s open proposal(s) from allocation rounds.") % {"count": len(open_proposals)},
             )
         )
+    over_committed = _over_commitment(need, activities, proposals, rates)
+    if over_committed is not None:
+        found.append(over_committed)
     overlapping = repository.overlapping_activities(
         session,
         country_iso3=need.country_iso3,
@@ -906,6 +909,84 @@ def warnings_for_need(session: Session, *, actor: Actor, need_id: int) -> list[C
             )
         )
     return found
+
+
+def _may_see_proposal(actor: Actor, proposal: MatchProposal) -> bool:
+    """Those who decide a proposal see it (facilitators every one), when they may see both its sides."""
+    deciding = actor.is_global or _may_decide(actor, proposal) is not None
+    return deciding and _sees_both_sides(actor, proposal)
+
+
+def _commitments(
+    activities: Sequence[AssistanceActivity], proposals: Sequence[MatchProposal]
+) -> list[gap_engine.Money]:
+    """What is committed or offered to a need: the activities' committed amounts, and the proposals still
+    open (or accepted without an activity yet: an accepted one is counted by its activity). An
+    implementer's report of money that a listed funder's activity already counts is not added again."""
+    listed = {activity.id for activity in activities}
+    committed = [
+        gap_engine.Money(float(a.amount_committed), a.currency)
+        for a in activities
+        if a.amount_committed is not None and a.counted_in_activity_id not in listed
+    ]
+    offered = [
+        gap_engine.Money(float(p.amount), p.programme.currency)
+        for p in proposals
+        if p.status == "proposed" or (p.status == "accepted" and p.activity_id is None)
+    ]
+    return committed + offered
+
+
+def _over_commitment(
+    need: Need,
+    activities: Sequence[AssistanceActivity],
+    proposals: Sequence[MatchProposal],
+    rates: Sequence[ExchangeRate],
+) -> CoordinationWarning | None:
+    """A warning when what is committed to the need exceeds its stated cost, compared in the need's
+    currency (converted only with a stated rate), or when a commitment in another currency leaves the
+    comparison incomplete; None otherwise. Accepting a proposal refuses funding beyond the cost, but
+    activities recorded by hand and proposals still open were never compared with it."""
+    amounts = _commitments(activities, proposals)
+    if need.estimated_cost is None or not amounts:
+        return None
+    committed, conversion = gap_engine.total(amounts, need.currency, rates)
+    figures = {
+        "committed": _written_amount(committed or 0.0),
+        "cost": _written_amount(need.estimated_cost),
+        "currency": need.currency,
+        "unconverted": ", ".join(f"{_written_amount(m.amount)} {m.currency}" for m in conversion.unconverted),
+    }
+    if committed is not None and committed > float(need.estimated_cost):
+        message = _(
+            "Commitments recorded for this need and its open proposals (%(committed)s %(currency)s) exceed "
+            "its stated cost (%(cost)s %(currency)s): check before adding funds."
+        )
+        if not conversion.complete:
+            message += " " + _(
+                "Not counted: %(unconverted)s, which no stated exchange rate converts to %(currency)s."
+            )
+        return CoordinationWarning("over_committed", message % figures + _rates_note(conversion))
+    if not conversion.complete:
+        message = _(
+            "Commitments recorded for this need and its open proposals include %(unconverted)s, which no "
+            "stated exchange rate converts to %(currency)s: the comparison with its stated cost (%(cost)s "
+            "%(currency)s) is incomplete (%(committed)s %(currency)s counted)."
+        )
+        return CoordinationWarning("over_committed_incomplete", message % figures + _rates_note(conversion))
+    return None
+
+
+def _rates_note(conversion: gap_engine.Conversion) -> str:
+    """The stated rates a comparison used, each with its year and source (no figure without them)."""
+    if not conversion.applied:
+        return ""
+    used = "; ".join(
+        f"1 {rate.from_currency} = {number_text(rate.rate, 4)} {rate.to_currency} "
+        f"({rate.year}, {rate.source})"
+        for rate in conversion.applied
+    )
+    return " " + _("Converted with %(rates)s.") % {"rates": used}
 
 
 def _may_see_activity(actor: Actor, activity: AssistanceActivity) -> bool:
