@@ -345,3 +345,267 @@ def cost_order(cost: ComparedCost) -> tuple[int, str, float]:
     if cost.stated is not None:
         return (1, cost.stated.currency, -cost.stated.amount)
     return (2, "", 0.0)
+
+
+# --- Gaps by SDG goal and by technique ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """One record (an endorsed need, or an activity) as the goal and technique tables count it: under
+    each of its ``tags`` (goals or techniques), with its amount (None when it states none)."""
+
+    country_iso3: str
+    tags: frozenset[str]
+    currency: str
+    amount: float | None
+
+
+def sdg_goals_of(codes: Iterable[str]) -> frozenset[str]:
+    """The goals of SDG goal or target codes ("3", "3.4" -> "3"): an activity names either."""
+    return frozenset(code.strip().split(".")[0] for code in codes if code and code.strip())
+
+
+def tally(records: Iterable[Tagged]) -> list[Totals]:
+    """Per tag, country and currency, how many records, how many state an amount, and its sum (the
+    ``area`` of each ``Totals`` holds the tag). A record with several tags is counted under each."""
+    counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    sums: dict[tuple[str, str, str], float] = defaultdict(float)
+    for record in records:
+        for tag in record.tags:
+            key = (tag, record.country_iso3, record.currency)
+            counts[key][0] += 1
+            if record.amount is not None:
+                counts[key][1] += 1
+                sums[key] += record.amount
+    return [
+        Totals(country, tag, currency, count, stated, sums[(tag, country, currency)] if stated else None)
+        for (tag, country, currency), (count, stated) in sorted(counts.items())
+    ]
+
+
+@dataclass(frozen=True)
+class TagGap:
+    """Needs against assistance under one SDG goal or one technique, every country added up.
+
+    The uncovered cost adds up each country's own remainder (assistance in one country covers no need in
+    another), so it may exceed the needs' cost less the assistance; ``partial`` when some country's
+    remainder is not known (needs without a cost, amounts not stated or not converted)."""
+
+    tag: str
+    needs_count: int
+    needs_without_cost: int
+    activities_count: int
+    activities_without_amount: int
+    needs_cost: Figure
+    covered: Figure
+    uncovered: Figure
+    uncovered_share: float | None  # uncovered / needs_cost
+    partial: bool
+    conversion: Conversion = field(default_factory=Conversion)
+
+
+def tag_gaps(
+    needs: Iterable[Totals],
+    assistance: Iterable[Totals],
+    *,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+    sources: Sources,
+) -> list[TagGap]:
+    """The gap under every tag (the ``area`` of the totals) that has an endorsed need or assistance,
+    the largest uncovered cost first, unknown ones last."""
+    needs_by_tag = _by_tag_and_country(needs)
+    assistance_by_tag = _by_tag_and_country(assistance)
+    gaps = [
+        _tag_gap(
+            tag,
+            needs_by_tag.get(tag, {}),
+            assistance_by_tag.get(tag, {}),
+            currency=currency,
+            rates=rates,
+            sources=sources,
+        )
+        for tag in sorted(set(needs_by_tag) | set(assistance_by_tag))
+    ]
+    return sorted(gaps, key=lambda g: (g.uncovered.value is None, -(g.uncovered.value or 0.0), g.tag))
+
+
+def _by_tag_and_country(totals: Iterable[Totals]) -> dict[str, dict[str, list[Totals]]]:
+    grouped: dict[str, dict[str, list[Totals]]] = defaultdict(lambda: defaultdict(list))
+    for entry in totals:
+        if entry.area:
+            grouped[entry.area][entry.country_iso3].append(entry)
+    return grouped
+
+
+def _tag_gap(
+    tag: str,
+    needs: Mapping[str, Sequence[Totals]],
+    activities: Mapping[str, Sequence[Totals]],
+    *,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+    sources: Sources,
+) -> TagGap:
+    all_needs = [entry for entries in needs.values() for entry in entries]
+    all_activities = [entry for entries in activities.values() for entry in entries]
+    needs_cost, needs_conversion = total(_stated(all_needs), currency, rates)
+    covered, covered_conversion = total(_stated(all_activities), currency, rates)
+    if not all_activities:
+        covered = 0.0  # no activity under the tag: nothing is known to be covered (a count, not missing)
+    remainders = [
+        _remainder(needs[country], activities.get(country, ()), currency, rates) for country in needs
+    ]
+    known = [value for value in remainders if value is not None]
+    uncovered = sum(known) if known else None
+    incomplete = not _merge(needs_conversion, covered_conversion).complete
+    assistance_source = f"{sources.assistance} ({sources.period})"
+    both = f"{sources.needs}; {assistance_source}"
+    return TagGap(
+        tag=tag,
+        needs_count=sum(t.count for t in all_needs),
+        needs_without_cost=sum(t.count - t.stated for t in all_needs),
+        activities_count=sum(t.count for t in all_activities),
+        activities_without_amount=sum(t.count - t.stated for t in all_activities),
+        needs_cost=Figure(needs_cost, currency, sources.needs, sources.needs_year),
+        covered=Figure(covered, currency, assistance_source, sources.period),
+        uncovered=Figure(uncovered, currency, both, sources.period),
+        uncovered_share=uncovered / needs_cost if uncovered is not None and needs_cost else None,
+        partial=uncovered is not None and (len(known) < len(remainders) or incomplete),
+        conversion=_merge(needs_conversion, covered_conversion),
+    )
+
+
+def _remainder(
+    needs: Sequence[Totals], activities: Sequence[Totals], currency: str, rates: Sequence[ExchangeRate]
+) -> float | None:
+    """One country's uncovered cost under a tag (the area gap's rule); None when it is not known."""
+    cost, _conversion = total(_stated(needs), currency, rates)
+    covered = total(_stated(activities), currency, rates)[0] if activities else 0.0
+    if cost is None or covered is None:
+        return None
+    return max(cost - covered, 0.0)
+
+
+# --- Coverage over time -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    """The records of one year (None: no date to place them in a year) in one currency: how many, how
+    many state the amount, and its sum (None when none does)."""
+
+    year: int | None
+    currency: str
+    count: int
+    stated: int
+    amount: float | None
+
+
+@dataclass(frozen=True)
+class YearCoverage:
+    """One year: the endorsed needs recorded in it and their cost, the assistance whose activities began
+    in it, and the share of the needs' cost that assistance would cover."""
+
+    year: int
+    needs_count: int
+    needs_without_cost: int
+    needs_cost: Figure
+    activities_count: int
+    activities_without_amount: int
+    committed: Figure
+    disbursed: Figure
+    covered_share: float | None  # committed / needs_cost; None when either is not known
+    conversion: Conversion = field(default_factory=Conversion)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Coverage year by year, and the activities no year holds (they state no start date)."""
+
+    years: tuple[YearCoverage, ...]
+    undated_activities: int
+    undated_committed: Figure
+
+
+def coverage_over_time(
+    needs: Iterable[YearTotals],
+    committed: Iterable[YearTotals],
+    disbursed: Iterable[YearTotals],
+    *,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+    sources: Sources,
+    first: int | None = None,
+    last: int | None = None,
+) -> Coverage:
+    """Every year from the first to the last the data covers (or ``first`` to ``last``), a year without
+    records included, so that a reader sees it empty instead of skipped."""
+    needs_by_year = _by_year(needs)
+    committed_by_year = _by_year(committed)
+    disbursed_by_year = _by_year(disbursed)
+    dated = {year for grouped in (needs_by_year, committed_by_year) for year in grouped if year is not None}
+    low = first if first is not None else min(dated, default=None)
+    high = last if last is not None else max(dated, default=None)
+    years = range(low, high + 1) if low is not None and high is not None else range(0)
+    undated = committed_by_year.get(None, [])
+    undated_sum, _conversion = total(_stated_years(undated), currency, rates)
+    return Coverage(
+        years=tuple(
+            _year_coverage(
+                year,
+                needs_by_year.get(year, []),
+                committed_by_year.get(year, []),
+                disbursed_by_year.get(year, []),
+                currency=currency,
+                rates=rates,
+                sources=sources,
+            )
+            for year in years
+        ),
+        undated_activities=sum(t.count for t in undated),
+        undated_committed=Figure(undated_sum, currency, sources.assistance, None),
+    )
+
+
+def _by_year(totals: Iterable[YearTotals]) -> dict[int | None, list[YearTotals]]:
+    grouped: dict[int | None, list[YearTotals]] = defaultdict(list)
+    for entry in totals:
+        grouped[entry.year].append(entry)
+    return grouped
+
+
+def _stated_years(totals: Sequence[YearTotals]) -> list[Money]:
+    return [Money(t.amount, t.currency) for t in totals if t.stated and t.amount is not None]
+
+
+def _year_coverage(
+    year: int,
+    needs: Sequence[YearTotals],
+    committed: Sequence[YearTotals],
+    disbursed: Sequence[YearTotals],
+    *,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+    sources: Sources,
+) -> YearCoverage:
+    cost, cost_conversion = total(_stated_years(needs), currency, rates)
+    committed_sum, committed_conversion = total(_stated_years(committed), currency, rates)
+    disbursed_sum, disbursed_conversion = total(_stated_years(disbursed), currency, rates)
+    if not committed:
+        # No activity began this year: nothing is known to be committed in it (a count, not missing).
+        committed_sum = disbursed_sum = 0.0
+    assistance_source = f"{sources.assistance} ({year})"
+    return YearCoverage(
+        year=year,
+        needs_count=sum(t.count for t in needs),
+        needs_without_cost=sum(t.count - t.stated for t in needs),
+        needs_cost=Figure(cost, currency, sources.needs, str(year)),
+        activities_count=sum(t.count for t in committed),
+        activities_without_amount=sum(t.count - t.stated for t in committed),
+        committed=Figure(committed_sum, currency, assistance_source, str(year)),
+        disbursed=Figure(disbursed_sum, currency, assistance_source, str(year)),
+        covered_share=committed_sum / cost if committed_sum is not None and cost else None,
+        conversion=_merge(cost_conversion, committed_conversion, disbursed_conversion),
+    )

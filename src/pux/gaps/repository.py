@@ -7,7 +7,19 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, Subquery, and_, cast, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    Subquery,
+    and_,
+    cast,
+    exists,
+    extract,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
@@ -18,9 +30,9 @@ from pux.gaps import vocabulary as v
 from pux.gaps.models import NeedInterest
 from pux.gaps.schemas import Period
 from pux.needs import repository as needs_repository
-from pux.needs.models import Need, need_technique
+from pux.needs.models import Need, need_sdg_target, need_technique
 from pux.pagination import count_of
-from pux.reference.models import fold_for_search
+from pux.reference.models import SdgTarget, fold_for_search
 
 
 def _in_period(rows: Select[*Columns], period: Period, *, include_ended: bool) -> Subquery:
@@ -230,6 +242,162 @@ def endorsed_cost_totals(
         *place, func.count(Need.id), func.count(Need.estimated_cost), func.sum(Need.estimated_cost)
     )
     return list(session.execute(_endorsed(totals, scope, countries, areas).group_by(*place)).all())
+
+
+# --- By SDG goal and by technique, and year by year -------------------------------------------------
+
+
+def _need_tags(by: str) -> Subquery:
+    """(need_id, tag): each need once under each SDG goal its targets belong to (two targets of one goal
+    are one goal), or under each of its techniques."""
+    if by == v.BY_GOAL:
+        return (
+            select(need_sdg_target.c.need_id, SdgTarget.goal_code.label("tag"))
+            .join(SdgTarget, SdgTarget.code == need_sdg_target.c.target_code)
+            .distinct()
+            .subquery()
+        )
+    return select(need_technique.c.need_id, need_technique.c.technique_code.label("tag")).subquery()
+
+
+def endorsed_cost_totals_by_tag(
+    session: Session,
+    scope: VisibilityScope,
+    *,
+    by: str,
+    countries: frozenset[str] | None = None,
+    areas: frozenset[str] | None = None,
+) -> list[AmountTotals]:
+    """Per country, SDG goal (``by`` v.BY_GOAL) or technique (v.BY_TECHNIQUE) and currency, the endorsed
+    needs (see ``_endorsed``): how many, how many state a cost, and its sum. A need with several goals or
+    techniques is in the totals of each (the second element of each row is the goal or technique)."""
+    tags = _need_tags(by)
+    place = (Need.country_iso3, tags.c.tag, Need.currency)
+    totals = select(
+        *place, func.count(Need.id), func.count(Need.estimated_cost), func.sum(Need.estimated_cost)
+    ).join(tags, tags.c.need_id == Need.id)
+    return list(session.execute(_endorsed(totals, scope, countries, areas).group_by(*place)).all())
+
+
+def count_endorsed_without_tag(
+    session: Session,
+    scope: VisibilityScope,
+    *,
+    by: str,
+    countries: frozenset[str] | None = None,
+    areas: frozenset[str] | None = None,
+) -> int:
+    """How many of the endorsed needs (see ``_endorsed``) name no SDG target (or no technique)."""
+    tags = _need_tags(by)
+    untagged = select(func.count(Need.id)).where(~exists().where(tags.c.need_id == Need.id))
+    return session.scalar(_endorsed(untagged, scope, countries, areas)) or 0
+
+
+# (recipient country, technique, SDG codes, currency, amount committed as sums add it)
+ActivityTags = tuple[str, str | None, list[str] | None, str, Decimal | None]
+
+
+def running_activity_tags(
+    session: Session,
+    scope: VisibilityScope,
+    period: Period,
+    *,
+    countries: frozenset[str] | None = None,
+    areas: frozenset[str] | None = None,
+) -> list[ActivityTags]:
+    """The visible activities running in the period (ended ones left out, as in ``running_totals``), one
+    row each with the technique and SDG codes they are classified under. (Read one by one: the SDG codes
+    are a list in one column, which no database groups by the same way.)"""
+    rows = select(
+        AssistanceActivity.id,
+        AssistanceActivity.recipient_country_iso3,
+        AssistanceActivity.technique_code,
+        AssistanceActivity.sdg_codes,
+        AssistanceActivity.currency,
+        _committed_once(scope),
+    ).where(assistance_repository.visible_clause(scope), *_activity_place(countries=countries, areas=areas))
+    running = _in_period(rows, period, include_ended=False).c
+    statement = select(
+        running.recipient_country_iso3,
+        running.technique_code,
+        running.sdg_codes,
+        running.currency,
+        running.amount_committed,
+    ).order_by(running.id)
+    return [tuple(row) for row in session.execute(statement).all()]
+
+
+# (year, currency, records, records stating the amount, sum of the stated amounts)
+YearAmounts = tuple[int | None, str, int, int, Decimal | None]
+
+
+def _year(column: Any) -> ColumnElement[Any]:
+    return extract("year", column)
+
+
+def endorsed_costs_by_year(
+    session: Session,
+    scope: VisibilityScope,
+    *,
+    countries: frozenset[str] | None = None,
+    areas: frozenset[str] | None = None,
+) -> list[YearAmounts]:
+    """Per year the need was recorded in PUX and currency, the endorsed needs (see ``_endorsed``): how
+    many, how many state a cost, and its sum."""
+    year = _year(Need.created_at)
+    counts = (func.count(Need.id), func.count(Need.estimated_cost), func.sum(Need.estimated_cost))
+    totals = select(year, Need.currency, *counts)
+    grouped = _endorsed(totals, scope, countries, areas).group_by(year, Need.currency)
+    return [(_int(y), currency, *rest) for y, currency, *rest in session.execute(grouped).all()]
+
+
+def assistance_by_start_year(
+    session: Session,
+    scope: VisibilityScope,
+    *,
+    countries: frozenset[str] | None = None,
+    areas: frozenset[str] | None = None,
+) -> tuple[list[YearAmounts], list[YearAmounts]]:
+    """Per year its activity starts (None: no start date) and currency, the visible activities that were
+    not cancelled (ended ones included: they committed their money then): the amounts committed, and the
+    amounts disbursed, each as (year, currency, activities, how many state it, sum), the same money once."""
+    rows = (
+        select(
+            AssistanceActivity.start_date,
+            AssistanceActivity.currency,
+            AssistanceActivity.id,
+            _committed_once(scope),
+            _disbursed_once(scope),
+        )
+        .where(
+            assistance_repository.visible_clause(scope),
+            AssistanceActivity.status.not_in(tuple(v.CANCELLED_ACTIVITY_STATUSES)),
+            *_activity_place(countries=countries, areas=areas),
+        )
+        .subquery()
+    )
+    year = _year(rows.c.start_date)
+    statement = select(
+        year,
+        rows.c.currency,
+        func.count(rows.c.id),
+        func.count(rows.c.amount_committed),
+        func.sum(rows.c.amount_committed),
+        func.count(rows.c.amount_disbursed),
+        func.sum(rows.c.amount_disbursed),
+    ).group_by(year, rows.c.currency)
+    committed: list[YearAmounts] = []
+    disbursed: list[YearAmounts] = []
+    for y, currency, count, n_committed, sum_committed, n_disbursed, sum_disbursed in session.execute(
+        statement
+    ):
+        committed.append((_int(y), currency, int(count), int(n_committed), sum_committed))
+        disbursed.append((_int(y), currency, int(count), int(n_disbursed), sum_disbursed))
+    return committed, disbursed
+
+
+def _int(value: object) -> int | None:
+    return None if value is None else int(str(value).split(".")[0])
 
 
 def needs_count_by_country(

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from pydantic import ConfigDict, Field
 
-from pux.gaps.engine import AreaGap, ExchangeRate, Figure
+from pux.gaps.engine import AreaGap, Coverage, ExchangeRate, Figure, TagGap
 from pux.pagination import Page
 from pux.validation import CleanInput, RecordNumber
 
@@ -122,6 +122,56 @@ class GapReport:
     @property
     def has_unconverted(self) -> bool:
         return any(not line.gap.conversion.complete for line in self.lines)
+
+
+@dataclass(frozen=True)
+class TagLine:
+    """A ``TagGap`` with the name of its SDG goal or technique."""
+
+    gap: TagGap
+    name: str
+
+
+@dataclass(frozen=True)
+class TagGapReport:
+    """Needs against current assistance per SDG goal and per technique. A need (or an activity) tagged
+    with several goals or techniques is counted under each: the rows do not add up to a total."""
+
+    goals: Sequence[TagLine]
+    techniques: Sequence[TagLine]
+    currency: str
+    rates: Sequence[ExchangeRate]
+    period: Period
+    needs_source: str
+    assistance_source: str
+    made_at: datetime
+    audience: str
+    # Counted nowhere in the table of that kind: they name no goal (or no technique).
+    needs_without_goal: int = 0
+    needs_without_technique: int = 0
+    activities_without_goal: int = 0
+    activities_without_technique: int = 0
+
+    @property
+    def has_unconverted(self) -> bool:
+        return any(not line.gap.conversion.complete for line in (*self.goals, *self.techniques))
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    """Year by year: endorsed needs recorded and their cost against the assistance begun in that year."""
+
+    coverage: Coverage
+    currency: str
+    rates: Sequence[ExchangeRate]
+    needs_source: str
+    assistance_source: str
+    made_at: datetime
+    audience: str
+
+    @property
+    def has_unconverted(self) -> bool:
+        return any(not year.conversion.complete for year in self.coverage.years)
 
 
 # --- The unfunded-needs board ---------------------------------------------------------------------

@@ -30,6 +30,7 @@ from pux.gaps import vocabulary as v
 from pux.gaps.engine import AreaStanding, ExchangeRate, Figure, Totals
 from pux.gaps.models import NeedInterest
 from pux.gaps.schemas import (
+    CoverageReport,
     GapFilter,
     GapLine,
     GapReport,
@@ -37,6 +38,8 @@ from pux.gaps.schemas import (
     InterestView,
     MapFigures,
     Period,
+    TagGapReport,
+    TagLine,
     UnfundedBoard,
     UnfundedFilter,
     UnfundedNeed,
@@ -332,6 +335,168 @@ def organisation_gaps(
     return gap_ranking(
         session, actor=actor, filters=GapFilter(areas=areas), period=period, currency=currency, rates=rates
     )
+
+
+# --- Gaps by SDG goal and by technique; coverage over time ------------------------------------------
+
+
+def gaps_by_goal_and_technique(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: GapFilter | None = None,
+    period: Period | None = None,
+    currency: str = "USD",
+    rates: Sequence[ExchangeRate] = (),
+) -> TagGapReport:
+    """Needs against current assistance per SDG goal and per technique, visible to ``actor``: the endorsed
+    needs' cost under each goal (of their SDG targets) or technique, the assistance committed by the
+    activities running in the period classified under it, and the uncovered remainder (each country's own,
+    added up). A record with several goals or techniques counts under each. ``period``, ``currency`` and
+    ``rates`` as in ``gap_ranking``."""
+    period = period or Period.on(date.today())
+    filters = filters or GapFilter()
+    scopes = (permissions.need_scope(actor), permissions.activity_scope(actor), _audience(actor))
+    key = ("tags", _data_stamp(session), scopes, filters, period, currency.upper(), tuple(rates),
+           get_language())  # fmt: skip
+    return cast(
+        TagGapReport,
+        _ASSISTANCE.get(key, lambda: _tag_report(session, actor, filters, period, currency.upper(), rates)),
+    )
+
+
+def _tag_report(
+    session: Session,
+    actor: Actor,
+    filters: GapFilter,
+    period: Period,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+) -> TagGapReport:
+    countries, areas = _countries_of(session, filters), _areas_of(filters)
+    need_scope = permissions.need_scope(actor)
+    place = {"countries": countries, "areas": areas}
+    activities = [
+        _tagged_activity(row)
+        for row in repository.running_activity_tags(
+            session, permissions.activity_scope(actor), period, **place
+        )
+    ]
+    sources = engine.Sources(
+        needs=needs_source(), assistance=assistance_source(), period=period.label,
+        needs_year=str(date.today().year),
+    )  # fmt: skip
+
+    def table(by: str, assistance: list[engine.Tagged]) -> list[engine.TagGap]:
+        needs_totals = repository.endorsed_cost_totals_by_tag(session, need_scope, by=by, **place)
+        return engine.tag_gaps(
+            [_totals(row) for row in needs_totals], engine.tally(assistance), currency=currency,
+            rates=rates, sources=sources,
+        )  # fmt: skip
+
+    goal_names = {g.code: _("Goal %(code)s") % {"code": g.code} + f": {g.label()}" for g in
+                  reference_repository.list_goals(session)}  # fmt: skip
+    technique_names = {t.code: t.name() for t in reference_repository.list_techniques(session)}
+    goals = table(v.BY_GOAL, [a for a, _t in activities])
+    techniques = table(v.BY_TECHNIQUE, [t for _a, t in activities])
+    return TagGapReport(
+        goals=[TagLine(gap, goal_names.get(gap.tag, gap.tag)) for gap in goals],
+        techniques=[TagLine(gap, technique_names.get(gap.tag, gap.tag)) for gap in techniques],
+        currency=currency,
+        rates=tuple(rates),
+        period=period,
+        needs_source=sources.needs,
+        assistance_source=sources.assistance,
+        made_at=datetime.now(UTC),
+        audience=_audience(actor),
+        needs_without_goal=repository.count_endorsed_without_tag(session, need_scope, by=v.BY_GOAL, **place),
+        needs_without_technique=repository.count_endorsed_without_tag(
+            session, need_scope, by=v.BY_TECHNIQUE, **place
+        ),
+        activities_without_goal=sum(1 for a, _t in activities if not a.tags),
+        activities_without_technique=sum(1 for _a, t in activities if not t.tags),
+    )
+
+
+def _tagged_activity(row: repository.ActivityTags) -> tuple[engine.Tagged, engine.Tagged]:
+    """An activity as the goal table counts it (under each goal it names) and as the technique table
+    does (under its technique)."""
+    country, technique, sdg_codes, currency, amount = row
+    goals = engine.sdg_goals_of(sdg_codes or ())
+    techniques = frozenset({technique}) if technique else frozenset()
+    return (
+        engine.Tagged(country, goals, currency, _money(amount)),
+        engine.Tagged(country, techniques, currency, _money(amount)),
+    )
+
+
+def coverage_over_time(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: GapFilter | None = None,
+    period: Period | None = None,
+    currency: str = "USD",
+    rates: Sequence[ExchangeRate] = (),
+) -> CoverageReport:
+    """Year by year, the endorsed needs ``actor`` may see recorded in that year and their cost, against
+    the assistance committed (and disbursed) by the visible activities that began in it: whether the gap
+    narrows. Every year the data covers, or the years of ``period``."""
+    filters = filters or GapFilter()
+    scopes = (permissions.need_scope(actor), permissions.activity_scope(actor), _audience(actor))
+    key = ("coverage", _data_stamp(session), scopes, filters, period, currency.upper(), tuple(rates),
+           get_language())  # fmt: skip
+    return cast(
+        CoverageReport,
+        _ASSISTANCE.get(
+            key, lambda: _coverage_report(session, actor, filters, period, currency.upper(), rates)
+        ),
+    )
+
+
+def _coverage_report(
+    session: Session,
+    actor: Actor,
+    filters: GapFilter,
+    period: Period | None,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+) -> CoverageReport:
+    place = {"countries": _countries_of(session, filters), "areas": _areas_of(filters)}
+    needs_rows = repository.endorsed_costs_by_year(session, permissions.need_scope(actor), **place)
+    committed, disbursed = repository.assistance_by_start_year(
+        session, permissions.activity_scope(actor), **place
+    )
+    sources = engine.Sources(
+        needs=_("PUX needs registry: endorsed needs by the year they were recorded, and their costs"),
+        assistance=_("PUX assistance activities: amounts committed and disbursed, by the year each began"),
+        period="",
+        needs_year=None,
+    )
+    coverage = engine.coverage_over_time(
+        [_year_totals(row) for row in needs_rows],
+        [_year_totals(row) for row in committed],
+        [_year_totals(row) for row in disbursed],
+        currency=currency,
+        rates=rates,
+        sources=sources,
+        first=period.start.year if period else None,
+        last=period.end.year if period else None,
+    )
+    return CoverageReport(
+        coverage=coverage,
+        currency=currency,
+        rates=tuple(rates),
+        needs_source=sources.needs,
+        assistance_source=sources.assistance,
+        made_at=datetime.now(UTC),
+        audience=_audience(actor),
+    )
+
+
+def _year_totals(row: repository.YearAmounts) -> engine.YearTotals:
+    year, currency, count, stated, amount = row
+    return engine.YearTotals(year, currency, int(count), int(stated), _money(amount))
 
 
 # --- Who does what where ----------------------------------------------------------------------------
@@ -1058,3 +1223,114 @@ def interest_offers(actor: Actor, *, country_iso3: str, status: str) -> Interest
         organisations=organisations,
         may_acknowledge=permissions.can_acknowledge_interest(actor, country_iso3=country_iso3),
     )
+
+
+# The columns of the goal and technique tables as files (the page's columns, each figure's currency and
+# period beside it; a missing figure is an empty cell).
+TAG_COLUMNS = (
+    "code", "name", "needs", "needs_without_cost", "needs_cost", "activities", "activities_without_amount",
+    "committed", "uncovered", "uncovered_share", "uncovered_partial", "currency", "period_start",
+    "period_end", "sources",
+)  # fmt: skip
+COVERAGE_COLUMNS = (
+    "year", "needs", "needs_without_cost", "needs_cost", "activities", "activities_without_amount",
+    "committed", "disbursed", "covered_share", "currency", "sources",
+)  # fmt: skip
+
+
+def tag_table(report: TagGapReport, *, by: str) -> tuple[list[str], list[list[str]]]:
+    """The goal table (``by`` v.BY_GOAL) or the technique table of a report, as a file table."""
+    lines = report.goals if by == v.BY_GOAL else report.techniques
+    sources = f"{report.needs_source}; {report.assistance_source}"
+    rows = [
+        [
+            line.gap.tag,
+            line.name,
+            _cell(line.gap.needs_count),
+            _cell(line.gap.needs_without_cost),
+            _cell(line.gap.needs_cost.value),
+            _cell(line.gap.activities_count),
+            _cell(line.gap.activities_without_amount),
+            _cell(line.gap.covered.value),
+            _cell(line.gap.uncovered.value),
+            _share_cell(line.gap.uncovered_share),
+            "yes" if line.gap.partial else "",
+            report.currency,
+            report.period.start.isoformat(),
+            report.period.end.isoformat(),
+            sources,
+        ]  # fmt: skip
+        for line in lines
+    ]
+    return list(TAG_COLUMNS), rows
+
+
+def coverage_table(report: CoverageReport) -> tuple[list[str], list[list[str]]]:
+    """The years of a coverage report as a file table."""
+    sources = f"{report.needs_source}; {report.assistance_source}"
+    rows = [
+        [
+            str(year.year),
+            _cell(year.needs_count),
+            _cell(year.needs_without_cost),
+            _cell(year.needs_cost.value),
+            _cell(year.activities_count),
+            _cell(year.activities_without_amount),
+            _cell(year.committed.value),
+            _cell(year.disbursed.value),
+            _share_cell(year.covered_share),
+            report.currency,
+            sources,
+        ]  # fmt: skip
+        for year in report.coverage.years
+    ]
+    return list(COVERAGE_COLUMNS), rows
+
+
+def _share_cell(share: float | None) -> str:
+    return "" if share is None else f"{share:.4f}"
+
+
+def export_tag_gaps(
+    session: Session,
+    *,
+    actor: Actor,
+    by: str,
+    filters: GapFilter | None = None,
+    period: Period | None = None,
+    currency: str = "USD",
+    rates: Sequence[ExchangeRate] = (),
+    file_format: str = "csv",
+) -> bytes:
+    """The goal or the technique table with the page's filters, as CSV or Excel."""
+    report = gaps_by_goal_and_technique(
+        session, actor=actor, filters=filters, period=period, currency=currency, rates=rates
+    )
+    header, rows = tag_table(report, by=by)
+    return _file(header, rows, file_format, title=f"gaps-by-{by}")
+
+
+def export_coverage(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: GapFilter | None = None,
+    period: Period | None = None,
+    currency: str = "USD",
+    rates: Sequence[ExchangeRate] = (),
+    file_format: str = "csv",
+) -> bytes:
+    """The coverage-over-time table with the page's filters, as CSV or Excel."""
+    report = coverage_over_time(
+        session, actor=actor, filters=filters, period=period, currency=currency, rates=rates
+    )
+    header, rows = coverage_table(report)
+    return _file(header, rows, file_format, title="coverage-over-time")
+
+
+def _file(header: list[str], rows: list[list[str]], file_format: str, *, title: str) -> bytes:
+    from pux.interop.tabular import formats
+
+    if file_format == "xlsx":
+        return formats.write_xlsx(header, rows, None, title=title)
+    return formats.write_csv(header, rows, None)

@@ -21,11 +21,14 @@ from pux.gaps import service
 from pux.gaps import vocabulary as v
 from pux.gaps.engine import ExchangeRate
 from pux.gaps.schemas import (
+    CoverageReport,
     GapFilter,
     GapReport,
     InterestCreate,
     MapFigures,
     Period,
+    TagGapReport,
+    TagLine,
     UnfundedFilter,
     WhoFilter,
     WhoReport,
@@ -511,4 +514,148 @@ def world_map(
             "map": _map(figures, chart_id="world-map"),
             "partial_note": _partial_note(figures),
         },
+    )
+
+
+# --- Gaps by SDG goal and by technique; coverage over time -----------------------------------------------
+
+FileFormat = Annotated[str, Query(pattern="^(csv|xlsx)$")]
+TagTable = Annotated[str, Query(pattern="^(goal|technique)$", description="The table: by goal or technique")]
+
+
+def tag_chart(
+    lines: Sequence[TagLine], *, title: str, row_heading: str, report: TagGapReport
+) -> Chart | None:
+    """The uncovered cost of the first rows of a goal or technique table (largest first)."""
+    shown = lines[:15]
+    if not shown:
+        return None
+    return plots.bar_chart(
+        [line.name for line in shown],
+        [line.gap.uncovered.value for line in shown],
+        title=title,
+        value_label=_("Uncovered"),
+        unit=report.currency,
+        source=f"{report.needs_source}; {report.assistance_source}",
+        year=report.period.label,
+        row_heading=row_heading,
+    )
+
+
+@router.get("/gaps/by-goal-and-technique", response_class=HTMLResponse)
+def gaps_by_goal_and_technique(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    filters: GapQuery,
+    period: PeriodQuery,
+    money: RateQuery,
+) -> HTMLResponse:
+    currency, rates = money
+    report = service.gaps_by_goal_and_technique(
+        session, actor=actor, filters=filters, period=period, currency=currency, rates=rates
+    )
+    return render(
+        request,
+        "gaps/by_goal_and_technique.html",
+        {
+            **_choices(request, session),
+            "report": report,
+            "goal_chart": tag_chart(
+                report.goals,
+                title=_("Uncovered cost of endorsed needs by SDG goal"),
+                row_heading=_("SDG goal"),
+                report=report,
+            ),
+            "technique_chart": tag_chart(
+                report.techniques,
+                title=_("Uncovered cost of endorsed needs by technique"),
+                row_heading=_("Technique"),
+                report=report,
+            ),
+        },  # fmt: skip
+    )
+
+
+@router.get("/gaps/by-goal-and-technique/export")
+def export_gaps_by_goal_and_technique(
+    session: SessionDep,
+    actor: PageActor,
+    filters: GapQuery,
+    period: PeriodQuery,
+    money: RateQuery,
+    by: TagTable = v.BY_GOAL,
+    format: FileFormat = "csv",
+) -> Response:
+    """The goal table (by=goal) or the technique table of /gaps/by-goal-and-technique, as a file."""
+    currency, rates = money
+    content = service.export_tag_gaps(
+        session, actor=actor, by=by, filters=filters, period=period, currency=currency, rates=rates,
+        file_format=format,
+    )  # fmt: skip
+    return _attachment(content, format, f"pux-gaps-by-{by}")
+
+
+def coverage_chart(report: CoverageReport) -> Chart | None:
+    """The needs' cost and the assistance committed, year by year."""
+    years = report.coverage.years
+    if not years:
+        return None
+    return plots.line_chart(
+        [year.year for year in years],
+        {
+            _("Estimated cost of needs recorded"): [year.needs_cost.value for year in years],
+            _("Assistance committed"): [year.committed.value for year in years],
+        },
+        title=_("Needs and assistance, year by year"),
+        unit=report.currency,
+        source=f"{report.needs_source}; {report.assistance_source}",
+        year=f"{years[0].year}–{years[-1].year}" if len(years) > 1 else years[0].year,
+        row_heading=_("Year"),
+    )
+
+
+@router.get("/gaps/over-time", response_class=HTMLResponse)
+def coverage_over_time(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    filters: GapQuery,
+    period: PeriodQuery,
+    money: RateQuery,
+) -> HTMLResponse:
+    currency, rates = money
+    report = service.coverage_over_time(
+        session, actor=actor, filters=filters, period=period, currency=currency, rates=rates
+    )
+    return render(
+        request,
+        "gaps/over_time.html",
+        {**_choices(request, session), "report": report, "chart": coverage_chart(report)},
+    )
+
+
+@router.get("/gaps/over-time/export")
+def export_coverage_over_time(
+    session: SessionDep,
+    actor: PageActor,
+    filters: GapQuery,
+    period: PeriodQuery,
+    money: RateQuery,
+    format: FileFormat = "csv",
+) -> Response:
+    """The table of /gaps/over-time with the same filters, as a file."""
+    currency, rates = money
+    content = service.export_coverage(
+        session, actor=actor, filters=filters, period=period, currency=currency, rates=rates,
+        file_format=format,
+    )  # fmt: skip
+    return _attachment(content, format, "pux-coverage-over-time")
+
+
+def _attachment(content: bytes, file_format: str, name: str) -> Response:
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[file_format],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'},
     )

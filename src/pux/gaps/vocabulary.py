@@ -49,3 +49,9 @@ INTEREST_STATUSES = (INTEREST_ACTIVE, INTEREST_WITHDRAWN)
 def interest_status_label(code: str) -> str:
     labels = {INTEREST_ACTIVE: _("Interested"), INTEREST_WITHDRAWN: _("Withdrawn")}
     return labels.get(code, code)
+
+
+# --- Gaps by SDG goal or by technique: what the rows of a table group by -------------------------
+BY_GOAL = "goal"
+BY_TECHNIQUE = "technique"
+TAG_GROUPINGS = (BY_GOAL, BY_TECHNIQUE)
