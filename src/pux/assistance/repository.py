@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, or_, select, true, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -106,6 +106,8 @@ def _filtered(statement, filters: ActivityFilter):  # type: ignore[no-untyped-de
 
 
 ENDED_STATUSES = ("cancelled", "closed")
+# Planned, not yet under way: its commitment may be recorded long before its work starts.
+PIPELINE = "pipeline"
 
 
 def running_on(day: date) -> tuple[ColumnElement[bool], ...]:
@@ -120,6 +122,24 @@ def started_by(day: date) -> tuple[ColumnElement[bool], ...]:
         AssistanceActivity.status.not_in(ENDED_STATUSES),
         or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= day),
     )
+
+
+def committed_by(day: date) -> tuple[ColumnElement[bool], ...]:
+    """``started_by`` for sums of commitments: a pipeline activity's commitment also counts from the day it
+    was recorded, whatever start its work is planned for (the model keeps no commitment date). One agreed
+    this year for work starting next year was counted from next year, as if its money were not yet
+    promised. Activities under way keep the rule of ``running_on``: the commitment of one said to start
+    later is counted from its start. (The end date: see ``not_ended_before``.)"""
+    planned = AssistanceActivity.status == PIPELINE
+    if day < date.today():
+        recorded_by = AssistanceActivity.created_at < datetime.combine(day + timedelta(days=1), time.min, UTC)
+        planned = and_(planned, recorded_by)
+    # From today on, every stored activity has been recorded: no record date is read, and the sums keep
+    # reading their covering index (ix_assistance_activity_running holds the status, not that date).
+    start_or_plan = or_(
+        AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= day, planned
+    )
+    return (AssistanceActivity.status.not_in(ENDED_STATUSES), start_or_plan)
 
 
 def not_ended_before(rows: Select[*Columns], day: date) -> Subquery:
@@ -229,8 +249,9 @@ def add(session: Session, activity: AssistanceActivity) -> AssistanceActivity:
 def current_commitments_by_country_and_area(
     session: Session, on: date, scope: VisibilityScope | None = None
 ) -> dict[tuple[str, str], float]:
-    """Committed US dollars of the activities ``scope`` may see (everything when None) running on a date, by
-    recipient country and thematic area.
+    """Committed US dollars of the activities ``scope`` may see (everything when None) whose commitment
+    stands on a date (made by then: see ``committed_by``; not ended before it), by recipient country and
+    thematic area.
 
     Activities in other currencies are left out here (PUX converts no currency silently).
     """
@@ -244,7 +265,7 @@ def current_commitments_by_country_and_area(
         AssistanceActivity.thematic_area_code.is_not(None),
         visible_clause(scope),
         counted_once(scope),
-        *started_by(on),
+        *committed_by(on),
     )
     running = not_ended_before(rows, on).c
     statement = select(

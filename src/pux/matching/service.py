@@ -846,6 +846,8 @@ def _conclude(session: Session, proposal: MatchProposal) -> None:
             amount_committed=proposal.amount,
             currency=programme.currency,
             status="pipeline",
+            # The work's start is not agreed yet: the day of the agreement until the partner states it.
+            # The commitment is dated by its record, whatever start is set later (committed_by).
             start_date=date.today(),
             # As visible as the need itself, never more: the activity carries the need's title.
             visibility=need.visibility,
