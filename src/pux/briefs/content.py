@@ -107,6 +107,16 @@ class EvidenceLine:
     status_label: str
     method_label: str  # how the figure was obtained, or that the source does not say
     citation: str
+    comparator: str = ""  # what the figure is measured against, in the reader's language; "": none recorded
+
+
+@dataclass(frozen=True)
+class AlternativeLine:
+    """A conventional technique the knowledge base compares the nuclear one with."""
+
+    name: str
+    language: str  # the language the name is given in (English when no translation is held)
+    relation_label: str  # used instead of the technique, or alongside it
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,7 @@ class TechniqueLine:
     summary: str | None
     needs: Figure  # how many of the needs in the brief ask for it
     evidence: tuple[EvidenceLine, ...]
+    alternatives: tuple[AlternativeLine, ...] = ()  # none: the knowledge base records no comparison
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import activities_stamp
 from pux.audit.models import AuditEvent
 from pux.dialogues.models import DialogueEvent
-from pux.knowledge.models import EvidenceEntry, KnowledgeTranslation, TechniqueProfile
+from pux.knowledge.models import Alternative, EvidenceEntry, KnowledgeTranslation, TechniqueProfile
 from pux.needs.models import Need
 from pux.priority.models import PriorityConfigVersion
 from pux.programmes.models import Programme
@@ -118,6 +118,32 @@ def technique_summaries(session: Session, codes: Sequence[str]) -> dict[str, tup
         code: (pid, slug, summary, language)
         for code, pid, slug, summary, language in session.execute(statement)
     }
+
+
+def technique_alternatives(
+    session: Session, codes: Sequence[str]
+) -> dict[str, list[tuple[int, str, str, str]]]:
+    """(alternative id, name, language it is written in, relation) of the conventional alternatives each
+    technique's profile compares it with, by technique code, in the profile's order: the plain columns only
+    (the comparison cells are the technique page's)."""
+    if not codes:
+        return {}
+    statement = (
+        select(
+            TechniqueProfile.technique_code,
+            Alternative.id,
+            Alternative.name,
+            Alternative.source_language,
+            Alternative.relation,
+        )
+        .join(TechniqueProfile, TechniqueProfile.id == Alternative.profile_id)
+        .where(TechniqueProfile.technique_code.in_(list(codes)))
+        .order_by(TechniqueProfile.technique_code, Alternative.position, Alternative.id)
+    )
+    found: dict[str, list[tuple[int, str, str, str]]] = {}
+    for code, alternative_id, name, language, relation in session.execute(statement):
+        found.setdefault(code, []).append((alternative_id, name, language, relation))
+    return found
 
 
 def evidence_for_techniques(session: Session, codes: Sequence[str]) -> Sequence[EvidenceEntry]:

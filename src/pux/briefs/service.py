@@ -29,6 +29,7 @@ from pux.briefs import fitting, gap_section, programme_section, repository
 from pux.briefs import vocabulary as v
 from pux.briefs.cache import BriefKey, SizedLru
 from pux.briefs.content import (
+    AlternativeLine,
     Brief,
     CountLine,
     EventLine,
@@ -55,7 +56,7 @@ from pux.i18n import decimal_text, get_language, listed
 from pux.i18n import gettext as _
 from pux.knowledge import vocabulary as knowledge_vocabulary
 from pux.knowledge.models import EvidenceEntry
-from pux.knowledge.service import Localiser, technique_slug
+from pux.knowledge.service import Localiser, comparator_names, technique_slug
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs_service
 from pux.needs import workflow
@@ -365,7 +366,7 @@ def _income_fact(income: IncomeGroupAssessment) -> str:
     return f"{fact}. " + _("Source: {source}.").format(source=income.source)
 
 
-def _evidence_line(entry: EvidenceEntry, localiser: Localiser) -> EvidenceLine:
+def _evidence_line(entry: EvidenceEntry, localiser: Localiser, comparator: str) -> EvidenceLine:
     claim = localiser.text(entry.id, "claim", entry.claim, entry.source_language)
     citation = ", ".join(
         part
@@ -383,6 +384,7 @@ def _evidence_line(entry: EvidenceEntry, localiser: Localiser) -> EvidenceLine:
         status_label=knowledge_vocabulary.evidence_status_label(entry.status),
         method_label=_method_label(entry.study_method),
         citation=citation,
+        comparator=comparator,
     )
 
 
@@ -400,35 +402,26 @@ def _technique_lines(
     country_iso3: str | None,
     areas: dict[str, ThematicArea],
 ) -> list[TechniqueLine]:
-    """The techniques with their plain summary and their best evidence: entries about this country first,
-    then checked ones; a disputed entry is still shown, with its status."""
+    """The techniques with their plain summary, the conventional alternatives the knowledge base compares
+    each with, and their strongest evidence (see _strongest_evidence), each figure with what it is
+    measured against."""
     techniques = _techniques(session)
     codes = [code for code, _count in wanted]
     profiles = repository.technique_summaries(session, codes)
     summaries = Localiser(session, knowledge_vocabulary.TECHNIQUE, [p[0] for p in profiles.values()])
-    status_order = {knowledge_vocabulary.CHECKED: 0, knowledge_vocabulary.REPORTED: 1}
-    by_technique: dict[str, list[EvidenceEntry]] = defaultdict(list)
-    for entry in repository.evidence_for_techniques(session, codes):
-        by_technique[entry.technique_code].append(entry)
-    chosen = {
-        code: sorted(
-            entries,
-            key=lambda e: (
-                e.country_iso3 != country_iso3,
-                status_order.get(e.status, 2),
-                -(e.citation_year or 0),
-            ),
-        )[: v.MAX_EVIDENCE_PER_TECHNIQUE]
-        for code, entries in by_technique.items()
-    }
+    alternatives = _alternative_lines(session, codes)
+    chosen = _strongest_evidence(repository.evidence_for_techniques(session, codes), country_iso3)
     claims = Localiser(session, knowledge_vocabulary.EVIDENCE, [e.id for es in chosen.values() for e in es])
+    comparators = comparator_names(session, [e for es in chosen.values() for e in es])
     source = brief.cite(v.needs_source())
     lines = []
     for code, count in wanted:
         technique = techniques.get(code)
         if technique is None:
             continue
-        evidence = tuple(_evidence_line(entry, claims) for entry in chosen.get(code, []))
+        evidence = tuple(
+            _evidence_line(entry, claims, comparators.get(entry.id, "")) for entry in chosen.get(code, [])
+        )
         for line in evidence:
             if line.figure is not None:
                 brief.cite(line.citation)
@@ -444,8 +437,51 @@ def _technique_lines(
                 summary=_first_sentences(str(summary)) if summary is not None else None,
                 needs=Figure(count, "", source, str(brief.stamp.made_on.year)),
                 evidence=evidence,
+                alternatives=alternatives.get(code, ()),
             )
         )
+    return lines
+
+
+def _strongest_evidence(
+    entries: Iterable[EvidenceEntry], country_iso3: str | None
+) -> dict[str, list[EvidenceEntry]]:
+    """Each technique's entries a brief shows: those about this country first, then those that state a
+    figure (a claim without one cannot show the advantage), then checked ones and the newest; a disputed
+    entry is still shown, with its status."""
+    status_order = {knowledge_vocabulary.CHECKED: 0, knowledge_vocabulary.REPORTED: 1}
+    by_technique: dict[str, list[EvidenceEntry]] = defaultdict(list)
+    for entry in entries:
+        by_technique[entry.technique_code].append(entry)
+    return {
+        code: sorted(
+            found,
+            key=lambda e: (
+                e.country_iso3 != country_iso3,
+                e.value is None,
+                status_order.get(e.status, 2),
+                -(e.citation_year or 0),
+            ),
+        )[: v.MAX_EVIDENCE_PER_TECHNIQUE]
+        for code, found in by_technique.items()
+    }
+
+
+def _alternative_lines(session: Session, codes: Sequence[str]) -> dict[str, tuple[AlternativeLine, ...]]:
+    """The conventional alternatives of each technique as the knowledge base names them, in the reader's
+    language where it holds a translation (else as written, with the language it is written in)."""
+    found = repository.technique_alternatives(session, codes)
+    names = Localiser(
+        session, knowledge_vocabulary.ALTERNATIVE, [a[0] for alts in found.values() for a in alts]
+    )
+    lines: dict[str, tuple[AlternativeLine, ...]] = {}
+    for code, alternatives in found.items():
+        shown = []
+        for alternative_id, name, language, relation in alternatives:
+            local = names.text(alternative_id, "name", name, language)
+            assert local is not None  # a name is never None
+            shown.append(AlternativeLine(local.text, local.language, v.alternative_relation_label(relation)))
+        lines[code] = tuple(shown)
     return lines
 
 

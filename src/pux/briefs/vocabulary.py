@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pux.i18n import gettext as _
+from pux.knowledge import vocabulary as knowledge_vocabulary
 
 COUNTRY, REGION, ORGANISATION = "country", "region", "organisation"
 KINDS = (COUNTRY, REGION, ORGANISATION)
@@ -31,6 +32,15 @@ def kind_label(kind: str) -> str:
         ORGANISATION: _("Partner brief"),
     }
     return labels.get(kind, kind)
+
+
+def alternative_relation_label(relation: str) -> str:
+    """How a conventional alternative stands to the technique, as a note after its name in a sentence."""
+    labels = {
+        knowledge_vocabulary.INSTEAD_OF: _("used instead of it"),
+        knowledge_vocabulary.ALONGSIDE: _("used alongside it"),
+    }
+    return labels.get(relation, relation)
 
 
 def needs_source() -> str:
