@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -22,6 +23,17 @@ WORLD_BANK_AGGREGATES = frozenset(
     "XKX CHI".split()
 )
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+# The World Bank and the UN write files separated by commas; a spreadsheet saved in a European layout
+# separates them by semicolons, and some tools by tabs. The header row tells which: only the right one
+# splits it into a 'Country Code' column.
+DELIMITERS = (",", ";", "\t")
+HEADER_SEARCH_ROWS = 20
+# A number as these files write it: digits with a decimal point, the comma only between groups of three
+# digits (1,234,567.5). "14,5" or "0,35" is a decimal comma in another layout, not fourteen thousand five
+# hundred: it is refused rather than read as 145.
+_PLAIN_NUMBER = r"\d*\.?\d+(?:e[-+]?\d+)?"
+_GROUPED_NUMBER = r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"
+NUMBER = re.compile(rf"-?(?:{_GROUPED_NUMBER}|{_PLAIN_NUMBER})", re.I)
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class ObservationRow:
     indicator_code: str
     year: int
     value: float
+    row: int  # the file's row it was read from, as a spreadsheet numbers it
 
 
 @dataclass
@@ -56,39 +69,57 @@ class ParsedIndicatorFile:
     problems: list[RowProblem] = field(default_factory=list)
     skipped_aggregates: int = 0
     missing_values: int = 0
+    delimiter: str = ","
 
 
 def parse_indicator_file(
     content: str, *, known_countries: set[str], indicator_code: str | None = None
 ) -> ParsedIndicatorFile:
-    """Parse a World Bank CSV, long (one row per country and year) or wide (one column per year)."""
-    lines = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    """Parse a World Bank CSV, long (one row per country and year) or wide (one column per year), its
+    columns separated by commas, semicolons or tabs."""
+    text = content.lstrip("\ufeff")
+    delimiter = _delimiter(text)
+    if delimiter is None:
+        return _without_header()
+    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header_index = _find_header(lines)
-    if header_index is None:
-        parsed = ParsedIndicatorFile(file_format="unknown")
-        parsed.problems.append(
-            RowProblem(
-                1,
-                "header",
-                _(
-                    "no header found: expected a World Bank CSV with 'Country Code' and 'Year' columns "
-                    "(long format) or year columns such as '2020' (wide format)"
-                ),
-            )
-        )
-        return parsed
+    assert header_index is not None  # _delimiter found it with this very delimiter
     header = [cell.strip() for cell in lines[header_index]]
     body = [(header_index + 2 + offset, line) for offset, line in enumerate(lines[header_index + 1 :])]
     if any(column.isdigit() for column in header):
-        parsed = _parse_wide(header, body, known_countries, indicator_code)
+        parsed = _parse_wide(header, body, known_countries, indicator_code, delimiter)
     else:
-        parsed = _parse_long(header, body, known_countries, indicator_code)
+        parsed = _parse_long(header, body, known_countries, indicator_code, delimiter)
     _check_duplicates(parsed)
     return parsed
 
 
+def _without_header() -> ParsedIndicatorFile:
+    parsed = ParsedIndicatorFile(file_format="unknown")
+    parsed.problems.append(
+        RowProblem(
+            1,
+            "header",
+            _(
+                "no header found: expected a World Bank CSV with 'Country Code' and 'Year' columns "
+                "(long format) or year columns such as '2020' (wide format)"
+            ),
+        )
+    )
+    return parsed
+
+
+def _delimiter(text: str) -> str | None:
+    """The separator that splits the file's header row into its columns (None: no header found)."""
+    for delimiter in DELIMITERS:
+        first_rows = itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), HEADER_SEARCH_ROWS)
+        if _find_header(list(first_rows)) is not None:
+            return delimiter
+    return None
+
+
 def _find_header(lines: list[list[str]]) -> int | None:
-    for index, line in enumerate(lines[:20]):
+    for index, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
         cells = {cell.strip().lower() for cell in line}
         if "country code" in cells or "iso3" in cells:
             return index
@@ -104,9 +135,13 @@ def _column(header: list[str], *names: str) -> int | None:
 
 
 def _parse_long(
-    header: list[str], body: list[tuple[int, list[str]]], known: set[str], indicator_code: str | None
+    header: list[str],
+    body: list[tuple[int, list[str]]],
+    known: set[str],
+    indicator_code: str | None,
+    delimiter: str,
 ) -> ParsedIndicatorFile:
-    parsed = ParsedIndicatorFile(file_format="long")
+    parsed = ParsedIndicatorFile(file_format="long", delimiter=delimiter)
     country_col = _column(header, "country code", "iso3")
     year_col = _column(header, "year")
     value_col = _column(header, "value")
@@ -142,14 +177,18 @@ def _parse_long(
         year = _parse_year(parsed, row_number, "Year", cells[year_col])
         value = _parse_value(parsed, row_number, "Value", cells[value_col])
         if year is not None and value is not None:
-            parsed.rows.append(ObservationRow(iso3, code, year, value))
+            parsed.rows.append(ObservationRow(iso3, code, year, value, row_number))
     return parsed
 
 
 def _parse_wide(
-    header: list[str], body: list[tuple[int, list[str]]], known: set[str], indicator_code: str | None
+    header: list[str],
+    body: list[tuple[int, list[str]]],
+    known: set[str],
+    indicator_code: str | None,
+    delimiter: str,
 ) -> ParsedIndicatorFile:
-    parsed = ParsedIndicatorFile(file_format="wide")
+    parsed = ParsedIndicatorFile(file_format="wide", delimiter=delimiter)
     country_col = _column(header, "country code", "iso3")
     code_col = _column(header, "indicator code")
     name_col = _column(header, "indicator name")
@@ -176,7 +215,7 @@ def _parse_wide(
         for index, column in year_columns:
             value = _parse_value(parsed, row_number, column, cells[index])
             if value is not None:
-                parsed.rows.append(ObservationRow(iso3, code, int(column), value))
+                parsed.rows.append(ObservationRow(iso3, code, int(column), value, row_number))
     return parsed
 
 
@@ -213,34 +252,59 @@ def _parse_value(parsed: ParsedIndicatorFile, row_number: int, field_name: str, 
     if text in {"", ".."}:  # the World Bank's marks for "no data": stays missing
         parsed.missing_values += 1
         return None
-    try:
-        value = (
-            float(text.replace(",", "")) if re.fullmatch(r"-?[\d,]*\.?\d+(e[-+]?\d+)?", text, re.I) else None
-        )
-    except ValueError:
-        value = None
-    if value is None or not math.isfinite(value):
-        parsed.problems.append(
-            RowProblem(row_number, field_name, _("'%(value)s' is not a number") % {"value": text})
-        )
-        return None
+    value = _number(text, parsed.delimiter)
+    if value is None:
+        parsed.problems.append(RowProblem(row_number, field_name, _not_a_number(text, parsed.delimiter)))
     return value
 
 
+def _number(text: str, delimiter: str) -> float | None:
+    """The value written, or None when it is not a number in this file's layout."""
+    # Where semicolons separate the columns, the comma is that layout's decimal mark: "1,234" could be
+    # 1.234 as well as 1234, so no comma is read there.
+    if not NUMBER.fullmatch(text) or ("," in text and delimiter == ";"):
+        return None
+    value = float(text.replace(",", ""))
+    return value if math.isfinite(value) else None
+
+
+def _not_a_number(text: str, delimiter: str) -> str:
+    if "," not in text:
+        return _("'%(value)s' is not a number") % {"value": text}
+    if delimiter == ";":
+        return _(
+            "'%(value)s' is not a number PUX can read without guessing: in a file separated by ';' a comma "
+            "may be a decimal comma or a thousands separator; write the number with a decimal point and no "
+            "separator (14.5, 1234567)"
+        ) % {"value": text}
+    return _(
+        "'%(value)s' is not a number in this file's layout: a comma may only separate thousands (1,234,567), "
+        "and a decimal comma cannot be told from one; write the decimal with a point (14.5)"
+    ) % {"value": text}
+
+
 def _check_duplicates(parsed: ParsedIndicatorFile) -> None:
-    seen: dict[tuple[str, str, int], int] = {}
-    for position, row in enumerate(parsed.rows):
+    """Refuse a country, indicator and year given twice, naming the repeating row and the one it repeats
+    (which of two values is right is the file owner's to say)."""
+    first_rows: dict[tuple[str, str, int], int] = {}
+    for row in parsed.rows:
         key = (row.iso3, row.indicator_code, row.year)
-        if key in seen:
-            parsed.problems.append(
-                RowProblem(
-                    0,
-                    "Year",
-                    _("%(country)s %(indicator)s %(year)s appears more than once")
-                    % {"country": row.iso3, "indicator": row.indicator_code, "year": row.year},
-                )
+        if key not in first_rows:
+            first_rows[key] = row.row
+            continue
+        parsed.problems.append(
+            RowProblem(
+                row.row,
+                "Year" if parsed.file_format == "long" else str(row.year),
+                _("%(country)s %(indicator)s %(year)s appears more than once: it repeats row %(first)s")
+                % {
+                    "country": row.iso3,
+                    "indicator": row.indicator_code,
+                    "year": row.year,
+                    "first": first_rows[key],
+                },
             )
-        seen[key] = position
+        )
 
 
 @dataclass(frozen=True)
