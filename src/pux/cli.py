@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -101,6 +102,29 @@ def _require_current_schema(engine: Engine) -> None:
             "run 'pux init' first (it creates or upgrades it and loads the reference data).[/red]"
         )
     raise typer.Exit(1)
+
+
+def _read_utf8(file: Path) -> str:
+    """The text of a file to import, or a refusal saying why it cannot be read (never a traceback). PUX
+    reads CSV files as UTF-8, which a spreadsheet's "CSV UTF-8" writes; one saved in a Windows code page
+    would otherwise have its accented letters read wrong."""
+    try:
+        content = file.read_bytes()
+    except OSError as unreadable:
+        console.print(f"[red]Refused: {escape(str(file))} cannot be read ({unreadable.strerror}).[/red]")
+        raise typer.Exit(code=1) from unreadable
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as wrong:
+        # The decoder's bytes are the file's without its byte-order mark, so the lines count the same.
+        line = wrong.object[: wrong.start].count(b"\n") + 1
+        console.print(
+            f"[red]Refused: nothing was imported. {escape(file.name)} is not UTF-8 text: byte "
+            f"0x{wrong.object[wrong.start]:02X} on line {line} is not UTF-8 (the file was probably saved "
+            "in a Windows or Latin-1 encoding). Save it as 'CSV UTF-8' and import it again.[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1) from wrong
 
 
 def _refuse(error: ImportRefused) -> None:
@@ -391,7 +415,7 @@ def reference_import_sdg(file: Path) -> None:
     try:
         with _sessions() as session:
             counts = reference.import_official_sdg_texts(
-                session, content=file.read_text(encoding="utf-8-sig"), actor=_cli_actor()
+                session, content=_read_utf8(file), actor=_cli_actor()
             )
     except ImportRefused as refused:
         _refuse(refused)
@@ -426,7 +450,7 @@ def indicators_import(
         with _sessions() as session:
             report = reference.import_indicator_file(
                 session,
-                content=file.read_text(encoding="utf-8-sig"),
+                content=_read_utf8(file),
                 filename=file.name,
                 source_code=source,
                 source_citation=citation,
@@ -925,23 +949,27 @@ def evidence_import(
 ) -> None:
     """Import ledger entries from a CSV file (data/FORMAT.md columns): checked whole, every bad row and
     field named, nothing saved unless all rows are good; a row whose key exists updates that entry."""
-    import csv
-
     from pux.errors import DomainError, ValidationFailed
+    from pux.interop.tabular.formats import read_table
     from pux.knowledge import service as knowledge
 
+    # The shared table reader numbers each row as a spreadsheet shows it (blank rows counted, not read)
+    # and takes a file separated by commas, semicolons or tabs.
+    table = read_table(_read_utf8(file).encode(), file.name)
     try:
-        rows = list(csv.DictReader(file.read_text("utf-8-sig").splitlines()))
-    except (OSError, UnicodeDecodeError) as unreadable:
-        console.print(f"[red]Refused: the file cannot be read as UTF-8 CSV ({unreadable}).[/red]")
-        raise typer.Exit(code=1) from unreadable
-    try:
+        if table.problems:
+            raise ValidationFailed(table.problems)
         with _sessions() as session:
-            report = knowledge.import_evidence(session, actor=_actor_for_email(session, as_email), rows=rows)
+            report = knowledge.import_evidence(
+                session,
+                actor=_actor_for_email(session, as_email),
+                rows=table.rows,
+                row_numbers=table.row_numbers,
+            )
     except ValidationFailed as refused:
         console.print(f"[red]Refused: nothing was imported. {len(refused.problems)} problem(s):[/red]")
         for problem in refused.problems:
-            console.print(f"  {problem}")
+            console.print(f"  {escape(str(problem))}")
         raise typer.Exit(code=1) from refused
     except DomainError as refused:
         console.print(f"[red]Refused: {refused}[/red]")

@@ -518,6 +518,17 @@ _FIELD_COLUMNS = {name: column for column, name in IMPORT_COLUMNS.items()}
 KEPT_WHEN_LEFT_OUT = ("source_language", "study_method")
 
 
+def _unknown_columns(rows: Sequence[dict[str, Any]]) -> list[FieldProblem]:
+    """A problem naming the file's columns that are no field of an entry: their cells would be dropped
+    unread (a misspelt study_method would leave every entry's method "not stated")."""
+    known = set(EvidenceCreate.model_fields) | set(IMPORT_COLUMNS)
+    names = dict.fromkeys(name for row in rows for name in row if name)  # in the file's order, once each
+    unknown = [name for name in names if name not in known]
+    if not unknown:
+        return []
+    return [FieldProblem("header", _("unknown columns: %(names)s") % {"names": ", ".join(unknown)}, 1)]
+
+
 def _as_fields(row: dict[str, Any]) -> dict[str, Any]:
     values = {IMPORT_COLUMNS.get(name, name): value for name, value in row.items() if name}
     return {name: value.strip() if isinstance(value, str) else value for name, value in values.items()
@@ -536,15 +547,23 @@ class EvidenceImportReport:
 
 
 def import_evidence(
-    session: Session, *, actor: Actor, rows: Sequence[dict[str, Any]], first_row: int = 2
+    session: Session,
+    *,
+    actor: Actor,
+    rows: Sequence[dict[str, Any]],
+    first_row: int = 2,
+    row_numbers: Sequence[int] | None = None,
 ) -> EvidenceImportReport:
     """Import ledger rows: every row checked first (each bad row and field named), then all written, or
-    none. A row whose key exists updates that entry (a changed entry is *reported* again)."""
+    none. A row whose key exists updates that entry (a changed entry is *reported* again). Problems name
+    each row by ``row_numbers`` (its number in the file) when given, else by counting from ``first_row``;
+    a column that is no field of an entry refuses the file."""
     require_may_edit(actor)
+    numbers = list(row_numbers) if row_numbers is not None else range(first_row, first_row + len(rows))
     parsed: list[tuple[EvidenceCreate, tuple[str, ...]]] = []
-    problems: list[FieldProblem] = []
+    problems = _unknown_columns(rows)
     keys_seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=first_row):
+    for number, row in zip(numbers, rows, strict=True):
         left_out = tuple(name for name in KEPT_WHEN_LEFT_OUT if name not in row)
         values = _as_fields(row)
         try:
