@@ -43,8 +43,9 @@ PARSER_OPTIONS: dict[str, Any] = {
     "remove_pis": True,
 }
 # Why a whole file is refused (rule codes; rules.describe_file_refusal words them for people).
-NOT_XML, TRUNCATED, TOO_LARGE, ENTITIES, NOT_IATI, OLD_VERSION, NO_VERSION = (
+NOT_XML, ENCODING, TRUNCATED, TOO_LARGE, ENTITIES, NOT_IATI, OLD_VERSION, NO_VERSION = (
     "not-xml",
+    "encoding",
     "truncated",
     "too-large",
     "entities",
@@ -56,12 +57,17 @@ READABLE_VERSION = re.compile(r"2\.0[1-3]")
 
 
 class FileRefused(Exception):
-    """The file as a whole cannot be read as IATI 2.03; nothing of it is imported."""
+    """The file as a whole cannot be read as IATI 2.03; nothing of it is imported. ``detail`` is what the
+    file holds instead (its root, its version) or, for XML that cannot be parsed, the parser's own English
+    message, which is for the log: people are told the line and column."""
 
-    def __init__(self, reason: str, line: int | None = None, detail: str = "") -> None:
-        super().__init__(f"{reason} (line {line}): {detail}")
+    def __init__(
+        self, reason: str, line: int | None = None, detail: str = "", column: int | None = None
+    ) -> None:
+        super().__init__(f"{reason} (line {line}, column {column}): {detail}")
         self.reason = reason
         self.line = line
+        self.column = column
         self.detail = detail
 
 
@@ -91,27 +97,34 @@ def _last_line(handle: BinaryIO) -> int:
 
 
 def _syntax_refusal(error: etree.XMLSyntaxError, handle: BinaryIO | None = None) -> FileRefused:
+    """The refusal of a file the XML parser stopped on: where (libxml2 counts lines and columns from 1,
+    and says 0 when it read no line at all), and the parser's own message as the detail."""
     message = str(error.msg or error)
-    line = error.lineno
-    lowered = message.lower()
+    line, column = error.position
+    reason = _syntax_reason(message.lower(), error.lineno, handle)
+    return FileRefused(reason, line or None, message, column or None)
+
+
+def _syntax_reason(lowered: str, line: int | None, handle: BinaryIO | None) -> str:
+    # Bytes that are not in the file's declared encoding (a Latin-1 file declaring UTF-8), wherever they are.
+    if "character encoding" in lowered or "not proper utf-8" in lowered or "unsupported encoding" in lowered:
+        return ENCODING
     # Whatever libxml2 says, XML that breaks off on the file's last line is a file cut short.
     broken_at_end = handle is not None and line is not None and line > 1 and line >= _last_line(handle)
     if broken_at_end and "resource limit" not in lowered and "excessive depth" not in lowered:
-        return FileRefused(TRUNCATED, line, message)
+        return TRUNCATED
     if "resource limit" in lowered or "huge" in lowered or "excessive depth" in lowered:
-        return FileRefused(TOO_LARGE, line, message)
+        return TOO_LARGE
     if "entity" in lowered:
-        return FileRefused(ENTITIES, line, message)
+        return ENTITIES
     if (
         "end of data" in lowered
         or "premature end" in lowered
         or "couldn't find end" in lowered
         or ("not closed" in lowered)
     ):
-        return FileRefused(TRUNCATED, line, message)
-    if "extra content" in lowered or "start tag expected" in lowered or "document is empty" in lowered:
-        return FileRefused(NOT_XML, line, message)
-    return FileRefused(NOT_XML, line, message)
+        return TRUNCATED
+    return NOT_XML  # "start tag expected", "extra content", "document is empty" and the rest
 
 
 def _check_root(element: Any) -> FileHeader:

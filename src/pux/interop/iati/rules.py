@@ -330,6 +330,8 @@ def describe(rule: str, details: dict[str, Any] | None = None) -> str:
     values = details or {}
     if rule == "schema" and "message" in values:
         return describe_schema_problem(str(values["message"]))
+    if rule == "not-xml" and not values.get("column"):
+        rule = "not-xml-anywhere"  # the parser found no place to name: the file holds no XML at all
     messages = {
         "schema": lambda: _("does not follow the IATI 2.03 schema: %(message)s"),
         "identifier-missing": lambda: _("has no iati-identifier"),
@@ -352,10 +354,19 @@ def describe(rule: str, details: dict[str, Any] | None = None) -> str:
         "region-only": lambda: _(
             "names a recipient region but no country: PUX records assistance by recipient country"
         ),
-        "not-xml": lambda: _("The file is not well-formed XML (line %(line)s: %(detail)s)."),
+        # The XML parser's own message is English whatever the reader's language: it goes to the log, and
+        # the sentence names where the file stops being XML.
+        "not-xml": lambda: _(
+            "The file is not well-formed XML: it stops being XML at line %(line)s, column %(column)s."
+        ),
+        "not-xml-anywhere": lambda: _("The file is not XML: it holds no XML element."),
+        "encoding": lambda: _(
+            "The file's characters at line %(line)s, column %(column)s are not in the encoding it declares "
+            "(UTF-8 when it declares none): save it as UTF-8."
+        ),
         "truncated": lambda: _("The file ends before its XML does: it looks truncated (line %(line)s)."),
         "too-large": lambda: _(
-            "The file has an element too large or too deep to read safely (line %(line)s: %(detail)s)."
+            "The file has an element too large or too deep to read safely (line %(line)s, column %(column)s)."
         ),
         "entities": lambda: _(
             "The file declares a DTD or entities (line %(line)s); IATI files never do, and such files can "

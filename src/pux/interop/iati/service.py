@@ -134,7 +134,14 @@ class IatiFileRefused(DomainError):
     """The file as a whole is not IATI 2.03 XML PUX can read; nothing of it was written."""
 
     def __init__(self, refusal: reader.FileRefused) -> None:
-        details = {"line": refusal.line if refusal.line is not None else "?", "detail": refusal.detail[:200]}
+        details = {
+            "line": refusal.line if refusal.line is not None else "?",
+            "column": refusal.column,
+            "detail": refusal.detail[:200],
+        }
+        # The sentence people read names the place in their language; the XML parser's own (English)
+        # message is kept here, in the log.
+        LOGGER.info("IATI file refused: %s", refusal)
         super().__init__(rules.describe(refusal.reason, details))
         self.reason = refusal.reason
         self.line = refusal.line
