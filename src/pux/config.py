@@ -8,6 +8,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,12 @@ IATI_ORGANISATION_IDENTIFIER = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 # The reporting organisation's identifier is stored in a 150-character column, and the activity
 # identifiers it begins must stay within IATI's 200.
 MAXIMUM_REPORTING_REF_LENGTH = 100
+# The least each bound may be: below them PUX refuses its own work (a sign-in form, a spreadsheet import) or
+# takes jobs from runners that are still running them.
+MINIMUM_BODY_BYTES = 64 * 1024
+MINIMUM_UPLOAD_BYTES = 1024 * 1024
+MINIMUM_STALLED_SECONDS = 3.0
+MINIMUM_RETRY_SECONDS = 1.0
 
 
 class Settings(BaseSettings):
@@ -43,9 +50,10 @@ class Settings(BaseSettings):
     # from the Host header of a request.
     base_url: str = "http://127.0.0.1:8000"
     # Request bodies: forms and JSON up to max_body_bytes; file uploads up to max_upload_bytes (an IATI
-    # file may be as large as the IATI registry accepts, 60 MB, and a form carries it).
-    max_body_bytes: int = 2 * 1024 * 1024
-    max_upload_bytes: int = 64 * 1024 * 1024
+    # file may be as large as the IATI registry accepts, 60 MB, and a form carries it). Below the minimums
+    # PUX's own forms and imports are refused (a limit of 0 or -1 started, and refused everything).
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=MINIMUM_BODY_BYTES)
+    max_upload_bytes: int = Field(default=64 * 1024 * 1024, ge=MINIMUM_UPLOAD_BYTES)
     # Threads that run page and API work in each app process; the database pool is at least as large (see
     # pux.web.app). Few, because Python runs one of them at a time: SQLite hands the interpreter back on every
     # row it reads, and each thread waiting for it lengthened every other request. Measured with
@@ -64,9 +72,11 @@ class Settings(BaseSettings):
     # country's brief). Scaled out over several machines, a folder they all share.
     files_dir: Path = Path("var") / "files"
     # A running job whose runner has not said it still runs for this long is taken up again by another.
-    job_stalled_seconds: float = 30.0
+    # Runners say so every third of it: much shorter, a busy database that delays one beat has a job
+    # taken from a runner that is still at it (0 or less took every job from its runner at once).
+    job_stalled_seconds: float = Field(default=30.0, ge=MINIMUM_STALLED_SECONDS, allow_inf_nan=False)
     # A job that failed in a way that may pass is tried again after this long, then four times longer.
-    job_retry_seconds: float = 10.0
+    job_retry_seconds: float = Field(default=10.0, ge=MINIMUM_RETRY_SECONDS, allow_inf_nan=False)
     # Before it takes its first request, each app process reads what many requests share (the search
     # vectors, every matchable need's side of the recommendations, the priority inputs). `pux serve` turns
     # it on; off, a cold process computes them for its first readers (tests, embedding).
@@ -79,6 +89,18 @@ class Settings(BaseSettings):
     # reporting under the same one publish clashing identifiers. The default is what every PUX used before.
     iati_reporting_ref: str = "XI-PUX"
     iati_reporting_name: str = Field(default="PUX - Peaceful Uses Exchange", max_length=300)
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_web_address(cls, value: str) -> str:
+        # Links sent to people are this address followed by a path: without a scheme and a host a reset
+        # link read "pux.example.org/password-reset/...", which no mail program or browser opens.
+        if not _is_web_address(value.strip()):
+            raise ValueError(
+                f"{value!r} is not a web address: write it whole, with http:// or https:// and the host "
+                'people reach PUX at (such as "https://pux.example.org")'
+            )
+        return value.strip().rstrip("/")
 
     @field_validator("iati_reporting_ref")
     @classmethod
@@ -123,6 +145,16 @@ class Settings(BaseSettings):
         if self.job_runner is None:
             return self.is_sqlite
         return self.job_runner == "in-process" or self.is_sqlite
+
+
+def _is_web_address(value: str) -> bool:
+    """Whether ``value`` is an http or https address with a host (and, if it names one, a valid port)."""
+    try:
+        address = urlsplit(value)
+        address.port  # noqa: B018 - reading it is the check: a port that is not a number raises
+    except ValueError:
+        return False
+    return address.scheme in ("http", "https") and bool(address.hostname)
 
 
 def installation_secret(path: Path) -> str:
