@@ -97,3 +97,37 @@ def test_the_least_bounds_the_readme_gives_are_taken(monkeypatch: pytest.MonkeyP
     taken = Settings()
     assert (taken.job_stalled_seconds, taken.job_retry_seconds) == (3, 1)
     assert (taken.max_body_bytes, taken.max_upload_bytes) == (64 * 1024, 1024 * 1024)
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("nonsense", "this is not a database address: write sqlite:///"),
+        ("postgres://pux:s3cret@db.example.org/pux", "write postgresql+psycopg://pux:***@db.example.org/pux"),
+        ("postgresql://pux@db.example.org/pux", "write postgresql+psycopg://pux@db.example.org/pux"),
+        ("postgresql+psycopg2://pux@db.example.org/pux", "write postgresql+psycopg://pux@db.example.org/pux"),
+        ("mysql://x/y", "PUX works with SQLite or PostgreSQL, not 'mysql'"),
+        ("sqlite://", "PUX keeps its data in a file"),
+        ("sqlite+pysqlite:///var/pux.sqlite3", "write the SQLite address without its driver's name"),
+    ],
+)
+def test_a_database_address_pux_cannot_use_is_said_in_a_line(
+    address: str, said: str, monkeypatch: pytest.MonkeyPatch, fresh_settings: None
+) -> None:
+    """`PUX_DATABASE_URL=nonsense pux jobs list` ended in a 94-line traceback (ArgumentError; postgres://
+    NoSuchModuleError; mysql:// ModuleNotFoundError MySQLdb)."""
+    monkeypatch.setenv("PUX_DATABASE_URL", address)
+    result = _command("jobs", "list")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Wrong setting: PUX_DATABASE_URL: ")
+    assert said in result.output
+    assert "s3cret" not in result.output  # the password is never repeated
+    assert "Traceback" not in result.output and len(result.output.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["sqlite:///var/pux.sqlite3", "sqlite:////srv/pux/pux.sqlite3", "postgresql+psycopg://pux@db/pux"],
+)
+def test_the_addresses_the_readme_gives_are_taken(address: str) -> None:
+    assert Settings(database_url=address).database_url == address

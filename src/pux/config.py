@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_SQLITE_PATH = Path("var") / "pux.sqlite3"
 DEFAULT_SECRET_KEY_FILE = Path("var") / "secret_key"
@@ -27,6 +29,9 @@ IATI_ORGANISATION_IDENTIFIER = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 MAXIMUM_REPORTING_REF_LENGTH = 100
 # The least each bound may be: below them PUX refuses its own work (a sign-in form, a spreadsheet import) or
 # takes jobs from runners that are still running them.
+# The database addresses PUX works with: a SQLite file's and PostgreSQL's through psycopg 3.
+POSTGRESQL_DRIVER = "postgresql+psycopg"
+DATABASE_URL_EXAMPLES = "sqlite:///var/pux.sqlite3 (a file) or postgresql+psycopg://user@host/pux"
 MINIMUM_BODY_BYTES = 64 * 1024
 MINIMUM_UPLOAD_BYTES = 1024 * 1024
 MINIMUM_STALLED_SECONDS = 3.0
@@ -90,6 +95,16 @@ class Settings(BaseSettings):
     iati_reporting_ref: str = "XI-PUX"
     iati_reporting_name: str = Field(default="PUX - Peaceful Uses Exchange", max_length=300)
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_pux_speaks_to(cls, value: str) -> str:
+        # Checked here, so that a wrong address is said in a line before anything connects: SQLAlchemy
+        # met it only when it made the engine, and the command ended in a 94-line traceback.
+        problem = database_url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _absolute_web_address(cls, value: str) -> str:
@@ -145,6 +160,36 @@ class Settings(BaseSettings):
         if self.job_runner is None:
             return self.is_sqlite
         return self.job_runner == "in-process" or self.is_sqlite
+
+
+def database_url_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as PUX's database address (None when PUX can use it). The address is
+    never repeated with its password."""
+    try:
+        address = make_url(value)
+    except ArgumentError:
+        return f"this is not a database address: write {DATABASE_URL_EXAMPLES}"
+    if address.drivername.split("+")[0] == "sqlite":
+        return _sqlite_url_problem(value, address)
+    if address.drivername == POSTGRESQL_DRIVER:
+        return None
+    if address.drivername.split("+")[0] in ("postgres", "postgresql"):
+        # postgres:// (Heroku's and libpq's spelling) and postgresql:// (SQLAlchemy's psycopg2) name a
+        # driver PUX does not install; the same server is reached through psycopg 3.
+        wanted = address.set(drivername=POSTGRESQL_DRIVER).render_as_string(hide_password=True)
+        return f"PUX reaches PostgreSQL through psycopg 3: write {wanted}"
+    return f"PUX works with SQLite or PostgreSQL, not {address.drivername!r}: write {DATABASE_URL_EXAMPLES}"
+
+
+def _sqlite_url_problem(value: str, address: URL) -> str | None:
+    # PUX keeps SQLite's data in a file that every process opens (an in-memory database is a new empty one
+    # for each connection), named the plain way: the file's folder is made from the address's own text.
+    if not address.database or address.database == ":memory:" or "mode=memory" in value:
+        return "PUX keeps its data in a file: write sqlite:///var/pux.sqlite3 (or another path to a file)"
+    if address.drivername != "sqlite":
+        wanted = address.set(drivername="sqlite").render_as_string(hide_password=True)
+        return f"write the SQLite address without its driver's name: {wanted}"
+    return None
 
 
 def _is_web_address(value: str) -> bool:
