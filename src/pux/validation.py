@@ -6,12 +6,23 @@ import re
 import unicodedata
 from collections.abc import Callable, Container, Iterable
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
-from typing import Annotated, Any, TypeVar
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from types import SimpleNamespace, UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from pux.errors import WHOLE_FORM, FieldProblem, ValidationFailed
+from pux.i18n import decimal_text, ngettext
 from pux.i18n import gettext as _
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -51,8 +62,8 @@ def problem_message(error: Any, *, otherwise: str | None = None) -> str:
         else _("is required"),
         "string_too_long": _("is too long (at most %(limit)s characters)")
         % {"limit": context.get("max_length")},
-        "greater_than_equal": _("must be at least %(limit)s") % {"limit": context.get("ge")},
-        "less_than_equal": _("must be at most %(limit)s") % {"limit": context.get("le")},
+        "greater_than_equal": _("must be at least %(limit)s") % {"limit": limit_text(context.get("ge"))},
+        "less_than_equal": _("must be at most %(limit)s") % {"limit": limit_text(context.get("le"))},
         "int_parsing": _("must be a whole number"),
         "decimal_parsing": _("must be a number"),
         "float_parsing": _("must be a number"),
@@ -74,12 +85,27 @@ def problem_message(error: Any, *, otherwise: str | None = None) -> str:
         "int_type": _("must be a whole number"),
         "float_type": _("must be a number"),
         "decimal_type": _("must be a number"),
-        "greater_than": _("must be more than %(limit)s") % {"limit": context.get("gt")},
-        "less_than": _("must be less than %(limit)s") % {"limit": context.get("lt")},
+        "greater_than": _("must be more than %(limit)s") % {"limit": limit_text(context.get("gt"))},
+        "less_than": _("must be less than %(limit)s") % {"limit": limit_text(context.get("lt"))},
         "bool_parsing": _("must be yes or no"),
         "value_error": str(context.get("error", _("is not valid"))),
     }
     return messages.get(kind, otherwise if otherwise is not None else _("is not valid"))
+
+
+# Decimals a bound is written with at most (no bound in PUX has more; a float's tail is not the bound's).
+_LIMIT_PLACES = 6
+
+
+def limit_text(limit: Any) -> Any:
+    """A bound on a number as the reader writes numbers: "10,000,000,000,000" (French "10 000 000 000 000"),
+    where pydantic's own text read "1E+13". Anything but a number is left as it is."""
+    if isinstance(limit, bool) or not isinstance(limit, int | float | Decimal):
+        return limit
+    number = Decimal(str(limit)).normalize()
+    exponent = number.as_tuple().exponent
+    places = min(-exponent, _LIMIT_PLACES) if isinstance(exponent, int) and exponent < 0 else 0
+    return decimal_text(float(number), "#,##0" + ("." + "0" * places if places else ""))
 
 
 class FieldValueError(ValueError):
@@ -110,19 +136,31 @@ def problems_from(error: ValidationError, *, row: int | None = None) -> list[Fie
     ]
 
 
+# How parse and parse_whole validate: what a page's form sends is text people typed, whose numbers
+# CleanInput reads as people write them (typed_number). The API's JSON is read as sent (its numbers are
+# numbers), and an import reads its cells' numbers itself (interop.tabular.columns).
+TYPED = {"typed": True}
+
+
 def parse(model: type[Model], data: dict[str, Any], *, row: int | None = None) -> Model:
-    """Validate ``data`` into ``model`` or raise ValidationFailed naming each field."""
+    """Validate ``data`` (typed by people, see TYPED) into ``model`` or raise ValidationFailed naming each
+    field."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=TYPED)
     except ValidationError as error:
         raise ValidationFailed(problems_from(error, row=row)) from error
 
 
 # Characters that change how text is displayed without being seen: bidirectional overrides and isolates
-# (a title could be made to read backwards), and zero-width characters.
-_INVISIBLE = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
-)
+# (a title could be made to read backwards), and zero-width characters that join nothing (a space, a word
+# joiner, a byte-order mark: "Ke\u200bnya" looked like Kenya and was not).
+_INVISIBLE = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x2060, 0xFEFF])
+# The zero-width joiner and non-joiner are part of what is written: they make the emoji "👩‍⚕️" a health
+# worker, and Persian, Arabic-script and Indic words need them between letters. They join nothing in the
+# Latin, Greek and Cyrillic alphabets, where one would only hide a difference ("Ken\u200dya" is not Kenya),
+# nor at either end of a word or beside another joiner (a title of only joiners is empty): there they go.
+_JOINERS = "\u200c\u200d"
+_UNJOINED_ALPHABETS = ("LATIN ", "GREEK ", "CYRILLIC ")
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 
 
@@ -133,7 +171,34 @@ def clean_text(value: str) -> str:
         raise ValueError(_("contains broken characters (invalid Unicode)"))
     if any((unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS) for char in value):
         raise ValueError(_("contains control characters (such as NUL) that cannot be stored"))
-    return unicodedata.normalize("NFC", value.translate(_INVISIBLE))
+    return unicodedata.normalize("NFC", _without_loose_joiners(value.translate(_INVISIBLE)))
+
+
+def _without_loose_joiners(text: str) -> str:
+    """``text`` keeping only the joiners that join two characters of a writing that uses them."""
+    if not any(joiner in text for joiner in _JOINERS):
+        return text
+    return "".join(
+        character
+        for index, character in enumerate(text)
+        if character not in _JOINERS or _joins(text[index - 1 : index], text[index + 1 : index + 2])
+    )
+
+
+def _joins(before: str, after: str) -> bool:
+    if not (_visible(before) and _visible(after)):
+        return False
+    return not (_in_unjoined_alphabet(before) and _in_unjoined_alphabet(after))
+
+
+def _visible(character: str) -> bool:
+    return character != "" and not character.isspace() and character not in _JOINERS
+
+
+def _in_unjoined_alphabet(character: str) -> bool:
+    return (character.isascii() and character.isalnum()) or unicodedata.name(character, "").startswith(
+        _UNJOINED_ALPHABETS
+    )
 
 
 def cleaned_field(field: str, value: str, *, max_length: int) -> str:
@@ -149,6 +214,72 @@ def cleaned_field(field: str, value: str, *, max_length: int) -> str:
     return text
 
 
+# Points other scripts write between a number's whole part and its decimals: the Arabic decimal separator
+# ("٢٫٥"), the full-width and the ideographic full stop.
+_POINTS = {"٫": ".", "．": ".", "。": "."}
+# What may stand between groups of figures and is never a decimal point: a space of any width (French writes
+# a narrow no-break space) and the Arabic thousands separator "٬". A comma or a point may be either, so
+# neither is taken for a thousands separator.
+_GROUP_SEPARATOR = re.compile(r"[\s\u066c]")
+# Of a number refused for its decimals, as much as the message repeats.
+_SHOWN_FIGURES = 40
+# A number that reads as thousands where the point separates them ("250.000" in Spanish): one to three
+# figures, the point, three figures.
+_THOUSANDS_LOOKALIKE = re.compile(r"[-+]?\d{1,3}\.\d{3}")
+
+
+def western_digits(text: str) -> str:
+    """``text`` with every script's digits written as ASCII ones ("٣٫٤", "۳٫۴" and "३.४" are 3.4): Arabic
+    keyboards type Arabic-Indic digits, Persian ones their own (U+06F0-06F9)."""
+    return "".join(_western_character(character) for character in text)
+
+
+def _western_character(character: str) -> str:
+    digit = unicodedata.decimal(character, None)
+    return str(digit) if digit is not None else _POINTS.get(character, character)
+
+
+def typed_number(text: str) -> str:
+    """A number as typed, in the figures Python reads: any script's digits and decimal point, its groups
+    run together ("٤٠٬٠٠٠" and "40 000" are 40000)."""
+    return _GROUP_SEPARATOR.sub("", western_digits(text))
+
+
+def typed_amount(text: str, places: int | None = None) -> Decimal:
+    """A finite number typed as text (see typed_number), with at most ``places`` decimals when given;
+    ValueError with a readable message otherwise."""
+    try:
+        number = Decimal(typed_number(text))
+    except InvalidOperation as error:
+        raise ValueError(_("must be a number")) from error
+    if not number.is_finite():
+        raise ValueError(_("must be a number"))
+    if places is not None:
+        refuse_extra_decimals(text, number, places)
+    return number
+
+
+def refuse_extra_decimals(typed: str, number: Decimal, places: int) -> None:
+    """Refuse ``number`` (read from ``typed``) when it was written with more than ``places`` decimals, even
+    zeros: pydantic drops the zeros before it counts decimals, so the Spanish "250.000" (two hundred and
+    fifty thousand) was saved as 250. Where the figures read as thousands in a layout that separates them
+    with a point, the message says so."""
+    exponent = number.as_tuple().exponent
+    written = -exponent if isinstance(exponent, int) else 0
+    if written <= places:
+        return
+    if not _THOUSANDS_LOOKALIKE.fullmatch(typed_number(typed)):
+        raise ValueError(_("must have at most %(places)s decimals") % {"places": places})
+    message = ngettext(
+        "'%(number)s' has more than %(places)s digit after the decimal point: if the point separates "
+        "thousands where you write it, write the number without it",
+        "'%(number)s' has more than %(places)s digits after the decimal point: if the point separates "
+        "thousands where you write it, write the number without it",
+        places,
+    )
+    raise ValueError(message % {"number": typed.strip()[:_SHOWN_FIGURES], "places": places})
+
+
 def _clean_any(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)
@@ -159,12 +290,57 @@ def _clean_any(value: Any) -> Any:
 
 class CleanInput(BaseModel):
     """Base of every shape people write: each text field is cleaned (clean_text) before it is checked,
-    so a title of only invisible characters is empty, and NUL or broken Unicode is refused by name."""
+    so a title of only invisible characters is empty, and NUL or broken Unicode is refused by name. A number
+    typed as text in a form (validated with the TYPED context) is read in any script's digits."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def _clean_texts(cls, value: Any) -> Any:
+    def _clean_texts(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and info.context == TYPED and info.field_name is not None:
+            number = _number_field(cls, info.field_name)
+            if number is not None:
+                return _typed_figures(clean_text(value), *number)
         return _clean_any(value)
+
+
+def _typed_figures(text: str, kind: type, places: int | None) -> str:
+    """A number typed into a form as the schema reads it: in any script's digits, with
+    its groups run together; an amount written with more decimals than it may have is refused even when
+    they are zeros. What is not a number is left for the schema to refuse."""
+    figures = typed_number(text)
+    if kind is Decimal and places is not None:
+        try:
+            number = Decimal(figures)
+        except InvalidOperation:
+            return figures
+        if number.is_finite():
+            refuse_extra_decimals(text, number, places)
+    return figures
+
+
+@cache
+def _number_field(model: type[BaseModel], name: str) -> tuple[type, int | None] | None:
+    """The kind of number a field holds (int, float or Decimal) and the decimals it may have, or None for
+    a field that is not a number."""
+    field = model.model_fields.get(name)
+    kind = _number_kind(field.annotation) if field is not None else None
+    if field is None or kind is None:
+        return None
+    places = [getattr(item, "decimal_places", None) for item in field.metadata]
+    return kind, next((place for place in places if place is not None), None)
+
+
+def _number_kind(annotation: Any) -> type | None:
+    if annotation in (int, float, Decimal):
+        return annotation  # type: ignore[no-any-return]
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _number_kind(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        options = [option for option in get_args(annotation) if option is not type(None)]
+        kinds = {_number_kind(option) for option in options}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
 
 
 def _utc(value: datetime) -> datetime:
@@ -220,7 +396,7 @@ def parse_whole(
     all that is wrong in one go. ``code_problems`` gets the parsed data, or the unchecked values when
     some field failed (it must cope with None and with text where a number was expected)."""
     try:
-        data = model.model_validate(values)
+        data = model.model_validate(values, context=TYPED)
     except ValidationError as error:
         problems = problems_from(error)
         already = {problem.field for problem in problems}

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pux.i18n import gettext as _
+from pux.validation import typed_amount, typed_number, western_digits
 
 LIST_SEPARATOR = ";"
 # What separates the items of a list cell: the comma and semicolon as each script writes them (Arabic "،"
@@ -18,19 +18,11 @@ LIST_SEPARATORS = ",;،؛、，；"
 _LIST_CELL_SPLIT = re.compile(f"[{LIST_SEPARATORS}]")
 # A code typed in one field is also ended by a space ("3.4 3.8").
 _TYPED_CODES_SPLIT = re.compile(rf"[\s{LIST_SEPARATORS}]+")
-# Points other scripts write between a code's figures: the Arabic decimal separator ("٣٫٤"), the full-width
-# and the ideographic full stop.
-_POINTS = {"٫": ".", "．": ".", "。": "."}
 
 
 def ascii_code(text: str) -> str:
     """A code as PUX stores it, whatever script's digits it was typed in ("٣.٤" and "३.४" are 3.4)."""
-    return "".join(_ascii_character(character) for character in text.strip())
-
-
-def _ascii_character(character: str) -> str:
-    digit = unicodedata.decimal(character, None)
-    return str(digit) if digit is not None else _POINTS.get(character, character)
+    return western_digits(text.strip())
 
 
 def typed_codes(text: object) -> list[str]:
@@ -93,25 +85,27 @@ MAX_WHOLE_NUMBER_DIGITS = 20
 
 
 def _whole_number(text: str) -> int:
-    """ASCII digits, after an optional minus sign (``isdigit`` alone admits "²" and other scripts' digits,
-    which ``int`` then refuses in words of its own)."""
-    digits = text.removeprefix("-")
+    """Digits of any script (an Arabic spreadsheet writes "٤٠٠٠٠", see typed_number), after an optional
+    minus sign. The digits are checked as ASCII ones: ``isdigit`` alone admits "²", which ``int`` then
+    refuses in words of its own."""
+    figures = typed_number(text)
+    digits = figures.removeprefix("-")
     if not (digits.isascii() and digits.isdigit()):
         raise ValueError(_("must be a whole number"))
     if len(digits.lstrip("0")) > MAX_WHOLE_NUMBER_DIGITS:
         raise ValueError(_("has too many digits (at most %(limit)s)") % {"limit": MAX_WHOLE_NUMBER_DIGITS})
-    return int(text)
+    return int(figures)
+
+
+# Every decimal column holds an amount of money, kept to the cent.
+AMOUNT_PLACES = 2
 
 
 def _number(text: str) -> Decimal:
-    """A finite decimal number (spaces between groups of digits allowed); "NaN" and "Infinity" are none."""
-    try:
-        number = Decimal(text.replace(" ", ""))
-    except InvalidOperation as error:
-        raise ValueError(_("must be a number")) from error
-    if not number.is_finite():
-        raise ValueError(_("must be a number"))
-    return number
+    """A finite amount in any script's digits, its groups set apart by spaces or "٬" (typed_amount); "NaN"
+    and "Infinity" are none. One written with more than two decimals is refused as written, before the
+    schema reads it: "250.000" from a Spanish spreadsheet (250,000) was saved as 250."""
+    return typed_amount(text, AMOUNT_PLACES)
 
 
 NEED_COLUMNS = (
