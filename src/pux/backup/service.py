@@ -1,7 +1,8 @@
 """Backups and restores of the whole database, consistent while the app runs.
 
 SQLite: the online backup API copies the database in one read transaction (a consistent snapshot even
-while others write). PostgreSQL: pg_dump's custom format (one snapshot) and pg_restore. Beside each
+while others write). PostgreSQL: pg_dump's custom format (one snapshot) and pg_restore, in one
+transaction: a restore that fails (a cut-off or damaged backup) leaves the database as it was. Beside each
 backup a manifest records when it was made, from which kind of database, and every table's row count,
 which a restore is checked against, together with the audit trail's hash chain.
 
@@ -144,7 +145,18 @@ def pg_dump_call(url: URL, output: Path, *, snapshot: str) -> tuple[list[str], d
 def pg_restore_call(url: URL, backup_file: Path) -> tuple[list[str], dict[str, str]]:
     """pg_restore's command line and the environment variables it adds (the password)."""
     address, environment = _libpq_address(url)
-    command = ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={address}", str(backup_file)]
+    # One transaction, given up at the first error: --clean drops every table before the backup's rows are
+    # read, and a backup cut off half-way left them dropped or empty (nobody could sign in).
+    command = [
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--single-transaction",
+        "--exit-on-error",
+        f"--dbname={address}",
+        str(backup_file),
+    ]
     return command, environment
 
 
@@ -163,7 +175,7 @@ def restore(engine: Engine, backup_file: Path, *, actor: Actor) -> RestoreReport
     else:
         command, environment = pg_restore_call(engine.url, backup_file)
         _require_tool(command[0])
-        _run(command, environment)
+        _run(command, environment, failure=_("%(tool)s failed; the database was left as it was: %(message)s"))
     with engine.connect() as connection:
         tables = repository.table_counts(connection)
     with Session(engine) as session:
@@ -173,13 +185,36 @@ def restore(engine: Engine, backup_file: Path, *, actor: Actor) -> RestoreReport
 
 def _sqlite_restore(engine: Engine, backup_file: Path) -> None:
     engine.dispose()  # no pooled connection may hold the old file open
-    source = sqlite3.connect(backup_file)
-    target = sqlite3.connect(_sqlite_file(engine))
+    # Read-only: a restore never writes to the backup (nor makes a journal beside it).
+    source = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        source.backup(target, pages=-1)
+        _check_sqlite_backup(source, backup_file)
+        target = sqlite3.connect(_sqlite_file(engine))
+        try:
+            source.backup(target, pages=-1)
+        except sqlite3.DatabaseError as error:
+            # SQLite rolls the copy back when a step fails (a full disk): the database is as it was.
+            raise BackupFailed(
+                _("The restore failed (%(error)s); the database was left as it was.") % {"error": error}
+            ) from error
+        finally:
+            target.close()
     finally:
-        target.close()
         source.close()
+
+
+def _check_sqlite_backup(source: sqlite3.Connection, backup_file: Path) -> None:
+    """Refuse a damaged backup before the database is touched: a cut-off or corrupted file may open
+    without complaint and fail only on the pages it lacks."""
+    try:
+        problems = [str(row[0]) for row in source.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:  # "file is not a database", "disk image is malformed"
+        problems = [str(error)]
+    if problems != ["ok"]:
+        raise BackupFailed(
+            _("%(path)s is not a readable SQLite backup (%(error)s); the database was left as it was.")
+            % {"path": backup_file, "error": "; ".join(problems[:3])}
+        )
 
 
 def _read_manifest(backup_file: Path) -> Manifest:
@@ -231,12 +266,14 @@ def _require_tool(tool: str) -> None:
         )
 
 
-def _run(command: list[str], environment: dict[str, str]) -> None:
+def _run(command: list[str], environment: dict[str, str], *, failure: str | None = None) -> None:
+    """Run one of PostgreSQL's tools; ``failure`` is the message when it fails (with the tool's name and
+    the end of what it said)."""
     finished = subprocess.run(
         command, env={**os.environ, **environment}, capture_output=True, text=True, check=False
     )
     if finished.returncode != 0:
         raise BackupFailed(
-            _("%(tool)s failed: %(message)s")
+            (failure or _("%(tool)s failed: %(message)s"))
             % {"tool": command[0], "message": finished.stderr.strip()[-500:]}
         )
