@@ -1,21 +1,29 @@
-"""Settings that cannot work stop PUX at start-up, said in one line.
+"""Settings that cannot work stop PUX at start-up, said in one line; operator commands refuse what cannot
+work.
 
 A base URL without its scheme (PUX_BASE_URL=pux.example.org) started, and every password reset link read
 "pux.example.org/password-reset/...", which no browser or mail program opens as a link; a job stall time of
 0 or less, a negative retry wait and request limits of 0 or -1 started too, taking jobs from runners still
-running them or refusing every form.
+running them or refusing every form. `pux users create-admin not-an-email` made an administrator who
+signed in as "not-an-email".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
+from pux import migrate
+from pux.accounts.models import User
 from pux.cli import app
 from pux.config import Settings, get_settings
+from pux.db import make_engine
+from tests.conftest import empty_database
 
 runner = CliRunner()
 
@@ -131,3 +139,26 @@ def test_a_database_address_pux_cannot_use_is_said_in_a_line(
 )
 def test_the_addresses_the_readme_gives_are_taken(address: str) -> None:
     assert Settings(database_url=address).database_url == address
+
+
+PASSWORD_TWICE = "a long enough password\n" * 2
+
+
+def test_create_admin_refuses_what_is_not_an_email_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_settings: None
+) -> None:
+    with empty_database(tmp_path, "pux_create_admin_m5") as url:
+        migrate.upgrade(url)
+        monkeypatch.setenv("PUX_DATABASE_URL", url)
+        refused = runner.invoke(app, ["users", "create-admin", "not-an-email"], input=PASSWORD_TWICE)
+        created = runner.invoke(app, ["users", "create-admin", " Admin@Example.org "], input=PASSWORD_TWICE)
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                emails = connection.execute(select(User.email)).scalars().all()
+        finally:
+            engine.dispose()
+    assert refused.exit_code == 1, refused.output
+    assert "Refused: email: this is not an email address" in refused.output
+    assert created.exit_code == 0, created.output
+    assert emails == ["admin@example.org"]

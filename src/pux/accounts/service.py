@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import ipaddress
 import math
+import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,13 @@ from pux.accounts.models import (
 )
 from pux.accounts.permissions import COUNTRY_ROLES, ORGANISATION_ROLES, ROLES, Actor, Grant, require
 from pux.accounts.repository import OrganisationFilter, PeopleFilter
-from pux.accounts.schemas import InvitationAccept, InvitationCreate, NewPassword, OrganisationCreate
+from pux.accounts.schemas import (
+    EMAIL_PATTERN,
+    InvitationAccept,
+    InvitationCreate,
+    NewPassword,
+    OrganisationCreate,
+)
 from pux.audit import service as audit
 from pux.audit.models import column_values
 from pux.db import as_utc
@@ -47,6 +54,8 @@ INVITATION_LIFETIME = timedelta(days=14)
 SESSION_LIFETIME = timedelta(hours=8)
 # How long a password reset link an administrator made works (they pass it on by hand).
 PASSWORD_RESET_LIFETIME = timedelta(hours=72)
+# The longest email address an account keeps (its column's length, as the invitation form allows).
+MAXIMUM_EMAIL_LENGTH = 254
 # Password guessing is paused by the failures of the last 15 minutes, counted three ways. Attempts
 # refused while paused are not recorded, so a pause ends on time however often someone keeps trying.
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -652,6 +661,7 @@ def create_user(
 ) -> User:
     """Create an account directly (administrators; the demo data and the first admin use it)."""
     require(permissions.can_manage_roles(actor), _("Only administrators may create accounts directly."))
+    _require_email_address(email)
     for grant in grants:
         problems = _scope_problems(session, grant)
         if problems:
@@ -679,6 +689,14 @@ def create_user(
         after={"email": user.email, "roles": [g.role for g in grants]},
     )
     return user
+
+
+def _require_email_address(email: str) -> None:
+    """Refuse what is not an email address, as the invitation form does (`pux users create-admin
+    not-an-email` made an administrator who signed in as "not-an-email")."""
+    address = email.strip()
+    if len(address) > MAXIMUM_EMAIL_LENGTH or not re.fullmatch(EMAIL_PATTERN, address):
+        raise ValidationFailed([FieldProblem("email", _("this is not an email address (name@example.org)"))])
 
 
 def get_user(session: Session, *, user_id: int) -> User | None:
