@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -41,6 +42,9 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (ValidationFailed, 422),
     (SignInThrottled, 429),
 )
+# PostgreSQL's answers that mean it cannot serve this connection: connection exceptions (08), the server
+# shutting down, crashed or starting (57P01-57P03), the account or database refused at sign-in (28, 3D).
+UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "28", "3D")
 # Longest piece of a refused value ever repeated back (a 20 MB body is not echoed).
 MAX_ECHOED_CHARACTERS = 200
 MEGABYTE = 1024 * 1024
@@ -99,13 +103,20 @@ def error_page(
     headers: dict[str, str] | None = None,
     *,
     reference: str | None = None,
+    title: str | None = None,
 ) -> Response:
     """The site's own error page (pages) or a JSON error (API), in the reader's language; ``reference``
-    is what the person can quote to the administrator to find the request's log lines."""
+    is what the person can quote to the administrator to find the request's log lines; ``title`` replaces
+    the status's own heading."""
     if _is_api(request):
         body = {"detail": message} if reference is None else {"detail": message, "request_id": reference}
         return JSONResponse(body, status_code=status, headers=headers)
-    context = {"status_code": status, "title": _title(status), "message": message, "reference": reference}
+    context = {
+        "status_code": status,
+        "title": title or _title(status),
+        "message": message,
+        "reference": reference,
+    }
     response = render(request, "error.html", context, status)
     if headers:
         response.headers.update(headers)
@@ -201,16 +212,44 @@ async def stale_write(request: Request, exc: Exception) -> Response:
 
 
 async def database_busy(request: Request, exc: Exception) -> Response:
-    """The database could not be reached or stayed locked too long; nothing was saved."""
+    """The database stayed locked too long, or no connection came free in time (it was reached, and is
+    busy); or it could not be reached at all. Nothing was saved either way."""
+    unreachable = isinstance(exc, OperationalError) and database_unreachable(exc)
     log.warning(
-        "database unavailable for %s %s: %s", request.method, request.url.path, exc.__class__.__name__
+        "database %s for %s %s: %s",
+        "unreachable" if unreachable else "busy",
+        request.method,
+        request.url.path,
+        exc.__class__.__name__,
     )
+    if unreachable:
+        # Not "very busy": a person told so tries again at once, and an operator looks for load.
+        return error_page(
+            request,
+            503,
+            _("The database cannot be reached just now; nothing was saved. Try again in a few minutes."),
+            {"Retry-After": "60"},
+            title=_("The database cannot be reached"),
+        )
     return error_page(
         request,
         503,
         _("The site is very busy and nothing was saved. Please try again in a moment."),
         {"Retry-After": "5"},
     )
+
+
+def database_unreachable(error: OperationalError) -> bool:
+    """Whether ``error`` says the database was not there to answer (its server stopped or restarting, its
+    file gone), rather than reached and busy (a lock not obtained in time, a statement timed out)."""
+    if error.connection_invalidated:  # lost during the request
+        return True
+    original = error.orig
+    if hasattr(original, "sqlite_errorname"):
+        return str(original.sqlite_errorname).startswith("SQLITE_CANTOPEN")
+    # psycopg: no SQLSTATE at all when no server answered (connection refused, host unknown, timeout).
+    sqlstate = getattr(original, "sqlstate", "")
+    return sqlstate is None or str(sqlstate).startswith(UNREACHABLE_SQLSTATES)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
@@ -279,5 +318,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StaleDataError, stale_write)
     app.add_exception_handler(IntegrityError, stale_write)
     app.add_exception_handler(OperationalError, database_busy)
+    app.add_exception_handler(PoolTimeout, database_busy)  # every connection in use for its whole wait
     # The last resort, for a defect in a middleware itself (AnswerUnexpectedErrors answers the routes').
     app.add_exception_handler(Exception, unexpected_error)
