@@ -245,8 +245,9 @@ def database_unreachable(error: OperationalError) -> bool:
     if error.connection_invalidated:  # lost during the request
         return True
     original = error.orig
-    if hasattr(original, "sqlite_errorname"):
-        return str(original.sqlite_errorname).startswith("SQLITE_CANTOPEN")
+    sqlite_error = getattr(original, "sqlite_errorname", None)
+    if sqlite_error is not None:
+        return str(sqlite_error).startswith("SQLITE_CANTOPEN")
     # psycopg: no SQLSTATE at all when no server answered (connection refused, host unknown, timeout).
     sqlstate = getattr(original, "sqlstate", "")
     return sqlstate is None or str(sqlstate).startswith(UNREACHABLE_SQLSTATES)
