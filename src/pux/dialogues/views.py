@@ -208,7 +208,10 @@ def update_event(
 @router.get("/events/{event_id}.ics")
 def event_calendar(request: Request, session: SessionDep, actor: PageActor, event_id: RecordPath) -> Response:
     event = service.get_event(session, actor=actor, event_id=event_id)
-    body = calendar.event_calendar(service.calendar_event(event, base_url=str(request.base_url).rstrip("/")))
+    # The link back to the event is built from the configured address, as every link PUX hands out is:
+    # built from the request, it named whatever host the request's Host header claimed.
+    base_url = request.app.state.settings.base_url.rstrip("/")
+    body = calendar.event_calendar(service.calendar_event(event, base_url=base_url))
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
