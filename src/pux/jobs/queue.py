@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,6 +34,11 @@ def policy_for(settings: Settings) -> RunPolicy:
     )
 
 
+# The runners of this process (the app's own, on the embedded default), for the jobs pages to tell whether
+# one is there to take queued jobs: it leaves no trace in the database while it waits for work.
+RUNNERS_HERE: weakref.WeakSet[InProcessRunner] = weakref.WeakSet()
+
+
 class InProcessRunner:
     """One thread of this process that runs due jobs in turn; started when first woken."""
 
@@ -42,6 +48,13 @@ class InProcessRunner:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._resident = False
+        RUNNERS_HERE.add(self)
+
+    @property
+    def alive(self) -> bool:
+        """Whether its thread runs and has not been told to stop (it takes jobs as they come due)."""
+        thread = self._thread
+        return thread is not None and thread.is_alive() and not self._stop.is_set()
 
     def start(self) -> None:
         """Run for as long as the process does (a served app, a worker): jobs queued by commands or
@@ -85,6 +98,11 @@ class InProcessRunner:
             if job_id is None:
                 return
             service.execute(self.factory, job_id, policy=self.policy)
+
+
+def runner_alive_here() -> bool:
+    """Whether a runner of this process is alive to take jobs as they come due."""
+    return any(runner.alive for runner in list(RUNNERS_HERE))
 
 
 def install(

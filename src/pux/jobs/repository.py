@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import DateTime, Select, and_, column, func, or_, select, table, update
 from sqlalchemy.orm import Session
 
+from pux.db import as_utc
 from pux.jobs.models import QUEUED, RUNNING, Job
 
 
@@ -33,6 +34,26 @@ def under_way(
     statement = listing(everyone=everyone, requested_by_id=requested_by_id)
     statement = statement.where(Job.kind == kind, Job.status.in_((QUEUED, RUNNING))).limit(limit)
     return session.scalars(statement).all()
+
+
+def any_queued(session: Session, *, everyone: bool, requested_by_id: int | None) -> bool:
+    """Whether a job is waiting for a runner: any at all, or any that one person asked for."""
+    statement = listing(everyone=everyone, requested_by_id=requested_by_id).where(Job.status == QUEUED)
+    return session.scalar(statement.with_only_columns(Job.id).limit(1)) is not None
+
+
+# procrastinate's own table of the `pux worker` processes running (PostgreSQL only): each says it is alive
+# in it every third of the stalled time, and takes its row away when it stops.
+QUEUE_WORKERS = table("procrastinate_workers", column("last_heartbeat", DateTime(timezone=True)))
+
+
+def last_runner_sign(session: Session) -> datetime | None:
+    """The last moment a runner was seen: a job's heartbeat or end, or on PostgreSQL a queue worker's
+    heartbeat (an idle worker beats too)."""
+    signs = list(session.execute(select(func.max(Job.heartbeat_at), func.max(Job.finished_at))).one())
+    if session.get_bind().dialect.name == "postgresql":
+        signs.append(session.scalar(select(func.max(QUEUE_WORKERS.c.last_heartbeat))))
+    return max((moment for moment in map(as_utc, signs) if moment is not None), default=None)
 
 
 def next_due(session: Session, *, now: datetime) -> int | None:

@@ -140,6 +140,46 @@ def under_way(session: Session, *, actor: Actor, kind: str) -> Sequence[Job]:
     )
 
 
+@dataclass(frozen=True)
+class NoRunnerSeen:
+    """Jobs wait, and no runner has been seen for longer than the stalled time: none since ``last_seen``,
+    or none ever (None)."""
+
+    last_seen: datetime | None
+
+
+def no_runner_for_jobs(
+    session: Session, *, actor: Actor, policy: RunPolicy, runner_here: bool
+) -> NoRunnerSeen | None:
+    """For the jobs page: whether the jobs the actor sees wait for a runner nobody has seen lately (a
+    round queued with no `pux worker` running said "Waiting for a runner to take it" for as long as
+    anyone watched). ``runner_here``: this process's own runner is alive, and takes them."""
+    if runner_here or not actor.is_authenticated:
+        return None
+    everyone = permissions.can_run_jobs(actor)
+    if not repository.any_queued(session, everyone=everyone, requested_by_id=actor.user_id):
+        return None
+    return _no_runner_seen(session, policy)
+
+
+def no_runner_for_job(
+    session: Session, *, job: Job, policy: RunPolicy, runner_here: bool
+) -> NoRunnerSeen | None:
+    """For a job's page: whether it waits for a runner nobody has seen lately."""
+    if runner_here or job.status != QUEUED:
+        return None
+    return _no_runner_seen(session, policy)
+
+
+def _no_runner_seen(session: Session, policy: RunPolicy) -> NoRunnerSeen | None:
+    # A runner at work beats every third of the stalled time, and on PostgreSQL an idle `pux worker`
+    # too: silent for longer, none is there (or every one is stuck).
+    last_seen = repository.last_runner_sign(session)
+    if last_seen is not None and _now() - last_seen <= timedelta(seconds=policy.stalled_seconds):
+        return None
+    return NoRunnerSeen(last_seen)
+
+
 def requester_names(session: Session, jobs: Sequence[Job]) -> dict[str, str]:
     """Who asked for each job, by name (a command's jobs by the command's label)."""
     return accounts_service.display_names(session, [job.requested_by for job in jobs])

@@ -21,7 +21,7 @@ from pux.jobs.kinds import (
     status_label,
 )
 from pux.jobs.models import DONE, FAILED, Job
-from pux.jobs.queue import policy_for
+from pux.jobs.queue import policy_for, runner_alive_here
 from pux.pagination import PageRequest
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import PageNumber
@@ -76,6 +76,9 @@ def jobs_page(request: Request, session: SessionDep, actor: PageActor, page: Pag
     if redirect := sign_in_first(actor, "/jobs"):
         return redirect
     jobs = service.list_jobs(session, actor=actor, page=PageRequest(page.number, PAGE_SIZE))
+    no_runner = service.no_runner_for_jobs(
+        session, actor=actor, policy=policy_for(request.app.state.settings), runner_here=_runner_here(request)
+    )
     return render(
         request,
         "jobs/list.html",
@@ -83,9 +86,15 @@ def jobs_page(request: Request, session: SessionDep, actor: PageActor, page: Pag
             "page": jobs,
             "names": service.requester_names(session, jobs.items),
             "language": get_language(),
+            "no_runner": no_runner,
             **_labels(),
         },
     )
+
+
+def _runner_here(request: Request) -> bool:
+    """Whether this app process runs jobs itself and its runner is alive (the embedded default)."""
+    return bool(request.app.state.settings.jobs_in_process) and runner_alive_here()
 
 
 @router.post("/jobs", dependencies=[CsrfChecked])
@@ -114,6 +123,9 @@ def job_page(request: Request, session: SessionDep, actor: PageActor, job_id: Re
             "job": job,
             "names": service.requester_names(session, [job]),
             "stalled": service.is_stalled(job, policy=policy),
+            "no_runner": service.no_runner_for_job(
+                session, job=job, policy=policy, runner_here=_runner_here(request)
+            ),
             "may_retry": job.status == FAILED and not service.was_refused(job),
             **_labels(),
         },
