@@ -179,6 +179,15 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_TRANSACTION: True})
 
 
+def write_from_here(session: Session) -> None:
+    """End the session's transaction (committing what it holds) and begin the next one as a writer's: on
+    SQLite it takes the write lock now, waiting its turn as a writer does. For work that reads at length
+    and then writes briefly (an import's checking, then its saving): the reading need not hold the lock,
+    and nobody else's save waits for it."""
+    session.commit()
+    session.connection(execution_options={WRITE_TRANSACTION: True})
+
+
 def _ensure_sqlite_folder(database_url: str) -> None:
     path = database_url.removeprefix("sqlite:///")
     if path and path != ":memory:" and not database_url.startswith("sqlite:///:memory:"):

@@ -37,6 +37,23 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
+def get_session_writing_later(request: Request) -> Iterator[Session]:
+    """A request's unit of work, as ``get_session``, whose transaction does not begin with SQLite's write
+    lock whatever the method: for routes that read at length before they write (an import checks every
+    row first), whose service takes the lock itself when it starts writing (``pux.db.write_from_here``).
+    A write made without it could fail at once on a busy SQLite database."""
+    factory = request.app.state.session_factory
+    session: Session = factory(bind=factory.kw["bind"])
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
 async def read_form(request: Request) -> FormData:
     """The posted form, read on the event loop so that the route itself can be a plain function that
     runs in the thread pool (its database work must never block the event loop)."""
@@ -48,5 +65,7 @@ def get_locale() -> str:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# For routes whose service takes the write lock itself, after reading (see get_session_writing_later).
+SessionWritingLaterDep = Annotated[Session, Depends(get_session_writing_later, scope="function")]
 FormDep = Annotated[FormData, Depends(read_form)]
 Locale = Annotated[str, Depends(get_locale)]

@@ -15,7 +15,7 @@ from pux.i18n import gettext as _
 from pux.interop.tabular import service
 from pux.interop.tabular.formats import MEDIA_TYPES
 from pux.web import downloads
-from pux.web.deps import SessionDep
+from pux.web.deps import SessionDep, SessionWritingLaterDep
 from pux.web.filters import ActivityFilters, NeedFilters, ProgrammeFilters
 from pux.web.openapi import error_responses
 from pux.web.routing import api_router as api_router_for
@@ -122,9 +122,10 @@ def _read_upload(upload: UploadFile) -> bytes:
 
 @router.post("/{entity}/import", dependencies=[CsrfChecked])
 def import_file(
-    request: Request, session: SessionDep, actor: PageActor, entity: Entity, file: UploadFile
+    request: Request, session: SessionWritingLaterDep, actor: PageActor, entity: Entity, file: UploadFile
 ) -> HTMLResponse:
-    # A plain function: the file is read and checked in the thread pool, never on the event loop.
+    # A plain function: the file is read and checked in the thread pool, never on the event loop. The
+    # session takes SQLite's write lock only when the checked rows are saved (service.import_table).
     service.require_may_import(actor, entity_name=entity)
     try:
         report = service.import_table(
@@ -149,8 +150,11 @@ class ImportResult(BaseModel):
 @api_router.post(
     "/{entity}/import", response_model=ImportResult, responses=error_responses(401, 403, 413, 422)
 )
-def import_file_api(session: SessionDep, actor: ApiActor, entity: Entity, file: UploadFile) -> ImportResult:
+def import_file_api(
+    session: SessionWritingLaterDep, actor: ApiActor, entity: Entity, file: UploadFile
+) -> ImportResult:
     """Import a CSV or xlsx file of needs, programmes or activities; all rows or none are applied."""
+    # The rows are checked without SQLite's write lock; it is taken only to save them (import_table).
     service.require_may_import(actor, entity_name=entity)
     report = service.import_table(
         session,
