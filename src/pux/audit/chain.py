@@ -1,13 +1,15 @@
 """The audit trail as a hash chain, on plain data: each sealed event carries the hash of its content and a
 link hash over the previous event's link, its place in the chain and its content. Changing, removing or
 reordering a sealed event breaks every link after it; cutting events off the end no longer matches the
-chain's head. No database and no web here: the repository reads rows, this module judges them."""
+chain's head. The app seals every event in the transaction that writes it, so an event found unsealed
+was not written by the app (a row added to the table by hand) and fails the check too. No database and no
+web here: the repository reads rows, this module judges them."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +19,8 @@ from typing import Any
 GENESIS = hashlib.sha256(b"pux audit chain v1").hexdigest()
 # Why an event does not fit.
 MISSING, CHANGED, UNLINKED, TRUNCATED = "missing", "changed", "unlinked", "truncated"
-REASONS = (MISSING, CHANGED, UNLINKED, TRUNCATED)
+UNSEALED = "unsealed"
+REASONS = (MISSING, CHANGED, UNLINKED, TRUNCATED, UNSEALED)
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,15 @@ class Seal:
 @dataclass(frozen=True)
 class ChainReport:
     """The verdict on a chain: ``broken_at`` is the sequence number of the first event that does not
-    fit (None when every event fits), with ``event_id`` and ``reason`` (one of REASONS)."""
+    fit (None when every event fits), with ``event_id`` and ``reason`` (one of REASONS). Events outside
+    the chain (``unsealed`` of them, the first ids in ``unsealed_ids``) break it after its last event."""
 
     checked: int
     unsealed: int
     broken_at: int | None = None
     event_id: int | None = None
     reason: str = ""
+    unsealed_ids: tuple[int, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -112,17 +117,29 @@ def seal(events: Iterable[EventContent], *, last_seq: int, last_hash: str) -> li
     return seals
 
 
-def verify(events: Iterable[SealedEvent], *, head_seq: int, head_hash: str, unsealed: int = 0) -> ChainReport:
-    """Check sealed events given in sequence order against each other and against the chain's head."""
+def verify(
+    events: Iterable[SealedEvent],
+    *,
+    head_seq: int,
+    head_hash: str,
+    unsealed: int = 0,
+    unsealed_ids: Sequence[int] = (),
+) -> ChainReport:
+    """Check sealed events given in sequence order against each other and against the chain's head;
+    then that no event is outside the chain (``unsealed`` of them, the first of their ids given)."""
     previous, expected_seq, checked = GENESIS, 1, 0
+    outside = tuple(unsealed_ids)
     for event in events:
         checked += 1
         problem = _problem(event, previous, expected_seq)
         if problem:
-            return ChainReport(checked, unsealed, expected_seq, event.content.id, problem)
+            return ChainReport(checked, unsealed, expected_seq, event.content.id, problem, outside)
         previous, expected_seq = event.chain_hash, event.seq + 1
     if expected_seq - 1 != head_seq or previous != (head_hash if head_seq else GENESIS):
-        return ChainReport(checked, unsealed, expected_seq, None, TRUNCATED)
+        return ChainReport(checked, unsealed, expected_seq, None, TRUNCATED, outside)
+    if unsealed:
+        first = outside[0] if outside else None
+        return ChainReport(checked, unsealed, expected_seq, first, UNSEALED, outside)
     return ChainReport(checked, unsealed)
 
 

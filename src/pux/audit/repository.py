@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Collection, Generator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -62,26 +62,44 @@ _CONTENT_COLUMNS = (
 )
 
 
-def has_unsealed(session: Session) -> bool:
-    statement = select(AuditEvent.id).where(AuditEvent.chain_seq.is_(None)).limit(1)
-    return session.execute(statement).first() is not None
+# Ids per query: well under the bound parameters a statement may have (32,766 on SQLite).
+_IDS_PER_QUERY = 2000
 
 
-def unsealed(session: Session) -> list[EventContent]:
-    """The events not chained yet, in the order they were written (as stored: that is what is hashed)."""
-    statement = select(*_CONTENT_COLUMNS).where(AuditEvent.chain_seq.is_(None)).order_by(AuditEvent.id)
-    return [_content(row) for row in session.execute(statement)]
+def unsealed_among(session: Session, ids: Collection[int]) -> list[EventContent]:
+    """Those of these events not chained yet, in the order they were written (as stored: that is what is
+    hashed)."""
+    wanted = sorted(ids)
+    events: list[EventContent] = []
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        statement = (
+            select(*_CONTENT_COLUMNS)
+            .where(AuditEvent.id.in_(wanted[start : start + _IDS_PER_QUERY]), AuditEvent.chain_seq.is_(None))
+            .order_by(AuditEvent.id)
+        )
+        events.extend(_content(row) for row in session.execute(statement))
+    return events
 
 
 def unsealed_count(session: Session) -> int:
     return session.scalar(select(func.count()).where(AuditEvent.chain_seq.is_(None))) or 0
 
 
+def first_unsealed_ids(session: Session, limit: int) -> list[int]:
+    unsealed = select(AuditEvent.id).where(AuditEvent.chain_seq.is_(None))
+    return list(session.scalars(unsealed.order_by(AuditEvent.id).limit(limit)))
+
+
 def locked_head(session: Session) -> AuditChainHead:
     """The chain's head, locked until the transaction ends (PostgreSQL: FOR UPDATE; SQLite's writer
     already holds the database's only write lock); created on first use."""
+    # populate_existing: a head loaded earlier by this session (kept past a commit) is read again as the
+    # lock found it, not as another transaction's seals left it behind.
     head = session.scalars(
-        select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
+        select(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
     if head is None:
         head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
