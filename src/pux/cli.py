@@ -1408,7 +1408,12 @@ def audit_verify(lang: LanguageOption = "en") -> None:
     with language_context(lang), _sessions() as session:
         report = audit.verify(session, actor=Actor.system(_cli_actor()))
         reason = audit.reason_label(report.reason)
-    console.print(f"{report.checked} events checked, {report.unsealed} not chained yet")
+        # Every event the app writes is chained when its transaction commits: one outside the chain was
+        # written by someone else, straight into the database.
+        outside = audit.outside_chain_note(report)
+    console.print(f"{report.checked} events checked, {report.unsealed} outside the chain")
+    if outside:
+        console.print(f"[red]{outside}[/red]")
     if report.intact:
         console.print("[green]The audit chain is intact.[/green]")
         return

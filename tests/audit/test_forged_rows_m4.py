@@ -129,3 +129,6 @@ def test_the_command_fails_on_a_forged_row(cli_env: None, forged_and_committed: 
     assert result.exit_code == 1, result.output
     assert "intact" not in result.output
     assert f"event {forged_and_committed}" in result.output
+    # The operator is told what the row is, not that it will be chained later.
+    assert "1 event is outside the audit chain (not written by the application)" in result.output
+    assert "not chained yet" not in result.output
