@@ -35,8 +35,8 @@ from tests.web_helpers import bearer
 from tests.world import World
 
 MARK = f"Import lock {secrets.token_hex(4)}"
-# Enough rows for the check to take seconds on a two-core machine (about 1 ms a row).
-CHECKED_ROWS = 5_000
+# Enough rows for the check to take several seconds on an idle two-core machine (0.5 to 1 ms a row).
+CHECKED_ROWS = 8_000
 SAVED_ROWS = 300
 # A new need is answered in well under a second; this leaves room for a busy machine, and is far below
 # the check's own duration, which the need waited for when the check held the write lock.
