@@ -271,13 +271,13 @@ def refuse_extra_decimals(typed: str, number: Decimal, places: int) -> None:
     if not _THOUSANDS_LOOKALIKE.fullmatch(typed_number(typed)):
         raise ValueError(_("must have at most %(places)s decimals") % {"places": places})
     message = ngettext(
-        "'%(number)s' has more than %(places)s digit after the decimal point: if the point separates "
+        "'%(number)s' has more than %(num)d digit after the decimal point: if the point separates "
         "thousands where you write it, write the number without it",
-        "'%(number)s' has more than %(places)s digits after the decimal point: if the point separates "
+        "'%(number)s' has more than %(num)d digits after the decimal point: if the point separates "
         "thousands where you write it, write the number without it",
         places,
     )
-    raise ValueError(message % {"number": typed.strip()[:_SHOWN_FIGURES], "places": places})
+    raise ValueError(message % {"number": typed.strip()[:_SHOWN_FIGURES], "num": places})
 
 
 def _clean_any(value: Any) -> Any:

@@ -130,10 +130,10 @@ def outside_chain_note(report: ChainReport) -> str:
     if report.unsealed > len(report.unsealed_ids):
         ids += ", …"
     return ngettext(
-        "%(count)d event is outside the audit chain (not written by the application): %(ids)s",
-        "%(count)d events are outside the audit chain (not written by the application): %(ids)s",
+        "%(num)d event is outside the audit chain (not written by the application): %(ids)s",
+        "%(num)d events are outside the audit chain (not written by the application): %(ids)s",
         report.unsealed,
-    ) % {"count": report.unsealed, "ids": ids}
+    ) % {"num": report.unsealed, "ids": ids}
 
 
 def _has_new_events(session: Session) -> bool:
