@@ -115,3 +115,17 @@ def test_a_report_stored_in_english_words_still_displays(
     with language_context("fr"):
         assert unknown == rules.describe("percentages", old_words[COUNTRIES_OFF])
     assert "land and sea" in unknown and "80,25" in unknown
+
+
+def test_the_time_taken_is_written_in_the_reader_s_notation(
+    client: TestClient, session: Session, world: World, tmp_path: Path
+) -> None:
+    run_page = _imported_run(client, world, tmp_path)
+    run = _run(session, run_page)
+    run.seconds = Decimal("12.25")
+    session.commit()
+
+    french = client.get(run_page, headers={"Accept-Language": "fr"}).text
+    time_taken = html.fromstring(french).xpath("//dt[.='Durée']/following-sibling::dd[1]")
+    assert time_taken, "the report names no time taken"
+    assert time_taken[0].text_content().strip().startswith("12,2"), time_taken[0].text_content()
