@@ -166,3 +166,15 @@ def test_the_export_holds_the_rows_of_each_table(client: TestClient, session: Se
     )
     water = next(row for row in csv.DictReader(io.StringIO(goal_rows)) if row["code"] == "6")
     assert (water["needs_cost"], water["committed"], water["uncovered"]) == ("500000", "200000", "300000")
+
+
+def test_amounts_no_rate_converts_are_listed_per_column_never_added_up(
+    client: TestClient, session: Session, world: World
+) -> None:
+    # Goal 6 in euros without a rate: 500,000 USD of needs' cost and 200,000 USD covered stay apart.
+    _uganda(session, world)
+    page = client.get("/gaps/by-goal-and-technique?country=UGA&currency=EUR")
+    assert page.status_code == 200
+    assert "Estimated cost not converted: 500,000 USD." in page.text
+    assert "Covered not converted: 200,000 USD." in page.text
+    assert "700,000 USD" not in page.text  # the sum of a cost and an amount covered means nothing

@@ -152,3 +152,16 @@ def test_the_export_matches_the_table(client: TestClient, session: Session, worl
         ("2024", "1", "500000", "200000", "50000", "0.4000"),
     ]
     assert all(r["currency"] == "USD" and r["sources"] for r in rows)
+
+
+def test_amounts_no_rate_converts_are_said_not_converted_per_column(
+    client: TestClient, session: Session, world: World
+) -> None:
+    # 2024 in euros without a rate: 200,000 USD committed and 50,000 USD disbursed are stated, not converted.
+    _uganda(session, world)
+    page = client.get("/gaps/over-time?country=UGA&currency=EUR")
+    assert page.status_code == 200
+    assert "Committed not converted: 200,000 USD." in page.text
+    assert "Disbursed not converted: 50,000 USD." in page.text
+    assert "250,000 USD" not in page.text  # committed and disbursed are never added up
+    assert "not stated" not in page.text and "not converted</span>" in page.text

@@ -102,6 +102,9 @@ class AreaGap:
     duplicated_techniques: tuple[str, ...]  # where two or more providers fund the same thing now
     conversion: Conversion = field(default_factory=Conversion)
     currency: str = "USD"
+    # What each column left unconverted: a cost and an amount covered are never added up in one note.
+    cost_unconverted: tuple[Money, ...] = ()
+    covered_unconverted: tuple[Money, ...] = ()
 
     @property
     def duplicated(self) -> bool:
@@ -157,14 +160,13 @@ def total(
 
 
 def _merge(*conversions: Conversion) -> Conversion:
+    """The rates applied by any of ``conversions`` and everything they left unconverted, kept side by side:
+    the conversions are of different quantities (a cost, an amount covered), whose sum would mean nothing.
+    Each column's own list is kept on the figure's record (``cost_unconverted`` and the like)."""
     applied = {(r.from_currency, r.to_currency): r for c in conversions for r in c.applied}
-    unconverted: dict[str, float] = defaultdict(float)
-    for conversion in conversions:
-        for money in conversion.unconverted:
-            unconverted[money.currency] += money.amount
     return Conversion(
         applied=tuple(applied[key] for key in sorted(applied)),
-        unconverted=tuple(Money(amount, code) for code, amount in sorted(unconverted.items())),
+        unconverted=tuple(money for conversion in conversions for money in conversion.unconverted),
     )
 
 
@@ -278,6 +280,8 @@ def _area_gap(
         duplicated_techniques=tuple(sorted(duplicated)),
         conversion=_merge(needs_conversion, covered_conversion),
         currency=currency,
+        cost_unconverted=needs_conversion.unconverted,
+        covered_unconverted=covered_conversion.unconverted,
     )
 
 
@@ -403,6 +407,9 @@ class TagGap:
     uncovered_share: float | None  # uncovered / needs_cost
     partial: bool
     conversion: Conversion = field(default_factory=Conversion)
+    # What each column left unconverted: a cost and an amount covered are never added up in one note.
+    cost_unconverted: tuple[Money, ...] = ()
+    covered_unconverted: tuple[Money, ...] = ()
 
 
 def tag_gaps(
@@ -474,6 +481,8 @@ def _tag_gap(
         uncovered_share=uncovered / needs_cost if uncovered is not None and needs_cost else None,
         partial=uncovered is not None and (len(known) < len(remainders) or incomplete),
         conversion=_merge(needs_conversion, covered_conversion),
+        cost_unconverted=needs_conversion.unconverted,
+        covered_unconverted=covered_conversion.unconverted,
     )
 
 
@@ -518,6 +527,10 @@ class YearCoverage:
     disbursed: Figure
     covered_share: float | None  # committed / needs_cost; None when either is not known
     conversion: Conversion = field(default_factory=Conversion)
+    # What each column left unconverted: committed and disbursed amounts are never added up in one note.
+    cost_unconverted: tuple[Money, ...] = ()
+    committed_unconverted: tuple[Money, ...] = ()
+    disbursed_unconverted: tuple[Money, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -608,4 +621,7 @@ def _year_coverage(
         disbursed=Figure(disbursed_sum, currency, assistance_source, str(year)),
         covered_share=committed_sum / cost if committed_sum is not None and cost else None,
         conversion=_merge(cost_conversion, committed_conversion, disbursed_conversion),
+        cost_unconverted=cost_conversion.unconverted,
+        committed_unconverted=committed_conversion.unconverted,
+        disbursed_unconverted=disbursed_conversion.unconverted,
     )
