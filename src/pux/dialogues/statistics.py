@@ -6,6 +6,14 @@ notes and needs are counted only as far as the reader may see them, and the trav
 fewer than ``SMALLEST_GROUP_SHOWN`` supported people is hidden from all but those who run events: the
 amount of a group of one is that person's award. So is the gender split of a group of fewer than
 ``SMALLEST_GROUP_SHOWN`` people: a group of one's split is that named participant's gender.
+
+For the public the hidden splits are chosen for all of the page's tables of the period at once (by country,
+by region, by stakeholder type, the total), so that no sum or difference of the splits shown, in any of them,
+isolates fewer than ``SMALLEST_GROUP_SHOWN`` people whose split is hidden: a region's split is shown only when
+the hidden countries in it hold none or at least that many people, and the same holds for the hidden
+countries of the hidden regions taken together, against the total. The public asks for one whole calendar
+year at a time (1 January to 31 December): two overlapping periods would differ by a few days or a year
+whose people the subtraction of their tables would give away.
 """
 
 from __future__ import annotations
@@ -121,9 +129,16 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
     def row(key: str) -> GroupRow:
         return rows.setdefault(key, GroupRow(key=key))
 
+    people: list[_Person] = []
     for person in repository.participants_between(session, start, end):
         if person.event_id not in visible or person.status not in v.EXPECTED_STATUSES:
             continue
+        people.append(
+            {
+                grouping: _group_keys(grouping, person.country_iso3, person, facts.regions)
+                for grouping in GROUPINGS
+            }
+        )
         for target in (row(_group_keys(by, person.country_iso3, person, facts.regions)), totals):
             target.events.add(person.event_id)
             target.participants += 1
@@ -167,7 +182,7 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
     ordered = sorted(rows.values(), key=lambda r: (-r.participants, -r.concept_notes, r.key))
     if not permissions.can_run_events(actor):
         _hide_small_travel(ordered, totals)
-        _hide_small_gender_splits(ordered, totals)
+        _hide_gender_splits(ordered, totals, _hidden_gender_splits(people)[by])
     return StatisticsReport(
         by=by,
         events_held=sum(1 for e in visible.values() if e.ends_at < now),
@@ -214,31 +229,105 @@ def _hide(group: GroupRow, currency: str, reason: str) -> None:
     group.hidden_travel[currency] = reason
 
 
-def _hide_small_gender_splits(rows: list[GroupRow], totals: GroupRow) -> None:
-    """Take out the gender split of every group of fewer than SMALLEST_GROUP_SHOWN people (the total's
-    too, when it is that small). The total less the groups shown gives back the hidden groups' split
-    taken together, itself a split of a small group while they hold fewer than SMALLEST_GROUP_SHOWN
-    people: the smallest groups shown are then hidden with them until they do."""
-    if totals.participants < SMALLEST_GROUP_SHOWN:
-        _hide_gender(totals, TOO_FEW)
-    small = [row for row in rows if 0 < row.participants < SMALLEST_GROUP_SHOWN]
-    for group in small:
-        _hide_gender(group, TOO_FEW)
-    hidden_people = sum(group.participants for group in small)
-    shown = sorted(
-        (row for row in rows if row.participants and row.gender_hidden is None),
-        key=lambda row: (row.participants, row.key),
-    )
-    for group in shown:
+# A counted participant's group in each of the page's groupings.
+_Person = dict[str, str]
+TOTAL = "total"
+
+
+def _hidden_gender_splits(people: list[_Person]) -> dict[str, dict[str, str]]:
+    """For each grouping, the groups (``TOTAL`` for the total) whose gender split the public must not see,
+    and why; decided for all the tables of the period together (see the module's docstring)."""
+    sizes = {grouping: _sizes(people, grouping) for grouping in GROUPINGS}
+    hidden = {grouping: _small_and_complements(sizes[grouping]) for grouping in GROUPINGS}
+    hidden["region"] = _regions_hiding_small_countries(people, hidden["country"], sizes["region"])
+    total_hidden = len(people) < SMALLEST_GROUP_SHOWN or TOTAL in hidden["region"]
+    for grouping in GROUPINGS:
+        hidden[grouping].pop(TOTAL, None)
+        if total_hidden:
+            hidden[grouping][TOTAL] = TOO_FEW if len(people) < SMALLEST_GROUP_SHOWN else COMPLEMENT
+    return hidden
+
+
+def _sizes(people: list[_Person], grouping: str) -> dict[str, int]:
+    sizes: dict[str, int] = defaultdict(int)
+    for person in people:
+        sizes[person[grouping]] += 1
+    return sizes
+
+
+def _small_and_complements(sizes: dict[str, int]) -> dict[str, str]:
+    """Every group of fewer than SMALLEST_GROUP_SHOWN people, and while those together still hold fewer
+    (the total less the groups shown would give their split back), the smallest groups shown with them."""
+    hidden = {key: TOO_FEW for key, size in sizes.items() if size < SMALLEST_GROUP_SHOWN}
+    hidden_people = sum(sizes[key] for key in hidden)
+    for key in sorted((k for k in sizes if k not in hidden), key=lambda k: (sizes[k], k)):
         if not 0 < hidden_people < SMALLEST_GROUP_SHOWN:
             break
-        _hide_gender(group, COMPLEMENT)
-        hidden_people += group.participants
+        hidden[key] = COMPLEMENT
+        hidden_people += sizes[key]
+    return hidden
+
+
+def _regions_hiding_small_countries(
+    people: list[_Person], hidden_countries: dict[str, str], sizes: dict[str, int]
+) -> dict[str, str]:
+    """A region less its countries shown gives its hidden countries' split: the region is hidden while
+    those hold fewer than SMALLEST_GROUP_SHOWN people. The total less the regions shown less the countries
+    shown in the hidden regions gives those regions' hidden countries' split: regions (or, failing them,
+    the total) are hidden until those hold enough people."""
+    in_hidden_countries: dict[str, int] = defaultdict(int)
+    for person in people:
+        if person["country"] in hidden_countries:
+            in_hidden_countries[person["region"]] += 1
+    hidden = {
+        region: TOO_FEW if sizes[region] < SMALLEST_GROUP_SHOWN else COMPLEMENT
+        for region, count in in_hidden_countries.items()
+        if count < SMALLEST_GROUP_SHOWN or sizes[region] < SMALLEST_GROUP_SHOWN
+    }
+    behind_hidden = sum(in_hidden_countries[region] for region in hidden)
+    candidates = sorted((r for r in in_hidden_countries if r not in hidden), key=lambda r: (sizes[r], r))
+    while 0 < behind_hidden < SMALLEST_GROUP_SHOWN:
+        if not candidates:
+            hidden[TOTAL] = COMPLEMENT
+            break
+        region = candidates.pop(0)
+        hidden[region] = COMPLEMENT
+        behind_hidden += in_hidden_countries[region]
+    return hidden
+
+
+def _hide_gender_splits(rows: list[GroupRow], totals: GroupRow, hidden: dict[str, str]) -> None:
+    for group in [*rows, totals]:
+        if reason := hidden.get(TOTAL if group is totals else group.key):
+            _hide_gender(group, reason)
 
 
 def _hide_gender(group: GroupRow, reason: str) -> None:
     group.by_gender.clear()
     group.gender_hidden = reason
+
+
+def public_period_problems(start: date | None, end: date | None) -> list[tuple[str, str]]:
+    """(field, message) for each end of a period the public may not ask for: only one whole calendar
+    year at a time is answered (see the module's docstring)."""
+    problems = []
+    if start is not None and (start.month, start.day) != (1, 1):
+        problems.append(
+            ("from", _("must be 1 January: the statistics are shown a whole calendar year at a time"))
+        )
+    if end is not None and (end.month, end.day) != (12, 31):
+        problems.append(
+            ("to", _("must be 31 December: the statistics are shown a whole calendar year at a time"))
+        )
+    elif start is not None and end is not None and start.year != end.year:
+        problems.append(("to", _("must be 31 December of the year the period starts in")))
+    return problems
+
+
+def public_period(start: date | None, end: date | None) -> Period:
+    """The calendar year asked for (the year of whichever end is given; this year by default)."""
+    year = (start or end or date.today()).year
+    return Period(date(year, 1, 1), date(year, 12, 31))
 
 
 def gender_hidden_note(reason: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from pux.accounts import service as accounts
-from pux.accounts.permissions import Actor, PermissionDenied
+from pux.accounts.permissions import Actor, PermissionDenied, can_run_events
 from pux.dialogues import calendar, service, statistics
 from pux.dialogues import vocabulary as v
 from pux.dialogues.models import DialogueEvent
@@ -1029,7 +1029,15 @@ def statistics_page(
     end: Annotated[str | None, Query(alias="to", max_length=20)] = None,
     by: Annotated[str, Query(pattern="^(country|region|stakeholder_type)$")] = "country",
 ) -> HTMLResponse:
-    period = statistics.period(_day(start, "from"), _day(end, "to"))
+    first, last = _day(start, "from"), _day(end, "to")
+    if can_run_events(actor):
+        period = statistics.period(first, last)
+    else:
+        # Overlapping periods would let the public subtract one table from another.
+        problems = statistics.public_period_problems(first, last)
+        if problems:
+            raise ValidationFailed([FieldProblem(name, message) for name, message in problems])
+        period = statistics.public_period(first, last)
     report = statistics.dialogue_statistics(session, actor=actor, period=period, by=by)
     countries = {c.iso3: c.name() for c in reference.list_selectable_countries(session)}
     category_label = _category_label(session)
@@ -1052,5 +1060,6 @@ def statistics_page(
             "groupings": statistics.GROUPINGS,
             "smallest_group": statistics.SMALLEST_GROUP_SHOWN,
             "gender_hidden_note": statistics.gender_hidden_note,
+            "whole_years_only": not can_run_events(actor),
         },
     )
