@@ -115,6 +115,23 @@ def test_assistance_outside_the_period_is_not_current(session: Session, world: W
     assert [(r.activities, r.committed) for r in earlier.rows] == [(1, 250_000.0)]
 
 
+def test_a_past_period_counts_the_activities_that_ran_then_and_have_closed_since(
+    session: Session, world: World
+) -> None:
+    """Closed is the activity's status today: in 2016 the old project ran, and a gap for that year counts
+    it (it counted nothing: every activity closed since was left out of every period)."""
+    assistance.record_activity(
+        session, actor=world.actors["partner_a"],
+        data=activity_data(
+            world.organisations["donor_a"], title="Old project", start_date=date(2015, 1, 1),
+            end_date=date(2016, 12, 31), amount_committed=Decimal("900000"), status="closed",
+        ),
+    )  # fmt: skip
+    assert kenya_health(session, world, "admin", period=Period.year(2016)).covered.value == 1_150_000
+    assert kenya_health(session, world, "admin", period=Period.year(2014)).covered.value == 250_000
+    assert kenya_health(session, world, "admin").covered.value == 250_000  # today: closed, left out
+
+
 def test_current_assistance_is_what_runs_today_whether_or_not_it_has_an_end_date(
     session: Session, world: World
 ) -> None:

@@ -4,6 +4,7 @@ and the activities' own lists (so a count or a sum never includes what a list wo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +40,11 @@ def _in_period(rows: Select[*Columns], period: Period, *, include_ended: bool) -
     """The ``rows`` of activities that run at some time within the period (the matching engine's rule for
     one day: not cancelled, nor closed unless ``include_ended``; started by its end; not ended before its
     start), read as assistance_repository.not_ended_before reads them."""
-    excluded = v.CANCELLED_ACTIVITY_STATUSES if include_ended else v.ENDED_ACTIVITY_STATUSES
+    # A status is today's: an activity closed since ran in a period that is over ("assistance running on"
+    # a day in 2023 lost every activity that has closed since), so only a period that reaches today
+    # leaves the closed ones out.
+    over = period.end < date.today()
+    excluded = v.CANCELLED_ACTIVITY_STATUSES if include_ended or over else v.ENDED_ACTIVITY_STATUSES
     started = rows.where(
         AssistanceActivity.status.not_in(tuple(excluded)),
         or_(AssistanceActivity.start_date.is_(None), AssistanceActivity.start_date <= period.end),
