@@ -165,3 +165,28 @@ def test_amounts_no_rate_converts_are_said_not_converted_per_column(
     assert "Disbursed not converted: 50,000 USD." in page.text
     assert "250,000 USD" not in page.text  # committed and disbursed are never added up
     assert "not stated" not in page.text and "not converted</span>" in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("start=0001-01-01&end=9999-12-31", "From"),  # thousands of empty years
+        ("start=1950-01-01&end=2026-12-31", "To"),  # more than 50 years
+        ("end=2500-12-31", "To"),
+    ],
+)
+def test_a_range_of_years_without_bounds_is_refused_naming_the_field(
+    client: TestClient, query: str, field: str
+) -> None:
+    for path in ("/gaps/over-time", "/gaps/over-time/export"):
+        refused = client.get(f"{path}?{query}")
+        assert refused.status_code == 422 and f"{field}:" in refused.text
+
+
+def test_an_open_to_runs_the_table_up_to_this_year(
+    client: TestClient, session: Session, world: World
+) -> None:
+    _uganda(session, world)
+    response = client.get("/gaps/over-time/export?format=csv&country=UGA&start=2022-01-01")
+    years = [row["year"] for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))]
+    assert years == [str(year) for year in range(2022, date.today().year + 1)]

@@ -76,6 +76,42 @@ def period_query(
     return Period(start, end)
 
 
+# The years the coverage-over-time table may span: every year in range is a row, even an empty one, so a
+# range without bounds ("0001" to "9999") would build thousands of empty rows.
+COVERAGE_YEARS = (1900, 2199)
+COVERAGE_MAX_SPAN = 50
+
+
+def coverage_period_query(
+    start: Annotated[date | None, Query(description="First day of the period (YYYY-MM-DD)")] = None,
+    end: Annotated[date | None, Query(description="Last day (YYYY-MM-DD); blank: this year's end")] = None,
+) -> Period | None:
+    """The years of /gaps/over-time: an open "To" means this year (the table runs up to now), and the
+    range stays within 1900-2199 and 50 years."""
+    if start is None and end is None:
+        return None
+    if start is not None and end is None:
+        end = date(max(date.today().year, start.year), 12, 31)
+    period = period_query(start, end)
+    assert period is not None  # a day was given
+    _check_coverage_years(period, start_given=start is not None)
+    return period
+
+
+def _check_coverage_years(period: Period, *, start_given: bool) -> None:
+    low, high = COVERAGE_YEARS
+    problems = [
+        FieldProblem(name, _("must be a year from %(low)d to %(high)d") % {"low": low, "high": high})
+        for name, day in (("start", period.start), ("end", period.end))
+        if not low <= day.year <= high and (start_given or name == "end")
+    ]
+    if not problems and period.end.year - period.start.year >= COVERAGE_MAX_SPAN:
+        message = _("must be at most %(years)d years after the start") % {"years": COVERAGE_MAX_SPAN}
+        problems.append(FieldProblem("end", message))
+    if problems:
+        raise ValidationFailed(problems)
+
+
 # The currency results are given in when the reader names none (a cleared box included: it is not an error).
 DEFAULT_CURRENCY = "USD"
 # A rate above 0 and below a billion (blank: no rate), and a year from 1950 to 2100 (blank: none).
@@ -199,6 +235,7 @@ def unfunded_query(
 
 
 PeriodQuery = Annotated[Period | None, Depends(period_query)]
+CoveragePeriodQuery = Annotated[Period | None, Depends(coverage_period_query)]
 RateQuery = Annotated[tuple[str, tuple[ExchangeRate, ...]], Depends(rate_query)]
 WhoQuery = Annotated[WhoFilter, Depends(who_query)]
 GapQuery = Annotated[GapFilter, Depends(gap_query)]
@@ -621,7 +658,7 @@ def coverage_over_time(
     session: SessionDep,
     actor: PageActor,
     filters: GapQuery,
-    period: PeriodQuery,
+    period: CoveragePeriodQuery,
     money: RateQuery,
 ) -> HTMLResponse:
     currency, rates = money
@@ -640,7 +677,7 @@ def export_coverage_over_time(
     session: SessionDep,
     actor: PageActor,
     filters: GapQuery,
-    period: PeriodQuery,
+    period: CoveragePeriodQuery,
     money: RateQuery,
     format: FileFormat = "csv",
 ) -> Response:
