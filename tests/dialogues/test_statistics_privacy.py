@@ -29,8 +29,10 @@ def _period() -> statistics.Period:
 
 
 def _query() -> str:
-    period = _period()
-    return f"/events-statistics?from={period.start.isoformat()}&to={period.end.isoformat()}"
+    """The page for the whole year of the event: the public may ask only for whole calendar years (two
+    overlapping periods subtracted from each other would give a hidden person back)."""
+    year = _period().start.year
+    return f"/events-statistics?from={year}-01-01&to={year}-12-31"
 
 
 def _public_event(session: Session, world: World) -> int:
