@@ -8,8 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, and_, cast, func, literal, or_, select, true
-from sqlalchemy.orm import Session, defaultload, lazyload
+from sqlalchemy import ColumnElement, Integer, and_, cast, event, func, literal, or_, select, true
+from sqlalchemy.orm import Session, SessionTransaction, defaultload, lazyload
 
 from pux.accounts.permissions import VisibilityScope
 from pux.db import ChunkedRows, linked_codes, once_per_transaction, rows_in_chunks
@@ -265,6 +265,18 @@ def _reserve_references(session: Session, prefix: str) -> None:
         session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"need-reference:{prefix}"))))
 
 
+# The last reference of each prefix this transaction handed out: the next one follows it without a query
+# (an import of thousands of needs read the newest reference once a row, in the write lock).
+_HANDED_OUT = "need_references_handed_out"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_handed_out(session: Session, transaction: SessionTransaction) -> None:
+    # A savepoint's end too (a rolled-back one may have taken its references back); not a flush's.
+    if transaction.nested or transaction.parent is None:
+        session.info.pop(_HANDED_OUT, None)
+
+
 def next_reference(session: Session, country_iso3: str, year: int) -> str:
     """Readable, stable references such as KEN-2026-007.
 
@@ -273,6 +285,16 @@ def next_reference(session: Session, country_iso3: str, year: int) -> str:
     much as all before it: a 20,000-row import held the write lock for hours). Should that number's
     successor be taken already, the highest number is counted in full."""
     prefix = f"{country_iso3}-{year}-"
+    handed_out: dict[str, int] = session.info.setdefault(_HANDED_OUT, {})
+    if prefix in handed_out:  # reserved already, and its successor is this transaction's to give
+        handed_out[prefix] += 1
+        return f"{prefix}{handed_out[prefix]:03d}"
+    reference = _next_reference_read(session, prefix)
+    handed_out[prefix] = int(reference.removeprefix(prefix))
+    return reference
+
+
+def _next_reference_read(session: Session, prefix: str) -> str:
     _reserve_references(session, prefix)
     of_year = Need.reference.like(f"{prefix}%")
     newest = session.scalar(select(Need.reference).where(of_year).order_by(Need.id.desc()).limit(1))

@@ -102,10 +102,17 @@ def parse_need_form(session: Session, schema: type[NeedFields], values: dict[str
     )
 
 
+def _techniques(session: Session, codes: Iterable[str]) -> list[Technique]:
+    """The techniques of these codes, in their list's order: each looked up by its key (found in the
+    session once read), not the whole list read again for every need of an import."""
+    found = (session.get(Technique, code) for code in set(codes))
+    return sorted((technique for technique in found if technique is not None), key=lambda t: t.position)
+
+
 def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:
     # Look up the linked records before touching the need, so no half-applied change is flushed early
     # (each flush of a changed need bumps its version).
-    techniques = [t for t in reference_repository.list_techniques(session) if t.code in data.technique_codes]
+    techniques = _techniques(session, data.technique_codes)
     targets = [
         target for code in data.sdg_target_codes if (target := reference_repository.get_target(session, code))
     ]
