@@ -178,3 +178,23 @@ def test_amounts_no_rate_converts_are_listed_per_column_never_added_up(
     assert "Estimated cost not converted: 500,000 USD." in page.text
     assert "Covered not converted: 200,000 USD." in page.text
     assert "700,000 USD" not in page.text  # the sum of a cost and an amount covered means nothing
+
+
+def _exported_goal_6(client: TestClient, query: str) -> dict[str, str]:
+    body = client.get(f"/gaps/by-goal-and-technique/export?by=goal&country=UGA&{query}").content
+    return next(row for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig"))) if row["code"] == "6")
+
+
+def test_the_export_says_which_rate_converted_it_and_what_none_did(
+    client: TestClient, session: Session, world: World
+) -> None:
+    _uganda(session, world)
+    stated = "currency=EUR&rate_from=USD&rate=0.9&rate_year=2025&rate_source=Test+bank"
+    converted = _exported_goal_6(client, stated)
+    assert (converted["needs_cost"], converted["currency"]) == ("450000", "EUR")
+    rate = tuple(converted[name] for name in service.RATE_COLUMNS)
+    assert rate == ("USD", "EUR", "0.9", "2025", "Test bank")
+    assert converted["needs_cost_not_converted"] == converted["committed_not_converted"] == ""
+    unconverted = _exported_goal_6(client, "currency=EUR")
+    assert unconverted["needs_cost_not_converted"] == "500000 USD"
+    assert unconverted["committed_not_converted"] == "200000 USD" and unconverted["rate"] == ""

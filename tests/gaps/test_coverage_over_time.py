@@ -190,3 +190,25 @@ def test_an_open_to_runs_the_table_up_to_this_year(
     response = client.get("/gaps/over-time/export?format=csv&country=UGA&start=2022-01-01")
     years = [row["year"] for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))]
     assert years == [str(year) for year in range(2022, date.today().year + 1)]
+
+
+def _exported_2024(client: TestClient, query: str) -> dict[str, str]:
+    body = client.get(f"/gaps/over-time/export?format=csv&country=UGA&{query}").content
+    return next(row for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig"))) if row["year"] == "2024")
+
+
+def test_the_export_says_which_rate_converted_it_and_what_none_did(
+    client: TestClient, session: Session, world: World
+) -> None:
+    _uganda(session, world)
+    stated = "currency=EUR&rate_from=USD&rate=0.9&rate_year=2025&rate_source=Test+bank"
+    converted = _exported_2024(client, stated)
+    assert (converted["committed"], converted["currency"]) == ("180000", "EUR")
+    rate = tuple(converted[name] for name in service.RATE_COLUMNS)
+    assert rate == ("USD", "EUR", "0.9", "2025", "Test bank")
+    unconverted = _exported_2024(client, "currency=EUR")
+    assert (unconverted["committed_not_converted"], unconverted["disbursed_not_converted"]) == (
+        "200000 USD",
+        "50000 USD",
+    )
+    assert unconverted["needs_cost_not_converted"] == "500000 USD" and unconverted["rate"] == ""

@@ -1225,16 +1225,35 @@ def interest_offers(actor: Actor, *, country_iso3: str, status: str) -> Interest
     )
 
 
+# The exchange rate the reader stated (named as the form's fields): a file read apart from the page must
+# still say how its amounts were converted.
+RATE_COLUMNS = ("rate_from", "rate_to", "rate", "rate_year", "rate_source")
+
+
+def _rate_cells(rates: Sequence[ExchangeRate]) -> list[str]:
+    """The stated rates as cells (several joined with "; "); empty cells when none is stated."""
+    if not rates:
+        return [""] * len(RATE_COLUMNS)
+    stated = [(r.from_currency, r.to_currency, _cell(r.rate), str(r.year), r.source) for r in rates]
+    return ["; ".join(column) for column in zip(*stated, strict=True)]
+
+
+def _unconverted_cell(amounts: Sequence[engine.Money]) -> str:
+    """Amounts no stated rate converts, each in its own currency, e.g. "92025000 USD; 300 GBP"."""
+    return "; ".join(f"{_cell(money.amount)} {money.currency}" for money in amounts)
+
+
 # The columns of the goal and technique tables as files (the page's columns, each figure's currency and
 # period beside it; a missing figure is an empty cell).
 TAG_COLUMNS = (
     "code", "name", "needs", "needs_without_cost", "needs_cost", "activities", "activities_without_amount",
     "committed", "uncovered", "uncovered_share", "uncovered_partial", "currency", "period_start",
-    "period_end", "sources",
+    "period_end", "sources", "needs_cost_not_converted", "committed_not_converted", *RATE_COLUMNS,
 )  # fmt: skip
 COVERAGE_COLUMNS = (
     "year", "needs", "needs_without_cost", "needs_cost", "activities", "activities_without_amount",
-    "committed", "disbursed", "covered_share", "currency", "sources",
+    "committed", "disbursed", "covered_share", "currency", "sources", "needs_cost_not_converted",
+    "committed_not_converted", "disbursed_not_converted", *RATE_COLUMNS,
 )  # fmt: skip
 
 
@@ -1242,6 +1261,7 @@ def tag_table(report: TagGapReport, *, by: str) -> tuple[list[str], list[list[st
     """The goal table (``by`` v.BY_GOAL) or the technique table of a report, as a file table."""
     lines = report.goals if by == v.BY_GOAL else report.techniques
     sources = f"{report.needs_source}; {report.assistance_source}"
+    rates = _rate_cells(report.rates)
     rows = [
         [
             line.gap.tag,
@@ -1259,6 +1279,9 @@ def tag_table(report: TagGapReport, *, by: str) -> tuple[list[str], list[list[st
             report.period.start.isoformat(),
             report.period.end.isoformat(),
             sources,
+            _unconverted_cell(line.gap.cost_unconverted),
+            _unconverted_cell(line.gap.covered_unconverted),
+            *rates,
         ]  # fmt: skip
         for line in lines
     ]
@@ -1268,6 +1291,7 @@ def tag_table(report: TagGapReport, *, by: str) -> tuple[list[str], list[list[st
 def coverage_table(report: CoverageReport) -> tuple[list[str], list[list[str]]]:
     """The years of a coverage report as a file table."""
     sources = f"{report.needs_source}; {report.assistance_source}"
+    rates = _rate_cells(report.rates)
     rows = [
         [
             str(year.year),
@@ -1281,6 +1305,10 @@ def coverage_table(report: CoverageReport) -> tuple[list[str], list[list[str]]]:
             _share_cell(year.covered_share),
             report.currency,
             sources,
+            _unconverted_cell(year.cost_unconverted),
+            _unconverted_cell(year.committed_unconverted),
+            _unconverted_cell(year.disbursed_unconverted),
+            *rates,
         ]  # fmt: skip
         for year in report.coverage.years
     ]
