@@ -11,9 +11,30 @@ from pydantic import BaseModel, Field
 
 from pux.accounts.permissions import Actor
 from pux.gaps import service
-from pux.gaps.engine import AreaGap, Figure
-from pux.gaps.schemas import GapReport, InterestCreate, InterestView, UnfundedBoard, UnfundedNeed
-from pux.gaps.views import GapQuery, PeriodQuery, RateQuery, Sort, UnfundedQuery, WhoQuery
+from pux.gaps.engine import AreaGap
+from pux.gaps.schemas import (
+    CoverageReportRead,
+    FigureRead,
+    GapReport,
+    InterestCreate,
+    InterestView,
+    RateRead,
+    TagGapReportRead,
+    UnconvertedRead,
+    UnfundedBoard,
+    UnfundedNeed,
+    rates_applied,
+    unconverted_by_column,
+)
+from pux.gaps.views import (
+    CoveragePeriodQuery,
+    GapQuery,
+    PeriodQuery,
+    RateQuery,
+    Sort,
+    UnfundedQuery,
+    WhoQuery,
+)
 from pux.pagination import page_of_rows
 from pux.validation import UtcDateTime
 from pux.web.deps import SessionDep
@@ -25,32 +46,6 @@ from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
 router = api_router("gaps")
-
-
-class FigureRead(BaseModel):
-    """A figure with its unit, source and year; ``value`` null is missing data (never zero)."""
-
-    value: float | None
-    unit: str
-    source: str
-    year: str | None
-
-    @classmethod
-    def of(cls, figure: Figure) -> FigureRead:
-        return cls(value=figure.value, unit=figure.unit, source=figure.source, year=figure.year)
-
-
-class MoneyRead(BaseModel):
-    amount: float
-    currency: str
-
-
-class RateRead(BaseModel):
-    from_currency: str
-    to_currency: str
-    rate: float
-    year: int
-    source: str
 
 
 class GapRead(BaseModel):
@@ -74,8 +69,8 @@ class GapRead(BaseModel):
     providers: int
     duplicated_techniques: list[str] = Field(description="Techniques two or more providers fund here now")
     rates_applied: list[RateRead]
-    unconverted: list[MoneyRead] = Field(
-        description="Amounts in a currency with no stated rate (not counted)"
+    unconverted: list[UnconvertedRead] = Field(
+        description="Amounts in a currency with no stated rate, per column (not counted)"
     )
 
     @classmethod
@@ -100,8 +95,10 @@ class GapRead(BaseModel):
             burden_weighted_gap=gap.burden_weighted_gap,
             providers=gap.providers,
             duplicated_techniques=list(gap.duplicated_techniques),
-            rates_applied=[RateRead(**rate.__dict__) for rate in gap.conversion.applied],
-            unconverted=[MoneyRead(amount=m.amount, currency=m.currency) for m in gap.conversion.unconverted],
+            rates_applied=rates_applied(gap.conversion),
+            unconverted=unconverted_by_column(
+                needs_cost=gap.cost_unconverted, covered=gap.covered_unconverted
+            ),
         )
 
 
@@ -226,7 +223,7 @@ class UnfundedBoardRead(ListPage[UnfundedNeedRead]):
                 for need in board.items
             ],
             currency=board.currency,
-            rates=[RateRead(**rate.__dict__) for rate in board.rates],
+            rates=[RateRead.of(rate) for rate in board.rates],
             not_compared=board.not_compared,
         )
 
@@ -295,6 +292,37 @@ def country_gaps(
         session, actor=actor, iso3=iso3, period=period, currency=currency, rates=rates
     )
     return GapReportRead.of(report)
+
+
+@router.get(
+    "/gaps/by-goal-and-technique", response_model=TagGapReportRead, responses=error_responses(401, 422)
+)
+def gaps_by_goal_and_technique(
+    session: SessionDep, actor: ApiActor, filters: GapQuery, period: PeriodQuery, money: RateQuery
+) -> TagGapReportRead:
+    """Needs against the assistance running in the period (`on`, or `start` to `end`; blank: today), per
+    SDG goal and per technique, counting only what the caller may see: the same figures as
+    /gaps/by-goal-and-technique."""
+    currency, rates = money
+    report = service.gaps_by_goal_and_technique(
+        session, actor=actor, filters=filters, period=period, currency=currency, rates=rates
+    )
+    return TagGapReportRead.of(report)
+
+
+@router.get("/gaps/over-time", response_model=CoverageReportRead, responses=error_responses(401, 422))
+def coverage_over_time(
+    session: SessionDep, actor: ApiActor, filters: GapQuery, period: CoveragePeriodQuery, money: RateQuery
+) -> CoverageReportRead:
+    """Year by year, the endorsed needs the caller may see recorded in that year against the assistance
+    begun in it: the same figures as /gaps/over-time. The years run from `start` to `end` (blank `end`: this
+    year; blank both: every year the data covers), within 1900-2199 and at most 50 years (422 otherwise,
+    naming the field)."""
+    currency, rates = money
+    report = service.coverage_over_time(
+        session, actor=actor, filters=filters, period=period, currency=currency, rates=rates
+    )
+    return CoverageReportRead.of(report)
 
 
 @router.get("/gaps/who", response_model=WhoReportRead, responses=error_responses(401, 422))

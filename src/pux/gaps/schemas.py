@@ -1,5 +1,6 @@
-"""The shapes the gaps service returns and takes: plain dataclasses (filters in, reports out), and the
-pydantic shape of a mark of interest sent to the API. Every figure carries its unit, source and year."""
+"""The shapes the gaps service returns and takes: plain dataclasses (filters in, reports out), the
+pydantic shape of a mark of interest sent to the API, and the JSON shapes of the gaps by goal and technique
+and of coverage over time. Every figure carries its unit, source and year."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from pux.gaps.engine import AreaGap, Coverage, ExchangeRate, Figure, TagGap
+from pux.gaps.engine import AreaGap, Conversion, Coverage, ExchangeRate, Figure, Money, TagGap, YearCoverage
 from pux.pagination import Page
 from pux.validation import CleanInput, RecordNumber
 
@@ -283,3 +284,205 @@ class MapFigures:
     # The countries whose figure adds up only the parts that are known (the uncovered cost of a country
     # with an area whose cost is not known): shown, and said to be partial, never as "no data".
     partial: frozenset[str] = frozenset()
+
+
+# --- JSON shapes of the API ------------------------------------------------------------------------------
+
+
+class FigureRead(BaseModel):
+    """A figure with its unit, source and year; ``value`` null is missing data (never zero)."""
+
+    value: float | None
+    unit: str
+    source: str
+    year: str | None
+
+    @classmethod
+    def of(cls, figure: Figure) -> FigureRead:
+        return cls(value=figure.value, unit=figure.unit, source=figure.source, year=figure.year)
+
+
+class MoneyRead(BaseModel):
+    amount: float
+    currency: str
+
+
+class UnconvertedRead(MoneyRead):
+    """An amount in a currency no stated rate converts: left out of one column's figure, and never added to
+    what another column left out (a cost plus an amount covered would mean nothing)."""
+
+    column: str = Field(description="The figure it is missing from, by its field name (e.g. `needs_cost`)")
+
+
+def unconverted_by_column(**columns: Sequence[Money]) -> list[UnconvertedRead]:
+    """What each named column left unconverted, column by column."""
+    return [
+        UnconvertedRead(column=column, amount=money.amount, currency=money.currency)
+        for column, amounts in columns.items()
+        for money in amounts
+    ]
+
+
+class RateRead(BaseModel):
+    from_currency: str
+    to_currency: str
+    rate: float
+    year: int
+    source: str
+
+    @classmethod
+    def of(cls, rate: ExchangeRate) -> RateRead:
+        return cls(**rate.__dict__)
+
+
+def rates_applied(conversion: Conversion) -> list[RateRead]:
+    return [RateRead.of(rate) for rate in conversion.applied]
+
+
+class TagGapRead(BaseModel):
+    """One SDG goal or technique: every country's figures under it added up."""
+
+    code: str = Field(description="The SDG goal's number or the technique's code")
+    name: str
+    needs_count: int
+    needs_without_cost: int = Field(description="Endorsed needs counted that state no cost")
+    activities_count: int
+    activities_without_amount: int = Field(description="Activities counted that state no amount committed")
+    needs_cost: FigureRead
+    covered: FigureRead
+    uncovered: FigureRead = Field(description="Each country's own remainder, added up")
+    uncovered_share: float | None
+    partial: bool = Field(
+        description="Some country's remainder is not known (no cost, no amount, or not converted): the "
+        "uncovered cost is a lower bound"
+    )
+    rates_applied: list[RateRead]
+    unconverted: list[UnconvertedRead] = Field(
+        description="Amounts in a currency with no stated rate, per column (not counted)"
+    )
+
+    @classmethod
+    def of(cls, line: TagLine) -> TagGapRead:
+        gap = line.gap
+        return cls(
+            code=gap.tag,
+            name=line.name,
+            needs_count=gap.needs_count,
+            needs_without_cost=gap.needs_without_cost,
+            activities_count=gap.activities_count,
+            activities_without_amount=gap.activities_without_amount,
+            needs_cost=FigureRead.of(gap.needs_cost),
+            covered=FigureRead.of(gap.covered),
+            uncovered=FigureRead.of(gap.uncovered),
+            uncovered_share=gap.uncovered_share,
+            partial=gap.partial,
+            rates_applied=rates_applied(gap.conversion),
+            unconverted=unconverted_by_column(
+                needs_cost=gap.cost_unconverted, covered=gap.covered_unconverted
+            ),
+        )
+
+
+class TagGapReportRead(BaseModel):
+    """Needs against the assistance running in the period, per SDG goal and per technique. A record with
+    several goals or techniques counts under each: the rows do not add up to a total."""
+
+    currency: str
+    period_start: date
+    period_end: date
+    audience: str = Field(description="What the caller may see decided what was counted")
+    made_at: datetime
+    needs_source: str
+    assistance_source: str
+    rates: list[RateRead] = Field(description="The exchange rates stated to convert amounts into `currency`")
+    goals: list[TagGapRead]
+    techniques: list[TagGapRead]
+    needs_without_goal: int = Field(description="Endorsed needs in no goal row: they name no SDG target")
+    needs_without_technique: int
+    activities_without_goal: int
+    activities_without_technique: int
+
+    @classmethod
+    def of(cls, report: TagGapReport) -> TagGapReportRead:
+        return cls(
+            currency=report.currency,
+            period_start=report.period.start,
+            period_end=report.period.end,
+            audience=report.audience,
+            made_at=report.made_at,
+            needs_source=report.needs_source,
+            assistance_source=report.assistance_source,
+            rates=[RateRead.of(rate) for rate in report.rates],
+            goals=[TagGapRead.of(line) for line in report.goals],
+            techniques=[TagGapRead.of(line) for line in report.techniques],
+            needs_without_goal=report.needs_without_goal,
+            needs_without_technique=report.needs_without_technique,
+            activities_without_goal=report.activities_without_goal,
+            activities_without_technique=report.activities_without_technique,
+        )
+
+
+class YearCoverageRead(BaseModel):
+    """One year: the endorsed needs recorded in it, and the assistance whose activities began in it."""
+
+    year: int
+    needs_count: int
+    needs_without_cost: int
+    needs_cost: FigureRead
+    activities_count: int
+    activities_without_amount: int
+    committed: FigureRead
+    disbursed: FigureRead
+    covered_share: float | None = Field(description="committed / needs_cost; null when either is not known")
+    rates_applied: list[RateRead]
+    unconverted: list[UnconvertedRead] = Field(
+        description="Amounts in a currency with no stated rate, per column (not counted)"
+    )
+
+    @classmethod
+    def of(cls, year: YearCoverage) -> YearCoverageRead:
+        return cls(
+            year=year.year,
+            needs_count=year.needs_count,
+            needs_without_cost=year.needs_without_cost,
+            needs_cost=FigureRead.of(year.needs_cost),
+            activities_count=year.activities_count,
+            activities_without_amount=year.activities_without_amount,
+            committed=FigureRead.of(year.committed),
+            disbursed=FigureRead.of(year.disbursed),
+            covered_share=year.covered_share,
+            rates_applied=rates_applied(year.conversion),
+            unconverted=unconverted_by_column(
+                needs_cost=year.cost_unconverted,
+                committed=year.committed_unconverted,
+                disbursed=year.disbursed_unconverted,
+            ),
+        )
+
+
+class CoverageReportRead(BaseModel):
+    """Year by year, every year of the range (one without records included): whether the gap narrows."""
+
+    currency: str
+    audience: str = Field(description="What the caller may see decided what was counted")
+    made_at: datetime
+    needs_source: str
+    assistance_source: str
+    rates: list[RateRead] = Field(description="The exchange rates stated to convert amounts into `currency`")
+    years: list[YearCoverageRead]
+    undated_activities: int = Field(description="Activities in no year: they state no start date")
+    undated_committed: FigureRead
+
+    @classmethod
+    def of(cls, report: CoverageReport) -> CoverageReportRead:
+        return cls(
+            currency=report.currency,
+            audience=report.audience,
+            made_at=report.made_at,
+            needs_source=report.needs_source,
+            assistance_source=report.assistance_source,
+            rates=[RateRead.of(rate) for rate in report.rates],
+            years=[YearCoverageRead.of(year) for year in report.coverage.years],
+            undated_activities=report.coverage.undated_activities,
+            undated_committed=FigureRead.of(report.coverage.undated_committed),
+        )
