@@ -81,6 +81,10 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "GET /api/v1/gaps/countries/{iso3}": "the period ends after it starts; a stated exchange rate needs its "
     "year and source",
     "GET /api/v1/gaps/who": "the period ends after it starts",
+    "GET /api/v1/gaps/by-goal-and-technique": "its filters name reference codes; the period ends after it "
+    "starts; a stated exchange rate needs its year and source",
+    "GET /api/v1/gaps/over-time": "its filters name reference codes; the years run from 1900 to 2199, at "
+    "most 50 of them, the end after the start; a stated exchange rate needs its year and source",
     "GET /api/v1/unfunded": "the highest cost is not below the lowest",
     "POST /api/v1/needs/{need_id}/interest": "the need must still wait for a partner, for an organisation "
     "the caller represents",
