@@ -198,11 +198,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-@contextmanager
-def unit_of_work(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
-    """A session that commits when the block succeeds and rolls back when it raises; ``write`` takes
-    SQLite's write lock at the start (for short writes that must not fail half-way on a busy database)."""
-    session = factory(bind=writer(factory.kw["bind"])) if write else factory()
+def committed_when_done(session: Session) -> Iterator[Session]:
+    """Yields ``session``, then commits it if the work succeeded or rolls it back if it raised, and closes
+    it: the one shape of every unit of work (a block here, a request's dependency in pux.web.deps)."""
     try:
         yield session
         session.commit()
@@ -211,6 +209,13 @@ def unit_of_work(factory: sessionmaker[Session], *, write: bool = False) -> Iter
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """A session that commits when the block succeeds and rolls back when it raises; ``write`` takes
+    SQLite's write lock at the start (for short writes that must not fail half-way on a busy database)."""
+    yield from committed_when_done(factory(bind=writer(factory.kw["bind"])) if write else factory())
 
 
 def refresh_statistics(engine: Engine) -> None:

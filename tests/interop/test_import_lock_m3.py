@@ -30,6 +30,7 @@ from pux.needs.models import Need, need_sdg_target, need_technique
 from pux.search import indexing as search_indexing
 from pux.search import sources
 from pux.search.models import SearchDocument
+from tests.committed import audit_events_taken_back
 from tests.web.conftest import Served, serve_pux
 from tests.web_helpers import bearer
 from tests.world import World
@@ -125,7 +126,10 @@ def _marked_activities(database_url: str, tag: str) -> int:
 @pytest.fixture(scope="module")
 def server(database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     try:
-        with serve_pux(database_url, tmp_path_factory.mktemp("import-lock")) as served:
+        with (
+            audit_events_taken_back(database_url),
+            serve_pux(database_url, tmp_path_factory.mktemp("import-lock")) as served,
+        ):
             yield served
     finally:
         _remove_marked(database_url)

@@ -26,6 +26,7 @@ from pux.audit.models import AuditEvent
 from pux.db import make_engine, make_session_factory, unit_of_work
 from pux.needs.models import Need, need_sdg_target, need_technique
 from pux.search import indexing as search_indexing
+from tests.committed import audit_events_taken_back
 from tests.web.conftest import Served, serve_pux
 from tests.web_helpers import bearer
 from tests.world import PASSWORD, World
@@ -77,7 +78,10 @@ def _delete_marked_needs(database_url: str) -> None:
 def server(database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`pux serve` on a free port over the test database; the needs made through it go at the end."""
     try:
-        with serve_pux(database_url, tmp_path_factory.mktemp("served-concurrency")) as served:
+        with (
+            audit_events_taken_back(database_url),
+            serve_pux(database_url, tmp_path_factory.mktemp("served-concurrency")) as served,
+        ):
             yield served
     finally:
         _delete_marked_needs(database_url)

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from pux.db import writer
+from pux.db import committed_when_done, writer
 from pux.i18n import get_language
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -27,14 +27,7 @@ def get_session(request: Request) -> Iterator[Session]:
     factory = request.app.state.session_factory
     engine = factory.kw["bind"]
     session: Session = factory(bind=engine if request.method in READ_ONLY_METHODS else writer(engine))
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    yield from committed_when_done(session)
 
 
 def get_session_writing_later(request: Request) -> Iterator[Session]:
@@ -43,15 +36,7 @@ def get_session_writing_later(request: Request) -> Iterator[Session]:
     row first), whose service takes the lock itself when it starts writing (``pux.db.write_from_here``).
     A write made without it could fail at once on a busy SQLite database."""
     factory = request.app.state.session_factory
-    session: Session = factory(bind=factory.kw["bind"])
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    yield from committed_when_done(factory(bind=factory.kw["bind"]))
 
 
 async def read_form(request: Request) -> FormData:
