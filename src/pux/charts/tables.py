@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from babel.numbers import format_compact_decimal
@@ -36,6 +37,20 @@ class Chart:
 
     svg: str
     table: ChartTable
+
+    def with_id_prefix(self, prefix: str) -> Chart:
+        """The same chart whose SVG ids (and the references to them) begin with ``prefix``: matplotlib
+        names every drawing's parts alike ("figure_1", "patch_1"), so a second chart on a page repeated
+        the first one's ids, and a reference inside it could draw the other chart's part."""
+        return Chart(svg=_SVG_ID.sub(lambda found: _prefixed(found, prefix), self.svg), table=self.table)
+
+
+# An id, or a reference to one, in matplotlib's SVG: id="x", href="#x", xlink:href="#x" and url(#x).
+_SVG_ID = re.compile(r'(\bid="|href="#|url\(#)([^"\)]+)')
+
+
+def _prefixed(found: re.Match[str], prefix: str) -> str:
+    return f"{found.group(1)}{prefix}{found.group(2)}"
 
 
 def is_missing(value: float | None) -> bool:

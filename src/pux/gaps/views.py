@@ -579,6 +579,10 @@ def tag_chart(
     )
 
 
+def _second_on_page(chart: Chart | None) -> Chart | None:
+    return chart.with_id_prefix("second-") if chart is not None else None
+
+
 @router.get("/gaps/by-goal-and-technique", response_class=HTMLResponse)
 def gaps_by_goal_and_technique(
     request: Request,
@@ -604,11 +608,14 @@ def gaps_by_goal_and_technique(
                 row_heading=_("SDG goal"),
                 report=report,
             ),
-            "technique_chart": tag_chart(
-                report.techniques,
-                title=_("Uncovered cost of endorsed needs by technique"),
-                row_heading=_("Technique"),
-                report=report,
+            # Two charts on one page: the second one's SVG ids must not repeat the first one's.
+            "technique_chart": _second_on_page(
+                tag_chart(
+                    report.techniques,
+                    title=_("Uncovered cost of endorsed needs by technique"),
+                    row_heading=_("Technique"),
+                    report=report,
+                )
             ),
         },  # fmt: skip
     )
