@@ -5,6 +5,7 @@ time; on the embedded default the app's own runner is there, and nothing is said
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
@@ -45,6 +46,17 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+@pytest.fixture
+def apps_runner(watching: TestClient) -> Iterator[None]:
+    """The app's own runner thread alive, as `pux serve` starts it (a test client's app starts none)."""
+    state = cast(FastAPI, watching.app).state
+    state.start_jobs()
+    try:
+        yield
+    finally:
+        state.stop_jobs()
+
+
 def _stop_the_apps_runner(client: TestClient) -> None:
     """As with `pux worker` processes (PostgreSQL): the app process itself runs no job."""
     cast(FastAPI, client.app).state.stop_jobs()
@@ -73,7 +85,7 @@ def _pages(client: TestClient, job: Job) -> list[str]:
 
 
 def test_nothing_is_said_while_the_apps_own_runner_is_alive(
-    watching: TestClient, session: Session, world: World
+    watching: TestClient, apps_runner: None, session: Session, world: World
 ) -> None:
     job = _queued(session, world)
     for page in _pages(watching, job):
@@ -118,7 +130,9 @@ def test_nothing_is_said_when_no_job_waits(watching: TestClient, session: Sessio
     assert NOTICE not in watching.get("/jobs").text
 
 
-def test_an_idle_runner_is_taken_as_there(watching: TestClient, session: Session, world: World) -> None:
+def test_an_idle_runner_is_taken_as_there(
+    watching: TestClient, apps_runner: None, session: Session, world: World
+) -> None:
     """A runner waiting for work leaves no job heartbeat: on SQLite the app's own runner is alive in its
     process; on PostgreSQL an idle `pux worker` says it is alive in procrastinate's table of workers."""
     if _dialect(session) == ON_POSTGRESQL:

@@ -100,9 +100,11 @@ class InProcessRunner:
             service.execute(self.factory, job_id, policy=self.policy)
 
 
-def runner_alive_here() -> bool:
-    """Whether a runner of this process is alive to take jobs as they come due."""
-    return any(runner.alive for runner in list(RUNNERS_HERE))
+def runner_alive_for(factory: sessionmaker[Session]) -> bool:
+    """Whether a runner of this process, over the sessions of ``factory`` (an app's), is alive to take
+    jobs as they come due. Another app's runner in the same process (tests make many apps) says nothing
+    of this one's: counting it hid the no-worker notice whenever one was alive."""
+    return any(runner.alive and runner.factory is factory for runner in list(RUNNERS_HERE))
 
 
 def install(

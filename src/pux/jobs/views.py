@@ -21,7 +21,7 @@ from pux.jobs.kinds import (
     status_label,
 )
 from pux.jobs.models import DONE, FAILED, Job
-from pux.jobs.queue import policy_for, runner_alive_here
+from pux.jobs.queue import policy_for, runner_alive_for
 from pux.pagination import PageRequest
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import PageNumber
@@ -94,7 +94,8 @@ def jobs_page(request: Request, session: SessionDep, actor: PageActor, page: Pag
 
 def _runner_here(request: Request) -> bool:
     """Whether this app process runs jobs itself and its runner is alive (the embedded default)."""
-    return bool(request.app.state.settings.jobs_in_process) and runner_alive_here()
+    state = request.app.state
+    return bool(state.settings.jobs_in_process) and runner_alive_for(state.jobs_factory)
 
 
 @router.post("/jobs", dependencies=[CsrfChecked])

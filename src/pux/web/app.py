@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.start_jobs, app.state.stop_jobs = job_queue.install(app.state.session_factory, settings)
+    app.state.jobs_factory = app.state.session_factory  # the sessions this app's own runner works with
     app.state.templates = build_templates()
     # Added first, so innermost: an unexpected error is answered inside every layer below (language,
     # session, security headers, request id and its log line), as any other answer is.
