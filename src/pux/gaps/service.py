@@ -189,6 +189,22 @@ def _totals(row: repository.AmountTotals) -> Totals:
     return Totals(country, area, currency, int(count), int(stated), _money(amount))
 
 
+def _report_key(
+    kind: str,
+    session: Session,
+    actor: Actor,
+    filters: GapFilter,
+    period: Period | None,
+    currency: str,
+    rates: Sequence[ExchangeRate],
+) -> tuple[object, ...]:
+    """What a kept gap report depends on: the data's version, what the reader may see, the page's choices
+    and the language its names are in."""
+    scopes = (permissions.need_scope(actor), permissions.activity_scope(actor), _audience(actor))
+    choices = (filters, period, currency.upper(), tuple(rates))
+    return (kind, _data_stamp(session), scopes, *choices, get_language())
+
+
 def gap_ranking(
     session: Session,
     *,
@@ -208,9 +224,7 @@ def gap_ranking(
     # Kept per data version and what the reader may see: the ranking reads every endorsed need and every
     # current activity and checks providers' overlaps, seconds at the mission's scale, and the ranking
     # page asks for it twice (table and map).
-    scopes = (permissions.need_scope(actor), permissions.activity_scope(actor), _audience(actor))
-    key = ("gaps", _data_stamp(session), scopes, filters, period, currency.upper(), tuple(rates),
-           get_language())  # fmt: skip
+    key = _report_key("gaps", session, actor, filters, period, currency, rates)
     return cast(
         GapReport,
         _ASSISTANCE.get(key, lambda: _gap_report(session, actor, filters, period, currency, rates)),
@@ -356,9 +370,7 @@ def gaps_by_goal_and_technique(
     ``rates`` as in ``gap_ranking``."""
     period = period or Period.on(date.today())
     filters = filters or GapFilter()
-    scopes = (permissions.need_scope(actor), permissions.activity_scope(actor), _audience(actor))
-    key = ("tags", _data_stamp(session), scopes, filters, period, currency.upper(), tuple(rates),
-           get_language())  # fmt: skip
+    key = _report_key("tags", session, actor, filters, period, currency, rates)
     return cast(
         TagGapReport,
         _ASSISTANCE.get(key, lambda: _tag_report(session, actor, filters, period, currency.upper(), rates)),
@@ -443,9 +455,7 @@ def coverage_over_time(
     the assistance committed (and disbursed) by the visible activities that began in it: whether the gap
     narrows. Every year the data covers, or the years of ``period``."""
     filters = filters or GapFilter()
-    scopes = (permissions.need_scope(actor), permissions.activity_scope(actor), _audience(actor))
-    key = ("coverage", _data_stamp(session), scopes, filters, period, currency.upper(), tuple(rates),
-           get_language())  # fmt: skip
+    key = _report_key("coverage", session, actor, filters, period, currency, rates)
     return cast(
         CoverageReport,
         _ASSISTANCE.get(
