@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -23,6 +22,7 @@ from pux.assistance.schemas import ActivityCreate, ActivityUpdate
 from pux.db import ChunkedRows, write_from_here
 from pux.errors import FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
+from pux.interop.tabular import repository
 from pux.interop.tabular.columns import (
     ACTIVITY_COLUMNS,
     NEED_COLUMNS,
@@ -50,8 +50,6 @@ from pux.search import indexing as search_indexing
 from pux.validation import MAX_RECORD_ID, lenient, problems_from
 
 log = logging.getLogger(__name__)
-# Records re-read per query when an import's saving begins.
-ID_CHUNK = 1000
 # The columns that name an organisation by its number.
 ORGANISATION_COLUMNS = ("provider_organisation_id", "organisation_id")
 
@@ -377,7 +375,9 @@ def _checked_again(session: Session, actor: Actor, entity: Entity, checked: Chec
     updating = [plan for plan in checked.planned if plan.existing is not None]
     if not updating:
         return checked.planned
-    now = _current_versions(session, type(updating[0].existing), [plan.existing.id for plan in updating])
+    now = repository.current_versions(
+        session, type(updating[0].existing), [plan.existing.id for plan in updating]
+    )
     changed = {plan.number for plan in updating if now.get(plan.existing.id) != checked.versions[plan.number]}
     codes = _reference_codes(session, entity) if changed else None
     exported = _ExportedValues(entity, entity.told_values(session, actor))
@@ -402,17 +402,6 @@ def _checked_again(session: Session, actor: Actor, entity: Entity, checked: Chec
     if problems:
         raise ValidationFailed(problems)
     return planned
-
-
-def _current_versions(session: Session, model: Any, ids: Sequence[int]) -> dict[int, int]:
-    """The version of each record of ``model`` with these ids as stored now (absent: removed), read a
-    thousand at a time; the records already loaded are brought up to date by the same query."""
-    versions: dict[int, int] = {}
-    for start in range(0, len(ids), ID_CHUNK):
-        chunk = list(ids[start : start + ID_CHUNK])
-        statement = select(model).where(model.id.in_(chunk)).execution_options(populate_existing=True)
-        versions.update((record.id, record.version) for record in session.scalars(statement))
-    return versions
 
 
 @dataclass
