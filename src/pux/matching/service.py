@@ -914,9 +914,9 @@ def warnings_for_need(
 
 
 def _may_see_proposal(actor: Actor, proposal: MatchProposal) -> bool:
-    """Those who decide a proposal see it (facilitators every one), when they may see both its sides."""
-    deciding = actor.is_global or _may_decide(actor, proposal) is not None
-    return deciding and _sees_both_sides(actor, proposal)
+    """Those who decide a proposal see it (facilitators decide every one: see permissions.proposal_deciders),
+    when they may see both its sides."""
+    return _may_decide(actor, proposal) is not None and _sees_both_sides(actor, proposal)
 
 
 def _commitments(
