@@ -188,6 +188,17 @@ def write_from_here(session: Session) -> None:
     session.connection(execution_options={WRITE_TRANSACTION: True})
 
 
+def read_in_one_snapshot(session: Session) -> None:
+    """Make the session's transaction read the database as it was at its first statement, whatever
+    commits meanwhile: for a check that reads in several queries and compares what they said (the audit
+    chain's head, then its events). SQLite's read transactions already are one snapshot; PostgreSQL's
+    default lets each statement see the commits made before it. A session already in a transaction keeps
+    its own (its isolation can no longer change), and so does one its caller bound to a connection."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql" and isinstance(bind, Engine) and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def _ensure_sqlite_folder(database_url: str) -> None:
     path = database_url.removeprefix("sqlite:///")
     if path and path != ":memory:" and not database_url.startswith("sqlite:///:memory:"):

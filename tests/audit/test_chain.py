@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from pux.accounts.permissions import Actor, PermissionDenied
 from pux.audit import chain
+from pux.audit import repository as audit_repository
 from pux.audit import service as audit
 from pux.audit.models import AuditEvent
 from pux.cli import app
@@ -146,3 +147,29 @@ def test_the_command_says_the_chain_is_intact(cli_env: None, world: World) -> No
     result = CliRunner().invoke(app, ["audit", "verify"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "intact" in result.output
+
+
+def test_a_save_committed_while_the_chain_is_checked_does_not_break_it(
+    engine: Engine, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The check reads the chain's head, then its events: a save committed in between (another user's,
+    # a running app's) must not look like events missing from the chain's end, nor like a break.
+    factory = make_session_factory(engine)
+    with factory() as session:
+        _write(session, 2, "before-check")
+        session.commit()
+    read_unsealed = audit_repository.unsealed_count
+
+    def someone_saves_meanwhile(session: Session) -> int:
+        with factory() as other:
+            _write(other, 3, "during-check")
+            other.commit()
+        return read_unsealed(session)
+
+    monkeypatch.setattr(audit_repository, "unsealed_count", someone_saves_meanwhile)
+    with factory() as session:
+        report = audit.verify(session, actor=ADMIN)
+    assert report.intact, report
+    monkeypatch.undo()
+    with factory() as session:
+        assert audit.verify(session, actor=ADMIN).intact  # and the save itself was chained

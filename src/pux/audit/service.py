@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from pux import db
 from pux.accounts import permissions
 from pux.accounts.permissions import Actor, require
 from pux.audit import chain, repository
@@ -105,6 +106,9 @@ def verify(session: Session, *, actor: Actor) -> ChainReport:
     """Check the whole chain (administrators): names the first event that does not fit, or else the
     events outside the chain (which the app did not write)."""
     require(permissions.can_verify_audit(actor), _("Only administrators check the audit trail."))
+    # The head, the count outside the chain and the events must be one moment's: a save committed between
+    # reading them would otherwise look like events missing from the end of the chain.
+    db.read_in_one_snapshot(session)
     current = repository.head(session)
     unsealed = repository.unsealed_count(session)
     outside = repository.first_unsealed_ids(session, NAMED_OUTSIDE) if unsealed else []
