@@ -125,3 +125,16 @@ def test_the_demo_adds_an_editor_a_reviewer_and_illustrative_stories(session: Se
     published = repository.list_stories(session, published_only=True)
     assert all(story.is_illustrative for story in published)
     assert sum(1 for story in published if story.need_id is not None) >= 1
+
+
+def test_a_seed_row_with_a_cell_past_the_header_is_reported_not_dropped(
+    session: Session, world: World, tmp_path: Path
+) -> None:
+    # Whoever edits the packaged evidence file and slips a comma into an unquoted claim must be told
+    # which row it is: the cell past the last column would otherwise be dropped unread.
+    lines = (Path(__file__).parent / "fixtures" / "evidence.csv").read_text("utf-8").splitlines()
+    lines[2] += ",a cell past the last column"
+    (tmp_path / "evidence.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    report = load_knowledge_seed(session, actor="test-seed", data_dir=tmp_path)
+    assert report.evidence_created == 0
+    assert any("evidence.csv" in str(problem) and "3" in str(problem) for problem in report.problems), report

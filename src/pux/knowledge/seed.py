@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from pux.accounts.permissions import Actor
 from pux.audit import service as audit
 from pux.errors import ValidationFailed
+from pux.interop.tabular.formats import read_table
 from pux.knowledge import repository, service
 from pux.knowledge import vocabulary as v
 from pux.knowledge.models import (
@@ -215,9 +216,15 @@ def _load_cells(
 
 
 def _load_evidence(session: Session, actor: str, text: str, report: SeedReport) -> None:
-    rows = list(csv.DictReader(io.StringIO(text)))
+    # The shared table reader, as `pux evidence import` reads a file: a cell past the header's last column
+    # is a problem named by its row, not dropped unread.
+    table = read_table(text.encode(), "evidence.csv")
     try:
-        result = service.import_evidence(session, actor=Actor.system(actor), rows=rows)
+        if table.problems:
+            raise ValidationFailed(table.problems)
+        result = service.import_evidence(
+            session, actor=Actor.system(actor), rows=table.rows, row_numbers=table.row_numbers
+        )
     except ValidationFailed as refused:
         report.problems += [f"evidence.csv: {problem}" for problem in refused.problems]
         return
