@@ -158,3 +158,21 @@ def test_a_period_with_recommendations_but_nobody_on_a_list_has_its_statistics(
     answer = client.get(_query())
     assert answer.status_code == 200  # the chart divided by the largest group's 0 participants: 500
     assert "<svg" not in answer.text  # no bar to draw; the table still has Uganda's recommendation
+
+
+def test_two_small_groups_hidden_together_do_not_give_their_sum_back(
+    client: TestClient, session: Session, world: World
+) -> None:
+    # Ethiopia's and Ghana's one traveller each: the total less Uganda's would be their two awards summed,
+    # and each of the two knows their own. Another group is hidden with them until they hold 3 people.
+    event_id = _public_event(session, world)
+    travellers = {"ETH": (1, 1100), "GHA": (1, 900), "UGA": (4, 500), "KEN": (5, 700)}
+    _supported(session, world, event_id, travellers)
+
+    public = _rows(session, world, "public")
+    assert public["ETH"].hidden_travel == public["GHA"].hidden_travel == {"USD": statistics.TOO_FEW}
+    assert public["UGA"].hidden_travel == {"USD": statistics.COMPLEMENT}  # was shown: 2,000 USD
+    assert public["KEN"].travel == {"USD": Decimal("3500")}
+    assert public["total"].travel == {"USD": Decimal("7500")}
+    page = client.get(_query()).text
+    assert "2,000 USD" not in page  # Uganda's, which gave the two awards' sum back

@@ -206,22 +206,16 @@ def _visible_needs(session: Session, actor: Actor, ids: list[int]) -> dict[int, 
 
 def _hide_small_travel(rows: list[GroupRow], totals: GroupRow) -> None:
     """Take out the travel support of every group (and currency) with fewer than SMALLEST_GROUP_SHOWN
-    supported people. When only one group's amount is hidden, the total minus the others would give it
-    back: the next smallest group's amount is hidden with it."""
+    supported people, and, while the hidden groups together still hold fewer (the total less the groups
+    shown would give their sum back: two groups of one are two people who each know their own award),
+    the smallest groups shown with them: the gender splits' rule."""
     for currency in list(totals.travel):
-        small = [r for r in rows if 0 < r.supported_in[currency] < SMALLEST_GROUP_SHOWN]
-        for group in small:
-            _hide(group, currency, TOO_FEW)
         if totals.supported_in[currency] < SMALLEST_GROUP_SHOWN:
             _hide(totals, currency, TOO_FEW)
-        elif len(small) == 1:
-            shown = [r for r in rows if currency in r.travel]
-            if shown:
-                _hide(
-                    min(shown, key=lambda r: (r.supported_in[currency], r.travel[currency])),
-                    currency,
-                    COMPLEMENT,
-                )
+        by_key = {r.key: r for r in rows if r.supported_in[currency] > 0}
+        sizes = {key: row.supported_in[currency] for key, row in by_key.items()}
+        for key, reason in _small_and_complements(sizes).items():
+            _hide(by_key[key], currency, reason)
 
 
 def _hide(group: GroupRow, currency: str, reason: str) -> None:
