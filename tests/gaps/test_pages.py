@@ -44,6 +44,7 @@ def test_export_carries_hxl_tags_and_the_page_rows(client: TestClient, world: Wo
         "250000",
         "",
     )  # missing stays empty
+    assert tags[-1] == "#meta+source" and row["source"].startswith("PUX assistance activities")
     by_region = client.get("/gaps/export?format=csv&hxl=1&by=region&country=KEN").content.decode("utf-8-sig")
     assert "#region+code" in by_region.splitlines()[1]
     assert client.get("/gaps/export?format=xlsx&country=KEN").content[:2] == b"PK"

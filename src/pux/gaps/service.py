@@ -1154,6 +1154,7 @@ WHO_COLUMNS = (
     ("disbursed", "#value+spent"),
     ("period_start", "#date+start"),
     ("period_end", "#date+end"),
+    ("source", "#meta+source"),  # a file travels without its page: each row says where its figures come from
 )
 
 
@@ -1187,6 +1188,7 @@ def who_table(report: WhoReport, *, by: str = v.BY_COUNTRY) -> tuple[list[str], 
             _cell(row.disbursed),
             report.period.start.isoformat(),
             report.period.end.isoformat(),
+            report.source,
         ]  # fmt: skip
         for row in report.rows
     ]
