@@ -74,6 +74,14 @@ def test_every_country_of_the_map_has_a_title_with_its_name_and_figure() -> None
     assert drawn["TUV"].tag == f"{SVG}circle" and drawn["TUV"].attrib["fill"].startswith("#")
 
 
+def test_a_country_whose_own_figure_has_other_years_names_them_not_the_maps_span() -> None:
+    # The priority index of Kenya rests on data of 2019-2025 while the map's span is 2015-2025: Kenya's
+    # title must not claim 2015.
+    drawn = countries(draw(FIGURES, year="2015–2025", years_by_country={"KEN": "2019–2025"}))
+    assert drawn["KEN"].find(f"{SVG}title").text == "Kenya: 12 (2019–2025)"  # type: ignore[union-attr]
+    assert drawn["UGA"].find(f"{SVG}title").text == "Uganda: 40 (2015–2025)"  # type: ignore[union-attr]
+
+
 def test_a_map_of_links_lets_a_keyboard_reach_them_and_a_map_without_is_one_picture() -> None:
     """An element that is a picture to assistive technology may hold nothing one can focus: a map whose
     countries are links is a group (its title and description kept), a map without links one image."""

@@ -410,6 +410,15 @@ def test_map_figures_keep_missing_apart_from_zero(session: Session, world: World
         service.map_figures(session, actor=world.actors["public"], indicator="rainfall")
 
 
+def test_the_priority_map_names_each_countrys_own_data_years(session: Session, world: World) -> None:
+    figures = service.map_figures(session, actor=world.actors["public"], indicator="priority", area="health")
+    standing = service.standing_by_country_and_area(
+        session, areas=frozenset({"health"}), actor=world.actors["public"]
+    )
+    own = {iso3: entry.year for (iso3, _area), entry in standing.items() if entry.year}
+    assert own and figures.years_by_country == own
+
+
 def test_the_needs_map_kept_between_pages_follows_a_new_endorsement(session: Session, world: World) -> None:
     before = service.map_figures(session, actor=world.actors["focal_ken"], indicator="needs").values["KEN"]
     need = needs.get_need(session, actor=world.actors["focal_ken"], need_id=world.needs["submitted_ken"])

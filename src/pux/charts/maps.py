@@ -93,6 +93,7 @@ def choropleth_svg(
     legend_title: str,
     source: str,
     year: str | int | None,
+    years_by_country: Mapping[str, str] | None = None,
     unit: str = "",
     steps: int = 5,
     palette: str = "viridis",
@@ -116,6 +117,7 @@ def choropleth_svg(
         legend_title=legend_title,
         source=source,
         year=year,
+        years_by_country=years_by_country,
         unit=unit,
         steps=steps,
         palette=palette,
@@ -135,6 +137,7 @@ def choropleth(
     legend_title: str,
     source: str,
     year: str | int | None,
+    years_by_country: Mapping[str, str] | None = None,
     unit: str = "",
     steps: int = 5,
     palette: str = "viridis",
@@ -146,13 +149,15 @@ def choropleth(
     text_mode: TextMode = "text",
 ) -> Chart:
     """The map of ``choropleth_svg`` and its table (the countries in ``values``, highest figure first, the
-    ones without a figure last, as "no data")."""
+    ones without a figure last, as "no data"). ``years_by_country``: the years of each country's own figure
+    when they differ from the map's (a country's tooltip then names its own, not the whole map's span)."""
     return _drawn_choropleth(
         tuple(values.items()),
         title=title,
         legend_title=legend_title,
         source=source,
         year=year,
+        years_by_country=tuple(sorted((years_by_country or {}).items())),
         unit=unit,
         steps=steps,
         palette=palette,
@@ -175,6 +180,7 @@ def _drawn_choropleth(
     legend_title: str,
     source: str,
     year: str | int | None,
+    years_by_country: tuple[tuple[str, str], ...],
     unit: str,
     steps: int,
     palette: str,
@@ -196,6 +202,7 @@ def _drawn_choropleth(
             legend_title=legend_title,
             source=source,
             year=year_text(year),
+            years_by_country=dict(years_by_country),
             unit=unit,
             focus=focus,
             highlight=highlight,
@@ -257,6 +264,7 @@ class _MapDrawing:
     legend_title: str
     source: str
     year: str | None
+    years_by_country: Mapping[str, str]
     unit: str
     focus: Collection[str] | None
     highlight: str | None
@@ -344,8 +352,9 @@ class _MapDrawing:
             return _("{country}: no data").format(country=name)
         figure = format_number(value, language=self.language)
         shown = f"{figure} {self.unit}".strip()
-        if self.year:
-            return _("{country}: {value} ({year})").format(country=name, value=shown, year=self.year)
+        year = self.years_by_country.get(iso3) or self.year
+        if year:
+            return _("{country}: {value} ({year})").format(country=name, value=shown, year=year)
         return f"{name}: {shown}"
 
     def _countries(self, outlines: WorldOutlines, zoom: float) -> list[str]:

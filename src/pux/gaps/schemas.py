@@ -4,7 +4,7 @@ and of coverage over time. Every figure carries its unit, source and year."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -284,6 +284,8 @@ class MapFigures:
     # The countries whose figure adds up only the parts that are known (the uncovered cost of a country
     # with an area whose cost is not known): shown, and said to be partial, never as "no data".
     partial: frozenset[str] = frozenset()
+    # Each country's own years where they differ from the map's span (the priority index's data years).
+    years_by_country: Mapping[str, str] = field(default_factory=dict)
 
 
 # --- JSON shapes of the API ------------------------------------------------------------------------------

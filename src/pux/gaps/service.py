@@ -1126,12 +1126,12 @@ def _group_by_country(
 def _priority_map(session: Session, area: str, *, actor: Actor, title: str) -> MapFigures:
     standing = standing_by_country_and_area(session, areas=frozenset({area}), actor=actor)
     values = {iso3: entry.score for (iso3, code), entry in standing.items() if code == area}
-    years = sorted(
-        {y for (_iso3, code), e in standing.items() if code == area and e.year for y in e.year.split("–")}
-    )
+    own_years = {iso3: e.year for (iso3, code), e in standing.items() if code == area and e.year}
+    years = sorted({y for span in own_years.values() for y in span.split("–")})
     year = None if not years else (years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}")
     return MapFigures(
         v.PRIORITY_INDEX, values, title, _("Index (0-100)"), "", _("PUX priority index"), year,
+        years_by_country=own_years,
     )  # fmt: skip
 
 

@@ -291,6 +291,7 @@ def _map(figures: Any, *, chart_id: str, link: bool = True) -> Chart:
         unit=figures.unit,
         source=figures.source,
         year=figures.year,
+        years_by_country=figures.years_by_country,
         link_pattern="/gaps/countries/{iso3}" if link else None,
         chart_id=chart_id,
     )

@@ -37,6 +37,7 @@ def home(request: Request, session: SessionDep, actor: PageActor) -> HTMLRespons
         unit=figures.unit,
         source=figures.source,
         year=figures.year,
+        years_by_country=figures.years_by_country,
         link_pattern="/gaps/countries/{iso3}",
         chart_id="home-map",
     )
