@@ -269,6 +269,7 @@ def build_templates() -> Jinja2Templates:
     environment.filters.update(
         number=format_number,
         listed=listed,
+        autonym=lambda code: LANGUAGE_AUTONYMS.get(code, code),  # a language by its own name, not its code
         options=options,
         country_options=country_options,
         organisation_options=organisation_options,
