@@ -536,7 +536,7 @@ def _upcoming_events(session: Session, actor: Actor, countries: frozenset[str]) 
     """Upcoming events the reader may see that are held in, or focus on, one of the countries."""
     scope = dialogues_service.event_scope(session, actor)
     events = dialogues_repository.all_events(
-        session, scope, EventFilter(when="upcoming"), dialogues_service.local_now()
+        session, scope, EventFilter(when="upcoming"), dialogues_service.utc_clock()
     )
     concerned = [
         event
@@ -544,7 +544,8 @@ def _upcoming_events(session: Session, actor: Actor, countries: frozenset[str]) 
         if not event.is_cancelled
         and (event.host_country_iso3 in countries or countries & set(event.focus_country_codes))
     ]
-    concerned.sort(key=lambda event: (event.starts_at, event.id))
+    # By the instant each begins: local times of events in different zones do not say which comes first.
+    concerned.sort(key=lambda event: (event.starts_at_utc, event.id))
     return _event_lines(concerned[: v.MAX_EVENTS])
 
 

@@ -2,14 +2,17 @@
 
 Event and session times are stored as local wall-clock times with the event's IANA time zone beside them:
 that is what the facilitator typed and what participants read, and it stays right when time-zone rules
-change between planning and the event.
+change between planning and the event. Beside them the event keeps the same start and end as instants in
+UTC, derived on every write: an event 14 hours ahead of UTC whose local date is tomorrow may have ended
+already, so whether it has begun or ended, and which event comes first, is decided on those.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
@@ -24,7 +27,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from pux.accounts.models import Organisation, User
 from pux.audit.models import column_values, utcnow
@@ -53,6 +57,11 @@ class DialogueEvent(Base):
     starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(DateTime)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The same start and end as naive UTC instants (see the module's docstring), written by _place_in_utc
+    # below on every insert and update. The database admits null only because making the columns NOT NULL
+    # on SQLite would rebuild this table (migration 0024).
+    starts_at_utc: Mapped[datetime] = mapped_column(DateTime, nullable=True, index=True)
+    ends_at_utc: Mapped[datetime] = mapped_column(DateTime, nullable=True, index=True)
     working_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     capacity: Mapped[int | None] = mapped_column(Integer)
     thematic_area_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -78,6 +87,22 @@ class DialogueEvent(Base):
 
     def snapshot(self) -> dict[str, Any]:
         return column_values(self)
+
+
+def utc_instant(local: datetime, time_zone: str) -> datetime:
+    """A local wall-clock time of ``time_zone`` as a naive UTC instant (a time the clocks skip or repeat
+    is read as the earlier one, zoneinfo's fold=0)."""
+    return local.replace(tzinfo=ZoneInfo(time_zone)).astimezone(UTC).replace(tzinfo=None)
+
+
+@listens_for(DialogueEvent, "before_insert")
+@listens_for(DialogueEvent, "before_update")
+def _place_in_utc(mapper: Mapper[DialogueEvent], connection: object, dialogue_event: DialogueEvent) -> None:
+    # On every write, whoever writes (the service, the demo, a script): the UTC instants can never lag
+    # behind the local times or the zone they come from.
+    zone = dialogue_event.time_zone or "UTC"  # the column's default, not yet applied before an insert
+    dialogue_event.starts_at_utc = utc_instant(dialogue_event.starts_at, zone)
+    dialogue_event.ends_at_utc = utc_instant(dialogue_event.ends_at, zone)
 
 
 class AgendaSession(Base):

@@ -56,10 +56,12 @@ def _visible(scope: EventScope) -> ColumnElement[bool]:
 
 
 def _filtered(statement, filters: EventFilter, now: datetime):  # type: ignore[no-untyped-def]
+    # ``now``, like every "now" of this module, is a naive UTC instant, compared with the events' UTC
+    # instants: their local times are hours apart from UTC's clock.
     if filters.when == "upcoming":
-        statement = statement.where(DialogueEvent.ends_at >= now)
+        statement = statement.where(DialogueEvent.ends_at_utc >= now)
     elif filters.when == "past":
-        statement = statement.where(DialogueEvent.ends_at < now)
+        statement = statement.where(DialogueEvent.ends_at_utc < now)
     if filters.kind:
         statement = statement.where(DialogueEvent.kind == filters.kind)
     if filters.text:
@@ -87,7 +89,8 @@ def list_events(
     session: Session, scope: EventScope, filters: EventFilter, page: PageRequest, now: datetime
 ) -> Page[DialogueEvent]:
     """Events the scope may see, newest first for past ones and soonest first for upcoming ones."""
-    order = DialogueEvent.starts_at.asc() if filters.when == "upcoming" else DialogueEvent.starts_at.desc()
+    starts = DialogueEvent.starts_at_utc
+    order = starts.asc() if filters.when == "upcoming" else starts.desc()
     statement = _filtered(select(DialogueEvent).where(_visible(scope)), filters, now).order_by(
         order, DialogueEvent.id
     )
@@ -102,9 +105,13 @@ def all_events(
     session: Session, scope: EventScope, filters: EventFilter, now: datetime
 ) -> list[DialogueEvent]:
     statement = _filtered(select(DialogueEvent).where(_visible(scope)), filters, now).order_by(
-        DialogueEvent.starts_at.desc()
+        DialogueEvent.starts_at_utc.desc(), DialogueEvent.id
     )
     return _json_filters(session.scalars(statement).unique().all(), filters)
+
+
+# The statistics' periods are calendar days where each event is held: an event belongs to the period that
+# holds its local start date (the *_between queries below compare local times with local bounds).
 
 
 def events_between(
@@ -115,7 +122,7 @@ def events_between(
     )
     if public_only:
         statement = statement.where(DialogueEvent.is_public.is_(True))
-    return session.scalars(statement.order_by(DialogueEvent.starts_at)).unique().all()
+    return session.scalars(statement.order_by(DialogueEvent.starts_at_utc)).unique().all()
 
 
 def get_event(session: Session, event_id: int) -> DialogueEvent | None:
@@ -206,7 +213,7 @@ def participations_of_user(session: Session, user_id: int) -> Sequence[Participa
         select(Participant)
         .join(DialogueEvent, DialogueEvent.id == Participant.event_id)
         .where(Participant.user_id == user_id)
-        .order_by(DialogueEvent.starts_at.desc())
+        .order_by(DialogueEvent.starts_at_utc.desc())
     )
     return session.scalars(statement).unique().all()
 
@@ -361,7 +368,7 @@ def _waiting_participants(
     return statement.join(DialogueEvent, DialogueEvent.id == Participant.event_id).where(
         Participant.country_iso3.in_(countries),
         Participant.status.in_(statuses),
-        DialogueEvent.ends_at >= now,
+        DialogueEvent.ends_at_utc >= now,
         DialogueEvent.is_cancelled.is_(False),
     )
 
@@ -373,7 +380,7 @@ def participants_waiting(
     if not countries:
         return []
     statement = _waiting_participants(select(Participant), countries, statuses, now)
-    statement = statement.order_by(DialogueEvent.starts_at, Participant.full_name)
+    statement = statement.order_by(DialogueEvent.starts_at_utc, Participant.full_name)
     return session.scalars(statement).unique().all()
 
 

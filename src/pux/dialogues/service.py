@@ -98,7 +98,9 @@ def event_scope(session: Session, actor: Actor) -> EventScope:
     if countries:
         focused = {
             event.id
-            for event in repository.all_events(session, EventScope(everything=True), EventFilter(), now_utc())
+            for event in repository.all_events(
+                session, EventScope(everything=True), EventFilter(), utc_clock()
+            )
             if countries & set(event.focus_country_codes)
         }
         own = own | frozenset(focused)
@@ -109,13 +111,29 @@ def list_events(
     session: Session, *, actor: Actor, filters: EventFilter, page: PageRequest
 ) -> Page[DialogueEvent]:
     """Events the actor may see, filtered and paged."""
-    return repository.list_events(session, event_scope(session, actor), filters, page, local_now())
+    return repository.list_events(session, event_scope(session, actor), filters, page, utc_clock())
+
+
+def utc_clock() -> datetime:
+    """Now as a naive UTC instant, the form of an event's starts_at_utc and ends_at_utc."""
+    return now_utc().replace(tzinfo=None)
+
+
+def has_begun(event: DialogueEvent) -> bool:
+    """Whether the event's start has passed, wherever on Earth it is held."""
+    return event.starts_at_utc <= utc_clock()
+
+
+def has_ended(event: DialogueEvent) -> bool:
+    """Whether the event's end has passed, wherever on Earth it is held."""
+    return event.ends_at_utc < utc_clock()
 
 
 def local_now() -> datetime:
-    # Event times are local wall-clock times; comparing them with UTC "now" is off by at most a day's
-    # offset, which only matters for the few hours around an event's end.
-    return now_utc().replace(tzinfo=None)
+    # Wrong for any event held away from UTC (its local times are compared with UTC's clock): kept only
+    # while dialogues.statistics still counts events held and upcoming with it; use has_begun, has_ended
+    # or utc_clock instead.
+    return utc_clock()
 
 
 def get_event(session: Session, *, actor: Actor, event_id: int) -> DialogueEvent:
@@ -647,7 +665,7 @@ def _check_chain(session: Session, participant: Participant, source: str, target
                 "endorses them."
             )
         )
-    if target in {v.ATTENDED, v.NO_SHOW} and participant.event.starts_at > local_now():
+    if target in {v.ATTENDED, v.NO_SHOW} and not has_begun(participant.event):
         raise InvalidTransition(_("Attendance is recorded once the event has begun."))
 
 
@@ -658,7 +676,7 @@ def participant_moves(session: Session, actor: Actor, participant: Participant) 
     refused = set()
     if participant.status == v.INVITED and is_recipient(participant, country_facts(session)):
         refused.add(v.CONFIRMED)
-    if participant.event.starts_at > local_now():
+    if not has_begun(participant.event):
         refused |= {v.ATTENDED, v.NO_SHOW}
     return [
         target
@@ -691,7 +709,7 @@ def _confirms_self(actor: Actor, participant: Participant, source: str, target: 
 
 def registration_open(event: DialogueEvent) -> bool:
     """People register (and confirm themselves) until the event begins, unless it was cancelled."""
-    return not event.is_cancelled and event.starts_at > local_now()
+    return not event.is_cancelled and not has_begun(event)
 
 
 def may_register(session: Session, actor: Actor, event: DialogueEvent) -> bool:
@@ -1797,7 +1815,7 @@ AWAITING_FOCAL_POINT = (v.INVITED, v.NOMINATED)
 def nominations_waiting(session: Session, *, actor: Actor) -> Sequence[Participant]:
     """People of the focal point's countries whom they still have to nominate or endorse."""
     countries = actor.countries(permissions.FOCAL_POINT)
-    return repository.participants_waiting(session, countries, AWAITING_FOCAL_POINT, local_now())
+    return repository.participants_waiting(session, countries, AWAITING_FOCAL_POINT, utc_clock())
 
 
 def my_open_actions(session: Session, *, actor: Actor) -> Sequence[ActionItem]:
@@ -1808,7 +1826,7 @@ def my_open_actions(session: Session, *, actor: Actor) -> Sequence[ActionItem]:
 def count_nominations_waiting(session: Session, *, actor: Actor) -> int:
     """How many nominations_waiting lists (counted, not loaded)."""
     countries = actor.countries(permissions.FOCAL_POINT)
-    return repository.count_participants_waiting(session, countries, AWAITING_FOCAL_POINT, local_now())
+    return repository.count_participants_waiting(session, countries, AWAITING_FOCAL_POINT, utc_clock())
 
 
 def concept_notes_to_refine(session: Session, *, actor: Actor) -> list[ConceptNote]:

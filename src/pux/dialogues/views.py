@@ -614,7 +614,7 @@ def _travel_page(
             "explain_constraint": service.explain_constraint,
             "awarded_total": sum((line.grant.amount for line in lines if line.grant), start=0),
             "reconciliation": service.reconciliation(session, actor=actor, event_id=event.id),
-            "started": event.starts_at <= service.local_now(),
+            "started": service.has_begun(event),
             "priority_area": next(
                 (
                     a
