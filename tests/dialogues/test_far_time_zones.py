@@ -202,3 +202,19 @@ def test_the_brief_lists_only_events_ahead_in_the_order_they_come(session: Sessi
     brief = briefs.country_brief(session, actor=world.actors["facilitator"], iso3="FJI")
     mine = [line.title.removeprefix(f"{WORD} ") for line in brief.events if line.title.startswith(WORD)]
     assert mine == REAL_ORDER
+
+
+def test_a_focal_point_s_inbox_waits_only_on_events_not_yet_ended(session: Session, world: World) -> None:
+    focal_point = world.actors["focal_ken"]
+    for event in (_ended_in_kiritimati(session, world), _ahead_in_pago_pago(session, world)):
+        dialogues.add_participant(
+            session,
+            actor=world.actors["facilitator"],
+            event_id=event.id,
+            data=ParticipantFields(
+                full_name=f"Wanjiru {event.id}", email=f"w{event.id}@test.pux.invalid", country_iso3="KEN"
+            ),
+        )
+    waiting = dialogues.nominations_waiting(session, actor=focal_point)
+    mine = _titles([person.event for person in waiting if person.event.title.startswith(WORD)])
+    assert mine == ["webinar ahead"]
