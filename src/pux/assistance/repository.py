@@ -253,15 +253,30 @@ def current_commitments_by_country_and_area(
     stands on a date (made by then: see ``committed_by``; not ended before it), by recipient country and
     thematic area.
 
-    Activities in other currencies are left out here (PUX converts no currency silently).
+    Activities in other currencies are left out here (PUX converts no currency silently): see
+    current_commitments_by_currency for what is left out.
     """
+    by_currency = current_commitments_by_currency(session, on, scope)
+    return {
+        (country, area): total
+        for (country, area, currency), total in by_currency.items()
+        if currency == "USD"
+    }
+
+
+def current_commitments_by_currency(
+    session: Session, on: date, scope: VisibilityScope | None = None
+) -> dict[tuple[str, str, str], float]:
+    """The commitments of current_commitments_by_country_and_area in every currency, each summed in its
+    own (never converted), by recipient country, thematic area and currency: what the priority index
+    counts (US dollars) and what it does not."""
     scope = scope or VisibilityScope(everything=True)
     rows = select(
         AssistanceActivity.recipient_country_iso3,
         AssistanceActivity.thematic_area_code,
+        AssistanceActivity.currency,
         AssistanceActivity.amount_committed,
     ).where(
-        AssistanceActivity.currency == "USD",
         AssistanceActivity.thematic_area_code.is_not(None),
         visible_clause(scope),
         counted_once(scope),
@@ -269,9 +284,15 @@ def current_commitments_by_country_and_area(
     )
     running = not_ended_before(rows, on).c
     statement = select(
-        running.recipient_country_iso3, running.thematic_area_code, func.sum(running.amount_committed)
-    ).group_by(running.recipient_country_iso3, running.thematic_area_code)
-    return {(country, str(area)): float(total or 0) for country, area, total in session.execute(statement)}
+        running.recipient_country_iso3,
+        running.thematic_area_code,
+        running.currency,
+        func.sum(running.amount_committed),
+    ).group_by(running.recipient_country_iso3, running.thematic_area_code, running.currency)
+    return {
+        (country, str(area), currency): float(total or 0)
+        for country, area, currency, total in session.execute(statement)
+    }
 
 
 def ids_among(

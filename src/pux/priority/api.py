@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Body, Query
 from pydantic import BaseModel
 
+from pux.i18n import gettext as _
 from pux.priority import service
-from pux.priority.engine import PriorityResult
+from pux.priority.engine import ASSISTANCE_CURRENCY, ComponentScore, PriorityResult
 from pux.web.deps import SessionDep
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
@@ -26,6 +28,15 @@ class IndicatorPartRead(BaseModel):
     missing: bool
 
 
+class AmountRead(BaseModel):
+    """Current commitments in one currency that the index did not count, on the day it was read."""
+
+    currency: str
+    amount: float
+    as_of: date
+    source: str
+
+
 class ComponentRead(BaseModel):
     name: str
     weight: float
@@ -33,6 +44,37 @@ class ComponentRead(BaseModel):
     completeness: float
     note: str
     indicators: list[IndicatorPartRead]
+    # The assistance component counts current commitments in this currency only ("USD"; None for the
+    # other components) and names what it left out, per currency (never converted).
+    counted_currency: str | None = None
+    not_counted: list[AmountRead] = []
+
+    @classmethod
+    def of(cls, component: ComponentScore) -> ComponentRead:
+        return cls(
+            name=component.name,
+            weight=component.weight,
+            pressing=component.pressing,
+            completeness=component.completeness,
+            note=component.note,
+            indicators=[
+                IndicatorPartRead(
+                    code=p.code,
+                    weight=p.weight,
+                    value=p.observation.value if p.observation else None,
+                    year=p.observation.year if p.observation else None,
+                    source=p.observation.source if p.observation else None,
+                    pressing=p.pressing,
+                    missing=p.observation is None,
+                )
+                for p in component.parts
+            ],
+            counted_currency=ASSISTANCE_CURRENCY if component.name == "assistance" else None,
+            not_counted=[
+                AmountRead(currency=c, amount=a, as_of=date.today(), source=_("PUX assistance records"))
+                for c, a in component.not_counted
+            ],
+        )
 
 
 class PriorityRead(BaseModel):
@@ -57,28 +99,7 @@ class PriorityRead(BaseModel):
             completeness=result.completeness,
             missing=list(result.missing),
             rank_range=rank_range,
-            components=[
-                ComponentRead(
-                    name=c.name,
-                    weight=c.weight,
-                    pressing=c.pressing,
-                    completeness=c.completeness,
-                    note=c.note,
-                    indicators=[
-                        IndicatorPartRead(
-                            code=p.code,
-                            weight=p.weight,
-                            value=p.observation.value if p.observation else None,
-                            year=p.observation.year if p.observation else None,
-                            source=p.observation.source if p.observation else None,
-                            pressing=p.pressing,
-                            missing=p.observation is None,
-                        )
-                        for p in c.parts
-                    ],
-                )
-                for c in result.components
-            ],
+            components=[ComponentRead.of(c) for c in result.components],
         )
 
 
@@ -100,7 +121,8 @@ def ranking(
 
 @router.get("/priority/countries/{iso3}", response_model=list[PriorityRead])
 def country(session: SessionDep, actor: ApiActor, iso3: str) -> list[PriorityRead]:
-    """A country's position in every thematic area."""
+    """A country's position in every thematic area (the assistance component counts the activities the
+    caller may see, in US dollars; commitments in other currencies are listed under not_counted)."""
     positions = service.country_positions(session, iso3=iso3, actor=actor)
     return [PriorityRead.of(result) for result, _ranked in positions]
 

@@ -271,6 +271,9 @@ class CountryInput:
     observations: Mapping[str, Observation]
     population: float | None
     assistance_by_area: Mapping[str, float] = field(default_factory=dict)  # current commitments, USD
+    # Current commitments in other currencies, by area and currency: not counted (PUX converts none, and
+    # has no shared source of exchange rates), but named beside the component so that none is lost unsaid.
+    uncounted_by_area: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -291,6 +294,13 @@ class ComponentScore:
     parts: tuple[IndicatorPart, ...]
     completeness: float
     note: str = ""
+    # (currency, amount) of the current commitments the component leaves out because they are not in
+    # US dollars, largest first (the assistance component only).
+    not_counted: tuple[tuple[str, float], ...] = ()
+
+
+# The only currency whose commitments "little assistance so far" counts.
+ASSISTANCE_CURRENCY = "USD"
 
 
 @dataclass(frozen=True)
@@ -406,7 +416,7 @@ def compute(countries: Sequence[CountryInput], config: PriorityConfig, area: str
         components = (
             _component("burden", weights["burden"], country, rules.burden, burden),
             _component("capacity", weights["capacity"], country, rules.capacity, capacity),
-            _assistance_component(country, weights["assistance"], assistance),
+            _assistance_component(country, area, weights["assistance"], assistance),
             _groups_component(country, weights["groups"], config.group_points),
         )
         results.append(_result(country, area, components))
@@ -414,11 +424,15 @@ def compute(countries: Sequence[CountryInput], config: PriorityConfig, area: str
 
 
 def _assistance_component(
-    country: CountryInput, weight: float, percentiles: dict[str, float]
+    country: CountryInput, area: str, weight: float, percentiles: dict[str, float]
 ) -> ComponentScore:
     pressing = percentiles.get(country.iso3)
     note = "" if pressing is not None else "population missing: assistance per person cannot be computed"
-    return ComponentScore("assistance", weight, pressing, (), 1.0 if pressing is not None else 0.0, note)
+    uncounted = country.uncounted_by_area.get(area, {})
+    not_counted = tuple(sorted(uncounted.items(), key=lambda item: (-item[1], item[0])))
+    return ComponentScore(
+        "assistance", weight, pressing, (), 1.0 if pressing is not None else 0.0, note, not_counted
+    )
 
 
 def _groups_component(country: CountryInput, weight: float, points: Mapping[str, float]) -> ComponentScore:

@@ -143,12 +143,7 @@ def area_ranking(
 
 def _read_country_inputs(session: Session, *, on: date | None, scope: VisibilityScope) -> list[CountryInput]:
     observations = reference_repository.latest_observations(session)
-    assistance: dict[str, dict[str, float]] = {}
-    commitments = assistance_repository.current_commitments_by_country_and_area(
-        session, on or date.today(), scope
-    )
-    for (iso3, area), total in commitments.items():
-        assistance.setdefault(iso3, {})[area] = total
+    assistance, uncounted = _commitments(session, on=on, scope=scope)
     inputs = []
     for country in reference_repository.all_countries(session):
         own = observations.get(country.iso3, {})
@@ -167,9 +162,26 @@ def _read_country_inputs(session: Session, *, on: date | None, scope: Visibility
                 observations={code: Observation(*values) for code, values in own.items()},
                 population=own[POPULATION][0] if POPULATION in own else None,
                 assistance_by_area=assistance.get(country.iso3, {}),
+                uncounted_by_area=uncounted.get(country.iso3, {}),
             )
         )
     return inputs
+
+
+def _commitments(
+    session: Session, *, on: date | None, scope: VisibilityScope
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, dict[str, float]]]]:
+    """The current commitments the index counts (US dollars: country -> area -> amount) and those it
+    leaves out (country -> area -> currency -> amount), each in its own currency, never converted."""
+    counted: dict[str, dict[str, float]] = {}
+    uncounted: dict[str, dict[str, dict[str, float]]] = {}
+    commitments = assistance_repository.current_commitments_by_currency(session, on or date.today(), scope)
+    for (iso3, area, currency), total in commitments.items():
+        if currency == engine.ASSISTANCE_CURRENCY:
+            counted.setdefault(iso3, {})[area] = total
+        elif total:  # an activity stating no amount leaves nothing uncounted to name
+            uncounted.setdefault(iso3, {}).setdefault(area, {})[currency] = total
+    return counted, uncounted
 
 
 def _require_area(session: Session, config: PriorityConfig, area: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
 
 from fastapi import Query, Request
@@ -67,6 +68,7 @@ def _ranking_page(
             "indicators": indicators,
             "component_label": component_label,
             "data_years": engine.data_years,
+            "assistance_on": date.today(),
             "config_json": config_text
             if config_text is not None
             else json.dumps(data, indent=2, ensure_ascii=False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import HTTPException, Query, Request
@@ -23,6 +24,7 @@ from pux.reference.vocabulary import (
 )
 from pux.web.deps import SessionDep
 from pux.web.routing import page_router
+from pux.web.security import PageActor
 from pux.web.templating import render
 
 router = page_router()
@@ -79,7 +81,7 @@ def country_list(
 
 
 @router.get("/countries/{iso3}", response_class=HTMLResponse)
-def country_page(request: Request, session: SessionDep, iso3: str) -> HTMLResponse:
+def country_page(request: Request, session: SessionDep, actor: PageActor, iso3: str) -> HTMLResponse:
     profile = service.country_profile(session, iso3=iso3)
     if profile is None:
         raise HTTPException(404, _("No country or area has the code %(code)s.") % {"code": iso3})
@@ -94,7 +96,10 @@ def country_page(request: Request, session: SessionDep, iso3: str) -> HTMLRespon
             "indicator_role_label": indicator_role_label,
             "unit_label": unit_label,
             "thematic_areas": {area.code: area for area in service.list_thematic_areas(session)},
-            "positions": priority.country_positions(session, iso3=profile.country.iso3),
+            # The reader's own scope, as on the index's and the gap pages: the public's made a donor's
+            # score here differ from the same score there.
+            "positions": priority.country_positions(session, iso3=profile.country.iso3, actor=actor),
+            "assistance_on": date.today(),
             "component_label": component_label,
             "data_years": priority_engine.data_years,
         },
