@@ -653,6 +653,25 @@ def open_proposals_for(session: Session, *, actor: Actor) -> list[MatchProposal]
     return [] if deciders.none else list(repository.open_proposals(session, deciders))
 
 
+def activities_of_accepted(
+    session: Session, *, actor: Actor, proposals: Sequence[MatchProposal]
+) -> dict[int, AssistanceActivity]:
+    """The activity each accepted proposal became (by proposal id), for those the actor may see: the
+    partner completes that one (a new one recorded beside it counted the same money twice)."""
+    ids = [p.activity_id for p in proposals if p.status == "accepted" and p.activity_id is not None]
+    activities = {a.id: a for a in assistance_repository.by_ids(session, ids) if _may_see_activity(actor, a)}
+    return {
+        p.id: activities[p.activity_id]
+        for p in proposals
+        if p.activity_id is not None and p.activity_id in activities and p.status == "accepted"
+    }
+
+
+def may_complete_activity(actor: Actor, activity: AssistanceActivity) -> bool:
+    """Whether the actor may complete (edit) the activity an accepted proposal became: its partner."""
+    return assistance.may_edit(actor, activity)
+
+
 def waiting_for(actor: Actor, proposal: MatchProposal) -> tuple[str, ...]:
     """The sides of an open proposal this actor may still decide ("donor", "country")."""
     if proposal.status != "proposed" or not _sees_both_sides(actor, proposal):

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
+from pux.assistance.models import AssistanceActivity
 from pux.errors import FieldProblem, ValidationFailed
-from pux.i18n import decimal_text, get_language
+from pux.i18n import decimal_text, get_language, number_text
 from pux.i18n import gettext as _
 from pux.jobs import service as job_service
 from pux.jobs.kinds import ALLOCATION_ROUND, round_params
@@ -233,6 +234,7 @@ def round_page(
             "proposals": shown.items,
             "proposal_explanation": _explanation(session),
             "waiting_for": lambda proposal: service.waiting_for(actor, proposal),
+            "became": service.activities_of_accepted(session, actor=actor, proposals=shown.items),
         },
     )
 
@@ -252,6 +254,44 @@ def decide(
         side=side,
         reason=str(values.get("reason") or "") or None,
     )
-    flash(request, _("Your acceptance was recorded.") if accept else _("The proposal was declined."))
     target = f"/matching/rounds/{proposal.round_id}" if proposal.round_id else "/matching"
-    return RedirectResponse(target, status_code=303)
+    if not accept:
+        flash(request, _("The proposal was declined."))
+        return RedirectResponse(target, status_code=303)
+    activity = service.activities_of_accepted(session, actor=actor, proposals=[proposal]).get(proposal.id)
+    if activity is None:  # the other side has still to accept (or the actor may not see the activity)
+        flash(request, _("Your acceptance was recorded."))
+        return RedirectResponse(target, status_code=303)
+    return _concluded(request, actor, activity, target)
+
+
+def _concluded(request: Request, actor: Actor, activity: AssistanceActivity, round_page: str) -> Response:
+    """Both sides have now accepted and a pipeline activity records the commitment. Said, and linked: a
+    partner who was told only "Your acceptance was recorded" recorded the same money again as a new
+    activity. The partner is taken to it to complete it; the country back to the round (whose proposal links
+    it)."""
+    figures = {
+        "number": activity.id,
+        "amount": number_text(float(activity.amount_committed or 0), 2),
+        "currency": activity.currency,
+    }
+    if service.may_complete_activity(actor, activity):
+        flash(
+            request,
+            _(
+                "Both sides have accepted: pipeline activity %(number)s now records this commitment of "
+                "%(amount)s %(currency)s. Complete it here (dates, status, disbursements) rather than "
+                "recording a new activity, which would count the same money twice."
+            )
+            % figures,
+        )
+        return RedirectResponse(f"/activities/{activity.id}", status_code=303)
+    flash(
+        request,
+        _(
+            "Both sides have accepted: pipeline activity %(number)s now records this commitment of "
+            "%(amount)s %(currency)s. The partner completes it (dates, status, disbursements)."
+        )
+        % figures,
+    )
+    return RedirectResponse(round_page, status_code=303)
