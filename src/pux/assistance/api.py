@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from pux.accounts.permissions import Actor
 from pux.assistance import service
 from pux.assistance.models import AssistanceActivity
-from pux.assistance.schemas import ActivityCreate, ActivityRead, ActivityUpdate
+from pux.assistance.schemas import ActivityCreateRequest, ActivityRead, ActivityUpdate
 from pux.web.deps import SessionDep
 from pux.web.filters import ActivityFilters, ApiPage
 from pux.web.forms import RecordPath
@@ -48,9 +48,16 @@ def list_activities(
 
 
 @router.post("/activities", response_model=ActivityRead, status_code=201)
-def record_activity(session: SessionDep, actor: ApiActor, data: ApiBody[ActivityCreate]) -> ActivityRead:
-    """Record an activity of an organisation the caller acts for."""
-    return _one(session, actor, service.record_activity(session, actor=actor, data=data))
+def record_activity(
+    session: SessionDep, actor: ApiActor, data: ApiBody[ActivityCreateRequest]
+) -> ActivityRead:
+    """Record an activity of an organisation the caller acts for. When the same need and programme already
+    have an activity the caller may see, it is refused with 409 (the message names that activity: complete
+    it with PUT instead) unless `separate_from_existing` is true."""
+    activity = service.record_activity(
+        session, actor=actor, data=data, ask_before_another=not data.separate_from_existing
+    )
+    return _one(session, actor, activity)
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityRead)

@@ -222,6 +222,14 @@ def get(session: Session, activity_id: int) -> AssistanceActivity | None:
     return session.get(AssistanceActivity, activity_id)
 
 
+def for_need_and_programme(session: Session, need_id: int, programme_id: int) -> list[AssistanceActivity]:
+    """The activities linked to both this need and this programme, oldest first."""
+    statement = select(AssistanceActivity).where(
+        AssistanceActivity.need_id == need_id, AssistanceActivity.programme_id == programme_id
+    )
+    return list(session.scalars(statement.order_by(AssistanceActivity.id)).unique())
+
+
 def get_by_external_id(session: Session, external_id: str) -> AssistanceActivity | None:
     return session.scalars(
         select(AssistanceActivity).where(AssistanceActivity.external_id == external_id)

@@ -70,6 +70,21 @@ class ActivityCreate(ActivityFields):
     pass
 
 
+class ActivityCreateRequest(ActivityCreate):
+    """What POST /activities takes: an activity, and whether it is meant beside one already recorded."""
+
+    separate_from_existing: bool = Field(
+        default=False,
+        description=(
+            "true to record this activity although the same need and programme already have one the caller "
+            "may see (not cancelled). Without it such an activity is refused with 409 naming the existing "
+            "one: most often it is the pipeline activity recorded when both sides accepted an allocation "
+            "proposal, to complete with PUT rather than record again (the same money would be counted "
+            "twice in the gaps and published twice to IATI)."
+        ),
+    )
+
+
 class ActivityUpdate(ActivityFields):
     version: int = Field(ge=1, le=2**31 - 1)
 

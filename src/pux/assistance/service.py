@@ -22,8 +22,9 @@ from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityFields, ActivityUpdate
 from pux.audit import service as audit
 from pux.db import ChunkedRows
-from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
+from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
+from pux.i18n import number_text
 from pux.interop.iati.records import COMMITTED_TYPES, DISBURSED_TYPES
 from pux.needs import repository as needs_repository
 from pux.needs.models import Need
@@ -41,6 +42,7 @@ from pux.reference.models import (
     ThematicArea,
     fold_for_search,
 )
+from pux.reference.vocabulary import activity_status_label
 from pux.validation import parse_whole
 
 ENTITY = "assistance_activity"
@@ -255,6 +257,58 @@ def _identifier_taken_meanwhile_refused(
         raise ValidationFailed(problems) from None
 
 
+class ExistingActivityFound(InvalidTransition):
+    """A new activity for a need and programme that already have one: most often the same money (the
+    pipeline activity recorded when both sides accepted a proposal), which would then be counted twice in
+    the gaps and published twice to IATI. Saved only once the person confirms it is a separate one."""
+
+    def __init__(self, message: str, existing: AssistanceActivity) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+def existing_activity_for(
+    session: Session, *, actor: Actor, data: ActivityFields
+) -> AssistanceActivity | None:
+    """The activity the actor may see already linked to the same need and programme as ``data`` (a
+    cancelled one commits nothing, so it is not one), or None."""
+    if not (isinstance(data.need_id, int) and isinstance(data.programme_id, int)):
+        return None
+    found = repository.for_need_and_programme(session, data.need_id, data.programme_id)
+    return next((a for a in found if a.status != "cancelled" and _may_see(actor, a)), None)
+
+
+def _may_see(actor: Actor, activity: AssistanceActivity) -> bool:
+    return permissions.can_view_activity(
+        actor,
+        provider_organisation_id=activity.provider_organisation_id,
+        country_iso3=activity.recipient_country_iso3,
+        visibility=activity.visibility,
+    )
+
+
+def _refuse_unconfirmed_second(session: Session, actor: Actor, data: ActivityFields) -> None:
+    existing = existing_activity_for(session, actor=actor, data=data)
+    if existing is None:
+        return
+    need = needs_repository.get(session, existing.need_id) if existing.need_id else None
+    amount = (
+        f"{number_text(float(existing.amount_committed), 2)} {existing.currency}"
+        if existing.amount_committed is not None
+        else _("no amount committed")
+    )
+    message = _(
+        "Need %(need)s already has activity %(activity)s from this programme (%(status)s, %(amount)s): "
+        "edit it instead, or confirm this is a separate activity."
+    ) % {
+        "need": need.reference if need else data.need_id,
+        "activity": existing.id,
+        "status": activity_status_label(existing.status),
+        "amount": amount,
+    }
+    raise ExistingActivityFound(message, existing)
+
+
 def record_activity(
     session: Session,
     *,
@@ -262,8 +316,11 @@ def record_activity(
     data: ActivityCreate,
     origin: str = "manual",
     codes: ReferenceCodes | None = None,
+    ask_before_another: bool = False,
 ) -> AssistanceActivity:
-    """Record an activity provided by an organisation the actor may act for."""
+    """Record an activity provided by an organisation the actor may act for. ``ask_before_another``
+    (a person recording one, on the form or the API, who has not confirmed it is separate): an activity
+    for a need and programme that already have one the actor may see is refused (ExistingActivityFound)."""
     require(
         permissions.can_record_activity_for(actor, provider_organisation_id=data.provider_organisation_id),
         _("You may record activities only for organisations you act for."),
@@ -272,6 +329,8 @@ def record_activity(
     problems += identifier_problems(session, actor=actor, data=data)
     if problems:
         raise ValidationFailed(problems)
+    if ask_before_another:
+        _refuse_unconfirmed_second(session, actor, data)
     activity = AssistanceActivity(created_by_id=actor.user_id, origin=origin)
     with _identifier_taken_meanwhile_refused(session, actor=actor, data=data):
         _apply(activity, data)
@@ -290,12 +349,7 @@ def record_activity(
 def get_activity(session: Session, *, actor: Actor, activity_id: int) -> AssistanceActivity:
     """An activity the actor may see, else NotFound."""
     activity = repository.get(session, activity_id)
-    if activity is None or not permissions.can_view_activity(
-        actor,
-        provider_organisation_id=activity.provider_organisation_id,
-        country_iso3=activity.recipient_country_iso3,
-        visibility=activity.visibility,
-    ):
+    if activity is None or not _may_see(actor, activity):
         raise NotFound(_("No activity with this number is visible to you."))
     return activity
 

@@ -13,7 +13,7 @@ from pux.accounts.permissions import Actor, PermissionDenied
 from pux.assistance import service
 from pux.assistance.models import ACTIVITY_STATUSES
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
-from pux.errors import FieldProblem, StaleEdit, ValidationFailed
+from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
 from pux.reference import service as reference
 from pux.web.deps import FormDep, SessionDep
@@ -33,6 +33,8 @@ from pux.web.templating import render
 
 router = page_router()
 LIST_FIELDS = ("dac_sector_codes", "sdg_codes")
+# The box a person ticks to record an activity beside the one the same need and programme already have.
+SEPARATE_FIELD = "separate_from_existing"
 
 
 def _split(values: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +79,7 @@ def _form(
     values: dict[str, Any],
     failed: ValidationFailed | None = None,
     status_code: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     shown = dict(values)
     for key in LIST_FIELDS:
@@ -92,6 +95,7 @@ def _form(
             "activity": activity,
             "values": shown,
             **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
+            **(extra or {}),
         },
         status_code,
     )
@@ -134,9 +138,25 @@ def new_activity(request: Request, session: SessionDep, actor: PageActor) -> Res
     )
 
 
+def _existing_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    values: dict[str, Any],
+    found: service.ExistingActivityFound,
+) -> HTMLResponse:
+    """The need and programme already have an activity (most often the pipeline one recorded when both
+    sides accepted a proposal): the form again as typed, saying which one, with a link to edit it and a box
+    to confirm this one is separate (saved without a word, it counted the same money twice)."""
+    failed = ValidationFailed([FieldProblem(WHOLE_FORM, str(found))])
+    existing = {"existing": found.existing, "may_edit_existing": service.may_edit(actor, found.existing)}
+    return _form(request, session, actor, None, values, failed, 409, existing)
+
+
 @router.post("/activities", dependencies=[CsrfChecked])
 def create_activity(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
     values = _split(form_data(form, lists=LIST_FIELDS))
+    confirmed_separate = values.pop(SEPARATE_FIELD, None) == "yes"
     try:
         data = parsed_with_organisations(
             session,
@@ -144,11 +164,15 @@ def create_activity(request: Request, session: SessionDep, actor: PageActor, for
             ("provider_organisation_id",),
             lambda: service.parse_activity_form(session, ActivityCreate, values, actor=actor),
         )
-        activity = service.record_activity(session, actor=actor, data=data)
+        activity = service.record_activity(
+            session, actor=actor, data=data, ask_before_another=not confirmed_separate
+        )
     except ValidationFailed as failed:
         return _form(request, session, actor, None, values, failed, 422)
     except PermissionDenied as not_theirs:
         return _refused_provider(request, session, actor, None, values, not_theirs)
+    except service.ExistingActivityFound as found:
+        return _existing_form(request, session, actor, values, found)
     flash(request, _("The activity was recorded."))
     return RedirectResponse(f"/activities/{activity.id}", status_code=303)
 
