@@ -254,7 +254,7 @@ def test_a_job_stopped_on_every_attempt_fails_and_says_so(
     assert job.id in service.requeue_stalled(session_factory, policy=policy)
     assert service.execute(session_factory, job.id, policy=policy).status == FAILED
     job = _reload(session, job)
-    assert (job.status, job.attempts) == (FAILED, 4)
+    assert (job.status, job.attempts) == (FAILED, 3)
     assert "stopped before its end on every attempt" in (job.error or "")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import DateTime, Select, and_, column, func, or_, select, table, update
+from sqlalchemy import ColumnElement, DateTime, Select, and_, column, func, or_, select, table, update
 from sqlalchemy.orm import Session
 
 from pux.db import as_utc
@@ -71,18 +71,24 @@ def unfinished(session: Session) -> bool:
     return session.scalar(select(Job.id).where(Job.status.in_((QUEUED, RUNNING))).limit(1)) is not None
 
 
+def _takeable(silent_since: datetime | None) -> ColumnElement[bool]:
+    """A job a runner may take: queued, or (with ``silent_since``) running for a runner silent since then
+    (a queue's second delivery of a job whose runner stopped)."""
+    queued = Job.status == QUEUED
+    if silent_since is None:
+        return queued
+    return or_(queued, and_(Job.status == RUNNING, Job.heartbeat_at < silent_since))
+
+
 def claim(
     session: Session, job_id: int, *, runner: str, now: datetime, silent_since: datetime | None
 ) -> bool:
-    """Mark the job running for ``runner`` if it is still queued (or, with ``silent_since``, running for
-    a runner silent since then: a queue's second delivery of a job whose runner stopped). One conditional
-    UPDATE, so two runners that reach for the same job at once cannot both have it."""
-    takeable = Job.status == QUEUED
-    if silent_since is not None:
-        takeable = or_(takeable, and_(Job.status == RUNNING, Job.heartbeat_at < silent_since))
+    """Mark the job running for ``runner``, an attempt more, if it may be taken (``_takeable``) and has
+    attempts left. One conditional UPDATE, so two runners that reach for the same job at once cannot both
+    have it."""
     statement = (
         update(Job)
-        .where(Job.id == job_id, takeable)
+        .where(Job.id == job_id, _takeable(silent_since), Job.attempts < Job.max_attempts)
         .values(
             status=RUNNING,
             runner=runner,
@@ -93,6 +99,13 @@ def claim(
         )
     )
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def used_up(session: Session, job_id: int, *, silent_since: datetime | None) -> Job | None:
+    """The job, locked, if a runner could take it but its attempts are all used (its runner was stopped
+    on each): to be failed as it stands, no attempt counted and no start recorded (none was made)."""
+    statement = select(Job).where(Job.id == job_id, _takeable(silent_since), Job.attempts >= Job.max_attempts)
+    return session.scalar(statement.with_for_update())
 
 
 def beat(session: Session, job_id: int, *, runner: str, now: datetime) -> None:

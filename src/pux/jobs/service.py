@@ -246,6 +246,8 @@ def execute(
     silent_since = now - timedelta(seconds=policy.stalled_seconds) if redelivered else None
     with unit_of_work(factory, write=True) as session:
         if not repository.claim(session, job_id, runner=runner, now=now, silent_since=silent_since):
+            if (used_up := repository.used_up(session, job_id, silent_since=silent_since)) is not None:
+                return _give_up(session, used_up, now)
             held = repository.get(session, job_id)
             if redelivered and held is not None and held.status == RUNNING:
                 return Outcome(HELD, retry_at=_when_silent_long_enough(held, policy, now))
@@ -256,9 +258,6 @@ def execute(
         actor = _actor_of(session, job)
     if kind is None:
         return _fail(factory, job_id, runner, _("No such kind of job."), tidy=None, params=params)
-    if attempts > job.max_attempts:
-        message = _("The job stopped before its end on every attempt (its process was ended).")
-        return _fail(factory, job_id, runner, message, tidy=kind.tidy, params=params)
     context = JobContext(job_id, actor, params, factory, policy.files_dir)
     try:
         with _heartbeat(factory, job_id, runner, policy), language_context(str(params.get("language", "en"))):
@@ -277,6 +276,20 @@ def execute(
             return _fail(factory, job_id, runner, message, tidy=kind.tidy, params=params)
         return _again(factory, job_id, runner, message, policy.retry_at(attempts, _now()))
     return _done(factory, job_id, runner, result, kind)
+
+
+def _give_up(session: Session, job: Job, now: datetime) -> Outcome:
+    """Fail a job whose every attempt was stopped before its end, as it stands: refusing it is neither an
+    attempt nor a start (a job failed so showed "Attempts 4 / 3", and its refusal as its last start).
+    Its kind tidies after it at once: the job fails whether or not this session commits."""
+    before = _shown(job)
+    job.status, job.finished_at = FAILED, now
+    job.error = _("The job stopped before its end on every attempt (its process was ended).")
+    _audit(session, job.requested_by, "job.fail", job, before)
+    kind = KINDS.get(job.kind)
+    if kind is not None and kind.tidy is not None:
+        kind.tidy(dict(job.params))
+    return Outcome(FAILED)
 
 
 def _when_silent_long_enough(held: Job, policy: RunPolicy, now: datetime) -> datetime:
