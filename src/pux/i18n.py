@@ -8,15 +8,26 @@ from __future__ import annotations
 
 import gettext as stdlib_gettext
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.pofile import read_po
-from babel.numbers import NumberPattern, format_decimal, parse_pattern
+from babel.numbers import (
+    NumberFormatError,
+    NumberPattern,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+    parse_pattern,
+)
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ar", "zh", "ru")
 DEFAULT_LANGUAGE = "en"
@@ -211,6 +222,83 @@ def _babel_locale(language: str) -> Locale:
 @lru_cache(maxsize=32)
 def _number_pattern(pattern: str) -> NumberPattern:
     return parse_pattern(pattern)
+
+
+# Spaces people and pages put between groups of digits: plain, no-break (Russian), narrow no-break (French)
+# and thin. None of them is ever a decimal mark, so each may stand for the page's own group separator.
+DIGIT_GROUP_SPACES = " \u00a0\u202f\u2009"
+# Marks other scripts write in numbers: the minus sign, and the full-width point and comma a Chinese
+# keyboard types (the Arabic decimal and group marks stand for the page's own, see read_number).
+_OTHER_MARKS = {ord("\u2212"): "-", ord("\uff0e"): ".", ord("\uff0c"): ","}
+# A number whose one mark could separate thousands in one language and decimals in another ("1,250",
+# "1.250"): one to three figures, the mark, three figures.
+_THOUSANDS_OR_DECIMALS = r"[-+]?[1-9]\d{{0,2}}\{mark}\d{{3}}"
+# A number as the app itself writes one into a form's field (a stored amount shown again for editing:
+# "1250000.50"), which no language's grouping could have written.
+_PLAIN_DECIMAL = re.compile(r"[-+]?\d+\.\d+|[-+]?\d+")
+
+
+class NumberRefused(ValueError):
+    """A number as typed that cannot be read, or could be read two ways, in the page's language."""
+
+    def __init__(self, text: str, *, ambiguous: bool = False) -> None:
+        super().__init__(text)
+        self.ambiguous = ambiguous
+
+
+def read_number(text: str, language: str | None = None, *, amount: bool = False) -> Decimal:
+    """``text`` read as a number written in ``language`` (the page's, by default): in any script's digits,
+    with its decimal mark, and its group separator or any space between groups of three digits
+    ("1 500 000,50" in French, "1,500,000.50" in English); or plainly as the app writes a stored figure
+    into a form ("1500000.50"). Refused (NumberRefused) rather than guessed: a mark the language uses for
+    neither decimals nor groups followed by exactly three digits ("1.500" on a French page: 1.5 or 1500?),
+    or anything else that is not a number written the language's way ("1500000,50" on an English page).
+
+    An ``amount`` (money, a rate) is also refused when its decimal mark is followed by exactly three
+    digits after one to three others ("1,250" on a French page, "1.250" on an English one): that is how
+    another language writes 1250, reading it as 1.25 would be a thousandfold error, and amounts are shown
+    with two decimals, so refusing costs a person one retyping. The page's own group separator in the same
+    place ("1,250" on an English page) is read as thousands: that is how the page itself writes 1250."""
+    language = language or get_language()
+    locale = _babel_locale(language)
+    decimal_mark, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    typed = text
+    text = _western_figures(text.strip()).replace("\u066b", decimal_mark).replace("\u066c", group)
+    for space in DIGIT_GROUP_SPACES:
+        text = text.replace(space, group)
+    if _could_be_thousands(text, decimal_mark, group, amount=amount):
+        raise NumberRefused(typed, ambiguous=True)
+    try:
+        number = parse_decimal(text, locale=locale, strict=True)
+    except (NumberFormatError, ValueError, ArithmeticError):
+        number = _plain_decimal(text, typed)
+    if not number.is_finite():
+        raise NumberRefused(typed)
+    return number
+
+
+def _western_figures(text: str) -> str:
+    """``text`` with every script's digits as ASCII ones (Arabic-Indic, Persian, full-width...)."""
+    return "".join(
+        str(digit) if (digit := unicodedata.decimal(character, None)) is not None else character
+        for character in text.translate(_OTHER_MARKS)
+    )
+
+
+def _could_be_thousands(text: str, decimal_mark: str, group: str, *, amount: bool) -> bool:
+    for mark in ".,":
+        # A mark this language uses for neither decimals nor groups: a decimal mark as written elsewhere,
+        # or a group separator as written elsewhere. For an amount, the language's own decimal mark too.
+        doubtful = mark not in (decimal_mark, group) or (amount and mark == decimal_mark)
+        if doubtful and re.fullmatch(_THOUSANDS_OR_DECIMALS.format(mark=mark), text):
+            return True
+    return False
+
+
+def _plain_decimal(text: str, typed: str) -> Decimal:
+    if not _PLAIN_DECIMAL.fullmatch(text):
+        raise NumberRefused(typed)
+    return Decimal(text)
 
 
 _ = gettext

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from pux.errors import WHOLE_FORM, FieldProblem, ValidationFailed
-from pux.i18n import decimal_text, ngettext
+from pux.i18n import NumberRefused, decimal_text, ngettext, read_number
 from pux.i18n import gettext as _
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -137,8 +137,8 @@ def problems_from(error: ValidationError, *, row: int | None = None) -> list[Fie
 
 
 # How parse and parse_whole validate: what a page's form sends is text people typed, whose numbers
-# CleanInput reads as people write them (typed_number). The API's JSON is read as sent (its numbers are
-# numbers), and an import reads its cells' numbers itself (interop.tabular.columns).
+# CleanInput reads as the page's language writes them (read_number). The API's JSON is read as sent (its
+# numbers are numbers), and an import reads its cells' numbers itself (interop.tabular.columns).
 TYPED = {"typed": True}
 
 
@@ -291,7 +291,7 @@ def _clean_any(value: Any) -> Any:
 class CleanInput(BaseModel):
     """Base of every shape people write: each text field is cleaned (clean_text) before it is checked,
     so a title of only invisible characters is empty, and NUL or broken Unicode is refused by name. A number
-    typed as text in a form (validated with the TYPED context) is read in any script's digits."""
+    typed as text in a form (validated with the TYPED context) is read as the page's language writes it."""
 
     @field_validator("*", mode="before")
     @classmethod
@@ -304,18 +304,57 @@ class CleanInput(BaseModel):
 
 
 def _typed_figures(text: str, kind: type, places: int | None) -> str:
-    """A number typed into a form as the schema reads it: in any script's digits, with
-    its groups run together; an amount written with more decimals than it may have is refused even when
-    they are zeros. What is not a number is left for the schema to refuse."""
-    figures = typed_number(text)
+    """A number typed into a form, read as the page's language writes it (read_number: "1,250,000.50" on
+    an English page, "1 250 000,50" on a French one, in any script's digits) and handed to the schema in
+    the figures it reads; refused by its field with an example in that language when it cannot be read
+    or could be read two ways. An amount written with more decimals than it may have is refused even when
+    they are zeros. A blank is left for the schema (blank or required)."""
+    if not text.strip():
+        return typed_number(text)
+    try:
+        number = read_number(text, amount=kind is Decimal)
+    except NumberRefused as refusal:
+        raise ValueError(_refusal_message(text, refusal, kind, places)) from None
     if kind is Decimal and places is not None:
-        try:
-            number = Decimal(figures)
-        except InvalidOperation:
-            return figures
-        if number.is_finite():
+        refuse_extra_decimals(text, number, places)
+    return str(number)
+
+
+def typed_field_number(field: str, text: str, *, places: int | None = None) -> Decimal:
+    """A number a person typed into a page's field outside a form model (a round's percentages, a stated
+    exchange rate), read as _typed_figures reads a form's: refused naming ``field``, with an example in
+    the page's language, when it cannot be read or could be read two ways."""
+    try:
+        number = read_number(text, amount=True)
+        if places is not None:
             refuse_extra_decimals(text, number, places)
-    return figures
+    except NumberRefused as refusal:
+        message = _refusal_message(text, refusal, Decimal, places)
+        raise ValidationFailed([FieldProblem(field, message)]) from None
+    except ValueError as error:
+        raise ValidationFailed([FieldProblem(field, str(error))]) from None
+    return number
+
+
+# The number the form's refusals write in the page's language, to show how to write one.
+_EXAMPLE_NUMBER = Decimal("1250000.5")
+
+
+def _refusal_message(typed: str, refusal: NumberRefused, kind: type, places: int | None) -> str:
+    example = decimal_text(float(_EXAMPLE_NUMBER), _example_pattern(kind, places))
+    if refusal.ambiguous:
+        message = _("%(value)s could mean thousands or decimals; write it as in %(example)s")
+    else:
+        message = _("must be a number, written as in %(example)s")
+    return message % {"value": typed.strip()[:_SHOWN_FIGURES], "example": example}
+
+
+def _example_pattern(kind: type, places: int | None) -> str:
+    if kind is int:
+        return "#,##0"
+    if places:
+        return "#,##0." + "0" * places
+    return "#,##0.##"
 
 
 @cache

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel import Locale
-from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 from sqlalchemy.orm import Session
 
-from pux.i18n import BABEL_LOCALES, decimal_text, get_language
+from pux.i18n import NumberRefused as NumberRefused  # the evidence form's refusals name it from here
+from pux.i18n import decimal_text, read_number
 from pux.i18n import gettext as _
 from pux.knowledge import roi
 from pux.knowledge.figures import as_entered
@@ -98,12 +97,6 @@ class CalculatorOutcome:
     relies_on: list[EvidenceEntry] = field(default_factory=list)
 
 
-# Spaces people and pages put between groups of digits: plain, no-break (Russian), narrow no-break (French)
-# and thin. None of them is ever a decimal mark, so each may stand for the page's own group separator.
-DIGIT_GROUP_SPACES = " \u00a0\u202f\u2009"
-# Arabic-Indic and Eastern Arabic-Indic digits, the Arabic decimal and group marks, the minus sign.
-_NATIVE_DIGITS = {**{ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")},
-                  **{ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}, ord("\u2212"): "-"}  # fmt: skip
 # A number written in the reader's notation, to show how to write one.
 EXAMPLE_NUMBER = 1234567.5
 # The largest figure the calculator takes, as the evidence ledger's (a typed 1e28 made the results too large
@@ -111,39 +104,10 @@ EXAMPLE_NUMBER = 1234567.5
 MAX_FIGURE = roi.MAX_AMOUNT
 
 
-class NumberRefused(ValueError):
-    """A number as typed that cannot be read, or could be read two ways, in the page's language."""
-
-    def __init__(self, text: str, *, ambiguous: bool = False) -> None:
-        super().__init__(text)
-        self.ambiguous = ambiguous
-
-
 def parse_number(text: str, language: str | None = None) -> float:
-    """``text`` read as a number written in ``language`` (the page's, by default): its decimal mark, and its
-    group separator or any space between groups of three digits ("1 500 000,50" in French, "1,500,000.50"
-    in English). Refused (NumberRefused) rather than guessed: a mark the language does not use for decimals
-    followed by exactly three digits ("1.500" on a French page: 1.5 or 1500?), or anything else that is
-    not a number written the language's way ("1500000,50" on an English page)."""
-    language = language or get_language()
-    locale = Locale.parse(BABEL_LOCALES.get(language, language))
-    decimal_mark, group = get_decimal_symbol(locale), get_group_symbol(locale)
-    typed = text
-    text = text.strip().translate(_NATIVE_DIGITS).replace("\u066b", decimal_mark).replace("\u066c", group)
-    for space in DIGIT_GROUP_SPACES:
-        text = text.replace(space, group)
-    for other in ".,":
-        # A mark this language uses for neither decimals nor groups, once, before three digits: a decimal
-        # mark as written elsewhere, or a group separator as written elsewhere.
-        if other not in (decimal_mark, group) and re.fullmatch(rf"[-+]?\d+\{other}\d{{3}}", text):
-            raise NumberRefused(typed, ambiguous=True)
-    try:
-        number = parse_decimal(text, locale=locale, strict=True)
-    except (NumberFormatError, ValueError, ArithmeticError):
-        raise NumberRefused(typed) from None
-    if not number.is_finite():
-        raise NumberRefused(typed)
-    return float(number)
+    """``text`` read as a number written in ``language`` (the page's, by default), or refused
+    (NumberRefused) rather than guessed: see read_number, shared with every form's numbers."""
+    return float(read_number(text, language))
 
 
 def _number(values: dict[str, str], name: str, problems: list[str]) -> float | None:
