@@ -4,7 +4,8 @@ gaps service and renders; the charts come from pux.charts with their tables."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
@@ -33,12 +34,13 @@ from pux.gaps.schemas import (
     WhoFilter,
     WhoReport,
 )
-from pux.i18n import get_language, listed
+from pux.i18n import decimal_text, get_language, listed
 from pux.i18n import gettext as _
 from pux.interop.tabular.formats import MEDIA_TYPES
 from pux.needs import workflow
 from pux.pagination import Page, PageRequest, page_of_rows
 from pux.reference import service as reference
+from pux.validation import typed_field_number
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import OrganisationChoice, PageNumber, country_code, organisation_ids
 from pux.web.forms import CountryPath, RecordPath, flash, form_data, listing
@@ -144,6 +146,39 @@ def rate_query(
     )
 
 
+def page_rate_query(
+    currency: Annotated[str, Query(pattern=r"^\s*(?:[A-Za-z]{3})?\s*$")] = DEFAULT_CURRENCY,
+    rate_from: Annotated[str | None, Query(max_length=3)] = None,
+    rate: Annotated[str | None, Query(max_length=40)] = None,
+    rate_year: Annotated[str | None, Query(pattern=RATE_YEAR)] = None,
+    rate_source: Annotated[str | None, Query(max_length=200)] = None,
+) -> tuple[str, tuple[ExchangeRate, ...]]:
+    """rate_query for the pages: the rate a reader states is read as the page's language writes numbers
+    ("0,92" on a French page was refused); the API keeps its plain decimal."""
+    rate_text, year_text = _blank(rate), _blank(rate_year)
+    return _stated_rate(
+        (_blank(currency) or DEFAULT_CURRENCY).upper(),
+        rate_from,
+        _page_rate(rate_text) if rate_text else None,
+        int(year_text) if year_text else None,
+        rate_source,
+    )
+
+
+# The rates a reader may state, as the API's pattern bounds them: above 0 and below a billion.
+LARGEST_RATE = Decimal("1e9")
+
+
+def _page_rate(text: str) -> float:
+    rate = typed_field_number("rate", text)
+    if not 0 < rate < LARGEST_RATE:
+        limit = decimal_text(float(LARGEST_RATE), "#,##0")
+        raise ValidationFailed(
+            [FieldProblem("rate", _("must be above 0 and below %(limit)s") % {"limit": limit})]
+        )
+    return float(rate)
+
+
 def _stated_rate(
     currency: str, rate_from: str | None, rate: float | None, rate_year: int | None, rate_source: str | None
 ) -> tuple[str, tuple[ExchangeRate, ...]]:
@@ -190,6 +225,17 @@ def gap_query(region: Code = None, area: Code = None, country: Code = None) -> G
     )
 
 
+def _page_amount(name: str, text: str | None) -> Decimal | None:
+    """A cost bound typed on the unfunded needs page, read as the page's language writes numbers (the
+    API's reading, _amount, took "1 250 000,50" on a French page for no number)."""
+    if not _blank(text):
+        return None
+    value = typed_field_number(name, str(text))
+    if value < 0 or value > Decimal("1e15"):
+        raise ValidationFailed([FieldProblem(name, _("must be an amount of 0 or more"))])
+    return value
+
+
 def _amount(name: str, text: str | None) -> Decimal | None:
     if not _blank(text):
         return None
@@ -209,13 +255,45 @@ COST_BOUND = (
 
 
 def unfunded_query(
+    filters: Annotated[UnfundedFilter, Depends(unfunded_filter)],
+    cost_min: Annotated[str | None, Query(max_length=30, description=COST_BOUND % "Lowest")] = None,
+    cost_max: Annotated[str | None, Query(max_length=30, description=COST_BOUND % "Highest")] = None,
+) -> UnfundedFilter:
+    return replace(filters, cost_min=_amount("cost_min", cost_min), cost_max=_amount("cost_max", cost_max))
+
+
+def page_unfunded_query(
+    filters: Annotated[UnfundedFilter, Depends(unfunded_filter)],
+    cost_min: Annotated[str | None, Query(max_length=30)] = None,
+    cost_max: Annotated[str | None, Query(max_length=30)] = None,
+) -> UnfundedFilter:
+    """unfunded_query for the page: its cost bounds read as the page's language writes numbers."""
+    low, high = _each_read(
+        lambda: _page_amount("cost_min", cost_min), lambda: _page_amount("cost_max", cost_max)
+    )
+    return replace(filters, cost_min=low, cost_max=high)
+
+
+def _each_read(*readings: Callable[[], Decimal | None]) -> list[Decimal | None]:
+    """Every bound read, every refusal named at once rather than the first."""
+    values, problems = [], []
+    for reading in readings:
+        try:
+            values.append(reading())
+        except ValidationFailed as failed:
+            problems += failed.problems
+            values.append(None)
+    if problems:
+        raise ValidationFailed(problems)
+    return values
+
+
+def unfunded_filter(
     area: Code = None,
     technique: Annotated[str | None, Query(max_length=60)] = None,
     region: Code = None,
     income_group: Code = None,
     group: Annotated[str | None, Query(pattern="^(LDC|LLDC|SIDS)?$")] = None,
-    cost_min: Annotated[str | None, Query(max_length=30, description=COST_BOUND % "Lowest")] = None,
-    cost_max: Annotated[str | None, Query(max_length=30, description=COST_BOUND % "Highest")] = None,
     footnote_a: bool = False,
     country: Code = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -226,8 +304,6 @@ def unfunded_query(
         region_m49=_blank(region),
         income_group=_blank(income_group),
         group=_blank(group),
-        cost_min=_amount("cost_min", cost_min),
-        cost_max=_amount("cost_max", cost_max),
         footnote_a_only=footnote_a,
         country_iso3=country_code(country),
         text=_blank(q),
@@ -240,6 +316,9 @@ RateQuery = Annotated[tuple[str, tuple[ExchangeRate, ...]], Depends(rate_query)]
 WhoQuery = Annotated[WhoFilter, Depends(who_query)]
 GapQuery = Annotated[GapFilter, Depends(gap_query)]
 UnfundedQuery = Annotated[UnfundedFilter, Depends(unfunded_query)]
+# The pages' own: what a reader types is read as the page's language writes numbers.
+PageRateQuery = Annotated[tuple[str, tuple[ExchangeRate, ...]], Depends(page_rate_query)]
+PageUnfundedQuery = Annotated[UnfundedFilter, Depends(page_unfunded_query)]
 Sort = Annotated[str, Query(pattern="^(priority|oldest|cost)$")]
 Indicator = Annotated[str, Query(pattern="^(priority|gap|needs|assistance)$")]
 
@@ -392,7 +471,7 @@ def gap_ranking(
     actor: PageActor,
     filters: GapQuery,
     period: PeriodQuery,
-    money: RateQuery,
+    money: PageRateQuery,
     page: PageNumber,
 ) -> HTMLResponse:
     currency, rates = money
@@ -426,7 +505,7 @@ def country_gaps(
     actor: PageActor,
     iso3: CountryPath,
     period: PeriodQuery,
-    money: RateQuery,
+    money: PageRateQuery,
 ) -> HTMLResponse:
     currency, rates = money
     report = service.country_gaps(
@@ -455,8 +534,8 @@ def unfunded_board(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    filters: UnfundedQuery,
-    money: RateQuery,
+    filters: PageUnfundedQuery,
+    money: PageRateQuery,
     page: PageNumber,
     sort: Sort = "priority",
 ) -> HTMLResponse:
@@ -591,7 +670,7 @@ def gaps_by_goal_and_technique(
     actor: PageActor,
     filters: GapQuery,
     period: PeriodQuery,
-    money: RateQuery,
+    money: PageRateQuery,
 ) -> HTMLResponse:
     currency, rates = money
     report = service.gaps_by_goal_and_technique(
@@ -628,7 +707,7 @@ def export_gaps_by_goal_and_technique(
     actor: PageActor,
     filters: GapQuery,
     period: PeriodQuery,
-    money: RateQuery,
+    money: PageRateQuery,
     by: TagTable = v.BY_GOAL,
     format: FileFormat = "csv",
 ) -> Response:
@@ -667,7 +746,7 @@ def coverage_over_time(
     actor: PageActor,
     filters: GapQuery,
     period: CoveragePeriodQuery,
-    money: RateQuery,
+    money: PageRateQuery,
 ) -> HTMLResponse:
     currency, rates = money
     report = service.coverage_over_time(
@@ -686,7 +765,7 @@ def export_coverage_over_time(
     actor: PageActor,
     filters: GapQuery,
     period: CoveragePeriodQuery,
-    money: RateQuery,
+    money: PageRateQuery,
     format: FileFormat = "csv",
 ) -> Response:
     """The table of /gaps/over-time with the same filters, as a file."""

@@ -22,7 +22,7 @@ from pux.matching import service
 from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP
 from pux.matching.models import AllocationRound, MatchProposal
 from pux.reference.choices import reference_labels
-from pux.validation import clean_text
+from pux.validation import clean_text, typed_field_number
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import PageNumber
 from pux.web.forms import RecordPath, flash, form_data, problems_context
@@ -114,10 +114,8 @@ def _share(values: dict[str, object], name: str, default: float | None) -> float
     raw = values.get(name)
     if raw in (None, ""):
         return default
-    try:
-        share = float(str(raw)) / 100.0
-    except ValueError as error:
-        raise ValidationFailed([FieldProblem(name, _("must be a percentage"))]) from error
+    # Read as the page's language writes it: "12,5" on a French page was refused "must be a percentage".
+    share = float(typed_field_number(name, str(raw))) / 100.0
     if not 0 <= share <= 1:
         raise ValidationFailed([FieldProblem(name, _("must be between 0 and 100"))])
     return share
