@@ -320,6 +320,40 @@ def reset_password(email: str) -> None:
     print(f"{settings.base_url.rstrip('/')}/password-reset/{token}")
 
 
+@users_app.command("deactivate")
+def deactivate_user(email: str) -> None:
+    """Deactivate an account (someone who left): signed out, no sign-in, no API token; roles and records
+    stay. `pux users reactivate EMAIL` gives it back."""
+    _set_account_active(email, active=False)
+
+
+@users_app.command("reactivate")
+def reactivate_user(email: str) -> None:
+    """Make a deactivated account active again."""
+    _set_account_active(email, active=True)
+
+
+def _set_account_active(email: str, *, active: bool) -> None:
+    from pux.accounts import repository as accounts_repository
+    from pux.accounts import service as accounts
+    from pux.accounts.permissions import Actor
+    from pux.errors import DomainError, NotFound
+
+    try:
+        with _sessions() as session:
+            person = accounts_repository.get_user_by_email(session, email)
+            if person is None:
+                raise NotFound("No account has this email address.")
+            accounts.set_account_active(
+                session, actor=Actor.system(_cli_actor()), user_id=person.id, active=active
+            )
+            address = person.email
+    except DomainError as refused:
+        console.print(f"[red]Refused: {refused} Nothing was changed.[/red]")
+        raise typer.Exit(code=1) from refused
+    console.print(f"{address} is {'active' if active else 'deactivated'}.")
+
+
 @countries_app.command("list")
 def countries_list(
     region: Annotated[str | None, typer.Option(help="M49 code or name of a region or sub-region")] = None,

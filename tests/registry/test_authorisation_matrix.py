@@ -680,6 +680,10 @@ def _reset_link(session: Session, world: World, role: str) -> Request:
     return f"/people/{world.user_ids['expert']}/password-reset", {"data": {}}
 
 
+def _account(world: World, change: str) -> Request:
+    return f"/people/{world.user_ids['expert']}/{change}", {"data": {}}
+
+
 def _password_reset(session: Session, world: World, role: str) -> Request:
     """A reset link the administrator made for the role's own account: whoever holds it may use it."""
     from pux.config import Settings
@@ -1132,6 +1136,8 @@ RULES = (
     ),
     Rule("POST", "/account/password", SIGNED_IN, _password_change),
     Rule("POST", "/people/{user_id}/password-reset", ADMIN_ONLY, _reset_link),
+    Rule("POST", "/people/{user_id}/deactivate", ADMIN_ONLY, lambda s, w, r: _account(w, "deactivate")),
+    Rule("POST", "/people/{user_id}/reactivate", ADMIN_ONLY, lambda s, w, r: _account(w, "reactivate")),
     Rule("POST", "/password-reset/{token}", EVERYONE, _password_reset),
     Rule("POST", "/api/v1/events/{event_id}/registration", SIGNED_IN, _registration_api, True),
     Rule("POST", "/events/{event_id}/register", SIGNED_IN, _registration_form),

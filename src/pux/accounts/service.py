@@ -790,6 +790,46 @@ def revoke_role(session: Session, *, actor: Actor, role_id: int) -> None:
     )
 
 
+def set_account_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> User:
+    """Deactivate an account (someone left their ministry or organisation) or make it active again
+    (administrators). A deactivated person cannot sign in, their sessions end and their API tokens stop
+    working; their roles, records and history stay, so reactivating gives everything back."""
+    require(
+        permissions.can_manage_roles(actor), _("Only administrators may deactivate or reactivate accounts.")
+    )
+    user = repository.get_user(session, user_id)
+    if user is None:
+        raise NotFound(_("No such person."))
+    if user.is_active == active:
+        return user  # asked twice (a second tab, a double click): nothing changes, nothing to record
+    if not active:
+        _require_may_deactivate(session, actor, user)
+        repository.end_sign_in_sessions(session, user_id=user.id)
+    user.is_active = active
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.label,
+        action="user.reactivate" if active else "user.deactivate",
+        entity_type="user",
+        entity_id=str(user.id),
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return user
+
+
+def _require_may_deactivate(session: Session, actor: Actor, user: User) -> None:
+    if user.id == actor.user_id:
+        # Nobody would be left signed in to undo it, when it is the only administrator's own account.
+        raise InvalidTransition(_("You cannot deactivate your own account: ask another administrator."))
+    is_admin = any(role.role == permissions.ADMIN for role in user.roles)
+    if is_admin and repository.count_active_holders(session, permissions.ADMIN) <= 1:
+        raise InvalidTransition(
+            _("This is the last active administrator: give the role to someone else first.")
+        )
+
+
 def invitable_roles(actor: Actor) -> tuple[str, ...]:
     """The roles this actor may invite people to (what the invitation form offers)."""
     return tuple(

@@ -365,6 +365,28 @@ def revoke_role(
     return RedirectResponse("/people", status_code=303)
 
 
+@router.post("/people/{user_id}/deactivate", dependencies=[CsrfChecked])
+def deactivate_account(
+    request: Request, session: SessionDep, actor: PageActor, user_id: RecordPath
+) -> RedirectResponse:
+    person = service.set_account_active(session, actor=actor, user_id=user_id, active=False)
+    flash(
+        request,
+        _("The account was deactivated: %(name)s can no longer sign in.") % {"name": person.full_name},
+    )
+    return RedirectResponse(f"/people?{urlencode({'q': person.email})}", status_code=303)
+
+
+@router.post("/people/{user_id}/reactivate", dependencies=[CsrfChecked])
+def reactivate_account(
+    request: Request, session: SessionDep, actor: PageActor, user_id: RecordPath
+) -> RedirectResponse:
+    person = service.set_account_active(session, actor=actor, user_id=user_id, active=True)
+    message = _("The account was reactivated: %(name)s can sign in again.")
+    flash(request, message % {"name": person.full_name})
+    return RedirectResponse(f"/people?{urlencode({'q': person.email})}", status_code=303)
+
+
 @router.post("/people/{user_id}/password-reset", dependencies=[CsrfChecked])
 def make_password_reset(
     request: Request, session: SessionDep, actor: PageActor, user_id: RecordPath
