@@ -744,3 +744,9 @@ def test_need_page_warnings_count_only_what_the_reader_may_see(
         assert page.status_code == 200
         for warning in warnings:
             assert warning not in page.text, (outsider, warning)
+
+
+@pytest.mark.parametrize("path", ["/organisations/{id}/brief", "/organisations/{id}/brief.pdf"])
+def test_an_organisation_brief_of_an_id_beyond_64_bits_is_not_found(client: TestClient, path: str) -> None:
+    # Read as a plain int, the id overflowed the database driver: a 500 with a traceback in the log.
+    assert client.get(path.format(id=10**20)).status_code in (404, 422)

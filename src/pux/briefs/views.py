@@ -18,6 +18,7 @@ from pux.briefs import vocabulary as v
 from pux.briefs.content import Brief, Figure
 from pux.i18n import get_language, text_direction
 from pux.web.deps import SessionDep
+from pux.web.forms import RecordPath
 from pux.web.routing import page_router
 from pux.web.security import PageActor
 from pux.web.templating import build_templates, render
@@ -115,11 +116,11 @@ def region_brief_pdf(session: SessionDep, actor: PageActor, m49: str) -> Respons
 
 @router.get("/organisations/{organisation_id}/brief", response_class=HTMLResponse)
 def organisation_brief_page(
-    request: Request, session: SessionDep, actor: PageActor, organisation_id: int
+    request: Request, session: SessionDep, actor: PageActor, organisation_id: RecordPath
 ) -> HTMLResponse:
     return _page(request, session, actor, v.ORGANISATION, str(organisation_id))
 
 
 @router.get("/organisations/{organisation_id}/brief.pdf")
-def organisation_brief_pdf(session: SessionDep, actor: PageActor, organisation_id: int) -> Response:
+def organisation_brief_pdf(session: SessionDep, actor: PageActor, organisation_id: RecordPath) -> Response:
     return _pdf(session, actor, v.ORGANISATION, str(organisation_id))
