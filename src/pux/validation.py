@@ -320,16 +320,19 @@ def _typed_figures(text: str, kind: type, places: int | None) -> str:
     return str(number)
 
 
-def typed_field_number(field: str, text: str, *, places: int | None = None) -> Decimal:
+def typed_field_number(
+    field: str, text: str, *, places: int | None = None, example: Decimal | None = None
+) -> Decimal:
     """A number a person typed into a page's field outside a form model (a round's percentages, a stated
-    exchange rate), read as _typed_figures reads a form's: refused naming ``field``, with an example in
-    the page's language, when it cannot be read or could be read two ways."""
+    exchange rate), read as _typed_figures reads a form's: refused naming ``field``, with an example (of
+    an amount unless ``example`` is given) in the page's language, when it cannot be read or could be read
+    two ways."""
     try:
         number = read_number(text, amount=True)
         if places is not None:
             refuse_extra_decimals(text, number, places)
     except NumberRefused as refusal:
-        message = _refusal_message(text, refusal, Decimal, places)
+        message = _refusal_message(text, refusal, Decimal, places, example)
         raise ValidationFailed([FieldProblem(field, message)]) from None
     except ValueError as error:
         raise ValidationFailed([FieldProblem(field, str(error))]) from None
@@ -340,13 +343,15 @@ def typed_field_number(field: str, text: str, *, places: int | None = None) -> D
 _EXAMPLE_NUMBER = Decimal("1250000.5")
 
 
-def _refusal_message(typed: str, refusal: NumberRefused, kind: type, places: int | None) -> str:
-    example = decimal_text(float(_EXAMPLE_NUMBER), _example_pattern(kind, places))
+def _refusal_message(
+    typed: str, refusal: NumberRefused, kind: type, places: int | None, example: Decimal | None = None
+) -> str:
+    written = decimal_text(float(example or _EXAMPLE_NUMBER), _example_pattern(kind, places))
     if refusal.ambiguous:
         message = _("%(value)s could mean thousands or decimals; write it as in %(example)s")
     else:
         message = _("must be a number, written as in %(example)s")
-    return message % {"value": typed.strip()[:_SHOWN_FIGURES], "example": example}
+    return message % {"value": typed.strip()[:_SHOWN_FIGURES], "example": written}
 
 
 def _example_pattern(kind: type, places: int | None) -> str:

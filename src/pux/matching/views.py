@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Query, Request
@@ -110,12 +111,16 @@ def _round_title(typed: object, problems: list[FieldProblem]) -> str:
     return title or _("Allocation round")
 
 
+# A percentage written in the page's language, to show how to write one.
+EXAMPLE_PERCENT = Decimal("12.5")
+
+
 def _share(values: dict[str, object], name: str, default: float | None) -> float | None:
     raw = values.get(name)
     if raw in (None, ""):
         return default
     # Read as the page's language writes it: "12,5" on a French page was refused "must be a percentage".
-    share = float(typed_field_number(name, str(raw))) / 100.0
+    share = float(typed_field_number(name, str(raw), example=EXAMPLE_PERCENT)) / 100.0
     if not 0 <= share <= 1:
         raise ValidationFailed([FieldProblem(name, _("must be between 0 and 100"))])
     return share
