@@ -202,6 +202,17 @@ def tokens_of(session: Session, user_id: int) -> Sequence[ApiToken]:
     return session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
 
 
+def revoke_tokens_of(session: Session, *, user_id: int, when: datetime) -> list[int]:
+    """Revoke every token of a person not revoked yet; returns their ids (for the audit)."""
+    statement = (
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=when)
+        .returning(ApiToken.id)
+    )
+    return sorted(session.scalars(statement))
+
+
 def latest_failures(
     session: Session, *, email: str | None, client_address: str | None, since: datetime, limit: int
 ) -> list[datetime]:

@@ -555,7 +555,8 @@ def change_password(
 ) -> str:
     """Change the signed-in person's own password. A wrong current password is refused beside its box
     and counted as a failed sign-in (so the form cannot be used to guess it); on success every session
-    of the person ends, and the token of a fresh one for this browser is returned."""
+    of the person ends, their API tokens are revoked, and the token of a fresh session for this browser
+    is returned."""
     require(actor.user_id is not None, _("Sign in to change your password."))
     user = repository.get_user(session, actor.user_id or 0)
     if user is None or not user.is_active:
@@ -571,19 +572,29 @@ def change_password(
             SignInAttempt(email=user.email, client_address=address, succeeded=False, note="password change"),
         )
         raise ValidationFailed([FieldProblem("current_password", _("is not your current password"))])
-    _set_password(session, user, data.password)
+    _set_password(session, user, data.password, actor_label=actor.label, reason="password change")
     audit.record(
         session, actor=actor.label, action="user.password_change", entity_type="user", entity_id=str(user.id)
     )
     return start_session(session, user=user)
 
 
-def _set_password(session: Session, user: User, password: str) -> None:
-    """A new password, and every session of its owner ended: whoever knew the old one (or held a session
-    opened with it) is out."""
+def _set_password(session: Session, user: User, password: str, *, actor_label: str, reason: str) -> None:
+    """A new password, every session of its owner ended and every API token of theirs revoked: whoever
+    knew the old one (or held a session or a token made with it) is out. A token is as good as the
+    password it was made with, so one stolen with the password would otherwise outlive the change."""
     user.password_hash = hash_password(password)
     session.flush()
     repository.end_sign_in_sessions(session, user_id=user.id)
+    for token_id in repository.revoke_tokens_of(session, user_id=user.id, when=_now()):
+        audit.record(
+            session,
+            actor=actor_label,
+            action="token.revoke",
+            entity_type="api_token",
+            entity_id=str(token_id),
+            after={"reason": reason},
+        )
 
 
 def _reset_signature(secret: str, user: User, expires: int) -> str:
@@ -635,12 +646,14 @@ def reset_password(
     session: Session, *, token: str, secret: str, data: NewPassword
 ) -> tuple[SignedInUser, str]:
     """Set a new password through a reset link: the link stops working, every session of the person ends,
-    and a fresh one starts for the browser that used it (its token is returned)."""
+    its API tokens are revoked, and a fresh session starts for the browser that used it (its token is
+    returned)."""
     user = open_password_reset(session, token=token, secret=secret)
-    _set_password(session, user, data.password)
+    label = user_label(user.id, user.email)
+    _set_password(session, user, data.password, actor_label=label, reason="password reset")
     audit.record(
         session,
-        actor=user_label(user.id, user.email),
+        actor=label,
         action="user.password_reset",
         entity_type="user",
         entity_id=str(user.id),

@@ -224,7 +224,13 @@ def change_password(request: Request, session: SessionDep, actor: PageActor, for
         )
     request.session.clear()  # every other session has ended; this browser continues in a fresh one
     request.session[SESSION_TOKEN] = token
-    flash(request, _("Your password was changed. You were signed out everywhere else."))
+    flash(
+        request,
+        _(
+            "Your password was changed. You were signed out everywhere else, and your API tokens were "
+            "revoked: make new ones."
+        ),
+    )
     return RedirectResponse("/account", status_code=303)
 
 
@@ -436,7 +442,13 @@ def reset_password(request: Request, session: SessionDep, form: FormDep, token: 
     _user, session_token = service.reset_password(session, token=token, secret=secret, data=data)
     request.session.clear()
     request.session[SESSION_TOKEN] = session_token
-    flash(request, _("Your new password is set. You were signed out everywhere else."))
+    flash(
+        request,
+        _(
+            "Your new password is set. You were signed out everywhere else, and your API tokens were "
+            "revoked: make new ones."
+        ),
+    )
     return RedirectResponse("/account", status_code=303)
 
 
