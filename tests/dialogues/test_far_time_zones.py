@@ -8,7 +8,7 @@ the one clock every decision reads."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from pux.briefs import service as briefs
 from pux.dialogues import service as dialogues
+from pux.dialogues import statistics
 from pux.dialogues.models import DialogueEvent
 from pux.dialogues.repository import EventFilter
 from pux.dialogues.schemas import EventUpdate, ParticipantFields
@@ -218,3 +219,21 @@ def test_a_focal_point_s_inbox_waits_only_on_events_not_yet_ended(session: Sessi
     waiting = dialogues.nominations_waiting(session, actor=focal_point)
     mine = _titles([person.event for person in waiting if person.event.title.startswith(WORD)])
     assert mine == ["webinar ahead"]
+
+
+def test_the_statistics_count_an_event_held_or_upcoming_by_its_instants(
+    session: Session, world: World
+) -> None:
+    period = statistics.Period(date(2026, 12, 1), date(2026, 12, 31))
+
+    def held_and_upcoming() -> tuple[int, int]:
+        report = statistics.dialogue_statistics(
+            session, actor=world.actors["facilitator"], period=period, by="country"
+        )
+        return report.events_held, report.events_upcoming
+
+    held, upcoming = held_and_upcoming()
+    _ended_in_kiritimati(session, world)
+    assert held_and_upcoming() == (held + 1, upcoming)  # was counted upcoming: its local date is the 7th
+    _ahead_in_pago_pago(session, world)
+    assert held_and_upcoming() == (held + 1, upcoming + 1)  # was counted held: 07:00 local is before 16:54

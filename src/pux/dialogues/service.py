@@ -129,13 +129,6 @@ def has_ended(event: DialogueEvent) -> bool:
     return event.ends_at_utc < utc_clock()
 
 
-def local_now() -> datetime:
-    # Wrong for any event held away from UTC (its local times are compared with UTC's clock): kept only
-    # while dialogues.statistics still counts events held and upcoming with it; use has_begun, has_ended
-    # or utc_clock instead.
-    return utc_clock()
-
-
 def get_event(session: Session, *, actor: Actor, event_id: int) -> DialogueEvent:
     """An event the actor may see, else NotFound (whether or not it exists)."""
     event = repository.get_event(session, event_id)

@@ -174,19 +174,18 @@ def dialogue_statistics(session: Session, *, actor: Actor, period: Period, by: s
             target.concept_notes += 1
             target.needs += need is not None
             target.needs_supported += need is not None and need.status in SUPPORTED_NEED_STATUSES
-    now = service.local_now()
+    held = [event for event in visible.values() if service.has_ended(event)]  # wherever it was held
     kinds: dict[str, int] = defaultdict(int)
-    for event in visible.values():
-        if event.ends_at < now:
-            kinds[event.kind] += 1
+    for event in held:
+        kinds[event.kind] += 1
     ordered = sorted(rows.values(), key=lambda r: (-r.participants, -r.concept_notes, r.key))
     if not permissions.can_run_events(actor):
         _hide_small_travel(ordered, totals)
         _hide_gender_splits(ordered, totals, _hidden_gender_splits(people)[by])
     return StatisticsReport(
         by=by,
-        events_held=sum(1 for e in visible.values() if e.ends_at < now),
-        events_upcoming=sum(1 for e in visible.values() if e.ends_at >= now),
+        events_held=len(held),
+        events_upcoming=len(visible) - len(held),
         rows=ordered,
         totals=totals,
         events_by_kind=dict(kinds),
