@@ -14,6 +14,7 @@ from sqlalchemy.orm.util import AliasedClass
 from pux.accounts.models import Organisation
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance.models import AssistanceActivity, IatiTransaction
+from pux.audit.repository import latest_seq_of
 from pux.db import ChunkedRows, once_per_transaction, rows_in_chunks
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import fold_for_search
@@ -170,9 +171,18 @@ def list_visible(
     return fetch_page(session, statement, page, kept_by=activities_stamp(session))
 
 
+# The kind of entity of the activities' audit records (assistance.service.ENTITY): recording, editing
+# and importing (IATI) an activity each record one, and its commit gives it its place in the chain.
+AUDITED_AS = "assistance_activity"
+
+
 def activities_stamp(session: Session) -> tuple[object, ...]:
     """Moves when an activity is added or changed (PUX deletes none; a deletion around it is seen when it
-    takes the newest). Two index lookups, read once per transaction until its next write."""
+    takes the newest). Three index lookups, read once per transaction until its next write.
+
+    The chain place of the latest committed write moves at each commit, in commit order. The newest change
+    and the highest id are written before the commit, so a save that commits after a later one leaves
+    them as they were; they are kept for writes made around PUX, which record no audit."""
     # Each maximum a query of its own: SQLite finds one maximum with one index step, but two in one select
     # walk a whole index (29 ms at 200,000 activities, on every page that lists them).
     return once_per_transaction(
@@ -183,6 +193,7 @@ def activities_stamp(session: Session) -> tuple[object, ...]:
                 select(
                     select(func.max(AssistanceActivity.updated_at)).scalar_subquery(),
                     select(func.max(AssistanceActivity.id)).scalar_subquery(),
+                    latest_seq_of(AUDITED_AS),
                 )
             ).one()
         ),

@@ -25,6 +25,8 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_event_history", "entity_type", "entity_id", "occurred_at", "id"),
         Index("ix_audit_event_type_id", "entity_type", "id"),
+        # The latest committed record of a kind, in commit order (repository.latest_seq_of): one index step.
+        Index("ix_audit_event_type_seq", "entity_type", "chain_seq"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Generator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ScalarSelect, Select, func, select, union_all, update
 from sqlalchemy.orm import Session
 
 from pux.audit.chain import GENESIS, EventContent, Seal, SealedEvent
@@ -18,6 +18,26 @@ def latest_event_of(kind: str) -> Select[int]:
     """The id of the latest audit record of one kind of entity, as a query to embed in a change stamp
     (one step of the index on kind and id)."""
     return select(func.max(AuditEvent.id).label("id")).where(AuditEvent.entity_type == kind)
+
+
+def latest_seq_of(*kinds: str) -> ScalarSelect[int | None]:
+    """The chain place of the latest committed audit record of these kinds of entity (None: none yet), as
+    a query to embed in a change stamp: one step of the index on kind and place per kind.
+
+    Places are given at commit, one transaction at a time under the chain head's lock (see
+    service.seal_own_events), so they follow the order of the commits: a reader that sees place N has seen
+    every commit before it. An id or a time is given when a row is written, and a write that commits after
+    a later one would leave a stamp built of those unmoved."""
+    latest_of_each = [
+        select(func.max(AuditEvent.chain_seq).label("seq")).where(AuditEvent.entity_type == kind)
+        for kind in kinds
+    ]
+    if len(latest_of_each) == 1:
+        return latest_of_each[0].scalar_subquery()
+    # The latest of each kind, then the latest of those: a max over all the kinds at once walked back
+    # through every newer audit record on PostgreSQL.
+    each = union_all(*latest_of_each).subquery()
+    return select(func.max(each.c.seq)).scalar_subquery()
 
 
 def add_event(session: Session, event: AuditEvent) -> AuditEvent:

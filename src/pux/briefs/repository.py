@@ -52,7 +52,8 @@ def data_fingerprint(session: Session) -> tuple[list[tuple[str, object]], int | 
     # edit made around PUX is still seen when it sets updated_at later than the newest, as every PUX write
     # of an activity does (SQLite compares the times as text: one written in another format, or within
     # the same second without its fraction, may not move it; an insert or a delete always moves the count).
-    changed, _newest_id = stamp = activities_stamp(session)
+    stamp = activities_stamp(session)  # the newest change first, then what else it holds
+    changed = stamp[0]
     parts.append(("activity", (session.scalar(select(func.count()).select_from(AssistanceActivity)), *stamp)))
     if isinstance(changed, datetime):
         changed = changed.replace(tzinfo=None)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from pux.assistance.repository import activities_stamp
 from pux.audit.models import AuditEvent
-from pux.audit.repository import latest_event_of
+from pux.audit.repository import latest_event_of, latest_seq_of
 from pux.db import once_per_transaction
 from pux.priority.models import PriorityConfigVersion
 from pux.reference.models import Country, IndicatorObservation
@@ -38,7 +38,11 @@ def inputs_stamp(session: Session) -> tuple[object, ...]:
 def _read_inputs_stamp(session: Session) -> tuple[object, ...]:
     """What the index's inputs are read from, in a few index lookups: the latest audited write of the
     kinds that change them (INPUT_ENTITIES), and the count or newest row of what the index reads (writes
-    made around PUX: a loader, a manual correction)."""
+    made around PUX: a loader, a manual correction).
+
+    The latest write by its chain place, given at commit in commit order: a save that commits after a
+    later one moves it. Ids are given when an event is written, so by the latest id alone that save went
+    unseen. The latest id is read too: a transaction's own writes have no place until it commits."""
     # The latest of each kind, then the latest of those: one index step each (a max over all the kinds at
     # once walked back through every newer audit record on PostgreSQL).
     latest_of_each = union_all(*(latest_event_of(kind) for kind in INPUT_ENTITIES)).subquery()
@@ -52,6 +56,7 @@ def _read_inputs_stamp(session: Session) -> tuple[object, ...]:
             select(AuditEvent.occurred_at)
             .where(AuditEvent.id == latest_input.scalar_subquery())
             .scalar_subquery(),
+            latest_seq_of(*INPUT_ENTITIES),
             select(func.max(PriorityConfigVersion.id)).scalar_subquery(),
             select(func.count()).select_from(IndicatorObservation).scalar_subquery(),
             select(func.max(IndicatorObservation.id)).scalar_subquery(),
