@@ -50,7 +50,7 @@ def test_a_worker_handed_a_job_killed_on_its_last_attempt_fails_it_without_count
 ) -> None:
     """PostgreSQL's way: the queue hands the killed worker's job to the next worker."""
     job = _killed_on_its_last_attempt(session, world)
-    last_start = _started(job)
+    last_start, earlier_actions = _started(job), len(_actions(session, job))  # a reused id's, on SQLite
     outcome = service.execute(session_factory, job.id, policy=policy, redelivered=True)
     assert outcome.status == FAILED
     job = _reload(session, job)
@@ -58,7 +58,7 @@ def test_a_worker_handed_a_job_killed_on_its_last_attempt_fails_it_without_count
     assert _started(job) == last_start
     assert job.finished_at is not None and _aware(job.finished_at) > last_start
     assert STOPPED_ON_EVERY_ATTEMPT in (job.error or "")
-    assert _actions(session, job) == ["job.fail"]
+    assert _actions(session, job)[earlier_actions:] == ["job.fail"]
     read = client.get(f"/api/v1/jobs/{job.id}", headers=bearer(world.tokens["facilitator"])).json()
     assert (read["status"], read["attempts"], read["max_attempts"]) == (FAILED, 3, 3)
     assert _aware(datetime.fromisoformat(read["started_at"].replace("Z", "+00:00"))) == last_start
