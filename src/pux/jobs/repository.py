@@ -36,10 +36,13 @@ def under_way(
     return session.scalars(statement).all()
 
 
-def any_queued(session: Session, *, everyone: bool, requested_by_id: int | None) -> bool:
-    """Whether a job is waiting for a runner: any at all, or any that one person asked for."""
-    statement = listing(everyone=everyone, requested_by_id=requested_by_id).where(Job.status == QUEUED)
-    return session.scalar(statement.with_only_columns(Job.id).limit(1)) is not None
+def unfinished_statuses(session: Session, *, everyone: bool, requested_by_id: int | None) -> set[str]:
+    """Which of queued and running the jobs are that wait for a runner or are under way: anyone's, or
+    the ones one person asked for."""
+    statement = listing(everyone=everyone, requested_by_id=requested_by_id).where(
+        Job.status.in_((QUEUED, RUNNING))
+    )
+    return set(session.scalars(statement.with_only_columns(Job.status).order_by(None).distinct()))
 
 
 # procrastinate's own table of the `pux worker` processes running (PostgreSQL only): each says it is alive

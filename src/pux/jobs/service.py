@@ -143,9 +143,12 @@ def under_way(session: Session, *, actor: Actor, kind: str) -> Sequence[Job]:
 @dataclass(frozen=True)
 class NoRunnerSeen:
     """Jobs wait, and no runner has been seen for longer than the stalled time: none since ``last_seen``,
-    or none ever (None)."""
+    or none ever (None). ``queued``: some of them wait to be taken; ``stopped``: some are marked running,
+    but their runner is silent too (it stopped, and nothing takes them up until a runner starts)."""
 
     last_seen: datetime | None
+    queued: bool = True
+    stopped: bool = False
 
 
 def no_runner_for_jobs(
@@ -153,31 +156,35 @@ def no_runner_for_jobs(
 ) -> NoRunnerSeen | None:
     """For the jobs page: whether the jobs the actor sees wait for a runner nobody has seen lately (a
     round queued with no `pux worker` running said "Waiting for a runner to take it" for as long as
-    anyone watched). ``runner_here``: this process's own runner is alive, and takes them."""
+    anyone watched; a job whose only worker was killed stayed "running", its takeover promised, until
+    someone started one). ``runner_here``: this process's own runner is alive, and takes them."""
     if runner_here or not actor.is_authenticated:
         return None
     everyone = permissions.can_run_jobs(actor)
-    if not repository.any_queued(session, everyone=everyone, requested_by_id=actor.user_id):
-        return None
-    return _no_runner_seen(session, policy)
+    statuses = repository.unfinished_statuses(session, everyone=everyone, requested_by_id=actor.user_id)
+    return _no_runner_seen(session, policy, statuses)
 
 
 def no_runner_for_job(
     session: Session, *, job: Job, policy: RunPolicy, runner_here: bool
 ) -> NoRunnerSeen | None:
-    """For a job's page: whether it waits for a runner nobody has seen lately."""
-    if runner_here or job.status != QUEUED:
+    """For a job's page: whether it waits for a runner nobody has seen lately, to take it or to take it
+    up again."""
+    if runner_here:
         return None
-    return _no_runner_seen(session, policy)
+    return _no_runner_seen(session, policy, {job.status})
 
 
-def _no_runner_seen(session: Session, policy: RunPolicy) -> NoRunnerSeen | None:
+def _no_runner_seen(session: Session, policy: RunPolicy, statuses: set[str]) -> NoRunnerSeen | None:
     # A runner at work beats every third of the stalled time, and on PostgreSQL an idle `pux worker`
-    # too: silent for longer, none is there (or every one is stuck).
+    # too: silent for longer, none is there (or every one is stuck). A running job counts as waiting
+    # then: its own runner is among the silent ones, so it is a stopped one's.
+    if not statuses & {QUEUED, RUNNING}:
+        return None
     last_seen = repository.last_runner_sign(session)
     if last_seen is not None and _now() - last_seen <= timedelta(seconds=policy.stalled_seconds):
         return None
-    return NoRunnerSeen(last_seen)
+    return NoRunnerSeen(last_seen, queued=QUEUED in statuses, stopped=RUNNING in statuses)
 
 
 def requester_names(session: Session, jobs: Sequence[Job]) -> dict[str, str]:
