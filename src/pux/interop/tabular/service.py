@@ -432,6 +432,7 @@ def _check_row(
         # The same answer for "no such record" and "a record you may not see": nothing leaks.
         row_problems.append(FieldProblem("id", _("no record with this id is visible to you"), number))
     if existing is not None:
+        row_problems += _create_only_problems(entity, row, existing, number)
         values = {**_values_of_absent_columns(entity, existing, header), **values}
     plan = PlannedRow(number, existing, values)
     set_aside = {problem.field for problem in row_problems}
@@ -459,6 +460,39 @@ def _check_row(
     if not row_problems:
         plan.data = data
     return row_problems, plan
+
+
+def create_only_columns(entity: Entity) -> tuple[Column, ...]:
+    """The columns a new record takes and an edit does not (a need's country, a programme's organisation):
+    the update shape has no such field, so a changed cell in a row updating a record was dropped unseen
+    ("unchanged: 1" for a need moved from KEN to UGA)."""
+    created = entity.create_schema.model_fields
+    updated = entity.update_schema.model_fields
+    return tuple(
+        column
+        for column in entity.columns
+        if not column.export_only and column.name in created and column.name not in updated
+    )
+
+
+def _create_only_problems(
+    entity: Entity, row: dict[str, str], existing: Any, number: int
+) -> list[FieldProblem]:
+    """A problem for each create-only cell of a row updating ``existing`` that does not say its value (a
+    blank cell too: it would have cleared the field, as a blank cell does elsewhere)."""
+    problems = []
+    for column in create_only_columns(entity):
+        if column.name not in row:
+            continue
+        value = getattr(existing, column.name)
+        if not _same_cell(row[column.name], value, column.kind):
+            message = _(
+                "cannot be changed once the record exists, by import or in its form (it is '%(value)s')"
+            )
+            problems.append(
+                FieldProblem(column.name, message % {"value": to_cell(value, column.kind)}, number)
+            )
+    return problems
 
 
 @dataclass(frozen=True)
