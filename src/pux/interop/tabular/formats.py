@@ -7,7 +7,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -252,7 +252,7 @@ def _cells_without_header(header: Sequence[str], cells: Sequence[str], row: int)
 def read_table(content: bytes, filename: str) -> Table:
     """Read CSV (UTF-8; comma, semicolon or tab) or xlsx (first sheet) into a Table."""
     if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
+        return _read_xlsx(content, filename)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -279,11 +279,11 @@ def read_table(content: bytes, filename: str) -> Table:
     return _table_from_lines(lines)
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _read_xlsx(content: bytes, filename: str) -> Table:
     try:
-        too_wide = _first_row_too_wide(content)
-        if too_wide is not None:
-            return _too_many_columns(too_wide)
+        refusal = _refusal_before_reading(content, filename)
+        if refusal is not None:
+            return refusal
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors for a broken file
         return _unreadable_xlsx()
@@ -316,18 +316,121 @@ _ROW_OR_CELL = re.compile(rb'<(?:\w+:)?(row|c)\b(?:[^>]*?\sr="([A-Z]*)(\d+)")?')
 _SCAN_BYTES = 1 << 20
 
 
-def _first_row_too_wide(content: bytes) -> int | None:
-    """The number of the first row of the first sheet with a cell past MAX_COLUMNS, found by a search of
-    its XML as it is unpacked, before openpyxl reads it: openpyxl reads every cell of a sheet that does
-    not declare its size once to find it (48 s for 1,000 rows of 16,384 empty cells) before any row."""
+# What the parts of a workbook may unpack to, all together (declared, and then counted as read). PUX's own
+# xlsx export of the mission's 20,306 needs unpacks to 37 MB (3.3 MB file); the same table as spreadsheet
+# programs save it (every text cell a shared string) to 17 MB. MAX_ROWS such rows come to about 90 MB.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# openpyxl reads a workbook's whole shared-strings table before its first row, a Python string per entry:
+# 8 million empty entries, in a 335 KB file, took 72 s and 750 MB. A table may hold no more entries than
+# the first sheet has cells (each cell uses one at most), plus SHARED_STRINGS_BEYOND_THE_SHEET, and never
+# more than MAX_SHARED_STRINGS (50,000 rows of 20 text cells that all differ). The 20,306 needs saved so
+# hold 56,336 entries (4.2 MB of XML) in 390,895 cells.
+MAX_SHARED_STRINGS = 1_000_000
+# The texts of a short second sheet (a list of codes to pick from), which the import does not read.
+SHARED_STRINGS_BEYOND_THE_SHEET = 10_000
+# The shared-strings table's XML, entries and text together.
+MAX_SHARED_STRINGS_BYTES = 128 * 1024 * 1024
+# How openpyxl finds the shared strings: the part the package's content types give this type.
+_SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+# A shared string's tag (with a namespace prefix or not).
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+# The longest tag name and prefix searched for whole across two chunks.
+_TAG_CARRY_BYTES = 256
+
+
+class _TooMuchInside(Exception):
+    """A part unpacked to more than it may (whatever size the archive declares for it)."""
+
+
+def _refusal_before_reading(content: bytes, filename: str) -> Table | None:
+    """The refusal of a workbook found before openpyxl opens it: one that unpacks to too much, one whose
+    first sheet is too wide, one whose shared-strings table holds more entries than its first sheet has
+    cells (or than MAX_SHARED_STRINGS). None when openpyxl may read it."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        part = _first_sheet(archive)
-        if part is None:
-            return None  # laid out otherwise: openpyxl finds the sheet, or refuses the file
-        return _first_row_too_wide_in(archive.open(part))
+        declared = sum(entry.file_size for entry in archive.infolist())
+        if declared > MAX_UNPACKED_BYTES:
+            return _too_large_inside(filename)
+        try:
+            scan = _first_sheet_scan(archive)
+            if scan.too_wide is not None:
+                return _too_many_columns(scan.too_wide)
+            most = min(MAX_SHARED_STRINGS, scan.cells + SHARED_STRINGS_BEYOND_THE_SHEET)
+            too_many = _shared_strings_past(archive, most)
+        except _TooMuchInside:
+            return _too_large_inside(filename)
+        return _too_many_shared_strings(filename) if too_many else None
 
 
-def _first_row_too_wide_in(sheet: IO[bytes]) -> int | None:
+def _shared_strings_past(archive: zipfile.ZipFile, most: int) -> bool:
+    """Whether the shared-strings table holds more than ``most`` entries or MAX_SHARED_STRINGS_BYTES of
+    text. Each is counted as it is unpacked, a chunk at a time: the size an archive declares is not trusted
+    (zipfile stops a part at its declared size, then refuses it for a bad checksum; that is zipfile's way,
+    not a promise)."""
+    entries = 0
+    for part in _shared_strings_parts(archive):
+        for text in _tag_whole_chunks(archive, part, MAX_SHARED_STRINGS_BYTES):
+            entries += len(_SHARED_STRING.findall(text))
+            if entries > most:
+                return True
+    return False
+
+
+def _shared_strings_parts(archive: zipfile.ZipFile) -> list[str]:
+    try:
+        types = ElementTree.fromstring(b"".join(_chunks(archive, "[Content_Types].xml", _SCAN_BYTES)))
+    except (KeyError, ElementTree.ParseError):
+        return []  # no package openpyxl reads: it refuses the file
+    named = (
+        element.get("PartName", "")
+        for element in types
+        if element.tag.endswith("}Override") and element.get("ContentType") == _SHARED_STRINGS_TYPE
+    )
+    return [name.lstrip("/") for name in named if name.lstrip("/") in archive.namelist()]
+
+
+def _tag_whole_chunks(archive: zipfile.ZipFile, part: str, limit: int) -> Iterator[bytes]:
+    """The part's bytes a chunk at a time, a tag cut at a chunk's end moved whole to the next chunk."""
+    rest = b""
+    for chunk in _chunks(archive, part, limit):
+        text = rest + chunk
+        cut = text.rfind(b"<", max(0, len(text) - _TAG_CARRY_BYTES))
+        text, rest = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
+        yield text
+    yield rest
+
+
+def _chunks(archive: zipfile.ZipFile, part: str, limit: int) -> Iterator[bytes]:
+    """A part's bytes as unpacked; _TooMuchInside once they pass ``limit``."""
+    read = 0
+    with archive.open(part) as unpacked:
+        while chunk := unpacked.read(_SCAN_BYTES):
+            read += len(chunk)
+            if read > limit:
+                raise _TooMuchInside(part)
+            yield chunk
+
+
+@dataclass
+class SheetScan:
+    """What a search of the first sheet's XML found: the first row with a cell past MAX_COLUMNS, if any,
+    and how many cells the sheet has (up to that row)."""
+
+    too_wide: int | None = None
+    cells: int = 0
+
+
+def _first_sheet_scan(archive: zipfile.ZipFile) -> SheetScan:
+    """The first sheet searched as it is unpacked, before openpyxl reads it: openpyxl reads every cell of a
+    sheet that does not declare its size once to find it (48 s for 1,000 rows of 16,384 empty cells) before
+    any row."""
+    part = _first_sheet(archive)
+    if part is None:
+        return SheetScan()  # laid out otherwise: openpyxl finds the sheet, or refuses the file
+    return _scan_sheet(archive.open(part))
+
+
+def _scan_sheet(sheet: IO[bytes]) -> SheetScan:
+    scan = SheetScan()
     with sheet:
         row, column, rest = 0, 0, b""
         while chunk := sheet.read(_SCAN_BYTES):
@@ -342,10 +445,12 @@ def _first_row_too_wide_in(sheet: IO[bytes]) -> int | None:
                 if tag == b"row":
                     row, column = int(digits) if digits else row + 1, 0
                     continue
+                scan.cells += 1
                 column = _column_number(letters) if letters else column + 1
                 if column > MAX_COLUMNS:
-                    return int(digits) if digits else row
-    return None
+                    scan.too_wide = int(digits) if digits else row
+                    return scan
+    return scan
 
 
 def _column_number(letters: bytes) -> int:
@@ -398,6 +503,22 @@ def _xlsx_cells(row: Sequence[Any], number: int, lines: Lines, problems: list[Fi
 
 def _unreadable_xlsx() -> Table:
     return Table(header=[], problems=[FieldProblem("file", _("this is not a readable Excel file"), 1)])
+
+
+def _too_large_inside(filename: str) -> Table:
+    message = _(
+        "%(file)s unpacks to more than %(limit)s MB: an import reads smaller workbooks (save the sheet "
+        "alone, or split its rows into several files)"
+    ) % {"file": filename, "limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
+    return Table(header=[], problems=[FieldProblem("file", message, 1)])
+
+
+def _too_many_shared_strings(filename: str) -> Table:
+    message = _(
+        "%(file)s holds far more texts than the sheet an import reads could use: save that sheet alone in "
+        "a new workbook, or split its rows into several files"
+    ) % {"file": filename}
+    return Table(header=[], problems=[FieldProblem("file", message, 1)])
 
 
 def _too_many_columns(number: int) -> Table:
