@@ -171,7 +171,17 @@ def clean_text(value: str) -> str:
         raise ValueError(_("contains broken characters (invalid Unicode)"))
     if any((unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS) for char in value):
         raise ValueError(_("contains control characters (such as NUL) that cannot be stored"))
+    if any(is_noncharacter(char) for char in value):
+        # Never text (Unicode keeps them for programs' own use), and U+FFFE / U+FFFF are not allowed in
+        # XML: one such title made the public IATI file answer 500 for everyone.
+        raise ValueError(_("contains characters that are not text (Unicode noncharacters such as U+FFFE)"))
     return unicodedata.normalize("NFC", _without_loose_joiners(value.translate(_INVISIBLE)))
+
+
+def is_noncharacter(char: str) -> bool:
+    """U+FDD0..U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF, U+1FFFE ...)."""
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
 def _without_loose_joiners(text: str) -> str:

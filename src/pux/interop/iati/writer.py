@@ -6,6 +6,7 @@ unless they are in the activity's default language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -36,12 +37,22 @@ def _amount(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
 
 
+# What XML 1.0 cannot hold: control characters but tab and line ends, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold: forms refuse them now, but a record saved before
+    (or written around PUX) must not make the whole file fail for everyone."""
+    return _NOT_XML.sub("", text)
+
+
 def _narratives(parent: Any, narratives: Iterable[Narrative], default_language: str) -> None:
     for narrative in narratives:
         element = etree.SubElement(parent, "narrative")
         if narrative.language and narrative.language != default_language:
             element.set(XML_LANG, narrative.language)
-        element.text = narrative.text
+        element.text = xml_text(narrative.text)
 
 
 def _organisation(
@@ -110,7 +121,7 @@ def activity_element(record: ActivityRecord) -> Any:
         activity.set("default-currency", record.default_currency)
     if record.last_updated:
         activity.set("last-updated-datetime", _iso(record.last_updated))
-    etree.SubElement(activity, "iati-identifier").text = record.identifier
+    etree.SubElement(activity, "iati-identifier").text = xml_text(record.identifier)
     _organisation(activity, "reporting-org", record.reporting_org, language, "activity-id")
     _narratives(etree.SubElement(activity, "title"), record.titles, language)
     for kind in sorted({kind for kind, _n in record.descriptions}):
