@@ -269,14 +269,25 @@ def can_manage_organisations(actor: Actor) -> bool:
     return actor.is_global
 
 
-def can_invite(actor: Actor, *, role: str, country_iso3: str | None, organisation_id: int | None) -> bool:
-    """Administrators invite anyone; facilitators anyone but administrators; a focal point, counterparts."""
+def can_invite(
+    actor: Actor,
+    *,
+    role: str,
+    country_iso3: str | None,
+    organisation_id: int | None,
+    organisation_country: str | None = None,
+) -> bool:
+    """Administrators invite anyone; facilitators anyone but administrators; a focal point, counterparts
+    of their own country, tied to no organisation or to one of that country (``organisation_country``:
+    the counterpart's ministry, hospital or institute). The organisation of an account lets it act for
+    that organisation (its follow-up actions, the closed events they belong to): another country's is not
+    the focal point's to give."""
     if actor.is_admin:
         return True
     if actor.has(FACILITATOR):
         return role != ADMIN
-    if role == COUNTERPART and country_iso3:
-        return actor.has(FOCAL_POINT, country_iso3=country_iso3)
+    if role == COUNTERPART and country_iso3 and actor.has(FOCAL_POINT, country_iso3=country_iso3):
+        return organisation_id is None or organisation_country == country_iso3
     return False
 
 

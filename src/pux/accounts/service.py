@@ -251,14 +251,17 @@ def _contains(organisation: OrganisationName, folded_text: str) -> bool:
 def invite(session: Session, *, actor: Actor, data: InvitationCreate) -> tuple[Invitation, str]:
     """Invite a person to an account with one scoped role; returns the invitation and its one-time token."""
     require(
-        permissions.can_invite(
-            actor, role=data.role, country_iso3=data.country_iso3, organisation_id=data.organisation_id
-        ),
+        permissions.can_invite(actor, role=data.role, country_iso3=data.country_iso3, organisation_id=None),
         _("You may not invite someone to this role."),
     )
-    problems = _scope_problems(
-        session, Grant(data.role, country_iso3=data.country_iso3, organisation_id=data.organisation_id)
-    )
+    grant = Grant(data.role, country_iso3=data.country_iso3, organisation_id=data.organisation_id)
+    problems = _scope_problems(session, grant)
+    if not problems and not _may_invite_with(session, actor, grant):
+        # Told beside the box, as a choice the inviter can change, not as a refusal of the whole form.
+        message = _("you may invite someone only to an organisation of %(country)s, or to none") % {
+            "country": data.country_iso3
+        }
+        problems.append(FieldProblem("organisation_id", message))
     if repository.get_user_by_email(session, data.email) is not None:
         problems.append(FieldProblem("email", _("this person has an account already")))
     if problems:
@@ -290,6 +293,34 @@ def invite(session: Session, *, actor: Actor, data: InvitationCreate) -> tuple[I
     return invitation, token
 
 
+def _may_invite_with(session: Session, inviter: Actor, grant: Grant) -> bool:
+    """Whether the inviter may invite someone to ``grant`` and tie the new account to its organisation
+    (judged by the organisation's country)."""
+    organisation = (
+        repository.get_organisation(session, grant.organisation_id) if grant.organisation_id else None
+    )
+    return permissions.can_invite(
+        inviter,
+        role=grant.role,
+        country_iso3=grant.country_iso3,
+        organisation_id=grant.organisation_id,
+        organisation_country=organisation.country_iso3 if organisation else None,
+    )
+
+
+def _still_vouched_for(session: Session, invitation: Invitation) -> bool:
+    """Whether the person who made an invitation may (still) make it: one made before focal points were
+    held to their own country's organisations, or by someone since stripped of the role, opens nothing.
+    An invitation made from the command line has no inviter."""
+    if invitation.invited_by_id is None:
+        return True
+    inviter = repository.get_user(session, invitation.invited_by_id)
+    grant = Grant(
+        invitation.role, country_iso3=invitation.country_iso3, organisation_id=invitation.organisation_id
+    )
+    return inviter is not None and _may_invite_with(session, actor_for(inviter), grant)
+
+
 def open_invitation(session: Session, *, token: str) -> Invitation:
     """The pending invitation behind a token, else NotFound."""
     invitation = repository.get_invitation_by_hash(session, _digest(token))
@@ -298,6 +329,8 @@ def open_invitation(session: Session, *, token: str) -> Invitation:
         expires = expires.replace(tzinfo=UTC)
     if invitation is None or invitation.accepted_at is not None or expires is None or expires < _now():
         raise NotFound(_("This invitation is unknown, used or expired. Ask for a new one."))
+    if not _still_vouched_for(session, invitation):
+        raise NotFound(_("This invitation is no longer valid. Ask for a new one."))
     return invitation
 
 
