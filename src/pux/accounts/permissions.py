@@ -625,8 +625,16 @@ def can_check_evidence(actor: Actor, *, author_id: int | None) -> bool:
 
 
 def can_review_translations(actor: Actor) -> bool:
-    """Mark a translation of knowledge content as reviewed: reviewers and facilitators."""
+    """Mark translations of knowledge content as reviewed: reviewers and facilitators (each one but those
+    they wrote, ``can_review_translation``)."""
     return actor.is_global or actor.has(REVIEWER)
+
+
+def can_review_translation(actor: Actor, *, written_by_id: int | None) -> bool:
+    """Mark one translation reviewed: reviewers and facilitators, never the one who wrote or last changed
+    its text (a review is a second person's reading). A text the system wrote (the seed's, the demo's) has
+    no writer: any reviewer reviews it."""
+    return can_review_translations(actor) and (written_by_id is None or actor.user_id != written_by_id)
 
 
 def can_view_unpublished_knowledge(actor: Actor) -> bool:

@@ -239,6 +239,9 @@ class KnowledgeTranslation(Base):
     language: Mapped[str] = mapped_column(String(2))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="machine_draft")
+    # Who wrote or last changed the text: its review is a second person's. None for the texts the system
+    # wrote (the seed's, the demo's), which any reviewer reviews.
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

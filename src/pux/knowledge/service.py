@@ -17,7 +17,7 @@ from pux.accounts import permissions
 from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
-from pux.errors import FieldProblem, NotFound, ValidationFailed, ensure_current
+from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import DEFAULT_LANGUAGE, LANGUAGE_AUTONYMS, LANGUAGES, get_language
 from pux.i18n import gettext as _
 from pux.knowledge import repository
@@ -507,6 +507,18 @@ def may_edit(actor: Actor) -> bool:
 
 def may_review_translations(actor: Actor) -> bool:
     return permissions.can_review_translations(actor)
+
+
+def may_review_translation(actor: Actor, translation: KnowledgeTranslation) -> bool:
+    """Whether a page offers ``actor`` to mark this translation reviewed (not to the one who wrote it)."""
+    return translation.status != v.REVIEWED and permissions.can_review_translation(
+        actor, written_by_id=translation.written_by_id
+    )
+
+
+def wrote_translation(actor: Actor, translation: KnowledgeTranslation) -> bool:
+    """Whether ``actor`` wrote or last changed this translation's text (their page says another does it)."""
+    return actor.user_id is not None and translation.written_by_id == actor.user_id
 
 
 # Columns of the ledger file (data/FORMAT.md) that the shapes call otherwise; problems name the file's column.
@@ -1023,7 +1035,8 @@ def _source_language(session: Session, entity_type: str, entity_id: int) -> str:
 def save_translation(
     session: Session, *, actor: Actor, entity_type: str, entity_id: int, data: TranslationFields
 ) -> KnowledgeTranslation:
-    """Write or replace the translation of one field (editors); it is a draft until a reviewer reviews it."""
+    """Write or replace the translation of one field (editors); it is a draft until a reviewer other than
+    its writer reviews it."""
     require_may_edit(actor)
     editable = (v.TECHNIQUE, v.EVIDENCE, v.STORY, v.MYTH)
     if entity_type not in editable or data.field not in v.TRANSLATED_FIELDS[entity_type]:
@@ -1038,6 +1051,7 @@ def save_translation(
         )
         repository.add(session, translation)
     translation.text, translation.status = data.text, v.MACHINE_DRAFT
+    translation.written_by_id = actor.user_id
     translation.reviewed_by_id, translation.reviewed_at = None, None
     session.flush()
     _audit(session, actor, "translation.save", TRANSLATION, translation.id, before=before,
@@ -1048,12 +1062,19 @@ def save_translation(
 def review_translation(
     session: Session, *, actor: Actor, translation_id: int, version: int
 ) -> KnowledgeTranslation:
-    """A reviewer marks a translation as reviewed (who and when are kept)."""
+    """A reviewer other than its writer marks a translation as reviewed (who and when are kept)."""
     require(permissions.can_review_translations(actor), _("Only knowledge reviewers review translations."))
     translation = repository.get_translation_by_id(session, translation_id)
     if translation is None:
         raise NotFound(_("No such translation."))
     ensure_current(translation.version, version)
+    if not permissions.can_review_translation(actor, written_by_id=translation.written_by_id):
+        raise InvalidTransition(
+            _(
+                "You wrote or last changed this translation, so you cannot review it: a review is a second "
+                "person's reading. Another reviewer marks it reviewed; it stays marked as not yet reviewed."
+            )
+        )
     before = translation.snapshot()
     translation.status, translation.reviewed_by_id, translation.reviewed_at = (
         v.REVIEWED,
@@ -1150,7 +1171,7 @@ def _people(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
 
 # Accounts a knowledge record's snapshot names by number: a history shows no account numbers (the "Who"
 # column already names who made each change, by name).
-PERSON_FIELDS = frozenset({"author_id", "checked_by_id", "disputed_by_id", "reviewed_by_id"})
+PERSON_FIELDS = frozenset({"author_id", "checked_by_id", "disputed_by_id", "reviewed_by_id", "written_by_id"})
 
 
 # A status in a history by its label in the reader's language ("Status: reported → checked" was shown in

@@ -3,6 +3,8 @@ stories, myths and facts, and the editors' and reviewers' forms."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar
 
@@ -19,7 +21,7 @@ from pux.knowledge import calculator, figures, service
 from pux.knowledge import vocabulary as v
 from pux.knowledge.api import StudyMethodFilter
 from pux.knowledge.markdown import render_markdown
-from pux.knowledge.models import EvidenceEntry, Myth, SuccessStory
+from pux.knowledge.models import EvidenceEntry, KnowledgeTranslation, Myth, SuccessStory
 from pux.knowledge.repository import EvidenceFilter
 from pux.knowledge.schemas import (
     EvidenceCreate,
@@ -136,7 +138,7 @@ def _technique_page(
             "country": country,
             "countries": reference.list_selectable_countries(session),
             "may_edit": service.may_edit(actor),
-            "may_review": service.may_review_translations(actor),
+            **_translation_reviews(actor),
             "page_translations": _page_translations(session, actor, page),
             # The myths' claims in the reader's language, as /myths shows them (they were in English).
             "myth_texts": service.localiser(session, entity_type=v.MYTH, ids=[m.id for m in page.myths]),
@@ -484,7 +486,16 @@ def _translations_context(
         "translated_fields": v.TRANSLATED_FIELDS[entity_type],
         "other_languages": [lang for lang in LANGUAGES if lang != source_language],
         "may_translate": service.may_edit(actor),
-        "may_review": service.may_review_translations(actor),
+        # Named apart from a story's or a myth's own "may_review", which this once replaced on their pages.
+        **_translation_reviews(actor),
+    }
+
+
+def _translation_reviews(actor: Actor) -> dict[str, Callable[[KnowledgeTranslation], bool]]:
+    """Per translation: whether the page offers ``actor`` to review it, and whether they wrote it."""
+    return {
+        "may_review_translation": functools.partial(service.may_review_translation, actor),
+        "wrote_translation": functools.partial(service.wrote_translation, actor),
     }
 
 
