@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select, text, update
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -229,6 +230,27 @@ def latest_failures(
     if client_address is not None:
         statement = statement.where(SignInAttempt.client_address == client_address)
     return list(session.scalars(statement))
+
+
+def take_sign_in_turn(session: Session, keys: Iterable[str]) -> None:
+    """Make this transaction's sign-in counting wait for (and then hold off, until it ends) every other
+    transaction counting attempts of one of ``keys`` (an email, an address). PostgreSQL: transaction-level
+    advisory locks, taken in one order so that two counters never wait for each other. SQLite needs none:
+    a writer's transaction already holds the whole database's write lock."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for number in sorted({_lock_number(key) for key in keys}):
+        session.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
+
+
+def _lock_number(key: str) -> int:
+    # The same 64-bit number for the same key in every process (Python's hash() differs between them).
+    return int.from_bytes(hashlib.sha256(f"pux-sign-in|{key}".encode()).digest()[:8], "big", signed=True)
+
+
+def count_attempt_as_success(session: Session, attempt_id: int) -> None:
+    """The attempt counted as a failure while its password was checked turned out right."""
+    session.execute(update(SignInAttempt).where(SignInAttempt.id == attempt_id).values(succeeded=True))
 
 
 def get_sign_in_session(session: Session, token_hash: str) -> SignInSession | None:

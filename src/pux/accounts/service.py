@@ -393,6 +393,8 @@ class SignInCandidate:
     email: str
     user_id: int | None
     password_hash: str
+    # The attempt, counted as a failure before the password is checked (see begin_sign_in).
+    attempt_id: int
 
 
 @dataclass(frozen=True)
@@ -499,14 +501,27 @@ def throttled_address(client_address: str) -> str:
     return str(address)
 
 
-def begin_sign_in(session: Session, *, email: str, client_address: str) -> SignInCandidate:
-    """First half of signing in: refuse when throttled, else what the password must be checked against."""
+def begin_sign_in(
+    session: Session, *, email: str, client_address: str, note: str | None = None
+) -> SignInCandidate:
+    """First half of signing in: refuse when throttled, else count the attempt, as a failure until its
+    password proves right, and return what the password must be checked against.
+
+    Counting comes before checking so that guesses sent at the same moment cannot all pass the pauses
+    before any of them is recorded (40 at once were all checked). The session must be a writer's
+    (``unit_of_work(write=True)``: on SQLite the write lock makes the check and the count one step for
+    every thread and process; PostgreSQL takes locks of the email and the address) and be committed
+    before the slow password check, which must not hold that lock."""
     email = email.strip().lower()
-    _refuse_while_paused(session, email=email, client_address=throttled_address(client_address))
+    address = throttled_address(client_address)
+    repository.take_sign_in_turn(session, (f"email|{email}", f"address|{address}"))
+    _refuse_while_paused(session, email=email, client_address=address)
+    attempt = SignInAttempt(email=email, client_address=address, succeeded=False, note=note)
+    repository.add(session, attempt)
     user = repository.get_user_by_email(session, email)
     if user is None or not user.is_active or not user.password_hash:
-        return SignInCandidate(email=email, user_id=None, password_hash=_UNKNOWN_ACCOUNT_HASH)
-    return SignInCandidate(email=email, user_id=user.id, password_hash=user.password_hash)
+        return SignInCandidate(email, None, _UNKNOWN_ACCOUNT_HASH, attempt.id)
+    return SignInCandidate(email, user.id, user.password_hash, attempt.id)
 
 
 def password_matches(candidate: SignInCandidate, password: str) -> bool:
@@ -518,18 +533,12 @@ def password_matches(candidate: SignInCandidate, password: str) -> bool:
 def finish_sign_in(
     session: Session, *, candidate: SignInCandidate, client_address: str, password_matched: bool
 ) -> tuple[SignedInUser, str]:
-    """Second half: record the attempt; on success start a server-side session and return its token."""
+    """Second half: on success the attempt stops counting as a failure and a server-side session starts
+    (its token is returned); a failure was counted already."""
     user = repository.get_user(session, candidate.user_id) if candidate.user_id else None
-    succeeded = password_matched and user is not None and user.is_active
-    repository.add(
-        session,
-        SignInAttempt(
-            email=candidate.email, client_address=throttled_address(client_address), succeeded=succeeded
-        ),
-    )
-    if not succeeded:
+    if not (password_matched and user is not None and user.is_active):
         raise SignInRefused(_("Wrong email address or password."))
-    assert user is not None
+    repository.count_attempt_as_success(session, candidate.attempt_id)
     # A plain UPDATE, outside the account's optimistic versioning: the same person signing in on two
     # devices at once is not an edit conflict.
     repository.note_sign_in(session, user_id=user.id, when=_now())
@@ -594,17 +603,15 @@ def change_password(
     user = repository.get_user(session, actor.user_id or 0)
     if user is None or not user.is_active:
         raise NotFound(_("No such person."))
-    address = throttled_address(client_address)
     try:
-        candidate = begin_sign_in(session, email=user.email, client_address=client_address)
+        candidate = begin_sign_in(
+            session, email=user.email, client_address=client_address, note="password change"
+        )
     except SignInThrottled as paused:
         raise ValidationFailed([FieldProblem("current_password", str(paused))]) from paused
     if not password_matches(candidate, current_password):
-        repository.add(
-            session,
-            SignInAttempt(email=user.email, client_address=address, succeeded=False, note="password change"),
-        )
         raise ValidationFailed([FieldProblem("current_password", _("is not your current password"))])
+    repository.count_attempt_as_success(session, candidate.attempt_id)
     _set_password(session, user, data.password, actor_label=actor.label, reason="password change")
     audit.record(
         session, actor=actor.label, action="user.password_change", entity_type="user", entity_id=str(user.id)

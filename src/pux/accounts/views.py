@@ -72,7 +72,9 @@ def sign_in_form(request: Request, actor: PageActor, next: str | None = None) ->
 
 
 def _begin_sign_in(factory: sessionmaker[Session], email: str, client: str) -> SignInCandidate:
-    with unit_of_work(factory) as session:
+    # A writer's unit, committed before the password is checked: the attempt is counted (and seen by
+    # every other attempt) first, and the slow check runs without the write lock.
+    with unit_of_work(factory, write=True) as session:
         return service.begin_sign_in(session, email=email, client_address=client)
 
 
@@ -80,13 +82,9 @@ def _finish_sign_in(
     factory: sessionmaker[Session], candidate: SignInCandidate, client: str, matched: bool
 ) -> tuple[SignedInUser, str]:
     with unit_of_work(factory, write=True) as session:
-        try:
-            return service.finish_sign_in(
-                session, candidate=candidate, client_address=client, password_matched=matched
-            )
-        except SignInRefused:
-            session.commit()  # the failed attempt is kept: it is what throttles password guessing
-            raise
+        return service.finish_sign_in(
+            session, candidate=candidate, client_address=client, password_matched=matched
+        )
 
 
 @sign_in_router.post("/sign-in", dependencies=[CsrfChecked])
