@@ -542,12 +542,14 @@ def _translation(session: Session, world: World, role: str) -> Request:
 
 
 def _translation_review(session: Session, world: World, role: str) -> Request:
+    from pux.accounts.permissions import Actor
     from pux.knowledge import service as knowledge
     from pux.knowledge.schemas import TranslationFields
 
     entry = _evidence(session)
+    # Written by the system (as the seed's are): the one who writes a translation never reviews it.
     translation = knowledge.save_translation(
-        session, actor=world.actors["admin"], entity_type="evidence", entity_id=entry.id,
+        session, actor=Actor.system("test"), entity_type="evidence", entity_id=entry.id,
         data=TranslationFields(field="claim", language="fr", text="Rapport bénéfice-coût"),
     )  # fmt: skip
     return f"/knowledge/translations/{translation.id}/review", {"data": {"version": str(translation.version)}}
