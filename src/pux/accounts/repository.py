@@ -215,21 +215,39 @@ def revoke_tokens_of(session: Session, *, user_id: int, when: datetime) -> list[
 
 
 def latest_failures(
-    session: Session, *, email: str | None, client_address: str | None, since: datetime, limit: int
+    session: Session,
+    *,
+    email: str | None,
+    client_address: str | None,
+    since: datetime,
+    limit: int,
+    unsettled_since: datetime | None = None,
 ) -> list[datetime]:
     """When the latest failed sign-in attempts since ``since`` were made (of one email, from one address,
-    or both), newest first, at most ``limit`` of them."""
+    or both), newest first, at most ``limit`` of them; with ``unsettled_since``, leaving out the attempts
+    made since then whose password is still being checked."""
     statement = (
         select(SignInAttempt.attempted_at)
         .where(SignInAttempt.attempted_at >= since, SignInAttempt.succeeded.is_(False))
         .order_by(SignInAttempt.attempted_at.desc())
         .limit(limit)
     )
+    if unsettled_since is not None:
+        settled = or_(
+            SignInAttempt.note.is_(None),
+            SignInAttempt.note != CHECKING_NOTE,
+            SignInAttempt.attempted_at < unsettled_since,
+        )
+        statement = statement.where(settled)
     if email is not None:
         statement = statement.where(SignInAttempt.email == email)
     if client_address is not None:
         statement = statement.where(SignInAttempt.client_address == client_address)
     return list(session.scalars(statement))
+
+
+# The note of an attempt counted before its password is checked, until the check settles it.
+CHECKING_NOTE = "checking"
 
 
 def take_sign_in_turn(session: Session, keys: Iterable[str]) -> None:
@@ -248,9 +266,10 @@ def _lock_number(key: str) -> int:
     return int.from_bytes(hashlib.sha256(f"pux-sign-in|{key}".encode()).digest()[:8], "big", signed=True)
 
 
-def count_attempt_as_success(session: Session, attempt_id: int) -> None:
-    """The attempt counted as a failure while its password was checked turned out right."""
-    session.execute(update(SignInAttempt).where(SignInAttempt.id == attempt_id).values(succeeded=True))
+def settle_attempt(session: Session, attempt_id: int, *, succeeded: bool, note: str | None = None) -> None:
+    """Record how an attempt counted before its password was checked ended."""
+    statement = update(SignInAttempt).where(SignInAttempt.id == attempt_id)
+    session.execute(statement.values(succeeded=succeeded, note=note))
 
 
 def get_sign_in_session(session: Session, token_hash: str) -> SignInSession | None:

@@ -84,6 +84,11 @@ class SignInThrottled(DomainError):
         self.seconds = seconds
 
 
+class AttemptsBeingChecked(Exception):
+    """The pause's allowance is taken by attempts whose password is still being checked: try again once
+    they are settled (a moment later), rather than being told to wait a quarter of an hour for nothing."""
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -449,17 +454,25 @@ class _PauseScope(NamedTuple):
     email: str | None
     client_address: str | None
     limit: int
+    # Whether attempts whose password is being checked count (as failures, until they are settled).
+    counts_unsettled: bool = True
 
 
-def _paused_until(session: Session, scope: _PauseScope) -> datetime | None:
+# An attempt whose check never settled it (its server stopped meanwhile) counts as a failure after this.
+UNSETTLED_AT_MOST = timedelta(minutes=1)
+
+
+def _paused_until(session: Session, scope: _PauseScope, *, with_unsettled: bool) -> datetime | None:
     """When sign-in of this scope may resume, if its recent failures have reached its limit: once the
-    oldest of the last ``limit`` failures leaves the window (no failure is recorded while it is paused)."""
+    oldest of the last ``limit`` failures leaves the window (no failure is recorded while it is paused).
+    Attempts still being checked count only ``with_unsettled``."""
     failures = repository.latest_failures(
         session,
         email=scope.email,
         client_address=scope.client_address,
         since=_now() - THROTTLE_WINDOW,
         limit=scope.limit,
+        unsettled_since=None if with_unsettled else _now() - UNSETTLED_AT_MOST,
     )
     if len(failures) < scope.limit:
         return None
@@ -474,16 +487,26 @@ def _refuse_while_paused(session: Session, *, email: str, client_address: str) -
     # the longest of those that apply.
     scopes = (
         _PauseScope(_account_paused_everywhere, email, None, MAX_FAILURES_PER_ACCOUNT),
-        _PauseScope(_address_paused, None, client_address, MAX_FAILURES_PER_ADDRESS),
+        # An address's attempts being checked are not waited for: fifty people of one workshop behind one
+        # address sign in at the same moment, and each of their accounts is paused on its own count.
+        _PauseScope(_address_paused, None, client_address, MAX_FAILURES_PER_ADDRESS, counts_unsettled=False),
         _PauseScope(
             _account_paused_from_address, email, client_address, MAX_FAILURES_PER_ACCOUNT_FROM_ONE_ADDRESS
         ),
     )
-    pauses = [(scope.message, until) for scope in scopes if (until := _paused_until(session, scope))]
+    pauses = [
+        (scope.message, until)
+        for scope in scopes
+        if (until := _paused_until(session, scope, with_unsettled=False))
+    ]
     if pauses:
         longest = max(until for _message, until in pauses)
         seconds = max(1, math.ceil((longest - _now()).total_seconds()))
         raise SignInThrottled(pauses[0][0](math.ceil(seconds / 60)), seconds)
+    # Not paused by what is settled, but the allowance is taken by attempts still being checked: which of
+    # them fail decides whether this one may be checked at all.
+    if any(scope.counts_unsettled and _paused_until(session, scope, with_unsettled=True) for scope in scopes):
+        raise AttemptsBeingChecked()
 
 
 def throttled_address(client_address: str) -> str:
@@ -501,9 +524,7 @@ def throttled_address(client_address: str) -> str:
     return str(address)
 
 
-def begin_sign_in(
-    session: Session, *, email: str, client_address: str, note: str | None = None
-) -> SignInCandidate:
+def begin_sign_in(session: Session, *, email: str, client_address: str) -> SignInCandidate:
     """First half of signing in: refuse when throttled, else count the attempt, as a failure until its
     password proves right, and return what the password must be checked against.
 
@@ -511,12 +532,16 @@ def begin_sign_in(
     before any of them is recorded (40 at once were all checked). The session must be a writer's
     (``unit_of_work(write=True)``: on SQLite the write lock makes the check and the count one step for
     every thread and process; PostgreSQL takes locks of the email and the address) and be committed
-    before the slow password check, which must not hold that lock."""
+    before the slow password check, which must not hold that lock. The check then settles the attempt
+    (finish_sign_in). While the account's allowance is taken by attempts still being checked, this one
+    is neither counted nor refused: AttemptsBeingChecked says to begin again a moment later."""
     email = email.strip().lower()
     address = throttled_address(client_address)
     repository.take_sign_in_turn(session, (f"email|{email}", f"address|{address}"))
     _refuse_while_paused(session, email=email, client_address=address)
-    attempt = SignInAttempt(email=email, client_address=address, succeeded=False, note=note)
+    attempt = SignInAttempt(
+        email=email, client_address=address, succeeded=False, note=repository.CHECKING_NOTE
+    )
     repository.add(session, attempt)
     user = repository.get_user_by_email(session, email)
     if user is None or not user.is_active or not user.password_hash:
@@ -537,8 +562,9 @@ def finish_sign_in(
     (its token is returned); a failure was counted already."""
     user = repository.get_user(session, candidate.user_id) if candidate.user_id else None
     if not (password_matched and user is not None and user.is_active):
+        repository.settle_attempt(session, candidate.attempt_id, succeeded=False)
         raise SignInRefused(_("Wrong email address or password."))
-    repository.count_attempt_as_success(session, candidate.attempt_id)
+    repository.settle_attempt(session, candidate.attempt_id, succeeded=True)
     # A plain UPDATE, outside the account's optimistic versioning: the same person signing in on two
     # devices at once is not an edit conflict.
     repository.note_sign_in(session, user_id=user.id, when=_now())
@@ -604,14 +630,16 @@ def change_password(
     if user is None or not user.is_active:
         raise NotFound(_("No such person."))
     try:
-        candidate = begin_sign_in(
-            session, email=user.email, client_address=client_address, note="password change"
-        )
+        candidate = begin_sign_in(session, email=user.email, client_address=client_address)
     except SignInThrottled as paused:
         raise ValidationFailed([FieldProblem("current_password", str(paused))]) from paused
-    if not password_matches(candidate, current_password):
+    except AttemptsBeingChecked as busy:
+        message = _("other sign-ins to your account are being checked: try again in a moment")
+        raise ValidationFailed([FieldProblem("current_password", message)]) from busy
+    matched = password_matches(candidate, current_password)
+    repository.settle_attempt(session, candidate.attempt_id, succeeded=matched, note="password change")
+    if not matched:
         raise ValidationFailed([FieldProblem("current_password", _("is not your current password"))])
-    repository.count_attempt_as_success(session, candidate.attempt_id)
     _set_password(session, user, data.password, actor_label=actor.label, reason="password change")
     audit.record(
         session, actor=actor.label, action="user.password_change", entity_type="user", entity_id=str(user.id)

@@ -25,7 +25,13 @@ from pux.accounts.schemas import (
     OrganisationCreate,
     RoleGrant,
 )
-from pux.accounts.service import SignedInUser, SignInCandidate, SignInRefused, SignInThrottled
+from pux.accounts.service import (
+    AttemptsBeingChecked,
+    SignedInUser,
+    SignInCandidate,
+    SignInRefused,
+    SignInThrottled,
+)
 from pux.db import unit_of_work
 from pux.errors import ValidationFailed
 from pux.i18n import gettext as _
@@ -82,9 +88,36 @@ def _finish_sign_in(
     factory: sessionmaker[Session], candidate: SignInCandidate, client: str, matched: bool
 ) -> tuple[SignedInUser, str]:
     with unit_of_work(factory, write=True) as session:
-        return service.finish_sign_in(
-            session, candidate=candidate, client_address=client, password_matched=matched
-        )
+        try:
+            return service.finish_sign_in(
+                session, candidate=candidate, client_address=client, password_matched=matched
+            )
+        except SignInRefused:
+            session.commit()  # the attempt, counted already, is kept settled as a failure
+            raise
+
+
+# How often, and for how long at most, an attempt waits for the same account's attempts being checked.
+CHECKS_SETTLE_POLL_SECONDS = 0.1
+CHECKS_SETTLE_WAIT_SECONDS = 30.0
+
+
+async def _begin_sign_in_in_turn(factory: sessionmaker[Session], email: str, client: str) -> SignInCandidate:
+    """Begin signing in, waiting (without holding a thread) while the account's allowance is taken by
+    attempts still being checked: the same person signing in on several devices at once is let in
+    once those are settled, and a burst of guesses is then paused."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + CHECKS_SETTLE_WAIT_SECONDS
+    while True:
+        try:
+            return await run_in_threadpool(_begin_sign_in, factory, email, client)
+        except AttemptsBeingChecked:
+            if loop.time() > deadline:
+                message = _(
+                    "Too many sign-in attempts for this account at the same moment. Try again shortly."
+                )
+                raise SignInThrottled(message, 60) from None
+            await asyncio.sleep(CHECKS_SETTLE_POLL_SECONDS)
 
 
 @sign_in_router.post("/sign-in", dependencies=[CsrfChecked])
@@ -94,7 +127,7 @@ async def sign_in(request: Request, form: FormDep) -> Response:
     factory = request.app.state.session_factory
     client = _client(request)
     try:
-        candidate = await run_in_threadpool(_begin_sign_in, factory, email, client)
+        candidate = await _begin_sign_in_in_turn(factory, email, client)
         matched = await asyncio.get_running_loop().run_in_executor(
             PASSWORD_CHECKS, service.password_matches, candidate, password
         )
