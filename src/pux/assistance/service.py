@@ -275,10 +275,11 @@ def existing_activity_for(
     if not (isinstance(data.need_id, int) and isinstance(data.programme_id, int)):
         return None
     found = repository.for_need_and_programme(session, data.need_id, data.programme_id)
-    return next((a for a in found if a.status != "cancelled" and _may_see(actor, a)), None)
+    return next((a for a in found if a.status != "cancelled" and may_see(actor, a)), None)
 
 
-def _may_see(actor: Actor, activity: AssistanceActivity) -> bool:
+def may_see(actor: Actor, activity: AssistanceActivity) -> bool:
+    """Whether ``actor`` may see ``activity`` (its provider, country and visibility)."""
     return permissions.can_view_activity(
         actor,
         provider_organisation_id=activity.provider_organisation_id,
@@ -349,7 +350,7 @@ def record_activity(
 def get_activity(session: Session, *, actor: Actor, activity_id: int) -> AssistanceActivity:
     """An activity the actor may see, else NotFound."""
     activity = repository.get(session, activity_id)
-    if activity is None or not _may_see(actor, activity):
+    if activity is None or not may_see(actor, activity):
         raise NotFound(_("No activity with this number is visible to you."))
     return activity
 

@@ -659,7 +659,7 @@ def activities_of_accepted(
     """The activity each accepted proposal became (by proposal id), for those the actor may see: the
     partner completes that one (a new one recorded beside it counted the same money twice)."""
     ids = [p.activity_id for p in proposals if p.status == "accepted" and p.activity_id is not None]
-    activities = {a.id: a for a in assistance_repository.by_ids(session, ids) if _may_see_activity(actor, a)}
+    activities = {a.id: a for a in assistance_repository.by_ids(session, ids) if assistance.may_see(actor, a)}
     return {
         p.id: activities[p.activity_id]
         for p in proposals
@@ -891,7 +891,7 @@ def warnings_for_need(
     another currency; without one such a commitment is not compared, and the warning says so."""
     need = needs.get_need(session, actor=actor, need_id=need_id)
     found = []
-    activities = [a for a in repository.activities_for_need(session, need.id) if _may_see_activity(actor, a)]
+    activities = [a for a in repository.activities_for_need(session, need.id) if assistance.may_see(actor, a)]
     proposals = [p for p in repository.proposals_for_need(session, need.id) if _may_see_proposal(actor, p)]
     providers = {activity.provider_organisation_id for activity in activities}
     if providers:
@@ -920,7 +920,7 @@ def warnings_for_need(
         techniques=need.technique_codes,
         on=date.today(),
     )
-    other = {a.provider_organisation_id for a in overlapping if _may_see_activity(actor, a)} - providers
+    other = {a.provider_organisation_id for a in overlapping if assistance.may_see(actor, a)} - providers
     if len(other) >= 1:
         found.append(
             CoordinationWarning(
@@ -1008,15 +1008,6 @@ def _rates_note(conversion: gap_engine.Conversion) -> str:
         for rate in conversion.applied
     )
     return " " + _("Converted with %(rates)s.") % {"rates": used}
-
-
-def _may_see_activity(actor: Actor, activity: AssistanceActivity) -> bool:
-    return permissions.can_view_activity(
-        actor,
-        provider_organisation_id=activity.provider_organisation_id,
-        country_iso3=activity.recipient_country_iso3,
-        visibility=activity.visibility,
-    )
 
 
 def provider_overlaps(
