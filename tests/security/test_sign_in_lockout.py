@@ -132,3 +132,13 @@ def test_an_ipv6_network_is_one_address_for_the_pauses(session: Session, world: 
         accounts.sign_in(session, email=email, password=PASSWORD, client_address="2001:db8:aa:bb:ffff::1")
     signed_in = accounts.sign_in(session, email=email, password=PASSWORD, client_address="2001:db8:aa:cc::1")
     assert signed_in.id == world.user_ids["focal_ken"]
+
+
+def test_a_workshop_behind_one_address_signs_in_after_many_typing_mistakes(
+    session: Session, world: World
+) -> None:
+    # Fifty participants at one venue, one address: forty mistyped passwords (a few each) must not shut
+    # out the others who type theirs right.
+    for n in range(40):
+        _fail(session, f"participant.{n}@test.pux.invalid", STRANGER)
+    assert accounts.sign_in(session, email=world.emails["expert"], password=PASSWORD, client_address=STRANGER)
