@@ -44,7 +44,7 @@ def test_a_focal_point_cannot_tie_an_invitation_to_another_countrys_organisation
         # Beside the organisation's box, where the choice can be changed.
         assert (
             '<p class="field-error" id="error-organisation_id">you may invite someone only to an '
-            "organisation of KEN, or to none</p>"
+            "organisation of Kenya, or to none</p>"
         ) in page
     assert _invitations(session) == before  # nothing saved
 

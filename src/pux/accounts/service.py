@@ -266,8 +266,9 @@ def invite(session: Session, *, actor: Actor, data: InvitationCreate) -> tuple[I
     problems = _scope_problems(session, grant)
     if not problems and not _may_invite_with(session, actor, grant):
         # Told beside the box, as a choice the inviter can change, not as a refusal of the whole form.
+        country = reference_repository.get_country(session, data.country_iso3 or "")
         message = _("you may invite someone only to an organisation of %(country)s, or to none") % {
-            "country": data.country_iso3
+            "country": country.name() if country is not None else data.country_iso3
         }
         problems.append(FieldProblem("organisation_id", message))
     if repository.get_user_by_email(session, data.email) is not None:
