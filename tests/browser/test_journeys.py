@@ -373,10 +373,12 @@ class Journey:
         assert row.locator("td").nth(4).inner_text() == "Accepted"
         row.get_by_role("button", name="Accept").click()
         focal.wait_for_load_state()
-        expect(focal.locator(".flash")).to_contain_text("Your acceptance was recorded.")
+        # The second acceptance makes the match: the country is told which pipeline activity records it.
+        expect(focal.locator(".flash")).to_contain_text("Both sides have accepted: pipeline activity")
         row = _proposal_row(focal)
         assert row.locator("td").nth(5).inner_text() == "Accepted"
-        assert row.locator("td").nth(6).inner_text() == "Accepted"  # both sides: a match
+        # Both sides: a match, and the pipeline activity that records it.
+        assert row.locator("td").nth(6).inner_text().startswith("Accepted: activity ")
         self.shoot(focal, "focal", "4-proposal-accepted")
         focal.goto(self.need_url)
         expect(focal.locator(".status").first).to_have_text("Matched")
