@@ -295,7 +295,8 @@ def create_admin(
 @users_app.command("reset-password")
 def reset_password(email: str) -> None:
     """Print a one-time password reset link for a person who forgot their password (PUX sends no
-    e-mail: pass the link on). It works for 72 hours; using it signs the person out everywhere."""
+    e-mail: pass the link on). It works for 72 hours; using it signs the person out everywhere and
+    revokes their API tokens."""
     from pux.accounts import repository as accounts_repository
     from pux.accounts import service as accounts
     from pux.accounts.permissions import Actor
@@ -315,7 +316,10 @@ def reset_password(email: str) -> None:
         console.print(f"[red]Refused: {refused} Nothing was made.[/red]")
         raise typer.Exit(code=1) from refused
     hours = int(accounts.PASSWORD_RESET_LIFETIME.total_seconds() // 3600)
-    console.print(f"Pass this link on to {name}; it works once, for {hours} hours:")
+    console.print(
+        f"Pass this link on to {name}; it works once, for {hours} hours. Using it signs them out "
+        "everywhere and revokes their API tokens (they make new ones):"
+    )
     # Printed plainly (no wrapping or markup), so that it can be copied whole.
     print(f"{settings.base_url.rstrip('/')}/password-reset/{token}")
 

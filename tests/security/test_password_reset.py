@@ -163,6 +163,7 @@ def test_the_command_line_prints_a_reset_link(
     assert result.exit_code == 0, result.output
     found = LINK.search(result.output)
     assert found, result.output
+    assert "revokes their API tokens" in " ".join(result.output.split())  # as the reset itself does
     done = _set_password(TestClient(client.app), found.group(1), NEW_PASSWORD, NEW_PASSWORD)
     assert done.status_code == 303
     assert _signs_in(client, world.emails["expert"], NEW_PASSWORD)
