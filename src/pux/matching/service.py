@@ -658,18 +658,10 @@ def activities_of_accepted(
 ) -> dict[int, AssistanceActivity]:
     """The activity each accepted proposal became (by proposal id), for those the actor may see: the
     partner completes that one (a new one recorded beside it counted the same money twice)."""
-    ids = [p.activity_id for p in proposals if p.status == "accepted" and p.activity_id is not None]
-    activities = {a.id: a for a in assistance_repository.by_ids(session, ids) if assistance.may_see(actor, a)}
-    return {
-        p.id: activities[p.activity_id]
-        for p in proposals
-        if p.activity_id is not None and p.activity_id in activities and p.status == "accepted"
-    }
-
-
-def may_complete_activity(actor: Actor, activity: AssistanceActivity) -> bool:
-    """Whether the actor may complete (edit) the activity an accepted proposal became: its partner."""
-    return assistance.may_edit(actor, activity)
+    became = {p.id: p.activity_id for p in proposals if p.status == "accepted" and p.activity_id is not None}
+    found = assistance_repository.by_ids(session, list(became.values()))
+    visible = {a.id: a for a in found if assistance.may_see(actor, a)}
+    return {proposal: visible[activity] for proposal, activity in became.items() if activity in visible}
 
 
 def waiting_for(actor: Actor, proposal: MatchProposal) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
+from pux.assistance import service as assistance
 from pux.assistance.models import AssistanceActivity
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import decimal_text, get_language, number_text
@@ -278,7 +279,7 @@ def _concluded(request: Request, actor: Actor, activity: AssistanceActivity, rou
         "amount": number_text(float(activity.amount_committed or 0), 2),
         "currency": activity.currency,
     }
-    if service.may_complete_activity(actor, activity):
+    if assistance.may_edit(actor, activity):  # its partner, who completes it
         flash(
             request,
             _(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Body, Query
 from pydantic import BaseModel
 
-from pux.i18n import gettext as _
+from pux.gaps.service import assistance_source
 from pux.priority import service
 from pux.priority.engine import ASSISTANCE_CURRENCY, ComponentScore, PriorityResult
 from pux.web.deps import SessionDep
@@ -71,7 +71,7 @@ class ComponentRead(BaseModel):
             ],
             counted_currency=ASSISTANCE_CURRENCY if component.name == "assistance" else None,
             not_counted=[
-                AmountRead(currency=c, amount=a, as_of=date.today(), source=_("PUX assistance records"))
+                AmountRead(currency=c, amount=a, as_of=date.today(), source=assistance_source())
                 for c, a in component.not_counted
             ],
         )
