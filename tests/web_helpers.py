@@ -28,6 +28,16 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
     assert response.status_code == 303, response.text[:500]
 
 
+def signs_in(client: TestClient, email: str, password: str = PASSWORD) -> bool:
+    """Whether the sign-in form lets this person in (a refusal is an answer, not a failed test)."""
+    answer = client.post(
+        "/sign-in",
+        data={"email": email, "password": password, "next": "/", "csrf_token": csrf_token(client)},
+        follow_redirects=False,
+    )
+    return answer.status_code == 303
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 

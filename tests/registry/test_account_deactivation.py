@@ -11,21 +11,9 @@ from typer.testing import CliRunner
 from pux.accounts import service as accounts
 from pux.audit.models import AuditEvent
 from pux.cli import app
-from tests.web_helpers import bearer, csrf_token, sign_in
-from tests.world import PASSWORD, World
-
-
-def _post(client: TestClient, path: str) -> object:
-    return client.post(path, data={"csrf_token": csrf_token(client, "/people")}, follow_redirects=False)
-
-
-def _signs_in(client: TestClient, email: str) -> bool:
-    answer = client.post(
-        "/sign-in",
-        data={"email": email, "password": PASSWORD, "next": "/", "csrf_token": csrf_token(client)},
-        follow_redirects=False,
-    )
-    return answer.status_code == 303
+from tests.web.test_forms import post_form
+from tests.web_helpers import bearer, sign_in, signs_in
+from tests.world import World
 
 
 def test_a_deactivated_person_is_signed_out_refused_and_can_be_reactivated(
@@ -38,20 +26,22 @@ def test_a_deactivated_person_is_signed_out_refused_and_can_be_reactivated(
     assert elsewhere.get("/account").status_code == 200
     sign_in(client, world.emails["admin"])
 
-    deactivated = _post(client, f"/people/{person}/deactivate")
-    assert deactivated.status_code == 303  # type: ignore[attr-defined]
-    shown = client.get(deactivated.headers["location"])  # type: ignore[attr-defined]
+    deactivated = post_form(client, f"/people/{person}/deactivate", {}, "/people")
+    assert deactivated.status_code == 303
+    shown = client.get(deactivated.headers["location"])
     assert "can no longer sign in" in shown.text and "Deactivated" in shown.text
     assert f'action="/people/{person}/reactivate"' in shown.text
     assert elsewhere.get("/account", follow_redirects=False).status_code == 303  # signed out
-    assert not _signs_in(TestClient(client.app), email)
+    assert not signs_in(TestClient(client.app), email)
     assert client.get("/api/v1/needs", headers=bearer(secret)).status_code == 401
 
-    assert _post(client, f"/people/{person}/reactivate").status_code == 303  # type: ignore[attr-defined]
-    assert _signs_in(TestClient(client.app), email)
+    assert post_form(client, f"/people/{person}/reactivate", {}, "/people").status_code == 303
+    assert signs_in(TestClient(client.app), email)
     assert client.get("/api/v1/needs", headers=bearer(secret)).status_code == 200
     actions = session.scalars(
-        select(AuditEvent.action).where(AuditEvent.entity_type == "user", AuditEvent.entity_id == str(person))
+        select(AuditEvent.action)
+        .where(AuditEvent.entity_type == "user", AuditEvent.entity_id == str(person))
+        .order_by(AuditEvent.id)
     ).all()
     assert actions[-2:] == ["user.deactivate", "user.reactivate"]
 
@@ -59,14 +49,14 @@ def test_a_deactivated_person_is_signed_out_refused_and_can_be_reactivated(
 def test_refusals_say_why_and_change_nothing(client: TestClient, session: Session, world: World) -> None:
     sign_in(client, world.emails["facilitator"])
     expert = world.user_ids["expert"]
-    refused = _post(client, f"/people/{expert}/deactivate")
-    assert refused.status_code == 403  # type: ignore[attr-defined]
+    refused = post_form(client, f"/people/{expert}/deactivate", {}, "/people")
+    assert refused.status_code == 403
     sign_in(client, world.emails["admin"])
-    own = _post(client, f"/people/{world.user_ids['admin']}/deactivate")
-    assert own.status_code == 409 and "your own account" in own.text  # type: ignore[attr-defined]
-    assert _post(client, "/people/999999/deactivate").status_code == 404  # type: ignore[attr-defined]
-    assert _signs_in(TestClient(client.app), world.emails["expert"])
-    assert _signs_in(TestClient(client.app), world.emails["admin"])
+    own = post_form(client, f"/people/{world.user_ids['admin']}/deactivate", {}, "/people")
+    assert own.status_code == 409 and "your own account" in own.text
+    assert post_form(client, "/people/999999/deactivate", {}, "/people").status_code == 404
+    assert signs_in(TestClient(client.app), world.emails["expert"])
+    assert signs_in(TestClient(client.app), world.emails["admin"])
 
 
 def test_the_command_deactivates_and_refuses_the_last_administrator(cli_env: None, world: World) -> None:

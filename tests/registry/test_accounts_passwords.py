@@ -13,7 +13,7 @@ from pux.accounts.models import SignInAttempt, User
 from pux.accounts.permissions import COUNTERPART
 from pux.accounts.schemas import InvitationCreate
 from pux.audit.models import AuditEvent
-from tests.web_helpers import csrf_token, sign_in
+from tests.web_helpers import csrf_token, sign_in, signs_in
 from tests.world import PASSWORD, World
 
 NEW_PASSWORD = "a new and long enough secret"
@@ -30,15 +30,6 @@ def _change(client: TestClient, current: str, new: str, again: str) -> object:
         },
         follow_redirects=False,
     )
-
-
-def _signs_in(client: TestClient, email: str, password: str) -> bool:
-    answer = client.post(
-        "/sign-in",
-        data={"email": email, "password": password, "next": "/", "csrf_token": csrf_token(client)},
-        follow_redirects=False,
-    )
-    return answer.status_code == 303
 
 
 def test_the_account_page_offers_a_change_of_password(client: TestClient, world: World) -> None:
@@ -60,8 +51,8 @@ def test_a_changed_password_signs_in_and_ends_the_other_sessions(
     assert answer.status_code == 303 and answer.headers["location"] == "/account"
     assert "Your password was changed" in client.get("/account").text  # this browser stays signed in
     assert elsewhere.get("/account", follow_redirects=False).headers["location"].startswith("/sign-in")
-    assert not _signs_in(TestClient(client.app), email, PASSWORD)
-    assert _signs_in(TestClient(client.app), email, NEW_PASSWORD)
+    assert not signs_in(TestClient(client.app), email, PASSWORD)
+    assert signs_in(TestClient(client.app), email, NEW_PASSWORD)
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.password_change")).one()
     assert event.entity_id == str(world.user_ids["expert"])
     user = session.get(User, world.user_ids["expert"])
@@ -84,7 +75,7 @@ def test_a_wrong_current_password_is_refused_beside_its_box_and_counted(
         )
     ).all()
     assert len(failures) == 1
-    assert _signs_in(TestClient(client.app), world.emails["expert"], PASSWORD)  # unchanged
+    assert signs_in(TestClient(client.app), world.emails["expert"], PASSWORD)  # unchanged
 
 
 def test_guessing_the_current_password_is_paused_like_signing_in(client: TestClient, world: World) -> None:
@@ -93,7 +84,7 @@ def test_guessing_the_current_password_is_paused_like_signing_in(client: TestCli
         assert _change(client, "a wrong guess, again", NEW_PASSWORD, NEW_PASSWORD).status_code == 422
     paused = _change(client, PASSWORD, NEW_PASSWORD, NEW_PASSWORD)  # even the right one, while paused
     assert paused.status_code == 422 and "Too many failed sign-in attempts" in paused.text
-    assert _signs_in(TestClient(client.app, client=("203.0.113.9", 50000)), world.emails["expert"], PASSWORD)
+    assert signs_in(TestClient(client.app, client=("203.0.113.9", 50000)), world.emails["expert"], PASSWORD)
 
 
 def test_a_new_password_follows_the_invitations_rules_and_is_typed_twice(
@@ -105,7 +96,7 @@ def test_a_new_password_follows_the_invitations_rules_and_is_typed_twice(
     different = _change(client, PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "!")
     assert different.status_code == 422 and 'id="error-password_again"' in different.text
     assert NEW_PASSWORD not in different.text
-    assert _signs_in(TestClient(client.app), world.emails["expert"], PASSWORD)
+    assert signs_in(TestClient(client.app), world.emails["expert"], PASSWORD)
 
 
 def test_changing_a_password_needs_a_signed_in_person(client: TestClient) -> None:
@@ -129,7 +120,7 @@ def test_the_change_is_refused_without_the_forms_csrf_token(client: TestClient, 
         data={"current_password": PASSWORD, "password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
     )
     assert answer.status_code == 403
-    assert _signs_in(TestClient(client.app), world.emails["expert"], PASSWORD)
+    assert signs_in(TestClient(client.app), world.emails["expert"], PASSWORD)
 
 
 def _invitation(session: Session, world: World, email: str) -> str:
@@ -182,4 +173,4 @@ def test_the_invitation_asks_for_the_password_twice(
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert _signs_in(TestClient(client.app), "twice@test.pux.invalid", NEW_PASSWORD)
+    assert signs_in(TestClient(client.app), "twice@test.pux.invalid", NEW_PASSWORD)
