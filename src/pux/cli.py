@@ -297,7 +297,6 @@ def reset_password(email: str) -> None:
     """Print a one-time password reset link for a person who forgot their password (PUX sends no
     e-mail: pass the link on). It works for 72 hours; using it signs the person out everywhere and
     revokes their API tokens."""
-    from pux.accounts import repository as accounts_repository
     from pux.accounts import service as accounts
     from pux.accounts.permissions import Actor
     from pux.errors import NotFound
@@ -305,9 +304,7 @@ def reset_password(email: str) -> None:
     settings = get_settings()
     try:
         with _sessions() as session:
-            person = accounts_repository.get_user_by_email(session, email)
-            if person is None:
-                raise NotFound("No account has this email address.")
+            person = _person_by_email(session, email)
             _user, token = accounts.make_password_reset(
                 session, actor=Actor.system(_cli_actor()), user_id=person.id, secret=settings.session_secret()
             )
@@ -338,16 +335,13 @@ def reactivate_user(email: str) -> None:
 
 
 def _set_account_active(email: str, *, active: bool) -> None:
-    from pux.accounts import repository as accounts_repository
     from pux.accounts import service as accounts
     from pux.accounts.permissions import Actor
-    from pux.errors import DomainError, NotFound
+    from pux.errors import DomainError
 
     try:
         with _sessions() as session:
-            person = accounts_repository.get_user_by_email(session, email)
-            if person is None:
-                raise NotFound("No account has this email address.")
+            person = _person_by_email(session, email)
             accounts.set_account_active(
                 session, actor=Actor.system(_cli_actor()), user_id=person.id, active=active
             )
@@ -356,6 +350,17 @@ def _set_account_active(email: str, *, active: bool) -> None:
         console.print(f"[red]Refused: {refused} Nothing was changed.[/red]")
         raise typer.Exit(code=1) from refused
     console.print(f"{address} is {'active' if active else 'deactivated'}.")
+
+
+def _person_by_email(session: Any, email: str) -> Any:
+    """The account with this email address, or NotFound (the users commands refuse in one line)."""
+    from pux.accounts import repository as accounts_repository
+    from pux.errors import NotFound
+
+    person = accounts_repository.get_user_by_email(session, email)
+    if person is None:
+        raise NotFound("No account has this email address.")
+    return person
 
 
 @countries_app.command("list")

@@ -843,11 +843,7 @@ def revoke_role(session: Session, *, actor: Actor, role_id: int) -> None:
     if assignment is None:
         raise NotFound(_("No such role."))
     # Only an active administrator's role keeps the installation managed (a deactivated one's may go).
-    if (
-        assignment.role == permissions.ADMIN
-        and assignment.user.is_active
-        and repository.count_active_holders(session, permissions.ADMIN) <= 1
-    ):
+    if assignment.role == permissions.ADMIN and _last_active_administrator(session, assignment.user):
         # The last administrator who took their own role away left no one to manage accounts, and
         # "pux users create-admin" refuses an address that has an account.
         raise InvalidTransition(
@@ -908,11 +904,19 @@ def _require_may_deactivate(session: Session, actor: Actor, user: User) -> None:
     if user.id == actor.user_id:
         # Nobody would be left signed in to undo it, when it is the only administrator's own account.
         raise InvalidTransition(_("You cannot deactivate your own account: ask another administrator."))
-    is_admin = any(role.role == permissions.ADMIN for role in user.roles)
-    if is_admin and repository.count_active_holders(session, permissions.ADMIN) <= 1:
+    if _last_active_administrator(session, user):
         raise InvalidTransition(
             _("This is the last active administrator: give the role to someone else first.")
         )
+
+
+def _last_active_administrator(session: Session, user: User) -> bool:
+    """Whether ``user`` is the one active administrator left (no one else could manage accounts)."""
+    return (
+        user.is_active
+        and any(role.role == permissions.ADMIN for role in user.roles)
+        and repository.count_active_holders(session, permissions.ADMIN) <= 1
+    )
 
 
 def invitable_roles(actor: Actor) -> tuple[str, ...]:
