@@ -362,7 +362,9 @@ def who_chart(report: WhoReport) -> Chart | None:
     )
 
 
-def _map(figures: Any, *, chart_id: str, link: bool = True) -> Chart:
+def map_chart(figures: MapFigures, *, chart_id: str, link: bool = True) -> Chart:
+    """The map of ``figures``, each country linked to its gap page (``link``): the gap pages' and the home
+    page's maps."""
     return maps.choropleth(
         figures.values,
         title=figures.title,
@@ -418,7 +420,7 @@ def who_does_what_where(
             "page": _page_of(report.rows, page),
             "filters": filters,
             "chart": who_chart(report),
-            "map": _map(figures, chart_id="who-map"),
+            "map": map_chart(figures, chart_id="who-map"),
         },
     )
 
@@ -491,7 +493,7 @@ def gap_ranking(
             "lines": shown.items,
             "page": shown,
             "chart": gap_chart(report),
-            "map": _map(figures, chart_id="gap-map"),
+            "map": map_chart(figures, chart_id="gap-map"),
             "partial_note": _partial_note(figures),
             "country": None,
         },
@@ -628,7 +630,7 @@ def world_map(
             **_choices(request, session),
             "indicators": [(code, v.map_indicator_label(code)) for code in v.MAP_INDICATORS],
             "indicator": indicator,
-            "map": _map(figures, chart_id="world-map"),
+            "map": map_chart(figures, chart_id="world-map"),
             "partial_note": _partial_note(figures),
         },
     )

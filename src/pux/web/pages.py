@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from pux import migrate
-from pux.charts import maps
 from pux.gaps import dashboard
+from pux.gaps.views import map_chart
 from pux.i18n import normalise_language
 from pux.needs import workflow
 from pux.reference import service as reference
@@ -29,18 +29,7 @@ ONE_YEAR = 365 * 24 * 3600
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
     board = dashboard.dashboard(session, actor=actor)
-    figures = board.map
-    world_map = maps.choropleth(
-        figures.values,
-        title=figures.title,
-        legend_title=figures.legend_title,
-        unit=figures.unit,
-        source=figures.source,
-        year=figures.year,
-        years_by_country=figures.years_by_country,
-        link_pattern="/gaps/countries/{iso3}",
-        chart_id="home-map",
-    )
+    world_map = map_chart(board.map, chart_id="home-map")
     return render(
         request,
         "home.html",
