@@ -230,10 +230,7 @@ def _page_amount(name: str, text: str | None) -> Decimal | None:
     API's reading, _amount, took "1 250 000,50" on a French page for no number)."""
     if not _blank(text):
         return None
-    value = typed_field_number(name, str(text))
-    if value < 0 or value > Decimal("1e15"):
-        raise ValidationFailed([FieldProblem(name, _("must be an amount of 0 or more"))])
-    return value
+    return _cost_bound(name, typed_field_number(name, str(text)))
 
 
 def _amount(name: str, text: str | None) -> Decimal | None:
@@ -243,7 +240,16 @@ def _amount(name: str, text: str | None) -> Decimal | None:
         value = Decimal(str(text).strip().replace(",", ""))
     except InvalidOperation:
         value = Decimal(-1)
-    if not value.is_finite() or value < 0 or value > Decimal("1e15"):
+    return _cost_bound(name, value)
+
+
+# The largest cost bound read (no need costs more): beyond it a typed figure is a mistake.
+LARGEST_COST_BOUND = Decimal("1e15")
+
+
+def _cost_bound(name: str, value: Decimal) -> Decimal:
+    """``value`` as a cost bound, or refused beside its field (negative, too large, not a number)."""
+    if not value.is_finite() or value < 0 or value > LARGEST_COST_BOUND:
         raise ValidationFailed([FieldProblem(name, _("must be an amount of 0 or more"))])
     return value
 
