@@ -277,12 +277,16 @@ def read_number(text: str, language: str | None = None, *, amount: bool = False)
     return number
 
 
-def _western_figures(text: str) -> str:
+def ascii_digits(text: str) -> str:
     """``text`` with every script's digits as ASCII ones (Arabic-Indic, Persian, full-width...)."""
     return "".join(
         str(digit) if (digit := unicodedata.decimal(character, None)) is not None else character
-        for character in text.translate(_OTHER_MARKS)
+        for character in text
     )
+
+
+def _western_figures(text: str) -> str:
+    return ascii_digits(text.translate(_OTHER_MARKS))
 
 
 def _could_be_thousands(text: str, decimal_mark: str, group: str, *, amount: bool) -> bool:

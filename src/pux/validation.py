@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from pux.errors import WHOLE_FORM, FieldProblem, ValidationFailed
-from pux.i18n import NumberRefused, decimal_text, ngettext, read_number
+from pux.i18n import NumberRefused, ascii_digits, decimal_text, ngettext, read_number
 from pux.i18n import gettext as _
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -226,7 +226,7 @@ def cleaned_field(field: str, value: str, *, max_length: int) -> str:
 
 # Points other scripts write between a number's whole part and its decimals: the Arabic decimal separator
 # ("٢٫٥"), the full-width and the ideographic full stop.
-_POINTS = {"٫": ".", "．": ".", "。": "."}
+_POINTS = str.maketrans({"٫": ".", "．": ".", "。": "."})
 # What may stand between groups of figures and is never a decimal point: a space of any width (French writes
 # a narrow no-break space) and the Arabic thousands separator "٬". A comma or a point may be either, so
 # neither is taken for a thousands separator.
@@ -241,12 +241,7 @@ _THOUSANDS_LOOKALIKE = re.compile(r"[-+]?\d{1,3}\.\d{3}")
 def western_digits(text: str) -> str:
     """``text`` with every script's digits written as ASCII ones ("٣٫٤", "۳٫۴" and "३.४" are 3.4): Arabic
     keyboards type Arabic-Indic digits, Persian ones their own (U+06F0-06F9)."""
-    return "".join(_western_character(character) for character in text)
-
-
-def _western_character(character: str) -> str:
-    digit = unicodedata.decimal(character, None)
-    return str(digit) if digit is not None else _POINTS.get(character, character)
+    return ascii_digits(text).translate(_POINTS)
 
 
 def typed_number(text: str) -> str:
