@@ -10,7 +10,6 @@ import io
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pux.audit.models import AuditEvent
@@ -18,6 +17,7 @@ from pux.errors import ValidationFailed
 from pux.interop.tabular import service as tabular
 from pux.needs.models import Need
 from pux.programmes.models import Programme
+from tests.web.test_forms import count
 from tests.web_helpers import bearer
 from tests.world import World
 
@@ -28,10 +28,6 @@ def _csv(header: list[str], *rows: list[object]) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode()
-
-
-def _events(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
 
 
 def _need_row(session: Session, world: World, country: str, title: str) -> list[object]:
@@ -54,7 +50,7 @@ def test_the_create_only_columns_are_the_ones_an_edit_does_not_take() -> None:
 def test_an_import_moving_a_need_to_another_country_is_refused_over_the_api(
     client: TestClient, session: Session, world: World
 ) -> None:
-    before = _events(session)
+    before = count(session, AuditEvent)
     content = _csv(NEED_HEADER, _need_row(session, world, "UGA", "Draft: second linear accelerator"))
     answer = client.post(
         "/api/v1/needs/import",
@@ -67,7 +63,7 @@ def test_an_import_moving_a_need_to_another_country_is_refused_over_the_api(
     assert "cannot be changed" in problem["message"] and "'KEN'" in problem["message"]
     session.expire_all()
     assert session.get(Need, world.needs["draft_ken"]).country_iso3 == "KEN"  # type: ignore[union-attr]
-    assert _events(session) == before
+    assert count(session, AuditEvent) == before
 
 
 @pytest.mark.parametrize("country", ["UGA", ""])
