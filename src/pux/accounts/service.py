@@ -625,37 +625,67 @@ def end_session(session: Session, *, token: str) -> None:
 def change_password(
     session: Session, *, actor: Actor, current_password: str, data: NewPassword, client_address: str
 ) -> str:
-    """Change the signed-in person's own password. A wrong current password is refused beside its box
-    and counted as a failed sign-in (so the form cannot be used to guess it); on success every session
-    of the person ends, their API tokens are revoked, and the token of a fresh session for this browser
-    is returned."""
+    """Change the signed-in person's own password in one go (the command line and tests; the page runs
+    the steps below apart, so that neither argon2 step holds the write lock)."""
+    candidate = begin_password_change(session, actor=actor, client_address=client_address)
+    matched = password_matches(candidate, current_password)
+    new_hash = hash_password(data.password) if matched else ""
+    return finish_password_change(
+        session, actor=actor, candidate=candidate, password_matched=matched, new_password_hash=new_hash
+    )
+
+
+def begin_password_change(session: Session, *, actor: Actor, client_address: str) -> SignInCandidate:
+    """First step of changing one's own password: the check of the current one is counted as a sign-in
+    attempt before it is made (so the form cannot be used to guess it), as signing in does; the session
+    must be committed before the slow check."""
     require(actor.user_id is not None, _("Sign in to change your password."))
     user = repository.get_user(session, actor.user_id or 0)
     if user is None or not user.is_active:
         raise NotFound(_("No such person."))
     try:
-        candidate = begin_sign_in(session, email=user.email, client_address=client_address)
+        return begin_sign_in(session, email=user.email, client_address=client_address)
     except SignInThrottled as paused:
         raise ValidationFailed([FieldProblem("current_password", str(paused))]) from paused
     except AttemptsBeingChecked as busy:
         message = _("other sign-ins to your account are being checked: try again in a moment")
         raise ValidationFailed([FieldProblem("current_password", message)]) from busy
-    matched = password_matches(candidate, current_password)
+
+
+def finish_password_change(
+    session: Session,
+    *,
+    actor: Actor,
+    candidate: SignInCandidate,
+    password_matched: bool,
+    new_password_hash: str,
+) -> str:
+    """Last step: the attempt is settled; a wrong current password is refused beside its box (the
+    caller commits the settled attempt with the refusal). On success every session of the person ends,
+    their API tokens are revoked, and the token of a fresh session for this browser is returned."""
+    user = repository.get_user(session, actor.user_id or 0)
+    if user is None or not user.is_active:
+        raise NotFound(_("No such person."))
+    # The current password was checked against the hash read in the first step; a password changed in
+    # between (another device) makes that check void.
+    matched = (
+        password_matched and candidate.user_id == user.id and user.password_hash == candidate.password_hash
+    )
     repository.settle_attempt(session, candidate.attempt_id, succeeded=matched, note="password change")
     if not matched:
         raise ValidationFailed([FieldProblem("current_password", _("is not your current password"))])
-    _set_password(session, user, data.password, actor_label=actor.label, reason="password change")
+    _set_password(session, user, new_password_hash, actor_label=actor.label, reason="password change")
     audit.record(
         session, actor=actor.label, action="user.password_change", entity_type="user", entity_id=str(user.id)
     )
     return start_session(session, user=user)
 
 
-def _set_password(session: Session, user: User, password: str, *, actor_label: str, reason: str) -> None:
+def _set_password(session: Session, user: User, password_hash: str, *, actor_label: str, reason: str) -> None:
     """A new password, every session of its owner ended and every API token of theirs revoked: whoever
     knew the old one (or held a session or a token made with it) is out. A token is as good as the
     password it was made with, so one stolen with the password would otherwise outlive the change."""
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     session.flush()
     repository.end_sign_in_sessions(session, user_id=user.id)
     for token_id in repository.revoke_tokens_of(session, user_id=user.id, when=_now()):
@@ -722,7 +752,7 @@ def reset_password(
     returned)."""
     user = open_password_reset(session, token=token, secret=secret)
     label = user_label(user.id, user.email)
-    _set_password(session, user, data.password, actor_label=label, reason="password reset")
+    _set_password(session, user, hash_password(data.password), actor_label=label, reason="password reset")
     audit.record(
         session,
         actor=label,

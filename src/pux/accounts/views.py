@@ -231,27 +231,21 @@ def account(request: Request, session: SessionDep, actor: PageActor) -> Response
 
 
 @router.post("/account/password", dependencies=[CsrfChecked])
-def change_password(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+async def change_password(request: Request, actor: PageActor, form: FormDep) -> Response:
+    """Three short steps, as signing in: the check of the current password is counted and committed,
+    then both argon2 steps (the check and the new hash) run on the password thread without any write
+    lock held, then the result is saved. On one write transaction, a password change held SQLite's
+    write lock through both, and every other save waited for them."""
     if actor.user_id is None:
         return RedirectResponse("/sign-in?next=/account", status_code=303)
+    factory = request.app.state.session_factory
+    current_password = str(form.get("current_password", ""))
     try:
         data = parse(NewPassword, _password_fields(form))
+        token = await _change_password_in_steps(factory, actor, current_password, data, _client(request))
     except ValidationFailed as failed:
-        return _account_page(
-            request, session, actor, password_problems=problems_context(failed), status_code=422
-        )
-    try:
-        token = service.change_password(
-            session,
-            actor=actor,
-            current_password=str(form.get("current_password", "")),
-            data=data,
-            client_address=_client(request),
-        )
-    except ValidationFailed as failed:
-        # The failed attempt is committed with the page: it counts towards pausing password guessing.
-        return _account_page(
-            request, session, actor, password_problems=problems_context(failed), status_code=422
+        return await run_in_threadpool(
+            _account_page_in_unit, request, factory, actor, problems_context(failed), 422
         )
     request.session.clear()  # every other session has ended; this browser continues in a fresh one
     request.session[SESSION_TOKEN] = token
@@ -263,6 +257,55 @@ def change_password(request: Request, session: SessionDep, actor: PageActor, for
         ),
     )
     return RedirectResponse("/account", status_code=303)
+
+
+async def _change_password_in_steps(
+    factory: sessionmaker[Session], actor: Actor, current_password: str, data: NewPassword, client: str
+) -> str:
+    candidate = await run_in_threadpool(_begin_password_change, factory, actor, client)
+    loop = asyncio.get_running_loop()
+    matched = await loop.run_in_executor(
+        PASSWORD_CHECKS, service.password_matches, candidate, current_password
+    )
+    new_hash = (
+        await loop.run_in_executor(PASSWORD_CHECKS, service.hash_password, data.password) if matched else ""
+    )
+    return await run_in_threadpool(_finish_password_change, factory, actor, candidate, matched, new_hash)
+
+
+def _begin_password_change(factory: sessionmaker[Session], actor: Actor, client: str) -> SignInCandidate:
+    with unit_of_work(factory, write=True) as session:
+        return service.begin_password_change(session, actor=actor, client_address=client)
+
+
+def _finish_password_change(
+    factory: sessionmaker[Session], actor: Actor, candidate: SignInCandidate, matched: bool, new_hash: str
+) -> str:
+    with unit_of_work(factory, write=True) as session:
+        try:
+            return service.finish_password_change(
+                session,
+                actor=actor,
+                candidate=candidate,
+                password_matched=matched,
+                new_password_hash=new_hash,
+            )
+        except ValidationFailed:
+            session.commit()  # the wrong guess stays counted, settled as a failure
+            raise
+
+
+def _account_page_in_unit(
+    request: Request,
+    factory: sessionmaker[Session],
+    actor: Actor,
+    password_problems: dict[str, object],
+    status_code: int,
+) -> HTMLResponse:
+    with unit_of_work(factory) as session:
+        return _account_page(
+            request, session, actor, password_problems=password_problems, status_code=status_code
+        )
 
 
 def _password_fields(form: FormData) -> dict[str, str]:
