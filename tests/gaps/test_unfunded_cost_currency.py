@@ -41,6 +41,11 @@ def published_need(session: Session, world: World, title: str, cost: str | None,
 
 @pytest.fixture
 def senegal(session: Session, world: World) -> dict[str, int]:
+    return senegal_needs(session, world)
+
+
+def senegal_needs(session: Session, world: World) -> dict[str, int]:
+    """Two published needs of Senegal costed in two currencies (dollars and CFA francs)."""
     return {
         "usd_500k": published_need(session, world, "Cyclotron for Dakar", "500000", "USD"),
         "xof_900k": published_need(session, world, "Dosimetry training in Saint-Louis", "900000", "XOF"),

@@ -5,61 +5,25 @@ time; on the embedded default the app's own runner is there, and nothing is said
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import cast
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from pux.jobs import kinds, service
 from pux.jobs.models import DONE, RUNNING, Job
-from tests.web_helpers import sign_in
+from tests.jobs.conftest import ON_POSTGRESQL, dialect, stop_the_apps_runner
 from tests.world import World
 
 START_ONE = "ask the administrator to start <code>pux worker</code>."
 NEVER_SEEN = f"No worker has been seen yet: {START_ONE}"
 SEEN_SINCE = "No worker has been seen since {moment} UTC: " + START_ONE
 NOTICE = "No worker is taking jobs"
-ON_POSTGRESQL = "postgresql"
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@pytest.fixture
-def watching(client: TestClient, session: Session, world: World) -> TestClient:
-    """A facilitator on the jobs pages, with no trace of any runner in the database (other tests' jobs,
-    and on PostgreSQL the queue's workers, are set aside in this test's transaction)."""
-    session.execute(update(Job).values(status=DONE, heartbeat_at=None, finished_at=None))
-    if _dialect(session) == ON_POSTGRESQL:
-        session.execute(text("DELETE FROM procrastinate_workers"))
-    sign_in(client, world.emails["facilitator"])
-    return client
-
-
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
-@pytest.fixture
-def apps_runner(watching: TestClient) -> Iterator[None]:
-    """The app's own runner thread alive, as `pux serve` starts it (a test client's app starts none)."""
-    state = cast(FastAPI, watching.app).state
-    state.start_jobs()
-    try:
-        yield
-    finally:
-        state.stop_jobs()
-
-
-def _stop_the_apps_runner(client: TestClient) -> None:
-    """As with `pux worker` processes (PostgreSQL): the app process itself runs no job."""
-    cast(FastAPI, client.app).state.stop_jobs()
 
 
 def _queued(session: Session, world: World) -> Job:
@@ -96,7 +60,7 @@ def test_nothing_is_said_while_the_apps_own_runner_is_alive(
 def test_queued_jobs_with_no_runner_ever_seen_say_to_start_a_worker(
     watching: TestClient, session: Session, world: World
 ) -> None:
-    _stop_the_apps_runner(watching)
+    stop_the_apps_runner(watching)
     job = _queued(session, world)
     for page in _pages(watching, job):
         assert NOTICE in page and NEVER_SEEN in page
@@ -105,7 +69,7 @@ def test_queued_jobs_with_no_runner_ever_seen_say_to_start_a_worker(
 def test_the_notice_says_when_a_runner_was_last_seen(
     watching: TestClient, session: Session, world: World
 ) -> None:
-    _stop_the_apps_runner(watching)
+    stop_the_apps_runner(watching)
     last_seen = _now() - timedelta(minutes=10)
     _earlier_job(session, world, status=DONE, seen=last_seen)
     job = _queued(session, world)
@@ -117,7 +81,7 @@ def test_the_notice_says_when_a_runner_was_last_seen(
 def test_a_runner_seen_within_the_stalled_time_is_taken_as_there(
     watching: TestClient, session: Session, world: World
 ) -> None:
-    _stop_the_apps_runner(watching)
+    stop_the_apps_runner(watching)
     _earlier_job(session, world, status=RUNNING, seen=_now() - timedelta(seconds=5))  # stalled after 30 s
     job = _queued(session, world)
     for page in _pages(watching, job):
@@ -125,7 +89,7 @@ def test_a_runner_seen_within_the_stalled_time_is_taken_as_there(
 
 
 def test_nothing_is_said_when_no_job_waits(watching: TestClient, session: Session, world: World) -> None:
-    _stop_the_apps_runner(watching)
+    stop_the_apps_runner(watching)
     _earlier_job(session, world, status=DONE, seen=_now() - timedelta(hours=1))
     assert NOTICE not in watching.get("/jobs").text
 
@@ -135,8 +99,8 @@ def test_an_idle_runner_is_taken_as_there(
 ) -> None:
     """A runner waiting for work leaves no job heartbeat: on SQLite the app's own runner is alive in its
     process; on PostgreSQL an idle `pux worker` says it is alive in procrastinate's table of workers."""
-    if _dialect(session) == ON_POSTGRESQL:
-        _stop_the_apps_runner(watching)
+    if dialect(session) == ON_POSTGRESQL:
+        stop_the_apps_runner(watching)
         session.execute(text("INSERT INTO procrastinate_workers DEFAULT VALUES"))  # last_heartbeat now()
     job = _queued(session, world)
     for page in _pages(watching, job):

@@ -12,18 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pux.jobs.models import Job
+from tests.jobs.conftest import stop_the_apps_runner
 from tests.jobs.test_jobs import _running
-from tests.jobs.test_no_worker_m5 import (
-    NEVER_SEEN,
-    NOTICE,
-    SEEN_SINCE,
-    _stop_the_apps_runner,
-    apps_runner,
-    watching,
-)
+from tests.jobs.test_no_worker_m5 import NEVER_SEEN, NOTICE, SEEN_SINCE
 from tests.world import World
-
-__all__ = ["apps_runner", "watching"]  # fixtures shared with the queued-job notice's tests
 
 TAKEOVER_PROMISED = "if it stopped, another runner takes the job up again"
 TAKEN_UP_ONCE_ONE_RUNS = "once a worker runs, it takes the job up again if attempts remain"
@@ -40,7 +32,7 @@ def _pages(client: TestClient, job: Job) -> tuple[str, str]:
 def test_a_job_whose_only_worker_died_says_no_worker_is_taking_jobs_and_what_to_do(
     watching: TestClient, session: Session, world: World
 ) -> None:
-    _stop_the_apps_runner(watching)
+    stop_the_apps_runner(watching)
     job = _running(session, world, runner="another-machine:4261:1", silent_for=KILLED_AT)
     last_seen = datetime.now(UTC) - timedelta(seconds=KILLED_AT)
     said = SEEN_SINCE.format(moment=last_seen.strftime("%Y-%m-%d %H:%M"))
@@ -54,7 +46,7 @@ def test_a_job_whose_only_worker_died_says_no_worker_is_taking_jobs_and_what_to_
 def test_a_job_whose_worker_died_before_any_was_ever_seen_elsewhere_says_so_too(
     watching: TestClient, session: Session, world: World
 ) -> None:
-    _stop_the_apps_runner(watching)
+    stop_the_apps_runner(watching)
     job = _running(session, world, runner="another-machine:4262:1", silent_for=KILLED_AT)
     job.heartbeat_at = None  # its runner never beat
     session.flush()
@@ -65,7 +57,7 @@ def test_a_job_whose_worker_died_before_any_was_ever_seen_elsewhere_says_so_too(
 def test_a_silent_runner_while_another_is_seen_keeps_the_promise_of_a_takeover(
     watching: TestClient, session: Session, world: World
 ) -> None:
-    _stop_the_apps_runner(watching)
+    stop_the_apps_runner(watching)
     job = _running(session, world, runner="another-machine:4263:1", silent_for=KILLED_AT)
     _running(session, world, runner="another-machine:4264:1", silent_for=5)  # a runner at work
     listed, shown = _pages(watching, job)

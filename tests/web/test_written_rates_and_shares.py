@@ -15,7 +15,7 @@ from pux.dialogues.models import Disbursement
 from pux.jobs.models import Job
 from tests.dialogues.test_fund_decisions import _applicant, _awarded_grant, _event
 from tests.dialogues.test_travel_application_pages import FIELDS, _post, _setup
-from tests.gaps.test_unfunded_cost_currency import senegal  # noqa: F401 (fixture)
+from tests.gaps.test_unfunded_cost_currency import senegal_needs
 from tests.registry.form_fields import field_error
 from tests.web.test_forms import language, post_form
 from tests.web_helpers import bearer, sign_in
@@ -79,9 +79,10 @@ def test_a_rounds_percentages_are_read_in_french(client: TestClient, session: Se
 def test_the_unfunded_boards_rate_and_bounds_are_read_in_french(
     client: TestClient,
     world: World,
-    senegal: dict[str, int],  # noqa: F811
+    session: Session,
 ) -> None:
     """900,000 XOF at 0,00167 is about 1,503 USD: below a lower bound of 100 000 USD."""
+    senegal_needs(session, world)
     sign_in(client, world.emails["officer_b"])
     stated = "rate_from=XOF&rate=0,00167&rate_year=2025&rate_source=BCEAO&currency=USD"
     with language(client, "fr"):
