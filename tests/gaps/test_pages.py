@@ -69,6 +69,20 @@ def test_gap_pages_and_json_show_missing_as_missing(client: TestClient, world: W
     assert refused.status_code == 422 and "rate_year" in refused.text
 
 
+def test_the_gap_tables_name_the_capacity_figure_as_what_it_measures(
+    client: TestClient, world: World
+) -> None:
+    """The figure is 1 for the least capacity (the brief and the priority page call it "Lack of capacity");
+    headed "Capacity", a poorer country seemed to have more of it."""
+    for path in ("/gaps/ranking?area=health", "/gaps/countries/KEN"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert ">Lack of capacity</th>" in page.text and 'data-label="Lack of capacity"' in page.text
+        assert ">Capacity</th>" not in page.text and 'data-label="Capacity"' not in page.text
+    described = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["GapRead"]
+    assert "1 = the least capacity" in described["properties"]["capacity"]["description"]
+
+
 def test_map_page_draws_each_indicator(client: TestClient, world: World) -> None:
     for indicator in ("priority", "gap", "needs", "assistance"):
         page = client.get(f"/map?indicator={indicator}&area=health")
@@ -79,6 +93,19 @@ def test_map_page_draws_each_indicator(client: TestClient, world: World) -> None
     assert client.get("/map?indicator=rainfall").status_code == 422
     figures = client.get("/api/v1/map/needs").json()
     assert figures["values"]["KEN"] == 1 and figures["source"]
+
+
+def test_the_map_form_names_the_area_the_map_is_drawn_for(client: TestClient, world: World) -> None:
+    """The priority index belongs to one area: asked for "All areas", the map drew health while the form
+    still said all areas. A total over every area (the gap) keeps "All areas"."""
+    health = '<option value="health" selected>'
+    for path in ("/map", "/map?indicator=priority&area="):
+        page = client.get(path)
+        assert page.status_code == 200 and health in page.text
+    gap = client.get("/map?indicator=gap&area=")
+    assert gap.status_code == 200 and health not in gap.text
+    water = client.get("/map?indicator=priority&area=water")
+    assert '<option value="water" selected>' in water.text and health not in water.text
 
 
 def test_a_partner_marks_interest_from_the_board_and_the_focal_point_sees_it(

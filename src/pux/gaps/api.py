@@ -53,8 +53,10 @@ class GapRead(BaseModel):
     country_name: str
     thematic_area: str
     thematic_area_name: str
-    burden: FigureRead
-    capacity: FigureRead
+    burden: FigureRead = Field(description="The area's burden, 0-1 (1 = the heaviest)")
+    capacity: FigureRead = Field(
+        description="Lack of capacity to meet it, 0-1 (1 = the least capacity, the most pressing)"
+    )
     priority_score: FigureRead
     needs_count: int
     needs_without_cost: int

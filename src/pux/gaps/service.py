@@ -1000,6 +1000,15 @@ def _read_recipients(session: Session) -> frozenset[str]:
     return frozenset(c.iso3 for c in priority_engine.recipients(countries, config))
 
 
+# The priority index is an area's: asked for all areas, the map draws this one (and says so).
+PRIORITY_MAP_AREA = "health"
+
+
+def map_area(indicator: str, area: str | None) -> str | None:
+    """The thematic area a map of ``indicator`` is drawn for when ``area`` is asked (None: all areas)."""
+    return area or PRIORITY_MAP_AREA if indicator == v.PRIORITY_INDEX else area
+
+
 def map_figures(
     session: Session,
     *,
@@ -1025,10 +1034,10 @@ def map_figures(
     label = v.map_indicator_label(indicator)
     title = f"{label}: {area_name}"
     if indicator == v.PRIORITY_INDEX:
+        drawn = area or PRIORITY_MAP_AREA
         return _priority_map(
-            session, area or "health", actor=actor,
-            title=f"{label}: {areas[area or 'health'].name()}" if areas else title,
-        )  # fmt: skip
+            session, drawn, actor=actor, title=f"{label}: {areas[drawn].name()}" if areas else title
+        )
     if indicator == v.GAP:
         report = gap_ranking(session, actor=actor, filters=GapFilter(thematic_area_code=area), period=period)
         totals, partial = _uncovered_by_country(report)

@@ -629,11 +629,15 @@ def world_map(
     area: Code = None,
 ) -> HTMLResponse:
     figures = service.map_figures(session, actor=actor, indicator=indicator, area=_blank(area), period=period)
+    choices = _choices(request, session)
+    # The form names the area drawn: the priority index asked for "all areas" is drawn for one.
+    drawn = service.map_area(indicator, _blank(area))
     return render(
         request,
         "gaps/map.html",
         {
-            **_choices(request, session),
+            **choices,
+            "selected": {**choices["selected"], "area": drawn or ""},
             "indicators": [(code, v.map_indicator_label(code)) for code in v.MAP_INDICATORS],
             "indicator": indicator,
             "map": map_chart(figures, chart_id="world-map"),
