@@ -157,6 +157,8 @@ class GapSection:
     lines: tuple[GapLine, ...]
     map_svg: str | None = None  # a server-rendered choropleth, already safe markup
     note: str = ""
+    # The mapped countries whose total adds up only their areas of known uncovered cost (names, sorted).
+    map_partial: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

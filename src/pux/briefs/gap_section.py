@@ -18,7 +18,8 @@ from pux.briefs.content import Figure, GapLine, GapSection
 from pux.charts.maps import choropleth_svg
 from pux.gaps import engine as gap_engine
 from pux.gaps import service as gaps
-from pux.gaps.schemas import GapReport
+from pux.gaps import vocabulary as gap_vocabulary
+from pux.gaps.schemas import GapReport, MapFigures
 from pux.i18n import get_language
 from pux.i18n import gettext as _
 
@@ -108,27 +109,31 @@ def for_countries(
     )
     if not with_map or not countries:
         return section
-    mapped = [line.gap for line in report.lines if kept(line.gap)]
-    return replace(section, map_svg=_uncovered_map(report, mapped, countries))
+    # The world gap map's own figures, so that the brief and the map page agree country by country.
+    figures = gaps.map_figures(session, actor=actor, indicator=gap_vocabulary.GAP)
+    return _with_uncovered_map(section, figures, countries, country_names)
 
 
-def _uncovered_map(report: GapReport, gaps: list[gap_engine.AreaGap], countries: frozenset[str]) -> str:
-    totals: dict[str, float | None] = {}
-    for gap in gaps:
-        value, known = gap.uncovered.value, totals.get(gap.country_iso3, 0.0)
-        # One area without a known amount makes the country's total unknown: missing, never a partial sum.
-        totals[gap.country_iso3] = None if value is None or known is None else known + value
+def _with_uncovered_map(
+    section: GapSection, figures: MapFigures, countries: frozenset[str], country_names: dict[str, str]
+) -> GapSection:
+    """The section with the world gap map's figures for the region's countries: the same totals as the map
+    page, a country with one area of unknown cost keeping its known sum, said to be partial (summed here
+    instead, one unknown area made the whole country "no data": four of Eastern Africa's eight)."""
+    totals = {iso3: value for iso3, value in figures.values.items() if iso3 in countries}
+    partial = sorted(country_names.get(iso3, iso3) for iso3 in figures.partial & countries)
     language = get_language()
-    return choropleth_svg(
+    svg = choropleth_svg(
         totals,
         title=_("Uncovered cost of the endorsed needs"),
-        legend_title=_("Uncovered"),
-        source=f"{report.needs_source}; {report.assistance_source}",
-        year=report.period.label,
-        unit=report.currency,
+        legend_title=_("Uncovered cost (partial for some countries)") if partial else _("Uncovered"),
+        source=figures.source,
+        year=figures.year,
+        unit=figures.unit,
         focus=countries,
         language=language,
         chart_id="brief-gaps",
         # WeasyPrint would draw Arabic SVG text unjoined: outlines instead (the table beside it is the text).
         text_mode="paths" if language == "ar" else "text",
     )
+    return replace(section, map_svg=svg, map_partial=tuple(partial))
