@@ -150,6 +150,11 @@ class GapLine:
     covered: Figure
     uncovered: Figure
     note: str = ""
+    # What the gap pages say beside the figures: a cost that adds up only the costed needs (how many of how
+    # many have none), and assistance beyond the costed needs (its uncovered 0 is not "fully funded").
+    endorsed_needs: Figure | None = None  # how many endorsed needs the cost is of
+    needs_without_cost: int = 0
+    surplus: Figure | None = None
 
 
 @dataclass(frozen=True)

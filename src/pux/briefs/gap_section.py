@@ -32,6 +32,12 @@ def _figure(figure: gap_engine.Figure, cite: Callable[[str], str]) -> Figure:
     )
 
 
+def _count(gap: gap_engine.AreaGap, cite: Callable[[str], str]) -> Figure:
+    """How many endorsed needs a line counts, cited as its cost is (even when no need has a cost)."""
+    cost = gap.needs_cost
+    return Figure(float(gap.needs_count), "", cite(cost.source), cost.year or gap.covered.year or "")
+
+
 def _section(
     report: GapReport,
     keep: Callable[[gap_engine.AreaGap], bool],
@@ -59,6 +65,9 @@ def _section(
                 needs_cost=_figure(gap.needs_cost, cite),
                 covered=_figure(gap.covered, cite),
                 uncovered=_figure(gap.uncovered, cite),
+                endorsed_needs=_count(gap, cite),
+                needs_without_cost=gap.needs_without_cost,
+                surplus=_figure(gap.surplus, cite) if gap.surplus.value else None,
             )
             for gap in lines
         ),
