@@ -325,6 +325,15 @@ class EventRead(BaseModel):
     focus_country_codes: list[str]
     travel_budget: Decimal | None
     budget_currency: str
+    # The travel fund's two rules, read back so that a client can send an edit with them unchanged: an
+    # edit replaces every field, and one the read left out came back as its default (the cap was lost).
+    allowance_cut_allowed: float = Field(
+        description="The largest share of the daily allowance a travel award may leave out (0: the whole "
+        "request or nothing)"
+    )
+    max_supported_per_country: int | None = Field(
+        description="The most people of one country the travel fund supports; null: no such cap"
+    )
     sessions: list[SessionRead]
     targets: list[TargetRead]
     version: int
