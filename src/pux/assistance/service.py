@@ -195,9 +195,15 @@ def _keep_hidden_links(
 def _apply(activity: AssistanceActivity, data: ActivityFields) -> None:
     for name in _FIELDS:
         setattr(activity, name, getattr(data, name))
-    activity.search_text = fold_for_search(
-        f"{activity.external_id or ''} {activity.title} {activity.implementer or ''}"
-    )
+    activity.search_text = search_text_of(activity)
+
+
+def search_text_of(activity: AssistanceActivity) -> str:
+    """The folded words an activity is found by: its identifiers (the provider's own and, for one imported
+    from IATI, its IATI identifier), its title and its implementer. Built here alone, by every write: an
+    edit built it without the IATI identifier, and the activity was no longer found by it."""
+    identifiers = dict.fromkeys(name for name in (activity.external_id, activity.iati_identifier) if name)
+    return fold_for_search(" ".join([*identifiers, activity.title, activity.implementer or ""]))
 
 
 def identifier_problems(

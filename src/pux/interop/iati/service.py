@@ -82,7 +82,6 @@ from pux.interop.iati.records import (
 )
 from pux.interop.iati.relevance import Relevance, RelevanceRules
 from pux.processes import gone_from_this_machine
-from pux.reference.models import fold_for_search
 
 ENTITY_RUN = "iati_import_run"
 # How many refused activities a report names (the counts stay exact beyond that).
@@ -993,9 +992,7 @@ def _fill_activity(
     activity.iati_default_language = record.default_language or None
     activity.iati_default_currency = record.default_currency
     activity.iati_related_activities = [{"ref": r.ref, "type": r.type} for r in record.related]
-    activity.search_text = fold_for_search(
-        f"{record.identifier} {activity.title} {activity.implementer or ''}"
-    )
+    activity.search_text = assistance.search_text_of(activity)
     with session.no_autoflush:
         activity.iati_source_id = _source_id(session, context)
 

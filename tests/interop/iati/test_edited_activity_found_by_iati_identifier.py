@@ -1,0 +1,64 @@
+"""An activity imported from IATI is found by its IATI identifier after it is edited in PUX: the edit
+rebuilt the activity's search words without the identifier, and a search by it found nothing, on the
+activities page and in the API alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pux.accounts.permissions import Actor
+from pux.assistance.models import AssistanceActivity
+from pux.assistance.schemas import ActivityUpdate
+from pux.interop.iati import synthetic
+from pux.interop.iati.service import ImportOptions, import_file
+from tests.interop.iati.conftest import BASE_URL
+from tests.web_helpers import bearer
+from tests.world import World
+
+IDENTIFIER = "XM-DAC-99-AUD-0002"
+
+
+def _found_by_identifier(client: TestClient, headers: dict[str, str]) -> list[int]:
+    answer = client.get("/api/v1/activities", params={"q": IDENTIFIER}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return [item["id"] for item in answer.json()["items"]]
+
+
+def test_an_edited_iati_activity_is_still_found_by_its_iati_identifier(
+    client: TestClient,
+    session: Session,
+    session_factory: sessionmaker[Session],
+    facilitator: Actor,
+    world: World,
+    tmp_path: Path,
+) -> None:
+    record = synthetic.activity(1, identifier=IDENTIFIER, reporting_ref="XM-DAC-99")
+    import_file(
+        session_factory=session_factory,
+        actor=facilitator,
+        path=synthetic.write_file(tmp_path / "audit.xml", [record]),
+        base_url=BASE_URL,
+        options=ImportOptions(everything=True),
+    )
+    activity_id = session.scalar(
+        select(AssistanceActivity.id).where(AssistanceActivity.iati_identifier == IDENTIFIER)
+    )
+    headers = bearer(world.tokens["facilitator"])
+    assert _found_by_identifier(client, headers) == [activity_id]
+
+    read = client.get(f"/api/v1/activities/{activity_id}", headers=headers).json()
+    fields = {key: value for key, value in read.items() if key in ActivityUpdate.model_fields}
+    edited = client.put(
+        f"/api/v1/activities/{activity_id}",
+        json={**fields, "title": f"{read['title']} (reviewed)"},
+        headers=headers,
+    )
+    assert edited.status_code == 200, edited.text
+
+    assert _found_by_identifier(client, headers) == [activity_id]
+    page = client.get("/activities", params={"q": IDENTIFIER})
+    assert f'href="/activities/{activity_id}"' in page.text
