@@ -1,13 +1,15 @@
 """The filters of each list, declared once and shared by its page, its JSON route and its export.
 
-A filter a person can type is checked here: a value that cannot be right (an SDG code such as "99") is
-refused with a clear message instead of quietly returning nothing, and ``%``/``_`` in a code are never
-wildcards. An organisation filter takes a number or typed text (see organisation_ids).
+A filter a person can type is checked here: a value that cannot be right (an SDG code such as "99", a
+status no record can have) is refused with a clear message instead of quietly returning nothing, and
+``%``/``_`` in a code are never wildcards. An organisation filter takes a number or typed text (see
+organisation_ids).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated
 
@@ -15,15 +17,20 @@ from fastapi import Depends, Query
 from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
+from pux.accounts.permissions import ROLES
 from pux.accounts.repository import OrganisationFilter, PeopleFilter
+from pux.assistance.models import ACTIVITY_STATUSES
 from pux.assistance.repository import ActivityFilter
 from pux.dialogues import vocabulary as dialogue_words
 from pux.dialogues.repository import ActionFilter, EventFilter
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
+from pux.needs import workflow as need_workflow
 from pux.needs.repository import NeedFilter
 from pux.pagination import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, PageRequest
 from pux.programmes.repository import ProgrammeFilter
+from pux.programmes.schemas import PROGRAMME_STATUSES
+from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES, ORGANISATION_TYPES
 from pux.validation import MAX_RECORD_ID, one_of_or_blank, record_number
 from pux.web.deps import SessionDep
 
@@ -31,6 +38,36 @@ from pux.web.deps import SessionDep
 RecordId = Annotated[int, Query(ge=1, le=MAX_RECORD_ID)]
 Code = Annotated[str | None, Query(max_length=20)]
 Words = Annotated[str | None, Query(max_length=200)]
+
+
+def allowed(words: Iterable[str]) -> str:
+    """The API description of a filter taking one of a vocabulary's codes."""
+    return "One of: " + ", ".join(words) + ". Blank: any. Any other value is refused (422)."
+
+
+# Filters that take a code from a closed vocabulary, each checked against the domain's own list (a code
+# added there is taken at once): an unknown one, such as "in-implementation" for "in_implementation", was
+# taken and listed nothing, as if no record had that status. Blank is allowed: a filter form sends
+# "status=" for "any". A refused value gets 422 naming the filter, on the API and on the pages.
+NeedStatus = Annotated[
+    str | None,
+    Query(pattern=one_of_or_blank(need_workflow.STATUSES), description=allowed(need_workflow.STATUSES)),
+]
+IncomeGroup = Annotated[
+    str | None, Query(pattern=one_of_or_blank(INCOME_GROUP_CODES), description=allowed(INCOME_GROUP_CODES))
+]
+ProgrammeStatus = Annotated[
+    str | None, Query(pattern=one_of_or_blank(PROGRAMME_STATUSES), description=allowed(PROGRAMME_STATUSES))
+]
+Modality = Annotated[str | None, Query(pattern=one_of_or_blank(MODALITIES), description=allowed(MODALITIES))]
+ActivityStatus = Annotated[
+    str | None, Query(pattern=one_of_or_blank(ACTIVITY_STATUSES), description=allowed(ACTIVITY_STATUSES))
+]
+OrganisationType = Annotated[
+    str | None,
+    Query(alias="type", pattern=one_of_or_blank(ORGANISATION_TYPES), description=allowed(ORGANISATION_TYPES)),
+]
+Role = Annotated[str | None, Query(pattern=one_of_or_blank(ROLES), description=allowed(ROLES))]
 _SDG_CODE = re.compile(r"^(?:sdg|goal|target)?\s*([0-9]{1,2}(?:\.[0-9a-z]{1,2})?)$", re.IGNORECASE)
 
 
@@ -87,7 +124,7 @@ def organisation_ids(session: Session, value: str | None) -> tuple[int, ...] | N
 
 def organisation_filters(
     q: Words = None,
-    kind: Annotated[str | None, Query(alias="type", max_length=40)] = None,
+    kind: OrganisationType = None,
     country: Code = None,
 ) -> OrganisationFilter:
     return OrganisationFilter(
@@ -97,7 +134,7 @@ def organisation_filters(
     )
 
 
-def people_filters(q: Words = None, role: Code = None, country: Code = None) -> PeopleFilter:
+def people_filters(q: Words = None, role: Role = None, country: Code = None) -> PeopleFilter:
     return PeopleFilter(
         text=_blank_is_none(q),
         role=_blank_is_none(role),
@@ -111,8 +148,8 @@ def need_filters(
     area: Code = None,
     technique: Annotated[str | None, Query(max_length=60)] = None,
     sdg: Code = None,
-    status: Code = None,
-    income_group: Code = None,
+    status: NeedStatus = None,
+    income_group: IncomeGroup = None,
     q: Words = None,
     mine: bool = False,
 ) -> NeedFilter:
@@ -134,8 +171,8 @@ def programme_filters(
     organisation: OrganisationChoice = None,
     area: Code = None,
     technique: Annotated[str | None, Query(max_length=60)] = None,
-    modality: Code = None,
-    status: Code = None,
+    modality: Modality = None,
+    status: ProgrammeStatus = None,
     q: Words = None,
 ) -> ProgrammeFilter:
     return ProgrammeFilter(
@@ -154,7 +191,7 @@ def activity_filters(
     provider: OrganisationChoice = None,
     area: Code = None,
     technique: Annotated[str | None, Query(max_length=60)] = None,
-    status: Code = None,
+    status: ActivityStatus = None,
     need: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
     q: Words = None,
 ) -> ActivityFilter:
