@@ -24,7 +24,7 @@ from pux.dialogues.models import (
     TravelGrant,
 )
 from pux.dialogues.vocabulary import ACTION_OPEN_STATUSES
-from pux.pagination import Page, PageRequest, fetch_page
+from pux.pagination import Page, PageRequest, fetch_page, page_of_rows
 from pux.reference.models import fold_for_search
 
 
@@ -96,9 +96,8 @@ def list_events(
     )
     if not (filters.thematic_area_code or filters.country_iso3):
         return fetch_page(session, statement, page)
-    kept = _json_filters(session.scalars(statement).unique().all(), filters)
-    start = page.offset
-    return Page(items=kept[start : start + page.size], total=len(kept), request=page)
+    # Like fetch_page above, a page past the end shows the last one (it showed an empty page).
+    return page_of_rows(_json_filters(session.scalars(statement).unique().all(), filters), page)
 
 
 def all_events(
