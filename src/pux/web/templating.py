@@ -19,6 +19,7 @@ from pux.errors import WHOLE_FORM
 from pux.i18n import (
     LANGUAGE_AUTONYMS,
     LANGUAGES,
+    decimal_text,
     get_language,
     gettext,
     listed,
@@ -159,14 +160,46 @@ def region_tree_options(regions: Iterable[Any]) -> list[tuple[str, str]]:
     return shown
 
 
-# Amounts a record's history shows, written as the pages write them (2,000,000, not 2000000.00).
-HISTORY_AMOUNTS = frozenset({"total_budget", "remaining_budget", "max_per_need"})
+# Amounts a record's history shows, written as the pages write them (2,000,000, not 2000000.00). Every
+# record's money is here: a need's cost and an activity's disbursements read "1250000.50 -> 2000000" to a
+# Spanish reader while only a programme's budget was written the reader's way.
+HISTORY_AMOUNTS = frozenset(
+    {
+        "total_budget",
+        "remaining_budget",
+        "max_per_need",
+        "estimated_cost",
+        "cofinancing_amount",
+        "amount_committed",
+        "amount_disbursed",
+        "amount",
+        "budget",
+        "total_awarded",
+        "travel_budget",
+        "fare",
+        "daily_allowance",
+        "receipt_amount",
+    }
+)
+# Other figures a history shows: counts and measured values, grouped and with the reader's decimal mark
+# ("12 000", "85,5"). Years and record numbers are not among them: "2,021" is no year.
+HISTORY_FIGURES = frozenset(
+    {
+        "beneficiaries_count",
+        "beneficiaries_women_share",
+        "capacity",
+        "max_supported_per_country",
+        "nights",
+        "value",
+        "value_high",
+    }
+)
 
 
 def history_value(name: str, value: Any) -> str:
     """A value in a record's history as people read it: a status by its label, a list as a list (it was
-    printed as Python writes one: "['KEN', 'UGA']"), yes or no, an amount in the reader's notation,
-    nothing as a dash."""
+    printed as Python writes one: "['KEN', 'UGA']"), yes or no, an amount or a count in the reader's
+    notation, nothing as a dash."""
     if value in (None, "", []):
         return "—"
     if isinstance(value, bool):
@@ -178,6 +211,8 @@ def history_value(name: str, value: Any) -> str:
         return coded(value)
     if name in HISTORY_AMOUNTS:
         return _amount(value)
+    if name in HISTORY_FIGURES:
+        return _figure(value)
     if name == "status" and isinstance(value, str):
         if value in need_workflow.STATUSES:
             return need_workflow.status_label(value)
@@ -202,6 +237,13 @@ CODED_IN_HISTORY: dict[str, Callable[[str], str]] = {
 def _amount(value: Any) -> str:
     try:
         return format_number(float(Decimal(str(value))), 2)
+    except ArithmeticError:  # decimal.InvalidOperation: not a figure, shown as it was written
+        return str(value)
+
+
+def _figure(value: Any) -> str:
+    try:
+        return decimal_text(float(Decimal(str(value))), "#,##0.######")
     except ArithmeticError:  # decimal.InvalidOperation: not a figure, shown as it was written
         return str(value)
 
