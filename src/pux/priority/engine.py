@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from pux.i18n import gettext as _
-from pux.i18n import listed
+from pux.i18n import listed, number_text
 from pux.reference.vocabulary import INCOME_GROUP_CODES
 
 COMPONENTS = ("burden", "capacity", "assistance", "groups")
@@ -27,6 +27,13 @@ COUNTRY_GROUPS = ("LDC", "LLDC", "SIDS")
 # capacity is worse. (The shipped indicator catalogue reads every capacity indicator "worse when lower".)
 DEFAULT_WORSE_WHEN = {"burden": "higher", "capacity": "lower"}
 WORSE_WHEN = ("higher", "lower")
+# The largest weight a component or an indicator may have. Weights are relative (only their ratios count:
+# 0.45 and 45 weigh alike), so this leaves room for shares and percentages; a weight of 1e308 made every
+# weighted sum infinite and every score "no score", while the countries were still ranked.
+MAX_WEIGHT = 100.0
+# The most points a country group may give: a country's groups together count at most 1 (see
+# _groups_component), so more than 1 changes nothing, and fewer than 0 would count a group against it.
+MAX_GROUP_POINTS = 1.0
 
 
 class ConfigError(ValueError):
@@ -152,6 +159,36 @@ def unknown_config_keys(data: Mapping[str, Any]) -> list[str]:
                 if isinstance(item, Mapping):
                     unknown += [f"areas.{area}.{part}[{index}].{key}" for key in item if key not in RULE_KEYS]
     return unknown
+
+
+def weights_out_of_bounds(config: PriorityConfig) -> list[tuple[str, str]]:
+    """(path, problem) for each weight above MAX_WEIGHT and each group's points outside 0 to
+    MAX_GROUP_POINTS. Checked when a configuration is saved, not when one is read: a configuration saved
+    before these bounds stays readable until it is replaced."""
+    weight_problem = _("must be from 0 to %(most)s (weights are relative: only their ratios count)") % {
+        "most": number_text(MAX_WEIGHT)
+    }
+    problems = [
+        (f"component_weights.{name}", weight_problem)
+        for name, weight in config.component_weights.items()
+        if weight > MAX_WEIGHT
+    ]
+    for area, rules in config.areas.items():
+        for part, part_rules in (("burden", rules.burden), ("capacity", rules.capacity)):
+            problems += [
+                (f"areas.{area}.{part}[{index}].weight", weight_problem)
+                for index, rule in enumerate(part_rules)
+                if rule.weight > MAX_WEIGHT
+            ]
+    points_problem = _("must be from 0 to %(most)s (a country's groups together count at most %(most)s)") % {
+        "most": number_text(MAX_GROUP_POINTS)
+    }
+    problems += [
+        (f"group_points.{group}", points_problem)
+        for group, points in config.group_points.items()
+        if not 0 <= points <= MAX_GROUP_POINTS
+    ]
+    return problems
 
 
 def with_directions(config: PriorityConfig, directions: Mapping[str, str | None]) -> PriorityConfig:

@@ -49,7 +49,8 @@ def require_may_configure(actor: Actor) -> None:
 
 def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> PriorityConfig:
     """Replace the configuration (facilitators); refused with the reason when it cannot be used, each
-    unknown key, indicator code, income group or country group named by its path (nothing is saved)."""
+    unknown key, indicator code, income group, country group and weight out of bounds named by its path
+    (nothing is saved)."""
     require_may_configure(actor)
     unknown = engine.unknown_config_keys(data)
     if unknown:
@@ -62,6 +63,7 @@ def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> Prio
         raise ValidationFailed([FieldProblem("configuration", str(error))]) from error
     catalogue = {indicator.code: indicator for indicator in reference_repository.list_indicators(session)}
     problems = [FieldProblem(path, message) for path, message in engine.unknown_names(config, catalogue)]
+    problems += [FieldProblem(path, message) for path, message in engine.weights_out_of_bounds(config)]
     unknown_areas = set(config.areas) - {a.code for a in reference_repository.list_thematic_areas(session)}
     if unknown_areas:
         problems.append(
