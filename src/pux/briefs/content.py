@@ -6,6 +6,7 @@ A figure whose value is None is missing data: the brief shows it as missing, nev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -99,6 +100,48 @@ class ProviderLine:
 
 
 @dataclass(frozen=True)
+class FlowRest:
+    """The providers (or recipient countries) a flow table leaves out, summed, so that its rows still add
+    up to the total above it: how many, their activities, and what they committed and disbursed."""
+
+    lines: int
+    activities: Figure
+    committed: tuple[Figure, ...]  # one per currency, as in a line
+    disbursed: tuple[Figure, ...]
+
+
+def rest_of(lines: Sequence[ProviderLine], earlier: FlowRest | None = None) -> FlowRest | None:
+    """The lines left out of a table summed (with ``earlier``, what was left out before); None: none."""
+    if not lines:
+        return earlier
+    counts = [line.activities for line in lines] + ([earlier.activities] if earlier else [])
+    committed = [f for line in lines for f in line.committed] + list(earlier.committed if earlier else ())
+    disbursed = [f for line in lines for f in line.disbursed] + list(earlier.disbursed if earlier else ())
+    return FlowRest(
+        lines=len(lines) + (earlier.lines if earlier else 0),
+        activities=_summed(counts)[0],
+        committed=_summed(committed),
+        disbursed=_summed(disbursed),
+    )
+
+
+def _summed(figures: Sequence[Figure]) -> tuple[Figure, ...]:
+    """Figures added up by unit (a currency is never added to another), over the years of them all; a unit
+    no figure states an amount in stays missing. The largest sum first, as a line lists its currencies."""
+    by_unit: dict[str, list[Figure]] = {}
+    for figure in figures:
+        by_unit.setdefault(figure.unit, []).append(figure)
+    sums = []
+    for unit, members in by_unit.items():
+        known = [f.value for f in members if f.value is not None]
+        years = sorted(year for f in members for year in f.year.split("-") if year.isdigit())
+        span = "" if not years else years[0] if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+        source = next((f.source for f in members if f.source), "")
+        sums.append(Figure(sum(known) if known else None, unit, source, span))
+    return tuple(sorted(sums, key=lambda f: (-(f.value or 0.0), f.unit)))
+
+
+@dataclass(frozen=True)
 class EvidenceLine:
     entry_id: int
     claim: str
@@ -161,6 +204,7 @@ class GapLine:
 class GapSection:
     lines: tuple[GapLine, ...]
     map_svg: str | None = None  # a server-rendered choropleth, already safe markup
+    more: Figure | None = None  # how many more lines the gap pages list (None: the table lists them all)
     note: str = ""
     # The mapped countries whose total adds up only their areas of known uncovered cost (names, sorted).
     map_partial: tuple[str, ...] = ()
@@ -209,6 +253,7 @@ class Brief:
     needs: list[NeedLine] = field(default_factory=list)
     needs_total: int = 0
     providers: list[ProviderLine] = field(default_factory=list)
+    providers_rest: FlowRest | None = None  # the providers the table leaves out, summed
     assistance_total: list[Figure] = field(default_factory=list)
     gaps: GapSection | None = None
     techniques: list[TechniqueLine] = field(default_factory=list)
@@ -216,6 +261,7 @@ class Brief:
     countries: list[PriorityLine] = field(default_factory=list)  # regional brief: the most pressing
     programmes: list[ProgrammeLine] = field(default_factory=list)  # partner brief
     recipients: list[ProviderLine] = field(default_factory=list)  # partner brief: where it funds
+    recipients_rest: FlowRest | None = None
     fitting_needs: list[NeedLine] = field(default_factory=list)  # partner brief: what it could fund
     need_offers: list[NeedOffers] = field(default_factory=list)  # country brief: who could fund what
     region_name: str = ""

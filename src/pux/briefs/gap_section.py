@@ -46,7 +46,8 @@ def _section(
     area_names: dict[str, str],
     country_names: dict[str, str],
 ) -> GapSection:
-    lines = [line.gap for line in report.lines if keep(line.gap)][:MAX_LINES]
+    kept = [line.gap for line in report.lines if keep(line.gap)]
+    lines = kept[:MAX_LINES]
     note = ""
     if any(not gap.conversion.complete for gap in lines):
         note = _(
@@ -72,7 +73,15 @@ def _section(
             for gap in lines
         ),
         note=note,
+        more=_more(len(kept) - len(lines), report, cite),
     )
+
+
+def _more(left_out: int, report: GapReport, cite: Callable[[str], str]) -> Figure | None:
+    """How many gap lines the table leaves out, cited as the gap pages that list them (None: none)."""
+    if not left_out:
+        return None
+    return Figure(float(left_out), "", cite(report.needs_source), report.period.label)
 
 
 def for_country(

@@ -35,6 +35,7 @@ from pux.briefs.content import (
     EventLine,
     EvidenceLine,
     Figure,
+    FlowRest,
     Heading,
     IndicatorLine,
     NeedLine,
@@ -44,6 +45,7 @@ from pux.briefs.content import (
     ProviderLine,
     Stamp,
     TechniqueLine,
+    rest_of,
 )
 from pux.briefs.renderer import PdfDocument, PdfRenderer, default_renderer
 from pux.dialogues import repository as dialogues_repository
@@ -310,9 +312,9 @@ def _flow_lines(
     activities: Sequence[AssistanceActivity],
     group: Callable[[AssistanceActivity], str],
     areas: dict[str, ThematicArea],
-    limit: int,
 ) -> list[ProviderLine]:
-    """Activities summed by provider (or by recipient country): count, committed and disbursed amounts. In
+    """Activities summed by provider (or by recipient country), the largest first: count, committed and
+    disbursed amounts. In
     one line the same money once: an implementer's report of funds its funder's activity in the same line
     already counts is not added again (a country's line showed 400,000 for one 200,000 commitment)."""
     source = brief.cite(v.assistance_source())
@@ -339,7 +341,13 @@ def _flow_lines(
             )
         )
     lines.sort(key=lambda line: (-sum(f.value or 0.0 for f in line.committed if f.unit == "USD"), line.name))
-    return lines[:limit]
+    return lines
+
+
+def _shown_and_rest(lines: list[ProviderLine], limit: int) -> tuple[list[ProviderLine], FlowRest | None]:
+    """The first ``limit`` lines and the rest summed in one row: a table cut short without saying so
+    added up to less than the total above it (Moldova's six providers, 90,000 USD short)."""
+    return lines[:limit], rest_of(lines[limit:])
 
 
 def _unit_with_currency(unit: str, currency: str | None) -> str:
@@ -616,7 +624,9 @@ def country_brief(
         permissions.activity_scope(actor),
         ActivityFilter(country_iso3=country.iso3, current_on=today),
     )
-    brief.providers = _flow_lines(brief, current, lambda a: a.provider.name, areas, v.MAX_PROVIDERS)
+    brief.providers, brief.providers_rest = _shown_and_rest(
+        _flow_lines(brief, current, lambda a: a.provider.name, areas), v.MAX_PROVIDERS
+    )
     brief.assistance_total = _assistance_totals(brief, current, today)
     brief.gaps = gap_section.for_country(
         session,
@@ -776,9 +786,11 @@ def region_brief(
         if codes
         else []
     )
-    brief.providers = _flow_lines(brief, current, lambda a: a.provider.name, areas, v.MAX_PROVIDERS)
-    brief.recipients = _flow_lines(
-        brief, current, lambda a: a.recipient_country.name(), areas, v.MAX_COUNTRIES
+    brief.providers, brief.providers_rest = _shown_and_rest(
+        _flow_lines(brief, current, lambda a: a.provider.name, areas), v.MAX_PROVIDERS
+    )
+    brief.recipients, brief.recipients_rest = _shown_and_rest(
+        _flow_lines(brief, current, lambda a: a.recipient_country.name(), areas), v.MAX_COUNTRIES
     )
     brief.assistance_total = _assistance_totals(brief, current, today)
     brief.gaps = gap_section.for_countries(
@@ -863,8 +875,8 @@ def organisation_brief(
     current = assistance_repository.all_visible(
         session, permissions.activity_scope(actor), replace(its_activities, current_on=today)
     )
-    brief.recipients = _flow_lines(
-        brief, current, lambda a: a.recipient_country.name(), areas, v.MAX_COUNTRIES
+    brief.recipients, brief.recipients_rest = _shown_and_rest(
+        _flow_lines(brief, current, lambda a: a.recipient_country.name(), areas), v.MAX_COUNTRIES
     )
     brief.assistance_total = _assistance_totals(brief, current, today)
     its_areas = assistance_repository.thematic_area_codes(
