@@ -194,7 +194,35 @@ def _event_code_problems(session: Session, data: EventFields) -> list[FieldProbl
         problems.append(
             FieldProblem("time_zone", _("is not a time zone (use a name such as Africa/Nairobi)"))
         )
+    else:
+        problems.extend(_skipped_time_problems(data))
     return problems
+
+
+def _skipped_time_problems(data: EventFields) -> list[FieldProblem]:
+    """The start or end written at a local time the clocks skip (they go forward over it when daylight
+    saving time begins): it names no moment. It was stored as an hour earlier in UTC, so an event from 02:30
+    to 03:00 on such a night ended before it started. With no such time, local times and the moments they
+    name are in the same order (a repeated time is read as its first pass), so the schema's check that the
+    end is not before the start holds for the moments too."""
+    zone = ZoneInfo(data.time_zone)
+    problems: list[FieldProblem] = []
+    for name in ("starts_at", "ends_at"):
+        written: datetime = getattr(data, name)
+        shown = _clock_shows(written, zone)
+        if shown != written:
+            message = _(
+                "%(time)s does not exist in %(zone)s that day: the clocks go forward past it (daylight "
+                "saving time). Write another time, such as %(shown)s."
+            ) % {"time": f"{written:%H:%M}", "zone": data.time_zone, "shown": f"{shown:%H:%M}"}
+            problems.append(FieldProblem(name, message))
+    return problems
+
+
+def _clock_shows(written: datetime, zone: ZoneInfo) -> datetime:
+    """What the clocks of ``zone`` show at the moment ``written`` is read as: ``written`` itself, unless
+    the clocks skip it."""
+    return written.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
 
 
 def _known_zone(name: str) -> bool:
