@@ -11,7 +11,7 @@ from pux.assistance import service
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityCreateRequest, ActivityRead, ActivityUpdate
 from pux.web.deps import SessionDep
-from pux.web.filters import ActivityFilters, ApiPage
+from pux.web.filters import ApiActivityFilters, ApiPage
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
 from pux.web.openapi import ApiBody, error_responses
@@ -39,7 +39,7 @@ def _one(session: Session, actor: Actor, activity: AssistanceActivity) -> Activi
 
 @router.get("/activities", response_model=ListPage[ActivityRead], responses=error_responses(401, 422))
 def list_activities(
-    session: SessionDep, actor: ApiActor, filters: ActivityFilters, page: ApiPage
+    session: SessionDep, actor: ApiActor, filters: ApiActivityFilters, page: ApiPage
 ) -> ListPage[ActivityRead]:
     """Assistance activities visible to the caller, filtered and paged."""
     result = service.list_activities(session, actor=actor, filters=filters, page=page)

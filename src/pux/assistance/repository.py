@@ -23,6 +23,13 @@ from pux.reference.models import fold_for_search
 Columns = TypeVarTuple("Columns")
 
 
+# The orders a list of activities is paged in: latest start first (the pages' and the API's default), or
+# the order they were recorded in, for a pull page by page: an activity recorded meanwhile comes last, so
+# no page skips or repeats one (in the order of start dates, one starting later pushed every row down).
+BY_START_DATE, BY_ID = "start_date", "id"
+ORDERS = (BY_START_DATE, BY_ID)
+
+
 @dataclass(frozen=True)
 class ActivityFilter:
     country_iso3: str | None = None
@@ -38,6 +45,10 @@ class ActivityFilter:
     # Only activities running on this day (the rule of service.is_current, applied by the database: a
     # country with thousands of imported past activities is not loaded to keep a handful).
     current_on: date | None = None
+    # Only activities changed at or after this moment (aware, UTC): what changed since a previous pull.
+    updated_since: datetime | None = None
+    # The order of a paged list (one of ORDERS), carried with the filters that every layer passes on.
+    order: str = BY_START_DATE
 
 
 def visible_clause(
@@ -99,6 +110,8 @@ def _filtered(statement, filters: ActivityFilter):  # type: ignore[no-untyped-de
         statement = statement.where(AssistanceActivity.recipient_country_iso3.in_(filters.country_iso3_in))
     if filters.current_on is not None:
         statement = statement.where(*running_on(filters.current_on))
+    if filters.updated_since is not None:
+        statement = statement.where(AssistanceActivity.updated_at >= filters.updated_since)
     if filters.text and filters.text.strip():
         statement = statement.where(
             AssistanceActivity.search_text.contains(fold_for_search(filters.text.strip()), autoescape=True)
@@ -167,7 +180,10 @@ def list_visible(
     session: Session, scope: VisibilityScope, filters: ActivityFilter, page: PageRequest
 ) -> Page[AssistanceActivity]:
     base = _filtered(select(AssistanceActivity).where(visible_clause(scope)), filters)
-    statement = base.order_by(AssistanceActivity.start_date.desc(), AssistanceActivity.id)
+    if filters.order == BY_ID:
+        statement = base.order_by(AssistanceActivity.id)
+    else:
+        statement = base.order_by(AssistanceActivity.start_date.desc(), AssistanceActivity.id)
     return fetch_page(session, statement, page, kept_by=activities_stamp(session))
 
 

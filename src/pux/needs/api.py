@@ -11,7 +11,7 @@ from pux.needs import service
 from pux.needs.schemas import NeedCreate, NeedRead, NeedTransition, NeedUpdate
 from pux.validation import UtcDateTime
 from pux.web.deps import SessionDep
-from pux.web.filters import ApiPage, NeedFilters
+from pux.web.filters import ApiNeedFilters, ApiPage
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
 from pux.web.openapi import ApiBody, error_responses
@@ -35,7 +35,7 @@ class RankingOrder(BaseModel):
 
 @router.get("/needs", response_model=ListPage[NeedRead], responses=error_responses(401, 422))
 def list_needs(
-    session: SessionDep, actor: ApiActor, filters: NeedFilters, page: ApiPage
+    session: SessionDep, actor: ApiActor, filters: ApiNeedFilters, page: ApiPage
 ) -> ListPage[NeedRead]:
     """Needs visible to the caller (the public sees published public needs), filtered and paged."""
     result = service.list_needs(session, actor=actor, filters=filters, page=page)

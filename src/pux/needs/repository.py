@@ -19,6 +19,12 @@ from pux.needs.workflow import PUBLISHED_STATUSES
 from pux.pagination import Page, PageRequest, count_of, fetch_page
 from pux.reference.models import Country, IncomeGroupAssessment, SdgTarget, Technique, fold_for_search
 
+# The orders a list of needs is paged in: by country, then national rank (the pages' and the API's
+# default), or the order they were drafted in, for a pull page by page: a need drafted meanwhile comes
+# last, so no page skips or repeats one (in the ranked order, one drafted for Albania pushed every row down).
+BY_COUNTRY_RANK, BY_ID = "country_rank", "id"
+ORDERS = (BY_COUNTRY_RANK, BY_ID)
+
 
 @dataclass(frozen=True)
 class NeedFilter:
@@ -34,6 +40,10 @@ class NeedFilter:
     # "Only the needs I drafted": asked by a reader, resolved by the service to drafted_by_id.
     mine: bool = False
     drafted_by_id: int | None = None
+    # Only needs changed at or after this moment (aware, UTC): what changed since a previous pull.
+    updated_since: datetime | None = None
+    # The order of a paged list (one of ORDERS), carried with the filters that every layer passes on.
+    order: str = BY_COUNTRY_RANK
 
 
 def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
@@ -76,6 +86,8 @@ def _filtered(statement, filters: NeedFilter):  # type: ignore[no-untyped-def]
         statement = statement.where(Need.organisation_id == filters.organisation_id)
     if filters.drafted_by_id is not None:
         statement = statement.where(Need.created_by_id == filters.drafted_by_id)
+    if filters.updated_since is not None:
+        statement = statement.where(Need.updated_at >= filters.updated_since)
     if filters.income_group:
         latest = (
             select(
@@ -107,6 +119,8 @@ def list_visible(
     session: Session, scope: VisibilityScope, filters: NeedFilter, page: PageRequest
 ) -> Page[Need]:
     base = _filtered(select(Need).where(visible_clause(scope)), filters)
+    if filters.order == BY_ID:
+        return fetch_page(session, base.order_by(Need.id), page)
     # Unranked needs last, written as NULLS LAST: PostgreSQL then walks ix_need_listing in this order.
     statement = base.order_by(Need.country_iso3, Need.national_rank.nulls_last(), Need.id)
     return fetch_page(session, statement, page)

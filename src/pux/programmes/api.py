@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from pux.programmes import service
 from pux.programmes.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
 from pux.web.deps import SessionDep
-from pux.web.filters import ApiPage, ProgrammeFilters
+from pux.web.filters import ApiPage, ApiProgrammeFilters
 from pux.web.forms import RecordPath
 from pux.web.listing import ListPage
 from pux.web.openapi import ApiBody, error_responses
@@ -24,7 +24,7 @@ class StatusChange(BaseModel):
 
 @router.get("/programmes", response_model=ListPage[ProgrammeRead], responses=error_responses(401, 422))
 def list_programmes(
-    session: SessionDep, actor: ApiActor, filters: ProgrammeFilters, page: ApiPage
+    session: SessionDep, actor: ApiActor, filters: ApiProgrammeFilters, page: ApiPage
 ) -> ListPage[ProgrammeRead]:
     """Programmes visible to the caller, filtered and paged."""
     result = service.list_programmes(session, actor=actor, filters=filters, page=page)

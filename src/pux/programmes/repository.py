@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -22,6 +23,11 @@ from pux.programmes.models import (
 from pux.reference.models import SdgTarget, Technique, ThematicArea, fold_for_search
 
 SHARED_STATUSES = ("published", "closed")
+# The orders a list of programmes is paged in: the order they were drafted in, so that a pull page by page
+# neither skips nor repeats one (a programme drafted meanwhile comes last). Named, as the other lists'
+# orders are, so that an integrator can ask for it whatever the default becomes.
+BY_ID = "id"
+ORDERS = (BY_ID,)
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,8 @@ class ProgrammeFilter:
     modality: str | None = None
     status: str | None = None
     text: str | None = None
+    # Only programmes changed at or after this moment (aware, UTC): what changed since a previous pull.
+    updated_since: datetime | None = None
 
 
 def visible_clause(scope: VisibilityScope) -> ColumnElement[bool]:
@@ -67,6 +75,8 @@ def _filtered(statement, filters: ProgrammeFilter):  # type: ignore[no-untyped-d
         statement = statement.where(Programme.modality == filters.modality)
     if filters.status:
         statement = statement.where(Programme.status == filters.status)
+    if filters.updated_since is not None:
+        statement = statement.where(Programme.updated_at >= filters.updated_since)
     if filters.text and filters.text.strip():
         statement = statement.where(
             Programme.search_text.contains(fold_for_search(filters.text.strip()), autoescape=True)

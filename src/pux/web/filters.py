@@ -10,24 +10,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
-from typing import Annotated
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from pux.accounts import service as accounts
 from pux.accounts.permissions import ROLES
 from pux.accounts.repository import OrganisationFilter, PeopleFilter
+from pux.assistance import repository as activities
 from pux.assistance.models import ACTIVITY_STATUSES
 from pux.assistance.repository import ActivityFilter
 from pux.dialogues import vocabulary as dialogue_words
 from pux.dialogues.repository import ActionFilter, EventFilter
 from pux.errors import FieldProblem, ValidationFailed
 from pux.i18n import gettext as _
+from pux.needs import repository as needs
 from pux.needs import workflow as need_workflow
 from pux.needs.repository import NeedFilter
 from pux.pagination import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, PageRequest
+from pux.programmes import repository as programmes
 from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import PROGRAMME_STATUSES
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES, ORGANISATION_TYPES
@@ -219,6 +224,82 @@ def api_page_request(
     return PageRequest(number=page, size=page_size)
 
 
+# --- What an integrator pulling a list page by page adds to its filters ------------------------------
+
+
+def _not_a_number(value: Any) -> Any:
+    # Pydantic reads digits as seconds since 1970: "20261201" would have asked for changes since 1970.
+    if isinstance(value, str) and value.strip().isdigit():
+        raise ValueError(_("write a date as YYYY-MM-DD (and a time as HH:MM)"))
+    return value
+
+
+UpdatedSince = Annotated[
+    datetime | None,
+    Query(
+        description="Only records changed at or after this moment: an ISO 8601 date and time, in UTC unless "
+        "it states its offset (2026-12-01T00:00:00Z). A record's time is taken as it is saved: to pull what "
+        "changed since a previous pull, ask from a minute before it began, with sort=id.",
+    ),
+    BeforeValidator(_not_a_number),
+]
+
+
+def in_utc(moment: datetime | None) -> datetime | None:
+    """A moment a caller sent, in UTC (as PUX stores times): one without an offset is UTC already; one
+    that its offset puts before year 1 or after year 9999 in UTC is before or after every record."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
+
+
+def _sort(orders: tuple[str, ...], meanings: str) -> Any:
+    return Query(pattern=one_of_or_blank(orders), description=f"{meanings} Blank: the default.")
+
+
+# How the order by id serves a pull page by page, said of every list that has it.
+_BY_ID = (
+    "the order records were added in, oldest first: one added meanwhile comes last, so that a pull page by "
+    "page neither skips nor repeats a record."
+)
+ActivitySort = Annotated[
+    str, _sort(activities.ORDERS, f"start_date (the default): the latest start first. id: {_BY_ID}")
+]
+NeedSort = Annotated[
+    str, _sort(needs.ORDERS, f"country_rank (the default): by country, then national rank. id: {_BY_ID}")
+]
+ProgrammeSort = Annotated[str, _sort(programmes.ORDERS, f"id (the default, and the only order): {_BY_ID}")]
+
+
+def api_activity_filters(
+    filters: Annotated[ActivityFilter, Depends(activity_filters)],
+    sort: ActivitySort = activities.BY_START_DATE,
+    updated_since: UpdatedSince = None,
+) -> ActivityFilter:
+    return replace(filters, order=sort or activities.BY_START_DATE, updated_since=in_utc(updated_since))
+
+
+def api_need_filters(
+    filters: Annotated[NeedFilter, Depends(need_filters)],
+    sort: NeedSort = needs.BY_COUNTRY_RANK,
+    updated_since: UpdatedSince = None,
+) -> NeedFilter:
+    return replace(filters, order=sort or needs.BY_COUNTRY_RANK, updated_since=in_utc(updated_since))
+
+
+def api_programme_filters(
+    filters: Annotated[ProgrammeFilter, Depends(programme_filters)],
+    sort: ProgrammeSort = programmes.BY_ID,  # the one order there is
+    updated_since: UpdatedSince = None,
+) -> ProgrammeFilter:
+    return replace(filters, updated_since=in_utc(updated_since))
+
+
 NeedFilters = Annotated[NeedFilter, Depends(need_filters)]
 PeopleFilters = Annotated[PeopleFilter, Depends(people_filters)]
 OrganisationFilters = Annotated[OrganisationFilter, Depends(organisation_filters)]
@@ -226,6 +307,9 @@ ProgrammeFilters = Annotated[ProgrammeFilter, Depends(programme_filters)]
 ActivityFilters = Annotated[ActivityFilter, Depends(activity_filters)]
 PageNumber = Annotated[PageRequest, Depends(page_request)]
 ApiPage = Annotated[PageRequest, Depends(api_page_request)]
+ApiActivityFilters = Annotated[ActivityFilter, Depends(api_activity_filters)]
+ApiNeedFilters = Annotated[NeedFilter, Depends(api_need_filters)]
+ApiProgrammeFilters = Annotated[ProgrammeFilter, Depends(api_programme_filters)]
 
 
 # --- Dialogue events and their follow-up actions -----------------------------------------------------
