@@ -1090,11 +1090,30 @@ def record_token_use(session: Session, *, token_id: int) -> None:
 
 
 def display_names(session: Session, labels: Sequence[str]) -> dict[str, str]:
-    """Names for audit actor labels ("user:ID:email"); emails are never shown."""
+    """Names for audit actor labels ("user:ID:email"); emails are never shown. A change no person made is
+    named in the reader's language (pages, public ones too, named its author "cli" or "demo-loader")."""
     names: dict[str, str] = {}
     for label in set(labels):
         kind, _, rest = label.partition(":")
         user_id = rest.partition(":")[0]
         user = repository.get_user(session, int(user_id)) if kind == "user" and user_id.isdigit() else None
-        names[label] = user.full_name if user else kind
+        names[label] = user.full_name if user else non_person_name(kind)
     return names
+
+
+# The authors of changes that no signed-in person made, by the first part of their audit label ("cli:root",
+# "matching:proposal:12"). "user" is a person's label whose account is no longer there.
+NON_PERSON_NAMES: dict[str, Callable[[], str]] = {
+    "cli": lambda: _("Command line"),
+    "demo-loader": lambda: _("Demonstration data"),
+    "matching": lambda: _("Matching"),
+    "public": lambda: _("A visitor"),
+    "user": lambda: _("A former account"),
+}
+
+
+def non_person_name(kind: str) -> str:
+    """What a change's author is called when no person made it; any other process is "System" (its label is
+    the app's own, meaningless to a reader)."""
+    name = NON_PERSON_NAMES.get(kind)
+    return name() if name else _("System")
