@@ -41,3 +41,16 @@ def test_time_chart_axis_ticks_are_amounts_in_the_readers_language() -> None:
     drawn = texts(chart.svg)
     assert not any("1e" in text for text in drawn), drawn
     assert f"20{NBSP}M" in drawn and f"30{NBSP}M" in drawn, drawn
+
+
+@pytest.mark.parametrize(("language", "six_tenths"), [("en", "0.6"), ("fr", "0,6")])
+def test_small_ticks_are_written_rounded(language: str, six_tenths: str) -> None:
+    """An axis of shares (0 to 1) read "0.6000000000000001" at its fourth tick: figures under a thousand
+    were left to Babel's compact form, which writes the float as it is."""
+    chart = bar_chart(
+        ["Chad", "Niger"], [0.8, 0.45], title="Share", value_label="Share", unit="",
+        source="PUX", year=2026, language=language,
+    )  # fmt: skip
+    drawn = [text.strip("\u202b\u202c") for text in texts(chart.svg)]
+    assert six_tenths in drawn, drawn
+    assert not any("00000" in text for text in drawn), drawn

@@ -67,10 +67,17 @@ def format_number(value: float | None, *, language: str | None = None, missing: 
     return decimal_text(value, pattern, language)
 
 
+# From this figure on, axes write numbers short ("1.5K"); below it, as they are.
+COMPACT_FROM = 1000
+
+
 def compact_number(value: float, *, language: str | None = None) -> str:
     """A figure of an axis, short, in the reader's language: "10M" in English, "10 M" in French, "10 млн" in
     Russian, "1000万" in Chinese, "10 مليون" in Arabic (never a "1e7" multiplier beside the axis)."""
     language = language or get_language()
+    if abs(value) < COMPACT_FROM:
+        # Below a thousand Babel writes the float as it is: a tick at 3 x 0.2 read "0.6000000000000001".
+        return decimal_text(round(value, 2), "#,##0.##", language)
     return str(format_compact_decimal(value, locale=BABEL_LOCALES.get(language, language), fraction_digits=2))
 
 
