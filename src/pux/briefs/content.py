@@ -151,6 +151,8 @@ class EvidenceLine:
     method_label: str  # how the figure was obtained, or that the source does not say
     citation: str
     comparator: str = ""  # what the figure is measured against, in the reader's language; "": none recorded
+    claim_language: str = "en"  # the language the claim is given in (its own where not translated)
+    figure_language: str = "en"  # the language of the figure's unit (as written where not translated)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ from pux.errors import NotFound
 from pux.i18n import decimal_text, get_language, listed
 from pux.i18n import gettext as _
 from pux.knowledge import vocabulary as knowledge_vocabulary
+from pux.knowledge.evidence_units import Unit, evidence_unit
 from pux.knowledge.models import EvidenceEntry
 from pux.knowledge.service import Localiser, comparator_names, technique_slug
 from pux.needs import repository as needs_repository
@@ -382,18 +383,28 @@ def _evidence_line(entry: EvidenceEntry, localiser: Localiser, comparator: str) 
         if part
     )
     year = _year_span([entry.citation_year, entry.period_end], entry.citation_year or 0)
-    unit = _unit_with_currency(entry.unit, entry.currency)
-    figure = None if entry.value is None else Figure(entry.value, unit, citation, year)
+    unit = _evidence_figure_unit(entry)
+    figure = None if entry.value is None else Figure(entry.value, unit.text, citation, year)
     return EvidenceLine(
         entry_id=entry.id,
         claim=str(claim) if claim is not None else "",
+        claim_language=claim.language if claim is not None else entry.source_language,
         figure=figure,
+        figure_language=unit.language,
         value_high=entry.value_high,
         status_label=knowledge_vocabulary.evidence_status_label(entry.status),
         method_label=_method_label(entry.study_method),
         citation=citation,
         comparator=comparator,
     )
+
+
+def _evidence_figure_unit(entry: EvidenceEntry) -> Unit:
+    """An evidence figure's unit in the reader's language where PUX knows it (an English unit in a Chinese
+    or Arabic brief read "tonnes per hectare"), with its currency unless the unit as written names it."""
+    unit = evidence_unit(entry.unit, entry.source_language)
+    currency = None if entry.currency in entry.unit.split() else entry.currency
+    return replace(unit, text=_unit_with_currency(unit.text, currency))
 
 
 def _method_label(study_method: str | None) -> str:
