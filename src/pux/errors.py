@@ -31,6 +31,11 @@ def ensure_current(current_version: int, edited_version: int) -> None:
         )
 
 
+class WorkUnderway(DomainError):
+    """The same work is being done right now (the same file imported with the same choices): asked
+    again, it is not started twice."""
+
+
 class InvalidTransition(DomainError):
     """The record's lifecycle does not allow this move from its current status."""
 

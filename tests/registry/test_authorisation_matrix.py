@@ -649,6 +649,11 @@ def _iati_upload(session: Session, world: World, role: str) -> Request:
     return "/activities/import/iati", {"files": {"file": upload}, "data": {"everything": "true"}}
 
 
+def _iati_upload_api(session: Session, world: World, role: str) -> Request:
+    _path, request = _iati_upload(session, world, role)
+    return "/api/v1/activities/import/iati", request
+
+
 def _organisation_to_confirm(session: Session, world: World, role: str) -> Request:
     from pux.accounts.models import Organisation
     from pux.assistance.models import IatiOrganisationToConfirm
@@ -1124,6 +1129,7 @@ RULES = (
         lambda s, w, r: _existing_interest(s, w, "withdraw"),
     ),
     Rule("POST", "/activities/import/iati", GLOBAL, _iati_upload),
+    Rule("POST", "/api/v1/activities/import/iati", GLOBAL, _iati_upload_api, True),
     Rule(
         "POST",
         "/activities/import/iati/organisations/{organisation_id}/confirm",

@@ -21,7 +21,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pux.accounts.permissions import PermissionDenied
 from pux.accounts.service import SignInThrottled
-from pux.errors import DomainError, FieldProblem, InvalidTransition, NotFound, StaleEdit, ValidationFailed
+from pux.errors import (
+    DomainError,
+    FieldProblem,
+    InvalidTransition,
+    NotFound,
+    StaleEdit,
+    ValidationFailed,
+    WorkUnderway,
+)
 from pux.i18n import gettext as _
 from pux.i18n import listed, number_text
 from pux.validation import problem_field, problem_message
@@ -39,6 +47,7 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (NotFound, 404),
     (StaleEdit, 409),
     (InvalidTransition, 409),
+    (WorkUnderway, 409),
     (ValidationFailed, 422),
     (SignInThrottled, 429),
 )

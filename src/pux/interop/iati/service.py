@@ -44,7 +44,7 @@ from pux.assistance.repository import ActivityFilter
 from pux.audit import service as audit
 from pux.config import Settings, get_settings
 from pux.db import as_utc, unit_of_work
-from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed
+from pux.errors import DomainError, FieldProblem, NotFound, ValidationFailed, WorkUnderway
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.interop.iati import reader, relevance, repository, rules, writer
@@ -113,7 +113,7 @@ def this_installation() -> Reporter:
     return Reporter.of(get_settings())
 
 
-class ImportUnderway(DomainError):
+class ImportUnderway(WorkUnderway):
     """The same file with the same choices is being imported right now (by this or another process)."""
 
     def __init__(self, run_id: int, message: str | None = None) -> None:

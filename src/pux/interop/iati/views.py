@@ -3,24 +3,18 @@ and read the import's report, and the list's IATI download (/activities/iati.xml
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from pux.accounts import permissions
-from pux.accounts.permissions import Actor, require
+from pux.accounts.permissions import Actor
 from pux.errors import ValidationFailed
 from pux.i18n import get_language
 from pux.i18n import gettext as _
-from pux.interop.iati import service
+from pux.interop.iati import service, uploads
 from pux.interop.iati.relevance import RulesFileError
-from pux.jobs import service as job_service
-from pux.jobs.kinds import IATI_IMPORT
 from pux.web import downloads
 from pux.web.deps import SessionDep
 from pux.web.filters import ActivityFilters
@@ -98,64 +92,29 @@ def iati_import_upload(
     sector_prefixes: str | None = Form(default=None, max_length=200),
     everything: bool = Form(default=False),
 ) -> Response:
-    # A plain function (the thread pool): the upload is copied to a file of its own and read through once
-    # (a broken file is refused here, nothing written); the import then goes on as a job, in batches (a
-    # job whose runner is stopped is taken up again and goes on after the last batch written), and the
-    # answer is the run's page, which follows its progress.
-    require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
+    # A plain function (the thread pool): the upload is copied and read through once, then imported by a
+    # job (uploads.queue_import); the answer is the run's page, which follows its progress.
     try:
-        chosen = service.chosen_countries(session, _codes(countries))
+        queued = uploads.queue_import(
+            session,
+            session_factory=request.app.state.session_factory,
+            settings=request.app.state.settings,
+            actor=actor,
+            upload=file.file,
+            file_name=file.filename,
+            countries=_codes(countries),
+            sector_prefixes=_codes(sector_prefixes),
+            everything=everything,
+            language=get_language(),
+        )
     except ValidationFailed as failed:
         return _page(request, {**_lists(session, actor), "problem": failed.problems[0].message}, 422)
-    # The read above began this request's transaction, which on SQLite holds the write lock of a POST:
-    # the import's own sessions below would wait for it, then answer "busy" (503).
-    session.commit()
-    options = service.ImportOptions(
-        countries=chosen,
-        sector_prefixes=_codes(sector_prefixes),
-        everything=everything,
-    )
-    # In the files folder (shared by every machine when PUX is scaled out): a worker elsewhere reads it.
-    uploads = request.app.state.settings.files_dir / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="iati-", dir=uploads))
-    path = folder / "upload.xml"
-    with path.open("wb") as target:
-        shutil.copyfileobj(file.file, target, 1 << 20)
-    try:
-        started = service.start_import(
-            session_factory=request.app.state.session_factory,
-            actor=actor,
-            path=path,
-            file_name=Path(file.filename or "upload.xml").name,
-            options=options,
-            base_url=request.app.state.settings.base_url,
-            # The run is its job's to import: nobody holds it until the job takes it.
-            hand_over=True,
-        )
     except (service.IatiFileRefused, RulesFileError) as refused:
-        shutil.rmtree(folder, ignore_errors=True)
         return _page(request, {**_lists(session, actor), "problem": str(refused)}, 422)
     except service.ImportUnderway as underway:
         # Someone is importing this very file now: the page says so and links to that run; no second one.
-        shutil.rmtree(folder, ignore_errors=True)
         return _page(request, {**_lists(session, actor), "underway": underway}, 409)
-    job_service.enqueue(
-        session,
-        actor=actor,
-        kind=IATI_IMPORT,
-        params={
-            "run_id": started.run_id,
-            "path": str(path.resolve()),
-            "file_name": Path(file.filename or "upload.xml").name,
-            "countries": list(options.countries),
-            "sector_prefixes": list(options.sector_prefixes),
-            "everything": options.everything,
-            "base_url": request.app.state.settings.base_url,
-        },
-        language=get_language(),
-    )
-    return RedirectResponse(f"{PAGE}/runs/{started.run_id}", status_code=303)
+    return RedirectResponse(f"{PAGE}/runs/{queued.run_id}", status_code=303)
 
 
 @router.get(PAGE + "/runs/{run_id}", response_class=HTMLResponse)

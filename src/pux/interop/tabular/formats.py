@@ -260,6 +260,14 @@ def read_table(content: bytes, filename: str) -> Table:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         return Table(header=[], problems=[FieldProblem("file", _("the file holds NUL characters"), line)])
+    if text.lstrip().startswith("<"):
+        # An IATI activity file sent here was read as a table and refused as "row 1802, column B has no
+        # header", which told the sender nothing.
+        message = _(
+            "the file is XML, not CSV or xlsx: IATI activity files are imported on the IATI import page "
+            "(/activities/import/iati) or through POST /api/v1/activities/import/iati"
+        )
+        return Table(header=[], problems=[FieldProblem("file", message, 1)])
     # Old Macintosh files end lines with CR alone; every ending is read as one.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # RFC 4180 quoting for the whole file, whatever its first lines hold: only the delimiter varies.
