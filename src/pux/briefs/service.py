@@ -649,17 +649,26 @@ def country_brief(
     )
     brief.need_offers = _need_offers(session, brief, actor, active_needs, areas)
 
-    top_area = max(
-        ((area, result) for area, result in own_results if result.score is not None),
-        key=lambda item: item[1].score or 0.0,
-        default=(None, None),
-    )[0]
-    wanted = _wanted_techniques(active_needs, top_area, session)
+    wanted = _wanted_techniques(active_needs, _most_pressing_area(own_results), session)
     brief.techniques = _technique_lines(session, brief, wanted, country.iso3, areas)
     brief.events = _upcoming_events(session, actor, frozenset({country.iso3}))
     if brief.events:
         brief.cite(v.events_source())
     return brief
+
+
+def _most_pressing_area(own_results: Sequence[tuple[str, PriorityResult]]) -> str | None:
+    """The area the brief names the country's most pressing: the highest score among the areas whose burden
+    is known. A score without its burden comes mostly from the group flags and the assistance (Tuvalu's
+    safety and security, burden missing, led its areas on its SIDS and LDC points)."""
+    known = [
+        (area, result) for area, result in own_results if result.score is not None and _burden_known(result)
+    ]
+    return max(known, key=lambda item: item[1].score or 0.0, default=(None, None))[0]
+
+
+def _burden_known(result: PriorityResult) -> bool:
+    return all(c.pressing is not None for c in result.components if c.name == "burden" and c.weight > 0)
 
 
 def _need_offers(
