@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from pux.accounts import service as accounts
 from pux.accounts.permissions import Actor
 from pux.errors import FieldProblem, StaleEdit, ValidationFailed
-from pux.i18n import LANGUAGES, decimal_text
+from pux.i18n import LANGUAGES, decimal_text, get_language
 from pux.i18n import gettext as _
 from pux.knowledge import calculator, figures, service
 from pux.knowledge import vocabulary as v
@@ -286,14 +286,20 @@ def _evidence_form(
     )
 
 
+def _written_in_page_language(values: dict[str, Any]) -> dict[str, Any]:
+    """A new text's first values, said to be written in the page's language: the forms said English on every
+    page, and an Arabic claim left so was saved as English (its readers were told it was not translated,
+    and offered to translate it into Arabic)."""
+    return {**values, "source_language": get_language()}
+
+
 @router.get("/evidence/new", response_class=HTMLResponse)
 def new_evidence(request: Request, session: SessionDep, actor: PageActor) -> Response:
     if (redirect := sign_in_first(actor, "/evidence/new")) is not None:
         return redirect
     service.require_may_contribute(actor)
-    return _evidence_form(
-        request, session, entry=None, values={"technique_code": request.query_params.get("technique", "")}
-    )
+    values = _written_in_page_language({"technique_code": request.query_params.get("technique", "")})
+    return _evidence_form(request, session, entry=None, values=values)
 
 
 # The evidence form's numbers, read in the page's language ("1 234,5" on a French page) before the schema.
@@ -627,10 +633,11 @@ def new_story(
     if (redirect := sign_in_first(actor, "/stories/new")) is not None:
         return redirect
     service.require_may_contribute(actor)
-    values: dict[str, Any] = {"source_language": "en", "status": "draft"}
+    values = _written_in_page_language({"status": "draft"})
     if need is not None:
         try:
-            values = service.story_draft_from_need(session, actor=actor, need_id=need).model_dump()
+            draft = service.story_draft_from_need(session, actor=actor, need_id=need)
+            values = _written_in_page_language(draft.model_dump())  # a need does not record its language
         except ValidationFailed as failed:
             return _story_form(request, session, story=None, values=values, failed=failed)
     return _story_form(request, session, story=None, values=values)
@@ -779,7 +786,7 @@ def new_myth(request: Request, session: SessionDep, actor: PageActor) -> Respons
     if (redirect := sign_in_first(actor, "/myths/new")) is not None:
         return redirect
     service.require_may_edit(actor)
-    return _myth_form(request, session, myth=None, values={"source_language": "en"})
+    return _myth_form(request, session, myth=None, values=_written_in_page_language({}))
 
 
 @router.post("/myths", dependencies=[CsrfChecked])
