@@ -178,7 +178,7 @@ def links_seen_by(
     }
 
 
-def _keep_hidden_links(
+def keep_hidden_links(
     session: Session, actor: Actor, activity: AssistanceActivity, data: ActivityUpdate
 ) -> ActivityUpdate:
     """An edit by someone who may not see the activity's need or programme: they were shown no link, so a
@@ -190,6 +190,15 @@ def _keep_hidden_links(
     if data.programme_id is None and activity.programme_id is not None and shown.programme_id is None:
         kept["programme_id"] = activity.programme_id
     return data.model_copy(update=kept) if kept else data
+
+
+def changes_nothing(activity: AssistanceActivity, data: ActivityFields) -> bool:
+    """Whether saving ``data`` (with the hidden links kept) would leave the activity as every reader sees
+    it: an edit that changes nothing is no new version and no history entry ("1000.00" -> "1000" was one;
+    amounts are compared as numbers). It is answered as saved even when made on an older version: nothing
+    of the newer one is overwritten, and a form sent twice or a PUT retried is not "changed by someone
+    else" (the version check guards against lost changes, and there is none to lose)."""
+    return all(getattr(activity, name) == getattr(data, name) for name in _FIELDS)
 
 
 def _apply(activity: AssistanceActivity, data: ActivityFields) -> None:
@@ -369,16 +378,21 @@ def update_activity(
     data: ActivityUpdate,
     codes: ReferenceCodes | None = None,
 ) -> AssistanceActivity:
-    """Edit an activity of an organisation the actor acts for; a stale edit is refused."""
+    """Edit an activity of an organisation the actor acts for; a stale edit that changes something is
+    refused, one that changes nothing writes nothing."""
     activity = get_activity(session, actor=actor, activity_id=activity_id)
     for organisation_id in {activity.provider_organisation_id, data.provider_organisation_id}:
         require(
             permissions.can_record_activity_for(actor, provider_organisation_id=organisation_id),
             _("You may edit activities only of organisations you act for."),
         )
+    kept = keep_hidden_links(session, actor, activity, data)
+    if changes_nothing(activity, kept):
+        return activity  # see changes_nothing: no new version, no history entry, even from a stale read
     ensure_current(activity.version, data.version)
+    # The links as sent are checked (a hidden one kept is not the editor's to be refused), then kept.
     problems = problems_with(session, data, codes or ReferenceCodes(session), actor=actor)
-    data = _keep_hidden_links(session, actor, activity, data)
+    data = kept
     problems += identifier_problems(session, actor=actor, data=data, activity=activity)
     if problems:
         raise ValidationFailed(problems)
@@ -591,7 +605,7 @@ def parse_activity_form(
 
 def form_values(session: Session, *, actor: Actor, activity: AssistanceActivity) -> dict[str, Any]:
     """The edit form's values of an activity: a need or programme the editor may not see is left empty
-    (saving keeps it, see _keep_hidden_links)."""
+    (saving keeps it, see keep_hidden_links)."""
     values = {name: getattr(activity, name) for name in ActivityUpdate.model_fields}
     links = links_seen_by(session, actor=actor, activities=[activity])[activity.id]
     values.update(need_id=links.need_id, programme_id=links.programme_id)

@@ -124,6 +124,20 @@ def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:
         need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
 
 
+def changes_nothing(need: Need, data: NeedFields) -> bool:
+    """Whether saving ``data`` would leave the need as every reader sees it: an edit that changes nothing
+    is no new version and no history entry (an unchanged form or PUT was one, in the need's public
+    history too). Amounts are compared as numbers ("1000.00" is 1000), techniques and SDG targets as sets
+    (the need keeps them in the lists' order). It is answered as saved even when made on an older
+    version: nothing of the newer one is overwritten, and a form sent twice or a PUT retried is not
+    "changed by someone else" (the version check guards against lost changes, and there is none)."""
+    return (
+        all(getattr(need, name) == getattr(data, name) for name in _FIELDS_SET_DIRECTLY)
+        and set(need.technique_codes) == set(data.technique_codes)
+        and set(need.sdg_target_codes) == set(data.sdg_target_codes)
+    )
+
+
 def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> Need:
     """Draft a new need for a country."""
     require_may_draft_for(actor, country_iso3=data.country_iso3)
@@ -187,12 +201,15 @@ def get_need(session: Session, *, actor: Actor, need_id: int) -> Need:
 
 
 def update_need(session: Session, *, actor: Actor, need_id: int, data: NeedUpdate) -> Need:
-    """Edit a need; refused if the actor may not edit it in its status, or if the edit is stale."""
+    """Edit a need; refused if the actor may not edit it in its status, or if the edit is stale and
+    changes something (one that changes nothing writes nothing)."""
     need = get_need(session, actor=actor, need_id=need_id)
     require(
         permissions.can_edit_need(actor, country_iso3=need.country_iso3, status=need.status),
         _("You may not edit this need in its current status."),
     )
+    if changes_nothing(need, data):
+        return need  # see changes_nothing: no new version, no history entry, even from a stale read
     ensure_current(need.version, data.version)
     _check_codes(session, data)
     before = need.snapshot()

@@ -101,6 +101,21 @@ def _apply(session: Session, programme: Programme, data: ProgrammeFields) -> Non
         programme.search_text = fold_for_search(f"{programme.title} {programme.description[:2000]}")
 
 
+# The programme's linked records, compared by their codes as sets (kept in the reference lists' order).
+_LINKED_CODES = ("thematic_area_codes", "technique_codes", "sdg_target_codes", "eligible_country_codes")
+
+
+def changes_nothing(programme: Programme, data: ProgrammeFields) -> bool:
+    """Whether saving ``data`` would leave the programme as every reader sees it: an edit that changes
+    nothing is no new version and no history entry (an unchanged form or PUT was one). Amounts are
+    compared as numbers ("1000.00" is 1000). It is answered as saved even when made on an older version:
+    nothing of the newer one is overwritten, and a form sent twice or a PUT retried is not "changed by
+    someone else" (the version check guards against lost changes, and there is none)."""
+    return all(getattr(programme, name) == getattr(data, name) for name in _DIRECT_FIELDS) and all(
+        set(getattr(programme, name)) == set(getattr(data, name)) for name in _LINKED_CODES
+    )
+
+
 def create_programme(session: Session, *, actor: Actor, data: ProgrammeCreate) -> Programme:
     """Draft a programme for an organisation the actor represents."""
     require(
@@ -140,12 +155,15 @@ def get_programme(session: Session, *, actor: Actor, programme_id: int) -> Progr
 def update_programme(
     session: Session, *, actor: Actor, programme_id: int, data: ProgrammeUpdate
 ) -> Programme:
-    """Edit a programme of the actor's organisation; a stale edit is refused."""
+    """Edit a programme of the actor's organisation; a stale edit that changes something is refused, one
+    that changes nothing writes nothing."""
     programme = get_programme(session, actor=actor, programme_id=programme_id)
     require(
         permissions.can_manage_programmes_of(actor, organisation_id=programme.organisation_id),
         _("You may edit programmes only of your own organisation."),
     )
+    if changes_nothing(programme, data):
+        return programme  # see changes_nothing: no new version, no history entry, even from a stale read
     ensure_current(programme.version, data.version)
     _check_codes(session, data)
     before = programme.snapshot()

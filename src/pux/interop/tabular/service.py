@@ -77,6 +77,9 @@ class Entity:
     # The export-only values of a record as this reader's export writes them, where they are not simply its
     # attributes (session, actor): read once per import.
     told_values: Callable[[Session, Actor], Callable[[Any], dict[str, Any]]] = lambda s, a: lambda r: {}
+    # A row's data as saving it would apply it to the record (session, actor, record, data): where the
+    # save keeps what the reader was not shown, the row is compared with what will be kept.
+    as_saved: Callable[[Session, Actor, Any, Any], Any] = lambda s, a, r, d: d
 
 
 @dataclass
@@ -197,6 +200,9 @@ ACTIVITIES = Entity(
         visibility=r.visibility,
     ),
     unique_in_file=("external_id",),
+    # A need or programme the importer may not see was exported empty, and saving keeps it: a row that
+    # leaves it empty is no change (a re-imported export was "updated: 1", with a history entry).
+    as_saved=assistance.keep_hidden_links,
 )
 ENTITIES = {entity.name: entity for entity in (NEEDS, PROGRAMMES, ACTIVITIES)}
 
@@ -235,8 +241,9 @@ def _values_of_absent_columns(entity: Entity, record: Any, header: Sequence[str]
     }
 
 
-def _same(entity: Entity, record: Any, data: BaseModel) -> bool:
+def _same(session: Session, actor: Actor, entity: Entity, record: Any, data: BaseModel) -> bool:
     """Whether applying ``data`` would change nothing (so an unchanged row is not a new version)."""
+    data = entity.as_saved(session, actor, record, data)
     for column in entity.columns:
         if (
             column.export_only
@@ -453,7 +460,7 @@ def _check_row(
             if problem.field not in named
         ]
         return row_problems, plan
-    if row_problems or existing is None or not _same(entity, existing, data):
+    if row_problems or existing is None or not _same(session, actor, entity, existing, data):
         named = {problem.field for problem in row_problems}
         found = _change_problems(session, actor, entity, plan, data, codes)
         row_problems += [problem for problem in found if problem.field not in named]
@@ -670,7 +677,7 @@ def _apply_row(
     if existing is None:
         report.created += 1
         return entity.create(session, actor, data, codes)
-    if _same(entity, existing, data):
+    if _same(session, actor, entity, existing, data):
         report.unchanged += 1
         return existing
     report.updated += 1

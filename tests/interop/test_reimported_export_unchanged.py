@@ -1,0 +1,33 @@
+"""A provider re-importing their own unchanged activities export changes nothing: a row whose activity is
+linked to a need they may not see (exported empty, kept by the save) counted as "updated: 1" and left a
+history entry whose only difference was "250000.00" -> "250000"."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.assistance.test_unchanged_edit_writes_nothing import history_length, linked_to_a_hidden_need
+from tests.web_helpers import bearer
+from tests.world import World
+
+
+def test_a_reimported_export_with_a_hidden_need_link_is_unchanged(
+    client: TestClient, session: Session, world: World
+) -> None:
+    activity = linked_to_a_hidden_need(session, world)
+    entries, headers = history_length(session, activity), bearer(world.tokens["partner_a"])
+    exported = client.get("/api/v1/activities/export", params={"format": "csv"}, headers=headers)
+    assert exported.status_code == 200, exported.text
+
+    answer = client.post(
+        "/api/v1/activities/import",
+        headers=headers,
+        files={"file": ("mine.csv", exported.content, "text/csv")},
+    )
+
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["updated"], answer.json()["unchanged"]) == (0, len(answer.json()["ids"]))
+    assert history_length(session, activity) == entries
+    session.refresh(activity)
+    assert activity.need_id == world.needs["draft_ken"]

@@ -1,0 +1,82 @@
+"""An edit of a need that changes nothing a reader can see is no new version and no history entry: an
+unchanged PUT (or form) added a "need.update" entry with nothing in it, in the need's public history too,
+and an amount written "1200000.00" for a stored 1200000 counted as a change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from pux.audit import service as audit
+from pux.needs.models import Need
+from pux.needs.schemas import NeedUpdate
+from tests.web.test_form_digits_m2 import NEED
+from tests.web.test_forms import post_form
+from tests.web_helpers import bearer, sign_in
+from tests.world import World
+
+
+def _entries(session: Session, need_id: int) -> int:
+    return len(audit.history(session, entity_type="need", entity_id=str(need_id)))
+
+
+def _editable(client: TestClient, need_id: int, headers: dict[str, str]) -> dict[str, Any]:
+    read = client.get(f"/api/v1/needs/{need_id}", headers=headers).json()
+    return {key: value for key, value in read.items() if key in NeedUpdate.model_fields}
+
+
+def test_an_unchanged_need_put_back_through_the_api_is_no_new_version_nor_history_entry(
+    client: TestClient, session: Session, world: World
+) -> None:
+    need_id, headers = world.needs["draft_ken"], bearer(world.tokens["counterpart_ken"])
+    before, entries = _editable(client, need_id, headers), _entries(session, need_id)
+    sent = {**before, "estimated_cost": "1200000.00", "technique_codes": before["technique_codes"][::-1]}
+
+    answer = client.put(f"/api/v1/needs/{need_id}", json=sent, headers=headers)
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["version"] == before["version"]
+    assert _entries(session, need_id) == entries
+    history = client.get(f"/api/v1/needs/{need_id}/history", headers=headers).json()
+    assert [entry["action"] for entry in history] == ["need.create"]
+
+
+def test_a_change_sent_twice_is_saved_once_and_a_stale_change_is_still_refused(
+    client: TestClient, session: Session, world: World
+) -> None:
+    need_id, headers = world.needs["draft_ken"], bearer(world.tokens["counterpart_ken"])
+    read = _editable(client, need_id, headers)
+    renamed = {**read, "title": "Draft: second linear accelerator for Kisumu"}
+
+    first = client.put(f"/api/v1/needs/{need_id}", json=renamed, headers=headers)
+    again = client.put(f"/api/v1/needs/{need_id}", json=renamed, headers=headers)  # a retried PUT
+    other = client.put(f"/api/v1/needs/{need_id}", json={**read, "title": "Another title"}, headers=headers)
+
+    assert first.status_code == 200, first.text
+    # Made on the version before the first save, but it overwrites nothing: answered as saved.
+    assert again.status_code == 200, again.text
+    assert again.json()["version"] == first.json()["version"] == read["version"] + 1
+    assert other.status_code == 409, other.text  # it would overwrite the first save
+    assert _entries(session, need_id) == 2
+
+
+def test_an_unchanged_need_form_is_no_history_entry(
+    client: TestClient, session: Session, world: World
+) -> None:
+    sign_in(client, world.emails["counterpart_ken"])
+    created = post_form(client, "/needs", {**NEED, "estimated_cost": "1000.00"}, "/needs/new")
+    assert created.status_code == 303, created.text[:400]
+    need = session.get(Need, int(created.headers["location"].rsplit("/", 1)[1]))
+    assert need is not None
+    path, version = f"/needs/{need.id}/edit", need.version
+
+    saved = post_form(client, path, {**NEED, "estimated_cost": "1000", "version": str(version)}, path)
+
+    assert saved.status_code == 303, saved.text[:400]
+    session.refresh(need)
+    assert need.version == version
+    assert [event.action for event in audit.history(session, entity_type="need", entity_id=str(need.id))] == [
+        "need.create"
+    ]
