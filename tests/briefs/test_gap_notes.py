@@ -84,7 +84,7 @@ def test_a_gap_line_says_how_many_needs_its_cost_leaves_out_and_what_assistance_
     assert (line.needs_cost.value, line.uncovered.value) == (1_200_000, 0)
     html = printable_html(brief)
     row = _gap_row(html, "Health and nutrition")
-    assert "Endorsed needs: 2 (1 without a cost)" in row
+    assert "Endorsed needs: 2, 1 without a cost" in row
     assert "Assistance exceeds the costed needs by 1,050,000 USD." in row
     root, texts = parse(html)
     assert unexplained_digits(brief_root(root), texts) == []  # each note cited as the figures are
