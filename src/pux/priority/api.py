@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Body, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from pux.gaps.service import assistance_source
 from pux.priority import service
 from pux.priority.engine import ASSISTANCE_CURRENCY, ComponentScore, PriorityResult
+from pux.priority.schemas import PriorityConfigRead, PriorityConfigWrite
 from pux.web.deps import SessionDep
+from pux.web.openapi import ApiBody
 from pux.web.routing import api_router
 from pux.web.security import ApiActor
 
@@ -127,16 +130,26 @@ def country(session: SessionDep, actor: ApiActor, iso3: str) -> list[PriorityRea
     return [PriorityRead.of(result) for result, _ranked in positions]
 
 
-@router.get("/priority/config", response_model=dict[str, Any])
-def get_config(session: SessionDep) -> dict[str, Any]:
+def _in_force(session: Session) -> PriorityConfigRead:
+    return PriorityConfigRead.model_validate(service.active_config(session)[1])
+
+
+@router.get("/priority/config", response_model=PriorityConfigRead)
+def get_config(session: SessionDep) -> PriorityConfigRead:
     """The configuration in force (indicators, directions, weights)."""
-    return service.active_config(session)[1]
+    return _in_force(session)
 
 
-@router.put("/priority/config", response_model=dict[str, Any])
+def _facilitators_only(actor: ApiActor) -> None:
+    """Refused before the body is checked: what is wrong in a configuration is for facilitators to read."""
+    service.require_may_configure(actor)
+
+
+@router.put("/priority/config", response_model=PriorityConfigRead, dependencies=[Depends(_facilitators_only)])
 def put_config(
-    session: SessionDep, actor: ApiActor, data: Annotated[dict[str, Any], Body()]
-) -> dict[str, Any]:
-    """Replace the configuration (facilitators)."""
-    service.save_config(session, actor=actor, data=data)
-    return service.active_config(session)[1]
+    session: SessionDep, actor: ApiActor, body: ApiBody[PriorityConfigWrite]
+) -> PriorityConfigRead:
+    """Replace the configuration (facilitators) with the one sent. Each save is kept in the audit trail
+    (priority.configure)."""
+    service.save_config(session, actor=actor, data=body.document())
+    return _in_force(session)
