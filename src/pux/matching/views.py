@@ -23,8 +23,9 @@ from pux.jobs.kinds import status_label as job_status_label
 from pux.matching import service
 from pux.matching.allocation import FLOW_EXACT, FLOW_THEN_MIP, WHOLE_MIP
 from pux.matching.models import AllocationRound, MatchProposal
+from pux.pagination import MAX_PAGE_NUMBER, PageRequest
 from pux.reference.choices import reference_labels
-from pux.validation import clean_text, typed_field_number
+from pux.validation import clean_text, record_number, typed_field_number
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import PageNumber
 from pux.web.forms import RecordPath, flash, form_data, problems_context
@@ -138,11 +139,13 @@ def _home(
     actor: Actor,
     values: dict[str, object] | None = None,
     failed: ValidationFailed | None = None,
+    refused: RefusedDecision | None = None,
 ) -> HTMLResponse:
     return render(
         request,
         "matching/home.html",
         {
+            "refused_decision": refused,
             "rounds": service.list_rounds(session, actor=actor),
             "rounds_under_way": job_service.under_way(session, actor=actor, kind=ALLOCATION_ROUND),
             "job_status_label": job_status_label,
@@ -154,7 +157,7 @@ def _home(
             "round_values": values or _round_defaults(),
             **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
         },
-        422 if failed else 200,
+        422 if failed or refused else 200,
     )
 
 
@@ -222,6 +225,17 @@ def run_round(request: Request, session: SessionDep, actor: PageActor, form: For
 def round_page(
     request: Request, session: SessionDep, actor: PageActor, round_id: RecordPath, page: PageNumber
 ) -> HTMLResponse:
+    return _round(request, session, actor, round_id, page)
+
+
+def _round(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    page: PageRequest,
+    refused: RefusedDecision | None = None,
+) -> HTMLResponse:
     round_record = service.get_round(session, actor=actor, round_id=round_id)
     shown = service.round_proposals(session, actor=actor, round_id=round_id, page=page)
     labels = reference_labels(session)
@@ -229,6 +243,7 @@ def round_page(
         request,
         "matching/round.html",
         {
+            "refused_decision": refused,
             "round": round_record,
             "money": round_money(round_record),
             "percent": percent_text,
@@ -240,6 +255,7 @@ def round_page(
             "waiting_for": lambda proposal: service.waiting_for(actor, proposal),
             "became": service.activities_of_accepted(session, actor=actor, proposals=shown.items),
         },
+        422 if refused else 200,
     )
 
 
@@ -250,14 +266,20 @@ def decide(
     values = form_data(form)
     side = str(values["side"]) if values.get("side") in {"donor", "country"} else None
     accept = values.get("decision") == "accept"
-    proposal = service.decide(
-        session,
-        actor=actor,
-        proposal_id=proposal_id,
-        accept=accept,
-        side=side,
-        reason=str(values.get("reason") or "") or None,
-    )
+    typed_reason = str(values.get("reason") or "")
+    try:
+        proposal = service.decide(
+            session,
+            actor=actor,
+            proposal_id=proposal_id,
+            accept=accept,
+            side=side,
+            reason=typed_reason or None,
+        )
+    except ValidationFailed as failed:
+        message = " ".join(problem.message for problem in failed.problems)
+        refused = RefusedDecision(proposal_id, side, typed_reason, message)
+        return _decision_refused(request, session, actor, values, refused)
     target = f"/matching/rounds/{proposal.round_id}" if proposal.round_id else "/matching"
     if not accept:
         flash(request, _("The proposal was declined."))
@@ -267,6 +289,29 @@ def decide(
         flash(request, _("Your acceptance was recorded."))
         return RedirectResponse(target, status_code=303)
     return _concluded(request, actor, activity, target)
+
+
+@dataclass(frozen=True)
+class RefusedDecision:
+    """A decision refused (a decline with no reason): shown again in its own form, with the problem beside
+    the reason box and what was typed still in it. A blank reason answered a bare error page."""
+
+    proposal_id: int
+    side: str | None
+    reason: str
+    message: str
+
+
+def _decision_refused(
+    request: Request, session: Session, actor: Actor, values: dict[str, object], refused: RefusedDecision
+) -> HTMLResponse:
+    """The page the decision was sent from, again: a round's page (its form says which, and on which page
+    of proposals), else the matching page."""
+    round_id = record_number(values.get("round_id"))
+    if round_id is None:
+        return _home(request, session, actor, refused=refused)
+    page = min(record_number(values.get("page")) or 1, MAX_PAGE_NUMBER)
+    return _round(request, session, actor, round_id, PageRequest(number=page), refused)
 
 
 def _concluded(request: Request, actor: Actor, activity: AssistanceActivity, round_page: str) -> Response:
