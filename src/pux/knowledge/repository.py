@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.knowledge.models import (
@@ -19,7 +19,7 @@ from pux.knowledge.models import (
     SuccessStory,
     TechniqueProfile,
 )
-from pux.knowledge.vocabulary import METHOD_NOT_STATED
+from pux.knowledge.vocabulary import MACHINE_DRAFT, METHOD_NOT_STATED
 from pux.needs.models import Need
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.reference.models import Technique
@@ -199,6 +199,75 @@ def get_translation(
 
 def get_translation_by_id(session: Session, translation_id: int) -> KnowledgeTranslation | None:
     return session.get(KnowledgeTranslation, translation_id)
+
+
+# --- What waits for a reviewer or an editor (the task inbox) ------------------------------------------
+
+
+def _evidence_in_status(status: str, *, author_id: int | None, not_author_id: int | None):  # type: ignore[no-untyped-def]
+    """Entries in ``status``; ``author_id``: only that person's; ``not_author_id``: none of that person's
+    (an entry loaded without an author is nobody's)."""
+    statement = select(EvidenceEntry).where(EvidenceEntry.status == status)
+    if author_id is not None:
+        statement = statement.where(EvidenceEntry.author_id == author_id)
+    if not_author_id is not None:
+        statement = statement.where(
+            or_(EvidenceEntry.author_id.is_(None), EvidenceEntry.author_id != not_author_id)
+        )
+    return statement
+
+
+def evidence_in_status(
+    session: Session,
+    status: str,
+    *,
+    limit: int,
+    author_id: int | None = None,
+    not_author_id: int | None = None,
+) -> Sequence[EvidenceEntry]:
+    """The entries in ``status`` that have waited longest (the oldest change first), at most ``limit``."""
+    statement = _evidence_in_status(status, author_id=author_id, not_author_id=not_author_id)
+    ordered = statement.order_by(EvidenceEntry.updated_at, EvidenceEntry.id).limit(limit)
+    return session.scalars(ordered).unique().all()
+
+
+def count_evidence_in_status(
+    session: Session, status: str, *, author_id: int | None = None, not_author_id: int | None = None
+) -> int:
+    statement = _evidence_in_status(status, author_id=author_id, not_author_id=not_author_id)
+    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+
+def _translations_people_wrote_unreviewed(not_written_by_id: int | None):  # type: ignore[no-untyped-def]
+    """Drafts a person wrote or changed and no one has reviewed since, but ``not_written_by_id``'s."""
+    statement = select(KnowledgeTranslation).where(
+        KnowledgeTranslation.status == MACHINE_DRAFT, KnowledgeTranslation.written_by_id.is_not(None)
+    )
+    if not_written_by_id is not None:
+        statement = statement.where(KnowledgeTranslation.written_by_id != not_written_by_id)
+    return statement
+
+
+def translations_to_review(
+    session: Session, *, limit: int, not_written_by_id: int | None
+) -> Sequence[KnowledgeTranslation]:
+    """The unreviewed translations people wrote, the longest waiting first, at most ``limit``."""
+    statement = _translations_people_wrote_unreviewed(not_written_by_id)
+    ordered = statement.order_by(KnowledgeTranslation.updated_at, KnowledgeTranslation.id).limit(limit)
+    return session.scalars(ordered).all()
+
+
+def count_translations_to_review(session: Session, *, not_written_by_id: int | None) -> int:
+    statement = _translations_people_wrote_unreviewed(not_written_by_id)
+    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+
+def count_loaded_translations_unreviewed(session: Session) -> int:
+    """The machine-assisted drafts PUX loaded (the seed's, the demo's: no writer) that no one has reviewed."""
+    statement = select(func.count(KnowledgeTranslation.id)).where(
+        KnowledgeTranslation.status == MACHINE_DRAFT, KnowledgeTranslation.written_by_id.is_(None)
+    )
+    return session.scalar(statement) or 0
 
 
 # --- Needs a story can be about (the demo loader) ------------------------------------------------------

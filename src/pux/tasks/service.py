@@ -1,7 +1,8 @@
 """The task inbox: what waits for this person now, by role, and their own records.
 
 Nothing here decides access on its own: each list is what the person may act on under
-accounts.permissions (a focal point's country's submitted needs, an organisation's open proposals...).
+accounts.permissions (a focal point's country's submitted needs, an organisation's open proposals, the
+evidence a reviewer may check...).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from pux.dialogues import service as dialogues
 from pux.dialogues.models import ActionItem, ConceptNote, Participant
 from pux.gaps import service as gaps
 from pux.gaps.schemas import InterestView
+from pux.knowledge import repository as knowledge_repository
+from pux.knowledge import service as knowledge
+from pux.knowledge import vocabulary as knowledge_words
+from pux.knowledge.models import EvidenceEntry, KnowledgeTranslation
 from pux.matching import repository as matching_repository
 from pux.matching.models import MatchProposal
 from pux.needs import repository as needs_repository
@@ -44,6 +49,9 @@ class WaitingCounts:
     to_nominate: int = 0
     overdue_actions: int = 0
     interests: int = 0
+    evidence_to_check: int = 0
+    translations_to_review: int = 0
+    disputed_evidence: int = 0
 
     @property
     def waiting(self) -> int:
@@ -56,7 +64,21 @@ class WaitingCounts:
             + self.to_nominate
             + self.overdue_actions
             + self.interests
+            + self.evidence_to_check
+            + self.translations_to_review
+            + self.disputed_evidence
         )
+
+
+@dataclass(frozen=True)
+class TranslationToReview:
+    """A translation waiting for a reviewer, with what it translates and the page where it is reviewed."""
+
+    translation: KnowledgeTranslation
+    record_title: str
+    # The language the title is written in; None when it is the reader's (a technique's name).
+    title_language: str | None
+    href: str
 
 
 @dataclass
@@ -76,6 +98,19 @@ class Inbox:
     concept_notes: Sequence[ConceptNote] = ()
     # Partners' marks of interest in the country's needs, not yet acknowledged by its focal point.
     interests: Sequence[InterestView] = ()
+    # Whether this person checks evidence and reviews translations (reviewers, facilitators): the inbox
+    # then says so even when none wait.
+    reviews_knowledge: bool = False
+    # Reported entries another person added, waiting for a second person's check against the source.
+    evidence_to_check: Sequence[EvidenceEntry] = ()
+    # Translations a person wrote, not yet reviewed, and not by this reviewer (a review is a second
+    # person's reading).
+    translations_to_review: Sequence[TranslationToReview] = ()
+    # The machine-assisted drafts PUX loaded, never reviewed: a backlog told apart, not counted as
+    # waiting (on a new installation they number in the thousands and would hide what people ask for).
+    loaded_translations_unreviewed: int = 0
+    # Entries a reviewer disputed, for whoever corrects them (editors any, an expert their own).
+    disputed_evidence: Sequence[EvidenceEntry] = ()
     today: date = field(default_factory=date.today)
     # The lists' whole sizes (the lists of needs show the oldest 100): what the header counts.
     counts: WaitingCounts = field(default_factory=WaitingCounts)
@@ -145,8 +180,77 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
     found.my_actions = dialogues.my_open_actions(session, actor=actor)
     found.concept_notes = dialogues.concept_notes_to_refine(session, actor=actor)
     found.interests = gaps.interests_waiting(session, actor=actor)
+    _add_knowledge_work(session, actor, found)
     found.counts = waiting_counts(session, actor=actor)
     return found
+
+
+def _add_knowledge_work(session: Session, actor: Actor, found: Inbox) -> None:
+    """The evidence and translations waiting for this reviewer, and the disputed entries for this editor."""
+    found.reviews_knowledge = _checks_evidence(actor) or _reviews_translations(actor)
+    if _checks_evidence(actor):
+        found.evidence_to_check = knowledge_repository.evidence_in_status(
+            session, knowledge_words.REPORTED, limit=LISTED, not_author_id=actor.user_id
+        )
+    if _reviews_translations(actor):
+        translations = knowledge_repository.translations_to_review(
+            session, limit=LISTED, not_written_by_id=actor.user_id
+        )
+        found.translations_to_review = [_to_review(session, t) for t in translations]
+        found.loaded_translations_unreviewed = knowledge_repository.count_loaded_translations_unreviewed(
+            session
+        )
+    corrects, author_id = _corrects_disputed_evidence(actor)
+    if corrects:
+        found.disputed_evidence = knowledge_repository.evidence_in_status(
+            session, knowledge_words.DISPUTED, limit=LISTED, author_id=author_id
+        )
+
+
+def _checks_evidence(actor: Actor) -> bool:
+    """Whether ``actor`` checks evidence entries at all (each one but those they added)."""
+    return permissions.can_check_evidence(actor, author_id=None)
+
+
+def _reviews_translations(actor: Actor) -> bool:
+    # Every reviewer of translations also sees the drafts of stories and myths
+    # (can_view_unpublished_knowledge), so listing a draft's translation shows them nothing hidden.
+    return permissions.can_review_translations(actor)
+
+
+def _corrects_disputed_evidence(actor: Actor) -> tuple[bool, int | None]:
+    """Whether disputed entries wait for ``actor``, and whose: editors and facilitators correct any
+    (None), an expert only the entries they added."""
+    if permissions.can_edit_knowledge(actor):
+        return True, None
+    user_id = actor.user_id
+    if user_id is not None and permissions.can_edit_evidence(actor, author_id=user_id, checked=False):
+        return True, user_id
+    return False, None
+
+
+def _to_review(session: Session, translation: KnowledgeTranslation) -> TranslationToReview:
+    title, language = _translated_record_title(session, translation)
+    page = knowledge.page_of_translation(session, translation=translation)
+    return TranslationToReview(translation, title, language, f"{page}#translations")
+
+
+def _translated_record_title(session: Session, translation: KnowledgeTranslation) -> tuple[str, str | None]:
+    """The title of the record a translation belongs to, as written, and its language (a part of a
+    technique page is named by its technique, in the reader's language)."""
+    kind, record_id = translation.entity_type, translation.entity_id
+    if kind == knowledge_words.EVIDENCE:
+        entry = knowledge_repository.get_evidence(session, record_id)
+        return (entry.claim, entry.source_language) if entry else ("", None)
+    if kind == knowledge_words.STORY:
+        story = knowledge_repository.get_story(session, record_id)
+        return (story.title, story.source_language) if story else ("", None)
+    if kind == knowledge_words.MYTH:
+        myth = knowledge_repository.get_myth(session, record_id)
+        return (myth.claim, myth.source_language) if myth else ("", None)
+    profile_id = knowledge_repository.profile_id_of(session, kind, record_id)
+    profile = knowledge_repository.get_profile(session, profile_id) if profile_id is not None else None
+    return (profile.technique.name(), None) if profile else ("", None)
 
 
 def _whole(listed: Sequence[object], count: Callable[[], int]) -> int:
@@ -186,7 +290,27 @@ def waiting_counts(session: Session, *, actor: Actor) -> WaitingCounts:
         to_nominate=dialogues.count_nominations_waiting(session, actor=actor),
         overdue_actions=dialogues.overdue_count(session, actor=actor, today=date.today()),
         interests=gaps.count_interests_waiting(session, actor=actor),
+        **_knowledge_counts(session, actor),
     )
+
+
+def _knowledge_counts(session: Session, actor: Actor) -> dict[str, int]:
+    """The sizes of the inbox's evidence and translation lists (queried only for those they wait for)."""
+    counts: dict[str, int] = {}
+    if _checks_evidence(actor):
+        counts["evidence_to_check"] = knowledge_repository.count_evidence_in_status(
+            session, knowledge_words.REPORTED, not_author_id=actor.user_id
+        )
+    if _reviews_translations(actor):
+        counts["translations_to_review"] = knowledge_repository.count_translations_to_review(
+            session, not_written_by_id=actor.user_id
+        )
+    corrects, author_id = _corrects_disputed_evidence(actor)
+    if corrects:
+        counts["disputed_evidence"] = knowledge_repository.count_evidence_in_status(
+            session, knowledge_words.DISPUTED, author_id=author_id
+        )
+    return counts
 
 
 def waiting_count(session: Session, *, actor: Actor) -> int:
