@@ -255,8 +255,8 @@ def read_table(content: bytes, filename: str) -> Table:
         return _read_xlsx(content, filename)
     try:
         text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Table(header=[], problems=[FieldProblem("file", _("the file is not UTF-8 text"), 1)])
+    except UnicodeDecodeError as error:
+        return _not_utf8(error)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         return Table(header=[], problems=[FieldProblem("file", _("the file holds NUL characters"), line)])
@@ -285,6 +285,19 @@ def read_table(content: bytes, filename: str) -> Table:
         }
         return Table(header=[], problems=[FieldProblem("file", message, reader.line_num or 1)])
     return _table_from_lines(lines)
+
+
+def _not_utf8(error: UnicodeDecodeError) -> Table:
+    """A file saved in another encoding (Excel's plain "CSV" on Windows writes Windows-1252): refused on
+    the row of its first such character, with the way to save it that works (it was refused on row 1
+    whatever the row, which sent people looking at the header)."""
+    # The decoder's bytes are the file's without its byte order mark: its position counts from there.
+    before = error.object[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    message = _(
+        "the file is not UTF-8 text (this row holds a character written in another encoding): save it "
+        "again as “CSV UTF-8” in your spreadsheet program, or as UTF-8 in a text editor"
+    )
+    return Table(header=[], problems=[FieldProblem("file", message, before.count(b"\n") + 1)])
 
 
 def _read_xlsx(content: bytes, filename: str) -> Table:
