@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from pux.assistance.models import ACTIVITY_STATUSES
+from pux.assistance.money import AMOUNT_LIMIT
 from pux.i18n import gettext as _
 from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime, WrittenDay
 
@@ -39,8 +40,8 @@ class ActivityFields(CleanInput):
     programme_id: RecordNumber | None = None
     thematic_area_code: str | None = None
     technique_code: str | None = None
-    amount_committed: Decimal | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
-    amount_disbursed: Decimal | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
+    amount_committed: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
+    amount_disbursed: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     start_date: WrittenDay | None = None
     end_date: WrittenDay | None = None

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pux.assistance.money import AMOUNT_LIMIT
 from pux.needs.workflow import STATUSES
 from pux.reference.vocabulary import HORIZONS, MODALITIES, READINESS_LEVELS, VULNERABLE_GROUPS
 from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_code, known_codes
@@ -33,9 +34,9 @@ class NeedFields(CleanInput):
     beneficiary_description: str | None = Field(default=None, max_length=2000)
     gender_dimension: str | None = Field(default=None, max_length=2000)
     vulnerable_groups: list[str] = Field(default_factory=list)
-    estimated_cost: Decimal | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
+    estimated_cost: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    cofinancing_amount: Decimal | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
+    cofinancing_amount: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     cofinancing_note: str | None = Field(default=None, max_length=2000)
     regulatory_body: Readiness | None = None
     infrastructure: Readiness | None = None

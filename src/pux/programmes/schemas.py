@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pux.assistance.money import AMOUNT_LIMIT
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES
@@ -38,9 +39,9 @@ class ProgrammeFields(CleanInput):
     eligible_region_codes: list[str] = Field(default_factory=list)
     eligible_income_groups: list[str] = Field(default_factory=list)
     eligible_groups: list[str] = Field(default_factory=list)
-    total_budget: Money | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
-    remaining_budget: Money | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
-    max_per_need: Money | None = Field(default=None, ge=0, le=Decimal("1e13"), decimal_places=2)
+    total_budget: Money | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
+    remaining_budget: Money | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
+    max_per_need: Money | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     window_start: WrittenDay | None = None
     window_end: WrittenDay | None = None

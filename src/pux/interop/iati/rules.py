@@ -13,13 +13,16 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pux.assistance.money import AMOUNT_LIMIT
 from pux.i18n import decimal_text
 from pux.i18n import gettext as _
 from pux.interop.iati.codelists import SECTOR_VOCABULARY_LISTS, codelists
 from pux.interop.iati.records import (
     ACTUAL_END,
     ACTUAL_START,
+    COMMITTED_TYPES,
     COUNTRY,
+    DISBURSED_TYPES,
     PLANNED_END,
     PLANNED_START,
     REGION,
@@ -35,6 +38,8 @@ PERCENT_TOLERANCE = Decimal("1")
 # What a "percentages" breach adds up, stored as a code (with the vocabulary and the total as numbers) so
 # that the report is worded in its reader's language when shown.
 SECTOR_SHARES, GEOGRAPHY_SHARES = "sector", "country-region"
+# The transactions an activity's amounts add up: its commitments, and its disbursements and expenditure.
+COUNTED_TYPES = (COMMITTED_TYPES, DISBURSED_TYPES)
 
 
 @dataclass(frozen=True)
@@ -140,8 +145,24 @@ def _check_amounts(record: ActivityRecord, context: RuleContext, breaches: list[
             breaches.append(Breach("amount-missing", record.line))
         elif not (transaction.currency or record.default_currency):
             breaches.append(Breach("currency-missing", record.line, {"value": str(transaction.value)}))
-        elif abs(transaction.value) >= Decimal("1e16"):
+        elif abs(transaction.value) >= AMOUNT_LIMIT:
             breaches.append(Breach("amount-too-large", record.line, {"value": str(transaction.value)}))
+    _check_totals(record, breaches)
+
+
+def _check_totals(record: ActivityRecord, breaches: list[Breach]) -> None:
+    """The activity's committed and disbursed totals (one per currency) within what PUX stores and its
+    forms take (less than AMOUNT_LIMIT): one saved with more could not be saved again from its edit form."""
+    totals: dict[tuple[frozenset[str], str | None], Decimal] = {}
+    for transaction in record.transactions:
+        kinds = next((kinds for kinds in COUNTED_TYPES if transaction.type in kinds), None)
+        if kinds is None or transaction.value is None or abs(transaction.value) >= AMOUNT_LIMIT:
+            continue  # not counted, or already refused on its own
+        key = (kinds, transaction.currency or record.default_currency)
+        totals[key] = totals.get(key, Decimal(0)) + transaction.value
+    for total in totals.values():
+        if abs(total) >= AMOUNT_LIMIT:
+            breaches.append(Breach("amount-too-large", record.line, {"value": str(total)}))
 
 
 def _check_percentages(record: ActivityRecord, breaches: list[Breach]) -> None:
@@ -348,7 +369,9 @@ def describe(rule: str, details: dict[str, Any] | None = None) -> str:
         "last-updated-future": lambda: _("was last updated in the future (%(date)s)"),
         "amount-missing": lambda: _("has a transaction without a value"),
         "currency-missing": lambda: _("has an amount (%(value)s) in no stated currency"),
-        "amount-too-large": lambda: _("has an amount too large to be right (%(value)s)"),
+        "amount-too-large": lambda: _(
+            "has an amount or a total too large for PUX (%(value)s): amounts must be less than %(limit)s"
+        ),
         "percentages": lambda: _("has %(what)s shares that add up to %(total)s, not 100"),
         "no-country": lambda: _("names no recipient country PUX knows"),
         "region-only": lambda: _(
@@ -384,6 +407,8 @@ def describe(rule: str, details: dict[str, Any] | None = None) -> str:
         return rule
     if rule == "percentages":
         values = _shares_in_words(values)
+    if rule == "amount-too-large":
+        values = {**values, "limit": decimal_text(float(AMOUNT_LIMIT), "#,##0")}
     try:
         return template() % {key: ("" if value is None else value) for key, value in values.items()}
     except (KeyError, ValueError):
