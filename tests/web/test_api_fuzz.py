@@ -95,6 +95,8 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "the programmes named must be open to matching",
     "POST /api/v1/matching/round-jobs": "the programmes named must be open to matching",
     "POST /api/v1/{entity}/import": "the file is a CSV or xlsx table whose rows are checked like the forms",
+    "POST /api/v1/activities/import/iati": "the file must be IATI activity XML; the countries named must "
+    "be known",
     "PUT /api/v1/priority/config": "a weights configuration that the schema describes only as an object",
     "POST /api/v1/events": _CODES + "; an IANA time zone; a host country unless online; end after start",
     "PUT /api/v1/events/{event_id}": _CODES + "; an IANA time zone; a host country unless online",
