@@ -425,3 +425,29 @@ def test_actions_are_listed_for_their_owner_and_progress_is_reported(
     assert progress.status_code == 200, progress.text
     assert progress.json()["status"] == "in_progress" and progress.json()["version"] == 2
     assert action["id"] in ids("expert", status="in_progress")
+
+
+def test_a_fund_runs_proven_gap_is_written_in_the_readers_notation(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """A run stopped by its time limit said "proven within 1.25% of the optimum", its time "0.35 s" and
+    the applicants' priority "61.3" the English way on a French page too."""
+    from pux.dialogues.models import FundAllocationRun
+    from tests.web.test_forms import language
+    from tests.web_helpers import sign_in
+
+    event = create_event(client, world, travel_budget="3000")
+    session.add(
+        FundAllocationRun(
+            event_id=event["id"], status="feasible", budget=Decimal("3000"), total_awarded=Decimal("2700"),
+            proven_gap=0.0125, solve_seconds=0.35,
+        )
+    )  # fmt: skip
+    session.flush()
+    sign_in(client, world.emails["facilitator"])
+    with language(client, "fr"):
+        page = client.get(f"/events/{event['id']}/travel")
+    assert page.status_code == 200, page.text[:500]
+    shown = page.text[page.text.find('id="run-heading"') :][:600]
+    assert "1,2" in shown and "0,35" in shown, shown
+    assert "1.2" not in shown and "0.35" not in shown, shown
