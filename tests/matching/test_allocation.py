@@ -524,8 +524,37 @@ def test_the_large_rounds_path_against_the_brute_force_optimum(monkeypatch: pyte
         relaxation = allocation._relaxation(problem, with_prices=True)
         assert relaxation.need_price is not None and relaxation.country_price is not None
         for need_price, country_price in (
-            (relaxation.need_price, relaxation.country_price),
+            *zip(relaxation.need_price, relaxation.country_price, strict=True),
             (draw.random(len(problem.need_cap)) * 0.2, draw.random(len(problem.country_cap)) * 0.2),
         ):
             assert allocation._whole_offer_bound(problem, need_price, country_price) >= best - 1e-9
+        best_bound = allocation._best_whole_offer_bound(
+            problem, relaxation.need_price, relaxation.country_price
+        )
+        assert best_bound >= best - 1e-9
         solved += 1
+
+
+def test_the_bound_is_read_at_the_best_of_the_relaxations_prices(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An offer of 5 and needs of 4 and 2: the relaxation takes the 2 and three quarters of the 4, a whole
+    # offer only one of them. Both price sets prove the relaxation optimal, but at the first the knapsack
+    # bound stays the relaxation's; at the second it is the optimum, and the round's gap closes.
+    data = MatchingData(
+        [need(1, "KEN", 4, priority=41), need(2, "KEN", 2, priority=80)],
+        [programme(1, 5, None, divisible=False)],
+        today=date(2026, 6, 1),
+    )
+    rules = RoundRules(country_cap_share=1.0)
+    pairs = eligible_pairs(data, for_allocation=True)
+    problem = build_problem(data, pairs, rules)
+    relaxation = allocation._relaxation(problem, with_prices=True)
+    assert relaxation.need_price is not None and relaxation.country_price is not None
+    optimum = _brute_force(data, rules)
+    first = allocation._whole_offer_bound(problem, relaxation.need_price[0], relaxation.country_price[0])
+    best = allocation._best_whole_offer_bound(problem, relaxation.need_price, relaxation.country_price)
+    assert first > optimum * 1.2
+    assert best == pytest.approx(optimum, rel=1e-6) and best >= optimum - 1e-9
+    monkeypatch.setattr(allocation, "DIRECT_MIP_PAIRS", 0)  # the large rounds' path
+    result = allocate(data, pairs, rules)
+    assert result.objective == pytest.approx(optimum, rel=1e-6)
+    assert result.gap == pytest.approx(0.0, abs=1e-6)
