@@ -4,9 +4,30 @@ an IATI file). Plain values and checks: no web, no ORM (the IATI rules use them 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+
+from pux.i18n import gettext as _
+from pux.validation import FieldValueError
 
 # Every amount is less than this: what the amount columns hold (NUMERIC(16, 2): at most
 # 99,999,999,999,999.99). The forms, the API, the spreadsheet imports and the IATI import share it: the
 # forms allowed 10 trillion and the IATI import ten quadrillion, so an activity imported with 20 trillion
 # XOF could not be saved again from its own edit form.
 AMOUNT_LIMIT = Decimal("1e14")
+
+
+def require_currency_with_amounts(data: Any, amount_fields: tuple[str, ...]) -> None:
+    """Refuse, naming ``currency``, a record's values (as sent, before the schema fills its defaults) that
+    give an amount and no currency: a spreadsheet row with a blank currency cell, or an API body without
+    one, was saved in US dollars and counted so in the gaps. A form's currency is the one its select
+    shows. A record of no amount may leave it out (it then has the column's default, of no consequence)."""
+    if not isinstance(data, dict) or _given(data.get("currency")):
+        return
+    if any(_given(data.get(name)) for name in amount_fields):
+        raise FieldValueError(
+            "currency", _("is required with an amount: say which currency it is in (PUX converts nothing)")
+        )
+
+
+def _given(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from pux.assistance.models import ACTIVITY_STATUSES
-from pux.assistance.money import AMOUNT_LIMIT
+from pux.assistance.money import AMOUNT_LIMIT, require_currency_with_amounts
 from pux.i18n import gettext as _
 from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime, WrittenDay
 
@@ -42,13 +42,23 @@ class ActivityFields(CleanInput):
     technique_code: str | None = None
     amount_committed: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     amount_disbursed: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(
+        default="USD",
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of the amounts; required when an amount is given (PUX converts nothing)",
+    )
     start_date: WrittenDay | None = None
     end_date: WrittenDay | None = None
     status: ActivityStatus = "implementation"
     dac_sector_codes: list[str] = Field(default_factory=list)
     sdg_codes: list[str] = Field(default_factory=list)
     visibility: Literal["public", "partners", "private"] = "public"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _currency_with_amounts(cls, data: Any) -> Any:
+        require_currency_with_amounts(data, ("amount_committed", "amount_disbursed"))
+        return data
 
     @field_validator("dac_sector_codes", "sdg_codes")
     @classmethod

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pux.assistance.money import AMOUNT_LIMIT
+from pux.assistance.money import AMOUNT_LIMIT, require_currency_with_amounts
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES
@@ -42,12 +42,22 @@ class ProgrammeFields(CleanInput):
     total_budget: Money | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     remaining_budget: Money | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     max_per_need: Money | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(
+        default="USD",
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of the amounts; required when an amount is given (PUX converts nothing)",
+    )
     window_start: WrittenDay | None = None
     window_end: WrittenDay | None = None
     working_languages: list[str] = Field(default_factory=list)
     gender_focus: bool = False
     visibility: Literal["public", "partners"] = "public"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _currency_with_amounts(cls, data: Any) -> Any:
+        require_currency_with_amounts(data, ("total_budget", "remaining_budget", "max_per_need"))
+        return data
 
     @field_validator("modality")
     @classmethod
