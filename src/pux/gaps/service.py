@@ -1006,7 +1006,11 @@ PRIORITY_MAP_AREA = "health"
 
 def map_area(indicator: str, area: str | None) -> str | None:
     """The thematic area a map of ``indicator`` is drawn for when ``area`` is asked (None: all areas)."""
-    return area or PRIORITY_MAP_AREA if indicator == v.PRIORITY_INDEX else area
+    return priority_map_area(area) if indicator == v.PRIORITY_INDEX else area
+
+
+def priority_map_area(area: str | None) -> str:
+    return area or PRIORITY_MAP_AREA
 
 
 def map_figures(
@@ -1034,7 +1038,7 @@ def map_figures(
     label = v.map_indicator_label(indicator)
     title = f"{label}: {area_name}"
     if indicator == v.PRIORITY_INDEX:
-        drawn = area or PRIORITY_MAP_AREA
+        drawn = priority_map_area(area)
         return _priority_map(
             session, drawn, actor=actor, title=f"{label}: {areas[drawn].name()}" if areas else title
         )

@@ -72,17 +72,19 @@ def import_iati(
     the job; follow its Location: once done, its ``result`` counts the new, updated and refused activities
     (``run_id``: the run's report on /activities/import/iati). The same file with the same choices being
     imported already answers 409."""
+    options = uploads.import_options(
+        session, actor=actor, countries=countries, sector_prefixes=sector_prefixes, everything=everything
+    )
+    session.commit()  # no transaction held while the file is checked (uploads.queue_import)
     try:
         queued = uploads.queue_import(
             session,
             session_factory=request.app.state.session_factory,
             settings=request.app.state.settings,
             actor=actor,
+            options=options,
             upload=file.file,
             file_name=file.filename,
-            countries=_codes(countries),
-            sector_prefixes=_codes(sector_prefixes),
-            everything=everything,
             language=get_language(),
         )
     except (service.IatiFileRefused, RulesFileError) as refused:
@@ -90,7 +92,3 @@ def import_iati(
     session.flush()  # the job's id, for its address
     response.headers["Location"] = job_location(queued.job)
     return JobRead.of(queued.job)
-
-
-def _codes(text: str | None) -> tuple[str, ...]:
-    return tuple(code for code in (text or "").replace(",", " ").split() if code)

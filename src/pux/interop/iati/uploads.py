@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -34,31 +33,43 @@ class QueuedImport:
     job: Job
 
 
+def import_options(
+    session: Session,
+    *,
+    actor: Actor,
+    countries: str | None,
+    sector_prefixes: str | None,
+    everything: bool,
+) -> service.ImportOptions:
+    """The choices of an upload, as typed (codes apart by spaces or commas); an unknown country is refused
+    (ValidationFailed), as is an actor who may not import."""
+    require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
+    return service.ImportOptions(
+        countries=service.chosen_countries(session, _codes_in(countries)),
+        sector_prefixes=_codes_in(sector_prefixes),
+        everything=everything,
+    )
+
+
+def _codes_in(text: str | None) -> tuple[str, ...]:
+    return tuple(code for code in (text or "").replace(",", " ").split() if code)
+
+
 def queue_import(
     session: Session,
     *,
     session_factory: sessionmaker[Session],
     settings: Settings,
     actor: Actor,
+    options: service.ImportOptions,
     upload: BinaryIO,
     file_name: str | None,
-    countries: Sequence[str],
-    sector_prefixes: Sequence[str],
-    everything: bool,
     language: str,
 ) -> QueuedImport:
-    """Check the choices and the file, record the run and queue its job. Raises ValidationFailed for an
-    unknown country, IatiFileRefused or RulesFileError for a file that cannot be imported, and
-    ImportUnderway while the same file with the same choices is being imported."""
-    require(permissions.can_import_iati(actor), _("Only facilitators may import IATI files."))
-    options = service.ImportOptions(
-        countries=service.chosen_countries(session, countries),
-        sector_prefixes=tuple(sector_prefixes),
-        everything=everything,
-    )
-    # The reads above began the caller's transaction, which on SQLite holds the write lock of a POST: the
-    # import's own sessions below would wait for it, then answer "busy".
-    session.commit()
+    """Copy the file, check it, record the run and queue its job (in ``session``). Raises IatiFileRefused
+    or RulesFileError for a file that cannot be imported, and ImportUnderway while the same file with the
+    same choices is being imported. The caller's session must hold no transaction (commit it first): on
+    SQLite a POST's transaction holds the write lock, which the import's own sessions would wait for."""
     name = Path(file_name or "upload.xml").name
     folder = _new_upload_folder(settings)
     path = folder / "upload.xml"

@@ -78,10 +78,6 @@ def _lists(session: Session, actor: Actor) -> dict[str, Any]:
     }
 
 
-def _codes(text: str | None) -> tuple[str, ...]:
-    return tuple(code for code in (text or "").replace(",", " ").split() if code)
-
-
 @router.post(PAGE, dependencies=[CsrfChecked])
 def iati_import_upload(
     request: Request,
@@ -95,20 +91,23 @@ def iati_import_upload(
     # A plain function (the thread pool): the upload is copied and read through once, then imported by a
     # job (uploads.queue_import); the answer is the run's page, which follows its progress.
     try:
+        options = uploads.import_options(
+            session, actor=actor, countries=countries, sector_prefixes=sector_prefixes, everything=everything
+        )
+    except ValidationFailed as failed:
+        return _page(request, {**_lists(session, actor), "problem": failed.problems[0].message}, 422)
+    session.commit()  # no transaction held while the file is checked (uploads.queue_import)
+    try:
         queued = uploads.queue_import(
             session,
             session_factory=request.app.state.session_factory,
             settings=request.app.state.settings,
             actor=actor,
+            options=options,
             upload=file.file,
             file_name=file.filename,
-            countries=_codes(countries),
-            sector_prefixes=_codes(sector_prefixes),
-            everything=everything,
             language=get_language(),
         )
-    except ValidationFailed as failed:
-        return _page(request, {**_lists(session, actor), "problem": failed.problems[0].message}, 422)
     except (service.IatiFileRefused, RulesFileError) as refused:
         return _page(request, {**_lists(session, actor), "problem": str(refused)}, 422)
     except service.ImportUnderway as underway:
