@@ -525,8 +525,9 @@ class AmountInCurrency:
 
 def amounts_by_currency(session: Session, activity: AssistanceActivity) -> dict[str, list[AmountInCurrency]]:
     """An imported activity's committed and disbursed totals in each currency its IATI file states them in,
-    when there are several (the activity's own figures are then left empty: PUX converts nothing, and the
-    page said "not stated" of amounts the file stated). Empty for an activity recorded in PUX."""
+    for each of the two that is stated in a currency other than the activity's (its own figure is then
+    left empty: PUX converts nothing, and the page said "not stated" of amounts the file stated). Empty
+    for an activity recorded in PUX."""
     if not activity.iati_identifier:
         return {}
     found: dict[str, dict[str, Decimal]] = {"committed": {}, "disbursed": {}}
@@ -534,12 +535,13 @@ def amounts_by_currency(session: Session, activity: AssistanceActivity) -> dict[
         which = "committed" if kind in COMMITTED_TYPES else "disbursed" if kind in DISBURSED_TYPES else None
         if which is None:
             continue
-        code = currency or activity.currency
+        # A transaction that names no currency is in the file's default, which need not be the activity's.
+        code = currency or activity.iati_default_currency or activity.currency
         found[which][code] = found[which].get(code, Decimal(0)) + Decimal(total)
     return {
         which: [AmountInCurrency(amount, code) for code, amount in sorted(totals.items())]
         for which, totals in found.items()
-        if len(totals) > 1
+        if set(totals) - {activity.currency}
     }
 
 

@@ -913,6 +913,24 @@ def _sum(
     return sum((t.value for t in chosen if t.value is not None), Decimal(0))
 
 
+def _activity_currency(record: ActivityRecord) -> str:
+    """The currency of an imported activity's amounts: that of all its commitments and disbursements when
+    they share one, else that of its commitments (what the gaps count), else the file's default. A file
+    whose default was USD and whose transactions were all in EUR had its amounts shown as "not stated" and
+    left out of the gaps."""
+
+    def currencies(types: frozenset[str]) -> set[str | None]:
+        chosen = [t for t in record.transactions if t.type in types and t.value is not None]
+        return {t.currency or record.default_currency for t in chosen}
+
+    for stated in (currencies(COMMITTED_TYPES | DISBURSED_TYPES), currencies(COMMITTED_TYPES)):
+        if len(stated) == 1 and (only := next(iter(stated))):
+            return only
+    return record.default_currency or next(
+        (t.currency for t in record.transactions if t.currency and t.value is not None), "USD"
+    )
+
+
 def _names(narratives: tuple[Narrative, ...], language: str) -> str:
     return pick(narratives, language)
 
@@ -963,8 +981,7 @@ def _fill_activity(
 ) -> None:
     language = record.default_language or "en"
     transactions = record.transactions
-    currencies = [t.currency or record.default_currency for t in transactions if t.value is not None]
-    currency = record.default_currency or next((c for c in currencies if c), None) or "USD"
+    currency = _activity_currency(record)
     implementers = [o for o in record.participating_orgs if o.role == IMPLEMENTING_ROLE]
     found = decision.relevance
     activity.title = (record.title(language) or record.identifier)[:300]
