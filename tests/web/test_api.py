@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.world import World, need_data
+from tests.web_helpers import bearer
+from tests.world import World, activity_data, need_data
 
 
 def test_country_list_filters_and_names_follow_the_language(client: TestClient) -> None:
@@ -127,3 +128,42 @@ def test_a_transition_to_no_status_is_a_bad_value_of_its_field(client: TestClien
     assert answer.status_code == 422
     assert [problem["field"] for problem in answer.json()["problems"]] == ["target"]
     assert "flying" in answer.json()["problems"][0]["message"]
+
+
+PYDANTIC_WORDS = (
+    "Extra inputs are not permitted",
+    "Input should be a valid list",
+    "Input should be a valid dictionary",
+    "Datetimes provided to dates should have zero time",
+)
+
+
+def test_refused_bodies_are_explained_in_the_readers_language(client: TestClient, world: World) -> None:
+    """An integrator's mistakes - an unknown field, a text where a list goes, a form-encoded body, a time
+    on a date - were answered in pydantic's English words whatever language was asked for."""
+    need = need_data().model_dump(mode="json")
+    activity = activity_data(world.organisations["donor_a"]).model_dump(mode="json")
+    mistakes = {
+        "extra": ("needs", {**need, "colour": "blue"}),
+        "list": ("needs", {**need, "technique_codes": "radiotherapy"}),
+        "date": ("activities", {**activity, "start_date": "2027-05-01T10:30:00"}),
+    }
+    said: dict[str, dict[str, str]] = {}
+    for language in ("en", "fr"):
+        headers = {**bearer(world.tokens["partner_a"]), "Accept-Language": language}
+        for name, (route, sent) in mistakes.items():
+            answer = client.post(f"/api/v1/{route}", json=sent, headers=headers)
+            assert answer.status_code == 422, answer.text
+            said.setdefault(language, {})[name] = " ".join(p["message"] for p in answer.json()["problems"])
+        form = client.post("/api/v1/needs", data={"title": "x"}, headers=headers)
+        assert form.status_code == 422
+        said[language]["form"] = " ".join(p["message"] for p in form.json()["problems"])
+    assert "is not a field of this record" in said["en"]["extra"]
+    assert "must be a list" in said["en"]["list"]
+    assert "without a time" in said["en"]["date"]
+    assert "must be an object" in said["en"]["form"]
+    for language in ("en", "fr"):
+        for message in said[language].values():
+            assert not any(words in message for words in PYDANTIC_WORDS), message
+    for name in mistakes:
+        assert said["fr"][name] != said["en"][name], f"{name} is not in French"
