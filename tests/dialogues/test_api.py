@@ -4,6 +4,7 @@ the balance meter's figures (worked out by hand), travel support and the fund, s
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -437,6 +438,20 @@ def test_a_fund_runs_proven_gap_is_written_in_the_readers_notation(
     from tests.web_helpers import sign_in
 
     event = create_event(client, world, travel_budget="3000")
+    person = add_person(
+        client,
+        world,
+        event["id"],
+        full_name="Applicant",
+        email="applicant@test.pux.invalid",
+        country_iso3="KEN",
+    )
+    applied = client.post(
+        f"{API}/participants/{person['id']}/travel-application",
+        json={"fare": "1200", "daily_allowance": "100", "nights": 3, "reason": "Travel to the workshop."},
+        headers=as_(world, "facilitator"),
+    )
+    assert applied.status_code == 201, applied.text
     session.add(
         FundAllocationRun(
             event_id=event["id"], status="feasible", budget=Decimal("3000"), total_awarded=Decimal("2700"),
@@ -451,3 +466,5 @@ def test_a_fund_runs_proven_gap_is_written_in_the_readers_notation(
     shown = page.text[page.text.find('id="run-heading"') :][:600]
     assert "1,2" in shown and "0,35" in shown, shown
     assert "1.2" not in shown and "0.35" not in shown, shown
+    priority = page.text.split('data-label="Indice de priorité">')[1].split("</td>")[0]
+    assert re.fullmatch(r"\d+,\d", priority), priority  # Kenya's index, with a decimal comma

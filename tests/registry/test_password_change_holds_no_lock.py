@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -62,8 +63,10 @@ def person(database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def app_client(database_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=database_url, job_runner="in-process"))
+def app_client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(
+        Settings(database_url=database_url, job_runner="in-process", files_dir=tmp_path / "files")
+    )
     with TestClient(app) as client:
         yield client
     app.state.engine.dispose()
