@@ -643,6 +643,40 @@ def can_view_unpublished_knowledge(actor: Actor) -> bool:
     return can_edit_knowledge(actor) or actor.has(REVIEWER)
 
 
+@dataclass(frozen=True)
+class KnowledgeWork:
+    """The knowledge records that wait for an actor (the inbox lists and counts them by it): the evidence
+    entries to check and the translations to review (each one but those they wrote: can_check_evidence,
+    can_review_translation), and the disputed entries to correct (can_edit_evidence): every author's, or
+    only those ``disputed_author_id`` added."""
+
+    checks_evidence: bool = False
+    # Every reviewer of translations also sees the drafts of stories and myths
+    # (can_view_unpublished_knowledge), so listing a draft's translation shows them nothing hidden.
+    reviews_translations: bool = False
+    corrects_disputed: bool = False
+    disputed_author_id: int | None = None  # None: any author's (editors and facilitators correct any)
+
+    @property
+    def reviews(self) -> bool:
+        return self.checks_evidence or self.reviews_translations
+
+
+def knowledge_work(actor: Actor) -> KnowledgeWork:
+    """What knowledge work waits for ``actor``: an expert corrects only the disputed entries they added."""
+    corrects_any = can_edit_knowledge(actor)
+    own_id = actor.user_id
+    corrects_own = (
+        not corrects_any and own_id is not None and can_edit_evidence(actor, author_id=own_id, checked=False)
+    )
+    return KnowledgeWork(
+        checks_evidence=can_check_evidence(actor, author_id=None),
+        reviews_translations=can_review_translations(actor),
+        corrects_disputed=corrects_any or corrects_own,
+        disputed_author_id=own_id if corrects_own else None,
+    )
+
+
 def can_start_story_from_need(actor: Actor) -> bool:
     """Turn a completed need into a success-story draft: facilitators and editors."""
     return can_edit_knowledge(actor)

@@ -187,12 +187,13 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
 
 def _add_knowledge_work(session: Session, actor: Actor, found: Inbox) -> None:
     """The evidence and translations waiting for this reviewer, and the disputed entries for this editor."""
-    found.reviews_knowledge = _checks_evidence(actor) or _reviews_translations(actor)
-    if _checks_evidence(actor):
+    work = permissions.knowledge_work(actor)
+    found.reviews_knowledge = work.reviews
+    if work.checks_evidence:
         found.evidence_to_check = knowledge_repository.evidence_in_status(
             session, knowledge_words.REPORTED, limit=LISTED, not_author_id=actor.user_id
         )
-    if _reviews_translations(actor):
+    if work.reviews_translations:
         translations = knowledge_repository.translations_to_review(
             session, limit=LISTED, not_written_by_id=actor.user_id
         )
@@ -200,33 +201,10 @@ def _add_knowledge_work(session: Session, actor: Actor, found: Inbox) -> None:
         found.loaded_translations_unreviewed = knowledge_repository.count_loaded_translations_unreviewed(
             session
         )
-    corrects, author_id = _corrects_disputed_evidence(actor)
-    if corrects:
+    if work.corrects_disputed:
         found.disputed_evidence = knowledge_repository.evidence_in_status(
-            session, knowledge_words.DISPUTED, limit=LISTED, author_id=author_id
+            session, knowledge_words.DISPUTED, limit=LISTED, author_id=work.disputed_author_id
         )
-
-
-def _checks_evidence(actor: Actor) -> bool:
-    """Whether ``actor`` checks evidence entries at all (each one but those they added)."""
-    return permissions.can_check_evidence(actor, author_id=None)
-
-
-def _reviews_translations(actor: Actor) -> bool:
-    # Every reviewer of translations also sees the drafts of stories and myths
-    # (can_view_unpublished_knowledge), so listing a draft's translation shows them nothing hidden.
-    return permissions.can_review_translations(actor)
-
-
-def _corrects_disputed_evidence(actor: Actor) -> tuple[bool, int | None]:
-    """Whether disputed entries wait for ``actor``, and whose: editors and facilitators correct any
-    (None), an expert only the entries they added."""
-    if permissions.can_edit_knowledge(actor):
-        return True, None
-    user_id = actor.user_id
-    if user_id is not None and permissions.can_edit_evidence(actor, author_id=user_id, checked=False):
-        return True, user_id
-    return False, None
 
 
 def _to_review(session: Session, translation: KnowledgeTranslation) -> TranslationToReview:
@@ -296,19 +274,19 @@ def waiting_counts(session: Session, *, actor: Actor) -> WaitingCounts:
 
 def _knowledge_counts(session: Session, actor: Actor) -> dict[str, int]:
     """The sizes of the inbox's evidence and translation lists (queried only for those they wait for)."""
+    work = permissions.knowledge_work(actor)
     counts: dict[str, int] = {}
-    if _checks_evidence(actor):
+    if work.checks_evidence:
         counts["evidence_to_check"] = knowledge_repository.count_evidence_in_status(
             session, knowledge_words.REPORTED, not_author_id=actor.user_id
         )
-    if _reviews_translations(actor):
+    if work.reviews_translations:
         counts["translations_to_review"] = knowledge_repository.count_translations_to_review(
             session, not_written_by_id=actor.user_id
         )
-    corrects, author_id = _corrects_disputed_evidence(actor)
-    if corrects:
+    if work.corrects_disputed:
         counts["disputed_evidence"] = knowledge_repository.count_evidence_in_status(
-            session, knowledge_words.DISPUTED, author_id=author_id
+            session, knowledge_words.DISPUTED, author_id=work.disputed_author_id
         )
     return counts
 
