@@ -8,8 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pux.errors import ValidationFailed
 from pux.i18n import gettext as _
-from pux.validation import typed_amount, typed_number, western_digits
+from pux.validation import typed_amount, typed_field_number, typed_number, western_digits
 
 LIST_SEPARATOR = ";"
 # What separates the items of a list cell: the comma and semicolon as each script writes them (Arabic "،"
@@ -53,8 +54,10 @@ def to_cell(value: Any, kind: str) -> str:
     return str(value)
 
 
-def from_cell(text: str, kind: str) -> Any:
-    """A cell's text as a value for the schema; raises ValueError with a translated message."""
+def from_cell(text: str, kind: str, *, as_page_writes: bool = False) -> Any:
+    """A cell's text as a value for the schema; raises ValueError with a translated message. An amount is
+    read as PUX's exports write it, and also as the page's language writes numbers when
+    ``as_page_writes`` (an import from a page, not from the API)."""
     text = text.strip()
     if kind == "list":
         return [ascii_code(item) for item in _LIST_CELL_SPLIT.split(text) if item.strip()]
@@ -70,7 +73,7 @@ def from_cell(text: str, kind: str) -> Any:
     if kind == "int":
         return _whole_number(text)
     if kind == "decimal":
-        return _number(text)
+        return _number(text, as_page_writes=as_page_writes)
     if kind == "date":
         try:
             return date.fromisoformat(text)
@@ -101,11 +104,26 @@ def _whole_number(text: str) -> int:
 AMOUNT_PLACES = 2
 
 
-def _number(text: str) -> Decimal:
-    """A finite amount in any script's digits, its groups set apart by spaces or "٬" (typed_amount); "NaN"
-    and "Infinity" are none. One written with more than two decimals is refused as written, before the
-    schema reads it: "250.000" from a Spanish spreadsheet (250,000) was saved as 250."""
-    return typed_amount(text, AMOUNT_PLACES)
+# An amount as PUX's own exports write it ("1250000.5"): read the same in every language, so that an export
+# imported again from a French or Spanish page is read as written.
+_EXPORTED_AMOUNT = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _number(text: str, *, as_page_writes: bool) -> Decimal:
+    """An amount as PUX's exports write it, else (``as_page_writes``) as the page's language writes numbers
+    ("1 250 000,50" on a French page, "1.250.000,50" on a Spanish one, as the forms read them: a French
+    focal point's decimal commas were refused with "must be a number"). One that could be read two ways
+    ("1,250" on a French page) or cannot be read is refused with an example in the page's language. One
+    written with more than two decimals is refused as written: "250.000" from a Spanish spreadsheet
+    (250,000) was saved as 250."""
+    if _EXPORTED_AMOUNT.fullmatch(text):
+        return typed_amount(text, AMOUNT_PLACES)
+    if not as_page_writes:
+        raise ValueError(_("must be a number written as PUX's exports write it, such as 1250000.50"))
+    try:
+        return typed_field_number("", text, places=AMOUNT_PLACES)
+    except ValidationFailed as refused:
+        raise ValueError(refused.problems[0].message) from None
 
 
 NEED_COLUMNS = (

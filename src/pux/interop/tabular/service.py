@@ -208,7 +208,7 @@ ENTITIES = {entity.name: entity for entity in (NEEDS, PROGRAMMES, ACTIVITIES)}
 
 
 def _row_values(
-    entity: Entity, row: dict[str, str], number: int
+    entity: Entity, row: dict[str, str], number: int, *, as_page_writes: bool
 ) -> tuple[dict[str, Any], list[FieldProblem]]:
     values: dict[str, Any] = {}
     problems = []
@@ -216,7 +216,7 @@ def _row_values(
         if column.export_only or column.name not in row:
             continue
         try:
-            value = from_cell(row[column.name], column.kind)
+            value = from_cell(row[column.name], column.kind, as_page_writes=as_page_writes)
         except ValueError as error:
             problems.append(FieldProblem(column.name, str(error), number))
             continue
@@ -271,9 +271,18 @@ def require_may_import(actor: Actor, *, entity_name: str) -> None:
 
 
 def import_table(
-    session: Session, *, actor: Actor, entity_name: str, content: bytes, filename: str
+    session: Session,
+    *,
+    actor: Actor,
+    entity_name: str,
+    content: bytes,
+    filename: str,
+    numbers_as_page_writes: bool = True,
 ) -> ImportReport:
     """Import a CSV or xlsx file: every row is validated first; any problem refuses the whole file.
+
+    Amounts are read as PUX's exports write them ("1250000.50") and, with ``numbers_as_page_writes``, as
+    the active language writes numbers, as the forms read them (the API import reads the former only).
 
     Rows that would change nothing are left alone (no new version, no history entry), whoever sends
     them: re-importing one's own export is a no-op even for records one may no longer edit.
@@ -285,7 +294,7 @@ def import_table(
     only what may have changed meanwhile, and saves all rows or none."""
     entity = ENTITIES[entity_name]
     require_may_import(actor, entity_name=entity_name)
-    checked = _checked_table(session, actor, entity, content, filename)
+    checked = _checked_table(session, actor, entity, content, filename, numbers_as_page_writes)
     started = time.perf_counter()
     write_from_here(session)
     # One savepoint for the whole file: a refusal met while saving a row undoes the rows saved before it.
@@ -317,10 +326,12 @@ class CheckedTable:
     # The organisations the file names, held while it is imported: the session looks them up by id for
     # every row, and without a reference kept each lookup read its organisation again.
     held: list[Any] = field(default_factory=list)
+    # Whether amounts are also read as the page's language writes them (see import_table).
+    as_page_writes: bool = True
 
 
 def _checked_table(
-    session: Session, actor: Actor, entity: Entity, content: bytes, filename: str
+    session: Session, actor: Actor, entity: Entity, content: bytes, filename: str, as_page_writes: bool
 ) -> CheckedTable:
     """Every row of the file checked (nothing is written); refused naming every problem."""
     started = time.perf_counter()
@@ -337,10 +348,12 @@ def _checked_table(
     held = _organisations_named(session, table.rows)
     codes = _reference_codes(session, entity)
     exported = _ExportedValues(entity, entity.told_values(session, actor))
-    checked = CheckedTable(table.header, [], {}, {}, started, held)
+    checked = CheckedTable(table.header, [], {}, {}, started, held, as_page_writes)
     seen = SeenInFile()
     for row, number in zip(table.rows, table.row_numbers, strict=True):
-        row_problems, plan = _check_row(session, actor, entity, table.header, row, number, codes)
+        row_problems, plan = _check_row(
+            session, actor, entity, table.header, row, number, codes, as_page_writes=as_page_writes
+        )
         row_problems += exported.problems_of(row, plan.existing, number)
         row_problems += seen.problems_of(entity, plan.values, number)
         problems += row_problems
@@ -396,7 +409,14 @@ def _checked_again(session: Session, actor: Actor, entity: Entity, checked: Chec
             if plan.number in changed:
                 session.expire(plan.existing)  # read as it is now
                 row_problems, plan = _check_row(
-                    session, actor, entity, checked.header, row, plan.number, codes
+                    session,
+                    actor,
+                    entity,
+                    checked.header,
+                    row,
+                    plan.number,
+                    codes,
+                    as_page_writes=checked.as_page_writes,
                 )
             else:
                 row_problems = []
@@ -430,10 +450,12 @@ def _check_row(
     row: dict[str, str],
     number: int,
     codes: Any,
+    *,
+    as_page_writes: bool,
 ) -> tuple[list[FieldProblem], PlannedRow]:
     """Every problem of one row, and the row as it would be saved. A cell that cannot be read is set aside
     and the rest of the row still checked: its other problems came only once that cell was mended."""
-    values, row_problems = _row_values(entity, row, number)
+    values, row_problems = _row_values(entity, row, number, as_page_writes=as_page_writes)
     existing = _existing(session, actor, entity, values.get("id"))
     if values.get("id") is not None and existing is None:
         # The same answer for "no such record" and "a record you may not see": nothing leaks.

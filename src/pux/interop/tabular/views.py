@@ -153,7 +153,11 @@ class ImportResult(BaseModel):
 def import_file_api(
     session: SessionWritingLaterDep, actor: ApiActor, entity: Entity, file: UploadFile
 ) -> ImportResult:
-    """Import a CSV or xlsx file of needs, programmes or activities; all rows or none are applied."""
+    """Import a CSV or xlsx file of needs, programmes or activities; all rows or none are applied.
+
+    Amounts are read as PUX's exports write them, whatever the language asked for: digits with a point
+    before the decimals and no group separators ("1250000.50"). The import page also reads them as its
+    language writes numbers ("1 250 000,50" in French)."""
     # The rows are checked without SQLite's write lock; it is taken only to save them (import_table).
     service.require_may_import(actor, entity_name=entity)
     report = service.import_table(
@@ -162,6 +166,7 @@ def import_file_api(
         entity_name=entity,
         content=_read_upload(file),
         filename=file.filename or "upload.csv",
+        numbers_as_page_writes=False,
     )
     return ImportResult(
         created=report.created, updated=report.updated, unchanged=report.unchanged, ids=report.ids
