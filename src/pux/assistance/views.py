@@ -14,7 +14,9 @@ from pux.assistance import service
 from pux.assistance.models import ACTIVITY_STATUSES
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
 from pux.errors import WHOLE_FORM, FieldProblem, StaleEdit, ValidationFailed
+from pux.i18n import get_language
 from pux.i18n import gettext as _
+from pux.interop.iati import service as iati
 from pux.reference import service as reference
 from pux.web.deps import FormDep, SessionDep
 from pux.web.filters import ActivityFilters, PageNumber
@@ -189,6 +191,7 @@ def activity_page(
         {
             **_vocabularies(session),
             "activity": activity,
+            "title": iati.title_for_reader(session, activity, get_language()),
             "links": service.links_seen_by(session, actor=actor, activities=[activity])[activity.id],
             "iati_source": service.iati_source_of(activity),
             "in_currencies": service.amounts_by_currency(session, activity),

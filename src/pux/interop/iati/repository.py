@@ -295,6 +295,15 @@ def narratives_of(session: Session, activity_ids: Collection[int]) -> Sequence[I
     ).all()
 
 
+def titles_of(session: Session, activity_id: int) -> Sequence[IatiNarrative]:
+    """The title of an imported activity in each language its file gave it in."""
+    return session.scalars(
+        select(IatiNarrative)
+        .where(IatiNarrative.activity_id == activity_id, IatiNarrative.field == "title")
+        .order_by(IatiNarrative.id)
+    ).all()
+
+
 def participants_of(
     session: Session, activity_ids: Collection[int]
 ) -> Sequence[IatiParticipatingOrganisation]:

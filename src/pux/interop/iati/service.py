@@ -862,6 +862,19 @@ def own_activity_read_back(
     )
 
 
+def title_for_reader(session: Session, activity: AssistanceActivity, language: str) -> str:
+    """An imported activity's title in the reader's language when its publisher gave one (a French reader
+    was shown the English title of an activity whose file had its French title too), else its own. Not
+    once the title was edited in PUX: the edit is then the title in every language."""
+    if not activity.iati_identifier:
+        return activity.title
+    titles = tuple(Narrative(row.language, row.text) for row in repository.titles_of(session, activity.id))
+    imported = pick(titles, activity.iati_default_language or "en")[:300]
+    if not _same_words(imported, activity.title):
+        return activity.title
+    return next((title.text for title in titles if title.language == language and title.text), activity.title)
+
+
 def _same_words(first: str, second: str) -> bool:
     return first.split() == second.split()
 
