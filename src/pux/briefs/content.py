@@ -6,9 +6,11 @@ A figure whose value is None is missing data: the brief shows it as missing, nev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -126,19 +128,43 @@ def rest_of(lines: Sequence[ProviderLine], earlier: FlowRest | None = None) -> F
 
 
 def _summed(figures: Sequence[Figure]) -> tuple[Figure, ...]:
-    """Figures added up by unit (a currency is never added to another), over the years of them all; a unit
-    no figure states an amount in stays missing. The largest sum first, as a line lists its currencies."""
-    by_unit: dict[str, list[Figure]] = {}
-    for figure in figures:
-        by_unit.setdefault(figure.unit, []).append(figure)
-    sums = []
-    for unit, members in by_unit.items():
-        known = [f.value for f in members if f.value is not None]
-        years = sorted(year for f in members for year in f.year.split("-") if year.isdigit())
-        span = "" if not years else years[0] if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
-        source = next((f.source for f in members if f.source), "")
-        sums.append(Figure(sum(known) if known else None, unit, source, span))
-    return tuple(sorted(sums, key=lambda f: (-(f.value or 0.0), f.unit)))
+    """Figures added up by unit (sums_by_currency: a currency is never added to another), each unit over the
+    years and with the source of its own figures. The largest sum first, as a line lists its currencies."""
+    sums: list[Figure] = []
+    for unit in {figure.unit for figure in figures}:
+        members = [figure for figure in figures if figure.unit == unit]
+        years = (int(year) for figure in members for year in figure.year.split("-") if year.isdigit())
+        source = next((figure.source for figure in members if figure.source), "")
+        sums += sums_by_currency(((figure.value, unit) for figure in members), source, year_span(years, ""))
+    return tuple(sorted(sums, key=lambda figure: (-(figure.value or 0.0), figure.unit)))
+
+
+def sums_by_currency(
+    amounts: Iterable[tuple[Decimal | float | None, str]], source: str, year: str
+) -> tuple[Figure, ...]:
+    """One figure per currency (PUX converts no amount silently), the largest first; a currency no amount is
+    stated in stays missing."""
+    totals: dict[str, float] = defaultdict(float)
+    reported: set[str] = set()
+    currencies: set[str] = set()
+    for amount, currency in amounts:
+        currencies.add(currency)
+        if amount is not None:
+            totals[currency] += float(amount)
+            reported.add(currency)
+    return tuple(
+        Figure(totals[currency] if currency in reported else None, currency, source, year)
+        for currency in sorted(currencies, key=lambda code: (-totals.get(code, 0.0), code))
+    )
+
+
+def year_span(years: Iterable[int | None], fallback: int | str) -> str:
+    """The years a figure describes: the one year ("2023") or the first and the last ("2019-2023");
+    ``fallback`` when none is known."""
+    known = sorted({year for year in years if year})
+    if not known:
+        return str(fallback)
+    return str(known[0]) if known[0] == known[-1] else f"{known[0]}-{known[-1]}"
 
 
 @dataclass(frozen=True)

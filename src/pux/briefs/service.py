@@ -46,6 +46,8 @@ from pux.briefs.content import (
     Stamp,
     TechniqueLine,
     rest_of,
+    sums_by_currency,
+    year_span,
 )
 from pux.briefs.renderer import PdfDocument, PdfRenderer, default_renderer
 from pux.dialogues import repository as dialogues_repository
@@ -142,13 +144,6 @@ def _money(amount: Decimal | float | None) -> float | None:
     return None if amount is None else float(amount)
 
 
-def _year_span(years: Iterable[int | None], fallback: int) -> str:
-    known = sorted({year for year in years if year})
-    if not known:
-        return str(fallback)
-    return str(known[0]) if known[0] == known[-1] else f"{known[0]}-{known[-1]}"
-
-
 def _areas(session: Session) -> dict[str, ThematicArea]:
     return {area.code: area for area in reference_repository.list_thematic_areas(session)}
 
@@ -197,7 +192,7 @@ def _priority_line(
     years = [
         part.observation.year for c in result.components for part in c.parts if part.observation is not None
     ]
-    year = _year_span(years, brief.stamp.made_on.year)
+    year = year_span(years, brief.stamp.made_on.year)
     components = tuple(
         (
             _component_label(component.name),
@@ -284,28 +279,10 @@ def _assistance_totals(brief: Brief, current: Sequence[AssistanceActivity], toda
     """What the current activities committed, one total per currency, cited with their years. The same
     money once: an implementer's report of funds its funder's activity (listed too) already counts is not
     added again (the rule of assistance_repository.counted_once, among the activities the brief lists)."""
-    year = _year_span([a.start_date.year if a.start_date else None for a in current], today.year)
+    year = year_span([a.start_date.year if a.start_date else None for a in current], today.year)
     listed = {a.id for a in current}
     committed = ((a.amount_committed, a.currency) for a in current if a.counted_in_activity_id not in listed)
-    return list(_sums_by_currency(committed, brief.cite(v.assistance_source()), year))
-
-
-def _sums_by_currency(
-    amounts: Iterable[tuple[Decimal | None, str]], source: str, year: str
-) -> tuple[Figure, ...]:
-    """One figure per currency (PUX converts no amount silently); nothing reported stays missing."""
-    totals: dict[str, float] = defaultdict(float)
-    reported: set[str] = set()
-    currencies: set[str] = set()
-    for amount, currency in amounts:
-        currencies.add(currency)
-        if amount is not None:
-            totals[currency] += float(amount)
-            reported.add(currency)
-    return tuple(
-        Figure(totals[currency] if currency in reported else None, currency, source, year)
-        for currency in sorted(currencies, key=lambda code: (-totals.get(code, 0.0), code))
-    )
+    return list(sums_by_currency(committed, brief.cite(v.assistance_source()), year))
 
 
 def _flow_lines(
@@ -324,7 +301,7 @@ def _flow_lines(
         grouped[group(activity)].append(activity)
     lines = []
     for name, members in grouped.items():
-        year = _year_span(
+        year = year_span(
             [a.start_date.year if a.start_date else None for a in members]
             + [a.end_date.year if a.end_date else None for a in members],
             brief.stamp.made_on.year,
@@ -336,8 +313,8 @@ def _flow_lines(
             ProviderLine(
                 name=name,
                 activities=Figure(len(members), "", source, year),
-                committed=_sums_by_currency(((a.amount_committed, a.currency) for a in paying), source, year),
-                disbursed=_sums_by_currency(((a.amount_disbursed, a.currency) for a in paying), source, year),
+                committed=sums_by_currency(((a.amount_committed, a.currency) for a in paying), source, year),
+                disbursed=sums_by_currency(((a.amount_disbursed, a.currency) for a in paying), source, year),
                 area_names=tuple(areas[code].name() if code in areas else code for code in area_codes),
             )
         )
@@ -382,7 +359,7 @@ def _evidence_line(entry: EvidenceEntry, localiser: Localiser, comparator: str) 
         for part in (entry.citation_title, entry.citation_publisher, str(entry.citation_year or ""))
         if part
     )
-    year = _year_span([entry.citation_year, entry.period_end], entry.citation_year or 0)
+    year = year_span([entry.citation_year, entry.period_end], entry.citation_year or 0)
     unit = _evidence_figure_unit(entry)
     figure = None if entry.value is None else Figure(entry.value, unit.text, citation, year)
     return EvidenceLine(
@@ -732,7 +709,7 @@ def _indicator_lines(
                 statistics.median(o.value for o in peer_values) if peer_values else None,
                 unit,
                 brief.cite(v.regional_source("; ".join(citations))) if peer_values else "",
-                _year_span([o.year for o in peer_values], 0) if peer_values else "",
+                year_span([o.year for o in peer_values], 0) if peer_values else "",
             )
             lines.append(
                 IndicatorLine(
@@ -921,7 +898,7 @@ def _organisation_title(organisation: Organisation) -> str:
 
 def _programme_year(programme: Programme) -> str:
     """The years a programme's figures describe: its window, or the year it was last changed."""
-    return _year_span(
+    return year_span(
         [
             programme.window_start.year if programme.window_start else None,
             programme.window_end.year if programme.window_end else None,
