@@ -9,7 +9,9 @@ from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from pux.errors import FieldProblem
 from pux.gaps.service import assistance_source
+from pux.i18n import gettext as _
 from pux.priority import service
 from pux.priority.engine import ASSISTANCE_CURRENCY, ComponentScore, PriorityResult
 from pux.priority.schemas import PriorityConfigRead, PriorityConfigWrite
@@ -131,12 +133,14 @@ def country(session: SessionDep, actor: ApiActor, iso3: str) -> list[PriorityRea
 
 
 def _in_force(session: Session) -> PriorityConfigRead:
-    return PriorityConfigRead.model_validate(service.active_config(session)[1])
+    _config, data = service.active_config(session)
+    return PriorityConfigRead.model_validate({**data, "revision": service.config_revision(session)})
 
 
 @router.get("/priority/config", response_model=PriorityConfigRead)
 def get_config(session: SessionDep) -> PriorityConfigRead:
-    """The configuration in force (indicators, directions, weights)."""
+    """The configuration in force (indicators, directions, weights) and its revision, to send back with a
+    changed configuration."""
     return _in_force(session)
 
 
@@ -149,7 +153,14 @@ def _facilitators_only(actor: ApiActor) -> None:
 def put_config(
     session: SessionDep, actor: ApiActor, body: ApiBody[PriorityConfigWrite]
 ) -> PriorityConfigRead:
-    """Replace the configuration (facilitators) with the one sent. Each save is kept in the audit trail
-    (priority.configure)."""
-    service.save_config(session, actor=actor, data=body.document())
+    """Replace the configuration (facilitators) with the one sent, made from the revision read: once
+    another configuration has been saved since, 409 and nothing is saved (read it again, then send your
+    changes over it). Each save is kept in the audit trail (priority.configure)."""
+    document = body.document()
+    if body.revision is None:
+        message = _(
+            "send the revision you read: without it, a configuration saved meanwhile would be replaced"
+        )
+        service.refuse_unread(session, actor=actor, data=document, missing=FieldProblem("revision", message))
+    service.save_config(session, actor=actor, data=document, revision=body.revision)
     return _in_force(session)

@@ -18,6 +18,21 @@ def latest_config(session: Session) -> PriorityConfigVersion | None:
     return session.scalars(statement).first()
 
 
+def latest_config_id(session: Session) -> int:
+    """The id of the newest saved configuration; 0 when none is saved."""
+    return session.scalar(select(func.max(PriorityConfigVersion.id))) or 0
+
+
+def lock_latest_config_id(session: Session) -> int:
+    """latest_config_id, read after locking the newest saved configuration until the transaction ends
+    (PostgreSQL; SQLite's writer already holds the only write lock). A save made meanwhile by another
+    transaction is then waited for and its configuration counted, instead of both being checked against
+    the same newest one. (Before the first save there is no row to lock.)"""
+    newest = select(PriorityConfigVersion.id).order_by(PriorityConfigVersion.id.desc()).limit(1)
+    session.execute(newest.with_for_update())
+    return latest_config_id(session)
+
+
 def add(session: Session, version: PriorityConfigVersion) -> None:
     session.add(version)
     session.flush()

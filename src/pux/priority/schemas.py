@@ -1,5 +1,5 @@
 """The priority configuration as the API reads and writes it: the document the engine reads (see
-default_config.json), each part described and bounded as the service checks it."""
+default_config.json) with its revision, each part described and bounded as the service checks it."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ GroupPoints = Annotated[
         f"{MAX_GROUP_POINTS:g}.",
     ),
 ]
+REVISION_DESCRIPTION = (
+    "The revision of the configuration you read (GET /api/v1/priority/config), 0 while the shipped default "
+    "applies. Required to save: once another configuration has been saved since, the save answers 409 and "
+    "saves nothing. Not the document's own `version`, which numbers its format."
+)
 
 
 class _Written(CleanInput):
@@ -62,9 +67,20 @@ class ComponentWeightsWrite(_Written):
     groups: Weight
 
 
-class PriorityConfigWrite(_Written):
-    """A whole configuration, replacing the one in force."""
+def _revision_required(schema: dict[str, Any]) -> None:
+    """The revision is described as required, though read as optional: a save without it is still checked,
+    so that a client is told everything else wrong in its configuration along with the missing revision."""
+    required = schema.setdefault("required", [])
+    if isinstance(required, list) and "revision" not in required:
+        required.insert(0, "revision")
 
+
+class PriorityConfigWrite(_Written):
+    """A whole configuration, replacing the one in force; `revision` says which one it was made from."""
+
+    model_config = ConfigDict(json_schema_extra=_revision_required)
+
+    revision: int | None = Field(default=None, ge=0, le=2**31 - 1, description=REVISION_DESCRIPTION)
     name: str = Field(default="custom", max_length=200)
     version: int = Field(default=1, description="The number of the document's format (1).")
     explanation: str = Field(
@@ -84,8 +100,8 @@ class PriorityConfigWrite(_Written):
     areas: dict[str, AreaRulesWrite] = Field(description="The rules of each thematic area, by its code.")
 
     def document(self) -> dict[str, Any]:
-        """The configuration as it is kept: what was sent."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        """The configuration as it is kept: what was sent, without the revision."""
+        return self.model_dump(mode="json", exclude={"revision"}, exclude_unset=True)
 
 
 class IndicatorRuleRead(BaseModel):
@@ -101,9 +117,10 @@ class AreaRulesRead(BaseModel):
 
 
 class PriorityConfigRead(BaseModel):
-    """The configuration in force: send it back, changed, to replace it. (Unbounded: a configuration saved
-    before the bounds is still read as it was saved.)"""
+    """The configuration in force and its revision: send both back, changed, to replace it. (Unbounded: a
+    configuration saved before the bounds is still read as it was saved.)"""
 
+    revision: int = Field(description=REVISION_DESCRIPTION)
     name: str
     version: int = 1
     explanation: str = ""

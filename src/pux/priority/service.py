@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +11,7 @@ from pux.accounts import permissions
 from pux.accounts.permissions import Actor, VisibilityScope, require
 from pux.assistance import repository as assistance_repository
 from pux.audit import service as audit
-from pux.errors import FieldProblem, NotFound, ValidationFailed
+from pux.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
 from pux.i18n import get_language
 from pux.i18n import gettext as _
 from pux.kept import KeptResults
@@ -47,11 +47,65 @@ def require_may_configure(actor: Actor) -> None:
     require(permissions.can_configure_priority(actor), _("Only facilitators may change the priority index."))
 
 
-def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> PriorityConfig:
+def config_revision(session: Session) -> int:
+    """The revision of the configuration in force, which a save names to say what it was made from: the
+    number of the newest saved configuration, 0 while the shipped default applies. (The configuration's
+    own "version" is the number of its format, not a revision.)"""
+    return repository.latest_config_id(session)
+
+
+def save_config(
+    session: Session, *, actor: Actor, data: dict[str, Any], revision: int | None = None
+) -> PriorityConfig:
     """Replace the configuration (facilitators); refused with the reason when it cannot be used, each
     unknown key, indicator code, income group, country group and weight out of bounds named by its path
-    (nothing is saved)."""
+    (nothing is saved). ``revision``: the revision the facilitator read (config_revision); once another
+    configuration has been saved since, the save is refused (StaleEdit) and theirs stays in force. None
+    replaces whatever is in force, for a caller that read nothing first."""
     require_may_configure(actor)
+    config, problems = _checked(session, data)
+    if problems:
+        raise ValidationFailed(problems)
+    if revision is not None:
+        _ensure_current(session, revision)
+    version = PriorityConfigVersion(name=config.name, data=data, created_by_id=actor.user_id)
+    repository.add(session, version)
+    audit.record(
+        session,
+        actor=actor.label,
+        action="priority.configure",
+        entity_type="priority_config",
+        entity_id=str(version.id),
+        after=data,
+    )
+    return _as_the_catalogue_reads(session, config)
+
+
+def refuse_unread(session: Session, *, actor: Actor, data: dict[str, Any], missing: FieldProblem) -> NoReturn:
+    """Refuse a save that names no revision (``missing`` says so, as the API or the form words it), with
+    everything else wrong in the configuration: the facilitator is told all of it at once."""
+    require_may_configure(actor)
+    _config, problems = _checked(session, data)
+    raise ValidationFailed([*problems, missing])
+
+
+def _ensure_current(session: Session, revision: int) -> None:
+    current = repository.lock_latest_config_id(session)
+    if revision != current:
+        raise StaleEdit(
+            _(
+                "Someone else saved the priority configuration after you read it (it is now at revision "
+                "%(now)s, you read revision %(then)s). Nothing was saved: read it again, then save your "
+                "changes over theirs."
+            )
+            % {"now": current, "then": revision}
+        )
+
+
+def _checked(session: Session, data: dict[str, Any]) -> tuple[PriorityConfig, list[FieldProblem]]:
+    """The configuration ``data`` describes and what is wrong with it: each unknown key, part that cannot be
+    read, name PUX does not know and weight out of bounds, by its path. (A configuration that cannot be
+    read at all is refused at once.)"""
     unknown = engine.unknown_config_keys(data)
     if unknown:
         raise ValidationFailed(
@@ -71,19 +125,7 @@ def save_config(session: Session, *, actor: Actor, data: dict[str, Any]) -> Prio
                 "areas", _("unknown thematic area: %(codes)s") % {"codes": ", ".join(sorted(unknown_areas))}
             )
         )
-    if problems:
-        raise ValidationFailed(problems)
-    version = PriorityConfigVersion(name=config.name, data=data, created_by_id=actor.user_id)
-    repository.add(session, version)
-    audit.record(
-        session,
-        actor=actor.label,
-        action="priority.configure",
-        entity_type="priority_config",
-        entity_id=str(version.id),
-        after=data,
-    )
-    return _as_the_catalogue_reads(session, config)
+    return config, problems
 
 
 # The inputs read lately, by what they were read from and for whom (see country_inputs).
