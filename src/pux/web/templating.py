@@ -210,9 +210,9 @@ def history_value(name: str, value: Any) -> str:
     if coded is not None and isinstance(value, str):
         return coded(value)
     if name in HISTORY_AMOUNTS:
-        return _amount(value)
+        return _number(value, lambda number: format_number(number, 2))  # an amount keeps its cents
     if name in HISTORY_FIGURES:
-        return _figure(value)
+        return _number(value, lambda number: decimal_text(number, "#,##0.######"))
     if name == "status" and isinstance(value, str):
         if value in need_workflow.STATUSES:
             return need_workflow.status_label(value)
@@ -234,16 +234,10 @@ CODED_IN_HISTORY: dict[str, Callable[[str], str]] = {
 }
 
 
-def _amount(value: Any) -> str:
+def _number(value: Any, write: Callable[[float], str]) -> str:
+    """A value of a record's history written as a number by ``write``, in the reader's notation."""
     try:
-        return format_number(float(Decimal(str(value))), 2)
-    except ArithmeticError:  # decimal.InvalidOperation: not a figure, shown as it was written
-        return str(value)
-
-
-def _figure(value: Any) -> str:
-    try:
-        return decimal_text(float(Decimal(str(value))), "#,##0.######")
+        return write(float(Decimal(str(value))))
     except ArithmeticError:  # decimal.InvalidOperation: not a figure, shown as it was written
         return str(value)
 
