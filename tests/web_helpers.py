@@ -1,11 +1,17 @@
-"""Helpers for driving the pages like a browser: CSRF tokens and signing in."""
+"""Helpers for driving the pages like a browser (CSRF tokens, signing in) and the API like a client (a
+bearer token, a read record put back), and for counting what a record's history holds."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from pux.audit import service as audit
 from tests.world import PASSWORD
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -40,6 +46,16 @@ def signs_in(client: TestClient, email: str, password: str = PASSWORD) -> bool:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def update_fields(read: Mapping[str, Any], schema: type[BaseModel]) -> dict[str, Any]:
+    """A record as the API read it, cut to the fields its update schema takes: what a client PUTs back."""
+    return {key: value for key, value in read.items() if key in schema.model_fields}
+
+
+def history_length(session: Session, entity_type: str, entity_id: int) -> int:
+    """How many entries a record's history holds (each create, update or transition recorded for it)."""
+    return len(audit.history(session, entity_type=entity_type, entity_id=str(entity_id)))
 
 
 def run_queued_jobs(client: TestClient) -> list[str]:

@@ -27,6 +27,7 @@ from pux.accounts.permissions import (
 )
 from pux.accounts.schemas import OrganisationCreate
 from pux.assistance import service as assistance
+from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityCreate
 from pux.dialogues.schemas import EventCreate
 from pux.matching import service as matching
@@ -320,3 +321,48 @@ def event_json(**extra: Any) -> dict[str, Any]:
         "ends_at": "2099-05-06T17:00:00",
         **extra,
     }
+
+
+def person(session: Session, world: World, role: str, email: str) -> Actor:
+    """A new account holding one role (made by the admin in the test's own transaction)."""
+    user = accounts.create_user(
+        session,
+        actor=world.actors["admin"],
+        email=email,
+        full_name=f"Test {role}",
+        password=PASSWORD,
+        grants=[Grant(role)],
+    )
+    return accounts.actor_for(user)
+
+
+def published_need(session: Session, world: World, title: str, cost: str | None, currency: str) -> int:
+    """A public need of Senegal (no other need of the test world is there), endorsed and published."""
+    admin = world.actors["admin"]
+    need = needs.create_need(
+        session,
+        actor=admin,
+        data=need_data("SEN", title=title, estimated_cost=Decimal(cost) if cost else None, currency=currency),
+    )
+    for target in ("submitted", "endorsed", "published"):
+        need = needs.transition_need(
+            session, actor=admin, need_id=need.id, target=target, version=need.version
+        )
+    return need.id
+
+
+def senegal_needs(session: Session, world: World) -> dict[str, int]:
+    """Two published needs of Senegal costed in two currencies (dollars and CFA francs)."""
+    return {
+        "usd_500k": published_need(session, world, "Cyclotron for Dakar", "500000", "USD"),
+        "xof_900k": published_need(session, world, "Dosimetry training in Saint-Louis", "900000", "XOF"),
+    }
+
+
+def linked_to_a_hidden_need(session: Session, world: World) -> AssistanceActivity:
+    """partner_a's public activity, linked (by a facilitator) to a draft need partner_a may not see."""
+    activity = session.get(AssistanceActivity, world.activities["public_a"])
+    assert activity is not None
+    activity.need_id = world.needs["draft_ken"]
+    session.flush()
+    return activity

@@ -8,34 +8,21 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityUpdate
-from pux.audit import service as audit
-from tests.web_helpers import bearer
-from tests.world import World
+from tests.web_helpers import bearer, history_length, update_fields
+from tests.world import World, linked_to_a_hidden_need
 
-
-def linked_to_a_hidden_need(session: Session, world: World) -> AssistanceActivity:
-    """partner_a's public activity, linked (by a facilitator) to a draft need partner_a may not see."""
-    activity = session.get(AssistanceActivity, world.activities["public_a"])
-    assert activity is not None
-    activity.need_id = world.needs["draft_ken"]
-    session.flush()
-    return activity
-
-
-def history_length(session: Session, activity: AssistanceActivity) -> int:
-    return len(audit.history(session, entity_type="assistance_activity", entity_id=str(activity.id)))
+HISTORY = "assistance_activity"
 
 
 def test_an_unchanged_activity_put_back_by_its_provider_is_no_new_version_nor_history_entry(
     client: TestClient, session: Session, world: World
 ) -> None:
     activity = linked_to_a_hidden_need(session, world)
-    entries, headers = history_length(session, activity), bearer(world.tokens["partner_a"])
+    entries, headers = history_length(session, HISTORY, activity.id), bearer(world.tokens["partner_a"])
     read = client.get(f"/api/v1/activities/{activity.id}", headers=headers).json()
     assert read["need_id"] is None
-    sent = {key: value for key, value in read.items() if key in ActivityUpdate.model_fields}
+    sent = update_fields(read, ActivityUpdate)
 
     answer = client.put(
         f"/api/v1/activities/{activity.id}", json={**sent, "amount_committed": "250000.00"}, headers=headers
@@ -43,6 +30,6 @@ def test_an_unchanged_activity_put_back_by_its_provider_is_no_new_version_nor_hi
 
     assert answer.status_code == 200, answer.text
     assert answer.json()["version"] == read["version"]
-    assert history_length(session, activity) == entries
+    assert history_length(session, HISTORY, activity.id) == entries
     session.refresh(activity)
     assert activity.need_id == world.needs["draft_ken"]

@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 import pux.knowledge
-from pux.accounts import service as accounts
-from pux.accounts.permissions import EDITOR, Grant
+from pux.accounts.permissions import EDITOR
 from pux.briefs import service
 from pux.briefs.content import Brief, EvidenceLine
 from pux.briefs.views import printable_html
@@ -22,19 +21,14 @@ from pux.i18n import language_context
 from pux.knowledge import evidence_units
 from pux.knowledge import service as knowledge
 from pux.knowledge.schemas import EvidenceCreate
-from tests.world import PASSWORD, World
+from tests.world import World, person
 
 TODAY = date(2026, 12, 1)
 CLAIM = "Yield of radiotherapy-bred rice"
 
 
 def _yield_evidence(session: Session, world: World) -> None:
-    editor = accounts.actor_for(
-        accounts.create_user(
-            session, actor=world.actors["admin"], email="units-editor@test.pux.invalid", full_name="Editor",
-            password=PASSWORD, grants=[Grant(EDITOR)],
-        )
-    )  # fmt: skip
+    editor = person(session, world, EDITOR, "units-editor@test.pux.invalid")
     knowledge.create_evidence(
         session,
         actor=editor,

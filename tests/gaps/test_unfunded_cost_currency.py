@@ -5,51 +5,21 @@ year); without one its needs are listed after the others and counted, never hidd
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from pux.needs import service as needs
 from tests.web_helpers import bearer
-from tests.world import World, need_data
+from tests.world import World, published_need, senegal_needs
 
 XOF_RATE = "rate_from=XOF&rate=0.00167&rate_year=2025&rate_source=BCEAO"
-
-
-def published_need(session: Session, world: World, title: str, cost: str | None, currency: str) -> int:
-    """A public need of Senegal (no other need of the test world is there), endorsed and published."""
-    admin = world.actors["admin"]
-    need = needs.create_need(
-        session,
-        actor=admin,
-        data=need_data(
-            "SEN",
-            title=title,
-            estimated_cost=Decimal(cost) if cost else None,
-            currency=currency,
-        ),
-    )
-    for target in ("submitted", "endorsed", "published"):
-        need = needs.transition_need(
-            session, actor=admin, need_id=need.id, target=target, version=need.version
-        )
-    return need.id
 
 
 @pytest.fixture
 def senegal(session: Session, world: World) -> dict[str, int]:
     return senegal_needs(session, world)
-
-
-def senegal_needs(session: Session, world: World) -> dict[str, int]:
-    """Two published needs of Senegal costed in two currencies (dollars and CFA francs)."""
-    return {
-        "usd_500k": published_need(session, world, "Cyclotron for Dakar", "500000", "USD"),
-        "xof_900k": published_need(session, world, "Dosimetry training in Saint-Louis", "900000", "XOF"),
-    }
 
 
 def board(client: TestClient, world: World, query: str) -> dict[str, Any]:

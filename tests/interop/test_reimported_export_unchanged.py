@@ -7,16 +7,17 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.assistance.test_unchanged_edit_writes_nothing import history_length, linked_to_a_hidden_need
-from tests.web_helpers import bearer
-from tests.world import World
+from tests.web_helpers import bearer, history_length
+from tests.world import World, linked_to_a_hidden_need
+
+HISTORY = "assistance_activity"
 
 
 def test_a_reimported_export_with_a_hidden_need_link_is_unchanged(
     client: TestClient, session: Session, world: World
 ) -> None:
     activity = linked_to_a_hidden_need(session, world)
-    entries, headers = history_length(session, activity), bearer(world.tokens["partner_a"])
+    entries, headers = history_length(session, HISTORY, activity.id), bearer(world.tokens["partner_a"])
     exported = client.get("/api/v1/activities/export", params={"format": "csv"}, headers=headers)
     assert exported.status_code == 200, exported.text
 
@@ -28,6 +29,6 @@ def test_a_reimported_export_with_a_hidden_need_link_is_unchanged(
 
     assert answer.status_code == 200, answer.text
     assert (answer.json()["updated"], answer.json()["unchanged"]) == (0, len(answer.json()["ids"]))
-    assert history_length(session, activity) == entries
+    assert history_length(session, HISTORY, activity.id) == entries
     session.refresh(activity)
     assert activity.need_id == world.needs["draft_ken"]

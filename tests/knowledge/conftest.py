@@ -8,34 +8,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from pux.accounts import service as accounts
-from pux.accounts.permissions import EDITOR, REVIEWER, Actor, Grant
+from pux.accounts.permissions import EDITOR, REVIEWER, Actor
 from pux.knowledge.seed import SeedReport, load_knowledge_seed
-from tests.world import PASSWORD, World
+from tests.world import World, person
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _person(session: Session, world: World, role: str, email: str) -> Actor:
-    user = accounts.create_user(
-        session,
-        actor=world.actors["admin"],
-        email=email,
-        full_name=f"Test {role}",
-        password=PASSWORD,
-        grants=[Grant(role)],
-    )
-    return accounts.actor_for(user)
-
-
 @pytest.fixture
 def editor(session: Session, world: World) -> Actor:
-    return _person(session, world, EDITOR, "editor@test.pux.invalid")
+    return person(session, world, EDITOR, "editor@test.pux.invalid")
 
 
 @pytest.fixture
 def reviewer(session: Session, world: World) -> Actor:
-    return _person(session, world, REVIEWER, "reviewer@test.pux.invalid")
+    return person(session, world, REVIEWER, "reviewer@test.pux.invalid")
 
 
 @pytest.fixture

@@ -14,31 +14,26 @@ from pux.needs.models import Need
 from pux.needs.schemas import NeedUpdate
 from tests.web.test_form_digits_m2 import NEED
 from tests.web.test_forms import post_form
-from tests.web_helpers import bearer, sign_in
+from tests.web_helpers import bearer, history_length, sign_in, update_fields
 from tests.world import World
 
 
-def _entries(session: Session, need_id: int) -> int:
-    return len(audit.history(session, entity_type="need", entity_id=str(need_id)))
-
-
 def _editable(client: TestClient, need_id: int, headers: dict[str, str]) -> dict[str, Any]:
-    read = client.get(f"/api/v1/needs/{need_id}", headers=headers).json()
-    return {key: value for key, value in read.items() if key in NeedUpdate.model_fields}
+    return update_fields(client.get(f"/api/v1/needs/{need_id}", headers=headers).json(), NeedUpdate)
 
 
 def test_an_unchanged_need_put_back_through_the_api_is_no_new_version_nor_history_entry(
     client: TestClient, session: Session, world: World
 ) -> None:
     need_id, headers = world.needs["draft_ken"], bearer(world.tokens["counterpart_ken"])
-    before, entries = _editable(client, need_id, headers), _entries(session, need_id)
+    before, entries = _editable(client, need_id, headers), history_length(session, "need", need_id)
     sent = {**before, "estimated_cost": "1200000.00", "technique_codes": before["technique_codes"][::-1]}
 
     answer = client.put(f"/api/v1/needs/{need_id}", json=sent, headers=headers)
 
     assert answer.status_code == 200, answer.text
     assert answer.json()["version"] == before["version"]
-    assert _entries(session, need_id) == entries
+    assert history_length(session, "need", need_id) == entries
     history = client.get(f"/api/v1/needs/{need_id}/history", headers=headers).json()
     assert [entry["action"] for entry in history] == ["need.create"]
 
@@ -59,7 +54,7 @@ def test_a_change_sent_twice_is_saved_once_and_a_stale_change_is_still_refused(
     assert again.status_code == 200, again.text
     assert again.json()["version"] == first.json()["version"] == read["version"] + 1
     assert other.status_code == 409, other.text  # it would overwrite the first save
-    assert _entries(session, need_id) == 2
+    assert history_length(session, "need", need_id) == 2
 
 
 def test_an_unchanged_need_form_is_no_history_entry(

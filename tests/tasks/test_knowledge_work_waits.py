@@ -9,25 +9,16 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from pux.accounts import service as accounts
-from pux.accounts.permissions import EDITOR, REVIEWER, Actor, Grant
+from pux.accounts.permissions import EDITOR, REVIEWER, Actor
 from pux.knowledge import repository, service
 from pux.knowledge.models import KnowledgeTranslation
 from pux.knowledge.schemas import EvidenceCreate, EvidenceDispute, TranslationFields
 from pux.tasks import service as tasks
 from tests.web_helpers import sign_in
-from tests.world import PASSWORD, ROLES, World
+from tests.world import ROLES, World, person
 
 ARABIC_CLAIM = "الفائدة السنوية لمربي الماشية"
-
-
-def _person(session: Session, world: World, role: str) -> tuple[Actor, str]:
-    email = f"{role}.inbox@test.pux.invalid"
-    user = accounts.create_user(
-        session, actor=world.actors["admin"], email=email, full_name=f"Test {role}", password=PASSWORD,
-        grants=[Grant(role)],
-    )  # fmt: skip
-    return accounts.actor_for(user), email
+EMAILS = {EDITOR: "editor.inbox@test.pux.invalid", REVIEWER: "reviewer.inbox@test.pux.invalid"}
 
 
 def _entry(session: Session, actor: Actor, claim: str) -> int:
@@ -60,8 +51,8 @@ def _whole(inbox: tasks.Inbox) -> None:
 def test_the_editors_new_entry_and_translation_wait_in_the_reviewers_inbox_and_header(
     client: TestClient, session: Session, world: World
 ) -> None:
-    editor, _ = _person(session, world, EDITOR)
-    reviewer, reviewer_email = _person(session, world, REVIEWER)
+    editor = person(session, world, EDITOR, EMAILS[EDITOR])
+    reviewer = person(session, world, REVIEWER, EMAILS[REVIEWER])
     entry_id = _entry(session, editor, "Yearly benefit to livestock producers")
     translation = _arabic_claim(session, editor, entry_id)
 
@@ -73,7 +64,7 @@ def test_the_editors_new_entry_and_translation_wait_in_the_reviewers_inbox_and_h
     _whole(inbox)
     assert tasks.waiting_count(session, actor=reviewer) == inbox.waiting >= 2
 
-    sign_in(client, reviewer_email)
+    sign_in(client, EMAILS[REVIEWER])
     page = client.get("/me").text
     assert f'aria-label="{inbox.waiting} waiting"' in page  # the header count
     assert f'href="/evidence/{entry_id}#check-heading"' in page
@@ -101,7 +92,7 @@ def test_what_a_reviewer_wrote_waits_for_another_reviewer_not_for_them(
 ) -> None:
     """A facilitator both writes and reviews: their own entry and translation wait for the reviewer."""
     facilitator = world.actors["facilitator"]
-    reviewer, _ = _person(session, world, REVIEWER)
+    reviewer = person(session, world, REVIEWER, EMAILS[REVIEWER])
     entry_id = _entry(session, facilitator, "Entry the facilitator added")
     translation = _arabic_claim(session, facilitator, entry_id)
 
@@ -117,8 +108,8 @@ def test_what_a_reviewer_wrote_waits_for_another_reviewer_not_for_them(
 def test_the_machine_drafts_pux_loaded_are_told_apart_not_counted_as_waiting(
     client: TestClient, session: Session, world: World
 ) -> None:
-    reviewer, reviewer_email = _person(session, world, REVIEWER)
-    editor, _ = _person(session, world, EDITOR)
+    reviewer = person(session, world, REVIEWER, EMAILS[REVIEWER])
+    editor = person(session, world, EDITOR, EMAILS[EDITOR])
     entry_id = _entry(session, editor, "Entry with a loaded translation")
     loaded = KnowledgeTranslation(
         entity_type="evidence", entity_id=entry_id, field="claim", language="fr", text="Chargée par PUX"
@@ -128,15 +119,15 @@ def test_the_machine_drafts_pux_loaded_are_told_apart_not_counted_as_waiting(
     assert loaded.id not in [item.translation.id for item in inbox.translations_to_review]
     assert inbox.loaded_translations_unreviewed >= 1
     _whole(inbox)
-    sign_in(client, reviewer_email)
+    sign_in(client, EMAILS[REVIEWER])
     assert "machine-assisted translation" in client.get("/me").text
 
 
 def test_a_disputed_entry_waits_for_the_editors_and_for_the_expert_who_added_it(
     client: TestClient, session: Session, world: World
 ) -> None:
-    editor, editor_email = _person(session, world, EDITOR)
-    reviewer, _ = _person(session, world, REVIEWER)
+    editor = person(session, world, EDITOR, EMAILS[EDITOR])
+    reviewer = person(session, world, REVIEWER, EMAILS[REVIEWER])
     expert = world.actors["expert"]
     experts_entry = _entry(session, expert, "The expert's figure")
     editors_entry = _entry(session, editor, "The editor's figure")
@@ -156,7 +147,7 @@ def test_a_disputed_entry_waits_for_the_editors_and_for_the_expert_who_added_it(
     # The reviewer who disputed them does not correct them.
     assert tasks.inbox(session, actor=reviewer).disputed_evidence == ()
 
-    sign_in(client, editor_email)
+    sign_in(client, EMAILS[EDITOR])
     page = client.get("/me").text
     assert "Disputed evidence to correct" in page and "The report gives 796, not 896." in page
     assert f'href="/evidence/{experts_entry}"' in page
@@ -165,7 +156,7 @@ def test_a_disputed_entry_waits_for_the_editors_and_for_the_expert_who_added_it(
 def test_people_who_neither_check_nor_correct_evidence_have_none_of_it_waiting(
     session: Session, world: World
 ) -> None:
-    editor, _ = _person(session, world, EDITOR)
+    editor = person(session, world, EDITOR, EMAILS[EDITOR])
     _arabic_claim(session, editor, _entry(session, editor, "Nobody else's work"))
     for role in ROLES:
         actor = world.actors[role]

@@ -15,11 +15,10 @@ from pux.dialogues.models import Disbursement
 from pux.jobs.models import Job
 from tests.dialogues.test_fund_decisions import _applicant, _awarded_grant, _event
 from tests.dialogues.test_travel_application_pages import FIELDS, _post, _setup
-from tests.gaps.test_unfunded_cost_currency import senegal_needs
 from tests.registry.form_fields import field_error
 from tests.web.test_forms import language, post_form
 from tests.web_helpers import bearer, sign_in
-from tests.world import World
+from tests.world import World, senegal_needs
 
 NNBSP = "\u202f"
 
