@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from pux.audit import service as audit
 from pux.needs.models import Need
 from pux.needs.schemas import NeedUpdate
+from pux.reference.models import SdgTarget, Technique
 from tests.web.test_form_digits_m2 import NEED
 from tests.web.test_forms import post_form
 from tests.web_helpers import bearer, history_length, sign_in, update_fields
@@ -22,12 +23,25 @@ def _editable(client: TestClient, need_id: int, headers: dict[str, str]) -> dict
     return update_fields(client.get(f"/api/v1/needs/{need_id}", headers=headers).json(), NeedUpdate)
 
 
+def _with_two_techniques_and_targets(session: Session, need_id: int) -> None:
+    """Two techniques and two SDG targets, so that an order can differ (set in the tables: no edit, and
+    the history stays the one creation)."""
+    need = session.get_one(Need, need_id)
+    need.techniques = [session.get_one(Technique, code) for code in ("radiotherapy", "isotope_hydrology")]
+    need.sdg_targets = [session.get_one(SdgTarget, code) for code in ("3.4", "6.4")]
+    session.flush()
+
+
 def test_an_unchanged_need_put_back_through_the_api_is_no_new_version_nor_history_entry(
     client: TestClient, session: Session, world: World
 ) -> None:
     need_id, headers = world.needs["draft_ken"], bearer(world.tokens["counterpart_ken"])
+    _with_two_techniques_and_targets(session, need_id)
     before, entries = _editable(client, need_id, headers), history_length(session, "need", need_id)
-    sent = {**before, "estimated_cost": "1200000.00", "technique_codes": before["technique_codes"][::-1]}
+    assert len(before["technique_codes"]) == len(before["sdg_target_codes"]) == 2
+    # The same links in another order are the same links (the need keeps them in the lists' order).
+    reordered = {key: before[key][::-1] for key in ("technique_codes", "sdg_target_codes")}
+    sent = {**before, **reordered, "estimated_cost": "1200000.00"}
 
     answer = client.put(f"/api/v1/needs/{need_id}", json=sent, headers=headers)
 
