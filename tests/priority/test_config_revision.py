@@ -127,3 +127,19 @@ def test_a_form_without_its_revision_saves_nothing(
     page = client.post("/priority/config", data=form, follow_redirects=False)
     assert page.status_code == 422 and "reload the page" in page.text
     assert _saves(session) == saves
+
+
+def test_a_configuration_saved_without_a_name_is_read_back_as_custom(
+    client: TestClient, world: World
+) -> None:
+    """The name may be left out (the index calls it "custom"); saved so, every later read of the
+    configuration answered 500, the page's form included."""
+    read = client.get(CONFIG).json()
+    unnamed = {key: value for key, value in read.items() if key != "name"}
+    saved = client.put(CONFIG, json=unnamed, headers=bearer(world.tokens["facilitator"]))
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["name"] == "custom"
+    again = client.get(CONFIG)
+    assert again.status_code == 200 and again.json()["revision"] == saved.json()["revision"]
+    sign_in(client, world.emails["facilitator"])
+    assert client.get("/priority").status_code == 200

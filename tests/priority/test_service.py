@@ -148,13 +148,13 @@ def _with(change: dict[str, object]) -> dict[str, object]:
             _with({"areas": {"health": {"burden": [{"code": "SH.X", "weight": "heavy"}]}}}),
             "areas.health.burden",
         ),
-        (_with({"areas": {"health": {"burden": 7}}}), "component_weights and areas are required"),
+        (_with({"areas": {"health": {"burden": 7}}}), "areas.health.burden"),
         # A misspelt key was ignored without a word, its weight or rule lost: each is named.
         (_with({"groop_points": {"ldc": 10}}), "groop_points"),
         (_with({"areas": {"health": {"burdn": []}}}), "areas.health.burdn"),
         (
             _with({"areas": {"health": {"burden": [{"code": "SH.X", "weight": 1, "worse": "lower"}]}}}),
-            "areas.health.burden[0].worse",
+            "areas.health.burden.0.worse",
         ),
     ],
 )

@@ -28,6 +28,7 @@ from pux.gaps.schemas import InterestCreate
 from pux.matching.models import MatchProposal
 from pux.needs import service as needs
 from pux.priority.engine import default_config_data
+from pux.priority.service import config_revision
 from pux.programmes import service as programmes
 from pux.web.app import create_app
 from tests.web_helpers import bearer, csrf_token, run_queued_jobs, sign_in
@@ -792,13 +793,24 @@ RULES = (
         "POST",
         "/priority/config",
         GLOBAL,
-        lambda s, w, r: ("/priority/config", {"data": {"configuration": json.dumps(default_config_data())}}),
+        lambda s, w, r: (
+            "/priority/config",
+            {
+                "data": {
+                    "configuration": json.dumps(default_config_data()),
+                    "revision": str(config_revision(s)),
+                }
+            },
+        ),
     ),
     Rule(
         "PUT",
         "/api/v1/priority/config",
         GLOBAL,
-        lambda s, w, r: ("/api/v1/priority/config", {"json": default_config_data()}),
+        lambda s, w, r: (
+            "/api/v1/priority/config",
+            {"json": {**default_config_data(), "revision": config_revision(s)}},
+        ),
         True,
     ),
     Rule("POST", "/matching/rounds", GLOBAL, lambda s, w, r: ("/matching/rounds", {"data": ROUND_FORM})),

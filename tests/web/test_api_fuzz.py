@@ -97,7 +97,8 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "POST /api/v1/{entity}/import": "the file is a CSV or xlsx table whose rows are checked like the forms",
     "POST /api/v1/activities/import/iati": "the file must be IATI activity XML; the countries named must "
     "be known",
-    "PUT /api/v1/priority/config": "a weights configuration that the schema describes only as an object",
+    "PUT /api/v1/priority/config": "its revision must be the one in force; its indicator codes, income "
+    "groups and country groups must be known",
     "POST /api/v1/events": _CODES + "; an IANA time zone; a host country unless online; end after start",
     "PUT /api/v1/events/{event_id}": _CODES + "; an IANA time zone; a host country unless online",
     "POST /api/v1/events/{event_id}/participants": "a person in PUX, or a new person's name and email",

@@ -29,6 +29,7 @@ from pux.needs import service as needs
 from pux.needs.models import Need
 from pux.priority.engine import default_config_data
 from pux.priority.models import PriorityConfigVersion
+from pux.priority.service import config_revision
 from pux.programmes import service as programmes
 from pux.programmes.models import Programme
 from tests.web.accessibility import accessibility_problems
@@ -648,7 +649,10 @@ def test_priority_config(client: TestClient, session: Session, world: World) -> 
         _invalid_page(wrong, labels, lang)
     assert count(session, PriorityConfigVersion) == before
     response = post_form(
-        client, "/priority/config", {"configuration": json.dumps(default_config_data())}, "/priority"
+        client,
+        "/priority/config",
+        {"configuration": json.dumps(default_config_data()), "revision": str(config_revision(session))},
+        "/priority",
     )
     assert count(session, PriorityConfigVersion) == before + 1
     _flash_after(client, response, "The priority index now uses the new configuration.")

@@ -133,8 +133,11 @@ def country(session: SessionDep, actor: ApiActor, iso3: str) -> list[PriorityRea
 
 
 def _in_force(session: Session) -> PriorityConfigRead:
-    _config, data = service.active_config(session)
-    return PriorityConfigRead.model_validate({**data, "revision": service.config_revision(session)})
+    in_force = service.config_in_force(session)
+    # The name as the index reads it: a configuration saved without one is "custom", not unreadable.
+    return PriorityConfigRead.model_validate(
+        {**in_force.data, "name": in_force.config.name, "revision": in_force.revision}
+    )
 
 
 @router.get("/priority/config", response_model=PriorityConfigRead)

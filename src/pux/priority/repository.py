@@ -29,8 +29,7 @@ def lock_latest_config_id(session: Session) -> int:
     transaction is then waited for and its configuration counted, instead of both being checked against
     the same newest one. (Before the first save there is no row to lock.)"""
     newest = select(PriorityConfigVersion.id).order_by(PriorityConfigVersion.id.desc()).limit(1)
-    session.execute(newest.with_for_update())
-    return latest_config_id(session)
+    return session.scalar(newest.with_for_update()) or 0
 
 
 def add(session: Session, version: PriorityConfigVersion) -> None:

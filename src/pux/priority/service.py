@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
 
@@ -30,11 +31,26 @@ from pux.reference import repository as reference_repository
 POPULATION = "SP.POP.TOTL"
 
 
-def active_config(session: Session) -> tuple[PriorityConfig, dict[str, Any]]:
-    """The configuration in force: the newest saved override, else the shipped default."""
+@dataclass(frozen=True)
+class ConfigInForce:
+    config: PriorityConfig
+    data: dict[str, Any]  # as saved
+    revision: int  # see config_revision
+
+
+def config_in_force(session: Session) -> ConfigInForce:
+    """The configuration in force (the newest saved override, else the shipped default) and its revision,
+    read from one row: read apart, a save landing in between gave the form a newer revision than the text
+    it showed, and a stale text could then replace the newer one."""
     saved = repository.latest_config(session)
     data = saved.data if saved is not None else engine.default_config_data()
-    return _as_the_catalogue_reads(session, engine.parse_config(data)), data
+    config = _as_the_catalogue_reads(session, engine.parse_config(data))
+    return ConfigInForce(config, data, saved.id if saved is not None else 0)
+
+
+def active_config(session: Session) -> tuple[PriorityConfig, dict[str, Any]]:
+    in_force = config_in_force(session)
+    return in_force.config, in_force.data
 
 
 def _as_the_catalogue_reads(session: Session, config: PriorityConfig) -> PriorityConfig:

@@ -58,7 +58,8 @@ def _ranking_page(
     """The ranking, with the configuration form for facilitators: ``config_text`` as they typed it and
     ``failed`` when a save was refused; ``saved_meanwhile``: someone else's configuration is now in force,
     shown beside what they typed."""
-    config, data = service.active_config(session)
+    current = service.config_in_force(session)
+    config, data = current.config, current.data
     results, ranges = service.ranking_with_ranges(session, area=area, actor=actor)
     indicators = {i.code: i for i in reference.list_indicators(session)}
     in_force = json.dumps(data, indent=2, ensure_ascii=False)
@@ -78,7 +79,7 @@ def _ranking_page(
             "data_years": engine.data_years,
             "assistance_on": date.today(),
             "config_json": config_text if config_text is not None else in_force,
-            "config_revision": service.config_revision(session),
+            "config_revision": current.revision,
             "in_force_json": in_force if saved_meanwhile else None,
             **(problems_context(failed) if failed else {"errors": {}, "problems": []}),
         },
