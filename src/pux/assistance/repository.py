@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func, or_, select, true, union_all
@@ -13,7 +14,7 @@ from sqlalchemy.orm.util import AliasedClass
 
 from pux.accounts.models import Organisation
 from pux.accounts.permissions import VisibilityScope
-from pux.assistance.models import AssistanceActivity, IatiTransaction
+from pux.assistance.models import AssistanceActivity, IatiSplit, IatiTransaction
 from pux.audit.repository import latest_seq_of
 from pux.db import ChunkedRows, once_per_transaction, rows_in_chunks
 from pux.pagination import Page, PageRequest, fetch_page
@@ -339,6 +340,21 @@ def ids_among(
     if not wanted:
         return set()
     return set(session.scalars(select(key).where(key.in_(wanted), visible)))
+
+
+def sector_splits(session: Session, activity_id: int) -> list[tuple[str, str, Decimal | None]]:
+    """(vocabulary, code, percentage) of the sectors an imported activity's file gives at activity level,
+    in file order."""
+    statement = (
+        select(IatiSplit.vocabulary, IatiSplit.code, IatiSplit.percentage)
+        .where(
+            IatiSplit.activity_id == activity_id,
+            IatiSplit.kind == "sector",
+            IatiSplit.transaction_id.is_(None),
+        )
+        .order_by(IatiSplit.position)
+    )
+    return [(vocabulary, code, percentage) for vocabulary, code, percentage in session.execute(statement)]
 
 
 def transaction_totals(session: Session, activity_id: int) -> list[tuple[str, str | None, Any]]:

@@ -545,6 +545,36 @@ def amounts_by_currency(session: Session, activity: AssistanceActivity) -> dict[
     }
 
 
+# IATI sector vocabularies of the OECD DAC: 5-digit purpose codes and 3-digit categories.
+DAC_PURPOSE_CODES = "1"
+DAC_CATEGORIES = "2"
+
+
+@dataclass(frozen=True)
+class SectorShare:
+    code: str
+    percentage: Decimal | None
+
+
+def dac_sector_shares(session: Session, activity: AssistanceActivity) -> list[SectorShare]:
+    """The DAC sectors an imported activity's IATI file gives, with their shares, when they say more than
+    its purpose codes (which PUX keeps in ``dac_sector_codes``): how the activity is shared between them,
+    or a 3-digit category, which that 5-digit field cannot hold (the page said "DAC sectors —" of an
+    activity 60 % in 311 and 40 % in 312). Empty otherwise, and for an activity recorded in PUX."""
+    if not activity.iati_identifier:
+        return []
+    splits = [
+        (vocabulary, code, percentage)
+        for vocabulary, code, percentage in repository.sector_splits(session, activity.id)
+        if vocabulary in (DAC_PURPOSE_CODES, DAC_CATEGORIES)
+    ]
+    says_more = any(
+        vocabulary == DAC_CATEGORIES or (share is not None and share != 100)
+        for vocabulary, code, share in splits
+    )
+    return [SectorShare(code, share) for vocabulary, code, share in splits] if says_more else []
+
+
 def iati_source_of(activity: AssistanceActivity) -> IatiFigureSource | None:
     """Where an imported activity's figures come from: the publisher, the file and its generated date."""
     source = activity.iati_source

@@ -195,6 +195,7 @@ def activity_page(
             "links": service.links_seen_by(session, actor=actor, activities=[activity])[activity.id],
             "iati_source": service.iati_source_of(activity),
             "in_currencies": service.amounts_by_currency(session, activity),
+            "sector_shares": service.dac_sector_shares(session, activity),
             "may_edit": service.may_edit(actor, activity),
             "history": history,
             "history_names": accounts.display_names(session, [event.actor for event in history]),
