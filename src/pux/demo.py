@@ -460,6 +460,7 @@ def _load_needs(session: Session, actor: Actor, rng: random.Random, count: int, 
             cofinancing_amount=Decimal(rng.choice([0, 10, 25, 60, 150])) * 1000
             if rng.random() > 0.4
             else None,
+            currency="USD",
             regulatory_body=rng.choice(["ready", "ready", "partial", "none", None]),
             infrastructure=rng.choice(["ready", "partial", "partial", "none", None]),
             trained_staff=rng.choice(["ready", "partial", "none", None]),
