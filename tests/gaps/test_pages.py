@@ -277,7 +277,7 @@ def test_a_gaps_notes_name_the_techniques_and_stay_apart(
     )
     page = client.get("/gaps/countries/KEN")
     assert page.status_code == 200
-    assert "(Brachytherapy). 1 activity states no amount." in page.text
+    assert "(Brachytherapy). 1 activity states no single committed amount (none, or amounts in" in page.text
     client.cookies.set("pux_lang", "fr")
     try:
         assert "(Curiethérapie)." in client.get("/gaps/countries/KEN").text

@@ -87,3 +87,7 @@ def test_a_figure_in_another_currency_than_the_activitys_is_shown_in_its_own(
     assert "Committed: 50,000 GBP + 300,000 USD" in page
     assert "Disbursed: 700 GBP" in page
     assert "not stated" not in page
+    # The gap pages do not add the two currencies up: the activity is counted among those with no single
+    # amount, and the note says why (it said the activity "states no amount").
+    gap = client.get("/gaps/countries/KEN").text
+    assert "no single committed amount (none, or amounts in several currencies" in gap

@@ -349,7 +349,10 @@ class TagGapRead(BaseModel):
     needs_count: int
     needs_without_cost: int = Field(description="Endorsed needs counted that state no cost")
     activities_count: int
-    activities_without_amount: int = Field(description="Activities counted that state no amount committed")
+    activities_without_amount: int = Field(
+        description="Activities counted that state no single committed amount: none, or amounts in several "
+        "currencies (which PUX does not add up)"
+    )
     needs_cost: FigureRead
     covered: FigureRead
     uncovered: FigureRead = Field(description="Each country's own remainder, added up")
