@@ -352,7 +352,12 @@ class Journey:
             row.get_by_role("button", name="Decline the proposal").click()
         donor.wait_for_load_state()
         assert posted.value.status == 422
-        expect(donor.locator("main")).to_contain_text("Reason: say why the proposal is declined")
+        # Beside the reason box of its own form, which comes back open (not on a page of its own).
+        refusal = donor.locator("main p.field-error")
+        expect(refusal).to_have_text("say why the proposal is declined")
+        assert donor.locator("main textarea[aria-invalid=true]").get_attribute("aria-describedby") == (
+            refusal.get_attribute("id")
+        )
         self.shoot(donor, "donor", "3-decline-refused-without-reason")
         donor.goto(self.round_url)
         row = _proposal_row(donor)
