@@ -53,4 +53,4 @@ def test_the_programme_page_shows_what_the_proposal_took(
     page = client.get(f"/programmes/{programme_id}")
     rows = page.text.split('id="history-heading"', 1)[1].split("<tr>")
     taken = [row for row in rows if "Remaining capacity" in row]
-    assert len(taken) == 1 and ">matching<" in taken[0]  # done by the matching, not by a person
+    assert len(taken) == 1 and ">Matching<" in taken[0]  # done by the matching, not by a person

@@ -32,6 +32,7 @@ _LABELS: dict[str, Callable[[], str]] = {
     "page": lambda: _("Page"),
     "page_size": lambda: _("Page size"),
     "sort": lambda: _("Order"),
+    "updated_since": lambda: _("Changed since"),
     "when": lambda: _("When"),
     "type": lambda: _("Type"),
     "indicator": lambda: _("Indicator"),
