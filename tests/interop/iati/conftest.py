@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from pux.accounts.permissions import Actor
 from pux.assistance.models import (
@@ -21,6 +21,7 @@ from pux.assistance.models import (
     IatiTransaction,
 )
 from pux.interop.iati import synthetic
+from pux.interop.iati.service import ImportOptions, ImportReport, import_file
 from tests.world import World
 
 BASE_URL = "http://pux.test"
@@ -31,6 +32,23 @@ EXAMPLE_NAME = "activity-standard-example-annotated.xml"
 @pytest.fixture
 def facilitator(world: World) -> Actor:
     return world.actors["facilitator"]
+
+
+def import_everything(factory: sessionmaker[Session], actor: Actor, path: Path) -> ImportReport:
+    """Import every activity of a file (not only those about PUX's techniques), in the test's transaction."""
+    return import_file(
+        session_factory=factory,
+        actor=actor,
+        path=path,
+        base_url=BASE_URL,
+        options=ImportOptions(everything=True),
+    )
+
+
+def activity_id_of(session: Session, iati_identifier: str) -> int | None:
+    return session.scalar(
+        select(AssistanceActivity.id).where(AssistanceActivity.iati_identifier == iati_identifier)
+    )
 
 
 def official_example() -> Path | None:

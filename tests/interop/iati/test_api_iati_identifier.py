@@ -7,14 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pux.accounts.permissions import Actor
-from pux.assistance.models import AssistanceActivity
 from pux.interop.iati import synthetic
-from pux.interop.iati.service import ImportOptions, import_file
-from tests.interop.iati.conftest import BASE_URL
+from tests.interop.iati.conftest import activity_id_of, import_everything
 from tests.world import World
 
 IDENTIFIER = "XM-DAC-99-TEST-A1"
@@ -29,16 +26,8 @@ def test_the_api_reads_an_imported_activity_s_iati_identifier(
     tmp_path: Path,
 ) -> None:
     record = synthetic.activity(1, identifier=IDENTIFIER, reporting_ref="XM-DAC-99", country="UG")
-    import_file(
-        session_factory=session_factory,
-        actor=facilitator,
-        path=synthetic.write_file(tmp_path / "a1.xml", [record]),
-        base_url=BASE_URL,
-        options=ImportOptions(everything=True),
-    )
-    activity_id = session.scalar(
-        select(AssistanceActivity.id).where(AssistanceActivity.iati_identifier == IDENTIFIER)
-    )
+    import_everything(session_factory, facilitator, synthetic.write_file(tmp_path / "a1.xml", [record]))
+    activity_id = activity_id_of(session, IDENTIFIER)
     assert IDENTIFIER in client.get(f"/activities/{activity_id}").text  # the page showed it already
 
     one = client.get(f"/api/v1/activities/{activity_id}").json()

@@ -7,16 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pux.accounts.permissions import Actor
-from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityUpdate
 from pux.interop.iati import synthetic
-from pux.interop.iati.service import ImportOptions, import_file
-from tests.interop.iati.conftest import BASE_URL
-from tests.web_helpers import bearer
+from tests.interop.iati.conftest import activity_id_of, import_everything
+from tests.web_helpers import bearer, update_fields
 from tests.world import World
 
 IDENTIFIER = "XM-DAC-99-AUD-0002"
@@ -37,21 +34,13 @@ def test_an_edited_iati_activity_is_still_found_by_its_iati_identifier(
     tmp_path: Path,
 ) -> None:
     record = synthetic.activity(1, identifier=IDENTIFIER, reporting_ref="XM-DAC-99")
-    import_file(
-        session_factory=session_factory,
-        actor=facilitator,
-        path=synthetic.write_file(tmp_path / "audit.xml", [record]),
-        base_url=BASE_URL,
-        options=ImportOptions(everything=True),
-    )
-    activity_id = session.scalar(
-        select(AssistanceActivity.id).where(AssistanceActivity.iati_identifier == IDENTIFIER)
-    )
+    import_everything(session_factory, facilitator, synthetic.write_file(tmp_path / "audit.xml", [record]))
+    activity_id = activity_id_of(session, IDENTIFIER)
     headers = bearer(world.tokens["facilitator"])
     assert _found_by_identifier(client, headers) == [activity_id]
 
     read = client.get(f"/api/v1/activities/{activity_id}", headers=headers).json()
-    fields = {key: value for key, value in read.items() if key in ActivityUpdate.model_fields}
+    fields = update_fields(read, ActivityUpdate)
     edited = client.put(
         f"/api/v1/activities/{activity_id}",
         json={**fields, "title": f"{read['title']} (reviewed)"},
