@@ -510,7 +510,7 @@ def test_numbers_that_cannot_be_read_are_refused_in_the_readers_words(session: S
     assert {(p.row, p.field, p.message) for p in refused.value.problems} == {
         (2, "beneficiaries_women_share", "must be a whole number"),
         (2, "beneficiaries_count", "has too many digits (at most 20)"),
-        (2, "cofinancing_amount", "must be a number"),
+        (2, "cofinancing_amount", "must be a number, written as in 1,250,000.50"),
         (2, "estimated_cost", "must have at most 2 decimals"),  # the cells read are checked too
     }
     content = "country_iso3,title,thematic_area_code,estimated_cost\nKEN,Three decimals,health,1234.567\n"

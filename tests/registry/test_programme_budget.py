@@ -23,6 +23,7 @@ def _programme_json(world: World, **budget: str) -> dict[str, object]:
         "modality": "funding",
         "thematic_area_codes": ["health"],
         "technique_codes": ["radiotherapy"],
+        "currency": "EUR",  # a budget names its currency (the form's select always sends one)
         **budget,
     }
 
