@@ -4,7 +4,9 @@ an IATI file). Plain values and checks: no web, no ORM (the IATI rules use them 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from pux.i18n import gettext as _
 from pux.validation import FieldValueError
@@ -14,6 +16,14 @@ from pux.validation import FieldValueError
 # forms allowed 10 trillion and the IATI import ten quadrillion, so an activity imported with 20 trillion
 # XOF could not be saved again from its own edit form.
 AMOUNT_LIMIT = Decimal("1e14")
+# The currency of a record's amounts (needs, programmes, activities alike); see require_currency_with_amounts.
+AmountsCurrency = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of the amounts; required when an amount is given (PUX converts nothing)",
+    ),
+]
 
 
 def require_currency_with_amounts(data: Any, amount_fields: tuple[str, ...]) -> None:

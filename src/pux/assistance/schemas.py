@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from pux.assistance.models import ACTIVITY_STATUSES
-from pux.assistance.money import AMOUNT_LIMIT, require_currency_with_amounts
+from pux.assistance.money import AMOUNT_LIMIT, AmountsCurrency, require_currency_with_amounts
 from pux.i18n import gettext as _
 from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime, WrittenDay
 
@@ -42,11 +42,7 @@ class ActivityFields(CleanInput):
     technique_code: str | None = None
     amount_committed: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     amount_disbursed: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
-    currency: str = Field(
-        default="USD",
-        pattern=r"^[A-Z]{3}$",
-        description="ISO 4217 code of the amounts; required when an amount is given (PUX converts nothing)",
-    )
+    currency: AmountsCurrency = "USD"
     start_date: WrittenDay | None = None
     end_date: WrittenDay | None = None
     status: ActivityStatus = "implementation"

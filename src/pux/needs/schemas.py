@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pux.assistance.money import AMOUNT_LIMIT, require_currency_with_amounts
+from pux.assistance.money import AMOUNT_LIMIT, AmountsCurrency, require_currency_with_amounts
 from pux.needs.workflow import STATUSES
 from pux.reference.vocabulary import HORIZONS, MODALITIES, READINESS_LEVELS, VULNERABLE_GROUPS
 from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_code, known_codes
@@ -35,11 +35,7 @@ class NeedFields(CleanInput):
     gender_dimension: str | None = Field(default=None, max_length=2000)
     vulnerable_groups: list[str] = Field(default_factory=list)
     estimated_cost: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
-    currency: str = Field(
-        default="USD",
-        pattern=r"^[A-Z]{3}$",
-        description="ISO 4217 code of the amounts; required when an amount is given (PUX converts nothing)",
-    )
+    currency: AmountsCurrency = "USD"
     cofinancing_amount: Decimal | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     cofinancing_note: str | None = Field(default=None, max_length=2000)
     regulatory_body: Readiness | None = None

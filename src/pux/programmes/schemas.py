@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pux.assistance.money import AMOUNT_LIMIT, require_currency_with_amounts
+from pux.assistance.money import AMOUNT_LIMIT, AmountsCurrency, require_currency_with_amounts
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES
@@ -42,11 +42,7 @@ class ProgrammeFields(CleanInput):
     total_budget: Money | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     remaining_budget: Money | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
     max_per_need: Money | None = Field(default=None, ge=0, lt=AMOUNT_LIMIT, decimal_places=2)
-    currency: str = Field(
-        default="USD",
-        pattern=r"^[A-Z]{3}$",
-        description="ISO 4217 code of the amounts; required when an amount is given (PUX converts nothing)",
-    )
+    currency: AmountsCurrency = "USD"
     window_start: WrittenDay | None = None
     window_end: WrittenDay | None = None
     working_languages: list[str] = Field(default_factory=list)
