@@ -20,21 +20,11 @@ from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
 from pux.interop.iati import synthetic
 from pux.interop.iati.records import Narrative
-from pux.interop.iati.service import ImportOptions, ImportReport, export_activities, import_file
-from tests.interop.iati.conftest import BASE_URL
+from pux.interop.iati.service import export_activities
+from tests.interop.iati.conftest import BASE_URL, import_everything
 from tests.world import activity_data
 
 GROUNDWATER = "Map groundwater recharge with isotope hydrology in Jordan's aquifers"
-
-
-def _import(factory: sessionmaker[Session], actor: Actor, path: Path) -> ImportReport:
-    return import_file(
-        session_factory=factory,
-        actor=actor,
-        path=path,
-        base_url=BASE_URL,
-        options=ImportOptions(everything=True),
-    )
 
 
 def _own_activity(session: Session, actor: Actor) -> AssistanceActivity:
@@ -72,7 +62,9 @@ def test_another_pux_installations_activity_with_the_same_number_is_imported(
         funder_ref="XX-OTHER-FUNDER",
         country="GH",
     )
-    report = _import(session_factory, facilitator, synthetic.write_file(tmp_path / "other.xml", [theirs]))
+    report = import_everything(
+        session_factory, facilitator, synthetic.write_file(tmp_path / "other.xml", [theirs])
+    )
 
     assert (report.new, report.unchanged) == (1, 0)
     imported = _by_identifier(session, f"XI-PUX-PUX-{ours.id}")
@@ -94,7 +86,7 @@ def test_an_identifier_ending_like_pux_s_under_another_reporting_organisation_is
         synthetic.activity(0, identifier=identifier, reporting_ref="XM-DAC-7", country="JO"),
         titles=(Narrative("en", GROUNDWATER),),
     )
-    report = _import(
+    report = import_everything(
         session_factory, facilitator, synthetic.write_file(tmp_path / "lookalike.xml", [lookalike])
     )
 
@@ -118,7 +110,7 @@ def test_pux_s_own_export_read_back_is_still_recognised(
     exported.write_bytes(target.getvalue())
     assert f"XI-PUX-PUX-{ours.id}<".encode() in target.getvalue()
 
-    report = _import(session_factory, facilitator, exported)
+    report = import_everything(session_factory, facilitator, exported)
 
     assert report.new == 0 and report.unchanged >= 1
     assert _by_identifier(session, f"XI-PUX-PUX-{ours.id}") is None

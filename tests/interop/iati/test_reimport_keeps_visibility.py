@@ -8,15 +8,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pux.accounts.permissions import Actor
-from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityUpdate
 from pux.interop.iati import synthetic
-from pux.interop.iati.service import ImportOptions, import_file
-from tests.interop.iati.conftest import BASE_URL
+from tests.interop.iati.conftest import activity_id_of, import_everything
 from tests.web_helpers import bearer
 from tests.world import World
 
@@ -24,13 +21,7 @@ IDENTIFIER = "XM-DAC-99-TEST-A1"
 
 
 def _import(factory: sessionmaker[Session], actor: Actor, path: Path) -> tuple[int, int]:
-    report = import_file(
-        session_factory=factory,
-        actor=actor,
-        path=path,
-        base_url=BASE_URL,
-        options=ImportOptions(everything=True),
-    )
+    report = import_everything(factory, actor, path)
     return report.new, report.updated
 
 
@@ -44,9 +35,7 @@ def test_an_imported_activity_made_private_stays_private_when_a_newer_version_is
 ) -> None:
     first = synthetic.activity(1, identifier="XM-DAC-99-TEST-A1", reporting_ref="XM-DAC-99")
     assert _import(session_factory, facilitator, synthetic.write_file(tmp_path / "v1.xml", [first])) == (1, 0)
-    activity_id = session.scalar(
-        select(AssistanceActivity.id).where(AssistanceActivity.iati_identifier == IDENTIFIER)
-    )
+    activity_id = activity_id_of(session, IDENTIFIER)
     assert client.get(f"/activities/{activity_id}").status_code == 200
 
     headers = bearer(world.tokens["facilitator"])
@@ -75,7 +64,5 @@ def test_an_activity_imported_for_the_first_time_is_public(
 ) -> None:
     record = synthetic.activity(2, identifier="XM-DAC-99-TEST-A2", reporting_ref="XM-DAC-99")
     _import(session_factory, facilitator, synthetic.write_file(tmp_path / "a2.xml", [record]))
-    activity_id = session.scalar(
-        select(AssistanceActivity.id).where(AssistanceActivity.iati_identifier == "XM-DAC-99-TEST-A2")
-    )
+    activity_id = activity_id_of(session, "XM-DAC-99-TEST-A2")
     assert client.get(f"/activities/{activity_id}").status_code == 200
