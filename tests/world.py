@@ -32,7 +32,7 @@ from pux.assistance.schemas import ActivityCreate
 from pux.dialogues.schemas import EventCreate
 from pux.matching import service as matching
 from pux.matching.allocation import RoundRules
-from pux.matching.models import AllocationRound
+from pux.matching.models import AllocationRound, MatchProposal
 from pux.needs import service as needs
 from pux.needs.schemas import NeedCreate
 from pux.programmes import service as programmes
@@ -296,6 +296,21 @@ def kenya_grant_programme(session: Session, world: World) -> int:
         budget=Decimal("3000000"),
         need_keys=("published_ken", "partners_ken", "private_ken"),
     )
+
+
+def kenya_proposal(session: Session, world: World, round_id: int | None = None) -> MatchProposal:
+    """An open proposal: 300,000 of the Kenya grant programme for Kenya's published need."""
+    proposal = MatchProposal(
+        round_id=round_id,
+        need_id=world.needs["published_ken"],
+        programme_id=kenya_grant_programme(session, world),
+        amount=Decimal("300000"),
+        fit=0.8,
+        explanation="[]",
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal
 
 
 def facilitator_round(

@@ -5,7 +5,6 @@ bare 422 error page instead."""
 from __future__ import annotations
 
 import html
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,21 +15,7 @@ from pux.i18n import gettext, language_context
 from pux.matching.models import AllocationRound, MatchProposal
 from tests.web.test_forms import language, post_form
 from tests.web_helpers import sign_in
-from tests.world import World, kenya_grant_programme
-
-
-def _proposal(session: Session, world: World, round_id: int | None = None) -> MatchProposal:
-    proposal = MatchProposal(
-        round_id=round_id,
-        need_id=world.needs["published_ken"],
-        programme_id=kenya_grant_programme(session, world),
-        amount=Decimal("300000"),
-        fit=0.8,
-        explanation="[]",
-    )
-    session.add(proposal)
-    session.flush()
-    return proposal
+from tests.world import World, kenya_proposal
 
 
 def _round(session: Session) -> AllocationRound:
@@ -65,7 +50,7 @@ def _reason_box(page: str, proposal: MatchProposal, side: str) -> str:
 def test_a_blank_reason_shows_the_matching_page_again_with_the_problem_by_the_box(
     client: TestClient, session: Session, world: World, lang: str
 ) -> None:
-    proposal = _proposal(session, world)
+    proposal = kenya_proposal(session, world)
     sign_in(client, world.emails["focal_ken"])
     with language(client, lang):
         answer = _decline(client, "/matching", proposal, "country", "   ")
@@ -86,7 +71,7 @@ def test_a_blank_reason_on_a_rounds_page_comes_back_to_that_page_and_that_side(
     client: TestClient, session: Session, world: World
 ) -> None:
     round_record = _round(session)
-    proposal = _proposal(session, world, round_record.id)
+    proposal = kenya_proposal(session, world, round_record.id)
     sign_in(client, world.emails["facilitator"])  # who decides for either side: one form per side
     page_path = f"/matching/rounds/{round_record.id}"
     form = client.get(page_path).text
@@ -101,7 +86,7 @@ def test_a_blank_reason_on_a_rounds_page_comes_back_to_that_page_and_that_side(
 def test_a_decline_with_its_reason_still_goes_through(
     client: TestClient, session: Session, world: World
 ) -> None:
-    proposal = _proposal(session, world)
+    proposal = kenya_proposal(session, world)
     sign_in(client, world.emails["focal_ken"])
     with language(client, "ru"):
         answer = _decline(client, "/matching", proposal, "country", "Бюджет уже распределен")
@@ -111,7 +96,7 @@ def test_a_decline_with_its_reason_still_goes_through(
 
 
 def test_a_refused_reason_is_kept_in_its_box(client: TestClient, session: Session, world: World) -> None:
-    proposal = _proposal(session, world)
+    proposal = kenya_proposal(session, world)
     sign_in(client, world.emails["focal_ken"])
     too_long = "Бюджет уже распределен на другие проекты. " * 25  # over the 1,000 characters kept
     with language(client, "ru"):

@@ -3,28 +3,12 @@ second "proposal.donor.accepted" into its trail."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pux.audit import service as audit
-from pux.matching.models import MatchProposal
 from tests.web_helpers import bearer
-from tests.world import World, kenya_grant_programme
-
-
-def _proposal(session: Session, world: World) -> MatchProposal:
-    proposal = MatchProposal(
-        need_id=world.needs["published_ken"],
-        programme_id=kenya_grant_programme(session, world),
-        amount=Decimal("300000"),
-        fit=0.8,
-        explanation="[]",
-    )
-    session.add(proposal)
-    session.flush()
-    return proposal
+from tests.world import World, kenya_proposal
 
 
 def _decide(
@@ -46,7 +30,7 @@ def _actions(session: Session, proposal_id: int) -> list[str]:
 
 
 def test_accepting_again_records_nothing(client: TestClient, session: Session, world: World) -> None:
-    proposal = _proposal(session, world)
+    proposal = kenya_proposal(session, world)
     first = _decide(client, world, "partner_a", proposal.id, decision="accept")
     again = _decide(client, world, "partner_a", proposal.id, decision="accept")
     assert again == first and again["donor_decision"] == "accepted" and again["status"] == "proposed"
@@ -56,7 +40,7 @@ def test_accepting_again_records_nothing(client: TestClient, session: Session, w
 def test_a_concluded_proposal_accepted_again_stays_as_it_is(
     client: TestClient, session: Session, world: World
 ) -> None:
-    proposal = _proposal(session, world)
+    proposal = kenya_proposal(session, world)
     _decide(client, world, "partner_a", proposal.id, decision="accept")
     concluded = _decide(client, world, "focal_ken", proposal.id, decision="accept")
     assert concluded["status"] == "accepted"
@@ -65,7 +49,7 @@ def test_a_concluded_proposal_accepted_again_stays_as_it_is(
 
 
 def test_declining_again_records_nothing(client: TestClient, session: Session, world: World) -> None:
-    proposal = _proposal(session, world)
+    proposal = kenya_proposal(session, world)
     _decide(client, world, "focal_ken", proposal.id, decision="decline", reason="Funded by the ministry.")
     _decide(client, world, "focal_ken", proposal.id, decision="decline", reason="Funded by the ministry.")
     assert _actions(session, proposal.id) == ["proposal.country.declined"]
