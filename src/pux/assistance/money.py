@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from pux.i18n import gettext as _
 from pux.validation import FieldValueError
@@ -24,6 +24,22 @@ AmountsCurrency = Annotated[
         description="ISO 4217 code of the amounts; required when an amount is given (PUX converts nothing)",
     ),
 ]
+
+
+# What an amount column holds after the point (NUMERIC(16, 2)).
+CENT = Decimal("0.01")
+
+
+def as_stored(amount: Decimal) -> Decimal:
+    """``amount`` as its column gives it back: written out, with its two decimals. A record just written
+    still holds the amount as it was sent, so the answer to a POST or PUT of 1E+3 said "1E+3" where any
+    later read says "1000.00"."""
+    return amount.quantize(CENT)
+
+
+# An amount of a record as the API shows it (needs, programmes, activities alike): as stored, whether the
+# record was read back or has just been written.
+StoredAmount = Annotated[Decimal, AfterValidator(as_stored)]
 
 
 def require_currency_with_amounts(data: Any, amount_fields: tuple[str, ...]) -> None:

@@ -8,7 +8,12 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from pux.assistance.models import ACTIVITY_STATUSES
-from pux.assistance.money import AMOUNT_LIMIT, AmountsCurrency, require_currency_with_amounts
+from pux.assistance.money import (
+    AMOUNT_LIMIT,
+    AmountsCurrency,
+    StoredAmount,
+    require_currency_with_amounts,
+)
 from pux.i18n import gettext as _
 from pux.validation import CleanInput, FieldValueError, RecordNumber, UtcDateTime, WrittenDay
 
@@ -101,6 +106,9 @@ class ActivityRead(ActivityFields):
 
     id: int
     origin: str
+    # As stored (the fields above take them as sent).
+    amount_committed: StoredAmount | None = None
+    amount_disbursed: StoredAmount | None = None
     # Read-only, as id and origin: an edit does not take it (PUT refuses it by name).
     iati_identifier: str | None = Field(
         default=None,

@@ -7,7 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pux.assistance.money import AMOUNT_LIMIT, AmountsCurrency, require_currency_with_amounts
+from pux.assistance.money import (
+    AMOUNT_LIMIT,
+    AmountsCurrency,
+    StoredAmount,
+    require_currency_with_amounts,
+)
 from pux.needs.workflow import STATUSES
 from pux.reference.vocabulary import HORIZONS, MODALITIES, READINESS_LEVELS, VULNERABLE_GROUPS
 from pux.validation import CleanInput, RecordNumber, UtcDateTime, known_code, known_codes
@@ -111,9 +116,9 @@ class NeedRead(BaseModel):
     beneficiary_description: str | None
     gender_dimension: str | None
     vulnerable_groups: list[str]
-    estimated_cost: Decimal | None
+    estimated_cost: StoredAmount | None
     currency: str
-    cofinancing_amount: Decimal | None
+    cofinancing_amount: StoredAmount | None
     cofinancing_note: str | None
     regulatory_body: str | None
     infrastructure: str | None

@@ -8,7 +8,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pux.assistance.money import AMOUNT_LIMIT, AmountsCurrency, require_currency_with_amounts
+from pux.assistance.money import (
+    AMOUNT_LIMIT,
+    AmountsCurrency,
+    StoredAmount,
+    require_currency_with_amounts,
+)
 from pux.i18n import LANGUAGES
 from pux.i18n import gettext as _
 from pux.reference.vocabulary import INCOME_GROUP_CODES, MODALITIES
@@ -130,9 +135,9 @@ class ProgrammeRead(BaseModel):
     eligible_region_codes: list[str]
     eligible_income_groups: list[str]
     eligible_groups: list[str]
-    total_budget: Decimal | None
-    remaining_budget: Decimal | None
-    max_per_need: Decimal | None
+    total_budget: StoredAmount | None
+    remaining_budget: StoredAmount | None
+    max_per_need: StoredAmount | None
     currency: str
     window_start: date | None
     window_end: date | None
