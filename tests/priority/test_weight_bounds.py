@@ -90,7 +90,10 @@ def test_a_configuration_saved_before_the_bounds_can_still_be_read_and_replaced(
     """Bounds are checked when a configuration is saved, not when it is read: one saved before them is
     still given to the facilitator, who can replace it (refusing to read it refused every priority page)."""
     data = _with("component", 1e308)
-    repository.add(session, PriorityConfigVersion(name="old", data=data, created_by_id=None))
+    old = PriorityConfigVersion(
+        name="old", data=data, created_by_id=None, made_from=repository.latest_config_id(session)
+    )
+    repository.add(session, old)
     assert client.get("/api/v1/priority/config").json()["component_weights"]["burden"] == 1e308
     service.save_config(session, actor=world.actors["facilitator"], data=engine.default_config_data())
     assert client.get("/priority", params={"area": "health"}).status_code == 200

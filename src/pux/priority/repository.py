@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, union_all
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pux.assistance.repository import activities_stamp
@@ -27,7 +28,8 @@ def lock_latest_config_id(session: Session) -> int:
     """latest_config_id, read after locking the newest saved configuration until the transaction ends
     (PostgreSQL; SQLite's writer already holds the only write lock). A save made meanwhile by another
     transaction is then waited for and its configuration counted, instead of both being checked against
-    the same newest one. (Before the first save there is no row to lock.)"""
+    the same newest one. (Before the first save there is no row to lock, and a save waited for may be
+    missed by the query read before it committed: made_from's unique key refuses what the lock lets by.)"""
     newest = select(PriorityConfigVersion.id).order_by(PriorityConfigVersion.id.desc()).limit(1)
     return session.scalar(newest.with_for_update()) or 0
 
@@ -35,6 +37,30 @@ def lock_latest_config_id(session: Session) -> int:
 def add(session: Session, version: PriorityConfigVersion) -> None:
     session.add(version)
     session.flush()
+
+
+# The unique key on the revision a configuration was made from (named by db.NAMING_CONVENTION).
+MADE_FROM_KEY = "uq_priority_config_version_made_from"
+
+
+def add_unless_replaced_meanwhile(session: Session, version: PriorityConfigVersion) -> bool:
+    """Save ``version``; False, saving nothing, when another configuration made from the same revision was
+    saved first (its unique ``made_from``: on PostgreSQL the insert waits for that other transaction and
+    meets its key once it commits). Within a savepoint, so that the transaction stays usable to say so."""
+    try:
+        with session.begin_nested():
+            add(session, version)
+    except IntegrityError as error:
+        if not _is_made_from_taken(error):
+            raise
+        return False
+    return True
+
+
+def _is_made_from_taken(error: IntegrityError) -> bool:
+    """Whether ``error`` is made_from's unique key (PostgreSQL names the constraint, SQLite the column)."""
+    message = str(error.orig)
+    return MADE_FROM_KEY in message or "priority_config_version.made_from" in message
 
 
 # The audited writes that change what the index reads besides the rows counted below (a configuration, an

@@ -82,10 +82,14 @@ def save_config(
     config, problems = _checked(session, data)
     if problems:
         raise ValidationFailed(problems)
-    if revision is not None:
-        _ensure_current(session, revision)
-    version = PriorityConfigVersion(name=config.name, data=data, created_by_id=actor.user_id)
-    repository.add(session, version)
+    replaced = _revision_replaced(session, revision)
+    version = PriorityConfigVersion(
+        name=config.name, data=data, created_by_id=actor.user_id, made_from=replaced
+    )
+    if not repository.add_unless_replaced_meanwhile(session, version):
+        # Another save from the same revision slipped past the lock (before the first save there is no
+        # row to lock) and committed first: the database refused this one, which is as stale as any.
+        raise _saved_meanwhile(now=repository.latest_config_id(session), read=replaced)
     audit.record(
         session,
         actor=actor.label,
@@ -105,17 +109,24 @@ def refuse_unread(session: Session, *, actor: Actor, data: dict[str, Any], missi
     raise ValidationFailed([*problems, missing])
 
 
-def _ensure_current(session: Session, revision: int) -> None:
+def _revision_replaced(session: Session, revision: int | None) -> int:
+    """The revision a save replaces, read under the lock: the one in force, which must be ``revision``
+    when one is named (else StaleEdit); any when None."""
     current = repository.lock_latest_config_id(session)
-    if revision != current:
-        raise StaleEdit(
-            _(
-                "Someone else saved the priority configuration after you read it (it is now at revision "
-                "%(now)s, you read revision %(then)s). Nothing was saved: read it again, then save your "
-                "changes over theirs."
-            )
-            % {"now": current, "then": revision}
+    if revision is not None and revision != current:
+        raise _saved_meanwhile(now=current, read=revision)
+    return current
+
+
+def _saved_meanwhile(*, now: int, read: int) -> StaleEdit:
+    return StaleEdit(
+        _(
+            "Someone else saved the priority configuration after you read it (it is now at revision "
+            "%(now)s, you read revision %(then)s). Nothing was saved: read it again, then save your "
+            "changes over theirs."
         )
+        % {"now": now, "then": read}
+    )
 
 
 def _checked(session: Session, data: dict[str, Any]) -> tuple[PriorityConfig, list[FieldProblem]]:
