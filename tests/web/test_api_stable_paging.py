@@ -25,7 +25,7 @@ from tests.world import World, activity_data, need_data
 LISTS = ("/api/v1/activities", "/api/v1/needs", "/api/v1/programmes")
 
 
-def _record_activity(session: Session, world: World, starts: date) -> int:
+def _record_activity(session: Session, world: World, starts: date | None) -> int:
     data = activity_data(world.organisations["donor_a"], start_date=starts, title=f"Starting {starts}")
     return assistance.record_activity(session, actor=world.actors["partner_a"], data=data).id
 
@@ -81,17 +81,22 @@ def test_a_pull_of_the_needs_by_id_neither_repeats_nor_skips_one_drafted_meanwhi
 
 def test_the_default_orders_are_unchanged(client: TestClient, session: Session, world: World) -> None:
     latest = _record_activity(session, world, date(2031, 1, 1))
+    undated = _record_activity(session, world, None)
     ghana = needs.create_need(
         session, actor=world.actors["admin"], data=need_data(country="GHA", title="Ghana: cyclotron study")
     )
     headers = bearer(world.tokens["facilitator"])
 
-    activities = client.get("/api/v1/activities", headers=headers).json()["items"]
+    activities = client.get("/api/v1/activities", params={"page_size": 200}, headers=headers).json()["items"]
     listed = client.get("/api/v1/needs", params={"page_size": 200}, headers=headers).json()["items"]
 
-    # The latest start first (activities with no start date come before them on PostgreSQL, after them on
-    # SQLite: each database's own place for a missing value in a descending order).
-    assert next(activity["id"] for activity in activities if activity["start_date"]) == latest
+    starts = [activity["start_date"] for activity in activities]
+    dated = [start for start in starts if start]
+    assert activities[0]["id"] == latest  # the latest start first
+    # The activities with no start date last on every database (PostgreSQL put them first, its own place
+    # for a missing value in a descending order; SQLite last).
+    assert starts == sorted(dated, reverse=True) + [None] * (len(starts) - len(dated))
+    assert undated in [activity["id"] for activity in activities if not activity["start_date"]]
     assert listed[0]["id"] == ghana.id  # by country first
     assert [need["country_iso3"] for need in listed] == sorted(need["country_iso3"] for need in listed)
 

@@ -184,7 +184,10 @@ def list_visible(
     if filters.order == BY_ID:
         statement = base.order_by(AssistanceActivity.id)
     else:
-        statement = base.order_by(AssistanceActivity.start_date.desc(), AssistanceActivity.id)
+        # Said explicitly: PostgreSQL puts a missing value first in a descending order, SQLite last, so the
+        # undated activities headed the list on one and ended it on the other. Last on both; the listing
+        # indexes are in this order (migration 0029 on PostgreSQL; SQLite's DESC already is).
+        statement = base.order_by(AssistanceActivity.start_date.desc().nulls_last(), AssistanceActivity.id)
     return fetch_page(session, statement, page, kept_by=activities_stamp(session))
 
 
