@@ -4,12 +4,14 @@ A key names the data version (a stamp that every write moves, see priority.repos
 the question asked, so a stale entry is never read: after a change the next reader computes it again.
 Each app process keeps its own (nothing here has to be shared between processes).
 
-A stamp must move in the order writes commit, not the order they were written: each reads the chain
-place of the latest committed audit record of the kinds it depends on (audit.repository.latest_seq_of),
-given at commit under the chain head's lock. Change times and ids are given when a row is written: a save
-that commits after a later one (a row lock held elsewhere, another server's clock) leaves them unmoved,
-and every process would keep the answer from before it. They stay in the stamps for writes made around
-PUX, which record no audit."""
+A stamp must move in the order writes commit, not the order they were written. Change times and ids are
+given when a row is written: a save that commits after a later one (a row lock held elsewhere, another
+server's clock) leaves them unmoved, and every process would keep the answer from before it. So each
+stamp also reads what commits move: the sum of the versions of the records it depends on (needs and
+programmes: every save adds one, and drafts outside the stamp's statuses leave it alone), or the chain
+place of the latest committed audit record of their kind (audit.repository.latest_seq_of, given at commit
+under the chain head's lock: activities, the priority index's inputs). Times and ids stay in the stamps for
+writes made around PUX, which record no audit."""
 
 from __future__ import annotations
 

@@ -26,12 +26,9 @@ from pux.assistance import service as assistance
 from pux.assistance.schemas import ActivityUpdate
 from pux.db import make_session_factory
 from pux.gaps import service as gaps
-from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs.schemas import NeedUpdate
 from pux.pagination import PageRequest
-from pux.programmes import repository as programmes_repository
-from pux.programmes import service as programmes
 from tests.world import World, activity_data, need_data
 
 # Written first, committed last: only PostgreSQL lets a second writer commit while the first waits to (a
@@ -49,9 +46,7 @@ PARTNERS_KENYA_NEED = {"title": "Published partners: nuclear medicine upgrade", 
 
 
 def test_the_stamps_read_the_kinds_the_services_audit() -> None:
-    assert needs_repository.AUDITED_AS == needs.ENTITY
     assert assistance_repository.AUDITED_AS == assistance.ENTITY
-    assert programmes_repository.AUDITED_AS == programmes.ENTITY
 
 
 def _public_kenya_health(factory: sessionmaker[Session]) -> tuple[int, float | None]:

@@ -86,9 +86,10 @@ class Need(Base):
         return values
 
 
-# The count and newest change of the needs in some statuses (needs_repository.fingerprint) from the index
-# alone: kept matching and gap results check it on every page that shows them.
-Index("ix_need_status_visibility_updated_at", Need.status, Need.visibility, Need.updated_at)
+# The count, newest change and sums of versions and ids of the needs in some statuses
+# (needs_repository.fingerprint) from the index alone: kept matching and gap results check it on every page
+# that shows them.
+Index("ix_need_fingerprint", Need.status, Need.visibility, Need.updated_at, Need.version, Need.id)
 
 # The needs list's order (country, ranked needs by rank, then id; PostgreSQL puts the unranked last in an
 # ascending index, as the list does), with what every reader's scope filters on: a page, even far down the

@@ -13,6 +13,7 @@ from pux.accounts import permissions
 from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
+from pux.audit.models import utcnow
 from pux.db import ChunkedRows
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
@@ -122,6 +123,10 @@ def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:
         need.techniques = techniques
         need.sdg_targets = targets
         need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
+        # Written even when only the techniques or targets change (rows of other tables): the need's own row
+        # was then left as it was, with no new version, so an edit made meanwhile from the same version
+        # overwrote the change without a 409, and what is kept by the needs' versions never saw it.
+        need.updated_at = utcnow()
 
 
 def changes_nothing(need: Need, data: NeedFields) -> bool:

@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import VisibilityScope
-from pux.audit.repository import latest_seq_of
 from pux.db import ChunkedRows, linked_codes, rows_in_chunks
 from pux.pagination import Page, PageRequest, count_of, fetch_page
 from pux.programmes.models import (
@@ -116,14 +115,13 @@ def export_rows(
     return rows_in_chunks(session, matching, Programme.__table__, columns, links)
 
 
-# The kind of entity of the programmes' audit records (programmes.service.ENTITY).
-AUDITED_AS = "programme"
-
-
 def fingerprint(session: Session, *, status: str) -> tuple[object, ...]:
-    """The count and latest change of the programmes in a status, and the chain place of the latest
-    committed write of a programme (in commit order: see needs.repository.fingerprint)."""
-    statement = select(func.count(), func.max(Programme.updated_at), latest_seq_of(AUDITED_AS))
+    """The count, latest change, sum of versions and sum of ids of the programmes in a status: it moves at
+    every committed save of one of them, in whatever order saves commit, and not when a draft is written
+    (see needs.repository.fingerprint)."""
+    statement = select(
+        func.count(), func.max(Programme.updated_at), func.sum(Programme.version), func.sum(Programme.id)
+    )
     return tuple(session.execute(statement.where(Programme.status == status)).one())
 
 

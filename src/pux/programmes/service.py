@@ -14,7 +14,7 @@ from pux.accounts import repository as accounts_repository
 from pux.accounts import service as accounts_service
 from pux.accounts.permissions import Actor, require
 from pux.audit import service as audit
-from pux.audit.models import AuditEvent
+from pux.audit.models import AuditEvent, utcnow
 from pux.db import ChunkedRows
 from pux.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed, ensure_current
 from pux.i18n import gettext as _
@@ -99,6 +99,8 @@ def _apply(session: Session, programme: Programme, data: ProgrammeFields) -> Non
         programme.sdg_targets = targets
         programme.eligible_countries = countries
         programme.search_text = fold_for_search(f"{programme.title} {programme.description[:2000]}")
+        # Written even when only its lists change (rows of other tables): see needs.service._apply_fields.
+        programme.updated_at = utcnow()
 
 
 # The programme's linked records, compared by their codes as sets (kept in the reference lists' order).
