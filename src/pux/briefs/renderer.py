@@ -8,13 +8,23 @@ Cyrillic and Arabic, fonts-noto-cjk for Chinese), named in the print style sheet
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
 class PdfDocument:
     content: bytes
     pages: int
+    # How far down each page the text reached, as a share of the page's text area (0 to 1); empty when the
+    # renderer cannot tell. With it a brief past its page budget knows by how much.
+    filled: tuple[float, ...] = ()
+
+    @property
+    def length(self) -> float:
+        """The document's length in pages, its last page counted as far as its text reached."""
+        if len(self.filled) != self.pages or not self.pages:
+            return float(self.pages)
+        return self.pages - 1 + self.filled[-1]
 
 
 class PdfRenderer(Protocol):
@@ -35,7 +45,25 @@ class WeasyPrintRenderer:
         document = weasyprint.HTML(string=html, url_fetcher=_refuse_fetching).render()
         content = document.write_pdf(pdf_variant=self.variant)
         assert content is not None  # write_pdf returns bytes when no target is given
-        return PdfDocument(content=content, pages=len(document.pages))
+        filled = tuple(_filled(page._page_box) for page in document.pages)
+        return PdfDocument(content=content, pages=len(document.pages), filled=filled)
+
+
+def _filled(page_box: Any) -> float:  # WeasyPrint's page box (the library has no types)
+    """How far down the page's text area its lines and pictures reach (the footer's margin boxes aside)."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox  # type: ignore[import-untyped]
+
+    top, height = float(page_box.content_box_y()), float(page_box.height)
+    bottoms = [
+        float(box.position_y + box.margin_height())
+        for flow in page_box.children
+        if not isinstance(flow, MarginBox)
+        for box in flow.descendants()
+        if isinstance(box, LineBox | ReplacedBox)
+    ]
+    if not bottoms or height <= 0:
+        return 0.0
+    return min(1.0, max(0.0, (max(bottoms) - top) / height))
 
 
 def _refuse_fetching(url: str, *args: object, **kwargs: object) -> dict[str, object]:
