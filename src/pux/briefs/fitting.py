@@ -54,19 +54,18 @@ def shortened(brief: Brief) -> Brief | None:
 # twenty renders. The first render says by how much the brief ran past its budget; the cut is guessed from
 # that along the same quarter steps (every cut is one they would make, never a list below MIN_LINES), and
 # each further render corrects the guess with what the cut lines measured. A guess may land a step or more
-# past the first step that fits; an earlier step is tried once when the measured lines say it has room.
+# past the first step that fits: the steps between are then rendered (the one just before first, then
+# halving), so that the brief printed is the one the quarter steps would print, never shorter.
 
 # The share of a brief's length its cut lists take, for the first guess. On the demo's country and
 # regional briefs in English, Russian and Arabic it measured a quarter to four fifths (the rest is headings,
 # tables of figures, gaps and sources), and the length falls in jumps: a technique or a need's offers are
-# kept whole on one page, so cutting a line often moves nothing until a whole article moves. These three
-# values cut the fewest lines beyond the quarter steps in the fewest renders on those briefs (replayed on
-# every step's measured length): a lower share cuts more at once, a higher one renders more often.
+# kept whole on one page, so cutting a line often moves nothing until a whole article moves. These two
+# values took the fewest renders on those briefs (replayed on every step's measured length): a lower share
+# cuts more at once, a higher one renders more often.
 LISTS_SHARE = 0.45
 # Room a guess keeps below the budget, in pages: a table or article kept whole moves by more than its lines.
 MARGIN = 0.1
-# Room a fitting step must be predicted to leave for an earlier step to be tried (one more render).
-ROOM = 0.05
 
 
 @dataclass(frozen=True)
@@ -111,8 +110,7 @@ def chosen_step(step_lines: Sequence[int], first: Measured, measure: Callable[[i
         # nothing would make the next guess cut far too much.
         height = max(guessed, _line_height(too_long, measured, guessed))
         if measured.fits:
-            back = _step_back_to(step_lines, measured, too_long, _line_height(too_long, measured, guessed))
-            return back if back is not None and measure(back).fits else step
+            return _first_that_fits(too_long.step, step, measure)
         too_long = measured
     return too_long.step  # every list as short as it may be
 
@@ -136,10 +134,15 @@ def _first_step_to_fit(step_lines: Sequence[int], too_long: Measured, height: fl
     return len(step_lines) - 1
 
 
-def _step_back_to(step_lines: Sequence[int], fits: Measured, too_long: Measured, height: float) -> int | None:
-    """An earlier step than the fitting one, predicted to fit as well with room to spare now that two renders
-    measured the lines (None when there is none): the guess cut lines the pages had room for."""
-    for step in range(too_long.step + 1, fits.step):
-        if _predicted_length(step_lines, step, fits, height) <= MAX_PAGES - ROOM:
-            return step
-    return None
+def _first_that_fits(too_long: int, fits: int, measure: Callable[[int], Measured]) -> int:
+    """The first step that fits, between a step known to run past the budget and one known to fit. The
+    step just before the fitting one is rendered first (the guess usually lands on the first that fits:
+    one render says so), then the steps between are halved."""
+    probe = fits - 1
+    while fits - too_long > 1:
+        if measure(probe).fits:
+            fits = probe
+        else:
+            too_long = probe
+        probe = (too_long + fits) // 2
+    return fits
