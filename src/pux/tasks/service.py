@@ -21,6 +21,7 @@ from pux.dialogues import service as dialogues
 from pux.dialogues.models import ActionItem, ConceptNote, Participant
 from pux.gaps import service as gaps
 from pux.gaps.schemas import InterestView
+from pux.i18n import gettext as _
 from pux.knowledge import repository as knowledge_repository
 from pux.knowledge import service as knowledge
 from pux.knowledge import vocabulary as knowledge_words
@@ -183,6 +184,13 @@ def inbox(session: Session, *, actor: Actor) -> Inbox:
     _add_knowledge_work(session, actor, found)
     found.counts = waiting_counts(session, actor=actor)
     return found
+
+
+def callers_inbox(session: Session, *, actor: Actor) -> Inbox:
+    """``inbox`` for a caller of the API, who must say who they are: the page sends the public to sign
+    in, the API refuses them (401) rather than answer an inbox that is empty only for want of a token."""
+    permissions.require(actor.is_authenticated, _("Sign in to see what waits for you."))
+    return inbox(session, actor=actor)
 
 
 def _add_knowledge_work(session: Session, actor: Actor, found: Inbox) -> None:

@@ -45,6 +45,7 @@ from pux.reference import api as reference_api
 from pux.reference import views as reference_views
 from pux.search import api as search_api
 from pux.search import views as search_views
+from pux.tasks import api as tasks_api
 from pux.tasks import views as tasks_views
 from pux.web import errors, pages, sdg
 from pux.web.headers import SecurityHeaders
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pages.health_router,
         pages.router,
         tasks_views.router,
+        tasks_api.router,
         jobs_views.router,
         jobs_api.router,
         accounts_views.sign_in_router,
