@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, defaultload, joinedload, lazyload
 
 from pux.accounts.permissions import ProposalDeciders
 from pux.assistance.models import AssistanceActivity
@@ -25,6 +25,8 @@ _MATCHABLE_NEED = (Need.status == PUBLISHED, Need.visibility.in_(MATCHABLE_VISIB
 _MATCHABLE_PROGRAMME = Programme.status == "published"
 # Open proposals listed on a page (the matching page, a person's inbox): the first ones by number.
 OPEN_PROPOSALS_SHOWN = 200
+# Proposals listed on a programme's or a need's page: the newest ones.
+RECORD_PROPOSALS_SHOWN = 50
 
 
 def matchable_needs(session: Session) -> Sequence[Need]:
@@ -144,6 +146,66 @@ def waiting_proposals(session: Session, deciders: ProposalDeciders) -> Sequence[
     the places of those still waiting for them."""
     statement = select(MatchProposal).where(MatchProposal.status == "proposed", _waiting_for(deciders))
     return session.scalars(statement.order_by(MatchProposal.id).limit(OPEN_PROPOSALS_SHOWN)).unique().all()
+
+
+def newest_proposals_of(
+    session: Session,
+    deciders: ProposalDeciders,
+    *,
+    programme_id: int | None = None,
+    need_id: int | None = None,
+) -> tuple[Sequence[MatchProposal], int]:
+    """The RECORD_PROPOSALS_SHOWN newest proposals of a programme (or of a need) ``deciders`` decide, the
+    newest round first, each read with its need, programme and round in the same query; and how many
+    there are in all (counted apart only when there are more than shown)."""
+    statement = select(MatchProposal).where(_decided_by(deciders))
+    if programme_id is not None:
+        statement = statement.where(MatchProposal.programme_id == programme_id)
+    if need_id is not None:
+        statement = statement.where(MatchProposal.need_id == need_id)
+    newest = statement.order_by(MatchProposal.round_id.desc().nulls_last(), MatchProposal.id.desc())
+    shown = session.scalars(newest.options(*_LISTED_WITH).limit(RECORD_PROPOSALS_SHOWN)).unique().all()
+    if len(shown) < RECORD_PROPOSALS_SHOWN:
+        return shown, len(shown)
+    return shown, session.scalar(statement.with_only_columns(func.count(MatchProposal.id))) or 0
+
+
+# A listed proposal's need and programme are shown by reference and title: their country and lists
+# (techniques, targets, eligible countries, the country's income groups) are left unread, each would
+# have been one more query.
+_LISTED_WITH = (
+    joinedload(MatchProposal.round),
+    *(
+        defaultload(MatchProposal.need).lazyload(each)
+        for each in (Need.country, Need.techniques, Need.sdg_targets)
+    ),
+    *(
+        defaultload(MatchProposal.programme).lazyload(each)
+        for each in (
+            Programme.thematic_areas,
+            Programme.techniques,
+            Programme.sdg_targets,
+            Programme.eligible_countries,
+        )
+    ),
+)
+
+
+def places_in_rounds(
+    session: Session, proposal_ids: Collection[int], deciders: ProposalDeciders
+) -> dict[int, int]:
+    """Where each proposal of ``proposal_ids`` stands among its round's proposals ``deciders`` decide,
+    in number order (1 for the first): the round's page lists them so, a page at a time."""
+    if not proposal_ids:
+        return {}
+    decided = select(MatchProposal.id, MatchProposal.round_id).where(_decided_by(deciders)).subquery()
+    statement = (
+        select(MatchProposal.id, func.count(decided.c.id))
+        .join(decided, and_(decided.c.round_id == MatchProposal.round_id, decided.c.id <= MatchProposal.id))
+        .where(MatchProposal.id.in_(sorted(set(proposal_ids))))
+        .group_by(MatchProposal.id)
+    )
+    return {proposal_id: int(place) for proposal_id, place in session.execute(statement)}
 
 
 def _decided_by(deciders: ProposalDeciders) -> ColumnElement[bool]:

@@ -50,7 +50,7 @@ from pux.needs import repository as needs_repository
 from pux.needs import service as needs
 from pux.needs import workflow
 from pux.needs.models import Need
-from pux.pagination import Page, PageRequest
+from pux.pagination import DEFAULT_PAGE_SIZE, Page, PageRequest
 from pux.priority import engine as priority_engine
 from pux.priority import service as priority
 from pux.programmes import service as programmes
@@ -662,6 +662,53 @@ def activities_of_accepted(
     found = assistance_repository.by_ids(session, list(became.values()))
     visible = {a.id: a for a in found if assistance.may_see(actor, a)}
     return {proposal: visible[activity] for proposal, activity in became.items() if activity in visible}
+
+
+@dataclass(frozen=True)
+class RecordProposals:
+    """A programme's or a need's proposals as its page lists them: the newest the reader may see (those
+    they decide, as on the matching page), how many there are in all, the activity each accepted one
+    became (those the reader may see), and for each still waiting for the reader's decision the page of
+    its round that holds it (decisions are given there, with the round's other proposals)."""
+
+    shown: list[MatchProposal]
+    total: int
+    became: dict[int, AssistanceActivity]
+    decide_on_page: dict[int, int]
+
+
+def proposals_of_programme(session: Session, *, actor: Actor, programme_id: int) -> RecordProposals:
+    """The proposals of a programme the actor may see (see RecordProposals)."""
+    programmes.get_programme(session, actor=actor, programme_id=programme_id)
+    return _record_proposals(session, actor, programme_id=programme_id)
+
+
+def proposals_of_need(session: Session, *, actor: Actor, need_id: int) -> RecordProposals:
+    """The proposals of a need the actor may see (see RecordProposals)."""
+    needs.get_need(session, actor=actor, need_id=need_id)
+    return _record_proposals(session, actor, need_id=need_id)
+
+
+def _record_proposals(
+    session: Session, actor: Actor, *, programme_id: int | None = None, need_id: int | None = None
+) -> RecordProposals:
+    deciders = permissions.proposal_deciders(actor)
+    if deciders.none:
+        return RecordProposals([], 0, {}, {})
+    found, total = repository.newest_proposals_of(
+        session, deciders, programme_id=programme_id, need_id=need_id
+    )
+    # The lists of the matching page show a proposal only when its reader sees both its sides.
+    shown = [proposal for proposal in found if _sees_both_sides(actor, proposal)]
+    total -= len(found) - len(shown)
+    waiting = [p.id for p in shown if p.round_id is not None and waiting_for(actor, p)]
+    places = repository.places_in_rounds(session, waiting, deciders)
+    return RecordProposals(
+        shown,
+        total,
+        activities_of_accepted(session, actor=actor, proposals=shown),
+        {proposal: (place - 1) // DEFAULT_PAGE_SIZE + 1 for proposal, place in places.items()},
+    )
 
 
 def waiting_for(actor: Actor, proposal: MatchProposal) -> tuple[str, ...]:

@@ -236,6 +236,7 @@ def need_page(request: Request, session: SessionDep, actor: PageActor, need_id: 
             if need.status in {"endorsed", "published"}
             else [],
             "warnings": matching.warnings_for_need(session, actor=actor, need_id=need_id),
+            "record_proposals": matching.proposals_of_need(session, actor=actor, need_id=need_id),
             "history_names": accounts.display_names(session, [event.actor for event in history]),
             "source_event": dialogues.event_of_need(session, actor=actor, need_id=need.id),
             "stories": knowledge.stories_of_need(session, actor=actor, need_id=need.id),

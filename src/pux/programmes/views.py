@@ -190,6 +190,9 @@ def programme_page(
             "suggestions": matching.needs_for_programme(session, actor=actor, programme_id=programme_id, k=10)
             if programme.status == "published"
             else [],
+            "record_proposals": matching.proposals_of_programme(
+                session, actor=actor, programme_id=programme_id
+            ),
         },
     )
 
