@@ -30,6 +30,9 @@ from pux.assistance import service as assistance
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityCreate
 from pux.dialogues.schemas import EventCreate
+from pux.knowledge import service as knowledge
+from pux.knowledge.models import EvidenceEntry
+from pux.knowledge.schemas import EvidenceCreate
 from pux.matching import service as matching
 from pux.matching.allocation import RoundRules
 from pux.matching.models import AllocationRound, MatchProposal
@@ -381,3 +384,16 @@ def linked_to_a_hidden_need(session: Session, world: World) -> AssistanceActivit
     activity.need_id = world.needs["draft_ken"]
     session.flush()
     return activity
+
+
+SCREWWORM_CLAIM = "Yearly benefit to livestock producers"
+
+
+def screwworm_evidence(session: Session, actor: Actor, claim: str = SCREWWORM_CLAIM) -> EvidenceEntry:
+    """An evidence entry of the sterile insect technique (the screwworm eradication's yearly benefit),
+    reported by ``actor``: what the knowledge tests review, translate and dispute."""
+    data = EvidenceCreate(
+        technique_code="sterile_insect", claim=claim, value=896, unit="USD million per year", currency="USD",
+        citation_title="Screwworm impact", citation_year=2021, citation_url="https://example.org/screwworm",
+    )  # fmt: skip
+    return knowledge.create_evidence(session, actor=actor, data=data)

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
 from pux.knowledge import service
-from pux.knowledge.schemas import EvidenceCreate, StoryCreate, TranslationFields
+from pux.knowledge.schemas import StoryCreate, TranslationFields
 from pux.knowledge.seed import SeedReport
+from tests.world import screwworm_evidence
 
 CLAIM_AR = "الفائدة السنوية لمربي الماشية بعد القضاء على الدودة الحلزونية"
 TITLE_AR = "الحشرات العقيمة تحمي قطعان الماشية"
@@ -21,15 +22,7 @@ PAGE = "/techniques/sterile-insect-technique"
 
 
 def _translated_entry_and_story(session: Session, editor: Actor) -> tuple[int, int]:
-    entry = service.create_evidence(
-        session,
-        actor=editor,
-        data=EvidenceCreate(
-            technique_code="sterile_insect", claim="Yearly benefit to livestock producers after eradication",
-            value=896, unit="USD million per year", currency="USD", citation_title="Screwworm impact",
-            citation_year=2021, citation_url="https://example.org/screwworm",
-        ),
-    )  # fmt: skip
+    entry = screwworm_evidence(session, editor, "Yearly benefit to livestock producers after eradication")
     story = service.create_story(
         session,
         actor=editor,

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from pux.accounts.permissions import Actor
 from pux.knowledge import service
-from pux.knowledge.schemas import EvidenceCreate, StoryCreate
+from pux.knowledge.schemas import StoryCreate
 from pux.knowledge.seed import SeedReport
 from tests.web_helpers import csrf_token, sign_in
+from tests.world import screwworm_evidence
 
 TYPED = "Une traduction soignée, phrase après phrase. " * 465  # 20,925 characters
 
@@ -23,15 +24,7 @@ TYPED = "Une traduction soignée, phrase après phrase. " * 465  # 20,925 charac
 def _record(session: Session, editor: Actor, kind: str) -> tuple[int, str]:
     """A record of ``kind`` to translate, and the address of its page."""
     if kind == "evidence":
-        entry = service.create_evidence(
-            session,
-            actor=editor,
-            data=EvidenceCreate(
-                technique_code="sterile_insect", claim="Yearly benefit to livestock producers",
-                value=896, unit="USD million per year", currency="USD", citation_title="Screwworm impact",
-                citation_year=2021, citation_url="https://example.org/screwworm",
-            ),
-        )  # fmt: skip
+        entry = screwworm_evidence(session, editor)
         return entry.id, f"/evidence/{entry.id}"
     if kind == "story":
         story = service.create_story(

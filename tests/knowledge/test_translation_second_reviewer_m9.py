@@ -21,27 +21,18 @@ from pux.db import make_engine
 from pux.errors import InvalidTransition
 from pux.knowledge import repository, service
 from pux.knowledge.models import KnowledgeTranslation
-from pux.knowledge.schemas import EvidenceCreate, TranslationFields
+from pux.knowledge.schemas import TranslationFields
 from pux.knowledge.seed import SeedReport
 from tests.conftest import empty_database
 from tests.web_helpers import csrf_token, sign_in
-from tests.world import World
+from tests.world import World, screwworm_evidence
 
 FRENCH_CLAIM = "Bénéfice annuel pour les éleveurs"
 REFUSAL = "You wrote or last changed this translation, so you cannot review it"
 
 
 def _entry(session: Session, actor: Actor) -> int:
-    entry = service.create_evidence(
-        session,
-        actor=actor,
-        data=EvidenceCreate(
-            technique_code="sterile_insect", claim="Yearly benefit to livestock producers", value=896,
-            unit="USD million per year", currency="USD", citation_title="Screwworm impact",
-            citation_year=2021, citation_url="https://example.org/screwworm",
-        ),
-    )  # fmt: skip
-    return entry.id
+    return screwworm_evidence(session, actor).id
 
 
 def _translate_on_the_page(client: TestClient, entry_id: int) -> None:

@@ -26,7 +26,7 @@ from pux.i18n import language_context
 from pux.knowledge import repository as knowledge_repository
 from pux.knowledge import service as knowledge
 from pux.knowledge.models import TechniqueProfile
-from pux.knowledge.schemas import EvidenceCreate, TranslationFields
+from pux.knowledge.schemas import TranslationFields
 from pux.matching import repository as matching_repository
 from pux.needs import service as needs
 from pux.programmes import service as programmes
@@ -40,6 +40,7 @@ from tests.world import (
     kenya_grant_programme,
     person,
     programme_data,
+    screwworm_evidence,
 )
 
 REVIEWER_EMAIL = "reviewer.inbox-api@test.pux.invalid"
@@ -153,15 +154,7 @@ def _work_for_everyone(session: Session, world: World, editor: Actor) -> dict[st
     programme = programmes.create_programme(
         session, actor=officer, data=programme_data(world.organisations["agency_b"], title="Agency B draft")
     )
-    entry = knowledge.create_evidence(
-        session,
-        actor=editor,
-        data=EvidenceCreate(
-            technique_code="sterile_insect", claim="Yearly benefit to livestock producers", value=896,
-            unit="USD million per year", currency="USD", citation_title="Screwworm impact",
-            citation_year=2021, citation_url="https://example.org/screwworm",
-        ),
-    )  # fmt: skip
+    entry = screwworm_evidence(session, editor)
     # The test database holds no technique pages: one, written in English.
     profile = TechniqueProfile(technique_code="radiotherapy", slug="radiotherapy", summary="Treats cancers.")
     knowledge_repository.add(session, profile)

@@ -12,25 +12,17 @@ from sqlalchemy.orm import Session
 from pux.accounts.permissions import EDITOR, REVIEWER, Actor
 from pux.knowledge import repository, service
 from pux.knowledge.models import KnowledgeTranslation
-from pux.knowledge.schemas import EvidenceCreate, EvidenceDispute, TranslationFields
+from pux.knowledge.schemas import EvidenceDispute, TranslationFields
 from pux.tasks import service as tasks
 from tests.web_helpers import sign_in
-from tests.world import ROLES, World, person
+from tests.world import ROLES, World, person, screwworm_evidence
 
 ARABIC_CLAIM = "الفائدة السنوية لمربي الماشية"
 EMAILS = {EDITOR: "editor.inbox@test.pux.invalid", REVIEWER: "reviewer.inbox@test.pux.invalid"}
 
 
 def _entry(session: Session, actor: Actor, claim: str) -> int:
-    entry = service.create_evidence(
-        session,
-        actor=actor,
-        data=EvidenceCreate(
-            technique_code="sterile_insect", claim=claim, value=896, unit="USD million per year",
-            currency="USD", citation_title="Screwworm impact", citation_year=2021,
-            citation_url="https://example.org/screwworm",
-        ),
-    )  # fmt: skip
+    entry = screwworm_evidence(session, actor, claim)
     return entry.id
 
 
