@@ -102,6 +102,21 @@ class RenderCounter:
         return next(brief for document, brief in self.made if document.content == content)
 
 
+def _rendered(
+    session: Session, world: World, counter: RenderCounter, kind: str, key: str
+) -> service.RenderedPdf:
+    """The administrator's brief of ``kind`` and ``key`` as a PDF, drawn through ``counter``."""
+    return service.pdf_brief(
+        session,
+        actor=world.actors["admin"],
+        kind=kind,
+        key=key,
+        printable=counter.printable,
+        renderer=counter,
+        today=TODAY,
+    )
+
+
 def _old_stepping(brief: Brief) -> Brief:
     """What stepping a quarter at a time, one render a step, ended with."""
     while _modelled_length(brief) > fitting.MAX_PAGES and (shorter := fitting.shortened(brief)) is not None:
@@ -118,15 +133,7 @@ def test_a_brief_past_its_budget_is_rendered_at_most_three_times_and_cut_as_befo
     old_renders = fitting.quarter_steps(brief).index(old) + 1
     assert old_renders >= 4, "the test needs a brief that the quarter steps rendered four times or more"
     counter = RenderCounter()
-    rendered = service.pdf_brief(
-        session,
-        actor=world.actors["admin"],
-        kind="region",
-        key="014",
-        printable=counter.printable,
-        renderer=counter,
-        today=TODAY,
-    )
+    rendered = _rendered(session, world, counter, "region", "014")
     assert rendered.pages <= fitting.MAX_PAGES
     assert len(counter.made) <= 3, f"rendered {len(counter.made)} times (the quarter steps: {old_renders})"
     shown = counter.brief_of(rendered.content)
@@ -146,15 +153,7 @@ def test_a_brief_within_its_budget_is_rendered_once_and_not_cut(session: Session
     counter = RenderCounter()
     country = service.country_brief(session, actor=world.actors["admin"], iso3="KEN", today=TODAY)
     assert _modelled_length(country) <= fitting.MAX_PAGES, "the test needs a brief within its budget"
-    rendered = service.pdf_brief(
-        session,
-        actor=world.actors["admin"],
-        kind="country",
-        key="KEN",
-        printable=counter.printable,
-        renderer=counter,
-        today=TODAY,
-    )
+    rendered = _rendered(session, world, counter, "country", "KEN")
     assert len(counter.made) == 1
     assert fitting.lines(counter.brief_of(rendered.content)) == fitting.lines(country)
 
