@@ -58,16 +58,21 @@ def candidates_stamp(session: Session) -> tuple[object, ...]:
     )
 
 
+# A programme's lists (areas, techniques, targets, eligible countries): hundreds of rows for twenty
+# programmes, left unread where a programme is shown by its title and organisation.
+_PROGRAMME_LISTS = (
+    Programme.thematic_areas,
+    Programme.techniques,
+    Programme.sdg_targets,
+    Programme.eligible_countries,
+)
+
+
 def programmes_by_id(session: Session, ids: Sequence[int]) -> dict[int, Programme]:
-    """Suggested programmes, shown by title and organisation: their lists (eligible countries, techniques,
-    areas, targets: hundreds of rows for twenty programmes) are read only if something asks for them."""
-    lists = (
-        Programme.thematic_areas,
-        Programme.techniques,
-        Programme.sdg_targets,
-        Programme.eligible_countries,
-    )
-    statement = select(Programme).where(Programme.id.in_(ids)).options(*(lazyload(each) for each in lists))
+    """Suggested programmes, shown by title and organisation: their lists are read only if something asks
+    for them."""
+    lists = (lazyload(each) for each in _PROGRAMME_LISTS)
+    statement = select(Programme).where(Programme.id.in_(ids)).options(*lists)
     return {programme.id: programme for programme in session.scalars(statement).unique()}
 
 
@@ -179,15 +184,7 @@ _LISTED_WITH = (
         defaultload(MatchProposal.need).lazyload(each)
         for each in (Need.country, Need.techniques, Need.sdg_targets)
     ),
-    *(
-        defaultload(MatchProposal.programme).lazyload(each)
-        for each in (
-            Programme.thematic_areas,
-            Programme.techniques,
-            Programme.sdg_targets,
-            Programme.eligible_countries,
-        )
-    ),
+    *(defaultload(MatchProposal.programme).lazyload(each) for each in _PROGRAMME_LISTS),
 )
 
 
