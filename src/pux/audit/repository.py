@@ -40,6 +40,16 @@ def latest_seq_of(*kinds: str) -> ScalarSelect[int | None]:
     return select(func.max(each.c.seq)).scalar_subquery()
 
 
+def kinds_written(session: Session) -> list[str]:
+    """Every kind of entity the trail holds a record of, alphabetically, in one step of the index on kind per
+    kind (a loose index scan: the next kind after the last one found, until there is none). A plain
+    DISTINCT reads every record: 270,000 of them at the mission's scale."""
+    first = select(func.min(AuditEvent.entity_type).label("kind")).cte("kinds", recursive=True)
+    after = select(func.min(AuditEvent.entity_type)).where(AuditEvent.entity_type > first.c.kind)
+    kinds = first.union_all(select(after.scalar_subquery()).where(first.c.kind.is_not(None)))
+    return [kind for kind in session.scalars(select(kinds.c.kind)) if kind is not None]
+
+
 def add_event(session: Session, event: AuditEvent) -> AuditEvent:
     session.add(event)
     return event

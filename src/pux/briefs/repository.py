@@ -10,54 +10,79 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.accounts.models import Organisation
+from pux.accounts.permissions import VisibilityScope
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import activities_stamp
 from pux.audit.models import AuditEvent
+from pux.audit.repository import kinds_written, latest_seq_of
 from pux.dialogues.models import DialogueEvent
 from pux.knowledge.models import Alternative, EvidenceEntry, KnowledgeTranslation, TechniqueProfile
+from pux.needs import repository as needs_repository
 from pux.needs.models import Need
 from pux.priority.models import PriorityConfigVersion
+from pux.programmes import repository as programmes_repository
 from pux.programmes.models import Programme
 from pux.reference.models import Country, IndicatorObservation, Region
 
 # The tables a brief reads that change in use, each summarised by aggregates that move on any insert, update
 # or delete: row count, the newest change and the sum of the optimistic-locking versions (which every update
-# of a versioned row raises, even one that kept updated_at). Activities are summarised apart (see below).
+# of a versioned row raises, even one that kept updated_at). Needs, programmes and activities are summarised
+# apart (see below).
 _VERSIONED: tuple[tuple[str, Any], ...] = (
-    ("need", Need),
-    ("programme", Programme),
     ("event", DialogueEvent),
     ("evidence", EvidenceEntry),
     ("technique", TechniqueProfile),
     ("translation", KnowledgeTranslation),
 )
 
+# The kinds of audited write a brief's version does not follow: needs, programmes and activities, which the
+# aggregates follow exactly (and only as far as the reader sees them), and records no brief reads. Every other
+# kind moves every brief's version, a kind added later too. Following every audited write, a draft need
+# written anywhere made every brief's PDF again for each reader (0.6-5 s each) at every write of a workshop.
+KINDS_BRIEFS_DO_NOT_READ = frozenset(
+    {
+        "need",
+        "country_needs",  # a ranking: it writes each need's new rank on the need, a save of it
+        "programme",
+        "assistance_activity",
+        "api_token",
+        "allocation_round",
+        "concept_note",
+        "iati_import_run",
+        "invitation",
+        "job",
+        "match_proposal",
+        "need_interest",
+        "travel_application",
+        "travel_grant",
+    }
+)
 
-def data_fingerprint(session: Session) -> tuple[list[tuple[str, object]], int | None, datetime | None]:
-    """What identifies the state of the data a brief reads: (aggregates by table, latest audit event id,
-    newest change time). Every audited write moves the audit id; the aggregates also catch writes made
-    outside the services (an import tool, a manual correction)."""
-    parts: list[tuple[str, object]] = []
-    newest: datetime | None = None
+
+def data_fingerprint(
+    session: Session, *, needs: VisibilityScope, programmes: VisibilityScope
+) -> tuple[list[tuple[str, object]], int | None, datetime | None]:
+    """What identifies the state of the data a brief reads for a reader who sees these needs and programmes:
+    (aggregates by table, latest audit event id, newest change time). The aggregates catch writes made
+    outside the services too (an import tool, a manual correction); the latest place in the audit chain of
+    each other kind of record catches what they do not (a participant, a reference table)."""
+    needs_part, programmes_part = _needs_seen(session, needs), _programmes_seen(session, programmes)
+    parts: list[tuple[str, object]] = [("need", needs_part), ("programme", programmes_part)]
+    changes = [needs_part[1], programmes_part[1]]  # each one's newest change
     for name, model in _VERSIONED:
         count, changed, versions = session.execute(
             select(func.count(), func.max(model.updated_at), func.sum(model.version))
         ).one()
         parts.append((name, (count, str(changed), versions)))
-        if changed is not None:
-            changed = changed.replace(tzinfo=None)
-            newest = changed if newest is None or changed > newest else newest
+        changes.append(changed)
     # Activities by their count, newest change and newest id (index steps): the sum of their versions read
     # every one of 200,000 rows at the mission's scale, 40-50 ms of every brief reading, kept or not. An
     # edit made around PUX is still seen when it sets updated_at later than the newest, as every PUX write
     # of an activity does (SQLite compares the times as text: one written in another format, or within
     # the same second without its fraction, may not move it; an insert or a delete always moves the count).
     stamp = activities_stamp(session)  # the newest change first, then what else it holds
-    changed = stamp[0]
     parts.append(("activity", (session.scalar(select(func.count()).select_from(AssistanceActivity)), *stamp)))
-    if isinstance(changed, datetime):
-        changed = changed.replace(tzinfo=None)
-        newest = changed if newest is None or changed > newest else newest
+    changes.append(stamp[0])
     parts.append(
         (
             "organisation",
@@ -77,8 +102,32 @@ def data_fingerprint(session: Session) -> tuple[list[tuple[str, object]], int | 
         )
     )
     parts.append(("priority_config", session.scalar(select(func.max(PriorityConfigVersion.id)))))
+    followed = [kind for kind in kinds_written(session) if kind not in KINDS_BRIEFS_DO_NOT_READ]
+    parts.append(("audited", session.scalar(select(latest_seq_of(*followed))) if followed else None))
     latest_audit = session.scalar(select(func.max(AuditEvent.id)))
-    return parts, latest_audit, newest
+    return parts, latest_audit, _newest(changes)
+
+
+def _needs_seen(session: Session, scope: VisibilityScope) -> tuple[object, ...]:
+    """The needs' part of the version: the count, newest change and sums of versions and ids of the needs
+    the reader may see, so that a draft moves only the briefs of those who see it (every save of a need,
+    its ranking too, adds one to its version)."""
+    statement = select(func.count(), func.max(Need.updated_at), func.sum(Need.version), func.sum(Need.id))
+    return tuple(session.execute(statement.where(needs_repository.visible_clause(scope))).one())
+
+
+def _programmes_seen(session: Session, scope: VisibilityScope) -> tuple[object, ...]:
+    """The programmes' part of the version, as for needs."""
+    statement = select(
+        func.count(), func.max(Programme.updated_at), func.sum(Programme.version), func.sum(Programme.id)
+    )
+    return tuple(session.execute(statement.where(programmes_repository.visible_clause(scope))).one())
+
+
+def _newest(changes: list[object]) -> datetime | None:
+    """The newest of these change times (read from the database, some without their time zone)."""
+    times = [change.replace(tzinfo=None) for change in changes if isinstance(change, datetime)]
+    return max(times, default=None)
 
 
 def get_region(session: Session, m49: str) -> Region | None:

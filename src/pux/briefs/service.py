@@ -97,10 +97,15 @@ class DataVersion:
     data_as_of: object  # datetime | None (kept loose: printed as it is)
 
 
-def data_version(session: Session) -> DataVersion:
-    """A short code for the current state of everything briefs read (moves on any write to it)."""
-    parts, latest_audit_id, newest = repository.data_fingerprint(session)
-    digest = hashlib.sha256(repr((parts, latest_audit_id)).encode()).hexdigest()[:12]
+def data_version(session: Session, *, actor: Actor) -> DataVersion:
+    """A short code for the current state of everything a reader's briefs read (moves on any write to what
+    they may see of it)."""
+    parts, latest_audit_id, newest = repository.data_fingerprint(
+        session, needs=permissions.need_scope(actor), programmes=permissions.programme_scope(actor)
+    )
+    # Not the latest audit record: any write anywhere moves it (the parts follow every audited kind a brief
+    # reads by its own latest record); it is printed as how far the trail had gone when the brief was made.
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
     return DataVersion(code=digest, latest_audit_id=latest_audit_id, data_as_of=newest)
 
 
@@ -127,7 +132,7 @@ def audience(session: Session, *, actor: Actor) -> str:
 
 
 def _stamp(session: Session, actor: Actor, today: date) -> Stamp:
-    version = data_version(session)
+    version = data_version(session, actor=actor)
     return Stamp(
         made_on=today,
         data_version=version.code,
