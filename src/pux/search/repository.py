@@ -406,7 +406,7 @@ class VectorIndex:
     they arrived (concurrent writers commit ids out of order), found by id through a sorted index beside
     them; the buffers grow by a quarter when full, so an edit does not copy the matrix. Rows of deleted
     documents stay until a full reload (every hit goes through SQL, which no longer finds them); one
-    happens when they are many, or when the oldest documents went (a rebuild).
+    happens when they are many, or when every row in memory went (a rebuild).
     """
 
     def __init__(self) -> None:
@@ -450,7 +450,12 @@ class VectorIndex:
         with self._lock:
             if stamp == self._stamp or self._is_older(stamp):
                 return
-            if self._stamp is None or changed is None or self._stamp[2] is None or oldest != self._stamp[0]:
+            if (
+                self._stamp is None
+                or changed is None
+                or self._stamp[2] is None
+                or _rebuilt(self._stamp, stamp)
+            ):
                 self._reload(session)
             else:
                 self._read_since(session, self._stamp[2])
@@ -617,6 +622,15 @@ class VectorIndex:
         projected = np.zeros((len(self._ids), self._basis.shape[1]), dtype=np.float32)
         projected[: self._count] = matrix @ self._basis
         self._projected_rows = projected
+
+
+def _rebuilt(seen: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    """Whether every row of stamp ``seen`` went by stamp ``now`` (oldest id, newest id, newest change): the
+    oldest row now came after the newest one seen, as when a rebuild writes every document again. Not
+    merely a new oldest row: an edit of the oldest document writes its new version at the end, and a full
+    reload for it cost each app process seconds of reading every vector, with every search waiting (on a
+    database just copied, the first edits after each start)."""
+    return bool(now[0] is None or seen[1] is None or now[0] > seen[1])
 
 
 def _grown(array: npt.NDArray[Any], capacity: int) -> npt.NDArray[Any]:
