@@ -285,6 +285,38 @@ def add(session: Session, activity: AssistanceActivity) -> AssistanceActivity:
     return activity
 
 
+def add_all(session: Session, activities: Sequence[AssistanceActivity]) -> None:
+    """New activities written together: one flush, so each table gets a statement per batch of rows
+    instead of one per activity (an import writes thousands while it holds the write lock)."""
+    session.add_all(activities)
+    session.flush()
+
+
+# Values per query when records are looked up by a list of values: well under every database's limit of
+# bound parameters.
+LOOKUP_CHUNK = 1000
+
+
+def external_ids_taken(session: Session, identifiers: Collection[str]) -> set[str]:
+    """Those of ``identifiers`` that some activity has as its external identifier (a thousand a query)."""
+    wanted = sorted(identifiers)
+    taken: set[str] = set()
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        statement = select(AssistanceActivity.external_id).where(AssistanceActivity.external_id.in_(chunk))
+        taken.update(identifier for identifier in session.scalars(statement) if identifier)
+    return taken
+
+
+def organisations_by_iati_references(session: Session, references: Collection[str]) -> dict[str, int]:
+    """organisations_by_iati_reference for a list of any length (a thousand references a query)."""
+    wanted = sorted(references)
+    owners: dict[str, int] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        owners.update(organisations_by_iati_reference(session, wanted[start : start + LOOKUP_CHUNK]))
+    return owners
+
+
 def current_commitments_by_country_and_area(
     session: Session, on: date, scope: VisibilityScope | None = None
 ) -> dict[tuple[str, str], float]:

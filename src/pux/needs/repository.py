@@ -353,3 +353,11 @@ def add(session: Session, need: Need) -> Need:
     session.add(need)
     session.flush()
     return need
+
+
+def add_all(session: Session, needs: Sequence[Need]) -> None:
+    """New needs written together: one flush, so each table (needs, their techniques, their SDG targets)
+    gets a statement per batch of rows instead of one per need (an import writes thousands while it holds
+    the write lock)."""
+    session.add_all(needs)
+    session.flush()

@@ -7,9 +7,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pux.accounts import permissions
@@ -17,8 +19,10 @@ from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
+from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
+from pux.audit import service as audit
 from pux.db import ChunkedRows, write_from_here
 from pux.errors import FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
@@ -40,12 +44,15 @@ from pux.interop.tabular.formats import (
 from pux.interop.tabular.xlsx import write_xlsx_to
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs
+from pux.needs import workflow as needs_workflow
+from pux.needs.models import Need
 from pux.needs.repository import NeedFilter
 from pux.needs.schemas import NeedCreate, NeedUpdate
 from pux.programmes import repository as programmes_repository
 from pux.programmes import service as programmes
 from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
+from pux.reference.models import fold_for_search
 from pux.search import indexing as search_indexing
 from pux.validation import MAX_RECORD_ID, lenient, problems_from
 
@@ -80,6 +87,14 @@ class Entity:
     # A row's data as saving it would apply it to the record (session, actor, record, data): where the
     # save keeps what the reader was not shown, the row is compared with what will be kept.
     as_saved: Callable[[Session, Actor, Any, Any], Any] = lambda s, a, r, d: d
+    # The new records of a file, saved together: ``build`` makes them from their data before the write
+    # transaction begins (session, actor, data: records not yet added to the session); ``save`` writes them
+    # in it (session, actor, records, data, reference codes) with a statement per table and batch instead of
+    # a few per record, with their audit records, and returns True; or it writes nothing and returns False
+    # when what they were checked against has changed since (they are then saved one by one, and the row
+    # refused is named).
+    build: Callable[[Session, Actor, list[Any]], list[Any]] | None = None
+    save: Callable[[Session, Actor, list[Any], list[Any], Any], bool] = lambda s, a, r, d, c: False
 
 
 @dataclass
@@ -139,6 +154,119 @@ def _activity_checks(
     return problems
 
 
+def _build_needs(session: Session, actor: Actor, datas: list[Any]) -> list[Any]:
+    """New needs as needs.create_need drafts each, but for their reference (given when they are saved)."""
+    drafted = []
+    for data in datas:
+        need = Need(country_iso3=data.country_iso3, status=needs_workflow.DRAFT, created_by_id=actor.user_id)
+        needs._apply_fields(session, need, data)
+        drafted.append(need)
+    return drafted
+
+
+def _save_needs(session: Session, actor: Actor, drafted: list[Any], datas: list[Any], codes: Any) -> bool:
+    """The needs of _build_needs written as needs.create_need writes each: checked again, given their
+    references in turn, and each with its audit record."""
+    for data in datas:
+        if not permissions.can_create_need(actor, country_iso3=data.country_iso3):
+            return False
+        if needs.code_problems(session, data, data.country_iso3):
+            return False
+    year = date.today().year
+    for need in drafted:
+        need.reference = needs_repository.next_reference(session, need.country_iso3, year)
+        # As needs._apply_fields makes it, now that the reference is known.
+        need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
+    needs_repository.add_all(session, drafted)
+    for need in drafted:
+        audit.record(
+            session,
+            actor=actor.label,
+            action="need.create",
+            entity_type=needs.ENTITY,
+            entity_id=str(need.id),
+            after=need.snapshot(),
+        )
+    return True
+
+
+def _build_activities(session: Session, actor: Actor, datas: list[Any]) -> list[Any]:
+    """New activities as assistance.record_activity makes each from an import."""
+    recorded = []
+    for data in datas:
+        activity = AssistanceActivity(created_by_id=actor.user_id, origin="import")
+        assistance._apply(activity, data)
+        recorded.append(activity)
+    return recorded
+
+
+def _save_activities(
+    session: Session, actor: Actor, recorded: list[Any], datas: list[Any], codes: Any
+) -> bool:
+    """The activities of _build_activities written as assistance.record_activity writes each, with its
+    audit record. Their links and identifiers are checked again for all at once: a query each for their
+    needs, programmes, identifiers and the organisations their identifiers begin with, not three or four
+    per activity."""
+    if not _activities_still_valid(session, actor, datas, codes):
+        return False
+    assistance_repository.add_all(session, recorded)
+    for activity in recorded:
+        audit.record(
+            session,
+            actor=actor.label,
+            action="activity.create",
+            entity_type=assistance.ENTITY,
+            entity_id=str(activity.id),
+            after=activity.snapshot(),
+        )
+    return True
+
+
+def _activities_still_valid(session: Session, actor: Actor, datas: list[Any], codes: Any) -> bool:
+    """Whether new activities may all be recorded as they are: what assistance.record_activity checks of
+    each (its provider, codes, links and identifier), as the database is now."""
+    if not all(
+        permissions.can_record_activity_for(actor, provider_organisation_id=d.provider_organisation_id)
+        for d in datas
+    ):
+        return False
+    need_ids = {d.need_id for d in datas if d.need_id is not None}
+    programme_ids = {d.programme_id for d in datas if d.programme_id is not None}
+    if need_ids - assistance.seen_need_ids(session, actor, need_ids):
+        return False
+    if programme_ids - assistance.seen_programme_ids(session, actor, programme_ids):
+        return False
+    # The links were checked above, for all the rows at once: the rest of the checks read no table.
+    unlinked = (d.model_copy(update={"need_id": None, "programme_id": None}) for d in datas)
+    if any(assistance.problems_with(session, data, codes, actor=actor) for data in unlinked):
+        return False
+    return _identifiers_free(session, datas)
+
+
+def _identifiers_free(session: Session, datas: list[Any]) -> bool:
+    """Whether no activity holds the external identifiers of ``datas``, and none begins with the IATI
+    reference of an organisation other than its provider (assistance.identifier_problems; that second
+    rule is not one the database keeps)."""
+    identifiers = {d.external_id: d.provider_organisation_id for d in datas if d.external_id}
+    if assistance_repository.external_ids_taken(session, identifiers.keys()):
+        return False
+    prefixes = {identifier: _iati_prefixes(identifier) for identifier in identifiers}
+    owners = assistance_repository.organisations_by_iati_references(
+        session, {prefix for found in prefixes.values() for prefix in found}
+    )
+    for identifier, provider in identifiers.items():
+        owner = next((owners[p] for p in reversed(prefixes[identifier]) if p in owners), None)
+        if owner not in (None, provider):
+            return False
+    return True
+
+
+def _iati_prefixes(identifier: str) -> list[str]:
+    """The IATI references an identifier may begin with (followed by "-"), shortest first."""
+    parts = identifier.split("-")
+    return ["-".join(parts[:length]) for length in range(1, len(parts))]
+
+
 def _told_need_values(session: Session, actor: Actor) -> Callable[[Any], dict[str, Any]]:
     tells = needs.TellsRanks(session, actor=actor)
     return lambda need: {
@@ -161,6 +289,8 @@ NEEDS = Entity(
         a, country_iso3=r.country_iso3, status=r.status, visibility=r.visibility
     ),
     told_values=_told_need_values,
+    build=_build_needs,
+    save=_save_needs,
 )
 PROGRAMMES = Entity(
     name="programmes",
@@ -203,6 +333,8 @@ ACTIVITIES = Entity(
     # A need or programme the importer may not see was exported empty, and saving keeps it: a row that
     # leaves it empty is no change (a re-imported export was "updated: 1", with a history entry).
     as_saved=assistance.keep_hidden_links,
+    build=_build_activities,
+    save=_save_activities,
 )
 ENTITIES = {entity.name: entity for entity in (NEEDS, PROGRAMMES, ACTIVITIES)}
 
@@ -296,11 +428,14 @@ def import_table(
     require_may_import(actor, entity_name=entity_name)
     checked = _checked_table(session, actor, entity, content, filename, numbers_as_page_writes)
     started = time.perf_counter()
+    # What needs no write lock is done before it is taken.
+    built = _built(session, actor, entity, checked.planned)
+    _ready_to_index(session)
     write_from_here(session)
     # One savepoint for the whole file: a refusal met while saving a row undoes the rows saved before it.
     with session.begin_nested():
         planned = _checked_again(session, actor, entity, checked)
-        report = _apply(session, actor, entity, planned)
+        report = _apply(session, actor, entity, planned, built)
     log.info(
         "import applied",
         extra={
@@ -650,15 +785,34 @@ def _existing(session: Session, actor: Actor, entity: Entity, record_id: Any) ->
     return record if record is not None and entity.visible(actor, record) else None
 
 
-def _apply(session: Session, actor: Actor, entity: Entity, planned: list[PlannedRow]) -> ImportReport:
+def _built(session: Session, actor: Actor, entity: Entity, planned: list[PlannedRow]) -> dict[int, Any]:
+    """The new records of the planned rows made ready to be saved together (Entity.build), by row number."""
+    creating = [plan for plan in planned if plan.existing is None]
+    if entity.build is None or not creating:
+        return {}
+    records = entity.build(session, actor, [plan.data for plan in creating])
+    return {plan.number: record for plan, record in zip(creating, records, strict=True)}
+
+
+def _apply(
+    session: Session, actor: Actor, entity: Entity, planned: list[PlannedRow], built: dict[int, Any]
+) -> ImportReport:
     """Save the planned rows (the write lock held meanwhile on SQLite). The saved records are indexed for
     search together at the end, in the same transaction, instead of once a row: writing their documents
     one by one was a third of the time the lock was held."""
     report = ImportReport()
     codes = _reference_codes(session, entity)  # read in this transaction: a code removed meanwhile refuses
     saved: list[Any] = []
+    ids: dict[int, int] = {}
     with _search_indexed_at_the_end(session, saved):
+        created = _created_together(session, actor, entity, planned, built, codes)
+        for number, record in created.items():
+            saved.append(record)
+            ids[number] = record.id
+        report.created += len(created)
         for plan in planned:
+            if plan.number in created:
+                continue
             written_before = report.created + report.updated
             try:
                 record = _apply_row(session, actor, entity, plan, codes, report)
@@ -670,8 +824,42 @@ def _apply(session: Session, actor: Actor, entity: Entity, planned: list[Planned
                 raise ValidationFailed([FieldProblem("version", str(stale), plan.number)]) from stale
             if report.created + report.updated > written_before:
                 saved.append(record)
-            report.ids.append(record.id)
+            ids[plan.number] = record.id
+    report.ids = [ids[plan.number] for plan in planned]
     return report
+
+
+def _created_together(
+    session: Session,
+    actor: Actor,
+    entity: Entity,
+    planned: list[PlannedRow],
+    built: dict[int, Any],
+    codes: Any,
+) -> dict[int, Any]:
+    """The new records of the planned rows (``built`` before the write transaction), by row number, saved
+    together when they still may be (Entity.save); none when something changed since they were checked,
+    or when the database refuses one (another request took an identifier meanwhile): everything is then
+    saved one row at a time, which names the row refused, as before."""
+    creating = [plan for plan in planned if plan.existing is None]
+    if not creating or any(plan.number not in built for plan in creating):
+        return {}
+    records = [built[plan.number] for plan in creating]
+    try:
+        with session.begin_nested():
+            if not entity.save(session, actor, records, [plan.data for plan in creating], codes):
+                return {}
+            session.flush()  # the audit records too: a refusal is met here, inside the savepoint
+    except IntegrityError:
+        return {}
+    return {plan.number: record for plan, record in zip(creating, records, strict=True)}
+
+
+def _ready_to_index(session: Session) -> None:
+    """Load what indexing the saved records for search needs (the word vectors: seconds, once a process)
+    before the write lock is taken, not while every other save waits for it."""
+    if session.info.get(search_indexing.ENABLED) is not False:
+        search_indexing.embedder()
 
 
 @contextmanager
