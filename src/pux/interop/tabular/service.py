@@ -23,6 +23,7 @@ from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
 from pux.audit import service as audit
+from pux.audit.models import AuditEvent
 from pux.db import ChunkedRows, write_from_here
 from pux.errors import FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
@@ -173,20 +174,13 @@ def _save_needs(session: Session, actor: Actor, drafted: list[Any], datas: list[
         if needs.code_problems(session, data, data.country_iso3):
             return False
     year = date.today().year
-    for need in drafted:
+    for need, need_id in zip(drafted, repository.new_ids(session, Need, len(drafted)), strict=True):
+        need.id = need_id
         need.reference = needs_repository.next_reference(session, need.country_iso3, year)
         # As needs._apply_fields makes it, now that the reference is known.
         need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
     needs_repository.add_all(session, drafted)
-    for need in drafted:
-        audit.record(
-            session,
-            actor=actor.label,
-            action="need.create",
-            entity_type=needs.ENTITY,
-            entity_id=str(need.id),
-            after=need.snapshot(),
-        )
+    _audited_together(session, actor, "need.create", needs.ENTITY, drafted)
     return True
 
 
@@ -194,7 +188,11 @@ def _build_activities(session: Session, actor: Actor, datas: list[Any]) -> list[
     """New activities as assistance.record_activity makes each from an import."""
     recorded = []
     for data in datas:
-        activity = AssistanceActivity(created_by_id=actor.user_id, origin="import")
+        # Its related IATI activities given (none), not left to the column's server default: one such
+        # column unset, the activities go in by a statement each, which reads that default back.
+        activity = AssistanceActivity(
+            created_by_id=actor.user_id, origin="import", iati_related_activities=[]
+        )
         assistance._apply(activity, data)
         recorded.append(activity)
     return recorded
@@ -209,17 +207,33 @@ def _save_activities(
     per activity."""
     if not _activities_still_valid(session, actor, datas, codes):
         return False
+    for activity, activity_id in zip(
+        recorded, repository.new_ids(session, AssistanceActivity, len(recorded)), strict=True
+    ):
+        activity.id = activity_id
     assistance_repository.add_all(session, recorded)
-    for activity in recorded:
-        audit.record(
-            session,
-            actor=actor.label,
-            action="activity.create",
-            entity_type=assistance.ENTITY,
-            entity_id=str(activity.id),
-            after=activity.snapshot(),
-        )
+    _audited_together(session, actor, "activity.create", assistance.ENTITY, recorded)
     return True
+
+
+def _audited_together(
+    session: Session, actor: Actor, action: str, entity_type: str, records: list[Any]
+) -> None:
+    """The audit record of each of ``records`` (written: they have their ids), as the services write one
+    for a record they create; given their own ids (repository.new_ids), so that the flush writes them
+    with one statement instead of one each."""
+    event_ids = repository.new_ids(session, AuditEvent, len(records))
+    with session.no_autoflush:  # an event flushed before it is given its id would go in by itself
+        for record, event_id in zip(records, event_ids, strict=True):
+            event = audit.record(
+                session,
+                actor=actor.label,
+                action=action,
+                entity_type=entity_type,
+                entity_id=str(record.id),
+                after=record.snapshot(),
+            )
+            event.id = event_id
 
 
 def _activities_still_valid(session: Session, actor: Actor, datas: list[Any], codes: Any) -> bool:

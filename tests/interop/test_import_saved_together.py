@@ -1,0 +1,143 @@
+"""A large import holds SQLite's write lock for a time that grows little with its rows: the new records of a
+file are built before its write transaction begins and written in it together, and what is checked again
+in it is checked for all rows at once. Once a record took several statements of its own inside the
+transaction (its insert, its links' inserts, its audit record's insert, and for an activity two reads of its
+identifier): at about 2 ms a row a file of 10,000 rows kept every other save of the site waiting past the
+busy timeout. Counted here by statements, not timed: the write transaction of a file ten times longer runs
+as many statements (but for the search index's own, pux.search's to write)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from pux.assistance.models import AssistanceActivity
+from pux.audit.models import AuditEvent
+from pux.interop.tabular import service as tabular
+from pux.needs.models import Need
+from tests.world import World
+
+MARK = f"Saved together {secrets.token_hex(4)}"
+FEW, MANY = 30, 300
+
+
+def _needs_csv(rows: int, tag: str) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["country_iso3", "title", "thematic_area_code", "technique_codes", "currency"])
+    for number in range(rows):
+        writer.writerow(["KEN", f"{MARK} need {tag} {number}", "health", "radiotherapy", "USD"])
+    return buffer.getvalue().encode()
+
+
+def _activities_csv(rows: int, tag: str, provider: int) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["external_id", "title", "provider_organisation_id", "recipient_country_iso3", "currency", "status"]
+    )
+    for number in range(rows):
+        writer.writerow(
+            [
+                f"ST-{tag}-{number}",
+                f"{MARK} activity {tag} {number}",
+                provider,
+                "KEN",
+                "USD",
+                "implementation",
+            ]
+        )
+    return buffer.getvalue().encode()
+
+
+@contextmanager
+def _written_in_the_write_transaction(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The statements run from the moment the import begins its write transaction (write_from_here)."""
+    seen: list[str] = []
+    writing = False
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if writing:
+            seen.append(statement)
+
+    begin_writing = tabular.write_from_here
+
+    def begun_and_noted(session: Session) -> None:
+        nonlocal writing
+        begin_writing(session)
+        writing = True
+
+    monkeypatch.setattr(tabular, "write_from_here", begun_and_noted)
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+        monkeypatch.setattr(tabular, "write_from_here", begin_writing)
+
+
+def _import(session: Session, world: World, entity: str, content: bytes) -> tabular.ImportReport:
+    actor = world.actors["focal_ken" if entity == "needs" else "partner_a"]
+    return tabular.import_table(
+        session, actor=actor, entity_name=entity, content=content, filename=f"{entity}.csv"
+    )
+
+
+def _content(entity: str, rows: int, world: World) -> bytes:
+    tag = secrets.token_hex(3)
+    if entity == "needs":
+        return _needs_csv(rows, tag)
+    return _activities_csv(rows, tag, world.organisations["donor_a"])
+
+
+KINDS = {
+    "needs": (Need, "need", "need.create"),
+    "activities": (AssistanceActivity, "assistance_activity", "activity.create"),
+}
+
+
+@pytest.mark.parametrize("entity", ["needs", "activities"])
+def test_a_file_ten_times_longer_runs_as_many_statements_while_it_holds_the_write_lock(
+    session: Session, engine: Engine, world: World, monkeypatch: pytest.MonkeyPatch, entity: str
+) -> None:
+    counts = []
+    for rows in (FEW, MANY):
+        with _written_in_the_write_transaction(engine, monkeypatch) as seen:
+            report = _import(session, world, entity, _content(entity, rows, world))
+        assert report.created == len(report.ids) == rows
+        _assert_saved_and_audited_in_file_order(session, entity, report)
+        counts.append(len([statement for statement in seen if not _of_the_search_index(statement)]))
+    few, many = counts
+    assert many == few, f"{FEW} rows ran {few} statements in the write transaction, {MANY} rows {many}"
+
+
+def _of_the_search_index(statement: str) -> bool:
+    """The search index's own writes are its own (pux.search): on SQLite a document a statement."""
+    return statement.startswith(("INSERT INTO search_document", "INSERT INTO search_facet"))
+
+
+def _assert_saved_and_audited_in_file_order(
+    session: Session, entity: str, report: tabular.ImportReport
+) -> None:
+    """The records are the file's rows in its order, each with its one audit record of its creation."""
+    model, kind, action = KINDS[entity]
+    titles = session.scalars(select(model.title).where(model.id.in_(report.ids)).order_by(model.id)).all()
+    assert [int(title.rsplit(" ", 1)[1]) for title in titles] == list(range(len(report.ids)))
+    assert report.ids == sorted(report.ids)
+    events = session.execute(
+        select(AuditEvent.entity_id, AuditEvent.action, AuditEvent.after).where(
+            AuditEvent.entity_type == kind, AuditEvent.entity_id.in_([str(i) for i in report.ids])
+        )
+    ).all()
+    assert sorted(int(entity_id) for entity_id, _action, _after in events) == report.ids
+    assert {taken for _id, taken, _after in events} == {action}
+    assert all(after["id"] == int(entity_id) and after["version"] == 1 for entity_id, _a, after in events)
