@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from pux.assistance.models import AssistanceActivity
 from pux.audit.models import AuditEvent
+from pux.db import write_from_here
 from pux.interop.tabular import service as tabular
 from pux.needs.models import Need
 from tests.world import World
@@ -69,11 +70,9 @@ def _written_in_the_write_transaction(engine: Engine, monkeypatch: pytest.Monkey
         if writing:
             seen.append(statement)
 
-    begin_writing = tabular.write_from_here
-
     def begun_and_noted(session: Session) -> None:
         nonlocal writing
-        begin_writing(session)
+        write_from_here(session)
         writing = True
 
     monkeypatch.setattr(tabular, "write_from_here", begun_and_noted)
@@ -82,7 +81,7 @@ def _written_in_the_write_transaction(engine: Engine, monkeypatch: pytest.Monkey
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", note)
-        monkeypatch.setattr(tabular, "write_from_here", begin_writing)
+        monkeypatch.undo()
 
 
 def _import(session: Session, world: World, entity: str, content: bytes) -> tabular.ImportReport:
@@ -99,7 +98,7 @@ def _content(entity: str, rows: int, world: World) -> bytes:
     return _activities_csv(rows, tag, world.organisations["donor_a"])
 
 
-KINDS = {
+KINDS: dict[str, tuple[Any, str, str]] = {
     "needs": (Need, "need", "need.create"),
     "activities": (AssistanceActivity, "assistance_activity", "activity.create"),
 }
