@@ -7,17 +7,37 @@ Cyrillic and Arabic, fonts-noto-cjk for Chinese), named in the print style sheet
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Protocol
 
 
-@dataclass(frozen=True)
 class PdfDocument:
-    content: bytes
-    pages: int
-    # How far down each page the text reached, as a share of the page's text area (0 to 1); empty when the
-    # renderer cannot tell. With it a brief past its page budget knows by how much.
-    filled: tuple[float, ...] = ()
+    """A document laid out in pages, its PDF written when first asked for: writing is half the cost of a
+    render, and a brief past its page budget is laid out several times to be printed once."""
+
+    def __init__(
+        self,
+        *,
+        pages: int,
+        filled: tuple[float, ...] = (),
+        content: bytes | None = None,
+        write: Callable[[], bytes] | None = None,
+    ) -> None:
+        if content is None and write is None:
+            raise ValueError("a document needs its content or a way to write it")
+        self.pages = pages
+        # How far down each page the text reached, as a share of the page's text area (0 to 1); empty when
+        # the renderer cannot tell. With it a brief past its page budget knows by how much.
+        self.filled = filled
+        self._content = content
+        self._write = write
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            assert self._write is not None  # one of the two is given (see __init__)
+            self._content, self._write = self._write(), None  # the layout is not needed any more
+        return self._content
 
     @property
     def length(self) -> float:
@@ -43,10 +63,14 @@ class WeasyPrintRenderer:
         import weasyprint  # type: ignore[import-untyped]
 
         document = weasyprint.HTML(string=html, url_fetcher=_refuse_fetching).render()
-        content = document.write_pdf(pdf_variant=self.variant)
-        assert content is not None  # write_pdf returns bytes when no target is given
         filled = tuple(_filled(page._page_box) for page in document.pages)
-        return PdfDocument(content=content, pages=len(document.pages), filled=filled)
+
+        def write() -> bytes:
+            content = document.write_pdf(pdf_variant=self.variant)
+            assert content is not None  # write_pdf returns bytes when no target is given
+            return bytes(content)
+
+        return PdfDocument(pages=len(document.pages), filled=filled, write=write)
 
 
 def _filled(page_box: Any) -> float:  # WeasyPrint's page box (the library has no types)

@@ -1094,14 +1094,23 @@ def _within_budget(brief: Brief, printable: Callable[[Brief], str], renderer: Pd
     if first.pages <= fitting.MAX_PAGES:
         return first
     steps = fitting.quarter_steps(brief)
-    documents = {0: first}
+    # The steps that may still be chosen, laid out and not yet written (the chosen one is written once): the
+    # least cut that fits so far, and the last step (printed when none fits). A layout holds every box of
+    # the document: the others are let go at once.
+    candidates: dict[int, PdfDocument] = {}
 
     def measure(step: int) -> fitting.Measured:
-        documents[step] = document = _rendered(steps[step], printable, renderer)
-        return _measured(step, steps[step], document)
+        document = _rendered(steps[step], printable, renderer)
+        measured = _measured(step, steps[step], document)
+        if measured.fits:
+            for cut_more in [kept for kept in candidates if kept > step and kept != len(steps) - 1]:
+                del candidates[cut_more]
+        if measured.fits or step == len(steps) - 1:
+            candidates[step] = document
+        return measured
 
     step_lines = [fitting.lines(step) for step in steps]
-    return documents[fitting.chosen_step(step_lines, _measured(0, brief, first), measure)]
+    return candidates[fitting.chosen_step(step_lines, _measured(0, brief, first), measure)]
 
 
 def _rendered(brief: Brief, printable: Callable[[Brief], str], renderer: PdfRenderer) -> PdfDocument:
