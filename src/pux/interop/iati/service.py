@@ -82,6 +82,7 @@ from pux.interop.iati.records import (
 )
 from pux.interop.iati.relevance import Relevance, RelevanceRules
 from pux.processes import gone_from_this_machine
+from pux.search import indexing as search_indexing
 
 ENTITY_RUN = "iati_import_run"
 # How many refused activities a report names (the counts stay exact beyond that).
@@ -512,6 +513,9 @@ def finish_import(started: StartedImport, progress: Progress | None = None) -> I
 
 def _import_batches(started: StartedImport, progress: Progress | None) -> ImportReport:
     clock = time.perf_counter()
+    # Loaded now, not by the first batch's indexing for search while it holds SQLite's write lock (seconds,
+    # once a process).
+    search_indexing.embedder()
     factory, context, done, total = started.session_factory, started.context, started.done, started.total
     if progress:
         progress(done, total)
@@ -764,12 +768,11 @@ def _apply_batch(
         befores: list[dict[str, Any] | None] = []
         replaced: list[int] = []
         new = updated = unchanged = 0
-        # Ids given before the flush (PostgreSQL): the activities go in as one short statement.
+        # Ids given before the flush: the activities go in as one short statement, not one each.
         fresh_ids = iter(
             repository.reserve_activity_ids(
                 session, len({d.read.record.identifier for d in wanted} - existing.keys())
             )
-            or ()
         )
         for decision in wanted:
             record = decision.read.record
@@ -787,9 +790,7 @@ def _apply_batch(
                 activity = AssistanceActivity(
                     origin="iati", created_by_id=context.actor.user_id, visibility="public"
                 )
-                fresh_id = next(fresh_ids, None)
-                if fresh_id is not None:
-                    activity.id = fresh_id
+                activity.id = next(fresh_ids)
                 new += 1
             else:
                 updated += 1
@@ -800,7 +801,11 @@ def _apply_batch(
             existing[record.identifier] = activity
         # One flush for the whole batch (and so one pass of the search index over it).
         session.flush()
-        for (activity, _record, _relevance), before in zip(changed, befores, strict=True):
+        # Their audit records too are given ids, so that they go in together (see reserve_event_ids).
+        event_ids = repository.reserve_event_ids(session, len(changed))
+        for (activity, _record, _relevance), before, event_id in zip(
+            changed, befores, event_ids, strict=True
+        ):
             audit.record(
                 session,
                 actor=context.actor.label,
@@ -809,7 +814,7 @@ def _apply_batch(
                 entity_id=str(activity.id),
                 before=before,
                 after=activity.snapshot(),
-            )
+            ).id = event_id
         repository.delete_children(session, replaced)
         _write_children(session, changed, context)
         _link(session, [(activity, record) for activity, record, _rel in changed])
