@@ -26,6 +26,7 @@ from sqlalchemy import (
     cast,
     create_engine,
     event,
+    func,
     insert,
     select,
     text,
@@ -111,6 +112,20 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int] |
     return [
         int(value) for value in connection.execute(statement, {"table": table.name, "count": count}).scalars()
     ]
+
+
+def new_ids(session: Session, table: Table, count: int) -> list[int]:
+    """The ids ``count`` new rows of ``table`` will have, given to them before they are written, so that
+    they go in by one executemany: a row without one goes in by a statement of its own, which hands its id
+    back (SQLite cannot say in which order a multi-row insert numbered its rows). On PostgreSQL from the
+    table's sequence (reserve_ids); on SQLite the next ones after the highest, as SQLite itself numbers a
+    table without AUTOINCREMENT. For a write transaction only: on SQLite it holds the database's one write
+    lock, so no other writer takes them meanwhile."""
+    reserved = reserve_ids(session.connection(), table, count)
+    if reserved is not None:
+        return reserved
+    highest = session.scalar(select(func.max(table.c.id))) or 0
+    return list(range(highest + 1, highest + 1 + count))
 
 
 def copy_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import AliasedClass
 
+from pux import db
 from pux.accounts.models import Organisation
 from pux.accounts.permissions import VisibilityScope
 from pux.assistance.models import AssistanceActivity, IatiSplit, IatiTransaction
@@ -283,6 +284,11 @@ def add(session: Session, activity: AssistanceActivity) -> AssistanceActivity:
     session.add(activity)
     session.flush()
     return activity
+
+
+def new_ids(session: Session, count: int) -> list[int]:
+    """The ids of ``count`` activities about to be written together (db.new_ids)."""
+    return db.new_ids(session, AssistanceActivity.__table__, count)  # type: ignore[arg-type]
 
 
 def add_all(session: Session, activities: Sequence[AssistanceActivity]) -> None:

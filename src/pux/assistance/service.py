@@ -249,9 +249,17 @@ def identifier_problems(
 def _owner_of_iati_prefix(session: Session, identifier: str) -> int | None:
     """The organisation whose IATI reference the identifier begins with (followed by "-"), the longest
     such reference when several are; None when it begins with none."""
+    prefixes = _iati_prefixes(identifier)
+    return _prefix_owner(prefixes, repository.organisations_by_iati_reference(session, prefixes))
+
+
+def _iati_prefixes(identifier: str) -> list[str]:
+    """The IATI references an identifier may begin with (followed by "-"), shortest first."""
     parts = identifier.split("-")
-    prefixes = ["-".join(parts[:length]) for length in range(1, len(parts))]
-    owners = repository.organisations_by_iati_reference(session, prefixes)
+    return ["-".join(parts[:length]) for length in range(1, len(parts))]
+
+
+def _prefix_owner(prefixes: Sequence[str], owners: dict[str, int]) -> int | None:
     return next((owners[prefix] for prefix in reversed(prefixes) if prefix in owners), None)
 
 
@@ -360,6 +368,77 @@ def record_activity(
         after=activity.snapshot(),
     )
     return activity
+
+
+def activities_of(*, actor: Actor, datas: Sequence[ActivityCreate], origin: str) -> list[AssistanceActivity]:
+    """New activities of ``datas`` as record_activity makes each, not yet saved: what an import makes of
+    its new rows before it takes the write lock (record_activities saves them in it)."""
+    made = []
+    for data in datas:
+        # Its related IATI activities given (none), not left to the column's server default: with one
+        # column unset, the activities go in by a statement each, which reads that default back.
+        activity = AssistanceActivity(created_by_id=actor.user_id, origin=origin, iati_related_activities=[])
+        _apply(activity, data)
+        made.append(activity)
+    return made
+
+
+def record_activities(
+    session: Session,
+    *,
+    actor: Actor,
+    activities: Sequence[AssistanceActivity],
+    datas: Sequence[ActivityCreate],
+    codes: ReferenceCodes,
+) -> bool:
+    """Save ``activities`` (activities_of ``datas``) as record_activity saves each: what it checks checked
+    again as the database is now, for all of them at once (a query each for their needs, programmes,
+    identifiers and the organisations their identifiers begin with, not three or four an activity), its
+    audit record written; all of them with a statement per table. False, with nothing written, when one
+    may no longer be saved: record_activity, one by one, then names the refusal."""
+    if not _may_all_be_recorded(session, actor, datas, codes):
+        return False
+    for activity, activity_id in zip(activities, repository.new_ids(session, len(activities)), strict=True):
+        activity.id = activity_id
+    repository.add_all(session, activities)
+    audit.record_created(
+        session, actor=actor.label, action="activity.create", entity_type=ENTITY, records=activities
+    )
+    return True
+
+
+def _may_all_be_recorded(
+    session: Session, actor: Actor, datas: Sequence[ActivityCreate], codes: ReferenceCodes
+) -> bool:
+    """Whether record_activity would record each of ``datas`` (its provider, codes, links, identifier)."""
+    providers = {data.provider_organisation_id for data in datas}
+    if not all(permissions.can_record_activity_for(actor, provider_organisation_id=p) for p in providers):
+        return False
+    need_ids = {data.need_id for data in datas if data.need_id is not None}
+    programme_ids = {data.programme_id for data in datas if data.programme_id is not None}
+    if need_ids - seen_need_ids(session, actor, need_ids):
+        return False
+    if programme_ids - seen_programme_ids(session, actor, programme_ids):
+        return False
+    # The links were checked above, for all the rows at once: the rest of the checks read no table.
+    unlinked = (data.model_copy(update={"need_id": None, "programme_id": None}) for data in datas)
+    if any(problems_with(session, data, codes, actor=actor) for data in unlinked):
+        return False
+    return _identifiers_free(session, datas)
+
+
+def _identifiers_free(session: Session, datas: Sequence[ActivityCreate]) -> bool:
+    """Whether no activity holds the external identifiers of ``datas``, and none begins with the IATI
+    reference of an organisation other than its provider (identifier_problems, for all at once; the
+    second rule is not one the database keeps)."""
+    providers = {data.external_id: data.provider_organisation_id for data in datas if data.external_id}
+    if repository.external_ids_taken(session, providers.keys()):
+        return False
+    prefixes = {identifier: _iati_prefixes(identifier) for identifier in providers}
+    owners = repository.organisations_by_iati_references(
+        session, {prefix for found in prefixes.values() for prefix in found}
+    )
+    return all(_prefix_owner(prefixes[i], owners) in (None, provider) for i, provider in providers.items())
 
 
 def get_activity(session: Session, *, actor: Actor, activity_id: int) -> AssistanceActivity:

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Integer, and_, cast, event, func, literal, or_, select, true
 from sqlalchemy.orm import Session, SessionTransaction, defaultload, lazyload
 
+from pux import db
 from pux.accounts.permissions import VisibilityScope
 from pux.db import ChunkedRows, linked_codes, once_per_transaction, rows_in_chunks
 from pux.needs.models import Need, need_sdg_target, need_technique
@@ -353,6 +354,11 @@ def add(session: Session, need: Need) -> Need:
     session.add(need)
     session.flush()
     return need
+
+
+def new_ids(session: Session, count: int) -> list[int]:
+    """The ids of ``count`` needs about to be written together (db.new_ids)."""
+    return db.new_ids(session, Need.__table__, count)  # type: ignore[arg-type]
 
 
 def add_all(session: Session, needs: Sequence[Need]) -> None:

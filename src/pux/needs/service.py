@@ -122,11 +122,15 @@ def _apply_fields(session: Session, need: Need, data: NeedFields) -> None:
             setattr(need, name, getattr(data, name))
         need.techniques = techniques
         need.sdg_targets = targets
-        need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
+        _set_search_text(need)
         # Written even when only the techniques or targets change (rows of other tables): the need's own row
         # was then left as it was, with no new version, so an edit made meanwhile from the same version
         # overwrote the change without a 409, and what is kept by the needs' versions never saw it.
         need.updated_at = utcnow()
+
+
+def _set_search_text(need: Need) -> None:
+    need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
 
 
 def changes_nothing(need: Need, data: NeedFields) -> bool:
@@ -164,6 +168,38 @@ def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> Need:
         after=need.snapshot(),
     )
     return need
+
+
+def drafts_of(session: Session, *, actor: Actor, datas: Sequence[NeedCreate]) -> list[Need]:
+    """New needs of ``datas`` as create_need drafts each, not yet saved nor given their reference: what an
+    import makes of its new rows before it takes the write lock (create_drafts saves them in it)."""
+    drafts = []
+    for data in datas:
+        need = Need(country_iso3=data.country_iso3, status=workflow.DRAFT, created_by_id=actor.user_id)
+        _apply_fields(session, need, data)
+        drafts.append(need)
+    return drafts
+
+
+def create_drafts(
+    session: Session, *, actor: Actor, drafts: Sequence[Need], datas: Sequence[NeedCreate]
+) -> bool:
+    """Save ``drafts`` (drafts_of ``datas``) as create_need saves each: its permission and codes checked
+    again as the database is now, its reference given, its audit record written; all of them with a
+    statement per table, not a few per need. False, with nothing written, when one may no longer be
+    saved: create_need, one by one, then names the refusal."""
+    if any(not permissions.can_create_need(actor, country_iso3=data.country_iso3) for data in datas):
+        return False
+    if any(code_problems(session, data, data.country_iso3) for data in datas):
+        return False
+    year = date.today().year
+    for need, need_id in zip(drafts, repository.new_ids(session, len(drafts)), strict=True):
+        need.id = need_id
+        need.reference = repository.next_reference(session, need.country_iso3, year)
+        _set_search_text(need)  # now that its reference is known
+    repository.add_all(session, drafts)
+    audit.record_created(session, actor=actor.label, action="need.create", entity_type=ENTITY, records=drafts)
+    return True
 
 
 def require_may_draft(actor: Actor) -> None:

@@ -22,7 +22,7 @@ from pux.assistance.models import (
     IatiTransaction,
 )
 from pux.audit.models import AuditEvent
-from pux.db import copy_rows, forget_remembered, reserve_ids
+from pux.db import copy_rows, forget_remembered, new_ids
 from pux.reference.models import Country, Currency, Technique
 
 CHILD_TABLES = (IatiSplit, IatiTransaction, IatiParticipatingOrganisation, IatiNarrative)
@@ -238,24 +238,12 @@ def reserve_activity_ids(session: Session, count: int) -> list[int]:
     """Ids for ``count`` new activities, so that a batch's activities are inserted without RETURNING (an
     executemany of one short statement; not, on PostgreSQL, one statement with a placeholder per value that
     psycopg rewrites, nor, on SQLite, a statement per activity, which holds the write lock longer)."""
-    return _new_ids(session, _ACTIVITIES, count)
+    return new_ids(session, _ACTIVITIES, count)
 
 
 def reserve_event_ids(session: Session, count: int) -> list[int]:
     """Ids for the ``count`` audit records of a batch, for the same reason (reserve_activity_ids)."""
-    return _new_ids(session, AuditEvent.__table__, count)  # type: ignore[arg-type]
-
-
-def _new_ids(session: Session, table: Table, count: int) -> list[int]:
-    """The ids ``count`` new rows of ``table`` will have. On PostgreSQL from the table's sequence; on SQLite
-    the next ones after the highest, as SQLite itself numbers a table without AUTOINCREMENT. For a write
-    transaction only: on SQLite it holds the database's one write lock, so no other writer takes them
-    meanwhile."""
-    reserved = reserve_ids(session.connection(), table, count)
-    if reserved is not None:
-        return reserved
-    highest = session.scalar(select(func.max(table.c.id))) or 0
-    return list(range(highest + 1, highest + 1 + count))
+    return new_ids(session, AuditEvent.__table__, count)  # type: ignore[arg-type]
 
 
 def insert_rows(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:

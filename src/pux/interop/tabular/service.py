@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
@@ -19,11 +18,8 @@ from pux.accounts import repository as accounts_repository
 from pux.accounts.permissions import Actor, require
 from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
-from pux.assistance.models import AssistanceActivity
 from pux.assistance.repository import ActivityFilter
 from pux.assistance.schemas import ActivityCreate, ActivityUpdate
-from pux.audit import service as audit
-from pux.audit.models import AuditEvent
 from pux.db import ChunkedRows, write_from_here
 from pux.errors import FieldProblem, StaleEdit, ValidationFailed
 from pux.i18n import gettext as _
@@ -45,15 +41,12 @@ from pux.interop.tabular.formats import (
 from pux.interop.tabular.xlsx import write_xlsx_to
 from pux.needs import repository as needs_repository
 from pux.needs import service as needs
-from pux.needs import workflow as needs_workflow
-from pux.needs.models import Need
 from pux.needs.repository import NeedFilter
 from pux.needs.schemas import NeedCreate, NeedUpdate
 from pux.programmes import repository as programmes_repository
 from pux.programmes import service as programmes
 from pux.programmes.repository import ProgrammeFilter
 from pux.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
-from pux.reference.models import fold_for_search
 from pux.search import indexing as search_indexing
 from pux.validation import MAX_RECORD_ID, lenient, problems_from
 
@@ -155,132 +148,6 @@ def _activity_checks(
     return problems
 
 
-def _build_needs(session: Session, actor: Actor, datas: list[Any]) -> list[Any]:
-    """New needs as needs.create_need drafts each, but for their reference (given when they are saved)."""
-    drafted = []
-    for data in datas:
-        need = Need(country_iso3=data.country_iso3, status=needs_workflow.DRAFT, created_by_id=actor.user_id)
-        needs._apply_fields(session, need, data)
-        drafted.append(need)
-    return drafted
-
-
-def _save_needs(session: Session, actor: Actor, drafted: list[Any], datas: list[Any], codes: Any) -> bool:
-    """The needs of _build_needs written as needs.create_need writes each: checked again, given their
-    references in turn, and each with its audit record."""
-    for data in datas:
-        if not permissions.can_create_need(actor, country_iso3=data.country_iso3):
-            return False
-        if needs.code_problems(session, data, data.country_iso3):
-            return False
-    year = date.today().year
-    for need, need_id in zip(drafted, repository.new_ids(session, Need, len(drafted)), strict=True):
-        need.id = need_id
-        need.reference = needs_repository.next_reference(session, need.country_iso3, year)
-        # As needs._apply_fields makes it, now that the reference is known.
-        need.search_text = fold_for_search(f"{need.reference} {need.title} {need.description[:2000]}")
-    needs_repository.add_all(session, drafted)
-    _audited_together(session, actor, "need.create", needs.ENTITY, drafted)
-    return True
-
-
-def _build_activities(session: Session, actor: Actor, datas: list[Any]) -> list[Any]:
-    """New activities as assistance.record_activity makes each from an import."""
-    recorded = []
-    for data in datas:
-        # Its related IATI activities given (none), not left to the column's server default: one such
-        # column unset, the activities go in by a statement each, which reads that default back.
-        activity = AssistanceActivity(
-            created_by_id=actor.user_id, origin="import", iati_related_activities=[]
-        )
-        assistance._apply(activity, data)
-        recorded.append(activity)
-    return recorded
-
-
-def _save_activities(
-    session: Session, actor: Actor, recorded: list[Any], datas: list[Any], codes: Any
-) -> bool:
-    """The activities of _build_activities written as assistance.record_activity writes each, with its
-    audit record. Their links and identifiers are checked again for all at once: a query each for their
-    needs, programmes, identifiers and the organisations their identifiers begin with, not three or four
-    per activity."""
-    if not _activities_still_valid(session, actor, datas, codes):
-        return False
-    for activity, activity_id in zip(
-        recorded, repository.new_ids(session, AssistanceActivity, len(recorded)), strict=True
-    ):
-        activity.id = activity_id
-    assistance_repository.add_all(session, recorded)
-    _audited_together(session, actor, "activity.create", assistance.ENTITY, recorded)
-    return True
-
-
-def _audited_together(
-    session: Session, actor: Actor, action: str, entity_type: str, records: list[Any]
-) -> None:
-    """The audit record of each of ``records`` (written: they have their ids), as the services write one
-    for a record they create; given their own ids (repository.new_ids), so that the flush writes them
-    with one statement instead of one each."""
-    event_ids = repository.new_ids(session, AuditEvent, len(records))
-    with session.no_autoflush:  # an event flushed before it is given its id would go in by itself
-        for record, event_id in zip(records, event_ids, strict=True):
-            event = audit.record(
-                session,
-                actor=actor.label,
-                action=action,
-                entity_type=entity_type,
-                entity_id=str(record.id),
-                after=record.snapshot(),
-            )
-            event.id = event_id
-
-
-def _activities_still_valid(session: Session, actor: Actor, datas: list[Any], codes: Any) -> bool:
-    """Whether new activities may all be recorded as they are: what assistance.record_activity checks of
-    each (its provider, codes, links and identifier), as the database is now."""
-    if not all(
-        permissions.can_record_activity_for(actor, provider_organisation_id=d.provider_organisation_id)
-        for d in datas
-    ):
-        return False
-    need_ids = {d.need_id for d in datas if d.need_id is not None}
-    programme_ids = {d.programme_id for d in datas if d.programme_id is not None}
-    if need_ids - assistance.seen_need_ids(session, actor, need_ids):
-        return False
-    if programme_ids - assistance.seen_programme_ids(session, actor, programme_ids):
-        return False
-    # The links were checked above, for all the rows at once: the rest of the checks read no table.
-    unlinked = (d.model_copy(update={"need_id": None, "programme_id": None}) for d in datas)
-    if any(assistance.problems_with(session, data, codes, actor=actor) for data in unlinked):
-        return False
-    return _identifiers_free(session, datas)
-
-
-def _identifiers_free(session: Session, datas: list[Any]) -> bool:
-    """Whether no activity holds the external identifiers of ``datas``, and none begins with the IATI
-    reference of an organisation other than its provider (assistance.identifier_problems; that second
-    rule is not one the database keeps)."""
-    identifiers = {d.external_id: d.provider_organisation_id for d in datas if d.external_id}
-    if assistance_repository.external_ids_taken(session, identifiers.keys()):
-        return False
-    prefixes = {identifier: _iati_prefixes(identifier) for identifier in identifiers}
-    owners = assistance_repository.organisations_by_iati_references(
-        session, {prefix for found in prefixes.values() for prefix in found}
-    )
-    for identifier, provider in identifiers.items():
-        owner = next((owners[p] for p in reversed(prefixes[identifier]) if p in owners), None)
-        if owner not in (None, provider):
-            return False
-    return True
-
-
-def _iati_prefixes(identifier: str) -> list[str]:
-    """The IATI references an identifier may begin with (followed by "-"), shortest first."""
-    parts = identifier.split("-")
-    return ["-".join(parts[:length]) for length in range(1, len(parts))]
-
-
 def _told_need_values(session: Session, actor: Actor) -> Callable[[Any], dict[str, Any]]:
     tells = needs.TellsRanks(session, actor=actor)
     return lambda need: {
@@ -303,8 +170,8 @@ NEEDS = Entity(
         a, country_iso3=r.country_iso3, status=r.status, visibility=r.visibility
     ),
     told_values=_told_need_values,
-    build=_build_needs,
-    save=_save_needs,
+    build=lambda s, a, d: needs.drafts_of(s, actor=a, datas=d),
+    save=lambda s, a, r, d, c: needs.create_drafts(s, actor=a, drafts=r, datas=d),
 )
 PROGRAMMES = Entity(
     name="programmes",
@@ -347,8 +214,8 @@ ACTIVITIES = Entity(
     # A need or programme the importer may not see was exported empty, and saving keeps it: a row that
     # leaves it empty is no change (a re-imported export was "updated: 1", with a history entry).
     as_saved=assistance.keep_hidden_links,
-    build=_build_activities,
-    save=_save_activities,
+    build=lambda s, a, d: assistance.activities_of(actor=a, datas=d, origin="import"),
+    save=lambda s, a, r, d, c: assistance.record_activities(s, actor=a, activities=r, datas=d, codes=c),
 )
 ENTITIES = {entity.name: entity for entity in (NEEDS, PROGRAMMES, ACTIVITIES)}
 
