@@ -117,14 +117,24 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int] |
 def new_ids(session: Session, table: Table, count: int) -> list[int]:
     """The ids ``count`` new rows of ``table`` will have, given to them before they are written, so that
     they go in by one executemany: a row without one goes in by a statement of its own, which hands its id
-    back (SQLite cannot say in which order a multi-row insert numbered its rows). On PostgreSQL from the
-    table's sequence (reserve_ids); on SQLite the next ones after the highest, as SQLite itself numbers a
-    table without AUTOINCREMENT. For a write transaction only: on SQLite it holds the database's one write
-    lock, so no other writer takes them meanwhile."""
-    reserved = reserve_ids(session.connection(), table, count)
+    back (SQLite cannot say in which order a multi-row insert numbered its rows). See ids_for_new_rows."""
+    return ids_for_new_rows(session.connection(), table, count)
+
+
+def ids_for_new_rows(connection: Connection, table: Table, count: int) -> list[int]:
+    """new_ids on a connection. On PostgreSQL from the table's sequence (reserve_ids); on SQLite the next
+    ones after the highest, as SQLite itself numbers a table without AUTOINCREMENT. For a write transaction
+    only (one that has written already, or began with BEGIN IMMEDIATE): on SQLite it then holds the
+    database's one write lock, so no other writer takes them meanwhile."""
+    reserved = reserve_ids(connection, table, count)
     if reserved is not None:
         return reserved
-    highest = session.scalar(select(func.max(table.c.id))) or 0
+    highest = connection.scalar(select(func.max(table.c.id))) or 0
+    if table.dialect_options["sqlite"].get("autoincrement"):
+        # Never an id given before, as SQLite's AUTOINCREMENT keeps it (the search index's ids only grow:
+        # its vectors in memory follow new rows by them); an id written past it moves it on.
+        given = text("SELECT seq FROM sqlite_sequence WHERE name = :name")
+        highest = max(highest, connection.scalar(given, {"name": table.name}) or 0)
     return list(range(highest + 1, highest + 1 + count))
 
 
