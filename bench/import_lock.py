@@ -22,9 +22,7 @@ import argparse
 import cProfile
 import csv
 import io
-import os
 import pstats
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,19 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PUX = Path(sys.executable).parent / "pux"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from concurrency import prepare_scratch  # noqa: E402  (a scratch database made as an installation makes it)
+
 NEED_IMPORTER = "focal.kenya@demo.pux.invalid"
 ACTIVITY_IMPORTER = "donor@demo.pux.invalid"
 IATI_IMPORTER = "facilitator@demo.pux.invalid"
-
-
-def prepare_scratch(workdir: Path) -> str:
-    """A scratch SQLite database made as an installation makes it: `pux init`, then `pux demo`."""
-    database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    env = {**os.environ, "PUX_DATABASE_URL": database_url, "PUX_SECRET_KEY_FILE": str(workdir / "secret_key")}
-    for command in (["init"], ["demo"]):
-        subprocess.run([str(PUX), *command], env=env, cwd=workdir, check=True, stdout=subprocess.DEVNULL)
-    return database_url
 
 
 def needs_csv(rows: int) -> bytes:

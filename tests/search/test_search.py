@@ -245,6 +245,20 @@ def test_meaning_search_is_right_after_a_rolled_back_write_whose_ids_are_handed_
     assert _document_of(session, need_id) in _meaning_ranked_needs(session, world, QUERIES["ar"], "ar")[:10]
 
 
+def _retitle(session: Session, world: World, need_id: int, title: str) -> None:
+    """Kenya's focal point saves the need under a new title: a new version of its document."""
+    focal = world.actors["focal_ken"]
+    need = needs.get_need(session, actor=focal, need_id=need_id)
+    edited = need_data(title=title).model_dump()
+    needs.update_need(
+        session,
+        actor=focal,
+        need_id=need_id,
+        data=NeedUpdate.model_validate({**edited, "version": need.version}),
+    )
+    session.flush()
+
+
 def test_meaning_search_follows_a_record_edited_again_and_again_without_reading_every_vector(
     session: Session, world: World
 ) -> None:
@@ -252,7 +266,6 @@ def test_meaning_search_follows_a_record_edited_again_and_again_without_reading_
     newest row): the vectors in memory follow by reading what was written since, not the whole index."""
     from pux.search.repository import vector_index
 
-    focal = world.actors["focal_ken"]
     need_id = _published(
         session, world, "Isotope hydrology survey of groundwater recharge in the rift valley"
     )
@@ -265,15 +278,7 @@ def test_meaning_search_follows_a_record_edited_again_and_again_without_reading_
         "Radiotherapy bunker and linear accelerator for cancer treatment",
     )
     for title in texts:
-        need = needs.get_need(session, actor=focal, need_id=need_id)
-        edited = need_data(title=title).model_dump()
-        needs.update_need(
-            session,
-            actor=focal,
-            need_id=need_id,
-            data=NeedUpdate.model_validate({**edited, "version": need.version}),
-        )
-        session.flush()
+        _retitle(session, world, need_id, title)
     assert _document_of(session, need_id) in _meaning_ranked_needs(session, world, QUERIES["ar"], "ar")[:10]
     # The newest version joined the rows in memory and the first one stays until a reload: no full reload
     # (which would have left exactly the rows of the database, as many as before the edits).
@@ -289,7 +294,6 @@ def test_an_edit_of_the_oldest_document_is_read_as_an_edit_not_as_a_rebuild(
     oldest needs made the first half-minute after each start answer in 1-3 s at the mission's scale."""
     from pux.search.repository import vector_index
 
-    focal = world.actors["focal_ken"]
     need_id = _published(session, world, "Isotope hydrology survey of the northern aquifers")
     oldest = _document_of(session, need_id)
     session.execute(delete(SearchDocument).where(SearchDocument.id < oldest))  # this need's is the oldest
@@ -298,15 +302,7 @@ def test_an_edit_of_the_oldest_document_is_read_as_an_edit_not_as_a_rebuild(
     index._stamp = None  # a full reload: exactly the rows of the database, this need's the first
     vector_index(session)
     rows_before = len(index.ids)
-    need = needs.get_need(session, actor=focal, need_id=need_id)
-    edited = need_data(title="Isotope hydrology survey of the northern and eastern aquifers").model_dump()
-    needs.update_need(
-        session,
-        actor=focal,
-        need_id=need_id,
-        data=NeedUpdate.model_validate({**edited, "version": need.version}),
-    )
-    session.flush()
+    _retitle(session, world, need_id, "Isotope hydrology survey of the northern and eastern aquifers")
     newest = _document_of(session, need_id)
     assert newest != oldest and session.scalar(select(func.min(SearchDocument.id))) != oldest
     vector_index(session)
@@ -331,15 +327,7 @@ def test_rows_of_replaced_versions_are_dropped_at_the_next_count_not_at_every_ch
     rows_before = len(index.ids)
 
     def edit(title: str) -> None:
-        need = needs.get_need(session, actor=world.actors["focal_ken"], need_id=need_id)
-        data = need_data(title=title).model_dump()
-        needs.update_need(
-            session,
-            actor=world.actors["focal_ken"],
-            need_id=need_id,
-            data=NeedUpdate.model_validate({**data, "version": need.version}),
-        )
-        session.flush()
+        _retitle(session, world, need_id, title)
         vector_index(session)
 
     index._counted_at = time.monotonic()  # counted just now: not again before STALE_CHECK_SECONDS
