@@ -268,16 +268,25 @@ def get_by_external_id(session: Session, external_id: str) -> AssistanceActivity
     ).first()
 
 
+# Values per query when records are looked up by a list of values: well under every database's limit of
+# bound parameters.
+LOOKUP_CHUNK = 1000
+
+
 def organisations_by_iati_reference(session: Session, references: Collection[str]) -> dict[str, int]:
-    """The organisations (by id) whose IATI reference is one of ``references``."""
-    if not references:
-        return {}
-    rows = session.execute(
-        select(Organisation.iati_identifier, Organisation.id).where(
-            Organisation.iati_identifier.in_(list(references))
+    """The organisations (by id) whose IATI reference is one of ``references`` (a thousand a query: an
+    import asks about every prefix of every identifier of its file)."""
+    wanted = sorted(references)
+    owners: dict[str, int] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        rows = session.execute(
+            select(Organisation.iati_identifier, Organisation.id).where(
+                Organisation.iati_identifier.in_(chunk)
+            )
         )
-    )
-    return {reference: organisation_id for reference, organisation_id in rows if reference}
+        owners.update((reference, organisation_id) for reference, organisation_id in rows if reference)
+    return owners
 
 
 def add(session: Session, activity: AssistanceActivity) -> AssistanceActivity:
@@ -298,11 +307,6 @@ def add_all(session: Session, activities: Sequence[AssistanceActivity]) -> None:
     session.flush()
 
 
-# Values per query when records are looked up by a list of values: well under every database's limit of
-# bound parameters.
-LOOKUP_CHUNK = 1000
-
-
 def external_ids_taken(session: Session, identifiers: Collection[str]) -> set[str]:
     """Those of ``identifiers`` that some activity has as its external identifier (a thousand a query)."""
     wanted = sorted(identifiers)
@@ -312,15 +316,6 @@ def external_ids_taken(session: Session, identifiers: Collection[str]) -> set[st
         statement = select(AssistanceActivity.external_id).where(AssistanceActivity.external_id.in_(chunk))
         taken.update(identifier for identifier in session.scalars(statement) if identifier)
     return taken
-
-
-def organisations_by_iati_references(session: Session, references: Collection[str]) -> dict[str, int]:
-    """organisations_by_iati_reference for a list of any length (a thousand references a query)."""
-    wanted = sorted(references)
-    owners: dict[str, int] = {}
-    for start in range(0, len(wanted), LOOKUP_CHUNK):
-        owners.update(organisations_by_iati_reference(session, wanted[start : start + LOOKUP_CHUNK]))
-    return owners
 
 
 def current_commitments_by_country_and_area(

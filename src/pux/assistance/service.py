@@ -435,7 +435,7 @@ def _identifiers_free(session: Session, datas: Sequence[ActivityCreate]) -> bool
     if repository.external_ids_taken(session, providers.keys()):
         return False
     prefixes = {identifier: _iati_prefixes(identifier) for identifier in providers}
-    owners = repository.organisations_by_iati_references(
+    owners = repository.organisations_by_iati_reference(
         session, {prefix for found in prefixes.values() for prefix in found}
     )
     return all(_prefix_owner(prefixes[i], owners) in (None, provider) for i, provider in providers.items())

@@ -73,9 +73,9 @@ def record_created(
 ) -> None:
     """The audit event of each of ``records`` just created and written (they have their ids), its
     snapshot as after, as a service writes one for a record it creates; the events are given their ids
-    first (db.new_ids), so that they go in by one statement, not one each (an import writes thousands
-    while it holds SQLite's write lock)."""
-    event_ids = db.new_ids(session, AuditEvent.__table__, len(records))  # type: ignore[arg-type]
+    first, so that they go in by one statement, not one each (an import writes thousands while it holds
+    SQLite's write lock)."""
+    event_ids = repository.new_event_ids(session, len(records))
     with session.no_autoflush:  # an event flushed before it has its id would go in by itself
         for created, event_id in zip(records, event_ids, strict=True):
             written = record(

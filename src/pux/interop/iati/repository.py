@@ -21,8 +21,7 @@ from pux.assistance.models import (
     IatiSplit,
     IatiTransaction,
 )
-from pux.audit.models import AuditEvent
-from pux.db import copy_rows, forget_remembered, new_ids
+from pux.db import copy_rows, forget_remembered
 from pux.reference.models import Country, Currency, Technique
 
 CHILD_TABLES = (IatiSplit, IatiTransaction, IatiParticipatingOrganisation, IatiNarrative)
@@ -232,18 +231,6 @@ def transaction_ids(session: Session, activity_ids: Collection[int]) -> dict[tup
 
 
 _ACTIVITIES: Table = AssistanceActivity.__table__  # type: ignore[assignment]
-
-
-def reserve_activity_ids(session: Session, count: int) -> list[int]:
-    """Ids for ``count`` new activities, so that a batch's activities are inserted without RETURNING (an
-    executemany of one short statement; not, on PostgreSQL, one statement with a placeholder per value that
-    psycopg rewrites, nor, on SQLite, a statement per activity, which holds the write lock longer)."""
-    return new_ids(session, _ACTIVITIES, count)
-
-
-def reserve_event_ids(session: Session, count: int) -> list[int]:
-    """Ids for the ``count`` audit records of a batch, for the same reason (reserve_activity_ids)."""
-    return new_ids(session, AuditEvent.__table__, count)  # type: ignore[arg-type]
 
 
 def insert_rows(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pux.accounts import permissions
 from pux.accounts.models import Organisation
 from pux.accounts.permissions import Actor, require
+from pux.assistance import repository as assistance_repository
 from pux.assistance import service as assistance
 from pux.assistance.models import (
     AssistanceActivity,
@@ -41,6 +42,7 @@ from pux.assistance.models import (
     IatiTransaction,
 )
 from pux.assistance.repository import ActivityFilter
+from pux.audit import repository as audit_repository
 from pux.audit import service as audit
 from pux.config import Settings, get_settings
 from pux.db import as_utc, unit_of_work
@@ -770,7 +772,7 @@ def _apply_batch(
         new = updated = unchanged = 0
         # Ids given before the flush: the activities go in as one short statement, not one each.
         fresh_ids = iter(
-            repository.reserve_activity_ids(
+            assistance_repository.new_ids(
                 session, len({d.read.record.identifier for d in wanted} - existing.keys())
             )
         )
@@ -801,8 +803,8 @@ def _apply_batch(
             existing[record.identifier] = activity
         # One flush for the whole batch (and so one pass of the search index over it).
         session.flush()
-        # Their audit records too are given ids, so that they go in together (see reserve_event_ids).
-        event_ids = repository.reserve_event_ids(session, len(changed))
+        # Their audit records too are given ids, so that they go in together.
+        event_ids = audit_repository.new_event_ids(session, len(changed))
         for (activity, _record, _relevance), before, event_id in zip(
             changed, befores, event_ids, strict=True
         ):
