@@ -21,7 +21,6 @@ from pux.needs import repository as needs_repository
 from pux.needs.models import Need
 from pux.priority.models import PriorityConfigVersion
 from pux.programmes import repository as programmes_repository
-from pux.programmes.models import Programme
 from pux.reference.models import Country, IndicatorObservation, Region
 
 # The tables a brief reads that change in use, each summarised by aggregates that move on any insert, update
@@ -66,7 +65,9 @@ def data_fingerprint(
     (aggregates by table, latest audit event id, newest change time). The aggregates catch writes made
     outside the services too (an import tool, a manual correction); the latest place in the audit chain of
     each other kind of record catches what they do not (a participant, a reference table)."""
-    needs_part, programmes_part = _needs_seen(session, needs), _programmes_seen(session, programmes)
+    # Only what the reader may see of needs and programmes: a draft moves only the briefs of those who see it.
+    needs_part = needs_repository.fingerprint_of_visible(session, needs)
+    programmes_part = programmes_repository.fingerprint_of_visible(session, programmes)
     parts: list[tuple[str, object]] = [("need", needs_part), ("programme", programmes_part)]
     changes = [needs_part[1], programmes_part[1]]  # each one's newest change
     for name, model in _VERSIONED:
@@ -106,22 +107,6 @@ def data_fingerprint(
     parts.append(("audited", session.scalar(select(latest_seq_of(*followed))) if followed else None))
     latest_audit = session.scalar(select(func.max(AuditEvent.id)))
     return parts, latest_audit, _newest(changes)
-
-
-def _needs_seen(session: Session, scope: VisibilityScope) -> tuple[object, ...]:
-    """The needs' part of the version: the count, newest change and sums of versions and ids of the needs
-    the reader may see, so that a draft moves only the briefs of those who see it (every save of a need,
-    its ranking too, adds one to its version)."""
-    statement = select(func.count(), func.max(Need.updated_at), func.sum(Need.version), func.sum(Need.id))
-    return tuple(session.execute(statement.where(needs_repository.visible_clause(scope))).one())
-
-
-def _programmes_seen(session: Session, scope: VisibilityScope) -> tuple[object, ...]:
-    """The programmes' part of the version, as for needs."""
-    statement = select(
-        func.count(), func.max(Programme.updated_at), func.sum(Programme.version), func.sum(Programme.id)
-    )
-    return tuple(session.execute(statement.where(programmes_repository.visible_clause(scope))).one())
 
 
 def _newest(changes: list[object]) -> datetime | None:

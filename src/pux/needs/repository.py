@@ -212,6 +212,10 @@ def in_statuses(
     return session.scalars(statement.limit(limit)).unique().all()
 
 
+# count, newest change, sums of versions and ids
+_FINGERPRINT = select(func.count(), func.max(Need.updated_at), func.sum(Need.version), func.sum(Need.id))
+
+
 def fingerprint(
     session: Session, *, statuses: Iterable[str], visibilities: Iterable[str] | None = None
 ) -> tuple[object, ...]:
@@ -229,13 +233,18 @@ def fingerprint(
     statuses, visibilities = sorted(statuses), None if visibilities is None else sorted(visibilities)
 
     def read() -> tuple[object, ...]:
-        statement = select(func.count(), func.max(Need.updated_at), func.sum(Need.version), func.sum(Need.id))
-        statement = statement.where(Need.status.in_(statuses))
+        statement = _FINGERPRINT.where(Need.status.in_(statuses))
         if visibilities is not None:
             statement = statement.where(Need.visibility.in_(visibilities))
         return tuple(session.execute(statement).one())
 
     return once_per_transaction(session, f"needs fingerprint {statuses} {visibilities}", read)
+
+
+def fingerprint_of_visible(session: Session, scope: VisibilityScope) -> tuple[object, ...]:
+    """fingerprint of the needs ``scope`` may see: it moves when one of them changes, arrives or leaves,
+    and a draft moves only the fingerprints of those who see it."""
+    return tuple(session.execute(_FINGERPRINT.where(visible_clause(scope))).one())
 
 
 def counts_in_statuses(

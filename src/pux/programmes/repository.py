@@ -115,14 +115,22 @@ def export_rows(
     return rows_in_chunks(session, matching, Programme.__table__, columns, links)
 
 
+# count, newest change, sums of versions and ids
+_FINGERPRINT = select(
+    func.count(), func.max(Programme.updated_at), func.sum(Programme.version), func.sum(Programme.id)
+)
+
+
 def fingerprint(session: Session, *, status: str) -> tuple[object, ...]:
     """The count, latest change, sum of versions and sum of ids of the programmes in a status: it moves at
     every committed save of one of them, in whatever order saves commit, and not when a draft is written
     (see needs.repository.fingerprint)."""
-    statement = select(
-        func.count(), func.max(Programme.updated_at), func.sum(Programme.version), func.sum(Programme.id)
-    )
-    return tuple(session.execute(statement.where(Programme.status == status)).one())
+    return tuple(session.execute(_FINGERPRINT.where(Programme.status == status)).one())
+
+
+def fingerprint_of_visible(session: Session, scope: VisibilityScope) -> tuple[object, ...]:
+    """fingerprint of the programmes ``scope`` may see (drafts only for those who see them)."""
+    return tuple(session.execute(_FINGERPRINT.where(visible_clause(scope))).one())
 
 
 def get(session: Session, programme_id: int) -> Programme | None:
