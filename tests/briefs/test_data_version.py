@@ -5,12 +5,9 @@ must (a kept brief is never stale)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
-from sqlalchemy import event, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pux.audit.models import AuditEvent
@@ -22,6 +19,7 @@ from pux.dialogues.schemas import ParticipantFields
 from pux.needs import service as needs
 from pux.programmes import service as programmes
 from tests.briefs.test_service import CountingRenderer
+from tests.statements import recorded_statements
 from tests.world import World, event_data, need_data, programme_data
 
 TODAY = date(2026, 12, 1)
@@ -116,23 +114,7 @@ def test_kinds_written_names_every_kind_of_the_trail_once(session: Session, worl
     assert len(every) > 3 and kinds_written(session) == every
 
 
-@pytest.fixture
-def tables_read(session: Session) -> Iterator[set[str]]:
-    """The tables the statements of the test read (by the names after FROM and JOIN)."""
-    read: set[str] = set()
-
-    def note(_conn: Connection, _cursor: object, statement: str, *_args: object) -> None:
-        read.update(re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', statement))
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", note)
-    yield read
-    event.remove(engine, "before_cursor_execute", note)
-
-
-def test_no_brief_reads_the_records_its_version_leaves_out(
-    session: Session, world: World, tables_read: set[str]
-) -> None:
+def test_no_brief_reads_the_records_its_version_leaves_out(session: Session, world: World) -> None:
     assert set(TABLES_OF_KINDS_LEFT_OUT) == repository.KINDS_BRIEFS_DO_NOT_READ - {
         "need",
         "country_needs",
@@ -141,9 +123,11 @@ def test_no_brief_reads_the_records_its_version_leaves_out(
     }
     service.forget_rendered_briefs()
     keys = (("country", "KEN"), ("region", "014"), ("organisation", str(world.organisations["donor_a"])))
-    for role in ("public", "admin", "focal_ken", "partner_a"):
-        for kind, key in keys:
-            service.brief_for(session, actor=world.actors[role], kind=kind, key=key, today=TODAY)
+    with recorded_statements(session.get_bind()) as statements:
+        for role in ("public", "admin", "focal_ken", "partner_a"):
+            for kind, key in keys:
+                service.brief_for(session, actor=world.actors[role], kind=kind, key=key, today=TODAY)
+    tables_read = {table for s in statements for table in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', s)}
     assert {
         "need",
         "programme",

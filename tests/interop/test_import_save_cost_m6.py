@@ -4,32 +4,14 @@ references one after another without reading the newest reference again for each
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pux.audit import service as audit
 from pux.audit.models import AuditEvent
 from pux.needs import service as needs
+from tests.statements import recorded_statements
 from tests.world import World, need_data
-
-
-@contextmanager
-def _statements(session: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def _seqs(session: Session, events: list[AuditEvent]) -> list[int | None]:
@@ -56,7 +38,7 @@ def test_needs_drafted_together_take_consecutive_references_reading_the_newest_o
     session: Session, world: World
 ) -> None:
     focal = world.actors["focal_ken"]
-    with _statements(session) as seen:
+    with recorded_statements(session.get_bind()) as seen:
         drafted = [
             needs.create_need(session, actor=focal, data=need_data(title=f"M6 need {n}")) for n in range(4)
         ]

@@ -7,36 +7,18 @@ inserts while every other save of the site waited. Counted by statements, not ti
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from pux.interop.iati import service, synthetic
 from tests.interop.iati.conftest import BASE_URL
+from tests.statements import recorded_statements
 from tests.world import World
 
 FEW, MANY = 6, 60
 SAVED_TOGETHER = ("INSERT INTO assistance_activity", "INSERT INTO audit_event")
-
-
-@contextmanager
-def _inserts(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.startswith(SAVED_TOGETHER):
-            seen.append(statement.split(" (", 1)[0])
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def _imported(factory: sessionmaker[Session], world: World, path: Path, count: int) -> service.ImportReport:
@@ -56,9 +38,9 @@ def test_a_batch_ten_times_larger_runs_as_many_inserts_of_activities_and_audit_r
 ) -> None:
     counts = []
     for count in (FEW, MANY):
-        with _inserts(engine) as seen:
+        with recorded_statements(engine) as seen:
             report = _imported(session_factory, world, tmp_path / f"{count}.xml", count)
         assert report.new == count, report
-        counts.append(sorted(seen))
+        counts.append(sorted(s.split(" (", 1)[0] for s in seen if s.startswith(SAVED_TOGETHER)))
     few, many = counts
-    assert many == few, f"{FEW} activities: {len(few)} inserts; {MANY} activities: {len(many)}"
+    assert few and many == few, f"{FEW} activities: {len(few)} inserts; {MANY} activities: {len(many)}"
