@@ -45,7 +45,7 @@ WRITE_READ_PAIRS = 500
 RIVAL_EDITS = 30
 SIMULTANEOUS_DRAFTS = 12
 # Large enough to keep a write transaction busy for a long while (bench/concurrency.py imports 20,000).
-IMPORT_ROWS = 1_000
+IMPORT_ROWS = 10_000
 # The bounds while a large import runs: the health check within 1 s, a page within a few.
 HEALTH_BOUND_SECONDS = 1.0
 PAGE_BOUND_SECONDS = 5.0
