@@ -141,44 +141,67 @@ class Prepared:
     facets: list[list[tuple[str, str]]]
 
 
+@dataclass(frozen=True)
+class Content:
+    """What a document's text comes to in the index: its language, terms and meaning vector (the costly
+    part of its row: stemming and embedding)."""
+
+    language: str
+    terms: str
+    vector: bytes
+
+
+# A document's text, as far as its Content depends on it (not its key, identifier, owner or status).
+ContentKey = tuple[Any, ...]
+# Contents worked out ahead, by ContentKey (see prepare_ahead).
+Ahead = dict[ContentKey, Content]
+
+
+def content_key(document: SourceDocument) -> ContentKey:
+    named = tuple((facet, tuple(document.facets.get(facet, ()))) for facet in NAMED_FACETS)
+    return (
+        document.title,
+        document.body,
+        document.language,
+        tuple(document.names),
+        tuple(document.translations),
+        document.by_meaning,
+        named,
+    )
+
+
 def prepare(
     pairs: Sequence[tuple[str, SourceDocument]],
     vectors_of: Embedder | None = None,
     names: dict[tuple[str, str], list[tuple[str, str]]] | None = None,
+    ahead: Ahead | None = None,
 ) -> Prepared:
     """Rows of the index for documents given as (kind, document): terms, language, vector, facets.
     ``names`` (six-language names of linked countries, techniques, areas) are indexed as words too, so
-    that "كينيا" finds a need of Kenya written in English."""
-    names = names or {}
+    that "كينيا" finds a need of Kenya written in English. Contents found in ``ahead`` are not worked out
+    again."""
+    contents = dict(ahead or {})
+    missing = {key: document for _kind, document in pairs if (key := content_key(document)) not in contents}
+    if missing:
+        contents.update(_contents(list(missing.values()), names or {}, vectors_of))
     now = utcnow()
-    titles: list[str] = []
-    texts: list[str] = []
     rows: list[dict[str, Any]] = []
     facets: list[list[tuple[str, str]]] = []
     for kind, document in pairs:
-        text = f"{document.title}\n{document.body}"
-        language = document.language or engine.detect_language(text)
-        terms = [engine.index_terms(text, language)]
-        terms += [_name_terms(name, name_language) for name, name_language in document.names]
-        terms += [engine.index_terms(words, in_language) for words, in_language in document.translations]
-        if not document.names:
-            for facet, values in document.facets.items():
-                if facet not in NAMED_FACETS or len(values) > MAX_NAMED_VALUES:
-                    continue
-                for value in values:
-                    terms += [_name_terms(n, lang) for n, lang in names.get((facet, value), ())]
-        # Names in six languages are for words; the meaning comes from the English name alone (text in
-        # a script pulls a static vector towards everything else written in that script).
-        titles.append(document.title if document.by_meaning else "")
-        texts.append("" if document.names or not document.by_meaning else document.body[:VECTOR_TEXT_CHARS])
+        content = contents[content_key(document)]
+        terms = content.terms
+        if document.identifier:
+            terms = f"{engine.index_terms(document.identifier, content.language)} {terms}"
+        body = f"{document.identifier} · {document.body}" if document.identifier else document.body
         rows.append(
             {
                 "kind": kind,
                 "source_key": document.key,
-                "language": language,
+                "language": content.language,
                 "title": document.title[:300],
-                "body": document.body[:BODY_CHARS],
-                "terms": " ".join(terms),
+                "body": body[:BODY_CHARS],
+                "terms": terms,
+                "vector": content.vector,
                 "owner_country_iso3": document.owner_country_iso3,
                 "owner_organisation_id": document.owner_organisation_id,
                 "status": document.status,
@@ -191,10 +214,43 @@ def prepare(
         facets.append(
             [(facet, value) for facet, values in document.facets.items() for value in values if value]
         )
-    vectors = _document_vectors(vectors_of or embedder(), titles, texts)
-    for row, blob in zip(rows, repository.encode_vectors(vectors), strict=True):
-        row["vector"] = blob
     return Prepared(rows, facets)
+
+
+def _contents(
+    documents: Sequence[SourceDocument],
+    names: dict[tuple[str, str], list[tuple[str, str]]],
+    vectors_of: Embedder | None,
+) -> Ahead:
+    """The Content of each document, by its ContentKey (the vectors embedded together)."""
+    languages: list[str] = []
+    terms_of: list[str] = []
+    titles: list[str] = []
+    texts: list[str] = []
+    for document in documents:
+        text = f"{document.title}\n{document.body}"
+        language = document.language or engine.detect_language(text)
+        terms = [engine.index_terms(text, language)]
+        terms += [_name_terms(name, name_language) for name, name_language in document.names]
+        terms += [engine.index_terms(words, in_language) for words, in_language in document.translations]
+        if not document.names:
+            for facet, values in document.facets.items():
+                if facet not in NAMED_FACETS or len(values) > MAX_NAMED_VALUES:
+                    continue
+                for value in values:
+                    terms += [_name_terms(n, lang) for n, lang in names.get((facet, value), ())]
+        languages.append(language)
+        terms_of.append(" ".join(terms))
+        # Names in six languages are for words; the meaning comes from the English name alone (text in
+        # a script pulls a static vector towards everything else written in that script).
+        titles.append(document.title if document.by_meaning else "")
+        texts.append("" if document.names or not document.by_meaning else document.body[:VECTOR_TEXT_CHARS])
+    vectors = _document_vectors(vectors_of or embedder(), titles, texts)
+    blobs = repository.encode_vectors(vectors)
+    return {
+        content_key(document): Content(language, terms, blob)
+        for document, language, terms, blob in zip(documents, languages, terms_of, blobs, strict=True)
+    }
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -212,27 +268,53 @@ def _document_vectors(model: Embedder, titles: list[str], bodies: list[str]) -> 
     return np.asarray(mixed / np.where(norms > 0, norms, 1.0), dtype=np.float32)
 
 
-def write(connection: Connection, records: Iterable[Any], *, deleted: Iterable[tuple[str, str]] = ()) -> int:
+def write(
+    connection: Connection,
+    records: Iterable[Any],
+    *,
+    deleted: Iterable[tuple[str, str]] = (),
+    ahead: Ahead | None = None,
+) -> int:
     """Replace the documents of ``records`` and remove those of ``deleted`` keys; returns how many
-    documents were written."""
+    documents were written. ``ahead``: contents worked out before (prepare_ahead)."""
     by_kind: dict[str, list[str]] = {}
     for kind, key in deleted:
         by_kind.setdefault(kind, []).append(key)
-    pairs: list[tuple[str, SourceDocument]] = []
-    for record in records:
+    written = list(records)
+    for record in written:
         source = source_for(record)
-        if source is None:
-            continue
-        by_kind.setdefault(source.kind, []).append(source.key_of(record))
-        document = source.to_document(record)
-        if document is not None:
-            pairs.append((source.kind, document))
+        if source is not None:
+            by_kind.setdefault(source.kind, []).append(source.key_of(record))
+    pairs = _documents(written)
     for kind, keys in by_kind.items():
         repository.delete_documents(connection, kind, sorted(set(keys)))
     if pairs:
-        prepared = prepare(pairs, names=_reference_names(connection, pairs))
+        prepared = prepare(pairs, names=_reference_names(connection, pairs), ahead=ahead)
         repository.insert_documents(connection, prepared.rows, prepared.facets)
     return len(pairs)
+
+
+def prepare_ahead(connection: Connection, records: Iterable[Any]) -> Ahead:
+    """The contents of the documents of records not saved yet (without their ids or references), for
+    ``write`` to use once they are: an import works them out before it takes SQLite's write lock, which
+    every other save of the site waits for (stemming and embedding 20,000 needs took a sixth of the time
+    it was held). A record whose text changes before it is written simply finds no content here. The
+    word vectors are loaded too, even when there is nothing to prepare (seconds, once a process)."""
+    embedder()
+    pairs = _documents(records)
+    if not pairs:
+        return {}
+    return _contents([document for _kind, document in pairs], _reference_names(connection, pairs), None)
+
+
+def _documents(records: Iterable[Any]) -> list[tuple[str, SourceDocument]]:
+    pairs: list[tuple[str, SourceDocument]] = []
+    for record in records:
+        source = source_for(record)
+        document = source.to_document(record) if source is not None else None
+        if source is not None and document is not None:
+            pairs.append((source.kind, document))
+    return pairs
 
 
 _names: dict[tuple[str, str], list[tuple[str, str]]] = {}

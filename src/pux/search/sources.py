@@ -89,6 +89,10 @@ class SourceDocument:
     # The same text in other languages (reviewed or draft translations), indexed as words in their own
     # language so that a reader finds the record in theirs; the meaning comes from the text as written.
     translations: Sequence[tuple[str, str]] = ()
+    # What people call the record by (a need's reference, an activity's IATI identifier): found as words
+    # and shown before the body, but no part of what the record says. Known only once the record is
+    # saved, so an import can work out the rest of its documents before it takes the write lock.
+    identifier: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,7 +234,8 @@ def _need_document(need: Need) -> SourceDocument | None:
     return SourceDocument(
         key=str(need.id),
         title=need.title,
-        body=f"{need.reference} · {body}",
+        body=body,
+        identifier=need.reference or "",
         owner_country_iso3=need.country_iso3,
         owner_organisation_id=need.organisation_id,
         status=need.status,
@@ -268,7 +273,8 @@ def _activity_document(activity: AssistanceActivity) -> SourceDocument:
     return SourceDocument(
         key=str(activity.id),
         title=activity.title,
-        body=f"{identifier} · {activity.description}" if identifier else activity.description,
+        body=activity.description,
+        identifier=identifier or "",
         owner_country_iso3=activity.recipient_country_iso3,
         owner_organisation_id=activity.provider_organisation_id,
         status=activity.status,

@@ -311,12 +311,12 @@ def import_table(
     started = time.perf_counter()
     # What needs no write lock is done before it is taken.
     built = _built(session, actor, entity, checked.planned)
-    _ready_to_index(session)
+    ahead = _prepared_for_search(session, built)
     write_from_here(session)
     # One savepoint for the whole file: a refusal met while saving a row undoes the rows saved before it.
     with session.begin_nested():
         planned = _checked_again(session, actor, entity, checked)
-        report = _apply(session, actor, entity, planned, built)
+        report = _apply(session, actor, entity, planned, built, ahead)
     log.info(
         "import applied",
         extra={
@@ -676,7 +676,12 @@ def _built(session: Session, actor: Actor, entity: Entity, planned: list[Planned
 
 
 def _apply(
-    session: Session, actor: Actor, entity: Entity, planned: list[PlannedRow], built: dict[int, Any]
+    session: Session,
+    actor: Actor,
+    entity: Entity,
+    planned: list[PlannedRow],
+    built: dict[int, Any],
+    ahead: search_indexing.Ahead,
 ) -> ImportReport:
     """Save the planned rows (the write lock held meanwhile on SQLite). The saved records are indexed for
     search together at the end, in the same transaction, instead of once a row: writing their documents
@@ -685,7 +690,7 @@ def _apply(
     codes = _reference_codes(session, entity)  # read in this transaction: a code removed meanwhile refuses
     saved: list[Any] = []
     ids: dict[int, int] = {}
-    with _search_indexed_at_the_end(session, saved):
+    with _search_indexed_at_the_end(session, saved, ahead):
         created = _created_together(session, actor, entity, planned, built, codes)
         for number, record in created.items():
             saved.append(record)
@@ -736,15 +741,19 @@ def _created_together(
     return {plan.number: record for plan, record in zip(creating, records, strict=True)}
 
 
-def _ready_to_index(session: Session) -> None:
-    """Load what indexing the saved records for search needs (the word vectors: seconds, once a process)
-    before the write lock is taken, not while every other save waits for it."""
-    if session.info.get(search_indexing.ENABLED) is not False:
-        search_indexing.embedder()
+def _prepared_for_search(session: Session, built: dict[int, Any]) -> search_indexing.Ahead:
+    """What indexing the new records for search needs that their saving does not change (the word
+    vectors, their documents' words and meaning), worked out before the write lock is taken, not while
+    every other save waits for it."""
+    if session.info.get(search_indexing.ENABLED) is False:
+        return {}
+    return search_indexing.prepare_ahead(session.connection(), built.values())
 
 
 @contextmanager
-def _search_indexed_at_the_end(session: Session, saved: list[Any]) -> Iterator[None]:
+def _search_indexed_at_the_end(
+    session: Session, saved: list[Any], ahead: search_indexing.Ahead
+) -> Iterator[None]:
     """Writes in the block are not indexed for search as each is flushed; the records in ``saved`` are,
     all at once, when the block succeeds (a failed block is rolled back whole: nothing to index)."""
     indexed = session.info.get(search_indexing.ENABLED) is not False
@@ -757,7 +766,7 @@ def _search_indexed_at_the_end(session: Session, saved: list[Any]) -> Iterator[N
         if not indexed:
             session.info[search_indexing.ENABLED] = False
     if indexed:
-        search_indexing.write(session.connection(), saved)
+        search_indexing.write(session.connection(), saved, ahead=ahead)
 
 
 def _apply_row(
