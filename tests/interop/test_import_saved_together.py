@@ -192,6 +192,14 @@ def test_the_new_records_words_and_meaning_are_worked_out_before_the_write_lock(
             expected["body"],
             expected["title"],
         )
+    # Their audit records, written as rows around the session, are chained by the commit as any others.
+    kind = KINDS[entity][1]
+    sealed = session.scalars(
+        select(AuditEvent.chain_seq).where(
+            AuditEvent.entity_type == kind, AuditEvent.entity_id.in_([str(i) for i in report.ids])
+        )
+    ).all()
+    assert len(sealed) == FEW and None not in sealed
     # The identifier people call a record by is found as a word and shown first, as before.
     first = stored[(pairs[0][0], str(report.ids[0]))]
     identifier = records[0].reference if entity == "needs" else records[0].external_id

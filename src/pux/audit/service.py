@@ -21,7 +21,7 @@ from pux.accounts import permissions
 from pux.accounts.permissions import Actor, require
 from pux.audit import chain, repository
 from pux.audit.chain import ChainReport
-from pux.audit.models import AuditEvent
+from pux.audit.models import AuditEvent, utcnow
 from pux.i18n import N_, ngettext
 from pux.i18n import gettext as _
 
@@ -72,21 +72,28 @@ def record_created(
     session: Session, *, actor: str, action: str, entity_type: str, records: Sequence[Any]
 ) -> None:
     """The audit event of each of ``records`` just created and written (they have their ids), its
-    snapshot as after, as a service writes one for a record it creates; the events are given their ids
-    first, so that they go in by one statement, not one each (an import writes thousands while it holds
-    SQLite's write lock)."""
+    snapshot as after, as a service writes one for a record it creates. They go in by one statement and
+    as rows, not as objects the session keeps and flushes one by one: an import writes thousands while it
+    holds SQLite's write lock, and building and flushing them as objects was a fifth of that time."""
     event_ids = repository.new_event_ids(session, len(records))
-    with session.no_autoflush:  # an event flushed before it has its id would go in by itself
-        for created, event_id in zip(records, event_ids, strict=True):
-            written = record(
-                session,
-                actor=actor,
-                action=action,
-                entity_type=entity_type,
-                entity_id=str(created.id),
-                after=created.snapshot(),
-            )
-            written.id = event_id
+    now = utcnow()
+    repository.insert_events(
+        session,
+        [
+            {
+                "id": event_id,
+                "occurred_at": now,
+                "actor": actor,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": str(created.id),
+                "before": None,
+                "after": created.snapshot(),
+            }
+            for created, event_id in zip(records, event_ids, strict=True)
+        ],
+    )
+    claim_written(session, event_ids)
 
 
 def history(session: Session, *, entity_type: str, entity_id: str) -> Sequence[AuditEvent]:
