@@ -121,6 +121,30 @@ def new_ids(session: Session, table: Table, count: int) -> list[int]:
     return ids_for_new_rows(session.connection(), table, count)
 
 
+def insert_new_records(session: Session, records: Sequence[Any]) -> None:
+    """New records of one mapped class, their ids given (new_ids), written by one INSERT beside the
+    session's unit of work: what its flush would write, without its bookkeeping for each object, a fifth of
+    the time an import's thousands of new records held SQLite's write lock. A column left unset gets its
+    Python-side default, on the record too, as a flush gives it. The records stay outside the session (as
+    they were built, their attributes as set); the caller writes their many-to-many links."""
+    if not records:
+        return
+    table: Table = type(records[0]).__table__
+    session.execute(insert(table), [_new_row(table, record) for record in records])
+
+
+def _new_row(table: Table, record: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        value = getattr(record, column.key)
+        default = column.default
+        if value is None and default is not None and (default.is_scalar or default.is_callable):
+            value = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
+            setattr(record, column.key, value)
+        row[column.key] = value
+    return row
+
+
 def ids_for_new_rows(connection: Connection, table: Table, count: int) -> list[int]:
     """new_ids on a connection. On PostgreSQL from the table's sequence (reserve_ids); on SQLite the next
     ones after the highest, as SQLite itself numbers a table without AUTOINCREMENT. For a write transaction

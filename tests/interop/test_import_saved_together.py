@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -137,6 +139,28 @@ def _assert_saved_and_audited_in_file_order(
     assert sorted(int(entity_id) for entity_id, _action, _after in events) == report.ids
     assert {taken for _id, taken, _after in events} == {action}
     assert all(after["id"] == int(entity_id) and after["version"] == 1 for entity_id, _a, after in events)
+    # What was written is what the audit record says was: every column (defaults too) and every link.
+    session.expire_all()
+    records = session.scalars(select(model).where(model.id.in_(report.ids)))
+    stored = {str(record.id): json.loads(json.dumps(record.snapshot(), default=str)) for record in records}
+    differences = {
+        (entity_id, field): (after.get(field), stored[entity_id].get(field))
+        for entity_id, _action, after in events
+        for field in after.keys() | stored[entity_id].keys()
+        if not _same_value(after.get(field), stored[entity_id].get(field))
+    }
+    assert differences == {}
+
+
+def _same_value(audited: Any, stored: Any) -> bool:
+    """Equal, a moment read back without its UTC offset (SQLite) being the same moment."""
+    if audited == stored:
+        return True
+    try:
+        moments = [datetime.fromisoformat(value) for value in (audited, stored)]
+    except (TypeError, ValueError):
+        return False
+    return moments[0] == moments[1].replace(tzinfo=moments[1].tzinfo or UTC)
 
 
 @pytest.mark.parametrize("entity", ["needs", "activities"])

@@ -301,10 +301,9 @@ def new_ids(session: Session, count: int) -> list[int]:
 
 
 def add_all(session: Session, activities: Sequence[AssistanceActivity]) -> None:
-    """New activities written together: one flush, so each table gets a statement per batch of rows
-    instead of one per activity (an import writes thousands while it holds the write lock)."""
-    session.add_all(activities)
-    session.flush()
+    """New activities (their ids given) written together by one statement (db.insert_new_records: an
+    import writes thousands while it holds the write lock). They stay outside the session, as built."""
+    db.insert_new_records(session, activities)
 
 
 def external_ids_taken(session: Session, identifiers: Collection[str]) -> set[str]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, and_, cast, event, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Integer, and_, cast, event, func, insert, literal, or_, select, true
 from sqlalchemy.orm import Session, SessionTransaction, defaultload, lazyload
 
 from pux import db
@@ -371,8 +371,13 @@ def new_ids(session: Session, count: int) -> list[int]:
 
 
 def add_all(session: Session, needs: Sequence[Need]) -> None:
-    """New needs written together: one flush, so each table (needs, their techniques, their SDG targets)
-    gets a statement per batch of rows instead of one per need (an import writes thousands while it holds
-    the write lock)."""
-    session.add_all(needs)
-    session.flush()
+    """New needs (their ids given) written together: a statement for the needs, one for their techniques
+    and one for their SDG targets (db.insert_new_records: an import writes thousands while it holds the
+    write lock). The needs stay outside the session, as built."""
+    db.insert_new_records(session, needs)
+    techniques = [{"need_id": need.id, "technique_code": t.code} for need in needs for t in need.techniques]
+    targets = [{"need_id": need.id, "target_code": t.code} for need in needs for t in need.sdg_targets]
+    if techniques:
+        session.execute(insert(need_technique), techniques)
+    if targets:
+        session.execute(insert(need_sdg_target), targets)
