@@ -375,9 +375,7 @@ def activities_of(*, actor: Actor, datas: Sequence[ActivityCreate], origin: str)
     its new rows before it takes the write lock (record_activities saves them in it)."""
     made = []
     for data in datas:
-        # Its related IATI activities given (none), not left to the column's server default: with one
-        # column unset, the activities go in by a statement each, which reads that default back.
-        activity = AssistanceActivity(created_by_id=actor.user_id, origin=origin, iati_related_activities=[])
+        activity = AssistanceActivity(created_by_id=actor.user_id, origin=origin)
         _apply(activity, data)
         made.append(activity)
     return made
