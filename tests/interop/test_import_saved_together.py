@@ -193,10 +193,12 @@ def test_the_new_records_words_and_meaning_are_worked_out_before_the_write_lock(
     model = KINDS[entity][0]
     records = session.scalars(select(model).where(model.id.in_(report.ids)).order_by(model.id)).all()
     pairs = [
-        (source.kind, source.to_document(record)) for record in records if (source := source_for(record))
+        (source.kind, document)
+        for record in records
+        if (source := source_for(record)) and (document := source.to_document(record)) is not None
     ]
-    assert len(pairs) == FEW and all(document is not None for _kind, document in pairs)
-    afresh = indexing.prepare(pairs, names=search_repository.reference_names(session.connection()))  # type: ignore[arg-type]
+    assert len(pairs) == FEW
+    afresh = indexing.prepare(pairs, names=search_repository.reference_names(session.connection()))
     stored = {
         (row.kind, row.source_key): row
         for row in session.scalars(

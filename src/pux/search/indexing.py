@@ -157,7 +157,7 @@ ContentKey = tuple[Any, ...]
 Ahead = dict[ContentKey, Content]
 
 
-def content_key(document: SourceDocument) -> ContentKey:
+def _content_key(document: SourceDocument) -> ContentKey:
     named = tuple((facet, tuple(document.facets.get(facet, ()))) for facet in NAMED_FACETS)
     return (
         document.title,
@@ -181,14 +181,14 @@ def prepare(
     that "كينيا" finds a need of Kenya written in English. Contents found in ``ahead`` are not worked out
     again."""
     contents = dict(ahead or {})
-    missing = {key: document for _kind, document in pairs if (key := content_key(document)) not in contents}
+    missing = {key: document for _kind, document in pairs if (key := _content_key(document)) not in contents}
     if missing:
         contents.update(_contents(list(missing.values()), names or {}, vectors_of))
     now = utcnow()
     rows: list[dict[str, Any]] = []
     facets: list[list[tuple[str, str]]] = []
     for kind, document in pairs:
-        content = contents[content_key(document)]
+        content = contents[_content_key(document)]
         terms = content.terms
         if document.identifier:
             terms = f"{engine.index_terms(document.identifier, content.language)} {terms}"
@@ -248,7 +248,7 @@ def _contents(
     vectors = _document_vectors(vectors_of or embedder(), titles, texts)
     blobs = repository.encode_vectors(vectors)
     return {
-        content_key(document): Content(language, terms, blob)
+        _content_key(document): Content(language, terms, blob)
         for document, language, terms, blob in zip(documents, languages, terms_of, blobs, strict=True)
     }
 
@@ -311,8 +311,10 @@ def _documents(records: Iterable[Any]) -> list[tuple[str, SourceDocument]]:
     pairs: list[tuple[str, SourceDocument]] = []
     for record in records:
         source = source_for(record)
-        document = source.to_document(record) if source is not None else None
-        if source is not None and document is not None:
+        if source is None:
+            continue
+        document = source.to_document(record)
+        if document is not None:
             pairs.append((source.kind, document))
     return pairs
 
