@@ -66,11 +66,37 @@ class WeasyPrintRenderer:
         filled = tuple(_filled(page._page_box) for page in document.pages)
 
         def write() -> bytes:
-            content = document.write_pdf(pdf_variant=self.variant)
+            content = document.write_pdf(pdf_variant=self.variant, finisher=_comment_after_header)
             assert content is not None  # write_pdf returns bytes when no target is given
             return bytes(content)
 
         return PdfDocument(pages=len(document.pages), filled=filled, write=write)
+
+
+# A comment line after the PDF header, so that the file's first bytes read as a PDF's and not as markup.
+# Link checkers and crawlers commonly take a body with "<" near its start for HTML and parse it: here the
+# first object's "<<" would otherwise come 24 bytes in, and the compressed bytes after it can hold "<![",
+# which stops Python's HTML parser with an error.
+HEADER_COMMENT = b"% Peaceful Uses Exchange (PUX) brief, tagged PDF (PDF/UA-1)"
+
+
+def _comment_after_header(_document: Any, pdf: Any) -> None:  # WeasyPrint's document and pydyf's PDF
+    """Makes the PDF write HEADER_COMMENT right after its header lines.
+
+    It goes through the PDF's own line writer, which counts every byte it writes: the objects' offsets in
+    the cross-reference table stay exact. The header's second line is the comment of high bytes that marks
+    the file as binary; ours comes after it."""
+    write_line = pdf.write_line
+    commented = False
+
+    def write_line_then_comment(content: bytes, output: Any) -> None:
+        nonlocal commented
+        write_line(content, output)
+        if not commented and content.startswith(b"%") and not content.startswith(b"%PDF-"):
+            commented = True
+            write_line(HEADER_COMMENT, output)
+
+    pdf.write_line = write_line_then_comment
 
 
 def _filled(page_box: Any) -> float:  # WeasyPrint's page box (the library has no types)
