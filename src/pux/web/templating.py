@@ -281,6 +281,9 @@ def build_templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship with the package and do not change under a running process: without this,
+        # every render looked up the modification time of each template it used (and of those it includes).
+        auto_reload=False,
     )
     environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     environment.globals["gettext"] = translated
