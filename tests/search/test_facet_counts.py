@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from pux.accounts.permissions import Actor
 from pux.needs import service as needs
 from pux.pagination import PageRequest
+from pux.reference import repository as reference_repository
 from pux.search import service
 from pux.search.repository import SearchFilter
 from tests.web_helpers import sign_in
@@ -222,3 +223,25 @@ def test_the_page_says_when_the_caps_left_matches_out(
     monkeypatch.setattr(service, "MAX_WORD_HITS", SMALL_WORD_CAP)
     assert NOTE in client.get("/search", params={"q": WORD}).text
     assert client.get("/api/v1/search", params={"q": WORD}).json()["capped"] is True
+
+
+SPREAD_WORD = "Zorvatrine"  # a made-up word only the next test's records contain
+# Two countries with two needs, twelve with one: more values than a facet shows, tied at its last place.
+SPREAD = {"KEN": 2, "PER": 2} | dict.fromkeys(
+    ("UGA", "ETH", "GHA", "SEN", "BGD", "NPL", "BOL", "JAM", "FJI", "MNG", "NER", "TCD"), 1
+)
+
+
+def test_a_facet_shows_its_most_frequent_values_and_names_break_their_ties(
+    session: Session, world: World
+) -> None:
+    for country, count in SPREAD.items():
+        for number in range(count):
+            _publish(session, world.actors["admin"], country, f"{SPREAD_WORD} need {number}", "public")
+    shown = _search(session, world.actors["public"], SPREAD_WORD, "words", NO_FILTERS).facets["country"]
+    names = {iso3: reference_repository.get_country(session, iso3) for iso3 in SPREAD}
+    expected = sorted(SPREAD, key=lambda iso3: (-SPREAD[iso3], names[iso3].name("en")))[
+        : service.FACET_VALUES_SHOWN
+    ]
+    assert [(item.value, item.count) for item in shown] == [(iso3, SPREAD[iso3]) for iso3 in expected]
+    assert [item.label for item in shown] == [names[iso3].name("en") for iso3 in expected]

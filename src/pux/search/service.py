@@ -48,6 +48,7 @@ MEANING_WEIGHT = 0.1
 # 0.457 / 0.467, at 3 0.458 / 0.483 (without, and without the few-record kinds ranked: 0.263 / 0.267).
 TITLE_WEIGHT = 2.0
 MAX_QUERY_CHARS = 300
+FACET_VALUES_SHOWN = 12  # the most frequent values of each facet, beside the results
 # Threads for the meaning half of searches (a numpy product over the vectors); as many as the cores.
 MEANING_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="pux-meaning")
 MODES = ("fused", "words", "meaning")
@@ -353,11 +354,24 @@ def _facets(session: Session, ids: Sequence[int], language: str) -> dict[str, li
     }
     counts = repository.facet_counts(session, ids)
     for facet in FACETS:
-        values = counts.get(facet, {})
+        values = _may_be_shown(counts.get(facet, {}))
         labels = repository.facet_labels(session, facet, values, language)
-        ordered = sorted(values.items(), key=lambda kv: (-kv[1], labels.get(kv[0], kv[0])))[:12]
-        facets[facet] = [FacetValue(value, labels.get(value, value), count) for value, count in ordered]
+        ordered = sorted(values.items(), key=lambda kv: (-kv[1], labels.get(kv[0], kv[0])))
+        facets[facet] = [
+            FacetValue(value, labels.get(value, value), count)
+            for value, count in ordered[:FACET_VALUES_SHOWN]
+        ]
     return facets
+
+
+def _may_be_shown(counts: dict[str, int]) -> dict[str, int]:
+    """The values that can be among the FACET_VALUES_SHOWN most frequent: those counted at least as often
+    as the last of them. Only these need their names (read in the reader's language, a hundred countries
+    for a common word); a name only orders values counted as often."""
+    if len(counts) <= FACET_VALUES_SHOWN:
+        return counts
+    least = sorted(counts.values(), reverse=True)[FACET_VALUES_SHOWN - 1]
+    return {value: count for value, count in counts.items() if count >= least}
 
 
 def reindex(
