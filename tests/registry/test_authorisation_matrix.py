@@ -451,6 +451,16 @@ def _conversion(session: Session, world: World, role: str) -> Request:
     return f"/concept-notes/{note.id}/convert", {"data": {"version": note.version}}
 
 
+def _api(form: Callable[[Session, World, str], Request]) -> Callable[[Session, World, str], Request]:
+    """The JSON route of a concept-note form: the same body under /api/v1 (converting is "conversion")."""
+
+    def request(session: Session, world: World, role: str) -> Request:
+        path, kwargs = form(session, world, role)
+        return "/api/v1" + path.replace("/convert", "/conversion"), {"json": kwargs["data"]}
+
+    return request
+
+
 def _action_form(session: Session, world: World, role: str) -> Request:
     path, kwargs = _action(session, world, role)
     return path.removeprefix("/api/v1"), {"data": kwargs["json"]}
@@ -1130,6 +1140,15 @@ RULES = (
     Rule("POST", "/recommendations/{recommendation_id}/concept-notes", GLOBAL, _concept_note_form),
     Rule("POST", "/concept-notes/{note_id}", KENYA_DRAFTERS, _concept_note_edit),
     Rule("POST", "/concept-notes/{note_id}/convert", KENYA_DRAFTERS, _conversion),
+    Rule(
+        "POST",
+        "/api/v1/recommendations/{recommendation_id}/concept-notes",
+        GLOBAL,
+        _api(_concept_note_form),
+        True,
+    ),
+    Rule("PUT", "/api/v1/concept-notes/{note_id}", KENYA_DRAFTERS, _api(_concept_note_edit), True),
+    Rule("POST", "/api/v1/concept-notes/{note_id}/conversion", KENYA_DRAFTERS, _api(_conversion), True),
     Rule("POST", "/events/{event_id}/actions", GLOBAL, _action_form),
     Rule("POST", "/actions/{action_id}/progress", GLOBAL | {"expert"}, _action_progress_form),
     Rule("POST", "/needs/{need_id}/interest", DONOR_A, _interest_mark),

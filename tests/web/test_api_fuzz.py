@@ -107,6 +107,11 @@ POSITIVE_DATA_EXCEPTIONS: dict[str, str] = {
     "POST /api/v1/events/{event_id}/travel/allocate": "the event must have a travel-support budget",
     "PUT /api/v1/events/{event_id}/outcome": _CODES,
     "POST /api/v1/events/{event_id}/actions": "an owner (a person or an organisation) that exists",
+    "POST /api/v1/recommendations/{recommendation_id}/concept-notes": _CODES + "; an amount the number "
+    "form allows (the schema describes a decimal's string form as any text)",
+    "PUT /api/v1/concept-notes/{note_id}": _CODES + "; an amount the number form allows",
+    "POST /api/v1/concept-notes/{note_id}/conversion": "the version read now, of a complete concept note "
+    "(problem, objective, outputs and activities written) not converted yet",
     "POST /api/v1/actions/{action_id}/progress": "a change of status, or a note saying what progressed",
     "POST /api/v1/evidence": _CODES + "; a key no other entry has",
     "PUT /api/v1/evidence/{entry_id}": _CODES,

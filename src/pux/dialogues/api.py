@@ -1,4 +1,4 @@
-"""JSON routes of the dialogue (/api/v1/events, participants, travel, outcomes, actions).
+"""JSON routes of the dialogue (/api/v1/events, participants, travel, outcomes, concept notes, actions).
 
 Every route calls the service, which checks permission and audits; writes need a bearer token. The public
 routes (events and outcomes) answer with shapes that hold no participant's personal data.
@@ -20,6 +20,9 @@ from pux.dialogues.schemas import (
     ActionProgress,
     ActionRead,
     BalanceRead,
+    ConceptNoteCreate,
+    ConceptNoteRead,
+    ConceptNoteUpdate,
     EventCreate,
     EventRead,
     EventUpdate,
@@ -30,7 +33,9 @@ from pux.dialogues.schemas import (
     ParticipantRead,
     RecommendationRead,
     TravelApplicationFields,
+    VersionOnly,
 )
+from pux.needs.schemas import NeedRead
 from pux.web.deps import SessionDep
 from pux.web.filters import ActionFilters, ApiPage, EventFilters
 from pux.web.forms import RecordPath
@@ -191,6 +196,54 @@ def save_outcome(
     )
 
 
+# --- Concept notes ----------------------------------------------------------------------------------
+
+
+@router.get("/concept-notes", response_model=list[ConceptNoteRead], responses=error_responses(401))
+def list_concept_notes(session: SessionDep, actor: ApiActor) -> list[ConceptNoteRead]:
+    """The concept notes the caller may refine: their countries' (facilitators: all), converted ones
+    included (each names the need it became)."""
+    notes = service.callers_concept_notes(session, actor=actor)
+    return [ConceptNoteRead.model_validate(note) for note in notes]
+
+
+@router.post(
+    "/recommendations/{recommendation_id}/concept-notes", response_model=ConceptNoteRead, status_code=201
+)
+def create_concept_note(
+    session: SessionDep, actor: ApiActor, recommendation_id: RecordPath, data: ApiBody[ConceptNoteCreate]
+) -> ConceptNoteRead:
+    """Turn a recommendation of an event into a concept note for one country (facilitators)."""
+    note = service.create_concept_note(session, actor=actor, recommendation_id=recommendation_id, data=data)
+    return ConceptNoteRead.model_validate(note)
+
+
+@router.get("/concept-notes/{note_id}", response_model=ConceptNoteRead)
+def get_concept_note(session: SessionDep, actor: ApiActor, note_id: RecordPath) -> ConceptNoteRead:
+    """One concept note, for its country's focal points and counterparts and the facilitators."""
+    return ConceptNoteRead.model_validate(service.get_concept_note(session, actor=actor, note_id=note_id))
+
+
+@router.put("/concept-notes/{note_id}", response_model=ConceptNoteRead)
+def update_concept_note(
+    session: SessionDep, actor: ApiActor, note_id: RecordPath, data: ApiBody[ConceptNoteUpdate]
+) -> ConceptNoteRead:
+    """Refine a concept note until it becomes a need; send the version you read (a stale one gets 409).
+    It is ``ready`` once its problem, objective, outputs and activities are written."""
+    note = service.update_concept_note(session, actor=actor, note_id=note_id, data=data)
+    return ConceptNoteRead.model_validate(note)
+
+
+@router.post("/concept-notes/{note_id}/conversion", response_model=NeedRead, status_code=201)
+def convert_concept_note(
+    session: SessionDep, actor: ApiActor, note_id: RecordPath, data: ApiBody[VersionOnly]
+) -> NeedRead:
+    """Turn a complete concept note into a draft need of its country (answered here), which keeps the link
+    to the event; the parts still missing are named in a 422."""
+    need = service.convert_concept_note(session, actor=actor, note_id=note_id, version=data.version)
+    return NeedRead.model_validate(need)
+
+
 # --- Actions ------------------------------------------------------------------------------------------
 
 
@@ -201,6 +254,12 @@ def list_actions(
     """Follow-up actions: facilitators see all, others those they or their organisation own."""
     result = service.list_actions(session, actor=actor, filters=filters, page=page)
     return ListPage[ActionRead].of(result, ActionRead.model_validate)
+
+
+@router.get("/actions/{action_id}", response_model=ActionRead)
+def get_action(session: SessionDep, actor: ApiActor, action_id: RecordPath) -> ActionRead:
+    """One follow-up action: facilitators read every one, others those they or their organisation own."""
+    return ActionRead.model_validate(service.get_listed_action(session, actor=actor, action_id=action_id))
 
 
 @router.post("/events/{event_id}/actions", response_model=ActionRead, status_code=201)

@@ -1563,6 +1563,13 @@ def concept_notes_for(session: Session, *, actor: Actor) -> Sequence[ConceptNote
     return repository.concept_notes_for_countries(session, countries)
 
 
+def callers_concept_notes(session: Session, *, actor: Actor) -> Sequence[ConceptNote]:
+    """``concept_notes_for`` a caller of the API, who must say who they are: refused (401) rather than
+    answered with a list that is empty only for want of a token."""
+    permissions.require(actor.is_authenticated, _("Sign in to see the concept notes you may refine."))
+    return concept_notes_for(session, actor=actor)
+
+
 @dataclass(frozen=True)
 class ResultingNeed:
     note: ConceptNote
@@ -1620,6 +1627,15 @@ def create_action(session: Session, *, actor: Actor, event_id: int, data: Action
 def get_action(session: Session, *, actor: Actor, action_id: int) -> ActionItem:
     action = repository.get_action(session, action_id)
     if action is None or not _may_view(session, actor, action.event):
+        raise NotFound(_("No action with this number is visible to you."))
+    return action
+
+
+def get_listed_action(session: Session, *, actor: Actor, action_id: int) -> ActionItem:
+    """An action as the actions list shows it: facilitators read every one, others those they or their
+    organisation own; to anyone else it answers as a missing one does."""
+    action = repository.get_action(session, action_id)
+    if action is None or not (permissions.can_see_every_action(actor) or may_update_action(actor, action)):
         raise NotFound(_("No action with this number is visible to you."))
     return action
 

@@ -172,7 +172,7 @@ def _action(action: ActionItem, overdue: Iterable[int]) -> ActionItemRead:
         kind="action",
         title=action.title,
         status=action.status,
-        api_url=f"{API}/actions",
+        api_url=f"{API}/actions/{action.id}",
         page_url="/actions",
         due_on=action.due_on,
         overdue=action.id in overdue,
@@ -180,12 +180,12 @@ def _action(action: ActionItem, overdue: Iterable[int]) -> ActionItemRead:
 
 
 def _concept_note(note: ConceptNote) -> InboxItemRead:
-    # Concept notes have no route of their own in this API yet: only their page.
     return InboxItemRead(
         id=note.id,
         kind="concept_note",
         title=note.title,
         status=note.status,
+        api_url=f"{API}/concept-notes/{note.id}",
         page_url=f"/concept-notes/{note.id}",
     )
 
