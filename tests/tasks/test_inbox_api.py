@@ -271,7 +271,8 @@ def test_a_technique_is_named_in_the_callers_language(
         items = body["translations_to_review"]["items"]
         item = next(item for item in items if item["id"] == made["translation"])
         assert item["title"] == names[language] and item["title_language"] is None
-        assert item["page_url"] == f"/techniques/{profile.slug}#translations"
+        page = f"/techniques/{profile.slug}?translation={item['id']}#translation-{item['id']}"
+        assert item["page_url"] == page
         assert item["api_url"] == f"/api/v1/techniques/{profile.slug}"
 
 

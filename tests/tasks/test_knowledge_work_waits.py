@@ -51,7 +51,8 @@ def test_the_editors_new_entry_and_translation_wait_in_the_reviewers_inbox_and_h
     inbox = tasks.inbox(session, actor=reviewer)
     assert entry_id in [entry.id for entry in inbox.evidence_to_check]
     waiting = {item.translation.id: item for item in inbox.translations_to_review}
-    assert waiting[translation.id].href == f"/evidence/{entry_id}#translations"
+    link = f"/evidence/{entry_id}?translation={translation.id}#translation-{translation.id}"
+    assert waiting[translation.id].href == link
     assert waiting[translation.id].record_title == "Yearly benefit to livestock producers"
     _whole(inbox)
     assert tasks.waiting_count(session, actor=reviewer) == inbox.waiting >= 2
@@ -60,7 +61,7 @@ def test_the_editors_new_entry_and_translation_wait_in_the_reviewers_inbox_and_h
     page = client.get("/me").text
     assert f'aria-label="{inbox.waiting} waiting"' in page  # the header count
     assert f'href="/evidence/{entry_id}#check-heading"' in page
-    assert f'href="/evidence/{entry_id}#translations"' in page and ARABIC_CLAIM in page
+    assert f'href="{link}"' in page and ARABIC_CLAIM in page
     # Where the links lead, the reviewer finds the check and the review offered.
     evidence_page = client.get(f"/evidence/{entry_id}").text
     assert f'action="/evidence/{entry_id}/check"' in evidence_page

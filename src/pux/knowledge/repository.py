@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from pux.knowledge.models import (
@@ -262,12 +262,40 @@ def count_translations_to_review(session: Session, *, not_written_by_id: int | N
     return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
 
 
-def count_loaded_translations_unreviewed(session: Session) -> int:
+def _loaded_unreviewed() -> ColumnElement[bool]:
     """The machine-assisted drafts PUX loaded (the seed's, the demo's: no writer) that no one has reviewed."""
-    statement = select(func.count(KnowledgeTranslation.id)).where(
-        KnowledgeTranslation.status == MACHINE_DRAFT, KnowledgeTranslation.written_by_id.is_(None)
+    return and_(KnowledgeTranslation.status == MACHINE_DRAFT, KnowledgeTranslation.written_by_id.is_(None))
+
+
+def count_loaded_translations_unreviewed(session: Session) -> int:
+    return session.scalar(select(func.count(KnowledgeTranslation.id)).where(_loaded_unreviewed())) or 0
+
+
+def loaded_translations_unreviewed(
+    session: Session, *, language: str | None, page: PageRequest
+) -> Page[KnowledgeTranslation]:
+    """One page of the loaded drafts no one has reviewed (in ``language`` when given), a record's fields
+    next to each other."""
+    statement = select(KnowledgeTranslation).where(_loaded_unreviewed())
+    if language:
+        statement = statement.where(KnowledgeTranslation.language == language)
+    ordered = statement.order_by(
+        KnowledgeTranslation.entity_type,
+        KnowledgeTranslation.entity_id,
+        KnowledgeTranslation.language,
+        KnowledgeTranslation.field,
+        KnowledgeTranslation.id,
     )
-    return session.scalar(statement) or 0
+    return fetch_page(session, ordered, page)
+
+
+def loaded_unreviewed_by_language(session: Session) -> dict[str, int]:
+    statement = (
+        select(KnowledgeTranslation.language, func.count(KnowledgeTranslation.id))
+        .where(_loaded_unreviewed())
+        .group_by(KnowledgeTranslation.language)
+    )
+    return {language: count for language, count in session.execute(statement)}
 
 
 # --- Needs a story can be about (the demo loader) ------------------------------------------------------

@@ -125,14 +125,13 @@ def _evidence_to_check(entry: EvidenceEntry) -> InboxItemRead:
 
 def _translation(item: service.TranslationToReview) -> InboxItemRead:
     # The record's page (/evidence/1, /stories/<slug>...) is read at the same path in the API.
-    record_page = item.href.split("#", 1)[0]
     return InboxItemRead(
         id=item.translation.id,
         kind="translation",
         title=item.record_title,
         title_language=item.title_language,
         status=item.translation.status,
-        api_url=f"{API}{record_page}",
+        api_url=f"{API}{item.record_page}",
         page_url=item.href,
     )
 

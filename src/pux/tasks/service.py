@@ -31,6 +31,7 @@ from pux.matching.models import MatchProposal
 from pux.needs import repository as needs_repository
 from pux.needs import workflow
 from pux.needs.models import Need
+from pux.pagination import Page, PageRequest
 from pux.programmes import repository as programmes_repository
 from pux.programmes.models import Programme
 
@@ -79,7 +80,13 @@ class TranslationToReview:
     record_title: str
     # The language the title is written in; None when it is the reader's (a technique's name).
     title_language: str | None
-    href: str
+    record_page: str  # /evidence/1, /techniques/<slug>...
+
+    @property
+    def href(self) -> str:
+        """The record's page, opened at this translation (a technique page keeps them folded otherwise)."""
+        number = self.translation.id
+        return f"{self.record_page}?translation={number}#translation-{number}"
 
 
 @dataclass
@@ -215,10 +222,36 @@ def _add_knowledge_work(session: Session, actor: Actor, found: Inbox) -> None:
         )
 
 
+@dataclass(frozen=True)
+class LoadedTranslations:
+    """A page of the loaded drafts to review, and how many wait in each language (for the filter)."""
+
+    page: Page[TranslationToReview]
+    by_language: dict[str, int]
+
+
+def loaded_translations_to_review(
+    session: Session, *, actor: Actor, language: str | None, page: PageRequest
+) -> LoadedTranslations:
+    """The machine-assisted drafts loaded with PUX (the seed's, the demo's) that no one has reviewed, for a
+    reviewer to work through, in one language if they choose: the inbox only counts them (a thousand at
+    the demo), each with the page of its record, where it is reviewed beside the text it translates."""
+    permissions.require(
+        permissions.can_review_translations(actor), _("Only knowledge reviewers review translations.")
+    )
+    found = knowledge_repository.loaded_translations_unreviewed(session, language=language, page=page)
+    listed = Page(
+        items=[_to_review(session, translation) for translation in found.items],
+        total=found.total,
+        request=found.request,
+    )
+    return LoadedTranslations(listed, knowledge_repository.loaded_unreviewed_by_language(session))
+
+
 def _to_review(session: Session, translation: KnowledgeTranslation) -> TranslationToReview:
     title, language = _translated_record_title(session, translation)
     page = knowledge.page_of_translation(session, translation=translation)
-    return TranslationToReview(translation, title, language, f"{page}#translations")
+    return TranslationToReview(translation, title, language, page)
 
 
 def _translated_record_title(session: Session, translation: KnowledgeTranslation) -> tuple[str, str | None]:
