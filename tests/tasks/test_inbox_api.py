@@ -6,6 +6,7 @@ where to act on it."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from dataclasses import asdict
@@ -105,7 +106,9 @@ def _page_links(client: TestClient, email: str) -> Counter[str]:
     """Where each item of the person's /me page leads (every list of tasks, in order)."""
     sign_in(client, email)
     page = client.get("/me").text
-    return Counter(link for block in TASK_LISTS.findall(page) for link in TASK_LINK.findall(block))
+    return Counter(
+        html.unescape(link) for block in TASK_LISTS.findall(page) for link in TASK_LINK.findall(block)
+    )
 
 
 def _api_links(body: dict[str, Any]) -> Counter[str]:
@@ -271,7 +274,8 @@ def test_a_technique_is_named_in_the_callers_language(
         items = body["translations_to_review"]["items"]
         item = next(item for item in items if item["id"] == made["translation"])
         assert item["title"] == names[language] and item["title_language"] is None
-        page = f"/techniques/{profile.slug}?translation={item['id']}#translation-{item['id']}"
+        number = item["id"]
+        page = f"/techniques/{profile.slug}?translation={number}&back=%2Fme#translation-{number}"
         assert item["page_url"] == page
         assert item["api_url"] == f"/api/v1/techniques/{profile.slug}"
 

@@ -492,6 +492,8 @@ def _translations_context(
         "translated_fields": v.TRANSLATED_FIELDS[entity_type],
         "other_languages": [lang for lang in LANGUAGES if lang != source_language],
         "may_translate": service.may_edit(actor),
+        # A reviewer who is not an editor is shown a story's or a myth's translations too: to review them.
+        "may_review_translations": service.may_review_translations(actor),
         # Named apart from a story's or a myth's own "may_review", which this once replaced on their pages.
         **_translation_reviews(actor),
     }
@@ -564,8 +566,12 @@ def review_translation(
         session, actor=actor, translation_id=translation_id, version=form_version(form_data(form))
     )
     flash(request, _("The translation is marked reviewed."))
-    back = service.page_of_translation(session, translation=translation)
-    return RedirectResponse(f"{back}#translations", status_code=303)
+    # Back to the reviewer's list of translations to review when they came from it, else to the record.
+    back = str(form_data(form).get("back") or "")
+    if back == "/me" or back.startswith(("/me?", "/me/")):
+        return RedirectResponse(back, status_code=303)
+    record = service.page_of_translation(session, translation=translation)
+    return RedirectResponse(f"{record}#translations", status_code=303)
 
 
 # --- Stories ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
@@ -85,8 +86,13 @@ class TranslationToReview:
     @property
     def href(self) -> str:
         """The record's page, opened at this translation (a technique page keeps them folded otherwise)."""
+        return self.href_back_to("")
+
+    def href_back_to(self, back: str) -> str:
+        """``href``, whose review then leads back to ``back`` (the list the reviewer works through)."""
         number = self.translation.id
-        return f"{self.record_page}?translation={number}#translation-{number}"
+        query = urlencode({"translation": number, **({"back": back} if back else {})})
+        return f"{self.record_page}?{query}#translation-{number}"
 
 
 @dataclass
