@@ -29,7 +29,9 @@ from pux.accounts.schemas import OrganisationCreate
 from pux.assistance import service as assistance
 from pux.assistance.models import AssistanceActivity
 from pux.assistance.schemas import ActivityCreate
-from pux.dialogues.schemas import EventCreate
+from pux.dialogues import service as dialogues
+from pux.dialogues.models import Recommendation
+from pux.dialogues.schemas import EventCreate, RecommendationFields
 from pux.knowledge import service as knowledge
 from pux.knowledge.models import EvidenceEntry
 from pux.knowledge.schemas import EvidenceCreate
@@ -139,6 +141,18 @@ def event_data(days_ahead: int = 30, **extra: object) -> EventCreate:
     }
     values.update(extra)
     return EventCreate.model_validate(values)
+
+
+def kenyan_recommendation(session: Session, world: World, text: str) -> Recommendation:
+    """A recommendation for Kenya, made at a new workshop (event_data) run by the world's facilitator."""
+    facilitator = world.actors["facilitator"]
+    event = dialogues.create_event(session, actor=facilitator, data=event_data())
+    return dialogues.add_recommendation(
+        session,
+        actor=facilitator,
+        event_id=event.id,
+        data=RecommendationFields(text=text, country_iso3="KEN"),
+    )
 
 
 def build_world(session: Session) -> World:

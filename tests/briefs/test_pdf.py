@@ -52,6 +52,18 @@ def _title_start(reader: pypdf.PdfReader, title: str) -> float:
     return starts[0]
 
 
+def _kenya_brief(session: Session, world: World) -> service.RenderedPdf:
+    """Kenya's brief for the public, in the active language."""
+    return service.pdf_brief(
+        session,
+        actor=world.actors["public"],
+        kind="country",
+        key="KEN",
+        printable=printable_html,
+        today=TODAY,
+    )
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_pdf_brief_in_each_language(
     session: Session, world: World, artifacts_dir: Path, language: str
@@ -59,14 +71,7 @@ def test_the_pdf_brief_in_each_language(
     kenya = reference_repository.get_country(session, "KEN")
     assert kenya is not None
     with language_context(language):
-        rendered = service.pdf_brief(
-            session,
-            actor=world.actors["public"],
-            kind="country",
-            key="KEN",
-            printable=printable_html,
-            today=TODAY,
-        )
+        rendered = _kenya_brief(session, world)
     assert rendered.content.startswith(b"%PDF-")
     reader = pypdf.PdfReader(io.BytesIO(rendered.content))
     assert len(reader.pages) == rendered.pages and 2 <= rendered.pages <= 4
@@ -98,14 +103,7 @@ def test_the_pdf_starts_as_a_pdf_and_its_offsets_stay_exact(session: Session, wo
     """Tools that guess a body's kind from its first bytes (link checkers, crawlers) take one with "<" near
     its start for HTML; a brief's first bytes are its header and a comment, and the comment written after
     the header leaves every object where the cross-reference table says it is."""
-    rendered = service.pdf_brief(
-        session,
-        actor=world.actors["public"],
-        kind="country",
-        key="KEN",
-        printable=printable_html,
-        today=TODAY,
-    )
+    rendered = _kenya_brief(session, world)
     head = rendered.content[:500]
     assert head.startswith(b"%PDF-1.7\n%"), head[:20]
     assert b"<" not in head[:64] and b"html" not in head.lower(), head

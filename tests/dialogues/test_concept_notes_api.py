@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from pux.audit import repository as audit_repository
 from pux.dialogues import service as dialogues
-from pux.dialogues.schemas import ActionFields, RecommendationFields
+from pux.dialogues.schemas import ActionFields
 from tests.web_helpers import bearer
-from tests.world import World, event_data
+from tests.world import World, event_data, kenyan_recommendation
 
 API = "/api/v1"
 PARTS = {
@@ -28,14 +28,7 @@ PARTS = {
 
 
 def _recommendation_id(session: Session, world: World) -> int:
-    facilitator = world.actors["facilitator"]
-    event = dialogues.create_event(session, actor=facilitator, data=event_data())
-    recommendation = dialogues.add_recommendation(
-        session,
-        actor=facilitator,
-        event_id=event.id,
-        data=RecommendationFields(text="Kenya should plan a dosimetry audit network.", country_iso3="KEN"),
-    )
+    recommendation = kenyan_recommendation(session, world, "Kenya should plan a dosimetry audit network.")
     session.commit()
     return recommendation.id
 

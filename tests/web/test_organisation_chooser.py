@@ -19,10 +19,9 @@ from pux.accounts.schemas import OrganisationCreate
 from pux.assistance.models import AssistanceActivity
 from pux.dialogues import service as dialogues
 from pux.dialogues.models import ActionItem, ConceptNote
-from pux.dialogues.schemas import RecommendationFields
 from pux.web.templating import ORGANISATION_SELECT_LIMIT
 from tests.web_helpers import csrf_token, sign_in
-from tests.world import World, activity_data, event_data, programme_data
+from tests.world import World, activity_data, event_data, kenyan_recommendation, programme_data
 
 # A list page's rows name their organisation in a cell labelled for phones.
 PROVIDER_CELL = re.compile(r'data-label="(?:Provider|Organisation)">([^<]+)<')
@@ -270,16 +269,9 @@ def test_a_concept_note_refused_for_its_counterpart_opens_again_with_what_was_se
     client: TestClient, session: Session, world: World
 ) -> None:
     _add_organisations(session, ORGANISATION_SELECT_LIMIT)
-    facilitator = world.actors["facilitator"]
-    event = dialogues.create_event(session, actor=facilitator, data=event_data())
-    recommendation = dialogues.add_recommendation(
-        session,
-        actor=facilitator,
-        event_id=event.id,
-        data=RecommendationFields(text="Kenya should train two more medical physicists.", country_iso3="KEN"),
-    )
+    recommendation = kenyan_recommendation(session, world, "Kenya should train two more medical physicists.")
     sign_in(client, world.emails["facilitator"])
-    page = f"/events/{event.id}/outcomes"
+    page = f"/events/{recommendation.event_id}/outcomes"
     note = {"country_iso3": "KEN", "title": "Medical physics residency", "thematic_area_code": "health"}
     path = f"/recommendations/{recommendation.id}/concept-notes"
     refused = _post_form(client, path, {**note, "counterpart_organisation_id": "Test Cancer"}, page)
