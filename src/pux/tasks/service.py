@@ -240,7 +240,7 @@ def loaded_translations_to_review(
     session: Session, *, actor: Actor, language: str | None, page: PageRequest
 ) -> LoadedTranslations:
     """The machine-assisted drafts loaded with PUX (the seed's, the demo's) that no one has reviewed, for a
-    reviewer to work through, in one language if they choose: the inbox only counts them (a thousand at
+    reviewer to work through, in one language if they choose: the inbox only counts them (1,200 at
     the demo), each with the page of its record, where it is reviewed beside the text it translates."""
     permissions.require(
         permissions.can_review_translations(actor), _("Only knowledge reviewers review translations.")
