@@ -26,6 +26,7 @@ from pux.i18n import gettext as _
 from pux.knowledge import repository as knowledge_repository
 from pux.knowledge import service as knowledge
 from pux.knowledge import vocabulary as knowledge_words
+from pux.knowledge.markdown import plain_text
 from pux.knowledge.models import EvidenceEntry, KnowledgeTranslation
 from pux.matching import repository as matching_repository
 from pux.matching.models import MatchProposal
@@ -87,6 +88,11 @@ class TranslationToReview:
     def href(self) -> str:
         """The record's page, opened at this translation (a technique page keeps them folded otherwise)."""
         return self.href_back_to("")
+
+    @property
+    def excerpt(self) -> str:
+        """The translation's words without Markdown's marks (a story's body, a myth's finding), for a list."""
+        return plain_text(self.translation.text)
 
     def href_back_to(self, back: str) -> str:
         """``href``, whose review then leads back to ``back`` (the list the reviewer works through)."""
