@@ -30,15 +30,11 @@ def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
+@functools.cache
 def current_heads() -> frozenset[str]:
     """The code's migration heads. Read once a process: finding them loads every migration script (40 ms,
     which /readyz spent on each probe), and the scripts a running process was installed with do not
     change under it."""
-    return _heads_of_the_scripts()
-
-
-@functools.cache
-def _heads_of_the_scripts() -> frozenset[str]:
     from alembic.script import ScriptDirectory
 
     return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
