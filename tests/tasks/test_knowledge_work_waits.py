@@ -52,7 +52,7 @@ def test_the_editors_new_entry_and_translation_wait_in_the_reviewers_inbox_and_h
     assert entry_id in [entry.id for entry in inbox.evidence_to_check]
     waiting = {item.translation.id: item for item in inbox.translations_to_review}
     link = f"/evidence/{entry_id}?translation={translation.id}#translation-{translation.id}"
-    assert waiting[translation.id].href == link
+    assert waiting[translation.id].href() == link
     assert waiting[translation.id].record_title == "Yearly benefit to livestock producers"
     _whole(inbox)
     assert tasks.waiting_count(session, actor=reviewer) == inbox.waiting >= 2

@@ -132,7 +132,7 @@ def _translation(item: service.TranslationToReview) -> InboxItemRead:
         title_language=item.title_language,
         status=item.translation.status,
         api_url=f"{API}{item.record_page}",
-        page_url=item.href_back_to("/me"),  # as the inbox page links it: its review leads back there
+        page_url=item.href("/me"),  # as the inbox page links it: its review leads back there
     )
 
 

@@ -85,17 +85,13 @@ class TranslationToReview:
     record_page: str  # /evidence/1, /techniques/<slug>...
 
     @property
-    def href(self) -> str:
-        """The record's page, opened at this translation (a technique page keeps them folded otherwise)."""
-        return self.href_back_to("")
-
-    @property
     def excerpt(self) -> str:
         """The translation's words without Markdown's marks (a story's body, a myth's finding), for a list."""
         return plain_text(self.translation.text)
 
-    def href_back_to(self, back: str) -> str:
-        """``href``, whose review then leads back to ``back`` (the list the reviewer works through)."""
+    def href(self, back: str = "") -> str:
+        """The record's page, opened at this translation (a technique page keeps them folded otherwise);
+        its review then leads back to ``back`` when given (the list the reviewer works through)."""
         number = self.translation.id
         query = urlencode({"translation": number, **({"back": back} if back else {})})
         return f"{self.record_page}?{query}#translation-{number}"
