@@ -23,7 +23,7 @@ class AllocationRound(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
-    method: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(80))  # allocation.FLOW_EXACT and the like, labelled when shown
     objective: Mapped[float] = mapped_column(Float)
     upper_bound: Mapped[float] = mapped_column(Float)
     greedy_objective: Mapped[float] = mapped_column(Float)
