@@ -558,3 +558,46 @@ def test_the_bound_is_read_at_the_best_of_the_relaxations_prices(monkeypatch: py
     result = allocate(data, pairs, rules)
     assert result.objective == pytest.approx(optimum, rel=1e-6)
     assert result.gap == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_large_round_refined_is_never_worse_and_often_better(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small rounds of mostly all-or-nothing offers through the large rounds' path, with and without the
+    # refinement: the repair keeps the awards the relaxation made whole, which leaves some offers unable to
+    # spend their budget; choosing every award again finds better rounds, keeping every rule.
+    monkeypatch.setattr(allocation, "DIRECT_MIP_PAIRS", 0)
+    draw = np.random.default_rng(5)
+    rounds = improved = 0
+    while rounds < 60:
+        needs = [
+            need(
+                i + 1,
+                str(draw.choice(["KEN", "UGA", "TZA", "SEN"])),
+                float(draw.integers(2, 9)) * 100_000,
+                area=str(draw.choice(["health", "food"])),
+                priority=float(draw.integers(1, 101)),
+            )
+            for i in range(int(draw.integers(6, 20)))
+        ]
+        programmes = [
+            programme(
+                j + 1,
+                float(draw.integers(3, 20)) * 100_000,
+                divisible=bool(draw.random() < 0.2),
+                area=str(draw.choice(["health", "food"])),
+            )
+            for j in range(int(draw.integers(2, 8)))
+        ]
+        data = MatchingData(needs, programmes, today=date(2026, 6, 1))
+        pairs = eligible_pairs(data, for_allocation=True)
+        rules = RoundRules(country_cap_share=float(draw.choice([0.4, 1.0])))
+        try:
+            repaired = allocate(data, pairs, replace(rules, refine_seconds=0.0))
+        except AllocationInfeasible:
+            continue
+        refined = allocate(data, pairs, rules)
+        assert refined.objective >= repaired.objective - 1e-9
+        assert refined.upper_bound == pytest.approx(repaired.upper_bound)
+        assert _feasible(build_problem(data, pairs, rules), _amounts(refined, pairs))
+        improved += refined.objective > repaired.objective * (1 + 1e-9)
+        rounds += 1
+    assert improved >= 10
