@@ -20,6 +20,7 @@ from pux.needs import service as needs
 from pux.needs.models import Need
 from pux.programmes import service as programmes
 from pux.tasks import service as tasks
+from tests.statements import recorded_statements
 from tests.web_helpers import sign_in
 from tests.world import (
     ROLES,
@@ -270,3 +271,17 @@ def test_partners_interest_past_a_hundred_is_counted_whole_and_the_oldest_listed
     page = client.get("/me").text
     assert f"The 100 that have waited longest, of {inbox.counts.interests}." in page
     assert f'aria-label="{inbox.waiting} waiting"' in page
+
+
+def test_the_home_page_counts_the_waiting_tasks_once_for_its_header_and_its_list(
+    client: TestClient, session: Session, world: World
+) -> None:
+    # The facilitator's home lists what waits (the header's badge says the total): the proposals waiting
+    # were counted for each, on every visit.
+    sign_in(client, world.emails["facilitator"])
+    with recorded_statements(session.get_bind()) as seen:
+        page = client.get("/")
+    assert page.status_code == 200
+    waiting = tasks.waiting_counts(session, actor=world.actors["facilitator"])
+    assert waiting.waiting > 0 and f"{waiting.waiting} thing" in page.text  # "1 thing waits", "2 things wait"
+    assert sum("FROM match_proposal" in statement and "count(" in statement for statement in seen) == 1

@@ -112,8 +112,9 @@ def headlines(session: Session, *, actor: Actor) -> list[Headline]:
     ]
 
 
-def dashboard(session: Session, *, actor: Actor) -> Dashboard:
-    """Everything the home page shows this reader."""
+def dashboard(session: Session, *, actor: Actor, inbox: WaitingCounts | None = None) -> Dashboard:
+    """Everything the home page shows this reader. ``inbox``: the reader's waiting tasks, when counted
+    already for the page's header (counting them again was seven more queries a visit)."""
     roles = roles_of(actor)
     board = Dashboard(
         roles=roles,
@@ -121,7 +122,7 @@ def dashboard(session: Session, *, actor: Actor) -> Dashboard:
         map=gaps.map_figures(session, actor=actor, indicator=v.NEEDS),
     )
     if roles - {PUBLIC}:
-        board.inbox = tasks.waiting_counts(session, actor=actor)
+        board.inbox = inbox if inbox is not None else tasks.waiting_counts(session, actor=actor)
         board.events = dialogues.list_events(
             session, actor=actor, filters=EventFilter(when="upcoming"), page=PageRequest(number=1, size=5)
         ).items

@@ -28,7 +28,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
-    board = dashboard.dashboard(session, actor=actor)
+    board = dashboard.dashboard(session, actor=actor, inbox=getattr(request.state, "waiting", None))
     world_map = map_chart(board.map, chart_id="home-map")
     return render(
         request,
