@@ -56,3 +56,21 @@ def test_the_proven_gap_is_written_in_the_readers_notation(
     gap = _gap_shown(page.text, lang)
     assert WRITTEN_GAPS[lang] in gap and "%" in gap, gap
     assert "1.235" not in gap and "0.0" not in gap
+
+
+def test_a_gap_of_rounding_noise_is_written_as_none(
+    client: TestClient, session: Session, world: World
+) -> None:
+    # A demo round solved to optimality stored an objective a rounding short of its bound: its page read
+    # "0.000000000000021%" in Arabic.
+    round_id = _round_with_a_gap(session, world)
+    stored = session.get(AllocationRound, round_id)
+    assert stored is not None
+    stored.upper_bound, stored.objective = 1356.181, 1356.181 - 3e-13
+    session.flush()
+    sign_in(client, world.emails["facilitator"])
+    with language(client, "ar"):
+        page = client.get(f"/matching/rounds/{round_id}")
+    assert page.status_code == 200
+    shown = _gap_shown(page.text, "ar")
+    assert shown.replace("\u2068", "").replace("\u2069", "") == "0%", shown  # marks keep "0" left of "%"

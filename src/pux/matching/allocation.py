@@ -35,7 +35,7 @@ from ortools.graph.python import min_cost_flow
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from pux.matching.engine import MatchingData, PairSet
+from pux.matching.engine import MatchingData, PairSet, proven_gap
 
 DIRECT_MIP_PAIRS = 60_000  # up to this many pairs, all-or-nothing rounds are solved as one MIP
 # How a round was solved (stored with the round; pages show them translated).
@@ -98,9 +98,7 @@ class Allocation:
 
     @property
     def gap(self) -> float:
-        return (
-            max(0.0, (self.upper_bound - self.objective) / self.upper_bound) if self.upper_bound > 0 else 0.0
-        )
+        return proven_gap(self.objective, self.upper_bound)
 
     @property
     def allocated(self) -> float:

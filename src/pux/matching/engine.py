@@ -34,6 +34,19 @@ UNKNOWN_PRIORITY = 50.0
 FIT_SLICE = 1 << 16  # pairs scored at a time
 
 
+# Below this share the difference between a round's objective and its bound is the rounding of sums of
+# floating-point numbers, not a gap: a demo round's page read "0.000000000000021%".
+GAP_NOISE = 1e-9
+
+
+def proven_gap(objective: float, upper_bound: float) -> float:
+    """How far ``objective`` may be from the optimum, as a share of the proven ``upper_bound``."""
+    if upper_bound <= 0:
+        return 0.0
+    gap = (upper_bound - objective) / upper_bound
+    return gap if gap > GAP_NOISE else 0.0
+
+
 @dataclass(frozen=True)
 class NeedItem:
     id: int

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pux.audit.models import column_values, utcnow
 from pux.db import Base
+from pux.matching.engine import proven_gap
 from pux.needs.models import Need
 from pux.programmes.models import Programme
 
@@ -36,9 +37,7 @@ class AllocationRound(Base):
 
     @property
     def gap(self) -> float:
-        return (
-            max(0.0, (self.upper_bound - self.objective) / self.upper_bound) if self.upper_bound > 0 else 0.0
-        )
+        return proven_gap(self.objective, self.upper_bound)
 
 
 class MatchProposal(Base):
