@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import functools
 import html
-import itertools
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +25,6 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 STEM_CACHE_SIZE = 200_000
-WORD_CACHE_SIZE = 50_000  # words whose forms are kept: a few hundred bytes each
 TITLE_CACHE_SIZE = 8_000  # titles whose words' forms are kept: about 2.6 KB each, 21 MB a process at most
 _STEMMERS = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic", "ru": "russian"}
 _TOKEN = re.compile(r"[^\W_]+")
@@ -113,25 +111,24 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """The words of ``text``; a run of Han characters gives one token per character."""
-    return list(iter_tokens(text))
-
-
-def iter_tokens(text: str) -> Iterator[Token]:
-    """The words of ``text`` in their order, one at a time (a snippet needs only those up to its end)."""
+    found: list[Token] = []
     for match in _TOKEN.finditer(text):
         run, offset = match.group(), match.start()
         if not _HAN.search(run):
-            yield Token(run, offset, match.end(), False)
+            found.append(Token(run, offset, match.end(), False))
             continue
         position = 0
         for han in _HAN_RUN.finditer(run):
             if han.start() > position:
-                yield Token(run[position : han.start()], offset + position, offset + han.start(), False)
+                found.append(
+                    Token(run[position : han.start()], offset + position, offset + han.start(), False)
+                )
             for i, char in enumerate(han.group()):
-                yield Token(char, offset + han.start() + i, offset + han.start() + i + 1, True)
+                found.append(Token(char, offset + han.start() + i, offset + han.start() + i + 1, True))
             position = han.end()
         if position < len(run):
-            yield Token(run[position:], offset + position, match.end(), False)
+            found.append(Token(run[position:], offset + position, match.end(), False))
+    return found
 
 
 def index_terms(text: str, language: str) -> str:
@@ -285,22 +282,15 @@ def _title_word_forms(title: str, language: str) -> tuple[frozenset[str], ...]:
     all it found (about 250) and the same titles come back (splitting and stemming them was a third of a
     search's time in the app)."""
     words = [token for token in tokens(title) if token.is_han or token.text.lower() not in STOPWORDS]
-    return tuple(_forms(token, language) for token in words)
+    return tuple(frozenset(_forms(token, language)) for token in words)
 
 
-def _forms(token: Token, language: str) -> frozenset[str]:
+def _forms(token: Token, language: str) -> set[str]:
     """The forms of a word a query's variants are compared with (a Han character is its own form)."""
     if token.is_han:
-        return frozenset({token.text})
-    return _word_forms(token.text, language)
-
-
-@functools.lru_cache(maxsize=WORD_CACHE_SIZE)
-def _word_forms(word: str, language: str) -> frozenset[str]:
-    """Kept: the snippets of a search's 20 results hold a thousand words, most of them common ones, and
-    folding and stemming each again was a tenth of a search's time in the app."""
-    lower = word.lower()
-    return frozenset({fold(lower), stem(lower, language)})
+        return {token.text}
+    lower = token.text.lower()
+    return {fold(lower), stem(lower, language)}
 
 
 def _matches(token: Token, plan: QueryPlan, language: str) -> bool:
@@ -309,22 +299,18 @@ def _matches(token: Token, plan: QueryPlan, language: str) -> bool:
 
 def highlight(text: str, plan: QueryPlan, language: str, *, width: int = 220) -> str:
     """An HTML snippet of ``text``: escaped first, then the matching words wrapped in <mark>; about
-    ``width`` characters around the first match (the start of the text when nothing matches). The words
-    are read up to the snippet's end only: a long page's words past it do not matter."""
-    found = (token for token in iter_tokens(text) if _matches(token, plan, language))
-    first = next(found, None)
+    ``width`` characters around the first match (the start of the text when nothing matches)."""
+    found = [token for token in tokens(text) if _matches(token, plan, language)]
     start = 0
-    if first is not None:
-        start = max(0, first.start - width // 3)
-        while start > 0 and not text[start - 1].isspace() and first.start - start < width // 2:
+    if found:
+        start = max(0, found[0].start - width // 3)
+        while start > 0 and not text[start - 1].isspace() and found[0].start - start < width // 2:
             start -= 1
     end = min(len(text), start + width)
     pieces: list[str] = ["… " if start > 0 else ""]
     cursor = start
-    for token in itertools.chain([first] if first is not None else [], found):
-        if token.end > end:
-            break  # the words come in order: every later one ends later still
-        if token.start < start:
+    for token in found:
+        if token.start < start or token.end > end:
             continue
         pieces.append(html.escape(text[cursor : token.start]))
         pieces.append("<mark>" + html.escape(text[token.start : token.end]) + "</mark>")
