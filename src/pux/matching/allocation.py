@@ -663,7 +663,10 @@ def _settle_indivisible(
     # last hundredths of a percent of a sub-problem took most of a round's time at the mission's scale.
     chosen = _solve_mip(problem, candidates, budget, country_cap, rules, enough=0.5 * rules.mip_gap * upper)
     amounts[chosen] = problem.pair_cap[chosen]
-    settled = _with_split_money(problem, amounts)
+    return _repacked_if_better(problem, _with_split_money(problem, amounts))
+
+
+def _repacked_if_better(problem: _Problem, settled: np.ndarray) -> np.ndarray:
     repacked = _repacked(problem, settled)
     if repacked is not None and _objective(problem, repacked) > _objective(problem, settled):
         return repacked
@@ -759,16 +762,15 @@ def _refined(
     pairs = problem.pairs
     value = problem.per_unit
     if relaxation.need_price is not None and relaxation.country_price is not None:
-        need_price, country_price = relaxation.need_price.mean(axis=0), relaxation.country_price.mean(axis=0)
-        value = value - need_price[pairs.needs] - country_price[problem.country_of_need[pairs.needs]]
-    whole = ~problem.divisible[pairs.programmes]
-    usable = (problem.pair_cap > 0) & ~(whole & (problem.pair_cap > problem.budget[pairs.programmes]))
+        value = _gain(problem, relaxation.need_price.mean(axis=0), relaxation.country_price.mean(axis=0))
     by_value = np.lexsort((-value, pairs.programmes))  # each programme's pairs, the most worth first
-    first_of_programme = np.searchsorted(pairs.programmes[by_value], pairs.programmes[by_value])
+    _order, starts = _programme_blocks(pairs.programmes, len(problem.budget))
     rank = np.empty(len(by_value), dtype=np.int64)
-    rank[by_value] = np.arange(len(by_value)) - first_of_programme
+    rank[by_value] = np.arange(len(by_value)) - starts[pairs.programmes[by_value]]
     kept = np.flatnonzero(
-        (usable & (rank < REFINE_PAIRS_PER_PROGRAMME)) | (relaxation.amounts > 0) | (settled > 0)
+        (_may_be_awarded(problem) & (rank < REFINE_PAIRS_PER_PROGRAMME))
+        | (relaxation.amounts > 0)
+        | (settled > 0)
     )
     smaller = build_problem(
         problem.data,
@@ -780,13 +782,11 @@ def _refined(
     try:
         chosen, _bound = _solve_full_mip(smaller, replace(rules, mip_time_limit=seconds), start)
         whole_awards = np.zeros(len(pairs.needs))
-        whole_awards[kept] = np.where(whole[kept], chosen, 0.0)
+        whole_awards[kept] = np.where(problem.divisible[pairs.programmes[kept]], 0.0, chosen)
         refined = _with_split_money(problem, whole_awards)
     except AllocationInfeasible:
         return settled
-    repacked = _repacked(problem, refined)
-    found = [refined] if repacked is None else [refined, repacked]
-    best = max(found, key=lambda amounts: _objective(problem, amounts))
+    best = _repacked_if_better(problem, refined)
     if _keeps_every_rule(problem, best) and _objective(problem, best) > _objective(problem, settled):
         return best
     return settled
@@ -826,10 +826,8 @@ def _whole_offer_bound(problem: _Problem, need_price: np.ndarray, country_price:
     out: a bound without it is still a bound; the caller keeps the lower of this and the relaxation's.)
     """
     pairs = problem.pairs
-    gain = problem.per_unit - need_price[pairs.needs] - country_price[problem.country_of_need[pairs.needs]]
-    budget = problem.budget[pairs.programmes]
-    whole = ~problem.divisible[pairs.programmes]
-    usable = (gain > 0) & (problem.pair_cap > 0) & ~(whole & (problem.pair_cap > budget))
+    gain = _gain(problem, need_price, country_price)
+    usable = (gain > 0) & _may_be_awarded(problem)
     order, starts = _programme_blocks(pairs.programmes, len(problem.budget))
     total = float(need_price @ problem.need_cap + country_price @ problem.country_cap)
     for programme in range(len(problem.budget)):
@@ -848,6 +846,25 @@ def _whole_offer_bound(problem: _Problem, need_price: np.ndarray, country_price:
             )
         total += best
     return total
+
+
+def _gain(problem: _Problem, need_price: np.ndarray, country_price: np.ndarray) -> np.ndarray:
+    """Each pair's value of a currency unit less its need's and its country's price."""
+    pairs = problem.pairs
+    gain: np.ndarray = (
+        problem.per_unit - need_price[pairs.needs] - country_price[problem.country_of_need[pairs.needs]]
+    )
+    return gain
+
+
+def _may_be_awarded(problem: _Problem) -> np.ndarray:
+    """The pairs that can carry money: some room, and an all-or-nothing offer no larger than its budget."""
+    pairs = problem.pairs
+    whole = ~problem.divisible[pairs.programmes]
+    awardable: np.ndarray = (problem.pair_cap > 0) & ~(
+        whole & (problem.pair_cap > problem.budget[pairs.programmes])
+    )
+    return awardable
 
 
 def _fractional_knapsack(gain_per_unit: np.ndarray, sizes: np.ndarray, capacity: float) -> float:
