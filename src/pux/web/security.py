@@ -69,7 +69,6 @@ def page_actor(request: Request, session: SessionDep) -> Actor:
     if user is not None:
         # The count of waiting tasks shown in the header of every page (the home page lists them too).
         request.state.waiting = tasks.waiting_counts(session, actor=actor)
-        request.state.inbox_count = request.state.waiting.waiting
     _end_read(session)
     return actor
 

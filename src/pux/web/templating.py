@@ -335,6 +335,6 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
         "flashes": take_flashes(request),
-        "inbox_count": getattr(request.state, "inbox_count", None),
+        "inbox_count": waiting.waiting if (waiting := getattr(request.state, "waiting", None)) else None,
     }
     return templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
