@@ -1,13 +1,21 @@
-"""Processes that do long work and say who they are ("host:pid..."), and whether one of them still runs; and
-how a long-lived process keeps its start-up objects out of the cycle collector's way."""
+"""Processes that do long work and say who they are ("host:pid..."), and whether one of them still runs;
+how a long-lived process computes ahead what its first requests or jobs would wait for; and how it keeps its
+start-up objects out of the cycle collector's way."""
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import logging
 import os
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from pux.db import unit_of_work
 
 
 def process_alive(pid: int) -> bool:
@@ -39,6 +47,26 @@ def running_here(runner: str | None) -> bool:
     host, _sep, rest = (runner or "").partition(":")
     pid = rest.partition(":")[0]
     return host == socket.gethostname() and pid.isdigit() and process_alive(int(pid))
+
+
+def prepare_ahead(
+    factory: sessionmaker[Session],
+    name: str,
+    step: Callable[[Session], object],
+    logger: logging.Logger,
+    who: str,
+) -> None:
+    """Run ``step`` in a read-only unit of work of its own and log, after ``who`` ("warm-up: "), ``name`` and
+    how long it took. One that fails is logged and passed over: the process is then slow to the first that
+    needs it, not broken."""
+    started = time.perf_counter()
+    try:
+        with unit_of_work(factory) as session:
+            step(session)
+    except Exception:
+        logger.exception(who + "%s failed (computed when first needed instead)", name)
+        return
+    logger.info(who + "%s ready in %.1f s", name, time.perf_counter() - started)
 
 
 def set_long_lived_objects_apart() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import Any
 
 import procrastinate
@@ -20,10 +19,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from pux.config import Settings
-from pux.db import make_engine, make_session_factory, unit_of_work
+from pux.db import make_engine, make_session_factory
 from pux.jobs import service
 from pux.jobs.models import QUEUED
 from pux.jobs.service import RunPolicy
+from pux.processes import prepare_ahead
 
 LOGGER = logging.getLogger(__name__)
 TASK_NAME = "pux.run_job"
@@ -106,18 +106,10 @@ def _prepare_for_rounds(factory: sessionmaker[Session]) -> None:
     """Read what an allocation round over every programme starts from (each matchable need and programme
     with its text vector, the priority inputs) before taking the first job, as an app process does before
     its first request: at the mission's scale the first round after a worker started took 16.7 s, 11.5 s
-    with this (which takes 5.6 s at the start), the next ones 9.3-9.9 s. One that fails is logged: the first
-    round then reads it itself."""
+    with this (which takes 5.6 s at the start), the next ones 9.3-9.9 s."""
     from pux.matching import service as matching
 
-    started = time.perf_counter()
-    try:
-        with unit_of_work(factory) as session:
-            matching.prepare(session)
-    except Exception:
-        LOGGER.exception("worker: reading the rounds' data ahead failed (the first round reads it)")
-        return
-    LOGGER.info("worker: the rounds' data read ahead in %.1f s", time.perf_counter() - started)
+    prepare_ahead(factory, "the rounds' data", matching.prepare, LOGGER, "worker: ")
 
 
 def _run_sqlite_worker(runner: Any) -> None:

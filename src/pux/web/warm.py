@@ -14,20 +14,18 @@ waited (an export of 20,000 needs met two of them)."""
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from pux.accounts.permissions import Actor
 from pux.charts import plots
-from pux.db import unit_of_work
 from pux.gaps import dashboard
 from pux.gaps import service as gaps
 from pux.gaps import vocabulary as gap_terms
 from pux.matching import service as matching
 from pux.priority import service as priority
-from pux.processes import set_long_lived_objects_apart
+from pux.processes import prepare_ahead, set_long_lived_objects_apart
 from pux.search import service as search
 
 LOGGER = logging.getLogger("pux.warm")
@@ -67,12 +65,5 @@ STEPS: tuple[tuple[str, Callable[[Session], object]], ...] = (
 
 def warm_up(factory: sessionmaker[Session]) -> None:
     for name, step in STEPS:
-        started = time.perf_counter()
-        try:
-            with unit_of_work(factory) as session:
-                step(session)
-        except Exception:
-            LOGGER.exception("warm-up: %s failed (computed for the first reader instead)", name)
-            continue
-        LOGGER.info("warm-up: %s ready in %.1f s", name, time.perf_counter() - started)
+        prepare_ahead(factory, name, step, LOGGER, "warm-up: ")
     set_long_lived_objects_apart()
