@@ -395,9 +395,10 @@ def countries_list(
             income_group=income_group.upper() if income_group else None,
         )
         countries = reference.list_countries(session, filters=filters)
+        latest_income = reference.latest_income_groups(session)
         table = Table("ISO3", "Name", "Sub-region", "LDC", "LLDC", "SIDS", "Income group")
         for country in countries:
-            income = country.income_group
+            income = latest_income.get(country.iso3)
             table.add_row(
                 country.iso3,
                 country.name(),

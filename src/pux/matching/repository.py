@@ -18,6 +18,7 @@ from pux.needs.workflow import PUBLISHED
 from pux.pagination import Page, PageRequest, fetch_page
 from pux.programmes import repository as programmes_repository
 from pux.programmes.models import Programme
+from pux.reference.models import Country
 
 # A round shows its proposals to the partners concerned: only needs they may see take part.
 MATCHABLE_VISIBILITIES = ("public", "partners")
@@ -32,7 +33,13 @@ RECORD_PROPOSALS_SHOWN = 50
 def matchable_needs(session: Session) -> Sequence[Need]:
     """Published needs that partners may see: a round shows its proposals to the partners concerned, so
     a need still inside its country (endorsed, or private) is never part of one."""
-    statement = select(Need).where(*_MATCHABLE_NEED).order_by(Need.id)
+    # Each need's country's income group, for eligibility (a country's history is read on demand only).
+    statement = (
+        select(Need)
+        .where(*_MATCHABLE_NEED)
+        .order_by(Need.id)
+        .options(defaultload(Need.country).selectinload(Country.income_groups))
+    )
     return session.scalars(statement).unique().all()
 
 

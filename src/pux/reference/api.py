@@ -41,7 +41,9 @@ def list_countries(
     filters = CountryFilter(
         region_m49=region, ldc=ldc, lldc=lldc, sids=sids, income_group=income_group, text=q
     )
-    return [CountryRead.of(country) for country in service.list_countries(session, filters=filters)]
+    countries = service.list_countries(session, filters=filters)
+    latest = service.latest_income_groups(session)
+    return [CountryRead.of(country, latest.get(country.iso3)) for country in countries]
 
 
 @router.get("/countries/{iso3}", response_model=CountryDetailRead)

@@ -79,6 +79,23 @@ def list_countries(session: Session, filters: CountryFilter) -> Sequence[Country
     return session.scalars(statement).unique().all()
 
 
+def latest_income_groups(session: Session) -> dict[str, IncomeGroupAssessment]:
+    """Each country's most recent income group assessment, by ISO3 code (a country with none is left out):
+    for lists, which show only that one (a country's whole history, read for 250 countries ahead of a list,
+    cost 12 ms of the app's CPU)."""
+    newest = (
+        select(IncomeGroupAssessment.country_iso3, func.max(IncomeGroupAssessment.fiscal_year).label("year"))
+        .group_by(IncomeGroupAssessment.country_iso3)
+        .subquery()
+    )
+    statement = select(IncomeGroupAssessment).join(
+        newest,
+        (IncomeGroupAssessment.country_iso3 == newest.c.country_iso3)
+        & (IncomeGroupAssessment.fiscal_year == newest.c.year),
+    )
+    return {assessment.country_iso3: assessment for assessment in session.scalars(statement)}
+
+
 def list_selectable_countries(session: Session, keep: Sequence[str] = ()) -> Sequence[Country]:
     """The countries and areas a user may choose (not the uninhabited ones), plus any codes in ``keep``."""
     condition: ColumnElement[bool] = Country.is_selectable.is_(True)
@@ -292,7 +309,13 @@ def all_countries(session: Session) -> Sequence[Country]:
     return once_per_transaction(
         session,
         "all countries",
-        lambda: session.scalars(select(Country).order_by(Country.iso3)).unique().all(),
+        lambda: (
+            session.scalars(
+                select(Country).order_by(Country.iso3).options(selectinload(Country.income_groups))
+            )
+            .unique()
+            .all()
+        ),
     )
 
 

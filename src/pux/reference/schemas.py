@@ -6,7 +6,15 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from pux.reference.models import Country, Region, SdgGoal, SdgIndicator, SdgTarget, ThematicArea
+from pux.reference.models import (
+    Country,
+    IncomeGroupAssessment,
+    Region,
+    SdgGoal,
+    SdgIndicator,
+    SdgTarget,
+    ThematicArea,
+)
 from pux.reference.service import CountryProfile, IndicatorReading
 
 
@@ -53,8 +61,8 @@ class CountryRead(BaseModel):
     income_group: IncomeGroupRead | None
 
     @classmethod
-    def of(cls, country: Country) -> CountryRead:
-        latest = country.income_group
+    def of(cls, country: Country, latest: IncomeGroupAssessment | None) -> CountryRead:
+        """``latest``: the country's most recent income group assessment (lists read them for all at once)."""
         return cls(
             iso3=country.iso3,
             iso2=country.iso2,
@@ -118,7 +126,7 @@ class CountryDetailRead(CountryRead):
 
     @classmethod
     def of_profile(cls, profile: CountryProfile) -> CountryDetailRead:
-        base = CountryRead.of(profile.country)
+        base = CountryRead.of(profile.country, profile.country.income_group)
         readings = [IndicatorValueRead.of(r) for group in profile.readings.values() for r in group]
         return cls(**base.model_dump(), indicators=readings)
 

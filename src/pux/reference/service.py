@@ -177,6 +177,11 @@ def list_countries(session: Session, *, filters: CountryFilter) -> Sequence[Coun
     return sorted_countries(repository.list_countries(session, filters))
 
 
+def latest_income_groups(session: Session) -> dict[str, IncomeGroupAssessment]:
+    """Each country's most recent income group assessment, by ISO3 code (none: left out)."""
+    return repository.latest_income_groups(session)
+
+
 def list_selectable_countries(session: Session, *, keep: Sequence[str] = ()) -> Sequence[Country]:
     """The countries a user may choose for a need, programme, activity, organisation or person: every
     M49 area except the uninhabited ones (Country.is_selectable), sorted for the reader's language.

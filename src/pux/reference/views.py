@@ -64,6 +64,7 @@ def country_list(
         template,
         {
             "countries": countries,
+            "latest_income": service.latest_income_groups(session),
             "regions": service.list_regions(session),
             "selected": {
                 "region": region or "",
