@@ -16,4 +16,5 @@ def _forget_kept_choices() -> Iterator[None]:
     stamp its choices were kept by is then handed out again: what it kept must go with it."""
     yield
     reference._CHOICES.clear()
+    reference._VOCABULARY.clear()
     choices._SDG_OPTIONS.clear()

@@ -28,7 +28,7 @@ def sdg_filter_options(session: Session) -> tuple[tuple[str, str], ...]:
             )
         return tuple(options)
 
-    return _SDG_OPTIONS.get((repository.sdg_stamp(session), language), read)
+    return _SDG_OPTIONS.get((repository.reference_stamp(session), language), read)
 
 
 class ReferenceLabels:

@@ -13,15 +13,9 @@ from pux.db import Base
 from pux.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_language
 
 
-class SixLanguageNames:
-    """A name in each UN language; ``name()`` picks the active one and falls back to English."""
-
-    name_en: Mapped[str] = mapped_column(String(200))
-    name_fr: Mapped[str] = mapped_column(String(200))
-    name_es: Mapped[str] = mapped_column(String(200))
-    name_ar: Mapped[str] = mapped_column(String(200))
-    name_zh: Mapped[str] = mapped_column(String(200))
-    name_ru: Mapped[str] = mapped_column(String(200))
+class NamedInSixLanguages:
+    """Something with a name in each UN language (attributes name_en ... name_ru): ``name()`` picks the
+    active one and falls back to English. For records and for the copies kept of them (reference.service)."""
 
     def name(self, language: str | None = None) -> str:
         chosen = language or get_language()
@@ -30,6 +24,17 @@ class SixLanguageNames:
 
     def names(self) -> dict[str, str]:
         return {language: getattr(self, f"name_{language}") for language in LANGUAGES}
+
+
+class SixLanguageNames(NamedInSixLanguages):
+    """A record's name in each UN language, one column each."""
+
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_fr: Mapped[str] = mapped_column(String(200))
+    name_es: Mapped[str] = mapped_column(String(200))
+    name_ar: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
 
 
 class Region(SixLanguageNames, Base):

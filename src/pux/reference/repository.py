@@ -120,23 +120,24 @@ def selectable_country_names(session: Session) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in session.execute(statement)]
 
 
-def countries_stamp(session: Session) -> tuple[object, ...]:
-    """Moves when the countries may have changed: they change only by a (audited) reference load."""
-    latest_load = latest_event_of("reference")
-    count = select(func.count()).select_from(Country)
-    return tuple(session.execute(select(latest_load.scalar_subquery(), count.scalar_subquery())).one())
+def reference_stamp(session: Session) -> tuple[object, ...]:
+    """Moves when the reference vocabularies may have changed (countries, regions, thematic areas,
+    techniques, the SDG framework): they change only by an (audited) reference load or import of the
+    official SDG texts, or by a load around PUX that adds or removes rows, which the counts see. Read once
+    per transaction until its next write: a page's choosers and filters all ask for it."""
+    return once_per_transaction(session, "reference stamp", lambda: _read_reference_stamp(session))
 
 
-def sdg_stamp(session: Session) -> tuple[object, ...]:
-    """Moves when the SDG framework may have changed: by a (audited) reference load or import of the
-    official texts, or a load around PUX that adds or removes goals or targets."""
+def _read_reference_stamp(session: Session) -> tuple[object, ...]:
     parts = (
         latest_event_of("reference"),
         latest_event_of("sdg_framework"),
-        select(func.count()).select_from(SdgGoal),
-        select(func.count()).select_from(SdgTarget),
+        *(select(func.count()).select_from(model) for model in _VOCABULARY_MODELS),
     )
     return tuple(session.execute(select(*(part.scalar_subquery() for part in parts))).one())
+
+
+_VOCABULARY_MODELS = (Country, Region, ThematicArea, Technique, SdgGoal, SdgTarget)
 
 
 def selectable_country_codes(session: Session) -> set[str]:

@@ -15,7 +15,7 @@ from pux.reference.models import (
     SdgTarget,
     ThematicArea,
 )
-from pux.reference.service import CountryProfile, IndicatorReading
+from pux.reference.service import CountryProfile, IndicatorReading, KeptArea, KeptRegion
 
 
 class RegionRead(BaseModel):
@@ -26,7 +26,7 @@ class RegionRead(BaseModel):
     parent_m49: str | None
 
     @classmethod
-    def of(cls, region: Region) -> RegionRead:
+    def of(cls, region: Region | KeptRegion) -> RegionRead:
         return cls(
             m49=region.m49,
             level=region.level,
@@ -196,5 +196,5 @@ class ThematicAreaRead(BaseModel):
     enabling: bool
 
     @classmethod
-    def of(cls, area: ThematicArea) -> ThematicAreaRead:
+    def of(cls, area: ThematicArea | KeptArea) -> ThematicAreaRead:
         return cls(code=area.code, name=area.name(), names=area.names(), enabling=area.is_enabling)

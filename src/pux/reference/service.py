@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from pux.reference.models import (
     IncomeGroupAssessment,
     Indicator,
     IndicatorObservation,
+    NamedInSixLanguages,
     Region,
     SdgGoal,
     SdgIndicator,
@@ -218,7 +219,7 @@ def country_choices(session: Session) -> list[CountryChoice]:
         ]
         return sorted_countries(choices, language)
 
-    return _CHOICES.get((repository.countries_stamp(session), language), read)
+    return _CHOICES.get((repository.reference_stamp(session), language), read)
 
 
 def selectable_country_codes(session: Session) -> set[str]:
@@ -266,9 +267,75 @@ def country_profile(session: Session, *, iso3: str) -> CountryProfile | None:
     return CountryProfile(country=country, readings=readings)
 
 
-def list_regions(session: Session) -> Sequence[Region]:
+@dataclass(frozen=True)
+class _KeptNames(NamedInSixLanguages):
+    name_en: str
+    name_fr: str
+    name_es: str
+    name_ar: str
+    name_zh: str
+    name_ru: str
+
+
+@dataclass(frozen=True)
+class KeptRegion(_KeptNames):
+    """A region as the last reference load left it: what pages show and filter by, without the record."""
+
+    m49: str
+    level: str
+    parent_m49: str | None
+
+
+@dataclass(frozen=True)
+class KeptArea(_KeptNames):
+    """A thematic area as the last reference load left it."""
+
+    code: str
+    position: int
+    is_enabling: bool
+
+
+@dataclass(frozen=True)
+class KeptTechnique(_KeptNames):
+    """A technique of the catalogue as the last reference load left it."""
+
+    code: str
+    thematic_area_code: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    regions: tuple[KeptRegion, ...]
+    areas: tuple[KeptArea, ...]
+    techniques: tuple[KeptTechnique, ...]
+
+
+# The regions, thematic areas and techniques every list page and form offers as filters and choices, kept
+# until a reference load: read on each request they took 2 ms of a needs page's CPU.
+_VOCABULARY: KeptResults[Vocabulary] = KeptResults(2)
+Kept = TypeVar("Kept", bound=_KeptNames)
+
+
+def _vocabulary(session: Session) -> Vocabulary:
+    def read() -> Vocabulary:
+        return Vocabulary(
+            regions=_kept(KeptRegion, repository.list_regions(session)),
+            areas=_kept(KeptArea, repository.list_thematic_areas(session)),
+            techniques=_kept(KeptTechnique, repository.list_techniques(session)),
+        )
+
+    return _VOCABULARY.get((repository.reference_stamp(session),), read)
+
+
+def _kept(kind: type[Kept], records: Sequence[object]) -> tuple[Kept, ...]:
+    names = [attribute.name for attribute in fields(kind)]
+    return tuple(kind(**{name: getattr(record, name) for name in names}) for record in records)
+
+
+def list_regions(session: Session) -> Sequence[KeptRegion]:
     """All M49 regions, sub-regions and intermediate regions."""
-    return repository.list_regions(session)
+    return _vocabulary(session).regions
 
 
 def list_goals(session: Session) -> Sequence[SdgGoal]:
@@ -286,9 +353,9 @@ def get_target(session: Session, *, code: str) -> SdgTarget | None:
     return repository.get_target(session, code)
 
 
-def list_thematic_areas(session: Session) -> Sequence[ThematicArea]:
+def list_thematic_areas(session: Session) -> Sequence[KeptArea]:
     """The thematic areas, the enabling area last."""
-    return repository.list_thematic_areas(session)
+    return _vocabulary(session).areas
 
 
 def list_indicators(session: Session) -> Sequence[Indicator]:
@@ -463,6 +530,6 @@ def find_region(session: Session, *, code_or_name: str) -> Region | None:
     return None
 
 
-def list_techniques(session: Session) -> Sequence[Technique]:
+def list_techniques(session: Session) -> Sequence[KeptTechnique]:
     """The technique catalogue, grouped by thematic area."""
-    return repository.list_techniques(session)
+    return _vocabulary(session).techniques
