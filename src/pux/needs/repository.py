@@ -116,9 +116,12 @@ def _filtered(statement, filters: NeedFilter):  # type: ignore[no-untyped-def]
 
 
 def list_visible(
-    session: Session, scope: VisibilityScope, filters: NeedFilter, page: PageRequest
+    session: Session, scope: VisibilityScope, filters: NeedFilter, page: PageRequest, *, whole: bool = True
 ) -> Page[Need]:
+    """``whole=False``: without their lists read ahead (see TITLES_AND_COUNTRIES)."""
     base = _filtered(select(Need).where(visible_clause(scope)), filters)
+    if not whole:
+        base = base.options(*TITLES_AND_COUNTRIES)
     if filters.order == BY_ID:
         return fetch_page(session, base.order_by(Need.id), page)
     # Unranked needs last, written as NULLS LAST: PostgreSQL then walks ix_need_listing in this order.

@@ -460,9 +460,13 @@ class TellsRanks:
         self._countries_read |= countries
 
 
-def list_needs(session: Session, *, actor: Actor, filters: NeedFilter, page: PageRequest) -> Page[Need]:
-    """The needs the actor may see, filtered and paged."""
-    return repository.list_visible(session, permissions.need_scope(actor), _of(actor, filters), page)
+def list_needs(
+    session: Session, *, actor: Actor, filters: NeedFilter, page: PageRequest, whole: bool = True
+) -> Page[Need]:
+    """The needs the actor may see, filtered and paged; ``whole=False`` for lists that show neither their
+    techniques nor their SDG targets (read one need at a time if asked for after all)."""
+    scope, filters = permissions.need_scope(actor), _of(actor, filters)
+    return repository.list_visible(session, scope, filters, page, whole=whole)
 
 
 def export_need_rows(

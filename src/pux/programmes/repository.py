@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from pux.accounts.permissions import VisibilityScope
 from pux.db import ChunkedRows, linked_codes, rows_in_chunks
@@ -83,10 +83,28 @@ def _filtered(statement, filters: ProgrammeFilter):  # type: ignore[no-untyped-d
     return statement
 
 
+# For lists that show programmes by title, organisation, modality, budget and window: their areas,
+# techniques, SDG targets and eligible countries (each country with its regions) are read only if asked for.
+WITHOUT_LISTS = (
+    lazyload(Programme.thematic_areas),
+    lazyload(Programme.techniques),
+    lazyload(Programme.sdg_targets),
+    lazyload(Programme.eligible_countries),
+)
+
+
 def list_visible(
-    session: Session, scope: VisibilityScope, filters: ProgrammeFilter, page: PageRequest
+    session: Session,
+    scope: VisibilityScope,
+    filters: ProgrammeFilter,
+    page: PageRequest,
+    *,
+    whole: bool = True,
 ) -> Page[Programme]:
+    """``whole=False``: without their lists read ahead (see WITHOUT_LISTS)."""
     base = _filtered(select(Programme).where(visible_clause(scope)), filters)
+    if not whole:
+        base = base.options(*WITHOUT_LISTS)
     return fetch_page(session, base.order_by(Programme.id), page)
 
 

@@ -233,10 +233,12 @@ def set_programme_status(
 
 
 def list_programmes(
-    session: Session, *, actor: Actor, filters: ProgrammeFilter, page: PageRequest
+    session: Session, *, actor: Actor, filters: ProgrammeFilter, page: PageRequest, whole: bool = True
 ) -> Page[Programme]:
-    """Programmes the actor may see, filtered and paged."""
-    return repository.list_visible(session, permissions.programme_scope(actor), filters, page)
+    """Programmes the actor may see, filtered and paged; ``whole=False`` for lists that show none of their
+    areas, techniques, SDG targets or eligible countries (read one programme at a time if asked for)."""
+    scope = permissions.programme_scope(actor)
+    return repository.list_visible(session, scope, filters, page, whole=whole)
 
 
 def count_programmes(session: Session, *, actor: Actor, filters: ProgrammeFilter) -> int:

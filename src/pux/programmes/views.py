@@ -77,7 +77,9 @@ def _vocabularies(session: Session) -> dict[str, Any]:
 def programme_list(
     request: Request, session: SessionDep, actor: PageActor, filters: ProgrammeFilters, page: PageNumber
 ) -> HTMLResponse:
-    results = service.list_programmes(session, actor=actor, filters=filters, page=page)
+    # The list shows none of their areas, techniques, targets or countries: reading them ahead for 50
+    # programmes (each eligible country with its regions) was most of its database work.
+    results = service.list_programmes(session, actor=actor, filters=filters, page=page, whole=False)
     return render(
         request,
         "programmes/list.html",
