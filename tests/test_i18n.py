@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import gettext as stdlib_gettext
 import re
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from pux.i18n import (
+    BABEL_LOCALES,
     LANGUAGES,
     catalogue_path,
     choose_language,
@@ -249,6 +252,26 @@ def test_figures_are_written_in_the_notation_of_the_active_language() -> None:
         with language_context(language):
             assert (decimal_text(12345.5, "#,##0.#"), decimal_text(0.25, "#,##0.##")) == NOTATIONS[language]
         assert decimal_text(12345, "#,##0", language) == NOTATIONS[language][0][:-2]
+
+
+# Figures of every type a page writes, and equal values of one type written differently (a cost read
+# from the database as 1250.00, a typed 1250.5): the kept texts must be babel's for each of them.
+WRITTEN_FIGURES = (
+    0, 7, 1250, -3, 1250.5, 0.01275, -0.5, 1e9, 2.5e-7,
+    Decimal("1250.00"), Decimal("1250"), Decimal("1250.5"), Decimal("1250.50"), Decimal("-0.010"),
+    1250.0, 0.0,
+)  # fmt: skip
+WRITTEN_PATTERNS = ("#,##0", "#,##0.##", "#,##0.00", "#,##0.######", "#,##0.0##")
+
+
+def test_kept_figure_texts_are_babels_for_every_type_pattern_and_language() -> None:
+    for _ in range(2):  # the second time from what was kept
+        for language in NOTATIONS:
+            locale = Locale.parse(BABEL_LOCALES[language])
+            for pattern in WRITTEN_PATTERNS:
+                for value in WRITTEN_FIGURES:
+                    expected = format_decimal(value, format=pattern, locale=locale)
+                    assert decimal_text(value, pattern, language) == expected, (value, pattern, language)
 
 
 @pytest.mark.parametrize(

@@ -207,9 +207,15 @@ BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "zh": "zh_Hans"
 def decimal_text(value: float, pattern: str, language: str | None = None) -> str:
     """``value`` written with a CLDR number ``pattern`` (such as "#,##0.##") in ``language``'s notation
     (the active language's by default)."""
-    return format_decimal(
-        value, format=_number_pattern(pattern), locale=_babel_locale(language or get_language())
-    )
+    return _written(value, pattern, language or get_language())
+
+
+# Babel writes a figure in 20-40 microseconds: on a gap page of a few hundred figures, a third of its
+# rendering. The same figures are shown again and again (every reader of a page sees the same ones until
+# the data change), and the text depends only on the value, its type, the pattern and the language.
+@lru_cache(maxsize=16_384, typed=True)
+def _written(value: float, pattern: str, language: str) -> str:
+    return format_decimal(value, format=_number_pattern(pattern), locale=_babel_locale(language))
 
 
 # Babel parses a locale and a pattern again on each call: on a page of 200 figures that was a tenth of
