@@ -69,6 +69,10 @@ def _put_in(
 ) -> str:
     if eval_context.autoescape:
         message = Markup(message)
+    if count is None and not variables and "%" not in message:
+        # Nothing to put in and no "%%" to undo: formatting would give it back as it is (a list of 250
+        # countries asks for its labels a thousand times).
+        return message
     if variables and text_direction() == "rtl":
         variables = {name: _isolated(value) for name, value in variables.items()}
     return message % ({"num": count, **variables} if count is not None else variables)
