@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from pux.accounts.permissions import TakingPart
 from pux.db import once_per_transaction
@@ -85,15 +85,29 @@ def _json_filters(events: Sequence[DialogueEvent], filters: EventFilter) -> list
     return kept
 
 
+# For lists that show events by title, dates and place: their agenda and balance targets are read only if
+# asked for.
+WITHOUT_AGENDAS = (lazyload(DialogueEvent.sessions), lazyload(DialogueEvent.targets))
+
+
 def list_events(
-    session: Session, scope: EventScope, filters: EventFilter, page: PageRequest, now: datetime
+    session: Session,
+    scope: EventScope,
+    filters: EventFilter,
+    page: PageRequest,
+    now: datetime,
+    *,
+    whole: bool = True,
 ) -> Page[DialogueEvent]:
-    """Events the scope may see, newest first for past ones and soonest first for upcoming ones."""
+    """Events the scope may see, newest first for past ones and soonest first for upcoming ones;
+    ``whole=False``: without their agendas and targets read ahead (see WITHOUT_AGENDAS)."""
     starts = DialogueEvent.starts_at_utc
     order = starts.asc() if filters.when == "upcoming" else starts.desc()
     statement = _filtered(select(DialogueEvent).where(_visible(scope)), filters, now).order_by(
         order, DialogueEvent.id
     )
+    if not whole:
+        statement = statement.options(*WITHOUT_AGENDAS)
     if not (filters.thematic_area_code or filters.country_iso3):
         return fetch_page(session, statement, page)
     # Like fetch_page above, a page past the end shows the last one (it showed an empty page).

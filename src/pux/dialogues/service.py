@@ -108,10 +108,12 @@ def event_scope(session: Session, actor: Actor) -> EventScope:
 
 
 def list_events(
-    session: Session, *, actor: Actor, filters: EventFilter, page: PageRequest
+    session: Session, *, actor: Actor, filters: EventFilter, page: PageRequest, whole: bool = True
 ) -> Page[DialogueEvent]:
-    """Events the actor may see, filtered and paged."""
-    return repository.list_events(session, event_scope(session, actor), filters, page, utc_clock())
+    """Events the actor may see, filtered and paged; ``whole=False`` for lists that show neither their
+    agendas nor their balance targets (read one event at a time if asked for after all)."""
+    scope = event_scope(session, actor)
+    return repository.list_events(session, scope, filters, page, utc_clock(), whole=whole)
 
 
 def utc_clock() -> datetime:

@@ -98,7 +98,8 @@ def _category_label(session: Session) -> Callable[[str, str], str]:
 def event_list(
     request: Request, session: SessionDep, actor: PageActor, page: PageNumber, filters: EventFilters
 ) -> HTMLResponse:
-    results = service.list_events(session, actor=actor, filters=filters, page=page)
+    # The list shows no agenda and no balance target: they are not read ahead.
+    results = service.list_events(session, actor=actor, filters=filters, page=page, whole=False)
     return render(
         request,
         "dialogues/list.html",

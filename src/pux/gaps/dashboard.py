@@ -123,8 +123,12 @@ def dashboard(session: Session, *, actor: Actor, inbox: WaitingCounts | None = N
     )
     if roles - {PUBLIC}:
         board.inbox = inbox if inbox is not None else tasks.waiting_counts(session, actor=actor)
-        board.events = dialogues.list_events(
-            session, actor=actor, filters=EventFilter(when="upcoming"), page=PageRequest(number=1, size=5)
+        board.events = dialogues.list_events(  # by title and date: no agendas read ahead
+            session,
+            actor=actor,
+            filters=EventFilter(when="upcoming"),
+            page=PageRequest(number=1, size=5),
+            whole=False,
         ).items
     if FOCAL_POINT in roles:
         for iso3 in sorted(actor.countries(permissions.FOCAL_POINT, permissions.COUNTERPART)):
