@@ -84,3 +84,25 @@ def test_matching_reads_the_income_groups_of_all_needs_countries_at_once(
     assert len(groups) >= 2  # needs of several countries
     assert all(group is not None for group in groups.values())
     assert _reads_of_income_groups(seen) == 1
+
+
+def test_filters_by_income_group_read_each_countrys_latest_group(
+    client: TestClient, session: Session, world: World
+) -> None:
+    kenya = reference.get_country(session, iso3="KEN")
+    assert kenya is not None and kenya.income_group is not None
+    latest = kenya.income_group.income_group
+    other = next(code for code in ("LIC", "LMC", "UMC", "HIC") if code != latest)
+    listed = {
+        group: [
+            item["country_iso3"]
+            for item in client.get("/api/v1/needs", params={"income_group": group}).json()["items"]
+        ]
+        for group in (latest, other)
+    }
+    assert "KEN" in listed[latest] and "KEN" not in listed[other]
+    countries = {
+        group: [c["iso3"] for c in client.get("/api/v1/countries", params={"income_group": group}).json()]
+        for group in (latest, other)
+    }
+    assert "KEN" in countries[latest] and "KEN" not in countries[other]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Integer, and_, cast, event, func, insert, literal, or_, select, true
-from sqlalchemy.orm import Session, SessionTransaction, defaultload, lazyload
+from sqlalchemy.orm import Session, SessionTransaction, lazyload
 
 from pux import db
 from pux.accounts.permissions import VisibilityScope
@@ -17,7 +17,8 @@ from pux.db import ChunkedRows, linked_codes, once_per_transaction, rows_in_chun
 from pux.needs.models import Need, need_sdg_target, need_technique
 from pux.needs.workflow import PUBLISHED_STATUSES
 from pux.pagination import Page, PageRequest, count_of, fetch_page
-from pux.reference.models import Country, IncomeGroupAssessment, SdgTarget, Technique, fold_for_search
+from pux.reference import repository as reference_repository
+from pux.reference.models import Country, SdgTarget, Technique, fold_for_search
 
 # The orders a list of needs is paged in: by country, then national rank (the pages' and the API's
 # default), or the order they were drafted in, for a pull page by page: a need drafted meanwhile comes
@@ -89,24 +90,7 @@ def _filtered(statement, filters: NeedFilter):  # type: ignore[no-untyped-def]
     if filters.updated_since is not None:
         statement = statement.where(Need.updated_at >= filters.updated_since)
     if filters.income_group:
-        latest = (
-            select(
-                IncomeGroupAssessment.country_iso3, func.max(IncomeGroupAssessment.fiscal_year).label("fy")
-            )
-            .group_by(IncomeGroupAssessment.country_iso3)
-            .subquery()
-        )
-        in_group = (
-            select(IncomeGroupAssessment.country_iso3)
-            .join(
-                latest,
-                and_(
-                    latest.c.country_iso3 == IncomeGroupAssessment.country_iso3,
-                    latest.c.fy == IncomeGroupAssessment.fiscal_year,
-                ),
-            )
-            .where(IncomeGroupAssessment.income_group == filters.income_group)
-        )
+        in_group = reference_repository.countries_in_income_group(filters.income_group)
         statement = statement.where(Need.country_iso3.in_(in_group))
     if filters.text and filters.text.strip():
         statement = statement.where(
@@ -342,13 +326,9 @@ def _next_reference_read(session: Session, prefix: str) -> str:
     return f"{prefix}{(highest or 0) + 1:03d}"
 
 
-# For lists that show needs by title and country (suggestions): their techniques, SDG targets and their
-# country's income-group history are read only if something asks for them.
-TITLES_AND_COUNTRIES = (
-    lazyload(Need.techniques),
-    lazyload(Need.sdg_targets),
-    defaultload(Need.country).lazyload(Country.income_groups),
-)
+# For lists that show needs by title and country: their techniques and SDG targets are read only if
+# something asks for them (a country's income-group history is read on demand anyway).
+TITLES_AND_COUNTRIES = (lazyload(Need.techniques), lazyload(Need.sdg_targets))
 
 
 def by_ids(session: Session, ids: Sequence[int], *, whole: bool = True) -> dict[int, Need]:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
-from sqlalchemy.orm import Session, aliased, lazyload, selectinload
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from pux.audit.repository import latest_event_of
 from pux.db import once_per_transaction
@@ -41,18 +41,26 @@ class CountryFilter:
     text: str | None = None
 
 
-def _latest_income_group() -> ColumnElement[str]:
-    """The income group of the most recent fiscal year, per country (a correlated subquery)."""
-    newer = aliased(IncomeGroupAssessment)
-    latest_year = (
-        select(func.max(newer.fiscal_year)).where(newer.country_iso3 == Country.iso3).correlate(Country)
-    ).scalar_subquery()
-    return (
-        select(IncomeGroupAssessment.income_group)
-        .where(IncomeGroupAssessment.country_iso3 == Country.iso3)
-        .where(IncomeGroupAssessment.fiscal_year == latest_year)
-        .correlate(Country)
-        .scalar_subquery()
+def latest_assessments(*columns: Any) -> Select[Any]:
+    """Each country's most recent income group assessment (``columns`` of it, the whole record by
+    default), as a statement to read or to narrow: a list shows only that one, and a filter by income
+    group means the country's latest."""
+    newest = (
+        select(IncomeGroupAssessment.country_iso3, func.max(IncomeGroupAssessment.fiscal_year).label("year"))
+        .group_by(IncomeGroupAssessment.country_iso3)
+        .subquery()
+    )
+    return select(*(columns or (IncomeGroupAssessment,))).join(
+        newest,
+        (IncomeGroupAssessment.country_iso3 == newest.c.country_iso3)
+        & (IncomeGroupAssessment.fiscal_year == newest.c.year),
+    )
+
+
+def countries_in_income_group(income_group: str) -> Select[Any]:
+    """The codes of the countries whose latest assessment puts them in ``income_group``."""
+    return latest_assessments(IncomeGroupAssessment.country_iso3).where(
+        IncomeGroupAssessment.income_group == income_group
     )
 
 
@@ -71,7 +79,7 @@ def list_countries(session: Session, filters: CountryFilter) -> Sequence[Country
         if wanted is not None:
             statement = statement.where(column.is_(wanted))
     if filters.income_group:
-        statement = statement.where(_latest_income_group() == filters.income_group)
+        statement = statement.where(Country.iso3.in_(countries_in_income_group(filters.income_group)))
     if filters.text and filters.text.strip():
         statement = statement.where(
             Country.search_text.contains(fold_for_search(filters.text.strip()), autoescape=True)
@@ -83,17 +91,7 @@ def latest_income_groups(session: Session) -> dict[str, IncomeGroupAssessment]:
     """Each country's most recent income group assessment, by ISO3 code (a country with none is left out):
     for lists, which show only that one (a country's whole history, read for 250 countries ahead of a list,
     cost 12 ms of the app's CPU)."""
-    newest = (
-        select(IncomeGroupAssessment.country_iso3, func.max(IncomeGroupAssessment.fiscal_year).label("year"))
-        .group_by(IncomeGroupAssessment.country_iso3)
-        .subquery()
-    )
-    statement = select(IncomeGroupAssessment).join(
-        newest,
-        (IncomeGroupAssessment.country_iso3 == newest.c.country_iso3)
-        & (IncomeGroupAssessment.fiscal_year == newest.c.year),
-    )
-    return {assessment.country_iso3: assessment for assessment in session.scalars(statement)}
+    return {assessment.country_iso3: assessment for assessment in session.scalars(latest_assessments())}
 
 
 def list_selectable_countries(session: Session, keep: Sequence[str] = ()) -> Sequence[Country]:
@@ -120,6 +118,10 @@ def selectable_country_names(session: Session) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in session.execute(statement)]
 
 
+# The tables a reference load writes, counted in the reference stamp.
+_VOCABULARY_MODELS = (Country, Region, ThematicArea, Technique, SdgGoal, SdgTarget)
+
+
 def reference_stamp(session: Session) -> tuple[object, ...]:
     """Moves when the reference vocabularies may have changed (countries, regions, thematic areas,
     techniques, the SDG framework): they change only by an (audited) reference load or import of the
@@ -135,9 +137,6 @@ def _read_reference_stamp(session: Session) -> tuple[object, ...]:
         *(select(func.count()).select_from(model) for model in _VOCABULARY_MODELS),
     )
     return tuple(session.execute(select(*(part.scalar_subquery() for part in parts))).one())
-
-
-_VOCABULARY_MODELS = (Country, Region, ThematicArea, Technique, SdgGoal, SdgTarget)
 
 
 def selectable_country_codes(session: Session) -> set[str]:
