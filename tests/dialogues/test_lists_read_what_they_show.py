@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from pux.dialogues import service as dialogues
 from pux.dialogues.schemas import SessionFields, TargetFields
-from tests.statements import recorded_statements
+from tests.statements import fresh_request
 from tests.web_helpers import sign_in
 from tests.world import World, event_data
 
@@ -30,9 +30,7 @@ def test_the_home_page_and_the_events_list_read_no_agendas(
     )
     sign_in(client, world.emails["facilitator"])
     for path in ("/", "/events?when=upcoming"):
-        session.expunge_all()  # the events as a new request finds them
-        with recorded_statements(session.get_bind()) as seen:
-            page = client.get(path)
+        page, seen = fresh_request(client, session, path)
         assert page.status_code == 200
         assert "Agenda-free list" in page.text, path
         assert _reads_of_agendas(seen) == 0, path

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pux.needs import service as needs
-from tests.statements import recorded_statements
+from tests.statements import fresh_request
 from tests.web_helpers import sign_in
 from tests.world import World
 
@@ -23,9 +23,7 @@ def test_the_needs_page_reads_no_techniques_or_targets(
     client: TestClient, session: Session, world: World
 ) -> None:
     sign_in(client, world.emails["focal_ken"])
-    session.expunge_all()  # the needs as a new request finds them
-    with recorded_statements(session.get_bind()) as seen:
-        page = client.get("/needs")
+    page, seen = fresh_request(client, session, "/needs")
     assert page.status_code == 200
     published = needs.get_need(session, actor=world.actors["admin"], need_id=world.needs["published_ken"])
     assert published.title in page.text and published.reference in page.text

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pux.programmes import service as programmes
-from tests.statements import recorded_statements
+from tests.statements import fresh_request
 from tests.world import World
 
 LIST_TABLES = (
@@ -23,9 +23,7 @@ LIST_TABLES = (
 def test_the_programmes_page_reads_none_of_their_lists(
     client: TestClient, session: Session, world: World
 ) -> None:
-    session.expunge_all()  # the programmes as a new request finds them
-    with recorded_statements(session.get_bind()) as seen:
-        page = client.get("/programmes")
+    page, seen = fresh_request(client, session, "/programmes")
     assert page.status_code == 200
     published = programmes.get_programme(
         session, actor=world.actors["admin"], programme_id=world.programmes["published_a"]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from pux.matching import repository as matching_repository
 from pux.reference import service as reference
 from pux.reference.vocabulary import income_group_label
-from tests.statements import recorded_statements
+from tests.statements import fresh_request, recorded_statements
 from tests.world import World, published_need
 
 INCOME_TABLE = "FROM income_group_assessment"
@@ -26,9 +26,7 @@ def _reads_of_income_groups(statements: list[str]) -> int:
 def test_the_list_of_countries_shows_each_ones_latest_income_group_read_in_one_statement(
     client: TestClient, session: Session, world: World
 ) -> None:
-    session.expunge_all()  # the countries as a new request finds them
-    with recorded_statements(session.get_bind()) as seen:
-        page = client.get("/countries")
+    page, seen = fresh_request(client, session, "/countries")
     assert page.status_code == 200
     assert _reads_of_income_groups(seen) == 1
     kenya = reference.get_country(session, iso3="KEN")
@@ -43,9 +41,7 @@ def test_the_list_of_countries_shows_each_ones_latest_income_group_read_in_one_s
 def test_the_countries_api_gives_each_ones_latest_income_group_in_one_statement(
     client: TestClient, session: Session, world: World
 ) -> None:
-    session.expunge_all()
-    with recorded_statements(session.get_bind()) as seen:
-        answer = client.get("/api/v1/countries")
+    answer, seen = fresh_request(client, session, "/api/v1/countries")
     assert answer.status_code == 200
     assert _reads_of_income_groups(seen) == 1
     by_code = {country["iso3"]: country for country in answer.json()}
@@ -60,17 +56,11 @@ def test_the_countries_api_gives_each_ones_latest_income_group_in_one_statement(
 def test_lists_of_needs_and_activities_do_not_read_income_groups(
     client: TestClient, session: Session, world: World
 ) -> None:
-    def read(path: str) -> None:
-        session.expunge_all()  # the countries as a new request finds them
-        page = client.get(path)
+    for path in ("/needs", "/activities", "/api/v1/needs"):
+        page, seen = fresh_request(client, session, path)
         assert page.status_code == 200
         assert "KEN" in page.text  # a Kenyan need or activity is listed, with its country
-
-    with recorded_statements(session.get_bind()) as seen:
-        read("/needs")
-        read("/activities")
-        read("/api/v1/needs")
-    assert _reads_of_income_groups(seen) == 0
+        assert _reads_of_income_groups(seen) == 0, path
 
 
 def test_matching_reads_the_income_groups_of_all_needs_countries_at_once(
